@@ -1,0 +1,3 @@
+from ssot_lint.cli import main
+
+main()

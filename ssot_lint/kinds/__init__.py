@@ -1,0 +1,25 @@
+"""Rule kinds: one module each. Third-party kinds register under the ``ssot_lint.kinds`` entry point."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+from ssot_lint.errors import ConfigError
+from ssot_lint.kinds.base import Rule
+from ssot_lint.kinds.deprecated_import import DeprecatedImport
+from ssot_lint.kinds.duplicate_definition import DuplicateDefinition
+from ssot_lint.kinds.event_schema import EventSchema
+from ssot_lint.kinds.single_implementation import SingleImplementation
+
+BUILTIN_KINDS: tuple[type[Rule], ...] = (SingleImplementation, DuplicateDefinition, DeprecatedImport, EventSchema)
+
+
+def available_kinds() -> dict[str, type[Rule]]:
+    kinds = {kind.kind: kind for kind in BUILTIN_KINDS}
+    for entry in entry_points(group="ssot_lint.kinds"):
+        try:
+            kind = entry.load()
+        except Exception as exc:  # a broken plugin must not hide the built-in kinds
+            raise ConfigError(f"cannot load rule kind plugin {entry.name!r}: {exc}") from None
+        kinds[kind.kind] = kind
+    return kinds

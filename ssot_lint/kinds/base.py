@@ -1,0 +1,319 @@
+"""The contract every rule kind implements, and the shared per-file context.
+
+A rule kind is one class in one module of this package. It declares its options (validated
+when a rule file loads), a text prefilter that is a provable superset of what it can match,
+a per-file ``check`` that returns plain picklable values, and optionally an ``aggregate``
+step over all files' facts for project-wide counts.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Iterable, Sequence
+
+import libcst as cst
+import pathspec
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ssot_lint.model import FileRef, Finding
+
+IDENTIFIER = re.compile(r"^[^\W\d]\w*$")
+DOTTED = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
+
+
+@dataclass(frozen=True)
+class Option:
+    """A declared rule option. ``type`` is one of the converters in ``OPTION_TYPES``."""
+
+    type: str
+    doc: str
+    required: bool = False
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class Example:
+    """A rule's own test: analysing ``files`` must yield exactly ``expect`` findings
+    (at ``lines``, when given)."""
+
+    files: dict[str, str]
+    expect: int
+    lines: tuple[int, ...] | None = None
+    line: int = 0  # where the example is written, for error messages
+
+    @classmethod
+    def of(cls, code: str, expect: int, path: str = "example.py", lines: Sequence[int] | None = None) -> "Example":
+        return cls({path: code}, expect, tuple(lines) if lines is not None else None)
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """What every rule has, whatever its kind: identity, message, scope and origin."""
+
+    id: str
+    message: str
+    severity: str = "error"
+    description: str = ""
+    paths: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+    origin: str = "<builtin>"
+    line: int = 0
+    digest: str = ""  # hash of the rule's table as written, for cache keys and baselines
+
+
+class OptionError(ValueError):
+    """An option value is malformed; the loader attaches the file and line."""
+
+
+def _as_str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise OptionError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _as_str_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise OptionError("expected a list of strings")
+    return tuple(value)
+
+
+def _as_regex(value: Any) -> re.Pattern[str]:
+    try:
+        return re.compile(_as_str(value))
+    except re.error as exc:
+        raise OptionError(f"invalid regex {value!r}: {exc}") from None
+
+
+def _as_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise OptionError("expected a non-negative integer")
+    return value
+
+
+def _as_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise OptionError("expected true or false")
+    return value
+
+
+def _as_str_map(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise OptionError("expected a table of strings")
+    return dict(value)
+
+
+OPTION_TYPES: dict[str, Callable[[Any], Any]] = {
+    "str": _as_str,
+    "str-list": _as_str_list,
+    "regex": _as_regex,
+    "int": _as_int,
+    "bool": _as_bool,
+    "str-map": _as_str_map,
+    "any": lambda value: value,  # the kind's configure() validates the shape
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A ``module`` or ``module:member`` reference as written in rule files."""
+
+    module: str
+    member: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "Target":
+        module, sep, member = text.partition(":")
+        if not DOTTED.match(module) or (sep and not DOTTED.match(member)) or ":" in member:
+            raise OptionError(f"malformed reference {text!r}: expected 'package.module' or 'package.module:Name'")
+        return cls(module, member if sep else None)
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.module}.{self.member}" if self.member else self.module
+
+    def __str__(self) -> str:
+        return f"{self.module}:{self.member}" if self.member else self.module
+
+
+def word_pattern(tokens: Iterable[str]) -> re.Pattern[str] | None:
+    """A regex matching any of ``tokens`` as a whole identifier; None when there are none."""
+    unique = sorted(set(tokens))
+    if not unique:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in unique) + r")(?!\w)")
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_code(code: str) -> str:
+    return _WS.sub(" ", code).strip()
+
+
+class FileContext:
+    """What a rule sees of one parsed file. Positions are computed once, on first use."""
+
+    def __init__(self, module: cst.Module, ref: FileRef) -> None:
+        self.module = module
+        self.ref = ref
+        self._positions: Any = None
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
+        if self._positions is None:
+            # unsafe_skip_copy keeps node identity, so nodes found in a plain visit can be looked up.
+            self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        rng = self._positions[node]
+        return rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+
+class Rule:
+    """Base class of rule kinds. Subclasses set the ClassVars and implement ``check``."""
+
+    kind: ClassVar[str]
+    summary: ClassVar[str]
+    options: ClassVar[dict[str, Option]] = {}
+    message_fields: ClassVar[tuple[str, ...]] = ()
+    default_message: ClassVar[str]
+    default_max: ClassVar[int | None] = None
+    EXAMPLE_OPTIONS: ClassVar[dict[str, Any]] = {}  # options VALID/INVALID are written against
+    VALID: ClassVar[list[Example]] = []
+    INVALID: ClassVar[list[Example]] = []
+
+    def __init__(self, meta: RuleMeta, options: dict[str, Any]) -> None:
+        self.meta = meta
+        self.id = meta.id
+        self.message = meta.message
+        self.severity = meta.severity
+        self._paths = pathspec.GitIgnoreSpec.from_lines(meta.paths) if meta.paths else None
+        self._exclude = pathspec.GitIgnoreSpec.from_lines(meta.exclude) if meta.exclude else None
+        for name, spec in self.options.items():
+            setattr(self, option_attribute(name), options.get(name, spec.default))
+        self.configure()
+
+    def in_scope(self, path: str) -> bool:
+        """Whether the rule applies to ``path`` (project-relative; gitignore-style globs)."""
+        if self._paths is not None and not self._paths.match_file(path):
+            return False
+        return not (self._exclude is not None and self._exclude.match_file(path))
+
+    # -- hooks for subclasses ---------------------------------------------------------------
+    def configure(self) -> None:
+        """Check option combinations and precompute; raise OptionError(option, message)."""
+
+    def prefilter(self) -> re.Pattern[str] | None:
+        """A pattern every file this rule could flag contains; None means parse every file."""
+        return None
+
+    def needs_parse(self, text: str, ref: FileRef) -> bool:
+        pattern = self.prefilter()
+        return pattern is None or pattern.search(text) is not None
+
+    def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
+        """Per-file findings and the facts ``aggregate`` needs (None when it needs none)."""
+        raise NotImplementedError
+
+    def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
+        """Project-wide findings (with paths), the rule's count (None: number of findings), details."""
+        return [], None, {}
+
+    @property
+    def ceiling(self) -> int | None:
+        """The ``max`` option of kinds that count against a ceiling."""
+        return getattr(self, "max_", None)
+
+    # -- helpers ------------------------------------------------------------------------------
+    def format(self, **fields: Any) -> str:
+        return self.message.format_map(_Fields(fields))
+
+    def finding(
+        self,
+        ctx: FileContext,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        anchor: str | None = None,
+        stmt_line: int | None = None,
+        severity: str | None = None,
+    ) -> Finding:
+        line, col, end_line, end_col = ctx.position(node)
+        return Finding(
+            rule_id=self.id,
+            line=line,
+            col=col,
+            end_line=end_line,
+            end_col=end_col,
+            message=message,
+            severity=severity or self.severity,
+            anchor=normalise_code(anchor if anchor is not None else ctx.code(node)),
+            stmt_line=stmt_line or line,
+        )
+
+    @classmethod
+    def check_message(cls, message: str) -> None:
+        for _, name, _, _ in string.Formatter().parse(message):
+            if name is not None and name.split(".")[0].split("[")[0] not in cls.message_fields:
+                known = ", ".join("{" + f + "}" for f in cls.message_fields) or "none"
+                raise OptionError(f"unknown placeholder {{{name}}} in message (known: {known})")
+
+
+class _Fields(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class StatementTracker(cst.CSTVisitor):
+    """A visitor that knows the first line of the statement it is in (for suppressions)."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._statements: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self._statements.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        super().on_leave(original_node)
+        if self._statements and self._statements[-1] is original_node:
+            self._statements.pop()
+
+    def statement_line(self) -> int | None:
+        if not self._statements:
+            return None
+        return self.ctx.position(self._statements[-1])[0]
+
+
+def option_attribute(name: str) -> str:
+    """The attribute an option is stored under: ``exclude-names`` -> ``exclude_names``, ``max`` -> ``max_``."""
+    attribute = name.replace("-", "_")
+    return attribute + "_" if attribute in ("max", "type") else attribute
+
+
+# `class` / `def` followed by the name, allowing backslash continuations in between: every
+# ClassDef / FunctionDef in the source is spelled this way, so the names found are a superset.
+_CLASS_NAME = re.compile(r"(?<!\w)class[\s\\]+([^\W\d]\w*)")
+_DEF_NAME = re.compile(r"(?<!\w)def[\s\\]+([^\W\d]\w*)")
+# Any `NAME =` (not `==`): a superset of the targets of plain assignments.
+_ASSIGNED_NAME = re.compile(r"(?<![\w.])([^\W\d]\w*)[\s\\]*=(?!=)")
+
+
+def names_in_text(text: str, classes: bool = True, functions: bool = False, assignments: bool = False) -> set[str]:
+    """Names that may be defined in ``text`` (a superset; strings and comments included)."""
+    found: set[str] = set()
+    if classes:
+        found.update(_CLASS_NAME.findall(text))
+    if functions:
+        found.update(_DEF_NAME.findall(text))
+    if assignments:
+        found.update(_ASSIGNED_NAME.findall(text))
+    return found

@@ -1,0 +1,156 @@
+"""deprecated-import: imports of deprecated module paths or members, and calls of deprecated callables.
+
+Options
+- ``replace`` (table, required): deprecated -> canonical. Keys and values are ``package.module``
+  or ``package.module:Member``. A deprecated module also covers its submodules.
+- ``calls`` (table or list): deprecated callables ``module:function``, flagged at every call site
+  reached through an import (``f()``, ``m.f()``), mapped to a replacement or to ``""``.
+
+Matched: ``import a.b``, ``import a.b as x``, ``from a.b import c``, ``from a import b`` (b a
+submodule or member), ``from a import *``, relative imports resolved against the file's package,
+and imports nested in functions, ``try`` and ``if TYPE_CHECKING`` blocks. One finding per
+deprecated target per statement. Strings, comments and docstrings never match: only the syntax
+tree is read.
+
+Message fields: ``{target}`` (the deprecated path), ``{replacement}``, ``{imported}`` (what the
+statement names), ``{what}`` (``module``, ``member`` or ``call``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import libcst as cst
+
+from ssot_lint.imports import ImportCollector, ImportRef, bindings, dotted_name, qualify
+from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, StatementTracker, Target, word_pattern
+from ssot_lint.model import FileRef, Finding
+
+class DeprecatedImport(Rule):
+    kind = "deprecated-import"
+    summary = "Imports of deprecated module paths or members (and calls of deprecated callables)."
+    options = {
+        "replace": Option("str-map", "deprecated -> canonical ('module' or 'module:Member')", required=True),
+        "calls": Option("any", "deprecated callables 'module:function' (list, or table to replacements)"),
+    }
+    message_fields = ("target", "replacement", "imported", "what")
+    default_message = "{target} is deprecated; import {replacement}"
+    EXAMPLE_OPTIONS = {
+        "replace": {"old.pkg": "new.pkg", "shop.core:Manager": "shop.core.manager:Manager"},
+        "calls": ["old.factory:make_manager"],
+    }
+
+    VALID = [
+        Example.of("import new.pkg\nfrom new.pkg import thing\n", 0),
+        Example.of('"""Do not use old.pkg any more."""\n# from old.pkg import x\ns = "import old.pkg"\n', 0),
+        Example.of("from shop.core import Other\nimport old_pkg\nimport old.pkgs\n", 0),
+    ]
+    INVALID = [
+        Example.of("import old.pkg\n", 1, lines=[1]),
+        Example.of("import old.pkg.sub as s\n", 1, lines=[1]),
+        Example.of("from old.pkg import a, b\n", 1, lines=[1]),
+        Example.of("from old import pkg\n", 1, lines=[1]),
+        Example.of("from shop.core import (\n    Other,\n    Manager,\n)\n", 1, lines=[3]),
+        Example.of("def f():\n    try:\n        from old.pkg.x import y\n    except ImportError:\n        pass\n", 1, lines=[3]),
+        Example.of("from . import pkg\n", 1, path="old/__init__.py", lines=[1]),
+        Example.of("from .pkg import thing\n", 1, path="old/other.py", lines=[1]),
+        Example.of("from old.factory import make_manager as mk\n\nm = mk()\n", 1, lines=[3]),
+    ]
+
+    def configure(self) -> None:
+        self.targets: list[tuple[Target, Target]] = []
+        for old, new in self.replace.items():
+            self.targets.append((Target.parse(old), Target.parse(new)))
+        calls = self.calls or {}
+        if isinstance(calls, list):
+            calls = {c: "" for c in calls}
+        if not isinstance(calls, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in calls.items()):
+            raise OptionError("'calls' must be a list of 'module:function' or a table of them to replacements")
+        self.call_targets: dict[str, tuple[Target, str]] = {}
+        for old, new in calls.items():
+            target = Target.parse(old)
+            if target.member is None:
+                raise OptionError(f"'calls' entry {old!r} must name a callable as 'module:function'")
+            if new:
+                Target.parse(new)
+            self.call_targets[target.dotted] = (target, new)
+        # Longest first, so the most specific deprecated path wins when several cover an import.
+        self.targets.sort(key=lambda pair: -len(pair[0].dotted))
+        self._module_targets = [t for t, _ in self.targets if t.member is None]
+
+    def prefilter(self) -> re.Pattern[str] | None:
+        # Any import that reaches a target spells the target's last identifier (the module's last
+        # component, or the member); a call reached through an import spells the callable's name.
+        tokens = [(t.member or t.module).rsplit(".", 1)[-1] for t, _ in self.targets]
+        tokens += [t.member for t, _ in self.call_targets.values() if t.member]
+        return word_pattern(tokens)
+
+    def needs_parse(self, text: str, ref: FileRef) -> bool:
+        # The one import that need not spell the token: a relative import inside the deprecated
+        # package itself (`from . import x` in old/pkg/a.py resolves to old.pkg).
+        if any(ref.module == m.module or ref.module.startswith(m.module + ".") for m in self._module_targets):
+            return True
+        return super().needs_parse(text, ref)
+
+    def match(self, ref: ImportRef) -> tuple[Target, Target] | None:
+        """The deprecated target an imported name falls under (None when canonical)."""
+        dotted = ref.dotted
+        if dotted is None:
+            return None
+        for old, new in self.targets:
+            if old.member is None:
+                if dotted == old.module or dotted.startswith(old.module + "."):
+                    return old, new
+            elif ref.module == old.module and ref.name in (old.member, "*"):
+                return old, new
+        return None
+
+    def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
+        collector = ImportCollector(ctx.ref.module, ctx.ref.is_package)
+        ctx.module.visit(collector)
+        findings: list[Finding] = []
+        seen: set[tuple[int, str]] = set()
+        for ref in collector.refs:
+            hit = self.match(ref)
+            if hit is None:
+                continue
+            old, new = hit
+            key = (id(ref.statement), str(old))
+            if key in seen:
+                continue
+            seen.add(key)
+            node = ref.node
+            module_level = ref.name not in (None, "*") and ref.module is not None and (
+                old.member is None and (ref.module == old.module or ref.module.startswith(old.module + "."))
+            )
+            if module_level and isinstance(ref.statement, cst.ImportFrom) and ref.statement.module is not None:
+                node = ref.statement.module
+            message = self.format(
+                target=str(old),
+                replacement=str(new),
+                imported=ref.dotted,
+                what="member" if old.member else "module",
+            )
+            findings.append(self.finding(ctx, node, message, anchor=ctx.code(ref.statement), stmt_line=ctx.position(ref.statement)[0]))
+        if self.call_targets:
+            findings.extend(self._check_calls(ctx, bindings(collector.refs)))
+        return findings, None
+
+    def _check_calls(self, ctx: FileContext, bound: dict[str, str]) -> list[Finding]:
+        rule = self
+        found: list[Finding] = []
+
+        class Calls(StatementTracker):
+            def visit_Call(self, node: cst.Call) -> None:
+                qualified = qualify(node.func, bound)
+                if qualified in rule.call_targets:
+                    target, new = rule.call_targets[qualified]
+                    message = rule.format(
+                        target=str(target), replacement=new or "(no replacement)", imported=dotted_name(node.func), what="call"
+                    )
+                    found.append(rule.finding(ctx, node, message, stmt_line=self.statement_line()))
+
+        ctx.module.visit(Calls(ctx))
+        return found
+

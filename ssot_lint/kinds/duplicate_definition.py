@@ -1,0 +1,104 @@
+"""duplicate-definition: the same top-level class (or function) name defined in several modules.
+
+Top-level means the module body, including module-level ``if`` / ``try`` / ``with`` blocks (a
+conditional definition is still a definition). A name defined in at least ``min-count`` modules
+(default 2) yields one finding per extra definition: the first definition by path order is left
+alone, every other one is flagged and names the other locations.
+
+Options: ``name`` (regex the name must match), ``exclude-names``, ``min-count``, ``functions``
+(also compare top-level functions; default false).
+
+Message fields: ``{name}``, ``{count}`` (modules defining it), ``{others}`` (the other locations).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import libcst as cst
+
+from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, names_in_text
+from ssot_lint.model import FileRef, Finding
+
+_SHOWN_OTHERS = 5
+
+
+class DuplicateDefinition(Rule):
+    kind = "duplicate-definition"
+    summary = "The same top-level class (or function) name defined in more than one module."
+    options = {
+        "name": Option("regex", "regex the defined name must match (default: every name)"),
+        "exclude-names": Option("regex", "names matching this are ignored"),
+        "min-count": Option("int", "how many modules make a duplicate", default=2),
+        "functions": Option("bool", "also compare top-level functions", default=False),
+    }
+    message_fields = ("name", "count", "others")
+    default_message = "{name} is defined in {count} modules (also at {others})"
+    EXAMPLE_OPTIONS = {"name": "Mock"}
+    VALID = [
+        Example({"a.py": "class MockManager: ...\n", "b.py": "class Other: ...\n"}, 0),
+        Example({"a.py": "class MockManager: ...\nclass MockManager: ...\n"}, 0),
+        Example({"a.py": "class MockManager: ...\n", "b.py": "def f():\n    class MockManager: ...\n"}, 0),
+    ]
+    INVALID = [
+        Example({"a.py": "class MockManager: ...\n", "b.py": "import x\nclass MockManager: ...\n", "c.py": "try:\n    class MockManager: ...\nexcept E:\n    pass\n"}, 2, (2, 2)),
+    ]
+
+    def configure(self) -> None:
+        if self.min_count < 2:
+            raise OptionError("'min-count' must be at least 2")
+
+    def needs_parse(self, text: str, ref: FileRef) -> bool:
+        names = names_in_text(text, classes=True, functions=self.functions)
+        return any(self.selects(n) for n in names)
+
+    def selects(self, name: str) -> bool:
+        return (self.name is None or self.name.search(name) is not None) and not (
+            self.exclude_names is not None and self.exclude_names.search(name)
+        )
+
+    def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
+        rule = self
+        found: dict[str, tuple[int, int, int, int, str]] = {}
+
+        class TopLevel(cst.CSTVisitor):
+            # Returning False at every def keeps the walk in module-level code (including
+            # module-level if/try/with blocks) without entering function or class bodies.
+            def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+                self.record(node, "class")
+                return False
+
+            def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+                if rule.functions:
+                    self.record(node, "def")
+                return False
+
+            def record(self, node: cst.ClassDef | cst.FunctionDef, kind: str) -> None:
+                name = node.name.value
+                if rule.selects(name) and name not in found:
+                    found[name] = (*ctx.position(node.name), kind)
+
+        ctx.module.visit(TopLevel())
+        return [], (tuple(sorted(found.items())) or None)
+
+    def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
+        by_name: dict[str, list[tuple[FileRef, tuple[int, int, int, int, str]]]] = defaultdict(list)
+        for ref, fact in facts:
+            for name, where in fact:
+                by_name[name].append((ref, where))
+        findings: list[Finding] = []
+        duplicated: dict[str, int] = {}
+        for name, places in sorted(by_name.items()):
+            if len(places) < self.min_count:
+                continue
+            places.sort(key=lambda p: (p[0].path, p[1][0]))
+            duplicated[name] = len(places)
+            for ref, (line, col, end_line, end_col, kind) in places[1:]:
+                others = [f"{r.path}:{w[0]}" for r, w in places if r is not ref]
+                shown = ", ".join(others[:_SHOWN_OTHERS]) + (
+                    f" and {len(others) - _SHOWN_OTHERS} more" if len(others) > _SHOWN_OTHERS else ""
+                )
+                message = self.format(name=name, count=len(places), others=shown)
+                findings.append(Finding(self.id, line, col, end_line, end_col, message, self.severity, ref.path, f"{kind} {name}", line))
+        return findings, None, {"duplicated_names": duplicated}

@@ -1,0 +1,177 @@
+"""event-schema: event dict literals that are not in the canonical shape.
+
+A dict literal (or a ``dict(...)`` call with keyword arguments) is an event when one of its
+``discriminator`` keys (the first present one) has a string value listed in ``events`` (any string
+when ``events`` is omitted). One finding per event dict, listing every problem:
+
+- a legacy key, with its canonical name (``rename``);
+- a required key that is missing (a legacy key counts for the key it renames to);
+- a key that is not ``allowed`` at top level (it belongs in ``data``);
+- a value of the wrong kind for ``value-types`` (``number``, ``string``, ``dict``, ``list``,
+  ``bool``), judged only for literals: a string literal where a number is required is wrong,
+  a variable is not judged.
+
+A dict with a ``**spread`` or a computed key cannot be verified: it is reported once at ``info``
+severity, never guessed. Keys and discriminator values are recognised when written as plain string
+literals (no escape sequences, no implicit concatenation): they then appear verbatim in the source,
+which is what makes the text prefilter a provable superset.
+
+Message fields: ``{problems}`` (all problems joined by ``; ``), ``{event}``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import libcst as cst
+
+from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, StatementTracker, word_pattern
+from ssot_lint.model import Finding
+
+VALUE_KINDS = ("number", "string", "dict", "list", "bool")
+
+
+def literal_str(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain, verbatim string literal; None for anything else."""
+    if not isinstance(node, cst.SimpleString) or "b" in node.prefix.lower():
+        return None
+    value = node.evaluated_value
+    if not isinstance(value, str):
+        return None
+    quote_len = len(node.quote)
+    body = node.value[len(node.prefix) + quote_len : -quote_len]
+    return value if body == value else None
+
+
+def value_kind(node: cst.BaseExpression) -> str | None:
+    """The kind of a literal value; None when it is not a literal we can judge."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        if isinstance(node, cst.SimpleString) and "b" in node.prefix.lower():
+            return "bytes"
+        return "string"
+    if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)):
+        return "number"
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.expression, (cst.Integer, cst.Float)):
+        return "number"
+    if isinstance(node, (cst.Dict, cst.DictComp)):
+        return "dict"
+    if isinstance(node, (cst.List, cst.ListComp, cst.Tuple)):
+        return "list"
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return "bool"
+    if isinstance(node, cst.Name) and node.value == "None":
+        return "None"
+    return None
+
+
+class EventSchema(Rule):
+    kind = "event-schema"
+    summary = "Event dict literals must use the canonical keys, nesting and value types."
+    options = {
+        "discriminator": Option("str-list", "keys naming the event; the first present one counts", default=("event_type", "type")),
+        "events": Option("str-list", "event names to check (default: every string value)"),
+        "required": Option("str-list", "keys every event must have", default=()),
+        "allowed": Option("str-list", "keys allowed at top level (default: any)"),
+        "rename": Option("str-map", "legacy key -> canonical key", default={}),
+        "value-types": Option("str-map", "key -> number | string | dict | list | bool", default={}),
+    }
+    message_fields = ("problems", "event")
+    default_message = "non-canonical event dict: {problems}"
+    EXAMPLE_OPTIONS = {
+        "events": ["agent_started"],
+        "required": ["event_type", "timestamp", "user_id", "data"],
+        "allowed": ["event_type", "timestamp", "user_id", "data"],
+        "rename": {"type": "event_type", "time": "timestamp", "user": "user_id"},
+        "value-types": {"timestamp": "number"},
+    }
+    VALID = [
+        Example.of('e = {"event_type": "agent_started", "timestamp": 1.5, "user_id": u, "data": {}}\n', 0),
+        Example.of('e = {"type": "other_event", "time": "now"}\nx = {"a": 1}\n', 0),
+        Example.of('doc = """{"type": "agent_started"}"""\n# {"type": "agent_started"}\n', 0),
+        Example.of('e = {"event_type": "agent_started", "timestamp": t, "user_id": u, "data": d}\n', 0),
+    ]
+    INVALID = [
+        Example.of('e = {"type": "agent_started", "time": "2023", "user": u, "agent": 1}\n', 1, lines=[1]),
+        Example.of('e = dict(event_type="agent_started", timestamp=1, user_id=u)\n', 1, lines=[1]),
+        Example.of('def f():\n    return {\n        "event_type": "agent_started", **base,\n    }\n', 1, lines=[2]),
+        Example.of('e = {"event_type": "agent_started", "timestamp": "1", "user_id": u, "data": {}}\n', 1, lines=[1]),
+    ]
+
+    def configure(self) -> None:
+        if not self.discriminator:
+            raise OptionError("'discriminator' needs at least one key")
+        for key, kind in self.value_types.items():
+            if kind not in VALUE_KINDS:
+                raise OptionError(f"value-types.{key}: unknown kind {kind!r} (expected one of {', '.join(VALUE_KINDS)})")
+        self._events = frozenset(self.events) if self.events is not None else None
+        self._allowed = frozenset(self.allowed) if self.allowed is not None else None
+
+    def prefilter(self) -> re.Pattern[str] | None:
+        # An event dict spells its discriminator value (or, with no event list, its key) verbatim.
+        return word_pattern(self.events if self.events is not None else self.discriminator)
+
+    def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
+        rule = self
+        findings: list[Finding] = []
+
+        class Events(StatementTracker):
+            def visit_Dict(self, node: cst.Dict) -> None:
+                entries: list[tuple[str, cst.BaseExpression]] = []
+                spread = False
+                for element in node.elements:
+                    key = literal_str(element.key) if isinstance(element, cst.DictElement) else None
+                    if key is None:
+                        spread = True
+                    else:
+                        entries.append((key, element.value))  # type: ignore[union-attr]
+                self._judge(node, entries, spread)
+
+            def visit_Call(self, node: cst.Call) -> None:
+                if not (isinstance(node.func, cst.Name) and node.func.value == "dict"):
+                    return
+                entries = [(a.keyword.value, a.value) for a in node.args if a.keyword is not None]
+                spread = any(a.keyword is None for a in node.args)
+                self._judge(node, entries, spread)
+
+            def _judge(self, node: cst.CSTNode, entries: list[tuple[str, cst.BaseExpression]], spread: bool) -> None:
+                event = rule.event_name(entries)
+                if event is None:
+                    return
+                if spread:
+                    message = rule.format(problems="cannot be verified (** spread or computed key)", event=event)
+                    findings.append(rule.finding(ctx, node, message, severity="info", stmt_line=self.statement_line()))
+                    return
+                problems = rule.problems(entries)
+                if problems:
+                    message = rule.format(problems="; ".join(problems), event=event)
+                    findings.append(rule.finding(ctx, node, message, stmt_line=self.statement_line()))
+
+        ctx.module.visit(Events(ctx))
+        return findings, None
+
+    def event_name(self, entries: list[tuple[str, cst.BaseExpression]]) -> str | None:
+        keys = dict(entries)
+        for key in self.discriminator:
+            if key in keys:
+                name = literal_str(keys[key])
+                if name is None or (self._events is not None and name not in self._events):
+                    return None
+                return name
+        return None
+
+    def problems(self, entries: list[tuple[str, cst.BaseExpression]]) -> list[str]:
+        problems: list[str] = []
+        for key, value in entries:
+            canonical = self.rename.get(key, key)
+            if key in self.rename:
+                problems.append(f"legacy key '{key}' (use '{canonical}')")
+            elif self._allowed is not None and key not in self._allowed:
+                problems.append(f"'{key}' is not allowed at top level (move it into 'data')")
+            expected = self.value_types.get(canonical)
+            actual = value_kind(value)
+            if expected and actual and actual != expected:
+                problems.append(f"'{key}' must be a {expected}, not a {actual}")
+        provided = {self.rename.get(key, key) for key, _ in entries}
+        problems.extend(f"missing '{key}'" for key in self.required if key not in provided)
+        return problems

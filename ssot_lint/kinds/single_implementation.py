@@ -1,0 +1,171 @@
+"""single-implementation: count the implementations of one concept against a ceiling.
+
+A class joins the rule's family when it matches every selector the rule gives (at least one is
+required):
+
+- ``name``: a regex searched in the class name (``exclude-names`` removes matches);
+- ``bases``: one of its direct bases is listed, by name (``Proto`` matches ``x.Proto``) or by dotted
+  qualified name (``pkg.mod.Proto``, resolved through the file's imports);
+- ``methods``: it defines all of these methods.
+
+Classes at any depth count (qualified as ``Outer.Inner``). When the family has more than ``max``
+members (default 1), every member not listed in ``canonical`` (``module:Class``) is a finding at its
+class name. Class aliases (``A = B`` at module level, with a name matching ``name``) are not
+implementations: they are listed under the rule's ``aliases`` in JSON output.
+
+Message fields: ``{name}`` (the class), ``{canonical}``, ``{count}`` (family size), ``{max}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from ssot_lint.imports import ImportCollector, bindings, dotted_name, qualify
+from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, Target, names_in_text, word_pattern
+from ssot_lint.model import FileRef, Finding
+
+
+class SingleImplementation(Rule):
+    kind = "single-implementation"
+    summary = "One implementation of a concept: count the classes that implement it against a ceiling."
+    options = {
+        "name": Option("regex", "regex searched in class names"),
+        "bases": Option("str-list", "direct bases (name or dotted qualified name); any one matches"),
+        "methods": Option("str-list", "methods the class must all define"),
+        "exclude-names": Option("regex", "class names matching this are not members"),
+        "canonical": Option("str-list", "the allowed implementations, 'module:Class'", default=()),
+        "max": Option("int", "the largest family that passes", default=1),
+    }
+    message_fields = ("name", "canonical", "count", "max")
+    default_message = "{name} duplicates {canonical} ({count} implementations, max {max})"
+    EXAMPLE_OPTIONS = {"name": "(?i)websocket.*manager", "exclude-names": "^Test", "canonical": ["core.manager:WebSocketManager"]}
+    VALID = [
+        Example({"core/manager.py": "class WebSocketManager:\n    pass\n"}, 0),
+        Example({"core/manager.py": "class WebSocketManager: ...\n", "x.py": "class TestWebSocketManager: ...\nWsManager = WebSocketManager\n"}, 0),
+        Example({"core/manager.py": "class WebSocketManager: ...\n", "x.py": '"""class OtherWebSocketManager"""\n'}, 0),
+    ]
+    INVALID = [
+        Example({"core/manager.py": "class WebSocketManager: ...\n", "x.py": "import os\nclass UnifiedWebSocketManager(Base):\n    pass\n"}, 1, (2,)),
+        Example({"a.py": "class WebSocketManager: ...\n", "b.py": "def f():\n    class LocalWebSocketManager: ...\n"}, 2, (1, 2)),
+    ]
+
+    def configure(self) -> None:
+        if self.name is None and not self.bases and not self.methods:
+            raise OptionError("needs at least one selector: 'name', 'bases' or 'methods'")
+        self._canonical = set()
+        for ref in self.canonical:
+            target = Target.parse(ref)
+            if target.member is None:
+                raise OptionError(f"canonical {ref!r} must name a class as 'module:Class'")
+            self._canonical.add(str(target))
+        self._base_words = word_pattern(b.rsplit(".", 1)[-1] for b in self.bases or ())
+        self._method_words = [word_pattern([m]) for m in self.methods or ()]
+
+    def needs_parse(self, text: str, ref: FileRef) -> bool:
+        # Each selector is a necessary condition for membership, so each must hold in the text.
+        if self.name is not None:
+            names = names_in_text(text, assignments=True)
+            if not any(self.name.search(n) for n in names):
+                return False
+        if self._base_words is not None and not self._base_words.search(text):
+            return False
+        return all(p.search(text) for p in self._method_words if p is not None)
+
+    def selects(self, name: str) -> bool:
+        return (self.name is None or self.name.search(name) is not None) and not (
+            self.exclude_names is not None and self.exclude_names.search(name)
+        )
+
+    def base_matches(self, node: cst.ClassDef, bound: dict[str, str], module: str) -> bool:
+        for arg in node.bases:
+            written = dotted_name(arg.value)
+            if written is None:
+                continue
+            candidates = {written, qualify(arg.value, bound) or "", f"{module}.{written}"}
+            for base in self.bases:
+                if "." in base:
+                    if base in candidates:
+                        return True
+                elif written.rsplit(".", 1)[-1] == base:
+                    return True
+        return False
+
+    def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
+        rule = self
+        bound: dict[str, str] = {}
+        if self.bases:
+            collector = ImportCollector(ctx.ref.module, ctx.ref.is_package)
+            ctx.module.visit(collector)
+            bound = bindings(collector.refs)
+        members: list[tuple[Any, ...]] = []
+        aliases: list[tuple[Any, ...]] = []
+
+        class Classes(cst.CSTVisitor):
+            def __init__(self) -> None:
+                super().__init__()
+                self.scope: list[str] = []
+
+            def visit_ClassDef(self, node: cst.ClassDef) -> None:
+                qualname = ".".join(self.scope + [node.name.value])
+                self.scope.append(node.name.value)
+                if not rule.selects(node.name.value):
+                    return
+                if rule.bases and not rule.base_matches(node, bound, ctx.ref.module):
+                    return
+                if rule.methods:
+                    defined = {s.name.value for s in node.body.body if isinstance(s, cst.FunctionDef)}
+                    if not set(rule.methods) <= defined:
+                        return
+                line, col, end_line, end_col = ctx.position(node.name)
+                members.append((qualname, line, col, end_line, end_col, ctx.position(node)[0]))
+
+            def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+                self.scope.pop()
+
+            def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+                self.scope.append(node.name.value)
+
+            def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+                self.scope.pop()
+
+        ctx.module.visit(Classes())
+        if self.name is not None:
+            for statement in ctx.module.body:
+                if not isinstance(statement, cst.SimpleStatementLine):
+                    continue
+                for small in statement.body:
+                    if (
+                        isinstance(small, cst.Assign)
+                        and len(small.targets) == 1
+                        and isinstance(small.targets[0].target, cst.Name)
+                        and dotted_name(small.value) is not None
+                        and self.selects(small.targets[0].target.value)
+                    ):
+                        aliases.append((small.targets[0].target.value, dotted_name(small.value), ctx.position(small)[0]))
+        if not members and not aliases:
+            return [], None
+        return [], (tuple(members), tuple(aliases))
+
+    def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
+        members = [(ref, m) for ref, fact in facts for m in fact[0]]
+        count = len(members)
+        canonical_found = sorted(f"{ref.module}:{m[0]}" for ref, m in members if f"{ref.module}:{m[0]}" in self._canonical)
+        findings: list[Finding] = []
+        if count > self.max_:
+            shown = ", ".join(self.canonical) or "one implementation"
+            for ref, (qualname, line, col, end_line, end_col, stmt_line) in members:
+                if f"{ref.module}:{qualname}" in self._canonical:
+                    continue
+                message = self.format(name=qualname, canonical=shown, count=count, max=self.max_)
+                findings.append(
+                    Finding(self.id, line, col, end_line, end_col, message, self.severity, ref.path, f"class {qualname}", stmt_line)
+                )
+        aliases = [
+            {"path": ref.path, "line": line, "name": name, "target": target}
+            for ref, fact in facts
+            for name, target, line in fact[1]
+        ]
+        details = {"canonical_found": canonical_found, "aliases": sorted(aliases, key=lambda a: (a["path"], a["line"]))}
+        return findings, count, details

@@ -1,0 +1,49 @@
+"""JSON output. The shape is versioned (``schema_version``) and described by
+``ssot_lint/schemas/report.schema.json``; change both together."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ssot_lint.model import Report
+from ssot_lint.report import FormatOptions
+
+SCHEMA_VERSION = 1
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "ssot-lint", "version": report.tool_version},
+        "files": {"scanned": report.files_scanned, "parse_errors": report.parse_errors},
+        "rules": [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "severity": r.severity,
+                "count": r.count,
+                "max": r.max,
+                "ok": r.ok,
+                **({"details": r.details} if r.details else {}),
+            }
+            for r in report.rules
+        ],
+        "findings": [
+            {
+                "rule": f.rule_id,
+                "path": f.path,
+                "line": f.line,
+                "col": f.col,
+                "end_line": f.end_line,
+                "end_col": f.end_col,
+                "severity": f.severity,
+                "message": f.message,
+            }
+            for f in report.findings
+        ],
+    }
+
+
+def render(report: Report, options: FormatOptions) -> str:
+    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,52 @@
+"""Human output: ``path:line:col: ID message`` lines, then a per-rule summary table."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ssot_lint.model import Report
+from ssot_lint.report import FormatOptions
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def render(report: Report, options: FormatOptions) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=options.color, no_color=not options.color, width=120, highlight=False, soft_wrap=True)
+    if options.statistics:
+        _statistics(report, console)
+        return buffer.getvalue()
+    for f in report.findings:
+        line = Text()
+        line.append(f"{f.path}:{f.line}:{f.col}:", style="bold")
+        line.append(" ")
+        line.append(f.rule_id, style=_SEVERITY_STYLE.get(f.severity, ""))
+        line.append(f" {f.message}")
+        console.print(line)
+    if options.quiet:
+        return buffer.getvalue()
+    if report.findings:
+        console.print()
+    table = Table(show_edge=False, box=None, pad_edge=False, header_style="bold")
+    for column in ("rule", "kind", "severity", "count", "max", "status"):
+        table.add_column(column, justify="right" if column in ("count", "max") else "left")
+    for rule in report.rules:
+        status = Text("ok", style="green") if rule.ok else Text("FAIL", style="bold red")
+        table.add_row(rule.id, rule.kind, rule.severity, str(rule.count), "-" if rule.max is None else str(rule.max), status)
+    if report.rules:
+        console.print(table)
+    console.print(f"{report.files_scanned} files scanned, {report.parse_errors} parse errors, {len(report.findings)} findings")
+    return buffer.getvalue()
+
+
+def _statistics(report: Report, console: Console) -> None:
+    counts = Counter(f.rule_id for f in report.findings)
+    messages = {r.id: r.kind for r in report.rules}
+    messages.setdefault("SSOT000", "parse-error")
+    for rule_id, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        console.print(f"{count:>6}  {rule_id:<10} {messages.get(rule_id, '')}")
