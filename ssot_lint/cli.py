@@ -10,6 +10,7 @@ from typing import Any, Callable
 import click
 
 from ssot_lint import __version__
+from ssot_lint.cache import ResultCache
 from ssot_lint.config import Config, load_config
 from ssot_lint.engine import RunOptions, failing, run
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError
@@ -92,6 +93,13 @@ def _parse_outputs(values: tuple[str, ...]) -> list[tuple[str, str | None]]:
     return outputs
 
 
+def open_cache(config: Config, cache_dir: Path | None) -> ResultCache | None:
+    cache = ResultCache(cache_dir or config.root / config.get("cache-dir"))
+    if cache.warning:
+        click.echo(f"ssot-lint: warning: {cache.warning}", err=True)
+    return cache if cache.enabled else None
+
+
 def use_color(no_color: bool) -> bool:
     return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
@@ -104,6 +112,8 @@ def use_color(no_color: bool) -> bool:
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that makes the exit code 1 (default: warning).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: .ssot-lint/cache in the project).")
 def check(
     paths: tuple[str, ...],
     config_path: Path | None,
@@ -115,6 +125,8 @@ def check(
     quiet: bool,
     no_color: bool,
     fail_on: str | None,
+    no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Check PATHS (default: the project root) against the loaded rules."""
     outputs = _parse_outputs(output_formats)
@@ -122,7 +134,12 @@ def check(
     if not ruleset.rules:
         raise ConfigError("no rules loaded: set 'rule-files' in the config or pass --rules FILE")
     fail_on = fail_on or config.get("fail-on")
-    report = run(list(paths) or [str(config.root)], config, ruleset, RunOptions(fail_on=fail_on))
+    cache = None if no_cache else open_cache(config, cache_dir)
+    try:
+        report = run(list(paths) or [str(config.root)], config, ruleset, RunOptions(fail_on=fail_on, cache=cache))
+    finally:
+        if cache is not None:
+            cache.close()
     known = formatters()
     for name, target in outputs:
         options = FormatOptions(color=target is None and use_color(no_color), statistics=statistics, quiet=quiet)

@@ -34,6 +34,7 @@ CONFIG_KEYS: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "respect-gitignore": (OPTION_TYPES["bool"], True),
     "src": (OPTION_TYPES["str-list"], ()),
     "fail-on": (_severity, "warning"),
+    "cache-dir": (OPTION_TYPES["str"], ".ssot-lint/cache"),
 }
 
 

@@ -9,6 +9,7 @@ from typing import Callable, Iterable, Sequence
 
 from ssot_lint import __version__
 from ssot_lint.analysis import SourceError, analyze_source
+from ssot_lint.cache import ResultCache, blob_id, result_key
 from ssot_lint.config import Config
 from ssot_lint.discovery import SourceFile, discover
 from ssot_lint.kinds.base import Rule
@@ -19,7 +20,11 @@ from ssot_lint.rulefile import RuleSet
 @dataclass
 class RunOptions:
     fail_on: str = "warning"
+    cache: ResultCache | None = None
     on_progress: Callable[[int, int], None] | None = None
+
+
+_CHUNK = 256  # files looked up in the cache at once: bounds memory, amortises SQLite round trips
 
 
 def read_file(source: SourceFile) -> bytes | Finding:
@@ -31,18 +36,31 @@ def read_file(source: SourceFile) -> bytes | Finding:
 
 
 def analyze_files(files: Sequence[SourceFile], rules: Sequence[Rule], options: RunOptions) -> list[tuple[FileRef, FileResult]]:
-    """Analyse each file with the rules whose scope covers it."""
-    results = []
-    for index, source in enumerate(files):
-        data = read_file(source)
-        if isinstance(data, Finding):
-            result = FileResult(parse_error=data)
-        else:
+    """Analyse each file with the rules whose scope covers it, reusing cached results."""
+    results: list[tuple[FileRef, FileResult]] = []
+    cache = options.cache
+    for start in range(0, len(files), _CHUNK):
+        batch = []
+        for source in files[start : start + _CHUNK]:
+            data = read_file(source)
             applicable = [rule for rule in rules if rule.in_scope(source.ref.path)]
-            result = analyze_source(data, source.ref, applicable)
-        results.append((source.ref, result))
-        if options.on_progress:
-            options.on_progress(index + 1, len(files))
+            key = result_key(blob_id(data), source.ref, applicable) if isinstance(data, bytes) else None
+            batch.append((source, data, applicable, key))
+        cached = cache.get_many(k for *_, k in batch if k is not None) if cache else {}
+        for source, data, applicable, key in batch:
+            if isinstance(data, Finding):
+                result = FileResult(parse_error=data)
+            elif key in cached:
+                result = cached[key]
+            else:
+                result = analyze_source(data, source.ref, applicable)
+                if cache:
+                    cache.put(key, result)
+            results.append((source.ref, result))
+            if options.on_progress:
+                options.on_progress(len(results), len(files))
+    if cache:
+        cache.flush()
     return results
 
 
@@ -80,6 +98,7 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
     report.stats.update(
         files=len(files),
         parsed=sum(1 for _, r in results if r.parsed),
+        cache_hits=options.cache.hits if options.cache else 0,
         discover_seconds=round(discovered - started, 3),
         analyse_seconds=round(analysed - discovered, 3),
         aggregate_seconds=round(time.perf_counter() - analysed, 3),
