@@ -77,6 +77,8 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
     threshold = severity_rank(fail_on)
     for rule in rules:
         facts = [(ref, result.facts[rule.id]) for ref, result in results if rule.id in result.facts]
+        if rule.sees_unparsed:
+            facts += [(ref, None) for ref, result in results if result.parse_error is not None and rule.in_scope(ref.path)]
         extra, count, details = rule.aggregate(facts)
         findings.extend(extra)
         own = [f for f in findings if f.rule_id == rule.id]

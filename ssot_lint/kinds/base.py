@@ -162,6 +162,9 @@ class FileContext:
         self.module = module
         self.ref = ref
         self._positions: Any = None
+        # Per-file values several rules derive the same way (e.g. the module summary): computed
+        # by the first rule that needs one, reused by the others, gone with the context.
+        self.memo: dict[str, Any] = {}
 
     def position(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
         if self._positions is None:
@@ -186,6 +189,9 @@ class Rule:
     EXAMPLE_OPTIONS: ClassVar[dict[str, Any]] = {}  # options VALID/INVALID are written against
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []
+    # Project-wide kinds that must know every file in scope: aggregate() also gets (ref, None)
+    # for files that could not be read or parsed, so they still count as existing modules.
+    sees_unparsed: ClassVar[bool] = False
 
     def __init__(self, meta: RuleMeta, options: dict[str, Any]) -> None:
         self.meta = meta
@@ -221,7 +227,10 @@ class Rule:
         raise NotImplementedError
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
-        """Project-wide findings (with paths), the rule's count (None: number of findings), details."""
+        """Project-wide findings (with paths), the rule's count (None: number of findings), details.
+
+        ``facts`` holds the files whose ``check`` returned facts (plus, with ``sees_unparsed``,
+        ``(ref, None)`` for in-scope files that could not be analysed)."""
         return [], None, {}
 
     @property
