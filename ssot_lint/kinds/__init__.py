@@ -9,9 +9,16 @@ from ssot_lint.kinds.base import Rule
 from ssot_lint.kinds.deprecated_import import DeprecatedImport
 from ssot_lint.kinds.duplicate_definition import DuplicateDefinition
 from ssot_lint.kinds.event_schema import EventSchema
+from ssot_lint.kinds.import_cycle import ImportCycle
+from ssot_lint.kinds.required_events import RequiredEvents
+from ssot_lint.kinds.shim_module import ShimModule
 from ssot_lint.kinds.single_implementation import SingleImplementation
+from ssot_lint.kinds.unresolved_import import UnresolvedImport
 
-BUILTIN_KINDS: tuple[type[Rule], ...] = (SingleImplementation, DuplicateDefinition, DeprecatedImport, EventSchema)
+BUILTIN_KINDS: tuple[type[Rule], ...] = (
+    SingleImplementation, DuplicateDefinition, DeprecatedImport, EventSchema,
+    UnresolvedImport, ShimModule, ImportCycle, RequiredEvents,
+)
 
 
 def available_kinds() -> dict[str, type[Rule]]:

@@ -1,0 +1,137 @@
+"""shim-module: modules that only re-export, and class aliases (``A = B``).
+
+Two kinds of finding, each naming where the real thing lives:
+
+- a **shim module**: its body holds nothing but imports, ``__all__``, simple aliases (``A = B``,
+  ``A = m.B``), docstrings, ``pass``, ``del`` and ``warnings.warn(...)`` calls (also inside
+  module-level ``if`` / ``try`` blocks), and it imports something. One finding per module, at its
+  first statement after the docstring; the target is the list of modules it re-exports from
+  (``__future__``, ``warnings`` and the ``TYPE_CHECKING`` import are not targets). Empty modules
+  are not shims (there is nothing to re-export), and neither, by default, is an ``__init__.py``
+  that only re-exports its own submodules: that is how a package declares its public API. Set
+  ``include-init`` to true to report those too (an ``__init__.py`` re-exporting from other packages
+  is always a shim).
+- a **class alias**: a statement ``A = B`` / ``A = m.B`` / ``A: T = B`` directly in a module body
+  (not in an ``if`` / ``try``, where it is usually a compatibility fallback) whose right-hand side
+  is a class defined in the project (followed through imports, re-exports and other aliases), or
+  a CapWords name imported from outside the project. One finding per alias, at the alias name. An
+  alias inside a shim module is reported as well: both its importers and its module need to go.
+
+``allow`` lists modules that are compatibility layers on purpose (exact names or shell-style
+patterns like ``pkg.compat.*``): neither kind of finding is reported in them. ``aliases``
+(default true) set to false reports shim modules only. As for every rule, ``paths`` / ``exclude`` choose the files checked;
+aliases are followed only through files in scope.
+
+Message fields: ``{what}`` (``module`` or ``alias``), ``{name}`` (the module or the alias),
+``{target}`` (re-exported modules, or ``module:Class``), ``{module}`` (the module it is in).
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from typing import Any
+
+from ssot_lint.kinds.base import Example, FileContext, Option, Rule
+from ssot_lint.model import FileRef, Finding
+from ssot_lint.module_index import ModuleIndex
+from ssot_lint.module_summary import ModuleSummary, summarise
+
+_NOT_TARGETS = ("__future__", "warnings")
+
+
+class ShimModule(Rule):
+    kind = "shim-module"
+    summary = "Modules that only re-export other modules' names, and class aliases A = B."
+    options = {
+        "allow": Option("str-list", "modules that are compatibility layers on purpose (names or patterns)", default=()),
+        "include-init": Option("bool", "also report __init__.py files that only re-export their own submodules", default=False),
+        "aliases": Option("bool", "report class aliases A = B", default=True),
+    }
+    message_fields = ("what", "name", "target", "module")
+    default_message = "{what} {name} is a shim for {target}; use {target} directly"
+    EXAMPLE_OPTIONS = {"allow": ["legacy.compat"]}
+    sees_unparsed = True
+    VALID = [
+        Example({"pkg/__init__.py": '"""API."""\nfrom .core import Manager\n__all__ = ["Manager"]\n', "pkg/core.py": "class Manager: ...\n"}, 0),
+        Example({"pkg/__init__.py": "", "pkg/empty.py": '"""Nothing here."""\n'}, 0),
+        Example({"legacy/__init__.py": "", "legacy/compat.py": "from pkg.core import Manager\nOld = Manager\n", "pkg/core.py": "class Manager: ...\n"}, 0),
+        Example({"m.py": "import os\n\ndef f(): ...\nhandler = f\nsep = os.sep\nclass A: ...\ntry:\n    from x import B\nexcept ImportError:\n    B = A\n"}, 0),
+    ]
+    INVALID = [
+        Example(
+            {
+                "ws/__init__.py": "",
+                "ws/reconnection.py": "class ReconnectionManager: ...\n",
+                "ws/reconnection_handler.py": '"""Compat."""\nfrom .reconnection import ReconnectionManager\n\nWebSocketReconnectionHandler = ReconnectionManager\n',
+            },
+            2,
+            (2, 4),
+        ),
+        Example({"pkg/__init__.py": "from other.thing import Thing\n", "other/thing.py": "class Thing: ...\n"}, 1, (1,)),
+        Example({"m.py": "class Manager: ...\n\nConnectionManager = Manager\n"}, 1, (3,)),
+    ]
+
+    def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
+        return [], summarise(ctx)
+
+    def allowed(self, module: str) -> bool:
+        return any(fnmatchcase(module, pattern) for pattern in self.allow)
+
+    def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
+        index = ModuleIndex(facts)
+        findings: list[Finding] = []
+        shims: dict[str, list[str]] = {}
+        for ref, summary in sorted(facts, key=lambda f: f[0].path):
+            if summary is None or self.allowed(ref.module):
+                continue
+            targets = self.shim_targets(index, ref, summary)
+            if targets:
+                shims[ref.module] = targets
+                shown = ", ".join(targets)
+                message = self.format(what="module", name=ref.module, target=shown, module=ref.module)
+                line, col, end_line, end_col = summary.first_span
+                findings.append(Finding(self.id, line, col, end_line, end_col, message, self.severity, ref.path, f"shim module {ref.module}", line))
+            if not self.aliases:
+                continue
+            for alias in summary.aliases:
+                target = self.alias_target(index, ref.module, alias.target)
+                if target is None:
+                    continue
+                message = self.format(what="alias", name=alias.name, target=target, module=ref.module)
+                findings.append(Finding(self.id, *alias.span, message, self.severity, ref.path, f"{alias.name} = {alias.target}", alias.span[0]))
+        return findings, None, {"shim_modules": shims}
+
+    def shim_targets(self, index: ModuleIndex, ref: FileRef, summary: ModuleSummary) -> list[str]:
+        """The modules a re-export-only module forwards to; [] when it is not a shim."""
+        if not summary.reexport_only:
+            return []
+        targets: set[str] = set()
+        for fact in summary.imports:
+            if fact.module is None or fact.module in _NOT_TARGETS or fact.name == "TYPE_CHECKING":
+                continue
+            submodule = f"{fact.module}.{fact.name}"
+            targets.add(submodule if fact.name not in (None, "*") and index.exists(submodule) else fact.module)
+        for alias in summary.aliases:
+            qualified = index.qualify(ref.module, alias.target)
+            if qualified is not None:
+                targets.add(index.file_module(qualified) or qualified.rpartition(".")[0] or qualified)
+        targets.discard(ref.module)
+        own = ref.module + "."
+        if ref.is_package and not self.include_init and all(t.startswith(own) for t in targets):
+            return []
+        return sorted(targets)
+
+    @staticmethod
+    def alias_target(index: ModuleIndex, module: str, written: str) -> str | None:
+        """``module:Class`` the alias stands for; None when it is not a class alias."""
+        qualified = index.qualify(module, written)
+        if qualified is None:
+            return None
+        found = index.class_definition(qualified)
+        if found is not None:
+            return found
+        owner, _, name = qualified.rpartition(".")
+        # Outside the project we cannot see the definition: trust the CapWords convention.
+        if owner and not index.in_project(qualified) and name[:1].isupper() and not name.isupper():
+            return f"{owner}:{name}"
+        return None
