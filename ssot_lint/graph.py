@@ -62,32 +62,30 @@ def elementary_cycles(graph: Mapping[str, Set[str]], limit: int) -> tuple[list[l
     node (the closing edge goes from the last node back to the first). Stops after ``limit``
     cycles; the flag says whether the enumeration was complete. Self-loops are ignored.
 
-    Time is O((V + E) * (C + 1)) per component for C cycles found, so the limit bounds the work.
+    Each search starts at the smallest node of a strongly connected component and stays inside
+    it; the node is then removed and the rest of the component split again, so every search finds
+    a cycle: time is O((V + E) * (C + 1)) for C cycles found, and the limit bounds the work.
     """
     cycles: list[list[str]] = []
-    for component in strongly_connected_components(graph):
-        if len(component) < 2:
-            continue
-        members = set(component)
-        rank = {node: i for i, node in enumerate(component)}
+    pending = [c for c in strongly_connected_components(graph) if len(c) > 1]
+    pending.reverse()  # a stack: components in order of their smallest node
+    while pending:
+        component = pending.pop()
+        start, rest = component[0], set(component[1:])
+        members = rest | {start}
         successors = {node: sorted(s for s in graph.get(node, ()) if s in members and s != node) for node in component}
-        for start in component:
-            # Only nodes ranked at or after `start`: every cycle is found from its smallest node.
-            if not _circuits(start, successors, rank, limit, cycles):
-                return cycles, False
+        if not _circuits(start, successors, limit, cycles):
+            return cycles, False
+        remaining = {node: {s for s in graph.get(node, ()) if s in rest} for node in rest}
+        pending.extend(reversed([c for c in strongly_connected_components(remaining) if len(c) > 1]))
     return cycles, True
 
 
-def _circuits(start: str, successors: dict[str, list[str]], rank: dict[str, int], limit: int, out: list[list[str]]) -> bool:
-    floor = rank[start]
-
-    def nexts(node: str) -> list[str]:
-        return [s for s in successors[node] if rank[s] >= floor]
-
+def _circuits(start: str, successors: dict[str, list[str]], limit: int, out: list[list[str]]) -> bool:
     blocked = {start}
     blockers: dict[str, set[str]] = defaultdict(set)
     path = [start]
-    frames = [(start, iter(nexts(start)))]
+    frames = [(start, iter(successors[start]))]
     closed = [False]  # per frame: some cycle was found through this node
     while frames:
         node, pending = frames[-1]
@@ -101,7 +99,7 @@ def _circuits(start: str, successors: dict[str, list[str]], rank: dict[str, int]
             elif succ not in blocked:
                 blocked.add(succ)
                 path.append(succ)
-                frames.append((succ, iter(nexts(succ))))
+                frames.append((succ, iter(successors[succ])))
                 closed.append(False)
                 descended = True
                 break
@@ -113,7 +111,7 @@ def _circuits(start: str, successors: dict[str, list[str]], rank: dict[str, int]
         if found:
             _unblock(node, blocked, blockers)
         else:
-            for succ in nexts(node):
+            for succ in successors[node]:
                 blockers[succ].add(node)
         if closed:
             closed[-1] = closed[-1] or found
