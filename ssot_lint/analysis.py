@@ -84,7 +84,7 @@ def analyze_source(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> FileResu
         module = parse(text)
     except SourceError as error:
         return FileResult(parse_error=error.finding())
-    ctx = FileContext(module, ref)
+    ctx = FileContext(module, ref, text)
     findings: list[Finding] = []
     facts = {}
     try:

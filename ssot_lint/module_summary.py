@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from ssot_lint.fast_positions import locate
 from ssot_lint.imports import dotted_name, import_refs
 
 if TYPE_CHECKING:  # the kinds package imports this module: importing it back would be a cycle
@@ -126,26 +127,50 @@ class _Summariser(cst.CSTVisitor):
         self.classes: set[str] = set()
         self.all_names: list[str] | None = None
         self.all_dynamic = False
-        self.imports: list[ImportFact] = []
+        self.imports: list[tuple[cst.Import | cst.ImportFrom, bool, bool, bool]] = []  # node, in function, type checking, module level
         self.has_getattr = False
+        self.spans: dict[int, Span] = {}
+        self.walrus = ":=" in (ctx.text or ctx.module.code)
 
     def run(self) -> ModuleSummary:
         module = self.ctx.module
         module.visit(self)
         body = list(module.body)
+        flat = [small for s in body for small in (s.body if isinstance(s, cst.SimpleStatementLine) else [s])]
+        self.spans = locate(self.ctx.text or module.code, [node for node, *_ in self.imports], flat)
         start = 1 if body and _is_docstring(body[0]) else 0
-        first_span = self.ctx.position(body[start]) if len(body) > start else (1, 1, 1, 1)
         return ModuleSummary(
             defined=frozenset(self.defined),
             classes=frozenset(self.classes),
             all_names=tuple(self.all_names) if self.all_names is not None else None,
             all_dynamic=self.all_dynamic,
-            imports=tuple(self.imports),
+            imports=tuple(fact for entry in self.imports for fact in self._facts(*entry)),
             has_getattr=self.has_getattr,
             reexport_only=all(_reexport_statement(s) for s in body),
             aliases=tuple(self._aliases(body)),
-            first_span=first_span,
+            first_span=self._statement_span(body[start]) if len(body) > start else (1, 1, 1, 1),
         )
+
+    def where(self, node: cst.CSTNode) -> Span:
+        """The node's span: from CPython's parser when it was paired, else from libcst."""
+        span = self.spans.get(id(node))
+        return span if span is not None else self.ctx.position(node)
+
+    def _statement_span(self, statement: cst.BaseStatement) -> Span:
+        if not isinstance(statement, cst.SimpleStatementLine) or id(statement.body[0]) not in self.spans:
+            return self.ctx.position(statement)
+        first, last = self.where(statement.body[0]), self.where(statement.body[-1])
+        return first[0], first[1], last[2], last[3]
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # Expressions hold no imports and bind names only through `:=` at module level: skipping
+        # them saves most of the walk, and deep ones (long implicit string concatenations) never
+        # reach the recursion limit.
+        if isinstance(node, cst.BaseExpression) and not (self.walrus and self.module_level):
+            return False
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            return False
+        return super().on_visit(node)
 
     @property
     def module_level(self) -> bool:
@@ -213,18 +238,19 @@ class _Summariser(cst.CSTVisitor):
             if isinstance(node.target, cst.Name) and node.target.value == "__all__":
                 self._set_all(node.value, extend=True)
 
-    def visit_Call(self, node: cst.Call) -> None:
-        # __all__.extend([...]) / __all__.append("x") / __all__.remove(...)
-        func = dotted_name(node.func)
-        if not self.module_level or func not in ("__all__.extend", "__all__.append", "__all__.remove"):
+    def visit_Expr(self, node: cst.Expr) -> None:
+        # __all__.extend([...]) / __all__.append("x") / __all__.remove(...) as statements
+        call = node.value
+        if not isinstance(call, cst.Call) or not self.module_level:
             return
-        if func == "__all__.append" and len(node.args) == 1 and _string(node.args[0].value) is not None:
-            self._add_all([_string(node.args[0].value)])  # type: ignore[list-item]
-        elif func == "__all__.extend" and len(node.args) == 1:
-            self._set_all(node.args[0].value, extend=True)
-        elif func == "__all__.remove":
-            pass  # removing only narrows what is exported; keeping the name is the safe reading
-        else:
+        func = dotted_name(call.func)
+        if func not in ("__all__.extend", "__all__.append", "__all__.remove"):
+            return
+        if func == "__all__.append" and len(call.args) == 1 and _string(call.args[0].value) is not None:
+            self._add_all([_string(call.args[0].value)])  # type: ignore[list-item]
+        elif func == "__all__.extend" and len(call.args) == 1:
+            self._set_all(call.args[0].value, extend=True)
+        elif func != "__all__.remove":  # removing only narrows the exports: keeping the name is safe
             self.all_dynamic = True
 
     def visit_For(self, node: cst.For) -> None:
@@ -284,21 +310,23 @@ class _Summariser(cst.CSTVisitor):
         return False
 
     def _record(self, node: cst.Import | cst.ImportFrom) -> None:
-        ctx = self.ctx
-        statement = ctx.position(node)
+        self.imports.append((node, self.function_depth > 0, self.type_checking > 0, self.module_level))
+
+    def _facts(self, node: cst.Import | cst.ImportFrom, in_function: bool, type_checking: bool, module_level: bool) -> list[ImportFact]:
+        statement = self.where(node)
         module_span = self._module_span(node) if isinstance(node, cst.ImportFrom) else None
-        for ref in import_refs(node, ctx.ref.module, ctx.ref.is_package):
-            span = ctx.position(ref.node)
-            self.imports.append(
-                ImportFact(
-                    ref.module, ref.name, ref.bound if self.module_level else None, span, module_span or span, statement,
-                    in_function=self.function_depth > 0, type_checking=self.type_checking > 0,
-                )
-            )
+        facts = []
+        for ref in import_refs(node, self.ctx.ref.module, self.ctx.ref.is_package):
+            span = self.where(ref.node)
+            bound = ref.bound if module_level else None
+            facts.append(ImportFact(ref.module, ref.name, bound, span, module_span or span, statement, in_function, type_checking))
+        return facts
 
     def _module_span(self, node: cst.ImportFrom) -> Span:
         """Where ``..pkg.mod`` is written in ``from ..pkg.mod import x`` (dots included)."""
         parts: list[cst.CSTNode] = [*node.relative, *([node.module] if node.module is not None else [])]
+        if id(parts[-1] if node.module is not None else parts[0]) in self.spans:
+            return self.spans[id(parts[-1] if node.module is not None else parts[0])]
         start, end = self.ctx.position(parts[0]), self.ctx.position(parts[-1])
         return start[0], start[1], end[2], end[3]
 
@@ -312,7 +340,7 @@ class _Summariser(cst.CSTVisitor):
                 alias = _alias_of(small)
                 if alias is not None:
                     name_node, target = alias
-                    found.append(AliasFact(name_node.value, target, self.ctx.position(name_node)))
+                    found.append(AliasFact(name_node.value, target, self.where(name_node)))
         return found
 
 

@@ -158,9 +158,10 @@ def normalise_code(code: str) -> str:
 class FileContext:
     """What a rule sees of one parsed file. Positions are computed once, on first use."""
 
-    def __init__(self, module: cst.Module, ref: FileRef) -> None:
+    def __init__(self, module: cst.Module, ref: FileRef, text: str = "") -> None:
         self.module = module
         self.ref = ref
+        self.text = text  # the decoded source ("" when built from a tree alone)
         self._positions: Any = None
         # Per-file values several rules derive the same way (e.g. the module summary): computed
         # by the first rule that needs one, reused by the others, gone with the context.
