@@ -6,7 +6,8 @@ Two kinds of finding, each naming where the real thing lives:
   ``A = m.B``), docstrings, ``pass``, ``del`` and ``warnings.warn(...)`` calls (also inside
   module-level ``if`` / ``try`` blocks), and it imports something. One finding per module, at its
   first statement after the docstring; the target is the list of modules it re-exports from
-  (``__future__``, ``warnings`` and the ``TYPE_CHECKING`` import are not targets). Empty modules
+  (standard-library modules such as ``sys`` and ``warnings`` are left out of the list when
+  there are others; ``__future__`` always is). Empty modules
   are not shims (there is nothing to re-export), and neither, by default, is an ``__init__.py``
   that only re-exports its own submodules: that is how a package declares its public API. Set
   ``include-init`` to true to report those too (an ``__init__.py`` re-exporting from other packages
@@ -28,6 +29,7 @@ Message fields: ``{what}`` (``module`` or ``alias``), ``{name}`` (the module or 
 
 from __future__ import annotations
 
+import sys
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -36,7 +38,6 @@ from ssot_lint.model import FileRef, Finding
 from ssot_lint.module_index import ModuleIndex
 from ssot_lint.module_summary import ModuleSummary, summarise
 
-_NOT_TARGETS = ("__future__", "warnings")
 
 
 class ShimModule(Rule):
@@ -107,7 +108,7 @@ class ShimModule(Rule):
             return []
         targets: set[str] = set()
         for fact in summary.imports:
-            if fact.module is None or fact.module in _NOT_TARGETS or fact.name == "TYPE_CHECKING":
+            if fact.module is None or fact.module == "__future__":
                 continue
             submodule = f"{fact.module}.{fact.name}"
             targets.add(submodule if fact.name not in (None, "*") and index.exists(submodule) else fact.module)
@@ -116,6 +117,9 @@ class ShimModule(Rule):
             if qualified is not None:
                 targets.add(index.file_module(qualified) or qualified.rpartition(".")[0] or qualified)
         targets.discard(ref.module)
+        # `import sys` for a version check, `import warnings` for a deprecation: not what is re-exported.
+        project = {t for t in targets if t.split(".")[0] not in sys.stdlib_module_names}
+        targets = project or targets
         own = ref.module + "."
         if ref.is_package and not self.include_init and all(t.startswith(own) for t in targets):
             return []
