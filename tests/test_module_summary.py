@@ -1,0 +1,167 @@
+"""The per-file module summary: what a module defines, exports and imports."""
+
+from __future__ import annotations
+
+import pickle
+import textwrap
+
+import libcst as cst
+
+from ssot_lint.kinds.base import FileContext
+from ssot_lint.model import FileRef
+from ssot_lint.module_summary import ModuleSummary, summarise
+
+
+def summary_of(code: str, module: str = "pkg.mod", is_package: bool = False) -> ModuleSummary:
+    ctx = FileContext(cst.parse_module(textwrap.dedent(code).lstrip("\n")), FileRef("x.py", module, is_package))
+    return summarise(ctx)
+
+
+def test_module_level_definitions_of_every_kind_and_only_module_level() -> None:
+    summary = summary_of(
+        """
+        import os.path
+        from typing import TYPE_CHECKING
+        a, (b, *c) = 1, (2, 3)
+        d: int
+        e: int = 1
+        f += 1
+        for g in []:
+            pass
+        with open("x") as (h, i):
+            pass
+        if (j := 3):
+            pass
+        try:
+            from ujson import loads
+        except ImportError:
+            def loads(s): ...
+        if TYPE_CHECKING:
+            from typing import Protocol
+        def fn():
+            global k
+            local = 1
+            import inner
+        class K:
+            attribute = 1
+            import in_class
+        lam = lambda: (hidden := 1)
+        match os:
+            case [first, *rest]:
+                pass
+        type Alias = int
+        """
+    )
+    assert summary.defined == frozenset("a b c d e f g h i j loads fn k K lam first rest Alias".split())
+    assert summary.classes == frozenset({"K"})
+    assert summary.bindings().keys() == {"os", "TYPE_CHECKING", "loads", "Protocol"}
+    by_name = {i.name or i.module: i for i in summary.imports}
+    assert not by_name["TYPE_CHECKING"].type_checking and not by_name["loads"].type_checking
+    protocol = by_name["Protocol"]
+    assert protocol.type_checking and not protocol.in_function and protocol.span == (18, 24, 18, 32)
+    assert by_name["inner"].in_function and by_name["inner"].bound is None
+    assert not by_name["in_class"].in_function and by_name["in_class"].bound is None  # class bodies run at import
+    assert summary.has_getattr is False and summary.reexport_only is False
+
+
+def test_all_literals_extensions_and_dynamic_all() -> None:
+    summary = summary_of('__all__ = ["A", "B"]\n__all__ += ("C",)\n__all__.append("D")\n__all__.extend(["E"] + ["F"])\n')
+    assert summary.all_names == ("A", "B", "C", "D", "E", "F") and not summary.all_dynamic
+    dynamic = summary_of("from .x import __all__ as _x\n__all__ = ['A'] + _x\n")
+    assert dynamic.all_dynamic and dynamic.all_names is None
+    assert summary_of("X = 1\n").all_names is None
+
+
+def test_type_checking_negated_and_attribute_forms() -> None:
+    summary = summary_of(
+        """
+        import typing
+        if not typing.TYPE_CHECKING:
+            from runtime import A
+        else:
+            from checking import B
+        """
+    )
+    flags = {i.module: i.type_checking for i in summary.imports}
+    assert flags == {"typing": False, "runtime": False, "checking": True}
+
+
+def test_relative_imports_are_resolved_with_spans_of_name_and_module() -> None:
+    summary = summary_of("from ..core import (\n    Thing as T,\n)\nfrom . import sibling\n", module="pkg.sub.mod")
+    thing, sibling = summary.imports
+    assert (thing.module, thing.name, thing.bound) == ("pkg.core", "Thing", "T")
+    assert thing.span == (2, 5, 2, 15) and thing.module_span == (1, 6, 1, 12) and thing.statement == (1, 1, 3, 2)
+    assert (sibling.module, sibling.name) == ("pkg.sub", "sibling") and sibling.module_span == (4, 6, 4, 7)
+    in_package = summary_of("from . import sub\n", module="pkg", is_package=True)
+    assert in_package.imports[0].module == "pkg"
+
+
+def test_reexport_only_modules_and_aliases() -> None:
+    shim = summary_of(
+        '''
+        """Compat."""
+        import warnings
+        from .real import Manager
+        try:
+            from .fast import speedup
+        except ImportError:
+            speedup = None
+        OldManager = Manager
+        __all__ = ["Manager", "OldManager"]
+        warnings.warn("moved", DeprecationWarning)
+        '''
+    )
+    assert shim.reexport_only
+    assert shim.first_span == (2, 1, 2, 16)
+    assert [(a.name, a.target, a.span) for a in shim.aliases] == [("OldManager", "Manager", (8, 1, 8, 11))]
+    assert not summary_of("from .real import Manager\nmanager = Manager()\n").reexport_only
+    assert not summary_of("from .real import Manager\ndef f(): ...\n").reexport_only
+    assert summary_of("def __getattr__(name): ...\n").has_getattr
+
+
+def test_summary_is_computed_once_per_file_and_pickles() -> None:
+    ctx = FileContext(cst.parse_module("from a import b\n"), FileRef("x.py", "m"))
+    first = summarise(ctx)
+    assert summarise(ctx) is first
+    assert pickle.loads(pickle.dumps(first)) == first
+
+
+TRICKY = (
+    '"""Ünïcode docstring: ☃."""\r\n'
+    "import os; import sys as système\r\n"
+    "from . import (\r\n    a,  # comment\r\n    b as bee,\r\n)\r\n"
+    "from .. core . sub import thing\r\n"
+    "from \\\r\n    pkg.mod \\\r\n    import other\r\n"
+    "x = 'é'; Alias = pkg.Thing\r\n"
+    "class Ünï: ...\r\n"
+    "Ali: type = Ünï\r\n"
+    "def f():\r\n    from pkg import *\r\n"
+)
+
+
+def test_fast_positions_agree_with_libcst_positions(monkeypatch) -> None:
+    import ssot_lint.module_summary as module_summary
+
+    def summarise_fresh() -> ModuleSummary:
+        return summarise(FileContext(cst.parse_module(TRICKY), FileRef("x.py", "pkg.sub.mod"), TRICKY))
+
+    fast = summarise_fresh()
+    used: list[int] = []
+    real = module_summary.locate
+    monkeypatch.setattr(module_summary, "locate", lambda *args: used.append(len(real(*args))) or {})
+    slow = summarise_fresh()
+    assert used and used[0] > 0  # the fast path really paired the nodes
+    assert fast == slow
+    star = [i for i in fast.imports if i.star][0]
+    assert star.span == (15, 21, 15, 22) and star.in_function
+    assert [i.module_span for i in fast.imports if i.name == "thing"] == [(7, 6, 7, 19)]
+    assert [(a.name, a.span) for a in fast.aliases] == [("Alias", (11, 10, 11, 15)), ("Ali", (13, 1, 13, 4))]
+
+
+def test_syntax_the_running_python_cannot_parse_falls_back_to_libcst() -> None:
+    import sys
+
+    code = "type Point = tuple[float, float]\nfrom .x import y\n"
+    summary = summarise(FileContext(cst.parse_module(code), FileRef("x.py", "pkg.mod"), code))
+    assert summary.defined == frozenset({"Point"}) and summary.imports[0].span == (2, 16, 2, 17)
+    assert sys.version_info < (3, 12) or summary.first_span == (1, 1, 1, 33)

@@ -1,0 +1,101 @@
+"""shim-module: re-export-only modules and class aliases, each naming its target."""
+
+from __future__ import annotations
+
+from ssot_lint.kinds.shim_module import ShimModule
+from tests.integrity_helpers import build, findings, places
+
+RULE = build(ShimModule)
+
+
+def test_shim_module_and_alias_each_name_their_target() -> None:
+    files = {
+        "ws/__init__.py": "",
+        "ws/reconnection.py": "class ReconnectionManager: ...\n",
+        "ws/reconnection_handler.py": '"""Old home."""\n\nfrom .reconnection import ReconnectionManager\n\nWebSocketReconnectionHandler = ReconnectionManager\n__all__ = ["WebSocketReconnectionHandler"]\n',
+    }
+    assert findings(RULE, files) == [
+        ("ws/reconnection_handler.py", 3, 1, "module ws.reconnection_handler is a shim for ws.reconnection; use ws.reconnection directly"),
+        (
+            "ws/reconnection_handler.py", 5, 1,
+            "alias WebSocketReconnectionHandler is a shim for ws.reconnection:ReconnectionManager; use ws.reconnection:ReconnectionManager directly",
+        ),
+    ]
+
+
+def test_init_reexporting_its_own_submodules_is_not_a_shim_unless_asked() -> None:
+    files = {
+        "pkg/__init__.py": '"""Public API."""\nfrom . import core\nfrom .core import Manager\nfrom pkg.sub.x import y\n__all__ = ["Manager", "y"]\n',
+        "pkg/core.py": "class Manager: ...\n",
+        "pkg/sub/x.py": "y = 1\n",
+    }
+    assert places(RULE, files) == []
+    assert findings(build(ShimModule, include_init=True), files) == [
+        ("pkg/__init__.py", 2, 1, "module pkg is a shim for pkg.core, pkg.sub.x; use pkg.core, pkg.sub.x directly"),
+    ]
+    elsewhere = {"pkg/__init__.py": "from other.impl import Thing\n", "other/impl.py": "class Thing: ...\n"}
+    assert findings(RULE, elsewhere) == [("pkg/__init__.py", 1, 1, "module pkg is a shim for other.impl; use other.impl directly")]
+
+
+def test_empty_docstring_only_and_future_only_modules_are_not_shims() -> None:
+    files = {"pkg/__init__.py": "", "pkg/a.py": '"""Nothing yet."""\n', "pkg/b.py": "from __future__ import annotations\n"}
+    assert places(RULE, files) == []
+
+
+def test_compat_shims_with_try_if_and_deprecation_warning() -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/fast.py": "def loads(s): ...\n",
+        "pkg/compat.py": """
+            import warnings
+            import sys
+            try:
+                from pkg.fast import loads
+            except ImportError:
+                from json import loads
+            if sys.version_info >= (3, 11):
+                import tomllib
+            warnings.warn("pkg.compat is deprecated", DeprecationWarning)
+            """,
+    }
+    assert findings(RULE, files) == [
+        ("pkg/compat.py", 1, 1, "module pkg.compat is a shim for pkg.fast; use pkg.fast directly"),
+    ]
+    stdlib_only = {"compat.py": "import sys\nfrom json import loads, dumps\n"}
+    assert findings(RULE, stdlib_only) == [
+        ("compat.py", 1, 1, "module compat is a shim for json, sys; use json, sys directly"),
+    ]
+
+
+def test_allow_takes_names_and_patterns() -> None:
+    files = {
+        "core.py": "class Manager: ...\n",
+        "legacy/compat/v1.py": "from core import Manager\nOld = Manager\n",
+        "legacy/api.py": "from core import Manager\n",
+        "other.py": "from core import Manager\n",
+    }
+    assert places(build(ShimModule, allow=["legacy.compat.*", "legacy.api"]), files) == [("other.py", 1, 1)]
+    assert places(RULE, files) == [("legacy/api.py", 1, 1), ("legacy/compat/v1.py", 1, 1), ("legacy/compat/v1.py", 2, 1), ("other.py", 1, 1)]
+
+
+def test_alias_targets_are_followed_to_the_defining_class() -> None:
+    files = {
+        "a.py": "class Real: ...\nclass Alias2(Real): ...\n",
+        "b.py": "from a import Real\n__all__ = ['Real']\n",
+        "c.py": "import a\nfrom b import Real as R\nimport json, os\n\ndef helper(): ...\n"
+        "Old = R\nAlsoOld = a.Real\nChained = Old\nDecoder = json.JSONDecoder\nhandler = helper\nsep = os.sep\nLIMIT = MAX\nclass Local: ...\nLocalAlias = Local\n",
+    }
+    assert findings(RULE, files) == [
+        ("b.py", 1, 1, "module b is a shim for a; use a directly"),
+        ("c.py", 6, 1, "alias Old is a shim for a:Real; use a:Real directly"),
+        ("c.py", 7, 1, "alias AlsoOld is a shim for a:Real; use a:Real directly"),
+        ("c.py", 8, 1, "alias Chained is a shim for a:Real; use a:Real directly"),
+        ("c.py", 9, 1, "alias Decoder is a shim for json:JSONDecoder; use json:JSONDecoder directly"),
+        ("c.py", 14, 1, "alias LocalAlias is a shim for c:Local; use c:Local directly"),
+    ]
+
+
+def test_conditional_fallback_aliases_are_not_reported_and_aliases_can_be_turned_off() -> None:
+    files = {"m.py": "class A: ...\ntry:\n    from x import B\nexcept ImportError:\n    B = A\nC = A\n"}
+    assert places(RULE, files) == [("m.py", 6, 1)]
+    assert places(build(ShimModule, aliases=False), files) == []

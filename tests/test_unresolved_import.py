@@ -1,0 +1,216 @@
+"""unresolved-import: phantom names and missing project modules, with the tricky cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ssot_lint.kinds.unresolved_import import UnresolvedImport
+from tests.integrity_helpers import build, cli_json, findings, places, write
+
+RULE = build(UnresolvedImport)
+
+
+def test_phantom_name_is_reported_at_the_name_with_a_message() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/rate_limiter.py": "class RateLimiter: ...\nclass RateLimitError(Exception): ...\n",
+        "tests/test_limits.py": "import pytest\nfrom app.rate_limiter import (\n    RateLimiter,\n    RateLimitExceededException,\n)\n",
+    }
+    assert findings(RULE, files) == [
+        ("tests/test_limits.py", 4, 5, "unresolved import: RateLimitExceededException is not defined in app.rate_limiter"),
+    ]
+
+
+def test_missing_modules_one_finding_per_statement_at_the_module() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/schemas/__init__.py": "",
+        "use.py": "import app.missing\nfrom app.schemas.gone import A, B\nfrom app.schemas import Message\nimport app.schemas.deep.er\n",
+    }
+    assert findings(RULE, files) == [
+        ("use.py", 1, 8, "unresolved import: no module named app.missing"),
+        ("use.py", 2, 6, "unresolved import: no module named app.schemas.gone"),
+        ("use.py", 3, 25, "unresolved import: Message is not defined in app.schemas"),
+        ("use.py", 4, 8, "unresolved import: no module named app.schemas.deep"),
+    ]
+
+
+def test_third_party_and_stdlib_are_out_of_scope() -> None:
+    files = {"app/__init__.py": "", "use.py": "import os.nothing\nfrom json import nothing\nfrom pytest import nothing\nimport appx.y\n"}
+    assert findings(RULE, files) == []
+
+
+def test_init_reexport_chains_are_checked_link_by_link() -> None:
+    files = {
+        "a/__init__.py": "from .b import X as Public\n",
+        "a/b/__init__.py": "from .c import X\n",
+        "a/b/c.py": "Y = 1\n",
+        "use.py": "from a import Public, X\n",
+    }
+    # X is missing where the chain breaks (a/b/__init__.py), and `X` is not re-exported by a/__init__.py
+    # (only `Public` is); `Public` itself resolves: each link is checked where it is written.
+    assert places(RULE, files) == [("a/b/__init__.py", 1, 16), ("use.py", 1, 23)]
+
+
+def test_all_entries_count_and_dunders_resolve() -> None:
+    files = {"pkg/__init__.py": "__all__ = ['lazy']\n", "use.py": "from pkg import lazy, __name__, __path__, other\n"}
+    assert places(RULE, files) == [("use.py", 1, 43)]
+
+
+def test_star_imports_transitive_with_all_privacy_and_cycles() -> None:
+    files = {
+        "pkg/__init__.py": "from .x import *\nfrom .limited import *\n",
+        "pkg/x.py": "from .y import *\nX = 1\n_private = 2\n",
+        "pkg/y.py": "from .x import *\nY = 1\n",  # star cycle x <-> y
+        "pkg/limited.py": "__all__ = ['Shown']\nShown = Hidden = 1\n",
+        "use.py": "from pkg import X, Y, _private, Shown, Hidden, Z\n",
+    }
+    assert [(p, line, col) for p, line, col in places(RULE, files)] == [("use.py", 1, 23), ("use.py", 1, 40), ("use.py", 1, 48)]
+
+
+def test_star_import_from_outside_the_project_or_dynamic_all_resolves_everything() -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/compat.py": "from json import *\n",
+        "pkg/dyn.py": "from .base import *\n",
+        "pkg/base.py": "from .other import __all__ as _o\n__all__ = _o + ['B']\n",
+        "pkg/other.py": "__all__ = []\n",
+        "use.py": "from pkg.compat import anything\nfrom pkg.dyn import whatever\n",
+    }
+    assert places(RULE, files) == []
+
+
+def test_conditional_definitions_count() -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/compat.py": """
+            import sys
+            from typing import TYPE_CHECKING
+            try:
+                from ujson import loads
+            except ImportError:
+                from json import loads
+            if TYPE_CHECKING:
+                from collections.abc import Iterator
+            if sys.version_info >= (3, 11):
+                import tomllib as toml
+            else:
+                def toml(): ...
+            def configure():
+                global SETTINGS
+                SETTINGS = {}
+            for LAST in range(3):
+                pass
+            """,
+        "use.py": "from pkg.compat import loads, Iterator, toml, SETTINGS, LAST, sys, missing\n",
+    }
+    assert places(RULE, files) == [("use.py", 1, 68)]
+
+
+def test_relative_imports_resolve_against_the_package() -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/core.py": "class Engine: ...\n",
+        "pkg/sub/__init__.py": "",
+        "pkg/sub/mod.py": "from ..core import Engine, Motor\nfrom . import sibling\nfrom ..... import beyond_the_top\n",
+        "pkg/sub/sibling.py": "",
+    }
+    assert findings(RULE, files) == [("pkg/sub/mod.py", 1, 28, "unresolved import: Motor is not defined in pkg.core")]
+
+
+def test_submodule_versus_attribute() -> None:
+    files = {
+        "pkg/__init__.py": "name = 'attribute'\n",
+        "pkg/name.py": "value = 1\n",  # both an attribute and a submodule: fine either way
+        "pkg/data/blob.py": "",  # a namespace directory inside a regular package
+        "pkg/mod.py": "",
+        "use.py": "from pkg import name, data, mod\nfrom pkg.name import value\nimport pkg.mod.attr\nfrom pkg.mod import sub\n",
+    }
+    assert findings(RULE, files) == [
+        ("use.py", 3, 8, "unresolved import: no module named pkg.mod.attr"),
+        ("use.py", 4, 21, "unresolved import: sub is not defined in pkg.mod"),
+    ]
+
+
+def test_self_import_in_package_init() -> None:
+    files = {
+        "pkg/__init__.py": "from . import sub, helper, nothing\nfrom pkg import later\ndef helper(): ...\nlater = 1\n",
+        "pkg/sub.py": "",
+    }
+    # `nothing` is neither a submodule nor defined: the import binds it, but cannot vouch for itself.
+    assert places(RULE, files) == [("pkg/__init__.py", 1, 28)]
+
+
+def test_module_getattr_makes_every_name_resolve() -> None:
+    files = {"pkg/__init__.py": "", "pkg/lazy.py": "def __getattr__(name):\n    raise AttributeError(name)\n", "use.py": "from pkg.lazy import Anything\n"}
+    assert places(RULE, files) == []
+
+
+def test_function_level_and_type_checking_imports_are_checked_too() -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/a.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.b import Gone\ndef f():\n    from pkg.b import Lost\n",
+        "pkg/b.py": "",
+    }
+    assert places(RULE, files) == [("pkg/a.py", 3, 23), ("pkg/a.py", 5, 23)]
+
+
+def test_namespace_packages_with_src_roots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(
+        tmp_path,
+        {
+            "ssot-lint.toml": 'rule-files = ["rules.toml"]\nsrc = ["src"]\n',
+            "rules.toml": '[[rule]]\nid = "PI001"\nkind = "unresolved-import"\n',
+            "src/ns/mod.py": "class Thing: ...\n",  # ns has no __init__.py: a namespace package
+            "src/ns/sub/__init__.py": "",
+            "src/app.py": "from ns import mod, sub, gone\nfrom ns.mod import Thing, Other\nimport ns.missing\nfrom ns.sub import nothing\n",
+        },
+    )
+    code, report = cli_json(["check"], tmp_path, monkeypatch)
+    assert code == 1
+    assert [(f["path"], f["line"], f["col"], f["message"]) for f in report["findings"]] == [
+        ("src/app.py", 1, 26, "unresolved import: no module named ns.gone (namespace package ns has no such submodule)"),
+        ("src/app.py", 2, 27, "unresolved import: Other is not defined in ns.mod"),
+        ("src/app.py", 3, 8, "unresolved import: no module named ns.missing"),
+        ("src/app.py", 4, 20, "unresolved import: nothing is not defined in ns.sub"),
+    ]
+
+
+def test_partial_runs_do_not_call_unscanned_modules_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(
+        tmp_path,
+        {
+            "ssot-lint.toml": 'rule-files = ["rules.toml"]\n',
+            "rules.toml": '[[rule]]\nid = "PI001"\nkind = "unresolved-import"\n',
+            "app/__init__.py": "",
+            "app/core/__init__.py": "",
+            "app/core/m.py": "class Thing: ...\n",
+            "app/services/__init__.py": "",
+            "app/services/s.py": "from app.core.m import Gadget\nfrom app.core.gone import x\nfrom app.services.nothing import y\n",
+        },
+    )
+    _, whole = cli_json(["check"], tmp_path, monkeypatch)
+    assert [(f["path"], f["line"], f["col"]) for f in whole["findings"]] == [
+        ("app/services/s.py", 1, 24), ("app/services/s.py", 2, 6), ("app/services/s.py", 3, 6),
+    ]
+    _, part = cli_json(["check", "app/services"], tmp_path, monkeypatch)
+    # app.core was not scanned: nothing can be said about it. app.services was: its child is missing.
+    assert [(f["path"], f["line"], f["col"]) for f in part["findings"]] == [("app/services/s.py", 3, 6)]
+
+
+def test_an_unparsable_module_still_exists_and_resolves_every_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(
+        tmp_path,
+        {
+            "ssot-lint.toml": 'rule-files = ["rules.toml"]\n',
+            "rules.toml": '[[rule]]\nid = "PI001"\nkind = "unresolved-import"\n',
+            "pkg/__init__.py": "",
+            "pkg/broken.py": "def f(:\n",
+            "use.py": "from pkg.broken import Anything\nfrom pkg import broken\n",
+        },
+    )
+    code, report = cli_json(["check"], tmp_path, monkeypatch)
+    assert code == 1
+    assert [(f["rule"], f["path"]) for f in report["findings"]] == [("SSOT000", "pkg/broken.py")]
