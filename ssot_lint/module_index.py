@@ -36,10 +36,11 @@ def parents(module: str) -> Iterator[str]:
 
 class ModuleIndex:
     def __init__(self, facts: Iterable[Entry]) -> None:
-        self.entries: dict[str, list[Entry]] = defaultdict(list)
+        entries: dict[str, list[Entry]] = defaultdict(list)
         for ref, summary in sorted(facts, key=lambda entry: entry[0].path):
             if ref.module:
-                self.entries[ref.module].append((ref, summary))
+                entries[ref.module].append((ref, summary))
+        self.entries = dict(entries)  # several files may share a name (a.py next to a.pyi): all count
         self.packages = {m for m, entries in self.entries.items() if any(ref.is_package for ref, _ in entries)}
         self.namespaces = {p for m in self.entries for p in parents(m)} - self.entries.keys()
         self._plain_child_of = {m.rpartition(".")[0] for m, es in self.entries.items() if "." in m and not all(r.is_package for r, _ in es)}
@@ -89,9 +90,6 @@ class ModuleIndex:
         if found is None:
             found = self._bindings[id(summary)] = summary.bindings()
         return found
-
-    def ref(self, module: str) -> FileRef:
-        return self.entries[module][0][0]
 
     # -- names ------------------------------------------------------------------------------
     def resolves(self, module: str, name: str, _seen: set[tuple[str, str]] | None = None) -> bool:

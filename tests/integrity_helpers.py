@@ -41,9 +41,13 @@ def write(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def cli(args: list[str], cwd: Path, monkeypatch: Any) -> tuple[int, str]:
+def cli_result(args: list[str], cwd: Path, monkeypatch: Any) -> Any:
     monkeypatch.chdir(cwd)
-    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    return CliRunner().invoke(main, args, catch_exceptions=False)
+
+
+def cli(args: list[str], cwd: Path, monkeypatch: Any) -> tuple[int, str]:
+    result = cli_result(args, cwd, monkeypatch)
     return result.exit_code, result.stdout
 
 

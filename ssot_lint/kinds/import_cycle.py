@@ -12,15 +12,15 @@ import a`` would be missed, although importing ``a`` first fails. Imports of nam
 (no code) and of modules outside the project add no edge; a module importing itself is no cycle.
 
 By default only imports that run when the module is imported count: module level, class bodies,
-``try`` / ``if`` blocks. ``include-function-imports`` (default false) adds imports inside functions (the
-usual way to break a cycle, so they are excluded by default); ``ignore-type-checking`` (default
-true) skips imports under ``if TYPE_CHECKING``, which never run; set it to false to follow them.
+``try`` / ``if`` blocks. ``include-function-imports`` (default false) adds imports inside
+functions (the usual way to break a cycle, hence excluded by default); ``ignore-type-checking``
+(default true) skips imports under ``if TYPE_CHECKING``, which never run.
 
 Each elementary cycle (no module twice) is reported once, as its chain starting at its smallest
 module name (``a -> b -> c -> a``), at the import in the last module that closes it (the first
 such import in that file). Cycles are enumerated with Johnson's algorithm, whose number can grow
 exponentially in a tangled graph: the enumeration stops after ``search-limit`` cycles (default
-1000). The shortest cycles are reported first, at most ``max-cycles`` of them (default 20). The
+1000). The shortest cycles found (then by name) are reported, at most ``max-cycles`` (default 20). The
 rule's count is the number of cycles found; ``details`` has ``cycles`` (that number),
 ``complete`` (false when the search stopped at the limit, making the count a lower bound),
 ``reported``, and ``tangles``: the sizes of the groups of mutually dependent modules, which are
