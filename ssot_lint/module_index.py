@@ -13,6 +13,7 @@ scanned, a namespace package with a plain module scanned directly inside it, or 
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from typing import Iterable, Iterator
 
@@ -44,7 +45,11 @@ class ModuleIndex:
         self.packages = {m for m, entries in self.entries.items() if any(ref.is_package for ref, _ in entries)}
         self.namespaces = {p for m in self.entries for p in parents(m)} - self.entries.keys()
         self._plain_child_of = {m.rpartition(".")[0] for m, es in self.entries.items() if "." in m and not all(r.is_package for r, _ in es)}
-        self.tops = {m.split(".")[0] for m in self.entries}
+        # A loose script named like a standard-library module (tests/types.py, scripts/queue.py) does
+        # not make `import queue` a project import; a package of that name does.
+        self.tops = {m.split(".")[0] for m in self.entries} - {
+            m for m in self.entries if m in sys.stdlib_module_names and m not in self.packages and m not in self.namespaces
+        }
         self._bindings: dict[int, dict[str, ImportFact]] = {}  # id(summary) -> its bindings(), computed once
 
     # -- existence --------------------------------------------------------------------------

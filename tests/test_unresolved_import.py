@@ -40,6 +40,9 @@ def test_missing_modules_one_finding_per_statement_at_the_module() -> None:
 def test_third_party_and_stdlib_are_out_of_scope() -> None:
     files = {"app/__init__.py": "", "use.py": "import os.nothing\nfrom json import nothing\nfrom pytest import nothing\nimport appx.y\n"}
     assert findings(RULE, files) == []
+    # A loose script shadowing a stdlib name does not capture the stdlib's imports; a package does.
+    shadowing = {"queue.py": "x = 1\n", "email/__init__.py": "", "use.py": "from queue import Queue\nimport email.mime\n"}
+    assert places(RULE, shadowing) == [("use.py", 2, 8)]
 
 
 def test_init_reexport_chains_are_checked_link_by_link() -> None:

@@ -2,7 +2,8 @@
 
 The project is the set of modules in the rule's scope (module names from ``src`` roots or
 ``__init__.py`` chains); imports whose top-level package is not one of the project's (the
-standard library, third-party packages) are out of scope. Relative imports are resolved against
+standard library, third-party packages) are out of scope. A loose module named like a
+standard-library one (``scripts/queue.py``) does not make ``import queue`` a project import. Relative imports are resolved against
 the importing module. Every import is checked, including those in functions, ``try`` blocks and
 ``if TYPE_CHECKING``.
 
