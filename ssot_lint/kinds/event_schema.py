@@ -5,7 +5,7 @@ A dict literal (or a ``dict(...)`` call with keyword arguments) is an event when
 when ``events`` is omitted). One finding per event dict, listing every problem:
 
 - a legacy key, with its canonical name (``rename``);
-- a required key that is missing (a legacy key counts for the key it renames to);
+- a ``required`` key that is missing (a legacy key counts for the key it renames to);
 - a key that is not ``allowed`` at top level (it belongs in ``data``);
 - a value of the wrong kind for ``value-types`` (``number``, ``string``, ``dict``, ``list``,
   ``bool``), judged only for literals: a string literal where a number is required is wrong,
