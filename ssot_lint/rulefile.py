@@ -126,13 +126,24 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], kinds: dict[str
 
 
 def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any) -> Iterable[Example]:
-    def fail(message: str, key: str | None = "example") -> ConfigError:
-        return doc.error(f"rule {rule_id}: example: {message}", "rule", key, index)
-
     if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
-        raise fail("must be an array of tables ([[rule.example]])")
-    header_lines = [i + 1 for i in range(*doc.table_range("rule", index)) if re.match(r"^\s*\[\[\s*rule\.example\s*\]\]", doc.lines[i])]
+        raise doc.error(f"rule {rule_id}: example: must be an array of tables ([[rule.example]])", "rule", "example", index)
+    first, last = doc.table_range("rule", index)
+    headers = [i for i in range(first, last) if re.match(r"^\s*\[\[\s*rule\.example\s*\]\]", doc.lines[i])]
     for n, example in enumerate(raw):
+        line = headers[n] + 1 if n < len(headers) else doc.line_of("rule", None, index)
+
+        def fail(message: str, key: str | None = None, line: int = line) -> ConfigError:
+            # Point at the key inside this [[rule.example]] table when it is written there.
+            at = line
+            for i in range(line, len(doc.lines)) if key is not None and n < len(headers) else ():
+                if doc.lines[i].lstrip().startswith("["):
+                    break
+                if re.match(r"^\s*" + re.escape(key) + r"\s*=", doc.lines[i]):
+                    at = i + 1
+                    break
+            return ConfigError(f"rule {rule_id}: example: {message}", doc.path, at)
+
         for key in example:
             if key not in EXAMPLE_KEYS:
                 raise fail(f"unknown key {key!r} (known: {', '.join(EXAMPLE_KEYS)})", key)
@@ -148,5 +159,4 @@ def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any) -> Iterable[Exam
         lines = example.get("lines")
         if lines is not None and (not isinstance(lines, list) or not all(isinstance(x, int) for x in lines)):
             raise fail("'lines' must be a list of line numbers", "lines")
-        line = header_lines[n] if n < len(header_lines) else doc.line_of("rule", None, index)
         yield Example(files, expect, tuple(lines) if lines is not None else None, line)

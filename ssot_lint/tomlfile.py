@@ -58,8 +58,10 @@ class TomlDoc:
         start, end = self.table_range(table, index)
         if key is not None:
             pattern = re.compile(r"^\s*(?:\w[\w.-]*\s*\.\s*)?[\"']?" + re.escape(key) + r"[\"']?\s*=")
+            subtable = f"{table}.{key}" if table else key
             for i in range(start, end):
-                if pattern.match(self.lines[i]):
+                header = _HEADER.match(self.lines[i])
+                if pattern.match(self.lines[i]) or (header and _normalise(header.group(2)) == subtable):
                     return i + 1
         return start + 1 if end > start else 1
 

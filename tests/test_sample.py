@@ -101,10 +101,11 @@ def test_text_output_lines_and_summary(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_shipped_rule_files_pass_their_own_examples(monkeypatch: pytest.MonkeyPatch) -> None:
-    result = run_cli(["test-rules", *sorted(str(p) for p in (REPO / "rules").glob("*.toml"))], REPO, monkeypatch)
+    files = sorted((REPO / "rules").glob("*.toml"))
+    written = sum(f.read_text().count("[[rule.example]]") for f in files)
+    result = run_cli(["test-rules", *map(str, files)], REPO, monkeypatch)
     assert result.exit_code == 0, result.stdout
-    passed, failed = result.stdout.splitlines()[-1].split(", ")
-    assert failed == "0 failed" and int(passed.split()[0]) == 8
+    assert result.stdout.splitlines()[-1] == f"{written} passed, 0 failed"
 
 
 def test_files_in_scope_are_all_accounted_for(report: dict) -> None:
