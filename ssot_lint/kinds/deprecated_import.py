@@ -121,8 +121,9 @@ class DeprecatedImport(Rule):
                 continue
             seen.add(key)
             node = ref.node
-            module_level = ref.name not in (None, "*") and ref.module is not None and (
-                old.member is None and (ref.module == old.module or ref.module.startswith(old.module + "."))
+            # When the module after `from` is itself deprecated, point at it rather than at a name.
+            module_level = old.member is None and ref.module is not None and (
+                ref.module == old.module or ref.module.startswith(old.module + ".")
             )
             if module_level and isinstance(ref.statement, cst.ImportFrom) and ref.statement.module is not None:
                 node = ref.statement.module
