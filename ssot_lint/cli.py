@@ -100,6 +100,14 @@ def open_cache(config: Config, cache_dir: Path | None) -> ResultCache | None:
     return cache if cache.enabled else None
 
 
+def write_output(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def use_color(no_color: bool) -> bool:
     return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
@@ -147,7 +155,7 @@ def check(
         if target is None:
             click.echo(text, nl=False)
         else:
-            Path(target).write_text(text, encoding="utf-8")
+            write_output(Path(target), text)
     sys.exit(EXIT_FINDINGS if failing(report, fail_on) else EXIT_OK)
 
 
