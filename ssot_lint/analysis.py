@@ -12,6 +12,7 @@ import libcst as cst
 
 from ssot_lint.kinds.base import FileContext, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding
+from ssot_lint.suppressions import scan as scan_suppressions
 
 
 class SourceError(Exception):
@@ -77,13 +78,16 @@ def analyze_source(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> FileResu
         text = decode_source(data)
     except SourceError as error:
         return FileResult(parse_error=error.finding())
+    # Suppression comments are collected in every file, parsed or not: project-wide findings
+    # land in files no rule parsed, and unused comments are reported wherever they are.
+    suppressions = scan_suppressions(text)
     selected = [rule for rule in rules if rule.needs_parse(text, ref)]
     if not selected:
-        return FileResult()
+        return FileResult(suppressions=suppressions)
     try:
         module = parse(text)
     except SourceError as error:
-        return FileResult(parse_error=error.finding())
+        return FileResult(parse_error=error.finding(), suppressions=suppressions)
     ctx = FileContext(module, ref)
     findings: list[Finding] = []
     facts = {}
@@ -95,8 +99,6 @@ def analyze_source(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> FileResu
                 facts[rule.id] = fact
     except RecursionError:
         error = SourceError("too deeply nested to analyse (RecursionError)")
-        return FileResult(parse_error=error.finding(), parsed=True)
+        return FileResult(parse_error=error.finding(), parsed=True, suppressions=suppressions)
     findings.sort(key=Finding.sort_key)
-    return FileResult(tuple(findings), facts, None, parsed=True)
-
-
+    return FileResult(tuple(findings), facts, None, parsed=True, suppressions=suppressions)

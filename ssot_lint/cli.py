@@ -9,12 +9,14 @@ from typing import Any, Callable
 
 import click
 
-from ssot_lint import __version__
+from ssot_lint import __version__, baseline, suppressions
 from ssot_lint.cache import ResultCache
 from ssot_lint.config import Config, load_config
+from ssot_lint.coverage import Coverage, project_wide
 from ssot_lint.engine import RunOptions, failing, run
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError
-from ssot_lint.model import SEVERITIES
+from ssot_lint.fingerprint import with_fingerprints
+from ssot_lint.model import SEVERITIES, Finding, Report
 from ssot_lint.report import FormatOptions, formatters
 from ssot_lint.rulefile import RuleSet, load_rule_files
 
@@ -112,16 +114,54 @@ def use_color(no_color: bool) -> bool:
     return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
+def cache_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: .ssot-lint/cache in the project).")(func)
+    func = click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")(func)
+    return func
+
+
+def analyse(
+    paths: tuple[str, ...], config: Config, ruleset: RuleSet, fail_on: str, no_cache: bool, cache_dir: Path | None, per_file: bool = False
+) -> tuple[Report, Coverage]:
+    """Run the rules over PATHS; say what the run covered, so nothing unseen is judged."""
+    if not ruleset.rules:
+        raise ConfigError("no rules loaded: set 'rule-files' in the config or pass --rules FILE")
+    rules = ruleset.rules
+    if per_file:
+        if not paths:
+            raise ConfigError("--per-file needs the files to check")
+        skipped = [r.id for r in rules if project_wide(r)]
+        rules = [r for r in rules if not project_wide(r)]
+        if skipped:
+            click.echo(f"ssot-lint: --per-file: skipped project-wide rules {', '.join(skipped)} (run the whole project for them)", err=True)
+    whole = not per_file and (not paths or any(Path(p).resolve() == config.root for p in paths))
+    cache = None if no_cache else open_cache(config, cache_dir)
+    try:
+        report = run(list(paths) or [str(config.root)], config, RuleSet(rules, ruleset.known), RunOptions(fail_on=fail_on, cache=cache))
+    finally:
+        if cache is not None:
+            cache.close()
+    return report, Coverage.of(report.scanned, rules, whole)
+
+
+def baseline_file(config: Config) -> tuple[Path, str]:
+    path = config.root / config.get("baseline")
+    return path, _shown(path)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @rule_options
-@click.option("--output-format", "-o", "output_formats", multiple=True, metavar="FORMAT[:PATH]", help="text or json; repeat with :PATH to write several.")
+@click.option("--output-format", "-o", "output_formats", multiple=True, metavar="FORMAT[:PATH]", help=f"One of {', '.join(formatters())}; repeat with :PATH to write several.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule only.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that makes the exit code 1 (default: warning).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: .ssot-lint/cache in the project).")
+@cache_options
+@click.option("--no-baseline", is_flag=True, help="Report every finding, ignoring the baseline file.")
+@click.option("--strict", is_flag=True, help="Also fail when baselined findings are fixed but still in the baseline.")
+@click.option("--per-file", is_flag=True, help="Judge only the given files: skip project-wide rules (for pre-commit).")
+@click.option("--report-unused-suppressions", is_flag=True, help="Report '# ssot: ignore' comments that silence nothing (SSOT001).")
 def check(
     paths: tuple[str, ...],
     config_path: Path | None,
@@ -135,19 +175,32 @@ def check(
     fail_on: str | None,
     no_cache: bool,
     cache_dir: Path | None,
+    no_baseline: bool,
+    strict: bool,
+    per_file: bool,
+    report_unused_suppressions: bool,
 ) -> None:
-    """Check PATHS (default: the project root) against the loaded rules."""
+    """Check PATHS (default: the project root) against the loaded rules.
+
+    With a baseline file (config key 'baseline', default .ssot-baseline.json) only new findings
+    are reported and fail."""
     outputs = _parse_outputs(output_formats)
     config, ruleset = load_project(config_path, rule_files, select, ignore)
-    if not ruleset.rules:
-        raise ConfigError("no rules loaded: set 'rule-files' in the config or pass --rules FILE")
     fail_on = fail_on or config.get("fail-on")
-    cache = None if no_cache else open_cache(config, cache_dir)
-    try:
-        report = run(list(paths) or [str(config.root)], config, ruleset, RunOptions(fail_on=fail_on, cache=cache))
-    finally:
-        if cache is not None:
-            cache.close()
+    report, coverage = analyse(paths, config, ruleset, fail_on, no_cache, cache_dir, per_file)
+    if report_unused_suppressions:
+        known_ids = [r.id for r in ruleset.known]
+        unused = with_fingerprints(suppressions.unused(report.suppressions, report.suppressed, known_ids, coverage.judges))
+        report.findings = sorted(report.findings + unused, key=Finding.sort_key)
+    path, shown = baseline_file(config)
+    if not no_baseline and path.is_file():
+        report = baseline.apply(report, baseline.load(path, shown), shown, ruleset.known, coverage, fail_on)
+        if report.baseline and report.baseline.changed_rules:
+            click.echo(
+                f"ssot-lint: warning: {shown} was written for other rule definitions ({'; '.join(report.baseline.changed_rules)}); "
+                "their findings may show as new or fixed: run 'ssot-lint baseline' to accept them",
+                err=True,
+            )
     known = formatters()
     for name, target in outputs:
         options = FormatOptions(color=target is None and use_color(no_color), statistics=statistics, quiet=quiet)
@@ -156,7 +209,47 @@ def check(
             click.echo(text, nl=False)
         else:
             write_output(Path(target), text)
-    sys.exit(EXIT_FINDINGS if failing(report, fail_on) else EXIT_OK)
+    summary = report.baseline
+    stale = strict and summary is not None and summary.stale > 0
+    if stale:
+        click.echo(f"ssot-lint: --strict: {shown} has stale entries; run 'ssot-lint baseline --tighten'", err=True)
+    sys.exit(EXIT_FINDINGS if failing(report, fail_on) or (summary and summary.breaches) or stale else EXIT_OK)
+
+
+@main.command("baseline")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@rule_options
+@cache_options
+@click.option("--tighten", is_flag=True, help="Only remove entries that are fixed; never add one.")
+def baseline_command(
+    paths: tuple[str, ...],
+    config_path: Path | None,
+    rule_files: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    no_cache: bool,
+    cache_dir: Path | None,
+    tighten: bool,
+) -> None:
+    """Record today's findings in the baseline file, so 'check' fails only on new ones.
+
+    Entries for rules or paths this run does not cover are kept."""
+    config, ruleset = load_project(config_path, rule_files, select, ignore)
+    report, coverage = analyse(paths, config, ruleset, config.get("fail-on"), no_cache, cache_dir)
+    path, shown = baseline_file(config)
+    previous = baseline.load(path, shown) if path.is_file() else None
+    if tighten:
+        if previous is None:
+            raise ConfigError(f"{shown}: no baseline to tighten; run 'ssot-lint baseline' first")
+        written, removed = baseline.tighten(previous, report, coverage)
+        message = f"removed {removed} fixed finding{'s' * (removed != 1)}"
+    else:
+        written = baseline.build(report, ruleset, coverage, previous)
+        message = f"recorded {len(report.findings)} finding{'s' * (len(report.findings) != 1)}"
+    write_output(path, baseline.render(written))
+    total = sum(written.entries.values())
+    ceilings = "".join(f", {rule} ceiling {count}" for rule, count in sorted(written.ceilings.items()))
+    click.echo(f"ssot-lint: {message}; {shown} holds {total} finding{'s' * (total != 1)}{ceilings}")
 
 
 @main.command("rules")

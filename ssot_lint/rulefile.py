@@ -13,7 +13,7 @@ from ssot_lint import __version__
 from ssot_lint.errors import ConfigError
 from ssot_lint.kinds import available_kinds
 from ssot_lint.kinds.base import OPTION_TYPES, Example, OptionError, Rule, RuleMeta
-from ssot_lint.model import PARSE_ERROR_ID, SEVERITIES
+from ssot_lint.model import PARSE_ERROR_ID, RESERVED_IDS, SEVERITIES
 from ssot_lint.tomlfile import TomlDoc, load_toml
 
 RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -24,6 +24,11 @@ EXAMPLE_KEYS = ("code", "files", "path", "expect", "lines")
 @dataclass
 class RuleSet:
     rules: list[Rule]
+    loaded: list[Rule] | None = None  # every rule the files define, before --select/--ignore
+
+    @property
+    def known(self) -> list[Rule]:
+        return self.rules if self.loaded is None else self.loaded
 
     @property
     def digest(self) -> str:
@@ -44,7 +49,7 @@ class RuleSet:
             r for r in self.rules
             if (not select or any(r.id.startswith(s) for s in select)) and not any(r.id.startswith(i) for i in ignore)
         ]
-        return RuleSet(kept)
+        return RuleSet(kept, self.known)
 
 
 def load_rule_files(paths: Iterable[Path], display: dict[Path, str] | None = None) -> RuleSet:
@@ -78,8 +83,8 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], kinds: dict[str
     rule_id = table.get("id")
     if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
         raise fail("every rule needs an 'id' of letters, digits, '_' or '-' (starting with a letter)", "id")
-    if rule_id == PARSE_ERROR_ID:
-        raise fail(f"rule id {PARSE_ERROR_ID} is reserved for files that cannot be analysed", "id")
+    if rule_id in RESERVED_IDS:
+        raise fail(f"rule id {rule_id} is reserved for ssot-lint's own findings (SSOT000: unreadable files, SSOT001: unused suppressions)", "id")
     kind_name = table.get("kind")
     if kind_name not in kinds:
         known = ", ".join(sorted(kinds))
