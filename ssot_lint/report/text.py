@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ssot_lint.model import Report
+from ssot_lint.model import PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID, Report
 from ssot_lint.report import FormatOptions
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -78,6 +78,7 @@ def baseline_notes(report: Report) -> list[str]:
 def _statistics(report: Report, console: Console) -> None:
     counts = Counter(f.rule_id for f in report.findings)
     messages = {r.id: r.kind for r in report.rules}
-    messages.setdefault("SSOT000", "parse-error")
+    messages.setdefault(PARSE_ERROR_ID, "parse-error")
+    messages.setdefault(UNUSED_SUPPRESSION_ID, "unused-suppression")
     for rule_id, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         console.print(f"{count:>6}  {rule_id:<10} {messages.get(rule_id, '')}")
