@@ -173,10 +173,10 @@ def tighten(previous: Baseline, report: Report, coverage: Coverage) -> tuple[Bas
     ceilings: dict[str, int] = {}
     for rule, allowed in previous.ceilings.items():
         summary = summaries.get(rule)
-        if summary is None or summary.max is None or not coverage.judges_rule(rule):
+        if not coverage.judges_rule(rule):
             ceilings[rule] = allowed
-        elif min(allowed, summary.count) > summary.max:  # at or under the max, no ceiling is needed
-            ceilings[rule] = min(allowed, summary.count)
+        elif summary is not None and summary.max is not None and min(allowed, summary.count) > summary.max:
+            ceilings[rule] = min(allowed, summary.count)  # at or under the max (or rule gone): none needed
     return dataclasses.replace(previous, entries=entries, ceilings=ceilings), removed
 
 
@@ -225,5 +225,7 @@ def apply(report: Report, baseline: Baseline, shown: str, known: Sequence[Rule],
             summary.stale_ceilings.append(rule.id)  # tighten would lower (or drop) the ceiling
         failing = breach or any(f.rule_id == rule.id and severity_rank(f.severity) >= threshold for f in new)
         rules.append(dataclasses.replace(rule, ok=not failing, baselined=baselined[rule.id]))
+    ran = {r.id for r in report.rules}
+    summary.stale_ceilings += sorted(rule for rule in baseline.ceilings if rule not in ran and coverage.judges_rule(rule))
     new.sort(key=Finding.sort_key)
     return dataclasses.replace(report, findings=new, rules=rules, baseline=summary)

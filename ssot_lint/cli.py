@@ -141,7 +141,7 @@ def analyse(
     finally:
         if cache is not None:
             cache.close()
-    return report, Coverage.of(report.scanned, rules, whole)
+    return report, Coverage.of(report.scanned, rules, whole, ruleset.known)
 
 
 def baseline_file(config: Config) -> tuple[Path, str]:

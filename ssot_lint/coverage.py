@@ -24,18 +24,24 @@ def project_wide(rule: Rule) -> bool:
 @dataclass(frozen=True)
 class Coverage:
     paths: frozenset[str]
-    rule_ids: frozenset[str]
+    rule_ids: frozenset[str]  # rules whose findings this run reports completely
     whole_project: bool
+    known_ids: frozenset[str] = frozenset()  # every rule the rule files define, run or not
 
     @classmethod
-    def of(cls, scanned: Iterable[str], rules_run: Iterable[Rule], whole_project: bool) -> "Coverage":
+    def of(cls, scanned: Iterable[str], rules_run: Iterable[Rule], whole_project: bool, known: Iterable[Rule] = ()) -> "Coverage":
         ids = {r.id for r in rules_run if whole_project or not project_wide(r)} | {PARSE_ERROR_ID}
-        return cls(frozenset(scanned), frozenset(ids), whole_project)
+        return cls(frozenset(scanned), frozenset(ids), whole_project, frozenset(r.id for r in known) | {PARSE_ERROR_ID})
+
+    def _rule_judged(self, rule_id: str) -> bool:
+        # A rule no rule file defines any more has no findings anywhere: its entries are gone too.
+        return rule_id in self.rule_ids or rule_id not in self.known_ids
 
     def judges(self, rule_id: str, path: str) -> bool:
         """Whether this run would have reported every ``rule_id`` finding in ``path``. In a
         whole-project run a path that was not scanned is gone (or excluded): nothing is there."""
-        return rule_id in self.rule_ids and (self.whole_project or path in self.paths)
+        return self._rule_judged(rule_id) and (self.whole_project or path in self.paths)
 
     def judges_rule(self, rule_id: str) -> bool:
-        return rule_id in self.rule_ids and self.whole_project
+        """Whether this run saw the rule's project-wide count (for ceilings)."""
+        return self._rule_judged(rule_id) and self.whole_project

@@ -175,6 +175,19 @@ def test_changed_rules_are_named_not_flooded(project: Path, monkeypatch: pytest.
     )
 
 
+def test_entries_of_a_removed_rule_are_fixed_not_kept_forever(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "rules.toml").write_text(RULES[: RULES.index("[[rule]]\nid = \"S1\"")])
+    assert check(project, monkeypatch, "--strict", "b.py").exit_code == 0  # a run that does not see svc.py leaves its entry alone
+    assert check(project, monkeypatch, "--strict", "svc.py").exit_code == 1
+    result = check(project, monkeypatch, "--strict", "-o", "json")
+    assert result.exit_code == 1
+    assert result.json()["baseline"]["fixed"] == 1 and result.json()["baseline"]["stale_ceilings"] == ["S1"]
+    assert result.json()["baseline"]["changed_rules"] == ["removed S1"]
+    run_cli(["baseline", "--tighten", "--no-cache"], project, monkeypatch)
+    data = json.loads((project / ".ssot-baseline.json").read_text())
+    assert (data["ceilings"], entry_lines(project)) == ({}, [ENTRIES[0], ENTRIES[1].rstrip(",")])
+
+
 @pytest.mark.parametrize(
     ("content", "error"),
     [

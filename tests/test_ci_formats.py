@@ -26,7 +26,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     out = tmp_path_factory.mktemp("formats")
     mp = pytest.MonkeyPatch()
     try:
-        args = ["check", "fixtures", "--no-cache", "-q", "-o", "text"] + [a for f in FORMATS for a in ("-o", f"{f}:{out / f}")]
+        args = ["check", "fixtures", "--no-cache", "--no-baseline", "-q", "-o", "text"] + [a for f in FORMATS for a in ("-o", f"{f}:{out / f}")]
         result = run_cli(args, REPO, mp)
     finally:
         mp.undo()
