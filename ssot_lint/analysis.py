@@ -102,3 +102,5 @@ def analyze_source(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> FileResu
         return FileResult(parse_error=error.finding(), parsed=True, suppressions=suppressions)
     findings.sort(key=Finding.sort_key)
     return FileResult(tuple(findings), facts, None, parsed=True, suppressions=suppressions)
+
+
