@@ -94,8 +94,8 @@ def test_github_annotations(outputs: dict[str, str]) -> None:
     lines = outputs["github"].splitlines()
     assert lines[0] == "::error file=fixtures/netra_backend/app/routes/broken.py,line=5,col=11,endLine=5,endColumn=11,title=SSOT000::syntax error: invalid syntax"
     assert lines[11] == (
-        f"::error file={CORE}/handlers.py,line=8,col=7,endLine=8,endColumn=31,title=WS001 (single-implementation)::WebSocket manager"
-        " implementations must be consolidated into netra_backend.app.websocket_core.websocket_manager:WebSocketManager (3 found, max 1)"
+        f"::error file={CORE}/handlers.py,line=8,col=7,endLine=8,endColumn=31,title=WS001 (single-implementation)::IsolatedWebSocketManager"
+        " is one of 3 WebSocket manager implementations (max 1); consolidate into netra_backend.app.websocket_core.websocket_manager:WebSocketManager"
     )
     assert lines[3].startswith("::notice file=fixtures/netra_backend/app/services/agent_service.py,line=38,col=12,")
     assert lines[14].startswith("::warning file=fixtures/netra_backend/tests/test_tool_events.py,line=4,col=7,")
@@ -153,7 +153,7 @@ def test_junit_parses_with_one_testcase_per_rule(outputs: dict[str, str]) -> Non
     assert (suites[0].get("tests"), suites[0].get("failures"), suites[0].get("errors")) == ("5", "5", "0")
     first = cases[0].find("failure")
     assert first is not None and first.get("type") == "error"
-    assert first.text is not None and first.text.startswith(f"{CORE}/handlers.py:8:7: WS001 WebSocket manager implementations")
+    assert first.text is not None and first.text.startswith(f"{CORE}/handlers.py:8:7: WS001 IsolatedWebSocketManager is one of 3 WebSocket manager")
 
 
 def test_junit_passing_rules_are_testcases_without_failures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
