@@ -115,6 +115,9 @@ class HistoryRun:
         self.counters = Counters()
         self.scope = Scope(config)
         self._results: dict[str, FileResult] = {}  # this run's results by cache key, across commits
+        self._keys: dict[tuple[str, str], tuple[str, FileRef, list[Rule], str]] = {}  # (path, blob) -> key, ref, rules, blob
+        self._key_basis: tuple[frozenset[str], str] | None = None
+        self._scope_memo: dict[str, bool] = {}
         self._prefix = repo.prefix
         self._blobs = repo.blob_reader()
         if options.rules_at_commit:
@@ -182,7 +185,7 @@ class HistoryRun:
             except ConfigError as exc:
                 return self.store.add(Snapshot(ruleset_digest=digest, note=f"rules not loaded: {exc}", complete=False, **fields))
         try:
-            results, symlinks = self._analyse_tree(tree, ruleset.rules)
+            results, symlinks = self._analyse_tree(tree, ruleset)
         except _MissingBlob as exc:  # not stored: a later run, with the objects fetched, computes it
             return Snapshot(ruleset_digest=digest, note=f"not computed: git object {exc} is missing", complete=False, **fields)
         report = aggregate(ruleset.rules, results, self.options.fail_on)
@@ -217,29 +220,47 @@ class HistoryRun:
         return load_rule_docs(docs).select(self.options.select, self.options.ignore)
 
     # -- files ------------------------------------------------------------------------------------
-    def _analyse_tree(self, tree: list[TreeEntry], rules: list[Rule]) -> tuple[list[tuple[FileRef, FileResult]], int]:
-        packages = {os.path.dirname(e.path) for e in tree if os.path.basename(e.path) == "__init__.py"}
+    def _keyed_files(self, tree: list[TreeEntry], ruleset: RuleSet) -> tuple[list[tuple[str, FileRef, list[Rule], str]], int]:
+        """(cache key, ref, applicable rules, blob) of each file in scope, and the number of
+        symlinks left out. A file's key only changes with its blob, the package layout or the rules,
+        so keys are remembered across commits while those two stay the same."""
+        packages = frozenset(e.path.rpartition("/")[0] for e in tree if e.path.rpartition("/")[2] == "__init__.py")
+        if self._key_basis != (packages, ruleset.digest):
+            self._key_basis = (packages, ruleset.digest)
+            self._keys.clear()
         toplevel = str(self.repo.toplevel)
+        top = toplevel + os.sep
 
         def is_package(directory: str) -> bool:
-            rel = os.path.relpath(directory, toplevel)
-            return not rel.startswith("..") and (rel.replace(os.sep, "/") if rel != "." else "") in packages
+            if directory == toplevel:
+                return "" in packages
+            return directory.startswith(top) and directory[len(top):].replace(os.sep, "/") in packages
 
         namer = ModuleNamer(self.config.src_roots, is_package)
-        keyed: list[tuple[str, FileRef, list[Rule], str]] = []  # (cache key, ref, rules, blob)
+        keyed = []
         symlinks = 0
         for entry in tree:
-            if not entry.path.startswith(self._prefix):
-                continue
             rel = entry.path[len(self._prefix):]
-            if not self.scope.contains(rel):
+            if not entry.path.startswith(self._prefix) or not self._in_scope(rel):
                 continue
             if entry.is_symlink:
                 symlinks += 1
                 continue
-            ref = namer.ref(os.path.join(toplevel, *entry.path.split("/")), display_path(rel))
-            applicable = [rule for rule in rules if rule.in_scope(ref.path)]
-            keyed.append((result_key(entry.blob, ref, applicable), ref, applicable, entry.blob))
+            known = self._keys.get((entry.path, entry.blob))
+            if known is None:
+                ref = namer.ref(os.path.join(toplevel, *entry.path.split("/")), display_path(rel))
+                applicable = [rule for rule in ruleset.rules if rule.in_scope(ref.path)]
+                known = self._keys[(entry.path, entry.blob)] = (result_key(entry.blob, ref, applicable), ref, applicable, entry.blob)
+            keyed.append(known)
+        return keyed, symlinks
+
+    def _in_scope(self, rel: str) -> bool:
+        if rel not in self._scope_memo:
+            self._scope_memo[rel] = self.scope.contains(rel)
+        return self._scope_memo[rel]
+
+    def _analyse_tree(self, tree: list[TreeEntry], ruleset: RuleSet) -> tuple[list[tuple[FileRef, FileResult]], int]:
+        keyed, symlinks = self._keyed_files(tree, ruleset)
         unknown = [key for key, *_ in keyed if key not in self._results]
         if unknown and self.cache is not None:
             found = self.cache.get_many(unknown)
