@@ -144,16 +144,14 @@ def check(
     if not ruleset.rules:
         raise ConfigError("no rules loaded: set 'rule-files' in the config or pass --rules FILE")
     fail_on = fail_on or config.get("fail-on")
+    if record and any(Path(p).resolve() != config.root for p in paths):
+        raise ConfigError("--record stores the whole project's counts: run it without PATHS (or with the project root)")
     cache = None if no_cache else open_cache(config, cache_dir)
     try:
         report = run(list(paths) or [str(config.root)], config, ruleset, RunOptions(fail_on=fail_on, cache=cache))
     finally:
         if cache is not None:
             cache.close()
-    if record:
-        from ssot_lint.history.commands import record_working_tree
-
-        record_working_tree(config, ruleset, report, paths)
     known = formatters()
     for name, target in outputs:
         options = FormatOptions(color=target is None and use_color(no_color), statistics=statistics, quiet=quiet)
@@ -162,6 +160,10 @@ def check(
             click.echo(text, nl=False)
         else:
             write_output(Path(target), text)
+    if record:
+        from ssot_lint.history.commands import record_working_tree
+
+        record_working_tree(config, ruleset, report)
     sys.exit(EXIT_FINDINGS if failing(report, fail_on) else EXIT_OK)
 
 

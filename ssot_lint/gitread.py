@@ -59,8 +59,10 @@ class Repository:
         self.directory = directory
         try:
             out = self._run("rev-parse", "--show-toplevel", "--show-prefix", cwd=directory)
-        except GitError:
-            raise GitError(f"{directory}: not a git repository (history reads commits from git)") from None
+        except GitError as exc:
+            if "not a git repository" in str(exc):
+                raise GitError(f"{directory}: not a git repository (history reads commits from git)") from None
+            raise GitError(f"{directory}: {exc}") from None
         lines = os.fsdecode(out).split("\n")
         self.toplevel = Path(lines[0])
         self.prefix = lines[1] if len(lines) > 1 else ""

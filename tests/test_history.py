@@ -282,3 +282,21 @@ def test_shallow_clone_is_noted_and_unreachable_revisions_explained(history_repo
     code, out, err = invoke(clone, monkeypatch, "history", "HEAD~5..HEAD")
     assert code == 2
     assert "shallow clone" in err and "git fetch --unshallow" in err
+
+
+def test_project_in_a_subdirectory_of_the_repository(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    steps = [(subject, {f"svc/{path}": content for path, content in files.items()}) for subject, files in STEPS[:6]]
+    steps[0][1]["other/app/old_ws.py"] = "class OutsideWebSocketManager: ...\n"  # outside the project: not counted
+    shas = build_repo(repo, steps)
+    code, out, err = invoke(repo / "svc", monkeypatch, "history", "--no-color")
+    assert code == 0, err
+    with HistoryStore(default_path(repo / "svc")) as store:
+        snapshot = store.find(shas[-1], _digest(store, shas[-1]))
+    exported = export_commit(repo, shas[-1], tmp_path / "export")
+    code, out, _ = invoke(exported / "svc", monkeypatch, "check", "-o", "json", "--no-cache")
+    assert code == 1
+    rules, files = counts_from_check(json.loads(out))
+    assert {r.rule_id: r.count for r in snapshot.rules} == rules == {"SI001": 3, "DI001": 4, "EV001": 2}
+    assert snapshot.file_counts == files
+    assert snapshot.file_counts["app/sub/x.py"] == {"DI001": 1}

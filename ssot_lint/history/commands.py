@@ -54,10 +54,8 @@ def _stderr_console():  # type: ignore[no-untyped-def]
     return Console(file=sys.stderr)
 
 
-def record_working_tree(config: Config, ruleset: RuleSet, report: Report, paths: tuple[str, ...]) -> None:
+def record_working_tree(config: Config, ruleset: RuleSet, report: Report) -> None:
     """``check --record``: the working tree's counts as a snapshot of the current rules' series."""
-    if any(Path(p).resolve() != config.root for p in paths):
-        raise ConfigError("--record stores the whole project's counts: run it without PATHS (or with the project root)")
     series = current_series(config, ruleset)
     with HistoryStore(default_path(config.root)) as store:
         store.add(snapshot_of_report(report, series=series, ruleset_digest=series, commit=None, label=WORKING_TREE))

@@ -61,7 +61,7 @@ class Counters:
     files_analysed: int = 0
     blobs_read: int = 0
     cache_hits: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the whole run; per-commit notes are on the snapshots
     timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -142,8 +142,6 @@ class HistoryRun:
             for done, commit in enumerate(reversed(commits), 1):
                 snapshot = self._snapshot(commit)
                 snapshots.append(snapshot)
-                if snapshot.note:
-                    self.counters.notes.append(f"{commit.short}: {snapshot.note}")
                 if self.on_progress:
                     self.on_progress(done, len(commits))
         finally:
