@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from git_history_repo import DAY, START, STEPS, build_repo, export_commit, git, git_env
+from tests.git_history_repo import DAY, START, STEPS, apply, build_repo, export_commit, git, git_env
 from ssot_lint.cli import main
 from ssot_lint.gitread import Commit
 from ssot_lint.history.store import HistoryStore, default_path
@@ -126,7 +126,6 @@ def test_a_stored_history_is_reused_and_new_commits_only_cost_their_changes(tmp_
     assert code == 0, err
     build_more = STEPS[6:8]
     for n, (subject, files) in enumerate(build_more, start=6):
-        from git_history_repo import apply
         apply(repo, files)
         git(repo, "add", "-A")
         git(repo, "commit", "-q", "-m", subject, when=START + n * DAY)

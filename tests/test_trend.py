@@ -16,7 +16,7 @@ from typing import Iterator
 import pytest
 from click.testing import CliRunner
 
-from git_history_repo import DAY, START, build_repo
+from tests.git_history_repo import DAY, START, build_repo
 from ssot_lint.cli import main
 from ssot_lint.history.html import CEILING_COLOR, LINE_COLOR, render_html
 from ssot_lint.history.model import RuleCount, Snapshot
