@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -197,3 +198,12 @@ def test_html_without_matplotlib_is_a_one_line_error(repo, monkeypatch):
     code, out, err = run(repo, "trend", "--format", "html")
     assert code == 2
     assert err == "ssot-lint: error: the HTML report draws its charts with matplotlib: pip install 'ssot-lint[report]'\n"
+
+
+def test_readme_shows_what_the_demo_history_prints():
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, str(root / "docs" / "demo_history.py")], check=True, capture_output=True, text=True).stdout
+    table = [line for line in out.splitlines() if line.startswith("| WS")]
+    assert [line.split(" | ")[2] for line in table] == ["3 → 1", "7 → 0", "4 → 0", "1 → 0"]
+    readme = (root / "README.md").read_text()
+    assert all(line in readme for line in table), "update the README's demo summary: python docs/demo_history.py"
