@@ -212,6 +212,12 @@ def test_rules_at_commit_match_check_on_each_commit(tmp_path, monkeypatch):
         assert snapshot.file_counts == files
     code, out, err = invoke(repo, monkeypatch, "history", "--rules-at-commit", "--no-color")
     assert counters(err) == (8, 0, 8, 0, 0)
+    code, out, err = invoke(repo, monkeypatch, "trend", "--rules-at-commit", "--format", "json")
+    assert code == 0, err
+    shown = json.loads(out)["snapshots"]
+    assert [s["commit"] for s in shown] == shas
+    assert [s["complete"] for s in shown] == [True] * 6 + [False, True]
+    assert [s["rules"].get("SI001", {}).get("max") for s in shown] == [1] * 5 + [2, None, 2]
 
     # Default mode: today's rules (max 2) applied to every commit, equal to check with today's rules.
     code, out, err = invoke(repo, monkeypatch, "history", "--no-color")
