@@ -162,6 +162,7 @@ def baseline_file(config: Config) -> tuple[Path, str]:
 @click.option("--strict", is_flag=True, help="Also fail when baselined findings are fixed but still in the baseline.")
 @click.option("--per-file", is_flag=True, help="Judge only the given files: skip project-wide rules (for pre-commit).")
 @click.option("--report-unused-suppressions", is_flag=True, help="Report '# ssot: ignore' comments that silence nothing (SSOT001).")
+@click.option("--record", is_flag=True, help="Also store the counts as a 'working tree' snapshot for `ssot-lint trend`.")
 def check(
     paths: tuple[str, ...],
     config_path: Path | None,
@@ -179,6 +180,7 @@ def check(
     strict: bool,
     per_file: bool,
     report_unused_suppressions: bool,
+    record: bool,
 ) -> None:
     """Check PATHS (default: the project root) against the loaded rules.
 
@@ -187,7 +189,10 @@ def check(
     outputs = _parse_outputs(output_formats)
     config, ruleset = load_project(config_path, rule_files, select, ignore)
     fail_on = fail_on or config.get("fail-on")
+    if record and (per_file or any(Path(p).resolve() != config.root for p in paths)):
+        raise ConfigError("--record stores the whole project's counts: run it without PATHS (or with the project root)")
     report, coverage = analyse(paths, config, ruleset, fail_on, no_cache, cache_dir, per_file)
+    counted = report  # what --record stores: every finding, before the baseline hides old ones
     if report_unused_suppressions:
         known_ids = [r.id for r in ruleset.known]
         unused = with_fingerprints(suppressions.unused(report.suppressions, report.suppressed, known_ids, coverage.judges))
@@ -213,6 +218,10 @@ def check(
     stale = strict and summary is not None and summary.stale > 0
     if stale:
         click.echo(f"ssot-lint: --strict: {shown} has stale entries; run 'ssot-lint baseline --tighten'", err=True)
+    if record:
+        from ssot_lint.history.commands import record_working_tree
+
+        record_working_tree(config, ruleset, counted)
     sys.exit(EXIT_FINDINGS if failing(report, fail_on) or (summary and summary.breaches) or stale else EXIT_OK)
 
 
@@ -295,3 +304,70 @@ def test_rules(rule_files: tuple[Path, ...], config_path: Path | None) -> None:
                 click.echo(f"FAIL {rule.meta.origin}:{example.line}: {rule.id}: {outcome.explain()}")
     click.echo(f"{total - failed} passed, {failed} failed")
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("rev_range", required=False)
+@rule_options
+@click.option("--every", type=click.IntRange(min=1), metavar="N", help="Keep every Nth commit (the newest is always kept).")
+@click.option("--by", type=click.Choice(["day", "week"]), help="Keep the newest commit of each day or ISO week (UTC).")
+@click.option("--first-parent", is_flag=True, help="Follow only the first parent of merges.")
+@click.option("--max-commits", type=click.IntRange(min=1), default=500, show_default=True, help="Keep at most the newest N selected commits.")
+@click.option("--rules-at-commit", is_flag=True, help="Use the configured rule files as they were at each commit.")
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Files listed with the most findings.")
+@click.option("--show-timings", is_flag=True, help="Print where the time went.")
+@click.option("--no-color", is_flag=True, help="Never colour the output.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: .ssot-lint/cache in the project).")
+def history(rev_range: str | None, config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+            every: int | None, by: str | None, first_parent: bool, max_commits: int, rules_at_commit: bool, top: int,
+            show_timings: bool, no_color: bool, no_cache: bool, cache_dir: Path | None) -> None:
+    """Counts per rule and per file at each commit of REV_RANGE (default HEAD), read from git
+    without a checkout and stored in .ssot-lint/history.db."""
+    from ssot_lint.history.commands import run_history
+    from ssot_lint.history.walk import HistoryOptions
+
+    if every and by:
+        raise click.UsageError("--every and --by cannot be combined")
+    config, ruleset = _trend_rules(config_path, rule_files, select, ignore, rules_at_commit)
+    options = HistoryOptions(rev_range, every, by, first_parent, max_commits, rules_at_commit,
+                             _split_ids(select), _split_ids(ignore), config.get("fail-on"))
+    cache = None if no_cache else open_cache(config, cache_dir)
+    try:
+        run_history(config, ruleset, options, cache, use_color(no_color), show_timings, top)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+@main.command()
+@rule_options
+@click.option("--format", "fmt", type=click.Choice(["terminal", "html", "markdown", "csv", "json"]), default="terminal", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@click.option("--rules-at-commit", is_flag=True, help="Show the snapshots computed with `history --rules-at-commit`.")
+@click.option("--top", type=click.IntRange(min=0), default=20, show_default=True, help="Files listed with the most findings.")
+@click.option("--no-color", is_flag=True, help="Never colour the output.")
+def trend(config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str,
+          output: Path | None, rules_at_commit: bool, top: int, no_color: bool) -> None:
+    """Report the stored history of the current rules: HTML, Markdown, CSV, JSON or a terminal view."""
+    from ssot_lint.history.commands import run_trend, trend_series
+
+    config, ruleset = _trend_rules(config_path, rule_files, select, ignore, rules_at_commit)
+    series = trend_series(config, None if rules_at_commit else ruleset, _split_ids(select), _split_ids(ignore))
+    run_trend(config, series, fmt, output, top, use_color(no_color))
+
+
+def _trend_rules(config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+                 rules_at_commit: bool) -> tuple[Config, RuleSet]:
+    """The current rules, or with --rules-at-commit only the config (each commit brings its rules)."""
+    if not rules_at_commit:
+        config, ruleset = load_project(config_path, rule_files, select, ignore)
+        if not ruleset.rules:
+            raise ConfigError("no rules loaded: set 'rule-files' in the config or pass --rules FILE")
+        return config, ruleset
+    if rule_files:
+        raise ConfigError("--rules-at-commit reads the configured rule-files at each commit; it cannot take --rules")
+    config = load_config(config_path)
+    if not config.get("rule-files"):
+        raise ConfigError("--rules-at-commit needs 'rule-files' in the config")
+    return config, RuleSet([])

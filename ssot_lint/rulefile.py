@@ -53,11 +53,15 @@ class RuleSet:
 
 
 def load_rule_files(paths: Iterable[Path], display: dict[Path, str] | None = None) -> RuleSet:
+    return load_rule_docs(load_toml(path, (display or {}).get(path)) for path in paths)
+
+
+def load_rule_docs(docs: Iterable[TomlDoc]) -> RuleSet:
+    """Rules from parsed rule files (read from disk, or from a commit by history)."""
     kinds = available_kinds()
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for path in paths:
-        doc = load_toml(path, (display or {}).get(path))
+    for doc in docs:
         for rule in _rules_of(doc, kinds):
             if rule.id in seen:
                 raise ConfigError(f"duplicate rule id {rule.id!r} (first defined at {seen[rule.id]})", doc.path, rule.meta.line)

@@ -79,6 +79,11 @@ def load_toml(path: Path, display: str | None = None) -> TomlDoc:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read file: {exc.strerror or exc}", shown) from None
+    return parse_toml(raw, shown)
+
+
+def parse_toml(raw: bytes, shown: str) -> TomlDoc:
+    """Parse TOML bytes read from anywhere (a file, a git blob); ``shown`` names them in errors."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
