@@ -14,6 +14,7 @@ from ssot_lint.cache import ResultCache
 from ssot_lint.config import Config, load_config
 from ssot_lint.engine import RunOptions, failing, run
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError
+from ssot_lint.fixer import FixOptions, exit_status, fix_paths, render_diff, render_summary
 from ssot_lint.model import SEVERITIES
 from ssot_lint.report import FormatOptions, formatters
 from ssot_lint.rulefile import RuleSet, load_rule_files
@@ -114,6 +115,7 @@ def use_color(no_color: bool) -> bool:
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that makes the exit code 1 (default: warning).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: .ssot-lint/cache in the project).")
+@click.option("--fix", "apply_fixes", is_flag=True, help="Fix what can be fixed safely first (as `ssot-lint fix`), then report what is left.")
 def check(
     paths: tuple[str, ...],
     config_path: Path | None,
@@ -127,6 +129,7 @@ def check(
     fail_on: str | None,
     no_cache: bool,
     cache_dir: Path | None,
+    apply_fixes: bool,
 ) -> None:
     """Check PATHS (default: the project root) against the loaded rules."""
     outputs = _parse_outputs(output_formats)
@@ -136,6 +139,10 @@ def check(
     fail_on = fail_on or config.get("fail-on")
     cache = None if no_cache else open_cache(config, cache_dir)
     try:
+        if apply_fixes:
+            fixed = fix_paths(list(paths) or [str(config.root)], config, ruleset, FixOptions(True, fail_on, cache))
+            _echo_warnings(fixed.warnings)
+            click.echo(f"ssot-lint: fixed {fixed.fixed} findings in {len(fixed.files)} files", err=True)
         report = run(list(paths) or [str(config.root)], config, ruleset, RunOptions(fail_on=fail_on, cache=cache))
     finally:
         if cache is not None:
@@ -149,6 +156,53 @@ def check(
         else:
             Path(target).write_text(text, encoding="utf-8")
     sys.exit(EXIT_FINDINGS if failing(report, fail_on) else EXIT_OK)
+
+
+def _echo_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        click.echo(f"ssot-lint: warning: {warning}", err=True)
+
+
+@main.command("fix")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@rule_options
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that, left after fixing, makes the exit code 1.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: .ssot-lint/cache in the project).")
+def fix_command(
+    paths: tuple[str, ...],
+    config_path: Path | None,
+    rule_files: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    diff: bool,
+    fail_on: str | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+) -> None:
+    """Fix the findings in PATHS (default: the project root) that can be fixed safely.
+
+    The diff goes to stdout, the summary (files changed, findings fixed, findings left with
+    the reason each was not fixed) to stderr. Exit 1 when a finding at or above --fail-on is
+    left (fixable or not: the verdict `check` would now give) or, with --diff, when a file
+    would change; 0 otherwise.
+    """
+    config, ruleset = load_project(config_path, rule_files, select, ignore)
+    if not ruleset.rules:
+        raise ConfigError("no rules loaded: set 'rule-files' in the config or pass --rules FILE")
+    fail_on = fail_on or config.get("fail-on")
+    cache = None if no_cache else open_cache(config, cache_dir)
+    try:
+        result = fix_paths(list(paths) or [str(config.root)], config, ruleset, FixOptions(not diff, fail_on, cache))
+    finally:
+        if cache is not None:
+            cache.close()
+    if diff:
+        click.echo(render_diff(result), nl=False)
+    _echo_warnings(result.warnings)
+    click.echo(render_summary(result), err=True, nl=False)
+    sys.exit(EXIT_FINDINGS if exit_status(result, fail_on) else EXIT_OK)
 
 
 @main.command("rules")
