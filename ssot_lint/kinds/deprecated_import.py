@@ -84,12 +84,16 @@ class DeprecatedImport(Rule):
             self.call_targets[target.dotted] = (target, new)
         # Longest first, so the most specific deprecated path wins when several cover an import.
         self.targets.sort(key=lambda pair: -len(pair[0].dotted))
-        self._module_targets = [t for t, _ in self.targets if t.member is None]
+        # Files inside a package holding a deprecated module or member may reach it by a relative
+        # import that spells no token (`from . import *`, `from . import x`).
+        self._module_targets = [t for t, _ in self.targets]
 
     def prefilter(self) -> re.Pattern[str] | None:
         # Any import that reaches a target spells the target's last identifier (the module's last
         # component, or the member); a call reached through an import spells the callable's name.
         tokens = [(t.member or t.module).rsplit(".", 1)[-1] for t, _ in self.targets]
+        # `from pkg import *` reaches pkg:Member without spelling Member.
+        tokens += [t.module.rsplit(".", 1)[-1] for t, _ in self.targets if t.member]
         tokens += [t.member for t, _ in self.call_targets.values() if t.member]
         return word_pattern(tokens)
 
