@@ -120,12 +120,17 @@ class EventFixer(cst.CSTTransformer):
         if DATA in canonical:
             plan.data = canonical.index(DATA)
         if rule._allowed is not None:
-            self._plan_moves(plan, entries, canonical, [items[p] for p in positions], is_call)
+            attached = [comments_in(items[p]) for p in positions]
+            if not is_call and positions and positions[-1] == len(items) - 1:
+                # a comment after the last element sits on the closing brace
+                attached[-1] = attached[-1] + comments_in(getattr(node.rbrace.whitespace_before, "first_line", None))  # type: ignore[union-attr]
+            self._plan_moves(plan, entries, canonical, attached, is_call)
         return plan
 
     def _plan_moves(
-        self, plan: _Plan, entries: list[tuple[str, cst.BaseExpression]], canonical: list[str], items: list[cst.CSTNode], is_call: bool
+        self, plan: _Plan, entries: list[tuple[str, cst.BaseExpression]], canonical: list[str], attached: list[list[str]], is_call: bool
     ) -> None:
+        """Which entries move into ``data``; ``attached``: the comments on each entry."""
         allowed = self.rule._allowed or frozenset()
         # A legacy key whose rename is blocked stays put: it is reported as legacy, not moved.
         outside = [
@@ -147,7 +152,7 @@ class EventFixer(cst.CSTTransformer):
                 if spread:
                     reasons.append(f"'{DATA}' has a ** spread or computed key, so keys cannot be merged into it")
                 inner = {key for key, _ in found}
-        if is_call and any(comments_in(item) for item in items):
+        if is_call and any(attached):
             reasons.append("a comment sits inside the dict(...) call's arguments")
         if reasons:
             plan.blocked.extend(reasons)
@@ -158,7 +163,7 @@ class EventFixer(cst.CSTTransformer):
                 plan.blocked.append(f"'{key}' is not allowed at top level but cannot move (it is the discriminator or '{DATA}')")
             elif key in inner:
                 plan.blocked.append(f"'{key}' cannot move: '{DATA}' already has that key")
-            elif comments_in(items[i]):
+            elif attached[i]:
                 plan.blocked.append(f"'{key}' cannot move: a comment is attached to it")
             else:
                 plan.moves.append(i)

@@ -113,6 +113,8 @@ def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequ
             in_place, module = groups.pop(first), first[1]
     edit = StatementEdit()
     dropped = [c for i, d in enumerate(decisions) if d == DROP for c in comments_in(aliases[i])]
+    if not in_place:  # the statement itself goes: so do comments outside its names (before `)`)
+        dropped += _outside_names(node)
     if in_place:
         renamed = [_renamed(a, decisions[i]) if isinstance(decisions[i], FromDest) else a for i, a in enumerate(aliases)]  # type: ignore[arg-type]
         rpar = node.rpar
@@ -131,6 +133,17 @@ def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequ
         dropped = []
     edit.carried = dropped
     return edit
+
+
+def _outside_names(node: cst.ImportFrom) -> list[str]:
+    inside = [c for alias in node.names for c in comments_in(alias)]  # type: ignore[union-attr]
+    outside = []
+    for comment in comments_in(node):
+        if comment in inside:
+            inside.remove(comment)
+        else:
+            outside.append(comment)
+    return outside
 
 
 def edit_import(node: cst.Import, decisions: Sequence[Decision]) -> StatementEdit:
