@@ -14,7 +14,7 @@ from ssot_lint.cache import ResultCache
 from ssot_lint.config import Config, load_config
 from ssot_lint.engine import RunOptions, failing, run
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError
-from ssot_lint.fixer import FixOptions, exit_status, fix_paths, render_diff, render_summary
+from ssot_lint.fixer import FixOptions, exit_status, fix_paths, headline, render_diff, render_summary
 from ssot_lint.model import SEVERITIES
 from ssot_lint.report import FormatOptions, formatters
 from ssot_lint.rulefile import RuleSet, load_rule_files
@@ -142,7 +142,7 @@ def check(
         if apply_fixes:
             fixed = fix_paths(list(paths) or [str(config.root)], config, ruleset, FixOptions(True, fail_on, cache))
             _echo_warnings(fixed.warnings)
-            click.echo(f"ssot-lint: fixed {fixed.fixed} findings in {len(fixed.files)} files", err=True)
+            click.echo(f"ssot-lint: fix: {headline(fixed)}", err=True)
         report = run(list(paths) or [str(config.root)], config, ruleset, RunOptions(fail_on=fail_on, cache=cache))
     finally:
         if cache is not None:

@@ -251,13 +251,16 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def render_summary(result: FixResult) -> str:
+def headline(result: FixResult) -> str:
     files, fixed, left = _plural(len(result.files), "file"), _plural(result.fixed, "finding"), _plural(len(result.left), "finding")
     if result.write:
-        head = f"{files} changed, {fixed} fixed, {left} left"
-    else:
-        head = f"{files} would change, {fixed} would be fixed, {left} would be left"
-    lines = [head + (":" if result.left else ".")]
+        return f"{files} changed, {fixed} fixed, {left} left"
+    return f"{files} would change, {fixed} would be fixed, {left} would be left"
+
+
+def render_summary(result: FixResult) -> str:
+    """The headline, then every finding left with the reason it was not fixed."""
+    lines = [headline(result) + (":" if result.left else ".")]
     for item in result.left:
         f = item.finding
         lines.append(f"  {f.path}:{f.line}:{f.col}: {f.rule_id} {item.reason}")
