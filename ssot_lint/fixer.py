@@ -65,7 +65,12 @@ def _apply(module: cst.Module, ref: FileRef, rules: Sequence[Rule]) -> tuple[cst
     fixed = 0
     reasons: dict[Location, str] = {}
     for rule in rules:
-        outcome = rule.fix(module, ref)
+        try:
+            outcome = rule.fix(module, ref)
+        except RecursionError:
+            raise FixRefused("too deeply nested to fix (RecursionError)") from None
+        except Exception as exc:  # a bug in one kind's fix must not stop the other files
+            raise FixRefused(f"{rule.id}'s fix failed ({type(exc).__name__}: {exc}); this is a bug in its rule kind") from None
         module = outcome.module
         fixed += outcome.fixed
         reasons.update({(rule.id, u.line, u.col): u.reason for u in outcome.unfixed})
@@ -196,7 +201,7 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
             fix = fix_source(data, ref, wanted)
         except FixRefused as refusal:
             warnings.append(f"{ref.path}: not fixed: {refusal}")
-            reasons.update({(ref.path, f.rule_id, f.line, f.col): f"not fixed: {refusal}" for f in current.findings})
+            reasons.update({(ref.path, f.rule_id, f.line, f.col): f"not fixed: {refusal}" for f in current.findings if f.rule_id in fixable})
             continue
         reasons.update({(ref.path, *location): reason for location, reason in fix.reasons.items()})
         if fix.data == data:
@@ -209,7 +214,7 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
             except (FileChanged, OSError) as exc:
                 why = "it changed on disk while being fixed" if isinstance(exc, FileChanged) else f"cannot write it: {exc}"
                 warnings.append(f"{ref.path}: skipped: {why}")
-                reasons.update({(ref.path, f.rule_id, f.line, f.col): f"skipped: {why}" for f in current.findings})
+                reasons.update({(ref.path, f.rule_id, f.line, f.col): f"skipped: {why}" for f in current.findings if f.rule_id in fixable})
                 continue
         changed.append(outcome)
         results[position] = (ref, analyze_source(fix.data, ref, applicable))

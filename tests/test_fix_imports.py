@@ -223,3 +223,15 @@ def test_crlf_newlines_are_used_for_new_lines() -> None:
     after, fixed, _ = fix("import os\r\nfrom shop.core import Manager, Other\r\nx = 1\r\n")
     assert after == "import os\r\nfrom shop.core import Other\r\nfrom shop.core.manager import Manager\r\nx = 1\r\n"
     assert fixed == 1
+
+
+def test_bytes_outside_the_edited_statement_are_untouched() -> None:
+    odd = (
+        "#!/usr/bin/env python\n"
+        "x  =  [1,\n\t2 ,]   \n"
+        "y = \\\n    3\n"
+        "def  f( a ,b ) :  return (a\n        + b)   # spaced\n"
+    )
+    before = odd + "from shop.core import Manager\n" + odd
+    after, fixed, left = fix(before)
+    assert (after, fixed, left) == (odd + "from shop.core.manager import Manager\n" + odd, 1, [])

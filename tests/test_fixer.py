@@ -209,3 +209,21 @@ def test_fix_without_rules_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.
     result = CliRunner().invoke(main, ["fix"])
     assert result.exit_code == 2
     assert result.stderr == "ssot-lint: error: no rules loaded: set 'rule-files' in the config or pass --rules FILE\n"
+
+
+def test_a_failing_kind_fix_refuses_the_file_not_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssot_lint.kinds.event_schema import EventSchema
+
+    def broken(self, module, ref):  # type: ignore[no-untyped-def]
+        raise ValueError("boom")
+
+    monkeypatch.setattr(EventSchema, "fix", broken)
+    project(tmp_path, {"a.py": 'e = {"event_type": "agent_started", "user": u, "data": {}}\n', "b.py": SPLIT_BEFORE})
+    result = run(tmp_path, monkeypatch, "fix", "--no-cache")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "ssot-lint: warning: a.py: not fixed: EV1's fix failed (ValueError: boom); this is a bug in its rule kind",
+        "1 file changed, 1 finding fixed, 1 finding left:",
+        "  a.py:1:5: EV1 not fixed: EV1's fix failed (ValueError: boom); this is a bug in its rule kind",
+    ]
+    assert (tmp_path / "b.py").read_text() == SPLIT_AFTER
