@@ -121,6 +121,12 @@ LEFT = [
         id="spread",
     ),
     pytest.param(
+        'e = {"event_type": "agent_started", "extra": 1, "timestamp": 1, "user_id": u, "data": {}, "extra": 2}\n',
+        'e = {"event_type": "agent_started", "extra": 1, "timestamp": 1, "user_id": u, "data": {}, "extra": 2}\n',
+        "not fixable: the dict repeats the key 'extra' (which value wins would change)",
+        id="repeated-key",
+    ),
+    pytest.param(
         'e = dict(base, event_type="agent_started", extra=1)\n',
         'e = dict(base, event_type="agent_started", extra=1)\n',
         "not fixable: a ** spread or computed key hides the dict's shape",

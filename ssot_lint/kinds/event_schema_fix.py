@@ -99,8 +99,12 @@ class EventFixer(cst.CSTTransformer):
             return None
         if not rule.problem_list(entries):
             return None
-        plan = _Plan()
         keys = [key for key, _ in entries]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            self.unfixed.append(Unfixed(line, col, f"not fixable: the dict repeats the key '{repeated[0]}' (which value wins would change)"))
+            return None
+        plan = _Plan()
         items = node.args if is_call else node.elements
         for index, (key, _) in enumerate(entries):
             target = rule.rename.get(key)
@@ -119,7 +123,7 @@ class EventFixer(cst.CSTTransformer):
         canonical = [plan.renames.get(i, key) for i, (key, _) in enumerate(entries)]
         if DATA in canonical:
             plan.data = canonical.index(DATA)
-        if rule._allowed is not None:
+        if rule.allowed is not None:
             attached = [comments_in(items[p]) for p in positions]
             if not is_call and positions and positions[-1] == len(items) - 1:
                 # a comment after the last element sits on the closing brace
@@ -131,7 +135,7 @@ class EventFixer(cst.CSTTransformer):
         self, plan: _Plan, entries: list[tuple[str, cst.BaseExpression]], canonical: list[str], attached: list[list[str]], is_call: bool
     ) -> None:
         """Which entries move into ``data``; ``attached``: the comments on each entry."""
-        allowed = self.rule._allowed or frozenset()
+        allowed = frozenset(self.rule.allowed or ())
         # A legacy key whose rename is blocked stays put: it is reported as legacy, not moved.
         outside = [
             i for i, key in enumerate(canonical)
