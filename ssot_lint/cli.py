@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import click
 
@@ -16,6 +18,7 @@ from ssot_lint.coverage import Coverage, project_wide
 from ssot_lint.engine import RunOptions, failing, run
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError
 from ssot_lint.fingerprint import with_fingerprints
+from ssot_lint.fixer import FixOptions, FixResult, exit_status, fix_paths, headline, render_diff, render_summary
 from ssot_lint.model import SEVERITIES, Finding, Report
 from ssot_lint.report import FormatOptions, formatters
 from ssot_lint.rulefile import RuleSet, load_rule_files
@@ -120,12 +123,26 @@ def cache_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def require_rules(ruleset: RuleSet) -> None:
+    if not ruleset.rules:
+        raise ConfigError("no rules loaded: set 'rule-files' in the config or pass --rules FILE")
+
+
+@contextlib.contextmanager
+def project_cache(config: Config, no_cache: bool, cache_dir: Path | None) -> Iterator[ResultCache | None]:
+    cache = None if no_cache else open_cache(config, cache_dir)
+    try:
+        yield cache
+    finally:
+        if cache is not None:
+            cache.close()
+
+
 def analyse(
     paths: tuple[str, ...], config: Config, ruleset: RuleSet, fail_on: str, no_cache: bool, cache_dir: Path | None, per_file: bool = False
 ) -> tuple[Report, Coverage]:
     """Run the rules over PATHS; say what the run covered, so nothing unseen is judged."""
-    if not ruleset.rules:
-        raise ConfigError("no rules loaded: set 'rule-files' in the config or pass --rules FILE")
+    require_rules(ruleset)
     rules = ruleset.rules
     if per_file:
         if not paths:
@@ -135,13 +152,19 @@ def analyse(
         if skipped:
             click.echo(f"ssot-lint: --per-file: skipped project-wide rules {', '.join(skipped)} (run the whole project for them)", err=True)
     whole = not per_file and (not paths or any(Path(p).resolve() == config.root for p in paths))
-    cache = None if no_cache else open_cache(config, cache_dir)
-    try:
+    with project_cache(config, no_cache, cache_dir) as cache:
         report = run(list(paths) or [str(config.root)], config, RuleSet(rules, ruleset.known), RunOptions(fail_on=fail_on, cache=cache))
-    finally:
-        if cache is not None:
-            cache.close()
     return report, Coverage.of(report.scanned, rules, whole, ruleset.known)
+
+
+def fix(paths: tuple[str, ...], config: Config, ruleset: RuleSet, options: FixOptions, no_cache: bool, cache_dir: Path | None) -> FixResult:
+    """Apply (or, for --diff, compute) the safe fixes; warnings go to stderr."""
+    require_rules(ruleset)
+    with project_cache(config, no_cache, cache_dir) as cache:
+        result = fix_paths(list(paths) or [str(config.root)], config, ruleset, dataclasses.replace(options, cache=cache))
+    for warning in result.warnings:
+        click.echo(f"ssot-lint: warning: {warning}", err=True)
+    return result
 
 
 def baseline_file(config: Config) -> tuple[Path, str]:
@@ -163,6 +186,7 @@ def baseline_file(config: Config) -> tuple[Path, str]:
 @click.option("--per-file", is_flag=True, help="Judge only the given files: skip project-wide rules (for pre-commit).")
 @click.option("--report-unused-suppressions", is_flag=True, help="Report '# ssot: ignore' comments that silence nothing (SSOT001).")
 @click.option("--record", is_flag=True, help="Also store the counts as a 'working tree' snapshot for `ssot-lint trend`.")
+@click.option("--fix", "apply_fixes", is_flag=True, help="Fix what can be fixed safely first (as `ssot-lint fix`), then report what is left.")
 def check(
     paths: tuple[str, ...],
     config_path: Path | None,
@@ -181,6 +205,7 @@ def check(
     per_file: bool,
     report_unused_suppressions: bool,
     record: bool,
+    apply_fixes: bool,
 ) -> None:
     """Check PATHS (default: the project root) against the loaded rules.
 
@@ -191,6 +216,9 @@ def check(
     fail_on = fail_on or config.get("fail-on")
     if record and (per_file or any(Path(p).resolve() != config.root for p in paths)):
         raise ConfigError("--record stores the whole project's counts: run it without PATHS (or with the project root)")
+    if apply_fixes:
+        fixed = fix(paths, config, ruleset, FixOptions(True, fail_on), no_cache, cache_dir)
+        click.echo(f"ssot-lint: fix: {headline(fixed)}", err=True)
     report, coverage = analyse(paths, config, ruleset, fail_on, no_cache, cache_dir, per_file)
     counted = report  # what --record stores: every finding, before the baseline hides old ones
     if report_unused_suppressions:
@@ -259,6 +287,39 @@ def baseline_command(
     total = sum(written.entries.values())
     ceilings = "".join(f", {rule} ceiling {count}" for rule, count in sorted(written.ceilings.items()))
     click.echo(f"ssot-lint: {message}; {shown} holds {total} finding{'s' * (total != 1)}{ceilings}")
+
+
+@main.command("fix")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@rule_options
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that, left after fixing, makes the exit code 1.")
+@cache_options
+def fix_command(
+    paths: tuple[str, ...],
+    config_path: Path | None,
+    rule_files: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    diff: bool,
+    fail_on: str | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+) -> None:
+    """Fix the findings in PATHS (default: the project root) that can be fixed safely.
+
+    The diff goes to stdout, the summary (files changed, findings fixed, findings left with
+    the reason each was not fixed) to stderr. Exit 1 when a finding at or above --fail-on is
+    left (fixable or not: the verdict `check` would now give) or, with --diff, when a file
+    would change; 0 otherwise.
+    """
+    config, ruleset = load_project(config_path, rule_files, select, ignore)
+    fail_on = fail_on or config.get("fail-on")
+    result = fix(paths, config, ruleset, FixOptions(not diff, fail_on), no_cache, cache_dir)
+    if diff:
+        click.echo(render_diff(result), nl=False)
+    click.echo(render_summary(result), err=True, nl=False)
+    sys.exit(EXIT_FINDINGS if exit_status(result, fail_on) else EXIT_OK)
 
 
 @main.command("rules")
@@ -332,12 +393,8 @@ def history(rev_range: str | None, config_path: Path | None, rule_files: tuple[P
     config, ruleset = _trend_rules(config_path, rule_files, select, ignore, rules_at_commit)
     options = HistoryOptions(rev_range, every, by, first_parent, max_commits, rules_at_commit,
                              _split_ids(select), _split_ids(ignore), config.get("fail-on"))
-    cache = None if no_cache else open_cache(config, cache_dir)
-    try:
+    with project_cache(config, no_cache, cache_dir) as cache:
         run_history(config, ruleset, options, cache, use_color(no_color), show_timings, top)
-    finally:
-        if cache is not None:
-            cache.close()
 
 
 @main.command()
@@ -362,8 +419,7 @@ def _trend_rules(config_path: Path | None, rule_files: tuple[Path, ...], select:
     """The current rules, or with --rules-at-commit only the config (each commit brings its rules)."""
     if not rules_at_commit:
         config, ruleset = load_project(config_path, rule_files, select, ignore)
-        if not ruleset.rules:
-            raise ConfigError("no rules loaded: set 'rule-files' in the config or pass --rules FILE")
+        require_rules(ruleset)
         return config, ruleset
     if rule_files:
         raise ConfigError("--rules-at-commit reads the configured rule-files at each commit; it cannot take --rules")
