@@ -4,7 +4,7 @@ import goldens: re-parses, idempotent, and ``check`` afterwards reports exactly 
 from __future__ import annotations
 
 import pytest
-from fix_contract import fix_checked
+from tests.fix_contract import fix_checked
 
 from ssot_lint.kinds.base import RuleMeta
 from ssot_lint.kinds.event_schema import EventSchema

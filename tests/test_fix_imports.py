@@ -5,7 +5,7 @@ reports exactly the findings the fix said it left, where it said."""
 from __future__ import annotations
 
 import pytest
-from fix_contract import fix_checked
+from tests.fix_contract import fix_checked
 
 from ssot_lint.kinds.base import RuleMeta
 from ssot_lint.kinds.deprecated_import import DeprecatedImport

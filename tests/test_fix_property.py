@@ -11,7 +11,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from click.testing import CliRunner
-from fix_contract import fix_checked
+from tests.fix_contract import fix_checked
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

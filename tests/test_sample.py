@@ -15,7 +15,7 @@ SERVICES = "fixtures/netra_backend/app/services"
 
 EXPECTED = [
     ("fixtures/netra_backend/app/routes/broken.py", 5, 11, "SSOT000"),
-    (f"{SERVICES}/agent_service.py", 13, 10, "WS002"),  # inside `if TYPE_CHECKING:`
+    (f"{SERVICES}/agent_service.py", 13, 66, "WS002"),  # inside `if TYPE_CHECKING:` (the legacy class)
     (f"{SERVICES}/agent_service.py", 29, 12, "WS003"),  # legacy shape
     (f"{SERVICES}/agent_service.py", 38, 12, "WS003"),  # ** spread: info
     (f"{SERVICES}/agent_service.py", 42, 12, "WS003"),  # dict(...) with a string timestamp
@@ -23,7 +23,7 @@ EXPECTED = [
     (f"{SERVICES}/notifier.py", 6, 8, "WS002"),  # `import ... as factory`
     (f"{SERVICES}/notifier.py", 10, 15, "WS002"),  # factory.create_websocket_manager()
     (f"{SERVICES}/notifier.py", 15, 11, "WS003"),  # 'tool' at top level
-    (f"{CORE}/handlers.py", 3, 7, "WS002"),  # from .unified_manager import ...
+    (f"{CORE}/handlers.py", 3, 30, "WS002"),  # from .unified_manager import UnifiedWebSocketManager
     (f"{CORE}/handlers.py", 4, 15, "WS002"),  # from . import websocket_manager_factory
     (f"{CORE}/handlers.py", 8, 7, "WS001"),  # IsolatedWebSocketManager
     (f"{CORE}/handlers.py", 13, 12, "WS002"),  # websocket_manager_factory.create_websocket_manager()
@@ -92,8 +92,8 @@ def test_text_output_lines_and_summary(monkeypatch: pytest.MonkeyPatch) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "fixtures/netra_backend/app/routes/broken.py:5:11: SSOT000 syntax error: invalid syntax"
     assert lines[1] == (
-        f"{SERVICES}/agent_service.py:13:10: WS002 netra_backend.app.websocket_core.unified_manager is deprecated;"
-        " import netra_backend.app.websocket_core.websocket_manager"
+        f"{SERVICES}/agent_service.py:13:66: WS002 netra_backend.app.websocket_core.unified_manager:UnifiedWebSocketManager"
+        " is deprecated; import netra_backend.app.websocket_core.websocket_manager:WebSocketManager"
     )
     assert "\x1b[" not in result.stdout  # no colour when piped
     assert lines[-1] == "14 files scanned, 1 parse errors, 15 findings"
