@@ -18,7 +18,7 @@ from ssot_lint import __version__
 from ssot_lint.kinds.base import Rule
 from ssot_lint.model import FileRef, FileResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: FileResult.suppressions, Finding.fingerprint (older pickles lack them)
 
 
 def blob_id(data: bytes) -> str:

@@ -35,6 +35,7 @@ CONFIG_KEYS: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "src": (OPTION_TYPES["str-list"], ()),
     "fail-on": (_severity, "warning"),
     "cache-dir": (OPTION_TYPES["str"], ".ssot-lint/cache"),
+    "baseline": (OPTION_TYPES["str"], ".ssot-baseline.json"),  # relative to the project root
 }
 
 

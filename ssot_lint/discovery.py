@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import pathspec
 
@@ -61,11 +62,35 @@ class _Ignores:
             directory = os.path.dirname(directory)
 
 
+class Scope:
+    """The config's include/exclude patterns, for walked files and for flat path lists alike."""
+
+    def __init__(self, config: Config) -> None:
+        self.include = pathspec.GitIgnoreSpec.from_lines(config.get("include"))
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(list(config.get("exclude")) + list(config.get("extend-exclude")))
+
+    def excluded(self, relpath: str) -> bool:
+        """``relpath`` is root-relative with ``/`` separators; directories end with ``/``."""
+        return self.exclude.match_file(relpath)
+
+    def included(self, relpath: str) -> bool:
+        return self.include.match_file(relpath)
+
+    def contains(self, relpath: str) -> bool:
+        """Whether a file the walk in ``discover`` would reach is in scope: no excluded parent
+        directory (the walk prunes those, so a later ``!`` pattern cannot re-include), not
+        excluded itself, and included."""
+        parts = relpath.split("/")
+        for depth in range(1, len(parts)):
+            if self.excluded("/".join(parts[:depth]) + "/"):
+                return False
+        return not self.excluded(relpath) and self.included(relpath)
+
+
 def discover(paths: list[str], config: Config) -> list[SourceFile]:
     """Every file in scope under ``paths`` (files given explicitly are kept unless excluded)."""
     root = str(config.root)
-    include = pathspec.GitIgnoreSpec.from_lines(config.get("include"))
-    exclude = pathspec.GitIgnoreSpec.from_lines(list(config.get("exclude")) + list(config.get("extend-exclude")))
+    scope = Scope(config)
     ignores = _Ignores(config.get("respect-gitignore"))
     namer = ModuleNamer(config.src_roots)
     found: dict[str, SourceFile] = {}
@@ -83,7 +108,7 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
         if not os.path.lexists(path):
             raise ConfigError(f"{given}: no such file or directory")
         if not os.path.isdir(path):
-            if not exclude.match_file(rel(path, False)):
+            if not scope.excluded(rel(path, False)):
                 add(path)
             continue
         stack = [path]
@@ -96,25 +121,30 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
             for entry in entries:
                 is_dir = entry.is_dir(follow_symlinks=False)
                 relpath = rel(entry.path, is_dir)
-                if exclude.match_file(relpath) or ignores.ignored(entry.path, is_dir, root):
+                if scope.excluded(relpath) or ignores.ignored(entry.path, is_dir, root):
                     continue
                 if is_dir:
                     stack.append(entry.path)  # symlinked directories are not followed: no loops
-                elif include.match_file(relpath):
+                elif scope.included(relpath):
                     add(entry.path)
     return sorted(found.values(), key=lambda f: f.ref.path)
 
 
+@lru_cache(maxsize=None)
+def _dir_is_package(directory: str) -> bool:
+    return os.path.isfile(os.path.join(directory, "__init__.py"))
+
+
 class ModuleNamer:
-    """Module names from the configured source roots, or else from ``__init__.py`` chains."""
+    """Module names from the configured source roots, or else from ``__init__.py`` chains.
 
-    def __init__(self, src_roots: list[Path]) -> None:
+    ``is_package(directory)`` says whether a directory holds an ``__init__.py``: the file system
+    by default; history passes a lookup in a commit's tree instead.
+    """
+
+    def __init__(self, src_roots: list[Path], is_package: Callable[[str], bool] | None = None) -> None:
         self.src_roots = sorted((str(r) for r in src_roots), key=len, reverse=True)
-
-    @staticmethod
-    @lru_cache(maxsize=None)
-    def _is_package(directory: str) -> bool:
-        return os.path.isfile(os.path.join(directory, "__init__.py"))
+        self._is_package = is_package or _dir_is_package
 
     def ref(self, path: str, shown: str) -> FileRef:
         directory, name = os.path.split(path)

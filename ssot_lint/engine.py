@@ -7,11 +7,12 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from ssot_lint import __version__
+from ssot_lint import __version__, suppressions
 from ssot_lint.analysis import SourceError, analyze_source
 from ssot_lint.cache import ResultCache, blob_id, result_key
 from ssot_lint.config import Config
 from ssot_lint.discovery import SourceFile, discover
+from ssot_lint.fingerprint import with_fingerprints
 from ssot_lint.kinds.base import Rule
 from ssot_lint.model import FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
 from ssot_lint.rulefile import RuleSet
@@ -65,7 +66,9 @@ def analyze_files(files: Sequence[SourceFile], rules: Sequence[Rule], options: R
 
 
 def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], fail_on: str) -> Report:
-    """Turn per-file results into the project's report: paths filled in, project-wide rules run."""
+    """Turn per-file results into the project's report: paths filled in, project-wide rules run,
+    suppression comments applied, fingerprints assigned."""
+    rules = list(rules)
     findings: list[Finding] = []
     parse_errors = 0
     for ref, result in results:
@@ -73,21 +76,34 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
         if result.parse_error is not None:
             parse_errors += 1
             findings.append(dataclasses.replace(result.parse_error, path=ref.path))
-    summaries: list[RuleSummary] = []
-    threshold = severity_rank(fail_on)
+    counts: dict[str, int | None] = {}
+    details: dict[str, dict] = {}
     for rule in rules:
         facts = [(ref, result.facts[rule.id]) for ref, result in results if rule.id in result.facts]
         if rule.sees_unparsed:
             facts += [(ref, None) for ref, result in results if result.parse_error is not None and rule.in_scope(ref.path)]
-        extra, count, details = rule.aggregate(facts)
+        extra, counts[rule.id], details[rule.id] = rule.aggregate(facts)
         findings.extend(extra)
+    comments = {ref.path: result.suppressions for ref, result in results if result.suppressions}
+    findings, suppressed = suppressions.apply(findings, comments)
+    findings = with_fingerprints(findings)
+    summaries: list[RuleSummary] = []
+    threshold = severity_rank(fail_on)
+    for rule in rules:
         own = [f for f in findings if f.rule_id == rule.id]
         failing = any(severity_rank(f.severity) >= threshold for f in own)
+        count = counts[rule.id]
         summaries.append(
-            RuleSummary(rule.id, rule.kind, rule.severity, len(own) if count is None else count, rule.ceiling, not failing, details)
+            RuleSummary(
+                rule.id, rule.kind, rule.severity, len(own) if count is None else count, rule.ceiling, not failing, details[rule.id],
+                description=rule.meta.description or rule.summary, suppressed=sum(1 for f in suppressed if f.rule_id == rule.id),
+            )
         )
     findings.sort(key=Finding.sort_key)
-    return Report(__version__, len(results) - parse_errors, parse_errors, summaries, findings)
+    return Report(
+        __version__, len(results) - parse_errors, parse_errors, summaries, findings,
+        suppressed=sorted(suppressed, key=Finding.sort_key), suppressions=comments, scanned=tuple(ref.path for ref, _ in results),
+    )
 
 
 def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions) -> Report:

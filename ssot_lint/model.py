@@ -11,6 +11,8 @@ from typing import Any
 
 SEVERITIES = ("info", "warning", "error")
 PARSE_ERROR_ID = "SSOT000"
+UNUSED_SUPPRESSION_ID = "SSOT001"  # only with --report-unused-suppressions
+RESERVED_IDS = (PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID)
 
 
 def severity_rank(severity: str) -> int:
@@ -24,7 +26,8 @@ class Finding:
     Lines are 1-based, columns 1-based (as editors and ruff show them); ``end_col`` is exclusive.
     ``anchor`` is the whitespace-normalised source text of the flagged node: it identifies the
     finding without line numbers (baseline fingerprints). ``stmt_line`` is the first line of the
-    enclosing statement (where a suppression comment may also sit).
+    enclosing statement (where a suppression comment may also sit). ``fingerprint`` identifies the
+    finding across runs (see ``ssot_lint.fingerprint``); the engine fills it in, like ``path``.
     """
 
     rule_id: str
@@ -37,9 +40,23 @@ class Finding:
     path: str = ""
     anchor: str = ""
     stmt_line: int = 0
+    fingerprint: str = ""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.col, self.rule_id, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """A ``# ssot: ignore[...]`` comment. ``rule_ids`` is empty for a bare ``# ssot: ignore``
+    (every rule); ``problem`` says why a malformed comment silences nothing."""
+
+    line: int
+    col: int
+    end_col: int
+    rule_ids: tuple[str, ...] = ()
+    problem: str = ""
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +65,15 @@ class FileResult:
 
     ``facts`` maps a rule id to the plain data that rule's project-wide aggregation needs.
     ``parsed`` tells whether libcst parsed the file (false when the prefilter ruled it out).
+    ``suppressions`` holds every suppression comment in the file, parsed or not, so that
+    project-wide findings can be silenced and unused comments found.
     """
 
     findings: tuple[Finding, ...] = ()
     facts: dict[str, Any] = field(default_factory=dict)
     parse_error: Finding | None = None
     parsed: bool = False
+    suppressions: tuple[Suppression, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +94,9 @@ class RuleSummary:
     max: int | None
     ok: bool
     details: dict[str, Any] = field(default_factory=dict)
+    description: str = ""  # the rule's description, else its kind's summary
+    suppressed: int = 0
+    baselined: int | None = None  # None when no baseline was applied
 
 
 @dataclass(slots=True)
@@ -84,3 +107,25 @@ class Report:
     rules: list[RuleSummary]
     findings: list[Finding]
     stats: dict[str, Any] = field(default_factory=dict)
+    suppressed: list[Finding] = field(default_factory=list)
+    suppressions: dict[str, tuple[Suppression, ...]] = field(default_factory=dict)  # path -> comments
+    scanned: tuple[str, ...] = ()  # paths of the files analysed
+    baseline: BaselineSummary | None = None
+
+
+@dataclass(slots=True)
+class BaselineSummary:
+    """How the findings compare with the baseline file. ``fixed`` counts baselined findings that
+    are gone; ``stale_ceilings`` are rules whose recorded count is above today's; ``breaches``
+    are rules whose count rose above what the baseline allows (rule id, count, allowed, max)."""
+
+    path: str
+    baselined: int = 0
+    fixed: int = 0
+    stale_ceilings: list[str] = field(default_factory=list)
+    breaches: list[tuple[str, int, int, int]] = field(default_factory=list)
+    changed_rules: list[str] = field(default_factory=list)
+
+    @property
+    def stale(self) -> int:
+        return self.fixed + len(self.stale_ceilings)

@@ -13,7 +13,7 @@ from ssot_lint import __version__
 from ssot_lint.errors import ConfigError
 from ssot_lint.kinds import available_kinds
 from ssot_lint.kinds.base import OPTION_TYPES, Example, OptionError, Rule, RuleMeta
-from ssot_lint.model import PARSE_ERROR_ID, SEVERITIES
+from ssot_lint.model import PARSE_ERROR_ID, RESERVED_IDS, SEVERITIES
 from ssot_lint.tomlfile import TomlDoc, load_toml
 
 RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -24,6 +24,11 @@ EXAMPLE_KEYS = ("code", "files", "path", "expect", "lines")
 @dataclass
 class RuleSet:
     rules: list[Rule]
+    loaded: list[Rule] | None = None  # every rule the files define, before --select/--ignore
+
+    @property
+    def known(self) -> list[Rule]:
+        return self.rules if self.loaded is None else self.loaded
 
     @property
     def digest(self) -> str:
@@ -44,15 +49,19 @@ class RuleSet:
             r for r in self.rules
             if (not select or any(r.id.startswith(s) for s in select)) and not any(r.id.startswith(i) for i in ignore)
         ]
-        return RuleSet(kept)
+        return RuleSet(kept, self.known)
 
 
 def load_rule_files(paths: Iterable[Path], display: dict[Path, str] | None = None) -> RuleSet:
+    return load_rule_docs(load_toml(path, (display or {}).get(path)) for path in paths)
+
+
+def load_rule_docs(docs: Iterable[TomlDoc]) -> RuleSet:
+    """Rules from parsed rule files (read from disk, or from a commit by history)."""
     kinds = available_kinds()
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for path in paths:
-        doc = load_toml(path, (display or {}).get(path))
+    for doc in docs:
         for rule in _rules_of(doc, kinds):
             if rule.id in seen:
                 raise ConfigError(f"duplicate rule id {rule.id!r} (first defined at {seen[rule.id]})", doc.path, rule.meta.line)
@@ -78,8 +87,8 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], kinds: dict[str
     rule_id = table.get("id")
     if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
         raise fail("every rule needs an 'id' of letters, digits, '_' or '-' (starting with a letter)", "id")
-    if rule_id == PARSE_ERROR_ID:
-        raise fail(f"rule id {PARSE_ERROR_ID} is reserved for files that cannot be analysed", "id")
+    if rule_id in RESERVED_IDS:
+        raise fail(f"rule id {rule_id} is reserved for ssot-lint's own findings (SSOT000: unreadable files, SSOT001: unused suppressions)", "id")
     kind_name = table.get("kind")
     if kind_name not in kinds:
         known = ", ".join(sorted(kinds))
@@ -126,13 +135,24 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], kinds: dict[str
 
 
 def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any) -> Iterable[Example]:
-    def fail(message: str, key: str | None = "example") -> ConfigError:
-        return doc.error(f"rule {rule_id}: example: {message}", "rule", key, index)
-
     if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
-        raise fail("must be an array of tables ([[rule.example]])")
-    header_lines = [i + 1 for i in range(*doc.table_range("rule", index)) if re.match(r"^\s*\[\[\s*rule\.example\s*\]\]", doc.lines[i])]
+        raise doc.error(f"rule {rule_id}: example: must be an array of tables ([[rule.example]])", "rule", "example", index)
+    first, last = doc.table_range("rule", index)
+    headers = [i for i in range(first, last) if re.match(r"^\s*\[\[\s*rule\.example\s*\]\]", doc.lines[i])]
     for n, example in enumerate(raw):
+        line = headers[n] + 1 if n < len(headers) else doc.line_of("rule", None, index)
+
+        def fail(message: str, key: str | None = None, line: int = line) -> ConfigError:
+            # Point at the key inside this [[rule.example]] table when it is written there.
+            at = line
+            for i in range(line, len(doc.lines)) if key is not None and n < len(headers) else ():
+                if doc.lines[i].lstrip().startswith("["):
+                    break
+                if re.match(r"^\s*" + re.escape(key) + r"\s*=", doc.lines[i]):
+                    at = i + 1
+                    break
+            return ConfigError(f"rule {rule_id}: example: {message}", doc.path, at)
+
         for key in example:
             if key not in EXAMPLE_KEYS:
                 raise fail(f"unknown key {key!r} (known: {', '.join(EXAMPLE_KEYS)})", key)
@@ -148,5 +168,4 @@ def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any) -> Iterable[Exam
         lines = example.get("lines")
         if lines is not None and (not isinstance(lines, list) or not all(isinstance(x, int) for x in lines)):
             raise fail("'lines' must be a list of line numbers", "lines")
-        line = header_lines[n] if n < len(header_lines) else doc.line_of("rule", None, index)
         yield Example(files, expect, tuple(lines) if lines is not None else None, line)

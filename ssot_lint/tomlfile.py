@@ -58,8 +58,10 @@ class TomlDoc:
         start, end = self.table_range(table, index)
         if key is not None:
             pattern = re.compile(r"^\s*(?:\w[\w.-]*\s*\.\s*)?[\"']?" + re.escape(key) + r"[\"']?\s*=")
+            subtable = f"{table}.{key}" if table else key
             for i in range(start, end):
-                if pattern.match(self.lines[i]):
+                header = _HEADER.match(self.lines[i])
+                if pattern.match(self.lines[i]) or (header and _normalise(header.group(2)) == subtable):
                     return i + 1
         return start + 1 if end > start else 1
 
@@ -77,6 +79,11 @@ def load_toml(path: Path, display: str | None = None) -> TomlDoc:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read file: {exc.strerror or exc}", shown) from None
+    return parse_toml(raw, shown)
+
+
+def parse_toml(raw: bytes, shown: str) -> TomlDoc:
+    """Parse TOML bytes read from anywhere (a file, a git blob); ``shown`` names them in errors."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

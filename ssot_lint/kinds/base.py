@@ -3,14 +3,15 @@
 A rule kind is one class in one module of this package. It declares its options (validated
 when a rule file loads), a text prefilter that is a provable superset of what it can match,
 a per-file ``check`` that returns plain picklable values, and optionally an ``aggregate``
-step over all files' facts for project-wide counts.
+step over all files' facts for project-wide counts. A kind that can repair its findings sets
+``fixable`` and implements ``fix`` (the engine that applies fixes safely is ``ssot_lint.fixer``).
 """
 
 from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Iterable, Sequence
 
 import libcst as cst
@@ -155,6 +156,28 @@ def normalise_code(code: str) -> str:
     return _WS.sub(" ", code).strip()
 
 
+@dataclass(frozen=True)
+class Unfixed:
+    """A finding a fix left in place: where ``check`` reports it (1-based) and why it stays."""
+
+    line: int
+    col: int
+    reason: str
+
+
+@dataclass
+class FixOutcome:
+    """What ``Rule.fix`` did to one module.
+
+    ``fixed`` counts the findings ``check`` reported that are gone from ``module``; every
+    finding still there is in ``unfixed``, positioned as in the module ``fix`` was given.
+    """
+
+    module: cst.Module
+    fixed: int = 0
+    unfixed: list[Unfixed] = field(default_factory=list)
+
+
 class FileContext:
     """What a rule sees of one parsed file. Positions are computed once, on first use."""
 
@@ -190,6 +213,7 @@ class Rule:
     EXAMPLE_OPTIONS: ClassVar[dict[str, Any]] = {}  # options VALID/INVALID are written against
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []
+    fixable: ClassVar[bool] = False  # True when ``fix`` is implemented
     # Project-wide kinds that must know every file in scope: aggregate() also gets (ref, None)
     # for files that could not be read or parsed, so they still count as existing modules.
     sees_unparsed: ClassVar[bool] = False
@@ -226,6 +250,13 @@ class Rule:
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
         """Per-file findings and the facts ``aggregate`` needs (None when it needs none)."""
         raise NotImplementedError
+
+    def fix(self, module: cst.Module, ref: FileRef) -> FixOutcome:
+        """Rewrite ``module`` so this rule's findings go away where that is safe; report the rest.
+
+        Must be idempotent (fixing the result again changes nothing) and must keep every byte
+        outside the nodes it edits and every comment."""
+        raise NotImplementedError(f"rule kind {self.kind!r} has no fix")
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
         """Project-wide findings (with paths), the rule's count (None: number of findings), details.

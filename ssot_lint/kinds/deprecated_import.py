@@ -14,6 +14,12 @@ tree is read.
 
 Message fields: ``{target}`` (the deprecated path), ``{replacement}``, ``{imported}`` (what the
 statement names), ``{what}`` (``module``, ``member`` or ``call``).
+
+Fix (``ssot-lint fix``): imports are rewritten to the replacement, keeping the names the file
+binds (``from new import B as A`` when member ``A`` became ``B``), aliases, comments, parentheses
+and trailing commas; a statement is split when only some names move; relative imports become
+absolute; ``import old.mod`` used as ``old.mod.X`` has every such reference rewritten. Calls are
+left for a human (the replacement may take other arguments). See ``deprecated_import_fix``.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from typing import Any
 import libcst as cst
 
 from ssot_lint.imports import ImportCollector, ImportRef, bindings, dotted_name, qualify
-from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, StatementTracker, Target, word_pattern
+from ssot_lint.kinds.base import Example, FileContext, FixOutcome, Option, OptionError, Rule, StatementTracker, Target, word_pattern
 from ssot_lint.model import FileRef, Finding
 
 class DeprecatedImport(Rule):
@@ -36,6 +42,7 @@ class DeprecatedImport(Rule):
     }
     message_fields = ("target", "replacement", "imported", "what")
     default_message = "{target} is deprecated; import {replacement}"
+    fixable = True
     EXAMPLE_OPTIONS = {
         "replace": {"old.pkg": "new.pkg", "shop.core:Manager": "shop.core.manager:Manager"},
         "calls": ["old.factory:make_manager"],
@@ -77,12 +84,16 @@ class DeprecatedImport(Rule):
             self.call_targets[target.dotted] = (target, new)
         # Longest first, so the most specific deprecated path wins when several cover an import.
         self.targets.sort(key=lambda pair: -len(pair[0].dotted))
-        self._module_targets = [t for t, _ in self.targets if t.member is None]
+        # Files inside a package holding a deprecated module or member may reach it by a relative
+        # import that spells no token (`from . import *`, `from . import x`).
+        self._module_targets = [t for t, _ in self.targets]
 
     def prefilter(self) -> re.Pattern[str] | None:
         # Any import that reaches a target spells the target's last identifier (the module's last
         # component, or the member); a call reached through an import spells the callable's name.
         tokens = [(t.member or t.module).rsplit(".", 1)[-1] for t, _ in self.targets]
+        # `from pkg import *` reaches pkg:Member without spelling Member.
+        tokens += [t.module.rsplit(".", 1)[-1] for t, _ in self.targets if t.member]
         tokens += [t.member for t, _ in self.call_targets.values() if t.member]
         return word_pattern(tokens)
 
@@ -106,6 +117,16 @@ class DeprecatedImport(Rule):
                 return old, new
         return None
 
+    def finding_node(self, ref: ImportRef, old: Target) -> cst.CSTNode:
+        """Where a deprecated import is reported: the module path when that is what is deprecated
+        in a ``from`` import, else the imported name."""
+        module_level = old.member is None and ref.module is not None and (
+            ref.module == old.module or ref.module.startswith(old.module + ".")
+        )
+        if module_level and isinstance(ref.statement, cst.ImportFrom) and ref.statement.module is not None:
+            return ref.statement.module
+        return ref.node
+
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
         collector = ImportCollector(ctx.ref.module, ctx.ref.is_package)
         ctx.module.visit(collector)
@@ -120,37 +141,38 @@ class DeprecatedImport(Rule):
             if key in seen:
                 continue
             seen.add(key)
-            node = ref.node
-            module_level = ref.name not in (None, "*") and ref.module is not None and (
-                old.member is None and (ref.module == old.module or ref.module.startswith(old.module + "."))
-            )
-            if module_level and isinstance(ref.statement, cst.ImportFrom) and ref.statement.module is not None:
-                node = ref.statement.module
             message = self.format(
                 target=str(old),
                 replacement=str(new),
                 imported=ref.dotted,
                 what="member" if old.member else "module",
             )
+            node = self.finding_node(ref, old)
             findings.append(self.finding(ctx, node, message, anchor=ctx.code(ref.statement), stmt_line=ctx.position(ref.statement)[0]))
         if self.call_targets:
-            findings.extend(self._check_calls(ctx, bindings(collector.refs)))
+            for node, target, new, stmt_line in self.deprecated_calls(ctx, bindings(collector.refs)):
+                message = self.format(target=str(target), replacement=new or "(no replacement)", imported=dotted_name(node.func), what="call")
+                findings.append(self.finding(ctx, node, message, stmt_line=stmt_line))
         return findings, None
 
-    def _check_calls(self, ctx: FileContext, bound: dict[str, str]) -> list[Finding]:
+    def deprecated_calls(self, ctx: FileContext, bound: dict[str, str]) -> list[tuple[cst.Call, Target, str, int | None]]:
+        """Calls of deprecated callables reached through the file's imports:
+        (call, deprecated target, replacement, first line of the statement)."""
         rule = self
-        found: list[Finding] = []
+        found: list[tuple[cst.Call, Target, str, int | None]] = []
 
         class Calls(StatementTracker):
             def visit_Call(self, node: cst.Call) -> None:
                 qualified = qualify(node.func, bound)
                 if qualified in rule.call_targets:
                     target, new = rule.call_targets[qualified]
-                    message = rule.format(
-                        target=str(target), replacement=new or "(no replacement)", imported=dotted_name(node.func), what="call"
-                    )
-                    found.append(rule.finding(ctx, node, message, stmt_line=self.statement_line()))
+                    found.append((node, target, new, self.statement_line()))
 
         ctx.module.visit(Calls(ctx))
         return found
 
+    def fix(self, module: cst.Module, ref: FileRef) -> FixOutcome:
+        """Rewrites deprecated imports to their replacements; see ``deprecated_import_fix``."""
+        from ssot_lint.kinds.deprecated_import_fix import fix_imports  # it builds on this module
+
+        return fix_imports(self, module, FileContext(module, ref))

@@ -5,7 +5,7 @@ A dict literal (or a ``dict(...)`` call with keyword arguments) is an event when
 when ``events`` is omitted). One finding per event dict, listing every problem:
 
 - a legacy key, with its canonical name (``rename``);
-- a required key that is missing (a legacy key counts for the key it renames to);
+- a ``required`` key that is missing (a legacy key counts for the key it renames to);
 - a key that is not ``allowed`` at top level (it belongs in ``data``);
 - a value of the wrong kind for ``value-types`` (``number``, ``string``, ``dict``, ``list``,
   ``bool``), judged only for literals: a string literal where a number is required is wrong,
@@ -17,6 +17,10 @@ literals (no escape sequences, no implicit concatenation): they then appear verb
 which is what makes the text prefilter a provable superset.
 
 Message fields: ``{problems}`` (all problems joined by ``; ``), ``{event}``.
+
+Fix (``ssot-lint fix``): legacy keys are renamed; keys not ``allowed`` move into ``data`` (merged
+into a ``data`` dict literal, or a new one). Missing keys and wrong value types stay findings:
+a fix never invents or converts a value. Dicts with a ``**`` spread are left alone.
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ from typing import Any
 
 import libcst as cst
 
-from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, StatementTracker, word_pattern
-from ssot_lint.model import Finding
+from ssot_lint.kinds.base import Example, FileContext, FixOutcome, Option, OptionError, Rule, StatementTracker, word_pattern
+from ssot_lint.model import FileRef, Finding
 
 VALUE_KINDS = ("number", "string", "dict", "list", "bool")
 
@@ -65,6 +69,29 @@ def value_kind(node: cst.BaseExpression) -> str | None:
     return None
 
 
+def dict_entries(node: cst.Dict) -> tuple[list[tuple[str, cst.BaseExpression]], bool]:
+    """The literal-keyed entries of a dict display, and whether it has a spread or computed key."""
+    entries: list[tuple[str, cst.BaseExpression]] = []
+    spread = False
+    for element in node.elements:
+        key = literal_str(element.key) if isinstance(element, cst.DictElement) else None
+        if key is None:
+            spread = True
+        else:
+            entries.append((key, element.value))
+    return entries, spread
+
+
+def is_dict_call(node: cst.Call) -> bool:
+    return isinstance(node.func, cst.Name) and node.func.value == "dict"
+
+
+def call_entries(node: cst.Call) -> tuple[list[tuple[str, cst.BaseExpression]], bool]:
+    """The keyword entries of ``dict(...)``, and whether it has positional or ``**`` arguments."""
+    entries = [(a.keyword.value, a.value) for a in node.args if a.keyword is not None]
+    return entries, any(a.keyword is None for a in node.args)
+
+
 class EventSchema(Rule):
     kind = "event-schema"
     summary = "Event dict literals must use the canonical keys, nesting and value types."
@@ -78,6 +105,7 @@ class EventSchema(Rule):
     }
     message_fields = ("problems", "event")
     default_message = "non-canonical event dict: {problems}"
+    fixable = True
     EXAMPLE_OPTIONS = {
         "events": ["agent_started"],
         "required": ["event_type", "timestamp", "user_id", "data"],
@@ -117,22 +145,11 @@ class EventSchema(Rule):
 
         class Events(StatementTracker):
             def visit_Dict(self, node: cst.Dict) -> None:
-                entries: list[tuple[str, cst.BaseExpression]] = []
-                spread = False
-                for element in node.elements:
-                    key = literal_str(element.key) if isinstance(element, cst.DictElement) else None
-                    if key is None:
-                        spread = True
-                    else:
-                        entries.append((key, element.value))  # type: ignore[union-attr]
-                self._judge(node, entries, spread)
+                self._judge(node, *dict_entries(node))
 
             def visit_Call(self, node: cst.Call) -> None:
-                if not (isinstance(node.func, cst.Name) and node.func.value == "dict"):
-                    return
-                entries = [(a.keyword.value, a.value) for a in node.args if a.keyword is not None]
-                spread = any(a.keyword is None for a in node.args)
-                self._judge(node, entries, spread)
+                if is_dict_call(node):
+                    self._judge(node, *call_entries(node))
 
             def _judge(self, node: cst.CSTNode, entries: list[tuple[str, cst.BaseExpression]], spread: bool) -> None:
                 event = rule.event_name(entries)
@@ -150,6 +167,13 @@ class EventSchema(Rule):
         ctx.module.visit(Events(ctx))
         return findings, None
 
+    def fix(self, module: cst.Module, ref: FileRef) -> FixOutcome:
+        """Renames legacy keys and moves misplaced keys into ``data``; see ``event_schema_fix``."""
+        from ssot_lint.kinds.event_schema_fix import fix_events  # it builds on this module
+
+
+        return fix_events(self, module, FileContext(module, ref))
+
     def event_name(self, entries: list[tuple[str, cst.BaseExpression]]) -> str | None:
         keys = dict(entries)
         for key in self.discriminator:
@@ -161,17 +185,21 @@ class EventSchema(Rule):
         return None
 
     def problems(self, entries: list[tuple[str, cst.BaseExpression]]) -> list[str]:
-        problems: list[str] = []
+        return [text for _, text in self.problem_list(entries)]
+
+    def problem_list(self, entries: list[tuple[str, cst.BaseExpression]]) -> list[tuple[str, str]]:
+        """(kind, text) per problem; kind is ``legacy``, ``placement``, ``type`` or ``missing``."""
+        problems: list[tuple[str, str]] = []
         for key, value in entries:
             canonical = self.rename.get(key, key)
             if key in self.rename:
-                problems.append(f"legacy key '{key}' (use '{canonical}')")
+                problems.append(("legacy", f"legacy key '{key}' (use '{canonical}')"))
             elif self._allowed is not None and key not in self._allowed:
-                problems.append(f"'{key}' is not allowed at top level (move it into 'data')")
+                problems.append(("placement", f"'{key}' is not allowed at top level (move it into 'data')"))
             expected = self.value_types.get(canonical)
             actual = value_kind(value)
             if expected and actual and actual != expected:
-                problems.append(f"'{key}' must be a {expected}, not a {actual}")
+                problems.append(("type", f"'{key}' must be a {expected}, not a {actual}"))
         provided = {self.rename.get(key, key) for key, _ in entries}
-        problems.extend(f"missing '{key}'" for key in self.required if key not in provided)
+        problems.extend(("missing", f"missing '{key}'") for key in self.required if key not in provided)
         return problems

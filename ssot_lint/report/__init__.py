@@ -19,6 +19,14 @@ Formatter = Callable[[Report, FormatOptions], str]
 
 
 def formatters() -> dict[str, Formatter]:
-    from ssot_lint.report import json_report, text
+    from ssot_lint.report import github, gitlab, json_report, junit, markdown, sarif, text
 
-    return {"text": text.render, "json": json_report.render}
+    return {
+        "text": text.render,
+        "json": json_report.render,
+        "sarif": sarif.render,
+        "github": github.render,
+        "gitlab": gitlab.render,
+        "junit": junit.render,
+        "markdown": markdown.render,
+    }

@@ -25,6 +25,8 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "count": r.count,
                 "max": r.max,
                 "ok": r.ok,
+                "suppressed": r.suppressed,
+                "baselined": r.baselined,
                 **({"details": r.details} if r.details else {}),
             }
             for r in report.rules
@@ -39,9 +41,26 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "end_col": f.end_col,
                 "severity": f.severity,
                 "message": f.message,
+                "fingerprint": f.fingerprint,
             }
             for f in report.findings
         ],
+        "suppressed": len(report.suppressed),
+        "baseline": _baseline(report),
+    }
+
+
+def _baseline(report: Report) -> dict[str, Any] | None:
+    summary = report.baseline
+    if summary is None:
+        return None
+    return {
+        "path": summary.path,
+        "baselined": summary.baselined,
+        "fixed": summary.fixed,
+        "stale_ceilings": summary.stale_ceilings,
+        "breaches": [{"rule": r, "count": c, "allowed": a, "max": m} for r, c, a, m in summary.breaches],
+        "changed_rules": summary.changed_rules,
     }
 
 

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ssot_lint.model import Report
+from ssot_lint.model import PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID, Report
 from ssot_lint.report import FormatOptions
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -32,21 +32,53 @@ def render(report: Report, options: FormatOptions) -> str:
         return buffer.getvalue()
     if report.findings:
         console.print()
+    baseline = report.baseline
     table = Table(show_edge=False, box=None, pad_edge=False, header_style="bold")
-    for column in ("rule", "kind", "severity", "count", "max", "status"):
-        table.add_column(column, justify="right" if column in ("count", "max") else "left")
+    columns = ["rule", "kind", "severity", "count", "max"] + (["baselined"] if baseline else []) + ["status"]
+    for column in columns:
+        table.add_column(column, justify="right" if column in ("count", "max", "baselined") else "left")
     for rule in report.rules:
         status = Text("ok", style="green") if rule.ok else Text("FAIL", style="bold red")
-        table.add_row(rule.id, rule.kind, rule.severity, str(rule.count), "-" if rule.max is None else str(rule.max), status)
+        cells = [rule.id, rule.kind, rule.severity, str(rule.count), "-" if rule.max is None else str(rule.max)]
+        table.add_row(*cells, *([str(rule.baselined)] if baseline else []), status)
     if report.rules:
         console.print(table)
-    console.print(f"{report.files_scanned} files scanned, {report.parse_errors} parse errors, {len(report.findings)} findings")
+    for line in baseline_notes(report):
+        console.print(line)
+    console.print(totals(report))
     return buffer.getvalue()
+
+
+def totals(report: Report) -> str:
+    """The closing line: files, parse errors, findings, suppressed, baselined and fixed."""
+    new = "new findings" if report.baseline else "findings"
+    line = f"{report.files_scanned} files scanned, {report.parse_errors} parse errors, {len(report.findings)} {new}"
+    if report.suppressed:
+        line += f", {len(report.suppressed)} suppressed"
+    if report.baseline:
+        line += f", {report.baseline.baselined} baselined, {report.baseline.fixed} fixed since the baseline"
+    return line
+
+
+def baseline_notes(report: Report) -> list[str]:
+    summary = report.baseline
+    if summary is None:
+        return []
+    notes = [
+        f"{rule}: {count} found, more than the {allowed} that {summary.path} allows (max {max_}); counts may only go down"
+        for rule, count, allowed, max_ in summary.breaches
+    ]
+    if summary.fixed:
+        notes.append(f"{summary.fixed} baselined finding{'s are' if summary.fixed != 1 else ' is'} fixed: run 'ssot-lint baseline --tighten' to lock that in")
+    if summary.stale_ceilings:
+        notes.append(f"ceilings of {', '.join(summary.stale_ceilings)} can be lowered: run 'ssot-lint baseline --tighten'")
+    return notes
 
 
 def _statistics(report: Report, console: Console) -> None:
     counts = Counter(f.rule_id for f in report.findings)
     messages = {r.id: r.kind for r in report.rules}
-    messages.setdefault("SSOT000", "parse-error")
+    messages.setdefault(PARSE_ERROR_ID, "parse-error")
+    messages.setdefault(UNUSED_SUPPRESSION_ID, "unused-suppression")
     for rule_id, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         console.print(f"{count:>6}  {rule_id:<10} {messages.get(rule_id, '')}")

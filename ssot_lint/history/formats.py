@@ -1,0 +1,144 @@
+"""Text renderings of a trend: Markdown (for ``$GITHUB_STEP_SUMMARY``), CSV, JSON and the terminal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ssot_lint import __version__
+from ssot_lint.history.model import Snapshot
+from ssot_lint.history.trend import Trend, signed, sparkline, when
+
+JSON_SCHEMA_VERSION = 1
+
+
+def _iso(timestamp: int | None) -> str | None:
+    return None if timestamp is None else datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat()
+
+
+def _span(trend: Trend) -> str:
+    first, last = trend.snapshots[0], trend.snapshots[-1]
+    return f"{len(trend.snapshots)} snapshots, {when(first)} ({first.label}) → {when(last)} ({last.label})"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _by_rule(rules: dict[str, int]) -> str:
+    return ", ".join(f"{rule}: {n}" for rule, n in sorted(rules.items()))
+
+
+def markdown(trend: Trend, top: int) -> str:
+    lines = ["## ssot-lint trend", "", _span(trend), "",
+             "| rule | kind | first → last | change | max | trend |", "| --- | --- | ---: | ---: | ---: | --- |"]
+    for rule in trend.rules:
+        first_last = "no data" if rule.first is None else f"{rule.first:,} → {rule.last:,}"
+        change = "" if rule.delta is None else signed(rule.delta)
+        ceiling = "" if rule.ceiling is None else f"{rule.ceiling:,}"
+        lines.append(f"| {rule.rule_id} | {rule.kind} | {first_last} | {change} | {ceiling} | {sparkline(rule.counts, 30)} |")
+    files = trend.top_files(top)
+    if files:
+        lines += ["", f"### Files with the most remaining findings (at {trend.latest.label})", "",  # type: ignore[union-attr]
+                  "| file | findings | by rule |", "| --- | ---: | --- |"]
+        lines += [f"| `{_cell(path)}` | {total:,} | {_by_rule(rules)} |" for path, total, rules in files]
+    if trend.notes:
+        lines += ["", "### Notes", ""] + [f"- {s.label}: {_cell(note)}" for s, note in trend.notes]
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(trend: Trend) -> str:
+    """One row per snapshot and rule (a snapshot without counts gets one row carrying its note)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["label", "commit", "commit_time", "author_time", "recorded_at", "subject", "rule", "kind", "count", "findings", "max", "note"])
+    for s in trend.snapshots:
+        head = [s.label, s.commit or "", _iso(s.commit_time) or "", _iso(s.author_time) or "", _iso(s.recorded_at), s.subject]
+        if not s.rules:
+            writer.writerow(head + ["", "", "", "", "", s.note])
+        for r in s.rules:
+            writer.writerow(head + [r.rule_id, r.kind, r.count, r.findings, "" if r.max is None else r.max, s.note])
+    return buffer.getvalue()
+
+
+def _snapshot_dict(s: Snapshot, top: int) -> dict[str, Any]:
+    return {
+        "label": s.label, "commit": s.commit, "commit_time": _iso(s.commit_time), "author_time": _iso(s.author_time),
+        "recorded_at": _iso(s.recorded_at), "subject": s.subject, "complete": s.complete, "note": s.note,
+        "files": s.files, "parse_errors": s.parse_errors,
+        "rules": {r.rule_id: {"count": r.count, "findings": r.findings, "max": r.max} for r in s.rules},
+        "top_files": [{"path": p, "findings": n, "rules": rules} for p, n, rules in s.top_files(top)],
+    }
+
+
+def to_json(trend: Trend, top: int) -> str:
+    data = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "tool": {"name": "ssot-lint", "version": __version__},
+        "rules": [{"id": r.rule_id, "kind": r.kind, "first": r.first, "last": r.last, "delta": r.delta, "max": r.ceiling}
+                  for r in trend.rules],
+        "snapshots": [_snapshot_dict(s, top) for s in trend.snapshots],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def terminal(trend: Trend, top: int, color: bool, width: int = 120) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False, soft_wrap=True)
+    console.print(_span(trend))
+    table = Table(show_edge=False, box=None, pad_edge=False, header_style="bold")
+    for column in ("rule", "kind", "first → last", "change", "max", "trend"):
+        table.add_column(column, justify="right" if column in ("first → last", "change", "max") else "left")
+    for rule in trend.rules:
+        change = Text("" if rule.delta is None else signed(rule.delta),
+                      style="green" if (rule.delta or 0) < 0 else ("red" if (rule.delta or 0) > 0 else ""))
+        first_last = "no data" if rule.first is None else f"{rule.first:,} → {rule.last:,}"
+        table.add_row(rule.rule_id, rule.kind, first_last, change, "-" if rule.ceiling is None else f"{rule.ceiling:,}",
+                      Text(sparkline(rule.counts), style="cyan"))
+    console.print(table)
+    _files_table(console, trend, top)
+    for s, note in trend.notes:
+        console.print(f"note: {s.label}: {note}", style="yellow")
+    return buffer.getvalue()
+
+
+def _files_table(console: Console, trend: Trend, top: int) -> None:
+    files = trend.top_files(top)
+    if not files:
+        return
+    console.print()
+    console.print(f"Files with the most remaining findings (at {trend.latest.label}):")  # type: ignore[union-attr]
+    table = Table(show_edge=False, box=None, pad_edge=False, header_style="bold")
+    table.add_column("findings", justify="right")
+    table.add_column("file")
+    table.add_column("by rule")
+    for path, total, rules in files:
+        table.add_row(f"{total:,}", path, _by_rule(rules))
+    console.print(table)
+
+
+def commits_table(snapshots: list[Snapshot], color: bool, width: int = 160) -> str:
+    """``history``'s view: per-rule counts at each commit, oldest first, with the top file."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False, soft_wrap=True)
+    rule_ids = list(dict.fromkeys(r.rule_id for s in reversed(snapshots) for r in s.rules))
+    table = Table(show_edge=False, box=None, pad_edge=False, header_style="bold")
+    table.add_column("commit")
+    table.add_column("date (UTC)")
+    for rule_id in rule_ids:
+        table.add_column(rule_id, justify="right")
+    table.add_column("top file")
+    for s in snapshots:
+        counts = [("-" if s.count(r) is None else f"{s.count(r):,}") for r in rule_ids]
+        top = s.top_files(1)
+        detail = f"{top[0][0]} ({top[0][1]:,})" if top else (s.note if not s.complete else "")
+        table.add_row(s.label, when(s), *counts, detail)
+    console.print(table)
+    return buffer.getvalue()

@@ -1,0 +1,98 @@
+"""A snapshot: the counts of one run at one commit (or of the working tree)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ssot_lint import __version__
+from ssot_lint.config import Config
+from ssot_lint.model import Report
+from ssot_lint.rulefile import RuleSet
+
+WORKING_TREE = "working tree"
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    rule_id: str
+    kind: str
+    severity: str
+    count: int  # the rule's count (a family's size for single-implementation), as ``check`` reports it
+    findings: int
+    max: int | None
+
+
+@dataclass
+class Snapshot:
+    """``series`` groups snapshots comparable in a trend (same rules or same rules-at-commit mode
+    and file scope); ``ruleset_digest`` is exactly what these counts were computed with.
+    ``complete`` is false when the counts could not be computed (``note`` says why)."""
+
+    commit: str | None
+    label: str
+    series: str
+    ruleset_digest: str
+    commit_time: int | None = None
+    author_time: int | None = None
+    subject: str = ""
+    recorded_at: int = field(default_factory=lambda: int(time.time()))
+    tool_version: str = __version__
+    files: int = 0
+    parse_errors: int = 0
+    rules: list[RuleCount] = field(default_factory=list)
+    file_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # path -> rule id -> findings
+    note: str = ""
+    complete: bool = True
+    id: int | None = None
+
+    @property
+    def time(self) -> int:
+        return self.commit_time if self.commit_time is not None else self.recorded_at
+
+    def count(self, rule_id: str) -> int | None:
+        return next((r.count for r in self.rules if r.rule_id == rule_id), None)
+
+    def top_files(self, limit: int) -> list[tuple[str, int, dict[str, int]]]:
+        """(path, findings, per rule) for the files with the most findings, most first."""
+        totals = [(path, sum(rules.values()), rules) for path, rules in self.file_counts.items()]
+        return sorted(totals, key=lambda t: (-t[1], t[0]))[:limit]
+
+
+def scope_digest(config: Config) -> str:
+    """What besides the rules decides the counts: the tool version and which files are in scope."""
+    settings = {key: list(config.get(key)) for key in ("include", "exclude", "extend-exclude", "src")}
+    return hashlib.sha256(json.dumps([__version__, settings], sort_keys=True).encode()).hexdigest()[:16]
+
+
+def current_series(config: Config, ruleset: RuleSet) -> str:
+    """The series of snapshots computed with these rules (as they are now) and this scope."""
+    return hashlib.sha256(f"rules:{ruleset.digest}:{scope_digest(config)}".encode()).hexdigest()[:16]
+
+
+def at_commit_series(config: Config, select: list[str], ignore: list[str]) -> str:
+    """The series of snapshots computed with each commit's own rule files."""
+    text = json.dumps(["at-commit", scope_digest(config), sorted(select), sorted(ignore)])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def counts_of(report: Report) -> tuple[list[RuleCount], dict[str, dict[str, int]]]:
+    """Per-rule counts and per-file, per-rule finding counts of a finished report."""
+    by_rule = Counter(f.rule_id for f in report.findings)
+    rules = [RuleCount(r.id, r.kind, r.severity, r.count, by_rule[r.id], r.max) for r in report.rules]
+    files: dict[str, dict[str, int]] = {}
+    for f in report.findings:
+        per_rule = files.setdefault(f.path, {})
+        per_rule[f.rule_id] = per_rule.get(f.rule_id, 0) + 1
+    return rules, files
+
+
+def snapshot_of_report(report: Report, series: str, ruleset_digest: str, **fields: object) -> Snapshot:
+    rules, files = counts_of(report)
+    total = report.files_scanned + report.parse_errors
+    return Snapshot(series=series, ruleset_digest=ruleset_digest, files=total, parse_errors=report.parse_errors,
+                    rules=rules, file_counts=files, **fields)  # type: ignore[arg-type]
+

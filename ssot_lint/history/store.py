@@ -1,0 +1,165 @@
+"""The snapshot store: one SQLite file, ``.ssot-lint/history.db`` in the project.
+
+Schema (version ``SCHEMA_VERSION``, kept in ``schema_version``; a store of another version is
+refused with a clear error rather than misread):
+
+- ``snapshots``: one row per snapshot. ``commit_sha`` (NULL for the working tree), ``label``,
+  ``series`` (which trend it belongs to), ``ruleset_digest`` (rules + file scope + tool version it
+  was computed with; ``(commit_sha, ruleset_digest)`` is unique, so a stored commit is never
+  recomputed), ``commit_time``/``author_time`` (epoch seconds), ``subject``, ``recorded_at``,
+  ``tool_version``, ``files``, ``parse_errors``, ``note``, ``complete`` (0 when the note says
+  why there are no counts).
+- ``rule_counts``: ``(snapshot_id, rule_id)`` -> ``kind``, ``severity``, ``count``, ``findings``, ``max``.
+- ``file_counts``: ``(snapshot_id, path, rule_id)`` -> ``findings``, for every file with findings.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Iterable
+
+from ssot_lint.errors import ConfigError
+from ssot_lint.history.model import RuleCount, Snapshot
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshots (
+    id INTEGER PRIMARY KEY,
+    commit_sha TEXT,
+    label TEXT NOT NULL,
+    series TEXT NOT NULL,
+    ruleset_digest TEXT NOT NULL,
+    commit_time INTEGER,
+    author_time INTEGER,
+    subject TEXT NOT NULL DEFAULT '',
+    recorded_at INTEGER NOT NULL,
+    tool_version TEXT NOT NULL,
+    files INTEGER NOT NULL,
+    parse_errors INTEGER NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    complete INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS snapshots_commit ON snapshots (commit_sha, ruleset_digest) WHERE commit_sha IS NOT NULL;
+CREATE INDEX IF NOT EXISTS snapshots_series ON snapshots (series);
+CREATE TABLE IF NOT EXISTS rule_counts (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+    rule_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    findings INTEGER NOT NULL,
+    max INTEGER,
+    PRIMARY KEY (snapshot_id, rule_id)
+);
+CREATE TABLE IF NOT EXISTS file_counts (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    findings INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, path, rule_id)
+);
+"""
+
+_COLUMNS = ("id", "commit_sha", "label", "series", "ruleset_digest", "commit_time", "author_time", "subject",
+            "recorded_at", "tool_version", "files", "parse_errors", "note", "complete")
+
+
+def default_path(project_root: Path) -> Path:
+    return project_root / ".ssot-lint" / "history.db"
+
+
+class HistoryStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            gitignore = path.parent / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("*\n")
+            self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+            row = self._db.execute("SELECT version FROM schema_version").fetchone()
+            if row is None:
+                self._db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            elif row[0] != SCHEMA_VERSION:
+                raise ConfigError(f"history store has schema version {row[0]}, this ssot-lint reads {SCHEMA_VERSION}; "
+                                  "move it aside to start a new one", str(path))
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(f"cannot open the history store: {exc}", str(path)) from None
+
+    def find(self, commit: str, ruleset_digest: str) -> Snapshot | None:
+        row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM snapshots WHERE commit_sha = ? AND ruleset_digest = ?",
+                               (commit, ruleset_digest)).fetchone()
+        return self._load([row])[0] if row else None
+
+    def series(self, series: str) -> list[Snapshot]:
+        """Every snapshot of a series, oldest first (commit date; working-tree snapshots by record time)."""
+        rows = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM snapshots WHERE series = ? "
+                                "ORDER BY coalesce(commit_time, recorded_at), id", (series,)).fetchall()
+        return self._load(rows)
+
+    def is_empty(self) -> bool:
+        return self._db.execute("SELECT 1 FROM snapshots LIMIT 1").fetchone() is None
+
+    def add(self, snapshot: Snapshot) -> Snapshot:
+        """Store a snapshot in one transaction (a re-computed commit replaces its old row)."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if snapshot.commit is not None:
+                db.execute("DELETE FROM snapshots WHERE commit_sha = ? AND ruleset_digest = ?", (snapshot.commit, snapshot.ruleset_digest))
+            cursor = db.execute(
+                f"INSERT INTO snapshots ({', '.join(_COLUMNS[1:])}) VALUES ({', '.join('?' * (len(_COLUMNS) - 1))})",
+                (snapshot.commit, snapshot.label, snapshot.series, snapshot.ruleset_digest, snapshot.commit_time,
+                 snapshot.author_time, snapshot.subject, snapshot.recorded_at, snapshot.tool_version, snapshot.files,
+                 snapshot.parse_errors, snapshot.note, int(snapshot.complete)),
+            )
+            snapshot.id = cursor.lastrowid
+            db.executemany("INSERT INTO rule_counts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           [(snapshot.id, r.rule_id, r.kind, r.severity, r.count, r.findings, r.max) for r in snapshot.rules])
+            db.executemany("INSERT INTO file_counts VALUES (?, ?, ?, ?)",
+                           [(snapshot.id, path, rule, n) for path, rules in snapshot.file_counts.items() for rule, n in rules.items()])
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            db.execute("ROLLBACK")
+            raise ConfigError(f"cannot write the history store: {exc}", str(self.path)) from None
+        return snapshot
+
+    def _load(self, rows: Iterable[tuple]) -> list[Snapshot]:
+        snapshots = {}
+        for row in rows:
+            values = dict(zip(_COLUMNS, row))
+            snapshots[values["id"]] = Snapshot(
+                commit=values["commit_sha"], label=values["label"], series=values["series"],
+                ruleset_digest=values["ruleset_digest"], commit_time=values["commit_time"],
+                author_time=values["author_time"], subject=values["subject"], recorded_at=values["recorded_at"],
+                tool_version=values["tool_version"], files=values["files"], parse_errors=values["parse_errors"],
+                note=values["note"], complete=bool(values["complete"]), id=values["id"],
+            )
+        ids = list(snapshots)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for sid, rule_id, kind, severity, count, findings, ceiling in self._db.execute(
+                f"SELECT * FROM rule_counts WHERE snapshot_id IN ({marks}) ORDER BY rowid", chunk
+            ):
+                snapshots[sid].rules.append(RuleCount(rule_id, kind, severity, count, findings, ceiling))
+            for sid, path, rule_id, findings in self._db.execute(
+                f"SELECT * FROM file_counts WHERE snapshot_id IN ({marks}) ORDER BY path, rule_id", chunk
+            ):
+                snapshots[sid].file_counts.setdefault(path, {})[rule_id] = findings
+        return list(snapshots.values())
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "HistoryStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,119 @@
+"""A trend: stored snapshots arranged as one series of counts per rule, ready to render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from ssot_lint.history.model import Snapshot
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+@dataclass
+class RuleSeries:
+    rule_id: str
+    kind: str
+    counts: list[int | None]  # one per snapshot of the trend; None where the rule was not computed
+    maxes: list[int | None]
+
+    @property
+    def known(self) -> list[int]:
+        return [c for c in self.counts if c is not None]
+
+    @property
+    def first(self) -> int | None:
+        return self.known[0] if self.known else None
+
+    @property
+    def last(self) -> int | None:
+        return self.known[-1] if self.known else None
+
+    @property
+    def delta(self) -> int | None:
+        return None if self.first is None or self.last is None else self.last - self.first
+
+    @property
+    def ceiling(self) -> int | None:
+        """The ``max`` at the latest snapshot where the rule was computed."""
+        for count, ceiling in zip(reversed(self.counts), reversed(self.maxes)):
+            if count is not None:
+                return ceiling
+        return None
+
+    @property
+    def has_ceiling(self) -> bool:
+        return any(m is not None for m in self.maxes)
+
+    def headline(self) -> str:
+        """``1,058 → 1 (−1,057)``."""
+        if self.first is None or self.last is None:
+            return "no data"
+        return f"{self.first:,} → {self.last:,} ({signed(self.delta or 0)})"
+
+
+@dataclass
+class Trend:
+    snapshots: list[Snapshot]
+    rules: list[RuleSeries]
+
+    @property
+    def latest(self) -> Snapshot | None:
+        complete = [s for s in self.snapshots if s.complete]
+        return complete[-1] if complete else None
+
+    def top_files(self, limit: int) -> list[tuple[str, int, dict[str, int]]]:
+        return self.latest.top_files(limit) if self.latest else []
+
+    @property
+    def notes(self) -> list[tuple[Snapshot, str]]:
+        return [(s, s.note) for s in self.snapshots if s.note]
+
+
+def build_trend(snapshots: list[Snapshot]) -> Trend:
+    """Rules in the order the latest snapshot lists them, then rules only older snapshots had."""
+    order: dict[str, str] = {}
+    for snapshot in reversed(snapshots):
+        for rule in snapshot.rules:
+            order.setdefault(rule.rule_id, rule.kind)
+    latest_ids = [r.rule_id for r in next((s.rules for s in reversed(snapshots) if s.rules), [])]
+    ids = latest_ids + sorted(i for i in order if i not in latest_ids)
+    series = []
+    for rule_id in ids:
+        counts: list[int | None] = []
+        maxes: list[int | None] = []
+        for snapshot in snapshots:
+            rule = next((r for r in snapshot.rules if r.rule_id == rule_id), None)
+            counts.append(rule.count if rule else None)
+            maxes.append(rule.max if rule else None)
+        series.append(RuleSeries(rule_id, order[rule_id], counts, maxes))
+    return Trend(snapshots, series)
+
+
+def signed(n: int) -> str:
+    return f"+{n:,}" if n > 0 else (f"−{-n:,}" if n < 0 else "±0")
+
+
+def when(snapshot: Snapshot) -> str:
+    return datetime.fromtimestamp(snapshot.time, tz=timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
+def sparkline(values: list[int | None], width: int = 40) -> str:
+    """▁▂▃▄▅▆▇█ from the lowest to the highest value; blank where a value is missing. Longer
+    series are cut into ``width`` buckets, each showing its last value (where a burn-down ended up)."""
+    if len(values) > width:
+        buckets = [values[i * len(values) // width : (i + 1) * len(values) // width] for i in range(width)]
+        values = [next((v for v in reversed(b) if v is not None), None) for b in buckets]
+    known = [v for v in values if v is not None]
+    if not known:
+        return " " * len(values)
+    lo, hi = min(known), max(known)
+    out = []
+    for v in values:
+        if v is None:
+            out.append(" ")
+        elif hi == lo:
+            out.append(SPARKS[0] if hi == 0 else SPARKS[3])
+        else:
+            out.append(SPARKS[round((v - lo) * (len(SPARKS) - 1) / (hi - lo))])
+    return "".join(out)

@@ -1,0 +1,49 @@
+"""Shared helpers: build a throwaway project, run the real CLI on it."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from ssot_lint.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> dict[str, Any]:
+        return json.loads(self.stdout)
+
+
+def write_project(root: Path, files: dict[str, str], rules: str | None = None, config: str | None = None) -> Path:
+    """Write ``files`` (dedented) under ``root``; ``rules`` becomes rules.toml, referenced by the config."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n") if isinstance(text, str) else text)
+    if rules is not None:
+        (root / "rules.toml").write_text(textwrap.dedent(rules))
+    if config is not None or rules is not None:
+        (root / "ssot-lint.toml").write_text(textwrap.dedent(config if config is not None else 'rule-files = ["rules.toml"]\n'))
+    return root
+
+
+def run_cli(args: list[str], cwd: Path, monkeypatch: Any) -> Result:
+    monkeypatch.chdir(cwd)
+    outcome = CliRunner().invoke(main, args, catch_exceptions=False)
+    return Result(outcome.exit_code, outcome.stdout, outcome.stderr)
+
+
+def locations(report: dict[str, Any], rule: str | None = None) -> list[tuple[str, int, int]]:
+    return [(f["path"], f["line"], f["col"]) for f in report["findings"] if rule is None or f["rule"] == rule]

@@ -1,0 +1,229 @@
+"""CI output formats on real runs: SARIF (against the official schema), GitHub annotations,
+GitLab Code Quality, JUnit and the Markdown step summary — all written in one run."""
+
+from __future__ import annotations
+
+import copy
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from ssot_lint.report.github import escape_data, escape_property
+from tests.helpers import REPO, run_cli, write_project
+from tests.test_sample import EXPECTED
+
+SARIF_SCHEMA = REPO.parent / "shared" / "data" / "sarif-schema-2.1.0.json"
+FORMATS = ("sarif", "github", "gitlab", "junit", "markdown")
+CORE = "fixtures/netra_backend/app/websocket_core"
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The sample checked once, with text to stdout and every CI format to a file."""
+    out = tmp_path_factory.mktemp("formats")
+    mp = pytest.MonkeyPatch()
+    try:
+        args = ["check", "fixtures", "--select", "WS", "--no-cache", "--no-baseline", "-q", "-o", "text"] + [a for f in FORMATS for a in ("-o", f"{f}:{out / f}")]
+        result = run_cli(args, REPO, mp)
+    finally:
+        mp.undo()
+    assert result.exit_code == 1, result.stderr
+    return {"text": result.stdout, **{f: (out / f).read_text(encoding="utf-8") for f in FORMATS}}
+
+
+def test_text_and_every_file_format_come_from_one_run(outputs: dict[str, str]) -> None:
+    assert len(outputs["text"].splitlines()) == len(EXPECTED)
+    assert len(json.loads(outputs["sarif"])["runs"][0]["results"]) == len(EXPECTED)
+    assert len(json.loads(outputs["gitlab"])) == len(EXPECTED)
+
+
+def test_sarif_validates_against_the_official_schema(outputs: dict[str, str]) -> None:
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"the SARIF 2.1.0 schema is not at {SARIF_SCHEMA} (it is beside the repo as shared/ in CI)")
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    sarif = json.loads(outputs["sarif"])
+    assert list(validator.iter_errors(sarif)) == []
+    broken = copy.deepcopy(sarif)
+    broken["runs"][0]["results"][0]["level"] = "fatal"  # the validator does look at results
+    assert not validator.is_valid(broken)
+
+
+def test_sarif_content(outputs: dict[str, str]) -> None:
+    sarif = json.loads(outputs["sarif"])
+    assert sarif["version"] == "2.1.0"
+    driver = sarif["runs"][0]["tool"]["driver"]
+    assert (driver["name"], driver["version"], driver["informationUri"]) == ("ssot-lint", "0.1.0", "https://github.com/ssot-lint/ssot-lint")
+    assert [r["id"] for r in driver["rules"]] == ["WS001", "WS002", "WS003", "WS004", "SSOT000", "SSOT001"]
+    ws004 = driver["rules"][3]
+    assert ws004["defaultConfiguration"] == {"level": "warning"}
+    assert ws004["fullDescription"]["text"] == "Test doubles of the WebSocket manager belong in one shared test-framework module."
+    results = sarif["runs"][0]["results"]
+    assert [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["locations"][0]["physicalLocation"]["region"]["startLine"],
+             r["locations"][0]["physicalLocation"]["region"]["startColumn"], r["ruleId"]) for r in results] == EXPECTED
+    for r in results:
+        assert driver["rules"][r["ruleIndex"]]["id"] == r["ruleId"]
+        assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+    handlers = results[11]  # IsolatedWebSocketManager, WS001
+    assert handlers["level"] == "error"
+    assert handlers["locations"][0]["physicalLocation"]["region"] == {"startLine": 8, "startColumn": 7, "endLine": 8, "endColumn": 31}
+    assert results[3]["level"] == "note"  # the info finding (** spread)
+    prints = [r["partialFingerprints"]["ssotLint/v1"] for r in results]
+    assert len(set(prints)) == len(prints)
+
+
+def test_sarif_fingerprints_survive_moving_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "old.pkg" = "new.pkg" }\n'
+    project = write_project(tmp_path, {"a.py": "import old.pkg\nimport old.pkg\n"}, rules)
+
+    def prints() -> list[tuple[int, str]]:
+        sarif = run_cli(["check", "--no-cache", "-o", "sarif"], project, monkeypatch).json()
+        return [(r["locations"][0]["physicalLocation"]["region"]["startLine"], r["partialFingerprints"]["ssotLint/v1"]) for r in sarif["runs"][0]["results"]]
+
+    before = prints()
+    (project / "a.py").write_text("import os\n\n\nimport old.pkg\nimport old.pkg\n")
+    after = prints()
+    assert [line for line, _ in after] == [4, 5]
+    assert [p for _, p in after] == [p for _, p in before] and before[0][1] != before[1][1]
+
+
+def test_github_annotations(outputs: dict[str, str]) -> None:
+    lines = outputs["github"].splitlines()
+    assert lines[0] == "::error file=fixtures/netra_backend/app/routes/broken.py,line=5,col=11,endLine=5,endColumn=11,title=SSOT000::syntax error: invalid syntax"
+    assert lines[11] == (
+        f"::error file={CORE}/handlers.py,line=8,col=7,endLine=8,endColumn=31,title=WS001 (single-implementation)::IsolatedWebSocketManager"
+        " is one of 3 WebSocket manager implementations (max 1); consolidate into netra_backend.app.websocket_core.websocket_manager:WebSocketManager"
+    )
+    assert lines[3].startswith("::notice file=fixtures/netra_backend/app/services/agent_service.py,line=38,col=12,")
+    assert lines[14].startswith("::warning file=fixtures/netra_backend/tests/test_tool_events.py,line=4,col=7,")
+    # 14 errors: more than GitHub shows per step, so say where the rest are
+    assert lines[15] == "ssot-lint: 15 findings; GitHub shows at most 10 error and 10 warning annotations per step (use SARIF for all)"
+    assert len(lines) == 16
+
+
+def test_github_escaping() -> None:
+    assert escape_data("100% done\r\nnext: a, b") == "100%25 done%0D%0Anext: a, b"
+    assert escape_property("100% done\r\nnext: a, b") == "100%25 done%0D%0Anext%3A a%2C b"
+    assert escape_data("%0A") == "%250A"  # '%' first, so escapes are never double-decoded
+
+
+def test_github_escaping_in_a_real_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = (
+        '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nseverity = "warning"\n'
+        'message = "100% deprecated:\\n{target}, use {replacement}"\nreplace = { "old.pkg" = "new.pkg" }\n'
+    )
+    project = write_project(tmp_path, {"we,ird:name.py": "import old.pkg\n"}, rules)
+    result = run_cli(["check", "--no-cache", "-o", "github"], project, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "::warning file=we%2Cird%3Aname.py,line=1,col=8,endLine=1,endColumn=15,title=D1 (deprecated-import)"
+        "::100%25 deprecated:%0Aold.pkg, use new.pkg\n"
+    )
+
+
+def test_gitlab_code_quality_fingerprints_are_unique_even_for_identical_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nseverity = "info"\nreplace = { "old.pkg" = "new.pkg" }\n'
+    project = write_project(tmp_path, {"a.py": "import old.pkg\nimport old.pkg\n", "b.py": "import old.pkg\n"}, rules)
+    issues = json.loads(run_cli(["check", "--no-cache", "-o", "gitlab"], project, monkeypatch).stdout)
+    assert [(i["check_name"], i["location"]["path"], i["location"]["lines"]["begin"], i["severity"]) for i in issues] == [
+        ("D1", "a.py", 1, "info"), ("D1", "a.py", 2, "info"), ("D1", "b.py", 1, "info"),
+    ]
+    assert issues[0]["description"] == issues[1]["description"] == "D1: old.pkg is deprecated; import new.pkg"
+    assert len({i["fingerprint"] for i in issues}) == 3
+    assert all(len(i["fingerprint"]) == 32 for i in issues)
+
+
+def test_gitlab_sample(outputs: dict[str, str]) -> None:
+    issues = json.loads(outputs["gitlab"])
+    assert [(i["location"]["path"], i["location"]["lines"]["begin"], i["check_name"]) for i in issues] == [(p, line, r) for p, line, _, r in EXPECTED]
+    assert {i["severity"] for i in issues} == {"major", "minor", "info"}
+    assert [i["severity"] for i in issues if i["check_name"] == "WS004"] == ["minor"]
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+
+
+def test_junit_parses_with_one_testcase_per_rule(outputs: dict[str, str]) -> None:
+    root = ET.fromstring(outputs["junit"])
+    suites = root.findall("testsuite")
+    assert len(suites) == 1
+    cases = suites[0].findall("testcase")
+    assert [(c.get("name"), len(c.findall("failure"))) for c in cases] == [("WS001", 2), ("WS002", 7), ("WS003", 4), ("WS004", 1), ("SSOT000", 1)]
+    assert (suites[0].get("tests"), suites[0].get("failures"), suites[0].get("errors")) == ("5", "5", "0")
+    first = cases[0].find("failure")
+    assert first is not None and first.get("type") == "error"
+    assert first.text is not None and first.text.startswith(f"{CORE}/handlers.py:8:7: WS001 IsolatedWebSocketManager is one of 3 WebSocket manager")
+
+
+def test_junit_passing_rules_are_testcases_without_failures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "old.pkg" = "new.pkg" }\n'
+    project = write_project(tmp_path, {"a.py": "import new.pkg\n"}, rules)
+    result = run_cli(["check", "--no-cache", "-o", "junit"], project, monkeypatch)
+    assert result.exit_code == 0
+    suite = ET.fromstring(result.stdout).find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("failures")) == ("1", "0")
+    assert [(c.get("name"), c.findall("failure")) for c in suite.findall("testcase")] == [("D1", [])]
+
+
+def test_markdown_step_summary(outputs: dict[str, str]) -> None:
+    lines = outputs["markdown"].splitlines()
+    assert lines[0] == "## ssot-lint: failed (15 findings)"
+    assert lines[2:8] == [
+        "| Rule | Kind | Severity | Count | Max | Suppressed | Status |",
+        "|---|---|---|---:|---:|---:|---|",
+        "| `WS001` | single-implementation | error | 3 | 1 | 0 | **FAIL** |",
+        "| `WS002` | deprecated-import | error | 7 | - | 0 | **FAIL** |",
+        "| `WS003` | event-schema | error | 4 | - | 0 | **FAIL** |",
+        "| `WS004` | duplicate-definition | warning | 1 | - | 0 | **FAIL** |",
+    ]
+    assert "**Totals:** 19 files scanned, 1 parse errors, 15 findings" in lines
+    top = lines.index("| File | Findings |")
+    assert lines[top + 2 : top + 5] == [
+        "| `fixtures/netra_backend/app/services/agent_service.py` | 4 |",
+        "| `fixtures/netra_backend/app/services/notifier.py` | 4 |",
+        f"| `{CORE}/handlers.py` | 4 |",
+    ]
+
+
+def test_markdown_with_a_baseline_says_what_is_new(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "old.pkg" = "new.pkg" }\n'
+    project = write_project(tmp_path, {"c.py": "import old.pkg\n"}, rules)
+    run_cli(["baseline", "--no-cache"], project, monkeypatch)
+    (project / "a|b.py").write_text("import old.pkg\n")
+    result = run_cli(["check", "--no-cache", "-o", "markdown"], project, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "## ssot-lint: failed (1 new findings)",
+        "",
+        "| Rule | Kind | Severity | Count | Max | Suppressed | Baselined | Status |",
+        "|---|---|---|---:|---:|---:|---:|---|",
+        "| `D1` | deprecated-import | error | 2 | - | 0 | 1 | **FAIL** |",
+        "",
+        "**Totals:** 2 files scanned, 0 parse errors, 1 new findings, 1 baselined, 0 fixed since the baseline",
+        "",
+        "### Files with the most new findings",
+        "",
+        "| File | Findings |",
+        "|---|---:|",
+        "| `a\\|b.py` | 1 |",
+    ]
+
+
+def test_unknown_format_lists_the_known_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = write_project(tmp_path, {"a.py": ""}, '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "a" = "b" }\n')
+    result = run_cli(["check", "-o", "checkstyle"], project, monkeypatch)
+    assert result.exit_code == 2
+    assert "unknown format 'checkstyle' (known: text, json, sarif, github, gitlab, junit, markdown)" in result.stderr
+
+
+def test_junit_stays_well_formed_with_markup_and_control_characters() -> None:
+    from ssot_lint.model import Finding, Report, RuleSummary
+    from ssot_lint.report import FormatOptions, junit
+
+    finding = Finding("D1", 1, 1, 1, 2, 'bad \x01 <&> "q"', "error", "a&b.py")
+    report = Report("0.1.0", 1, 0, [RuleSummary("D1", "deprecated-import", "error", 1, None, False)], [finding])
+    failure = ET.fromstring(junit.render(report, FormatOptions())).find("testsuite/testcase/failure")
+    assert failure is not None
+    assert failure.get("message") == 'bad \ufffd <&> "q"'
+    assert failure.text == 'a&b.py:1:1: D1 bad \ufffd <&> "q"'

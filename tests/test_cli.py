@@ -1,0 +1,119 @@
+"""CLI surface: rules listing, explain, statistics, quiet, several outputs, error handling."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import REPO, run_cli, write_project
+
+RULES = """
+[[rule]]
+id = "D1"
+kind = "deprecated-import"
+severity = "warning"
+paths = ["app/**"]
+replace = { "old.pkg" = "new.pkg" }
+
+[[rule.example]]
+code = "import old.pkg"
+path = "app/x.py"
+expect = 1
+
+[[rule]]
+id = "D2"
+kind = "deprecated-import"
+replace = { "legacy" = "modern" }
+
+[[rule.example]]
+code = "import legacy_not"
+expect = 0
+"""
+FILES = {"app/a.py": "import old.pkg\nimport legacy\nimport legacy.x\n", "lib/b.py": "import old.pkg\n"}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return write_project(tmp_path, FILES, RULES)
+
+
+def test_rules_lists_id_kind_severity_scope_message(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_cli(["rules"], project, monkeypatch)
+    assert result.exit_code == 0
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert rows[0] == ["id", "kind", "severity", "scope", "message"]
+    assert rows[1][:4] == ["D1", "deprecated-import", "warning", "app/**"]
+    assert rows[2][:6] == ["D2", "deprecated-import", "error", "all", "files", "{target}"]
+
+
+def test_explain_shows_options_docs_and_examples(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_cli(["rules", "--explain", "D1"], project, monkeypatch)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("D1 (deprecated-import, warning)\ndefined at rules.toml:2\n")
+    assert "  replace = {'old.pkg': 'new.pkg'}" in result.stdout
+    assert "kind deprecated-import:\n  deprecated-import: imports of deprecated module paths" in result.stdout
+    assert "example 1: expect 1 finding(s)\n  # app/x.py\n  import old.pkg\n" in result.stdout
+
+
+def test_scope_statistics_and_quiet(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_cli(["check", "--no-cache", "--statistics"], project, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == ["     2  D2         deprecated-import", "     1  D1         deprecated-import"]
+    quiet = run_cli(["check", "--no-cache", "-q"], project, monkeypatch)
+    assert quiet.stdout.splitlines() == [
+        "app/a.py:1:8: D1 old.pkg is deprecated; import new.pkg",
+        "app/a.py:2:8: D2 legacy is deprecated; import modern",
+        "app/a.py:3:8: D2 legacy is deprecated; import modern",
+    ]  # lib/b.py is outside D1's paths
+
+
+def test_several_outputs_in_one_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_cli(["check", "--no-cache", "-q", "-o", "text", "-o", "json:out/report.json"], project, monkeypatch)
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 3
+    assert len(json.loads((project / "out" / "report.json").read_text())["findings"]) == 3
+
+
+def test_two_formats_on_stdout_is_a_usage_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_cli(["check", "-o", "text", "-o", "json"], project, monkeypatch)
+    assert result.exit_code == 2 and "only one format can go to stdout" in result.stderr
+
+
+def test_internal_errors_are_one_line_and_exit_2(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssot_lint.cli
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ssot_lint.cli, "run", explode)
+    result = run_cli(["check", "--no-cache"], project, monkeypatch)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ssot-lint: internal error: RuntimeError: boom (please report it at ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_test_rules_reports_failing_examples(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_cli(["test-rules"], project, monkeypatch).stdout.splitlines()[-1] == "2 passed, 0 failed"
+    (project / "rules.toml").write_text(RULES.replace('code = "import legacy_not"', 'code = "import legacy.sub"'))
+    result = run_cli(["test-rules"], project, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "FAIL rules.toml:19: D2: expected 0 finding(s); got 1: example.py:1:8 D2 legacy is deprecated; import modern",
+        "1 passed, 1 failed",
+    ]
+
+
+def test_unwritable_output_is_a_usage_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "blocker").write_text("a file, not a directory")
+    result = run_cli(["check", "--no-cache", "-o", "json:blocker/report.json"], project, monkeypatch)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ssot-lint: error: cannot write blocker/report.json: ")
+
+
+def test_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssot_lint import __version__
+
+    result = run_cli(["--version"], REPO, monkeypatch)
+    assert result.stdout.strip() == f"ssot-lint, version {__version__}"

@@ -1,0 +1,124 @@
+"""Bad configuration and rule files: one line naming file and line, exit code 2, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli, write_project
+
+GOOD_RULE = """
+[[rule]]
+id = "D1"
+kind = "deprecated-import"
+replace = { "old.pkg" = "new.pkg" }
+"""
+
+
+def check_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, config: str | None = None, args: list[str] | None = None) -> str:
+    write_project(tmp_path, {"a.py": "import os\n"}, rules, config)
+    result = run_cli(args or ["check"], tmp_path, monkeypatch)
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        (GOOD_RULE + "bogus = 1\n", "rules.toml:6: rule D1: unknown key 'bogus' for kind deprecated-import"),
+        (GOOD_RULE.replace('kind = "deprecated-import"', 'kind = "no-such-kind"'), "rules.toml:4: rule D1: unknown kind 'no-such-kind'"),
+        (GOOD_RULE + GOOD_RULE, "rules.toml:7: duplicate rule id 'D1' (first defined at rules.toml:2)"),
+        (GOOD_RULE.replace('"old.pkg" = "new.pkg"', '"old.pkg:A:B" = "new.pkg"'), "rules.toml:2: rule D1: malformed reference 'old.pkg:A:B'"),
+        (GOOD_RULE.replace('"old.pkg" = "new.pkg"', '"old.pkg" = "new pkg"'), "rules.toml:2: rule D1: malformed reference 'new pkg'"),
+        (GOOD_RULE + 'severity = "fatal"\n', "rules.toml:6: rule D1: severity must be one of info, warning, error"),
+        (GOOD_RULE.replace('id = "D1"', "id = 7"), "rules.toml:3: every rule needs an 'id'"),
+        (GOOD_RULE.replace('id = "D1"', 'id = "SSOT000"'), "rules.toml:3: rule id SSOT000 is reserved"),
+        (GOOD_RULE + 'message = "{nope} is old"\n', "rules.toml:6: rule D1: unknown placeholder {nope} in message"),
+        ('[[rule]]\nid = "S1"\nkind = "single-implementation"\nname = "(unclosed"\n', "rules.toml:4: rule S1: name: invalid regex '(unclosed'"),
+        ('[[rule]]\nid = "S1"\nkind = "single-implementation"\nmax = "one"\n', "rules.toml:4: rule S1: max: expected a non-negative integer"),
+        ('[[rule]]\nid = "S1"\nkind = "single-implementation"\n', "rules.toml:1: rule S1: needs at least one selector"),
+        ('[[rule]]\nid = "D1"\nkind = "deprecated-import"\n', "rules.toml:1: rule D1: kind deprecated-import requires 'replace'"),
+        ('[[rule]]\nid = "D1"\nkind = "deprecated-import"\n[rule.replace]\n"a" = 1\n', "rules.toml:4: rule D1: replace: expected a table of strings"),
+        ('x = 1\n[[rule]\nid = "x"\n', "rules.toml:2: invalid TOML: Expected ']]'"),
+        ("rule = 3\n", "rules.toml:1: 'rule' must be an array of tables"),
+        ("[settings]\nx = 1\n", "rules.toml:1: unknown top-level key 'settings'"),
+        (GOOD_RULE + '[[rule.example]]\ncode = "import old.pkg"\n', "rules.toml:6: rule D1: example: 'expect' must be the number of findings"),
+        (GOOD_RULE + '[[rule.example]]\ncode = "import old.pkg"\nexpect = "1"\n', "rules.toml:8: rule D1: example: 'expect' must be the number of findings"),
+        (GOOD_RULE + '[[rule.example]]\nexpect = 1\n', "rules.toml:6: rule D1: example: needs 'code'"),
+    ],
+    ids=lambda v: v[:30] if isinstance(v, str) else None,
+)
+def test_rule_file_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, expected: str) -> None:
+    line = check_error(tmp_path, monkeypatch, rules)
+    assert line.startswith("ssot-lint: error: ")
+    assert expected in line, line
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ('rule-files = ["rules.toml"]\nrule_files = []\n', "ssot-lint.toml:2: unknown config key 'rule_files'"),
+        ('rule-files = "rules.toml"\nrespect-gitignore = "yes"\n', "ssot-lint.toml:2: respect-gitignore: expected true or false"),
+        ('rule-files = ["missing/*.toml"]\n', "ssot-lint.toml:1: rule-files: 'missing/*.toml' matches no file"),
+        ('rule-files = ["rules.toml"]\nfail-on = "never"\n', "ssot-lint.toml:2: fail-on: expected one of info, warning, error"),
+    ],
+)
+def test_config_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, expected: str) -> None:
+    assert expected in check_error(tmp_path, monkeypatch, GOOD_RULE, config)
+
+
+def test_pyproject_table_errors_point_into_pyproject(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {"a.py": "", "pyproject.toml": '[project]\nname = "x"\n\n[tool.ssot-lint]\nsrc = 3\n'})
+    result = run_cli(["check"], tmp_path, monkeypatch)
+    assert result.exit_code == 2
+    assert "pyproject.toml:5: src: expected a list of strings" in result.stderr
+
+
+def test_config_is_found_by_walking_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {"pkg/sub/a.py": "import old.pkg\n"}, GOOD_RULE)
+    result = run_cli(["check", "-o", "json"], tmp_path / "pkg" / "sub", monkeypatch)
+    assert result.exit_code == 1
+    assert [(f["path"], f["line"]) for f in result.json()["findings"]] == [("pkg/sub/a.py", 1)]
+
+
+def test_pyproject_tool_table_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {"a.py": "import old.pkg\n", "pyproject.toml": '[tool.ssot-lint]\nrule-files = ["r.toml"]\n', "r.toml": GOOD_RULE})
+    result = run_cli(["check", "-o", "json"], tmp_path, monkeypatch)
+    assert result.exit_code == 1 and len(result.json()["findings"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["check", "nowhere"], "nowhere: no such file or directory"),
+        (["check", "--rules", "nope.toml"], "--rules: rule file not found: nope.toml"),
+        (["check", "--select", "ZZ"], "--select/--ignore: no loaded rule matches 'ZZ'"),
+        (["check", "--config", "missing.toml"], "config file not found: missing.toml"),
+        (["rules", "--explain", "NOPE"], "--explain: no loaded rule has id 'NOPE'"),
+    ],
+)
+def test_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], expected: str) -> None:
+    assert expected in check_error(tmp_path, monkeypatch, GOOD_RULE, args=args)
+
+
+def test_unknown_output_format_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {"a.py": ""}, GOOD_RULE)
+    result = run_cli(["check", "-o", "yaml"], tmp_path, monkeypatch)
+    assert result.exit_code == 2 and "unknown format 'yaml'" in result.stderr
+
+
+def test_unreadable_rule_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {"a.py": ""}, GOOD_RULE)
+    (tmp_path / "rules.toml").write_bytes(b"\xff\xfe[[rule]]")
+    result = run_cli(["check"], tmp_path, monkeypatch)
+    assert result.exit_code == 2 and "rules.toml: not UTF-8" in result.stderr
+
+
+def test_no_rules_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {"a.py": ""})
+    result = run_cli(["check"], tmp_path, monkeypatch)
+    assert result.exit_code == 2 and "no rules loaded" in result.stderr

@@ -1,0 +1,131 @@
+"""Reading files: decoding as Python does, every file accounted for, discovery and module names."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ssot_lint.config import Config
+from ssot_lint.discovery import discover
+from tests.helpers import run_cli, write_project
+
+RULE = """
+[[rule]]
+id = "D1"
+kind = "deprecated-import"
+replace = { "old.pkg" = "new.pkg" }
+"""
+
+
+def report_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, bytes], *args: str) -> dict:
+    write_project(tmp_path, {}, RULE)
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    result = run_cli(["check", "-o", "json", "--no-cache", *args], tmp_path, monkeypatch)
+    assert result.exit_code in (0, 1), result.stderr
+    return result.json()
+
+
+def test_encodings_are_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "bom.py": b"\xef\xbb\xbfimport old.pkg\n",
+        "latin1.py": "# -*- coding: latin-1 -*-\nname = 'caf\xe9'\nimport old.pkg\n".encode("latin-1"),
+        "crlf.py": b"x = 1\r\nimport old.pkg\r\n",
+    }
+    report = report_for(tmp_path, monkeypatch, files)
+    assert [(f["path"], f["line"], f["col"]) for f in report["findings"]] == [("bom.py", 1, 8), ("crlf.py", 2, 8), ("latin1.py", 3, 8)]
+    assert report["files"] == {"scanned": 3, "parse_errors": 0}
+
+
+def test_undecodable_and_binary_files_are_findings_not_skips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "bad_utf8.py": b"import os\nx = '\xff'\nimport old.pkg\n",
+        "bad_cookie.py": b"# coding: klingon\nimport old.pkg\n",
+        "nul.py": b"import old.pkg\n\x00\n",
+        "bad_latin1_cookie.py": b"\xef\xbb\xbf# coding: latin-1\nimport old.pkg\n",
+        "ok.py": b"import os\n",
+    }
+    report = report_for(tmp_path, monkeypatch, files)
+    got = [(f["path"], f["line"], f["rule"], f["message"][:31] if "encoding problem" in f["message"] else f["message"]) for f in report["findings"]]
+    assert got == [
+        ("bad_cookie.py", 1, "SSOT000", "cannot decode: unknown encoding: klingon"),
+        ("bad_latin1_cookie.py", 1, "SSOT000", "cannot decode: encoding problem"),  # CPython's wording varies after this
+        ("bad_utf8.py", 2, "SSOT000", "cannot decode as utf-8: invalid byte 0xff"),
+        ("nul.py", 2, "SSOT000", "file contains NUL bytes (binary file?)"),
+    ]
+    assert report["files"] == {"scanned": 1, "parse_errors": 4}
+
+
+def test_unreadable_file_is_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if os.geteuid() == 0:
+        target = tmp_path / "gone.py"
+        (tmp_path).mkdir(exist_ok=True)
+        os.symlink(tmp_path / "missing-target.py", target)  # root reads anything; a dangling link cannot be read
+    else:
+        target = tmp_path / "locked.py"
+        target.write_text("import old.pkg\n")
+        target.chmod(0)
+    report = report_for(tmp_path, monkeypatch, {})
+    assert [(f["path"], f["rule"]) for f in report["findings"]] == [(target.name, "SSOT000")]
+    assert report["findings"][0]["message"].startswith("cannot read file: ")
+    assert report["files"] == {"scanned": 0, "parse_errors": 1}
+
+
+def test_syntax_error_is_located_by_cpython(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = report_for(tmp_path, monkeypatch, {"broken.py": b"import old.pkg\n\ndef f(:\n    pass\n"})
+    assert [(f["line"], f["col"], f["message"]) for f in report["findings"]] == [(3, 7, "syntax error: invalid syntax")]
+
+
+def test_files_no_rule_could_match_are_counted_but_not_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssot_lint.analysis import analyze_source
+    from ssot_lint.model import FileRef
+    from ssot_lint.rulefile import load_rule_files
+
+    write_project(tmp_path, {}, RULE)
+    rules = load_rule_files([tmp_path / "rules.toml"]).rules
+    assert not analyze_source(b"import os\n", FileRef("a.py", "a"), rules).parsed
+    assert analyze_source(b"import pkg\n", FileRef("a.py", "a"), rules).parsed  # 'pkg' may be old.pkg
+    report = report_for(tmp_path, monkeypatch, {"a.py": b"import os\n", "b.py": b"x = (\n"})
+    assert report["files"] == {"scanned": 2, "parse_errors": 0}
+
+
+def _config(root: Path, **values: object) -> Config:
+    return Config(root=root, values=dict(values))
+
+
+def test_discovery_respects_gitignore_include_and_exclude(tmp_path: Path) -> None:
+    for name in ("a.py", "b.pyi", "c.txt", "gen/x.py", "keep/gen.py", "sub/.gitignore", "sub/skip.py", "sub/y.py", ".venv/lib.py", "dir.py/inner.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    (tmp_path / ".gitignore").write_text("gen/\n")
+    (tmp_path / "sub" / ".gitignore").write_text("skip.py\n")
+    found = [f.ref.path for f in discover([str(tmp_path)], _config(tmp_path))]
+    assert found == ["a.py", "b.pyi", "dir.py/inner.py", "keep/gen.py", "sub/y.py"]
+    found = [f.ref.path for f in discover([str(tmp_path)], _config(tmp_path, **{"respect-gitignore": False, "extend-exclude": ["keep/"]}))]
+    assert found == ["a.py", "b.pyi", "dir.py/inner.py", "gen/x.py", "sub/skip.py", "sub/y.py"]
+
+
+def test_module_names_from_init_chains_and_src_roots(tmp_path: Path) -> None:
+    for name in ("src/pkg/__init__.py", "src/pkg/sub/__init__.py", "src/pkg/sub/mod.py", "src/ns/mod.py", "top.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    auto = {f.ref.path: (f.ref.module, f.ref.is_package) for f in discover([str(tmp_path)], _config(tmp_path))}
+    assert auto == {
+        "src/ns/mod.py": ("mod", False),
+        "src/pkg/__init__.py": ("pkg", True),
+        "src/pkg/sub/__init__.py": ("pkg.sub", True),
+        "src/pkg/sub/mod.py": ("pkg.sub.mod", False),
+        "top.py": ("top", False),
+    }
+    configured = {f.ref.path: f.ref.module for f in discover([str(tmp_path)], _config(tmp_path, src=["src"]))}
+    assert configured["src/ns/mod.py"] == "ns.mod"  # a namespace package, named through the source root
+    assert configured["top.py"] == "top"
+
+
+def test_explicit_files_are_checked_and_exclusions_still_apply(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {"script": "import old.pkg\n", "build/x.py": "import old.pkg\n"}, RULE)
+    result = run_cli(["check", "-o", "json", "--no-cache", "script", "build/x.py"], tmp_path, monkeypatch)
+    assert [f["path"] for f in result.json()["findings"]] == ["script"]

@@ -1,0 +1,49 @@
+"""Every rule kind's own VALID/INVALID examples are tests (as in Fixit)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ssot_lint.examples import run_example
+from ssot_lint.kinds import BUILTIN_KINDS
+from ssot_lint.kinds.base import OPTION_TYPES, Example, Rule, RuleMeta
+
+CASES = [
+    pytest.param(kind, example, id=f"{kind.kind}-{label}-{n}")
+    for kind in BUILTIN_KINDS
+    for label, examples in (("valid", kind.VALID), ("invalid", kind.INVALID))
+    for n, example in enumerate(examples)
+]
+
+
+def build(kind: type[Rule]) -> Rule:
+    options = {k: OPTION_TYPES[kind.options[k].type](v) for k, v in kind.EXAMPLE_OPTIONS.items()}
+    return kind(RuleMeta("T001", kind.default_message), options)
+
+
+@pytest.mark.parametrize(("kind", "example"), CASES)
+def test_kind_example(kind: type[Rule], example: Example) -> None:
+    outcome = run_example(build(kind), example)
+    assert outcome.passed, outcome.explain()
+
+
+@pytest.mark.parametrize("kind", BUILTIN_KINDS, ids=lambda k: k.kind)
+def test_every_kind_documents_itself_and_has_both_kinds_of_example(kind: type[Rule]) -> None:
+    import sys
+
+    assert kind.VALID and kind.INVALID
+    assert all(example.expect == 0 for example in kind.VALID)
+    assert all(example.expect > 0 for example in kind.INVALID)
+    doc = sys.modules[kind.__module__].__doc__ or ""
+    assert doc.startswith(kind.kind + ":")
+    for option in kind.options:
+        assert f"``{option}``" in doc, f"option {option} of {kind.kind} is not documented"
+
+
+def test_examples_runner_detects_a_wrong_expectation() -> None:
+    from ssot_lint.kinds.deprecated_import import DeprecatedImport
+
+    wrong = Example.of("import old.pkg\n", 0)
+    assert not run_example(build(DeprecatedImport), wrong).passed
+    wrong_line = Example.of("import os\nimport old.pkg\n", 1, lines=[1])
+    assert not run_example(build(DeprecatedImport), wrong_line).passed
