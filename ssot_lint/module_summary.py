@@ -132,6 +132,7 @@ class _Summariser(cst.CSTVisitor):
         self.has_getattr = False
         self.spans: dict[int, Span] = {}
         self.walrus = ":=" in (ctx.text or ctx.module.code)
+        self._skipped: cst.CSTNode | None = None  # the node whose children on_visit just skipped
 
     def run(self) -> ModuleSummary:
         module = self.ctx.module
@@ -167,11 +168,20 @@ class _Summariser(cst.CSTVisitor):
         # Expressions hold no imports and bind names only through `:=` at module level: skipping
         # them saves most of the walk, and deep ones (long implicit string concatenations) never
         # reach the recursion limit.
-        if isinstance(node, cst.BaseExpression) and not (self.walrus and self.module_level):
-            return False
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)) or (
+            isinstance(node, cst.BaseExpression) and not (self.walrus and self.module_level)
+        ):
+            self._skipped = node
             return False
         return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        # libcst calls on_leave even for a node whose on_visit returned False; its leave_ method
+        # (e.g. leave_Lambda) must not run without its visit_ method.
+        if original_node is self._skipped:
+            self._skipped = None
+            return
+        super().on_leave(original_node)
 
     @property
     def module_level(self) -> bool:

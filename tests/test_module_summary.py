@@ -165,3 +165,19 @@ def test_syntax_the_running_python_cannot_parse_falls_back_to_libcst() -> None:
     summary = summarise(FileContext(cst.parse_module(code), FileRef("x.py", "pkg.mod"), code))
     assert summary.defined == frozenset({"Point"}) and summary.imports[0].span == (2, 16, 2, 17)
     assert sys.version_info < (3, 12) or summary.first_span == (1, 1, 1, 33)
+
+
+def test_lambdas_and_nested_scopes_do_not_unbalance_the_walk() -> None:
+    summary = summary_of(
+        """
+        def first():
+            key = lambda item: item[0]
+            return sorted([], key=lambda x: (y := x))
+        class K:
+            f = lambda self: 1
+        handler = lambda event: event
+        def last(): ...
+        LAST = 1
+        """
+    )
+    assert summary.defined == frozenset({"first", "K", "handler", "last", "LAST"})
