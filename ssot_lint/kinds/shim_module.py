@@ -14,9 +14,11 @@ Two kinds of finding, each naming where the real thing lives:
   is always a shim).
 - a **class alias**: a statement ``A = B`` / ``A = m.B`` / ``A: T = B`` directly in a module body
   (not in an ``if`` / ``try``, where it is usually a compatibility fallback) whose right-hand side
-  is a class defined in the project (followed through imports, re-exports and other aliases), or
-  a CapWords name imported from outside the project. One finding per alias, at the alias name. An
-  alias inside a shim module is reported as well: both its importers and its module need to go.
+  is a class defined in the project (followed through imports, re-exports and other aliases). One
+  finding per alias, at the alias name. An alias inside a shim module is reported as well: both its
+  importers and its module need to go. Aliases of classes from outside the project
+  (``Space = libcst.BaseParenthesizableWhitespace``) are local abbreviations, not a second home
+  of a project concept, and are not reported.
 
 ``allow`` lists modules that are compatibility layers on purpose (exact names or shell-style
 patterns like ``pkg.compat.*``): neither kind of finding is reported in them. ``aliases``
@@ -127,15 +129,6 @@ class ShimModule(Rule):
 
     @staticmethod
     def alias_target(index: ModuleIndex, module: str, written: str) -> str | None:
-        """``module:Class`` the alias stands for; None when it is not a class alias."""
+        """``module:Class`` of the project class the alias stands for; None when it is none."""
         qualified = index.qualify(module, written)
-        if qualified is None:
-            return None
-        found = index.class_definition(qualified)
-        if found is not None:
-            return found
-        owner, _, name = qualified.rpartition(".")
-        # Outside the project we cannot see the definition: trust the CapWords convention.
-        if owner and not index.in_project(qualified) and name[:1].isupper() and not name.isupper():
-            return f"{owner}:{name}"
-        return None
+        return index.class_definition(qualified) if qualified is not None else None
