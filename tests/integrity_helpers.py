@@ -1,19 +1,17 @@
-"""Helpers for the project-wide kinds' tests: run one rule on a dict of files, or the real CLI."""
+"""Helpers for the project-wide kinds' tests: run one rule on a dict of files (the CLI helpers
+are in tests.helpers)."""
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
-
-from ssot_lint.cli import main
 from ssot_lint.examples import run_example
 from ssot_lint.kinds.base import OPTION_TYPES, Example, Rule, RuleMeta
+from tests.helpers import REPO, run_cli
 
-REPO = Path(__file__).resolve().parent.parent
+__all__ = ["REPO", "build", "cli", "cli_json", "findings", "places"]
 
 
 def build(kind: type[Rule], rule_id: str = "T1", origin: str = "rules/t.toml", line: int = 7, **options: Any) -> Rule:
@@ -33,24 +31,11 @@ def places(rule: Rule, files: dict[str, str]) -> list[tuple[str, int, int]]:
     return [f[:3] for f in findings(rule, files)]
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"))
-    return root
-
-
-def cli_result(args: list[str], cwd: Path, monkeypatch: Any) -> Any:
-    monkeypatch.chdir(cwd)
-    return CliRunner().invoke(main, args, catch_exceptions=False)
-
-
 def cli(args: list[str], cwd: Path, monkeypatch: Any) -> tuple[int, str]:
-    result = cli_result(args, cwd, monkeypatch)
+    result = run_cli(args, cwd, monkeypatch)
     return result.exit_code, result.stdout
 
 
 def cli_json(args: list[str], cwd: Path, monkeypatch: Any) -> tuple[int, dict[str, Any]]:
-    code, out = cli([*args, "-o", "json", "--no-cache"], cwd, monkeypatch)
-    return code, json.loads(out)
+    result = run_cli([*args, "-o", "json", "--no-cache"], cwd, monkeypatch)
+    return result.exit_code, result.json()

@@ -14,7 +14,8 @@ from ssot_lint.examples import example_ref
 from ssot_lint.analysis import analyze_source
 from ssot_lint.graph import elementary_cycles, strongly_connected_components
 from ssot_lint.kinds.import_cycle import ImportCycle
-from tests.integrity_helpers import build, cli_json, findings, places, write
+from tests.helpers import write_project
+from tests.integrity_helpers import build, cli_json, findings, places
 
 RULE = build(ImportCycle)
 
@@ -73,7 +74,7 @@ def test_every_elementary_cycle_once_shortest_first_capped_with_total_in_details
     # Four modules all importing each other: 6 two-cycles, 8 three-cycles, 6 four-cycles.
     names = "abcd"
     files = {f"{n}.py": "".join(f"import {m}\n" for m in names if m != n) for n in names}
-    write(tmp_path, {**files, "ssot-lint.toml": 'rule-files = ["rules.toml"]\n', "rules.toml": '[[rule]]\nid = "C1"\nkind = "import-cycle"\nmax-cycles = 7\n'})
+    write_project(tmp_path, {**files, "ssot-lint.toml": 'rule-files = ["rules.toml"]\n', "rules.toml": '[[rule]]\nid = "C1"\nkind = "import-cycle"\nmax-cycles = 7\n'})
     code, report = cli_json(["check"], tmp_path, monkeypatch)
     assert code == 1
     rule = report["rules"][0]

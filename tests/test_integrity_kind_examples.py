@@ -14,7 +14,8 @@ from ssot_lint.kinds.import_cycle import ImportCycle
 from ssot_lint.kinds.required_events import RequiredEvents
 from ssot_lint.kinds.shim_module import ShimModule
 from ssot_lint.kinds.unresolved_import import UnresolvedImport
-from tests.integrity_helpers import build, cli_result, write
+from tests.helpers import run_cli, write_project
+from tests.integrity_helpers import build
 
 KINDS = (UnresolvedImport, ShimModule, ImportCycle, RequiredEvents)
 CASES = [
@@ -54,8 +55,8 @@ def test_registered_and_documented(kind: type[Rule]) -> None:
     ],
 )
 def test_bad_options_are_one_line_errors_with_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: str, error: str) -> None:
-    write(tmp_path, {"ssot-lint.toml": 'rule-files = ["rules.toml"]\n', "rules.toml": '[[rule]]\nid = "X1"\n' + rule, "a.py": ""})
-    result = cli_result(["check", "--no-cache"], tmp_path, monkeypatch)
+    write_project(tmp_path, {"ssot-lint.toml": 'rule-files = ["rules.toml"]\n', "rules.toml": '[[rule]]\nid = "X1"\n' + rule, "a.py": ""})
+    result = run_cli(["check", "--no-cache"], tmp_path, monkeypatch)
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1
     assert result.stderr.startswith(f"ssot-lint: error: {error}")

@@ -11,7 +11,8 @@ import pytest
 from ssot_lint.analysis import analyze_source
 from ssot_lint.kinds.required_events import RequiredEvents
 from ssot_lint.model import FileRef
-from tests.integrity_helpers import REPO, build, cli, cli_json, findings, write
+from tests.helpers import write_project
+from tests.integrity_helpers import REPO, build, cli, cli_json, findings
 
 EVENTS = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"]
 
@@ -80,7 +81,7 @@ def test_files_without_an_event_name_are_not_parsed() -> None:
 
 
 def test_scope_limits_where_emissions_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(
+    write_project(
         tmp_path,
         {
             "ssot-lint.toml": 'rule-files = ["rules/events.toml"]\n',

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from ssot_lint.kinds.unresolved_import import UnresolvedImport
-from tests.integrity_helpers import build, cli_json, findings, places, write
+from tests.helpers import write_project
+from tests.integrity_helpers import build, cli_json, findings, places
 
 RULE = build(UnresolvedImport)
 
@@ -161,7 +162,7 @@ def test_function_level_and_type_checking_imports_are_checked_too() -> None:
 
 
 def test_namespace_packages_with_src_roots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(
+    write_project(
         tmp_path,
         {
             "ssot-lint.toml": 'rule-files = ["rules.toml"]\nsrc = ["src"]\n',
@@ -182,7 +183,7 @@ def test_namespace_packages_with_src_roots(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_partial_runs_do_not_call_unscanned_modules_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(
+    write_project(
         tmp_path,
         {
             "ssot-lint.toml": 'rule-files = ["rules.toml"]\n',
@@ -204,7 +205,7 @@ def test_partial_runs_do_not_call_unscanned_modules_missing(tmp_path: Path, monk
 
 
 def test_an_unparsable_module_still_exists_and_resolves_every_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(
+    write_project(
         tmp_path,
         {
             "ssot-lint.toml": 'rule-files = ["rules.toml"]\n',
