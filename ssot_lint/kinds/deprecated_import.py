@@ -27,6 +27,9 @@ from ssot_lint.imports import ImportCollector, ImportRef, bindings, dotted_name,
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, StatementTracker, Target, word_pattern
 from ssot_lint.model import FileRef, Finding
 
+_STAR_IMPORT = re.compile(r"import[\s\\]*\*")
+
+
 class DeprecatedImport(Rule):
     kind = "deprecated-import"
     summary = "Imports of deprecated module paths or members (and calls of deprecated callables)."
@@ -77,21 +80,28 @@ class DeprecatedImport(Rule):
             self.call_targets[target.dotted] = (target, new)
         # Longest first, so the most specific deprecated path wins when several cover an import.
         self.targets.sort(key=lambda pair: -len(pair[0].dotted))
-        self._module_targets = [t for t, _ in self.targets if t.member is None]
-
-    def prefilter(self) -> re.Pattern[str] | None:
-        # Any import that reaches a target spells the target's last identifier (the module's last
-        # component, or the member); a call reached through an import spells the callable's name.
-        tokens = [(t.member or t.module).rsplit(".", 1)[-1] for t, _ in self.targets]
-        tokens += [t.member for t, _ in self.call_targets.values() if t.member]
-        return word_pattern(tokens)
+        self._target_modules = sorted({t.module for t, _ in self.targets})
+        members = [t for t, _ in self.targets if t.member is not None]
+        self._member_words = word_pattern(t.module.rsplit(".", 1)[-1] for t in members)
+        self._members = word_pattern(t.member for t in members if t.member)
+        self._module_and_call_words = word_pattern(
+            [t.module.rsplit(".", 1)[-1] for t, _ in self.targets if t.member is None]
+            + [t.member for t, _ in self.call_targets.values() if t.member]
+        )
 
     def needs_parse(self, text: str, ref: FileRef) -> bool:
-        # The one import that need not spell the token: a relative import inside the deprecated
-        # package itself (`from . import x` in old/pkg/a.py resolves to old.pkg).
-        if any(ref.module == m.module or ref.module.startswith(m.module + ".") for m in self._module_targets):
+        # Relative imports inside a target's own package need not spell it (`from . import x`,
+        # `from .. import *`), so files there are always parsed.
+        if any(ref.module == m or ref.module.startswith(m + ".") for m in self._target_modules):
             return True
-        return super().needs_parse(text, ref)
+        if self._member_words is not None:
+            # Elsewhere an import of `pkg.mod:Member` spells `mod` (the module's last component)
+            # and then either `Member` or `import *`. Module targets and calls need their word.
+            words = self._member_words.search(text)
+            if words is not None and (self._members.search(text) is not None or _STAR_IMPORT.search(text)):
+                return True
+        modules_and_calls = self._module_and_call_words
+        return modules_and_calls is not None and modules_and_calls.search(text) is not None
 
     def match(self, ref: ImportRef) -> tuple[Target, Target] | None:
         """The deprecated target an imported name falls under (None when canonical)."""
