@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -11,10 +12,12 @@ import click
 
 from ssot_lint import __version__
 from ssot_lint.cache import ResultCache
+from ssot_lint.cache_cli import cache_directory, cache_group
 from ssot_lint.config import Config, load_config
 from ssot_lint.engine import RunOptions, failing, run
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError
 from ssot_lint.model import SEVERITIES
+from ssot_lint.progress import ProgressBar, format_timings, interactive
 from ssot_lint.report import FormatOptions, formatters
 from ssot_lint.rulefile import RuleSet, load_rule_files
 
@@ -93,11 +96,18 @@ def _parse_outputs(values: tuple[str, ...]) -> list[tuple[str, str | None]]:
     return outputs
 
 
-def open_cache(config: Config, cache_dir: Path | None) -> ResultCache | None:
-    cache = ResultCache(cache_dir or config.root / config.get("cache-dir"))
-    if cache.warning:
-        click.echo(f"ssot-lint: warning: {cache.warning}", err=True)
-    return cache if cache.enabled else None
+def open_cache(config: Config, cache_dir: Path | None) -> ResultCache:
+    """The result cache, its warnings printed (a disabled cache is returned, not None)."""
+    cache = ResultCache(cache_directory(config, cache_dir))
+    _warn(cache, 0)
+    return cache
+
+
+def _warn(cache: ResultCache, already: int) -> int:
+    """Print the cache's warnings from number ``already`` on; each one once per run."""
+    for warning in cache.warnings[already:]:
+        click.echo(f"ssot-lint: warning: {warning}", err=True)
+    return len(cache.warnings)
 
 
 def use_color(no_color: bool) -> bool:
@@ -114,6 +124,8 @@ def use_color(no_color: bool) -> bool:
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that makes the exit code 1 (default: warning).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: .ssot-lint/cache in the project).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
+@click.option("--show-timings", is_flag=True, help="Print file counts and seconds per phase to stderr.")
 def check(
     paths: tuple[str, ...],
     config_path: Path | None,
@@ -127,6 +139,8 @@ def check(
     fail_on: str | None,
     no_cache: bool,
     cache_dir: Path | None,
+    jobs: int | None,
+    show_timings: bool,
 ) -> None:
     """Check PATHS (default: the project root) against the loaded rules."""
     outputs = _parse_outputs(output_formats)
@@ -135,11 +149,17 @@ def check(
         raise ConfigError("no rules loaded: set 'rule-files' in the config or pass --rules FILE")
     fail_on = fail_on or config.get("fail-on")
     cache = None if no_cache else open_cache(config, cache_dir)
+    shown = len(cache.warnings) if cache is not None else 0
+    progress = ProgressBar(interactive())
+    run_options = RunOptions(fail_on=fail_on, cache=cache if cache is not None and cache.enabled else None, on_progress=progress, jobs=jobs)
     try:
-        report = run(list(paths) or [str(config.root)], config, ruleset, RunOptions(fail_on=fail_on, cache=cache))
+        report = run(list(paths) or [str(config.root)], config, ruleset, run_options)
     finally:
+        progress.close()
         if cache is not None:
             cache.close()
+            _warn(cache, shown)  # read or write failures during the run
+    reported = time.perf_counter()
     known = formatters()
     for name, target in outputs:
         options = FormatOptions(color=target is None and use_color(no_color), statistics=statistics, quiet=quiet)
@@ -148,6 +168,9 @@ def check(
             click.echo(text, nl=False)
         else:
             Path(target).write_text(text, encoding="utf-8")
+    if show_timings:
+        report.stats["report_seconds"] = time.perf_counter() - reported
+        click.echo(format_timings(report.stats), err=True, nl=False)
     sys.exit(EXIT_FINDINGS if failing(report, fail_on) else EXIT_OK)
 
 
@@ -194,3 +217,6 @@ def test_rules(rule_files: tuple[Path, ...], config_path: Path | None) -> None:
                 click.echo(f"FAIL {rule.meta.origin}:{example.line}: {rule.id}: {outcome.explain()}")
     click.echo(f"{total - failed} passed, {failed} failed")
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+main.add_command(cache_group)

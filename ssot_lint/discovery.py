@@ -52,7 +52,7 @@ class _Ignores:
         while True:
             spec = self._spec(directory)
             if spec is not None:
-                rel = os.path.relpath(path, directory).replace(os.sep, "/") + ("/" if is_dir else "")
+                rel = _relative(path, directory) + ("/" if is_dir else "")
                 verdict = spec.check_file(rel).include
                 if verdict is not None:
                     return verdict
@@ -71,7 +71,7 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
     found: dict[str, SourceFile] = {}
 
     def rel(path: str, is_dir: bool) -> str:
-        return os.path.relpath(path, root).replace(os.sep, "/") + ("/" if is_dir else "")
+        return _relative(path, root) + ("/" if is_dir else "")
 
     def add(path: str) -> None:
         if path not in found:
@@ -105,6 +105,17 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
     return sorted(found.values(), key=lambda f: f.ref.path)
 
 
+def _relative(path: str, start: str) -> str:
+    """``os.path.relpath`` with ``/`` separators; a plain slice for the usual case (``path``
+    normalised and under ``start``): relpath costs more than the rest of the walk per entry."""
+    prefix = start if start.endswith(os.sep) else start + os.sep
+    if path.startswith(prefix):
+        rel = path[len(prefix) :]
+    else:
+        rel = os.path.relpath(path, start)
+    return rel.replace(os.sep, "/") if os.sep != "/" else rel
+
+
 class ModuleNamer:
     """Module names from the configured source roots, or else from ``__init__.py`` chains."""
 
@@ -116,6 +127,16 @@ class ModuleNamer:
     def _is_package(directory: str) -> bool:
         return os.path.isfile(os.path.join(directory, "__init__.py"))
 
+    @staticmethod
+    @lru_cache(maxsize=None)
+    def _package_parts(directory: str) -> tuple[str, ...]:
+        """The package names from the outermost ``__init__.py`` directory down to ``directory``."""
+        parts: list[str] = []
+        while ModuleNamer._is_package(directory) and os.path.dirname(directory) != directory:
+            parts.insert(0, os.path.basename(directory))
+            directory = os.path.dirname(directory)
+        return tuple(parts)
+
     def ref(self, path: str, shown: str) -> FileRef:
         directory, name = os.path.split(path)
         stem = name.rsplit(".", 1)[0] if name.endswith((".py", ".pyi")) else name
@@ -126,10 +147,7 @@ class ModuleNamer:
                 parts = [p for p in parts if p not in ("", ".")] + [stem]
                 break
         if parts is None:
-            parts = [stem]
-            while self._is_package(directory) and os.path.dirname(directory) != directory:
-                parts.insert(0, os.path.basename(directory))
-                directory = os.path.dirname(directory)
+            parts = [*self._package_parts(directory), stem]
         is_package = parts[-1] == "__init__"
         if is_package:
             parts = parts[:-1]
