@@ -309,11 +309,19 @@ _CLASS_NAME = re.compile(r"class[\s\\]+([^\W\d]\w*)")
 _DEF_NAME = re.compile(r"def[\s\\]+([^\W\d]\w*)")
 # Any `NAME =` (not `==`): a superset of the targets of plain assignments.
 _ASSIGNED_NAME = re.compile(r"(?<![\w.])([^\W\d]\w*)[\s\\]*=(?!=)")
+# A module-level statement starts a line (form feeds are allowed before it), or follows a `;` or
+# a backslash continuation: a superset of the targets of module-level plain assignments.
+_TOP_LEVEL_ASSIGNED_NAME = re.compile(r"(?:^\f*|;[\s\\]*|\\\n[\s\\]*)([^\W\d]\w*)[\s\\]*=(?!=)", re.MULTILINE)
 
 
-def names_in_text(text: str, classes: bool = True, functions: bool = False, assignments: bool = False) -> set[str]:
-    """Names that may be defined in ``text`` (a superset; strings and comments included)."""
+def names_in_text(
+    text: str, classes: bool = True, functions: bool = False, assignments: bool = False, top_level_assignments: bool = False
+) -> set[str]:
+    """Names that may be defined in ``text`` (a superset; strings and comments included).
+    ``top_level_assignments`` is ``assignments`` restricted to where module-level ones can be."""
     found: set[str] = set()
+    if top_level_assignments and not assignments:
+        found.update(_TOP_LEVEL_ASSIGNED_NAME.findall(text))
     if classes:
         found.update(_keyword_names(_CLASS_NAME, text))
     if functions:

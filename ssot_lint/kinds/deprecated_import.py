@@ -82,6 +82,11 @@ class DeprecatedImport(Rule):
         self.targets.sort(key=lambda pair: -len(pair[0].dotted))
         self._target_modules = sorted({t.module for t, _ in self.targets})
         members = [t for t, _ in self.targets if t.member is not None]
+        # `from <...>mod import` (the module clause ends with the module's last component)
+        self._member_froms = (
+            re.compile(r"(?<![\w])(?:" + "|".join(sorted({re.escape(t.module.rsplit(".", 1)[-1]) for t in members})) + r")[\s\\]+import(?!\w)")
+            if members else None
+        )
         self._member_words = word_pattern(t.module.rsplit(".", 1)[-1] for t in members)
         self._members = word_pattern(t.member for t in members if t.member)
         self._module_and_call_words = word_pattern(
@@ -94,11 +99,14 @@ class DeprecatedImport(Rule):
         # `from .. import *`), so files there are always parsed.
         if any(ref.module == m or ref.module.startswith(m + ".") for m in self._target_modules):
             return True
-        if self._member_words is not None:
-            # Elsewhere an import of `pkg.mod:Member` spells `mod` (the module's last component)
-            # and then either `Member` or `import *`. Module targets and calls need their word.
-            words = self._member_words.search(text)
-            if words is not None and (self._members.search(text) is not None or _STAR_IMPORT.search(text)):
+        if self._member_words is not None and self._member_froms is not None:
+            # Elsewhere an import of `pkg.mod:Member` is `from <...>mod import` followed by
+            # `Member` or `*`. Module targets and calls need their word.
+            if (
+                self._member_words.search(text) is not None
+                and self._member_froms.search(text) is not None
+                and (self._members.search(text) is not None or _STAR_IMPORT.search(text))
+            ):
                 return True
         modules_and_calls = self._module_and_call_words
         return modules_and_calls is not None and modules_and_calls.search(text) is not None
@@ -143,9 +151,16 @@ class DeprecatedImport(Rule):
                 what="member" if old.member else "module",
             )
             findings.append(self.finding(ctx, node, message, anchor=ctx.code(ref.statement), stmt_line=ctx.position(ref.statement)[0]))
-        if self.call_targets:
-            findings.extend(self._check_calls(ctx, bindings(collector.refs)))
+        bound = bindings(collector.refs)
+        # qualify() resolves a call through a binding, so only bindings that lead to a call
+        # target (the target itself or a package on its path) can yield a finding: without one,
+        # the second walk over the tree is skipped.
+        if self.call_targets and any(self._reaches_call_target(value) for value in bound.values()):
+            findings.extend(self._check_calls(ctx, bound))
         return findings, None
+
+    def _reaches_call_target(self, dotted: str) -> bool:
+        return any(target == dotted or target.startswith(dotted + ".") for target in self.call_targets)
 
     def _check_calls(self, ctx: FileContext, bound: dict[str, str]) -> list[Finding]:
         rule = self

@@ -71,7 +71,7 @@ class SingleImplementation(Rule):
             # A member's name is in the text, so the literals every name match contains are too.
             if self._name_literals is not None and not self._name_literals.present(text):
                 return False
-            names = names_in_text(text, assignments=True)
+            names = names_in_text(text, top_level_assignments=True)  # aliases are module-level only
             if not any(self.name.search(n) for n in names):
                 return False
         if self._base_words is not None and not self._base_words.search(text):
