@@ -78,20 +78,47 @@ def crashed_result(reason: str) -> FileResult:
 
 
 def analyze_files(files: Sequence[SourceFile], rules: Sequence[Rule], options: RunOptions, stats: dict[str, Any] | None = None) -> list[tuple[FileRef, FileResult]]:
-    """Analyse each file with the rules whose scope covers it, reusing cached results."""
-    stats = {} if stats is None else stats
-    cache = options.cache
+    """Analyse each file with the rules whose scope covers it, reusing cached results.
+    ``stats`` (if given) receives the counts and seconds that ``--show-timings`` prints."""
     started = time.perf_counter()
-    results: list[FileResult | None] = [None] * len(files)
     scopes = [tuple(i for i, rule in enumerate(rules) if rule.in_scope(source.ref.path)) for source in files]
-    todo: list[int] = []
-    done = unreadable = 0
-    if cache is None:
-        todo = list(range(len(files)))  # workers read the files; nothing to hash here
-    known = cache.blob_ids() if cache is not None else {}
+    results: list[FileResult | None] = [None] * len(files)
+    if options.cache is None:
+        todo, unreadable = list(range(len(files))), 0  # the workers read the files; nothing to hash here
+    else:
+        todo, unreadable = _from_cache(files, rules, scopes, results, options)
+    looked_up = time.perf_counter()
+    workers = _workers(options.jobs, len(todo))
+    crashed = _analyse(files, rules, scopes, todo, results, options, workers)
+    analysed = [r for r in (results[i] for i in todo) if r is not None]
+    if stats is not None:
+        stats.update(
+            files=len(files),
+            from_cache=len(files) - len(todo) - unreadable,
+            analysed=len(todo),
+            parsed=sum(1 for r in analysed if r.parsed),
+            prefiltered=sum(1 for r in analysed if not r.parsed and r.parse_error is None),
+            crashed=crashed,
+            workers=workers,
+            read_seconds=looked_up - started,
+            analyse_seconds=time.perf_counter() - looked_up,
+        )
+    return [(source.ref, result) for source, result in zip(files, results) if result is not None]
+
+
+def _from_cache(
+    files: Sequence[SourceFile], rules: Sequence[Rule], scopes: list[tuple[int, ...]], results: list[FileResult | None], options: RunOptions
+) -> tuple[list[int], int]:
+    """Fill ``results`` from the cache; return the indices still to analyse and the number of
+    unreadable files (their results are the read errors)."""
+    cache = options.cache
+    assert cache is not None
+    known = cache.blob_ids()
     now_ns = time.time_ns()
     learned: list[tuple[str, Signature, str]] = []
-    for start in range(0, len(files) if cache else 0, _CHUNK):
+    todo: list[int] = []
+    unreadable = 0
+    for start in range(0, len(files), _CHUNK):
         keys: dict[int, str] = {}
         for i in range(start, min(start + _CHUNK, len(files))):
             blob = _blob_of(files[i], known, now_ns, learned)
@@ -100,30 +127,42 @@ def analyze_files(files: Sequence[SourceFile], rules: Sequence[Rule], options: R
                 unreadable += 1
             else:
                 keys[i] = result_key(blob, files[i].ref, [rules[k] for k in scopes[i]])
-        cached = cache.get_many(keys.values())  # type: ignore[union-attr]
+        cached = cache.get_many(keys.values())
         for i, key in keys.items():
             if key in cached:
                 results[i] = cached[key]
             else:
                 todo.append(i)
-        done = min(start + _CHUNK, len(files)) - len(todo)
         if options.on_progress:
-            options.on_progress(done, len(files))
-    if cache is not None:
-        cache.remember_blob_ids(learned)
-    read_done = time.perf_counter()
-    workers = _workers(options.jobs, len(todo))
+            options.on_progress(min(start + _CHUNK, len(files)) - len(todo), len(files))
+    cache.remember_blob_ids(learned)
+    return todo, unreadable
+
+
+def _analyse(
+    files: Sequence[SourceFile],
+    rules: Sequence[Rule],
+    scopes: list[tuple[int, ...]],
+    todo: list[int],
+    results: list[FileResult | None],
+    options: RunOptions,
+    workers: int,
+) -> int:
+    """Analyse the files at ``todo`` into ``results`` (and the cache); return how many crashed."""
+    cache = options.cache
     tasks = [(files[i].abspath, files[i].ref, scopes[i]) for i in todo]
+    outcomes: Iterable[tuple[int, Any]]
     if workers:
-        outcomes: Iterable[tuple[int, Any]] = WorkerPool(workers, analyze_task, list(rules)).run(tasks, _batch_size(len(tasks), workers))
+        outcomes = WorkerPool(workers, analyze_task, list(rules)).run(tasks, _batch_size(len(tasks), workers))
     else:
         outcomes = ((n, analyze_task(rules, task)) for n, task in enumerate(tasks))
     crashed = 0
+    done = len(files) - len(todo)
     for n, outcome in outcomes:
         i = todo[n]
         if isinstance(outcome, Crashed):
             crashed += 1
-            results[i] = crashed_result(outcome.reason)
+            results[i] = crashed_result(outcome.reason)  # not cached: the next run tries again
         else:
             blob, result = outcome
             results[i] = result
@@ -134,19 +173,7 @@ def analyze_files(files: Sequence[SourceFile], rules: Sequence[Rule], options: R
             options.on_progress(done, len(files))
     if cache is not None:
         cache.flush()
-    analysed = [results[i] for i in todo]
-    stats.update(
-        files=len(files),
-        from_cache=len(files) - len(todo) - unreadable,
-        analysed=len(todo),
-        parsed=sum(1 for r in analysed if r is not None and r.parsed),
-        prefiltered=sum(1 for r in analysed if r is not None and not r.parsed and r.parse_error is None),
-        crashed=crashed,
-        workers=workers,
-        read_seconds=read_done - started,
-        analyse_seconds=time.perf_counter() - read_done,
-    )
-    return [(source.ref, result) for source, result in zip(files, results) if result is not None]
+    return crashed
 
 
 def _workers(jobs: int | None, count: int) -> int:

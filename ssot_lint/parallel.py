@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 from collections import deque
@@ -83,8 +84,6 @@ def _worker_main(conn: Connection, job: Callable[[Any, Any], Any], state: Any) -
 
 def _portable(exc: BaseException) -> BaseException:
     try:
-        import pickle
-
         pickle.loads(pickle.dumps(exc))
         return exc
     except Exception:  # noqa: BLE001 - an exception that cannot travel is described instead
@@ -170,7 +169,8 @@ class WorkerPool(Generic[T, R]):
                             if kind == "ready":
                                 worker.ready = True
                                 continue
-                            assert number == worker.done_one(), "worker answered out of order"
+                            if number != worker.done_one():
+                                raise RuntimeError("analysis worker answered out of order")
                             remaining -= 1
                             if kind == "error":
                                 raise value
