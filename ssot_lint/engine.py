@@ -186,7 +186,7 @@ def _workers(jobs: int | None, count: int) -> int:
 
 
 def _batch_size(count: int, workers: int) -> int:
-    # Small enough that the last batches spread over all workers, large enough to amortise IPC.
+    # The largest batch: amortises the per-message cost where tasks are many and cheap.
     return max(1, min(32, count // (workers * 8)))
 
 

@@ -17,6 +17,7 @@ option reaches it — and it is only inherited under the ``fork`` start method.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -94,7 +95,13 @@ class _Worker:
     def __init__(self, context: Any, job: Callable[[Any, Any], Any], state: Any) -> None:
         self.conn, child = context.Pipe(duplex=True)
         self.process = context.Process(target=_worker_main, args=(child, job, state), daemon=True)
-        self.process.start()
+        # A forked child that runs the garbage collector over the parent's objects writes to
+        # (and so copies) every page holding them; frozen objects are never scanned.
+        gc.freeze()
+        try:
+            self.process.start()
+        finally:
+            gc.unfreeze()
         child.close()
         self.pending: deque[int] = deque()
         self.batches: deque[int] = deque()  # sizes of the batches sent, to keep the window full
@@ -147,6 +154,8 @@ class WorkerPool(Generic[T, R]):
         self.context = multiprocessing.get_context(method or start_method())
 
     def run(self, tasks: Sequence[T], batch_size: int = 16) -> Iterator[tuple[int, R | Crashed]]:
+        """``batch_size`` is the largest batch; batches shrink as the queue drains (guided
+        scheduling), so no worker is left with a long tail while the others idle."""
         queue: deque[int] = deque(range(len(tasks)))
         live: list[_Worker] = []
         start_failures = 0
@@ -156,7 +165,7 @@ class WorkerPool(Generic[T, R]):
             while remaining:
                 for worker in live:
                     while queue and len(worker.batches) < _WINDOW:
-                        count = min(batch_size, len(queue))
+                        count = max(1, min(batch_size, len(queue) // (len(live) * 2 * _WINDOW)))
                         worker.send([(n, tasks[n]) for n in (queue.popleft() for _ in range(count))])
                 ready = wait([w.conn for w in live] + [w.process.sentinel for w in live])
                 for worker in list(live):
