@@ -108,9 +108,12 @@ class _Worker:
         self.ready = False
 
     def send(self, batch: list[tuple[int, Any]]) -> None:
-        self.conn.send(batch)
         self.pending.extend(number for number, _ in batch)
         self.batches.append(len(batch))
+        try:
+            self.conn.send(batch)
+        except OSError:
+            pass  # the worker died since the last look; its sentinel says so and the batch is requeued
 
     def done_one(self) -> int:
         number = self.pending.popleft()

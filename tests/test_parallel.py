@@ -47,6 +47,18 @@ def test_pool_reruns_the_innocent_tasks_of_a_dead_worker(monkeypatch: pytest.Mon
     assert results == {n: n * n + 1 for n in range(20) if n != 7}
 
 
+@pytest.mark.parametrize("victims", [{0}, {50, 51}, {3, 99, 150, 199}])
+def test_pool_survives_several_crashes_among_many_tasks(monkeypatch: pytest.MonkeyPatch, victims: set[int]) -> None:
+    def hook(task: int) -> None:
+        if task in victims:
+            os._exit(9)
+
+    monkeypatch.setattr(parallel, "_crash_hook", hook)
+    results = dict(WorkerPool(2, _square, 0).run(list(range(200)), batch_size=8))
+    assert {n for n, v in results.items() if isinstance(v, Crashed)} == victims
+    assert {n: v for n, v in results.items() if n not in victims} == {n: n * n for n in range(200) if n not in victims}
+
+
 def test_pool_reports_the_signal_that_killed_a_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     def hook(task: int) -> None:
         if task in (0, 5):
