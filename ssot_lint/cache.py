@@ -16,12 +16,12 @@ and identical values for identical keys (``INSERT OR IGNORE``).
 from __future__ import annotations
 
 import hashlib
-import inspect
 import io
 import os
 import pickle
 import platform
 import sqlite3
+import sys
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -62,6 +62,8 @@ def blob_id(data: bytes) -> str:
 def _code_digest(kinds: frozenset[type]) -> str:
     """ssot-lint's own sources and the module of every plugin rule kind in use: editing the
     analysing code without bumping the version must not serve stale results."""
+    import inspect  # only needed once per process
+
     files = {str(p) for p in Path(ssot_lint.__file__).parent.rglob("*.py")}
     for kind in kinds:
         try:
@@ -167,12 +169,15 @@ class ResultCache:
             return {}
         wanted = list(dict.fromkeys(keys))
         found: dict[str, FileResult] = {}
+        loaded: dict[bytes, FileResult | None] = {}  # most values are the same few bytes (no findings)
         try:
             for start in range(0, len(wanted), _LOOKUP_CHUNK):
                 chunk = wanted[start : start + _LOOKUP_CHUNK]
                 marks = ",".join("?" * len(chunk))
                 for key, value in self._db.execute(f"SELECT key, value FROM results WHERE key IN ({marks})", chunk):
-                    result = load_value(value)
+                    if value not in loaded:
+                        loaded[value] = load_value(value)
+                    result = loaded[value]
                     if result is not None:
                         found[key] = result
         except sqlite3.DatabaseError as exc:
@@ -192,7 +197,8 @@ class ResultCache:
         except sqlite3.DatabaseError as exc:
             self._warn(f"cache read failed ({exc}); analysing without it")
             return {}
-        return {os.fsdecode(path): ((size, mtime, ctime, inode), blob) for path, size, mtime, ctime, inode, blob in rows}
+        encoding = sys.getfilesystemencoding()  # os.fsdecode, minus its per-call overhead
+        return {path.decode(encoding, "surrogateescape"): ((size, mtime, ctime, inode), blob) for path, size, mtime, ctime, inode, blob in rows}
 
     def remember_blob_ids(self, entries: Iterable[tuple[str, Signature, str]]) -> None:
         """Record (path, stat signature, blob id). Only call it for signatures taken before

@@ -33,6 +33,7 @@ class _Ignores:
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self._specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
+        self._chains: dict[tuple[str, str], tuple[tuple[str, pathspec.GitIgnoreSpec], ...]] = {}
 
     def _spec(self, directory: str) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._specs:
@@ -45,20 +46,27 @@ class _Ignores:
             self._specs[directory] = spec
         return self._specs[directory]
 
+    def _chain(self, directory: str, stop: str) -> tuple[tuple[str, pathspec.GitIgnoreSpec], ...]:
+        """The ``.gitignore`` specs from ``directory`` up to ``stop`` (or the filesystem root),
+        deepest first; computed once per directory, not once per entry."""
+        key = (directory, stop)
+        chain = self._chains.get(key)
+        if chain is None:
+            own = self._spec(directory)
+            parent = os.path.dirname(directory)
+            above = () if directory == stop or parent == directory else self._chain(parent, stop)
+            chain = ((directory, own),) + above if own is not None else above
+            self._chains[key] = chain
+        return chain
+
     def ignored(self, path: str, is_dir: bool, stop: str) -> bool:
         if not self.enabled:
             return False
-        directory = os.path.dirname(path)
-        while True:
-            spec = self._spec(directory)
-            if spec is not None:
-                rel = _relative(path, directory) + ("/" if is_dir else "")
-                verdict = spec.check_file(rel).include
-                if verdict is not None:
-                    return verdict
-            if directory == stop or os.path.dirname(directory) == directory:
-                return False
-            directory = os.path.dirname(directory)
+        for directory, spec in self._chain(os.path.dirname(path), stop):
+            verdict = spec.check_file(_relative(path, directory) + ("/" if is_dir else "")).include
+            if verdict is not None:
+                return verdict
+        return False
 
 
 def discover(paths: list[str], config: Config) -> list[SourceFile]:

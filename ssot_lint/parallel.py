@@ -18,15 +18,16 @@ option reaches it — and it is only inherited under the ``fork`` start method.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import pickle
 import signal
 import sys
 from collections import deque
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Generic, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Sequence, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -154,11 +155,15 @@ class WorkerPool(Generic[T, R]):
         self.workers = workers
         self.job = job
         self.state = state
+        import multiprocessing  # here, not at the top: runs that analyse nothing never need it
+
         self.context = multiprocessing.get_context(method or start_method())
 
     def run(self, tasks: Sequence[T], batch_size: int = 16) -> Iterator[tuple[int, R | Crashed]]:
         """``batch_size`` is the largest batch; batches shrink as the queue drains (guided
         scheduling), so no worker is left with a long tail while the others idle."""
+        from multiprocessing.connection import wait
+
         queue: deque[int] = deque(range(len(tasks)))
         live: list[_Worker] = []
         start_failures = 0
