@@ -123,6 +123,22 @@ class _Worker:
             self.batches.popleft()
         return number
 
+    def drain(self) -> tuple[list[tuple[str, int, Any]], bool]:
+        """The answers waiting in the pipe, and whether the pipe is still open."""
+        messages = []
+        try:
+            while self.conn.poll():
+                kind, number, value = self.conn.recv()
+                if kind == "ready":
+                    self.ready = True
+                    continue
+                if number != self.done_one():
+                    raise RuntimeError("analysis worker answered out of order")
+                messages.append((kind, number, value))
+        except (EOFError, OSError):
+            return messages, False
+        return messages, True
+
     def death(self) -> str:
         self.process.join(timeout=5)
         code = self.process.exitcode
@@ -179,21 +195,12 @@ class WorkerPool(Generic[T, R]):
                 for worker in list(live):
                     if worker.conn not in ready and worker.process.sentinel not in ready:
                         continue
-                    alive = True
-                    try:
-                        while worker.conn.poll():
-                            kind, number, value = worker.conn.recv()
-                            if kind == "ready":
-                                worker.ready = True
-                                continue
-                            if number != worker.done_one():
-                                raise RuntimeError("analysis worker answered out of order")
-                            remaining -= 1
-                            if kind == "error":
-                                raise value
-                            yield number, value
-                    except (EOFError, OSError):
-                        alive = False
+                    messages, alive = worker.drain()
+                    for kind, number, value in messages:
+                        remaining -= 1
+                        if kind == "error":
+                            raise value
+                        yield number, value
                     if alive and worker.process.is_alive():
                         continue
                     reason = worker.death()

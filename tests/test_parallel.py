@@ -71,6 +71,12 @@ def test_pool_reports_the_signal_that_killed_a_worker(monkeypatch: pytest.Monkey
     assert {n: v for n, v in results.items() if n not in (0, 5)} == {n: n * n for n in (1, 2, 3, 4, 6, 7, 8)}
 
 
+def test_workers_that_die_on_start_are_an_error_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_worker_main", lambda *args: os._exit(5))
+    with pytest.raises(parallel.WorkerStartError, match=r"die on start \(exited with code 5\)"):
+        list(WorkerPool(2, _square, 0).run(list(range(4))))
+
+
 def test_pool_raises_a_job_exception() -> None:
     with pytest.raises(ValueError, match="bad task 3"):
         list(WorkerPool(2, _fail, None).run(list(range(6)), batch_size=2))
