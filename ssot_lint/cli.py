@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -13,6 +14,7 @@ import click
 
 from ssot_lint import __version__, baseline, suppressions
 from ssot_lint.cache import ResultCache
+from ssot_lint.cache_cli import cache_directory, cache_group
 from ssot_lint.config import Config, load_config
 from ssot_lint.coverage import Coverage, project_wide
 from ssot_lint.engine import RunOptions, failing, run
@@ -20,6 +22,7 @@ from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError
 from ssot_lint.fingerprint import with_fingerprints
 from ssot_lint.fixer import FixOptions, FixResult, exit_status, fix_paths, headline, render_diff, render_summary
 from ssot_lint.model import SEVERITIES, Finding, Report
+from ssot_lint.progress import ProgressBar, format_timings, interactive
 from ssot_lint.report import FormatOptions, formatters
 from ssot_lint.rulefile import RuleSet, load_rule_files
 
@@ -98,11 +101,11 @@ def _parse_outputs(values: tuple[str, ...]) -> list[tuple[str, str | None]]:
     return outputs
 
 
-def open_cache(config: Config, cache_dir: Path | None) -> ResultCache | None:
-    cache = ResultCache(cache_dir or config.root / config.get("cache-dir"))
-    if cache.warning:
-        click.echo(f"ssot-lint: warning: {cache.warning}", err=True)
-    return cache if cache.enabled else None
+def _warn(cache: ResultCache, already: int) -> int:
+    """Print the cache's warnings from number ``already`` on; each one once per run."""
+    for warning in cache.warnings[already:]:
+        click.echo(f"ssot-lint: warning: {warning}", err=True)
+    return len(cache.warnings)
 
 
 def write_output(path: Path, text: str) -> None:
@@ -130,16 +133,29 @@ def require_rules(ruleset: RuleSet) -> None:
 
 @contextlib.contextmanager
 def project_cache(config: Config, no_cache: bool, cache_dir: Path | None) -> Iterator[ResultCache | None]:
-    cache = None if no_cache else open_cache(config, cache_dir)
+    """The result cache for one command (None with --no-cache or when it is unusable). Its
+    warnings are printed once each, whether raised when opening it or during the run."""
+    if no_cache:
+        yield None
+        return
+    cache = ResultCache(cache_directory(config, cache_dir))
+    shown = _warn(cache, 0)
     try:
-        yield cache
+        yield cache if cache.enabled else None
     finally:
-        if cache is not None:
-            cache.close()
+        cache.close()
+        _warn(cache, shown)
 
 
 def analyse(
-    paths: tuple[str, ...], config: Config, ruleset: RuleSet, fail_on: str, no_cache: bool, cache_dir: Path | None, per_file: bool = False
+    paths: tuple[str, ...],
+    config: Config,
+    ruleset: RuleSet,
+    fail_on: str,
+    no_cache: bool,
+    cache_dir: Path | None,
+    per_file: bool = False,
+    jobs: int | None = None,
 ) -> tuple[Report, Coverage]:
     """Run the rules over PATHS; say what the run covered, so nothing unseen is judged."""
     require_rules(ruleset)
@@ -152,8 +168,13 @@ def analyse(
         if skipped:
             click.echo(f"ssot-lint: --per-file: skipped project-wide rules {', '.join(skipped)} (run the whole project for them)", err=True)
     whole = not per_file and (not paths or any(Path(p).resolve() == config.root for p in paths))
+    progress = ProgressBar(interactive())
     with project_cache(config, no_cache, cache_dir) as cache:
-        report = run(list(paths) or [str(config.root)], config, RuleSet(rules, ruleset.known), RunOptions(fail_on=fail_on, cache=cache))
+        options = RunOptions(fail_on=fail_on, cache=cache, on_progress=progress, jobs=jobs)
+        try:
+            report = run(list(paths) or [str(config.root)], config, RuleSet(rules, ruleset.known), options)
+        finally:
+            progress.close()
     return report, Coverage.of(report.scanned, rules, whole, ruleset.known)
 
 
@@ -187,6 +208,8 @@ def baseline_file(config: Config) -> tuple[Path, str]:
 @click.option("--report-unused-suppressions", is_flag=True, help="Report '# ssot: ignore' comments that silence nothing (SSOT001).")
 @click.option("--record", is_flag=True, help="Also store the counts as a 'working tree' snapshot for `ssot-lint trend`.")
 @click.option("--fix", "apply_fixes", is_flag=True, help="Fix what can be fixed safely first (as `ssot-lint fix`), then report what is left.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
+@click.option("--show-timings", is_flag=True, help="Print file counts and seconds per phase to stderr.")
 def check(
     paths: tuple[str, ...],
     config_path: Path | None,
@@ -206,6 +229,8 @@ def check(
     report_unused_suppressions: bool,
     record: bool,
     apply_fixes: bool,
+    jobs: int | None,
+    show_timings: bool,
 ) -> None:
     """Check PATHS (default: the project root) against the loaded rules.
 
@@ -219,7 +244,8 @@ def check(
     if apply_fixes:
         fixed = fix(paths, config, ruleset, FixOptions(True, fail_on), no_cache, cache_dir)
         click.echo(f"ssot-lint: fix: {headline(fixed)}", err=True)
-    report, coverage = analyse(paths, config, ruleset, fail_on, no_cache, cache_dir, per_file)
+    report, coverage = analyse(paths, config, ruleset, fail_on, no_cache, cache_dir, per_file, jobs)
+    reported = time.perf_counter()
     counted = report  # what --record stores: every finding, before the baseline hides old ones
     if report_unused_suppressions:
         known_ids = [r.id for r in ruleset.known]
@@ -250,6 +276,9 @@ def check(
         from ssot_lint.history.commands import record_working_tree
 
         record_working_tree(config, ruleset, counted)
+    if show_timings:
+        counted.stats["report_seconds"] = time.perf_counter() - reported
+        click.echo(format_timings(counted.stats), err=True, nl=False)
     sys.exit(EXIT_FINDINGS if failing(report, fail_on) or (summary and summary.breaches) or stale else EXIT_OK)
 
 
@@ -378,8 +407,7 @@ def test_rules(rule_files: tuple[Path, ...], config_path: Path | None) -> None:
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Files listed with the most findings.")
 @click.option("--show-timings", is_flag=True, help="Print where the time went.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: .ssot-lint/cache in the project).")
+@cache_options
 def history(rev_range: str | None, config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...],
             every: int | None, by: str | None, first_parent: bool, max_commits: int, rules_at_commit: bool, top: int,
             show_timings: bool, no_color: bool, no_cache: bool, cache_dir: Path | None) -> None:
@@ -427,3 +455,6 @@ def _trend_rules(config_path: Path | None, rule_files: tuple[Path, ...], select:
     if not config.get("rule-files"):
         raise ConfigError("--rules-at-commit needs 'rule-files' in the config")
     return config, RuleSet([])
+
+
+main.add_command(cache_group)

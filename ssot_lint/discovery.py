@@ -34,6 +34,7 @@ class _Ignores:
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self._specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
+        self._chains: dict[tuple[str, str], tuple[tuple[str, pathspec.GitIgnoreSpec], ...]] = {}
 
     def _spec(self, directory: str) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._specs:
@@ -46,20 +47,27 @@ class _Ignores:
             self._specs[directory] = spec
         return self._specs[directory]
 
+    def _chain(self, directory: str, stop: str) -> tuple[tuple[str, pathspec.GitIgnoreSpec], ...]:
+        """The ``.gitignore`` specs from ``directory`` up to ``stop`` (or the filesystem root),
+        deepest first; computed once per directory, not once per entry."""
+        key = (directory, stop)
+        chain = self._chains.get(key)
+        if chain is None:
+            own = self._spec(directory)
+            parent = os.path.dirname(directory)
+            above = () if directory == stop or parent == directory else self._chain(parent, stop)
+            chain = ((directory, own),) + above if own is not None else above
+            self._chains[key] = chain
+        return chain
+
     def ignored(self, path: str, is_dir: bool, stop: str) -> bool:
         if not self.enabled:
             return False
-        directory = os.path.dirname(path)
-        while True:
-            spec = self._spec(directory)
-            if spec is not None:
-                rel = os.path.relpath(path, directory).replace(os.sep, "/") + ("/" if is_dir else "")
-                verdict = spec.check_file(rel).include
-                if verdict is not None:
-                    return verdict
-            if directory == stop or os.path.dirname(directory) == directory:
-                return False
-            directory = os.path.dirname(directory)
+        for directory, spec in self._chain(os.path.dirname(path), stop):
+            verdict = spec.check_file(_relative(path, directory) + ("/" if is_dir else "")).include
+            if verdict is not None:
+                return verdict
+        return False
 
 
 class Scope:
@@ -96,7 +104,7 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
     found: dict[str, SourceFile] = {}
 
     def rel(path: str, is_dir: bool) -> str:
-        return os.path.relpath(path, root).replace(os.sep, "/") + ("/" if is_dir else "")
+        return _relative(path, root) + ("/" if is_dir else "")
 
     def add(path: str) -> None:
         if path not in found:
@@ -135,6 +143,17 @@ def _dir_is_package(directory: str) -> bool:
     return os.path.isfile(os.path.join(directory, "__init__.py"))
 
 
+def _relative(path: str, start: str) -> str:
+    """``os.path.relpath`` with ``/`` separators; a plain slice for the usual case (``path``
+    normalised and under ``start``): relpath costs more than the rest of the walk per entry."""
+    prefix = start if start.endswith(os.sep) else start + os.sep
+    if path.startswith(prefix):
+        rel = path[len(prefix) :]
+    else:
+        rel = os.path.relpath(path, start)
+    return rel.replace(os.sep, "/") if os.sep != "/" else rel
+
+
 class ModuleNamer:
     """Module names from the configured source roots, or else from ``__init__.py`` chains.
 
@@ -145,6 +164,20 @@ class ModuleNamer:
     def __init__(self, src_roots: list[Path], is_package: Callable[[str], bool] | None = None) -> None:
         self.src_roots = sorted((str(r) for r in src_roots), key=len, reverse=True)
         self._is_package = is_package or _dir_is_package
+        self._parts: dict[str, tuple[str, ...]] = {}
+
+    def _package_parts(self, directory: str) -> tuple[str, ...]:
+        """The package names from the outermost ``__init__.py`` directory down to ``directory``
+        (computed once per directory: every file in it asks)."""
+        parts = self._parts.get(directory)
+        if parts is None:
+            names: list[str] = []
+            current = directory
+            while self._is_package(current) and os.path.dirname(current) != current:
+                names.insert(0, os.path.basename(current))
+                current = os.path.dirname(current)
+            parts = self._parts[directory] = tuple(names)
+        return parts
 
     def ref(self, path: str, shown: str) -> FileRef:
         directory, name = os.path.split(path)
@@ -156,10 +189,7 @@ class ModuleNamer:
                 parts = [p for p in parts if p not in ("", ".")] + [stem]
                 break
         if parts is None:
-            parts = [stem]
-            while self._is_package(directory) and os.path.dirname(directory) != directory:
-                parts.insert(0, os.path.basename(directory))
-                directory = os.path.dirname(directory)
+            parts = [*self._package_parts(directory), stem]
         is_package = parts[-1] == "__init__"
         if is_package:
             parts = parts[:-1]

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from ssot_lint import __version__, suppressions
 from ssot_lint.analysis import SourceError, analyze_source
-from ssot_lint.cache import ResultCache, blob_id, result_key
+from ssot_lint.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
 from ssot_lint.config import Config
 from ssot_lint.discovery import SourceFile, discover
 from ssot_lint.fingerprint import with_fingerprints
 from ssot_lint.kinds.base import Rule
-from ssot_lint.model import FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
+from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
+from ssot_lint.parallel import Crashed, WorkerPool, default_jobs, start_method
 from ssot_lint.rulefile import RuleSet
 
 
@@ -23,9 +25,16 @@ class RunOptions:
     fail_on: str = "warning"
     cache: ResultCache | None = None
     on_progress: Callable[[int, int], None] | None = None
+    jobs: int | None = None  # worker processes; None: one per CPU
 
 
 _CHUNK = 256  # files looked up in the cache at once: bounds memory, amortises SQLite round trips
+# Forked workers start in ~4 ms, so even one file to analyse gets one (crash isolation); more
+# workers only when each gets this many files. Spawned workers re-import everything (~0.3 s):
+# below _SPAWN_MIN files the analysis runs in this process instead.
+_FILES_PER_WORKER = 8
+_SPAWN_MIN = 64
+CRASH_ANCHOR = "analysis crashed"
 
 
 def read_file(source: SourceFile) -> bytes | Finding:
@@ -36,33 +45,150 @@ def read_file(source: SourceFile) -> bytes | Finding:
         return SourceError(f"cannot read file: {exc.strerror or exc}").finding()
 
 
-def analyze_files(files: Sequence[SourceFile], rules: Sequence[Rule], options: RunOptions) -> list[tuple[FileRef, FileResult]]:
-    """Analyse each file with the rules whose scope covers it, reusing cached results."""
-    results: list[tuple[FileRef, FileResult]] = []
+def analyze_task(rules: Sequence[Rule], task: tuple[str, FileRef, tuple[int, ...]]) -> tuple[str | None, FileResult]:
+    """One file, read here: the blob id returned is that of the bytes actually analysed."""
+    abspath, ref, scope = task
+    data = read_file(SourceFile(abspath, ref))
+    if isinstance(data, Finding):
+        return None, FileResult(parse_error=data)
+    return blob_id(data), analyze_source(data, ref, [rules[i] for i in scope])
+
+
+def _blob_of(source: SourceFile, known: dict[str, tuple[Signature, str]], now_ns: int, learned: list[tuple[str, Signature, str]]) -> str | Finding:
+    """The file's blob id: from the recorded stat signature when it still matches (no read),
+    else by reading and hashing (and recording the signature taken before the read)."""
+    try:
+        sig = signature(os.stat(source.abspath))
+    except OSError:
+        sig = None
+    entry = known.get(source.abspath)
+    if sig is not None and entry is not None and entry[0] == sig:
+        return entry[1]
+    data = read_file(source)
+    if isinstance(data, Finding):
+        return data
+    blob = blob_id(data)
+    if sig is not None and trustworthy(sig, now_ns):
+        learned.append((source.abspath, sig, blob))
+    return blob
+
+
+def crashed_result(reason: str) -> FileResult:
+    message = f"analysis crashed ({reason}); the file was not analysed"
+    return FileResult(parse_error=Finding(PARSE_ERROR_ID, 1, 1, 1, 1, message, "error", anchor=CRASH_ANCHOR))
+
+
+def analyze_files(files: Sequence[SourceFile], rules: Sequence[Rule], options: RunOptions, stats: dict[str, Any] | None = None) -> list[tuple[FileRef, FileResult]]:
+    """Analyse each file with the rules whose scope covers it, reusing cached results.
+    ``stats`` (if given) receives the counts and seconds that ``--show-timings`` prints."""
+    started = time.perf_counter()
+    scopes = [tuple(i for i, rule in enumerate(rules) if rule.in_scope(source.ref.path)) for source in files]
+    results: list[FileResult | None] = [None] * len(files)
+    if options.cache is None:
+        todo, unreadable = list(range(len(files))), 0  # the workers read the files; nothing to hash here
+    else:
+        todo, unreadable = _from_cache(files, rules, scopes, results, options)
+    looked_up = time.perf_counter()
+    workers = _workers(options.jobs, len(todo))
+    crashed = _analyse(files, rules, scopes, todo, results, options, workers)
+    analysed = [r for r in (results[i] for i in todo) if r is not None]
+    if stats is not None:
+        stats.update(
+            files=len(files),
+            from_cache=len(files) - len(todo) - unreadable,
+            analysed=len(todo),
+            parsed=sum(1 for r in analysed if r.parsed),
+            prefiltered=sum(1 for r in analysed if not r.parsed and r.parse_error is None),
+            crashed=crashed,
+            workers=workers,
+            read_seconds=looked_up - started,
+            analyse_seconds=time.perf_counter() - looked_up,
+        )
+    return [(source.ref, result) for source, result in zip(files, results) if result is not None]
+
+
+def _from_cache(
+    files: Sequence[SourceFile], rules: Sequence[Rule], scopes: list[tuple[int, ...]], results: list[FileResult | None], options: RunOptions
+) -> tuple[list[int], int]:
+    """Fill ``results`` from the cache; return the indices still to analyse and the number of
+    unreadable files (their results are the read errors)."""
     cache = options.cache
+    assert cache is not None
+    known = cache.blob_ids()
+    now_ns = time.time_ns()
+    learned: list[tuple[str, Signature, str]] = []
+    todo: list[int] = []
+    unreadable = 0
     for start in range(0, len(files), _CHUNK):
-        batch = []
-        for source in files[start : start + _CHUNK]:
-            data = read_file(source)
-            applicable = [rule for rule in rules if rule.in_scope(source.ref.path)]
-            key = result_key(blob_id(data), source.ref, applicable) if isinstance(data, bytes) else None
-            batch.append((source, data, applicable, key))
-        cached = cache.get_many(k for *_, k in batch if k is not None) if cache else {}
-        for source, data, applicable, key in batch:
-            if isinstance(data, Finding):
-                result = FileResult(parse_error=data)
-            elif key in cached:
-                result = cached[key]
+        keys: dict[int, str] = {}
+        for i in range(start, min(start + _CHUNK, len(files))):
+            blob = _blob_of(files[i], known, now_ns, learned)
+            if isinstance(blob, Finding):
+                results[i] = FileResult(parse_error=blob)
+                unreadable += 1
             else:
-                result = analyze_source(data, source.ref, applicable)
-                if cache:
-                    cache.put(key, result)
-            results.append((source.ref, result))
-            if options.on_progress:
-                options.on_progress(len(results), len(files))
-    if cache:
+                keys[i] = result_key(blob, files[i].ref, [rules[k] for k in scopes[i]])
+        cached = cache.get_many(keys.values())
+        for i, key in keys.items():
+            if key in cached:
+                results[i] = cached[key]
+            else:
+                todo.append(i)
+        if options.on_progress:
+            options.on_progress(min(start + _CHUNK, len(files)) - len(todo), len(files))
+    cache.remember_blob_ids(learned)
+    return todo, unreadable
+
+
+def _analyse(
+    files: Sequence[SourceFile],
+    rules: Sequence[Rule],
+    scopes: list[tuple[int, ...]],
+    todo: list[int],
+    results: list[FileResult | None],
+    options: RunOptions,
+    workers: int,
+) -> int:
+    """Analyse the files at ``todo`` into ``results`` (and the cache); return how many crashed."""
+    cache = options.cache
+    tasks = [(files[i].abspath, files[i].ref, scopes[i]) for i in todo]
+    outcomes: Iterable[tuple[int, Any]]
+    if workers:
+        outcomes = WorkerPool(workers, analyze_task, list(rules)).run(tasks, _batch_size(len(tasks), workers))
+    else:
+        outcomes = ((n, analyze_task(rules, task)) for n, task in enumerate(tasks))
+    crashed = 0
+    done = len(files) - len(todo)
+    for n, outcome in outcomes:
+        i = todo[n]
+        if isinstance(outcome, Crashed):
+            crashed += 1
+            results[i] = crashed_result(outcome.reason)  # not cached: the next run tries again
+        else:
+            blob, result = outcome
+            results[i] = result
+            if cache is not None and blob is not None:
+                cache.put(result_key(blob, files[i].ref, [rules[k] for k in scopes[i]]), result)
+        done += 1
+        if options.on_progress:
+            options.on_progress(done, len(files))
+    if cache is not None:
         cache.flush()
-    return results
+    return crashed
+
+
+def _workers(jobs: int | None, count: int) -> int:
+    """How many worker processes to start for ``count`` files (0: analyse in this process)."""
+    if count == 0:
+        return 0
+    if start_method() != "fork" and count < _SPAWN_MIN:
+        return 0
+    return max(1, min(jobs or default_jobs(), count // _FILES_PER_WORKER))
+
+
+def _batch_size(count: int, workers: int) -> int:
+    # The largest batch: amortises the per-message cost where tasks are many and cheap.
+    return max(1, min(32, count // (workers * 8)))
 
 
 def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], fail_on: str) -> Report:
@@ -107,20 +233,16 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
 
 
 def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions) -> Report:
+    """``report.stats`` gets the counts and per-phase seconds that ``--show-timings`` prints."""
     started = time.perf_counter()
     files = discover(paths, config)
     discovered = time.perf_counter()
-    results = analyze_files(files, ruleset.rules, options)
+    stats: dict[str, Any] = {"discover_seconds": discovered - started}
+    results = analyze_files(files, ruleset.rules, options, stats)
     analysed = time.perf_counter()
     report = aggregate(ruleset.rules, results, options.fail_on)
-    report.stats.update(
-        files=len(files),
-        parsed=sum(1 for _, r in results if r.parsed),
-        cache_hits=options.cache.hits if options.cache else 0,
-        discover_seconds=round(discovered - started, 3),
-        analyse_seconds=round(analysed - discovered, 3),
-        aggregate_seconds=round(time.perf_counter() - analysed, 3),
-    )
+    stats.update(parse_errors=report.parse_errors, aggregate_seconds=time.perf_counter() - analysed)
+    report.stats.update(stats)
     return report
 
 

@@ -7,7 +7,7 @@ at imports sees absolute dotted names.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import libcst as cst
 
@@ -93,6 +93,20 @@ class ImportCollector(cst.CSTVisitor):
         self.module = module
         self.is_package = is_package
         self.refs: list[ImportRef] = []
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        return self._small_statements(node.body)
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> bool:
+        return self._small_statements(node.body)
+
+    def _small_statements(self, body: Sequence[cst.BaseSmallStatement]) -> bool:
+        # Imports are small statements, and nothing inside a small statement (only expressions)
+        # can hold another: collecting here and not descending skips most of the tree.
+        for small in body:
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                self.refs.extend(import_refs(small, self.module, self.is_package))
+        return False
 
     def visit_Import(self, node: cst.Import) -> bool:
         self.refs.extend(import_refs(node, self.module, self.is_package))

@@ -7,7 +7,18 @@ shipped back from worker processes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T", bound=type)
+# (module, qualified name) -> class of every type a cached FileResult may contain. The cache's
+# unpickler admits these and nothing else, so a planted cache file cannot run code.
+CACHE_VALUE_TYPES: dict[tuple[str, str], type] = {}
+
+
+def cache_value(cls: _T) -> _T:
+    """Register a class whose instances may appear in cached per-file results (facts included)."""
+    CACHE_VALUE_TYPES[(cls.__module__, cls.__qualname__)] = cls
+    return cls
 
 SEVERITIES = ("info", "warning", "error")
 PARSE_ERROR_ID = "SSOT000"
@@ -19,6 +30,7 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)
 
 
+@cache_value
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One reported problem. ``path`` is empty in per-file results and filled in by the engine.
@@ -46,6 +58,7 @@ class Finding:
         return (self.path, self.line, self.col, self.rule_id, self.message)
 
 
+@cache_value
 @dataclass(frozen=True, slots=True)
 class Suppression:
     """A ``# ssot: ignore[...]`` comment. ``rule_ids`` is empty for a bare ``# ssot: ignore``
@@ -59,6 +72,7 @@ class Suppression:
     text: str = ""
 
 
+@cache_value
 @dataclass(frozen=True, slots=True)
 class FileResult:
     """Everything one file contributes to a run, computed only from (bytes, module name, rules).

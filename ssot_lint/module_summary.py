@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from ssot_lint.fast_positions import locate
+from ssot_lint.model import cache_value
 from ssot_lint.imports import dotted_name, import_refs
 from ssot_lint.reexports import alias_of, is_docstring, reexport_statement
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # the kinds package imports this module: importing it back wo
 Span = tuple[int, int, int, int]  # line, col, end_line, end_col (1-based, end exclusive)
 
 
+@cache_value
 @dataclass(frozen=True, slots=True)
 class ImportFact:
     """One imported name (see ``imports.ImportRef``), with where it is and when it runs.
@@ -56,6 +58,7 @@ class ImportFact:
         return self.name == "*"
 
 
+@cache_value
 @dataclass(frozen=True, slots=True)
 class AliasFact:
     """A module-level ``A = B`` / ``A = pkg.B`` (or ``A: T = B``) statement directly in the module body."""
@@ -65,6 +68,7 @@ class AliasFact:
     span: Span
 
 
+@cache_value
 @dataclass(frozen=True, slots=True)
 class ModuleSummary:
     """Everything the project-wide kinds need from one module.

@@ -56,6 +56,6 @@ def test_cached_summaries_give_the_same_project_findings(tmp_path: Path, monkeyp
         reports.append(run(["fixtures"], config, rules, RunOptions(cache=cache)))
         cache.close()
     first, second = reports
-    assert second.stats["cache_hits"] == second.stats["files"] == 20  # every per-file summary came from the cache
+    assert second.stats["from_cache"] == second.stats["files"] == 20  # every per-file summary came from the cache
     assert second.findings == first.findings
     assert [(f.rule_id, f.path, f.line, f.col, f.message) for f in second.findings if f.rule_id != "SSOT000"] == EXPECTED

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Iterable, Sequence
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Sequence
 
 import libcst as cst
 import pathspec
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ssot_lint.model import FileRef, Finding
+from ssot_lint.prefilter import TextPattern, Words
 
 IDENTIFIER = re.compile(r"^[^\W\d]\w*$")
 DOTTED = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
@@ -141,12 +142,10 @@ class Target:
         return f"{self.module}:{self.member}" if self.member else self.module
 
 
-def word_pattern(tokens: Iterable[str]) -> re.Pattern[str] | None:
-    """A regex matching any of ``tokens`` as a whole identifier; None when there are none."""
-    unique = sorted(set(tokens))
-    if not unique:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in unique) + r")(?!\w)")
+def word_pattern(tokens: Iterable[str]) -> Words | None:
+    """A pattern matching any of ``tokens`` as a whole identifier; None when there are none."""
+    unique = set(tokens)
+    return Words(unique) if unique else None
 
 
 _WS = re.compile(r"\s+")
@@ -176,6 +175,14 @@ class FixOutcome:
     module: cst.Module
     fixed: int = 0
     unfixed: list[Unfixed] = field(default_factory=list)
+class _PositionsOnly(MetadataWrapper):
+    """libcst's resolver walks the whole tree for its batchable providers even when there are
+    none (PositionProvider is not one): that walk is a third of the cost of positions."""
+
+    def visit_batched(self, visitors: Iterable[Any], before_visit: Any = None, after_leave: Any = None) -> cst.CSTNode:
+        if isinstance(visitors, (list, tuple, set, frozenset)) and not visitors:
+            return self.module
+        return super().visit_batched(visitors, before_visit, after_leave)
 
 
 class FileContext:
@@ -193,7 +200,7 @@ class FileContext:
     def position(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
         if self._positions is None:
             # unsafe_skip_copy keeps node identity, so nodes found in a plain visit can be looked up.
-            self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+            self._positions = _PositionsOnly(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
         rng = self._positions[node]
         return rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1
 
@@ -239,12 +246,15 @@ class Rule:
     def configure(self) -> None:
         """Check option combinations and precompute; raise OptionError(option, message)."""
 
-    def prefilter(self) -> re.Pattern[str] | None:
+    def prefilter(self) -> TextPattern | None:
         """A pattern every file this rule could flag contains; None means parse every file."""
         return None
 
     def needs_parse(self, text: str, ref: FileRef) -> bool:
-        pattern = self.prefilter()
+        try:
+            pattern = self._prefilter_memo
+        except AttributeError:  # built once per rule, not once per file
+            pattern = self._prefilter_memo = self.prefilter()
         return pattern is None or pattern.search(text) is not None
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
@@ -342,19 +352,42 @@ def option_attribute(name: str) -> str:
 
 # `class` / `def` followed by the name, allowing backslash continuations in between: every
 # ClassDef / FunctionDef in the source is spelled this way, so the names found are a superset.
-_CLASS_NAME = re.compile(r"(?<!\w)class[\s\\]+([^\W\d]\w*)")
-_DEF_NAME = re.compile(r"(?<!\w)def[\s\\]+([^\W\d]\w*)")
+# The keyword must not end a longer word; that is checked after the match (see _keyword_names)
+# because a leading look-behind would stop `re` from scanning for the literal keyword quickly.
+_CLASS_NAME = re.compile(r"class[\s\\]+([^\W\d]\w*)")
+_DEF_NAME = re.compile(r"def[\s\\]+([^\W\d]\w*)")
 # Any `NAME =` (not `==`): a superset of the targets of plain assignments.
 _ASSIGNED_NAME = re.compile(r"(?<![\w.])([^\W\d]\w*)[\s\\]*=(?!=)")
+# A module-level statement starts a line (form feeds are allowed before it), or follows a `;` or
+# a backslash continuation: a superset of the targets of module-level plain assignments.
+_TOP_LEVEL_ASSIGNED_NAME = re.compile(r"(?:^\f*|;[\s\\]*|\\\n[\s\\]*)([^\W\d]\w*)[\s\\]*=(?!=)", re.MULTILINE)
 
 
-def names_in_text(text: str, classes: bool = True, functions: bool = False, assignments: bool = False) -> set[str]:
-    """Names that may be defined in ``text`` (a superset; strings and comments included)."""
+def names_in_text(
+    text: str, classes: bool = True, functions: bool = False, assignments: bool = False, top_level_assignments: bool = False
+) -> set[str]:
+    """Names that may be defined in ``text`` (a superset; strings and comments included).
+    ``top_level_assignments`` is ``assignments`` restricted to where module-level ones can be."""
     found: set[str] = set()
+    if top_level_assignments and not assignments:
+        found.update(_TOP_LEVEL_ASSIGNED_NAME.findall(text))
     if classes:
-        found.update(_CLASS_NAME.findall(text))
+        found.update(_keyword_names(_CLASS_NAME, text))
     if functions:
-        found.update(_DEF_NAME.findall(text))
+        found.update(_keyword_names(_DEF_NAME, text))
     if assignments:
         found.update(_ASSIGNED_NAME.findall(text))
     return found
+
+
+def _keyword_names(pattern: re.Pattern[str], text: str) -> Iterator[str]:
+    """What ``(?<!\\w)`` + ``pattern`` would find: a match right after a word character is
+    skipped and the search resumes one character later, exactly as the look-behind would."""
+    pos = 0
+    while (match := pattern.search(text, pos)) is not None:
+        start = match.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            pos = start + 1
+            continue
+        yield match.group(1)
+        pos = match.end()

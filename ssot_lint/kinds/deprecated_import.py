@@ -33,6 +33,9 @@ from ssot_lint.imports import ImportCollector, ImportRef, bindings, dotted_name,
 from ssot_lint.kinds.base import Example, FileContext, FixOutcome, Option, OptionError, Rule, StatementTracker, Target, word_pattern
 from ssot_lint.model import FileRef, Finding
 
+_STAR_IMPORT = re.compile(r"import[\s\\]*\*")
+
+
 class DeprecatedImport(Rule):
     kind = "deprecated-import"
     summary = "Imports of deprecated module paths or members (and calls of deprecated callables)."
@@ -84,25 +87,36 @@ class DeprecatedImport(Rule):
             self.call_targets[target.dotted] = (target, new)
         # Longest first, so the most specific deprecated path wins when several cover an import.
         self.targets.sort(key=lambda pair: -len(pair[0].dotted))
-        # Files inside a package holding a deprecated module or member may reach it by a relative
-        # import that spells no token (`from . import *`, `from . import x`).
-        self._module_targets = [t for t, _ in self.targets]
-
-    def prefilter(self) -> re.Pattern[str] | None:
-        # Any import that reaches a target spells the target's last identifier (the module's last
-        # component, or the member); a call reached through an import spells the callable's name.
-        tokens = [(t.member or t.module).rsplit(".", 1)[-1] for t, _ in self.targets]
-        # `from pkg import *` reaches pkg:Member without spelling Member.
-        tokens += [t.module.rsplit(".", 1)[-1] for t, _ in self.targets if t.member]
-        tokens += [t.member for t, _ in self.call_targets.values() if t.member]
-        return word_pattern(tokens)
+        self._target_modules = sorted({t.module for t, _ in self.targets})
+        members = [t for t, _ in self.targets if t.member is not None]
+        # `from <...>mod import` (the module clause ends with the module's last component)
+        self._member_froms = (
+            re.compile(r"(?<![\w])(?:" + "|".join(sorted({re.escape(t.module.rsplit(".", 1)[-1]) for t in members})) + r")[\s\\]+import(?!\w)")
+            if members else None
+        )
+        self._member_words = word_pattern(t.module.rsplit(".", 1)[-1] for t in members)
+        self._members = word_pattern(t.member for t in members if t.member)
+        self._module_and_call_words = word_pattern(
+            [t.module.rsplit(".", 1)[-1] for t, _ in self.targets if t.member is None]
+            + [t.member for t, _ in self.call_targets.values() if t.member]
+        )
 
     def needs_parse(self, text: str, ref: FileRef) -> bool:
-        # The one import that need not spell the token: a relative import inside the deprecated
-        # package itself (`from . import x` in old/pkg/a.py resolves to old.pkg).
-        if any(ref.module == m.module or ref.module.startswith(m.module + ".") for m in self._module_targets):
+        # Relative imports inside a target's own package need not spell it (`from . import x`,
+        # `from .. import *`), so files there are always parsed.
+        if any(ref.module == m or ref.module.startswith(m + ".") for m in self._target_modules):
             return True
-        return super().needs_parse(text, ref)
+        if self._member_words is not None and self._member_froms is not None:
+            # Elsewhere an import of `pkg.mod:Member` is `from <...>mod import` followed by
+            # `Member` or `*`. Module targets and calls need their word.
+            if (
+                self._member_words.search(text) is not None
+                and self._member_froms.search(text) is not None
+                and (self._members.search(text) is not None or _STAR_IMPORT.search(text))
+            ):
+                return True
+        modules_and_calls = self._module_and_call_words
+        return modules_and_calls is not None and modules_and_calls.search(text) is not None
 
     def match(self, ref: ImportRef) -> tuple[Target, Target] | None:
         """The deprecated target an imported name falls under (None when canonical)."""
@@ -149,15 +163,22 @@ class DeprecatedImport(Rule):
             )
             node = self.finding_node(ref, old)
             findings.append(self.finding(ctx, node, message, anchor=ctx.code(ref.statement), stmt_line=ctx.position(ref.statement)[0]))
-        if self.call_targets:
-            for node, target, new, stmt_line in self.deprecated_calls(ctx, bindings(collector.refs)):
-                message = self.format(target=str(target), replacement=new or "(no replacement)", imported=dotted_name(node.func), what="call")
-                findings.append(self.finding(ctx, node, message, stmt_line=stmt_line))
+        for node, target, new, stmt_line in self.deprecated_calls(ctx, bindings(collector.refs)):
+            message = self.format(target=str(target), replacement=new or "(no replacement)", imported=dotted_name(node.func), what="call")
+            findings.append(self.finding(ctx, node, message, stmt_line=stmt_line))
         return findings, None
+
+    def _reaches_call_target(self, dotted: str) -> bool:
+        return any(target == dotted or target.startswith(dotted + ".") for target in self.call_targets)
 
     def deprecated_calls(self, ctx: FileContext, bound: dict[str, str]) -> list[tuple[cst.Call, Target, str, int | None]]:
         """Calls of deprecated callables reached through the file's imports:
         (call, deprecated target, replacement, first line of the statement)."""
+        # qualify() resolves a call through a binding, so only bindings that lead to a call
+        # target (the target itself or a package on its path) can yield a finding: without one,
+        # the walk over the tree is skipped.
+        if not self.call_targets or not any(self._reaches_call_target(value) for value in bound.values()):
+            return []
         rule = self
         found: list[tuple[cst.Call, Target, str, int | None]] = []
 

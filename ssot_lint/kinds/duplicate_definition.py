@@ -20,6 +20,7 @@ import libcst as cst
 
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, names_in_text
 from ssot_lint.model import FileRef, Finding
+from ssot_lint.prefilter import Literals
 
 _SHOWN_OTHERS = 5
 
@@ -48,8 +49,11 @@ class DuplicateDefinition(Rule):
     def configure(self) -> None:
         if self.min_count < 2:
             raise OptionError("'min-count' must be at least 2")
+        self._name_literals = Literals(self.name) if self.name is not None else None
 
     def needs_parse(self, text: str, ref: FileRef) -> bool:
+        if self._name_literals is not None and not self._name_literals.present(text):
+            return False  # every selected name contains these literals, and names are in the text
         names = names_in_text(text, classes=True, functions=self.functions)
         return any(self.selects(n) for n in names)
 

@@ -25,13 +25,13 @@ a fix never invents or converts a value. Dicts with a ``**`` spread are left alo
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import libcst as cst
 
 from ssot_lint.kinds.base import Example, FileContext, FixOutcome, Option, OptionError, Rule, StatementTracker, word_pattern
 from ssot_lint.model import FileRef, Finding
+from ssot_lint.prefilter import TextPattern
 
 VALUE_KINDS = ("number", "string", "dict", "list", "bool")
 
@@ -135,9 +135,15 @@ class EventSchema(Rule):
         self._events = frozenset(self.events) if self.events is not None else None
         self._allowed = frozenset(self.allowed) if self.allowed is not None else None
 
-    def prefilter(self) -> re.Pattern[str] | None:
-        # An event dict spells its discriminator value (or, with no event list, its key) verbatim.
-        return word_pattern(self.events if self.events is not None else self.discriminator)
+    def prefilter(self) -> TextPattern | None:
+        # An event dict spells its discriminator key verbatim: as a quoted key or a dict() keyword.
+        return word_pattern(self.discriminator)
+
+    def needs_parse(self, text: str, ref: FileRef) -> bool:
+        # A listed event name is a plain string literal, so it sits between quotes in the source.
+        if self._events is not None and not any(q + e + q in text for e in self._events for q in "\"'"):
+            return False
+        return super().needs_parse(text, ref)
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
         rule = self

@@ -34,6 +34,7 @@ import libcst as cst
 
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, word_pattern
 from ssot_lint.kinds.event_schema import literal_str
+from ssot_lint.prefilter import TextPattern
 from ssot_lint.model import FileRef, Finding
 
 
@@ -73,7 +74,7 @@ class RequiredEvents(Rule):
             raise OptionError("'discriminator' needs at least one key")
         self._events = frozenset(self.events)
 
-    def prefilter(self) -> re.Pattern[str] | None:
+    def prefilter(self) -> TextPattern | None:
         # Either way of emitting spells the event name verbatim as a string literal.
         return word_pattern(self.events)
 

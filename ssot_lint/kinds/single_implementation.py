@@ -25,6 +25,7 @@ import libcst as cst
 from ssot_lint.imports import ImportCollector, bindings, dotted_name, qualify
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, Target, names_in_text, word_pattern
 from ssot_lint.model import FileRef, Finding
+from ssot_lint.prefilter import Literals
 
 
 class SingleImplementation(Rule):
@@ -62,11 +63,15 @@ class SingleImplementation(Rule):
             self._canonical.add(str(target))
         self._base_words = word_pattern(b.rsplit(".", 1)[-1] for b in self.bases or ())
         self._method_words = [word_pattern([m]) for m in self.methods or ()]
+        self._name_literals = Literals(self.name) if self.name is not None else None
 
     def needs_parse(self, text: str, ref: FileRef) -> bool:
         # Each selector is a necessary condition for membership, so each must hold in the text.
         if self.name is not None:
-            names = names_in_text(text, assignments=True)
+            # A member's name is in the text, so the literals every name match contains are too.
+            if self._name_literals is not None and not self._name_literals.present(text):
+                return False
+            names = names_in_text(text, top_level_assignments=True)  # aliases are module-level only
             if not any(self.name.search(n) for n in names):
                 return False
         if self._base_words is not None and not self._base_words.search(text):

@@ -1,0 +1,242 @@
+"""Benchmark ssot-lint against ruff on a generated corpus and on the local CPython stdlib.
+
+    python benchmarks/run.py                      # ~1.1M-line corpus + stdlib, 3 repetitions
+    python benchmarks/run.py --files 400 --repeat 1 --no-stdlib   # a quick look
+
+For each tree: ruff cold (``--no-cache``), warm and one-file-edited; ssot-lint cold (empty
+cache), warm and one-file-edited with ``--jobs 1`` and with all CPUs. Every command runs as a
+child process; its wall time is the median of the repetitions, its memory the peak of the sum
+of the resident sets of the process and its workers (sampled from /proc every 10 ms). Prints a
+Markdown table (and writes it to --out). The corpus run also checks that ssot-lint finds
+exactly the planted violations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(HERE))
+import corpus  # noqa: E402  (the generator next to this file)
+
+
+@dataclass
+class Sample:
+    wall: float
+    rss_kib: int
+    code: int
+
+
+@dataclass
+class Row:
+    tree: str
+    tool: str
+    mode: str
+    jobs: str
+    samples: list[Sample]
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(s.wall for s in self.samples)
+
+    @property
+    def rss_mib(self) -> float:
+        return max(s.rss_kib for s in self.samples) / 1024
+
+
+def _tree_rss_kib(pid: int) -> int:
+    """Resident set of ``pid`` plus all its descendants, from /proc (0 when it is gone)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                stack.extend(int(c) for c in children.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def measure(command: list[str], cwd: Path) -> Sample:
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - started
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}): {err.decode(errors='replace')[-2000:]}")
+    return Sample(wall, peak[0], proc.returncode)
+
+
+class Tree:
+    def __init__(self, name: str, root: Path, edit_target: Path, files: int, size: int) -> None:
+        self.name, self.root, self.edit_target, self.files, self.bytes = name, root, edit_target, files, size
+        self.edits = 0
+
+    def edit(self) -> None:
+        self.edits += 1
+        with open(self.edit_target, "a", encoding="utf-8") as handle:
+            handle.write(f"\n# benchmark edit {self.edits}\n")
+
+    def clear_caches(self) -> None:
+        shutil.rmtree(self.root / ".ssot-lint", ignore_errors=True)
+        shutil.rmtree(self.root / ".ruff_cache", ignore_errors=True)
+
+
+def prepare_corpus(work: Path, files: int, seed: int) -> tuple[Tree, dict]:
+    root = work / "corpus"
+    expected = corpus.build(root, files, seed)
+    target = sorted(root.rglob("*.py"), key=lambda p: (("agent_started" not in p.read_text()), str(p)))[0]
+    return Tree("generated corpus", root, target, expected["files"], expected["bytes"]), expected
+
+
+def prepare_stdlib(work: Path) -> Tree:
+    source = Path(sysconfig.get_paths()["stdlib"])
+    root = work / "stdlib"
+    shutil.rmtree(root, ignore_errors=True)
+    count = size = 0
+    for path in source.rglob("*.py"):
+        rel = path.relative_to(source)
+        if "site-packages" in rel.parts or "__pycache__" in rel.parts:
+            continue
+        dest = root / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest)
+        count += 1
+        size += dest.stat().st_size
+    shutil.copy(HERE.parent / "rules" / "websocket-ssot.toml", root / "websocket-ssot.toml")
+    (root / "ssot-lint.toml").write_text('rule-files = ["websocket-ssot.toml"]\n')
+    (root / "ruff.toml").write_text(corpus.RUFF_TOML)
+    return Tree(f"CPython {platform.python_version()} stdlib", root, root / "argparse.py", count, size)
+
+
+def bench(tree: Tree, repeat: int, cpus: int) -> list[Row]:
+    ruff = [str(BIN / "ruff"), "check", "--exit-zero", "--output-format", "concise", "."]
+    ssot = [str(BIN / "ssot-lint"), "check", ".", "-q"]
+    rows: list[Row] = []
+
+    def series(tool: str, mode: str, jobs: str, command: list[str], before=None) -> None:  # type: ignore[no-untyped-def]
+        samples = []
+        for _ in range(repeat):
+            if before:
+                before()
+            samples.append(measure(command, tree.root))
+        rows.append(Row(tree.name, tool, mode, jobs, samples))
+        print(f"  {tool:9} {mode:10} jobs={jobs:3} {rows[-1].wall:8.3f} s  {rows[-1].rss_mib:7.1f} MiB", flush=True)
+
+    tree.clear_caches()
+    series("ruff", "cold", "all", ruff[:2] + ["--no-cache"] + ruff[2:])
+    measure(ruff, tree.root)  # fill ruff's cache
+    series("ruff", "warm", "all", ruff)
+    series("ruff", "1 edited", "all", ruff, tree.edit)
+    for jobs in (str(cpus), "1"):
+        series("ssot-lint", "cold", jobs, ssot + ["-j", jobs], tree.clear_caches)
+        series("ssot-lint", "warm", jobs, ssot + ["-j", jobs])
+        series("ssot-lint", "1 edited", jobs, ssot + ["-j", jobs], tree.edit)
+    series("ssot-lint", "startup", "-", [str(BIN / "ssot-lint"), "--version"])
+    return rows
+
+
+def check_counts(tree: Tree, expected: dict) -> str:
+    out = subprocess.run([str(BIN / "ssot-lint"), "check", ".", "-o", "json"], cwd=tree.root, capture_output=True, text=True)
+    found = Counter(f["rule"] for f in json.loads(out.stdout)["findings"])
+    planted = {k: v for k, v in expected["findings"].items() if v}
+    return "match" if dict(found) == planted else f"MISMATCH: found {dict(found)}, planted {planted}"
+
+
+def table(rows: list[Row], trees: dict[str, Tree]) -> str:
+    ruff = {(r.tree, r.mode): r.wall for r in rows if r.tool == "ruff"}
+    lines = [
+        "| tree | tool | mode | jobs | wall s (median) | files/s | MB/s | peak RSS MiB | vs ruff |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        tree = trees[r.tree]
+        ratio = f"{r.wall / ruff[(r.tree, r.mode)]:.1f}x" if r.tool == "ssot-lint" and (r.tree, r.mode) in ruff else ""
+        rate = r.mode != "startup"
+        lines.append(
+            f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | {tree.files / r.wall:,.0f} | "
+            f"{tree.bytes / r.wall / 1e6:.1f} | {r.rss_mib:.0f} | {ratio} |" if rate else
+            f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | | | {r.rss_mib:.0f} | |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs ({model}); load average {load}; "
+        f"Python {platform.python_version()}, libcst {metadata.version('libcst')}, ruff {metadata.version('ruff')}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=4200, help="corpus size (default 4200 files, about 1.1M lines)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/ssot-lint-bench"))
+    parser.add_argument("--no-stdlib", action="store_true")
+    parser.add_argument("--out", type=Path, help="also write the Markdown report here")
+    args = parser.parse_args()
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    args.work.mkdir(parents=True, exist_ok=True)
+    before = machine()
+    generated, expected = prepare_corpus(args.work, args.files, args.seed)
+    trees = [generated] + ([] if args.no_stdlib else [prepare_stdlib(args.work)])
+    rows: list[Row] = []
+    for tree in trees:
+        print(f"{tree.name}: {tree.files} files, {tree.bytes / 1e6:.1f} MB", flush=True)
+        rows.extend(bench(tree, args.repeat, cpus))
+    counts = check_counts(generated, expected)
+    report = (
+        f"Started {before}\nFinished with load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}.\n\n"
+        f"Generated corpus: {expected['files']} files, {expected['lines']:,} lines, {expected['bytes'] / 1e6:.1f} MB "
+        f"(seed {args.seed}); planted findings {expected['findings']}: ssot-lint's counts {counts}.\n\n"
+        + table(rows, {t.name: t for t in trees}) + "\n"
+    )
+    print("\n" + report)
+    if args.out:
+        args.out.write_text(report)
+
+
+if __name__ == "__main__":
+    main()

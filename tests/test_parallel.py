@@ -1,0 +1,147 @@
+"""Worker processes: a worker that dies takes only its current file with it; --jobs validation."""
+
+from __future__ import annotations
+
+import faulthandler
+import json
+import os
+import shutil
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from ssot_lint import parallel
+from ssot_lint.cli import main
+from ssot_lint.engine import analyze_task
+from ssot_lint.model import FileRef
+from ssot_lint.parallel import Crashed, WorkerPool
+from ssot_lint.rulefile import load_rule_files
+
+REPO = Path(__file__).resolve().parent.parent
+VICTIM = "netra_backend/app/services/notifier.py"
+
+pytestmark = pytest.mark.skipif(parallel.start_method() != "fork", reason="the crash hook is inherited only by forked workers")
+
+
+def _square(state: int, task: int) -> int:
+    return task * task + state
+
+
+def _fail(state: Any, task: int) -> int:
+    if task == 3:
+        raise ValueError("bad task 3")
+    return task
+
+
+def test_pool_reruns_the_innocent_tasks_of_a_dead_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    def hook(task: int) -> None:
+        if task == 7:
+            os._exit(3)
+
+    monkeypatch.setattr(parallel, "_crash_hook", hook)
+    results = dict(WorkerPool(2, _square, 1).run(list(range(20)), batch_size=4))
+    assert results.pop(7) == Crashed("exited with code 3")
+    assert results == {n: n * n + 1 for n in range(20) if n != 7}
+
+
+@pytest.mark.parametrize("victims", [{0}, {50, 51}, {3, 99, 150, 199}])
+def test_pool_survives_several_crashes_among_many_tasks(monkeypatch: pytest.MonkeyPatch, victims: set[int]) -> None:
+    def hook(task: int) -> None:
+        if task in victims:
+            os._exit(9)
+
+    monkeypatch.setattr(parallel, "_crash_hook", hook)
+    results = dict(WorkerPool(2, _square, 0).run(list(range(200)), batch_size=8))
+    assert {n for n, v in results.items() if isinstance(v, Crashed)} == victims
+    assert {n: v for n, v in results.items() if n not in victims} == {n: n * n for n in range(200) if n not in victims}
+
+
+def test_pool_reports_the_signal_that_killed_a_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    def hook(task: int) -> None:
+        if task in (0, 5):
+            faulthandler.disable()  # pytest's fault handler would print the worker's stack
+            os.kill(os.getpid(), signal.SIGSEGV)
+
+    monkeypatch.setattr(parallel, "_crash_hook", hook)
+    results = dict(WorkerPool(3, _square, 0).run(list(range(9)), batch_size=3))
+    assert results[0] == results[5] == Crashed("killed by signal SIGSEGV")
+    assert {n: v for n, v in results.items() if n not in (0, 5)} == {n: n * n for n in (1, 2, 3, 4, 6, 7, 8)}
+
+
+def test_workers_that_die_on_start_are_an_error_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_worker_main", lambda *args: os._exit(5))
+    with pytest.raises(parallel.WorkerStartError, match=r"die on start \(exited with code 5\)"):
+        list(WorkerPool(2, _square, 0).run(list(range(4))))
+
+
+def test_pool_raises_a_job_exception() -> None:
+    with pytest.raises(ValueError, match="bad task 3"):
+        list(WorkerPool(2, _fail, None).run(list(range(6)), batch_size=2))
+
+
+def _project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "fixtures", project)
+    shutil.copy(REPO / "rules" / "websocket-ssot.toml", project / "rules.toml")
+    (project / "ssot-lint.toml").write_text('rule-files = ["rules.toml"]\n')
+    return project
+
+
+def _check(project: Path, *args: str) -> Any:
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        return CliRunner().invoke(main, ["check", ".", "-o", "json", *args])
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_crashing_file_becomes_ssot000_and_the_run_completes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
+    project = _project(tmp_path)
+    baseline = json.loads(_check(project, "--no-cache").stdout)
+
+    def hook(task: tuple[str, FileRef, tuple[int, ...]]) -> None:
+        if task[1].path == VICTIM:
+            faulthandler.disable()
+            os.kill(os.getpid(), signal.SIGSEGV)  # what a native crash in the parser looks like
+
+    monkeypatch.setattr(parallel, "_crash_hook", hook)
+    result = _check(project, "-j", jobs)
+    assert result.exit_code == 1 and result.stderr == ""
+    report = json.loads(result.stdout)
+    crashed = [{k: v for k, v in f.items() if k != "fingerprint"} for f in report["findings"] if f["path"] == VICTIM]
+    assert crashed == [
+        {
+            "rule": "SSOT000", "path": VICTIM, "line": 1, "col": 1, "end_line": 1, "end_col": 1, "severity": "error",
+            "message": "analysis crashed (killed by signal SIGSEGV); the file was not analysed",
+        }
+    ]
+    assert [f for f in report["findings"] if f["path"] != VICTIM] == [f for f in baseline["findings"] if f["path"] != VICTIM]
+    assert report["files"] == {"scanned": 18, "parse_errors": 2}
+    # A crash is not cached: without the hook the next run analyses the file again.
+    monkeypatch.setattr(parallel, "_crash_hook", None)
+    assert json.loads(_check(project).stdout) == baseline
+
+
+def test_workers_get_the_rules_pickled_under_spawn() -> None:
+    # The start method of macOS and Windows: rules travel to the workers by pickle, once.
+    rules = load_rule_files([REPO / "rules" / "websocket-ssot.toml"]).rules
+    path = REPO / "fixtures" / VICTIM
+    ref = FileRef(VICTIM, "netra_backend.app.services.notifier")
+    tasks = [(str(path), ref, (0, 1, 2, 3))]
+    got = dict(WorkerPool(1, analyze_task, rules, method="spawn").run(tasks))
+    assert got == {0: analyze_task(rules, tasks[0])}
+    assert [(f.rule_id, f.line, f.col) for f in got[0][1].findings] == [
+        ("WS002", 4, 5), ("WS002", 6, 8), ("WS002", 10, 15), ("WS003", 15, 11),
+    ]
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_jobs_must_be_positive(tmp_path: Path, value: str) -> None:
+    result = _check(_project(tmp_path), "--jobs", value)
+    assert result.exit_code == 2
+    assert f"Invalid value for '--jobs' / '-j': {value} is not in the range x>=1." in result.stderr
