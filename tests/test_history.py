@@ -121,7 +121,7 @@ def _digest(store: HistoryStore, sha: str) -> str:
 
 def test_a_stored_history_is_reused_and_new_commits_only_cost_their_changes(tmp_path, monkeypatch):
     repo = tmp_path / "repo"
-    shas = build_repo(repo, STEPS[:6])
+    build_repo(repo, STEPS[:6])
     code, _, err = invoke(repo, monkeypatch, "history", "--no-color")
     assert code == 0, err
     build_more = STEPS[6:8]

@@ -25,7 +25,6 @@ Message fields: ``{event}``, ``{events}`` (how many are required).
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from fnmatch import fnmatchcase
 from typing import Any
