@@ -69,6 +69,14 @@ def _first_difference(a: str, b: str) -> int:
     return len(_LINE_BREAK.split(a[:index]))
 
 
+def _compile_error(data: bytes, ref: FileRef) -> str | None:
+    try:
+        compile(data, ref.path or "<fixed>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        return str(exc)
+    return None
+
+
 def _encoded(text: str, encoding: str) -> bytes | None:
     try:
         return text.encode(encoding)
@@ -117,10 +125,11 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> SourceFix:
         reparsed = parse(new_text)
     except SourceError as error:
         raise FixRefused(f"the fixed text does not parse ({error.reason}); this is a bug in ssot-lint") from None
-    try:
-        compile(new_data, ref.path or "<fixed>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        raise FixRefused(f"the fixed text does not compile: {exc}") from None
+    problem = _compile_error(new_data, ref)
+    if problem is not None:
+        if _compile_error(data, ref) is not None:  # libcst parses more than CPython compiles
+            raise FixRefused(f"the file does not compile, before the fix either: {problem}")
+        raise FixRefused(f"the fixed text does not compile: {problem}; this is a bug in ssot-lint")
     if Counter(comments_in(module)) != Counter(comments_in(reparsed)):
         raise FixRefused("the fix would drop a comment; this is a bug in ssot-lint")
     # A second pass must change nothing; its reasons are positioned in the fixed text.

@@ -231,10 +231,10 @@ def test_fix_over_bad_input_never_crashes_and_leaves_other_bytes_alone(tmp_path:
         assert after[shown[path]] == old.replace(b"import old.pkg", b"import new.pkg")
     warnings = sorted(line for line in result.stderr.splitlines() if line.startswith("ssot-lint: warning:"))
     assert warnings == [
-        "ssot-lint: warning: dict_unpack_in_comprehension.py: not fixed: the fixed text does not compile: dict unpacking cannot be used in dict comprehension (dict_unpack_in_comprehension.py, line 2)",
+        "ssot-lint: warning: dict_unpack_in_comprehension.py: not fixed: the file does not compile, before the fix either: dict unpacking cannot be used in dict comprehension (dict_unpack_in_comprehension.py, line 2)",
         "ssot-lint: warning: form_feed.py: not fixed: libcst would not write line 3 back byte for byte",
         "ssot-lint: warning: lone_cr.py: not fixed: libcst would not write line 2 back byte for byte",
-        "ssot-lint: warning: py2_except.py: not fixed: the fixed text does not compile: multiple exception types must be parenthesized (py2_except.py, line 4)",
+        "ssot-lint: warning: py2_except.py: not fixed: the file does not compile, before the fix either: multiple exception types must be parenthesized (py2_except.py, line 4)",
     ]
     assert "Traceback" not in result.stderr
 
@@ -405,3 +405,23 @@ def test_the_crash_plugin_loads_and_really_crashes(tmp_path: Path) -> None:
     script = "from ssot_lint.kinds import available_kinds; kind = available_kinds()['native-crash']; kind.check(None, None)"
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=60)
     assert done.returncode == -11, done.stderr
+
+
+def test_a_fix_that_breaks_compilation_is_called_a_bug_and_not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import libcst as cst
+
+    from ssot_lint.kinds.base import FixOutcome
+    from ssot_lint.kinds.deprecated_import import DeprecatedImport
+
+    def broken_fix(self: DeprecatedImport, module: cst.Module, ref: object) -> FixOutcome:
+        return FixOutcome(module.with_changes(body=[*module.body, cst.parse_statement("return 1\n")]), fixed=1)
+
+    monkeypatch.setattr(DeprecatedImport, "fix", broken_fix)
+    write_project(tmp_path, {}, FIX_RULE)
+    (tmp_path / "mod.py").write_bytes(IMPORT)
+    result = run_cli(["fix", "--no-cache"], tmp_path, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "ssot-lint: warning: mod.py: not fixed: the fixed text does not compile: 'return' outside function (mod.py, line 2); this is a bug in ssot-lint"
+    )
+    assert (tmp_path / "mod.py").read_bytes() == IMPORT
