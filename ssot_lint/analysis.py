@@ -6,17 +6,21 @@ from __future__ import annotations
 import ast
 import io
 import os
+import re
 import sys
 import threading
 import tokenize
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Sequence
+from dataclasses import dataclass
+from typing import Callable, Sequence, TypeVar
 
 import libcst as cst
 
 from ssot_lint.kinds.base import FileContext, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding
 from ssot_lint.suppressions import scan as scan_suppressions
+
+T = TypeVar("T")
 
 
 class SourceError(Exception):
@@ -45,8 +49,15 @@ def decode_source(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(f"cannot decode as {encoding}: invalid byte 0x{data[exc.start]:02x}", line) from None
-    except LookupError:
-        raise SourceError(f"unknown encoding {encoding!r} in coding cookie") from None
+    except UnicodeError as exc:  # codecs that fail without a position: 'undefined', 'punycode'
+        raise SourceError(f"cannot decode as {encoding}: {exc}") from None
+    except LookupError as exc:  # 'rot13', 'zlib', ...: codecs that exist but do not make text
+        raise SourceError(f"cannot decode: {exc}") from None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # 'unicode_escape', 'utf-7' ... can decode to lone surrogates
+        line = text.count("\n", 0, exc.start) + 1
+        raise SourceError(f"cannot decode as {encoding}: it yields a lone surrogate (U+{ord(text[exc.start]):04X})", line) from None
     if text.startswith("\ufeff"):  # utf-8-sig leaves no BOM, but a cookie-less utf-16 might
         text = text[1:]
     return text
@@ -55,66 +66,136 @@ def decode_source(data: bytes) -> str:
 # libcst holds ~500 bytes of tree per byte of source (2 MB of source: 1.1 GB), so larger files
 # are reported instead of risking the machine's memory.
 MAX_PARSE_BYTES = 1_000_000
-# libcst's parser is superlinear on long operator chains (1,000 terms: 0.3 s; 10,000: 4 minutes).
-MAX_OPERATOR_CHAIN = 1_500
+# libcst's parser is superlinear in the depth of an expression, whatever makes it deep: operator
+# chains (1,000 terms: 0.3 s; 10,000: 4 minutes), attribute/call/subscript chains (10,000 `[0]`:
+# over 5 minutes), `not`/lambda/conditional chains (10,000: 20-90 s). Flat expressions (a tuple
+# of 100,000 items, an `and` of 10,000 names) are linear and never refused.
+MAX_EXPRESSION_DEPTH = 1_500
+# When CPython rejects a file, libcst still gets a try (its grammar may know newer syntax than this
+# interpreter), but only when no bracket level holds a run of more tokens than an expression of
+# MAX_EXPRESSION_DEPTH needs, and brackets nest no deeper than CPython's limit in every version.
+MAX_TOKEN_RUN = 2 * MAX_EXPRESSION_DEPTH
+CPYTHON_MAX_BRACKET_DEPTH = 200
 # Deep nesting overflows the default thread stack inside libcst's native parser (a segfault, not an
 # exception) and the default recursion limit in its visitors; analysis runs on a thread with room.
 ANALYSIS_STACK_BYTES = 512 * 1024 * 1024
 ANALYSIS_RECURSION_LIMIT = 30_000
 
 
-def longest_operator_chain(tree: ast.AST) -> tuple[int, int]:
-    """The longest run of chained binary/boolean/comparison operators, and the line it starts on."""
+def deepest_expression(tree: ast.AST) -> tuple[int, int]:
+    """How many expressions nest inside each other at most (``a + b + c`` is 3: ``(a + b) + c``,
+    then ``a``), and the line of the statement-level expression on that path."""
     best, line = 0, 1
-    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    stack: list[tuple[ast.AST, int, int]] = [(tree, 0, 1)]
     while stack:
-        node, chain = stack.pop()
-        if isinstance(node, ast.BinOp):
-            chain += 1
-        elif isinstance(node, ast.BoolOp):
-            chain = len(node.values) - 1
-        elif isinstance(node, ast.Compare):
-            chain = len(node.ops)
-        else:
-            chain = 0
-        if chain > best:
-            best, line = chain, getattr(node, "lineno", line)
-        for child in ast.iter_child_nodes(node):
-            stack.append((child, chain if isinstance(node, ast.BinOp) and child is node.left else 0))  # type: ignore[attr-defined]
+        node, depth, start = stack.pop()
+        if isinstance(node, ast.expr):
+            start = node.lineno if depth == 0 else start
+            depth += 1
+            if depth > best:
+                best, line = depth, start
+        elif isinstance(node, (ast.stmt, ast.mod)):
+            depth = 0  # keywords, arguments, comprehensions ... keep their expression's depth
+        stack.extend((child, depth, start) for child in ast.iter_child_nodes(node))
     return best, line
+
+
+@dataclass
+class TokenShape:
+    """What the tokenizer shows about a file's worst statement, without parsing it."""
+
+    bracket_depth: int = 0
+    bracket_line: int = 1
+    longest_run: int = 0  # tokens in one bracket level with no comma between them
+    run_line: int = 1
+
+
+def token_shape(text: str) -> TokenShape:
+    shape = TokenShape()
+    runs = [0]  # per open bracket level: tokens since its last comma
+    starts = [1]
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
+                continue
+            if token.type == tokenize.NEWLINE:
+                runs, starts = [0], [token.start[0] + 1]
+                continue
+            if token.string in (",", ";"):
+                runs[-1], starts[-1] = 0, token.start[0]
+                continue
+            if runs[-1] == 0:
+                starts[-1] = token.start[0]
+            runs[-1] += 1
+            if runs[-1] > shape.longest_run:
+                shape.longest_run, shape.run_line = runs[-1], starts[-1]
+            if token.string in ("(", "[", "{"):
+                runs.append(0)
+                starts.append(token.start[0])
+                if len(runs) - 1 > shape.bracket_depth:
+                    shape.bracket_depth, shape.bracket_line = len(runs) - 1, token.start[0]
+            elif token.string in (")", "]", "}") and len(runs) > 1:
+                runs.pop()
+                starts.pop()
+    except (tokenize.TokenError, SyntaxError):
+        pass  # judged on the tokens before the error
+    return shape
 
 
 def parse(text: str) -> cst.Module:
     """A libcst tree, or a SourceError saying exactly why not (CPython's parser locates errors)."""
-    size = len(text.encode("utf-8", "surrogatepass"))
+    size = len(text.encode("utf-8"))
     if size > MAX_PARSE_BYTES:
         raise SourceError(f"not analysed: {size:,} bytes is over the parse limit of {MAX_PARSE_BYTES:,} (libcst memory use)")
-    cpython_error: SyntaxError | None = None
     try:
-        chain, line = longest_operator_chain(ast.parse(text))
-        if chain > MAX_OPERATOR_CHAIN:
-            raise SourceError(f"not analysed: an expression chains {chain:,} operators (libcst's parser is impractically slow past {MAX_OPERATOR_CHAIN:,})", line)
-    except SyntaxError as error:
-        cpython_error = error  # libcst may still accept it (e.g. nesting deeper than CPython allows)
-    except (RecursionError, MemoryError, ValueError):
-        pass
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError) as error:
+        shape = token_shape(text)
+        if shape.bracket_depth > CPYTHON_MAX_BRACKET_DEPTH or shape.longest_run > MAX_TOKEN_RUN:
+            raise _cpython_error(error) from None  # libcst could take minutes to agree
+        return _libcst_parse(text, error)
+    except (MemoryError, RecursionError) as error:  # CPython's parser stack overflowed
+        shape = token_shape(text)
+        line = shape.run_line if shape.longest_run >= shape.bracket_depth else shape.bracket_line
+        raise SourceError(f"not analysed: too deeply nested or chained for CPython's parser ({type(error).__name__})", line) from None
+    depth, line = deepest_expression(tree)
+    if depth > MAX_EXPRESSION_DEPTH:
+        raise SourceError(f"not analysed: an expression nests {depth:,} deep (libcst's parser is impractically slow past {MAX_EXPRESSION_DEPTH:,})", line)
+    return _libcst_parse(text, None)
+
+
+def _cpython_error(error: SyntaxError | ValueError) -> SourceError:
+    if isinstance(error, SyntaxError):
+        return SourceError(f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1)
+    return SourceError(f"syntax error: {error}")
+
+
+_LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def _libcst_parse(text: str, cpython_error: SyntaxError | ValueError | None) -> cst.Module:
     try:
         return cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        if cpython_error is not None:
-            raise SourceError(f"syntax error: {cpython_error.msg}", cpython_error.lineno or 1, cpython_error.offset or 1) from None
-        raise SourceError(f"libcst cannot parse this file although CPython can: {exc.message}", exc.raw_line, exc.raw_column + 1) from None
-    except RecursionError:
-        raise SourceError("too deeply nested for the parser (RecursionError)") from None
     except Exception as exc:  # libcst raises assorted errors on input its grammar rejects
+        if cpython_error is not None:
+            raise _cpython_error(cpython_error) from None
+        if isinstance(exc, cst.ParserSyntaxError):
+            # The native parser's raw_line/raw_column can be off (column 0, or the next line);
+            # its message carries the position it means: 1-based line, 0-based column.
+            position = _LIBCST_POSITION.search(exc.message)
+            line, col = (int(position[1]), int(position[2]) + 1) if position else (exc.raw_line, exc.raw_column + 1)
+            raise SourceError(f"libcst cannot parse this file although CPython can: {exc.message}", line, col) from None
+        if isinstance(exc, RecursionError):
+            raise SourceError("too deeply nested for the parser (RecursionError)") from None
         raise SourceError(f"parser failed: {type(exc).__name__}: {exc}") from None
 
 
 _big_stack: tuple[int, ThreadPoolExecutor] | None = None
 
 
-def _on_big_stack(fn: Callable[..., FileResult], *args: object) -> FileResult:
-    """Run ``fn`` on this process's analysis thread (created once per process, also after fork)."""
+def on_analysis_thread(fn: Callable[..., T], *args: object) -> T:
+    """Run ``fn`` on this process's analysis thread (created once per process, also after fork):
+    libcst parses, visits and rewrites run there, never on a default-sized stack."""
     global _big_stack
     if _big_stack is None or _big_stack[0] != os.getpid():
         previous = threading.stack_size(ANALYSIS_STACK_BYTES)
@@ -130,7 +211,7 @@ def _on_big_stack(fn: Callable[..., FileResult], *args: object) -> FileResult:
 def analyze_source(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> FileResult:
     """Run ``rules`` on one file. Rules see ``ref.module`` and ``ref.is_package``, never the path,
     so the result depends only on (bytes, module, rules)."""
-    return _on_big_stack(_analyze, data, ref, rules)
+    return on_analysis_thread(_analyze, data, ref, rules)
 
 
 def _analyze(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> FileResult:
@@ -141,25 +222,32 @@ def _analyze(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> FileResult:
     # Suppression comments are collected in every file, parsed or not: project-wide findings
     # land in files no rule parsed, and unused comments are reported wherever they are.
     suppressions = scan_suppressions(text)
-    selected = [rule for rule in rules if rule.needs_parse(text, ref)]
-    if not selected:
+    # One rule that needs the tree is enough to parse; the other prefilters run only once the
+    # tree exists (on a file over the parse limit, each would scan megabytes for nothing).
+    wanted = (rule for rule in rules if rule.needs_parse(text, ref))
+    first = next(wanted, None)
+    if first is None:
         return FileResult(suppressions=suppressions)
     try:
         module = parse(text)
     except SourceError as error:
         return FileResult(parse_error=error.finding(), suppressions=suppressions)
+    selected = [first, *wanted]
     ctx = FileContext(module, ref, text)
     findings: list[Finding] = []
     facts = {}
-    try:
-        for rule in selected:
+    for rule in selected:
+        try:
             rule_findings, fact = rule.check(ctx)
-            findings.extend(rule_findings)
-            if fact is not None:
-                facts[rule.id] = fact
-    except RecursionError:  # past ANALYSIS_RECURSION_LIMIT: report, do not crash
-        error = SourceError("too deeply nested to analyse (RecursionError)")
-        return FileResult(parse_error=error.finding(), parsed=True, suppressions=suppressions)
+        except RecursionError:  # past ANALYSIS_RECURSION_LIMIT: report, do not crash
+            error = SourceError("too deeply nested to analyse (RecursionError)")
+            return FileResult(parse_error=error.finding(), parsed=True, suppressions=suppressions)
+        except Exception as exc:  # a bug in one rule kind (a plugin, say) costs this file, not the run
+            error = SourceError(f"not analysed: rule {rule.id} failed ({type(exc).__name__}: {exc}); this is a bug in the {rule.kind} rule kind")
+            return FileResult(parse_error=error.finding(), parsed=True, suppressions=suppressions)
+        findings.extend(rule_findings)
+        if fact is not None:
+            facts[rule.id] = fact
     findings.sort(key=Finding.sort_key)
     return FileResult(tuple(findings), facts, None, parsed=True, suppressions=suppressions)
 

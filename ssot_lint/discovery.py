@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,9 +24,14 @@ class SourceFile:
     ref: FileRef
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def display_path(path: str) -> str:
-    """A printable path: undecodable bytes in file names become ``\\xNN`` escapes."""
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace").replace(os.sep, "/")
+    """A printable path: undecodable bytes in file names become ``\\xNN`` escapes, and so do
+    control characters (a newline or an escape sequence in a name would break or colour the output)."""
+    shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace").replace(os.sep, "/")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", shown)
 
 
 class _Ignores:

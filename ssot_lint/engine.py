@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
@@ -37,9 +38,18 @@ _SPAWN_MIN = 64
 CRASH_ANCHOR = "analysis crashed"
 
 
+_NOT_REGULAR = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
 def read_file(source: SourceFile) -> bytes | Finding:
+    """The file's bytes. Only regular files are read: a FIFO or a device named ``*.py`` (or a
+    symlink to one) would block forever or never end, so it is opened without blocking and refused."""
     try:
-        with open(source.abspath, "rb") as handle:
+        with open(os.open(source.abspath, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                kind = next((name for test, name in _NOT_REGULAR if test(mode)), "a special file")
+                return SourceError(f"cannot read file: not a regular file ({kind})").finding()
             return handle.read()
     except OSError as exc:
         return SourceError(f"cannot read file: {exc.strerror or exc}").finding()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import io
 import os
+import re
 import stat
 import tempfile
 import tokenize
@@ -24,7 +25,7 @@ from typing import Sequence
 
 import libcst as cst
 
-from ssot_lint.analysis import SourceError, analyze_source, decode_source, parse
+from ssot_lint.analysis import SourceError, analyze_source, decode_source, on_analysis_thread, parse
 from ssot_lint.cache import ResultCache
 from ssot_lint.config import Config
 from ssot_lint.cstedit import comments_in
@@ -35,6 +36,7 @@ from ssot_lint.model import PARSE_ERROR_ID, FileRef, Finding, Report
 from ssot_lint.rulefile import RuleSet
 
 Location = tuple[str, int, int]  # rule id, line, col
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 class FixRefused(Exception):
@@ -61,6 +63,27 @@ def source_encoding(data: bytes) -> str:
     return encoding
 
 
+def _first_difference(a: str, b: str) -> int:
+    """The 1-based line of the first character where ``a`` and ``b`` differ."""
+    index = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return len(_LINE_BREAK.split(a[:index]))
+
+
+def _compile_error(data: bytes, ref: FileRef) -> str | None:
+    try:
+        compile(data, ref.path or "<fixed>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        return str(exc)
+    return None
+
+
+def _encoded(text: str, encoding: str) -> bytes | None:
+    try:
+        return text.encode(encoding)
+    except UnicodeError:
+        return None
+
+
 def _apply(module: cst.Module, ref: FileRef, rules: Sequence[Rule]) -> tuple[cst.Module, int, dict[Location, str]]:
     fixed = 0
     reasons: dict[Location, str] = {}
@@ -84,22 +107,29 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> SourceFix:
         module = parse(text)
     except SourceError as error:
         raise FixRefused(error.reason) from None
+    # Every byte outside the edited nodes is written back as libcst prints it and re-encoded:
+    # both must reproduce the file exactly, or the fix would touch lines it never meant to.
+    encoding = source_encoding(data)
+    if _encoded(text, encoding) != data:
+        raise FixRefused(f"its text does not re-encode to the same bytes in {encoding}")
+    if module.code != text:  # libcst 1.9 drops a final lone CR, and a form feed that starts a statement's line
+        raise FixRefused(f"libcst would not write line {_first_difference(text, module.code)} back byte for byte")
     fixed_module, fixed, reasons = _apply(module, ref, rules)
     new_text = fixed_module.code
     if new_text == text:
         return SourceFix(data, 0, reasons)
-    try:
-        new_data = new_text.encode(source_encoding(data))
-    except UnicodeEncodeError as exc:
-        raise FixRefused(f"the fixed text cannot be encoded as {exc.encoding}") from None
+    new_data = _encoded(new_text, encoding)
+    if new_data is None:
+        raise FixRefused(f"the fixed text cannot be encoded as {encoding}")
     try:
         reparsed = parse(new_text)
     except SourceError as error:
         raise FixRefused(f"the fixed text does not parse ({error.reason}); this is a bug in ssot-lint") from None
-    try:
-        compile(new_data, ref.path or "<fixed>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as exc:
-        raise FixRefused(f"the fixed text does not compile: {exc}") from None
+    problem = _compile_error(new_data, ref)
+    if problem is not None:
+        if _compile_error(data, ref) is not None:  # libcst parses more than CPython compiles
+            raise FixRefused(f"the file does not compile, before the fix either: {problem}")
+        raise FixRefused(f"the fixed text does not compile: {problem}; this is a bug in ssot-lint")
     if Counter(comments_in(module)) != Counter(comments_in(reparsed)):
         raise FixRefused("the fix would drop a comment; this is a bug in ssot-lint")
     # A second pass must change nothing; its reasons are positioned in the fixed text.
@@ -198,7 +228,7 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
         if not wanted:
             continue
         try:
-            fix = fix_source(data, ref, wanted)
+            fix = on_analysis_thread(fix_source, data, ref, wanted)
         except FixRefused as refusal:
             warnings.append(f"{ref.path}: not fixed: {refusal}")
             reasons.update({(ref.path, f.rule_id, f.line, f.col): f"not fixed: {refusal}" for f in current.findings if f.rule_id in fixable})

@@ -190,7 +190,7 @@ def test_fix_that_would_not_compile_is_refused(tmp_path: Path, monkeypatch: pyte
     project(tmp_path, {"a.py": source})
     result = run(tmp_path, monkeypatch, "fix", "--no-cache")
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == "ssot-lint: warning: a.py: not fixed: the fixed text does not compile: 'return' outside function (a.py, line 3)"
+    assert result.stderr.splitlines()[0] == "ssot-lint: warning: a.py: not fixed: the file does not compile, before the fix either: 'return' outside function (a.py, line 3)"
     assert (tmp_path / "a.py").read_text() == source
 
 
