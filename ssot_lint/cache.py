@@ -22,6 +22,7 @@ import pickle
 import platform
 import sqlite3
 import sys
+import time
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -36,6 +37,8 @@ SCHEMA_VERSION = 3  # 2: FileResult.suppressions, Finding.fingerprint; 3: stat s
 APPLICATION_ID = 0x5353_4F54  # "SSOT" in the SQLite header: tells our cache from any other file
 _FLUSH_EVERY = 1000  # results buffered before a write: an interrupted run keeps most of its work
 _LOOKUP_CHUNK = 500  # keys per SELECT: under SQLite's bound-parameter limit
+_OPEN_ATTEMPTS = 20  # ~10 s in all: another run creating the cache takes milliseconds
+_OUR_TABLES = frozenset({"meta", "results", "files"})
 
 
 Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -118,7 +121,7 @@ class ResultCache:
             gitignore = directory / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n")
-            self._db = self._open()
+            self._db = self._open_shared()
         except (OSError, sqlite3.Error) as exc:
             self._warn(f"cache disabled: {directory} is not usable ({exc})")
             self._db = None
@@ -127,13 +130,27 @@ class ResultCache:
         if message not in self.warnings:
             self.warnings.append(message)
 
+    def _open_shared(self) -> sqlite3.Connection:
+        """Open, waiting out another run that is creating the same cache: switching a new
+        database to WAL needs a lock that SQLite reports as busy without waiting for it."""
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                return self._open()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == _OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
     def _open(self, rebuilt: bool = False) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             db.execute("PRAGMA busy_timeout=30000")
             (app_id,) = db.execute("PRAGMA application_id").fetchone()  # reads the header: fails on non-databases
             tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if app_id != APPLICATION_ID and (app_id != 0 or tables):
+            # A run creating the cache concurrently can show its tables (all three: they are made in
+            # one transaction) before the application id; that file is ours and must not be deleted.
+            if app_id != APPLICATION_ID and (app_id != 0 or tables not in (set(), _OUR_TABLES)):
                 raise sqlite3.DatabaseError("not an ssot-lint cache")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("BEGIN IMMEDIATE")

@@ -4,12 +4,17 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.crash_plugin import crash_plugin
 from tests.helpers import REPO
-from tests.test_hardening import crash_plugin
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="FIFOs, symlinks and signal exit codes are POSIX")
 
 SCRIPT = REPO / "benchmarks" / "stdlib_corpus.py"
 

@@ -235,3 +235,16 @@ def test_every_shipped_rules_per_file_results_load_back_from_the_cache() -> None
         assert load_value(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)) == result
     suppressed = analyze_source(b"import os  # ssot: ignore[WS002]\n", sources[0].ref, rules)
     assert suppressed.suppressions and load_value(pickle.dumps(suppressed)) == suppressed
+
+
+def test_runs_creating_the_same_cache_at_once_all_use_it_without_warnings(tmp_path: Path) -> None:
+    """Creation race: a run could see the tables of a cache another run was creating before its
+    application id, call it foreign and delete it, or meet 'database is locked' switching to WAL."""
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom ssot_lint.cache import ResultCache\n"
+        "c = ResultCache(Path(sys.argv[1])); print(c.enabled, c.warnings); c.close()\n"
+    )
+    for trial in range(4):
+        directory = tmp_path / f"cache{trial}"
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(directory)], stdout=subprocess.PIPE, text=True, cwd=REPO) for _ in range(6)]
+        assert [proc.communicate(timeout=120)[0].strip() for proc in procs] == ["True []"] * 6
