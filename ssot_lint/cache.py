@@ -221,11 +221,16 @@ class ResultCache:
         """Record (path, stat signature, blob id). Only call it for signatures taken before
         the bytes were read and at least ``RACY_SECONDS`` old (see ``trustworthy``)."""
         rows = [(os.fsencode(path), *signature, blob) for path, signature, blob in entries]
-        if self._db is None or not rows:
+        if rows:
+            self._write("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def _write(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
+        """One write transaction; a failure is a warning and a rollback, never an error."""
+        if self._db is None:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self._db.executemany(statement, rows)
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             self._warn(f"cache write failed ({exc}); results were not stored")
@@ -241,18 +246,8 @@ class ResultCache:
                 self.flush()
 
     def flush(self) -> None:
-        if self._db is None or not self._pending:
-            return
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR IGNORE INTO results VALUES (?, ?)", self._pending)
-            self._db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            self._warn(f"cache write failed ({exc}); results were not stored")
-            try:
-                self._db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
+        if self._pending:
+            self._write("INSERT OR IGNORE INTO results VALUES (?, ?)", self._pending)
         self._pending.clear()
 
     def info(self) -> dict[str, Any]:
