@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,3 +48,12 @@ def run_cli(args: list[str], cwd: Path, monkeypatch: Any) -> Result:
 
 def locations(report: dict[str, Any], rule: str | None = None) -> list[tuple[str, int, int]]:
     return [(f["path"], f["line"], f["col"]) for f in report["findings"] if rule is None or f["rule"] == rule]
+
+
+def sample_project(tmp_path: Path, extra_rules: str = "", extra_config: str = "") -> Path:
+    """A copy of the shipped sample (``fixtures/``) with the shipped WebSocket rules as rules.toml."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "fixtures", project)
+    (project / "rules.toml").write_text((REPO / "rules" / "websocket-ssot.toml").read_text() + extra_rules)
+    (project / "ssot-lint.toml").write_text('rule-files = ["rules.toml"]\n' + extra_config)
+    return project

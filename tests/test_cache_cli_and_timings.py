@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,7 @@ from click.testing import CliRunner
 from ssot_lint import progress
 from ssot_lint.cli import main
 from ssot_lint.progress import ProgressBar, interactive
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def _project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(REPO / "fixtures", project)
-    shutil.copy(REPO / "rules" / "websocket-ssot.toml", project / "rules.toml")
-    (project / "ssot-lint.toml").write_text('rule-files = ["rules.toml"]\ncache-dir = "build-cache"\n')
-    return project
+from tests.helpers import sample_project
 
 
 def _invoke(project: Path, *args: str):  # type: ignore[no-untyped-def]
@@ -36,7 +26,7 @@ def _invoke(project: Path, *args: str):  # type: ignore[no-untyped-def]
 
 
 def test_cache_info_and_clear(tmp_path: Path) -> None:
-    project = _project(tmp_path)
+    project = sample_project(tmp_path, extra_config='cache-dir = "build-cache"\n')
     location = project / "build-cache" / "results.sqlite"
     result = _invoke(project, "cache", "info")
     assert result.exit_code == 0
@@ -57,14 +47,14 @@ def test_cache_info_and_clear(tmp_path: Path) -> None:
 
 
 def test_cache_clear_without_a_cache(tmp_path: Path) -> None:
-    project = _project(tmp_path)
+    project = sample_project(tmp_path, extra_config='cache-dir = "build-cache"\n')
     result = _invoke(project, "cache", "clear", "--cache-dir", "elsewhere")
     assert (result.exit_code, result.stdout) == (0, "no cache at elsewhere/results.sqlite\n")  # CLI paths are relative to the cwd
     assert not (project / "elsewhere").exists()
 
 
 def test_show_timings_counts_and_phases(tmp_path: Path) -> None:
-    project = _project(tmp_path)
+    project = sample_project(tmp_path, extra_config='cache-dir = "build-cache"\n')
     cold = _invoke(project, "check", ".", "-q", "--show-timings", "-j", "1")
     first, second = cold.stderr.splitlines()
     # 20 files: broken.py does not parse; 12 are parsed; 7 have nothing any rule could match.

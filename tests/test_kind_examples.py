@@ -6,7 +6,8 @@ import pytest
 
 from ssot_lint.examples import run_example
 from ssot_lint.kinds import BUILTIN_KINDS
-from ssot_lint.kinds.base import OPTION_TYPES, Example, Rule, RuleMeta
+from ssot_lint.kinds.base import Example, Rule
+from tests.integrity_helpers import build as build_rule
 
 CASES = [
     pytest.param(kind, example, id=f"{kind.kind}-{label}-{n}")
@@ -17,8 +18,7 @@ CASES = [
 
 
 def build(kind: type[Rule]) -> Rule:
-    options = {k: OPTION_TYPES[kind.options[k].type](v) for k, v in kind.EXAMPLE_OPTIONS.items()}
-    return kind(RuleMeta("T001", kind.default_message), options)
+    return build_rule(kind, "T001", origin="<builtin>", line=0, **{name.replace("-", "_"): value for name, value in kind.EXAMPLE_OPTIONS.items()})
 
 
 @pytest.mark.parametrize(("kind", "example"), CASES)

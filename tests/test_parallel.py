@@ -5,7 +5,6 @@ from __future__ import annotations
 import faulthandler
 import json
 import os
-import shutil
 import signal
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,8 @@ from ssot_lint.engine import analyze_task
 from ssot_lint.model import FileRef
 from ssot_lint.parallel import Crashed, WorkerPool
 from ssot_lint.rulefile import load_rule_files
+from tests.helpers import REPO, sample_project
 
-REPO = Path(__file__).resolve().parent.parent
 VICTIM = "netra_backend/app/services/notifier.py"
 
 pytestmark = pytest.mark.skipif(parallel.start_method() != "fork", reason="the crash hook is inherited only by forked workers")
@@ -82,14 +81,6 @@ def test_pool_raises_a_job_exception() -> None:
         list(WorkerPool(2, _fail, None).run(list(range(6)), batch_size=2))
 
 
-def _project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(REPO / "fixtures", project)
-    shutil.copy(REPO / "rules" / "websocket-ssot.toml", project / "rules.toml")
-    (project / "ssot-lint.toml").write_text('rule-files = ["rules.toml"]\n')
-    return project
-
-
 def _check(project: Path, *args: str) -> Any:
     cwd = os.getcwd()
     os.chdir(project)
@@ -101,7 +92,7 @@ def _check(project: Path, *args: str) -> Any:
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_crashing_file_becomes_ssot000_and_the_run_completes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
-    project = _project(tmp_path)
+    project = sample_project(tmp_path)
     baseline = json.loads(_check(project, "--no-cache").stdout)
 
     def hook(task: tuple[str, FileRef, tuple[int, ...]]) -> None:
@@ -142,6 +133,6 @@ def test_workers_get_the_rules_pickled_under_spawn() -> None:
 
 @pytest.mark.parametrize("value", ["0", "-1"])
 def test_jobs_must_be_positive(tmp_path: Path, value: str) -> None:
-    result = _check(_project(tmp_path), "--jobs", value)
+    result = _check(sample_project(tmp_path), "--jobs", value)
     assert result.exit_code == 2
     assert f"Invalid value for '--jobs' / '-j': {value} is not in the range x>=1." in result.stderr

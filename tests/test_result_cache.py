@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -23,8 +22,7 @@ from ssot_lint.config import load_config
 from ssot_lint.engine import RunOptions, run
 from ssot_lint.model import FileResult
 from ssot_lint.rulefile import load_rule_files
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO, sample_project
 
 SCOPED_RULE = """
 [[rule]]
@@ -34,15 +32,6 @@ paths = ["netra_backend/tests/"]
 events = ["agent_started", "tool_executing"]
 required = ["event_type", "timestamp"]
 """
-
-
-def make_project(tmp_path: Path, extra_rules: str = "") -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(REPO / "fixtures", project)
-    rules = (REPO / "rules" / "websocket-ssot.toml").read_text() + extra_rules
-    (project / "rules.toml").write_text(rules)
-    (project / "ssot-lint.toml").write_text('rule-files = ["rules.toml"]\n')
-    return project
 
 
 def check(project: Path, *args: str) -> tuple[int, str, str]:
@@ -68,7 +57,7 @@ def api_run(project: Path) -> tuple[dict, list]:
 
 
 def test_file_edit_recomputes_only_that_file(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+    project = sample_project(tmp_path)
     first, findings = api_run(project)
     assert (first["files"], first["from_cache"], first["analysed"]) == (20, 0, 20)
     target = project / "netra_backend" / "app" / "services" / "notifier.py"
@@ -85,7 +74,7 @@ def test_file_edit_recomputes_only_that_file(tmp_path: Path) -> None:
 def test_same_size_edit_with_restored_mtime_is_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Trust stat signatures at once, so the second run takes blob ids from the signature table.
     monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
-    project = make_project(tmp_path)
+    project = sample_project(tmp_path)
     target = project / "netra_backend" / "app" / "services" / "notifier.py"
     before = target.stat()
     api_run(project)
@@ -103,7 +92,7 @@ def test_same_size_edit_with_restored_mtime_is_seen(tmp_path: Path, monkeypatch:
 
 
 def test_rule_edit_recomputes_only_files_in_that_rules_scope(tmp_path: Path) -> None:
-    project = make_project(tmp_path, SCOPED_RULE)
+    project = sample_project(tmp_path, SCOPED_RULE)
     events = project / "netra_backend" / "tests" / "test_event_shape.py"
     events.write_text('def started():\n    return {"event_type": "agent_started", "timestamp": 1.0}\n')
     first, _ = api_run(project)
@@ -121,7 +110,7 @@ def test_rule_edit_recomputes_only_files_in_that_rules_scope(tmp_path: Path) -> 
 
 
 def test_tool_version_change_invalidates_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project = make_project(tmp_path)
+    project = sample_project(tmp_path)
     api_run(project)
     warm, _ = api_run(project)
     assert warm["from_cache"] == 20
@@ -131,7 +120,7 @@ def test_tool_version_change_invalidates_everything(tmp_path: Path, monkeypatch:
 
 
 def test_garbage_cache_file_is_rebuilt_with_one_warning(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+    project = sample_project(tmp_path)
     _, expected, _ = check(project, "--no-cache")
     check(project)
     db = project / ".ssot-lint" / "cache" / "results.sqlite"
@@ -147,7 +136,7 @@ def test_garbage_cache_file_is_rebuilt_with_one_warning(tmp_path: Path) -> None:
 
 
 def test_foreign_sqlite_file_is_not_used(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+    project = sample_project(tmp_path)
     _, expected, _ = check(project, "--no-cache")
     directory = project / ".ssot-lint" / "cache"
     directory.mkdir(parents=True)
@@ -179,7 +168,7 @@ def test_cache_values_cannot_run_code(tmp_path: Path) -> None:
 
 
 def test_unwritable_cache_dir_runs_without_cache_and_says_so_once(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+    project = sample_project(tmp_path)
     _, expected, _ = check(project, "--no-cache")
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
@@ -190,7 +179,7 @@ def test_unwritable_cache_dir_runs_without_cache_and_says_so_once(tmp_path: Path
 
 
 def test_two_concurrent_runs_share_the_cache(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+    project = sample_project(tmp_path)
     _, expected, _ = check(project, "--no-cache")
     command = [sys.executable, "-m", "ssot_lint", "check", ".", "-o", "json"]
     runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
@@ -203,7 +192,7 @@ def test_two_concurrent_runs_share_the_cache(tmp_path: Path) -> None:
 
 
 def test_output_identical_across_jobs_and_cache_modes(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+    project = sample_project(tmp_path)
     bulk = project / "netra_backend" / "app" / "bulk"
     bulk.mkdir()
     (bulk / "__init__.py").write_text("")
