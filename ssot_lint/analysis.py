@@ -10,15 +10,17 @@ import re
 import sys
 import threading
 import tokenize
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Sequence, TypeVar
-
-import libcst as cst
+from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
 from ssot_lint.kinds.base import FileContext, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding
 from ssot_lint.suppressions import scan as scan_suppressions
+
+if TYPE_CHECKING:  # libcst is imported only when a libcst tree is asked for
+    import libcst as cst
 
 T = TypeVar("T")
 
@@ -142,22 +144,66 @@ def token_shape(text: str) -> TokenShape:
     return shape
 
 
-def parse(text: str) -> cst.Module:
-    """A libcst tree, or a SourceError saying exactly why not (CPython's parser locates errors)."""
+def _check_size(text: str) -> None:
     size = len(text.encode("utf-8"))
     if size > MAX_PARSE_BYTES:
         raise SourceError(f"not analysed: {size:,} bytes is over the parse limit of {MAX_PARSE_BYTES:,} (libcst memory use)")
+
+
+def _cpython_parse(text: str) -> ast.Module:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. SyntaxWarning for "\d": not ours to print
+        return ast.parse(text)
+
+
+def parse_tree(text: str) -> ast.Module:
+    """CPython's syntax tree, which rules check, or a SourceError saying exactly why not."""
+    _check_size(text)
     try:
-        tree = ast.parse(text)
+        return _cpython_parse(text)
     except (SyntaxError, ValueError) as error:
-        shape = token_shape(text)
-        if shape.bracket_depth > CPYTHON_MAX_BRACKET_DEPTH or shape.longest_run > MAX_TOKEN_RUN:
-            raise _cpython_error(error) from None  # libcst could take minutes to agree
-        return _libcst_parse(text, error)
+        reported = _cpython_error(error)
+        if _libcst_accepts(text):
+            # Invalid Python that libcst's lenient grammar takes (`except A, e:`), or syntax newer
+            # than this interpreter (PEP 701 f-strings before 3.12): rules read CPython's tree.
+            version = ".".join(map(str, sys.version_info[:2]))
+            reported.reason += f" (Python {version} rejects it, libcst parses it: if it is newer syntax, run ssot-lint on a newer Python)"
+        raise reported from None
     except (MemoryError, RecursionError) as error:  # CPython's parser stack overflowed
-        shape = token_shape(text)
-        line = shape.run_line if shape.longest_run >= shape.bracket_depth else shape.bracket_line
-        raise SourceError(f"not analysed: too deeply nested or chained for CPython's parser ({type(error).__name__})", line) from None
+        raise _too_deep(text, error) from None
+
+
+def _libcst_accepts(text: str) -> bool:
+    shape = token_shape(text)
+    if shape.bracket_depth > CPYTHON_MAX_BRACKET_DEPTH or shape.longest_run > MAX_TOKEN_RUN:
+        return False  # libcst could take minutes to decide
+    try:
+        _libcst_parse(text, None)
+    except SourceError:
+        return False
+    return True
+
+
+def _too_deep(text: str, error: BaseException) -> SourceError:
+    shape = token_shape(text)
+    line = shape.run_line if shape.longest_run >= shape.bracket_depth else shape.bracket_line
+    return SourceError(f"not analysed: too deeply nested or chained for CPython's parser ({type(error).__name__})", line)
+
+
+def parse(text: str, tree: ast.Module | None = None) -> cst.Module:
+    """A libcst tree (what fixes edit), or a SourceError saying exactly why not (CPython's parser
+    locates errors). ``tree``: CPython's tree of ``text``, when the caller has it."""
+    _check_size(text)
+    if tree is None:
+        try:
+            tree = _cpython_parse(text)
+        except (SyntaxError, ValueError) as error:
+            shape = token_shape(text)
+            if shape.bracket_depth > CPYTHON_MAX_BRACKET_DEPTH or shape.longest_run > MAX_TOKEN_RUN:
+                raise _cpython_error(error) from None  # libcst could take minutes to agree
+            return _libcst_parse(text, error)
+        except (MemoryError, RecursionError) as error:
+            raise _too_deep(text, error) from None
     depth, line = deepest_expression(tree)
     if depth > MAX_EXPRESSION_DEPTH:
         raise SourceError(f"not analysed: an expression nests {depth:,} deep (libcst's parser is impractically slow past {MAX_EXPRESSION_DEPTH:,})", line)
@@ -174,6 +220,8 @@ _LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
 def _libcst_parse(text: str, cpython_error: SyntaxError | ValueError | None) -> cst.Module:
+    import libcst as cst
+
     try:
         return cst.parse_module(text)
     except Exception as exc:  # libcst raises assorted errors on input its grammar rejects
@@ -229,16 +277,18 @@ def _analyze(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> FileResult:
     if first is None:
         return FileResult(suppressions=suppressions)
     try:
-        module = parse(text)
+        tree = parse_tree(text)
     except SourceError as error:
         return FileResult(parse_error=error.finding(), suppressions=suppressions)
     selected = [first, *wanted]
-    ctx = FileContext(module, ref, text)
+    ctx = FileContext(ref, text, tree)
     findings: list[Finding] = []
     facts = {}
     for rule in selected:
         try:
             rule_findings, fact = rule.check(ctx)
+        except SourceError as error:  # a kind that reads the libcst tree, which libcst cannot build
+            return FileResult(parse_error=error.finding(), parsed=True, suppressions=suppressions)
         except RecursionError:  # past ANALYSIS_RECURSION_LIMIT: report, do not crash
             error = SourceError("too deeply nested to analyse (RecursionError)")
             return FileResult(parse_error=error.finding(), parsed=True, suppressions=suppressions)

@@ -1,15 +1,14 @@
-"""What an import statement binds and which absolute modules it names.
+"""What an import statement binds and which absolute modules it names (read from ``ast``).
 
 Relative imports are resolved against the importing file's package, so every rule that looks
-at imports sees absolute dotted names.
+at imports sees absolute dotted names. ``cst_imports`` reads the same from a libcst tree, for fixes.
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
-from typing import Iterator, Sequence
-
-import libcst as cst
+from typing import Any, Iterator
 
 
 @dataclass(frozen=True)
@@ -17,16 +16,18 @@ class ImportRef:
     """One imported thing.
 
     For ``import a.b as x``: module ``a.b``, name None, bound ``x``.
-    For ``import a.b``: module ``a.b``, name None, bound ``a`` (Python binds the top package).
+    For ``import a.b``: module ``a.b``, name None, bound ``a`` (Python binds the top package); ``plain``.
     For ``from a import b as c``: module ``a``, name ``b``, bound ``c``. ``from a import *``: name ``*``.
-    ``module`` is None when a relative import climbs above the top-level package.
+    ``module`` is None when a relative import climbs above the top-level package. ``node`` (the
+    alias) and ``statement`` are nodes of whichever tree the import was read from.
     """
 
     module: str | None
     name: str | None
     bound: str | None
-    node: cst.CSTNode
-    statement: cst.Import | cst.ImportFrom
+    node: Any
+    statement: Any
+    plain: bool = False
 
     @property
     def dotted(self) -> str | None:
@@ -36,16 +37,6 @@ class ImportRef:
         if self.name is None or self.name == "*":
             return self.module
         return f"{self.module}.{self.name}"
-
-
-def dotted_name(node: cst.BaseExpression) -> str | None:
-    """``a.b.c`` for Name/Attribute chains; None for anything else."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        head = dotted_name(node.value)
-        return None if head is None else f"{head}.{node.attr.value}"
-    return None
 
 
 def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str | None:
@@ -63,74 +54,29 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str | No
     return ".".join(base) if base else None
 
 
-def import_refs(statement: cst.Import | cst.ImportFrom, module: str, is_package: bool) -> Iterator[ImportRef]:
-    if isinstance(statement, cst.Import):
-        for alias in statement.names:
-            name = dotted_name(alias.name)
-            if name is None:
-                continue
-            bound = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name.split(".")[0]
-            yield ImportRef(name, None, bound, alias, statement)
-        return
-    target = dotted_name(statement.module) if statement.module is not None else None
-    absolute = resolve_relative(module, is_package, len(statement.relative), target)
-    if isinstance(statement.names, cst.ImportStar):
-        yield ImportRef(absolute, "*", None, statement.names, statement)
-        return
-    for alias in statement.names:
-        name = dotted_name(alias.name)
-        if name is None:
-            continue
-        bound = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
-        yield ImportRef(absolute, name, bound, alias, statement)
-
-
-class ImportCollector(cst.CSTVisitor):
-    """Collects every import statement of a module, at any depth (functions, try, if)."""
-
-    def __init__(self, module: str, is_package: bool) -> None:
-        super().__init__()
-        self.module = module
-        self.is_package = is_package
-        self.refs: list[ImportRef] = []
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        return self._small_statements(node.body)
-
-    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> bool:
-        return self._small_statements(node.body)
-
-    def _small_statements(self, body: Sequence[cst.BaseSmallStatement]) -> bool:
-        # Imports are small statements, and nothing inside a small statement (only expressions)
-        # can hold another: collecting here and not descending skips most of the tree.
-        for small in body:
-            if isinstance(small, (cst.Import, cst.ImportFrom)):
-                self.refs.extend(import_refs(small, self.module, self.is_package))
-        return False
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        self.refs.extend(import_refs(node, self.module, self.is_package))
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        self.refs.extend(import_refs(node, self.module, self.is_package))
-        return False
-
-
 def bindings(refs: list[ImportRef]) -> dict[str, str]:
     """Local name -> the absolute dotted name it refers to (later imports win, as at run time)."""
     bound: dict[str, str] = {}
     for ref in refs:
         if ref.bound is None or ref.module is None:
             continue
-        if isinstance(ref.statement, cst.Import) and ref.node.asname is None:  # type: ignore[union-attr]
-            bound[ref.bound] = ref.bound  # `import a.b` binds `a` to package a
-        else:
-            bound[ref.bound] = ref.dotted  # type: ignore[assignment]
+        bound[ref.bound] = ref.bound if ref.plain else ref.dotted  # type: ignore[assignment]  # `import a.b` binds package a
     return bound
 
 
-def qualify(expr: cst.BaseExpression, bound: dict[str, str]) -> str | None:
+def dotted_name(node: ast.expr) -> str | None:
+    """``a.b.c`` for Name/Attribute chains; None for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def qualify(expr: ast.expr, bound: dict[str, str]) -> str | None:
     """The absolute dotted name an expression like ``m.f`` refers to through imports."""
     written = dotted_name(expr)
     if written is None:
@@ -139,3 +85,22 @@ def qualify(expr: cst.BaseExpression, bound: dict[str, str]) -> str | None:
     if head not in bound:
         return None
     return bound[head] + ("." + rest if rest else "")
+
+
+def import_refs(statement: ast.Import | ast.ImportFrom, module: str, is_package: bool) -> Iterator[ImportRef]:
+    if isinstance(statement, ast.Import):
+        for alias in statement.names:
+            bound = alias.asname or alias.name.split(".")[0]
+            yield ImportRef(alias.name, None, bound, alias, statement, plain=alias.asname is None)
+        return
+    absolute = resolve_relative(module, is_package, statement.level, statement.module)
+    for alias in statement.names:
+        if alias.name == "*":
+            yield ImportRef(absolute, "*", None, alias, statement)
+        else:
+            yield ImportRef(absolute, alias.name, alias.asname or alias.name, alias, statement)
+
+
+def collect_imports(statements: list[ast.Import | ast.ImportFrom], module: str, is_package: bool) -> list[ImportRef]:
+    """Every name ``statements`` (in source order) import."""
+    return [ref for statement in statements for ref in import_refs(statement, module, is_package)]

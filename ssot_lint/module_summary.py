@@ -22,7 +22,7 @@ import libcst as cst
 
 from ssot_lint.fast_positions import locate
 from ssot_lint.model import cache_value
-from ssot_lint.imports import dotted_name, import_refs
+from ssot_lint.cst_imports import dotted_name, import_refs
 from ssot_lint.reexports import alias_of, is_docstring, reexport_statement
 
 if TYPE_CHECKING:  # the kinds package imports this module: importing it back would be a cycle

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ssot_lint.imports import dotted_name
+from ssot_lint.cst_imports import dotted_name
 
 
 def alias_of(small: cst.BaseSmallStatement) -> tuple[cst.Name, str] | None:

@@ -13,7 +13,7 @@ from ssot_lint.module_summary import ModuleSummary, summarise
 
 
 def summary_of(code: str, module: str = "pkg.mod", is_package: bool = False) -> ModuleSummary:
-    ctx = FileContext(cst.parse_module(textwrap.dedent(code).lstrip("\n")), FileRef("x.py", module, is_package))
+    ctx = FileContext.of_module(cst.parse_module(textwrap.dedent(code).lstrip("\n")), FileRef("x.py", module, is_package))
     return summarise(ctx)
 
 
@@ -120,7 +120,7 @@ def test_reexport_only_modules_and_aliases() -> None:
 
 
 def test_summary_is_computed_once_per_file_and_pickles() -> None:
-    ctx = FileContext(cst.parse_module("from a import b\n"), FileRef("x.py", "m"))
+    ctx = FileContext.of_module(cst.parse_module("from a import b\n"), FileRef("x.py", "m"))
     first = summarise(ctx)
     assert summarise(ctx) is first
     assert pickle.loads(pickle.dumps(first)) == first
@@ -143,7 +143,7 @@ def test_fast_positions_agree_with_libcst_positions(monkeypatch) -> None:
     import ssot_lint.module_summary as module_summary
 
     def summarise_fresh() -> ModuleSummary:
-        return summarise(FileContext(cst.parse_module(TRICKY), FileRef("x.py", "pkg.sub.mod"), TRICKY))
+        return summarise(FileContext.of_module(cst.parse_module(TRICKY), FileRef("x.py", "pkg.sub.mod")))
 
     fast = summarise_fresh()
     used: list[int] = []
@@ -162,7 +162,7 @@ def test_syntax_the_running_python_cannot_parse_falls_back_to_libcst() -> None:
     import sys
 
     code = "type Point = tuple[float, float]\nfrom .x import y\n"
-    summary = summarise(FileContext(cst.parse_module(code), FileRef("x.py", "pkg.mod"), code))
+    summary = summarise(FileContext.of_module(cst.parse_module(code), FileRef("x.py", "pkg.mod")))
     assert summary.defined == frozenset({"Point"}) and summary.imports[0].span == (2, 16, 2, 17)
     assert sys.version_info < (3, 12) or summary.first_span == (1, 1, 1, 33)
 

@@ -9,17 +9,25 @@ step over all files' facts for project-wide counts. A kind that can repair its f
 
 from __future__ import annotations
 
+import ast
+import functools
 import re
 import string
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Iterator, Sequence, TypeVar
 
-import libcst as cst
 import pathspec
-from libcst.metadata import MetadataWrapper, PositionProvider
 
+from ssot_lint.imports import ImportRef, collect_imports
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.prefilter import TextPattern, Words
+from ssot_lint.source_lines import Span, SourceLines
+from ssot_lint.syntax import index_nodes
+
+if TYPE_CHECKING:  # libcst is imported only when a fix (or a kind's check) needs a libcst tree
+    import libcst as cst
+
+N = TypeVar("N", bound=ast.AST)
 
 IDENTIFIER = re.compile(r"^[^\W\d]\w*$")
 DOTTED = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
@@ -175,37 +183,103 @@ class FixOutcome:
     module: cst.Module
     fixed: int = 0
     unfixed: list[Unfixed] = field(default_factory=list)
-class _PositionsOnly(MetadataWrapper):
-    """libcst's resolver walks the whole tree for its batchable providers even when there are
-    none (PositionProvider is not one): that walk is a third of the cost of positions."""
-
-    def visit_batched(self, visitors: Iterable[Any], before_visit: Any = None, after_leave: Any = None) -> cst.CSTNode:
-        if isinstance(visitors, (list, tuple, set, frozenset)) and not visitors:
-            return self.module
-        return super().visit_batched(visitors, before_visit, after_leave)
-
-
 class FileContext:
-    """What a rule sees of one parsed file. Positions are computed once, on first use."""
+    """What a rule sees of one file: its text, CPython's syntax tree of it (what rules check), and
+    on demand a libcst tree (what fixes edit). Derived values are computed once, on first use."""
 
-    def __init__(self, module: cst.Module, ref: FileRef, text: str = "") -> None:
-        self.module = module
+    def __init__(self, ref: FileRef, text: str, tree: ast.Module | None = None, module: cst.Module | None = None) -> None:
         self.ref = ref
-        self.text = text  # the decoded source ("" when built from a tree alone)
+        self.text = text
+        self._tree = tree
+        self._module = module
+        self._lines: SourceLines | None = None
+        self._index: dict[type, list[tuple[ast.AST, int]]] | None = None
+        self._imports: list[ImportRef] | None = None
         self._positions: Any = None
         # Per-file values several rules derive the same way (e.g. the module summary): computed
         # by the first rule that needs one, reused by the others, gone with the context.
         self.memo: dict[str, Any] = {}
 
-    def position(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
+    @classmethod
+    def of_module(cls, module: cst.Module, ref: FileRef) -> "FileContext":
+        return cls(ref, module.code, module=module)
+
+    @property
+    def tree(self) -> ast.Module:
+        if self._tree is None:
+            from ssot_lint.analysis import parse_tree  # analysis builds contexts: import late
+
+            self._tree = parse_tree(self.text)
+        return self._tree
+
+    @property
+    def module(self) -> cst.Module:
+        """The libcst tree (raises ``analysis.SourceError`` when libcst cannot parse the file)."""
+        if self._module is None:
+            from ssot_lint.analysis import parse
+
+            self._module = parse(self.text, self._tree)
+        return self._module
+
+    @property
+    def lines(self) -> SourceLines:
+        if self._lines is None:
+            self._lines = SourceLines(self.text)
+        return self._lines
+
+    # -- the ast tree ---------------------------------------------------------------------------
+    def span(self, node: ast.AST) -> Span:
+        return self.lines.span(node)
+
+    def segment(self, span: Span) -> str:
+        return self.lines.segment(span)
+
+    def nodes(self, kind: type[N]) -> list[tuple[N, int]]:
+        """Every node of type ``kind`` in source order, with the first line of its statement."""
+        if self._index is None:
+            self._index = index_nodes(self.tree)
+        return self._index.get(kind, [])  # type: ignore[return-value]
+
+    def imports(self) -> list[ImportRef]:
+        """Every name imported anywhere in the file (functions, ``try``, ``if`` ...), in source order."""
+        if self._imports is None:
+            found = [n for n, _ in self.nodes(ast.Import)] + [n for n, _ in self.nodes(ast.ImportFrom)]
+            found.sort(key=lambda n: (n.lineno, n.col_offset))
+            self._imports = collect_imports(found, self.ref.module, self.ref.is_package)
+        return self._imports
+
+    # -- the libcst tree (fixes) ----------------------------------------------------------------
+    def position(self, node: cst.CSTNode) -> Span:
         if self._positions is None:
+            from libcst.metadata import PositionProvider
+
             # unsafe_skip_copy keeps node identity, so nodes found in a plain visit can be looked up.
-            self._positions = _PositionsOnly(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+            self._positions = _positions_only(self.module).resolve(PositionProvider)
         rng = self._positions[node]
         return rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+
+def _positions_only(module: cst.Module) -> Any:
+    return _positions_only_class()(module, unsafe_skip_copy=True)
+
+
+@functools.cache
+def _positions_only_class() -> type:
+    from libcst.metadata import MetadataWrapper
+
+    class PositionsOnly(MetadataWrapper):
+        """libcst's resolver walks the whole tree for its batchable providers even when there
+        are none (PositionProvider is not one): that walk is a third of the cost of positions."""
+
+        def visit_batched(self, visitors: Iterable[Any], before_visit: Any = None, after_leave: Any = None) -> cst.CSTNode:
+            if isinstance(visitors, (list, tuple, set, frozenset)) and not visitors:
+                return self.module
+            return super().visit_batched(visitors, before_visit, after_leave)
+
+    return PositionsOnly
 
 
 class Rule:
@@ -287,14 +361,16 @@ class Rule:
     def finding(
         self,
         ctx: FileContext,
-        node: cst.CSTNode,
+        node: ast.AST | Span,
         message: str,
         *,
         anchor: str | None = None,
         stmt_line: int | None = None,
         severity: str | None = None,
     ) -> Finding:
-        line, col, end_line, end_col = ctx.position(node)
+        """A finding at ``node`` (or at a span); the anchor defaults to the code there."""
+        span = node if isinstance(node, tuple) else ctx.span(node)
+        line, col, end_line, end_col = span
         return Finding(
             rule_id=self.id,
             line=line,
@@ -303,7 +379,7 @@ class Rule:
             end_col=end_col,
             message=message,
             severity=severity or self.severity,
-            anchor=normalise_code(anchor if anchor is not None else ctx.code(node)),
+            anchor=normalise_code(anchor if anchor is not None else ctx.segment(span)),
             stmt_line=stmt_line or line,
         )
 
@@ -318,30 +394,6 @@ class Rule:
 class _Fields(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
-
-
-class StatementTracker(cst.CSTVisitor):
-    """A visitor that knows the first line of the statement it is in (for suppressions)."""
-
-    def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self._statements: list[cst.CSTNode] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            self._statements.append(node)
-        return super().on_visit(node)
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
-        if self._statements and self._statements[-1] is original_node:
-            self._statements.pop()
-
-    def statement_line(self) -> int | None:
-        if not self._statements:
-            return None
-        return self.ctx.position(self._statements[-1])[0]
 
 
 def option_attribute(name: str) -> str:

@@ -24,14 +24,16 @@ left for a human (the replacement may take other arguments). See ``deprecated_im
 
 from __future__ import annotations
 
+import ast
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import libcst as cst
-
-from ssot_lint.imports import ImportCollector, ImportRef, bindings, dotted_name, qualify
-from ssot_lint.kinds.base import Example, FileContext, FixOutcome, Option, OptionError, Rule, StatementTracker, Target, word_pattern
+from ssot_lint.imports import ImportRef, bindings, dotted_name, qualify
+from ssot_lint.kinds.base import Example, FileContext, FixOutcome, Option, OptionError, Rule, Target, word_pattern
 from ssot_lint.model import FileRef, Finding
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 _STAR_IMPORT = re.compile(r"import[\s\\]*\*")
 
@@ -131,22 +133,16 @@ class DeprecatedImport(Rule):
                 return old, new
         return None
 
-    def finding_node(self, ref: ImportRef, old: Target) -> cst.CSTNode:
-        """Where a deprecated import is reported: the module path when that is what is deprecated
-        in a ``from`` import, else the imported name."""
-        module_level = old.member is None and ref.module is not None and (
-            ref.module == old.module or ref.module.startswith(old.module + ".")
-        )
-        if module_level and isinstance(ref.statement, cst.ImportFrom) and ref.statement.module is not None:
-            return ref.statement.module
-        return ref.node
+    def reports_module_part(self, ref: ImportRef, old: Target) -> bool:
+        """Whether a deprecated import is reported at the module path of its ``from`` statement
+        (the module is what is deprecated) rather than at the imported name."""
+        return old.member is None and ref.module is not None and (ref.module == old.module or ref.module.startswith(old.module + "."))
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
-        collector = ImportCollector(ctx.ref.module, ctx.ref.is_package)
-        ctx.module.visit(collector)
         findings: list[Finding] = []
         seen: set[tuple[int, str]] = set()
-        for ref in collector.refs:
+        refs = ctx.imports()
+        for ref in refs:
             hit = self.match(ref)
             if hit is None:
                 continue
@@ -161,39 +157,38 @@ class DeprecatedImport(Rule):
                 imported=ref.dotted,
                 what="member" if old.member else "module",
             )
-            node = self.finding_node(ref, old)
-            findings.append(self.finding(ctx, node, message, anchor=ctx.code(ref.statement), stmt_line=ctx.position(ref.statement)[0]))
-        for node, target, new, stmt_line in self.deprecated_calls(ctx, bindings(collector.refs)):
-            message = self.format(target=str(target), replacement=new or "(no replacement)", imported=dotted_name(node.func), what="call")
-            findings.append(self.finding(ctx, node, message, stmt_line=stmt_line))
+            statement = ctx.span(ref.statement)
+            if self.reports_module_part(ref, old) and isinstance(ref.statement, ast.ImportFrom) and ref.statement.module is not None:
+                where = ctx.lines.module_span(statement)
+            else:
+                where = ctx.span(ref.node)
+            findings.append(self.finding(ctx, where, message, anchor=ctx.segment(statement), stmt_line=statement[0]))
+        for call, target, new, stmt_line in self.deprecated_calls(ctx, bindings(refs)):
+            message = self.format(target=str(target), replacement=new or "(no replacement)", imported=dotted_name(call.func), what="call")
+            findings.append(self.finding(ctx, call, message, stmt_line=stmt_line))
         return findings, None
 
     def _reaches_call_target(self, dotted: str) -> bool:
         return any(target == dotted or target.startswith(dotted + ".") for target in self.call_targets)
 
-    def deprecated_calls(self, ctx: FileContext, bound: dict[str, str]) -> list[tuple[cst.Call, Target, str, int | None]]:
+    def deprecated_calls(self, ctx: FileContext, bound: dict[str, str]) -> list[tuple[ast.Call, Target, str, int]]:
         """Calls of deprecated callables reached through the file's imports:
         (call, deprecated target, replacement, first line of the statement)."""
         # qualify() resolves a call through a binding, so only bindings that lead to a call
         # target (the target itself or a package on its path) can yield a finding: without one,
-        # the walk over the tree is skipped.
+        # the calls are not even looked at.
         if not self.call_targets or not any(self._reaches_call_target(value) for value in bound.values()):
             return []
-        rule = self
-        found: list[tuple[cst.Call, Target, str, int | None]] = []
-
-        class Calls(StatementTracker):
-            def visit_Call(self, node: cst.Call) -> None:
-                qualified = qualify(node.func, bound)
-                if qualified in rule.call_targets:
-                    target, new = rule.call_targets[qualified]
-                    found.append((node, target, new, self.statement_line()))
-
-        ctx.module.visit(Calls(ctx))
+        found: list[tuple[ast.Call, Target, str, int]] = []
+        for call, stmt_line in ctx.nodes(ast.Call):
+            qualified = qualify(call.func, bound)
+            if qualified in self.call_targets:
+                target, new = self.call_targets[qualified]
+                found.append((call, target, new, stmt_line))
         return found
 
     def fix(self, module: cst.Module, ref: FileRef) -> FixOutcome:
         """Rewrites deprecated imports to their replacements; see ``deprecated_import_fix``."""
         from ssot_lint.kinds.deprecated_import_fix import fix_imports  # it builds on this module
 
-        return fix_imports(self, module, FileContext(module, ref))
+        return fix_imports(self, module, FileContext.of_module(module, ref))

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from ssot_lint.cstedit import comments_in, dotted_expr
-from ssot_lint.imports import ImportRef, bindings, dotted_name, import_refs
+from ssot_lint.cst_imports import dotted_name, import_refs
+from ssot_lint.imports import ImportRef, bindings
 from ssot_lint.kinds.base import FileContext, FixOutcome, Target, Unfixed
 from ssot_lint.kinds.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
 
@@ -154,7 +155,7 @@ class ImportFixPlan:
         for index, (ref, hit) in enumerate(zip(self.refs, self.hits)):
             if hit is None:
                 continue
-            if isinstance(ref.statement, cst.Import) and ref.node.asname is None:  # type: ignore[union-attr]
+            if ref.plain:
                 self.units.setdefault(ref.bound or "", []).append(index)
                 continue
             outcome = self._destination(ref, *hit)
@@ -248,7 +249,7 @@ class ImportFixPlan:
         if uses:
             return f"not fixable: `{name}` is also used on its own at line {self.line(uses[0])} (rebound or passed around)"
         for index, ref in enumerate(self.refs):
-            if ref.bound == name and index not in members and not (isinstance(ref.statement, cst.Import) and ref.node.asname is None):  # type: ignore[union-attr]
+            if ref.bound == name and index not in members and not ref.plain:
                 return f"not fixable: `{name}` is also bound by the import at line {self.line(ref.statement)}"
         word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
         for string in self.survey.annotation_strings:
@@ -289,7 +290,7 @@ class ImportFixPlan:
         if self.survey.names.get(new_top):
             return f"not fixable: `{new_top}` is already used in this file (line {self.line(self.survey.names[new_top][0])})"
         for ref in self.refs:
-            if ref.bound == new_top and not (isinstance(ref.statement, cst.Import) and ref.node.asname is None):  # type: ignore[union-attr]
+            if ref.bound == new_top and not ref.plain:
                 return f"not fixable: `{new_top}` is already bound by the import at line {self.line(ref.statement)}"
         return None
 
@@ -386,11 +387,16 @@ class ImportFixPlan:
                 fixed += 1
                 continue
             ref = self.refs[members[0]]
-            line, col, _, _ = self.ctx.position(self.rule.finding_node(ref, self.hits[members[0]][0]))  # type: ignore[index]
+            statement = ref.statement
+            old = self.hits[members[0]][0]  # type: ignore[index]
+            reported = statement.module if self.rule.reports_module_part(ref, old) and isinstance(statement, cst.ImportFrom) else None
+            line, col, _, _ = self.ctx.position(reported if reported is not None else ref.node)
             unfixed.append(Unfixed(line, col, reason))
         if self.rule.call_targets:
-            for node, _, new, _ in self.rule.deprecated_calls(self.ctx, bindings(self.refs)):
-                line, col, _, _ = self.ctx.position(node)
+            # Calls are never rewritten, so they are where check finds them in the text as given.
+            text = FileContext(self.ctx.ref, self.ctx.text)
+            for node, _, new, _ in self.rule.deprecated_calls(text, bindings(text.imports())):
+                line, col, _, _ = text.span(node)
                 why = f"replace it with {new} by hand (its arguments may differ)" if new else "no replacement is configured"
                 unfixed.append(Unfixed(line, col, f"not fixable: a deprecated call; {why}"))
         return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)))

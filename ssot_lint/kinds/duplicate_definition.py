@@ -14,13 +14,13 @@ Message fields: ``{name}``, ``{count}`` (modules defining it), ``{others}`` (the
 from __future__ import annotations
 
 from collections import defaultdict
+import ast
 from typing import Any
-
-import libcst as cst
 
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, names_in_text
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.prefilter import Literals
+from ssot_lint.syntax import statements
 
 _SHOWN_OTHERS = 5
 
@@ -63,27 +63,12 @@ class DuplicateDefinition(Rule):
         )
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
-        rule = self
         found: dict[str, tuple[int, int, int, int, str]] = {}
-
-        class TopLevel(cst.CSTVisitor):
-            # Returning False at every def keeps the walk in module-level code (including
-            # module-level if/try/with blocks) without entering function or class bodies.
-            def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-                self.record(node, "class")
-                return False
-
-            def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-                if rule.functions:
-                    self.record(node, "def")
-                return False
-
-            def record(self, node: cst.ClassDef | cst.FunctionDef, kind: str) -> None:
-                name = node.name.value
-                if rule.selects(name) and name not in found:
-                    found[name] = (*ctx.position(node.name), kind)
-
-        ctx.module.visit(TopLevel())
+        # Module-level code, including module-level if/try/with blocks, not def or class bodies.
+        for node, _ in statements(ctx.tree.body, into_definitions=False):
+            if isinstance(node, ast.ClassDef) or (self.functions and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))):
+                if self.selects(node.name) and node.name not in found:
+                    found[node.name] = (*ctx.lines.name_span(node), "class" if isinstance(node, ast.ClassDef) else "def")
         return [], (tuple(sorted(found.items())) or None)
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:

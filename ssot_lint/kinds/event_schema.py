@@ -25,71 +25,77 @@ a fix never invents or converts a value. Dicts with a ``**`` spread are left alo
 
 from __future__ import annotations
 
-from typing import Any
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import libcst as cst
-
-from ssot_lint.kinds.base import Example, FileContext, FixOutcome, Option, OptionError, Rule, StatementTracker, word_pattern
+from ssot_lint.kinds.base import Example, FileContext, FixOutcome, Option, OptionError, Rule, word_pattern
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.prefilter import TextPattern
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 VALUE_KINDS = ("number", "string", "dict", "list", "bool")
 
 
-def literal_str(node: cst.BaseExpression | None) -> str | None:
-    """The value of a plain, verbatim string literal; None for anything else."""
-    if not isinstance(node, cst.SimpleString) or "b" in node.prefix.lower():
-        return None
-    value = node.evaluated_value
-    if not isinstance(value, str):
-        return None
-    quote_len = len(node.quote)
-    body = node.value[len(node.prefix) + quote_len : -quote_len]
-    return value if body == value else None
+@dataclass(frozen=True)
+class Value:
+    """What the rule judges of an entry's value, whichever tree it was read from: its kind
+    (``value_kind``; None when not a literal we can judge) and, for a plain verbatim string
+    literal, its text."""
+
+    kind: str | None
+    text: str | None = None
 
 
-def value_kind(node: cst.BaseExpression) -> str | None:
-    """The kind of a literal value; None when it is not a literal we can judge."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-        if isinstance(node, cst.SimpleString) and "b" in node.prefix.lower():
-            return "bytes"
-        return "string"
-    if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)):
-        return "number"
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.expression, (cst.Integer, cst.Float)):
-        return "number"
-    if isinstance(node, (cst.Dict, cst.DictComp)):
-        return "dict"
-    if isinstance(node, (cst.List, cst.ListComp, cst.Tuple)):
-        return "list"
-    if isinstance(node, cst.Name) and node.value in ("True", "False"):
-        return "bool"
-    if isinstance(node, cst.Name) and node.value == "None":
-        return "None"
+Entries = list[tuple[str, Value]]
+
+
+def literal_text(ctx: FileContext, node: ast.expr | None) -> str | None:
+    """The value of a plain, verbatim string literal (no escapes, no implicit concatenation)."""
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        return None
+    body = ctx.segment(ctx.span(node)).lstrip("rRuU")
+    for quote in ('"""', "'''", '"', "'"):
+        if len(body) >= 2 * len(quote) and body.startswith(quote) and body.endswith(quote):
+            return node.value if body[len(quote) : -len(quote)] == node.value else None
     return None
 
 
-def dict_entries(node: cst.Dict) -> tuple[list[tuple[str, cst.BaseExpression]], bool]:
-    """The literal-keyed entries of a dict display, and whether it has a spread or computed key."""
-    entries: list[tuple[str, cst.BaseExpression]] = []
-    spread = False
-    for element in node.elements:
-        key = literal_str(element.key) if isinstance(element, cst.DictElement) else None
-        if key is None:
-            spread = True
-        else:
-            entries.append((key, element.value))
-    return entries, spread
+def value_kind(node: ast.expr) -> str | None:
+    """The kind of a literal value; None when it is not a literal we can judge."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if value is None:
+            return "None"
+        if isinstance(value, bool):
+            return "bool"
+        if isinstance(value, (int, float, complex)):
+            return "number"
+        return {str: "string", bytes: "bytes"}.get(type(value))
+    if isinstance(node, ast.JoinedStr):
+        return "string"
+    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant) and type(node.operand.value) in (int, float):
+        return "number"
+    if isinstance(node, (ast.Dict, ast.DictComp)):
+        return "dict"
+    if isinstance(node, (ast.List, ast.ListComp, ast.Tuple)):
+        return "list"
+    return None
 
 
-def is_dict_call(node: cst.Call) -> bool:
-    return isinstance(node.func, cst.Name) and node.func.value == "dict"
+def is_dict_call(node: ast.Call) -> bool:
+    return isinstance(node.func, ast.Name) and node.func.id == "dict"
 
 
-def call_entries(node: cst.Call) -> tuple[list[tuple[str, cst.BaseExpression]], bool]:
-    """The keyword entries of ``dict(...)``, and whether it has positional or ``**`` arguments."""
-    entries = [(a.keyword.value, a.value) for a in node.args if a.keyword is not None]
-    return entries, any(a.keyword is None for a in node.args)
+def written_entries(node: ast.Dict | ast.Call) -> tuple[list[tuple[ast.expr | str | None, ast.expr]], bool]:
+    """(key, value) of a dict display (key: the key expression, None for ``**``) or of a ``dict(...)``
+    call (key: the keyword), and whether the call also has positional or ``**`` arguments."""
+    if isinstance(node, ast.Dict):
+        return list(zip(node.keys, node.values)), False
+    pairs = [(k.arg, k.value) for k in node.keywords]
+    return pairs, bool(node.args)  # type: ignore[return-value]
 
 
 class EventSchema(Rule):
@@ -146,31 +152,32 @@ class EventSchema(Rule):
         return super().needs_parse(text, ref)
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
-        rule = self
         findings: list[Finding] = []
-
-        class Events(StatementTracker):
-            def visit_Dict(self, node: cst.Dict) -> None:
-                self._judge(node, *dict_entries(node))
-
-            def visit_Call(self, node: cst.Call) -> None:
-                if is_dict_call(node):
-                    self._judge(node, *call_entries(node))
-
-            def _judge(self, node: cst.CSTNode, entries: list[tuple[str, cst.BaseExpression]], spread: bool) -> None:
-                event = rule.event_name(entries)
-                if event is None:
-                    return
-                if spread:
-                    message = rule.format(problems="cannot be verified (** spread or computed key)", event=event)
-                    findings.append(rule.finding(ctx, node, message, severity="info", stmt_line=self.statement_line()))
-                    return
-                problems = rule.problems(entries)
-                if problems:
-                    message = rule.format(problems="; ".join(problems), event=event)
-                    findings.append(rule.finding(ctx, node, message, stmt_line=self.statement_line()))
-
-        ctx.module.visit(Events(ctx))
+        candidates = [*ctx.nodes(ast.Dict), *((call, line) for call, line in ctx.nodes(ast.Call) if is_dict_call(call))]
+        for node, stmt_line in candidates:
+            pairs, spread = written_entries(node)
+            # Most dicts are not events: only a discriminator key spelled as a constant (or a
+            # keyword) makes one worth reading closely.
+            if not any((k if isinstance(k, str) else getattr(k, "value", None)) in self.discriminator for k, _ in pairs):
+                continue
+            entries: Entries = []
+            for key, value in pairs:
+                name = key if isinstance(key, str) else literal_text(ctx, key)  # None: a `**` spread
+                if name is None:
+                    spread = True
+                else:
+                    entries.append((name, Value(value_kind(value), literal_text(ctx, value))))
+            event = self.event_name(entries)
+            if event is None:
+                continue
+            if spread:
+                message = self.format(problems="cannot be verified (** spread or computed key)", event=event)
+                findings.append(self.finding(ctx, node, message, severity="info", stmt_line=stmt_line))
+                continue
+            problems = self.problems(entries)
+            if problems:
+                message = self.format(problems="; ".join(problems), event=event)
+                findings.append(self.finding(ctx, node, message, stmt_line=stmt_line))
         return findings, None
 
     def fix(self, module: cst.Module, ref: FileRef) -> FixOutcome:
@@ -178,22 +185,22 @@ class EventSchema(Rule):
         from ssot_lint.kinds.event_schema_fix import fix_events  # it builds on this module
 
 
-        return fix_events(self, module, FileContext(module, ref))
+        return fix_events(self, module, FileContext.of_module(module, ref))
 
-    def event_name(self, entries: list[tuple[str, cst.BaseExpression]]) -> str | None:
+    def event_name(self, entries: Entries) -> str | None:
         keys = dict(entries)
         for key in self.discriminator:
             if key in keys:
-                name = literal_str(keys[key])
+                name = keys[key].text
                 if name is None or (self._events is not None and name not in self._events):
                     return None
                 return name
         return None
 
-    def problems(self, entries: list[tuple[str, cst.BaseExpression]]) -> list[str]:
+    def problems(self, entries: Entries) -> list[str]:
         return [text for _, text in self.problem_list(entries)]
 
-    def problem_list(self, entries: list[tuple[str, cst.BaseExpression]]) -> list[tuple[str, str]]:
+    def problem_list(self, entries: Entries) -> list[tuple[str, str]]:
         """(kind, text) per problem; kind is ``legacy``, ``placement``, ``type`` or ``missing``."""
         problems: list[tuple[str, str]] = []
         for key, value in entries:
@@ -203,7 +210,7 @@ class EventSchema(Rule):
             elif self._allowed is not None and key not in self._allowed:
                 problems.append(("placement", f"'{key}' is not allowed at top level (move it into 'data')"))
             expected = self.value_types.get(canonical)
-            actual = value_kind(value)
+            actual = value.kind
             if expected and actual and actual != expected:
                 problems.append(("type", f"'{key}' must be a {expected}, not a {actual}"))
         provided = {self.rename.get(key, key) for key, _ in entries}

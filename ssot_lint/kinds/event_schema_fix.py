@@ -15,10 +15,73 @@ import libcst as cst
 
 from ssot_lint.cstedit import append_items, comments_in, drop_items
 from ssot_lint.kinds.base import FileContext, FixOutcome, Unfixed
-from ssot_lint.kinds.event_schema import call_entries, dict_entries, is_dict_call, literal_str
+from ssot_lint.kinds.event_schema import Entries, Value
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.event_schema import EventSchema
+
+
+def literal_str(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain, verbatim string literal; None for anything else."""
+    if not isinstance(node, cst.SimpleString) or "b" in node.prefix.lower():
+        return None
+    value = node.evaluated_value
+    if not isinstance(value, str):
+        return None
+    quote_len = len(node.quote)
+    body = node.value[len(node.prefix) + quote_len : -quote_len]
+    return value if body == value else None
+
+
+def value_kind(node: cst.BaseExpression) -> str | None:
+    """``event_schema.value_kind`` for libcst nodes: the two must agree, or a fix would count a
+    finding as fixed that check still reports."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        return "bytes" if isinstance(node.evaluated_value, bytes) else "string"
+    if isinstance(node, cst.FormattedString):
+        return "string"
+    if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)):
+        return "number"
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.expression, (cst.Integer, cst.Float)):
+        return "number"
+    if isinstance(node, (cst.Dict, cst.DictComp)):
+        return "dict"
+    if isinstance(node, (cst.List, cst.ListComp, cst.Tuple)):
+        return "list"
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return "bool"
+    if isinstance(node, cst.Name) and node.value == "None":
+        return "None"
+    return None
+
+
+def dict_entries(node: cst.Dict) -> tuple[list[tuple[str, cst.BaseExpression]], bool]:
+    """The literal-keyed entries of a dict display, and whether it has a spread or computed key."""
+    entries: list[tuple[str, cst.BaseExpression]] = []
+    spread = False
+    for element in node.elements:
+        key = literal_str(element.key) if isinstance(element, cst.DictElement) else None
+        if key is None:
+            spread = True
+        else:
+            entries.append((key, element.value))
+    return entries, spread
+
+
+def is_dict_call(node: cst.Call) -> bool:
+    return isinstance(node.func, cst.Name) and node.func.value == "dict"
+
+
+def call_entries(node: cst.Call) -> tuple[list[tuple[str, cst.BaseExpression]], bool]:
+    """The keyword entries of ``dict(...)``, and whether it has positional or ``**`` arguments."""
+    entries = [(a.keyword.value, a.value) for a in node.args if a.keyword is not None]
+    return entries, any(a.keyword is None for a in node.args)
+
+
+def judged(entries: list[tuple[str, cst.BaseExpression]]) -> Entries:
+    """The entries as the rule judges them."""
+    return [(key, Value(value_kind(value), literal_str(value))) for key, value in entries]
+
 
 DATA = "data"
 
@@ -91,13 +154,13 @@ class EventFixer(cst.CSTTransformer):
     ) -> _Plan | None:
         """None when there is nothing to do; records the finding's outcome otherwise."""
         rule = self.rule
-        if rule.event_name(entries) is None:
+        if rule.event_name(judged(entries)) is None:
             return None
         line, col, _, _ = self.ctx.position(original)
         if spread:
             self.unfixed.append(Unfixed(line, col, "not fixable: a ** spread or computed key hides the dict's shape"))
             return None
-        if not rule.problem_list(entries):
+        if not rule.problem_list(judged(entries)):
             return None
         keys = [key for key, _ in entries]
         repeated = sorted({key for key in keys if keys.count(key) > 1})
@@ -175,7 +238,7 @@ class EventFixer(cst.CSTTransformer):
 
     def _judge(self, original: cst.CSTNode, plan: _Plan, result: cst.Dict | cst.Call) -> None:
         entries, _ = call_entries(result) if isinstance(result, cst.Call) else dict_entries(result)
-        remaining = self.rule.problem_list(entries)
+        remaining = self.rule.problem_list(judged(entries))
         if not remaining:
             self.fixed += 1
             return

@@ -14,7 +14,7 @@ from typing import Sequence, Union
 import libcst as cst
 
 from ssot_lint.cstedit import comment_lines, comments_in, dotted_expr, drop_items
-from ssot_lint.imports import dotted_name
+from ssot_lint.cst_imports import dotted_name
 
 
 @dataclass(frozen=True)

@@ -27,23 +27,23 @@ from __future__ import annotations
 import os
 from collections import Counter
 from fnmatch import fnmatchcase
+import ast
 from typing import Any
 
-import libcst as cst
-
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, word_pattern
-from ssot_lint.kinds.event_schema import literal_str
+from ssot_lint.kinds.event_schema import is_dict_call, literal_text, written_entries
 from ssot_lint.prefilter import TextPattern
 from ssot_lint.model import FileRef, Finding
 
 
-def call_name(func: cst.BaseExpression) -> str:
+def call_name(func: ast.expr) -> str:
     """``a.b.c`` for a call of ``a.b.c``; parts that are not plain names are ``?``."""
-    if isinstance(func, cst.Name):
-        return func.value
-    if isinstance(func, cst.Attribute):
-        return f"{call_name(func.value)}.{func.attr.value}"
-    return "?"
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    parts.append(func.id if isinstance(func, ast.Name) else "?")
+    return ".".join(reversed(parts))
 
 
 class RequiredEvents(Rule):
@@ -77,41 +77,34 @@ class RequiredEvents(Rule):
         # Either way of emitting spells the event name verbatim as a string literal.
         return word_pattern(self.events)
 
-    def is_emitter(self, func: cst.BaseExpression) -> bool:
+    def is_emitter(self, func: ast.expr) -> bool:
         name = call_name(func)
         last = name.rsplit(".", 1)[-1]
         return any(fnmatchcase(name if "." in pattern else last, pattern) for pattern in self.emitters)
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
-        rule = self
         emitted: Counter[str] = Counter()
 
-        class Emissions(cst.CSTVisitor):
-            def visit_Dict(self, node: cst.Dict) -> None:
-                keys = [literal_str(e.key) if isinstance(e, cst.DictElement) else None for e in node.elements]
-                self.record({k: e.value for k, e in zip(keys, node.elements) if k is not None})
+        def count(name: str | None) -> None:
+            if name in self._events:
+                emitted[name] += 1  # type: ignore[index]
 
-            def visit_Call(self, node: cst.Call) -> None:
-                keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
-                if isinstance(node.func, cst.Name) and node.func.value == "dict":
-                    self.record(keywords)
-                elif rule.emitters and rule.is_emitter(node.func):
-                    first = node.args[0] if node.args and node.args[0].keyword is None and not node.args[0].star else None
-                    if first is not None:
-                        self.count(literal_str(first.value))
-                    else:
-                        self.record(keywords)
+        def record(node: ast.Dict | ast.Call) -> None:
+            written = {key if isinstance(key, str) else literal_text(ctx, key): value for key, value in written_entries(node)[0]}
+            key = next((k for k in self.discriminator if k in written), None)
+            if key is not None:
+                count(literal_text(ctx, written[key]))
 
-            def record(self, entries: dict[str, cst.BaseExpression]) -> None:
-                key = next((k for k in rule.discriminator if k in entries), None)
-                if key is not None:
-                    self.count(literal_str(entries[key]))
-
-            def count(self, name: str | None) -> None:
-                if name in rule._events:
-                    emitted[name] += 1  # type: ignore[index]
-
-        ctx.module.visit(Emissions())
+        for node, _ in ctx.nodes(ast.Dict):
+            record(node)
+        for call, _ in ctx.nodes(ast.Call):
+            if is_dict_call(call):
+                record(call)
+            elif self.emitters and self.is_emitter(call.func):
+                if call.args and not isinstance(call.args[0], ast.Starred):
+                    count(literal_text(ctx, call.args[0]))
+                else:
+                    record(call)
         return [], (tuple(sorted(emitted.items())) or None)
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:

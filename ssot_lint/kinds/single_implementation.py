@@ -18,14 +18,14 @@ Message fields: ``{name}`` (the class), ``{canonical}``, ``{count}`` (family siz
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
-import libcst as cst
-
-from ssot_lint.imports import ImportCollector, bindings, dotted_name, qualify
+from ssot_lint.imports import bindings, dotted_name, qualify
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, Target, names_in_text, word_pattern
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.prefilter import Literals
+from ssot_lint.syntax import statements
 
 
 class SingleImplementation(Rule):
@@ -83,12 +83,12 @@ class SingleImplementation(Rule):
             self.exclude_names is not None and self.exclude_names.search(name)
         )
 
-    def base_matches(self, node: cst.ClassDef, bound: dict[str, str], module: str) -> bool:
-        for arg in node.bases:
-            written = dotted_name(arg.value)
+    def base_matches(self, node: ast.ClassDef, bound: dict[str, str], module: str) -> bool:
+        for base_expr in node.bases:
+            written = dotted_name(base_expr)
             if written is None:
                 continue
-            candidates = {written, qualify(arg.value, bound) or "", f"{module}.{written}"}
+            candidates = {written, qualify(base_expr, bound) or "", f"{module}.{written}"}
             for base in self.bases:
                 if "." in base:
                     if base in candidates:
@@ -98,57 +98,30 @@ class SingleImplementation(Rule):
         return False
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
-        rule = self
-        bound: dict[str, str] = {}
-        if self.bases:
-            collector = ImportCollector(ctx.ref.module, ctx.ref.is_package)
-            ctx.module.visit(collector)
-            bound = bindings(collector.refs)
+        bound = bindings(ctx.imports()) if self.bases else {}
         members: list[tuple[Any, ...]] = []
         aliases: list[tuple[Any, ...]] = []
-
-        class Classes(cst.CSTVisitor):
-            def __init__(self) -> None:
-                super().__init__()
-                self.scope: list[str] = []
-
-            def visit_ClassDef(self, node: cst.ClassDef) -> None:
-                qualname = ".".join(self.scope + [node.name.value])
-                self.scope.append(node.name.value)
-                if not rule.selects(node.name.value):
-                    return
-                if rule.bases and not rule.base_matches(node, bound, ctx.ref.module):
-                    return
-                if rule.methods:
-                    defined = {s.name.value for s in node.body.body if isinstance(s, cst.FunctionDef)}
-                    if not set(rule.methods) <= defined:
-                        return
-                line, col, end_line, end_col = ctx.position(node.name)
-                members.append((qualname, line, col, end_line, end_col, ctx.position(node)[0]))
-
-            def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-                self.scope.pop()
-
-            def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-                self.scope.append(node.name.value)
-
-            def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-                self.scope.pop()
-
-        ctx.module.visit(Classes())
-        if self.name is not None:
-            for statement in ctx.module.body:
-                if not isinstance(statement, cst.SimpleStatementLine):
+        for node, scope in statements(ctx.tree.body, into_definitions=True):
+            if not isinstance(node, ast.ClassDef) or not self.selects(node.name):
+                continue
+            if self.bases and not self.base_matches(node, bound, ctx.ref.module):
+                continue
+            if self.methods:
+                defined = {s.name for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+                if not set(self.methods) <= defined:
                     continue
-                for small in statement.body:
-                    if (
-                        isinstance(small, cst.Assign)
-                        and len(small.targets) == 1
-                        and isinstance(small.targets[0].target, cst.Name)
-                        and dotted_name(small.value) is not None
-                        and self.selects(small.targets[0].target.value)
-                    ):
-                        aliases.append((small.targets[0].target.value, dotted_name(small.value), ctx.position(small)[0]))
+            qualname = ".".join([*(outer.name for outer in scope), node.name])
+            members.append((qualname, *ctx.lines.name_span(node), node.lineno))
+        if self.name is not None:
+            for statement in ctx.tree.body:
+                if (
+                    isinstance(statement, ast.Assign)
+                    and len(statement.targets) == 1
+                    and isinstance(statement.targets[0], ast.Name)
+                    and dotted_name(statement.value) is not None
+                    and self.selects(statement.targets[0].id)
+                ):
+                    aliases.append((statement.targets[0].id, dotted_name(statement.value), statement.lineno))
         if not members and not aliases:
             return [], None
         return [], (tuple(members), tuple(aliases))
