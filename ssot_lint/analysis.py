@@ -10,7 +10,6 @@ import re
 import sys
 import threading
 import tokenize
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 from ssot_lint.kinds.base import FileContext, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding
 from ssot_lint.suppressions import scan as scan_suppressions
+from ssot_lint.syntax import cpython_parse
 
 if TYPE_CHECKING:  # libcst is imported only when a libcst tree is asked for
     import libcst as cst
@@ -150,17 +150,11 @@ def _check_size(text: str) -> None:
         raise SourceError(f"not analysed: {size:,} bytes is over the parse limit of {MAX_PARSE_BYTES:,} (libcst memory use)")
 
 
-def _cpython_parse(text: str) -> ast.Module:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # e.g. SyntaxWarning for "\d": not ours to print
-        return ast.parse(text)
-
-
 def parse_tree(text: str) -> ast.Module:
     """CPython's syntax tree, which rules check, or a SourceError saying exactly why not."""
     _check_size(text)
     try:
-        return _cpython_parse(text)
+        return cpython_parse(text)
     except (SyntaxError, ValueError) as error:
         reported = _cpython_error(error)
         if _libcst_accepts(text):
@@ -196,7 +190,7 @@ def parse(text: str, tree: ast.Module | None = None) -> cst.Module:
     _check_size(text)
     if tree is None:
         try:
-            tree = _cpython_parse(text)
+            tree = cpython_parse(text)
         except (SyntaxError, ValueError) as error:
             shape = token_shape(text)
             if shape.bracket_depth > CPYTHON_MAX_BRACKET_DEPTH or shape.longest_run > MAX_TOKEN_RUN:
@@ -277,18 +271,22 @@ def _analyze(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> FileResult:
     if first is None:
         return FileResult(suppressions=suppressions)
     try:
-        tree = parse_tree(text)
+        _check_size(text)
     except SourceError as error:
         return FileResult(parse_error=error.finding(), suppressions=suppressions)
     selected = [first, *wanted]
-    ctx = FileContext(ref, text, tree)
+    # Rules ask the context for the statements around the words they need: only those are
+    # parsed when the file splits safely (see ``chunks``), else the whole file. A syntax error in
+    # what is parsed ends the file's analysis as SSOT000; one elsewhere only when the file yields
+    # a finding or fact (see below).
+    ctx = FileContext(ref, text)
     findings: list[Finding] = []
     facts = {}
     for rule in selected:
         try:
             rule_findings, fact = rule.check(ctx)
-        except SourceError as error:  # a kind that reads the libcst tree, which libcst cannot build
-            return FileResult(parse_error=error.finding(), parsed=True, suppressions=suppressions)
+        except SourceError as error:  # the statements (or the libcst tree) a rule asked for do not parse
+            return FileResult(parse_error=error.finding(), suppressions=suppressions)
         except RecursionError:  # past ANALYSIS_RECURSION_LIMIT: report, do not crash
             error = SourceError("too deeply nested to analyse (RecursionError)")
             return FileResult(parse_error=error.finding(), parsed=True, suppressions=suppressions)
@@ -298,6 +296,13 @@ def _analyze(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> FileResult:
         findings.extend(rule_findings)
         if fact is not None:
             facts[rule.id] = fact
+    if (findings or facts) and ctx.partly_parsed:
+        # A file that yields something must parse as a whole, as it would have without chunks:
+        # results from a file Python rejects are not results (and say nothing of its rest).
+        try:
+            ctx.tree
+        except SourceError as error:
+            return FileResult(parse_error=error.finding(), suppressions=suppressions)
     findings.sort(key=Finding.sort_key)
     return FileResult(tuple(findings), facts, None, parsed=True, suppressions=suppressions)
 

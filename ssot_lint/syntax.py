@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import ast
+import warnings
+from bisect import bisect_left
 from collections import defaultdict
-from typing import Iterator
+from typing import Iterator, Sequence, TypeVar
 
-# The fields of statements (and of except handlers / match cases) that hold nested statements.
-_BODIES = ("body", "handlers", "cases", "orelse", "finalbody")  # in source order
+N = TypeVar("N", bound=ast.AST)
+
 DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def cpython_parse(text: str) -> ast.Module:
+    """``ast.parse`` without printing warnings (e.g. SyntaxWarning for ``"\\d"``: not ours to print)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text)
 
 
 def index_nodes(tree: ast.AST) -> dict[type, list[tuple[ast.AST, int]]]:
@@ -28,6 +37,26 @@ def index_nodes(tree: ast.AST) -> dict[type, list[tuple[ast.AST, int]]]:
     return index
 
 
+# Statement types that hold nested statements, and the fields that hold them, in source order.
+_NESTED: dict[type, tuple[str, ...]] = {
+    ast.If: ("body", "orelse"),
+    ast.For: ("body", "orelse"),
+    ast.AsyncFor: ("body", "orelse"),
+    ast.While: ("body", "orelse"),
+    ast.With: ("body",),
+    ast.AsyncWith: ("body",),
+    ast.Try: ("body", "handlers", "orelse", "finalbody"),
+    ast.ExceptHandler: ("body",),
+    ast.Match: ("cases",),
+    ast.match_case: ("body",),
+    ast.ClassDef: ("body",),
+    ast.FunctionDef: ("body",),
+    ast.AsyncFunctionDef: ("body",),
+}
+if hasattr(ast, "TryStar"):  # Python >= 3.11
+    _NESTED[ast.TryStar] = _NESTED[ast.Try]
+
+
 def statements(body: list[ast.stmt], into_definitions: bool) -> Iterator[tuple[ast.stmt, tuple[ast.stmt, ...]]]:
     """The statements of ``body`` and, in source order, the statements nested in them (``if``,
     ``try``, ``with``, loops, ``match``), each with the classes and defs enclosing it. Bodies of
@@ -37,11 +66,42 @@ def statements(body: list[ast.stmt], into_definitions: bool) -> Iterator[tuple[a
         node, scope = stack.pop()
         if isinstance(node, ast.stmt):
             yield node, scope
+        fields = _NESTED.get(type(node))
+        if fields is None:  # most statements: nothing nested
+            continue
         if isinstance(node, DEFINITIONS):
             if not into_definitions:
                 continue
             scope = (*scope, node)
         nested: list[ast.AST] = []
-        for field in _BODIES:
-            nested.extend(getattr(node, field, ()))
+        for field in fields:
+            nested.extend(getattr(node, field))
         stack.extend((child, scope) for child in reversed(nested))
+
+
+def nodes_near(tree: ast.AST, kind: type[N], lines: Sequence[int]) -> list[tuple[N, int]]:
+    """The nodes of type ``kind`` that span one of ``lines`` (sorted), in source order, each with
+    the first line of its statement. Only subtrees spanning one of the lines are entered, so a
+    rule that knows where its nodes must be (a literal every match spells) walks a sliver of
+    the tree instead of all of it."""
+    found: list[tuple[N, int]] = []
+    if not lines:
+        return found
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, line = stack.pop()
+        if isinstance(node, ast.stmt):
+            line = node.lineno
+        if isinstance(node, kind):
+            found.append((node, line))
+        children = []
+        for child in ast.iter_child_nodes(node):
+            start = getattr(child, "lineno", None)
+            if start is not None:
+                nearest = bisect_left(lines, start)
+                if nearest == len(lines) or lines[nearest] > child.end_lineno:  # type: ignore[attr-defined]
+                    continue
+            children.append(child)
+        children.reverse()
+        stack.extend((child, line) for child in children)
+    return found

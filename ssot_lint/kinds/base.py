@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import functools
+from bisect import bisect_right
 import re
 import string
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ from ssot_lint.imports import ImportRef, collect_imports
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.prefilter import TextPattern, Words
 from ssot_lint.source_lines import Span, SourceLines
-from ssot_lint.syntax import index_nodes
+from ssot_lint.chunks import Chunks, statement_starts
+from ssot_lint.syntax import cpython_parse, index_nodes, nodes_near, statements
 
 if TYPE_CHECKING:  # libcst is imported only when a fix (or a kind's check) needs a libcst tree
     import libcst as cst
@@ -193,8 +195,10 @@ class FileContext:
         self._tree = tree
         self._module = module
         self._lines: SourceLines | None = None
-        self._index: dict[type, list[tuple[ast.AST, int]]] | None = None
         self._imports: list[ImportRef] | None = None
+        self._index: dict[type, list[tuple[ast.AST, int]]] | None = None
+        self._chunks: Chunks | None = None
+        self._parsed: dict[int, list[ast.stmt]] = {}  # chunk index -> its top-level statements
         self._positions: Any = None
         # Per-file values several rules derive the same way (e.g. the module summary): computed
         # by the first rule that needs one, reused by the others, gone with the context.
@@ -222,6 +226,11 @@ class FileContext:
         return self._module
 
     @property
+    def partly_parsed(self) -> bool:
+        """Whether only some top-level statements were parsed (the file may not parse whole)."""
+        return self._tree is None and bool(self._parsed)
+
+    @property
     def lines(self) -> SourceLines:
         if self._lines is None:
             self._lines = SourceLines(self.text)
@@ -235,18 +244,88 @@ class FileContext:
         return self.lines.segment(span)
 
     def nodes(self, kind: type[N]) -> list[tuple[N, int]]:
-        """Every node of type ``kind`` in source order, with the first line of its statement."""
+        """Every node of type ``kind`` in source order, with the first line of its statement
+        (parses the whole file; rules that know their words use ``nodes_near``)."""
         if self._index is None:
             self._index = index_nodes(self.tree)
         return self._index.get(kind, [])  # type: ignore[return-value]
 
+    def nodes_near(self, kind: type[N], words: Iterable[str]) -> list[tuple[N, int]]:
+        """The nodes of type ``kind`` whose lines hold one of ``words`` (as substrings), with the
+        first line of their statement: for rules whose every match spells one of the words."""
+        lines = self.lines_with(words)
+        body = self._statements_on(lines)
+        return nodes_near(ast.Module(body=body, type_ignores=[]), kind, lines)
+
+    def statements_near(self, words: Iterable[str]) -> list[ast.stmt]:
+        """At least the top-level statements spanning a line that holds one of ``words`` (as
+        substrings), in source order; only those are parsed when the file splits safely."""
+        return self._statements_on(self.lines_with(words))
+
+    def lines_with(self, words: Iterable[str]) -> list[int]:
+        """The lines (sorted) on which any of ``words`` occurs, as a substring."""
+        found: set[int] = set()
+        text, starts = self.text, self.lines.starts
+        for word in words:
+            at = text.find(word)
+            while at != -1:
+                found.add(bisect_right(starts, at))
+                at = text.find(word, at + len(word))
+        return sorted(found)
+
     def imports(self) -> list[ImportRef]:
         """Every name imported anywhere in the file (functions, ``try``, ``if`` ...), in source order."""
         if self._imports is None:
-            found = [n for n, _ in self.nodes(ast.Import)] + [n for n, _ in self.nodes(ast.ImportFrom)]
-            found.sort(key=lambda n: (n.lineno, n.col_offset))
+            # Every import statement spells `import`; imports are statements, so walking
+            # statement bodies finds them all without entering a single expression.
+            body = self.statements_near(["import"])
+            found = [n for n, _ in statements(body, into_definitions=True) if isinstance(n, (ast.Import, ast.ImportFrom))]
             self._imports = collect_imports(found, self.ref.module, self.ref.is_package)
         return self._imports
+
+    def _statements_on(self, lines: list[int]) -> list[ast.stmt]:
+        if self._tree is not None:
+            return self._tree.body
+        if not lines:
+            return []
+        if self._chunks is None:
+            offsets = statement_starts(self.text)
+            if offsets is None:
+                return self.tree.body
+            self._chunks = Chunks(self.lines.starts, offsets)
+        indices = sorted({self._chunks.index_of(line) for line in lines})
+        missing = [i for i in indices if i not in self._parsed]
+        if missing and not self._parse_chunks(missing):
+            return self.tree.body  # parsed whole: a syntax error is reported from there
+        return [statement for i in indices for statement in self._parsed[i]]
+
+    def _parse_chunks(self, indices: list[int]) -> bool:
+        """Parse the chunks ``indices`` (runs of neighbours together); False when the file is
+        better parsed whole: the chunks are most of it, or one does not parse on its own."""
+        chunks, starts, text = self._chunks, self.lines.starts, self.text
+        assert chunks is not None
+        last_line = len(starts)
+        runs: list[tuple[int, int]] = []  # (first chunk, last chunk)
+        for index in indices:
+            if runs and runs[-1][1] == index - 1:
+                runs[-1] = (runs[-1][0], index)
+            else:
+                runs.append((index, index))
+        spans = [(chunks.span(first, last_line)[0], chunks.span(last, last_line)[1]) for first, last in runs]
+        offsets = [(starts[begin - 1], starts[end - 1] if end <= last_line else len(text)) for begin, end in spans]
+        if 2 * sum(end - begin for begin, end in offsets) > len(text):
+            return False
+        for (first, last), (begin_line, _), (begin, end) in zip(runs, spans, offsets):
+            try:
+                # Blank lines before the chunk keep CPython's line numbers those of the file.
+                body = cpython_parse("\n" * (begin_line - 1) + text[begin:end]).body
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                return False
+            for index in range(first, last + 1):
+                self._parsed.setdefault(index, [])
+            for statement in body:
+                self._parsed[chunks.index_of(statement.lineno)].append(statement)
+        return True
 
     # -- the libcst tree (fixes) ----------------------------------------------------------------
     def position(self, node: cst.CSTNode) -> Span:

@@ -175,12 +175,12 @@ class DeprecatedImport(Rule):
         """Calls of deprecated callables reached through the file's imports:
         (call, deprecated target, replacement, first line of the statement)."""
         # qualify() resolves a call through a binding, so only bindings that lead to a call
-        # target (the target itself or a package on its path) can yield a finding: without one,
-        # the calls are not even looked at.
-        if not self.call_targets or not any(self._reaches_call_target(value) for value in bound.values()):
+        # target (the target itself or a package on its path) can yield a finding.
+        reaching = [name for name, value in bound.items() if self._reaches_call_target(value)]
+        if not self.call_targets or not reaching:
             return []
         found: list[tuple[ast.Call, Target, str, int]] = []
-        for call, stmt_line in ctx.nodes(ast.Call):
+        for call, stmt_line in ctx.nodes_near(ast.Call, reaching):  # a call spells its binding's name
             qualified = qualify(call.func, bound)
             if qualified in self.call_targets:
                 target, new = self.call_targets[qualified]

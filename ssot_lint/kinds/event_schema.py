@@ -153,7 +153,10 @@ class EventSchema(Rule):
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
         findings: list[Finding] = []
-        candidates = [*ctx.nodes(ast.Dict), *((call, line) for call, line in ctx.nodes(ast.Call) if is_dict_call(call))]
+        # An event spells its discriminator key, and a listed event name between quotes, on a
+        # line it spans: only the subtrees around those lines are walked.
+        words = [q + e + q for e in self._events for q in "\"'"] if self._events is not None else self.discriminator
+        candidates = [*ctx.nodes_near(ast.Dict, words), *((c, line) for c, line in ctx.nodes_near(ast.Call, words) if is_dict_call(c))]
         for node, stmt_line in candidates:
             pairs, spread = written_entries(node)
             # Most dicts are not events: only a discriminator key spelled as a constant (or a

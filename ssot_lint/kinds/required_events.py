@@ -95,9 +95,10 @@ class RequiredEvents(Rule):
             if key is not None:
                 count(literal_text(ctx, written[key]))
 
-        for node, _ in ctx.nodes(ast.Dict):
+        # Both ways of emitting spell the event name on a line the dict or call spans.
+        for node, _ in ctx.nodes_near(ast.Dict, self.events):
             record(node)
-        for call, _ in ctx.nodes(ast.Call):
+        for call, _ in ctx.nodes_near(ast.Call, self.events):
             if is_dict_call(call):
                 record(call)
             elif self.emitters and self.is_emitter(call.func):

@@ -78,6 +78,16 @@ class SingleImplementation(Rule):
             return False
         return all(p.search(text) for p in self._method_words if p is not None)
 
+    def parse_words(self, text: str) -> list[str]:
+        """Words on the lines of every member's statement (and, with ``bases``, of every import)."""
+        if self.name is not None:
+            words = [n for n in names_in_text(text, top_level_assignments=True) if self.name.search(n)]
+        elif self.bases:
+            words = [b.rsplit(".", 1)[-1] for b in self.bases]
+        else:
+            words = list(self.methods)
+        return words + ["import"] if self.bases else words
+
     def selects(self, name: str) -> bool:
         return (self.name is None or self.name.search(name) is not None) and not (
             self.exclude_names is not None and self.exclude_names.search(name)
@@ -101,7 +111,8 @@ class SingleImplementation(Rule):
         bound = bindings(ctx.imports()) if self.bases else {}
         members: list[tuple[Any, ...]] = []
         aliases: list[tuple[Any, ...]] = []
-        for node, scope in statements(ctx.tree.body, into_definitions=True):
+        body = ctx.statements_near(self.parse_words(ctx.text))
+        for node, scope in statements(body, into_definitions=True):
             if not isinstance(node, ast.ClassDef) or not self.selects(node.name):
                 continue
             if self.bases and not self.base_matches(node, bound, ctx.ref.module):
@@ -113,7 +124,7 @@ class SingleImplementation(Rule):
             qualname = ".".join([*(outer.name for outer in scope), node.name])
             members.append((qualname, *ctx.lines.name_span(node), node.lineno))
         if self.name is not None:
-            for statement in ctx.tree.body:
+            for statement in body:
                 if (
                     isinstance(statement, ast.Assign)
                     and len(statement.targets) == 1
