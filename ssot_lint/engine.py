@@ -36,6 +36,9 @@ _CHUNK = 256  # files looked up in the cache at once: bounds memory, amortises S
 _FILES_PER_WORKER = 8
 _SPAWN_MIN = 64
 CRASH_ANCHOR = "analysis crashed"
+# Seconds one file's analysis may take in a worker before the worker is killed and the file
+# reported (ast parsing runs at megabytes per second: only a bug or a plugin's loop takes this).
+FILE_TIME_LIMIT = 60.0
 
 
 _NOT_REGULAR = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
@@ -84,7 +87,8 @@ def _blob_of(source: SourceFile, known: dict[str, tuple[Signature, str]], now_ns
 
 
 def crashed_result(reason: str) -> FileResult:
-    message = f"analysis crashed ({reason}); the file was not analysed"
+    what = reason if reason.startswith("timed out") else f"crashed ({reason})"
+    message = f"analysis {what}; the file was not analysed"
     return FileResult(parse_error=Finding(PARSE_ERROR_ID, 1, 1, 1, 1, message, "error", anchor=CRASH_ANCHOR))
 
 
@@ -164,7 +168,8 @@ def _analyse(
     tasks = [(files[i].abspath, files[i].ref, scopes[i]) for i in todo]
     outcomes: Iterable[tuple[int, Any]]
     if workers:
-        outcomes = WorkerPool(workers, analyze_task, list(rules)).run(tasks, _batch_size(len(tasks), workers))
+        pool = WorkerPool(workers, analyze_task, list(rules), time_limit=FILE_TIME_LIMIT)
+        outcomes = pool.run(tasks, _batch_size(len(tasks), workers))
     else:
         outcomes = ((n, analyze_task(rules, task)) for n, task in enumerate(tasks))
     crashed = 0

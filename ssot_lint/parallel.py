@@ -1,10 +1,13 @@
 """Worker processes that survive each other's native crashes.
 
 ``concurrent.futures.ProcessPoolExecutor`` fails every pending task when one worker dies, and
-cannot say which task killed it. Here each worker holds a pipe of its own and answers task by
-task, in order, so when a worker dies the parent knows exactly which task it was running: that
-task is reported as ``Crashed``, the worker's other queued tasks go back to the queue, and a
-fresh worker takes its place.
+cannot say which task killed it. Here each worker holds a pipe of its own, answers a batch of
+tasks with one message (a message per task cost the parent as much CPU as a worker), and before
+each task writes its number and start time to memory it shares with the parent. So when a
+worker dies the parent knows exactly which task it was running: that task is reported as
+``Crashed``, the worker's other unanswered tasks go back to the queue, and a fresh worker takes
+its place. A task that runs longer than the pool's time limit (an endless loop in a plugin, a
+parser gone quadratic) gets its worker killed and is reported the same way.
 
 A worker gets its shared state (for ssot-lint: the rule set) once, when it starts, not with
 every task. With the ``fork`` start method (Linux) it is inherited, not even pickled.
@@ -22,6 +25,7 @@ import os
 import pickle
 import signal
 import sys
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Sequence, TypeVar
@@ -64,9 +68,9 @@ def start_method() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
-def _worker_main(conn: Connection, job: Callable[[Any, Any], Any], state: Any) -> None:
+def _worker_main(conn: Connection, job: Callable[[Any, Any], Any], state: Any, running: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    conn.send(("ready", None, None))
+    conn.send(("ready", None))
     while True:
         try:
             batch = conn.recv()
@@ -74,14 +78,17 @@ def _worker_main(conn: Connection, job: Callable[[Any, Any], Any], state: Any) -
             return
         if batch is None:
             return
+        answers = []
         for number, task in batch:
+            running[0], running[1] = number, time.monotonic()
             if _crash_hook is not None:
                 _crash_hook(task)
             try:
-                message = ("ok", number, job(state, task))
+                answers.append(("ok", number, job(state, task)))
             except BaseException as exc:  # noqa: BLE001 - shipped to the parent, which re-raises
-                message = ("error", number, _portable(exc))
-            conn.send(message)
+                answers.append(("error", number, _portable(exc)))
+        running[1] = 0.0  # idle: no task to time out
+        conn.send(("answers", answers))
 
 
 def _portable(exc: BaseException) -> BaseException:
@@ -95,7 +102,9 @@ def _portable(exc: BaseException) -> BaseException:
 class _Worker:
     def __init__(self, context: Any, job: Callable[[Any, Any], Any], state: Any) -> None:
         self.conn, child = context.Pipe(duplex=True)
-        self.process = context.Process(target=_worker_main, args=(child, job, state), daemon=True)
+        # [number of the task running, when it started (monotonic; 0: idle)], shared with the child
+        self.running = context.RawArray("d", 2)
+        self.process = context.Process(target=_worker_main, args=(child, job, state, self.running), daemon=True)
         # A forked child that runs the garbage collector over the parent's objects writes to
         # (and so copies) every page holding them; frozen objects are never scanned.
         gc.freeze()
@@ -105,41 +114,51 @@ class _Worker:
             gc.unfreeze()
         child.close()
         self.pending: deque[int] = deque()
-        self.batches: deque[int] = deque()  # sizes of the batches sent, to keep the window full
+        self.batches = 0  # batches sent and not yet answered, to keep the window full
         self.ready = False
+        self.timed_out: float | None = None
 
     def send(self, batch: list[tuple[int, Any]]) -> None:
         self.pending.extend(number for number, _ in batch)
-        self.batches.append(len(batch))
+        self.batches += 1
         try:
             self.conn.send(batch)
         except OSError:
             pass  # the worker died since the last look; its sentinel says so and the batch is requeued
-
-    def done_one(self) -> int:
-        number = self.pending.popleft()
-        self.batches[0] -= 1
-        if self.batches[0] == 0:
-            self.batches.popleft()
-        return number
 
     def drain(self) -> tuple[list[tuple[str, int, Any]], bool]:
         """The answers waiting in the pipe, and whether the pipe is still open."""
         messages = []
         try:
             while self.conn.poll():
-                kind, number, value = self.conn.recv()
+                kind, answers = self.conn.recv()
                 if kind == "ready":
                     self.ready = True
                     continue
-                if number != self.done_one():
-                    raise RuntimeError("analysis worker answered out of order")
-                messages.append((kind, number, value))
+                self.batches -= 1
+                for answer in answers:
+                    if answer[1] != self.pending.popleft():
+                        raise RuntimeError("analysis worker answered out of order")
+                    messages.append(answer)
         except (EOFError, OSError):
             return messages, False
         return messages, True
 
+    def culprit(self) -> int | None:
+        """The task this (dead) worker was running, taken off its pending tasks."""
+        number = int(self.running[0])
+        if self.running[1] and number in self.pending:
+            self.pending.remove(number)
+            return number
+        return self.pending.popleft() if self.pending else None
+
+    def overdue(self, limit: float, now: float) -> bool:
+        started = self.running[1]
+        return bool(started) and now - started > limit
+
     def death(self) -> str:
+        if self.timed_out is not None:
+            return f"timed out after {self.timed_out:g} s"
         self.process.join(timeout=5)
         code = self.process.exitcode
         if code is not None and code < 0:
@@ -165,15 +184,22 @@ class WorkerPool(Generic[T, R]):
     """Run ``job(state, task)`` for each task in ``workers`` processes; yield ``(index, result)``
     as results arrive (in no particular order), ``Crashed`` for a task whose worker died."""
 
-    def __init__(self, workers: int, job: Callable[[Any, T], R], state: Any, method: str | None = None) -> None:
+    def __init__(
+        self, workers: int, job: Callable[[Any, T], R], state: Any, method: str | None = None, time_limit: float | None = None
+    ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.workers = workers
+        self.time_limit = time_limit  # seconds one task may run; None: no limit
         self.job = job
         self.state = state
         import multiprocessing  # here, not at the top: runs that analyse nothing never need it
 
         self.context = multiprocessing.get_context(method or start_method())
+
+    def _tick(self) -> float | None:
+        """How long to wait for answers before looking at the running tasks' clocks again."""
+        return None if self.time_limit is None else min(1.0, self.time_limit / 4)
 
     def run(self, tasks: Sequence[T], batch_size: int = 16) -> Iterator[tuple[int, R | Crashed]]:
         """``batch_size`` is the largest batch; batches shrink as the queue drains (guided
@@ -188,12 +214,17 @@ class WorkerPool(Generic[T, R]):
             live = [_Worker(self.context, self.job, self.state) for _ in range(min(self.workers, len(tasks)))]
             while remaining:
                 for worker in live:
-                    while queue and len(worker.batches) < _WINDOW:
+                    while queue and worker.batches < _WINDOW:
                         count = max(1, min(batch_size, len(queue) // (len(live) * 2 * _WINDOW)))
                         worker.send([(n, tasks[n]) for n in (queue.popleft() for _ in range(count))])
-                ready = wait([w.conn for w in live] + [w.process.sentinel for w in live])
+                ready = wait([w.conn for w in live] + [w.process.sentinel for w in live], timeout=self._tick())
+                now = time.monotonic()
                 for worker in list(live):
-                    if worker.conn not in ready and worker.process.sentinel not in ready:
+                    if self.time_limit is not None and worker.overdue(self.time_limit, now):
+                        worker.timed_out = self.time_limit
+                        worker.process.kill()
+                        worker.process.join()
+                    elif worker.conn not in ready and worker.process.sentinel not in ready:
                         continue
                     messages, alive = worker.drain()
                     for kind, number, value in messages:
@@ -210,10 +241,11 @@ class WorkerPool(Generic[T, R]):
                         start_failures += 1
                         if start_failures >= _MAX_START_FAILURES:
                             raise WorkerStartError(f"analysis worker processes die on start ({reason})")
-                    elif worker.pending:
-                        culprit = worker.pending.popleft()
-                        remaining -= 1
-                        yield culprit, Crashed(reason)
+                    else:
+                        culprit = worker.culprit()
+                        if culprit is not None:
+                            remaining -= 1
+                            yield culprit, Crashed(reason)
                     queue.extendleft(reversed(worker.pending))
                     if queue:
                         live.append(_Worker(self.context, self.job, self.state))

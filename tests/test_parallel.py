@@ -6,13 +6,14 @@ import faulthandler
 import json
 import os
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from ssot_lint import parallel
+from ssot_lint import engine, parallel
 from ssot_lint.cli import main
 from ssot_lint.engine import analyze_task
 from ssot_lint.model import FileRef
@@ -116,6 +117,33 @@ def test_a_crashing_file_becomes_ssot000_and_the_run_completes(tmp_path: Path, m
     # A crash is not cached: without the hook the next run analyses the file again.
     monkeypatch.setattr(parallel, "_crash_hook", None)
     assert json.loads(_check(project).stdout) == baseline
+
+
+def test_a_task_over_the_time_limit_is_reported_and_its_worker_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    def hook(task: int) -> None:
+        if task == 4:
+            time.sleep(60)  # an endless loop, as far as the pool can tell
+
+    monkeypatch.setattr(parallel, "_crash_hook", hook)
+    started = time.monotonic()
+    results = dict(WorkerPool(2, _square, 0, time_limit=0.5).run(list(range(10)), batch_size=2))
+    assert time.monotonic() - started < 10
+    assert results.pop(4) == Crashed("timed out after 0.5 s")
+    assert results == {n: n * n for n in range(10) if n != 4}
+
+
+def test_a_file_whose_analysis_hangs_becomes_ssot000(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = sample_project(tmp_path)
+
+    def hook(task: tuple[str, FileRef, tuple[int, ...]]) -> None:
+        if task[1].path == VICTIM:
+            time.sleep(60)
+
+    monkeypatch.setattr(parallel, "_crash_hook", hook)
+    monkeypatch.setattr(engine, "FILE_TIME_LIMIT", 0.5)
+    report = json.loads(_check(project, "--no-cache").stdout)
+    hung = [(f["rule"], f["message"]) for f in report["findings"] if f["path"] == VICTIM]
+    assert hung == [("SSOT000", "analysis timed out after 0.5 s; the file was not analysed")]
 
 
 def test_workers_get_the_rules_pickled_under_spawn() -> None:
