@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 from ssot_lint import __version__
 from ssot_lint.errors import ConfigError
-from ssot_lint.kinds import available_kinds
+from ssot_lint.kinds import BUILTIN_KINDS, plugin_kinds
 from ssot_lint.kinds.base import OPTION_TYPES, Example, OptionError, Rule, RuleMeta
 from ssot_lint.model import PARSE_ERROR_ID, RESERVED_IDS, SEVERITIES
 from ssot_lint.tomlfile import TomlDoc, load_toml
@@ -58,7 +58,7 @@ def load_rule_files(paths: Iterable[Path], display: dict[Path, str] | None = Non
 
 def load_rule_docs(docs: Iterable[TomlDoc]) -> RuleSet:
     """Rules from parsed rule files (read from disk, or from a commit by history)."""
-    kinds = available_kinds()
+    kinds = {kind.kind: kind for kind in BUILTIN_KINDS}  # plugins are looked up when a name is not one of these
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for doc in docs:
@@ -90,6 +90,8 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], kinds: dict[str
     if rule_id in RESERVED_IDS:
         raise fail(f"rule id {rule_id} is reserved for ssot-lint's own findings (SSOT000: unreadable files, SSOT001: unused suppressions)", "id")
     kind_name = table.get("kind")
+    if kind_name not in kinds:
+        kinds.update(plugin_kinds())
     if kind_name not in kinds:
         known = ", ".join(sorted(kinds))
         raise fail(f"rule {rule_id}: unknown kind {kind_name!r} (known: {known})", "kind")

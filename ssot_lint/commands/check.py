@@ -26,13 +26,13 @@ from ssot_lint.fingerprint import with_fingerprints
 from ssot_lint.fixer import FixOptions, headline
 from ssot_lint.model import SEVERITIES, Finding
 from ssot_lint.progress import format_timings
-from ssot_lint.report import FormatOptions, formatters
+from ssot_lint.report import FORMATS, FormatOptions, formatter
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @rule_options
-@click.option("--output-format", "-o", "output_formats", multiple=True, metavar="FORMAT[:PATH]", help=f"One of {', '.join(formatters())}; repeat with :PATH to write several.")
+@click.option("--output-format", "-o", "output_formats", multiple=True, metavar="FORMAT[:PATH]", help=f"One of {', '.join(FORMATS)}; repeat with :PATH to write several.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule only.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
@@ -96,10 +96,9 @@ def check(
                 "their findings may show as new or fixed: run 'ssot-lint baseline' to accept them",
                 err=True,
             )
-    known = formatters()
     for name, target in outputs:
         options = FormatOptions(color=target is None and use_color(no_color), statistics=statistics, quiet=quiet)
-        text = known[name](report, options)
+        text = formatter(name)(report, options)
         if target is None:
             click.echo(text, nl=False)
         else:

@@ -20,7 +20,7 @@ from ssot_lint.errors import ConfigError
 from ssot_lint.fixer import FixOptions, FixResult, fix_paths
 from ssot_lint.model import Report
 from ssot_lint.progress import ProgressBar, interactive
-from ssot_lint.report import formatters
+from ssot_lint.report import FORMATS
 from ssot_lint.rulefile import RuleSet, load_rule_files
 
 
@@ -59,7 +59,7 @@ def shown_path(path: Path) -> str:
 
 def parse_outputs(values: tuple[str, ...]) -> list[tuple[str, str | None]]:
     """``FORMAT`` (to stdout) or ``FORMAT:PATH``; several may be given in one run."""
-    known = formatters()
+    known = FORMATS
     outputs = []
     for value in values or ("text",):
         name, _, target = value.partition(":")

@@ -18,15 +18,12 @@ class FormatOptions:
 Formatter = Callable[[Report, FormatOptions], str]
 
 
-def formatters() -> dict[str, Formatter]:
-    from ssot_lint.report import github, gitlab, json_report, junit, markdown, sarif, text
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "markdown")
 
-    return {
-        "text": text.render,
-        "json": json_report.render,
-        "sarif": sarif.render,
-        "github": github.render,
-        "gitlab": gitlab.render,
-        "junit": junit.render,
-        "markdown": markdown.render,
-    }
+
+def formatter(name: str) -> Formatter:
+    """The formatter of one of ``FORMATS``; only its module is imported (start-up time)."""
+    from importlib import import_module
+
+    module = import_module(f"ssot_lint.report.{'json_report' if name == 'json' else name}")
+    return module.render  # type: ignore[no-any-return]
