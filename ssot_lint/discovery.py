@@ -13,6 +13,7 @@ import pathspec
 
 from ssot_lint.config import Config
 from ssot_lint.errors import ConfigError
+from ssot_lint.globs import GlobSet
 from ssot_lint.model import FileRef
 
 
@@ -80,8 +81,8 @@ class Scope:
     """The config's include/exclude patterns, for walked files and for flat path lists alike."""
 
     def __init__(self, config: Config) -> None:
-        self.include = pathspec.GitIgnoreSpec.from_lines(config.get("include"))
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(list(config.get("exclude")) + list(config.get("extend-exclude")))
+        self.include = GlobSet(config.get("include"))
+        self.exclude = GlobSet(list(config.get("exclude")) + list(config.get("extend-exclude")))
 
     def excluded(self, relpath: str) -> bool:
         """``relpath`` is root-relative with ``/`` separators; directories end with ``/``."""

@@ -17,8 +17,7 @@ import string
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Iterator, Sequence, TypeVar
 
-import pathspec
-
+from ssot_lint.globs import GlobSet
 from ssot_lint.imports import ImportRef, collect_imports
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.prefilter import TextPattern, Words
@@ -383,8 +382,8 @@ class Rule:
         self.id = meta.id
         self.message = meta.message
         self.severity = meta.severity
-        self._paths = pathspec.GitIgnoreSpec.from_lines(meta.paths) if meta.paths else None
-        self._exclude = pathspec.GitIgnoreSpec.from_lines(meta.exclude) if meta.exclude else None
+        self._paths = GlobSet(meta.paths) if meta.paths else None
+        self._exclude = GlobSet(meta.exclude) if meta.exclude else None
         for name, spec in self.options.items():
             setattr(self, option_attribute(name), options.get(name, spec.default))
         self.configure()
