@@ -6,6 +6,7 @@ shipped back from worker processes.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -16,8 +17,13 @@ CACHE_VALUE_TYPES: dict[tuple[str, str], type] = {}
 
 
 def cache_value(cls: _T) -> _T:
-    """Register a class whose instances may appear in cached per-file results (facts included)."""
+    """Register a class whose instances may appear in cached per-file results (facts included).
+
+    Instances pickle as ``(class, field values)``: the ``__setstate__`` dataclasses give slotted
+    classes looks the fields up per object, a sixth of reading a large cached run."""
     CACHE_VALUE_TYPES[(cls.__module__, cls.__qualname__)] = cls
+    names = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    cls.__reduce__ = lambda self: (type(self), tuple(getattr(self, name) for name in names))  # type: ignore[attr-defined]
     return cls
 
 SEVERITIES = ("info", "warning", "error")
