@@ -21,19 +21,19 @@ import tempfile
 import tokenize
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Sequence
-
-import libcst as cst
+from typing import TYPE_CHECKING, Sequence
 
 from ssot_lint.analysis import SourceError, analyze_source, decode_source, on_analysis_thread, parse
 from ssot_lint.cache import ResultCache
 from ssot_lint.config import Config
-from ssot_lint.cstedit import comments_in
 from ssot_lint.discovery import discover
 from ssot_lint.engine import RunOptions, aggregate, analyze_files, failing, read_file
 from ssot_lint.kinds.base import Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, Finding, Report
 from ssot_lint.rulefile import RuleSet
+
+if TYPE_CHECKING:  # libcst is imported when a file is fixed, not when the command starts
+    import libcst as cst
 
 Location = tuple[str, int, int]  # rule id, line, col
 _LINE_BREAK = re.compile(r"\r\n?|\n")
@@ -102,6 +102,8 @@ def _apply(module: cst.Module, ref: FileRef, rules: Sequence[Rule]) -> tuple[cst
 
 def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> SourceFix:
     """Fix one file's bytes with ``rules`` (all fixable). Pure; raises FixRefused."""
+    from ssot_lint.cstedit import comments_in
+
     try:
         text = decode_source(data)
         module = parse(text)
