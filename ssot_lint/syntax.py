@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Iterator
 
 # The fields of statements (and of except handlers / match cases) that hold nested statements.
-_BODIES = ("body", "handlers", "cases", "orelse", "finalbody")  # in source order
+BODIES = ("body", "handlers", "cases", "orelse", "finalbody")  # in source order
 DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -42,6 +42,6 @@ def statements(body: list[ast.stmt], into_definitions: bool) -> Iterator[tuple[a
                 continue
             scope = (*scope, node)
         nested: list[ast.AST] = []
-        for field in _BODIES:
+        for field in BODIES:
             nested.extend(getattr(node, field, ()))
         stack.extend((child, scope) for child in reversed(nested))
