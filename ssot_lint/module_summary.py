@@ -1,9 +1,9 @@
 """What one module defines, exports and imports: the per-file half of the project-wide analyses.
 
 ``summarise(ctx)`` turns a parsed file into a ``ModuleSummary`` of plain, picklable values. It reads
-only the syntax tree, the module name and whether the file is a package, so it is as cacheable as any
-other per-file result; the project-wide index (``module_index``) is built from these summaries in
-the aggregation step.
+only CPython's syntax tree (never libcst's: the project-wide kinds look at nearly every file), the
+module name and whether the file is a package, so it is as cacheable as any other per-file result;
+the project-wide index (``module_index``) is built from these summaries in the aggregation step.
 
 Module-level definitions are every name a module binds outside function and class bodies: classes,
 functions, assignment targets (tuples and lists unpacked, annotated declarations, augmented
@@ -15,20 +15,27 @@ path, and a linter that cannot run the code must not call them missing.
 
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import libcst as cst
-
-from ssot_lint.fast_positions import locate
+from ssot_lint.imports import dotted_name, import_refs
 from ssot_lint.model import cache_value
-from ssot_lint.cst_imports import dotted_name, import_refs
-from ssot_lint.reexports import alias_of, is_docstring, reexport_statement
+from ssot_lint.reexports import alias_of, is_string_statement, reexport_only
+from ssot_lint.source_lines import Span
+from ssot_lint.syntax import NESTED
 
 if TYPE_CHECKING:  # the kinds package imports this module: importing it back would be a cycle
     from ssot_lint.kinds.base import FileContext
 
-Span = tuple[int, int, int, int]  # line, col, end_line, end_col (1-based, end exclusive)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Children the walk reaches as statements of their own, not as parts of their parent's expressions.
+_NESTED = (ast.stmt, ast.excepthandler, ast.match_case)
+_TYPE_ALIAS = getattr(ast, "TypeAlias", ())  # `type X = ...`: Python 3.12+
+# What may stand between two simple statements written on one line: a `;`, spaces, continuations.
+_BLANK = r"(?:[ \t\f]|\\(?:\r\n|\r|\n))*"
+_SEMICOLON = re.compile(_BLANK + ";" + _BLANK)
 
 
 @cache_value
@@ -108,200 +115,190 @@ def summarise(ctx: FileContext) -> ModuleSummary:
     return summary
 
 
-def _string(node: cst.BaseExpression | None) -> str | None:
+def _string(node: ast.expr) -> str | None:
     """The value of a (non-bytes, non-f) string literal."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def _is_type_checking(test: cst.BaseExpression) -> bool:
-    name = dotted_name(test)
-    return name is not None and name.rsplit(".", 1)[-1] == "TYPE_CHECKING"
+def _is_all(target: ast.expr) -> bool:
+    return isinstance(target, ast.Name) and target.id == "__all__"
 
 
-class _Summariser(cst.CSTVisitor):
+def _literal_strings(node: ast.expr) -> list[str] | None:
+    """The strings of ``["a"]``, ``("a",) + ["b"]`` ...; None when any part is not a literal."""
+    names: list[str] = []
+    pending = [node]
+    while pending:  # iterative: a `+` chain nests as deep as it is long
+        part = pending.pop()
+        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
+            pending += (part.right, part.left)
+        elif isinstance(part, (ast.List, ast.Tuple, ast.Set)):
+            strings = [_string(element) for element in part.elts]
+            if None in strings:
+                return None
+            names += strings  # type: ignore[arg-type]
+        else:
+            return None
+    return names
+
+
+def _type_checking_test(test: ast.expr) -> bool | None:
+    """For ``TYPE_CHECKING`` (any ``x.TYPE_CHECKING``) or its negation: whether it is negated.
+    None for any other test."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    name = dotted_name(test.operand if negated else test)  # type: ignore[attr-defined]
+    return negated if name is not None and name.rsplit(".", 1)[-1] == "TYPE_CHECKING" else None
+
+
+def _last_simple(statement: ast.stmt) -> ast.stmt:
+    """The simple statement a compound statement ends with. Summary spans of compound statements
+    end there (as libcst's positions do), not where CPython ends them: CPython takes in a trailing
+    ``;`` on that last line."""
+    node: ast.AST = statement
+    while True:
+        for field in ("finalbody", "orelse", "handlers", "cases", "body"):  # the last block first
+            block = getattr(node, field, None)
+            if block:
+                node = block[-1]
+                break
+        else:
+            return node  # type: ignore[return-value]
+
+
+class _Summariser:
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
         self.ctx = ctx
-        self.function_depth = 0
-        self.class_depth = 0
-        self.type_checking = 0
+        self.lines = ctx.lines
         self.defined: set[str] = set()
         self.classes: set[str] = set()
         self.all_names: list[str] | None = None
         self.all_dynamic = False
-        self.imports: list[tuple[cst.Import | cst.ImportFrom, bool, bool, bool]] = []  # node, in function, type checking, module level
+        self.imports: list[ImportFact] = []
         self.has_getattr = False
-        self.spans: dict[int, Span] = {}
-        self.walrus = ":=" in (ctx.text or ctx.module.code)
-        self._skipped: cst.CSTNode | None = None  # the node whose children on_visit just skipped
+        # Only `:=` binds module-level names inside expressions: without one in the text, no
+        # expression needs reading at all.
+        self.walrus = ":=" in ctx.text
 
     def run(self) -> ModuleSummary:
-        module = self.ctx.module
-        module.visit(self)
-        body = list(module.body)
-        flat = [small for s in body for small in (s.body if isinstance(s, cst.SimpleStatementLine) else [s])]
-        self.spans = locate(self.ctx.text or module.code, [node for node, *_ in self.imports], flat)
-        start = 1 if body and is_docstring(body[0]) else 0
+        body = self.ctx.tree.body
+        self._walk(body)
+        start = 1 if body and is_string_statement(body[0]) and self._line_end(body, 0) == 0 else 0
         return ModuleSummary(
             defined=frozenset(self.defined),
             classes=frozenset(self.classes),
             all_names=tuple(self.all_names) if self.all_names is not None else None,
             all_dynamic=self.all_dynamic,
-            imports=tuple(fact for entry in self.imports for fact in self._facts(*entry)),
+            imports=tuple(self.imports),
             has_getattr=self.has_getattr,
-            reexport_only=all(reexport_statement(s) for s in body),
+            reexport_only=reexport_only(body),
             aliases=tuple(self._aliases(body)),
-            first_span=self._statement_span(body[start]) if len(body) > start else (1, 1, 1, 1),
+            first_span=self._line_span(body, start) if len(body) > start else (1, 1, 1, 1),
         )
 
-    def where(self, node: cst.CSTNode) -> Span:
-        """The node's span: from CPython's parser when it was paired, else from libcst."""
-        span = self.spans.get(id(node))
-        return span if span is not None else self.ctx.position(node)
-
-    def _statement_span(self, statement: cst.BaseStatement) -> Span:
-        if not isinstance(statement, cst.SimpleStatementLine) or id(statement.body[0]) not in self.spans:
-            return self.ctx.position(statement)
-        first, last = self.where(statement.body[0]), self.where(statement.body[-1])
-        return first[0], first[1], last[2], last[3]
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        # Expressions hold no imports and bind names only through `:=` at module level: skipping
-        # them saves most of the walk, and deep ones (long implicit string concatenations) never
-        # reach the recursion limit.
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)) or (
-            isinstance(node, cst.BaseExpression) and not (self.walrus and self.module_level)
-        ):
-            self._skipped = node
-            return False
-        return super().on_visit(node)
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        # libcst calls on_leave even for a node whose on_visit returned False; its leave_ method
-        # (e.g. leave_Lambda) must not run without its visit_ method.
-        if original_node is self._skipped:
-            self._skipped = None
-            return
-        super().on_leave(original_node)
-
-    @property
-    def module_level(self) -> bool:
-        return self.function_depth == 0 and self.class_depth == 0
-
-    # -- scopes -----------------------------------------------------------------------------
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if self.module_level:
-            self.defined.add(node.name.value)
-            self.has_getattr |= node.name.value == "__getattr__"
-        self.function_depth += 1
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.function_depth -= 1
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        self.function_depth += 1
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self.function_depth -= 1
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if self.module_level:
-            self.defined.add(node.name.value)
-            self.classes.add(node.name.value)
-        self.class_depth += 1
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self.class_depth -= 1
-
-    def visit_If(self, node: cst.If) -> bool:
-        negated = isinstance(node.test, cst.UnaryOperation) and isinstance(node.test.operator, cst.Not)
-        test = node.test.expression if negated else node.test  # type: ignore[attr-defined]
-        if not _is_type_checking(test):
-            return True
-        node.test.visit(self)
-        for block, checking in ((node.body, not negated), (node.orelse, negated)):
-            if block is None:
+    def _walk(self, body: list[ast.stmt]) -> None:
+        """Every statement in source order, knowing whether it runs in a def, in a class body,
+        under ``if TYPE_CHECKING``. Iterative: blocks nest as deep as the file likes."""
+        stack: list[tuple[ast.AST, bool, bool, bool]] = [(s, False, False, False) for s in reversed(body)]
+        while stack:
+            node, in_function, in_class, checking = stack.pop()
+            module_level = not (in_function or in_class)
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._record(node, in_function, checking, module_level)
                 continue
-            self.type_checking += checking
-            block.visit(self)
-            self.type_checking -= checking
-        return False
+            if isinstance(node, ast.Global):
+                self.defined.update(node.names)
+            elif isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+                if module_level:
+                    self._define(node)
+                in_function |= isinstance(node, _FUNCTIONS)
+                in_class |= isinstance(node, ast.ClassDef)
+            elif module_level:
+                self._bind_statement(node)
+                if self.walrus:
+                    self._walrus(node)
+            body_checking = else_checking = checking
+            if isinstance(node, ast.If) and (negated := _type_checking_test(node.test)) is not None:
+                body_checking |= not negated
+                else_checking |= negated
+            nested = [
+                (child, in_function, in_class, else_checking if field == "orelse" else body_checking)
+                for field in NESTED.get(type(node), ())
+                for child in getattr(node, field)
+            ]
+            stack += reversed(nested)
+
+    def _define(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        self.defined.add(node.name)
+        if isinstance(node, ast.ClassDef):
+            self.classes.add(node.name)
+        else:
+            self.has_getattr |= node.name == "__getattr__"
 
     # -- bindings ---------------------------------------------------------------------------
-    def visit_Global(self, node: cst.Global) -> None:
-        self.defined.update(item.name.value for item in node.names)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if self.module_level:
+    def _bind_statement(self, node: ast.AST) -> None:
+        """What a module-level statement (or ``match`` case) binds and does to ``__all__``."""
+        if isinstance(node, ast.Assign):
             for target in node.targets:
-                self._bind(target.target)
-            if any(isinstance(t.target, cst.Name) and t.target.value == "__all__" for t in node.targets):
+                self._bind(target)
+            if any(_is_all(t) for t in node.targets):
                 self._set_all(node.value, extend=False)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if self.module_level:
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
             self._bind(node.target)
-            if isinstance(node.target, cst.Name) and node.target.value == "__all__" and node.value is not None:
-                self._set_all(node.value, extend=False)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if self.module_level:
+            if _is_all(node.target) and node.value is not None:
+                self._set_all(node.value, extend=isinstance(node, ast.AugAssign))
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
             self._bind(node.target)
-            if isinstance(node.target, cst.Name) and node.target.value == "__all__":
-                self._set_all(node.value, extend=True)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self._bind(item.optional_vars)
+        elif isinstance(node, ast.match_case):
+            for pattern in ast.walk(node.pattern):
+                if isinstance(pattern, (ast.MatchAs, ast.MatchStar)) and pattern.name is not None:
+                    self.defined.add(pattern.name)
+        elif isinstance(node, _TYPE_ALIAS):
+            self.defined.add(node.name.id)
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            self._all_call(node.value)
 
-    def visit_Expr(self, node: cst.Expr) -> None:
-        # __all__.extend([...]) / __all__.append("x") / __all__.remove(...) as statements
-        call = node.value
-        if not isinstance(call, cst.Call) or not self.module_level:
-            return
+    def _walrus(self, statement: ast.AST) -> None:
+        """Names ``:=`` binds in a module-level statement's own expressions (not in lambdas, which
+        are function scopes; the decorators, defaults and bases of defs and classes are not read)."""
+        pending = [child for child in ast.iter_child_nodes(statement) if not isinstance(child, _NESTED)]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.NamedExpr):
+                self._bind(node.target)
+            if not isinstance(node, ast.Lambda):
+                pending += ast.iter_child_nodes(node)
+
+    def _bind(self, target: ast.expr) -> None:
+        pending = [target]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.Name):
+                self.defined.add(node.id)
+            elif isinstance(node, (ast.Tuple, ast.List)):
+                pending += node.elts
+            elif isinstance(node, ast.Starred):
+                pending.append(node.value)
+
+    def _all_call(self, call: ast.Call) -> None:
+        """``__all__.extend([...])`` / ``__all__.append("x")`` / ``__all__.remove(...)``."""
         func = dotted_name(call.func)
         if func not in ("__all__.extend", "__all__.append", "__all__.remove"):
             return
-        if func == "__all__.append" and len(call.args) == 1 and _string(call.args[0].value) is not None:
-            self._add_all([_string(call.args[0].value)])  # type: ignore[list-item]
-        elif func == "__all__.extend" and len(call.args) == 1:
-            self._set_all(call.args[0].value, extend=True)
+        # An argument counts by its value whatever `*` or `name=` precedes it, as libcst's
+        # Arg.value did: `__all__` reads the same as before the move to ast.
+        args = [a.value if isinstance(a, ast.Starred) else a for a in call.args] + [k.value for k in call.keywords]
+        if func == "__all__.append" and len(args) == 1 and (name := _string(args[0])) is not None:
+            self._add_all([name])
+        elif func == "__all__.extend" and len(args) == 1:
+            self._set_all(args[0], extend=True)
         elif func != "__all__.remove":  # removing only narrows the exports: keeping the name is safe
             self.all_dynamic = True
 
-    def visit_For(self, node: cst.For) -> None:
-        if self.module_level:
-            self._bind(node.target)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if self.module_level and node.asname is not None:
-            self._bind(node.asname.name)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        if self.module_level:
-            self._bind(node.target)
-
-    def visit_MatchAs(self, node: cst.MatchAs) -> None:
-        if self.module_level and node.name is not None:
-            self.defined.add(node.name.value)
-
-    def visit_MatchStar(self, node: cst.MatchStar) -> None:
-        if self.module_level and node.name is not None:
-            self.defined.add(node.name.value)
-
-    def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
-        if self.module_level:
-            self.defined.add(node.name.value)
-
-    def _bind(self, target: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name):
-            self.defined.add(target.value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._bind(element.value)
-        elif isinstance(target, cst.StarredElement):
-            self._bind(target.value)
-
-    def _set_all(self, value: cst.BaseExpression, extend: bool) -> None:
+    def _set_all(self, value: ast.expr, extend: bool) -> None:
         names = _literal_strings(value)
         if names is None:
             self.all_dynamic = True
@@ -315,55 +312,36 @@ class _Summariser(cst.CSTVisitor):
             self.all_names = []
         self.all_names.extend(n for n in names if n not in self.all_names)
 
-    # -- imports ----------------------------------------------------------------------------
-    def visit_Import(self, node: cst.Import) -> bool:
-        self._record(node)
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        self._record(node)
-        return False
-
-    def _record(self, node: cst.Import | cst.ImportFrom) -> None:
-        self.imports.append((node, self.function_depth > 0, self.type_checking > 0, self.module_level))
-
-    def _facts(self, node: cst.Import | cst.ImportFrom, in_function: bool, type_checking: bool, module_level: bool) -> list[ImportFact]:
-        statement = self.where(node)
-        module_span = self._module_span(node) if isinstance(node, cst.ImportFrom) else None
-        facts = []
+    # -- imports, aliases, spans --------------------------------------------------------------
+    def _record(self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool) -> None:
+        statement = self.lines.span(node)
+        module_span = self.lines.module_span(statement) if isinstance(node, ast.ImportFrom) else None
         for ref in import_refs(node, self.ctx.ref.module, self.ctx.ref.is_package):
-            span = self.where(ref.node)
+            span = self.lines.span(ref.node)
             bound = ref.bound if module_level else None
-            facts.append(ImportFact(ref.module, ref.name, bound, span, module_span or span, statement, in_function, type_checking))
-        return facts
+            self.imports.append(ImportFact(ref.module, ref.name, bound, span, module_span or span, statement, in_function, checking))
 
-    def _module_span(self, node: cst.ImportFrom) -> Span:
-        """Where ``..pkg.mod`` is written in ``from ..pkg.mod import x`` (dots included)."""
-        parts: list[cst.CSTNode] = [*node.relative, *([node.module] if node.module is not None else [])]
-        if id(parts[-1] if node.module is not None else parts[0]) in self.spans:
-            return self.spans[id(parts[-1] if node.module is not None else parts[0])]
-        start, end = self.ctx.position(parts[0]), self.ctx.position(parts[-1])
-        return start[0], start[1], end[2], end[3]
-
-    # -- aliases ----------------------------------------------------------------------------
-    def _aliases(self, body: list[cst.BaseStatement]) -> list[AliasFact]:
+    def _aliases(self, body: list[ast.stmt]) -> list[AliasFact]:
         found = []
         for statement in body:
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                alias = alias_of(small)
-                if alias is not None:
-                    name_node, target = alias
-                    found.append(AliasFact(name_node.value, target, self.where(name_node)))
+            alias = alias_of(statement)
+            if alias is not None:
+                name, target = alias
+                found.append(AliasFact(name.id, target, self.lines.span(name)))
         return found
 
+    def _line_end(self, body: list[ast.stmt], start: int) -> int:
+        """The index of the last statement written on ``body[start]``'s line, joined by ``;``."""
+        end = start
+        while end + 1 < len(body):
+            before, after = self.lines.span(body[end]), self.lines.span(body[end + 1])
+            gap = self.lines.offset(before[2], before[3]), self.lines.offset(after[0], after[1])
+            if _SEMICOLON.fullmatch(self.lines.text, *gap) is None:
+                break
+            end += 1
+        return end
 
-def _literal_strings(node: cst.BaseExpression) -> list[str] | None:
-    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-        names = [_string(e.value) if isinstance(e, cst.Element) else None for e in node.elements]
-        return None if any(n is None for n in names) else names  # type: ignore[return-value]
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        left, right = _literal_strings(node.left), _literal_strings(node.right)
-        return None if left is None or right is None else left + right
-    return None
+    def _line_span(self, body: list[ast.stmt], start: int) -> Span:
+        """From ``body[start]`` to the end of the last statement on its line (or of its block)."""
+        first, last = self.lines.span(body[start]), self.lines.span(_last_simple(body[self._line_end(body, start)]))
+        return first[0], first[1], last[2], last[3]

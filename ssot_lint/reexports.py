@@ -6,80 +6,85 @@ is a judgement about module shape, not about names.
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
-from ssot_lint.cst_imports import dotted_name
+from ssot_lint.imports import dotted_name
+
+# Calls a re-export module may make as statements: a deprecation shim warns on import (the warning
+# does not make it a real module), and extending ``__all__`` only says what it forwards.
+_ALLOWED_CALLS = ("warnings.warn", "warn", "__all__.extend", "__all__.append")
 
 
-def alias_of(small: cst.BaseSmallStatement) -> tuple[cst.Name, str] | None:
-    """``A = B`` / ``A = m.B`` / ``A: T = B`` with a plain (non-dunder) name on the left."""
-    if isinstance(small, cst.Assign) and len(small.targets) == 1:
-        target, value = small.targets[0].target, small.value
-    elif isinstance(small, cst.AnnAssign) and small.value is not None:
-        target, value = small.target, small.value
+def _written_name(node: ast.expr) -> str | None:
+    """``a.b.c`` for Name/Attribute chains, as ``imports.dotted_name``, also when the chain starts
+    at ``None``, ``True`` or ``False`` (constants to ``ast``): ``X = None`` is the usual fallback of
+    a failed optional import, and ``NoneType = None.__class__`` an alias like any other."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    elif isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, bool)):
+        parts.append(str(node.value))
     else:
         return None
-    written = dotted_name(value)
-    if not isinstance(target, cst.Name) or written is None or target.value.startswith("__"):
+    return ".".join(reversed(parts))
+
+
+def alias_of(statement: ast.stmt) -> tuple[ast.Name, str] | None:
+    """``A = B`` / ``A = m.B`` / ``A: T = B`` with a plain (non-dunder) name on the left."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target, value = statement.targets[0], statement.value
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        target, value = statement.target, statement.value
+    else:
+        return None
+    written = _written_name(value)
+    if not isinstance(target, ast.Name) or written is None or target.id.startswith("__"):
         return None
     if written in ("None", "True", "False"):
         return None
     return target, written
 
 
-def is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
+def is_string_statement(statement: ast.stmt) -> bool:
+    """A statement that is only a string (or bytes) literal, as a docstring is."""
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, (str, bytes))
 
 
-def reexport_statement(statement: cst.BaseStatement) -> bool:
-    """Whether a statement is one a pure re-export module may contain."""
-    if isinstance(statement, cst.SimpleStatementLine):
-        return all(_reexport_small(small) for small in statement.body)
-    if isinstance(statement, cst.If):
-        blocks: list[cst.BaseSuite] = [statement.body]
-        orelse = statement.orelse
-        while orelse is not None:
-            blocks.append(orelse.body)
-            orelse = orelse.orelse if isinstance(orelse, cst.If) else None
-        return all(_reexport_block(b) for b in blocks)
-    if isinstance(statement, cst.Try):
-        blocks = [statement.body, *(h.body for h in statement.handlers)]
-        blocks += [b.body for b in (statement.orelse, statement.finalbody) if b is not None]
-        return all(_reexport_block(b) for b in blocks)
-    return False
+def reexport_only(body: list[ast.stmt]) -> bool:
+    """Whether every statement of ``body`` (and of the ``if`` / ``try`` blocks in it) is one a
+    pure re-export module may contain. Iterative: an ``elif`` chain nests as deep as it is long."""
+    pending = list(body)
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, ast.If):
+            pending += statement.body + statement.orelse
+        elif isinstance(statement, ast.Try):  # not ast.TryStar: ``except*`` is no re-export shape
+            pending += statement.body + statement.orelse + statement.finalbody
+            for handler in statement.handlers:
+                pending += handler.body
+        elif not _reexport_simple(statement):
+            return False
+    return True
 
 
-def _reexport_block(block: cst.BaseSuite) -> bool:
-    if isinstance(block, cst.SimpleStatementSuite):
-        return all(_reexport_small(small) for small in block.body)
-    return all(reexport_statement(s) for s in block.body)  # type: ignore[attr-defined]
-
-
-def _reexport_small(small: cst.BaseSmallStatement) -> bool:
-    if isinstance(small, (cst.Import, cst.ImportFrom, cst.Pass, cst.Del)):
+def _reexport_simple(statement: ast.stmt) -> bool:
+    if isinstance(statement, (ast.Import, ast.ImportFrom, ast.Pass, ast.Delete)):
         return True
-    if isinstance(small, cst.Expr):
-        value = small.value
-        if isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis)):
+    if isinstance(statement, ast.Expr):
+        value = statement.value
+        if is_string_statement(statement) or (isinstance(value, ast.Constant) and value.value is Ellipsis):
             return True
-        # A deprecation shim warns on import; the warning does not make it a real module.
-        if isinstance(value, cst.Call) and dotted_name(value.func) in ("warnings.warn", "warn"):
+        return isinstance(value, ast.Call) and dotted_name(value.func) in _ALLOWED_CALLS
+    if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        if all(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
             return True
-        if isinstance(value, cst.Call) and dotted_name(value.func) in ("__all__.extend", "__all__.append"):
-            return True
-        return False
-    if isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
-        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
-        if all(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
-            return True
-        return alias_of(small) is not None or (
-            isinstance(small, cst.Assign)
-            and all(isinstance(t, cst.Name) for t in targets)
-            and dotted_name(small.value) is not None
+        return alias_of(statement) is not None or (
+            isinstance(statement, ast.Assign)
+            and all(isinstance(t, ast.Name) for t in targets)
+            and _written_name(statement.value) is not None
         )
     return False

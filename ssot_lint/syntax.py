@@ -38,7 +38,7 @@ def index_nodes(tree: ast.AST) -> dict[type, list[tuple[ast.AST, int]]]:
 
 
 # Statement types that hold nested statements, and the fields that hold them, in source order.
-_NESTED: dict[type, tuple[str, ...]] = {
+NESTED: dict[type, tuple[str, ...]] = {
     ast.If: ("body", "orelse"),
     ast.For: ("body", "orelse"),
     ast.AsyncFor: ("body", "orelse"),
@@ -54,7 +54,7 @@ _NESTED: dict[type, tuple[str, ...]] = {
     ast.AsyncFunctionDef: ("body",),
 }
 if hasattr(ast, "TryStar"):  # Python >= 3.11
-    _NESTED[ast.TryStar] = _NESTED[ast.Try]
+    NESTED[ast.TryStar] = NESTED[ast.Try]
 
 
 def statements(body: list[ast.stmt], into_definitions: bool) -> Iterator[tuple[ast.stmt, tuple[ast.stmt, ...]]]:
@@ -66,7 +66,7 @@ def statements(body: list[ast.stmt], into_definitions: bool) -> Iterator[tuple[a
         node, scope = stack.pop()
         if isinstance(node, ast.stmt):
             yield node, scope
-        fields = _NESTED.get(type(node))
+        fields = NESTED.get(type(node))
         if fields is None:  # most statements: nothing nested
             continue
         if isinstance(node, DEFINITIONS):
