@@ -16,6 +16,7 @@ and identical values for identical keys (``INSERT OR IGNORE``).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
 import os
 import pickle
@@ -24,7 +25,6 @@ import sqlite3
 import sys
 import time
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -83,10 +83,23 @@ def _code_digest(kinds: frozenset[type]) -> str:
     return h.hexdigest()
 
 
+def _libcst_stamp() -> str:
+    """Which libcst is installed (plugin kinds may read its tree), without importlib.metadata,
+    which costs ~30 ms of start-up: reinstalling or upgrading rewrites its package files."""
+    spec = importlib.util.find_spec("libcst")
+    if spec is None or spec.origin is None:
+        return "no libcst"
+    try:
+        info = os.stat(os.path.join(os.path.dirname(spec.origin), "_version.py"))
+    except OSError:
+        info = os.stat(spec.origin)
+    return f"libcst {info.st_size} {info.st_mtime_ns}"
+
+
 @lru_cache(maxsize=256)
 def _context(rules: tuple[Rule, ...], version: str) -> bytes:
     h = hashlib.sha256()
-    for part in (version, _code_digest(frozenset(type(r) for r in rules)), metadata.version("libcst"), platform.python_version()):
+    for part in (version, _code_digest(frozenset(type(r) for r in rules)), _libcst_stamp(), platform.python_version()):
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     for rule_id, digest in sorted((r.id, r.meta.digest) for r in rules):
         h.update(f"{rule_id}\0{digest}\0".encode("utf-8", "surrogateescape"))

@@ -107,3 +107,26 @@ def test_progress_bar_waits_a_second_then_draws(monkeypatch: pytest.MonkeyPatch)
     off(5, 10)
     off.close()
     assert silent.getvalue() == ""
+
+
+CHECK_IN_PROCESS = """
+import sys
+from ssot_lint.cli import main
+try:
+    main(["check", "fixtures", "--no-cache", "-q", "-j", "1"])
+except SystemExit:
+    pass
+heavy = sorted(m for m in ("libcst", "rich", "importlib.metadata") if m in sys.modules)
+print(",".join(heavy) or "none")
+"""
+
+
+def test_a_quiet_check_imports_neither_libcst_nor_rich() -> None:
+    # They are a third or more of a cached run's start-up; only fix and terminal tables need them.
+    import subprocess
+    import sys
+
+    from tests.helpers import REPO
+
+    done = subprocess.run([sys.executable, "-c", CHECK_IN_PROCESS], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines()[-1] == "none", done.stdout + done.stderr

@@ -237,3 +237,21 @@ def test_runs_creating_the_same_cache_at_once_all_use_it_without_warnings(tmp_pa
         directory = tmp_path / f"cache{trial}"
         procs = [subprocess.Popen([sys.executable, "-c", code, str(directory)], stdout=subprocess.PIPE, text=True, cwd=REPO) for _ in range(6)]
         assert [proc.communicate(timeout=120)[0].strip() for proc in procs] == ["True []"] * 6
+
+
+def test_the_key_changes_when_libcst_is_reinstalled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Plugin kinds may read libcst's tree, so results are keyed by the libcst installed; the stamp
+    # is read from its files because importlib.metadata costs a third of a cached run's start-up.
+    import importlib.util as util
+
+    from ssot_lint import cache
+
+    fake = tmp_path / "libcst"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("")
+    (fake / "_version.py").write_text("__version__ = '1.9.0'\n")
+    spec = util.spec_from_file_location("libcst", fake / "__init__.py")
+    monkeypatch.setattr(util, "find_spec", lambda name: spec)
+    before = cache._libcst_stamp()
+    (fake / "_version.py").write_text("__version__ = '1.10.0'\n")
+    assert cache._libcst_stamp() != before
