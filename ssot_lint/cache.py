@@ -20,7 +20,6 @@ import importlib.util
 import io
 import os
 import pickle
-import platform
 import sqlite3
 import sys
 import time
@@ -99,7 +98,7 @@ def _libcst_stamp() -> str:
 @lru_cache(maxsize=256)
 def _context(rules: tuple[Rule, ...], version: str) -> bytes:
     h = hashlib.sha256()
-    for part in (version, _code_digest(frozenset(type(r) for r in rules)), _libcst_stamp(), platform.python_version()):
+    for part in (version, _code_digest(frozenset(type(r) for r in rules)), _libcst_stamp(), sys.version):
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     for rule_id, digest in sorted((r.id, r.meta.digest) for r in rules):
         h.update(f"{rule_id}\0{digest}\0".encode("utf-8", "surrogateescape"))

@@ -23,7 +23,6 @@ from ssot_lint.commands.common import (
 from ssot_lint.engine import failing
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
 from ssot_lint.fingerprint import with_fingerprints
-from ssot_lint.fixer import FixOptions, headline
 from ssot_lint.model import SEVERITIES, Finding
 from ssot_lint.progress import format_timings
 from ssot_lint.report import FORMATS, FormatOptions, formatter
@@ -78,6 +77,8 @@ def check(
     if record and (per_file or any(Path(p).resolve() != config.root for p in paths)):
         raise ConfigError("--record stores the whole project's counts: run it without PATHS (or with the project root)")
     if apply_fixes:
+        from ssot_lint.fixer import FixOptions, headline
+
         fixed = run_fixes(paths, config, ruleset, FixOptions(True, fail_on), no_cache, cache_dir)
         click.echo(f"ssot-lint: fix: {headline(fixed)}", err=True)
     report, coverage = analyse(paths, config, ruleset, fail_on, no_cache, cache_dir, per_file, jobs)

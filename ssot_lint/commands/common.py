@@ -7,7 +7,7 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import click
 
@@ -17,11 +17,13 @@ from ssot_lint.config import Config, load_config
 from ssot_lint.coverage import Coverage, project_wide
 from ssot_lint.engine import RunOptions, run
 from ssot_lint.errors import ConfigError
-from ssot_lint.fixer import FixOptions, FixResult, fix_paths
 from ssot_lint.model import Report
 from ssot_lint.progress import ProgressBar, interactive
 from ssot_lint.report import FORMATS
 from ssot_lint.rulefile import RuleSet, load_rule_files
+
+if TYPE_CHECKING:  # fixing is imported when something is fixed: a check's start-up does without it
+    from ssot_lint.fixer import FixOptions, FixResult
 
 
 def split_ids(values: tuple[str, ...]) -> list[str]:
@@ -152,6 +154,8 @@ def run_fixes(paths: tuple[str, ...], config: Config, ruleset: RuleSet, options:
     """Apply (or, for --diff, compute) the safe fixes; warnings go to stderr."""
     require_rules(ruleset)
     with project_cache(config, no_cache, cache_dir) as cache:
+        from ssot_lint.fixer import fix_paths
+
         result = fix_paths(list(paths) or [str(config.root)], config, ruleset, dataclasses.replace(options, cache=cache))
     for warning in result.warnings:
         click.echo(f"ssot-lint: warning: {warning}", err=True)

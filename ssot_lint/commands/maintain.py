@@ -10,7 +10,6 @@ import click
 from ssot_lint import baseline
 from ssot_lint.commands.common import analyse, baseline_file, cache_options, load_project, rule_options, run_fixes, write_output
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
-from ssot_lint.fixer import FixOptions, exit_status, render_diff, render_summary
 from ssot_lint.model import SEVERITIES
 
 
@@ -76,6 +75,8 @@ def fix_command(
     """
     config, ruleset = load_project(config_path, rule_files, select, ignore)
     fail_on = fail_on or config.get("fail-on")
+    from ssot_lint.fixer import FixOptions, exit_status, render_diff, render_summary  # libcst: only here
+
     result = run_fixes(paths, config, ruleset, FixOptions(not diff, fail_on), no_cache, cache_dir)
     if diff:
         click.echo(render_diff(result), nl=False)
