@@ -102,3 +102,11 @@ def test_results_do_not_depend_on_chunking_for_the_sample() -> None:
         chunked = analyze_source(data, ref, RULES)
         with mock.patch("ssot_lint.kinds.base.statement_starts", return_value=None):
             assert analyze_source(data, ref, RULES) == chunked, path
+
+
+def test_the_whole_file_check_follows_the_parser_not_the_compiler() -> None:
+    # symtable (the fast whole-file check) also rejects what only the compiler would; ast decides
+    finding = "from netra_backend.app.websocket_core.unified_manager import UnifiedWebSocketManager\n"
+    rest = "nonlocal x\n" + "".join(f"v{i} = {i}\n" for i in range(30))
+    result = analyze_source((finding + rest).encode(), REF, RULES)
+    assert result.parse_error is None and [(f.rule_id, f.line) for f in result.findings] == [("WS002", 1)]
