@@ -4,8 +4,8 @@ lines its matches must touch gets only the statements around those lines parsed.
 A line starts a top-level statement when it begins at column 0 with code (not a comment, not a
 closing bracket, not an ``else``/``elif``/``except``/``finally`` clause, not a ``def``/``class``
 under a decorator), outside every string literal and bracket, and does not follow a backslash
-continuation. String literals, comments and bracket depth come from one regex scan: a string or
-comment is skipped whole, so quotes, ``#`` and brackets inside them never count.
+continuation. One regex pass shrinks every string literal and comment to the line breaks it holds,
+so quotes, ``#``, brackets and backslashes inside them never count and lines keep their numbers.
 
 Callers parse each chosen range on its own and fall back to parsing the whole file when a range
 does not parse: a wrong start could only come from code the scanner misreads, and code that does
@@ -29,7 +29,9 @@ _SKIPPED = re.compile(
     r'''|"(?:[^"\\\r\n]|\\(?:\r\n|[\s\S]))*"?'''
     r"""|'(?:[^'\\\r\n]|\\(?:\r\n|[\s\S]))*'?"""
 )
-_LINE_START = re.compile(r"^[^\s#)\]}]", re.MULTILINE)
+# The first character of a line that can start a statement (`^` alone misses lines after a lone CR).
+_LINE_START = re.compile(r"(?:^|(?<=\r))[^\s#)\]}]", re.MULTILINE)
+_NOT_LINE_BREAK = re.compile(r"[^\r\n]+")
 _CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
 _DEFINITION = re.compile(r"(?:def|class|async)\b")
 # PEP 701 (Python 3.12) lets f-string replacement fields reuse the string's quotes and span
@@ -37,58 +39,60 @@ _DEFINITION = re.compile(r"(?:def|class|async)\b")
 _NESTABLE_FSTRING = re.compile(r"(?<![\w])[rRbB]?[fF][rR]?['\"]") if sys.version_info >= (3, 12) else None
 
 
-def _depth(text: str, start: int, end: int) -> int:
-    opened = text.count("(", start, end) + text.count("[", start, end) + text.count("{", start, end)
-    return opened - text.count(")", start, end) - text.count("]", start, end) - text.count("}", start, end)
+def _depth(code: str, start: int, end: int) -> int:
+    opened = code.count("(", start, end) + code.count("[", start, end) + code.count("{", start, end)
+    return opened - code.count(")", start, end) - code.count("]", start, end) - code.count("}", start, end)
 
 
-def _continued(text: str, offset: int) -> bool:
-    """Whether the line before ``offset`` ends with a backslash (conservatively: even in a comment)."""
+def _continued(code: str, offset: int) -> bool:
+    """Whether the line before ``offset`` ends with a backslash."""
     end = offset
-    if end and text[end - 1] == "\n":
+    if end and code[end - 1] == "\n":
         end -= 1
-    if end and text[end - 1] == "\r":
+    if end and code[end - 1] == "\r":
         end -= 1
-    return end > 0 and text[end - 1] == "\\"
+    return end > 0 and code[end - 1] == "\\"
+
+
+def _line_breaks(match: re.Match[str]) -> str:
+    skipped = match.group()
+    if "\n" not in skipped and "\r" not in skipped:
+        return ""  # most strings and every comment
+    return _NOT_LINE_BREAK.sub("", skipped)
 
 
 def statement_starts(text: str) -> list[int] | None:
-    """Character offsets where top-level statements start (0 first); None when the text cannot be
-    split safely."""
+    """Lines (1-based, ascending, 1 first) where top-level statements start; None when the text
+    cannot be split safely."""
     if _NESTABLE_FSTRING is not None and _NESTABLE_FSTRING.search(text):
         return None
-    skipped = [(m.start(), m.end()) for m in _SKIPPED.finditer(text)]
-    starts = [0]
-    depth, position, index = 0, 0, 0
+    # Strings and comments shrink to the line breaks they hold: what is left is code, on the
+    # same lines, where brackets, backslashes and keywords can be read directly.
+    code = _SKIPPED.sub(_line_breaks, text)
+    starts = [1]
+    depth, position, line = 0, 0, 1
     in_decorator = False
-    for match in _LINE_START.finditer(text):
+    for match in _LINE_START.finditer(code):
         offset = match.start()
-        while index < len(skipped) and skipped[index][1] <= offset:
-            begin, end = skipped[index]
-            depth += _depth(text, position, begin)
-            position = max(position, end)
-            index += 1
-        if index < len(skipped) and skipped[index][0] < offset:
-            continue  # inside a string literal
-        depth += _depth(text, position, offset)
+        depth += _depth(code, position, offset)
+        line += code.count("\n", position, offset) + code.count("\r", position, offset) - code.count("\r\n", position, offset)
         position = offset
-        if offset == 0 or depth != 0 or _continued(text, offset) or _CLAUSE.match(text, offset):
+        if offset == 0 or depth != 0 or _continued(code, offset) or _CLAUSE.match(code, offset):
             continue
         if in_decorator:
-            if _DEFINITION.match(text, offset):
+            if _DEFINITION.match(code, offset):
                 in_decorator = False
             continue  # a decorated statement starts at its first decorator
-        in_decorator = text[offset] == "@"
-        starts.append(offset)
+        in_decorator = code[offset] == "@"
+        starts.append(line)
     return starts
 
 
 class Chunks:
     """The top-level statements of a text grouped into ranges of lines (1-based, end exclusive)."""
 
-    def __init__(self, line_starts: list[int], offsets: list[int]) -> None:
-        # statement start offsets -> line numbers (each offset is a line start)
-        self.lines = [bisect_right(line_starts, offset) for offset in offsets]
+    def __init__(self, lines: list[int]) -> None:
+        self.lines = lines
 
     def index_of(self, line: int) -> int:
         return bisect_right(self.lines, line) - 1

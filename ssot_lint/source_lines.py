@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from itertools import accumulate
 
 Span = tuple[int, int, int, int]  # line, col, end_line, end_col (1-based, end exclusive)
 
@@ -23,7 +24,10 @@ _BEFORE_NAME = re.compile(r"(?:async[ \t\f\\\r\n]+)?(?:class|def)[ \t\f\\\r\n]+"
 class SourceLines:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        if "\r" in text:
+            self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        else:  # the common case, without a Python-level step per line
+            self.starts = [0, *accumulate(map((1).__add__, map(len, text.split("\n")[:-1])))]
         self.ascii = text.isascii()  # then byte columns are character columns everywhere
 
     def line(self, lineno: int) -> str:

@@ -288,10 +288,10 @@ class FileContext:
         if not lines:
             return []
         if self._chunks is None:
-            offsets = statement_starts(self.text)
-            if offsets is None:
+            starts = statement_starts(self.text)
+            if starts is None:
                 return self.tree.body
-            self._chunks = Chunks(self.lines.starts, offsets)
+            self._chunks = Chunks(starts)
         indices = sorted({self._chunks.index_of(line) for line in lines})
         missing = [i for i in indices if i not in self._parsed]
         if missing and not self._parse_chunks(missing):
