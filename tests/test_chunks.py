@@ -110,3 +110,13 @@ def test_the_whole_file_check_follows_the_parser_not_the_compiler() -> None:
     rest = "nonlocal x\n" + "".join(f"v{i} = {i}\n" for i in range(30))
     result = analyze_source((finding + rest).encode(), REF, RULES)
     assert result.parse_error is None and [(f.rule_id, f.line) for f in result.findings] == [("WS002", 1)]
+
+
+def test_line_starts_are_the_same_with_and_without_carriage_returns() -> None:
+    from ssot_lint.source_lines import SourceLines
+
+    for text in ["", "a", "a\n", "a\nb", "\n\n", "x = 1\ny\n\n", "é\nü\n"]:
+        assert SourceLines(text).starts == SourceLines(text.replace("\n", "\r\n")).starts[:1] + [
+            start - i - 1 for i, start in enumerate(SourceLines(text.replace("\n", "\r\n")).starts[1:])
+        ]
+    assert SourceLines("a\rb\r\nc\nd").starts == [0, 2, 5, 7]
