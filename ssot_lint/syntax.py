@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import warnings
 from bisect import bisect_left
-from collections import defaultdict
 from typing import Iterator, Sequence, TypeVar
 
 N = TypeVar("N", bound=ast.AST)
@@ -18,23 +17,6 @@ def cpython_parse(text: str) -> ast.Module:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ast.parse(text)
-
-
-def index_nodes(tree: ast.AST) -> dict[type, list[tuple[ast.AST, int]]]:
-    """Every node of ``tree`` by type, in source order, each with the first line of the innermost
-    statement holding it (what suppression comments are matched against). Iterative: a deep
-    expression costs memory, never the recursion limit."""
-    index: dict[type, list[tuple[ast.AST, int]]] = defaultdict(list)
-    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
-    while stack:
-        node, line = stack.pop()
-        if isinstance(node, ast.stmt):
-            line = node.lineno
-        index[type(node)].append((node, line))
-        children = list(ast.iter_child_nodes(node))
-        children.reverse()  # popped first-child first: pre-order, source order
-        stack.extend((child, line) for child in children)
-    return index
 
 
 # Statement types that hold nested statements, and the fields that hold them, in source order.

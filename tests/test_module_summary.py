@@ -12,7 +12,7 @@ import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ssot_lint.analysis import SourceError
-from ssot_lint.kinds.base import FileContext
+from ssot_lint.file_context import FileContext
 from ssot_lint.model import FileRef
 from ssot_lint.module_summary import ModuleSummary, summarise
 
