@@ -233,8 +233,9 @@ def run_corpus(root: Path, cache_dir: str | None, timeout: float, work: Path, ex
     for path, verdict in verdicts.items():
         shown = os.path.relpath(path, root)
         if verdict is not None and path not in errors:
-            # by design when no rule's prefilter selects the file; otherwise libcst accepted it
-            why = "no rule selects it (never parsed)" if path not in selected else "libcst accepts it"
+            # by design: no rule's prefilter selects the file, or the statements CPython rejects
+            # are ones no rule needed and the file yielded nothing (see chunks.py)
+            why = "no rule selects it (never parsed)" if path not in selected else "its invalid statements are ones no rule needed"
             summary.disagreements.append(f"CPython rejects, ssot-lint reports nothing ({why}): {shown}: {verdict}")
         elif verdict is None and path in errors:
             summary.disagreements.append(f"CPython parses, ssot-lint reports SSOT000: {shown}: {errors[path]}")
@@ -305,7 +306,7 @@ def markdown(summary: Summary) -> str:
         f"| files in scope | {summary.in_scope:,} |",
         f"| files scanned | {summary.scanned:,} |",
         f"| parse errors (SSOT000) | {summary.parse_errors:,} |",
-        f"| files a rule's prefilter selected (libcst-parsed unless refused) | {summary.prefiltered_for_parse:,} |",
+        f"| files a rule's prefilter selected (parsed, in part or whole) | {summary.prefiltered_for_parse:,} |",
         f"| files CPython itself rejects | {summary.cpython_rejects:,} |",
         f"| crashes | {len(summary.crashes)} |",
         f"| `check` wall time ({'with the cache' if summary.cached else 'cold, no cache'}) | {summary.check_seconds:.0f} s |",
