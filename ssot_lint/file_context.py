@@ -98,6 +98,8 @@ class FileContext:
         found: set[int] = set()
         text, starts = self.text, self.lines.starts
         for word in words:
+            if not word:
+                continue  # would match everywhere (and never advance)
             at = text.find(word)
             while at != -1:
                 found.add(bisect_right(starts, at))

@@ -120,3 +120,9 @@ def test_line_starts_are_the_same_with_and_without_carriage_returns() -> None:
             start - i - 1 for i, start in enumerate(SourceLines(text.replace("\n", "\r\n")).starts[1:])
         ]
     assert SourceLines("a\rb\r\nc\nd").starts == [0, 2, 5, 7]
+
+
+def test_an_empty_word_matches_no_line() -> None:
+    # a rule option such as `events = [""]` must not send the line search into an endless loop
+    ctx = FileContext(REF, "x = 1\ny = 2\n")
+    assert ctx.lines_with(["", "y"]) == [2]
