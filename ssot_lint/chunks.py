@@ -99,6 +99,3 @@ class Chunks:
 
     def span(self, index: int, last_line: int) -> tuple[int, int]:
         return self.lines[index], self.lines[index + 1] if index + 1 < len(self.lines) else last_line + 1
-
-    def __len__(self) -> int:
-        return len(self.lines)
