@@ -92,9 +92,11 @@ class DeprecatedImport(Rule):
         self._target_modules = sorted({t.module for t, _ in self.targets})
         members = [t for t, _ in self.targets if t.member is not None]
         # `from <...>mod import` (the module clause ends with the module's last component)
+        # Each module name leads, its look-behind after it, so the regex engine can skip ahead to
+        # the names' first characters (a leading look-behind made this scan every position: 4x slower).
+        last_parts = sorted({re.escape(t.module.rsplit(".", 1)[-1]) for t in members})
         self._member_froms = (
-            re.compile(r"(?<![\w])(?:" + "|".join(sorted({re.escape(t.module.rsplit(".", 1)[-1]) for t in members})) + r")[\s\\]+import(?!\w)")
-            if members else None
+            re.compile("(?:" + "|".join(f"{m}(?<!\\w{m})" for m in last_parts) + r")[\s\\]+import(?!\w)") if members else None
         )
         self._member_words = word_pattern(t.module.rsplit(".", 1)[-1] for t in members)
         self._members = word_pattern(t.member for t in members if t.member)
