@@ -187,7 +187,7 @@ def _libcst_accepts(text: str) -> bool:
     if shape.bracket_depth > CPYTHON_MAX_BRACKET_DEPTH or shape.longest_run > MAX_TOKEN_RUN:
         return False  # libcst could take minutes to decide
     try:
-        _libcst_parse(text, None)
+        _libcst_parse(text)
     except SourceError:
         return False
     return True
@@ -200,23 +200,13 @@ def _too_deep(text: str, error: BaseException) -> SourceError:
 
 
 def parse(text: str, tree: ast.Module | None = None) -> cst.Module:
-    """A libcst tree (what fixes edit), or a SourceError saying exactly why not (CPython's parser
-    locates errors). ``tree``: CPython's tree of ``text``, when the caller has it."""
-    _check_size(text)
-    if tree is None:
-        try:
-            tree = cpython_parse(text)
-        except (SyntaxError, ValueError) as error:
-            shape = token_shape(text)
-            if shape.bracket_depth > CPYTHON_MAX_BRACKET_DEPTH or shape.longest_run > MAX_TOKEN_RUN:
-                raise _cpython_error(error) from None  # libcst could take minutes to agree
-            return _libcst_parse(text, error)
-        except (MemoryError, RecursionError) as error:
-            raise _too_deep(text, error) from None
+    """A libcst tree (what fixes edit), or a SourceError saying exactly why not. Only text CPython
+    parses gets one, as only that is checked. ``tree``: CPython's tree of ``text``, if at hand."""
+    tree = tree if tree is not None else parse_tree(text)
     depth, line = deepest_expression(tree)
     if depth > MAX_EXPRESSION_DEPTH:
         raise SourceError(f"not analysed: an expression nests {depth:,} deep (libcst's parser is impractically slow past {MAX_EXPRESSION_DEPTH:,})", line)
-    return _libcst_parse(text, None)
+    return _libcst_parse(text)
 
 
 def _cpython_error(error: SyntaxError | ValueError) -> SourceError:
@@ -228,14 +218,12 @@ def _cpython_error(error: SyntaxError | ValueError) -> SourceError:
 _LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
-def _libcst_parse(text: str, cpython_error: SyntaxError | ValueError | None) -> cst.Module:
+def _libcst_parse(text: str) -> cst.Module:
     import libcst as cst
 
     try:
         return cst.parse_module(text)
     except Exception as exc:  # libcst raises assorted errors on input its grammar rejects
-        if cpython_error is not None:
-            raise _cpython_error(cpython_error) from None
         if isinstance(exc, cst.ParserSyntaxError):
             # The native parser's raw_line/raw_column can be off (column 0, or the next line);
             # its message carries the position it means: 1-based line, 0-based column.
