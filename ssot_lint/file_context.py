@@ -81,8 +81,8 @@ class FileContext:
     def segment(self, span: Span) -> str:
         return self.lines.segment(span)
 
-    def nodes_near(self, kind: type[N], words: Iterable[str]) -> list[tuple[N, int]]:
-        """The nodes of type ``kind`` whose lines hold one of ``words`` (as substrings), with the
+    def nodes_near(self, kind: type[N] | tuple[type[N], ...], words: Iterable[str]) -> list[tuple[N, int]]:
+        """The nodes of type ``kind`` (or of one of several) whose lines hold one of ``words`` (as substrings), with the
         first line of their statement: for rules whose every match spells one of the words."""
         lines = self.lines_with(words)
         body = self._statements_on(lines)

@@ -61,8 +61,8 @@ def statements(body: list[ast.stmt], into_definitions: bool) -> Iterator[tuple[a
         stack.extend((child, scope) for child in reversed(nested))
 
 
-def nodes_near(tree: ast.AST, kind: type[N], lines: Sequence[int]) -> list[tuple[N, int]]:
-    """The nodes of type ``kind`` that span one of ``lines`` (sorted), in source order, each with
+def nodes_near(tree: ast.AST, kind: type[N] | tuple[type[N], ...], lines: Sequence[int]) -> list[tuple[N, int]]:
+    """The nodes of type ``kind`` (or of one of several types) that span one of ``lines`` (sorted), in source order, each with
     the first line of its statement. Only subtrees spanning one of the lines are entered, so a
     rule that knows where its nodes must be (a literal every match spells) walks a sliver of
     the tree instead of all of it."""

@@ -156,8 +156,9 @@ class EventSchema(Rule):
         # An event spells its discriminator key, and a listed event name between quotes, on a
         # line it spans: only the subtrees around those lines are walked.
         words = [q + e + q for e in self._events for q in "\"'"] if self._events is not None else self.discriminator
-        candidates = [*ctx.nodes_near(ast.Dict, words), *((c, line) for c, line in ctx.nodes_near(ast.Call, words) if is_dict_call(c))]
-        for node, stmt_line in candidates:
+        for node, stmt_line in ctx.nodes_near((ast.Dict, ast.Call), words):
+            if isinstance(node, ast.Call) and not is_dict_call(node):
+                continue
             pairs, spread = written_entries(node)
             # Most dicts are not events: only a discriminator key spelled as a constant (or a
             # keyword) makes one worth reading closely.

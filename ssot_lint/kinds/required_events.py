@@ -96,16 +96,14 @@ class RequiredEvents(Rule):
                 count(literal_text(ctx, written[key]))
 
         # Both ways of emitting spell the event name on a line the dict or call spans.
-        for node, _ in ctx.nodes_near(ast.Dict, self.events):
-            record(node)
-        for call, _ in ctx.nodes_near(ast.Call, self.events):
-            if is_dict_call(call):
-                record(call)
-            elif self.emitters and self.is_emitter(call.func):
-                if call.args and not isinstance(call.args[0], ast.Starred):
-                    count(literal_text(ctx, call.args[0]))
+        for node, _ in ctx.nodes_near((ast.Dict, ast.Call), self.events):
+            if isinstance(node, ast.Dict) or is_dict_call(node):
+                record(node)
+            elif self.emitters and self.is_emitter(node.func):
+                if node.args and not isinstance(node.args[0], ast.Starred):
+                    count(literal_text(ctx, node.args[0]))
                 else:
-                    record(call)
+                    record(node)
         return [], (tuple(sorted(emitted.items())) or None)
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
