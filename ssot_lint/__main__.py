@@ -1,3 +1,5 @@
-from ssot_lint.cli import main
+import sys
 
-main()
+from ssot_lint.entry import main
+
+sys.exit(main())

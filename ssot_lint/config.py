@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from ssot_lint import recording
 from ssot_lint.errors import ConfigError
 from ssot_lint.kinds.base import OPTION_TYPES, OptionError
 from ssot_lint.model import SEVERITIES
@@ -55,7 +56,11 @@ class Config:
         """The configured rule-file globs, expanded relative to the project root."""
         found: list[Path] = []
         for pattern in self.get("rule-files"):
-            matches = sorted(self.root.glob(pattern)) if any(c in pattern for c in "*?[") else [self.root / pattern]
+            if any(c in pattern for c in "*?["):
+                _note_glob_directory(self.root, pattern)
+                matches = sorted(self.root.glob(pattern))
+            else:
+                matches = [self.root / pattern]
             if not matches or not all(m.is_file() for m in matches):
                 raise ConfigError(f"rule-files: {pattern!r} matches no file", self.display_path, self._line("rule-files"))
             found.extend(matches)
@@ -73,12 +78,24 @@ class Config:
         return self.doc.line_of(self.table, key) if self.doc else None
 
 
+def _note_glob_directory(root: Path, pattern: str) -> None:
+    """A replayed run must see a rule file added to a globbed directory: note the directory
+    (its listing changes), or refuse replay when wildcards span directories."""
+    head, _, _ = pattern.replace("\\", "/").rpartition("/")
+    if any(c in head for c in "*?["):
+        recording.refuse()
+    else:
+        recording.note(root / head)
+
+
 def find_config(start: Path) -> Path | None:
     for directory in [start, *start.parents]:
         candidate = directory / "ssot-lint.toml"
+        recording.note(candidate)
         if candidate.is_file():
             return candidate
         pyproject = directory / "pyproject.toml"
+        recording.note(pyproject)
         if pyproject.is_file():
             try:
                 doc = load_toml(pyproject)
@@ -92,6 +109,8 @@ def find_config(start: Path) -> Path | None:
 def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
     """Load the given config file, or the nearest one above ``cwd``; defaults when there is none."""
     cwd = (cwd or Path.cwd()).resolve()
+    if path is not None:
+        recording.note(path)
     if path is not None and not path.is_file():
         raise ConfigError(f"config file not found: {path}")
     path = path or find_config(cwd)

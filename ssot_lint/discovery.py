@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 import pathspec
 
+from ssot_lint import recording
 from ssot_lint.config import Config
 from ssot_lint.errors import ConfigError
 from ssot_lint.globs import GlobSet
@@ -46,8 +46,10 @@ class _Ignores:
     def _spec(self, directory: str) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._specs:
             spec = None
+            path = os.path.join(directory, ".gitignore")
+            recording.note(path)
             try:
-                with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+                with open(path, encoding="utf-8", errors="replace") as handle:
                     spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
             except OSError:
                 pass
@@ -115,11 +117,13 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
 
     def add(path: str) -> None:
         if path not in found:
+            recording.note(path)
             relpath = rel(path, False)
             found[path] = SourceFile(path, namer.ref(path, display_path(relpath)))
 
     for given in paths:
         path = os.path.abspath(given)
+        recording.note(path)
         if not os.path.lexists(path):
             raise ConfigError(f"{given}: no such file or directory")
         if not os.path.isdir(path):
@@ -129,6 +133,7 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
         stack = [path]
         while stack:
             directory = stack.pop()
+            recording.note(directory)
             try:
                 entries = sorted(os.scandir(directory), key=lambda e: e.name)
             except OSError as exc:
@@ -145,9 +150,10 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
     return sorted(found.values(), key=lambda f: f.ref.path)
 
 
-@lru_cache(maxsize=None)
 def _dir_is_package(directory: str) -> bool:
-    return os.path.isfile(os.path.join(directory, "__init__.py"))
+    path = os.path.join(directory, "__init__.py")
+    recording.note(path)
+    return os.path.isfile(path)
 
 
 def _relative(path: str, start: str) -> str:
@@ -175,15 +181,15 @@ class ModuleNamer:
 
     def _package_parts(self, directory: str) -> tuple[str, ...]:
         """The package names from the outermost ``__init__.py`` directory down to ``directory``
-        (computed once per directory: every file in it asks)."""
+        (computed once per directory and run: every file in it, and every subpackage, asks)."""
         parts = self._parts.get(directory)
         if parts is None:
-            names: list[str] = []
-            current = directory
-            while self._is_package(current) and os.path.dirname(current) != current:
-                names.insert(0, os.path.basename(current))
-                current = os.path.dirname(current)
-            parts = self._parts[directory] = tuple(names)
+            parent = os.path.dirname(directory)
+            if parent == directory or not self._is_package(directory):
+                parts = ()
+            else:
+                parts = (*self._package_parts(parent), os.path.basename(directory))
+            self._parts[directory] = parts
         return parts
 
     def ref(self, path: str, shown: str) -> FileRef:

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from ssot_lint import __version__, suppressions
+from ssot_lint import __version__, recording, suppressions
 from ssot_lint.analysis import SourceError, analyze_source
 from ssot_lint.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
 from ssot_lint.config import Config
@@ -179,6 +179,7 @@ def _analyse(
         if isinstance(outcome, Crashed):
             crashed += 1
             results[i] = crashed_result(outcome.reason)  # not cached: the next run tries again
+            recording.refuse()  # nor replayed
         else:
             blob, result = outcome
             results[i] = result

@@ -8,6 +8,8 @@ import sys
 import time
 from typing import Any, TextIO
 
+from ssot_lint import recording
+
 _DELAY = 1.0  # seconds before a bar appears: short runs finish without one
 _REFRESH = 0.1  # seconds between redraws
 
@@ -53,6 +55,7 @@ class ProgressBar:
             self._last = now
 
     def _start(self, total: int) -> None:
+        recording.refuse()  # the bar's redraws are not output to repeat
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

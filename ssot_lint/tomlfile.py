@@ -18,6 +18,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+from ssot_lint import recording
 from ssot_lint.errors import ConfigError
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
@@ -75,6 +76,7 @@ def _normalise(header: str) -> str:
 
 def load_toml(path: Path, display: str | None = None) -> TomlDoc:
     shown = display or str(path)
+    recording.note(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ssot_lint import recording
 from ssot_lint.cache import ResultCache
 from ssot_lint.config import Config, load_config
 from ssot_lint.errors import ConfigError
@@ -61,8 +62,9 @@ def info(config_path: Path | None, cache_dir: Path | None) -> None:
 @cache_group.command("clear")
 @_options
 def clear(config_path: Path | None, cache_dir: Path | None) -> None:
-    """Delete every cached result (safe while other runs use the cache)."""
+    """Delete every cached result and replay memo (safe while other runs use the cache)."""
     directory = cache_directory(load_config(config_path), cache_dir)
+    recording.forget(directory)
     if not (directory / "results.sqlite").exists():
         click.echo(f"no cache at {directory / 'results.sqlite'}")
         return

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from ssot_lint import baseline, suppressions
+from ssot_lint import baseline, recording, suppressions
+from ssot_lint.commands.cache import cache_directory
 from ssot_lint.commands.common import (
     analyse,
     baseline_file,
@@ -89,6 +90,8 @@ def check(
         unused = with_fingerprints(suppressions.unused(report.suppressions, report.suppressed, known_ids, coverage.judges))
         report.findings = sorted(report.findings + unused, key=Finding.sort_key)
     path, shown = baseline_file(config)
+    if not no_baseline:
+        recording.note(path)
     if not no_baseline and path.is_file():
         report = baseline.apply(report, baseline.load(path, shown), shown, ruleset.known, coverage, fail_on)
         if report.baseline and report.baseline.changed_rules:
@@ -115,4 +118,6 @@ def check(
     if show_timings:
         counted.stats["report_seconds"] = time.perf_counter() - reported
         click.echo(format_timings(counted.stats), err=True, nl=False)
+    if not (apply_fixes or record or show_timings or no_cache) and all(target is None for _, target in outputs):
+        recording.allow(cache_directory(config, cache_dir))  # output is a function of what was noted
     sys.exit(EXIT_FINDINGS if failing(report, fail_on) or (summary and summary.breaches) or stale else EXIT_OK)

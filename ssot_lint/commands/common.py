@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import click
 
+from ssot_lint import recording
 from ssot_lint.cache import ResultCache
 from ssot_lint.commands.cache import cache_directory
 from ssot_lint.config import Config, load_config
@@ -76,6 +77,7 @@ def parse_outputs(values: tuple[str, ...]) -> list[tuple[str, str | None]]:
 def _warn(cache: ResultCache, already: int) -> int:
     """Print the cache's warnings from number ``already`` on; each one once per run."""
     for warning in cache.warnings[already:]:
+        recording.refuse()  # an unusable cache is a passing state: say so again next time
         click.echo(f"ssot-lint: warning: {warning}", err=True)
     return len(cache.warnings)
 
