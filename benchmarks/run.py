@@ -3,9 +3,12 @@
     python benchmarks/run.py                      # ~1.1M-line corpus + stdlib, 3 repetitions
     python benchmarks/run.py --files 400 --repeat 1 --no-stdlib   # a quick look
 
+ssot-lint is measured as users run it: installed (not editable, whose import hook costs ~15 ms
+per start) into a fresh virtualenv under --work; ``--no-install`` uses this environment's instead.
 For each tree: ruff cold (``--no-cache``), warm and one-file-edited; ssot-lint cold (empty
-cache), warm and one-file-edited with ``--jobs 1`` and with all CPUs. Every command runs as a
-child process; its wall time is the median of the repetitions, its memory the peak of the sum
+cache), warm (the same command again: a replay), warm from the result cache alone (memos
+deleted before each run) and one-file-edited, with ``--jobs 1`` and with all CPUs. Before each
+warm series each tool runs once to fill its cache. Every command runs as a child process; its wall time is the median of the repetitions, its memory the peak of the sum
 of the resident sets of the process and its workers (sampled from /proc every 10 ms). Prints a
 Markdown table (and writes it to --out). The corpus run also checks that ssot-lint finds
 exactly the planted violations.
@@ -31,7 +34,7 @@ from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BIN = Path(sys.executable).parent
+BIN = Path(sys.executable).parent  # ruff's, and ssot-lint's with --no-install
 sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402  (the generator next to this file)
 
@@ -117,6 +120,18 @@ class Tree:
         shutil.rmtree(self.root / ".ssot-lint", ignore_errors=True)
         shutil.rmtree(self.root / ".ruff_cache", ignore_errors=True)
 
+    def clear_memos(self) -> None:
+        shutil.rmtree(self.root / ".ssot-lint" / "cache" / "replay", ignore_errors=True)
+
+
+def install(work: Path) -> Path:
+    """A fresh virtualenv with ssot-lint installed from this checkout; its bin directory."""
+    venv = work / "venv"
+    shutil.rmtree(venv, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(HERE.parent)], check=True)
+    return venv / "bin"
+
 
 def prepare_corpus(work: Path, files: int, seed: int) -> tuple[Tree, dict]:
     root = work / "corpus"
@@ -145,9 +160,9 @@ def prepare_stdlib(work: Path) -> Tree:
     return Tree(f"CPython {platform.python_version()} stdlib", root, root / "argparse.py", count, size)
 
 
-def bench(tree: Tree, repeat: int, cpus: int) -> list[Row]:
+def bench(tree: Tree, repeat: int, cpus: int, ssot_bin: Path) -> list[Row]:
     ruff = [str(BIN / "ruff"), "check", "--exit-zero", "--output-format", "concise", "."]
-    ssot = [str(BIN / "ssot-lint"), "check", ".", "-q"]
+    ssot = [str(ssot_bin / "ssot-lint"), "check", ".", "-q"]
     rows: list[Row] = []
 
     def series(tool: str, mode: str, jobs: str, command: list[str], before=None) -> None:  # type: ignore[no-untyped-def]
@@ -159,7 +174,7 @@ def bench(tree: Tree, repeat: int, cpus: int) -> list[Row]:
         rows.append(Row(tree.name, tool, mode, jobs, samples))
         print(f"  {tool:9} {mode:10} jobs={jobs:3} {rows[-1].wall:8.3f} s  {rows[-1].rss_mib:7.1f} MiB", flush=True)
 
-    measure([str(BIN / "ssot-lint"), "--version"], tree.root)  # writes the bytecode, as an install does
+    measure([str(ssot_bin / "ssot-lint"), "--version"], tree.root)  # writes the bytecode if the install did not
     tree.clear_caches()
     series("ruff", "cold", "all", ruff[:2] + ["--no-cache"] + ruff[2:])
     measure(ruff, tree.root)  # fill ruff's cache
@@ -167,14 +182,16 @@ def bench(tree: Tree, repeat: int, cpus: int) -> list[Row]:
     series("ruff", "1 edited", "all", ruff, tree.edit)
     for jobs in (str(cpus), "1"):
         series("ssot-lint", "cold", jobs, ssot + ["-j", jobs], tree.clear_caches)
+        measure(ssot + ["-j", jobs], tree.root)  # as for ruff: fill the cache (and record the replay memo)
         series("ssot-lint", "warm", jobs, ssot + ["-j", jobs])
+        series("ssot-lint", "warm, cache only", jobs, ssot + ["-j", jobs], tree.clear_memos)
         series("ssot-lint", "1 edited", jobs, ssot + ["-j", jobs], tree.edit)
-    series("ssot-lint", "startup", "-", [str(BIN / "ssot-lint"), "--version"])
+    series("ssot-lint", "startup", "-", [str(ssot_bin / "ssot-lint"), "--version"])
     return rows
 
 
-def check_counts(tree: Tree, expected: dict) -> str:
-    out = subprocess.run([str(BIN / "ssot-lint"), "check", ".", "-o", "json"], cwd=tree.root, capture_output=True, text=True)
+def check_counts(tree: Tree, expected: dict, ssot_bin: Path) -> str:
+    out = subprocess.run([str(ssot_bin / "ssot-lint"), "check", ".", "-o", "json"], cwd=tree.root, capture_output=True, text=True)
     found = Counter(f["rule"] for f in json.loads(out.stdout)["findings"])
     planted = {k: v for k, v in expected["findings"].items() if v}
     return "match" if dict(found) == planted else f"MISMATCH: found {dict(found)}, planted {planted}"
@@ -188,7 +205,8 @@ def table(rows: list[Row], trees: dict[str, Tree]) -> str:
     ]
     for r in rows:
         tree = trees[r.tree]
-        ratio = f"{r.wall / ruff[(r.tree, r.mode)]:.1f}x" if r.tool == "ssot-lint" and (r.tree, r.mode) in ruff else ""
+        peer = ruff.get((r.tree, r.mode.split(",")[0]))  # "warm, cache only" is compared with ruff's warm
+        ratio = f"{r.wall / peer:.1f}x" if r.tool == "ssot-lint" and peer else ""
         rate = r.mode != "startup"
         lines.append(
             f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | {tree.files / r.wall:,.0f} | "
@@ -198,7 +216,12 @@ def table(rows: list[Row], trees: dict[str, Tree]) -> str:
     return "\n".join(lines)
 
 
-def machine() -> str:
+def _version(bin_dir: Path, package: str) -> str:
+    code = f"import importlib.metadata as m; print(m.version({package!r}))"
+    return subprocess.run([str(bin_dir / "python"), "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def machine(ssot_bin: Path) -> str:
     model = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -210,7 +233,7 @@ def machine() -> str:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return (
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs ({model}); load average {load}; "
-        f"Python {platform.python_version()}, libcst {metadata.version('libcst')}, ruff {metadata.version('ruff')}"
+        f"Python {platform.python_version()}, libcst {_version(ssot_bin, 'libcst')}, ruff {metadata.version('ruff')}"
     )
 
 
@@ -221,18 +244,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/ssot-lint-bench"))
     parser.add_argument("--no-stdlib", action="store_true")
+    parser.add_argument("--no-install", action="store_true", help="measure this environment's ssot-lint (may be editable)")
     parser.add_argument("--out", type=Path, help="also write the Markdown report here")
     args = parser.parse_args()
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     args.work.mkdir(parents=True, exist_ok=True)
-    before = machine()
+    ssot_bin = BIN if args.no_install else install(args.work)
+    before = machine(ssot_bin)
     generated, expected = prepare_corpus(args.work, args.files, args.seed)
     trees = [generated] + ([] if args.no_stdlib else [prepare_stdlib(args.work)])
     rows: list[Row] = []
     for tree in trees:
         print(f"{tree.name}: {tree.files} files, {tree.bytes / 1e6:.1f} MB", flush=True)
-        rows.extend(bench(tree, args.repeat, cpus))
-    counts = check_counts(generated, expected)
+        rows.extend(bench(tree, args.repeat, cpus, ssot_bin))
+    counts = check_counts(generated, expected, ssot_bin)
     report = (
         f"Started {before}\nFinished with load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}.\n\n"
         f"Generated corpus: {expected['files']} files, {expected['lines']:,} lines, {expected['bytes'] / 1e6:.1f} MB "
