@@ -216,6 +216,16 @@ class ResultCache:
         self.misses += len(wanted) - len(found)
         return found
 
+    def is_empty(self) -> bool:
+        """No results at all (a first run, or after ``cache clear``): looking keys up is moot."""
+        if self._db is None:
+            return True
+        try:
+            return self._db.execute("SELECT 1 FROM results LIMIT 1").fetchone() is None
+        except sqlite3.DatabaseError as exc:
+            self._warn(f"cache read failed ({exc}); analysing without it")
+            return True
+
     def blob_ids(self) -> dict[str, tuple[Signature, str]]:
         """Path -> (stat signature, blob id) as recorded by earlier runs: like git's index, it
         lets a file whose signature is unchanged skip reading and hashing."""

@@ -44,27 +44,35 @@ FILE_TIME_LIMIT = 60.0
 _NOT_REGULAR = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
 
 
-def read_file(source: SourceFile) -> bytes | Finding:
-    """The file's bytes. Only regular files are read: a FIFO or a device named ``*.py`` (or a
-    symlink to one) would block forever or never end, so it is opened without blocking and refused."""
+def read_signed(source: SourceFile) -> tuple[bytes, Signature] | Finding:
+    """The file's bytes and its stat signature taken before reading them. Only regular files
+    are read: a FIFO or a device named ``*.py`` (or a symlink to one) would block forever or never
+    end, so it is opened without blocking and refused."""
     try:
         with open(os.open(source.abspath, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if not stat.S_ISREG(mode):
-                kind = next((name for test, name in _NOT_REGULAR if test(mode)), "a special file")
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                kind = next((name for test, name in _NOT_REGULAR if test(info.st_mode)), "a special file")
                 return SourceError(f"cannot read file: not a regular file ({kind})").finding()
-            return handle.read()
+            return handle.read(), signature(info)
     except OSError as exc:
         return SourceError(f"cannot read file: {exc.strerror or exc}").finding()
 
 
-def analyze_task(rules: Sequence[Rule], task: tuple[str, FileRef, tuple[int, ...]]) -> tuple[str | None, FileResult]:
-    """One file, read here: the blob id returned is that of the bytes actually analysed."""
+def read_file(source: SourceFile) -> bytes | Finding:
+    read = read_signed(source)
+    return read if isinstance(read, Finding) else read[0]
+
+
+def analyze_task(rules: Sequence[Rule], task: tuple[str, FileRef, tuple[int, ...]]) -> tuple[str | None, Signature | None, FileResult]:
+    """One file, read here: the blob id (and stat signature) returned are those of the bytes
+    actually analysed."""
     abspath, ref, scope = task
-    data = read_file(SourceFile(abspath, ref))
-    if isinstance(data, Finding):
-        return None, FileResult(parse_error=data)
-    return blob_id(data), analyze_source(data, ref, [rules[i] for i in scope])
+    read = read_signed(SourceFile(abspath, ref))
+    if isinstance(read, Finding):
+        return None, None, FileResult(parse_error=read)
+    data, sig = read
+    return blob_id(data), sig, analyze_source(data, ref, [rules[i] for i in scope])
 
 
 def _blob_of(source: SourceFile, known: dict[str, tuple[Signature, str]], now_ns: int, learned: list[tuple[str, Signature, str]]) -> str | Finding:
@@ -128,6 +136,8 @@ def _from_cache(
     unreadable files (their results are the read errors)."""
     cache = options.cache
     assert cache is not None
+    if cache.is_empty():  # nothing to find: the workers read the files (once) and return their blob ids
+        return list(range(len(files))), 0
     known = cache.blob_ids()
     now_ns = time.time_ns()
     learned: list[tuple[str, Signature, str]] = []
@@ -164,6 +174,7 @@ def _analyse(
     workers: int,
 ) -> int:
     """Analyse the files at ``todo`` into ``results`` (and the cache); return how many crashed."""
+    started_ns = time.time_ns()  # before any file is read: younger signatures are not kept
     cache = options.cache
     tasks = [(files[i].abspath, files[i].ref, scopes[i]) for i in todo]
     outcomes: Iterable[tuple[int, Any]]
@@ -174,6 +185,7 @@ def _analyse(
         outcomes = ((n, analyze_task(rules, task)) for n, task in enumerate(tasks))
     crashed = 0
     done = len(files) - len(todo)
+    learned: list[tuple[str, Signature, str]] = []
     for n, outcome in outcomes:
         i = todo[n]
         if isinstance(outcome, Crashed):
@@ -181,15 +193,18 @@ def _analyse(
             results[i] = crashed_result(outcome.reason)  # not cached: the next run tries again
             recording.refuse()  # nor replayed
         else:
-            blob, result = outcome
+            blob, sig, result = outcome
             results[i] = result
             if cache is not None and blob is not None:
                 cache.put(result_key(blob, files[i].ref, [rules[k] for k in scopes[i]]), result)
+                if sig is not None and trustworthy(sig, started_ns):
+                    learned.append((files[i].abspath, sig, blob))
         done += 1
         if options.on_progress:
             options.on_progress(done, len(files))
     if cache is not None:
         cache.flush()
+        cache.remember_blob_ids(learned)
     return crashed
 
 

@@ -154,7 +154,7 @@ def test_workers_get_the_rules_pickled_under_spawn() -> None:
     tasks = [(str(path), ref, (0, 1, 2, 3))]
     got = dict(WorkerPool(1, analyze_task, rules, method="spawn").run(tasks))
     assert got == {0: analyze_task(rules, tasks[0])}
-    assert [(f.rule_id, f.line, f.col) for f in got[0][1].findings] == [
+    assert [(f.rule_id, f.line, f.col) for f in got[0][2].findings] == [
         ("WS002", 4, 5), ("WS002", 6, 8), ("WS002", 10, 15), ("WS003", 15, 11),
     ]
 

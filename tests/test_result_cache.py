@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 import ssot_lint
 from ssot_lint import cache as cache_module
+from ssot_lint import engine
 from ssot_lint.cache import ResultCache, load_value
 from ssot_lint.cli import main
 from ssot_lint.config import load_config
@@ -255,3 +256,28 @@ def test_the_key_changes_when_libcst_is_reinstalled(tmp_path: Path, monkeypatch:
     before = cache._libcst_stamp()
     (fake / "_version.py").write_text("__version__ = '1.10.0'\n")
     assert cache._libcst_stamp() != before
+
+
+def test_a_first_run_reads_each_file_once_and_learns_every_signature(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An empty cache has nothing to look up: the parent must not read and hash every file before
+    # the workers read them again; the workers' signatures fill the table the next run uses.
+    project = sample_project(tmp_path)
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)  # the files were written just now
+
+    def no_lookups(*args: object) -> None:
+        raise AssertionError("an empty cache was looked up file by file")
+
+    monkeypatch.setattr(engine, "_blob_of", no_lookups)
+    stats, findings = api_run(project)
+    assert stats["analysed"] == 20 and stats["from_cache"] == 0
+    cache = ResultCache(project / ".ssot-lint" / "cache")
+    try:
+        known = cache.blob_ids()
+    finally:
+        cache.close()
+    sources = sorted(project.rglob("*.py"))
+    assert len(sources) == 20
+    assert {path: blob for path, (_, blob) in known.items()} == {str(p): cache_module.blob_id(p.read_bytes()) for p in sources}
+    monkeypatch.undo()
+    again, same = api_run(project)
+    assert (again["from_cache"], again["analysed"], same) == (20, 0, findings)
