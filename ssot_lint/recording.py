@@ -10,6 +10,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Iterator
 
+import ssot_lint
 from ssot_lint.replay import REPLAY_DIR, memo_name, run_key, signature
 
 if TYPE_CHECKING:
@@ -62,6 +63,14 @@ class Recording:
             filename = getattr(module, "__file__", None)
             if isinstance(filename, str):
                 self.note(filename)
+        # Workers import some of ssot-lint's modules that this process never does: all of its
+        # files count (and its directories, for a module added).
+        for directory, subdirectories, names in os.walk(os.path.dirname(ssot_lint.__file__)):
+            subdirectories[:] = [d for d in subdirectories if d != "__pycache__"]  # bytecode follows the sources
+            self.note(directory)
+            for name in names:
+                if name.endswith(".py"):
+                    self.note(os.path.join(directory, name))
         for path, before in self.seen.items():
             now = signature(path)
             if now != before or racy(now, self.started_ns):

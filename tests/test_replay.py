@@ -331,3 +331,11 @@ def test_rule_globs_across_directories_and_progress_bars_refuse_the_memo(project
         bar._start(10)
         bar.close()
     assert rec.refused
+
+
+def test_every_module_of_ssot_lint_is_an_input_even_if_only_workers_import_it(project: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    recorded(project, capsysbinary)
+    inputs = dict(zip(*marshal.loads(memos(project)[0].read_bytes())[1:3]))
+    package = Path(replay.__file__).parent
+    assert {str(p) for p in package.rglob("*.py") if "__pycache__" not in p.parts} <= inputs.keys()
+    assert str(package / "kinds") in inputs
