@@ -22,17 +22,53 @@ import json
 import random
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = "netra_backend.app.websocket_core"
 AREAS = ("services", "routes", "agents", "models", "schemas", "db", "core", "tools", "llm", "monitoring")
 WORDS = (
-    "account", "billing", "cache", "cluster", "config", "cost", "dataset", "event", "export", "gateway",
-    "health", "invoice", "job", "ledger", "metric", "model", "optimizer", "order", "payload", "pipeline",
-    "quota", "report", "request", "schedule", "session", "storage", "supply", "task", "tenant", "thread",
-    "token", "trace", "usage", "user", "vector", "worker", "audit", "budget", "profile", "policy",
+    "account",
+    "billing",
+    "cache",
+    "cluster",
+    "config",
+    "cost",
+    "dataset",
+    "event",
+    "export",
+    "gateway",
+    "health",
+    "invoice",
+    "job",
+    "ledger",
+    "metric",
+    "model",
+    "optimizer",
+    "order",
+    "payload",
+    "pipeline",
+    "quota",
+    "report",
+    "request",
+    "schedule",
+    "session",
+    "storage",
+    "supply",
+    "task",
+    "tenant",
+    "thread",
+    "token",
+    "trace",
+    "usage",
+    "user",
+    "vector",
+    "worker",
+    "audit",
+    "budget",
+    "profile",
+    "policy",
 )
 EVENTS = ("agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed")
 DUPLICATE_MANAGERS = ("Isolated", "Agent", "Legacy", "Tenant", "Scoped", "Resilient", "Pooled", "Bridge")
@@ -63,10 +99,14 @@ def filler(rng: random.Random, mod: Module, others: list[Module]) -> str:
     """An ordinary module: docstring, imports (absolute, relative, multi-line, aliased),
     constants, dataclasses, a service class with methods, helper functions."""
     a, b = rng.sample(WORDS, 2)
-    out = [f'"""{camel(a, b)} {rng.choice(["service", "helpers", "models", "routes"])}.\n\n'
-           f"Handles {a} {b} records for the {mod.area} layer.\n\"\"\"\n",
-           "from __future__ import annotations\n", "import logging", "import time",
-           "from dataclasses import dataclass, field", "from typing import Any, Dict, List, Optional\n"]
+    out = [
+        f'"""{camel(a, b)} {rng.choice(["service", "helpers", "models", "routes"])}.\n\nHandles {a} {b} records for the {mod.area} layer.\n"""\n',
+        "from __future__ import annotations\n",
+        "import logging",
+        "import time",
+        "from dataclasses import dataclass, field",
+        "from typing import Any, Dict, List, Optional\n",
+    ]
     for other in rng.sample(others, min(2, len(others))):
         out.append(f"from {other.module} import {camel(rng.choice(WORDS))}Record as {camel(rng.choice(WORDS))}Alias")
     out.append(f"from .{rng.choice(WORDS)}_utils import (\n    normalise_{a},\n    validate_{b},\n)\n")
@@ -75,29 +115,37 @@ def filler(rng: random.Random, mod: Module, others: list[Module]) -> str:
     for _ in range(rng.randint(2, 6)):
         name = camel(rng.choice(WORDS), rng.choice(WORDS))
         fields = rng.sample(WORDS, rng.randint(3, 7))
-        out.append(f"\n@dataclass\nclass {name}Record:\n    \"\"\"A {name.lower()} row.\"\"\"\n\n"
-                   + "".join(f"    {f}_id: int = {rng.randint(0, 9)}\n" for f in fields)
-                   + "    tags: List[str] = field(default_factory=list)\n")
-        out.append(f"\nclass {name}Service:\n    \"\"\"Business logic for {name}.\"\"\"\n\n"
-                   f"    def __init__(self, store: Any, limit: int = {rng.randint(10, 99)}) -> None:\n"
-                   "        self.store = store\n        self.limit = limit\n        self._seen: Dict[str, int] = {}\n")
+        out.append(
+            f'\n@dataclass\nclass {name}Record:\n    """A {name.lower()} row."""\n\n'
+            + "".join(f"    {f}_id: int = {rng.randint(0, 9)}\n" for f in fields)
+            + "    tags: List[str] = field(default_factory=list)\n"
+        )
+        out.append(
+            f'\nclass {name}Service:\n    """Business logic for {name}."""\n\n'
+            f"    def __init__(self, store: Any, limit: int = {rng.randint(10, 99)}) -> None:\n"
+            "        self.store = store\n        self.limit = limit\n        self._seen: Dict[str, int] = {}\n"
+        )
         for method in rng.sample(WORDS, rng.randint(2, 5)):
-            out.append(f"    async def {method}_{rng.choice(WORDS)}(self, key: str, count: int = 1) -> Dict[str, Any]:\n"
-                       f"        \"\"\"Fetch {method} data and summarise it.\"\"\"\n"
-                       "        started = time.time()\n"
-                       f"        rows = await self.store.fetch(key, limit=self.limit)\n"
-                       "        total = 0\n        for row in rows:\n"
-                       f"            if row.get(\"{method}\") and count > {rng.randint(0, 5)}:\n"
-                       "                total += row.get(\"value\", 0) * count\n"
-                       "            else:\n                self._seen[key] = self._seen.get(key, 0) + 1\n"
-                       f"        logger.debug(\"{method} took %.3f\", time.time() - started)\n"
-                       f"        return {{\"status\": \"ok\", \"key\": key, \"{method}\": total, \"rows\": len(rows)}}\n")
+            out.append(
+                f"    async def {method}_{rng.choice(WORDS)}(self, key: str, count: int = 1) -> Dict[str, Any]:\n"
+                f'        """Fetch {method} data and summarise it."""\n'
+                "        started = time.time()\n"
+                f"        rows = await self.store.fetch(key, limit=self.limit)\n"
+                "        total = 0\n        for row in rows:\n"
+                f'            if row.get("{method}") and count > {rng.randint(0, 5)}:\n'
+                '                total += row.get("value", 0) * count\n'
+                "            else:\n                self._seen[key] = self._seen.get(key, 0) + 1\n"
+                f'        logger.debug("{method} took %.3f", time.time() - started)\n'
+                f'        return {{"status": "ok", "key": key, "{method}": total, "rows": len(rows)}}\n'
+            )
     for _ in range(rng.randint(2, 5)):
         f1, f2 = rng.sample(WORDS, 2)
-        out.append(f"\ndef {f1}_{f2}(values: List[int], scale: float = 1.0) -> Optional[float]:\n"
-                   f"    \"\"\"Scale and sum {f1} values.\"\"\"\n    if not values:\n        return None\n"
-                   "    result = sum(v * scale for v in values)\n"
-                   f"    return result / {rng.randint(1, 9)} if result else 0.0\n")
+        out.append(
+            f"\ndef {f1}_{f2}(values: List[int], scale: float = 1.0) -> Optional[float]:\n"
+            f'    """Scale and sum {f1} values."""\n    if not values:\n        return None\n'
+            "    result = sum(v * scale for v in values)\n"
+            f"    return result / {rng.randint(1, 9)} if result else 0.0\n"
+        )
     return "\n".join(out) + "\n"
 
 
@@ -113,8 +161,8 @@ def websocket_clean(rng: random.Random, mod: Module) -> str:
     )
     events = (
         f"\n\ndef emit_{name}(send, user_id: str, thread_id: str) -> None:\n"
-        f"    send({{\n        \"event_type\": \"{event}\",\n        \"timestamp\": time.time(),\n"
-        "        \"user_id\": user_id,\n        \"thread_id\": thread_id,\n        \"data\": {\"step\": 1},\n    })\n"
+        f'    send({{\n        "event_type": "{event}",\n        "timestamp": time.time(),\n'
+        '        "user_id": user_id,\n        "thread_id": thread_id,\n        "data": {"step": 1},\n    })\n'
     )
     roll = rng.random()
     return manager if roll < 0.4 else events if roll < 0.75 else manager + events
@@ -138,11 +186,17 @@ def plant_ws002(kind: int, mod: Module) -> Plant:
         (f"\nimport {CORE}.websocket_manager_factory as wmf\n\n\ndef build_manager():\n    return wmf.create_websocket_manager()\n", 2),
         (f"\nfrom {CORE} import (\n    WebSocketManager,\n)\n", 1),
         (f"\nfrom {dots}websocket_core.unified_manager import (\n    UnifiedWebSocketManager as LegacyManager,\n)\n", 1),
-        (f"\nfrom {CORE}.websocket_manager_factory import create_websocket_manager as make_manager\n\n\n"
-         "def two_managers():\n    return make_manager(), make_manager()\n", 3),
+        (
+            f"\nfrom {CORE}.websocket_manager_factory import create_websocket_manager as make_manager\n\n\n"
+            "def two_managers():\n    return make_manager(), make_manager()\n",
+            3,
+        ),
         (f"\nfrom {CORE} import *\n", 1),
-        (f"\n\ndef lazy_manager():\n    try:\n        from {dots}websocket_core import websocket_manager_factory\n"
-         "    except ImportError:\n        return None\n    return websocket_manager_factory\n", 1),
+        (
+            f"\n\ndef lazy_manager():\n    try:\n        from {dots}websocket_core import websocket_manager_factory\n"
+            "    except ImportError:\n        return None\n    return websocket_manager_factory\n",
+            1,
+        ),
     ]
     code, n = codes[kind % len(codes)]
     return code, Counter(WS002=n), 0, 0
@@ -153,8 +207,11 @@ def plant_ws003(kind: int, mod: Module) -> Plant:
         ('\n\ndef legacy_started(user):\n    return {"type": "agent_started", "time": "2023-10-01", "user": user, "agent_name": "x"}\n', 1),
         ('\n\ndef partial_tool(user_id, thread_id):\n    return dict(event_type="tool_executing", timestamp=1.5, user_id=user_id, thread_id=thread_id)\n', 1),
         ('\n\ndef spread_thinking(base):\n    return {"event_type": "agent_thinking", **base}\n', 1),
-        ('\n\ndef completed(user_id, thread_id):\n    return {\n        "event_type": "agent_completed",\n        "timestamp": "now",\n'
-         '        "user_id": user_id,\n        "thread_id": thread_id,\n        "data": [],\n    }\n', 1),
+        (
+            '\n\ndef completed(user_id, thread_id):\n    return {\n        "event_type": "agent_completed",\n        "timestamp": "now",\n'
+            '        "user_id": user_id,\n        "thread_id": thread_id,\n        "data": [],\n    }\n',
+            1,
+        ),
         ('\n\ndef heartbeat():\n    return {"type": "heartbeat", "time": "2023"}\n', 0),
         ('\n\ndef done_ok(u, t):\n    return {"event_type": "tool_completed", "timestamp": 2, "user_id": u, "thread_id": t, "data": {}}\n', 0),
     ]
@@ -165,7 +222,7 @@ def plant_ws003(kind: int, mod: Module) -> Plant:
 def plant_ws001(kind: int, mod: Module) -> Plant:
     name = DUPLICATE_MANAGERS[kind % len(DUPLICATE_MANAGERS)]
     codes = [
-        (f"\n\nclass {name}WebSocketManager:\n    \"\"\"Another manager.\"\"\"\n\n    def send(self, user_id, event):\n        return None\n", 1, 0),
+        (f'\n\nclass {name}WebSocketManager:\n    """Another manager."""\n\n    def send(self, user_id, event):\n        return None\n', 1, 0),
         (f"\n\ndef make_{name.lower()}():\n    class Local{name}WebsocketManager:\n        pass\n\n    return Local{name}WebsocketManager\n", 1, 0),
         ("\n\nclass WebSocketManagerFactory:\n    pass\n\n\nclass TestWebSocketManager:\n    pass\n", 0, 0),
         (f"\nfrom {CORE}.websocket_manager import WebSocketManager as _Canonical\n\nWebSocketConnectionManager = _Canonical\n", 0, 1),
@@ -215,7 +272,7 @@ def build(out: Path, files: int, seed: int) -> dict:
         if mod.path in mock_homes.setdefault(name, set()):
             continue  # a second definition in the same module is not a second module
         mock_homes[name].add(mod.path)
-        plants[mod.path].append(f"\n\nclass {name}:\n    \"\"\"Test double.\"\"\"\n\n    def __init__(self):\n        self.sent = []\n")
+        plants[mod.path].append(f'\n\nclass {name}:\n    """Test double."""\n\n    def __init__(self):\n        self.sent = []\n')
     expected["WS004"] = sum(len(homes) - 1 for homes in mock_homes.values() if len(homes) > 1)
     nested_mock = rng.choice(tests)  # a mock inside a function is not a top-level definition
     plants[nested_mock.path].append("\n\ndef make_double():\n    class MockWebSocketManager:\n        pass\n\n    return MockWebSocketManager\n")
@@ -225,12 +282,14 @@ def build(out: Path, files: int, seed: int) -> dict:
         "netra_backend/app/__init__.py": '"""The application package."""\n',
         "netra_backend/app/websocket_core/__init__.py": '"""WebSocket core: the one canonical manager."""\n\nfrom .websocket_manager import WebSocketManager\n',
         "netra_backend/app/websocket_core/websocket_manager.py": (
-            '"""The canonical WebSocket manager."""\n\n\nclass WebSocketManager:\n    def send(self, user_id, event):\n        return None\n'),
+            '"""The canonical WebSocket manager."""\n\n\nclass WebSocketManager:\n    def send(self, user_id, event):\n        return None\n'
+        ),
         "netra_backend/app/websocket_core/websocket_manager_factory.py": (
-            '"""Deprecated factory."""\n\nfrom .websocket_manager import WebSocketManager\n\n\n'
-            "def create_websocket_manager():\n    return WebSocketManager()\n"),
+            '"""Deprecated factory."""\n\nfrom .websocket_manager import WebSocketManager\n\n\ndef create_websocket_manager():\n    return WebSocketManager()\n'
+        ),
         "netra_backend/app/websocket_core/unified_manager.py": (
-            '"""Deprecated duplicate."""\n\n\nclass UnifiedWebSocketManager:\n    def send(self, user_id, event):\n        return None\n'),
+            '"""Deprecated duplicate."""\n\n\nclass UnifiedWebSocketManager:\n    def send(self, user_id, event):\n        return None\n'
+        ),
     }
     members += 1  # UnifiedWebSocketManager
     for mod in modules:

@@ -210,8 +210,9 @@ def table(rows: list[Row], trees: dict[str, Tree]) -> str:
         rate = r.mode != "startup"
         lines.append(
             f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | {tree.files / r.wall:,.0f} | "
-            f"{tree.bytes / r.wall / 1e6:.1f} | {r.rss_mib:.0f} | {ratio} |" if rate else
-            f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | | | {r.rss_mib:.0f} | |"
+            f"{tree.bytes / r.wall / 1e6:.1f} | {r.rss_mib:.0f} | {ratio} |"
+            if rate
+            else f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | | | {r.rss_mib:.0f} | |"
         )
     return "\n".join(lines)
 
@@ -261,8 +262,7 @@ def main() -> None:
     report = (
         f"Started {before}\nFinished with load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}.\n\n"
         f"Generated corpus: {expected['files']} files, {expected['lines']:,} lines, {expected['bytes'] / 1e6:.1f} MB "
-        f"(seed {args.seed}); planted findings {expected['findings']}: ssot-lint's counts {counts}.\n\n"
-        + table(rows, {t.name: t for t in trees}) + "\n"
+        f"(seed {args.seed}); planted findings {expected['findings']}: ssot-lint's counts {counts}.\n\n" + table(rows, {t.name: t for t in trees}) + "\n"
     )
     print("\n" + report)
     if args.out:

@@ -30,10 +30,10 @@ import sysconfig
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import Sequence
 
 REPO = Path(__file__).resolve().parent.parent
 EXCLUDED_DIRS = ("site-packages", "__pycache__")
@@ -124,8 +124,7 @@ def write_project(work: Path, cache_dir: str | None, extra_rules: Sequence[str])
     config.write_text(
         f"rule-files = {json.dumps(rule_files)}\n"
         f"exclude = {json.dumps([d + '/' for d in EXCLUDED_DIRS])}\n"
-        "respect-gitignore = false\n"
-        + (f"cache-dir = {json.dumps(cache_dir)}\n" if cache_dir else "")
+        "respect-gitignore = false\n" + (f"cache-dir = {json.dumps(cache_dir)}\n" if cache_dir else "")
     )
     return config
 
@@ -256,7 +255,11 @@ def fix_corpus(root: Path, files: list[str], verdicts: dict[str, str | None], co
     for line in stderr:
         if line.startswith("ssot-lint: warning: "):
             summary.fix_refusals[re.sub(r"line \d+", "line N", line.split(": not fixed: ", 1)[-1])] += 1
-    named = {os.path.normpath(os.path.join(work, line[6:].rstrip("\n"))) for line in diff.stdout.decode(errors="replace").splitlines(True) if line.startswith("+++ b/")}
+    named = {
+        os.path.normpath(os.path.join(work, line[6:].rstrip("\n")))
+        for line in diff.stdout.decode(errors="replace").splitlines(True)
+        if line.startswith("+++ b/")
+    }
     write = ssot_lint(["fix", "--config", str(config), *cache, str(copy)], work, timeout)
     again = ssot_lint(["fix", "--config", str(config), *cache, "--diff", str(copy)], work, timeout)
     for name, run in (("fix --diff", diff), ("fix", write), ("second fix --diff", again)):
@@ -289,8 +292,10 @@ def machine() -> str:
             model = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), "")
     except OSError:
         pass
-    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs{' (' + model + ')' if model else ''}; "
-            f"Python {platform.python_version()}, libcst {version('libcst')}")
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs{' (' + model + ')' if model else ''}; "
+        f"Python {platform.python_version()}, libcst {version('libcst')}"
+    )
 
 
 def _cell(text: str) -> str:
@@ -318,8 +323,10 @@ def markdown(summary: Summary) -> str:
     lines += [f"| {_cell(reason)} | {count} | `{summary.examples[reason]}` |" for reason, count in summary.reasons.most_common()]
     lines += ["", f"`fix --diff` (on a copy): {summary.fix_headline or '(no summary)'}"]
     lines += [f"- not fixed ({count}): {reason}" for reason, count in summary.fix_refusals.most_common()]
-    lines += [f"`fix` then changed {summary.fix_changed} file{'' if summary.fix_changed == 1 else 's'}, exactly those the diff named; a second `fix --diff`"
-              f" {'found nothing to do' if summary.fix_idempotent else 'WOULD CHANGE FILES AGAIN'}."]
+    lines += [
+        f"`fix` then changed {summary.fix_changed} file{'' if summary.fix_changed == 1 else 's'}, exactly those the diff named; a second `fix --diff`"
+        f" {'found nothing to do' if summary.fix_idempotent else 'WOULD CHANGE FILES AGAIN'}."
+    ]
     if summary.disagreements:
         lines += ["", "Where ssot-lint and CPython's parser disagree:"] + [f"- {d}" for d in summary.disagreements]
     if summary.crashes:

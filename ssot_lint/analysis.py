@@ -12,9 +12,10 @@ import sys
 import threading
 import tokenize
 import warnings
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ssot_lint.kinds.base import FileContext, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Suppression
@@ -308,10 +309,8 @@ def _check(text: str, ref: FileRef, selected: list[Rule], suppressions: tuple[Su
         # A file that yields something must parse as a whole, as it would have without chunks:
         # results from a file Python rejects are not results (and say nothing of its rest).
         try:
-            ctx.tree
+            _ = ctx.tree
         except SourceError as error:
             return FileResult(parse_error=error.finding(), suppressions=suppressions)
     findings.sort(key=Finding.sort_key)
     return FileResult(tuple(findings), facts, None, parsed=True, suppressions=suppressions)
-
-

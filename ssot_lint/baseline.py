@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from ssot_lint import __version__
 from ssot_lint.coverage import Coverage
@@ -38,6 +38,7 @@ class Baseline:
 
 
 # -- reading and writing ---------------------------------------------------------------------
+
 
 def load(path: Path, shown: str) -> Baseline:
     """Read and validate a baseline; every problem is a ConfigError naming the file."""
@@ -134,6 +135,7 @@ def render(baseline: Baseline) -> str:
 
 # -- building --------------------------------------------------------------------------------
 
+
 def current_counts(findings: Sequence[Finding]) -> Counter[Key]:
     return Counter(identity(f) for f in findings)
 
@@ -189,6 +191,7 @@ def rule_digests(rules: Sequence[Rule]) -> dict[str, str]:
 
 
 # -- comparing -------------------------------------------------------------------------------
+
 
 def changed_rules(baseline: Baseline, known: Sequence[Rule]) -> list[str]:
     """Rules whose definition differs from the baseline's, as ``changed WS002`` etc."""

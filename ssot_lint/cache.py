@@ -23,9 +23,10 @@ import pickle
 import sqlite3
 import sys
 import time
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import ssot_lint
 from ssot_lint import model
@@ -60,7 +61,7 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _code_digest(kinds: frozenset[type]) -> str:
     """ssot-lint's own sources and the module of every plugin rule kind in use: editing the
     analysing code without bumping the version must not serve stale results."""

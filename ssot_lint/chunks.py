@@ -28,7 +28,7 @@ _SKIPPED = re.compile(
     r"""\#[^\r\n]*"""
     r'''|"""(?:[^"\\]+|\\[\s\S]|"(?!""))*(?:"""|\Z)'''
     r"""|'''(?:[^'\\]+|\\[\s\S]|'(?!''))*(?:'''|\Z)"""
-    r'''|"(?:[^"\\\r\n]+|\\(?:\r\n|[\s\S]))*"?'''
+    r"""|"(?:[^"\\\r\n]+|\\(?:\r\n|[\s\S]))*"?"""
     r"""|'(?:[^'\\\r\n]+|\\(?:\r\n|[\s\S]))*'?"""
 )
 # A line break and the first character of a line that can start a statement (a lone CR breaks

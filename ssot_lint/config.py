@@ -3,9 +3,10 @@ found by walking up from the working directory."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ssot_lint import recording
 from ssot_lint.errors import ConfigError
@@ -14,9 +15,24 @@ from ssot_lint.model import SEVERITIES
 from ssot_lint.tomlfile import TomlDoc, load_toml
 
 DEFAULT_EXCLUDE = (
-    ".git/", ".hg/", ".svn/", ".tox/", ".nox/", ".venv/", "venv/", ".eggs/", "__pypackages__/",
-    "_build/", "build/", "dist/", "node_modules/", ".mypy_cache/", ".pytest_cache/", ".ruff_cache/",
-    ".ssot-lint/", "site-packages/",
+    ".git/",
+    ".hg/",
+    ".svn/",
+    ".tox/",
+    ".nox/",
+    ".venv/",
+    "venv/",
+    ".eggs/",
+    "__pypackages__/",
+    "_build/",
+    "build/",
+    "dist/",
+    "node_modules/",
+    ".mypy_cache/",
+    ".pytest_cache/",
+    ".ruff_cache/",
+    ".ssot-lint/",
+    "site-packages/",
 )
 
 

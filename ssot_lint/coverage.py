@@ -9,8 +9,8 @@ this before calling anything fixed or unused.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from ssot_lint.kinds.base import Rule
 from ssot_lint.model import PARSE_ERROR_ID
@@ -29,7 +29,7 @@ class Coverage:
     known_ids: frozenset[str] = frozenset()  # every rule the rule files define, run or not
 
     @classmethod
-    def of(cls, scanned: Iterable[str], rules_run: Iterable[Rule], whole_project: bool, known: Iterable[Rule] = ()) -> "Coverage":
+    def of(cls, scanned: Iterable[str], rules_run: Iterable[Rule], whole_project: bool, known: Iterable[Rule] = ()) -> Coverage:
         ids = {r.id for r in rules_run if whole_project or not project_wide(r)} | {PARSE_ERROR_ID}
         return cls(frozenset(scanned), frozenset(ids), whole_project, frozenset(r.id for r in known) | {PARSE_ERROR_ID})
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -40,4 +40,3 @@ def import_refs(statement: cst.Import | cst.ImportFrom, module: str, is_package:
             continue
         bound = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
         yield ImportRef(absolute, name, bound, alias, statement)
-

@@ -8,7 +8,8 @@ around so the layout (one item per line, trailing commas, comments) survives the
 
 from __future__ import annotations
 
-from typing import Sequence, TypeVar
+from collections.abc import Sequence
+from typing import TypeVar
 
 import libcst as cst
 

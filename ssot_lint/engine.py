@@ -6,8 +6,9 @@ import dataclasses
 import os
 import stat
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from ssot_lint import __version__, recording, suppressions
 from ssot_lint.analysis import SourceError, analyze_source
@@ -100,7 +101,9 @@ def crashed_result(reason: str) -> FileResult:
     return FileResult(parse_error=Finding(PARSE_ERROR_ID, 1, 1, 1, 1, message, "error", anchor=CRASH_ANCHOR))
 
 
-def analyze_files(files: Sequence[SourceFile], rules: Sequence[Rule], options: RunOptions, stats: dict[str, Any] | None = None) -> list[tuple[FileRef, FileResult]]:
+def analyze_files(
+    files: Sequence[SourceFile], rules: Sequence[Rule], options: RunOptions, stats: dict[str, Any] | None = None
+) -> list[tuple[FileRef, FileResult]]:
     """Analyse each file with the rules whose scope covers it, reusing cached results.
     ``stats`` (if given) receives the counts and seconds that ``--show-timings`` prints."""
     started = time.perf_counter()
@@ -252,14 +255,27 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
         count = counts[rule.id]
         summaries.append(
             RuleSummary(
-                rule.id, rule.kind, rule.severity, len(own) if count is None else count, rule.ceiling, not failing, details[rule.id],
-                description=rule.meta.description or rule.summary, suppressed=sum(1 for f in suppressed if f.rule_id == rule.id),
+                rule.id,
+                rule.kind,
+                rule.severity,
+                len(own) if count is None else count,
+                rule.ceiling,
+                not failing,
+                details[rule.id],
+                description=rule.meta.description or rule.summary,
+                suppressed=sum(1 for f in suppressed if f.rule_id == rule.id),
             )
         )
     findings.sort(key=Finding.sort_key)
     return Report(
-        __version__, len(results) - parse_errors, parse_errors, summaries, findings,
-        suppressed=sorted(suppressed, key=Finding.sort_key), suppressions=comments, scanned=tuple(ref.path for ref, _ in results),
+        __version__,
+        len(results) - parse_errors,
+        parse_errors,
+        summaries,
+        findings,
+        suppressed=sorted(suppressed, key=Finding.sort_key),
+        suppressions=comments,
+        scanned=tuple(ref.path for ref, _ in results),
     )
 
 
@@ -280,5 +296,3 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
 def failing(report: Report, fail_on: str) -> bool:
     threshold = severity_rank(fail_on)
     return any(severity_rank(f.severity) >= threshold for f in report.findings)
-
-

@@ -10,7 +10,8 @@ from __future__ import annotations
 import ast
 import functools
 from bisect import bisect_right
-from typing import TYPE_CHECKING, Any, Iterable, TypeVar
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ssot_lint.chunks import Chunks, statement_starts
 from ssot_lint.imports import ImportRef, collect_imports
@@ -43,7 +44,7 @@ class FileContext:
         self.memo: dict[str, Any] = {}
 
     @classmethod
-    def of_module(cls, module: cst.Module, ref: FileRef) -> "FileContext":
+    def of_module(cls, module: cst.Module, ref: FileRef) -> FileContext:
         return cls(ref, module.code, module=module)
 
     @property

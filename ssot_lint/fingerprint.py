@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
 from ssot_lint.model import Finding
 

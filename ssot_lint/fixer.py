@@ -20,8 +20,9 @@ import stat
 import tempfile
 import tokenize
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from ssot_lint.analysis import SourceError, analyze_source, decode_source, on_analysis_thread, parse
 from ssot_lint.cache import ResultCache

@@ -68,9 +68,7 @@ class Repository:
         self.prefix = lines[1] if len(lines) > 1 else ""
 
     def _run(self, *args: str, cwd: Path | None = None) -> bytes:
-        proc = subprocess.run(
-            ["git", *args], cwd=cwd or self.toplevel, env=_ENV, stdin=subprocess.DEVNULL, capture_output=True
-        )
+        proc = subprocess.run(["git", *args], cwd=cwd or self.toplevel, env=_ENV, stdin=subprocess.DEVNULL, capture_output=True)
         if proc.returncode != 0:
             lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             first = lines[0].removeprefix("fatal: ") if lines else f"exit status {proc.returncode}"
@@ -133,7 +131,7 @@ class Repository:
                 entries.append(TreeEntry(os.fsdecode(raw_path), obj, mode))
         return entries
 
-    def blob_reader(self) -> "BlobReader":
+    def blob_reader(self) -> BlobReader:
         return BlobReader(self.toplevel)
 
 
@@ -149,8 +147,12 @@ class BlobReader:
     def _process(self) -> subprocess.Popen[bytes]:
         if self._proc is None:  # started on first use: a run that needs no blob starts no process
             self._proc = subprocess.Popen(
-                ["git", "cat-file", "--batch"], cwd=self._toplevel, env=_ENV,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                ["git", "cat-file", "--batch"],
+                cwd=self._toplevel,
+                env=_ENV,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
             )
         return self._proc
 
@@ -186,7 +188,7 @@ class BlobReader:
                 self._proc.stdout.close()
             self._proc = None
 
-    def __enter__(self) -> "BlobReader":
+    def __enter__(self) -> BlobReader:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -10,7 +10,7 @@ pathspec.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import pathspec
 

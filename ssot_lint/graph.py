@@ -9,10 +9,10 @@ deep graphs cannot hit the recursion limit.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Mapping, Set
+from collections.abc import Mapping
 
 
-def strongly_connected_components(graph: Mapping[str, Set[str]]) -> list[list[str]]:
+def strongly_connected_components(graph: Mapping[str, set[str]]) -> list[list[str]]:
     """Tarjan's algorithm. Each component sorted; components in order of their smallest node."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
@@ -57,7 +57,7 @@ def strongly_connected_components(graph: Mapping[str, Set[str]]) -> list[list[st
     return sorted(components)
 
 
-def elementary_cycles(graph: Mapping[str, Set[str]], limit: int) -> tuple[list[list[str]], bool]:
+def elementary_cycles(graph: Mapping[str, set[str]], limit: int) -> tuple[list[list[str]], bool]:
     """Johnson's algorithm: every elementary cycle once, as a node list starting at its smallest
     node (the closing edge goes from the last node back to the first). Stops after ``limit``
     cycles; the flag says whether the enumeration was complete. Self-loops are ignored.

@@ -7,8 +7,9 @@ at imports sees absolute dotted names. ``cst_imports`` reads the same from a lib
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ def cache_value(cls: _T) -> _T:
     cls.__reduce__ = lambda self: (type(self), tuple(getattr(self, name) for name in names))  # type: ignore[attr-defined]
     return cls
 
+
 SEVERITIES = ("info", "warning", "error")
 PARSE_ERROR_ID = "SSOT000"
 UNUSED_SUPPRESSION_ID = "SSOT001"  # only with --report-unused-suppressions

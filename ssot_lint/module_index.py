@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from ssot_lint.model import FileRef
 from ssot_lint.module_summary import ImportFact, ModuleSummary

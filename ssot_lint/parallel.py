@@ -27,8 +27,9 @@ import signal
 import sys
 import time
 from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -184,9 +185,7 @@ class WorkerPool(Generic[T, R]):
     """Run ``job(state, task)`` for each task in ``workers`` processes; yield ``(index, result)``
     as results arrive (in no particular order), ``Crashed`` for a task whose worker died."""
 
-    def __init__(
-        self, workers: int, job: Callable[[Any, T], R], state: Any, method: str | None = None, time_limit: float | None = None
-    ) -> None:
+    def __init__(self, workers: int, job: Callable[[Any, T], R], state: Any, method: str | None = None, time_limit: float | None = None) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.workers = workers

@@ -9,8 +9,9 @@ patterns character by character, so the exact regex runs only on the few files t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable, Protocol
+from typing import Protocol
 
 try:  # the regex parser is private; without it we just skip the literal shortcut
     from re import _parser as _sre_parse  # type: ignore[attr-defined]  # Python >= 3.11
@@ -106,8 +107,5 @@ class Literals:
             return all(lit in text for lit in self.literals)
         if text.isascii():
             lowered = _lowered(text)
-            return all(
-                low in lowered if lit.isascii() else exact.search(text) is not None
-                for lit, low, exact in zip(self.literals, self._lower, self._exact)
-            )
+            return all(low in lowered if lit.isascii() else exact.search(text) is not None for lit, low, exact in zip(self.literals, self._lower, self._exact))
         return all(exact.search(text) is not None for exact in self._exact)

@@ -61,8 +61,13 @@ class ProgressBar:
 
         console = Console(file=self.stream)
         self._progress = Progress(
-            TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, auto_refresh=False, transient=True,
+            TextColumn("checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            auto_refresh=False,
+            transient=True,
         )
         self._progress.start()
         self._task = self._progress.add_task("files", total=total)
@@ -82,8 +87,13 @@ def format_timings(stats: dict[str, Any]) -> str:
         f"{stats.get('prefiltered', 0)} prefiltered out), {stats.get('parse_errors', 0)} parse errors, "
         f"{stats.get('crashed', 0)} crashed; " + (f"{workers} worker processes" if workers else "no worker processes")
     )
-    phases = [("discover", "discover_seconds"), ("read/hash", "read_seconds"), ("analyse", "analyse_seconds"),
-              ("aggregate", "aggregate_seconds"), ("report", "report_seconds")]
+    phases = [
+        ("discover", "discover_seconds"),
+        ("read/hash", "read_seconds"),
+        ("analyse", "analyse_seconds"),
+        ("aggregate", "aggregate_seconds"),
+        ("report", "report_seconds"),
+    ]
     parts = [f"{label} {stats.get(key, 0.0):.3f}" for label, key in phases]
     total = sum(stats.get(key, 0.0) for _, key in phases)
     return f"ssot-lint: {files}\nssot-lint: seconds: {', '.join(parts)}, total {total:.3f}\n"

@@ -8,7 +8,8 @@ import io
 import marshal
 import os
 import sys
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import ssot_lint
 from ssot_lint.replay import REPLAY_DIR, memo_name, run_key, signature

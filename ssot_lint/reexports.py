@@ -83,8 +83,6 @@ def _reexport_simple(statement: ast.stmt) -> bool:
         if all(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
             return True
         return alias_of(statement) is not None or (
-            isinstance(statement, ast.Assign)
-            and all(isinstance(t, ast.Name) for t in targets)
-            and _written_name(statement.value) is not None
+            isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in targets) and _written_name(statement.value) is not None
         )
     return False

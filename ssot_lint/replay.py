@@ -35,10 +35,10 @@ import ssot_lint
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs milliseconds, a tenth of a replay
-    from typing import Iterator, Union
+    from collections.abc import Iterator
 
     # (mode, size, mtime_ns, ctime_ns, inode) of what is there, or (errno,) when stat failed.
-    Signature = Union[tuple[int, int, int, int, int], tuple[int]]
+    Signature = tuple[int, int, int, int, int] | tuple[int]
 
 MEMO_FORMAT = 1
 REPLAY_DIR = "replay"  # inside the result cache directory, so `cache clear` empties it too

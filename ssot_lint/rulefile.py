@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ssot_lint import __version__
 from ssot_lint.errors import ConfigError
@@ -38,17 +39,14 @@ class RuleSet:
             h.update(rule.meta.digest.encode())
         return h.hexdigest()[:16]
 
-    def select(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> "RuleSet":
+    def select(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> RuleSet:
         """Keep rules whose id starts with a selected prefix and with no ignored one."""
         select, ignore = [s for s in select if s], [s for s in ignore if s]
         ids = [r.id for r in self.rules] + [PARSE_ERROR_ID]
         for code in select + ignore:
             if not any(i.startswith(code) for i in ids):
                 raise ConfigError(f"--select/--ignore: no loaded rule matches {code!r}")
-        kept = [
-            r for r in self.rules
-            if (not select or any(r.id.startswith(s) for s in select)) and not any(r.id.startswith(i) for i in ignore)
-        ]
+        kept = [r for r in self.rules if (not select or any(r.id.startswith(s) for s in select)) and not any(r.id.startswith(i) for i in ignore)]
         return RuleSet(kept, self.known)
 
 

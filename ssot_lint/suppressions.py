@@ -13,7 +13,7 @@ import io
 import re
 import tokenize
 from collections import defaultdict
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from ssot_lint.model import PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID, Finding, Suppression
 
@@ -103,8 +103,18 @@ def unused(
 
             def report(message: str, key: str) -> None:
                 out.append(
-                    Finding(UNUSED_SUPPRESSION_ID, comment.line, comment.col, comment.line, comment.end_col, message,
-                            "warning", path, f"{comment.text} {key}", comment.line)
+                    Finding(
+                        UNUSED_SUPPRESSION_ID,
+                        comment.line,
+                        comment.col,
+                        comment.line,
+                        comment.end_col,
+                        message,
+                        "warning",
+                        path,
+                        f"{comment.text} {key}",
+                        comment.line,
+                    )
                 )
 
             if comment.problem:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 import warnings
 from bisect import bisect_left
-from typing import Iterator, Sequence, TypeVar
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 N = TypeVar("N", bound=ast.AST)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.helpers import REPO
 
-CRASH_PLUGIN = '''
+CRASH_PLUGIN = """
 import ctypes
 
 from ssot_lint.kinds.base import Rule
@@ -25,7 +25,7 @@ class NativeCrash(Rule):
     def check(self, ctx):
         ctypes.string_at(0)  # reads address 0: SIGSEGV, as a native parser's stack overflow would
         return [], None
-'''
+"""
 
 
 def crash_plugin(directory: Path) -> dict[str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 DAY = 86_400
 START = 1_700_000_000  # 2023-11-14: commits are one day apart, so --by day/week have something to group
 
-RULES = '''
+RULES = """
 [[rule]]
 id = "SI001"
 kind = "single-implementation"
@@ -33,7 +33,7 @@ events = ["agent_started", "agent_completed"]
 required = ["event_type", "timestamp", "data"]
 allowed = ["event_type", "timestamp", "data"]
 rename = { type = "event_type", time = "timestamp" }
-'''
+"""
 
 PYPROJECT = '[tool.ssot-lint]\nrule-files = ["rules/*.toml"]\n'
 
@@ -44,8 +44,16 @@ BAD_EVENT_2 = '{"type": "agent_completed", "timestamp": 2.0}'
 # Each step: (subject, {path: content, or None to delete}). Violations go up, then down to zero
 # but for one WebSocket manager duplicate.
 STEPS: list[tuple[str, dict[str, str | None]]] = [
-    ("start", {"pyproject.toml": PYPROJECT, "rules/ssot.toml": RULES, "app/__init__.py": "",
-               "app/ws.py": "class WebSocketManager:\n    pass\n", "README.txt": "demo\n"}),
+    (
+        "start",
+        {
+            "pyproject.toml": PYPROJECT,
+            "rules/ssot.toml": RULES,
+            "app/__init__.py": "",
+            "app/ws.py": "class WebSocketManager:\n    pass\n",
+            "README.txt": "demo\n",
+        },
+    ),
     ("legacy manager", {"app/old_ws.py": "class LegacyWebSocketManager:\n    pass\n"}),
     ("handlers use legacy", {"app/handlers.py": "from app.old_ws import LegacyWebSocketManager\nimport app.old_ws\n\nx = 1\n"}),
     ("events", {"app/events.py": f"a = {BAD_EVENT}\nb = {BAD_EVENT_2}\nc = {GOOD_EVENT}\n"}),
@@ -62,8 +70,14 @@ STEPS: list[tuple[str, dict[str, str | None]]] = [
 
 def git_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", GIT_AUTHOR_NAME="Dev", GIT_AUTHOR_EMAIL="dev@example.com",
-               GIT_COMMITTER_NAME="Dev", GIT_COMMITTER_EMAIL="dev@example.com")
+    env.update(
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_AUTHOR_NAME="Dev",
+        GIT_AUTHOR_EMAIL="dev@example.com",
+        GIT_COMMITTER_NAME="Dev",
+        GIT_COMMITTER_EMAIL="dev@example.com",
+    )
     return env
 
 

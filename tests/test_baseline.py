@@ -95,7 +95,12 @@ def test_a_new_violation_fails_and_only_it_is_reported(project: Path, monkeypatc
     jsonschema.validate(report, SCHEMA)
     assert locations(report) == [("a.py", 4, 8)]
     assert report["baseline"] == {
-        "path": ".ssot-baseline.json", "baselined": 3, "fixed": 0, "stale_ceilings": [], "breaches": [], "changed_rules": [],
+        "path": ".ssot-baseline.json",
+        "baselined": 3,
+        "fixed": 0,
+        "stale_ceilings": [],
+        "breaches": [],
+        "changed_rules": [],
     }
     assert {r["id"]: (r["count"], r["baselined"], r["ok"]) for r in report["rules"]} == {"D1": (3, 2, False), "S1": (2, 1, True)}
 
@@ -176,7 +181,7 @@ def test_changed_rules_are_named_not_flooded(project: Path, monkeypatch: pytest.
 
 
 def test_entries_of_a_removed_rule_are_fixed_not_kept_forever(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (project / "rules.toml").write_text(RULES[: RULES.index("[[rule]]\nid = \"S1\"")])
+    (project / "rules.toml").write_text(RULES[: RULES.index('[[rule]]\nid = "S1"')])
     assert check(project, monkeypatch, "--strict", "b.py").exit_code == 0  # a run that does not see svc.py leaves its entry alone
     assert check(project, monkeypatch, "--strict", "svc.py").exit_code == 1
     result = check(project, monkeypatch, "--strict", "-o", "json")

@@ -84,7 +84,7 @@ def test_a_chunk_that_does_not_parse_alone_falls_back_to_the_whole_file() -> Non
 
 
 def test_a_syntax_error_elsewhere_is_reported_only_where_something_was_found() -> None:
-    finding = 'from netra_backend.app.websocket_core.unified_manager import UnifiedWebSocketManager\n'
+    finding = "from netra_backend.app.websocket_core.unified_manager import UnifiedWebSocketManager\n"
     broken = "def f(:\n    pass\n" + "".join(f"v{i} = {i}\n" for i in range(30))  # the chunks must be a small part
     # a deprecated import: the file must parse whole, so its syntax error is the result
     result = analyze_source((finding + broken).encode(), REF, RULES)

@@ -26,7 +26,9 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     out = tmp_path_factory.mktemp("formats")
     mp = pytest.MonkeyPatch()
     try:
-        args = ["check", "fixtures", "--select", "WS", "--no-cache", "--no-baseline", "-q", "-o", "text"] + [a for f in FORMATS for a in ("-o", f"{f}:{out / f}")]
+        args = ["check", "fixtures", "--select", "WS", "--no-cache", "--no-baseline", "-q", "-o", "text"] + [
+            a for f in FORMATS for a in ("-o", f"{f}:{out / f}")
+        ]
         result = run_cli(args, REPO, mp)
     finally:
         mp.undo()
@@ -62,8 +64,15 @@ def test_sarif_content(outputs: dict[str, str]) -> None:
     assert ws004["defaultConfiguration"] == {"level": "warning"}
     assert ws004["fullDescription"]["text"] == "Test doubles of the WebSocket manager belong in one shared test-framework module."
     results = sarif["runs"][0]["results"]
-    assert [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["locations"][0]["physicalLocation"]["region"]["startLine"],
-             r["locations"][0]["physicalLocation"]["region"]["startColumn"], r["ruleId"]) for r in results] == EXPECTED
+    assert [
+        (
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            r["locations"][0]["physicalLocation"]["region"]["startColumn"],
+            r["ruleId"],
+        )
+        for r in results
+    ] == EXPECTED
     for r in results:
         assert driver["rules"][r["ruleIndex"]]["id"] == r["ruleId"]
         assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
@@ -92,7 +101,9 @@ def test_sarif_fingerprints_survive_moving_code(tmp_path: Path, monkeypatch: pyt
 
 def test_github_annotations(outputs: dict[str, str]) -> None:
     lines = outputs["github"].splitlines()
-    assert lines[0] == "::error file=fixtures/netra_backend/app/routes/broken.py,line=5,col=11,endLine=5,endColumn=11,title=SSOT000::syntax error: invalid syntax"
+    assert (
+        lines[0] == "::error file=fixtures/netra_backend/app/routes/broken.py,line=5,col=11,endLine=5,endColumn=11,title=SSOT000::syntax error: invalid syntax"
+    )
     assert lines[11] == (
         f"::error file={CORE}/handlers.py,line=8,col=7,endLine=8,endColumn=31,title=WS001 (single-implementation)::IsolatedWebSocketManager"
         " is one of 3 WebSocket manager implementations (max 1); consolidate into netra_backend.app.websocket_core.websocket_manager:WebSocketManager"
@@ -119,8 +130,7 @@ def test_github_escaping_in_a_real_run(tmp_path: Path, monkeypatch: pytest.Monke
     result = run_cli(["check", "--no-cache", "-o", "github"], project, monkeypatch)
     assert result.exit_code == 1
     assert result.stdout == (
-        "::warning file=we%2Cird%3Aname.py,line=1,col=8,endLine=1,endColumn=15,title=D1 (deprecated-import)"
-        "::100%25 deprecated:%0Aold.pkg, use new.pkg\n"
+        "::warning file=we%2Cird%3Aname.py,line=1,col=8,endLine=1,endColumn=15,title=D1 (deprecated-import)::100%25 deprecated:%0Aold.pkg, use new.pkg\n"
     )
 
 
@@ -129,7 +139,9 @@ def test_gitlab_code_quality_fingerprints_are_unique_even_for_identical_findings
     project = write_project(tmp_path, {"a.py": "import old.pkg\nimport old.pkg\n", "b.py": "import old.pkg\n"}, rules)
     issues = json.loads(run_cli(["check", "--no-cache", "-o", "gitlab"], project, monkeypatch).stdout)
     assert [(i["check_name"], i["location"]["path"], i["location"]["lines"]["begin"], i["severity"]) for i in issues] == [
-        ("D1", "a.py", 1, "info"), ("D1", "a.py", 2, "info"), ("D1", "b.py", 1, "info"),
+        ("D1", "a.py", 1, "info"),
+        ("D1", "a.py", 2, "info"),
+        ("D1", "b.py", 1, "info"),
     ]
     assert issues[0]["description"] == issues[1]["description"] == "D1: old.pkg is deprecated; import new.pkg"
     assert len({i["fingerprint"] for i in issues}) == 3

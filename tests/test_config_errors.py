@@ -48,7 +48,7 @@ def check_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, con
         ("[settings]\nx = 1\n", "rules.toml:1: unknown top-level key 'settings'"),
         (GOOD_RULE + '[[rule.example]]\ncode = "import old.pkg"\n', "rules.toml:6: rule D1: example: 'expect' must be the number of findings"),
         (GOOD_RULE + '[[rule.example]]\ncode = "import old.pkg"\nexpect = "1"\n', "rules.toml:8: rule D1: example: 'expect' must be the number of findings"),
-        (GOOD_RULE + '[[rule.example]]\nexpect = 1\n', "rules.toml:6: rule D1: example: needs 'code'"),
+        (GOOD_RULE + "[[rule.example]]\nexpect = 1\n", "rules.toml:6: rule D1: example: needs 'code'"),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )

@@ -34,15 +34,18 @@ def run_script(root: Path, tmp_path: Path, *args: str, env: dict[str, str] | Non
 
 
 def test_every_file_is_accounted_for_and_fix_is_checked_on_a_copy(tmp_path: Path) -> None:
-    root = corpus(tmp_path / "corpus", {
-        "ok.py": "import string\n\nclass A:\n    digits = string.digits\n",
-        "broken.py": "class B:\n    def f(:\n        pass\n",
-        "unselected_broken.py": "print(\n",  # no rule's prefilter selects it: counted, never parsed
-        "bad_cookie.py": "# coding: uft-8\nclass C: ...\n",
-        "deep.py": "x = " + " + ".join(["1"] * 2000) + "\n",
-        "pkg/__init__.py": "class D: ...\n",
-        "pkg/__pycache__/skipped.py": "not python at all (",  # outside the scope, like site-packages
-    })
+    root = corpus(
+        tmp_path / "corpus",
+        {
+            "ok.py": "import string\n\nclass A:\n    digits = string.digits\n",
+            "broken.py": "class B:\n    def f(:\n        pass\n",
+            "unselected_broken.py": "print(\n",  # no rule's prefilter selects it: counted, never parsed
+            "bad_cookie.py": "# coding: uft-8\nclass C: ...\n",
+            "deep.py": "x = " + " + ".join(["1"] * 2000) + "\n",
+            "pkg/__init__.py": "class D: ...\n",
+            "pkg/__pycache__/skipped.py": "not python at all (",  # outside the scope, like site-packages
+        },
+    )
     status, summary = run_script(root, tmp_path)
     assert status == 0
     # deep.py is analysed: rules check CPython's tree; only a fix would need libcst's.

@@ -4,10 +4,10 @@ import goldens: re-parses, idempotent, and ``check`` afterwards reports exactly 
 from __future__ import annotations
 
 import pytest
-from tests.fix_contract import fix_checked
 
 from ssot_lint.kinds.base import RuleMeta
 from ssot_lint.kinds.event_schema import EventSchema
+from tests.fix_contract import fix_checked
 
 OPTIONS = {
     "events": ["agent_started", "tool_executing"],
@@ -26,49 +26,60 @@ GOLDEN = [
     pytest.param(
         'def legacy(u):\n    return {\n        "type": "agent_started",\n        "time": 1.5,\n        "user": u,\n        "agent_name": "x",\n        "run": 7,\n    }\n',
         'def legacy(u):\n    return {\n        "event_type": "agent_started",\n        "timestamp": 1.5,\n        "user_id": u,\n        "data": {"agent_name": "x", "run": 7},\n    }\n',
-        1, id="rename-and-create-data-in-place-of-the-first-moved-key",
+        1,
+        id="rename-and-create-data-in-place-of-the-first-moved-key",
     ),
     pytest.param(
         "e = {'type': 'agent_started', 'time': 1, 'user': u, 'data': {}}\n",
         "e = {'event_type': 'agent_started', 'timestamp': 1, 'user_id': u, 'data': {}}\n",
-        1, id="rename-keeps-quote-style",
+        1,
+        id="rename-keeps-quote-style",
     ),
     pytest.param(
         'e = {"event_type": "tool_executing", "tool": "search", "timestamp": 1, "user_id": u, "data": {"ok": True}}\n',
         'e = {"event_type": "tool_executing", "timestamp": 1, "user_id": u, "data": {"ok": True, "tool": "search"}}\n',
-        1, id="merge-into-existing-data-one-line",
+        1,
+        id="merge-into-existing-data-one-line",
     ),
     pytest.param(
         'e = {"event_type": "tool_executing", "tool": "search", "timestamp": 1, "user_id": u, "data": {}}\n',
         'e = {"event_type": "tool_executing", "timestamp": 1, "user_id": u, "data": {"tool": "search"}}\n',
-        1, id="merge-into-empty-data",
+        1,
+        id="merge-into-empty-data",
     ),
     pytest.param(
         'e = {\n    "event_type": "tool_executing",\n    "timestamp": 1,\n    "user_id": u,\n    "tool": "search",\n    "data": {\n        "ok": True,  # checked\n        "nested": {"a": 1},\n    },\n}\n',
         'e = {\n    "event_type": "tool_executing",\n    "timestamp": 1,\n    "user_id": u,\n    "data": {\n        "ok": True,  # checked\n        "nested": {"a": 1},\n        "tool": "search",\n    },\n}\n',
-        1, id="merge-into-nested-multiline-data",
+        1,
+        id="merge-into-nested-multiline-data",
     ),
     pytest.param(
         'e = {\n    "event_type": "tool_executing",\n    "timestamp": 1,\n    "user_id": u,\n    "data": {"ok": True},\n    "tool": "search"\n}\n',
         'e = {\n    "event_type": "tool_executing",\n    "timestamp": 1,\n    "user_id": u,\n    "data": {"ok": True, "tool": "search"}\n}\n',
-        1, id="moved-last-key-without-trailing-comma",
+        1,
+        id="moved-last-key-without-trailing-comma",
     ),
     pytest.param(
         "e = dict(type='agent_started', time=1, user_id=u, tool='s', run=2)\n",
         "e = dict(event_type='agent_started', timestamp=1, user_id=u, data={\"tool\": 's', \"run\": 2})\n",
-        1, id="dict-call-rename-and-create-data",
+        1,
+        id="dict-call-rename-and-create-data",
     ),
     pytest.param(
         "e = dict(event_type='tool_executing', tool='s', timestamp=1, user_id=u, data={'ok': True},)\n",
         "e = dict(event_type='tool_executing', timestamp=1, user_id=u, data={'ok': True, \"tool\": 's'},)\n",
-        1, id="dict-call-merge-into-data",
+        1,
+        id="dict-call-merge-into-data",
     ),
     pytest.param(
         'outer = {"event_type": "agent_started", "timestamp": 1, "user_id": u, "data": {"inner": {"type": "tool_executing", "timestamp": 2, "user_id": u, "data": {}}}}\n',
         'outer = {"event_type": "agent_started", "timestamp": 1, "user_id": u, "data": {"inner": {"event_type": "tool_executing", "timestamp": 2, "user_id": u, "data": {}}}}\n',
-        1, id="event-nested-in-data",
+        1,
+        id="event-nested-in-data",
     ),
-    pytest.param('x = {"type": "heartbeat", "time": "now", "junk": 1}\n', 'x = {"type": "heartbeat", "time": "now", "junk": 1}\n', 0, id="not-an-event-untouched"),
+    pytest.param(
+        'x = {"type": "heartbeat", "time": "now", "junk": 1}\n', 'x = {"type": "heartbeat", "time": "now", "junk": 1}\n', 0, id="not-an-event-untouched"
+    ),
 ]
 
 
@@ -143,9 +154,7 @@ def test_left_with_reason(before: str, after: str, reason: str) -> None:
 def test_discriminator_is_never_renamed_away() -> None:
     options = {**OPTIONS, "discriminator": ["type"], "rename": {"type": "kind"}, "allowed": None, "required": ["timestamp"]}
     before = 'e = {"type": "agent_started", "timestamp": 1, "user_id": u, "data": {}}\n'
-    assert fix(before, options) == (
-        before, 0, [(1, 5, "not fixable: renaming 'type' to 'kind' would hide the event ('kind' is no discriminator)")]
-    )
+    assert fix(before, options) == (before, 0, [(1, 5, "not fixable: renaming 'type' to 'kind' would hide the event ('kind' is no discriminator)")])
 
 
 def test_crlf_and_fix_positions_of_several_events() -> None:
@@ -153,4 +162,10 @@ def test_crlf_and_fix_positions_of_several_events() -> None:
     after, fixed, left = fix(before)
     assert after == 'a = {"event_type": "agent_started", "timestamp": 1, "user_id": u, "data": {}}\r\nb = {"event_type": "agent_started"}\r\n'
     assert fixed == 1
-    assert left == [(2, 5, "not fixable: missing 'timestamp' (a value is never invented); missing 'user_id' (a value is never invented); missing 'data' (a value is never invented)")]
+    assert left == [
+        (
+            2,
+            5,
+            "not fixable: missing 'timestamp' (a value is never invented); missing 'user_id' (a value is never invented); missing 'data' (a value is never invented)",
+        )
+    ]

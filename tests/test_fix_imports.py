@@ -5,11 +5,11 @@ reports exactly the findings the fix said it left, where it said."""
 from __future__ import annotations
 
 import pytest
-from tests.fix_contract import fix_checked
 
 from ssot_lint.kinds.base import RuleMeta
 from ssot_lint.kinds.deprecated_import import DeprecatedImport
 from ssot_lint.model import FileRef
+from tests.fix_contract import fix_checked
 
 OPTIONS = {
     "replace": {
@@ -35,7 +35,8 @@ GOLDEN = [
     pytest.param(
         "from old.pkg import a, b as c  # both\n",
         "from new.pkg import a, b as c  # both\n",
-        1, id="module-path-keeps-aliases-and-comment",
+        1,
+        id="module-path-keeps-aliases-and-comment",
     ),
     pytest.param("from old.pkg.sub import x\n", "from new.pkg.sub import x\n", 1, id="submodule-path"),
     pytest.param("import old.pkg.sub as s\ns.f()\n", "import new.pkg.sub as s\ns.f()\n", 1, id="import-as"),
@@ -43,102 +44,122 @@ GOLDEN = [
     pytest.param(
         "from shop.core import (\n    Manager,  # the one manager\n)\n",
         "from shop.core.manager import (\n    Manager,  # the one manager\n)\n",
-        1, id="member-move-parenthesised-comment-trailing-comma",
+        1,
+        id="member-move-parenthesised-comment-trailing-comma",
     ),
     pytest.param(
         "from shop.core import (\n    Other,  # stays\n    Manager,  # moves\n)\n",
         "from shop.core import (\n    Other,  # stays\n)\n# moves\nfrom shop.core.manager import Manager\n",
-        1, id="partial-move-split-multiline",
+        1,
+        id="partial-move-split-multiline",
     ),
     pytest.param(
         "from shop.core import (\n    Other,  # stays\n    Manager\n)\n",
         "from shop.core import (\n    Other  # stays\n)\nfrom shop.core.manager import Manager\n",
-        1, id="partial-move-last-name-without-trailing-comma",
+        1,
+        id="partial-move-last-name-without-trailing-comma",
     ),
     pytest.param(
         "from shop.core import Manager as M, Other\n",
         "from shop.core import Other\nfrom shop.core.manager import Manager as M\n",
-        1, id="partial-move-alias-one-line",
+        1,
+        id="partial-move-alias-one-line",
     ),
     pytest.param(
         "from shop.core import (Other, Manager, Third,)\n",
         "from shop.core import (Other, Third,)\nfrom shop.core.manager import Manager\n",
-        1, id="partial-move-middle-name",
+        1,
+        id="partial-move-middle-name",
     ),
     pytest.param(
         "from shop.core import OldName\nOldName()\n",
         "from shop.core.manager import NewName as OldName\nOldName()\n",
-        1, id="renamed-member-keeps-local-name",
+        1,
+        id="renamed-member-keeps-local-name",
     ),
     pytest.param(
         "from shop.core import OldName as O, Manager\n",
         "from shop.core.manager import NewName as O, Manager\n",
-        2, id="two-members-one-destination",
+        2,
+        id="two-members-one-destination",
     ),
     pytest.param(
         "def f():\n    try:\n        from shop.core import Manager, Other\n    except ImportError:\n        pass\n",
         "def f():\n    try:\n        from shop.core import Other\n        from shop.core.manager import Manager\n    except ImportError:\n        pass\n",
-        1, id="nested-block-indentation",
+        1,
+        id="nested-block-indentation",
     ),
     pytest.param(
         "import os; from shop.core import Manager, Other\n",
         "import os; from shop.core import Other; from shop.core.manager import Manager\n",
-        1, id="semicolon-line",
+        1,
+        id="semicolon-line",
     ),
     pytest.param(
         "if TYPE_CHECKING: from shop.core import Manager, Other\n",
         "if TYPE_CHECKING: from shop.core import Other; from shop.core.manager import Manager\n",
-        1, id="one-line-suite",
+        1,
+        id="one-line-suite",
     ),
     pytest.param(
         "import old.pkg.sub\n\n\ndef f():\n    return old.pkg.sub.make_x(old.pkg.sub.X, (old.pkg.sub).Y)\n",
         "import new.pkg.sub\n\n\ndef f():\n    return new.pkg.sub.make_x(new.pkg.sub.X, (new.pkg.sub).Y)\n",
-        1, id="import-old-with-attribute-references",
+        1,
+        id="import-old-with-attribute-references",
     ),
     pytest.param(
         "import legacy\nlegacy.run(legacy.CONST)\n",
         "import modern.lib\nmodern.lib.run(modern.lib.CONST)\n",
-        1, id="import-old-new-top-level-name",
+        1,
+        id="import-old-new-top-level-name",
     ),
     pytest.param(
         "import a.b.legacy\nimport a.c\na.b.legacy.X(a.c.Y)\n",
         "import a.b.modern\nimport a.c\na.b.modern.X(a.c.Y)\n",
-        1, id="import-old-same-top-other-uses-kept",
+        1,
+        id="import-old-same-top-other-uses-kept",
     ),
     pytest.param(
         "import legacy, modern.other\nx = legacy.a\n",
         "import modern.lib, modern.other\nx = modern.lib.a\n",
-        1, id="import-old-new-top-already-imported",
+        1,
+        id="import-old-new-top-already-imported",
     ),
     pytest.param(
         "from new.pkg import a\nfrom old.pkg import a\n",
         "from new.pkg import a\n",
-        1, id="duplicate-dropped",
+        1,
+        id="duplicate-dropped",
     ),
     pytest.param(
         "from new.pkg import a\n\n# note\nfrom old.pkg import a  # why\nx = 1\n",
         "from new.pkg import a\n\n# note\n# why\nx = 1\n",
-        1, id="duplicate-dropped-comments-kept",
+        1,
+        id="duplicate-dropped-comments-kept",
     ),
     pytest.param(
         "from new.pkg import a\nfrom old.pkg import (\n    a,  # first\n    b,\n)\n",
         "from new.pkg import a\n# first\nfrom new.pkg import (\n    b,\n)\n",
-        1, id="duplicate-name-dropped-from-statement",
+        1,
+        id="duplicate-name-dropped-from-statement",
     ),
     pytest.param(
         "from old.pkg import a\nfrom old.pkg import a\n",
         "from new.pkg import a\n",
-        2, id="duplicates-made-by-the-fix-itself",
+        2,
+        id="duplicates-made-by-the-fix-itself",
     ),
     pytest.param(
         "import os\nif x:\n    from new.pkg import a\n    from old.pkg import a\n",
         "import os\nif x:\n    from new.pkg import a\n",
-        1, id="duplicate-dropped-at-block-end",
+        1,
+        id="duplicate-dropped-at-block-end",
     ),
     pytest.param(
         "from new.pkg import a\n\ndef f():\n    from old.pkg import a\n",
         "from new.pkg import a\n\ndef f():\n    from new.pkg import a\n",
-        1, id="other-block-is-not-a-duplicate",
+        1,
+        id="other-block-is-not-a-duplicate",
     ),
 ]
 
@@ -149,12 +170,16 @@ def test_golden(before: str, after: str, fixed: int) -> None:
 
 
 RELATIVE = [
-    pytest.param("shop.core", True, "from . import Manager, Other\n", "from . import Other\nfrom shop.core.manager import Manager\n", id="package-relative-member-move"),
+    pytest.param(
+        "shop.core", True, "from . import Manager, Other\n", "from . import Other\nfrom shop.core.manager import Manager\n", id="package-relative-member-move"
+    ),
     pytest.param("old.pkg.x", False, "from .sub import y\n", "from new.pkg.sub import y\n", id="relative-module"),
     pytest.param("old.pkg.x", False, "from . import thing\n", "from new.pkg import thing\n", id="relative-dot-only"),
     pytest.param("old.pkg.x", False, "from .. import pkg\n", "from new import pkg\n", id="relative-parent-names-module"),
     pytest.param("old.mod", False, "from old import (pkg as P,)\n", "from new import (pkg as P,)\n", id="module-from-parent-aliased"),
-    pytest.param("a.b.x", False, "from . import legacy\nlegacy.go()\n", "from a.b import modern as legacy\nlegacy.go()\n", id="renamed-module-keeps-local-name"),
+    pytest.param(
+        "a.b.x", False, "from . import legacy\nlegacy.go()\n", "from a.b import modern as legacy\nlegacy.go()\n", id="renamed-module-keeps-local-name"
+    ),
 ]
 
 
@@ -165,18 +190,29 @@ def test_relative_imports_become_absolute(module: str, is_package: bool, before:
 
 UNSAFE = [
     pytest.param("import legacy\nlegacy = 3\n", (1, 8, "not fixable: `legacy` is also used on its own at line 2 (rebound or passed around)"), id="rebound"),
-    pytest.param("import legacy\nf(legacy)\n", (1, 8, "not fixable: `legacy` is also used on its own at line 2 (rebound or passed around)"), id="passed-around"),
+    pytest.param(
+        "import legacy\nf(legacy)\n", (1, 8, "not fixable: `legacy` is also used on its own at line 2 (rebound or passed around)"), id="passed-around"
+    ),
     pytest.param("import legacy\nx: 'legacy.T' = legacy.a\n", (1, 8, "not fixable: `legacy` appears in a string annotation at line 2"), id="string-annotation"),
-    pytest.param("import legacy\ndef g(modern):\n    return legacy.x\n", (1, 8, "not fixable: `modern` is already used in this file (line 2)"), id="new-top-name-taken"),
+    pytest.param(
+        "import legacy\ndef g(modern):\n    return legacy.x\n", (1, 8, "not fixable: `modern` is already used in this file (line 2)"), id="new-top-name-taken"
+    ),
     pytest.param("import legacy\nfrom x import *\nlegacy.a\n", (1, 8, "not fixable: a star import might bind `modern`"), id="star-import-may-bind-new-top"),
     pytest.param("import a.b.legacy\nfrom new.pkg import a\n", (1, 8, "not fixable: `a` is also bound by the import at line 2"), id="top-name-bound-otherwise"),
-    pytest.param("import old.pkg\nold.pkg.x, old.other\n", (1, 8, "not fixable: `old` is also used for `old.other` (line 2), which the new import would not bind"), id="old-top-used-for-more"),
+    pytest.param(
+        "import old.pkg\nold.pkg.x, old.other\n",
+        (1, 8, "not fixable: `old` is also used for `old.other` (line 2), which the new import would not bind"),
+        id="old-top-used-for-more",
+    ),
     pytest.param("import a.b.legacy\na.b.legacy.x\na.b.legacy2.y\n", None, id="unrelated-chain-same-top-is-fine"),
     pytest.param(
         "import old.pkg.sub\nimport new.pkg.sub\nold.pkg.sub.f()\n",
-        (1, 8, "not fixable: the rewritten import would duplicate the one at line 2; remove one by hand"), id="duplicate-later-in-block",
+        (1, 8, "not fixable: the rewritten import would duplicate the one at line 2; remove one by hand"),
+        id="duplicate-later-in-block",
     ),
-    pytest.param("from shop.core import *\n", (1, 23, "not fixable: `from shop.core import *` cannot be narrowed to Manager; import names explicitly"), id="star-member"),
+    pytest.param(
+        "from shop.core import *\n", (1, 23, "not fixable: `from shop.core import *` cannot be narrowed to Manager; import names explicitly"), id="star-member"
+    ),
 ]
 
 
@@ -226,12 +262,7 @@ def test_crlf_newlines_are_used_for_new_lines() -> None:
 
 
 def test_bytes_outside_the_edited_statement_are_untouched() -> None:
-    odd = (
-        "#!/usr/bin/env python\n"
-        "x  =  [1,\n\t2 ,]   \n"
-        "y = \\\n    3\n"
-        "def  f( a ,b ) :  return (a\n        + b)   # spaced\n"
-    )
+    odd = "#!/usr/bin/env python\nx  =  [1,\n\t2 ,]   \ny = \\\n    3\ndef  f( a ,b ) :  return (a\n        + b)   # spaced\n"
     before = odd + "from shop.core import Manager\n" + odd
     after, fixed, left = fix(before)
     assert (after, fixed, left) == (odd + "from shop.core.manager import Manager\n" + odd, 1, [])

@@ -11,7 +11,6 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from click.testing import CliRunner
-from tests.fix_contract import fix_checked
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from ssot_lint.cli import main
 from ssot_lint.kinds.base import RuleMeta
 from ssot_lint.kinds.deprecated_import import DeprecatedImport
 from ssot_lint.kinds.event_schema import EventSchema
+from tests.fix_contract import fix_checked
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("SSOT_LINT_FIX_EXAMPLES", "150"))  # raise it to hunt for bugs
@@ -132,16 +132,26 @@ def from_import(draw: st.DrawFn) -> str:
         return f"from {module} import {', '.join(parts)}"
     comments = [f"  # c{i}" if draw(st.booleans()) else "" for i in range(len(parts))]
     trailing = draw(st.booleans())
-    body = "".join(
-        f"    {p}{',' if i < len(parts) - 1 or trailing else ''}{c}\n" for i, (p, c) in enumerate(zip(parts, comments))
-    )
+    body = "".join(f"    {p}{',' if i < len(parts) - 1 or trailing else ''}{c}\n" for i, (p, c) in enumerate(zip(parts, comments)))
     return f"from {module} import (\n{body})"
 
 
 statement = st.one_of(
     from_import(),
-    st.sampled_from(["import old.pkg.sub", "import old.pkg.sub as s", "import legacy", "import new.pkg", "x = old.pkg.sub.f()",
-                     "y = legacy.run()", "sub.make()", "legacy = 1", "# a comment", "pass"]),
+    st.sampled_from(
+        [
+            "import old.pkg.sub",
+            "import old.pkg.sub as s",
+            "import legacy",
+            "import new.pkg",
+            "x = old.pkg.sub.f()",
+            "y = legacy.run()",
+            "sub.make()",
+            "legacy = 1",
+            "# a comment",
+            "pass",
+        ]
+    ),
 )
 
 

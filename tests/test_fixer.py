@@ -14,7 +14,7 @@ from ssot_lint import fixer
 from ssot_lint.cli import main
 from ssot_lint.fixer import FileChanged, write_atomic
 
-RULES = '''
+RULES = """
 [[rule]]
 id = "DI1"
 kind = "deprecated-import"
@@ -37,7 +37,7 @@ kind = "duplicate-definition"
 message = "{name} defined twice"
 severity = "warning"
 name = "^Twin$"
-'''
+"""
 
 
 def project(root: Path, files: dict[str, bytes | str]) -> Path:
@@ -71,12 +71,15 @@ def test_fix_writes_and_summarises(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_exit_1_and_reasons_when_findings_remain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project(tmp_path, {
-        "a.py": SPLIT_BEFORE + "from old.factory import make\nmake()\n",
-        "b.py": 'e = {"event_type": "agent_started", "user": u}\n',
-        "t1.py": "class Twin: ...\n",
-        "t2.py": "class Twin: ...\n",
-    })
+    project(
+        tmp_path,
+        {
+            "a.py": SPLIT_BEFORE + "from old.factory import make\nmake()\n",
+            "b.py": 'e = {"event_type": "agent_started", "user": u}\n',
+            "t1.py": "class Twin: ...\n",
+            "t2.py": "class Twin: ...\n",
+        },
+    )
     result = run(tmp_path, monkeypatch, "fix", "--no-cache")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
@@ -190,7 +193,10 @@ def test_fix_that_would_not_compile_is_refused(tmp_path: Path, monkeypatch: pyte
     project(tmp_path, {"a.py": source})
     result = run(tmp_path, monkeypatch, "fix", "--no-cache")
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == "ssot-lint: warning: a.py: not fixed: the file does not compile, before the fix either: 'return' outside function (a.py, line 3)"
+    assert (
+        result.stderr.splitlines()[0]
+        == "ssot-lint: warning: a.py: not fixed: the file does not compile, before the fix either: 'return' outside function (a.py, line 3)"
+    )
     assert (tmp_path / "a.py").read_text() == source
 
 

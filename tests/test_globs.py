@@ -11,9 +11,26 @@ from ssot_lint.config import DEFAULT_EXCLUDE
 from ssot_lint.globs import GlobSet
 
 PATHS = [
-    "a.py", "pkg/a.py", "pkg/__pycache__/", "pkg/__pycache__/a.py", ".git/", ".git/config", "build/", "build/x.py",
-    "src/build.py", "x.pyc", "deep/er/node_modules/y.py", ".venv/lib/z.py", "tests/fixtures/", "tests/fixtures/a.py",
-    "docs/conf.py", "a/b/c/d.pyi", "keep.py", "pkg/keep.py", "weird [x].py", "dir/",
+    "a.py",
+    "pkg/a.py",
+    "pkg/__pycache__/",
+    "pkg/__pycache__/a.py",
+    ".git/",
+    ".git/config",
+    "build/",
+    "build/x.py",
+    "src/build.py",
+    "x.pyc",
+    "deep/er/node_modules/y.py",
+    ".venv/lib/z.py",
+    "tests/fixtures/",
+    "tests/fixtures/a.py",
+    "docs/conf.py",
+    "a/b/c/d.pyi",
+    "keep.py",
+    "pkg/keep.py",
+    "weird [x].py",
+    "dir/",
 ]
 SPECS = [
     list(DEFAULT_EXCLUDE),

@@ -59,8 +59,14 @@ CASES: dict[str, tuple[bytes, list[tuple[str, int, int, str]]]] = {
     "py2_octal.py": (IMPORT + b"x = 0777\n", [("SSOT000", 2, 5, "syntax error: leading zeros in decimal integer literals are not permitted; ...")]),
     # CPython rejects it, libcst's lenient grammar accepts it: rules read CPython's tree, so
     # CPython's verdict stands, and the message says libcst would parse it.
-    "py2_except.py": (IMPORT + b"try:\n    pass\nexcept ValueError, e:\n    pass\n", [("SSOT000", 4, 8, f"syntax error: multiple exception types must be parenthesized {LIBCST_ACCEPTS}")]),
-    "dict_unpack_in_comprehension.py": (IMPORT + b"x = {**a for a in b}\n", [("SSOT000", 2, 6, f"syntax error: dict unpacking cannot be used in dict comprehension {LIBCST_ACCEPTS}")]),
+    "py2_except.py": (
+        IMPORT + b"try:\n    pass\nexcept ValueError, e:\n    pass\n",
+        [("SSOT000", 4, 8, f"syntax error: multiple exception types must be parenthesized {LIBCST_ACCEPTS}")],
+    ),
+    "dict_unpack_in_comprehension.py": (
+        IMPORT + b"x = {**a for a in b}\n",
+        [("SSOT000", 2, 6, f"syntax error: dict unpacking cannot be used in dict comprehension {LIBCST_ACCEPTS}")],
+    ),
     # Python 3.12 syntax (PEP 701 quotes): CPython rejects it before 3.12
     "pep701_fstring.py": (
         IMPORT + b"x = f'{\"a\" + f\"{'b'}\"}'\n",
@@ -80,8 +86,14 @@ CASES: dict[str, tuple[bytes, list[tuple[str, int, int, str]]]] = {
         b"# coding: undefined\n" + IMPORT,
         [("SSOT000", 1, 1, "cannot decode as undefined: decoding with 'undefined' codec failed (UnicodeError: undefined encoding)")],
     ),
-    "rot13_cookie.py": (b"# coding: rot13\n" + IMPORT, [("SSOT000", 1, 1, "cannot decode: 'rot13' is not a text encoding; use codecs.decode() to handle arbitrary codecs")]),
-    "surrogate_cookie.py": (b"# coding: unicode_escape\n" + IMPORT + b"x = '\\ud800'\n", [("SSOT000", 3, 1, "cannot decode as unicode_escape: it yields a lone surrogate (U+D800)")]),
+    "rot13_cookie.py": (
+        b"# coding: rot13\n" + IMPORT,
+        [("SSOT000", 1, 1, "cannot decode: 'rot13' is not a text encoding; use codecs.decode() to handle arbitrary codecs")],
+    ),
+    "surrogate_cookie.py": (
+        b"# coding: unicode_escape\n" + IMPORT + b"x = '\\ud800'\n",
+        [("SSOT000", 3, 1, "cannot decode as unicode_escape: it yields a lone surrogate (U+D800)")],
+    ),
     # line endings, whitespace, empty
     "crlf.py": (b"x = 1\r\n" + IMPORT.replace(b"\n", b"\r\n"), [("D1", 2, 8, D1_MESSAGE)]),
     "lone_cr.py": (b"x = 1\r" + IMPORT.replace(b"\n", b"\r"), [("D1", 2, 8, D1_MESSAGE)]),
@@ -105,9 +117,22 @@ CASES: dict[str, tuple[bytes, list[tuple[str, int, int, str]]]] = {
     "not_500.py": (IMPORT + b"x = " + b"not " * 500 + b"y\n", [("D1", 1, 8, D1_MESSAGE)]),
     "lambda_500.py": (IMPORT + b"x = " + b"lambda: " * 500 + b"y\n", [("D1", 1, 8, D1_MESSAGE)]),
     "calls_500.py": (IMPORT + b"x = f" + b"()" * 500 + b"\n", [("D1", 1, 8, D1_MESSAGE)]),
-    "indent_100.py": (b"".join(b" " * i + b"if x:\n" for i in range(100)) + b" " * 100 + IMPORT, [("SSOT000", 101, 1, "syntax error: too many levels of indentation")]),
+    "indent_100.py": (
+        b"".join(b" " * i + b"if x:\n" for i in range(100)) + b" " * 100 + IMPORT,
+        [("SSOT000", 101, 1, "syntax error: too many levels of indentation")],
+    ),
     "indent_90.py": (b"".join(b" " * i + b"if x:\n" for i in range(90)) + b" " * 90 + IMPORT, [("D1", 91, 98, D1_MESSAGE)]),
-    "over_parse_limit.py": (IMPORT + b"x = 1\n" * (MAX_PARSE_BYTES // 6), [("SSOT000", 1, 1, f"not analysed: {len(IMPORT) + 6 * (MAX_PARSE_BYTES // 6):,} bytes is over the parse limit of {MAX_PARSE_BYTES:,} (libcst memory use)")]),
+    "over_parse_limit.py": (
+        IMPORT + b"x = 1\n" * (MAX_PARSE_BYTES // 6),
+        [
+            (
+                "SSOT000",
+                1,
+                1,
+                f"not analysed: {len(IMPORT) + 6 * (MAX_PARSE_BYTES // 6):,} bytes is over the parse limit of {MAX_PARSE_BYTES:,} (libcst memory use)",
+            )
+        ],
+    ),
 }
 
 
@@ -346,7 +371,9 @@ def test_a_failing_rule_costs_its_file_not_the_run(tmp_path: Path, monkeypatch: 
         return original(self, ctx)
 
     monkeypatch.setattr(SingleImplementation, "check", check)
-    write_project(tmp_path, {"a.py": "import old.pkg\nclass BOOM: ...\n", "b.py": "import old.pkg\nDEEP = 1\n", "c.py": "import old.pkg\nclass C: ...\n"}, RULES)
+    write_project(
+        tmp_path, {"a.py": "import old.pkg\nclass BOOM: ...\n", "b.py": "import old.pkg\nDEEP = 1\n", "c.py": "import old.pkg\nclass C: ...\n"}, RULES
+    )
     result = run_cli(["check", "--no-cache", "-o", "json"], tmp_path, monkeypatch)
     assert result.exit_code == 1
     report = result.json()
@@ -374,7 +401,10 @@ def test_a_native_crash_in_a_worker_costs_its_file_not_the_run(tmp_path: Path) -
     project = write_project(tmp_path / "project", files, rules)
     done = subprocess.run(
         [sys.executable, "-m", "ssot_lint", "check", "--no-cache", "--jobs", "2", "-o", "json"],
-        cwd=project, env=env, capture_output=True, timeout=300,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        timeout=300,
     )
     assert done.returncode == 1, done.stderr
     assert b"Traceback" not in done.stderr

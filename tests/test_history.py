@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.git_history_repo import DAY, START, STEPS, apply, build_repo, export_commit, git, git_env
 from ssot_lint.cli import main
 from ssot_lint.gitread import Commit
 from ssot_lint.history.store import HistoryStore, default_path
 from ssot_lint.history.walk import glob_match, select_commits
+from tests.git_history_repo import DAY, START, STEPS, apply, build_repo, export_commit, git, git_env
 
 COUNTERS = re.compile(r"(\d+) commits: (\d+) snapshots computed, (\d+) reused; analysed (\d+) files, (\d+) blobs read")
 
@@ -223,8 +223,10 @@ def test_rules_at_commit_match_check_on_each_commit(tmp_path, monkeypatch):
     code, out, err = invoke(repo, monkeypatch, "history", "--no-color")
     assert code == 0, err
     with HistoryStore(default_path(repo)) as store:
-        current = store.find(shas[2], next(d for (d,) in store._db.execute(
-            "SELECT ruleset_digest FROM snapshots WHERE commit_sha = ? AND series != ?", (shas[2], snapshots[2].series))))
+        current = store.find(
+            shas[2],
+            next(d for (d,) in store._db.execute("SELECT ruleset_digest FROM snapshots WHERE commit_sha = ? AND series != ?", (shas[2], snapshots[2].series))),
+        )
     code, report = check_at(repo, shas[2], tmp_path / "now", monkeypatch, rules=repo / "rules" / "ssot.toml")
     assert {r.rule_id: (r.count, r.max) for r in current.rules} == {r["id"]: (r["count"], r["max"]) for r in report["rules"]}
     assert {r.rule_id: r.max for r in current.rules}["SI001"] == 2

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ssot_lint.analysis import analyze_source
 from ssot_lint.engine import aggregate
 from ssot_lint.examples import example_ref
-from ssot_lint.analysis import analyze_source
 from ssot_lint.graph import elementary_cycles, strongly_connected_components
 from ssot_lint.kinds.import_cycle import ImportCycle
 from tests.helpers import write_project
@@ -74,7 +74,9 @@ def test_every_elementary_cycle_once_shortest_first_capped_with_total_in_details
     # Four modules all importing each other: 6 two-cycles, 8 three-cycles, 6 four-cycles.
     names = "abcd"
     files = {f"{n}.py": "".join(f"import {m}\n" for m in names if m != n) for n in names}
-    write_project(tmp_path, {**files, "ssot-lint.toml": 'rule-files = ["rules.toml"]\n', "rules.toml": '[[rule]]\nid = "C1"\nkind = "import-cycle"\nmax-cycles = 7\n'})
+    write_project(
+        tmp_path, {**files, "ssot-lint.toml": 'rule-files = ["rules.toml"]\n', "rules.toml": '[[rule]]\nid = "C1"\nkind = "import-cycle"\nmax-cycles = 7\n'}
+    )
     code, report = cli_json(["check"], tmp_path, monkeypatch)
     assert code == 1
     rule = report["rules"][0]
@@ -116,9 +118,9 @@ def brute_force_cycles(graph: dict[str, set[str]]) -> set[tuple[str, ...]]:
     return found
 
 
-graphs = st.dictionaries(
-    st.sampled_from("abcdef"), st.sets(st.sampled_from("abcdef"), max_size=4), min_size=1, max_size=6
-).map(lambda g: {n: set(s) for n, s in g.items()} | {m: set() for s in g.values() for m in s if m not in g})
+graphs = st.dictionaries(st.sampled_from("abcdef"), st.sets(st.sampled_from("abcdef"), max_size=4), min_size=1, max_size=6).map(
+    lambda g: {n: set(s) for n, s in g.items()} | {m: set() for s in g.values() for m in s if m not in g}
+)
 
 
 @settings(max_examples=150, deadline=None)

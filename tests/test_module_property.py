@@ -42,8 +42,16 @@ NAMES = ["UnifiedWebSocketManager", "WebSocketManager", "create_websocket_manage
 CLASSES = ["UnifiedWebSocketManager", "IsolatedWebSocketManager", "WebSocketManager", "MockWebSocketManager", "WebSocketManagerFactory", "Handler"]
 EVENT_KEYS = ["type", "event_type", "time", "timestamp", "user", "user_id", "thread_id", "data", "agent_name", "run_id"]
 EVENT_VALUES = {
-    "type": '"agent_started"', "event_type": '"tool_executing"', "time": '"2024-01-01"', "timestamp": "1.5", "user": "u",
-    "user_id": '"u"', "thread_id": '"t"', "data": "{}", "agent_name": '"a"', "run_id": "r",
+    "type": '"agent_started"',
+    "event_type": '"tool_executing"',
+    "time": '"2024-01-01"',
+    "timestamp": "1.5",
+    "user": "u",
+    "user_id": '"u"',
+    "thread_id": '"t"',
+    "data": "{}",
+    "agent_name": '"a"',
+    "run_id": "r",
 }
 
 
@@ -118,9 +126,7 @@ DECOYS = [
     "# class IsolatedWebSocketManager: a comment\n",
 ]
 module_source = st.lists(
-    st.one_of(
-        placed(import_statement()), placed(class_def()), placed(event_dict()), st.sampled_from(["# a comment\n", "\n", "x = 1\n", *DECOYS])
-    ),
+    st.one_of(placed(import_statement()), placed(class_def()), placed(event_dict()), st.sampled_from(["# a comment\n", "\n", "x = 1\n", *DECOYS])),
     min_size=1,
     max_size=8,
 ).map("".join)

@@ -132,8 +132,10 @@ def test_deep_expressions_and_long_elif_chains_need_no_recursion() -> None:
     """Parsed with room for CPython's parser (as on the analysis thread), summarised at the default
     recursion limit: 2,000 levels is twice that limit and within what CPython 3.12 can parse."""
     code = (
-        "__all__ = " + " + ".join(f'["a{i}"]' for i in range(2_000))
-        + "\nif (w := a):\n    import x\n" + "".join(f"elif b{i}:\n    import y{i}\n" for i in range(2_000))
+        "__all__ = "
+        + " + ".join(f'["a{i}"]' for i in range(2_000))
+        + "\nif (w := a):\n    import x\n"
+        + "".join(f"elif b{i}:\n    import y{i}\n" for i in range(2_000))
     )
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(50_000)

@@ -108,7 +108,13 @@ def test_a_crashing_file_becomes_ssot000_and_the_run_completes(tmp_path: Path, m
     crashed = [{k: v for k, v in f.items() if k != "fingerprint"} for f in report["findings"] if f["path"] == VICTIM]
     assert crashed == [
         {
-            "rule": "SSOT000", "path": VICTIM, "line": 1, "col": 1, "end_line": 1, "end_col": 1, "severity": "error",
+            "rule": "SSOT000",
+            "path": VICTIM,
+            "line": 1,
+            "col": 1,
+            "end_line": 1,
+            "end_col": 1,
+            "severity": "error",
             "message": "analysis crashed (killed by signal SIGSEGV); the file was not analysed",
         }
     ]
@@ -155,7 +161,10 @@ def test_workers_get_the_rules_pickled_under_spawn() -> None:
     got = dict(WorkerPool(1, analyze_task, rules, method="spawn").run(tasks))
     assert got == {0: analyze_task(rules, tasks[0])}
     assert [(f.rule_id, f.line, f.col) for f in got[0][2].findings] == [
-        ("WS002", 4, 5), ("WS002", 6, 8), ("WS002", 10, 15), ("WS003", 15, 11),
+        ("WS002", 4, 5),
+        ("WS002", 6, 8),
+        ("WS002", 10, 15),
+        ("WS003", 15, 11),
     ]
 
 

@@ -64,7 +64,11 @@ def test_both_hooks_through_real_pre_commit(tmp_path: Path, monkeypatch: pytest.
     env = clean_env() | {"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
     proc = subprocess.run(
         [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "--files", "a.py", "c.py", "svc1.py", "svc3.py", "--color", "never"],
-        cwd=repo, env=env, capture_output=True, text=True, timeout=900,
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     output = proc.stdout + proc.stderr
     assert proc.returncode == 1, output

@@ -32,7 +32,9 @@ def test_required_literals() -> None:
 
 
 # Pieces that make matches likely, plus the two non-ASCII letters that IGNORECASE folds to ASCII.
-PIECES = st.lists(st.sampled_from(["web", "WEB", "socket", "Socket", "manager", "MANAGER", "mock", "ſ", "K", "k", "s", " ", "_", "1"]), max_size=12).map("".join)
+PIECES = st.lists(st.sampled_from(["web", "WEB", "socket", "Socket", "manager", "MANAGER", "mock", "ſ", "K", "k", "s", " ", "_", "1"]), max_size=12).map(
+    "".join
+)
 
 
 @settings(max_examples=400, deadline=None)

@@ -15,14 +15,34 @@ from tests.integrity_helpers import REPO, cli, cli_json
 WS = "netra_backend.app.websocket_core"
 EXPECTED = [
     ("PI003", "fixtures/netra_backend/app/websocket_core/reconnection.py", 3, 1, f"import cycle: {WS}.heartbeat -> {WS}.reconnection -> {WS}.heartbeat"),
-    ("PI002", "fixtures/netra_backend/app/websocket_core/reconnection_handler.py", 3, 1,
-     f"module {WS}.reconnection_handler is a shim for {WS}.reconnection; import {WS}.reconnection instead"),
-    ("PI002", "fixtures/netra_backend/app/websocket_core/reconnection_handler.py", 5, 1,
-     f"alias WebSocketReconnectionHandler is a shim for {WS}.reconnection:ReconnectionManager; import {WS}.reconnection:ReconnectionManager instead"),
-    ("PI002", "fixtures/netra_backend/app/websocket_core/websocket_manager.py", 25, 1,
-     f"alias WebSocketConnectionManager is a shim for {WS}.websocket_manager:WebSocketManager; import {WS}.websocket_manager:WebSocketManager instead"),
-    ("PI001", "fixtures/netra_backend/tests/test_rate_limiter.py", 3, 66,
-     "unresolved import: RateLimitExceededException is not defined in netra_backend.app.services.rate_limiter"),
+    (
+        "PI002",
+        "fixtures/netra_backend/app/websocket_core/reconnection_handler.py",
+        3,
+        1,
+        f"module {WS}.reconnection_handler is a shim for {WS}.reconnection; import {WS}.reconnection instead",
+    ),
+    (
+        "PI002",
+        "fixtures/netra_backend/app/websocket_core/reconnection_handler.py",
+        5,
+        1,
+        f"alias WebSocketReconnectionHandler is a shim for {WS}.reconnection:ReconnectionManager; import {WS}.reconnection:ReconnectionManager instead",
+    ),
+    (
+        "PI002",
+        "fixtures/netra_backend/app/websocket_core/websocket_manager.py",
+        25,
+        1,
+        f"alias WebSocketConnectionManager is a shim for {WS}.websocket_manager:WebSocketManager; import {WS}.websocket_manager:WebSocketManager instead",
+    ),
+    (
+        "PI001",
+        "fixtures/netra_backend/tests/test_rate_limiter.py",
+        3,
+        66,
+        "unresolved import: RateLimitExceededException is not defined in netra_backend.app.services.rate_limiter",
+    ),
     ("PI001", "fixtures/netra_backend/tests/test_rate_limiter.py", 14, 10, "unresolved import: no module named netra_backend.app.schemas"),
     ("PI004", "rules/project-integrity.toml", 52, 1, "required event agent_failed is never emitted"),
 ]

@@ -112,9 +112,14 @@ def _same_size_edit(project: Path) -> None:
 
 CHANGES = {
     "same-size edit, mtime restored": _same_size_edit,
-    "new file": lambda p: (p / "netra_backend" / "extra.py").write_text("from netra_backend.app.websocket_core.unified_manager import UnifiedWebSocketManager\n"),
+    "new file": lambda p: (p / "netra_backend" / "extra.py").write_text(
+        "from netra_backend.app.websocket_core.unified_manager import UnifiedWebSocketManager\n"
+    ),
     "deleted file": lambda p: (p / "netra_backend/app/websocket_core/handlers.py").unlink(),
-    "new directory with a file": lambda p: ((p / "new").mkdir(), (p / "new" / "m.py").write_text("import netra_backend.app.websocket_core.websocket_manager_factory\n")),
+    "new directory with a file": lambda p: (
+        (p / "new").mkdir(),
+        (p / "new" / "m.py").write_text("import netra_backend.app.websocket_core.websocket_manager_factory\n"),
+    ),
     "config edited": lambda p: (p / "ssot-lint.toml").write_text('rule-files = ["rules.toml"]\nextend-exclude = ["netra_backend/tests/"]\n'),
     "rule file edited": lambda p: (p / "rules.toml").write_text((p / "rules.toml").read_text().replace("share one (also at", "share one (see")),
     ".gitignore edited": lambda p: (p / ".gitignore").write_text("netra_backend/tests/\n"),
@@ -134,7 +139,9 @@ def test_any_change_to_an_input_means_a_real_run(change, project: Path, capsysbi
     assert after != before  # each change alters the report: the real run was needed
 
 
-def test_a_config_appearing_nearer_the_working_directory_is_seen(project: Path, capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_config_appearing_nearer_the_working_directory_is_seen(
+    project: Path, capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The probe for a closer config file is an input even though nothing was there.
     sub = project / "netra_backend" / "app"
     monkeypatch.chdir(sub)
@@ -143,7 +150,7 @@ def test_a_config_appearing_nearer_the_working_directory_is_seen(project: Path, 
     inputs = dict(zip(*marshal.loads(memo.read_bytes())[1:3]))
     for probe in ("ssot-lint.toml", "pyproject.toml"):
         assert inputs[str(sub / probe)][0] == 2  # ENOENT, as seen
-    (sub / "ssot-lint.toml").write_text('rule-files = []\n')
+    (sub / "ssot-lint.toml").write_text("rule-files = []\n")
     assert replayed(ARGV, capsysbinary) is None
     assert run(ARGV, capsysbinary)[0] == 2  # the new config loads no rules: a usage error
 
@@ -262,7 +269,13 @@ def test_a_damaged_or_planted_memo_is_ignored(project: Path, capsysbinary: pytes
     memo = memos(project)[0]
     good = memo.read_bytes()
     key = marshal.loads(good)[0]
-    for bad in (b"", b"garbage", good[: len(good) // 2], marshal.dumps((key, (), (), ((1, "text"),), 0)), marshal.dumps((key, (), (), ((1, b"x"),), 0, compile("1", "f", "eval")))):
+    for bad in (
+        b"",
+        b"garbage",
+        good[: len(good) // 2],
+        marshal.dumps((key, (), (), ((1, "text"),), 0)),
+        marshal.dumps((key, (), (), ((1, b"x"),), 0, compile("1", "f", "eval"))),
+    ):
         memo.write_bytes(bad)
         assert replayed(ARGV, capsysbinary) is None
     assert run(ARGV, capsysbinary) == expected

@@ -101,5 +101,6 @@ def test_scope_limits_where_emissions_count(tmp_path: Path, monkeypatch: pytest.
     jsonschema.validate(report, json.loads((REPO / "ssot_lint" / "schemas" / "report.schema.json").read_text()))
     assert report["rules"][0]["details"] == {"emitted": {"agent_started": 1}, "missing": ["agent_failed"]}
     assert [(f["rule"], f["path"], f["line"], f["col"]) for f in report["findings"]] == [
-        ("SSOT000", "app/broken.py", 1, 7), ("EV1", "rules/events.toml", 3, 1),
+        ("SSOT000", "app/broken.py", 1, 7),
+        ("EV1", "rules/events.toml", 3, 1),
     ]

@@ -82,7 +82,9 @@ def test_same_size_edit_with_restored_mtime_is_seen(tmp_path: Path, monkeypatch:
     warm, _ = api_run(project)
     assert warm["from_cache"] == 20
     text = target.read_text()
-    edited = text.replace("import netra_backend.app.websocket_core.websocket_manager_factory", "import netra_backend.app.websocket_core.websocket_manager_factorx")
+    edited = text.replace(
+        "import netra_backend.app.websocket_core.websocket_manager_factory", "import netra_backend.app.websocket_core.websocket_manager_factorx"
+    )
     assert len(edited) == len(text) and edited != text
     target.write_text(edited)
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same mtime: only ctime moves

@@ -126,8 +126,13 @@ def test_event_schema_problems_are_listed_exactly(tmp_path: Path, monkeypatch: p
     report = check(tmp_path, monkeypatch, {"m.py": code}, EVENTS)
     got = [(f["line"], f["col"], f["severity"], f["message"]) for f in report["findings"]]
     assert got == [
-        (1, 5, "error", "non-canonical event dict: legacy key 'type' (use 'event_type'); legacy key 'time' (use 'timestamp'); "
-         "'time' must be a number, not a string; 'extra' is not allowed at top level (move it into 'data'); missing 'data'"),
+        (
+            1,
+            5,
+            "error",
+            "non-canonical event dict: legacy key 'type' (use 'event_type'); legacy key 'time' (use 'timestamp'); "
+            "'time' must be a number, not a string; 'extra' is not allowed at top level (move it into 'data'); missing 'data'",
+        ),
         (2, 5, "error", "non-canonical event dict: 'data' must be a dict, not a list"),
         (4, 5, "error", "non-canonical event dict: legacy key 'type' (use 'event_type')"),
         (5, 5, "info", "non-canonical event dict: cannot be verified (** spread or computed key)"),

@@ -113,5 +113,3 @@ def test_shipped_rule_files_pass_their_own_examples(monkeypatch: pytest.MonkeyPa
 def test_files_in_scope_are_all_accounted_for(report: dict) -> None:
     in_scope = [p for p in (REPO / "fixtures").rglob("*.py")]
     assert report["files"]["scanned"] + report["files"]["parse_errors"] == len(in_scope)
-
-

@@ -17,7 +17,9 @@ def test_shim_module_and_alias_each_name_their_target() -> None:
     assert findings(RULE, files) == [
         ("ws/reconnection_handler.py", 3, 1, "module ws.reconnection_handler is a shim for ws.reconnection; use ws.reconnection directly"),
         (
-            "ws/reconnection_handler.py", 5, 1,
+            "ws/reconnection_handler.py",
+            5,
+            1,
             "alias WebSocketReconnectionHandler is a shim for ws.reconnection:ReconnectionManager; use ws.reconnection:ReconnectionManager directly",
         ),
     ]

@@ -11,17 +11,17 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
 
-from tests.git_history_repo import DAY, START, build_repo
 from ssot_lint.cli import main
 from ssot_lint.history.html import CEILING_COLOR, LINE_COLOR, render_html
 from ssot_lint.history.model import RuleCount, Snapshot
 from ssot_lint.history.trend import build_trend, sparkline
+from tests.git_history_repo import DAY, START, build_repo
 
 DI001 = [0, 0, 2, 2, 3, 4, 4, 4, 4, 3, 1, 0]  # pinned against `check` in test_history
 
@@ -141,8 +141,19 @@ def _synthetic(n: int, rules: int, files: int) -> list[Snapshot]:
         counts = [RuleCount("R0", "single-implementation", "error", round(1058 - 1057 * i / (n - 1)), 0, 1)]
         counts += [RuleCount(f"R{r}", "deprecated-import", "error", (i * r * 7919) % 700, 0, None) for r in range(1, rules)]
         file_counts = {f"pkg/module_{f:03d}.py": {"R1": f % 9 + 1, "R2": f % 4} for f in range(files)}
-        snapshots.append(Snapshot(commit=f"{i:040x}", label=f"{i:010x}", series="s", ruleset_digest="d", commit_time=START + i * DAY // 3,
-                                  author_time=START, subject=f"commit {i}", rules=counts, file_counts=file_counts))
+        snapshots.append(
+            Snapshot(
+                commit=f"{i:040x}",
+                label=f"{i:010x}",
+                series="s",
+                ruleset_digest="d",
+                commit_time=START + i * DAY // 3,
+                author_time=START,
+                subject=f"commit {i}",
+                rules=counts,
+                file_counts=file_counts,
+            )
+        )
     return snapshots
 
 
@@ -169,24 +180,38 @@ def test_html_report_renders_in_headless_chromium(repo, tmp_path):
     assert code == 0, err
     shot = tmp_path / "shot.png"
     subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
-        check=True, capture_output=True, timeout=120,
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={shot}",
+            "--window-size=1200,1600",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     import matplotlib.image
 
     pixels = (matplotlib.image.imread(shot)[:, :, :3] * 255).round()
     assert pixels.shape[:2] == (1600, 1200)
 
-    def near(color: str) -> "object":
+    def near(color: str) -> object:
         rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
         return (abs(pixels - rgb) <= 40).all(axis=2)
 
     line, ceiling = near(LINE_COLOR), near(CEILING_COLOR)
     # Every chart draws its count line: three separate bands of line-coloured pixels down the page.
     rows = line.sum(axis=1) > 0
-    bands = [y for y in range(1, len(rows)) if rows[y] and not rows[y - 1:y].any()]
+    bands = [y for y in range(1, len(rows)) if rows[y] and not rows[y - 1 : y].any()]
     assert line.sum() > 3000, line.sum()
     assert len([b for i, b in enumerate(bands) if i == 0 or b - bands[i - 1] > 150]) == 3
     assert ceiling.sum() > 200  # SI001's dashed max line

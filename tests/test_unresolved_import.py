@@ -197,7 +197,9 @@ def test_partial_runs_do_not_call_unscanned_modules_missing(tmp_path: Path, monk
     )
     _, whole = cli_json(["check"], tmp_path, monkeypatch)
     assert [(f["path"], f["line"], f["col"]) for f in whole["findings"]] == [
-        ("app/services/s.py", 1, 24), ("app/services/s.py", 2, 6), ("app/services/s.py", 3, 6),
+        ("app/services/s.py", 1, 24),
+        ("app/services/s.py", 2, 6),
+        ("app/services/s.py", 3, 6),
     ]
     _, part = cli_json(["check", "app/services"], tmp_path, monkeypatch)
     # app.core was not scanned: nothing can be said about it. app.services was: its child is missing.

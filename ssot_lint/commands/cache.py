@@ -19,7 +19,9 @@ def cache_directory(config: Config, cache_dir: Path | None) -> Path:
 
 def _options(func: click.decorators.FC) -> click.decorators.FC:
     func = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: from the config).")(func)
-    return click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: nearest ssot-lint.toml or pyproject.toml).")(func)
+    return click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: nearest ssot-lint.toml or pyproject.toml).")(
+        func
+    )
 
 
 def _size(count: int) -> str:

@@ -32,7 +32,9 @@ from ssot_lint.report import FORMATS, FormatOptions, formatter
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @rule_options
-@click.option("--output-format", "-o", "output_formats", multiple=True, metavar="FORMAT[:PATH]", help=f"One of {', '.join(FORMATS)}; repeat with :PATH to write several.")
+@click.option(
+    "--output-format", "-o", "output_formats", multiple=True, metavar="FORMAT[:PATH]", help=f"One of {', '.join(FORMATS)}; repeat with :PATH to write several."
+)
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule only.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")

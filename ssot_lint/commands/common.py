@@ -6,8 +6,9 @@ import contextlib
 import dataclasses
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -38,7 +39,9 @@ def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--rules", "rule_files", multiple=True, type=click.Path(path_type=Path), help="Rule file to load (repeatable), in addition to the configured ones."
     )(func)
-    func = click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: nearest ssot-lint.toml or pyproject.toml).")(func)
+    func = click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: nearest ssot-lint.toml or pyproject.toml).")(
+        func
+    )
     return func
 
 
@@ -95,7 +98,9 @@ def use_color(no_color: bool) -> bool:
 
 
 def cache_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: .ssot-lint/cache in the project).")(func)
+    func = click.option(
+        "--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: .ssot-lint/cache in the project)."
+    )(func)
     func = click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")(func)
     return func
 

@@ -24,9 +24,23 @@ from ssot_lint.rulefile import RuleSet
 @click.option("--show-timings", is_flag=True, help="Print where the time went.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
 @cache_options
-def history(rev_range: str | None, config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-            every: int | None, by: str | None, first_parent: bool, max_commits: int, rules_at_commit: bool, top: int,
-            show_timings: bool, no_color: bool, no_cache: bool, cache_dir: Path | None) -> None:
+def history(
+    rev_range: str | None,
+    config_path: Path | None,
+    rule_files: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    every: int | None,
+    by: str | None,
+    first_parent: bool,
+    max_commits: int,
+    rules_at_commit: bool,
+    top: int,
+    show_timings: bool,
+    no_color: bool,
+    no_cache: bool,
+    cache_dir: Path | None,
+) -> None:
     """Counts per rule and per file at each commit of REV_RANGE (default HEAD), read from git
     without a checkout and stored in .ssot-lint/history.db."""
     from ssot_lint.history.commands import run_history
@@ -35,8 +49,7 @@ def history(rev_range: str | None, config_path: Path | None, rule_files: tuple[P
     if every and by:
         raise click.UsageError("--every and --by cannot be combined")
     config, ruleset = _trend_rules(config_path, rule_files, select, ignore, rules_at_commit)
-    options = HistoryOptions(rev_range, every, by, first_parent, max_commits, rules_at_commit,
-                             split_ids(select), split_ids(ignore), config.get("fail-on"))
+    options = HistoryOptions(rev_range, every, by, first_parent, max_commits, rules_at_commit, split_ids(select), split_ids(ignore), config.get("fail-on"))
     with project_cache(config, no_cache, cache_dir) as cache:
         run_history(config, ruleset, options, cache, use_color(no_color), show_timings, top)
 
@@ -48,8 +61,17 @@ def history(rev_range: str | None, config_path: Path | None, rule_files: tuple[P
 @click.option("--rules-at-commit", is_flag=True, help="Show the snapshots computed with `history --rules-at-commit`.")
 @click.option("--top", type=click.IntRange(min=0), default=20, show_default=True, help="Files listed with the most findings.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
-def trend(config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str,
-          output: Path | None, rules_at_commit: bool, top: int, no_color: bool) -> None:
+def trend(
+    config_path: Path | None,
+    rule_files: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    rules_at_commit: bool,
+    top: int,
+    no_color: bool,
+) -> None:
     """Report the stored history of the current rules: HTML, Markdown, CSV, JSON or a terminal view."""
     from ssot_lint.history.commands import run_trend, trend_series
 
@@ -58,8 +80,9 @@ def trend(config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[
     run_trend(config, series, fmt, output, top, use_color(no_color))
 
 
-def _trend_rules(config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-                 rules_at_commit: bool) -> tuple[Config, RuleSet]:
+def _trend_rules(
+    config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], rules_at_commit: bool
+) -> tuple[Config, RuleSet]:
     """The current rules, or with --rules-at-commit only the config (each commit brings its rules)."""
     if not rules_at_commit:
         config, ruleset = load_project(config_path, rule_files, select, ignore)

@@ -23,8 +23,7 @@ from ssot_lint.rulefile import RuleSet
 TREND_FORMATS = ("terminal", "html", "markdown", "csv", "json")
 
 
-def run_history(config: Config, ruleset: RuleSet, options: HistoryOptions, cache: ResultCache | None,
-                color: bool, show_timings: bool, top: int) -> None:
+def run_history(config: Config, ruleset: RuleSet, options: HistoryOptions, cache: ResultCache | None, color: bool, show_timings: bool, top: int) -> None:
     repo = Repository(config.root)
     with HistoryStore(default_path(config.root)) as store:
         run = HistoryRun(repo, config, ruleset, store, cache, options)
@@ -72,8 +71,7 @@ def run_trend(config: Config, series: str, fmt: str, output: Path | None, top: i
             raise missing
         snapshots = store.series(series)
     if not snapshots:
-        raise ConfigError(f"{path} has no snapshots for the current rules and file scope "
-                          "(did the rules change since the last run?): run `ssot-lint history`")
+        raise ConfigError(f"{path} has no snapshots for the current rules and file scope (did the rules change since the last run?): run `ssot-lint history`")
     trend = build_trend(snapshots)
     if fmt == "html":
         from ssot_lint.history.html import render_html

@@ -37,8 +37,7 @@ def _by_rule(rules: dict[str, int]) -> str:
 
 
 def markdown(trend: Trend, top: int) -> str:
-    lines = ["## ssot-lint trend", "", _span(trend), "",
-             "| rule | kind | first → last | change | max | trend |", "| --- | --- | ---: | ---: | ---: | --- |"]
+    lines = ["## ssot-lint trend", "", _span(trend), "", "| rule | kind | first → last | change | max | trend |", "| --- | --- | ---: | ---: | ---: | --- |"]
     for rule in trend.rules:
         first_last = "no data" if rule.first is None else f"{rule.first:,} → {rule.last:,}"
         change = "" if rule.delta is None else signed(rule.delta)
@@ -46,8 +45,13 @@ def markdown(trend: Trend, top: int) -> str:
         lines.append(f"| {rule.rule_id} | {rule.kind} | {first_last} | {change} | {ceiling} | {sparkline(rule.counts, 30)} |")
     files = trend.top_files(top)
     if files:
-        lines += ["", f"### Files with the most remaining findings (at {trend.latest.label})", "",  # type: ignore[union-attr]
-                  "| file | findings | by rule |", "| --- | ---: | --- |"]
+        lines += [
+            "",
+            f"### Files with the most remaining findings (at {trend.latest.label})",
+            "",  # type: ignore[union-attr]
+            "| file | findings | by rule |",
+            "| --- | ---: | --- |",
+        ]
         lines += [f"| `{_cell(path)}` | {total:,} | {_by_rule(rules)} |" for path, total, rules in files]
     if trend.notes:
         lines += ["", "### Notes", ""] + [f"- {s.label}: {_cell(note)}" for s, note in trend.notes]
@@ -70,9 +74,16 @@ def to_csv(trend: Trend) -> str:
 
 def _snapshot_dict(s: Snapshot, top: int) -> dict[str, Any]:
     return {
-        "label": s.label, "commit": s.commit, "commit_time": _iso(s.commit_time), "author_time": _iso(s.author_time),
-        "recorded_at": _iso(s.recorded_at), "subject": s.subject, "complete": s.complete, "note": s.note,
-        "files": s.files, "parse_errors": s.parse_errors,
+        "label": s.label,
+        "commit": s.commit,
+        "commit_time": _iso(s.commit_time),
+        "author_time": _iso(s.author_time),
+        "recorded_at": _iso(s.recorded_at),
+        "subject": s.subject,
+        "complete": s.complete,
+        "note": s.note,
+        "files": s.files,
+        "parse_errors": s.parse_errors,
         "rules": {r.rule_id: {"count": r.count, "findings": r.findings, "max": r.max} for r in s.rules},
         "top_files": [{"path": p, "findings": n, "rules": rules} for p, n, rules in s.top_files(top)],
     }
@@ -82,8 +93,7 @@ def to_json(trend: Trend, top: int) -> str:
     data = {
         "schema_version": JSON_SCHEMA_VERSION,
         "tool": {"name": "ssot-lint", "version": __version__},
-        "rules": [{"id": r.rule_id, "kind": r.kind, "first": r.first, "last": r.last, "delta": r.delta, "max": r.ceiling}
-                  for r in trend.rules],
+        "rules": [{"id": r.rule_id, "kind": r.kind, "first": r.first, "last": r.last, "delta": r.delta, "max": r.ceiling} for r in trend.rules],
         "snapshots": [_snapshot_dict(s, top) for s in trend.snapshots],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -97,11 +107,11 @@ def terminal(trend: Trend, top: int, color: bool, width: int = 120) -> str:
     for column in ("rule", "kind", "first → last", "change", "max", "trend"):
         table.add_column(column, justify="right" if column in ("first → last", "change", "max") else "left")
     for rule in trend.rules:
-        change = Text("" if rule.delta is None else signed(rule.delta),
-                      style="green" if (rule.delta or 0) < 0 else ("red" if (rule.delta or 0) > 0 else ""))
+        change = Text("" if rule.delta is None else signed(rule.delta), style="green" if (rule.delta or 0) < 0 else ("red" if (rule.delta or 0) > 0 else ""))
         first_last = "no data" if rule.first is None else f"{rule.first:,} → {rule.last:,}"
-        table.add_row(rule.rule_id, rule.kind, first_last, change, "-" if rule.ceiling is None else f"{rule.ceiling:,}",
-                      Text(sparkline(rule.counts), style="cyan"))
+        table.add_row(
+            rule.rule_id, rule.kind, first_last, change, "-" if rule.ceiling is None else f"{rule.ceiling:,}", Text(sparkline(rule.counts), style="cyan")
+        )
     console.print(table)
     _files_table(console, trend, top)
     for s, note in trend.notes:

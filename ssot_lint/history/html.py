@@ -38,9 +38,11 @@ def render_html(trend: Trend, top: int, title: str) -> str:
         items = "".join(f"<li><code>{escape(s.label)}</code>: {escape(note)}</li>" for s, note in trend.notes)
         body.append(f"<h2>Notes</h2><ul>{items}</ul>")
     body.append(f'<p class="muted">ssot-lint {escape(__version__)}</p>')
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{_CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
 
 
 def _span(trend: Trend) -> str:
@@ -62,17 +64,23 @@ def _summary(trend: Trend) -> str:
         ceiling = "" if rule.ceiling is None else f"{rule.ceiling:,}"
         over = rule.ceiling is not None and rule.last is not None and rule.last > rule.ceiling
         status = '<span class="over">over max</span>' if over else ""
-        rows.append(f'<tr><td><a href="#rule-{escape(rule.rule_id)}">{escape(rule.rule_id)}</a></td><td>{escape(rule.kind)}</td>'
-                    f'<td class="n">{first_last}</td><td class="n">{_change(rule)}</td><td class="n">{ceiling}</td><td>{status}</td></tr>')
-    return ('<table class="summary"><tr><th>rule</th><th>kind</th><th class="n">first → last</th><th class="n">change</th>'
-            f'<th class="n">max</th><th></th></tr>{"".join(rows)}</table>')
+        rows.append(
+            f'<tr><td><a href="#rule-{escape(rule.rule_id)}">{escape(rule.rule_id)}</a></td><td>{escape(rule.kind)}</td>'
+            f'<td class="n">{first_last}</td><td class="n">{_change(rule)}</td><td class="n">{ceiling}</td><td>{status}</td></tr>'
+        )
+    return (
+        '<table class="summary"><tr><th>rule</th><th>kind</th><th class="n">first → last</th><th class="n">change</th>'
+        f'<th class="n">max</th><th></th></tr>{"".join(rows)}</table>'
+    )
 
 
 def _chart_section(rule: RuleSeries, trend: Trend) -> str:
     ceiling = "" if rule.ceiling is None else f'<span class="muted">max {rule.ceiling:,}</span>'
-    return (f'<figure class="rule" id="rule-{escape(rule.rule_id)}"><figcaption><h2>{escape(rule.rule_id)} '
-            f'<span class="muted">{escape(rule.kind)}</span></h2><span class="headline">{escape(rule.headline())}</span>'
-            f"{ceiling}</figcaption>\n{_chart_svg(rule, trend)}</figure>")
+    return (
+        f'<figure class="rule" id="rule-{escape(rule.rule_id)}"><figcaption><h2>{escape(rule.rule_id)} '
+        f'<span class="muted">{escape(rule.kind)}</span></h2><span class="headline">{escape(rule.headline())}</span>'
+        f"{ceiling}</figcaption>\n{_chart_svg(rule, trend)}</figure>"
+    )
 
 
 def _chart_svg(rule: RuleSeries, trend: Trend) -> str:
@@ -109,7 +117,7 @@ def _chart_svg(rule: RuleSeries, trend: Trend) -> str:
             warnings.simplefilter("ignore")
             fig.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     label = escape(f"{rule.rule_id}: {rule.headline()}", quote=True)
     return svg.replace("<svg ", f'<svg class="chart" role="img" aria-label="{label}" ', 1)
 
@@ -120,8 +128,10 @@ def _files(trend: Trend, top: int) -> str:
         return "<h2>Files</h2><p>No findings remain.</p>"
     rows = "".join(
         f'<tr><td class="n">{total:,}</td><td><code>{escape(path)}</code></td>'
-        f'<td>{escape(", ".join(f"{rule}: {n:,}" for rule, n in sorted(rules.items())))}</td></tr>'
+        f"<td>{escape(', '.join(f'{rule}: {n:,}' for rule, n in sorted(rules.items())))}</td></tr>"
         for path, total, rules in files
     )
-    return (f"<h2>Files with the most remaining findings</h2><p class=\"muted\">at {escape(trend.latest.label)}</p>"  # type: ignore[union-attr]
-            f'<table class="files"><tr><th class="n">findings</th><th>file</th><th>by rule</th></tr>{rows}</table>')
+    return (
+        f'<h2>Files with the most remaining findings</h2><p class="muted">at {escape(trend.latest.label)}</p>'  # type: ignore[union-attr]
+        f'<table class="files"><tr><th class="n">findings</th><th>file</th><th>by rule</th></tr>{rows}</table>'
+    )

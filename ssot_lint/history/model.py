@@ -93,6 +93,4 @@ def counts_of(report: Report) -> tuple[list[RuleCount], dict[str, dict[str, int]
 def snapshot_of_report(report: Report, series: str, ruleset_digest: str, **fields: object) -> Snapshot:
     rules, files = counts_of(report)
     total = report.files_scanned + report.parse_errors
-    return Snapshot(series=series, ruleset_digest=ruleset_digest, files=total, parse_errors=report.parse_errors,
-                    rules=rules, file_counts=files, **fields)  # type: ignore[arg-type]
-
+    return Snapshot(series=series, ruleset_digest=ruleset_digest, files=total, parse_errors=report.parse_errors, rules=rules, file_counts=files, **fields)  # type: ignore[arg-type]

@@ -16,8 +16,8 @@ refused with a clear error rather than misread):
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from ssot_lint.errors import ConfigError
 from ssot_lint.history.model import RuleCount, Snapshot
@@ -63,8 +63,22 @@ CREATE TABLE IF NOT EXISTS file_counts (
 );
 """
 
-_COLUMNS = ("id", "commit_sha", "label", "series", "ruleset_digest", "commit_time", "author_time", "subject",
-            "recorded_at", "tool_version", "files", "parse_errors", "note", "complete")
+_COLUMNS = (
+    "id",
+    "commit_sha",
+    "label",
+    "series",
+    "ruleset_digest",
+    "commit_time",
+    "author_time",
+    "subject",
+    "recorded_at",
+    "tool_version",
+    "files",
+    "parse_errors",
+    "note",
+    "complete",
+)
 
 
 def default_path(project_root: Path) -> Path:
@@ -87,20 +101,21 @@ class HistoryStore:
             if row is None:
                 self._db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
             elif row[0] != SCHEMA_VERSION:
-                raise ConfigError(f"history store has schema version {row[0]}, this ssot-lint reads {SCHEMA_VERSION}; "
-                                  "move it aside to start a new one", str(path))
+                raise ConfigError(
+                    f"history store has schema version {row[0]}, this ssot-lint reads {SCHEMA_VERSION}; move it aside to start a new one", str(path)
+                )
         except (OSError, sqlite3.Error) as exc:
             raise ConfigError(f"cannot open the history store: {exc}", str(path)) from None
 
     def find(self, commit: str, ruleset_digest: str) -> Snapshot | None:
-        row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM snapshots WHERE commit_sha = ? AND ruleset_digest = ?",
-                               (commit, ruleset_digest)).fetchone()
+        row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM snapshots WHERE commit_sha = ? AND ruleset_digest = ?", (commit, ruleset_digest)).fetchone()
         return self._load([row])[0] if row else None
 
     def series(self, series: str) -> list[Snapshot]:
         """Every snapshot of a series, oldest first (commit date; working-tree snapshots by record time)."""
-        rows = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM snapshots WHERE series = ? "
-                                "ORDER BY coalesce(commit_time, recorded_at), id", (series,)).fetchall()
+        rows = self._db.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM snapshots WHERE series = ? ORDER BY coalesce(commit_time, recorded_at), id", (series,)
+        ).fetchall()
         return self._load(rows)
 
     def is_empty(self) -> bool:
@@ -115,15 +130,31 @@ class HistoryStore:
                 db.execute("DELETE FROM snapshots WHERE commit_sha = ? AND ruleset_digest = ?", (snapshot.commit, snapshot.ruleset_digest))
             cursor = db.execute(
                 f"INSERT INTO snapshots ({', '.join(_COLUMNS[1:])}) VALUES ({', '.join('?' * (len(_COLUMNS) - 1))})",
-                (snapshot.commit, snapshot.label, snapshot.series, snapshot.ruleset_digest, snapshot.commit_time,
-                 snapshot.author_time, snapshot.subject, snapshot.recorded_at, snapshot.tool_version, snapshot.files,
-                 snapshot.parse_errors, snapshot.note, int(snapshot.complete)),
+                (
+                    snapshot.commit,
+                    snapshot.label,
+                    snapshot.series,
+                    snapshot.ruleset_digest,
+                    snapshot.commit_time,
+                    snapshot.author_time,
+                    snapshot.subject,
+                    snapshot.recorded_at,
+                    snapshot.tool_version,
+                    snapshot.files,
+                    snapshot.parse_errors,
+                    snapshot.note,
+                    int(snapshot.complete),
+                ),
             )
             snapshot.id = cursor.lastrowid
-            db.executemany("INSERT INTO rule_counts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           [(snapshot.id, r.rule_id, r.kind, r.severity, r.count, r.findings, r.max) for r in snapshot.rules])
-            db.executemany("INSERT INTO file_counts VALUES (?, ?, ?, ?)",
-                           [(snapshot.id, path, rule, n) for path, rules in snapshot.file_counts.items() for rule, n in rules.items()])
+            db.executemany(
+                "INSERT INTO rule_counts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(snapshot.id, r.rule_id, r.kind, r.severity, r.count, r.findings, r.max) for r in snapshot.rules],
+            )
+            db.executemany(
+                "INSERT INTO file_counts VALUES (?, ?, ?, ?)",
+                [(snapshot.id, path, rule, n) for path, rules in snapshot.file_counts.items() for rule, n in rules.items()],
+            )
             db.execute("COMMIT")
         except sqlite3.Error as exc:
             db.execute("ROLLBACK")
@@ -135,11 +166,20 @@ class HistoryStore:
         for row in rows:
             values = dict(zip(_COLUMNS, row))
             snapshots[values["id"]] = Snapshot(
-                commit=values["commit_sha"], label=values["label"], series=values["series"],
-                ruleset_digest=values["ruleset_digest"], commit_time=values["commit_time"],
-                author_time=values["author_time"], subject=values["subject"], recorded_at=values["recorded_at"],
-                tool_version=values["tool_version"], files=values["files"], parse_errors=values["parse_errors"],
-                note=values["note"], complete=bool(values["complete"]), id=values["id"],
+                commit=values["commit_sha"],
+                label=values["label"],
+                series=values["series"],
+                ruleset_digest=values["ruleset_digest"],
+                commit_time=values["commit_time"],
+                author_time=values["author_time"],
+                subject=values["subject"],
+                recorded_at=values["recorded_at"],
+                tool_version=values["tool_version"],
+                files=values["files"],
+                parse_errors=values["parse_errors"],
+                note=values["note"],
+                complete=bool(values["complete"]),
+                id=values["id"],
             )
         ids = list(snapshots)
         for start in range(0, len(ids), 500):
@@ -149,16 +189,14 @@ class HistoryStore:
                 f"SELECT * FROM rule_counts WHERE snapshot_id IN ({marks}) ORDER BY rowid", chunk
             ):
                 snapshots[sid].rules.append(RuleCount(rule_id, kind, severity, count, findings, ceiling))
-            for sid, path, rule_id, findings in self._db.execute(
-                f"SELECT * FROM file_counts WHERE snapshot_id IN ({marks}) ORDER BY path, rule_id", chunk
-            ):
+            for sid, path, rule_id, findings in self._db.execute(f"SELECT * FROM file_counts WHERE snapshot_id IN ({marks}) ORDER BY path, rule_id", chunk):
                 snapshots[sid].file_counts.setdefault(path, {})[rule_id] = findings
         return list(snapshots.values())
 
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> "HistoryStore":
+    def __enter__(self) -> HistoryStore:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -17,9 +17,9 @@ import fnmatch
 import hashlib
 import os
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Sequence
 
 from ssot_lint.analysis import analyze_source
 from ssot_lint.cache import ResultCache, result_key
@@ -65,8 +65,10 @@ class Counters:
     timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
-        return (f"{self.commits} commits: {self.snapshots_computed} snapshots computed, {self.snapshots_reused} reused; "
-                f"analysed {self.files_analysed} files, {self.blobs_read} blobs read, {self.cache_hits} results from the cache")
+        return (
+            f"{self.commits} commits: {self.snapshots_computed} snapshots computed, {self.snapshots_reused} reused; "
+            f"analysed {self.files_analysed} files, {self.blobs_read} blobs read, {self.cache_hits} results from the cache"
+        )
 
 
 def analyse_misses(items: Sequence[tuple[bytes, FileRef, Sequence[Rule]]]) -> list[FileResult]:
@@ -95,6 +97,7 @@ def select_commits(commits: list[Commit], every: int | None, by: str | None, max
 def glob_match(path: str, pattern: str) -> bool:
     """``Path.glob`` semantics on a ``/``-separated relative path: ``*`` stays in one segment,
     ``**`` spans any number of them (how ``rule-files`` patterns are expanded on disk)."""
+
     def match(parts: list[str], pats: list[str]) -> bool:
         if not pats:
             return not parts
@@ -106,9 +109,16 @@ def glob_match(path: str, pattern: str) -> bool:
 
 
 class HistoryRun:
-    def __init__(self, repo: Repository, config: Config, ruleset: RuleSet, store: HistoryStore,
-                 cache: ResultCache | None, options: HistoryOptions,
-                 on_progress: Callable[[int, int], None] | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        config: Config,
+        ruleset: RuleSet,
+        store: HistoryStore,
+        cache: ResultCache | None,
+        options: HistoryOptions,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         self.repo, self.config, self.ruleset, self.store, self.cache = repo, config, ruleset, store, cache
         self.options = options
         self.on_progress = on_progress
@@ -160,8 +170,9 @@ class HistoryRun:
                 self.counters.notes.append(f"shallow clone: history before {cut[-1].short} is missing (git fetch --unshallow)")
 
     def _snapshot(self, commit: Commit) -> Snapshot:
-        fields = dict(commit=commit.sha, label=commit.short, series=self.series, commit_time=commit.commit_time,
-                      author_time=commit.author_time, subject=commit.subject)
+        fields = dict(
+            commit=commit.sha, label=commit.short, series=self.series, commit_time=commit.commit_time, author_time=commit.author_time, subject=commit.subject
+        )
         tree: list[TreeEntry] | None = None
         ruleset = self.ruleset
         if self.options.rules_at_commit:
@@ -196,7 +207,7 @@ class HistoryRun:
         found = []
         for entry in tree:
             if entry.path.startswith(self._prefix):
-                rel = entry.path[len(self._prefix):]
+                rel = entry.path[len(self._prefix) :]
                 if any(glob_match(rel, p) for p in patterns):
                     found.append(entry)
         return sorted(found, key=lambda e: e.path)
@@ -232,13 +243,13 @@ class HistoryRun:
         def is_package(directory: str) -> bool:
             if directory == toplevel:
                 return "" in packages
-            return directory.startswith(top) and directory[len(top):].replace(os.sep, "/") in packages
+            return directory.startswith(top) and directory[len(top) :].replace(os.sep, "/") in packages
 
         namer = ModuleNamer(self.config.src_roots, is_package)
         keyed = []
         symlinks = 0
         for entry in tree:
-            rel = entry.path[len(self._prefix):]
+            rel = entry.path[len(self._prefix) :]
             if not entry.path.startswith(self._prefix) or not self._in_scope(rel):
                 continue
             if entry.is_symlink:
@@ -268,7 +279,7 @@ class HistoryRun:
         for start in range(0, len(misses), _CHUNK):
             chunk = misses[start : start + _CHUNK]
             items = []
-            for key, ref, applicable, blob in chunk:
+            for _key, ref, applicable, blob in chunk:
                 data = self._blobs.read(blob)
                 if data is None:
                     raise _MissingBlob(blob)

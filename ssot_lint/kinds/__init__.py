@@ -15,8 +15,14 @@ from ssot_lint.kinds.single_implementation import SingleImplementation
 from ssot_lint.kinds.unresolved_import import UnresolvedImport
 
 BUILTIN_KINDS: tuple[type[Rule], ...] = (
-    SingleImplementation, DuplicateDefinition, DeprecatedImport, EventSchema,
-    UnresolvedImport, ShimModule, ImportCycle, RequiredEvents,
+    SingleImplementation,
+    DuplicateDefinition,
+    DeprecatedImport,
+    EventSchema,
+    UnresolvedImport,
+    ShimModule,
+    ImportCycle,
+    RequiredEvents,
 )
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import ast
 import re
 import string
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ssot_lint.file_context import FileContext
 from ssot_lint.globs import GlobSet
@@ -49,7 +50,7 @@ class Example:
     line: int = 0  # where the example is written, for error messages
 
     @classmethod
-    def of(cls, code: str, expect: int, path: str = "example.py", lines: Sequence[int] | None = None) -> "Example":
+    def of(cls, code: str, expect: int, path: str = "example.py", lines: Sequence[int] | None = None) -> Example:
         return cls({path: code}, expect, tuple(lines) if lines is not None else None)
 
 
@@ -131,7 +132,7 @@ class Target:
     member: str | None = None
 
     @classmethod
-    def parse(cls, text: str) -> "Target":
+    def parse(cls, text: str) -> Target:
         module, sep, member = text.partition(":")
         if not DOTTED.match(module) or (sep and not DOTTED.match(member)) or ":" in member:
             raise OptionError(f"malformed reference {text!r}: expected 'package.module' or 'package.module:Name'")
@@ -178,6 +179,8 @@ class FixOutcome:
     module: cst.Module
     fixed: int = 0
     unfixed: list[Unfixed] = field(default_factory=list)
+
+
 class Rule:
     """Base class of rule kinds. Subclasses set the ClassVars and implement ``check``."""
 
@@ -313,9 +316,7 @@ _ASSIGNED_NAME = re.compile(r"(?<![\w.])([^\W\d]\w*)[\s\\]*=(?!=)")
 _TOP_LEVEL_ASSIGNED_NAME = re.compile(r"(?:\n\f*|;[\s\\]*|\\\n[\s\\]*)([^\W\d]\w*)[\s\\]*=(?!=)")
 
 
-def names_in_text(
-    text: str, classes: bool = True, functions: bool = False, assignments: bool = False, top_level_assignments: bool = False
-) -> set[str]:
+def names_in_text(text: str, classes: bool = True, functions: bool = False, assignments: bool = False, top_level_assignments: bool = False) -> set[str]:
     """Names that may be defined in ``text`` (a superset; strings and comments included).
     ``top_level_assignments`` is ``assignments`` restricted to where module-level ones can be."""
     found: set[str] = set()

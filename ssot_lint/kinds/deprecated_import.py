@@ -95,14 +95,11 @@ class DeprecatedImport(Rule):
         # Each module name leads, its look-behind after it, so the regex engine can skip ahead to
         # the names' first characters (a leading look-behind made this scan every position: 4x slower).
         last_parts = sorted({re.escape(t.module.rsplit(".", 1)[-1]) for t in members})
-        self._member_froms = (
-            re.compile("(?:" + "|".join(f"{m}(?<!\\w{m})" for m in last_parts) + r")[\s\\]+import(?!\w)") if members else None
-        )
+        self._member_froms = re.compile("(?:" + "|".join(f"{m}(?<!\\w{m})" for m in last_parts) + r")[\s\\]+import(?!\w)") if members else None
         self._member_words = word_pattern(t.module.rsplit(".", 1)[-1] for t in members)
         self._members = word_pattern(t.member for t in members if t.member)
         self._module_and_call_words = word_pattern(
-            [t.module.rsplit(".", 1)[-1] for t, _ in self.targets if t.member is None]
-            + [t.member for t, _ in self.call_targets.values() if t.member]
+            [t.module.rsplit(".", 1)[-1] for t, _ in self.targets if t.member is None] + [t.member for t, _ in self.call_targets.values() if t.member]
         )
 
     def needs_parse(self, text: str, ref: FileRef) -> bool:

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from ssot_lint.cstedit import comments_in, dotted_expr
 from ssot_lint.cst_imports import dotted_name, import_refs
+from ssot_lint.cstedit import comments_in, dotted_expr
 from ssot_lint.imports import ImportRef, bindings
 from ssot_lint.kinds.base import FileContext, FixOutcome, Target, Unfixed
 from ssot_lint.kinds.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
@@ -129,7 +129,7 @@ class Survey(cst.CSTVisitor):
 class ImportFixPlan:
     """Decides what every imported name becomes, then edits the module accordingly."""
 
-    def __init__(self, rule: "DeprecatedImport", ctx: FileContext) -> None:
+    def __init__(self, rule: DeprecatedImport, ctx: FileContext) -> None:
         self.rule = rule
         self.ctx = ctx
         self.survey = Survey()
@@ -175,12 +175,12 @@ class ImportFixPlan:
         if isinstance(ref.statement, cst.Import):  # `import old.x as m`: the binding stays m
             if new.member is not None:
                 return f"not fixable: the replacement {new} is a member, not a module"
-            moved = new.module + ref.module[len(old.module):]  # type: ignore[index]
+            moved = new.module + ref.module[len(old.module) :]  # type: ignore[index]
             return self._binding_check(ref, ref.module) or ModDest(moved, ref.bound)  # type: ignore[arg-type]
         if ref.name == "*":
             if old.member is not None:
                 return f"not fixable: `from {ref.module} import *` cannot be narrowed to {old.member}; import names explicitly"
-            return FromDest(new.module + ref.module[len(old.module):], "*", None)  # type: ignore[index]
+            return FromDest(new.module + ref.module[len(old.module) :], "*", None)  # type: ignore[index]
         asname = ref.node.asname.name.value if ref.node.asname else None  # type: ignore[union-attr]
         if old.member is not None:
             if new.member is None:
@@ -191,12 +191,14 @@ class ImportFixPlan:
             return f"not fixable: the replacement {new} is a member, not a module"
         assert ref.module is not None and ref.name is not None
         if under(ref.module, old.module):
-            return self._binding_check(ref, ref.dotted) or FromDest(new.module + ref.module[len(old.module):], ref.name, asname)  # type: ignore[arg-type]
+            return self._binding_check(ref, ref.dotted) or FromDest(new.module + ref.module[len(old.module) :], ref.name, asname)  # type: ignore[arg-type]
         # `from parent import old` names the deprecated module itself: import its replacement
         # under the same local name.
         bound = asname or ref.name
         parent, _, last = new.module.rpartition(".")
-        dest: FromDest | ModDest = FromDest(parent, last, bound if bound != last else None) if parent else ModDest(new.module, bound if bound != new.module else None)
+        dest: FromDest | ModDest = (
+            FromDest(parent, last, bound if bound != last else None) if parent else ModDest(new.module, bound if bound != new.module else None)
+        )
         return self._binding_check(ref, ref.dotted) or dest  # type: ignore[arg-type]
 
     def _binding_check(self, ref: ImportRef, target: str) -> str | None:
@@ -236,11 +238,9 @@ class ImportFixPlan:
         self.unit_edits[name] = edits
         for index in members:
             old, new = self.hits[index]  # type: ignore[misc]
-            self.decisions[index] = ModDest(new.module + self.refs[index].module[len(old.module):], None)  # type: ignore[index]
+            self.decisions[index] = ModDest(new.module + self.refs[index].module[len(old.module) :], None)  # type: ignore[index]
 
-    def _unit_problem(
-        self, name: str, members: list[int], pairs: set[tuple[Target, Target]], edits: dict[cst.CSTNode, cst.BaseExpression]
-    ) -> str | None:
+    def _unit_problem(self, name: str, members: list[int], pairs: set[tuple[Target, Target]], edits: dict[cst.CSTNode, cst.BaseExpression]) -> str | None:
         """Why ``import old.x`` (binding ``name``) cannot be rewritten with its references; fills
         ``edits`` with the reference rewrites when it can."""
         if any(new.member is not None for _, new in pairs):
@@ -402,7 +402,7 @@ class ImportFixPlan:
         return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)))
 
 
-def fix_imports(rule: "DeprecatedImport", module: cst.Module, ctx: FileContext) -> FixOutcome:
+def fix_imports(rule: DeprecatedImport, module: cst.Module, ctx: FileContext) -> FixOutcome:
     plan = ImportFixPlan(rule, ctx)
     plan.decide()
     plan.resolve()

@@ -13,8 +13,8 @@ Message fields: ``{name}``, ``{count}`` (modules defining it), ``{others}`` (the
 
 from __future__ import annotations
 
-from collections import defaultdict
 import ast
+from collections import defaultdict
 from typing import Any
 
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, names_in_text
@@ -43,7 +43,15 @@ class DuplicateDefinition(Rule):
         Example({"a.py": "class MockManager: ...\n", "b.py": "def f():\n    class MockManager: ...\n"}, 0),
     ]
     INVALID = [
-        Example({"a.py": "class MockManager: ...\n", "b.py": "import x\nclass MockManager: ...\n", "c.py": "try:\n    class MockManager: ...\nexcept E:\n    pass\n"}, 2, (2, 2)),
+        Example(
+            {
+                "a.py": "class MockManager: ...\n",
+                "b.py": "import x\nclass MockManager: ...\n",
+                "c.py": "try:\n    class MockManager: ...\nexcept E:\n    pass\n",
+            },
+            2,
+            (2, 2),
+        ),
     ]
 
     def configure(self) -> None:
@@ -58,9 +66,7 @@ class DuplicateDefinition(Rule):
         return any(self.selects(n) for n in names)
 
     def selects(self, name: str) -> bool:
-        return (self.name is None or self.name.search(name) is not None) and not (
-            self.exclude_names is not None and self.exclude_names.search(name)
-        )
+        return (self.name is None or self.name.search(name) is not None) and not (self.exclude_names is not None and self.exclude_names.search(name))
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
         found: dict[str, tuple[int, int, int, int, str]] = {}
@@ -86,9 +92,7 @@ class DuplicateDefinition(Rule):
             duplicated[name] = len(places)
             for ref, (line, col, end_line, end_col, kind) in places[1:]:
                 others = [f"{r.path}:{w[0]}" for r, w in places if r is not ref]
-                shown = ", ".join(others[:_SHOWN_OTHERS]) + (
-                    f" and {len(others) - _SHOWN_OTHERS} more" if len(others) > _SHOWN_OTHERS else ""
-                )
+                shown = ", ".join(others[:_SHOWN_OTHERS]) + (f" and {len(others) - _SHOWN_OTHERS} more" if len(others) > _SHOWN_OTHERS else "")
                 message = self.format(name=name, count=len(places), others=shown)
                 findings.append(Finding(self.id, line, col, end_line, end_col, message, self.severity, ref.path, f"{kind} {name}", line))
         return findings, None, {"duplicated_names": duplicated}

@@ -190,7 +190,6 @@ class EventSchema(Rule):
         """Renames legacy keys and moves misplaced keys into ``data``; see ``event_schema_fix``."""
         from ssot_lint.kinds.event_schema_fix import fix_events  # it builds on this module
 
-
         return fix_events(self, module, FileContext.of_module(module, ref))
 
     def event_name(self, entries: Entries) -> str | None:

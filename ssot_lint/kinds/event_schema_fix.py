@@ -108,7 +108,7 @@ def string_key(template: cst.BaseExpression | None, text: str) -> cst.SimpleStri
 
 
 class EventFixer(cst.CSTTransformer):
-    def __init__(self, rule: "EventSchema", ctx: FileContext) -> None:
+    def __init__(self, rule: EventSchema, ctx: FileContext) -> None:
         super().__init__()
         self.rule = rule
         self.ctx = ctx
@@ -194,16 +194,11 @@ class EventFixer(cst.CSTTransformer):
             self._plan_moves(plan, entries, canonical, attached, is_call)
         return plan
 
-    def _plan_moves(
-        self, plan: _Plan, entries: list[tuple[str, cst.BaseExpression]], canonical: list[str], attached: list[list[str]], is_call: bool
-    ) -> None:
+    def _plan_moves(self, plan: _Plan, entries: list[tuple[str, cst.BaseExpression]], canonical: list[str], attached: list[list[str]], is_call: bool) -> None:
         """Which entries move into ``data``; ``attached``: the comments on each entry."""
         allowed = frozenset(self.rule.allowed or ())
         # A legacy key whose rename is blocked stays put: it is reported as legacy, not moved.
-        outside = [
-            i for i, key in enumerate(canonical)
-            if key not in allowed and (entries[i][0] not in self.rule.rename or i in plan.renames)
-        ]
+        outside = [i for i, key in enumerate(canonical) if key not in allowed and (entries[i][0] not in self.rule.rename or i in plan.renames)]
         if not outside:
             return
         reasons: list[str] = []
@@ -276,7 +271,8 @@ class EventFixer(cst.CSTTransformer):
             else:
                 first = elements[keyed[plan.moves[0]]]
                 elements[keyed[plan.moves[0]]] = first.with_changes(
-                    key=string_key(first.key, DATA), value=cst.Dict(append_items([], moved, None))  # type: ignore[union-attr]
+                    key=string_key(first.key, DATA),
+                    value=cst.Dict(append_items([], moved, None)),  # type: ignore[union-attr]
                 )
                 drop = {keyed[i] for i in plan.moves[1:]}
             elements, closing = drop_items(elements, drop, rbrace.whitespace_before)
@@ -297,9 +293,7 @@ class EventFixer(cst.CSTTransformer):
             if plan.data is not None:
                 slot = keyed[plan.data]
                 inner: cst.Dict = args[slot].value  # type: ignore[assignment]
-                args[slot] = args[slot].with_changes(
-                    value=inner.with_changes(elements=append_items(inner.elements, moved, inner.lbrace.whitespace_after))
-                )
+                args[slot] = args[slot].with_changes(value=inner.with_changes(elements=append_items(inner.elements, moved, inner.lbrace.whitespace_after)))
                 drop = {keyed[i] for i in plan.moves}
             else:
                 first = keyed[plan.moves[0]]
@@ -319,7 +313,7 @@ def _drop_args(args: list[cst.Arg], drop: set[int]) -> list[cst.Arg]:
     return kept
 
 
-def fix_events(rule: "EventSchema", module: cst.Module, ctx: FileContext) -> FixOutcome:
+def fix_events(rule: EventSchema, module: cst.Module, ctx: FileContext) -> FixOutcome:
     fixer = EventFixer(rule, ctx)
     result = module.visit(fixer)
     return fixer.outcome(result)

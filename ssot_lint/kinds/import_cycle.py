@@ -64,7 +64,9 @@ class ImportCycle(Rule):
         Example({"a.py": "import b\n", "b.py": "import os\nfrom c import thing\n", "c.py": "import a\nthing = 1\n"}, 1, (1,)),
         Example({"pkg/__init__.py": "from .a import A\n", "pkg/a.py": "from pkg import helpers\nA = 1\n", "pkg/helpers.py": "from pkg import A\n"}, 1, (1,)),
         Example({"a.py": "import b\nimport c\n", "b.py": "import a\n", "c.py": "import a\n"}, 2, (1, 1)),
-        Example({"a.py": "from pkg.x import f\n", "pkg/__init__.py": "from .y import g\n", "pkg/x.py": "def f(): ...\n", "pkg/y.py": "import a\ng = 1\n"}, 1, (1,)),
+        Example(
+            {"a.py": "from pkg.x import f\n", "pkg/__init__.py": "from .y import g\n", "pkg/x.py": "def f(): ...\n", "pkg/y.py": "import a\ng = 1\n"}, 1, (1,)
+        ),
     ]
 
     def configure(self) -> None:

@@ -8,13 +8,13 @@ to a new one-line statement right after it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence, Union
 
 import libcst as cst
 
-from ssot_lint.cstedit import comment_lines, comments_in, dotted_expr, drop_items
 from ssot_lint.cst_imports import dotted_name
+from ssot_lint.cstedit import comment_lines, comments_in, dotted_expr, drop_items
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class ModDest:
 
 
 STAY, DROP = "stay", "drop"  # the name stays as written / goes (an identical import precedes it)
-Decision = Union[FromDest, ModDest, str]
+Decision = FromDest | ModDest | str
 
 
 @dataclass
@@ -149,8 +149,7 @@ def _outside_names(node: cst.ImportFrom) -> list[str]:
 def edit_import(node: cst.Import, decisions: Sequence[Decision]) -> StatementEdit:
     """Apply per-name decisions to an ``import a.b [as c], ...`` statement, in place."""
     aliases = [
-        alias.with_changes(name=dotted_expr(decision.module)) if isinstance(decision, ModDest) else alias
-        for alias, decision in zip(node.names, decisions)
+        alias.with_changes(name=dotted_expr(decision.module)) if isinstance(decision, ModDest) else alias for alias, decision in zip(node.names, decisions)
     ]
     drop = {i for i, d in enumerate(decisions) if d == DROP}
     comments = [c for i in sorted(drop) for c in comments_in(node.names[i])]
@@ -160,7 +159,7 @@ def edit_import(node: cst.Import, decisions: Sequence[Decision]) -> StatementEdi
     return StatementEdit([(node.with_changes(names=kept), comments)])
 
 
-Container = Union[cst.SimpleStatementLine, cst.SimpleStatementSuite]
+Container = cst.SimpleStatementLine | cst.SimpleStatementSuite
 
 
 class ImportRewriter(cst.CSTTransformer):

@@ -24,16 +24,16 @@ Message fields: ``{event}``, ``{events}`` (how many are required).
 
 from __future__ import annotations
 
+import ast
 import os
 from collections import Counter
 from fnmatch import fnmatchcase
-import ast
 from typing import Any
 
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, word_pattern
 from ssot_lint.kinds.event_schema import is_dict_call, literal_text, written_entries
-from ssot_lint.prefilter import TextPattern
 from ssot_lint.model import FileRef, Finding
+from ssot_lint.prefilter import TextPattern
 
 
 def call_name(func: ast.expr) -> str:

@@ -41,7 +41,6 @@ from ssot_lint.module_index import ModuleIndex
 from ssot_lint.module_summary import ModuleSummary, summarise
 
 
-
 class ShimModule(Rule):
     kind = "shim-module"
     summary = "Modules that only re-export other modules' names, and class aliases A = B."

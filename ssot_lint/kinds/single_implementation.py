@@ -89,9 +89,7 @@ class SingleImplementation(Rule):
         return words + ["import"] if self.bases else words
 
     def selects(self, name: str) -> bool:
-        return (self.name is None or self.name.search(name) is not None) and not (
-            self.exclude_names is not None and self.exclude_names.search(name)
-        )
+        return (self.name is None or self.name.search(name) is not None) and not (self.exclude_names is not None and self.exclude_names.search(name))
 
     def base_matches(self, node: ast.ClassDef, bound: dict[str, str], module: str) -> bool:
         for base_expr in node.bases:
@@ -148,13 +146,7 @@ class SingleImplementation(Rule):
                 if f"{ref.module}:{qualname}" in self._canonical:
                     continue
                 message = self.format(name=qualname, canonical=shown, count=count, max=self.max_)
-                findings.append(
-                    Finding(self.id, line, col, end_line, end_col, message, self.severity, ref.path, f"class {qualname}", stmt_line)
-                )
-        aliases = [
-            {"path": ref.path, "line": line, "name": name, "target": target}
-            for ref, fact in facts
-            for name, target, line in fact[1]
-        ]
+                findings.append(Finding(self.id, line, col, end_line, end_col, message, self.severity, ref.path, f"class {qualname}", stmt_line))
+        aliases = [{"path": ref.path, "line": line, "name": name, "target": target} for ref, fact in facts for name, target, line in fact[1]]
         details = {"canonical_found": canonical_found, "aliases": sorted(aliases, key=lambda a: (a["path"], a["line"]))}
         return findings, count, details

@@ -70,7 +70,11 @@ class UnresolvedImport(Rule):
     ]
     INVALID = [
         Example(
-            {"pkg/__init__.py": "", "pkg/limiter.py": "class RateLimiter: ...\n", "test_limiter.py": "from pkg.limiter import RateLimiter, RateLimitExceeded\n"},
+            {
+                "pkg/__init__.py": "",
+                "pkg/limiter.py": "class RateLimiter: ...\n",
+                "test_limiter.py": "from pkg.limiter import RateLimiter, RateLimitExceeded\n",
+            },
             1,
             (1,),
         ),

@@ -34,5 +34,7 @@ def render(report: Report, options: FormatOptions) -> str:
         lines.append(f"::{COMMANDS[f.severity]} {rendered}::{escape_data(f.message)}")
     per_type = Counter(f.severity for f in report.findings)
     if per_type["error"] > SHOWN_PER_TYPE or per_type["warning"] > SHOWN_PER_TYPE:
-        lines.append(f"ssot-lint: {len(report.findings)} findings; GitHub shows at most {SHOWN_PER_TYPE} error and {SHOWN_PER_TYPE} warning annotations per step (use SARIF for all)")
+        lines.append(
+            f"ssot-lint: {len(report.findings)} findings; GitHub shows at most {SHOWN_PER_TYPE} error and {SHOWN_PER_TYPE} warning annotations per step (use SARIF for all)"
+        )
     return "".join(line + "\n" for line in lines)

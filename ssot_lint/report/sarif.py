@@ -71,8 +71,15 @@ def to_dict(report: Report) -> dict[str, Any]:
             result["baselineState"] = "new"  # baselined findings are not reported at all
         results.append(result)
     run = {
-        "tool": {"driver": {"name": "ssot-lint", "version": report.tool_version, "semanticVersion": report.tool_version,
-                            "informationUri": INFORMATION_URI, "rules": rules}},
+        "tool": {
+            "driver": {
+                "name": "ssot-lint",
+                "version": report.tool_version,
+                "semanticVersion": report.tool_version,
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
+            }
+        },
         "columnKind": "unicodeCodePoints",
         "results": results,
     }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-
 from typing import TYPE_CHECKING
 
 from ssot_lint.model import PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID, Finding, Report
