@@ -161,10 +161,10 @@ def cpython_verdicts(files: list[str]) -> dict[str, str | None]:
 def prefilter_selects(files: list[str], config: Path) -> set[str]:
     """The files some rule's prefilter selects (ssot-lint parses exactly these, when they decode)."""
     sys.path.insert(0, str(REPO))
-    from ssot_lint.analysis import SourceError, decode_source
-    from ssot_lint.config import load_config
-    from ssot_lint.discovery import ModuleNamer
-    from ssot_lint.rulefile import load_rule_files
+    from ssot_lint.analysis.analyze import SourceError, decode_source
+    from ssot_lint.config.rulefile import load_rule_files
+    from ssot_lint.config.settings import load_config
+    from ssot_lint.run.discovery import ModuleNamer
 
     cfg = load_config(config)
     rules = load_rule_files(cfg.rule_files).rules

@@ -1,12 +1,12 @@
 """The ``ssot-lint`` executable: replay the last identical check if nothing it read has changed
-(see ``ssot_lint.replay``), otherwise run the command line and record it."""
+(see ``ssot_lint.replay.play``), otherwise run the command line and record it."""
 
 from __future__ import annotations
 
 import sys
 import time
 
-from ssot_lint import replay
+from ssot_lint.replay import play as replay
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> int:
     code = replay.replay(args)
     if code is not None:
         return code
-    from ssot_lint import recording  # only now: importing the linter is most of a warm run
+    from ssot_lint.replay import record as recording  # only now: importing the linter is most of a warm run
     from ssot_lint.cli import main as cli
 
     with recording.recording(args, started_ns) as rec:

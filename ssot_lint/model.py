@@ -46,7 +46,7 @@ class Finding:
     ``anchor`` is the whitespace-normalised source text of the flagged node: it identifies the
     finding without line numbers (baseline fingerprints). ``stmt_line`` is the first line of the
     enclosing statement (where a suppression comment may also sit). ``fingerprint`` identifies the
-    finding across runs (see ``ssot_lint.fingerprint``); the engine fills it in, like ``path``.
+    finding across runs (see ``ssot_lint.ci.fingerprint``); the engine fills it in, like ``path``.
     """
 
     rule_id: str

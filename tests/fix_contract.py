@@ -6,8 +6,8 @@ from collections import Counter
 
 import libcst as cst
 
-from ssot_lint.analysis import analyze_source
-from ssot_lint.cstedit import comments_in
+from ssot_lint.analysis.analyze import analyze_source
+from ssot_lint.fix.cstedit import comments_in
 from ssot_lint.kinds.base import Rule
 from ssot_lint.model import FileRef
 

@@ -7,8 +7,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from ssot_lint.examples import run_example
 from ssot_lint.kinds.base import OPTION_TYPES, Example, Rule, RuleMeta
+from ssot_lint.kinds.examples import run_example
 from tests.helpers import REPO, run_cli
 
 __all__ = ["REPO", "build", "cli", "cli_json", "findings", "places"]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ssot_lint import progress
 from ssot_lint.cli import main
-from ssot_lint.progress import ProgressBar, interactive
+from ssot_lint.run import progress
+from ssot_lint.run.progress import ProgressBar, interactive
 from tests.helpers import sample_project
 
 

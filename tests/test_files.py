@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint.config import Config
-from ssot_lint.discovery import discover
+from ssot_lint.config.settings import Config
+from ssot_lint.run.discovery import discover
 from tests.helpers import run_cli, write_project
 
 RULE = """
@@ -80,9 +80,9 @@ def test_syntax_error_is_located_by_cpython(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_files_no_rule_could_match_are_counted_but_not_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ssot_lint.analysis import analyze_source
+    from ssot_lint.analysis.analyze import analyze_source
+    from ssot_lint.config.rulefile import load_rule_files
     from ssot_lint.model import FileRef
-    from ssot_lint.rulefile import load_rule_files
 
     write_project(tmp_path, {}, RULE)
     rules = load_rule_files([tmp_path / "rules.toml"]).rules

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ssot_lint.kinds.base import RuleMeta
-from ssot_lint.kinds.event_schema import EventSchema
+from ssot_lint.kinds.event_schema.check import EventSchema
 from tests.fix_contract import fix_checked
 
 OPTIONS = {

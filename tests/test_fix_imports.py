@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ssot_lint.kinds.base import RuleMeta
-from ssot_lint.kinds.deprecated_import import DeprecatedImport
+from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 from ssot_lint.model import FileRef
 from tests.fix_contract import fix_checked
 

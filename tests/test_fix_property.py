@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from ssot_lint.cli import main
 from ssot_lint.kinds.base import RuleMeta
-from ssot_lint.kinds.deprecated_import import DeprecatedImport
-from ssot_lint.kinds.event_schema import EventSchema
+from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
+from ssot_lint.kinds.event_schema.check import EventSchema
 from tests.fix_contract import fix_checked
 
 REPO = Path(__file__).resolve().parent.parent

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ssot_lint import fixer
 from ssot_lint.cli import main
-from ssot_lint.fixer import FileChanged, write_atomic
+from ssot_lint.fix import engine as fixer
+from ssot_lint.fix.engine import FileChanged, write_atomic
 
 RULES = """
 [[rule]]
@@ -218,7 +218,7 @@ def test_fix_without_rules_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_a_failing_kind_fix_refuses_the_file_not_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ssot_lint.kinds.event_schema import EventSchema
+    from ssot_lint.kinds.event_schema.check import EventSchema
 
     def broken(self, module, ref):  # type: ignore[no-untyped-def]
         raise ValueError("boom")

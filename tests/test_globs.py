@@ -7,8 +7,8 @@ import itertools
 import pathspec
 import pytest
 
-from ssot_lint.config import DEFAULT_EXCLUDE
-from ssot_lint.globs import GlobSet
+from ssot_lint.config.globs import GlobSet
+from ssot_lint.config.settings import DEFAULT_EXCLUDE
 
 PATHS = [
     "a.py",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint.analysis import MAX_EXPRESSION_DEPTH, MAX_PARSE_BYTES
+from ssot_lint.analysis.analyze import MAX_EXPRESSION_DEPTH, MAX_PARSE_BYTES
 from tests.crash_plugin import crash_plugin
 from tests.helpers import run_cli, write_project
 
@@ -334,9 +334,9 @@ def test_fix_refuses_a_file_it_cannot_round_trip(tmp_path: Path, monkeypatch: py
 def test_a_50_mb_file_is_reported_or_scanned_without_being_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import ast
 
-    from ssot_lint.config import load_config
-    from ssot_lint.engine import RunOptions, run
-    from ssot_lint.rulefile import load_rule_files
+    from ssot_lint.config.rulefile import load_rule_files
+    from ssot_lint.config.settings import load_config
+    from ssot_lint.run.engine import RunOptions, run
 
     write_project(tmp_path, {}, RULES)
     row = b"print('a line of generated data, repeated until the file is fifty megabytes', 12345)\n"
@@ -425,7 +425,7 @@ def test_a_fix_that_breaks_compilation_is_called_a_bug_and_not_written(tmp_path:
     import libcst as cst
 
     from ssot_lint.kinds.base import FixOutcome
-    from ssot_lint.kinds.deprecated_import import DeprecatedImport
+    from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 
     def broken_fix(self: DeprecatedImport, module: cst.Module, ref: object) -> FixOutcome:
         return FixOutcome(module.with_changes(body=[*module.body, cst.parse_statement("return 1\n")]), fixed=1)

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from ssot_lint.cli import main
-from ssot_lint.gitread import Commit
+from ssot_lint.history.gitread import Commit
 from ssot_lint.history.store import HistoryStore, default_path
 from ssot_lint.history.walk import glob_match, select_commits
 from tests.git_history_repo import DAY, START, STEPS, apply, build_repo, export_commit, git, git_env

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssot_lint.analysis import analyze_source
-from ssot_lint.engine import aggregate
-from ssot_lint.examples import example_ref
-from ssot_lint.graph import elementary_cycles, strongly_connected_components
+from ssot_lint.analysis.analyze import analyze_source
+from ssot_lint.kinds.examples import example_ref
 from ssot_lint.kinds.import_cycle import ImportCycle
+from ssot_lint.project.graph import elementary_cycles, strongly_connected_components
+from ssot_lint.run.engine import aggregate
 from tests.helpers import write_project
 from tests.integrity_helpers import build, cli_json, findings, places
 

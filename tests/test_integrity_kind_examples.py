@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint.examples import run_example
 from ssot_lint.kinds import available_kinds
 from ssot_lint.kinds.base import Example, Rule
+from ssot_lint.kinds.examples import run_example
 from ssot_lint.kinds.import_cycle import ImportCycle
 from ssot_lint.kinds.required_events import RequiredEvents
 from ssot_lint.kinds.shim_module import ShimModule

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ssot_lint.examples import run_example
 from ssot_lint.kinds import BUILTIN_KINDS
 from ssot_lint.kinds.base import Example, Rule
+from ssot_lint.kinds.examples import run_example
 from tests.integrity_helpers import build as build_rule
 
 CASES = [
@@ -41,7 +41,7 @@ def test_every_kind_documents_itself_and_has_both_kinds_of_example(kind: type[Ru
 
 
 def test_examples_runner_detects_a_wrong_expectation() -> None:
-    from ssot_lint.kinds.deprecated_import import DeprecatedImport
+    from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 
     wrong = Example.of("import old.pkg\n", 0)
     assert not run_example(build(DeprecatedImport), wrong).passed

@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ssot_lint.analysis import analyze_source
-from ssot_lint.engine import aggregate
-from ssot_lint.fixer import FixRefused, fix_source
+from ssot_lint.analysis.analyze import analyze_source
+from ssot_lint.config.rulefile import load_rule_files
+from ssot_lint.fix.engine import FixRefused, fix_source
 from ssot_lint.model import FileRef
-from ssot_lint.rulefile import load_rule_files
+from ssot_lint.run.engine import aggregate
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("SSOT_LINT_PROPERTY_EXAMPLES", "60"))
@@ -162,7 +162,7 @@ def test_generated_modules_keep_check_and_fix_contracts(source: str) -> None:
     result = analyze_source(data, REF, RULES)
     assert result.parse_error is None, result.parse_error
     # parsing only the statements around the rules' words changes nothing
-    with mock.patch("ssot_lint.file_context.statement_starts", return_value=None):
+    with mock.patch("ssot_lint.analysis.file_context.statement_starts", return_value=None):
         assert analyze_source(data, REF, RULES) == result
     report = aggregate(RULES, [(REF, result)], "warning")
     for f in report.findings:

@@ -11,10 +11,10 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ssot_lint.analysis import SourceError
-from ssot_lint.file_context import FileContext
+from ssot_lint.analysis.analyze import SourceError
+from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.model import FileRef
-from ssot_lint.module_summary import ModuleSummary, summarise
+from ssot_lint.project.module_summary import ModuleSummary, summarise
 
 
 def summary_of(code: str, module: str = "pkg.mod", is_package: bool = False) -> ModuleSummary:

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from ssot_lint import engine, parallel
 from ssot_lint.cli import main
-from ssot_lint.engine import analyze_task
+from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.model import FileRef
-from ssot_lint.parallel import Crashed, WorkerPool
-from ssot_lint.rulefile import load_rule_files
+from ssot_lint.run import engine, parallel
+from ssot_lint.run.engine import analyze_task
+from ssot_lint.run.parallel import Crashed, WorkerPool
 from tests.helpers import REPO, sample_project
 
 VICTIM = "netra_backend/app/services/notifier.py"

@@ -8,11 +8,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssot_lint.analysis import analyze_source
+from ssot_lint.analysis.analyze import analyze_source
+from ssot_lint.analysis.prefilter import Literals, Words, required_literals
+from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.kinds.base import _CLASS_NAME, _keyword_names, names_in_text
 from ssot_lint.model import FileRef
-from ssot_lint.prefilter import Literals, Words, required_literals
-from ssot_lint.rulefile import load_rule_files
 
 REPO = Path(__file__).resolve().parent.parent
 RULES = {r.id: r for r in load_rule_files([REPO / "rules" / "websocket-ssot.toml"]).rules}

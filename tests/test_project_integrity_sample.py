@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint.cache import ResultCache
-from ssot_lint.config import load_config
-from ssot_lint.engine import RunOptions, run
-from ssot_lint.rulefile import load_rule_files
+from ssot_lint.config.rulefile import load_rule_files
+from ssot_lint.config.settings import load_config
+from ssot_lint.run.cache import ResultCache
+from ssot_lint.run.engine import RunOptions, run
 from tests.integrity_helpers import REPO, cli, cli_json
 
 WS = "netra_backend.app.websocket_core"

@@ -1,4 +1,4 @@
-"""Replaying the last identical check (ssot_lint.replay, ssot_lint.recording): a replay gives the
+"""Replaying the last identical check (ssot_lint.replay.play, ssot_lint.replay.record): a replay gives the
 same bytes and exit code without loading the linter, and any change to what the run depended on
 (files, directories, config, rules, baseline, environment, command line) means a real run."""
 
@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ssot_lint import cli, entry, kinds, parallel, recording, replay
+from ssot_lint import cli, entry, kinds
 from ssot_lint.model import FileRef
+from ssot_lint.replay import play as replay
+from ssot_lint.replay import record as recording
+from ssot_lint.run import parallel
 from tests.helpers import run_cli, sample_project
 
 ARGV = ["check", "-q"]
@@ -89,8 +92,8 @@ def test_a_replay_does_not_import_the_linter(project: Path, monkeypatch: pytest.
         runs.append(subprocess.run(command, cwd=project, env=env, capture_output=True))
     first, last = runs[0], runs[-1]
     imported = {line.split("|")[-1].strip() for line in last.stderr.decode().splitlines() if line.startswith("import time:")}
-    assert "ssot_lint.replay" in imported
-    assert not imported & {"click", "ssot_lint.cli", "ssot_lint.engine", "ssot_lint.kinds", "libcst"}
+    assert "ssot_lint.replay.play" in imported
+    assert not imported & {"click", "ssot_lint.cli", "ssot_lint.run.engine", "ssot_lint.kinds", "libcst"}
     assert (last.returncode, last.stdout) == (first.returncode, first.stdout) == (1, run_cli(ARGV, project, monkeypatch).stdout.encode())
 
 
@@ -337,7 +340,7 @@ def test_rule_globs_across_directories_and_progress_bars_refuse_the_memo(project
         settle(project)
         assert run(ARGV, capsysbinary)[0] == 1
     assert memos(project) == []
-    from ssot_lint.progress import ProgressBar
+    from ssot_lint.run.progress import ProgressBar
 
     with recording.recording(ARGV, time.time_ns()) as rec:
         bar = ProgressBar(True)
@@ -349,6 +352,6 @@ def test_rule_globs_across_directories_and_progress_bars_refuse_the_memo(project
 def test_every_module_of_ssot_lint_is_an_input_even_if_only_workers_import_it(project: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     recorded(project, capsysbinary)
     inputs = dict(zip(*marshal.loads(memos(project)[0].read_bytes())[1:3]))
-    package = Path(replay.__file__).parent
+    package = Path(replay.__file__).parent.parent  # the ssot_lint package
     assert {str(p) for p in package.rglob("*.py") if "__pycache__" not in p.parts} <= inputs.keys()
     assert str(package / "kinds") in inputs

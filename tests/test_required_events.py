@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from ssot_lint.analysis import analyze_source
+from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.kinds.required_events import RequiredEvents
 from ssot_lint.model import FileRef
 from tests.helpers import write_project

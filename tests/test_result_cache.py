@@ -15,14 +15,14 @@ import pytest
 from click.testing import CliRunner
 
 import ssot_lint
-from ssot_lint import cache as cache_module
-from ssot_lint import engine
-from ssot_lint.cache import ResultCache, load_value
+from ssot_lint.run import cache as cache_module
 from ssot_lint.cli import main
-from ssot_lint.config import load_config
-from ssot_lint.engine import RunOptions, run
+from ssot_lint.config.rulefile import load_rule_files
+from ssot_lint.config.settings import load_config
 from ssot_lint.model import FileResult
-from ssot_lint.rulefile import load_rule_files
+from ssot_lint.run import engine
+from ssot_lint.run.cache import ResultCache, load_value
+from ssot_lint.run.engine import RunOptions, run
 from tests.helpers import REPO, sample_project
 
 SCOPED_RULE = """
@@ -213,11 +213,11 @@ def test_output_identical_across_jobs_and_cache_modes(tmp_path: Path) -> None:
 
 def test_every_shipped_rules_per_file_results_load_back_from_the_cache() -> None:
     """A fact type missing from the unpickler's registry would make every lookup a silent miss."""
-    from ssot_lint.analysis import analyze_source
-    from ssot_lint.cache import load_value
-    from ssot_lint.config import load_config
-    from ssot_lint.discovery import discover
-    from ssot_lint.rulefile import load_rule_files
+    from ssot_lint.analysis.analyze import analyze_source
+    from ssot_lint.config.rulefile import load_rule_files
+    from ssot_lint.config.settings import load_config
+    from ssot_lint.run.cache import load_value
+    from ssot_lint.run.discovery import discover
 
     rules = load_rule_files(sorted((REPO / "rules").glob("*.toml"))).rules
     sources = discover([str(REPO / "fixtures")], load_config(cwd=REPO))
@@ -233,7 +233,7 @@ def test_runs_creating_the_same_cache_at_once_all_use_it_without_warnings(tmp_pa
     """Creation race: a run could see the tables of a cache another run was creating before its
     application id, call it foreign and delete it, or meet 'database is locked' switching to WAL."""
     code = (
-        "import sys\nfrom pathlib import Path\nfrom ssot_lint.cache import ResultCache\n"
+        "import sys\nfrom pathlib import Path\nfrom ssot_lint.run.cache import ResultCache\n"
         "c = ResultCache(Path(sys.argv[1])); print(c.enabled, c.warnings); c.close()\n"
     )
     for trial in range(4):
@@ -247,7 +247,7 @@ def test_the_key_changes_when_libcst_is_reinstalled(tmp_path: Path, monkeypatch:
     # is read from its files because importlib.metadata costs a third of a cached run's start-up.
     import importlib.util as util
 
-    from ssot_lint import cache
+    from ssot_lint.run import cache
 
     fake = tmp_path / "libcst"
     fake.mkdir()

@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from ssot_lint.ci.suppressions import scan
 from ssot_lint.model import Suppression
-from ssot_lint.suppressions import scan
 from tests.helpers import REPO, locations, run_cli, write_project
 
 SCHEMA = json.loads((REPO / "ssot_lint" / "schemas" / "report.schema.json").read_text())

@@ -9,9 +9,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ssot_lint import __version__
-from ssot_lint.config import Config
+from ssot_lint.config.rulefile import RuleSet
+from ssot_lint.config.settings import Config
 from ssot_lint.model import Report
-from ssot_lint.rulefile import RuleSet
 
 WORKING_TREE = "working tree"
 

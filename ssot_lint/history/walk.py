@@ -21,19 +21,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from ssot_lint.analysis import analyze_source
-from ssot_lint.cache import ResultCache, result_key
-from ssot_lint.config import Config
-from ssot_lint.discovery import ModuleNamer, Scope, display_path
-from ssot_lint.engine import aggregate
+from ssot_lint.analysis.analyze import analyze_source
+from ssot_lint.config.rulefile import RuleSet, load_rule_docs
+from ssot_lint.config.settings import Config
+from ssot_lint.config.tomlfile import parse_toml
 from ssot_lint.errors import ConfigError
-from ssot_lint.gitread import Commit, Repository, TreeEntry
+from ssot_lint.history.gitread import Commit, Repository, TreeEntry
 from ssot_lint.history.model import Snapshot, at_commit_series, current_series, snapshot_of_report
 from ssot_lint.history.store import HistoryStore
 from ssot_lint.kinds.base import Rule
 from ssot_lint.model import FileRef, FileResult
-from ssot_lint.rulefile import RuleSet, load_rule_docs
-from ssot_lint.tomlfile import parse_toml
+from ssot_lint.run.cache import ResultCache, result_key
+from ssot_lint.run.discovery import ModuleNamer, Scope, display_path
+from ssot_lint.run.engine import aggregate
 
 _CHUNK = 256  # blobs read and analysed at once: bounds memory on a commit that changes many files
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from ssot_lint import recording
 from ssot_lint.errors import ConfigError
 from ssot_lint.kinds.base import Rule
-from ssot_lint.kinds.deprecated_import import DeprecatedImport
+from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 from ssot_lint.kinds.duplicate_definition import DuplicateDefinition
-from ssot_lint.kinds.event_schema import EventSchema
+from ssot_lint.kinds.event_schema.check import EventSchema
 from ssot_lint.kinds.import_cycle import ImportCycle
 from ssot_lint.kinds.required_events import RequiredEvents
 from ssot_lint.kinds.shim_module import ShimModule
 from ssot_lint.kinds.single_implementation import SingleImplementation
 from ssot_lint.kinds.unresolved_import import UnresolvedImport
+from ssot_lint.replay import record as recording
 
 BUILTIN_KINDS: tuple[type[Rule], ...] = (
     SingleImplementation,

@@ -4,7 +4,7 @@ A rule kind is one class in one module of this package. It declares its options 
 when a rule file loads), a text prefilter that is a provable superset of what it can match,
 a per-file ``check`` that returns plain picklable values, and optionally an ``aggregate``
 step over all files' facts for project-wide counts. A kind that can repair its findings sets
-``fixable`` and implements ``fix`` (the engine that applies fixes safely is ``ssot_lint.fixer``).
+``fixable`` and implements ``fix`` (the engine that applies fixes safely is ``ssot_lint.fix.engine``).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ssot_lint.file_context import FileContext
-from ssot_lint.globs import GlobSet
+from ssot_lint.analysis.file_context import FileContext
+from ssot_lint.analysis.prefilter import TextPattern, Words
+from ssot_lint.analysis.source_lines import Span
+from ssot_lint.config.globs import GlobSet
 from ssot_lint.model import FileRef, Finding
-from ssot_lint.prefilter import TextPattern, Words
-from ssot_lint.source_lines import Span
 
 if TYPE_CHECKING:  # libcst is imported only when a fix (or a kind's check) needs a libcst tree
     import libcst as cst

@@ -17,10 +17,10 @@ import ast
 from collections import defaultdict
 from typing import Any
 
+from ssot_lint.analysis.prefilter import Literals
+from ssot_lint.analysis.syntax import statements
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, names_in_text
 from ssot_lint.model import FileRef, Finding
-from ssot_lint.prefilter import Literals
-from ssot_lint.syntax import statements
 
 _SHOWN_OTHERS = 5
 

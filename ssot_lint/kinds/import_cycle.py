@@ -34,11 +34,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ssot_lint.graph import elementary_cycles, strongly_connected_components
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule
 from ssot_lint.model import FileRef, Finding
-from ssot_lint.module_index import ModuleIndex, parents
-from ssot_lint.module_summary import ImportFact, summarise
+from ssot_lint.project.graph import elementary_cycles, strongly_connected_components
+from ssot_lint.project.module_index import ModuleIndex, parents
+from ssot_lint.project.module_summary import ImportFact, summarise
 
 
 class ImportCycle(Rule):

@@ -30,10 +30,10 @@ from collections import Counter
 from fnmatch import fnmatchcase
 from typing import Any
 
+from ssot_lint.analysis.prefilter import TextPattern
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, word_pattern
-from ssot_lint.kinds.event_schema import is_dict_call, literal_text, written_entries
+from ssot_lint.kinds.event_schema.check import is_dict_call, literal_text, written_entries
 from ssot_lint.model import FileRef, Finding
-from ssot_lint.prefilter import TextPattern
 
 
 def call_name(func: ast.expr) -> str:

@@ -21,11 +21,11 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from ssot_lint.imports import bindings, dotted_name, qualify
+from ssot_lint.analysis.imports import bindings, dotted_name, qualify
+from ssot_lint.analysis.prefilter import Literals
+from ssot_lint.analysis.syntax import statements
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, Target, names_in_text, word_pattern
 from ssot_lint.model import FileRef, Finding
-from ssot_lint.prefilter import Literals
-from ssot_lint.syntax import statements
 
 
 class SingleImplementation(Rule):

@@ -36,8 +36,8 @@ from typing import Any
 
 from ssot_lint.kinds.base import Example, FileContext, Rule
 from ssot_lint.model import FileRef, Finding
-from ssot_lint.module_index import ModuleIndex
-from ssot_lint.module_summary import ImportFact, Span, summarise
+from ssot_lint.project.module_index import ModuleIndex
+from ssot_lint.project.module_summary import ImportFact, Span, summarise
 
 
 class UnresolvedImport(Rule):

@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Any
 
-from ssot_lint.fingerprint import with_fingerprints
+from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.model import Report
 from ssot_lint.report import FormatOptions
 

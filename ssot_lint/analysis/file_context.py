@@ -1,0 +1,195 @@
+"""What a rule kind sees of one file: ``FileContext``.
+
+Rules check CPython's ``ast`` and ask for the statements around the words their matches must
+spell; only those are parsed when the file splits safely (``chunks``). The libcst tree, which
+fixes edit, is built only when asked for.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from bisect import bisect_right
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ssot_lint.analysis.chunks import Chunks, statement_starts
+from ssot_lint.analysis.imports import ImportRef, collect_imports
+from ssot_lint.analysis.source_lines import SourceLines, Span
+from ssot_lint.analysis.syntax import cpython_parse, nodes_near, statements
+from ssot_lint.model import FileRef
+
+if TYPE_CHECKING:  # libcst is imported only when a fix (or a plugin kind's check) needs its tree
+    import libcst as cst
+
+N = TypeVar("N", bound=ast.AST)
+
+
+class FileContext:
+    """What a rule sees of one file: its text, CPython's syntax tree of it (what rules check), and
+    on demand a libcst tree (what fixes edit). Derived values are computed once, on first use."""
+
+    def __init__(self, ref: FileRef, text: str, tree: ast.Module | None = None, module: cst.Module | None = None) -> None:
+        self.ref = ref
+        self.text = text
+        self._tree = tree
+        self._module = module
+        self._lines: SourceLines | None = None
+        self._imports: list[ImportRef] | None = None
+        self._chunks: Chunks | None = None
+        self._parsed: dict[int, list[ast.stmt]] = {}  # chunk index -> its top-level statements
+        self._positions: Any = None
+        # Per-file values several rules derive the same way (e.g. the module summary): computed
+        # by the first rule that needs one, reused by the others, gone with the context.
+        self.memo: dict[str, Any] = {}
+
+    @classmethod
+    def of_module(cls, module: cst.Module, ref: FileRef) -> FileContext:
+        return cls(ref, module.code, module=module)
+
+    @property
+    def tree(self) -> ast.Module:
+        if self._tree is None:
+            from ssot_lint.analysis.analyze import parse_tree  # analysis builds contexts: import late
+
+            self._tree = parse_tree(self.text)
+        return self._tree
+
+    @property
+    def module(self) -> cst.Module:
+        """The libcst tree (raises ``analysis.SourceError`` when libcst cannot parse the file)."""
+        if self._module is None:
+            from ssot_lint.analysis.analyze import parse
+
+            self._module = parse(self.text, self._tree)
+        return self._module
+
+    @property
+    def partly_parsed(self) -> bool:
+        """Whether only some top-level statements were parsed (the file may not parse whole)."""
+        return self._tree is None and bool(self._parsed)
+
+    @property
+    def lines(self) -> SourceLines:
+        if self._lines is None:
+            self._lines = SourceLines(self.text)
+        return self._lines
+
+    # -- the ast tree ---------------------------------------------------------------------------
+    def span(self, node: ast.AST) -> Span:
+        return self.lines.span(node)
+
+    def segment(self, span: Span) -> str:
+        return self.lines.segment(span)
+
+    def nodes_near(self, kind: type[N] | tuple[type[N], ...], words: Iterable[str]) -> list[tuple[N, int]]:
+        """The nodes of type ``kind`` (or of one of several) whose lines hold one of ``words`` (as substrings), with the
+        first line of their statement: for rules whose every match spells one of the words."""
+        lines = self.lines_with(words)
+        body = self._statements_on(lines)
+        return nodes_near(ast.Module(body=body, type_ignores=[]), kind, lines)
+
+    def statements_near(self, words: Iterable[str]) -> list[ast.stmt]:
+        """At least the top-level statements spanning a line that holds one of ``words`` (as
+        substrings), in source order; only those are parsed when the file splits safely."""
+        return self._statements_on(self.lines_with(words))
+
+    def lines_with(self, words: Iterable[str]) -> list[int]:
+        """The lines (sorted) on which any of ``words`` occurs, as a substring."""
+        found: set[int] = set()
+        text, starts = self.text, self.lines.starts
+        for word in words:
+            if not word:
+                continue  # would match everywhere (and never advance)
+            at = text.find(word)
+            while at != -1:
+                found.add(bisect_right(starts, at))
+                at = text.find(word, at + len(word))
+        return sorted(found)
+
+    def imports(self) -> list[ImportRef]:
+        """Every name imported anywhere in the file (functions, ``try``, ``if`` ...), in source order."""
+        if self._imports is None:
+            # Every import statement spells `import`; imports are statements, so walking
+            # statement bodies finds them all without entering a single expression.
+            body = self.statements_near(["import"])
+            found = [n for n, _ in statements(body, into_definitions=True) if isinstance(n, (ast.Import, ast.ImportFrom))]
+            self._imports = collect_imports(found, self.ref.module, self.ref.is_package)
+        return self._imports
+
+    def _statements_on(self, lines: list[int]) -> list[ast.stmt]:
+        if self._tree is not None:
+            return self._tree.body
+        if not lines:
+            return []
+        if self._chunks is None:
+            starts = statement_starts(self.text)
+            if starts is None:
+                return self.tree.body
+            self._chunks = Chunks(starts)
+        indices = sorted({self._chunks.index_of(line) for line in lines})
+        missing = [i for i in indices if i not in self._parsed]
+        if missing and not self._parse_chunks(missing):
+            return self.tree.body  # parsed whole: a syntax error is reported from there
+        return [statement for i in indices for statement in self._parsed[i]]
+
+    def _parse_chunks(self, indices: list[int]) -> bool:
+        """Parse the chunks ``indices`` (runs of neighbours together); False when the file is
+        better parsed whole: the chunks are most of it, or one does not parse on its own."""
+        chunks, starts, text = self._chunks, self.lines.starts, self.text
+        assert chunks is not None
+        last_line = len(starts)
+        runs: list[tuple[int, int]] = []  # (first chunk, last chunk)
+        for index in indices:
+            if runs and runs[-1][1] == index - 1:
+                runs[-1] = (runs[-1][0], index)
+            else:
+                runs.append((index, index))
+        spans = [(chunks.span(first, last_line)[0], chunks.span(last, last_line)[1]) for first, last in runs]
+        offsets = [(starts[begin - 1], starts[end - 1] if end <= last_line else len(text)) for begin, end in spans]
+        if 2 * sum(end - begin for begin, end in offsets) > len(text):
+            return False
+        for (first, last), (begin_line, _), (begin, end) in zip(runs, spans, offsets):
+            try:
+                # Blank lines before the chunk keep CPython's line numbers those of the file.
+                body = cpython_parse("\n" * (begin_line - 1) + text[begin:end]).body
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                return False
+            for index in range(first, last + 1):
+                self._parsed.setdefault(index, [])
+            for statement in body:
+                self._parsed[chunks.index_of(statement.lineno)].append(statement)
+        return True
+
+    # -- the libcst tree (fixes) ----------------------------------------------------------------
+    def position(self, node: cst.CSTNode) -> Span:
+        if self._positions is None:
+            from libcst.metadata import PositionProvider
+
+            # unsafe_skip_copy keeps node identity, so nodes found in a plain visit can be looked up.
+            self._positions = _positions_only(self.module).resolve(PositionProvider)
+        rng = self._positions[node]
+        return rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+
+def _positions_only(module: cst.Module) -> Any:
+    return _positions_only_class()(module, unsafe_skip_copy=True)
+
+
+@functools.cache
+def _positions_only_class() -> type:
+    from libcst.metadata import MetadataWrapper
+
+    class PositionsOnly(MetadataWrapper):
+        """libcst's resolver walks the whole tree for its batchable providers even when there
+        are none (PositionProvider is not one): that walk is a third of the cost of positions."""
+
+        def visit_batched(self, visitors: Iterable[Any], before_visit: Any = None, after_leave: Any = None) -> cst.CSTNode:
+            if isinstance(visitors, (list, tuple, set, frozenset)) and not visitors:
+                return self.module
+            return super().visit_batched(visitors, before_visit, after_leave)
+
+    return PositionsOnly

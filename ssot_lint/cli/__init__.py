@@ -1,0 +1,47 @@
+"""The ``ssot-lint`` command line: the group and its error handling. Each command lives in
+``ssot_lint.commands``; they parse arguments, call the engine and print, nothing more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ssot_lint import __version__
+from ssot_lint.cli.cache import cache_group
+from ssot_lint.cli.check import check
+from ssot_lint.cli.history import history, trend
+from ssot_lint.cli.maintain import baseline_command, fix_command
+from ssot_lint.cli.rules import rules_command, test_rules
+from ssot_lint.errors import EXIT_USAGE, ConfigError
+
+ISSUES_URL = "https://github.com/ssot-lint/ssot-lint/issues"
+
+
+class Main(click.Group):
+    """Turns our own errors into one line and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except ConfigError as exc:
+            click.echo(f"ssot-lint: error: {exc}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            click.echo("ssot-lint: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            click.echo(f"ssot-lint: internal error: {type(exc).__name__}: {exc} (please report it at {ISSUES_URL})", err=True)
+            ctx.exit(EXIT_USAGE)
+
+
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ssot-lint")
+def main() -> None:
+    """Single-source-of-truth compliance linter for Python."""
+
+
+for command in (check, baseline_command, fix_command, rules_command, test_rules, history, trend, cache_group):
+    main.add_command(command)

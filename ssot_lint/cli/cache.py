@@ -1,0 +1,80 @@
+"""``ssot-lint cache info`` and ``ssot-lint cache clear``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ssot_lint.config.settings import Config, load_config
+from ssot_lint.errors import ConfigError
+from ssot_lint.replay import record as recording
+from ssot_lint.run.cache import ResultCache
+
+
+def cache_directory(config: Config, cache_dir: Path | None) -> Path:
+    """``--cache-dir``, else the config's ``cache-dir`` (relative to the project root)."""
+    return cache_dir or config.root / config.get("cache-dir")
+
+
+def _options(func: click.decorators.FC) -> click.decorators.FC:
+    func = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: from the config).")(func)
+    return click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: nearest ssot-lint.toml or pyproject.toml).")(
+        func
+    )
+
+
+def _size(count: int) -> str:
+    size = float(count)
+    for unit in ("B", "KiB", "MiB"):
+        if size < 1024:
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GiB"
+
+
+def _open(directory: Path) -> ResultCache:
+    cache = ResultCache(directory)
+    for warning in cache.warnings:
+        click.echo(f"ssot-lint: warning: {warning}", err=True)
+    return cache
+
+
+@click.group("cache")
+def cache_group() -> None:
+    """Inspect or clear the result cache."""
+
+
+@cache_group.command("info")
+@_options
+def info(config_path: Path | None, cache_dir: Path | None) -> None:
+    """Where the cache is, how many results it holds and its size on disk."""
+    directory = cache_directory(load_config(config_path), cache_dir)
+    if not (directory / "results.sqlite").exists():
+        click.echo(f"location: {directory / 'results.sqlite'}\nentries:  0\nsize:     0 B (no cache yet)")
+        return
+    cache = _open(directory)
+    try:
+        details = cache.info()
+    finally:
+        cache.close()
+    click.echo(f"location: {details['path']}\nentries:  {details['entries']}\nsize:     {_size(details['bytes'])}")
+
+
+@cache_group.command("clear")
+@_options
+def clear(config_path: Path | None, cache_dir: Path | None) -> None:
+    """Delete every cached result and replay memo (safe while other runs use the cache)."""
+    directory = cache_directory(load_config(config_path), cache_dir)
+    recording.forget(directory)
+    if not (directory / "results.sqlite").exists():
+        click.echo(f"no cache at {directory / 'results.sqlite'}")
+        return
+    cache = _open(directory)
+    try:
+        if not cache.enabled:
+            raise ConfigError(f"cannot clear the cache at {cache.path}")
+        removed = cache.clear()
+    finally:
+        cache.close()
+    click.echo(f"cleared {removed} entries from {cache.path}")

@@ -1,0 +1,58 @@
+"""``ssot-lint rules`` and ``ssot-lint test-rules``: show the loaded rules, run their examples."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ssot_lint.cli.common import load_project, rule_options, shown_path, use_color
+from ssot_lint.config.rulefile import load_rule_files
+from ssot_lint.config.settings import load_config
+from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
+
+
+@click.command("rules")
+@rule_options
+@click.option("--explain", metavar="ID", help="Show one rule in full, with its examples.")
+def rules_command(config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], explain: str | None) -> None:
+    """List the loaded rules."""
+    from ssot_lint.report.rules import explain_rule, rules_table
+
+    _, ruleset = load_project(config_path, rule_files, select, ignore)
+    if explain:
+        matches = [r for r in ruleset.rules if r.id == explain]
+        if not matches:
+            raise ConfigError(f"--explain: no loaded rule has id {explain!r}")
+        click.echo(explain_rule(matches[0]), nl=False)
+    else:
+        click.echo(rules_table(ruleset.rules, use_color(False)), nl=False)
+
+
+@click.command("test-rules")
+@click.argument("rule_files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config whose rule files to test when none are given.")
+def test_rules(rule_files: tuple[Path, ...], config_path: Path | None) -> None:
+    """Run the examples embedded in RULE_FILES (default: the configured rule files)."""
+    from ssot_lint.kinds.examples import run_example
+
+    for path in rule_files:
+        if not path.is_file():
+            raise ConfigError(f"rule file not found: {path}")
+    files = [p.resolve() for p in rule_files] or load_config(config_path).rule_files
+    if not files:
+        raise ConfigError("no rule files given or configured")
+    ruleset = load_rule_files(files, {f: shown_path(f) for f in files})
+    total = failed = 0
+    for rule in ruleset.rules:
+        if not rule.meta.examples:
+            click.echo(f"warning: {rule.meta.origin}:{rule.meta.line}: rule {rule.id} has no examples", err=True)
+        for example in rule.meta.examples:
+            total += 1
+            outcome = run_example(rule, example)
+            if not outcome.passed:
+                failed += 1
+                click.echo(f"FAIL {rule.meta.origin}:{example.line}: {rule.id}: {outcome.explain()}")
+    click.echo(f"{total - failed} passed, {failed} failed")
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)

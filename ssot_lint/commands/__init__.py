@@ -1,1 +1,0 @@
-"""The ``ssot-lint`` subcommands, one module per command group; ``common`` holds what they share."""

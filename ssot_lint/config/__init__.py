@@ -1,0 +1,1 @@
+"""Configuration: the project config file, rule files, TOML with line numbers, gitignore-style globs."""

@@ -1,0 +1,152 @@
+"""Project configuration: ``ssot-lint.toml`` or ``[tool.ssot-lint]`` in ``pyproject.toml``,
+found by walking up from the working directory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ssot_lint.config.tomlfile import TomlDoc, load_toml
+from ssot_lint.errors import ConfigError
+from ssot_lint.kinds.base import OPTION_TYPES, OptionError
+from ssot_lint.model import SEVERITIES
+from ssot_lint.replay import record as recording
+
+DEFAULT_EXCLUDE = (
+    ".git/",
+    ".hg/",
+    ".svn/",
+    ".tox/",
+    ".nox/",
+    ".venv/",
+    "venv/",
+    ".eggs/",
+    "__pypackages__/",
+    "_build/",
+    "build/",
+    "dist/",
+    "node_modules/",
+    ".mypy_cache/",
+    ".pytest_cache/",
+    ".ruff_cache/",
+    ".ssot-lint/",
+    "site-packages/",
+)
+
+
+def _severity(value: Any) -> str:
+    if value not in SEVERITIES:
+        raise OptionError(f"expected one of {', '.join(SEVERITIES)}")
+    return value
+
+
+# key -> (converter, default). One table, so an unknown key is always caught.
+CONFIG_KEYS: dict[str, tuple[Callable[[Any], Any], Any]] = {
+    "rule-files": (OPTION_TYPES["str-list"], ()),
+    "include": (OPTION_TYPES["str-list"], ("*.py", "*.pyi")),
+    "exclude": (OPTION_TYPES["str-list"], DEFAULT_EXCLUDE),
+    "extend-exclude": (OPTION_TYPES["str-list"], ()),
+    "respect-gitignore": (OPTION_TYPES["bool"], True),
+    "src": (OPTION_TYPES["str-list"], ()),
+    "fail-on": (_severity, "warning"),
+    "cache-dir": (OPTION_TYPES["str"], ".ssot-lint/cache"),
+    "baseline": (OPTION_TYPES["str"], ".ssot-baseline.json"),  # relative to the project root
+}
+
+
+@dataclass
+class Config:
+    root: Path
+    path: Path | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    doc: TomlDoc | None = None
+    table: str = ""
+
+    def get(self, key: str) -> Any:
+        return self.values[key] if key in self.values else CONFIG_KEYS[key][1]
+
+    @property
+    def rule_files(self) -> list[Path]:
+        """The configured rule-file globs, expanded relative to the project root."""
+        found: list[Path] = []
+        for pattern in self.get("rule-files"):
+            if any(c in pattern for c in "*?["):
+                _note_glob_directory(self.root, pattern)
+                matches = sorted(self.root.glob(pattern))
+            else:
+                matches = [self.root / pattern]
+            if not matches or not all(m.is_file() for m in matches):
+                raise ConfigError(f"rule-files: {pattern!r} matches no file", self.display_path, self._line("rule-files"))
+            found.extend(matches)
+        return found
+
+    @property
+    def src_roots(self) -> list[Path]:
+        return [(self.root / s).resolve() for s in self.get("src")]
+
+    @property
+    def display_path(self) -> str | None:
+        return str(self.path) if self.path else None
+
+    def _line(self, key: str) -> int | None:
+        return self.doc.line_of(self.table, key) if self.doc else None
+
+
+def _note_glob_directory(root: Path, pattern: str) -> None:
+    """A replayed run must see a rule file added to a globbed directory: note the directory
+    (its listing changes), or refuse replay when wildcards span directories."""
+    head, _, _ = pattern.replace("\\", "/").rpartition("/")
+    if any(c in head for c in "*?["):
+        recording.refuse()
+    else:
+        recording.note(root / head)
+
+
+def find_config(start: Path) -> Path | None:
+    for directory in [start, *start.parents]:
+        candidate = directory / "ssot-lint.toml"
+        recording.note(candidate)
+        if candidate.is_file():
+            return candidate
+        pyproject = directory / "pyproject.toml"
+        recording.note(pyproject)
+        if pyproject.is_file():
+            try:
+                doc = load_toml(pyproject)
+            except ConfigError:
+                continue  # someone else's broken pyproject is not ours to judge unless it is the one we use
+            if isinstance(doc.data.get("tool"), dict) and "ssot-lint" in doc.data["tool"]:
+                return pyproject
+    return None
+
+
+def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
+    """Load the given config file, or the nearest one above ``cwd``; defaults when there is none."""
+    cwd = (cwd or Path.cwd()).resolve()
+    if path is not None:
+        recording.note(path)
+    if path is not None and not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    path = path or find_config(cwd)
+    if path is None:
+        return Config(root=cwd)
+    doc = load_toml(path)
+    if path.name == "pyproject.toml":
+        table_name = "tool.ssot-lint"
+        table = doc.data.get("tool", {}).get("ssot-lint", {})
+    else:
+        table_name = ""
+        table = doc.data
+    if not isinstance(table, dict):
+        raise doc.error("[tool.ssot-lint] must be a table", table_name)
+    values: dict[str, Any] = {}
+    for key, raw in table.items():
+        if key not in CONFIG_KEYS:
+            raise doc.error(f"unknown config key {key!r} (known: {', '.join(sorted(CONFIG_KEYS))})", table_name, key)
+        try:
+            values[key] = CONFIG_KEYS[key][0](raw)
+        except OptionError as exc:
+            raise doc.error(f"{key}: {exc}", table_name, key) from None
+    return Config(root=path.parent.resolve(), path=path, values=values, doc=doc, table=table_name)

@@ -1,0 +1,100 @@
+"""Read TOML files and find the line a key sits on, so config errors can say ``file:line``.
+
+``tomllib`` reports syntax errors with a position but returns plain dicts without any, so
+semantic errors (a wrong type, an unknown key) are located by scanning the text for the
+table header and key. The scan only ever narrows an error message; it never changes values.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+from ssot_lint.errors import ConfigError
+from ssot_lint.replay import record as recording
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_SYNTAX_POS = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+@dataclass(frozen=True)
+class TomlDoc:
+    path: str
+    data: dict[str, Any]
+    lines: tuple[str, ...]
+
+    def table_range(self, name: str, index: int | None = None) -> tuple[int, int]:
+        """0-based [start, end) line range of table ``name`` (its ``index``-th entry for arrays).
+
+        Sub-tables (``[name.sub]``, ``[[name.example]]``) belong to the range.
+        """
+        starts = []
+        for i, text in enumerate(self.lines):
+            m = _HEADER.match(text)
+            if m and _normalise(m.group(2)) == name:
+                starts.append(i)
+        if not starts:
+            return (0, len(self.lines)) if name == "" else (0, 0)
+        start = starts[index or 0] if (index or 0) < len(starts) else starts[-1]
+        end = len(self.lines)
+        for i in range(start + 1, len(self.lines)):
+            m = _HEADER.match(self.lines[i])
+            if m:
+                header = _normalise(m.group(2))
+                if header == name or not header.startswith(name + "."):
+                    end = i
+                    break
+        return start, end
+
+    def line_of(self, table: str, key: str | None = None, index: int | None = None) -> int:
+        """1-based line of ``key`` inside ``table`` (or of the table header when not found)."""
+        start, end = self.table_range(table, index)
+        if key is not None:
+            pattern = re.compile(r"^\s*(?:\w[\w.-]*\s*\.\s*)?[\"']?" + re.escape(key) + r"[\"']?\s*=")
+            subtable = f"{table}.{key}" if table else key
+            for i in range(start, end):
+                header = _HEADER.match(self.lines[i])
+                if pattern.match(self.lines[i]) or (header and _normalise(header.group(2)) == subtable):
+                    return i + 1
+        return start + 1 if end > start else 1
+
+    def error(self, message: str, table: str, key: str | None = None, index: int | None = None) -> ConfigError:
+        return ConfigError(message, self.path, self.line_of(table, key, index))
+
+
+def _normalise(header: str) -> str:
+    return ".".join(part.strip().strip("\"'") for part in header.split("."))
+
+
+def load_toml(path: Path, display: str | None = None) -> TomlDoc:
+    shown = display or str(path)
+    recording.note(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read file: {exc.strerror or exc}", shown) from None
+    return parse_toml(raw, shown)
+
+
+def parse_toml(raw: bytes, shown: str) -> TomlDoc:
+    """Parse TOML bytes read from anywhere (a file, a git blob); ``shown`` names them in errors."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 (byte {exc.start})", shown) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        m = _SYNTAX_POS.search(message)
+        line = int(m.group(1)) if m else None
+        raise ConfigError("invalid TOML: " + _SYNTAX_POS.sub("", message).strip(), shown, line) from None
+    return TomlDoc(shown, data, tuple(text.splitlines()))

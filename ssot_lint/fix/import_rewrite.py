@@ -1,0 +1,250 @@
+"""Rewriting import statements once the deprecated-import fix has decided what each imported
+name becomes (``deprecated_import_fix``): statement edits and the transformer applying them.
+
+Everything not edited is kept as written: a statement keeps its parentheses, trailing comma and
+comments when names are renamed in it or removed from it; names that move to another module go
+to a new one-line statement right after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from ssot_lint.fix.cst_imports import dotted_name
+from ssot_lint.fix.cstedit import comment_lines, comments_in, dotted_expr, drop_items
+
+
+@dataclass(frozen=True)
+class FromDest:
+    """The name becomes ``from module import name [as asname]``."""
+
+    module: str
+    name: str
+    asname: str | None
+
+    @property
+    def signature(self) -> tuple[str, ...]:
+        return ("from", self.module, self.name, self.asname or self.name)
+
+
+@dataclass(frozen=True)
+class ModDest:
+    """The name becomes ``import module [as asname]``."""
+
+    module: str
+    asname: str | None
+
+    @property
+    def signature(self) -> tuple[str, ...]:
+        return ("import", self.module, self.asname or "")
+
+
+STAY, DROP = "stay", "drop"  # the name stays as written / goes (an identical import precedes it)
+Decision = FromDest | ModDest | str
+
+
+@dataclass
+class StatementEdit:
+    """What replaces one import statement: ``outputs`` (statement, comment lines to put above
+    it) in order, and, when nothing is left, the comments to keep above the next statement."""
+
+    outputs: list[tuple[cst.BaseSmallStatement, list[str]]] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)
+
+    @property
+    def comments(self) -> list[str]:
+        return [c for _, comments in self.outputs for c in comments] + self.carried
+
+
+def _from_statement(module: str, aliases: list[cst.ImportAlias]) -> cst.ImportFrom:
+    return cst.ImportFrom(module=dotted_expr(module), names=aliases)
+
+
+def _alias(name: str, asname: str | None) -> cst.ImportAlias:
+    return cst.ImportAlias(name=dotted_expr(name), asname=cst.AsName(name=cst.Name(asname)) if asname else None)
+
+
+def _renamed(alias: cst.ImportAlias, dest: FromDest) -> cst.ImportAlias:
+    """``alias`` naming ``dest.name`` while binding the same local name (its comma kept)."""
+    if dotted_name(alias.name) == dest.name:
+        return alias
+    asname = alias.asname
+    if asname is None and dest.asname:
+        asname = cst.AsName(name=cst.Name(dest.asname))
+    return alias.with_changes(name=cst.Name(dest.name), asname=asname)
+
+
+def _absolute(node: cst.ImportFrom, module: str) -> cst.ImportFrom:
+    """``node`` importing from ``module`` (absolute), whatever it was written as."""
+    space = node.whitespace_after_from
+    if isinstance(space, cst.SimpleWhitespace) and not space.value:
+        space = cst.SimpleWhitespace(" ")  # `from.x import y` needs a space once the dot is gone
+    before = node.whitespace_before_import
+    if isinstance(before, cst.SimpleWhitespace) and not before.value:
+        before = cst.SimpleWhitespace(" ")
+    return node.with_changes(module=dotted_expr(module), relative=[], whitespace_after_from=space, whitespace_before_import=before)
+
+
+def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequence[Decision]) -> StatementEdit:
+    """Apply per-name decisions to a ``from`` import (``resolved``: its absolute module)."""
+    if isinstance(node.names, cst.ImportStar):
+        (dest,) = decisions
+        assert isinstance(dest, FromDest)
+        return StatementEdit([(_absolute(node, dest.module), [])])
+    aliases = list(node.names)
+    stays = [i for i, d in enumerate(decisions) if d == STAY]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, decision in enumerate(decisions):
+        if isinstance(decision, FromDest):
+            if stays and decision.module == resolved:
+                stays.append(index)  # renamed where it stands: the statement keeps its form
+            else:
+                groups.setdefault(("from", decision.module), []).append(index)
+        elif isinstance(decision, ModDest):
+            groups.setdefault(("import", ""), []).append(index)
+    in_place: list[int] = sorted(stays)
+    module: str | None = None
+    if not in_place:
+        first = next((key for key in groups if key[0] == "from"), None)
+        if first is not None:
+            in_place, module = groups.pop(first), first[1]
+    edit = StatementEdit()
+    dropped = [c for i, d in enumerate(decisions) if d == DROP for c in comments_in(aliases[i])]
+    if not in_place:  # the statement itself goes: so do comments outside its names (before `)`)
+        dropped += _outside_names(node)
+    if in_place:
+        renamed = [_renamed(a, decisions[i]) if isinstance(decisions[i], FromDest) else a for i, a in enumerate(aliases)]  # type: ignore[arg-type]
+        rpar = node.rpar
+        kept, closing = drop_items(renamed, set(range(len(aliases))) - set(in_place), rpar.whitespace_before if rpar else None)
+        statement = node.with_changes(names=kept, rpar=rpar.with_changes(whitespace_before=closing) if rpar else None)
+        edit.outputs.append((_absolute(statement, module) if module else statement, dropped))
+        dropped = []
+    for (kind, target), members in groups.items():
+        comments = [c for i in members for c in comments_in(aliases[i])]
+        if kind == "from":
+            fresh = [_alias(decisions[i].name, decisions[i].asname) for i in members]  # type: ignore[union-attr]
+            edit.outputs.append((_from_statement(target, fresh), dropped + comments))
+        else:
+            fresh = [_alias(decisions[i].module, decisions[i].asname) for i in members]  # type: ignore[union-attr]
+            edit.outputs.append((cst.Import(names=fresh), dropped + comments))
+        dropped = []
+    edit.carried = dropped
+    return edit
+
+
+def _outside_names(node: cst.ImportFrom) -> list[str]:
+    inside = [c for alias in node.names for c in comments_in(alias)]  # type: ignore[union-attr]
+    outside = []
+    for comment in comments_in(node):
+        if comment in inside:
+            inside.remove(comment)
+        else:
+            outside.append(comment)
+    return outside
+
+
+def edit_import(node: cst.Import, decisions: Sequence[Decision]) -> StatementEdit:
+    """Apply per-name decisions to an ``import a.b [as c], ...`` statement, in place."""
+    aliases = [
+        alias.with_changes(name=dotted_expr(decision.module)) if isinstance(decision, ModDest) else alias for alias, decision in zip(node.names, decisions)
+    ]
+    drop = {i for i, d in enumerate(decisions) if d == DROP}
+    comments = [c for i in sorted(drop) for c in comments_in(node.names[i])]
+    kept, _ = drop_items(aliases, drop, None)
+    if not kept:
+        return StatementEdit(carried=comments)
+    return StatementEdit([(node.with_changes(names=kept), comments)])
+
+
+Container = cst.SimpleStatementLine | cst.SimpleStatementSuite
+
+
+class ImportRewriter(cst.CSTTransformer):
+    """Applies statement edits (keyed by the original statement) and expression replacements
+    (keyed by the original node: the ``old.mod`` prefix of ``old.mod.X`` chains)."""
+
+    def __init__(self, edits: dict[cst.CSTNode, StatementEdit], expressions: dict[cst.CSTNode, cst.BaseExpression]) -> None:
+        super().__init__()
+        self.edits = edits
+        self.expressions = expressions
+        self._emptied: set[cst.CSTNode] = set()  # lines whose statements all went away
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def]
+        replacement = self.expressions.get(original_node)
+        if replacement is not None:
+            return replacement.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)  # type: ignore[attr-defined]
+        return super().on_leave(original_node, updated_node)
+
+    def _body(self, original: Container, updated: Container) -> tuple[list[cst.BaseSmallStatement], list[str]]:
+        body: list[cst.BaseSmallStatement] = []
+        comments: list[str] = []
+        for old, new in zip(original.body, updated.body):
+            edit = self.edits.get(old)
+            if edit is None:
+                body.append(new)
+                continue
+            for index, (statement, above) in enumerate(edit.outputs):
+                last = index == len(edit.outputs) - 1
+                body.append(statement.with_changes(semicolon=old.semicolon if last else cst.MaybeSentinel.DEFAULT))
+                comments.extend(above)
+            comments.extend(edit.carried)
+        return body, comments
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine):  # type: ignore[no-untyped-def]
+        if not any(statement in self.edits for statement in original_node.body):
+            return updated_node
+        if len(original_node.body) == 1:
+            edit = self.edits[original_node.body[0]]
+            if edit.outputs:
+                (first, above), *rest = edit.outputs
+                lines = [updated_node.with_changes(body=[first], leading_lines=[*updated_node.leading_lines, *comment_lines(above)])]
+                lines += [cst.SimpleStatementLine(body=[s], leading_lines=comment_lines(c)) for s, c in rest]
+                return cst.FlattenSentinel(lines)
+            body, comments = [], edit.carried
+        else:
+            body, comments = self._body(original_node, updated_node)
+        if body:
+            return updated_node.with_changes(body=body, leading_lines=[*updated_node.leading_lines, *comment_lines(comments)])
+        trailing = comments_in(updated_node.trailing_whitespace)
+        emptied = updated_node.with_changes(
+            body=[cst.Pass()],
+            leading_lines=[*updated_node.leading_lines, *comment_lines(comments + trailing)],
+            trailing_whitespace=cst.TrailingWhitespace(),
+        )
+        self._emptied.add(emptied)
+        return emptied
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite):  # type: ignore[no-untyped-def]
+        if not any(statement in self.edits for statement in original_node.body):
+            return updated_node
+        body, _ = self._body(original_node, updated_node)  # the plan refuses edits with comments here
+        return updated_node.with_changes(body=body or [cst.Pass()])
+
+    def _without_emptied(self, body: Sequence[cst.BaseStatement], footer: Sequence[cst.EmptyLine]) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
+        """Drop emptied lines, moving their comment lines onto what follows."""
+        kept: list[cst.BaseStatement] = []
+        carry: list[cst.EmptyLine] = []
+        for index, statement in enumerate(body):
+            if statement in self._emptied and (kept or index < len(body) - 1):
+                carry.extend(statement.leading_lines)  # type: ignore[union-attr]
+                continue
+            if carry:
+                statement = statement.with_changes(leading_lines=[*carry, *statement.leading_lines])
+                carry = []
+            kept.append(statement)
+        return kept, [*carry, *footer]
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        if not any(s in self._emptied for s in updated_node.body):
+            return updated_node
+        body, footer = self._without_emptied(updated_node.body, updated_node.footer)
+        return updated_node.with_changes(body=body, footer=footer)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if not any(s in self._emptied for s in updated_node.body):
+            return updated_node
+        body, footer = self._without_emptied(updated_node.body, updated_node.footer)
+        return updated_node.with_changes(body=body, footer=footer)

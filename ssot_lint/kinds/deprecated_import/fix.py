@@ -1,0 +1,409 @@
+"""The deprecated-import fix: decide, per imported name, what it becomes; then rewrite.
+
+Principles (each one is a test in tests/test_fix_imports.py):
+
+- A fix never changes which local names a file binds: ``from old import A`` becomes
+  ``from new import A``, or ``from new import B as A`` when the member was renamed; aliases stay.
+  The one exception is ``import old.mod`` used as ``old.mod.X``: the import and every such
+  reference are rewritten together, or, when that is not provably safe (the name is rebound,
+  used on its own, named in a string annotation, or the new top-level name is taken), nothing.
+- One finding is one deprecated target in one statement; it is fixed as a whole or not at all.
+- A module binding whose references reach a deprecated call (or a member with a replacement of
+  its own) is left alone: rewriting the import would silently redirect that reference.
+- No import is duplicated in a block: a name the block already imports (earlier) the same way is
+  dropped instead of added; if the same import comes later in the block, the finding stays.
+- Comments survive: those inside moved or dropped names become comment lines above the
+  statement that now holds the name (or the next statement).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from ssot_lint.analysis.imports import ImportRef, bindings
+from ssot_lint.fix.cst_imports import dotted_name, import_refs
+from ssot_lint.fix.cstedit import comments_in, dotted_expr
+from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
+from ssot_lint.kinds.base import FileContext, FixOutcome, Target, Unfixed
+
+if TYPE_CHECKING:
+    from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
+
+
+def top(dotted: str) -> str:
+    return dotted.split(".", 1)[0]
+
+
+def under(dotted: str, module: str) -> bool:
+    return dotted == module or dotted.startswith(module + ".")
+
+
+@dataclass
+class Statement:
+    """One import statement, the line (or one-line suite) holding it and the block it is in."""
+
+    node: cst.Import | cst.ImportFrom
+    container: cst.SimpleStatementLine | cst.SimpleStatementSuite
+    block: cst.CSTNode
+    refs: list[int] = field(default_factory=list)
+
+
+class Survey(cst.CSTVisitor):
+    """One walk over the module: import statements, dotted name chains, and every other use of
+    a name (assignment, parameter, bare reference...), which is what makes a rename unsafe."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.statements: list[Statement] = []
+        self.chains: list[tuple[cst.Attribute, str]] = []
+        self.names: dict[str, list[cst.Name]] = {}
+        self.annotation_strings: list[cst.BaseString] = []
+        self.star_import = False
+        self._blocks: list[cst.CSTNode] = []
+        self._container: cst.SimpleStatementLine | cst.SimpleStatementSuite | None = None
+        self._skip: set[cst.CSTNode] = set()
+        self._annotations = 0
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._blocks.append(node)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._blocks.append(node)
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self._blocks.pop()
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._blocks.append(node)
+        self._container = node
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        self._blocks.pop()
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._container = node
+
+    def _statement(self, node: cst.Import | cst.ImportFrom) -> bool:
+        assert self._container is not None
+        self.statements.append(Statement(node, self._container, self._blocks[-1]))
+        return False
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return self._statement(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        self.star_import = self.star_import or isinstance(node.names, cst.ImportStar)
+        return self._statement(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        written = dotted_name(node)
+        if written is not None:
+            self.chains.append((node, written))
+            return False
+        self._skip.add(node.attr)
+        return True
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._skip.add(node.keyword)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node not in self._skip:
+            self.names.setdefault(node.value, []).append(node)
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._annotations += 1
+
+    def leave_Annotation(self, original_node: cst.Annotation) -> None:
+        self._annotations -= 1
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if self._annotations:
+            self.annotation_strings.append(node)
+
+
+class ImportFixPlan:
+    """Decides what every imported name becomes, then edits the module accordingly."""
+
+    def __init__(self, rule: DeprecatedImport, ctx: FileContext) -> None:
+        self.rule = rule
+        self.ctx = ctx
+        self.survey = Survey()
+        ctx.module.visit(self.survey)
+        self.refs: list[ImportRef] = []
+        self.owner: list[Statement] = []
+        for statement in self.survey.statements:
+            for ref in import_refs(statement.node, ctx.ref.module, ctx.ref.is_package):
+                statement.refs.append(len(self.refs))
+                self.refs.append(ref)
+                self.owner.append(statement)
+        self.hits = [rule.match(ref) for ref in self.refs]
+        self.decisions: list[Decision] = [STAY] * len(self.refs)
+        self.reasons: dict[int, str] = {}
+        self.units: dict[str, list[int]] = {}  # binding name -> unaliased `import old.x` refs
+        self.unit_edits: dict[str, dict[cst.CSTNode, cst.BaseExpression]] = {}  # their `old.x.Y` rewrites
+
+    # -- per name ------------------------------------------------------------------------------
+    def line(self, node: cst.CSTNode) -> int:
+        return self.ctx.position(node)[0]
+
+    def decide(self) -> None:
+        for index, (ref, hit) in enumerate(zip(self.refs, self.hits)):
+            if hit is None:
+                continue
+            if ref.plain:
+                self.units.setdefault(ref.bound or "", []).append(index)
+                continue
+            outcome = self._destination(ref, *hit)
+            if isinstance(outcome, str):
+                self.reasons[index] = outcome
+            else:
+                self.decisions[index] = outcome
+        for name, members in self.units.items():
+            self._decide_unit(name, members)
+        for index, decision in enumerate(self.decisions):
+            statement = self.owner[index]
+            if decision != STAY and isinstance(statement.container, cst.SimpleStatementSuite) and comments_in(statement.node):
+                # a one-line block (`if x: import a`) has nowhere to keep a moved comment
+                self.reasons[index] = "not fixable: the import holds a comment that has nowhere to go in a one-line block"
+
+    def _destination(self, ref: ImportRef, old: Target, new: Target) -> FromDest | ModDest | str:
+        if isinstance(ref.statement, cst.Import):  # `import old.x as m`: the binding stays m
+            if new.member is not None:
+                return f"not fixable: the replacement {new} is a member, not a module"
+            moved = new.module + ref.module[len(old.module) :]  # type: ignore[index]
+            return self._binding_check(ref, ref.module) or ModDest(moved, ref.bound)  # type: ignore[arg-type]
+        if ref.name == "*":
+            if old.member is not None:
+                return f"not fixable: `from {ref.module} import *` cannot be narrowed to {old.member}; import names explicitly"
+            return FromDest(new.module + ref.module[len(old.module) :], "*", None)  # type: ignore[index]
+        asname = ref.node.asname.name.value if ref.node.asname else None  # type: ignore[union-attr]
+        if old.member is not None:
+            if new.member is None:
+                return f"not fixable: the replacement {new} is a module, not a member"
+            keep = asname or (ref.name if new.member != ref.name else None)
+            return self._binding_check(ref, ref.dotted) or FromDest(new.module, new.member, keep)  # type: ignore[arg-type]
+        if new.member is not None:
+            return f"not fixable: the replacement {new} is a member, not a module"
+        assert ref.module is not None and ref.name is not None
+        if under(ref.module, old.module):
+            return self._binding_check(ref, ref.dotted) or FromDest(new.module + ref.module[len(old.module) :], ref.name, asname)  # type: ignore[arg-type]
+        # `from parent import old` names the deprecated module itself: import its replacement
+        # under the same local name.
+        bound = asname or ref.name
+        parent, _, last = new.module.rpartition(".")
+        dest: FromDest | ModDest = (
+            FromDest(parent, last, bound if bound != last else None) if parent else ModDest(new.module, bound if bound != new.module else None)
+        )
+        return self._binding_check(ref, ref.dotted) or dest  # type: ignore[arg-type]
+
+    def _binding_check(self, ref: ImportRef, target: str) -> str | None:
+        """A reason not to retarget the local name ``ref.bound`` (bound to ``target``): one of its
+        references reaches a deprecated call or a member with its own replacement."""
+        bound = ref.bound or ""
+        for node, written in self.survey.chains:
+            head, _, rest = written.partition(".")
+            if head != bound:
+                continue
+            problem = self._special(target + "." + rest, self.rule.match(ref))
+            if problem:
+                return f"not fixable: `{written}` (line {self.line(node)}) {problem}"
+        return None
+
+    def _special(self, qualified: str, hit: tuple[Target, Target] | None) -> str | None:
+        parts = qualified.split(".")
+        for end in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:end])
+            if prefix in self.rule.call_targets:
+                return "is a deprecated call; replace the call first"
+        for old, new in self.rule.targets:
+            covered = under(qualified, old.dotted) if old.member else under(qualified, old.module)
+            if covered:
+                return None if (old, new) == hit else f"has a replacement of its own ({new})"
+        return None
+
+    # -- `import old.mod` used as `old.mod.X` --------------------------------------------------
+    def _decide_unit(self, name: str, members: list[int]) -> None:
+        pairs = {self.hits[i] for i in members}
+        edits: dict[cst.CSTNode, cst.BaseExpression] = {}
+        reason = self._unit_problem(name, members, pairs, edits)  # type: ignore[arg-type]
+        if reason is not None:
+            for index in members:
+                self.reasons[index] = reason
+            return
+        self.unit_edits[name] = edits
+        for index in members:
+            old, new = self.hits[index]  # type: ignore[misc]
+            self.decisions[index] = ModDest(new.module + self.refs[index].module[len(old.module) :], None)  # type: ignore[index]
+
+    def _unit_problem(self, name: str, members: list[int], pairs: set[tuple[Target, Target]], edits: dict[cst.CSTNode, cst.BaseExpression]) -> str | None:
+        """Why ``import old.x`` (binding ``name``) cannot be rewritten with its references; fills
+        ``edits`` with the reference rewrites when it can."""
+        if any(new.member is not None for _, new in pairs):
+            return "not fixable: the replacement is a member, not a module"
+        uses = self.survey.names.get(name, [])
+        if uses:
+            return f"not fixable: `{name}` is also used on its own at line {self.line(uses[0])} (rebound or passed around)"
+        for index, ref in enumerate(self.refs):
+            if ref.bound == name and index not in members and not ref.plain:
+                return f"not fixable: `{name}` is also bound by the import at line {self.line(ref.statement)}"
+        word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
+        for string in self.survey.annotation_strings:
+            if word.search(string.value):
+                return f"not fixable: `{name}` appears in a string annotation at line {self.line(string)}"
+        moved_tops = {top(new.module) for _, new in pairs}
+        renamed = moved_tops != {name}
+        if renamed:
+            problem = self._new_top_problem(moved_tops)
+            if problem:
+                return problem
+        for node, written in self.survey.chains:
+            if top(written) != name:
+                continue
+            hit = next(((o, n) for o, n in self.rule.targets if o.member is None and under(written, o.module)), None)
+            if hit is None:
+                if renamed:
+                    return f"not fixable: `{name}` is also used for `{written}` (line {self.line(node)}), which the new import would not bind"
+                continue  # untouched by the rewrite
+            problem = self._special(written, hit)
+            if problem:
+                return f"not fixable: `{written}` (line {self.line(node)}) {problem}"
+            if hit not in pairs:
+                return f"not fixable: `{written}` (line {self.line(node)}) is reached without an import of it in this file"
+            old, new = hit
+            prefix: cst.BaseExpression = node
+            for _ in range(len(written.split(".")) - len(old.module.split("."))):
+                prefix = prefix.value  # type: ignore[attr-defined]
+            edits[prefix] = dotted_expr(new.module)
+        return None
+
+    def _new_top_problem(self, tops: set[str]) -> str | None:
+        if len(tops) > 1:
+            return "not fixable: the replacements lie in several top-level packages"
+        (new_top,) = tops
+        if self.survey.star_import:
+            return f"not fixable: a star import might bind `{new_top}`"
+        if self.survey.names.get(new_top):
+            return f"not fixable: `{new_top}` is already used in this file (line {self.line(self.survey.names[new_top][0])})"
+        for ref in self.refs:
+            if ref.bound == new_top and not ref.plain:
+                return f"not fixable: `{new_top}` is already bound by the import at line {self.line(ref.statement)}"
+        return None
+
+    # -- whole findings, duplicates ------------------------------------------------------------
+    def groups(self) -> dict[tuple[int, str], list[int]]:
+        """The names behind each finding: (statement, deprecated target) -> ref indices."""
+        found: dict[tuple[int, str], list[int]] = {}
+        for index, hit in enumerate(self.hits):
+            if hit is not None:
+                found.setdefault((id(self.refs[index].statement), str(hit[0])), []).append(index)
+        return found
+
+    def resolve(self) -> None:
+        """Spread refusals until stable: a finding is fixed whole or not at all, a unit of
+        ``import old.x`` statements too, and no fix may duplicate a later import."""
+        destinations = {i: d for i, d in enumerate(self.decisions) if d != STAY}
+        while True:
+            changed = False
+            for members in self.groups().values():
+                reason = next((self.reasons[i] for i in members if i in self.reasons), None)
+                for index in members:
+                    if reason and index not in self.reasons:
+                        self.reasons[index] = reason
+                        changed = True
+            for name, members in self.units.items():
+                if any(i in self.reasons for i in members):
+                    for index in members:
+                        if index not in self.reasons:
+                            self.reasons[index] = f"not fixable: another import binding `{name}` in this file cannot be fixed"
+                            changed = True
+            self.decisions = [STAY if i in self.reasons or i not in destinations else destinations[i] for i in range(len(self.refs))]
+            changed = self._deduplicate() or changed
+            if not changed:
+                return
+
+    def _stay_signature(self, ref: ImportRef) -> tuple[str, ...] | None:
+        if ref.module is None:
+            return None
+        if isinstance(ref.statement, cst.Import):
+            asname = ref.node.asname  # type: ignore[union-attr]
+            return ("import", ref.module, asname.name.value if asname else "")
+        return ("from", ref.module, ref.name or "", ref.bound or "")
+
+    def _deduplicate(self) -> bool:
+        """Drop a rewritten name that its block already imports the same way earlier; refuse one
+        that the block imports again later. Returns whether a new refusal was made."""
+        order: dict[int, list[tuple[int, tuple[str, ...], int]]] = {}  # block -> (position, signature, ref)
+        for position, statement in enumerate(self.survey.statements):
+            for index in statement.refs:
+                decision = self.decisions[index]
+                signature = decision.signature if isinstance(decision, (FromDest, ModDest)) else self._stay_signature(self.refs[index])
+                if signature is not None:
+                    order.setdefault(id(statement.block), []).append((position, signature, index))
+        refused = False
+        for entries in order.values():
+            seen: set[tuple[str, ...]] = set()
+            for position, signature, index in entries:
+                decision = self.decisions[index]
+                moving = isinstance(decision, (FromDest, ModDest))
+                if moving and signature in seen:
+                    self.decisions[index] = DROP
+                    continue
+                if moving:
+                    later = next((i for p, sig, i in entries if p > position and sig == signature and self.decisions[i] == STAY), None)
+                    if later is not None:
+                        line = self.line(self.refs[later].statement)
+                        self.reasons[index] = f"not fixable: the rewritten import would duplicate the one at line {line}; remove one by hand"
+                        refused = True
+                        continue
+                seen.add(signature)
+        return refused
+
+    # -- result --------------------------------------------------------------------------------
+    def outcome(self) -> FixOutcome:
+        edits: dict[cst.CSTNode, StatementEdit] = {}
+        for statement in self.survey.statements:
+            decisions = [self.decisions[i] for i in statement.refs]
+            if all(d == STAY for d in decisions):
+                continue
+            if isinstance(statement.node, cst.Import):
+                edits[statement.node] = edit_import(statement.node, decisions)
+            else:
+                edits[statement.node] = edit_import_from(statement.node, self.refs[statement.refs[0]].module, decisions)
+        expressions: dict[cst.CSTNode, cst.BaseExpression] = {}
+        for name, members in self.units.items():
+            if not any(i in self.reasons for i in members):
+                expressions.update(self.unit_edits.get(name, {}))
+        module = self.ctx.module.visit(ImportRewriter(edits, expressions))
+        fixed = 0
+        unfixed: list[Unfixed] = []
+        for members in self.groups().values():
+            reason = next((self.reasons[i] for i in members if i in self.reasons), None)
+            if reason is None:
+                fixed += 1
+                continue
+            ref = self.refs[members[0]]
+            statement = ref.statement
+            old = self.hits[members[0]][0]  # type: ignore[index]
+            reported = statement.module if self.rule.reports_module_part(ref, old) and isinstance(statement, cst.ImportFrom) else None
+            line, col, _, _ = self.ctx.position(reported if reported is not None else ref.node)
+            unfixed.append(Unfixed(line, col, reason))
+        if self.rule.call_targets:
+            # Calls are never rewritten, so they are where check finds them in the text as given.
+            text = FileContext(self.ctx.ref, self.ctx.text)
+            for node, _, new, _ in self.rule.deprecated_calls(text, bindings(text.imports())):
+                line, col, _, _ = text.span(node)
+                why = f"replace it with {new} by hand (its arguments may differ)" if new else "no replacement is configured"
+                unfixed.append(Unfixed(line, col, f"not fixable: a deprecated call; {why}"))
+        return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)))
+
+
+def fix_imports(rule: DeprecatedImport, module: cst.Module, ctx: FileContext) -> FixOutcome:
+    plan = ImportFixPlan(rule, ctx)
+    plan.decide()
+    plan.resolve()
+    return plan.outcome()

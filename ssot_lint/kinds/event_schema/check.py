@@ -1,0 +1,223 @@
+"""event-schema: event dict literals that are not in the canonical shape.
+
+A dict literal (or a ``dict(...)`` call with keyword arguments) is an event when one of its
+``discriminator`` keys (the first present one) has a string value listed in ``events`` (any string
+when ``events`` is omitted). One finding per event dict, listing every problem:
+
+- a legacy key, with its canonical name (``rename``);
+- a ``required`` key that is missing (a legacy key counts for the key it renames to);
+- a key that is not ``allowed`` at top level (it belongs in ``data``);
+- a value of the wrong kind for ``value-types`` (``number``, ``string``, ``dict``, ``list``,
+  ``bool``), judged only for literals: a string literal where a number is required is wrong,
+  a variable is not judged.
+
+A dict with a ``**spread`` or a computed key cannot be verified: it is reported once at ``info``
+severity, never guessed. Keys and discriminator values are recognised when written as plain string
+literals (no escape sequences, no implicit concatenation): they then appear verbatim in the source,
+which is what makes the text prefilter a provable superset.
+
+Message fields: ``{problems}`` (all problems joined by ``; ``), ``{event}``.
+
+Fix (``ssot-lint fix``): legacy keys are renamed; keys not ``allowed`` move into ``data`` (merged
+into a ``data`` dict literal, or a new one). Missing keys and wrong value types stay findings:
+a fix never invents or converts a value. Dicts with a ``**`` spread are left alone.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ssot_lint.analysis.prefilter import TextPattern
+from ssot_lint.kinds.base import Example, FileContext, FixOutcome, Option, OptionError, Rule, word_pattern
+from ssot_lint.model import FileRef, Finding
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+VALUE_KINDS = ("number", "string", "dict", "list", "bool")
+
+
+@dataclass(frozen=True)
+class Value:
+    """What the rule judges of an entry's value, whichever tree it was read from: its kind
+    (``value_kind``; None when not a literal we can judge) and, for a plain verbatim string
+    literal, its text."""
+
+    kind: str | None
+    text: str | None = None
+
+
+Entries = list[tuple[str, Value]]
+
+
+def literal_text(ctx: FileContext, node: ast.expr | None) -> str | None:
+    """The value of a plain, verbatim string literal (no escapes, no implicit concatenation)."""
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        return None
+    body = ctx.segment(ctx.span(node)).lstrip("rRuU")
+    for quote in ('"""', "'''", '"', "'"):
+        if len(body) >= 2 * len(quote) and body.startswith(quote) and body.endswith(quote):
+            return node.value if body[len(quote) : -len(quote)] == node.value else None
+    return None
+
+
+def value_kind(node: ast.expr) -> str | None:
+    """The kind of a literal value; None when it is not a literal we can judge."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if value is None:
+            return "None"
+        if isinstance(value, bool):
+            return "bool"
+        if isinstance(value, (int, float, complex)):
+            return "number"
+        return {str: "string", bytes: "bytes"}.get(type(value))
+    if isinstance(node, ast.JoinedStr):
+        return "string"
+    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant) and type(node.operand.value) in (int, float):
+        return "number"
+    if isinstance(node, (ast.Dict, ast.DictComp)):
+        return "dict"
+    if isinstance(node, (ast.List, ast.ListComp, ast.Tuple)):
+        return "list"
+    return None
+
+
+def is_dict_call(node: ast.Call) -> bool:
+    return isinstance(node.func, ast.Name) and node.func.id == "dict"
+
+
+def written_entries(node: ast.Dict | ast.Call) -> tuple[list[tuple[ast.expr | str | None, ast.expr]], bool]:
+    """(key, value) of a dict display (key: the key expression, None for ``**``) or of a ``dict(...)``
+    call (key: the keyword), and whether the call also has positional or ``**`` arguments."""
+    if isinstance(node, ast.Dict):
+        return list(zip(node.keys, node.values)), False
+    pairs = [(k.arg, k.value) for k in node.keywords]
+    return pairs, bool(node.args)  # type: ignore[return-value]
+
+
+class EventSchema(Rule):
+    kind = "event-schema"
+    summary = "Event dict literals must use the canonical keys, nesting and value types."
+    options = {
+        "discriminator": Option("str-list", "keys naming the event; the first present one counts", default=("event_type", "type")),
+        "events": Option("str-list", "event names to check (default: every string value)"),
+        "required": Option("str-list", "keys every event must have", default=()),
+        "allowed": Option("str-list", "keys allowed at top level (default: any)"),
+        "rename": Option("str-map", "legacy key -> canonical key", default={}),
+        "value-types": Option("str-map", "key -> number | string | dict | list | bool", default={}),
+    }
+    message_fields = ("problems", "event")
+    default_message = "non-canonical event dict: {problems}"
+    fixable = True
+    EXAMPLE_OPTIONS = {
+        "events": ["agent_started"],
+        "required": ["event_type", "timestamp", "user_id", "data"],
+        "allowed": ["event_type", "timestamp", "user_id", "data"],
+        "rename": {"type": "event_type", "time": "timestamp", "user": "user_id"},
+        "value-types": {"timestamp": "number"},
+    }
+    VALID = [
+        Example.of('e = {"event_type": "agent_started", "timestamp": 1.5, "user_id": u, "data": {}}\n', 0),
+        Example.of('e = {"type": "other_event", "time": "now"}\nx = {"a": 1}\n', 0),
+        Example.of('doc = """{"type": "agent_started"}"""\n# {"type": "agent_started"}\n', 0),
+        Example.of('e = {"event_type": "agent_started", "timestamp": t, "user_id": u, "data": d}\n', 0),
+    ]
+    INVALID = [
+        Example.of('e = {"type": "agent_started", "time": "2023", "user": u, "agent": 1}\n', 1, lines=[1]),
+        Example.of('e = dict(event_type="agent_started", timestamp=1, user_id=u)\n', 1, lines=[1]),
+        Example.of('def f():\n    return {\n        "event_type": "agent_started", **base,\n    }\n', 1, lines=[2]),
+        Example.of('e = {"event_type": "agent_started", "timestamp": "1", "user_id": u, "data": {}}\n', 1, lines=[1]),
+    ]
+
+    def configure(self) -> None:
+        if not self.discriminator:
+            raise OptionError("'discriminator' needs at least one key")
+        for key, kind in self.value_types.items():
+            if kind not in VALUE_KINDS:
+                raise OptionError(f"value-types.{key}: unknown kind {kind!r} (expected one of {', '.join(VALUE_KINDS)})")
+        self._events = frozenset(self.events) if self.events is not None else None
+        # A listed event name is a plain string literal, so it sits between quotes in the source.
+        self._quoted = tuple(q + e + q for e in sorted(self._events) for q in "\"'") if self._events is not None else None
+        self._allowed = frozenset(self.allowed) if self.allowed is not None else None
+
+    def prefilter(self) -> TextPattern | None:
+        # An event dict spells its discriminator key verbatim: as a quoted key or a dict() keyword.
+        return word_pattern(self.discriminator)
+
+    def needs_parse(self, text: str, ref: FileRef) -> bool:
+        # (The bare names first: most files spell none, and that takes half the searches.)
+        if self._quoted is not None and not (any(e in text for e in self._events) and any(word in text for word in self._quoted)):
+            return False
+        return super().needs_parse(text, ref)
+
+    def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
+        findings: list[Finding] = []
+        # An event spells its discriminator key, and a listed event name between quotes, on a
+        # line it spans: only the subtrees around those lines are walked.
+        words = self._quoted if self._quoted is not None else self.discriminator
+        for node, stmt_line in ctx.nodes_near((ast.Dict, ast.Call), words):
+            if isinstance(node, ast.Call) and not is_dict_call(node):
+                continue
+            pairs, spread = written_entries(node)
+            # Most dicts are not events: only a discriminator key spelled as a constant (or a
+            # keyword) makes one worth reading closely.
+            if not any((k if isinstance(k, str) else getattr(k, "value", None)) in self.discriminator for k, _ in pairs):
+                continue
+            entries: Entries = []
+            for key, value in pairs:
+                name = key if isinstance(key, str) else literal_text(ctx, key)  # None: a `**` spread
+                if name is None:
+                    spread = True
+                else:
+                    entries.append((name, Value(value_kind(value), literal_text(ctx, value))))
+            event = self.event_name(entries)
+            if event is None:
+                continue
+            if spread:
+                message = self.format(problems="cannot be verified (** spread or computed key)", event=event)
+                findings.append(self.finding(ctx, node, message, severity="info", stmt_line=stmt_line))
+                continue
+            problems = self.problems(entries)
+            if problems:
+                message = self.format(problems="; ".join(problems), event=event)
+                findings.append(self.finding(ctx, node, message, stmt_line=stmt_line))
+        return findings, None
+
+    def fix(self, module: cst.Module, ref: FileRef) -> FixOutcome:
+        """Renames legacy keys and moves misplaced keys into ``data``; see ``event_schema_fix``."""
+        from ssot_lint.kinds.event_schema.fix import fix_events  # it builds on this module
+
+        return fix_events(self, module, FileContext.of_module(module, ref))
+
+    def event_name(self, entries: Entries) -> str | None:
+        keys = dict(entries)
+        for key in self.discriminator:
+            if key in keys:
+                name = keys[key].text
+                if name is None or (self._events is not None and name not in self._events):
+                    return None
+                return name
+        return None
+
+    def problems(self, entries: Entries) -> list[str]:
+        return [text for _, text in self.problem_list(entries)]
+
+    def problem_list(self, entries: Entries) -> list[tuple[str, str]]:
+        """(kind, text) per problem; kind is ``legacy``, ``placement``, ``type`` or ``missing``."""
+        problems: list[tuple[str, str]] = []
+        for key, value in entries:
+            canonical = self.rename.get(key, key)
+            if key in self.rename:
+                problems.append(("legacy", f"legacy key '{key}' (use '{canonical}')"))
+            elif self._allowed is not None and key not in self._allowed:
+                problems.append(("placement", f"'{key}' is not allowed at top level (move it into 'data')"))
+            expected = self.value_types.get(canonical)
+            actual = value.kind
+            if expected and actual and actual != expected:
+                problems.append(("type", f"'{key}' must be a {expected}, not a {actual}"))
+        provided = {self.rename.get(key, key) for key, _ in entries}
+        problems.extend(("missing", f"missing '{key}'") for key in self.required if key not in provided)
+        return problems

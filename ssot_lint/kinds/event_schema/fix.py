@@ -1,0 +1,319 @@
+"""The event-schema fix: rename legacy keys, move keys that are not allowed at top level into
+``data``. Values are never invented (missing keys stay findings) and never converted (type
+problems stay findings); a dict whose shape cannot be known (``**`` spread, computed key) is
+left alone. Each problem that stays is reported with the reason it could not be fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from ssot_lint.fix.cstedit import append_items, comments_in, drop_items
+from ssot_lint.kinds.base import FileContext, FixOutcome, Unfixed
+from ssot_lint.kinds.event_schema.check import Entries, Value
+
+if TYPE_CHECKING:
+    from ssot_lint.kinds.event_schema.check import EventSchema
+
+
+def literal_str(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain, verbatim string literal; None for anything else."""
+    if not isinstance(node, cst.SimpleString) or "b" in node.prefix.lower():
+        return None
+    value = node.evaluated_value
+    if not isinstance(value, str):
+        return None
+    quote_len = len(node.quote)
+    body = node.value[len(node.prefix) + quote_len : -quote_len]
+    return value if body == value else None
+
+
+def value_kind(node: cst.BaseExpression) -> str | None:
+    """``event_schema.value_kind`` for libcst nodes: the two must agree, or a fix would count a
+    finding as fixed that check still reports."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        return "bytes" if isinstance(node.evaluated_value, bytes) else "string"
+    if isinstance(node, cst.FormattedString):
+        return "string"
+    if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)):
+        return "number"
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.expression, (cst.Integer, cst.Float)):
+        return "number"
+    if isinstance(node, (cst.Dict, cst.DictComp)):
+        return "dict"
+    if isinstance(node, (cst.List, cst.ListComp, cst.Tuple)):
+        return "list"
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return "bool"
+    if isinstance(node, cst.Name) and node.value == "None":
+        return "None"
+    return None
+
+
+def dict_entries(node: cst.Dict) -> tuple[list[tuple[str, cst.BaseExpression]], bool]:
+    """The literal-keyed entries of a dict display, and whether it has a spread or computed key."""
+    entries: list[tuple[str, cst.BaseExpression]] = []
+    spread = False
+    for element in node.elements:
+        key = literal_str(element.key) if isinstance(element, cst.DictElement) else None
+        if key is None:
+            spread = True
+        else:
+            entries.append((key, element.value))
+    return entries, spread
+
+
+def is_dict_call(node: cst.Call) -> bool:
+    return isinstance(node.func, cst.Name) and node.func.value == "dict"
+
+
+def call_entries(node: cst.Call) -> tuple[list[tuple[str, cst.BaseExpression]], bool]:
+    """The keyword entries of ``dict(...)``, and whether it has positional or ``**`` arguments."""
+    entries = [(a.keyword.value, a.value) for a in node.args if a.keyword is not None]
+    return entries, any(a.keyword is None for a in node.args)
+
+
+def judged(entries: list[tuple[str, cst.BaseExpression]]) -> Entries:
+    """The entries as the rule judges them."""
+    return [(key, Value(value_kind(value), literal_str(value))) for key, value in entries]
+
+
+DATA = "data"
+
+
+@dataclass
+class _Plan:
+    """What to do with one event's entries (by index into the dict's elements / call's args)."""
+
+    renames: dict[int, str] = field(default_factory=dict)
+    moves: list[int] = field(default_factory=list)
+    data: int | None = None  # index of the existing `data` entry the moves merge into
+    blocked: list[str] = field(default_factory=list)
+
+
+def string_key(template: cst.BaseExpression | None, text: str) -> cst.SimpleString | None:
+    """A plain string literal of ``text``, quoted like ``template`` where that is exact."""
+    prefix, quote = ("", '"')
+    if isinstance(template, cst.SimpleString):
+        prefix, quote = template.prefix, template.quote
+    if quote not in text and "\\" not in text and "\n" not in text and "\r" not in text:
+        return cst.SimpleString(f"{prefix}{quote}{text}{quote}")
+    encoded = json.dumps(text, ensure_ascii=False)
+    return cst.SimpleString(encoded) if "\\" not in encoded else None
+
+
+class EventFixer(cst.CSTTransformer):
+    def __init__(self, rule: EventSchema, ctx: FileContext) -> None:
+        super().__init__()
+        self.rule = rule
+        self.ctx = ctx
+        self.fixed = 0
+        self.unfixed: list[Unfixed] = []
+
+    def outcome(self, module: cst.Module) -> FixOutcome:
+        return FixOutcome(module, self.fixed, sorted(self.unfixed, key=lambda u: (u.line, u.col)))
+
+    # -- dict displays and dict(...) calls -----------------------------------------------------
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
+        entries, spread = dict_entries(updated_node)
+        keyed = [i for i, e in enumerate(updated_node.elements) if isinstance(e, cst.DictElement) and literal_str(e.key) is not None]
+        plan = self._plan(original_node, entries, keyed, spread, is_call=False, node=updated_node)
+        if plan is None:
+            return updated_node
+        result = self._apply_dict(updated_node, plan)
+        self._judge(original_node, plan, result)
+        return result
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if not is_dict_call(updated_node):
+            return updated_node
+        entries, spread = call_entries(updated_node)
+        keyed = [i for i, a in enumerate(updated_node.args) if a.keyword is not None]
+        plan = self._plan(original_node, entries, keyed, spread, is_call=True, node=updated_node)
+        if plan is None:
+            return updated_node
+        result = self._apply_call(updated_node, plan)
+        self._judge(original_node, plan, result)
+        return result
+
+    # -- deciding ------------------------------------------------------------------------------
+    def _plan(
+        self,
+        original: cst.CSTNode,
+        entries: list[tuple[str, cst.BaseExpression]],
+        positions: list[int],
+        spread: bool,
+        *,
+        is_call: bool,
+        node: cst.Dict | cst.Call,
+    ) -> _Plan | None:
+        """None when there is nothing to do; records the finding's outcome otherwise."""
+        rule = self.rule
+        if rule.event_name(judged(entries)) is None:
+            return None
+        line, col, _, _ = self.ctx.position(original)
+        if spread:
+            self.unfixed.append(Unfixed(line, col, "not fixable: a ** spread or computed key hides the dict's shape"))
+            return None
+        if not rule.problem_list(judged(entries)):
+            return None
+        keys = [key for key, _ in entries]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            self.unfixed.append(Unfixed(line, col, f"not fixable: the dict repeats the key '{repeated[0]}' (which value wins would change)"))
+            return None
+        plan = _Plan()
+        items = node.args if is_call else node.elements
+        for index, (key, _) in enumerate(entries):
+            target = rule.rename.get(key)
+            if target is None:
+                continue
+            if target in keys or sum(1 for k in keys if rule.rename.get(k) == target) > 1:
+                plan.blocked.append(f"'{key}' cannot become '{target}': both are present")
+            elif key in rule.discriminator and target not in rule.discriminator:
+                plan.blocked.append(f"renaming '{key}' to '{target}' would hide the event ('{target}' is no discriminator)")
+            elif is_call and not (target.isidentifier() and not keyword.iskeyword(target)):
+                plan.blocked.append(f"'{target}' is not a valid keyword argument name")
+            elif not is_call and string_key(items[positions[index]].key, target) is None:  # type: ignore[union-attr]
+                plan.blocked.append(f"'{target}' cannot be written as a plain string literal")
+            else:
+                plan.renames[index] = target
+        canonical = [plan.renames.get(i, key) for i, (key, _) in enumerate(entries)]
+        if DATA in canonical:
+            plan.data = canonical.index(DATA)
+        if rule.allowed is not None:
+            attached = [comments_in(items[p]) for p in positions]
+            if not is_call and positions and positions[-1] == len(items) - 1:
+                # a comment after the last element sits on the closing brace
+                attached[-1] = attached[-1] + comments_in(getattr(node.rbrace.whitespace_before, "first_line", None))  # type: ignore[union-attr]
+            self._plan_moves(plan, entries, canonical, attached, is_call)
+        return plan
+
+    def _plan_moves(self, plan: _Plan, entries: list[tuple[str, cst.BaseExpression]], canonical: list[str], attached: list[list[str]], is_call: bool) -> None:
+        """Which entries move into ``data``; ``attached``: the comments on each entry."""
+        allowed = frozenset(self.rule.allowed or ())
+        # A legacy key whose rename is blocked stays put: it is reported as legacy, not moved.
+        outside = [i for i, key in enumerate(canonical) if key not in allowed and (entries[i][0] not in self.rule.rename or i in plan.renames)]
+        if not outside:
+            return
+        reasons: list[str] = []
+        if DATA not in allowed:
+            reasons.append(f"keys cannot move into '{DATA}': '{DATA}' is not allowed at top level either")
+        inner: set[str] = set()
+        if plan.data is not None:
+            value = entries[plan.data][1]
+            if not isinstance(value, cst.Dict):
+                reasons.append(f"'{DATA}' is not a dict literal, so keys cannot be merged into it")
+            else:
+                found, spread = dict_entries(value)
+                if spread:
+                    reasons.append(f"'{DATA}' has a ** spread or computed key, so keys cannot be merged into it")
+                inner = {key for key, _ in found}
+        if is_call and any(attached):
+            reasons.append("a comment sits inside the dict(...) call's arguments")
+        if reasons:
+            plan.blocked.extend(reasons)
+            return
+        for i in outside:
+            key = canonical[i]
+            if key in self.rule.discriminator or key == DATA:
+                plan.blocked.append(f"'{key}' is not allowed at top level but cannot move (it is the discriminator or '{DATA}')")
+            elif key in inner:
+                plan.blocked.append(f"'{key}' cannot move: '{DATA}' already has that key")
+            elif attached[i]:
+                plan.blocked.append(f"'{key}' cannot move: a comment is attached to it")
+            else:
+                plan.moves.append(i)
+                inner.add(key)
+
+    def _judge(self, original: cst.CSTNode, plan: _Plan, result: cst.Dict | cst.Call) -> None:
+        entries, _ = call_entries(result) if isinstance(result, cst.Call) else dict_entries(result)
+        remaining = self.rule.problem_list(judged(entries))
+        if not remaining:
+            self.fixed += 1
+            return
+        reasons = list(plan.blocked)
+        for kind, text in remaining:
+            if kind == "missing":
+                reasons.append(f"{text} (a value is never invented)")
+            elif kind == "type":
+                reasons.append(f"{text} (a value is never converted)")
+            elif not plan.blocked:
+                reasons.append(text)
+        line, col, _, _ = self.ctx.position(original)
+        self.unfixed.append(Unfixed(line, col, "not fixable: " + "; ".join(reasons)))
+
+    # -- applying ------------------------------------------------------------------------------
+    def _apply_dict(self, node: cst.Dict, plan: _Plan) -> cst.Dict:
+        elements = list(node.elements)
+        keyed = [i for i, e in enumerate(elements) if isinstance(e, cst.DictElement) and literal_str(e.key) is not None]
+        for entry, name in plan.renames.items():
+            element = elements[keyed[entry]]
+            elements[keyed[entry]] = element.with_changes(key=string_key(element.key, name))  # type: ignore[union-attr]
+        moved = [
+            cst.DictElement(key=elements[keyed[i]].key, value=elements[keyed[i]].value)  # type: ignore[union-attr]
+            for i in plan.moves
+        ]
+        rbrace = node.rbrace
+        if moved:
+            if plan.data is not None:
+                slot = keyed[plan.data]
+                data = elements[slot]
+                inner: cst.Dict = data.value  # type: ignore[union-attr, assignment]
+                merged = inner.with_changes(elements=append_items(inner.elements, moved, inner.lbrace.whitespace_after))
+                elements[slot] = data.with_changes(value=merged)
+                drop = {keyed[i] for i in plan.moves}
+            else:
+                first = elements[keyed[plan.moves[0]]]
+                elements[keyed[plan.moves[0]]] = first.with_changes(
+                    key=string_key(first.key, DATA),
+                    value=cst.Dict(append_items([], moved, None)),  # type: ignore[union-attr]
+                )
+                drop = {keyed[i] for i in plan.moves[1:]}
+            elements, closing = drop_items(elements, drop, rbrace.whitespace_before)
+            rbrace = rbrace.with_changes(whitespace_before=closing)
+        return node.with_changes(elements=elements, rbrace=rbrace)
+
+    def _apply_call(self, node: cst.Call, plan: _Plan) -> cst.Call:
+        args = list(node.args)
+        keyed = [i for i, a in enumerate(args) if a.keyword is not None]
+        for entry, name in plan.renames.items():
+            arg = args[keyed[entry]]
+            args[keyed[entry]] = arg.with_changes(keyword=cst.Name(name))
+        moved = [
+            cst.DictElement(key=string_key(None, args[keyed[i]].keyword.value), value=args[keyed[i]].value)  # type: ignore[union-attr,arg-type]
+            for i in plan.moves
+        ]
+        if moved:
+            if plan.data is not None:
+                slot = keyed[plan.data]
+                inner: cst.Dict = args[slot].value  # type: ignore[assignment]
+                args[slot] = args[slot].with_changes(value=inner.with_changes(elements=append_items(inner.elements, moved, inner.lbrace.whitespace_after)))
+                drop = {keyed[i] for i in plan.moves}
+            else:
+                first = keyed[plan.moves[0]]
+                args[first] = args[first].with_changes(keyword=cst.Name(DATA), value=cst.Dict(append_items([], moved, None)))
+                drop = {keyed[i] for i in plan.moves[1:]}
+            args = _drop_args(args, drop)
+        return node.with_changes(args=args)
+
+
+def _drop_args(args: list[cst.Arg], drop: set[int]) -> list[cst.Arg]:
+    """Arguments without ``drop``; the last one keeps the trailing comma and closing whitespace.
+    (Only called when the arguments hold no comments.)"""
+    kept = [arg for index, arg in enumerate(args) if index not in drop]
+    if kept and (len(args) - 1) in drop:
+        last = args[-1]
+        kept[-1] = kept[-1].with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
+    return kept
+
+
+def fix_events(rule: EventSchema, module: cst.Module, ctx: FileContext) -> FixOutcome:
+    fixer = EventFixer(rule, ctx)
+    result = module.visit(fixer)
+    return fixer.outcome(result)

@@ -1,0 +1,347 @@
+"""What one module defines, exports and imports: the per-file half of the project-wide analyses.
+
+``summarise(ctx)`` turns a parsed file into a ``ModuleSummary`` of plain, picklable values. It reads
+only CPython's syntax tree (never libcst's: the project-wide kinds look at nearly every file), the
+module name and whether the file is a package, so it is as cacheable as any other per-file result;
+the project-wide index (``module_index``) is built from these summaries in the aggregation step.
+
+Module-level definitions are every name a module binds outside function and class bodies: classes,
+functions, assignment targets (tuples and lists unpacked, annotated declarations, augmented
+assignments, ``for`` / ``with`` / walrus / ``match`` capture targets, ``type`` aliases), names a
+function declares ``global``, and names bound by imports. Definitions inside module-level ``if``,
+``try`` (e.g. ``except ImportError`` fallbacks), ``with`` and loops count: they are definitions on some
+path, and a linter that cannot run the code must not call them missing.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ssot_lint.analysis.imports import dotted_name, import_refs
+from ssot_lint.analysis.source_lines import Span
+from ssot_lint.analysis.syntax import NESTED
+from ssot_lint.model import cache_value
+from ssot_lint.project.reexports import alias_of, is_string_statement, reexport_only
+
+if TYPE_CHECKING:  # the kinds package imports this module: importing it back would be a cycle
+    from ssot_lint.kinds.base import FileContext
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Children the walk reaches as statements of their own, not as parts of their parent's expressions.
+_NESTED = (ast.stmt, ast.excepthandler, ast.match_case)
+_TYPE_ALIAS = getattr(ast, "TypeAlias", ())  # `type X = ...`: Python 3.12+
+# What may stand between two simple statements written on one line: a `;`, spaces, continuations.
+_BLANK = r"(?:[ \t\f]|\\(?:\r\n|\r|\n))*"
+_SEMICOLON = re.compile(_BLANK + ";" + _BLANK)
+
+
+@cache_value
+@dataclass(frozen=True, slots=True)
+class ImportFact:
+    """One imported name (see ``imports.ImportRef``), with where it is and when it runs.
+
+    ``module`` is absolute (None: a relative import that climbs above the top-level package);
+    ``name`` is None for ``import a.b``, ``"*"`` for a star import; ``bound`` is the module-level
+    name it binds (None inside functions and class bodies). ``span`` is the imported name's
+    location, ``module_span`` the module part's (``a.b`` in ``from a.b import c``), ``statement``
+    the whole statement's. ``in_function``: inside a def or lambda, so it runs only when called
+    (imports in class bodies run at import time). ``type_checking``: under ``if TYPE_CHECKING``.
+    """
+
+    module: str | None
+    name: str | None
+    bound: str | None
+    span: Span
+    module_span: Span
+    statement: Span
+    in_function: bool
+    type_checking: bool
+
+    @property
+    def star(self) -> bool:
+        return self.name == "*"
+
+
+@cache_value
+@dataclass(frozen=True, slots=True)
+class AliasFact:
+    """A module-level ``A = B`` / ``A = pkg.B`` (or ``A: T = B``) statement directly in the module body."""
+
+    name: str
+    target: str
+    span: Span
+
+
+@cache_value
+@dataclass(frozen=True, slots=True)
+class ModuleSummary:
+    """Everything the project-wide kinds need from one module.
+
+    ``defined``: names bound at module level by anything but an import (imports are in
+    ``imports``, module-level ones bind ``bound``). ``all_names``: the literal ``__all__`` (None
+    when the module has none); ``all_dynamic``: ``__all__`` is built in a way we cannot read, so
+    the module exports an unknown set. ``has_getattr``: a module-level ``__getattr__`` (PEP 562)
+    makes every attribute resolvable. ``reexport_only``: the body holds nothing but imports,
+    ``__all__``, simple aliases, docstrings, ``pass`` and ``warnings.warn`` calls (also inside
+    ``if`` / ``try``). ``first_span``: the first statement after the module docstring.
+    """
+
+    defined: frozenset[str]
+    classes: frozenset[str]
+    all_names: tuple[str, ...] | None
+    all_dynamic: bool
+    imports: tuple[ImportFact, ...]
+    has_getattr: bool
+    reexport_only: bool
+    aliases: tuple[AliasFact, ...]
+    first_span: Span
+
+    def bindings(self) -> dict[str, ImportFact]:
+        """Module-level names bound by imports -> the (last) import binding them."""
+        return {i.bound: i for i in self.imports if i.bound is not None}
+
+
+_MEMO_KEY = "module_summary"
+
+
+def summarise(ctx: FileContext) -> ModuleSummary:
+    """The file's summary, computed once per file however many rules ask for it."""
+    summary = ctx.memo.get(_MEMO_KEY)
+    if summary is None:
+        summary = ctx.memo[_MEMO_KEY] = _Summariser(ctx).run()
+    return summary
+
+
+def _string(node: ast.expr) -> str | None:
+    """The value of a (non-bytes, non-f) string literal."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _is_all(target: ast.expr) -> bool:
+    return isinstance(target, ast.Name) and target.id == "__all__"
+
+
+def _literal_strings(node: ast.expr) -> list[str] | None:
+    """The strings of ``["a"]``, ``("a",) + ["b"]`` ...; None when any part is not a literal."""
+    names: list[str] = []
+    pending = [node]
+    while pending:  # iterative: a `+` chain nests as deep as it is long
+        part = pending.pop()
+        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
+            pending += (part.right, part.left)
+        elif isinstance(part, (ast.List, ast.Tuple, ast.Set)):
+            strings = [_string(element) for element in part.elts]
+            if None in strings:
+                return None
+            names += strings  # type: ignore[arg-type]
+        else:
+            return None
+    return names
+
+
+def _type_checking_test(test: ast.expr) -> bool | None:
+    """For ``TYPE_CHECKING`` (any ``x.TYPE_CHECKING``) or its negation: whether it is negated.
+    None for any other test."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    name = dotted_name(test.operand if negated else test)  # type: ignore[attr-defined]
+    return negated if name is not None and name.rsplit(".", 1)[-1] == "TYPE_CHECKING" else None
+
+
+def _last_simple(statement: ast.stmt) -> ast.stmt:
+    """The simple statement a compound statement ends with. Summary spans of compound statements
+    end there (as libcst's positions do), not where CPython ends them: CPython takes in a trailing
+    ``;`` on that last line."""
+    node: ast.AST = statement
+    while True:
+        for field in ("finalbody", "orelse", "handlers", "cases", "body"):  # the last block first
+            block = getattr(node, field, None)
+            if block:
+                node = block[-1]
+                break
+        else:
+            return node  # type: ignore[return-value]
+
+
+class _Summariser:
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.lines = ctx.lines
+        self.defined: set[str] = set()
+        self.classes: set[str] = set()
+        self.all_names: list[str] | None = None
+        self.all_dynamic = False
+        self.imports: list[ImportFact] = []
+        self.has_getattr = False
+        # Only `:=` binds module-level names inside expressions: without one in the text, no
+        # expression needs reading at all.
+        self.walrus = ":=" in ctx.text
+
+    def run(self) -> ModuleSummary:
+        body = self.ctx.tree.body
+        self._walk(body)
+        start = 1 if body and is_string_statement(body[0]) and self._line_end(body, 0) == 0 else 0
+        return ModuleSummary(
+            defined=frozenset(self.defined),
+            classes=frozenset(self.classes),
+            all_names=tuple(self.all_names) if self.all_names is not None else None,
+            all_dynamic=self.all_dynamic,
+            imports=tuple(self.imports),
+            has_getattr=self.has_getattr,
+            reexport_only=reexport_only(body),
+            aliases=tuple(self._aliases(body)),
+            first_span=self._line_span(body, start) if len(body) > start else (1, 1, 1, 1),
+        )
+
+    def _walk(self, body: list[ast.stmt]) -> None:
+        """Every statement in source order, knowing whether it runs in a def, in a class body,
+        under ``if TYPE_CHECKING``. Iterative: blocks nest as deep as the file likes."""
+        stack: list[tuple[ast.AST, bool, bool, bool]] = [(s, False, False, False) for s in reversed(body)]
+        while stack:
+            node, in_function, in_class, checking = stack.pop()
+            module_level = not (in_function or in_class)
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._record(node, in_function, checking, module_level)
+                continue
+            if isinstance(node, ast.Global):
+                self.defined.update(node.names)
+            elif isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+                if module_level:
+                    self._define(node)
+                in_function |= isinstance(node, _FUNCTIONS)
+                in_class |= isinstance(node, ast.ClassDef)
+            elif module_level:
+                self._bind_statement(node)
+                if self.walrus:
+                    self._walrus(node)
+            body_checking = else_checking = checking
+            if isinstance(node, ast.If) and (negated := _type_checking_test(node.test)) is not None:
+                body_checking |= not negated
+                else_checking |= negated
+            nested = [
+                (child, in_function, in_class, else_checking if field == "orelse" else body_checking)
+                for field in NESTED.get(type(node), ())
+                for child in getattr(node, field)
+            ]
+            stack += reversed(nested)
+
+    def _define(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        self.defined.add(node.name)
+        if isinstance(node, ast.ClassDef):
+            self.classes.add(node.name)
+        else:
+            self.has_getattr |= node.name == "__getattr__"
+
+    # -- bindings ---------------------------------------------------------------------------
+    def _bind_statement(self, node: ast.AST) -> None:
+        """What a module-level statement (or ``match`` case) binds and does to ``__all__``."""
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                self._bind(target)
+            if any(_is_all(t) for t in node.targets):
+                self._set_all(node.value, extend=False)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            self._bind(node.target)
+            if _is_all(node.target) and node.value is not None:
+                self._set_all(node.value, extend=isinstance(node, ast.AugAssign))
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            self._bind(node.target)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self._bind(item.optional_vars)
+        elif isinstance(node, ast.match_case):
+            for pattern in ast.walk(node.pattern):
+                if isinstance(pattern, (ast.MatchAs, ast.MatchStar)) and pattern.name is not None:
+                    self.defined.add(pattern.name)
+        elif isinstance(node, _TYPE_ALIAS):
+            self.defined.add(node.name.id)
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            self._all_call(node.value)
+
+    def _walrus(self, statement: ast.AST) -> None:
+        """Names ``:=`` binds in a module-level statement's own expressions (not in lambdas, which
+        are function scopes; the decorators, defaults and bases of defs and classes are not read)."""
+        pending = [child for child in ast.iter_child_nodes(statement) if not isinstance(child, _NESTED)]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.NamedExpr):
+                self._bind(node.target)
+            if not isinstance(node, ast.Lambda):
+                pending += ast.iter_child_nodes(node)
+
+    def _bind(self, target: ast.expr) -> None:
+        pending = [target]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.Name):
+                self.defined.add(node.id)
+            elif isinstance(node, (ast.Tuple, ast.List)):
+                pending += node.elts
+            elif isinstance(node, ast.Starred):
+                pending.append(node.value)
+
+    def _all_call(self, call: ast.Call) -> None:
+        """``__all__.extend([...])`` / ``__all__.append("x")`` / ``__all__.remove(...)``."""
+        func = dotted_name(call.func)
+        if func not in ("__all__.extend", "__all__.append", "__all__.remove"):
+            return
+        # An argument counts by its value whatever `*` or `name=` precedes it, as libcst's
+        # Arg.value did: `__all__` reads the same as before the move to ast.
+        args = [a.value if isinstance(a, ast.Starred) else a for a in call.args] + [k.value for k in call.keywords]
+        if func == "__all__.append" and len(args) == 1 and (name := _string(args[0])) is not None:
+            self._add_all([name])
+        elif func == "__all__.extend" and len(args) == 1:
+            self._set_all(args[0], extend=True)
+        elif func != "__all__.remove":  # removing only narrows the exports: keeping the name is safe
+            self.all_dynamic = True
+
+    def _set_all(self, value: ast.expr, extend: bool) -> None:
+        names = _literal_strings(value)
+        if names is None:
+            self.all_dynamic = True
+            return
+        if not extend:
+            self.all_names = []
+        self._add_all(names)
+
+    def _add_all(self, names: list[str]) -> None:
+        if self.all_names is None:
+            self.all_names = []
+        self.all_names.extend(n for n in names if n not in self.all_names)
+
+    # -- imports, aliases, spans --------------------------------------------------------------
+    def _record(self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool) -> None:
+        statement = self.lines.span(node)
+        module_span = self.lines.module_span(statement) if isinstance(node, ast.ImportFrom) else None
+        for ref in import_refs(node, self.ctx.ref.module, self.ctx.ref.is_package):
+            span = self.lines.span(ref.node)
+            bound = ref.bound if module_level else None
+            self.imports.append(ImportFact(ref.module, ref.name, bound, span, module_span or span, statement, in_function, checking))
+
+    def _aliases(self, body: list[ast.stmt]) -> list[AliasFact]:
+        found = []
+        for statement in body:
+            alias = alias_of(statement)
+            if alias is not None:
+                name, target = alias
+                found.append(AliasFact(name.id, target, self.lines.span(name)))
+        return found
+
+    def _line_end(self, body: list[ast.stmt], start: int) -> int:
+        """The index of the last statement written on ``body[start]``'s line, joined by ``;``."""
+        end = start
+        while end + 1 < len(body):
+            before, after = self.lines.span(body[end]), self.lines.span(body[end + 1])
+            gap = self.lines.offset(before[2], before[3]), self.lines.offset(after[0], after[1])
+            if _SEMICOLON.fullmatch(self.lines.text, *gap) is None:
+                break
+            end += 1
+        return end
+
+    def _line_span(self, body: list[ast.stmt], start: int) -> Span:
+        """From ``body[start]`` to the end of the last statement on its line (or of its block)."""
+        first, last = self.lines.span(body[start]), self.lines.span(_last_simple(body[self._line_end(body, start)]))
+        return first[0], first[1], last[2], last[3]

@@ -1,0 +1,1 @@
+"""Replay of the last identical ``check`` (``play``, the light half) and its recording (``record``)."""

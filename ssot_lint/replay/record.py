@@ -1,0 +1,210 @@
+"""The recording half of replay (see ``ssot_lint.replay.play``): what a slow ``check`` depended on,
+its output, and the memo written from them. Imported only when a run is not replayed."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import marshal
+import os
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import ssot_lint
+from ssot_lint.replay.play import REPLAY_DIR, memo_name, run_key, signature
+
+if TYPE_CHECKING:
+    from ssot_lint.replay.play import Signature
+
+MAX_MEMOS = 16  # pre-commit runs one command line per batch of files: keep the recent ones
+# How long after a change a file stays "racy". Linux stamps files from a clock that ticks every
+# 1-10 ms, so a tenth of a second covers sub-second timestamps; whole-second (or FAT's 2 s)
+# timestamps get two seconds.
+FINE_WINDOW_NS = 100_000_000
+COARSE_WINDOW_NS = 2_000_000_000
+
+
+def racy(sig: Signature, started_ns: int) -> bool:
+    """Whether what ``sig`` describes changed so close to ``started_ns`` (or later) that another
+    change could leave the same signature."""
+    if len(sig) == 1:
+        return False
+    mtime, ctime = sig[2], sig[3]
+    whole_seconds = mtime % 1_000_000_000 == 0 and ctime % 1_000_000_000 == 0
+    window = COARSE_WINDOW_NS if whole_seconds else FINE_WINDOW_NS
+    return max(mtime, ctime) > started_ns - window
+
+
+class Recording:
+    """What one slow run depended on, and whether its output may be replayed."""
+
+    def __init__(self, argv: list[str], started_ns: int) -> None:
+        self.key = run_key(argv)
+        self.started_ns = started_ns
+        self.seen: dict[str, Signature] = {}
+        self.directory: str | None = None  # set by allow(): the run's cache directory
+        self.refused = False
+        self.output: list[tuple[int, bytearray]] = []  # (1 or 2, bytes) in the order written
+
+    def wrote(self, stream: int, data: bytes) -> None:
+        if self.output and self.output[-1][0] == stream:
+            self.output[-1][1].extend(data)
+        else:
+            self.output.append((stream, bytearray(data)))
+
+    def note(self, path: str) -> None:
+        if path not in self.seen:
+            self.seen[path] = signature(path)
+
+    def _inputs(self) -> dict[str, Signature] | None:
+        """Every input with its signature now, or None if one changed during the run or too
+        recently to be trusted."""
+        for module in list(sys.modules.values()):
+            filename = getattr(module, "__file__", None)
+            if isinstance(filename, str):
+                self.note(filename)
+        # Workers import some of ssot-lint's modules that this process never does: all of its
+        # files count (and its directories, for a module added).
+        for directory, subdirectories, names in os.walk(os.path.dirname(ssot_lint.__file__)):
+            subdirectories[:] = [d for d in subdirectories if d != "__pycache__"]  # bytecode follows the sources
+            self.note(directory)
+            for name in names:
+                if name.endswith(".py"):
+                    self.note(os.path.join(directory, name))
+        for path, before in self.seen.items():
+            now = signature(path)
+            if now != before or racy(now, self.started_ns):
+                return None
+        return self.seen
+
+    def store(self, code: object) -> bool:
+        """Write the memo if the run allowed it; False (and nothing written) otherwise."""
+        if self.refused or self.directory is None or code not in (0, 1):
+            return False
+        inputs = self._inputs()
+        if inputs is None:
+            return False
+        output = tuple((stream, bytes(data)) for stream, data in self.output)
+        memo = (self.key, tuple(inputs), tuple(inputs.values()), output, code)
+        directory = os.path.join(self.directory, REPLAY_DIR)
+        target = os.path.join(directory, memo_name(self.key))
+        temporary = f"{target}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(directory, exist_ok=True)
+            with open(temporary, "wb") as handle:
+                handle.write(marshal.dumps(memo))
+            os.replace(temporary, target)  # concurrent runs: each memo appears whole or not at all
+            _prune(directory)
+        except OSError:  # the cache said so already if it is unusable; a replay is only a shortcut
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            return False
+        return True
+
+
+def forget(cache_directory: str | os.PathLike[str]) -> None:
+    """Delete every memo under the cache directory (``ssot-lint cache clear``)."""
+    directory = os.path.join(cache_directory, REPLAY_DIR)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            if entry.name.endswith(".memo"):
+                with contextlib.suppress(FileNotFoundError):  # another clear got there first
+                    os.unlink(entry.path)
+
+
+def _prune(directory: str) -> None:
+    memos = []
+    for entry in os.scandir(directory):
+        if entry.name.endswith(".memo"):
+            with contextlib.suppress(OSError):
+                memos.append((entry.stat().st_mtime_ns, entry.path))
+    for _, path in sorted(memos, reverse=True)[MAX_MEMOS:]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+_active: Recording | None = None
+
+
+def note(path: str | os.PathLike[str]) -> None:
+    """The output depends on what is at ``path`` (a file read, a directory listed, a place
+    probed and found empty). Call it before looking, so a change in between is seen."""
+    if _active is not None:
+        _active.note(os.fspath(path))
+
+
+def refuse() -> None:
+    """This run's output must not be replayed (it depends on something :func:`note` cannot see)."""
+    if _active is not None:
+        _active.refused = True
+
+
+def allow(cache_directory: str | os.PathLike[str]) -> None:
+    """``check`` ran with options whose output may be replayed; memos go under its cache."""
+    if _active is not None:
+        _active.directory = os.fspath(cache_directory)
+
+
+class _Tee(io.BufferedIOBase):
+    """Passes bytes to the real stream and keeps a copy."""
+
+    def __init__(self, target: io.BufferedIOBase, rec: Recording, stream: int) -> None:
+        self._target = target
+        self._rec = rec
+        self._stream = stream
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self._target.write(data)
+        self._rec.wrote(self._stream, data)
+        return len(data)
+
+    def flush(self) -> None:
+        with contextlib.suppress(ValueError, OSError):
+            self._target.flush()
+
+    def close(self) -> None:  # the real stream stays open
+        self.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self._target.isatty()
+
+    def fileno(self) -> int:
+        return self._target.fileno()
+
+
+@contextlib.contextmanager
+def _capture(rec: Recording, stream: int) -> Iterator[None]:
+    name = "stdout" if stream == 1 else "stderr"
+    original = getattr(sys, name)
+    buffer = getattr(original, "buffer", None)
+    if buffer is None:
+        refuse()
+        yield
+        return
+    original.flush()
+    wrapper = io.TextIOWrapper(
+        _Tee(buffer, rec, stream), encoding=original.encoding, errors=original.errors, line_buffering=original.line_buffering, write_through=True
+    )
+    setattr(sys, name, wrapper)
+    try:
+        yield
+    finally:
+        wrapper.flush()
+        setattr(sys, name, original)
+
+
+@contextlib.contextmanager
+def recording(argv: list[str], started_ns: int) -> Iterator[Recording]:
+    """Record the run inside the block: its inputs (via :func:`note`) and its output."""
+    global _active
+    rec = Recording(argv, started_ns)
+    _active = rec
+    try:
+        with _capture(rec, 1), _capture(rec, 2):
+            yield rec
+    finally:
+        _active = None

@@ -1,0 +1,209 @@
+"""Find the files in scope and name the module each one defines."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from ssot_lint.config.globs import GlobSet
+from ssot_lint.config.settings import Config
+from ssot_lint.errors import ConfigError
+from ssot_lint.model import FileRef
+from ssot_lint.replay import record as recording
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to analyse: where to read it (``abspath``, raw OS string) and how to show it."""
+
+    abspath: str
+    ref: FileRef
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def display_path(path: str) -> str:
+    """A printable path: undecodable bytes in file names become ``\\xNN`` escapes, and so do
+    control characters (a newline or an escape sequence in a name would break or colour the output)."""
+    shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace").replace(os.sep, "/")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", shown)
+
+
+class _Ignores:
+    """Nested ``.gitignore`` files: the deepest one with an opinion about a path decides."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
+        self._chains: dict[tuple[str, str], tuple[tuple[str, pathspec.GitIgnoreSpec], ...]] = {}
+
+    def _spec(self, directory: str) -> pathspec.GitIgnoreSpec | None:
+        if directory not in self._specs:
+            spec = None
+            path = os.path.join(directory, ".gitignore")
+            recording.note(path)
+            try:
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+            except OSError:
+                pass
+            self._specs[directory] = spec
+        return self._specs[directory]
+
+    def _chain(self, directory: str, stop: str) -> tuple[tuple[str, pathspec.GitIgnoreSpec], ...]:
+        """The ``.gitignore`` specs from ``directory`` up to ``stop`` (or the filesystem root),
+        deepest first; computed once per directory, not once per entry."""
+        key = (directory, stop)
+        chain = self._chains.get(key)
+        if chain is None:
+            own = self._spec(directory)
+            parent = os.path.dirname(directory)
+            above = () if directory == stop or parent == directory else self._chain(parent, stop)
+            chain = ((directory, own),) + above if own is not None else above
+            self._chains[key] = chain
+        return chain
+
+    def ignored(self, path: str, is_dir: bool, stop: str) -> bool:
+        if not self.enabled:
+            return False
+        for directory, spec in self._chain(os.path.dirname(path), stop):
+            verdict = spec.check_file(_relative(path, directory) + ("/" if is_dir else "")).include
+            if verdict is not None:
+                return verdict
+        return False
+
+
+class Scope:
+    """The config's include/exclude patterns, for walked files and for flat path lists alike."""
+
+    def __init__(self, config: Config) -> None:
+        self.include = GlobSet(config.get("include"))
+        self.exclude = GlobSet(list(config.get("exclude")) + list(config.get("extend-exclude")))
+
+    def excluded(self, relpath: str) -> bool:
+        """``relpath`` is root-relative with ``/`` separators; directories end with ``/``."""
+        return self.exclude.match_file(relpath)
+
+    def included(self, relpath: str) -> bool:
+        return self.include.match_file(relpath)
+
+    def contains(self, relpath: str) -> bool:
+        """Whether a file the walk in ``discover`` would reach is in scope: no excluded parent
+        directory (the walk prunes those, so a later ``!`` pattern cannot re-include), not
+        excluded itself, and included."""
+        parts = relpath.split("/")
+        for depth in range(1, len(parts)):
+            if self.excluded("/".join(parts[:depth]) + "/"):
+                return False
+        return not self.excluded(relpath) and self.included(relpath)
+
+
+def discover(paths: list[str], config: Config) -> list[SourceFile]:
+    """Every file in scope under ``paths`` (files given explicitly are kept unless excluded)."""
+    root = str(config.root)
+    scope = Scope(config)
+    ignores = _Ignores(config.get("respect-gitignore"))
+    namer = ModuleNamer(config.src_roots)
+    found: dict[str, SourceFile] = {}
+
+    def rel(path: str, is_dir: bool) -> str:
+        return _relative(path, root) + ("/" if is_dir else "")
+
+    def add(path: str) -> None:
+        if path not in found:
+            recording.note(path)
+            relpath = rel(path, False)
+            found[path] = SourceFile(path, namer.ref(path, display_path(relpath)))
+
+    for given in paths:
+        path = os.path.abspath(given)
+        recording.note(path)
+        if not os.path.lexists(path):
+            raise ConfigError(f"{given}: no such file or directory")
+        if not os.path.isdir(path):
+            if not scope.excluded(rel(path, False)):
+                add(path)
+            continue
+        stack = [path]
+        while stack:
+            directory = stack.pop()
+            recording.note(directory)
+            try:
+                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            except OSError as exc:
+                raise ConfigError(f"{display_path(rel(directory, True))}: cannot list directory: {exc.strerror}") from None
+            for entry in entries:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                relpath = rel(entry.path, is_dir)
+                if scope.excluded(relpath) or ignores.ignored(entry.path, is_dir, root):
+                    continue
+                if is_dir:
+                    stack.append(entry.path)  # symlinked directories are not followed: no loops
+                elif scope.included(relpath):
+                    add(entry.path)
+    return sorted(found.values(), key=lambda f: f.ref.path)
+
+
+def _dir_is_package(directory: str) -> bool:
+    path = os.path.join(directory, "__init__.py")
+    recording.note(path)
+    return os.path.isfile(path)
+
+
+def _relative(path: str, start: str) -> str:
+    """``os.path.relpath`` with ``/`` separators; a plain slice for the usual case (``path``
+    normalised and under ``start``): relpath costs more than the rest of the walk per entry."""
+    prefix = start if start.endswith(os.sep) else start + os.sep
+    if path.startswith(prefix):
+        rel = path[len(prefix) :]
+    else:
+        rel = os.path.relpath(path, start)
+    return rel.replace(os.sep, "/") if os.sep != "/" else rel
+
+
+class ModuleNamer:
+    """Module names from the configured source roots, or else from ``__init__.py`` chains.
+
+    ``is_package(directory)`` says whether a directory holds an ``__init__.py``: the file system
+    by default; history passes a lookup in a commit's tree instead.
+    """
+
+    def __init__(self, src_roots: list[Path], is_package: Callable[[str], bool] | None = None) -> None:
+        self.src_roots = sorted((str(r) for r in src_roots), key=len, reverse=True)
+        self._is_package = is_package or _dir_is_package
+        self._parts: dict[str, tuple[str, ...]] = {}
+
+    def _package_parts(self, directory: str) -> tuple[str, ...]:
+        """The package names from the outermost ``__init__.py`` directory down to ``directory``
+        (computed once per directory and run: every file in it, and every subpackage, asks)."""
+        parts = self._parts.get(directory)
+        if parts is None:
+            parent = os.path.dirname(directory)
+            if parent == directory or not self._is_package(directory):
+                parts = ()
+            else:
+                parts = (*self._package_parts(parent), os.path.basename(directory))
+            self._parts[directory] = parts
+        return parts
+
+    def ref(self, path: str, shown: str) -> FileRef:
+        directory, name = os.path.split(path)
+        stem = name.rsplit(".", 1)[0] if name.endswith((".py", ".pyi")) else name
+        parts: list[str] | None = None
+        for root in self.src_roots:
+            if path.startswith(root + os.sep):
+                parts = os.path.relpath(directory, root).split(os.sep) if directory != root else []
+                parts = [p for p in parts if p not in ("", ".")] + [stem]
+                break
+        if parts is None:
+            parts = [*self._package_parts(directory), stem]
+        is_package = parts[-1] == "__init__"
+        if is_package:
+            parts = parts[:-1]
+        return FileRef(shown, display_path(".".join(parts)), is_package)

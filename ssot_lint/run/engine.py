@@ -1,0 +1,300 @@
+"""A run: discover files, analyse each (pure, per file), aggregate project-wide, build the Report."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import stat
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ssot_lint import __version__
+from ssot_lint.analysis.analyze import SourceError, analyze_source
+from ssot_lint.ci import suppressions
+from ssot_lint.ci.fingerprint import with_fingerprints
+from ssot_lint.config.rulefile import RuleSet
+from ssot_lint.config.settings import Config
+from ssot_lint.kinds.base import Rule
+from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
+from ssot_lint.replay import record as recording
+from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
+from ssot_lint.run.discovery import SourceFile, discover
+from ssot_lint.run.parallel import Crashed, WorkerPool, default_jobs, start_method
+
+
+@dataclass
+class RunOptions:
+    fail_on: str = "warning"
+    cache: ResultCache | None = None
+    on_progress: Callable[[int, int], None] | None = None
+    jobs: int | None = None  # worker processes; None: one per CPU
+
+
+_CHUNK = 256  # files looked up in the cache at once: bounds memory, amortises SQLite round trips
+# Forked workers start in ~4 ms, so even one file to analyse gets one (crash isolation); more
+# workers only when each gets this many files. Spawned workers re-import everything (~0.3 s):
+# below _SPAWN_MIN files the analysis runs in this process instead.
+_FILES_PER_WORKER = 8
+_SPAWN_MIN = 64
+CRASH_ANCHOR = "analysis crashed"
+# Seconds one file's analysis may take in a worker before the worker is killed and the file
+# reported (ast parsing runs at megabytes per second: only a bug or a plugin's loop takes this).
+FILE_TIME_LIMIT = 60.0
+
+
+_NOT_REGULAR = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def read_signed(source: SourceFile) -> tuple[bytes, Signature] | Finding:
+    """The file's bytes and its stat signature taken before reading them. Only regular files
+    are read: a FIFO or a device named ``*.py`` (or a symlink to one) would block forever or never
+    end, so it is opened without blocking and refused."""
+    try:
+        with open(os.open(source.abspath, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                kind = next((name for test, name in _NOT_REGULAR if test(info.st_mode)), "a special file")
+                return SourceError(f"cannot read file: not a regular file ({kind})").finding()
+            return handle.read(), signature(info)
+    except OSError as exc:
+        return SourceError(f"cannot read file: {exc.strerror or exc}").finding()
+
+
+def read_file(source: SourceFile) -> bytes | Finding:
+    read = read_signed(source)
+    return read if isinstance(read, Finding) else read[0]
+
+
+def analyze_task(rules: Sequence[Rule], task: tuple[str, FileRef, tuple[int, ...]]) -> tuple[str | None, Signature | None, FileResult]:
+    """One file, read here: the blob id (and stat signature) returned are those of the bytes
+    actually analysed."""
+    abspath, ref, scope = task
+    read = read_signed(SourceFile(abspath, ref))
+    if isinstance(read, Finding):
+        return None, None, FileResult(parse_error=read)
+    data, sig = read
+    return blob_id(data), sig, analyze_source(data, ref, [rules[i] for i in scope])
+
+
+def _blob_of(source: SourceFile, known: dict[str, tuple[Signature, str]], now_ns: int, learned: list[tuple[str, Signature, str]]) -> str | Finding:
+    """The file's blob id: from the recorded stat signature when it still matches (no read),
+    else by reading and hashing (and recording the signature taken before the read)."""
+    try:
+        sig = signature(os.stat(source.abspath))
+    except OSError:
+        sig = None
+    entry = known.get(source.abspath)
+    if sig is not None and entry is not None and entry[0] == sig:
+        return entry[1]
+    data = read_file(source)
+    if isinstance(data, Finding):
+        return data
+    blob = blob_id(data)
+    if sig is not None and trustworthy(sig, now_ns):
+        learned.append((source.abspath, sig, blob))
+    return blob
+
+
+def crashed_result(reason: str) -> FileResult:
+    what = reason if reason.startswith("timed out") else f"crashed ({reason})"
+    message = f"analysis {what}; the file was not analysed"
+    return FileResult(parse_error=Finding(PARSE_ERROR_ID, 1, 1, 1, 1, message, "error", anchor=CRASH_ANCHOR))
+
+
+def analyze_files(
+    files: Sequence[SourceFile], rules: Sequence[Rule], options: RunOptions, stats: dict[str, Any] | None = None
+) -> list[tuple[FileRef, FileResult]]:
+    """Analyse each file with the rules whose scope covers it, reusing cached results.
+    ``stats`` (if given) receives the counts and seconds that ``--show-timings`` prints."""
+    started = time.perf_counter()
+    scopes = [tuple(i for i, rule in enumerate(rules) if rule.in_scope(source.ref.path)) for source in files]
+    results: list[FileResult | None] = [None] * len(files)
+    if options.cache is None:
+        todo, unreadable = list(range(len(files))), 0  # the workers read the files; nothing to hash here
+    else:
+        todo, unreadable = _from_cache(files, rules, scopes, results, options)
+    looked_up = time.perf_counter()
+    workers = _workers(options.jobs, len(todo))
+    crashed = _analyse(files, rules, scopes, todo, results, options, workers)
+    analysed = [r for r in (results[i] for i in todo) if r is not None]
+    if stats is not None:
+        stats.update(
+            files=len(files),
+            from_cache=len(files) - len(todo) - unreadable,
+            analysed=len(todo),
+            parsed=sum(1 for r in analysed if r.parsed),
+            prefiltered=sum(1 for r in analysed if not r.parsed and r.parse_error is None),
+            crashed=crashed,
+            workers=workers,
+            read_seconds=looked_up - started,
+            analyse_seconds=time.perf_counter() - looked_up,
+        )
+    return [(source.ref, result) for source, result in zip(files, results) if result is not None]
+
+
+def _from_cache(
+    files: Sequence[SourceFile], rules: Sequence[Rule], scopes: list[tuple[int, ...]], results: list[FileResult | None], options: RunOptions
+) -> tuple[list[int], int]:
+    """Fill ``results`` from the cache; return the indices still to analyse and the number of
+    unreadable files (their results are the read errors)."""
+    cache = options.cache
+    assert cache is not None
+    if cache.is_empty():  # nothing to find: the workers read the files (once) and return their blob ids
+        return list(range(len(files))), 0
+    known = cache.blob_ids()
+    now_ns = time.time_ns()
+    learned: list[tuple[str, Signature, str]] = []
+    todo: list[int] = []
+    unreadable = 0
+    for start in range(0, len(files), _CHUNK):
+        keys: dict[int, str] = {}
+        for i in range(start, min(start + _CHUNK, len(files))):
+            blob = _blob_of(files[i], known, now_ns, learned)
+            if isinstance(blob, Finding):
+                results[i] = FileResult(parse_error=blob)
+                unreadable += 1
+            else:
+                keys[i] = result_key(blob, files[i].ref, [rules[k] for k in scopes[i]])
+        cached = cache.get_many(keys.values())
+        for i, key in keys.items():
+            if key in cached:
+                results[i] = cached[key]
+            else:
+                todo.append(i)
+        if options.on_progress:
+            options.on_progress(min(start + _CHUNK, len(files)) - len(todo), len(files))
+    cache.remember_blob_ids(learned)
+    return todo, unreadable
+
+
+def _analyse(
+    files: Sequence[SourceFile],
+    rules: Sequence[Rule],
+    scopes: list[tuple[int, ...]],
+    todo: list[int],
+    results: list[FileResult | None],
+    options: RunOptions,
+    workers: int,
+) -> int:
+    """Analyse the files at ``todo`` into ``results`` (and the cache); return how many crashed."""
+    started_ns = time.time_ns()  # before any file is read: younger signatures are not kept
+    cache = options.cache
+    tasks = [(files[i].abspath, files[i].ref, scopes[i]) for i in todo]
+    outcomes: Iterable[tuple[int, Any]]
+    if workers:
+        pool = WorkerPool(workers, analyze_task, list(rules), time_limit=FILE_TIME_LIMIT)
+        outcomes = pool.run(tasks, _batch_size(len(tasks), workers))
+    else:
+        outcomes = ((n, analyze_task(rules, task)) for n, task in enumerate(tasks))
+    crashed = 0
+    done = len(files) - len(todo)
+    learned: list[tuple[str, Signature, str]] = []
+    for n, outcome in outcomes:
+        i = todo[n]
+        if isinstance(outcome, Crashed):
+            crashed += 1
+            results[i] = crashed_result(outcome.reason)  # not cached: the next run tries again
+            recording.refuse()  # nor replayed
+        else:
+            blob, sig, result = outcome
+            results[i] = result
+            if cache is not None and blob is not None:
+                cache.put(result_key(blob, files[i].ref, [rules[k] for k in scopes[i]]), result)
+                if sig is not None and trustworthy(sig, started_ns):
+                    learned.append((files[i].abspath, sig, blob))
+        done += 1
+        if options.on_progress:
+            options.on_progress(done, len(files))
+    if cache is not None:
+        cache.flush()
+        cache.remember_blob_ids(learned)
+    return crashed
+
+
+def _workers(jobs: int | None, count: int) -> int:
+    """How many worker processes to start for ``count`` files (0: analyse in this process)."""
+    if count == 0:
+        return 0
+    if start_method() != "fork" and count < _SPAWN_MIN:
+        return 0
+    return max(1, min(jobs or default_jobs(), count // _FILES_PER_WORKER))
+
+
+def _batch_size(count: int, workers: int) -> int:
+    # The largest batch: amortises the per-message cost where tasks are many and cheap.
+    return max(1, min(32, count // (workers * 8)))
+
+
+def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], fail_on: str) -> Report:
+    """Turn per-file results into the project's report: paths filled in, project-wide rules run,
+    suppression comments applied, fingerprints assigned."""
+    rules = list(rules)
+    findings: list[Finding] = []
+    parse_errors = 0
+    for ref, result in results:
+        findings.extend(dataclasses.replace(f, path=ref.path) for f in result.findings)
+        if result.parse_error is not None:
+            parse_errors += 1
+            findings.append(dataclasses.replace(result.parse_error, path=ref.path))
+    counts: dict[str, int | None] = {}
+    details: dict[str, dict] = {}
+    for rule in rules:
+        facts = [(ref, result.facts[rule.id]) for ref, result in results if rule.id in result.facts]
+        if rule.sees_unparsed:
+            facts += [(ref, None) for ref, result in results if result.parse_error is not None and rule.in_scope(ref.path)]
+        extra, counts[rule.id], details[rule.id] = rule.aggregate(facts)
+        findings.extend(extra)
+    comments = {ref.path: result.suppressions for ref, result in results if result.suppressions}
+    findings, suppressed = suppressions.apply(findings, comments)
+    findings = with_fingerprints(findings)
+    summaries: list[RuleSummary] = []
+    threshold = severity_rank(fail_on)
+    for rule in rules:
+        own = [f for f in findings if f.rule_id == rule.id]
+        failing = any(severity_rank(f.severity) >= threshold for f in own)
+        count = counts[rule.id]
+        summaries.append(
+            RuleSummary(
+                rule.id,
+                rule.kind,
+                rule.severity,
+                len(own) if count is None else count,
+                rule.ceiling,
+                not failing,
+                details[rule.id],
+                description=rule.meta.description or rule.summary,
+                suppressed=sum(1 for f in suppressed if f.rule_id == rule.id),
+            )
+        )
+    findings.sort(key=Finding.sort_key)
+    return Report(
+        __version__,
+        len(results) - parse_errors,
+        parse_errors,
+        summaries,
+        findings,
+        suppressed=sorted(suppressed, key=Finding.sort_key),
+        suppressions=comments,
+        scanned=tuple(ref.path for ref, _ in results),
+    )
+
+
+def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions) -> Report:
+    """``report.stats`` gets the counts and per-phase seconds that ``--show-timings`` prints."""
+    started = time.perf_counter()
+    files = discover(paths, config)
+    discovered = time.perf_counter()
+    stats: dict[str, Any] = {"discover_seconds": discovered - started}
+    results = analyze_files(files, ruleset.rules, options, stats)
+    analysed = time.perf_counter()
+    report = aggregate(ruleset.rules, results, options.fail_on)
+    stats.update(parse_errors=report.parse_errors, aggregate_seconds=time.perf_counter() - analysed)
+    report.stats.update(stats)
+    return report
+
+
+def failing(report: Report, fail_on: str) -> bool:
+    threshold = severity_rank(fail_on)
+    return any(severity_rank(f.severity) >= threshold for f in report.findings)

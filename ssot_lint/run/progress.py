@@ -1,0 +1,99 @@
+"""What a run says about itself on stderr: a progress bar on interactive terminals, and the
+counts and per-phase times of ``--show-timings``."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Any, TextIO
+
+from ssot_lint.replay import record as recording
+
+_DELAY = 1.0  # seconds before a bar appears: short runs finish without one
+_REFRESH = 0.1  # seconds between redraws
+
+
+def interactive(stdout: TextIO | None = None, stderr: TextIO | None = None) -> bool:
+    """Both streams are terminals and this is not a CI job or a dumb terminal."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    if os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stdout.isatty() and stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class ProgressBar:
+    """Call with ``(done, total)``. Draws nothing until the run has taken ``_DELAY`` seconds.
+
+    Redraws happen in these calls, never in a background thread: worker processes are forked
+    during the run, and forking a process that has other threads can deadlock the child.
+    """
+
+    def __init__(self, enabled: bool, stream: TextIO | None = None) -> None:
+        self.enabled = enabled
+        self.stream = stream or sys.stderr
+        self.started = time.monotonic()
+        self._last = 0.0
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if self._progress is None:
+            if now - self.started < _DELAY or done >= total:
+                return
+            self._start(total)
+        if now - self._last >= _REFRESH or done >= total:
+            self._progress.update(self._task, completed=done, total=total)
+            self._progress.refresh()
+            self._last = now
+
+    def _start(self, total: int) -> None:
+        recording.refuse()  # the bar's redraws are not output to repeat
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        console = Console(file=self.stream)
+        self._progress = Progress(
+            TextColumn("checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            auto_refresh=False,
+            transient=True,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("files", total=total)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+def format_timings(stats: dict[str, Any]) -> str:
+    """Two lines for stderr: what happened to the files, and where the time went."""
+    workers = stats.get("workers", 0)
+    files = (
+        f"files: {stats.get('files', 0)} found, {stats.get('from_cache', 0)} from cache, "
+        f"{stats.get('analysed', 0)} analysed ({stats.get('parsed', 0)} parsed, "
+        f"{stats.get('prefiltered', 0)} prefiltered out), {stats.get('parse_errors', 0)} parse errors, "
+        f"{stats.get('crashed', 0)} crashed; " + (f"{workers} worker processes" if workers else "no worker processes")
+    )
+    phases = [
+        ("discover", "discover_seconds"),
+        ("read/hash", "read_seconds"),
+        ("analyse", "analyse_seconds"),
+        ("aggregate", "aggregate_seconds"),
+        ("report", "report_seconds"),
+    ]
+    parts = [f"{label} {stats.get(key, 0.0):.3f}" for label, key in phases]
+    total = sum(stats.get(key, 0.0) for _, key in phases)
+    return f"ssot-lint: {files}\nssot-lint: seconds: {', '.join(parts)}, total {total:.3f}\n"
