@@ -161,7 +161,7 @@ def cpython_verdicts(files: list[str]) -> dict[str, str | None]:
 def prefilter_selects(files: list[str], config: Path) -> set[str]:
     """The files some rule's prefilter selects (ssot-lint parses exactly these, when they decode)."""
     sys.path.insert(0, str(REPO))
-    from ssot_lint.analysis.analyze import SourceError, decode_source
+    from ssot_lint.analysis.parsing import SourceError, decode_source
     from ssot_lint.config.rulefile import load_rule_files
     from ssot_lint.config.settings import load_config
     from ssot_lint.run.discovery import ModuleNamer

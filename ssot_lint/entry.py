@@ -15,8 +15,8 @@ def main(argv: list[str] | None = None) -> int:
     code = replay.replay(args)
     if code is not None:
         return code
-    from ssot_lint.replay import record as recording  # only now: importing the linter is most of a warm run
     from ssot_lint.cli import main as cli
+    from ssot_lint.replay import record as recording  # only now: importing the linter is most of a warm run
 
     with recording.recording(args, started_ns) as rec:
         try:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint.analysis.analyze import MAX_EXPRESSION_DEPTH, MAX_PARSE_BYTES
+from ssot_lint.analysis.parsing import MAX_EXPRESSION_DEPTH, MAX_PARSE_BYTES
 from tests.crash_plugin import crash_plugin
 from tests.helpers import run_cli, write_project
 

@@ -11,8 +11,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ssot_lint.analysis.analyze import SourceError
 from ssot_lint.analysis.file_context import FileContext
+from ssot_lint.analysis.parsing import SourceError
 from ssot_lint.model import FileRef
 from ssot_lint.project.module_summary import ModuleSummary, summarise
 

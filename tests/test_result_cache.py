@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 import ssot_lint
-from ssot_lint.run import cache as cache_module
 from ssot_lint.cli import main
 from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.config.settings import load_config
 from ssot_lint.model import FileResult
+from ssot_lint.run import cache as cache_module
 from ssot_lint.run import engine
 from ssot_lint.run.cache import ResultCache, load_value
 from ssot_lint.run.engine import RunOptions, run

@@ -50,7 +50,7 @@ class FileContext:
     @property
     def tree(self) -> ast.Module:
         if self._tree is None:
-            from ssot_lint.analysis.analyze import parse_tree  # analysis builds contexts: import late
+            from ssot_lint.analysis.parsing import parse_tree
 
             self._tree = parse_tree(self.text)
         return self._tree
@@ -59,7 +59,7 @@ class FileContext:
     def module(self) -> cst.Module:
         """The libcst tree (raises ``analysis.SourceError`` when libcst cannot parse the file)."""
         if self._module is None:
-            from ssot_lint.analysis.analyze import parse
+            from ssot_lint.analysis.parsing import parse
 
             self._module = parse(self.text, self._tree)
         return self._module

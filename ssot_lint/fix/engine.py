@@ -24,7 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ssot_lint.analysis.analyze import SourceError, analyze_source, decode_source, on_analysis_thread, parse
+from ssot_lint.analysis.analyze import analyze_source
+from ssot_lint.analysis.parsing import SourceError, decode_source, on_analysis_thread, parse
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import Rule

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ssot_lint import __version__
-from ssot_lint.analysis.analyze import SourceError, analyze_source
+from ssot_lint.analysis.analyze import analyze_source
+from ssot_lint.analysis.parsing import SourceError
 from ssot_lint.ci import suppressions
 from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.config.rulefile import RuleSet
