@@ -1,3 +1,85 @@
-"""ssot-lint: a single-source-of-truth compliance linter for Python, built on libcst."""
+"""ssot-lint: a single-source-of-truth compliance linter for Python.
+
+The public API (see ``ssot_lint.api``)::
+
+    import ssot_lint
+
+    result = ssot_lint.check(["src"])          # as `ssot-lint check src`
+    for finding in result.findings:
+        print(finding.path, finding.line, finding.rule_id, finding.message)
+    assert result.counts()["WS001"] <= 1
+
+Names are imported on first use, so ``import ssot_lint`` stays cheap (the executable's replay
+path imports this package and nothing else of the linter).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS = {
+    "check": "ssot_lint.api",
+    "check_source": "ssot_lint.api",
+    "fix": "ssot_lint.api",
+    "load_rules": "ssot_lint.api",
+    "load_project": "ssot_lint.api",
+    "CheckResult": "ssot_lint.api",
+    "Project": "ssot_lint.api",
+    "Finding": "ssot_lint.model",
+    "Report": "ssot_lint.model",
+    "RuleSummary": "ssot_lint.model",
+    "Rule": "ssot_lint.kinds.base",
+    "Example": "ssot_lint.kinds.base",
+    "Option": "ssot_lint.kinds.base",
+    "RuleSet": "ssot_lint.config.rulefile",
+    "Config": "ssot_lint.config.settings",
+    "ConfigError": "ssot_lint.errors",
+    "FixResult": "ssot_lint.fix.engine",
+}
+
+__all__ = [
+    "__version__",
+    "check",
+    "check_source",
+    "fix",
+    "load_rules",
+    "load_project",
+    "CheckResult",
+    "Project",
+    "Finding",
+    "Report",
+    "RuleSummary",
+    "Rule",
+    "Example",
+    "Option",
+    "RuleSet",
+    "Config",
+    "ConfigError",
+    "FixResult",
+]
+
+if TYPE_CHECKING:
+    from ssot_lint.api import CheckResult, Project, check, check_source, fix, load_project, load_rules
+    from ssot_lint.config.rulefile import RuleSet
+    from ssot_lint.config.settings import Config
+    from ssot_lint.errors import ConfigError
+    from ssot_lint.fix.engine import FixResult
+    from ssot_lint.kinds.base import Example, Option, Rule
+    from ssot_lint.model import Finding, Report, RuleSummary
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ssot_lint' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

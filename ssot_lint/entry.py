@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with recording.recording(args, started_ns) as rec:
         try:
-            cli.main(args=args)
+            cli.main(args=args, obj=rec)  # the commands pass it on as their runs' observer
             code = 0
         except SystemExit as exc:
             code = exc.code

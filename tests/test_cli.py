@@ -82,12 +82,12 @@ def test_two_formats_on_stdout_is_a_usage_error(project: Path, monkeypatch: pyte
 
 
 def test_internal_errors_are_one_line_and_exit_2(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ssot_lint.cli.common
+    import ssot_lint.run.engine
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(ssot_lint.cli.common, "run", explode)
+    monkeypatch.setattr(ssot_lint.run.engine, "run", explode)
     result = run_cli(["check", "--no-cache"], project, monkeypatch)
     assert result.exit_code == 2
     assert result.stderr.startswith("ssot-lint: internal error: RuntimeError: boom (please report it at ")

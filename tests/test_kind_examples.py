@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from ssot_lint.kinds import BUILTIN_KINDS
+from ssot_lint.kinds import builtin_kinds
 from ssot_lint.kinds.base import Example, Rule
 from ssot_lint.kinds.examples import run_example
 from tests.integrity_helpers import build as build_rule
 
 CASES = [
     pytest.param(kind, example, id=f"{kind.kind}-{label}-{n}")
-    for kind in BUILTIN_KINDS
+    for kind in builtin_kinds()
     for label, examples in (("valid", kind.VALID), ("invalid", kind.INVALID))
     for n, example in enumerate(examples)
 ]
@@ -27,7 +27,7 @@ def test_kind_example(kind: type[Rule], example: Example) -> None:
     assert outcome.passed, outcome.explain()
 
 
-@pytest.mark.parametrize("kind", BUILTIN_KINDS, ids=lambda k: k.kind)
+@pytest.mark.parametrize("kind", builtin_kinds(), ids=lambda k: k.kind)
 def test_every_kind_documents_itself_and_has_both_kinds_of_example(kind: type[Rule]) -> None:
     import sys
 

@@ -6,15 +6,11 @@ from pathlib import Path
 
 import click
 
-from ssot_lint.config.settings import Config, load_config
+from ssot_lint.api import cache_directory
+from ssot_lint.config.settings import load_config
 from ssot_lint.errors import ConfigError
 from ssot_lint.replay import record as recording
 from ssot_lint.run.cache import ResultCache
-
-
-def cache_directory(config: Config, cache_dir: Path | None) -> Path:
-    """``--cache-dir``, else the config's ``cache-dir`` (relative to the project root)."""
-    return cache_dir or config.root / config.get("cache-dir")
 
 
 def _options(func: click.decorators.FC) -> click.decorators.FC:

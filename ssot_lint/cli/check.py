@@ -8,26 +8,14 @@ from pathlib import Path
 
 import click
 
-from ssot_lint.ci import baseline, suppressions
-from ssot_lint.ci.fingerprint import with_fingerprints
-from ssot_lint.cli.cache import cache_directory
-from ssot_lint.cli.common import (
-    analyse,
-    baseline_file,
-    cache_options,
-    load_project,
-    parse_outputs,
-    rule_options,
-    run_fixes,
-    use_color,
-    write_output,
-)
-from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
-from ssot_lint.model import SEVERITIES, Finding
-from ssot_lint.replay import record as recording
+from ssot_lint import api
+from ssot_lint.ci.coverage import project_wide
+from ssot_lint.cli.common import cache_options, load_project, observer, parse_outputs, rule_options, use_color, warn, write_output
+from ssot_lint.errors import ConfigError
+from ssot_lint.model import SEVERITIES
+from ssot_lint.replay.record import Recording
 from ssot_lint.report import FORMATS, FormatOptions, formatter
-from ssot_lint.run.engine import failing
-from ssot_lint.run.progress import format_timings
+from ssot_lint.run.progress import ProgressBar, format_timings, interactive
 
 
 @click.command()
@@ -77,32 +65,39 @@ def check(
     are reported and fail."""
     outputs = parse_outputs(output_formats)
     config, ruleset = load_project(config_path, rule_files, select, ignore)
+    project = api.Project(config, ruleset)
     fail_on = fail_on or config.get("fail-on")
     if record and (per_file or any(Path(p).resolve() != config.root for p in paths)):
         raise ConfigError("--record stores the whole project's counts: run it without PATHS (or with the project root)")
     if apply_fixes:
-        from ssot_lint.fix.engine import FixOptions, headline
+        from ssot_lint.fix.engine import headline
 
-        fixed = run_fixes(paths, config, ruleset, FixOptions(True, fail_on), no_cache, cache_dir)
+        fixed = api.fix(paths, config=project, write=True, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer())
         click.echo(f"ssot-lint: fix: {headline(fixed)}", err=True)
-    report, coverage = analyse(paths, config, ruleset, fail_on, no_cache, cache_dir, per_file, jobs)
+    skipped = [r.id for r in ruleset.rules if project_wide(r)] if per_file and paths else []
+    if skipped:
+        click.echo(f"ssot-lint: --per-file: skipped project-wide rules {', '.join(skipped)} (run the whole project for them)", err=True)
+    progress = ProgressBar(interactive(), observer=observer())
+    try:
+        result = api.check(
+            paths,
+            config=project,
+            baseline=not no_baseline,
+            strict=strict,
+            cache=not no_cache,
+            cache_dir=cache_dir,
+            jobs=jobs,
+            fail_on=fail_on,
+            per_file=per_file,
+            report_unused_suppressions=report_unused_suppressions,
+            on_progress=progress,
+            on_warning=warn,
+            observer=observer(),
+        )
+    finally:
+        progress.close()
     reported = time.perf_counter()
-    counted = report  # what --record stores: every finding, before the baseline hides old ones
-    if report_unused_suppressions:
-        known_ids = [r.id for r in ruleset.known]
-        unused = with_fingerprints(suppressions.unused(report.suppressions, report.suppressed, known_ids, coverage.judges))
-        report.findings = sorted(report.findings + unused, key=Finding.sort_key)
-    path, shown = baseline_file(config)
-    if not no_baseline:
-        recording.note(path)
-    if not no_baseline and path.is_file():
-        report = baseline.apply(report, baseline.load(path, shown), shown, ruleset.known, coverage, fail_on)
-        if report.baseline and report.baseline.changed_rules:
-            click.echo(
-                f"ssot-lint: warning: {shown} was written for other rule definitions ({'; '.join(report.baseline.changed_rules)}); "
-                "their findings may show as new or fixed: run 'ssot-lint baseline' to accept them",
-                err=True,
-            )
+    report = result.report
     for name, target in outputs:
         options = FormatOptions(color=target is None and use_color(no_color), statistics=statistics, quiet=quiet)
         text = formatter(name)(report, options)
@@ -110,17 +105,17 @@ def check(
             click.echo(text, nl=False)
         else:
             write_output(Path(target), text)
-    summary = report.baseline
-    stale = strict and summary is not None and summary.stale > 0
-    if stale:
+    if result.stale_baseline:
+        _, shown = api.baseline_file(config)
         click.echo(f"ssot-lint: --strict: {shown} has stale entries; run 'ssot-lint baseline --tighten'", err=True)
     if record:
-        from ssot_lint.cli.history_actions import record_working_tree
+        from ssot_lint.cli.history import record_working_tree
 
-        record_working_tree(config, ruleset, counted)
+        record_working_tree(config, ruleset, result.counted)
     if show_timings:
-        counted.stats["report_seconds"] = time.perf_counter() - reported
-        click.echo(format_timings(counted.stats), err=True, nl=False)
-    if not (apply_fixes or record or show_timings or no_cache) and all(target is None for _, target in outputs):
-        recording.allow(cache_directory(config, cache_dir))  # output is a function of what was noted
-    sys.exit(EXIT_FINDINGS if failing(report, fail_on) or (summary and summary.breaches) or stale else EXIT_OK)
+        result.counted.stats["report_seconds"] = time.perf_counter() - reported
+        click.echo(format_timings(result.counted.stats), err=True, nl=False)
+    recorder = observer()
+    if isinstance(recorder, Recording) and not (apply_fixes or record or show_timings or no_cache) and all(target is None for _, target in outputs):
+        recorder.allow(api.cache_directory(config, cache_dir))  # output is a function of what was noted
+    sys.exit(result.exit_status)

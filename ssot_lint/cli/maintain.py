@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from ssot_lint import api
 from ssot_lint.ci import baseline
-from ssot_lint.cli.common import analyse, baseline_file, cache_options, load_project, rule_options, run_fixes, write_output
+from ssot_lint.cli.common import cache_options, load_project, observer, rule_options, warn, write_output
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
 from ssot_lint.model import SEVERITIES
 
@@ -32,8 +33,8 @@ def baseline_command(
 
     Entries for rules or paths this run does not cover are kept."""
     config, ruleset = load_project(config_path, rule_files, select, ignore)
-    report, coverage = analyse(paths, config, ruleset, config.get("fail-on"), no_cache, cache_dir)
-    path, shown = baseline_file(config)
+    report, coverage = api.analyze(api.Project(config, ruleset), paths, cache=not no_cache, cache_dir=cache_dir, on_warning=warn, observer=observer())
+    path, shown = api.baseline_file(config)
     previous = baseline.load(path, shown) if path.is_file() else None
     if tighten:
         if previous is None:
@@ -75,9 +76,10 @@ def fix_command(
     """
     config, ruleset = load_project(config_path, rule_files, select, ignore)
     fail_on = fail_on or config.get("fail-on")
-    from ssot_lint.fix.engine import FixOptions, exit_status, render_diff, render_summary  # libcst: only here
+    from ssot_lint.fix.engine import exit_status, render_diff, render_summary
 
-    result = run_fixes(paths, config, ruleset, FixOptions(not diff, fail_on), no_cache, cache_dir)
+    project = api.Project(config, ruleset)
+    result = api.fix(paths, config=project, write=not diff, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer())
     if diff:
         click.echo(render_diff(result), nl=False)
     click.echo(render_summary(result), err=True, nl=False)

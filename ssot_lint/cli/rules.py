@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ssot_lint.cli.common import load_project, rule_options, shown_path, use_color
+from ssot_lint.cli.common import load_project, observer, rule_options, shown_path, use_color
 from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.config.settings import load_config
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
@@ -40,10 +40,10 @@ def test_rules(rule_files: tuple[Path, ...], config_path: Path | None) -> None:
     for path in rule_files:
         if not path.is_file():
             raise ConfigError(f"rule file not found: {path}")
-    files = [p.resolve() for p in rule_files] or load_config(config_path).rule_files
+    files = [p.resolve() for p in rule_files] or load_config(config_path, observer=observer()).rule_files
     if not files:
         raise ConfigError("no rule files given or configured")
-    ruleset = load_rule_files(files, {f: shown_path(f) for f in files})
+    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer())
     total = failed = 0
     for rule in ruleset.rules:
         if not rule.meta.examples:

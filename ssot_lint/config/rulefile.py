@@ -13,9 +13,10 @@ from typing import Any
 from ssot_lint import __version__
 from ssot_lint.config.tomlfile import TomlDoc, load_toml
 from ssot_lint.errors import ConfigError
-from ssot_lint.kinds import BUILTIN_KINDS, plugin_kinds
+from ssot_lint.kinds import find_kind, kind_names
 from ssot_lint.kinds.base import OPTION_TYPES, Example, OptionError, Rule, RuleMeta
 from ssot_lint.model import PARSE_ERROR_ID, RESERVED_IDS, SEVERITIES
+from ssot_lint.observer import NULL_OBSERVER, Observer
 
 RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 COMMON_KEYS = ("id", "kind", "message", "severity", "description", "paths", "exclude", "example")
@@ -50,17 +51,16 @@ class RuleSet:
         return RuleSet(kept, self.known)
 
 
-def load_rule_files(paths: Iterable[Path], display: dict[Path, str] | None = None) -> RuleSet:
-    return load_rule_docs(load_toml(path, (display or {}).get(path)) for path in paths)
+def load_rule_files(paths: Iterable[Path], display: dict[Path, str] | None = None, observer: Observer = NULL_OBSERVER) -> RuleSet:
+    return load_rule_docs((load_toml(path, (display or {}).get(path), observer) for path in paths), observer)
 
 
-def load_rule_docs(docs: Iterable[TomlDoc]) -> RuleSet:
+def load_rule_docs(docs: Iterable[TomlDoc], observer: Observer = NULL_OBSERVER) -> RuleSet:
     """Rules from parsed rule files (read from disk, or from a commit by history)."""
-    kinds = {kind.kind: kind for kind in BUILTIN_KINDS}  # plugins are looked up when a name is not one of these
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for doc in docs:
-        for rule in _rules_of(doc, kinds):
+        for rule in _rules_of(doc, observer):
             if rule.id in seen:
                 raise ConfigError(f"duplicate rule id {rule.id!r} (first defined at {seen[rule.id]})", doc.path, rule.meta.line)
             seen[rule.id] = f"{doc.path}:{rule.meta.line}"
@@ -68,17 +68,17 @@ def load_rule_docs(docs: Iterable[TomlDoc]) -> RuleSet:
     return RuleSet(rules)
 
 
-def _rules_of(doc: TomlDoc, kinds: dict[str, type[Rule]]) -> list[Rule]:
+def _rules_of(doc: TomlDoc, observer: Observer) -> list[Rule]:
     for key in doc.data:
         if key != "rule":
             raise doc.error(f"unknown top-level key {key!r} (rule files hold [[rule]] tables)", "", key)
     tables = doc.data.get("rule", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         raise doc.error("'rule' must be an array of tables ([[rule]])", "", "rule")
-    return [_build_rule(doc, index, table, kinds) for index, table in enumerate(tables)]
+    return [_build_rule(doc, index, table, observer) for index, table in enumerate(tables)]
 
 
-def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], kinds: dict[str, type[Rule]]) -> Rule:
+def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Observer) -> Rule:
     def fail(message: str, key: str | None = None) -> ConfigError:
         return doc.error(message, "rule", key, index)
 
@@ -88,12 +88,9 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], kinds: dict[str
     if rule_id in RESERVED_IDS:
         raise fail(f"rule id {rule_id} is reserved for ssot-lint's own findings (SSOT000: unreadable files, SSOT001: unused suppressions)", "id")
     kind_name = table.get("kind")
-    if kind_name not in kinds:
-        kinds.update(plugin_kinds())
-    if kind_name not in kinds:
-        known = ", ".join(sorted(kinds))
-        raise fail(f"rule {rule_id}: unknown kind {kind_name!r} (known: {known})", "kind")
-    kind = kinds[kind_name]
+    kind = find_kind(kind_name, observer)
+    if kind is None:
+        raise fail(f"rule {rule_id}: unknown kind {kind_name!r} (known: {', '.join(kind_names(observer))})", "kind")
     severity = table.get("severity", "error")
     if severity not in SEVERITIES:
         raise fail(f"rule {rule_id}: severity must be one of {', '.join(SEVERITIES)}", "severity")

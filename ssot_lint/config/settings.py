@@ -12,7 +12,7 @@ from ssot_lint.config.tomlfile import TomlDoc, load_toml
 from ssot_lint.errors import ConfigError
 from ssot_lint.kinds.base import OPTION_TYPES, OptionError
 from ssot_lint.model import SEVERITIES
-from ssot_lint.replay import record as recording
+from ssot_lint.observer import NULL_OBSERVER, Observer
 
 DEFAULT_EXCLUDE = (
     ".git/",
@@ -63,6 +63,7 @@ class Config:
     values: dict[str, Any] = field(default_factory=dict)
     doc: TomlDoc | None = None
     table: str = ""
+    observer: Observer = field(default=NULL_OBSERVER, repr=False, compare=False)  # told of every path the run looks at
 
     def get(self, key: str) -> Any:
         return self.values[key] if key in self.values else CONFIG_KEYS[key][1]
@@ -73,7 +74,7 @@ class Config:
         found: list[Path] = []
         for pattern in self.get("rule-files"):
             if any(c in pattern for c in "*?["):
-                _note_glob_directory(self.root, pattern)
+                _note_glob_directory(self.root, pattern, self.observer)
                 matches = sorted(self.root.glob(pattern))
             else:
                 matches = [self.root / pattern]
@@ -94,24 +95,24 @@ class Config:
         return self.doc.line_of(self.table, key) if self.doc else None
 
 
-def _note_glob_directory(root: Path, pattern: str) -> None:
+def _note_glob_directory(root: Path, pattern: str, observer: Observer) -> None:
     """A replayed run must see a rule file added to a globbed directory: note the directory
     (its listing changes), or refuse replay when wildcards span directories."""
     head, _, _ = pattern.replace("\\", "/").rpartition("/")
     if any(c in head for c in "*?["):
-        recording.refuse()
+        observer.refuse()
     else:
-        recording.note(root / head)
+        observer.note(root / head)
 
 
-def find_config(start: Path) -> Path | None:
+def find_config(start: Path, observer: Observer = NULL_OBSERVER) -> Path | None:
     for directory in [start, *start.parents]:
         candidate = directory / "ssot-lint.toml"
-        recording.note(candidate)
+        observer.note(candidate)
         if candidate.is_file():
             return candidate
         pyproject = directory / "pyproject.toml"
-        recording.note(pyproject)
+        observer.note(pyproject)
         if pyproject.is_file():
             try:
                 doc = load_toml(pyproject)
@@ -122,17 +123,17 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
+def load_config(path: Path | None = None, cwd: Path | None = None, observer: Observer = NULL_OBSERVER) -> Config:
     """Load the given config file, or the nearest one above ``cwd``; defaults when there is none."""
     cwd = (cwd or Path.cwd()).resolve()
     if path is not None:
-        recording.note(path)
+        observer.note(path)
     if path is not None and not path.is_file():
         raise ConfigError(f"config file not found: {path}")
-    path = path or find_config(cwd)
+    path = path or find_config(cwd, observer)
     if path is None:
-        return Config(root=cwd)
-    doc = load_toml(path)
+        return Config(root=cwd, observer=observer)
+    doc = load_toml(path, observer=observer)
     if path.name == "pyproject.toml":
         table_name = "tool.ssot-lint"
         table = doc.data.get("tool", {}).get("ssot-lint", {})
@@ -149,4 +150,4 @@ def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
             values[key] = CONFIG_KEYS[key][0](raw)
         except OptionError as exc:
             raise doc.error(f"{key}: {exc}", table_name, key) from None
-    return Config(root=path.parent.resolve(), path=path, values=values, doc=doc, table=table_name)
+    return Config(root=path.parent.resolve(), path=path, values=values, doc=doc, table=table_name, observer=observer)

@@ -19,7 +19,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 from ssot_lint.errors import ConfigError
-from ssot_lint.replay import record as recording
+from ssot_lint.observer import NULL_OBSERVER, Observer
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _SYNTAX_POS = re.compile(r"\(at line (\d+), column \d+\)")
@@ -74,9 +74,9 @@ def _normalise(header: str) -> str:
     return ".".join(part.strip().strip("\"'") for part in header.split("."))
 
 
-def load_toml(path: Path, display: str | None = None) -> TomlDoc:
+def load_toml(path: Path, display: str | None = None, observer: Observer = NULL_OBSERVER) -> TomlDoc:
     shown = display or str(path)
-    recording.note(path)
+    observer.note(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:

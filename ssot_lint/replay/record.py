@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import ssot_lint
+from ssot_lint.observer import Observer
 from ssot_lint.replay.play import REPLAY_DIR, memo_name, run_key, signature
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def racy(sig: Signature, started_ns: int) -> bool:
     return max(mtime, ctime) > started_ns - window
 
 
-class Recording:
+class Recording(Observer):
     """What one slow run depended on, and whether its output may be replayed."""
 
     def __init__(self, argv: list[str], started_ns: int) -> None:
@@ -53,9 +54,17 @@ class Recording:
         else:
             self.output.append((stream, bytearray(data)))
 
-    def note(self, path: str) -> None:
+    def note(self, path: str | os.PathLike[str]) -> None:
+        path = os.fspath(path)
         if path not in self.seen:
             self.seen[path] = signature(path)
+
+    def refuse(self) -> None:
+        self.refused = True
+
+    def allow(self, cache_directory: str | os.PathLike[str]) -> None:
+        """``check`` ran with options whose output may be replayed; memos go under its cache."""
+        self.directory = os.fspath(cache_directory)
 
     def _inputs(self) -> dict[str, Signature] | None:
         """Every input with its signature now, or None if one changed during the run or too
@@ -124,28 +133,6 @@ def _prune(directory: str) -> None:
             os.unlink(path)
 
 
-_active: Recording | None = None
-
-
-def note(path: str | os.PathLike[str]) -> None:
-    """The output depends on what is at ``path`` (a file read, a directory listed, a place
-    probed and found empty). Call it before looking, so a change in between is seen."""
-    if _active is not None:
-        _active.note(os.fspath(path))
-
-
-def refuse() -> None:
-    """This run's output must not be replayed (it depends on something :func:`note` cannot see)."""
-    if _active is not None:
-        _active.refused = True
-
-
-def allow(cache_directory: str | os.PathLike[str]) -> None:
-    """``check`` ran with options whose output may be replayed; memos go under its cache."""
-    if _active is not None:
-        _active.directory = os.fspath(cache_directory)
-
-
 class _Tee(io.BufferedIOBase):
     """Passes bytes to the real stream and keeps a copy."""
 
@@ -182,7 +169,7 @@ def _capture(rec: Recording, stream: int) -> Iterator[None]:
     original = getattr(sys, name)
     buffer = getattr(original, "buffer", None)
     if buffer is None:
-        refuse()
+        rec.refuse()
         yield
         return
     original.flush()
@@ -199,12 +186,8 @@ def _capture(rec: Recording, stream: int) -> Iterator[None]:
 
 @contextlib.contextmanager
 def recording(argv: list[str], started_ns: int) -> Iterator[Recording]:
-    """Record the run inside the block: its inputs (via :func:`note`) and its output."""
-    global _active
+    """Record the run inside the block: its output, and the inputs the run notes on the recording
+    (it is the run's observer)."""
     rec = Recording(argv, started_ns)
-    _active = rec
-    try:
-        with _capture(rec, 1), _capture(rec, 2):
-            yield rec
-    finally:
-        _active = None
+    with _capture(rec, 1), _capture(rec, 2):
+        yield rec

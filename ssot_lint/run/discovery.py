@@ -14,7 +14,7 @@ from ssot_lint.config.globs import GlobSet
 from ssot_lint.config.settings import Config
 from ssot_lint.errors import ConfigError
 from ssot_lint.model import FileRef
-from ssot_lint.replay import record as recording
+from ssot_lint.observer import NULL_OBSERVER, Observer
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,9 @@ def display_path(path: str) -> str:
 class _Ignores:
     """Nested ``.gitignore`` files: the deepest one with an opinion about a path decides."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, observer: Observer) -> None:
         self.enabled = enabled
+        self.observer = observer
         self._specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
         self._chains: dict[tuple[str, str], tuple[tuple[str, pathspec.GitIgnoreSpec], ...]] = {}
 
@@ -47,7 +48,7 @@ class _Ignores:
         if directory not in self._specs:
             spec = None
             path = os.path.join(directory, ".gitignore")
-            recording.note(path)
+            self.observer.note(path)
             try:
                 with open(path, encoding="utf-8", errors="replace") as handle:
                     spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
@@ -108,8 +109,9 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
     """Every file in scope under ``paths`` (files given explicitly are kept unless excluded)."""
     root = str(config.root)
     scope = Scope(config)
-    ignores = _Ignores(config.get("respect-gitignore"))
-    namer = ModuleNamer(config.src_roots)
+    observer = config.observer
+    ignores = _Ignores(config.get("respect-gitignore"), observer)
+    namer = ModuleNamer(config.src_roots, observer=observer)
     found: dict[str, SourceFile] = {}
 
     def rel(path: str, is_dir: bool) -> str:
@@ -117,13 +119,13 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
 
     def add(path: str) -> None:
         if path not in found:
-            recording.note(path)
+            observer.note(path)
             relpath = rel(path, False)
             found[path] = SourceFile(path, namer.ref(path, display_path(relpath)))
 
     for given in paths:
         path = os.path.abspath(given)
-        recording.note(path)
+        observer.note(path)
         if not os.path.lexists(path):
             raise ConfigError(f"{given}: no such file or directory")
         if not os.path.isdir(path):
@@ -133,7 +135,7 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
         stack = [path]
         while stack:
             directory = stack.pop()
-            recording.note(directory)
+            observer.note(directory)
             try:
                 entries = sorted(os.scandir(directory), key=lambda e: e.name)
             except OSError as exc:
@@ -150,9 +152,9 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
     return sorted(found.values(), key=lambda f: f.ref.path)
 
 
-def _dir_is_package(directory: str) -> bool:
+def _dir_is_package(directory: str, observer: Observer = NULL_OBSERVER) -> bool:
     path = os.path.join(directory, "__init__.py")
-    recording.note(path)
+    observer.note(path)
     return os.path.isfile(path)
 
 
@@ -174,9 +176,9 @@ class ModuleNamer:
     by default; history passes a lookup in a commit's tree instead.
     """
 
-    def __init__(self, src_roots: list[Path], is_package: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, src_roots: list[Path], is_package: Callable[[str], bool] | None = None, observer: Observer = NULL_OBSERVER) -> None:
         self.src_roots = sorted((str(r) for r in src_roots), key=len, reverse=True)
-        self._is_package = is_package or _dir_is_package
+        self._is_package = is_package or (lambda directory: _dir_is_package(directory, observer))
         self._parts: dict[str, tuple[str, ...]] = {}
 
     def _package_parts(self, directory: str) -> tuple[str, ...]:

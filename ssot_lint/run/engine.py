@@ -19,7 +19,7 @@ from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
-from ssot_lint.replay import record as recording
+from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
 from ssot_lint.run.discovery import SourceFile, discover
 from ssot_lint.run.parallel import Crashed, WorkerPool, default_jobs, start_method
@@ -31,6 +31,7 @@ class RunOptions:
     cache: ResultCache | None = None
     on_progress: Callable[[int, int], None] | None = None
     jobs: int | None = None  # worker processes; None: one per CPU
+    observer: Observer = NULL_OBSERVER
 
 
 _CHUNK = 256  # files looked up in the cache at once: bounds memory, amortises SQLite round trips
@@ -197,7 +198,7 @@ def _analyse(
         if isinstance(outcome, Crashed):
             crashed += 1
             results[i] = crashed_result(outcome.reason)  # not cached: the next run tries again
-            recording.refuse()  # nor replayed
+            options.observer.refuse()  # nor replayed
         else:
             blob, sig, result = outcome
             results[i] = result

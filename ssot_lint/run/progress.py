@@ -8,7 +8,7 @@ import sys
 import time
 from typing import Any, TextIO
 
-from ssot_lint.replay import record as recording
+from ssot_lint.observer import NULL_OBSERVER, Observer
 
 _DELAY = 1.0  # seconds before a bar appears: short runs finish without one
 _REFRESH = 0.1  # seconds between redraws
@@ -33,8 +33,9 @@ class ProgressBar:
     during the run, and forking a process that has other threads can deadlock the child.
     """
 
-    def __init__(self, enabled: bool, stream: TextIO | None = None) -> None:
+    def __init__(self, enabled: bool, stream: TextIO | None = None, observer: Observer = NULL_OBSERVER) -> None:
         self.enabled = enabled
+        self.observer = observer
         self.stream = stream or sys.stderr
         self.started = time.monotonic()
         self._last = 0.0
@@ -55,7 +56,7 @@ class ProgressBar:
             self._last = now
 
     def _start(self, total: int) -> None:
-        recording.refuse()  # the bar's redraws are not output to repeat
+        self.observer.refuse()  # the bar's redraws are not output to repeat
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
