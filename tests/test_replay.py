@@ -227,7 +227,7 @@ def test_a_cache_warning_or_a_plugin_kind_refuses_the_memo(project: Path, capsys
     settle(project)
     assert run(ARGV, capsysbinary) == expected and len(memos(project)) == 1  # the rebuilt cache warns no more
     with recording.recording(ARGV, time.time_ns()) as rec:
-        kinds.plugin_kinds()
+        kinds.plugin_kinds(rec)  # the run passes its observer down
     assert rec.refused
 
 
@@ -235,20 +235,20 @@ def test_an_input_changed_during_the_run_or_just_before_it_stores_nothing(projec
     source = project / VICTIM
     settle(project)
     with recording.recording(ARGV, time.time_ns()) as rec:
-        recording.note(source)
-        recording.allow(project / ".ssot-lint" / "cache")
+        rec.note(source)
+        rec.allow(project / ".ssot-lint" / "cache")
         source.write_text(source.read_text() + "\n")  # after it was looked at
     assert rec.store(0) is False and memos(project) == []
 
     started = time.time_ns()  # the file changed just now: a further change could keep its signature
     with recording.recording(ARGV, started) as rec:
-        recording.note(source)
-        recording.allow(project / ".ssot-lint" / "cache")
+        rec.note(source)
+        rec.allow(project / ".ssot-lint" / "cache")
     assert rec.store(0) is False
     settle(project)
     with recording.recording(ARGV, time.time_ns()) as rec:
-        recording.note(source)
-        recording.allow(project / ".ssot-lint" / "cache")
+        rec.note(source)
+        rec.allow(project / ".ssot-lint" / "cache")
     assert rec.store(0) is True and len(memos(project)) == 1
 
 
@@ -343,7 +343,7 @@ def test_rule_globs_across_directories_and_progress_bars_refuse_the_memo(project
     from ssot_lint.run.progress import ProgressBar
 
     with recording.recording(ARGV, time.time_ns()) as rec:
-        bar = ProgressBar(True)
+        bar = ProgressBar(True, observer=rec)
         bar._start(10)
         bar.close()
     assert rec.refused
