@@ -54,7 +54,17 @@ def test_sample_findings_and_unchanged_websocket_counts(monkeypatch: pytest.Monk
     found = [(f["rule"], f["path"], f["line"], f["col"], f["message"]) for f in report["findings"] if f["rule"].startswith("PI")]
     assert found == EXPECTED
     counts = {r["id"]: r["count"] for r in report["rules"]}
-    assert counts == {"PI001": 2, "PI002": 3, "PI003": 1, "PI004": 1, "WS001": 3, "WS002": 7, "WS003": 4, "WS004": 1}
+    assert counts == {
+        "PI001": 2,
+        "PI002": 3,
+        "PI003": 1,
+        "PI004": 1,
+        "WS001": 3,
+        "WS002": 7,
+        "WS003": 4,
+        "WS004": 1,
+        "SELF001": 0,
+    }  # SELF001: the repo checks its own package (no findings in fixtures)
     details = {r["id"]: r.get("details") for r in report["rules"]}
     assert details["PI003"] == {"cycles": 1, "complete": True, "reported": 1, "tangles": [2]}
     assert details["PI004"]["missing"] == ["agent_failed"]

@@ -26,30 +26,15 @@ a fix never invents or converts a value. Dicts with a ``**`` spread are left alo
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.prefilter import TextPattern
 from ssot_lint.kinds.base import Example, FileContext, FixOutcome, Option, OptionError, Rule, word_pattern
+from ssot_lint.kinds.event_schema.shape import VALUE_KINDS, Entries, Value
 from ssot_lint.model import FileRef, Finding
 
 if TYPE_CHECKING:
     import libcst as cst
-
-VALUE_KINDS = ("number", "string", "dict", "list", "bool")
-
-
-@dataclass(frozen=True)
-class Value:
-    """What the rule judges of an entry's value, whichever tree it was read from: its kind
-    (``value_kind``; None when not a literal we can judge) and, for a plain verbatim string
-    literal, its text."""
-
-    kind: str | None
-    text: str | None = None
-
-
-Entries = list[tuple[str, Value]]
 
 
 def literal_text(ctx: FileContext, node: ast.expr | None) -> str | None:
@@ -188,7 +173,7 @@ class EventSchema(Rule):
 
     def fix(self, module: cst.Module, ref: FileRef) -> FixOutcome:
         """Renames legacy keys and moves misplaced keys into ``data``; see ``event_schema_fix``."""
-        from ssot_lint.kinds.event_schema.fix import fix_events  # it builds on this module
+        from ssot_lint.kinds.event_schema.fix import fix_events
 
         return fix_events(self, module, FileContext.of_module(module, ref))
 

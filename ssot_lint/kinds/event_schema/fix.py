@@ -15,7 +15,7 @@ import libcst as cst
 
 from ssot_lint.fix.cstedit import append_items, comments_in, drop_items
 from ssot_lint.kinds.base import FileContext, FixOutcome, Unfixed
-from ssot_lint.kinds.event_schema.check import Entries, Value
+from ssot_lint.kinds.event_schema.shape import Entries, Value
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.event_schema.check import EventSchema

@@ -1,0 +1,72 @@
+"""The public Python API: what the CLI reports, as values; and the package's own shape (no import
+cycles, a config import that loads no rule kind)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import ssot_lint
+from tests.helpers import REPO, run_cli, sample_project
+
+
+def test_check_on_the_sample_returns_the_clis_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    result = ssot_lint.check(["fixtures"], cache=False)
+    assert result.exit_status == 1
+    assert len(result.findings) == 22
+    assert result.counts() == {"PI001": 2, "PI002": 3, "PI003": 1, "PI004": 1, "WS001": 3, "WS002": 7, "WS003": 4, "WS004": 1, "SELF001": 0}
+    first = result.findings[0]
+    assert (first.path, first.line, first.col, first.rule_id) == ("fixtures/netra_backend/app/routes/broken.py", 5, 11, "SSOT000")
+    cli = run_cli(["check", "fixtures", "--no-cache", "-o", "json"], REPO, monkeypatch).json()
+    assert [(f["path"], f["line"], f["col"], f["rule"]) for f in cli["findings"]] == [(f.path, f.line, f.col, f.rule_id) for f in result.findings]
+
+
+def test_check_applies_the_baseline_and_reports_its_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = sample_project(tmp_path)
+    assert run_cli(["baseline", "--no-cache"], project, monkeypatch).exit_code == 0
+    result = ssot_lint.check(config=project / "ssot-lint.toml", cache=False)
+    assert (result.exit_status, result.new, result.baselined, result.fixed) == (0, 0, 15, 0)
+    unbaselined = ssot_lint.check(config=project / "ssot-lint.toml", cache=False, baseline=False)
+    assert (unbaselined.exit_status, unbaselined.new, unbaselined.baselined) == (1, 15, 0)
+
+
+def test_check_source_checks_a_buffer_with_the_per_file_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    rules = ssot_lint.load_rules([REPO / "rules" / "websocket-ssot.toml"])
+    code = "from netra_backend.app.websocket_core.unified_manager import UnifiedWebSocketManager\n"
+    findings = ssot_lint.check_source("fixtures/netra_backend/app/services/new.py", code, rules)
+    assert [(f.path, f.line, f.col, f.rule_id) for f in findings] == [("fixtures/netra_backend/app/services/new.py", 1, 62, "WS002")]
+    assert ssot_lint.check_source("fixtures/netra_backend/app/services/new.py", code + "# ssot: ignore[WS002]\n", rules) != []
+    silenced = code.rstrip("\n") + "  # ssot: ignore[WS002]\n"
+    assert ssot_lint.check_source("fixtures/netra_backend/app/services/new.py", silenced, rules) == []
+    broken = ssot_lint.check_source("fixtures/x.py", code + "def f(:\n", rules)  # a file a rule reads must parse
+    assert [(f.rule_id, f.line, f.col) for f in broken] == [("SSOT000", 2, 7)]
+
+
+def test_the_public_names_are_exported() -> None:
+    for name in ssot_lint.__all__:
+        assert getattr(ssot_lint, name) is not None
+    with pytest.raises(AttributeError):
+        _ = ssot_lint.no_such_name  # type: ignore[attr-defined]
+
+
+def test_importing_the_config_loads_no_rule_kind() -> None:
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import ssot_lint.config.settings, ssot_lint.config.rulefile"], capture_output=True, text=True
+    )
+    loaded = [line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if "ssot_lint" in line]
+    assert "ssot_lint.config.settings" in loaded
+    kinds = [m for m in loaded if m.startswith("ssot_lint.kinds.") and m != "ssot_lint.kinds.base"]
+    assert kinds == []
+
+
+def test_ssot_lint_has_no_import_cycles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The project's own SELF001 rule (import-cycle over ssot_lint/, imports in functions included)."""
+    result = run_cli(["check", "--select", "SELF", "--no-cache", "-o", "json", "ssot_lint"], REPO, monkeypatch)
+    report = result.json()
+    assert result.exit_code == 0 and report["findings"] == []
+    assert [(r["id"], r["count"], r["details"]["complete"]) for r in report["rules"]] == [("SELF001", 0, True)]
