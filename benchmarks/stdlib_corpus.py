@@ -142,7 +142,7 @@ def ssot_lint(args: list[str], cwd: Path, timeout: float) -> Run:
 def reason_of(message: str) -> str:
     """A parse error's reason without the parts that vary per file (positions, sizes)."""
     message = re.sub(r"error at \d+:\d+: .*", "error at L:C: ...", message)
-    return re.sub(r"\d[\d,]*", "N", message) if message.startswith("not analysed") else message
+    return re.sub(r"\d[\d,]*", "N", message) if message.startswith("not analyzed") else message
 
 
 def cpython_verdicts(files: list[str]) -> dict[str, str | None]:

@@ -130,7 +130,7 @@ class Report:
     stats: dict[str, Any] = field(default_factory=dict)
     suppressed: list[Finding] = field(default_factory=list)
     suppressions: dict[str, tuple[Suppression, ...]] = field(default_factory=dict)  # path -> comments
-    scanned: tuple[str, ...] = ()  # paths of the files analysed
+    scanned: tuple[str, ...] = ()  # paths of the files analyzed
     baseline: BaselineSummary | None = None
 
 

@@ -43,7 +43,7 @@ def test_cache_info_and_clear(tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout) == (0, f"cleared 20 entries from {location}\n")
     assert _invoke(project, "cache", "info").stdout.splitlines()[1] == "entries:  0"
     timings = _invoke(project, "check", ".", "-q", "--show-timings").stderr
-    assert "20 found, 0 from cache, 20 analysed" in timings
+    assert "20 found, 0 from cache, 20 analyzed" in timings
 
 
 def test_cache_clear_without_a_cache(tmp_path: Path) -> None:
@@ -58,15 +58,15 @@ def test_show_timings_counts_and_phases(tmp_path: Path) -> None:
     cold = _invoke(project, "check", ".", "-q", "--show-timings", "-j", "1")
     first, second = cold.stderr.splitlines()
     # 20 files: broken.py does not parse; 12 are parsed; 7 have nothing any rule could match.
-    assert first == ("ssot-lint: files: 20 found, 0 from cache, 20 analysed (12 parsed, 7 prefiltered out), 1 parse errors, 0 crashed; 1 worker processes")
+    assert first == ("ssot-lint: files: 20 found, 0 from cache, 20 analyzed (12 parsed, 7 prefiltered out), 1 parse errors, 0 crashed; 1 worker processes")
     assert re.fullmatch(
-        r"ssot-lint: seconds: discover \d+\.\d{3}, read/hash \d+\.\d{3}, analyse \d+\.\d{3}, "
+        r"ssot-lint: seconds: discover \d+\.\d{3}, read/hash \d+\.\d{3}, analyze \d+\.\d{3}, "
         r"aggregate \d+\.\d{3}, report \d+\.\d{3}, total \d+\.\d{3}",
         second,
     )
     warm = _invoke(project, "check", ".", "-q", "--show-timings")
     assert warm.stderr.splitlines()[0] == (
-        "ssot-lint: files: 20 found, 20 from cache, 0 analysed (0 parsed, 0 prefiltered out), 1 parse errors, 0 crashed; no worker processes"
+        "ssot-lint: files: 20 found, 20 from cache, 0 analyzed (0 parsed, 0 prefiltered out), 1 parse errors, 0 crashed; no worker processes"
     )
     assert warm.stdout == cold.stdout
 

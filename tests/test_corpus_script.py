@@ -48,7 +48,7 @@ def test_every_file_is_accounted_for_and_fix_is_checked_on_a_copy(tmp_path: Path
     )
     status, summary = run_script(root, tmp_path)
     assert status == 0
-    # deep.py is analysed: rules check CPython's tree; only a fix would need libcst's.
+    # deep.py is analyzed: rules check CPython's tree; only a fix would need libcst's.
     assert (summary["in_scope"], summary["scanned"], summary["parse_errors"], summary["crashes"]) == (6, 4, 2, [])
     assert summary["reasons"] == {"syntax error: invalid syntax": 1, "cannot decode: unknown encoding: uft-8": 1}
     assert summary["examples"]["syntax error: invalid syntax"] == "broken.py:2:11"
@@ -71,4 +71,4 @@ def test_a_native_crash_costs_its_file_not_the_corpus_run(tmp_path: Path) -> Non
     status, summary = run_script(root, tmp_path, "--rules", str(rules), env=env)
     assert status == 0
     assert (summary["in_scope"], summary["scanned"], summary["parse_errors"], summary["crashes"]) == (3, 2, 1, [])
-    assert summary["reasons"] == {"analysis crashed (killed by signal SIGSEGV); the file was not analysed": 1}
+    assert summary["reasons"] == {"analysis crashed (killed by signal SIGSEGV); the file was not analyzed": 1}

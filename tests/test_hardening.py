@@ -105,11 +105,11 @@ CASES: dict[str, tuple[bytes, list[tuple[str, int, int, str]]]] = {
     "empty.py": (b"", []),
     # no rule's prefilter selects it, so it is never parsed and its syntax error is not reported
     "unselected_broken.py": (b"def f(:\n", []),
-    # pathological expressions: analysed (rules read CPython's tree), or refused with the reason in
+    # pathological expressions: analyzed (rules read CPython's tree), or refused with the reason in
     # milliseconds; a fix, which needs libcst's tree, refuses the deep ones (see the fix test)
     "chain_10000.py": (IMPORT + chain(b" + ", 10_000), [("D1", 1, 8, D1_MESSAGE)]),
     "subscripts_10000.py": (IMPORT + b"x = a" + b"[0]" * 10_000 + b"\n", [("D1", 1, 8, D1_MESSAGE)]),
-    "power_10000.py": (IMPORT + chain(b" ** ", 10_000), [("SSOT000", 2, 1, "not analysed: too deeply nested or chained for CPython's parser (MemoryError)")]),
+    "power_10000.py": (IMPORT + chain(b" ** ", 10_000), [("SSOT000", 2, 1, "not analyzed: too deeply nested or chained for CPython's parser (MemoryError)")]),
     "strings_10000.py": (IMPORT + b"x = " + b" ".join([b"'a'"] * 10_000) + b"\n", [("D1", 1, 8, D1_MESSAGE)]),
     "chain_1000.py": (IMPORT + chain(b" + ", 1_000), [("D1", 1, 8, D1_MESSAGE)]),
     "brackets_500.py": (IMPORT + b"x = " + b"[" * 500 + b"]" * 500 + b"\n", [("SSOT000", 2, 205, "syntax error: too many nested parentheses")]),
@@ -129,7 +129,7 @@ CASES: dict[str, tuple[bytes, list[tuple[str, int, int, str]]]] = {
                 "SSOT000",
                 1,
                 1,
-                f"not analysed: {len(IMPORT) + 6 * (MAX_PARSE_BYTES // 6):,} bytes is over the parse limit of {MAX_PARSE_BYTES:,} (libcst memory use)",
+                f"not analyzed: {len(IMPORT) + 6 * (MAX_PARSE_BYTES // 6):,} bytes is over the parse limit of {MAX_PARSE_BYTES:,} (libcst memory use)",
             )
         ],
     ),
@@ -266,12 +266,12 @@ def test_fix_over_bad_input_never_crashes_and_leaves_other_bytes_alone(tmp_path:
         assert after[shown[path]] == old.replace(b"import old.pkg", b"import new.pkg")
     warnings = sorted(line for line in result.stderr.splitlines() if line.startswith("ssot-lint: warning:"))
     expected = [
-        f"chain_10000.py: not fixed: not analysed: an expression nests 10,000 deep (libcst's parser is impractically slow past {MAX_EXPRESSION_DEPTH:,})",
+        f"chain_10000.py: not fixed: not analyzed: an expression nests 10,000 deep (libcst's parser is impractically slow past {MAX_EXPRESSION_DEPTH:,})",
         "form_feed.py: not fixed: libcst would not write line 3 back byte for byte",
         "lone_cr.py: not fixed: libcst would not write line 2 back byte for byte",
         "parenthesised_annotation.py: not fixed: libcst cannot parse this file although CPython can: ...",
         "strings_10000.py: not fixed: libcst cannot parse this file although CPython can: ...",
-        f"subscripts_10000.py: not fixed: not analysed: an expression nests 10,001 deep (libcst's parser is impractically slow past {MAX_EXPRESSION_DEPTH:,})",
+        f"subscripts_10000.py: not fixed: not analyzed: an expression nests 10,001 deep (libcst's parser is impractically slow past {MAX_EXPRESSION_DEPTH:,})",
     ]
     assert len(warnings) == len(expected), warnings
     for line, want in zip(warnings, expected):
@@ -353,7 +353,7 @@ def test_a_50_mb_file_is_reported_or_scanned_without_being_parsed(tmp_path: Path
     report = run([str(tmp_path)], config, load_rule_files(config.rule_files), RunOptions())
     size = len(IMPORT + body)
     assert [(f.path, f.rule_id, f.line, f.message) for f in report.findings] == [
-        ("selected.py", "SSOT000", 1, f"not analysed: {size:,} bytes is over the parse limit of {MAX_PARSE_BYTES:,} (libcst memory use)")
+        ("selected.py", "SSOT000", 1, f"not analyzed: {size:,} bytes is over the parse limit of {MAX_PARSE_BYTES:,} (libcst memory use)")
     ]
     assert (report.files_scanned, report.parse_errors, report.stats["parsed"]) == (1, 1, 0)
 
@@ -378,8 +378,8 @@ def test_a_failing_rule_costs_its_file_not_the_run(tmp_path: Path, monkeypatch: 
     assert result.exit_code == 1
     report = result.json()
     assert [(f["path"], f["rule"], f["line"], f["col"], f["message"]) for f in report["findings"]] == [
-        ("a.py", "SSOT000", 1, 1, "not analysed: rule ANY failed (KeyError: 'BOOM'); this is a bug in the single-implementation rule kind"),
-        ("b.py", "SSOT000", 1, 1, "too deeply nested to analyse (RecursionError)"),
+        ("a.py", "SSOT000", 1, 1, "not analyzed: rule ANY failed (KeyError: 'BOOM'); this is a bug in the single-implementation rule kind"),
+        ("b.py", "SSOT000", 1, 1, "too deeply nested to analyze (RecursionError)"),
         ("c.py", "D1", 1, 8, D1_MESSAGE),
     ]
     assert report["files"] == {"scanned": 1, "parse_errors": 2}

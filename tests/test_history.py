@@ -18,7 +18,7 @@ from ssot_lint.history.store import HistoryStore, default_path
 from ssot_lint.history.walk import glob_match, select_commits
 from tests.git_history_repo import DAY, START, STEPS, apply, build_repo, export_commit, git, git_env
 
-COUNTERS = re.compile(r"(\d+) commits: (\d+) snapshots computed, (\d+) reused; analysed (\d+) files, (\d+) blobs read")
+COUNTERS = re.compile(r"(\d+) commits: (\d+) snapshots computed, (\d+) reused; analyzed (\d+) files, (\d+) blobs read")
 
 
 def invoke(repo: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
@@ -57,7 +57,7 @@ def history_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[s
 
 
 def distinct_versions(repo: Path, shas: list[str]) -> int:
-    """Distinct (path, blob) pairs of in-scope Python files over the commits: what must be analysed."""
+    """Distinct (path, blob) pairs of in-scope Python files over the commits: what must be analyzed."""
     seen = set()
     for sha in shas:
         for line in git(repo, "ls-tree", "-r", sha).splitlines():

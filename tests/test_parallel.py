@@ -115,12 +115,12 @@ def test_a_crashing_file_becomes_ssot000_and_the_run_completes(tmp_path: Path, m
             "end_line": 1,
             "end_col": 1,
             "severity": "error",
-            "message": "analysis crashed (killed by signal SIGSEGV); the file was not analysed",
+            "message": "analysis crashed (killed by signal SIGSEGV); the file was not analyzed",
         }
     ]
     assert [f for f in report["findings"] if f["path"] != VICTIM] == [f for f in baseline["findings"] if f["path"] != VICTIM]
     assert report["files"] == {"scanned": 18, "parse_errors": 2}
-    # A crash is not cached: without the hook the next run analyses the file again.
+    # A crash is not cached: without the hook the next run analyzes the file again.
     monkeypatch.setattr(parallel, "_crash_hook", None)
     assert json.loads(_check(project).stdout) == baseline
 
@@ -149,7 +149,7 @@ def test_a_file_whose_analysis_hangs_becomes_ssot000(tmp_path: Path, monkeypatch
     monkeypatch.setattr(engine, "FILE_TIME_LIMIT", 0.5)
     report = json.loads(_check(project, "--no-cache").stdout)
     hung = [(f["rule"], f["message"]) for f in report["findings"] if f["path"] == VICTIM]
-    assert hung == [("SSOT000", "analysis timed out after 0.5 s; the file was not analysed")]
+    assert hung == [("SSOT000", "analysis timed out after 0.5 s; the file was not analyzed")]
 
 
 def test_workers_get_the_rules_pickled_under_spawn() -> None:

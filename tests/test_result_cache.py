@@ -60,15 +60,15 @@ def api_run(project: Path) -> tuple[dict, list]:
 def test_file_edit_recomputes_only_that_file(tmp_path: Path) -> None:
     project = sample_project(tmp_path)
     first, findings = api_run(project)
-    assert (first["files"], first["from_cache"], first["analysed"]) == (20, 0, 20)
+    assert (first["files"], first["from_cache"], first["analyzed"]) == (20, 0, 20)
     target = project / "netra_backend" / "app" / "services" / "notifier.py"
     target.write_text(target.read_text() + "\nfrom netra_backend.app.websocket_core.unified_manager import X\n")
     second, edited = api_run(project)
-    assert (second["from_cache"], second["analysed"]) == (19, 1)
+    assert (second["from_cache"], second["analyzed"]) == (19, 1)
     new = sorted(set(edited) - set(findings))
     assert new == [("WS002", "netra_backend/app/services/notifier.py", 18, 6)]
     third, again = api_run(project)
-    assert (third["from_cache"], third["analysed"]) == (20, 0)
+    assert (third["from_cache"], third["analyzed"]) == (20, 0)
     assert again == edited
 
 
@@ -89,7 +89,7 @@ def test_same_size_edit_with_restored_mtime_is_seen(tmp_path: Path, monkeypatch:
     target.write_text(edited)
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same mtime: only ctime moves
     stats, findings = api_run(project)
-    assert (stats["from_cache"], stats["analysed"]) == (19, 1)
+    assert (stats["from_cache"], stats["analyzed"]) == (19, 1)
     # the aliased factory import (6:8) and the call through it (10:15) are no longer findings
     assert [f for f in findings if f[1] == "netra_backend/app/services/notifier.py" and f[2] in (6, 10)] == []
 
@@ -99,12 +99,12 @@ def test_rule_edit_recomputes_only_files_in_that_rules_scope(tmp_path: Path) -> 
     events = project / "netra_backend" / "tests" / "test_event_shape.py"
     events.write_text('def started():\n    return {"event_type": "agent_started", "timestamp": 1.0}\n')
     first, _ = api_run(project)
-    assert first["analysed"] == 21
+    assert first["analyzed"] == 21
     rules = project / "rules.toml"
     rules.write_text(rules.read_text().replace('required = ["event_type", "timestamp"]', 'required = ["event_type", "timestamp", "user_id"]'))
     second, _ = api_run(project)
     # EV1 applies to the 5 files under netra_backend/tests/; the other 16 keep their results.
-    assert (second["from_cache"], second["analysed"]) == (16, 5)
+    assert (second["from_cache"], second["analyzed"]) == (16, 5)
     fresh_code, fresh, _ = check(project, "--no-cache")
     cached_code, cached, _ = check(project)
     assert fresh == cached and fresh_code == cached_code == 1
@@ -119,7 +119,7 @@ def test_tool_version_change_invalidates_everything(tmp_path: Path, monkeypatch:
     assert warm["from_cache"] == 20
     monkeypatch.setattr(ssot_lint, "__version__", "999.0")
     bumped, _ = api_run(project)
-    assert (bumped["from_cache"], bumped["analysed"]) == (0, 20)
+    assert (bumped["from_cache"], bumped["analyzed"]) == (0, 20)
 
 
 def test_garbage_cache_file_is_rebuilt_with_one_warning(tmp_path: Path) -> None:
@@ -199,7 +199,7 @@ def test_output_identical_across_jobs_and_cache_modes(tmp_path: Path) -> None:
     bulk = project / "netra_backend" / "app" / "bulk"
     bulk.mkdir()
     (bulk / "__init__.py").write_text("")
-    for i in range(31):  # with the 21 others, 52 files to analyse: enough for four workers
+    for i in range(31):  # with the 21 others, 52 files to analyze: enough for four workers
         (bulk / f"mod_{i}.py").write_text(f'"""Module {i}."""\n\n\ndef f(x):\n    return {{"value": x + {i}}}\n')
     outputs = set()
     # one worker, four workers, a cold cache, a warm cache
@@ -271,7 +271,7 @@ def test_a_first_run_reads_each_file_once_and_learns_every_signature(tmp_path: P
 
     monkeypatch.setattr(engine, "_blob_of", no_lookups)
     stats, findings = api_run(project)
-    assert stats["analysed"] == 20 and stats["from_cache"] == 0
+    assert stats["analyzed"] == 20 and stats["from_cache"] == 0
     cache = ResultCache(project / ".ssot-lint" / "cache")
     try:
         known = cache.blob_ids()
@@ -282,4 +282,4 @@ def test_a_first_run_reads_each_file_once_and_learns_every_signature(tmp_path: P
     assert {path: blob for path, (_, blob) in known.items()} == {str(p): cache_module.blob_id(p.read_bytes()) for p in sources}
     monkeypatch.undo()
     again, same = api_run(project)
-    assert (again["from_cache"], again["analysed"], same) == (20, 0, findings)
+    assert (again["from_cache"], again["analyzed"], same) == (20, 0, findings)

@@ -149,7 +149,7 @@ def token_shape(text: str) -> TokenShape:
 def check_size(text: str) -> None:
     size = len(text.encode("utf-8"))
     if size > MAX_PARSE_BYTES:
-        raise SourceError(f"not analysed: {size:,} bytes is over the parse limit of {MAX_PARSE_BYTES:,} (libcst memory use)")
+        raise SourceError(f"not analyzed: {size:,} bytes is over the parse limit of {MAX_PARSE_BYTES:,} (libcst memory use)")
 
 
 def parse_tree(text: str) -> ast.Module:
@@ -196,7 +196,7 @@ def _libcst_accepts(text: str) -> bool:
 def _too_deep(text: str, error: BaseException) -> SourceError:
     shape = token_shape(text)
     line = shape.run_line if shape.longest_run >= shape.bracket_depth else shape.bracket_line
-    return SourceError(f"not analysed: too deeply nested or chained for CPython's parser ({type(error).__name__})", line)
+    return SourceError(f"not analyzed: too deeply nested or chained for CPython's parser ({type(error).__name__})", line)
 
 
 def parse(text: str, tree: ast.Module | None = None) -> cst.Module:
@@ -205,7 +205,7 @@ def parse(text: str, tree: ast.Module | None = None) -> cst.Module:
     tree = tree if tree is not None else parse_tree(text)
     depth, line = deepest_expression(tree)
     if depth > MAX_EXPRESSION_DEPTH:
-        raise SourceError(f"not analysed: an expression nests {depth:,} deep (libcst's parser is impractically slow past {MAX_EXPRESSION_DEPTH:,})", line)
+        raise SourceError(f"not analyzed: an expression nests {depth:,} deep (libcst's parser is impractically slow past {MAX_EXPRESSION_DEPTH:,})", line)
     return _libcst_parse(text)
 
 

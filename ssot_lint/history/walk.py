@@ -35,7 +35,7 @@ from ssot_lint.run.cache import ResultCache, result_key
 from ssot_lint.run.discovery import ModuleNamer, Scope, display_path
 from ssot_lint.run.engine import aggregate
 
-_CHUNK = 256  # blobs read and analysed at once: bounds memory on a commit that changes many files
+_CHUNK = 256  # blobs read and analyzed at once: bounds memory on a commit that changes many files
 
 
 @dataclass
@@ -53,12 +53,12 @@ class HistoryOptions:
 
 @dataclass
 class Counters:
-    """What a run did; a second run over the same commits shows 0 files analysed, 0 blobs read."""
+    """What a run did; a second run over the same commits shows 0 files analyzed, 0 blobs read."""
 
     commits: int = 0
     snapshots_reused: int = 0
     snapshots_computed: int = 0
-    files_analysed: int = 0
+    files_analyzed: int = 0
     blobs_read: int = 0
     cache_hits: int = 0
     notes: list[str] = field(default_factory=list)  # about the whole run; per-commit notes are on the snapshots
@@ -67,12 +67,12 @@ class Counters:
     def summary(self) -> str:
         return (
             f"{self.commits} commits: {self.snapshots_computed} snapshots computed, {self.snapshots_reused} reused; "
-            f"analysed {self.files_analysed} files, {self.blobs_read} blobs read, {self.cache_hits} results from the cache"
+            f"analyzed {self.files_analyzed} files, {self.blobs_read} blobs read, {self.cache_hits} results from the cache"
         )
 
 
 def analyse_misses(items: Sequence[tuple[bytes, FileRef, Sequence[Rule]]]) -> list[FileResult]:
-    """The one place history analyses files: sequential now, a worker pool can take it over."""
+    """The one place history analyzes files: sequential now, a worker pool can take it over."""
     return [analyze_source(data, ref, rules) for data, ref, rules in items]
 
 
@@ -198,7 +198,7 @@ class HistoryRun:
         except _MissingBlob as exc:  # not stored: a later run, with the objects fetched, computes it
             return Snapshot(ruleset_digest=digest, note=f"not computed: git object {exc} is missing", complete=False, **fields)
         report = aggregate(ruleset.rules, results, self.options.fail_on)
-        note = f"{symlinks} symlinked file(s) in scope not analysed" if symlinks else ""
+        note = f"{symlinks} symlinked file(s) in scope not analyzed" if symlinks else ""
         return self.store.add(snapshot_of_report(report, ruleset_digest=digest, note=note, **fields))
 
     # -- rules at a commit ------------------------------------------------------------------------
@@ -288,7 +288,7 @@ class HistoryRun:
                 self._results[key] = result
                 if self.cache is not None:
                     self.cache.put(key, result)
-            self.counters.files_analysed += len(chunk)
+            self.counters.files_analyzed += len(chunk)
         results = [(ref, self._results[key]) for key, ref, _, _ in keyed]
         results.sort(key=lambda pair: pair[0].path)
         return results, symlinks

@@ -41,7 +41,7 @@ class Option:
 
 @dataclass(frozen=True)
 class Example:
-    """A rule's own test: analysing ``files`` must yield exactly ``expect`` findings
+    """A rule's own test: analyzing ``files`` must yield exactly ``expect`` findings
     (at ``lines``, when given)."""
 
     files: dict[str, str]
@@ -245,7 +245,7 @@ class Rule:
         """Project-wide findings (with paths), the rule's count (None: number of findings), details.
 
         ``facts`` holds the files whose ``check`` returned facts (plus, with ``sees_unparsed``,
-        ``(ref, None)`` for in-scope files that could not be analysed)."""
+        ``(ref, None)`` for in-scope files that could not be analyzed)."""
         return [], None, {}
 
     @property

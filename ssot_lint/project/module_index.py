@@ -25,7 +25,7 @@ MODULE_DUNDERS = frozenset(
     ("__name__", "__doc__", "__file__", "__loader__", "__spec__", "__package__", "__path__", "__builtins__", "__dict__", "__cached__", "__annotations__")
 )
 
-Entry = tuple[FileRef, "ModuleSummary | None"]  # None: the file is in scope but could not be analysed
+Entry = tuple[FileRef, "ModuleSummary | None"]  # None: the file is in scope but could not be analyzed
 
 
 def parents(module: str) -> Iterator[str]:
@@ -100,7 +100,7 @@ class ModuleIndex:
     def resolves(self, module: str, name: str, _seen: set[tuple[str, str]] | None = None) -> bool:
         """Whether ``from module import name`` finds something (a submodule, a definition, an
         import, an ``__all__`` entry or a star re-export). Unknown territory resolves: a file that
-        could not be analysed, a ``__getattr__``, a star import from outside the project."""
+        could not be analyzed, a ``__getattr__``, a star import from outside the project."""
         seen = _seen if _seen is not None else set()
         if (module, name) in seen:
             return False

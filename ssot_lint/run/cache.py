@@ -64,7 +64,7 @@ def blob_id(data: bytes) -> str:
 @cache
 def _code_digest(kinds: frozenset[type]) -> str:
     """ssot-lint's own sources and the module of every plugin rule kind in use: editing the
-    analysing code without bumping the version must not serve stale results."""
+    analyzing code without bumping the version must not serve stale results."""
     import inspect  # only needed once per process
 
     files = {str(p) for p in Path(ssot_lint.__file__).parent.rglob("*.py")}
@@ -107,7 +107,7 @@ def _context(rules: tuple[Rule, ...], version: str) -> bytes:
 
 
 def context_digest(rules: Sequence[Rule]) -> bytes:
-    """Everything about the analysing code and the applied rules that a result depends on."""
+    """Everything about the analyzing code and the applied rules that a result depends on."""
     return _context(tuple(rules), ssot_lint.__version__)
 
 
@@ -211,7 +211,7 @@ class ResultCache:
                     if result is not None:
                         found[key] = result
         except sqlite3.DatabaseError as exc:
-            self._warn(f"cache read failed ({exc}); analysing without it")
+            self._warn(f"cache read failed ({exc}); analyzing without it")
             return {}
         self.hits += len(found)
         self.misses += len(wanted) - len(found)
@@ -224,7 +224,7 @@ class ResultCache:
         try:
             return self._db.execute("SELECT 1 FROM results LIMIT 1").fetchone() is None
         except sqlite3.DatabaseError as exc:
-            self._warn(f"cache read failed ({exc}); analysing without it")
+            self._warn(f"cache read failed ({exc}); analyzing without it")
             return True
 
     def blob_ids(self) -> dict[str, tuple[Signature, str]]:
@@ -235,7 +235,7 @@ class ResultCache:
         try:
             rows = self._db.execute("SELECT path, size, mtime_ns, ctime_ns, inode, blob FROM files").fetchall()
         except sqlite3.DatabaseError as exc:
-            self._warn(f"cache read failed ({exc}); analysing without it")
+            self._warn(f"cache read failed ({exc}); analyzing without it")
             return {}
         encoding = sys.getfilesystemencoding()  # os.fsdecode, minus its per-call overhead
         return {path.decode(encoding, "surrogateescape"): ((size, mtime, ctime, inode), blob) for path, size, mtime, ctime, inode, blob in rows}

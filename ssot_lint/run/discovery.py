@@ -19,7 +19,7 @@ from ssot_lint.observer import NULL_OBSERVER, Observer
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file to analyse: where to read it (``abspath``, raw OS string) and how to show it."""
+    """A file to analyze: where to read it (``abspath``, raw OS string) and how to show it."""
 
     abspath: str
     ref: FileRef

@@ -1,4 +1,4 @@
-"""A run: discover files, analyse each (pure, per file), aggregate project-wide, build the Report."""
+"""A run: discover files, analyze each (pure, per file), aggregate project-wide, build the Report."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class RunOptions:
 
 
 _CHUNK = 256  # files looked up in the cache at once: bounds memory, amortises SQLite round trips
-# Forked workers start in ~4 ms, so even one file to analyse gets one (crash isolation); more
+# Forked workers start in ~4 ms, so even one file to analyze gets one (crash isolation); more
 # workers only when each gets this many files. Spawned workers re-import everything (~0.3 s):
 # below _SPAWN_MIN files the analysis runs in this process instead.
 _FILES_PER_WORKER = 8
@@ -71,7 +71,7 @@ def read_file(source: SourceFile) -> bytes | Finding:
 
 def analyze_task(rules: Sequence[Rule], task: tuple[str, FileRef, tuple[int, ...]]) -> tuple[str | None, Signature | None, FileResult]:
     """One file, read here: the blob id (and stat signature) returned are those of the bytes
-    actually analysed."""
+    actually analyzed."""
     abspath, ref, scope = task
     read = read_signed(SourceFile(abspath, ref))
     if isinstance(read, Finding):
@@ -101,14 +101,14 @@ def _blob_of(source: SourceFile, known: dict[str, tuple[Signature, str]], now_ns
 
 def crashed_result(reason: str) -> FileResult:
     what = reason if reason.startswith("timed out") else f"crashed ({reason})"
-    message = f"analysis {what}; the file was not analysed"
+    message = f"analysis {what}; the file was not analyzed"
     return FileResult(parse_error=Finding(PARSE_ERROR_ID, 1, 1, 1, 1, message, "error", anchor=CRASH_ANCHOR))
 
 
 def analyze_files(
     files: Sequence[SourceFile], rules: Sequence[Rule], options: RunOptions, stats: dict[str, Any] | None = None
 ) -> list[tuple[FileRef, FileResult]]:
-    """Analyse each file with the rules whose scope covers it, reusing cached results.
+    """Analyze each file with the rules whose scope covers it, reusing cached results.
     ``stats`` (if given) receives the counts and seconds that ``--show-timings`` prints."""
     started = time.perf_counter()
     scopes = [tuple(i for i, rule in enumerate(rules) if rule.in_scope(source.ref.path)) for source in files]
@@ -119,15 +119,15 @@ def analyze_files(
         todo, unreadable = _from_cache(files, rules, scopes, results, options)
     looked_up = time.perf_counter()
     workers = _workers(options.jobs, len(todo))
-    crashed = _analyse(files, rules, scopes, todo, results, options, workers)
-    analysed = [r for r in (results[i] for i in todo) if r is not None]
+    crashed = _analyze(files, rules, scopes, todo, results, options, workers)
+    analyzed = [r for r in (results[i] for i in todo) if r is not None]
     if stats is not None:
         stats.update(
             files=len(files),
             from_cache=len(files) - len(todo) - unreadable,
-            analysed=len(todo),
-            parsed=sum(1 for r in analysed if r.parsed),
-            prefiltered=sum(1 for r in analysed if not r.parsed and r.parse_error is None),
+            analyzed=len(todo),
+            parsed=sum(1 for r in analyzed if r.parsed),
+            prefiltered=sum(1 for r in analyzed if not r.parsed and r.parse_error is None),
             crashed=crashed,
             workers=workers,
             read_seconds=looked_up - started,
@@ -139,7 +139,7 @@ def analyze_files(
 def _from_cache(
     files: Sequence[SourceFile], rules: Sequence[Rule], scopes: list[tuple[int, ...]], results: list[FileResult | None], options: RunOptions
 ) -> tuple[list[int], int]:
-    """Fill ``results`` from the cache; return the indices still to analyse and the number of
+    """Fill ``results`` from the cache; return the indices still to analyze and the number of
     unreadable files (their results are the read errors)."""
     cache = options.cache
     assert cache is not None
@@ -171,7 +171,7 @@ def _from_cache(
     return todo, unreadable
 
 
-def _analyse(
+def _analyze(
     files: Sequence[SourceFile],
     rules: Sequence[Rule],
     scopes: list[tuple[int, ...]],
@@ -180,7 +180,7 @@ def _analyse(
     options: RunOptions,
     workers: int,
 ) -> int:
-    """Analyse the files at ``todo`` into ``results`` (and the cache); return how many crashed."""
+    """Analyze the files at ``todo`` into ``results`` (and the cache); return how many crashed."""
     started_ns = time.time_ns()  # before any file is read: younger signatures are not kept
     cache = options.cache
     tasks = [(files[i].abspath, files[i].ref, scopes[i]) for i in todo]
@@ -216,7 +216,7 @@ def _analyse(
 
 
 def _workers(jobs: int | None, count: int) -> int:
-    """How many worker processes to start for ``count`` files (0: analyse in this process)."""
+    """How many worker processes to start for ``count`` files (0: analyze in this process)."""
     if count == 0:
         return 0
     if start_method() != "fork" and count < _SPAWN_MIN:
@@ -290,9 +290,9 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
     discovered = time.perf_counter()
     stats: dict[str, Any] = {"discover_seconds": discovered - started}
     results = analyze_files(files, ruleset.rules, options, stats)
-    analysed = time.perf_counter()
+    analyzed = time.perf_counter()
     report = aggregate(ruleset.rules, results, options.fail_on)
-    stats.update(parse_errors=report.parse_errors, aggregate_seconds=time.perf_counter() - analysed)
+    stats.update(parse_errors=report.parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
     report.stats.update(stats)
     return report
 

@@ -45,7 +45,7 @@ _MAX_START_FAILURES = 3
 
 @dataclass(frozen=True)
 class Crashed:
-    """The worker analysing this task died (a native crash, a kill, ``os._exit``)."""
+    """The worker analyzing this task died (a native crash, a kill, ``os._exit``)."""
 
     reason: str
 
@@ -192,7 +192,7 @@ class WorkerPool(Generic[T, R]):
         self.time_limit = time_limit  # seconds one task may run; None: no limit
         self.job = job
         self.state = state
-        import multiprocessing  # here, not at the top: runs that analyse nothing never need it
+        import multiprocessing  # here, not at the top: runs that analyze nothing never need it
 
         self.context = multiprocessing.get_context(method or start_method())
 

@@ -84,14 +84,14 @@ def format_timings(stats: dict[str, Any]) -> str:
     workers = stats.get("workers", 0)
     files = (
         f"files: {stats.get('files', 0)} found, {stats.get('from_cache', 0)} from cache, "
-        f"{stats.get('analysed', 0)} analysed ({stats.get('parsed', 0)} parsed, "
+        f"{stats.get('analyzed', 0)} analyzed ({stats.get('parsed', 0)} parsed, "
         f"{stats.get('prefiltered', 0)} prefiltered out), {stats.get('parse_errors', 0)} parse errors, "
         f"{stats.get('crashed', 0)} crashed; " + (f"{workers} worker processes" if workers else "no worker processes")
     )
     phases = [
         ("discover", "discover_seconds"),
         ("read/hash", "read_seconds"),
-        ("analyse", "analyse_seconds"),
+        ("analyze", "analyse_seconds"),
         ("aggregate", "aggregate_seconds"),
         ("report", "report_seconds"),
     ]
