@@ -4,7 +4,7 @@
 
 Copies ``fixtures/`` and ``rules/`` into a temporary repository, commits the sample as shipped and
 then one fix per week, runs ``ssot-lint history`` and prints ``ssot-lint trend --format markdown``
-(what the README shows). ``--html`` also writes the HTML report; ``--screenshot`` renders it
+(what docs/history.md shows). ``--html`` also writes the HTML report; ``--screenshot`` renders it
 with headless Chromium.
 """
 

@@ -1,5 +1,5 @@
 """benchmarks/stdlib_corpus.py accounts for every file of a corpus and names the file that crashes a run
-(the real corpus run, over the standard library, is in the README's Robustness section)."""
+(the real corpus run, over the standard library, is in docs/robustness.md)."""
 
 from __future__ import annotations
 
