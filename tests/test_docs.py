@@ -103,6 +103,8 @@ def sample_checkout(root: Path, git: bool) -> Path:
     shutil.copytree(REPO / "fixtures", root / "fixtures")
     shutil.copytree(REPO / "rules", root / "rules")
     shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
+    (root / ".ci").mkdir()
+    shutil.copy2(REPO / ".ci" / "self-rules.toml", root / ".ci" / "self-rules.toml")  # in the config's rule-files
     if git:
         identity = {f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER") for what, value in (("NAME", "t"), ("EMAIL", "t@example.com"))}
         env = {**os.environ, **identity, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
@@ -160,7 +162,7 @@ def _ci_formats(r: Result, root: Path) -> None:
 
 def _history(r: Result, root: Path) -> None:
     header, row = _lines(r.stdout)[:2]
-    assert header.split()[3:] == ["PI001", "PI002", "PI003", "PI004", "WS001", "WS002", "WS003", "WS004", "top", "file"]
+    assert header.split()[3:] == ["PI001", "PI002", "PI003", "PI004", "WS001", "WS002", "WS003", "WS004", "SELF001", "top", "file"]
     assert row.split()[3:11] == ["2", "3", "1", "1", "3", "7", "4", "1"]
     assert r.stderr.startswith("ssot-lint: 1 commits: 1 snapshots computed, 0 reused;")
 
