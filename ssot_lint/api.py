@@ -24,6 +24,7 @@ from ssot_lint.ci.coverage import Coverage, project_wide
 from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.config.rulefile import RuleSet, load_rule_files
 from ssot_lint.config.settings import Config, load_config
+from ssot_lint.config.tomlfile import shown_path
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
 from ssot_lint.model import Finding, Report
 from ssot_lint.observer import NULL_OBSERVER, Observer
@@ -48,14 +49,6 @@ class Project:
         return self.config.root
 
 
-def shown_path(path: Path) -> str:
-    """``path`` as the user would type it from the working directory."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
-
-
 def load_rules(paths: Sequence[PathLike], *, select: Sequence[str] = (), ignore: Sequence[str] = (), observer: Observer = NULL_OBSERVER) -> RuleSet:
     """Rules from rule files; ``select``/``ignore`` keep rules by id prefix, as on the command line."""
     files = [Path(p).resolve() for p in paths]
@@ -75,8 +68,8 @@ def load_project(
     observer: Observer = NULL_OBSERVER,
 ) -> Project:
     """The config file given (else the nearest ``ssot-lint.toml`` / ``pyproject.toml`` above
-    ``cwd``) and its rules. ``rules``: extra rule files, or a ready ``RuleSet`` that replaces the
-    configured ones."""
+    ``cwd``) and its rules: those of its rule files, then its own ``[[rule]]`` tables. ``rules``:
+    extra rule files, or a ready ``RuleSet`` that replaces the configured ones."""
     if isinstance(config, Config):
         settings = config
     else:
@@ -88,7 +81,7 @@ def load_project(
         if not path.is_file():
             raise ConfigError(f"--rules: rule file not found: {path}")
     files = settings.rule_files + [p.resolve() for p in extra]
-    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer).select(select, ignore)
+    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer, settings.inline_rules).select(select, ignore)
     return Project(settings, ruleset)
 
 

@@ -34,16 +34,21 @@ def rules_command(config_path: Path | None, rule_files: tuple[Path, ...], select
 @click.argument("rule_files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config whose rule files to test when none are given.")
 def test_rules(rule_files: tuple[Path, ...], config_path: Path | None) -> None:
-    """Run the examples embedded in RULE_FILES (default: the configured rule files)."""
+    """Run the examples embedded in RULE_FILES (default: the configured rule files and the
+    config's own [[rule]] tables)."""
     from ssot_lint.kinds.examples import run_example
 
     for path in rule_files:
         if not path.is_file():
             raise ConfigError(f"rule file not found: {path}")
-    files = [p.resolve() for p in rule_files] or load_config(config_path, observer=observer()).rule_files
+    files = [p.resolve() for p in rule_files]
+    inline = None
     if not files:
+        config = load_config(config_path, observer=observer())
+        files, inline = config.rule_files, config.inline_rules
+    if not files and inline is None:
         raise ConfigError("no rule files given or configured")
-    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer())
+    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer(), inline)
     total = failed = 0
     for rule in ruleset.rules:
         if not rule.meta.examples:

@@ -7,6 +7,7 @@ table header and key. The scan only ever narrows an error message; it never chan
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -72,6 +73,14 @@ class TomlDoc:
 
 def _normalise(header: str) -> str:
     return ".".join(part.strip().strip("\"'") for part in header.split("."))
+
+
+def shown_path(path: Path) -> str:
+    """``path`` as the user would type it from the working directory."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
 
 
 def load_toml(path: Path, display: str | None = None, observer: Observer = NULL_OBSERVER) -> TomlDoc:
