@@ -15,16 +15,30 @@ from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
 
 @click.command("rules")
 @rule_options
-@click.option("--explain", metavar="ID", help="Show one rule in full, with its examples.")
-def rules_command(config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], explain: str | None) -> None:
-    """List the loaded rules."""
-    from ssot_lint.report.rules import explain_rule, rules_table
+@click.option("--explain", metavar="ID|KIND", help="Show one loaded rule in full, or a rule kind's documentation with a [[rule]] to paste.")
+@click.option("--kinds", "list_kinds", is_flag=True, help="List the rule kinds (built-in and plugins); reads no config.")
+def rules_command(
+    config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], explain: str | None, list_kinds: bool
+) -> None:
+    """List the loaded rules, explain one rule or kind, or list the kinds."""
+    from ssot_lint.kinds import available_kinds, find_kind, kind_names
+    from ssot_lint.report.rules import explain_kind, explain_rule, kinds_table, rules_table
 
+    if list_kinds and explain:
+        raise click.UsageError("--kinds and --explain cannot be combined")
+    if list_kinds:
+        click.echo(kinds_table(list(available_kinds().values()), use_color(False)), nl=False)
+        return
+    if explain:
+        kind = find_kind(explain, observer())  # a kind needs no config: this works anywhere
+        if kind is not None:
+            click.echo(explain_kind(kind), nl=False)
+            return
     _, ruleset = load_project(config_path, rule_files, select, ignore)
     if explain:
         matches = [r for r in ruleset.rules if r.id == explain]
         if not matches:
-            raise ConfigError(f"--explain: no loaded rule has id {explain!r}")
+            raise ConfigError(f"--explain: no loaded rule has id {explain!r}, and no rule kind is named so (kinds: {', '.join(kind_names(observer()))})")
         click.echo(explain_rule(matches[0]), nl=False)
     else:
         click.echo(rules_table(ruleset.rules, use_color(False)), nl=False)
