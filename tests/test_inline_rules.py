@@ -154,6 +154,9 @@ def test_the_checkouts_own_self_rule_is_inline() -> None:
     text = (REPO / "pyproject.toml").read_text(encoding="utf-8").splitlines()
     assert text[rule.meta.line - 1] == "[[tool.ssot-lint.rule]]"
     assert len(rule.meta.examples) == 1 and rule.meta.examples[0].expect == 1
+    # docs/configuration.md shows it as it is written there.
+    shown = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8").split("[[tool.ssot-lint.rule]]\n", 1)[1].split("```", 1)[0]
+    assert "[[tool.ssot-lint.rule]]\n" + shown in "\n".join(text) + "\n"
 
 
 def test_old_shaped_config_is_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

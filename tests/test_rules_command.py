@@ -24,7 +24,7 @@ def nowhere(tmp_path: Path) -> Path:
 
 
 def skeleton_of(stdout: str) -> str:
-    return stdout[stdout.index("[[rule]]\n") :]
+    return stdout[stdout.index("\n[[rule]]\n") + 1 :]
 
 
 def test_kinds_lists_every_kind_with_its_fix_and_summary(nowhere: Path, monkeypatch: pytest.MonkeyPatch) -> None:

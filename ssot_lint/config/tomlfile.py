@@ -129,8 +129,8 @@ def toml_value(value: Any) -> str:
     """``value`` as a TOML value on one line (tables inline)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
     if isinstance(value, str):
         return toml_string(value)
     if isinstance(value, (list, tuple)):

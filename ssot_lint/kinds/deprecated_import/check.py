@@ -43,7 +43,11 @@ class DeprecatedImport(Rule):
     summary = "Imports of deprecated module paths or members (and calls of deprecated callables)."
     options = {
         "replace": Option("str-map", "deprecated -> canonical ('module' or 'module:Member')", required=True),
-        "calls": Option("any", "deprecated callables 'module:function' (list, or table to replacements)"),
+        "calls": Option(
+            "any",
+            "deprecated callables 'module:function' (list, or table to replacements)",
+            schema={"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object", "additionalProperties": {"type": "string"}}]},
+        ),
     }
     message_fields = ("target", "replacement", "imported", "what")
     default_message = "{target} is deprecated; import {replacement}"
@@ -74,9 +78,9 @@ class DeprecatedImport(Rule):
         self.targets: list[tuple[Target, Target]] = []
         for old, new in self.replace.items():
             self.targets.append((Target.parse(old), Target.parse(new)))
-        calls = self.calls or {}
-        if isinstance(calls, list):
-            calls = {c: "" for c in calls}
+        calls = self.calls if self.calls is not None else {}
+        if isinstance(calls, list):  # of strings (a list inside it is not hashable: refused below, not a crash)
+            calls = {c: "" for c in calls} if all(isinstance(c, str) for c in calls) else None
         if not isinstance(calls, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in calls.items()):
             raise OptionError("'calls' must be a list of 'module:function' or a table of them to replacements")
         self.call_targets: dict[str, tuple[Target, str]] = {}
