@@ -151,7 +151,7 @@ def analyze_files(
             crashed=crashed,
             workers=workers,
             read_seconds=looked_up - started,
-            analyse_seconds=time.perf_counter() - looked_up,
+            analyze_seconds=time.perf_counter() - looked_up,
         )
     return [(source.ref, result) for source, result in zip(files, results) if result is not None]
 
