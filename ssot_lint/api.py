@@ -56,6 +56,12 @@ class Project:
 
         return in_project(absolute_path(path), self.config)
 
+    @property
+    def project_wide_ids(self) -> frozenset[str]:
+        """The ids of the selected rules whose findings depend on other files (``check`` finds
+        them; ``check_source`` leaves them out)."""
+        return frozenset(rule.id for rule in self.rules.rules if project_wide(rule))
+
     def explain(self, rule_id: str) -> str:
         """The text ``ssot-lint rules --explain ID`` prints: the rule, its kind's documentation
         and its examples."""
@@ -403,6 +409,15 @@ def load_baseline(path: Path, shown: str) -> baselines.Baseline:
             _baselines.clear()
         _baselines[key] = baselines.load(path, shown)
     return _baselines[key]
+
+
+def suppress_source(code: str, finding: Finding) -> str | None:
+    """``code`` with a ``# ssot: ignore[ID]`` comment that silences ``finding`` (on its line or
+    its statement's first line), or None when no such edit leaves the code's syntax tree as it
+    was (see ``ssot_lint.ci.add_suppression``)."""
+    from ssot_lint.ci.add_suppression import add_suppression
+
+    return add_suppression(code, finding)
 
 
 @dataclass(frozen=True)

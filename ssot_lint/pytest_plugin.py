@@ -72,7 +72,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         # directory walk that pytest reports on).
         for parent in dict.fromkeys(item.parent for item in ours):
             assert parent is not None
-            children = [item for item in ours if item.parent is parent]
+            children: list[pytest.Item | pytest.Collector] = [item for item in ours if item.parent is parent]
             config.hook.pytest_collectreport(report=pytest.CollectReport(parent.nodeid, "passed", None, children))
 
 
@@ -132,7 +132,9 @@ def _collect(session: pytest.Session) -> list[pytest.Item]:
 
 
 def _node(session: pytest.Session, path: Path, name: str | None = None) -> SsotFile:
-    return SsotFile.from_parent(session, path=path, **({"name": name} if name else {}))
+    if name:
+        return SsotFile.from_parent(session, path=path, name=name)
+    return SsotFile.from_parent(session, path=path)
 
 
 class SsotFile(pytest.File):
