@@ -43,12 +43,12 @@ def markdown(trend: Trend, top: int) -> str:
         change = "" if rule.delta is None else signed(rule.delta)
         ceiling = "" if rule.ceiling is None else f"{rule.ceiling:,}"
         lines.append(f"| {rule.rule_id} | {rule.kind} | {first_last} | {change} | {ceiling} | {sparkline(rule.counts, 30)} |")
-    files = trend.top_files(top)
-    if files:
+    files, latest = trend.top_files(top), trend.latest
+    if files and latest is not None:  # (there are files only when there is a latest snapshot)
         lines += [
             "",
-            f"### Files with the most remaining findings (at {trend.latest.label})",
-            "",  # type: ignore[union-attr]
+            f"### Files with the most remaining findings (at {latest.label})",
+            "",
             "| file | findings | by rule |",
             "| --- | ---: | --- |",
         ]
@@ -120,11 +120,11 @@ def terminal(trend: Trend, top: int, color: bool, width: int = 120) -> str:
 
 
 def _files_table(console: Console, trend: Trend, top: int) -> None:
-    files = trend.top_files(top)
-    if not files:
+    files, latest = trend.top_files(top), trend.latest
+    if not files or latest is None:  # (there are files only when there is a latest snapshot)
         return
     console.print()
-    console.print(f"Files with the most remaining findings (at {trend.latest.label}):")  # type: ignore[union-attr]
+    console.print(f"Files with the most remaining findings (at {latest.label}):")
     table = Table(show_edge=False, box=None, pad_edge=False, header_style="bold")
     table.add_column("findings", justify="right")
     table.add_column("file")

@@ -96,12 +96,13 @@ def _chart_svg(rule: RuleSeries, trend: Trend) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "ssot-lint", "font.size": 9, "path.simplify": True}):
         fig = Figure(figsize=(9, 2.6))
         ax = fig.add_subplot()
-        ax.step(times, counts, where="post", color=LINE_COLOR, linewidth=2, label="count")
+        # matplotlib plots datetimes (through its unit converters), but its stubs accept numbers only.
+        ax.step(times, counts, where="post", color=LINE_COLOR, linewidth=2, label="count")  # type: ignore[arg-type]
         if len(times) <= 60:
-            ax.plot(times, counts, "o", color=LINE_COLOR, markersize=3.5)
+            ax.plot(times, counts, "o", color=LINE_COLOR, markersize=3.5)  # type: ignore[arg-type]
         if rule.has_ceiling:
             maxes = [math.nan if m is None else m for m in rule.maxes]
-            ax.step(times, maxes, where="post", color=CEILING_COLOR, linestyle="--", linewidth=1.3, label="max")
+            ax.step(times, maxes, where="post", color=CEILING_COLOR, linestyle="--", linewidth=1.3, label="max")  # type: ignore[arg-type]
             ax.legend(loc="upper right", frameon=False)
         highest = max(rule.known + [m for m in rule.maxes if m is not None] + [1])
         ax.set_ylim(0, highest * 1.1)

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TypedDict
 
 from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.config.rulefile import RuleSet, load_rule_docs
@@ -36,6 +37,17 @@ from ssot_lint.run.discovery import ModuleNamer, Scope, display_path
 from ssot_lint.run.engine import aggregate
 
 _CHUNK = 256  # blobs read and analyzed at once: bounds memory on a commit that changes many files
+
+
+class _CommitFields(TypedDict):
+    """What every snapshot of a commit says about the commit (``Snapshot`` fields)."""
+
+    commit: str
+    label: str
+    series: str
+    commit_time: int
+    author_time: int
+    subject: str
 
 
 @dataclass
@@ -170,7 +182,7 @@ class HistoryRun:
                 self.counters.notes.append(f"shallow clone: history before {cut[-1].short} is missing (git fetch --unshallow)")
 
     def _snapshot(self, commit: Commit) -> Snapshot:
-        fields = dict(
+        fields = _CommitFields(
             commit=commit.sha, label=commit.short, series=self.series, commit_time=commit.commit_time, author_time=commit.author_time, subject=commit.subject
         )
         tree: list[TreeEntry] | None = None
