@@ -98,7 +98,9 @@ async def measure(root: Path, text: str, changes: int, warmup: int) -> tuple[flo
             elapsed = time.perf_counter() - started
             expected = 1 if i % 2 else 0
             found = sum(1 for d in published.diagnostics if d.code == "WS002")
-            assert found == expected, f"change {i}: {found} WS002 diagnostics, expected {expected}: {[(d.code, d.range.start.line) for d in published.diagnostics]}"
+            assert found == expected, (
+                f"change {i}: {found} WS002 diagnostics, expected {expected}: {[(d.code, d.range.start.line) for d in published.diagnostics]}"
+            )
             if i >= warmup:
                 timings.append(elapsed)
         return opened, timings
