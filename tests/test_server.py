@@ -227,3 +227,13 @@ def test_shutdown_and_exit_end_the_server_process(tmp_path: Path) -> None:
         return await asyncio.wait_for(server.wait(), 30)
 
     assert asyncio.run(main()) == 0
+
+
+def test_without_the_server_extra_the_command_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None if name == "pygls" else real(name, *args))
+    result = run_cli(["server"], tmp_path, monkeypatch)
+    assert result.exit_code == 2
+    assert result.stderr == "ssot-lint: error: ssot-lint server needs pygls and lsprotocol: pip install 'ssot-lint[server]'\n"
