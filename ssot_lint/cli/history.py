@@ -17,6 +17,8 @@ from ssot_lint.errors import ConfigError
 from ssot_lint.model import Report
 
 if TYPE_CHECKING:  # history's modules (rich, matplotlib, git) load when a history command runs
+    from rich.console import Console
+
     from ssot_lint.history.walk import HistoryOptions
     from ssot_lint.run.cache import ResultCache
 
@@ -191,7 +193,7 @@ def run_history(
         click.echo("ssot-lint: timings: " + ", ".join(f"{k} {v:.3f}s" for k, v in counters.timings.items()), err=True)
 
 
-def _stderr_console():  # type: ignore[no-untyped-def]
+def _stderr_console() -> Console:
     from rich.console import Console
 
     return Console(file=sys.stderr)

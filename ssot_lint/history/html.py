@@ -174,7 +174,7 @@ def _chart_svg(name: str, headline: str, values: list[int | None], maxes: list[i
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
         if len(times) > 1 and times[0] == times[-1]:
-            ax.set_xlim(times[0] - timedelta(hours=12), times[0] + timedelta(hours=12))
+            ax.set_xlim(times[0] - timedelta(hours=12), times[0] + timedelta(hours=12))  # type: ignore[arg-type]  # (datetimes, as above)
         buffer = io.StringIO()
         with warnings.catch_warnings():  # identical x limits (one snapshot) are widened, with a warning
             warnings.simplefilter("ignore")

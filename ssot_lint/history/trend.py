@@ -152,9 +152,9 @@ def build_trend(snapshots: list[Snapshot]) -> Trend:
         counts: list[int | None] = []
         maxes: list[int | None] = []
         for snapshot in snapshots:
-            rule = next((r for r in snapshot.rules if r.rule_id == rule_id), None)
-            counts.append(rule.count if rule else None)
-            maxes.append(rule.max if rule else None)
+            found = next((r for r in snapshot.rules if r.rule_id == rule_id), None)
+            counts.append(found.count if found else None)
+            maxes.append(found.max if found else None)
         series.append(RuleSeries(rule_id, order[rule_id], counts, maxes))
     return Trend(snapshots, series, hidden)
 

@@ -49,6 +49,10 @@ class DeprecatedImport(Rule):
             schema={"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object", "additionalProperties": {"type": "string"}}]},
         ),
     }
+    # The options, as Rule.__init__ sets them (option_attribute names them); configure() checks
+    # the shape of ``calls`` (a list, or a table to replacements).
+    replace: dict[str, str]
+    calls: list[str] | dict[str, str] | None
     message_fields = ("target", "replacement", "imported", "what")
     default_message = "{target} is deprecated; import {replacement}"
     fixable = True
@@ -78,9 +82,9 @@ class DeprecatedImport(Rule):
         self.targets: list[tuple[Target, Target]] = []
         for old, new in self.replace.items():
             self.targets.append((Target.parse(old), Target.parse(new)))
-        calls = self.calls if self.calls is not None else {}
-        if isinstance(calls, list):  # of strings (a list inside it is not hashable: refused below, not a crash)
-            calls = {c: "" for c in calls} if all(isinstance(c, str) for c in calls) else None
+        calls: object = self.calls if self.calls is not None else {}
+        if isinstance(calls, list) and all(isinstance(c, str) for c in calls):  # a list inside it would not hash: refused below
+            calls = {c: "" for c in calls}
         if not isinstance(calls, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in calls.items()):
             raise OptionError("'calls' must be a list of 'module:function' or a table of them to replacements")
         self.call_targets: dict[str, tuple[Target, str]] = {}
@@ -111,7 +115,7 @@ class DeprecatedImport(Rule):
         # `from .. import *`), so files there are always parsed.
         if any(ref.module == m or ref.module.startswith(m + ".") for m in self._target_modules):
             return True
-        if self._member_words is not None and self._member_froms is not None:
+        if self._member_words is not None and self._member_froms is not None and self._members is not None:
             # Elsewhere an import of `pkg.mod:Member` is `from <...>mod import` followed by
             # `Member` or `*`. Module targets and calls need their word.
             if (
@@ -166,8 +170,8 @@ class DeprecatedImport(Rule):
             else:
                 where = ctx.span(ref.node)
             findings.append(self.finding(ctx, where, message, anchor=ctx.segment(statement), stmt_line=statement[0]))
-        for call, target, new, stmt_line in self.deprecated_calls(ctx, bindings(refs)):
-            message = self.format(target=str(target), replacement=new or "(no replacement)", imported=dotted_name(call.func), what="call")
+        for call, target, call_replacement, stmt_line in self.deprecated_calls(ctx, bindings(refs)):
+            message = self.format(target=str(target), replacement=call_replacement or "(no replacement)", imported=dotted_name(call.func), what="call")
             findings.append(self.finding(ctx, call, message, stmt_line=stmt_line))
         return findings, None
 
