@@ -16,7 +16,7 @@ import io
 import os
 import tokenize
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,6 +62,10 @@ class Project:
         """The ids of the selected rules whose findings depend on other files (``check`` finds
         them; ``check_source`` leaves them out)."""
         return frozenset(rule.id for rule in self.rules.rules if project_wide(rule))
+
+    def shown(self, path: PathLike) -> str:
+        """The path findings in the file at ``path`` carry: relative to the root when inside it."""
+        return _buffer_ref(self, path)[1].path
 
     def explain(self, rule_id: str) -> str:
         """The text ``ssot-lint rules --explain ID`` prints: the rule, its kind's documentation
@@ -173,6 +177,42 @@ class CheckResult:
     def counts(self) -> dict[str, int]:
         """Each rule's count as the summary table shows it (ceiling kinds: the family size)."""
         return {rule.id: rule.count for rule in self.report.rules}
+
+    def only(self, path: PathLike) -> CheckResult:
+        """This result narrowed to the file at ``path`` (what ``check --stdin-filename`` reports):
+        its findings and suppressed findings, each rule's count of them and whether they pass, and
+        the exit status they give. The project-wide rules were judged over the whole run; the
+        baseline was applied to it (its project-wide totals are left out)."""
+        from ssot_lint.model import PARSE_ERROR_ID, severity_rank
+
+        shown = self.project.shown(path)
+        mine = [f for f in self.report.findings if f.path == shown]
+        threshold = severity_rank(self.fail_on)
+        rules = [
+            replace(
+                rule,
+                count=sum(f.rule_id == rule.id for f in mine),
+                ok=not any(f.rule_id == rule.id and severity_rank(f.severity) >= threshold for f in mine),
+                suppressed=sum(f.rule_id == rule.id and f.path == shown for f in self.report.suppressed),
+                baselined=None,
+            )
+            for rule in self.report.rules
+        ]
+        scanned = tuple(p for p in self.report.scanned if p == shown)
+        errors = int(any(f.rule_id == PARSE_ERROR_ID for f in mine))
+        report = replace(
+            self.report,
+            files_scanned=len(scanned) - errors,
+            parse_errors=errors,
+            rules=rules,
+            findings=mine,
+            suppressed=[f for f in self.report.suppressed if f.path == shown],
+            suppressions={p: s for p, s in self.report.suppressions.items() if p == shown},
+            scanned=scanned,
+            baseline=None,
+        )
+        status = EXIT_FINDINGS if failing_findings(report, self.fail_on) else EXIT_OK
+        return replace(self, report=report, exit_status=status, stale_baseline=False)
 
 
 def _project(
