@@ -60,9 +60,9 @@ PROJECT = {
         @deprecated.deprecated(reason="moved to modern.api.Fresh")
         class Stale: ...
         class Fresh: ...
-        def warns_first(x):
+        def first_warns(x):
             """Doc."""
-            msg = "warns_first is deprecated"
+            msg = "first_warns is deprecated"
             warnings.warn(msg, DeprecationWarning, stacklevel=2)
             return x
         def warns_later(x):
@@ -94,7 +94,7 @@ PROJECT = {
         from old_api import *
         from modern.api import old_call, Stale, new_call
         from modern.api import OLD_CONST, gone
-        from modern.api import warns_first, warns_later, Instantiated
+        from modern.api import first_warns, warns_later, Instantiated
         from modern.reexport import call
         from modern import reexport
         import noisy
@@ -119,7 +119,7 @@ def test_every_declaration_and_import_form_exact_locations() -> None:
         ("app/main.py", 5, 34),  # Stale (@deprecated.deprecated)
         ("app/main.py", 6, 24),  # OLD_CONST (__getattr__, name ==)
         ("app/main.py", 6, 35),  # gone (__getattr__, name in TABLE)
-        ("app/main.py", 7, 24),  # warns_first (unconditional warn)
+        ("app/main.py", 7, 24),  # first_warns (unconditional warn)
         ("app/main.py", 7, 50),  # Instantiated (__init__ warns)
         ("app/main.py", 8, 29),  # call: old_call through a re-export
         ("app/main.py", 13, 12),  # TYPE_CHECKING
@@ -148,7 +148,7 @@ def test_messages_quote_the_declaration_and_say_when_and_how() -> None:
         "re-exported as modern.reexport:call; use modern.api:new_call"
     )
     assert got[("app/main.py", 6, 35)] == 'name modern.api:gone is deprecated (modern/api.py:27: "gone moved to modern.api.Fresh"); use modern.api:Fresh'
-    assert got[("app/main.py", 7, 24)] == 'function modern.api:warns_first is deprecated (modern/api.py:13: "warns_first is deprecated")'
+    assert got[("app/main.py", 7, 24)] == 'function modern.api:first_warns is deprecated (modern/api.py:13: "first_warns is deprecated")'
     assert got[("app/main.py", 7, 50)] == 'class modern.api:Instantiated is deprecated (modern/api.py:20: "Instantiated is deprecated")'
     assert got[("app/main.py", 16, 19)] == 'module app.old is deprecated (app/old.py:2: "app.old is deprecated: moved to app.new"); use app.new'
 
@@ -166,7 +166,7 @@ def test_details_list_each_declaration_with_its_replacement_or_why_none() -> Non
         "modern.api:Stale": ("@deprecated", "modern.api:Fresh", None),
         "modern.api:gone": ("warns in __getattr__", "modern.api:Fresh", None),
         "modern.api:old_call": ("@deprecated", "modern.api:new_call", None),
-        "modern.api:warns_first": ("warns when called", None, "the declaration names no replacement"),
+        "modern.api:first_warns": ("warns when called", None, "the declaration names no replacement"),
         # warns unconditionally when called: a deprecated function (its module is not deprecated)
         "noisy:later": ("warns when called", None, "the declaration names no replacement"),
         "old_api": ("warns at import", "modern.api", None),
@@ -299,3 +299,46 @@ def test_results_are_the_same_from_the_cache(tmp_path: Path, monkeypatch: pytest
     assert first.exit_code == second.exit_code == 1
     assert [f["message"] for f in first.json()["findings"]] == [f["message"] for f in second.json()["findings"]]
     assert len(first.json()["findings"]) == 19
+
+
+def test_project_warning_helpers_declare_where_they_are_called() -> None:
+    """SymPy's shape: a helper builds the warning from the message it is given; its calls at
+    module level declare the module deprecated, its calls first thing in a def the def."""
+    files = {
+        "lib/__init__.py": "",
+        "lib/exceptions.py": '''
+            import warnings
+            class LibDeprecationWarning(DeprecationWarning): ...
+            def lib_deprecation_warning(message, *, since):
+                """Warn."""
+                w = LibDeprecationWarning(message)
+                warnings.warn(w, stacklevel=3)
+            def warn_removed(what):
+                warnings.warn(f"{what} was removed", DeprecationWarning)
+        ''',
+        "lib/old.py": 'from lib.exceptions import lib_deprecation_warning\nlib_deprecation_warning("lib.old is deprecated. Use lib.new instead.", since="1.1")\n',
+        "lib/new.py": "def f(): ...\n",
+        "lib/api.py": "from lib.exceptions import lib_deprecation_warning as ldw\ndef g():\n    ldw('g is deprecated', since='1')\n    return 1\n",
+        "lib/other.py": "def warn_me(text): ...\nwarn_me('not a helper: it does not warn')\n",
+        "app.py": "import lib.old\nfrom lib.api import g\nfrom lib.exceptions import lib_deprecation_warning, warn_removed\nimport lib.other\n",
+    }
+    assert findings(RULE, files) == [
+        ("app.py", 1, 8, 'module lib.old is deprecated (lib/old.py:2: "lib.old is deprecated. Use lib.new instead."); use lib.new'),
+        ("app.py", 2, 21, 'function lib.api:g is deprecated (lib/api.py:3: "g is deprecated")'),
+    ]
+
+
+def test_a_warning_in_an_import_fallback_does_not_deprecate_the_module() -> None:
+    files = {
+        "db/__init__.py": "",
+        "db/driver.py": """
+            import warnings
+            try:
+                import newdriver as driver
+            except ImportError:
+                import olddriver as driver
+                warnings.warn("olddriver is deprecated. Use newdriver instead.", DeprecationWarning)
+        """,
+        "app.py": "from db.driver import driver\n",
+    }
+    assert findings(RULE, files) == []

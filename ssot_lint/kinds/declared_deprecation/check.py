@@ -3,7 +3,8 @@
 Declarations (read from each module's syntax tree):
 
 - a **module** is deprecated when its module-level code (outside def and class bodies; module-level
-  ``if`` / ``try`` / ``with`` included) calls ``warnings.warn(...)`` (or ``warn`` imported from
+  ``if`` / ``try`` / ``with`` included; not an ``except`` handler, where a warning says an import
+  fallback is deprecated, not the module) calls ``warnings.warn(...)`` (or ``warn`` imported from
   ``warnings``, any alias) with category ``DeprecationWarning``, ``PendingDeprecationWarning``,
   ``FutureWarning`` or a project class derived from one of them (directly or through other project
   classes, in any module; positional or ``category=``; ``warn(DeprecationWarning("..."))`` too).

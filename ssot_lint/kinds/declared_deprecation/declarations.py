@@ -5,7 +5,8 @@ Read at module level (outside def and class bodies; module-level ``if`` / ``try`
 included):
 
 - a ``warnings.warn(...)`` call (``warn`` imported from ``warnings``, any alias) whose category
-  may be a deprecation: the module is deprecated;
+  may be a deprecation: the module is deprecated (not in an ``except`` handler: a warning there
+  says an import fallback is deprecated, not the module);
 - a def or class decorated with a deprecation decorator (``warnings.deprecated``,
   ``typing_extensions.deprecated``, the ``deprecated`` package's, or the rule's ``decorators``);
 - a def whose first statements (after its docstring, before any compound statement) warn, or a
@@ -22,10 +23,11 @@ A category is recorded as the qualified dotted name it refers to through the fil
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from ssot_lint.analysis.imports import bindings, dotted_name, qualify
-from ssot_lint.analysis.syntax import statements
+from ssot_lint.analysis.syntax import NESTED, statements
 from ssot_lint.model import cache_value
 
 BUILTIN_CATEGORIES = frozenset({"DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"})
@@ -39,6 +41,9 @@ DECORATORS = frozenset(
 WARN_FUNCTIONS = frozenset({"warnings.warn", "warnings.warn_explicit"})
 _WARNING_METHODS = ("__init__", "__new__", "__init_subclass__")
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match)
+_HELPER_NAME = re.compile(r"(?i)warn|deprecat")
+# A function named for warning (deprecate_call, _warn_removed, emit_deprecation): a helper.
+_HELPER_FUNCTION = re.compile(r"(?i)^_*(warn|deprecat)|(warning|deprecation)$")
 _MAX_TEXT = 400  # characters of a declaration's text kept (messages quote it)
 
 
@@ -50,7 +55,7 @@ class Declaration:
     the qualified category ("" for a decorator, which declares whatever its category).
     ``how``: how it is declared, for messages."""
 
-    what: str
+    what: str  # or ``helper``: a function that warns with the message it is given
     name: str | None
     text: str
     line: int
@@ -70,7 +75,7 @@ class ClassBases:
 def may_declare(text: str, decorators: frozenset[str] = DECORATORS) -> bool:
     """Whether ``text`` may hold a declaration (a superset: a warn call spells ``warn``, a
     decorator its own last name)."""
-    return "warn" in text or any(d.rsplit(".", 1)[-1] in text for d in decorators)
+    return "warn" in text or "Warn" in text or "eprecat" in text or any(d.rsplit(".", 1)[-1] in text for d in decorators)
 
 
 def read_declarations(
@@ -81,6 +86,24 @@ def read_declarations(
     reader = _Reader(module, bindings(imports), decorators)
     reader.run(tree.body, may_declare(text, decorators))
     return tuple(reader.declarations), tuple(reader.classes)
+
+
+def _in_handlers(body: list[ast.stmt]) -> set[int]:
+    """Ids of the module-level statements inside ``except`` handlers: a warning there (an import
+    fallback, ``except ImportError: import old_lib; warn(...)``) declares the fallback deprecated,
+    not the module."""
+    found: set[int] = set()
+    pending: list[tuple[ast.AST, bool]] = [(s, False) for s in body]
+    while pending:
+        node, handled = pending.pop()
+        if handled:
+            found.add(id(node))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in NESTED.get(type(node), ()):
+            for child in getattr(node, field):
+                pending.append((child, handled or isinstance(child, ast.excepthandler)))
+    return found
 
 
 def _string(node: ast.expr | None) -> str | None:
@@ -150,15 +173,33 @@ class _Reader:
     def is_warn(self, call: ast.Call) -> bool:
         return self.qualified(call.func) in WARN_FUNCTIONS
 
-    def category(self, call: ast.Call) -> str | None:
+    def may_warn(self, call: ast.Call) -> bool:
+        """A warn call, or a call that may be of a project warning helper: its name says
+        ``warn`` or ``deprecat`` and it passes a literal message (judged in aggregation)."""
+        if self.is_warn(call):
+            return True
+        name = self.qualified(call.func)  # through an import alias: ``ldw`` is lib.lib_deprecation_warning
+        if name is None or not _HELPER_NAME.search(name.rsplit(".", 1)[-1]):
+            return False
+        first = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("message", "msg", "reason")), None)
+        return message_text(first) is not None
+
+    def category(self, call: ast.Call, env: dict[str, ast.expr] | None = None) -> str | None:
         """The qualified category of a warn call when it may be a deprecation (None: it is not:
-        the default UserWarning, another built-in category, or an expression we cannot name)."""
+        the default UserWarning, another built-in category, or an expression we cannot name).
+        A helper call (``helper:<qualified name>``) is judged in aggregation."""
+        if not self.is_warn(call):
+            helper = self.qualified(call.func)
+            return f"helper:{helper}" if helper is not None else None
         node: ast.expr | None = call.args[1] if len(call.args) > 1 else None
         for keyword in call.keywords:
             if keyword.arg == "category":
                 node = keyword.value
-        if node is None and call.args and isinstance(call.args[0], ast.Call):
-            node = call.args[0].func  # warn(DeprecationWarning("text")): the instance's class
+        first = call.args[0] if call.args else None
+        if isinstance(first, ast.Name) and env and first.id in env:
+            first = env[first.id]  # w = Category("text"); warn(w)
+        if node is None and isinstance(first, ast.Call):
+            node = first.func  # warn(DeprecationWarning("text")): the instance's class
         if node is None:
             return None
         name = self.qualified(node)
@@ -166,11 +207,17 @@ class _Reader:
             return None
         return name
 
-    def warn_text(self, call: ast.Call, env: dict[str, ast.expr] | None = None, subst: dict[str, str] | None = None) -> str:
+    def message_node(self, call: ast.Call, env: dict[str, ast.expr] | None = None) -> ast.expr | None:
         message: ast.expr | None = call.args[0] if call.args else None
         for keyword in call.keywords:
             if keyword.arg == "message":
                 message = keyword.value
+        if isinstance(message, ast.Name) and env and isinstance(env.get(message.id), ast.Call):
+            message = env[message.id]  # w = Category("text"); warn(w)
+        return message
+
+    def warn_text(self, call: ast.Call, env: dict[str, ast.expr] | None = None, subst: dict[str, str] | None = None) -> str:
+        message = self.message_node(call, env)
         if isinstance(message, ast.Call) and self.qualified(message.func) not in (None, "str"):
             message = message.args[0] if message.args else None  # warn(Category("text"))
         text = message_text(message, env, subst)
@@ -179,6 +226,7 @@ class _Reader:
     # -- the walk ---------------------------------------------------------------------------
     def run(self, body: list[ast.stmt], declares: bool) -> None:
         module_level = [node for node, _ in statements(body, into_definitions=False)]
+        fallbacks = _in_handlers(body)
         if not declares:
             for node in module_level:
                 if isinstance(node, ast.ClassDef):
@@ -197,7 +245,7 @@ class _Reader:
                 self.class_def(node)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.function_def(node)
-            else:
+            elif id(node) not in fallbacks:
                 self.module_statement(node)
 
     def module_statement(self, node: ast.stmt) -> None:
@@ -208,7 +256,7 @@ class _Reader:
             child = pending.pop()
             if isinstance(child, ast.Lambda):
                 continue
-            if isinstance(child, ast.Call) and self.is_warn(child):
+            if isinstance(child, ast.Call) and self.may_warn(child):
                 category = self.category(child)
                 if category is not None:
                     self.declarations.append(Declaration("module", None, self.warn_text(child), child.lineno, category, "warns at import"))
@@ -238,6 +286,15 @@ class _Reader:
         warned = self.unconditional_warn(node.body)
         if warned is not None:
             call, category, env = warned
+            message = self.message_node(call, env)
+            if isinstance(message, ast.Call) and message.args:
+                message = message.args[0]
+            parameters = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+            if (isinstance(message, ast.Name) and message.id in parameters) or _HELPER_FUNCTION.search(node.name):
+                # warns with the message it is given, or is named for warning (deprecate_call,
+                # _warn_removed): a warning helper, whose calls declare, not a deprecated function
+                self.declarations.append(Declaration("helper", node.name, "", call.lineno, category, "warning helper"))
+                return
             self.declarations.append(Declaration("function", node.name, self.warn_text(call, env), call.lineno, category, "warns when called"))
 
     def record_bases(self, node: ast.ClassDef) -> None:
@@ -268,8 +325,8 @@ class _Reader:
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
                 env[statement.targets[0].id] = statement.value
             call = statement.value if isinstance(statement, ast.Expr) else None
-            if isinstance(call, ast.Call) and self.is_warn(call):
-                category = self.category(call)
+            if isinstance(call, ast.Call) and self.may_warn(call):
+                category = self.category(call, env)
                 if category is not None:
                     return call, category, env
         return None

@@ -70,14 +70,20 @@ def build(
         if fact is not None:
             for cls in fact[2]:
                 classes.setdefault(ref.module, {})[cls.name] = cls.bases
-    judge = _Categories(index, classes, frozenset(categories))
+    helpers = {(ref.module, d.name): d.category for ref, fact in facts if fact is not None for d in fact[1] if d.what == "helper" and d.name}
+    judge = _Categories(index, classes, frozenset(categories), helpers)
     project = Project(index)
     for ref, fact in sorted(facts, key=lambda f: f[0].path):
         if fact is None or not fact[1] or any(fnmatchcase(ref.module, p) for p in ignore_modules):
             continue
         for declaration in fact[1]:
+            if declaration.what == "helper":
+                continue
+            if declaration.category.startswith("helper:") and not judge.is_helper(declaration.category):
+                continue  # a call of something named like a warning helper that is none
             if declaration.category and not judge.is_deprecation(declaration.category):
-                project.ignored.append(f"{ref.path}:{declaration.line}: category {declaration.category} is not a deprecation warning")
+                shown = declaration.category.removeprefix("helper:")
+                project.ignored.append(f"{ref.path}:{declaration.line}: category {shown} is not a deprecation warning")
                 continue
             target = ref.module if declaration.name is None else f"{ref.module}:{declaration.name}"
             replacement = resolve(index, declaration.text, ref.module, ref.is_package, target)
@@ -93,16 +99,36 @@ class _Categories:
     """Whether a qualified category derives from a deprecation warning, following project
     classes (through imports, re-exports and aliases) across files."""
 
-    def __init__(self, index: ModuleIndex, classes: dict[str, dict[str, tuple[str, ...]]], extra: frozenset[str]) -> None:
-        self.index, self.classes, self.extra = index, classes, extra
+    def __init__(
+        self, index: ModuleIndex, classes: dict[str, dict[str, tuple[str, ...]]], extra: frozenset[str], helpers: dict[tuple[str, str | None], str]
+    ) -> None:
+        self.index, self.classes, self.extra, self.helpers = index, classes, extra, helpers
         self.memo: dict[str, bool] = {}
+
+    def helper(self, category: str) -> str | None:
+        """The category of the project warning helper ``helper:<dotted>`` calls (None: no helper)."""
+        dotted = category.removeprefix("helper:")
+        owner = self.index.file_module(dotted)
+        if owner is None or owner == dotted or "." in dotted[len(owner) + 1 :]:
+            return None
+        return self.helpers.get(definition(self.index, owner, dotted[len(owner) + 1 :]))
+
+    def is_helper(self, category: str) -> bool:
+        return self.helper(category) is not None
 
     def is_deprecation(self, dotted: str, seen: frozenset[str] = frozenset()) -> bool:
         if dotted in BUILTIN_CATEGORIES or dotted in self.extra:
             return True
         if dotted in self.memo:
             return self.memo[dotted]
-        if dotted in seen or not self.index.in_project(dotted):
+        if dotted in seen:
+            return False
+        if dotted.startswith("helper:"):
+            inner = self.helper(dotted)
+            found = inner is not None and self.is_deprecation(inner, seen | {dotted})
+            self.memo[dotted] = found
+            return found
+        if not self.index.in_project(dotted):
             return False
         found = False
         owner = self.index.file_module(dotted)

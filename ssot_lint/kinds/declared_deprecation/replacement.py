@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from ssot_lint.project.module_index import ModuleIndex
 
-_REF = r"[`'\"]?(?P<ref>[A-Za-z_][\w.:]*\w)(?:\(\))?[`'\"]?"
-_FROM = re.compile(r"\bfrom\s+(?P<module>[A-Za-z_][\w.]*)\s+import\s+(?P<name>[A-Za-z_]\w*)")
+_REF = r"[`'\"]{0,2}(?P<ref>[A-Za-z_][\w.:]*\w)(?:\(\))?[`'\"]{0,2}"
+_FROM = re.compile(r"\bfrom\s+(?P<module>[A-Za-z_][\w.]*)\s+import\s+(?P<names>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)")
 _PHRASES = [
     re.compile(p + _REF, re.IGNORECASE)
     for p in (
@@ -37,8 +37,8 @@ _PHRASES = [
 ]
 # Words a phrase may capture that are never a reference ("use the new API", "moved to a module").
 _STOP = frozenset(
-    "a an the it its this that these those them instead of in to from with and or by for new old any another "
-    "other which what when where is are be was were not no one".split()
+    """a an the it its this that these those them instead of in to from with and or by for new old any another
+    other which what when where is are be was were not no one either both""".split()
 )
 
 
@@ -56,8 +56,8 @@ class Replacement:
 def candidates(text: str) -> list[str]:
     """The references the text names as a replacement, in order, without duplicates."""
     found: list[str] = []
-    for match in _FROM.finditer(text):
-        found.append(f"{match['module']}:{match['name']}")
+    for match in _FROM.finditer(text):  # several names: several candidates (so: ambiguous)
+        found += [f"{match['module']}:{name.strip()}" for name in match["names"].split(",")]
     if not found:
         for phrase in _PHRASES:
             for match in phrase.finditer(text):
@@ -124,8 +124,10 @@ def _bare(index: ModuleIndex, name: str, module: str, module_deprecated: bool) -
     """A bare name: what the deprecated module imports under it, else the one project module
     that defines it (or the one module of that name beside the deprecated one)."""
     for summary in index.summaries(module):
+        if summary is not None and name in summary.defined and not module_deprecated:
+            return [(f"{module}:{name}", False)], ""  # defined beside the deprecated name: that one
         bound = index.bindings(summary).get(name) if summary is not None else None
-        if bound is not None and bound.module is not None:
+        if bound is not None and bound.module is not None and index.in_project(bound.module):
             if bound.name is None:
                 return [(bound.module, True)], ""
             sub = f"{bound.module}.{bound.name}"
