@@ -57,7 +57,8 @@ from __future__ import annotations
 from typing import Any
 
 from ssot_lint.kinds.base import DOTTED, Example, FileContext, Option, OptionError, Rule
-from ssot_lint.kinds.declared_deprecation.declarations import DECORATORS, read_declarations
+from ssot_lint.analysis.imports import bindings
+from ssot_lint.kinds.declared_deprecation.declarations import DECORATORS, may_declare, module_bindings, read_declarations
 from ssot_lint.kinds.declared_deprecation.project import Declared, Hit, Project, build, hits
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.module_summary import summarise
@@ -129,7 +130,11 @@ class DeclaredDeprecation(Rule):
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
         summary = summarise(ctx)  # shared with the other project-wide kinds (one parse, one walk)
-        declarations, classes = read_declarations(ctx.tree, ctx.ref.module, ctx.imports(), ctx.text, self._decorators)
+        declares = may_declare(ctx.text, self._decorators)
+        # Declarations may use names imported anywhere (a def's own `from warnings import warn`);
+        # module-level class bases only module-level ones, which the summary already holds.
+        bound = bindings(ctx.imports()) if declares else module_bindings(summary)
+        declarations, classes = read_declarations(ctx.tree, ctx.ref.module, bound, declares, self._decorators)
         return [], (summary, declarations, classes)
 
     def see_rules(self, rules: list[Rule]) -> None:

@@ -26,9 +26,10 @@ import ast
 import re
 from dataclasses import dataclass
 
-from ssot_lint.analysis.imports import bindings, dotted_name, qualify
+from ssot_lint.analysis.imports import dotted_name, qualify
 from ssot_lint.analysis.syntax import NESTED, statements
 from ssot_lint.model import cache_value
+from ssot_lint.project.module_summary import ModuleSummary
 
 BUILTIN_CATEGORIES = frozenset({"DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"})
 # Built-in warning categories that are not deprecations: a warn with one of them declares nothing.
@@ -79,13 +80,27 @@ def may_declare(text: str, decorators: frozenset[str] = DECORATORS) -> bool:
 
 
 def read_declarations(
-    tree: ast.Module, module: str, imports: list, text: str, decorators: frozenset[str] = DECORATORS
+    tree: ast.Module, module: str, bound: dict[str, str], declares: bool, decorators: frozenset[str] = DECORATORS
 ) -> tuple[tuple[Declaration, ...], tuple[ClassBases, ...]]:
-    """The declarations and module-level classes (with bases) of one parsed module. Classes
-    are read in every module; declarations only where the text may hold one."""
-    reader = _Reader(module, bindings(imports), decorators)
-    reader.run(tree.body, may_declare(text, decorators))
+    """The declarations and module-level classes (with bases) of one parsed module; ``bound``:
+    local name -> the dotted name an import binds it to. Classes are read in every module;
+    declarations only when ``declares`` (the text may hold one: ``may_declare``)."""
+    reader = _Reader(module, bound, decorators)
+    reader.run(tree.body, declares)
     return tuple(reader.declarations), tuple(reader.classes)
+
+
+def module_bindings(summary: ModuleSummary) -> dict[str, str]:
+    """``imports.bindings`` for the module-level imports of a summary: ``import a.b`` binds ``a``."""
+    bound: dict[str, str] = {}
+    for fact in summary.imports:
+        if fact.bound is None or fact.module is None or fact.star:
+            continue
+        if fact.name is None:
+            bound[fact.bound] = fact.bound if fact.bound == fact.module.split(".")[0] else fact.module
+        else:
+            bound[fact.bound] = f"{fact.module}.{fact.name}"
+    return bound
 
 
 def _in_handlers(body: list[ast.stmt]) -> set[int]:

@@ -155,7 +155,12 @@ def _aliases(index: ModuleIndex, module: str, name: str) -> Iterator[str]:
 def definition(index: ModuleIndex, module: str, name: str, seen: set[tuple[str, str]] | None = None) -> tuple[str, str]:
     """Where ``from module import name`` finds a definition: re-exports (imports, star
     imports, ``A = B`` aliases) are followed; the name itself when nothing is known."""
-    seen = seen if seen is not None else set()
+    if seen is None:  # the outermost call: memoised on the index, which lives for one aggregation
+        memo: dict[tuple[str, str], tuple[str, str]] = index.__dict__.setdefault("_definitions", {})
+        found = memo.get((module, name))
+        if found is None:
+            found = memo[(module, name)] = definition(index, module, name, set())
+        return found
     if (module, name) in seen:
         return module, name
     seen.add((module, name))
@@ -227,6 +232,8 @@ def _named(project: Project, fact: ImportFact) -> Iterator[Declared]:
     """The declared names an import names: directly, through a re-export, or by a star import."""
     index = project.index
     assert fact.module is not None and fact.name is not None
+    if not project.names or not index.in_project(fact.module):
+        return
     if not fact.star:
         direct = project.names.get((fact.module, fact.name))
         if direct is not None:
