@@ -53,7 +53,9 @@ def findings(tree: Path, with_dd: Path, ssot: str) -> dict:
     out = subprocess.run([ssot, "check", str(tree), "--no-cache", "-o", "json", "--rules", str(with_dd)], capture_output=True, text=True, cwd=tree)
     report = json.loads(out.stdout)
     rule = next(r for r in report["rules"] if r["id"] == "DD1")
-    survey = json.loads(subprocess.run([ssot, "init", str(tree), "--no-write", "--no-cache", "--format", "json"], capture_output=True, text=True, cwd=tree).stdout)
+    survey = json.loads(
+        subprocess.run([ssot, "init", str(tree), "--no-write", "--no-cache", "--format", "json"], capture_output=True, text=True, cwd=tree).stdout
+    )
     return {
         "files": report["files"]["scanned"] + report["files"]["parse_errors"],
         "declarations": len(rule["details"]["declarations"]),
@@ -95,8 +97,10 @@ def main() -> None:
                 f"| {wall['shipped + declared-deprecation, cold']:.2f} s | {added:+.0%} | {wall['init --no-write (survey), cold']:.2f} s "
                 f"| {found['declarations']} ({found['with_replacement']}) | {found['findings']} |"
             )
-            notes.append(f"- {tree.name}: families {', '.join(found['families']) or 'none'}; {found['duplicates']} class names in 3+ modules; "
-                         f"{found['events']} event shapes; project-wide {found['project_wide']}")
+            notes.append(
+                f"- {tree.name}: families {', '.join(found['families']) or 'none'}; {found['duplicates']} class names in 3+ modules; "
+                f"{found['events']} event shapes; project-wide {found['project_wide']}"
+            )
     text = "\n".join(lines + [""] + notes) + f"\n\nMedians of {args.repeat} interleaved repetitions; `added` is the target row (at most +50%).\n"
     print(text, end="")
     if args.out:

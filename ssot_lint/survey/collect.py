@@ -60,8 +60,8 @@ class SurveyFacts(Rule):
                 if isinstance(node, ast.ClassDef):
                     classes.append(ClassFact(".".join([*(s.name for s in scope), node.name]), node.lineno))  # type: ignore[attr-defined]
         shapes = []
-        for node, _ in ctx.nodes_near(ast.Dict, _QUOTED):
-            shape = _shape(node)
+        for literal, _ in ctx.nodes_near(ast.Dict, _QUOTED):
+            shape = _shape(literal)
             if shape is not None:
                 shapes.append(shape)
         if not classes and not shapes:

@@ -24,7 +24,7 @@ EXCLUDE_NAMES = r"^(Test|Mock|Fake|Stub|Dummy)|(Test|Tests|TestCase|Factory|Prot
 _EXCLUDE = re.compile(EXCLUDE_NAMES)
 # Tokens that say nothing about the concept on their own.
 _GENERIC = frozenset(
-    "Base Abstract Abc Default Simple Generic Custom Common Core Main My New Old Legacy Unified Async Sync The Of For And Or To In With "
+    "Base Abstract Abc Default Simple Generic Custom Common Core Main My New Old Legacy Unified Async Sync The Of For And Or To In With Non Not Extended "
     "Get Set Is Has Type Types Data Info Item Items Object Value Values Impl Class Util Utils Helper Helpers I V".split()
 )
 MIN_FAMILY = 3
@@ -80,6 +80,8 @@ def families(classes: Iterable[tuple[FileRef, ClassFact]]) -> list[Family]:
         if len(parts) < 2:
             continue
         role = parts[-1]
+        if not role.isalpha() or len(role) < 3:
+            continue  # Model2016, IO: no role word to name a family by
         seen = set()
         for i in range(len(parts) - 1):
             for j in range(i + 1, min(i + 4, len(parts))):

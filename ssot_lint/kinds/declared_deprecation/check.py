@@ -56,8 +56,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ssot_lint.kinds.base import DOTTED, Example, FileContext, Option, OptionError, Rule
 from ssot_lint.analysis.imports import bindings
+from ssot_lint.kinds.base import DOTTED, Example, FileContext, Option, OptionError, Rule
 from ssot_lint.kinds.declared_deprecation.declarations import DECORATORS, may_declare, module_bindings, read_declarations
 from ssot_lint.kinds.declared_deprecation.project import Declared, Hit, Project, build, hits
 from ssot_lint.model import FileRef, Finding
@@ -74,6 +74,9 @@ class DeclaredDeprecation(Rule):
         "decorators": Option("str-list", "more decorators (dotted names) that mark a function or class deprecated", default=()),
         "ignore-modules": Option("str-list", "modules whose declarations do not count (names or patterns like pkg.compat.*)", default=()),
     }
+    categories: tuple[str, ...]
+    decorators: tuple[str, ...]
+    ignore_modules: tuple[str, ...]
     message_fields = ("what", "target", "text", "declared", "how", "replacement", "imported", "context")
     default_message = '{what} {target} is deprecated ({declared}: "{text}"){context}'
     sees_unparsed = True

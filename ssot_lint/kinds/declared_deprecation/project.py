@@ -70,7 +70,9 @@ def build(
         if fact is not None:
             for cls in fact[2]:
                 classes.setdefault(ref.module, {})[cls.name] = cls.bases
-    helpers = {(ref.module, d.name): d.category for ref, fact in facts if fact is not None for d in fact[1] if d.what == "helper" and d.name}
+    helpers: dict[tuple[str, str], str] = {
+        (ref.module, d.name): d.category for ref, fact in facts if fact is not None for d in fact[1] if d.what == "helper" and d.name
+    }
     judge = _Categories(index, classes, frozenset(categories), helpers)
     project = Project(index)
     for ref, fact in sorted(facts, key=lambda f: f[0].path):
@@ -99,9 +101,7 @@ class _Categories:
     """Whether a qualified category derives from a deprecation warning, following project
     classes (through imports, re-exports and aliases) across files."""
 
-    def __init__(
-        self, index: ModuleIndex, classes: dict[str, dict[str, tuple[str, ...]]], extra: frozenset[str], helpers: dict[tuple[str, str | None], str]
-    ) -> None:
+    def __init__(self, index: ModuleIndex, classes: dict[str, dict[str, tuple[str, ...]]], extra: frozenset[str], helpers: dict[tuple[str, str], str]) -> None:
         self.index, self.classes, self.extra, self.helpers = index, classes, extra, helpers
         self.memo: dict[str, bool] = {}
 
@@ -181,9 +181,9 @@ def definition(index: ModuleIndex, module: str, name: str, seen: set[tuple[str, 
             if index.exists(f"{bound.module}.{bound.name}"):
                 return module, name  # a submodule: modules are judged as modules
             return definition(index, bound.module, bound.name, seen)
-        for star in (i for i in summary.imports if i.star and i.module):
-            source_module, source_name = definition(index, star.module, name, seen)
-            if (source_module, source_name) != (star.module, name) or any(s is not None and name in s.defined for s in index.summaries(star.module)):
+        for star_module in (i.module for i in summary.imports if i.star and i.module):
+            source_module, source_name = definition(index, star_module, name, seen)
+            if (source_module, source_name) != (star_module, name) or any(s is not None and name in s.defined for s in index.summaries(star_module)):
                 return source_module, source_name
     return module, name
 
@@ -202,7 +202,7 @@ def hits(project: Project, ref: FileRef, summary: ModuleSummary) -> Iterator[Hit
         context = ("under TYPE_CHECKING: this import never runs",) if fact.type_checking else ()
         submodule = f"{fact.module}.{fact.name}" if fact.name not in (None, "*") else None
         is_submodule = submodule is not None and index.exists(submodule)
-        named = submodule if is_submodule else fact.module
+        named: str = submodule if submodule is not None and is_submodule else fact.module
         ran = [*parents(named), named]
         for module in ran:
             declared = project.modules.get(module)
@@ -224,8 +224,8 @@ def hits(project: Project, ref: FileRef, summary: ModuleSummary) -> Iterator[Hit
                 continue
             seen.add((fact.statement, declared.target))
             via = f"{fact.module}:{fact.name}" if fact.name != "*" else f"{fact.module}:*"
-            note = () if via == declared.target or fact.star else (f"re-exported as {via}",)
-            yield Hit(ref, fact, declared, fact.span, (*note, *context))
+            notes: tuple[str, ...] = () if via == declared.target or fact.star else (f"re-exported as {via}",)
+            yield Hit(ref, fact, declared, fact.span, (*notes, *context))
 
 
 def _named(project: Project, fact: ImportFact) -> Iterator[Declared]:
