@@ -130,7 +130,7 @@ def survey(
             continue
         for imp in fact[0].imports:
             if imp.module is not None and imp.name not in (None, "*"):
-                imported["{}:{}".format(*definition(index, imp.module, imp.name))] += 1  # type: ignore[arg-type]
+                imported["{}:{}".format(*definition(index, imp.module, imp.name))] += 1
         for hit in hits(project, ref, fact[0]):
             hit_counts[hit.declared.target] += 1
 

@@ -58,7 +58,7 @@ class SurveyFacts(Rule):
         if "class" in ctx.text:
             for node, scope in statements(ctx.statements_near(["class"]), into_definitions=True):
                 if isinstance(node, ast.ClassDef):
-                    classes.append(ClassFact(".".join([*(s.name for s in scope), node.name]), node.lineno))  # type: ignore[attr-defined]
+                    classes.append(ClassFact(".".join([*(s.name for s in scope), node.name]), node.lineno))
         shapes = []
         for literal, _ in ctx.nodes_near(ast.Dict, _QUOTED):
             shape = _shape(literal)
