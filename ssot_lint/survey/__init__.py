@@ -24,6 +24,7 @@ from ssot_lint.kinds import builtin_kind
 from ssot_lint.kinds.base import Rule, RuleMeta
 from ssot_lint.model import FileRef, FileResult, Report
 from ssot_lint.observer import NULL_OBSERVER, Observer
+from ssot_lint.project.module_index import ModuleIndex
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover
 from ssot_lint.run.engine import RunOptions, aggregate, analyze_files
@@ -50,6 +51,7 @@ class Deprecation:
     path: str = ""  # the declaring file
     is_class: bool = False
     replacement_is_class: bool = False
+    unsafe: str = ""  # why mapping the module wholesale to its replacement would break importers
 
 
 @dataclass
@@ -155,6 +157,14 @@ def survey(
         )
         for d in project.declared()
     ]
+    imported_from: dict[str, set[str]] = {}
+    for _, fact in dd_facts:
+        for imp in fact[0].imports if fact is not None else ():
+            if imp.module is not None and imp.name not in (None, "*"):
+                imported_from.setdefault(imp.module, set()).add(imp.name)
+    for dep in deprecations:
+        if dep.what in ("module", "package") and dep.replacement and dep.replacement_is_module:
+            dep.unsafe = mapping_problem(index, dep.target, dep.replacement, imported_from.get(dep.target, set()))
     deprecations.sort(key=lambda d: (-d.imports, d.target))
 
     collected = _facts(results, collector)
@@ -182,6 +192,23 @@ def survey(
         list(sources),
         config,
     )
+
+
+def mapping_problem(index: ModuleIndex, old: str, new: str, imported: set[str]) -> str:
+    """Why rewriting every import of module ``old`` to ``new`` would break code ("" when it
+    would not): a public name ``old`` provides (defines, or imports from the project), or a name
+    the project imports from it, that ``new`` does not provide."""
+    provided = set(imported)
+    for summary in index.summaries(old):
+        if summary is None:
+            return f"{old} could not be analyzed"
+        provided |= {n for n in summary.defined if not n.startswith("_")}
+        provided |= {n for n, f in index.bindings(summary).items() if not n.startswith("_") and f.module and index.in_project(f.module)}
+    missing = sorted(n for n in provided if not index.resolves(new, n))
+    if not missing:
+        return ""
+    shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+    return f"{shown} {'is' if len(missing) == 1 else 'are'} not defined in {new}: rewriting the imports of {old} would break them"
 
 
 def _facts(results: list[tuple[FileRef, FileResult]], rule: Rule, include_unparsed: bool = False) -> list[tuple[FileRef, Any]]:

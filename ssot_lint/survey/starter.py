@@ -57,7 +57,7 @@ def starter_rules(survey: Survey) -> str:
     sections = [HEADER]
     sections.append("\n".join(_declared(survey)))
     moved = [d for d in survey.deprecations if _fixable(d, survey)]
-    sections.append("\n".join(_deprecated_imports(moved) if moved else _no_mapping(survey)))
+    sections.append("\n".join(_deprecated_imports(moved, survey) if moved else _no_mapping(survey)))
     for n, family in enumerate(survey.families, 1):
         sections.append("\n".join(_family(n, family)))
     sections.append("\n".join(_duplicates(survey)))
@@ -90,7 +90,7 @@ def _declared(survey: Survey) -> Iterator[str]:
 def _fixable(d: Deprecation, survey: Survey) -> bool:
     """A declared module (or name) whose replacement resolved to a module (or a name of the same
     kind) that is not itself deprecated: a deprecated-import mapping a fix can apply."""
-    if not d.replacement:
+    if not d.replacement or d.unsafe:
         return False
     if d.what in ("module", "package") and not d.replacement_is_module:
         return False
@@ -103,7 +103,7 @@ def _fixable(d: Deprecation, survey: Survey) -> bool:
     return d.replacement not in deprecated and not (runs & deprecated)
 
 
-def _deprecated_imports(moved: list[Deprecation]) -> Iterator[str]:
+def _deprecated_imports(moved: list[Deprecation], survey: Survey) -> Iterator[str]:
     yield "[[rule]]"
     yield 'id = "DD2"'
     yield 'kind = "deprecated-import"'
@@ -112,6 +112,9 @@ def _deprecated_imports(moved: list[Deprecation]) -> Iterator[str]:
     yield "[rule.replace]"
     for d in moved:
         yield f"{q(d.target)} = {q(d.replacement)}"
+    for d in survey.deprecations:
+        if d.unsafe:
+            yield f"# not proposed: {q(d.target)} = {q(d.replacement)}  ({d.unsafe})"
     first = moved[0]
     lines: list[str] = []
     old_module, _, old_name = first.target.partition(":")
@@ -123,7 +126,11 @@ def _deprecated_imports(moved: list[Deprecation]) -> Iterator[str]:
 
 def _no_mapping(survey: Survey) -> Iterator[str]:
     yield "# No deprecated-import rule: no declared deprecation names a replacement that resolves in the"
-    yield "# project (see `ssot-lint init --format json`, deprecations[].reason, for why each does not)."
+    yield "# project and that `ssot-lint fix` could rewrite imports to without breaking them (see"
+    yield "# `ssot-lint init --format json`, deprecations[].reason and .unsafe, for why each is left out)."
+    for d in survey.deprecations:
+        if d.unsafe:
+            yield f"#   {d.target} -> {d.replacement}: {d.unsafe}"
 
 
 def _family(n: int, family: Family) -> Iterator[str]:
