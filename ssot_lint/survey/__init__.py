@@ -125,14 +125,16 @@ def survey(
     project = build(dd_facts)
     index = project.index
 
-    imported: Counter[str] = Counter()
+    imported: Counter[str] = Counter()  # module:Name (where defined) -> imports naming it
+    imported_from: dict[str, set[str]] = {}  # module -> the names imported from it
     hit_counts: Counter[str] = Counter()
     for ref, fact in dd_facts:
         if fact is None:
             continue
         for imp in fact[0].imports:
-            if imp.module is not None and imp.name not in (None, "*"):
+            if imp.module is not None and imp.name is not None and imp.name != "*":
                 imported["{}:{}".format(*definition(index, imp.module, imp.name))] += 1
+                imported_from.setdefault(imp.module, set()).add(imp.name)
         for hit in hits(project, ref, fact[0]):
             hit_counts[hit.declared.target] += 1
 
@@ -157,11 +159,6 @@ def survey(
         )
         for d in project.declared()
     ]
-    imported_from: dict[str, set[str]] = {}
-    for _, fact in dd_facts:
-        for imp in fact[0].imports if fact is not None else ():
-            if imp.module is not None and imp.name not in (None, "*"):
-                imported_from.setdefault(imp.module, set()).add(imp.name)
     for dep in deprecations:
         if dep.what in ("module", "package") and dep.replacement and dep.replacement_is_module:
             dep.unsafe = mapping_problem(index, dep.target, dep.replacement, imported_from.get(dep.target, set()))
