@@ -162,3 +162,21 @@ def test_a_mapping_that_a_fix_can_apply_is_proposed_and_fix_works_at_once(tmp_pa
     assert fixed.exit_code == 0, fixed.stderr
     assert (project / "shop/api.py").read_text() == "from shop.orders import Order\n\n\ndef make():\n    return Order()\n"
     assert run_cli(["check", "--no-cache", "-q", "--select", "DD"], project, monkeypatch).stdout == ""
+
+
+def test_modules_no_import_can_name_are_not_used_in_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Django's first module by name is a migration (``0001_initial.py``): an example that
+    imports it would not parse, and init refuses to write a starter whose examples fail."""
+    files = {
+        "app/__init__.py": "",
+        "app/migrations/__init__.py": "",
+        "app/migrations/0001_initial.py": "class Migration: ...\n",
+        "app/models.py": "class Order: ...\n",
+    }
+    project = write_project(tmp_path / "p", files)
+    result = run_cli(["init", "--baseline", "--no-cache"], project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    rules = (project / "ssot-rules.toml").read_text()
+    assert "0001_initial" not in rules and '"app/models.py" = "class Real: ...\\n"' in rules
+    assert run_cli(["test-rules"], project, monkeypatch).exit_code == 0
+    assert run_cli(["check", "--no-cache"], project, monkeypatch).exit_code == 0

@@ -11,6 +11,7 @@ modules, event-like dict shapes, and the project-wide kinds' counts. ``starter``
 from __future__ import annotations
 
 import hashlib
+import keyword
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from typing import Any
 from ssot_lint.config.settings import Config, load_config
 from ssot_lint.errors import ConfigError
 from ssot_lint.kinds import builtin_kind
-from ssot_lint.kinds.base import Rule, RuleMeta
+from ssot_lint.kinds.base import DOTTED, Rule, RuleMeta
 from ssot_lint.model import FileRef, FileResult, Report
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.project.module_index import ModuleIndex
@@ -29,7 +30,7 @@ from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover
 from ssot_lint.run.engine import RunOptions, aggregate, analyze_files
 from ssot_lint.survey.collect import SurveyFacts
-from ssot_lint.survey.families import Duplicate, EventShape, Family, duplicates, event_shapes, families
+from ssot_lint.survey.families import Duplicate, EventShape, Family, duplicates, event_shapes, families, is_test_path
 
 PROJECT_WIDE = ("unresolved-import", "shim-module", "import-cycle")
 _IDS = {"declared-deprecation": "DD", "unresolved-import": "PI1", "shim-module": "PI2", "import-cycle": "PI3"}
@@ -169,7 +170,9 @@ def survey(
     found = families(classes)
     for family in found:
         family.imports = {m.target: imported[m.target] for m in family.members}
-        family.canonical = max(family.members, key=lambda m: (imported[m.target], -len(m.qualname), m.target)).target
+        writable = [m for m in family.members if DOTTED.match(m.ref.module) and not keyword_in(m.ref.module)] or family.members
+        family.canonical = max(writable, key=lambda m: (imported[m.target], -len(m.qualname), m.target)).target
+    found = [f for f in found if DOTTED.match(f.canonical.partition(":")[0])]  # a rule must be able to name it
     top_level = [(ref, c.qualname, c.line) for ref, c in classes if "." not in c.qualname]
     dups, dup_count = duplicates(top_level)
     shapes = event_shapes((ref, s) for ref, fact in collected if fact for s in fact[1])
@@ -220,5 +223,15 @@ def _examples(report: Report, results: list[tuple[FileRef, FileResult]]) -> dict
     first: dict[str, str] = {}
     for finding in report.findings:
         first.setdefault(finding.rule_id, finding.message)
-    modules = sorted(ref.module for ref, result in results if ref.module and result.parse_error is None and not ref.is_package)
-    return {"messages": first, "modules": modules[:50]}
+    # Importable names only (a migration like 0001_initial.py is no module an import can name),
+    # production code first.
+    modules = sorted(
+        (is_test_path(ref.path), ref.module)
+        for ref, result in results
+        if DOTTED.match(ref.module) and not keyword_in(ref.module) and result.parse_error is None and not ref.is_package
+    )
+    return {"messages": first, "modules": [module for _, module in modules[:50]]}
+
+
+def keyword_in(dotted: str) -> bool:
+    return any(keyword.iskeyword(part) for part in dotted.split("."))

@@ -6,6 +6,7 @@ and ``[[rule.example]]``s cut from the project (names, texts and paths it holds)
 from __future__ import annotations
 
 import json
+import keyword
 from collections.abc import Iterator
 
 from ssot_lint.survey import Deprecation, Survey
@@ -44,6 +45,12 @@ def _example(lines: list[str], expect: int, *, code: str | None = None, path: st
     lines.append(f"expect = {expect}")
 
 
+def importable(target: str) -> bool:
+    """Whether ``pkg.mod`` / ``pkg.mod:Name`` can be written in a rule (and imported)."""
+    module, _, name = target.partition(":")
+    return all(part.isidentifier() and not keyword.iskeyword(part) for part in [*module.split("."), *([name] if name else [])])
+
+
 def module_path(module: str, package: bool = False) -> str:
     return module.replace(".", "/") + ("/__init__.py" if package else ".py")
 
@@ -75,9 +82,9 @@ def _declared(survey: Survey) -> Iterator[str]:
         f"description = {q(f'Imports of what the code declares deprecated itself: {len(survey.deprecations)} declarations found by the survey, {counted} imports still run or name them.')}"
     )
     lines: list[str] = []
-    module = next((d for d in survey.deprecations if d.what == "module"), None)
+    module = next((d for d in survey.deprecations if d.what in ("module", "package") and importable(d.target)), None)
     if module is not None:
-        path = module_path(module.target)
+        path = module_path(module.target, module.what == "package")
         _example(lines, 1, files={path: _warns(module.text), "example_user.py": f"import {module.target}\n"})
         instead = module.replacement.partition(":")[0] if module.replacement else "json"
         _example(lines, 0, files={path: _warns(module.text), "example_user.py": f"import {instead}\n"})
@@ -90,7 +97,7 @@ def _declared(survey: Survey) -> Iterator[str]:
 def _fixable(d: Deprecation, survey: Survey) -> bool:
     """A declared module (or name) whose replacement resolved to a module (or a name of the same
     kind) that is not itself deprecated: a deprecated-import mapping a fix can apply."""
-    if not d.replacement or d.unsafe:
+    if not d.replacement or d.unsafe or not importable(d.target) or not importable(d.replacement):
         return False
     if d.what in ("module", "package") and not d.replacement_is_module:
         return False
