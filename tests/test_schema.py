@@ -303,3 +303,9 @@ def test_the_starter_that_init_writes_validates(tmp_path: Path, monkeypatch: pyt
     assert len(rules["rule"]) >= 5
     assert errors(RULES, rules) == []
     assert errors(CONFIG, parse_toml((root / "ssot-lint.toml").read_bytes(), "ssot-lint.toml").data) == []
+
+
+def test_the_docs_table_of_config_keys_lists_exactly_the_config_keys() -> None:
+    page = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    table = page.split("| key | default | meaning |", 1)[1].split("\n\n", 1)[0]
+    assert re.findall(r"^\| `([a-z-]+)` \|", table, re.M) == list(CONFIG_KEYS)

@@ -44,8 +44,9 @@ def _severity(value: Any) -> str:
 
 
 # One table, so an unknown key is always caught; the JSON Schema of the config
-# (``ssot_lint.config.schema``) and the docs' table of keys are generated from it too. Types are
-# the rule options' (``OPTION_TYPES``), plus ``severity``.
+# (``ssot_lint.config.schema``) is generated from it, and a test keeps the table of keys in
+# docs/configuration.md to the same keys. Types are the rule options' (``OPTION_TYPES``), plus
+# ``severity``.
 CONFIG_TYPES: dict[str, Callable[[Any], Any]] = {**OPTION_TYPES, "severity": _severity}
 CONFIG_KEYS: dict[str, Option] = {
     "rule-files": Option("str-list", "globs of rule files to load; a glob that matches no file is an error", default=()),
