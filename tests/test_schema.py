@@ -309,3 +309,31 @@ def test_the_docs_table_of_config_keys_lists_exactly_the_config_keys() -> None:
     page = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
     table = page.split("| key | default | meaning |", 1)[1].split("\n\n", 1)[0]
     assert re.findall(r"^\| `([a-z-]+)` \|", table, re.M) == list(CONFIG_KEYS)
+
+
+def test_taplo_follows_the_schema_directive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the README promises, with the real Taplo CLI (the `taplo` wheel, a test dependency):
+    `ssot-lint schema rules > ...` and a `#:schema ./...` first line make Taplo check a rule file."""
+    import shutil
+    import subprocess
+    import sys
+
+    taplo = shutil.which("taplo", path=str(Path(sys.executable).parent)) or shutil.which("taplo")
+    assert taplo is not None, "the test extra installs taplo"
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "ssot-lint.schema.json").write_text(run_cli(["schema", "rules"], tmp_path, monkeypatch).stdout)
+    directive = "#:schema ./ssot-lint.schema.json\n"
+    for shipped_file in (REPO / "rules").glob("*.toml"):
+        (rules / shipped_file.name).write_text(directive + shipped_file.read_text(encoding="utf-8"))
+    (rules / "bad.toml").write_text(directive + '[[rule]]\nid = "S1"\nkind = "single-implementation"\nname = "Manager$"\nmax = "one"\n')
+
+    def taplo_check(*names: str) -> subprocess.CompletedProcess[str]:
+        env = {"PATH": "/usr/bin:/bin", "RUST_LOG": "error", "NO_COLOR": "1"}
+        return subprocess.run([taplo, "check", "--no-auto-config", *names], cwd=rules, env=env, capture_output=True, text=True)
+
+    good = taplo_check(*(p.name for p in (REPO / "rules").glob("*.toml")))
+    assert good.returncode == 0, good.stderr
+    bad = taplo_check("bad.toml")
+    assert bad.returncode == 1
+    assert 'error: "one" is not of type "integer"' in bad.stderr and "bad.toml:6:7" in bad.stderr
