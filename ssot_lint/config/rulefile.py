@@ -53,11 +53,12 @@ class RuleSet:
 
 @dataclass(frozen=True)
 class InlineRules:
-    """The ``[[rule]]`` tables of a config file: inside ``table`` (``tool.ssot-lint`` in
-    ``pyproject.toml``; ``""``, the top level, in ``ssot-lint.toml``)."""
+    """The ``[[rule]]`` tables of a config file: in its table ``table`` (``tool.ssot-lint`` in
+    ``pyproject.toml``; ``""``, the top level, in ``ssot-lint.toml``), whose contents are ``data``."""
 
     doc: TomlDoc
-    table: str = ""
+    table: str
+    data: dict[str, Any]
 
 
 def inline_rules_of(doc: TomlDoc, pyproject: bool) -> InlineRules | None:
@@ -66,7 +67,7 @@ def inline_rules_of(doc: TomlDoc, pyproject: bool) -> InlineRules | None:
     data: Any = doc.data
     for part in table.split(".") if table else ():
         data = data.get(part) if isinstance(data, dict) else None
-    return InlineRules(doc, table) if isinstance(data, dict) and "rule" in data else None
+    return InlineRules(doc, table, data) if isinstance(data, dict) and "rule" in data else None
 
 
 def load_rule_files(
@@ -96,10 +97,7 @@ def _sources(docs: Iterable[TomlDoc], inline: InlineRules | None, observer: Obse
                 raise doc.error(f"unknown top-level key {key!r} (rule files hold [[rule]] tables)", "", key)
         yield doc, _rules_of(doc, doc.data, "", observer)
     if inline is not None:
-        data: Any = inline.doc.data
-        for part in inline.table.split(".") if inline.table else ():
-            data = data[part]
-        yield inline.doc, _rules_of(inline.doc, data, inline.table, observer)
+        yield inline.doc, _rules_of(inline.doc, inline.data, inline.table, observer)
 
 
 def _rules_of(doc: TomlDoc, data: dict[str, Any], parent: str, observer: Observer) -> list[Rule]:
