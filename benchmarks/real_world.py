@@ -86,7 +86,7 @@ class Row:
         return statistics.median(r.wall for r in self.runs)
 
     def cells(self) -> list[str]:
-        ratios = [ratio(self.wall, self.baselines[label].wall) if label in self.baselines else "" for label in ("I", "banned-api")]
+        ratios = [ratio(self.runs, self.baselines[label].runs) if label in self.baselines else "" for label in ("I", "banned-api")]
         if not self.runs:
             return [self.tree, self.tool, self.mode, "", "", "", "", "", self.note or self.findings]
         max_rss = max(r.max_rss_kib for r in self.runs) / 1024
@@ -95,10 +95,12 @@ class Row:
         return [self.tree, self.tool, self.mode, f"{self.wall:.2f}", *ratios, f"{max_rss:.0f}", f"{tree_rss:.0f}", text]
 
 
-def ratio(value: float, base: float) -> str:
-    if base <= 0:
+def ratio(runs: list[Run], base: list[Run]) -> str:
+    """The median of run-by-run ratios: the runs of both tools alternate, so each pair saw similar load."""
+    pairs = [r.wall / b.wall for r, b in zip(runs, base) if b.wall > 0]
+    if not pairs:
         return ""
-    r = value / base
+    r = statistics.median(pairs)
     return f"{r:.1f}x" if r >= 0.95 else f"{r:.2f}x"
 
 
@@ -207,47 +209,51 @@ def fmt_counts(counts: dict[str, str]) -> str:
 # --- the runs ---------------------------------------------------------------------------------
 
 
-def ruff_rows(tree: str, root: Path, rules: RuleFile, work: Path, repeat: int, target: str) -> list[Row]:
-    base = ["ruff", "check", "--isolated", "--output-format", "json", "--target-version", target, "--exit-zero"]
-    selections = [("I", ["--select", "I"])]
+def check_rows(tree: str, root: Path, exe: str, rules: RuleFile, work: Path, repeat: int, target: str) -> list[Row]:
+    """ruff and ssot-lint, cold then warm, interleaved run by run so that each comparison sees the same load."""
+    ruff_base = ["ruff", "check", "--isolated", "--output-format", "json", "--target-version", target, "--exit-zero"]
+    selections = {"I": ["--select", "I"]}
     banned = rules.deprecated_paths()
     if banned:
         table = ", ".join(f'"{p}" = {{ msg = "deprecated" }}' for p in banned)
-        selections.append(("banned-api", ["--select", "TID251", "--config", f"lint.flake8-tidy-imports.banned-api = {{ {table} }}"]))
-    rows = []
-    for label, select in selections:
-        cache = work / f"ruff-cache-{tree}-{label}"
-        shutil.rmtree(cache, ignore_errors=True)
-        cold = Row(tree, f"ruff {label}", "cold", [run([*base, *select, "--no-cache", "."], root) for _ in range(repeat)])
-        run([*base, *select, "--cache-dir", str(cache), "."], root)  # fill the cache
-        warm = Row(tree, f"ruff {label}", "warm", [run([*base, *select, "--cache-dir", str(cache), "."], root) for _ in range(repeat)])
-        for row in (cold, warm):
-            found = json.loads(row.runs[-1].stdout or b"[]")
-            row.findings = fmt_counts({code: str(n) for code, n in sorted(Counter(d["code"] or "syntax" for d in found).items())}) or "0"
-        rows += [cold, warm]
-        say(f"{tree}: ruff {label} cold {cold.wall:.2f}s warm {warm.wall:.2f}s")
-    return rows
+        selections["banned-api"] = ["--select", "TID251", "--config", f"lint.flake8-tidy-imports.banned-api = {{ {table} }}"]
+    ssot_cache = work / f"ssot-cache-{tree}"
+    ssot = [exe, "check", "--rules", str(rules.path), "--cache-dir", str(ssot_cache), "-o", "json", "--no-color"]
 
+    def ruff(label: str, cache: bool) -> list[str]:
+        where = ["--cache-dir", str(work / f"ruff-cache-{tree}-{label}")] if cache else ["--no-cache"]
+        return [*ruff_base, *selections[label], *where, "."]
 
-def ssot_rows(tree: str, root: Path, exe: str, rules: RuleFile, work: Path, repeat: int, ruff: list[Row]) -> list[Row]:
-    cold_base = {row.tool.removeprefix("ruff "): row for row in ruff if row.mode == "cold"}
-    warm_base = {row.tool.removeprefix("ruff "): row for row in ruff if row.mode == "warm"}
-    cache = work / f"ssot-cache-{tree}"
-    shutil.rmtree(cache, ignore_errors=True)
-    command = [exe, "check", "--rules", str(rules.path), "--cache-dir", str(cache), "-o", "json", "--no-color"]
-    cold = Row(tree, "ssot-lint", "cold (--no-cache)", [run([*command, "--no-cache"], root) for _ in range(repeat)], baselines=cold_base)
-    run(command, root)  # fill the result cache and record the replay memo
-    warm = Row(tree, "ssot-lint", "warm (replay)", [run(command, root) for _ in range(repeat)], baselines=warm_base)
-    cache_only = Row(tree, "ssot-lint", "warm (cache only)", baselines=warm_base)
+    ruff_rows = {(label, mode): Row(tree, f"ruff {label}", mode) for mode in ("cold", "warm") for label in selections}
+    cold = Row(tree, "ssot-lint", "cold (--no-cache)", baselines={label: ruff_rows[label, "cold"] for label in selections})
+    warm = Row(tree, "ssot-lint", "warm (replay)", baselines={label: ruff_rows[label, "warm"] for label in selections})
+    cache_only = Row(tree, "ssot-lint", "warm (cache only)", baselines=warm.baselines)
+    for label in selections:
+        shutil.rmtree(work / f"ruff-cache-{tree}-{label}", ignore_errors=True)
+    shutil.rmtree(ssot_cache, ignore_errors=True)
     for _ in range(repeat):
-        shutil.rmtree(cache / "replay", ignore_errors=True)
-        cache_only.runs.append(run(command, root))
+        for label in selections:
+            ruff_rows[label, "cold"].runs.append(run(ruff(label, cache=False), root))
+        cold.runs.append(run([*ssot, "--no-cache"], root))
+    for label in selections:
+        run(ruff(label, cache=True), root)  # fill the cache
+    run(ssot, root)  # fill the result cache and record the replay memo
+    for _ in range(repeat):
+        for label in selections:
+            ruff_rows[label, "warm"].runs.append(run(ruff(label, cache=True), root))
+        warm.runs.append(run(ssot, root))
+        shutil.rmtree(ssot_cache / "replay", ignore_errors=True)
+        cache_only.runs.append(run(ssot, root))
+        run(ssot, root)  # record the replay memo again for the next warm run
+    for row in ruff_rows.values():
+        found = json.loads(row.runs[-1].stdout or b"[]")
+        row.findings = fmt_counts({code: str(n) for code, n in sorted(Counter(d["code"] or "syntax" for d in found).items())}) or "0"
     counts, _ = rule_counts(cold.runs[-1].stdout)
     cold.findings = fmt_counts(counts)
     for row in (warm, cache_only):
         row.findings = "same" if rule_counts(row.runs[-1].stdout)[0] == counts else fmt_counts(rule_counts(row.runs[-1].stdout)[0])
     say(f"{tree}: ssot-lint cold {cold.wall:.2f}s warm {warm.wall:.2f}s cache-only {cache_only.wall:.2f}s")
-    return [cold, warm, cache_only]
+    return [*ruff_rows.values(), cold, warm, cache_only]
 
 
 def fix_rows(tree: str, root: Path, exe: str, rules: RuleFile, work: Path) -> tuple[list[Row], list[str]]:
@@ -294,7 +300,7 @@ def fix_rows(tree: str, root: Path, exe: str, rules: RuleFile, work: Path) -> tu
         rows = [diff, apply]
     for rewrite, n in renames.items():
         if n:
-            notes.append(f"**{tree}: `{rewrite}` rewrites** (a member mapped to another of a different kind keeps the old name bound to the new object): {n}")
+            notes.append(f"\n**{tree}: `{rewrite}` rewrites** (the old name now bound to the new member, whatever it is): {n}")
     return rows, notes
 
 
@@ -383,7 +389,8 @@ def main(argv: list[str] | None = None) -> int:
         f"- machine: {machine()}",
         f"- {version_of([args.ssot_lint, '--version'])} at {git_describe()}; {version_of(['ruff', '--version'])}",
         f"- Python for ssot-lint: {version_of([str(Path(args.ssot_lint).parent / 'python'), '--version'])}; for Home Assistant: {version_of([str(Path(args.ssot_lint_313).parent / 'python'), '--version'])}",
-        f"- wall: median of {args.repeat}; 'vs ruff X' = ssot-lint's wall / ruff's with `--select X`, same tree, same mode (cold vs cold, warm vs warm)."
+        f"- wall: median of {args.repeat}; 'vs ruff X' = the median of run-by-run ratios ssot-lint / ruff `--select X`, same tree, same mode"
+        " (cold vs cold, warm vs warm), the tools' runs alternating so each pair sees the same load from other jobs."
         " ruff `I` reads and parses every file; ruff does not cache files with fixable diagnostics, so its warm `I` run is"
         " only faster where the tree is isort-clean. ruff `banned-api` (TID251) bans the rule file's deprecated paths.",
         "- max RSS: /usr/bin/time -v (largest single process); tree RSS: process + workers summed, sampled every 10 ms",
@@ -405,9 +412,7 @@ def main(argv: list[str] | None = None) -> int:
                     rows.append(Row(label, "ssot-lint", "-", note=f"skipped: needs an ssot-lint on Python {release.python} (--ssot-lint-313)"))
                     continue
             target = "py313" if release.python == "3.13" else "py310"
-            ruff = ruff_rows(label, root, rules, work, args.repeat, target)
-            rows += ruff
-            rows += ssot_rows(label, root, exe, rules, work, args.repeat, ruff)
+            rows += check_rows(label, root, exe, rules, work, args.repeat, target)
             if not args.no_fix and rules.ids("deprecated-import"):
                 fixed, fix_notes = fix_rows(label, root, exe, rules, work)
                 rows += fixed
@@ -426,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---:|---:|---:|---:|---:|---|",
     ]
     table += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row.cells()) + " |" for row in rows]
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    header.append(f"- finished {datetime.now(timezone.utc):%H:%M} UTC, load average at end {load}")
     report = "\n".join([*header, "", *table, "", *notes, ""])
     print(report)
     if args.out:

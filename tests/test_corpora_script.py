@@ -245,3 +245,38 @@ def test_the_pins_are_complete() -> None:
         assert release.version in release.filename and release.upload_time.endswith("Z")
         assert replace(release).kind in ("wheel", "sdist")
     assert corpora.CORPORA["homeassistant"].kind == "wheel" and corpora.CORPORA["homeassistant"].python == "3.13"
+
+
+def test_release_history_commits_each_release_with_its_upload_date(tmp_path: Path) -> None:
+    """benchmarks/release_history.py, offline: two fake releases become two dated, tagged commits."""
+    spec = importlib.util.spec_from_file_location("release_history_under_test", REPO / "benchmarks" / "release_history.py")
+    assert spec and spec.loader
+    history = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(history)
+    v1 = {"demo-1.0/demo/__init__.py": b"", "demo-1.0/demo/old.py": b"OLD = 1\n", "demo-1.0/demo/core.py": b"X = 1\n"}
+    v2 = {"demo-1.1/demo/__init__.py": b"", "demo-1.1/demo/new.py": b"NEW = 1\n", "demo-1.1/demo/core.py": b"X = 2\n"}
+    mirror1, r1 = fake_pypi(tmp_path / "one", "demo-1.0.tar.gz", lambda p: make_sdist(p, v1))
+    mirror2, r2 = fake_pypi(tmp_path / "two", "demo-1.1.tar.gz", lambda p: make_sdist(p, v2))
+    r2 = replace(r2, version="1.1", upload_time="2025-02-03T04:05:06.000000Z")
+
+    def fetch(url: str, path: Path) -> None:
+        mirror = mirror1 if url.endswith("demo-1.0.tar.gz") else mirror2
+        CountingFetch(mirror)(url, path)
+
+    repo = history.build(tmp_path / "repo", [r1, r2], tmp_path / "cache", fetch, log=lambda *a, **k: None)
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
+
+    assert git("log", "--reverse", "--format=%s|%aI|%cI").splitlines() == [
+        "Django 1.0|2025-01-02T03:04:05Z|2025-01-02T03:04:05Z".replace("Z", "+00:00"),
+        "Django 1.1|2025-02-03T04:05:06Z|2025-02-03T04:05:06Z".replace("Z", "+00:00"),
+    ]
+    assert git("ls-tree", "-r", "--name-only", "1.0").split() == ["demo/__init__.py", "demo/core.py", "demo/old.py"]
+    assert git("ls-tree", "-r", "--name-only", "1.1").split() == ["demo/__init__.py", "demo/core.py", "demo/new.py"]  # old.py deleted
+    assert (repo / "demo" / "core.py").read_text() == "X = 2\n" and not (repo / "demo" / "old.py").exists()
+    head = git("rev-parse", "HEAD")
+    # Idempotent, and deterministic: a rebuild elsewhere gives the same commit ids.
+    assert history.build(repo, [r1, r2], tmp_path / "cache", fetch, log=lambda *a, **k: None) == repo and git("rev-parse", "HEAD") == head
+    again = history.build(tmp_path / "repo2", [r1, r2], tmp_path / "cache", fetch, log=lambda *a, **k: None)
+    assert subprocess.run(["git", "-C", str(again), "rev-parse", "HEAD"], capture_output=True, text=True).stdout == head
