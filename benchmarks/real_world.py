@@ -291,7 +291,7 @@ def fix_rows(tree: str, root: Path, exe: str, rules: RuleFile, work: Path) -> tu
         check_row.findings = f"{sum(old.values())} before, {sum(new.values())} after: {sum(introduced.values())} new unresolved imports"
         rows = [diff, apply, check_row]
         notes.append(
-            f"**{tree}: unresolved imports the fix introduced** ({sum(introduced.values())}; before {sum(old.values())}, after {sum(new.values())}), by message:"
+            f"\n**{tree}: unresolved imports the fix introduced** ({sum(introduced.values())}; before {sum(old.values())}, after {sum(new.values())}), by message:\n"
         )
         notes += [f"- {n} × {msg}" for msg, n in names.most_common(25)] or ["- none"]
         if len(names) > 25:
