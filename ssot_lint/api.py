@@ -16,7 +16,7 @@ import io
 import os
 import tokenize
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,9 +31,11 @@ from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
 from ssot_lint.model import FileRef, Finding, Report
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.cache import ResultCache
+from ssot_lint.run.partial import Within, absolute_path, given_paths
 
 if TYPE_CHECKING:  # fixing imports libcst: only when something is fixed
     from ssot_lint.fix.engine import FixResult
+    from ssot_lint.kinds.base import Rule
     from ssot_lint.survey import Survey
     from ssot_lint.survey.write import Written
 
@@ -78,13 +80,6 @@ class Project:
             if rule.id == rule_id:
                 return explain_rule(rule)
         raise ConfigError(f"no loaded rule has id {rule_id!r}")
-
-
-def absolute_path(path: PathLike) -> str:
-    """``path`` made absolute with its directory's symlinks resolved (not the file's own): the
-    spelling a walk from the resolved project root gives the same file."""
-    directory, name = os.path.split(os.path.abspath(os.fspath(path)))
-    return os.path.join(os.path.realpath(directory), name)
 
 
 def source_bytes(code: str | bytes) -> bytes:
@@ -180,42 +175,6 @@ class CheckResult:
         """Each rule's count as the summary table shows it (ceiling kinds: the family size)."""
         return {rule.id: rule.count for rule in self.report.rules}
 
-    def only(self, path: PathLike) -> CheckResult:
-        """This result narrowed to the file at ``path`` (what ``check --stdin-filename`` reports):
-        its findings and suppressed findings, each rule's count of them and whether they pass, and
-        the exit status they give. The project-wide rules were judged over the whole run; the
-        baseline was applied to it (its project-wide totals are left out)."""
-        from ssot_lint.model import PARSE_ERROR_ID, severity_rank
-
-        shown = self.project.shown(path)
-        mine = [f for f in self.report.findings if f.path == shown]
-        threshold = severity_rank(self.fail_on)
-        rules = [
-            replace(
-                rule,
-                count=sum(f.rule_id == rule.id for f in mine),
-                ok=not any(f.rule_id == rule.id and severity_rank(f.severity) >= threshold for f in mine),
-                suppressed=sum(f.rule_id == rule.id and f.path == shown for f in self.report.suppressed),
-                baselined=None,
-            )
-            for rule in self.report.rules
-        ]
-        scanned = tuple(p for p in self.report.scanned if p == shown)
-        errors = int(any(f.rule_id == PARSE_ERROR_ID for f in mine))
-        report = replace(
-            self.report,
-            files_scanned=len(scanned) - errors,
-            parse_errors=errors,
-            rules=rules,
-            findings=mine,
-            suppressed=[f for f in self.report.suppressed if f.path == shown],
-            suppressions={p: s for p, s in self.report.suppressions.items() if p == shown},
-            scanned=scanned,
-            baseline=None,
-        )
-        status = EXIT_FINDINGS if failing_findings(report, self.fail_on) else EXIT_OK
-        return replace(self, report=report, exit_status=status, stale_baseline=False)
-
 
 def _project(
     config: PathLike | Config | Project | None, rules: Sequence[PathLike] | RuleSet | None, select: Sequence[str], ignore: Sequence[str], observer: Observer
@@ -276,28 +235,57 @@ def analyze(
 ) -> tuple[Report, Coverage]:
     """Run the rules over ``paths`` (default: the project root): the raw report, before unused
     suppressions and the baseline, and what the run covered (so nothing unseen is judged).
-    ``buffers``: see ``check``."""
+    A partial run (``paths`` that are not the root) reports the findings a whole-project run
+    reports in ``paths``: with a project-wide rule selected, the rest of the project is analyzed
+    too (from the cache) and aggregated over (``ssot_lint.run.partial``). ``per_file``: skip the
+    project-wide rules and analyze only ``paths``. ``buffers``: see ``check``."""
     from ssot_lint.run.engine import RunOptions, run
 
     _require_rules(project.rules)
     warn = on_warning or (lambda message: None)
     config = project.config
     rules = project.rules.rules
-    given = [os.fspath(p) for p in paths]
+    contents = {absolute_path(path): source_bytes(code) for path, code in (buffers or {}).items()}
+    given, within = _partial_run(config, paths, contents)
     if per_file:
         if not given:
             raise ConfigError("--per-file needs the files to check")
         rules = [r for r in rules if not project_wide(r)]  # they need every file: not judged here
-    whole = not per_file and (not given or any(Path(p).resolve() == config.root for p in given))
-    contents = {absolute_path(path): source_bytes(code) for path, code in (buffers or {}).items()}
+        if within is None:  # the root given: its files are the ones to check
+            within = Within.of(given, str(config.root))
+    whole = within is None
     if contents:
         observer.refuse()  # the output depends on text that is on no disk
     with open_cache(config, cache, cache_dir, warn, observer) as result_cache:
         options = RunOptions(
-            fail_on=fail_on or config.get("fail-on"), cache=result_cache, on_progress=on_progress, jobs=jobs, observer=observer, buffers=contents
+            fail_on=fail_on or config.get("fail-on"),
+            cache=result_cache,
+            on_progress=on_progress,
+            jobs=jobs,
+            observer=observer,
+            buffers=contents,
+            within=_judged_against_project(within, rules),
         )
         report = run(given or [str(config.root)], config, RuleSet(rules, project.rules.known), options)
-    return report, Coverage.of(report.scanned, rules, whole, project.rules.known)
+    return report, Coverage.of(report.scanned, rules, whole, project.rules.known, within)
+
+
+def _partial_run(config: Config, paths: Sequence[PathLike], buffers: Mapping[str, bytes] | None = None) -> tuple[list[str], Within | None]:
+    """``paths`` as a walk of the project spells them, and a partial run's ``Within`` (None when
+    they are the whole project: none given, or the root among them). A path that does not exist
+    (and is no buffer) is an error that names it as given."""
+    for path in paths:
+        if not os.path.lexists(path) and absolute_path(path) not in (buffers or {}):
+            raise ConfigError(f"{os.fspath(path)}: no such file or directory")
+    given = given_paths(paths)
+    root = str(config.root)
+    return given, None if not given or root in given else Within.of(given, root)
+
+
+def _judged_against_project(within: Within | None, rules: Sequence[Rule]) -> Within | None:
+    """The ``within`` a run reports in, when it must analyze the whole project for it: only a
+    project-wide rule needs files outside the paths given."""
+    return within if within is not None and any(project_wide(r) for r in rules) else None
 
 
 def check(
@@ -320,7 +308,8 @@ def check(
     observer: Observer = NULL_OBSERVER,
     buffers: Mapping[PathLike, str | bytes] | None = None,
 ) -> CheckResult:
-    """Check ``paths`` (default: the project root) as ``ssot-lint check`` does.
+    """Check ``paths`` (default: the project root) as ``ssot-lint check`` does: a run over some
+    paths reports the findings a whole-project run reports in them (see ``analyze``).
 
     ``config``: a config file, a loaded ``Config`` or ``Project`` (default: the nearest config
     above the working directory). ``rules``: extra rule files, or a ``RuleSet`` replacing the
@@ -515,15 +504,19 @@ def fix(
 ) -> FixResult:
     """Fix what can be fixed safely in ``paths`` (``write=False``: compute the fixes, write
     nothing; ``render_diff(result)`` shows them). The result lists every finding left with the
-    reason it was not fixed, and the report as the files are (or would be) after fixing."""
+    reason it was not fixed, and the report as the files are (or would be) after fixing. Only
+    files in ``paths`` are fixed; what is left there is judged against the whole project, as
+    ``check`` judges a partial run."""
     from ssot_lint.fix.engine import FixOptions, fix_paths
 
     project = _project(config, rules, select, ignore, observer)
     _require_rules(project.rules)
     warn = on_warning or (lambda message: None)
     fail_on = fail_on or project.config.get("fail-on")
+    given, within = _partial_run(project.config, paths)
     with open_cache(project.config, cache, cache_dir, warn, observer) as result_cache:
-        result = fix_paths([os.fspath(p) for p in paths] or [str(project.root)], project.config, project.rules, FixOptions(write, fail_on, result_cache))
+        options = FixOptions(write, fail_on, result_cache, _judged_against_project(within, project.rules.rules))
+        result = fix_paths(given or [str(project.root)], project.config, project.rules, options)
     for warning in result.warnings:
         warn(warning)
     return result

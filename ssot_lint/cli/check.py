@@ -82,7 +82,7 @@ def check(
         if not project.includes(stdin):
             not_in_project(stdin_filename)
             sys.exit(0)
-        paths = (stdin,) if per_file else ()
+        paths = (stdin,)  # a partial run over the one file: judged against the project
     if record and (per_file or any(Path(p).resolve() != config.root for p in paths)):
         raise ConfigError("--record stores the whole project's counts: run it without PATHS (or with the project root)")
     if apply_fixes:
@@ -113,8 +113,6 @@ def check(
         )
     finally:
         progress.close()
-    if stdin is not None:
-        result = result.only(stdin)
     reported = time.perf_counter()
     report = result.report
     for name, target in outputs:

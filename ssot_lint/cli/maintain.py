@@ -111,8 +111,8 @@ def fix_stdin(project: api.Project, path: str, shown: str, diff: bool, fail_on: 
         warn(f"{shown}: not fixed: {fixed.refused}")
     after = fixed.code if isinstance(fixed.code, bytes) else data
     left = api.check(
-        (), config=project, buffers={path: after}, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer()
-    ).only(path)
+        (path,), config=project, buffers={path: after}, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer()
+    )
     if diff:
         change = FileFix(FileRef(project.shown(path), "", False), data, after, fixed.fixed)
         click.echo(render_diff(FixResult([change] if after != data else [], left.report, [])), nl=False)

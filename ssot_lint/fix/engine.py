@@ -33,6 +33,7 @@ from ssot_lint.model import PARSE_ERROR_ID, FileRef, Finding, Report
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import discover
 from ssot_lint.run.engine import RunOptions, aggregate, analyze_files, failing, read_file
+from ssot_lint.run.partial import Within
 
 if TYPE_CHECKING:  # libcst is imported when a file is fixed, not when the command starts
     import libcst as cst
@@ -206,20 +207,26 @@ class FixOptions:
     write: bool = True
     fail_on: str = "warning"
     cache: ResultCache | None = None
+    # A partial run judged against the project: only the files within are fixed, the project is
+    # analyzed and aggregated whole, and what is left is reported within (see run/partial.py).
+    within: Within | None = None
 
 
 def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOptions) -> FixResult:
-    """Discover as ``check`` does, fix every file with a fixable finding, report what is left."""
+    """Discover as ``check`` does, fix every file with a fixable finding, report what is left.
+    With ``options.within``, as a partial ``check`` does: the project root is walked too, only
+    the files within are fixed, and what is left is judged over the whole project."""
     rules = ruleset.rules
     fixable = {rule.id for rule in rules if rule.fixable}
-    files = discover(paths, config)
+    within = options.within
+    files = discover(paths if within is None else [str(config.root), *paths], config)
     sources = {source.ref.path: source for source in files}
     results = analyze_files(files, rules, RunOptions(cache=options.cache))
     changed: list[FileFix] = []
     warnings: list[str] = []
     reasons: dict[tuple[str, str, int, int], str] = {}
     for position, (ref, result) in enumerate(results):
-        if not any(f.rule_id in fixable for f in result.findings):
+        if not any(f.rule_id in fixable for f in result.findings) or (within is not None and ref.path not in within):
             continue
         source = sources[ref.path]
         data = read_file(source)
@@ -252,7 +259,7 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
                 continue
         changed.append(outcome)
         results[position] = (ref, analyze_source(fix.data, ref, applicable))
-    report = aggregate(rules, results, options.fail_on)
+    report = aggregate(rules, results, options.fail_on, within)
     kinds = {rule.id: rule.kind for rule in rules}
     left = [Left(f, _reason(f, reasons, fixable, kinds)) for f in report.findings]
     return FixResult(changed, report, left, warnings, options.write)

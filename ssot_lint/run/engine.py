@@ -23,6 +23,7 @@ from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
 from ssot_lint.run.discovery import ModuleNamer, SourceFile, discover, display_path, in_project
 from ssot_lint.run.parallel import Crashed, WorkerPool, default_jobs, start_method
+from ssot_lint.run.partial import Within
 
 
 @dataclass
@@ -34,6 +35,9 @@ class RunOptions:
     observer: Observer = NULL_OBSERVER
     # Absolute path -> the bytes to analyze instead of the file's (an editor's unsaved buffers).
     buffers: Mapping[str, bytes] | None = None
+    # A partial run judged against the project: the paths run() reports on, after analyzing and
+    # aggregating the whole project (see run/partial.py).
+    within: Within | None = None
 
 
 _CHUNK = 256  # files looked up in the cache at once: bounds memory, amortises SQLite round trips
@@ -282,16 +286,16 @@ def _batch_size(count: int, workers: int) -> int:
     return max(1, min(32, count // (workers * 8)))
 
 
-def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], fail_on: str) -> Report:
+def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], fail_on: str, within: Within | None = None) -> Report:
     """Turn per-file results into the project's report: paths filled in, project-wide rules run,
-    suppression comments applied, fingerprints assigned."""
+    suppression comments applied, fingerprints assigned. ``within``: report only what lies in
+    these paths (a partial run; ``results`` are the whole project's): each rule counts its
+    findings there, except that a rule with a ceiling keeps the count its ``max`` bounds."""
     rules = list(rules)
     findings: list[Finding] = []
-    parse_errors = 0
     for ref, result in results:
         findings.extend(dataclasses.replace(f, path=ref.path) for f in result.findings)
         if result.parse_error is not None:
-            parse_errors += 1
             findings.append(dataclasses.replace(result.parse_error, path=ref.path))
     counts: dict[str, int | None] = {}
     details: dict[str, dict] = {}
@@ -302,6 +306,10 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
             facts += [(ref, None) for ref, result in results if result.parse_error is not None and rule.in_scope(ref.path)]
         extra, counts[rule.id], details[rule.id] = rule.aggregate(facts)
         findings.extend(extra)
+    if within is not None:
+        results = [(ref, result) for ref, result in results if ref.path in within]
+        findings = [f for f in findings if f.path in within]
+        counts = {rule.id: counts[rule.id] if rule.ceiling is not None else None for rule in rules}
     comments = {ref.path: result.suppressions for ref, result in results if result.suppressions}
     findings, suppressed = suppressions.apply(findings, comments)
     findings = with_fingerprints(findings)
@@ -325,6 +333,7 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
             )
         )
     findings.sort(key=Finding.sort_key)
+    parse_errors = sum(1 for _, result in results if result.parse_error is not None)
     return Report(
         __version__,
         len(results) - parse_errors,
@@ -338,9 +347,13 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
 
 
 def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions) -> Report:
-    """``report.stats`` gets the counts and per-phase seconds that ``--show-timings`` prints."""
+    """``report.stats`` gets the counts and per-phase seconds that ``--show-timings`` prints.
+    With ``options.within`` the project root is walked too, and the report holds only what lies
+    within (see ``ssot_lint.run.partial``)."""
     started = time.perf_counter()
     buffers = options.buffers or {}
+    if options.within is not None:
+        paths = [str(config.root), *paths]
     # A path naming a buffer that is on no disk yet (an unsaved file, stdin) is no path to walk:
     # with_buffer_files adds it, as it adds the buffers a walk of the other paths would reach.
     files = discover([p for p in paths if os.path.lexists(p) or os.path.abspath(p) not in buffers], config)
@@ -350,7 +363,7 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
     stats: dict[str, Any] = {"discover_seconds": discovered - started}
     results = analyze_files(files, ruleset.rules, options, stats)
     analyzed = time.perf_counter()
-    report = aggregate(ruleset.rules, results, options.fail_on)
+    report = aggregate(ruleset.rules, results, options.fail_on, options.within)
     stats.update(parse_errors=report.parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
     report.stats.update(stats)
     return report
