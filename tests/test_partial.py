@@ -178,10 +178,13 @@ def test_per_file_still_skips_the_project_wide_rules(project: Path, monkeypatch:
 def test_the_first_partial_run_analyzes_the_project_once_then_the_cache_serves_it(project: Path) -> None:
     config = project / "ssot-lint.toml"
     cache = project / ".cache"
+    (project / "lib" / "broken.py").write_text("def (:\n")
     first = ssot_lint.check([project / "app" / "a.py"], config=config, cache_dir=cache)
-    assert (first.report.stats["files"], first.report.stats["analyzed"]) == (9, 9)
+    assert (first.report.stats["files"], first.report.stats["analyzed"]) == (10, 10)
+    # --show-timings' counts are the run's; the report's are PATH's.
+    assert (first.report.stats["parse_errors"], first.report.parse_errors, first.report.files_scanned) == (1, 0, 1)
     again = ssot_lint.check([project / "app" / "user.py"], config=config, cache_dir=cache)
-    assert (again.report.stats["files"], again.report.stats["analyzed"], again.report.stats["from_cache"]) == (9, 0, 9)
+    assert (again.report.stats["files"], again.report.stats["analyzed"], again.report.stats["from_cache"]) == (10, 0, 10)
     (project / "app" / "user.py").write_text("from app.core import Manager\n")
     edited = ssot_lint.check([project / "app" / "user.py"], config=config, cache_dir=cache)
     assert (edited.report.stats["analyzed"], [f.rule_id for f in edited.findings]) == (1, [])

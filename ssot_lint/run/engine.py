@@ -364,7 +364,8 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
     results = analyze_files(files, ruleset.rules, options, stats)
     analyzed = time.perf_counter()
     report = aggregate(ruleset.rules, results, options.fail_on, options.within)
-    stats.update(parse_errors=report.parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
+    parse_errors = sum(1 for _, result in results if result.parse_error is not None)  # of every file analyzed
+    stats.update(parse_errors=parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
     report.stats.update(stats)
     return report
 
