@@ -56,6 +56,38 @@ def test_the_public_names_are_exported() -> None:
         _ = ssot_lint.no_such_name  # type: ignore[attr-defined]
 
 
+def test_the_public_fix_stays_the_function_after_the_fix_engine_is_imported(tmp_path: Path) -> None:
+    # ssot_lint/fix/ is also a package: importing it used to turn ssot_lint.fix into that module.
+    script = (
+        "import ssot_lint\n"
+        "first = ssot_lint.fix(['fixtures'], write=False, cache=False)\n"
+        "import ssot_lint.fix.engine\n"
+        "from ssot_lint.fix.engine import fix_paths\n"
+        "second = ssot_lint.fix(['fixtures'], write=False, cache=False)\n"
+        "print(first.fixed, second.fixed, ssot_lint.fix.__module__, sys.modules['ssot_lint.fix'].__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", "import sys\n" + script], cwd=REPO, capture_output=True, text=True)
+    assert (out.returncode, out.stdout, out.stderr) == (0, "4 4 ssot_lint.api.fixing ssot_lint.fix\n", "")
+
+
+def test_the_api_package_exports_every_public_name_of_its_modules() -> None:
+    """``ssot_lint.api`` is a package with one module per concept; every name a shell or a script
+    uses is importable from the package, and the names ``ssot_lint`` exports are the same objects."""
+    import ssot_lint.api as api
+    from ssot_lint.api import checking, fixing, project, source, starter
+
+    for module in (checking, fixing, project, source, starter):
+        defined = [name for name, value in vars(module).items() if not name.startswith("_") and getattr(value, "__module__", None) == module.__name__]
+        assert defined and not set(defined) - set(api.__all__) - {"buffer_ref", "resolve_project", "require_rules", "partial_run", "judged_against_project"}
+    for name in api.__all__:
+        assert getattr(api, name) is not None
+    assert api.check is ssot_lint.check and api.fix is ssot_lint.fix and callable(api.init)  # functions, not the modules holding them
+    for name in ssot_lint.__all__:
+        if ssot_lint._EXPORTS.get(name) == "ssot_lint.api":
+            assert getattr(ssot_lint, name) is getattr(api, name)
+    assert all(module.__file__ and len(open(module.__file__).read().splitlines()) <= 400 for module in (api, checking, fixing, project, source, starter))
+
+
 def test_importing_the_config_loads_no_rule_kind() -> None:
     out = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "import ssot_lint.config.settings, ssot_lint.config.rulefile"], capture_output=True, text=True
