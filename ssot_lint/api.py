@@ -307,7 +307,7 @@ def check_source(
         relative = Path(absolute).relative_to(project.root).as_posix()
     except ValueError:
         relative = os.fspath(path)
-    ref = ModuleNamer(project.config.src_roots).ref(absolute, display_path(relative))
+    ref = ModuleNamer(project.config.src_roots, root=project.root).ref(absolute, display_path(relative))
     selected = [r for r in project.rules.rules if not project_wide(r) and r.in_scope(ref.path)]
     data = code.encode("utf-8") if isinstance(code, str) else code
     result = analyze_source(data, ref, selected)

@@ -49,6 +49,9 @@ class ImportFact:
     location, ``module_span`` the module part's (``a.b`` in ``from a.b import c``), ``statement``
     the whole statement's. ``in_function``: inside a def or lambda, so it runs only when called
     (imports in class bodies run at import time). ``type_checking``: under ``if TYPE_CHECKING``.
+    ``main_block``: under a module-level ``if __name__ == "__main__":``, so it runs only when the
+    file is executed as a script, never when it is imported. ``expected_to_fail``: the code says
+    the import may fail and handles it (see ``expects_import_error``).
     """
 
     module: str | None
@@ -59,6 +62,8 @@ class ImportFact:
     statement: Span
     in_function: bool
     type_checking: bool
+    main_block: bool = False
+    expected_to_fail: bool = False
 
     @property
     def star(self) -> bool:
@@ -150,6 +155,61 @@ def _type_checking_test(test: ast.expr) -> bool | None:
     return negated if name is not None and name.rsplit(".", 1)[-1] == "TYPE_CHECKING" else None
 
 
+def _is_main_test(test: ast.expr) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = (test.left, test.comparators[0])
+    return any(isinstance(a, ast.Name) and a.id == "__name__" and _string(b) == "__main__" for a, b in (sides, sides[::-1]))
+
+
+_IMPORT_ERRORS = ("ImportError", "ModuleNotFoundError")
+# Context managers that expect (or swallow) the exception given as their first argument.
+_EXPECTING = ("raises", "assertRaises", "assertRaisesRegex", "suppress")
+# What a handler calls (or raises) to skip the test when an import fails: importorskip by hand.
+_SKIPS = ("skip", "skipTest", "SkipTest", "importorskip")
+
+
+def _names_import_error(node: ast.expr | None) -> bool:
+    """``ImportError``, ``builtins.ModuleNotFoundError``, or a tuple holding one."""
+    if isinstance(node, ast.Tuple):
+        return any(_names_import_error(element) for element in node.elts)
+    name = dotted_name(node) if node is not None else None
+    return name is not None and name.rsplit(".", 1)[-1] in _IMPORT_ERRORS
+
+
+def _skips(handler: ast.ExceptHandler) -> bool:
+    for node in ast.walk(handler):
+        target = node.func if isinstance(node, ast.Call) else node.exc if isinstance(node, ast.Raise) else None
+        if isinstance(target, ast.Call):
+            target = target.func
+        name = dotted_name(target) if target is not None else None
+        if name is not None and name.rsplit(".", 1)[-1] in _SKIPS:
+            return True
+    return False
+
+
+def expects_import_error(node: ast.AST) -> bool:
+    """Whether the body of ``node`` is code whose import errors are expected and handled:
+    ``with pytest.raises(ImportError):`` (also ``ModuleNotFoundError``, a tuple holding one,
+    ``self.assertRaises`` / ``assertRaisesRegex``, ``contextlib.suppress``), or a ``try`` whose
+    ``except ImportError`` handler skips the test (``pytest.skip``, ``self.skipTest``, ``raise
+    unittest.SkipTest``: ``pytest.importorskip`` written by hand). A ``try`` / ``except
+    ImportError`` that falls back to other code is not: a fallback hiding a broken project import
+    is what ``unresolved-import`` is for."""
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        for item in node.items:
+            call = item.context_expr
+            if isinstance(call, ast.Call) and call.args:
+                name = dotted_name(call.func)
+                if name is not None and name.rsplit(".", 1)[-1] in _EXPECTING and _names_import_error(call.args[0]):
+                    return True
+        return False
+    if isinstance(node, ast.Try) or (hasattr(ast, "TryStar") and isinstance(node, ast.TryStar)):
+        return any(_names_import_error(handler.type) and _skips(handler) for handler in node.handlers)  # type: ignore[attr-defined]
+    return False
+
+
 def _last_simple(statement: ast.stmt) -> ast.stmt:
     """The simple statement a compound statement ends with. Summary spans of compound statements
     end there (as libcst's positions do), not where CPython ends them: CPython takes in a trailing
@@ -197,13 +257,14 @@ class _Summariser:
 
     def _walk(self, body: list[ast.stmt]) -> None:
         """Every statement in source order, knowing whether it runs in a def, in a class body,
-        under ``if TYPE_CHECKING``. Iterative: blocks nest as deep as the file likes."""
-        stack: list[tuple[ast.AST, bool, bool, bool]] = [(s, False, False, False) for s in reversed(body)]
+        under ``if TYPE_CHECKING``, under ``if __name__ == "__main__"``, where an import error is
+        expected. Iterative: blocks nest as deep as the file likes."""
+        stack: list[tuple[ast.AST, bool, bool, bool, bool, bool]] = [(s, False, False, False, False, False) for s in reversed(body)]
         while stack:
-            node, in_function, in_class, checking = stack.pop()
+            node, in_function, in_class, checking, main, guarded = stack.pop()
             module_level = not (in_function or in_class)
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                self._record(node, in_function, checking, module_level)
+                self._record(node, in_function, checking, module_level, main, guarded)
                 continue
             if isinstance(node, ast.Global):
                 self.defined.update(node.names)
@@ -217,11 +278,22 @@ class _Summariser:
                 if self.walrus:
                     self._walrus(node)
             body_checking = else_checking = checking
-            if isinstance(node, ast.If) and (negated := _type_checking_test(node.test)) is not None:
-                body_checking |= not negated
-                else_checking |= negated
+            body_main = main
+            if isinstance(node, ast.If):
+                if (negated := _type_checking_test(node.test)) is not None:
+                    body_checking |= not negated
+                    else_checking |= negated
+                body_main |= module_level and _is_main_test(node.test)
+            body_guarded = guarded or expects_import_error(node)
             nested = [
-                (child, in_function, in_class, else_checking if field == "orelse" else body_checking)
+                (
+                    child,
+                    in_function,
+                    in_class,
+                    else_checking if field == "orelse" else body_checking,
+                    body_main if field == "body" else main,
+                    body_guarded if field == "body" else guarded,
+                )
                 for field in NESTED.get(type(node), ())
                 for child in getattr(node, field)
             ]
@@ -313,13 +385,13 @@ class _Summariser:
         self.all_names.extend(n for n in names if n not in self.all_names)
 
     # -- imports, aliases, spans --------------------------------------------------------------
-    def _record(self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool) -> None:
+    def _record(self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool, main: bool, guarded: bool) -> None:
         statement = self.lines.span(node)
         module_span = self.lines.module_span(statement) if isinstance(node, ast.ImportFrom) else None
         for ref in import_refs(node, self.ctx.ref.module, self.ctx.ref.is_package):
             span = self.lines.span(ref.node)
             bound = ref.bound if module_level else None
-            self.imports.append(ImportFact(ref.module, ref.name, bound, span, module_span or span, statement, in_function, checking))
+            self.imports.append(ImportFact(ref.module, ref.name, bound, span, module_span or span, statement, in_function, checking, main, guarded))
 
     def _aliases(self, body: list[ast.stmt]) -> list[AliasFact]:
         found = []
