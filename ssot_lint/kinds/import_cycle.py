@@ -73,6 +73,13 @@ class ImportCycle(Rule):
         "time-budget": Option("int", "seconds to count cycles in; groups not counted in time are reported from their shortest cycles", default=20),
         "search-limit": Option("int", "ignored (cycles are counted completely within time-budget)", default=0),
     }
+    # The options, as Rule.__init__ sets them (option_attribute names them).
+    include_function_imports: bool
+    follow_package_init: bool
+    ignore_type_checking: bool
+    max_cycles: int
+    time_budget: int
+    search_limit: int
     message_fields = ("chain", "length", "module", "advice", "group", "cycles", "removes", "breaks")
     default_message = "import cycle: {chain}{advice}"
     sees_unparsed = True

@@ -24,6 +24,7 @@ from ssot_lint.analysis.imports import dotted_name, import_refs
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
 from ssot_lint.model import cache_value
+from ssot_lint.project.import_conditions import expects_import_error, is_main_test, string_value, type_checking_test
 from ssot_lint.project.reexports import alias_of, is_string_statement, reexport_only
 
 if TYPE_CHECKING:  # the kinds package imports this module: importing it back would be a cycle
@@ -120,11 +121,6 @@ def summarise(ctx: FileContext) -> ModuleSummary:
     return summary
 
 
-def _string(node: ast.expr) -> str | None:
-    """The value of a (non-bytes, non-f) string literal."""
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
 def _is_all(target: ast.expr) -> bool:
     return isinstance(target, ast.Name) and target.id == "__all__"
 
@@ -138,76 +134,13 @@ def _literal_strings(node: ast.expr) -> list[str] | None:
         if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
             pending += (part.right, part.left)
         elif isinstance(part, (ast.List, ast.Tuple, ast.Set)):
-            strings = [_string(element) for element in part.elts]
+            strings = [string_value(element) for element in part.elts]
             if None in strings:
                 return None
             names += strings  # type: ignore[arg-type]
         else:
             return None
     return names
-
-
-def _type_checking_test(test: ast.expr) -> bool | None:
-    """For ``TYPE_CHECKING`` (any ``x.TYPE_CHECKING``) or its negation: whether it is negated.
-    None for any other test."""
-    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
-    name = dotted_name(test.operand if negated else test)  # type: ignore[attr-defined]
-    return negated if name is not None and name.rsplit(".", 1)[-1] == "TYPE_CHECKING" else None
-
-
-def _is_main_test(test: ast.expr) -> bool:
-    """``__name__ == "__main__"`` (either way round)."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
-        return False
-    sides = (test.left, test.comparators[0])
-    return any(isinstance(a, ast.Name) and a.id == "__name__" and _string(b) == "__main__" for a, b in (sides, sides[::-1]))
-
-
-_IMPORT_ERRORS = ("ImportError", "ModuleNotFoundError")
-# Context managers that expect (or swallow) the exception given as their first argument.
-_EXPECTING = ("raises", "assertRaises", "assertRaisesRegex", "suppress")
-# What a handler calls (or raises) to skip the test when an import fails: importorskip by hand.
-_SKIPS = ("skip", "skipTest", "SkipTest", "importorskip")
-
-
-def _names_import_error(node: ast.expr | None) -> bool:
-    """``ImportError``, ``builtins.ModuleNotFoundError``, or a tuple holding one."""
-    if isinstance(node, ast.Tuple):
-        return any(_names_import_error(element) for element in node.elts)
-    name = dotted_name(node) if node is not None else None
-    return name is not None and name.rsplit(".", 1)[-1] in _IMPORT_ERRORS
-
-
-def _skips(handler: ast.ExceptHandler) -> bool:
-    for node in ast.walk(handler):
-        target = node.func if isinstance(node, ast.Call) else node.exc if isinstance(node, ast.Raise) else None
-        if isinstance(target, ast.Call):
-            target = target.func
-        name = dotted_name(target) if target is not None else None
-        if name is not None and name.rsplit(".", 1)[-1] in _SKIPS:
-            return True
-    return False
-
-
-def expects_import_error(node: ast.AST) -> bool:
-    """Whether the body of ``node`` is code whose import errors are expected and handled:
-    ``with pytest.raises(ImportError):`` (also ``ModuleNotFoundError``, a tuple holding one,
-    ``self.assertRaises`` / ``assertRaisesRegex``, ``contextlib.suppress``), or a ``try`` whose
-    ``except ImportError`` handler skips the test (``pytest.skip``, ``self.skipTest``, ``raise
-    unittest.SkipTest``: ``pytest.importorskip`` written by hand). A ``try`` / ``except
-    ImportError`` that falls back to other code is not: a fallback hiding a broken project import
-    is what ``unresolved-import`` is for."""
-    if isinstance(node, (ast.With, ast.AsyncWith)):
-        for item in node.items:
-            call = item.context_expr
-            if isinstance(call, ast.Call) and call.args:
-                name = dotted_name(call.func)
-                if name is not None and name.rsplit(".", 1)[-1] in _EXPECTING and _names_import_error(call.args[0]):
-                    return True
-        return False
-    if isinstance(node, ast.Try) or (hasattr(ast, "TryStar") and isinstance(node, ast.TryStar)):
-        return any(_names_import_error(handler.type) and _skips(handler) for handler in node.handlers)  # type: ignore[attr-defined]
-    return False
 
 
 def _last_simple(statement: ast.stmt) -> ast.stmt:
@@ -280,10 +213,10 @@ class _Summariser:
             body_checking = else_checking = checking
             body_main = main
             if isinstance(node, ast.If):
-                if (negated := _type_checking_test(node.test)) is not None:
+                if (negated := type_checking_test(node.test)) is not None:
                     body_checking |= not negated
                     else_checking |= negated
-                body_main |= module_level and _is_main_test(node.test)
+                body_main |= module_level and is_main_test(node.test)
             body_guarded = guarded or expects_import_error(node)
             nested = [
                 (
@@ -363,7 +296,7 @@ class _Summariser:
         # An argument counts by its value whatever `*` or `name=` precedes it, as libcst's
         # Arg.value did: `__all__` reads the same as before the move to ast.
         args = [a.value if isinstance(a, ast.Starred) else a for a in call.args] + [k.value for k in call.keywords]
-        if func == "__all__.append" and len(args) == 1 and (name := _string(args[0])) is not None:
+        if func == "__all__.append" and len(args) == 1 and (name := string_value(args[0])) is not None:
             self._add_all([name])
         elif func == "__all__.extend" and len(args) == 1:
             self._set_all(args[0], extend=True)
