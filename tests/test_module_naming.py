@@ -38,7 +38,8 @@ PROJECT = {
     # A missing sibling: no edge back to the package (it made a false 2-cycle). A fallback does not
     # make a broken project import fine: still reported.
     "app/core/database/pool.py": "class Pool: ...\ntry:\n    from app.core.database.speedups import fast\nexcept ImportError:\n    fast = None\n",
-    # Two copies of one package: the root's and one below a namespace directory (tools/ is no package).
+    # Two copies of one package: the root's and one below a namespace directory (tools/ is no package),
+    # which is `dev_launcher` only for files below tools/ (FileRef.implied).
     "dev_launcher/__init__.py": "from .config import PORT\n",
     "dev_launcher/config.py": "from dev_launcher import PORT, VERSION\nPORT = 8000\n",
     "tools/dev_launcher/__init__.py": "from .config import VERSION\n",
@@ -137,6 +138,8 @@ def test_unresolved_import_on_the_generated_project(project: Path, monkeypatch: 
             " which one an import finds depends on sys.path",
         ),
         ("dev_launcher/config.py", 1, 32, "unresolved import: VERSION is not defined in dev_launcher"),  # its own copy has no VERSION
+        # From the root, `dev_launcher` is the root's copy: tools/ is on the path only for files below it.
+        ("main.py", 1, 32, "unresolved import: VERSION is not defined in dev_launcher"),
         ("scripts/run.py", 2, 8, "unresolved import: no module named scripts.gone"),
     ]
     details = report["rules"][0]["details"]
@@ -170,7 +173,7 @@ def test_import_cycle_on_the_generated_project(project: Path, monkeypatch: pytes
     ]
     details = report["rules"][0]["details"]
     assert details["two_cycles"] == 3 and details["cycles"] == 3
-    assert details["ambiguous_imports"] == 1  # main.py's import of dev_launcher: either copy
+    assert details["ambiguous_imports"] == 0  # main.py's import of dev_launcher: the root's copy
 
 
 def test_the_root_on_the_path_makes_root_relative_imports_resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -190,3 +193,22 @@ def test_the_root_on_the_path_makes_root_relative_imports_resolve(tmp_path: Path
         (3, "unresolved import: no module named backend.app.gone"),
     ]
     assert json.dumps(report["rules"][0]["details"]["ambiguous"]) == "{}"
+
+
+def test_a_package_named_from_a_directory_off_the_path_is_seen_only_from_below_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Django's sdist: tests/sphinx/ is a test package named `sphinx` (runtests.py puts tests/ on the
+    # path), while docs/conf.py imports the real Sphinx. Only files below tests/ see the project's.
+    files = {
+        "tests/sphinx/__init__.py": "",
+        "tests/sphinx/test_links.py": "from sphinx import missing_helper\n",
+        "tests/runtests.py": "from sphinx import other_missing\n",
+        "docs/conf.py": "from sphinx import version_info\nimport sphinx.util\n",
+    }
+    project = write_project(tmp_path / "p", files, RULES)
+    refs = {f.ref.path: (f.ref.module, f.ref.implied) for f in discover([str(project)], Config(root=project))}
+    assert refs["tests/sphinx/__init__.py"] == ("sphinx", True) and refs["docs/conf.py"] == ("docs.conf", False)
+    code, report = cli_json(["check", "--select", "PI001"], project, monkeypatch)
+    assert [(f["path"], f["line"], f["message"]) for f in report["findings"]] == [
+        ("tests/runtests.py", 1, "unresolved import: other_missing is not defined in sphinx"),
+        ("tests/sphinx/test_links.py", 1, "unresolved import: missing_helper is not defined in sphinx"),
+    ]

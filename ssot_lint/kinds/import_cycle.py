@@ -206,7 +206,7 @@ class ImportCycle(Rule):
 
     def edge_targets(self, index: ModuleIndex, fact: ImportFact, importer: FileRef) -> list[str]:
         """The modules an import runs (and so waits on), other than the importer itself."""
-        if fact.module is None or not index.in_project(fact.module):
+        if fact.module is None or not index.in_project(fact.module, importer):
             return []
         module = importer.module
         submodule = f"{fact.module}.{fact.name}"

@@ -171,7 +171,7 @@ class UnresolvedImport(Rule):
     def judge(index: ModuleIndex, fact: ImportFact, importer: FileRef | None = None) -> tuple[Span, str, str, str, str] | None:
         """(where, problem, module, name, anchor) when the import cannot resolve."""
         module = fact.module
-        if module is None or fact.expected_to_fail or not index.in_project(module):
+        if module is None or fact.expected_to_fail or not index.in_project(module, importer):
             return None
         missing = index.missing_module(module)
         if missing is not None:

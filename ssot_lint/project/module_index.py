@@ -16,7 +16,12 @@ What the interpreter would import, not only what the files are named:
   ``tools/dev_launcher/__init__.py``; a stub ``.pyi`` beside its ``.py`` is one module, not two)
   are both kept and listed in ``ambiguous``: which one an import finds depends on ``sys.path``.
   A file inside one of them that imports the name gets its own copy (it was itself imported
-  through that copy); any other importer may get either, so a name resolves if either defines it.
+  through that copy); any other importer gets one of the copies it can see (next point), and
+  when it can see several, a name resolves if either defines it.
+- **A name that needs a directory on the path that no setting puts there** (``FileRef.implied``:
+  ``tests/sphinx/__init__.py`` is ``sphinx`` only if ``tests/`` is on ``sys.path``) is seen only
+  from files below that directory. ``docs/conf.py``'s ``import sphinx`` is not the project's
+  ``tests/sphinx`` (so not checked); ``tests/runtests.py``'s is.
 - **The project root is on the path too**: a file also answers to its root-relative dotted name
   (``fixtures/netra_backend/app/x.py``, named ``netra_backend.app.x``, is also
   ``fixtures.netra_backend.app.x``; ``netra_backend/app/x.py`` in a namespace directory
@@ -78,6 +83,11 @@ def root_relative_name(ref: FileRef) -> str | None:
     if parts == ["__init__"] or not all(part.isidentifier() for part in parts):
         return None  # also paths outside the root ("..") and names with escapes
     return ".".join(parts)
+
+
+def _below(ref: FileRef, directory: str) -> bool:
+    """Whether ``ref``'s file lies below ``directory`` (root-relative, ``""``: the root)."""
+    return ref.path.startswith(directory + "/") if directory else not ref.path.startswith("../")
 
 
 @dataclass(frozen=True)
@@ -175,15 +185,30 @@ class ModuleIndex:
         self.tops = {m.split(".")[0] for m in self.entries} - {
             m for m in self.entries if m in sys.stdlib_module_names and m not in self.packages and m not in self.namespaces
         }
+        # Top-level names some file defines without an implied name, and the directories (anchors)
+        # an importer must be below to see the implied ones.
+        # (Root-relative alias names are never implied: the project root is on the path.)
+        self._declared_tops = {m.split(".")[0] for m, es in self.entries.items() if m in self.aliases or not all(ref.implied for ref, _ in es)}
+        self._implied_anchors: dict[str, set[str]] = defaultdict(set)
+        for m, es in self.entries.items():
+            for ref, _ in es:
+                if ref.implied and m not in self.aliases:
+                    self._implied_anchors[m.split(".")[0]].add(anchor(ref) or "")
         self._bindings: dict[int, dict[str, ImportFact]] = {}  # id(summary) -> its bindings(), computed once
 
     # -- existence --------------------------------------------------------------------------
     def exists(self, module: str) -> bool:
         return module in self.entries or module in self.namespaces
 
-    def in_project(self, dotted: str) -> bool:
-        """Whether the top-level package of ``dotted`` is one of the project's."""
-        return dotted.split(".")[0] in self.tops
+    def in_project(self, dotted: str, near: FileRef | None = None) -> bool:
+        """Whether the top-level package of ``dotted`` is one of the project's (as seen from the
+        importing file ``near``, when given)."""
+        top = dotted.split(".")[0]
+        if top not in self.tops:
+            return False
+        if near is None or top in self._declared_tops:
+            return True
+        return any(_below(near, directory) for directory in self._implied_anchors.get(top, ()))
 
     def is_plain_module(self, module: str) -> bool:
         return module in self.entries and module not in self.packages and module not in self.namespaces
@@ -216,12 +241,15 @@ class ModuleIndex:
         """The files ``import module`` may load. For an ambiguous name imported from inside one of
         its copies (same top-level package, same ``sys.path`` entry), that copy's files only."""
         found = self.entries.get(module, [])
-        if near is not None and module in self.ambiguous and module.split(".")[0] == near.module.split(".")[0]:
+        if near is None or len(found) < 2:
+            return found
+        if module in self.ambiguous and module.split(".")[0] == near.module.split(".")[0]:
             home = anchor(near)
             own = [entry for entry in found if anchor(entry[0]) == home]
             if own:
                 return own
-        return found
+        visible = [entry for entry in found if not entry[0].implied or _below(near, anchor(entry[0]) or "")]
+        return visible or found
 
     def summaries(self, module: str, near: FileRef | None = None) -> list[ModuleSummary | None]:
         return [summary for _, summary in self.candidates(module, near)]

@@ -201,7 +201,7 @@ class ModuleNamer:
         self.root = str(root) if root is not None else None
         self._is_package = is_package or (lambda directory: _dir_is_package(directory, observer))
         self._chains: dict[str, tuple[str, ...]] = {}
-        self._states: dict[str, tuple[tuple[str, ...], bool]] = {}
+        self._states: dict[str, tuple[tuple[str, ...], bool, bool]] = {}
 
     def _chain_parts(self, directory: str) -> tuple[str, ...]:
         """The package names from the outermost ``__init__.py`` directory of an unbroken chain
@@ -216,46 +216,51 @@ class ModuleNamer:
             self._chains[directory] = parts
         return parts
 
-    def _project_parts(self, directory: str) -> tuple[tuple[str, ...], bool]:
-        """For a directory inside the project root: its package names, and whether it is inside
-        (or is) a regular package. Iterative from the deepest directory not yet known."""
+    def _project_parts(self, directory: str) -> tuple[tuple[str, ...], bool, bool]:
+        """For a directory inside the project root: its package names, whether it is inside (or
+        is) a regular package, and whether its name is implied (see ``FileRef.implied``).
+        Iterative from the deepest directory not yet known."""
         pending = []
         current = directory
         while current not in self._states:
             if current == self.root:
                 inside = self._is_package(current)
-                self._states[current] = (self._chain_parts(current) if inside else (), inside)
+                self._states[current] = (self._chain_parts(current) if inside else (), inside, False)
                 break
             pending.append(current)
             current = os.path.dirname(current)
         for current in reversed(pending):
-            parts, inside = self._states[os.path.dirname(current)]
+            parent = os.path.dirname(current)
+            parts, inside, implied = self._states[parent]
             name = os.path.basename(current)
             if inside:
-                state = ((*parts, name), True)
+                state = ((*parts, name), True, implied)
             elif self._is_package(current):
-                state = ((name,), True)  # a top-level regular package: its parent is on the path
+                state = ((name,), True, parent != self.root)  # a top-level regular package: its parent is on the path
             else:
-                state = ((*parts, name), False)  # a namespace directory below the root
+                state = ((*parts, name), False, False)  # a namespace directory below the root
             self._states[current] = state
         return self._states[directory]
 
-    def package_parts(self, directory: str) -> tuple[str, ...]:
-        """The dotted name (as parts) of the package ``directory`` stands for."""
+    def package_parts(self, directory: str) -> tuple[tuple[str, ...], bool]:
+        """The dotted name (as parts) of the package ``directory`` stands for, and whether that
+        name is implied."""
         for root in self.src_roots:
             if directory == root:
-                return ()
+                return (), False
             if directory.startswith(root + os.sep):
-                return tuple(p for p in os.path.relpath(directory, root).split(os.sep) if p not in ("", "."))
+                return tuple(p for p in os.path.relpath(directory, root).split(os.sep) if p not in ("", ".")), False
         if self.root is not None and (directory == self.root or directory.startswith(self.root.rstrip(os.sep) + os.sep)):
-            return self._project_parts(directory)[0]
-        return self._chain_parts(directory)
+            parts, _, implied = self._project_parts(directory)
+            return parts, implied
+        return self._chain_parts(directory), False
 
     def ref(self, path: str, shown: str) -> FileRef:
         directory, name = os.path.split(path)
         stem = name.rsplit(".", 1)[0] if name.endswith((".py", ".pyi")) else name
-        parts = [*self.package_parts(directory), stem]
+        package, implied = self.package_parts(directory)
+        parts = [*package, stem]
         is_package = parts[-1] == "__init__"
         if is_package:
             parts = parts[:-1]
-        return FileRef(shown, display_path(".".join(parts)), is_package)
+        return FileRef(shown, display_path(".".join(parts)), is_package, implied)
