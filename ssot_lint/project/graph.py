@@ -151,11 +151,17 @@ def _circuits(start: int, successors: Mapping[int, list[int]], counts: dict[tupl
     """The cycles through ``start`` (Johnson's CIRCUIT), adding each edge's share to ``counts``.
 
     A node with an edge back to ``start`` closes one cycle each time the search enters it, so
-    that edge is taken out of the successor lists and counted when the node is left."""
-    closes = {node for node, nexts in successors.items() if start in nexts}
-    onward = {node: [s for s in nexts if s != start] for node, nexts in successors.items()}
-    blocked = {start}
-    blockers: dict[int, set[int]] = defaultdict(set)
+    that edge is taken out of the successor lists and counted when the node is left. Nodes are
+    small integers: flags and blocker sets live in lists indexed by them."""
+    size = max(successors) + 1
+    closes = bytearray(size)
+    onward: list[list[int]] = [[] for _ in range(size)]
+    for node, nexts in successors.items():
+        closes[node] = start in nexts
+        onward[node] = [s for s in nexts if s != start] if closes[node] else nexts
+    blocked = bytearray(size)
+    blocked[start] = 1
+    blockers: list[set[int] | None] = [None] * size
     path = [start]
     frames = [iter(onward[start])]
     found = [0]  # per frame: cycles found through it
@@ -165,39 +171,41 @@ def _circuits(start: int, successors: Mapping[int, list[int]], counts: dict[tupl
         if not steps & 0x3FFF and deadline.passed():
             raise OutOfTime
         for succ in frames[-1]:
-            if succ not in blocked:
-                blocked.add(succ)
+            if not blocked[succ]:
+                blocked[succ] = 1
                 path.append(succ)
                 frames.append(iter(onward[succ]))
-                found.append(succ in closes)
+                found.append(closes[succ])
                 break
         else:
             node = path.pop()
             frames.pop()
             below = found.pop()
-            if node in closes:
+            if closes[node]:
                 counts[(node, start)] += 1
-            if below:
-                _unblock(node, blocked, blockers)
+            if below:  # unblock node, and every node waiting for it
+                pending = [node]
+                while pending:
+                    current = pending.pop()
+                    if blocked[current]:
+                        blocked[current] = 0
+                        waiting = blockers[current]
+                        if waiting:
+                            pending.extend(waiting)
+                            blockers[current] = None
             else:
                 for succ in onward[node]:
-                    blockers[succ].add(node)
+                    waiting = blockers[succ]
+                    if waiting is None:
+                        blockers[succ] = {node}
+                    else:
+                        waiting.add(node)
             if not path:
                 return below
             if below:
                 counts[(path[-1], node)] += below
                 found[-1] += below
     return 0
-
-
-def _unblock(node: int, blocked: set[int], blockers: dict[int, set[int]]) -> None:
-    pending = {node}
-    while pending:
-        current = pending.pop()
-        if current in blocked:
-            blocked.discard(current)
-            pending.update(blockers[current])
-            blockers[current].clear()
 
 
 def shortest_path(graph: Mapping[str, set[str]], source: str, target: str, members: set[str]) -> list[str] | None:
