@@ -43,6 +43,11 @@ def example_refs(paths: Iterable[str]) -> dict[str, FileRef]:
     return {path: namer.ref(os.path.join(_EXAMPLE_ROOT, *path.split("/")), path) for path in paths}
 
 
+def example_ref(path: str) -> FileRef:
+    """One path's pretend location, on its own: every directory on it part of the name."""
+    return example_refs([path])[path]
+
+
 def run_example(rule: Rule, example: Example) -> ExampleOutcome:
     results = []
     refs = example_refs(example.files)
