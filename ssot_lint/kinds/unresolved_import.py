@@ -41,7 +41,7 @@ built ``__all__`` in a star source, and a file that could not be parsed. Names b
 is not reported. The rule sees the files in its scope only: give it the whole project (and, in
 pre-commit, ``pass_filenames: false``), or modules outside the scope are treated as not scanned.
 
-``details``: ``modules`` (files with a module name), ``shadowed`` (paths of files no import
+``details``: ``modules`` (distinct module names), ``shadowed`` (paths of files no import
 reaches), ``ambiguous`` (module -> the places defining it).
 
 Message fields: ``{problem}``, ``{module}`` (imported from, or the missing module), ``{name}``
