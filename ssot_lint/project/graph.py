@@ -208,23 +208,32 @@ def _circuits(start: int, successors: Mapping[int, list[int]], counts: dict[tupl
     return 0
 
 
-def shortest_path(graph: Mapping[str, set[str]], source: str, target: str, members: set[str]) -> list[str] | None:
-    """A shortest path ``source`` ... ``target`` inside ``members`` (breadth first, successors in
-    sorted order: the same path on every run)."""
+def _tree(graph: Mapping[str, set[str]], source: str, members: set[str]) -> dict[str, str | None]:
+    """Breadth first from ``source`` inside ``members``, successors in sorted order (the same
+    paths on every run): each node reached -> the node it was reached from."""
     parent: dict[str, str | None] = {source: None}
     queue = deque([source])
     while queue:
         node = queue.popleft()
-        if node == target:
-            path = [node]
-            while (previous := parent[path[-1]]) is not None:
-                path.append(previous)
-            return path[::-1]
         for succ in sorted(graph.get(node, ())):
             if succ in members and succ not in parent:
                 parent[succ] = node
                 queue.append(succ)
-    return None
+    return parent
+
+
+def _path(parent: Mapping[str, str | None], target: str) -> list[str] | None:
+    if target not in parent:
+        return None
+    path = [target]
+    while (previous := parent[path[-1]]) is not None:
+        path.append(previous)
+    return path[::-1]
+
+
+def shortest_path(graph: Mapping[str, set[str]], source: str, target: str, members: set[str]) -> list[str] | None:
+    """A shortest path ``source`` ... ``target`` inside ``members``."""
+    return _path(_tree(graph, source, members), target)
 
 
 def shortest_cycle(graph: Mapping[str, set[str]], edge: Edge, members: set[str]) -> list[str]:
@@ -270,7 +279,6 @@ def _exact_breaks(component: Sequence[str], graph: Mapping[str, set[str]], limit
     while remaining and len(chosen) < limit:
         edge = _most_shared(counts)
         through, shares = counter.count_through(edge)
-        assert through == counts[edge], edge
         for other, n in shares.items():
             counts[other] -= n
             if not counts[other]:
@@ -291,12 +299,18 @@ def _witness_breaks(component: Sequence[str], graph: Mapping[str, set[str]], lim
     """Greedy cover of the shortest cycle through each edge: polynomial, and as deterministic."""
     members = set(component)
     witnesses: set[tuple[str, ...]] = set()
+    into: dict[str, list[str]] = defaultdict(list)  # v -> the u with an edge u -> v
     for u in sorted(members):
-        for v in sorted(graph.get(u, ())):
+        for v in graph.get(u, ()):
             if v in members and v != u:
-                cycle = shortest_cycle(graph, (u, v), members)
-                first = cycle.index(min(cycle))  # one cycle, whichever of its edges found it
-                witnesses.add(tuple(cycle[first:] + cycle[:first]))
+                into[v].append(u)
+    for v in sorted(into):  # one search per node, not per edge: O(V * (V + E))
+        tree = _tree(graph, v, members)
+        for u in into[v]:
+            cycle = _path(tree, u)
+            assert cycle is not None  # members is strongly connected
+            first = cycle.index(min(cycle))  # one cycle, whichever of its edges found it
+            witnesses.add(tuple(cycle[first:] + cycle[:first]))
     cycles = [{(ring[i], ring[(i + 1) % len(ring)]) for i in range(len(ring))} for ring in sorted(witnesses)]
     chosen: list[tuple[Edge, int]] = []
     alive = list(range(len(cycles)))
