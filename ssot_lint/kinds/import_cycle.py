@@ -72,9 +72,16 @@ class ImportCycle(Rule):
         "include-function-imports": Option("bool", "also follow imports inside functions", default=False),
         "follow-package-init": Option("bool", "importing a.b.c also depends on a/__init__ and a/b/__init__", default=True),
         "ignore-type-checking": Option("bool", "skip imports under `if TYPE_CHECKING`", default=True),
-        "max-cycles": Option("int", "the most imports to break reported per group of mutually dependent modules", default=5),
-        "time-budget": Option("int", "seconds to count cycles in; groups not counted in time are reported from their shortest cycles", default=60),
-        "search-limit": Option("int", "ignored (cycles are counted completely within time-budget)", default=0),
+        "max-cycles": Option(
+            "int", "the most imports to break reported per group of mutually dependent modules", default=5, schema={"type": "integer", "minimum": 1}
+        ),
+        "time-budget": Option(
+            "int",
+            "seconds to count cycles in; groups not counted in time are reported from their shortest cycles",
+            default=60,
+            schema={"type": "integer", "minimum": 1},
+        ),
+        "search-limit": Option("int", "ignored (cycles are counted completely within time-budget)", default=0, schema={"type": "integer", "minimum": 0}),
     }
     # The options, as Rule.__init__ sets them (option_attribute names them).
     include_function_imports: bool
