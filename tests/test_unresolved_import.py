@@ -244,6 +244,8 @@ def test_imports_expected_to_fail_are_not_reported() -> None:
                 def test_assert(self):
                     with self.assertRaisesRegex(ImportError, "d"):
                         from pkg import d
+                    with self.assertRaisesMessage(ImportError, "dd"):
+                        import pkg.dd
 
             try:
                 from pkg import e
@@ -266,13 +268,35 @@ def test_imports_expected_to_fail_are_not_reported() -> None:
             with pytest.raises(ImportError):
                 pass
             from pkg import i
+            try:
+                from pkg._speedups import fast  # optional by design: a compiled module has no .py
+                import pkg.local_settings
+            except Exception:
+                pass
+            try:
+                from pkg.missing import j
+            except ValueError:
+                pass
         """,
     }
     assert findings(RULE, files) == [
         ("tests/test_still.py", 4, 21, "unresolved import: g is not defined in pkg"),
         ("tests/test_still.py", 6, 21, "unresolved import: h is not defined in pkg"),
         ("tests/test_still.py", 11, 17, "unresolved import: i is not defined in pkg"),
+        ("tests/test_still.py", 18, 10, "unresolved import: no module named pkg.missing"),
     ]
+
+
+def test_a_module_getattr_however_bound_resolves_every_name() -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/const.py": "from functools import partial\ndef check(name, module_globals): ...\n__getattr__ = partial(check, module_globals=globals())\n",
+        "pkg/typed.py": "from typing import Any, Callable\n__getattr__: Callable[[str], Any] = lambda name: name\n",
+        "pkg/imported.py": "from pkg.const import __getattr__\n",
+        "pkg/plain.py": "X = 1\n",
+        "use.py": "from pkg.const import OLD\nfrom pkg.typed import ANY\nfrom pkg.imported import WHATEVER\nfrom pkg.plain import GONE\n",
+    }
+    assert findings(RULE, files) == [("use.py", 4, 23, "unresolved import: GONE is not defined in pkg.plain")]
 
 
 def test_phantom_exports_are_reported_at_the_imports_that_fail() -> None:

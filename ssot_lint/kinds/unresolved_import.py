@@ -7,11 +7,14 @@ like a standard-library one (``scripts/queue.py``) does not make ``import queue`
 import. Relative imports are resolved against the importing module. Every import is checked,
 including those in functions, ``try`` blocks and ``if TYPE_CHECKING``, except imports the code
 expects to fail: inside ``with pytest.raises(ImportError):`` (or ``ModuleNotFoundError``, a tuple
-holding one, ``self.assertRaises`` / ``assertRaisesRegex``, ``contextlib.suppress``), or in a
+holding one, ``self.assertRaises`` / ``assertRaisesRegex`` / ``assertRaisesMessage``, ``contextlib.suppress``), or in a
 ``try`` whose ``except ImportError`` handler skips the test (``pytest.skip``, ``self.skipTest``,
 ``raise unittest.SkipTest``: ``pytest.importorskip`` by hand, which itself is a call, not an
-import). A ``try`` / ``except ImportError`` that falls back to other code is checked: a fallback
-that hides a broken project import is what this rule is for.
+import). In a ``try`` whose handlers catch ``ImportError`` (or ``ModuleNotFoundError``,
+``Exception``, a bare ``except``) and fall back to other code, a missing *module* is not
+reported (an optional module by design: a compiled speed-up, which has no ``.py`` to see, or a
+``local_settings`` kept out of the repository), but a missing *name* in a module that exists is:
+a fallback hiding a broken project import is what this rule is for.
 
 - ``from pkg.mod import Name``: a finding at ``Name`` when ``pkg.mod`` is a project module and
   ``Name`` is none of: defined at module level there (classes, functions, assignments, ``for`` /
@@ -34,8 +37,9 @@ that hides a broken project import is what this rule is for.
   its names resolve against the package), and a module name two places define (two copies of a
   package, a script and a package of one name ...): reported at the first place, listing all.
 
-Unknown territory resolves, never guessed: a module-level ``__getattr__`` (PEP 562) makes every
-name importable from that module; so do a star import from outside the project, a dynamically
+Unknown territory resolves, never guessed: a module-level ``__getattr__`` (PEP 562: defined,
+assigned as in ``__getattr__ = partial(...)``, or imported) makes every name importable from that
+module; so do a star import from outside the project, a dynamically
 built ``__all__`` in a star source, and a file that could not be parsed. Names bound by
 ``globals()`` or ``setattr`` are not seen. A relative import climbing above the top-level package
 is not reported. The rule sees the files in its scope only: give it the whole project (and, in
@@ -175,6 +179,8 @@ class UnresolvedImport(Rule):
             return None
         missing = index.missing_module(module)
         if missing is not None:
+            if fact.guarded:
+                return None  # an optional module by design (compiled, or left out of the repository)
             span = fact.span if fact.name is None else fact.module_span
             return span, f"no module named {missing}", missing, "", missing
         if fact.name is None or not index.exists(module):

@@ -32,18 +32,22 @@ def is_main_test(test: ast.expr) -> bool:
 
 
 _IMPORT_ERRORS = ("ImportError", "ModuleNotFoundError")
-# Context managers that expect (or swallow) the exception given as their first argument.
-_EXPECTING = ("raises", "assertRaises", "assertRaisesRegex", "suppress")
+_BROADER = ("Exception", "BaseException")  # also catch an ImportError
+# Context managers that expect (or swallow) the exception given as their first argument:
+# pytest.raises, unittest's assertRaises / assertRaisesRegex, Django's assertRaisesMessage,
+# contextlib.suppress.
+_EXPECTING = ("raises", "assertRaises", "assertRaisesRegex", "assertRaisesMessage", "suppress")
 # What a handler calls (or raises) to skip the test when an import fails: importorskip by hand.
 _SKIPS = ("skip", "skipTest", "SkipTest", "importorskip")
 
 
-def _names_import_error(node: ast.expr | None) -> bool:
-    """``ImportError``, ``builtins.ModuleNotFoundError``, or a tuple holding one."""
+def _names_import_error(node: ast.expr | None, names: tuple[str, ...] = _IMPORT_ERRORS) -> bool:
+    """``ImportError``, ``builtins.ModuleNotFoundError``, or a tuple holding one (any of
+    ``names``)."""
     if isinstance(node, ast.Tuple):
-        return any(_names_import_error(element) for element in node.elts)
+        return any(_names_import_error(element, names) for element in node.elts)
     name = dotted_name(node) if node is not None else None
-    return name is not None and name.rsplit(".", 1)[-1] in _IMPORT_ERRORS
+    return name is not None and name.rsplit(".", 1)[-1] in names
 
 
 def _skips(handler: ast.ExceptHandler) -> bool:
@@ -60,11 +64,10 @@ def _skips(handler: ast.ExceptHandler) -> bool:
 def expects_import_error(node: ast.AST) -> bool:
     """Whether the body of ``node`` is code whose import errors are expected and handled:
     ``with pytest.raises(ImportError):`` (also ``ModuleNotFoundError``, a tuple holding one,
-    ``self.assertRaises`` / ``assertRaisesRegex``, ``contextlib.suppress``), or a ``try`` whose
+    ``self.assertRaises`` / ``assertRaisesRegex`` / ``assertRaisesMessage``, ``contextlib.suppress``), or a ``try`` whose
     ``except ImportError`` handler skips the test (``pytest.skip``, ``self.skipTest``, ``raise
     unittest.SkipTest``: ``pytest.importorskip`` written by hand). A ``try`` / ``except
-    ImportError`` that falls back to other code is not: a fallback hiding a broken project import
-    is what ``unresolved-import`` is for."""
+    ImportError`` that falls back to other code is not (see ``guards_import_error``)."""
     if isinstance(node, (ast.With, ast.AsyncWith)):
         for item in node.items:
             call = item.context_expr
@@ -76,3 +79,13 @@ def expects_import_error(node: ast.AST) -> bool:
     if isinstance(node, _TRY):
         return any(_names_import_error(handler.type) and _skips(handler) for handler in node.handlers)
     return False
+
+
+def guards_import_error(node: ast.AST) -> bool:
+    """Whether ``node`` is a ``try`` whose handlers catch an ``ImportError`` (``except
+    ImportError``, ``ModuleNotFoundError``, ``Exception``, ``BaseException``, a bare ``except``):
+    the code in its body may import a module that is not there, by design (an optional compiled
+    speed-up, a ``local_settings`` left out of the repository)."""
+    if not isinstance(node, _TRY):
+        return False
+    return any(handler.type is None or _names_import_error(handler.type, _IMPORT_ERRORS + _BROADER) for handler in node.handlers)
