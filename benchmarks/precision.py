@@ -1,13 +1,13 @@
 """The project-wide kinds on a real corpus: counts before and after a change, findings to check by
 hand, and import-cycle's time beside ruff's in the same run.
 
-    python benchmarks/precision.py ~/.cache/ssot-lint/corpora/django-5.2.8 --before main
-    .venv313/bin/python benchmarks/precision.py ~/.cache/ssot-lint/corpora/homeassistant-2025.4.4 --before 059bce2
-    python benchmarks/precision.py CORPUS --list PW001          # the findings of one rule, to judge
-    python benchmarks/precision.py CORPUS --before main --diff PW001   # only those that changed
+    python benchmarks/precision.py django --before 059bce2
+    python3.13 benchmarks/precision.py homeassistant --before 059bce2   # HA needs 3.13 syntax
+    python benchmarks/precision.py sympy --list PW003                   # the findings of one rule, to judge
+    python benchmarks/precision.py django --before 059bce2 --diff PW001 # only those that changed
 
-A corpus is a directory (``benchmarks/corpora.py`` downloads the pinned releases: Home Assistant
-2025.4.4's wheel, which needs Python 3.13 to parse, Django 5.2.8's and SymPy 1.14.0's sdists).
+A corpus is a name from ``benchmarks/corpora.py`` (downloaded, verified by sha256 and extracted
+once: Home Assistant 2025.4.4's wheel, Django 5.2.8's and SymPy 1.14.0's sdists) or a directory.
 The rules are ``precision/common.toml`` (unresolved-import, shim-module, import-cycle with their
 defaults) plus ``precision/<corpus>.toml`` when there is one (``homeassistant``: coordinators by
 subscripted base; ``django``: built-in signals sent by name). ``--before REF`` runs the same
@@ -41,6 +41,28 @@ REPO = HERE.parent
 RULES = HERE / "precision"
 
 
+def fail(message: str) -> SystemExit:
+    """A one-line error on stderr and exit status 2 (no traceback)."""
+    print(f"precision.py: {message}", file=sys.stderr)
+    return SystemExit(2)
+
+
+def locate(corpus: str) -> Path:
+    """A corpus name of ``corpora.py`` (fetched if needed), else a directory."""
+    sys.path.insert(0, str(HERE))
+    import corpora  # noqa: PLC0415 - the pinned releases, next to this file
+
+    if corpus in corpora.CORPORA:
+        try:
+            return corpora.ensure(corpora.CORPORA[corpus])
+        except corpora.CorpusError as exc:
+            raise fail(str(exc)) from None
+    path = Path(corpus).expanduser().resolve()
+    if not path.is_dir():
+        raise fail(f"{corpus}: not a directory, nor one of {', '.join(corpora.CORPORA)}")
+    return path
+
+
 def corpus_rules(corpus: Path) -> list[Path]:
     name = corpus.name.split("-")[0]
     extra = RULES / f"{name}.toml"
@@ -65,7 +87,7 @@ def run_check(code: Path, corpus: Path, python: str, rules: list[Path], *extra: 
         done = subprocess.run(command, cwd=corpus, capture_output=True, text=True, env=env, check=False)
         wall = time.perf_counter() - start
         if done.returncode not in (0, 1):
-            raise SystemExit(f"ssot-lint failed ({done.returncode}): {done.stderr.strip()}")
+            raise fail(f"ssot-lint failed ({done.returncode}): {done.stderr.strip()}")
         return json.loads(out.read_text()), done.stderr, wall
 
 
@@ -96,7 +118,7 @@ def findings(report: dict[str, Any], rule: str) -> list[str]:
 def timing(code: Path, corpus: Path, python: str, rules: list[Path], repeat: int) -> dict[str, float]:
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
-        raise SystemExit("ruff is not installed (pip install -e '.[bench]')")
+        raise fail("ruff is not installed (pip install -e '.[bench]')")
     cycle = next(r["id"] for r in run_check(code, corpus, python, rules)[0]["rules"] if r["kind"] == "import-cycle")
     ruff_s, ssot_s, aggregate_s = [], [], []
     for _ in range(repeat):
@@ -111,7 +133,7 @@ def timing(code: Path, corpus: Path, python: str, rules: list[Path], repeat: int
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("corpus", type=Path)
+    parser.add_argument("corpus", help="a corpus name of corpora.py, or a directory")
     parser.add_argument("--before", metavar="REF", help="also run ssot-lint as of this git commit")
     parser.add_argument("--python", default=sys.executable, help="the interpreter to run ssot-lint with (Home Assistant: 3.13)")
     parser.add_argument("--rules", type=Path, action="append", help="rule files (default: precision/common.toml + precision/<corpus>.toml)")
@@ -119,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--diff", metavar="RULE", help="print the findings of RULE that only one side has")
     parser.add_argument("--repeat", type=int, default=3, help="timing runs (0: no timing)")
     args = parser.parse_args(argv)
-    corpus = args.corpus.expanduser().resolve()
+    corpus = locate(args.corpus)
     rules = args.rules or corpus_rules(corpus)
     with tempfile.TemporaryDirectory() as scratch:
         after, _, _ = run_check(REPO, corpus, args.python, rules)
