@@ -29,7 +29,8 @@ true) skips imports under ``if TYPE_CHECKING``, which never run.
   of the cycles left, and so on, up to ``max-cycles`` imports (default 5) or until no cycle is
   left. One finding per chosen import, at it, with the shortest cycle through it (``c -> a -> b
   -> c``: the import of ``c`` in ``b`` closes it) and what breaking it does (``break this import
-  (1 of 3 that remove 310 of the 340 cycles among 14 modules; this one removes 120)``).
+  (1 of 3 that remove 310 of the 340 cycles among 14 modules; this one removes 120)``, or, when
+  one import is all it takes, ``break this import to remove all 12 cycles among 5 modules``).
 
 The number of cycles can grow exponentially with the size of a tangled group. Groups are
 counted smallest first within ``time-budget`` seconds (default 60) for the whole rule: enough
@@ -202,8 +203,11 @@ class ImportCycle(Rule):
                 f"; break this import ({rank} of {chosen} chosen among the shortest cycle through each import of these {group} modules:"
                 f" too many cycles to count within the time budget)"
             )
-        share = "all" if result.removed == result.cycles else f"{result.removed} of the"
-        return f"; break this import ({rank} of {chosen} that remove {share} {result.cycles} cycles among {group} modules; this one removes {removes})"
+        total = f"{result.cycles} cycle" + ("s" if result.cycles != 1 else "")
+        share = "the only cycle" if result.cycles == 1 else f"all {total}" if result.removed == result.cycles else f"{result.removed} of the {total}"
+        if chosen == 1:
+            return f"; break this import to remove {share} among {group} modules"
+        return f"; break this import ({rank} of {chosen} that remove {share} among {group} modules; this one removes {removes})"
 
     def cycle_finding(self, where: dict[tuple[str, str], tuple[FileRef, ImportFact]], cycle: list[str], advice: str, **fields: Any) -> Finding:
         """A finding at the import closing ``cycle`` (from its last module back to its first)."""
