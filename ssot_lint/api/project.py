@@ -79,7 +79,7 @@ def buffer_ref(project: Project, path: PathLike) -> tuple[str, FileRef]:
         relative = Path(absolute).relative_to(project.root).as_posix()
     except ValueError:
         relative = os.fspath(path)
-    return absolute, ModuleNamer(project.config.src_roots).ref(absolute, display_path(relative))
+    return absolute, ModuleNamer(project.config.src_roots, root=project.root).ref(absolute, display_path(relative))
 
 
 def load_rules(paths: Sequence[PathLike], *, select: Sequence[str] = (), ignore: Sequence[str] = (), observer: Observer = NULL_OBSERVER) -> RuleSet:
