@@ -356,3 +356,15 @@ def test_every_module_of_ssot_lint_is_an_input_even_if_only_workers_import_it(pr
     package = Path(replay.__file__).parent.parent  # the ssot_lint package
     assert {str(p) for p in package.rglob("*.py") if "__pycache__" not in p.parts} <= inputs.keys()
     assert str(package / "kinds") in inputs
+
+
+def test_a_partial_run_is_not_replayed_after_a_change_outside_its_paths(project: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    # check PATH judges the project-wide rules against the whole project: its output depends on every file.
+    argv = ["check", "-q", "netra_backend/app/websocket_core/handlers.py"]
+    code, out, _ = recorded(project, capsysbinary, argv)
+    assert code == 1 and b"IsolatedWebSocketManager is one of 3 WebSocket manager implementations" in out
+    (project / "netra_backend" / "app" / "services" / "extra.py").write_text("class ExtraWebSocketManager: ...\n")
+    settle(project)
+    assert replayed(argv, capsysbinary) is None
+    code, out, _ = run(argv, capsysbinary)
+    assert code == 1 and b"IsolatedWebSocketManager is one of 4 WebSocket manager implementations" in out
