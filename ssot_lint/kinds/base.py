@@ -71,7 +71,15 @@ class RuleMeta:
 
 
 class OptionError(ValueError):
-    """An option value is malformed; the loader attaches the file and line."""
+    """An option value is malformed; the loader attaches the file and line.
+
+    ``key`` names the option at fault (and ``entry`` the key inside a table option) when the
+    message alone does not: the error then points at that line of the rule file."""
+
+    def __init__(self, message: str, key: str | None = None, entry: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+        self.entry = entry
 
 
 def _as_str(value: Any) -> str:
@@ -108,8 +116,11 @@ def _as_bool(value: Any) -> bool:
 
 
 def _as_str_map(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+    if not isinstance(value, dict):
         raise OptionError("expected a table of strings")
+    for key, item in value.items():
+        if not isinstance(item, str):
+            raise OptionError(f"expected a table of strings ({key!r} is {'a table' if isinstance(item, dict) else type(item).__name__})", entry=key)
     return dict(value)
 
 
@@ -217,7 +228,7 @@ class Rule:
 
     # -- hooks for subclasses ---------------------------------------------------------------
     def configure(self) -> None:
-        """Check option combinations and precompute; raise OptionError(option, message)."""
+        """Check option combinations and precompute; raise ``OptionError(message, key=option)``."""
 
     def prefilter(self) -> TextPattern | None:
         """A pattern every file this rule could flag contains; None means parse every file."""
@@ -284,10 +295,26 @@ class Rule:
 
     @classmethod
     def check_message(cls, message: str) -> None:
-        for _, name, _, _ in string.Formatter().parse(message):
-            if name is not None and name.split(".")[0].split("[")[0] not in cls.message_fields:
-                known = ", ".join("{" + f + "}" for f in cls.message_fields) or "none"
-                raise OptionError(f"unknown placeholder {{{name}}} in message (known: {known})")
+        """Refuse a message template that could fail (or leak an attribute) when a finding is
+        formatted: only ``{field}`` placeholders of this kind, ``{{``/``}}`` for literal braces.
+        Conversions (``!r``), format specs (``:>5``), attribute and index access (``.x``,
+        ``[0]``) are refused: fields are text and numbers, shown as they are."""
+        known = ", ".join("{" + f + "}" for f in cls.message_fields) or "none"
+        try:
+            parts = list(string.Formatter().parse(message))
+        except ValueError as exc:  # "{name dup", "a } b", "{na{me}}"
+            raise OptionError(f"malformed message template: {exc} (write {{{{ and }}}} for literal braces; placeholders: {known})") from None
+        for _, name, spec, conversion in parts:
+            if name is None:
+                continue
+            written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            if name not in cls.message_fields:
+                field_name = re.split(r"[.\[]", name, maxsplit=1)[0]
+                if field_name in cls.message_fields and field_name != name:
+                    raise OptionError(f"placeholder {written} in message: attribute and index access are not allowed (write {{{field_name}}})")
+                raise OptionError(f"unknown placeholder {written} in message (known: {known})")
+            if conversion or spec:
+                raise OptionError(f"placeholder {written} in message: conversions and format specs are not allowed (write {{{name}}})")
 
 
 class _Fields(dict):
