@@ -113,6 +113,24 @@ CASES: dict[str, tuple[bytes, list[tuple[str, int, int, str]]]] = {
     "strings_10000.py": (IMPORT + b"x = " + b" ".join([b"'a'"] * 10_000) + b"\n", [("D1", 1, 8, D1_MESSAGE)]),
     "chain_1000.py": (IMPORT + chain(b" + ", 1_000), [("D1", 1, 8, D1_MESSAGE)]),
     "brackets_500.py": (IMPORT + b"x = " + b"[" * 500 + b"]" * 500 + b"\n", [("SSOT000", 2, 205, "syntax error: too many nested parentheses")]),
+    # CPython's limits, not its grammar: libcst parses these, but no newer Python would, so the
+    # message suggests none (issue #18, item 16)
+    "fstring_parens_201.py": (
+        IMPORT + b'x = f"{' + b"(" * 201 + b"1" + b")" * 201 + b'}"\n',
+        [("SSOT000", 2, 413, "syntax error: f-string: too many nested parenthesis")],
+    ),
+    "digits_5000.py": (
+        IMPORT + b"x = " + b"1" * 5000 + b"\n",
+        [
+            (
+                "SSOT000",
+                2,
+                1,
+                "syntax error: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits; use sys.set_int_max_str_digits() "
+                "to increase the limit - Consider hexadecimal for huge integer literals to avoid decimal conversion limits.",
+            )
+        ],
+    ),
     "brackets_150.py": (IMPORT + b"x = " + b"[" * 150 + b"]" * 150 + b"\n", [("D1", 1, 8, D1_MESSAGE)]),
     "not_500.py": (IMPORT + b"x = " + b"not " * 500 + b"y\n", [("D1", 1, 8, D1_MESSAGE)]),
     "lambda_500.py": (IMPORT + b"x = " + b"lambda: " * 500 + b"y\n", [("D1", 1, 8, D1_MESSAGE)]),
