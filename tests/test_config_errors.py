@@ -42,7 +42,10 @@ def check_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, con
         ('[[rule]]\nid = "S1"\nkind = "single-implementation"\nmax = "one"\n', "rules.toml:4: rule S1: max: expected a non-negative integer"),
         ('[[rule]]\nid = "S1"\nkind = "single-implementation"\n', "rules.toml:1: rule S1: needs at least one selector"),
         ('[[rule]]\nid = "D1"\nkind = "deprecated-import"\n', "rules.toml:1: rule D1: kind deprecated-import requires 'replace'"),
-        ('[[rule]]\nid = "D1"\nkind = "deprecated-import"\n[rule.replace]\n"a" = 1\n', "rules.toml:5: rule D1: replace: expected a table of strings ('a' is int)"),
+        (
+            '[[rule]]\nid = "D1"\nkind = "deprecated-import"\n[rule.replace]\n"a" = 1\n',
+            "rules.toml:5: rule D1: replace: expected a table of strings ('a' is int)",
+        ),
         ('x = 1\n[[rule]\nid = "x"\n', "rules.toml:2: invalid TOML: Expected ']]'"),
         ("rule = 3\n", "rules.toml:1: 'rule' must be an array of tables"),
         ("[settings]\nx = 1\n", "rules.toml:1: unknown top-level key 'settings'"),
@@ -133,24 +136,51 @@ SCOPING = "as TOML reads every key after a table header into that table"
     ("rules", "expected"),
     [
         # Message templates: refused at load time, at the line of `message` (issue #18, item 2).
-        (DI + 'replace = {"a" = "b"}\nmessage = "{target!z}"\n', "rules.toml:5: rule D1: placeholder {target!z} in message: conversions and format specs are not allowed (write {target})"),
-        (DI + 'replace = {"a" = "b"}\nmessage = "{target!r}"\n', "rules.toml:5: rule D1: placeholder {target!r} in message: conversions and format specs are not allowed (write {target})"),
-        (DI + 'replace = {"a" = "b"}\nmessage = "{target:>5d}"\n', "rules.toml:5: rule D1: placeholder {target:>5d} in message: conversions and format specs are not allowed (write {target})"),
+        (
+            DI + 'replace = {"a" = "b"}\nmessage = "{target!z}"\n',
+            "rules.toml:5: rule D1: placeholder {target!z} in message: conversions and format specs are not allowed (write {target})",
+        ),
+        (
+            DI + 'replace = {"a" = "b"}\nmessage = "{target!r}"\n',
+            "rules.toml:5: rule D1: placeholder {target!r} in message: conversions and format specs are not allowed (write {target})",
+        ),
+        (
+            DI + 'replace = {"a" = "b"}\nmessage = "{target:>5d}"\n',
+            "rules.toml:5: rule D1: placeholder {target:>5d} in message: conversions and format specs are not allowed (write {target})",
+        ),
         (
             DI + 'replace = {"a" = "b"}\nmessage = "{target dup"\n',
             "rules.toml:5: rule D1: malformed message template: expected '}' before end of string (write {{ and }} for literal braces; placeholders: {target}, {replacement}, {imported}, {what})",
         ),
         (DI + 'replace = {"a" = "b"}\nmessage = "a } b"\n', "rules.toml:5: rule D1: malformed message template: Single '}' encountered in format string"),
-        (DI + 'replace = {"a" = "b"}\nmessage = "{target.__class__}"\n', "rules.toml:5: rule D1: placeholder {target.__class__} in message: attribute and index access are not allowed (write {target})"),
-        (DI + 'replace = {"a" = "b"}\nmessage = "{target[0]}"\n', "rules.toml:5: rule D1: placeholder {target[0]} in message: attribute and index access are not allowed (write {target})"),
-        (DI + 'replace = {"a" = "b"}\nmessage = "{}"\n', "rules.toml:5: rule D1: unknown placeholder {} in message (known: {target}, {replacement}, {imported}, {what})"),
+        (
+            DI + 'replace = {"a" = "b"}\nmessage = "{target.__class__}"\n',
+            "rules.toml:5: rule D1: placeholder {target.__class__} in message: attribute and index access are not allowed (write {target})",
+        ),
+        (
+            DI + 'replace = {"a" = "b"}\nmessage = "{target[0]}"\n',
+            "rules.toml:5: rule D1: placeholder {target[0]} in message: attribute and index access are not allowed (write {target})",
+        ),
+        (
+            DI + 'replace = {"a" = "b"}\nmessage = "{}"\n',
+            "rules.toml:5: rule D1: unknown placeholder {} in message (known: {target}, {replacement}, {imported}, {what})",
+        ),
         # Errors at the offending key or entry, not at [[rule]] (item 9).
         (DI + '[rule.replace]\n"old.pkg" = "new.pkg"\n"old.x:A:B" = "y"\n', "rules.toml:6: rule D1: malformed reference 'old.x:A:B'"),
         (DI + '[rule.replace]\n"old.pkg" = "new pkg"\n', "rules.toml:5: rule D1: malformed reference 'new pkg'"),
         (DI + 'replace.a = "b"\nreplace."c d" = "e"\n', "rules.toml:5: rule D1: malformed reference 'c d'"),
-        ('[[rule]]\nid = "S1"\nkind = "single-implementation"\nname = "Manager$"\ncanonical = ["a.b"]\n', "rules.toml:5: rule S1: canonical 'a.b' must name a class as 'module:Class'"),
-        ('[[rule]]\nid = "E1"\nkind = "event-schema"\nevents = ["x"]\n[rule.value-types]\nnumber = "number"\ntimestamp = "numbr"\n', "rules.toml:7: rule E1: value-types.timestamp: unknown kind 'numbr'"),
-        ('[[rule]]\nid = "E1"\nkind = "event-schema"\nevents = ["x"]\nvalue-types = { timestamp = "numbr" }\n', "rules.toml:5: rule E1: value-types.timestamp: unknown kind 'numbr'"),
+        (
+            '[[rule]]\nid = "S1"\nkind = "single-implementation"\nname = "Manager$"\ncanonical = ["a.b"]\n',
+            "rules.toml:5: rule S1: canonical 'a.b' must name a class as 'module:Class'",
+        ),
+        (
+            '[[rule]]\nid = "E1"\nkind = "event-schema"\nevents = ["x"]\n[rule.value-types]\nnumber = "number"\ntimestamp = "numbr"\n',
+            "rules.toml:7: rule E1: value-types.timestamp: unknown kind 'numbr'",
+        ),
+        (
+            '[[rule]]\nid = "E1"\nkind = "event-schema"\nevents = ["x"]\nvalue-types = { timestamp = "numbr" }\n',
+            "rules.toml:5: rule E1: value-types.timestamp: unknown kind 'numbr'",
+        ),
         (DI + 'replace = {"a" = "b"}\ncalls = ["a.b"]\n', "rules.toml:5: rule D1: 'calls' entry 'a.b' must name a callable as 'module:function'"),
         (DI + 'replace = {"a" = "b"}\npaths = 3\n', "rules.toml:5: rule D1: paths: expected a list of strings"),
         (DI + 'replace = {"a" = "b"}\nexclude = [1]\n', "rules.toml:5: rule D1: exclude: expected a list of strings"),

@@ -124,3 +124,57 @@ def test_a_malformed_comment_silences_nothing(tmp_path: Path, monkeypatch: pytes
         "a.py:1:8: D1 old.pkg is deprecated; import new.pkg",
         "a.py:1:17: SSOT001 malformed suppression comment: missing ']'",
     ]
+
+
+@pytest.mark.parametrize(
+    ("comment", "ids", "problem"),
+    [
+        ("# ssot: ignore", (), ""),
+        ("# ssot:ignore", (), ""),
+        ("# ssot: ignore  # kept for the old API", (), ""),
+        ("# ssot: ignore[D1]", ("D1",), ""),
+        ("# ssot: ignore[ D1 , S-2 ]", ("D1", "S-2"), ""),
+        ("# ssot: ignore[D1] kept for the old API", ("D1",), ""),
+        ("# type: ignore  # ssot: ignore[D1]", ("D1",), ""),
+        ("# ssot:ignore R9", (), "rule ids go in brackets right after 'ignore' (# ssot: ignore[R9])"),
+        ("# ssot: ignore: D1", (), "rule ids go in brackets right after 'ignore' (# ssot: ignore[D1])"),
+        ("# ssot: ignore=D1", (), "rule ids go in brackets right after 'ignore' (# ssot: ignore[D1])"),
+        ("# ssot: ignore(D1)", (), "rule ids go in brackets right after 'ignore' (# ssot: ignore[D1])"),
+        ("# ssot: ignore legacy code", (), "text after a bare 'ignore' (give a reason after another '#', or name rules: ignore[ID])"),
+        ("# ssot: ignore [D1]", (), "no space between 'ignore' and '[' (# ssot: ignore[ID])"),
+        ("# ssot: IGNORE[D1]", (), "write 'ignore' in lower case ('ssot: IGNORE')"),
+        ("# ssot: ignore[D1", (), "missing ']'"),
+        ("# ssot: ignore[]", (), "names no rule id"),
+        ("# ssot: ignore[D1 S1]", (), "rule ids separated by ' ' (separate them with ',')"),
+        ("# ssot: ignore[D1;S1]", (), "rule ids separated by ';' (separate them with ',')"),
+        ("# ssot: ignore[D1|S1]", (), "rule ids separated by '|' (separate them with ',')"),
+        ("# ssot: ignore[D1,,S1]", (), "empty entry in the rule id list (separate ids with ',')"),
+        ("# ssot: ignore[D1,]", (), "empty entry in the rule id list (separate ids with ',')"),
+        ("# ssot: ignore[old.pkg]", (), "malformed rule id 'old.pkg'"),
+        ("# ssot: ignore[D1]S1", (), "unexpected 'S' after ']' (put a reason after a space or a '#')"),
+    ],
+)
+def test_which_spellings_are_suppressions(comment: str, ids: tuple[str, ...], problem: str) -> None:
+    """The grammar docs/suppressions.md states: anything else near it is malformed, and silences nothing."""
+    (found,) = scan(f"x = 1  {comment}\n")
+    assert (found.rule_ids, found.problem) == (ids, "malformed suppression comment: " + problem if problem else "")
+
+
+def test_not_suppressions_at_all() -> None:
+    assert scan("x = 1  # ssot: ignored\ny = 2  # ssot: ignore-next-line\nz = 3  # the ssot: rules\n") == ()
+
+
+def test_an_id_list_without_brackets_silences_nothing_and_is_ssot001(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before: a bare 'ignore' followed by anything silenced every rule on the line.
+    project = write_project(tmp_path, {"a.py": "import old.pkg  # ssot:ignore R9\nimport old.pkg.a  # ssot: ignore[D1 S1]\n"}, RULES)
+    plain = run_cli(["check", "--no-cache"], project, monkeypatch)
+    assert plain.exit_code == 1
+    assert plain.stdout.splitlines()[:2] == ["a.py:1:8: D1 old.pkg is deprecated; import new.pkg", "a.py:2:8: D1 old.pkg is deprecated; import new.pkg"]
+    reported = run_cli(["check", "--no-cache", "--report-unused-suppressions", "-o", "json"], project, monkeypatch)
+    assert [(f["rule"], f["line"], f["col"], f["message"]) for f in reported.json()["findings"]] == [
+        ("D1", 1, 8, "old.pkg is deprecated; import new.pkg"),
+        ("SSOT001", 1, 17, "malformed suppression comment: rule ids go in brackets right after 'ignore' (# ssot: ignore[R9])"),
+        ("D1", 2, 8, "old.pkg is deprecated; import new.pkg"),
+        ("SSOT001", 2, 19, "malformed suppression comment: rule ids separated by ' ' (separate them with ',')"),
+    ]
+    assert reported.json()["suppressed"] == 0

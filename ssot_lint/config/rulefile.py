@@ -202,7 +202,11 @@ def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any, rule_keys: set[s
 
         for key in example:
             if key not in EXAMPLE_KEYS:
-                slip = f"; {key!r} belongs to [[rule.example]], as TOML reads every key after a table header into that table: move it above" if key in rule_keys else ""
+                slip = (
+                    f"; {key!r} belongs to [[rule.example]], as TOML reads every key after a table header into that table: move it above"
+                    if key in rule_keys
+                    else ""
+                )
                 raise fail(f"unknown key {key!r} (known: {', '.join(EXAMPLE_KEYS)}){slip}", key)
         expect = example.get("expect")
         if isinstance(expect, bool) or not isinstance(expect, int) or expect < 0:
