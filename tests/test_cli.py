@@ -117,3 +117,27 @@ def test_version(monkeypatch: pytest.MonkeyPatch) -> None:
 
     result = run_cli(["--version"], REPO, monkeypatch)
     assert result.stdout.strip() == f"ssot-lint, version {__version__}"
+
+
+def test_text_paths_are_relative_to_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Text is for a terminal: from a subfolder its paths open with a click. JSON and the baseline
+    # stay root-relative (a finding at a rule file too), so they do not depend on where one stands.
+    rules = RULES + '\n[[rule]]\nid = "E1"\nkind = "required-events"\nevents = ["agent_failed"]\n'
+    project = write_project(tmp_path, FILES, rules)
+    sub = project / "app"
+    text = run_cli(["check", "--no-cache", "-q"], sub, monkeypatch)
+    assert text.stdout.splitlines() == [
+        "a.py:1:8: D1 old.pkg is deprecated; import new.pkg",
+        "a.py:2:8: D2 legacy is deprecated; import modern",
+        "a.py:3:8: D2 legacy is deprecated; import modern",
+        "../rules.toml:23:1: E1 required event agent_failed is never emitted",
+    ]
+    elsewhere = run_cli(["check", "--no-cache", "-q", "--select", "D2", ".."], project / "lib", monkeypatch)
+    assert elsewhere.stdout.splitlines() == [
+        "../app/a.py:2:8: D2 legacy is deprecated; import modern",
+        "../app/a.py:3:8: D2 legacy is deprecated; import modern",
+    ]
+    machine = run_cli(["check", "--no-cache", "-o", "json"], sub, monkeypatch).json()
+    assert [(f["path"], f["line"]) for f in machine["findings"]] == [("app/a.py", 1), ("app/a.py", 2), ("app/a.py", 3), ("rules.toml", 23)]
+    assert run_cli(["baseline", "--no-cache"], project, monkeypatch).exit_code == 0
+    assert run_cli(["check", "--no-cache", "-o", "json"], sub, monkeypatch).json()["findings"] == []

@@ -108,6 +108,33 @@ def test_discovery_respects_gitignore_include_and_exclude(tmp_path: Path) -> Non
     assert found == ["a.py", "b.pyi", "dir.py/inner.py", "gen/x.py", "sub/skip.py", "sub/y.py"]
 
 
+def test_git_info_exclude_is_honoured_like_gitignore(tmp_path: Path) -> None:
+    # The repository's own exclude file: patterns relative to the work tree's top, below every
+    # .gitignore (a .gitignore can re-include what it excludes), and off with respect-gitignore.
+    repo = tmp_path / "repo"
+    for name in ("project/a.py", "project/local/x.py", "project/scratch.py", "project/sub/scratch.py", "project/sub/keep/scratch.py"):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text("")
+    (repo / ".git" / "info").mkdir(parents=True)
+    (repo / ".git" / "info" / "exclude").write_text("# git ls-files --others --exclude-from=.git/info/exclude\n/project/local/\nscratch.py\n")
+    (repo / "project" / "sub" / "keep" / ".gitignore").write_text("!scratch.py\n")
+    project = repo / "project"
+    found = [f.ref.path for f in discover([str(project)], _config(project))]
+    assert found == ["a.py", "sub/keep/scratch.py"]
+    found = [f.ref.path for f in discover([str(project)], _config(project, **{"respect-gitignore": False}))]
+    assert found == ["a.py", "local/x.py", "scratch.py", "sub/keep/scratch.py", "sub/scratch.py"]
+    # A linked work tree (`git worktree add`): .git is a file naming its git directory, whose
+    # `commondir` leads to the main repository, where info/exclude lives.
+    linked = tmp_path / "linked"
+    (linked / "scratch.py").parent.mkdir(parents=True)
+    (linked / "scratch.py").write_text("")
+    (linked / "a.py").write_text("")
+    (repo / ".git" / "worktrees" / "linked").mkdir(parents=True)
+    (repo / ".git" / "worktrees" / "linked" / "commondir").write_text("../..\n")
+    (linked / ".git").write_text(f"gitdir: {repo / '.git' / 'worktrees' / 'linked'}\n")
+    assert [f.ref.path for f in discover([str(linked)], _config(linked))] == ["a.py"]
+
+
 def test_module_names_from_init_chains_and_src_roots(tmp_path: Path) -> None:
     for name in ("src/pkg/__init__.py", "src/pkg/sub/__init__.py", "src/pkg/sub/mod.py", "src/ns/mod.py", "top.py"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -99,7 +100,7 @@ def check(
     reported = time.perf_counter()
     report = result.report
     for name, target in outputs:
-        options = FormatOptions(color=target is None and use_color(no_color), statistics=statistics, quiet=quiet)
+        options = FormatOptions(color=target is None and use_color(no_color), statistics=statistics, quiet=quiet, cwd=(str(config.root), os.getcwd()))
         text = formatter(name)(report, options)
         if target is None:
             click.echo(text, nl=False)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -51,8 +53,15 @@ class RuleSet:
         return RuleSet(kept, self.known)
 
 
-def load_rule_files(paths: Iterable[Path], display: dict[Path, str] | None = None, observer: Observer = NULL_OBSERVER) -> RuleSet:
-    return load_rule_docs((load_toml(path, (display or {}).get(path), observer) for path in paths), observer)
+def load_rule_files(paths: Iterable[Path], display: dict[Path, str] | None = None, observer: Observer = NULL_OBSERVER, root: Path | None = None) -> RuleSet:
+    """Rules from files; ``display`` names them in errors, ``root`` (the project root) makes the
+    paths of findings reported at a rule file root-relative, like every other finding's."""
+
+    def load(path: Path) -> TomlDoc:
+        doc = load_toml(path, (display or {}).get(path), observer)
+        return dataclasses.replace(doc, report_path=os.path.relpath(path, root).replace(os.sep, "/")) if root is not None else doc
+
+    return load_rule_docs((load(path) for path in paths), observer)
 
 
 def load_rule_docs(docs: Iterable[TomlDoc], observer: Observer = NULL_OBSERVER) -> RuleSet:
@@ -134,7 +143,9 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Obser
 
     examples = tuple(_examples(doc, index, rule_id, table.get("example", []), known_keys))
     digest = hashlib.sha256(json.dumps(table, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    meta = RuleMeta(rule_id, message, severity, description, scope["paths"], scope["exclude"], examples, doc.path, doc.line_of("rule", None, index), digest)
+    meta = RuleMeta(
+        rule_id, message, severity, description, scope["paths"], scope["exclude"], examples, doc.path, doc.line_of("rule", None, index), digest, doc.report_path
+    )
     try:
         return kind(meta, options)
     except OptionError as exc:

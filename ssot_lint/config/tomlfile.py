@@ -30,6 +30,7 @@ class TomlDoc:
     path: str
     data: dict[str, Any]
     lines: tuple[str, ...]
+    report_path: str = ""  # the file relative to the project root, for findings (``path`` is for messages)
 
     def table_range(self, name: str, index: int | None = None) -> tuple[int, int]:
         """0-based [start, end) line range of table ``name`` (its ``index``-th entry for arrays).

@@ -13,6 +13,7 @@ when include/exclude say so.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import hashlib
 import os
@@ -225,7 +226,8 @@ class HistoryRun:
             data = self._blobs.read(entry.blob)
             if data is None:
                 raise ConfigError(f"git object {entry.blob} is missing", f"{commit.short}:{entry.path}")
-            docs.append(parse_toml(data, f"{commit.short}:{display_path(entry.path)}"))
+            doc = parse_toml(data, f"{commit.short}:{display_path(entry.path)}")
+            docs.append(dataclasses.replace(doc, report_path=display_path(entry.path[len(self._prefix) :])))
         return load_rule_docs(docs).select(self.options.select, self.options.ignore)
 
     # -- files ------------------------------------------------------------------------------------

@@ -68,6 +68,9 @@ class RuleMeta:
     origin: str = "<builtin>"
     line: int = 0
     digest: str = ""  # hash of the rule's table as written, for cache keys and baselines
+    # Where findings about the rule itself are reported (required-events): the rule file relative
+    # to the project root, as every finding's path is; ``origin`` (for messages) when unknown.
+    report_path: str = ""
 
 
 class OptionError(ValueError):

@@ -18,7 +18,8 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def render(report: Report, options: FormatOptions) -> str:
     if options.quiet and not options.color and not options.statistics:
         # Importing rich is a third of a cached run's start-up; plain finding lines need none of it.
-        return "".join(f"{finding_line(f)}\n" for f in report.findings)
+        shown = options.shown()
+        return "".join(f"{finding_line(f, shown(f.path))}\n" for f in report.findings)
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -28,9 +29,10 @@ def render(report: Report, options: FormatOptions) -> str:
     if options.statistics:
         _statistics(report, console)
         return buffer.getvalue()
+    shown = options.shown()
     for f in report.findings:
         line = Text()
-        line.append(f"{f.path}:{f.line}:{f.col}:", style="bold")
+        line.append(f"{shown(f.path)}:{f.line}:{f.col}:", style="bold")
         line.append(" ")
         line.append(f.rule_id, style=_SEVERITY_STYLE.get(f.severity, ""))
         line.append(f" {f.message}")
@@ -56,8 +58,9 @@ def render(report: Report, options: FormatOptions) -> str:
     return buffer.getvalue()
 
 
-def finding_line(f: Finding) -> str:
-    return f"{f.path}:{f.line}:{f.col}: {f.rule_id} {f.message}"
+def finding_line(f: Finding, path: str | None = None) -> str:
+    """``path`` (default: the finding's, relative to the project root) as it is to be shown."""
+    return f"{f.path if path is None else path}:{f.line}:{f.col}: {f.rule_id} {f.message}"
 
 
 def totals(report: Report) -> str:
