@@ -31,6 +31,8 @@ SEVERITIES = ("info", "warning", "error")
 PARSE_ERROR_ID = "SSOT000"
 UNUSED_SUPPRESSION_ID = "SSOT001"  # only with --report-unused-suppressions
 RESERVED_IDS = (PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID)
+# ssot-lint's own findings: id -> (kind, severity). They get a row in the per-rule summary when they occur.
+BUILTIN_KINDS = {PARSE_ERROR_ID: ("parse-error", "error"), UNUSED_SUPPRESSION_ID: ("unused-suppression", "warning")}
 
 
 def severity_rank(severity: str) -> int:
@@ -108,6 +110,10 @@ class FileRef:
 
 @dataclass(slots=True)
 class RuleSummary:
+    """One row of the per-rule summary. ``count`` is the one number every output shows for the
+    rule: its findings (suppressed ones excluded, baselined ones included), or for a kind with a
+    ceiling what ``max`` bounds (a family's size: every implementation, the canonical one too)."""
+
     id: str
     kind: str
     severity: str

@@ -63,9 +63,9 @@ def test_scope_statistics_and_quiet(project: Path, monkeypatch: pytest.MonkeyPat
     assert result.stdout.splitlines() == ["     2  D2         deprecated-import", "     1  D1         deprecated-import"]
     quiet = run_cli(["check", "--no-cache", "-q"], project, monkeypatch)
     assert quiet.stdout.splitlines() == [
-        "app/a.py:1:8: D1 old.pkg is deprecated; import new.pkg",
-        "app/a.py:2:8: D2 legacy is deprecated; import modern",
-        "app/a.py:3:8: D2 legacy is deprecated; import modern",
+        "app/a.py:1:8: D1 warning: old.pkg is deprecated; import new.pkg",
+        "app/a.py:2:8: D2 error: legacy is deprecated; import modern",
+        "app/a.py:3:8: D2 error: legacy is deprecated; import modern",
     ]  # lib/b.py is outside D1's paths
 
 
@@ -127,15 +127,15 @@ def test_text_paths_are_relative_to_the_working_directory(tmp_path: Path, monkey
     sub = project / "app"
     text = run_cli(["check", "--no-cache", "-q"], sub, monkeypatch)
     assert text.stdout.splitlines() == [
-        "a.py:1:8: D1 old.pkg is deprecated; import new.pkg",
-        "a.py:2:8: D2 legacy is deprecated; import modern",
-        "a.py:3:8: D2 legacy is deprecated; import modern",
-        "../rules.toml:23:1: E1 required event agent_failed is never emitted",
+        "a.py:1:8: D1 warning: old.pkg is deprecated; import new.pkg",
+        "a.py:2:8: D2 error: legacy is deprecated; import modern",
+        "a.py:3:8: D2 error: legacy is deprecated; import modern",
+        "../rules.toml:23:1: E1 error: required event agent_failed is never emitted",
     ]
     elsewhere = run_cli(["check", "--no-cache", "-q", "--select", "D2", ".."], project / "lib", monkeypatch)
     assert elsewhere.stdout.splitlines() == [
-        "../app/a.py:2:8: D2 legacy is deprecated; import modern",
-        "../app/a.py:3:8: D2 legacy is deprecated; import modern",
+        "../app/a.py:2:8: D2 error: legacy is deprecated; import modern",
+        "../app/a.py:3:8: D2 error: legacy is deprecated; import modern",
     ]
     machine = run_cli(["check", "--no-cache", "-o", "json"], sub, monkeypatch).json()
     assert [(f["path"], f["line"]) for f in machine["findings"]] == [("app/a.py", 1), ("app/a.py", 2), ("app/a.py", 3), ("rules.toml", 23)]

@@ -146,13 +146,13 @@ def _baseline(r: Result, root: Path) -> None:
 
 
 def _check_baselined(r: Result, root: Path) -> None:
-    assert _lines(r.stdout)[-1] == "19 files scanned, 1 parse errors, 0 new findings, 22 baselined, 0 fixed since the baseline"
+    assert _lines(r.stdout)[-1] == "19 files scanned, 1 parse error, 0 new findings, 22 baselined, 0 fixed since the baseline"
 
 
 def _ci_formats(r: Result, root: Path) -> None:
     assert (
         _lines(r.stdout)[0]
-        == "::error file=fixtures/netra_backend/app/routes/broken.py,line=5,col=11,endLine=5,endColumn=11,title=SSOT000::syntax error: invalid syntax"
+        == "::error file=fixtures/netra_backend/app/routes/broken.py,line=5,col=11,endLine=5,endColumn=11,title=SSOT000 (parse-error)::syntax error: invalid syntax"
     )
     assert len(_lines(r.stdout)) == 23  # the 22 findings and a note on GitHub's limit
     assert _lines(r.stdout)[-1] == "ssot-lint: 22 findings; GitHub shows at most 10 error and 10 warning annotations per step (use SARIF for all)"

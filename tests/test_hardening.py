@@ -239,7 +239,7 @@ def test_the_real_process_prints_every_format_without_a_traceback(tmp_path: Path
     text = done.stdout.decode("ascii")  # every path and message is printable ASCII
     lines = text.splitlines()
     assert len(lines[: lines.index("")]) == findings  # one line per finding, then the summary
-    assert "new\\x0aline.py:1:8: D1 old.pkg is deprecated; import new.pkg" in lines
+    assert "new\\x0aline.py:1:8: D1 error: old.pkg is deprecated; import new.pkg" in lines
     assert "\x1b" not in text
     parse_errors = sum(1 for f in expected.values() if f and f[0][0] == "SSOT000")
     assert lines[-1] == f"{len(expected) - parse_errors} files scanned, {parse_errors} parse errors, {findings} findings"

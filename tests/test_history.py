@@ -43,7 +43,7 @@ def check_at(repo: Path, sha: str, workdir: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def counts_from_check(report: dict) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
-    rules = {r["id"]: r["count"] for r in report["rules"]}
+    rules = {r["id"]: r["count"] for r in report["rules"] if r["id"] != "SSOT000"}  # a snapshot's parse_errors
     files: dict[str, dict[str, int]] = {}
     for (path, rule), n in Counter((f["path"], f["rule"]) for f in report["findings"]).items():
         files.setdefault(path, {})[rule] = n

@@ -94,8 +94,8 @@ def test_scope_limits_where_emissions_count(tmp_path: Path, monkeypatch: pytest.
     code, out = cli(["check", "--no-cache", "--no-color"], tmp_path, monkeypatch)
     assert code == 1
     assert out.splitlines()[:2] == [
-        "app/broken.py:1:7: SSOT000 syntax error: '{' was never closed",
-        "rules/events.toml:3:1: EV1 required event agent_failed is never emitted",
+        "app/broken.py:1:7: SSOT000 error: syntax error: '{' was never closed",
+        "rules/events.toml:3:1: EV1 error: required event agent_failed is never emitted",
     ]
     code, report = cli_json(["check"], tmp_path, monkeypatch)
     jsonschema.validate(report, json.loads((REPO / "ssot_lint" / "schemas" / "report.schema.json").read_text()))

@@ -99,8 +99,8 @@ def test_a_bare_ignore_that_silences_nothing_is_unused(tmp_path: Path, monkeypat
     project = write_project(tmp_path, {"a.py": "import os  # ssot: ignore\nimport old.pkg  # ssot: ignore\n"}, RULES)
     result = run_cli(["check", "--no-cache", "--report-unused-suppressions"], project, monkeypatch)
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[0] == "a.py:1:12: SSOT001 unused suppression: no finding on this line or statement to silence"
-    assert result.stdout.splitlines()[-1] == "1 files scanned, 0 parse errors, 1 findings, 1 suppressed"
+    assert result.stdout.splitlines()[0] == "a.py:1:12: SSOT001 warning: unused suppression: no finding on this line or statement to silence"
+    assert result.stdout.splitlines()[-1] == "1 file scanned, 0 parse errors, 1 finding, 1 suppressed"
     # without the flag the same project passes: nothing else is found
     assert run_cli(["check", "--no-cache"], project, monkeypatch).exit_code == 0
 
@@ -121,8 +121,8 @@ def test_a_malformed_comment_silences_nothing(tmp_path: Path, monkeypatch: pytes
     project = write_project(tmp_path, {"a.py": "import old.pkg  # ssot: ignore[D1\n"}, RULES)
     result = run_cli(["check", "--no-cache", "--report-unused-suppressions"], project, monkeypatch)
     assert result.stdout.splitlines()[:2] == [
-        "a.py:1:8: D1 old.pkg is deprecated; import new.pkg",
-        "a.py:1:17: SSOT001 malformed suppression comment: missing ']'",
+        "a.py:1:8: D1 error: old.pkg is deprecated; import new.pkg",
+        "a.py:1:17: SSOT001 warning: malformed suppression comment: missing ']'",
     ]
 
 
@@ -169,7 +169,10 @@ def test_an_id_list_without_brackets_silences_nothing_and_is_ssot001(tmp_path: P
     project = write_project(tmp_path, {"a.py": "import old.pkg  # ssot:ignore R9\nimport old.pkg.a  # ssot: ignore[D1 S1]\n"}, RULES)
     plain = run_cli(["check", "--no-cache"], project, monkeypatch)
     assert plain.exit_code == 1
-    assert plain.stdout.splitlines()[:2] == ["a.py:1:8: D1 old.pkg is deprecated; import new.pkg", "a.py:2:8: D1 old.pkg is deprecated; import new.pkg"]
+    assert plain.stdout.splitlines()[:2] == [
+        "a.py:1:8: D1 error: old.pkg is deprecated; import new.pkg",
+        "a.py:2:8: D1 error: old.pkg is deprecated; import new.pkg",
+    ]
     reported = run_cli(["check", "--no-cache", "--report-unused-suppressions", "-o", "json"], project, monkeypatch)
     assert [(f["rule"], f["line"], f["col"], f["message"]) for f in reported.json()["findings"]] == [
         ("D1", 1, 8, "old.pkg is deprecated; import new.pkg"),

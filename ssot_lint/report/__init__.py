@@ -38,6 +38,11 @@ class FormatOptions:
 Formatter = Callable[[Report, FormatOptions], str]
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 finding``, ``2 findings``: ``noun`` is the singular, ``nouns`` the plural (default: + ``s``)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
+
+
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "markdown")
 
 

@@ -18,7 +18,7 @@ from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import Rule
-from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
+from ssot_lint.model import BUILTIN_KINDS, PARSE_ERROR_ID, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
 from ssot_lint.run.discovery import SourceFile, discover
@@ -271,7 +271,7 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
             )
         )
     findings.sort(key=Finding.sort_key)
-    return Report(
+    report = Report(
         __version__,
         len(results) - parse_errors,
         parse_errors,
@@ -281,6 +281,23 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
         suppressions=comments,
         scanned=tuple(ref.path for ref, _ in results),
     )
+    return with_builtin_rows(report, fail_on)
+
+
+def with_builtin_rows(report: Report, fail_on: str) -> Report:
+    """``report`` with a summary row for each of ssot-lint's own ids (SSOT000, SSOT001) that
+    has findings, after the rules' rows (rebuilt, so it can be called again once SSOT001
+    findings are added)."""
+    threshold = severity_rank(fail_on)
+    rows = [r for r in report.rules if r.id not in BUILTIN_KINDS]
+    for rule_id, (kind, severity) in BUILTIN_KINDS.items():
+        own = [f for f in report.findings if f.rule_id == rule_id]
+        suppressed = sum(1 for f in report.suppressed if f.rule_id == rule_id)
+        if own or suppressed:
+            failing = any(severity_rank(f.severity) >= threshold for f in own)
+            rows.append(RuleSummary(rule_id, kind, severity, len(own), None, not failing, suppressed=suppressed))
+    report.rules = rows
+    return report
 
 
 def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions) -> Report:
