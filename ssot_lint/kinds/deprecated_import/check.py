@@ -45,6 +45,10 @@ class DeprecatedImport(Rule):
         "replace": Option("str-map", "deprecated -> canonical ('module' or 'module:Member')", required=True),
         "calls": Option("any", "deprecated callables 'module:function' (list, or table to replacements)"),
     }
+    # The options, as Rule.__init__ sets them (option_attribute names them); configure() checks
+    # the shape of ``calls`` (a list, or a table to replacements).
+    replace: dict[str, str]
+    calls: list[str] | dict[str, str] | None
     message_fields = ("target", "replacement", "imported", "what")
     default_message = "{target} is deprecated; import {replacement}"
     fixable = True
@@ -107,7 +111,7 @@ class DeprecatedImport(Rule):
         # `from .. import *`), so files there are always parsed.
         if any(ref.module == m or ref.module.startswith(m + ".") for m in self._target_modules):
             return True
-        if self._member_words is not None and self._member_froms is not None:
+        if self._member_words is not None and self._member_froms is not None and self._members is not None:
             # Elsewhere an import of `pkg.mod:Member` is `from <...>mod import` followed by
             # `Member` or `*`. Module targets and calls need their word.
             if (
@@ -162,8 +166,8 @@ class DeprecatedImport(Rule):
             else:
                 where = ctx.span(ref.node)
             findings.append(self.finding(ctx, where, message, anchor=ctx.segment(statement), stmt_line=statement[0]))
-        for call, target, new, stmt_line in self.deprecated_calls(ctx, bindings(refs)):
-            message = self.format(target=str(target), replacement=new or "(no replacement)", imported=dotted_name(call.func), what="call")
+        for call, target, call_replacement, stmt_line in self.deprecated_calls(ctx, bindings(refs)):
+            message = self.format(target=str(target), replacement=call_replacement or "(no replacement)", imported=dotted_name(call.func), what="call")
             findings.append(self.finding(ctx, call, message, stmt_line=stmt_line))
         return findings, None
 

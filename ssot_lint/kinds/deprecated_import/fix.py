@@ -61,7 +61,7 @@ class Survey(cst.CSTVisitor):
         self.statements: list[Statement] = []
         self.chains: list[tuple[cst.Attribute, str]] = []
         self.names: dict[str, list[cst.Name]] = {}
-        self.annotation_strings: list[cst.BaseString] = []
+        self.annotation_strings: list[cst.SimpleString] = []
         self.star_import = False
         self._blocks: list[cst.CSTNode] = []
         self._container: cst.SimpleStatementLine | cst.SimpleStatementSuite | None = None
@@ -181,7 +181,7 @@ class ImportFixPlan:
             if old.member is not None:
                 return f"not fixable: `from {ref.module} import *` cannot be narrowed to {old.member}; import names explicitly"
             return FromDest(new.module + ref.module[len(old.module) :], "*", None)  # type: ignore[index]
-        asname = ref.node.asname.name.value if ref.node.asname else None  # type: ignore[union-attr]
+        asname = ref.node.asname.name.value if ref.node.asname else None
         if old.member is not None:
             if new.member is None:
                 return f"not fixable: the replacement {new} is a module, not a member"
@@ -330,7 +330,7 @@ class ImportFixPlan:
         if ref.module is None:
             return None
         if isinstance(ref.statement, cst.Import):
-            asname = ref.node.asname  # type: ignore[union-attr]
+            asname = ref.node.asname
             return ("import", ref.module, asname.name.value if asname else "")
         return ("from", ref.module, ref.name or "", ref.bound or "")
 
