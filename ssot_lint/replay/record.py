@@ -103,7 +103,7 @@ class Recording(Observer):
     def _same_listing(self, path: str, sig: Signature) -> bool:
         """Whether a directory noted while racy still lists what it did then (only sub-second
         timestamps: on whole-second ones the wait below would be seconds)."""
-        if path not in self.listings or sig[2] % 1_000_000_000 == 0:
+        if path not in self.listings or len(sig) == 1 or sig[2] % 1_000_000_000 == 0:
             return False
         try:
             return sorted(os.listdir(path)) == self.listings[path]
@@ -117,7 +117,7 @@ class Recording(Observer):
         creates `.ssot-lint/`), then check again that nothing changed meanwhile."""
         if not directories:
             return True
-        newest = max(max(self.seen[path][2], self.seen[path][3]) for path in directories)
+        newest = max(max(sig[2], sig[3]) for sig in (self.seen[path] for path in directories) if len(sig) == 5)
         time.sleep(max(0, newest + FINE_WINDOW_NS - time.time_ns()) / 1e9)
         return all(signature(path) == self.seen[path] and self._same_listing(path, self.seen[path]) for path in directories)
 
