@@ -82,7 +82,7 @@ def test_one_failing_item_per_violated_rule_with_exact_counts(pytester: pytest.P
     ]
     assert section(text, "ssot-lint SSOT000 (files that could not be analyzed)") == [
         "SSOT000: 1 file(s) could not be analyzed",
-        "app/broken.py:2:7: SSOT000 syntax error: invalid syntax",
+        "app/broken.py:2:7: SSOT000 error: syntax error: invalid syntax",
     ]
     result.stdout.fnmatch_lines(["ssot-lint: 7 files, 0 from the result cache, 7 analyzed; 5 findings"])
 
