@@ -319,6 +319,9 @@ def check(
         observer=observer,
         buffers=buffers,
     )
+    if not report.scanned:  # as ruff does: a warning, not an error (a hook may pass only excluded files)
+        where = ", ".join(os.fspath(p) for p in paths) or shown_path(project.root)
+        warn(f"no files to check in {where}: none is in scope (config keys 'include', 'exclude', 'extend-exclude'; .gitignore)")
     if report_unused_suppressions:
         known_ids = [r.id for r in project.rules.known]
         from ssot_lint.run.engine import with_builtin_rows

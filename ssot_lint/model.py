@@ -35,8 +35,8 @@ SEVERITIES = ("info", "warning", "error")
 PARSE_ERROR_ID = "SSOT000"
 UNUSED_SUPPRESSION_ID = "SSOT001"  # only with --report-unused-suppressions
 RESERVED_IDS = (PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID)
-# ssot-lint's own findings: id -> (kind, severity). They get a row in the per-rule summary when they occur.
-BUILTIN_KINDS = {PARSE_ERROR_ID: ("parse-error", "error"), UNUSED_SUPPRESSION_ID: ("unused-suppression", "warning")}
+# ssot-lint's own findings: id -> (kind, severity, category). They get a row in the per-rule summary when they occur.
+OWN_KINDS = {PARSE_ERROR_ID: ("parse-error", "error", "Bug Risk"), UNUSED_SUPPRESSION_ID: ("unused-suppression", "warning", "Style")}
 
 
 def severity_rank(severity: str) -> int:
@@ -128,6 +128,7 @@ class RuleSummary:
     description: str = ""  # the rule's description, else its kind's summary
     suppressed: int = 0
     baselined: int | None = None  # None when no baseline was applied
+    category: str = "Style"  # the kind's (GitLab Code Quality's categories)
 
 
 @dataclass(slots=True)

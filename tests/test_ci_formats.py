@@ -155,6 +155,31 @@ def test_gitlab_sample(outputs: dict[str, str]) -> None:
     assert {i["severity"] for i in issues} == {"major", "minor", "info"}
     assert [i["severity"] for i in issues if i["check_name"] == "WS004"] == ["minor"]
     assert len({i["fingerprint"] for i in issues}) == len(issues)
+    # The category follows the rule's kind (it was always "Style").
+    assert {i["check_name"]: i["categories"] for i in issues} == {
+        "SSOT000": ["Bug Risk"],
+        "WS001": ["Duplication"],
+        "WS002": ["Compatibility"],
+        "WS003": ["Compatibility"],
+        "WS004": ["Duplication"],
+    }
+
+
+def test_every_kind_has_a_gitlab_category() -> None:
+    from ssot_lint.kinds import find_kind, kind_names
+    from ssot_lint.kinds.base import CATEGORIES
+
+    assert {name: find_kind(name).category for name in kind_names()} == {  # type: ignore[union-attr]
+        "deprecated-import": "Compatibility",
+        "duplicate-definition": "Duplication",
+        "event-schema": "Compatibility",
+        "import-cycle": "Complexity",
+        "required-events": "Bug Risk",
+        "shim-module": "Duplication",
+        "single-implementation": "Duplication",
+        "unresolved-import": "Bug Risk",
+    }
+    assert all(find_kind(name).category in CATEGORIES for name in kind_names())  # type: ignore[union-attr]
 
 
 def test_junit_parses_with_one_testcase_per_rule(outputs: dict[str, str]) -> None:

@@ -141,3 +141,26 @@ def test_text_paths_are_relative_to_the_working_directory(tmp_path: Path, monkey
     assert [(f["path"], f["line"]) for f in machine["findings"]] == [("app/a.py", 1), ("app/a.py", 2), ("app/a.py", 3), ("rules.toml", 23)]
     assert run_cli(["baseline", "--no-cache"], project, monkeypatch).exit_code == 0
     assert run_cli(["check", "--no-cache", "-o", "json"], sub, monkeypatch).json()["findings"] == []
+
+
+def test_nothing_in_scope_is_said_not_silent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As ruff does ("No Python files found"): a warning, exit 0.
+    project = write_project(tmp_path, {**FILES, "empty/notes.txt": "x\n", "build/gen.py": "import legacy\n"}, RULES)
+    (project / "void").mkdir()
+    warning = "ssot-lint: warning: no files to check in {}: none is in scope (config keys 'include', 'exclude', 'extend-exclude'; .gitignore)"
+    for args, where in ((["empty", "void"], "empty, void"), (["build"], "build")):
+        result = run_cli(["check", "--no-cache", *args], project, monkeypatch)
+        assert (result.exit_code, result.stderr.splitlines()) == (0, [warning.format(where)])
+        assert result.stdout.splitlines()[-1] == "0 files scanned, 0 parse errors, 0 findings"
+
+
+def test_per_file_quiet_prints_findings_only(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What the pre-commit hook runs, once per batch of files: no note, no table, no totals.
+    rules = RULES + '\n[[rule]]\nid = "S1"\nkind = "single-implementation"\nname = "Service$"\n'
+    (project / "rules.toml").write_text(rules)
+    for batch in (["app/a.py"], ["lib/b.py"]):
+        result = run_cli(["check", "--no-cache", "--per-file", "--quiet", *batch], project, monkeypatch)
+        assert result.stderr == ""
+        assert all(line.startswith(batch[0] + ":") for line in result.stdout.splitlines())
+    loud = run_cli(["check", "--no-cache", "--per-file", "app/a.py"], project, monkeypatch)
+    assert loud.stderr == "ssot-lint: --per-file: skipped project-wide rules S1 (run the whole project for them)\n"

@@ -68,6 +68,11 @@ def test_rule_file_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules
         ('rule-files = "rules.toml"\nrespect-gitignore = "yes"\n', "ssot-lint.toml:2: respect-gitignore: expected true or false"),
         ('rule-files = ["missing/*.toml"]\n', "ssot-lint.toml:1: rule-files: 'missing/*.toml' matches no file"),
         ('rule-files = ["rules.toml"]\nfail-on = "never"\n', "ssot-lint.toml:2: fail-on: expected one of info, warning, error"),
+        (
+            'rule-files = ["rules.toml"]\n\nsrc = [".", "lib"]\n',
+            "ssot-lint.toml:3: src: 'lib' does not exist (entries are source roots, relative to ssot-lint.toml's directory)",
+        ),
+        ('rule-files = ["rules.toml"]\nsrc = ["a.py"]\n', "ssot-lint.toml:2: src: 'a.py' is not a directory"),
     ],
 )
 def test_config_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, expected: str) -> None:

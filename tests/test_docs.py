@@ -164,7 +164,7 @@ def _history(r: Result, root: Path) -> None:
     header, row = _lines(r.stdout)[:2]
     assert header.split()[3:] == ["PI001", "PI002", "PI003", "PI004", "WS001", "WS002", "WS003", "WS004", "SELF001", "top", "file"]
     assert row.split()[3:11] == ["2", "3", "1", "1", "3", "7", "4", "1"]
-    assert r.stderr.startswith("ssot-lint: 1 commits: 1 snapshots computed, 0 reused;")
+    assert r.stderr.startswith("ssot-lint: 1 commit: 1 snapshot computed, 0 reused;")
 
 
 def _trend(r: Result, root: Path) -> None:

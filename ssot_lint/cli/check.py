@@ -76,7 +76,7 @@ def check(
         fixed = api.fix(paths, config=project, write=True, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer())
         click.echo(f"ssot-lint: fix: {headline(fixed)}", err=True)
     skipped = [r.id for r in ruleset.rules if project_wide(r)] if per_file and paths else []
-    if skipped:
+    if skipped and not quiet:  # pre-commit runs --per-file once per batch: with -q, only findings
         click.echo(f"ssot-lint: --per-file: skipped project-wide rules {', '.join(skipped)} (run the whole project for them)", err=True)
     progress = ProgressBar(interactive(), observer=observer())
     try:

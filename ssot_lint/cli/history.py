@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # history's modules (rich, matplotlib, git) load when a histo
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Files listed with the most findings.")
 @click.option("--show-timings", is_flag=True, help="Print where the time went.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but warnings (for CI: `trend` shows what was stored).")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
 @cache_options
 def history(
@@ -63,6 +64,7 @@ def history(
     jobs: int | None,
     top: int,
     show_timings: bool,
+    quiet: bool,
     no_color: bool,
     no_cache: bool,
     cache_dir: Path | None,
@@ -81,7 +83,7 @@ def history(
         rev_range, every, by, first_parent, max_commits, rules_at_commit, split_ids(select), split_ids(ignore), config.get("fail-on"), since, until, shard, jobs
     )
     with project_cache(config, no_cache, cache_dir) as cache:
-        run_history(config, ruleset, options, cache, use_color(no_color), show_timings, top, store or default_path(config.root))
+        run_history(config, ruleset, options, cache, use_color(no_color), show_timings, top, store or default_path(config.root), quiet)
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -162,7 +164,15 @@ TREND_FORMATS = ("terminal", "html", "markdown", "csv", "json")
 
 
 def run_history(
-    config: Config, ruleset: RuleSet, options: HistoryOptions, cache: ResultCache | None, color: bool, show_timings: bool, top: int, store_path: Path
+    config: Config,
+    ruleset: RuleSet,
+    options: HistoryOptions,
+    cache: ResultCache | None,
+    color: bool,
+    show_timings: bool,
+    top: int,
+    store_path: Path,
+    quiet: bool = False,
 ) -> None:
     from ssot_lint.history.formats import commits_table, terminal
     from ssot_lint.history.gitread import Repository
@@ -173,7 +183,7 @@ def run_history(
     repo = Repository(config.root)
     with HistoryStore(store_path) as store:
         run = HistoryRun(repo, config, ruleset, store, cache, options)
-        if sys.stderr.isatty():
+        if sys.stderr.isatty() and not quiet:
             from rich.progress import Progress
 
             with Progress(transient=True, console=_stderr_console()) as progress:
@@ -182,13 +192,15 @@ def run_history(
                 snapshots = run.run()
         else:
             snapshots = run.run()
-    click.echo(commits_table(snapshots, color), nl=False)
-    click.echo()
-    click.echo(terminal(build_trend(snapshots), top, color), nl=False)
     counters = run.counters
-    for note in counters.notes:
+    if not quiet:
+        click.echo(commits_table(snapshots, color), nl=False)
+        click.echo()
+        click.echo(terminal(build_trend(snapshots), top, color), nl=False)
+    for note in counters.notes:  # what is missing (a shallow clone ...): said even with -q
         click.echo(f"ssot-lint: note: {note}", err=True)
-    click.echo(f"ssot-lint: {counters.summary()}", err=True)
+    if not quiet:
+        click.echo(f"ssot-lint: {counters.summary()}", err=True)
     if show_timings:
         click.echo("ssot-lint: timings: " + ", ".join(f"{k} {v:.3f}s" for k, v in counters.timings.items()), err=True)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ssot_lint import __version__
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
-from ssot_lint.model import BUILTIN_KINDS, Report
+from ssot_lint.model import OWN_KINDS, Report
 
 WORKING_TREE = "working tree"
 
@@ -83,7 +83,7 @@ def counts_of(report: Report) -> tuple[list[RuleCount], dict[str, dict[str, int]
     """Per-rule counts and per-file, per-rule finding counts of a finished report."""
     by_rule = Counter(f.rule_id for f in report.findings)
     # SSOT000's row is the snapshot's parse_errors; a trend shows the rules.
-    rules = [RuleCount(r.id, r.kind, r.severity, r.count, by_rule[r.id], r.max) for r in report.rules if r.id not in BUILTIN_KINDS]
+    rules = [RuleCount(r.id, r.kind, r.severity, r.count, by_rule[r.id], r.max) for r in report.rules if r.id not in OWN_KINDS]
     files: dict[str, dict[str, int]] = {}
     for f in report.findings:
         per_rule = files.setdefault(f.path, {})

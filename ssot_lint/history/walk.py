@@ -31,6 +31,7 @@ from ssot_lint.history.gitread import Commit, Repository, TreeEntry
 from ssot_lint.history.model import Snapshot, at_commit_series, current_series, snapshot_of_report
 from ssot_lint.history.store import HistoryStore
 from ssot_lint.model import FileRef, FileResult
+from ssot_lint.report import plural
 from ssot_lint.run.cache import ResultCache, result_key
 from ssot_lint.run.discovery import ModuleNamer, Scope, display_path
 from ssot_lint.run.engine import CRASH_ANCHOR, aggregate, analyze_data
@@ -71,8 +72,9 @@ class Counters:
 
     def summary(self) -> str:
         return (
-            f"{self.commits} commits: {self.snapshots_computed} snapshots computed, {self.snapshots_reused} reused; "
-            f"analyzed {self.files_analyzed} files, {self.blobs_read} blobs read, {self.cache_hits} results from the cache"
+            f"{plural(self.commits, 'commit')}: {plural(self.snapshots_computed, 'snapshot')} computed, {self.snapshots_reused} reused; "
+            f"analyzed {plural(self.files_analyzed, 'file')}, {plural(self.blobs_read, 'blob')} read, "
+            f"{plural(self.cache_hits, 'result')} from the cache"
         )
 
 

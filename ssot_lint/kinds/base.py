@@ -195,11 +195,16 @@ class FixOutcome:
     unfixed: list[Unfixed] = field(default_factory=list)
 
 
+# What a finding is about, in the words of GitLab Code Quality (and usable by any report).
+CATEGORIES = ("Bug Risk", "Clarity", "Compatibility", "Complexity", "Duplication", "Performance", "Security", "Style")
+
+
 class Rule:
     """Base class of rule kinds. Subclasses set the ClassVars and implement ``check``."""
 
     kind: ClassVar[str]
     summary: ClassVar[str]
+    category: ClassVar[str] = "Style"  # one of CATEGORIES
     options: ClassVar[dict[str, Option]] = {}
     message_fields: ClassVar[tuple[str, ...]] = ()
     default_message: ClassVar[str]

@@ -44,6 +44,7 @@ from ssot_lint.project.module_summary import ImportFact, summarise
 class ImportCycle(Rule):
     kind = "import-cycle"
     summary = "Cycles among project modules through imports that run at import time."
+    category = "Complexity"
     options = {
         "include-function-imports": Option("bool", "also follow imports inside functions", default=False),
         "follow-package-init": Option("bool", "importing a.b.c also depends on a/__init__ and a/b/__init__", default=True),

@@ -49,6 +49,7 @@ def call_name(func: ast.expr) -> str:
 class RequiredEvents(Rule):
     kind = "required-events"
     summary = "Every listed event is emitted somewhere: as an event dict or through an emitter call."
+    category = "Bug Risk"
     options = {
         "events": Option("str-list", "event names that must be emitted", required=True),
         "discriminator": Option("str-list", "dict keys naming the event; the first present one counts", default=("event_type", "type")),

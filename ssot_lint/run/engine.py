@@ -18,7 +18,7 @@ from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import Rule
-from ssot_lint.model import BUILTIN_KINDS, PARSE_ERROR_ID, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
+from ssot_lint.model import OWN_KINDS, PARSE_ERROR_ID, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
 from ssot_lint.run.discovery import ModuleNamer, SourceFile, discover, display_path, in_project
@@ -321,6 +321,7 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
                 details[rule.id],
                 description=rule.meta.description or rule.summary,
                 suppressed=sum(1 for f in suppressed if f.rule_id == rule.id),
+                category=rule.category,
             )
         )
     findings.sort(key=Finding.sort_key)
@@ -342,13 +343,13 @@ def with_builtin_rows(report: Report, fail_on: str) -> Report:
     has findings, after the rules' rows (rebuilt, so it can be called again once SSOT001
     findings are added)."""
     threshold = severity_rank(fail_on)
-    rows = [r for r in report.rules if r.id not in BUILTIN_KINDS]
-    for rule_id, (kind, severity) in BUILTIN_KINDS.items():
+    rows = [r for r in report.rules if r.id not in OWN_KINDS]
+    for rule_id, (kind, severity, category) in OWN_KINDS.items():
         own = [f for f in report.findings if f.rule_id == rule_id]
         suppressed = sum(1 for f in report.suppressed if f.rule_id == rule_id)
         if own or suppressed:
             failing = any(severity_rank(f.severity) >= threshold for f in own)
-            rows.append(RuleSummary(rule_id, kind, severity, len(own), None, not failing, suppressed=suppressed))
+            rows.append(RuleSummary(rule_id, kind, severity, len(own), None, not failing, suppressed=suppressed, category=category))
     report.rules = rows
     return report
 

@@ -87,6 +87,7 @@ def written_entries(node: ast.Dict | ast.Call) -> tuple[list[tuple[ast.expr | st
 class EventSchema(Rule):
     kind = "event-schema"
     summary = "Event dict literals must use the canonical keys, nesting and value types."
+    category = "Compatibility"
     options = {
         "discriminator": Option("str-list", "keys naming the event; the first present one counts", default=("event_type", "type")),
         "events": Option("str-list", "event names to check (default: every string value)"),
