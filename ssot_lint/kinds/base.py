@@ -261,6 +261,10 @@ class Rule:
         outside the nodes it edits and every comment."""
         raise NotImplementedError(f"rule kind {self.kind!r} has no fix")
 
+    def see_rules(self, rules: list[Rule]) -> None:
+        """Called before ``aggregate`` with every rule of the run (a kind that judges other
+        rules' options, e.g. their canonical targets, keeps what it needs)."""
+
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
         """Project-wide findings (with paths), the rule's count (None: number of findings), details.
 

@@ -296,6 +296,7 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
     counts: dict[str, int | None] = {}
     details: dict[str, dict] = {}
     for rule in rules:
+        rule.see_rules(rules)
         facts = [(ref, result.facts[rule.id]) for ref, result in results if rule.id in result.facts]
         if rule.sees_unparsed:
             facts += [(ref, None) for ref, result in results if result.parse_error is not None and rule.in_scope(ref.path)]
