@@ -170,6 +170,7 @@ def test_every_kind_has_a_gitlab_category() -> None:
     from ssot_lint.kinds.base import CATEGORIES
 
     assert {name: find_kind(name).category for name in kind_names()} == {  # type: ignore[union-attr]
+        "declared-deprecation": "Compatibility",
         "deprecated-import": "Compatibility",
         "duplicate-definition": "Duplication",
         "event-schema": "Compatibility",

@@ -132,7 +132,7 @@ def test_no_rules_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert result.exit_code == 2 and "no rules loaded" in result.stderr
 
 
-KNOWN_KINDS = "deprecated-import, duplicate-definition, event-schema, import-cycle, required-events, shim-module, single-implementation, unresolved-import"
+KNOWN_KINDS = "declared-deprecation, deprecated-import, duplicate-definition, event-schema, import-cycle, required-events, shim-module, single-implementation, unresolved-import"
 DI = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\n'
 SCOPING = "as TOML reads every key after a table header into that table"
 
