@@ -240,10 +240,11 @@ def analyze(
     on_warning: Warn | None = None,
     observer: Observer = NULL_OBSERVER,
     buffers: Mapping[PathLike, str | bytes] | None = None,
+    check_syntax: bool = False,
 ) -> tuple[Report, Coverage]:
     """Run the rules over ``paths`` (default: the project root): the raw report, before unused
     suppressions and the baseline, and what the run covered (so nothing unseen is judged).
-    ``buffers``: see ``check``."""
+    ``buffers``, ``check_syntax``: see ``check``."""
     from ssot_lint.run.engine import RunOptions, run
 
     _require_rules(project.rules)
@@ -261,7 +262,13 @@ def analyze(
         observer.refuse()  # the output depends on text that is on no disk
     with open_cache(config, cache, cache_dir, warn, observer) as result_cache:
         options = RunOptions(
-            fail_on=fail_on or config.get("fail-on"), cache=result_cache, on_progress=on_progress, jobs=jobs, observer=observer, buffers=contents
+            fail_on=fail_on or config.get("fail-on"),
+            cache=result_cache,
+            on_progress=on_progress,
+            jobs=jobs,
+            observer=observer,
+            buffers=contents,
+            check_syntax=check_syntax,
         )
         report = run(given or [str(config.root)], config, RuleSet(rules, project.rules.known), options)
     return report, Coverage.of(report.scanned, rules, whole, project.rules.known)
@@ -286,6 +293,7 @@ def check(
     on_warning: Warn | None = None,
     observer: Observer = NULL_OBSERVER,
     buffers: Mapping[PathLike, str | bytes] | None = None,
+    check_syntax: bool = False,
 ) -> CheckResult:
     """Check ``paths`` (default: the project root) as ``ssot-lint check`` does.
 
@@ -298,7 +306,10 @@ def check(
     ``buffers`` maps paths to the text to check instead of what is on disk (an editor's unsaved
     buffers; ``str`` is encoded as its coding cookie says). A buffer whose file does not exist
     yet is checked where a walk of ``paths`` would find it. Every other file's result comes from
-    the cache as usual, so project-wide rules see the buffers at the cost of analyzing them."""
+    the cache as usual, so project-wide rules see the buffers at the cost of analyzing them.
+
+    ``check_syntax``: parse every file in scope in full, so a syntax error anywhere is SSOT000
+    (otherwise only what the rules read is parsed; ``Report.not_parsed`` counts the rest)."""
     project = _project(config, rules, select, ignore, observer)
     collected: list[str] = []
 
@@ -320,6 +331,7 @@ def check(
         on_warning=warn,
         observer=observer,
         buffers=buffers,
+        check_syntax=check_syntax,
     )
     if not report.scanned:  # as ruff does: a warning, not an error (a hook may pass only excluded files)
         where = ", ".join(os.fspath(p) for p in paths) or shown_path(project.root)

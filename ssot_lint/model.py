@@ -93,7 +93,9 @@ class FileResult:
     ``facts`` maps a rule id to the plain data that rule's project-wide aggregation needs.
     ``parsed`` tells whether libcst parsed the file (false when the prefilter ruled it out).
     ``suppressions`` holds every suppression comment in the file, parsed or not, so that
-    project-wide findings can be silenced and unused comments found.
+    project-wide findings can be silenced and unused comments found. ``syntax_checked`` tells
+    whether CPython parsed the whole file (only what rules read is parsed, unless
+    ``--check-syntax``).
     """
 
     findings: tuple[Finding, ...] = ()
@@ -101,6 +103,7 @@ class FileResult:
     parse_error: Finding | None = None
     parsed: bool = False
     suppressions: tuple[Suppression, ...] = ()
+    syntax_checked: bool = False  # CPython parsed the whole text (else a syntax error could hide in it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +146,9 @@ class Report:
     suppressions: dict[str, tuple[Suppression, ...]] = field(default_factory=dict)  # path -> comments
     scanned: tuple[str, ...] = ()  # paths of the files analyzed
     baseline: BaselineSummary | None = None
+    # Files scanned that CPython did not parse in full, because no rule reads all of them: a syntax
+    # error there is not reported (``check --check-syntax`` parses every file).
+    not_parsed: int = 0
 
 
 @dataclass(slots=True)

@@ -249,7 +249,10 @@ def test_markdown_step_summary(outputs: dict[str, str]) -> None:
         "| `WS004` | duplicate-definition | warning | 1 | - | 0 | **FAIL** |",
         "| `SSOT000` | parse-error | error | 1 | - | 0 | **FAIL** |",
     ]
-    assert "**Totals:** 19 files scanned, 1 parse error, 15 findings" in lines
+    assert (
+        "**Totals:** 19 files scanned, 1 parse error, 15 findings; 10 files not parsed in full, as no rule reads all of them (--check-syntax parses every file)"
+        in lines
+    )
     top = lines.index("| File | Findings |")
     assert lines[top + 2 : top + 5] == [
         "| `fixtures/netra_backend/app/services/agent_service.py` | 4 |",

@@ -34,6 +34,7 @@ from ssot_lint.run.progress import ProgressBar, format_timings, interactive
 @click.option("--strict", is_flag=True, help="Also fail when baselined findings are fixed but still in the baseline.")
 @click.option("--per-file", is_flag=True, help="Judge only the given files: skip project-wide rules (for pre-commit).")
 @click.option("--report-unused-suppressions", is_flag=True, help="Report '# ssot: ignore' comments that silence nothing (SSOT001).")
+@click.option("--check-syntax", is_flag=True, help="Parse every file in scope in full: a syntax error anywhere is SSOT000 (else only what rules read).")
 @click.option("--record", is_flag=True, help="Also store the counts as a 'working tree' snapshot for `ssot-lint trend`.")
 @click.option("--fix", "apply_fixes", is_flag=True, help="Fix what can be fixed safely first (as `ssot-lint fix`), then report what is left.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
@@ -55,6 +56,7 @@ def check(
     strict: bool,
     per_file: bool,
     report_unused_suppressions: bool,
+    check_syntax: bool,
     record: bool,
     apply_fixes: bool,
     jobs: int | None,
@@ -91,6 +93,7 @@ def check(
             fail_on=fail_on,
             per_file=per_file,
             report_unused_suppressions=report_unused_suppressions,
+            check_syntax=check_syntax,
             on_progress=progress,
             on_warning=warn,
             observer=observer(),

@@ -34,6 +34,7 @@ class RunOptions:
     observer: Observer = NULL_OBSERVER
     # Absolute path -> the bytes to analyze instead of the file's (an editor's unsaved buffers).
     buffers: Mapping[str, bytes] | None = None
+    check_syntax: bool = False  # parse every file in full (see run/check_syntax.py)
 
 
 _CHUNK = 256  # files looked up in the cache at once: bounds memory, amortises SQLite round trips
@@ -335,6 +336,7 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
         suppressed=sorted(suppressed, key=Finding.sort_key),
         suppressions=comments,
         scanned=tuple(ref.path for ref, _ in results),
+        not_parsed=sum(1 for _, result in results if result.parse_error is None and not result.syntax_checked),
     )
     return with_builtin_rows(report, fail_on)
 
@@ -363,7 +365,12 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
         files = with_buffer_files(files, paths, config, options.buffers)
     discovered = time.perf_counter()
     stats: dict[str, Any] = {"discover_seconds": discovered - started}
-    results = analyze_files(files, ruleset.rules, options, stats)
+    analyzed_with = list(ruleset.rules)
+    if options.check_syntax:
+        from ssot_lint.run.check_syntax import syntax_rule
+
+        analyzed_with.append(syntax_rule())  # analyzed, never aggregated: it finds nothing itself
+    results = analyze_files(files, analyzed_with, options, stats)
     analyzed = time.perf_counter()
     report = aggregate(ruleset.rules, results, options.fail_on)
     stats.update(parse_errors=report.parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
