@@ -23,6 +23,8 @@ from ssot_lint.observer import NULL_OBSERVER, Observer
 RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 COMMON_KEYS = ("id", "kind", "message", "severity", "description", "paths", "exclude", "example")
 EXAMPLE_KEYS = ("code", "files", "path", "expect", "lines")
+# A rule's keys that change no count: history keeps a rule's trend when only these are edited.
+NOT_COUNTING = ("description", "message", "severity", "example")
 
 
 @dataclass
@@ -143,8 +145,21 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Obser
 
     examples = tuple(_examples(doc, index, rule_id, table.get("example", []), known_keys))
     digest = hashlib.sha256(json.dumps(table, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    counting = {key: value for key, value in table.items() if key not in NOT_COUNTING}
+    counts_digest = hashlib.sha256(json.dumps(counting, sort_keys=True, default=str).encode()).hexdigest()[:16]
     meta = RuleMeta(
-        rule_id, message, severity, description, scope["paths"], scope["exclude"], examples, doc.path, doc.line_of("rule", None, index), digest, doc.report_path
+        rule_id,
+        message,
+        severity,
+        description,
+        scope["paths"],
+        scope["exclude"],
+        examples,
+        doc.path,
+        doc.line_of("rule", None, index),
+        digest,
+        doc.report_path,
+        counts_digest,
     )
     try:
         return kind(meta, options)

@@ -71,6 +71,9 @@ class RuleMeta:
     # Where findings about the rule itself are reported (required-events): the rule file relative
     # to the project root, as every finding's path is; ``origin`` (for messages) when unknown.
     report_path: str = ""
+    # Hash of what decides the rule's counts: the table without its description, message,
+    # severity and examples (history keys snapshots by it, so editing those keeps the trend).
+    counts_digest: str = ""
 
 
 class OptionError(ValueError):
