@@ -54,7 +54,7 @@ def test_explain_shows_options_docs_and_examples(project: Path, monkeypatch: pyt
     assert result.stdout.startswith("D1 (deprecated-import, warning)\ndefined at rules.toml:2\n")
     assert "  replace = {'old.pkg': 'new.pkg'}" in result.stdout
     assert "kind deprecated-import:\n  deprecated-import: imports of deprecated module paths" in result.stdout
-    assert "example 1: expect 1 finding(s)\n  # app/x.py\n  import old.pkg\n" in result.stdout
+    assert "example 1: expect 1 finding\n  # app/x.py\n  import old.pkg\n" in result.stdout
 
 
 def test_scope_statistics_and_quiet(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,7 +100,7 @@ def test_test_rules_reports_failing_examples(project: Path, monkeypatch: pytest.
     result = run_cli(["test-rules"], project, monkeypatch)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "FAIL rules.toml:19: D2: expected 0 finding(s); got 1: example.py:1:8 D2 legacy is deprecated; import modern",
+        "FAIL rules.toml:19: D2: expected 0 findings; got 1: example.py:1:8 D2 legacy is deprecated; import modern",
         "1 passed, 1 failed",
     ]
 

@@ -15,6 +15,7 @@ from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config, load_config
 from ssot_lint.errors import ConfigError
 from ssot_lint.model import Report
+from ssot_lint.report import plural
 
 if TYPE_CHECKING:  # history's modules (rich, matplotlib, git) load when a history command runs
     from rich.console import Console
@@ -271,4 +272,4 @@ def run_trend(config: Config, ruleset: RuleSet | None, select: list[str], ignore
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
-        click.echo(f"ssot-lint: wrote {output} ({len(text.encode()):,} bytes, {len(snapshots)} snapshots)", err=True)
+        click.echo(f"ssot-lint: wrote {output} ({len(text.encode()):,} bytes, {plural(len(snapshots), 'snapshot')})", err=True)

@@ -253,7 +253,7 @@ class HistoryRun:
                 continue
             results = sorted(((k.ref, self._results[k.key]) for k in keyed), key=lambda pair: pair[0].path)
             report = aggregate(ruleset.rules, results, self.options.fail_on)
-            note = f"{symlinks} symlinked file(s) in scope not analyzed" if symlinks else ""
+            note = f"{plural(symlinks, 'symlinked file')} in scope not analyzed" if symlinks else ""
             snapshots.append(self.store.add(snapshot_of_report(report, ruleset_digest=item.digest, keys=rule_keys(ruleset), note=note, **item.fields)))
         return snapshots
 

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ssot_lint.kinds.base import Rule, option_attribute
+from ssot_lint.report import plural
 
 
 def rules_table(rules: list[Rule], color: bool) -> str:
@@ -47,7 +48,7 @@ def explain_rule(rule: Rule) -> str:
     lines.extend("  " + line if line else "" for line in doc.strip().splitlines())
     for number, example in enumerate(rule.meta.examples, 1):
         lines.append("")
-        lines.append(f"example {number}: expect {example.expect} finding(s)" + (f" on lines {list(example.lines)}" if example.lines else ""))
+        lines.append(f"example {number}: expect {plural(example.expect, 'finding')}" + (f" on lines {list(example.lines)}" if example.lines else ""))
         for path, code in example.files.items():
             lines.append(f"  # {path}")
             lines.extend("  " + line for line in code.splitlines())
