@@ -16,7 +16,7 @@ import io
 import os
 import tokenize
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from ssot_lint.ci.coverage import Coverage, project_wide
 from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.config.rulefile import RuleSet, load_rule_files
 from ssot_lint.config.settings import Config, load_config
+from ssot_lint.config.tomlfile import shown_path
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
 from ssot_lint.model import FileRef, Finding, Report
 from ssot_lint.observer import NULL_OBSERVER, Observer
@@ -64,6 +65,10 @@ class Project:
         them; ``check_source`` leaves them out)."""
         return frozenset(rule.id for rule in self.rules.rules if project_wide(rule))
 
+    def shown(self, path: PathLike) -> str:
+        """The path findings in the file at ``path`` carry: relative to the root when inside it."""
+        return _buffer_ref(self, path)[1].path
+
     def explain(self, rule_id: str) -> str:
         """The text ``ssot-lint rules --explain ID`` prints: the rule, its kind's documentation
         and its examples."""
@@ -73,14 +78,6 @@ class Project:
             if rule.id == rule_id:
                 return explain_rule(rule)
         raise ConfigError(f"no loaded rule has id {rule_id!r}")
-
-
-def shown_path(path: Path) -> str:
-    """``path`` as the user would type it from the working directory."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 def absolute_path(path: PathLike) -> str:
@@ -127,8 +124,8 @@ def load_project(
     observer: Observer = NULL_OBSERVER,
 ) -> Project:
     """The config file given (else the nearest ``ssot-lint.toml`` / ``pyproject.toml`` above
-    ``cwd``) and its rules. ``rules``: extra rule files, or a ready ``RuleSet`` that replaces the
-    configured ones."""
+    ``cwd``) and its rules: those of its rule files, then its own ``[[rule]]`` tables. ``rules``:
+    extra rule files, or a ready ``RuleSet`` that replaces the configured ones."""
     if isinstance(config, Config):
         settings = config
     else:
@@ -140,7 +137,7 @@ def load_project(
         if not path.is_file():
             raise ConfigError(f"--rules: rule file not found: {path}")
     files = settings.rule_files + [p.resolve() for p in extra]
-    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer, settings.root).select(select, ignore)
+    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer, settings.inline_rules, settings.root).select(select, ignore)
     return Project(settings, ruleset)
 
 
@@ -182,6 +179,43 @@ class CheckResult:
     def counts(self) -> dict[str, int]:
         """Each rule's count as the summary table shows it (ceiling kinds: the family size)."""
         return {rule.id: rule.count for rule in self.report.rules}
+
+    def only(self, path: PathLike) -> CheckResult:
+        """This result narrowed to the file at ``path`` (what ``check --stdin-filename`` reports):
+        its findings and suppressed findings, each rule's count of them and whether they pass, and
+        the exit status they give. The project-wide rules were judged over the whole run; the
+        baseline was applied to it (its project-wide totals are left out)."""
+        from ssot_lint.model import PARSE_ERROR_ID, severity_rank
+
+        shown = self.project.shown(path)
+        mine = [f for f in self.report.findings if f.path == shown]
+        threshold = severity_rank(self.fail_on)
+        rules = [
+            replace(
+                rule,
+                count=sum(f.rule_id == rule.id for f in mine),
+                ok=not any(f.rule_id == rule.id and severity_rank(f.severity) >= threshold for f in mine),
+                suppressed=sum(f.rule_id == rule.id and f.path == shown for f in self.report.suppressed),
+                baselined=None,
+            )
+            for rule in self.report.rules
+        ]
+        scanned = tuple(p for p in self.report.scanned if p == shown)
+        errors = int(any(f.rule_id == PARSE_ERROR_ID for f in mine))
+        report = replace(
+            self.report,
+            files_scanned=len(scanned) - errors,
+            parse_errors=errors,
+            rules=rules,
+            findings=mine,
+            suppressed=[f for f in self.report.suppressed if f.path == shown],
+            suppressions={p: s for p, s in self.report.suppressions.items() if p == shown},
+            scanned=scanned,
+            unparsed=tuple(p for p in self.report.unparsed if p == shown),
+            baseline=None,
+        )
+        status = EXIT_FINDINGS if failing_findings(report, self.fail_on) else EXIT_OK
+        return replace(self, report=report, exit_status=status, stale_baseline=False)
 
 
 def _project(
@@ -309,7 +343,7 @@ def check(
     the cache as usual, so project-wide rules see the buffers at the cost of analyzing them.
 
     ``check_syntax``: parse every file in scope in full, so a syntax error anywhere is SSOT000
-    (otherwise only what the rules read is parsed; ``Report.not_parsed`` counts the rest)."""
+    (otherwise only what the rules read is parsed; ``Report.unparsed`` lists the rest)."""
     project = _project(config, rules, select, ignore, observer)
     collected: list[str] = []
 

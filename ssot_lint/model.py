@@ -146,9 +146,13 @@ class Report:
     suppressions: dict[str, tuple[Suppression, ...]] = field(default_factory=dict)  # path -> comments
     scanned: tuple[str, ...] = ()  # paths of the files analyzed
     baseline: BaselineSummary | None = None
-    # Files scanned that CPython did not parse in full, because no rule reads all of them: a syntax
-    # error there is not reported (``check --check-syntax`` parses every file).
-    not_parsed: int = 0
+    # Paths of the files scanned that CPython did not parse in full, because no rule reads all of
+    # them: a syntax error there is not reported (``check --check-syntax`` parses every file).
+    unparsed: tuple[str, ...] = ()
+
+    @property
+    def not_parsed(self) -> int:
+        return len(self.unparsed)
 
 
 @dataclass(slots=True)

@@ -102,9 +102,7 @@ def sample_checkout(root: Path, git: bool) -> Path:
     root.mkdir()
     shutil.copytree(REPO / "fixtures", root / "fixtures")
     shutil.copytree(REPO / "rules", root / "rules")
-    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
-    (root / ".ci").mkdir()
-    shutil.copy2(REPO / ".ci" / "self-rules.toml", root / ".ci" / "self-rules.toml")  # in the config's rule-files
+    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")  # the config, with the inline SELF001 rule
     if git:
         identity = {f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER") for what, value in (("NAME", "t"), ("EMAIL", "t@example.com"))}
         env = {**os.environ, **identity, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}

@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,23 +55,55 @@ class RuleSet:
         return RuleSet(kept, self.known)
 
 
-def load_rule_files(paths: Iterable[Path], display: dict[Path, str] | None = None, observer: Observer = NULL_OBSERVER, root: Path | None = None) -> RuleSet:
-    """Rules from files; ``display`` names them in errors, ``root`` (the project root) makes the
-    paths of findings reported at a rule file root-relative, like every other finding's."""
+@dataclass(frozen=True)
+class InlineRules:
+    """The ``[[rule]]`` tables of a config file: in its table ``table`` (``tool.ssot-lint`` in
+    ``pyproject.toml``; ``""``, the top level, in ``ssot-lint.toml``), whose contents are ``data``."""
+
+    doc: TomlDoc
+    table: str
+    data: dict[str, Any]
+
+
+def inline_rules_of(doc: TomlDoc, pyproject: bool) -> InlineRules | None:
+    """The ``[[rule]]`` tables of a config file (``[tool.ssot-lint]`` in a ``pyproject.toml``), if any."""
+    table = "tool.ssot-lint" if pyproject else ""
+    data: Any = doc.data
+    for part in table.split(".") if table else ():
+        data = data.get(part) if isinstance(data, dict) else None
+    return InlineRules(doc, table, data) if isinstance(data, dict) and "rule" in data else None
+
+
+def load_rule_files(
+    paths: Iterable[Path],
+    display: dict[Path, str] | None = None,
+    observer: Observer = NULL_OBSERVER,
+    inline: InlineRules | None = None,
+    root: Path | None = None,
+) -> RuleSet:
+    """Rules from files (then ``inline``); ``display`` names them in errors, ``root`` (the project
+    root) makes the paths of findings reported at a rule file root-relative, like every other finding's."""
 
     def load(path: Path) -> TomlDoc:
         doc = load_toml(path, (display or {}).get(path), observer)
-        return dataclasses.replace(doc, report_path=os.path.relpath(path, root).replace(os.sep, "/")) if root is not None else doc
+        return dataclasses.replace(doc, report_path=_relative(path, root)) if root is not None else doc
 
-    return load_rule_docs((load(path) for path in paths), observer)
+    if inline is not None and root is not None and inline.doc.path:
+        inline = dataclasses.replace(inline, doc=dataclasses.replace(inline.doc, report_path=_relative(Path(inline.doc.path).resolve(), root)))
+    return load_rule_docs((load(path) for path in paths), observer, inline)
 
 
-def load_rule_docs(docs: Iterable[TomlDoc], observer: Observer = NULL_OBSERVER) -> RuleSet:
-    """Rules from parsed rule files (read from disk, or from a commit by history)."""
+def _relative(path: Path, root: Path) -> str:
+    return os.path.relpath(path, root).replace(os.sep, "/")
+
+
+def load_rule_docs(docs: Iterable[TomlDoc], observer: Observer = NULL_OBSERVER, inline: InlineRules | None = None) -> RuleSet:
+    """Rules from parsed rule files (read from disk, or from a commit by history), then the
+    config's inline rules; ids are unique across all of them."""
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for doc in docs:
-        for rule in _rules_of(doc, observer):
+    for doc, found in _sources(docs, inline, observer):
+        for rule in found:
             if rule.id in seen:
                 raise ConfigError(f"duplicate rule id {rule.id!r} (first defined at {seen[rule.id]})", doc.path, rule.meta.line)
             seen[rule.id] = f"{doc.path}:{rule.meta.line}"
@@ -79,22 +111,31 @@ def load_rule_docs(docs: Iterable[TomlDoc], observer: Observer = NULL_OBSERVER) 
     return RuleSet(rules)
 
 
-def _rules_of(doc: TomlDoc, observer: Observer) -> list[Rule]:
-    for key in doc.data:
-        if key != "rule":
-            raise doc.error(f"unknown top-level key {key!r} (rule files hold [[rule]] tables)", "", key)
-    tables = doc.data.get("rule", [])
+def _sources(docs: Iterable[TomlDoc], inline: InlineRules | None, observer: Observer) -> Iterator[tuple[TomlDoc, list[Rule]]]:
+    for doc in docs:
+        for key in doc.data:
+            if key != "rule":
+                raise doc.error(f"unknown top-level key {key!r} (rule files hold [[rule]] tables)", "", key)
+        yield doc, _rules_of(doc, doc.data, "", observer)
+    if inline is not None:
+        yield inline.doc, _rules_of(inline.doc, inline.data, inline.table, observer)
+
+
+def _rules_of(doc: TomlDoc, data: dict[str, Any], parent: str, observer: Observer) -> list[Rule]:
+    """The rules of the ``rule`` array in table ``parent`` of ``doc`` (``data`` is that table)."""
+    name = f"{parent}.rule" if parent else "rule"
+    tables = data.get("rule", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        raise doc.error("'rule' must be an array of tables ([[rule]])", "", "rule")
-    return [_build_rule(doc, index, table, observer) for index, table in enumerate(tables)]
+        raise doc.error(f"'rule' must be an array of tables ([[{name}]])", parent, "rule")
+    return [_build_rule(doc, index, table, observer, name) for index, table in enumerate(tables)]
 
 
-def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Observer) -> Rule:
+def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Observer, name: str = "rule") -> Rule:
     known_keys = set(COMMON_KEYS)
 
     def fail(message: str, key: str | None = None, entry: str | None = None) -> ConfigError:
-        line = doc.entry_line("rule", index, key, entry) if key is not None and entry is not None else doc.line_of("rule", key, index)
-        return ConfigError(message + _slip_hint(doc, index, table, known_keys, line), doc.path, line)
+        line = doc.entry_line(name, index, key, entry) if key is not None and entry is not None else doc.line_of(name, key, index)
+        return ConfigError(message + _slip_hint(doc, index, table, known_keys, line, name), doc.path, line)
 
     rule_id = table.get("id")
     if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
@@ -143,7 +184,7 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Obser
         if spec.required and key not in options:
             raise fail(f"rule {rule_id}: kind {kind_name} requires {key!r}")
 
-    examples = tuple(_examples(doc, index, rule_id, table.get("example", []), known_keys))
+    examples = tuple(_examples(doc, index, rule_id, table.get("example", []), name, known_keys))
     digest = hashlib.sha256(json.dumps(table, sort_keys=True, default=str).encode()).hexdigest()[:16]
     counting = {key: value for key, value in table.items() if key not in NOT_COUNTING}
     counts_digest = hashlib.sha256(json.dumps(counting, sort_keys=True, default=str).encode()).hexdigest()[:16]
@@ -156,7 +197,7 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Obser
         scope["exclude"],
         examples,
         doc.path,
-        doc.line_of("rule", None, index),
+        doc.line_of(name, None, index),
         digest,
         doc.report_path,
         counts_digest,
@@ -194,26 +235,29 @@ def _option_at_fault(exc: OptionError, table: dict[str, Any], options: Iterable[
     return found[0] if len(found) == 1 else (None, None)
 
 
-def _slip_hint(doc: TomlDoc, index: int, table: dict[str, Any], known_keys: set[str], at: int) -> str:
+def _slip_hint(doc: TomlDoc, index: int, table: dict[str, Any], known_keys: set[str], at: int, name: str = "rule") -> str:
     """A hint when a key of the rule sits under a sub-table header written before it
     (``calls = ...`` after ``[rule.replace]`` is ``replace.calls`` in TOML)."""
     for key, value in table.items():
         if not isinstance(value, dict) or key == "example":
             continue
-        for inner, line in doc.subtable_keys("rule", index, key).items():
+        for inner, line in doc.subtable_keys(name, index, key).items():
             if inner in known_keys and inner != key:
                 where = "" if line == at else f"line {line}: "
-                return f" ({where}{inner!r} belongs to [rule.{key}], as TOML reads every key after a table header into that table; move it above [rule.{key}])"
+                return (
+                    f" ({where}{inner!r} belongs to [{name}.{key}], as TOML reads every key after a table header into that table; move it above [{name}.{key}])"
+                )
     return ""
 
 
-def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any, rule_keys: set[str]) -> Iterable[Example]:
+def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any, name: str = "rule", rule_keys: frozenset[str] | set[str] = frozenset()) -> Iterable[Example]:
     if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
-        raise doc.error(f"rule {rule_id}: example: must be an array of tables ([[rule.example]])", "rule", "example", index)
-    first, last = doc.table_range("rule", index)
-    headers = [i for i in range(first, last) if re.match(r"^\s*\[\[\s*rule\.example\s*\]\]", doc.lines[i])]
+        raise doc.error(f"rule {rule_id}: example: must be an array of tables ([[{name}.example]])", name, "example", index)
+    first, last = doc.table_range(name, index)
+    header = re.compile(r"^\s*\[\[\s*" + r"\s*\.\s*".join(f"[\"']?{re.escape(part)}[\"']?" for part in f"{name}.example".split(".")) + r"\s*\]\]")
+    headers = [i for i in range(first, last) if header.match(doc.lines[i])]
     for n, example in enumerate(raw):
-        line = headers[n] + 1 if n < len(headers) else doc.line_of("rule", None, index)
+        line = headers[n] + 1 if n < len(headers) else doc.line_of(name, None, index)
 
         def fail(message: str, key: str | None = None, line: int = line) -> ConfigError:
             # Point at the key inside this [[rule.example]] table when it is written there.
@@ -230,7 +274,7 @@ def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any, rule_keys: set[s
         for key in example:
             if key not in EXAMPLE_KEYS:
                 slip = (
-                    f"; {key!r} belongs to [[rule.example]], as TOML reads every key after a table header into that table: move it above"
+                    f"; {key!r} belongs to [[{name}.example]], as TOML reads every key after a table header into that table: move it above"
                     if key in rule_keys
                     else ""
                 )

@@ -31,12 +31,15 @@ DOTTED = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
 
 @dataclass(frozen=True)
 class Option:
-    """A declared rule option. ``type`` is one of the converters in ``OPTION_TYPES``."""
+    """A declared rule option. ``type`` is one of the converters in ``OPTION_TYPES``; ``schema``
+    (JSON Schema) narrows what the generated schema of rule files accepts where the type alone
+    says too little (an ``any`` value, a table whose values come from a fixed set)."""
 
     type: str
     doc: str
     required: bool = False
     default: Any = None
+    schema: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -336,7 +336,7 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
         suppressed=sorted(suppressed, key=Finding.sort_key),
         suppressions=comments,
         scanned=tuple(ref.path for ref, _ in results),
-        not_parsed=sum(1 for _, result in results if result.parse_error is None and not result.syntax_checked),
+        unparsed=tuple(ref.path for ref, result in results if result.parse_error is None and not result.syntax_checked),
     )
     return with_builtin_rows(report, fail_on)
 
@@ -360,9 +360,12 @@ def with_builtin_rows(report: Report, fail_on: str) -> Report:
 def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions) -> Report:
     """``report.stats`` gets the counts and per-phase seconds that ``--show-timings`` prints."""
     started = time.perf_counter()
-    files = discover(paths, config)
-    if options.buffers:
-        files = with_buffer_files(files, paths, config, options.buffers)
+    buffers = options.buffers or {}
+    # A path naming a buffer that is on no disk yet (an unsaved file, stdin) is no path to walk:
+    # with_buffer_files adds it, as it adds the buffers a walk of the other paths would reach.
+    files = discover([p for p in paths if os.path.lexists(p) or os.path.abspath(p) not in buffers], config)
+    if buffers:
+        files = with_buffer_files(files, paths, config, buffers)
     discovered = time.perf_counter()
     stats: dict[str, Any] = {"discover_seconds": discovered - started}
     analyzed_with = list(ruleset.rules)

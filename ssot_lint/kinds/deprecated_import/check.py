@@ -44,7 +44,11 @@ class DeprecatedImport(Rule):
     category = "Compatibility"
     options = {
         "replace": Option("str-map", "deprecated -> canonical ('module' or 'module:Member')", required=True),
-        "calls": Option("any", "deprecated callables 'module:function' (list, or table to replacements)"),
+        "calls": Option(
+            "any",
+            "deprecated callables 'module:function' (list, or table to replacements)",
+            schema={"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object", "additionalProperties": {"type": "string"}}]},
+        ),
     }
     # The options, as Rule.__init__ sets them (option_attribute names them); configure() checks
     # the shape of ``calls`` (a list, or a table to replacements).
@@ -79,8 +83,8 @@ class DeprecatedImport(Rule):
         self.targets: list[tuple[Target, Target]] = []
         for old, new in self.replace.items():
             self.targets.append((Target.parse(old), Target.parse(new)))
-        calls = self.calls or {}
-        if isinstance(calls, list):
+        calls: object = self.calls if self.calls is not None else {}
+        if isinstance(calls, list) and all(isinstance(c, str) for c in calls):  # a list inside it would not hash: refused below
             calls = {c: "" for c in calls}
         if not isinstance(calls, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in calls.items()):
             raise OptionError("'calls' must be a list of 'module:function' or a table of them to replacements")
