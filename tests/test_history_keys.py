@@ -4,6 +4,7 @@ changes; a store written before keys existed (schema 1) is migrated and stays re
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -157,3 +158,18 @@ def test_a_store_of_schema_1_is_migrated_and_stays_readable(repo: Path, copy: Pa
     # The adopted commits are not recomputed (same tool version, same rules).
     code, _, err = run(copy, "history", "--no-color")
     assert code == 0 and "12 commits: 0 snapshots computed, 12 reused" in err
+
+
+def test_schema_1_rows_of_commits_computed_again_since_are_dropped_not_doubled(repo: Path, copy: Path) -> None:
+    # `history merge` of an old store into a new one: the same commits, once under each schema.
+    before, _ = trend(repo)
+    series = schema_1_series(copy)
+    with HistoryStore(default_path(copy)) as store:
+        for s in store.all():
+            rules = [dataclasses.replace(r, key="") for r in s.rules]
+            store.add(dataclasses.replace(s, id=None, series=series, ruleset_digest=series, rules=rules))
+        assert len(store.all()) == 24
+    data, err = trend(copy)
+    assert (data, err) == (before, "")
+    with HistoryStore(default_path(copy)) as store:
+        assert len(store.all()) == 12 and not store.legacy()

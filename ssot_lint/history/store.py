@@ -188,7 +188,21 @@ class HistoryStore:
         db.execute("BEGIN IMMEDIATE")
         try:
             for sid in snapshot_ids:
-                db.execute("UPDATE snapshots SET series = ?, ruleset_digest = ? WHERE id = ?", (series, digests[sid], sid))
+                digest = digests.get(sid)
+                clash = (
+                    digest is not None
+                    and db.execute(
+                        "SELECT 1 FROM snapshots WHERE id != ? AND ruleset_digest = ? AND commit_sha = (SELECT commit_sha FROM snapshots WHERE id = ?)",
+                        (sid, digest, sid),
+                    ).fetchone()
+                )
+                if clash:  # the commit was computed again with these rules since: the old row adds nothing
+                    db.execute("DELETE FROM snapshots WHERE id = ?", (sid,))
+                    continue
+                if digest is None:
+                    db.execute("UPDATE snapshots SET series = ? WHERE id = ?", (series, sid))
+                else:
+                    db.execute("UPDATE snapshots SET series = ?, ruleset_digest = ? WHERE id = ?", (series, digest, sid))
                 db.executemany("UPDATE rule_counts SET rule_key = ? WHERE snapshot_id = ? AND rule_id = ?", [(key, sid, rule) for rule, key in keys.items()])
             db.execute("COMMIT")
         except sqlite3.Error as exc:
