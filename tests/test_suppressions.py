@@ -181,3 +181,9 @@ def test_an_id_list_without_brackets_silences_nothing_and_is_ssot001(tmp_path: P
         ("SSOT001", 2, 19, "malformed suppression comment: rule ids separated by ' ' (separate them with ',')"),
     ]
     assert reported.json()["suppressed"] == 0
+    # SSOT001 has its own row in the summary, as every rule does (issue #18, item 8)
+    assert [(r["id"], r["kind"], r["severity"], r["count"], r["ok"]) for r in reported.json()["rules"]] == [
+        ("D1", "deprecated-import", "error", 2, False),
+        ("S1", "single-implementation", "error", 0, True),
+        ("SSOT001", "unused-suppression", "warning", 2, False),
+    ]
