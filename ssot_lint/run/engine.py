@@ -338,10 +338,10 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
         scanned=tuple(ref.path for ref, _ in results),
         unparsed=tuple(ref.path for ref, result in results if result.parse_error is None and not result.syntax_checked),
     )
-    return with_builtin_rows(report, fail_on)
+    return with_own_rows(report, fail_on)
 
 
-def with_builtin_rows(report: Report, fail_on: str) -> Report:
+def with_own_rows(report: Report, fail_on: str) -> Report:
     """``report`` with a summary row for each of ssot-lint's own ids (SSOT000, SSOT001) that
     has findings, after the rules' rows (rebuilt, so it can be called again once SSOT001
     findings are added)."""
