@@ -15,7 +15,7 @@ from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.kinds import import_cycle as import_cycle_module
 from ssot_lint.kinds.examples import example_refs
 from ssot_lint.kinds.import_cycle import ImportCycle
-from ssot_lint.project.graph import Deadline, breaks, cycles_per_edge, shortest_cycle, strongly_connected_components
+from ssot_lint.project.graph import Budget, breaks, cycles_per_edge, shortest_cycle, strongly_connected_components
 from ssot_lint.run.engine import aggregate
 from tests.helpers import write_project
 from tests.integrity_helpers import build, cli_json, findings, places
@@ -182,12 +182,12 @@ def test_max_cycles_caps_the_imports_per_group_and_says_how_many_cycles_they_lea
     assert details["groups"][0]["removes"] == 10 and details["complete"]
 
 
-def test_groups_not_counted_in_time_fall_back_to_shortest_cycles(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Nine modules all importing each other: 125,664 cycles. With no time left, the group is reported
+def test_groups_not_counted_within_the_budget_fall_back_to_shortest_cycles(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Nine modules all importing each other: 125,664 cycles. With no steps left, the group is reported
     # from the shortest cycle through each import (the 2-cycles here), deterministically.
     names = "abcdefghi"
     files = {f"{n}.py": "".join(f"import {m}\n" for m in names if m != n) for n in names}
-    monkeypatch.setattr(import_cycle_module, "Deadline", lambda seconds: Deadline(0))
+    monkeypatch.setattr(import_cycle_module, "Budget", lambda steps: Budget(0))
     found, details = run(build(ImportCycle, max_cycles=3), files)
     again, _ = run(build(ImportCycle, max_cycles=3), files)
     assert found == again
@@ -200,7 +200,7 @@ def test_groups_not_counted_in_time_fall_back_to_shortest_cycles(monkeypatch: py
         1,
         1,
         "import cycle: a -> b -> a; break this import (1 of 3 chosen among the shortest cycle through each import of these 9 modules:"
-        " too many cycles to count within the time budget)",
+        " too many cycles to count within the search budget)",
     )
     assert len(found) == 36  # every 2-cycle, three of them with the advice
     # Counted in time, the same group is exact.
@@ -252,7 +252,7 @@ graphs = st.dictionaries(st.sampled_from("abcdef"), st.sets(st.sampled_from("abc
 @given(graphs)
 def test_johnson_counts_exactly_the_elementary_cycles_through_each_edge(graph: dict[str, set[str]]) -> None:
     expected = brute_force_cycles(graph)
-    total, counts = cycles_per_edge(list(graph), graph, set(), Deadline(None))
+    total, counts = cycles_per_edge(list(graph), graph, set(), Budget(None))
     assert total == len(expected)
     assert counts == dict(Counter(edge for cycle in expected for edge in edges_of(cycle)))
 
@@ -266,7 +266,7 @@ def test_greedy_breaks_remove_what_they_claim(graph: dict[str, set[str]]) -> Non
         members = set(component)
         sub = {n: graph[n] & members for n in component}
         cycles = brute_force_cycles(sub)
-        result = breaks(component, graph, 3, Deadline(None))
+        result = breaks(component, graph, 3, Budget(None))
         assert result.exact and result.cycles == len(cycles)
         chosen = [edge for edge, _ in result.edges]
         left = [c for c in cycles if not set(edges_of(c)) & set(chosen)]
@@ -298,6 +298,6 @@ def test_tarjan_components_partition_the_nodes_by_mutual_reachability(graph: dic
 def test_deep_chains_do_not_hit_the_recursion_limit() -> None:
     size = 5000
     graph = {f"m{i:05d}": {f"m{(i + 1) % size:05d}"} for i in range(size)}
-    total, counts = cycles_per_edge(list(graph), graph, set(), Deadline(None))
+    total, counts = cycles_per_edge(list(graph), graph, set(), Budget(None))
     assert total == 1 and len(counts) == size
     assert len(shortest_cycle(graph, ("m04999", "m00000"), set(graph))) == size

@@ -1,14 +1,13 @@
 """Strongly connected components, cycle counting and the imports to break in a directed graph.
 
 Hand-written rather than taken from networkx because results must be deterministic (networkx
-iterates sets of nodes, whose order changes with the hash seed) and bounded by a deadline, and
+iterates sets of nodes, whose order changes with the hash seed) and bounded by a budget of search steps, and
 because what is needed is not the list of cycles but how many cycles each edge is on. Every
 function is iterative, so deep graphs cannot hit the recursion limit; nodes are sorted strings.
 """
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -61,18 +60,25 @@ def strongly_connected_components(graph: Mapping[str, set[str]] | Mapping[str, S
     return sorted(components)
 
 
-class Deadline:
-    """A point in time (``time.monotonic``) past which searches give up; None: never."""
+class Budget:
+    """Search steps the cycle searches may take, all together; None: no limit.
 
-    def __init__(self, seconds: float | None) -> None:
-        self.at = None if seconds is None else time.monotonic() + seconds
+    Counted in steps, not seconds, so the same graph gets the same report on every machine and
+    at any load (a wall-clock budget made a group near it counted on one run and not the next,
+    which a cache, a baseline or a trend cannot live with)."""
 
-    def passed(self) -> bool:
-        return self.at is not None and time.monotonic() >= self.at
+    def __init__(self, steps: int | None) -> None:
+        self.left = steps
+
+    def spend(self, steps: int) -> None:
+        if self.left is not None:
+            self.left -= steps
+            if self.left < 0:
+                raise OutOfTime
 
 
 class OutOfTime(Exception):
-    """A search ran past its deadline."""
+    """A search used up its budget of steps."""
 
 
 class CycleCounter:
@@ -81,16 +87,16 @@ class CycleCounter:
     Johnson's algorithm, counting instead of listing: a cycle found while an edge is on the
     search path goes through that edge, so each frame adds the cycles found below it to the edge
     leading into it when it is left. That is O(1) per cycle on top of the search, O((V + E) *
-    (C + 1)) in all. Searches raise ``OutOfTime`` past the deadline.
+    (C + 1)) in all. Searches raise ``OutOfTime`` once the budget's steps are spent.
     """
 
-    def __init__(self, nodes: Sequence[str], graph: Mapping[str, set[str]], deadline: Deadline) -> None:
+    def __init__(self, nodes: Sequence[str], graph: Mapping[str, set[str]], budget: Budget) -> None:
         self.names = sorted(nodes)
         ids = {node: i for i, node in enumerate(self.names)}
         self.ids = ids
         self.successors = [sorted(ids[s] for s in graph.get(name, ()) if s in ids and s != name) for name in self.names]
         self.removed: set[tuple[int, int]] = set()
-        self.deadline = deadline
+        self.budget = budget
 
     def remove(self, edge: Edge) -> None:
         self.removed.add((self.ids[edge[0]], self.ids[edge[1]]))
@@ -111,7 +117,7 @@ class CycleCounter:
         while pending:
             component = pending.pop()
             local = self._live(component)
-            total += _circuits(component[0], local, counts, self.deadline)
+            total += _circuits(component[0], local, counts, self.budget)
             rest = self._live(component[1:])
             pending.extend(reversed([c for c in _components(rest) if len(c) > 1]))
         return total, self._named(counts)
@@ -128,16 +134,16 @@ class CycleCounter:
             return 0, {}
         local = self._live(component)
         local[u] = [v]
-        return _circuits(u, local, counts, self.deadline), self._named(counts)
+        return _circuits(u, local, counts, self.budget), self._named(counts)
 
     def _named(self, counts: Mapping[tuple[int, int], int]) -> dict[Edge, int]:
         return {(self.names[u], self.names[v]): n for (u, v), n in counts.items() if n}
 
 
-def cycles_per_edge(nodes: Sequence[str], graph: Mapping[str, set[str]], removed: set[Edge], deadline: Deadline) -> tuple[int, dict[Edge, int]]:
+def cycles_per_edge(nodes: Sequence[str], graph: Mapping[str, set[str]], removed: set[Edge], budget: Budget) -> tuple[int, dict[Edge, int]]:
     """The number of elementary cycles among ``nodes`` (edges in ``removed`` left out) and how
     many go through each edge (see ``CycleCounter``)."""
-    counter = CycleCounter(nodes, graph, deadline)
+    counter = CycleCounter(nodes, graph, budget)
     for edge in removed:
         counter.remove(edge)
     return counter.count()
@@ -147,7 +153,7 @@ def _components(successors: Mapping[int, list[int]]) -> list[list[int]]:
     return strongly_connected_components(successors)  # type: ignore[arg-type, return-value]
 
 
-def _circuits(start: int, successors: Mapping[int, list[int]], counts: dict[tuple[int, int], int], deadline: Deadline) -> int:
+def _circuits(start: int, successors: Mapping[int, list[int]], counts: dict[tuple[int, int], int], budget: Budget) -> int:
     """The cycles through ``start`` (Johnson's CIRCUIT), adding each edge's share to ``counts``.
 
     A node with an edge back to ``start`` closes one cycle each time the search enters it, so
@@ -168,8 +174,8 @@ def _circuits(start: int, successors: Mapping[int, list[int]], counts: dict[tupl
     steps = 0
     while path:
         steps += 1
-        if not steps & 0x3FFF and deadline.passed():
-            raise OutOfTime
+        if not steps & 0x3FFF:
+            budget.spend(0x4000)
         for succ in frames[-1]:
             if not blocked[succ]:
                 blocked[succ] = 1
@@ -260,19 +266,19 @@ class Breaks:
     exact: bool
 
 
-def breaks(component: Sequence[str], graph: Mapping[str, set[str]], limit: int, deadline: Deadline) -> Breaks:
+def breaks(component: Sequence[str], graph: Mapping[str, set[str]], limit: int, budget: Budget) -> Breaks:
     """Up to ``limit`` edges whose removal breaks the most cycles of ``component``, chosen
     greedily: the edge on the most cycles, then the edge on the most cycles that remain, ..."""
     try:
-        return _exact_breaks(component, graph, limit, deadline)
+        return _exact_breaks(component, graph, limit, budget)
     except OutOfTime:
         return _witness_breaks(component, graph, limit)
 
 
-def _exact_breaks(component: Sequence[str], graph: Mapping[str, set[str]], limit: int, deadline: Deadline) -> Breaks:
+def _exact_breaks(component: Sequence[str], graph: Mapping[str, set[str]], limit: int, budget: Budget) -> Breaks:
     """Counts once, then per chosen edge only the cycles through it, subtracted: the counts left
     are those of the graph without the chosen edges. O(cycles + cycles removed)."""
-    counter = CycleCounter(component, graph, deadline)
+    counter = CycleCounter(component, graph, budget)
     total, counts = counter.count()
     remaining = total
     chosen: list[tuple[Edge, int]] = []
