@@ -19,7 +19,7 @@ def test_check_on_the_sample_returns_the_clis_findings(monkeypatch: pytest.Monke
     assert result.exit_status == 1
     # A partial run: PI004's finding is at its rule, in rules/project-integrity.toml, not in fixtures/.
     assert len(result.findings) == 21
-    assert result.counts() == {"PI001": 2, "PI002": 3, "PI003": 1, "PI004": 0, "WS001": 3, "WS002": 7, "WS003": 4, "WS004": 1, "SELF001": 0}
+    assert result.counts() == {"PI001": 2, "PI002": 3, "PI003": 1, "PI004": 0, "WS001": 3, "WS002": 7, "WS003": 4, "WS004": 1, "SELF001": 0, "SSOT000": 1}
     assert len(ssot_lint.check(["fixtures", "rules"], cache=False).findings) == 22
     first = result.findings[0]
     assert (first.path, first.line, first.col, first.rule_id) == ("fixtures/netra_backend/app/routes/broken.py", 5, 11, "SSOT000")

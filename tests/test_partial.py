@@ -139,11 +139,11 @@ def test_a_partial_runs_counts(project: Path, monkeypatch: pytest.MonkeyPatch) -
     # A ceiling counts what its max bounds: the whole family. Every other rule counts its findings in PATH.
     assert counts(report) == {"F1": 3, "D1": 0, "U1": 0, "C1": 0, "E1": 0, "DI1": 0}
     assert [(r["id"], r["ok"]) for r in report["rules"] if not r["ok"]] == [("F1", False)]
-    assert report["files"] == {"scanned": 1, "parse_errors": 0}
+    assert report["files"] == {"scanned": 1, "parse_errors": 0, "not_parsed": 0}
     clean = cli(project, monkeypatch, "app/core.py")
     assert clean.exit_code == 0
     assert "F1    single-implementation  error         3    1  ok" in clean.stdout  # the canonical class: nothing to report here
-    assert clean.stdout.splitlines()[-1] == "1 files scanned, 0 parse errors, 0 findings"
+    assert clean.stdout.splitlines()[-1] == "1 file scanned, 0 parse errors, 0 findings"
 
 
 def test_a_new_member_in_path_is_reported_there_and_grows_the_family_everywhere(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -221,7 +221,7 @@ def entries(root: Path) -> list[tuple[str, str]]:
 def test_a_partial_run_applies_the_baseline_to_its_paths(baselined: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = cli(baselined, monkeypatch, "--strict", "app/user.py")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[-1] == "1 files scanned, 0 parse errors, 0 new findings, 2 baselined, 0 fixed since the baseline"
+    assert result.stdout.splitlines()[-1] == "1 file scanned, 0 parse errors, 0 new findings, 2 baselined, 0 fixed since the baseline"
 
 
 def test_strict_judges_project_wide_entries_in_path_only(baselined: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -244,7 +244,7 @@ def test_a_ceiling_is_judged_by_whole_runs_only(baselined: Path, monkeypatch: py
     assert cli(baselined, monkeypatch, "app/a.py").exit_code == 0  # AManager is baselined; nothing new in PATH
     whole = cli(baselined, monkeypatch)
     assert whole.exit_code == 1 and "F1: 4 found, more than the 3 that .ssot-baseline.json allows (max 1)" in whole.stdout
-    assert cli(baselined, monkeypatch, "-q", "lib/more.py").stdout == "lib/more.py:1:7: F1 MoreManager is one of 4 managers (max 1)\n"
+    assert cli(baselined, monkeypatch, "-q", "lib/more.py").stdout == "lib/more.py:1:7: F1 error: MoreManager is one of 4 managers (max 1)\n"
 
 
 def test_a_partial_baseline_records_the_project_wide_findings_in_path(baselined: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -283,7 +283,10 @@ def test_fix_path_fixes_only_path_and_reports_what_is_left_there(project: Path, 
     )
     diff = run_cli(["fix", "--no-cache", "--diff", "app"], project, monkeypatch)
     assert "lib/legacy.py" not in diff.stdout and diff.stdout == ""
-    assert run_cli(["check", "--fix", "--no-cache", "-q", "lib"], project, monkeypatch).stdout == "lib/new.py:1:7: F1 NewManager is one of 3 managers (max 1)\n"
+    assert (
+        run_cli(["check", "--fix", "--no-cache", "-q", "lib"], project, monkeypatch).stdout
+        == "lib/new.py:1:7: F1 error: NewManager is one of 3 managers (max 1)\n"
+    )
     assert (project / "lib" / "legacy.py").read_text() == "import app.core\n"
 
 

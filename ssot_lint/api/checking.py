@@ -3,6 +3,7 @@ shell shares after it: unused suppressions, the baseline ratchet, the exit statu
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ from ssot_lint.ci.coverage import Coverage, project_wide
 from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
+from ssot_lint.config.tomlfile import shown_path
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
 from ssot_lint.model import Finding, Report
 from ssot_lint.observer import NULL_OBSERVER, Observer
@@ -88,13 +90,14 @@ def analyze(
     on_warning: Warn | None = None,
     observer: Observer = NULL_OBSERVER,
     buffers: Mapping[PathLike, str | bytes] | None = None,
+    check_syntax: bool = False,
 ) -> tuple[Report, Coverage]:
     """Run the rules over ``paths`` (default: the project root): the raw report, before unused
     suppressions and the baseline, and what the run covered (so nothing unseen is judged).
     A partial run (``paths`` that are not the root) reports the findings a whole-project run
     reports in ``paths``: with a project-wide rule selected, the rest of the project is analyzed
     too (from the cache) and aggregated over (``ssot_lint.run.partial``). ``per_file``: skip the
-    project-wide rules and analyze only ``paths``. ``buffers``: see ``check``."""
+    project-wide rules and analyze only ``paths``. ``buffers``, ``check_syntax``: see ``check``."""
     from ssot_lint.run.engine import RunOptions, run
 
     require_rules(project.rules)
@@ -120,6 +123,7 @@ def analyze(
             jobs=jobs,
             observer=observer,
             buffers=contents,
+            check_syntax=check_syntax,
             within=judged_against_project(within, rules),
         )
         report = run(given or [str(config.root)], config, RuleSet(rules, project.rules.known), options)
@@ -145,6 +149,7 @@ def check(
     on_warning: Warn | None = None,
     observer: Observer = NULL_OBSERVER,
     buffers: Mapping[PathLike, str | bytes] | None = None,
+    check_syntax: bool = False,
 ) -> CheckResult:
     """Check ``paths`` (default: the project root) as ``ssot-lint check`` does: a run over some
     paths reports the findings a whole-project run reports in them (see ``analyze``).
@@ -158,7 +163,10 @@ def check(
     ``buffers`` maps paths to the text to check instead of what is on disk (an editor's unsaved
     buffers; ``str`` is encoded as its coding cookie says). A buffer whose file does not exist
     yet is checked where a walk of ``paths`` would find it. Every other file's result comes from
-    the cache as usual, so project-wide rules see the buffers at the cost of analyzing them."""
+    the cache as usual, so project-wide rules see the buffers at the cost of analyzing them.
+
+    ``check_syntax``: parse every file in scope in full, so a syntax error anywhere is SSOT000
+    (otherwise only what the rules read is parsed; ``Report.unparsed`` lists the rest)."""
     project = resolve_project(config, rules, select, ignore, observer)
     collected: list[str] = []
 
@@ -180,11 +188,18 @@ def check(
         on_warning=warn,
         observer=observer,
         buffers=buffers,
+        check_syntax=check_syntax,
     )
+    if not report.scanned:  # as ruff does: a warning, not an error (a hook may pass only excluded files)
+        where = ", ".join(os.fspath(p) for p in paths) or shown_path(project.root)
+        warn(f"no files to check in {where}: none is in scope (config keys 'include', 'exclude', 'extend-exclude'; .gitignore)")
     if report_unused_suppressions:
         known_ids = [r.id for r in project.rules.known]
+        from ssot_lint.run.engine import with_own_rows
+
         unused = with_fingerprints(suppressions.unused(report.suppressions, report.suppressed, known_ids, coverage.judges))
         report.findings = sorted(report.findings + unused, key=Finding.sort_key)
+        with_own_rows(report, fail_on)
     counted = report
     path, shown = baseline_file(project.config)
     if baseline:

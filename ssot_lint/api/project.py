@@ -114,7 +114,7 @@ def load_project(
         if not path.is_file():
             raise ConfigError(f"--rules: rule file not found: {path}")
     files = settings.rule_files + [p.resolve() for p in extra]
-    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer, settings.inline_rules).select(select, ignore)
+    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer, settings.inline_rules, settings.root).select(select, ignore)
     return Project(settings, ruleset)
 
 
