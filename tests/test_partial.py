@@ -302,3 +302,10 @@ def test_the_samples_agent_service_gives_exactly_the_whole_runs_findings_there(m
     assert [(f.path, f.line, f.col, f.rule_id, f.message, f.fingerprint) for f in part.findings] == expected
     assert [(f.line, f.col, f.rule_id) for f in part.findings] == [(13, 66, "WS002"), (29, 12, "WS003"), (38, 12, "WS003"), (42, 12, "WS003")]
     assert not any(f.rule_id.startswith("PI") for f in part.findings)  # no 'required event ... is never emitted'
+
+
+def test_files_not_parsed_in_full_are_counted_in_path(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "app" / "plain.py").write_text("x = 1\n")  # no rule of F1, DI1 reads it
+    whole = cli(project, monkeypatch, "--select", "F1,DI1", "-o", "json").json()["files"]
+    part = cli(project, monkeypatch, "--select", "F1,DI1", "-o", "json", "app/plain.py", "app/a.py").json()["files"]
+    assert (whole, part) == ({"scanned": 10, "parse_errors": 0, "not_parsed": 6}, {"scanned": 2, "parse_errors": 0, "not_parsed": 1})
