@@ -33,7 +33,7 @@ from ssot_lint.run.progress import ProgressBar, format_timings, interactive
 @cache_options
 @click.option("--no-baseline", is_flag=True, help="Report every finding, ignoring the baseline file.")
 @click.option("--strict", is_flag=True, help="Also fail when baselined findings are fixed but still in the baseline.")
-@click.option("--per-file", is_flag=True, help="Judge only the given files: skip project-wide rules (for pre-commit).")
+@click.option("--per-file", is_flag=True, help="Analyze only the given files and skip project-wide rules (pre-commit's fast path).")
 @click.option("--report-unused-suppressions", is_flag=True, help="Report '# ssot: ignore' comments that silence nothing (SSOT001).")
 @click.option("--check-syntax", is_flag=True, help="Parse every file in scope in full: a syntax error anywhere is SSOT000 (else only what rules read).")
 @click.option("--record", is_flag=True, help="Also store the counts as a 'working tree' snapshot for `ssot-lint trend`.")
@@ -66,6 +66,9 @@ def check(
     stdin_filename: str | None,
 ) -> None:
     """Check PATHS (default: the project root) against the loaded rules.
+
+    Given PATHS, the findings a run over the whole project reports in them are reported: the
+    project-wide rules are judged against the whole project (the rest of it read from the cache).
 
     With a baseline file (config key 'baseline', default .ssot-baseline.json) only new findings
     are reported and fail. With '-' as the path and --stdin-filename PATH, the text on stdin is

@@ -72,6 +72,9 @@ def fix_command(
 ) -> None:
     """Fix the findings in PATHS (default: the project root) that can be fixed safely.
 
+    Only files in PATHS are changed; what is left there is judged against the whole project, as
+    'check PATHS' judges it.
+
     The diff goes to stdout, the summary (files changed, findings fixed, findings left with
     the reason each was not fixed) to stderr. Exit 1 when a finding at or above --fail-on is
     left (fixable or not: the verdict `check` would now give) or, with --diff, when a file
