@@ -12,13 +12,13 @@ locations refer to the files as fixed (with ``--diff``: as they would be).
 
 from __future__ import annotations
 
-import difflib
 import io
 import os
 import re
 import stat
 import tempfile
 import tokenize
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,6 +28,7 @@ from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.analysis.parsing import SourceError, decode_source, on_analysis_thread, parse
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
+from ssot_lint.fix.textdiff import unified_diff
 from ssot_lint.kinds.base import Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, Finding, Report
 from ssot_lint.run.cache import ResultCache
@@ -72,8 +73,13 @@ def _first_difference(a: str, b: str) -> int:
 
 
 def _compile_error(data: bytes, ref: FileRef) -> str | None:
+    """Why ``data`` does not compile (None when it does). CPython's warnings (``SyntaxWarning``
+    for ``"\\d"``, ``assert (x, y)`` ...) are the file's own business, not this check's: they are
+    neither printed nor, under ``PYTHONWARNINGS=error``, turned into a refusal."""
     try:
-        compile(data, ref.path or "<fixed>", "exec", dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(data, ref.path or "<fixed>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return str(exc)
     return None
@@ -281,7 +287,7 @@ def render_diff(result: FixResult) -> str:
     for fix in sorted(result.files, key=lambda f: f.ref.path):
         before = decode_source(fix.before).splitlines(keepends=True)
         after = decode_source(fix.after).splitlines(keepends=True)
-        for line in difflib.unified_diff(before, after, f"a/{fix.ref.path}", f"b/{fix.ref.path}"):
+        for line in unified_diff(before, after, f"a/{fix.ref.path}", f"b/{fix.ref.path}"):
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(chunks)
 
