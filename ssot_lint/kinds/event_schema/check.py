@@ -6,7 +6,8 @@ when ``events`` is omitted). One finding per event dict, listing every problem:
 
 - a legacy key, with its canonical name (``rename``);
 - a ``required`` key that is missing (a legacy key counts for the key it renames to);
-- a key that is not ``allowed`` at top level (it belongs in ``data``);
+- a key that is not ``allowed`` at top level (it belongs in the nested dict ``data-key``,
+  ``data`` by default);
 - a value of the wrong kind for ``value-types`` (``number``, ``string``, ``dict``, ``list``,
   ``bool``), judged only for literals: a string literal where a number is required is wrong,
   a variable is not judged.
@@ -18,8 +19,8 @@ which is what makes the text prefilter a provable superset.
 
 Message fields: ``{problems}`` (all problems joined by ``; ``), ``{event}``.
 
-Fix (``ssot-lint fix``): legacy keys are renamed; keys not ``allowed`` move into ``data`` (merged
-into a ``data`` dict literal, or a new one). Missing keys and wrong value types stay findings:
+Fix (``ssot-lint fix``): legacy keys are renamed; keys not ``allowed`` move into the ``data-key``
+dict (merged into its dict literal, or a new one). Missing keys and wrong value types stay findings:
 a fix never invents or converts a value. Dicts with a ``**`` spread are left alone.
 """
 
@@ -93,6 +94,7 @@ class EventSchema(Rule):
         "allowed": Option("str-list", "keys allowed at top level (default: any)"),
         "rename": Option("str-map", "legacy key -> canonical key", default={}),
         "value-types": Option("str-map", "key -> number | string | dict | list | bool", default={}),
+        "data-key": Option("str", "the nested dict that keys not allowed at top level belong in", default="data"),
     }
     message_fields = ("problems", "event")
     default_message = "non-canonical event dict: {problems}"
@@ -120,6 +122,8 @@ class EventSchema(Rule):
     def configure(self) -> None:
         if not self.discriminator:
             raise OptionError("'discriminator' needs at least one key")
+        if not self.data_key:
+            raise OptionError("'data-key' must not be empty")
         for key, kind in self.value_types.items():
             if kind not in VALUE_KINDS:
                 raise OptionError(f"value-types.{key}: unknown kind {kind!r} (expected one of {', '.join(VALUE_KINDS)})")
@@ -198,7 +202,7 @@ class EventSchema(Rule):
             if key in self.rename:
                 problems.append(("legacy", f"legacy key '{key}' (use '{canonical}')"))
             elif self._allowed is not None and key not in self._allowed:
-                problems.append(("placement", f"'{key}' is not allowed at top level (move it into 'data')"))
+                problems.append(("placement", f"'{key}' is not allowed at top level (move it into '{self.data_key}')"))
             expected = self.value_types.get(canonical)
             actual = value.kind
             if expected and actual and actual != expected:

@@ -83,9 +83,6 @@ def judged(entries: list[tuple[str, cst.BaseExpression]]) -> Entries:
     return [(key, Value(value_kind(value), literal_str(value))) for key, value in entries]
 
 
-DATA = "data"
-
-
 @dataclass
 class _Plan:
     """What to do with one event's entries (by index into the dict's elements / call's args)."""
@@ -184,8 +181,8 @@ class EventFixer(cst.CSTTransformer):
             else:
                 plan.renames[index] = target
         canonical = [plan.renames.get(i, key) for i, (key, _) in enumerate(entries)]
-        if DATA in canonical:
-            plan.data = canonical.index(DATA)
+        if rule.data_key in canonical:
+            plan.data = canonical.index(rule.data_key)
         if rule.allowed is not None:
             attached = [comments_in(items[p]) for p in positions]
             if not is_call and positions and positions[-1] == len(items) - 1:
@@ -197,22 +194,27 @@ class EventFixer(cst.CSTTransformer):
     def _plan_moves(self, plan: _Plan, entries: list[tuple[str, cst.BaseExpression]], canonical: list[str], attached: list[list[str]], is_call: bool) -> None:
         """Which entries move into ``data``; ``attached``: the comments on each entry."""
         allowed = frozenset(self.rule.allowed or ())
+        data = self.rule.data_key
         # A legacy key whose rename is blocked stays put: it is reported as legacy, not moved.
         outside = [i for i, key in enumerate(canonical) if key not in allowed and (entries[i][0] not in self.rule.rename or i in plan.renames)]
         if not outside:
             return
         reasons: list[str] = []
-        if DATA not in allowed:
-            reasons.append(f"keys cannot move into '{DATA}': '{DATA}' is not allowed at top level either")
+        if data not in allowed:
+            reasons.append(f"keys cannot move into '{data}': '{data}' is not allowed at top level either")
+        elif is_call and not (data.isidentifier() and not keyword.iskeyword(data)):
+            reasons.append(f"keys cannot move into '{data}': it is not a valid keyword argument name")
+        elif not is_call and string_key(None, data) is None:
+            reasons.append(f"keys cannot move into '{data}': it cannot be written as a plain string literal")
         inner: set[str] = set()
         if plan.data is not None:
             value = entries[plan.data][1]
             if not isinstance(value, cst.Dict):
-                reasons.append(f"'{DATA}' is not a dict literal, so keys cannot be merged into it")
+                reasons.append(f"'{data}' is not a dict literal, so keys cannot be merged into it")
             else:
                 found, spread = dict_entries(value)
                 if spread:
-                    reasons.append(f"'{DATA}' has a ** spread or computed key, so keys cannot be merged into it")
+                    reasons.append(f"'{data}' has a ** spread or computed key, so keys cannot be merged into it")
                 inner = {key for key, _ in found}
         if is_call and any(attached):
             reasons.append("a comment sits inside the dict(...) call's arguments")
@@ -221,10 +223,10 @@ class EventFixer(cst.CSTTransformer):
             return
         for i in outside:
             key = canonical[i]
-            if key in self.rule.discriminator or key == DATA:
-                plan.blocked.append(f"'{key}' is not allowed at top level but cannot move (it is the discriminator or '{DATA}')")
+            if key in self.rule.discriminator or key == data:
+                plan.blocked.append(f"'{key}' is not allowed at top level but cannot move (it is the discriminator or '{data}')")
             elif key in inner:
-                plan.blocked.append(f"'{key}' cannot move: '{DATA}' already has that key")
+                plan.blocked.append(f"'{key}' cannot move: '{data}' already has that key")
             elif attached[i]:
                 plan.blocked.append(f"'{key}' cannot move: a comment is attached to it")
             else:
@@ -271,7 +273,7 @@ class EventFixer(cst.CSTTransformer):
             else:
                 first = elements[keyed[plan.moves[0]]]
                 elements[keyed[plan.moves[0]]] = first.with_changes(
-                    key=string_key(first.key, DATA),
+                    key=string_key(first.key, self.rule.data_key),
                     value=cst.Dict(append_items([], moved, None)),  # type: ignore[union-attr]
                 )
                 drop = {keyed[i] for i in plan.moves[1:]}
@@ -297,7 +299,7 @@ class EventFixer(cst.CSTTransformer):
                 drop = {keyed[i] for i in plan.moves}
             else:
                 first = keyed[plan.moves[0]]
-                args[first] = args[first].with_changes(keyword=cst.Name(DATA), value=cst.Dict(append_items([], moved, None)))
+                args[first] = args[first].with_changes(keyword=cst.Name(self.rule.data_key), value=cst.Dict(append_items([], moved, None)))
                 drop = {keyed[i] for i in plan.moves[1:]}
             args = _drop_args(args, drop)
         return node.with_changes(args=args)
