@@ -322,6 +322,8 @@ def fix(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     write: bool = True,
+    unsafe_fixes: bool = False,
+    jobs: int | None = None,
     cache: bool = True,
     cache_dir: PathLike | None = None,
     fail_on: str | None = None,
@@ -329,8 +331,10 @@ def fix(
     observer: Observer = NULL_OBSERVER,
 ) -> FixResult:
     """Fix what can be fixed safely in ``paths`` (``write=False``: compute the fixes, write
-    nothing; ``render_diff(result)`` shows them). The result lists every finding left with the
-    reason it was not fixed, and the report as the files are (or would be) after fixing."""
+    nothing; ``fix.render.render_diff(result)`` shows them); with ``unsafe_fixes``, the unsafe
+    fixes too. Files are fixed in ``jobs`` worker processes (default: one per CPU), with the
+    same result for any number. The result lists every finding left with the reason it was not
+    fixed, and the report as the files are (or would be) after fixing."""
     from ssot_lint.fix.engine import FixOptions, fix_paths
 
     project = _project(config, rules, select, ignore, observer)
@@ -338,7 +342,7 @@ def fix(
     warn = on_warning or (lambda message: None)
     fail_on = fail_on or project.config.get("fail-on")
     with open_cache(project.config, cache, cache_dir, warn, observer) as result_cache:
-        result = fix_paths([os.fspath(p) for p in paths] or [str(project.root)], project.config, project.rules, FixOptions(write, fail_on, result_cache))
+        result = fix_paths([os.fspath(p) for p in paths] or [str(project.root)], project.config, project.rules, FixOptions(write, fail_on, result_cache, unsafe_fixes, jobs))
     for warning in result.warnings:
         warn(warning)
     return result

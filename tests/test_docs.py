@@ -136,7 +136,8 @@ def _statistics(r: Result, root: Path) -> None:
 
 def _fix_diff(r: Result, root: Path) -> None:
     assert _lines(r.stdout)[:2] == ["--- a/fixtures/netra_backend/app/services/agent_service.py", "+++ b/fixtures/netra_backend/app/services/agent_service.py"]
-    assert _lines(r.stderr)[0] == "3 files would change, 4 findings would be fixed, 18 findings would be left:"
+    assert _lines(r.stderr)[0] == "3 files would change, 3 findings would be fixed, 19 findings would be left:"  # the event fix is unsafe
+    assert _lines(r.stderr)[-1] == "1 unsafe fix not applied: `--unsafe-fixes` applies it"
     assert (root / "fixtures/netra_backend/app/services/notifier.py").read_bytes() == (REPO / "fixtures/netra_backend/app/services/notifier.py").read_bytes()
 
 

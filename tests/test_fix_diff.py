@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint.fix.engine import FileFix, FixResult, render_diff
+from ssot_lint.fix.engine import FileFix, FixResult
+from ssot_lint.fix.render import render_diff
 from ssot_lint.fix.textdiff import matching_blocks, unified_diff
 from ssot_lint.model import FileRef, Report
 from tests.helpers import REPO, write_project

@@ -54,7 +54,9 @@ def baseline_command(
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @rule_options
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes: unverified import rewrites and event reshaping.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that, left after fixing, makes the exit code 1.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
 @cache_options
 def fix_command(
     paths: tuple[str, ...],
@@ -63,23 +65,38 @@ def fix_command(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     diff: bool,
+    unsafe_fixes: bool,
     fail_on: str | None,
+    jobs: int | None,
     no_cache: bool,
     cache_dir: Path | None,
 ) -> None:
     """Fix the findings in PATHS (default: the project root) that can be fixed safely.
 
-    The diff goes to stdout, the summary (files changed, findings fixed, findings left with
-    the reason each was not fixed) to stderr. Exit 1 when a finding at or above --fail-on is
-    left (fixable or not: the verdict `check` would now give) or, with --diff, when a file
-    would change; 0 otherwise.
+    Safe fixes are import rewrites verified against the project; --unsafe-fixes also applies
+    the unsafe ones (imports whose replacement cannot be verified, event dicts reshaped). The
+    diff goes to stdout, the summary (files changed, findings fixed, findings left with the
+    reason each was not fixed) to stderr. Exit 1 when a finding at or above --fail-on is left
+    (fixable or not: the verdict `check` would now give) or, with --diff, when a file would
+    change; 0 otherwise.
     """
     config, ruleset = load_project(config_path, rule_files, select, ignore)
     fail_on = fail_on or config.get("fail-on")
-    from ssot_lint.fix.engine import exit_status, render_diff, render_summary
+    from ssot_lint.fix.render import exit_status, render_diff, render_summary
 
     project = api.Project(config, ruleset)
-    result = api.fix(paths, config=project, write=not diff, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer())
+    result = api.fix(
+        paths,
+        config=project,
+        write=not diff,
+        unsafe_fixes=unsafe_fixes,
+        jobs=jobs,
+        cache=not no_cache,
+        cache_dir=cache_dir,
+        fail_on=fail_on,
+        on_warning=warn,
+        observer=observer(),
+    )
     if diff:
         click.echo(render_diff(result), nl=False)
     click.echo(render_summary(result), err=True, nl=False)

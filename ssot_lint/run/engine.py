@@ -17,7 +17,7 @@ from ssot_lint.ci import suppressions
 from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
-from ssot_lint.kinds.base import Rule
+from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
@@ -118,7 +118,7 @@ def analyze_files(
     else:
         todo, unreadable = _from_cache(files, rules, scopes, results, options)
     looked_up = time.perf_counter()
-    workers = _workers(options.jobs, len(todo))
+    workers = worker_count(options.jobs, len(todo))
     crashed = _analyze(files, rules, scopes, todo, results, options, workers)
     analyzed = [r for r in (results[i] for i in todo) if r is not None]
     if stats is not None:
@@ -215,7 +215,7 @@ def _analyze(
     return crashed
 
 
-def _workers(jobs: int | None, count: int) -> int:
+def worker_count(jobs: int | None, count: int) -> int:
     """How many worker processes to start for ``count`` files (0: analyze in this process)."""
     if count == 0:
         return 0
@@ -283,6 +283,51 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
     )
 
 
+def annotate(report: Report, rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], context: FixContext) -> None:
+    """Decide the applicability of fixes that depends on other files (``Rule.annotate``), after
+    aggregation and apart from it, so a kind with this step is not project-wide."""
+    for rule in rules:
+        if type(rule).annotate is Rule.annotate:
+            continue
+        own = [f for f in report.findings if f.rule_id == rule.id and f.applicability]
+        if not own:
+            continue
+        facts = {ref.path: result.facts[rule.id] for ref, result in results if rule.id in result.facts}
+        decided = {id(before): after for before, after in zip(own, rule.annotate(own, facts, context))}
+        report.findings = [decided.get(id(f), f) for f in report.findings]
+
+
+class _SummariseFiles:
+    """``run.modules.Summarise``: module summaries through the cached, crash-isolated analysis."""
+
+    def __init__(self, cache: ResultCache | None, jobs: int | None) -> None:
+        self.cache, self.jobs = cache, jobs
+
+    def __call__(self, files: list[SourceFile], here: bool) -> list[tuple[FileRef, FileResult]]:
+        from ssot_lint.run.modules import SUMMARY_RULE
+
+        if here:
+            return [(source.ref, analyze_task([SUMMARY_RULE], (source.abspath, source.ref, (0,)))[2]) for source in files]
+        return analyze_files(files, [SUMMARY_RULE], RunOptions(cache=self.cache, jobs=self.jobs))
+
+    def portable(self) -> _SummariseFiles:
+        """The same without the cache (a database connection), for a spawned worker."""
+        return _SummariseFiles(None, self.jobs)
+
+
+def fix_context(config: Config, options: RunOptions, files: Sequence[SourceFile] | None, unsafe: bool = False) -> FixContext:
+    """What fixes (and the applicability ``check`` reports) are verified against: the project
+    discovered from ``config`` (``files`` when the run already discovered all of it)."""
+    from ssot_lint.fix.verify import ImportVerifier
+    from ssot_lint.run.modules import ProjectModules
+
+    return FixContext(unsafe, ImportVerifier(ProjectModules(config, _SummariseFiles(options.cache, options.jobs), files)))
+
+
+def covers_project(paths: Sequence[str], config: Config) -> bool:
+    return all(os.path.abspath(p) == str(config.root) for p in paths)
+
+
 def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions) -> Report:
     """``report.stats`` gets the counts and per-phase seconds that ``--show-timings`` prints."""
     started = time.perf_counter()
@@ -292,6 +337,7 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
     results = analyze_files(files, ruleset.rules, options, stats)
     analyzed = time.perf_counter()
     report = aggregate(ruleset.rules, results, options.fail_on)
+    annotate(report, ruleset.rules, results, fix_context(config, options, files if covers_project(paths, config) else None))
     stats.update(parse_errors=report.parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
     report.stats.update(stats)
     return report

@@ -30,9 +30,9 @@ import ast
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.prefilter import TextPattern
-from ssot_lint.kinds.base import Example, FileContext, FixOutcome, Option, OptionError, Rule, word_pattern
+from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, Option, OptionError, Rule, word_pattern
 from ssot_lint.kinds.event_schema.shape import VALUE_KINDS, Entries, Value
-from ssot_lint.model import FileRef, Finding
+from ssot_lint.model import UNSAFE, FileRef, Finding
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -169,17 +169,20 @@ class EventSchema(Rule):
                 message = self.format(problems="cannot be verified (** spread or computed key)", event=event)
                 findings.append(self.finding(ctx, node, message, severity="info", stmt_line=stmt_line))
                 continue
-            problems = self.problems(entries)
+            problems = self.problem_list(entries)
             if problems:
-                message = self.format(problems="; ".join(problems), event=event)
-                findings.append(self.finding(ctx, node, message, stmt_line=stmt_line))
+                message = self.format(problems="; ".join(text for _, text in problems), event=event)
+                # The fix renames and moves keys (never invents or converts a value): unsafe,
+                # since the program's readers of the event see other keys afterwards.
+                fixable = all(kind in ("legacy", "placement") for kind, _ in problems)
+                findings.append(self.finding(ctx, node, message, stmt_line=stmt_line, applicability=UNSAFE if fixable else ""))
         return findings, None
 
-    def fix(self, module: cst.Module, ref: FileRef) -> FixOutcome:
-        """Renames legacy keys and moves misplaced keys into ``data``; see ``event_schema_fix``."""
+    def fix(self, module: cst.Module, ref: FileRef, context: FixContext) -> FixOutcome:
+        """Renames legacy keys and moves misplaced keys into ``data-key`` (unsafe); see ``event_schema.fix``."""
         from ssot_lint.kinds.event_schema.fix import fix_events
 
-        return fix_events(self, module, FileContext.of_module(module, ref))
+        return fix_events(self, module, FileContext.of_module(module, ref), context)
 
     def event_name(self, entries: Entries) -> str | None:
         keys = dict(entries)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from ssot_lint.fix.cstedit import append_items, comments_in, drop_items
-from ssot_lint.kinds.base import FileContext, FixOutcome, Unfixed
+from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Unfixed
+from ssot_lint.kinds.event_schema.readers import key_readers
 from ssot_lint.kinds.event_schema.shape import Entries, Value
 
 if TYPE_CHECKING:
@@ -109,11 +110,10 @@ class EventFixer(cst.CSTTransformer):
         super().__init__()
         self.rule = rule
         self.ctx = ctx
-        self.fixed = 0
         self.unfixed: list[Unfixed] = []
-
-    def outcome(self, module: cst.Module) -> FixOutcome:
-        return FixOutcome(module, self.fixed, sorted(self.unfixed, key=lambda u: (u.line, u.col)))
+        # every event the fix reshapes: its position, the top-level keys that go away, and
+        # whether its finding is gone afterwards
+        self.events: list[tuple[tuple[int, int], set[str], bool]] = []
 
     # -- dict displays and dict(...) calls -----------------------------------------------------
     def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
@@ -123,7 +123,7 @@ class EventFixer(cst.CSTTransformer):
         if plan is None:
             return updated_node
         result = self._apply_dict(updated_node, plan)
-        self._judge(original_node, plan, result)
+        self._judge(original_node, plan, result, [key for key, _ in entries])
         return result
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -135,7 +135,7 @@ class EventFixer(cst.CSTTransformer):
         if plan is None:
             return updated_node
         result = self._apply_call(updated_node, plan)
-        self._judge(original_node, plan, result)
+        self._judge(original_node, plan, result, [key for key, _ in entries])
         return result
 
     # -- deciding ------------------------------------------------------------------------------
@@ -233,11 +233,14 @@ class EventFixer(cst.CSTTransformer):
                 plan.moves.append(i)
                 inner.add(key)
 
-    def _judge(self, original: cst.CSTNode, plan: _Plan, result: cst.Dict | cst.Call) -> None:
+    def _judge(self, original: cst.CSTNode, plan: _Plan, result: cst.Dict | cst.Call, keys: list[str]) -> None:
         entries, _ = call_entries(result) if isinstance(result, cst.Call) else dict_entries(result)
         remaining = self.rule.problem_list(judged(entries))
+        line, col, _, _ = self.ctx.position(original)
+        gone = {keys[i] for i in [*plan.renames, *plan.moves]}
+        if gone or not remaining:
+            self.events.append(((line, col), gone, not remaining))
         if not remaining:
-            self.fixed += 1
             return
         reasons = list(plan.blocked)
         for kind, text in remaining:
@@ -247,7 +250,6 @@ class EventFixer(cst.CSTTransformer):
                 reasons.append(f"{text} (a value is never converted)")
             elif not plan.blocked:
                 reasons.append(text)
-        line, col, _, _ = self.ctx.position(original)
         self.unfixed.append(Unfixed(line, col, "not fixable: " + "; ".join(reasons)))
 
     # -- applying ------------------------------------------------------------------------------
@@ -315,7 +317,30 @@ def _drop_args(args: list[cst.Arg], drop: set[int]) -> list[cst.Arg]:
     return kept
 
 
-def fix_events(rule: EventSchema, module: cst.Module, ctx: FileContext) -> FixOutcome:
+UNSAFE_WHY = "reshaping an event changes the data the program sends and reads"
+
+
+def fix_events(rule: EventSchema, module: cst.Module, ctx: FileContext, context: FixContext) -> FixOutcome:
+    """Every event fix is unsafe: applied only with ``context.unsafe``; either way each says
+    where the file still reads a key it renames or moves (``readers``)."""
     fixer = EventFixer(rule, ctx)
     result = module.visit(fixer)
-    return fixer.outcome(result)
+    changed = {position: keys for position, keys, _ in fixer.events}
+    readers = key_readers(ctx.tree, {k for keys in changed.values() for k in keys}, changed) if changed else {}
+    unfixed = list(fixer.unfixed)
+    notes: list[FixNote] = []
+    fixed = 0
+    for (line, col), keys, gone in fixer.events:
+        reads = [f"'{key}' at {ctx.ref.path}:{at}" for key in sorted(keys) for at, _ in readers.get(key, [])]
+        why = UNSAFE_WHY + (f"; the file still reads {', '.join(reads)}" if reads else "")
+        if not gone:
+            continue
+        if context.unsafe:
+            fixed += 1
+            notes.append(FixNote(line, col, f"unsafe fix applied: {why}"))
+        else:
+            unfixed.append(Unfixed(line, col, f"unsafe fix not applied: {why}", unsafe=True))
+    unfixed.sort(key=lambda u: (u.line, u.col))
+    if not context.unsafe:
+        return FixOutcome(module, 0, unfixed)
+    return FixOutcome(result, fixed, unfixed, fixed, notes)
