@@ -175,7 +175,7 @@ def main() -> None:
                     "--disable-component-update",
                     f"--user-data-dir={tmp}/profile",
                     f"--screenshot={args.screenshot.resolve()}",
-                    "--window-size=1000,1250",
+                    "--window-size=1000,2150",
                     html.resolve().as_uri(),
                 ],
                 check=True,

@@ -342,7 +342,9 @@ def fix(
     warn = on_warning or (lambda message: None)
     fail_on = fail_on or project.config.get("fail-on")
     with open_cache(project.config, cache, cache_dir, warn, observer) as result_cache:
-        result = fix_paths([os.fspath(p) for p in paths] or [str(project.root)], project.config, project.rules, FixOptions(write, fail_on, result_cache, unsafe_fixes, jobs))
+        result = fix_paths(
+            [os.fspath(p) for p in paths] or [str(project.root)], project.config, project.rules, FixOptions(write, fail_on, result_cache, unsafe_fixes, jobs)
+        )
     for warning in result.warnings:
         warn(warning)
     return result

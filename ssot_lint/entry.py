@@ -19,12 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     from ssot_lint.replay import record as recording  # only now: importing the linter is most of a warm run
 
     with recording.recording(args, started_ns) as rec:
+        exit_code: str | int | None = 0
         try:
             cli.main(args=args, obj=rec)  # the commands pass it on as their runs' observer
-            code = 0
         except SystemExit as exc:
-            code = exc.code
-    rec.store(code)
-    if code is None or isinstance(code, int):
-        return code or 0
-    raise SystemExit(code)  # a message instead of a number: let Python print it, as before
+            exit_code = exc.code
+    rec.store(exit_code)
+    if exit_code is None or isinstance(exit_code, int):
+        return exit_code or 0
+    raise SystemExit(exit_code)  # a message instead of a number: let Python print it, as before

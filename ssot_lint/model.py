@@ -22,8 +22,12 @@ def cache_value(cls: _T) -> _T:
     Instances pickle as ``(class, field values)``: the ``__setstate__`` dataclasses give slotted
     classes looks the fields up per object, a sixth of reading a large cached run."""
     CACHE_VALUE_TYPES[(cls.__module__, cls.__qualname__)] = cls
-    names = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
-    cls.__reduce__ = lambda self: (type(self), tuple(getattr(self, name) for name in names))  # type: ignore[attr-defined]
+    names = tuple(f.name for f in dataclasses.fields(cls))
+
+    def reduce(self: object) -> tuple[type, tuple[Any, ...]]:
+        return type(self), tuple(getattr(self, name) for name in names)
+
+    cls.__reduce__ = reduce  # type: ignore[method-assign, assignment]  # replacing the method (not type's) is the point
     return cls
 
 

@@ -41,7 +41,11 @@ name = "^Twin$"
 
 
 # The replacements exist in every project, so that the import rewrites are verified (safe).
-REPLACEMENTS = {"shop/__init__.py": "", "shop/core/__init__.py": "from .manager import Manager\nclass Other: ...\n", "shop/core/manager.py": "class Manager: ...\n"}
+REPLACEMENTS = {
+    "shop/__init__.py": "",
+    "shop/core/__init__.py": "from .manager import Manager\nclass Other: ...\n",
+    "shop/core/manager.py": "class Manager: ...\n",
+}
 
 
 def project(root: Path, files: dict[str, bytes | str]) -> Path:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import typing
+
 import pytest
 
 from ssot_lint.kinds import builtin_kinds
-from ssot_lint.kinds.base import Example, Rule
+from ssot_lint.kinds.base import Example, Rule, option_attribute
 from ssot_lint.kinds.examples import run_example
 from tests.integrity_helpers import build as build_rule
 
@@ -38,6 +41,37 @@ def test_every_kind_documents_itself_and_has_both_kinds_of_example(kind: type[Ru
     assert doc.startswith(kind.kind + ":")
     for option in kind.options:
         assert f"``{option}``" in doc, f"option {option} of {kind.kind} is not documented"
+
+
+# What Rule.__init__ stores for each option type (the converters in kinds.base.OPTION_TYPES).
+OPTION_ANNOTATIONS: dict[str, object] = {
+    "str": str,
+    "str-list": tuple[str, ...],
+    "regex": re.Pattern[str],
+    "int": int,
+    "bool": bool,
+    "str-map": dict[str, str],
+}
+
+
+@pytest.mark.parametrize("kind", builtin_kinds(), ids=lambda k: k.kind)
+def test_every_option_is_declared_as_a_typed_attribute(kind: type[Rule]) -> None:
+    """mypy checks a kind's code against these declarations, and a plugin author reads in them
+    what a kind gets: so each must exist, under option_attribute's name, with the type the
+    option's converter returns (``| None`` when the option may be absent)."""
+    hints = typing.get_type_hints(kind)
+    rule = build(kind)
+    for name, option in kind.options.items():
+        attribute = option_attribute(name)
+        assert attribute in hints, f"{kind.kind}: option {name!r} is not declared as the attribute {attribute!r}"
+        if option.type == "any":  # configure() checks the shape; the declaration says which
+            continue
+        absent = option.default is None and not option.required
+        expected = OPTION_ANNOTATIONS[option.type]
+        assert hints[attribute] == (expected | None if absent else expected), f"{kind.kind}: {attribute} is declared {hints[attribute]}"
+        value = getattr(rule, attribute)
+        if value is not None or not absent:
+            assert isinstance(value, typing.get_origin(expected) or expected), f"{kind.kind}: {attribute} is {value!r}"
 
 
 def test_examples_runner_detects_a_wrong_expectation() -> None:

@@ -277,7 +277,9 @@ def test_a_first_run_reads_each_file_once_and_learns_every_signature(tmp_path: P
     stats, findings = api_run(project)
     # Only the modules that verify the fixes of WS002 are looked up, after the run filled the cache.
     websocket_core = "netra_backend/app/websocket_core/"
-    assert sorted(looked_up) == [websocket_core + name for name in ("__init__.py", "unified_manager.py", "websocket_manager.py", "websocket_manager_factory.py")]
+    assert sorted(looked_up) == [
+        websocket_core + name for name in ("__init__.py", "unified_manager.py", "websocket_manager.py", "websocket_manager_factory.py")
+    ]
     assert stats["analyzed"] == 20 and stats["from_cache"] == 0
     cache = ResultCache(project / ".ssot-lint" / "cache")
     try:

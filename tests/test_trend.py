@@ -122,7 +122,9 @@ def test_html_report_structure(repo, tmp_path):
     assert f"wrote {target}" in err
     html = target.read_text()
     figures = re.findall(r'<figure class="rule" id="rule-(\w+)">(.*?)</figure>', html, re.S)
-    assert [rule for rule, _ in figures] == ["SI001", "DI001", "EV001"]
+    assert [rule for rule, _ in figures] == ["total", "SI001", "DI001", "EV001"]  # the overview's total first
+    assert '<span class="headline">0 → 1 findings (+1)</span>' in figures[0][1]
+    figures = figures[1:]
     for rule, body in figures:
         assert body.count('<svg class="chart"') == 1, rule
         assert f"stroke: {LINE_COLOR}" in body  # the count line
@@ -160,7 +162,7 @@ def _synthetic(n: int, rules: int, files: int) -> list[Snapshot]:
 def test_html_for_500_snapshots_fits_in_one_megabyte():
     html = render_html(build_trend(_synthetic(500, rules=10, files=200)), top=20, title="budget")
     assert len(html.encode("utf-8")) <= 1_000_000
-    assert html.count('<svg class="chart"') == 10
+    assert html.count('<svg class="chart"') == 11  # the total, then R0-R9 (every one moves)
     assert '<span class="headline">1,058 → 1 (−1,057)</span>' in html
     assert html.count("<code>pkg/module_") == 20
 
@@ -192,7 +194,7 @@ def test_html_report_renders_in_headless_chromium(repo, tmp_path):
             "--disable-sync",
             f"--user-data-dir={tmp_path / 'profile'}",
             f"--screenshot={shot}",
-            "--window-size=1200,1600",
+            "--window-size=1200,2600",
             page.as_uri(),
         ],
         check=True,
@@ -202,7 +204,7 @@ def test_html_report_renders_in_headless_chromium(repo, tmp_path):
     import matplotlib.image
 
     pixels = (matplotlib.image.imread(shot)[:, :, :3] * 255).round()
-    assert pixels.shape[:2] == (1600, 1200)
+    assert pixels.shape[:2] == (2600, 1200)
 
     def near(color: str) -> object:
         rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
@@ -229,6 +231,7 @@ def test_history_docs_show_what_the_demo_history_prints():
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, str(root / "docs" / "demo_history.py")], check=True, capture_output=True, text=True).stdout
     table = [line for line in out.splitlines() if line.startswith(("| WS", "| PI"))]
-    assert [line.split(" | ")[2] for line in table if line.startswith("| WS")] == ["3 → 1", "7 → 0", "4 → 0", "1 → 0"]
+    summary = [line for line in table if " → " in line]  # the summary rows (the largest-changes rows follow)
+    assert [line.split(" | ")[2] for line in summary] == ["3 → 1", "7 → 0", "4 → 0", "1 → 0"]
     page = (root / "docs" / "history.md").read_text(encoding="utf-8")
     assert all(line in page for line in table), "update the demo summary in docs/history.md: python docs/demo_history.py"

@@ -55,11 +55,11 @@ def _check(text: str, ref: FileRef, selected: list[Rule], suppressions: tuple[Su
         except SourceError as error:  # the statements (or the libcst tree) a rule asked for do not parse
             return FileResult(parse_error=error.finding(), suppressions=suppressions)
         except RecursionError:  # past ANALYSIS_RECURSION_LIMIT: report, do not crash
-            error = SourceError("too deeply nested to analyze (RecursionError)")
-            return FileResult(parse_error=error.finding(), parsed=True, suppressions=suppressions)
+            failure = SourceError("too deeply nested to analyze (RecursionError)")
+            return FileResult(parse_error=failure.finding(), parsed=True, suppressions=suppressions)
         except Exception as exc:  # a bug in one rule kind (a plugin, say) costs this file, not the run
-            error = SourceError(f"not analyzed: rule {rule.id} failed ({type(exc).__name__}: {exc}); this is a bug in the {rule.kind} rule kind")
-            return FileResult(parse_error=error.finding(), parsed=True, suppressions=suppressions)
+            failure = SourceError(f"not analyzed: rule {rule.id} failed ({type(exc).__name__}: {exc}); this is a bug in the {rule.kind} rule kind")
+            return FileResult(parse_error=failure.finding(), parsed=True, suppressions=suppressions)
         findings.extend(rule_findings)
         if fact is not None:
             facts[rule.id] = fact

@@ -11,7 +11,7 @@ import ast
 import functools
 from bisect import bisect_right
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ssot_lint.analysis.chunks import Chunks, statement_starts
 from ssot_lint.analysis.imports import ImportRef, collect_imports
@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # libcst is imported only when a fix (or a plugin kind's chec
     import libcst as cst
 
 N = TypeVar("N", bound=ast.AST)
+M = TypeVar("M", bound=ast.AST)
 
 
 class FileContext:
@@ -82,7 +83,11 @@ class FileContext:
     def segment(self, span: Span) -> str:
         return self.lines.segment(span)
 
-    def nodes_near(self, kind: type[N] | tuple[type[N], ...], words: Iterable[str]) -> list[tuple[N, int]]:
+    @overload
+    def nodes_near(self, kind: type[N], words: Iterable[str]) -> list[tuple[N, int]]: ...
+    @overload  # two types: the nodes are of either one (not of their common base class)
+    def nodes_near(self, kind: tuple[type[N], type[M]], words: Iterable[str]) -> list[tuple[N | M, int]]: ...
+    def nodes_near(self, kind: type[ast.AST] | tuple[type[ast.AST], ...], words: Iterable[str]) -> list[tuple[Any, int]]:
         """The nodes of type ``kind`` (or of one of several) whose lines hold one of ``words`` (as substrings), with the
         first line of their statement: for rules whose every match spells one of the words."""
         lines = self.lines_with(words)

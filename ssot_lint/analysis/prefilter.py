@@ -16,7 +16,7 @@ from typing import Protocol
 try:  # the regex parser is private; without it we just skip the literal shortcut
     from re import _parser as _sre_parse  # type: ignore[attr-defined]  # Python >= 3.11
 except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+    import sre_parse as _sre_parse
 
 _CASE_FLAGS = re.IGNORECASE | re.ASCII | re.UNICODE
 

@@ -45,8 +45,9 @@ class SourceLines:
         return len(line.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
 
     def span(self, node: ast.AST) -> Span:
+        # ast.AST declares no positions; the statements and expressions passed here have them.
         line, end_line = node.lineno, node.end_lineno  # type: ignore[attr-defined]
-        return line, self.column(line, node.col_offset), end_line, self.column(end_line, node.end_col_offset)  # type: ignore[attr-defined,arg-type]
+        return line, self.column(line, node.col_offset), end_line, self.column(end_line, node.end_col_offset)  # type: ignore[attr-defined]
 
     def offset(self, lineno: int, col: int) -> int:
         """The character offset of a 1-based (line, column)."""

@@ -11,6 +11,7 @@ from typing import TypeVar
 N = TypeVar("N", bound=ast.AST)
 
 DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+Definition = ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def cpython_parse(text: str) -> ast.Module:
@@ -40,11 +41,11 @@ if hasattr(ast, "TryStar"):  # Python >= 3.11
     NESTED[ast.TryStar] = NESTED[ast.Try]
 
 
-def statements(body: list[ast.stmt], into_definitions: bool) -> Iterator[tuple[ast.stmt, tuple[ast.stmt, ...]]]:
+def statements(body: list[ast.stmt], into_definitions: bool) -> Iterator[tuple[ast.stmt, tuple[Definition, ...]]]:
     """The statements of ``body`` and, in source order, the statements nested in them (``if``,
     ``try``, ``with``, loops, ``match``), each with the classes and defs enclosing it. Bodies of
     classes and defs are entered only with ``into_definitions``."""
-    stack: list[tuple[ast.AST, tuple[ast.stmt, ...]]] = [(s, ()) for s in reversed(body)]
+    stack: list[tuple[ast.AST, tuple[Definition, ...]]] = [(s, ()) for s in reversed(body)]
     while stack:
         node, scope = stack.pop()
         if isinstance(node, ast.stmt):

@@ -222,7 +222,7 @@ def apply(report: Report, baseline: Baseline, shown: str, known: Sequence[Rule],
     for rule in report.rules:
         allowed = baseline.ceilings.get(rule.id)
         breach = rule.max is not None and rule.count > rule.max and allowed is not None and rule.count > allowed
-        if breach:
+        if breach and allowed is not None and rule.max is not None:  # (breach implies both: said for mypy)
             summary.breaches.append((rule.id, rule.count, allowed, rule.max))
         elif allowed is not None and rule.max is not None and coverage.judges_rule(rule.id) and (rule.count < allowed or allowed <= rule.max):
             summary.stale_ceilings.append(rule.id)  # tighten would lower (or drop) the ceiling

@@ -10,7 +10,7 @@ import click
 from ssot_lint import __version__
 from ssot_lint.cli.cache import cache_group
 from ssot_lint.cli.check import check
-from ssot_lint.cli.history import history, trend
+from ssot_lint.cli.history import history, history_merge, trend
 from ssot_lint.cli.maintain import baseline_command, fix_command
 from ssot_lint.cli.rules import rules_command, test_rules
 from ssot_lint.errors import EXIT_USAGE, ConfigError
@@ -20,6 +20,13 @@ ISSUES_URL = "https://github.com/ssot-lint/ssot-lint/issues"
 
 class Main(click.Group):
     """Turns our own errors into one line and exit 2, never a traceback."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        # `history merge STORE...`: `history` takes a revision range as its argument, so its
+        # subcommand is resolved here rather than by making `history` a group.
+        if args[:2] == ["history", "merge"]:
+            return "history merge", history_merge, args[2:]
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -17,6 +17,8 @@ from ssot_lint.errors import ConfigError
 from ssot_lint.model import Report
 
 if TYPE_CHECKING:  # history's modules (rich, matplotlib, git) load when a history command runs
+    from rich.console import Console
+
     from ssot_lint.history.walk import HistoryOptions
     from ssot_lint.run.cache import ResultCache
 
@@ -28,7 +30,17 @@ if TYPE_CHECKING:  # history's modules (rich, matplotlib, git) load when a histo
 @click.option("--by", type=click.Choice(["day", "week"]), help="Keep the newest commit of each day or ISO week (UTC).")
 @click.option("--first-parent", is_flag=True, help="Follow only the first parent of merges.")
 @click.option("--max-commits", type=click.IntRange(min=1), default=500, show_default=True, help="Keep at most the newest N selected commits.")
+@click.option("--since", metavar="DATE", help="Only commits committed after DATE (anything `git log --since` takes).")
+@click.option("--until", metavar="DATE", help="Only commits committed before DATE.")
 @click.option("--rules-at-commit", is_flag=True, help="Use the configured rule files as they were at each commit.")
+@click.option(
+    "--shard",
+    metavar="K/N",
+    callback=lambda ctx, param, value: _shard(value),
+    help="Compute only every Nth selected commit, from the Kth (CI matrix backfill).",
+)
+@click.option("--store", type=click.Path(dir_okay=False, path_type=Path), help="Snapshot store to use (default: .ssot-lint/history.db in the project).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Files listed with the most findings.")
 @click.option("--show-timings", is_flag=True, help="Print where the time went.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
@@ -43,7 +55,12 @@ def history(
     by: str | None,
     first_parent: bool,
     max_commits: int,
+    since: str | None,
+    until: str | None,
     rules_at_commit: bool,
+    shard: tuple[int, int] | None,
+    store: Path | None,
+    jobs: int | None,
     top: int,
     show_timings: bool,
     no_color: bool,
@@ -51,15 +68,54 @@ def history(
     cache_dir: Path | None,
 ) -> None:
     """Counts per rule and per file at each commit of REV_RANGE (default HEAD), read from git
-    without a checkout and stored in .ssot-lint/history.db."""
+    without a checkout and stored in .ssot-lint/history.db.
+
+    `ssot-lint history merge STORE...` combines the stores of --shard runs."""
+    from ssot_lint.history.store import default_path
     from ssot_lint.history.walk import HistoryOptions
 
     if every and by:
         raise click.UsageError("--every and --by cannot be combined")
     config, ruleset = _trend_rules(config_path, rule_files, select, ignore, rules_at_commit)
-    options = HistoryOptions(rev_range, every, by, first_parent, max_commits, rules_at_commit, split_ids(select), split_ids(ignore), config.get("fail-on"))
+    options = HistoryOptions(
+        rev_range, every, by, first_parent, max_commits, rules_at_commit, split_ids(select), split_ids(ignore), config.get("fail-on"), since, until, shard, jobs
+    )
     with project_cache(config, no_cache, cache_dir) as cache:
-        run_history(config, ruleset, options, cache, use_color(no_color), show_timings, top)
+        run_history(config, ruleset, options, cache, use_color(no_color), show_timings, top, store or default_path(config.root))
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    k, slash, n = value.partition("/")
+    if not (slash and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter(f"{value!r}: expected K/N with 1 <= K <= N (e.g. 2/4)", param_hint="--shard")
+    return int(k), int(n)
+
+
+@click.command("history merge")
+@click.argument("stores", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--into", type=click.Path(dir_okay=False, path_type=Path), help="Store to merge into (default: .ssot-lint/history.db in the project).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: nearest ssot-lint.toml or pyproject.toml).")
+def history_merge(stores: tuple[Path, ...], into: Path | None, config_path: Path | None) -> None:
+    """Copy the snapshots of STORES (e.g. the stores of `history --shard K/N` runs) into one
+    store; a snapshot already there (same commit, same rules) is kept as it is."""
+    from ssot_lint.history.store import HistoryStore, default_path
+
+    target = into or default_path(load_config(config_path, observer=observer()).root)
+    for path in stores:
+        if not path.is_file():
+            raise ConfigError(f"history store not found: {path}")
+        if path.resolve() == target.resolve():
+            raise ConfigError(f"{path}: cannot merge a store into itself")
+    added = 0
+    with HistoryStore(target) as merged:
+        for path in stores:
+            with HistoryStore(path, create=False) as source:
+                added += merged.merge(source)
+    click.echo(
+        f"ssot-lint: merged {len(stores)} store{'s' * (len(stores) != 1)} into {os.path.relpath(target)}: {added} snapshot{'s' * (added != 1)} added", err=True
+    )
 
 
 @click.command()
@@ -105,15 +161,17 @@ def _trend_rules(
 TREND_FORMATS = ("terminal", "html", "markdown", "csv", "json")
 
 
-def run_history(config: Config, ruleset: RuleSet, options: HistoryOptions, cache: ResultCache | None, color: bool, show_timings: bool, top: int) -> None:
+def run_history(
+    config: Config, ruleset: RuleSet, options: HistoryOptions, cache: ResultCache | None, color: bool, show_timings: bool, top: int, store_path: Path
+) -> None:
     from ssot_lint.history.formats import commits_table, terminal
     from ssot_lint.history.gitread import Repository
-    from ssot_lint.history.store import HistoryStore, default_path
+    from ssot_lint.history.store import HistoryStore
     from ssot_lint.history.trend import build_trend
     from ssot_lint.history.walk import HistoryRun
 
     repo = Repository(config.root)
-    with HistoryStore(default_path(config.root)) as store:
+    with HistoryStore(store_path) as store:
         run = HistoryRun(repo, config, ruleset, store, cache, options)
         if sys.stderr.isatty():
             from rich.progress import Progress
@@ -135,7 +193,7 @@ def run_history(config: Config, ruleset: RuleSet, options: HistoryOptions, cache
         click.echo("ssot-lint: timings: " + ", ".join(f"{k} {v:.3f}s" for k, v in counters.timings.items()), err=True)
 
 
-def _stderr_console():  # type: ignore[no-untyped-def]
+def _stderr_console() -> Console:
     from rich.console import Console
 
     return Console(file=sys.stderr)

@@ -142,12 +142,13 @@ def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any) -> Iterable[Exam
         def fail(message: str, key: str | None = None, line: int = line) -> ConfigError:
             # Point at the key inside this [[rule.example]] table when it is written there.
             at = line
-            for i in range(line, len(doc.lines)) if key is not None and n < len(headers) else ():
-                if doc.lines[i].lstrip().startswith("["):
-                    break
-                if re.match(r"^\s*" + re.escape(key) + r"\s*=", doc.lines[i]):
-                    at = i + 1
-                    break
+            if key is not None and n < len(headers):
+                for i in range(line, len(doc.lines)):
+                    if doc.lines[i].lstrip().startswith("["):
+                        break
+                    if re.match(r"^\s*" + re.escape(key) + r"\s*=", doc.lines[i]):
+                        at = i + 1
+                        break
             return ConfigError(f"rule {rule_id}: example: {message}", doc.path, at)
 
         for key in example:

@@ -87,14 +87,18 @@ def drop_items(items: Sequence[Item], drop: set[int], closing: Space | None) -> 
         return kept, closing
     kept[-1] = new_last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
     if isinstance(before, cst.ParenthesizedWhitespace) and _has_comment(before):
-        # `A,  # note` loses its comma: the note moves before the closing bracket, in front of
-        # whatever comments were already there.
-        if isinstance(closing, cst.ParenthesizedWhitespace):
-            extra = comment_lines(comments_in(closing.first_line)) + list(closing.empty_lines)
-            closing = before.with_changes(empty_lines=[*before.empty_lines, *extra], indent=closing.indent, last_line=closing.last_line)
-        else:
-            closing = before.with_changes(last_line=cst.SimpleWhitespace(""), indent=False)
+        closing = _note_before_closing(before, closing)
     return kept, closing
+
+
+def _note_before_closing(before: cst.ParenthesizedWhitespace, closing: Space | None) -> Space:
+    """`A,  # note` loses its comma: the note moves before the closing bracket, in front of
+    whatever comments were already there. (Apart from ``drop_items`` because mypy cannot follow
+    the narrowing of ``before`` there, in a function over a constrained type variable.)"""
+    if isinstance(closing, cst.ParenthesizedWhitespace):
+        extra = comment_lines(comments_in(closing.first_line)) + list(closing.empty_lines)
+        return before.with_changes(empty_lines=[*before.empty_lines, *extra], indent=closing.indent, last_line=closing.last_line)
+    return before.with_changes(last_line=cst.SimpleWhitespace(""), indent=False)
 
 
 def append_items(items: Sequence[Item], new: Sequence[Item], opening: Space | None) -> list[Item]:
@@ -115,7 +119,7 @@ def append_items(items: Sequence[Item], new: Sequence[Item], opening: Space | No
     else:
         separator = cst.SimpleWhitespace(" ")
     last = items[-1]
-    tail = last.comma  # type: ignore[union-attr]
+    tail = last.comma
     if isinstance(tail, cst.Comma) and isinstance(tail.whitespace_after, cst.ParenthesizedWhitespace):
         # A comment after the last item stays on its line; the line break before the closing
         # bracket moves to the new last item.

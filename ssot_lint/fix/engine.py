@@ -288,7 +288,15 @@ def _prewarm(context: FixContext, results: Sequence[tuple[FileRef, FileResult]])
     the answers (they can still verify anything else, in-process)."""
     from ssot_lint.fix.verify import RewriteFact
 
-    needs = [need for _, result in results for facts in result.facts.values() if isinstance(facts, tuple) for fact in facts if isinstance(fact, RewriteFact) for need in fact.needs]
+    needs = [
+        need
+        for _, result in results
+        for facts in result.facts.values()
+        if isinstance(facts, tuple)
+        for fact in facts
+        if isinstance(fact, RewriteFact)
+        for need in fact.needs
+    ]
     if context.verifier is not None and needs:
         context.verifier.prefetch(needs)
         for need in needs:
@@ -358,7 +366,9 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
                 write_atomic(sources[ref.path].abspath, outcome.data, fix.data)
                 written.written = True
             except (FileChanged, OSError) as exc:
-                refuse(ref, outcome.current, "skipped: " + ("it changed on disk while being fixed" if isinstance(exc, FileChanged) else f"cannot write it: {exc}"))
+                refuse(
+                    ref, outcome.current, "skipped: " + ("it changed on disk while being fixed" if isinstance(exc, FileChanged) else f"cannot write it: {exc}")
+                )
                 continue
         changed.append(written)
         notes.extend(f"{ref.path}:{line}:{col}: {rule_id} {note}" for (rule_id, line, col), note in fix.notes)

@@ -20,8 +20,6 @@ from ssot_lint.fix.destinations import DROP, STAY, Decision, FromDest, ModDest
 __all__ = ["DROP", "STAY", "Decision", "FromDest", "ModDest", "ImportRewriter", "StatementEdit", "edit_import", "edit_import_from"]
 
 
-
-
 @dataclass
 class StatementEdit:
     """What replaces one import statement: ``outputs`` (statement, comment lines to put above
@@ -148,7 +146,9 @@ class ImportRewriter(cst.CSTTransformer):
         self.expressions = expressions
         self._emptied: set[cst.CSTNode] = set()  # lines whose statements all went away
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def]
+    # libcst declares on_leave to return the node's own type; a replacement may be another
+    # expression type (`old.mod` -> `new`, an Attribute becoming a Name), hence the override.
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:  # type: ignore[override]
         replacement = self.expressions.get(original_node)
         if replacement is not None:
             return replacement.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)  # type: ignore[attr-defined]
@@ -169,7 +169,9 @@ class ImportRewriter(cst.CSTTransformer):
             comments.extend(edit.carried)
         return body, comments
 
-    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine):  # type: ignore[no-untyped-def]
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
         if not any(statement in self.edits for statement in original_node.body):
             return updated_node
         if len(original_node.body) == 1:
@@ -179,7 +181,8 @@ class ImportRewriter(cst.CSTTransformer):
                 lines = [updated_node.with_changes(body=[first], leading_lines=[*updated_node.leading_lines, *comment_lines(above)])]
                 lines += [cst.SimpleStatementLine(body=[s], leading_lines=comment_lines(c)) for s, c in rest]
                 return cst.FlattenSentinel(lines)
-            body, comments = [], edit.carried
+            body: list[cst.BaseSmallStatement] = []
+            comments = edit.carried
         else:
             body, comments = self._body(original_node, updated_node)
         if body:
@@ -193,7 +196,7 @@ class ImportRewriter(cst.CSTTransformer):
         self._emptied.add(emptied)
         return emptied
 
-    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite):  # type: ignore[no-untyped-def]
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite) -> cst.BaseSuite:
         if not any(statement in self.edits for statement in original_node.body):
             return updated_node
         body, _ = self._body(original_node, updated_node)  # the plan refuses edits with comments here
@@ -204,11 +207,13 @@ class ImportRewriter(cst.CSTTransformer):
         kept: list[cst.BaseStatement] = []
         carry: list[cst.EmptyLine] = []
         for index, statement in enumerate(body):
+            # Every statement (a SimpleStatementLine or a BaseCompoundStatement) has leading_lines;
+            # their base class BaseStatement does not declare it.
             if statement in self._emptied and (kept or index < len(body) - 1):
-                carry.extend(statement.leading_lines)  # type: ignore[union-attr]
+                carry.extend(statement.leading_lines)  # type: ignore[attr-defined]
                 continue
             if carry:
-                statement = statement.with_changes(leading_lines=[*carry, *statement.leading_lines])
+                statement = statement.with_changes(leading_lines=[*carry, *statement.leading_lines])  # type: ignore[attr-defined]
                 carry = []
             kept.append(statement)
         return kept, [*carry, *footer]

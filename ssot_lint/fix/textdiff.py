@@ -63,14 +63,14 @@ def _backtrack(trace: list[list[int]], n: int, m: int) -> list[tuple[int, int, i
     return blocks
 
 
-class _Matcher(difflib.SequenceMatcher):  # type: ignore[type-arg]
+class _Matcher(difflib.SequenceMatcher):
     """A ``SequenceMatcher`` whose matching blocks come from ``matching_blocks``."""
 
     def __init__(self, a: Sequence[str], b: Sequence[str]) -> None:
         super().__init__(None, a, b, autojunk=False)
         self._blocks = matching_blocks(a, b)
 
-    def get_matching_blocks(self) -> list[difflib.Match]:  # type: ignore[override]
+    def get_matching_blocks(self) -> list[difflib.Match]:
         return [difflib.Match(*block) for block in self._blocks]
 
 

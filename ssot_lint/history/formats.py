@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ssot_lint import __version__
 from ssot_lint.history.model import Snapshot
-from ssot_lint.history.trend import Trend, signed, sparkline, when
+from ssot_lint.history.trend import Change, Trend, signed, sparkline, when
 
 JSON_SCHEMA_VERSION = 1
 
@@ -36,22 +36,38 @@ def _by_rule(rules: dict[str, int]) -> str:
     return ", ".join(f"{rule}: {n}" for rule, n in sorted(rules.items()))
 
 
+def _total(trend: Trend) -> str:
+    known = [t for t in trend.totals if t is not None]
+    return "no data" if not known else f"{known[0]:,} → {known[-1]:,} ({signed(known[-1] - known[0])})"
+
+
+def _flat_line(trend: Trend) -> str:
+    return ", ".join(f"{r.rule_id} ({'no data' if r.last is None else f'{r.last:,}'})" for r in trend.flat)
+
+
+def _step(change: Change | None) -> tuple[str, str]:
+    return ("", "") if change is None else (signed(change.delta), f"{change.snapshot.label} {change.snapshot.subject}".strip())
+
+
 def markdown(trend: Trend, top: int) -> str:
-    lines = ["## ssot-lint trend", "", _span(trend), "", "| rule | kind | first → last | change | max | trend |", "| --- | --- | ---: | ---: | ---: | --- |"]
-    for rule in trend.rules:
+    lines = ["## ssot-lint trend", "", _span(trend), "", f"**All findings: {_total(trend)}** {sparkline(trend.totals, 30)}", ""]
+    lines += ["| rule | kind | first → last | change | max | trend |", "| --- | --- | ---: | ---: | ---: | --- |"]
+    for rule in trend.moving:
         first_last = "no data" if rule.first is None else f"{rule.first:,} → {rule.last:,}"
         change = "" if rule.delta is None else signed(rule.delta)
         ceiling = "" if rule.ceiling is None else f"{rule.ceiling:,}"
         lines.append(f"| {rule.rule_id} | {rule.kind} | {first_last} | {change} | {ceiling} | {sparkline(rule.counts, 30)} |")
+    if trend.flat:
+        lines += ["", f"Unchanged: {_flat_line(trend)}."]
+    largest = trend.largest_changes()
+    if largest:
+        lines += ["", "### Largest changes", "", "| rule | most added | at | most removed | at |", "| --- | ---: | --- | ---: | --- |"]
+        for rule, added, removed in largest:
+            (a, a_at), (r, r_at) = _step(added), _step(removed)
+            lines.append(f"| {rule.rule_id} | {a} | {_cell(a_at)} | {r} | {_cell(r_at)} |")
     files = trend.top_files(top)
-    if files:
-        lines += [
-            "",
-            f"### Files with the most remaining findings (at {trend.latest.label})",
-            "",  # type: ignore[union-attr]
-            "| file | findings | by rule |",
-            "| --- | ---: | --- |",
-        ]
+    if files and trend.latest is not None:
+        lines += ["", f"### Files with the most remaining findings (at {trend.latest.label})", "", "| file | findings | by rule |", "| --- | ---: | --- |"]
         lines += [f"| `{_cell(path)}` | {total:,} | {_by_rule(rules)} |" for path, total, rules in files]
     if trend.notes:
         lines += ["", "### Notes", ""] + [f"- {s.label}: {_cell(note)}" for s, note in trend.notes]
@@ -103,16 +119,30 @@ def terminal(trend: Trend, top: int, color: bool, width: int = 120) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False, soft_wrap=True)
     console.print(_span(trend))
+    console.print(Text.assemble("All findings: ", (_total(trend), "bold"), "  ", (sparkline(trend.totals), "cyan")))
     table = Table(show_edge=False, box=None, pad_edge=False, header_style="bold")
     for column in ("rule", "kind", "first → last", "change", "max", "trend"):
         table.add_column(column, justify="right" if column in ("first → last", "change", "max") else "left")
-    for rule in trend.rules:
+    for rule in trend.moving:
         change = Text("" if rule.delta is None else signed(rule.delta), style="green" if (rule.delta or 0) < 0 else ("red" if (rule.delta or 0) > 0 else ""))
         first_last = "no data" if rule.first is None else f"{rule.first:,} → {rule.last:,}"
         table.add_row(
             rule.rule_id, rule.kind, first_last, change, "-" if rule.ceiling is None else f"{rule.ceiling:,}", Text(sparkline(rule.counts), style="cyan")
         )
     console.print(table)
+    if trend.flat:
+        console.print(f"Unchanged: {_flat_line(trend)}")
+    largest = trend.largest_changes()
+    if largest:
+        console.print()
+        console.print("Largest changes:")
+        changes = Table(show_edge=False, box=None, pad_edge=False, header_style="bold")
+        for column in ("rule", "most added", "at", "most removed", "at"):
+            changes.add_column(column, justify="right" if column.startswith("most") else "left")
+        for rule, added, removed in largest:
+            (a, a_at), (r, r_at) = _step(added), _step(removed)
+            changes.add_row(rule.rule_id, Text(a, style="red"), a_at, Text(r, style="green"), r_at)
+        console.print(changes)
     _files_table(console, trend, top)
     for s, note in trend.notes:
         console.print(f"note: {s.label}: {note}", style="yellow")
@@ -121,10 +151,10 @@ def terminal(trend: Trend, top: int, color: bool, width: int = 120) -> str:
 
 def _files_table(console: Console, trend: Trend, top: int) -> None:
     files = trend.top_files(top)
-    if not files:
+    if not files or trend.latest is None:
         return
     console.print()
-    console.print(f"Files with the most remaining findings (at {trend.latest.label}):")  # type: ignore[union-attr]
+    console.print(f"Files with the most remaining findings (at {trend.latest.label}):")
     table = Table(show_edge=False, box=None, pad_edge=False, header_style="bold")
     table.add_column("findings", justify="right")
     table.add_column("file")

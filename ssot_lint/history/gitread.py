@@ -86,9 +86,11 @@ class Repository:
         except OSError:
             return set()
 
-    def commits(self, rev_range: str | None, first_parent: bool = False, max_count: int | None = None) -> list[Commit]:
+    def commits(
+        self, rev_range: str | None, first_parent: bool = False, max_count: int | None = None, since: str | None = None, until: str | None = None
+    ) -> list[Commit]:
         """Commits of ``rev_range`` (default HEAD; anything ``git rev-list`` accepts, e.g. ``v1..main``),
-        newest first."""
+        newest first; ``since``/``until`` limit their commit dates as ``git rev-list`` does."""
         revs = (rev_range or "HEAD").split()
         for rev in revs:
             if rev.startswith("-"):
@@ -98,6 +100,7 @@ class Repository:
             args.append("--first-parent")
         if max_count is not None:
             args.append(f"--max-count={max_count}")
+        args += [f"--since={since}"] * (since is not None) + [f"--until={until}"] * (until is not None)
         try:
             out = self._run(*args, *revs, "--")
         except GitError as exc:

@@ -7,14 +7,17 @@ from __future__ import annotations
 import io
 import math
 import warnings
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from html import escape
+from typing import Any
 
 from ssot_lint import __version__
 from ssot_lint.errors import ConfigError
-from ssot_lint.history.trend import RuleSeries, Trend, signed, when
+from ssot_lint.history.trend import Change, RuleSeries, Trend, describe, signed, sparkline, when
 
-LINE_COLOR = "#1f77b4"  # the count; the screenshot test looks for this colour
+LINE_COLOR = "#1f77b4"  # a rule's count; the screenshot test looks for this colour
+TOTAL_COLOR = "#4d4d4d"  # all rules' findings, in the overview
+_HOVER_POINTS = 120  # hover targets per chart at most
 CEILING_COLOR = "#d62728"
 
 _CSS = """
@@ -27,15 +30,32 @@ figure.rule { margin: 0 0 1.5em; padding: .8em 1em; border: 1px solid #e3e3e3; b
 figure.rule figcaption { display: flex; gap: 1em; align-items: baseline; flex-wrap: wrap; }
 .headline { font-size: 1.25em; font-weight: 600; }
 svg.chart { width: 100%; height: auto; display: block; }
+td.spark { font-family: ui-monospace, monospace; color: #555; letter-spacing: -1px; white-space: nowrap; }
+p.flat { padding: .6em 1em; background: #f6f6f6; border-radius: 6px; } p.flat span { margin-right: .8em; }
+h3 { font-size: 1.05em; margin: 1em 0 0; }
 """
 
 
 def render_html(trend: Trend, top: int, title: str) -> str:
-    body = [f"<h1>{escape(title)}</h1>", f'<p class="muted">{escape(_span(trend))}</p>', _summary(trend)]
-    body += [_chart_section(rule, trend) for rule in trend.rules]
+    """Overview first (total findings over time, the per-rule summary, the largest changes), then
+    a chart per rule whose count moved (rules that never moved share one line), then the files."""
+    body = [f"<h1>{escape(title)}</h1>", f'<p class="muted">{escape(_span(trend))}</p>']
+    body.append('<h2 id="overview">Overview</h2>')
+    body.append(_chart_figure("total", "", _total_headline(trend), trend.totals, [None] * len(trend.snapshots), trend, TOTAL_COLOR, title="All findings"))
+    body.append(_summary(trend))
+    body.append(_largest_changes(trend))
+    if trend.moving:
+        body.append('<h2 id="rules">Rules that changed</h2>')
+    body += [_chart_figure(rule.rule_id, rule.kind, rule.headline(), rule.counts, rule.maxes, trend, LINE_COLOR, rule.ceiling) for rule in trend.moving]
+    if trend.flat:
+        items = ", ".join(f'<span id="rule-{escape(r.rule_id)}"><b>{escape(r.rule_id)}</b> {_value(r.last)}</span>' for r in trend.flat)
+        body.append(f'<p class="flat">Unchanged over these snapshots: {items}.</p>')
     body.append(_files(trend, top))
-    if trend.notes:
-        items = "".join(f"<li><code>{escape(s.label)}</code>: {escape(note)}</li>" for s, note in trend.notes)
+    notes = [(s.label, note) for s, note in trend.notes]
+    if trend.hidden_records:
+        notes.append(("working tree", f"{trend.hidden_records} older `check --record` snapshot(s) not drawn (only the newest, after the last commit, is)"))
+    if notes:
+        items = "".join(f"<li><code>{escape(label)}</code>: {escape(note)}</li>" for label, note in notes)
         body.append(f"<h2>Notes</h2><ul>{items}</ul>")
     body.append(f'<p class="muted">ssot-lint {escape(__version__)}</p>')
     return (
@@ -43,6 +63,17 @@ def render_html(trend: Trend, top: int, title: str) -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
     )
+
+
+def _value(n: int | None) -> str:
+    return "no data" if n is None else f"{n:,}"
+
+
+def _total_headline(trend: Trend) -> str:
+    known = [t for t in trend.totals if t is not None]
+    if not known:
+        return "no data"
+    return f"{known[0]:,} → {known[-1]:,} findings ({signed(known[-1] - known[0])})"
 
 
 def _span(trend: Trend) -> str:
@@ -66,24 +97,53 @@ def _summary(trend: Trend) -> str:
         status = '<span class="over">over max</span>' if over else ""
         rows.append(
             f'<tr><td><a href="#rule-{escape(rule.rule_id)}">{escape(rule.rule_id)}</a></td><td>{escape(rule.kind)}</td>'
-            f'<td class="n">{first_last}</td><td class="n">{_change(rule)}</td><td class="n">{ceiling}</td><td>{status}</td></tr>'
+            f'<td class="n">{first_last}</td><td class="n">{_change(rule)}</td><td class="n">{ceiling}</td>'
+            f'<td class="spark">{escape(sparkline(rule.counts, 40))}</td><td>{status}</td></tr>'
         )
     return (
         '<table class="summary"><tr><th>rule</th><th>kind</th><th class="n">first → last</th><th class="n">change</th>'
-        f'<th class="n">max</th><th></th></tr>{"".join(rows)}</table>'
+        f'<th class="n">max</th><th>trend</th><th></th></tr>{"".join(rows)}</table>'
     )
 
 
-def _chart_section(rule: RuleSeries, trend: Trend) -> str:
-    ceiling = "" if rule.ceiling is None else f'<span class="muted">max {rule.ceiling:,}</span>'
+def _step(change: Change | None) -> str:
+    if change is None:
+        return '<td class="n"></td><td></td>'
+    css = "up" if change.delta > 0 else "down"
+    return f'<td class="n"><span class="{css}">{escape(signed(change.delta))}</span></td><td><code>{escape(change.snapshot.label)}</code> {escape(change.snapshot.subject)}</td>'
+
+
+def _largest_changes(trend: Trend) -> str:
+    rows = trend.largest_changes()
+    if not rows:
+        return '<p class="muted">No rule\'s count changed over these snapshots.</p>'
+    body = "".join(f"<tr><td>{escape(rule.rule_id)}</td>{_step(added)}{_step(removed)}</tr>" for rule, added, removed in rows)
     return (
-        f'<figure class="rule" id="rule-{escape(rule.rule_id)}"><figcaption><h2>{escape(rule.rule_id)} '
-        f'<span class="muted">{escape(rule.kind)}</span></h2><span class="headline">{escape(rule.headline())}</span>'
-        f"{ceiling}</figcaption>\n{_chart_svg(rule, trend)}</figure>"
+        '<h3 id="largest-changes">Largest changes</h3><table class="changes"><tr><th>rule</th><th class="n">most added</th><th>at</th>'
+        f'<th class="n">most removed</th><th>at</th></tr>{body}</table>'
     )
 
 
-def _chart_svg(rule: RuleSeries, trend: Trend) -> str:
+def _chart_figure(
+    anchor: str,
+    kind: str,
+    headline: str,
+    counts: list[int | None],
+    maxes: list[int | None],
+    trend: Trend,
+    color: str,
+    ceiling: int | None = None,
+    title: str | None = None,
+) -> str:
+    max_text = "" if ceiling is None else f'<span class="muted">max {ceiling:,}</span>'
+    return (
+        f'<figure class="rule" id="rule-{escape(anchor)}"><figcaption><h2>{escape(title or anchor)} '
+        f'<span class="muted">{escape(kind)}</span></h2><span class="headline">{escape(headline)}</span>'
+        f"{max_text}</figcaption>\n{_chart_svg(anchor, headline, counts, maxes, trend, color)}</figure>"
+    )
+
+
+def _chart_svg(name: str, headline: str, values: list[int | None], maxes: list[int | None], trend: Trend, color: str) -> str:
     try:
         import matplotlib
         import matplotlib.dates as mdates
@@ -92,34 +152,62 @@ def _chart_svg(rule: RuleSeries, trend: Trend) -> str:
     except ImportError:
         raise ConfigError("the HTML report draws its charts with matplotlib: pip install 'ssot-lint[report]'") from None
     times = [datetime.fromtimestamp(s.time, tz=timezone.utc) for s in trend.snapshots]
-    counts = [math.nan if c is None else c for c in rule.counts]
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "ssot-lint", "font.size": 9, "path.simplify": True}):
+    counts = [math.nan if c is None else c for c in values]
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "ssot-lint", "font.size": 9, "path.simplify": True, "timezone": "UTC"}):
         fig = Figure(figsize=(9, 2.6))
         ax = fig.add_subplot()
-        ax.step(times, counts, where="post", color=LINE_COLOR, linewidth=2, label="count")
+        ax.step(times, counts, where="post", color=color, linewidth=2, label="count")  # type: ignore[arg-type]  # matplotlib takes datetimes
         if len(times) <= 60:
-            ax.plot(times, counts, "o", color=LINE_COLOR, markersize=3.5)
-        if rule.has_ceiling:
-            maxes = [math.nan if m is None else m for m in rule.maxes]
-            ax.step(times, maxes, where="post", color=CEILING_COLOR, linestyle="--", linewidth=1.3, label="max")
+            ax.plot(times, counts, "o", color=color, markersize=3.5)  # type: ignore[arg-type]
+        if any(m is not None for m in maxes):
+            ceiling = [math.nan if m is None else m for m in maxes]
+            ax.step(times, ceiling, where="post", color=CEILING_COLOR, linestyle="--", linewidth=1.3, label="max")  # type: ignore[arg-type]
             ax.legend(loc="upper right", frameon=False)
-        highest = max(rule.known + [m for m in rule.maxes if m is not None] + [1])
+        highest = max([c for c in values if c is not None] + [m for m in maxes if m is not None] + [1])
         ax.set_ylim(0, highest * 1.1)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        locator = mdates.AutoDateLocator()
+        # From one day to years: at most ~8 ticks, labelled only with what changes between them.
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=8, tz=timezone.utc)
         ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=timezone.utc))
         ax.grid(axis="y", alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
+        if len(times) > 1 and times[0] == times[-1]:
+            ax.set_xlim(times[0] - timedelta(hours=12), times[0] + timedelta(hours=12))  # type: ignore[arg-type]  # (datetimes, as above)
         buffer = io.StringIO()
         with warnings.catch_warnings():  # identical x limits (one snapshot) are widened, with a warning
             warnings.simplefilter("ignore")
             fig.savefig(buffer, format="svg", metadata={"Date": None})
+        hover = _hover_targets(fig, ax, times, values, trend)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
-    label = escape(f"{rule.rule_id}: {rule.headline()}", quote=True)
+    svg = svg.replace("</svg>", hover + "</svg>")
+    label = escape(f"{name}: {headline}", quote=True)
     return svg.replace("<svg ", f'<svg class="chart" role="img" aria-label="{label}" ', 1)
+
+
+def _hover_targets(fig: Any, ax: Any, times: list[datetime], values: list[int | None], trend: Trend) -> str:
+    """An invisible circle over every point, titled with its snapshot (date, commit, subject,
+    count): browsers show an SVG ``<title>`` on hover, so no script is needed. Past
+    ``_HOVER_POINTS`` snapshots (points closer than a few pixels) the axis is cut into that many
+    slots, each with a circle for its last snapshot, which keeps 500 snapshots' report small.
+    Matplotlib's SVG is in points with y downwards; the axes transform gives pixels, y upwards."""
+    import matplotlib.dates as mdates
+
+    scale = 72 / fig.dpi
+    height = fig.get_figheight() * 72
+    points = [(i, value) for i, value in enumerate(values) if value is not None]
+    if len(points) > _HOVER_POINTS:
+        slots = {i * _HOVER_POINTS // len(values): (i, value) for i, value in points}
+        points = list(slots.values())
+    circles = []
+    for i, value in points:
+        x, y = ax.transData.transform((mdates.date2num(times[i]), value))
+        circles.append(
+            f'<circle cx="{x * scale:.1f}" cy="{height - y * scale:.1f}" r="5"><title>{escape(describe(trend.snapshots[i]))}: {value:,}</title></circle>'
+        )
+    return f'<g class="points" fill-opacity="0">{"".join(circles)}</g>'
 
 
 def _files(trend: Trend, top: int) -> str:

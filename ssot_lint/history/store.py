@@ -15,6 +15,7 @@ refused with a clear error rather than misread):
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -86,13 +87,17 @@ def default_path(project_root: Path) -> Path:
 
 
 class HistoryStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = True) -> None:
+        """Open the store at ``path``; with ``create`` off, only an existing store (read it, merge from it)."""
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = path.parent / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n")
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                gitignore = path.parent / ".gitignore"
+                if not gitignore.exists():
+                    gitignore.write_text("*\n")
+            elif not path.is_file():
+                raise ConfigError("no history store here", str(path))
             self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -160,6 +165,22 @@ class HistoryStore:
             db.execute("ROLLBACK")
             raise ConfigError(f"cannot write the history store: {exc}", str(self.path)) from None
         return snapshot
+
+    def all(self) -> list[Snapshot]:
+        return self._load(self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM snapshots ORDER BY id"))
+
+    def merge(self, other: HistoryStore) -> int:
+        """Add ``other``'s snapshots that this store lacks; return how many were added. A commit's
+        snapshot is identified by (commit, rules digest); a working-tree one by its series and time."""
+        have = {(s.commit, s.ruleset_digest) if s.commit else (s.series, s.recorded_at, s.label) for s in self.all()}
+        added = 0
+        for snapshot in other.all():
+            key = (snapshot.commit, snapshot.ruleset_digest) if snapshot.commit else (snapshot.series, snapshot.recorded_at, snapshot.label)
+            if key not in have:
+                have.add(key)
+                self.add(dataclasses.replace(snapshot, id=None))
+                added += 1
+        return added
 
     def _load(self, rows: Iterable[tuple]) -> list[Snapshot]:
         snapshots = {}

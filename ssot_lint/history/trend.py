@@ -45,6 +45,11 @@ class RuleSeries:
     def has_ceiling(self) -> bool:
         return any(m is not None for m in self.maxes)
 
+    @property
+    def flat(self) -> bool:
+        """The count never changed (a rule held at its value, or not yet started)."""
+        return len(set(self.known)) <= 1
+
     def headline(self) -> str:
         """``1,058 → 1 (−1,057)``."""
         if self.first is None or self.last is None:
@@ -52,10 +57,64 @@ class RuleSeries:
         return f"{self.first:,} → {self.last:,} ({signed(self.delta or 0)})"
 
 
+@dataclass(frozen=True)
+class Change:
+    """One rule's count from one snapshot to the next."""
+
+    rule_id: str
+    snapshot: Snapshot
+    before: int
+    after: int
+
+    @property
+    def delta(self) -> int:
+        return self.after - self.before
+
+
 @dataclass
 class Trend:
     snapshots: list[Snapshot]
     rules: list[RuleSeries]
+    hidden_records: int = 0  # older working-tree records left out of the time axis
+
+    @property
+    def totals(self) -> list[int | None]:
+        """Findings over all rules at each snapshot (None where nothing was computed)."""
+        return [sum(r.findings for r in s.rules) if s.complete and s.rules else None for s in self.snapshots]
+
+    @property
+    def flat(self) -> list[RuleSeries]:
+        """Rules whose count never changed, shown on one line (with one snapshot nothing has had a
+        chance to change: every rule gets its row)."""
+        return [r for r in self.rules if r.flat] if len(self.snapshots) > 1 else []
+
+    @property
+    def moving(self) -> list[RuleSeries]:
+        flat = {r.rule_id for r in self.flat}
+        return [r for r in self.rules if r.rule_id not in flat]
+
+    def changes(self, rule: RuleSeries) -> list[Change]:
+        """Every step of the rule's count between consecutive snapshots that computed it."""
+        out: list[Change] = []
+        previous: int | None = None
+        for snapshot, count in zip(self.snapshots, rule.counts):
+            if count is None:
+                continue
+            if previous is not None and count != previous:
+                out.append(Change(rule.rule_id, snapshot, previous, count))
+            previous = count
+        return out
+
+    def largest_changes(self) -> list[tuple[RuleSeries, Change | None, Change | None]]:
+        """Per moving rule: the snapshot that added the most, and the one that removed the most
+        (the earliest of equals)."""
+        rows = []
+        for rule in self.moving:
+            steps = self.changes(rule)
+            added = max((c for c in steps if c.delta > 0), key=lambda c: c.delta, default=None)
+            removed = min((c for c in steps if c.delta < 0), key=lambda c: c.delta, default=None)
+            rows.append((rule, added, removed))
+        return rows
 
     @property
     def latest(self) -> Snapshot | None:
@@ -71,7 +130,17 @@ class Trend:
 
 
 def build_trend(snapshots: list[Snapshot]) -> Trend:
-    """Rules in the order the latest snapshot lists them, then rules only older snapshots had."""
+    """Rules in the order the latest snapshot lists them, then rules only older snapshots had.
+
+    Working-tree snapshots (``check --record``) are stamped with the time they were recorded, not
+    a commit date: interleaved with commits they would draw states no commit had. Only the newest
+    one is shown, and only when it is newer than every commit snapshot (the state after them)."""
+    commits = [s for s in snapshots if s.commit is not None]
+    records = [s for s in snapshots if s.commit is None]
+    newest_commit = max((s.time for s in commits), default=None)
+    shown_record = [records[-1]] if records and (newest_commit is None or records[-1].time >= newest_commit) else []
+    hidden = len(records) - len(shown_record)
+    snapshots = commits + shown_record
     order: dict[str, str] = {}
     for snapshot in reversed(snapshots):
         for rule in snapshot.rules:
@@ -83,15 +152,23 @@ def build_trend(snapshots: list[Snapshot]) -> Trend:
         counts: list[int | None] = []
         maxes: list[int | None] = []
         for snapshot in snapshots:
-            rule = next((r for r in snapshot.rules if r.rule_id == rule_id), None)
-            counts.append(rule.count if rule else None)
-            maxes.append(rule.max if rule else None)
+            found = next((r for r in snapshot.rules if r.rule_id == rule_id), None)
+            counts.append(found.count if found else None)
+            maxes.append(found.max if found else None)
         series.append(RuleSeries(rule_id, order[rule_id], counts, maxes))
-    return Trend(snapshots, series)
+    return Trend(snapshots, series, hidden)
 
 
 def signed(n: int) -> str:
     return f"+{n:,}" if n > 0 else (f"−{-n:,}" if n < 0 else "±0")
+
+
+def describe(snapshot: Snapshot) -> str:
+    """``2026-01-08 00:00 · 3f2a9c1e0b · routes: fix the route``: which commit a point is."""
+    parts = [when(snapshot), snapshot.label]
+    if snapshot.subject:
+        parts.append(snapshot.subject if len(snapshot.subject) <= 72 else snapshot.subject[:71] + "…")
+    return " · ".join(parts)
 
 
 def when(snapshot: Snapshot) -> str:

@@ -17,11 +17,11 @@ import fnmatch
 import hashlib
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
-from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.config.rulefile import RuleSet, load_rule_docs
 from ssot_lint.config.settings import Config
 from ssot_lint.config.tomlfile import parse_toml
@@ -29,13 +29,13 @@ from ssot_lint.errors import ConfigError
 from ssot_lint.history.gitread import Commit, Repository, TreeEntry
 from ssot_lint.history.model import Snapshot, at_commit_series, current_series, snapshot_of_report
 from ssot_lint.history.store import HistoryStore
-from ssot_lint.kinds.base import Rule
 from ssot_lint.model import FileRef, FileResult
 from ssot_lint.run.cache import ResultCache, result_key
 from ssot_lint.run.discovery import ModuleNamer, Scope, display_path
-from ssot_lint.run.engine import aggregate
+from ssot_lint.run.engine import CRASH_ANCHOR, aggregate, analyze_data
 
-_CHUNK = 256  # blobs read and analyzed at once: bounds memory on a commit that changes many files
+_CHUNK = 512  # blobs read and analyzed at once: bounds memory on a commit that changes many files
+_WINDOW = 32  # commits computed together: their distinct files are analyzed in one pool run
 
 
 @dataclass
@@ -49,6 +49,10 @@ class HistoryOptions:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     fail_on: str = "warning"
+    since: str | None = None  # anything `git rev-list --since` takes ("2026-01-01", "3 months ago")
+    until: str | None = None
+    shard: tuple[int, int] | None = None  # (K, N): compute only every Nth selected commit, from the Kth
+    jobs: int | None = None  # worker processes; None: one per CPU
 
 
 @dataclass
@@ -71,11 +75,6 @@ class Counters:
         )
 
 
-def analyse_misses(items: Sequence[tuple[bytes, FileRef, Sequence[Rule]]]) -> list[FileResult]:
-    """The one place history analyzes files: sequential now, a worker pool can take it over."""
-    return [analyze_source(data, ref, rules) for data, ref, rules in items]
-
-
 def select_commits(commits: list[Commit], every: int | None, by: str | None, max_commits: int | None) -> list[Commit]:
     """Sample ``commits`` (newest first): every Nth, or the newest of each UTC day / ISO week;
     then keep the newest ``max_commits``. The newest commit is always kept."""
@@ -92,6 +91,15 @@ def select_commits(commits: list[Commit], every: int | None, by: str | None, max
                 seen.add(bucket)
                 chosen.append(commit)
     return chosen[:max_commits] if max_commits else chosen
+
+
+def shard_of(commits: list[Commit], shard: tuple[int, int] | None) -> list[Commit]:
+    """Shard ``K/N`` of ``commits``: the Kth, the K+Nth, ... (1-based). Shards of one selection
+    are disjoint and together are the selection, so their stores merge into one run's."""
+    if shard is None:
+        return commits
+    k, n = shard
+    return commits[k - 1 :: n]
 
 
 def glob_match(path: str, pattern: str) -> bool:
@@ -125,7 +133,7 @@ class HistoryRun:
         self.counters = Counters()
         self.scope = Scope(config)
         self._results: dict[str, FileResult] = {}  # this run's results by cache key, across commits
-        self._keys: dict[tuple[str, str], tuple[str, FileRef, list[Rule], str]] = {}  # (path, blob) -> key, ref, rules, blob
+        self._keys: dict[tuple[str, str], _Keyed] = {}  # (path, blob) -> its key, ref, rules and blob
         self._key_basis: tuple[frozenset[str], str] | None = None
         self._scope_memo: dict[str, bool] = {}
         self._prefix = repo.prefix
@@ -136,22 +144,41 @@ class HistoryRun:
             self.series = current_series(config, ruleset)
 
     def run(self) -> list[Snapshot]:
-        """Snapshots of the selected commits, oldest first."""
+        """Snapshots of the selected commits, oldest first.
+
+        Commits whose snapshot is stored are reused. The others are computed a window at a time:
+        the files of every commit in the window are keyed from their blob ids, the keys neither
+        this run nor the result cache knows are analyzed once each on the worker pool, then each
+        commit's results are aggregated. So the cost grows with distinct file versions."""
         started = time.perf_counter()
         opts = self.options
         sampling = bool(opts.every or opts.by)
-        listed = self.repo.commits(opts.rev_range, opts.first_parent, None if sampling else opts.max_commits)
-        commits = select_commits(listed, opts.every, opts.by, opts.max_commits)
+        listed = self.repo.commits(opts.rev_range, opts.first_parent, None if sampling else opts.max_commits, opts.since, opts.until)
+        selected = select_commits(listed, opts.every, opts.by, opts.max_commits)
+        commits = shard_of(list(reversed(selected)), opts.shard)
         if not commits:
-            raise ConfigError(f"no commits in {opts.rev_range or 'HEAD'}")
+            raise ConfigError(f"no commits in {opts.rev_range or 'HEAD'}" + self._window_text())
         self._shallow_note(listed)
         self.counters.commits = len(commits)
         self.counters.timings["list_commits"] = time.perf_counter() - started
-        snapshots = []
+        snapshots: list[Snapshot | None] = [None] * len(commits)
+        pending: list[tuple[int, _Pending]] = []
+        done = 0
         try:
-            for done, commit in enumerate(reversed(commits), 1):
-                snapshot = self._snapshot(commit)
-                snapshots.append(snapshot)
+            for position, commit in enumerate(commits):
+                found = self._stored_or_pending(commit)
+                if isinstance(found, Snapshot):
+                    snapshots[position] = found
+                    done += 1
+                else:
+                    pending.append((position, found))
+            if self.on_progress and done:
+                self.on_progress(done, len(commits))
+            for start in range(0, len(pending), _WINDOW):
+                window = pending[start : start + _WINDOW]
+                for (position, _), snapshot in zip(window, self._compute(w for _, w in window)):
+                    snapshots[position] = snapshot
+                done += len(window)
                 if self.on_progress:
                     self.on_progress(done, len(commits))
         finally:
@@ -160,7 +187,12 @@ class HistoryRun:
                 self.cache.flush()
         self.counters.blobs_read = self._blobs.count
         self.counters.timings["total"] = time.perf_counter() - started
-        return snapshots
+        return [snapshot for snapshot in snapshots if snapshot is not None]
+
+    def _window_text(self) -> str:
+        parts = [f"since {self.options.since}" if self.options.since else "", f"until {self.options.until}" if self.options.until else ""]
+        shown = " and ".join(p for p in parts if p)
+        return f" ({shown})" if shown else ""
 
     def _shallow_note(self, listed: list[Commit]) -> None:
         if self.repo.is_shallow():
@@ -169,12 +201,12 @@ class HistoryRun:
             if cut:
                 self.counters.notes.append(f"shallow clone: history before {cut[-1].short} is missing (git fetch --unshallow)")
 
-    def _snapshot(self, commit: Commit) -> Snapshot:
-        fields = dict(
+    def _stored_or_pending(self, commit: Commit) -> Snapshot | _Pending:
+        fields: dict[str, Any] = dict(
             commit=commit.sha, label=commit.short, series=self.series, commit_time=commit.commit_time, author_time=commit.author_time, subject=commit.subject
         )
         tree: list[TreeEntry] | None = None
-        ruleset = self.ruleset
+        rule_entries: list[TreeEntry] = []
         if self.options.rules_at_commit:
             tree = self.repo.tree(commit.sha)
             rule_entries = self._rule_files_in(tree)
@@ -185,21 +217,40 @@ class HistoryRun:
         if stored is not None:
             self.counters.snapshots_reused += 1
             return stored
-        self.counters.snapshots_computed += 1
-        if tree is None:
-            tree = self.repo.tree(commit.sha)
-        if self.options.rules_at_commit:
-            try:
-                ruleset = self._rules_at(commit, rule_entries)
-            except ConfigError as exc:
-                return self.store.add(Snapshot(ruleset_digest=digest, note=f"rules not loaded: {exc}", complete=False, **fields))
-        try:
-            results, symlinks = self._analyse_tree(tree, ruleset)
-        except _MissingBlob as exc:  # not stored: a later run, with the objects fetched, computes it
-            return Snapshot(ruleset_digest=digest, note=f"not computed: git object {exc} is missing", complete=False, **fields)
-        report = aggregate(ruleset.rules, results, self.options.fail_on)
-        note = f"{symlinks} symlinked file(s) in scope not analyzed" if symlinks else ""
-        return self.store.add(snapshot_of_report(report, ruleset_digest=digest, note=note, **fields))
+        return _Pending(commit, digest, fields, tree, rule_entries)
+
+    def _compute(self, window: Iterable[_Pending]) -> list[Snapshot]:
+        """Snapshots of the window's commits, their files analyzed together."""
+        prepared: list[tuple[_Pending, RuleSet, list[_Keyed], int] | Snapshot] = []
+        for item in window:
+            self.counters.snapshots_computed += 1
+            tree = item.tree if item.tree is not None else self.repo.tree(item.commit.sha)
+            ruleset = self.ruleset
+            if self.options.rules_at_commit:
+                try:
+                    ruleset = self._rules_at(item.commit, item.rule_entries)
+                except ConfigError as exc:
+                    prepared.append(self.store.add(Snapshot(ruleset_digest=item.digest, note=f"rules not loaded: {exc}", complete=False, **item.fields)))
+                    continue
+            keyed, symlinks = self._keyed_files(tree, ruleset)
+            prepared.append((item, ruleset, keyed, symlinks))
+        missing = self._analyze_misses([(entry[1], entry[2]) for entry in prepared if not isinstance(entry, Snapshot)])
+        snapshots = []
+        for entry in prepared:
+            if isinstance(entry, Snapshot):
+                snapshots.append(entry)
+                continue
+            item, ruleset, keyed, symlinks = entry
+            absent = next((k.blob for k in keyed if k.blob in missing), None)
+            if absent is not None:  # not stored: a later run, with the objects fetched, computes it
+                note = f"not computed: git object {absent} is missing"
+                snapshots.append(Snapshot(ruleset_digest=item.digest, note=note, complete=False, **item.fields))
+                continue
+            results = sorted(((k.ref, self._results[k.key]) for k in keyed), key=lambda pair: pair[0].path)
+            report = aggregate(ruleset.rules, results, self.options.fail_on)
+            note = f"{symlinks} symlinked file(s) in scope not analyzed" if symlinks else ""
+            snapshots.append(self.store.add(snapshot_of_report(report, ruleset_digest=item.digest, note=note, **item.fields)))
+        return snapshots
 
     # -- rules at a commit ------------------------------------------------------------------------
     def _rule_files_in(self, tree: list[TreeEntry]) -> list[TreeEntry]:
@@ -229,8 +280,8 @@ class HistoryRun:
         return load_rule_docs(docs).select(self.options.select, self.options.ignore)
 
     # -- files ------------------------------------------------------------------------------------
-    def _keyed_files(self, tree: list[TreeEntry], ruleset: RuleSet) -> tuple[list[tuple[str, FileRef, list[Rule], str]], int]:
-        """(cache key, ref, applicable rules, blob) of each file in scope, and the number of
+    def _keyed_files(self, tree: list[TreeEntry], ruleset: RuleSet) -> tuple[list[_Keyed], int]:
+        """The cache key, ref, applicable rules and blob of each file in scope, and the number of
         symlinks left out. A file's key only changes with its blob, the package layout or the rules,
         so keys are remembered across commits while those two stay the same."""
         packages = frozenset(e.path.rpartition("/")[0] for e in tree if e.path.rpartition("/")[2] == "__init__.py")
@@ -258,8 +309,9 @@ class HistoryRun:
             known = self._keys.get((entry.path, entry.blob))
             if known is None:
                 ref = namer.ref(os.path.join(toplevel, *entry.path.split("/")), display_path(rel))
-                applicable = [rule for rule in ruleset.rules if rule.in_scope(ref.path)]
-                known = self._keys[(entry.path, entry.blob)] = (result_key(entry.blob, ref, applicable), ref, applicable, entry.blob)
+                scope = tuple(i for i, rule in enumerate(ruleset.rules) if rule.in_scope(ref.path))
+                key = result_key(entry.blob, ref, [ruleset.rules[i] for i in scope])
+                known = self._keys[(entry.path, entry.blob)] = _Keyed(key, ref, scope, entry.blob)
             keyed.append(known)
         return keyed, symlinks
 
@@ -268,31 +320,58 @@ class HistoryRun:
             self._scope_memo[rel] = self.scope.contains(rel)
         return self._scope_memo[rel]
 
-    def _analyse_tree(self, tree: list[TreeEntry], ruleset: RuleSet) -> tuple[list[tuple[FileRef, FileResult]], int]:
-        keyed, symlinks = self._keyed_files(tree, ruleset)
-        unknown = [key for key, *_ in keyed if key not in self._results]
+    def _analyze_misses(self, batches: list[tuple[RuleSet, list[_Keyed]]]) -> set[str]:
+        """Fill ``self._results`` for every key of ``batches`` (from memory, the cache, or by
+        analyzing the blob on the worker pool); return the blob ids git could not produce."""
+        unknown = list(dict.fromkeys(k.key for _, keyed in batches for k in keyed if k.key not in self._results))
         if unknown and self.cache is not None:
             found = self.cache.get_many(unknown)
             self.counters.cache_hits += len(found)
             self._results.update(found)
-        misses = list({key: (key, ref, applicable, blob) for key, ref, applicable, blob in keyed if key not in self._results}.values())
-        for start in range(0, len(misses), _CHUNK):
-            chunk = misses[start : start + _CHUNK]
-            items = []
-            for _key, ref, applicable, blob in chunk:
-                data = self._blobs.read(blob)
-                if data is None:
-                    raise _MissingBlob(blob)
-                items.append((data, ref, applicable))
-            for (key, *_), result in zip(chunk, analyse_misses(items)):
-                self._results[key] = result
-                if self.cache is not None:
-                    self.cache.put(key, result)
-            self.counters.files_analyzed += len(chunk)
-        results = [(ref, self._results[key]) for key, ref, _, _ in keyed]
-        results.sort(key=lambda pair: pair[0].path)
-        return results, symlinks
+        missing: set[str] = set()
+        by_rules: dict[int, tuple[RuleSet, dict[str, _Keyed]]] = {}
+        for ruleset, keyed in batches:
+            todo = by_rules.setdefault(id(ruleset), (ruleset, {}))[1]
+            for k in keyed:
+                if k.key not in self._results:
+                    todo.setdefault(k.key, k)
+        for ruleset, todo in by_rules.values():
+            misses = list(todo.values())
+            for start in range(0, len(misses), _CHUNK):
+                chunk = []
+                for k in misses[start : start + _CHUNK]:
+                    data = self._blobs.read(k.blob)
+                    if data is None:
+                        missing.add(k.blob)
+                    else:
+                        chunk.append((k, data))
+                items = [(data, k.ref, k.scope) for k, data in chunk]
+                for n, result in analyze_data(items, ruleset.rules, self.options.jobs):
+                    key = chunk[n][0].key
+                    self._results[key] = result
+                    crashed = result.parse_error is not None and result.parse_error.anchor == CRASH_ANCHOR
+                    if self.cache is not None and not crashed:  # a crash is retried by the next run
+                        self.cache.put(key, result)
+                self.counters.files_analyzed += len(chunk)
+        return missing
 
 
-class _MissingBlob(Exception):
-    pass
+@dataclass(frozen=True)
+class _Keyed:
+    """A file of a commit: its result-cache key, where it sits, which rules apply, its blob."""
+
+    key: str
+    ref: FileRef
+    scope: tuple[int, ...]  # indices into the ruleset's rules
+    blob: str
+
+
+@dataclass
+class _Pending:
+    """A selected commit with no stored snapshot yet."""
+
+    commit: Commit
+    digest: str
+    fields: dict[str, Any]
+    tree: list[TreeEntry] | None
+    rule_entries: list[TreeEntry]

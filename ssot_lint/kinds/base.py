@@ -229,6 +229,7 @@ class Rule:
     # Project-wide kinds that must know every file in scope: aggregate() also gets (ref, None)
     # for files that could not be read or parsed, so they still count as existing modules.
     sees_unparsed: ClassVar[bool] = False
+    _prefilter_memo: TextPattern | None  # prefilter(), set on first use by needs_parse
 
     def __init__(self, meta: RuleMeta, options: dict[str, Any]) -> None:
         self.meta = meta

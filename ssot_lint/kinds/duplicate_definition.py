@@ -14,6 +14,7 @@ Message fields: ``{name}``, ``{count}`` (modules defining it), ``{others}`` (the
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -34,6 +35,11 @@ class DuplicateDefinition(Rule):
         "min-count": Option("int", "how many modules make a duplicate", default=2),
         "functions": Option("bool", "also compare top-level functions", default=False),
     }
+    # The options, as Rule.__init__ sets them (option_attribute names them).
+    name: re.Pattern[str] | None
+    exclude_names: re.Pattern[str] | None
+    min_count: int
+    functions: bool
     message_fields = ("name", "count", "others")
     default_message = "{name} is defined in {count} modules (also at {others})"
     EXAMPLE_OPTIONS = {"name": "Mock"}

@@ -51,6 +51,12 @@ class ImportCycle(Rule):
         "max-cycles": Option("int", "the most cycles reported (shortest first)", default=20),
         "search-limit": Option("int", "stop enumerating cycles after this many", default=1000),
     }
+    # The options, as Rule.__init__ sets them (option_attribute names them).
+    include_function_imports: bool
+    follow_package_init: bool
+    ignore_type_checking: bool
+    max_cycles: int
+    search_limit: int
     message_fields = ("chain", "length", "module")
     default_message = "import cycle: {chain}"
     sees_unparsed = True

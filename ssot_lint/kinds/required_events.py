@@ -54,6 +54,10 @@ class RequiredEvents(Rule):
         "discriminator": Option("str-list", "dict keys naming the event; the first present one counts", default=("event_type", "type")),
         "emitters": Option("str-list", "emitter call patterns whose first argument is the event name", default=()),
     }
+    # The options, as Rule.__init__ sets them (option_attribute names them).
+    events: tuple[str, ...]
+    discriminator: tuple[str, ...]
+    emitters: tuple[str, ...]
     message_fields = ("event", "events")
     default_message = "required event {event} is never emitted"
     EXAMPLE_OPTIONS = {"events": ["agent_started", "agent_completed"], "emitters": ["emit", "*.emit_event"]}
@@ -87,7 +91,7 @@ class RequiredEvents(Rule):
 
         def count(name: str | None) -> None:
             if name in self._events:
-                emitted[name] += 1  # type: ignore[index]
+                emitted[name] += 1
 
         def record(node: ast.Dict | ast.Call) -> None:
             written = {key if isinstance(key, str) else literal_text(ctx, key): value for key, value in written_entries(node)[0]}

@@ -49,6 +49,10 @@ class ShimModule(Rule):
         "include-init": Option("bool", "also report __init__.py files that only re-export their own submodules", default=False),
         "aliases": Option("bool", "report class aliases A = B", default=True),
     }
+    # The options, as Rule.__init__ sets them (option_attribute names them).
+    allow: tuple[str, ...]
+    include_init: bool
+    aliases: bool
     message_fields = ("what", "name", "target", "module")
     default_message = "{what} {name} is a shim for {target}; use {target} directly"
     EXAMPLE_OPTIONS = {"allow": ["legacy.compat"]}
@@ -100,7 +104,8 @@ class ShimModule(Rule):
                 if target is None:
                     continue
                 message = self.format(what="alias", name=alias.name, target=target, module=ref.module)
-                findings.append(Finding(self.id, *alias.span, message, self.severity, ref.path, f"{alias.name} = {alias.target}", alias.span[0]))
+                line, col, end_line, end_col = alias.span
+                findings.append(Finding(self.id, line, col, end_line, end_col, message, self.severity, ref.path, f"{alias.name} = {alias.target}", line))
         return findings, None, {"shim_modules": shims}
 
     def shim_targets(self, index: ModuleIndex, ref: FileRef, summary: ModuleSummary) -> list[str]:

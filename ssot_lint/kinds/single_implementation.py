@@ -19,6 +19,7 @@ Message fields: ``{name}`` (the class), ``{canonical}``, ``{count}`` (family siz
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from ssot_lint.analysis.imports import bindings, dotted_name, qualify
@@ -39,6 +40,13 @@ class SingleImplementation(Rule):
         "canonical": Option("str-list", "the allowed implementations, 'module:Class'", default=()),
         "max": Option("int", "the largest family that passes", default=1),
     }
+    # The options, as Rule.__init__ sets them (option_attribute names them).
+    name: re.Pattern[str] | None
+    bases: tuple[str, ...] | None
+    methods: tuple[str, ...] | None
+    exclude_names: re.Pattern[str] | None
+    canonical: tuple[str, ...]
+    max_: int
     message_fields = ("name", "canonical", "count", "max")
     default_message = "{name} duplicates {canonical} ({count} implementations, max {max})"
     EXAMPLE_OPTIONS = {"name": "(?i)websocket.*manager", "exclude-names": "^Test", "canonical": ["core.manager:WebSocketManager"]}
@@ -85,7 +93,7 @@ class SingleImplementation(Rule):
         elif self.bases:
             words = [b.rsplit(".", 1)[-1] for b in self.bases]
         else:
-            words = list(self.methods)
+            words = list(self.methods or ())  # configure() makes sure some selector is given
         return words + ["import"] if self.bases else words
 
     def selects(self, name: str) -> bool:
@@ -97,7 +105,7 @@ class SingleImplementation(Rule):
             if written is None:
                 continue
             candidates = {written, qualify(base_expr, bound) or "", f"{module}.{written}"}
-            for base in self.bases:
+            for base in self.bases or ():
                 if "." in base:
                     if base in candidates:
                         return True

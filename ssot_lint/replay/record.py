@@ -156,6 +156,10 @@ class _Tee(io.BufferedIOBase):
     def writable(self) -> bool:
         return True
 
+    @property
+    def name(self) -> object:  # what the TextIOWrapper around it reports as its name
+        return getattr(self._target, "name", None)
+
     def isatty(self) -> bool:
         return self._target.isatty()
 

@@ -26,4 +26,5 @@ def formatter(name: str) -> Formatter:
     from importlib import import_module
 
     module = import_module(f"ssot_lint.report.{'json_report' if name == 'json' else name}")
-    return module.render  # type: ignore[no-any-return]
+    render: Formatter = module.render
+    return render

@@ -50,8 +50,8 @@ def render(report: Report, options: FormatOptions) -> str:
         table.add_row(*cells, *([str(rule.baselined)] if baseline else []), status)
     if report.rules:
         console.print(table)
-    for line in baseline_notes(report):
-        console.print(line)
+    for note in baseline_notes(report):
+        console.print(note)
     console.print(totals(report))
     return buffer.getvalue()
 

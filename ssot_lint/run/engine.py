@@ -6,7 +6,7 @@ import dataclasses
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,6 +99,26 @@ def _blob_of(source: SourceFile, known: dict[str, tuple[Signature, str]], now_ns
     return blob
 
 
+def analyze_data_task(rules: Sequence[Rule], task: tuple[bytes, FileRef, tuple[int, ...]]) -> FileResult:
+    """One file whose bytes the parent already holds (a git blob, an editor's buffer)."""
+    data, ref, scope = task
+    return analyze_source(data, ref, [rules[i] for i in scope])
+
+
+def analyze_data(items: Sequence[tuple[bytes, FileRef, tuple[int, ...]]], rules: Sequence[Rule], jobs: int | None = None) -> Iterator[tuple[int, FileResult]]:
+    """Analyze ``(bytes, ref, indices of the rules that apply)`` items on the worker pool (crash
+    isolated, as files are), yielding ``(index, result)`` as results arrive. A crashed or timed-out
+    item's result is an SSOT000 finding, which the caller should not cache."""
+    workers = _workers(jobs, len(items))
+    if not workers:
+        for n, item in enumerate(items):
+            yield n, analyze_data_task(rules, item)
+        return
+    pool = WorkerPool(workers, analyze_data_task, list(rules), time_limit=FILE_TIME_LIMIT)
+    for n, outcome in pool.run(items, _batch_size(len(items), workers)):
+        yield n, crashed_result(outcome.reason) if isinstance(outcome, Crashed) else outcome
+
+
 def crashed_result(reason: str) -> FileResult:
     what = reason if reason.startswith("timed out") else f"crashed ({reason})"
     message = f"analysis {what}; the file was not analyzed"
@@ -118,7 +138,7 @@ def analyze_files(
     else:
         todo, unreadable = _from_cache(files, rules, scopes, results, options)
     looked_up = time.perf_counter()
-    workers = worker_count(options.jobs, len(todo))
+    workers = _workers(options.jobs, len(todo))
     crashed = _analyze(files, rules, scopes, todo, results, options, workers)
     analyzed = [r for r in (results[i] for i in todo) if r is not None]
     if stats is not None:
@@ -131,7 +151,7 @@ def analyze_files(
             crashed=crashed,
             workers=workers,
             read_seconds=looked_up - started,
-            analyse_seconds=time.perf_counter() - looked_up,
+            analyze_seconds=time.perf_counter() - looked_up,
         )
     return [(source.ref, result) for source, result in zip(files, results) if result is not None]
 
@@ -215,13 +235,16 @@ def _analyze(
     return crashed
 
 
-def worker_count(jobs: int | None, count: int) -> int:
+def _workers(jobs: int | None, count: int) -> int:
     """How many worker processes to start for ``count`` files (0: analyze in this process)."""
     if count == 0:
         return 0
     if start_method() != "fork" and count < _SPAWN_MIN:
         return 0
     return max(1, min(jobs or default_jobs(), count // _FILES_PER_WORKER))
+
+
+worker_count = _workers  # the same decision for the fix engine's pool
 
 
 def _batch_size(count: int, workers: int) -> int:

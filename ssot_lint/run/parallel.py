@@ -57,7 +57,7 @@ class WorkerStartError(RuntimeError):
 def default_jobs() -> int:
     """The CPUs this process may use (respecting affinity masks and container CPU sets)."""
     if hasattr(os, "process_cpu_count"):
-        return os.process_cpu_count() or 1  # type: ignore[attr-defined]
+        return os.process_cpu_count() or 1
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1

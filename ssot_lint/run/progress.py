@@ -91,7 +91,7 @@ def format_timings(stats: dict[str, Any]) -> str:
     phases = [
         ("discover", "discover_seconds"),
         ("read/hash", "read_seconds"),
-        ("analyze", "analyse_seconds"),
+        ("analyze", "analyze_seconds"),
         ("aggregate", "aggregate_seconds"),
         ("report", "report_seconds"),
     ]

@@ -110,6 +110,11 @@ class DeprecatedImport(Rule):
         "calls": Option("any", "deprecated callables 'module:function' (list, or table to replacements)"),
         "allow-kind-change": Option("str-list", "keys of 'replace' whose replacement may be another kind of thing (a class for a function)", default=()),
     }
+    # The options, as Rule.__init__ sets them (option_attribute names them); configure() checks
+    # the shape of ``calls`` (a list, or a table to replacements).
+    replace: dict[str, str]
+    calls: list[str] | dict[str, str] | None
+    allow_kind_change: tuple[str, ...]
     message_fields = ("target", "replacement", "imported", "what")
     default_message = "{target} is deprecated; import {replacement}"
     fixable = True
@@ -178,14 +183,14 @@ class DeprecatedImport(Rule):
         # `from .. import *`), so files there are always parsed.
         if any(ref.module == m or ref.module.startswith(m + ".") for m in self._target_modules):
             return True
-        if self._member_words is not None and self._member_froms is not None:
+        if self._member_words is not None and self._member_froms is not None and self._members is not None:
             # Elsewhere an import of `pkg.mod:Member` is `from <...>mod import` followed by
             # `Member` or `*`. Module targets and calls need their word.
             # A reference `collections.OrderedDict` spells the module's word and `.OrderedDict`.
             if self._member_words.search(text) is not None:
                 if self._member_froms.search(text) is not None and (self._members.search(text) is not None or _STAR_IMPORT.search(text)):
                     return True
-                if self._members.search(text) is not None and self._member_attributes.search(text) is not None:
+                if self._member_attributes is not None and self._members.search(text) is not None and self._member_attributes.search(text) is not None:
                     return True
         modules_and_calls = self._module_and_call_words
         return modules_and_calls is not None and modules_and_calls.search(text) is not None
@@ -226,7 +231,9 @@ class DeprecatedImport(Rule):
             else:
                 where = ctx.span(ref.node)
             needs = self.rewrite_needs(ctx, members, old, new)
-            finding = self.finding(ctx, where, message, anchor=ctx.segment(statement), stmt_line=statement[0], applicability=UNSAFE if needs is not None else "")
+            finding = self.finding(
+                ctx, where, message, anchor=ctx.segment(statement), stmt_line=statement[0], applicability=UNSAFE if needs is not None else ""
+            )
             findings.append(finding)
             if needs:  # unsafe until ``annotate`` verifies them against the project
                 facts.append(RewriteFact(finding.line, finding.col, str(old), needs))

@@ -63,7 +63,7 @@ class Survey(cst.CSTVisitor):
         self.statements: list[Statement] = []
         self.chains: list[tuple[cst.Attribute, str]] = []
         self.names: dict[str, list[cst.Name]] = {}
-        self.annotation_strings: list[cst.BaseString] = []
+        self.annotation_strings: list[cst.SimpleString] = []
         self.star_import = False
         self._blocks: list[cst.CSTNode] = []
         self._container: cst.SimpleStatementLine | cst.SimpleStatementSuite | None = None
@@ -360,7 +360,7 @@ class ImportFixPlan:
         if ref.module is None:
             return None
         if isinstance(ref.statement, cst.Import):
-            asname = ref.node.asname  # type: ignore[union-attr]
+            asname = ref.node.asname
             return ("import", ref.module, asname.name.value if asname else "")
         return ("from", ref.module, ref.name or "", ref.bound or "")
 
@@ -443,8 +443,8 @@ class ImportFixPlan:
             text = FileContext(self.ctx.ref, self.ctx.text)
             for node, _, new, _ in self.rule.deprecated_calls(text, bindings(text.imports())):
                 line, col, _, _ = text.span(node)
-                why = f"replace it with {new} by hand (its arguments may differ)" if new else "no replacement is configured"
-                unfixed.append(Unfixed(line, col, f"not fixable: a deprecated call; {why}"))
+                advice = f"replace it with {new} by hand (its arguments may differ)" if new else "no replacement is configured"
+                unfixed.append(Unfixed(line, col, f"not fixable: a deprecated call; {advice}"))
         return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)), unsafe, notes)
 
 

@@ -59,7 +59,8 @@ def value_kind(node: ast.expr) -> str | None:
             return "bool"
         if isinstance(value, (int, float, complex)):
             return "number"
-        return {str: "string", bytes: "bytes"}.get(type(value))
+        kinds: dict[type, str] = {str: "string", bytes: "bytes"}
+        return kinds.get(type(value))
     if isinstance(node, ast.JoinedStr):
         return "string"
     if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant) and type(node.operand.value) in (int, float):
@@ -96,6 +97,14 @@ class EventSchema(Rule):
         "value-types": Option("str-map", "key -> number | string | dict | list | bool", default={}),
         "data-key": Option("str", "the nested dict that keys not allowed at top level belong in", default="data"),
     }
+    # The options, as Rule.__init__ sets them (option_attribute names them).
+    discriminator: tuple[str, ...]
+    events: tuple[str, ...] | None
+    required: tuple[str, ...]
+    allowed: tuple[str, ...] | None
+    rename: dict[str, str]
+    value_types: dict[str, str]
+    data_key: str
     message_fields = ("problems", "event")
     default_message = "non-canonical event dict: {problems}"
     fixable = True
@@ -138,7 +147,7 @@ class EventSchema(Rule):
 
     def needs_parse(self, text: str, ref: FileRef) -> bool:
         # (The bare names first: most files spell none, and that takes half the searches.)
-        if self._quoted is not None and not (any(e in text for e in self._events) and any(word in text for word in self._quoted)):
+        if self._quoted is not None and not (any(e in text for e in self._events or ()) and any(word in text for word in self._quoted)):
             return False
         return super().needs_parse(text, ref)
 

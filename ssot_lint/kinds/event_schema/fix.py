@@ -165,7 +165,7 @@ class EventFixer(cst.CSTTransformer):
             self.unfixed.append(Unfixed(line, col, f"not fixable: the dict repeats the key '{repeated[0]}' (which value wins would change)"))
             return None
         plan = _Plan()
-        items = node.args if is_call else node.elements
+        items = node.args if isinstance(node, cst.Call) else node.elements
         for index, (key, _) in enumerate(entries):
             target = rule.rename.get(key)
             if target is None:
@@ -258,9 +258,10 @@ class EventFixer(cst.CSTTransformer):
         keyed = [i for i, e in enumerate(elements) if isinstance(e, cst.DictElement) and literal_str(e.key) is not None]
         for entry, name in plan.renames.items():
             element = elements[keyed[entry]]
-            elements[keyed[entry]] = element.with_changes(key=string_key(element.key, name))  # type: ignore[union-attr]
+            # (keyed: the positions of DictElements, which BaseDictElement does not tell mypy)
+            elements[keyed[entry]] = element.with_changes(key=string_key(element.key, name))  # type: ignore[attr-defined]
         moved = [
-            cst.DictElement(key=elements[keyed[i]].key, value=elements[keyed[i]].value)  # type: ignore[union-attr]
+            cst.DictElement(key=elements[keyed[i]].key, value=elements[keyed[i]].value)  # type: ignore[attr-defined]
             for i in plan.moves
         ]
         rbrace = node.rbrace
@@ -268,15 +269,15 @@ class EventFixer(cst.CSTTransformer):
             if plan.data is not None:
                 slot = keyed[plan.data]
                 data = elements[slot]
-                inner: cst.Dict = data.value  # type: ignore[union-attr, assignment]
+                inner: cst.Dict = data.value  # type: ignore[assignment]  # _plan_moves moves keys only into a dict literal
                 merged = inner.with_changes(elements=append_items(inner.elements, moved, inner.lbrace.whitespace_after))
                 elements[slot] = data.with_changes(value=merged)
                 drop = {keyed[i] for i in plan.moves}
             else:
                 first = elements[keyed[plan.moves[0]]]
                 elements[keyed[plan.moves[0]]] = first.with_changes(
-                    key=string_key(first.key, self.rule.data_key),
-                    value=cst.Dict(append_items([], moved, None)),  # type: ignore[union-attr]
+                    key=string_key(first.key, self.rule.data_key),  # type: ignore[attr-defined]
+                    value=cst.Dict(append_items([], moved, None)),
                 )
                 drop = {keyed[i] for i in plan.moves[1:]}
             elements, closing = drop_items(elements, drop, rbrace.whitespace_before)

@@ -51,6 +51,6 @@ def key_readers(tree: ast.AST, keys: Iterable[str], events: dict[Position, set[s
         elif isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.In, ast.NotIn)):
             read(_text(node.left), node)
         elif isinstance(node, ast.MatchMapping):
-            for key in node.keys:
-                read(_text(key), key)
+            for pattern_key in node.keys:
+                read(_text(pattern_key), pattern_key)
     return {key: sorted(places) for key, places in found.items()}
