@@ -141,6 +141,12 @@ def _fix_diff(r: Result, root: Path) -> None:
     assert (root / "fixtures/netra_backend/app/services/notifier.py").read_bytes() == (REPO / "fixtures/netra_backend/app/services/notifier.py").read_bytes()
 
 
+def _fix_diff_unsafe(r: Result, root: Path) -> None:
+    assert '+    yield {"event_type": "tool_executing"' in r.stdout  # the event moved into data
+    assert _lines(r.stderr)[0] == "3 files would change, 4 findings would be fixed (1 by unsafe fixes), 18 findings would be left:"
+    assert (root / "fixtures/netra_backend/app/services/notifier.py").read_bytes() == (REPO / "fixtures/netra_backend/app/services/notifier.py").read_bytes()
+
+
 def _baseline(r: Result, root: Path) -> None:
     assert _lines(r.stdout) == ["ssot-lint: recorded 22 findings; .ssot-baseline.json holds 22 findings"]
     assert json.loads((root / ".ssot-baseline.json").read_text())["tool_version"]
@@ -193,6 +199,7 @@ def _test_rules(r: Result, root: Path) -> None:
 TOUR: dict[str, tuple[int, Callable[[Result, Path], None]]] = {
     "ssot-lint check fixtures --statistics": (1, _statistics),
     "ssot-lint fix --diff fixtures": (1, _fix_diff),
+    "ssot-lint fix --diff --unsafe-fixes fixtures": (1, _fix_diff_unsafe),
     "ssot-lint baseline fixtures": (0, _baseline),
     "ssot-lint check fixtures": (0, _check_baselined),
     "ssot-lint check fixtures -q -o github -o sarif:.ssot-lint/ssot.sarif": (1, _ci_formats),

@@ -94,11 +94,11 @@ def test_text_output_lines_and_summary(monkeypatch: pytest.MonkeyPatch) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "fixtures/netra_backend/app/routes/broken.py:5:11: SSOT000 syntax error: invalid syntax"
     assert lines[1] == (
-        f"{SERVICES}/agent_service.py:13:66: WS002 netra_backend.app.websocket_core.unified_manager:UnifiedWebSocketManager"
+        f"{SERVICES}/agent_service.py:13:66: WS002 [*] netra_backend.app.websocket_core.unified_manager:UnifiedWebSocketManager"
         " is deprecated; import netra_backend.app.websocket_core.websocket_manager:WebSocketManager"
     )
     assert "\x1b[" not in result.stdout  # no colour when piped
-    assert lines[-1] == "19 files scanned, 1 parse errors, 15 findings"
+    assert lines[-2:] == ["[*] 3 fixable with `ssot-lint fix` (1 more with `ssot-lint fix --unsafe-fixes`)", "19 files scanned, 1 parse errors, 15 findings"]
     assert any(line.split()[:2] == ["WS001", "single-implementation"] and line.split()[-1] == "FAIL" for line in lines)
 
 

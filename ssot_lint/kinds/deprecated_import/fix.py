@@ -432,9 +432,6 @@ class ImportFixPlan:
             if reason is None:
                 only_unsafe = all(is_unsafe for _, is_unsafe in held)
                 reason = ("unsafe fix not applied: " if only_unsafe else "not fixable: ") + "; ".join(dict.fromkeys(r for r, _ in held))
-                moved = [self.refs[i].name or self.refs[i].module for i in members if i not in self.held]
-                if moved:
-                    reason += f" (moved: {', '.join(str(m) for m in moved)})"
                 unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe))
                 continue
             unfixed.append(Unfixed(line, col, reason))
