@@ -25,6 +25,8 @@ _EXPORTS = {
     "check": "ssot_lint.api",
     "check_source": "ssot_lint.api",
     "fix": "ssot_lint.api",
+    "fix_source": "ssot_lint.api",
+    "SourceFixed": "ssot_lint.api",
     "load_rules": "ssot_lint.api",
     "load_project": "ssot_lint.api",
     "CheckResult": "ssot_lint.api",
@@ -46,6 +48,8 @@ __all__ = [
     "check",
     "check_source",
     "fix",
+    "fix_source",
+    "SourceFixed",
     "load_rules",
     "load_project",
     "CheckResult",
@@ -63,7 +67,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from ssot_lint.api import CheckResult, Project, check, check_source, fix, load_project, load_rules
+    from ssot_lint.api import CheckResult, Project, SourceFixed, check, check_source, fix, fix_source, load_project, load_rules
     from ssot_lint.config.rulefile import RuleSet
     from ssot_lint.config.settings import Config
     from ssot_lint.errors import ConfigError

@@ -12,8 +12,10 @@ suppressions, the baseline ratchet and the exit status.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
-from collections.abc import Callable, Iterator, Sequence
+import tokenize
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +27,7 @@ from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.config.rulefile import RuleSet, load_rule_files
 from ssot_lint.config.settings import Config, load_config
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
-from ssot_lint.model import Finding, Report
+from ssot_lint.model import FileRef, Finding, Report
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.cache import ResultCache
 
@@ -47,6 +49,29 @@ class Project:
     def root(self) -> Path:
         return self.config.root
 
+    def includes(self, path: PathLike) -> bool:
+        """Whether ``ssot-lint check`` without paths covers the file at ``path`` (it need not
+        exist yet): under the root, included, not excluded, not ignored by a ``.gitignore``."""
+        from ssot_lint.run.discovery import in_project
+
+        return in_project(absolute_path(path), self.config)
+
+    @property
+    def project_wide_ids(self) -> frozenset[str]:
+        """The ids of the selected rules whose findings depend on other files (``check`` finds
+        them; ``check_source`` leaves them out)."""
+        return frozenset(rule.id for rule in self.rules.rules if project_wide(rule))
+
+    def explain(self, rule_id: str) -> str:
+        """The text ``ssot-lint rules --explain ID`` prints: the rule, its kind's documentation
+        and its examples."""
+        from ssot_lint.report.rules import explain_rule
+
+        for rule in self.rules.known:
+            if rule.id == rule_id:
+                return explain_rule(rule)
+        raise ConfigError(f"no loaded rule has id {rule_id!r}")
+
 
 def shown_path(path: Path) -> str:
     """``path`` as the user would type it from the working directory."""
@@ -54,6 +79,31 @@ def shown_path(path: Path) -> str:
         return os.path.relpath(path)
     except ValueError:
         return str(path)
+
+
+def absolute_path(path: PathLike) -> str:
+    """``path`` made absolute with its directory's symlinks resolved (not the file's own): the
+    spelling a walk from the resolved project root gives the same file."""
+    directory, name = os.path.split(os.path.abspath(os.fspath(path)))
+    return os.path.join(os.path.realpath(directory), name)
+
+
+def source_bytes(code: str | bytes) -> bytes:
+    """An editor's text as the bytes of the file it would save: encoded as its PEP 263 coding
+    cookie says (UTF-8 when there is none, or when the text cannot be encoded that way)."""
+    if isinstance(code, bytes):
+        return code
+    data = code.encode("utf-8", "surrogateescape")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        return data
+    if encoding in ("utf-8", "utf-8-sig"):
+        return data
+    try:
+        return code.encode(encoding)
+    except (UnicodeError, LookupError):
+        return data
 
 
 def load_rules(paths: Sequence[PathLike], *, select: Sequence[str] = (), ignore: Sequence[str] = (), observer: Observer = NULL_OBSERVER) -> RuleSet:
@@ -187,9 +237,11 @@ def analyze(
     on_progress: Callable[[int, int], None] | None = None,
     on_warning: Warn | None = None,
     observer: Observer = NULL_OBSERVER,
+    buffers: Mapping[PathLike, str | bytes] | None = None,
 ) -> tuple[Report, Coverage]:
     """Run the rules over ``paths`` (default: the project root): the raw report, before unused
-    suppressions and the baseline, and what the run covered (so nothing unseen is judged)."""
+    suppressions and the baseline, and what the run covered (so nothing unseen is judged).
+    ``buffers``: see ``check``."""
     from ssot_lint.run.engine import RunOptions, run
 
     _require_rules(project.rules)
@@ -202,8 +254,13 @@ def analyze(
             raise ConfigError("--per-file needs the files to check")
         rules = [r for r in rules if not project_wide(r)]  # they need every file: not judged here
     whole = not per_file and (not given or any(Path(p).resolve() == config.root for p in given))
+    contents = {absolute_path(path): source_bytes(code) for path, code in (buffers or {}).items()}
+    if contents:
+        observer.refuse()  # the output depends on text that is on no disk
     with open_cache(config, cache, cache_dir, warn, observer) as result_cache:
-        options = RunOptions(fail_on=fail_on or config.get("fail-on"), cache=result_cache, on_progress=on_progress, jobs=jobs, observer=observer)
+        options = RunOptions(
+            fail_on=fail_on or config.get("fail-on"), cache=result_cache, on_progress=on_progress, jobs=jobs, observer=observer, buffers=contents
+        )
         report = run(given or [str(config.root)], config, RuleSet(rules, project.rules.known), options)
     return report, Coverage.of(report.scanned, rules, whole, project.rules.known)
 
@@ -226,6 +283,7 @@ def check(
     on_progress: Callable[[int, int], None] | None = None,
     on_warning: Warn | None = None,
     observer: Observer = NULL_OBSERVER,
+    buffers: Mapping[PathLike, str | bytes] | None = None,
 ) -> CheckResult:
     """Check ``paths`` (default: the project root) as ``ssot-lint check`` does.
 
@@ -233,7 +291,12 @@ def check(
     above the working directory). ``rules``: extra rule files, or a ``RuleSet`` replacing the
     configured rules. ``baseline``: apply the configured baseline file when it exists.
     Warnings (an unusable cache, a baseline written for other rules) are collected in
-    ``CheckResult.warnings`` and also passed to ``on_warning`` as they happen."""
+    ``CheckResult.warnings`` and also passed to ``on_warning`` as they happen.
+
+    ``buffers`` maps paths to the text to check instead of what is on disk (an editor's unsaved
+    buffers; ``str`` is encoded as its coding cookie says). A buffer whose file does not exist
+    yet is checked where a walk of ``paths`` would find it. Every other file's result comes from
+    the cache as usual, so project-wide rules see the buffers at the cost of analyzing them."""
     project = _project(config, rules, select, ignore, observer)
     collected: list[str] = []
 
@@ -254,6 +317,7 @@ def check(
         on_progress=on_progress,
         on_warning=warn,
         observer=observer,
+        buffers=buffers,
     )
     if report_unused_suppressions:
         known_ids = [r.id for r in project.rules.known]
@@ -264,7 +328,7 @@ def check(
     if baseline:
         observer.note(path)
     if baseline and path.is_file():
-        report = baselines.apply(report, baselines.load(path, shown), shown, project.rules.known, coverage, fail_on)
+        report = baselines.apply(report, load_baseline(path, shown), shown, project.rules.known, coverage, fail_on)
         if report.baseline and report.baseline.changed_rules:
             warn(
                 f"{shown} was written for other rule definitions ({'; '.join(report.baseline.changed_rules)}); "
@@ -290,28 +354,114 @@ def baseline_file(config: Config) -> tuple[Path, str]:
     return path, shown_path(path)
 
 
-def check_source(
-    path: PathLike, code: str | bytes, rules: RuleSet | Sequence[PathLike] | None = None, *, config: PathLike | Config | Project | None = None
-) -> list[Finding]:
-    """Check one file's text (an editor's buffer, a generated file) as if it were at ``path``,
-    with the per-file rules (project-wide rules need the other files: use ``check``). Findings
-    carry ``path`` as given (relative to the project root when it lies inside it); suppression
-    comments apply; a text that does not parse is one ``SSOT000`` finding."""
-    from ssot_lint.analysis.analyze import analyze_source
+def _buffer_ref(project: Project, path: PathLike) -> tuple[str, FileRef]:
+    """The absolute path and the ``FileRef`` (display path, module) of a file that may exist
+    only in an editor: relative to the project root when it lies inside it, else as given."""
     from ssot_lint.run.discovery import ModuleNamer, display_path
-    from ssot_lint.run.engine import aggregate
 
-    project = _project(config, rules if rules is not None else None, (), (), NULL_OBSERVER)
-    absolute = os.path.abspath(os.fspath(path))
+    absolute = absolute_path(path)
     try:
         relative = Path(absolute).relative_to(project.root).as_posix()
     except ValueError:
         relative = os.fspath(path)
-    ref = ModuleNamer(project.config.src_roots).ref(absolute, display_path(relative))
+    return absolute, ModuleNamer(project.config.src_roots).ref(absolute, display_path(relative))
+
+
+def check_source(
+    path: PathLike,
+    code: str | bytes,
+    rules: RuleSet | Sequence[PathLike] | None = None,
+    *,
+    config: PathLike | Config | Project | None = None,
+    baseline: bool = False,
+) -> list[Finding]:
+    """Check one file's text (an editor's buffer, a generated file) as if it were at ``path``,
+    with the per-file rules (project-wide rules need the other files: use ``check``). Findings
+    carry ``path`` as given (relative to the project root when it lies inside it); suppression
+    comments apply; a text that does not parse is one ``SSOT000`` finding. ``baseline``: leave
+    out the findings the configured baseline file records for this path, as ``check`` does."""
+    from ssot_lint.analysis.analyze import analyze_source
+    from ssot_lint.run.engine import aggregate
+
+    project = _project(config, rules if rules is not None else None, (), (), NULL_OBSERVER)
+    _, ref = _buffer_ref(project, path)
     selected = [r for r in project.rules.rules if not project_wide(r) and r.in_scope(ref.path)]
-    data = code.encode("utf-8") if isinstance(code, str) else code
-    result = analyze_source(data, ref, selected)
-    return aggregate(selected, [(ref, result)], project.config.get("fail-on")).findings
+    fail_on = project.config.get("fail-on")
+    result = analyze_source(source_bytes(code), ref, selected)
+    report = aggregate(selected, [(ref, result)], fail_on)
+    baseline_path, shown = baseline_file(project.config)
+    if baseline and baseline_path.is_file():
+        coverage = Coverage.of([ref.path], selected, False, project.rules.known)
+        report = baselines.apply(report, load_baseline(baseline_path, shown), shown, project.rules.known, coverage, fail_on)
+    return report.findings
+
+
+_baselines: dict[tuple[str, int, int, int], baselines.Baseline] = {}
+
+
+def load_baseline(path: Path, shown: str) -> baselines.Baseline:
+    """The baseline file at ``path``, read again only when its size or times change (an editor
+    checks a buffer on every keystroke)."""
+    info = path.stat()
+    key = (str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    if key not in _baselines:
+        if len(_baselines) > 8:
+            _baselines.clear()
+        _baselines[key] = baselines.load(path, shown)
+    return _baselines[key]
+
+
+def suppress_source(code: str, finding: Finding) -> str | None:
+    """``code`` with a ``# ssot: ignore[ID]`` comment that silences ``finding`` (on its line or
+    its statement's first line), or None when no such edit leaves the code's syntax tree as it
+    was (see ``ssot_lint.ci.add_suppression``)."""
+    from ssot_lint.ci.add_suppression import add_suppression
+
+    return add_suppression(code, finding)
+
+
+@dataclass(frozen=True)
+class SourceFixed:
+    """What fixing one text gave: ``code`` (the same type as given; unchanged when nothing was
+    fixed), how many findings the fixes removed, and why the text was left alone if it was."""
+
+    code: str | bytes
+    fixed: int
+    refused: str = ""
+
+
+def fix_source(
+    path: PathLike,
+    code: str | bytes,
+    rules: RuleSet | Sequence[PathLike] | None = None,
+    *,
+    config: PathLike | Config | Project | None = None,
+    select: Sequence[str] = (),
+) -> SourceFixed:
+    """Fix one file's text as ``ssot-lint fix`` would fix the file at ``path``, writing nothing:
+    the fixes of the fixable per-file rules (``select``: only rules with these id prefixes) that
+    have a finding in it, checked the same way (the result parses, compiles, keeps every comment
+    and is a fixed point) or refused as a whole."""
+    from ssot_lint.analysis.analyze import analyze_source
+    from ssot_lint.analysis.parsing import decode_source, on_analysis_thread
+    from ssot_lint.fix.engine import FixRefused
+    from ssot_lint.fix.engine import fix_source as fix_bytes
+
+    project = _project(config, rules if rules is not None else None, select, (), NULL_OBSERVER)
+    _, ref = _buffer_ref(project, path)
+    data = source_bytes(code)
+    applicable = [r for r in project.rules.rules if r.in_scope(ref.path) and not project_wide(r)]
+    found = {f.rule_id for f in analyze_source(data, ref, applicable).findings}
+    wanted = [r for r in applicable if r.fixable and r.id in found]
+    if not wanted:
+        return SourceFixed(code, 0)
+    try:
+        outcome = on_analysis_thread(fix_bytes, data, ref, wanted)
+    except FixRefused as refusal:
+        return SourceFixed(code, 0, str(refusal))
+    if outcome.data == data:
+        return SourceFixed(code, 0)
+    return SourceFixed(outcome.data if isinstance(code, bytes) else decode_source(outcome.data), outcome.fixed)
 
 
 def fix(

@@ -13,6 +13,7 @@ from ssot_lint.cli.check import check
 from ssot_lint.cli.history import history, history_merge, trend
 from ssot_lint.cli.maintain import baseline_command, fix_command
 from ssot_lint.cli.rules import rules_command, test_rules
+from ssot_lint.cli.server import server_command
 from ssot_lint.errors import EXIT_USAGE, ConfigError
 
 ISSUES_URL = "https://github.com/ssot-lint/ssot-lint/issues"
@@ -50,5 +51,5 @@ def main() -> None:
     """Single-source-of-truth compliance linter for Python."""
 
 
-for command in (check, baseline_command, fix_command, rules_command, test_rules, history, trend, cache_group):
+for command in (check, baseline_command, fix_command, rules_command, test_rules, history, trend, cache_group, server_command):
     main.add_command(command)

@@ -152,6 +152,24 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
     return sorted(found.values(), key=lambda f: f.ref.path)
 
 
+def in_project(path: str, config: Config) -> bool:
+    """Whether a walk of the project root (``ssot-lint check`` without paths) covers the file at
+    ``path`` (absolute; it need not exist): inside the root, included, not excluded, and neither
+    it nor a directory above it ignored by a ``.gitignore``."""
+    root = str(config.root)
+    relpath = _relative(path, root)
+    if relpath == "." or relpath.startswith("../") or os.path.isabs(relpath):
+        return False
+    if not Scope(config).contains(relpath):
+        return False
+    ignores = _Ignores(config.get("respect-gitignore"), NULL_OBSERVER)
+    parts = relpath.split("/")
+    for depth in range(1, len(parts) + 1):
+        if ignores.ignored(os.path.join(root, *parts[:depth]), depth < len(parts), root):
+            return False
+    return True
+
+
 def _dir_is_package(directory: str, observer: Observer = NULL_OBSERVER) -> bool:
     path = os.path.join(directory, "__init__.py")
     observer.note(path)

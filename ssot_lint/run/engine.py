@@ -6,7 +6,7 @@ import dataclasses
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
-from ssot_lint.run.discovery import SourceFile, discover
+from ssot_lint.run.discovery import ModuleNamer, SourceFile, discover, display_path, in_project
 from ssot_lint.run.parallel import Crashed, WorkerPool, default_jobs, start_method
 
 
@@ -32,6 +32,8 @@ class RunOptions:
     on_progress: Callable[[int, int], None] | None = None
     jobs: int | None = None  # worker processes; None: one per CPU
     observer: Observer = NULL_OBSERVER
+    # Absolute path -> the bytes to analyze instead of the file's (an editor's unsaved buffers).
+    buffers: Mapping[str, bytes] | None = None
 
 
 _CHUNK = 256  # files looked up in the cache at once: bounds memory, amortises SQLite round trips
@@ -130,6 +132,8 @@ def analyze_files(
 ) -> list[tuple[FileRef, FileResult]]:
     """Analyze each file with the rules whose scope covers it, reusing cached results.
     ``stats`` (if given) receives the counts and seconds that ``--show-timings`` prints."""
+    if options.buffers:
+        return _with_buffers(files, rules, options, stats)
     started = time.perf_counter()
     scopes = [tuple(i for i, rule in enumerate(rules) if rule.in_scope(source.ref.path)) for source in files]
     results: list[FileResult | None] = [None] * len(files)
@@ -154,6 +158,35 @@ def analyze_files(
             analyze_seconds=time.perf_counter() - looked_up,
         )
     return [(source.ref, result) for source, result in zip(files, results) if result is not None]
+
+
+def _with_buffers(files: Sequence[SourceFile], rules: Sequence[Rule], options: RunOptions, stats: dict[str, Any] | None) -> list[tuple[FileRef, FileResult]]:
+    """``analyze_files`` where some files' bytes come from ``options.buffers``: those are
+    analyzed here (or found in the cache by their content, like any file), the rest as usual."""
+    buffers = options.buffers or {}
+    on_disk = [source for source in files if source.abspath not in buffers]
+    results = dict(zip((s.abspath for s in on_disk), (r for _, r in analyze_files(on_disk, rules, dataclasses.replace(options, buffers=None), stats))))
+    hits = 0
+    for source in files:
+        if source.abspath not in buffers:
+            continue
+        data = buffers[source.abspath]
+        applied = [rule for rule in rules if rule.in_scope(source.ref.path)]
+        key = result_key(blob_id(data), source.ref, applied)
+        cached = options.cache.get_many([key]) if options.cache is not None else {}
+        result = cached.get(key)
+        hits += result is not None
+        if result is None:
+            result = analyze_source(data, source.ref, applied)
+            if options.cache is not None:
+                options.cache.put(key, result)
+        results[source.abspath] = result
+    if options.cache is not None:
+        options.cache.flush()
+    if stats is not None:
+        count = len(files) - len(on_disk)
+        stats.update(files=len(files), buffers=count, from_cache=stats["from_cache"] + hits, analyzed=stats["analyzed"] + count - hits)
+    return [(source.ref, results[source.abspath]) for source in files]
 
 
 def _from_cache(
@@ -355,6 +388,8 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
     """``report.stats`` gets the counts and per-phase seconds that ``--show-timings`` prints."""
     started = time.perf_counter()
     files = discover(paths, config)
+    if options.buffers:
+        files = with_buffer_files(files, paths, config, options.buffers)
     discovered = time.perf_counter()
     stats: dict[str, Any] = {"discover_seconds": discovered - started}
     results = analyze_files(files, ruleset.rules, options, stats)
@@ -364,6 +399,23 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
     stats.update(parse_errors=report.parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
     report.stats.update(stats)
     return report
+
+
+def with_buffer_files(files: list[SourceFile], paths: Sequence[str], config: Config, buffers: Mapping[str, bytes]) -> list[SourceFile]:
+    """``files`` plus the buffers that exist only in an editor (not saved yet), where a walk of
+    ``paths`` would have found them on disk."""
+    known = {source.abspath for source in files}
+    given = [os.path.abspath(p) for p in paths]
+    added = [
+        path
+        for path in buffers
+        if path not in known and any(path == g or path.startswith(g.rstrip(os.sep) + os.sep) for g in given) and in_project(path, config)
+    ]
+    if not added:
+        return files
+    namer = ModuleNamer(config.src_roots)
+    extra = [SourceFile(path, namer.ref(path, display_path(os.path.relpath(path, config.root)))) for path in added]
+    return sorted(files + extra, key=lambda f: f.ref.path)
 
 
 def failing(report: Report, fail_on: str) -> bool:

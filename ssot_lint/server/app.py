@@ -1,0 +1,364 @@
+"""``ssot-lint server``: the language server (LSP over stdin/stdout, built on pygls).
+
+- **Per-file rules on open and change**, from the editor's buffer (``api.check_source``), with
+  the baseline applied as ``ssot-lint check`` applies it (initialization option
+  ``{"baseline": false}`` shows every finding).
+- **Project-wide rules on save** (and when a project's first document opens): ``api.check`` over
+  the whole project with the open buffers in place of their files, in a child process
+  (``project_job``); unchanged files come from the result cache. Their findings stay on the
+  documents until the next save.
+- **Code actions**: for a fixable finding, its rule's fix over the file (the checks
+  ``ssot-lint fix`` makes, or no action); for every finding, a ``# ssot: ignore[ID]`` comment
+  that is checked to leave the syntax tree as it was; ``source.fixAll.ssot-lint`` for the file.
+- **Hover** on a finding: the rule's explanation (``ssot-lint rules --explain ID``).
+- **Config and rule files are watched** (``workspace/didChangeWatchedFiles`` where the client
+  supports it, else checked on every save) and reloaded; a broken one is one diagnostic at its
+  ``file:line`` while the last good rules keep working.
+
+Documents are synchronised whole (``TextDocumentSyncKind.Full``): pygls applies incremental
+edits by ``str.splitlines``, which breaks lines at characters LSP does not (U+2028, form feed),
+and a buffer out of step with the editor would put fixes in the wrong place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path
+
+from ssot_lint import __version__, api
+from ssot_lint.config.rulefile import RuleSet
+from ssot_lint.errors import ConfigError
+from ssot_lint.model import PARSE_ERROR_ID, Finding
+from ssot_lint.server.edits import SOURCE, diagnostic, finding_range, line_diagnostic, text_edit
+from ssot_lint.server.positions import UTF16, Lines
+from ssot_lint.server.projects import Projects, error_location, project_key
+
+log = logging.getLogger("ssot_lint.server")
+FIX_ALL = "source.fixAll.ssot-lint"
+WATCHED = ("**/*.toml", "**/.ssot-baseline.json")
+PARSE_ERROR_HELP = "SSOT000: the file could not be analyzed (it does not decode or parse, or its analysis crashed); no rule has judged it."
+
+
+@dataclass
+class Job:
+    """The project-wide check of one project: at most one runs; a save during it asks for one more."""
+
+    task: asyncio.Task[None] | None = None
+    process: asyncio.subprocess.Process | None = None
+    again: bool = False
+
+
+class SsotServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("ssot-lint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
+        self.projects = Projects()
+        self.baseline = True
+        self.project_wide = True
+        self.per_file: dict[str, list[Finding]] = {}  # uri -> findings from the buffer
+        self.wide: dict[str, dict[str, list[Finding]]] = {}  # project key -> display path -> findings
+        self.jobs: dict[str, Job] = {}
+        self.error_uris: set[str] = set()
+
+    # -- helpers -----------------------------------------------------------------------------
+    @property
+    def encoding(self) -> str:
+        value = self.workspace.position_encoding or UTF16
+        return str(getattr(value, "value", value))
+
+    def log(self, message: str, kind: lsp.MessageType = lsp.MessageType.Info) -> None:
+        self.window_log_message(lsp.LogMessageParams(type=kind, message=f"ssot-lint: {message}"))
+
+    def open_documents(self) -> list[Any]:
+        return list(self.workspace.text_documents.values())
+
+    def project_of(self, path: str) -> api.Project | None:
+        project = self.projects.for_file(path).project
+        if project is None or not project.rules.rules or not project.includes(path):
+            return None
+        return project
+
+    @staticmethod
+    def display_path(project: api.Project, path: str) -> str:
+        try:
+            return Path(api.absolute_path(path)).relative_to(project.root).as_posix()
+        except ValueError:
+            return path
+
+    def findings_of(self, uri: str) -> list[Finding]:
+        document = self.workspace.get_text_document(uri)
+        project = self.project_of(document.path)
+        wide = self.wide.get(project_key(project), {}).get(self.display_path(project, document.path), []) if project else []
+        return self.per_file.get(uri, []) + wide
+
+    # -- diagnostics -------------------------------------------------------------------------
+    def lint(self, uri: str) -> None:
+        document = self.workspace.get_text_document(uri)
+        project = self.project_of(document.path)
+        findings: list[Finding] = []
+        if project is not None:
+            try:
+                findings = api.check_source(document.path, document.source, config=project, baseline=self.baseline)
+            except ConfigError as error:  # a malformed baseline file
+                self.log(str(error), lsp.MessageType.Error)
+        self.per_file[uri] = findings
+        self.publish(uri)
+
+    def publish(self, uri: str) -> None:
+        if uri not in self.workspace.text_documents:
+            return
+        document = self.workspace.get_text_document(uri)
+        lines = Lines(document.source)
+        diagnostics = [diagnostic(f, lines, self.encoding) for f in self.findings_of(uri)]
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version))
+
+    def publish_config_errors(self) -> None:
+        """One diagnostic per broken config or rule file, at its line; cleared once it loads."""
+        now: dict[str, list[lsp.Diagnostic]] = {}
+        for entry in self.projects.entries():
+            if entry.error is None:
+                continue
+            location = error_location(entry.error)
+            if location is None:
+                self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error, message=f"ssot-lint: {entry.error}"))
+                continue
+            path, line = location
+            try:
+                text = Path(path).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            item = line_diagnostic(text, line, entry.error.message, self.encoding)
+            found = now.setdefault(from_fs_path(path) or path, [])
+            if item not in found:
+                found.append(item)
+        for uri in self.error_uris - now.keys():
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        for uri, diagnostics in now.items():
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
+        self.error_uris = set(now)
+
+    def reload(self, force: bool) -> None:
+        changed = self.projects.refresh(force)
+        self.publish_config_errors()
+        if not changed:
+            return
+        for document in self.open_documents():
+            self.lint(document.uri)
+        for project in {project_key(p): p for p in (self.project_of(d.path) for d in self.open_documents()) if p is not None}.values():
+            self.schedule_project_wide(project)
+
+    # -- project-wide rules ------------------------------------------------------------------
+    def schedule_project_wide(self, project: api.Project) -> None:
+        if not self.project_wide or not project.project_wide_ids:
+            return
+        job = self.jobs.setdefault(project_key(project), Job())
+        if job.task is not None and not job.task.done():
+            job.again = True
+            return
+        job.task = asyncio.ensure_future(self._project_wide(project, job))
+
+    async def _project_wide(self, project: api.Project, job: Job) -> None:
+        key = project_key(project)
+        while True:
+            job.again = False
+            buffers = {d.path: d.source for d in self.open_documents() if self.project_of(d.path) is not None}
+            config = str(project.config.path) if project.config.path else None
+            request: dict[str, Any] = {"root": str(project.root), "config": config, "buffers": buffers, "baseline": self.baseline}
+            try:
+                answer = await self._run_job(request, job)
+            except Exception as exc:  # a crashed or killed child: keep the last results
+                self.log(f"project-wide check failed: {exc}", lsp.MessageType.Error)
+                answer = None
+            if answer is not None:
+                if "error" in answer:
+                    self.log(answer["error"], lsp.MessageType.Error)
+                else:
+                    for warning in answer.get("warnings", []):
+                        self.log(f"warning: {warning}", lsp.MessageType.Warning)
+                    grouped: dict[str, list[Finding]] = {}
+                    for item in answer["findings"]:
+                        finding = Finding(**item)
+                        grouped.setdefault(finding.path, []).append(finding)
+                    self.wide[key] = grouped
+                    for document in self.open_documents():
+                        if (p := self.project_of(document.path)) is not None and project_key(p) == key:
+                            self.publish(document.uri)
+            if not job.again:
+                return
+
+    async def _run_job(self, request: dict[str, Any], job: Job) -> dict[str, Any] | None:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "ssot_lint.server.project_job",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=request["root"],
+        )
+        job.process = process
+        out, err = await process.communicate(json.dumps(request, ensure_ascii=True).encode("ascii"))
+        job.process = None
+        if process.returncode not in (0, 2):
+            raise RuntimeError(f"exit code {process.returncode}: {err.decode(errors='replace').strip()[-2000:]}")
+        return json.loads(out)
+
+    def stop_jobs(self) -> None:
+        for job in self.jobs.values():
+            job.again = False
+            if job.process is not None and job.process.returncode is None:
+                job.process.kill()
+
+    # -- code actions and hover ----------------------------------------------------------------
+    def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        uri = params.text_document.uri
+        document = self.workspace.get_text_document(uri)
+        project = self.project_of(document.path)
+        if project is None:
+            return []
+        text, lines, encoding = document.source, Lines(document.source), self.encoding
+        first = lines.to_finding(params.range.start.line, params.range.start.character, encoding)
+        last = lines.to_finding(params.range.end.line, params.range.end.character, encoding)
+        only = params.context.only
+        wanted = lambda kind: only is None or any(kind == k or kind.startswith(f"{k}.") for k in only)  # noqa: E731
+        findings = self.findings_of(uri)
+        fixable = {r.id: r for r in project.rules.rules if r.fixable and r.id not in project.project_wide_ids}
+        actions: list[lsp.CodeAction] = []
+
+        def edit(new: str) -> lsp.WorkspaceEdit:
+            change = lsp.TextDocumentEdit(lsp.OptionalVersionedTextDocumentIdentifier(uri=uri, version=document.version), [text_edit(text, new, encoding)])
+            return lsp.WorkspaceEdit(document_changes=[change])
+
+        fixes: dict[str, api.SourceFixed] = {}
+        for finding in findings:
+            if (finding.end_line, finding.end_col) < first or (finding.line, finding.col) > last or not wanted(lsp.CodeActionKind.QuickFix):
+                continue
+            diag = [diagnostic(finding, lines, encoding)]
+            rule = fixable.get(finding.rule_id)
+            if rule is not None:
+                if rule.id not in fixes:
+                    fixes[rule.id] = api.fix_source(document.path, text, config=api.Project(project.config, RuleSet([rule], project.rules.known)))
+                fixed = fixes[rule.id]
+                if fixed.fixed and isinstance(fixed.code, str):
+                    title = f"ssot-lint: fix {rule.id}" + (f" ({fixed.fixed} findings in this file)" if fixed.fixed > 1 else "")
+                    actions.append(lsp.CodeAction(title, kind=lsp.CodeActionKind.QuickFix, diagnostics=diag, edit=edit(fixed.code), is_preferred=True))
+                elif fixed.refused:
+                    self.log(f"{document.path}: {rule.id} not fixed: {fixed.refused}")
+            suppressed = api.suppress_source(text, finding)
+            if suppressed is not None:
+                title = f"ssot-lint: suppress {finding.rule_id} on this line (# ssot: ignore[{finding.rule_id}])"
+                actions.append(lsp.CodeAction(title, kind=lsp.CodeActionKind.QuickFix, diagnostics=diag, edit=edit(suppressed)))
+        if wanted(FIX_ALL) and any(f.rule_id in fixable for f in findings):
+            everything = api.fix_source(document.path, text, config=api.Project(project.config, RuleSet(list(fixable.values()), project.rules.known)))
+            if everything.fixed and isinstance(everything.code, str):
+                count = f"{everything.fixed} finding{'s' if everything.fixed != 1 else ''}"
+                actions.append(lsp.CodeAction(f"ssot-lint: fix all ({count})", kind=FIX_ALL, edit=edit(everything.code)))
+        return actions
+
+    def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
+        document = self.workspace.get_text_document(params.text_document.uri)
+        project = self.project_of(document.path)
+        if project is None:
+            return None
+        lines = Lines(document.source)
+        at = lines.to_finding(params.position.line, params.position.character, self.encoding)
+        hits = [f for f in self.findings_of(document.uri) if (f.line, f.col) <= at <= (f.end_line, f.end_col)]
+        if not hits:
+            return None
+        parts = []
+        for finding in hits:
+            explanation = PARSE_ERROR_HELP if finding.rule_id == PARSE_ERROR_ID else _explain(project, finding.rule_id)
+            parts.append(f"**{finding.rule_id}** {finding.message}\n\n```text\n{explanation.rstrip()}\n```")
+        return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, "\n\n---\n\n".join(parts)), range=finding_range(hits[0], lines, self.encoding))
+
+
+def _explain(project: api.Project, rule_id: str) -> str:
+    try:
+        return project.explain(rule_id)
+    except ConfigError as error:
+        return str(error)
+
+
+def build() -> SsotServer:
+    server = SsotServer()
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: SsotServer, params: lsp.InitializeParams) -> None:
+        options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
+        ls.baseline = bool(options.get("baseline", True))
+        ls.project_wide = bool(options.get("projectWide", True))
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(ls: SsotServer, params: lsp.InitializedParams) -> None:
+        watched = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
+        if watched and watched.dynamic_registration:
+            options = lsp.DidChangeWatchedFilesRegistrationOptions(watchers=[lsp.FileSystemWatcher(glob_pattern=g) for g in WATCHED])
+            registration = lsp.Registration(id="ssot-lint-config", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)
+            await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[registration]))
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: SsotServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        ls.reload(force=False)
+        ls.lint(params.text_document.uri)
+        project = ls.project_of(ls.workspace.get_text_document(params.text_document.uri).path)
+        if project is not None and project_key(project) not in ls.jobs:
+            ls.schedule_project_wide(project)  # the first document of a project: its project-wide findings too
+        ls.publish_config_errors()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: SsotServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        ls.lint(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: SsotServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        ls.reload(force=params.text_document.uri.endswith(".toml"))
+        project = ls.project_of(ls.workspace.get_text_document(params.text_document.uri).path)
+        if project is not None:
+            ls.schedule_project_wide(project)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: SsotServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        ls.per_file.pop(params.text_document.uri, None)
+        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: SsotServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        if any(change.uri.endswith(".toml") for change in params.changes):
+            ls.reload(force=True)
+        else:  # the baseline: read again by the next check of each buffer
+            for document in ls.open_documents():
+                ls.lint(document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]))
+    def code_action(ls: SsotServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        return ls.code_actions(params)
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(ls: SsotServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        return ls.hover(params)
+
+    @server.feature(lsp.SHUTDOWN)
+    def shutdown(ls: SsotServer, params: Any) -> None:
+        ls.stop_jobs()
+
+    return server
+
+
+def serve(stdin: Any = None, stdout: Any = None) -> None:
+    """Speak LSP on the given binary streams (default: this process's real stdin and stdout;
+    anything else printed goes to stderr, so a stray print cannot corrupt the protocol)."""
+    stdin = stdin or sys.__stdin__.buffer  # type: ignore[union-attr]
+    stdout = stdout or sys.__stdout__.buffer  # type: ignore[union-attr]
+    sys.stdout = sys.stderr
+    build().start_io(stdin, stdout)
+
+
+__all__ = ["SOURCE", "SsotServer", "build", "serve"]

@@ -1,0 +1,48 @@
+"""The language server's project-wide check, run in a child process.
+
+The server sends one JSON request on stdin: the project's root and config file, the open
+buffers (path -> text), and whether the baseline applies. This process runs ``ssot_lint.check``
+over the whole project with those buffers in place of the files (every other file's result
+comes from the result cache) and prints one JSON object: the findings of the project-wide rules
+and the run's warnings, or the one-line error. A child process because the check forks its own
+worker processes (which a multi-threaded server must not do) and because a crash in it must
+not take the editor's diagnostics down with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+from typing import Any
+
+from ssot_lint import api
+from ssot_lint.errors import EXIT_USAGE, ConfigError
+
+
+def run(request: dict[str, Any]) -> dict[str, Any]:
+    root = request["root"]
+    os.chdir(root)  # paths in findings and messages are shown relative to the project root
+    project = api.load_project(request.get("config"), cwd=root)
+    result = api.check(config=project, buffers=request.get("buffers") or {}, baseline=bool(request.get("baseline", True)))
+    wide = project.project_wide_ids
+    findings = [dataclasses.asdict(f) for f in result.findings if f.rule_id in wide]
+    return {"findings": findings, "warnings": result.warnings, "files": result.report.stats.get("files", 0)}
+
+
+def main() -> int:
+    try:
+        request = json.loads(sys.stdin.buffer.read().decode("utf-8", "surrogateescape"))
+        answer = run(request)
+    except ConfigError as exc:
+        answer, code = {"error": str(exc)}, EXIT_USAGE
+    else:
+        code = 0
+    sys.stdout.write(json.dumps(answer, ensure_ascii=True))
+    sys.stdout.flush()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Which project a document belongs to, loaded once and reloaded when its config or rule files
+change; a config or rule-file error is kept with its location so it can be shown where it is.
+
+A document's project is the one ``ssot-lint check`` would use from the document's directory (the
+nearest ``ssot-lint.toml`` or ``pyproject.toml`` with ``[tool.ssot-lint]`` above it), so a
+workspace may hold several. When a reload fails, the last good rules keep working and the error
+is reported; when it succeeds, the error goes away.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ssot_lint import api
+from ssot_lint.errors import ConfigError
+
+Signature = tuple[tuple[str, int, int], ...]
+
+
+def _stat(path: str) -> tuple[str, int, int]:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (path, -1, -1)
+    return (path, info.st_size, info.st_mtime_ns)
+
+
+@dataclass
+class Entry:
+    """What loading the config for some directories gave: a project (the last good one) and the
+    current error, if the last load failed."""
+
+    project: api.Project | None
+    error: ConfigError | None = None
+    signature: Signature = ()
+    directories: set[str] = field(default_factory=set)
+
+
+def error_location(error: ConfigError) -> tuple[str, int] | None:
+    """The absolute file and 1-based line (1 when unknown) of a config error, if it names a file.
+    Errors show paths relative to the working directory they were raised in: this process's."""
+    if not error.path:
+        return None
+    return os.path.abspath(error.path), error.line or 1
+
+
+class Projects:
+    def __init__(self) -> None:
+        self._by_directory: dict[str, Entry] = {}
+
+    def entries(self) -> list[Entry]:
+        return list({id(e): e for e in self._by_directory.values()}.values())
+
+    def for_file(self, path: str) -> Entry:
+        directory = os.path.dirname(api.absolute_path(path))
+        entry = self._by_directory.get(directory)
+        if entry is None:
+            entry = self._load(directory, None)
+        return entry
+
+    def _load(self, directory: str, previous: api.Project | None) -> Entry:
+        try:
+            project = api.load_project(cwd=directory)
+        except ConfigError as error:
+            entry = Entry(previous, error, self._error_signature(error))
+        else:
+            entry = Entry(project, None, self._signature(project))
+            for other in self.entries():  # one entry per config file, shared by its directories
+                if other.project is not None and other.error is None and _same(other.project, project):
+                    entry = other
+                    break
+        entry.directories.add(directory)
+        self._by_directory[directory] = entry
+        return entry
+
+    @staticmethod
+    def _signature(project: api.Project) -> Signature:
+        files = [str(project.config.path)] if project.config.path else []
+        files += sorted({os.path.abspath(rule.meta.origin) for rule in project.rules.known})
+        return tuple(_stat(f) for f in files)
+
+    @staticmethod
+    def _error_signature(error: ConfigError) -> Signature:
+        location = error_location(error)
+        return (_stat(location[0]),) if location else ()
+
+    def refresh(self, force: bool = False) -> list[Entry]:
+        """Reload the projects whose files changed (all of them with ``force``, and every one in
+        error: a rule file it needs may have appeared); return the entries that changed."""
+        changed: list[Entry] = []
+        for entry in self.entries():
+            if not force and entry.error is None and entry.signature == tuple(_stat(f) for f, _, _ in entry.signature):
+                continue
+            directories = sorted(entry.directories)
+            for directory in directories:
+                del self._by_directory[directory]
+            for directory in directories:
+                if directory not in self._by_directory:
+                    fresh = self._load(directory, entry.project)
+                    if fresh not in changed:
+                        changed.append(fresh)
+        return changed
+
+
+def _same(a: api.Project, b: api.Project) -> bool:
+    return a.config.path == b.config.path and a.root == b.root
+
+
+def project_key(project: api.Project) -> str:
+    return str(project.config.path or Path(project.root))
