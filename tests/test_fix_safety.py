@@ -226,3 +226,30 @@ def test_json_report_validates_against_its_schema(tmp_path: Path, monkeypatch: p
     jsonschema.validate(report, schema)
     assert report["schema_version"] == 2
     assert {(f["fixable"], f["applicability"]) for f in report["findings"]} == {(False, None), (True, "safe"), (True, "unsafe")}
+
+
+def test_a_name_the_replacement_imports_from_the_deprecated_module_does_not_vouch_for_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # new.mod re-exports A from old.mod: the same fix would rewrite that import into one of new.mod
+    # from itself (Django's django.utils.text, mapped from django.utils.functional, is such a module).
+    files = {**PROJECT, "new/mod.py": "from old.mod import A\nfrom new.impl import B\n", "app.py": "from old.mod import A, B\n"}
+    write_project(tmp_path, files, rules('"old.mod" = "new.mod"'))
+    result = fix(tmp_path, monkeypatch)
+    assert ((tmp_path / "new/mod.py").read_text(), (tmp_path / "app.py").read_text()) == (files["new/mod.py"], "from old.mod import A\nfrom new.mod import B\n")
+    assert result.stderr.splitlines()[1:] == [
+        "  app.py:1:6: D1 not fixable: A is not defined in new.mod",
+        "  new/mod.py:1:6: D1 not fixable: A is not defined in new.mod",
+    ]
+    lint = run_cli(["check", "--no-cache", "-o", "json"], tmp_path, monkeypatch).json()
+    assert [f["applicability"] for f in lint["findings"]] == [None, None]
+
+
+def test_work_started_on_the_analysis_thread_can_analyze_another_file() -> None:
+    # A fix runs on the analysis thread; verifying it may summarise a module in the same process,
+    # which analyzes on that thread too: it must run there, not wait for the thread it is on.
+    import concurrent.futures
+
+    from ssot_lint.analysis.parsing import on_analysis_thread
+
+    with concurrent.futures.ThreadPoolExecutor(1) as outside:
+        nested = outside.submit(on_analysis_thread, on_analysis_thread, sum, [1, 2])
+        assert nested.result(timeout=30) == 3

@@ -284,8 +284,9 @@ def fix_task(state: tuple[list[Rule], FixContext], task: tuple[str, FileRef, tup
 
 
 def _prewarm(context: FixContext, results: Sequence[tuple[FileRef, FileResult]]) -> None:
-    """Verify, here and in one batch, every import rewrite ``check`` recorded, so workers find
-    the answers (they can still verify anything else, in-process)."""
+    """Summarise, here and in one batch (cached, on the worker pool), the modules that verifying
+    every import rewrite ``check`` recorded reads first; workers inherit them (and summarise any
+    other module they need in-process)."""
     from ssot_lint.fix.verify import RewriteFact
 
     needs = [
@@ -299,8 +300,6 @@ def _prewarm(context: FixContext, results: Sequence[tuple[FileRef, FileResult]])
     ]
     if context.verifier is not None and needs:
         context.verifier.prefetch(needs)
-        for need in needs:
-            context.verifier.verify(need)
 
 
 def _run_tasks(tasks: list[tuple[str, FileRef, tuple[int, ...]]], rules: Sequence[Rule], context: FixContext, jobs: int | None) -> list[_Task | Crashed]:

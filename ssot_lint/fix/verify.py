@@ -42,6 +42,16 @@ VERIFIED, UNVERIFIED, REFUSED = "verified", "unverified", "refused"
 _STRENGTH = {VERIFIED: 0, UNVERIFIED: 1, REFUSED: 2}  # the worst verdict of several decides
 
 
+class Mover(Protocol):
+    """The fix being verified: where it sends the imports it rewrites. A name the replacement
+    binds by an import that the same fix rewrites is judged as the fix leaves it (an import the
+    fix turns into one of the module from itself vouches for nothing)."""
+
+    def moved(self, module: str, name: str | None) -> str | None:
+        """Where ``from module import name`` (``import module`` when ``name`` is None) points
+        after the fix: a dotted name, or None when the fix leaves it alone."""
+
+
 class ModuleSource(Protocol):
     """The project's modules as the verifier sees them (see ``run.modules.ProjectModules``)."""
 
@@ -106,7 +116,8 @@ def applicability(verdict: Verdict) -> str:
 class ImportVerifier:
     def __init__(self, source: ModuleSource) -> None:
         self.source = source
-        self._memo: dict[tuple[str, bool], Verdict] = {}
+        self._memo: dict[tuple[str, bool, int], Verdict] = {}
+        self._mover: Mover | None = None
         self._active: set[tuple[str, str]] = set()  # (module, name) being resolved: star cycles
 
     def prefetch(self, needs: Iterable[Need]) -> None:
@@ -124,9 +135,17 @@ class ImportVerifier:
                     modules.add(found)
         fetch(modules)
 
-    def verify(self, need: Need, allow_kind_change: bool = False) -> Verdict:
+    def verify(self, need: Need, allow_kind_change: bool = False, mover: Mover | None = None) -> Verdict:
         """Whether the rewrite from ``need.old`` to ``need.new`` is verified, refused or
-        unverified; refused too when the two are of different kinds, unless allowed."""
+        unverified; refused too when the two are of different kinds, unless allowed.
+        ``mover``: the fix this rewrite is part of (see ``Mover``)."""
+        outer, self._mover = self._mover, mover
+        try:
+            return self._verify(need, allow_kind_change)
+        finally:
+            self._mover = outer
+
+    def _verify(self, need: Need, allow_kind_change: bool) -> Verdict:
         found = self.resolve(need.new, module=need.module)
         if not found.verified or allow_kind_change:
             return found
@@ -143,7 +162,7 @@ class ImportVerifier:
     def resolve(self, dotted: str, module: bool = False) -> Verdict:
         """Whether ``dotted`` (``pkg.mod`` or ``pkg.mod.Name``, maybe followed by attributes of
         ``Name``, which are not checked) exists; a module when ``module``."""
-        key = (dotted, module)
+        key = (dotted, module, id(self._mover))
         found = self._memo.get(key)
         if found is None:
             found = self._memo[key] = self._resolve(dotted, module)
@@ -192,6 +211,16 @@ class ImportVerifier:
                     continue  # `from . import x` in pkg/__init__ is the submodule, checked above
                 if fact.module is None:
                     unknown.append(f"{module} binds {name} by a relative import that cannot be resolved")
+                    continue
+                after = self._mover.moved(fact.module, fact.name) if self._mover is not None else None
+                if after is not None:  # the same fix rewrites this import: judge it as rewritten
+                    if after.rpartition(".")[0] == module or after == module:
+                        continue  # it would import from the module itself: it binds nothing
+                    found = self.resolve(after, module=fact.name is None)
+                    if found.verified:
+                        return found
+                    if found.status == UNVERIFIED:
+                        unknown.append(found.reason)
                     continue
                 if fact.name is None:  # `import a.b as name`
                     return Verdict(VERIFIED, kind="module")

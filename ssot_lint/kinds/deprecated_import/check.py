@@ -274,6 +274,22 @@ class DeprecatedImport(Rule):
         written = (dotted_name(node) for node, _ in ctx.nodes_near(ast.Attribute, [name]))
         return {w for w in written if w is not None and w.split(".")[0] == name}
 
+    def moved(self, module: str, name: str | None) -> str | None:
+        """Where this rule's fix sends ``from module import name`` (``import module`` when
+        ``name`` is None), as a dotted name; None when it is not deprecated (``fix.verify.Mover``)."""
+        hit = self.match(ImportRef(module, name, None, None, None))
+        if hit is None:
+            return None
+        old, new = hit
+        if old.member is not None:
+            return new.dotted if new.member is not None else None
+        if new.member is not None:
+            return None
+        if name is None or _under(module, old.module):
+            rest = module[len(old.module) :]
+            return new.module + rest + (f".{name}" if name not in (None, "*") else "")
+        return new.module  # `from parent import old`: the module itself
+
     def allows_kind_change(self, target: str) -> bool:
         """Whether ``allow-kind-change`` lets ``target``'s replacement be another kind of thing."""
         parsed = Target.parse(target)
@@ -292,7 +308,7 @@ class DeprecatedImport(Rule):
         for finding, fact in zip(findings, pending):
             if fact is not None and finding.applicability == UNSAFE:
                 allowed = self.allows_kind_change(fact.target)
-                verdict = worst(verifier.verify(need, allowed) for need in fact.needs)
+                verdict = worst(verifier.verify(need, allowed, self) for need in fact.needs)
                 finding = dataclasses.replace(finding, applicability=applicability(verdict))
             annotated.append(finding)
         return annotated

@@ -244,7 +244,7 @@ class ImportFixPlan:
         verifier = self.context.verifier
         if verifier is None:
             return Verdict(UNVERIFIED, "there is no project to verify the rewrite against")
-        return verifier.verify(need, hit is not None and self.rule.allows_kind_change(str(hit[0])))
+        return verifier.verify(need, hit is not None and self.rule.allows_kind_change(str(hit[0])), self.rule)
 
     def _hold(self, index: int, verdict: Verdict) -> None:
         if verdict.verified:
