@@ -155,3 +155,14 @@ def test_import_of_a_name_that_is_not_a_module_is_refused(verifier: ImportVerifi
     assert verifier.verify(Need("old.x", "lib.api.helper", module=True)).reason == "module lib.api.helper does not exist (helper is not a module of lib.api)"
     assert verifier.verify(Need("lib.impl.make", "lib.impl.Engine")).reason == "lib.impl.make is a function but lib.impl.Engine is a class"
     assert verifier.verify(Need("lib.impl.make", "lib.impl.Engine"), allow_kind_change=True).verified
+
+
+def test_fix_leaves_references_with_a_reason() -> None:
+    from tests.fix_contract import fix_checked
+
+    before = "import collections\nd = collections.OrderedDict()\n"
+    assert fix_checked(rule(ORDERED), before, REF) == (
+        before,
+        0,
+        [(2, 5, "not fixable: a reference through an import of its package; import collections.ordered:OrderedDict and use it instead")],
+    )

@@ -435,9 +435,12 @@ class ImportFixPlan:
                 unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe))
                 continue
             unfixed.append(Unfixed(line, col, reason))
+        # References and calls are never rewritten: they are where check finds them in the text as given.
+        text = FileContext(self.ctx.ref, self.ctx.text)
+        for node, _, new, _ in self.rule.deprecated_references(text, text.imports()):
+            line, col, _, _ = text.span(node)
+            unfixed.append(Unfixed(line, col, f"not fixable: a reference through an import of its package; import {new} and use it instead"))
         if self.rule.call_targets:
-            # Calls are never rewritten, so they are where check finds them in the text as given.
-            text = FileContext(self.ctx.ref, self.ctx.text)
             for node, _, new, _ in self.rule.deprecated_calls(text, bindings(text.imports())):
                 line, col, _, _ = text.span(node)
                 advice = f"replace it with {new} by hand (its arguments may differ)" if new else "no replacement is configured"
