@@ -50,17 +50,13 @@ from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
 from ssot_lint.fix.destinations import FromDest, ModDest
 from ssot_lint.fix.verify import Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, Option, OptionError, Rule, Target, word_pattern
-from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, unit_needs
+from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under, unit_needs
 from ssot_lint.model import UNSAFE, FileRef, Finding
 
 if TYPE_CHECKING:
     import libcst as cst
 
 _STAR_IMPORT = re.compile(r"import[\s\\]*\*")
-
-
-def _under(dotted: str, module: str) -> bool:
-    return dotted == module or dotted.startswith(module + ".")
 
 
 def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
@@ -75,7 +71,7 @@ def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
         if old.member is not None or new.member is not None:
             continue
         for other, target in mapping.items():
-            if other != old and _under(other.module, new.module):
+            if other != old and under(other.module, new.module):
                 pairs.setdefault(Target(old.module + other.module[len(new.module) :], other.member), target)
 
     def step(target: Target) -> tuple[Target, Target] | None:
@@ -85,7 +81,7 @@ def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
             if old.member is not None:
                 if (old.module, old.member) == (target.module, target.member):
                     return old, new
-            elif _under(target.module, old.module) and new.member is None and (best is None or len(old.module) > len(best[0].module)):
+            elif under(target.module, old.module) and new.member is None and (best is None or len(old.module) > len(best[0].module)):
                 best = (old, Target(new.module + target.module[len(old.module) :], target.member))
         return best
 
@@ -254,7 +250,7 @@ class DeprecatedImport(Rule):
             if ref.plain:  # `import old.x`, used as `old.x.Y`: rewritten with its references
                 if new.member is not None:
                     return None
-                chains = [(w, new.module + w[len(old.module) :]) for w in self._chains(ctx, ref.bound or "") if _under(w, old.module)]
+                chains = [(w, new.module + w[len(old.module) :]) for w in self._chains(ctx, ref.bound or "") if under(w, old.module)]
                 found.extend(unit_needs([(ref.module, new.module + ref.module[len(old.module) :])], chains))
                 continue
             asname = ref.node.asname if isinstance(ref.node, ast.alias) else None
@@ -285,7 +281,7 @@ class DeprecatedImport(Rule):
             return new.dotted if new.member is not None else None
         if new.member is not None:
             return None
-        if name is None or _under(module, old.module):
+        if name is None or under(module, old.module):
             rest = module[len(old.module) :]
             return new.module + rest + (f".{name}" if name not in (None, "*") else "")
         return new.module  # `from parent import old`: the module itself
@@ -293,7 +289,7 @@ class DeprecatedImport(Rule):
     def allows_kind_change(self, target: str) -> bool:
         """Whether ``allow-kind-change`` lets ``target``'s replacement be another kind of thing."""
         parsed = Target.parse(target)
-        return any(t == parsed or (t.member is None and _under(parsed.dotted, t.module)) for t in self._kind_changes)
+        return any(t == parsed or (t.member is None and under(parsed.dotted, t.module)) for t in self._kind_changes)
 
     def annotate(self, findings: list[Finding], facts: dict[str, Any], context: FixContext) -> list[Finding]:
         """Import rewrites verified against the project are safe, refused ones are not fixable,

@@ -30,7 +30,7 @@ from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
 from ssot_lint.fix.verify import UNVERIFIED, Need, Verdict, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
-from ssot_lint.kinds.deprecated_import.rewrite import destination, needs
+from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
@@ -38,10 +38,6 @@ if TYPE_CHECKING:
 
 def top(dotted: str) -> str:
     return dotted.split(".", 1)[0]
-
-
-def under(dotted: str, module: str) -> bool:
-    return dotted == module or dotted.startswith(module + ".")
 
 
 @dataclass
@@ -437,12 +433,12 @@ class ImportFixPlan:
             unfixed.append(Unfixed(line, col, reason))
         # References and calls are never rewritten: they are where check finds them in the text as given.
         text = FileContext(self.ctx.ref, self.ctx.text)
-        for node, _, new, _ in self.rule.deprecated_references(text, text.imports()):
-            line, col, _, _ = text.span(node)
-            unfixed.append(Unfixed(line, col, f"not fixable: a reference through an import of its package; import {new} and use it instead"))
+        for reference, _, replacement, _ in self.rule.deprecated_references(text, text.imports()):
+            line, col, _, _ = text.span(reference)
+            unfixed.append(Unfixed(line, col, f"not fixable: a reference through an import of its package; import {replacement} and use it instead"))
         if self.rule.call_targets:
-            for node, _, new, _ in self.rule.deprecated_calls(text, bindings(text.imports())):
-                line, col, _, _ = text.span(node)
+            for call, _, new, _ in self.rule.deprecated_calls(text, bindings(text.imports())):
+                line, col, _, _ = text.span(call)
                 advice = f"replace it with {new} by hand (its arguments may differ)" if new else "no replacement is configured"
                 unfixed.append(Unfixed(line, col, f"not fixable: a deprecated call; {advice}"))
         return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)), unsafe, notes)
