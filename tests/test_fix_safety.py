@@ -228,19 +228,34 @@ def test_json_report_validates_against_its_schema(tmp_path: Path, monkeypatch: p
     assert {(f["fixable"], f["applicability"]) for f in report["findings"]} == {(False, None), (True, "safe"), (True, "unsafe")}
 
 
-def test_a_name_the_replacement_imports_from_the_deprecated_module_does_not_vouch_for_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # new.mod re-exports A from old.mod: the same fix would rewrite that import into one of new.mod
-    # from itself (Django's django.utils.text, mapped from django.utils.functional, is such a module).
-    files = {**PROJECT, "new/mod.py": "from old.mod import A\nfrom new.impl import B\n", "app.py": "from old.mod import A, B\n"}
+def test_the_replacements_own_import_from_the_deprecated_module_stays_and_vouches_for_its_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # new.mod re-exports A from old.mod (as Django's django.utils.text does cached_property from
+    # django.utils.functional): rewriting that import would make new.mod import from itself, so it
+    # stays, and A exists in new.mod for everyone else.
+    files = {**PROJECT, "new/mod.py": "from old.mod import A\nfrom new.impl import B\n", "app.py": "from old.mod import A, B, Factory\n"}
     write_project(tmp_path, files, rules('"old.mod" = "new.mod"'))
+    assert [f[3:] for f in findings(tmp_path, monkeypatch)] == [(False, None), (False, None)]
     result = fix(tmp_path, monkeypatch)
-    assert ((tmp_path / "new/mod.py").read_text(), (tmp_path / "app.py").read_text()) == (files["new/mod.py"], "from old.mod import A\nfrom new.mod import B\n")
+    assert ((tmp_path / "new/mod.py").read_text(), (tmp_path / "app.py").read_text()) == (
+        files["new/mod.py"],
+        "from old.mod import Factory\nfrom new.mod import A, B\n",
+    )
     assert result.stderr.splitlines()[1:] == [
-        "  app.py:1:6: D1 not fixable: A is not defined in new.mod",
-        "  new/mod.py:1:6: D1 not fixable: A is not defined in new.mod",
+        "  app.py:1:6: D1 not fixable: Factory is not defined in new.mod",
+        "  new/mod.py:1:6: D1 not fixable: the rewritten import would import from new.mod, the module itself",
     ]
-    lint = run_cli(["check", "--no-cache", "-o", "json"], tmp_path, monkeypatch).json()
-    assert [f["applicability"] for f in lint["findings"]] == [None, None]
+
+
+def test_a_member_mapping_wins_over_its_modules_and_is_verified_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # old.mod:Factory has a mapping of its own, to new.impl, which lacks it: the import stays,
+    # although new.mod (the module mapping's replacement) binds a Factory.
+    files = {**PROJECT, "new/mod.py": "from old.mod import Factory\n", "app.py": "from old.mod import Factory\n"}
+    write_project(tmp_path, files, rules('"old.mod" = "new.mod", "old.mod:Factory" = "new.impl:Factory"'))
+    result = fix(tmp_path, monkeypatch)
+    assert result.stderr.splitlines()[1:] == [
+        "  app.py:1:21: D1 not fixable: Factory is not defined in new.impl",
+        "  new/mod.py:1:21: D1 not fixable: Factory is not defined in new.impl",
+    ]
 
 
 def test_work_started_on_the_analysis_thread_can_analyze_another_file() -> None:

@@ -44,8 +44,8 @@ _STRENGTH = {VERIFIED: 0, UNVERIFIED: 1, REFUSED: 2}  # the worst verdict of sev
 
 class Mover(Protocol):
     """The fix being verified: where it sends the imports it rewrites. A name the replacement
-    binds by an import that the same fix rewrites is judged as the fix leaves it (an import the
-    fix turns into one of the module from itself vouches for nothing)."""
+    binds by an import that the same fix rewrites is judged as the fix leaves it: rewritten, or
+    as written when the rewrite would make the module import from itself (fixes refuse that)."""
 
     def moved(self, module: str, name: str | None) -> str | None:
         """Where ``from module import name`` (``import module`` when ``name`` is None) points
@@ -213,9 +213,9 @@ class ImportVerifier:
                     unknown.append(f"{module} binds {name} by a relative import that cannot be resolved")
                     continue
                 after = self._mover.moved(fact.module, fact.name) if self._mover is not None else None
-                if after is not None:  # the same fix rewrites this import: judge it as rewritten
-                    if after.rpartition(".")[0] == module or after == module:
-                        continue  # it would import from the module itself: it binds nothing
+                # The same fix rewrites this import unless that would make the module import from
+                # itself (a rewrite fixes refuse): judge it as the fix leaves it.
+                if after is not None and module not in (after, after.rpartition(".")[0]):
                     found = self.resolve(after, module=fact.name is None)
                     if found.verified:
                         return found
@@ -229,7 +229,9 @@ class ImportVerifier:
                 unknown.append(f"{module} defines __getattr__, so {name} cannot be verified there")
             for star in summary.imports:
                 if star.star and not star.type_checking:
-                    found = self._star_exports(star.module, name)
+                    source = star.module
+                    after = self._mover.moved(source, None) if self._mover is not None and source is not None else None
+                    found = self._star_exports(after if after not in (None, module) else source, name)
                     if found.verified:
                         return found
                     if found.status == UNVERIFIED:

@@ -255,7 +255,7 @@ class DeprecatedImport(Rule):
                 continue
             asname = ref.node.asname if isinstance(ref.node, ast.alias) else None
             decision = destination(isinstance(ref.statement, ast.Import), ref.module, ref.name, asname, old, new)
-            if isinstance(decision, str):
+            if isinstance(decision, str) or decision.module == ctx.ref.module:  # never an import of the file from itself
                 return None
             if isinstance(decision, FromDest) and decision.name == "*":
                 return ()

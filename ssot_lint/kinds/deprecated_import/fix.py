@@ -182,6 +182,8 @@ class ImportFixPlan:
         asname = alias.name.value if alias is not None and isinstance(alias.name, cst.Name) else None
         is_import = isinstance(ref.statement, cst.Import)
         decision = destination(is_import, ref.module, ref.name, asname, old, new)
+        if not isinstance(decision, str) and decision.module == self.ctx.ref.module:
+            return f"not fixable: the rewritten import would import from {decision.module}, the module itself"
         if isinstance(decision, str) or ref.name == "*":
             return decision
         return self._binding_check(ref, ref.module if is_import else ref.dotted or "") or decision
