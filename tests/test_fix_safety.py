@@ -268,3 +268,15 @@ def test_work_started_on_the_analysis_thread_can_analyze_another_file() -> None:
     with concurrent.futures.ThreadPoolExecutor(1) as outside:
         nested = outside.submit(on_analysis_thread, on_analysis_thread, sum, [1, 2])
         assert nested.result(timeout=30) == 3
+
+
+def test_a_replacement_whose_kind_cannot_be_told_is_unsafe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # old.mod.A is a class; new.mod's A is a value (it may be anything): unverified, so unsafe.
+    files = {**PROJECT, "new/mod.py": "A = make_a()\n", "app.py": "from old.mod import A\n"}
+    write_project(tmp_path, files, rules('"old.mod" = "new.mod"'))
+    assert [f[3:] for f in findings(tmp_path, monkeypatch)] == [(True, "unsafe")]
+    result = fix(tmp_path, monkeypatch)
+    assert (
+        result.stderr.splitlines()[1]
+        == "  app.py:1:6: D1 unsafe fix not applied: new.mod.A exists, but whether it is a class as old.mod.A is cannot be verified"
+    )

@@ -14,7 +14,9 @@ it had a function)? The answer has three values, and only a *verified* rewrite i
   and a class, a module and a class) and the rule does not allow that change for the target;
 - ``unverified``: the project cannot tell (the replacement lies outside it, in the standard
   library or a third-party package; it defines ``__getattr__``; it star-imports from outside the
-  project; it could not be analyzed). Such a rewrite is an *unsafe* fix.
+  project; it could not be analyzed; the target is a class, function or module and the
+  replacement's name is a value, or bound from outside the project, whose kind is unknown).
+  Such a rewrite is an *unsafe* fix.
 
 A name listed only in ``__all__`` is not a definition (importing it fails), so it does not count.
 
@@ -150,9 +152,11 @@ class ImportVerifier:
         if not found.verified or allow_kind_change:
             return found
         old_kind = self.kind(need.old)
-        if old_kind is not None and found.kind is not None and old_kind != found.kind:
-            return Verdict(REFUSED, f"{need.old} is a {old_kind} but {need.new} is a {found.kind}", found.kind)
-        return found
+        if old_kind is None or old_kind == found.kind:
+            return found
+        if found.kind is None:  # a value, or bound from outside the project: cannot tell
+            return Verdict(UNVERIFIED, f"{need.new} exists, but whether it is a {old_kind} as {need.old} is cannot be verified")
+        return Verdict(REFUSED, f"{need.old} is a {old_kind} but {need.new} is a {found.kind}", found.kind)
 
     def kind(self, dotted: str) -> str | None:
         """What ``dotted`` is in the project (class, function, module), None when unknown."""
