@@ -12,6 +12,8 @@ are regenerated.
 What this reads from ssot_lint, and nothing else (keep it stable across reorganizations):
 
 - ``ssot_lint.__version__``;
+- ``ssot_lint.config.tomlfile``'s ``toml_string``, ``toml_key`` and ``toml_value`` (TOML written
+  the way ``ssot-lint rules --explain KIND`` writes it);
 - ``ssot_lint.kinds.available_kinds()``: kind name -> class, of which only the built-in kinds
   (classes whose ``__module__`` is inside the ``ssot_lint`` package) get pages, so an installed
   plugin does not change the site;
@@ -25,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import json
 import re
 import sys
 from collections.abc import Iterable
@@ -52,35 +53,24 @@ OPTION_TYPES = {
     "any": "a value whose shape the kind checks itself (its description says which)",
 }
 
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-
 
 # -- TOML ---------------------------------------------------------------------------------------
 def toml_string(text: str) -> str:
-    """A TOML string: a literal string when that avoids escaping backslashes, else a basic one."""
-    if "\\" in text and "'" not in text and "\n" not in text and not any(ord(c) < 32 for c in text):
-        return f"'{text}'"
-    return json.dumps(text, ensure_ascii=False)  # JSON's escapes are a subset of TOML's
+    from ssot_lint.config.tomlfile import toml_string
+
+    return toml_string(text)
 
 
 def toml_key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else toml_string(key)
+    from ssot_lint.config.tomlfile import toml_key
+
+    return toml_key(key)
 
 
 def toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        return "{ " + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
-    raise TypeError(f"cannot write {value!r} as TOML")
+    from ssot_lint.config.tomlfile import toml_value
+
+    return toml_value(value)
 
 
 def _plain(value: Any) -> Any:
@@ -216,7 +206,7 @@ def index_page(kinds: dict[str, type], version: str) -> str:
     parts.append(
         'A rule in a [rule file](../configuration.md#rule-files) names its kind with `kind = "..."`; the kind decides what '
         f"the rule looks for and which options it takes. ssot-lint {version} ships these kinds "
-        "(`ssot-lint rules --explain ID` shows the same documentation for a loaded rule):\n"
+        "(`ssot-lint rules --explain KIND` shows the same documentation at the prompt, with a rule to paste; `ssot-lint rules --kinds` lists them):\n"
     )
     rows = ["| kind | what it finds | fix |", "| --- | --- | --- |"]
     for name, cls in kinds.items():

@@ -16,7 +16,7 @@ import io
 import os
 import tokenize
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from ssot_lint.ci.coverage import Coverage, project_wide
 from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.config.rulefile import RuleSet, load_rule_files
 from ssot_lint.config.settings import Config, load_config
+from ssot_lint.config.tomlfile import shown_path
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
 from ssot_lint.model import FileRef, Finding, Report
 from ssot_lint.observer import NULL_OBSERVER, Observer
@@ -33,6 +34,8 @@ from ssot_lint.run.cache import ResultCache
 
 if TYPE_CHECKING:  # fixing imports libcst: only when something is fixed
     from ssot_lint.fix.engine import FixResult
+    from ssot_lint.survey import Survey
+    from ssot_lint.survey.write import Written
 
 PathLike = str | os.PathLike[str]
 Warn = Callable[[str], None]
@@ -62,6 +65,10 @@ class Project:
         them; ``check_source`` leaves them out)."""
         return frozenset(rule.id for rule in self.rules.rules if project_wide(rule))
 
+    def shown(self, path: PathLike) -> str:
+        """The path findings in the file at ``path`` carry: relative to the root when inside it."""
+        return _buffer_ref(self, path)[1].path
+
     def explain(self, rule_id: str) -> str:
         """The text ``ssot-lint rules --explain ID`` prints: the rule, its kind's documentation
         and its examples."""
@@ -71,14 +78,6 @@ class Project:
             if rule.id == rule_id:
                 return explain_rule(rule)
         raise ConfigError(f"no loaded rule has id {rule_id!r}")
-
-
-def shown_path(path: Path) -> str:
-    """``path`` as the user would type it from the working directory."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 def absolute_path(path: PathLike) -> str:
@@ -125,8 +124,8 @@ def load_project(
     observer: Observer = NULL_OBSERVER,
 ) -> Project:
     """The config file given (else the nearest ``ssot-lint.toml`` / ``pyproject.toml`` above
-    ``cwd``) and its rules. ``rules``: extra rule files, or a ready ``RuleSet`` that replaces the
-    configured ones."""
+    ``cwd``) and its rules: those of its rule files, then its own ``[[rule]]`` tables. ``rules``:
+    extra rule files, or a ready ``RuleSet`` that replaces the configured ones."""
     if isinstance(config, Config):
         settings = config
     else:
@@ -138,7 +137,7 @@ def load_project(
         if not path.is_file():
             raise ConfigError(f"--rules: rule file not found: {path}")
     files = settings.rule_files + [p.resolve() for p in extra]
-    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer).select(select, ignore)
+    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer, settings.inline_rules).select(select, ignore)
     return Project(settings, ruleset)
 
 
@@ -180,6 +179,42 @@ class CheckResult:
     def counts(self) -> dict[str, int]:
         """Each rule's count as the summary table shows it (ceiling kinds: the family size)."""
         return {rule.id: rule.count for rule in self.report.rules}
+
+    def only(self, path: PathLike) -> CheckResult:
+        """This result narrowed to the file at ``path`` (what ``check --stdin-filename`` reports):
+        its findings and suppressed findings, each rule's count of them and whether they pass, and
+        the exit status they give. The project-wide rules were judged over the whole run; the
+        baseline was applied to it (its project-wide totals are left out)."""
+        from ssot_lint.model import PARSE_ERROR_ID, severity_rank
+
+        shown = self.project.shown(path)
+        mine = [f for f in self.report.findings if f.path == shown]
+        threshold = severity_rank(self.fail_on)
+        rules = [
+            replace(
+                rule,
+                count=sum(f.rule_id == rule.id for f in mine),
+                ok=not any(f.rule_id == rule.id and severity_rank(f.severity) >= threshold for f in mine),
+                suppressed=sum(f.rule_id == rule.id and f.path == shown for f in self.report.suppressed),
+                baselined=None,
+            )
+            for rule in self.report.rules
+        ]
+        scanned = tuple(p for p in self.report.scanned if p == shown)
+        errors = int(any(f.rule_id == PARSE_ERROR_ID for f in mine))
+        report = replace(
+            self.report,
+            files_scanned=len(scanned) - errors,
+            parse_errors=errors,
+            rules=rules,
+            findings=mine,
+            suppressed=[f for f in self.report.suppressed if f.path == shown],
+            suppressions={p: s for p, s in self.report.suppressions.items() if p == shown},
+            scanned=scanned,
+            baseline=None,
+        )
+        status = EXIT_FINDINGS if failing_findings(report, self.fail_on) else EXIT_OK
+        return replace(self, report=report, exit_status=status, stale_baseline=False)
 
 
 def _project(
@@ -437,11 +472,13 @@ def fix_source(
     *,
     config: PathLike | Config | Project | None = None,
     select: Sequence[str] = (),
+    unsafe_fixes: bool = False,
 ) -> SourceFixed:
     """Fix one file's text as ``ssot-lint fix`` would fix the file at ``path``, writing nothing:
     the fixes of the fixable per-file rules (``select``: only rules with these id prefixes) that
-    have a finding in it, checked the same way (the result parses, compiles, keeps every comment
-    and is a fixed point) or refused as a whole."""
+    have a finding in it, the safe ones (import rewrites verified against the project's files)
+    and with ``unsafe_fixes`` the unsafe ones too, checked the same way (the result parses,
+    compiles, keeps every comment and is a fixed point) or refused as a whole."""
     from ssot_lint.analysis.analyze import analyze_source
     from ssot_lint.analysis.parsing import decode_source, on_analysis_thread
     from ssot_lint.fix.engine import FixRefused
@@ -455,8 +492,11 @@ def fix_source(
     wanted = [r for r in applicable if r.fixable and r.id in found]
     if not wanted:
         return SourceFixed(code, 0)
+    from ssot_lint.run.engine import RunOptions, fix_context
+
+    context = fix_context(project.config, RunOptions(), None, unsafe_fixes)
     try:
-        outcome = on_analysis_thread(fix_bytes, data, ref, wanted)
+        outcome = on_analysis_thread(fix_bytes, data, ref, wanted, context)
     except FixRefused as refusal:
         return SourceFixed(code, 0, str(refusal))
     if outcome.data == data:
@@ -498,3 +538,45 @@ def fix(
     for warning in result.warnings:
         warn(warning)
     return result
+
+
+@dataclass
+class InitResult:
+    """What ``init`` found (``survey``) and wrote (``written``: None when nothing was written)."""
+
+    survey: Survey
+    written: Written | None
+
+
+def survey(path: PathLike = ".", *, cache: bool = True, cache_dir: PathLike | None = None, jobs: int | None = None, on_warning: Warn | None = None) -> Survey:
+    """Survey the project at ``path`` for its SSOT debt (declared deprecations, class families,
+    duplicate definitions, event shapes, project-wide counts), as ``ssot-lint init`` prints it."""
+    return init(path, write=False, cache=cache, cache_dir=cache_dir, jobs=jobs, on_warning=on_warning).survey
+
+
+def init(
+    path: PathLike = ".",
+    *,
+    output: PathLike | None = None,
+    write: bool = True,
+    baseline: bool = False,
+    cache: bool = True,
+    cache_dir: PathLike | None = None,
+    jobs: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    on_warning: Warn | None = None,
+    observer: Observer = NULL_OBSERVER,
+) -> InitResult:
+    """Survey ``path`` and (``write``) write the starter rule file, a config when the project has
+    none, and (``baseline``) a baseline of the new rules' findings. Never overwrites a file."""
+    from ssot_lint.survey import project_config
+    from ssot_lint.survey import survey as run_survey
+    from ssot_lint.survey.write import write_starter
+
+    observer.refuse()  # init writes files: never replayed
+    warn = on_warning or (lambda message: None)
+    config = project_config(Path(path), observer)
+    with open_cache(config, cache, cache_dir, warn, observer) as result_cache:
+        found = run_survey(path, cache=result_cache, jobs=jobs, on_progress=on_progress, observer=observer)
+        written = write_starter(found, Path(output) if output is not None else None, baseline=baseline, cache=result_cache, jobs=jobs) if write else None
+    return InitResult(found, written)

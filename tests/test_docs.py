@@ -102,9 +102,7 @@ def sample_checkout(root: Path, git: bool) -> Path:
     root.mkdir()
     shutil.copytree(REPO / "fixtures", root / "fixtures")
     shutil.copytree(REPO / "rules", root / "rules")
-    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
-    (root / ".ci").mkdir()
-    shutil.copy2(REPO / ".ci" / "self-rules.toml", root / ".ci" / "self-rules.toml")  # in the config's rule-files
+    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")  # the config, with the inline SELF001 rule
     if git:
         identity = {f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER") for what, value in (("NAME", "t"), ("EMAIL", "t@example.com"))}
         env = {**os.environ, **identity, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
@@ -196,7 +194,20 @@ def _test_rules(r: Result, root: Path) -> None:
 
 # Every ssot-lint command of the README's tour, in README order: the exit code it must have and
 # exact assertions on what it prints. A command added to the README needs an entry here.
+def _init(r: Result, root: Path) -> None:
+    assert r.stdout.startswith("SSOT debt survey: 20 files, 20 modules, 1 parse errors\n")
+    assert "  *WebSocket*Manager: 3 classes in 3 modules; most imported: netra_backend.app.websocket_core.websocket_manager:WebSocketManager" in r.stdout
+    assert "module netra_backend.app.websocket_core.unified_manager (warns at import" in r.stdout
+    assert (root / "fixtures/ssot-rules.toml").is_file() and (root / "fixtures/ssot-lint.toml").is_file()
+
+
+def _test_starter(r: Result, root: Path) -> None:
+    assert _lines(r.stdout)[-1] == "12 passed, 0 failed"
+
+
 TOUR: dict[str, tuple[int, Callable[[Result, Path], None]]] = {
+    "ssot-lint init fixtures": (0, _init),
+    "ssot-lint test-rules fixtures/ssot-rules.toml": (0, _test_starter),
     "ssot-lint check fixtures --statistics": (1, _statistics),
     "ssot-lint fix --diff fixtures": (1, _fix_diff),
     "ssot-lint fix --diff --unsafe-fixes fixtures": (1, _fix_diff_unsafe),

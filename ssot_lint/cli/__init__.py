@@ -11,8 +11,10 @@ from ssot_lint import __version__
 from ssot_lint.cli.cache import cache_group
 from ssot_lint.cli.check import check
 from ssot_lint.cli.history import history, history_merge, trend
+from ssot_lint.cli.init import init_command
 from ssot_lint.cli.maintain import baseline_command, fix_command
 from ssot_lint.cli.rules import rules_command, test_rules
+from ssot_lint.cli.schema import schema_command
 from ssot_lint.cli.server import server_command
 from ssot_lint.errors import EXIT_USAGE, ConfigError
 
@@ -51,5 +53,5 @@ def main() -> None:
     """Single-source-of-truth compliance linter for Python."""
 
 
-for command in (check, baseline_command, fix_command, rules_command, test_rules, history, trend, cache_group, server_command):
+for command in (init_command, check, baseline_command, fix_command, rules_command, test_rules, schema_command, history, trend, cache_group, server_command):
     main.add_command(command)

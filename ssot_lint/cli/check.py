@@ -11,6 +11,7 @@ import click
 from ssot_lint import api
 from ssot_lint.ci.coverage import project_wide
 from ssot_lint.cli.common import cache_options, load_project, observer, parse_outputs, rule_options, use_color, warn, write_output
+from ssot_lint.cli.stdin import not_in_project, read_stdin, stdin_option, stdin_path
 from ssot_lint.errors import ConfigError
 from ssot_lint.model import SEVERITIES
 from ssot_lint.replay.record import Recording
@@ -38,6 +39,7 @@ from ssot_lint.run.progress import ProgressBar, format_timings, interactive
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix: apply unsafe fixes too (as `ssot-lint fix --unsafe-fixes`).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
 @click.option("--show-timings", is_flag=True, help="Print file counts and seconds per phase to stderr.")
+@stdin_option
 def check(
     paths: tuple[str, ...],
     config_path: Path | None,
@@ -60,15 +62,29 @@ def check(
     unsafe_fixes: bool,
     jobs: int | None,
     show_timings: bool,
+    stdin_filename: str | None,
 ) -> None:
     """Check PATHS (default: the project root) against the loaded rules.
 
     With a baseline file (config key 'baseline', default .ssot-baseline.json) only new findings
-    are reported and fail."""
+    are reported and fail. With '-' as the path and --stdin-filename PATH, the text on stdin is
+    checked as the file at PATH, in the project as it is on disk; only its findings are reported."""
     outputs = parse_outputs(output_formats)
+    stdin = stdin_path(paths, stdin_filename)
     config, ruleset = load_project(config_path, rule_files, select, ignore)
     project = api.Project(config, ruleset)
     fail_on = fail_on or config.get("fail-on")
+    buffers: dict[api.PathLike, str | bytes] | None = None
+    if stdin is not None and stdin_filename is not None:
+        if apply_fixes:
+            raise ConfigError("--fix does not read stdin: `ssot-lint fix --stdin-filename PATH -` prints the fixed text")
+        if record:
+            raise ConfigError("--record stores the whole project's counts: it cannot take the file on stdin")
+        buffers = {stdin: read_stdin(stdin_filename)}
+        if not project.includes(stdin):
+            not_in_project(stdin_filename)
+            sys.exit(0)
+        paths = (stdin,) if per_file else ()
     if record and (per_file or any(Path(p).resolve() != config.root for p in paths)):
         raise ConfigError("--record stores the whole project's counts: run it without PATHS (or with the project root)")
     if unsafe_fixes and not apply_fixes:
@@ -108,9 +124,12 @@ def check(
             on_progress=progress,
             on_warning=warn,
             observer=observer(),
+            buffers=buffers,
         )
     finally:
         progress.close()
+    if stdin is not None:
+        result = result.only(stdin)
     reported = time.perf_counter()
     report = result.report
     for name, target in outputs:
@@ -131,6 +150,6 @@ def check(
         result.counted.stats["report_seconds"] = time.perf_counter() - reported
         click.echo(format_timings(result.counted.stats), err=True, nl=False)
     recorder = observer()
-    if isinstance(recorder, Recording) and not (apply_fixes or record or show_timings or no_cache) and all(target is None for _, target in outputs):
+    if isinstance(recorder, Recording) and not (apply_fixes or record or show_timings or no_cache or stdin) and all(target is None for _, target in outputs):
         recorder.allow(api.cache_directory(config, cache_dir))  # output is a function of what was noted
     sys.exit(result.exit_status)

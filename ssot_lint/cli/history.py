@@ -153,8 +153,8 @@ def _trend_rules(
     if rule_files:
         raise ConfigError("--rules-at-commit reads the configured rule-files at each commit; it cannot take --rules")
     config = load_config(config_path, observer=observer())
-    if not config.get("rule-files"):
-        raise ConfigError("--rules-at-commit needs 'rule-files' in the config")
+    if not config.get("rule-files") and config.inline_rules is None:
+        raise ConfigError("--rules-at-commit needs 'rule-files' or [[rule]] tables in the config")
     return config, RuleSet([])
 
 

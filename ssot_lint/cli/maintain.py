@@ -10,6 +10,7 @@ import click
 from ssot_lint import api
 from ssot_lint.ci import baseline
 from ssot_lint.cli.common import cache_options, load_project, observer, rule_options, warn, write_output
+from ssot_lint.cli.stdin import not_in_project, read_stdin, stdin_option, stdin_path
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
 from ssot_lint.model import SEVERITIES
 
@@ -58,6 +59,7 @@ def baseline_command(
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that, left after fixing, makes the exit code 1.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
 @cache_options
+@stdin_option
 def fix_command(
     paths: tuple[str, ...],
     config_path: Path | None,
@@ -70,6 +72,7 @@ def fix_command(
     jobs: int | None,
     no_cache: bool,
     cache_dir: Path | None,
+    stdin_filename: str | None,
 ) -> None:
     """Fix the findings in PATHS (default: the project root) that can be fixed safely.
 
@@ -78,13 +81,17 @@ def fix_command(
     diff goes to stdout, the summary (files changed, findings fixed, findings left with the
     reason each was not fixed) to stderr. Exit 1 when a finding at or above --fail-on is left
     (fixable or not: the verdict `check` would now give) or, with --diff, when a file would
-    change; 0 otherwise.
+    change; 0 otherwise. With '-' as the path and --stdin-filename PATH, the text on stdin is
+    fixed as the file at PATH and printed (or its diff), and nothing is written.
     """
+    stdin = stdin_path(paths, stdin_filename)
     config, ruleset = load_project(config_path, rule_files, select, ignore)
     fail_on = fail_on or config.get("fail-on")
     from ssot_lint.fix.render import exit_status, render_diff, render_summary
 
     project = api.Project(config, ruleset)
+    if stdin is not None and stdin_filename is not None:
+        fix_stdin(project, stdin, stdin_filename, diff, fail_on, no_cache, cache_dir, unsafe_fixes)
     result = api.fix(
         paths,
         config=project,
@@ -101,3 +108,39 @@ def fix_command(
         click.echo(render_diff(result), nl=False)
     click.echo(render_summary(result), err=True, nl=False)
     sys.exit(EXIT_FINDINGS if exit_status(result, fail_on) else EXIT_OK)
+
+
+def fix_stdin(
+    project: api.Project, path: str, shown: str, diff: bool, fail_on: str, no_cache: bool, cache_dir: Path | None, unsafe_fixes: bool = False
+) -> None:
+    """``fix --stdin-filename PATH -``: the fixed text (or its diff) on stdout; what is left, as
+    ``check --stdin-filename`` would now report it, on stderr; exit as ``fix`` does."""
+    from ssot_lint.fix.engine import FileFix, FixResult
+    from ssot_lint.fix.render import render_diff
+    from ssot_lint.model import FileRef
+    from ssot_lint.report.text import finding_line
+
+    data = read_stdin(shown)
+    if not project.includes(path):
+        not_in_project(shown)
+        if not diff:
+            sys.stdout.buffer.write(data)  # an editor that pipes its buffer through gets it back whole
+        sys.exit(EXIT_OK)
+    fixed = api.fix_source(path, data, config=project, unsafe_fixes=unsafe_fixes)
+    if fixed.refused:
+        warn(f"{shown}: not fixed: {fixed.refused}")
+    after = fixed.code if isinstance(fixed.code, bytes) else data
+    left = api.check(
+        (), config=project, buffers={path: after}, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer()
+    ).only(path)
+    if diff:
+        change = FileFix(FileRef(project.shown(path), "", False), data, after, fixed.fixed)
+        click.echo(render_diff(FixResult([change] if after != data else [], left.report, [])), nl=False)
+    else:
+        sys.stdout.buffer.write(after)
+        sys.stdout.flush()
+    would = "would be " if diff else ""
+    findings = left.report.findings
+    summary = f"{fixed.fixed} finding{'s' * (fixed.fixed != 1)} {would}fixed, {len(findings)} finding{'s' * (len(findings) != 1)} {would}left"
+    click.echo("\n".join([summary + (":" if findings else "."), *(f"  {finding_line(f)}" for f in findings)]), err=True)
+    sys.exit(EXIT_FINDINGS if left.exit_status or (diff and after != data) else EXIT_OK)

@@ -15,16 +15,30 @@ from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
 
 @click.command("rules")
 @rule_options
-@click.option("--explain", metavar="ID", help="Show one rule in full, with its examples.")
-def rules_command(config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], explain: str | None) -> None:
-    """List the loaded rules."""
-    from ssot_lint.report.rules import explain_rule, rules_table
+@click.option("--explain", metavar="ID|KIND", help="Show one loaded rule in full, or a rule kind's documentation with a [[rule]] to paste.")
+@click.option("--kinds", "list_kinds", is_flag=True, help="List the rule kinds (built-in and plugins); reads no config.")
+def rules_command(
+    config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], explain: str | None, list_kinds: bool
+) -> None:
+    """List the loaded rules, explain one rule or kind, or list the kinds."""
+    from ssot_lint.kinds import available_kinds, find_kind, kind_names
+    from ssot_lint.report.rules import explain_kind, explain_rule, kinds_table, rules_table
 
+    if list_kinds and explain:
+        raise click.UsageError("--kinds and --explain cannot be combined")
+    if list_kinds:
+        click.echo(kinds_table(list(available_kinds().values()), use_color(False)), nl=False)
+        return
+    if explain:
+        kind = find_kind(explain, observer())  # a kind needs no config: this works anywhere
+        if kind is not None:
+            click.echo(explain_kind(kind), nl=False)
+            return
     _, ruleset = load_project(config_path, rule_files, select, ignore)
     if explain:
         matches = [r for r in ruleset.rules if r.id == explain]
         if not matches:
-            raise ConfigError(f"--explain: no loaded rule has id {explain!r}")
+            raise ConfigError(f"--explain: no loaded rule has id {explain!r}, and no rule kind is named so (kinds: {', '.join(kind_names(observer()))})")
         click.echo(explain_rule(matches[0]), nl=False)
     else:
         click.echo(rules_table(ruleset.rules, use_color(False)), nl=False)
@@ -34,16 +48,21 @@ def rules_command(config_path: Path | None, rule_files: tuple[Path, ...], select
 @click.argument("rule_files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config whose rule files to test when none are given.")
 def test_rules(rule_files: tuple[Path, ...], config_path: Path | None) -> None:
-    """Run the examples embedded in RULE_FILES (default: the configured rule files)."""
+    """Run the examples embedded in RULE_FILES (default: the configured rule files and the
+    config's own [[rule]] tables)."""
     from ssot_lint.kinds.examples import run_example
 
     for path in rule_files:
         if not path.is_file():
             raise ConfigError(f"rule file not found: {path}")
-    files = [p.resolve() for p in rule_files] or load_config(config_path, observer=observer()).rule_files
+    files = [p.resolve() for p in rule_files]
+    inline = None
     if not files:
+        config = load_config(config_path, observer=observer())
+        files, inline = config.rule_files, config.inline_rules
+    if not files and inline is None:
         raise ConfigError("no rule files given or configured")
-    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer())
+    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer(), inline)
     total = failed = 0
     for rule in ruleset.rules:
         if not rule.meta.examples:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,16 +51,38 @@ class RuleSet:
         return RuleSet(kept, self.known)
 
 
-def load_rule_files(paths: Iterable[Path], display: dict[Path, str] | None = None, observer: Observer = NULL_OBSERVER) -> RuleSet:
-    return load_rule_docs((load_toml(path, (display or {}).get(path), observer) for path in paths), observer)
+@dataclass(frozen=True)
+class InlineRules:
+    """The ``[[rule]]`` tables of a config file: in its table ``table`` (``tool.ssot-lint`` in
+    ``pyproject.toml``; ``""``, the top level, in ``ssot-lint.toml``), whose contents are ``data``."""
+
+    doc: TomlDoc
+    table: str
+    data: dict[str, Any]
 
 
-def load_rule_docs(docs: Iterable[TomlDoc], observer: Observer = NULL_OBSERVER) -> RuleSet:
-    """Rules from parsed rule files (read from disk, or from a commit by history)."""
+def inline_rules_of(doc: TomlDoc, pyproject: bool) -> InlineRules | None:
+    """The ``[[rule]]`` tables of a config file (``[tool.ssot-lint]`` in a ``pyproject.toml``), if any."""
+    table = "tool.ssot-lint" if pyproject else ""
+    data: Any = doc.data
+    for part in table.split(".") if table else ():
+        data = data.get(part) if isinstance(data, dict) else None
+    return InlineRules(doc, table, data) if isinstance(data, dict) and "rule" in data else None
+
+
+def load_rule_files(
+    paths: Iterable[Path], display: dict[Path, str] | None = None, observer: Observer = NULL_OBSERVER, inline: InlineRules | None = None
+) -> RuleSet:
+    return load_rule_docs((load_toml(path, (display or {}).get(path), observer) for path in paths), observer, inline)
+
+
+def load_rule_docs(docs: Iterable[TomlDoc], observer: Observer = NULL_OBSERVER, inline: InlineRules | None = None) -> RuleSet:
+    """Rules from parsed rule files (read from disk, or from a commit by history), then the
+    config's inline rules; ids are unique across all of them."""
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for doc in docs:
-        for rule in _rules_of(doc, observer):
+    for doc, found in _sources(docs, inline, observer):
+        for rule in found:
             if rule.id in seen:
                 raise ConfigError(f"duplicate rule id {rule.id!r} (first defined at {seen[rule.id]})", doc.path, rule.meta.line)
             seen[rule.id] = f"{doc.path}:{rule.meta.line}"
@@ -68,19 +90,28 @@ def load_rule_docs(docs: Iterable[TomlDoc], observer: Observer = NULL_OBSERVER) 
     return RuleSet(rules)
 
 
-def _rules_of(doc: TomlDoc, observer: Observer) -> list[Rule]:
-    for key in doc.data:
-        if key != "rule":
-            raise doc.error(f"unknown top-level key {key!r} (rule files hold [[rule]] tables)", "", key)
-    tables = doc.data.get("rule", [])
+def _sources(docs: Iterable[TomlDoc], inline: InlineRules | None, observer: Observer) -> Iterator[tuple[TomlDoc, list[Rule]]]:
+    for doc in docs:
+        for key in doc.data:
+            if key != "rule":
+                raise doc.error(f"unknown top-level key {key!r} (rule files hold [[rule]] tables)", "", key)
+        yield doc, _rules_of(doc, doc.data, "", observer)
+    if inline is not None:
+        yield inline.doc, _rules_of(inline.doc, inline.data, inline.table, observer)
+
+
+def _rules_of(doc: TomlDoc, data: dict[str, Any], parent: str, observer: Observer) -> list[Rule]:
+    """The rules of the ``rule`` array in table ``parent`` of ``doc`` (``data`` is that table)."""
+    name = f"{parent}.rule" if parent else "rule"
+    tables = data.get("rule", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        raise doc.error("'rule' must be an array of tables ([[rule]])", "", "rule")
-    return [_build_rule(doc, index, table, observer) for index, table in enumerate(tables)]
+        raise doc.error(f"'rule' must be an array of tables ([[{name}]])", parent, "rule")
+    return [_build_rule(doc, index, table, observer, name) for index, table in enumerate(tables)]
 
 
-def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Observer) -> Rule:
+def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Observer, name: str = "rule") -> Rule:
     def fail(message: str, key: str | None = None) -> ConfigError:
-        return doc.error(message, "rule", key, index)
+        return doc.error(message, name, key, index)
 
     rule_id = table.get("id")
     if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
@@ -122,22 +153,23 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Obser
         if spec.required and key not in options:
             raise fail(f"rule {rule_id}: kind {kind_name} requires {key!r}")
 
-    examples = tuple(_examples(doc, index, rule_id, table.get("example", [])))
+    examples = tuple(_examples(doc, index, rule_id, table.get("example", []), name))
     digest = hashlib.sha256(json.dumps(table, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    meta = RuleMeta(rule_id, message, severity, description, paths, exclude, examples, doc.path, doc.line_of("rule", None, index), digest)
+    meta = RuleMeta(rule_id, message, severity, description, paths, exclude, examples, doc.path, doc.line_of(name, None, index), digest)
     try:
         return kind(meta, options)
     except OptionError as exc:
         raise fail(f"rule {rule_id}: {exc}") from None
 
 
-def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any) -> Iterable[Example]:
+def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any, name: str = "rule") -> Iterable[Example]:
     if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
-        raise doc.error(f"rule {rule_id}: example: must be an array of tables ([[rule.example]])", "rule", "example", index)
-    first, last = doc.table_range("rule", index)
-    headers = [i for i in range(first, last) if re.match(r"^\s*\[\[\s*rule\.example\s*\]\]", doc.lines[i])]
+        raise doc.error(f"rule {rule_id}: example: must be an array of tables ([[{name}.example]])", name, "example", index)
+    first, last = doc.table_range(name, index)
+    header = re.compile(r"^\s*\[\[\s*" + r"\s*\.\s*".join(f"[\"']?{re.escape(part)}[\"']?" for part in f"{name}.example".split(".")) + r"\s*\]\]")
+    headers = [i for i in range(first, last) if header.match(doc.lines[i])]
     for n, example in enumerate(raw):
-        line = headers[n] + 1 if n < len(headers) else doc.line_of("rule", None, index)
+        line = headers[n] + 1 if n < len(headers) else doc.line_of(name, None, index)
 
         def fail(message: str, key: str | None = None, line: int = line) -> ConfigError:
             # Point at the key inside this [[rule.example]] table when it is written there.

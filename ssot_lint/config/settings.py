@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ssot_lint.config.tomlfile import TomlDoc, load_toml
+from ssot_lint.config.rulefile import InlineRules, inline_rules_of
+from ssot_lint.config.tomlfile import TomlDoc, load_toml, shown_path
 from ssot_lint.errors import ConfigError
-from ssot_lint.kinds.base import OPTION_TYPES, OptionError
+from ssot_lint.kinds.base import OPTION_TYPES, Option, OptionError
 from ssot_lint.model import SEVERITIES
 from ssot_lint.observer import NULL_OBSERVER, Observer
 
@@ -42,18 +43,25 @@ def _severity(value: Any) -> str:
     return value
 
 
-# key -> (converter, default). One table, so an unknown key is always caught.
-CONFIG_KEYS: dict[str, tuple[Callable[[Any], Any], Any]] = {
-    "rule-files": (OPTION_TYPES["str-list"], ()),
-    "include": (OPTION_TYPES["str-list"], ("*.py", "*.pyi")),
-    "exclude": (OPTION_TYPES["str-list"], DEFAULT_EXCLUDE),
-    "extend-exclude": (OPTION_TYPES["str-list"], ()),
-    "respect-gitignore": (OPTION_TYPES["bool"], True),
-    "src": (OPTION_TYPES["str-list"], ()),
-    "fail-on": (_severity, "warning"),
-    "cache-dir": (OPTION_TYPES["str"], ".ssot-lint/cache"),
-    "baseline": (OPTION_TYPES["str"], ".ssot-baseline.json"),  # relative to the project root
+# One table, so an unknown key is always caught; the JSON Schema of the config
+# (``ssot_lint.config.schema``) is generated from it, and a test keeps the table of keys in
+# docs/configuration.md to the same keys. Types are the rule options' (``OPTION_TYPES``), plus
+# ``severity``.
+CONFIG_TYPES: dict[str, Callable[[Any], Any]] = {**OPTION_TYPES, "severity": _severity}
+CONFIG_KEYS: dict[str, Option] = {
+    "rule-files": Option("str-list", "globs of rule files to load; a glob that matches no file is an error", default=()),
+    "include": Option("str-list", "files to analyze (gitignore-style globs)", default=("*.py", "*.pyi")),
+    "exclude": Option("str-list", "replaces the default exclusions (gitignore-style globs)", default=DEFAULT_EXCLUDE),
+    "extend-exclude": Option("str-list", "adds to the exclusions", default=()),
+    "respect-gitignore": Option("bool", "honour .gitignore files (nested ones too)", default=True),
+    "src": Option("str-list", "source roots for module names; without it, names follow __init__.py chains", default=()),
+    "fail-on": Option("severity", "lowest severity that makes the exit code 1", default="warning"),
+    "cache-dir": Option("str", "the result cache directory, relative to the project root", default=".ssot-lint/cache"),
+    "baseline": Option("str", "the baseline file check applies when it exists, relative to the project root", default=".ssot-baseline.json"),
 }
+# Not a setting: the config's own [[rule]] tables (``[[tool.ssot-lint.rule]]`` in pyproject.toml),
+# loaded with the rule files' rules by ``ssot_lint.config.rulefile``.
+INLINE_RULES_KEY = "rule"
 
 
 @dataclass
@@ -66,7 +74,12 @@ class Config:
     observer: Observer = field(default=NULL_OBSERVER, repr=False, compare=False)  # told of every path the run looks at
 
     def get(self, key: str) -> Any:
-        return self.values[key] if key in self.values else CONFIG_KEYS[key][1]
+        return self.values[key] if key in self.values else CONFIG_KEYS[key].default
+
+    @property
+    def inline_rules(self) -> InlineRules | None:
+        """The config's own ``[[rule]]`` tables, when it has any."""
+        return inline_rules_of(self.doc, pyproject=self.table != "") if self.doc is not None else None
 
     @property
     def rule_files(self) -> list[Path]:
@@ -89,7 +102,7 @@ class Config:
 
     @property
     def display_path(self) -> str | None:
-        return str(self.path) if self.path else None
+        return self.doc.path if self.doc else (str(self.path) if self.path else None)
 
     def _line(self, key: str) -> int | None:
         return self.doc.line_of(self.table, key) if self.doc else None
@@ -133,7 +146,7 @@ def load_config(path: Path | None = None, cwd: Path | None = None, observer: Obs
     path = path or find_config(cwd, observer)
     if path is None:
         return Config(root=cwd, observer=observer)
-    doc = load_toml(path, observer=observer)
+    doc = load_toml(path, shown_path(path), observer)  # shown as rule files are: inline rules are located in it
     if path.name == "pyproject.toml":
         table_name = "tool.ssot-lint"
         table = doc.data.get("tool", {}).get("ssot-lint", {})
@@ -144,10 +157,13 @@ def load_config(path: Path | None = None, cwd: Path | None = None, observer: Obs
         raise doc.error("[tool.ssot-lint] must be a table", table_name)
     values: dict[str, Any] = {}
     for key, raw in table.items():
+        if key == INLINE_RULES_KEY:
+            continue  # checked where rules are loaded, with the rule files' rules
         if key not in CONFIG_KEYS:
-            raise doc.error(f"unknown config key {key!r} (known: {', '.join(sorted(CONFIG_KEYS))})", table_name, key)
+            known = ", ".join(sorted([*CONFIG_KEYS, INLINE_RULES_KEY]))
+            raise doc.error(f"unknown config key {key!r} (known: {known})", table_name, key)
         try:
-            values[key] = CONFIG_KEYS[key][0](raw)
+            values[key] = CONFIG_TYPES[CONFIG_KEYS[key].type](raw)
         except OptionError as exc:
             raise doc.error(f"{key}: {exc}", table_name, key) from None
     return Config(root=path.parent.resolve(), path=path, values=values, doc=doc, table=table_name, observer=observer)

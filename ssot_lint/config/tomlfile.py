@@ -7,6 +7,8 @@ table header and key. The scan only ever narrows an error message; it never chan
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 from ssot_lint.errors import ConfigError
 from ssot_lint.observer import NULL_OBSERVER, Observer
 
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _SYNTAX_POS = re.compile(r"\(at line (\d+), column \d+\)")
 
@@ -74,6 +77,14 @@ def _normalise(header: str) -> str:
     return ".".join(part.strip().strip("\"'") for part in header.split("."))
 
 
+def shown_path(path: Path) -> str:
+    """``path`` as the user would type it from the working directory."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
 def load_toml(path: Path, display: str | None = None, observer: Observer = NULL_OBSERVER) -> TomlDoc:
     shown = display or str(path)
     observer.note(path)
@@ -98,3 +109,34 @@ def parse_toml(raw: bytes, shown: str) -> TomlDoc:
         line = int(m.group(1)) if m else None
         raise ConfigError("invalid TOML: " + _SYNTAX_POS.sub("", message).strip(), shown, line) from None
     return TomlDoc(shown, data, tuple(text.splitlines()))
+
+
+# -- writing ----------------------------------------------------------------------------------------
+# The standard library reads TOML but does not write it; these write the few values rule files hold
+# (strings, integers, booleans, lists and tables of them) for ``rules --explain KIND`` and the docs.
+def toml_string(text: str) -> str:
+    """A TOML string: a literal string when that avoids escaping backslashes, else a basic one."""
+    if "\\" in text and "'" not in text and "\n" not in text and not any(ord(c) < 32 for c in text):
+        return f"'{text}'"
+    return json.dumps(text, ensure_ascii=False)  # JSON's escapes are a subset of TOML's
+
+
+def toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else toml_string(key)
+
+
+def toml_value(value: Any) -> str:
+    """``value`` as a TOML value on one line (tables inline)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {value!r} as TOML")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from ssot_lint.config.rulefile import RuleSet, load_rule_docs
+from ssot_lint.config.rulefile import RuleSet, inline_rules_of, load_rule_docs
 from ssot_lint.config.settings import Config
 from ssot_lint.config.tomlfile import parse_toml
 from ssot_lint.errors import ConfigError
@@ -254,14 +254,24 @@ class HistoryRun:
 
     # -- rules at a commit ------------------------------------------------------------------------
     def _rule_files_in(self, tree: list[TreeEntry]) -> list[TreeEntry]:
+        """The rule files at a commit, then the config file (its inline rules), when it is there."""
         patterns = list(self.config.get("rule-files"))
-        found = []
+        config = self._config_entry_path()
+        found, own = [], []
         for entry in tree:
             if entry.path.startswith(self._prefix):
                 rel = entry.path[len(self._prefix) :]
                 if any(glob_match(rel, p) for p in patterns):
                     found.append(entry)
-        return sorted(found, key=lambda e: e.path)
+                elif entry.path == config:
+                    own.append(entry)
+        return sorted(found, key=lambda e: e.path) + own
+
+    def _config_entry_path(self) -> str | None:
+        path = self.config.path
+        if path is None or path.resolve().parent != self.config.root:
+            return None
+        return self._prefix + path.name
 
     def _at_commit_digest(self, entries: list[TreeEntry]) -> str:
         # Blob ids identify the rule files' contents, so this is known before reading any of them.
@@ -269,15 +279,21 @@ class HistoryRun:
         return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
     def _rules_at(self, commit: Commit, entries: list[TreeEntry]) -> RuleSet:
-        if not entries:
-            raise ConfigError(f"no file matches rule-files {list(self.config.get('rule-files'))} at this commit")
         docs = []
+        inline = None
+        config = self._config_entry_path()
         for entry in entries:
             data = self._blobs.read(entry.blob)
             if data is None:
                 raise ConfigError(f"git object {entry.blob} is missing", f"{commit.short}:{entry.path}")
-            docs.append(parse_toml(data, f"{commit.short}:{display_path(entry.path)}"))
-        return load_rule_docs(docs).select(self.options.select, self.options.ignore)
+            doc = parse_toml(data, f"{commit.short}:{display_path(entry.path)}")
+            if entry.path == config:
+                inline = inline_rules_of(doc, pyproject=entry.path.endswith("pyproject.toml"))
+            else:
+                docs.append(doc)
+        if not docs and inline is None:
+            raise ConfigError(f"no file matches rule-files {list(self.config.get('rule-files'))} at this commit, nor has the config [[rule]] tables")
+        return load_rule_docs(docs, inline=inline).select(self.options.select, self.options.ignore)
 
     # -- files ------------------------------------------------------------------------------------
     def _keyed_files(self, tree: list[TreeEntry], ruleset: RuleSet) -> tuple[list[_Keyed], int]:

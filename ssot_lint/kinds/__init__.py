@@ -26,6 +26,7 @@ BUILTIN_KINDS: dict[str, str] = {
     "shim-module": "shim_module:ShimModule",
     "import-cycle": "import_cycle:ImportCycle",
     "required-events": "required_events:RequiredEvents",
+    "declared-deprecation": "declared_deprecation:DeclaredDeprecation",
 }
 
 

@@ -33,12 +33,15 @@ DOTTED = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
 
 @dataclass(frozen=True)
 class Option:
-    """A declared rule option. ``type`` is one of the converters in ``OPTION_TYPES``."""
+    """A declared rule option. ``type`` is one of the converters in ``OPTION_TYPES``; ``schema``
+    (JSON Schema) narrows what the generated schema of rule files accepts where the type alone
+    says too little (an ``any`` value, a table whose values come from a fixed set)."""
 
     type: str
     doc: str
     required: bool = False
     default: Any = None
+    schema: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -287,6 +290,10 @@ class Rule:
         with only this step is not project-wide (``--per-file`` runs keep it). By default the
         applicability ``check`` set stands."""
         return findings
+
+    def see_rules(self, rules: list[Rule]) -> None:
+        """Called before ``aggregate`` with every rule of the run (a kind that judges other
+        rules' options, e.g. their canonical targets, keeps what it needs)."""
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
         """Project-wide findings (with paths), the rule's count (None: number of findings), details.

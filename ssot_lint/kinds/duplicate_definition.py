@@ -32,7 +32,7 @@ class DuplicateDefinition(Rule):
     options = {
         "name": Option("regex", "regex the defined name must match (default: every name)"),
         "exclude-names": Option("regex", "names matching this are ignored"),
-        "min-count": Option("int", "how many modules make a duplicate", default=2),
+        "min-count": Option("int", "how many modules make a duplicate", default=2, schema={"type": "integer", "minimum": 2}),
         "functions": Option("bool", "also compare top-level functions", default=False),
     }
     # The options, as Rule.__init__ sets them (option_attribute names them).

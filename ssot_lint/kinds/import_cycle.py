@@ -48,8 +48,8 @@ class ImportCycle(Rule):
         "include-function-imports": Option("bool", "also follow imports inside functions", default=False),
         "follow-package-init": Option("bool", "importing a.b.c also depends on a/__init__ and a/b/__init__", default=True),
         "ignore-type-checking": Option("bool", "skip imports under `if TYPE_CHECKING`", default=True),
-        "max-cycles": Option("int", "the most cycles reported (shortest first)", default=20),
-        "search-limit": Option("int", "stop enumerating cycles after this many", default=1000),
+        "max-cycles": Option("int", "the most cycles reported (shortest first)", default=20, schema={"type": "integer", "minimum": 1}),
+        "search-limit": Option("int", "stop enumerating cycles after this many", default=1000, schema={"type": "integer", "minimum": 1}),
     }
     # The options, as Rule.__init__ sets them (option_attribute names them).
     include_function_imports: bool

@@ -50,8 +50,18 @@ class RequiredEvents(Rule):
     kind = "required-events"
     summary = "Every listed event is emitted somewhere: as an event dict or through an emitter call."
     options = {
-        "events": Option("str-list", "event names that must be emitted", required=True),
-        "discriminator": Option("str-list", "dict keys naming the event; the first present one counts", default=("event_type", "type")),
+        "events": Option(
+            "str-list",
+            "event names that must be emitted",
+            required=True,
+            schema={"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]},
+        ),
+        "discriminator": Option(
+            "str-list",
+            "dict keys naming the event; the first present one counts",
+            default=("event_type", "type"),
+            schema={"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]},
+        ),
         "emitters": Option("str-list", "emitter call patterns whose first argument is the event name", default=()),
     }
     # The options, as Rule.__init__ sets them (option_attribute names them).

@@ -299,6 +299,7 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
     counts: dict[str, int | None] = {}
     details: dict[str, dict] = {}
     for rule in rules:
+        rule.see_rules(rules)
         facts = [(ref, result.facts[rule.id]) for ref, result in results if rule.id in result.facts]
         if rule.sees_unparsed:
             facts += [(ref, None) for ref, result in results if result.parse_error is not None and rule.in_scope(ref.path)]
@@ -387,9 +388,12 @@ def covers_project(paths: Sequence[str], config: Config) -> bool:
 def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions) -> Report:
     """``report.stats`` gets the counts and per-phase seconds that ``--show-timings`` prints."""
     started = time.perf_counter()
-    files = discover(paths, config)
-    if options.buffers:
-        files = with_buffer_files(files, paths, config, options.buffers)
+    buffers = options.buffers or {}
+    # A path naming a buffer that is on no disk yet (an unsaved file, stdin) is no path to walk:
+    # with_buffer_files adds it, as it adds the buffers a walk of the other paths would reach.
+    files = discover([p for p in paths if os.path.lexists(p) or os.path.abspath(p) not in buffers], config)
+    if buffers:
+        files = with_buffer_files(files, paths, config, buffers)
     discovered = time.perf_counter()
     stats: dict[str, Any] = {"discover_seconds": discovered - started}
     results = analyze_files(files, ruleset.rules, options, stats)

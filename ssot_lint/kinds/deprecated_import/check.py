@@ -103,7 +103,11 @@ class DeprecatedImport(Rule):
     summary = "Imports of deprecated module paths or members (and calls of deprecated callables)."
     options = {
         "replace": Option("str-map", "deprecated -> canonical ('module' or 'module:Member')", required=True),
-        "calls": Option("any", "deprecated callables 'module:function' (list, or table to replacements)"),
+        "calls": Option(
+            "any",
+            "deprecated callables 'module:function' (list, or table to replacements)",
+            schema={"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object", "additionalProperties": {"type": "string"}}]},
+        ),
         "allow-kind-change": Option("str-list", "keys of 'replace' whose replacement may be another kind of thing (a class for a function)", default=()),
     }
     # The options, as Rule.__init__ sets them (option_attribute names them); configure() checks
@@ -142,8 +146,8 @@ class DeprecatedImport(Rule):
         for target in self._kind_changes:
             if str(target) not in self.replace:
                 raise OptionError(f"allow-kind-change: {str(target)!r} is not a key of 'replace'")
-        calls = self.calls or {}
-        if isinstance(calls, list):
+        calls: object = self.calls if self.calls is not None else {}
+        if isinstance(calls, list) and all(isinstance(c, str) for c in calls):  # a list inside it would not hash: refused below
             calls = {c: "" for c in calls}
         if not isinstance(calls, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in calls.items()):
             raise OptionError("'calls' must be a list of 'module:function' or a table of them to replacements")

@@ -89,12 +89,19 @@ class EventSchema(Rule):
     kind = "event-schema"
     summary = "Event dict literals must use the canonical keys, nesting and value types."
     options = {
-        "discriminator": Option("str-list", "keys naming the event; the first present one counts", default=("event_type", "type")),
+        "discriminator": Option(
+            "str-list",
+            "keys naming the event; the first present one counts",
+            default=("event_type", "type"),
+            schema={"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]},
+        ),
         "events": Option("str-list", "event names to check (default: every string value)"),
         "required": Option("str-list", "keys every event must have", default=()),
         "allowed": Option("str-list", "keys allowed at top level (default: any)"),
         "rename": Option("str-map", "legacy key -> canonical key", default={}),
-        "value-types": Option("str-map", "key -> number | string | dict | list | bool", default={}),
+        "value-types": Option(
+            "str-map", "key -> number | string | dict | list | bool", default={}, schema={"type": "object", "additionalProperties": {"enum": list(VALUE_KINDS)}}
+        ),
         "data-key": Option("str", "the nested dict that keys not allowed at top level belong in", default="data"),
     }
     # The options, as Rule.__init__ sets them (option_attribute names them).

@@ -1,0 +1,444 @@
+"""ssot-lint on real public code, beside ruff in the same run: speed, memory, findings, fix safety.
+
+    python benchmarks/real_world.py                           # all three corpora, ~15 min
+    python benchmarks/real_world.py --corpora django --repeat 1 --no-fix --no-history   # a quick look
+    python benchmarks/real_world.py --out /tmp/real_world.md
+
+For each corpus of corpora.py (downloaded and verified on first use) and its rule file in
+benchmarks/rules/<name>.toml:
+
+- ssot-lint ``check`` cold (``--no-cache``), warm (the same command again: a replay) and warm from
+  the result cache only (replay memos deleted before each run), beside ruff cold (``--no-cache``)
+  and warm with ``--select I`` (import sorting: every file read and parsed) and with
+  ``flake8-tidy-imports.banned-api`` for the rule file's deprecated paths. "vs ruff" divides by
+  ruff ``I`` in the same mode. Wall time is the median of ``--repeat`` runs.
+- Peak RSS from ``/usr/bin/time -v`` ("Maximum resident set size": the largest single process),
+  and the peak of the summed resident sets of the process and its workers (sampled from /proc
+  every 10 ms), since ssot-lint runs worker processes.
+- With a corpus whose rule file has deprecated-import rules and an unresolved-import rule (Django):
+  on a copy, ``fix --diff`` and then ``fix`` with the deprecated-import rules, and the
+  unresolved-import findings before and after: the imports the fix made that do not resolve.
+- ``history`` over release_history.py's 13 Django releases, cold and again (snapshots reused).
+
+Home Assistant needs Python 3.13 (ssot-lint parses with its interpreter's ``ast``): it is checked
+with ``--ssot-lint-313`` (default: .venv313/bin/ssot-lint in this checkout), or skipped with a note.
+Prints a Markdown report to stdout (and to --out); progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+import corpora  # noqa: E402
+import release_history  # noqa: E402
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+TIME = "/usr/bin/time"
+# An installed package runs from compiled bytecode; PYTHONDONTWRITEBYTECODE would make every start recompile.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+CHILD_ENV["NO_COLOR"] = "1"
+
+
+@dataclass
+class Run:
+    wall: float
+    max_rss_kib: int  # /usr/bin/time -v: the largest single process
+    tree_rss_kib: int  # sampled: the process and its descendants, summed
+    code: int
+    stdout: bytes
+    stderr: bytes
+
+
+@dataclass
+class Row:
+    tree: str
+    tool: str
+    mode: str
+    runs: list[Run] = field(default_factory=list)
+    findings: str = ""
+    note: str = ""
+    baselines: dict[str, Row] = field(default_factory=dict)  # the ruff rows this one is compared with, by label
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(r.wall for r in self.runs)
+
+    def cells(self) -> list[str]:
+        ratios = [ratio(self.runs, self.baselines[label].runs) if label in self.baselines else "" for label in ("I", "banned-api")]
+        if not self.runs:
+            return [self.tree, self.tool, self.mode, "", "", "", "", "", self.note or self.findings]
+        max_rss = max(r.max_rss_kib for r in self.runs) / 1024
+        tree_rss = max(r.tree_rss_kib for r in self.runs) / 1024
+        text = "; ".join(x for x in (self.findings, self.note) if x)
+        return [self.tree, self.tool, self.mode, f"{self.wall:.2f}", *ratios, f"{max_rss:.0f}", f"{tree_rss:.0f}", text]
+
+
+def ratio(runs: list[Run], base: list[Run]) -> str:
+    """The median of run-by-run ratios: the runs of both tools alternate, so each pair saw similar load."""
+    pairs = [r.wall / b.wall for r, b in zip(runs, base) if b.wall > 0]
+    if not pairs:
+        return ""
+    r = statistics.median(pairs)
+    return f"{r:.1f}x" if r >= 0.95 else f"{r:.2f}x"
+
+
+def _tree_rss_kib(pid: int) -> int:
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                stack.extend(int(c) for c in children.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run(command: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1)) -> Run:
+    """Run ``command`` under /usr/bin/time -v; wall time, peak RSS (both ways), output."""
+    timed = os.path.exists(TIME)
+    with tempfile.NamedTemporaryFile(prefix="time-", suffix=".txt", delete=False) as handle:
+        time_file = Path(handle.name)
+    full = [TIME, "-v", "-o", str(time_file), *command] if timed else command
+    started = time.perf_counter()
+    proc = subprocess.Popen(full, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=CHILD_ENV)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    sampler.join()
+    max_rss = 0
+    if timed:
+        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", time_file.read_text(errors="replace"))
+        max_rss = int(found.group(1)) if found else 0
+    time_file.unlink(missing_ok=True)
+    if proc.returncode not in ok:
+        tail = err.decode(errors="replace").strip().splitlines()[-3:]
+        raise SystemExit(f"real_world.py: {' '.join(command[:3])} ... failed with exit {proc.returncode}: {' / '.join(tail)}")
+    return Run(wall, max_rss, peak[0], proc.returncode, out, err)
+
+
+def say(message: str) -> None:
+    print(f"real_world.py: {message}", file=sys.stderr, flush=True)
+
+
+# --- what a rule file asks for ---------------------------------------------------------------
+
+
+@dataclass
+class RuleFile:
+    path: Path
+    rules: list[dict]
+
+    @classmethod
+    def load(cls, path: Path) -> RuleFile:
+        return cls(path, tomllib.loads(path.read_text())["rule"])
+
+    def ids(self, kind: str) -> list[str]:
+        return [r["id"] for r in self.rules if r["kind"] == kind]
+
+    def deprecated_paths(self) -> list[str]:
+        """Dotted paths for ruff's banned-api (``pkg.mod`` or ``pkg.mod.Member``)."""
+        paths = []
+        for rule in self.rules:
+            if rule["kind"] == "deprecated-import":
+                paths += [key.replace(":", ".") for key in rule.get("replace", {})]
+        return paths
+
+    def member_renames(self) -> list[tuple[str, str]]:
+        """(old member, new member) pairs with different names: ``fix`` binds them ``new as old``."""
+        pairs = []
+        for rule in self.rules:
+            for key, value in rule.get("replace", {}).items() if rule["kind"] == "deprecated-import" else ():
+                if ":" in key and ":" in value and key.split(":")[1] != value.split(":")[1]:
+                    pairs.append((key.split(":")[1], value.split(":")[1]))
+        return pairs
+
+
+def rule_counts(report_json: bytes) -> tuple[dict[str, str], dict]:
+    """Per-rule counts from a JSON report (``>=N`` where an import-cycle search stopped early)."""
+    report = json.loads(report_json)
+    counts = {}
+    for rule in report["rules"]:
+        complete = (rule.get("details") or {}).get("complete", True)
+        counts[rule["id"]] = f"{'≥' if not complete else ''}{rule['count']}"
+    parse_errors = report["files"]["parse_errors"]
+    if parse_errors:
+        counts["SSOT000"] = str(parse_errors)
+    return counts, report
+
+
+def fmt_counts(counts: dict[str, str]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items())
+
+
+# --- the runs ---------------------------------------------------------------------------------
+
+
+def check_rows(tree: str, root: Path, exe: str, rules: RuleFile, work: Path, repeat: int, target: str) -> list[Row]:
+    """ruff and ssot-lint, cold then warm, interleaved run by run so that each comparison sees the same load."""
+    ruff_base = ["ruff", "check", "--isolated", "--output-format", "json", "--target-version", target, "--exit-zero"]
+    selections = {"I": ["--select", "I"]}
+    banned = rules.deprecated_paths()
+    if banned:
+        table = ", ".join(f'"{p}" = {{ msg = "deprecated" }}' for p in banned)
+        selections["banned-api"] = ["--select", "TID251", "--config", f"lint.flake8-tidy-imports.banned-api = {{ {table} }}"]
+    ssot_cache = work / f"ssot-cache-{tree}"
+    ssot = [exe, "check", "--rules", str(rules.path), "--cache-dir", str(ssot_cache), "-o", "json", "--no-color"]
+
+    def ruff(label: str, cache: bool) -> list[str]:
+        where = ["--cache-dir", str(work / f"ruff-cache-{tree}-{label}")] if cache else ["--no-cache"]
+        return [*ruff_base, *selections[label], *where, "."]
+
+    ruff_rows = {(label, mode): Row(tree, f"ruff {label}", mode) for mode in ("cold", "warm") for label in selections}
+    cold = Row(tree, "ssot-lint", "cold (--no-cache)", baselines={label: ruff_rows[label, "cold"] for label in selections})
+    warm = Row(tree, "ssot-lint", "warm (replay)", baselines={label: ruff_rows[label, "warm"] for label in selections})
+    cache_only = Row(tree, "ssot-lint", "warm (cache only)", baselines=warm.baselines)
+    for label in selections:
+        shutil.rmtree(work / f"ruff-cache-{tree}-{label}", ignore_errors=True)
+    shutil.rmtree(ssot_cache, ignore_errors=True)
+    for _ in range(repeat):
+        for label in selections:
+            ruff_rows[label, "cold"].runs.append(run(ruff(label, cache=False), root))
+        cold.runs.append(run([*ssot, "--no-cache"], root))
+    for label in selections:
+        run(ruff(label, cache=True), root)  # fill the cache
+    run(ssot, root)  # fill the result cache and record the replay memo
+    for _ in range(repeat):
+        for label in selections:
+            ruff_rows[label, "warm"].runs.append(run(ruff(label, cache=True), root))
+        warm.runs.append(run(ssot, root))
+        shutil.rmtree(ssot_cache / "replay", ignore_errors=True)
+        cache_only.runs.append(run(ssot, root))
+        run(ssot, root)  # record the replay memo again for the next warm run
+    for row in ruff_rows.values():
+        found = json.loads(row.runs[-1].stdout or b"[]")
+        row.findings = fmt_counts({code: str(n) for code, n in sorted(Counter(d["code"] or "syntax" for d in found).items())}) or "0"
+    counts, _ = rule_counts(cold.runs[-1].stdout)
+    cold.findings = fmt_counts(counts)
+    for row in (warm, cache_only):
+        row.findings = "same" if rule_counts(row.runs[-1].stdout)[0] == counts else fmt_counts(rule_counts(row.runs[-1].stdout)[0])
+    say(f"{tree}: ssot-lint cold {cold.wall:.2f}s warm {warm.wall:.2f}s cache-only {cache_only.wall:.2f}s")
+    return [*ruff_rows.values(), cold, warm, cache_only]
+
+
+def fix_rows(tree: str, root: Path, exe: str, rules: RuleFile, work: Path) -> tuple[list[Row], list[str]]:
+    """fix --diff and fix on a copy; unresolved imports before and after."""
+    fixers, resolver = rules.ids("deprecated-import"), rules.ids("unresolved-import")
+    copy = work / f"{tree}-fix-copy"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, symlinks=True)
+    cache = work / f"ssot-cache-{tree}-fix"
+    shutil.rmtree(cache, ignore_errors=True)
+    common = ["--rules", str(rules.path), "--cache-dir", str(cache), "--no-cache"]
+    say(f"{tree}: fix --diff on a copy (slow: libcst)")
+    diff = Row(tree, "ssot-lint", f"fix --diff ({','.join(fixers)})", [run([exe, "fix", "--diff", *common, "--select", ",".join(fixers)], copy)])
+    summary = _fix_summary(diff.runs[0].stderr)
+    diff_text = diff.runs[0].stdout.decode(errors="replace")
+    renames = Counter()
+    for old, new in rules.member_renames():
+        renames[f"{new} as {old}"] = len(re.findall(rf"^\+.*\b{re.escape(new)} as {re.escape(old)}\b", diff_text, re.M))
+    diff.findings = summary
+    say(f"{tree}: fix on the copy")
+    apply = Row(tree, "ssot-lint", f"fix ({','.join(fixers)})", [run([exe, "fix", *common, "--select", ",".join(fixers)], copy)])
+    apply.findings = _fix_summary(apply.runs[0].stderr)
+    notes = []
+    if resolver:
+        check = [exe, "check", *common, "--select", ",".join(resolver), "-o", "json"]
+        before = json.loads(run(check, root).stdout)
+        after_run = run(check, copy)
+        after = json.loads(after_run.stdout)
+        key = lambda f: (f["path"], f["message"])  # noqa: E731  (lines move when statements are split)
+        old = Counter(key(f) for f in before["findings"] if f["rule"] in resolver)
+        new = Counter(key(f) for f in after["findings"] if f["rule"] in resolver)
+        introduced = new - old
+        names = Counter(re.sub(r"^unresolved import: ", "", msg) for (_, msg) in introduced.elements())
+        check_row = Row(tree, "ssot-lint", f"check {','.join(resolver)} after fix", [after_run])
+        check_row.findings = f"{sum(old.values())} before, {sum(new.values())} after: {sum(introduced.values())} new unresolved imports"
+        rows = [diff, apply, check_row]
+        notes.append(
+            f"\n**{tree}: unresolved imports the fix introduced** ({sum(introduced.values())}; before {sum(old.values())}, after {sum(new.values())}), by message:\n"
+        )
+        notes += [f"- {n} × {msg}" for msg, n in names.most_common(25)] or ["- none"]
+        if len(names) > 25:
+            notes.append(f"- ... and {len(names) - 25} more kinds")
+    else:
+        rows = [diff, apply]
+    for rewrite, n in renames.items():
+        if n:
+            notes.append(f"\n**{tree}: `{rewrite}` rewrites** (the old name now bound to the new member, whatever it is): {n}")
+    return rows, notes
+
+
+def _fix_summary(stderr: bytes) -> str:
+    for line in stderr.decode(errors="replace").splitlines():
+        if re.match(r"^\d+ files? (would )?change", line) or re.match(r"^\d+ files? (would be )?(changed|unchanged)", line):
+            return line.rstrip(":")
+    lines = stderr.decode(errors="replace").strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def history_rows(exe: str, work: Path, cache: Path, rules_path: Path, select: str) -> list[Row]:
+    say("history: building the Django release repository (first time: ~2 min)")
+    repo = release_history.build(cache / "django-history", release_history.RELEASES, cache, log=lambda *a, **k: None)
+    shutil.rmtree(repo / ".ssot-lint", ignore_errors=True)
+    result_cache = work / "ssot-cache-history"
+    shutil.rmtree(result_cache, ignore_errors=True)
+    command = [exe, "history", "--rules", str(rules_path), "--select", select, "--cache-dir", str(result_cache), "--no-color"]
+    cold = Row("Django 5.0 .. 5.1.4 (13 releases)", "ssot-lint", "history, cold", [run(command, repo)])
+    again = Row(cold.tree, "ssot-lint", "history, again", [run(command, repo)])
+    for row in (cold, again):
+        tail = [line for line in row.runs[0].stderr.decode(errors="replace").splitlines() if "snapshots" in line]
+        row.findings = tail[-1].removeprefix("ssot-lint: ") if tail else ""
+    say(f"history: cold {cold.wall:.1f}s again {again.wall:.1f}s")
+    return [cold, again]
+
+
+def tree_size(root: Path) -> tuple[int, int]:
+    files = lines = 0
+    for path in root.rglob("*"):
+        if path.suffix in (".py", ".pyi") and path.is_file():
+            files += 1
+            with open(path, "rb") as handle:
+                lines += handle.read().count(b"\n")
+    return files, lines
+
+
+def version_of(command: list[str]) -> str:
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=60).stdout.strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.SubprocessError):
+        return "?"
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({cpu}), load average at start {load}"
+
+
+def git_describe() -> str:
+    done = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h %s"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "ssot_lint"], capture_output=True, text=True).stdout.strip()
+    return (done.stdout.strip() or "?") + (" (ssot_lint/ modified)" if dirty else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpora", default="homeassistant,django,sympy", help="comma-separated corpus names (default: all)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown (default 3)")
+    parser.add_argument("--ssot-lint", default=shutil.which("ssot-lint") or "ssot-lint", help="the ssot-lint to measure (default: on PATH)")
+    parser.add_argument("--ssot-lint-313", default=str(REPO / ".venv313" / "bin" / "ssot-lint"), help="an ssot-lint running on Python 3.13, for Home Assistant")
+    parser.add_argument("--cache", type=Path, default=None, help=f"corpora cache (default: {corpora.default_dest()})")
+    parser.add_argument("--work", type=Path, default=None, help="scratch directory for caches and the fix copy (default: a temporary one)")
+    parser.add_argument("--no-fix", action="store_true", help="skip the fix runs (they take minutes)")
+    parser.add_argument("--no-history", action="store_true", help="skip the history runs")
+    parser.add_argument("--out", type=Path, help="also write the report here")
+    args = parser.parse_args(argv)
+    names = [n.strip() for n in args.corpora.split(",") if n.strip()]
+    unknown = [n for n in names if n not in corpora.CORPORA]
+    if unknown or args.repeat < 1:
+        parser.error(f"unknown corpus {unknown[0]!r}" if unknown else "--repeat must be at least 1")
+    if shutil.which("ruff") is None:
+        parser.error("ruff is not installed (pip install -e '.[bench]')")
+    cache = args.cache or corpora.default_dest()
+    work = args.work or Path(tempfile.mkdtemp(prefix="ssot-real-world-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = datetime.now(timezone.utc)
+    header = [
+        f"# ssot-lint on real code ({started:%Y-%m-%d %H:%M} UTC)",
+        "",
+        f"- machine: {machine()}",
+        f"- {version_of([args.ssot_lint, '--version'])} at {git_describe()}; {version_of(['ruff', '--version'])}",
+        f"- Python for ssot-lint: {version_of([str(Path(args.ssot_lint).parent / 'python'), '--version'])}; for Home Assistant: {version_of([str(Path(args.ssot_lint_313).parent / 'python'), '--version'])}",
+        f"- wall: median of {args.repeat}; 'vs ruff X' = the median of run-by-run ratios ssot-lint / ruff `--select X`, same tree, same mode"
+        " (cold vs cold, warm vs warm), the tools' runs alternating so each pair sees the same load from other jobs."
+        " ruff `I` reads and parses every file; ruff does not cache files with fixable diagnostics, so its warm `I` run is"
+        " only faster where the tree is isort-clean. ruff `banned-api` (TID251) bans the rule file's deprecated paths.",
+        "- max RSS: /usr/bin/time -v (largest single process); tree RSS: process + workers summed, sampled every 10 ms",
+    ]
+    rows: list[Row] = []
+    notes: list[str] = []
+    try:
+        for name in names:
+            release = corpora.CORPORA[name]
+            root = corpora.ensure(release, cache)
+            rules = RuleFile.load(HERE / "rules" / f"{name}.toml")
+            files, lines = tree_size(root)
+            label = f"{name} {release.version}"
+            header.append(f"- {label}: {release.filename} (sha256 {release.sha256[:12]}…), {files:,} Python files, {lines:,} lines")
+            exe = args.ssot_lint
+            if release.python:
+                exe = args.ssot_lint_313
+                if not Path(exe).exists() and shutil.which(exe) is None:
+                    rows.append(Row(label, "ssot-lint", "-", note=f"skipped: needs an ssot-lint on Python {release.python} (--ssot-lint-313)"))
+                    continue
+            target = "py313" if release.python == "3.13" else "py310"
+            rows += check_rows(label, root, exe, rules, work, args.repeat, target)
+            if not args.no_fix and rules.ids("deprecated-import"):
+                fixed, fix_notes = fix_rows(label, root, exe, rules, work)
+                rows += fixed
+                notes += fix_notes
+        if not args.no_history:
+            dj = RuleFile.load(HERE / "rules" / "django.toml")
+            rows += history_rows(args.ssot_lint, work, cache, dj.path, ",".join(dj.ids("deprecated-import") + dj.ids("unresolved-import")))
+    except (corpora.CorpusError, release_history.HistoryError, OSError) as error:
+        print(f"real_world.py: error: {' '.join(str(error).split())}", file=sys.stderr)
+        return 2
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    table = [
+        "| tree | tool | mode | wall s | vs ruff I | vs ruff banned-api | max RSS MiB | tree RSS MiB | findings per rule |",
+        "|---|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    table += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row.cells()) + " |" for row in rows]
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    header.append(f"- finished {datetime.now(timezone.utc):%H:%M} UTC, load average at end {load}")
+    report = "\n".join([*header, "", *table, "", *notes, ""])
+    print(report)
+    if args.out:
+        args.out.write_text(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""``ssot-lint init``: survey a project's SSOT debt and write a starter rule file."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import click
+
+from ssot_lint import api
+from ssot_lint.cli.common import observer
+from ssot_lint.run.progress import ProgressBar, interactive
+
+
+@click.command("init")
+@click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Rule file to write (default: ssot-rules.toml in PATH); never overwritten.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="How to print the survey.")
+@click.option("--baseline", "record_baseline", is_flag=True, help="Also record today's findings of the new rules, so 'ssot-lint check' passes right after.")
+@click.option("--no-write", is_flag=True, help="Print the survey only; write nothing.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
+def init_command(path: Path, output: Path | None, output_format: str, record_baseline: bool, no_write: bool, no_cache: bool, jobs: int | None) -> None:
+    """Survey the project at PATH (default: .) for the SSOT debt it declares and shows, print a
+    ranked report, and write a starter rule file (ssot-rules.toml) with a config pointing at it.
+
+    Derived: a declared-deprecation rule; a deprecated-import rule for the declared deprecations
+    whose replacement resolves; single-implementation rules for the largest class families by
+    name stem (max = today's count); duplicate-definition for class names in 3+ modules; event
+    shapes as a commented-out event-schema rule; the project-wide kinds."""
+    from ssot_lint.survey.render import to_json, to_text
+
+    progress = ProgressBar(interactive(), observer=observer())
+    try:
+        result = api.init(path, output=output, write=not no_write, baseline=record_baseline, cache=not no_cache, jobs=jobs, on_progress=progress)
+    finally:
+        progress.close()
+    written = result.written
+    if output_format == "json":
+        click.echo(to_json(result.survey, dataclasses.asdict(written) if written else None), nl=False)
+    else:
+        click.echo(to_text(result.survey), nl=False)
+    if written is None:
+        return
+    lines = [f"wrote {written.rules} ({written.rule_count} rules)"]
+    if written.config:
+        lines.append(f"wrote {written.config}")
+    if written.baseline:
+        lines.append(f"recorded {written.baselined} finding{'s' * (written.baselined != 1)} in {written.baseline}")
+    if written.config_hint:
+        lines.append(written.config_hint)
+    lines.append(
+        "next: 'ssot-lint test-rules' runs the rules' examples; 'ssot-lint check' runs them"
+        + ("" if written.baseline else " (add --baseline to 'init', or run 'ssot-lint baseline', to fail only on new findings)")
+    )
+    for line in lines:
+        click.echo(f"ssot-lint: init: {line}", err=True)

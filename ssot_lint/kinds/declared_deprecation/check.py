@@ -1,0 +1,223 @@
+"""declared-deprecation: imports of what the project itself declares deprecated. No options needed.
+
+Declarations (read from each module's syntax tree):
+
+- a **module** is deprecated when its module-level code (outside def and class bodies; module-level
+  ``if`` / ``try`` / ``with`` included; not an ``except`` handler, where a warning says an import
+  fallback is deprecated, not the module) calls ``warnings.warn(...)`` (or ``warn`` imported from
+  ``warnings``, any alias) with category ``DeprecationWarning``, ``PendingDeprecationWarning``,
+  ``FutureWarning`` or a project class derived from one of them (directly or through other project
+  classes, in any module; positional or ``category=``; ``warn(DeprecationWarning("..."))`` too).
+  ``warnings.filterwarnings`` / ``simplefilter`` and ``pytest.warns`` declare nothing;
+- a **function or class** is deprecated when decorated with ``warnings.deprecated``,
+  ``typing_extensions.deprecated`` or the ``deprecated`` package's ``deprecated`` (bare or called,
+  any import alias; more with ``decorators``), or when it warns unconditionally with such a
+  category: among a function's first statements (after its docstring, before any compound
+  statement), or in a class's ``__init__`` / ``__new__`` / ``__init_subclass__``;
+- a **name** is deprecated when a module-level ``__getattr__`` (PEP 562) warns for it under
+  ``if name == "X"``, ``if name in ("X", ...)`` or ``if name in MOVED`` (a module-level literal).
+
+Findings: one per import statement per declared thing it runs or names, at the name (or module
+path) that brings it in:
+
+- an import that runs a deprecated module: ``import a.b``, ``from a import b`` (``a.b`` a module),
+  ``from a.b import x``, relative and star imports, and imports of a *submodule* of a deprecated
+  package (Python runs the package's ``__init__`` first; the message says so);
+- an import of a deprecated function, class or name, from its module or through a re-export
+  (``from pkg import f`` where ``pkg/__init__.py`` imports it), or by a star import that
+  exports it.
+
+Imports everywhere count (functions, ``try``, ``if TYPE_CHECKING``: the message says when the
+import never runs); imports inside the deprecated module or package itself do not. The message
+quotes the declaration's own text and its ``file:line``.
+
+Replacement: when the declaration's text names one (``Use X instead``, ``from A import B``,
+``moved to A.B``, ...) and it resolves to exactly one project module or name (see
+``replacement``), the finding carries it as ``{replacement}``. An unresolvable or ambiguous text
+gives none, and the rule's details (``-o json``) list why.
+
+Conflict: a canonical target (a right-hand side of ``replace``) of a loaded ``deprecated-import``
+rule that runs a deprecated module, or is a declared name, is a finding at that rule's line in its
+rule file: following the rule would trade one deprecated import for another.
+
+Options: ``categories`` (more warning classes, dotted, that declare a deprecation, e.g. a
+third-party ``sqlalchemy.exc.SADeprecationWarning``), ``decorators`` (more dotted decorator names),
+``ignore-modules`` (modules whose declarations do not count: names or patterns like
+``pkg.compat.*``). The rule sees the files in its scope: give it the whole project.
+
+Message fields: ``{what}`` (``module``, ``package``, ``function``, ``class`` or ``name``),
+``{target}`` (``pkg.mod`` or ``pkg.mod:Name``), ``{text}`` (the declaration's text),
+``{declared}`` (its ``file:line``), ``{how}`` (``warns at import``, ``@deprecated`` ...),
+``{replacement}`` (empty when none resolved), ``{imported}`` (what the statement imports),
+``{context}`` (notes: submodule, re-export, ``TYPE_CHECKING``, the replacement).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ssot_lint.analysis.imports import bindings
+from ssot_lint.kinds.base import DOTTED, Example, FileContext, Option, OptionError, Rule
+from ssot_lint.kinds.declared_deprecation.declarations import DECORATORS, may_declare, module_bindings, read_declarations
+from ssot_lint.kinds.declared_deprecation.project import Declared, Hit, Project, build, hits
+from ssot_lint.model import FileRef, Finding
+from ssot_lint.project.module_summary import summarise
+
+_WARNS = "import warnings\n\nwarnings.warn('old.mod is deprecated; use new.mod instead', DeprecationWarning, stacklevel=2)\n"
+
+
+class DeclaredDeprecation(Rule):
+    kind = "declared-deprecation"
+    summary = "Imports of modules, functions, classes and names that the project itself declares deprecated."
+    options = {
+        "categories": Option("str-list", "more warning categories (dotted names) that declare a deprecation", default=()),
+        "decorators": Option("str-list", "more decorators (dotted names) that mark a function or class deprecated", default=()),
+        "ignore-modules": Option("str-list", "modules whose declarations do not count (names or patterns like pkg.compat.*)", default=()),
+    }
+    categories: tuple[str, ...]
+    decorators: tuple[str, ...]
+    ignore_modules: tuple[str, ...]
+    message_fields = ("what", "target", "text", "declared", "how", "replacement", "imported", "context")
+    default_message = '{what} {target} is deprecated ({declared}: "{text}"){context}'
+    sees_unparsed = True
+    VALID = [
+        Example({"old/__init__.py": "", "old/mod.py": _WARNS, "new/__init__.py": "", "new/mod.py": "X = 1\n", "app.py": "from new.mod import X\n"}, 0),
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/mod.py": "import warnings\nwarnings.filterwarnings('ignore', category=DeprecationWarning)\nwarnings.warn('slow', RuntimeWarning)\n",
+                "app.py": "import pkg.mod\n",
+            },
+            0,
+        ),
+        Example(
+            {
+                "legacy/__init__.py": "import warnings\nwarnings.warn('legacy is deprecated', DeprecationWarning)\nfrom . import sub\n",
+                "legacy/sub.py": "from legacy import helpers\n",
+                "legacy/helpers.py": "",
+            },
+            0,
+        ),
+    ]
+    INVALID = [
+        Example({"old/__init__.py": "", "old/mod.py": _WARNS, "new/__init__.py": "", "new/mod.py": "X = 1\n", "app.py": "import old.mod\n"}, 1, (1,)),
+        Example(
+            {
+                "legacy/__init__.py": "import warnings\nwarnings.warn('legacy is deprecated', DeprecationWarning)\n",
+                "legacy/sub.py": "",
+                "app.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from legacy.sub import thing\n",
+            },
+            1,
+            (3,),
+        ),
+        Example(
+            {
+                "lib/__init__.py": "from .api import old_call\n",
+                "lib/api.py": "from typing_extensions import deprecated\n\n@deprecated('use new_call')\ndef old_call(): ...\ndef new_call(): ...\n",
+                "app.py": "from lib import old_call\n",
+            },
+            2,
+            (1, 1),
+        ),
+    ]
+
+    def configure(self) -> None:
+        for name in (*self.categories, *self.decorators):
+            if not DOTTED.match(name):
+                raise OptionError(f"{name!r} is not a dotted name")
+        self._decorators = DECORATORS | frozenset(self.decorators)
+        self._peers: list[Rule] = []
+
+    def needs_parse(self, text: str, ref: FileRef) -> bool:
+        return True  # every module: the index needs its definitions, and any import may run a deprecated module
+
+    def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
+        summary = summarise(ctx)  # shared with the other project-wide kinds (one parse, one walk)
+        declares = may_declare(ctx.text, self._decorators)
+        # Declarations may use names imported anywhere (a def's own `from warnings import warn`);
+        # module-level class bases only module-level ones, which the summary already holds.
+        bound = bindings(ctx.imports()) if declares else module_bindings(summary)
+        declarations, classes = read_declarations(ctx.tree, ctx.ref.module, bound, declares, self._decorators)
+        return [], (summary, declarations, classes)
+
+    def see_rules(self, rules: list[Rule]) -> None:
+        self._peers = [r for r in rules if r.kind == "deprecated-import"]
+
+    def project(self, facts: list[tuple[FileRef, Any]]) -> Project:
+        return build(facts, self.categories, self.ignore_modules)
+
+    def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
+        project = self.project(facts)
+        findings: list[Finding] = []
+        for ref, fact in sorted(facts, key=lambda f: f[0].path):
+            if fact is not None:
+                findings.extend(self.hit_finding(hit) for hit in hits(project, ref, fact[0]))
+        findings.extend(self.conflicts(project))
+        details = {
+            "declarations": [_describe(d) for d in project.declared()],
+            "not_deprecations": project.ignored,
+        }
+        return findings, None, details
+
+    def hit_finding(self, hit: Hit) -> Finding:
+        declared = hit.declared
+        fact = hit.fact
+        imported = fact.module if fact.name is None else f"{fact.module}.{fact.name}"
+        replacement = declared.replacement.target
+        notes = list(hit.context)
+        if replacement:
+            notes.append(f"use {replacement}")
+        message = self.message_for(declared, imported or "", notes)
+        anchor = f"import {imported} -> {declared.target}"
+        return Finding(self.id, *hit.span, message, self.severity, hit.ref.path, anchor, fact.statement[0])
+
+    def message_for(self, declared: Declared, imported: str, notes: list[str]) -> str:
+        d = declared.declaration
+        return self.format(
+            what=declared.what,
+            target=declared.target,
+            text=d.text,
+            declared=declared.where,
+            how=d.how,
+            replacement=declared.replacement.target,
+            imported=imported,
+            context="".join(f"; {note}" for note in notes),
+        )
+
+    def conflicts(self, project: Project) -> list[Finding]:
+        """Canonical targets of loaded deprecated-import rules that are deprecated themselves."""
+        findings = []
+        for rule in self._peers:
+            for new in sorted(set(getattr(rule, "replace", {}).values())):
+                module, _, name = new.partition(":")
+                declared = project.names.get((module, name)) if name else None
+                chain = [m for m in (*_parents(module), module) if m in project.modules]
+                for found in [*(project.modules[m] for m in chain), *([declared] if declared else [])]:
+                    note = (
+                        f"the canonical target {new} of rule {rule.id} runs it" if found.declaration.name is None else f"rule {rule.id} names it as canonical"
+                    )
+                    message = self.message_for(found, new, [note])
+                    line = rule.meta.line or 1
+                    findings.append(
+                        Finding(self.id, line, 1, line, 1, message, self.severity, rule.meta.origin, f"{rule.id} canonical {new} -> {found.target}", line)
+                    )
+        return findings
+
+
+def _parents(module: str) -> list[str]:
+    parts = module.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def _describe(declared: Declared) -> dict[str, Any]:
+    d = declared.declaration
+    replacement = declared.replacement
+    return {
+        "target": declared.target,
+        "what": declared.what,
+        "declared": declared.where,
+        "how": d.how,
+        "text": d.text,
+        "replacement": replacement.target or None,
+        "no_replacement_because": replacement.reason or None,
+    }

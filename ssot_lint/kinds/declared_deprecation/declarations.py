@@ -1,0 +1,409 @@
+"""The deprecations one module declares, read from CPython's ``ast`` (the per-file half of
+``declared-deprecation``; pure, so cached with the file's result).
+
+Read at module level (outside def and class bodies; module-level ``if`` / ``try`` / ``with``
+included):
+
+- a ``warnings.warn(...)`` call (``warn`` imported from ``warnings``, any alias) whose category
+  may be a deprecation: the module is deprecated (not in an ``except`` handler: a warning there
+  says an import fallback is deprecated, not the module);
+- a def or class decorated with a deprecation decorator (``warnings.deprecated``,
+  ``typing_extensions.deprecated``, the ``deprecated`` package's, or the rule's ``decorators``);
+- a def whose first statements (after its docstring, before any compound statement) warn, or a
+  class whose ``__init__`` / ``__new__`` / ``__init_subclass__`` does;
+- a module-level ``__getattr__`` (PEP 562) that warns under ``if name == "X"`` /
+  ``if name in ("X", ...)`` / ``if name in MOVED`` (a module-level dict or tuple literal);
+- every module-level class with bases, as qualified names: whether a project class is a
+  deprecation category is decided project-wide, where its bases can be followed across files.
+
+A category is recorded as the qualified dotted name it refers to through the file's imports
+(``DeprecationWarning`` for the built-in); which categories count is decided in aggregation.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from ssot_lint.analysis.imports import dotted_name, qualify
+from ssot_lint.analysis.syntax import NESTED, statements
+from ssot_lint.model import cache_value
+from ssot_lint.project.module_summary import ModuleSummary
+
+BUILTIN_CATEGORIES = frozenset({"DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"})
+# Built-in warning categories that are not deprecations: a warn with one of them declares nothing.
+OTHER_BUILTIN_WARNINGS = frozenset(
+    {"Warning", "UserWarning", "RuntimeWarning", "SyntaxWarning", "ImportWarning", "UnicodeWarning", "BytesWarning", "ResourceWarning", "EncodingWarning"}
+)
+DECORATORS = frozenset(
+    {"warnings.deprecated", "typing_extensions.deprecated", "deprecated.deprecated", "deprecated.classic.deprecated", "deprecated.sphinx.deprecated"}
+)
+WARN_FUNCTIONS = frozenset({"warnings.warn", "warnings.warn_explicit"})
+_WARNING_METHODS = ("__init__", "__new__", "__init_subclass__")
+_COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match)
+_HELPER_NAME = re.compile(r"(?i)warn|deprecat")
+# A function named for warning (deprecate_call, _warn_removed, emit_deprecation): a helper.
+_HELPER_FUNCTION = re.compile(r"(?i)^_*(warn|deprecat)|(warning|deprecation)$")
+_MAX_TEXT = 400  # characters of a declaration's text kept (messages quote it)
+
+
+@cache_value
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """One declared deprecation. ``what``: ``module``, ``function``, ``class`` or ``name`` (a
+    name a PEP 562 ``__getattr__`` warns for); ``name`` is None for the module. ``category``:
+    the qualified category ("" for a decorator, which declares whatever its category).
+    ``how``: how it is declared, for messages."""
+
+    what: str  # or ``helper``: a function that warns with the message it is given
+    name: str | None
+    text: str
+    line: int
+    category: str
+    how: str
+
+
+@cache_value
+@dataclass(frozen=True, slots=True)
+class ClassBases:
+    """A module-level class and its bases as qualified dotted names."""
+
+    name: str
+    bases: tuple[str, ...]
+
+
+def may_declare(text: str, decorators: frozenset[str] = DECORATORS) -> bool:
+    """Whether ``text`` may hold a declaration (a superset: a warn call spells ``warn``, a
+    decorator its own last name)."""
+    return "warn" in text or "Warn" in text or "eprecat" in text or any(d.rsplit(".", 1)[-1] in text for d in decorators)
+
+
+def read_declarations(
+    tree: ast.Module, module: str, bound: dict[str, str], declares: bool, decorators: frozenset[str] = DECORATORS
+) -> tuple[tuple[Declaration, ...], tuple[ClassBases, ...]]:
+    """The declarations and module-level classes (with bases) of one parsed module; ``bound``:
+    local name -> the dotted name an import binds it to. Classes are read in every module;
+    declarations only when ``declares`` (the text may hold one: ``may_declare``)."""
+    reader = _Reader(module, bound, decorators)
+    reader.run(tree.body, declares)
+    return tuple(reader.declarations), tuple(reader.classes)
+
+
+def module_bindings(summary: ModuleSummary) -> dict[str, str]:
+    """``imports.bindings`` for the module-level imports of a summary: ``import a.b`` binds ``a``."""
+    bound: dict[str, str] = {}
+    for fact in summary.imports:
+        if fact.bound is None or fact.module is None or fact.star:
+            continue
+        if fact.name is None:
+            bound[fact.bound] = fact.bound if fact.bound == fact.module.split(".")[0] else fact.module
+        else:
+            bound[fact.bound] = f"{fact.module}.{fact.name}"
+    return bound
+
+
+def _in_handlers(body: list[ast.stmt]) -> set[int]:
+    """Ids of the module-level statements inside ``except`` handlers: a warning there (an import
+    fallback, ``except ImportError: import old_lib; warn(...)``) declares the fallback deprecated,
+    not the module."""
+    found: set[int] = set()
+    pending: list[tuple[ast.AST, bool]] = [(s, False) for s in body]
+    while pending:
+        node, handled = pending.pop()
+        if handled:
+            found.add(id(node))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in NESTED.get(type(node), ()):
+            for child in getattr(node, field):
+                pending.append((child, handled or isinstance(child, ast.excepthandler)))
+    return found
+
+
+def _string(node: ast.expr | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def message_text(node: ast.expr | None, env: dict[str, ast.expr] | None = None, subst: dict[str, str] | None = None) -> str | None:
+    """The text of a warning message as far as it is literal: f-string fields are shown as
+    ``{expr}`` (or replaced from ``subst``), ``%`` / ``.format`` arguments are left out, names
+    bound earlier to a literal (``env``) are followed. None when nothing of it is literal."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                parts.append(str(value.value))
+            elif isinstance(value, ast.FormattedValue):
+                shown = ast.unparse(value.value)
+                parts.append(subst[shown] if subst and shown in subst else "{" + shown + "}")
+        return "".join(parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = message_text(node.left, env, subst), message_text(node.right, env, subst)
+        if left is None and right is None:
+            return None
+        return (left or "{...}") + (right or "{...}")
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return message_text(node.left, env, subst)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return message_text(node.func.value, env, subst)
+    if isinstance(node, ast.Name) and env and node.id in env:
+        return message_text(env[node.id], None, subst)
+    return None
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 3] + "..."
+
+
+class _Reader:
+    def __init__(self, module: str, bound: dict[str, str], decorators: frozenset[str]) -> None:
+        self.module = module
+        self.bound = bound
+        self.decorators = decorators
+        self.declarations: list[Declaration] = []
+        self.classes: list[ClassBases] = []
+        self.local_classes: set[str] = set()
+        self.literals: dict[str, ast.expr] = {}  # module-level NAME = <literal>, for __getattr__ tables
+
+    # -- names ------------------------------------------------------------------------------
+    def qualified(self, node: ast.expr) -> str | None:
+        """The absolute dotted name ``node`` refers to: through an import, a class of this
+        module, or as written (a built-in)."""
+        found = qualify(node, self.bound)
+        if found is not None:
+            return found
+        written = dotted_name(node)
+        if written is None:
+            return None
+        if written.split(".")[0] in self.local_classes:
+            return f"{self.module}.{written}"
+        return written.removeprefix("builtins.").removeprefix("exceptions.")
+
+    def is_warn(self, call: ast.Call) -> bool:
+        return self.qualified(call.func) in WARN_FUNCTIONS
+
+    def may_warn(self, call: ast.Call) -> bool:
+        """A warn call, or a call that may be of a project warning helper: its name says
+        ``warn`` or ``deprecat`` and it passes a literal message (judged in aggregation)."""
+        if self.is_warn(call):
+            return True
+        name = self.qualified(call.func)  # through an import alias: ``ldw`` is lib.lib_deprecation_warning
+        if name is None or not _HELPER_NAME.search(name.rsplit(".", 1)[-1]):
+            return False
+        first = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("message", "msg", "reason")), None)
+        return message_text(first) is not None
+
+    def category(self, call: ast.Call, env: dict[str, ast.expr] | None = None) -> str | None:
+        """The qualified category of a warn call when it may be a deprecation (None: it is not:
+        the default UserWarning, another built-in category, or an expression we cannot name).
+        A helper call (``helper:<qualified name>``) is judged in aggregation."""
+        if not self.is_warn(call):
+            helper = self.qualified(call.func)
+            return f"helper:{helper}" if helper is not None else None
+        node: ast.expr | None = call.args[1] if len(call.args) > 1 else None
+        for keyword in call.keywords:
+            if keyword.arg == "category":
+                node = keyword.value
+        first = call.args[0] if call.args else None
+        if isinstance(first, ast.Name) and env and first.id in env:
+            first = env[first.id]  # w = Category("text"); warn(w)
+        if node is None and isinstance(first, ast.Call):
+            node = first.func  # warn(DeprecationWarning("text")): the instance's class
+        if node is None:
+            return None
+        name = self.qualified(node)
+        if name is None or name in OTHER_BUILTIN_WARNINGS:
+            return None
+        return name
+
+    def message_node(self, call: ast.Call, env: dict[str, ast.expr] | None = None) -> ast.expr | None:
+        message: ast.expr | None = call.args[0] if call.args else None
+        for keyword in call.keywords:
+            if keyword.arg == "message":
+                message = keyword.value
+        if isinstance(message, ast.Name) and env and isinstance(env.get(message.id), ast.Call):
+            message = env[message.id]  # w = Category("text"); warn(w)
+        return message
+
+    def warn_text(self, call: ast.Call, env: dict[str, ast.expr] | None = None, subst: dict[str, str] | None = None) -> str:
+        message = self.message_node(call, env)
+        if isinstance(message, ast.Call) and self.qualified(message.func) not in (None, "str"):
+            message = message.args[0] if message.args else None  # warn(Category("text"))
+        text = message_text(message, env, subst)
+        return _clip(text) if text else "(no literal message)"
+
+    # -- the walk ---------------------------------------------------------------------------
+    def run(self, body: list[ast.stmt], declares: bool) -> None:
+        module_level = [node for node, _ in statements(body, into_definitions=False)]
+        fallbacks = _in_handlers(body)
+        if not declares:
+            for node in module_level:
+                if isinstance(node, ast.ClassDef):
+                    self.local_classes.add(node.name)
+            for node in module_level:
+                if isinstance(node, ast.ClassDef):
+                    self.record_bases(node)
+            return
+        for node in module_level:
+            if isinstance(node, ast.ClassDef):
+                self.local_classes.add(node.name)
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                self.literals[node.targets[0].id] = node.value
+        for node in module_level:
+            if isinstance(node, ast.ClassDef):
+                self.class_def(node)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.function_def(node)
+            elif id(node) not in fallbacks:
+                self.module_statement(node)
+
+    def module_statement(self, node: ast.stmt) -> None:
+        """Warn calls in a module-level statement's own expressions (nested blocks come as
+        statements of their own; lambdas do not run at import)."""
+        pending = [child for child in ast.iter_child_nodes(node) if not isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case))]
+        while pending:
+            child = pending.pop()
+            if isinstance(child, ast.Lambda):
+                continue
+            if isinstance(child, ast.Call) and self.may_warn(child):
+                category = self.category(child)
+                if category is not None:
+                    self.declarations.append(Declaration("module", None, self.warn_text(child), child.lineno, category, "warns at import"))
+            pending.extend(ast.iter_child_nodes(child))
+
+    def decorated(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, what: str) -> bool:
+        for decorator in node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            name = self.qualified(call.func if call is not None else decorator)
+            if name not in self.decorators:
+                continue
+            text: str | None = None
+            if call is not None:
+                for argument in [*call.args[:1], *(k.value for k in call.keywords if k.arg in ("reason", "message", "msg"))]:
+                    text = message_text(argument) or text
+            shown = f"@{name.rsplit('.', 1)[-1] if name else 'deprecated'}"
+            self.declarations.append(Declaration(what, node.name, _clip(text) if text else "(no message)", node.lineno, "", shown))
+            return True
+        return False
+
+    def function_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if self.decorated(node, "function"):
+            return
+        if node.name == "__getattr__":
+            self.getattr_hook(node)
+            return
+        warned = self.unconditional_warn(node.body)
+        if warned is not None:
+            call, category, env = warned
+            message = self.message_node(call, env)
+            if isinstance(message, ast.Call) and message.args:
+                message = message.args[0]
+            parameters = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+            if (isinstance(message, ast.Name) and message.id in parameters) or _HELPER_FUNCTION.search(node.name):
+                # warns with the message it is given, or is named for warning (deprecate_call,
+                # _warn_removed): a warning helper, whose calls declare, not a deprecated function
+                self.declarations.append(Declaration("helper", node.name, "", call.lineno, category, "warning helper"))
+                return
+            self.declarations.append(Declaration("function", node.name, self.warn_text(call, env), call.lineno, category, "warns when called"))
+
+    def record_bases(self, node: ast.ClassDef) -> None:
+        bases = tuple(b for b in (self.qualified(base) for base in node.bases) if b is not None and b != "object")
+        if bases:
+            self.classes.append(ClassBases(node.name, bases))
+
+    def class_def(self, node: ast.ClassDef) -> None:
+        self.record_bases(node)
+        if self.decorated(node, "class"):
+            return
+        for method in node.body:
+            if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name in _WARNING_METHODS:
+                warned = self.unconditional_warn(method.body)
+                if warned is not None:
+                    call, category, env = warned
+                    how = "warns when subclassed" if method.name == "__init_subclass__" else "warns when instantiated"
+                    self.declarations.append(Declaration("class", node.name, self.warn_text(call, env), call.lineno, category, how))
+                    return
+
+    def unconditional_warn(self, body: list[ast.stmt]) -> tuple[ast.Call, str, dict[str, ast.expr]] | None:
+        """The first deprecation warn among a body's leading simple statements (after the
+        docstring, before the first compound statement or ``return`` / ``raise``)."""
+        env: dict[str, ast.expr] = {}
+        for statement in body:
+            if isinstance(statement, _COMPOUND) or isinstance(statement, (ast.Return, ast.Raise)):
+                return None
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+                env[statement.targets[0].id] = statement.value
+            call = statement.value if isinstance(statement, ast.Expr) else None
+            if isinstance(call, ast.Call) and self.may_warn(call):
+                category = self.category(call, env)
+                if category is not None:
+                    return call, category, env
+        return None
+
+    def getattr_hook(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """Names a PEP 562 ``__getattr__`` warns for: ``if name == "X"``, ``if name in (...)``,
+        ``if name in TABLE`` (a module-level literal dict, list, tuple or set of strings)."""
+        if not node.args.args:
+            return
+        param = node.args.args[0].arg
+        for statement, _ in statements(node.body, into_definitions=False):
+            if not isinstance(statement, ast.If):
+                continue
+            names, table = self.names_tested(statement.test, param)
+            if not names:
+                continue
+            for name in names:
+                subst = {param: name}
+                if table is not None:
+                    value = table.get(name)
+                    if value is not None:
+                        subst.update({f"{table_name}[{param}]": value for table_name in self.table_names(statement.test)})
+                warned = self.warn_in(statement.body, subst)
+                if warned is not None:
+                    call, category, text = warned
+                    self.declarations.append(Declaration("name", name, text, call.lineno, category, "warns in __getattr__"))
+
+    def table_names(self, test: ast.expr) -> list[str]:
+        return [c.id for c in ast.walk(test) if isinstance(c, ast.Name) and c.id in self.literals]
+
+    def names_tested(self, test: ast.expr, param: str) -> tuple[list[str], dict[str, str] | None]:
+        """The names ``test`` selects (``name == "X"``, ``name in (...)`` / ``in TABLE``) and, for
+        a dict table, its string values (for f-string messages that quote them)."""
+        if not (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == param and len(test.ops) == 1):
+            return [], None
+        op, right = test.ops[0], test.comparators[0]
+        if isinstance(op, ast.Eq):
+            value = _string(right)
+            return ([value], None) if value is not None else ([], None)
+        if not isinstance(op, ast.In):
+            return [], None
+        if isinstance(right, ast.Name) and right.id in self.literals:
+            right = self.literals[right.id]
+        if isinstance(right, ast.Dict):
+            keys = [_string(k) if k is not None else None for k in right.keys]
+            values = {k: (message_text(v) or "") for k, v in zip(keys, right.values) if k is not None}
+            return [k for k in keys if k is not None], values
+        if isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+            return [s for s in (_string(e) for e in right.elts) if s is not None], None
+        return [], None
+
+    def warn_in(self, body: list[ast.stmt], subst: dict[str, str]) -> tuple[ast.Call, str, str] | None:
+        env: dict[str, ast.expr] = {}
+        for statement, _ in statements(body, into_definitions=False):
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+                env[statement.targets[0].id] = statement.value
+                written = ast.unparse(statement.value)
+                if written in subst:  # new = MOVED[name]: f"... use {new}" quotes the table's value
+                    subst[statement.targets[0].id] = subst[written]
+            for call in (c for c in ast.walk(statement) if isinstance(c, ast.Call)) if not isinstance(statement, _COMPOUND) else ():
+                if self.is_warn(call):
+                    category = self.category(call)
+                    if category is not None:
+                        return call, category, self.warn_text(call, env, subst)
+        return None

@@ -1,0 +1,258 @@
+"""The project-wide half of ``declared-deprecation``: which declarations count (their category
+derives from a deprecation warning), and which imports run or name a declared thing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+from ssot_lint.analysis.source_lines import Span
+from ssot_lint.kinds.declared_deprecation.declarations import BUILTIN_CATEGORIES, ClassBases, Declaration
+from ssot_lint.kinds.declared_deprecation.replacement import Replacement, resolve
+from ssot_lint.model import FileRef
+from ssot_lint.project.module_index import ModuleIndex, parents
+from ssot_lint.project.module_summary import ImportFact, ModuleSummary
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A declaration that counts, where it is, and the replacement its text names."""
+
+    target: str  # ``pkg.mod`` or ``pkg.mod:Name``
+    declaration: Declaration
+    ref: FileRef
+    replacement: Replacement
+
+    @property
+    def what(self) -> str:
+        if self.declaration.what == "module":
+            return "package" if self.ref.is_package else "module"
+        return self.declaration.what
+
+    @property
+    def where(self) -> str:
+        return f"{self.ref.path}:{self.declaration.line}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One import statement that runs or names a declared thing."""
+
+    ref: FileRef
+    fact: ImportFact
+    declared: Declared
+    span: Span
+    context: tuple[str, ...] = ()
+
+
+@dataclass
+class Project:
+    """The declarations of all files, judged, with the module index they are resolved in."""
+
+    index: ModuleIndex
+    modules: dict[str, Declared] = field(default_factory=dict)
+    names: dict[tuple[str, str], Declared] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)  # declarations whose category is no deprecation
+
+    def declared(self) -> list[Declared]:
+        return sorted([*self.modules.values(), *self.names.values()], key=lambda d: (d.ref.path, d.declaration.line))
+
+
+def build(
+    facts: list[tuple[FileRef, tuple[ModuleSummary, tuple[Declaration, ...], tuple[ClassBases, ...]] | None]],
+    categories: tuple[str, ...] = (),
+    ignore_modules: tuple[str, ...] = (),
+) -> Project:
+    index = ModuleIndex([(ref, fact[0] if fact is not None else None) for ref, fact in facts])
+    classes: dict[str, dict[str, tuple[str, ...]]] = {}
+    for ref, fact in facts:
+        if fact is not None:
+            for cls in fact[2]:
+                classes.setdefault(ref.module, {})[cls.name] = cls.bases
+    helpers: dict[tuple[str, str], str] = {
+        (ref.module, d.name): d.category for ref, fact in facts if fact is not None for d in fact[1] if d.what == "helper" and d.name
+    }
+    judge = _Categories(index, classes, frozenset(categories), helpers)
+    project = Project(index)
+    for ref, fact in sorted(facts, key=lambda f: f[0].path):
+        if fact is None or not fact[1] or any(fnmatchcase(ref.module, p) for p in ignore_modules):
+            continue
+        for declaration in fact[1]:
+            if declaration.what == "helper":
+                continue
+            if declaration.category.startswith("helper:") and not judge.is_helper(declaration.category):
+                continue  # a call of something named like a warning helper that is none
+            if declaration.category and not judge.is_deprecation(declaration.category):
+                shown = declaration.category.removeprefix("helper:")
+                project.ignored.append(f"{ref.path}:{declaration.line}: category {shown} is not a deprecation warning")
+                continue
+            target = ref.module if declaration.name is None else f"{ref.module}:{declaration.name}"
+            replacement = resolve(index, declaration.text, ref.module, ref.is_package, target)
+            declared = Declared(target, declaration, ref, replacement)
+            if declaration.name is None:
+                project.modules.setdefault(ref.module, declared)
+            else:
+                project.names.setdefault((ref.module, declaration.name), declared)
+    return project
+
+
+class _Categories:
+    """Whether a qualified category derives from a deprecation warning, following project
+    classes (through imports, re-exports and aliases) across files."""
+
+    def __init__(self, index: ModuleIndex, classes: dict[str, dict[str, tuple[str, ...]]], extra: frozenset[str], helpers: dict[tuple[str, str], str]) -> None:
+        self.index, self.classes, self.extra, self.helpers = index, classes, extra, helpers
+        self.memo: dict[str, bool] = {}
+
+    def helper(self, category: str) -> str | None:
+        """The category of the project warning helper ``helper:<dotted>`` calls (None: no helper)."""
+        dotted = category.removeprefix("helper:")
+        owner = self.index.file_module(dotted)
+        if owner is None or owner == dotted or "." in dotted[len(owner) + 1 :]:
+            return None
+        return self.helpers.get(definition(self.index, owner, dotted[len(owner) + 1 :]))
+
+    def is_helper(self, category: str) -> bool:
+        return self.helper(category) is not None
+
+    def is_deprecation(self, dotted: str, seen: frozenset[str] = frozenset()) -> bool:
+        if dotted in BUILTIN_CATEGORIES or dotted in self.extra:
+            return True
+        if dotted in self.memo:
+            return self.memo[dotted]
+        if dotted in seen:
+            return False
+        if dotted.startswith("helper:"):
+            inner = self.helper(dotted)
+            found = inner is not None and self.is_deprecation(inner, seen | {dotted})
+            self.memo[dotted] = found
+            return found
+        if not self.index.in_project(dotted):
+            return False
+        found = False
+        owner = self.index.file_module(dotted)
+        if owner is not None and owner != dotted and "." not in dotted[len(owner) + 1 :]:
+            module, name = definition(self.index, owner, dotted[len(owner) + 1 :])
+            bases = self.classes.get(module, {}).get(name, ())
+            found = any(self.is_deprecation(base, seen | {dotted}) for base in bases)
+            if not found and (module, name) != (owner, dotted[len(owner) + 1 :]):
+                found = any(self.is_deprecation(alias, seen | {dotted}) for alias in _aliases(self.index, module, name))
+        self.memo[dotted] = found
+        return found
+
+
+def _aliases(index: ModuleIndex, module: str, name: str) -> Iterator[str]:
+    """``name = Other`` in ``module``: the qualified ``Other``."""
+    for summary in index.summaries(module):
+        for alias in summary.aliases if summary is not None else ():
+            if alias.name == name:
+                qualified = index.qualify(module, alias.target)
+                if qualified is not None:
+                    yield qualified
+
+
+def definition(index: ModuleIndex, module: str, name: str, seen: set[tuple[str, str]] | None = None) -> tuple[str, str]:
+    """Where ``from module import name`` finds a definition: re-exports (imports, star
+    imports, ``A = B`` aliases) are followed; the name itself when nothing is known."""
+    if seen is None:  # the outermost call: memoised on the index, which lives for one aggregation
+        memo: dict[tuple[str, str], tuple[str, str]] = index.__dict__.setdefault("_definitions", {})
+        found = memo.get((module, name))
+        if found is None:
+            found = memo[(module, name)] = definition(index, module, name, set())
+        return found
+    if (module, name) in seen:
+        return module, name
+    seen.add((module, name))
+    for summary in index.summaries(module):
+        if summary is None:
+            continue
+        alias = next((a for a in summary.aliases if a.name == name), None)
+        if name in summary.defined and alias is None:
+            return module, name
+        if alias is not None:
+            qualified = index.qualify(module, alias.target)
+            owner = index.file_module(qualified) if qualified else None
+            if qualified and owner and owner != qualified and "." not in qualified[len(owner) + 1 :]:
+                return definition(index, owner, qualified[len(owner) + 1 :], seen)
+            return module, name
+        bound = index.bindings(summary).get(name)
+        if bound is not None and bound.module is not None and bound.name not in (None, "*"):
+            if index.exists(f"{bound.module}.{bound.name}"):
+                return module, name  # a submodule: modules are judged as modules
+            return definition(index, bound.module, bound.name, seen)
+        for star_module in (i.module for i in summary.imports if i.star and i.module):
+            source_module, source_name = definition(index, star_module, name, seen)
+            if (source_module, source_name) != (star_module, name) or any(s is not None and name in s.defined for s in index.summaries(star_module)):
+                return source_module, source_name
+    return module, name
+
+
+def _inside(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def hits(project: Project, ref: FileRef, summary: ModuleSummary) -> Iterator[Hit]:
+    """Every (import statement, declared thing) pair in one module, once each."""
+    index = project.index
+    seen: set[tuple[Span, str]] = set()
+    for fact in summary.imports:
+        if fact.module is None:
+            continue
+        context = ("under TYPE_CHECKING: this import never runs",) if fact.type_checking else ()
+        submodule = f"{fact.module}.{fact.name}" if fact.name not in (None, "*") else None
+        is_submodule = submodule is not None and index.exists(submodule)
+        named: str = submodule if submodule is not None and is_submodule else fact.module
+        ran = [*parents(named), named]
+        for module in ran:
+            declared = project.modules.get(module)
+            if declared is None or _inside(ref.module, module) or (fact.statement, declared.target) in seen:
+                continue
+            seen.add((fact.statement, declared.target))
+            if module == named:
+                span = fact.span if (fact.name is None or is_submodule) else fact.module_span
+                yield Hit(ref, fact, declared, span, context)
+            else:
+                what = "package" if module in index.packages else "module"
+                span = fact.span if fact.name is None else fact.module_span
+                note = f"imported through {named}: Python runs {what} {module} first"
+                yield Hit(ref, fact, declared, span, (note, *context))
+        if fact.name is None or is_submodule:
+            continue
+        for declared in _named(project, fact):
+            if _inside(ref.module, declared.ref.module) or (fact.statement, declared.target) in seen:
+                continue
+            seen.add((fact.statement, declared.target))
+            via = f"{fact.module}:{fact.name}" if fact.name != "*" else f"{fact.module}:*"
+            notes: tuple[str, ...] = () if via == declared.target or fact.star else (f"re-exported as {via}",)
+            yield Hit(ref, fact, declared, fact.span, (*notes, *context))
+
+
+def _named(project: Project, fact: ImportFact) -> Iterator[Declared]:
+    """The declared names an import names: directly, through a re-export, or by a star import."""
+    index = project.index
+    assert fact.module is not None and fact.name is not None
+    if not project.names or not index.in_project(fact.module):
+        return
+    if not fact.star:
+        direct = project.names.get((fact.module, fact.name))
+        if direct is not None:
+            yield direct
+            return
+        found = project.names.get(definition(index, fact.module, fact.name))
+        if found is not None:
+            yield found
+        return
+    for (module, name), declared in sorted(project.names.items()):
+        if module == fact.module and declared.declaration.what != "name" and _star_exported(index, module, name):
+            yield declared
+
+
+def _star_exported(index: ModuleIndex, module: str, name: str) -> bool:
+    for summary in index.summaries(module):
+        if summary is None:
+            continue
+        if summary.all_names is not None:
+            return name in summary.all_names
+        return not name.startswith("_")
+    return False

@@ -1,0 +1,89 @@
+"""The survey as text (ranked, for a person) or JSON (for scripts)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from ssot_lint.survey import Survey
+
+_SHOWN = 10
+
+
+def as_dict(survey: Survey) -> dict[str, Any]:
+    return {
+        "root": str(survey.root),
+        "files": survey.files,
+        "parse_errors": survey.parse_errors,
+        "modules": survey.modules,
+        "ranked": [{"sites": n, "debt": kind, "what": what} for n, kind, what in survey.ranked()],
+        "deprecations": [dataclasses.asdict(d) for d in survey.deprecations],
+        "families": [
+            {
+                "stem": f.stem,
+                "name": f.name,
+                "count": len(f.members),
+                "modules": f.modules,
+                "canonical": f.canonical,
+                "members": [{"target": m.target, "path": m.ref.path, "line": m.line, "imports": f.imports.get(m.target, 0)} for m in f.members],
+            }
+            for f in survey.families
+        ],
+        "duplicates": {
+            "names": survey.duplicate_names,
+            "top": [{"name": d.name, "places": [f"{p}:{line}" for p, line in d.places]} for d in survey.duplicates],
+        },
+        "events": [
+            {
+                "key": e.key,
+                "value": e.value,
+                "count": e.count,
+                "variants": [{"keys": list(keys), "count": n} for keys, n in e.variants],
+                "places": [f"{p}:{line}" for p, line in e.places],
+            }
+            for e in survey.events
+        ],
+        "project_wide": survey.project_wide,
+    }
+
+
+def to_json(survey: Survey, written: dict[str, Any] | None = None) -> str:
+    data = as_dict(survey)
+    if written is not None:
+        data["written"] = written
+    return json.dumps(data, indent=2) + "\n"
+
+
+def to_text(survey: Survey) -> str:
+    out = [f"SSOT debt survey: {survey.files} files, {survey.modules} modules, {survey.parse_errors} parse errors", ""]
+    ranked = survey.ranked()
+    out.append("Ranked by sites to change:" if ranked else "No SSOT debt found.")
+    for n, kind, what in ranked[:_SHOWN]:
+        out.append(f"  {n:>6}  {kind:<21} {what}")
+    if len(ranked) > _SHOWN:
+        out.append(f"  ... and {len(ranked) - _SHOWN} more (--format json lists all)")
+    if survey.deprecations:
+        out += ["", f"Declared deprecations ({len(survey.deprecations)}; imports that still run or name each):"]
+        for d in survey.deprecations[:_SHOWN]:
+            out.append(f"  {d.imports:>6}  {d.what} {d.target} ({d.how}, {d.declared})")
+            out.append(f'          "{d.text}"')
+            out.append(f"          replacement: {d.replacement}" if d.replacement else f"          no replacement: {d.reason}")
+        if len(survey.deprecations) > _SHOWN:
+            out.append(f"  ... and {len(survey.deprecations) - _SHOWN} more")
+    if survey.families:
+        out += ["", "Class families (single-implementation candidates):"]
+        for f in survey.families:
+            out.append(f"  {f.stem}: {len(f.members)} classes in {f.modules} modules; most imported: {f.canonical} ({f.imports.get(f.canonical, 0)} imports)")
+            names = ", ".join(m.qualname for m in f.members[:8]) + (", ..." if len(f.members) > 8 else "")
+            out.append(f"          {names}")
+    if survey.duplicates:
+        out += ["", f"Class names defined in 3+ modules: {survey.duplicate_names}; most duplicated:"]
+        out += [f"  {len(d.places):>6}  {d.name}" for d in survey.duplicates[:_SHOWN]]
+    if survey.events:
+        out += ["", "Event-like dict shapes (by discriminator value; key sets seen):"]
+        for e in survey.events[:_SHOWN]:
+            out.append(f"  {e.count:>6}  {e.key}={e.value!r}: {len(e.variants)} key set{'s' * (len(e.variants) != 1)}")
+    wide = ", ".join(f"{kind} {n}" for kind, n in survey.project_wide.items())
+    out += ["", f"Project-wide: {wide}"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,247 @@
+"""A starter rule file from a ``Survey``: every rule with a ``description`` of how it was derived
+and ``[[rule.example]]``s cut from the project (names, texts and paths it holds), so that
+``ssot-lint test-rules`` passes on it as written. Nothing here reads the project again.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+from collections.abc import Iterator
+
+from ssot_lint.survey import Deprecation, Survey
+from ssot_lint.survey.families import EXCLUDE_NAMES, Family
+
+HEADER = """\
+# Starter rules written by `ssot-lint init` from a survey of this project. Review them: each
+# description says how the rule was derived; the examples are cut from the project and run with
+# `ssot-lint test-rules`. Ceilings (`max`) are today's counts: a ratchet that may only go down.
+"""
+
+
+def q(value: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _list(values: list[str]) -> str:
+    return "[" + ", ".join(q(v) for v in values) + "]"
+
+
+def _files(files: dict[str, str]) -> str:
+    return "{ " + ", ".join(f"{q(path)} = {q(code)}" for path, code in files.items()) + " }"
+
+
+def _example(lines: list[str], expect: int, *, code: str | None = None, path: str | None = None, files: dict[str, str] | None = None) -> None:
+    lines.append("")
+    lines.append("[[rule.example]]")
+    if files is not None:
+        lines.append(f"files = {_files(files)}")
+    else:
+        assert code is not None
+        lines.append(f"code = {q(code)}")
+        if path is not None:
+            lines.append(f"path = {q(path)}")
+    lines.append(f"expect = {expect}")
+
+
+def importable(target: str) -> bool:
+    """Whether ``pkg.mod`` / ``pkg.mod:Name`` can be written in a rule (and imported)."""
+    module, _, name = target.partition(":")
+    return all(part.isidentifier() and not keyword.iskeyword(part) for part in [*module.split("."), *([name] if name else [])])
+
+
+def module_path(module: str, package: bool = False) -> str:
+    return module.replace(".", "/") + ("/__init__.py" if package else ".py")
+
+
+def _warns(text: str) -> str:
+    return f"import warnings\nwarnings.warn({q(text)}, DeprecationWarning, stacklevel=2)\n"
+
+
+def starter_rules(survey: Survey) -> str:
+    """The rule file's text."""
+    sections = [HEADER]
+    sections.append("\n".join(_declared(survey)))
+    moved = [d for d in survey.deprecations if _fixable(d, survey)]
+    sections.append("\n".join(_deprecated_imports(moved, survey) if moved else _no_mapping(survey)))
+    for n, family in enumerate(survey.families, 1):
+        sections.append("\n".join(_family(n, family)))
+    sections.append("\n".join(_duplicates(survey)))
+    sections.append("\n".join(_events(survey)))
+    sections.append("\n".join(_project_wide(survey)))
+    return "\n\n".join(s.rstrip("\n") for s in sections) + "\n"
+
+
+def _declared(survey: Survey) -> Iterator[str]:
+    counted = sum(d.imports for d in survey.deprecations)
+    yield "[[rule]]"
+    yield 'id = "DD1"'
+    yield 'kind = "declared-deprecation"'
+    yield (
+        f"description = {q(f'Imports of what the code declares deprecated itself: {len(survey.deprecations)} declarations found by the survey, {counted} imports still run or name them.')}"
+    )
+    lines: list[str] = []
+    module = next((d for d in survey.deprecations if d.what in ("module", "package") and importable(d.target)), None)
+    if module is not None:
+        path = module_path(module.target, module.what == "package")
+        _example(lines, 1, files={path: _warns(module.text), "example_user.py": f"import {module.target}\n"})
+        instead = module.replacement.partition(":")[0] if module.replacement else "json"
+        _example(lines, 0, files={path: _warns(module.text), "example_user.py": f"import {instead}\n"})
+    else:
+        _example(lines, 1, files={"legacy/__init__.py": "", "legacy/api.py": _warns("legacy.api is deprecated"), "example_user.py": "import legacy.api\n"})
+        _example(lines, 0, files={"legacy/__init__.py": "", "legacy/api.py": _warns("legacy.api is deprecated"), "example_user.py": "import legacy\n"})
+    yield from lines
+
+
+def _fixable(d: Deprecation, survey: Survey) -> bool:
+    """A declared module (or name) whose replacement resolved to a module (or a name of the same
+    kind) that is not itself deprecated: a deprecated-import mapping a fix can apply."""
+    if not d.replacement or d.unsafe or not importable(d.target) or not importable(d.replacement):
+        return False
+    if d.what in ("module", "package") and not d.replacement_is_module:
+        return False
+    if d.what not in ("module", "package") and (d.replacement_is_module or d.is_class != d.replacement_is_class):
+        return False
+    deprecated = {x.target for x in survey.deprecations}
+    module = d.replacement.partition(":")[0]
+    parts = module.split(".")
+    runs = {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+    return d.replacement not in deprecated and not (runs & deprecated)
+
+
+def _deprecated_imports(moved: list[Deprecation], survey: Survey) -> Iterator[str]:
+    yield "[[rule]]"
+    yield 'id = "DD2"'
+    yield 'kind = "deprecated-import"'
+    yield f"description = {q('The declared deprecations whose text names a replacement that resolves in the project (so `ssot-lint fix` can rewrite their imports).')}"
+    yield ""
+    yield "[rule.replace]"
+    for d in moved:
+        yield f"{q(d.target)} = {q(d.replacement)}"
+    for d in survey.deprecations:
+        if d.unsafe:
+            yield f"# not proposed: {q(d.target)} = {q(d.replacement)}  ({d.unsafe})"
+    first = moved[0]
+    lines: list[str] = []
+    old_module, _, old_name = first.target.partition(":")
+    new_module, _, new_name = first.replacement.partition(":")
+    _example(lines, 1, code=f"from {old_module} import {old_name}\n" if old_name else f"import {old_module}\n")
+    _example(lines, 0, code=f"from {new_module} import {new_name}\n" if new_name else f"import {new_module}\n")
+    yield from lines
+
+
+def _no_mapping(survey: Survey) -> Iterator[str]:
+    yield "# No deprecated-import rule: no declared deprecation names a replacement that resolves in the"
+    yield "# project and that `ssot-lint fix` could rewrite imports to without breaking them (see"
+    yield "# `ssot-lint init --format json`, deprecations[].reason and .unsafe, for why each is left out)."
+    for d in survey.deprecations:
+        if d.unsafe:
+            yield f"#   {d.target} -> {d.replacement}: {d.unsafe}"
+
+
+def _family(n: int, family: Family) -> Iterator[str]:
+    count = len(family.members)
+    canonical = family.canonical
+    top = family.imports.get(canonical, 0)
+    yield "[[rule]]"
+    yield f'id = "FAM{n}"'
+    yield 'kind = "single-implementation"'
+    description = (
+        f"Classes named {family.stem}: {count} in {family.modules} modules today (max = today's count, a ratchet). "
+        f"Suggested canonical: the most-imported member ({top} imports); confirm it or pick the one to keep."
+    )
+    yield f"description = {q(description)}"
+    yield f"name = {q(family.name)}"
+    yield f"exclude-names = {q(EXCLUDE_NAMES)}"
+    yield 'exclude = ["tests/", "test/", "testing/", "test_*.py", "*_test.py", "*_tests.py", "conftest.py"]'
+    yield f"canonical = {_list([canonical])}"
+    yield f"max = {count}"
+    # The family as one file at the canonical's path: today's count passes, one more class fails,
+    # and then every member but the canonical one is a finding.
+    names = [m.qualname.rsplit(".", 1)[-1] for m in family.members]
+    canonical_name = canonical.partition(":")[2]  # a nested canonical (Outer.Inner) is no top-level class here
+    others = [name for name in names if name != canonical_name] or names
+    keeper = next(m for m in family.members if m.target == canonical)
+    path = module_path(canonical.partition(":")[0], keeper.ref.is_package)
+    body = "".join(f"class {name}: ...\n" for name in names)
+    grown = [*names, others[0]]
+    lines: list[str] = []
+    _example(lines, 0, code=body, path=path)
+    _example(lines, sum(1 for name in grown if name != canonical_name), code=body + f"class {others[0]}: ...\n", path=path)
+    yield from lines
+
+
+def _duplicates(survey: Survey) -> Iterator[str]:
+    yield "[[rule]]"
+    yield 'id = "DUP1"'
+    yield 'kind = "duplicate-definition"'
+    shown = ", ".join(f"{d.name} ({len(d.places)})" for d in survey.duplicates[:5]) or "none today"
+    yield f"description = {q(f'Top-level classes defined in 3 or more modules: {survey.duplicate_names} names today (most: {shown}).')}"
+    yield "min-count = 3"
+    name = survey.duplicates[0].name if survey.duplicates else "Settings"
+    lines: list[str] = []
+    _example(lines, 2, files={f"dup_a/m{i}.py": f"class {name}: ...\n" for i in range(3)})
+    _example(lines, 0, files={f"dup_a/m{i}.py": f"class {name}: ...\n" for i in range(2)})
+    yield from lines
+
+
+def _events(survey: Survey) -> Iterator[str]:
+    if not survey.events:
+        yield "# No event-like dicts (a `type`, `event_type`, `kind` or `event` key with a string value in 2+ dicts) were found."
+        return
+    yield "# Event-like dicts, grouped by their discriminator value, with the key sets seen (count):"
+    for event in survey.events:
+        variants = "; ".join(f"{{{', '.join(keys)}}} x{n}" for keys, n in event.variants[:4])
+        yield f"#   {event.key}={event.value!r}: {event.count} dicts, e.g. {event.places[0][0]}:{event.places[0][1]} -- {variants}"
+    common = sorted(set.intersection(*(set(keys) for e in survey.events for keys, _ in e.variants)))
+    union = sorted(set().union(*(set(keys) for e in survey.events for keys, _ in e.variants)))
+    keys = sorted({e.key for e in survey.events})
+    yield "# To enforce one shape, finish this rule (pick the events, the canonical keys, the renames) and uncomment it:"
+    yield "# [[rule]]"
+    yield '# id = "EV1"'
+    yield '# kind = "event-schema"'
+    yield f"# description = {q('Event dicts in one canonical shape (derived from the shapes the survey found).')}"
+    yield f"# discriminator = {_list(keys)}"
+    yield f"# events = {_list([e.value for e in survey.events])}"
+    yield f"# required = {_list(common)}"
+    yield f"# allowed = {_list(union)}"
+
+
+def _project_wide(survey: Survey) -> Iterator[str]:
+    modules = survey.examples.get("modules") or ["app.core"]
+    module = modules[0]
+    path = module_path(module)
+    top = module.split(".")[0]
+    counts = survey.project_wide
+    unresolved, shims, cycles = (counts.get(kind, 0) for kind in ("unresolved-import", "shim-module", "import-cycle"))
+    yield "[[rule]]"
+    yield 'id = "PI1"'
+    yield 'kind = "unresolved-import"'
+    yield f"description = {q(f'Imports of project modules or names that do not exist: {unresolved} today.')}"
+    lines: list[str] = []
+    _example(lines, 1, files={path: "class Real: ...\n", "example_user.py": f"from {module} import Real, Phantom\n"})
+    _example(lines, 0, files={path: "class Real: ...\n", "example_user.py": f"from {module} import Real\n"})
+    yield from lines
+    yield ""
+    yield "[[rule]]"
+    yield 'id = "PI2"'
+    yield 'kind = "shim-module"'
+    yield f"description = {q(f'Modules that only re-export, and class aliases A = B: {shims} today.')}"
+    lines = []
+    _example(lines, 1, files={path: "class Real: ...\n", f"{top}_shim.py": f"from {module} import Real\n"})
+    _example(lines, 0, files={path: "class Real: ...\n", f"{top}_user.py": f"from {module} import Real\n\nuser = Real()\n"})
+    yield from lines
+    yield ""
+    yield "[[rule]]"
+    yield 'id = "PI3"'
+    yield 'kind = "import-cycle"'
+    yield f"description = {q(f'Cycles among modules through imports that run at import time: {cycles} today.')}"
+    lines = []
+    _example(lines, 1, files={f"{top}_cycle/__init__.py": "", f"{top}_cycle/a.py": "from .b import B\n", f"{top}_cycle/b.py": f"from {top}_cycle.a import A\n"})
+    _example(
+        lines,
+        0,
+        files={f"{top}_cycle/__init__.py": "", f"{top}_cycle/a.py": "from .b import B\n", f"{top}_cycle/b.py": f"def f():\n    from {top}_cycle.a import A\n"},
+    )
+    yield from lines

@@ -1,0 +1,98 @@
+"""Write what ``ssot-lint init`` proposes: the starter rule file (never over an existing file), a
+config pointing at it when the project has none, and with ``baseline`` today's findings, so that
+``ssot-lint check`` passes right after. A starter whose examples would fail is never written."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ssot_lint.ci import baseline as baselines
+from ssot_lint.ci.coverage import Coverage
+from ssot_lint.config.rulefile import RuleSet, load_rule_docs
+from ssot_lint.config.tomlfile import parse_toml
+from ssot_lint.errors import ConfigError
+from ssot_lint.run.cache import ResultCache
+from ssot_lint.run.engine import RunOptions, aggregate, analyze_files
+from ssot_lint.survey import Survey
+from ssot_lint.survey.starter import starter_rules
+
+CONFIG_NAME = "ssot-lint.toml"
+
+
+@dataclass
+class Written:
+    rules: str  # as shown to the user
+    rule_count: int
+    config: str | None = None  # a config written for the project
+    config_hint: str = ""  # what to add to an existing config
+    baseline: str | None = None
+    baselined: int = 0
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _create(path: Path, text: str) -> None:
+    """Write ``text`` to a new file; refuse to replace one (also one created meanwhile)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise ConfigError(f"{_shown(path)} already exists; not overwritten (choose another file with --output)") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot write {_shown(path)}: {exc.strerror or exc}") from None
+
+
+def checked_ruleset(text: str, shown: str) -> RuleSet:
+    """The starter's rules, loaded as the rule file will be, with every example run."""
+    from ssot_lint.kinds.examples import run_example
+
+    ruleset = load_rule_docs([parse_toml(text.encode("utf-8"), shown)])
+    failures = [
+        f"{rule.id}: {outcome.explain()}" for rule in ruleset.rules for outcome in map(lambda e: run_example(rule, e), rule.meta.examples) if not outcome.passed
+    ]
+    if failures:  # a bug in the survey: say so rather than write a rule file that fails its own tests
+        raise ConfigError(f"the starter rules failed their own examples, not written: {'; '.join(failures)}")
+    return ruleset
+
+
+def write_starter(survey: Survey, output: Path | None = None, *, baseline: bool = False, cache: ResultCache | None = None, jobs: int | None = None) -> Written:
+    root = survey.root
+    rules_path = (output if output is not None else root / "ssot-rules.toml").resolve()
+    shown = _shown(rules_path)
+    config = survey.config
+    new_config = config is None or config.path is None
+    for path in (rules_path, *([root / CONFIG_NAME] if new_config else [])):
+        if path.exists():
+            raise ConfigError(f"{_shown(path)} already exists; not overwritten (choose another file with --output)")
+    text = starter_rules(survey)
+    ruleset = checked_ruleset(text, shown)
+    baseline_path = root / (config.get("baseline") if config is not None else ".ssot-baseline.json")
+    if baseline and baseline_path.exists():
+        raise ConfigError(f"{_shown(baseline_path)} already exists; not overwritten (run 'ssot-lint baseline' to update it)")
+    _create(rules_path, text)
+    written = Written(shown, len(ruleset.rules))
+    relative = os.path.relpath(rules_path, root).replace(os.sep, "/")
+    if new_config:
+        config_path = root / CONFIG_NAME
+        _create(config_path, f"# Written by `ssot-lint init`.\nrule-files = [{relative!r}]\n".replace("'", '"'))
+        written.config = _shown(config_path)
+    elif config is not None and config.path is not None and relative not in config.get("rule-files"):
+        written.config_hint = f"add {relative!r} to rule-files in {_shown(config.path)}"
+    if baseline:
+        rules = ruleset.rules
+        results = analyze_files(survey.sources, rules, RunOptions(cache=cache, jobs=jobs))
+        report = aggregate(rules, results, "info")
+        coverage = Coverage.of(report.scanned, rules, True, rules)
+        recorded = baselines.build(report, ruleset, coverage, None)
+        _create(baseline_path, baselines.render(recorded))
+        written.baseline = _shown(baseline_path)
+        written.baselined = len(report.findings)
+    return written

@@ -1,0 +1,182 @@
+"""ssot-lint init: the survey on the sample, the starter rule file, the baseline, never overwriting."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import ssot_lint
+from ssot_lint.api import survey
+from tests.helpers import REPO, run_cli, write_project
+
+CORE = "netra_backend.app.websocket_core"
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    root = tmp_path / "sample"
+    shutil.copytree(REPO / "fixtures", root)
+    return root
+
+
+def test_init_on_the_sample_proposes_the_websocket_family_and_the_declared_deprecations(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_cli(["init", ".", "--format", "json", "--no-cache"], sample, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    data = result.json()
+    assert (data["files"], data["parse_errors"]) == (20, 1)
+    assert [(f["stem"], f["count"], f["canonical"]) for f in data["families"]] == [("*WebSocket*Manager", 3, f"{CORE}.websocket_manager:WebSocketManager")]
+    assert sorted(m["target"] for m in data["families"][0]["members"]) == [
+        f"{CORE}.handlers:IsolatedWebSocketManager",
+        f"{CORE}.unified_manager:UnifiedWebSocketManager",
+        f"{CORE}.websocket_manager:WebSocketManager",
+    ]
+    assert [(d["target"], d["imports"], d["replacement"]) for d in data["deprecations"]] == [
+        (f"{CORE}.unified_manager", 2, f"{CORE}.websocket_manager"),
+        (f"{CORE}.websocket_manager_factory", 2, f"{CORE}.websocket_manager"),
+        (f"{CORE}.websocket_manager_factory:create_websocket_manager", 0, f"{CORE}.websocket_manager:WebSocketManager"),
+    ]
+    assert data["project_wide"] == {"unresolved-import": 2, "shim-module": 3, "import-cycle": 1}
+    assert [(e["key"], e["value"], e["count"], len(e["variants"])) for e in data["events"]] == [("event_type", "agent_started", 2, 2)]
+    assert data["written"]["rules"] == "ssot-rules.toml" and data["written"]["config"] == "ssot-lint.toml"
+    rules = (sample / "ssot-rules.toml").read_text()
+    # Both legacy modules name the canonical module as their replacement, but each defines names
+    # it does not: mapping them wholesale would break their importers (issue #13), so no
+    # deprecated-import rule is proposed, and the starter says why.
+    assert "[rule.replace]" not in rules
+    assert (
+        f"#   {CORE}.websocket_manager_factory -> {CORE}.websocket_manager: WebSocketManagerFactory, create_websocket_manager are not defined in "
+        f"{CORE}.websocket_manager: rewriting the imports of {CORE}.websocket_manager_factory would break them"
+    ) in rules
+    assert [d["unsafe"] for d in data["deprecations"]][:2] == [
+        f"UnifiedWebSocketManager is not defined in {CORE}.websocket_manager: rewriting the imports of {CORE}.unified_manager would break them",
+        f"WebSocketManagerFactory, create_websocket_manager are not defined in {CORE}.websocket_manager: rewriting the imports of {CORE}.websocket_manager_factory would break them",
+    ]
+    assert 'name = "WebSocket\\\\w*Manager$"' in rules and "max = 3" in rules
+    assert (sample / "ssot-lint.toml").read_text() == '# Written by `ssot-lint init`.\nrule-files = ["ssot-rules.toml"]\n'
+
+
+def test_the_starter_passes_test_rules_and_with_baseline_check_passes_at_once(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_cli(["init", "--baseline", "--no-cache"], sample, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    assert "ssot-lint: init: recorded 11 findings in .ssot-baseline.json" in result.stderr
+    assert result.stdout.startswith("SSOT debt survey: 20 files, 20 modules, 1 parse errors\n")
+    tested = run_cli(["test-rules"], sample, monkeypatch)
+    assert (tested.exit_code, tested.stdout.splitlines()[-1]) == (0, "12 passed, 0 failed")
+    checked = run_cli(["check", "--no-cache"], sample, monkeypatch)
+    assert checked.exit_code == 0, checked.stdout
+    assert "0 new findings, 11 baselined" in checked.stdout
+    # a new import of a declared-deprecated module is a new finding at once
+    (sample / "netra_backend/app/services/late.py").write_text(
+        "from netra_backend.app.websocket_core import unified_manager\n\n\ndef f():\n    return unified_manager\n"
+    )
+    again = run_cli(["check", "--no-cache", "-q"], sample, monkeypatch)
+    assert again.exit_code == 1
+    assert [line.split(" ")[:2] for line in again.stdout.splitlines()] == [
+        ["netra_backend/app/services/late.py:1:46:", "DD1"],
+    ]
+
+
+def test_init_never_overwrites(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (sample / "ssot-rules.toml").write_text("# mine\n")
+    result = run_cli(["init", "--no-cache"], sample, monkeypatch)
+    assert result.exit_code == 2
+    assert result.stderr == "ssot-lint: error: ssot-rules.toml already exists; not overwritten (choose another file with --output)\n"
+    assert (sample / "ssot-rules.toml").read_text() == "# mine\n"
+    assert not (sample / "ssot-lint.toml").exists()
+    other = run_cli(["init", "--output", "rules/starter.toml", "--no-cache"], sample, monkeypatch)
+    assert other.exit_code == 0, other.stderr
+    assert (sample / "rules/starter.toml").is_file()
+    assert (sample / "ssot-lint.toml").read_text().endswith('rule-files = ["rules/starter.toml"]\n')
+
+
+def test_an_existing_config_is_left_alone_and_the_user_told_what_to_add(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = write_project(tmp_path / "p", {"app/__init__.py": "", "app/a.py": "X = 1\n"}, config='fail-on = "error"\n')
+    result = run_cli(["init", "--no-cache"], project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    assert (project / "ssot-lint.toml").read_text() == 'fail-on = "error"\n'
+    assert "ssot-lint: init: add 'ssot-rules.toml' to rule-files in ssot-lint.toml" in result.stderr
+    # with nothing to find, the starter still loads and its examples pass
+    tested = run_cli(["test-rules", "ssot-rules.toml"], project, monkeypatch)
+    assert tested.exit_code == 0, tested.stdout
+
+
+def test_bad_path_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "file.py").write_text("")
+    result = run_cli(["init", "file.py"], tmp_path, monkeypatch)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1].endswith("is a file.") or "not a directory" in result.stderr
+
+
+def test_survey_from_python_and_no_write(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = survey(sample, cache=False)
+    assert [f.stem for f in found.families] == ["*WebSocket*Manager"]
+    assert found.ranked()[0] == (3, "class family", "*WebSocket*Manager (3 classes in 3 modules)")
+    assert ssot_lint.api.init(sample, write=False, cache=False).written is None
+    assert sorted(p.name for p in sample.iterdir()) == ["netra_backend"]
+    printed = run_cli(["init", "--no-write", "--no-cache"], sample, monkeypatch)
+    assert printed.exit_code == 0 and printed.stderr == ""
+    assert sorted(p.name for p in sample.iterdir()) == ["netra_backend"]
+
+
+def test_families_pick_the_distinctive_stem_and_leave_test_doubles_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "svc/__init__.py": "",
+        "svc/a.py": "class PaymentGatewayClient: ...\nclass BaseClient: ...\n",
+        "svc/b.py": "class StripePaymentGatewayClient: ...\nclass HttpClient: ...\n",
+        "svc/c.py": "class LegacyPaymentGatewayClient: ...\nclass PaymentGatewayClientFactory: ...\n",
+        "svc/use.py": "from svc.b import StripePaymentGatewayClient\nfrom svc.b import StripePaymentGatewayClient as S\n",
+        "tests/test_pay.py": "class MockPaymentGatewayClient: ...\nclass FakePaymentGatewayClient: ...\n",
+    }
+    project = write_project(tmp_path / "p", files)
+    found = survey(project, cache=False)
+    assert [(f.stem, sorted(m.qualname for m in f.members), f.canonical) for f in found.families] == [
+        ("*PaymentGateway*Client", ["LegacyPaymentGatewayClient", "PaymentGatewayClient", "StripePaymentGatewayClient"], "svc.b:StripePaymentGatewayClient")
+    ]
+    result = run_cli(["init", "--baseline", "--no-cache"], project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    assert run_cli(["check", "--no-cache"], project, monkeypatch).exit_code == 0
+    data = json.loads(run_cli(["init", "--no-write", "--format", "json", "--no-cache"], project, monkeypatch).stdout)
+    assert "written" not in data
+
+
+def test_a_mapping_that_a_fix_can_apply_is_proposed_and_fix_works_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/orders.py": "class Order: ...\nclass OrderLine: ...\n",
+        "shop/legacy_orders.py": (
+            "import warnings\nfrom shop.orders import Order, OrderLine\n\n"
+            "warnings.warn('shop.legacy_orders is deprecated; use shop.orders instead', DeprecationWarning, stacklevel=2)\n"
+        ),
+        "shop/api.py": "from shop.legacy_orders import Order\n\n\ndef make():\n    return Order()\n",
+    }
+    project = write_project(tmp_path / "p", files)
+    result = run_cli(["init", "--no-cache"], project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    rules = (project / "ssot-rules.toml").read_text()
+    assert '[rule.replace]\n"shop.legacy_orders" = "shop.orders"\n' in rules
+    assert run_cli(["test-rules"], project, monkeypatch).exit_code == 0
+    fixed = run_cli(["fix", "--select", "DD2", "--no-cache"], project, monkeypatch)
+    assert fixed.exit_code == 0, fixed.stderr
+    assert (project / "shop/api.py").read_text() == "from shop.orders import Order\n\n\ndef make():\n    return Order()\n"
+    assert run_cli(["check", "--no-cache", "-q", "--select", "DD"], project, monkeypatch).stdout == ""
+
+
+def test_modules_no_import_can_name_are_not_used_in_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Django's first module by name is a migration (``0001_initial.py``): an example that
+    imports it would not parse, and init refuses to write a starter whose examples fail."""
+    files = {
+        "app/__init__.py": "",
+        "app/migrations/__init__.py": "",
+        "app/migrations/0001_initial.py": "class Migration: ...\n",
+        "app/models.py": "class Order: ...\n",
+    }
+    project = write_project(tmp_path / "p", files)
+    result = run_cli(["init", "--baseline", "--no-cache"], project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    rules = (project / "ssot-rules.toml").read_text()
+    assert "0001_initial" not in rules and '"app/models.py" = "class Real: ...\\n"' in rules
+    assert run_cli(["test-rules"], project, monkeypatch).exit_code == 0
+    assert run_cli(["check", "--no-cache"], project, monkeypatch).exit_code == 0
