@@ -19,9 +19,14 @@ which is what makes the text prefilter a provable superset.
 
 Message fields: ``{problems}`` (all problems joined by ``; ``), ``{event}``.
 
-Fix (``ssot-lint fix``): legacy keys are renamed; keys not ``allowed`` move into the ``data-key``
-dict (merged into its dict literal, or a new one). Missing keys and wrong value types stay findings:
-a fix never invents or converts a value. Dicts with a ``**`` spread are left alone.
+Fix (``ssot-lint fix --unsafe-fixes``): legacy keys are renamed; keys not ``allowed`` move into
+the ``data-key`` dict (merged into its dict literal, or a new one). Missing keys and wrong value
+types stay findings: a fix never invents or converts a value. Dicts with a ``**`` spread are left
+alone. The fix is *unsafe*: it changes the data the program sends, and whoever reads the event
+(here or in another file, or a frontend) sees other keys, so it is applied only with
+``--unsafe-fixes``; the summary lists where the same file still reads a key it renames or moves
+(``x["type"]``, ``x.get("type")``, ``"type" in x``, a ``match`` mapping pattern, ``f(**x)`` of a
+name bound to the event).
 """
 
 from __future__ import annotations
