@@ -280,3 +280,15 @@ def test_a_replacement_whose_kind_cannot_be_told_is_unsafe(tmp_path: Path, monke
         result.stderr.splitlines()[1]
         == "  app.py:1:6: D1 unsafe fix not applied: new.mod.A exists, but whether it is a class as old.mod.A is cannot be verified"
     )
+
+
+def test_check_fix_applies_unsafe_fixes_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {"app.py": EVENT_APP}, EVENT_RULES)
+    safe = run_cli(["check", "--no-cache", "--fix", "-q"], tmp_path, monkeypatch)
+    assert safe.stderr == "ssot-lint: fix: 0 files changed, 0 findings fixed, 1 finding left; 1 unsafe fix not applied: `--unsafe-fixes` applies it\n"
+    assert (tmp_path / "app.py").read_text() == EVENT_APP
+    unsafe = run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", "-q"], tmp_path, monkeypatch)
+    assert (unsafe.exit_code, unsafe.stdout) == (0, "")
+    assert unsafe.stderr == "ssot-lint: fix: 1 file changed, 1 finding fixed (1 by unsafe fixes), 0 findings left\n"
+    alone = run_cli(["check", "--no-cache", "--unsafe-fixes"], tmp_path, monkeypatch)
+    assert (alone.exit_code, alone.stderr) == (2, "ssot-lint: error: --unsafe-fixes applies only with --fix\n")
