@@ -95,7 +95,7 @@ def test_a_cycle_is_refused_at_load_with_its_location(tmp_path: Path, monkeypatc
     result = run_cli(["check", "--no-cache"], tmp_path, monkeypatch)
     assert result.exit_code == 2
     assert result.stderr.startswith("ssot-lint: error: ")
-    assert "rules.toml:2" in result.stderr and f"rule D1: replace: the chain {cycle} (a cycle)" in result.stderr
+    assert "rules.toml:5" in result.stderr and f"rule D1: replace: the chain {cycle} (a cycle)" in result.stderr  # at the replace key
 
 
 # -- the verifier ----------------------------------------------------------------------------------

@@ -118,7 +118,7 @@ def test_a_replacement_outside_the_project_is_an_unsafe_fix(tmp_path: Path, monk
     write_project(tmp_path, {**PROJECT, "app.py": app}, rules('"old.mod:A" = "requests:Session"'))
     assert findings(tmp_path, monkeypatch) == [("app.py", 1, 21, True, "unsafe")]
     check = run_cli(["check", "--no-cache"], tmp_path, monkeypatch)
-    assert check.stdout.splitlines()[0].startswith("app.py:1:21: D1 old.mod:A is deprecated")  # no [*]: not fixed by default
+    assert check.stdout.splitlines()[0].startswith("app.py:1:21: D1 error: old.mod:A is deprecated")  # no [*]: not fixed by default
     assert check.stdout.splitlines()[-2] == "1 fixable with `ssot-lint fix --unsafe-fixes`"
     result = fix(tmp_path, monkeypatch)
     assert ((tmp_path / "app.py").read_text(), result.exit_code) == (app, 1)
@@ -185,9 +185,12 @@ def test_check_marks_fixable_findings_and_ends_with_a_hint(tmp_path: Path, monke
     write_project(tmp_path, files, rules('"old.mod" = "new.mod"') + EVENT_RULES)
     assert findings(tmp_path, monkeypatch) == [("app.py", 1, 6, True, "safe"), ("app.py", 2, 6, False, None), ("ev.py", 2, 13, True, "unsafe")]
     lines = run_cli(["check", "--no-cache"], tmp_path, monkeypatch).stdout.splitlines()
-    assert lines[0] == "app.py:1:6: D1 [*] old.mod is deprecated; import new.mod"
-    assert lines[1] == "app.py:2:6: D1 old.mod is deprecated; import new.mod"
-    assert lines[-2:] == ["[*] 1 fixable with `ssot-lint fix` (1 more with `ssot-lint fix --unsafe-fixes`)", "7 files scanned, 0 parse errors, 3 findings"]
+    assert lines[0] == "app.py:1:6: D1 [*] error: old.mod is deprecated; import new.mod"
+    assert lines[1] == "app.py:2:6: D1 error: old.mod is deprecated; import new.mod"
+    assert lines[-2:] == [
+        "[*] 1 fixable with `ssot-lint fix` (1 more with `ssot-lint fix --unsafe-fixes`)",
+        "7 files scanned, 0 parse errors, 3 findings; 5 files not parsed in full, as no rule reads all of them (--check-syntax parses every file)",
+    ]
     quiet = run_cli(["check", "--no-cache", "-q"], tmp_path, monkeypatch).stdout.splitlines()
     assert quiet[0] == lines[0] and len(quiet) == 3
 
@@ -224,7 +227,7 @@ def test_json_report_validates_against_its_schema(tmp_path: Path, monkeypatch: p
     )
     report = run_cli(["check", "--no-cache", "-o", "json"], tmp_path, monkeypatch).json()
     jsonschema.validate(report, schema)
-    assert report["schema_version"] == 2
+    assert report["schema_version"] == 3
     assert {(f["fixable"], f["applicability"]) for f in report["findings"]} == {(False, None), (True, "safe"), (True, "unsafe")}
 
 

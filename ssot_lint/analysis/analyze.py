@@ -63,12 +63,16 @@ def _check(text: str, ref: FileRef, selected: list[Rule], suppressions: tuple[Su
         findings.extend(rule_findings)
         if fact is not None:
             facts[rule.id] = fact
-    if (findings or facts) and ctx.partly_parsed and not parses(text):
-        # A file that yields something must parse as a whole, as it would have without chunks:
-        # results from a file Python rejects are not results (and say nothing of its rest).
-        try:
-            _ = ctx.tree
-        except SourceError as error:
-            return FileResult(parse_error=error.finding(), suppressions=suppressions)
+    # A file that yields something must parse as a whole, as it would have without chunks:
+    # results from a file Python rejects are not results (and say nothing of its rest). Under
+    # --check-syntax (a rule with ``whole_file``) every file must.
+    checked = ctx.parsed_whole
+    if not checked and (any(rule.whole_file for rule in selected) or ((findings or facts) and ctx.partly_parsed)):
+        if not parses(text):
+            try:
+                _ = ctx.tree
+            except SourceError as error:
+                return FileResult(parse_error=error.finding(), suppressions=suppressions)
+        checked = True
     findings.sort(key=Finding.sort_key)
-    return FileResult(tuple(findings), facts, None, parsed=True, suppressions=suppressions)
+    return FileResult(tuple(findings), facts, None, parsed=True, suppressions=suppressions, syntax_checked=checked)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -34,6 +35,7 @@ from ssot_lint.run.progress import ProgressBar, format_timings, interactive
 @click.option("--strict", is_flag=True, help="Also fail when baselined findings are fixed but still in the baseline.")
 @click.option("--per-file", is_flag=True, help="Judge only the given files: skip project-wide rules (for pre-commit).")
 @click.option("--report-unused-suppressions", is_flag=True, help="Report '# ssot: ignore' comments that silence nothing (SSOT001).")
+@click.option("--check-syntax", is_flag=True, help="Parse every file in scope in full: a syntax error anywhere is SSOT000 (else only what rules read).")
 @click.option("--record", is_flag=True, help="Also store the counts as a 'working tree' snapshot for `ssot-lint trend`.")
 @click.option("--fix", "apply_fixes", is_flag=True, help="Fix what can be fixed safely first (as `ssot-lint fix`), then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix: apply unsafe fixes too (as `ssot-lint fix --unsafe-fixes`).")
@@ -57,6 +59,7 @@ def check(
     strict: bool,
     per_file: bool,
     report_unused_suppressions: bool,
+    check_syntax: bool,
     record: bool,
     apply_fixes: bool,
     unsafe_fixes: bool,
@@ -106,7 +109,7 @@ def check(
         )
         click.echo(f"ssot-lint: fix: {headline(fixed)}" + (f"; {unsafe_hint(fixed.unsafe_left)}" if fixed.unsafe_left else ""), err=True)
     skipped = [r.id for r in ruleset.rules if project_wide(r)] if per_file and paths else []
-    if skipped:
+    if skipped and not quiet:  # pre-commit runs --per-file once per batch: with -q, only findings
         click.echo(f"ssot-lint: --per-file: skipped project-wide rules {', '.join(skipped)} (run the whole project for them)", err=True)
     progress = ProgressBar(interactive(), observer=observer())
     try:
@@ -121,6 +124,7 @@ def check(
             fail_on=fail_on,
             per_file=per_file,
             report_unused_suppressions=report_unused_suppressions,
+            check_syntax=check_syntax,
             on_progress=progress,
             on_warning=warn,
             observer=observer(),
@@ -133,7 +137,7 @@ def check(
     reported = time.perf_counter()
     report = result.report
     for name, target in outputs:
-        options = FormatOptions(color=target is None and use_color(no_color), statistics=statistics, quiet=quiet)
+        options = FormatOptions(color=target is None and use_color(no_color), statistics=statistics, quiet=quiet, cwd=(str(config.root), os.getcwd()))
         text = formatter(name)(report, options)
         if target is None:
             click.echo(text, nl=False)

@@ -9,14 +9,14 @@ from typing import Any
 from ssot_lint.model import Report
 from ssot_lint.report import FormatOptions
 
-SCHEMA_VERSION = 2  # 2: fixable and applicability per finding
+SCHEMA_VERSION = 3  # 2: files.not_parsed and rows for SSOT000/SSOT001; 3: fixable and applicability per finding
 
 
 def to_dict(report: Report) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "ssot-lint", "version": report.tool_version},
-        "files": {"scanned": report.files_scanned, "parse_errors": report.parse_errors},
+        "files": {"scanned": report.files_scanned, "parse_errors": report.parse_errors, "not_parsed": report.not_parsed},
         "rules": [
             {
                 "id": r.id,

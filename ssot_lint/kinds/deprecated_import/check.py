@@ -101,6 +101,7 @@ def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
 class DeprecatedImport(Rule):
     kind = "deprecated-import"
     summary = "Imports of deprecated module paths or members (and calls of deprecated callables)."
+    category = "Compatibility"
     options = {
         "replace": Option("str-map", "deprecated -> canonical ('module' or 'module:Member')", required=True),
         "calls": Option(
