@@ -309,3 +309,14 @@ def test_files_not_parsed_in_full_are_counted_in_path(project: Path, monkeypatch
     whole = cli(project, monkeypatch, "--select", "F1,DI1", "-o", "json").json()["files"]
     part = cli(project, monkeypatch, "--select", "F1,DI1", "-o", "json", "app/plain.py", "app/a.py").json()["files"]
     assert (whole, part) == ({"scanned": 10, "parse_errors": 0, "not_parsed": 6}, {"scanned": 2, "parse_errors": 0, "not_parsed": 1})
+
+
+def test_fix_path_verifies_its_rewrites_against_modules_outside_path(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "app" / "old.py").write_text("class Helper: ...\ndef gone(): ...\n")
+    (project / "app" / "uses.py").write_text("from app.old import Helper\n")  # app.core, outside PATH, defines Helper
+    (project / "app" / "lost.py").write_text("from app.old import gone\n")  # and not gone
+    result = run_cli(["fix", "--no-cache", "--diff", "app/uses.py", "app/lost.py"], project, monkeypatch)
+    assert result.stdout == "--- a/app/uses.py\n+++ b/app/uses.py\n@@ -1 +1 @@\n-from app.old import Helper\n+from app.core import Helper\n"
+    assert result.stderr == (
+        "1 file would change, 1 finding would be fixed, 1 finding would be left:\n  app/lost.py:1:6: DI1 not fixable: gone is not defined in app.core\n"
+    )

@@ -23,6 +23,8 @@ def fix(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     write: bool = True,
+    unsafe_fixes: bool = False,
+    jobs: int | None = None,
     cache: bool = True,
     cache_dir: PathLike | None = None,
     fail_on: str | None = None,
@@ -30,10 +32,12 @@ def fix(
     observer: Observer = NULL_OBSERVER,
 ) -> FixResult:
     """Fix what can be fixed safely in ``paths`` (``write=False``: compute the fixes, write
-    nothing; ``render_diff(result)`` shows them). The result lists every finding left with the
-    reason it was not fixed, and the report as the files are (or would be) after fixing. Only
-    files in ``paths`` are fixed; what is left there is judged against the whole project, as
-    ``check`` judges a partial run."""
+    nothing; ``fix.render.render_diff(result)`` shows them); with ``unsafe_fixes``, the unsafe
+    fixes too. Files are fixed in ``jobs`` worker processes (default: one per CPU), with the
+    same result for any number. The result lists every finding left with the reason it was not
+    fixed, and the report as the files are (or would be) after fixing. Only files in ``paths``
+    are fixed; what is left there is judged against the whole project, as ``check`` judges a
+    partial run, and so is every fix (``ssot_lint.fix.verify``)."""
     from ssot_lint.fix.engine import FixOptions, fix_paths
 
     project = resolve_project(config, rules, select, ignore, observer)
@@ -42,7 +46,7 @@ def fix(
     fail_on = fail_on or project.config.get("fail-on")
     given, within = partial_run(project.config, paths)
     with open_cache(project.config, cache, cache_dir, warn, observer) as result_cache:
-        options = FixOptions(write, fail_on, result_cache, within=judged_against_project(within, project.rules.rules))
+        options = FixOptions(write, fail_on, result_cache, unsafe_fixes, jobs, within=judged_against_project(within, project.rules.rules))
         result = fix_paths(given or [str(project.root)], project.config, project.rules, options)
     for warning in result.warnings:
         warn(warning)

@@ -91,11 +91,13 @@ def fix_source(
     *,
     config: PathLike | Config | Project | None = None,
     select: Sequence[str] = (),
+    unsafe_fixes: bool = False,
 ) -> SourceFixed:
     """Fix one file's text as ``ssot-lint fix`` would fix the file at ``path``, writing nothing:
     the fixes of the fixable per-file rules (``select``: only rules with these id prefixes) that
-    have a finding in it, checked the same way (the result parses, compiles, keeps every comment
-    and is a fixed point) or refused as a whole."""
+    have a finding in it, the safe ones (import rewrites verified against the project's files)
+    and with ``unsafe_fixes`` the unsafe ones too, checked the same way (the result parses,
+    compiles, keeps every comment and is a fixed point) or refused as a whole."""
     from ssot_lint.analysis.analyze import analyze_source
     from ssot_lint.analysis.parsing import decode_source, on_analysis_thread
     from ssot_lint.fix.engine import FixRefused
@@ -109,8 +111,11 @@ def fix_source(
     wanted = [r for r in applicable if r.fixable and r.id in found]
     if not wanted:
         return SourceFixed(code, 0)
+    from ssot_lint.run.engine import RunOptions, fix_context
+
+    context = fix_context(project.config, RunOptions(), None, unsafe_fixes)
     try:
-        outcome = on_analysis_thread(fix_bytes, data, ref, wanted)
+        outcome = on_analysis_thread(fix_bytes, data, ref, wanted, context)
     except FixRefused as refusal:
         return SourceFixed(code, 0, str(refusal))
     if outcome.data == data:
