@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # history's modules (rich, matplotlib, git) load when a histo
     from ssot_lint.history.walk import HistoryOptions
     from ssot_lint.run.cache import ResultCache
 
+TREND_FORMATS = ("terminal", "html", "markdown", "csv", "json")  # `trend --format`
+
 
 @click.command()
 @click.argument("rev_range", required=False)
@@ -123,7 +125,7 @@ def history_merge(stores: tuple[Path, ...], into: Path | None, config_path: Path
 
 @click.command()
 @rule_options
-@click.option("--format", "fmt", type=click.Choice(["terminal", "html", "markdown", "csv", "json"]), default="terminal", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(TREND_FORMATS), default="terminal", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
 @click.option("--rules-at-commit", is_flag=True, help="Show the snapshots computed with `history --rules-at-commit`.")
 @click.option("--top", type=click.IntRange(min=0), default=20, show_default=True, help="Files listed with the most findings.")
@@ -158,9 +160,6 @@ def _trend_rules(
     if not config.get("rule-files") and config.inline_rules is None:
         raise ConfigError("--rules-at-commit needs 'rule-files' or [[rule]] tables in the config")
     return config, RuleSet([])
-
-
-TREND_FORMATS = ("terminal", "html", "markdown", "csv", "json")
 
 
 def run_history(

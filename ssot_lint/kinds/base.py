@@ -214,7 +214,6 @@ class Rule:
     options: ClassVar[dict[str, Option]] = {}
     message_fields: ClassVar[tuple[str, ...]] = ()
     default_message: ClassVar[str]
-    default_max: ClassVar[int | None] = None
     EXAMPLE_OPTIONS: ClassVar[dict[str, Any]] = {}  # options VALID/INVALID are written against
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []
