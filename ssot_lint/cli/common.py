@@ -38,6 +38,19 @@ def warn(message: str) -> None:
     click.echo(f"ssot-lint: warning: {message}", err=True)
 
 
+def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--config PATH``, passed as ``config_path``."""
+    return click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: nearest ssot-lint.toml or pyproject.toml).")(
+        func
+    )
+
+
+def cache_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: the config's cache-dir, .ssot-lint/cache)."
+    )(func)
+
+
 def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options every command that loads rules shares."""
     func = click.option("--ignore", multiple=True, metavar="IDS", help="Comma-separated rule ids (or prefixes) to skip.")(func)
@@ -45,18 +58,12 @@ def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--rules", "rule_files", multiple=True, type=click.Path(path_type=Path), help="Rule file to load (repeatable), in addition to the configured ones."
     )(func)
-    func = click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: nearest ssot-lint.toml or pyproject.toml).")(
-        func
-    )
-    return func
+    return config_option(func)
 
 
 def cache_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option(
-        "--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: .ssot-lint/cache in the project)."
-    )(func)
-    func = click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")(func)
-    return func
+    func = cache_dir_option(func)
+    return click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")(func)
 
 
 def load_project(config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> tuple[Config, RuleSet]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ssot_lint.cli.common import cache_options, load_project, observer, project_cache, require_rules, rule_options, split_ids, use_color
+from ssot_lint.cli.common import cache_options, config_option, load_project, observer, project_cache, require_rules, rule_options, split_ids, use_color
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config, load_config
 from ssot_lint.errors import ConfigError
@@ -101,7 +101,7 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 @click.command("history merge")
 @click.argument("stores", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--into", type=click.Path(dir_okay=False, path_type=Path), help="Store to merge into (default: .ssot-lint/history.db in the project).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: nearest ssot-lint.toml or pyproject.toml).")
+@config_option
 def history_merge(stores: tuple[Path, ...], into: Path | None, config_path: Path | None) -> None:
     """Copy the snapshots of STORES (e.g. the stores of `history --shard K/N` runs) into one
     store; a snapshot already there (same commit, same rules) is kept as it is."""
