@@ -11,6 +11,7 @@ from ssot_lint.cli.common import cache_dir_option, config_option, warn
 from ssot_lint.config.settings import load_config
 from ssot_lint.errors import ConfigError
 from ssot_lint.replay import record as recording
+from ssot_lint.report import plural
 from ssot_lint.run.cache import ResultCache
 
 
@@ -69,4 +70,4 @@ def clear(config_path: Path | None, cache_dir: Path | None) -> None:
         removed = cache.clear()
     finally:
         cache.close()
-    click.echo(f"cleared {removed} entries from {cache.path}")
+    click.echo(f"cleared {plural(removed, 'entry', 'entries')} from {cache.path}")

@@ -118,9 +118,7 @@ def history_merge(stores: tuple[Path, ...], into: Path | None, config_path: Path
         for path in stores:
             with HistoryStore(path, create=False) as source:
                 added += merged.merge(source)
-    click.echo(
-        f"ssot-lint: merged {len(stores)} store{'s' * (len(stores) != 1)} into {os.path.relpath(target)}: {added} snapshot{'s' * (added != 1)} added", err=True
-    )
+    click.echo(f"ssot-lint: merged {plural(len(stores), 'store')} into {os.path.relpath(target)}: {plural(added, 'snapshot')} added", err=True)
 
 
 @click.command()

@@ -9,6 +9,7 @@ import click
 
 from ssot_lint import api
 from ssot_lint.cli.common import observer
+from ssot_lint.report import plural
 from ssot_lint.run.progress import ProgressBar, interactive
 
 
@@ -46,7 +47,7 @@ def init_command(path: Path, output: Path | None, output_format: str, record_bas
     if written.config:
         lines.append(f"wrote {written.config}")
     if written.baseline:
-        lines.append(f"recorded {written.baselined} finding{'s' * (written.baselined != 1)} in {written.baseline}")
+        lines.append(f"recorded {plural(written.baselined, 'finding')} in {written.baseline}")
     if written.config_hint:
         lines.append(written.config_hint)
     lines.append(
