@@ -10,7 +10,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ssot_lint.cli.common import cache_options, config_option, load_project, observer, project_cache, require_rules, rule_options, split_ids, use_color
+from ssot_lint.cli.common import (
+    cache_options,
+    config_option,
+    load_project,
+    observer,
+    project_cache,
+    require_rules,
+    rule_options,
+    split_ids,
+    use_color,
+    write_output,
+)
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config, load_config
 from ssot_lint.errors import ConfigError
@@ -265,8 +276,5 @@ def run_trend(config: Config, ruleset: RuleSet | None, select: list[str], ignore
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
+        write_output(output, text)
         click.echo(f"ssot-lint: wrote {output} ({len(text.encode()):,} bytes, {plural(len(snapshots), 'snapshot')})", err=True)
