@@ -14,7 +14,7 @@ from ssot_lint.run.progress import ProgressBar, interactive
 
 
 @click.command("init")
-@click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("path", default=".", type=click.Path(path_type=Path))  # not a directory: api.init's one-line error
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Rule file to write (default: ssot-rules.toml in PATH); never overwritten.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="How to print the survey.")
 @click.option("--baseline", "record_baseline", is_flag=True, help="Also record today's findings of the new rules, so 'ssot-lint check' passes right after.")
