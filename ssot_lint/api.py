@@ -491,11 +491,13 @@ def fix_source(
     *,
     config: PathLike | Config | Project | None = None,
     select: Sequence[str] = (),
+    unsafe_fixes: bool = False,
 ) -> SourceFixed:
     """Fix one file's text as ``ssot-lint fix`` would fix the file at ``path``, writing nothing:
     the fixes of the fixable per-file rules (``select``: only rules with these id prefixes) that
-    have a finding in it, checked the same way (the result parses, compiles, keeps every comment
-    and is a fixed point) or refused as a whole."""
+    have a finding in it, the safe ones (import rewrites verified against the project's files)
+    and with ``unsafe_fixes`` the unsafe ones too, checked the same way (the result parses,
+    compiles, keeps every comment and is a fixed point) or refused as a whole."""
     from ssot_lint.analysis.analyze import analyze_source
     from ssot_lint.analysis.parsing import decode_source, on_analysis_thread
     from ssot_lint.fix.engine import FixRefused
@@ -509,8 +511,11 @@ def fix_source(
     wanted = [r for r in applicable if r.fixable and r.id in found]
     if not wanted:
         return SourceFixed(code, 0)
+    from ssot_lint.run.engine import RunOptions, fix_context
+
+    context = fix_context(project.config, RunOptions(), None, unsafe_fixes)
     try:
-        outcome = on_analysis_thread(fix_bytes, data, ref, wanted)
+        outcome = on_analysis_thread(fix_bytes, data, ref, wanted, context)
     except FixRefused as refusal:
         return SourceFixed(code, 0, str(refusal))
     if outcome.data == data:
@@ -526,6 +531,8 @@ def fix(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     write: bool = True,
+    unsafe_fixes: bool = False,
+    jobs: int | None = None,
     cache: bool = True,
     cache_dir: PathLike | None = None,
     fail_on: str | None = None,
@@ -533,8 +540,10 @@ def fix(
     observer: Observer = NULL_OBSERVER,
 ) -> FixResult:
     """Fix what can be fixed safely in ``paths`` (``write=False``: compute the fixes, write
-    nothing; ``render_diff(result)`` shows them). The result lists every finding left with the
-    reason it was not fixed, and the report as the files are (or would be) after fixing."""
+    nothing; ``fix.render.render_diff(result)`` shows them); with ``unsafe_fixes``, the unsafe
+    fixes too. Files are fixed in ``jobs`` worker processes (default: one per CPU), with the
+    same result for any number. The result lists every finding left with the reason it was not
+    fixed, and the report as the files are (or would be) after fixing."""
     from ssot_lint.fix.engine import FixOptions, fix_paths
 
     project = _project(config, rules, select, ignore, observer)
@@ -542,7 +551,9 @@ def fix(
     warn = on_warning or (lambda message: None)
     fail_on = fail_on or project.config.get("fail-on")
     with open_cache(project.config, cache, cache_dir, warn, observer) as result_cache:
-        result = fix_paths([os.fspath(p) for p in paths] or [str(project.root)], project.config, project.rules, FixOptions(write, fail_on, result_cache))
+        result = fix_paths(
+            [os.fspath(p) for p in paths] or [str(project.root)], project.config, project.rules, FixOptions(write, fail_on, result_cache, unsafe_fixes, jobs)
+        )
     for warning in result.warnings:
         warn(warning)
     return result

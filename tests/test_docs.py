@@ -134,7 +134,14 @@ def _statistics(r: Result, root: Path) -> None:
 
 def _fix_diff(r: Result, root: Path) -> None:
     assert _lines(r.stdout)[:2] == ["--- a/fixtures/netra_backend/app/services/agent_service.py", "+++ b/fixtures/netra_backend/app/services/agent_service.py"]
-    assert _lines(r.stderr)[0] == "3 files would change, 4 findings would be fixed, 18 findings would be left:"
+    assert _lines(r.stderr)[0] == "3 files would change, 3 findings would be fixed, 19 findings would be left:"  # the event fix is unsafe
+    assert _lines(r.stderr)[-1] == "1 unsafe fix not applied: `--unsafe-fixes` applies it"
+    assert (root / "fixtures/netra_backend/app/services/notifier.py").read_bytes() == (REPO / "fixtures/netra_backend/app/services/notifier.py").read_bytes()
+
+
+def _fix_diff_unsafe(r: Result, root: Path) -> None:
+    assert '+    yield {"event_type": "tool_executing"' in r.stdout  # the event moved into data
+    assert _lines(r.stderr)[0] == "3 files would change, 4 findings would be fixed (1 by unsafe fixes), 18 findings would be left:"
     assert (root / "fixtures/netra_backend/app/services/notifier.py").read_bytes() == (REPO / "fixtures/netra_backend/app/services/notifier.py").read_bytes()
 
 
@@ -203,6 +210,7 @@ TOUR: dict[str, tuple[int, Callable[[Result, Path], None]]] = {
     "ssot-lint test-rules fixtures/ssot-rules.toml": (0, _test_starter),
     "ssot-lint check fixtures --statistics": (1, _statistics),
     "ssot-lint fix --diff fixtures": (1, _fix_diff),
+    "ssot-lint fix --diff --unsafe-fixes fixtures": (1, _fix_diff_unsafe),
     "ssot-lint baseline fixtures": (0, _baseline),
     "ssot-lint check fixtures": (0, _check_baselined),
     "ssot-lint check fixtures -q -o github -o sarif:.ssot-lint/ssot.sarif": (1, _ci_formats),

@@ -17,7 +17,7 @@ from ssot_lint.ci import suppressions
 from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
-from ssot_lint.kinds.base import Rule
+from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import OWN_KINDS, PARSE_ERROR_ID, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
@@ -278,6 +278,9 @@ def _workers(jobs: int | None, count: int) -> int:
     return max(1, min(jobs or default_jobs(), count // _FILES_PER_WORKER))
 
 
+worker_count = _workers  # the same decision for the fix engine's pool
+
+
 def _batch_size(count: int, workers: int) -> int:
     # The largest batch: amortises the per-message cost where tasks are many and cheap.
     return max(1, min(32, count // (workers * 8)))
@@ -357,6 +360,51 @@ def with_own_rows(report: Report, fail_on: str) -> Report:
     return report
 
 
+def annotate(report: Report, rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], context: FixContext) -> None:
+    """Decide the applicability of fixes that depends on other files (``Rule.annotate``), after
+    aggregation and apart from it, so a kind with this step is not project-wide."""
+    for rule in rules:
+        if type(rule).annotate is Rule.annotate:
+            continue
+        own = [f for f in report.findings if f.rule_id == rule.id and f.applicability]
+        if not own:
+            continue
+        facts = {ref.path: result.facts[rule.id] for ref, result in results if rule.id in result.facts}
+        decided = {id(before): after for before, after in zip(own, rule.annotate(own, facts, context))}
+        report.findings = [decided.get(id(f), f) for f in report.findings]
+
+
+class _SummariseFiles:
+    """``run.modules.Summarise``: module summaries through the cached, crash-isolated analysis."""
+
+    def __init__(self, cache: ResultCache | None, jobs: int | None) -> None:
+        self.cache, self.jobs = cache, jobs
+
+    def __call__(self, files: list[SourceFile], here: bool) -> list[tuple[FileRef, FileResult]]:
+        from ssot_lint.run.modules import SUMMARY_RULE
+
+        if here:
+            return [(source.ref, analyze_task([SUMMARY_RULE], (source.abspath, source.ref, (0,)))[2]) for source in files]
+        return analyze_files(files, [SUMMARY_RULE], RunOptions(cache=self.cache, jobs=self.jobs))
+
+    def portable(self) -> _SummariseFiles:
+        """The same without the cache (a database connection), for a spawned worker."""
+        return _SummariseFiles(None, self.jobs)
+
+
+def fix_context(config: Config, options: RunOptions, files: Sequence[SourceFile] | None, unsafe: bool = False) -> FixContext:
+    """What fixes (and the applicability ``check`` reports) are verified against: the project
+    discovered from ``config`` (``files`` when the run already discovered all of it)."""
+    from ssot_lint.fix.verify import ImportVerifier
+    from ssot_lint.run.modules import ProjectModules
+
+    return FixContext(unsafe, ImportVerifier(ProjectModules(config, _SummariseFiles(options.cache, options.jobs), files)))
+
+
+def covers_project(paths: Sequence[str], config: Config) -> bool:
+    return all(os.path.abspath(p) == str(config.root) for p in paths)
+
+
 def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions) -> Report:
     """``report.stats`` gets the counts and per-phase seconds that ``--show-timings`` prints."""
     started = time.perf_counter()
@@ -376,6 +424,7 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
     results = analyze_files(files, analyzed_with, options, stats)
     analyzed = time.perf_counter()
     report = aggregate(ruleset.rules, results, options.fail_on)
+    annotate(report, ruleset.rules, results, fix_context(config, options, files if covers_project(paths, config) else None))
     stats.update(parse_errors=report.parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
     report.stats.update(stats)
     return report
