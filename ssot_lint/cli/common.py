@@ -51,6 +51,14 @@ def cache_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def jobs_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")(func)
+
+
+def no_color_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--no-color", is_flag=True, help="Never colour the output.")(func)
+
+
 def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options every command that loads rules shares."""
     func = click.option("--ignore", multiple=True, metavar="IDS", help="Comma-separated rule ids (or prefixes) to skip.")(func)

@@ -13,7 +13,9 @@ import click
 from ssot_lint.cli.common import (
     cache_options,
     config_option,
+    jobs_option,
     load_project,
+    no_color_option,
     observer,
     project_cache,
     require_rules,
@@ -54,11 +56,11 @@ TREND_FORMATS = ("terminal", "html", "markdown", "csv", "json")  # `trend --form
     help="Compute only every Nth selected commit, from the Kth (CI matrix backfill).",
 )
 @click.option("--store", type=click.Path(dir_okay=False, path_type=Path), help="Snapshot store to use (default: .ssot-lint/history.db in the project).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
+@jobs_option
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Files listed with the most findings.")
 @click.option("--show-timings", is_flag=True, help="Print where the time went.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but warnings (for CI: `trend` shows what was stored).")
-@click.option("--no-color", is_flag=True, help="Never colour the output.")
+@no_color_option
 @cache_options
 def history(
     rev_range: str | None,
@@ -138,7 +140,7 @@ def history_merge(stores: tuple[Path, ...], into: Path | None, config_path: Path
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
 @click.option("--rules-at-commit", is_flag=True, help="Show the snapshots computed with `history --rules-at-commit`.")
 @click.option("--top", type=click.IntRange(min=0), default=20, show_default=True, help="Files listed with the most findings.")
-@click.option("--no-color", is_flag=True, help="Never colour the output.")
+@no_color_option
 def trend(
     config_path: Path | None,
     rule_files: tuple[Path, ...],

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ssot_lint import api
-from ssot_lint.cli.common import observer
+from ssot_lint.cli.common import jobs_option, observer
 from ssot_lint.report import plural
 from ssot_lint.run.progress import ProgressBar, interactive
 
@@ -20,7 +20,7 @@ from ssot_lint.run.progress import ProgressBar, interactive
 @click.option("--baseline", "record_baseline", is_flag=True, help="Also record today's findings of the new rules, so 'ssot-lint check' passes right after.")
 @click.option("--no-write", is_flag=True, help="Print the survey only; write nothing.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
+@jobs_option
 def init_command(path: Path, output: Path | None, output_format: str, record_baseline: bool, no_write: bool, no_cache: bool, jobs: int | None) -> None:
     """Survey the project at PATH (default: .) for the SSOT debt it declares and shows, print a
     ranked report, and write a starter rule file (ssot-rules.toml) with a config pointing at it.
