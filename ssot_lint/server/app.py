@@ -87,17 +87,10 @@ class SsotServer(LanguageServer):
             return None
         return project
 
-    @staticmethod
-    def display_path(project: api.Project, path: str) -> str:
-        try:
-            return Path(api.absolute_path(path)).relative_to(project.root).as_posix()
-        except ValueError:
-            return path
-
     def findings_of(self, uri: str) -> list[Finding]:
         document = self.workspace.get_text_document(uri)
         project = self.project_of(document.path)
-        wide = self.wide.get(project_key(project), {}).get(self.display_path(project, document.path), []) if project else []
+        wide = self.wide.get(project_key(project), {}).get(project.shown(document.path), []) if project else []
         return self.per_file.get(uri, []) + wide
 
     # -- diagnostics -------------------------------------------------------------------------
