@@ -3,7 +3,6 @@ and ``check --record``'s snapshot of the working tree."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from ssot_lint.cli.common import (
     project_cache,
     require_rules,
     rule_options,
+    shown_path,
     split_ids,
     use_color,
     write_output,
@@ -131,7 +131,7 @@ def history_merge(stores: tuple[Path, ...], into: Path | None, config_path: Path
         for path in stores:
             with HistoryStore(path, create=False) as source:
                 added += merged.merge(source)
-    click.echo(f"ssot-lint: merged {plural(len(stores), 'store')} into {os.path.relpath(target)}: {plural(added, 'snapshot')} added", err=True)
+    click.echo(f"ssot-lint: merged {plural(len(stores), 'store')} into {shown_path(target)}: {plural(added, 'snapshot')} added", err=True)
 
 
 @click.command()
@@ -234,7 +234,7 @@ def record_working_tree(config: Config, ruleset: RuleSet, report: Report) -> Non
     )
     with HistoryStore(default_path(config.root)) as store:
         store.add(snapshot)
-    click.echo(f"ssot-lint: recorded the working tree in {os.path.relpath(default_path(config.root))}", err=True)
+    click.echo(f"ssot-lint: recorded the working tree in {shown_path(default_path(config.root))}", err=True)
 
 
 def run_trend(config: Config, ruleset: RuleSet | None, select: list[str], ignore: list[str], fmt: str, output: Path | None, top: int, color: bool) -> None:
