@@ -84,3 +84,19 @@ def test_examples_runner_detects_a_wrong_expectation() -> None:
     assert not run_example(build(DeprecatedImport), wrong).passed
     wrong_line = Example.of("import os\nimport old.pkg\n", 1, lines=[1])
     assert not run_example(build(DeprecatedImport), wrong_line).passed
+
+
+def test_a_plugin_named_like_a_built_in_kind_is_listed_as_the_kind_rules_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssot_lint.kinds as kinds
+    from ssot_lint.kinds.import_cycle import ImportCycle
+
+    class Impostor(ImportCycle):
+        summary = "a plugin reusing a built-in kind's name"
+
+    class Other(ImportCycle):
+        kind = "other-plugin"
+
+    monkeypatch.setattr(kinds, "plugin_kinds", lambda observer=None: {"import-cycle": Impostor, "other-plugin": Other})
+    listed = kinds.available_kinds()
+    assert listed["import-cycle"] is kinds.find_kind("import-cycle") is ImportCycle
+    assert list(listed)[-1:] == ["other-plugin"] and listed["other-plugin"] is Other
