@@ -72,7 +72,7 @@ def test_inline_rules_examples_run_with_test_rules(tmp_path: Path, monkeypatch: 
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0].startswith("FAIL pyproject.toml:12: D1: ")
     assert result.stdout.splitlines()[-1] == "0 passed, 1 failed"
-    assert "warning: pyproject.toml:17: rule R1 has no examples" in result.stderr
+    assert result.stderr == "ssot-lint: warning: pyproject.toml:17: rule R1 has no examples\n"
 
 
 def test_explain_names_the_config_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
