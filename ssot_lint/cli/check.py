@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from ssot_lint import api
-from ssot_lint.ci.coverage import project_wide
 from ssot_lint.cli.common import cache_options, jobs_option, load_project, no_color_option, observer, parse_outputs, rule_options, use_color, warn, write_output
 from ssot_lint.cli.stdin import not_in_project, read_stdin, stdin_option, stdin_path
 from ssot_lint.errors import ConfigError
@@ -108,7 +107,7 @@ def check(
             observer=observer(),
         )
         click.echo(f"ssot-lint: fix: {headline(fixed)}" + (f"; {unsafe_hint(fixed.unsafe_left)}" if fixed.unsafe_left else ""), err=True)
-    skipped = [r.id for r in ruleset.rules if project_wide(r)] if per_file and paths else []
+    skipped = [r.id for r in ruleset.rules if r.id in project.project_wide_ids] if per_file and paths else []
     if skipped and not quiet:  # pre-commit runs --per-file once per batch: with -q, only findings
         click.echo(f"ssot-lint: --per-file: skipped project-wide rules {', '.join(skipped)} (run the whole project for them)", err=True)
     progress = ProgressBar(interactive(), observer=observer())
