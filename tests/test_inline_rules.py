@@ -170,8 +170,7 @@ def test_old_shaped_config_is_unchanged(tmp_path: Path, monkeypatch: pytest.Monk
 def test_history_rules_at_commit_reads_each_commits_inline_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`history --rules-at-commit` takes the config's inline rules as they were at each commit,
     as it takes the rule files: none is dropped, and a change to one counts."""
-    from tests.git_history_repo import build_repo
-    from tests.test_history import invoke
+    from tests.git_history_repo import build_repo, invoke
 
     inline = '[tool.ssot-lint]\n\n[[tool.ssot-lint.rule]]\nid = "DI001"\nkind = "deprecated-import"\nreplace = { "app.old" = "app.new" }\n'
     steps: list[tuple[str, dict[str, str | None]]] = [
