@@ -104,11 +104,6 @@ def use_color(no_color: bool) -> bool:
     return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
-def require_rules(ruleset: RuleSet) -> None:
-    if not ruleset.rules:
-        raise ConfigError("no rules loaded: set 'rule-files' in the config or pass --rules FILE")
-
-
 @contextlib.contextmanager
 def project_cache(config: Config, no_cache: bool, cache_dir: Path | None) -> Iterator[ResultCache | None]:
     """The result cache for one command; its warnings go to stderr once each."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ssot_lint.api.project import require_rules
 from ssot_lint.cli.common import (
     cache_options,
     config_option,
@@ -17,7 +18,6 @@ from ssot_lint.cli.common import (
     no_color_option,
     observer,
     project_cache,
-    require_rules,
     rule_options,
     shown_path,
     split_ids,
