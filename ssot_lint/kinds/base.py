@@ -27,7 +27,6 @@ if TYPE_CHECKING:  # libcst is imported only when a fix (or a kind's check) need
 
     from ssot_lint.fix.verify import ImportVerifier
 
-IDENTIFIER = re.compile(r"^[^\W\d]\w*$")
 DOTTED = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
 
 
