@@ -41,6 +41,7 @@ id = "E1"
 kind = "required-events"
 events = ["started", "finished", "failed"]
 emitters = ["emit"]
+paths = ["app/emitter.py"]
 
 [[rule]]
 id = "DI1"
@@ -104,10 +105,11 @@ def test_the_whole_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> No
         (["app/user.py"], [WHOLE[3], WHOLE[4]]),
         # The cycle through app/a.py is reported where it closes, in app/b.py.
         (["app/b.py"], [WHOLE[1]]),
-        # Events emitted outside PATH count; the one emitted nowhere is reported at its rule.
-        (["app/emitter.py"], []),
+        # E1's finding is about its whole scope (app/emitter.py emits 'failed' nowhere), so it sits
+        # at its rule: every run that checks some of that scope reports it, no other run does.
+        (["app/emitter.py"], [WHOLE[6]]),
         (["app/core.py"], []),
-        (["app"], WHOLE[:5]),
+        (["app"], WHOLE[:5] + [WHOLE[6]]),
         (["lib", "app/old.py"], [WHOLE[2], WHOLE[5]]),
     ],
 )
@@ -123,7 +125,7 @@ def test_a_finding_at_a_rule_file_is_in_path_when_its_directory_is(project: Path
     (project / "rules.toml").rename(project / "app" / "rules.toml")
     (project / "ssot-lint.toml").write_text('rule-files = ["app/rules.toml"]\n')
     assert ("app/rules.toml", 22, 1, "E1", "required event failed is never emitted") in found(cli(project, monkeypatch, "-o", "json", "app").json())
-    assert [f[3] for f in found(cli(project, monkeypatch, "-o", "json", "app/emitter.py").json())] == []
+    assert [f[3] for f in found(cli(project, monkeypatch, "-o", "json", "app/emitter.py").json())] == ["E1"]
 
 
 def test_every_path_gives_the_whole_runs_findings_there(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -131,6 +133,8 @@ def test_every_path_gives_the_whole_runs_findings_there(project: Path, monkeypat
     for path in [*FILES, "app", "lib"]:
         part = cli(project, monkeypatch, "-o", "json", path).json()["findings"]
         inside = [f for f in whole if f["path"] == path or f["path"].startswith(path + "/")]
+        if path in ("app/emitter.py", "app"):  # E1's scope: its finding, at its rule, comes along
+            inside += [f for f in whole if f["rule"] == "E1"]
         assert part == inside, path  # fingerprints included
 
 
@@ -298,10 +302,12 @@ def test_the_samples_agent_service_gives_exactly_the_whole_runs_findings_there(m
     path = "fixtures/netra_backend/app/services/agent_service.py"
     whole = ssot_lint.check(cache=False)
     part = ssot_lint.check([path], cache=False)
-    expected = [(f.path, f.line, f.col, f.rule_id, f.message, f.fingerprint) for f in whole.findings if f.path == path]
+    at_rules = [f for f in whole.findings if f.path.startswith("rules/")]  # about a rule's whole scope, which holds this file
+    expected = [(f.path, f.line, f.col, f.rule_id, f.message, f.fingerprint) for f in whole.findings if f.path == path or f in at_rules]
     assert [(f.path, f.line, f.col, f.rule_id, f.message, f.fingerprint) for f in part.findings] == expected
-    assert [(f.line, f.col, f.rule_id) for f in part.findings] == [(13, 66, "WS002"), (29, 12, "WS003"), (38, 12, "WS003"), (42, 12, "WS003")]
-    assert not any(f.rule_id.startswith("PI") for f in part.findings)  # no 'required event ... is never emitted'
+    assert [(f.line, f.col, f.rule_id) for f in part.findings] == [(13, 66, "WS002"), (29, 12, "WS003"), (38, 12, "WS003"), (42, 12, "WS003"), (52, 1, "PI004")]
+    # Only the event the whole project never emits, not the five this one file does not emit.
+    assert [f.message for f in part.findings if f.rule_id == "PI004"] == ["required event agent_failed is never emitted"]
 
 
 def test_files_not_parsed_in_full_are_counted_in_path(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -293,7 +293,8 @@ def _batch_size(count: int, workers: int) -> int:
 def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], fail_on: str, within: Within | None = None) -> Report:
     """Turn per-file results into the project's report: paths filled in, project-wide rules run,
     suppression comments applied, fingerprints assigned. ``within``: report only what lies in
-    these paths (a partial run; ``results`` are the whole project's): each rule counts its
+    these paths (a partial run; ``results`` are the whole project's), plus findings about a rule's
+    whole scope (located at the rule) when the paths hold some of it: each rule counts its
     findings there, except that a rule with a ceiling keeps the count its ``max`` bounds."""
     rules = list(rules)
     findings: list[Finding] = []
@@ -311,8 +312,12 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
         extra, counts[rule.id], details[rule.id] = rule.aggregate(facts)
         findings.extend(extra)
     if within is not None:
+        sources = {ref.path for ref, _ in results}
         results = [(ref, result) for ref, result in results if ref.path in within]
-        findings = [f for f in findings if f.path in within]
+        # A finding about a rule's whole scope sits at the rule (required-events: "never
+        # emitted"), in no source file: every run that judges part of that scope reports it.
+        judged = {rule.id for rule in rules if any(rule.in_scope(ref.path) for ref, _ in results)}
+        findings = [f for f in findings if f.path in within or (f.path not in sources and f.rule_id in judged)]
         counts = {rule.id: counts[rule.id] if rule.ceiling is not None else None for rule in rules}
     comments = {ref.path: result.suppressions for ref, result in results if result.suppressions}
     findings, suppressed = suppressions.apply(findings, comments)

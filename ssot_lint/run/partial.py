@@ -8,9 +8,12 @@ project as well (its results come from the result cache: only the files changed 
 run are read again), aggregates over all of it, and then keeps what lies in PATH: findings,
 suppressed findings, suppression comments, scanned files and each rule's count of them.
 
-A finding's location is in PATH when it is in a file given, or anywhere under a directory given
-(a rule file included: a ``required-events`` finding sits at its rule). ``Within`` tells, from
-the paths as findings spell them (root-relative, ``/``-separated), without walking anything.
+A finding's location is in PATH when it is in a file given, or anywhere under a directory given.
+A finding about a rule's whole scope sits at the rule itself, in no source file (``required-events``:
+"agent_failed is never emitted"): it is reported by every run whose PATH holds a file in that
+rule's scope, since the absence it reports is as true of the part as of the whole. ``Within``
+tells, from the paths as findings spell them (root-relative, ``/``-separated), without walking
+anything.
 """
 
 from __future__ import annotations
