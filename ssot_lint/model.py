@@ -96,7 +96,8 @@ class FileResult:
     """Everything one file contributes to a run, computed only from (bytes, module name, rules).
 
     ``facts`` maps a rule id to the plain data that rule's project-wide aggregation needs.
-    ``parsed`` tells whether libcst parsed the file (false when the prefilter ruled it out).
+    ``parsed`` tells whether any rule checked the file (false when every rule's prefilter ruled
+    it out, or when the file is too large to parse).
     ``suppressions`` holds every suppression comment in the file, parsed or not, so that
     project-wide findings can be silenced and unused comments found. ``syntax_checked`` tells
     whether CPython parsed the whole file (only what rules read is parsed, unless

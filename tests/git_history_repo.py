@@ -1,10 +1,17 @@
-"""Build small git repositories whose history adds and then removes violations (for history tests)."""
+"""Build small git repositories whose history adds and then removes violations, and run the CLI
+on them (helpers of the history and trend tests)."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from ssot_lint.cli import main
 
 DAY = 86_400
 START = 1_700_000_000  # 2023-11-14: commits are one day apart, so --by day/week have something to group
@@ -119,3 +126,41 @@ def export_commit(repo: Path, sha: str, target: Path) -> Path:
     archive = subprocess.run(["git", "archive", sha], cwd=repo, env=git_env(), check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     return target
+
+
+COUNTERS = re.compile(r"(\d+) commits?: (\d+) snapshots? computed, (\d+) reused; analyzed (\d+) files?, (\d+) blobs? read")
+
+
+def counters(stderr: str) -> tuple[int, ...]:
+    """What `history` says it did: commits, snapshots computed and reused, files analyzed, blobs read."""
+    match = COUNTERS.search(stderr)
+    assert match, stderr
+    return tuple(int(g) for g in match.groups())
+
+
+def distinct_versions(repo: Path, shas: list[str]) -> int:
+    """Distinct (path, blob) pairs of in-scope Python files over the commits: what must be analyzed."""
+    seen = set()
+    for sha in shas:
+        for line in git(repo, "ls-tree", "-r", sha).splitlines():
+            meta, path = line.split("\t")
+            if path.endswith(".py") and not path.startswith("build/"):
+                seen.add((path, meta.split()[2], path.startswith("app/sub/") and "app/__init__.py" in git(repo, "ls-tree", "-r", "--name-only", sha)))
+    return len(seen)
+
+
+def invoke(repo: Path, monkeypatch: Any, *args: str) -> tuple[int, str, str]:
+    """The CLI run in ``repo``: (exit code, stdout, stderr)."""
+    monkeypatch.chdir(repo)
+    return run(repo, *args)
+
+
+def run(repo: Path, *args: str) -> tuple[int, str, str]:
+    """``invoke`` without a monkeypatch (for module-scoped fixtures): the working directory is restored after."""
+    old = os.getcwd()
+    os.chdir(repo)
+    try:
+        result = CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stdout, result.stderr

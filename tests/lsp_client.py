@@ -14,6 +14,8 @@ from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
 
+from ssot_lint.server.positions import Lines
+
 TIMEOUT = 60.0
 
 
@@ -112,3 +114,23 @@ class Client:
 
     def save(self, uri: str) -> None:
         self.client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(uri=uri)))
+
+
+def apply_edits(text: str, edits: list[lsp.TextEdit], encoding: str = "utf-16") -> str:
+    """``text`` with non-overlapping ``edits`` applied, as an editor applies them: what the tests
+    compare a server's edits by."""
+    lines = Lines(text)
+    spans = sorted(
+        (
+            (
+                lines.to_offset(e.range.start.line, e.range.start.character, encoding),
+                lines.to_offset(e.range.end.line, e.range.end.character, encoding),
+                e.new_text,
+            )
+            for e in edits
+        ),
+        reverse=True,
+    )
+    for start, end, new_text in spans:
+        text = text[:start] + new_text + text[end:]
+    return text

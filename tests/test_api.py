@@ -50,8 +50,11 @@ def test_check_source_checks_a_buffer_with_the_per_file_rules(monkeypatch: pytes
 
 
 def test_the_public_names_are_exported() -> None:
-    for name in ssot_lint.__all__:
-        assert getattr(ssot_lint, name) is not None
+    from importlib import import_module
+
+    assert sorted(ssot_lint.__all__) == sorted(["__version__", *ssot_lint._EXPORTS])  # the two lists name the same things
+    for name, module in ssot_lint._EXPORTS.items():
+        assert getattr(ssot_lint, name) is getattr(import_module(module), name), name
     with pytest.raises(AttributeError):
         _ = ssot_lint.no_such_name  # type: ignore[attr-defined]
 

@@ -158,9 +158,16 @@ def test_per_file_quiet_prints_findings_only(project: Path, monkeypatch: pytest.
     # What the pre-commit hook runs, once per batch of files: no note, no table, no totals.
     rules = RULES + '\n[[rule]]\nid = "S1"\nkind = "single-implementation"\nname = "Service$"\n'
     (project / "rules.toml").write_text(rules)
-    for batch in (["app/a.py"], ["lib/b.py"]):
-        result = run_cli(["check", "--no-cache", "--per-file", "--quiet", *batch], project, monkeypatch)
-        assert result.stderr == ""
-        assert all(line.startswith(batch[0] + ":") for line in result.stdout.splitlines())
+    batches = {
+        "app/a.py": [
+            "app/a.py:1:8: D1 warning: old.pkg is deprecated; import new.pkg",
+            "app/a.py:2:8: D2 error: legacy is deprecated; import modern",
+            "app/a.py:3:8: D2 error: legacy is deprecated; import modern",
+        ],
+        "lib/b.py": [],  # outside D1's paths
+    }
+    for batch, lines in batches.items():
+        result = run_cli(["check", "--no-cache", "--per-file", "--quiet", batch], project, monkeypatch)
+        assert (result.stderr, result.stdout.splitlines()) == ("", lines)
     loud = run_cli(["check", "--no-cache", "--per-file", "app/a.py"], project, monkeypatch)
     assert loud.stderr == "ssot-lint: --per-file: skipped project-wide rules S1 (run the whole project for them)\n"

@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from ssot_lint.cli import main
 from ssot_lint.history.gitread import Commit
 from ssot_lint.history.store import HistoryStore, default_path
 from ssot_lint.history.walk import glob_match, select_commits
-from tests.git_history_repo import DAY, START, STEPS, apply, build_repo, export_commit, git, git_env
-
-COUNTERS = re.compile(r"(\d+) commits?: (\d+) snapshots? computed, (\d+) reused; analyzed (\d+) files?, (\d+) blobs? read")
-
-
-def invoke(repo: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
-    monkeypatch.chdir(repo)
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def counters(stderr: str) -> tuple[int, ...]:
-    match = COUNTERS.search(stderr)
-    assert match, stderr
-    return tuple(int(g) for g in match.groups())
+from tests.git_history_repo import DAY, START, STEPS, apply, build_repo, counters, distinct_versions, export_commit, git, git_env, invoke
 
 
 def check_at(repo: Path, sha: str, workdir: Path, monkeypatch: pytest.MonkeyPatch, rules: Path | None = None) -> tuple[int, dict]:
@@ -54,17 +37,6 @@ def counts_from_check(report: dict) -> tuple[dict[str, int], dict[str, dict[str,
 def history_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     repo = tmp_path_factory.mktemp("hist") / "repo"
     return repo, build_repo(repo)
-
-
-def distinct_versions(repo: Path, shas: list[str]) -> int:
-    """Distinct (path, blob) pairs of in-scope Python files over the commits: what must be analyzed."""
-    seen = set()
-    for sha in shas:
-        for line in git(repo, "ls-tree", "-r", sha).splitlines():
-            meta, path = line.split("\t")
-            if path.endswith(".py") and not path.startswith("build/"):
-                seen.add((path, meta.split()[2], path.startswith("app/sub/") and "app/__init__.py" in git(repo, "ls-tree", "-r", "--name-only", sha)))
-    return len(seen)
 
 
 def test_history_equals_check_at_every_commit(history_repo, tmp_path, monkeypatch):

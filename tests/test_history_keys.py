@@ -15,8 +15,7 @@ import pytest
 
 from ssot_lint import __version__, api
 from ssot_lint.history.store import HistoryStore, default_path
-from tests.git_history_repo import build_repo
-from tests.test_trend import run
+from tests.git_history_repo import build_repo, run
 
 SI001 = [1, 2, 2, 2, 3, 3, 3, 3, 3, 2, 2, 2]  # the WebSocket manager family over the 12 commits
 LEFT_OFF = "are left off its line (`ssot-lint history` recomputes the commits; a working-tree record keeps its old count in the store)"

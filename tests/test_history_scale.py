@@ -11,8 +11,7 @@ import pytest
 
 from ssot_lint.history.model import Snapshot
 from ssot_lint.history.store import HistoryStore
-from tests.git_history_repo import DAY, START, STEPS, build_repo
-from tests.test_history import counters, distinct_versions, invoke
+from tests.git_history_repo import DAY, START, STEPS, build_repo, counters, distinct_versions, invoke
 
 
 @pytest.fixture(scope="module")

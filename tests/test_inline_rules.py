@@ -72,7 +72,7 @@ def test_inline_rules_examples_run_with_test_rules(tmp_path: Path, monkeypatch: 
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0].startswith("FAIL pyproject.toml:12: D1: ")
     assert result.stdout.splitlines()[-1] == "0 passed, 1 failed"
-    assert "warning: pyproject.toml:17: rule R1 has no examples" in result.stderr
+    assert result.stderr == "ssot-lint: warning: pyproject.toml:17: rule R1 has no examples\n"
 
 
 def test_explain_names_the_config_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -170,8 +170,7 @@ def test_old_shaped_config_is_unchanged(tmp_path: Path, monkeypatch: pytest.Monk
 def test_history_rules_at_commit_reads_each_commits_inline_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`history --rules-at-commit` takes the config's inline rules as they were at each commit,
     as it takes the rule files: none is dropped, and a change to one counts."""
-    from tests.git_history_repo import build_repo
-    from tests.test_history import invoke
+    from tests.git_history_repo import build_repo, invoke
 
     inline = '[tool.ssot-lint]\n\n[[tool.ssot-lint.rule]]\nid = "DI001"\nkind = "deprecated-import"\nreplace = { "app.old" = "app.new" }\n'
     steps: list[tuple[str, dict[str, str | None]]] = [

@@ -7,7 +7,7 @@ import typing
 
 import pytest
 
-from ssot_lint.kinds import builtin_kinds
+from ssot_lint.kinds import available_kinds, builtin_kinds
 from ssot_lint.kinds.base import Example, Rule, option_attribute
 from ssot_lint.kinds.examples import run_example
 from tests.integrity_helpers import build as build_rule
@@ -31,9 +31,10 @@ def test_kind_example(kind: type[Rule], example: Example) -> None:
 
 
 @pytest.mark.parametrize("kind", builtin_kinds(), ids=lambda k: k.kind)
-def test_every_kind_documents_itself_and_has_both_kinds_of_example(kind: type[Rule]) -> None:
+def test_every_kind_is_registered_documents_itself_and_has_both_kinds_of_example(kind: type[Rule]) -> None:
     import sys
 
+    assert available_kinds()[kind.kind] is kind
     assert kind.VALID and kind.INVALID
     assert all(example.expect == 0 for example in kind.VALID)
     assert all(example.expect > 0 for example in kind.INVALID)
@@ -41,6 +42,8 @@ def test_every_kind_documents_itself_and_has_both_kinds_of_example(kind: type[Ru
     assert doc.startswith(kind.kind + ":")
     for option in kind.options:
         assert f"``{option}``" in doc, f"option {option} of {kind.kind} is not documented"
+    for field in kind.message_fields:
+        assert f"``{{{field}}}``" in doc, f"message field {{{field}}} of {kind.kind} is not documented"
 
 
 # What Rule.__init__ stores for each option type (the converters in kinds.base.OPTION_TYPES).
@@ -81,3 +84,19 @@ def test_examples_runner_detects_a_wrong_expectation() -> None:
     assert not run_example(build(DeprecatedImport), wrong).passed
     wrong_line = Example.of("import os\nimport old.pkg\n", 1, lines=[1])
     assert not run_example(build(DeprecatedImport), wrong_line).passed
+
+
+def test_a_plugin_named_like_a_built_in_kind_is_listed_as_the_kind_rules_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssot_lint.kinds as kinds
+    from ssot_lint.kinds.import_cycle import ImportCycle
+
+    class Impostor(ImportCycle):
+        summary = "a plugin reusing a built-in kind's name"
+
+    class Other(ImportCycle):
+        kind = "other-plugin"
+
+    monkeypatch.setattr(kinds, "plugin_kinds", lambda observer=None: {"import-cycle": Impostor, "other-plugin": Other})
+    listed = kinds.available_kinds()
+    assert listed["import-cycle"] is kinds.find_kind("import-cycle") is ImportCycle
+    assert list(listed)[-1:] == ["other-plugin"] and listed["other-plugin"] is Other

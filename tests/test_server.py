@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from lsprotocol import types as lsp
 
-from ssot_lint.server.edits import apply_edits
 from tests.helpers import run_cli, sample_project
-from tests.lsp_client import Client
+from tests.lsp_client import Client, apply_edits
 
 NEW = "netra_backend/app/services/new.py"
 # An astral character (two UTF-16 units, four UTF-8 bytes) and an accented one before the finding.

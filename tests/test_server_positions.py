@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from ssot_lint.ci.add_suppression import add_suppression
 from ssot_lint.model import Finding
-from ssot_lint.server.edits import apply_edits, text_edit
+from ssot_lint.server.edits import text_edit
 from ssot_lint.server.positions import Lines
+from tests.lsp_client import apply_edits
 
 
 def test_finding_columns_become_code_units_of_the_agreed_encoding() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -11,35 +10,16 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from ssot_lint.cli import main
 from ssot_lint.history.html import CEILING_COLOR, LINE_COLOR, render_html
 from ssot_lint.history.model import RuleCount, Snapshot
 from ssot_lint.history.trend import build_trend, sparkline
-from tests.git_history_repo import DAY, START, build_repo
+from tests.git_history_repo import DAY, START, build_repo, run
 
 DI001 = [0, 0, 2, 2, 3, 4, 4, 4, 4, 3, 1, 0]  # pinned against `check` in test_history
-
-
-@contextlib.contextmanager
-def cwd(path: Path) -> Iterator[None]:
-    old = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(old)
-
-
-def run(repo: Path, *args: str) -> tuple[int, str, str]:
-    with cwd(repo):
-        result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import tokenize
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
-from ssot_lint.model import PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID, Finding, Suppression
+from ssot_lint.model import OWN_KINDS, PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID, Finding, Suppression
 
 MARKER = "ssot:"
 # Where a directive is: ``ssot:`` (not inside a longer word), optional spaces, ``ignore`` in any
@@ -130,32 +130,23 @@ def unused(
     for path, path_comments in sorted(comments.items()):
         for comment in path_comments:
             hit = used.get((path, comment.line, comment.col), set())
-
-            def report(message: str, key: str) -> None:
-                out.append(
-                    Finding(
-                        UNUSED_SUPPRESSION_ID,
-                        comment.line,
-                        comment.col,
-                        comment.line,
-                        comment.end_col,
-                        message,
-                        "warning",
-                        path,
-                        f"{comment.text} {key}",
-                        comment.line,
-                    )
-                )
-
             if comment.problem:
-                report(comment.problem, "")
+                out.append(_unused_finding(path, comment, comment.problem, ""))
             elif not comment.rule_ids:
                 if not hit and all(judged(rule_id, path) for rule_id in known):
-                    report("unused suppression: no finding on this line or statement to silence", "*")
+                    out.append(_unused_finding(path, comment, "unused suppression: no finding on this line or statement to silence", "*"))
             else:
                 for rule_id in comment.rule_ids:
                     if rule_id not in known:
-                        report(f"unknown rule id {rule_id!r} in suppression comment", rule_id)
+                        out.append(_unused_finding(path, comment, f"unknown rule id {rule_id!r} in suppression comment", rule_id))
                     elif rule_id not in hit and judged(rule_id, path):
-                        report(f"unused suppression: no {rule_id} finding on this line or statement", rule_id)
+                        out.append(_unused_finding(path, comment, f"unused suppression: no {rule_id} finding on this line or statement", rule_id))
     return out
+
+
+def _unused_finding(path: str, comment: Suppression, message: str, key: str) -> Finding:
+    """An SSOT001 finding at ``comment``; ``key`` tells its findings apart in the baseline."""
+    severity = OWN_KINDS[UNUSED_SUPPRESSION_ID][1]
+    return Finding(
+        UNUSED_SUPPRESSION_ID, comment.line, comment.col, comment.line, comment.end_col, message, severity, path, f"{comment.text} {key}", comment.line
+    )

@@ -1,5 +1,5 @@
-"""The ``ssot-lint`` command line: the group and its error handling. Each command lives in
-``ssot_lint.commands``; they parse arguments, call the engine and print, nothing more."""
+"""The ``ssot-lint`` command line: the group and its error handling. Each command group lives in
+its own module of ``ssot_lint.cli``; they parse arguments, call ``ssot_lint.api`` and print."""
 
 from __future__ import annotations
 

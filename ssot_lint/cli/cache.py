@@ -7,17 +7,12 @@ from pathlib import Path
 import click
 
 from ssot_lint.api import cache_directory
+from ssot_lint.cli.common import cache_dir_option, config_option, warn
 from ssot_lint.config.settings import load_config
 from ssot_lint.errors import ConfigError
 from ssot_lint.replay import record as recording
+from ssot_lint.report import plural
 from ssot_lint.run.cache import ResultCache
-
-
-def _options(func: click.decorators.FC) -> click.decorators.FC:
-    func = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: from the config).")(func)
-    return click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: nearest ssot-lint.toml or pyproject.toml).")(
-        func
-    )
 
 
 def _size(count: int) -> str:
@@ -32,7 +27,7 @@ def _size(count: int) -> str:
 def _open(directory: Path) -> ResultCache:
     cache = ResultCache(directory)
     for warning in cache.warnings:
-        click.echo(f"ssot-lint: warning: {warning}", err=True)
+        warn(warning)
     return cache
 
 
@@ -42,7 +37,8 @@ def cache_group() -> None:
 
 
 @cache_group.command("info")
-@_options
+@config_option
+@cache_dir_option
 def info(config_path: Path | None, cache_dir: Path | None) -> None:
     """Where the cache is, how many results it holds and its size on disk."""
     directory = cache_directory(load_config(config_path), cache_dir)
@@ -58,7 +54,8 @@ def info(config_path: Path | None, cache_dir: Path | None) -> None:
 
 
 @cache_group.command("clear")
-@_options
+@config_option
+@cache_dir_option
 def clear(config_path: Path | None, cache_dir: Path | None) -> None:
     """Delete every cached result and replay memo (safe while other runs use the cache)."""
     directory = cache_directory(load_config(config_path), cache_dir)
@@ -73,4 +70,4 @@ def clear(config_path: Path | None, cache_dir: Path | None) -> None:
         removed = cache.clear()
     finally:
         cache.close()
-    click.echo(f"cleared {removed} entries from {cache.path}")
+    click.echo(f"cleared {plural(removed, 'entry', 'entries')} from {cache.path}")

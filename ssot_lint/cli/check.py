@@ -10,8 +10,7 @@ from pathlib import Path
 import click
 
 from ssot_lint import api
-from ssot_lint.ci.coverage import project_wide
-from ssot_lint.cli.common import cache_options, load_project, observer, parse_outputs, rule_options, use_color, warn, write_output
+from ssot_lint.cli.common import cache_options, jobs_option, load_project, no_color_option, observer, parse_outputs, rule_options, use_color, warn, write_output
 from ssot_lint.cli.stdin import not_in_project, read_stdin, stdin_option, stdin_path
 from ssot_lint.errors import ConfigError
 from ssot_lint.model import SEVERITIES
@@ -28,7 +27,7 @@ from ssot_lint.run.progress import ProgressBar, format_timings, interactive
 )
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule only.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
-@click.option("--no-color", is_flag=True, help="Never colour the output.")
+@no_color_option
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that makes the exit code 1 (default: warning).")
 @cache_options
 @click.option("--no-baseline", is_flag=True, help="Report every finding, ignoring the baseline file.")
@@ -39,7 +38,7 @@ from ssot_lint.run.progress import ProgressBar, format_timings, interactive
 @click.option("--record", is_flag=True, help="Also store the counts as a 'working tree' snapshot for `ssot-lint trend`.")
 @click.option("--fix", "apply_fixes", is_flag=True, help="Fix what can be fixed safely first (as `ssot-lint fix`), then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix: apply unsafe fixes too (as `ssot-lint fix --unsafe-fixes`).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
+@jobs_option
 @click.option("--show-timings", is_flag=True, help="Print file counts and seconds per phase to stderr.")
 @stdin_option
 def check(
@@ -111,7 +110,7 @@ def check(
             observer=observer(),
         )
         click.echo(f"ssot-lint: fix: {headline(fixed)}" + (f"; {unsafe_hint(fixed.unsafe_left)}" if fixed.unsafe_left else ""), err=True)
-    skipped = [r.id for r in ruleset.rules if project_wide(r)] if per_file and paths else []
+    skipped = [r.id for r in ruleset.rules if r.id in project.project_wide_ids] if per_file and paths else []
     if skipped and not quiet:  # pre-commit runs --per-file once per batch: with -q, only findings
         click.echo(f"ssot-lint: --per-file: skipped project-wide rules {', '.join(skipped)} (run the whole project for them)", err=True)
     progress = ProgressBar(interactive(), observer=observer())

@@ -38,6 +38,27 @@ def warn(message: str) -> None:
     click.echo(f"ssot-lint: warning: {message}", err=True)
 
 
+def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--config PATH``, passed as ``config_path``."""
+    return click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: nearest ssot-lint.toml or pyproject.toml).")(
+        func
+    )
+
+
+def cache_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: the config's cache-dir, .ssot-lint/cache)."
+    )(func)
+
+
+def jobs_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")(func)
+
+
+def no_color_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--no-color", is_flag=True, help="Never colour the output.")(func)
+
+
 def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options every command that loads rules shares."""
     func = click.option("--ignore", multiple=True, metavar="IDS", help="Comma-separated rule ids (or prefixes) to skip.")(func)
@@ -45,18 +66,12 @@ def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--rules", "rule_files", multiple=True, type=click.Path(path_type=Path), help="Rule file to load (repeatable), in addition to the configured ones."
     )(func)
-    func = click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: nearest ssot-lint.toml or pyproject.toml).")(
-        func
-    )
-    return func
+    return config_option(func)
 
 
 def cache_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option(
-        "--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Result cache directory (default: .ssot-lint/cache in the project)."
-    )(func)
-    func = click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")(func)
-    return func
+    func = cache_dir_option(func)
+    return click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")(func)
 
 
 def load_project(config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> tuple[Config, RuleSet]:
@@ -87,11 +102,6 @@ def write_output(path: Path, text: str) -> None:
 
 def use_color(no_color: bool) -> bool:
     return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-
-
-def require_rules(ruleset: RuleSet) -> None:
-    if not ruleset.rules:
-        raise ConfigError("no rules loaded: set 'rule-files' in the config or pass --rules FILE")
 
 
 @contextlib.contextmanager

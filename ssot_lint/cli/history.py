@@ -3,14 +3,27 @@ and ``check --record``'s snapshot of the working tree."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ssot_lint.cli.common import cache_options, load_project, observer, project_cache, require_rules, rule_options, split_ids, use_color
+from ssot_lint.api.project import require_rules
+from ssot_lint.cli.common import (
+    cache_options,
+    config_option,
+    jobs_option,
+    load_project,
+    no_color_option,
+    observer,
+    project_cache,
+    rule_options,
+    shown_path,
+    split_ids,
+    use_color,
+    write_output,
+)
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config, load_config
 from ssot_lint.errors import ConfigError
@@ -22,6 +35,8 @@ if TYPE_CHECKING:  # history's modules (rich, matplotlib, git) load when a histo
 
     from ssot_lint.history.walk import HistoryOptions
     from ssot_lint.run.cache import ResultCache
+
+TREND_FORMATS = ("terminal", "html", "markdown", "csv", "json")  # `trend --format`
 
 
 @click.command()
@@ -41,11 +56,11 @@ if TYPE_CHECKING:  # history's modules (rich, matplotlib, git) load when a histo
     help="Compute only every Nth selected commit, from the Kth (CI matrix backfill).",
 )
 @click.option("--store", type=click.Path(dir_okay=False, path_type=Path), help="Snapshot store to use (default: .ssot-lint/history.db in the project).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
+@jobs_option
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Files listed with the most findings.")
 @click.option("--show-timings", is_flag=True, help="Print where the time went.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but warnings (for CI: `trend` shows what was stored).")
-@click.option("--no-color", is_flag=True, help="Never colour the output.")
+@no_color_option
 @cache_options
 def history(
     rev_range: str | None,
@@ -99,7 +114,7 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 @click.command("history merge")
 @click.argument("stores", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--into", type=click.Path(dir_okay=False, path_type=Path), help="Store to merge into (default: .ssot-lint/history.db in the project).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: nearest ssot-lint.toml or pyproject.toml).")
+@config_option
 def history_merge(stores: tuple[Path, ...], into: Path | None, config_path: Path | None) -> None:
     """Copy the snapshots of STORES (e.g. the stores of `history --shard K/N` runs) into one
     store; a snapshot already there (same commit, same rules) is kept as it is."""
@@ -116,18 +131,16 @@ def history_merge(stores: tuple[Path, ...], into: Path | None, config_path: Path
         for path in stores:
             with HistoryStore(path, create=False) as source:
                 added += merged.merge(source)
-    click.echo(
-        f"ssot-lint: merged {len(stores)} store{'s' * (len(stores) != 1)} into {os.path.relpath(target)}: {added} snapshot{'s' * (added != 1)} added", err=True
-    )
+    click.echo(f"ssot-lint: merged {plural(len(stores), 'store')} into {shown_path(target)}: {plural(added, 'snapshot')} added", err=True)
 
 
 @click.command()
 @rule_options
-@click.option("--format", "fmt", type=click.Choice(["terminal", "html", "markdown", "csv", "json"]), default="terminal", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(TREND_FORMATS), default="terminal", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
 @click.option("--rules-at-commit", is_flag=True, help="Show the snapshots computed with `history --rules-at-commit`.")
 @click.option("--top", type=click.IntRange(min=0), default=20, show_default=True, help="Files listed with the most findings.")
-@click.option("--no-color", is_flag=True, help="Never colour the output.")
+@no_color_option
 def trend(
     config_path: Path | None,
     rule_files: tuple[Path, ...],
@@ -158,9 +171,6 @@ def _trend_rules(
     if not config.get("rule-files") and config.inline_rules is None:
         raise ConfigError("--rules-at-commit needs 'rule-files' or [[rule]] tables in the config")
     return config, RuleSet([])
-
-
-TREND_FORMATS = ("terminal", "html", "markdown", "csv", "json")
 
 
 def run_history(
@@ -224,7 +234,7 @@ def record_working_tree(config: Config, ruleset: RuleSet, report: Report) -> Non
     )
     with HistoryStore(default_path(config.root)) as store:
         store.add(snapshot)
-    click.echo(f"ssot-lint: recorded the working tree in {os.path.relpath(default_path(config.root))}", err=True)
+    click.echo(f"ssot-lint: recorded the working tree in {shown_path(default_path(config.root))}", err=True)
 
 
 def run_trend(config: Config, ruleset: RuleSet | None, select: list[str], ignore: list[str], fmt: str, output: Path | None, top: int, color: bool) -> None:
@@ -268,8 +278,5 @@ def run_trend(config: Config, ruleset: RuleSet | None, select: list[str], ignore
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
+        write_output(output, text)
         click.echo(f"ssot-lint: wrote {output} ({len(text.encode()):,} bytes, {plural(len(snapshots), 'snapshot')})", err=True)

@@ -8,18 +8,19 @@ from pathlib import Path
 import click
 
 from ssot_lint import api
-from ssot_lint.cli.common import observer
+from ssot_lint.cli.common import jobs_option, observer
+from ssot_lint.report import plural
 from ssot_lint.run.progress import ProgressBar, interactive
 
 
 @click.command("init")
-@click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("path", default=".", type=click.Path(path_type=Path))  # not a directory: api.init's one-line error
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Rule file to write (default: ssot-rules.toml in PATH); never overwritten.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="How to print the survey.")
 @click.option("--baseline", "record_baseline", is_flag=True, help="Also record today's findings of the new rules, so 'ssot-lint check' passes right after.")
 @click.option("--no-write", is_flag=True, help="Print the survey only; write nothing.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
+@jobs_option
 def init_command(path: Path, output: Path | None, output_format: str, record_baseline: bool, no_write: bool, no_cache: bool, jobs: int | None) -> None:
     """Survey the project at PATH (default: .) for the SSOT debt it declares and shows, print a
     ranked report, and write a starter rule file (ssot-rules.toml) with a config pointing at it.
@@ -46,7 +47,7 @@ def init_command(path: Path, output: Path | None, output_format: str, record_bas
     if written.config:
         lines.append(f"wrote {written.config}")
     if written.baseline:
-        lines.append(f"recorded {written.baselined} finding{'s' * (written.baselined != 1)} in {written.baseline}")
+        lines.append(f"recorded {plural(written.baselined, 'finding')} in {written.baseline}")
     if written.config_hint:
         lines.append(written.config_hint)
     lines.append(

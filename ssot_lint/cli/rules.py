@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ssot_lint.cli.common import load_project, observer, rule_options, shown_path, use_color
+from ssot_lint.cli.common import load_project, observer, rule_options, shown_path, use_color, warn
 from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.config.settings import load_config
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
@@ -66,7 +66,7 @@ def test_rules(rule_files: tuple[Path, ...], config_path: Path | None) -> None:
     total = failed = 0
     for rule in ruleset.rules:
         if not rule.meta.examples:
-            click.echo(f"warning: {rule.meta.origin}:{rule.meta.line}: rule {rule.id} has no examples", err=True)
+            warn(f"{rule.meta.origin}:{rule.meta.line}: rule {rule.id} has no examples")
         for example in rule.meta.examples:
             total += 1
             outcome = run_example(rule, example)

@@ -228,23 +228,9 @@ class HistoryStore:
     def _load(self, rows: Iterable[tuple]) -> list[Snapshot]:
         snapshots = {}
         for row in rows:
-            values = dict(zip(_COLUMNS, row))
-            snapshots[values["id"]] = Snapshot(
-                commit=values["commit_sha"],
-                label=values["label"],
-                series=values["series"],
-                ruleset_digest=values["ruleset_digest"],
-                commit_time=values["commit_time"],
-                author_time=values["author_time"],
-                subject=values["subject"],
-                recorded_at=values["recorded_at"],
-                tool_version=values["tool_version"],
-                files=values["files"],
-                parse_errors=values["parse_errors"],
-                note=values["note"],
-                complete=bool(values["complete"]),
-                id=values["id"],
-            )
+            values = dict(zip(_COLUMNS, row))  # each column is the Snapshot field of its name but these two
+            commit, complete = values.pop("commit_sha"), bool(values.pop("complete"))
+            snapshots[values["id"]] = Snapshot(commit=commit, complete=complete, **values)
         ids = list(snapshots)
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]

@@ -42,10 +42,6 @@ class RuleSeries:
         return None
 
     @property
-    def has_ceiling(self) -> bool:
-        return any(m is not None for m in self.maxes)
-
-    @property
     def flat(self) -> bool:
         """The count never changed (a rule held at its value, or not yet started)."""
         return len(set(self.known)) <= 1

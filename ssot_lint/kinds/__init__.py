@@ -53,8 +53,10 @@ def kind_names(observer: Observer = NULL_OBSERVER) -> list[str]:
 
 
 def available_kinds() -> dict[str, type[Rule]]:
-    """Every kind by name: the built-in ones, then plugins (which may replace one)."""
-    return {**{kind.kind: kind for kind in builtin_kinds()}, **plugin_kinds()}
+    """Every kind by name: the built-in ones, then plugins. A plugin named like a built-in kind
+    is left out, as ``find_kind`` (what rules load) leaves it out."""
+    builtin = {kind.kind: kind for kind in builtin_kinds()}
+    return {**builtin, **{name: kind for name, kind in plugin_kinds().items() if name not in builtin}}
 
 
 def plugin_kinds(observer: Observer = NULL_OBSERVER) -> dict[str, type[Rule]]:

@@ -27,7 +27,6 @@ if TYPE_CHECKING:  # libcst is imported only when a fix (or a kind's check) need
 
     from ssot_lint.fix.verify import ImportVerifier
 
-IDENTIFIER = re.compile(r"^[^\W\d]\w*$")
 DOTTED = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
 
 
@@ -246,7 +245,6 @@ class Rule:
     options: ClassVar[dict[str, Option]] = {}
     message_fields: ClassVar[tuple[str, ...]] = ()
     default_message: ClassVar[str]
-    default_max: ClassVar[int | None] = None
     EXAMPLE_OPTIONS: ClassVar[dict[str, Any]] = {}  # options VALID/INVALID are written against
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []

@@ -61,7 +61,7 @@ from typing import Any
 
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule
 from ssot_lint.model import FileRef, Finding
-from ssot_lint.project.graph import Budget, breaks, shortest_cycle, strongly_connected_components
+from ssot_lint.project.graph import Breaks, Budget, breaks, shortest_cycle, strongly_connected_components
 from ssot_lint.project.module_index import ModuleIndex, location, parents
 from ssot_lint.project.module_summary import ImportFact, summarise
 
@@ -202,7 +202,7 @@ class ImportCycle(Rule):
         return " -> ".join([*cycle, cycle[0]])
 
     @staticmethod
-    def advice(rank: int, chosen: int, removes: int, result: Any, group: int) -> str:
+    def advice(rank: int, chosen: int, removes: int, result: Breaks, group: int) -> str:
         if not result.exact:
             return (
                 f"; break this import ({rank} of {chosen} chosen among the shortest cycle through each import of these {group} modules:"

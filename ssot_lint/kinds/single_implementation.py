@@ -38,6 +38,7 @@ from ssot_lint.analysis.prefilter import Literals
 from ssot_lint.analysis.syntax import statements
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, Target, names_in_text, word_pattern
 from ssot_lint.model import FileRef, Finding
+from ssot_lint.project.module_index import within
 
 
 class SingleImplementation(Rule):
@@ -213,7 +214,7 @@ def _follow(key: str, members: set[str], standing_for: dict[str, str]) -> str | 
         pending += [".".join(parts[:i]) + ":" + ".".join(parts[i:]) for i in range(len(parts) - 1, 0, -1)]
         # Re-exported by a package: the one member of that name inside it.
         package, name = dotted.rpartition(".")[0], parts[-1]
-        inside = [m for m in members if m.rpartition(":")[2] == name and (m.partition(":")[0] + ".").startswith(package + ".")]
+        inside = [m for m in members if m.rpartition(":")[2] == name and within(m.partition(":")[0], package)]
         if len(inside) == 1:
             pending.append(inside[0])
     return None

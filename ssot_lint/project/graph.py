@@ -3,25 +3,28 @@
 Hand-written rather than taken from networkx because results must be deterministic (networkx
 iterates sets of nodes, whose order changes with the hash seed) and bounded by a budget of search steps, and
 because what is needed is not the list of cycles but how many cycles each edge is on. Every
-function is iterative, so deep graphs cannot hit the recursion limit; nodes are sorted strings.
+function is iterative, so deep graphs cannot hit the recursion limit. Nodes are module names
+(strings), or their indices (ints) inside the cycle counter; either way they are sorted.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 Edge = tuple[str, str]
+Node = TypeVar("Node", str, int)
 
 
-def strongly_connected_components(graph: Mapping[str, set[str]] | Mapping[str, Sequence[str]]) -> list[list[str]]:
+def strongly_connected_components(graph: Mapping[Node, Collection[Node]]) -> list[list[Node]]:
     """Tarjan's algorithm. Each component sorted; components in order of their smallest node."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    components: list[list[str]] = []
+    index: dict[Node, int] = {}
+    low: dict[Node, int] = {}
+    on_stack: set[Node] = set()
+    stack: list[Node] = []
+    components: list[list[Node]] = []
     counter = 0
     for root in sorted(graph):
         if root in index:
@@ -112,14 +115,14 @@ class CycleCounter:
         counts: dict[tuple[int, int], int] = defaultdict(int)
         total = 0
         live = self._live(range(len(self.names)))
-        pending = [c for c in _components(live) if len(c) > 1]
+        pending = [c for c in strongly_connected_components(live) if len(c) > 1]
         pending.reverse()
         while pending:
             component = pending.pop()
             local = self._live(component)
             total += _circuits(component[0], local, counts, self.budget)
             rest = self._live(component[1:])
-            pending.extend(reversed([c for c in _components(rest) if len(c) > 1]))
+            pending.extend(reversed([c for c in strongly_connected_components(rest) if len(c) > 1]))
         return total, self._named(counts)
 
     def count_through(self, edge: Edge) -> tuple[int, dict[Edge, int]]:
@@ -129,7 +132,7 @@ class CycleCounter:
         counts: dict[tuple[int, int], int] = defaultdict(int)
         if (u, v) in self.removed or v not in self.successors[u]:
             return 0, {}
-        component = next(c for c in _components(self._live(range(len(self.names)))) if u in c)
+        component = next(c for c in strongly_connected_components(self._live(range(len(self.names)))) if u in c)
         if v not in component:
             return 0, {}
         local = self._live(component)
@@ -147,10 +150,6 @@ def cycles_per_edge(nodes: Sequence[str], graph: Mapping[str, set[str]], removed
     for edge in removed:
         counter.remove(edge)
     return counter.count()
-
-
-def _components(successors: Mapping[int, list[int]]) -> list[list[int]]:
-    return strongly_connected_components(successors)  # type: ignore[arg-type, return-value]
 
 
 def _circuits(start: int, successors: Mapping[int, list[int]], counts: dict[tuple[int, int], int], budget: Budget) -> int:
@@ -255,7 +254,7 @@ class Breaks:
 
     ``edges``: the edges to remove, most shared first, each with the cycles it removes that the
     ones before it did not. ``cycles``: elementary cycles in the component; ``removed``: how many
-    of them the edges remove. With ``exact`` false the search ran out of time: cycles were not
+    of them the edges remove. With ``exact`` false the search ran out of its budget of steps: cycles were not
     counted, and the edges are chosen among the shortest cycle through each edge instead (the
     counts are then of those cycles).
     """

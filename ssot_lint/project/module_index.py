@@ -60,6 +60,11 @@ def parents(module: str) -> Iterator[str]:
         yield ".".join(parts[:i])
 
 
+def within(module: str, package: str) -> bool:
+    """``module`` is ``package`` or inside it (``a.b`` is within ``a``; ``ab`` is not)."""
+    return module == package or module.startswith(package + ".")
+
+
 def location(ref: FileRef) -> str:
     """Where a module lives, whatever its file: ``pkg/mod`` for ``pkg/mod.py``, ``pkg/mod.pyi``
     and ``pkg/mod/__init__.py`` alike."""

@@ -8,10 +8,11 @@ kinds, walking the tree and looking up thousands of cache keys, while ruff's who
 
 How it stays correct:
 
-- The slow path *records* (``ssot_lint.replay.record``): every place that reads the file system to
-  decide the output calls ``recording.note`` (config and rule files, including the places where a config file could appear,
-  walked directories, ``.gitignore`` and ``__init__.py`` probes, source files, the baseline), and
-  the run's stdout and stderr bytes are captured as they are written.
+- The slow path *records* (``ssot_lint.replay.record``): the executable passes its ``Recording``
+  to the run as its ``Observer``, and every place that reads the file system to decide the output
+  calls the observer's ``note`` (config and rule files, including the places where a config file
+  could appear, walked directories, ``.gitignore`` and ``__init__.py`` probes, source files, the
+  baseline); the run's stdout and stderr bytes are captured as they are written.
 - A memo is stored only when ``check`` says its options allow one (``allow``: no fixing,
   recording, timings, files written or ``--no-cache``) and nothing refused it (``refuse``:
   plugin rule kinds, cache warnings, crashed or timed-out files, a progress bar).

@@ -6,8 +6,9 @@ definitions of the rules applied to it, and the code that computes results (tool
 digest of ssot-lint's own source and of any plugin rule kind's module, libcst and Python
 versions). A value that fails to load is a miss, never a wrong result.
 
-Values are pickles read back by an unpickler that only admits the two result classes, so a
-planted cache file cannot run code. The database carries an application id; a file at the
+Values are pickles read back by an unpickler that only admits the classes registered with
+``model.cache_value`` (results, findings and the kinds' facts), so a planted cache file cannot
+run code. The database carries an application id; a file at the
 cache path that is not ours, or not a database, is replaced with a one-line warning.
 Concurrent runs share the file safely: WAL mode, a busy timeout, short write transactions,
 and identical values for identical keys (``INSERT OR IGNORE``).

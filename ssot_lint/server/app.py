@@ -38,6 +38,7 @@ from ssot_lint import __version__, api
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.errors import ConfigError
 from ssot_lint.model import PARSE_ERROR_ID, Finding
+from ssot_lint.report import plural
 from ssot_lint.server.edits import SOURCE, diagnostic, finding_range, line_diagnostic, text_edit
 from ssot_lint.server.positions import UTF16, Lines
 from ssot_lint.server.projects import Projects, error_location, project_key
@@ -86,17 +87,10 @@ class SsotServer(LanguageServer):
             return None
         return project
 
-    @staticmethod
-    def display_path(project: api.Project, path: str) -> str:
-        try:
-            return Path(api.absolute_path(path)).relative_to(project.root).as_posix()
-        except ValueError:
-            return path
-
     def findings_of(self, uri: str) -> list[Finding]:
         document = self.workspace.get_text_document(uri)
         project = self.project_of(document.path)
-        wide = self.wide.get(project_key(project), {}).get(self.display_path(project, document.path), []) if project else []
+        wide = self.wide.get(project_key(project), {}).get(project.shown(document.path), []) if project else []
         return self.per_file.get(uri, []) + wide
 
     # -- diagnostics -------------------------------------------------------------------------
@@ -259,8 +253,8 @@ class SsotServer(LanguageServer):
         if wanted(FIX_ALL) and any(f.rule_id in fixable for f in findings):
             everything = api.fix_source(document.path, text, config=api.Project(project.config, RuleSet(list(fixable.values()), project.rules.known)))
             if everything.fixed and isinstance(everything.code, str):
-                count = f"{everything.fixed} finding{'s' if everything.fixed != 1 else ''}"
-                actions.append(lsp.CodeAction(f"ssot-lint: fix all ({count})", kind=FIX_ALL, edit=edit(everything.code)))
+                title = f"ssot-lint: fix all ({plural(everything.fixed, 'finding')})"
+                actions.append(lsp.CodeAction(title, kind=FIX_ALL, edit=edit(everything.code)))
         return actions
 
     def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:

@@ -58,23 +58,3 @@ def text_edit(old: str, new: str, encoding: str) -> lsp.TextEdit:
     start = lines.position(prefix, encoding)
     end = lines.position(len(old) - suffix, encoding)
     return lsp.TextEdit(lsp.Range(lsp.Position(*start), lsp.Position(*end)), new[prefix : len(new) - suffix])
-
-
-def apply_edits(text: str, edits: list[lsp.TextEdit], encoding: str = "utf-16") -> str:
-    """``text`` with non-overlapping ``edits`` applied, as an editor applies them (for tests and
-    for checking an edit before it is sent)."""
-    lines = Lines(text)
-    spans = sorted(
-        (
-            (
-                lines.to_offset(e.range.start.line, e.range.start.character, encoding),
-                lines.to_offset(e.range.end.line, e.range.end.character, encoding),
-                e.new_text,
-            )
-            for e in edits
-        ),
-        reverse=True,
-    )
-    for start, end, new_text in spans:
-        text = text[:start] + new_text + text[end:]
-    return text

@@ -6,6 +6,7 @@ import dataclasses
 import json
 from typing import Any
 
+from ssot_lint.report import plural
 from ssot_lint.survey import Survey
 
 _SHOWN = 10
@@ -83,7 +84,7 @@ def to_text(survey: Survey) -> str:
     if survey.events:
         out += ["", "Event-like dict shapes (by discriminator value; key sets seen):"]
         for e in survey.events[:_SHOWN]:
-            out.append(f"  {e.count:>6}  {e.key}={e.value!r}: {len(e.variants)} key set{'s' * (len(e.variants) != 1)}")
+            out.append(f"  {e.count:>6}  {e.key}={e.value!r}: {plural(len(e.variants), 'key set')}")
     wide = ", ".join(f"{kind} {n}" for kind, n in survey.project_wide.items())
     out += ["", f"Project-wide: {wide}"]
     return "\n".join(out) + "\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 from ssot_lint.ci import baseline as baselines
 from ssot_lint.ci.coverage import Coverage
 from ssot_lint.config.rulefile import RuleSet, load_rule_docs
-from ssot_lint.config.tomlfile import parse_toml
+from ssot_lint.config.tomlfile import parse_toml, shown_path
 from ssot_lint.errors import ConfigError
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.engine import RunOptions, aggregate, analyze_files
@@ -31,13 +31,6 @@ class Written:
     baselined: int = 0
 
 
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
-
-
 def _create(path: Path, text: str) -> None:
     """Write ``text`` to a new file; refuse to replace one (also one created meanwhile)."""
     try:
@@ -45,9 +38,9 @@ def _create(path: Path, text: str) -> None:
         with open(path, "x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise ConfigError(f"{_shown(path)} already exists; not overwritten (choose another file with --output)") from None
+        raise ConfigError(f"{shown_path(path)} already exists; not overwritten (choose another file with --output)") from None
     except OSError as exc:
-        raise ConfigError(f"cannot write {_shown(path)}: {exc.strerror or exc}") from None
+        raise ConfigError(f"cannot write {shown_path(path)}: {exc.strerror or exc}") from None
 
 
 def checked_ruleset(text: str, shown: str) -> RuleSet:
@@ -66,26 +59,26 @@ def checked_ruleset(text: str, shown: str) -> RuleSet:
 def write_starter(survey: Survey, output: Path | None = None, *, baseline: bool = False, cache: ResultCache | None = None, jobs: int | None = None) -> Written:
     root = survey.root
     rules_path = (output if output is not None else root / "ssot-rules.toml").resolve()
-    shown = _shown(rules_path)
+    shown = shown_path(rules_path)
     config = survey.config
     new_config = config is None or config.path is None
     for path in (rules_path, *([root / CONFIG_NAME] if new_config else [])):
         if path.exists():
-            raise ConfigError(f"{_shown(path)} already exists; not overwritten (choose another file with --output)")
+            raise ConfigError(f"{shown_path(path)} already exists; not overwritten (choose another file with --output)")
     text = starter_rules(survey)
     ruleset = checked_ruleset(text, shown)
     baseline_path = root / (config.get("baseline") if config is not None else ".ssot-baseline.json")
     if baseline and baseline_path.exists():
-        raise ConfigError(f"{_shown(baseline_path)} already exists; not overwritten (run 'ssot-lint baseline' to update it)")
+        raise ConfigError(f"{shown_path(baseline_path)} already exists; not overwritten (run 'ssot-lint baseline' to update it)")
     _create(rules_path, text)
     written = Written(shown, len(ruleset.rules))
     relative = os.path.relpath(rules_path, root).replace(os.sep, "/")
     if new_config:
         config_path = root / CONFIG_NAME
         _create(config_path, f"# Written by `ssot-lint init`.\nrule-files = [{relative!r}]\n".replace("'", '"'))
-        written.config = _shown(config_path)
+        written.config = shown_path(config_path)
     elif config is not None and config.path is not None and relative not in config.get("rule-files"):
-        written.config_hint = f"add {relative!r} to rule-files in {_shown(config.path)}"
+        written.config_hint = f"add {relative!r} to rule-files in {shown_path(config.path)}"
     if baseline:
         rules = ruleset.rules
         results = analyze_files(survey.sources, rules, RunOptions(cache=cache, jobs=jobs))
@@ -93,6 +86,6 @@ def write_starter(survey: Survey, output: Path | None = None, *, baseline: bool 
         coverage = Coverage.of(report.scanned, rules, True, rules)
         recorded = baselines.build(report, ruleset, coverage, None)
         _create(baseline_path, baselines.render(recorded))
-        written.baseline = _shown(baseline_path)
+        written.baseline = shown_path(baseline_path)
         written.baselined = len(report.findings)
     return written

@@ -61,6 +61,7 @@ from ssot_lint.kinds.base import DOTTED, Example, FileContext, Option, OptionErr
 from ssot_lint.kinds.declared_deprecation.declarations import DECORATORS, may_declare, module_bindings, read_declarations
 from ssot_lint.kinds.declared_deprecation.project import Declared, Hit, Project, build, hits
 from ssot_lint.model import FileRef, Finding
+from ssot_lint.project.module_index import parents
 from ssot_lint.project.module_summary import summarise
 
 _WARNS = "import warnings\n\nwarnings.warn('old.mod is deprecated; use new.mod instead', DeprecationWarning, stacklevel=2)\n"
@@ -192,7 +193,7 @@ class DeclaredDeprecation(Rule):
             for new in sorted(set(getattr(rule, "replace", {}).values())):
                 module, _, name = new.partition(":")
                 declared = project.names.get((module, name)) if name else None
-                chain = [m for m in (*_parents(module), module) if m in project.modules]
+                chain = [m for m in (*parents(module), module) if m in project.modules]
                 for found in [*(project.modules[m] for m in chain), *([declared] if declared else [])]:
                     note = (
                         f"the canonical target {new} of rule {rule.id} runs it" if found.declaration.name is None else f"rule {rule.id} names it as canonical"
@@ -203,11 +204,6 @@ class DeclaredDeprecation(Rule):
                         Finding(self.id, line, 1, line, 1, message, self.severity, rule.meta.origin, f"{rule.id} canonical {new} -> {found.target}", line)
                     )
         return findings
-
-
-def _parents(module: str) -> list[str]:
-    parts = module.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def _describe(declared: Declared) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from ssot_lint.analysis.source_lines import Span
 from ssot_lint.kinds.declared_deprecation.declarations import BUILTIN_CATEGORIES, ClassBases, Declaration
 from ssot_lint.kinds.declared_deprecation.replacement import Replacement, resolve
 from ssot_lint.model import FileRef
-from ssot_lint.project.module_index import ModuleIndex, parents
+from ssot_lint.project.module_index import ModuleIndex, parents, within
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
 
 
@@ -188,10 +188,6 @@ def definition(index: ModuleIndex, module: str, name: str, seen: set[tuple[str, 
     return module, name
 
 
-def _inside(module: str, package: str) -> bool:
-    return module == package or module.startswith(package + ".")
-
-
 def hits(project: Project, ref: FileRef, summary: ModuleSummary) -> Iterator[Hit]:
     """Every (import statement, declared thing) pair in one module, once each."""
     index = project.index
@@ -206,7 +202,7 @@ def hits(project: Project, ref: FileRef, summary: ModuleSummary) -> Iterator[Hit
         ran = [*parents(named), named]
         for module in ran:
             declared = project.modules.get(module)
-            if declared is None or _inside(ref.module, module) or (fact.statement, declared.target) in seen:
+            if declared is None or within(ref.module, module) or (fact.statement, declared.target) in seen:
                 continue
             seen.add((fact.statement, declared.target))
             if module == named:
@@ -220,7 +216,7 @@ def hits(project: Project, ref: FileRef, summary: ModuleSummary) -> Iterator[Hit
         if fact.name is None or is_submodule:
             continue
         for declared in _named(project, fact):
-            if _inside(ref.module, declared.ref.module) or (fact.statement, declared.target) in seen:
+            if within(ref.module, declared.ref.module) or (fact.statement, declared.target) in seen:
                 continue
             seen.add((fact.statement, declared.target))
             via = f"{fact.module}:{fact.name}" if fact.name != "*" else f"{fact.module}:*"
