@@ -51,11 +51,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
-from ssot_lint.fix.destinations import FromDest, ModDest
 from ssot_lint.fix.verify import Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, Option, OptionError, Rule, Target, word_pattern
 from ssot_lint.kinds.deprecated_import.references import plan_references
-from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under, unit_needs
+from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, under
 from ssot_lint.model import UNSAFE, FileRef, Finding
 
 if TYPE_CHECKING:
@@ -261,20 +260,12 @@ class DeprecatedImport(Rule):
         found: list[Need] = []
         for ref in members:
             assert ref.module is not None
-            if ref.plain:  # `import old.x`, used as `old.x.Y`: rewritten with its references
-                if new.member is not None:
-                    return None
-                chains = [(w, new.module + w[len(old.module) :]) for w in self._chains(ctx, ref.bound or "") if under(w, old.module)]
-                found.extend(unit_needs([(ref.module, new.module + ref.module[len(old.module) :])], chains))
-                continue
             asname = ref.node.asname if isinstance(ref.node, ast.alias) else None
-            decision = destination(isinstance(ref.statement, ast.Import), ref.module, ref.name, asname, old, new)
-            if isinstance(decision, str) or decision.module == ctx.ref.module:  # never an import of the file from itself
-                return None
-            if isinstance(decision, FromDest) and decision.name == "*":
-                return ()
-            attributes = [w.split(".")[1] for w in self._chains(ctx, ref.bound or "")]
-            found.extend(needs(ref.module if isinstance(decision, ModDest) else ref.dotted or "", decision, attributes))
+            chains = self._chains(ctx, ref.bound or "")
+            needed = ref_needs(isinstance(ref.statement, ast.Import), ref.plain, ref.module, ref.name, asname, chains, ctx.ref.module, old, new)
+            if not needed:
+                return needed
+            found.extend(needed)
         return tuple(dict.fromkeys(found))
 
     def _chains(self, ctx: FileContext, name: str) -> set[str]:

@@ -225,11 +225,11 @@ class ImportFixPlan:
             assert ref.module is not None
             if isinstance(decision, FromDest) and decision.name == "*":
                 star = Verdict(UNVERIFIED, f"a star import binds whatever {decision.module} exports, so the names this file uses cannot be verified")
-                self._hold(index, worst([self.verify(Need(ref.module, decision.module, module=True), hit), star]))
+                self.hold(index, worst([self.verify(Need(ref.module, decision.module, module=True), hit), star]))
                 continue
             attributes = [w.split(".")[1] for _, w in self.survey.chains if w.split(".")[0] == ref.bound]
             old = ref.module if isinstance(decision, ModDest) else ref.dotted or ""
-            self._hold(index, worst(self.verify(need, hit) for need in needs(old, decision, attributes)))
+            self.hold(index, worst(self.verify(need, hit) for need in needs(old, decision, attributes)))
         for name, members in self.units.items():
             if name not in self.unit_edits:
                 continue  # refused already
@@ -237,7 +237,7 @@ class ImportFixPlan:
             verdicts += [self.verify(Need(written, rewritten), mapping) for written, rewritten, mapping in self.unit_chains.get(name, [])]
             verdict = worst(verdicts)
             for index in members:
-                self._hold(index, verdict)
+                self.hold(index, verdict)
 
     def verify(self, need: Need, hit: tuple[Target, Target] | None) -> Verdict:
         verifier = self.context.verifier
@@ -245,7 +245,9 @@ class ImportFixPlan:
             return Verdict(UNVERIFIED, "there is no project to verify the rewrite against")
         return verifier.verify(need, hit is not None and self.rule.allows_kind_change(str(hit[0])), self.rule)
 
-    def _hold(self, index: int, verdict: Verdict) -> None:
+    def hold(self, index: int, verdict: Verdict) -> None:
+        """Hold back the rewrite of name ``index`` unless ``verdict`` is verified: always when it
+        is refused; when unverified, unless unsafe fixes were asked for (it is then one)."""
         if verdict.verified:
             return
         if verdict.status == UNVERIFIED and self.context.unsafe:
