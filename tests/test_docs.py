@@ -159,7 +159,7 @@ def _ci_formats(r: Result, root: Path) -> None:
         _lines(r.stdout)[0]
         == "::error file=fixtures/netra_backend/app/routes/broken.py,line=5,col=11,endLine=5,endColumn=11,title=SSOT000 (parse-error)::syntax error: invalid syntax"
     )
-    assert len(_lines(r.stdout)) == 23  # the 22 findings and a note on GitHub's limit
+    assert len(_lines(r.stdout)) == 23  # the 22 findings of the sample run (PI004 at its rule) and a note on GitHub's limit
     assert _lines(r.stdout)[-1] == "ssot-lint: 22 findings; GitHub shows at most 10 error and 10 warning annotations per step (use SARIF for all)"
     sarif = json.loads((root / ".ssot-lint/ssot.sarif").read_text())
     assert sarif["version"] == "2.1.0" and len(sarif["runs"][0]["results"]) == 22

@@ -33,7 +33,7 @@ from ssot_lint.run.progress import ProgressBar, format_timings, interactive
 @cache_options
 @click.option("--no-baseline", is_flag=True, help="Report every finding, ignoring the baseline file.")
 @click.option("--strict", is_flag=True, help="Also fail when baselined findings are fixed but still in the baseline.")
-@click.option("--per-file", is_flag=True, help="Judge only the given files: skip project-wide rules (for pre-commit).")
+@click.option("--per-file", is_flag=True, help="Analyze only the given files and skip project-wide rules (pre-commit's fast path).")
 @click.option("--report-unused-suppressions", is_flag=True, help="Report '# ssot: ignore' comments that silence nothing (SSOT001).")
 @click.option("--check-syntax", is_flag=True, help="Parse every file in scope in full: a syntax error anywhere is SSOT000 (else only what rules read).")
 @click.option("--record", is_flag=True, help="Also store the counts as a 'working tree' snapshot for `ssot-lint trend`.")
@@ -69,6 +69,9 @@ def check(
 ) -> None:
     """Check PATHS (default: the project root) against the loaded rules.
 
+    Given PATHS, the findings a run over the whole project reports in them are reported: the
+    project-wide rules are judged against the whole project (the rest of it read from the cache).
+
     With a baseline file (config key 'baseline', default .ssot-baseline.json) only new findings
     are reported and fail. With '-' as the path and --stdin-filename PATH, the text on stdin is
     checked as the file at PATH, in the project as it is on disk; only its findings are reported."""
@@ -87,7 +90,7 @@ def check(
         if not project.includes(stdin):
             not_in_project(stdin_filename)
             sys.exit(0)
-        paths = (stdin,) if per_file else ()
+        paths = (stdin,)  # a partial run over the one file: judged against the project
     if record and (per_file or any(Path(p).resolve() != config.root for p in paths)):
         raise ConfigError("--record stores the whole project's counts: run it without PATHS (or with the project root)")
     if unsafe_fixes and not apply_fixes:
@@ -132,8 +135,6 @@ def check(
         )
     finally:
         progress.close()
-    if stdin is not None:
-        result = result.only(stdin)
     reported = time.perf_counter()
     report = result.report
     for name, target in outputs:

@@ -76,6 +76,9 @@ def fix_command(
 ) -> None:
     """Fix the findings in PATHS (default: the project root) that can be fixed safely.
 
+    Only files in PATHS are changed; what is left there is judged against the whole project, as
+    'check PATHS' judges it.
+
     Safe fixes are import rewrites verified against the project; --unsafe-fixes also applies
     the unsafe ones (imports whose replacement cannot be verified, event dicts reshaped). The
     diff goes to stdout, the summary (files changed, findings fixed, findings left with the
@@ -131,8 +134,8 @@ def fix_stdin(
         warn(f"{shown}: not fixed: {fixed.refused}")
     after = fixed.code if isinstance(fixed.code, bytes) else data
     left = api.check(
-        (), config=project, buffers={path: after}, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer()
-    ).only(path)
+        (path,), config=project, buffers={path: after}, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer()
+    )
     if diff:
         change = FileFix(FileRef(project.shown(path), "", False), data, after, fixed.fixed)
         click.echo(render_diff(FixResult([change] if after != data else [], left.report, [])), nl=False)

@@ -35,6 +35,7 @@ from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover
 from ssot_lint.run.engine import FILE_TIME_LIMIT, RunOptions, aggregate, analyze_files, covers_project, fix_context, read_file, rule_facts, worker_count
 from ssot_lint.run.parallel import Crashed, WorkerPool
+from ssot_lint.run.partial import Within
 
 if TYPE_CHECKING:  # libcst is imported when a file is fixed, not when the command starts
     import libcst as cst
@@ -251,6 +252,10 @@ class FixOptions:
     cache: ResultCache | None = None
     unsafe: bool = False  # apply unsafe fixes too (--unsafe-fixes)
     jobs: int | None = None  # worker processes; None: one per CPU
+    # A partial run judged against the project: only the files within are fixed, the project is
+    # analyzed, verified against and aggregated whole, and what is left is reported within (see
+    # run/partial.py).
+    within: Within | None = None
 
 
 @dataclass(frozen=True)
@@ -328,13 +333,16 @@ def _run_tasks(tasks: list[tuple[str, FileRef, tuple[int, ...]]], rules: Sequenc
 
 def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOptions) -> FixResult:
     """Discover as ``check`` does, fix every file with a fixable finding (on all cores,
-    crash-isolated), report what is left."""
+    crash-isolated), report what is left. With ``options.within``, as a partial ``check`` does:
+    the project root is walked too, only the files within are fixed, and what is left there is
+    judged over the whole project."""
     rules = ruleset.rules
     fixable = {rule.id for rule in rules if rule.fixable}
-    files = discover(paths, config)
+    within = options.within
+    files = discover(paths if within is None else [str(config.root), *paths], config)
     run_options = RunOptions(cache=options.cache, jobs=options.jobs)
     results = analyze_files(files, rules, run_options)
-    context = fix_context(config, run_options, files if covers_project(paths, config) else None, options.unsafe)
+    context = fix_context(config, run_options, files if within is not None or covers_project(paths, config) else None, options.unsafe)
     projects: dict[str, ProjectFix] = {}
     for rule in rules:  # the project-wide kinds' view of the project, before any file changes
         rule.see_rules(rules)
@@ -346,7 +354,11 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
     sources = {source.ref.path: source for source in files}
     index = {id(rule): i for i, rule in enumerate(rules)}
     wide = frozenset(path for project in projects.values() for path in project.paths)
-    todo = [position for position, (ref, result) in enumerate(results) if ref.path in wide or any(f.rule_id in fixable for f in result.findings)]
+    todo = [
+        position
+        for position, (ref, result) in enumerate(results)
+        if (ref.path in wide or any(f.rule_id in fixable for f in result.findings)) and (within is None or ref.path in within)
+    ]
     tasks = [(sources[results[p][0].path].abspath, results[p][0], tuple(index[id(r)] for r in rules if r.in_scope(results[p][0].path))) for p in todo]
     changed: list[FileFix] = []
     warnings: list[str] = []
@@ -393,7 +405,7 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
         notes.extend(f"{ref.path}:{line}:{col}: {rule_id} {note}" for (rule_id, line, col), note in fix.notes)
         if outcome.after is not None:
             results[position] = (ref, outcome.after)
-    report = aggregate(rules, results, options.fail_on)
+    report = aggregate(rules, results, options.fail_on, within)
     kinds = {rule.id: rule.kind for rule in rules}
     left = [_left(f, reasons, fixable, kinds, refused if f.rule_id in projects else {}) for f in report.findings]
     return FixResult(changed, report, left, warnings, options.write, notes, options.unsafe)

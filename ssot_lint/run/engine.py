@@ -23,6 +23,7 @@ from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
 from ssot_lint.run.discovery import ModuleNamer, SourceFile, discover, display_path, in_project
 from ssot_lint.run.parallel import Crashed, WorkerPool, default_jobs, start_method
+from ssot_lint.run.partial import Within
 
 
 @dataclass
@@ -35,6 +36,9 @@ class RunOptions:
     # Absolute path -> the bytes to analyze instead of the file's (an editor's unsaved buffers).
     buffers: Mapping[str, bytes] | None = None
     check_syntax: bool = False  # parse every file in full (see run/check_syntax.py)
+    # A partial run judged against the project: the paths run() reports on, after analyzing and
+    # aggregating the whole project (see run/partial.py).
+    within: Within | None = None
 
 
 _CHUNK = 256  # files looked up in the cache at once: bounds memory, amortises SQLite round trips
@@ -286,16 +290,17 @@ def _batch_size(count: int, workers: int) -> int:
     return max(1, min(32, count // (workers * 8)))
 
 
-def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], fail_on: str) -> Report:
+def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], fail_on: str, within: Within | None = None) -> Report:
     """Turn per-file results into the project's report: paths filled in, project-wide rules run,
-    suppression comments applied, fingerprints assigned."""
+    suppression comments applied, fingerprints assigned. ``within``: report only what lies in
+    these paths (a partial run; ``results`` are the whole project's), plus findings about a rule's
+    whole scope (located at the rule) when the paths hold some of it: each rule counts its
+    findings there, except that a rule with a ceiling keeps the count its ``max`` bounds."""
     rules = list(rules)
     findings: list[Finding] = []
-    parse_errors = 0
     for ref, result in results:
         findings.extend(dataclasses.replace(f, path=ref.path) for f in result.findings)
         if result.parse_error is not None:
-            parse_errors += 1
             findings.append(dataclasses.replace(result.parse_error, path=ref.path))
     counts: dict[str, int | None] = {}
     details: dict[str, dict] = {}
@@ -303,6 +308,14 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
         rule.see_rules(rules)
         extra, counts[rule.id], details[rule.id] = rule.aggregate(rule_facts(rule, results))
         findings.extend(extra)
+    if within is not None:
+        sources = {ref.path for ref, _ in results}
+        results = [(ref, result) for ref, result in results if ref.path in within]
+        # A finding about a rule's whole scope sits at the rule (required-events: "never
+        # emitted"), in no source file: every run that judges part of that scope reports it.
+        judged = {rule.id for rule in rules if any(rule.in_scope(ref.path) for ref, _ in results)}
+        findings = [f for f in findings if f.path in within or (f.path not in sources and f.rule_id in judged)]
+        counts = {rule.id: counts[rule.id] if rule.ceiling is not None else None for rule in rules}
     comments = {ref.path: result.suppressions for ref, result in results if result.suppressions}
     findings, suppressed = suppressions.apply(findings, comments)
     findings = with_fingerprints(findings)
@@ -327,6 +340,7 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
             )
         )
     findings.sort(key=Finding.sort_key)
+    parse_errors = sum(1 for _, result in results if result.parse_error is not None)
     report = Report(
         __version__,
         len(results) - parse_errors,
@@ -414,9 +428,13 @@ def covers_project(paths: Sequence[str], config: Config) -> bool:
 
 
 def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions) -> Report:
-    """``report.stats`` gets the counts and per-phase seconds that ``--show-timings`` prints."""
+    """``report.stats`` gets the counts and per-phase seconds that ``--show-timings`` prints.
+    With ``options.within`` the project root is walked too, and the report holds only what lies
+    within (see ``ssot_lint.run.partial``)."""
     started = time.perf_counter()
     buffers = options.buffers or {}
+    if options.within is not None:
+        paths = [str(config.root), *paths]
     # A path naming a buffer that is on no disk yet (an unsaved file, stdin) is no path to walk:
     # with_buffer_files adds it, as it adds the buffers a walk of the other paths would reach.
     files = discover([p for p in paths if os.path.lexists(p) or os.path.abspath(p) not in buffers], config)
@@ -431,9 +449,11 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
         analyzed_with.append(syntax_rule())  # analyzed, never aggregated: it finds nothing itself
     results = analyze_files(files, analyzed_with, options, stats)
     analyzed = time.perf_counter()
-    report = aggregate(ruleset.rules, results, options.fail_on)
-    annotate(report, ruleset.rules, results, fix_context(config, options, files if covers_project(paths, config) else None))
-    stats.update(parse_errors=report.parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
+    report = aggregate(ruleset.rules, results, options.fail_on, options.within)
+    project_files = files if options.within is not None or covers_project(paths, config) else None  # a partial run walked the root too
+    annotate(report, ruleset.rules, results, fix_context(config, options, project_files))
+    parse_errors = sum(1 for _, result in results if result.parse_error is not None)  # of every file analyzed
+    stats.update(parse_errors=parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
     report.stats.update(stats)
     return report
 
