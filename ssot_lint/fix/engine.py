@@ -201,7 +201,8 @@ def write_atomic(path: str, expected: bytes, data: bytes) -> None:
 
 @dataclass
 class FileFix:
-    """One file the fixer changed (or would change, with ``write`` off)."""
+    """One file the fixer changed (or would change, with ``write`` off); ``notes``: on each unsafe
+    fix in it, (rule id, line, column before the fix, what to know)."""
 
     ref: FileRef
     before: bytes
@@ -209,6 +210,7 @@ class FileFix:
     fixed: int
     written: bool = False
     unsafe_fixed: int = 0
+    notes: tuple[tuple[str, int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -391,7 +393,8 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
         reasons.update({(ref.path, *location): (reason, location in fix.unsafe) for location, reason in fix.reasons.items()})
         if fix.data == outcome.data:
             continue
-        written = FileFix(ref, outcome.data, fix.data, fix.fixed, unsafe_fixed=fix.unsafe_fixed)
+        file_notes = tuple((rule_id, line, col, note) for (rule_id, line, col), note in fix.notes)
+        written = FileFix(ref, outcome.data, fix.data, fix.fixed, unsafe_fixed=fix.unsafe_fixed, notes=file_notes)
         if options.write:
             try:
                 write_atomic(sources[ref.path].abspath, outcome.data, fix.data)
@@ -402,7 +405,7 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
                 )
                 continue
         changed.append(written)
-        notes.extend(f"{ref.path}:{line}:{col}: {rule_id} {note}" for (rule_id, line, col), note in fix.notes)
+        notes.extend(f"{ref.path}:{line}:{col}: {rule_id} {note}" for rule_id, line, col, note in file_notes)
         if outcome.after is not None:
             results[position] = (ref, outcome.after)
     report = aggregate(rules, results, options.fail_on, within)
