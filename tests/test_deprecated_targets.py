@@ -157,12 +157,13 @@ def test_import_of_a_name_that_is_not_a_module_is_refused(verifier: ImportVerifi
     assert verifier.verify(Need("lib.impl.make", "lib.impl.Engine"), allow_kind_change=True).verified
 
 
-def test_fix_leaves_references_with_a_reason() -> None:
+def test_fix_rewrites_references_unsafely_when_the_replacement_cannot_be_verified() -> None:
+    from ssot_lint.kinds.base import FixContext
     from tests.fix_contract import fix_checked
 
     before = "import collections\nd = collections.OrderedDict()\n"
-    assert fix_checked(rule(ORDERED), before, REF) == (
-        before,
-        0,
-        [(2, 5, "not fixable: a reference through an import of its package; import collections.ordered:OrderedDict and use it instead")],
-    )
+    # No project: collections.ordered cannot be verified, so the rewrite is unsafe.
+    why = "there is no project to verify the rewrite against"
+    assert fix_checked(rule(ORDERED), before, REF, FixContext()) == (before, 0, [(2, 5, f"unsafe fix not applied: {why}")])
+    # With unsafe fixes: `collections` was imported only for the reference, so its import goes.
+    assert fix_checked(rule(ORDERED), before, REF) == ("import collections.ordered\nd = collections.ordered.OrderedDict()\n", 1, [])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import os
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -82,3 +83,37 @@ def test_fix_neither_prints_compile_warnings_nor_refuses_over_them(tmp_path: Pat
     done = subprocess.run([sys.executable, "-m", "ssot_lint", "fix", "--no-cache"], cwd=project, env=env, capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stderr) == (0, "1 file changed, 1 finding fixed, 0 findings left.\n")
     assert (project / "mod.py").read_text() == WARNS.replace("old.pkg", "new.pkg")
+
+
+def test_the_diff_names_each_unsafe_fix_above_its_file_and_still_applies(tmp_path: Path) -> None:
+    # Issue #13: a marker for unsafe fixes in `fix --diff`. One header line per unsafe fix, before
+    # the file's `---` line, where `git apply` and `patch` skip text; the safe file gets none.
+    from tests.test_fix_safety import EVENT_APP, EVENT_RULES, PROJECT, rules
+
+    files = {**PROJECT, "ev.py": EVENT_APP, "ext.py": "from old.mod import A\n", "safe.py": "from old.mod import B\n"}
+    mapping = '"old.mod:A" = "requests:Session", "old.mod:B" = "new.mod:B"'
+    project = write_project(tmp_path / "p", files, rules(mapping) + EVENT_RULES)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+
+    def ssot(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "ssot_lint", *args], cwd=project, env=env, capture_output=True, text=True, timeout=120)
+
+    diff = ssot("fix", "--no-cache", "--diff", "--unsafe-fixes").stdout
+    reads = "'agent' at ev.py:3, 'agent' at ev.py:5, 'type' at ev.py:3, 'type' at ev.py:4, 'type' at ev.py:4, 'type' at ev.py:7"
+    headers = [line for line in diff.splitlines() if not line.startswith(("---", "+++", "@@", " ", "-", "+"))]
+    assert headers == [
+        f"# ssot-lint: unsafe fix at ev.py:2:13 (EV1): reshaping an event changes the data the program sends and reads; the file still reads {reads}",
+        "# ssot-lint: unsafe fix at ext.py:1:21 (D1): requests is not part of the project, so requests.Session cannot be verified",
+    ]
+    assert diff.index(headers[1]) < diff.index("--- a/ext.py") and "\n--- a/safe.py" in diff  # safe.py: no header
+    assert "# ssot-lint" not in ssot("fix", "--no-cache", "--diff").stdout  # safe fixes only: nothing unsafe to name
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    for tool in (["git", "apply", "--check", "-"], ["patch", "-p1", "--dry-run", "-s"]):
+        if shutil.which(tool[0]) is None:
+            continue
+        checked = subprocess.run(tool, cwd=project, input=diff, capture_output=True, text=True, timeout=60)
+        assert (checked.returncode, checked.stderr) == (0, ""), tool
+    subprocess.run(["git", "apply", "-"], cwd=project, input=diff, text=True, check=True, timeout=60)
+    applied = {name: (project / name).read_text() for name in ("ev.py", "ext.py", "safe.py")}
+    assert applied["ext.py"] == "from requests import Session as A\n" and applied["safe.py"] == "from new.mod import B\n"
+    assert ssot("fix", "--no-cache", "--diff", "--unsafe-fixes").stdout == ""  # what git applied is the whole fix

@@ -77,11 +77,15 @@ def suppress_source(code: str, finding: Finding) -> str | None:
 @dataclass(frozen=True)
 class SourceFixed:
     """What fixing one text gave: ``code`` (the same type as given; unchanged when nothing was
-    fixed), how many findings the fixes removed, and why the text was left alone if it was."""
+    fixed), how many findings the fixes removed (``unsafe_fixed`` of them by unsafe fixes), why
+    the text was left alone if it was, and on each unsafe fix applied (rule id, line, column in
+    the text given, what to know: why it is unsafe)."""
 
     code: str | bytes
     fixed: int
     refused: str = ""
+    unsafe_fixed: int = 0
+    notes: tuple[tuple[str, int, int, str], ...] = ()
 
 
 def fix_source(
@@ -120,4 +124,5 @@ def fix_source(
         return SourceFixed(code, 0, str(refusal))
     if outcome.data == data:
         return SourceFixed(code, 0)
-    return SourceFixed(outcome.data if isinstance(code, bytes) else decode_source(outcome.data), outcome.fixed)
+    notes = tuple((rule_id, line, col, note) for (rule_id, line, col), note in outcome.notes)
+    return SourceFixed(outcome.data if isinstance(code, bytes) else decode_source(outcome.data), outcome.fixed, "", outcome.unsafe_fixed, notes)

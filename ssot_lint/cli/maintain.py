@@ -137,7 +137,7 @@ def fix_stdin(
         (path,), config=project, buffers={path: after}, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer()
     )
     if diff:
-        change = FileFix(FileRef(project.shown(path), "", False), data, after, fixed.fixed)
+        change = FileFix(FileRef(project.shown(path), "", False), data, after, fixed.fixed, unsafe_fixed=fixed.unsafe_fixed, notes=fixed.notes)
         click.echo(render_diff(FixResult([change] if after != data else [], left.report, [])), nl=False)
     else:
         sys.stdout.buffer.write(after)

@@ -12,6 +12,7 @@ locations refer to the files as fixed (with ``--diff``: as they would be).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -28,11 +29,11 @@ from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.analysis.parsing import SourceError, decode_source, on_analysis_thread, parse
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
-from ssot_lint.kinds.base import FixContext, Rule
+from ssot_lint.kinds.base import FixContext, ProjectFix, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover
-from ssot_lint.run.engine import FILE_TIME_LIMIT, RunOptions, aggregate, analyze_files, covers_project, fix_context, read_file, worker_count
+from ssot_lint.run.engine import FILE_TIME_LIMIT, RunOptions, aggregate, analyze_files, covers_project, fix_context, read_file, rule_facts, worker_count
 from ssot_lint.run.parallel import Crashed, WorkerPool
 from ssot_lint.run.partial import Within
 
@@ -200,7 +201,8 @@ def write_atomic(path: str, expected: bytes, data: bytes) -> None:
 
 @dataclass
 class FileFix:
-    """One file the fixer changed (or would change, with ``write`` off)."""
+    """One file the fixer changed (or would change, with ``write`` off); ``notes``: on each unsafe
+    fix in it, (rule id, line, column before the fix, what to know)."""
 
     ref: FileRef
     before: bytes
@@ -208,6 +210,7 @@ class FileFix:
     fixed: int
     written: bool = False
     unsafe_fixed: int = 0
+    notes: tuple[tuple[str, int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -278,7 +281,8 @@ def fix_task(state: tuple[list[Rule], FixContext], task: tuple[str, FileRef, tup
         return _Task(None)  # unreadable now: the first pass's result stands
     applicable = [rules[i] for i in scope]
     current = analyze_source(data, ref, applicable)
-    wanted = [rule for rule in applicable if rule.fixable and any(f.rule_id == rule.id for f in current.findings)]
+    found = {f.rule_id for f in current.findings}
+    wanted = [rule for rule in applicable if rule.fixable and (rule.id in found or ref.path in _paths(context, rule))]
     if not wanted:
         return _Task(data, current)
     try:
@@ -286,6 +290,12 @@ def fix_task(state: tuple[list[Rule], FixContext], task: tuple[str, FileRef, tup
     except FixRefused as refusal:
         return _Task(data, current, refusal=str(refusal))
     return _Task(data, current, fixed, after=analyze_source(fixed.data, ref, applicable) if fixed.data != data else None)
+
+
+def _paths(context: FixContext, rule: Rule) -> frozenset[str]:
+    """The files a project-wide kind's fix may change (none for the other kinds)."""
+    project = context.projects.get(rule.id)
+    return project.paths if project is not None else frozenset()
 
 
 def _prewarm(context: FixContext, results: Sequence[tuple[FileRef, FileResult]]) -> None:
@@ -335,22 +345,34 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
     run_options = RunOptions(cache=options.cache, jobs=options.jobs)
     results = analyze_files(files, rules, run_options)
     context = fix_context(config, run_options, files if within is not None or covers_project(paths, config) else None, options.unsafe)
+    projects: dict[str, ProjectFix] = {}
+    for rule in rules:  # the project-wide kinds' view of the project, before any file changes
+        rule.see_rules(rules)
+        prepared = rule.fix_project(rule_facts(rule, results)) if rule.fixable else None
+        if prepared is not None:
+            projects[rule.id] = prepared
+    context = dataclasses.replace(context, projects=projects)
     _prewarm(context, results)
     sources = {source.ref.path: source for source in files}
     index = {id(rule): i for i, rule in enumerate(rules)}
+    wide = frozenset(path for project in projects.values() for path in project.paths)
     todo = [
         position
         for position, (ref, result) in enumerate(results)
-        if any(f.rule_id in fixable for f in result.findings) and (within is None or ref.path in within)
+        if (ref.path in wide or any(f.rule_id in fixable for f in result.findings)) and (within is None or ref.path in within)
     ]
     tasks = [(sources[results[p][0].path].abspath, results[p][0], tuple(index[id(r)] for r in rules if r.in_scope(results[p][0].path))) for p in todo]
     changed: list[FileFix] = []
     warnings: list[str] = []
     notes: list[str] = []
-    reasons: dict[tuple[str, str, int, int], tuple[str, bool]] = {}
+    reasons: dict[tuple[str, str, int, int], tuple[str, bool]] = {
+        (path, rule_id, line, col): (why, False) for rule_id, project in projects.items() for (path, line, col), why in project.reasons.items()
+    }
+    refused: dict[str, str] = {}  # path -> why the file was not fixed (for project-wide findings)
 
     def refuse(ref: FileRef, current: FileResult | None, why: str) -> None:
         warnings.append(f"{ref.path}: {why}")
+        refused[ref.path] = why
         findings = current.findings if current is not None else results[position][1].findings
         reasons.update({(ref.path, f.rule_id, f.line, f.col): (why, False) for f in findings if f.rule_id in fixable})
 
@@ -371,7 +393,8 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
         reasons.update({(ref.path, *location): (reason, location in fix.unsafe) for location, reason in fix.reasons.items()})
         if fix.data == outcome.data:
             continue
-        written = FileFix(ref, outcome.data, fix.data, fix.fixed, unsafe_fixed=fix.unsafe_fixed)
+        file_notes = tuple((rule_id, line, col, note) for (rule_id, line, col), note in fix.notes)
+        written = FileFix(ref, outcome.data, fix.data, fix.fixed, unsafe_fixed=fix.unsafe_fixed, notes=file_notes)
         if options.write:
             try:
                 write_atomic(sources[ref.path].abspath, outcome.data, fix.data)
@@ -382,19 +405,23 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
                 )
                 continue
         changed.append(written)
-        notes.extend(f"{ref.path}:{line}:{col}: {rule_id} {note}" for (rule_id, line, col), note in fix.notes)
+        notes.extend(f"{ref.path}:{line}:{col}: {rule_id} {note}" for rule_id, line, col, note in file_notes)
         if outcome.after is not None:
             results[position] = (ref, outcome.after)
     report = aggregate(rules, results, options.fail_on, within)
     kinds = {rule.id: rule.kind for rule in rules}
-    left = [_left(f, reasons, fixable, kinds) for f in report.findings]
+    left = [_left(f, reasons, fixable, kinds, refused if f.rule_id in projects else {}) for f in report.findings]
     return FixResult(changed, report, left, warnings, options.write, notes, options.unsafe)
 
 
-def _left(finding: Finding, reasons: dict[tuple[str, str, int, int], tuple[str, bool]], fixable: set[str], kinds: dict[str, str]) -> Left:
+def _left(
+    finding: Finding, reasons: dict[tuple[str, str, int, int], tuple[str, bool]], fixable: set[str], kinds: dict[str, str], refused: dict[str, str]
+) -> Left:
     known = reasons.get((finding.path, finding.rule_id, finding.line, finding.col))
     if known is not None:
         return Left(finding, *known)
+    if finding.path in refused:
+        return Left(finding, refused[finding.path])
     if finding.rule_id == PARSE_ERROR_ID:
         return Left(finding, f"not fixable: {finding.message}")
     if finding.rule_id not in fixable:

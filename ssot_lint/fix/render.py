@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ssot_lint.analysis.parsing import decode_source
-from ssot_lint.fix.engine import FixResult
+from ssot_lint.fix.engine import FileFix, FixResult
 from ssot_lint.fix.textdiff import unified_diff
 from ssot_lint.run.engine import failing
 
@@ -16,9 +16,25 @@ def exit_status(result: FixResult, fail_on: str) -> bool:
     return failing(result.report, fail_on) or (not result.write and bool(result.files))
 
 
+UNSAFE_HEADER = "# ssot-lint: unsafe fix at "
+
+
+def unsafe_headers(fix: FileFix) -> list[str]:
+    """One line per unsafe fix in a file's diff, before its ``---`` line, saying where it is and
+    why it is unsafe. ``patch`` and ``git apply`` skip text between one file's hunks and the next
+    file's header (as they skip git's extended headers and a mail's prose), so the diff still
+    applies as it is."""
+    headers = []
+    for rule_id, line, col, note in sorted(fix.notes, key=lambda n: (n[1], n[2], n[0])):
+        headers.append(f"{UNSAFE_HEADER}{fix.ref.path}:{line}:{col} ({rule_id}): {note.removeprefix('unsafe fix applied: ')}\n")
+    return headers
+
+
 def render_diff(result: FixResult) -> str:
+    """A unified diff of every file changed, each file's unsafe fixes named above it."""
     chunks: list[str] = []
     for fix in sorted(result.files, key=lambda f: f.ref.path):
+        chunks.extend(unsafe_headers(fix))
         before = decode_source(fix.before).splitlines(keepends=True)
         after = decode_source(fix.after).splitlines(keepends=True)
         for line in unified_diff(before, after, f"a/{fix.ref.path}", f"b/{fix.ref.path}"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import string
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -220,16 +220,30 @@ class FixOutcome:
 
 
 @dataclass(frozen=True)
+class ProjectFix:
+    """What a project-wide kind's fix knows of the whole project (``Rule.fix_project``): the files
+    its fixes may change (``paths``), why each finding it cannot fix stays (``reasons``, by path,
+    line and column: findings in files it does not change get their reason here) and whatever
+    its ``fix`` reads (``data``)."""
+
+    paths: frozenset[str]
+    reasons: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    data: Any = None
+
+
+@dataclass(frozen=True)
 class FixContext:
     """What a fix may use beyond the file it rewrites (ruff's safe/unsafe convention).
 
     ``unsafe``: apply unsafe fixes too (``--unsafe-fixes``). ``verifier``: answers, from the
     project's modules, whether a rewritten import finds what it names (``fix.verify.ImportVerifier``);
     None when there is no project to verify against, so that every import rewrite is unverified,
-    hence unsafe."""
+    hence unsafe. ``projects``: what each project-wide kind with a fix knows of the whole project,
+    by rule id (``Rule.fix_project``; empty when a single file is fixed)."""
 
     unsafe: bool = False
     verifier: ImportVerifier | None = None
+    projects: Mapping[str, ProjectFix] = field(default_factory=dict)
 
 
 # What a finding is about, in the words of GitLab Code Quality (and usable by any report).
@@ -313,6 +327,12 @@ class Rule:
         with only this step is not project-wide (``--per-file`` runs keep it). By default the
         applicability ``check`` set stands."""
         return findings
+
+    def fix_project(self, facts: list[tuple[FileRef, Any]]) -> ProjectFix | None:
+        """For a project-wide kind with a fix: what ``fix`` needs to know of the whole project
+        (given to it as ``context.projects[rule.id]``), from the facts ``aggregate`` gets. Called
+        once, before any file is fixed; None (the default): the kind's fixes need no project."""
+        return None
 
     def see_rules(self, rules: list[Rule]) -> None:
         """Called before ``aggregate`` with every rule of the run (a kind that judges other

@@ -306,10 +306,7 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
     details: dict[str, dict] = {}
     for rule in rules:
         rule.see_rules(rules)
-        facts = [(ref, result.facts[rule.id]) for ref, result in results if rule.id in result.facts]
-        if rule.sees_unparsed:
-            facts += [(ref, None) for ref, result in results if result.parse_error is not None and rule.in_scope(ref.path)]
-        extra, counts[rule.id], details[rule.id] = rule.aggregate(facts)
+        extra, counts[rule.id], details[rule.id] = rule.aggregate(rule_facts(rule, results))
         findings.extend(extra)
     if within is not None:
         sources = {ref.path for ref, _ in results}
@@ -358,6 +355,15 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
     return with_own_rows(report, fail_on)
 
 
+def rule_facts(rule: Rule, results: Sequence[tuple[FileRef, FileResult]]) -> list[tuple[FileRef, Any]]:
+    """What ``rule.aggregate`` (and ``rule.fix_project``) gets: each file's facts for the rule,
+    and with ``sees_unparsed`` ``(ref, None)`` for the files in scope that were not analyzed."""
+    facts = [(ref, result.facts[rule.id]) for ref, result in results if rule.id in result.facts]
+    if rule.sees_unparsed:
+        facts += [(ref, None) for ref, result in results if result.parse_error is not None and rule.in_scope(ref.path)]
+    return facts
+
+
 def with_own_rows(report: Report, fail_on: str) -> Report:
     """``report`` with a summary row for each of ssot-lint's own ids (SSOT000, SSOT001) that
     has findings, after the rules' rows (rebuilt, so it can be called again once SSOT001
@@ -394,12 +400,14 @@ class _SummariseFiles:
     def __init__(self, cache: ResultCache | None, jobs: int | None) -> None:
         self.cache, self.jobs = cache, jobs
 
-    def __call__(self, files: list[SourceFile], here: bool) -> list[tuple[FileRef, FileResult]]:
+    def __call__(self, files: list[SourceFile], here: bool, rule: Rule | None = None) -> list[tuple[FileRef, FileResult]]:
+        """``files`` analyzed with ``rule`` (default: the module summary), here or in workers."""
         from ssot_lint.run.modules import SUMMARY_RULE
 
+        rule = rule or SUMMARY_RULE
         if here:
-            return [(source.ref, analyze_task([SUMMARY_RULE], (source.abspath, source.ref, (0,)))[2]) for source in files]
-        return analyze_files(files, [SUMMARY_RULE], RunOptions(cache=self.cache, jobs=self.jobs))
+            return [(source.ref, analyze_task([rule], (source.abspath, source.ref, (0,)))[2]) for source in files]
+        return analyze_files(files, [rule], RunOptions(cache=self.cache, jobs=self.jobs))
 
     def portable(self) -> _SummariseFiles:
         """The same without the cache (a database connection), for a spawned worker."""

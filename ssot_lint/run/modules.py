@@ -22,9 +22,10 @@ from ssot_lint.project.module_index import ModuleIndex
 from ssot_lint.project.module_summary import ModuleSummary, summarise
 from ssot_lint.run.discovery import SourceFile, discover
 
-# Analyzes files with SUMMARY_RULE: (files, in this process?) -> (ref, result) per file. The
-# engine's (``run.engine.summarise_files``): cached, in workers unless asked to stay here.
-Summarise = Callable[[list[SourceFile], bool], list[tuple[FileRef, FileResult]]]
+# Analyzes files with a rule (SUMMARY_RULE unless given): (files, in this process?[, rule]) ->
+# (ref, result) per file. The engine's (``run.engine._SummariseFiles``): cached, in workers
+# unless asked to stay here.
+Summarise = Callable[..., list[tuple[FileRef, FileResult]]]
 
 _SUMMARY_ID = "SSOT-modules"
 
@@ -95,6 +96,17 @@ class ProjectModules:
                 self._summaries[module] = [None]
             else:
                 self._summaries[module] = [results.get(source.abspath) for source in runtime[module]]
+
+    def file_facts(self, paths: Iterable[str], rule: Rule) -> dict[str, Any]:
+        """``rule``'s facts for the project's files at ``paths`` (as findings name them), through
+        the same cached, crash-isolated per-file analysis as the summaries."""
+        self.index()
+        wanted = set(paths)
+        files = [source for source in self._files or () if source.ref.path in wanted]
+        if not files:
+            return {}
+        here = multiprocessing.current_process().daemon  # a worker cannot start workers
+        return {ref.path: result.facts.get(rule.id) for ref, result in self._summarise(files, here, rule)}
 
     def _runtime_files(self, module: str) -> list[SourceFile]:
         return [s for s in self._by_module.get(module, []) if not s.ref.path.endswith(".pyi")]

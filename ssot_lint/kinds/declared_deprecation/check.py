@@ -36,6 +36,16 @@ Replacement: when the declaration's text names one (``Use X instead``, ``from A 
 ``replacement``), the finding carries it as ``{replacement}``. An unresolvable or ambiguous text
 gives none, and the rule's details (``-o json``) list why.
 
+Fix (``ssot-lint fix``): an import whose declaration names a replacement is rewritten as
+``deprecated-import`` rewrites it, and verified against the project the same way
+(``declared_deprecation.fix``): a *safe* fix when the replacement defines every name the import
+needs, each the same kind of thing (class, function, module); refused with the reason when it
+does not (``Gone is not defined in new.mod``; the statement is split, so the names that exist
+move); *unsafe* when the project cannot tell, and when a function, class or name is replaced by
+one of another name (the declaration says what to use instead, not that it takes the same
+arguments). No replacement, an ambiguous one, or one that is deprecated itself: no fix, and the
+summary says why. The declaring module's own imports are never findings, so never rewritten.
+
 Conflict: a canonical target (a right-hand side of ``replace``) of a loaded ``deprecated-import``
 rule that runs a deprecated module, or is a declared name, is a finding at that rule's line in its
 rule file: following the rule would trade one deprecated import for another.
@@ -54,15 +64,22 @@ Message fields: ``{what}`` (``module``, ``package``, ``function``, ``class`` or 
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import bindings
-from ssot_lint.kinds.base import DOTTED, Example, FileContext, Option, OptionError, Rule
+from ssot_lint.fix.verify import UNVERIFIED, VERIFIED, Need, Verdict, applicability, worst
+from ssot_lint.kinds.base import DOTTED, Example, FileContext, FixContext, FixOutcome, Option, OptionError, ProjectFix, Rule
 from ssot_lint.kinds.declared_deprecation.declarations import DECORATORS, may_declare, module_bindings, read_declarations
 from ssot_lint.kinds.declared_deprecation.project import Declared, Hit, Project, build, hits
-from ssot_lint.model import FileRef, Finding
+from ssot_lint.kinds.declared_deprecation.rewrite import IMPORT_USES, Mapping, derive, mapping, renamed, use_needs
+from ssot_lint.model import UNSAFE, FileRef, Finding
 from ssot_lint.project.module_index import parents
 from ssot_lint.project.module_summary import summarise
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 _WARNS = "import warnings\n\nwarnings.warn('old.mod is deprecated; use new.mod instead', DeprecationWarning, stacklevel=2)\n"
 
@@ -82,6 +99,7 @@ class DeclaredDeprecation(Rule):
     message_fields = ("what", "target", "text", "declared", "how", "replacement", "imported", "context")
     default_message = '{what} {target} is deprecated ({declared}: "{text}"){context}'
     sees_unparsed = True
+    fixable = True
     VALID = [
         Example({"old/__init__.py": "", "old/mod.py": _WARNS, "new/__init__.py": "", "new/mod.py": "X = 1\n", "app.py": "from new.mod import X\n"}, 0),
         Example(
@@ -151,9 +169,13 @@ class DeclaredDeprecation(Rule):
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
         project = self.project(facts)
         findings: list[Finding] = []
-        for ref, fact in sorted(facts, key=lambda f: f[0].path):
-            if fact is not None:
-                findings.extend(self.hit_finding(hit) for hit in hits(project, ref, fact[0]))
+        # Each finding with a rewrite, for ``annotate`` (the next step of the same run) to verify.
+        self._pending: dict[tuple[str, int, int], tuple[Hit, Mapping]] = {}
+        for hit, found in self.fixes(project, facts):
+            finding = self.hit_finding(hit, "" if isinstance(found, str) else UNSAFE)
+            findings.append(finding)
+            if not isinstance(found, str):
+                self._pending[(finding.path, finding.line, finding.col)] = (hit, found)
         findings.extend(self.conflicts(project))
         details = {
             "declarations": [_describe(d) for d in project.declared()],
@@ -161,7 +183,70 @@ class DeclaredDeprecation(Rule):
         }
         return findings, None, details
 
-    def hit_finding(self, hit: Hit) -> Finding:
+    @staticmethod
+    def fixes(project: Project, facts: list[tuple[FileRef, Any]]) -> Iterator[tuple[Hit, Mapping | str]]:
+        """Every hit (by path) with the mapping that fixes it, or why none does."""
+        for ref, fact in sorted(facts, key=lambda f: f[0].path):
+            if fact is not None:
+                for hit in hits(project, ref, fact[0]):
+                    yield hit, mapping(project, hit)
+
+    def annotate(self, findings: list[Finding], facts: dict[str, Any], context: FixContext) -> list[Finding]:
+        """Verify the rewrite of each finding with one (as ``deprecated-import`` verifies its
+        own): safe when verified, none when refused, unsafe when it cannot be verified."""
+        pending = getattr(self, "_pending", {})
+        file_facts = getattr(context.verifier.source, "file_facts", None) if context.verifier is not None else None
+        if not pending or file_facts is None:
+            return findings
+        assert context.verifier is not None
+        by_path: dict[str, dict[str, str]] = {}
+        for (path, _, _), (_, (old, new)) in pending.items():
+            by_path.setdefault(path, {})[str(old)] = str(new)
+        uses = file_facts(by_path, IMPORT_USES)
+        rules = {path: derive(self.id, pairs) for path, pairs in by_path.items()}
+        needed: dict[int, tuple[Need, ...] | None] = {}
+        for index, finding in enumerate(findings):
+            item = pending.get((finding.path, finding.line, finding.col))
+            if item is None or finding.applicability != UNSAFE or uses.get(finding.path) is None:
+                continue
+            hit, (old, _) = item
+            statement = [use for use in uses[finding.path] if use.statement == hit.fact.statement[:2]]
+            needed[index] = use_needs(statement, old, rules[finding.path], hit.ref.module)
+        context.verifier.prefetch(need for needs in needed.values() for need in needs or ())
+        annotated = list(findings)
+        for index, needs in needed.items():
+            finding = findings[index]
+            if needs is None:
+                annotated[index] = dataclasses.replace(finding, applicability="")
+            elif needs:
+                hit, (_, new) = pending[(finding.path, finding.line, finding.col)]
+                why = renamed(hit, new)  # unsafe however well it verifies
+                verdicts = [context.verifier.verify(need, False, rules[finding.path]) for need in needs]
+                verdict = worst([*verdicts, Verdict(UNVERIFIED if why else VERIFIED, why)])
+                annotated[index] = dataclasses.replace(finding, applicability=applicability(verdict))
+        return annotated
+
+    def fix_project(self, facts: list[tuple[FileRef, Any]]) -> ProjectFix:
+        """The files with a finding to fix, why each other finding stays, and the project."""
+        project = self.project(facts)
+        paths: set[str] = set()
+        reasons: dict[tuple[str, int, int], str] = {}
+        for hit, found in self.fixes(project, facts):
+            if isinstance(found, str):
+                reasons[(hit.ref.path, hit.span[0], hit.span[1])] = found
+            else:
+                paths.add(hit.ref.path)
+        for conflict in self.conflicts(project):
+            reasons[(conflict.path, conflict.line, conflict.col)] = "not fixable: the rule file names a deprecated canonical target; change the rule"
+        return ProjectFix(frozenset(paths), reasons, project)
+
+    def fix(self, module: cst.Module, ref: FileRef, context: FixContext) -> FixOutcome:
+        """Rewrites the imports whose declaration names a replacement; see ``declared_deprecation.fix``."""
+        from ssot_lint.kinds.declared_deprecation.fix import fix_declared
+
+        return fix_declared(self, module, ref, context)
+
+    def hit_finding(self, hit: Hit, applicability: str = "") -> Finding:
         declared = hit.declared
         fact = hit.fact
         imported = fact.module if fact.name is None else f"{fact.module}.{fact.name}"
@@ -171,7 +256,7 @@ class DeclaredDeprecation(Rule):
             notes.append(f"use {replacement}")
         message = self.message_for(declared, imported or "", notes)
         anchor = f"import {imported} -> {declared.target}"
-        return Finding(self.id, *hit.span, message, self.severity, hit.ref.path, anchor, fact.statement[0])
+        return Finding(self.id, *hit.span, message, self.severity, hit.ref.path, anchor, fact.statement[0], applicability=applicability)
 
     def message_for(self, declared: Declared, imported: str, notes: list[str]) -> str:
         d = declared.declaration

@@ -34,9 +34,13 @@ module) unless ``allow-kind-change`` says otherwise. A verified rewrite is a *sa
 the replacement lacks is not rewritten, with the reason (``X is not defined in new.mod``); the
 statement is split, so the names that exist move. A replacement outside the project (standard
 library, third-party) cannot be verified: the rewrite is *unsafe*, applied only with
-``--unsafe-fixes``, as is narrowing nothing in ``from old import *``. Calls and references
-(``collections.OrderedDict``) are left for a human (the replacement may take other arguments,
-and a reference needs an import of its own).
+``--unsafe-fixes``, as is narrowing nothing in ``from old import *``. A reference through an
+import of a package above the target (``collections.OrderedDict``) becomes one through the
+replacement's module (``compat.odict.OrderedDict``), verified the same way; ``import
+compat.odict`` is added right after the import it came through, which goes once nothing else in
+the file uses it (``deprecated_import.references`` lists when a reference is left instead: it is
+assigned to, its name is rebound or imported inside a function, the new top-level name is taken
+...). Calls are left for a human (the replacement may take other arguments).
 """
 
 from __future__ import annotations
@@ -47,10 +51,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
-from ssot_lint.fix.destinations import FromDest, ModDest
 from ssot_lint.fix.verify import Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, Option, OptionError, Rule, Target, word_pattern
-from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under, unit_needs
+from ssot_lint.kinds.deprecated_import.references import plan_references
+from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, under
 from ssot_lint.model import UNSAFE, FileRef, Finding
 
 if TYPE_CHECKING:
@@ -238,9 +242,13 @@ class DeprecatedImport(Rule):
             findings.append(finding)
             if needs:  # unsafe until ``annotate`` verifies them against the project
                 facts.append(RewriteFact(finding.line, finding.col, str(old), needs))
-        for node, old, new, stmt_line in self.deprecated_references(ctx, refs):
+        references = self.deprecated_references(ctx, refs)
+        for (node, old, new, stmt_line), plan in zip(references, plan_references(ctx, references)):
             message = self.format(target=str(old), replacement=str(new), imported=dotted_name(node), what="attribute")
-            findings.append(self.finding(ctx, node, message, stmt_line=stmt_line))
+            finding = self.finding(ctx, node, message, stmt_line=stmt_line, applicability="" if plan.reason else UNSAFE)
+            findings.append(finding)
+            if not plan.reason:  # unsafe until ``annotate`` verifies the replacement
+                facts.append(RewriteFact(finding.line, finding.col, str(old), plan.needs))
         for call, target, replacement, stmt_line in self.deprecated_calls(ctx, bindings(refs)):
             message = self.format(target=str(target), replacement=replacement or "(no replacement)", imported=dotted_name(call.func), what="call")
             findings.append(self.finding(ctx, call, message, stmt_line=stmt_line))
@@ -252,20 +260,12 @@ class DeprecatedImport(Rule):
         found: list[Need] = []
         for ref in members:
             assert ref.module is not None
-            if ref.plain:  # `import old.x`, used as `old.x.Y`: rewritten with its references
-                if new.member is not None:
-                    return None
-                chains = [(w, new.module + w[len(old.module) :]) for w in self._chains(ctx, ref.bound or "") if under(w, old.module)]
-                found.extend(unit_needs([(ref.module, new.module + ref.module[len(old.module) :])], chains))
-                continue
             asname = ref.node.asname if isinstance(ref.node, ast.alias) else None
-            decision = destination(isinstance(ref.statement, ast.Import), ref.module, ref.name, asname, old, new)
-            if isinstance(decision, str) or decision.module == ctx.ref.module:  # never an import of the file from itself
-                return None
-            if isinstance(decision, FromDest) and decision.name == "*":
-                return ()
-            attributes = [w.split(".")[1] for w in self._chains(ctx, ref.bound or "")]
-            found.extend(needs(ref.module if isinstance(decision, ModDest) else ref.dotted or "", decision, attributes))
+            chains = self._chains(ctx, ref.bound or "")
+            needed = ref_needs(isinstance(ref.statement, ast.Import), ref.plain, ref.module, ref.name, asname, chains, ctx.ref.module, old, new)
+            if not needed:
+                return needed
+            found.extend(needed)
         return tuple(dict.fromkeys(found))
 
     def _chains(self, ctx: FileContext, name: str) -> set[str]:

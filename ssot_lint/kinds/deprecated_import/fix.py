@@ -34,6 +34,7 @@ from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
+    from ssot_lint.kinds.deprecated_import.fix_references import ReferenceEdits
 
 
 def top(dotted: str) -> str:
@@ -224,27 +225,29 @@ class ImportFixPlan:
             assert ref.module is not None
             if isinstance(decision, FromDest) and decision.name == "*":
                 star = Verdict(UNVERIFIED, f"a star import binds whatever {decision.module} exports, so the names this file uses cannot be verified")
-                self._hold(index, worst([self._check(Need(ref.module, decision.module, module=True), hit), star]))
+                self.hold(index, worst([self.verify(Need(ref.module, decision.module, module=True), hit), star]))
                 continue
             attributes = [w.split(".")[1] for _, w in self.survey.chains if w.split(".")[0] == ref.bound]
             old = ref.module if isinstance(decision, ModDest) else ref.dotted or ""
-            self._hold(index, worst(self._check(need, hit) for need in needs(old, decision, attributes)))
+            self.hold(index, worst(self.verify(need, hit) for need in needs(old, decision, attributes)))
         for name, members in self.units.items():
             if name not in self.unit_edits:
                 continue  # refused already
-            verdicts = [self._check(Need(self.refs[i].module or "", self.decisions[i].module, module=True), self.hits[i]) for i in members]  # type: ignore[union-attr]
-            verdicts += [self._check(Need(written, rewritten), mapping) for written, rewritten, mapping in self.unit_chains.get(name, [])]
+            verdicts = [self.verify(Need(self.refs[i].module or "", self.decisions[i].module, module=True), self.hits[i]) for i in members]  # type: ignore[union-attr]
+            verdicts += [self.verify(Need(written, rewritten), mapping) for written, rewritten, mapping in self.unit_chains.get(name, [])]
             verdict = worst(verdicts)
             for index in members:
-                self._hold(index, verdict)
+                self.hold(index, verdict)
 
-    def _check(self, need: Need, hit: tuple[Target, Target] | None) -> Verdict:
+    def verify(self, need: Need, hit: tuple[Target, Target] | None) -> Verdict:
         verifier = self.context.verifier
         if verifier is None:
             return Verdict(UNVERIFIED, "there is no project to verify the rewrite against")
         return verifier.verify(need, hit is not None and self.rule.allows_kind_change(str(hit[0])), self.rule)
 
-    def _hold(self, index: int, verdict: Verdict) -> None:
+    def hold(self, index: int, verdict: Verdict) -> None:
+        """Hold back the rewrite of name ``index`` unless ``verdict`` is verified: always when it
+        is refused; when unverified, unless unsafe fixes were asked for (it is then one)."""
         if verdict.verified:
             return
         if verdict.status == UNVERIFIED and self.context.unsafe:
@@ -392,24 +395,51 @@ class ImportFixPlan:
         return refused
 
     # -- result --------------------------------------------------------------------------------
-    def outcome(self) -> FixOutcome:
+    def status(self, members: list[int]) -> tuple[str | None, bool, list[str]]:
+        """How the finding behind ``members`` (ref indices) ends: the reason it stays (None when
+        it is fixed), whether only an unsafe fix not asked for keeps it, and, when fixed, why
+        the fixes that moved it are unsafe (none: safe)."""
+        reason = next((self.reasons[i] for i in members if i in self.reasons), None)
+        held = [self.held[i] for i in members if i in self.held]
+        if reason is None and not held:
+            return None, False, list(dict.fromkeys(self.unsafe[i] for i in members if i in self.unsafe))
+        if reason is None:
+            only_unsafe = all(is_unsafe for _, is_unsafe in held)
+            return ("unsafe fix not applied: " if only_unsafe else "not fixable: ") + "; ".join(dict.fromkeys(r for r, _ in held)), only_unsafe, []
+        return reason, False, []
+
+    def rewrite(self, references: ReferenceEdits | None = None) -> cst.Module:
+        """The module with every decided edit applied (and ``references``' rewrites)."""
         edits: dict[cst.CSTNode, StatementEdit] = {}
+        added = references.adds if references is not None else {}
         for statement in self.survey.statements:
             decisions = [self.decisions[i] for i in statement.refs]
-            if all(d == STAY for d in decisions):
+            adds = added.get(statement.node, [])
+            if all(d == STAY for d in decisions) and not adds:
                 continue
             if isinstance(statement.node, cst.Import):
-                edits[statement.node] = edit_import(statement.node, decisions)
+                edit = edit_import(statement.node, decisions)
             else:
-                edits[statement.node] = edit_import_from(statement.node, self.refs[statement.refs[0]].module, decisions)
+                edit = edit_import_from(statement.node, self.refs[statement.refs[0]].module, decisions)
+            for module in adds:  # `import new.mod` for rewritten references, right after
+                comments, edit.carried = (edit.carried, []) if not edit.outputs else ([], edit.carried)
+                edit.outputs.append((cst.Import(names=[cst.ImportAlias(name=dotted_expr(module))]), comments))
+            edits[statement.node] = edit
         expressions: dict[cst.CSTNode, cst.BaseExpression] = {}
         for name, members in self.units.items():
             if not any(i in self.reasons or i in self.held for i in members):
                 expressions.update(self.unit_edits.get(name, {}))
-        module = self.ctx.module.visit(ImportRewriter(edits, expressions))
-        fixed = unsafe = 0
-        unfixed: list[Unfixed] = []
-        notes: list[FixNote] = []
+        if references is not None:
+            expressions.update(references.expressions)
+        return self.ctx.module.visit(ImportRewriter(edits, expressions))
+
+    def outcome(self) -> FixOutcome:
+        from ssot_lint.kinds.deprecated_import.fix_references import reference_edits
+
+        references = reference_edits(self)
+        module = self.rewrite(references)
+        fixed, unsafe = references.fixed, references.unsafe
+        unfixed, notes = list(references.unfixed), list(references.notes)
         for members in self.groups().values():
             ref = self.refs[members[0]]
             statement = ref.statement
@@ -418,39 +448,28 @@ class ImportFixPlan:
             if self.rule.reports_module_part(ref, old) and isinstance(statement, cst.ImportFrom) and statement.module is not None:
                 reported = statement.relative[0] if statement.relative else statement.module  # where check reports it: `.mod`
             line, col, _, _ = self.ctx.position(reported if reported is not None else ref.node)
-            reason = next((self.reasons[i] for i in members if i in self.reasons), None)
-            held = [self.held[i] for i in members if i in self.held]
-            if reason is None and not held:
-                fixed += 1
-                why = list(dict.fromkeys(self.unsafe[i] for i in members if i in self.unsafe))
-                if why:
-                    unsafe += 1
-                    notes.append(FixNote(line, col, "unsafe fix applied: " + "; ".join(why)))
-                continue
-            if reason is None:
-                only_unsafe = all(is_unsafe for _, is_unsafe in held)
-                reason = ("unsafe fix not applied: " if only_unsafe else "not fixable: ") + "; ".join(dict.fromkeys(r for r, _ in held))
+            reason, only_unsafe, why = self.status(members)
+            if reason is not None:
                 unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe))
                 continue
-            unfixed.append(Unfixed(line, col, reason))
-        # References and calls are never rewritten: they are where check finds them in the text as given.
-        text = FileContext(self.ctx.ref, self.ctx.text)
-        for reference, _, replacement, _ in self.rule.deprecated_references(text, text.imports()):
-            line, col, _, _ = text.span(reference)
-            unfixed.append(Unfixed(line, col, f"not fixable: a reference through an import of its package; import {replacement} and use it instead"))
+            fixed += 1
+            if why:
+                unsafe += 1
+                notes.append(FixNote(line, col, "unsafe fix applied: " + "; ".join(why)))
+        # Calls are never rewritten: they are where check finds them in the text as given.
         if self.rule.call_targets:
+            text = FileContext(self.ctx.ref, self.ctx.text)
             for call, _, new, _ in self.rule.deprecated_calls(text, bindings(text.imports())):
                 line, col, _, _ = text.span(call)
                 advice = f"replace it with {new} by hand (its arguments may differ)" if new else "no replacement is configured"
                 unfixed.append(Unfixed(line, col, f"not fixable: a deprecated call; {advice}"))
-        return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)), unsafe, notes)
+        return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)), unsafe, sorted(notes, key=lambda n: (n.line, n.col)))
 
 
 def fix_imports(rule: DeprecatedImport, module: cst.Module, ctx: FileContext, context: FixContext) -> FixOutcome:
-    """Rewrite ``rule``'s deprecated imports in ``module`` (the file ``ctx``), verified through
-    ``context`` (see the module docstring). Reusable by any kind whose rule offers ``match``,
-    ``targets``, ``call_targets``, ``reports_module_part``, ``deprecated_calls`` and
-    ``allows_kind_change`` as ``DeprecatedImport`` does."""
+    """Rewrite ``rule``'s deprecated imports in ``module`` (the file ``ctx``), and the references
+    to deprecated members through imports of their packages, verified through ``context`` (see
+    the module docstring)."""
     plan = ImportFixPlan(rule, ctx, context)
     plan.decide()
     plan.resolve()

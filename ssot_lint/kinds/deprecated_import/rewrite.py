@@ -64,3 +64,24 @@ def unit_needs(modules: Iterable[tuple[str, str]], chains: Iterable[tuple[str, s
     found = [Need(old, new, module=True) for old, new in modules]
     found += [Need(old, new) for old, new in chains]
     return tuple(dict.fromkeys(found))
+
+
+def ref_needs(
+    is_import: bool, plain: bool, module: str, name: str | None, asname: str | None, chains: Iterable[str], file_module: str, old: Target, new: Target
+) -> tuple[Need, ...] | None:
+    """What rewriting one imported name under ``old -> new`` needs verified: ``import module``
+    (``is_import``; ``plain`` without ``as``) or ``from module import name [as asname]`` in the
+    module ``file_module``, which writes the dotted ``chains`` through the name it binds. None
+    when the fix has no rewrite for it; () when nothing can be verified (a star import: unsafe)."""
+    if plain:  # `import old.x`, used as `old.x.Y`: rewritten with its references
+        if new.member is not None:
+            return None
+        moved = [(w, new.module + w[len(old.module) :]) for w in chains if under(w, old.module)]
+        return unit_needs([(module, new.module + module[len(old.module) :])], moved)
+    decision = destination(is_import, module, name, asname, old, new)
+    if isinstance(decision, str) or decision.module == file_module:  # never an import of the file from itself
+        return None
+    if isinstance(decision, FromDest) and decision.name == "*":
+        return ()
+    attributes = [w.split(".")[1] for w in chains]
+    return needs(module if isinstance(decision, ModDest) else f"{module}.{name}", decision, attributes)

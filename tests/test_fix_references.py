@@ -1,0 +1,140 @@
+"""Issue #18 item 6 under issue #13's contract: a reference to a deprecated member through an
+import of a package above it (``import collections`` ... ``collections.OrderedDict``) is rewritten
+when that is verifiably safe: the replacement exists and is the same kind of thing, its module is
+imported (added right after the import the reference comes through, which goes once nothing else
+in the file uses it), no name clashes, comments and formatting stay. Otherwise the reference is
+left with the reason, and ``check`` says the same per finding (``fixable``/``applicability``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli, write_project
+
+PROJECT = {
+    "old/__init__.py": "",
+    "old/mod.py": "class A: ...\ndef make(): ...\nclass B: ...\n",
+    "new/__init__.py": "",
+    "new/mod.py": "class A: ...\nclass Manager: ...\n",
+    "compat/__init__.py": "",
+    "compat/odict.py": "class OrderedDict(dict): ...\n",
+}
+RULES = """
+[[rule]]
+id = "D1"
+kind = "deprecated-import"
+replace = { "old.mod:A" = "new.mod:A", "old.mod:make" = "new.mod:Manager", "old.mod:B" = "new.mod:B", "collections:OrderedDict" = "compat.odict:OrderedDict" }
+"""
+
+
+def fix(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str):  # type: ignore[no-untyped-def]
+    return run_cli(["fix", "--no-cache", *args], root, monkeypatch)
+
+
+def applicability(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int, str | None]]:
+    report = run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).json()
+    return [(f["line"], f["col"], f["applicability"]) for f in report["findings"] if f["path"] == "app.py"]
+
+
+def test_a_reference_is_rewritten_and_its_import_replaced_when_nothing_else_uses_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = '"""App."""\nimport os\nimport old.mod  # the old home\n\nx = old.mod.A()  # build one\nprint(os.sep)\n'
+    write_project(tmp_path, {**PROJECT, "app.py": app}, RULES)
+    assert applicability(tmp_path, monkeypatch) == [(5, 5, "safe")]
+    lines = run_cli(["check", "--no-cache"], tmp_path, monkeypatch).stdout.splitlines()
+    assert lines[0] == "app.py:5:5: D1 [*] error: old.mod:A is deprecated; import new.mod:A"
+    result = fix(tmp_path, monkeypatch)
+    assert (result.exit_code, result.stderr) == (0, "1 file changed, 1 finding fixed, 0 findings left.\n")
+    assert (tmp_path / "app.py").read_text() == '"""App."""\nimport os\nimport new.mod  # the old home\n\nx = new.mod.A()  # build one\nprint(os.sep)\n'
+    assert fix(tmp_path, monkeypatch).stderr == "0 files changed, 0 findings fixed, 0 findings left.\n"
+
+
+def test_the_old_import_stays_while_something_else_uses_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # old.mod.make maps a function to a class: refused, so `old` is still used and its import stays.
+    app = "import old.mod\n\nx = old.mod.A()\ny = old.mod.make\n"
+    write_project(tmp_path, {**PROJECT, "app.py": app}, RULES)
+    assert applicability(tmp_path, monkeypatch) == [(3, 5, "safe"), (4, 5, None)]
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "app.py").read_text() == "import old.mod\nimport new.mod\n\nx = new.mod.A()\ny = old.mod.make\n"
+    assert result.stderr.splitlines() == [
+        "1 file changed, 1 finding fixed, 1 finding left:",
+        "  app.py:5:5: D1 not fixable: old.mod.make is a function but new.mod.Manager is a class",
+    ]
+
+
+def test_a_standard_library_reference_moves_to_a_project_replacement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The ruff banned-api case: `import collections` stays (Counter still needs it); the
+    # replacement's module is imported right after it; parentheses and layout are kept.
+    app = "import collections\nimport sys\n\nd = (\n    collections.OrderedDict\n)()\nc = collections.Counter()\n\n\ndef f(x):\n    return isinstance(x, collections.OrderedDict)\n"
+    write_project(tmp_path, {**PROJECT, "app.py": app}, RULES)
+    assert applicability(tmp_path, monkeypatch) == [(5, 5, "safe"), (11, 26, "safe")]
+    assert fix(tmp_path, monkeypatch).exit_code == 0
+    assert (tmp_path / "app.py").read_text() == (
+        "import collections\nimport compat.odict\nimport sys\n\nd = (\n    compat.odict.OrderedDict\n)()\nc = collections.Counter()\n\n\n"
+        "def f(x):\n    return isinstance(x, compat.odict.OrderedDict)\n"
+    )
+
+
+def test_an_import_already_there_is_used_not_repeated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = "import compat.odict\nimport collections\n\nd = collections.OrderedDict()\ncompat.odict.OrderedDict\n"
+    write_project(tmp_path, {**PROJECT, "app.py": app}, RULES)
+    fix(tmp_path, monkeypatch)
+    assert (tmp_path / "app.py").read_text() == "import compat.odict\n\nd = compat.odict.OrderedDict()\ncompat.odict.OrderedDict\n"
+
+
+def test_a_packages_init_keeps_the_import_others_may_import_from_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {**PROJECT, "app/__init__.py": "import collections\n\nD = collections.OrderedDict\n"}
+    write_project(tmp_path, files, RULES)
+    fix(tmp_path, monkeypatch)
+    assert (tmp_path / "app/__init__.py").read_text() == "import collections\nimport compat.odict\n\nD = compat.odict.OrderedDict\n"
+
+
+@pytest.mark.parametrize(
+    ("app", "reason"),
+    [
+        (
+            "import collections\ncollections.OrderedDict = dict\n",
+            "`collections.OrderedDict` is assigned to or deleted here: rewriting it would change another module",
+        ),
+        ("import collections\nd = collections.OrderedDict()\ncollections = None\n", "`collections` is also bound by an assignment at line 3"),
+        ("import collections\nd = collections.OrderedDict()\n\n\ndef g(compat):\n    pass\n", "`compat` is already bound by a parameter at line 5"),
+        ("import collections\nfrom x import compat\nd = collections.OrderedDict()\n", "`compat` is already bound by an import at line 2"),
+        ("import collections\nd = collections.OrderedDict()\nprint(compat)\n", "`compat` is already used in this file (as a name that no import binds)"),
+        (
+            "def f():\n    import collections\n    return collections.OrderedDict()\n",
+            "`collections` is imported inside a block or function at line 2; rewrite the reference by hand",
+        ),
+        ("import collections\nfrom os import *\nd = collections.OrderedDict()\n", "the star import at line 2 might bind `compat`"),
+        ("import collections\nd = (collections.  # why\n    OrderedDict)\n", "`collections.OrderedDict` holds a comment; rewrite it by hand"),
+        ("import old.mod\nb = old.mod.B\n", "B is not defined in new.mod"),
+    ],
+    ids=["assigned", "head-rebound", "clash-parameter", "clash-import", "clash-unbound", "in-function", "star", "comment", "missing"],
+)
+def test_references_that_cannot_be_rewritten_safely_stay_with_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app: str, reason: str) -> None:
+    write_project(tmp_path, {**PROJECT, "app.py": app}, RULES)
+    found = applicability(tmp_path, monkeypatch)
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "app.py").read_text() == app
+    left = [line for line in result.stderr.splitlines()[1:] if line.startswith("  app.py:")]
+    assert left and left[-1].endswith(f" D1 not fixable: {reason}")
+    assert found[-1][2] is None
+
+
+def test_a_replacement_outside_the_project_is_an_unsafe_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "collections:OrderedDict" = "builtins:dict" }\n'
+    app = "import collections\n\nd = collections.OrderedDict()\n"
+    write_project(tmp_path, {**PROJECT, "app.py": app}, rules)
+    assert applicability(tmp_path, monkeypatch) == [(3, 5, "unsafe")]
+    why = "builtins is not part of the project, so builtins.dict cannot be verified"
+    refused = fix(tmp_path, monkeypatch)
+    assert ((tmp_path / "app.py").read_text(), refused.stderr.splitlines()[1:]) == (
+        app,
+        [f"  app.py:3:5: D1 unsafe fix not applied: {why}", "1 unsafe fix not applied: `--unsafe-fixes` applies it"],
+    )
+    applied = fix(tmp_path, monkeypatch, "--unsafe-fixes")
+    assert (tmp_path / "app.py").read_text() == "import builtins\n\nd = builtins.dict()\n"
+    assert applied.stderr.splitlines() == [
+        "1 file changed, 1 finding fixed (1 by unsafe fixes), 0 findings left:",
+        f"  app.py:3:5: D1 unsafe fix applied: {why}",
+    ]
