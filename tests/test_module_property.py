@@ -162,7 +162,7 @@ def test_generated_modules_keep_check_and_fix_contracts(source: str) -> None:
     result = analyze_source(data, REF, RULES)
     assert result.parse_error is None, result.parse_error
     # parsing only the statements around the rules' words changes nothing
-    with mock.patch("ssot_lint.analysis.file_context.statement_starts", return_value=None):
+    with mock.patch("ssot_lint.analysis.file_context.scan", return_value=None):
         assert analyze_source(data, REF, RULES) == result
     report = aggregate(RULES, [(REF, result)], "warning")
     for f in report.findings:
