@@ -399,7 +399,7 @@ def _buffer_ref(project: Project, path: PathLike) -> tuple[str, FileRef]:
         relative = Path(absolute).relative_to(project.root).as_posix()
     except ValueError:
         relative = os.fspath(path)
-    return absolute, ModuleNamer(project.config.src_roots).ref(absolute, display_path(relative))
+    return absolute, ModuleNamer(project.config.src_roots, root=project.root).ref(absolute, display_path(relative))
 
 
 def check_source(

@@ -105,11 +105,16 @@ class FileResult:
 
 @dataclass(frozen=True, slots=True)
 class FileRef:
-    """Where a file sits in the project: its display path and the module it defines."""
+    """Where a file sits in the project: its display path and the module it defines.
+
+    ``implied``: the name assumes that the directory above its top-level package is on
+    ``sys.path`` although neither the project root nor a ``src`` root is that directory (a
+    regular package below a directory without ``__init__.py``, such as ``tests/sphinx/``)."""
 
     path: str
     module: str
     is_package: bool = False
+    implied: bool = False
 
 
 @dataclass(slots=True)

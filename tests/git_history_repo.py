@@ -64,7 +64,9 @@ STEPS: list[tuple[str, dict[str, str | None]]] = [
     ("fix one event", {"app/events.py": f"a = {GOOD_EVENT}\nb = {BAD_EVENT_2}\n"}),
     ("drop unified", {"app/more.py": None}),
     ("canonical imports", {"app/handlers.py": "from app.ws import WebSocketManager\n\nx = 1\n", "app/broken.py": "def f():\n    pass\n"}),
-    ("last event, sub no longer a package", {"app/events.py": f"a = {GOOD_EVENT}\n", "app/sub/__init__.py": None}),
+    # app/ becomes a namespace directory: its modules keep their names, app/sub/ (still a regular
+    # package) is now a top-level package named `sub`, whose `..old_ws` climbs above the top.
+    ("last event, app no longer a package", {"app/events.py": f"a = {GOOD_EVENT}\n", "app/__init__.py": None}),
 ]
 
 

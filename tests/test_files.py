@@ -114,7 +114,7 @@ def test_module_names_from_init_chains_and_src_roots(tmp_path: Path) -> None:
         (tmp_path / name).write_text("")
     auto = {f.ref.path: (f.ref.module, f.ref.is_package) for f in discover([str(tmp_path)], _config(tmp_path))}
     assert auto == {
-        "src/ns/mod.py": ("mod", False),
+        "src/ns/mod.py": ("src.ns.mod", False),  # the project root is on the path: src and ns are namespace packages
         "src/pkg/__init__.py": ("pkg", True),
         "src/pkg/sub/__init__.py": ("pkg.sub", True),
         "src/pkg/sub/mod.py": ("pkg.sub.mod", False),

@@ -63,7 +63,7 @@ def distinct_versions(repo: Path, shas: list[str]) -> int:
         for line in git(repo, "ls-tree", "-r", sha).splitlines():
             meta, path = line.split("\t")
             if path.endswith(".py") and not path.startswith("build/"):
-                seen.add((path, meta.split()[2], path == "app/sub/x.py" and "app/sub/__init__.py" in git(repo, "ls-tree", "-r", "--name-only", sha)))
+                seen.add((path, meta.split()[2], path.startswith("app/sub/") and "app/__init__.py" in git(repo, "ls-tree", "-r", "--name-only", sha)))
     return len(seen)
 
 

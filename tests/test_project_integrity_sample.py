@@ -66,7 +66,15 @@ def test_sample_findings_and_unchanged_websocket_counts(monkeypatch: pytest.Monk
         "SELF001": 0,
     }  # SELF001: the repo checks its own package (no findings in fixtures)
     details = {r["id"]: r.get("details") for r in report["rules"]}
-    assert details["PI003"] == {"cycles": 1, "complete": True, "reported": 1, "tangles": [2]}
+    assert details["PI003"] == {
+        "complete": True,
+        "cycles": 1,
+        "two_cycles": 1,
+        "groups": [{"modules": 2, "cycles": 1, "exact": True, "removes": 0, "breaks": []}],
+        "tangles": [2],
+        "reported": 1,
+        "ambiguous_imports": 0,
+    }
     assert details["PI004"]["missing"] == ["agent_failed"]
     assert details["PI004"]["emitted"] == {"agent_started": 2, "agent_thinking": 2, "tool_executing": 1, "tool_completed": 1, "agent_completed": 1}
 

@@ -127,7 +127,8 @@ CHANGES = {
     "rule file edited": lambda p: (p / "rules.toml").write_text((p / "rules.toml").read_text().replace("share one (also at", "share one (see")),
     ".gitignore edited": lambda p: (p / ".gitignore").write_text("netra_backend/tests/\n"),
     "baseline written": lambda p: CliRunner().invoke(cli.main, ["baseline"]),  # the fixture's cwd is the project
-    "package marker removed": lambda p: (p / "netra_backend/app/websocket_core/__init__.py").unlink(),
+    # netra_backend/ becomes a namespace directory: its regular package app/ is named `app` now.
+    "package marker removed": lambda p: (p / "netra_backend/__init__.py").unlink(),
 }
 
 

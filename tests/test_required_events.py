@@ -11,7 +11,7 @@ import pytest
 from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.kinds.required_events import RequiredEvents
 from ssot_lint.model import FileRef
-from tests.helpers import write_project
+from tests.helpers import run_cli, write_project
 from tests.integrity_helpers import REPO, build, cli, cli_json, findings
 
 EVENTS = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"]
@@ -104,3 +104,37 @@ def test_scope_limits_where_emissions_count(tmp_path: Path, monkeypatch: pytest.
         ("SSOT000", "app/broken.py", 1, 7),
         ("EV1", "rules/events.toml", 3, 1),
     ]
+
+
+def test_emitters_that_carry_the_event_in_their_name() -> None:
+    files = {
+        "a.py": "emit_agent_started(run)\nself.notifier.emit_agent_thinking(run, text)\n",
+        "b.py": "bus.on_tool_executing()\nbus.on_tool_completed_done()\nemit_agent_completed_later()\nemit_agent_complete()\n",
+    }
+    r = rule(emitters=["emit_{event}", "bus.on_{event}"])
+    assert [f[3] for f in findings(r, files)] == ["required event agent_completed is never emitted", "required event tool_completed is never emitted"]
+    # Wildcards around {event}; a dotted pattern matches the whole call name; plain patterns still work.
+    r = rule(emitters=["emit_{event}*", "*.on_{event}_done", "send"])
+    assert [f[3] for f in findings(r, {**files, "c.py": 'send("tool_executing")\n'})] == []
+    # Counted per call, whatever the arguments; only the calls' names are read.
+    result = analyze_source(b"emit_agent_started()\nemit_agent_started(x)\nemit_agent_started = 1\n", FileRef("a.py", "a"), [rule(emitters=["emit_{event}"])])
+    assert result.facts == {"T1": (("agent_started", 2),)}
+
+
+@pytest.mark.parametrize(
+    ("emitters", "error"),
+    [
+        ('["emit", "emit_{evt}"]', "'emitters': 'emit_{evt}': unknown placeholder {evt} (only {event} is known)"),
+        ('["on_{event}_{event}"]', "'emitters': 'on_{event}_{event}': {event} may appear once"),
+        ('["emit_{event!r}"]', "'emitters': 'emit_{event!r}': {event} takes no conversion or format spec"),
+        ('["emit_{event:>5}"]', "'emitters': 'emit_{event:>5}': {event} takes no conversion or format spec"),
+        ('["emit_{event"]', "'emitters': 'emit_{event': expected '}' before end of string (write {event} for the event's place in the name)"),
+        ('["emit_event}"]', "'emitters': 'emit_event}': Single '}' encountered in format string (write {event} for the event's place in the name)"),
+    ],
+)
+def test_malformed_event_patterns_are_refused_at_load_with_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emitters: str, error: str) -> None:
+    rules = f'[[rule]]\nid = "EV1"\nkind = "required-events"\nevents = ["agent_started"]\nemitters = {emitters}\n'
+    write_project(tmp_path, {"ssot-lint.toml": 'rule-files = ["rules.toml"]\n', "rules.toml": rules, "a.py": ""})
+    result = run_cli(["check", "--no-cache"], tmp_path, monkeypatch)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [f"ssot-lint: error: rules.toml:1: rule EV1: {error}"]

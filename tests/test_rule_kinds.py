@@ -186,6 +186,65 @@ def test_single_implementation_within_ceiling_has_no_findings(tmp_path: Path, mo
     assert report["findings"] == [] and report["rules"][0]["count"] == 2 and report["rules"][0]["ok"]
 
 
+def test_single_implementation_canonical_alias_stands_for_the_real_implementation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = """
+        [[rule]]
+        id = "WS"
+        kind = "single-implementation"
+        name = "(?i)websocket.*manager$"
+        canonical = ["ws.manager:WebSocketManager"]
+    """
+    files = {
+        "ws/__init__.py": "from .unified import UnifiedWebSocketManager\n",
+        "ws/unified.py": "class UnifiedWebSocketManager: ...\n",
+        "ws/manager.py": "from ws.unified import UnifiedWebSocketManager\n\nWebSocketManager = UnifiedWebSocketManager\n",
+        "ws/legacy.py": "class LegacyWebSocketManager: ...\n",
+    }
+    report = check(tmp_path, monkeypatch, files, rules)
+    assert [(f["path"], f["line"], f["message"]) for f in report["findings"]] == [
+        ("ws/legacy.py", 1, "LegacyWebSocketManager duplicates ws.manager:WebSocketManager (2 implementations, max 1)"),
+    ]
+    details = report["rules"][0]["details"]
+    assert details["canonical_found"] == ["ws.unified:UnifiedWebSocketManager"]
+    assert details["canonical_aliases"] == {"ws.manager:WebSocketManager": "ws.unified:UnifiedWebSocketManager"}
+    # Through a package re-export and a second alias, or to a class of the alias's own module.
+    files["ws/manager.py"] = "from ws import UnifiedWebSocketManager as _Impl\n\nManager = _Impl\nWebSocketManager = Manager\n"
+    details = check(tmp_path, monkeypatch, files, rules)["rules"][0]["details"]
+    assert details["canonical_found"] == ["ws.unified:UnifiedWebSocketManager"]
+    files["ws/manager.py"] = "class RealWebSocketManager: ...\nWebSocketManager = RealWebSocketManager\n"
+    report = check(tmp_path, monkeypatch, files, rules)
+    assert report["rules"][0]["details"]["canonical_found"] == ["ws.manager:RealWebSocketManager"]
+    assert sorted(f["path"] for f in report["findings"]) == ["ws/legacy.py", "ws/unified.py"]
+
+
+def test_single_implementation_bases_match_subscripted_and_dotted_subscripted_bases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = """
+        [[rule]]
+        id = "CO"
+        kind = "single-implementation"
+        bases = ["homeassistant.helpers.update_coordinator.DataUpdateCoordinator"]
+        max = 0
+    """
+    files = {
+        "homeassistant/__init__.py": "",
+        "homeassistant/helpers/__init__.py": "",
+        "homeassistant/helpers/update_coordinator.py": "class DataUpdateCoordinator: ...\n",
+        "homeassistant/components/a.py": (
+            "from typing import Any\n"
+            "from homeassistant.helpers import update_coordinator\n"
+            "from homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n"
+            "class Plain(DataUpdateCoordinator): ...\n"
+            "class Generic(DataUpdateCoordinator[dict[str, Any]]): ...\n"
+            "class Dotted(update_coordinator.DataUpdateCoordinator[dict[str, int]]): ...\n"
+            "class Twice(DataUpdateCoordinator[int][None]): ...\n"
+            "class Other(dict[str, DataUpdateCoordinator]): ...\n"
+        ),
+    }
+    report = check(tmp_path, monkeypatch, files, rules)
+    assert [(f["line"], f["col"]) for f in report["findings"]] == [(4, 7), (5, 7), (6, 7), (7, 7)]
+    assert report["rules"][0]["count"] == 4
+
+
 DUPLICATE = """
 [[rule]]
 id = "DD"

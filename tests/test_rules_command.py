@@ -44,7 +44,7 @@ def test_explain_a_kind_without_any_config(nowhere: Path, monkeypatch: pytest.Mo
     assert lines[0] == "import-cycle: Cycles among project modules through imports that run at import time."
     assert lines[1] == "fix: none; findings are fixed by hand"
     assert "  include-function-imports  bool, default false: also follow imports inside functions" in lines
-    assert "  max-cycles                int, default 20: the most cycles reported (shortest first)" in lines
+    assert "  max-cycles                int, default 5: the most imports to break reported per group of mutually dependent modules" in lines
     assert "message fields: " + ", ".join("{" + f + "}" for f in builtin_kind("import-cycle").message_fields) in lines
     skeleton = skeleton_of(result.stdout).splitlines()
     assert skeleton[:3] == ["[[rule]]", 'id = "X001"', 'kind = "import-cycle"']

@@ -100,3 +100,17 @@ def test_conditional_fallback_aliases_are_not_reported_and_aliases_can_be_turned
     files = {"m.py": "class A: ...\ntry:\n    from x import B\nexcept ImportError:\n    B = A\nC = A\n"}
     assert places(RULE, files) == [("m.py", 6, 1)]
     assert places(build(ShimModule, aliases=False), files) == []
+
+
+def test_a_name_assigned_to_itself_is_no_alias() -> None:
+    # `X = X` spells out a re-export (for type checkers); it renames nothing. `Y = core.Y` does.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/core.py": "class Manager: ...\nclass Y: ...\n",
+        "pkg/api.py": "from pkg import core\nfrom pkg.core import Manager\nManager = Manager\nManager: type = Manager\nY = core.Y\n",
+        "pkg/impl.py": "from pkg.core import Manager\nManager = Manager\nclass Real: ...\n",
+    }
+    assert findings(RULE, files) == [
+        ("pkg/api.py", 1, 1, "module pkg.api is a shim for pkg.core; use pkg.core directly"),
+        ("pkg/api.py", 5, 1, "alias Y is a shim for pkg.core:Y; use pkg.core:Y directly"),
+    ]

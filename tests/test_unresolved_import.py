@@ -58,9 +58,12 @@ def test_init_reexport_chains_are_checked_link_by_link() -> None:
     assert places(RULE, files) == [("a/b/__init__.py", 1, 16), ("use.py", 1, 23)]
 
 
-def test_all_entries_count_and_dunders_resolve() -> None:
+def test_dunders_resolve_and_all_entries_alone_do_not() -> None:
     files = {"pkg/__init__.py": "__all__ = ['lazy']\n", "use.py": "from pkg import lazy, __name__, __path__, other\n"}
-    assert places(RULE, files) == [("use.py", 1, 43)]
+    assert findings(RULE, files) == [
+        ("use.py", 1, 17, "unresolved import: lazy is not defined in pkg (it is only listed in its __all__)"),
+        ("use.py", 1, 43, "unresolved import: other is not defined in pkg"),
+    ]
 
 
 def test_star_imports_transitive_with_all_privacy_and_cycles() -> None:
@@ -220,3 +223,94 @@ def test_an_unparsable_module_still_exists_and_resolves_every_name(tmp_path: Pat
     code, report = cli_json(["check"], tmp_path, monkeypatch)
     assert code == 1
     assert [(f["rule"], f["path"]) for f in report["findings"]] == [("SSOT000", "pkg/broken.py")]
+
+
+def test_imports_expected_to_fail_are_not_reported() -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "tests/test_gone.py": """\
+            import contextlib, unittest
+            import pytest
+
+            def test_raises():
+                with pytest.raises(ImportError):
+                    from pkg import a
+                with pytest.raises((AttributeError, ModuleNotFoundError), match="b"):
+                    import pkg.b
+                with contextlib.suppress(ImportError):
+                    from pkg import c
+
+            class T(unittest.TestCase):
+                def test_assert(self):
+                    with self.assertRaisesRegex(ImportError, "d"):
+                        from pkg import d
+                    with self.assertRaisesMessage(ImportError, "dd"):
+                        import pkg.dd
+
+            try:
+                from pkg import e
+            except ImportError:
+                pytest.skip("no e", allow_module_level=True)
+            try:
+                from pkg import f
+            except (ImportError, OSError):
+                raise unittest.SkipTest("no f")
+        """,
+        "tests/test_still.py": """\
+            import pytest
+
+            with pytest.raises(ValueError):
+                from pkg import g
+            try:
+                from pkg import h
+            except ImportError:
+                h = None
+            with pytest.raises(ImportError):
+                pass
+            from pkg import i
+            try:
+                from pkg._speedups import fast  # optional by design: a compiled module has no .py
+                import pkg.local_settings
+            except Exception:
+                pass
+            try:
+                from pkg.missing import j
+            except ValueError:
+                pass
+        """,
+    }
+    assert findings(RULE, files) == [
+        ("tests/test_still.py", 4, 21, "unresolved import: g is not defined in pkg"),
+        ("tests/test_still.py", 6, 21, "unresolved import: h is not defined in pkg"),
+        ("tests/test_still.py", 11, 17, "unresolved import: i is not defined in pkg"),
+        ("tests/test_still.py", 18, 10, "unresolved import: no module named pkg.missing"),
+    ]
+
+
+def test_a_module_getattr_however_bound_resolves_every_name() -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/const.py": "from functools import partial\ndef check(name, module_globals): ...\n__getattr__ = partial(check, module_globals=globals())\n",
+        "pkg/typed.py": "from typing import Any, Callable\n__getattr__: Callable[[str], Any] = lambda name: name\n",
+        "pkg/imported.py": "from pkg.const import __getattr__\n",
+        "pkg/plain.py": "X = 1\n",
+        "use.py": "from pkg.const import OLD\nfrom pkg.typed import ANY\nfrom pkg.imported import WHATEVER\nfrom pkg.plain import GONE\n",
+    }
+    assert findings(RULE, files) == [("use.py", 4, 23, "unresolved import: GONE is not defined in pkg.plain")]
+
+
+def test_phantom_exports_are_reported_at_the_imports_that_fail() -> None:
+    files = {
+        "pkg/__init__.py": "from .core import *\n",
+        "pkg/core.py": "__all__ = ['Real', 'Ghost', 'sub', 'Spirit']\nclass Real: ...\n",
+        "pkg/core/sub.py": "",
+        "use.py": "from pkg.core import Real, Ghost\nfrom pkg.core import *\nfrom pkg import Real, Ghost, Spirit\nfrom pkg import *\n",
+    }
+    assert findings(RULE, files) == [
+        ("pkg/__init__.py", 1, 19, "unresolved import: pkg.core.__all__ lists Ghost, Spirit, sub, which pkg.core does not define"),
+        ("pkg/core/sub.py", 1, 1, "unresolved import: nothing in pkg/core/ can be imported: pkg.core is the module pkg/core.py, not a package"),
+        ("use.py", 1, 28, "unresolved import: Ghost is not defined in pkg.core (it is only listed in its __all__)"),
+        ("use.py", 2, 22, "unresolved import: pkg.core.__all__ lists Ghost, Spirit, sub, which pkg.core does not define"),
+        ("use.py", 3, 23, "unresolved import: Ghost is not defined in pkg"),
+        ("use.py", 3, 30, "unresolved import: Spirit is not defined in pkg"),
+    ]

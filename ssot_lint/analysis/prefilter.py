@@ -44,6 +44,19 @@ class Words:
         return f"Words({list(self.tokens)!r})"
 
 
+class Substrings:
+    """Search for any of ``tokens`` anywhere (inside longer words too)."""
+
+    def __init__(self, tokens: Iterable[str]) -> None:
+        self.tokens = tuple(sorted(set(tokens)))
+
+    def search(self, text: str) -> str | None:
+        return next((token for token in self.tokens if token in text), None)
+
+    def __repr__(self) -> str:
+        return f"Substrings({list(self.tokens)!r})"
+
+
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...]:
     """Literal strings that occur, consecutively, in every match of ``pattern``.
 

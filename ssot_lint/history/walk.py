@@ -312,7 +312,7 @@ class HistoryRun:
                 return "" in packages
             return directory.startswith(top) and directory[len(top) :].replace(os.sep, "/") in packages
 
-        namer = ModuleNamer(self.config.src_roots, is_package)
+        namer = ModuleNamer(self.config.src_roots, is_package, root=self.config.root)
         keyed = []
         symlinks = 0
         for entry in tree:

@@ -3,7 +3,8 @@
 Top-level means the module body, including module-level ``if`` / ``try`` / ``with`` blocks (a
 conditional definition is still a definition). A name defined in at least ``min-count`` modules
 (default 2) yields one finding per extra definition: the first definition by path order is left
-alone, every other one is flagged and names the other locations.
+alone, every other one is flagged and names the other locations. A stub (``x.pyi``) describes the
+module beside it (``x.py``): its definitions count only where that module has none of the name.
 
 Options: ``name`` (regex the name must match), ``exclude-names``, ``min-count``, ``functions``
 (also compare top-level functions; default false).
@@ -14,6 +15,7 @@ Message fields: ``{name}``, ``{count}`` (modules defining it), ``{others}`` (the
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections import defaultdict
 from typing import Any
@@ -47,6 +49,7 @@ class DuplicateDefinition(Rule):
         Example({"a.py": "class MockManager: ...\n", "b.py": "class Other: ...\n"}, 0),
         Example({"a.py": "class MockManager: ...\nclass MockManager: ...\n"}, 0),
         Example({"a.py": "class MockManager: ...\n", "b.py": "def f():\n    class MockManager: ...\n"}, 0),
+        Example({"pkg/a.py": "class MockManager: ...\n", "pkg/a.pyi": "class MockManager: ...\n"}, 0),
     ]
     INVALID = [
         Example(
@@ -94,6 +97,9 @@ class DuplicateDefinition(Rule):
         for ref, fact in facts:
             for name, where in fact:
                 by_name[name].append((ref, where))
+        for name, places in by_name.items():
+            implemented = {os.path.splitext(r.path)[0] for r, _ in places if r.path.endswith(".py")}
+            by_name[name] = [(r, w) for r, w in places if not (r.path.endswith(".pyi") and os.path.splitext(r.path)[0] in implemented)]
         findings: list[Finding] = []
         duplicated: dict[str, int] = {}
         for name, places in sorted(by_name.items()):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.kinds.base import Example, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, Finding
+from ssot_lint.run.discovery import ModuleNamer
 from ssot_lint.run.engine import aggregate
 
 
@@ -28,17 +31,28 @@ class ExampleOutcome:
         return f"expected {want}; got {len(self.findings)}: {got}"
 
 
+_EXAMPLE_ROOT = os.path.join(os.sep, "example")
+
+
+def example_refs(paths: Iterable[str]) -> dict[str, FileRef]:
+    """The examples' pretend locations, named as discovery names files in a project holding
+    exactly these paths (``/``-separated, relative to the project root)."""
+    paths = list(paths)
+    packages = {os.path.join(_EXAMPLE_ROOT, *path.split("/")[:-1]) for path in paths if path.rsplit("/", 1)[-1] == "__init__.py"}
+    namer = ModuleNamer([], is_package=packages.__contains__, root=_EXAMPLE_ROOT)
+    return {path: namer.ref(os.path.join(_EXAMPLE_ROOT, *path.split("/")), path) for path in paths}
+
+
 def example_ref(path: str) -> FileRef:
-    """An example's pretend location, as if every directory on its path were a package."""
-    parts = path.removesuffix(".pyi").removesuffix(".py").split("/")
-    is_package = parts[-1] == "__init__"
-    return FileRef(path, ".".join(parts[:-1] if is_package else parts), is_package)
+    """One path's pretend location, on its own: every directory on it part of the name."""
+    return example_refs([path])[path]
 
 
 def run_example(rule: Rule, example: Example) -> ExampleOutcome:
     results = []
+    refs = example_refs(example.files)
     for path, code in sorted(example.files.items()):
-        ref = example_ref(path)
+        ref = refs[path]
         rules = [rule] if rule.in_scope(path) else []
         results.append((ref, analyze_source(code.encode("utf-8"), ref, rules)))
     report = aggregate([rule], results, "info")

@@ -5,13 +5,24 @@ required):
 
 - ``name``: a regex searched in the class name (``exclude-names`` removes matches);
 - ``bases``: one of its direct bases is listed, by name (``Proto`` matches ``x.Proto``) or by dotted
-  qualified name (``pkg.mod.Proto``, resolved through the file's imports);
+  qualified name (``pkg.mod.Proto``, resolved through the file's imports); a subscripted base is
+  its class (``DataUpdateCoordinator[dict[str, Any]]`` and ``helpers.DataUpdateCoordinator[T]``
+  match ``DataUpdateCoordinator``);
 - ``methods``: it defines all of these methods.
 
 Classes at any depth count (qualified as ``Outer.Inner``). When the family has more than ``max``
 members (default 1), every member not listed in ``canonical`` (``module:Class``) is a finding at its
 class name. Class aliases (``A = B`` at module level, with a name matching ``name``) are not
 implementations: they are listed under the rule's ``aliases`` in JSON output.
+
+A ``canonical`` entry may name an alias: with ``canonical = ["ws.manager:WebSocketManager"]`` and
+``WebSocketManager = UnifiedWebSocketManager`` in ``ws/manager.py``, the class the alias stands
+for (``UnifiedWebSocketManager``, defined there or imported from another module) is the canonical
+implementation. The alias is followed through the module's imports and further aliases; an
+import from a package that re-exports the class resolves when exactly one member of that name
+lives in the package. ``details``: ``canonical_found`` (the canonical members found, as
+``module:Class``), ``canonical_aliases`` (each canonical entry that is an alias -> the class it
+stands for) and ``aliases``.
 
 Message fields: ``{name}`` (the class), ``{canonical}``, ``{count}`` (family size), ``{max}``.
 """
@@ -69,11 +80,18 @@ class SingleImplementation(Rule):
             if target.member is None:
                 raise OptionError(f"canonical {ref!r} must name a class as 'module:Class'")
             self._canonical.add(str(target))
+        # The canonical names per module: where an alias may stand for the real implementation.
+        self._canonical_names: dict[str, set[str]] = {}
+        for key in self._canonical:
+            module, _, member = key.partition(":")
+            self._canonical_names.setdefault(module, set()).add(member)
         self._base_words = word_pattern(b.rsplit(".", 1)[-1] for b in self.bases or ())
         self._method_words = [word_pattern([m]) for m in self.methods or ()]
         self._name_literals = Literals(self.name) if self.name is not None else None
 
     def needs_parse(self, text: str, ref: FileRef) -> bool:
+        if any(name in text for name in self._canonical_names.get(ref.module, ())):
+            return True  # a canonical module: its canonical name may be an alias to follow
         # Each selector is a necessary condition for membership, so each must hold in the text.
         if self.name is not None:
             # A member's name is in the text, so the literals every name match contains are too.
@@ -101,6 +119,8 @@ class SingleImplementation(Rule):
 
     def base_matches(self, node: ast.ClassDef, bound: dict[str, str], module: str) -> bool:
         for base_expr in node.bases:
+            while isinstance(base_expr, ast.Subscript):  # Coordinator[dict[str, Any]]: the class is the value
+                base_expr = base_expr.value
             written = dotted_name(base_expr)
             if written is None:
                 continue
@@ -114,10 +134,14 @@ class SingleImplementation(Rule):
         return False
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
-        bound = bindings(ctx.imports()) if self.bases else {}
+        canonical_names = self._canonical_names.get(ctx.ref.module, set())
+        bound = bindings(ctx.imports()) if self.bases or canonical_names else {}
         members: list[tuple[Any, ...]] = []
         aliases: list[tuple[Any, ...]] = []
-        body = ctx.statements_near(self.parse_words(ctx.text))
+        canonical_aliases: list[tuple[str, str]] = []  # in a canonical module: (alias, the absolute dotted name it stands for)
+        # A canonical module is read whole: the alias chain from its canonical name may pass
+        # through any module-level name.
+        body = ctx.tree.body if canonical_names else ctx.statements_near(self.parse_words(ctx.text))
         for node, scope in statements(body, into_definitions=True):
             if not isinstance(node, ast.ClassDef) or not self.selects(node.name):
                 continue
@@ -129,32 +153,66 @@ class SingleImplementation(Rule):
                     continue
             qualname = ".".join([*(outer.name for outer in scope), node.name])
             members.append((qualname, *ctx.lines.name_span(node), node.lineno))
-        if self.name is not None:
-            for statement in body:
-                if (
-                    isinstance(statement, ast.Assign)
-                    and len(statement.targets) == 1
-                    and isinstance(statement.targets[0], ast.Name)
-                    and dotted_name(statement.value) is not None
-                    and self.selects(statement.targets[0].id)
-                ):
-                    aliases.append((statement.targets[0].id, dotted_name(statement.value), statement.lineno))
-        if not members and not aliases:
+        assignments = [
+            (statement, statement.targets[0].id, written)
+            for statement in body
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+            if (written := dotted_name(statement.value)) is not None and written != statement.targets[0].id
+        ]
+        local = {node.name for node in body if isinstance(node, ast.ClassDef)} | {name for _, name, _ in assignments}
+        for statement, name, written in assignments:
+            if self.name is not None and self.selects(name):
+                aliases.append((name, written, statement.lineno))
+            if canonical_names:
+                here = f"{ctx.ref.module}.{written}" if written.split(".")[0] in local else None
+                canonical_aliases.append((name, here or qualify(statement.value, bound) or written))
+        if not members and not aliases and not canonical_aliases:
             return [], None
-        return [], (tuple(members), tuple(aliases))
+        return [], (tuple(members), tuple(aliases), tuple(canonical_aliases))
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
         members = [(ref, m) for ref, fact in facts for m in fact[0]]
         count = len(members)
-        canonical_found = sorted(f"{ref.module}:{m[0]}" for ref, m in members if f"{ref.module}:{m[0]}" in self._canonical)
+        keys = {f"{ref.module}:{m[0]}" for ref, m in members}
+        standing_for = {f"{ref.module}:{name}": dotted for ref, fact in facts for name, dotted in fact[2]}
+        canonical_aliases = {}
+        for key in sorted(self._canonical - keys):
+            real = _follow(key, keys, standing_for)
+            if real is not None:
+                canonical_aliases[key] = real
+        canonical = (self._canonical & keys) | set(canonical_aliases.values())
+        canonical_found = sorted(key for key in keys if key in canonical)
         findings: list[Finding] = []
         if count > self.max_:
             shown = ", ".join(self.canonical) or "one implementation"
             for ref, (qualname, line, col, end_line, end_col, stmt_line) in members:
-                if f"{ref.module}:{qualname}" in self._canonical:
+                if f"{ref.module}:{qualname}" in canonical:
                     continue
                 message = self.format(name=qualname, canonical=shown, count=count, max=self.max_)
                 findings.append(Finding(self.id, line, col, end_line, end_col, message, self.severity, ref.path, f"class {qualname}", stmt_line))
         aliases = [{"path": ref.path, "line": line, "name": name, "target": target} for ref, fact in facts for name, target, line in fact[1]]
-        details = {"canonical_found": canonical_found, "aliases": sorted(aliases, key=lambda a: (a["path"], a["line"]))}
+        details = {"canonical_found": canonical_found, "canonical_aliases": canonical_aliases, "aliases": sorted(aliases, key=lambda a: (a["path"], a["line"]))}
         return findings, count, details
+
+
+def _follow(key: str, members: set[str], standing_for: dict[str, str]) -> str | None:
+    """The member (``module:Class``) an alias ``key`` stands for, through further aliases."""
+    seen: set[str] = set()
+    pending = [key]
+    while pending:
+        current = pending.pop(0)
+        if current in members and current != key:
+            return current
+        dotted = standing_for.get(current)
+        if dotted is None or current in seen:
+            continue
+        seen.add(current)
+        parts = dotted.split(".")
+        # `a.b.C`: the class C of module a.b (or, nested, B.C of module a ...), longest module first.
+        pending += [".".join(parts[:i]) + ":" + ".".join(parts[i:]) for i in range(len(parts) - 1, 0, -1)]
+        # Re-exported by a package: the one member of that name inside it.
+        package, name = dotted.rpartition(".")[0], parts[-1]
+        inside = [m for m in members if m.rpartition(":")[2] == name and (m.partition(":")[0] + ".").startswith(package + ".")]
+        if len(inside) == 1:
+            pending.append(inside[0])
+    return None

@@ -1,33 +1,56 @@
 """unresolved-import: imports of project names and modules that do not exist.
 
-The project is the set of modules in the rule's scope (module names from ``src`` roots or
-``__init__.py`` chains); imports whose top-level package is not one of the project's (the
-standard library, third-party packages) are out of scope. A loose module named like a
-standard-library one (``scripts/queue.py``) does not make ``import queue`` a project import. Relative imports are resolved against
-the importing module. Every import is checked, including those in functions, ``try`` blocks and
-``if TYPE_CHECKING``.
+The project is the set of modules in the rule's scope, named as the interpreter finds them (see
+[module names](../project-wide.md#module-names)); imports whose top-level package is not one of
+the project's (the standard library, third-party packages) are out of scope. A loose module named
+like a standard-library one (``scripts/queue.py``) does not make ``import queue`` a project
+import. Relative imports are resolved against the importing module. Every import is checked,
+including those in functions, ``try`` blocks and ``if TYPE_CHECKING``, except imports the code
+expects to fail: inside ``with pytest.raises(ImportError):`` (or ``ModuleNotFoundError``, a tuple
+holding one, ``self.assertRaises`` / ``assertRaisesRegex`` / ``assertRaisesMessage``, ``contextlib.suppress``), or in a
+``try`` whose ``except ImportError`` handler skips the test (``pytest.skip``, ``self.skipTest``,
+``raise unittest.SkipTest``: ``pytest.importorskip`` by hand, which itself is a call, not an
+import). In a ``try`` whose handlers catch ``ImportError`` (or ``ModuleNotFoundError``,
+``Exception``, a bare ``except``) and fall back to other code, a missing *module* is not
+reported (an optional module by design: a compiled speed-up, which has no ``.py`` to see, or a
+``local_settings`` kept out of the repository), but a missing *name* in a module that exists is:
+a fallback hiding a broken project import is what this rule is for.
 
 - ``from pkg.mod import Name``: a finding at ``Name`` when ``pkg.mod`` is a project module and
   ``Name`` is none of: defined at module level there (classes, functions, assignments, ``for`` /
   ``with`` targets, ``global`` declarations; conditional definitions under ``try/except
   ImportError`` or ``if TYPE_CHECKING`` count), bound by an import there (so ``__init__.py``
-  re-export chains resolve; each link is checked where it is written), listed in its ``__all__``,
-  exported by a star import there (followed transitively, honouring the source's ``__all__``),
-  or a submodule ``pkg.mod.Name`` (a file or a namespace directory). ``from . import x`` in a
-  package's own ``__init__.py`` is the same question about ``pkg.x``.
+  re-export chains resolve; each link is checked where it is written), exported by a star
+  import there (followed transitively, honouring the source's ``__all__``), or a submodule
+  ``pkg.mod.Name`` (a file or a namespace directory). ``from . import x`` in a package's own
+  ``__init__.py`` is the same question about ``pkg.x``.
+- **Phantom exports**: a name listed in ``__all__`` but not defined is not importable (``from
+  pkg import Name`` raises ImportError, ``from pkg import *`` AttributeError). It is reported at
+  the imports that fail: at ``Name`` in ``from pkg import Name`` ("... is not defined in pkg (it
+  is only listed in its ``__all__``)"), and at the ``*`` of ``from pkg import *`` (one finding
+  naming every phantom). A phantom nobody imports is not reported: no import fails yet.
 - ``import pkg.missing`` / ``from pkg.missing import x``: a finding at the module when it does not
   exist. A module is only called missing when its parent is known (see ``module_index``): on a
   partial run a module may exist without having been scanned.
+- **Module clashes**, once each, at line 1 of the file: a module no import can reach (a package
+  wins over a same-named module beside it, which also hides any directory of that name; imports of
+  its names resolve against the package), and a module name two places define (two copies of a
+  package, a script and a package of one name ...): reported at the first place, listing all.
 
-Unknown territory resolves, never guessed: a module-level ``__getattr__`` (PEP 562) makes every
-name importable from that module; so do a star import from outside the project, a dynamically
+Unknown territory resolves, never guessed: a module-level ``__getattr__`` (PEP 562: defined,
+assigned as in ``__getattr__ = partial(...)``, or imported) makes every name importable from that
+module; so do a star import from outside the project, a dynamically
 built ``__all__`` in a star source, and a file that could not be parsed. Names bound by
 ``globals()`` or ``setattr`` are not seen. A relative import climbing above the top-level package
 is not reported. The rule sees the files in its scope only: give it the whole project (and, in
 pre-commit, ``pass_filenames: false``), or modules outside the scope are treated as not scanned.
 
+``details``: ``modules`` (distinct module names), ``shadowed`` (paths of files no import
+reaches), ``ambiguous`` (module -> the places defining it).
+
 Message fields: ``{problem}``, ``{module}`` (imported from, or the missing module), ``{name}``
-(the imported name, empty for a missing module), ``{imported}`` (the full dotted name).
+(the imported name, or the phantom names of a star import; empty for a missing module or a
+clash), ``{imported}`` (the full dotted name).
 """
 
 from __future__ import annotations
@@ -36,7 +59,7 @@ from typing import Any
 
 from ssot_lint.kinds.base import Example, FileContext, Rule
 from ssot_lint.model import FileRef, Finding
-from ssot_lint.project.module_index import ModuleIndex
+from ssot_lint.project.module_index import Clash, ModuleIndex, location
 from ssot_lint.project.module_summary import ImportFact, Span, summarise
 
 
@@ -50,7 +73,7 @@ class UnresolvedImport(Rule):
     VALID = [
         Example(
             {
-                "pkg/__init__.py": "from .mod import Name\n__all__ = ['Name', 'late']\n",
+                "pkg/__init__.py": "from .mod import Name\nlate = 1\n__all__ = ['Name', 'late', 'mod']\n",
                 "pkg/mod.py": "class Name: ...\n",
                 "app.py": "from pkg import Name, mod, late\nfrom pkg.mod import Name as N\nimport pkg.mod\nimport os.nothing\nfrom json import nothing\n",
             },
@@ -67,6 +90,13 @@ class UnresolvedImport(Rule):
         ),
         Example({"pkg/__init__.py": "def __getattr__(name): ...\n", "app.py": "from pkg import anything\n"}, 0),
         Example({"pkg/__init__.py": "from . import sub\n", "pkg/sub.py": ""}, 0),
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "tests/test_gone.py": "import pytest\n\ndef test_gone():\n    with pytest.raises(ImportError):\n        from pkg import removed\n",
+            },
+            0,
+        ),
     ]
     INVALID = [
         Example(
@@ -82,6 +112,18 @@ class UnresolvedImport(Rule):
         Example({"pkg/__init__.py": "", "pkg/a.py": "def f():\n    from .b import thing\n", "pkg/b.py": "other = 1\n"}, 1, (2,)),
         Example({"pkg/__init__.py": "from .a import *\n", "pkg/a.py": "__all__ = ['X']\nX = 1\nY = 2\n", "app.py": "from pkg import X, Y\n"}, 1, (1,)),
         Example({"pkg/__init__.py": "from . import sub\n"}, 1, (1,)),
+        Example({"pkg/__init__.py": "__all__ = ['Ghost']\n", "app.py": "from pkg import Ghost\nfrom pkg import *\n"}, 2, (1, 2)),
+        Example(
+            {
+                "core/__init__.py": "",
+                "core/database.py": "class Engine: ...\n",
+                "core/database/__init__.py": "from .pool import Pool\n",
+                "core/database/pool.py": "class Pool: ...\n",
+                "app.py": "from core.database import Engine, Pool\n",
+            },
+            2,
+            (1, 1),
+        ),
     ]
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
@@ -95,36 +137,68 @@ class UnresolvedImport(Rule):
                 continue
             seen: set[tuple[Span, str]] = set()
             for fact in summary.imports:
-                problem = self.judge(index, fact)
+                problem = self.judge(index, fact, ref)
                 if problem is None:
                     continue
                 span, text, module, name, anchor = problem
                 if (span, anchor) in seen:  # one finding per missing module per statement
                     continue
                 seen.add((span, anchor))
-                imported = f"{module}.{name}" if name else module
-                message = self.format(problem=text, module=module, name=name, imported=imported)
-                findings.append(Finding(self.id, *span, message, self.severity, ref.path, anchor, fact.statement[0]))
-        return findings, None, {"modules": len(index.entries)}
+                findings.append(self.problem_finding(ref, span, text, module, name, anchor, fact.statement[0]))
+        for clash in index.clashes:
+            ref = clash.refs[0]
+            findings.append(self.problem_finding(ref, (1, 1, 1, 1), self.clash_problem(clash), clash.module, "", f"{clash.kind} {clash.module}", 1))
+        details = {
+            "modules": len(index.entries) - len(index.aliases),
+            "shadowed": sorted(index.shadowed),
+            "ambiguous": {module: places for module, places in sorted(index.ambiguous.items())},
+        }
+        return findings, None, details
+
+    def problem_finding(self, ref: FileRef, span: Span, text: str, module: str, name: str, anchor: str, stmt_line: int) -> Finding:
+        imported = f"{module}.{name}" if name else module
+        message = self.format(problem=text, module=module, name=name, imported=imported)
+        return Finding(self.id, *span, message, self.severity, ref.path, anchor, stmt_line)
 
     @staticmethod
-    def judge(index: ModuleIndex, fact: ImportFact) -> tuple[Span, str, str, str, str] | None:
+    def clash_problem(clash: Clash) -> str:
+        shown = [ref.path for ref in clash.refs]
+        if clash.kind == "ambiguous":
+            return f"{len(shown)} places define module {clash.module} ({', '.join(shown)}): which one an import finds depends on sys.path"
+        hidden, winner = clash.refs
+        if winner.is_package:
+            return f"{hidden.path} can never be imported: the package {winner.module} ({winner.path}) is found first"
+        directory = location(hidden)[: len(location(winner)) + 1]
+        return f"nothing in {directory} can be imported: {winner.module} is the module {winner.path}, not a package"
+
+    @staticmethod
+    def judge(index: ModuleIndex, fact: ImportFact, importer: FileRef | None = None) -> tuple[Span, str, str, str, str] | None:
         """(where, problem, module, name, anchor) when the import cannot resolve."""
         module = fact.module
-        if module is None or not index.in_project(module):
+        if module is None or fact.expected_to_fail or not index.in_project(module, importer):
             return None
         missing = index.missing_module(module)
         if missing is not None:
+            if fact.guarded:
+                return None  # an optional module by design (compiled, or left out of the repository)
             span = fact.span if fact.name is None else fact.module_span
             return span, f"no module named {missing}", missing, "", missing
-        if fact.name is None or fact.star or not index.exists(module):
+        if fact.name is None or not index.exists(module):
             return None
         name = fact.name
         if module in index.entries:
-            if index.resolves(module, name):
+            if fact.star:
+                phantoms = sorted({n for s in index.summaries(module, importer) if s is not None for n in index.phantom_exports(module, s)})
+                if not phantoms:
+                    return None
+                shown = ", ".join(phantoms)
+                return fact.span, f"{module}.__all__ lists {shown}, which {module} does not define", module, shown, f"{module}:*"
+            if index.resolves(module, name, near=importer):
                 return None
-            return fact.span, f"{name} is not defined in {module}", module, name, f"{module}:{name}"
+            listed = any(s is not None and s.all_names is not None and name in s.all_names for s in index.summaries(module, importer))
+            problem = f"{name} is not defined in {module}" + (" (it is only listed in its __all__)" if listed else "")
+            return fact.span, problem, module, name, f"{module}:{name}"
         # A namespace package has no code: only its submodules can be imported from it.
-        if index.exists(f"{module}.{name}") or not index.knows_children_of(module):
+        if fact.star or index.exists(f"{module}.{name}") or not index.knows_children_of(module):
             return None
         return fact.span, f"no module named {module}.{name} (namespace package {module} has no such submodule)", module, name, f"{module}:{name}"

@@ -1,8 +1,32 @@
 """The project's modules, built from per-file summaries in the aggregation step.
 
-Module names come from discovery (``src`` roots or ``__init__.py`` chains), packages from
-``FileRef.is_package``. A directory holding modules but no ``__init__.py`` is a namespace package:
-it exists, but has no code and no attributes other than its submodules.
+Module names come from discovery (``run.discovery.ModuleNamer``: ``src`` roots, the outermost
+regular package, else the project root), packages from ``FileRef.is_package``. A directory
+holding modules but no ``__init__.py`` is a namespace package: it exists, but has no code and no
+attributes other than its submodules.
+
+What the interpreter would import, not only what the files are named:
+
+- **A package wins over a module of the same name** (``core/database/__init__.py`` beside
+  ``core/database.py``): the module can never be imported, so names imported from
+  ``core.database`` resolve against the package alone. Files inside a directory that a plain
+  module of the same name hides (``core/database.py`` beside ``core/database/x.py`` without an
+  ``__init__.py``) cannot be imported either. Both are ``shadowed``.
+- **Two files naming one module** from different places (``dev_launcher/__init__.py`` and
+  ``tools/dev_launcher/__init__.py``; a stub ``.pyi`` beside its ``.py`` is one module, not two)
+  are both kept and listed in ``ambiguous``: which one an import finds depends on ``sys.path``.
+  A file inside one of them that imports the name gets its own copy (it was itself imported
+  through that copy); any other importer gets one of the copies it can see (next point), and
+  when it can see several, a name resolves if either defines it.
+- **A name that needs a directory on the path that no setting puts there** (``FileRef.implied``:
+  ``tests/sphinx/__init__.py`` is ``sphinx`` only if ``tests/`` is on ``sys.path``) is seen only
+  from files below that directory. ``docs/conf.py``'s ``import sphinx`` is not the project's
+  ``tests/sphinx`` (so not checked); ``tests/runtests.py``'s is.
+- **The project root is on the path too**: a file also answers to its root-relative dotted name
+  (``fixtures/netra_backend/app/x.py``, named ``netra_backend.app.x``, is also
+  ``fixtures.netra_backend.app.x``; ``netra_backend/app/x.py`` in a namespace directory
+  ``netra_backend/`` is named ``app.x`` and also ``netra_backend.app.x``) when no file has that
+  name already. Imports written either way resolve.
 
 Some questions cannot be answered from a partial view (a run on one directory, a rule scoped to
 some paths): a module missing from the index may simply not have been scanned. So a module is
@@ -16,6 +40,7 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from ssot_lint.model import FileRef
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
@@ -35,13 +60,123 @@ def parents(module: str) -> Iterator[str]:
         yield ".".join(parts[:i])
 
 
+def location(ref: FileRef) -> str:
+    """Where a module lives, whatever its file: ``pkg/mod`` for ``pkg/mod.py``, ``pkg/mod.pyi``
+    and ``pkg/mod/__init__.py`` alike."""
+    path = ref.path.removesuffix(".pyi").removesuffix(".py")
+    return path.removesuffix("/__init__") if path.endswith("/__init__") or path == "__init__" else path
+
+
+def anchor(ref: FileRef) -> str | None:
+    """The directory ``ref``'s module name is relative to (its ``sys.path`` entry), root-relative;
+    None when the path does not end with the module's parts."""
+    parts = location(ref).split("/")
+    names = ref.module.split(".")
+    if len(parts) < len(names) or parts[len(parts) - len(names) :] != names:
+        return None
+    return "/".join(parts[: len(parts) - len(names)])
+
+
+def root_relative_name(ref: FileRef) -> str | None:
+    """The module name of ``ref`` with the project root on the path (None: not importable so)."""
+    parts = location(ref).split("/")
+    if parts == ["__init__"] or not all(part.isidentifier() for part in parts):
+        return None  # also paths outside the root ("..") and names with escapes
+    return ".".join(parts)
+
+
+def _below(ref: FileRef, directory: str) -> bool:
+    """Whether ``ref``'s file lies below ``directory`` (root-relative, ``""``: the root)."""
+    return ref.path.startswith(directory + "/") if directory else not ref.path.startswith("../")
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Files the interpreter cannot all import by their names.
+
+    ``shadowed``: ``refs[0]`` can never be imported, because ``refs[1]`` (a package of the same
+    name, or a plain module named like a directory above it) is found first. ``ambiguous``:
+    ``refs`` (one per place, in path order) all name ``module``.
+    """
+
+    kind: str
+    module: str
+    refs: tuple[FileRef, ...]
+
+
+def _shadowing(groups: dict[str, list[Entry]]) -> tuple[set[str], list[Clash]]:
+    """The paths of files no import can reach, and one clash per shadowing."""
+    hidden: set[str] = set()
+    clashes: list[Clash] = []
+    for module, entries in groups.items():
+        packages = {location(ref): ref for ref, _ in entries if ref.is_package}
+        for ref, _ in entries:
+            winner = packages.get(location(ref))
+            if not ref.is_package and winner is not None:
+                hidden.add(ref.path)
+                if not ref.path.endswith(".pyi"):
+                    clashes.append(Clash("shadowed", module, (ref, winner)))
+    # A plain module hides a directory of the same name beside it: `core/database.py` makes
+    # `core/database/x.py` (no `__init__.py` in between) unreachable. One clash per directory.
+    plain = {
+        (module, location(ref)): ref
+        for module, entries in groups.items()
+        for ref, _ in entries
+        if not ref.is_package and ref.path not in hidden and ref.path.endswith(".py")
+    }
+    if plain:
+        reported: set[str] = set()
+        for module, entries in groups.items():
+            for ref, _ in entries:
+                for parent in parents(module):
+                    here = location(ref)
+                    depth = module.count(".") - parent.count(".")
+                    directory = "/".join(here.split("/")[:-depth])
+                    winner = plain.get((parent, directory))
+                    if winner is not None and ref.path not in hidden:
+                        hidden.add(ref.path)
+                        if directory not in reported:
+                            reported.add(directory)
+                            clashes.append(Clash("shadowed", module, (ref, winner)))
+                        break
+    return hidden, clashes
+
+
 class ModuleIndex:
     def __init__(self, facts: Iterable[Entry]) -> None:
-        entries: dict[str, list[Entry]] = defaultdict(list)
+        groups: dict[str, list[Entry]] = defaultdict(list)
         for ref, summary in sorted(facts, key=lambda entry: entry[0].path):
             if ref.module:
-                entries[ref.module].append((ref, summary))
-        self.entries = dict(entries)  # several files may share a name (a.py next to a.pyi): all count
+                groups[ref.module].append((ref, summary))
+        hidden, self.clashes = _shadowing(groups)
+        self.shadowed = hidden  # paths of files no import reaches
+        entries: dict[str, list[Entry]] = {}
+        self.ambiguous: dict[str, list[str]] = {}  # module -> its places (locations), when several
+        for module, group in groups.items():
+            reachable = [entry for entry in group if entry[0].path not in hidden]
+            if not reachable:
+                continue
+            entries[module] = reachable  # several files may share a place (a.py next to a.pyi): all count
+            places = sorted({location(ref) for ref, _ in reachable})
+            if len(places) > 1:
+                self.ambiguous[module] = places
+        for module, places in sorted(self.ambiguous.items()):
+            if not any(parent in self.ambiguous for parent in parents(module)):  # once per copied tree
+                first: dict[str, FileRef] = {}
+                for ref, _ in entries[module]:
+                    first.setdefault(location(ref), ref)
+                self.clashes.append(Clash("ambiguous", module, tuple(first[p] for p in places)))
+        self.clashes.sort(key=lambda clash: (clash.refs[0].path, clash.module))
+        # The project root is on the path: root-relative names reach the same files.
+        aliases: dict[str, list[Entry]] = defaultdict(list)
+        for group in entries.values():
+            for entry in group:
+                alias = root_relative_name(entry[0])
+                if alias is not None and alias != entry[0].module and alias not in entries:
+                    aliases[alias].append(entry)
+        self.aliases = set(aliases)
+        entries.update(aliases)
+        self.entries = entries
         self.packages = {m for m, entries in self.entries.items() if any(ref.is_package for ref, _ in entries)}
         self.namespaces = {p for m in self.entries for p in parents(m)} - self.entries.keys()
         self._plain_child_of = {m.rpartition(".")[0] for m, es in self.entries.items() if "." in m and not all(r.is_package for r, _ in es)}
@@ -50,15 +185,30 @@ class ModuleIndex:
         self.tops = {m.split(".")[0] for m in self.entries} - {
             m for m in self.entries if m in sys.stdlib_module_names and m not in self.packages and m not in self.namespaces
         }
+        # Top-level names some file defines without an implied name, and the directories (anchors)
+        # an importer must be below to see the implied ones.
+        # (Root-relative alias names are never implied: the project root is on the path.)
+        self._declared_tops = {m.split(".")[0] for m, es in self.entries.items() if m in self.aliases or not all(ref.implied for ref, _ in es)}
+        self._implied_anchors: dict[str, set[str]] = defaultdict(set)
+        for m, es in self.entries.items():
+            for ref, _ in es:
+                if ref.implied and m not in self.aliases:
+                    self._implied_anchors[m.split(".")[0]].add(anchor(ref) or "")
         self._bindings: dict[int, dict[str, ImportFact]] = {}  # id(summary) -> its bindings(), computed once
 
     # -- existence --------------------------------------------------------------------------
     def exists(self, module: str) -> bool:
         return module in self.entries or module in self.namespaces
 
-    def in_project(self, dotted: str) -> bool:
-        """Whether the top-level package of ``dotted`` is one of the project's."""
-        return dotted.split(".")[0] in self.tops
+    def in_project(self, dotted: str, near: FileRef | None = None) -> bool:
+        """Whether the top-level package of ``dotted`` is one of the project's (as seen from the
+        importing file ``near``, when given)."""
+        top = dotted.split(".")[0]
+        if top not in self.tops:
+            return False
+        if near is None or top in self._declared_tops:
+            return True
+        return any(_below(near, directory) for directory in self._implied_anchors.get(top, ()))
 
     def is_plain_module(self, module: str) -> bool:
         return module in self.entries and module not in self.packages and module not in self.namespaces
@@ -87,8 +237,22 @@ class ModuleIndex:
                 return prefix
         return None
 
-    def summaries(self, module: str) -> list[ModuleSummary | None]:
-        return [summary for _, summary in self.entries.get(module, ())]
+    def candidates(self, module: str, near: FileRef | None = None) -> list[Entry]:
+        """The files ``import module`` may load. For an ambiguous name imported from inside one of
+        its copies (same top-level package, same ``sys.path`` entry), that copy's files only."""
+        found = self.entries.get(module, [])
+        if near is None or len(found) < 2:
+            return found
+        if module in self.ambiguous and module.split(".")[0] == near.module.split(".")[0]:
+            home = anchor(near)
+            own = [entry for entry in found if anchor(entry[0]) == home]
+            if own:
+                return own
+        visible = [entry for entry in found if not entry[0].implied or _below(near, anchor(entry[0]) or "")]
+        return visible or found
+
+    def summaries(self, module: str, near: FileRef | None = None) -> list[ModuleSummary | None]:
+        return [summary for _, summary in self.candidates(module, near)]
 
     def bindings(self, summary: ModuleSummary) -> dict[str, ImportFact]:
         found = self._bindings.get(id(summary))
@@ -97,43 +261,49 @@ class ModuleIndex:
         return found
 
     # -- names ------------------------------------------------------------------------------
-    def resolves(self, module: str, name: str, _seen: set[tuple[str, str]] | None = None) -> bool:
+    def resolves(self, module: str, name: str, _seen: set[tuple[str, str]] | None = None, near: FileRef | None = None) -> bool:
         """Whether ``from module import name`` finds something (a submodule, a definition, an
-        import, an ``__all__`` entry or a star re-export). Unknown territory resolves: a file that
-        could not be analyzed, a ``__getattr__``, a star import from outside the project."""
+        import, an ``__all__`` entry that is itself one of these, or a star re-export). Unknown
+        territory resolves: a file that could not be analyzed, a ``__getattr__``, a star import
+        from outside the project. ``near``: the importing file (see ``candidates``)."""
         seen = _seen if _seen is not None else set()
         if (module, name) in seen:
             return False
         seen.add((module, name))
         if name in MODULE_DUNDERS or self.exists(f"{module}.{name}"):
             return True
-        for summary in self.summaries(module):
+        for summary in self.summaries(module, near):
             if summary is None or summary.has_getattr or name in summary.defined:
                 return True
             bound = self.bindings(summary).get(name)
             # `from . import x` in pkg/__init__.py binds x, but cannot vouch for itself.
             if bound is not None and (bound.module, bound.name) != (module, name):
                 return True
-            if summary.all_names is not None and name in summary.all_names:
-                return True
             for star in (i for i in summary.imports if i.star):
-                if self._star_exports(star, name, seen):
+                if self._star_exports(star, name, seen, near):
                     return True
         return False
 
-    def _star_exports(self, star: ImportFact, name: str, seen: set[tuple[str, str]]) -> bool:
+    def _star_exports(self, star: ImportFact, name: str, seen: set[tuple[str, str]], near: FileRef | None) -> bool:
         source = star.module
         if source is None or not self.in_project(source) or not self.exists(source):
             return True  # exports we cannot see (or a broken import, reported on its own)
-        for summary in self.summaries(source):
+        for summary in self.summaries(source, near):
             if summary is None or summary.all_dynamic or summary.has_getattr:
                 return True
             if summary.all_names is not None:
-                if name in summary.all_names:
+                # `__all__` says which names a star import takes, not that they exist.
+                if name in summary.all_names and self.resolves(source, name, seen, near):
                     return True
-            elif not name.startswith("_") and self.resolves(source, name, seen):
+            elif not name.startswith("_") and self.resolves(source, name, seen, near):
                 return True
         return False
+
+    def phantom_exports(self, module: str, summary: ModuleSummary) -> list[str]:
+        """Names in ``summary``'s literal ``__all__`` that the module does not provide."""
+        if summary.all_names is None or summary.all_dynamic or summary.has_getattr:
+            return []
+        return [name for name in summary.all_names if not self.resolves(module, name)]
 
     def qualify(self, module: str, written: str) -> str | None:
         """The absolute dotted name ``written`` (``B`` or ``m.B``) refers to in ``module``."""

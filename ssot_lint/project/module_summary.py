@@ -24,6 +24,7 @@ from ssot_lint.analysis.imports import dotted_name, import_refs
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
 from ssot_lint.model import cache_value
+from ssot_lint.project.import_conditions import expects_import_error, guards_import_error, is_main_test, string_value, type_checking_test
 from ssot_lint.project.reexports import alias_of, is_string_statement, reexport_only
 
 if TYPE_CHECKING:  # the kinds package imports this module: importing it back would be a cycle
@@ -49,6 +50,10 @@ class ImportFact:
     location, ``module_span`` the module part's (``a.b`` in ``from a.b import c``), ``statement``
     the whole statement's. ``in_function``: inside a def or lambda, so it runs only when called
     (imports in class bodies run at import time). ``type_checking``: under ``if TYPE_CHECKING``.
+    ``main_block``: under a module-level ``if __name__ == "__main__":``, so it runs only when the
+    file is executed as a script, never when it is imported. ``expected_to_fail``: the code says
+    the import fails (see ``expects_import_error``). ``guarded``: in the body of a ``try`` whose
+    handlers catch an ImportError (see ``guards_import_error``).
     """
 
     module: str | None
@@ -59,6 +64,9 @@ class ImportFact:
     statement: Span
     in_function: bool
     type_checking: bool
+    main_block: bool = False
+    expected_to_fail: bool = False
+    guarded: bool = False
 
     @property
     def star(self) -> bool:
@@ -83,7 +91,8 @@ class ModuleSummary:
     ``defined``: names bound at module level by anything but an import (imports are in
     ``imports``, module-level ones bind ``bound``). ``all_names``: the literal ``__all__`` (None
     when the module has none); ``all_dynamic``: ``__all__`` is built in a way we cannot read, so
-    the module exports an unknown set. ``has_getattr``: a module-level ``__getattr__`` (PEP 562)
+    the module exports an unknown set. ``has_getattr``: a module-level ``__getattr__`` (PEP 562;
+    defined, assigned or imported)
     makes every attribute resolvable. ``reexport_only``: the body holds nothing but imports,
     ``__all__``, simple aliases, docstrings, ``pass`` and ``warnings.warn`` calls (also inside
     ``if`` / ``try``). ``first_span``: the first statement after the module docstring.
@@ -115,11 +124,6 @@ def summarise(ctx: FileContext) -> ModuleSummary:
     return summary
 
 
-def _string(node: ast.expr) -> str | None:
-    """The value of a (non-bytes, non-f) string literal."""
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
 def _is_all(target: ast.expr) -> bool:
     return isinstance(target, ast.Name) and target.id == "__all__"
 
@@ -133,21 +137,13 @@ def _literal_strings(node: ast.expr) -> list[str] | None:
         if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
             pending += (part.right, part.left)
         elif isinstance(part, (ast.List, ast.Tuple, ast.Set)):
-            strings = [_string(element) for element in part.elts]
+            strings = [string_value(element) for element in part.elts]
             if None in strings:
                 return None
             names += strings  # type: ignore[arg-type]
         else:
             return None
     return names
-
-
-def _type_checking_test(test: ast.expr) -> bool | None:
-    """For ``TYPE_CHECKING`` (any ``x.TYPE_CHECKING``) or its negation: whether it is negated.
-    None for any other test."""
-    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
-    name = dotted_name(test.operand if negated else test)  # type: ignore[attr-defined]
-    return negated if name is not None and name.rsplit(".", 1)[-1] == "TYPE_CHECKING" else None
 
 
 def _last_simple(statement: ast.stmt) -> ast.stmt:
@@ -197,13 +193,14 @@ class _Summariser:
 
     def _walk(self, body: list[ast.stmt]) -> None:
         """Every statement in source order, knowing whether it runs in a def, in a class body,
-        under ``if TYPE_CHECKING``. Iterative: blocks nest as deep as the file likes."""
-        stack: list[tuple[ast.AST, bool, bool, bool]] = [(s, False, False, False) for s in reversed(body)]
+        under ``if TYPE_CHECKING``, under ``if __name__ == "__main__"``, where an import error is
+        expected. Iterative: blocks nest as deep as the file likes."""
+        stack: list[tuple[ast.AST, bool, bool, bool, bool, bool, bool]] = [(s, False, False, False, False, False, False) for s in reversed(body)]
         while stack:
-            node, in_function, in_class, checking = stack.pop()
+            node, in_function, in_class, checking, main, expected, guarded = stack.pop()
             module_level = not (in_function or in_class)
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                self._record(node, in_function, checking, module_level)
+                self._record(node, in_function, checking, module_level, (main, expected, guarded))
                 continue
             if isinstance(node, ast.Global):
                 self.defined.update(node.names)
@@ -217,11 +214,24 @@ class _Summariser:
                 if self.walrus:
                     self._walrus(node)
             body_checking = else_checking = checking
-            if isinstance(node, ast.If) and (negated := _type_checking_test(node.test)) is not None:
-                body_checking |= not negated
-                else_checking |= negated
+            body_main = main
+            if isinstance(node, ast.If):
+                if (negated := type_checking_test(node.test)) is not None:
+                    body_checking |= not negated
+                    else_checking |= negated
+                body_main |= module_level and is_main_test(node.test)
+            body_expected = expected or expects_import_error(node)
+            body_guarded = guarded or guards_import_error(node)
             nested = [
-                (child, in_function, in_class, else_checking if field == "orelse" else body_checking)
+                (
+                    child,
+                    in_function,
+                    in_class,
+                    else_checking if field == "orelse" else body_checking,
+                    body_main if field == "body" else main,
+                    body_expected if field == "body" else expected,
+                    body_guarded if field == "body" else guarded,
+                )
                 for field in NESTED.get(type(node), ())
                 for child in getattr(node, field)
             ]
@@ -240,10 +250,13 @@ class _Summariser:
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 self._bind(target)
+            # `__getattr__ = partial(...)` (Home Assistant's deprecation helper): PEP 562, however bound.
+            self.has_getattr |= any(isinstance(t, ast.Name) and t.id == "__getattr__" for t in node.targets)
             if any(_is_all(t) for t in node.targets):
                 self._set_all(node.value, extend=False)
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
             self._bind(node.target)
+            self.has_getattr |= isinstance(node.target, ast.Name) and node.target.id == "__getattr__" and node.value is not None
             if _is_all(node.target) and node.value is not None:
                 self._set_all(node.value, extend=isinstance(node, ast.AugAssign))
         elif isinstance(node, (ast.For, ast.AsyncFor)):
@@ -291,7 +304,7 @@ class _Summariser:
         # An argument counts by its value whatever `*` or `name=` precedes it, as libcst's
         # Arg.value did: `__all__` reads the same as before the move to ast.
         args = [a.value if isinstance(a, ast.Starred) else a for a in call.args] + [k.value for k in call.keywords]
-        if func == "__all__.append" and len(args) == 1 and (name := _string(args[0])) is not None:
+        if func == "__all__.append" and len(args) == 1 and (name := string_value(args[0])) is not None:
             self._add_all([name])
         elif func == "__all__.extend" and len(args) == 1:
             self._set_all(args[0], extend=True)
@@ -313,13 +326,15 @@ class _Summariser:
         self.all_names.extend(n for n in names if n not in self.all_names)
 
     # -- imports, aliases, spans --------------------------------------------------------------
-    def _record(self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool) -> None:
+    def _record(self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool, flags: tuple[bool, bool, bool]) -> None:
+        """One ImportFact per imported name; ``flags``: main block, expected to fail, guarded."""
         statement = self.lines.span(node)
         module_span = self.lines.module_span(statement) if isinstance(node, ast.ImportFrom) else None
         for ref in import_refs(node, self.ctx.ref.module, self.ctx.ref.is_package):
             span = self.lines.span(ref.node)
             bound = ref.bound if module_level else None
-            self.imports.append(ImportFact(ref.module, ref.name, bound, span, module_span or span, statement, in_function, checking))
+            self.has_getattr |= bound == "__getattr__"  # `from .lazy import __getattr__`
+            self.imports.append(ImportFact(ref.module, ref.name, bound, span, module_span or span, statement, in_function, checking, *flags))
 
     def _aliases(self, body: list[ast.stmt]) -> list[AliasFact]:
         found = []

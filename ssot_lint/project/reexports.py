@@ -33,7 +33,8 @@ def _written_name(node: ast.expr) -> str | None:
 
 
 def alias_of(statement: ast.stmt) -> tuple[ast.Name, str] | None:
-    """``A = B`` / ``A = m.B`` / ``A: T = B`` with a plain (non-dunder) name on the left."""
+    """``A = B`` / ``A = m.B`` / ``A: T = B`` with a plain (non-dunder) name on the left, other
+    than the name on the right (``X = X`` is no alias)."""
     if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
         target, value = statement.targets[0], statement.value
     elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
@@ -43,8 +44,8 @@ def alias_of(statement: ast.stmt) -> tuple[ast.Name, str] | None:
     written = _written_name(value)
     if not isinstance(target, ast.Name) or written is None or target.id.startswith("__"):
         return None
-    if written in ("None", "True", "False"):
-        return None
+    if written in ("None", "True", "False") or written == target.id:
+        return None  # `X = X` (a re-export spelled out for type checkers) renames nothing
     return target, written
 
 
@@ -82,7 +83,11 @@ def _reexport_simple(statement: ast.stmt) -> bool:
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         if all(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
             return True
+        assigned = statement.value
         return alias_of(statement) is not None or (
-            isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in targets) and _written_name(statement.value) is not None
+            not isinstance(statement, ast.AugAssign)
+            and all(isinstance(t, ast.Name) for t in targets)
+            and assigned is not None
+            and _written_name(assigned) is not None
         )
     return False

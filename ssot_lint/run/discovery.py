@@ -111,7 +111,7 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
     scope = Scope(config)
     observer = config.observer
     ignores = _Ignores(config.get("respect-gitignore"), observer)
-    namer = ModuleNamer(config.src_roots, observer=observer)
+    namer = ModuleNamer(config.src_roots, observer=observer, root=root)
     found: dict[str, SourceFile] = {}
 
     def rel(path: str, is_dir: bool) -> str:
@@ -188,42 +188,97 @@ def _relative(path: str, start: str) -> str:
 
 
 class ModuleNamer:
-    """Module names from the configured source roots, or else from ``__init__.py`` chains.
+    """Module names as the interpreter finds them, with the project root, each ``src`` root and
+    the directory above every top-level regular package on ``sys.path``.
+
+    - Under a ``src`` root (the innermost one), a file is named from that root: every directory
+      between is a package, regular (``__init__.py``) or namespace (PEP 420).
+    - Elsewhere in the project, a file inside a regular package is named from the outermost
+      regular package above it (whose parent directory is where the import system finds it, as
+      for ``fixtures/netra_backend/__init__.py``: ``netra_backend``). Directories without
+      ``__init__.py`` between that package and the file are namespace packages and part of the
+      name (``pkg/data/blob.py`` in regular ``pkg``: ``pkg.data.blob``).
+    - A file in no regular package is named from the project root: the directories between are
+      namespace packages (``tests/unit/test_x.py``: ``tests.unit.test_x``).
+    - If the project root is itself a regular package, the chain of ``__init__.py`` directories
+      is followed above it; a file outside the project (given explicitly) follows its own chain.
 
     ``is_package(directory)`` says whether a directory holds an ``__init__.py``: the file system
-    by default; history passes a lookup in a commit's tree instead.
+    by default; history and examples pass a lookup instead. ``root`` is the project root (None:
+    every file follows its ``__init__.py`` chain only).
     """
 
-    def __init__(self, src_roots: list[Path], is_package: Callable[[str], bool] | None = None, observer: Observer = NULL_OBSERVER) -> None:
+    def __init__(
+        self,
+        src_roots: list[Path],
+        is_package: Callable[[str], bool] | None = None,
+        observer: Observer = NULL_OBSERVER,
+        root: str | Path | None = None,
+    ) -> None:
         self.src_roots = sorted((str(r) for r in src_roots), key=len, reverse=True)
+        self.root = str(root) if root is not None else None
         self._is_package = is_package or (lambda directory: _dir_is_package(directory, observer))
-        self._parts: dict[str, tuple[str, ...]] = {}
+        self._chains: dict[str, tuple[str, ...]] = {}
+        self._states: dict[str, tuple[tuple[str, ...], bool, bool]] = {}
 
-    def _package_parts(self, directory: str) -> tuple[str, ...]:
-        """The package names from the outermost ``__init__.py`` directory down to ``directory``
-        (computed once per directory and run: every file in it, and every subpackage, asks)."""
-        parts = self._parts.get(directory)
+    def _chain_parts(self, directory: str) -> tuple[str, ...]:
+        """The package names from the outermost ``__init__.py`` directory of an unbroken chain
+        down to ``directory`` (computed once per directory and run)."""
+        parts = self._chains.get(directory)
         if parts is None:
             parent = os.path.dirname(directory)
             if parent == directory or not self._is_package(directory):
                 parts = ()
             else:
-                parts = (*self._package_parts(parent), os.path.basename(directory))
-            self._parts[directory] = parts
+                parts = (*self._chain_parts(parent), os.path.basename(directory))
+            self._chains[directory] = parts
         return parts
+
+    def _project_parts(self, directory: str) -> tuple[tuple[str, ...], bool, bool]:
+        """For a directory inside the project root: its package names, whether it is inside (or
+        is) a regular package, and whether its name is implied (see ``FileRef.implied``).
+        Iterative from the deepest directory not yet known."""
+        pending = []
+        current = directory
+        while current not in self._states:
+            if current == self.root:
+                inside = self._is_package(current)
+                self._states[current] = (self._chain_parts(current) if inside else (), inside, False)
+                break
+            pending.append(current)
+            current = os.path.dirname(current)
+        for current in reversed(pending):
+            parent = os.path.dirname(current)
+            parts, inside, implied = self._states[parent]
+            name = os.path.basename(current)
+            if inside:
+                state = ((*parts, name), True, implied)
+            elif self._is_package(current):
+                state = ((name,), True, parent != self.root)  # a top-level regular package: its parent is on the path
+            else:
+                state = ((*parts, name), False, False)  # a namespace directory below the root
+            self._states[current] = state
+        return self._states[directory]
+
+    def package_parts(self, directory: str) -> tuple[tuple[str, ...], bool]:
+        """The dotted name (as parts) of the package ``directory`` stands for, and whether that
+        name is implied."""
+        for root in self.src_roots:
+            if directory == root:
+                return (), False
+            if directory.startswith(root + os.sep):
+                return tuple(p for p in os.path.relpath(directory, root).split(os.sep) if p not in ("", ".")), False
+        if self.root is not None and (directory == self.root or directory.startswith(self.root.rstrip(os.sep) + os.sep)):
+            parts, _, implied = self._project_parts(directory)
+            return parts, implied
+        return self._chain_parts(directory), False
 
     def ref(self, path: str, shown: str) -> FileRef:
         directory, name = os.path.split(path)
         stem = name.rsplit(".", 1)[0] if name.endswith((".py", ".pyi")) else name
-        parts: list[str] | None = None
-        for root in self.src_roots:
-            if path.startswith(root + os.sep):
-                parts = os.path.relpath(directory, root).split(os.sep) if directory != root else []
-                parts = [p for p in parts if p not in ("", ".")] + [stem]
-                break
-        if parts is None:
-            parts = [*self._package_parts(directory), stem]
+        package, implied = self.package_parts(directory)
+        parts = [*package, stem]
         is_package = parts[-1] == "__init__"
         if is_package:
             parts = parts[:-1]
-        return FileRef(shown, display_path(".".join(parts)), is_package)
+        return FileRef(shown, display_path(".".join(parts)), is_package, implied)

@@ -368,7 +368,7 @@ def with_buffer_files(files: list[SourceFile], paths: Sequence[str], config: Con
     ]
     if not added:
         return files
-    namer = ModuleNamer(config.src_roots)
+    namer = ModuleNamer(config.src_roots, root=config.root)
     extra = [SourceFile(path, namer.ref(path, display_path(os.path.relpath(path, config.root)))) for path in added]
     return sorted(files + extra, key=lambda f: f.ref.path)
 

@@ -1,0 +1,91 @@
+"""When an import runs, read from the statements around it: under ``if TYPE_CHECKING`` (never),
+under ``if __name__ == "__main__"`` (only as a script), or where its failure is expected."""
+
+from __future__ import annotations
+
+import ast
+
+from ssot_lint.analysis.imports import dotted_name
+
+_TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))  # `except*`: Python 3.11+
+
+
+def string_value(node: ast.expr) -> str | None:
+    """The value of a (non-bytes, non-f) string literal."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def type_checking_test(test: ast.expr) -> bool | None:
+    """For ``TYPE_CHECKING`` (any ``x.TYPE_CHECKING``) or its negation: whether it is negated.
+    None for any other test."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    name = dotted_name(test.operand if negated else test)  # type: ignore[attr-defined]
+    return negated if name is not None and name.rsplit(".", 1)[-1] == "TYPE_CHECKING" else None
+
+
+def is_main_test(test: ast.expr) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = (test.left, test.comparators[0])
+    return any(isinstance(a, ast.Name) and a.id == "__name__" and string_value(b) == "__main__" for a, b in (sides, sides[::-1]))
+
+
+_IMPORT_ERRORS = ("ImportError", "ModuleNotFoundError")
+_BROADER = ("Exception", "BaseException")  # also catch an ImportError
+# Context managers that expect (or swallow) the exception given as their first argument:
+# pytest.raises, unittest's assertRaises / assertRaisesRegex, Django's assertRaisesMessage,
+# contextlib.suppress.
+_EXPECTING = ("raises", "assertRaises", "assertRaisesRegex", "assertRaisesMessage", "suppress")
+# What a handler calls (or raises) to skip the test when an import fails: importorskip by hand.
+_SKIPS = ("skip", "skipTest", "SkipTest", "importorskip")
+
+
+def _names_import_error(node: ast.expr | None, names: tuple[str, ...] = _IMPORT_ERRORS) -> bool:
+    """``ImportError``, ``builtins.ModuleNotFoundError``, or a tuple holding one (any of
+    ``names``)."""
+    if isinstance(node, ast.Tuple):
+        return any(_names_import_error(element, names) for element in node.elts)
+    name = dotted_name(node) if node is not None else None
+    return name is not None and name.rsplit(".", 1)[-1] in names
+
+
+def _skips(handler: ast.ExceptHandler) -> bool:
+    for node in ast.walk(handler):
+        target = node.func if isinstance(node, ast.Call) else node.exc if isinstance(node, ast.Raise) else None
+        if isinstance(target, ast.Call):
+            target = target.func
+        name = dotted_name(target) if target is not None else None
+        if name is not None and name.rsplit(".", 1)[-1] in _SKIPS:
+            return True
+    return False
+
+
+def expects_import_error(node: ast.AST) -> bool:
+    """Whether the body of ``node`` is code whose import errors are expected and handled:
+    ``with pytest.raises(ImportError):`` (also ``ModuleNotFoundError``, a tuple holding one,
+    ``self.assertRaises`` / ``assertRaisesRegex`` / ``assertRaisesMessage``, ``contextlib.suppress``), or a ``try`` whose
+    ``except ImportError`` handler skips the test (``pytest.skip``, ``self.skipTest``, ``raise
+    unittest.SkipTest``: ``pytest.importorskip`` written by hand). A ``try`` / ``except
+    ImportError`` that falls back to other code is not (see ``guards_import_error``)."""
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        for item in node.items:
+            call = item.context_expr
+            if isinstance(call, ast.Call) and call.args:
+                name = dotted_name(call.func)
+                if name is not None and name.rsplit(".", 1)[-1] in _EXPECTING and _names_import_error(call.args[0]):
+                    return True
+        return False
+    if isinstance(node, _TRY):
+        return any(_names_import_error(handler.type) and _skips(handler) for handler in node.handlers)
+    return False
+
+
+def guards_import_error(node: ast.AST) -> bool:
+    """Whether ``node`` is a ``try`` whose handlers catch an ``ImportError`` (``except
+    ImportError``, ``ModuleNotFoundError``, ``Exception``, ``BaseException``, a bare ``except``):
+    the code in its body may import a module that is not there, by design (an optional compiled
+    speed-up, a ``local_settings`` left out of the repository)."""
+    if not isinstance(node, _TRY):
+        return False
+    return any(handler.type is None or _names_import_error(handler.type, _IMPORT_ERRORS + _BROADER) for handler in node.handlers)
