@@ -5,12 +5,16 @@
 
 ssot-lint is measured as users run it: installed (not editable, whose import hook costs ~15 ms
 per start) into a fresh virtualenv under --work; ``--no-install`` uses this environment's instead.
-For each tree: ruff cold (``--no-cache``), warm and one-file-edited; ssot-lint cold (empty
-cache), warm (the same command again: a replay), warm from the result cache alone (memos
-deleted before each run) and one-file-edited, with ``--jobs 1`` and with all CPUs. Before each
-warm series each tool runs once to fill its cache. Every command runs as a child process; its wall time is the median of the repetitions, its memory the peak of the sum
-of the resident sets of the process and its workers (sampled from /proc every 10 ms). Prints a
-Markdown table (and writes it to --out). The corpus run also checks that ssot-lint finds
+For each tree: ruff with its default rules cold (``ruff check --isolated --no-cache``: the peer
+of the speed targets, see docs/performance.md), ruff with the tree's ruff.toml (banned-api for the
+deprecated paths) cold, warm and one-file-edited; ssot-lint cold (empty cache), warm (the same
+command again: a replay), warm from the result cache alone (memos deleted before each run) and
+one-file-edited, with ``--jobs 1`` and with all CPUs, and ``fix --diff`` (with 1 and all jobs
+where ``fix`` takes ``--jobs``). Before each warm series each tool runs once to fill its cache.
+Every command runs as a child process (``measure.run``, shared with real_world.py); its wall
+time is the median of the repetitions, its memory the peak of the sum of the resident sets of
+the process and its workers (sampled from /proc every 10 ms). Prints a Markdown table (and
+writes it to --out). The corpus run also checks that ssot-lint finds
 exactly the planted violations.
 """
 
@@ -25,8 +29,6 @@ import statistics
 import subprocess
 import sys
 import sysconfig
-import threading
-import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -37,13 +39,7 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent  # ruff's, and ssot-lint's with --no-install
 sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402  (the generator next to this file)
-
-
-@dataclass
-class Sample:
-    wall: float
-    rss_kib: int
-    code: int
+from measure import Failed, Run, load, machine, run  # noqa: E402  (the measuring core real_world.py shares)
 
 
 @dataclass
@@ -52,7 +48,7 @@ class Row:
     tool: str
     mode: str
     jobs: str
-    samples: list[Sample]
+    samples: list[Run]
 
     @property
     def wall(self) -> float:
@@ -60,50 +56,14 @@ class Row:
 
     @property
     def rss_mib(self) -> float:
-        return max(s.rss_kib for s in self.samples) / 1024
+        return max(s.tree_rss_kib for s in self.samples) / 1024
 
 
-def _tree_rss_kib(pid: int) -> int:
-    """Resident set of ``pid`` plus all its descendants, from /proc (0 when it is gone)."""
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            with open(f"/proc/{current}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
-            with open(f"/proc/{current}/task/{current}/children") as children:
-                stack.extend(int(c) for c in children.read().split())
-        except (OSError, ValueError):
-            continue
-    return total
-
-
-# An installed package runs from compiled bytecode; some machines set PYTHONDONTWRITEBYTECODE,
-# which would make every ssot-lint start compile its ~50 modules again (~80 ms on these).
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
-def measure(command: list[str], cwd: Path) -> Sample:
-    started = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=CHILD_ENV)
-    peak = [0]
-
-    def sample() -> None:
-        while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
-            time.sleep(0.01)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, err = proc.communicate()
-    wall = time.perf_counter() - started
-    sampler.join()
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}): {err.decode(errors='replace')[-2000:]}")
-    return Sample(wall, peak[0], proc.returncode)
+def measure(command: list[str], cwd: Path) -> Run:
+    try:
+        return run(command, cwd)
+    except Failed as error:
+        raise SystemExit(str(error)) from None
 
 
 class Tree:
@@ -161,7 +121,8 @@ def prepare_stdlib(work: Path) -> Tree:
 
 
 def bench(tree: Tree, repeat: int, cpus: int, ssot_bin: Path) -> list[Row]:
-    ruff = [str(BIN / "ruff"), "check", "--exit-zero", "--output-format", "concise", "."]
+    ruff = [str(BIN / "ruff"), "check", "--exit-zero", "--output-format", "concise", "."]  # the tree's ruff.toml: banned-api
+    ruff_default = [str(BIN / "ruff"), "check", "--isolated", "--exit-zero", "--output-format", "concise", "--no-cache", "."]
     ssot = [str(ssot_bin / "ssot-lint"), "check", ".", "-q"]
     rows: list[Row] = []
 
@@ -176,6 +137,7 @@ def bench(tree: Tree, repeat: int, cpus: int, ssot_bin: Path) -> list[Row]:
 
     measure([str(ssot_bin / "ssot-lint"), "--version"], tree.root)  # writes the bytecode if the install did not
     tree.clear_caches()
+    series("ruff default", "cold", "all", ruff_default)
     series("ruff", "cold", "all", ruff[:2] + ["--no-cache"] + ruff[2:])
     measure(ruff, tree.root)  # fill ruff's cache
     series("ruff", "warm", "all", ruff)
@@ -186,6 +148,10 @@ def bench(tree: Tree, repeat: int, cpus: int, ssot_bin: Path) -> list[Row]:
         series("ssot-lint", "warm", jobs, ssot + ["-j", jobs])
         series("ssot-lint", "warm, cache only", jobs, ssot + ["-j", jobs], tree.clear_memos)
         series("ssot-lint", "1 edited", jobs, ssot + ["-j", jobs], tree.edit)
+    fix_jobs = [str(cpus), "1"] if "--jobs" in subprocess.run([str(ssot_bin / "ssot-lint"), "fix", "--help"], capture_output=True, text=True).stdout else ["-"]
+    for jobs in fix_jobs:
+        where = [] if jobs == "-" else ["-j", jobs]
+        series("ssot-lint", "fix --diff", jobs, [str(ssot_bin / "ssot-lint"), "fix", "--diff", "--no-cache", *where, "."], tree.clear_caches)
     series("ssot-lint", "startup", "-", [str(ssot_bin / "ssot-lint"), "--version"])
     return rows
 
@@ -199,20 +165,23 @@ def check_counts(tree: Tree, expected: dict, ssot_bin: Path) -> str:
 
 def table(rows: list[Row], trees: dict[str, Tree]) -> str:
     ruff = {(r.tree, r.mode): r.wall for r in rows if r.tool == "ruff"}
+    default = {r.tree: r.wall for r in rows if r.tool == "ruff default"}
     lines = [
-        "| tree | tool | mode | jobs | wall s (median) | files/s | MB/s | peak RSS MiB | vs ruff |",
-        "|---|---|---|---|---:|---:|---:|---:|---:|",
+        "| tree | tool | mode | jobs | wall s (median) | files/s | MB/s | peak RSS MiB | vs ruff | vs ruff default |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         tree = trees[r.tree]
         peer = ruff.get((r.tree, r.mode.split(",")[0]))  # "warm, cache only" is compared with ruff's warm
         ratio = f"{r.wall / peer:.1f}x" if r.tool == "ssot-lint" and peer else ""
+        cold = r.tree in default and r.tool == "ssot-lint" and r.mode in ("cold", "fix --diff")
+        versus_default = f"{r.wall / default[r.tree]:.1f}x" if cold else ""
         rate = r.mode != "startup"
         lines.append(
             f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | {tree.files / r.wall:,.0f} | "
-            f"{tree.bytes / r.wall / 1e6:.1f} | {r.rss_mib:.0f} | {ratio} |"
+            f"{tree.bytes / r.wall / 1e6:.1f} | {r.rss_mib:.0f} | {ratio} | {versus_default} |"
             if rate
-            else f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | | | {r.rss_mib:.0f} | |"
+            else f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | | | {r.rss_mib:.0f} | | |"
         )
     return "\n".join(lines)
 
@@ -222,18 +191,9 @@ def _version(bin_dir: Path, package: str) -> str:
     return subprocess.run([str(bin_dir / "python"), "-c", code], capture_output=True, text=True, check=True).stdout.strip()
 
 
-def machine(ssot_bin: Path) -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+def describe(ssot_bin: Path) -> str:
     return (
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs ({model}); load average {load}; "
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {machine()}; load average {load()}; "
         f"Python {platform.python_version()}, libcst {_version(ssot_bin, 'libcst')}, ruff {metadata.version('ruff')}"
     )
 
@@ -251,7 +211,7 @@ def main() -> None:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     args.work.mkdir(parents=True, exist_ok=True)
     ssot_bin = BIN if args.no_install else install(args.work)
-    before = machine(ssot_bin)
+    before = describe(ssot_bin)
     generated, expected = prepare_corpus(args.work, args.files, args.seed)
     trees = [generated] + ([] if args.no_stdlib else [prepare_stdlib(args.work)])
     rows: list[Row] = []
@@ -260,7 +220,7 @@ def main() -> None:
         rows.extend(bench(tree, args.repeat, cpus, ssot_bin))
     counts = check_counts(generated, expected, ssot_bin)
     report = (
-        f"Started {before}\nFinished with load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}.\n\n"
+        f"Started {before}\nFinished with load average {load()}.\n\n"
         f"Generated corpus: {expected['files']} files, {expected['lines']:,} lines, {expected['bytes'] / 1e6:.1f} MB "
         f"(seed {args.seed}); planted findings {expected['findings']}: ssot-lint's counts {counts}.\n\n" + table(rows, {t.name: t for t in trees}) + "\n"
     )
