@@ -166,6 +166,7 @@ def kind_page(name: str, cls: type) -> str:
     parts = [HEADER, f"# {name}\n", f"**{cls.summary.strip()}**\n"]
     facts = [f'Rule files: `kind = "{name}"`.', f"Defined in `{cls.__module__}`."]
     facts.append("`ssot-lint fix` rewrites its findings where that is safe." if getattr(cls, "fixable", False) else "No automatic fix.")
+    facts.append(f"Category (GitLab Code Quality): {getattr(cls, 'category', 'Style')}.")
     parts.append(" ".join(facts) + "\n")
     parts += ["## Description\n", docstring_markdown(doc)]
 

@@ -137,7 +137,7 @@ def load_project(
         if not path.is_file():
             raise ConfigError(f"--rules: rule file not found: {path}")
     files = settings.rule_files + [p.resolve() for p in extra]
-    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer, settings.inline_rules).select(select, ignore)
+    ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer, settings.inline_rules, settings.root).select(select, ignore)
     return Project(settings, ruleset)
 
 
@@ -211,6 +211,7 @@ class CheckResult:
             suppressed=[f for f in self.report.suppressed if f.path == shown],
             suppressions={p: s for p, s in self.report.suppressions.items() if p == shown},
             scanned=scanned,
+            unparsed=tuple(p for p in self.report.unparsed if p == shown),
             baseline=None,
         )
         status = EXIT_FINDINGS if failing_findings(report, self.fail_on) else EXIT_OK
@@ -273,10 +274,11 @@ def analyze(
     on_warning: Warn | None = None,
     observer: Observer = NULL_OBSERVER,
     buffers: Mapping[PathLike, str | bytes] | None = None,
+    check_syntax: bool = False,
 ) -> tuple[Report, Coverage]:
     """Run the rules over ``paths`` (default: the project root): the raw report, before unused
     suppressions and the baseline, and what the run covered (so nothing unseen is judged).
-    ``buffers``: see ``check``."""
+    ``buffers``, ``check_syntax``: see ``check``."""
     from ssot_lint.run.engine import RunOptions, run
 
     _require_rules(project.rules)
@@ -294,7 +296,13 @@ def analyze(
         observer.refuse()  # the output depends on text that is on no disk
     with open_cache(config, cache, cache_dir, warn, observer) as result_cache:
         options = RunOptions(
-            fail_on=fail_on or config.get("fail-on"), cache=result_cache, on_progress=on_progress, jobs=jobs, observer=observer, buffers=contents
+            fail_on=fail_on or config.get("fail-on"),
+            cache=result_cache,
+            on_progress=on_progress,
+            jobs=jobs,
+            observer=observer,
+            buffers=contents,
+            check_syntax=check_syntax,
         )
         report = run(given or [str(config.root)], config, RuleSet(rules, project.rules.known), options)
     return report, Coverage.of(report.scanned, rules, whole, project.rules.known)
@@ -319,6 +327,7 @@ def check(
     on_warning: Warn | None = None,
     observer: Observer = NULL_OBSERVER,
     buffers: Mapping[PathLike, str | bytes] | None = None,
+    check_syntax: bool = False,
 ) -> CheckResult:
     """Check ``paths`` (default: the project root) as ``ssot-lint check`` does.
 
@@ -331,7 +340,10 @@ def check(
     ``buffers`` maps paths to the text to check instead of what is on disk (an editor's unsaved
     buffers; ``str`` is encoded as its coding cookie says). A buffer whose file does not exist
     yet is checked where a walk of ``paths`` would find it. Every other file's result comes from
-    the cache as usual, so project-wide rules see the buffers at the cost of analyzing them."""
+    the cache as usual, so project-wide rules see the buffers at the cost of analyzing them.
+
+    ``check_syntax``: parse every file in scope in full, so a syntax error anywhere is SSOT000
+    (otherwise only what the rules read is parsed; ``Report.unparsed`` lists the rest)."""
     project = _project(config, rules, select, ignore, observer)
     collected: list[str] = []
 
@@ -353,11 +365,18 @@ def check(
         on_warning=warn,
         observer=observer,
         buffers=buffers,
+        check_syntax=check_syntax,
     )
+    if not report.scanned:  # as ruff does: a warning, not an error (a hook may pass only excluded files)
+        where = ", ".join(os.fspath(p) for p in paths) or shown_path(project.root)
+        warn(f"no files to check in {where}: none is in scope (config keys 'include', 'exclude', 'extend-exclude'; .gitignore)")
     if report_unused_suppressions:
         known_ids = [r.id for r in project.rules.known]
+        from ssot_lint.run.engine import with_own_rows
+
         unused = with_fingerprints(suppressions.unused(report.suppressions, report.suppressed, known_ids, coverage.judges))
         report.findings = sorted(report.findings + unused, key=Finding.sort_key)
+        with_own_rows(report, fail_on)
     counted = report
     path, shown = baseline_file(project.config)
     if baseline:

@@ -37,6 +37,8 @@ SEVERITIES = ("info", "warning", "error")
 PARSE_ERROR_ID = "SSOT000"
 UNUSED_SUPPRESSION_ID = "SSOT001"  # only with --report-unused-suppressions
 RESERVED_IDS = (PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID)
+# ssot-lint's own findings: id -> (kind, severity, category). They get a row in the per-rule summary when they occur.
+OWN_KINDS = {PARSE_ERROR_ID: ("parse-error", "error", "Bug Risk"), UNUSED_SUPPRESSION_ID: ("unused-suppression", "warning", "Style")}
 
 
 def severity_rank(severity: str) -> int:
@@ -93,7 +95,9 @@ class FileResult:
     ``facts`` maps a rule id to the plain data that rule's project-wide aggregation needs.
     ``parsed`` tells whether libcst parsed the file (false when the prefilter ruled it out).
     ``suppressions`` holds every suppression comment in the file, parsed or not, so that
-    project-wide findings can be silenced and unused comments found.
+    project-wide findings can be silenced and unused comments found. ``syntax_checked`` tells
+    whether CPython parsed the whole file (only what rules read is parsed, unless
+    ``--check-syntax``).
     """
 
     findings: tuple[Finding, ...] = ()
@@ -101,6 +105,7 @@ class FileResult:
     parse_error: Finding | None = None
     parsed: bool = False
     suppressions: tuple[Suppression, ...] = ()
+    syntax_checked: bool = False  # CPython parsed the whole text (else a syntax error could hide in it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,10 @@ class FileRef:
 
 @dataclass(slots=True)
 class RuleSummary:
+    """One row of the per-rule summary. ``count`` is the one number every output shows for the
+    rule: its findings (suppressed ones excluded, baselined ones included), or for a kind with a
+    ceiling what ``max`` bounds (a family's size: every implementation, the canonical one too)."""
+
     id: str
     kind: str
     severity: str
@@ -129,6 +138,7 @@ class RuleSummary:
     description: str = ""  # the rule's description, else its kind's summary
     suppressed: int = 0
     baselined: int | None = None  # None when no baseline was applied
+    category: str = "Style"  # the kind's (GitLab Code Quality's categories)
 
 
 @dataclass(slots=True)
@@ -143,6 +153,13 @@ class Report:
     suppressions: dict[str, tuple[Suppression, ...]] = field(default_factory=dict)  # path -> comments
     scanned: tuple[str, ...] = ()  # paths of the files analyzed
     baseline: BaselineSummary | None = None
+    # Paths of the files scanned that CPython did not parse in full, because no rule reads all of
+    # them: a syntax error there is not reported (``check --check-syntax`` parses every file).
+    unparsed: tuple[str, ...] = ()
+
+    @property
+    def not_parsed(self) -> int:
+        return len(self.unparsed)
 
 
 @dataclass(slots=True)

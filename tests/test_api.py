@@ -18,7 +18,7 @@ def test_check_on_the_sample_returns_the_clis_findings(monkeypatch: pytest.Monke
     result = ssot_lint.check(["fixtures"], cache=False)
     assert result.exit_status == 1
     assert len(result.findings) == 22
-    assert result.counts() == {"PI001": 2, "PI002": 3, "PI003": 1, "PI004": 1, "WS001": 3, "WS002": 7, "WS003": 4, "WS004": 1, "SELF001": 0}
+    assert result.counts() == {"PI001": 2, "PI002": 3, "PI003": 1, "PI004": 1, "WS001": 3, "WS002": 7, "WS003": 4, "WS004": 1, "SELF001": 0, "SSOT000": 1}
     first = result.findings[0]
     assert (first.path, first.line, first.col, first.rule_id) == ("fixtures/netra_backend/app/routes/broken.py", 5, 11, "SSOT000")
     cli = run_cli(["check", "fixtures", "--no-cache", "-o", "json"], REPO, monkeypatch).json()

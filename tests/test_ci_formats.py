@@ -102,7 +102,8 @@ def test_sarif_fingerprints_survive_moving_code(tmp_path: Path, monkeypatch: pyt
 def test_github_annotations(outputs: dict[str, str]) -> None:
     lines = outputs["github"].splitlines()
     assert (
-        lines[0] == "::error file=fixtures/netra_backend/app/routes/broken.py,line=5,col=11,endLine=5,endColumn=11,title=SSOT000::syntax error: invalid syntax"
+        lines[0]
+        == "::error file=fixtures/netra_backend/app/routes/broken.py,line=5,col=11,endLine=5,endColumn=11,title=SSOT000 (parse-error)::syntax error: invalid syntax"
     )
     assert lines[11] == (
         f"::error file={CORE}/handlers.py,line=8,col=7,endLine=8,endColumn=31,title=WS001 (single-implementation)::IsolatedWebSocketManager"
@@ -154,6 +155,32 @@ def test_gitlab_sample(outputs: dict[str, str]) -> None:
     assert {i["severity"] for i in issues} == {"major", "minor", "info"}
     assert [i["severity"] for i in issues if i["check_name"] == "WS004"] == ["minor"]
     assert len({i["fingerprint"] for i in issues}) == len(issues)
+    # The category follows the rule's kind (it was always "Style").
+    assert {i["check_name"]: i["categories"] for i in issues} == {
+        "SSOT000": ["Bug Risk"],
+        "WS001": ["Duplication"],
+        "WS002": ["Compatibility"],
+        "WS003": ["Compatibility"],
+        "WS004": ["Duplication"],
+    }
+
+
+def test_every_kind_has_a_gitlab_category() -> None:
+    from ssot_lint.kinds import find_kind, kind_names
+    from ssot_lint.kinds.base import CATEGORIES
+
+    assert {name: find_kind(name).category for name in kind_names()} == {  # type: ignore[union-attr]
+        "declared-deprecation": "Compatibility",
+        "deprecated-import": "Compatibility",
+        "duplicate-definition": "Duplication",
+        "event-schema": "Compatibility",
+        "import-cycle": "Complexity",
+        "required-events": "Bug Risk",
+        "shim-module": "Duplication",
+        "single-implementation": "Duplication",
+        "unresolved-import": "Bug Risk",
+    }
+    assert all(find_kind(name).category in CATEGORIES for name in kind_names())  # type: ignore[union-attr]
 
 
 def test_junit_parses_with_one_testcase_per_rule(outputs: dict[str, str]) -> None:
@@ -161,11 +188,43 @@ def test_junit_parses_with_one_testcase_per_rule(outputs: dict[str, str]) -> Non
     suites = root.findall("testsuite")
     assert len(suites) == 1
     cases = suites[0].findall("testcase")
-    assert [(c.get("name"), len(c.findall("failure"))) for c in cases] == [("WS001", 2), ("WS002", 7), ("WS003", 4), ("WS004", 1), ("SSOT000", 1)]
+    # One <failure> per failing test case (viewers show only the first), carrying every finding.
+    assert [(c.get("name"), len(c.findall("failure"))) for c in cases] == [("WS001", 1), ("WS002", 1), ("WS003", 1), ("WS004", 1), ("SSOT000", 1)]
     assert (suites[0].get("tests"), suites[0].get("failures"), suites[0].get("errors")) == ("5", "5", "0")
     first = cases[0].find("failure")
-    assert first is not None and first.get("type") == "error"
-    assert first.text is not None and first.text.startswith(f"{CORE}/handlers.py:8:7: WS001 IsolatedWebSocketManager is one of 3 WebSocket manager")
+    assert first is not None and (first.get("type"), first.get("message")) == ("error", "WS001: 2 findings; count 3, max 1")
+    assert first.text is not None and first.text.splitlines() == [
+        f"{CORE}/handlers.py:8:7: WS001 error: IsolatedWebSocketManager is one of 3 WebSocket manager implementations (max 1); "
+        "consolidate into netra_backend.app.websocket_core.websocket_manager:WebSocketManager",
+        f"{CORE}/unified_manager.py:4:7: WS001 error: UnifiedWebSocketManager is one of 3 WebSocket manager implementations (max 1); "
+        "consolidate into netra_backend.app.websocket_core.websocket_manager:WebSocketManager",
+    ]
+    events = cases[2].find("failure")
+    assert events is not None and events.get("message") == "WS003: 4 findings"
+    assert events.text is not None and len(events.text.splitlines()) == 4
+    parse = cases[4].find("failure")
+    assert parse is not None and parse.get("message") == "SSOT000: 1 finding; syntax error: invalid syntax"
+
+
+def test_junit_is_in_step_with_fail_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Findings below --fail-on are shown (system-out), not failures: an exit code 0 has no failing case.
+    rules = (
+        '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nseverity = "info"\nreplace = { "old.pkg" = "new.pkg" }\n'
+        '[[rule]]\nid = "D2"\nkind = "deprecated-import"\nseverity = "warning"\nreplace = { "legacy" = "modern" }\n'
+    )
+    project = write_project(tmp_path, {"a.py": "import old.pkg\nimport legacy\n"}, rules)
+    for fail_on, code, failing in (("warning", 1, ["D2"]), ("error", 0, []), ("info", 1, ["D1", "D2"])):
+        result = run_cli(["check", "--no-cache", "-o", "junit", "--fail-on", fail_on], project, monkeypatch)
+        assert result.exit_code == code
+        suite = ET.fromstring(result.stdout).find("testsuite")
+        assert suite is not None and (suite.get("tests"), suite.get("failures")) == ("2", str(len(failing)))
+        cases = {c.get("name"): c for c in suite.findall("testcase")}
+        assert [name for name, case in cases.items() if case.find("failure") is not None] == failing
+        shown = {name: (case.find("failure") if name in failing else case.find("system-out")) for name, case in cases.items()}
+        assert {name: element.text for name, element in shown.items() if element is not None} == {
+            "D1": "a.py:1:8: D1 info: old.pkg is deprecated; import new.pkg",
+            "D2": "a.py:2:8: D2 warning: legacy is deprecated; import modern",
+        }
 
 
 def test_junit_passing_rules_are_testcases_without_failures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -181,15 +240,19 @@ def test_junit_passing_rules_are_testcases_without_failures(tmp_path: Path, monk
 def test_markdown_step_summary(outputs: dict[str, str]) -> None:
     lines = outputs["markdown"].splitlines()
     assert lines[0] == "## ssot-lint: failed (15 findings)"
-    assert lines[2:8] == [
+    assert lines[2:9] == [
         "| Rule | Kind | Severity | Count | Max | Suppressed | Status |",
         "|---|---|---|---:|---:|---:|---|",
         "| `WS001` | single-implementation | error | 3 | 1 | 0 | **FAIL** |",
         "| `WS002` | deprecated-import | error | 7 | - | 0 | **FAIL** |",
         "| `WS003` | event-schema | error | 4 | - | 0 | **FAIL** |",
         "| `WS004` | duplicate-definition | warning | 1 | - | 0 | **FAIL** |",
+        "| `SSOT000` | parse-error | error | 1 | - | 0 | **FAIL** |",
     ]
-    assert "**Totals:** 19 files scanned, 1 parse errors, 15 findings" in lines
+    assert (
+        "**Totals:** 19 files scanned, 1 parse error, 15 findings; 11 files not parsed in full, as no rule reads all of them (--check-syntax parses every file)"
+        in lines
+    )
     top = lines.index("| File | Findings |")
     assert lines[top + 2 : top + 5] == [
         "| `fixtures/netra_backend/app/services/agent_service.py` | 4 |",
@@ -206,13 +269,13 @@ def test_markdown_with_a_baseline_says_what_is_new(tmp_path: Path, monkeypatch: 
     result = run_cli(["check", "--no-cache", "-o", "markdown"], project, monkeypatch)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "## ssot-lint: failed (1 new findings)",
+        "## ssot-lint: failed (1 new finding)",
         "",
         "| Rule | Kind | Severity | Count | Max | Suppressed | Baselined | Status |",
         "|---|---|---|---:|---:|---:|---:|---|",
         "| `D1` | deprecated-import | error | 2 | - | 0 | 1 | **FAIL** |",
         "",
-        "**Totals:** 2 files scanned, 0 parse errors, 1 new findings, 1 baselined, 0 fixed since the baseline",
+        "**Totals:** 2 files scanned, 0 parse errors, 1 new finding, 1 baselined, 0 fixed since the baseline",
         "",
         "### Files with the most new findings",
         "",
@@ -237,5 +300,5 @@ def test_junit_stays_well_formed_with_markup_and_control_characters() -> None:
     report = Report("0.1.0", 1, 0, [RuleSummary("D1", "deprecated-import", "error", 1, None, False)], [finding])
     failure = ET.fromstring(junit.render(report, FormatOptions())).find("testsuite/testcase/failure")
     assert failure is not None
-    assert failure.get("message") == 'bad \ufffd <&> "q"'
-    assert failure.text == 'a&b.py:1:1: D1 bad \ufffd <&> "q"'
+    assert failure.get("message") == 'D1: 1 finding; bad \ufffd <&> "q"'
+    assert failure.text == 'a&b.py:1:1: D1 error: bad \ufffd <&> "q"'

@@ -54,7 +54,7 @@ def test_explain_shows_options_docs_and_examples(project: Path, monkeypatch: pyt
     assert result.stdout.startswith("D1 (deprecated-import, warning)\ndefined at rules.toml:2\n")
     assert "  replace = {'old.pkg': 'new.pkg'}" in result.stdout
     assert "kind deprecated-import:\n  deprecated-import: imports of deprecated module paths" in result.stdout
-    assert "example 1: expect 1 finding(s)\n  # app/x.py\n  import old.pkg\n" in result.stdout
+    assert "example 1: expect 1 finding\n  # app/x.py\n  import old.pkg\n" in result.stdout
 
 
 def test_scope_statistics_and_quiet(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,9 +63,9 @@ def test_scope_statistics_and_quiet(project: Path, monkeypatch: pytest.MonkeyPat
     assert result.stdout.splitlines() == ["     2  D2         deprecated-import", "     1  D1         deprecated-import"]
     quiet = run_cli(["check", "--no-cache", "-q"], project, monkeypatch)
     assert quiet.stdout.splitlines() == [
-        "app/a.py:1:8: D1 old.pkg is deprecated; import new.pkg",
-        "app/a.py:2:8: D2 legacy is deprecated; import modern",
-        "app/a.py:3:8: D2 legacy is deprecated; import modern",
+        "app/a.py:1:8: D1 warning: old.pkg is deprecated; import new.pkg",
+        "app/a.py:2:8: D2 error: legacy is deprecated; import modern",
+        "app/a.py:3:8: D2 error: legacy is deprecated; import modern",
     ]  # lib/b.py is outside D1's paths
 
 
@@ -100,7 +100,7 @@ def test_test_rules_reports_failing_examples(project: Path, monkeypatch: pytest.
     result = run_cli(["test-rules"], project, monkeypatch)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "FAIL rules.toml:19: D2: expected 0 finding(s); got 1: example.py:1:8 D2 legacy is deprecated; import modern",
+        "FAIL rules.toml:19: D2: expected 0 findings; got 1: example.py:1:8 D2 legacy is deprecated; import modern",
         "1 passed, 1 failed",
     ]
 
@@ -117,3 +117,50 @@ def test_version(monkeypatch: pytest.MonkeyPatch) -> None:
 
     result = run_cli(["--version"], REPO, monkeypatch)
     assert result.stdout.strip() == f"ssot-lint, version {__version__}"
+
+
+def test_text_paths_are_relative_to_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Text is for a terminal: from a subfolder its paths open with a click. JSON and the baseline
+    # stay root-relative (a finding at a rule file too), so they do not depend on where one stands.
+    rules = RULES + '\n[[rule]]\nid = "E1"\nkind = "required-events"\nevents = ["agent_failed"]\n'
+    project = write_project(tmp_path, FILES, rules)
+    sub = project / "app"
+    text = run_cli(["check", "--no-cache", "-q"], sub, monkeypatch)
+    assert text.stdout.splitlines() == [
+        "a.py:1:8: D1 warning: old.pkg is deprecated; import new.pkg",
+        "a.py:2:8: D2 error: legacy is deprecated; import modern",
+        "a.py:3:8: D2 error: legacy is deprecated; import modern",
+        "../rules.toml:23:1: E1 error: required event agent_failed is never emitted",
+    ]
+    elsewhere = run_cli(["check", "--no-cache", "-q", "--select", "D2", ".."], project / "lib", monkeypatch)
+    assert elsewhere.stdout.splitlines() == [
+        "../app/a.py:2:8: D2 error: legacy is deprecated; import modern",
+        "../app/a.py:3:8: D2 error: legacy is deprecated; import modern",
+    ]
+    machine = run_cli(["check", "--no-cache", "-o", "json"], sub, monkeypatch).json()
+    assert [(f["path"], f["line"]) for f in machine["findings"]] == [("app/a.py", 1), ("app/a.py", 2), ("app/a.py", 3), ("rules.toml", 23)]
+    assert run_cli(["baseline", "--no-cache"], project, monkeypatch).exit_code == 0
+    assert run_cli(["check", "--no-cache", "-o", "json"], sub, monkeypatch).json()["findings"] == []
+
+
+def test_nothing_in_scope_is_said_not_silent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As ruff does ("No Python files found"): a warning, exit 0.
+    project = write_project(tmp_path, {**FILES, "empty/notes.txt": "x\n", "build/gen.py": "import legacy\n"}, RULES)
+    (project / "void").mkdir()
+    warning = "ssot-lint: warning: no files to check in {}: none is in scope (config keys 'include', 'exclude', 'extend-exclude'; .gitignore)"
+    for args, where in ((["empty", "void"], "empty, void"), (["build"], "build")):
+        result = run_cli(["check", "--no-cache", *args], project, monkeypatch)
+        assert (result.exit_code, result.stderr.splitlines()) == (0, [warning.format(where)])
+        assert result.stdout.splitlines()[-1] == "0 files scanned, 0 parse errors, 0 findings"
+
+
+def test_per_file_quiet_prints_findings_only(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What the pre-commit hook runs, once per batch of files: no note, no table, no totals.
+    rules = RULES + '\n[[rule]]\nid = "S1"\nkind = "single-implementation"\nname = "Service$"\n'
+    (project / "rules.toml").write_text(rules)
+    for batch in (["app/a.py"], ["lib/b.py"]):
+        result = run_cli(["check", "--no-cache", "--per-file", "--quiet", *batch], project, monkeypatch)
+        assert result.stderr == ""
+        assert all(line.startswith(batch[0] + ":") for line in result.stdout.splitlines())
+    loud = run_cli(["check", "--no-cache", "--per-file", "app/a.py"], project, monkeypatch)
+    assert loud.stderr == "ssot-lint: --per-file: skipped project-wide rules S1 (run the whole project for them)\n"

@@ -32,8 +32,8 @@ def check_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, con
         (GOOD_RULE + "bogus = 1\n", "rules.toml:6: rule D1: unknown key 'bogus' for kind deprecated-import"),
         (GOOD_RULE.replace('kind = "deprecated-import"', 'kind = "no-such-kind"'), "rules.toml:4: rule D1: unknown kind 'no-such-kind'"),
         (GOOD_RULE + GOOD_RULE, "rules.toml:7: duplicate rule id 'D1' (first defined at rules.toml:2)"),
-        (GOOD_RULE.replace('"old.pkg" = "new.pkg"', '"old.pkg:A:B" = "new.pkg"'), "rules.toml:2: rule D1: malformed reference 'old.pkg:A:B'"),
-        (GOOD_RULE.replace('"old.pkg" = "new.pkg"', '"old.pkg" = "new pkg"'), "rules.toml:2: rule D1: malformed reference 'new pkg'"),
+        (GOOD_RULE.replace('"old.pkg" = "new.pkg"', '"old.pkg:A:B" = "new.pkg"'), "rules.toml:5: rule D1: malformed reference 'old.pkg:A:B'"),
+        (GOOD_RULE.replace('"old.pkg" = "new.pkg"', '"old.pkg" = "new pkg"'), "rules.toml:5: rule D1: malformed reference 'new pkg'"),
         (GOOD_RULE + 'severity = "fatal"\n', "rules.toml:6: rule D1: severity must be one of info, warning, error"),
         (GOOD_RULE.replace('id = "D1"', "id = 7"), "rules.toml:3: every rule needs an 'id'"),
         (GOOD_RULE.replace('id = "D1"', 'id = "SSOT000"'), "rules.toml:3: rule id SSOT000 is reserved"),
@@ -42,7 +42,10 @@ def check_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, con
         ('[[rule]]\nid = "S1"\nkind = "single-implementation"\nmax = "one"\n', "rules.toml:4: rule S1: max: expected a non-negative integer"),
         ('[[rule]]\nid = "S1"\nkind = "single-implementation"\n', "rules.toml:1: rule S1: needs at least one selector"),
         ('[[rule]]\nid = "D1"\nkind = "deprecated-import"\n', "rules.toml:1: rule D1: kind deprecated-import requires 'replace'"),
-        ('[[rule]]\nid = "D1"\nkind = "deprecated-import"\n[rule.replace]\n"a" = 1\n', "rules.toml:4: rule D1: replace: expected a table of strings"),
+        (
+            '[[rule]]\nid = "D1"\nkind = "deprecated-import"\n[rule.replace]\n"a" = 1\n',
+            "rules.toml:5: rule D1: replace: expected a table of strings ('a' is int)",
+        ),
         ('x = 1\n[[rule]\nid = "x"\n', "rules.toml:2: invalid TOML: Expected ']]'"),
         ("rule = 3\n", "rules.toml:1: 'rule' must be an array of tables"),
         ("[settings]\nx = 1\n", "rules.toml:1: unknown top-level key 'settings'"),
@@ -65,6 +68,11 @@ def test_rule_file_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules
         ('rule-files = "rules.toml"\nrespect-gitignore = "yes"\n', "ssot-lint.toml:2: respect-gitignore: expected true or false"),
         ('rule-files = ["missing/*.toml"]\n', "ssot-lint.toml:1: rule-files: 'missing/*.toml' matches no file"),
         ('rule-files = ["rules.toml"]\nfail-on = "never"\n', "ssot-lint.toml:2: fail-on: expected one of info, warning, error"),
+        (
+            'rule-files = ["rules.toml"]\n\nsrc = [".", "lib"]\n',
+            "ssot-lint.toml:3: src: 'lib' does not exist (entries are source roots, relative to ssot-lint.toml's directory)",
+        ),
+        ('rule-files = ["rules.toml"]\nsrc = ["a.py"]\n', "ssot-lint.toml:2: src: 'a.py' is not a directory"),
     ],
 )
 def test_config_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, expected: str) -> None:
@@ -122,3 +130,86 @@ def test_no_rules_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     write_project(tmp_path, {"a.py": ""})
     result = run_cli(["check"], tmp_path, monkeypatch)
     assert result.exit_code == 2 and "no rules loaded" in result.stderr
+
+
+KNOWN_KINDS = "declared-deprecation, deprecated-import, duplicate-definition, event-schema, import-cycle, required-events, shim-module, single-implementation, unresolved-import"
+DI = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\n'
+SCOPING = "as TOML reads every key after a table header into that table"
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        # Message templates: refused at load time, at the line of `message` (issue #18, item 2).
+        (
+            DI + 'replace = {"a" = "b"}\nmessage = "{target!z}"\n',
+            "rules.toml:5: rule D1: placeholder {target!z} in message: conversions and format specs are not allowed (write {target})",
+        ),
+        (
+            DI + 'replace = {"a" = "b"}\nmessage = "{target!r}"\n',
+            "rules.toml:5: rule D1: placeholder {target!r} in message: conversions and format specs are not allowed (write {target})",
+        ),
+        (
+            DI + 'replace = {"a" = "b"}\nmessage = "{target:>5d}"\n',
+            "rules.toml:5: rule D1: placeholder {target:>5d} in message: conversions and format specs are not allowed (write {target})",
+        ),
+        (
+            DI + 'replace = {"a" = "b"}\nmessage = "{target dup"\n',
+            "rules.toml:5: rule D1: malformed message template: expected '}' before end of string (write {{ and }} for literal braces; placeholders: {target}, {replacement}, {imported}, {what})",
+        ),
+        (DI + 'replace = {"a" = "b"}\nmessage = "a } b"\n', "rules.toml:5: rule D1: malformed message template: Single '}' encountered in format string"),
+        (
+            DI + 'replace = {"a" = "b"}\nmessage = "{target.__class__}"\n',
+            "rules.toml:5: rule D1: placeholder {target.__class__} in message: attribute and index access are not allowed (write {target})",
+        ),
+        (
+            DI + 'replace = {"a" = "b"}\nmessage = "{target[0]}"\n',
+            "rules.toml:5: rule D1: placeholder {target[0]} in message: attribute and index access are not allowed (write {target})",
+        ),
+        (
+            DI + 'replace = {"a" = "b"}\nmessage = "{}"\n',
+            "rules.toml:5: rule D1: unknown placeholder {} in message (known: {target}, {replacement}, {imported}, {what})",
+        ),
+        # Errors at the offending key or entry, not at [[rule]] (item 9).
+        (DI + '[rule.replace]\n"old.pkg" = "new.pkg"\n"old.x:A:B" = "y"\n', "rules.toml:6: rule D1: malformed reference 'old.x:A:B'"),
+        (DI + '[rule.replace]\n"old.pkg" = "new pkg"\n', "rules.toml:5: rule D1: malformed reference 'new pkg'"),
+        (DI + 'replace.a = "b"\nreplace."c d" = "e"\n', "rules.toml:5: rule D1: malformed reference 'c d'"),
+        (
+            '[[rule]]\nid = "S1"\nkind = "single-implementation"\nname = "Manager$"\ncanonical = ["a.b"]\n',
+            "rules.toml:5: rule S1: canonical 'a.b' must name a class as 'module:Class'",
+        ),
+        (
+            '[[rule]]\nid = "E1"\nkind = "event-schema"\nevents = ["x"]\n[rule.value-types]\nnumber = "number"\ntimestamp = "numbr"\n',
+            "rules.toml:7: rule E1: value-types.timestamp: unknown kind 'numbr'",
+        ),
+        (
+            '[[rule]]\nid = "E1"\nkind = "event-schema"\nevents = ["x"]\nvalue-types = { timestamp = "numbr" }\n',
+            "rules.toml:5: rule E1: value-types.timestamp: unknown kind 'numbr'",
+        ),
+        (DI + 'replace = {"a" = "b"}\ncalls = ["a.b"]\n', "rules.toml:5: rule D1: 'calls' entry 'a.b' must name a callable as 'module:function'"),
+        (DI + 'replace = {"a" = "b"}\npaths = 3\n', "rules.toml:5: rule D1: paths: expected a list of strings"),
+        (DI + 'replace = {"a" = "b"}\nexclude = [1]\n', "rules.toml:5: rule D1: exclude: expected a list of strings"),
+        # A missing kind says so (not "unknown kind None").
+        ('[[rule]]\nid = "D1"\nreplace = {"a" = "b"}\n', f"rules.toml:1: rule D1 has no 'kind' (known: {KNOWN_KINDS})"),
+        # TOML scoping slips get a hint naming the key's line.
+        (
+            DI + '[rule.replace]\n"old.pkg" = "new.pkg"\ncalls = { "a.b:f" = "c.d:g" }\n',
+            f"rules.toml:6: rule D1: replace: expected a table of strings ('calls' is a table) ('calls' belongs to [rule.replace], {SCOPING}; move it above [rule.replace])",
+        ),
+        (
+            '[[rule]]\nid = "D1"\n[rule.replace]\n"old.pkg" = "new.pkg"\nkind = "deprecated-import"\n',
+            f"rules.toml:1: rule D1 has no 'kind' (known: {KNOWN_KINDS}) (line 5: 'kind' belongs to [rule.replace], {SCOPING}; move it above [rule.replace])",
+        ),
+        (
+            DI + 'replace = {"a" = "b"}\n[[rule.example]]\ncode = "x = 1"\nexpect = 0\nseverity = "info"\n',
+            f"rules.toml:8: rule D1: example: unknown key 'severity' (known: code, files, path, expect, lines); 'severity' belongs to [[rule.example]], {SCOPING}: move it above",
+        ),
+    ],
+    ids=lambda v: v[:40] if isinstance(v, str) else None,
+)
+def test_rule_file_errors_name_the_key_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, expected: str) -> None:
+    line = check_error(tmp_path, monkeypatch, rules)
+    assert line.startswith("ssot-lint: error: " + expected), line
+    # `rules` and `test-rules` refuse the same files with the same line.
+    for command in (["rules"], ["test-rules"]):
+        assert check_error(tmp_path, monkeypatch, rules, args=command) == line

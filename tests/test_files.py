@@ -37,7 +37,7 @@ def test_encodings_are_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     }
     report = report_for(tmp_path, monkeypatch, files)
     assert [(f["path"], f["line"], f["col"]) for f in report["findings"]] == [("bom.py", 1, 8), ("crlf.py", 2, 8), ("latin1.py", 3, 8)]
-    assert report["files"] == {"scanned": 3, "parse_errors": 0}
+    assert report["files"] == {"scanned": 3, "parse_errors": 0, "not_parsed": 0}
 
 
 def test_undecodable_and_binary_files_are_findings_not_skips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -56,7 +56,7 @@ def test_undecodable_and_binary_files_are_findings_not_skips(tmp_path: Path, mon
         ("bad_utf8.py", 2, "SSOT000", "cannot decode as utf-8: invalid byte 0xff"),
         ("nul.py", 2, "SSOT000", "file contains NUL bytes (binary file?)"),
     ]
-    assert report["files"] == {"scanned": 1, "parse_errors": 4}
+    assert report["files"] == {"scanned": 1, "parse_errors": 4, "not_parsed": 1}
 
 
 def test_unreadable_file_is_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,7 +71,7 @@ def test_unreadable_file_is_a_finding(tmp_path: Path, monkeypatch: pytest.Monkey
     report = report_for(tmp_path, monkeypatch, {})
     assert [(f["path"], f["rule"]) for f in report["findings"]] == [(target.name, "SSOT000")]
     assert report["findings"][0]["message"].startswith("cannot read file: ")
-    assert report["files"] == {"scanned": 0, "parse_errors": 1}
+    assert report["files"] == {"scanned": 0, "parse_errors": 1, "not_parsed": 0}
 
 
 def test_syntax_error_is_located_by_cpython(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,7 +89,7 @@ def test_files_no_rule_could_match_are_counted_but_not_parsed(tmp_path: Path, mo
     assert not analyze_source(b"import os\n", FileRef("a.py", "a"), rules).parsed
     assert analyze_source(b"import pkg\n", FileRef("a.py", "a"), rules).parsed  # 'pkg' may be old.pkg
     report = report_for(tmp_path, monkeypatch, {"a.py": b"import os\n", "b.py": b"x = (\n"})
-    assert report["files"] == {"scanned": 2, "parse_errors": 0}
+    assert report["files"] == {"scanned": 2, "parse_errors": 0, "not_parsed": 2}
 
 
 def _config(root: Path, **values: object) -> Config:
@@ -106,6 +106,33 @@ def test_discovery_respects_gitignore_include_and_exclude(tmp_path: Path) -> Non
     assert found == ["a.py", "b.pyi", "dir.py/inner.py", "keep/gen.py", "sub/y.py"]
     found = [f.ref.path for f in discover([str(tmp_path)], _config(tmp_path, **{"respect-gitignore": False, "extend-exclude": ["keep/"]}))]
     assert found == ["a.py", "b.pyi", "dir.py/inner.py", "gen/x.py", "sub/skip.py", "sub/y.py"]
+
+
+def test_git_info_exclude_is_honoured_like_gitignore(tmp_path: Path) -> None:
+    # The repository's own exclude file: patterns relative to the work tree's top, below every
+    # .gitignore (a .gitignore can re-include what it excludes), and off with respect-gitignore.
+    repo = tmp_path / "repo"
+    for name in ("project/a.py", "project/local/x.py", "project/scratch.py", "project/sub/scratch.py", "project/sub/keep/scratch.py"):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text("")
+    (repo / ".git" / "info").mkdir(parents=True)
+    (repo / ".git" / "info" / "exclude").write_text("# git ls-files --others --exclude-from=.git/info/exclude\n/project/local/\nscratch.py\n")
+    (repo / "project" / "sub" / "keep" / ".gitignore").write_text("!scratch.py\n")
+    project = repo / "project"
+    found = [f.ref.path for f in discover([str(project)], _config(project))]
+    assert found == ["a.py", "sub/keep/scratch.py"]
+    found = [f.ref.path for f in discover([str(project)], _config(project, **{"respect-gitignore": False}))]
+    assert found == ["a.py", "local/x.py", "scratch.py", "sub/keep/scratch.py", "sub/scratch.py"]
+    # A linked work tree (`git worktree add`): .git is a file naming its git directory, whose
+    # `commondir` leads to the main repository, where info/exclude lives.
+    linked = tmp_path / "linked"
+    (linked / "scratch.py").parent.mkdir(parents=True)
+    (linked / "scratch.py").write_text("")
+    (linked / "a.py").write_text("")
+    (repo / ".git" / "worktrees" / "linked").mkdir(parents=True)
+    (repo / ".git" / "worktrees" / "linked" / "commondir").write_text("../..\n")
+    (linked / ".git").write_text(f"gitdir: {repo / '.git' / 'worktrees' / 'linked'}\n")
+    assert [f.ref.path for f in discover([str(linked)], _config(linked))] == ["a.py"]
 
 
 def test_module_names_from_init_chains_and_src_roots(tmp_path: Path) -> None:
@@ -129,3 +156,33 @@ def test_explicit_files_are_checked_and_exclusions_still_apply(tmp_path: Path, m
     write_project(tmp_path, {"script": "import old.pkg\n", "build/x.py": "import old.pkg\n"}, RULE)
     result = run_cli(["check", "-o", "json", "--no-cache", "script", "build/x.py"], tmp_path, monkeypatch)
     assert [f["path"] for f in result.json()["findings"]] == ["script"]
+
+
+def test_check_syntax_parses_every_file_and_the_report_counts_those_not_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Rules parse what they read: a syntax error in a file no rule reads, or far from what one
+    # reads, is not reported, and the report says how many files were not parsed in full.
+    files = {
+        "a.py": b"import old.pkg\n",  # read and parsed whole (it yields a finding)
+        "quiet.py": b"x = 1\n",  # no rule reads it
+        "broken_elsewhere.py": b"def f(:\n    pass\n",  # no rule reads it: its error is not seen
+        "far.py": b"import new.pkg\n" + b"".join(b"x%d = %d\n" % (i, i) for i in range(40)) + b"def g(:\n    pass\n",  # only the import is read
+    }
+    plain = report_for(tmp_path, monkeypatch, files)
+    assert plain["files"] == {"scanned": 4, "parse_errors": 0, "not_parsed": 3}
+    assert [(f["path"], f["rule"]) for f in plain["findings"]] == [("a.py", "D1")]
+    text = run_cli(["check", "--no-cache"], tmp_path, monkeypatch).stdout.splitlines()[-1]
+    assert text == "4 files scanned, 0 parse errors, 1 finding; 3 files not parsed in full, as no rule reads all of them (--check-syntax parses every file)"
+    # --check-syntax: every file in scope parsed whole, independent of the rules loaded.
+    full = report_for(tmp_path, monkeypatch, files, "--check-syntax")
+    assert full["files"] == {"scanned": 2, "parse_errors": 2, "not_parsed": 0}
+    assert [(f["path"], f["line"], f["col"], f["rule"], f["message"]) for f in full["findings"]] == [
+        ("a.py", 1, 8, "D1", "old.pkg is deprecated; import new.pkg"),
+        ("broken_elsewhere.py", 1, 7, "SSOT000", "syntax error: invalid syntax"),
+        ("far.py", 42, 7, "SSOT000", "syntax error: invalid syntax"),
+    ]
+    text = run_cli(["check", "--no-cache", "--check-syntax"], tmp_path, monkeypatch).stdout.splitlines()[-1]
+    assert text == "2 files scanned, 2 parse errors, 3 findings"
+    # The flag is part of each file's cache key: a cached run without it does not answer for it.
+    assert run_cli(["check", "-o", "json"], tmp_path, monkeypatch).json()["files"]["parse_errors"] == 0
+    assert run_cli(["check", "-o", "json", "--check-syntax"], tmp_path, monkeypatch).json()["files"]["parse_errors"] == 2
+    assert run_cli(["check", "-o", "json"], tmp_path, monkeypatch).json()["files"]["parse_errors"] == 0

@@ -205,7 +205,7 @@ def test_check_fix_fixes_then_reports(tmp_path: Path, monkeypatch: pytest.Monkey
     result = run(tmp_path, monkeypatch, "check", "--fix", "--no-cache", "-q")
     assert result.exit_code == 1
     assert result.stderr == "ssot-lint: fix: 2 files changed, 1 finding fixed, 1 finding left\n"
-    assert result.stdout.splitlines() == ["b.py:1:5: EV1 bad event: missing 'data'"]
+    assert result.stdout.splitlines() == ["b.py:1:5: EV1 error: bad event: missing 'data'"]
     assert (tmp_path / "a.py").read_text() == SPLIT_AFTER
 
 

@@ -113,6 +113,24 @@ CASES: dict[str, tuple[bytes, list[tuple[str, int, int, str]]]] = {
     "strings_10000.py": (IMPORT + b"x = " + b" ".join([b"'a'"] * 10_000) + b"\n", [("D1", 1, 8, D1_MESSAGE)]),
     "chain_1000.py": (IMPORT + chain(b" + ", 1_000), [("D1", 1, 8, D1_MESSAGE)]),
     "brackets_500.py": (IMPORT + b"x = " + b"[" * 500 + b"]" * 500 + b"\n", [("SSOT000", 2, 205, "syntax error: too many nested parentheses")]),
+    # CPython's limits, not its grammar: libcst parses these, but no newer Python would, so the
+    # message suggests none (issue #18, item 16)
+    "fstring_parens_201.py": (
+        IMPORT + b'x = f"{' + b"(" * 201 + b"1" + b")" * 201 + b'}"\n',
+        [("SSOT000", 2, 413, "syntax error: f-string: too many nested parenthesis")],
+    ),
+    "digits_5000.py": (
+        IMPORT + b"x = " + b"1" * 5000 + b"\n",
+        [
+            (
+                "SSOT000",
+                2,
+                1,
+                "syntax error: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits; use sys.set_int_max_str_digits() "
+                "to increase the limit - Consider hexadecimal for huge integer literals to avoid decimal conversion limits.",
+            )
+        ],
+    ),
     "brackets_150.py": (IMPORT + b"x = " + b"[" * 150 + b"]" * 150 + b"\n", [("D1", 1, 8, D1_MESSAGE)]),
     "not_500.py": (IMPORT + b"x = " + b"not " * 500 + b"y\n", [("D1", 1, 8, D1_MESSAGE)]),
     "lambda_500.py": (IMPORT + b"x = " + b"lambda: " * 500 + b"y\n", [("D1", 1, 8, D1_MESSAGE)]),
@@ -205,7 +223,8 @@ def test_every_bad_input_is_a_result_or_a_reason(tmp_path: Path, monkeypatch: py
     assert wrong == {}, "\n".join(f"{p!r}: {v!r}" for p, v in wrong.items())
     # every file in scope is counted once: scanned, or a parse error
     parse_errors = sum(1 for findings in expected.values() if any(f[0] == "SSOT000" for f in findings))
-    assert report["files"] == {"scanned": len(expected) - parse_errors, "parse_errors": parse_errors}
+    # (empty.py and unselected_broken.py are not parsed in full: no rule reads them)
+    assert report["files"] == {"scanned": len(expected) - parse_errors, "parse_errors": parse_errors, "not_parsed": 2}
 
 
 FORMATS = ("json", "sarif", "github", "gitlab", "junit", "markdown")
@@ -221,10 +240,13 @@ def test_the_real_process_prints_every_format_without_a_traceback(tmp_path: Path
     text = done.stdout.decode("ascii")  # every path and message is printable ASCII
     lines = text.splitlines()
     assert len(lines[: lines.index("")]) == findings  # one line per finding, then the summary
-    assert "new\\x0aline.py:1:8: D1 old.pkg is deprecated; import new.pkg" in lines
+    assert "new\\x0aline.py:1:8: D1 error: old.pkg is deprecated; import new.pkg" in lines
     assert "\x1b" not in text
     parse_errors = sum(1 for f in expected.values() if f and f[0][0] == "SSOT000")
-    assert lines[-1] == f"{len(expected) - parse_errors} files scanned, {parse_errors} parse errors, {findings} findings"
+    assert lines[-1] == (
+        f"{len(expected) - parse_errors} files scanned, {parse_errors} parse errors, {findings} findings; "
+        "2 files not parsed in full, as no rule reads all of them (--check-syntax parses every file)"
+    )
     for name in ("json", "sarif", "gitlab"):
         json.loads((outputs / name).read_text(encoding="utf-8"))  # still valid JSON
     assert sum(line.startswith("::error ") for line in (outputs / "github").read_text().splitlines()) == findings
@@ -382,7 +404,7 @@ def test_a_failing_rule_costs_its_file_not_the_run(tmp_path: Path, monkeypatch: 
         ("b.py", "SSOT000", 1, 1, "too deeply nested to analyze (RecursionError)"),
         ("c.py", "D1", 1, 8, D1_MESSAGE),
     ]
-    assert report["files"] == {"scanned": 1, "parse_errors": 2}
+    assert report["files"] == {"scanned": 1, "parse_errors": 2, "not_parsed": 0}
 
 
 def has_jobs_option() -> bool:
@@ -410,7 +432,7 @@ def test_a_native_crash_in_a_worker_costs_its_file_not_the_run(tmp_path: Path) -
     assert b"Traceback" not in done.stderr
     report = json.loads(done.stdout)
     assert [(f["path"], f["rule"]) for f in report["findings"]] == [("boom.py", "SSOT000")] + [(f"ok_{i}.py", "D1") for i in range(6)]
-    assert report["files"] == {"scanned": 6, "parse_errors": 1}
+    assert report["files"] == {"scanned": 6, "parse_errors": 1, "not_parsed": 0}
 
 
 def test_the_crash_plugin_loads_and_really_crashes(tmp_path: Path) -> None:

@@ -58,8 +58,8 @@ def test_pyproject_inline_rules_are_rules(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 1
     # The required-events finding sits where its rule is written: line 17 of pyproject.toml.
     assert result.stdout.splitlines() == [
-        "app.py:1:8: D1 old.pkg is deprecated; import new.pkg",
-        "pyproject.toml:17:1: R1 required event agent_started is never emitted",
+        "app.py:1:8: D1 error: old.pkg is deprecated; import new.pkg",
+        "pyproject.toml:17:1: R1 error: required event agent_started is never emitted",
     ]
     project = api.load_project(cwd=root)
     assert [(r.id, r.meta.origin, r.meta.line) for r in project.rules.rules] == [("D1", "pyproject.toml", 7), ("R1", "pyproject.toml", 17)]
@@ -86,7 +86,7 @@ def test_ssot_lint_toml_takes_rule_tables_beside_its_keys(tmp_path: Path, monkey
     config = 'fail-on = "error"\n\n[[rule]]\nid = "D1"\nkind = "deprecated-import"\nseverity = "warning"\nreplace = { "old.pkg" = "new.pkg" }\n'
     root = write_project(tmp_path / "p", {"app.py": "import old.pkg\n"}, config=config)
     result = run_cli(["check", "--no-cache", "-q"], root, monkeypatch)
-    assert (result.exit_code, result.stdout) == (0, "app.py:1:8: D1 old.pkg is deprecated; import new.pkg\n")  # a warning, fail-on error
+    assert (result.exit_code, result.stdout) == (0, "app.py:1:8: D1 warning: old.pkg is deprecated; import new.pkg\n")  # a warning, fail-on error
 
 
 def test_inline_rules_come_after_the_rule_files_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,8 +47,8 @@ def test_registered_and_documented(kind: type[Rule]) -> None:
 @pytest.mark.parametrize(
     ("rule", "error"),
     [
-        ('kind = "import-cycle"\nmax-cycles = 0\n', "rules.toml:1: rule X1: 'max-cycles' and 'search-budget' must be at least 1"),
-        ('kind = "required-events"\nevents = []\n', "rules.toml:1: rule X1: 'events' needs at least one event name"),
+        ('kind = "import-cycle"\nmax-cycles = 0\n', "rules.toml:4: rule X1: 'max-cycles' and 'search-budget' must be at least 1"),
+        ('kind = "required-events"\nevents = []\n', "rules.toml:4: rule X1: 'events' needs at least one event name"),
         ('kind = "required-events"\n', "rules.toml:1: rule X1: kind required-events requires 'events'"),
         ('kind = "shim-module"\nallow = "a.b"\ninclude-init = "yes"\n', "rules.toml:5: rule X1: include-init: expected true or false"),
         ('kind = "unresolved-import"\nsrc = ["x"]\n', "rules.toml:4: rule X1: unknown key 'src' for kind unresolved-import"),

@@ -64,6 +64,7 @@ def test_sample_findings_and_unchanged_websocket_counts(monkeypatch: pytest.Monk
         "WS003": 4,
         "WS004": 1,
         "SELF001": 0,
+        "SSOT000": 1,
     }  # SELF001: the repo checks its own package (no findings in fixtures)
     details = {r["id"]: r.get("details") for r in report["rules"]}
     assert details["PI003"] == {

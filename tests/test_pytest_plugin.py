@@ -72,17 +72,17 @@ def test_one_failing_item_per_violated_rule_with_exact_counts(pytester: pytest.P
     text = result.stdout.str()
     assert section(text, "ssot-lint MGR001") == [
         "MGR001 (single-implementation, error): count 3, max 1",
-        "app/legacy.py:1:7: MGR001 LegacyManager is one of 3 managers (max 1)",
-        "app/other.py:1:7: MGR001 OtherManager is one of 3 managers (max 1)",
+        "app/legacy.py:1:7: MGR001 error: LegacyManager is one of 3 managers (max 1)",
+        "app/other.py:1:7: MGR001 error: OtherManager is one of 3 managers (max 1)",
     ]
     assert section(text, "ssot-lint IMP001") == [
         "IMP001 (deprecated-import, error): count 2, max -",
-        "app/users.py:2:6: IMP001 app.legacy is deprecated; import app.core",
-        "app/users.py:3:6: IMP001 app.legacy is deprecated; import app.core",
+        "app/users.py:2:6: IMP001 error: app.legacy is deprecated; import app.core",
+        "app/users.py:3:6: IMP001 error: app.legacy is deprecated; import app.core",
     ]
     assert section(text, "ssot-lint SSOT000 (files that could not be analyzed)") == [
         "SSOT000: 1 file(s) could not be analyzed",
-        "app/broken.py:2:7: SSOT000 syntax error: invalid syntax",
+        "app/broken.py:2:7: SSOT000 error: syntax error: invalid syntax",
     ]
     result.stdout.fnmatch_lines(["ssot-lint: 7 files, 0 from the result cache, 7 analyzed; 5 findings"])
 
@@ -106,7 +106,7 @@ def test_the_baseline_makes_the_items_pass_and_only_new_findings_fail(pytester: 
     assert outcomes(result) == {"passed": 4, "failed": 1}
     assert section(result.stdout.str(), "ssot-lint IMP001") == [
         "IMP001 (deprecated-import, error): count 3, max -, 2 baselined, 1 new",
-        "app/more.py:1:6: IMP001 app.legacy is deprecated; import app.core",
+        "app/more.py:1:6: IMP001 error: app.legacy is deprecated; import app.core",
     ]
     # A fourth manager breaks the ceiling the baseline recorded (3): the rule fails on its count.
     (project / "app/fourth.py").write_text("class FourthManager: ...\n")

@@ -66,13 +66,39 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def recorded(project: Path, capsysbinary: pytest.CaptureFixture[bytes], argv: list[str] = ARGV) -> tuple[int, bytes, bytes]:
-    """A real run whose memo is stored (a first run creates the cache, which changes the project
-    directory: that run is racy and stores nothing, so there are two)."""
-    for _ in range(2):
-        settle(project)
-        result = run(argv, capsysbinary)
+    """A real run whose memo is stored."""
+    settle(project)
+    result = run(argv, capsysbinary)
     assert replayed(argv, capsysbinary) == result, "no memo was stored"
     return result
+
+
+def test_the_run_that_creates_the_cache_is_replayed_next_time(project: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    # The first run creates .ssot-lint/ in the project root, a directory it walks: that change is
+    # its own, and the root lists what it listed when walked, so the second run is a replay.
+    assert not (project / ".ssot-lint").exists()
+    settle(project)
+    first = run(ARGV, capsysbinary)
+    assert len(memos(project)) == 1
+    assert replayed(ARGV, capsysbinary) == first
+
+
+def test_a_directory_changed_while_racy_stores_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A directory noted within the racy window is trusted only if it still lists what it did.
+    settle(project)
+    sub = project / "netra_backend"
+    (sub / "new.py").write_text("")  # sub is racy now
+    with recording.recording(ARGV, time.time_ns()) as rec:
+        rec.note(sub)
+        rec.allow(project / ".ssot-lint" / "cache")
+    assert rec.listings[str(sub)] == sorted(os.listdir(sub))
+    noted = rec.seen[str(sub)]
+    (sub / "other.py").write_text("")  # a change the signature would show ...
+    monkeypatch.setattr(recording, "signature", lambda path: noted if path == str(sub) else replay.signature(path))  # ... but does not
+    assert rec.store(0) is False and memos(project) == []
+    (sub / "other.py").unlink()  # the listing is the noted one again: stored, once the window passed
+    assert rec.store(0) is True and len(memos(project)) == 1
+    assert time.time_ns() > max(noted[2], noted[3]) + recording.FINE_WINDOW_NS
 
 
 def test_an_identical_run_is_replayed_byte_for_byte(project: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:

@@ -94,8 +94,8 @@ def test_scope_limits_where_emissions_count(tmp_path: Path, monkeypatch: pytest.
     code, out = cli(["check", "--no-cache", "--no-color"], tmp_path, monkeypatch)
     assert code == 1
     assert out.splitlines()[:2] == [
-        "app/broken.py:1:7: SSOT000 syntax error: '{' was never closed",
-        "rules/events.toml:3:1: EV1 required event agent_failed is never emitted",
+        "app/broken.py:1:7: SSOT000 error: syntax error: '{' was never closed",
+        "rules/events.toml:3:1: EV1 error: required event agent_failed is never emitted",
     ]
     code, report = cli_json(["check"], tmp_path, monkeypatch)
     jsonschema.validate(report, json.loads((REPO / "ssot_lint" / "schemas" / "report.schema.json").read_text()))
@@ -137,4 +137,4 @@ def test_malformed_event_patterns_are_refused_at_load_with_file_and_line(tmp_pat
     write_project(tmp_path, {"ssot-lint.toml": 'rule-files = ["rules.toml"]\n', "rules.toml": rules, "a.py": ""})
     result = run_cli(["check", "--no-cache"], tmp_path, monkeypatch)
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.splitlines() == [f"ssot-lint: error: rules.toml:1: rule EV1: {error}"]
+    assert result.stderr.splitlines() == [f"ssot-lint: error: rules.toml:5: rule EV1: {error}"]  # at the emitters line

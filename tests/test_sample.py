@@ -66,14 +66,15 @@ def test_sample_traps_are_not_flagged(report: dict) -> None:
 
 
 def test_sample_summary(report: dict) -> None:
-    assert report["files"] == {"scanned": 19, "parse_errors": 1}
+    assert report["files"] == {"scanned": 19, "parse_errors": 1, "not_parsed": 11}  # the WS rules parse 8 files in full (a family fact alone, as in the canonical module, does not make a file parse whole)
     rules = {r["id"]: r for r in report["rules"]}
     assert (rules["WS001"]["count"], rules["WS001"]["max"], rules["WS001"]["ok"]) == (3, 1, False)
     assert rules["WS001"]["details"]["canonical_found"] == ["netra_backend.app.websocket_core.websocket_manager:WebSocketManager"]
     assert rules["WS001"]["details"]["aliases"] == [
         {"path": f"{CORE}/websocket_manager.py", "line": 25, "name": "WebSocketConnectionManager", "target": "WebSocketManager"}
     ]
-    assert [(r["id"], r["count"]) for r in report["rules"]] == [("WS001", 3), ("WS002", 7), ("WS003", 4), ("WS004", 1)]
+    # one row per rule, then one for SSOT000 because a file did not parse
+    assert [(r["id"], r["count"]) for r in report["rules"]] == [("WS001", 3), ("WS002", 7), ("WS003", 4), ("WS004", 1), ("SSOT000", 1)]
     severities = {(f["path"], f["line"]): f["severity"] for f in report["findings"]}
     assert severities[(f"{SERVICES}/agent_service.py", 38)] == "info"
 
@@ -92,13 +93,17 @@ def test_text_output_lines_and_summary(monkeypatch: pytest.MonkeyPatch) -> None:
     result = run_cli(["check", "fixtures", "--select", "WS", "--no-cache"], REPO, monkeypatch)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "fixtures/netra_backend/app/routes/broken.py:5:11: SSOT000 syntax error: invalid syntax"
+    assert lines[0] == "fixtures/netra_backend/app/routes/broken.py:5:11: SSOT000 error: syntax error: invalid syntax"
     assert lines[1] == (
-        f"{SERVICES}/agent_service.py:13:66: WS002 netra_backend.app.websocket_core.unified_manager:UnifiedWebSocketManager"
+        f"{SERVICES}/agent_service.py:13:66: WS002 error: netra_backend.app.websocket_core.unified_manager:UnifiedWebSocketManager"
         " is deprecated; import netra_backend.app.websocket_core.websocket_manager:WebSocketManager"
     )
     assert "\x1b[" not in result.stdout  # no colour when piped
-    assert lines[-1] == "19 files scanned, 1 parse errors, 15 findings"
+    assert (
+        lines[-1]
+        == "19 files scanned, 1 parse error, 15 findings; 11 files not parsed in full, as no rule reads all of them (--check-syntax parses every file)"
+    )
+    assert lines[-2].split() == ["SSOT000", "parse-error", "error", "1", "-", "FAIL"]
     assert any(line.split()[:2] == ["WS001", "single-implementation"] and line.split()[-1] == "FAIL" for line in lines)
 
 
@@ -113,3 +118,36 @@ def test_shipped_rule_files_pass_their_own_examples(monkeypatch: pytest.MonkeyPa
 def test_files_in_scope_are_all_accounted_for(report: dict) -> None:
     in_scope = [p for p in (REPO / "fixtures").rglob("*.py")]
     assert report["files"]["scanned"] + report["files"]["parse_errors"] == len(in_scope)
+
+
+def test_one_count_per_rule_in_every_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table, --statistics, JSON and Markdown show the same number per rule: findings, or for
+    a ceiling kind what `max` bounds (WS001: 3 implementations, 2 of them flagged), plus SSOT000."""
+    args = ["check", "fixtures", "--select", "WS", "--no-cache"]
+    expected = {"WS001": 3, "WS002": 7, "WS003": 4, "WS004": 1, "SSOT000": 1}
+    table = run_cli(args, REPO, monkeypatch).stdout.splitlines()
+    start = table.index(next(line for line in table if line.startswith("rule ")))
+    assert {row.split()[0]: int(row.split()[3]) for row in table[start + 1 : -1]} == expected
+    statistics = run_cli([*args, "--statistics"], REPO, monkeypatch).stdout.splitlines()
+    assert statistics == [
+        "     7  WS002      deprecated-import",
+        "     4  WS003      event-schema",
+        "     3  WS001      single-implementation",
+        "     1  SSOT000    parse-error",
+        "     1  WS004      duplicate-definition",
+    ]
+    machine = run_cli([*args, "-o", "json"], REPO, monkeypatch).json()
+    assert {r["id"]: r["count"] for r in machine["rules"]} == expected
+    assert sum(1 for f in machine["findings"] if f["rule"] == "WS001") == 2
+    markdown = run_cli([*args, "-o", "markdown"], REPO, monkeypatch).stdout.splitlines()
+    assert {row.split("|")[1].strip(" `"): int(row.split("|")[4]) for row in markdown if row.startswith("| `") and row.count("|") > 4} == expected
+    # Every text line says its finding's severity, after the rule id.
+    lines = [line for line in table[:start] if line]
+    assert {tuple(line.split(" ")[1:3]) for line in lines} == {
+        ("SSOT000", "error:"),
+        ("WS001", "error:"),
+        ("WS002", "error:"),
+        ("WS003", "error:"),
+        ("WS003", "info:"),
+        ("WS004", "warning:"),
+    }

@@ -136,7 +136,14 @@ def rule_documents_in_tests() -> Iterator[tuple[str, dict[str, Any]]]:
 
 # Mistakes only the loader can see: a regex that does not compile, a module path that is not one,
 # options that make sense only together, a message field the kind does not fill, an id used twice.
-BEYOND_A_SCHEMA = ("invalid regex", "malformed reference", "needs at least one selector", "unknown placeholder", "duplicate rule id")
+BEYOND_A_SCHEMA = (
+    "invalid regex",
+    "malformed reference",
+    "must name a class as",
+    "needs at least one selector",
+    "unknown placeholder",
+    "duplicate rule id",
+)
 
 
 def test_rule_files_embedded_in_tests_validate_when_the_loader_accepts_them() -> None:
@@ -269,6 +276,10 @@ def test_each_config_key_accepts_in_the_schema_what_the_config_loader_accepts(ke
     for value in [*SAMPLES, "warning", "error", "loud"]:
         config = tmp_path / "ssot-lint.toml"
         config.write_text(f"{key} = {toml_value(value)}\n")
+        if key == "src":  # whether a source root exists only the file system can say: here they do
+            for name in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
+                if isinstance(name, str) and name and not name.startswith("/") and ".." not in name:
+                    (tmp_path / name).mkdir(parents=True, exist_ok=True)
         try:
             load_config(config, tmp_path)
             loader = True

@@ -99,8 +99,8 @@ def test_a_bare_ignore_that_silences_nothing_is_unused(tmp_path: Path, monkeypat
     project = write_project(tmp_path, {"a.py": "import os  # ssot: ignore\nimport old.pkg  # ssot: ignore\n"}, RULES)
     result = run_cli(["check", "--no-cache", "--report-unused-suppressions"], project, monkeypatch)
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[0] == "a.py:1:12: SSOT001 unused suppression: no finding on this line or statement to silence"
-    assert result.stdout.splitlines()[-1] == "1 files scanned, 0 parse errors, 1 findings, 1 suppressed"
+    assert result.stdout.splitlines()[0] == "a.py:1:12: SSOT001 warning: unused suppression: no finding on this line or statement to silence"
+    assert result.stdout.splitlines()[-1] == "1 file scanned, 0 parse errors, 1 finding, 1 suppressed"
     # without the flag the same project passes: nothing else is found
     assert run_cli(["check", "--no-cache"], project, monkeypatch).exit_code == 0
 
@@ -121,6 +121,69 @@ def test_a_malformed_comment_silences_nothing(tmp_path: Path, monkeypatch: pytes
     project = write_project(tmp_path, {"a.py": "import old.pkg  # ssot: ignore[D1\n"}, RULES)
     result = run_cli(["check", "--no-cache", "--report-unused-suppressions"], project, monkeypatch)
     assert result.stdout.splitlines()[:2] == [
-        "a.py:1:8: D1 old.pkg is deprecated; import new.pkg",
-        "a.py:1:17: SSOT001 malformed suppression comment: missing ']'",
+        "a.py:1:8: D1 error: old.pkg is deprecated; import new.pkg",
+        "a.py:1:17: SSOT001 warning: malformed suppression comment: missing ']'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("comment", "ids", "problem"),
+    [
+        ("# ssot: ignore", (), ""),
+        ("# ssot:ignore", (), ""),
+        ("# ssot: ignore  # kept for the old API", (), ""),
+        ("# ssot: ignore[D1]", ("D1",), ""),
+        ("# ssot: ignore[ D1 , S-2 ]", ("D1", "S-2"), ""),
+        ("# ssot: ignore[D1] kept for the old API", ("D1",), ""),
+        ("# type: ignore  # ssot: ignore[D1]", ("D1",), ""),
+        ("# ssot:ignore R9", (), "rule ids go in brackets right after 'ignore' (# ssot: ignore[R9])"),
+        ("# ssot: ignore: D1", (), "rule ids go in brackets right after 'ignore' (# ssot: ignore[D1])"),
+        ("# ssot: ignore=D1", (), "rule ids go in brackets right after 'ignore' (# ssot: ignore[D1])"),
+        ("# ssot: ignore(D1)", (), "rule ids go in brackets right after 'ignore' (# ssot: ignore[D1])"),
+        ("# ssot: ignore legacy code", (), "text after a bare 'ignore' (give a reason after another '#', or name rules: ignore[ID])"),
+        ("# ssot: ignore [D1]", (), "no space between 'ignore' and '[' (# ssot: ignore[ID])"),
+        ("# ssot: IGNORE[D1]", (), "write 'ignore' in lower case ('ssot: IGNORE')"),
+        ("# ssot: ignore[D1", (), "missing ']'"),
+        ("# ssot: ignore[]", (), "names no rule id"),
+        ("# ssot: ignore[D1 S1]", (), "rule ids separated by ' ' (separate them with ',')"),
+        ("# ssot: ignore[D1;S1]", (), "rule ids separated by ';' (separate them with ',')"),
+        ("# ssot: ignore[D1|S1]", (), "rule ids separated by '|' (separate them with ',')"),
+        ("# ssot: ignore[D1,,S1]", (), "empty entry in the rule id list (separate ids with ',')"),
+        ("# ssot: ignore[D1,]", (), "empty entry in the rule id list (separate ids with ',')"),
+        ("# ssot: ignore[old.pkg]", (), "malformed rule id 'old.pkg'"),
+        ("# ssot: ignore[D1]S1", (), "unexpected 'S' after ']' (put a reason after a space or a '#')"),
+    ],
+)
+def test_which_spellings_are_suppressions(comment: str, ids: tuple[str, ...], problem: str) -> None:
+    """The grammar docs/suppressions.md states: anything else near it is malformed, and silences nothing."""
+    (found,) = scan(f"x = 1  {comment}\n")
+    assert (found.rule_ids, found.problem) == (ids, "malformed suppression comment: " + problem if problem else "")
+
+
+def test_not_suppressions_at_all() -> None:
+    assert scan("x = 1  # ssot: ignored\ny = 2  # ssot: ignore-next-line\nz = 3  # the ssot: rules\n") == ()
+
+
+def test_an_id_list_without_brackets_silences_nothing_and_is_ssot001(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before: a bare 'ignore' followed by anything silenced every rule on the line.
+    project = write_project(tmp_path, {"a.py": "import old.pkg  # ssot:ignore R9\nimport old.pkg.a  # ssot: ignore[D1 S1]\n"}, RULES)
+    plain = run_cli(["check", "--no-cache"], project, monkeypatch)
+    assert plain.exit_code == 1
+    assert plain.stdout.splitlines()[:2] == [
+        "a.py:1:8: D1 error: old.pkg is deprecated; import new.pkg",
+        "a.py:2:8: D1 error: old.pkg is deprecated; import new.pkg",
+    ]
+    reported = run_cli(["check", "--no-cache", "--report-unused-suppressions", "-o", "json"], project, monkeypatch)
+    assert [(f["rule"], f["line"], f["col"], f["message"]) for f in reported.json()["findings"]] == [
+        ("D1", 1, 8, "old.pkg is deprecated; import new.pkg"),
+        ("SSOT001", 1, 17, "malformed suppression comment: rule ids go in brackets right after 'ignore' (# ssot: ignore[R9])"),
+        ("D1", 2, 8, "old.pkg is deprecated; import new.pkg"),
+        ("SSOT001", 2, 19, "malformed suppression comment: rule ids separated by ' ' (separate them with ',')"),
+    ]
+    assert reported.json()["suppressed"] == 0
+    # SSOT001 has its own row in the summary, as every rule does (issue #18, item 8)
+    assert [(r["id"], r["kind"], r["severity"], r["count"], r["ok"]) for r in reported.json()["rules"]] == [
+        ("D1", "deprecated-import", "error", 2, False),
+        ("S1", "single-implementation", "error", 0, True),
+        ("SSOT001", "unused-suppression", "warning", 2, False),
     ]

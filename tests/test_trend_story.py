@@ -89,7 +89,7 @@ def test_working_tree_records_stay_off_the_time_axis():
     trend = build_trend(sorted(STORY + records, key=lambda s: s.time))
     assert [s.label for s in trend.snapshots] == [s.label for s in STORY] + ["working tree"]
     assert trend.rules[0].counts == [5, 9, 7, 1, 2, 3] and trend.hidden_records == 1
-    assert "1 older `check --record` snapshot(s) not drawn" in render_html(trend, 5, "t")
+    assert "1 older `check --record` snapshot not drawn" in render_html(trend, 5, "t")
     stale = build_trend(sorted(STORY + records[:1], key=lambda s: s.time))  # the only record is older than commits
     assert [s.commit is None for s in stale.snapshots] == [False] * 5 and stale.hidden_records == 1
 

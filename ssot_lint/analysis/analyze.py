@@ -63,14 +63,18 @@ def _check(text: str, ref: FileRef, selected: list[Rule], suppressions: tuple[Su
         findings.extend(rule_findings)
         if fact is not None:
             facts[rule.id] = fact
-    if findings and ctx.partly_parsed and not parses(text):
-        # A file with a finding must parse as a whole, as it would have without chunks: findings
-        # in a file Python rejects are not results (and say nothing of its rest). Facts alone
-        # (what project-wide kinds aggregate) do not make the whole file parse: every file yields
-        # them, and they depend only on the statements read (see analysis/outline.py).
-        try:
-            _ = ctx.tree
-        except SourceError as error:
-            return FileResult(parse_error=error.finding(), suppressions=suppressions)
+    # A file with a finding must parse as a whole, as it would have without chunks: findings in a
+    # file Python rejects are not results (and say nothing of its rest). Facts alone (what the
+    # project-wide kinds aggregate) do not make the whole file parse: every file yields them, and
+    # they depend only on the statements read (see analysis/outline.py). Under --check-syntax (a
+    # rule with ``whole_file``) every file must parse whole.
+    checked = ctx.parsed_whole
+    if not checked and (any(rule.whole_file for rule in selected) or (findings and ctx.partly_parsed)):
+        if not parses(text):
+            try:
+                _ = ctx.tree
+            except SourceError as error:
+                return FileResult(parse_error=error.finding(), suppressions=suppressions)
+        checked = True
     findings.sort(key=Finding.sort_key)
-    return FileResult(tuple(findings), facts, None, parsed=True, suppressions=suppressions)
+    return FileResult(tuple(findings), facts, None, parsed=True, suppressions=suppressions, syntax_checked=checked)

@@ -69,6 +69,11 @@ class FileContext:
         return self._module
 
     @property
+    def parsed_whole(self) -> bool:
+        """Whether CPython parsed the whole file (so its syntax is checked everywhere)."""
+        return self._tree is not None
+
+    @property
     def partly_parsed(self) -> bool:
         """Whether only some top-level statements were parsed (the file may not parse whole)."""
         return self._tree is None and (bool(self._parsed) or self._outline is not None)

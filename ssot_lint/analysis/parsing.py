@@ -159,7 +159,7 @@ def parse_tree(text: str) -> ast.Module:
         return cpython_parse(text)
     except (SyntaxError, ValueError) as error:
         reported = _cpython_error(error)
-        if _libcst_accepts(text):
+        if not _IMPLEMENTATION_LIMIT.search(reported.reason) and _libcst_accepts(text):
             # Invalid Python that libcst's lenient grammar takes (`except A, e:`), or syntax newer
             # than this interpreter (PEP 701 f-strings before 3.12): rules read CPython's tree.
             version = ".".join(map(str, sys.version_info[:2]))
@@ -167,6 +167,14 @@ def parse_tree(text: str) -> ast.Module:
         raise reported from None
     except (MemoryError, RecursionError) as error:  # CPython's parser stack overflowed
         raise _too_deep(text, error) from None
+
+
+# CPython's limits rather than its grammar: no newer version accepts these (libcst has no such
+# limits, so "libcst parses it" says nothing about newer syntax there).
+_IMPLEMENTATION_LIMIT = re.compile(
+    r"too many nested parenthes[ie]s|too many levels of indentation|too many statically nested blocks|nested too deeply|"
+    r"Exceeds the limit \(\d+ digits\)|too many expressions in star-unpacking|more than 255 arguments"
+)
 
 
 def parses(text: str) -> bool:

@@ -18,8 +18,13 @@ from collections.abc import Callable, Iterable, Sequence
 from ssot_lint.model import PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID, Finding, Suppression
 
 MARKER = "ssot:"
-_DIRECTIVE = re.compile(r"(?<![\w-])ssot:\s*ignore(?![\w-])")
+# Where a directive is: ``ssot:`` (not inside a longer word), optional spaces, ``ignore`` in any
+# case (only lower case is valid; other cases are reported, not silently passed over).
+_DIRECTIVE = re.compile(r"(?<![\w-])ssot:\s*(?i:ignore)(?![\w-])")
 _RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_WORD = re.compile(r"[\w.-]+")
+MALFORMED = "malformed suppression comment: "
+_SEPARATORS = " \t;|/+&:"  # what people write between ids instead of ','
 
 
 def scan(text: str) -> tuple[Suppression, ...]:
@@ -41,21 +46,46 @@ def _parse_comment(comment: str, line: int, col: int) -> Iterable[Suppression]:
     end_col = col + len(comment)
     text = comment.strip()
     for match in _DIRECTIVE.finditer(comment):
-        rest = comment[match.end() :]
-        if not rest.startswith("["):
-            yield Suppression(line, col, end_col, (), "", text)
-            continue
-        close = rest.find("]")
-        if close < 0:
-            yield Suppression(line, col, end_col, (), "malformed suppression comment: missing ']'", text)
-            continue
-        ids = tuple(part.strip() for part in rest[1:close].split(",") if part.strip())
-        bad = [i for i in ids if not _RULE_ID.match(i)]
-        if not ids or bad:
-            problem = f"malformed rule id {bad[0]!r}" if bad else "names no rule id"
-            yield Suppression(line, col, end_col, (), f"malformed suppression comment: {problem}", text)
-            continue
-        yield Suppression(line, col, end_col, ids, "", text)
+        ids, problem = parse_directive(match.group(), comment[match.end() :])
+        yield Suppression(line, col, end_col, ids, MALFORMED + problem if problem else "", text)
+
+
+def parse_directive(directive: str, rest: str) -> tuple[tuple[str, ...], str]:
+    """The rule ids of one ``ssot: ignore`` directive (empty: every rule) and, when it is
+    malformed, why (then it silences nothing). ``rest`` is the comment after ``ignore``.
+
+    Valid: ``ssot: ignore`` ending the comment or followed by another ``#`` comment, and
+    ``ssot: ignore[ID, ...]`` followed by the end, or by a space and anything (a reason).
+    """
+    if directive[-6:] != "ignore":
+        return (), f"write 'ignore' in lower case ({directive!r})"
+    if not rest.startswith("["):
+        after = rest.lstrip()
+        if not after or after.startswith("#"):
+            return (), ""
+        if after.startswith("["):
+            return (), "no space between 'ignore' and '[' (# ssot: ignore[ID])"
+        word = _WORD.search(after)
+        if word and _RULE_ID.match(word.group()) and any(c.isupper() or c.isdigit() for c in word.group()):
+            return (), f"rule ids go in brackets right after 'ignore' (# ssot: ignore[{word.group()}])"
+        return (), "text after a bare 'ignore' (give a reason after another '#', or name rules: ignore[ID])"
+    close = rest.find("]")
+    if close < 0:
+        return (), "missing ']'"
+    if close + 1 < len(rest) and not rest[close + 1].isspace():
+        return (), f"unexpected {rest[close + 1]!r} after ']' (put a reason after a space or a '#')"
+    entries = [part.strip() for part in rest[1:close].split(",")]
+    if entries == [""]:
+        return (), "names no rule id"
+    for entry in entries:
+        if not entry:
+            return (), "empty entry in the rule id list (separate ids with ',')"
+        if not _RULE_ID.match(entry):
+            separator = next((c for c in entry if not (c.isalnum() or c in "_-")), "")
+            if separator in _SEPARATORS and all(_RULE_ID.match(part) for part in re.split(re.escape(separator) + "+", entry) if part):
+                return (), f"rule ids separated by {separator!r} (separate them with ',')"
+            return (), f"malformed rule id {entry!r}"
+    return tuple(entries), ""
 
 
 def covers(comment: Suppression, finding: Finding) -> bool:

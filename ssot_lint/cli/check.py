@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -34,6 +35,7 @@ from ssot_lint.run.progress import ProgressBar, format_timings, interactive
 @click.option("--strict", is_flag=True, help="Also fail when baselined findings are fixed but still in the baseline.")
 @click.option("--per-file", is_flag=True, help="Judge only the given files: skip project-wide rules (for pre-commit).")
 @click.option("--report-unused-suppressions", is_flag=True, help="Report '# ssot: ignore' comments that silence nothing (SSOT001).")
+@click.option("--check-syntax", is_flag=True, help="Parse every file in scope in full: a syntax error anywhere is SSOT000 (else only what rules read).")
 @click.option("--record", is_flag=True, help="Also store the counts as a 'working tree' snapshot for `ssot-lint trend`.")
 @click.option("--fix", "apply_fixes", is_flag=True, help="Fix what can be fixed safely first (as `ssot-lint fix`), then report what is left.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
@@ -56,6 +58,7 @@ def check(
     strict: bool,
     per_file: bool,
     report_unused_suppressions: bool,
+    check_syntax: bool,
     record: bool,
     apply_fixes: bool,
     jobs: int | None,
@@ -91,7 +94,7 @@ def check(
         fixed = api.fix(paths, config=project, write=True, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer())
         click.echo(f"ssot-lint: fix: {headline(fixed)}", err=True)
     skipped = [r.id for r in ruleset.rules if project_wide(r)] if per_file and paths else []
-    if skipped:
+    if skipped and not quiet:  # pre-commit runs --per-file once per batch: with -q, only findings
         click.echo(f"ssot-lint: --per-file: skipped project-wide rules {', '.join(skipped)} (run the whole project for them)", err=True)
     progress = ProgressBar(interactive(), observer=observer())
     try:
@@ -106,6 +109,7 @@ def check(
             fail_on=fail_on,
             per_file=per_file,
             report_unused_suppressions=report_unused_suppressions,
+            check_syntax=check_syntax,
             on_progress=progress,
             on_warning=warn,
             observer=observer(),
@@ -118,7 +122,7 @@ def check(
     reported = time.perf_counter()
     report = result.report
     for name, target in outputs:
-        options = FormatOptions(color=target is None and use_color(no_color), statistics=statistics, quiet=quiet)
+        options = FormatOptions(color=target is None and use_color(no_color), statistics=statistics, quiet=quiet, cwd=(str(config.root), os.getcwd()))
         text = formatter(name)(report, options)
         if target is None:
             click.echo(text, nl=False)

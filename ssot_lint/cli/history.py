@@ -15,6 +15,7 @@ from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config, load_config
 from ssot_lint.errors import ConfigError
 from ssot_lint.model import Report
+from ssot_lint.report import plural
 
 if TYPE_CHECKING:  # history's modules (rich, matplotlib, git) load when a history command runs
     from rich.console import Console
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # history's modules (rich, matplotlib, git) load when a histo
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Files listed with the most findings.")
 @click.option("--show-timings", is_flag=True, help="Print where the time went.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but warnings (for CI: `trend` shows what was stored).")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
 @cache_options
 def history(
@@ -63,6 +65,7 @@ def history(
     jobs: int | None,
     top: int,
     show_timings: bool,
+    quiet: bool,
     no_color: bool,
     no_cache: bool,
     cache_dir: Path | None,
@@ -81,7 +84,7 @@ def history(
         rev_range, every, by, first_parent, max_commits, rules_at_commit, split_ids(select), split_ids(ignore), config.get("fail-on"), since, until, shard, jobs
     )
     with project_cache(config, no_cache, cache_dir) as cache:
-        run_history(config, ruleset, options, cache, use_color(no_color), show_timings, top, store or default_path(config.root))
+        run_history(config, ruleset, options, cache, use_color(no_color), show_timings, top, store or default_path(config.root), quiet)
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -138,8 +141,7 @@ def trend(
 ) -> None:
     """Report the stored history of the current rules: HTML, Markdown, CSV, JSON or a terminal view."""
     config, ruleset = _trend_rules(config_path, rule_files, select, ignore, rules_at_commit)
-    series = trend_series(config, None if rules_at_commit else ruleset, split_ids(select), split_ids(ignore))
-    run_trend(config, series, fmt, output, top, use_color(no_color))
+    run_trend(config, None if rules_at_commit else ruleset, split_ids(select), split_ids(ignore), fmt, output, top, use_color(no_color))
 
 
 def _trend_rules(
@@ -162,18 +164,28 @@ TREND_FORMATS = ("terminal", "html", "markdown", "csv", "json")
 
 
 def run_history(
-    config: Config, ruleset: RuleSet, options: HistoryOptions, cache: ResultCache | None, color: bool, show_timings: bool, top: int, store_path: Path
+    config: Config,
+    ruleset: RuleSet,
+    options: HistoryOptions,
+    cache: ResultCache | None,
+    color: bool,
+    show_timings: bool,
+    top: int,
+    store_path: Path,
+    quiet: bool = False,
 ) -> None:
     from ssot_lint.history.formats import commits_table, terminal
     from ssot_lint.history.gitread import Repository
+    from ssot_lint.history.keys import adopt
     from ssot_lint.history.store import HistoryStore
     from ssot_lint.history.trend import build_trend
     from ssot_lint.history.walk import HistoryRun
 
     repo = Repository(config.root)
     with HistoryStore(store_path) as store:
+        adopt(store, config, None if options.rules_at_commit else ruleset, options.select, options.ignore)  # a schema-1 store's commits are reused
         run = HistoryRun(repo, config, ruleset, store, cache, options)
-        if sys.stderr.isatty():
+        if sys.stderr.isatty() and not quiet:
             from rich.progress import Progress
 
             with Progress(transient=True, console=_stderr_console()) as progress:
@@ -182,13 +194,15 @@ def run_history(
                 snapshots = run.run()
         else:
             snapshots = run.run()
-    click.echo(commits_table(snapshots, color), nl=False)
-    click.echo()
-    click.echo(terminal(build_trend(snapshots), top, color), nl=False)
     counters = run.counters
-    for note in counters.notes:
+    if not quiet:
+        click.echo(commits_table(snapshots, color), nl=False)
+        click.echo()
+        click.echo(terminal(build_trend(snapshots), top, color), nl=False)
+    for note in counters.notes:  # what is missing (a shallow clone ...): said even with -q
         click.echo(f"ssot-lint: note: {note}", err=True)
-    click.echo(f"ssot-lint: {counters.summary()}", err=True)
+    if not quiet:
+        click.echo(f"ssot-lint: {counters.summary()}", err=True)
     if show_timings:
         click.echo("ssot-lint: timings: " + ", ".join(f"{k} {v:.3f}s" for k, v in counters.timings.items()), err=True)
 
@@ -200,18 +214,24 @@ def _stderr_console() -> Console:
 
 
 def record_working_tree(config: Config, ruleset: RuleSet, report: Report) -> None:
-    """``check --record``: the working tree's counts as a snapshot of the current rules' series."""
-    from ssot_lint.history.model import WORKING_TREE, current_series, snapshot_of_report
+    """``check --record``: the working tree's counts as a snapshot of the current rules' series,
+    each count with its rule's key (a record cannot be recomputed: the key says what it counted)."""
+    from ssot_lint.history.model import WORKING_TREE, current_series, rule_keys, ruleset_digest, snapshot_of_report
     from ssot_lint.history.store import HistoryStore, default_path
 
-    series = current_series(config, ruleset)
+    snapshot = snapshot_of_report(
+        report, series=current_series(config), ruleset_digest=ruleset_digest(config, ruleset), keys=rule_keys(ruleset), commit=None, label=WORKING_TREE
+    )
     with HistoryStore(default_path(config.root)) as store:
-        store.add(snapshot_of_report(report, series=series, ruleset_digest=series, commit=None, label=WORKING_TREE))
+        store.add(snapshot)
     click.echo(f"ssot-lint: recorded the working tree in {os.path.relpath(default_path(config.root))}", err=True)
 
 
-def run_trend(config: Config, series: str, fmt: str, output: Path | None, top: int, color: bool) -> None:
+def run_trend(config: Config, ruleset: RuleSet | None, select: list[str], ignore: list[str], fmt: str, output: Path | None, top: int, color: bool) -> None:
+    """The trend of today's rules (``ruleset``), or with None of the rules at each commit."""
     from ssot_lint.history.formats import markdown, terminal, to_csv, to_json
+    from ssot_lint.history.keys import adopt, for_rules
+    from ssot_lint.history.model import at_commit_series, current_series, rule_keys
     from ssot_lint.history.store import HistoryStore, default_path
     from ssot_lint.history.trend import build_trend
 
@@ -222,9 +242,16 @@ def run_trend(config: Config, series: str, fmt: str, output: Path | None, top: i
     with HistoryStore(path) as store:
         if store.is_empty():
             raise missing
-        snapshots = store.series(series)
-    if not snapshots:
-        raise ConfigError(f"{path} has no snapshots for the current rules and file scope (did the rules change since the last run?): run `ssot-lint history`")
+        notes = adopt(store, config, ruleset, select, ignore)
+        stored = store.series(current_series(config) if ruleset is not None else at_commit_series(config, select, ignore))
+    if not stored:
+        what = "today's rules" if ruleset is not None else "the rules at each commit (--rules-at-commit)"
+        raise ConfigError(
+            f"{path} has no snapshots of {what} for this file scope (include, exclude, src): run `ssot-lint history`" + "".join(f"; {n}" for n in notes)
+        )
+    snapshots, earlier = for_rules(stored, rule_keys(ruleset) if ruleset is not None else None)
+    for note in notes + earlier:
+        click.echo(f"ssot-lint: note: {note}", err=True)
     trend = build_trend(snapshots)
     if fmt == "html":
         from ssot_lint.history.html import render_html
@@ -245,11 +272,4 @@ def run_trend(config: Config, series: str, fmt: str, output: Path | None, top: i
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
-        click.echo(f"ssot-lint: wrote {output} ({len(text.encode()):,} bytes, {len(snapshots)} snapshots)", err=True)
-
-
-def trend_series(config: Config, ruleset: RuleSet | None, select: list[str], ignore: list[str]) -> str:
-    """The series a trend shows: the current rules', or (ruleset None) the rules-at-commit one."""
-    from ssot_lint.history.model import at_commit_series, current_series
-
-    return at_commit_series(config, select, ignore) if ruleset is None else current_series(config, ruleset)
+        click.echo(f"ssot-lint: wrote {output} ({len(text.encode()):,} bytes, {plural(len(snapshots), 'snapshot')})", err=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +23,8 @@ from ssot_lint.observer import NULL_OBSERVER, Observer
 RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 COMMON_KEYS = ("id", "kind", "message", "severity", "description", "paths", "exclude", "example")
 EXAMPLE_KEYS = ("code", "files", "path", "expect", "lines")
+# A rule's keys that change no count: history keeps a rule's trend when only these are edited.
+NOT_COUNTING = ("description", "message", "severity", "example")
 
 
 @dataclass
@@ -71,9 +75,26 @@ def inline_rules_of(doc: TomlDoc, pyproject: bool) -> InlineRules | None:
 
 
 def load_rule_files(
-    paths: Iterable[Path], display: dict[Path, str] | None = None, observer: Observer = NULL_OBSERVER, inline: InlineRules | None = None
+    paths: Iterable[Path],
+    display: dict[Path, str] | None = None,
+    observer: Observer = NULL_OBSERVER,
+    inline: InlineRules | None = None,
+    root: Path | None = None,
 ) -> RuleSet:
-    return load_rule_docs((load_toml(path, (display or {}).get(path), observer) for path in paths), observer, inline)
+    """Rules from files (then ``inline``); ``display`` names them in errors, ``root`` (the project
+    root) makes the paths of findings reported at a rule file root-relative, like every other finding's."""
+
+    def load(path: Path) -> TomlDoc:
+        doc = load_toml(path, (display or {}).get(path), observer)
+        return dataclasses.replace(doc, report_path=_relative(path, root)) if root is not None else doc
+
+    if inline is not None and root is not None and inline.doc.path:
+        inline = dataclasses.replace(inline, doc=dataclasses.replace(inline.doc, report_path=_relative(Path(inline.doc.path).resolve(), root)))
+    return load_rule_docs((load(path) for path in paths), observer, inline)
+
+
+def _relative(path: Path, root: Path) -> str:
+    return os.path.relpath(path, root).replace(os.sep, "/")
 
 
 def load_rule_docs(docs: Iterable[TomlDoc], observer: Observer = NULL_OBSERVER, inline: InlineRules | None = None) -> RuleSet:
@@ -110,8 +131,11 @@ def _rules_of(doc: TomlDoc, data: dict[str, Any], parent: str, observer: Observe
 
 
 def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Observer, name: str = "rule") -> Rule:
-    def fail(message: str, key: str | None = None) -> ConfigError:
-        return doc.error(message, name, key, index)
+    known_keys = set(COMMON_KEYS)
+
+    def fail(message: str, key: str | None = None, entry: str | None = None) -> ConfigError:
+        line = doc.entry_line(name, index, key, entry) if key is not None and entry is not None else doc.line_of(name, key, index)
+        return ConfigError(message + _slip_hint(doc, index, table, known_keys, line, name), doc.path, line)
 
     rule_id = table.get("id")
     if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
@@ -119,9 +143,12 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Obser
     if rule_id in RESERVED_IDS:
         raise fail(f"rule id {rule_id} is reserved for ssot-lint's own findings (SSOT000: unreadable files, SSOT001: unused suppressions)", "id")
     kind_name = table.get("kind")
+    if kind_name is None:
+        raise fail(f"rule {rule_id} has no 'kind' (known: {', '.join(kind_names(observer))})")
     kind = find_kind(kind_name, observer)
     if kind is None:
         raise fail(f"rule {rule_id}: unknown kind {kind_name!r} (known: {', '.join(kind_names(observer))})", "kind")
+    known_keys.update(kind.options)
     severity = table.get("severity", "error")
     if severity not in SEVERITIES:
         raise fail(f"rule {rule_id}: severity must be one of {', '.join(SEVERITIES)}", "severity")
@@ -130,10 +157,14 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Obser
         raise fail(f"rule {rule_id}: 'message' must be a string", "message")
     try:
         kind.check_message(message)
-        paths = OPTION_TYPES["str-list"](table.get("paths", []))
-        exclude = OPTION_TYPES["str-list"](table.get("exclude", []))
     except OptionError as exc:
         raise fail(f"rule {rule_id}: {exc}", "message") from None
+    scope: dict[str, tuple[str, ...]] = {}
+    for key in ("paths", "exclude"):
+        try:
+            scope[key] = OPTION_TYPES["str-list"](table.get(key, []))
+        except OptionError as exc:
+            raise fail(f"rule {rule_id}: {key}: {exc}", key) from None
     description = table.get("description", "")
     if not isinstance(description, str):
         raise fail(f"rule {rule_id}: 'description' must be a string", "description")
@@ -148,21 +179,78 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Obser
         try:
             options[key] = OPTION_TYPES[kind.options[key].type](value)
         except OptionError as exc:
-            raise fail(f"rule {rule_id}: {key}: {exc}", key) from None
+            raise fail(f"rule {rule_id}: {key}: {exc}", key, exc.entry) from None
     for key, spec in kind.options.items():
         if spec.required and key not in options:
             raise fail(f"rule {rule_id}: kind {kind_name} requires {key!r}")
 
-    examples = tuple(_examples(doc, index, rule_id, table.get("example", []), name))
+    examples = tuple(_examples(doc, index, rule_id, table.get("example", []), name, known_keys))
     digest = hashlib.sha256(json.dumps(table, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    meta = RuleMeta(rule_id, message, severity, description, paths, exclude, examples, doc.path, doc.line_of(name, None, index), digest)
+    counting = {key: value for key, value in table.items() if key not in NOT_COUNTING}
+    counts_digest = hashlib.sha256(json.dumps(counting, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    meta = RuleMeta(
+        rule_id,
+        message,
+        severity,
+        description,
+        scope["paths"],
+        scope["exclude"],
+        examples,
+        doc.path,
+        doc.line_of(name, None, index),
+        digest,
+        doc.report_path,
+        counts_digest,
+    )
     try:
         return kind(meta, options)
     except OptionError as exc:
-        raise fail(f"rule {rule_id}: {exc}") from None
+        raise fail(f"rule {rule_id}: {exc}", *_option_at_fault(exc, table, kind.options)) from None
 
 
-def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any, name: str = "rule") -> Iterable[Example]:
+def _option_at_fault(exc: OptionError, table: dict[str, Any], options: Iterable[str]) -> tuple[str | None, str | None]:
+    """The option (and the entry of a table option) a kind's ``configure`` error is about: the one
+    it names (``exc.key``), else the one option written in the rule that the message names
+    (``'calls' ...``, ``canonical ...``, ``value-types.x: ...``), else the one option whose value
+    holds a text the message quotes (``malformed reference 'a:B:C'``). None: the rule itself."""
+    if exc.key is not None:
+        return exc.key, exc.entry
+    text = str(exc)
+    written = [name for name in options if name in table]
+    named = [name for name in written if f"'{name}'" in text or re.match(re.escape(name) + r"[\s.:]", text)]
+    quoted = re.findall(r"'([^']*)'", text)
+    if len(named) > 1:
+        return None, None
+    candidates = named or written
+    found: list[tuple[str, str | None]] = []
+    for name in candidates:
+        value = table[name]
+        if isinstance(value, dict):
+            entries = [k for k, v in value.items() if k in quoted or (isinstance(v, str) and v in quoted)]
+            found += [(name, entry) for entry in entries[:1]]
+        elif (isinstance(value, str) and value in quoted) or (isinstance(value, list) and any(v in quoted for v in value if isinstance(v, str))):
+            found.append((name, None))
+    if named:
+        return found[0] if found else (named[0], None)
+    return found[0] if len(found) == 1 else (None, None)
+
+
+def _slip_hint(doc: TomlDoc, index: int, table: dict[str, Any], known_keys: set[str], at: int, name: str = "rule") -> str:
+    """A hint when a key of the rule sits under a sub-table header written before it
+    (``calls = ...`` after ``[rule.replace]`` is ``replace.calls`` in TOML)."""
+    for key, value in table.items():
+        if not isinstance(value, dict) or key == "example":
+            continue
+        for inner, line in doc.subtable_keys(name, index, key).items():
+            if inner in known_keys and inner != key:
+                where = "" if line == at else f"line {line}: "
+                return (
+                    f" ({where}{inner!r} belongs to [{name}.{key}], as TOML reads every key after a table header into that table; move it above [{name}.{key}])"
+                )
+    return ""
+
+
+def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any, name: str = "rule", rule_keys: frozenset[str] | set[str] = frozenset()) -> Iterable[Example]:
     if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
         raise doc.error(f"rule {rule_id}: example: must be an array of tables ([[{name}.example]])", name, "example", index)
     first, last = doc.table_range(name, index)
@@ -185,7 +273,12 @@ def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any, name: str = "rul
 
         for key in example:
             if key not in EXAMPLE_KEYS:
-                raise fail(f"unknown key {key!r} (known: {', '.join(EXAMPLE_KEYS)})", key)
+                slip = (
+                    f"; {key!r} belongs to [[{name}.example]], as TOML reads every key after a table header into that table: move it above"
+                    if key in rule_keys
+                    else ""
+                )
+                raise fail(f"unknown key {key!r} (known: {', '.join(EXAMPLE_KEYS)}){slip}", key)
         expect = example.get("expect")
         if isinstance(expect, bool) or not isinstance(expect, int) or expect < 0:
             raise fail("'expect' must be the number of findings (0 for a valid example)", "expect")

@@ -166,4 +166,10 @@ def load_config(path: Path | None = None, cwd: Path | None = None, observer: Obs
             values[key] = CONFIG_TYPES[CONFIG_KEYS[key].type](raw)
         except OptionError as exc:
             raise doc.error(f"{key}: {exc}", table_name, key) from None
-    return Config(root=path.parent.resolve(), path=path, values=values, doc=doc, table=table_name, observer=observer)
+    root = path.parent.resolve()
+    for src in values.get("src", ()):
+        observer.note(root / src)
+        if not (root / src).is_dir():
+            what = "is not a directory" if (root / src).exists() else "does not exist"
+            raise doc.error(f"src: {src!r} {what} (entries are source roots, relative to {path.name}'s directory)", table_name, "src")
+    return Config(root=root, path=path, values=values, doc=doc, table=table_name, observer=observer)

@@ -33,6 +33,7 @@ class TomlDoc:
     path: str
     data: dict[str, Any]
     lines: tuple[str, ...]
+    report_path: str = ""  # the file relative to the project root, for findings (``path`` is for messages)
 
     def table_range(self, name: str, index: int | None = None) -> tuple[int, int]:
         """0-based [start, end) line range of table ``name`` (its ``index``-th entry for arrays).
@@ -69,8 +70,42 @@ class TomlDoc:
                     return i + 1
         return start + 1 if end > start else 1
 
+    def entry_line(self, table: str, index: int | None, key: str, entry: str) -> int:
+        """1-based line of ``entry`` inside the table-valued ``key`` of ``table`` (written as a
+        ``[table.key]`` sub-table, a dotted key or an inline table); else the line of ``key``."""
+        start, end = self.table_range(table, index)
+        quoted = r"(?:\"" + re.escape(entry) + r"\"|'" + re.escape(entry) + r"'|" + re.escape(entry) + r")"
+        own = re.compile(r"^\s*" + quoted + r"\s*=")
+        dotted = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*\.\s*" + quoted + r"\s*=")
+        inside = False
+        for i in range(start, end):
+            header = _HEADER.match(self.lines[i])
+            if header:
+                inside = _normalise(header.group(2)) == f"{table}.{key}"
+            elif (inside and own.match(self.lines[i])) or (not inside and dotted.match(self.lines[i])):
+                return i + 1
+        return self.line_of(table, key, index)
+
+    def subtable_keys(self, table: str, index: int | None, key: str) -> dict[str, int]:
+        """The keys written in the ``[table.key]`` sub-table (not inline), with their 1-based lines."""
+        start, end = self.table_range(table, index)
+        found: dict[str, int] = {}
+        inside = False
+        for i in range(start, end):
+            header = _HEADER.match(self.lines[i])
+            if header:
+                inside = _normalise(header.group(2)) == f"{table}.{key}"
+                continue
+            m = _KEY.match(self.lines[i]) if inside else None
+            if m:
+                found.setdefault(m.group(1) or m.group(2) or m.group(3), i + 1)
+        return found
+
     def error(self, message: str, table: str, key: str | None = None, index: int | None = None) -> ConfigError:
         return ConfigError(message, self.path, self.line_of(table, key, index))
+
+
+_KEY = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|([\w-]+))\s*[=.]""")
 
 
 def _normalise(header: str) -> str:

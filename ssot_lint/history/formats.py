@@ -15,6 +15,7 @@ from rich.text import Text
 from ssot_lint import __version__
 from ssot_lint.history.model import Snapshot
 from ssot_lint.history.trend import Change, Trend, signed, sparkline, when
+from ssot_lint.report import plural
 
 JSON_SCHEMA_VERSION = 1
 
@@ -25,7 +26,7 @@ def _iso(timestamp: int | None) -> str | None:
 
 def _span(trend: Trend) -> str:
     first, last = trend.snapshots[0], trend.snapshots[-1]
-    return f"{len(trend.snapshots)} snapshots, {when(first)} ({first.label}) → {when(last)} ({last.label})"
+    return f"{plural(len(trend.snapshots), 'snapshot')}, {when(first)} ({first.label}) → {when(last)} ({last.label})"
 
 
 def _cell(text: str) -> str:

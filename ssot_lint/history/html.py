@@ -14,6 +14,7 @@ from typing import Any
 from ssot_lint import __version__
 from ssot_lint.errors import ConfigError
 from ssot_lint.history.trend import Change, RuleSeries, Trend, describe, signed, sparkline, when
+from ssot_lint.report import plural
 
 LINE_COLOR = "#1f77b4"  # a rule's count; the screenshot test looks for this colour
 TOTAL_COLOR = "#4d4d4d"  # all rules' findings, in the overview
@@ -53,7 +54,9 @@ def render_html(trend: Trend, top: int, title: str) -> str:
     body.append(_files(trend, top))
     notes = [(s.label, note) for s, note in trend.notes]
     if trend.hidden_records:
-        notes.append(("working tree", f"{trend.hidden_records} older `check --record` snapshot(s) not drawn (only the newest, after the last commit, is)"))
+        notes.append(
+            ("working tree", f"{plural(trend.hidden_records, 'older `check --record` snapshot')} not drawn (only the newest, after the last commit, is)")
+        )
     if notes:
         items = "".join(f"<li><code>{escape(label)}</code>: {escape(note)}</li>" for label, note in notes)
         body.append(f"<h2>Notes</h2><ul>{items}</ul>")
@@ -78,7 +81,7 @@ def _total_headline(trend: Trend) -> str:
 
 def _span(trend: Trend) -> str:
     first, last = trend.snapshots[0], trend.snapshots[-1]
-    return f"{len(trend.snapshots)} snapshots, {when(first)} ({first.label}) to {when(last)} ({last.label}), UTC"
+    return f"{plural(len(trend.snapshots), 'snapshot')}, {when(first)} ({first.label}) to {when(last)} ({last.label}), UTC"
 
 
 def _change(rule: RuleSeries) -> str:

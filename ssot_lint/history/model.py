@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from ssot_lint import __version__
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
-from ssot_lint.model import Report
+from ssot_lint.model import OWN_KINDS, Report
 
 WORKING_TREE = "working tree"
 
@@ -24,12 +25,13 @@ class RuleCount:
     count: int  # the rule's count (a family's size for single-implementation), as ``check`` reports it
     findings: int
     max: int | None
+    key: str = ""  # what decided the count (``history.keys.rule_key``); '' in stores of schema 1
 
 
 @dataclass
 class Snapshot:
-    """``series`` groups snapshots comparable in a trend (same rules or same rules-at-commit mode
-    and file scope); ``ruleset_digest`` is exactly what these counts were computed with.
+    """``series`` groups snapshots comparable in a trend (the same file scope, and today's rules
+    or each commit's own); ``ruleset_digest`` is exactly what these counts were computed with.
     ``complete`` is false when the counts could not be computed (``note`` says why)."""
 
     commit: str | None
@@ -63,26 +65,40 @@ class Snapshot:
 
 
 def scope_digest(config: Config) -> str:
-    """What besides the rules decides the counts: the tool version and which files are in scope."""
+    """What besides the rules decides the counts: which files are in scope and their module names."""
     settings = {key: list(config.get(key)) for key in ("include", "exclude", "extend-exclude", "src")}
-    return hashlib.sha256(json.dumps([__version__, settings], sort_keys=True).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def current_series(config: Config, ruleset: RuleSet) -> str:
-    """The series of snapshots computed with these rules (as they are now) and this scope."""
-    return hashlib.sha256(f"rules:{ruleset.digest}:{scope_digest(config)}".encode()).hexdigest()[:16]
+def current_series(config: Config) -> str:
+    """The series of snapshots computed with the rules of the day (each count is matched to
+    today's rule by its key, so editing a rule's description keeps its history)."""
+    return f"scope:{scope_digest(config)}"
 
 
 def at_commit_series(config: Config, select: list[str], ignore: list[str]) -> str:
     """The series of snapshots computed with each commit's own rule files."""
-    text = json.dumps(["at-commit", scope_digest(config), sorted(select), sorted(ignore)])
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    text = json.dumps([scope_digest(config), sorted(select), sorted(ignore)])
+    return "at-commit:" + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def ruleset_digest(config: Config, ruleset: RuleSet, version: str = __version__) -> str:
+    """Exactly what a snapshot of today's rules is computed with: each rule's key, the file scope
+    and the tool version (a new version recomputes a commit; the trend shows the newest)."""
+    keys = sorted((rule.id, rule.meta.counts_digest) for rule in ruleset.rules)
+    return hashlib.sha256(json.dumps([version, scope_digest(config), keys]).encode()).hexdigest()[:16]
+
+
+def rule_keys(ruleset: RuleSet) -> dict[str, str]:
+    """Rule id -> what decides its counts (``RuleMeta.counts_digest``), in the rules' order."""
+    return {rule.id: rule.meta.counts_digest for rule in ruleset.rules}
 
 
 def counts_of(report: Report) -> tuple[list[RuleCount], dict[str, dict[str, int]]]:
     """Per-rule counts and per-file, per-rule finding counts of a finished report."""
     by_rule = Counter(f.rule_id for f in report.findings)
-    rules = [RuleCount(r.id, r.kind, r.severity, r.count, by_rule[r.id], r.max) for r in report.rules]
+    # SSOT000's row is the snapshot's parse_errors; a trend shows the rules.
+    rules = [RuleCount(r.id, r.kind, r.severity, r.count, by_rule[r.id], r.max) for r in report.rules if r.id not in OWN_KINDS]
     files: dict[str, dict[str, int]] = {}
     for f in report.findings:
         per_rule = files.setdefault(f.path, {})
@@ -90,7 +106,10 @@ def counts_of(report: Report) -> tuple[list[RuleCount], dict[str, dict[str, int]
     return rules, files
 
 
-def snapshot_of_report(report: Report, series: str, ruleset_digest: str, **fields: object) -> Snapshot:
+def snapshot_of_report(report: Report, series: str, ruleset_digest: str, keys: dict[str, str] | None = None, **fields: object) -> Snapshot:
+    """The snapshot of a finished report; ``keys`` (rule id -> key) are stored with the counts."""
     rules, files = counts_of(report)
+    if keys:
+        rules = [dataclasses.replace(r, key=keys.get(r.rule_id, "")) for r in rules]
     total = report.files_scanned + report.parse_errors
     return Snapshot(series=series, ruleset_digest=ruleset_digest, files=total, parse_errors=report.parse_errors, rules=rules, file_counts=files, **fields)  # type: ignore[arg-type]

@@ -1,15 +1,19 @@
 """The snapshot store: one SQLite file, ``.ssot-lint/history.db`` in the project.
 
-Schema (version ``SCHEMA_VERSION``, kept in ``schema_version``; a store of another version is
-refused with a clear error rather than misread):
+Schema (version ``SCHEMA_VERSION``, kept in ``schema_version``; a store of version 1 is migrated
+in place, a newer one refused with a clear error rather than misread):
 
 - ``snapshots``: one row per snapshot. ``commit_sha`` (NULL for the working tree), ``label``,
-  ``series`` (which trend it belongs to), ``ruleset_digest`` (rules + file scope + tool version it
-  was computed with; ``(commit_sha, ruleset_digest)`` is unique, so a stored commit is never
-  recomputed), ``commit_time``/``author_time`` (epoch seconds), ``subject``, ``recorded_at``,
-  ``tool_version``, ``files``, ``parse_errors``, ``note``, ``complete`` (0 when the note says
-  why there are no counts).
-- ``rule_counts``: ``(snapshot_id, rule_id)`` -> ``kind``, ``severity``, ``count``, ``findings``, ``max``.
+  ``series`` (which trend it belongs to: the file scope, and current rules or rules at each
+  commit), ``ruleset_digest`` (what exactly it was computed with: the rules' keys, the file
+  scope and the tool version; ``(commit_sha, ruleset_digest)`` is unique, so a stored commit is
+  never recomputed), ``commit_time``/``author_time`` (epoch seconds), ``subject``,
+  ``recorded_at``, ``tool_version``, ``files``, ``parse_errors``, ``note``, ``complete`` (0 when
+  the note says why there are no counts).
+- ``rule_counts``: ``(snapshot_id, rule_id)`` -> ``kind``, ``severity``, ``count``, ``findings``,
+  ``max``, ``rule_key`` (what decides the rule's counts: its kind, options and scope; a trend
+  shows a count where it equals the rule's key today). Version 1 had no ``rule_key`` (it is '':
+  see ``adopt_legacy``).
 - ``file_counts``: ``(snapshot_id, path, rule_id)`` -> ``findings``, for every file with findings.
 """
 
@@ -23,7 +27,7 @@ from pathlib import Path
 from ssot_lint.errors import ConfigError
 from ssot_lint.history.model import RuleCount, Snapshot
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -53,6 +57,7 @@ CREATE TABLE IF NOT EXISTS rule_counts (
     count INTEGER NOT NULL,
     findings INTEGER NOT NULL,
     max INTEGER,
+    rule_key TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (snapshot_id, rule_id)
 );
 CREATE TABLE IF NOT EXISTS file_counts (
@@ -105,6 +110,10 @@ class HistoryStore:
             row = self._db.execute("SELECT version FROM schema_version").fetchone()
             if row is None:
                 self._db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            elif row[0] == 1:  # written by an earlier ssot-lint: add the rule keys ('' until adopted)
+                self._db.executescript(
+                    "BEGIN IMMEDIATE; ALTER TABLE rule_counts ADD COLUMN rule_key TEXT NOT NULL DEFAULT ''; UPDATE schema_version SET version = 2; COMMIT;"
+                )
             elif row[0] != SCHEMA_VERSION:
                 raise ConfigError(
                     f"history store has schema version {row[0]}, this ssot-lint reads {SCHEMA_VERSION}; move it aside to start a new one", str(path)
@@ -153,8 +162,8 @@ class HistoryStore:
             )
             snapshot.id = cursor.lastrowid
             db.executemany(
-                "INSERT INTO rule_counts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(snapshot.id, r.rule_id, r.kind, r.severity, r.count, r.findings, r.max) for r in snapshot.rules],
+                "INSERT INTO rule_counts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(snapshot.id, r.rule_id, r.kind, r.severity, r.count, r.findings, r.max, r.key) for r in snapshot.rules],
             )
             db.executemany(
                 "INSERT INTO file_counts VALUES (?, ?, ?, ?)",
@@ -165,6 +174,40 @@ class HistoryStore:
             db.execute("ROLLBACK")
             raise ConfigError(f"cannot write the history store: {exc}", str(self.path)) from None
         return snapshot
+
+    def legacy(self) -> list[Snapshot]:
+        """Snapshots written by ssot-lint before rule keys (schema 1; their series is a bare hash,
+        today's are ``scope:...`` or ``at-commit:...``) and not adopted since."""
+        rows = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM snapshots WHERE instr(series, ':') = 0 ORDER BY id").fetchall()
+        return self._load(rows)
+
+    def adopt_legacy(self, snapshot_ids: list[int], series: str, digests: dict[int, str], keys: dict[str, str]) -> None:
+        """Give snapshots of schema 1 the series, digest and rule keys of today's rules, once it is
+        known they were computed with exactly these rules (see ``history.model.adopt``)."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for sid in snapshot_ids:
+                digest = digests.get(sid)
+                clash = (
+                    digest is not None
+                    and db.execute(
+                        "SELECT 1 FROM snapshots WHERE id != ? AND ruleset_digest = ? AND commit_sha = (SELECT commit_sha FROM snapshots WHERE id = ?)",
+                        (sid, digest, sid),
+                    ).fetchone()
+                )
+                if clash:  # the commit was computed again with these rules since: the old row adds nothing
+                    db.execute("DELETE FROM snapshots WHERE id = ?", (sid,))
+                    continue
+                if digest is None:
+                    db.execute("UPDATE snapshots SET series = ? WHERE id = ?", (series, sid))
+                else:
+                    db.execute("UPDATE snapshots SET series = ?, ruleset_digest = ? WHERE id = ?", (series, digest, sid))
+                db.executemany("UPDATE rule_counts SET rule_key = ? WHERE snapshot_id = ? AND rule_id = ?", [(key, sid, rule) for rule, key in keys.items()])
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            db.execute("ROLLBACK")
+            raise ConfigError(f"cannot write the history store: {exc}", str(self.path)) from None
 
     def all(self) -> list[Snapshot]:
         return self._load(self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM snapshots ORDER BY id"))
@@ -206,10 +249,11 @@ class HistoryStore:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for sid, rule_id, kind, severity, count, findings, ceiling in self._db.execute(
-                f"SELECT * FROM rule_counts WHERE snapshot_id IN ({marks}) ORDER BY rowid", chunk
+            for sid, rule_id, kind, severity, count, findings, ceiling, key in self._db.execute(
+                f"SELECT snapshot_id, rule_id, kind, severity, count, findings, max, rule_key FROM rule_counts WHERE snapshot_id IN ({marks}) ORDER BY rowid",
+                chunk,
             ):
-                snapshots[sid].rules.append(RuleCount(rule_id, kind, severity, count, findings, ceiling))
+                snapshots[sid].rules.append(RuleCount(rule_id, kind, severity, count, findings, ceiling, key))
             for sid, path, rule_id, findings in self._db.execute(f"SELECT * FROM file_counts WHERE snapshot_id IN ({marks}) ORDER BY path, rule_id", chunk):
                 snapshots[sid].file_counts.setdefault(path, {})[rule_id] = findings
         return list(snapshots.values())

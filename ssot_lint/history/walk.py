@@ -13,6 +13,7 @@ when include/exclude say so.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import hashlib
 import os
@@ -22,14 +23,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from ssot_lint import __version__
 from ssot_lint.config.rulefile import RuleSet, inline_rules_of, load_rule_docs
 from ssot_lint.config.settings import Config
 from ssot_lint.config.tomlfile import parse_toml
 from ssot_lint.errors import ConfigError
 from ssot_lint.history.gitread import Commit, Repository, TreeEntry
-from ssot_lint.history.model import Snapshot, at_commit_series, current_series, snapshot_of_report
+from ssot_lint.history.model import Snapshot, at_commit_series, current_series, rule_keys, ruleset_digest, snapshot_of_report
 from ssot_lint.history.store import HistoryStore
 from ssot_lint.model import FileRef, FileResult
+from ssot_lint.report import plural
 from ssot_lint.run.cache import ResultCache, result_key
 from ssot_lint.run.discovery import ModuleNamer, Scope, display_path
 from ssot_lint.run.engine import CRASH_ANCHOR, aggregate, analyze_data
@@ -70,8 +73,9 @@ class Counters:
 
     def summary(self) -> str:
         return (
-            f"{self.commits} commits: {self.snapshots_computed} snapshots computed, {self.snapshots_reused} reused; "
-            f"analyzed {self.files_analyzed} files, {self.blobs_read} blobs read, {self.cache_hits} results from the cache"
+            f"{plural(self.commits, 'commit')}: {plural(self.snapshots_computed, 'snapshot')} computed, {self.snapshots_reused} reused; "
+            f"analyzed {plural(self.files_analyzed, 'file')}, {plural(self.blobs_read, 'blob')} read, "
+            f"{plural(self.cache_hits, 'result')} from the cache"
         )
 
 
@@ -141,7 +145,8 @@ class HistoryRun:
         if options.rules_at_commit:
             self.series = at_commit_series(config, options.select, options.ignore)
         else:
-            self.series = current_series(config, ruleset)
+            self.series = current_series(config)
+        self.digest = ruleset_digest(config, ruleset)  # today's rules (unused with rules at each commit)
 
     def run(self) -> list[Snapshot]:
         """Snapshots of the selected commits, oldest first.
@@ -212,7 +217,7 @@ class HistoryRun:
             rule_entries = self._rule_files_in(tree)
             digest = self._at_commit_digest(rule_entries)
         else:
-            digest = self.series  # the rules are fixed for the run, so the series identifies them
+            digest = self.digest  # the rules are fixed for the run
         stored = self.store.find(commit.sha, digest)
         if stored is not None:
             self.counters.snapshots_reused += 1
@@ -248,8 +253,8 @@ class HistoryRun:
                 continue
             results = sorted(((k.ref, self._results[k.key]) for k in keyed), key=lambda pair: pair[0].path)
             report = aggregate(ruleset.rules, results, self.options.fail_on)
-            note = f"{symlinks} symlinked file(s) in scope not analyzed" if symlinks else ""
-            snapshots.append(self.store.add(snapshot_of_report(report, ruleset_digest=item.digest, note=note, **item.fields)))
+            note = f"{plural(symlinks, 'symlinked file')} in scope not analyzed" if symlinks else ""
+            snapshots.append(self.store.add(snapshot_of_report(report, ruleset_digest=item.digest, keys=rule_keys(ruleset), note=note, **item.fields)))
         return snapshots
 
     # -- rules at a commit ------------------------------------------------------------------------
@@ -275,7 +280,7 @@ class HistoryRun:
 
     def _at_commit_digest(self, entries: list[TreeEntry]) -> str:
         # Blob ids identify the rule files' contents, so this is known before reading any of them.
-        text = "\0".join([self.series] + [f"{e.path}\0{e.blob}" for e in entries])
+        text = "\0".join([self.series, __version__] + [f"{e.path}\0{e.blob}" for e in entries])
         return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
     def _rules_at(self, commit: Commit, entries: list[TreeEntry]) -> RuleSet:
@@ -287,6 +292,7 @@ class HistoryRun:
             if data is None:
                 raise ConfigError(f"git object {entry.blob} is missing", f"{commit.short}:{entry.path}")
             doc = parse_toml(data, f"{commit.short}:{display_path(entry.path)}")
+            doc = dataclasses.replace(doc, report_path=display_path(entry.path[len(self._prefix) :]))
             if entry.path == config:
                 inline = inline_rules_of(doc, pyproject=entry.path.endswith("pyproject.toml"))
             else:

@@ -71,10 +71,24 @@ class RuleMeta:
     origin: str = "<builtin>"
     line: int = 0
     digest: str = ""  # hash of the rule's table as written, for cache keys and baselines
+    # Where findings about the rule itself are reported (required-events): the rule file relative
+    # to the project root, as every finding's path is; ``origin`` (for messages) when unknown.
+    report_path: str = ""
+    # Hash of what decides the rule's counts: the table without its description, message,
+    # severity and examples (history keys snapshots by it, so editing those keeps the trend).
+    counts_digest: str = ""
 
 
 class OptionError(ValueError):
-    """An option value is malformed; the loader attaches the file and line."""
+    """An option value is malformed; the loader attaches the file and line.
+
+    ``key`` names the option at fault (and ``entry`` the key inside a table option) when the
+    message alone does not: the error then points at that line of the rule file."""
+
+    def __init__(self, message: str, key: str | None = None, entry: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+        self.entry = entry
 
 
 def _as_str(value: Any) -> str:
@@ -111,8 +125,11 @@ def _as_bool(value: Any) -> bool:
 
 
 def _as_str_map(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+    if not isinstance(value, dict):
         raise OptionError("expected a table of strings")
+    for key, item in value.items():
+        if not isinstance(item, str):
+            raise OptionError(f"expected a table of strings ({key!r} is {'a table' if isinstance(item, dict) else type(item).__name__})", entry=key)
     return dict(value)
 
 
@@ -184,11 +201,16 @@ class FixOutcome:
     unfixed: list[Unfixed] = field(default_factory=list)
 
 
+# What a finding is about, in the words of GitLab Code Quality (and usable by any report).
+CATEGORIES = ("Bug Risk", "Clarity", "Compatibility", "Complexity", "Duplication", "Performance", "Security", "Style")
+
+
 class Rule:
     """Base class of rule kinds. Subclasses set the ClassVars and implement ``check``."""
 
     kind: ClassVar[str]
     summary: ClassVar[str]
+    category: ClassVar[str] = "Style"  # one of CATEGORIES
     options: ClassVar[dict[str, Option]] = {}
     message_fields: ClassVar[tuple[str, ...]] = ()
     default_message: ClassVar[str]
@@ -200,6 +222,9 @@ class Rule:
     # Project-wide kinds that must know every file in scope: aggregate() also gets (ref, None)
     # for files that could not be read or parsed, so they still count as existing modules.
     sees_unparsed: ClassVar[bool] = False
+    # Every file in scope is parsed as a whole, so its syntax error anywhere is SSOT000 (the
+    # hidden rule of `check --check-syntax`); otherwise only what a rule reads is parsed.
+    whole_file: ClassVar[bool] = False
     _prefilter_memo: TextPattern | None  # prefilter(), set on first use by needs_parse
 
     def __init__(self, meta: RuleMeta, options: dict[str, Any]) -> None:
@@ -221,7 +246,7 @@ class Rule:
 
     # -- hooks for subclasses ---------------------------------------------------------------
     def configure(self) -> None:
-        """Check option combinations and precompute; raise OptionError(option, message)."""
+        """Check option combinations and precompute; raise ``OptionError(message, key=option)``."""
 
     def prefilter(self) -> TextPattern | None:
         """A pattern every file this rule could flag contains; None means parse every file."""
@@ -292,10 +317,26 @@ class Rule:
 
     @classmethod
     def check_message(cls, message: str) -> None:
-        for _, name, _, _ in string.Formatter().parse(message):
-            if name is not None and name.split(".")[0].split("[")[0] not in cls.message_fields:
-                known = ", ".join("{" + f + "}" for f in cls.message_fields) or "none"
-                raise OptionError(f"unknown placeholder {{{name}}} in message (known: {known})")
+        """Refuse a message template that could fail (or leak an attribute) when a finding is
+        formatted: only ``{field}`` placeholders of this kind, ``{{``/``}}`` for literal braces.
+        Conversions (``!r``), format specs (``:>5``), attribute and index access (``.x``,
+        ``[0]``) are refused: fields are text and numbers, shown as they are."""
+        known = ", ".join("{" + f + "}" for f in cls.message_fields) or "none"
+        try:
+            parts = list(string.Formatter().parse(message))
+        except ValueError as exc:  # "{name dup", "a } b", "{na{me}}"
+            raise OptionError(f"malformed message template: {exc} (write {{{{ and }}}} for literal braces; placeholders: {known})") from None
+        for _, name, spec, conversion in parts:
+            if name is None:
+                continue
+            written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            if name not in cls.message_fields:
+                field_name = re.split(r"[.\[]", name, maxsplit=1)[0]
+                if field_name in cls.message_fields and field_name != name:
+                    raise OptionError(f"placeholder {written} in message: attribute and index access are not allowed (write {{{field_name}}})")
+                raise OptionError(f"unknown placeholder {written} in message (known: {known})")
+            if conversion or spec:
+                raise OptionError(f"placeholder {written} in message: conversions and format specs are not allowed (write {{{name}}})")
 
 
 class _Fields(dict):

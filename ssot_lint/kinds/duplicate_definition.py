@@ -31,6 +31,7 @@ _SHOWN_OTHERS = 5
 class DuplicateDefinition(Rule):
     kind = "duplicate-definition"
     summary = "The same top-level class (or function) name defined in more than one module."
+    category = "Duplication"
     options = {
         "name": Option("regex", "regex the defined name must match (default: every name)"),
         "exclude-names": Option("regex", "names matching this are ignored"),

@@ -27,7 +27,11 @@ class ExampleOutcome:
 
     def explain(self) -> str:
         got = ", ".join(f"{f.path}:{f.line}:{f.col} {f.rule_id} {f.message}" for f in self.findings) or "none"
-        want = f"{self.example.expect} finding(s)" + (f" on lines {list(self.example.lines)}" if self.example.lines is not None else "")
+        want = (
+            f"{self.example.expect} finding"
+            + ("" if self.example.expect == 1 else "s")
+            + (f" on lines {list(self.example.lines)}" if self.example.lines is not None else "")
+        )
         return f"expected {want}; got {len(self.findings)}: {got}"
 
 

@@ -73,6 +73,7 @@ DEFAULT_SEARCH_BUDGET = 5
 class ImportCycle(Rule):
     kind = "import-cycle"
     summary = "Cycles among project modules through imports that run at import time."
+    category = "Complexity"
     options = {
         "include-function-imports": Option("bool", "also follow imports inside functions", default=False),
         "follow-package-init": Option("bool", "importing a.b.c also depends on a/__init__ and a/b/__init__", default=True),

@@ -83,6 +83,7 @@ def name_patterns(pattern: str, events: Sequence[str]) -> list[tuple[str, str]] 
 class RequiredEvents(Rule):
     kind = "required-events"
     summary = "Every listed event is emitted somewhere: as an event dict or through an emitter call."
+    category = "Bug Risk"
     options = {
         "events": Option(
             "str-list",
@@ -183,7 +184,7 @@ class RequiredEvents(Rule):
             emitted.update(dict(fact))
         missing = [event for event in self.events if event not in emitted]
         line = max(self.meta.line, 1)
-        path = self.meta.origin.replace(os.sep, "/")
+        path = (self.meta.report_path or self.meta.origin).replace(os.sep, "/")
         findings = [
             Finding(self.id, line, 1, line, 1, self.format(event=event, events=len(self.events)), self.severity, path, f"required event {event}", line)
             for event in missing

@@ -44,6 +44,7 @@ from ssot_lint.project.module_summary import ModuleSummary, summarise
 class ShimModule(Rule):
     kind = "shim-module"
     summary = "Modules that only re-export other modules' names, and class aliases A = B."
+    category = "Duplication"
     options = {
         "allow": Option("str-list", "modules that are compatibility layers on purpose (names or patterns)", default=()),
         "include-init": Option("bool", "also report __init__.py files that only re-export their own submodules", default=False),

@@ -43,6 +43,7 @@ from ssot_lint.model import FileRef, Finding
 class SingleImplementation(Rule):
     kind = "single-implementation"
     summary = "One implementation of a concept: count the classes that implement it against a ceiling."
+    category = "Duplication"
     options = {
         "name": Option("regex", "regex searched in class names"),
         "bases": Option("str-list", "direct bases (name or dotted qualified name); any one matches"),

@@ -66,6 +66,7 @@ from ssot_lint.project.module_summary import ImportFact, Span, summarise
 class UnresolvedImport(Rule):
     kind = "unresolved-import"
     summary = "Imports of project modules that do not exist, or of names a project module does not define."
+    category = "Bug Risk"
     options = {}
     message_fields = ("problem", "module", "name", "imported")
     default_message = "unresolved import: {problem}"

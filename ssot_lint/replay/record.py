@@ -7,7 +7,9 @@ import contextlib
 import io
 import marshal
 import os
+import stat
 import sys
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -47,6 +49,7 @@ class Recording(Observer):
         self.directory: str | None = None  # set by allow(): the run's cache directory
         self.refused = False
         self.output: list[tuple[int, bytearray]] = []  # (1 or 2, bytes) in the order written
+        self.listings: dict[str, list[str]] = {}  # directories noted while racy -> their entries then
 
     def wrote(self, stream: int, data: bytes) -> None:
         if self.output and self.output[-1][0] == stream:
@@ -57,7 +60,12 @@ class Recording(Observer):
     def note(self, path: str | os.PathLike[str]) -> None:
         path = os.fspath(path)
         if path not in self.seen:
-            self.seen[path] = signature(path)
+            sig = self.seen[path] = signature(path)
+            if len(sig) > 1 and stat.S_ISDIR(sig[0]) and racy(sig, self.started_ns):
+                # Changed just now (the run itself created `.ssot-lint/` in the project root):
+                # what the run reads of a directory is its listing, so keep it to compare at the end.
+                with contextlib.suppress(OSError):
+                    self.listings[path] = sorted(os.listdir(path))
 
     def refuse(self) -> None:
         self.refused = True
@@ -81,11 +89,37 @@ class Recording(Observer):
             for name in names:
                 if name.endswith(".py"):
                     self.note(os.path.join(directory, name))
+        settling: list[str] = []
         for path, before in self.seen.items():
             now = signature(path)
-            if now != before or racy(now, self.started_ns):
+            if now != before:
                 return None
-        return self.seen
+            if racy(now, self.started_ns):
+                if not self._same_listing(path, now):
+                    return None
+                settling.append(path)
+        return self.seen if self._settle(settling) else None
+
+    def _same_listing(self, path: str, sig: Signature) -> bool:
+        """Whether a directory noted while racy still lists what it did then (only sub-second
+        timestamps: on whole-second ones the wait below would be seconds)."""
+        if path not in self.listings or len(sig) == 1 or sig[2] % 1_000_000_000 == 0:
+            return False
+        try:
+            return sorted(os.listdir(path)) == self.listings[path]
+        except OSError:
+            return False
+
+    def _settle(self, directories: list[str]) -> bool:
+        """A racy directory whose listing is still the one the run read can be trusted once its
+        timestamp is older than the racy window: a later change then gets a new one. Wait out
+        the rest of the window (at most a tenth of a second, once per project: the first run
+        creates `.ssot-lint/`), then check again that nothing changed meanwhile."""
+        if not directories:
+            return True
+        newest = max(max(sig[2], sig[3]) for sig in (self.seen[path] for path in directories) if len(sig) == 5)
+        time.sleep(max(0, newest + FINE_WINDOW_NS - time.time_ns()) / 1e9)
+        return all(signature(path) == self.seen[path] and self._same_listing(path, self.seen[path]) for path in directories)
 
     def store(self, code: object) -> bool:
         """Write the memo if the run allowed it; False (and nothing written) otherwise."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,9 +14,33 @@ class FormatOptions:
     color: bool = False
     statistics: bool = False
     quiet: bool = False
+    # (project root, working directory): human output shows paths from the working directory, so
+    # a terminal's click-through works from a subfolder. Machine formats stay root-relative.
+    cwd: tuple[str, str] | None = None
+
+    def shown(self) -> Callable[[str], str]:
+        """Turns a finding's root-relative path into the path to show."""
+        if self.cwd is None or os.path.normpath(self.cwd[0]) == os.path.normpath(self.cwd[1]):
+            return lambda path: path
+        root, cwd = self.cwd
+        folders: dict[str, str] = {}
+
+        def shown(path: str) -> str:
+            folder, _, name = path.rpartition("/")
+            prefix = folders.get(folder)
+            if prefix is None:  # one relpath per folder, not per finding
+                prefix = folders[folder] = os.path.relpath(os.path.join(root, folder), cwd).replace(os.sep, "/")
+            return name if prefix == "." else f"{prefix}/{name}"
+
+        return shown
 
 
 Formatter = Callable[[Report, FormatOptions], str]
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 finding``, ``2 findings``: ``noun`` is the singular, ``nouns`` the plural (default: + ``s``)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "markdown")

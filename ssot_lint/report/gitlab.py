@@ -22,6 +22,7 @@ def to_list(report: Report) -> list[dict[str, Any]]:
     findings = report.findings
     if any(not f.fingerprint for f in findings):  # a report not built by the engine
         findings = with_fingerprints(findings)
+    categories = {r.id: r.category for r in report.rules}
     issues = []
     for f in findings:
         issues.append(
@@ -29,7 +30,7 @@ def to_list(report: Report) -> list[dict[str, Any]]:
                 "type": "issue",
                 "check_name": f.rule_id,
                 "description": f"{f.rule_id}: {f.message}",
-                "categories": ["Style"],
+                "categories": [categories.get(f.rule_id, "Style")],
                 "severity": SEVERITIES[f.severity],
                 "fingerprint": hashlib.md5(f.fingerprint.encode(), usedforsecurity=False).hexdigest(),
                 "location": {"path": f.path, "lines": {"begin": f.line, "end": f.end_line}},

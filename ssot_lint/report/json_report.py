@@ -9,14 +9,14 @@ from typing import Any
 from ssot_lint.model import Report
 from ssot_lint.report import FormatOptions
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def to_dict(report: Report) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "ssot-lint", "version": report.tool_version},
-        "files": {"scanned": report.files_scanned, "parse_errors": report.parse_errors},
+        "files": {"scanned": report.files_scanned, "parse_errors": report.parse_errors, "not_parsed": report.not_parsed},
         "rules": [
             {
                 "id": r.id,

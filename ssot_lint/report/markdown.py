@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ssot_lint.model import PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID, Report
-from ssot_lint.report import FormatOptions
+from ssot_lint.model import Report
+from ssot_lint.report import FormatOptions, plural
 from ssot_lint.report.text import baseline_notes, totals
 
 TOP_FILES = 10
@@ -18,10 +18,9 @@ def cell(text: str) -> str:
 
 
 def render(report: Report, options: FormatOptions) -> str:
-    own = sum(1 for f in report.findings if f.rule_id in (PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID) and f.severity != "info")
-    passed = all(r.ok for r in report.rules) and not own
+    passed = all(r.ok for r in report.rules)  # SSOT000 and SSOT001 have rows when they occur
     found = "new findings" if report.baseline else "findings"
-    out = [f"## ssot-lint: {'passed' if passed else 'failed'} ({len(report.findings)} {found})", ""]
+    out = [f"## ssot-lint: {'passed' if passed else 'failed'} ({plural(len(report.findings), found[:-1])})", ""]
     if report.rules:
         baselined = report.baseline is not None
         header = ["Rule", "Kind", "Severity", "Count", "Max", "Suppressed"] + (["Baselined"] if baselined else []) + ["Status"]

@@ -13,6 +13,7 @@ from rich.table import Table
 from ssot_lint.config.tomlfile import toml_string, toml_value
 from ssot_lint.kinds.base import Example, Option, Rule, option_attribute
 from ssot_lint.model import SEVERITIES
+from ssot_lint.report import plural
 
 
 def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], color: bool) -> str:
@@ -67,7 +68,7 @@ def explain_rule(rule: Rule) -> str:
     lines.extend(_kind_doc(type(rule)))
     for number, example in enumerate(rule.meta.examples, 1):
         lines.append("")
-        lines.append(f"example {number}: expect {example.expect} finding(s)" + (f" on lines {list(example.lines)}" if example.lines else ""))
+        lines.append(f"example {number}: expect {plural(example.expect, 'finding')}" + (f" on lines {list(example.lines)}" if example.lines else ""))
         for path, code in example.files.items():
             lines.append(f"  # {path}")
             lines.extend("  " + line for line in code.splitlines())

@@ -46,7 +46,7 @@ def _region(f: Finding) -> dict[str, int]:
 
 
 def to_dict(report: Report) -> dict[str, Any]:
-    rules = [_rule(r.id, r.kind, r.severity, r.description or r.kind) for r in report.rules]
+    rules = [_rule(r.id, r.kind, r.severity, r.description or r.kind) for r in report.rules if r.id not in BUILTIN_RULES]
     rules += [_rule(rule_id, *meta) for rule_id, meta in BUILTIN_RULES.items()]
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = []

@@ -1,13 +1,12 @@
-"""Human output: ``path:line:col: ID message`` lines, then a per-rule summary table."""
+"""Human output: ``path:line:col: ID severity: message`` lines, then a per-rule summary table."""
 
 from __future__ import annotations
 
 import io
-from collections import Counter
 from typing import TYPE_CHECKING
 
-from ssot_lint.model import PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID, Finding, Report
-from ssot_lint.report import FormatOptions
+from ssot_lint.model import Finding, Report
+from ssot_lint.report import FormatOptions, plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,7 +17,8 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def render(report: Report, options: FormatOptions) -> str:
     if options.quiet and not options.color and not options.statistics:
         # Importing rich is a third of a cached run's start-up; plain finding lines need none of it.
-        return "".join(f"{finding_line(f)}\n" for f in report.findings)
+        shown = options.shown()
+        return "".join(f"{finding_line(f, shown(f.path))}\n" for f in report.findings)
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -28,11 +28,14 @@ def render(report: Report, options: FormatOptions) -> str:
     if options.statistics:
         _statistics(report, console)
         return buffer.getvalue()
+    shown = options.shown()
     for f in report.findings:
         line = Text()
-        line.append(f"{f.path}:{f.line}:{f.col}:", style="bold")
+        line.append(f"{shown(f.path)}:{f.line}:{f.col}:", style="bold")
         line.append(" ")
         line.append(f.rule_id, style=_SEVERITY_STYLE.get(f.severity, ""))
+        line.append(" ")
+        line.append(f"{f.severity}:", style=_SEVERITY_STYLE.get(f.severity, ""))
         line.append(f" {f.message}")
         console.print(line)  # finding_line, styled
     if options.quiet:
@@ -56,18 +59,21 @@ def render(report: Report, options: FormatOptions) -> str:
     return buffer.getvalue()
 
 
-def finding_line(f: Finding) -> str:
-    return f"{f.path}:{f.line}:{f.col}: {f.rule_id} {f.message}"
+def finding_line(f: Finding, path: str | None = None) -> str:
+    """``path`` (default: the finding's, relative to the project root) as it is to be shown."""
+    return f"{f.path if path is None else path}:{f.line}:{f.col}: {f.rule_id} {f.severity}: {f.message}"
 
 
 def totals(report: Report) -> str:
     """The closing line: files, parse errors, findings, suppressed, baselined and fixed."""
-    new = "new findings" if report.baseline else "findings"
-    line = f"{report.files_scanned} files scanned, {report.parse_errors} parse errors, {len(report.findings)} {new}"
+    new = "new finding" if report.baseline else "finding"
+    line = f"{plural(report.files_scanned, 'file')} scanned, {plural(report.parse_errors, 'parse error')}, {plural(len(report.findings), new)}"
     if report.suppressed:
         line += f", {len(report.suppressed)} suppressed"
     if report.baseline:
         line += f", {report.baseline.baselined} baselined, {report.baseline.fixed} fixed since the baseline"
+    if report.not_parsed:  # last: the counts above read as one sentence
+        line += f"; {plural(report.not_parsed, 'file')} not parsed in full, as no rule reads all of {'it' if report.not_parsed == 1 else 'them'} (--check-syntax parses every file)"
     return line
 
 
@@ -87,9 +93,6 @@ def baseline_notes(report: Report) -> list[str]:
 
 
 def _statistics(report: Report, console: Console) -> None:
-    counts = Counter(f.rule_id for f in report.findings)
-    messages = {r.id: r.kind for r in report.rules}
-    messages.setdefault(PARSE_ERROR_ID, "parse-error")
-    messages.setdefault(UNUSED_SUPPRESSION_ID, "unused-suppression")
-    for rule_id, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        console.print(f"{count:>6}  {rule_id:<10} {messages.get(rule_id, '')}")
+    """Each rule's count, as the summary table shows it (most first; rules with none left out)."""
+    for rule in sorted((r for r in report.rules if r.count), key=lambda r: (-r.count, r.id)):
+        console.print(f"{rule.count:>6}  {rule.id:<10} {rule.kind}")

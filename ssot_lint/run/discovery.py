@@ -36,13 +36,15 @@ def display_path(path: str) -> str:
 
 
 class _Ignores:
-    """Nested ``.gitignore`` files: the deepest one with an opinion about a path decides."""
+    """Nested ``.gitignore`` files: the deepest one with an opinion about a path decides; then,
+    as git does, the repository's ``info/exclude``."""
 
-    def __init__(self, enabled: bool, observer: Observer) -> None:
+    def __init__(self, enabled: bool, observer: Observer, root: str | None = None) -> None:
         self.enabled = enabled
         self.observer = observer
         self._specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
         self._chains: dict[tuple[str, str], tuple[tuple[str, pathspec.GitIgnoreSpec], ...]] = {}
+        self._exclude = git_info_exclude(root, observer) if enabled and root is not None else None
 
     def _spec(self, directory: str) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._specs:
@@ -77,7 +79,53 @@ class _Ignores:
             verdict = spec.check_file(_relative(path, directory) + ("/" if is_dir else "")).include
             if verdict is not None:
                 return verdict
+        if self._exclude is not None:
+            toplevel, spec = self._exclude
+            if path.startswith(toplevel + os.sep):
+                return bool(spec.check_file(_relative(path, toplevel) + ("/" if is_dir else "")).include)
         return False
+
+
+def git_info_exclude(root: str, observer: Observer = NULL_OBSERVER) -> tuple[str, pathspec.GitIgnoreSpec] | None:
+    """The repository's ``info/exclude`` patterns (relative to the work tree's top) for the git
+    work tree holding ``root``: ``.git`` a directory, or a file naming the git directory (a
+    linked work tree or submodule; a linked work tree reads the main repository's ``info/exclude``)."""
+    directory = root
+    while True:
+        dot_git = os.path.join(directory, ".git")
+        observer.note(dot_git)
+        if os.path.isdir(dot_git):
+            git_dir = dot_git
+            break
+        if os.path.isfile(dot_git):
+            try:
+                with open(dot_git, encoding="utf-8") as handle:
+                    first = handle.readline().strip()
+            except (OSError, UnicodeDecodeError):
+                return None
+            if not first.startswith("gitdir:"):
+                return None
+            git_dir = os.path.join(directory, first[len("gitdir:") :].strip())
+            commondir = os.path.join(git_dir, "commondir")
+            observer.note(commondir)
+            try:
+                with open(commondir, encoding="utf-8") as handle:
+                    git_dir = os.path.join(git_dir, handle.readline().strip())
+            except (OSError, UnicodeDecodeError):
+                pass
+            break
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+    path = os.path.join(git_dir, "info", "exclude")
+    observer.note(path)
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+    except OSError:
+        return None
+    return (directory, spec) if any(p.include is not None for p in spec.patterns) else None
 
 
 class Scope:
@@ -110,7 +158,7 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
     root = str(config.root)
     scope = Scope(config)
     observer = config.observer
-    ignores = _Ignores(config.get("respect-gitignore"), observer)
+    ignores = _Ignores(config.get("respect-gitignore"), observer, root)
     namer = ModuleNamer(config.src_roots, observer=observer, root=root)
     found: dict[str, SourceFile] = {}
 

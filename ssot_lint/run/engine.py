@@ -18,7 +18,7 @@ from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import Rule
-from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
+from ssot_lint.model import OWN_KINDS, PARSE_ERROR_ID, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
 from ssot_lint.run.discovery import ModuleNamer, SourceFile, discover, display_path, in_project
@@ -34,6 +34,7 @@ class RunOptions:
     observer: Observer = NULL_OBSERVER
     # Absolute path -> the bytes to analyze instead of the file's (an editor's unsaved buffers).
     buffers: Mapping[str, bytes] | None = None
+    check_syntax: bool = False  # parse every file in full (see run/check_syntax.py)
 
 
 _CHUNK = 256  # files looked up in the cache at once: bounds memory, amortises SQLite round trips
@@ -322,10 +323,11 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
                 details[rule.id],
                 description=rule.meta.description or rule.summary,
                 suppressed=sum(1 for f in suppressed if f.rule_id == rule.id),
+                category=rule.category,
             )
         )
     findings.sort(key=Finding.sort_key)
-    return Report(
+    report = Report(
         __version__,
         len(results) - parse_errors,
         parse_errors,
@@ -334,7 +336,25 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
         suppressed=sorted(suppressed, key=Finding.sort_key),
         suppressions=comments,
         scanned=tuple(ref.path for ref, _ in results),
+        unparsed=tuple(ref.path for ref, result in results if result.parse_error is None and not result.syntax_checked),
     )
+    return with_own_rows(report, fail_on)
+
+
+def with_own_rows(report: Report, fail_on: str) -> Report:
+    """``report`` with a summary row for each of ssot-lint's own ids (SSOT000, SSOT001) that
+    has findings, after the rules' rows (rebuilt, so it can be called again once SSOT001
+    findings are added)."""
+    threshold = severity_rank(fail_on)
+    rows = [r for r in report.rules if r.id not in OWN_KINDS]
+    for rule_id, (kind, severity, category) in OWN_KINDS.items():
+        own = [f for f in report.findings if f.rule_id == rule_id]
+        suppressed = sum(1 for f in report.suppressed if f.rule_id == rule_id)
+        if own or suppressed:
+            failing = any(severity_rank(f.severity) >= threshold for f in own)
+            rows.append(RuleSummary(rule_id, kind, severity, len(own), None, not failing, suppressed=suppressed, category=category))
+    report.rules = rows
+    return report
 
 
 def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions) -> Report:
@@ -348,7 +368,12 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
         files = with_buffer_files(files, paths, config, buffers)
     discovered = time.perf_counter()
     stats: dict[str, Any] = {"discover_seconds": discovered - started}
-    results = analyze_files(files, ruleset.rules, options, stats)
+    analyzed_with = list(ruleset.rules)
+    if options.check_syntax:
+        from ssot_lint.run.check_syntax import syntax_rule
+
+        analyzed_with.append(syntax_rule())  # analyzed, never aggregated: it finds nothing itself
+    results = analyze_files(files, analyzed_with, options, stats)
     analyzed = time.perf_counter()
     report = aggregate(ruleset.rules, results, options.fail_on)
     stats.update(parse_errors=report.parse_errors, aggregate_seconds=time.perf_counter() - analyzed)

@@ -9,6 +9,7 @@ import time
 from typing import Any, TextIO
 
 from ssot_lint.observer import NULL_OBSERVER, Observer
+from ssot_lint.report import plural
 
 _DELAY = 1.0  # seconds before a bar appears: short runs finish without one
 _REFRESH = 0.1  # seconds between redraws
@@ -85,8 +86,8 @@ def format_timings(stats: dict[str, Any]) -> str:
     files = (
         f"files: {stats.get('files', 0)} found, {stats.get('from_cache', 0)} from cache, "
         f"{stats.get('analyzed', 0)} analyzed ({stats.get('parsed', 0)} parsed, "
-        f"{stats.get('prefiltered', 0)} prefiltered out), {stats.get('parse_errors', 0)} parse errors, "
-        f"{stats.get('crashed', 0)} crashed; " + (f"{workers} worker processes" if workers else "no worker processes")
+        f"{stats.get('prefiltered', 0)} prefiltered out), {plural(stats.get('parse_errors', 0), 'parse error')}, "
+        f"{stats.get('crashed', 0)} crashed; " + (plural(workers, "worker process", "worker processes") if workers else "no worker processes")
     )
     phases = [
         ("discover", "discover_seconds"),

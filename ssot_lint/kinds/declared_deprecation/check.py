@@ -69,6 +69,7 @@ _WARNS = "import warnings\n\nwarnings.warn('old.mod is deprecated; use new.mod i
 class DeclaredDeprecation(Rule):
     kind = "declared-deprecation"
     summary = "Imports of modules, functions, classes and names that the project itself declares deprecated."
+    category = "Compatibility"
     options = {
         "categories": Option("str-list", "more warning categories (dotted names) that declare a deprecation", default=()),
         "decorators": Option("str-list", "more decorators (dotted names) that mark a function or class deprecated", default=()),

@@ -41,6 +41,7 @@ _STAR_IMPORT = re.compile(r"import[\s\\]*\*")
 class DeprecatedImport(Rule):
     kind = "deprecated-import"
     summary = "Imports of deprecated module paths or members (and calls of deprecated callables)."
+    category = "Compatibility"
     options = {
         "replace": Option("str-map", "deprecated -> canonical ('module' or 'module:Member')", required=True),
         "calls": Option(

@@ -87,6 +87,7 @@ def written_entries(node: ast.Dict | ast.Call) -> tuple[list[tuple[ast.expr | st
 class EventSchema(Rule):
     kind = "event-schema"
     summary = "Event dict literals must use the canonical keys, nesting and value types."
+    category = "Compatibility"
     options = {
         "discriminator": Option(
             "str-list",
