@@ -66,7 +66,11 @@ def test_sample_traps_are_not_flagged(report: dict) -> None:
 
 
 def test_sample_summary(report: dict) -> None:
-    assert report["files"] == {"scanned": 19, "parse_errors": 1, "not_parsed": 11}  # the WS rules parse 8 files in full (a family fact alone, as in the canonical module, does not make a file parse whole)
+    assert report["files"] == {
+        "scanned": 19,
+        "parse_errors": 1,
+        "not_parsed": 11,
+    }  # the WS rules parse 8 files in full (a family fact alone, as in the canonical module, does not make a file parse whole)
     rules = {r["id"]: r for r in report["rules"]}
     assert (rules["WS001"]["count"], rules["WS001"]["max"], rules["WS001"]["ok"]) == (3, 1, False)
     assert rules["WS001"]["details"]["canonical_found"] == ["netra_backend.app.websocket_core.websocket_manager:WebSocketManager"]
