@@ -97,7 +97,7 @@ def measure_repo(name: str, repo: Path, rule_args: list[str], config_files: list
     rss = max(r.tree_rss_kib for r in histories) / 1024
     return [
         f"| {name} | {commits} | {blobs:,} | {written:,} | {median_wall(checks):.2f} | {median_wall(histories):.2f} | "
-        f"{fmt_ratio(ratio(histories, checks))} | {max(r.tree_rss_kib for r in checks) / 1024:.0f} | {rss:.0f} |"
+        f"{fmt_ratio(ratio(histories, checks))} | {fmt_ratio(ratio(histories, checks, cpu=True))} | {max(r.tree_rss_kib for r in checks) / 1024:.0f} | {rss:.0f} |"
     ]
 
 
@@ -121,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         f"- machine: {machine()}, load average at start {load()}",
         f"- {version_of([args.ssot_lint, '--version'])}; median of {args.repeat}; ratio = median of run-by-run ratios history / check",
         "",
-        "| history | commits | distinct blobs | file versions | check s | history s | history / check | check tree RSS MiB | history tree RSS MiB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| history | commits | distinct blobs | file versions | check s | history s | history / check (wall) | (CPU) | check tree RSS MiB | history tree RSS MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     with tempfile.TemporaryDirectory(prefix="ssot-history-cost-") as scratch:
         work = Path(scratch)

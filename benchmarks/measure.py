@@ -40,6 +40,7 @@ class Run:
     code: int
     stdout: bytes
     stderr: bytes
+    cpu: float  # user + system seconds of the process and the children it waited for (0 without /usr/bin/time)
 
 
 def tree_rss_kib(pid: int) -> int:
@@ -80,24 +81,27 @@ def run(command: Sequence[str], cwd: Path, ok: tuple[int, ...] = (0, 1), env: di
     out, err = proc.communicate()
     wall = time.perf_counter() - started
     sampler.join()
-    max_rss = 0
+    max_rss, cpu = 0, 0.0
     if timed:
-        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", time_file.read_text(errors="replace"))
+        report = time_file.read_text(errors="replace")
+        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report)
         max_rss = int(found.group(1)) if found else 0
+        cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", report))
     time_file.unlink(missing_ok=True)
     if proc.returncode not in ok:
         tail = err.decode(errors="replace").strip().splitlines()[-3:]
         raise Failed(f"{' '.join(command[:3])} ... failed with exit {proc.returncode}: {' / '.join(tail)}")
-    return Run(wall, max_rss, peak[0], proc.returncode, out, err)
+    return Run(wall, max_rss, peak[0], proc.returncode, out, err, cpu)
 
 
 def median_wall(runs: Sequence[Run]) -> float:
     return statistics.median(r.wall for r in runs)
 
 
-def ratio(runs: Sequence[Run], base: Sequence[Run]) -> float | None:
-    """The median of run-by-run ratios: the runs of both tools alternate, so each pair saw similar load."""
-    pairs = [r.wall / b.wall for r, b in zip(runs, base) if b.wall > 0]
+def ratio(runs: Sequence[Run], base: Sequence[Run], cpu: bool = False) -> float | None:
+    """The median of run-by-run ratios of wall time (or with ``cpu`` of CPU time): the runs of
+    both tools alternate, so each pair saw similar load."""
+    pairs = [(r.cpu / b.cpu if cpu else r.wall / b.wall) for r, b in zip(runs, base) if (b.cpu if cpu else b.wall) > 0]
     return statistics.median(pairs) if pairs else None
 
 

@@ -72,12 +72,14 @@ class Row:
 
     def cells(self) -> list[str]:
         ratios = [fmt_ratio(ratio(self.runs, self.baselines[label].runs)) if label in self.baselines else "" for label in LABELS]
+        cpu_ratio = fmt_ratio(ratio(self.runs, self.baselines["default"].runs, cpu=True)) if "default" in self.baselines else ""
         if not self.runs:
-            return [self.tree, self.tool, self.mode, "", *[""] * len(LABELS), "", "", self.note or self.findings]
+            return [self.tree, self.tool, self.mode, "", *[""] * len(LABELS), "", "", "", "", self.note or self.findings]
         max_rss = max(r.max_rss_kib for r in self.runs) / 1024
         tree_rss = max(r.tree_rss_kib for r in self.runs) / 1024
         text = "; ".join(x for x in (self.findings, self.note) if x)
-        return [self.tree, self.tool, self.mode, f"{self.wall:.2f}", *ratios, f"{max_rss:.0f}", f"{tree_rss:.0f}", text]
+        cpu = statistics.median(r.cpu for r in self.runs)
+        return [self.tree, self.tool, self.mode, f"{self.wall:.2f}", *ratios, f"{cpu:.2f}", cpu_ratio, f"{max_rss:.0f}", f"{tree_rss:.0f}", text]
 
 
 def say(message: str) -> None:
@@ -347,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         " against. ruff `I` (import sorting) and `banned-api` (TID251 with the rule file's deprecated paths) for comparison;"
         " ruff does not cache files with fixable diagnostics, so its warm `I` run is only faster where the tree is isort-clean."
         " '1 edited' appends a comment to the largest module and runs the warm command once.",
+        "- CPU s: user + system seconds (/usr/bin/time -v: the process and its workers), less sensitive to other jobs' load than wall time",
         "- max RSS: /usr/bin/time -v (largest single process); tree RSS: process + workers summed, sampled every 10 ms",
     ]
     rows: list[Row] = []
@@ -381,8 +384,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     table = [
-        "| tree | tool | mode | wall s | vs ruff default | vs ruff I | vs ruff banned-api | max RSS MiB | tree RSS MiB | findings per rule |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| tree | tool | mode | wall s | vs ruff default | vs ruff I | vs ruff banned-api | CPU s | CPU vs ruff default | max RSS MiB | tree RSS MiB | findings per rule |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     table += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row.cells()) + " |" for row in rows]
     header.append(f"- finished {datetime.now(timezone.utc):%H:%M} UTC, load average at end {load()}")

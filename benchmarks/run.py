@@ -55,6 +55,10 @@ class Row:
         return statistics.median(s.wall for s in self.samples)
 
     @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
+
+    @property
     def rss_mib(self) -> float:
         return max(s.tree_rss_kib for s in self.samples) / 1024
 
@@ -165,23 +169,24 @@ def check_counts(tree: Tree, expected: dict, ssot_bin: Path) -> str:
 
 def table(rows: list[Row], trees: dict[str, Tree]) -> str:
     ruff = {(r.tree, r.mode): r.wall for r in rows if r.tool == "ruff"}
-    default = {r.tree: r.wall for r in rows if r.tool == "ruff default"}
+    default = {r.tree: r for r in rows if r.tool == "ruff default"}
     lines = [
-        "| tree | tool | mode | jobs | wall s (median) | files/s | MB/s | peak RSS MiB | vs ruff | vs ruff default |",
-        "|---|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "| tree | tool | mode | jobs | wall s (median) | files/s | MB/s | peak RSS MiB | vs ruff | vs ruff default | CPU s | CPU vs ruff default |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         tree = trees[r.tree]
         peer = ruff.get((r.tree, r.mode.split(",")[0]))  # "warm, cache only" is compared with ruff's warm
         ratio = f"{r.wall / peer:.1f}x" if r.tool == "ssot-lint" and peer else ""
         cold = r.tree in default and r.tool == "ssot-lint" and r.mode in ("cold", "fix --diff")
-        versus_default = f"{r.wall / default[r.tree]:.1f}x" if cold else ""
+        versus_default = f"{r.wall / default[r.tree].wall:.1f}x" if cold else ""
+        cpu_versus = f"{r.cpu / default[r.tree].cpu:.1f}x" if cold and default[r.tree].cpu > 0 else ""
         rate = r.mode != "startup"
         lines.append(
             f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | {tree.files / r.wall:,.0f} | "
-            f"{tree.bytes / r.wall / 1e6:.1f} | {r.rss_mib:.0f} | {ratio} | {versus_default} |"
+            f"{tree.bytes / r.wall / 1e6:.1f} | {r.rss_mib:.0f} | {ratio} | {versus_default} | {r.cpu:.2f} | {cpu_versus} |"
             if rate
-            else f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | | | {r.rss_mib:.0f} | | |"
+            else f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | | | {r.rss_mib:.0f} | | | {r.cpu:.2f} | |"
         )
     return "\n".join(lines)
 
