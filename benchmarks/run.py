@@ -160,6 +160,24 @@ def bench(tree: Tree, repeat: int, cpus: int, ssot_bin: Path) -> list[Row]:
     return rows
 
 
+def bench_fix(tree: Tree, repeat: int, cpus: int, ssot_bin: Path) -> list[Row]:
+    """``fix --diff`` (writes nothing, so every repetition does the same work) with the safe fixes
+    only, then with ``--unsafe-fixes``, on one worker and on all CPUs, the result cache empty
+    before each run: what a first ``fix`` of the tree costs."""
+    rows: list[Row] = []
+    for unsafe in ([], ["--unsafe-fixes"]):
+        for jobs in ("1", str(cpus)):
+            command = [str(ssot_bin / "ssot-lint"), "fix", ".", "--diff", "-j", jobs, *unsafe]
+            samples = []
+            for _ in range(repeat):
+                tree.clear_caches()
+                samples.append(measure(command, tree.root))
+            mode = "fix --diff" + (" --unsafe-fixes" if unsafe else "")
+            rows.append(Row(tree.name, "ssot-lint", mode, jobs, samples))
+            print(f"  ssot-lint {mode:26} jobs={jobs:3} {rows[-1].wall:8.3f} s  {rows[-1].rss_mib:7.1f} MiB", flush=True)
+    return rows
+
+
 def check_counts(tree: Tree, expected: dict, ssot_bin: Path) -> str:
     out = subprocess.run([str(ssot_bin / "ssot-lint"), "check", ".", "-o", "json"], cwd=tree.root, capture_output=True, text=True)
     found = Counter(f["rule"] for f in json.loads(out.stdout)["findings"])
@@ -212,6 +230,7 @@ def main() -> None:
     parser.add_argument("--no-stdlib", action="store_true")
     parser.add_argument("--no-install", action="store_true", help="measure this environment's ssot-lint (may be editable)")
     parser.add_argument("--out", type=Path, help="also write the Markdown report here")
+    parser.add_argument("--fix-only", action="store_true", help="only the fix rows (generated corpus), no check series")
     args = parser.parse_args()
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     args.work.mkdir(parents=True, exist_ok=True)
@@ -220,9 +239,11 @@ def main() -> None:
     generated, expected = prepare_corpus(args.work, args.files, args.seed)
     trees = [generated] + ([] if args.no_stdlib else [prepare_stdlib(args.work)])
     rows: list[Row] = []
-    for tree in trees:
+    for tree in [] if args.fix_only else trees:
         print(f"{tree.name}: {tree.files} files, {tree.bytes / 1e6:.1f} MB", flush=True)
         rows.extend(bench(tree, args.repeat, cpus, ssot_bin))
+    print(f"{generated.name}: fix", flush=True)
+    rows.extend(bench_fix(generated, args.repeat, cpus, ssot_bin))
     counts = check_counts(generated, expected, ssot_bin)
     report = (
         f"Started {before}\nFinished with load average {load()}.\n\n"

@@ -15,6 +15,8 @@ path imports this package and nothing else of the linter).
 
 from __future__ import annotations
 
+import sys
+import types
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -87,3 +89,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+
+class _Package(types.ModuleType):
+    """``ssot_lint.fix`` is the API's function, though ``ssot_lint/fix/`` is also the package of
+    the fix engine: the import system sets a package's attribute to each subpackage it loads,
+    which would turn ``ssot_lint.fix`` into a module after the first fix (``ssot_lint.fix(...)``
+    then fails). A public name keeps its value; the subpackage stays in ``sys.modules`` for
+    ``from ssot_lint.fix.engine import ...``."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -34,6 +34,7 @@ def cache_value(cls: _T) -> _T:
 
 
 SEVERITIES = ("info", "warning", "error")
+SAFE, UNSAFE = "safe", "unsafe"  # Finding.applicability of a fixable finding
 PARSE_ERROR_ID = "SSOT000"
 UNUSED_SUPPRESSION_ID = "SSOT001"  # only with --report-unused-suppressions
 RESERVED_IDS = (PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID)
@@ -55,6 +56,9 @@ class Finding:
     finding without line numbers (baseline fingerprints). ``stmt_line`` is the first line of the
     enclosing statement (where a suppression comment may also sit). ``fingerprint`` identifies the
     finding across runs (see ``ssot_lint.ci.fingerprint``); the engine fills it in, like ``path``.
+    ``applicability`` says whether ``ssot-lint fix`` has a fix for it (ruff's convention):
+    ``safe`` (applied by ``fix``), ``unsafe`` (applied only with ``--unsafe-fixes``: it may change
+    what the program does, or could not be verified), or empty (no fix).
     """
 
     rule_id: str
@@ -68,6 +72,7 @@ class Finding:
     anchor: str = ""
     stmt_line: int = 0
     fingerprint: str = ""
+    applicability: str = ""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.col, self.rule_id, self.message)

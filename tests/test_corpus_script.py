@@ -57,7 +57,7 @@ def test_every_file_is_accounted_for_and_fix_is_checked_on_a_copy(tmp_path: Path
         "CPython rejects, ssot-lint reports nothing (no rule selects it (never parsed)): unselected_broken.py:"
         " SyntaxError: '(' was never closed (unselected_broken.py, line 1)",
     ]
-    assert summary["fix_headline"] == "1 file would change, 1 finding would be fixed, 2 findings would be left:"
+    assert summary["fix_headline"] == "1 file would change, 1 finding would be fixed (1 by unsafe fixes), 2 findings would be left:"
     assert (summary["fix_changed"], summary["fix_idempotent"]) == (1, True)
     assert (root / "ok.py").read_text().startswith("import string\n")  # the corpus itself is never written
 

@@ -134,18 +134,25 @@ def _statistics(r: Result, root: Path) -> None:
 
 def _fix_diff(r: Result, root: Path) -> None:
     assert _lines(r.stdout)[:2] == ["--- a/fixtures/netra_backend/app/services/agent_service.py", "+++ b/fixtures/netra_backend/app/services/agent_service.py"]
-    assert _lines(r.stderr)[0] == "3 files would change, 4 findings would be fixed, 18 findings would be left:"
+    assert _lines(r.stderr)[0] == "3 files would change, 3 findings would be fixed, 18 findings would be left:"  # the event fix is unsafe
+    assert _lines(r.stderr)[-1] == "1 unsafe fix not applied: `--unsafe-fixes` applies it"
+    assert (root / "fixtures/netra_backend/app/services/notifier.py").read_bytes() == (REPO / "fixtures/netra_backend/app/services/notifier.py").read_bytes()
+
+
+def _fix_diff_unsafe(r: Result, root: Path) -> None:
+    assert '+    yield {"event_type": "tool_executing"' in r.stdout  # the event moved into data
+    assert _lines(r.stderr)[0] == "3 files would change, 4 findings would be fixed (1 by unsafe fixes), 17 findings would be left:"
     assert (root / "fixtures/netra_backend/app/services/notifier.py").read_bytes() == (REPO / "fixtures/netra_backend/app/services/notifier.py").read_bytes()
 
 
 def _baseline(r: Result, root: Path) -> None:
-    assert _lines(r.stdout) == ["ssot-lint: recorded 22 findings; .ssot-baseline.json holds 22 findings"]
+    assert _lines(r.stdout) == ["ssot-lint: recorded 21 findings; .ssot-baseline.json holds 21 findings"]
     assert json.loads((root / ".ssot-baseline.json").read_text())["tool_version"]
 
 
 def _check_baselined(r: Result, root: Path) -> None:
     assert _lines(r.stdout)[-1] == (
-        "19 files scanned, 1 parse error, 0 new findings, 22 baselined, 0 fixed since the baseline;"
+        "19 files scanned, 1 parse error, 0 new findings, 21 baselined, 0 fixed since the baseline;"
         " 10 files not parsed in full, as no rule reads all of them (--check-syntax parses every file)"
     )
 
@@ -155,10 +162,10 @@ def _ci_formats(r: Result, root: Path) -> None:
         _lines(r.stdout)[0]
         == "::error file=fixtures/netra_backend/app/routes/broken.py,line=5,col=11,endLine=5,endColumn=11,title=SSOT000 (parse-error)::syntax error: invalid syntax"
     )
-    assert len(_lines(r.stdout)) == 23  # the 22 findings and a note on GitHub's limit
-    assert _lines(r.stdout)[-1] == "ssot-lint: 22 findings; GitHub shows at most 10 error and 10 warning annotations per step (use SARIF for all)"
+    assert len(_lines(r.stdout)) == 22  # the 21 findings in fixtures/ and a note on GitHub's limit
+    assert _lines(r.stdout)[-1] == "ssot-lint: 21 findings; GitHub shows at most 10 error and 10 warning annotations per step (use SARIF for all)"
     sarif = json.loads((root / ".ssot-lint/ssot.sarif").read_text())
-    assert sarif["version"] == "2.1.0" and len(sarif["runs"][0]["results"]) == 22
+    assert sarif["version"] == "2.1.0" and len(sarif["runs"][0]["results"]) == 21
 
 
 def _history(r: Result, root: Path) -> None:
@@ -206,6 +213,7 @@ TOUR: dict[str, tuple[int, Callable[[Result, Path], None]]] = {
     "ssot-lint test-rules fixtures/ssot-rules.toml": (0, _test_starter),
     "ssot-lint check fixtures --statistics": (1, _statistics),
     "ssot-lint fix --diff fixtures": (1, _fix_diff),
+    "ssot-lint fix --diff --unsafe-fixes fixtures": (1, _fix_diff_unsafe),
     "ssot-lint baseline fixtures": (0, _baseline),
     "ssot-lint check fixtures": (0, _check_baselined),
     "ssot-lint check fixtures -q -o github -o sarif:.ssot-lint/ssot.sarif": (1, _ci_formats),

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.kinds.base import RuleMeta
 from ssot_lint.kinds.event_schema.check import EventSchema
-from tests.fix_contract import fix_checked
+from tests.fix_contract import REF, fix_checked
 
 OPTIONS = {
     "events": ["agent_started", "tool_executing"],
@@ -169,3 +170,28 @@ def test_crlf_and_fix_positions_of_several_events() -> None:
             "not fixable: missing 'timestamp' (a value is never invented); missing 'user_id' (a value is never invented); missing 'data' (a value is never invented)",
         )
     ]
+
+
+PAYLOAD = {**OPTIONS, "required": ["event_type", "timestamp", "user_id", "payload"], "allowed": ["event_type", "timestamp", "user_id", "payload"]}
+
+
+def test_data_key_names_the_nested_dict_in_messages_and_fix() -> None:
+    rule = EventSchema(RuleMeta("EV", "{problems}"), {**PAYLOAD, "data-key": "payload"})
+    before = 'e = {"event_type": "agent_started", "timestamp": 1, "user_id": u, "tool": "s", "payload": {"a": 1}}\n'
+    (finding,) = analyze_source(before.encode(), REF, [rule]).findings
+    assert finding.message == "'tool' is not allowed at top level (move it into 'payload')"
+    assert fix_checked(rule, before) == (before.replace('"tool": "s", ', "").replace('{"a": 1}', '{"a": 1, "tool": "s"}'), 1, [])
+    created = 'e = dict(event_type="agent_started", timestamp=1, user_id=u, tool="s")\n'
+    assert fix_checked(rule, created)[0] == 'e = dict(event_type="agent_started", timestamp=1, user_id=u, payload={"tool": "s"})\n'
+
+
+def test_a_data_key_that_cannot_be_a_keyword_blocks_moves_in_dict_calls() -> None:
+    rule = EventSchema(RuleMeta("EV", "{problems}"), {**PAYLOAD, "allowed": [*PAYLOAD["allowed"], "event-data"], "data-key": "event-data"})
+    before = 'e = dict(event_type="agent_started", timestamp=1, user_id=u, payload={}, tool="s")\n'
+    assert fix_checked(rule, before)[1:] == (0, [(1, 5, "not fixable: keys cannot move into 'event-data': it is not a valid keyword argument name")])
+
+
+def test_default_data_key_is_data() -> None:
+    rule = EventSchema(RuleMeta("EV", "{problems}"), OPTIONS)
+    (finding,) = analyze_source(b'e = {"event_type": "agent_started", "timestamp": 1, "user_id": u, "data": {}, "payload": {}}\n', REF, [rule]).findings
+    assert finding.message == "'payload' is not allowed at top level (move it into 'data')"

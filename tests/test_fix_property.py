@@ -49,7 +49,8 @@ def test_fix_over_the_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.chdir(root)
     runner = CliRunner()
     before = snapshot(root)
-    first = runner.invoke(main, ["fix", "--no-cache", "fixtures"])
+    # --unsafe-fixes: the event fixes too (each import rewrite here is verified: safe)
+    first = runner.invoke(main, ["fix", "--no-cache", "--unsafe-fixes", "fixtures"])
     assert first.exit_code == 1  # the sample keeps findings no fix can remove
     after = snapshot(root)
     assert after != before
@@ -57,7 +58,7 @@ def test_fix_over_the_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert [name for name, data in before.items() if parses(data) and not parses(after[name])] == []
     # nothing fixable is left: a dry run would change nothing, and every finding of a fixable
     # rule that `check` still reports is listed with the reason it cannot be fixed
-    dry = runner.invoke(main, ["fix", "--no-cache", "--diff", "fixtures"])
+    dry = runner.invoke(main, ["fix", "--no-cache", "--unsafe-fixes", "--diff", "fixtures"])
     assert dry.stdout == ""
     assert dry.stderr.startswith("0 files would change, 0 findings would be fixed")
     report = json.loads(runner.invoke(main, ["check", "--no-cache", "-o", "json", "fixtures"]).stdout)
@@ -68,7 +69,7 @@ def test_fix_over_the_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
             start = f"  {finding['path']}:{finding['line']}:{finding['col']}: {finding['rule']} not fixable: "
             assert any(line.startswith(start) for line in left_lines), start
     # a second fix is a no-op
-    second = runner.invoke(main, ["fix", "--no-cache", "fixtures"])
+    second = runner.invoke(main, ["fix", "--no-cache", "--unsafe-fixes", "fixtures"])
     assert second.stderr.startswith("0 files changed, 0 findings fixed")
     assert snapshot(root) == after
 
@@ -98,15 +99,23 @@ def test_sample_notifier_diff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     root = sample(tmp_path)
     monkeypatch.chdir(root)
     # --select WS: the project-wide PI rules cannot judge one file (required events are emitted elsewhere)
-    result = CliRunner().invoke(main, ["fix", "--no-cache", "--select", "WS", "--diff", "fixtures/netra_backend/app/services/notifier.py"])
+    args = ["fix", "--no-cache", "--select", "WS", "--diff", "fixtures/netra_backend/app/services/notifier.py"]
+    safe = CliRunner().invoke(main, args)
+    assert safe.stdout == NOTIFIER_DIFF[: NOTIFIER_DIFF.index("@@ -12,5")]  # the event fix is unsafe
+    assert safe.stderr.splitlines()[-2:] == [
+        "  fixtures/netra_backend/app/services/notifier.py:15:11: WS003 unsafe fix not applied: reshaping an event changes the data the program sends and reads",
+        "1 unsafe fix not applied: `--unsafe-fixes` applies it",
+    ]
+    result = CliRunner().invoke(main, [*args, "--unsafe-fixes"])
     assert result.exit_code == 1
     assert result.stdout == NOTIFIER_DIFF
     assert result.stderr.splitlines() == [
-        "1 file would change, 2 findings would be fixed, 2 findings would be left:",
+        "1 file would change, 2 findings would be fixed (1 by unsafe fixes), 2 findings would be left:",
         "  fixtures/netra_backend/app/services/notifier.py:6:8: WS002 not fixable: `factory.create_websocket_manager` (line 10)"
         " is a deprecated call; replace the call first",
         "  fixtures/netra_backend/app/services/notifier.py:10:15: WS002 not fixable: a deprecated call; replace it with"
         " netra_backend.app.websocket_core.websocket_manager:WebSocketManager by hand (its arguments may differ)",
+        "  fixtures/netra_backend/app/services/notifier.py:15:11: WS003 unsafe fix applied: reshaping an event changes the data the program sends and reads",
     ]
 
 

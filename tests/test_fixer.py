@@ -40,10 +40,18 @@ name = "^Twin$"
 """
 
 
+# The replacements exist in every project, so that the import rewrites are verified (safe).
+REPLACEMENTS = {
+    "shop/__init__.py": "",
+    "shop/core/__init__.py": "from .manager import Manager\nclass Other: ...\n",
+    "shop/core/manager.py": "class Manager: ...\n",
+}
+
+
 def project(root: Path, files: dict[str, bytes | str]) -> Path:
     (root / "pyproject.toml").write_text('[tool.ssot-lint]\nrule-files = ["rules.toml"]\n')
     (root / "rules.toml").write_text(RULES)
-    for name, content in files.items():
+    for name, content in {**REPLACEMENTS, **files}.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content if isinstance(content, bytes) else content.encode())
@@ -61,10 +69,13 @@ SPLIT_AFTER = "from shop.core import Other\nfrom shop.core.manager import Manage
 
 def test_fix_writes_and_summarises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project(tmp_path, {"a.py": SPLIT_BEFORE, "b.py": 'e = {"event_type": "agent_started", "user": u, "data": {}}\n', "c.py": "x = 1\n"})
-    result = run(tmp_path, monkeypatch, "fix", "--no-cache")
+    result = run(tmp_path, monkeypatch, "fix", "--no-cache", "--unsafe-fixes")
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert result.stderr == "2 files changed, 2 findings fixed, 0 findings left.\n"
+    assert result.stderr.splitlines() == [
+        "2 files changed, 2 findings fixed (1 by unsafe fixes), 0 findings left:",
+        "  b.py:1:5: EV1 unsafe fix applied: reshaping an event changes the data the program sends and reads",
+    ]
     assert (tmp_path / "a.py").read_text() == SPLIT_AFTER
     assert (tmp_path / "b.py").read_text() == 'e = {"event_type": "agent_started", "user_id": u, "data": {}}\n'
     assert (tmp_path / "c.py").read_text() == "x = 1\n"
@@ -83,7 +94,7 @@ def test_exit_1_and_reasons_when_findings_remain(tmp_path: Path, monkeypatch: py
     result = run(tmp_path, monkeypatch, "fix", "--no-cache")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "2 files changed, 1 finding fixed, 3 findings left:",
+        "1 file changed, 1 finding fixed, 3 findings left:",
         "  a.py:4:1: DI1 not fixable: a deprecated call; no replacement is configured",
         "  b.py:1:5: EV1 not fixable: missing 'data' (a value is never invented)",
         "  t2.py:1:7: DUP no autofix for duplicate-definition rules: Twin defined twice",
@@ -124,9 +135,11 @@ def test_select_limits_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     event = 'e = {"event_type": "agent_started", "user": u, "data": {}}\n'
     project(tmp_path, {"a.py": SPLIT_BEFORE + event})
     result = run(tmp_path, monkeypatch, "fix", "--no-cache", "--select", "EV")
+    assert (result.exit_code, (tmp_path / "a.py").read_text()) == (1, SPLIT_BEFORE + event)  # an event fix is unsafe
+    result = run(tmp_path, monkeypatch, "fix", "--no-cache", "--select", "EV", "--unsafe-fixes")
     assert result.exit_code == 0
     assert (tmp_path / "a.py").read_text() == SPLIT_BEFORE + event.replace('"user"', '"user_id"')
-    result = run(tmp_path, monkeypatch, "fix", "--no-cache", "--ignore", "EV1")
+    result = run(tmp_path, monkeypatch, "fix", "--no-cache", "--ignore", "EV1", "--unsafe-fixes")
     assert (tmp_path / "a.py").read_text() == SPLIT_AFTER + event.replace('"user"', '"user_id"')
 
 
@@ -170,8 +183,8 @@ def test_file_changed_while_fixing_is_skipped_with_a_warning(tmp_path: Path, mon
     project(tmp_path, {"a.py": SPLIT_BEFORE, "b.py": SPLIT_BEFORE})
     real_fix = fixer.fix_source
 
-    def fix_while_someone_edits(data, ref, rules):  # type: ignore[no-untyped-def]
-        outcome = real_fix(data, ref, rules)
+    def fix_while_someone_edits(data, ref, rules, context):  # type: ignore[no-untyped-def]
+        outcome = real_fix(data, ref, rules, context)
         if ref.path == "a.py":
             (tmp_path / "a.py").write_text("# someone else's edit\n" + SPLIT_BEFORE)
         return outcome
@@ -204,8 +217,8 @@ def test_check_fix_fixes_then_reports(tmp_path: Path, monkeypatch: pytest.Monkey
     project(tmp_path, {"a.py": SPLIT_BEFORE, "b.py": 'e = {"event_type": "agent_started", "user": u}\n'})
     result = run(tmp_path, monkeypatch, "check", "--fix", "--no-cache", "-q")
     assert result.exit_code == 1
-    assert result.stderr == "ssot-lint: fix: 2 files changed, 1 finding fixed, 1 finding left\n"
-    assert result.stdout.splitlines() == ["b.py:1:5: EV1 error: bad event: missing 'data'"]
+    assert result.stderr == "ssot-lint: fix: 1 file changed, 1 finding fixed, 1 finding left\n"
+    assert result.stdout.splitlines() == ["b.py:1:5: EV1 error: bad event: legacy key 'user' (use 'user_id'); missing 'data'"]  # an event fix is unsafe
     assert (tmp_path / "a.py").read_text() == SPLIT_AFTER
 
 
@@ -220,12 +233,12 @@ def test_fix_without_rules_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.
 def test_a_failing_kind_fix_refuses_the_file_not_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ssot_lint.kinds.event_schema.check import EventSchema
 
-    def broken(self, module, ref):  # type: ignore[no-untyped-def]
+    def broken(self, module, ref, context):  # type: ignore[no-untyped-def]
         raise ValueError("boom")
 
     monkeypatch.setattr(EventSchema, "fix", broken)
     project(tmp_path, {"a.py": 'e = {"event_type": "agent_started", "user": u, "data": {}}\n', "b.py": SPLIT_BEFORE})
-    result = run(tmp_path, monkeypatch, "fix", "--no-cache")
+    result = run(tmp_path, monkeypatch, "fix", "--no-cache", "--unsafe-fixes")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "ssot-lint: warning: a.py: not fixed: EV1's fix failed (ValueError: boom); this is a bug in its rule kind",

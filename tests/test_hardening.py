@@ -271,7 +271,8 @@ def snapshot(root: Path) -> dict[bytes, bytes]:
 def test_fix_over_bad_input_never_crashes_and_leaves_other_bytes_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = build(tmp_path)
     before = snapshot(tmp_path)
-    result = run_cli(["fix", "--no-cache"], tmp_path, monkeypatch)
+    # new.pkg is not in the project, so the rewrites are unverified (unsafe): applied on request
+    result = run_cli(["fix", "--no-cache", "--unsafe-fixes"], tmp_path, monkeypatch)
     assert result.exit_code == 1  # the SSOT000 findings stay
     after = snapshot(tmp_path)
     assert after.keys() == before.keys()  # no temporary file left, none lost
@@ -324,7 +325,7 @@ def test_fix_keeps_every_byte_outside_the_edited_statements(tmp_path: Path, monk
         b"z = old.pkg.thing",  # no final newline
     ]
     before = b"".join(lines)
-    write_project(tmp_path, {}, FIX_RULE)
+    write_project(tmp_path, {"new/__init__.py": "", "new/pkg.py": "thing = 1\n"}, FIX_RULE)  # verified: a safe fix
     (tmp_path / "mod.py").write_bytes(before)
     result = run_cli(["fix", "--no-cache"], tmp_path, monkeypatch)
     assert (result.exit_code, result.stderr) == (0, "1 file changed, 2 findings fixed, 0 findings left.\n")
@@ -449,7 +450,7 @@ def test_a_fix_that_breaks_compilation_is_called_a_bug_and_not_written(tmp_path:
     from ssot_lint.kinds.base import FixOutcome
     from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 
-    def broken_fix(self: DeprecatedImport, module: cst.Module, ref: object) -> FixOutcome:
+    def broken_fix(self: DeprecatedImport, module: cst.Module, ref: object, context: object) -> FixOutcome:
         return FixOutcome(module.with_changes(body=[*module.body, cst.parse_statement("return 1\n")]), fixed=1)
 
     monkeypatch.setattr(DeprecatedImport, "fix", broken_fix)

@@ -24,6 +24,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.fix.engine import FixRefused, fix_source
+from ssot_lint.kinds.base import FixContext
 from ssot_lint.model import FileRef
 from ssot_lint.run.engine import aggregate
 
@@ -34,6 +35,9 @@ FIXABLE = [rule for rule in RULES if rule.fixable]
 FIXABLE_IDS = {rule.id for rule in FIXABLE}
 # A module inside the legacy package, so relative imports resolve to deprecated paths.
 REF = FileRef("netra_backend/app/websocket_core/handlers.py", "netra_backend.app.websocket_core.handlers")
+# No project around the generated module: every rewrite is unverified, so the property is checked
+# with unsafe fixes applied (and, below, without: nothing changes then but every finding is explained).
+CONTEXT = FixContext(unsafe=True)
 analyze_source(b"", REF, [])  # starts the analysis thread (and its recursion limit) before hypothesis looks
 
 CORE = "netra_backend.app.websocket_core"
@@ -172,17 +176,21 @@ def test_generated_modules_keep_check_and_fix_contracts(source: str) -> None:
         assert 1 <= f.line <= f.end_line <= line_count and f.col >= 1, f
     # fix: parses, compiles, idempotent, nothing fixable left, only flagged statements touched
     try:
-        fix = fix_source(data, REF, FIXABLE)
+        fix = fix_source(data, REF, FIXABLE, CONTEXT)
     except FixRefused as refusal:
         raise AssertionError(f"fix refused a generated module: {refusal}") from None
     after = fix.data.decode()
     compile(after, "<fixed>", "exec", dont_inherit=True)
-    again = fix_source(fix.data, REF, FIXABLE)
+    again = fix_source(fix.data, REF, FIXABLE, CONTEXT)
     assert again.data == fix.data and again.fixed == 0
     remaining = [f for f in analyze_source(fix.data, REF, RULES).findings if f.rule_id in FIXABLE_IDS]
     assert all((f.rule_id, f.line, f.col) in fix.reasons for f in remaining), (remaining, fix.reasons)
     flagged = [f for f in result.findings if f.rule_id in FIXABLE_IDS]
     assert fix.fixed + len(remaining) == len(flagged)
+    # safe fixes only: with no project, no rewrite is verified and every event fix is unsafe
+    safe = fix_source(data, REF, FIXABLE, FixContext())
+    assert (safe.data, safe.fixed) == (data, 0)
+    assert all((f.rule_id, f.line, f.col) in safe.reasons for f in flagged), (flagged, safe.reasons)
     allowed = edited_lines(source, flagged)
     assert kept_outside(source.splitlines(keepends=True), after.splitlines(keepends=True), allowed), (sorted(allowed), source, after)
 

@@ -116,6 +116,8 @@ def test_a_crashing_file_becomes_ssot000_and_the_run_completes(tmp_path: Path, m
             "end_col": 1,
             "severity": "error",
             "message": "analysis crashed (killed by signal SIGSEGV); the file was not analyzed",
+            "fixable": False,
+            "applicability": None,
         }
     ]
     assert [f for f in report["findings"] if f["path"] != VICTIM] == [f for f in baseline["findings"] if f["path"] != VICTIM]

@@ -49,7 +49,8 @@ EXPECTED = [
 
 
 def test_sample_findings_and_unchanged_websocket_counts(monkeypatch: pytest.MonkeyPatch) -> None:
-    code, report = cli_json(["check", "fixtures"], REPO, monkeypatch)
+    # rules/ too: PI004's finding sits at its rule in rules/project-integrity.toml.
+    code, report = cli_json(["check", "fixtures", "rules"], REPO, monkeypatch)
     assert code == 1
     found = [(f["rule"], f["path"], f["line"], f["col"], f["message"]) for f in report["findings"] if f["rule"].startswith("PI")]
     assert found == EXPECTED

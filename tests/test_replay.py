@@ -119,7 +119,7 @@ def test_a_replay_does_not_import_the_linter(project: Path, monkeypatch: pytest.
     first, last = runs[0], runs[-1]
     imported = {line.split("|")[-1].strip() for line in last.stderr.decode().splitlines() if line.startswith("import time:")}
     assert "ssot_lint.replay.play" in imported
-    assert not imported & {"click", "ssot_lint.cli", "ssot_lint.run.engine", "ssot_lint.kinds", "libcst"}
+    assert not imported & {"click", "ssot_lint.cli", "ssot_lint.api", "ssot_lint.run.engine", "ssot_lint.kinds", "libcst"}
     assert (last.returncode, last.stdout) == (first.returncode, first.stdout) == (1, run_cli(ARGV, project, monkeypatch).stdout.encode())
 
 
@@ -382,3 +382,15 @@ def test_every_module_of_ssot_lint_is_an_input_even_if_only_workers_import_it(pr
     package = Path(replay.__file__).parent.parent  # the ssot_lint package
     assert {str(p) for p in package.rglob("*.py") if "__pycache__" not in p.parts} <= inputs.keys()
     assert str(package / "kinds") in inputs
+
+
+def test_a_partial_run_is_not_replayed_after_a_change_outside_its_paths(project: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    # check PATH judges the project-wide rules against the whole project: its output depends on every file.
+    argv = ["check", "-q", "netra_backend/app/websocket_core/handlers.py"]
+    code, out, _ = recorded(project, capsysbinary, argv)
+    assert code == 1 and b"IsolatedWebSocketManager is one of 3 WebSocket manager implementations" in out
+    (project / "netra_backend" / "app" / "services" / "extra.py").write_text("class ExtraWebSocketManager: ...\n")
+    settle(project)
+    assert replayed(argv, capsysbinary) is None
+    code, out, _ = run(argv, capsysbinary)
+    assert code == 1 and b"IsolatedWebSocketManager is one of 4 WebSocket manager implementations" in out

@@ -55,7 +55,8 @@ def test_explain_a_required_option_and_a_fixable_kind(nowhere: Path, monkeypatch
     result = run_cli(["rules", "--explain", "deprecated-import"], nowhere, monkeypatch)
     assert result.exit_code == 0
     assert result.stdout.splitlines()[1] == "fix: `ssot-lint fix` rewrites its findings where that is safe"
-    assert "  replace  str-map, required: deprecated -> canonical ('module' or 'module:Member')" in result.stdout.splitlines()
+    # the option names are padded to the longest (allow-kind-change)
+    assert "  replace            str-map, required: deprecated -> canonical ('module' or 'module:Member')" in result.stdout.splitlines()
     assert 'replace = { "old.pkg" = "new.pkg", "shop.core:Manager" = "shop.core.manager:Manager" }' in result.stdout
 
 

@@ -99,7 +99,7 @@ def test_text_output_lines_and_summary(monkeypatch: pytest.MonkeyPatch) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "fixtures/netra_backend/app/routes/broken.py:5:11: SSOT000 error: syntax error: invalid syntax"
     assert lines[1] == (
-        f"{SERVICES}/agent_service.py:13:66: WS002 error: netra_backend.app.websocket_core.unified_manager:UnifiedWebSocketManager"
+        f"{SERVICES}/agent_service.py:13:66: WS002 [*] error: netra_backend.app.websocket_core.unified_manager:UnifiedWebSocketManager"
         " is deprecated; import netra_backend.app.websocket_core.websocket_manager:WebSocketManager"
     )
     assert "\x1b[" not in result.stdout  # no colour when piped
@@ -107,7 +107,8 @@ def test_text_output_lines_and_summary(monkeypatch: pytest.MonkeyPatch) -> None:
         lines[-1]
         == "19 files scanned, 1 parse error, 15 findings; 11 files not parsed in full, as no rule reads all of them (--check-syntax parses every file)"
     )
-    assert lines[-2].split() == ["SSOT000", "parse-error", "error", "1", "-", "FAIL"]
+    assert lines[-2] == "[*] 3 fixable with `ssot-lint fix` (1 more with `ssot-lint fix --unsafe-fixes`)"
+    assert lines[-3].split() == ["SSOT000", "parse-error", "error", "1", "-", "FAIL"]
     assert any(line.split()[:2] == ["WS001", "single-implementation"] and line.split()[-1] == "FAIL" for line in lines)
 
 
@@ -131,7 +132,7 @@ def test_one_count_per_rule_in_every_output(monkeypatch: pytest.MonkeyPatch) -> 
     expected = {"WS001": 3, "WS002": 7, "WS003": 4, "WS004": 1, "SSOT000": 1}
     table = run_cli(args, REPO, monkeypatch).stdout.splitlines()
     start = table.index(next(line for line in table if line.startswith("rule ")))
-    assert {row.split()[0]: int(row.split()[3]) for row in table[start + 1 : -1]} == expected
+    assert {row.split()[0]: int(row.split()[3]) for row in table[start + 1 : -2]} == expected  # then the [*] hint and the totals
     statistics = run_cli([*args, "--statistics"], REPO, monkeypatch).stdout.splitlines()
     assert statistics == [
         "     7  WS002      deprecated-import",
@@ -145,8 +146,8 @@ def test_one_count_per_rule_in_every_output(monkeypatch: pytest.MonkeyPatch) -> 
     assert sum(1 for f in machine["findings"] if f["rule"] == "WS001") == 2
     markdown = run_cli([*args, "-o", "markdown"], REPO, monkeypatch).stdout.splitlines()
     assert {row.split("|")[1].strip(" `"): int(row.split("|")[4]) for row in markdown if row.startswith("| `") and row.count("|") > 4} == expected
-    # Every text line says its finding's severity, after the rule id.
-    lines = [line for line in table[:start] if line]
+    # Every text line says its finding's severity, after the rule id (and the [*] of a fixable one).
+    lines = [line.replace(" [*]", "", 1) for line in table[:start] if line]
     assert {tuple(line.split(" ")[1:3]) for line in lines} == {
         ("SSOT000", "error:"),
         ("WS001", "error:"),

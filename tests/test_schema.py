@@ -244,6 +244,8 @@ SAMPLES = samples(STRINGS[0])
 # combinations and contents): listed, so anything else that disagrees fails.
 SEMANTIC = {
     ("deprecated-import", "calls", "{'t': 'number'}"),  # each key must be 'module:function'
+    ("deprecated-import", "allow-kind-change", "'a.b:C'"),  # each entry must be a key of 'replace'
+    ("deprecated-import", "allow-kind-change", "['a.b:C']"),
 }
 
 

@@ -185,7 +185,7 @@ def test_namespace_packages_with_src_roots(tmp_path: Path, monkeypatch: pytest.M
     ]
 
 
-def test_partial_runs_do_not_call_unscanned_modules_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_partial_runs_resolve_imports_against_the_whole_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_project(
         tmp_path,
         {
@@ -205,8 +205,8 @@ def test_partial_runs_do_not_call_unscanned_modules_missing(tmp_path: Path, monk
         ("app/services/s.py", 3, 6),
     ]
     _, part = cli_json(["check", "app/services"], tmp_path, monkeypatch)
-    # app.core was not scanned: nothing can be said about it. app.services was: its child is missing.
-    assert [(f["path"], f["line"], f["col"]) for f in part["findings"]] == [("app/services/s.py", 3, 6)]
+    # app.core is outside PATH, and the index is the whole project's: the same three findings.
+    assert part["findings"] == whole["findings"]
 
 
 def test_an_unparsable_module_still_exists_and_resolves_every_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -248,8 +248,12 @@ _big_stack: tuple[int, ThreadPoolExecutor] | None = None
 
 def on_analysis_thread(fn: Callable[..., T], *args: object) -> T:
     """Run ``fn`` on this process's analysis thread (created once per process, also after fork):
-    libcst parses, visits and rewrites run there, never on a default-sized stack."""
+    libcst parses, visits and rewrites run there, never on a default-sized stack. Called on that
+    thread (a fix that analyzes another file), ``fn`` runs right there: waiting for the thread
+    from the thread itself would never end."""
     global _big_stack
+    if threading.current_thread().name.startswith("ssot-analysis") and _big_stack is not None and _big_stack[0] == os.getpid():
+        return fn(*args)
     if _big_stack is None or _big_stack[0] != os.getpid():
         previous = threading.stack_size(ANALYSIS_STACK_BYTES)
         try:

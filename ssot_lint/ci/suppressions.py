@@ -117,8 +117,8 @@ def unused(
 
     ``known_ids`` are the ids of every loaded rule; ``judged(rule_id, path)`` tells whether this
     run saw everything that rule could report in that file. A comment naming a rule that is
-    known but not judged (deselected, skipped in --per-file mode, project-wide in a partial run)
-    is left alone: it may well silence something in a full run.
+    known but not judged (deselected, or project-wide and skipped in --per-file mode) is left
+    alone: it may well silence something in a full run.
     """
     known = set(known_ids) | {PARSE_ERROR_ID}
     used: dict[tuple[str, int, int], set[str]] = defaultdict(set)

@@ -33,11 +33,12 @@ from ssot_lint.run.progress import ProgressBar, format_timings, interactive
 @cache_options
 @click.option("--no-baseline", is_flag=True, help="Report every finding, ignoring the baseline file.")
 @click.option("--strict", is_flag=True, help="Also fail when baselined findings are fixed but still in the baseline.")
-@click.option("--per-file", is_flag=True, help="Judge only the given files: skip project-wide rules (for pre-commit).")
+@click.option("--per-file", is_flag=True, help="Analyze only the given files and skip project-wide rules (pre-commit's fast path).")
 @click.option("--report-unused-suppressions", is_flag=True, help="Report '# ssot: ignore' comments that silence nothing (SSOT001).")
 @click.option("--check-syntax", is_flag=True, help="Parse every file in scope in full: a syntax error anywhere is SSOT000 (else only what rules read).")
 @click.option("--record", is_flag=True, help="Also store the counts as a 'working tree' snapshot for `ssot-lint trend`.")
 @click.option("--fix", "apply_fixes", is_flag=True, help="Fix what can be fixed safely first (as `ssot-lint fix`), then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix: apply unsafe fixes too (as `ssot-lint fix --unsafe-fixes`).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
 @click.option("--show-timings", is_flag=True, help="Print file counts and seconds per phase to stderr.")
 @stdin_option
@@ -61,11 +62,15 @@ def check(
     check_syntax: bool,
     record: bool,
     apply_fixes: bool,
+    unsafe_fixes: bool,
     jobs: int | None,
     show_timings: bool,
     stdin_filename: str | None,
 ) -> None:
     """Check PATHS (default: the project root) against the loaded rules.
+
+    Given PATHS, the findings a run over the whole project reports in them are reported: the
+    project-wide rules are judged against the whole project (the rest of it read from the cache).
 
     With a baseline file (config key 'baseline', default .ssot-baseline.json) only new findings
     are reported and fail. With '-' as the path and --stdin-filename PATH, the text on stdin is
@@ -85,14 +90,27 @@ def check(
         if not project.includes(stdin):
             not_in_project(stdin_filename)
             sys.exit(0)
-        paths = (stdin,) if per_file else ()
+        paths = (stdin,)  # a partial run over the one file: judged against the project
     if record and (per_file or any(Path(p).resolve() != config.root for p in paths)):
         raise ConfigError("--record stores the whole project's counts: run it without PATHS (or with the project root)")
+    if unsafe_fixes and not apply_fixes:
+        raise ConfigError("--unsafe-fixes applies only with --fix")
     if apply_fixes:
-        from ssot_lint.fix.engine import headline
+        from ssot_lint.fix.render import headline, unsafe_hint
 
-        fixed = api.fix(paths, config=project, write=True, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer())
-        click.echo(f"ssot-lint: fix: {headline(fixed)}", err=True)
+        fixed = api.fix(
+            paths,
+            config=project,
+            write=True,
+            unsafe_fixes=unsafe_fixes,
+            jobs=jobs,
+            cache=not no_cache,
+            cache_dir=cache_dir,
+            fail_on=fail_on,
+            on_warning=warn,
+            observer=observer(),
+        )
+        click.echo(f"ssot-lint: fix: {headline(fixed)}" + (f"; {unsafe_hint(fixed.unsafe_left)}" if fixed.unsafe_left else ""), err=True)
     skipped = [r.id for r in ruleset.rules if project_wide(r)] if per_file and paths else []
     if skipped and not quiet:  # pre-commit runs --per-file once per batch: with -q, only findings
         click.echo(f"ssot-lint: --per-file: skipped project-wide rules {', '.join(skipped)} (run the whole project for them)", err=True)
@@ -117,8 +135,6 @@ def check(
         )
     finally:
         progress.close()
-    if stdin is not None:
-        result = result.only(stdin)
     reported = time.perf_counter()
     report = result.report
     for name, target in outputs:

@@ -55,7 +55,9 @@ def baseline_command(
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @rule_options
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes: unverified import rewrites and event reshaping.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that, left after fixing, makes the exit code 1.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
 @cache_options
 @stdin_option
 def fix_command(
@@ -65,38 +67,59 @@ def fix_command(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     diff: bool,
+    unsafe_fixes: bool,
     fail_on: str | None,
+    jobs: int | None,
     no_cache: bool,
     cache_dir: Path | None,
     stdin_filename: str | None,
 ) -> None:
     """Fix the findings in PATHS (default: the project root) that can be fixed safely.
 
-    The diff goes to stdout, the summary (files changed, findings fixed, findings left with
-    the reason each was not fixed) to stderr. Exit 1 when a finding at or above --fail-on is
-    left (fixable or not: the verdict `check` would now give) or, with --diff, when a file
-    would change; 0 otherwise. With '-' as the path and --stdin-filename PATH, the text on
-    stdin is fixed as the file at PATH and printed (or its diff), and nothing is written.
+    Only files in PATHS are changed; what is left there is judged against the whole project, as
+    'check PATHS' judges it.
+
+    Safe fixes are import rewrites verified against the project; --unsafe-fixes also applies
+    the unsafe ones (imports whose replacement cannot be verified, event dicts reshaped). The
+    diff goes to stdout, the summary (files changed, findings fixed, findings left with the
+    reason each was not fixed) to stderr. Exit 1 when a finding at or above --fail-on is left
+    (fixable or not: the verdict `check` would now give) or, with --diff, when a file would
+    change; 0 otherwise. With '-' as the path and --stdin-filename PATH, the text on stdin is
+    fixed as the file at PATH and printed (or its diff), and nothing is written.
     """
     stdin = stdin_path(paths, stdin_filename)
     config, ruleset = load_project(config_path, rule_files, select, ignore)
     fail_on = fail_on or config.get("fail-on")
-    from ssot_lint.fix.engine import exit_status, render_diff, render_summary
+    from ssot_lint.fix.render import exit_status, render_diff, render_summary
 
     project = api.Project(config, ruleset)
     if stdin is not None and stdin_filename is not None:
-        fix_stdin(project, stdin, stdin_filename, diff, fail_on, no_cache, cache_dir)
-    result = api.fix(paths, config=project, write=not diff, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer())
+        fix_stdin(project, stdin, stdin_filename, diff, fail_on, no_cache, cache_dir, unsafe_fixes)
+    result = api.fix(
+        paths,
+        config=project,
+        write=not diff,
+        unsafe_fixes=unsafe_fixes,
+        jobs=jobs,
+        cache=not no_cache,
+        cache_dir=cache_dir,
+        fail_on=fail_on,
+        on_warning=warn,
+        observer=observer(),
+    )
     if diff:
         click.echo(render_diff(result), nl=False)
     click.echo(render_summary(result), err=True, nl=False)
     sys.exit(EXIT_FINDINGS if exit_status(result, fail_on) else EXIT_OK)
 
 
-def fix_stdin(project: api.Project, path: str, shown: str, diff: bool, fail_on: str, no_cache: bool, cache_dir: Path | None) -> None:
+def fix_stdin(
+    project: api.Project, path: str, shown: str, diff: bool, fail_on: str, no_cache: bool, cache_dir: Path | None, unsafe_fixes: bool = False
+) -> None:
     """``fix --stdin-filename PATH -``: the fixed text (or its diff) on stdout; what is left, as
     ``check --stdin-filename`` would now report it, on stderr; exit as ``fix`` does."""
-    from ssot_lint.fix.engine import FileFix, FixResult, render_diff
+    from ssot_lint.fix.engine import FileFix, FixResult
+    from ssot_lint.fix.render import render_diff
     from ssot_lint.model import FileRef
     from ssot_lint.report.text import finding_line
 
@@ -106,13 +129,13 @@ def fix_stdin(project: api.Project, path: str, shown: str, diff: bool, fail_on: 
         if not diff:
             sys.stdout.buffer.write(data)  # an editor that pipes its buffer through gets it back whole
         sys.exit(EXIT_OK)
-    fixed = api.fix_source(path, data, config=project)
+    fixed = api.fix_source(path, data, config=project, unsafe_fixes=unsafe_fixes)
     if fixed.refused:
         warn(f"{shown}: not fixed: {fixed.refused}")
     after = fixed.code if isinstance(fixed.code, bytes) else data
     left = api.check(
-        (), config=project, buffers={path: after}, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer()
-    ).only(path)
+        (path,), config=project, buffers={path: after}, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer()
+    )
     if diff:
         change = FileFix(FileRef(project.shown(path), "", False), data, after, fixed.fixed)
         click.echo(render_diff(FixResult([change] if after != data else [], left.report, [])), nl=False)

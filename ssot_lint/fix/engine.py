@@ -12,13 +12,13 @@ locations refer to the files as fixed (with ``--diff``: as they would be).
 
 from __future__ import annotations
 
-import difflib
 import io
 import os
 import re
 import stat
 import tempfile
 import tokenize
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,16 +28,20 @@ from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.analysis.parsing import SourceError, decode_source, on_analysis_thread, parse
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
-from ssot_lint.kinds.base import Rule
-from ssot_lint.model import PARSE_ERROR_ID, FileRef, Finding, Report
+from ssot_lint.kinds.base import FixContext, Rule
+from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report
 from ssot_lint.run.cache import ResultCache
-from ssot_lint.run.discovery import discover
-from ssot_lint.run.engine import RunOptions, aggregate, analyze_files, failing, read_file
+from ssot_lint.run.discovery import SourceFile, discover
+from ssot_lint.run.engine import FILE_TIME_LIMIT, RunOptions, aggregate, analyze_files, covers_project, fix_context, read_file, worker_count
+from ssot_lint.run.parallel import Crashed, WorkerPool
+from ssot_lint.run.partial import Within
 
 if TYPE_CHECKING:  # libcst is imported when a file is fixed, not when the command starts
     import libcst as cst
 
 Location = tuple[str, int, int]  # rule id, line, col
+SAFE_ONLY = FixContext()  # safe fixes only, and no project: no import rewrite is verified
+FIX_TIME_LIMIT = 5 * FILE_TIME_LIMIT  # libcst parses a file ~10x slower than CPython
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
@@ -51,12 +55,17 @@ class FileChanged(Exception):
 
 @dataclass(frozen=True)
 class SourceFix:
-    """The fixed bytes of one file, how many findings went away, and why each other finding of
-    the fixing rules stays (keyed by location in the fixed text)."""
+    """The fixed bytes of one file, how many findings went away (``unsafe_fixed`` of them by
+    unsafe fixes), why each other finding of the fixing rules stays (keyed by location in the
+    fixed text; ``unsafe``: those only an unsafe fix would remove), and notes on the unsafe fixes
+    applied (keyed by location in the text before fixing)."""
 
     data: bytes
     fixed: int
     reasons: dict[Location, str]
+    unsafe: frozenset[Location] = frozenset()
+    unsafe_fixed: int = 0
+    notes: tuple[tuple[Location, str], ...] = ()
 
 
 def source_encoding(data: bytes) -> str:
@@ -72,8 +81,13 @@ def _first_difference(a: str, b: str) -> int:
 
 
 def _compile_error(data: bytes, ref: FileRef) -> str | None:
+    """Why ``data`` does not compile (None when it does). CPython's warnings (``SyntaxWarning``
+    for ``"\\d"``, ``assert (x, y)`` ...) are the file's own business, not this check's: they are
+    neither printed nor, under ``PYTHONWARNINGS=error``, turned into a refusal."""
     try:
-        compile(data, ref.path or "<fixed>", "exec", dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(data, ref.path or "<fixed>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return str(exc)
     return None
@@ -86,24 +100,37 @@ def _encoded(text: str, encoding: str) -> bytes | None:
         return None
 
 
-def _apply(module: cst.Module, ref: FileRef, rules: Sequence[Rule]) -> tuple[cst.Module, int, dict[Location, str]]:
-    fixed = 0
-    reasons: dict[Location, str] = {}
+@dataclass
+class _Applied:
+    module: cst.Module
+    fixed: int = 0
+    unsafe_fixed: int = 0
+    reasons: dict[Location, str] = field(default_factory=dict)
+    unsafe: set[Location] = field(default_factory=set)
+    notes: list[tuple[Location, str]] = field(default_factory=list)
+
+
+def _apply(module: cst.Module, ref: FileRef, rules: Sequence[Rule], context: FixContext) -> _Applied:
+    applied = _Applied(module)
     for rule in rules:
         try:
-            outcome = rule.fix(module, ref)
+            outcome = rule.fix(applied.module, ref, context)
         except RecursionError:
             raise FixRefused("too deeply nested to fix (RecursionError)") from None
         except Exception as exc:  # a bug in one kind's fix must not stop the other files
             raise FixRefused(f"{rule.id}'s fix failed ({type(exc).__name__}: {exc}); this is a bug in its rule kind") from None
-        module = outcome.module
-        fixed += outcome.fixed
-        reasons.update({(rule.id, u.line, u.col): u.reason for u in outcome.unfixed})
-    return module, fixed, reasons
+        applied.module = outcome.module
+        applied.fixed += outcome.fixed
+        applied.unsafe_fixed += outcome.unsafe
+        applied.reasons.update({(rule.id, u.line, u.col): u.reason for u in outcome.unfixed})
+        applied.unsafe.update((rule.id, u.line, u.col) for u in outcome.unfixed if u.unsafe)
+        applied.notes.extend(((rule.id, n.line, n.col), n.note) for n in outcome.notes)
+    return applied
 
 
-def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> SourceFix:
-    """Fix one file's bytes with ``rules`` (all fixable). Pure; raises FixRefused."""
+def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixContext = SAFE_ONLY) -> SourceFix:
+    """Fix one file's bytes with ``rules`` (all fixable): safe fixes, and unsafe ones too with
+    ``context.unsafe``. Pure given ``context``; raises FixRefused."""
     from ssot_lint.fix.cstedit import comments_in
 
     try:
@@ -118,10 +145,10 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> SourceFix:
         raise FixRefused(f"its text does not re-encode to the same bytes in {encoding}")
     if module.code != text:  # libcst 1.9 drops a final lone CR, and a form feed that starts a statement's line
         raise FixRefused(f"libcst would not write line {_first_difference(text, module.code)} back byte for byte")
-    fixed_module, fixed, reasons = _apply(module, ref, rules)
-    new_text = fixed_module.code
+    first = _apply(module, ref, rules, context)
+    new_text = first.module.code
     if new_text == text:
-        return SourceFix(data, 0, reasons)
+        return SourceFix(data, 0, first.reasons, frozenset(first.unsafe))
     new_data = _encoded(new_text, encoding)
     if new_data is None:
         raise FixRefused(f"the fixed text cannot be encoded as {encoding}")
@@ -137,10 +164,10 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule]) -> SourceFix:
     if Counter(comments_in(module)) != Counter(comments_in(reparsed)):
         raise FixRefused("the fix would drop a comment; this is a bug in ssot-lint")
     # A second pass must change nothing; its reasons are positioned in the fixed text.
-    again, _, reasons = _apply(reparsed, ref, rules)
-    if again.code != new_text:
+    again = _apply(reparsed, ref, rules, context)
+    if again.module.code != new_text:
         raise FixRefused("fixing the fixed text changes it again; this is a bug in ssot-lint")
-    return SourceFix(new_data, fixed, reasons)
+    return SourceFix(new_data, first.fixed, again.reasons, frozenset(again.unsafe), first.unsafe_fixed, tuple(first.notes))
 
 
 def write_atomic(path: str, expected: bytes, data: bytes) -> None:
@@ -180,12 +207,17 @@ class FileFix:
     after: bytes
     fixed: int
     written: bool = False
+    unsafe_fixed: int = 0
 
 
 @dataclass(frozen=True)
 class Left:
+    """A finding left after fixing, with the reason; ``unsafe``: only an unsafe fix would
+    remove it (``--unsafe-fixes``)."""
+
     finding: Finding
     reason: str
+    unsafe: bool = False
 
 
 @dataclass
@@ -195,10 +227,21 @@ class FixResult:
     left: list[Left]
     warnings: list[str] = field(default_factory=list)
     write: bool = True
+    notes: list[str] = field(default_factory=list)  # on unsafe fixes applied: "path:line:col: ID note"
+    unsafe: bool = False  # unsafe fixes were applied too
 
     @property
     def fixed(self) -> int:
         return sum(f.fixed for f in self.files)
+
+    @property
+    def unsafe_fixed(self) -> int:
+        return sum(f.unsafe_fixed for f in self.files)
+
+    @property
+    def unsafe_left(self) -> int:
+        """Findings left that ``--unsafe-fixes`` would fix."""
+        return sum(1 for item in self.left if item.unsafe)
 
 
 @dataclass
@@ -206,101 +249,154 @@ class FixOptions:
     write: bool = True
     fail_on: str = "warning"
     cache: ResultCache | None = None
+    unsafe: bool = False  # apply unsafe fixes too (--unsafe-fixes)
+    jobs: int | None = None  # worker processes; None: one per CPU
+    # A partial run judged against the project: only the files within are fixed, the project is
+    # analyzed, verified against and aggregated whole, and what is left is reported within (see
+    # run/partial.py).
+    within: Within | None = None
+
+
+@dataclass(frozen=True)
+class _Task:
+    """What a worker reports for one file: the bytes it read (None: unreadable now), their
+    analysis, and the fix (or why there is none), with the analysis of the fixed bytes."""
+
+    data: bytes | None
+    current: FileResult | None = None
+    fix: SourceFix | None = None
+    refusal: str | None = None
+    after: FileResult | None = None
+
+
+def fix_task(state: tuple[list[Rule], FixContext], task: tuple[str, FileRef, tuple[int, ...]]) -> _Task:
+    """Fix one file (in a worker): read it, analyze these very bytes (not a cached past), fix."""
+    rules, context = state
+    abspath, ref, scope = task
+    data = read_file(SourceFile(abspath, ref))
+    if not isinstance(data, bytes):
+        return _Task(None)  # unreadable now: the first pass's result stands
+    applicable = [rules[i] for i in scope]
+    current = analyze_source(data, ref, applicable)
+    wanted = [rule for rule in applicable if rule.fixable and any(f.rule_id == rule.id for f in current.findings)]
+    if not wanted:
+        return _Task(data, current)
+    try:
+        fixed = on_analysis_thread(fix_source, data, ref, wanted, context)
+    except FixRefused as refusal:
+        return _Task(data, current, refusal=str(refusal))
+    return _Task(data, current, fixed, after=analyze_source(fixed.data, ref, applicable) if fixed.data != data else None)
+
+
+def _prewarm(context: FixContext, results: Sequence[tuple[FileRef, FileResult]]) -> None:
+    """Summarise, here and in one batch (cached, on the worker pool), the modules that verifying
+    every import rewrite ``check`` recorded reads first; workers inherit them (and summarise any
+    other module they need in-process)."""
+    from ssot_lint.fix.verify import RewriteFact
+
+    needs = [
+        need
+        for _, result in results
+        for facts in result.facts.values()
+        if isinstance(facts, tuple)
+        for fact in facts
+        if isinstance(fact, RewriteFact)
+        for need in fact.needs
+    ]
+    if context.verifier is not None and needs:
+        context.verifier.prefetch(needs)
+
+
+def _run_tasks(tasks: list[tuple[str, FileRef, tuple[int, ...]]], rules: Sequence[Rule], context: FixContext, jobs: int | None) -> list[_Task | Crashed]:
+    """Each file's fix, in the order of ``tasks`` whatever the number of workers."""
+    outcomes: list[_Task | Crashed | None] = [None] * len(tasks)
+    workers = worker_count(jobs, len(tasks))
+    if workers and tasks:
+        import libcst  # noqa: F401 - once, here: forked workers inherit it instead of each importing it (0.5 s)
+
+        pool = WorkerPool(workers, fix_task, (list(rules), context), time_limit=FIX_TIME_LIMIT)
+        for number, outcome in pool.run(tasks, batch_size=1):
+            outcomes[number] = outcome
+    else:
+        for number, task in enumerate(tasks):
+            outcomes[number] = fix_task((list(rules), context), task)
+    return outcomes  # type: ignore[return-value]
 
 
 def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOptions) -> FixResult:
-    """Discover as ``check`` does, fix every file with a fixable finding, report what is left."""
+    """Discover as ``check`` does, fix every file with a fixable finding (on all cores,
+    crash-isolated), report what is left. With ``options.within``, as a partial ``check`` does:
+    the project root is walked too, only the files within are fixed, and what is left there is
+    judged over the whole project."""
     rules = ruleset.rules
     fixable = {rule.id for rule in rules if rule.fixable}
-    files = discover(paths, config)
+    within = options.within
+    files = discover(paths if within is None else [str(config.root), *paths], config)
+    run_options = RunOptions(cache=options.cache, jobs=options.jobs)
+    results = analyze_files(files, rules, run_options)
+    context = fix_context(config, run_options, files if within is not None or covers_project(paths, config) else None, options.unsafe)
+    _prewarm(context, results)
     sources = {source.ref.path: source for source in files}
-    results = analyze_files(files, rules, RunOptions(cache=options.cache))
+    index = {id(rule): i for i, rule in enumerate(rules)}
+    todo = [
+        position
+        for position, (ref, result) in enumerate(results)
+        if any(f.rule_id in fixable for f in result.findings) and (within is None or ref.path in within)
+    ]
+    tasks = [(sources[results[p][0].path].abspath, results[p][0], tuple(index[id(r)] for r in rules if r.in_scope(results[p][0].path))) for p in todo]
     changed: list[FileFix] = []
     warnings: list[str] = []
-    reasons: dict[tuple[str, str, int, int], str] = {}
-    for position, (ref, result) in enumerate(results):
-        if not any(f.rule_id in fixable for f in result.findings):
+    notes: list[str] = []
+    reasons: dict[tuple[str, str, int, int], tuple[str, bool]] = {}
+
+    def refuse(ref: FileRef, current: FileResult | None, why: str) -> None:
+        warnings.append(f"{ref.path}: {why}")
+        findings = current.findings if current is not None else results[position][1].findings
+        reasons.update({(ref.path, f.rule_id, f.line, f.col): (why, False) for f in findings if f.rule_id in fixable})
+
+    for position, outcome in zip(todo, _run_tasks(tasks, rules, context, options.jobs)):
+        ref = results[position][0]
+        if isinstance(outcome, Crashed):
+            refuse(ref, None, f"not fixed: the fix crashed ({outcome.reason})")
             continue
-        source = sources[ref.path]
-        data = read_file(source)
-        if not isinstance(data, bytes):
-            continue  # unreadable now: the first pass's result stands
-        applicable = [rule for rule in rules if rule.in_scope(ref.path)]
-        current = analyze_source(data, ref, applicable)  # these very bytes, not a cached past
-        results[position] = (ref, current)
-        wanted = [rule for rule in applicable if rule.id in fixable and any(f.rule_id == rule.id for f in current.findings)]
-        if not wanted:
+        if outcome.data is None or outcome.current is None:
             continue
-        try:
-            fix = on_analysis_thread(fix_source, data, ref, wanted)
-        except FixRefused as refusal:
-            warnings.append(f"{ref.path}: not fixed: {refusal}")
-            reasons.update({(ref.path, f.rule_id, f.line, f.col): f"not fixed: {refusal}" for f in current.findings if f.rule_id in fixable})
+        results[position] = (ref, outcome.current)
+        if outcome.refusal is not None:
+            refuse(ref, outcome.current, f"not fixed: {outcome.refusal}")
             continue
-        reasons.update({(ref.path, *location): reason for location, reason in fix.reasons.items()})
-        if fix.data == data:
+        fix = outcome.fix
+        if fix is None:
             continue
-        outcome = FileFix(ref, data, fix.data, fix.fixed)
+        reasons.update({(ref.path, *location): (reason, location in fix.unsafe) for location, reason in fix.reasons.items()})
+        if fix.data == outcome.data:
+            continue
+        written = FileFix(ref, outcome.data, fix.data, fix.fixed, unsafe_fixed=fix.unsafe_fixed)
         if options.write:
             try:
-                write_atomic(source.abspath, data, fix.data)
-                outcome.written = True
+                write_atomic(sources[ref.path].abspath, outcome.data, fix.data)
+                written.written = True
             except (FileChanged, OSError) as exc:
-                why = "it changed on disk while being fixed" if isinstance(exc, FileChanged) else f"cannot write it: {exc}"
-                warnings.append(f"{ref.path}: skipped: {why}")
-                reasons.update({(ref.path, f.rule_id, f.line, f.col): f"skipped: {why}" for f in current.findings if f.rule_id in fixable})
+                refuse(
+                    ref, outcome.current, "skipped: " + ("it changed on disk while being fixed" if isinstance(exc, FileChanged) else f"cannot write it: {exc}")
+                )
                 continue
-        changed.append(outcome)
-        results[position] = (ref, analyze_source(fix.data, ref, applicable))
-    report = aggregate(rules, results, options.fail_on)
+        changed.append(written)
+        notes.extend(f"{ref.path}:{line}:{col}: {rule_id} {note}" for (rule_id, line, col), note in fix.notes)
+        if outcome.after is not None:
+            results[position] = (ref, outcome.after)
+    report = aggregate(rules, results, options.fail_on, within)
     kinds = {rule.id: rule.kind for rule in rules}
-    left = [Left(f, _reason(f, reasons, fixable, kinds)) for f in report.findings]
-    return FixResult(changed, report, left, warnings, options.write)
+    left = [_left(f, reasons, fixable, kinds) for f in report.findings]
+    return FixResult(changed, report, left, warnings, options.write, notes, options.unsafe)
 
 
-def _reason(finding: Finding, reasons: dict[tuple[str, str, int, int], str], fixable: set[str], kinds: dict[str, str]) -> str:
+def _left(finding: Finding, reasons: dict[tuple[str, str, int, int], tuple[str, bool]], fixable: set[str], kinds: dict[str, str]) -> Left:
     known = reasons.get((finding.path, finding.rule_id, finding.line, finding.col))
     if known is not None:
-        return known
+        return Left(finding, *known)
     if finding.rule_id == PARSE_ERROR_ID:
-        return f"not fixable: {finding.message}"
+        return Left(finding, f"not fixable: {finding.message}")
     if finding.rule_id not in fixable:
-        return f"no autofix for {kinds.get(finding.rule_id, 'this')} rules: {finding.message}"
-    return f"left by the fix without a reason (please report it): {finding.message}"
-
-
-def exit_status(result: FixResult, fail_on: str) -> bool:
-    """Whether ``fix`` fails: a finding at or above ``fail_on`` remains after fixing (whether
-    a fix exists for it or not: the verdict ``check`` would now give), or, with ``--diff``,
-    a file would change."""
-    return failing(result.report, fail_on) or (not result.write and bool(result.files))
-
-
-def render_diff(result: FixResult) -> str:
-    chunks: list[str] = []
-    for fix in sorted(result.files, key=lambda f: f.ref.path):
-        before = decode_source(fix.before).splitlines(keepends=True)
-        after = decode_source(fix.after).splitlines(keepends=True)
-        for line in difflib.unified_diff(before, after, f"a/{fix.ref.path}", f"b/{fix.ref.path}"):
-            chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(chunks)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def headline(result: FixResult) -> str:
-    files, fixed, left = _plural(len(result.files), "file"), _plural(result.fixed, "finding"), _plural(len(result.left), "finding")
-    if result.write:
-        return f"{files} changed, {fixed} fixed, {left} left"
-    return f"{files} would change, {fixed} would be fixed, {left} would be left"
-
-
-def render_summary(result: FixResult) -> str:
-    """The headline, then every finding left with the reason it was not fixed."""
-    lines = [headline(result) + (":" if result.left else ".")]
-    for item in result.left:
-        f = item.finding
-        lines.append(f"  {f.path}:{f.line}:{f.col}: {f.rule_id} {item.reason}")
-    return "\n".join(lines) + "\n"
+        return Left(finding, f"no autofix for {kinds.get(finding.rule_id, 'this')} rules: {finding.message}")
+    return Left(finding, f"left by the fix without a reason (please report it): {finding.message}")

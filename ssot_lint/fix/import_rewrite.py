@@ -15,35 +15,9 @@ import libcst as cst
 
 from ssot_lint.fix.cst_imports import dotted_name
 from ssot_lint.fix.cstedit import comment_lines, comments_in, dotted_expr, drop_items
+from ssot_lint.fix.destinations import DROP, STAY, Decision, FromDest, ModDest
 
-
-@dataclass(frozen=True)
-class FromDest:
-    """The name becomes ``from module import name [as asname]``."""
-
-    module: str
-    name: str
-    asname: str | None
-
-    @property
-    def signature(self) -> tuple[str, ...]:
-        return ("from", self.module, self.name, self.asname or self.name)
-
-
-@dataclass(frozen=True)
-class ModDest:
-    """The name becomes ``import module [as asname]``."""
-
-    module: str
-    asname: str | None
-
-    @property
-    def signature(self) -> tuple[str, ...]:
-        return ("import", self.module, self.asname or "")
-
-
-STAY, DROP = "stay", "drop"  # the name stays as written / goes (an identical import precedes it)
-Decision = FromDest | ModDest | str
+__all__ = ["DROP", "STAY", "Decision", "FromDest", "ModDest", "ImportRewriter", "StatementEdit", "edit_import", "edit_import_from"]
 
 
 @dataclass

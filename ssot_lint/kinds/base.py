@@ -25,6 +25,8 @@ from ssot_lint.model import FileRef, Finding
 if TYPE_CHECKING:  # libcst is imported only when a fix (or a kind's check) needs a libcst tree
     import libcst as cst
 
+    from ssot_lint.fix.verify import ImportVerifier
+
 IDENTIFIER = re.compile(r"^[^\W\d]\w*$")
 DOTTED = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
 
@@ -181,24 +183,54 @@ def normalise_code(code: str) -> str:
 
 @dataclass(frozen=True)
 class Unfixed:
-    """A finding a fix left in place: where ``check`` reports it (1-based) and why it stays."""
+    """A finding a fix left in place: where ``check`` reports it (1-based) and why it stays.
+    ``unsafe``: only because its fix is unsafe and unsafe fixes were not asked for (the reason
+    says why it is unsafe); ``--unsafe-fixes`` would apply it."""
 
     line: int
     col: int
     reason: str
+    unsafe: bool = False
+
+
+@dataclass(frozen=True)
+class FixNote:
+    """Something to know about a fix that was applied (an unsafe one: what it may break), at
+    the finding's position in the module ``fix`` was given."""
+
+    line: int
+    col: int
+    note: str
 
 
 @dataclass
 class FixOutcome:
     """What ``Rule.fix`` did to one module.
 
-    ``fixed`` counts the findings ``check`` reported that are gone from ``module``; every
-    finding still there is in ``unfixed``, positioned as in the module ``fix`` was given.
+    ``fixed`` counts the findings ``check`` reported that are gone from ``module`` (``unsafe``
+    of them by unsafe fixes); every finding still there is in ``unfixed``, positioned as in the
+    module ``fix`` was given. ``notes`` are remarks on applied fixes, e.g. the places that still
+    read an event key an unsafe fix renamed.
     """
 
     module: cst.Module
     fixed: int = 0
     unfixed: list[Unfixed] = field(default_factory=list)
+    unsafe: int = 0
+    notes: list[FixNote] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FixContext:
+    """What a fix may use beyond the file it rewrites (ruff's safe/unsafe convention).
+
+    ``unsafe``: apply unsafe fixes too (``--unsafe-fixes``). ``verifier``: answers, from the
+    project's modules, whether a rewritten import finds what it names (``fix.verify.ImportVerifier``);
+    None when there is no project to verify against, so that every import rewrite is unverified,
+    hence unsafe."""
+
+    unsafe: bool = False
+    verifier: ImportVerifier | None = None
 
 
 # What a finding is about, in the words of GitLab Code Quality (and usable by any report).
@@ -263,12 +295,26 @@ class Rule:
         """Per-file findings and the facts ``aggregate`` needs (None when it needs none)."""
         raise NotImplementedError
 
-    def fix(self, module: cst.Module, ref: FileRef) -> FixOutcome:
-        """Rewrite ``module`` so this rule's findings go away where that is safe; report the rest.
+    def fix(self, module: cst.Module, ref: FileRef, context: FixContext) -> FixOutcome:
+        """Rewrite ``module`` so this rule's findings go away; report the rest with the reason.
 
-        Must be idempotent (fixing the result again changes nothing) and must keep every byte
-        outside the nodes it edits and every comment."""
+        A fix is *safe* when it cannot change what the program does (verified against the
+        project through ``context.verifier`` where it depends on other files) and *unsafe*
+        otherwise; unsafe fixes are applied only with ``context.unsafe``, and the findings they
+        would fix are left as ``Unfixed(..., unsafe=True)``. Must be idempotent (fixing the
+        result again changes nothing) and must keep every byte outside the nodes it edits and
+        every comment."""
         raise NotImplementedError(f"rule kind {self.kind!r} has no fix")
+
+    def annotate(self, findings: list[Finding], facts: dict[str, Any], context: FixContext) -> list[Finding]:
+        """``findings`` (this rule's, of the whole run, paths filled in) with ``applicability``
+        decided where it depends on other files: whether an import's replacement defines the
+        names it would import, say. ``facts``: path -> what ``check`` returned for the file.
+
+        Runs after aggregation and apart from it: per-file analysis stays pure, and a kind
+        with only this step is not project-wide (``--per-file`` runs keep it). By default the
+        applicability ``check`` set stands."""
+        return findings
 
     def see_rules(self, rules: list[Rule]) -> None:
         """Called before ``aggregate`` with every rule of the run (a kind that judges other
@@ -299,6 +345,7 @@ class Rule:
         anchor: str | None = None,
         stmt_line: int | None = None,
         severity: str | None = None,
+        applicability: str = "",
     ) -> Finding:
         """A finding at ``node`` (or at a span); the anchor defaults to the code there."""
         span = node if isinstance(node, tuple) else ctx.span(node)
@@ -313,6 +360,7 @@ class Rule:
             severity=severity or self.severity,
             anchor=normalise_code(anchor if anchor is not None else ctx.segment(span)),
             stmt_line=stmt_line or line,
+            applicability=applicability,
         )
 
     @classmethod

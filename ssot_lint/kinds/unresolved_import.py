@@ -30,8 +30,8 @@ a fallback hiding a broken project import is what this rule is for.
   is only listed in its ``__all__``)"), and at the ``*`` of ``from pkg import *`` (one finding
   naming every phantom). A phantom nobody imports is not reported: no import fails yet.
 - ``import pkg.missing`` / ``from pkg.missing import x``: a finding at the module when it does not
-  exist. A module is only called missing when its parent is known (see ``module_index``): on a
-  partial run a module may exist without having been scanned.
+  exist. A module is only called missing when its parent is known (see ``module_index``): a
+  module outside the rule's ``paths`` may exist without having been scanned.
 - **Module clashes**, once each, at line 1 of the file: a module no import can reach (a package
   wins over a same-named module beside it, which also hides any directory of that name; imports of
   its names resolve against the package), and a module name two places define (two copies of a
@@ -42,8 +42,9 @@ assigned as in ``__getattr__ = partial(...)``, or imported) makes every name imp
 module; so do a star import from outside the project, a dynamically
 built ``__all__`` in a star source, and a file that could not be parsed. Names bound by
 ``globals()`` or ``setattr`` are not seen. A relative import climbing above the top-level package
-is not reported. The rule sees the files in its scope only: give it the whole project (and, in
-pre-commit, ``pass_filenames: false``), or modules outside the scope are treated as not scanned.
+is not reported. The rule sees the files in its scope only (a run over some paths still gives it
+every file of the project): give it the whole project, or modules outside its scope are treated
+as not scanned.
 
 ``details``: ``modules`` (distinct module names), ``shadowed`` (paths of files no import
 reaches), ``ambiguous`` (module -> the places defining it).

@@ -107,6 +107,7 @@ class ModuleSummary:
     reexport_only: bool
     aliases: tuple[AliasFact, ...]
     first_span: Span
+    functions: frozenset[str] = frozenset()  # module-level defs (a name may also be a class)
 
     def bindings(self) -> dict[str, ImportFact]:
         """Module-level names bound by imports -> the (last) import binding them."""
@@ -167,6 +168,7 @@ class _Summariser:
         self.lines = ctx.lines
         self.defined: set[str] = set()
         self.classes: set[str] = set()
+        self.functions: set[str] = set()
         self.all_names: list[str] | None = None
         self.all_dynamic = False
         self.imports: list[ImportFact] = []
@@ -189,6 +191,7 @@ class _Summariser:
             reexport_only=reexport_only(body),
             aliases=tuple(self._aliases(body)),
             first_span=self._line_span(body, start) if len(body) > start else (1, 1, 1, 1),
+            functions=frozenset(self.functions),
         )
 
     def _walk(self, body: list[ast.stmt]) -> None:
@@ -242,6 +245,7 @@ class _Summariser:
         if isinstance(node, ast.ClassDef):
             self.classes.add(node.name)
         else:
+            self.functions.add(node.name)
             self.has_getattr |= node.name == "__getattr__"
 
     # -- bindings ---------------------------------------------------------------------------

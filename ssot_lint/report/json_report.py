@@ -9,7 +9,7 @@ from typing import Any
 from ssot_lint.model import Report
 from ssot_lint.report import FormatOptions
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 2: files.not_parsed and rows for SSOT000/SSOT001; 3: fixable and applicability per finding
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -42,6 +42,8 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "severity": f.severity,
                 "message": f.message,
                 "fingerprint": f.fingerprint,
+                "fixable": bool(f.applicability),
+                "applicability": f.applicability or None,
             }
             for f in report.findings
         ],

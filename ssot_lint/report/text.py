@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from ssot_lint.model import Finding, Report
+from ssot_lint.model import SAFE, UNSAFE, Finding, Report
 from ssot_lint.report import FormatOptions, plural
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ def render(report: Report, options: FormatOptions) -> str:
         line.append(f"{shown(f.path)}:{f.line}:{f.col}:", style="bold")
         line.append(" ")
         line.append(f.rule_id, style=_SEVERITY_STYLE.get(f.severity, ""))
+        line.append(_marker(f))
         line.append(" ")
         line.append(f"{f.severity}:", style=_SEVERITY_STYLE.get(f.severity, ""))
         line.append(f" {f.message}")
@@ -55,13 +56,32 @@ def render(report: Report, options: FormatOptions) -> str:
         console.print(table)
     for note in baseline_notes(report):
         console.print(note)
-    console.print(totals(report))
+    hint = fix_hint(report)
+    if hint is not None:
+        console.print(hint)
+    console.print(totals(report))  # the last line, as tools reading the summary expect
     return buffer.getvalue()
+
+
+def _marker(f: Finding) -> str:
+    """`` [*]`` after the rule id of a finding that ``ssot-lint fix`` fixes (ruff's marker)."""
+    return " [*]" if f.applicability == SAFE else ""
 
 
 def finding_line(f: Finding, path: str | None = None) -> str:
     """``path`` (default: the finding's, relative to the project root) as it is to be shown."""
-    return f"{f.path if path is None else path}:{f.line}:{f.col}: {f.rule_id} {f.severity}: {f.message}"
+    return f"{f.path if path is None else path}:{f.line}:{f.col}: {f.rule_id}{_marker(f)} {f.severity}: {f.message}"
+
+
+def fix_hint(report: Report) -> str | None:
+    """``[*] N fixable with `ssot-lint fix` (M more with `ssot-lint fix --unsafe-fixes`)``."""
+    safe = sum(1 for f in report.findings if f.applicability == SAFE)
+    unsafe = sum(1 for f in report.findings if f.applicability == UNSAFE)
+    if not safe and not unsafe:
+        return None
+    if not safe:
+        return f"{unsafe} fixable with `ssot-lint fix --unsafe-fixes`"
+    return f"[*] {safe} fixable with `ssot-lint fix`" + (f" ({unsafe} more with `ssot-lint fix --unsafe-fixes`)" if unsafe else "")
 
 
 def totals(report: Report) -> str:

@@ -17,12 +17,13 @@ from ssot_lint.ci import suppressions
 from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
-from ssot_lint.kinds.base import Rule
+from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import OWN_KINDS, PARSE_ERROR_ID, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
 from ssot_lint.run.discovery import ModuleNamer, SourceFile, discover, display_path, in_project
 from ssot_lint.run.parallel import Crashed, WorkerPool, default_jobs, start_method
+from ssot_lint.run.partial import Within
 
 
 @dataclass
@@ -35,6 +36,9 @@ class RunOptions:
     # Absolute path -> the bytes to analyze instead of the file's (an editor's unsaved buffers).
     buffers: Mapping[str, bytes] | None = None
     check_syntax: bool = False  # parse every file in full (see run/check_syntax.py)
+    # A partial run judged against the project: the paths run() reports on, after analyzing and
+    # aggregating the whole project (see run/partial.py).
+    within: Within | None = None
 
 
 _CHUNK = 256  # files looked up in the cache at once: bounds memory, amortises SQLite round trips
@@ -278,21 +282,24 @@ def _workers(jobs: int | None, count: int) -> int:
     return max(1, min(jobs or default_jobs(), count // _FILES_PER_WORKER))
 
 
+worker_count = _workers  # the same decision for the fix engine's pool
+
+
 def _batch_size(count: int, workers: int) -> int:
     # The largest batch: amortises the per-message cost where tasks are many and cheap.
     return max(1, min(32, count // (workers * 8)))
 
 
-def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], fail_on: str) -> Report:
+def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], fail_on: str, within: Within | None = None) -> Report:
     """Turn per-file results into the project's report: paths filled in, project-wide rules run,
-    suppression comments applied, fingerprints assigned."""
+    suppression comments applied, fingerprints assigned. ``within``: report only what lies in
+    these paths (a partial run; ``results`` are the whole project's): each rule counts its
+    findings there, except that a rule with a ceiling keeps the count its ``max`` bounds."""
     rules = list(rules)
     findings: list[Finding] = []
-    parse_errors = 0
     for ref, result in results:
         findings.extend(dataclasses.replace(f, path=ref.path) for f in result.findings)
         if result.parse_error is not None:
-            parse_errors += 1
             findings.append(dataclasses.replace(result.parse_error, path=ref.path))
     counts: dict[str, int | None] = {}
     details: dict[str, dict] = {}
@@ -303,6 +310,10 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
             facts += [(ref, None) for ref, result in results if result.parse_error is not None and rule.in_scope(ref.path)]
         extra, counts[rule.id], details[rule.id] = rule.aggregate(facts)
         findings.extend(extra)
+    if within is not None:
+        results = [(ref, result) for ref, result in results if ref.path in within]
+        findings = [f for f in findings if f.path in within]
+        counts = {rule.id: counts[rule.id] if rule.ceiling is not None else None for rule in rules}
     comments = {ref.path: result.suppressions for ref, result in results if result.suppressions}
     findings, suppressed = suppressions.apply(findings, comments)
     findings = with_fingerprints(findings)
@@ -327,6 +338,7 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
             )
         )
     findings.sort(key=Finding.sort_key)
+    parse_errors = sum(1 for _, result in results if result.parse_error is not None)
     report = Report(
         __version__,
         len(results) - parse_errors,
@@ -357,10 +369,59 @@ def with_own_rows(report: Report, fail_on: str) -> Report:
     return report
 
 
+def annotate(report: Report, rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], context: FixContext) -> None:
+    """Decide the applicability of fixes that depends on other files (``Rule.annotate``), after
+    aggregation and apart from it, so a kind with this step is not project-wide."""
+    for rule in rules:
+        if type(rule).annotate is Rule.annotate:
+            continue
+        own = [f for f in report.findings if f.rule_id == rule.id and f.applicability]
+        if not own:
+            continue
+        facts = {ref.path: result.facts[rule.id] for ref, result in results if rule.id in result.facts}
+        decided = {id(before): after for before, after in zip(own, rule.annotate(own, facts, context))}
+        report.findings = [decided.get(id(f), f) for f in report.findings]
+
+
+class _SummariseFiles:
+    """``run.modules.Summarise``: module summaries through the cached, crash-isolated analysis."""
+
+    def __init__(self, cache: ResultCache | None, jobs: int | None) -> None:
+        self.cache, self.jobs = cache, jobs
+
+    def __call__(self, files: list[SourceFile], here: bool) -> list[tuple[FileRef, FileResult]]:
+        from ssot_lint.run.modules import SUMMARY_RULE
+
+        if here:
+            return [(source.ref, analyze_task([SUMMARY_RULE], (source.abspath, source.ref, (0,)))[2]) for source in files]
+        return analyze_files(files, [SUMMARY_RULE], RunOptions(cache=self.cache, jobs=self.jobs))
+
+    def portable(self) -> _SummariseFiles:
+        """The same without the cache (a database connection), for a spawned worker."""
+        return _SummariseFiles(None, self.jobs)
+
+
+def fix_context(config: Config, options: RunOptions, files: Sequence[SourceFile] | None, unsafe: bool = False) -> FixContext:
+    """What fixes (and the applicability ``check`` reports) are verified against: the project
+    discovered from ``config`` (``files`` when the run already discovered all of it)."""
+    from ssot_lint.fix.verify import ImportVerifier
+    from ssot_lint.run.modules import ProjectModules
+
+    return FixContext(unsafe, ImportVerifier(ProjectModules(config, _SummariseFiles(options.cache, options.jobs), files)))
+
+
+def covers_project(paths: Sequence[str], config: Config) -> bool:
+    return all(os.path.abspath(p) == str(config.root) for p in paths)
+
+
 def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions) -> Report:
-    """``report.stats`` gets the counts and per-phase seconds that ``--show-timings`` prints."""
+    """``report.stats`` gets the counts and per-phase seconds that ``--show-timings`` prints.
+    With ``options.within`` the project root is walked too, and the report holds only what lies
+    within (see ``ssot_lint.run.partial``)."""
     started = time.perf_counter()
     buffers = options.buffers or {}
+    if options.within is not None:
+        paths = [str(config.root), *paths]
     # A path naming a buffer that is on no disk yet (an unsaved file, stdin) is no path to walk:
     # with_buffer_files adds it, as it adds the buffers a walk of the other paths would reach.
     files = discover([p for p in paths if os.path.lexists(p) or os.path.abspath(p) not in buffers], config)
@@ -375,8 +436,11 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
         analyzed_with.append(syntax_rule())  # analyzed, never aggregated: it finds nothing itself
     results = analyze_files(files, analyzed_with, options, stats)
     analyzed = time.perf_counter()
-    report = aggregate(ruleset.rules, results, options.fail_on)
-    stats.update(parse_errors=report.parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
+    report = aggregate(ruleset.rules, results, options.fail_on, options.within)
+    project_files = files if options.within is not None or covers_project(paths, config) else None  # a partial run walked the root too
+    annotate(report, ruleset.rules, results, fix_context(config, options, project_files))
+    parse_errors = sum(1 for _, result in results if result.parse_error is not None)  # of every file analyzed
+    stats.update(parse_errors=parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
     report.stats.update(stats)
     return report
 

@@ -2,40 +2,100 @@
 
 Options
 - ``replace`` (table, required): deprecated -> canonical. Keys and values are ``package.module``
-  or ``package.module:Member``. A deprecated module also covers its submodules.
+  or ``package.module:Member``. A deprecated module also covers its submodules. Chains resolve to
+  their final target (``a:X -> b:X`` with ``b:X -> c:X``, or with ``b -> c``, is ``a:X -> c:X``),
+  so a message never recommends a deprecated path; a chain that comes back on itself is an error
+  when the rule file loads.
 - ``calls`` (table or list): deprecated callables ``module:function``, flagged at every call site
   reached through an import (``f()``, ``m.f()``), mapped to a replacement or to ``""``.
+- ``allow-kind-change`` (list): keys of ``replace`` whose replacement may be another kind of thing
+  than the target (a class for a function, a class for a module): their import rewrites are not
+  refused for that reason. A module key allows it for every name under the module.
 
 Matched: ``import a.b``, ``import a.b as x``, ``from a.b import c``, ``from a import b`` (b a
 submodule or member), ``from a import *``, relative imports resolved against the file's package,
 and imports nested in functions, ``try`` and ``if TYPE_CHECKING`` blocks. One finding per
-deprecated target per statement. Strings, comments and docstrings never match: only the syntax
-tree is read.
+deprecated target per statement. A reference through an import of a package above the target
+is a finding too, one per reference: ``import collections`` then ``collections.OrderedDict``
+for a rule on ``collections:OrderedDict`` (as ruff's banned-api). Strings, comments and
+docstrings never match: only the syntax tree is read.
 
 Message fields: ``{target}`` (the deprecated path), ``{replacement}``, ``{imported}`` (what the
-statement names), ``{what}`` (``module``, ``member`` or ``call``).
+statement names), ``{what}`` (``module``, ``member``, ``attribute`` or ``call``).
 
 Fix (``ssot-lint fix``): imports are rewritten to the replacement, keeping the names the file
 binds (``from new import B as A`` when member ``A`` became ``B``), aliases, comments, parentheses
-and trailing commas; a statement is split when only some names move; relative imports become
-absolute; ``import old.mod`` used as ``old.mod.X`` has every such reference rewritten. Calls are
-left for a human (the replacement may take other arguments). See ``deprecated_import_fix``.
+and trailing commas; relative imports become absolute; ``import old.mod`` used as ``old.mod.X``
+has every such reference rewritten. Every rewrite is verified against the project first
+(``fix.verify``): each name the new import names must exist in the replacement (defined there,
+bound by an import, star-exported, or a submodule), as must each attribute the file reads
+through a module it binds, and must be the same kind of thing as before (class, function,
+module) unless ``allow-kind-change`` says otherwise. A verified rewrite is a *safe* fix. A name
+the replacement lacks is not rewritten, with the reason (``X is not defined in new.mod``); the
+statement is split, so the names that exist move. A replacement outside the project (standard
+library, third-party) cannot be verified: the rewrite is *unsafe*, applied only with
+``--unsafe-fixes``, as is narrowing nothing in ``from old import *``. Calls and references
+(``collections.OrderedDict``) are left for a human (the replacement may take other arguments,
+and a reference needs an import of its own).
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
-from ssot_lint.kinds.base import Example, FileContext, FixOutcome, Option, OptionError, Rule, Target, word_pattern
-from ssot_lint.model import FileRef, Finding
+from ssot_lint.fix.destinations import FromDest, ModDest
+from ssot_lint.fix.verify import Need, RewriteFact, applicability, worst
+from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, Option, OptionError, Rule, Target, word_pattern
+from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under, unit_needs
+from ssot_lint.model import UNSAFE, FileRef, Finding
 
 if TYPE_CHECKING:
     import libcst as cst
 
 _STAR_IMPORT = re.compile(r"import[\s\\]*\*")
+
+
+def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
+    """Each deprecated target mapped to its *final* replacement (#18 item 13): ``a:X -> b:X``
+    with ``b:X -> c:X`` is ``a:X -> c:X``; a member moved into a module that is itself replaced
+    follows the module (``a:X -> b:X`` with ``b -> c`` is ``a:X -> c:X``); and a member or
+    submodule of a module's replacement that has a replacement of its own gets one under the
+    old module too (``a -> b`` with ``b:X -> c:Y`` adds ``a:X -> c:Y``), so that a fix never
+    writes an import that is deprecated again. A cycle is refused."""
+    pairs = dict(mapping)
+    for old, new in mapping.items():  # `a -> b` and `b...[:X] -> t`: `a...[:X] -> t`
+        if old.member is not None or new.member is not None:
+            continue
+        for other, target in mapping.items():
+            if other != old and under(other.module, new.module):
+                pairs.setdefault(Target(old.module + other.module[len(new.module) :], other.member), target)
+
+    def step(target: Target) -> tuple[Target, Target] | None:
+        """The mapping that applies to ``target`` (the most specific one), and where it leads."""
+        best: tuple[Target, Target] | None = None
+        for old, new in pairs.items():
+            if old.member is not None:
+                if (old.module, old.member) == (target.module, target.member):
+                    return old, new
+            elif under(target.module, old.module) and new.member is None and (best is None or len(old.module) > len(best[0].module)):
+                best = (old, Target(new.module + target.module[len(old.module) :], target.member))
+        return best
+
+    resolved: dict[Target, Target] = {}
+    for old, new in pairs.items():
+        chain, used, current = [old, new], {old}, new
+        while (found := step(current)) is not None:
+            applied, current = found
+            if applied in used:
+                raise OptionError(f"replace: the chain {' -> '.join(map(str, chain))} comes back under {applied} (a cycle)")
+            chain.append(current)
+            used.add(applied)
+        resolved[old] = current
+    return resolved
 
 
 class DeprecatedImport(Rule):
@@ -49,11 +109,13 @@ class DeprecatedImport(Rule):
             "deprecated callables 'module:function' (list, or table to replacements)",
             schema={"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object", "additionalProperties": {"type": "string"}}]},
         ),
+        "allow-kind-change": Option("str-list", "keys of 'replace' whose replacement may be another kind of thing (a class for a function)", default=()),
     }
     # The options, as Rule.__init__ sets them (option_attribute names them); configure() checks
     # the shape of ``calls`` (a list, or a table to replacements).
     replace: dict[str, str]
     calls: list[str] | dict[str, str] | None
+    allow_kind_change: tuple[str, ...]
     message_fields = ("target", "replacement", "imported", "what")
     default_message = "{target} is deprecated; import {replacement}"
     fixable = True
@@ -80,9 +142,11 @@ class DeprecatedImport(Rule):
     ]
 
     def configure(self) -> None:
-        self.targets: list[tuple[Target, Target]] = []
-        for old, new in self.replace.items():
-            self.targets.append((Target.parse(old), Target.parse(new)))
+        self.targets: list[tuple[Target, Target]] = list(resolve_chains({Target.parse(old): Target.parse(new) for old, new in self.replace.items()}).items())
+        self._kind_changes = {Target.parse(t) for t in self.allow_kind_change}
+        for target in self._kind_changes:
+            if str(target) not in self.replace:
+                raise OptionError(f"allow-kind-change: {str(target)!r} is not a key of 'replace'")
         calls: object = self.calls if self.calls is not None else {}
         if isinstance(calls, list) and all(isinstance(c, str) for c in calls):  # a list inside it would not hash: refused below
             calls = {c: "" for c in calls}
@@ -107,6 +171,10 @@ class DeprecatedImport(Rule):
         self._member_froms = re.compile("(?:" + "|".join(f"{m}(?<!\\w{m})" for m in last_parts) + r")[\s\\]+import(?!\w)") if members else None
         self._member_words = word_pattern(t.module.rsplit(".", 1)[-1] for t in members)
         self._members = word_pattern(t.member for t in members if t.member)
+        # A reference `pkg.mod.Member` spells `.Member` (a line break, backslash or comment may
+        # sit after the dot inside brackets).
+        names = sorted({re.escape(t.member) for t in members if t.member})
+        self._member_attributes = re.compile(r"\.(?:\s|\\|#[^\n]*)*(?:" + "|".join(names) + r")(?!\w)") if names else None
         self._module_and_call_words = word_pattern(
             [t.module.rsplit(".", 1)[-1] for t, _ in self.targets if t.member is None] + [t.member for t, _ in self.call_targets.values() if t.member]
         )
@@ -119,12 +187,12 @@ class DeprecatedImport(Rule):
         if self._member_words is not None and self._member_froms is not None and self._members is not None:
             # Elsewhere an import of `pkg.mod:Member` is `from <...>mod import` followed by
             # `Member` or `*`. Module targets and calls need their word.
-            if (
-                self._member_words.search(text) is not None
-                and self._member_froms.search(text) is not None
-                and (self._members.search(text) is not None or _STAR_IMPORT.search(text))
-            ):
-                return True
+            # A reference `collections.OrderedDict` spells the module's word and `.OrderedDict`.
+            if self._member_words.search(text) is not None:
+                if self._member_froms.search(text) is not None and (self._members.search(text) is not None or _STAR_IMPORT.search(text)):
+                    return True
+                if self._member_attributes is not None and self._members.search(text) is not None and self._member_attributes.search(text) is not None:
+                    return True
         modules_and_calls = self._module_and_call_words
         return modules_and_calls is not None and modules_and_calls.search(text) is not None
 
@@ -148,33 +216,124 @@ class DeprecatedImport(Rule):
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
         findings: list[Finding] = []
-        seen: set[tuple[int, str]] = set()
+        facts: list[RewriteFact] = []
         refs = ctx.imports()
-        for ref in refs:
+        groups: dict[tuple[int, str], tuple[tuple[Target, Target], list[ImportRef]]] = {}
+        for ref in refs:  # one finding per deprecated target per statement
             hit = self.match(ref)
-            if hit is None:
-                continue
-            old, new = hit
-            key = (id(ref.statement), str(old))
-            if key in seen:
-                continue
-            seen.add(key)
-            message = self.format(
-                target=str(old),
-                replacement=str(new),
-                imported=ref.dotted,
-                what="member" if old.member else "module",
-            )
+            if hit is not None:
+                groups.setdefault((id(ref.statement), str(hit[0])), (hit, []))[1].append(ref)
+        for (old, new), members in groups.values():
+            ref = members[0]
+            message = self.format(target=str(old), replacement=str(new), imported=ref.dotted, what="member" if old.member else "module")
             statement = ctx.span(ref.statement)
             if self.reports_module_part(ref, old) and isinstance(ref.statement, ast.ImportFrom) and ref.statement.module is not None:
                 where = ctx.lines.module_span(statement)
             else:
                 where = ctx.span(ref.node)
-            findings.append(self.finding(ctx, where, message, anchor=ctx.segment(statement), stmt_line=statement[0]))
-        for call, target, call_replacement, stmt_line in self.deprecated_calls(ctx, bindings(refs)):
-            message = self.format(target=str(target), replacement=call_replacement or "(no replacement)", imported=dotted_name(call.func), what="call")
+            needs = self.rewrite_needs(ctx, members, old, new)
+            finding = self.finding(
+                ctx, where, message, anchor=ctx.segment(statement), stmt_line=statement[0], applicability=UNSAFE if needs is not None else ""
+            )
+            findings.append(finding)
+            if needs:  # unsafe until ``annotate`` verifies them against the project
+                facts.append(RewriteFact(finding.line, finding.col, str(old), needs))
+        for node, old, new, stmt_line in self.deprecated_references(ctx, refs):
+            message = self.format(target=str(old), replacement=str(new), imported=dotted_name(node), what="attribute")
+            findings.append(self.finding(ctx, node, message, stmt_line=stmt_line))
+        for call, target, replacement, stmt_line in self.deprecated_calls(ctx, bindings(refs)):
+            message = self.format(target=str(target), replacement=replacement or "(no replacement)", imported=dotted_name(call.func), what="call")
             findings.append(self.finding(ctx, call, message, stmt_line=stmt_line))
-        return findings, None
+        return findings, tuple(facts) or None
+
+    def rewrite_needs(self, ctx: FileContext, members: list[ImportRef], old: Target, new: Target) -> tuple[Need, ...] | None:
+        """What rewriting the imports ``members`` (one finding) needs verified; None when the
+        fix has no rewrite for them; () when nothing can be verified (a star import: unsafe)."""
+        found: list[Need] = []
+        for ref in members:
+            assert ref.module is not None
+            if ref.plain:  # `import old.x`, used as `old.x.Y`: rewritten with its references
+                if new.member is not None:
+                    return None
+                chains = [(w, new.module + w[len(old.module) :]) for w in self._chains(ctx, ref.bound or "") if under(w, old.module)]
+                found.extend(unit_needs([(ref.module, new.module + ref.module[len(old.module) :])], chains))
+                continue
+            asname = ref.node.asname if isinstance(ref.node, ast.alias) else None
+            decision = destination(isinstance(ref.statement, ast.Import), ref.module, ref.name, asname, old, new)
+            if isinstance(decision, str) or decision.module == ctx.ref.module:  # never an import of the file from itself
+                return None
+            if isinstance(decision, FromDest) and decision.name == "*":
+                return ()
+            attributes = [w.split(".")[1] for w in self._chains(ctx, ref.bound or "")]
+            found.extend(needs(ref.module if isinstance(decision, ModDest) else ref.dotted or "", decision, attributes))
+        return tuple(dict.fromkeys(found))
+
+    def _chains(self, ctx: FileContext, name: str) -> set[str]:
+        """The dotted chains ``name.a.b`` written in the file."""
+        if not name:
+            return set()
+        written = (dotted_name(node) for node, _ in ctx.nodes_near(ast.Attribute, [name]))
+        return {w for w in written if w is not None and w.split(".")[0] == name}
+
+    def moved(self, module: str, name: str | None) -> str | None:
+        """Where this rule's fix sends ``from module import name`` (``import module`` when
+        ``name`` is None), as a dotted name; None when it is not deprecated (``fix.verify.Mover``)."""
+        hit = self.match(ImportRef(module, name, None, None, None))
+        if hit is None:
+            return None
+        old, new = hit
+        if old.member is not None:
+            return new.dotted if new.member is not None else None
+        if new.member is not None:
+            return None
+        if name is None or under(module, old.module):
+            rest = module[len(old.module) :]
+            return new.module + rest + (f".{name}" if name not in (None, "*") else "")
+        return new.module  # `from parent import old`: the module itself
+
+    def allows_kind_change(self, target: str) -> bool:
+        """Whether ``allow-kind-change`` lets ``target``'s replacement be another kind of thing."""
+        parsed = Target.parse(target)
+        return any(t == parsed or (t.member is None and under(parsed.dotted, t.module)) for t in self._kind_changes)
+
+    def annotate(self, findings: list[Finding], facts: dict[str, Any], context: FixContext) -> list[Finding]:
+        """Import rewrites verified against the project are safe, refused ones are not fixable,
+        the rest (replacement outside the project ...) stay unsafe; see ``fix.verify``."""
+        verifier = context.verifier
+        if verifier is None:
+            return findings
+        recorded = {(path, fact.line, fact.col): fact for path, file_facts in facts.items() for fact in file_facts}
+        pending = [recorded.get((f.path, f.line, f.col)) for f in findings]
+        verifier.prefetch(need for fact in pending if fact is not None for need in fact.needs)
+        annotated: list[Finding] = []
+        for finding, fact in zip(findings, pending):
+            if fact is not None and finding.applicability == UNSAFE:
+                allowed = self.allows_kind_change(fact.target)
+                verdict = worst(verifier.verify(need, allowed, self) for need in fact.needs)
+                finding = dataclasses.replace(finding, applicability=applicability(verdict))
+            annotated.append(finding)
+        return annotated
+
+    def deprecated_references(self, ctx: FileContext, refs: list[ImportRef]) -> list[tuple[ast.Attribute, Target, Target, int]]:
+        """References ``pkg.mod.Member`` (or ``pkg.mod`` for a module target) through an import of
+        a package above the target (``import collections`` ... ``collections.OrderedDict``):
+        (node, deprecated target, replacement, first line of the statement). A reference
+        through a binding whose own import is deprecated is that import's finding."""
+        bound = bindings(refs)
+        exact = {old.dotted: (old, new) for old, new in self.targets}
+        if not any(any(t.startswith(value + ".") for t in exact) for value in bound.values()):
+            return []
+        words = {t.member if t.member else t.module.rsplit(".", 1)[-1] for t, _ in self.targets}
+        found: list[tuple[ast.Attribute, Target, Target, int]] = []
+        for node, stmt_line in ctx.nodes_near(ast.Attribute, words):
+            hit = exact.get(qualify(node, bound) or "")
+            if hit is None:
+                continue
+            head = (dotted_name(node) or "").split(".")[0]
+            if any(ref.bound == head and self.match(ref) == hit for ref in refs):
+                continue
+            found.append((node, *hit, stmt_line))
+        return found
 
     def _reaches_call_target(self, dotted: str) -> bool:
         return any(target == dotted or target.startswith(dotted + ".") for target in self.call_targets)
@@ -195,8 +354,8 @@ class DeprecatedImport(Rule):
                 found.append((call, target, new, stmt_line))
         return found
 
-    def fix(self, module: cst.Module, ref: FileRef) -> FixOutcome:
-        """Rewrites deprecated imports to their replacements; see ``deprecated_import_fix``."""
+    def fix(self, module: cst.Module, ref: FileRef, context: FixContext) -> FixOutcome:
+        """Rewrites deprecated imports to their replacements; see ``deprecated_import.fix``."""
         from ssot_lint.kinds.deprecated_import.fix import fix_imports  # it builds on this module
 
-        return fix_imports(self, module, FileContext.of_module(module, ref))
+        return fix_imports(self, module, FileContext.of_module(module, ref), context)

@@ -28,7 +28,9 @@ from ssot_lint.analysis.imports import ImportRef, bindings
 from ssot_lint.fix.cst_imports import dotted_name, import_refs
 from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
-from ssot_lint.kinds.base import FileContext, FixOutcome, Target, Unfixed
+from ssot_lint.fix.verify import UNVERIFIED, Need, Verdict, worst
+from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
+from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
@@ -36,10 +38,6 @@ if TYPE_CHECKING:
 
 def top(dotted: str) -> str:
     return dotted.split(".", 1)[0]
-
-
-def under(dotted: str, module: str) -> bool:
-    return dotted == module or dotted.startswith(module + ".")
 
 
 @dataclass
@@ -129,9 +127,10 @@ class Survey(cst.CSTVisitor):
 class ImportFixPlan:
     """Decides what every imported name becomes, then edits the module accordingly."""
 
-    def __init__(self, rule: DeprecatedImport, ctx: FileContext) -> None:
+    def __init__(self, rule: DeprecatedImport, ctx: FileContext, context: FixContext) -> None:
         self.rule = rule
         self.ctx = ctx
+        self.context = context
         self.survey = Survey()
         ctx.module.visit(self.survey)
         self.refs: list[ImportRef] = []
@@ -143,9 +142,14 @@ class ImportFixPlan:
                 self.owner.append(statement)
         self.hits = [rule.match(ref) for ref in self.refs]
         self.decisions: list[Decision] = [STAY] * len(self.refs)
-        self.reasons: dict[int, str] = {}
+        self.reasons: dict[int, str] = {}  # why a name stays, for its whole finding (and unit)
+        # Names held back by verification: refused (the replacement lacks them, or is another
+        # kind of thing) or unsafe and not asked for. Only the name stays: a statement is split.
+        self.held: dict[int, tuple[str, bool]] = {}  # index -> (reason, unsafe)
+        self.unsafe: dict[int, str] = {}  # names moved by an unsafe (unverified) rewrite: why unsafe
         self.units: dict[str, list[int]] = {}  # binding name -> unaliased `import old.x` refs
         self.unit_edits: dict[str, dict[cst.CSTNode, cst.BaseExpression]] = {}  # their `old.x.Y` rewrites
+        self.unit_chains: dict[str, list[tuple[str, str, tuple[Target, Target]]]] = {}  # (written, rewritten, mapping)
 
     # -- per name ------------------------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
@@ -165,6 +169,7 @@ class ImportFixPlan:
                 self.decisions[index] = outcome
         for name, members in self.units.items():
             self._decide_unit(name, members)
+        self._verify()
         for index, decision in enumerate(self.decisions):
             statement = self.owner[index]
             if decision != STAY and isinstance(statement.container, cst.SimpleStatementSuite) and comments_in(statement.node):
@@ -172,34 +177,16 @@ class ImportFixPlan:
                 self.reasons[index] = "not fixable: the import holds a comment that has nowhere to go in a one-line block"
 
     def _destination(self, ref: ImportRef, old: Target, new: Target) -> FromDest | ModDest | str:
-        if isinstance(ref.statement, cst.Import):  # `import old.x as m`: the binding stays m
-            if new.member is not None:
-                return f"not fixable: the replacement {new} is a member, not a module"
-            moved = new.module + ref.module[len(old.module) :]  # type: ignore[index]
-            return self._binding_check(ref, ref.module) or ModDest(moved, ref.bound)  # type: ignore[arg-type]
-        if ref.name == "*":
-            if old.member is not None:
-                return f"not fixable: `from {ref.module} import *` cannot be narrowed to {old.member}; import names explicitly"
-            return FromDest(new.module + ref.module[len(old.module) :], "*", None)  # type: ignore[index]
-        asname = ref.node.asname.name.value if ref.node.asname else None
-        if old.member is not None:
-            if new.member is None:
-                return f"not fixable: the replacement {new} is a module, not a member"
-            keep = asname or (ref.name if new.member != ref.name else None)
-            return self._binding_check(ref, ref.dotted) or FromDest(new.module, new.member, keep)  # type: ignore[arg-type]
-        if new.member is not None:
-            return f"not fixable: the replacement {new} is a member, not a module"
-        assert ref.module is not None and ref.name is not None
-        if under(ref.module, old.module):
-            return self._binding_check(ref, ref.dotted) or FromDest(new.module + ref.module[len(old.module) :], ref.name, asname)  # type: ignore[arg-type]
-        # `from parent import old` names the deprecated module itself: import its replacement
-        # under the same local name.
-        bound = asname or ref.name
-        parent, _, last = new.module.rpartition(".")
-        dest: FromDest | ModDest = (
-            FromDest(parent, last, bound if bound != last else None) if parent else ModDest(new.module, bound if bound != new.module else None)
-        )
-        return self._binding_check(ref, ref.dotted) or dest  # type: ignore[arg-type]
+        assert ref.module is not None
+        alias = ref.node.asname if isinstance(ref.node, cst.ImportAlias) else None
+        asname = alias.name.value if alias is not None and isinstance(alias.name, cst.Name) else None
+        is_import = isinstance(ref.statement, cst.Import)
+        decision = destination(is_import, ref.module, ref.name, asname, old, new)
+        if not isinstance(decision, str) and decision.module == self.ctx.ref.module:
+            return f"not fixable: the rewritten import would import from {decision.module}, the module itself"
+        if isinstance(decision, str) or ref.name == "*":
+            return decision
+        return self._binding_check(ref, ref.module if is_import else ref.dotted or "") or decision
 
     def _binding_check(self, ref: ImportRef, target: str) -> str | None:
         """A reason not to retarget the local name ``ref.bound`` (bound to ``target``): one of its
@@ -225,6 +212,46 @@ class ImportFixPlan:
             if covered:
                 return None if (old, new) == hit else f"has a replacement of its own ({new})"
         return None
+
+    # -- verification against the project ------------------------------------------------------
+    def _verify(self) -> None:
+        """Hold back each rewrite the project does not verify (``fix.verify``): a refused one
+        always, an unverified (unsafe) one unless unsafe fixes were asked for."""
+        for index, decision in enumerate(self.decisions):
+            ref, hit = self.refs[index], self.hits[index]
+            if not isinstance(decision, (FromDest, ModDest)) or ref.plain or hit is None:
+                continue
+            assert ref.module is not None
+            if isinstance(decision, FromDest) and decision.name == "*":
+                star = Verdict(UNVERIFIED, f"a star import binds whatever {decision.module} exports, so the names this file uses cannot be verified")
+                self._hold(index, worst([self._check(Need(ref.module, decision.module, module=True), hit), star]))
+                continue
+            attributes = [w.split(".")[1] for _, w in self.survey.chains if w.split(".")[0] == ref.bound]
+            old = ref.module if isinstance(decision, ModDest) else ref.dotted or ""
+            self._hold(index, worst(self._check(need, hit) for need in needs(old, decision, attributes)))
+        for name, members in self.units.items():
+            if name not in self.unit_edits:
+                continue  # refused already
+            verdicts = [self._check(Need(self.refs[i].module or "", self.decisions[i].module, module=True), self.hits[i]) for i in members]  # type: ignore[union-attr]
+            verdicts += [self._check(Need(written, rewritten), mapping) for written, rewritten, mapping in self.unit_chains.get(name, [])]
+            verdict = worst(verdicts)
+            for index in members:
+                self._hold(index, verdict)
+
+    def _check(self, need: Need, hit: tuple[Target, Target] | None) -> Verdict:
+        verifier = self.context.verifier
+        if verifier is None:
+            return Verdict(UNVERIFIED, "there is no project to verify the rewrite against")
+        return verifier.verify(need, hit is not None and self.rule.allows_kind_change(str(hit[0])), self.rule)
+
+    def _hold(self, index: int, verdict: Verdict) -> None:
+        if verdict.verified:
+            return
+        if verdict.status == UNVERIFIED and self.context.unsafe:
+            self.unsafe[index] = verdict.reason
+            return
+        self.held[index] = (verdict.reason, verdict.status == UNVERIFIED)
+        self.decisions[index] = STAY
 
     # -- `import old.mod` used as `old.mod.X` --------------------------------------------------
     def _decide_unit(self, name: str, members: list[int]) -> None:
@@ -279,6 +306,7 @@ class ImportFixPlan:
             for _ in range(len(written.split(".")) - len(old.module.split("."))):
                 prefix = prefix.value  # type: ignore[attr-defined]
             edits[prefix] = dotted_expr(new.module)
+            self.unit_chains.setdefault(name, []).append((written, new.module + written[len(old.module) :], hit))
         return None
 
     def _new_top_problem(self, tops: set[str]) -> str | None:
@@ -376,34 +404,54 @@ class ImportFixPlan:
                 edits[statement.node] = edit_import_from(statement.node, self.refs[statement.refs[0]].module, decisions)
         expressions: dict[cst.CSTNode, cst.BaseExpression] = {}
         for name, members in self.units.items():
-            if not any(i in self.reasons for i in members):
+            if not any(i in self.reasons or i in self.held for i in members):
                 expressions.update(self.unit_edits.get(name, {}))
         module = self.ctx.module.visit(ImportRewriter(edits, expressions))
-        fixed = 0
+        fixed = unsafe = 0
         unfixed: list[Unfixed] = []
+        notes: list[FixNote] = []
         for members in self.groups().values():
-            reason = next((self.reasons[i] for i in members if i in self.reasons), None)
-            if reason is None:
-                fixed += 1
-                continue
             ref = self.refs[members[0]]
             statement = ref.statement
             old = self.hits[members[0]][0]  # type: ignore[index]
-            reported = statement.module if self.rule.reports_module_part(ref, old) and isinstance(statement, cst.ImportFrom) else None
+            reported: cst.CSTNode | None = None
+            if self.rule.reports_module_part(ref, old) and isinstance(statement, cst.ImportFrom) and statement.module is not None:
+                reported = statement.relative[0] if statement.relative else statement.module  # where check reports it: `.mod`
             line, col, _, _ = self.ctx.position(reported if reported is not None else ref.node)
+            reason = next((self.reasons[i] for i in members if i in self.reasons), None)
+            held = [self.held[i] for i in members if i in self.held]
+            if reason is None and not held:
+                fixed += 1
+                why = list(dict.fromkeys(self.unsafe[i] for i in members if i in self.unsafe))
+                if why:
+                    unsafe += 1
+                    notes.append(FixNote(line, col, "unsafe fix applied: " + "; ".join(why)))
+                continue
+            if reason is None:
+                only_unsafe = all(is_unsafe for _, is_unsafe in held)
+                reason = ("unsafe fix not applied: " if only_unsafe else "not fixable: ") + "; ".join(dict.fromkeys(r for r, _ in held))
+                unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe))
+                continue
             unfixed.append(Unfixed(line, col, reason))
+        # References and calls are never rewritten: they are where check finds them in the text as given.
+        text = FileContext(self.ctx.ref, self.ctx.text)
+        for reference, _, replacement, _ in self.rule.deprecated_references(text, text.imports()):
+            line, col, _, _ = text.span(reference)
+            unfixed.append(Unfixed(line, col, f"not fixable: a reference through an import of its package; import {replacement} and use it instead"))
         if self.rule.call_targets:
-            # Calls are never rewritten, so they are where check finds them in the text as given.
-            text = FileContext(self.ctx.ref, self.ctx.text)
-            for node, _, new, _ in self.rule.deprecated_calls(text, bindings(text.imports())):
-                line, col, _, _ = text.span(node)
-                why = f"replace it with {new} by hand (its arguments may differ)" if new else "no replacement is configured"
-                unfixed.append(Unfixed(line, col, f"not fixable: a deprecated call; {why}"))
-        return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)))
+            for call, _, new, _ in self.rule.deprecated_calls(text, bindings(text.imports())):
+                line, col, _, _ = text.span(call)
+                advice = f"replace it with {new} by hand (its arguments may differ)" if new else "no replacement is configured"
+                unfixed.append(Unfixed(line, col, f"not fixable: a deprecated call; {advice}"))
+        return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)), unsafe, notes)
 
 
-def fix_imports(rule: DeprecatedImport, module: cst.Module, ctx: FileContext) -> FixOutcome:
-    plan = ImportFixPlan(rule, ctx)
+def fix_imports(rule: DeprecatedImport, module: cst.Module, ctx: FileContext, context: FixContext) -> FixOutcome:
+    """Rewrite ``rule``'s deprecated imports in ``module`` (the file ``ctx``), verified through
+    ``context`` (see the module docstring). Reusable by any kind whose rule offers ``match``,
+    ``targets``, ``call_targets``, ``reports_module_part``, ``deprecated_calls`` and
+    ``allows_kind_change`` as ``DeprecatedImport`` does."""
+    plan = ImportFixPlan(rule, ctx, context)
     plan.decide()
     plan.resolve()
     return plan.outcome()

@@ -6,7 +6,8 @@ when ``events`` is omitted). One finding per event dict, listing every problem:
 
 - a legacy key, with its canonical name (``rename``);
 - a ``required`` key that is missing (a legacy key counts for the key it renames to);
-- a key that is not ``allowed`` at top level (it belongs in ``data``);
+- a key that is not ``allowed`` at top level (it belongs in the nested dict ``data-key``,
+  ``data`` by default);
 - a value of the wrong kind for ``value-types`` (``number``, ``string``, ``dict``, ``list``,
   ``bool``), judged only for literals: a string literal where a number is required is wrong,
   a variable is not judged.
@@ -18,9 +19,14 @@ which is what makes the text prefilter a provable superset.
 
 Message fields: ``{problems}`` (all problems joined by ``; ``), ``{event}``.
 
-Fix (``ssot-lint fix``): legacy keys are renamed; keys not ``allowed`` move into ``data`` (merged
-into a ``data`` dict literal, or a new one). Missing keys and wrong value types stay findings:
-a fix never invents or converts a value. Dicts with a ``**`` spread are left alone.
+Fix (``ssot-lint fix --unsafe-fixes``): legacy keys are renamed; keys not ``allowed`` move into
+the ``data-key`` dict (merged into its dict literal, or a new one). Missing keys and wrong value
+types stay findings: a fix never invents or converts a value. Dicts with a ``**`` spread are left
+alone. The fix is *unsafe*: it changes the data the program sends, and whoever reads the event
+(here or in another file, or a frontend) sees other keys, so it is applied only with
+``--unsafe-fixes``; the summary lists where the same file still reads a key it renames or moves
+(``x["type"]``, ``x.get("type")``, ``"type" in x``, a ``match`` mapping pattern, ``f(**x)`` of a
+name bound to the event).
 """
 
 from __future__ import annotations
@@ -29,9 +35,9 @@ import ast
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.prefilter import TextPattern
-from ssot_lint.kinds.base import Example, FileContext, FixOutcome, Option, OptionError, Rule, word_pattern
+from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, Option, OptionError, Rule, word_pattern
 from ssot_lint.kinds.event_schema.shape import VALUE_KINDS, Entries, Value
-from ssot_lint.model import FileRef, Finding
+from ssot_lint.model import UNSAFE, FileRef, Finding
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -102,6 +108,7 @@ class EventSchema(Rule):
         "value-types": Option(
             "str-map", "key -> number | string | dict | list | bool", default={}, schema={"type": "object", "additionalProperties": {"enum": list(VALUE_KINDS)}}
         ),
+        "data-key": Option("str", "the nested dict that keys not allowed at top level belong in", default="data"),
     }
     # The options, as Rule.__init__ sets them (option_attribute names them).
     discriminator: tuple[str, ...]
@@ -110,6 +117,7 @@ class EventSchema(Rule):
     allowed: tuple[str, ...] | None
     rename: dict[str, str]
     value_types: dict[str, str]
+    data_key: str
     message_fields = ("problems", "event")
     default_message = "non-canonical event dict: {problems}"
     fixable = True
@@ -136,6 +144,8 @@ class EventSchema(Rule):
     def configure(self) -> None:
         if not self.discriminator:
             raise OptionError("'discriminator' needs at least one key")
+        if not self.data_key:
+            raise OptionError("'data-key' must not be empty")
         for key, kind in self.value_types.items():
             if kind not in VALUE_KINDS:
                 raise OptionError(f"value-types.{key}: unknown kind {kind!r} (expected one of {', '.join(VALUE_KINDS)})")
@@ -181,17 +191,20 @@ class EventSchema(Rule):
                 message = self.format(problems="cannot be verified (** spread or computed key)", event=event)
                 findings.append(self.finding(ctx, node, message, severity="info", stmt_line=stmt_line))
                 continue
-            problems = self.problems(entries)
+            problems = self.problem_list(entries)
             if problems:
-                message = self.format(problems="; ".join(problems), event=event)
-                findings.append(self.finding(ctx, node, message, stmt_line=stmt_line))
+                message = self.format(problems="; ".join(text for _, text in problems), event=event)
+                # The fix renames and moves keys (never invents or converts a value): unsafe,
+                # since the program's readers of the event see other keys afterwards.
+                fixable = all(kind in ("legacy", "placement") for kind, _ in problems)
+                findings.append(self.finding(ctx, node, message, stmt_line=stmt_line, applicability=UNSAFE if fixable else ""))
         return findings, None
 
-    def fix(self, module: cst.Module, ref: FileRef) -> FixOutcome:
-        """Renames legacy keys and moves misplaced keys into ``data``; see ``event_schema_fix``."""
+    def fix(self, module: cst.Module, ref: FileRef, context: FixContext) -> FixOutcome:
+        """Renames legacy keys and moves misplaced keys into ``data-key`` (unsafe); see ``event_schema.fix``."""
         from ssot_lint.kinds.event_schema.fix import fix_events
 
-        return fix_events(self, module, FileContext.of_module(module, ref))
+        return fix_events(self, module, FileContext.of_module(module, ref), context)
 
     def event_name(self, entries: Entries) -> str | None:
         keys = dict(entries)
@@ -214,7 +227,7 @@ class EventSchema(Rule):
             if key in self.rename:
                 problems.append(("legacy", f"legacy key '{key}' (use '{canonical}')"))
             elif self._allowed is not None and key not in self._allowed:
-                problems.append(("placement", f"'{key}' is not allowed at top level (move it into 'data')"))
+                problems.append(("placement", f"'{key}' is not allowed at top level (move it into '{self.data_key}')"))
             expected = self.value_types.get(canonical)
             actual = value.kind
             if expected and actual and actual != expected:

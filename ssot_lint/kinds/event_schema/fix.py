@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from ssot_lint.fix.cstedit import append_items, comments_in, drop_items
-from ssot_lint.kinds.base import FileContext, FixOutcome, Unfixed
+from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Unfixed
+from ssot_lint.kinds.event_schema.readers import key_readers
 from ssot_lint.kinds.event_schema.shape import Entries, Value
 
 if TYPE_CHECKING:
@@ -83,9 +84,6 @@ def judged(entries: list[tuple[str, cst.BaseExpression]]) -> Entries:
     return [(key, Value(value_kind(value), literal_str(value))) for key, value in entries]
 
 
-DATA = "data"
-
-
 @dataclass
 class _Plan:
     """What to do with one event's entries (by index into the dict's elements / call's args)."""
@@ -112,11 +110,10 @@ class EventFixer(cst.CSTTransformer):
         super().__init__()
         self.rule = rule
         self.ctx = ctx
-        self.fixed = 0
         self.unfixed: list[Unfixed] = []
-
-    def outcome(self, module: cst.Module) -> FixOutcome:
-        return FixOutcome(module, self.fixed, sorted(self.unfixed, key=lambda u: (u.line, u.col)))
+        # every event the fix reshapes: its position, the top-level keys that go away, and
+        # whether its finding is gone afterwards
+        self.events: list[tuple[tuple[int, int], set[str], bool]] = []
 
     # -- dict displays and dict(...) calls -----------------------------------------------------
     def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
@@ -126,7 +123,7 @@ class EventFixer(cst.CSTTransformer):
         if plan is None:
             return updated_node
         result = self._apply_dict(updated_node, plan)
-        self._judge(original_node, plan, result)
+        self._judge(original_node, plan, result, [key for key, _ in entries])
         return result
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -138,7 +135,7 @@ class EventFixer(cst.CSTTransformer):
         if plan is None:
             return updated_node
         result = self._apply_call(updated_node, plan)
-        self._judge(original_node, plan, result)
+        self._judge(original_node, plan, result, [key for key, _ in entries])
         return result
 
     # -- deciding ------------------------------------------------------------------------------
@@ -184,8 +181,8 @@ class EventFixer(cst.CSTTransformer):
             else:
                 plan.renames[index] = target
         canonical = [plan.renames.get(i, key) for i, (key, _) in enumerate(entries)]
-        if DATA in canonical:
-            plan.data = canonical.index(DATA)
+        if rule.data_key in canonical:
+            plan.data = canonical.index(rule.data_key)
         if rule.allowed is not None:
             attached = [comments_in(items[p]) for p in positions]
             if not is_call and positions and positions[-1] == len(items) - 1:
@@ -197,22 +194,27 @@ class EventFixer(cst.CSTTransformer):
     def _plan_moves(self, plan: _Plan, entries: list[tuple[str, cst.BaseExpression]], canonical: list[str], attached: list[list[str]], is_call: bool) -> None:
         """Which entries move into ``data``; ``attached``: the comments on each entry."""
         allowed = frozenset(self.rule.allowed or ())
+        data = self.rule.data_key
         # A legacy key whose rename is blocked stays put: it is reported as legacy, not moved.
         outside = [i for i, key in enumerate(canonical) if key not in allowed and (entries[i][0] not in self.rule.rename or i in plan.renames)]
         if not outside:
             return
         reasons: list[str] = []
-        if DATA not in allowed:
-            reasons.append(f"keys cannot move into '{DATA}': '{DATA}' is not allowed at top level either")
+        if data not in allowed:
+            reasons.append(f"keys cannot move into '{data}': '{data}' is not allowed at top level either")
+        elif is_call and not (data.isidentifier() and not keyword.iskeyword(data)):
+            reasons.append(f"keys cannot move into '{data}': it is not a valid keyword argument name")
+        elif not is_call and string_key(None, data) is None:
+            reasons.append(f"keys cannot move into '{data}': it cannot be written as a plain string literal")
         inner: set[str] = set()
         if plan.data is not None:
             value = entries[plan.data][1]
             if not isinstance(value, cst.Dict):
-                reasons.append(f"'{DATA}' is not a dict literal, so keys cannot be merged into it")
+                reasons.append(f"'{data}' is not a dict literal, so keys cannot be merged into it")
             else:
                 found, spread = dict_entries(value)
                 if spread:
-                    reasons.append(f"'{DATA}' has a ** spread or computed key, so keys cannot be merged into it")
+                    reasons.append(f"'{data}' has a ** spread or computed key, so keys cannot be merged into it")
                 inner = {key for key, _ in found}
         if is_call and any(attached):
             reasons.append("a comment sits inside the dict(...) call's arguments")
@@ -221,21 +223,24 @@ class EventFixer(cst.CSTTransformer):
             return
         for i in outside:
             key = canonical[i]
-            if key in self.rule.discriminator or key == DATA:
-                plan.blocked.append(f"'{key}' is not allowed at top level but cannot move (it is the discriminator or '{DATA}')")
+            if key in self.rule.discriminator or key == data:
+                plan.blocked.append(f"'{key}' is not allowed at top level but cannot move (it is the discriminator or '{data}')")
             elif key in inner:
-                plan.blocked.append(f"'{key}' cannot move: '{DATA}' already has that key")
+                plan.blocked.append(f"'{key}' cannot move: '{data}' already has that key")
             elif attached[i]:
                 plan.blocked.append(f"'{key}' cannot move: a comment is attached to it")
             else:
                 plan.moves.append(i)
                 inner.add(key)
 
-    def _judge(self, original: cst.CSTNode, plan: _Plan, result: cst.Dict | cst.Call) -> None:
+    def _judge(self, original: cst.CSTNode, plan: _Plan, result: cst.Dict | cst.Call, keys: list[str]) -> None:
         entries, _ = call_entries(result) if isinstance(result, cst.Call) else dict_entries(result)
         remaining = self.rule.problem_list(judged(entries))
+        line, col, _, _ = self.ctx.position(original)
+        gone = {keys[i] for i in [*plan.renames, *plan.moves]}
+        if gone or not remaining:
+            self.events.append(((line, col), gone, not remaining))
         if not remaining:
-            self.fixed += 1
             return
         reasons = list(plan.blocked)
         for kind, text in remaining:
@@ -245,7 +250,6 @@ class EventFixer(cst.CSTTransformer):
                 reasons.append(f"{text} (a value is never converted)")
             elif not plan.blocked:
                 reasons.append(text)
-        line, col, _, _ = self.ctx.position(original)
         self.unfixed.append(Unfixed(line, col, "not fixable: " + "; ".join(reasons)))
 
     # -- applying ------------------------------------------------------------------------------
@@ -272,7 +276,7 @@ class EventFixer(cst.CSTTransformer):
             else:
                 first = elements[keyed[plan.moves[0]]]
                 elements[keyed[plan.moves[0]]] = first.with_changes(
-                    key=string_key(first.key, DATA),  # type: ignore[attr-defined]
+                    key=string_key(first.key, self.rule.data_key),  # type: ignore[attr-defined]
                     value=cst.Dict(append_items([], moved, None)),
                 )
                 drop = {keyed[i] for i in plan.moves[1:]}
@@ -298,7 +302,7 @@ class EventFixer(cst.CSTTransformer):
                 drop = {keyed[i] for i in plan.moves}
             else:
                 first = keyed[plan.moves[0]]
-                args[first] = args[first].with_changes(keyword=cst.Name(DATA), value=cst.Dict(append_items([], moved, None)))
+                args[first] = args[first].with_changes(keyword=cst.Name(self.rule.data_key), value=cst.Dict(append_items([], moved, None)))
                 drop = {keyed[i] for i in plan.moves[1:]}
             args = _drop_args(args, drop)
         return node.with_changes(args=args)
@@ -314,7 +318,30 @@ def _drop_args(args: list[cst.Arg], drop: set[int]) -> list[cst.Arg]:
     return kept
 
 
-def fix_events(rule: EventSchema, module: cst.Module, ctx: FileContext) -> FixOutcome:
+UNSAFE_WHY = "reshaping an event changes the data the program sends and reads"
+
+
+def fix_events(rule: EventSchema, module: cst.Module, ctx: FileContext, context: FixContext) -> FixOutcome:
+    """Every event fix is unsafe: applied only with ``context.unsafe``; either way each says
+    where the file still reads a key it renames or moves (``readers``)."""
     fixer = EventFixer(rule, ctx)
     result = module.visit(fixer)
-    return fixer.outcome(result)
+    changed = {position: keys for position, keys, _ in fixer.events}
+    readers = key_readers(ctx.tree, {k for keys in changed.values() for k in keys}, changed) if changed else {}
+    unfixed = list(fixer.unfixed)
+    notes: list[FixNote] = []
+    fixed = 0
+    for (line, col), keys, gone in fixer.events:
+        reads = [f"'{key}' at {ctx.ref.path}:{at}" for key in sorted(keys) for at, _ in readers.get(key, [])]
+        why = UNSAFE_WHY + (f"; the file still reads {', '.join(reads)}" if reads else "")
+        if not gone:
+            continue
+        if context.unsafe:
+            fixed += 1
+            notes.append(FixNote(line, col, f"unsafe fix applied: {why}"))
+        else:
+            unfixed.append(Unfixed(line, col, f"unsafe fix not applied: {why}", unsafe=True))
+    unfixed.sort(key=lambda u: (u.line, u.col))
+    if not context.unsafe:
+        return FixOutcome(module, 0, unfixed)
+    return FixOutcome(result, fixed, unfixed, fixed, notes)

@@ -1,0 +1,53 @@
+"""``fix``: the safe fixes over the project or some of its paths, what is left judged as ``check``
+judges it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ssot_lint.api.project import PathLike, Project, Warn, judged_against_project, open_cache, partial_run, require_rules, resolve_project
+from ssot_lint.config.rulefile import RuleSet
+from ssot_lint.config.settings import Config
+from ssot_lint.observer import NULL_OBSERVER, Observer
+
+if TYPE_CHECKING:  # fixing imports libcst: only when something is fixed
+    from ssot_lint.fix.engine import FixResult
+
+
+def fix(
+    paths: Sequence[PathLike] = (),
+    *,
+    config: PathLike | Config | Project | None = None,
+    rules: Sequence[PathLike] | RuleSet | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    write: bool = True,
+    unsafe_fixes: bool = False,
+    jobs: int | None = None,
+    cache: bool = True,
+    cache_dir: PathLike | None = None,
+    fail_on: str | None = None,
+    on_warning: Warn | None = None,
+    observer: Observer = NULL_OBSERVER,
+) -> FixResult:
+    """Fix what can be fixed safely in ``paths`` (``write=False``: compute the fixes, write
+    nothing; ``fix.render.render_diff(result)`` shows them); with ``unsafe_fixes``, the unsafe
+    fixes too. Files are fixed in ``jobs`` worker processes (default: one per CPU), with the
+    same result for any number. The result lists every finding left with the reason it was not
+    fixed, and the report as the files are (or would be) after fixing. Only files in ``paths``
+    are fixed; what is left there is judged against the whole project, as ``check`` judges a
+    partial run, and so is every fix (``ssot_lint.fix.verify``)."""
+    from ssot_lint.fix.engine import FixOptions, fix_paths
+
+    project = resolve_project(config, rules, select, ignore, observer)
+    require_rules(project.rules)
+    warn = on_warning or (lambda message: None)
+    fail_on = fail_on or project.config.get("fail-on")
+    given, within = partial_run(project.config, paths)
+    with open_cache(project.config, cache, cache_dir, warn, observer) as result_cache:
+        options = FixOptions(write, fail_on, result_cache, unsafe_fixes, jobs, within=judged_against_project(within, project.rules.rules))
+        result = fix_paths(given or [str(project.root)], project.config, project.rules, options)
+    for warning in result.warnings:
+        warn(warning)
+    return result

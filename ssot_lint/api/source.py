@@ -1,0 +1,123 @@
+"""One file's text, on no disk (an editor's buffer, stdin, a generated file): checked, fixed or
+given a suppression comment with the per-file rules, as ``check``/``fix`` would treat the file at
+its path."""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ssot_lint.api.project import PathLike, Project, baseline_file, buffer_ref, load_baseline, resolve_project
+from ssot_lint.ci import baseline as baselines
+from ssot_lint.ci.coverage import Coverage, project_wide
+from ssot_lint.config.rulefile import RuleSet
+from ssot_lint.config.settings import Config
+from ssot_lint.model import Finding
+from ssot_lint.observer import NULL_OBSERVER
+
+
+def source_bytes(code: str | bytes) -> bytes:
+    """An editor's text as the bytes of the file it would save: encoded as its PEP 263 coding
+    cookie says (UTF-8 when there is none, or when the text cannot be encoded that way)."""
+    if isinstance(code, bytes):
+        return code
+    data = code.encode("utf-8", "surrogateescape")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        return data
+    if encoding in ("utf-8", "utf-8-sig"):
+        return data
+    try:
+        return code.encode(encoding)
+    except (UnicodeError, LookupError):
+        return data
+
+
+def check_source(
+    path: PathLike,
+    code: str | bytes,
+    rules: RuleSet | Sequence[PathLike] | None = None,
+    *,
+    config: PathLike | Config | Project | None = None,
+    baseline: bool = False,
+) -> list[Finding]:
+    """Check one file's text (an editor's buffer, a generated file) as if it were at ``path``,
+    with the per-file rules (project-wide rules need the other files: use ``check``). Findings
+    carry ``path`` as given (relative to the project root when it lies inside it); suppression
+    comments apply; a text that does not parse is one ``SSOT000`` finding. ``baseline``: leave
+    out the findings the configured baseline file records for this path, as ``check`` does."""
+    from ssot_lint.analysis.analyze import analyze_source
+    from ssot_lint.run.engine import aggregate
+
+    project = resolve_project(config, rules if rules is not None else None, (), (), NULL_OBSERVER)
+    _, ref = buffer_ref(project, path)
+    selected = [r for r in project.rules.rules if not project_wide(r) and r.in_scope(ref.path)]
+    fail_on = project.config.get("fail-on")
+    result = analyze_source(source_bytes(code), ref, selected)
+    report = aggregate(selected, [(ref, result)], fail_on)
+    baseline_path, shown = baseline_file(project.config)
+    if baseline and baseline_path.is_file():
+        coverage = Coverage.of([ref.path], selected, False, project.rules.known)
+        report = baselines.apply(report, load_baseline(baseline_path, shown), shown, project.rules.known, coverage, fail_on)
+    return report.findings
+
+
+def suppress_source(code: str, finding: Finding) -> str | None:
+    """``code`` with a ``# ssot: ignore[ID]`` comment that silences ``finding`` (on its line or
+    its statement's first line), or None when no such edit leaves the code's syntax tree as it
+    was (see ``ssot_lint.ci.add_suppression``)."""
+    from ssot_lint.ci.add_suppression import add_suppression
+
+    return add_suppression(code, finding)
+
+
+@dataclass(frozen=True)
+class SourceFixed:
+    """What fixing one text gave: ``code`` (the same type as given; unchanged when nothing was
+    fixed), how many findings the fixes removed, and why the text was left alone if it was."""
+
+    code: str | bytes
+    fixed: int
+    refused: str = ""
+
+
+def fix_source(
+    path: PathLike,
+    code: str | bytes,
+    rules: RuleSet | Sequence[PathLike] | None = None,
+    *,
+    config: PathLike | Config | Project | None = None,
+    select: Sequence[str] = (),
+    unsafe_fixes: bool = False,
+) -> SourceFixed:
+    """Fix one file's text as ``ssot-lint fix`` would fix the file at ``path``, writing nothing:
+    the fixes of the fixable per-file rules (``select``: only rules with these id prefixes) that
+    have a finding in it, the safe ones (import rewrites verified against the project's files)
+    and with ``unsafe_fixes`` the unsafe ones too, checked the same way (the result parses,
+    compiles, keeps every comment and is a fixed point) or refused as a whole."""
+    from ssot_lint.analysis.analyze import analyze_source
+    from ssot_lint.analysis.parsing import decode_source, on_analysis_thread
+    from ssot_lint.fix.engine import FixRefused
+    from ssot_lint.fix.engine import fix_source as fix_bytes
+
+    project = resolve_project(config, rules if rules is not None else None, select, (), NULL_OBSERVER)
+    _, ref = buffer_ref(project, path)
+    data = source_bytes(code)
+    applicable = [r for r in project.rules.rules if r.in_scope(ref.path) and not project_wide(r)]
+    found = {f.rule_id for f in analyze_source(data, ref, applicable).findings}
+    wanted = [r for r in applicable if r.fixable and r.id in found]
+    if not wanted:
+        return SourceFixed(code, 0)
+    from ssot_lint.run.engine import RunOptions, fix_context
+
+    context = fix_context(project.config, RunOptions(), None, unsafe_fixes)
+    try:
+        outcome = on_analysis_thread(fix_bytes, data, ref, wanted, context)
+    except FixRefused as refusal:
+        return SourceFixed(code, 0, str(refusal))
+    if outcome.data == data:
+        return SourceFixed(code, 0)
+    return SourceFixed(outcome.data if isinstance(code, bytes) else decode_source(outcome.data), outcome.fixed)

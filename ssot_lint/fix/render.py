@@ -1,0 +1,57 @@
+"""What ``ssot-lint fix`` prints: the diff (stdout), the summary of what was fixed and left
+(stderr), and its exit status."""
+
+from __future__ import annotations
+
+from ssot_lint.analysis.parsing import decode_source
+from ssot_lint.fix.engine import FixResult
+from ssot_lint.fix.textdiff import unified_diff
+from ssot_lint.run.engine import failing
+
+
+def exit_status(result: FixResult, fail_on: str) -> bool:
+    """Whether ``fix`` fails: a finding at or above ``fail_on`` remains after fixing (whether
+    a fix exists for it or not: the verdict ``check`` would now give), or, with ``--diff``,
+    a file would change."""
+    return failing(result.report, fail_on) or (not result.write and bool(result.files))
+
+
+def render_diff(result: FixResult) -> str:
+    chunks: list[str] = []
+    for fix in sorted(result.files, key=lambda f: f.ref.path):
+        before = decode_source(fix.before).splitlines(keepends=True)
+        after = decode_source(fix.after).splitlines(keepends=True)
+        for line in unified_diff(before, after, f"a/{fix.ref.path}", f"b/{fix.ref.path}"):
+            chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(chunks)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def headline(result: FixResult) -> str:
+    files, fixed, left = _plural(len(result.files), "file"), _plural(result.fixed, "finding"), _plural(len(result.left), "finding")
+    unsafe = f" ({result.unsafe_fixed} by unsafe fixes)" if result.unsafe_fixed else ""
+    if result.write:
+        return f"{files} changed, {fixed} fixed{unsafe}, {left} left"
+    return f"{files} would change, {fixed} would be fixed{unsafe}, {left} would be left"
+
+
+def unsafe_hint(count: int) -> str:
+    """The closing line when ``count`` findings have unsafe fixes that were not applied."""
+    return f"{count} unsafe fix{'es' if count != 1 else ''} not applied: `--unsafe-fixes` applies {'them' if count != 1 else 'it'}"
+
+
+def render_summary(result: FixResult) -> str:
+    """The headline; every finding left with the reason it was not fixed; what to know about
+    the unsafe fixes applied (code that still reads what they changed); how many unsafe fixes
+    ``--unsafe-fixes`` would apply."""
+    lines = [headline(result) + (":" if result.left or result.notes else ".")]
+    for item in result.left:
+        f = item.finding
+        lines.append(f"  {f.path}:{f.line}:{f.col}: {f.rule_id} {item.reason}")
+    lines += [f"  {note}" for note in result.notes]
+    if result.unsafe_left:
+        lines.append(unsafe_hint(result.unsafe_left))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,277 @@
+"""Verification of import rewrites against the project: does the replacement define what the
+rewritten import will name, and is it the same kind of thing?
+
+Every kind that fixes imports asks the same question before it rewrites one: after the rewrite,
+will ``from new.mod import Name`` (or ``import new.mod``, or a reference ``new.mod.Name``) find
+``Name``, and is ``Name`` still what the file used (a class where it had a class, a function where
+it had a function)? The answer has three values, and only a *verified* rewrite is a safe fix:
+
+- ``verified``: the replacement module is in the project and ``Name`` is defined there at module
+  level, bound there by an import (not one under ``if TYPE_CHECKING``), star-exported there by a
+  project module, or is a submodule;
+- ``refused``: the project shows it is not so (``Name is not defined in new.mod``, ``new.mod does
+  not exist``), or the deprecated target and its replacement are of different kinds (a function
+  and a class, a module and a class) and the rule does not allow that change for the target;
+- ``unverified``: the project cannot tell (the replacement lies outside it, in the standard
+  library or a third-party package; it defines ``__getattr__``; it star-imports from outside the
+  project; it could not be analyzed; the target is a class, function or module and the
+  replacement's name is a value, or bound from outside the project, whose kind is unknown).
+  Such a rewrite is an *unsafe* fix.
+
+A name listed only in ``__all__`` is not a definition (importing it fails), so it does not count.
+
+The verifier reads the project through a ``ModuleSource``: which modules exist, and the summary
+(``project.module_summary``) of the modules it asks about. ``run.modules.ProjectModules`` is the
+one the engine uses: it summarises, on demand and through the cached per-file analysis, only
+the modules a verification needs.
+
+Entry point for a kind's fix: ``ImportVerifier.verify(Need(old, new, module=...), allow_kind_change)``.
+For ``check``'s applicability, a kind records its ``Need`` values per finding in its facts
+(``RewriteFact``) and decides in ``Rule.annotate`` with ``applicability``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from ssot_lint.model import SAFE, UNSAFE, cache_value
+from ssot_lint.project.module_index import MODULE_DUNDERS
+from ssot_lint.project.module_summary import ModuleSummary
+
+VERIFIED, UNVERIFIED, REFUSED = "verified", "unverified", "refused"
+_STRENGTH = {VERIFIED: 0, UNVERIFIED: 1, REFUSED: 2}  # the worst verdict of several decides
+
+
+class Mover(Protocol):
+    """The fix being verified: where it sends the imports it rewrites. A name the replacement
+    binds by an import that the same fix rewrites is judged as the fix leaves it: rewritten, or
+    as written when the rewrite would make the module import from itself (fixes refuse that)."""
+
+    def moved(self, module: str, name: str | None) -> str | None:
+        """Where ``from module import name`` (``import module`` when ``name`` is None) points
+        after the fix: a dotted name, or None when the fix leaves it alone."""
+
+
+class ModuleSource(Protocol):
+    """The project's modules as the verifier sees them (see ``run.modules.ProjectModules``)."""
+
+    def in_project(self, dotted: str) -> bool:
+        """Whether the top-level package of ``dotted`` is one of the project's."""
+
+    def exists(self, module: str) -> bool:
+        """Whether ``module`` is a module or a namespace package of the project."""
+
+    def summaries(self, module: str) -> list[ModuleSummary | None]:
+        """The summaries of the files ``module`` runs from (None: not analyzable); [] for a
+        namespace package."""
+
+
+@cache_value
+@dataclass(frozen=True, slots=True)
+class Need:
+    """One thing a rewrite must keep true: the file refers to ``old`` (a dotted name) and will
+    refer to ``new`` instead, which must exist (as a module when ``module``: ``import new``)."""
+
+    old: str
+    new: str
+    module: bool = False
+
+
+@cache_value
+@dataclass(frozen=True, slots=True)
+class RewriteFact:
+    """What fixing the finding at (``line``, ``col``) of a file needs verified, recorded by
+    ``check`` for ``Rule.annotate``: the deprecated ``target`` (as written in the rule) and the
+    ``needs`` of its rewrite."""
+
+    line: int
+    col: int
+    target: str
+    needs: tuple[Need, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``status``: verified, unverified or refused; ``reason`` says why when not verified."""
+
+    status: str
+    reason: str = ""
+    kind: str | None = None  # class, function or module, when known
+
+    @property
+    def verified(self) -> bool:
+        return self.status == VERIFIED
+
+
+def worst(verdicts: Iterable[Verdict]) -> Verdict:
+    """The verdict that decides for several needs together (verified when there are none)."""
+    return max(verdicts, key=lambda v: _STRENGTH[v.status], default=Verdict(VERIFIED))
+
+
+def applicability(verdict: Verdict) -> str:
+    """A finding's applicability when its rewrite has ``verdict``: safe, unsafe, or none."""
+    return {VERIFIED: SAFE, UNVERIFIED: UNSAFE}.get(verdict.status, "")
+
+
+class ImportVerifier:
+    def __init__(self, source: ModuleSource) -> None:
+        self.source = source
+        self._memo: dict[tuple[str, bool, int], Verdict] = {}
+        self._mover: Mover | None = None
+        self._active: set[tuple[str, str]] = set()  # (module, name) being resolved: star cycles
+
+    def prefetch(self, needs: Iterable[Need]) -> None:
+        """Summarise in one batch the modules that verifying ``needs`` reads first (when the
+        source can batch): the replacement modules, and the deprecated ones for kinds."""
+        fetch = getattr(self.source, "prefetch", None)
+        if fetch is None:
+            return
+        modules: set[str] = set()
+        for dotted in {d for need in needs for d in (need.new, need.old)}:
+            if self.source.in_project(dotted):
+                parts = dotted.split(".")
+                found = next((".".join(parts[:end]) for end in range(len(parts), 0, -1) if self.source.exists(".".join(parts[:end]))), None)
+                if found is not None:
+                    modules.add(found)
+        fetch(modules)
+
+    def verify(self, need: Need, allow_kind_change: bool = False, mover: Mover | None = None) -> Verdict:
+        """Whether the rewrite from ``need.old`` to ``need.new`` is verified, refused or
+        unverified; refused too when the two are of different kinds, unless allowed.
+        ``mover``: the fix this rewrite is part of (see ``Mover``)."""
+        outer, self._mover = self._mover, mover
+        try:
+            return self._verify(need, allow_kind_change)
+        finally:
+            self._mover = outer
+
+    def _verify(self, need: Need, allow_kind_change: bool) -> Verdict:
+        found = self.resolve(need.new, module=need.module)
+        if not found.verified or allow_kind_change:
+            return found
+        old_kind = self.kind(need.old)
+        if old_kind is None or old_kind == found.kind:
+            return found
+        if found.kind is None:  # a value, or bound from outside the project: cannot tell
+            return Verdict(UNVERIFIED, f"{need.new} exists, but whether it is a {old_kind} as {need.old} is cannot be verified")
+        return Verdict(REFUSED, f"{need.old} is a {old_kind} but {need.new} is a {found.kind}", found.kind)
+
+    def kind(self, dotted: str) -> str | None:
+        """What ``dotted`` is in the project (class, function, module), None when unknown."""
+        found = self.resolve(dotted)
+        return found.kind if found.verified else None
+
+    def resolve(self, dotted: str, module: bool = False) -> Verdict:
+        """Whether ``dotted`` (``pkg.mod`` or ``pkg.mod.Name``, maybe followed by attributes of
+        ``Name``, which are not checked) exists; a module when ``module``."""
+        key = (dotted, module, id(self._mover))
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._resolve(dotted, module)
+        return found
+
+    def _resolve(self, dotted: str, module: bool) -> Verdict:
+        if not self.source.in_project(dotted):
+            return Verdict(UNVERIFIED, f"{dotted.split('.')[0]} is not part of the project, so {dotted} cannot be verified")
+        parts = dotted.split(".")
+        for end in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:end])
+            if self.source.exists(prefix):
+                break
+        else:
+            return Verdict(REFUSED, f"{parts[0]} does not exist in the project")
+        if end == len(parts):
+            return Verdict(VERIFIED, kind="module")
+        if module:
+            return Verdict(REFUSED, f"module {dotted} does not exist ({parts[end]} is not a module of {prefix})")
+        return self.name(prefix, parts[end])
+
+    def name(self, module: str, name: str) -> Verdict:
+        """Whether ``from module import name`` finds something (``module`` exists)."""
+        if name in MODULE_DUNDERS:
+            return Verdict(VERIFIED)
+        if self.source.exists(f"{module}.{name}"):
+            return Verdict(VERIFIED, kind="module")
+        if (module, name) in self._active:
+            return Verdict(REFUSED, f"{name} is not defined in {module}")  # a star cycle adds nothing
+        self._active.add((module, name))
+        try:
+            return self._name(module, name)
+        finally:
+            self._active.discard((module, name))
+
+    def _name(self, module: str, name: str) -> Verdict:
+        unknown: list[str] = []
+        for summary in self.source.summaries(module):
+            if summary is None:
+                unknown.append(f"{module} could not be analyzed, so {name} cannot be verified there")
+                continue
+            if name in summary.defined:
+                return Verdict(VERIFIED, kind=self._defined_kind(module, summary, name))
+            for fact in summary.imports:
+                if fact.bound != name or fact.type_checking or (fact.module, fact.name) == (module, name):
+                    continue  # `from . import x` in pkg/__init__ is the submodule, checked above
+                if fact.module is None:
+                    unknown.append(f"{module} binds {name} by a relative import that cannot be resolved")
+                    continue
+                after = self._mover.moved(fact.module, fact.name) if self._mover is not None else None
+                # The same fix rewrites this import unless that would make the module import from
+                # itself (a rewrite fixes refuse): judge it as the fix leaves it.
+                if after is not None and module not in (after, after.rpartition(".")[0]):
+                    found = self.resolve(after, module=fact.name is None)
+                    if found.verified:
+                        return found
+                    if found.status == UNVERIFIED:
+                        unknown.append(found.reason)
+                    continue
+                if fact.name is None:  # `import a.b as name`
+                    return Verdict(VERIFIED, kind="module")
+                return Verdict(VERIFIED, kind=self.kind(f"{fact.module}.{fact.name}"))
+            if summary.has_getattr:
+                unknown.append(f"{module} defines __getattr__, so {name} cannot be verified there")
+            for star in summary.imports:
+                if star.star and not star.type_checking:
+                    source = star.module
+                    after = self._mover.moved(source, None) if self._mover is not None and source is not None else None
+                    found = self._star_exports(after if after not in (None, module) else source, name)
+                    if found.verified:
+                        return found
+                    if found.status == UNVERIFIED:
+                        unknown.append(found.reason)
+        if unknown:
+            return Verdict(UNVERIFIED, unknown[0])
+        return Verdict(REFUSED, f"{name} is not defined in {module}")
+
+    def _star_exports(self, source: str | None, name: str) -> Verdict:
+        """Whether ``from source import *`` binds ``name`` (a refusal: it does not)."""
+        if source is None or not self.source.in_project(source):
+            return Verdict(UNVERIFIED, f"{name} may come from a star import of {source or 'a module above the top-level package'}, outside the project")
+        if not self.source.exists(source):
+            return Verdict(REFUSED)
+        for summary in self.source.summaries(source):
+            if summary is None or summary.all_dynamic or summary.has_getattr:
+                return Verdict(UNVERIFIED, f"which names {source} exports cannot be known, so {name} cannot be verified")
+            if summary.all_names is not None and name not in summary.all_names:
+                continue
+            if summary.all_names is None and name.startswith("_"):
+                continue
+            found = self.name(source, name)
+            if found.status != REFUSED:
+                return found
+        return Verdict(REFUSED)
+
+    def _defined_kind(self, module: str, summary: ModuleSummary, name: str) -> str | None:
+        is_class, is_function = name in summary.classes, name in summary.functions
+        alias = next((a.target for a in summary.aliases if a.name == name), None)
+        if alias is None:
+            return "class" if is_class and not is_function else "function" if is_function and not is_class else None
+        if is_class or is_function:
+            return None  # bound several ways
+        head, _, rest = alias.partition(".")
+        for fact in summary.imports:
+            if fact.bound == head and not fact.type_checking and fact.module is not None:
+                base = f"{fact.module}.{fact.name}" if fact.name is not None else head if fact.module.split(".")[0] == head else fact.module
+                return self.kind(f"{base}.{rest}" if rest else base)
+        return self.kind(f"{module}.{alias}") if head in summary.defined and head != name else None

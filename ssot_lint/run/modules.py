@@ -1,0 +1,105 @@
+"""The project's modules as fix verification sees them (``fix.verify.ModuleSource``).
+
+Which modules exist comes from discovery of the whole project (the files of the run when it
+covered the project, else a walk of the project root, done once and only when a verification
+asks): module names are discovery's, so verification and every other rule agree on them. What
+a module defines comes from its ``ModuleSummary``, computed only for the modules a verification
+asks about (the replacements, the modules they re-export from), through the same per-file
+analysis as ``check``: cached by content, crash-isolated in worker processes. Inside a worker
+(fixing files in parallel) a module the parent did not summarise is summarised in-process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from ssot_lint.config.settings import Config
+from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
+from ssot_lint.model import FileRef, FileResult
+from ssot_lint.project.module_index import ModuleIndex
+from ssot_lint.project.module_summary import ModuleSummary, summarise
+from ssot_lint.run.discovery import SourceFile, discover
+
+# Analyzes files with SUMMARY_RULE: (files, in this process?) -> (ref, result) per file. The
+# engine's (``run.engine.summarise_files``): cached, in workers unless asked to stay here.
+Summarise = Callable[[list[SourceFile], bool], list[tuple[FileRef, FileResult]]]
+
+_SUMMARY_ID = "SSOT-modules"
+
+
+class _Summaries(Rule):
+    """Not a rule users write: the per-file analysis step that yields a module's summary."""
+
+    kind = "module-summary"
+    summary = "What a module defines, exports and imports (for fix verification)."
+    default_message = ""
+
+    def check(self, ctx: FileContext) -> tuple[list[Any], Any]:
+        return [], summarise(ctx)
+
+
+SUMMARY_RULE = _Summaries(RuleMeta(_SUMMARY_ID, "", digest="module-summary-1"), {})
+
+
+class ProjectModules:
+    """``fix.verify.ModuleSource`` over the project discovered from ``config``."""
+
+    def __init__(self, config: Config | None, summarise_files: Summarise, files: Sequence[SourceFile] | None = None) -> None:
+        self._config = config
+        self._summarise = summarise_files
+        self._files = list(files) if files is not None else None
+        self._index: ModuleIndex | None = None
+        self._by_module: dict[str, list[SourceFile]] = {}
+        self._summaries: dict[str, list[ModuleSummary | None]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:  # for spawned fix workers: the data, not the cache
+        self.index()
+        unpickled = getattr(self._summarise, "portable", None)  # the same analysis without the cache
+        return {**self.__dict__, "_config": None, "_summarise": unpickled() if unpickled else self._summarise}
+
+    def index(self) -> ModuleIndex:
+        """Which modules exist: a ``ModuleIndex`` over every file's name (no summaries)."""
+        if self._index is None:
+            if self._files is None:
+                assert self._config is not None
+                self._files = discover([str(self._config.root)], self._config)
+            for source in self._files:
+                if source.ref.module:
+                    self._by_module.setdefault(source.ref.module, []).append(source)
+            self._index = ModuleIndex((source.ref, None) for source in self._files)
+        return self._index
+
+    def in_project(self, dotted: str) -> bool:
+        return self.index().in_project(dotted)
+
+    def exists(self, module: str) -> bool:
+        return self.index().exists(module)
+
+    def summaries(self, module: str) -> list[ModuleSummary | None]:
+        if module not in self._summaries:
+            self.prefetch([module])
+        return self._summaries[module]
+
+    def prefetch(self, modules: Iterable[str]) -> None:
+        """Summarise the files of ``modules`` (those not summarised yet) in one batch."""
+        self.index()
+        wanted = sorted({m for m in modules if m not in self._summaries})
+        runtime = {m: self._runtime_files(m) for m in wanted}
+        files = [source for sources in runtime.values() for source in sources]
+        results = self._analyze(files) if files else {}
+        for module in wanted:
+            sources = self._by_module.get(module, [])
+            if sources and not runtime[module]:  # only a stub (.pyi): says nothing of run time
+                self._summaries[module] = [None]
+            else:
+                self._summaries[module] = [results.get(source.abspath) for source in runtime[module]]
+
+    def _runtime_files(self, module: str) -> list[SourceFile]:
+        return [s for s in self._by_module.get(module, []) if not s.ref.path.endswith(".pyi")]
+
+    def _analyze(self, files: list[SourceFile]) -> dict[str, ModuleSummary | None]:
+        here = multiprocessing.current_process().daemon  # a worker cannot start workers
+        by_ref = {ref.path: result.facts.get(_SUMMARY_ID) for ref, result in self._summarise(files, here)}
+        return {source.abspath: by_ref.get(source.ref.path) for source in files}

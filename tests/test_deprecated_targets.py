@@ -1,0 +1,168 @@
+"""deprecated-import: references through a package import (``collections.OrderedDict``, #18 item
+6), chained replacements resolved at load (#18 item 13), and what the fix verifier calls
+verified, refused or unverified."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ssot_lint.analysis.analyze import analyze_source
+from ssot_lint.fix.verify import REFUSED, UNVERIFIED, VERIFIED, ImportVerifier, Need
+from ssot_lint.kinds.base import RuleMeta
+from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
+from ssot_lint.model import FileRef
+from ssot_lint.run.discovery import ModuleNamer, SourceFile
+from ssot_lint.run.engine import _SummariseFiles
+from ssot_lint.run.modules import ProjectModules
+from tests.helpers import run_cli, write_project
+
+REF = FileRef("app.py", "app")
+
+
+def rule(replace: dict[str, str]) -> DeprecatedImport:
+    return DeprecatedImport(RuleMeta("D1", "{target} is deprecated; {what} {imported}; use {replacement}"), {"replace": replace})
+
+
+def found(code: str, replace: dict[str, str]) -> list[tuple[int, int, str]]:
+    return [(f.line, f.col, f.message) for f in analyze_source(code.encode(), REF, [rule(replace)]).findings]
+
+
+ORDERED = {"collections:OrderedDict": "collections.ordered:OrderedDict"}
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("import collections\nd = collections.OrderedDict()\n", [(2, 5, "attribute collections.OrderedDict")]),
+        ("import collections as c\nd = c.OrderedDict.fromkeys(x)\n", [(2, 5, "attribute c.OrderedDict")]),
+        ("import collections.abc\nd = collections.OrderedDict\n", [(2, 5, "attribute collections.OrderedDict")]),
+        ("import collections\nd = (collections.\n     OrderedDict)\n", [(2, 6, "attribute collections.OrderedDict")]),
+        ("from collections import OrderedDict\nd = OrderedDict()\n", [(1, 25, "member collections.OrderedDict")]),  # the import, once
+        ("import collections\nOrderedDict = 1\ncollections.abc.Mapping\n", []),
+        ("import json\njson.OrderedDict\n", []),
+    ],
+    ids=["import-package", "aliased", "import-submodule", "split-line", "from-import-flagged-once", "other-attribute", "other-module"],
+)
+def test_references_through_a_package_import_are_flagged(code: str, expected: list[tuple[int, int, str]]) -> None:
+    assert [(line, col, message.split("; ")[1]) for line, col, message in found(code, ORDERED)] == expected
+
+
+def test_a_reference_to_a_module_target_through_its_parent() -> None:
+    replace = {"os.path": "posixpath"}
+    assert found("import os\nos.path.join(a, b)\n", replace) == [(2, 1, "os.path is deprecated; attribute os.path; use posixpath")]
+    assert found("import os.path\nos.path.join(a, b)\n", replace) == [(1, 8, "os.path is deprecated; module os.path; use posixpath")]  # the import's finding
+
+
+def test_a_file_with_a_reference_is_parsed_and_one_without_is_not() -> None:
+    (finding,) = analyze_source(b"import collections\nx = collections.OrderedDict\n", REF, [rule(ORDERED)]).findings
+    assert finding.line == 2
+    assert not analyze_source(b"import collections\nfrom x import OrderedDict\n", REF, [rule(ORDERED)]).parsed
+
+
+@pytest.mark.parametrize(
+    ("replace", "code", "message"),
+    [
+        ({"a:X": "b:X", "b:X": "c:Y"}, "from a import X\n", "a:X is deprecated; member a.X; use c:Y"),
+        ({"a:X": "b:X", "b": "c"}, "from a import X\n", "a:X is deprecated; member a.X; use c:X"),
+        ({"a": "b", "b.sub:X": "c:Y"}, "from a.sub import X\n", "a.sub:X is deprecated; member a.sub.X; use c:Y"),
+        ({"a": "b", "b": "c.d"}, "import a.x as m\n", "a is deprecated; module a.x; use c.d"),
+    ],
+    ids=["member-to-member", "member-into-replaced-module", "module-whose-replacement-has-a-replaced-member", "module-to-module"],
+)
+def test_chained_replacements_recommend_the_final_target(replace: dict[str, str], code: str, message: str) -> None:
+    assert [m for _, _, m in found(code, replace)] == [message]
+
+
+def test_a_chain_is_fixed_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"a.py": "class X: ...\n", "b.py": "class X: ...\n", "c.py": "class Y: ...\n", "app.py": "from a import X\n"}
+    write_project(tmp_path, files, '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "a:X" = "b:X", "b:X" = "c:Y" }\n')
+    result = run_cli(["fix", "--no-cache"], tmp_path, monkeypatch)
+    assert (result.exit_code, result.stderr) == (0, "1 file changed, 1 finding fixed, 0 findings left.\n")
+    assert (tmp_path / "app.py").read_text() == "from c import Y as X\n"
+
+
+@pytest.mark.parametrize(
+    ("replace", "cycle"),
+    [
+        ('"a:X" = "b:X", "b:X" = "a:X"', "a:X -> b:X -> a:X comes back under a:X"),
+        ('"a" = "a.legacy"', "a -> a.legacy comes back under a"),
+    ],
+)
+def test_a_cycle_is_refused_at_load_with_its_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, replace: str, cycle: str) -> None:
+    write_project(tmp_path, {"app.py": ""}, f'# rules\n[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = {{ {replace} }}\n')
+    result = run_cli(["check", "--no-cache"], tmp_path, monkeypatch)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ssot-lint: error: ")
+    assert "rules.toml:5" in result.stderr and f"rule D1: replace: the chain {cycle} (a cycle)" in result.stderr  # at the replace key
+
+
+# -- the verifier ----------------------------------------------------------------------------------
+LIBRARY = {
+    "lib/__init__.py": "",
+    "lib/api.py": (
+        "from typing import TYPE_CHECKING\n"
+        "from lib.impl import Engine as Motor, make\n"
+        "from lib import impl\n"
+        "Alias = Motor\n"
+        "__all__ = ['Phantom']\n"
+        "if TYPE_CHECKING:\n"
+        "    from lib.impl import Typed\n"
+        "def helper(): ...\n"
+    ),
+    "lib/impl.py": "class Engine: ...\ndef make(): ...\nclass Typed: ...\n",
+    "lib/dynamic.py": "def __getattr__(name): ...\n",
+    "lib/starry.py": "from os.path import *\n",
+    "lib/stub_only.pyi": "class S: ...\n",
+    "lib/broken.py": "def f(:\n",
+}
+
+
+@pytest.fixture
+def verifier(tmp_path: Path) -> ImportVerifier:
+    write_project(tmp_path, LIBRARY)
+    namer = ModuleNamer([])
+    files = [SourceFile(str(tmp_path / name), namer.ref(str(tmp_path / name), name)) for name in sorted(LIBRARY)]
+    return ImportVerifier(ProjectModules(None, _SummariseFiles(None, 1), files))
+
+
+@pytest.mark.parametrize(
+    ("dotted", "status", "kind_or_reason"),
+    [
+        ("lib.api.Motor", VERIFIED, "class"),  # bound by an import: the kind follows it
+        ("lib.api.make", VERIFIED, "function"),
+        ("lib.api.Alias", VERIFIED, "class"),  # an alias follows its target
+        ("lib.api.helper", VERIFIED, "function"),
+        ("lib.api.impl", VERIFIED, "module"),  # a submodule
+        ("lib.api.Phantom", REFUSED, "Phantom is not defined in lib.api"),  # only in __all__
+        ("lib.api.Typed", REFUSED, "Typed is not defined in lib.api"),  # bound only under TYPE_CHECKING
+        ("lib.nothing", REFUSED, "nothing is not defined in lib"),
+        ("lib.dynamic.anything", UNVERIFIED, "lib.dynamic defines __getattr__, so anything cannot be verified there"),
+        ("lib.starry.join", UNVERIFIED, "join may come from a star import of os.path, outside the project"),
+        ("lib.stub_only.S", UNVERIFIED, "lib.stub_only could not be analyzed, so S cannot be verified there"),
+        ("lib.broken.f", UNVERIFIED, "lib.broken could not be analyzed, so f cannot be verified there"),
+        ("requests.Session", UNVERIFIED, "requests is not part of the project, so requests.Session cannot be verified"),
+    ],
+)
+def test_what_the_verifier_calls_verified(verifier: ImportVerifier, dotted: str, status: str, kind_or_reason: str) -> None:
+    verdict = verifier.resolve(dotted)
+    assert verdict.status == status
+    assert (verdict.kind if status == VERIFIED else verdict.reason) == kind_or_reason
+
+
+def test_import_of_a_name_that_is_not_a_module_is_refused(verifier: ImportVerifier) -> None:
+    assert verifier.verify(Need("old.x", "lib.api.helper", module=True)).reason == "module lib.api.helper does not exist (helper is not a module of lib.api)"
+    assert verifier.verify(Need("lib.impl.make", "lib.impl.Engine")).reason == "lib.impl.make is a function but lib.impl.Engine is a class"
+    assert verifier.verify(Need("lib.impl.make", "lib.impl.Engine"), allow_kind_change=True).verified
+
+
+def test_fix_leaves_references_with_a_reason() -> None:
+    from tests.fix_contract import fix_checked
+
+    before = "import collections\nd = collections.OrderedDict()\n"
+    assert fix_checked(rule(ORDERED), before, REF) == (
+        before,
+        0,
+        [(2, 5, "not fixable: a reference through an import of its package; import collections.ordered:OrderedDict and use it instead")],
+    )
