@@ -9,8 +9,8 @@ For each tree: ruff with its default rules cold (``ruff check --isolated --no-ca
 of the speed targets, see docs/performance.md), ruff with the tree's ruff.toml (banned-api for the
 deprecated paths) cold, warm and one-file-edited; ssot-lint cold (empty cache), warm (the same
 command again: a replay), warm from the result cache alone (memos deleted before each run) and
-one-file-edited, with ``--jobs 1`` and with all CPUs, and ``fix --diff`` (with 1 and all jobs
-where ``fix`` takes ``--jobs``). Before each warm series each tool runs once to fill its cache.
+one-file-edited, with ``--jobs 1`` and with all CPUs; and on the generated corpus ``fix --diff``
+(``bench_fix``). Before each warm series each tool runs once to fill its cache.
 Every command runs as a child process (``measure.run``, shared with real_world.py); its wall
 time is the median of the repetitions, its memory the peak of the sum of the resident sets of
 the process and its workers (sampled from /proc every 10 ms). Prints a Markdown table (and
@@ -152,10 +152,6 @@ def bench(tree: Tree, repeat: int, cpus: int, ssot_bin: Path) -> list[Row]:
         series("ssot-lint", "warm", jobs, ssot + ["-j", jobs])
         series("ssot-lint", "warm, cache only", jobs, ssot + ["-j", jobs], tree.clear_memos)
         series("ssot-lint", "1 edited", jobs, ssot + ["-j", jobs], tree.edit)
-    fix_jobs = [str(cpus), "1"] if "--jobs" in subprocess.run([str(ssot_bin / "ssot-lint"), "fix", "--help"], capture_output=True, text=True).stdout else ["-"]
-    for jobs in fix_jobs:
-        where = [] if jobs == "-" else ["-j", jobs]
-        series("ssot-lint", "fix --diff", jobs, [str(ssot_bin / "ssot-lint"), "fix", "--diff", "--no-cache", *where, "."], tree.clear_caches)
     series("ssot-lint", "startup", "-", [str(ssot_bin / "ssot-lint"), "--version"])
     return rows
 
@@ -231,6 +227,7 @@ def main() -> None:
     parser.add_argument("--no-install", action="store_true", help="measure this environment's ssot-lint (may be editable)")
     parser.add_argument("--out", type=Path, help="also write the Markdown report here")
     parser.add_argument("--fix-only", action="store_true", help="only the fix rows (generated corpus), no check series")
+    parser.add_argument("--fix-repeat", type=int, default=None, help="repetitions of each fix row (default: --repeat; each takes minutes)")
     args = parser.parse_args()
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     args.work.mkdir(parents=True, exist_ok=True)
@@ -243,7 +240,7 @@ def main() -> None:
         print(f"{tree.name}: {tree.files} files, {tree.bytes / 1e6:.1f} MB", flush=True)
         rows.extend(bench(tree, args.repeat, cpus, ssot_bin))
     print(f"{generated.name}: fix", flush=True)
-    rows.extend(bench_fix(generated, args.repeat, cpus, ssot_bin))
+    rows.extend(bench_fix(generated, args.fix_repeat or args.repeat, cpus, ssot_bin))
     counts = check_counts(generated, expected, ssot_bin)
     report = (
         f"Started {before}\nFinished with load average {load()}.\n\n"
