@@ -29,16 +29,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -55,20 +51,9 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-TIME = "/usr/bin/time"
-# An installed package runs from compiled bytecode; PYTHONDONTWRITEBYTECODE would make every start recompile.
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-CHILD_ENV["NO_COLOR"] = "1"
+from measure import Failed, Run, fmt_ratio, load, machine, ratio, run, version_of  # noqa: E402  (the shared measuring core)
 
-
-@dataclass
-class Run:
-    wall: float
-    max_rss_kib: int  # /usr/bin/time -v: the largest single process
-    tree_rss_kib: int  # sampled: the process and its descendants, summed
-    code: int
-    stdout: bytes
-    stderr: bytes
+LABELS = ("default", "I", "banned-api")  # the ruff selections compared with, in the table's order
 
 
 @dataclass
@@ -86,70 +71,15 @@ class Row:
         return statistics.median(r.wall for r in self.runs)
 
     def cells(self) -> list[str]:
-        ratios = [ratio(self.runs, self.baselines[label].runs) if label in self.baselines else "" for label in ("I", "banned-api")]
+        ratios = [fmt_ratio(ratio(self.runs, self.baselines[label].runs)) if label in self.baselines else "" for label in LABELS]
+        cpu_ratio = fmt_ratio(ratio(self.runs, self.baselines["default"].runs, cpu=True)) if "default" in self.baselines else ""
         if not self.runs:
-            return [self.tree, self.tool, self.mode, "", "", "", "", "", self.note or self.findings]
+            return [self.tree, self.tool, self.mode, "", *[""] * len(LABELS), "", "", "", "", self.note or self.findings]
         max_rss = max(r.max_rss_kib for r in self.runs) / 1024
         tree_rss = max(r.tree_rss_kib for r in self.runs) / 1024
         text = "; ".join(x for x in (self.findings, self.note) if x)
-        return [self.tree, self.tool, self.mode, f"{self.wall:.2f}", *ratios, f"{max_rss:.0f}", f"{tree_rss:.0f}", text]
-
-
-def ratio(runs: list[Run], base: list[Run]) -> str:
-    """The median of run-by-run ratios: the runs of both tools alternate, so each pair saw similar load."""
-    pairs = [r.wall / b.wall for r, b in zip(runs, base) if b.wall > 0]
-    if not pairs:
-        return ""
-    r = statistics.median(pairs)
-    return f"{r:.1f}x" if r >= 0.95 else f"{r:.2f}x"
-
-
-def _tree_rss_kib(pid: int) -> int:
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            with open(f"/proc/{current}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
-            with open(f"/proc/{current}/task/{current}/children") as children:
-                stack.extend(int(c) for c in children.read().split())
-        except (OSError, ValueError):
-            continue
-    return total
-
-
-def run(command: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1)) -> Run:
-    """Run ``command`` under /usr/bin/time -v; wall time, peak RSS (both ways), output."""
-    timed = os.path.exists(TIME)
-    with tempfile.NamedTemporaryFile(prefix="time-", suffix=".txt", delete=False) as handle:
-        time_file = Path(handle.name)
-    full = [TIME, "-v", "-o", str(time_file), *command] if timed else command
-    started = time.perf_counter()
-    proc = subprocess.Popen(full, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=CHILD_ENV)
-    peak = [0]
-
-    def sample() -> None:
-        while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
-            time.sleep(0.01)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = proc.communicate()
-    wall = time.perf_counter() - started
-    sampler.join()
-    max_rss = 0
-    if timed:
-        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", time_file.read_text(errors="replace"))
-        max_rss = int(found.group(1)) if found else 0
-    time_file.unlink(missing_ok=True)
-    if proc.returncode not in ok:
-        tail = err.decode(errors="replace").strip().splitlines()[-3:]
-        raise SystemExit(f"real_world.py: {' '.join(command[:3])} ... failed with exit {proc.returncode}: {' / '.join(tail)}")
-    return Run(wall, max_rss, peak[0], proc.returncode, out, err)
+        cpu = statistics.median(r.cpu for r in self.runs)
+        return [self.tree, self.tool, self.mode, f"{self.wall:.2f}", *ratios, f"{cpu:.2f}", cpu_ratio, f"{max_rss:.0f}", f"{tree_rss:.0f}", text]
 
 
 def say(message: str) -> None:
@@ -210,24 +140,29 @@ def fmt_counts(counts: dict[str, str]) -> str:
 
 
 def check_rows(tree: str, root: Path, exe: str, rules: RuleFile, work: Path, repeat: int, target: str) -> list[Row]:
-    """ruff and ssot-lint, cold then warm, interleaved run by run so that each comparison sees the same load."""
+    """ruff and ssot-lint cold, warm and with one file edited, interleaved run by run so that each
+    comparison sees the same load."""
     ruff_base = ["ruff", "check", "--isolated", "--output-format", "json", "--target-version", target, "--exit-zero"]
-    selections = {"I": ["--select", "I"]}
+    selections = {"default": [], "I": ["--select", "I"]}
     banned = rules.deprecated_paths()
     if banned:
         table = ", ".join(f'"{p}" = {{ msg = "deprecated" }}' for p in banned)
         selections["banned-api"] = ["--select", "TID251", "--config", f"lint.flake8-tidy-imports.banned-api = {{ {table} }}"]
     ssot_cache = work / f"ssot-cache-{tree}"
     ssot = [exe, "check", "--rules", str(rules.path), "--cache-dir", str(ssot_cache), "-o", "json", "--no-color"]
+    edited = edit_target(root)
+    original = edited.read_bytes()
 
     def ruff(label: str, cache: bool) -> list[str]:
         where = ["--cache-dir", str(work / f"ruff-cache-{tree}-{label}")] if cache else ["--no-cache"]
         return [*ruff_base, *selections[label], *where, "."]
 
-    ruff_rows = {(label, mode): Row(tree, f"ruff {label}", mode) for mode in ("cold", "warm") for label in selections}
+    modes = ("cold", "warm", "1 edited")
+    ruff_rows = {(label, mode): Row(tree, f"ruff {label}", mode) for mode in modes for label in selections}
     cold = Row(tree, "ssot-lint", "cold (--no-cache)", baselines={label: ruff_rows[label, "cold"] for label in selections})
     warm = Row(tree, "ssot-lint", "warm (replay)", baselines={label: ruff_rows[label, "warm"] for label in selections})
     cache_only = Row(tree, "ssot-lint", "warm (cache only)", baselines=warm.baselines)
+    one_edited = Row(tree, "ssot-lint", "1 edited", baselines={label: ruff_rows[label, "1 edited"] for label in selections})
     for label in selections:
         shutil.rmtree(work / f"ruff-cache-{tree}-{label}", ignore_errors=True)
     shutil.rmtree(ssot_cache, ignore_errors=True)
@@ -238,22 +173,40 @@ def check_rows(tree: str, root: Path, exe: str, rules: RuleFile, work: Path, rep
     for label in selections:
         run(ruff(label, cache=True), root)  # fill the cache
     run(ssot, root)  # fill the result cache and record the replay memo
-    for _ in range(repeat):
-        for label in selections:
-            ruff_rows[label, "warm"].runs.append(run(ruff(label, cache=True), root))
-        warm.runs.append(run(ssot, root))
-        shutil.rmtree(ssot_cache / "replay", ignore_errors=True)
-        cache_only.runs.append(run(ssot, root))
-        run(ssot, root)  # record the replay memo again for the next warm run
+    try:
+        for n in range(repeat):
+            for label in selections:
+                ruff_rows[label, "warm"].runs.append(run(ruff(label, cache=True), root))
+            warm.runs.append(run(ssot, root))
+            shutil.rmtree(ssot_cache / "replay", ignore_errors=True)
+            cache_only.runs.append(run(ssot, root))
+            run(ssot, root)  # record the replay memo again for the next warm run
+            # One file edited: each tool sees the edit once (ruff first, then ssot-lint, with the same text).
+            edited.write_bytes(original + f"\n# benchmark edit {n} of {tree}\n".encode())
+            for label in selections:
+                ruff_rows[label, "1 edited"].runs.append(run(ruff(label, cache=True), root))
+            one_edited.runs.append(run(ssot, root))
+            edited.write_bytes(original)
+            for label in selections:
+                run(ruff(label, cache=True), root)
+            run(ssot, root)
+    finally:
+        edited.write_bytes(original)
     for row in ruff_rows.values():
         found = json.loads(row.runs[-1].stdout or b"[]")
         row.findings = fmt_counts({code: str(n) for code, n in sorted(Counter(d["code"] or "syntax" for d in found).items())}) or "0"
     counts, _ = rule_counts(cold.runs[-1].stdout)
     cold.findings = fmt_counts(counts)
-    for row in (warm, cache_only):
+    for row in (warm, cache_only, one_edited):
         row.findings = "same" if rule_counts(row.runs[-1].stdout)[0] == counts else fmt_counts(rule_counts(row.runs[-1].stdout)[0])
-    say(f"{tree}: ssot-lint cold {cold.wall:.2f}s warm {warm.wall:.2f}s cache-only {cache_only.wall:.2f}s")
-    return [*ruff_rows.values(), cold, warm, cache_only]
+    say(f"{tree}: ssot-lint cold {cold.wall:.2f}s warm {warm.wall:.2f}s cache-only {cache_only.wall:.2f}s 1 edited {one_edited.wall:.2f}s")
+    return [*ruff_rows.values(), cold, warm, cache_only, one_edited]
+
+
+def edit_target(root: Path) -> Path:
+    """The file the "1 edited" runs append a comment to: the largest module of the tree (the
+    edit costs its analysis; the project-wide kinds still aggregate every file)."""
+    return max((p for p in root.rglob("*.py") if p.is_file()), key=lambda p: (p.stat().st_size, str(p)))
 
 
 def fix_rows(tree: str, root: Path, exe: str, rules: RuleFile, work: Path) -> tuple[list[Row], list[str]]:
@@ -266,13 +219,25 @@ def fix_rows(tree: str, root: Path, exe: str, rules: RuleFile, work: Path) -> tu
     shutil.rmtree(cache, ignore_errors=True)
     common = ["--rules", str(rules.path), "--cache-dir", str(cache), "--no-cache"]
     say(f"{tree}: fix --diff on a copy (slow: libcst)")
-    diff = Row(tree, "ssot-lint", f"fix --diff ({','.join(fixers)})", [run([exe, "fix", "--diff", *common, "--select", ",".join(fixers)], copy)])
+    diffs = []
+    for jobs in fix_jobs(exe):
+        option = ["-j", jobs] if jobs else []
+        diffs.append(
+            Row(
+                tree,
+                "ssot-lint",
+                f"fix --diff ({','.join(fixers)}){' -j ' + jobs if jobs else ''}",
+                [run([exe, "fix", "--diff", *option, *common, "--select", ",".join(fixers)], copy)],
+            )
+        )
+    diff = diffs[-1]
     summary = _fix_summary(diff.runs[0].stderr)
+    for row in diffs:
+        row.findings = summary if _fix_summary(row.runs[0].stderr) == summary else _fix_summary(row.runs[0].stderr)
     diff_text = diff.runs[0].stdout.decode(errors="replace")
     renames = Counter()
     for old, new in rules.member_renames():
         renames[f"{new} as {old}"] = len(re.findall(rf"^\+.*\b{re.escape(new)} as {re.escape(old)}\b", diff_text, re.M))
-    diff.findings = summary
     say(f"{tree}: fix on the copy")
     apply = Row(tree, "ssot-lint", f"fix ({','.join(fixers)})", [run([exe, "fix", *common, "--select", ",".join(fixers)], copy)])
     apply.findings = _fix_summary(apply.runs[0].stderr)
@@ -289,7 +254,7 @@ def fix_rows(tree: str, root: Path, exe: str, rules: RuleFile, work: Path) -> tu
         names = Counter(re.sub(r"^unresolved import: ", "", msg) for (_, msg) in introduced.elements())
         check_row = Row(tree, "ssot-lint", f"check {','.join(resolver)} after fix", [after_run])
         check_row.findings = f"{sum(old.values())} before, {sum(new.values())} after: {sum(introduced.values())} new unresolved imports"
-        rows = [diff, apply, check_row]
+        rows = [*diffs, apply, check_row]
         notes.append(
             f"\n**{tree}: unresolved imports the fix introduced** ({sum(introduced.values())}; before {sum(old.values())}, after {sum(new.values())}), by message:\n"
         )
@@ -297,11 +262,16 @@ def fix_rows(tree: str, root: Path, exe: str, rules: RuleFile, work: Path) -> tu
         if len(names) > 25:
             notes.append(f"- ... and {len(names) - 25} more kinds")
     else:
-        rows = [diff, apply]
+        rows = [*diffs, apply]
     for rewrite, n in renames.items():
         if n:
             notes.append(f"\n**{tree}: `{rewrite}` rewrites** (the old name now bound to the new member, whatever it is): {n}")
     return rows, notes
+
+
+def fix_jobs(exe: str) -> list[str]:
+    """``fix --diff`` with 1 and 2 jobs where ``fix`` takes ``--jobs`` (it runs on the worker pool), else once."""
+    return ["1", "2"] if "--jobs" in version_of([exe, "fix", "--help"], whole=True) else [""]
 
 
 def _fix_summary(stderr: bytes) -> str:
@@ -338,23 +308,6 @@ def tree_size(root: Path) -> tuple[int, int]:
     return files, lines
 
 
-def version_of(command: list[str]) -> str:
-    try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=60).stdout.strip().splitlines()[0]
-    except (OSError, IndexError, subprocess.SubprocessError):
-        return "?"
-
-
-def machine() -> str:
-    cpu = "?"
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({cpu}), load average at start {load}"
-
-
 def git_describe() -> str:
     done = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h %s"], capture_output=True, text=True)
     dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "ssot_lint"], capture_output=True, text=True).stdout.strip()
@@ -386,13 +339,17 @@ def main(argv: list[str] | None = None) -> int:
     header = [
         f"# ssot-lint on real code ({started:%Y-%m-%d %H:%M} UTC)",
         "",
-        f"- machine: {machine()}",
+        f"- machine: {machine()}, load average at start {load()}",
         f"- {version_of([args.ssot_lint, '--version'])} at {git_describe()}; {version_of(['ruff', '--version'])}",
         f"- Python for ssot-lint: {version_of([str(Path(args.ssot_lint).parent / 'python'), '--version'])}; for Home Assistant: {version_of([str(Path(args.ssot_lint_313).parent / 'python'), '--version'])}",
-        f"- wall: median of {args.repeat}; 'vs ruff X' = the median of run-by-run ratios ssot-lint / ruff `--select X`, same tree, same mode"
-        " (cold vs cold, warm vs warm), the tools' runs alternating so each pair sees the same load from other jobs."
-        " ruff `I` reads and parses every file; ruff does not cache files with fixable diagnostics, so its warm `I` run is"
-        " only faster where the tree is isort-clean. ruff `banned-api` (TID251) bans the rule file's deprecated paths.",
+        f"- wall: median of {args.repeat}; 'vs ruff X' = the median of run-by-run ratios ssot-lint / ruff X, same tree, same mode"
+        " (cold vs cold, warm vs warm, 1 edited vs 1 edited), the tools' runs alternating so each pair sees the same load from"
+        " other jobs. ruff `default` is `ruff check --isolated` (its default rules, E4/E7/E9/F: every file parsed, and pyflakes'"
+        " bindings and imports resolved per file, the same work as ssot-lint's summaries): the peer the targets are measured"
+        " against. ruff `I` (import sorting) and `banned-api` (TID251 with the rule file's deprecated paths) for comparison;"
+        " ruff does not cache files with fixable diagnostics, so its warm `I` run is only faster where the tree is isort-clean."
+        " '1 edited' appends a comment to the largest module and runs the warm command once.",
+        "- CPU s: user + system seconds (/usr/bin/time -v: the process and its workers), less sensitive to other jobs' load than wall time",
         "- max RSS: /usr/bin/time -v (largest single process); tree RSS: process + workers summed, sampled every 10 ms",
     ]
     rows: list[Row] = []
@@ -420,19 +377,18 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_history:
             dj = RuleFile.load(HERE / "rules" / "django.toml")
             rows += history_rows(args.ssot_lint, work, cache, dj.path, ",".join(dj.ids("deprecated-import") + dj.ids("unresolved-import")))
-    except (corpora.CorpusError, release_history.HistoryError, OSError) as error:
+    except (corpora.CorpusError, release_history.HistoryError, Failed, OSError) as error:
         print(f"real_world.py: error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     table = [
-        "| tree | tool | mode | wall s | vs ruff I | vs ruff banned-api | max RSS MiB | tree RSS MiB | findings per rule |",
-        "|---|---|---|---:|---:|---:|---:|---:|---|",
+        "| tree | tool | mode | wall s | vs ruff default | vs ruff I | vs ruff banned-api | CPU s | CPU vs ruff default | max RSS MiB | tree RSS MiB | findings per rule |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     table += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row.cells()) + " |" for row in rows]
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-    header.append(f"- finished {datetime.now(timezone.utc):%H:%M} UTC, load average at end {load}")
+    header.append(f"- finished {datetime.now(timezone.utc):%H:%M} UTC, load average at end {load()}")
     report = "\n".join([*header, "", *table, "", *notes, ""])
     print(report)
     if args.out:

@@ -5,12 +5,16 @@
 
 ssot-lint is measured as users run it: installed (not editable, whose import hook costs ~15 ms
 per start) into a fresh virtualenv under --work; ``--no-install`` uses this environment's instead.
-For each tree: ruff cold (``--no-cache``), warm and one-file-edited; ssot-lint cold (empty
-cache), warm (the same command again: a replay), warm from the result cache alone (memos
-deleted before each run) and one-file-edited, with ``--jobs 1`` and with all CPUs. Before each
-warm series each tool runs once to fill its cache. Every command runs as a child process; its wall time is the median of the repetitions, its memory the peak of the sum
-of the resident sets of the process and its workers (sampled from /proc every 10 ms). Prints a
-Markdown table (and writes it to --out). The corpus run also checks that ssot-lint finds
+For each tree: ruff with its default rules cold (``ruff check --isolated --no-cache``: the peer
+of the speed targets, see docs/performance.md), ruff with the tree's ruff.toml (banned-api for the
+deprecated paths) cold, warm and one-file-edited; ssot-lint cold (empty cache), warm (the same
+command again: a replay), warm from the result cache alone (memos deleted before each run) and
+one-file-edited, with ``--jobs 1`` and with all CPUs; and on the generated corpus ``fix --diff``
+(``bench_fix``). Before each warm series each tool runs once to fill its cache.
+Every command runs as a child process (``measure.run``, shared with real_world.py); its wall
+time is the median of the repetitions, its memory the peak of the sum of the resident sets of
+the process and its workers (sampled from /proc every 10 ms). Prints a Markdown table (and
+writes it to --out). The corpus run also checks that ssot-lint finds
 exactly the planted violations.
 """
 
@@ -25,8 +29,6 @@ import statistics
 import subprocess
 import sys
 import sysconfig
-import threading
-import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -37,13 +39,7 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent  # ruff's, and ssot-lint's with --no-install
 sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402  (the generator next to this file)
-
-
-@dataclass
-class Sample:
-    wall: float
-    rss_kib: int
-    code: int
+from measure import Failed, Run, load, machine, run  # noqa: E402  (the measuring core real_world.py shares)
 
 
 @dataclass
@@ -52,58 +48,26 @@ class Row:
     tool: str
     mode: str
     jobs: str
-    samples: list[Sample]
+    samples: list[Run]
 
     @property
     def wall(self) -> float:
         return statistics.median(s.wall for s in self.samples)
 
     @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
+
+    @property
     def rss_mib(self) -> float:
-        return max(s.rss_kib for s in self.samples) / 1024
+        return max(s.tree_rss_kib for s in self.samples) / 1024
 
 
-def _tree_rss_kib(pid: int) -> int:
-    """Resident set of ``pid`` plus all its descendants, from /proc (0 when it is gone)."""
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            with open(f"/proc/{current}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
-            with open(f"/proc/{current}/task/{current}/children") as children:
-                stack.extend(int(c) for c in children.read().split())
-        except (OSError, ValueError):
-            continue
-    return total
-
-
-# An installed package runs from compiled bytecode; some machines set PYTHONDONTWRITEBYTECODE,
-# which would make every ssot-lint start compile its ~50 modules again (~80 ms on these).
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
-def measure(command: list[str], cwd: Path) -> Sample:
-    started = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=CHILD_ENV)
-    peak = [0]
-
-    def sample() -> None:
-        while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
-            time.sleep(0.01)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, err = proc.communicate()
-    wall = time.perf_counter() - started
-    sampler.join()
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}): {err.decode(errors='replace')[-2000:]}")
-    return Sample(wall, peak[0], proc.returncode)
+def measure(command: list[str], cwd: Path) -> Run:
+    try:
+        return run(command, cwd)
+    except Failed as error:
+        raise SystemExit(str(error)) from None
 
 
 class Tree:
@@ -161,7 +125,8 @@ def prepare_stdlib(work: Path) -> Tree:
 
 
 def bench(tree: Tree, repeat: int, cpus: int, ssot_bin: Path) -> list[Row]:
-    ruff = [str(BIN / "ruff"), "check", "--exit-zero", "--output-format", "concise", "."]
+    ruff = [str(BIN / "ruff"), "check", "--exit-zero", "--output-format", "concise", "."]  # the tree's ruff.toml: banned-api
+    ruff_default = [str(BIN / "ruff"), "check", "--isolated", "--exit-zero", "--output-format", "concise", "--no-cache", "."]
     ssot = [str(ssot_bin / "ssot-lint"), "check", ".", "-q"]
     rows: list[Row] = []
 
@@ -176,6 +141,7 @@ def bench(tree: Tree, repeat: int, cpus: int, ssot_bin: Path) -> list[Row]:
 
     measure([str(ssot_bin / "ssot-lint"), "--version"], tree.root)  # writes the bytecode if the install did not
     tree.clear_caches()
+    series("ruff default", "cold", "all", ruff_default)
     series("ruff", "cold", "all", ruff[:2] + ["--no-cache"] + ruff[2:])
     measure(ruff, tree.root)  # fill ruff's cache
     series("ruff", "warm", "all", ruff)
@@ -217,20 +183,24 @@ def check_counts(tree: Tree, expected: dict, ssot_bin: Path) -> str:
 
 def table(rows: list[Row], trees: dict[str, Tree]) -> str:
     ruff = {(r.tree, r.mode): r.wall for r in rows if r.tool == "ruff"}
+    default = {r.tree: r for r in rows if r.tool == "ruff default"}
     lines = [
-        "| tree | tool | mode | jobs | wall s (median) | files/s | MB/s | peak RSS MiB | vs ruff |",
-        "|---|---|---|---|---:|---:|---:|---:|---:|",
+        "| tree | tool | mode | jobs | wall s (median) | files/s | MB/s | peak RSS MiB | vs ruff | vs ruff default | CPU s | CPU vs ruff default |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         tree = trees[r.tree]
         peer = ruff.get((r.tree, r.mode.split(",")[0]))  # "warm, cache only" is compared with ruff's warm
         ratio = f"{r.wall / peer:.1f}x" if r.tool == "ssot-lint" and peer else ""
+        cold = r.tree in default and r.tool == "ssot-lint" and r.mode in ("cold", "fix --diff")
+        versus_default = f"{r.wall / default[r.tree].wall:.1f}x" if cold else ""
+        cpu_versus = f"{r.cpu / default[r.tree].cpu:.1f}x" if cold and default[r.tree].cpu > 0 else ""
         rate = r.mode != "startup"
         lines.append(
             f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | {tree.files / r.wall:,.0f} | "
-            f"{tree.bytes / r.wall / 1e6:.1f} | {r.rss_mib:.0f} | {ratio} |"
+            f"{tree.bytes / r.wall / 1e6:.1f} | {r.rss_mib:.0f} | {ratio} | {versus_default} | {r.cpu:.2f} | {cpu_versus} |"
             if rate
-            else f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | | | {r.rss_mib:.0f} | |"
+            else f"| {r.tree} | {r.tool} | {r.mode} | {r.jobs} | {r.wall:.3f} | | | {r.rss_mib:.0f} | | | {r.cpu:.2f} | |"
         )
     return "\n".join(lines)
 
@@ -240,18 +210,9 @@ def _version(bin_dir: Path, package: str) -> str:
     return subprocess.run([str(bin_dir / "python"), "-c", code], capture_output=True, text=True, check=True).stdout.strip()
 
 
-def machine(ssot_bin: Path) -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+def describe(ssot_bin: Path) -> str:
     return (
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs ({model}); load average {load}; "
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {machine()}; load average {load()}; "
         f"Python {platform.python_version()}, libcst {_version(ssot_bin, 'libcst')}, ruff {metadata.version('ruff')}"
     )
 
@@ -266,11 +227,12 @@ def main() -> None:
     parser.add_argument("--no-install", action="store_true", help="measure this environment's ssot-lint (may be editable)")
     parser.add_argument("--out", type=Path, help="also write the Markdown report here")
     parser.add_argument("--fix-only", action="store_true", help="only the fix rows (generated corpus), no check series")
+    parser.add_argument("--fix-repeat", type=int, default=None, help="repetitions of each fix row (default: --repeat; each takes minutes)")
     args = parser.parse_args()
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     args.work.mkdir(parents=True, exist_ok=True)
     ssot_bin = BIN if args.no_install else install(args.work)
-    before = machine(ssot_bin)
+    before = describe(ssot_bin)
     generated, expected = prepare_corpus(args.work, args.files, args.seed)
     trees = [generated] + ([] if args.no_stdlib else [prepare_stdlib(args.work)])
     rows: list[Row] = []
@@ -278,10 +240,10 @@ def main() -> None:
         print(f"{tree.name}: {tree.files} files, {tree.bytes / 1e6:.1f} MB", flush=True)
         rows.extend(bench(tree, args.repeat, cpus, ssot_bin))
     print(f"{generated.name}: fix", flush=True)
-    rows.extend(bench_fix(generated, args.repeat, cpus, ssot_bin))
+    rows.extend(bench_fix(generated, args.fix_repeat or args.repeat, cpus, ssot_bin))
     counts = check_counts(generated, expected, ssot_bin)
     report = (
-        f"Started {before}\nFinished with load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}.\n\n"
+        f"Started {before}\nFinished with load average {load()}.\n\n"
         f"Generated corpus: {expected['files']} files, {expected['lines']:,} lines, {expected['bytes'] / 1e6:.1f} MB "
         f"(seed {args.seed}); planted findings {expected['findings']}: ssot-lint's counts {counts}.\n\n" + table(rows, {t.name: t for t in trees}) + "\n"
     )

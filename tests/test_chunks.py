@@ -6,7 +6,7 @@ import dataclasses
 from unittest import mock
 
 from ssot_lint.analysis.analyze import analyze_source
-from ssot_lint.analysis.chunks import statement_starts
+from ssot_lint.analysis.chunks import Scan, scan, statement_starts
 from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.model import FileRef
@@ -77,8 +77,10 @@ def test_a_dict_at_column_zero_inside_a_call_belongs_to_the_call_statement() -> 
 
 def test_a_chunk_that_does_not_parse_alone_falls_back_to_the_whole_file() -> None:
     text = 'x = 1\nE = {\n"type": "agent_started",\n}\n'
-    wrong = [1, 3]  # a start inside the dict: that chunk cannot parse alone
-    with mock.patch("ssot_lint.analysis.file_context.statement_starts", return_value=wrong):
+    right = scan(text)
+    assert right is not None
+    wrong = Scan(right.code, [1, 3], [0, text.index('"type"')], [-1, -1])  # a start inside the dict: that chunk cannot parse alone
+    with mock.patch("ssot_lint.analysis.file_context.scan", return_value=wrong):
         ctx = FileContext(REF, text)
         body = ctx.statements_near(['"agent_started"'])
     assert [s.lineno for s in body] == [1, 2] and not ctx.partly_parsed
@@ -101,7 +103,7 @@ def test_results_do_not_depend_on_chunking_for_the_sample() -> None:
         ref = FileRef(path.relative_to(REPO).as_posix(), path.stem)
         data = path.read_bytes()
         chunked = analyze_source(data, ref, RULES)
-        with mock.patch("ssot_lint.analysis.file_context.statement_starts", return_value=None):
+        with mock.patch("ssot_lint.analysis.file_context.scan", return_value=None):
             whole = analyze_source(data, ref, RULES)
         # the same results; only whether every line was parsed (syntax_checked) may differ
         assert dataclasses.replace(whole, syntax_checked=chunked.syntax_checked) == chunked, path

@@ -168,7 +168,7 @@ def test_generated_modules_keep_check_and_fix_contracts(source: str) -> None:
     assert result.parse_error is None, result.parse_error
     # parsing only the statements around the rules' words changes nothing (but whether the whole
     # file was parsed, which is what syntax_checked records)
-    with mock.patch("ssot_lint.analysis.file_context.statement_starts", return_value=None):
+    with mock.patch("ssot_lint.analysis.file_context.scan", return_value=None):
         whole = analyze_source(data, REF, RULES)
     assert dataclasses.replace(whole, syntax_checked=result.syntax_checked) == result
     report = aggregate(RULES, [(REF, result)], "warning")

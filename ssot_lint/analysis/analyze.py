@@ -45,7 +45,7 @@ def _check(text: str, ref: FileRef, selected: list[Rule], suppressions: tuple[Su
     # Rules ask the context for the statements around the words they need: only those are
     # parsed when the file splits safely (see ``chunks``), else the whole file. A syntax error in
     # what is parsed ends the file's analysis as SSOT000; one elsewhere only when the file yields
-    # a finding or fact (see below).
+    # a finding (see below).
     ctx = FileContext(ref, text)
     findings: list[Finding] = []
     facts = {}
@@ -63,11 +63,13 @@ def _check(text: str, ref: FileRef, selected: list[Rule], suppressions: tuple[Su
         findings.extend(rule_findings)
         if fact is not None:
             facts[rule.id] = fact
-    # A file that yields something must parse as a whole, as it would have without chunks:
-    # results from a file Python rejects are not results (and say nothing of its rest). Under
-    # --check-syntax (a rule with ``whole_file``) every file must.
+    # A file with a finding must parse as a whole, as it would have without chunks: findings in a
+    # file Python rejects are not results (and say nothing of its rest). Facts alone (what the
+    # project-wide kinds aggregate) do not make the whole file parse: every file yields them, and
+    # they depend only on the statements read (see analysis/outline.py). Under --check-syntax (a
+    # rule with ``whole_file``) every file must parse whole.
     checked = ctx.parsed_whole
-    if not checked and (any(rule.whole_file for rule in selected) or ((findings or facts) and ctx.partly_parsed)):
+    if not checked and (any(rule.whole_file for rule in selected) or (findings and ctx.partly_parsed)):
         if not parses(text):
             try:
                 _ = ctx.tree

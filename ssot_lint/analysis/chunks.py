@@ -4,8 +4,11 @@ lines its matches must touch gets only the statements around those lines parsed.
 A line starts a top-level statement when it begins at column 0 with code (not a comment, not a
 closing bracket, not an ``else``/``elif``/``except``/``finally`` clause, not a ``def``/``class``
 under a decorator), outside every string literal and bracket, and does not follow a backslash
-continuation. One regex pass shrinks every string literal and comment to the line breaks it holds,
-so quotes, ``#``, brackets and backslashes inside them never count and lines keep their numbers.
+continuation. One pass blanks every string literal and comment (``code``: the same length and line
+breaks as the text, a string's first character replaced by ``"`` and the rest by spaces), so
+quotes, ``#``, brackets and backslashes inside them never count and offsets stay the text's.
+From Python 3.12 on, f-string replacement fields may reuse the string's quotes and span lines
+(PEP 701): f-strings are then followed field by field, as the tokenizer does.
 
 Callers parse each chosen range on its own and fall back to parsing the whole file when a range
 does not parse: a wrong start could only come from code the scanner misreads, and code that does
@@ -18,28 +21,37 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
+from dataclasses import dataclass
 
 # A comment, or a string literal from its opening quote (prefixes do not change where a string
 # ends: a backslash always escapes the next character for the tokenizer, even in raw strings).
 # An unterminated string runs to the end of its line (single-quoted) or of the text. Runs of
 # ordinary characters are taken whole (`+`), not one alternation per character: 25% faster, and
 # each loop can only stop where the literal ends, so nothing backtracks.
-_SKIPPED = re.compile(
-    r"""\#[^\r\n]*"""
-    r'''|"""(?:[^"\\]+|\\[\s\S]|"(?!""))*(?:"""|\Z)'''
+_COMMENT = r"""\#[^\r\n]*"""
+_STRINGS = (
+    r'''"""(?:[^"\\]+|\\[\s\S]|"(?!""))*(?:"""|\Z)'''
     r"""|'''(?:[^'\\]+|\\[\s\S]|'(?!''))*(?:'''|\Z)"""
     r"""|"(?:[^"\\\r\n]+|\\(?:\r\n|[\s\S]))*"?"""
     r"""|'(?:[^'\\\r\n]+|\\(?:\r\n|[\s\S]))*'?"""
 )
+_SKIPPED = re.compile(_COMMENT + "|" + _STRINGS)
+_STRING = re.compile(_STRINGS)
+# PEP 701 (3.12) f-strings, and PEP 750 (3.14) t-strings, whose fields the regexes cannot follow:
+# a string whose prefix holds one of these letters is followed field by field.
+_NESTABLE = sys.version_info >= (3, 12)
+_FIELD_LETTERS = "fFtT" if sys.version_info >= (3, 14) else "fF"
+# In an f-string's literal part: what can end it or open a field. In a field: what nests.
+_LITERAL_STOP = {q: re.compile(r"[\\{}\r\n" + q + "]") for q in "\"'"}
+_FIELD_STOP = re.compile(r"[()\[\]{}'\"#:!\r\n]")
+_SPEC_STOP = re.compile(r"[\\{}'\"\r\n]")
+_STRING_PREFIX = re.compile(r"[rRbBuUfFtT]{1,2}\Z")
 # A line break and the first character of a line that can start a statement (a lone CR breaks
 # lines too). Starting with a character set lets the regex engine skip ahead: 4x faster than `^`.
 _LINE_START = re.compile(r"[\r\n][^\s#)\]}]")
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]+")
 _CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
 _DEFINITION = re.compile(r"(?:def|class|async)\b")
-# PEP 701 (Python 3.12) lets f-string replacement fields reuse the string's quotes and span
-# lines, which the scan above cannot follow: there, files with f-strings are parsed whole.
-_NESTABLE_FSTRING = re.compile(r"(?<![\w])[rRbB]?[fF][rR]?['\"]") if sys.version_info >= (3, 12) else None
 
 
 def _depth(code: str, start: int, end: int) -> int:
@@ -57,24 +69,173 @@ def _continued(code: str, offset: int) -> bool:
     return end > 0 and code[end - 1] == "\\"
 
 
-def _line_breaks(match: re.Match[str]) -> str:
-    skipped = match.group()
-    if "\n" not in skipped and "\r" not in skipped:
-        return ""  # most strings and every comment
-    return _NOT_LINE_BREAK.sub("", skipped)
+def _spaces(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
 
 
-def statement_starts(text: str) -> list[int] | None:
-    """Lines (1-based, ascending, 1 first) where top-level statements start; None when the text
-    cannot be split safely."""
-    if _NESTABLE_FSTRING is not None and _NESTABLE_FSTRING.search(text):
+def _blanked(skipped: str) -> str:
+    """A comment as spaces; a string as ``"`` and spaces (a line that starts with a string still
+    starts with code); the line breaks either holds kept."""
+    mark = "" if skipped[0] == "#" else '"'
+    rest = skipped[len(mark) :]
+    if "\n" not in rest and "\r" not in rest:
+        return mark + " " * len(rest)
+    return mark + _NOT_LINE_BREAK.sub(_spaces, rest)
+
+
+def _blank_match(match: re.Match[str]) -> str:
+    return _blanked(match.group())
+
+
+def blank(text: str) -> str | None:
+    """``text`` with its strings and comments blanked (see the module docstring); None when an
+    f-string is not followed to its end (unterminated, or a shape the scan does not know)."""
+    if not _NESTABLE or not any(letter + quote in text for letter in _FIELD_LETTERS + "rR" for quote in "\"'"):
+        return _SKIPPED.sub(_blank_match, text)
+    parts: list[str] = []
+    position = 0
+    while (match := _SKIPPED.search(text, position)) is not None:
+        start, end = match.start(), match.end()
+        if start and text[start - 1] in _FIELD_LETTERS + "rR" and text[start] != "#":
+            prefix = _prefix_before(text, start)
+            if any(letter in prefix for letter in _FIELD_LETTERS):
+                quote = text[start] * 3 if text.startswith(text[start] * 3, start) else text[start]
+                found = _fstring_end(text, start + len(quote), quote, "r" in prefix.lower())
+                if found is None:
+                    return None
+                start, end = start - len(prefix), found
+        parts += (text[position:start], _blanked(text[start:end]))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _prefix_before(text: str, quote: int) -> str:
+    """The string prefix (``f``, ``rb`` ...) written before the quote at ``quote``; "" when the
+    letters there are the end of a name (``elif"x"``)."""
+    found = _STRING_PREFIX.search(text, max(0, quote - 2), quote)
+    if found is None or (found.start() and _word(text[found.start() - 1])):
+        return ""
+    return found.group()
+
+
+def _fstring_end(text: str, at: int, quote: str, raw: bool) -> int | None:
+    """The offset after the f-string whose literal part starts at ``at``."""
+    q, triple = quote[0], len(quote) == 3
+    stop = _LITERAL_STOP[q]
+    while (match := stop.search(text, at)) is not None:
+        i, c = match.start(), match.group()
+        if c == "\\":
+            if not raw and text.startswith("N{", i + 1):  # a named escape, not a field
+                close = text.find("}", i)
+                if close == -1:
+                    return None
+                at = close + 1
+            else:
+                at = i + (3 if text.startswith("\r\n", i + 1) else 2)
+        elif c == "{":
+            if text.startswith("{{", i):
+                at = i + 2
+            else:
+                field = _field_end(text, i + 1)
+                if field is None:
+                    return None
+                at = field
+        elif c == "}":
+            if not text.startswith("}}", i):
+                return None
+            at = i + 2
+        elif c in "\r\n":
+            if not triple:
+                return None  # unterminated
+            at = i + 1
+        elif not triple:
+            return i + 1
+        elif text.startswith(quote, i):
+            return i + 3
+        else:
+            at = i + 1
+    return None
+
+
+def _field_end(text: str, at: int) -> int | None:
+    """The offset after the ``}`` closing the replacement field whose expression starts at ``at``."""
+    depth = 0
+    while (match := _FIELD_STOP.search(text, at)) is not None:
+        i, c = match.start(), match.group()
+        at = i + 1
+        if c in "([{":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif c == "}":
+            if depth == 0:
+                return at
+            depth -= 1
+        elif c in "'\"":
+            letters = _prefix_before(text, i)
+            if any(letter in letters for letter in _FIELD_LETTERS):
+                triple = text.startswith(c * 3, i)
+                end = _fstring_end(text, i + (3 if triple else 1), c * 3 if triple else c, "r" in letters.lower())
+            else:
+                literal = _STRING.match(text, i)
+                end = literal.end() if literal is not None and literal.end() - i >= 2 and text[literal.end() - 1] == c else None
+            if end is None:
+                return None
+            at = end
+        elif c == "#":
+            newline = _NOT_LINE_BREAK.match(text, i)
+            at = newline.end() if newline is not None else i + 1
+        elif c == "!" and text.startswith("=", at):
+            at += 1  # `!=`, not a conversion
+        elif c == ":" and depth == 0:
+            return _spec_end(text, at)
+    return None
+
+
+def _spec_end(text: str, at: int) -> int | None:
+    """The offset after the ``}`` ending a format spec (which may hold nested fields)."""
+    while (match := _SPEC_STOP.search(text, at)) is not None:
+        i, c = match.start(), match.group()
+        if c == "{":
+            field = _field_end(text, i + 1)
+            if field is None:
+                return None
+            at = field
+        elif c == "}":
+            return i + 1
+        else:
+            return None  # a quote, backslash or line break in a spec: not a shape to guess at
+    return None
+
+
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """The top-level statements of a text, found without parsing. ``code``: the text with strings
+    and comments blanked (same offsets). ``starts``: the 1-based lines where statements start
+    (ascending, 1 first); ``offsets``: where in the text. ``heads``: for each statement that is a
+    ``def`` / ``class`` (decorated or not), the offset of its keyword; -1 for every other one."""
+
+    code: str
+    starts: list[int]
+    offsets: list[int]
+    heads: list[int]
+
+
+def scan(text: str) -> Scan | None:
+    """The top-level statements of ``text``; None when the text cannot be split safely."""
+    code = blank(text)
+    if code is None:
         return None
-    # Strings and comments shrink to the line breaks they hold: what is left is code, on the
-    # same lines, where brackets, backslashes and keywords can be read directly.
-    code = _SKIPPED.sub(_line_breaks, text)
-    starts = [1]
+    starts, offsets, heads = [1], [0], [0 if _DEFINITION.match(code) else -1]
     depth, position, line = 0, 0, 1
-    in_decorator = False
+    in_decorator = code.startswith("@")
     for match in _LINE_START.finditer(code):
         offset = match.start() + 1
         depth += _depth(code, position, offset)
@@ -85,10 +246,20 @@ def statement_starts(text: str) -> list[int] | None:
         if in_decorator:
             if _DEFINITION.match(code, offset):
                 in_decorator = False
+                heads[-1] = offset
             continue  # a decorated statement starts at its first decorator
         in_decorator = code[offset] == "@"
         starts.append(line)
-    return starts
+        offsets.append(offset)
+        heads.append(offset if _DEFINITION.match(code, offset) else -1)
+    return Scan(code, starts, offsets, heads)
+
+
+def statement_starts(text: str) -> list[int] | None:
+    """Lines (1-based, ascending, 1 first) where top-level statements start; None when the text
+    cannot be split safely."""
+    found = scan(text)
+    return found.starts if found is not None else None
 
 
 class Chunks:

@@ -13,8 +13,9 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from ssot_lint.analysis.chunks import Chunks, statement_starts
+from ssot_lint.analysis.chunks import Chunks, Scan, scan
 from ssot_lint.analysis.imports import ImportRef, collect_imports
+from ssot_lint.analysis.outline import outline
 from ssot_lint.analysis.source_lines import SourceLines, Span
 from ssot_lint.analysis.syntax import cpython_parse, nodes_near, statements
 from ssot_lint.model import FileRef
@@ -37,7 +38,9 @@ class FileContext:
         self._module = module
         self._lines: SourceLines | None = None
         self._imports: list[ImportRef] | None = None
+        self._scan: Scan | None | bool = False  # False: not scanned yet; None: cannot be split
         self._chunks: Chunks | None = None
+        self._outline: list[ast.stmt] | None = None
         self._parsed: dict[int, list[ast.stmt]] = {}  # chunk index -> its top-level statements
         self._positions: Any = None
         # Per-file values several rules derive the same way (e.g. the module summary): computed
@@ -73,7 +76,7 @@ class FileContext:
     @property
     def partly_parsed(self) -> bool:
         """Whether only some top-level statements were parsed (the file may not parse whole)."""
-        return self._tree is None and bool(self._parsed)
+        return self._tree is None and (bool(self._parsed) or self._outline is not None)
 
     @property
     def lines(self) -> SourceLines:
@@ -127,16 +130,38 @@ class FileContext:
             self._imports = collect_imports(found, self.ref.module, self.ref.is_package)
         return self._imports
 
+    def outline(self) -> list[ast.stmt]:
+        """The module's statements with what no project-wide summary reads left out (see
+        ``outline``): the bodies of most top-level defs and classes, most constant tables. The
+        whole tree's statements when the file is parsed whole anyway."""
+        if self._tree is not None:
+            return self._tree.body
+        if self._outline is None:
+            found = self._scanned()
+            if found is None:
+                return self.tree.body
+            try:
+                self._outline = cpython_parse(outline(self.text, found, self.lines.starts)).body
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                return self.tree.body  # parsed whole: a syntax error is reported from there
+        return self._outline
+
+    def _scanned(self) -> Scan | None:
+        if self._scan is False:
+            self._scan = scan(self.text)
+        assert self._scan is not True
+        return self._scan
+
     def _statements_on(self, lines: list[int]) -> list[ast.stmt]:
         if self._tree is not None:
             return self._tree.body
         if not lines:
             return []
         if self._chunks is None:
-            starts = statement_starts(self.text)
-            if starts is None:
+            found = self._scanned()
+            if found is None:
                 return self.tree.body
-            self._chunks = Chunks(starts)
+            self._chunks = Chunks(found.starts)
         indices = sorted({self._chunks.index_of(line) for line in lines})
         missing = [i for i in indices if i not in self._parsed]
         if missing and not self._parse_chunks(missing):

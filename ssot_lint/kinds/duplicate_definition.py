@@ -81,8 +81,13 @@ class DuplicateDefinition(Rule):
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
         found: dict[str, tuple[int, int, int, int, str]] = {}
         # Module-level code, including module-level if/try/with blocks, not def or class bodies.
-        names = [n for n in names_in_text(ctx.text, classes=True, functions=self.functions) if self.selects(n)]
-        for node, _ in statements(ctx.statements_near(names), into_definitions=False):
+        # Without a name filter every top-level definition counts: the outline holds them all (their
+        # bodies left out); with one, the statements around the names selected are fewer.
+        if self.name is None:
+            body = ctx.outline()
+        else:
+            body = ctx.statements_near([n for n in names_in_text(ctx.text, classes=True, functions=self.functions) if self.selects(n)])
+        for node, _ in statements(body, into_definitions=False):
             if isinstance(node, ast.ClassDef) or (self.functions and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))):
                 if self.selects(node.name) and node.name not in found:
                     found[node.name] = (*ctx.lines.name_span(node), "class" if isinstance(node, ast.ClassDef) else "def")

@@ -178,7 +178,7 @@ class _Summariser:
         self.walrus = ":=" in ctx.text
 
     def run(self) -> ModuleSummary:
-        body = self.ctx.tree.body
+        body = self.ctx.outline()  # every statement the summary reads; see analysis/outline.py
         self._walk(body)
         start = 1 if body and is_string_statement(body[0]) and self._line_end(body, 0) == 0 else 0
         return ModuleSummary(

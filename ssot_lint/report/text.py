@@ -88,12 +88,12 @@ def totals(report: Report) -> str:
     """The closing line: files, parse errors, findings, suppressed, baselined and fixed."""
     new = "new finding" if report.baseline else "finding"
     line = f"{plural(report.files_scanned, 'file')} scanned, {plural(report.parse_errors, 'parse error')}, {plural(len(report.findings), new)}"
-    if report.not_parsed:
-        line += f"; {plural(report.not_parsed, 'file')} not parsed in full, as no rule reads all of {'it' if report.not_parsed == 1 else 'them'} (--check-syntax parses every file)"
     if report.suppressed:
         line += f", {len(report.suppressed)} suppressed"
     if report.baseline:
         line += f", {report.baseline.baselined} baselined, {report.baseline.fixed} fixed since the baseline"
+    if report.not_parsed:  # last: the counts above read as one sentence
+        line += f"; {plural(report.not_parsed, 'file')} not parsed in full, as no rule reads all of {'it' if report.not_parsed == 1 else 'them'} (--check-syntax parses every file)"
     return line
 
 

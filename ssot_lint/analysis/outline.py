@@ -1,0 +1,106 @@
+"""A module's outline: its text with the parts the project-wide summaries never read left out,
+so that CPython parses a third of a typical module instead of all of it.
+
+Built from ``chunks.scan`` (no parsing), the outline keeps every line number and every column of
+what it keeps. Left out:
+
+- the body of a top-level ``def`` or ``class`` (decorated or not) whose code holds neither
+  ``import`` nor ``global``: the header, up to its ``:``, is kept and the body becomes ``...``;
+- the value of a top-level ``NAME = value`` (or ``NAME: T = value``) that cannot be a name or an
+  attribute chain (it holds a ``[``, a ``{`` or a call) and holds no ``:=``, where ``NAME`` is
+  no dunder: it becomes ``...``.
+
+The first two statements (a docstring and the first statement after it) are always kept whole.
+What is left out binds no module-level name, imports nothing and declares nothing global, and
+is never an alias, ``__all__`` or a re-export: everything ``project.module_summary`` reads is in
+the outline, as it is in the whole tree. A syntax error in what is left out is not seen (the
+file is then reported only where a rule reads it, or with ``check --check-syntax``).
+
+An outline that does not parse means the scan misread the text (or the header is broken): the
+caller parses the whole file instead.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from ssot_lint.analysis.chunks import Scan
+
+_KEEP_BODY = re.compile(r"\b(?:import|global)\b")
+_HEADER = re.compile(r"(?:async[ \t\f]+)?def\b|class\b")
+_HEADER_TOKENS = re.compile(r"[()\[\]{}:;]")
+_TARGET = re.compile(r"(?!__)[^\W\d]\w*[ \t\f]*(?=[:=])")
+_VALUE_TOKENS = re.compile(r"[()\[\]{}:;=]")
+# A value holding a subscript, a display or a call is no name or attribute chain.
+_NOT_A_NAME = re.compile(r"[\[{]|[\w)\]}\"][ \t\f]*\(")
+_KEPT_WHOLE = 2  # the docstring and the statement after it (ModuleSummary.first_span)
+
+
+def outline(text: str, found: Scan, line_starts: list[int]) -> str:
+    """The outline of ``text`` (see the module docstring), with the text's line numbers."""
+    code, offsets, heads = found.code, found.offsets, found.heads
+    pieces: list[str] = []
+    # Line 1 always starts a chunk; when it holds only comments and blank lines, it is no statement.
+    kept = _KEPT_WHOLE + (len(offsets) > 1 and not code[: offsets[1]].strip())
+    copied = 0  # text before this offset is in pieces (as itself, or as the outline of it)
+    for index, start in enumerate(offsets):
+        if index < kept:
+            continue
+        end = offsets[index + 1] if index + 1 < len(offsets) else len(text)
+        head = heads[index]
+        cut = _header_end(code, head, end) if head >= 0 else _value_start(text, code, start, end)
+        if cut is None:
+            continue
+        pieces += (text[copied:cut], " ...")
+        # The line breaks left out, so that what follows keeps its line numbers.
+        pieces.append("\n" * (bisect_right(line_starts, end) - bisect_right(line_starts, cut)))
+        copied = end
+    if not pieces:
+        return text
+    pieces.append(text[copied:])
+    return "".join(pieces)
+
+
+def _header_end(code: str, keyword: int, end: int) -> int | None:
+    """The offset after the ``:`` ending a def's or class's header, when its body may be left out."""
+    if _HEADER.match(code, keyword) is None or _KEEP_BODY.search(code, keyword, end):
+        return None
+    depth = 0
+    for match in _HEADER_TOKENS.finditer(code, keyword, end):
+        token = match.group()
+        if token in "([{":
+            depth += 1
+        elif token in ")]}":
+            depth -= 1
+        elif depth == 0:
+            colon = match.end()
+            return colon if token == ":" and not code.startswith("=", colon) else None
+    return None
+
+
+def _value_start(text: str, code: str, start: int, end: int) -> int | None:
+    """The offset after the ``=`` of ``NAME = value`` / ``NAME: T = value``, when the value may be left out."""
+    target = _TARGET.match(code, start, end)
+    if target is None or ":=" in text[start:end]:
+        return None
+    depth, value = 0, None
+    for match in _VALUE_TOKENS.finditer(code, target.end(), end):
+        token = match.group()
+        if token in "([{":
+            depth += 1
+        elif token in ")]}":
+            depth -= 1
+        elif depth != 0:
+            continue
+        elif value is not None:
+            return None  # a second `=`, a `;` or a `:` after the value starts: keep it whole
+        elif token == ":" and match.start() == target.end():
+            continue  # the annotation's colon
+        elif token == "=" and not code.startswith("=", match.end()) and code[match.start() - 1] not in "=<>!":
+            value = match.end()
+        else:
+            return None
+    if value is None or _NOT_A_NAME.search(code, value, end) is None:
+        return None
+    return value
