@@ -108,7 +108,8 @@ def test_sample_notifier_diff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     ]
     result = CliRunner().invoke(main, [*args, "--unsafe-fixes"])
     assert result.exit_code == 1
-    assert result.stdout == NOTIFIER_DIFF
+    unsafe_header = "# ssot-lint: unsafe fix at fixtures/netra_backend/app/services/notifier.py:15:11 (WS003): reshaping an event changes the data the program sends and reads\n"
+    assert result.stdout == unsafe_header + NOTIFIER_DIFF
     assert result.stderr.splitlines() == [
         "1 file would change, 2 findings would be fixed (1 by unsafe fixes), 2 findings would be left:",
         "  fixtures/netra_backend/app/services/notifier.py:6:8: WS002 not fixable: `factory.create_websocket_manager` (line 10)"

@@ -128,7 +128,8 @@ def test_a_replacement_outside_the_project_is_an_unsafe_fix(tmp_path: Path, monk
         "1 unsafe fix not applied: `--unsafe-fixes` applies it",
     ]
     diff = fix(tmp_path, monkeypatch, "--diff", "--unsafe-fixes")
-    assert diff.stdout == "--- a/app.py\n+++ b/app.py\n@@ -1 +1 @@\n-from old.mod import A\n+from requests import Session as A\n"
+    header = "# ssot-lint: unsafe fix at app.py:1:21 (D1): requests is not part of the project, so requests.Session cannot be verified\n"
+    assert diff.stdout == header + "--- a/app.py\n+++ b/app.py\n@@ -1 +1 @@\n-from old.mod import A\n+from requests import Session as A\n"
     applied = fix(tmp_path, monkeypatch, "--unsafe-fixes")
     assert (tmp_path / "app.py").read_text() == "from requests import Session as A\n"
     assert applied.stderr.splitlines() == [
