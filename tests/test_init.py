@@ -179,3 +179,24 @@ def test_modules_no_import_can_name_are_not_used_in_examples(tmp_path: Path, mon
     assert "0001_initial" not in rules and '"app/models.py" = "class Real: ...\\n"' in rules
     assert run_cli(["test-rules"], project, monkeypatch).exit_code == 0
     assert run_cli(["check", "--no-cache"], project, monkeypatch).exit_code == 0
+
+
+def test_a_family_whose_canonical_lives_in_a_package_init_with_namesakes_passes_its_own_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found on Django 5.2.8 (`init` refused its own starter): the example cut for a family is the
+    # canonical's file; alone, `pkg/fields/__init__.py` is named `fields`, so the canonical
+    # `pkg.fields:IntegerField` was missing from it and every member, the canonical included, was
+    # a finding. The example now carries the canonical's packages.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/fields/__init__.py": "class Field: ...\nclass IntegerField(Field): ...\nclass BigIntegerField(IntegerField): ...\nclass SmallIntegerField(IntegerField): ...\n",
+        "pkg/forms/__init__.py": "class IntegerField: ...\nclass PositiveIntegerField: ...\n",
+        "use.py": "from pkg.fields import IntegerField\nfrom pkg.fields import IntegerField as I2\nfrom pkg.fields import BigIntegerField\n",
+    }
+    project = write_project(tmp_path / "p", files)
+    result = run_cli(["init", "--no-cache"], project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    starter = (project / "ssot-rules.toml").read_text()
+    assert 'canonical = ["pkg.fields:IntegerField"]' in starter and "max = 5" in starter
+    assert '"pkg/__init__.py" = "", "pkg/fields/__init__.py" = "class IntegerField: ...\\nclass BigIntegerField: ...' in starter
+    tested = run_cli(["test-rules"], project, monkeypatch)
+    assert (tested.exit_code, tested.stdout.splitlines()[-1]) == (0, "12 passed, 0 failed")
