@@ -167,6 +167,19 @@ class Target:
         return f"{self.module}:{self.member}" if self.member else self.module
 
 
+@dataclass(frozen=True)
+class ImportMapping:
+    """One mapping a rule's import fix applies: ``old`` -> ``new`` (the final replacement, after
+    chains), written as entry ``entry`` of option ``option``; ``allow_kind_change``: the rule lets
+    the replacement be another kind of thing."""
+
+    option: str
+    entry: str
+    old: Target
+    new: Target
+    allow_kind_change: bool = False
+
+
 def word_pattern(tokens: Iterable[str]) -> Words | None:
     """A pattern matching any of ``tokens`` as a whole identifier; None when there are none."""
     unique = set(tokens)
@@ -327,6 +340,11 @@ class Rule:
         with only this step is not project-wide (``--per-file`` runs keep it). By default the
         applicability ``check`` set stands."""
         return findings
+
+    def mappings(self) -> list[ImportMapping]:
+        """The import mappings this rule's fix applies, as its options write them (``ssot-lint
+        rules --check`` verifies them against the project); none by default."""
+        return []
 
     def fix_project(self, facts: list[tuple[FileRef, Any]]) -> ProjectFix | None:
         """For a project-wide kind with a fix: what ``fix`` needs to know of the whole project

@@ -11,6 +11,8 @@ Options
 - ``allow-kind-change`` (list): keys of ``replace`` whose replacement may be another kind of thing
   than the target (a class for a function, a class for a module): their import rewrites are not
   refused for that reason. A module key allows it for every name under the module.
+  ``ssot-lint rules --check`` lists the mappings the fix will refuse (another kind of thing, or
+  a replacement that does not exist), each at its line in the rule file.
 
 Matched: ``import a.b``, ``import a.b as x``, ``from a.b import c``, ``from a import b`` (b a
 submodule or member), ``from a import *``, relative imports resolved against the file's package,
@@ -52,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
 from ssot_lint.fix.verify import Need, RewriteFact, applicability, worst
-from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, Option, OptionError, Rule, Target, word_pattern
+from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target, word_pattern
 from ssot_lint.kinds.deprecated_import.references import plan_references
 from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, under
 from ssot_lint.model import UNSAFE, FileRef, Finding
@@ -295,6 +297,11 @@ class DeprecatedImport(Rule):
         """Whether ``allow-kind-change`` lets ``target``'s replacement be another kind of thing."""
         parsed = Target.parse(target)
         return any(t == parsed or (t.member is None and under(parsed.dotted, t.module)) for t in self._kind_changes)
+
+    def mappings(self) -> list[ImportMapping]:
+        """Each ``replace`` entry with its final replacement (chains resolved)."""
+        final = dict(self.targets)
+        return [ImportMapping("replace", old, Target.parse(old), final[Target.parse(old)], self.allows_kind_change(old)) for old in self.replace]
 
     def annotate(self, findings: list[Finding], facts: dict[str, Any], context: FixContext) -> list[Finding]:
         """Import rewrites verified against the project are safe, refused ones are not fixable,
