@@ -36,7 +36,8 @@ module) unless ``allow-kind-change`` says otherwise. A verified rewrite is a *sa
 the replacement lacks is not rewritten, with the reason (``X is not defined in new.mod``); the
 statement is split, so the names that exist move. A replacement outside the project (standard
 library, third-party) cannot be verified: the rewrite is *unsafe*, applied only with
-``--unsafe-fixes``, as is narrowing nothing in ``from old import *``. A reference through an
+``--unsafe-fixes``, as is narrowing nothing in ``from old import *`` and rewriting a module
+the file uses as a value (``x = old.mod``, ``f(m)``: what is read through it is unknown). A reference through an
 import of a package above the target (``collections.OrderedDict``) becomes one through the
 replacement's module (``compat.odict.OrderedDict``), verified the same way; ``import
 compat.odict`` is added right after the import it came through, which goes once nothing else in
@@ -53,7 +54,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
-from ssot_lint.fix.verify import Need, RewriteFact, applicability, worst
+from ssot_lint.fix.verify import WHOLE, Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target, word_pattern
 from ssot_lint.kinds.deprecated_import.references import plan_references
 from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, under
@@ -264,6 +265,10 @@ class DeprecatedImport(Rule):
             assert ref.module is not None
             asname = ref.node.asname if isinstance(ref.node, ast.alias) else None
             chains = self._chains(ctx, ref.bound or "")
+            if ref.plain:  # `old.mod` itself as a value (`x = old.mod`): what is read through it is unknown
+                chains |= {f"{w}.{WHOLE}" for w in self._whole_chains(ctx, ref.bound or "") if ref.module == w or ref.module.startswith(w + ".")}
+            elif self._used_whole(ctx, ref.bound or ""):
+                chains.add(f"{ref.bound}.{WHOLE}")
             needed = ref_needs(isinstance(ref.statement, ast.Import), ref.plain, ref.module, ref.name, asname, chains, ctx.ref.module, old, new)
             if not needed:
                 return needed
@@ -276,6 +281,31 @@ class DeprecatedImport(Rule):
             return set()
         written = (dotted_name(node) for node, _ in ctx.nodes_near(ast.Attribute, [name]))
         return {w for w in written if w is not None and w.split(".")[0] == name}
+
+    def _whole_chains(self, ctx: FileContext, name: str) -> set[str]:
+        """The dotted chains ``name.a.b`` written in the file that are not read further (no
+        ``.c`` after them): ``old.mod`` in ``x = old.mod``, not in ``old.mod.X``."""
+        if not name:
+            return set()
+        nodes = [node for node, _ in ctx.nodes_near(ast.Attribute, [name])]
+        inner = {id(node.value) for node in nodes}
+        written = (dotted_name(node) for node in nodes if id(node) not in inner)
+        return {w for w in written if w is not None and w.split(".")[0] == name}
+
+    def _used_whole(self, ctx: FileContext, name: str) -> bool:
+        """Whether ``name`` is written other than as the head of ``name.attr`` (as a value, a
+        call, a target, a parameter, a def), as the fix's survey of the file sees it."""
+        if not name:
+            return False
+        heads = {id(node.value) for node, _ in ctx.nodes_near(ast.Attribute, [name])}
+        for node, _ in ctx.nodes_near((ast.Name, ast.arg), [name]):
+            if (isinstance(node, ast.Name) and node.id == name and id(node) not in heads) or (isinstance(node, ast.arg) and node.arg == name):
+                return True
+        defined: list[tuple[ast.AST, int]] = [*ctx.nodes_near(ast.FunctionDef, [name]), *ctx.nodes_near(ast.AsyncFunctionDef, [name])]
+        defined += [*ctx.nodes_near(ast.ClassDef, [name]), *ctx.nodes_near(ast.ExceptHandler, [name])]
+        if any(getattr(node, "name", None) == name for node, _ in defined):
+            return True
+        return any(name in node.names for node, _ in ctx.nodes_near((ast.Global, ast.Nonlocal), [name]))
 
     def moved(self, module: str, name: str | None) -> str | None:
         """Where this rule's fix sends ``from module import name`` (``import module`` when

@@ -28,7 +28,7 @@ from ssot_lint.analysis.imports import ImportRef, bindings
 from ssot_lint.fix.cst_imports import dotted_name, import_refs
 from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
-from ssot_lint.fix.verify import UNVERIFIED, Need, Verdict, worst
+from ssot_lint.fix.verify import UNVERIFIED, WHOLE, Need, Verdict, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
 from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under
 
@@ -228,6 +228,8 @@ class ImportFixPlan:
                 self.hold(index, worst([self.verify(Need(ref.module, decision.module, module=True), hit), star]))
                 continue
             attributes = [w.split(".")[1] for _, w in self.survey.chains if w.split(".")[0] == ref.bound]
+            if self.survey.names.get(ref.bound or ""):  # the name used as a value: a module's reads are unknown
+                attributes.append(WHOLE)
             old = ref.module if isinstance(decision, ModDest) else ref.dotted or ""
             self.hold(index, worst(self.verify(need, hit) for need in needs(old, decision, attributes)))
         for name, members in self.units.items():
@@ -309,7 +311,11 @@ class ImportFixPlan:
             for _ in range(len(written.split(".")) - len(old.module.split("."))):
                 prefix = prefix.value  # type: ignore[attr-defined]
             edits[prefix] = dotted_expr(new.module)
-            self.unit_chains.setdefault(name, []).append((written, new.module + written[len(old.module) :], hit))
+            rewritten = new.module + written[len(old.module) :]
+            self.unit_chains.setdefault(name, []).append((written, rewritten, hit))
+            if any(self.refs[i].module == written or (self.refs[i].module or "").startswith(written + ".") for i in members):
+                # `x = old.mod`: the module itself as a value, so what is read through it is unknown
+                self.unit_chains[name].append((f"{written}.{WHOLE}", f"{rewritten}.{WHOLE}", hit))
         return None
 
     def _new_top_problem(self, tops: set[str]) -> str | None:
