@@ -1,11 +1,13 @@
 """When an import runs, read from the statements around it: under ``if TYPE_CHECKING`` (never),
-under ``if __name__ == "__main__"`` (only as a script), or where its failure is expected."""
+under ``if __name__ == "__main__"`` (only as a script), where its failure is expected, or where
+a test expects it to warn."""
 
 from __future__ import annotations
 
 import ast
 
 from ssot_lint.analysis.imports import dotted_name
+from ssot_lint.analysis.syntax import statements
 
 _TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))  # `except*`: Python 3.11+
 
@@ -89,3 +91,33 @@ def guards_import_error(node: ast.AST) -> bool:
     if not isinstance(node, _TRY):
         return False
     return any(handler.type is None or _names_import_error(handler.type, _IMPORT_ERRORS + _BROADER) for handler in node.handlers)
+
+
+# Context managers in whose body a test expects a warning: pytest.warns, pytest.deprecated_call,
+# unittest's assertWarns / assertWarnsRegex, Django's assertWarnsMessage.
+EXPECTING_WARNINGS = ("warns", "deprecated_call", "assertWarns", "assertWarnsRegex", "assertWarnsMessage")
+
+
+def expects_warning(node: ast.AST) -> bool:
+    """Whether ``node`` is a ``with`` whose body a test expects to warn (``with
+    pytest.warns(DeprecationWarning): import old``): code that uses a deprecated module or name on
+    purpose, to test its deprecation. Such a use is no debt, and rewriting it breaks the test."""
+    if not isinstance(node, (ast.With, ast.AsyncWith)):
+        return False
+    for item in node.items:
+        call = item.context_expr
+        name = dotted_name(call.func) if isinstance(call, ast.Call) else None
+        if name is not None and name.rsplit(".", 1)[-1] in EXPECTING_WARNINGS:
+            return True
+    return False
+
+
+def warning_expected_lines(body: list[ast.stmt]) -> list[tuple[int, int]]:
+    """The first and last lines of the ``with`` blocks in ``body`` (defs and classes entered) whose
+    body a test expects to warn (see ``expects_warning``)."""
+    return [(node.lineno, node.end_lineno or node.lineno) for node, _ in statements(body, into_definitions=True) if expects_warning(node)]
+
+
+def inside(spans: list[tuple[int, int]], line: int) -> bool:
+    """Whether ``line`` falls in one of ``spans`` (first and last lines)."""
+    return any(first <= line <= last for first, last in spans)
