@@ -1,7 +1,9 @@
 """A test that expects a deprecation warning uses the deprecated module on purpose: an import (or
 attribute, or call) inside ``with pytest.warns(...)``, ``pytest.deprecated_call()``,
 ``self.assertWarns(...)``, ``assertWarnsRegex`` or Django's ``assertWarnsMessage`` is no debt,
-and rewriting it would make the test fail (the warning it expects is gone). Neither
+nor is an import whose every use is inside such a block (Django's test_renderers imports
+``DjangoDivFormRenderer`` at the top to instantiate it under ``assertWarnsMessage``), and
+rewriting either would make the test fail (the warning it expects is gone). Neither
 ``deprecated-import`` nor ``declared-deprecation`` reports or rewrites it; silencing the warning
 (``warnings.catch_warnings()``) is still a use of the deprecated code, and stays a finding."""
 
@@ -51,6 +53,11 @@ FILES = {
     "lib/new.py": "def f():\n    return 1\n",
     "tests/test_old.py": TESTS,
     "app.py": "from lib.old import f\n",
+    "tests/test_top.py": (
+        "import pytest\n\nfrom lib.old import f\nfrom lib.old import f as g\n\n\n"
+        "def test_f_warns():\n    with pytest.warns(DeprecationWarning):\n        f()\n        g()\n\n\n"
+        "def test_g():\n    assert g() == 1\n"
+    ),
 }
 RULES = """\
 [[rule]]
@@ -76,6 +83,8 @@ def test_only_the_uses_no_test_expects_to_warn_are_findings(project: Path, monke
         "app.py:1:6: DD1",
         "tests/test_old.py:29:14: D2",
         "tests/test_old.py:29:14: DD1",
+        "tests/test_top.py:4:6: D2",  # `g` is also used outside the block
+        "tests/test_top.py:4:6: DD1",
     ]
 
 
@@ -86,3 +95,5 @@ def test_fix_leaves_the_tested_imports_alone(project: Path, monkeypatch: pytest.
     assert (project / "tests/test_old.py").read_text() == TESTS.replace("        from lib.old import f\n", "        from lib.new import f\n").replace(
         "with pytest.warns(DeprecationWarning):\n        from lib.new import f", "with pytest.warns(DeprecationWarning):\n        from lib.old import f"
     )
+    top = FILES["tests/test_top.py"]
+    assert (project / "tests/test_top.py").read_text() == top.replace("from lib.old import f as g", "from lib.new import f as g")

@@ -24,7 +24,7 @@ from ssot_lint.analysis.imports import dotted_name, import_refs
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
 from ssot_lint.model import cache_value
-from ssot_lint.project.import_conditions import expects_import_error, expects_warning, guards_import_error, is_main_test, string_value, type_checking_test
+from ssot_lint.project.import_conditions import expects_import_error, guards_import_error, is_main_test, string_value, tested_deprecations, type_checking_test
 from ssot_lint.project.reexports import alias_of, is_string_statement, reexport_only
 
 if TYPE_CHECKING:  # the kinds package imports this module: importing it back would be a cycle
@@ -53,8 +53,8 @@ class ImportFact:
     ``main_block``: under a module-level ``if __name__ == "__main__":``, so it runs only when the
     file is executed as a script, never when it is imported. ``expected_to_fail``: the code says
     the import fails (see ``expects_import_error``). ``guarded``: in the body of a ``try`` whose
-    handlers catch an ImportError (see ``guards_import_error``). ``expects_warning``: in the body
-    of a ``with`` in which a test expects a warning (see ``expects_warning``).
+    handlers catch an ImportError (see ``guards_import_error``). ``expects_warning``: what a test uses on
+    purpose to test a deprecation (see ``import_conditions.TestedDeprecations``).
     """
 
     module: str | None
@@ -199,13 +199,13 @@ class _Summariser:
     def _walk(self, body: list[ast.stmt]) -> None:
         """Every statement in source order, knowing whether it runs in a def, in a class body,
         under ``if TYPE_CHECKING``, under ``if __name__ == "__main__"``, where an import error is
-        expected, where a test expects a warning. Iterative: blocks nest as deep as the file likes."""
-        stack: list[tuple[ast.AST, bool, bool, bool, bool, bool, bool, bool]] = [(s, False, False, False, False, False, False, False) for s in reversed(body)]
+        expected. Iterative: blocks nest as deep as the file likes."""
+        stack: list[tuple[ast.AST, bool, bool, bool, bool, bool, bool]] = [(s, False, False, False, False, False, False) for s in reversed(body)]
         while stack:
-            node, in_function, in_class, checking, main, expected, guarded, warned = stack.pop()
+            node, in_function, in_class, checking, main, expected, guarded = stack.pop()
             module_level = not (in_function or in_class)
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                self._record(node, in_function, checking, module_level, (main, expected, guarded, warned))
+                self._record(node, in_function, checking, module_level, (main, expected, guarded))
                 continue
             if isinstance(node, ast.Global):
                 self.defined.update(node.names)
@@ -227,7 +227,6 @@ class _Summariser:
                 body_main |= module_level and is_main_test(node.test)
             body_expected = expected or expects_import_error(node)
             body_guarded = guarded or guards_import_error(node)
-            body_warned = warned or expects_warning(node)
             nested = [
                 (
                     child,
@@ -237,7 +236,6 @@ class _Summariser:
                     body_main if field == "body" else main,
                     body_expected if field == "body" else expected,
                     body_guarded if field == "body" else guarded,
-                    body_warned if field == "body" else warned,
                 )
                 for field in NESTED.get(type(node), ())
                 for child in getattr(node, field)
@@ -334,16 +332,17 @@ class _Summariser:
         self.all_names.extend(n for n in names if n not in self.all_names)
 
     # -- imports, aliases, spans --------------------------------------------------------------
-    def _record(self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool, flags: tuple[bool, bool, bool, bool]) -> None:
-        """One ImportFact per imported name; ``flags``: main block, expected to fail, guarded,
-        expects a warning."""
+    def _record(self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool, flags: tuple[bool, bool, bool]) -> None:
+        """One ImportFact per imported name; ``flags``: main block, expected to fail, guarded."""
         statement = self.lines.span(node)
+        tested = tested_deprecations(self.ctx)
         module_span = self.lines.module_span(statement) if isinstance(node, ast.ImportFrom) else None
         for ref in import_refs(node, self.ctx.ref.module, self.ctx.ref.is_package):
             span = self.lines.span(ref.node)
             bound = ref.bound if module_level else None
             self.has_getattr |= bound == "__getattr__"  # `from .lazy import __getattr__`
-            self.imports.append(ImportFact(ref.module, ref.name, bound, span, module_span or span, statement, in_function, checking, *flags))
+            warned = tested.covers(node.lineno, ref.bound)
+            self.imports.append(ImportFact(ref.module, ref.name, bound, span, module_span or span, statement, in_function, checking, *flags, warned))
 
     def _aliases(self, body: list[ast.stmt]) -> list[AliasFact]:
         found = []

@@ -20,8 +20,9 @@ is a finding too, one per reference: ``import collections`` then ``collections.O
 for a rule on ``collections:OrderedDict`` (as ruff's banned-api). Strings, comments and
 docstrings never match: only the syntax tree is read. Not matched: what a test uses inside a
 block that expects a warning (``with pytest.warns(...)``, ``pytest.deprecated_call()``,
-``self.assertWarns`` / ``assertWarnsRegex``, Django's ``assertWarnsMessage``): a test of the
-deprecation uses it on purpose, and rewriting it would make that test fail.
+``self.assertWarns`` / ``assertWarnsRegex``, Django's ``assertWarnsMessage``), and an import
+whose every use is inside such a block: a test of the deprecation uses it on purpose, and
+rewriting it would make that test fail.
 
 Message fields: ``{target}`` (the deprecated path), ``{replacement}``, ``{imported}`` (what the
 statement names), ``{what}`` (``module``, ``member``, ``attribute`` or ``call``).
@@ -57,9 +58,9 @@ from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
 from ssot_lint.fix.verify import Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, Option, OptionError, Rule, Target, word_pattern
 from ssot_lint.kinds.deprecated_import.references import plan_references
-from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, tested_deprecations, under
+from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, under
 from ssot_lint.model import UNSAFE, FileRef, Finding
-from ssot_lint.project.import_conditions import inside
+from ssot_lint.project.import_conditions import tested_deprecations
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -228,9 +229,10 @@ class DeprecatedImport(Rule):
         facts: list[RewriteFact] = []
         refs = ctx.imports()
         groups: dict[tuple[int, str], tuple[tuple[Target, Target], list[ImportRef]]] = {}
+        tested = tested_deprecations(ctx)
         for ref in refs:  # one finding per deprecated target per statement
             hit = self.match(ref)
-            if hit is not None:
+            if hit is not None and not tested.covers(ref.statement.lineno, ref.bound):
                 groups.setdefault((id(ref.statement), str(hit[0])), (hit, []))[1].append(ref)
         for (old, new), members in groups.values():
             ref = members[0]
@@ -257,9 +259,9 @@ class DeprecatedImport(Rule):
         for call, target, replacement, stmt_line in self.deprecated_calls(ctx, bindings(refs)):
             message = self.format(target=str(target), replacement=replacement or "(no replacement)", imported=dotted_name(call.func), what="call")
             findings.append(self.finding(ctx, call, message, stmt_line=stmt_line))
-        if findings and (tested := tested_deprecations(ctx)):
-            findings = [f for f in findings if not inside(tested, f.line)]
-            facts = [f for f in facts if not inside(tested, f.line)]
+        if tested.blocks:  # references and calls a test makes on purpose
+            findings = [f for f in findings if not tested.covers(f.line)]
+            facts = [f for f in facts if not tested.covers(f.line)]
         return findings, tuple(facts) or None
 
     def rewrite_needs(self, ctx: FileContext, members: list[ImportRef], old: Target, new: Target) -> tuple[Need, ...] | None:

@@ -30,8 +30,8 @@ from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
 from ssot_lint.fix.verify import UNVERIFIED, Need, Verdict, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
-from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, tested_deprecations, under
-from ssot_lint.project.import_conditions import inside
+from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under
+from ssot_lint.project.import_conditions import tested_deprecations
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
@@ -142,8 +142,8 @@ class ImportFixPlan:
                 statement.refs.append(len(self.refs))
                 self.refs.append(ref)
                 self.owner.append(statement)
-        tested = tested_deprecations(ctx)  # deprecated names a test uses on purpose stay
-        self.hits = [None if tested and inside(tested, self.line(self.owner[i].node)) else rule.match(ref) for i, ref in enumerate(self.refs)]
+        tested = tested_deprecations(ctx)  # what a test uses on purpose stays, as in check
+        self.hits = [None if tested.covers(self.line(self.owner[i].node), ref.bound) else rule.match(ref) for i, ref in enumerate(self.refs)]
         self.decisions: list[Decision] = [STAY] * len(self.refs)
         self.reasons: dict[int, str] = {}  # why a name stays, for its whole finding (and unit)
         # Names held back by verification: refused (the replacement lacks them, or is another

@@ -8,19 +8,11 @@ from collections.abc import Iterable
 
 from ssot_lint.fix.destinations import FromDest, ModDest
 from ssot_lint.fix.verify import Need
-from ssot_lint.kinds.base import FileContext, Target
-from ssot_lint.project.import_conditions import EXPECTING_WARNINGS, warning_expected_lines
+from ssot_lint.kinds.base import Target
 
 
 def under(dotted: str, module: str) -> bool:
     return dotted == module or dotted.startswith(module + ".")
-
-
-def tested_deprecations(ctx: FileContext) -> list[tuple[int, int]]:
-    """The lines of the ``with`` blocks in which a test expects a warning (``with
-    pytest.warns(DeprecationWarning): from old import X``): a deprecated name used there is used
-    on purpose, to test its deprecation, so it is neither a finding nor rewritten."""
-    return warning_expected_lines(ctx.statements_near(EXPECTING_WARNINGS))
 
 
 def destination(is_import: bool, module: str, name: str | None, asname: str | None, old: Target, new: Target) -> FromDest | ModDest | str:
