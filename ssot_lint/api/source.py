@@ -107,8 +107,8 @@ def fix_source(
     compiles, keeps every comment and is a fixed point) or refused as a whole."""
     from ssot_lint.analysis.analyze import analyze_source
     from ssot_lint.analysis.parsing import decode_source, on_analysis_thread
-    from ssot_lint.fix.engine import FixRefused
-    from ssot_lint.fix.engine import fix_source as fix_bytes
+    from ssot_lint.fix.apply import FixRefused
+    from ssot_lint.fix.apply import fix_source as fix_bytes
 
     project = resolve_project(config, rules if rules is not None else None, select, (), NULL_OBSERVER)
     _, ref = buffer_ref(project, path)

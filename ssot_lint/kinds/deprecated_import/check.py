@@ -61,7 +61,7 @@ from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
 from ssot_lint.fix.verify import WHOLE, Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target, word_pattern
 from ssot_lint.kinds.deprecated_import.references import plan_references
-from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, under
+from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, resolve_chains, under
 from ssot_lint.model import UNSAFE, FileRef, Finding
 from ssot_lint.project.import_conditions import tested_deprecations
 
@@ -69,45 +69,6 @@ if TYPE_CHECKING:
     import libcst as cst
 
 _STAR_IMPORT = re.compile(r"import[\s\\]*\*")
-
-
-def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
-    """Each deprecated target mapped to its *final* replacement (#18 item 13): ``a:X -> b:X``
-    with ``b:X -> c:X`` is ``a:X -> c:X``; a member moved into a module that is itself replaced
-    follows the module (``a:X -> b:X`` with ``b -> c`` is ``a:X -> c:X``); and a member or
-    submodule of a module's replacement that has a replacement of its own gets one under the
-    old module too (``a -> b`` with ``b:X -> c:Y`` adds ``a:X -> c:Y``), so that a fix never
-    writes an import that is deprecated again. A cycle is refused."""
-    pairs = dict(mapping)
-    for old, new in mapping.items():  # `a -> b` and `b...[:X] -> t`: `a...[:X] -> t`
-        if old.member is not None or new.member is not None:
-            continue
-        for other, target in mapping.items():
-            if other != old and under(other.module, new.module):
-                pairs.setdefault(Target(old.module + other.module[len(new.module) :], other.member), target)
-
-    def step(target: Target) -> tuple[Target, Target] | None:
-        """The mapping that applies to ``target`` (the most specific one), and where it leads."""
-        best: tuple[Target, Target] | None = None
-        for old, new in pairs.items():
-            if old.member is not None:
-                if (old.module, old.member) == (target.module, target.member):
-                    return old, new
-            elif under(target.module, old.module) and new.member is None and (best is None or len(old.module) > len(best[0].module)):
-                best = (old, Target(new.module + target.module[len(old.module) :], target.member))
-        return best
-
-    resolved: dict[Target, Target] = {}
-    for old, new in pairs.items():
-        chain, used, current = [old, new], {old}, new
-        while (found := step(current)) is not None:
-            applied, current = found
-            if applied in used:
-                raise OptionError(f"replace: the chain {' -> '.join(map(str, chain))} comes back under {applied} (a cycle)")
-            chain.append(current)
-            used.add(applied)
-        resolved[old] = current
-    return resolved
 
 
 class DeprecatedImport(Rule):
