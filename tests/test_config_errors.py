@@ -86,6 +86,34 @@ def test_pyproject_table_errors_point_into_pyproject(tmp_path: Path, monkeypatch
     assert "pyproject.toml:5: src: expected a list of strings" in result.stderr
 
 
+BROKEN_PYPROJECT = '[tool.ssot-lint]\nrule-files = ["rules.toml"]\nexclude = ["skipped/"]\n[project\n'
+BROKEN_MESSAGE = "ssot-lint: error: pyproject.toml:4: invalid TOML: Expected ']' at the end of a table declaration"
+
+
+@pytest.mark.parametrize("args", [["check"], ["check", "--rules", "rules.toml"], ["rules"], ["init", "."]])
+def test_unparsable_pyproject_is_an_error_where_discovery_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    """It cannot be known to lack [tool.ssot-lint]: not "no rules loaded", not its exclude
+    silently dropped under --rules (ruff errors on an unparsable pyproject.toml it reads)."""
+    write_project(tmp_path, {"a.py": "import old.pkg\n", "skipped/b.py": "import old.pkg\n", "pyproject.toml": BROKEN_PYPROJECT, "rules.toml": GOOD_RULE})
+    result = run_cli(args, tmp_path, monkeypatch)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", BROKEN_MESSAGE + "\n")
+
+
+def test_unparsable_pyproject_in_a_subdirectory_hides_no_error_behind_the_parent_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {"sub/a.py": "import old.pkg\n", "sub/pyproject.toml": "[project\n"}, GOOD_RULE)
+    result = run_cli(["check"], tmp_path / "sub", monkeypatch)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "ssot-lint: error: pyproject.toml:1: invalid TOML: Expected ']' at the end of a table declaration\n"
+    result = run_cli(["check", "sub"], tmp_path, monkeypatch)  # from the root the subdirectory's file is never read
+    assert result.exit_code == 1, result.stderr
+
+
+def test_pyproject_beside_ssot_lint_toml_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {"a.py": "import old.pkg\n", "pyproject.toml": "[project\n"}, GOOD_RULE)
+    result = run_cli(["check", "-o", "json"], tmp_path, monkeypatch)
+    assert result.exit_code == 1 and len(result.json()["findings"]) == 1
+
+
 def test_config_is_found_by_walking_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_project(tmp_path, {"pkg/sub/a.py": "import old.pkg\n"}, GOOD_RULE)
     result = run_cli(["check", "-o", "json"], tmp_path / "pkg" / "sub", monkeypatch)

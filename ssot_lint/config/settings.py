@@ -127,10 +127,9 @@ def find_config(start: Path, observer: Observer = NULL_OBSERVER) -> Path | None:
         pyproject = directory / "pyproject.toml"
         observer.note(pyproject)
         if pyproject.is_file():
-            try:
-                doc = load_toml(pyproject)
-            except ConfigError:
-                continue  # someone else's broken pyproject is not ours to judge unless it is the one we use
+            # A pyproject.toml that does not parse cannot be known to lack [tool.ssot-lint]: passing
+            # over it would silently use another config (or none), so it is an error, as in ruff.
+            doc = load_toml(pyproject, shown_path(pyproject))
             if isinstance(doc.data.get("tool"), dict) and "ssot-lint" in doc.data["tool"]:
                 return pyproject
     return None
