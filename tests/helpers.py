@@ -57,3 +57,47 @@ def sample_project(tmp_path: Path, extra_rules: str = "", extra_config: str = ""
     (project / "rules.toml").write_text((REPO / "rules" / "websocket-ssot.toml").read_text() + extra_rules)
     (project / "ssot-lint.toml").write_text('rule-files = ["rules.toml"]\n' + extra_config)
     return project
+
+
+# -- processes (Linux: /proc) ------------------------------------------------------------------------
+def _parent_of(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": state, ppid, ...
+    return None if fields[0] == "Z" else int(fields[1])
+
+
+def process_alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    return _parent_of(pid) is not None
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """The live processes below ``pid`` (children, their children, ...): pid -> command line."""
+    parents = {int(p.name): _parent_of(int(p.name)) for p in Path("/proc").iterdir() if p.name.isdigit()}
+    found: dict[int, str] = {}
+    frontier = [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, of in parents.items():
+            if of == parent and child not in found:
+                try:
+                    found[child] = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+                except OSError:
+                    continue
+                frontier.append(child)
+    return found
+
+
+def wait_until(predicate: Any, timeout: float = 10.0) -> bool:
+    """Poll ``predicate`` until it holds or ``timeout`` seconds have passed; its last answer."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return bool(predicate())
+        time.sleep(0.05)
+    return True

@@ -175,3 +175,41 @@ def test_jobs_must_be_positive(tmp_path: Path, value: str) -> None:
     result = _check(sample_project(tmp_path), "--jobs", value)
     assert result.exit_code == 2
     assert f"Invalid value for '--jobs' / '-j': {value} is not in the range x>=1." in result.stderr
+
+
+KILLED_PARENT = """
+import os, signal, sys, time
+from ssot_lint.run.parallel import WorkerPool
+
+def job(state, task):
+    return task
+
+run = WorkerPool(3, job, None).run(list(range(30)), batch_size=1)
+next(run)
+import multiprocessing
+print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+time.sleep(0.5)  # every worker idle, waiting for its next batch
+os.kill(os.getpid(), signal.SIGKILL)  # no cleanup: what a crash or `kill -9` of a check looks like
+"""
+
+
+def test_workers_exit_when_the_pool_process_is_killed(tmp_path: Path) -> None:
+    """A worker inherits its parent's end of its own pipe: unless it closes it, the pipe never
+    reads as closed and a worker of a killed check (or language-server job) waits forever."""
+    import subprocess
+    import sys
+
+    from tests.helpers import process_alive, wait_until
+
+    with (tmp_path / "out").open("w") as out:  # a file, not a pipe: orphaned workers would hold a pipe open
+        code = subprocess.run([sys.executable, "-c", KILLED_PARENT], cwd=REPO, stdout=out, stderr=subprocess.STDOUT, timeout=60).returncode
+    printed = (tmp_path / "out").read_text()
+    assert code == -signal.SIGKILL, printed
+    workers = [int(pid) for pid in printed.split()]
+    assert len(workers) == 3
+    try:
+        assert wait_until(lambda: not any(process_alive(pid) for pid in workers), timeout=10), [pid for pid in workers if process_alive(pid)]
+    finally:
+        for pid in workers:
+            if process_alive(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -338,3 +338,47 @@ def test_the_unsafe_fixes_setting_follows_did_change_configuration(tmp_path: Pat
         assert await titles(client, uri) == ["ssot-lint: fix WS002", "ssot-lint: fix all (1 finding)"]
 
     run(project, scenario)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
+@pytest.mark.parametrize("how", ["shutdown", "sigterm", "sigkill"])
+def test_no_project_job_outlives_the_server(tmp_path: Path, how: str) -> None:
+    """A project-wide check running when the server ends (shutdown and exit, SIGTERM from the
+    editor, a crash) ends with it: the job and every worker it forked."""
+    import os
+    import signal
+
+    from tests.helpers import descendants, process_alive, wait_until
+
+    # A name regex that backtracks for ages on one class name: the job's worker is stuck in it,
+    # as in a slow check of a big project, and sees no closed pipe.
+    project = sample_project(tmp_path, extra_rules='\n[[rule]]\nid = "SLOW1"\nkind = "single-implementation"\nname = "^(a+)+$"\n')
+    (project / "netra_backend/app/slow.py").write_text("class " + "a" * 40 + "B:\n    pass\n")
+
+    async def main() -> dict[int, str]:
+        client = Client(project)
+        await client.start()
+        server = client.client._server
+        assert server is not None
+        client.open(NEW, DEPRECATED + "\n")  # a project's first document: its project-wide check starts
+
+        def jobs() -> dict[int, str]:
+            return {pid: cmd for pid, cmd in descendants(server.pid).items() if "ssot_lint.server.project_job" in cmd}
+
+        assert wait_until(lambda: len(jobs()) >= 2, timeout=30), jobs()  # the job and its workers
+        running = jobs()
+        if how == "shutdown":
+            await client.stop()
+        else:
+            os.kill(server.pid, signal.SIGTERM if how == "sigterm" else signal.SIGKILL)
+            await asyncio.wait_for(server.wait(), 30)
+            await client.client.stop()
+        return running
+
+    running = asyncio.run(main())
+    try:
+        assert wait_until(lambda: not any(process_alive(pid) for pid in running), timeout=5), {p: c for p, c in running.items() if process_alive(p)}
+    finally:
+        for pid in running:
+            if process_alive(pid):
+                os.kill(pid, signal.SIGKILL)

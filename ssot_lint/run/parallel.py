@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from ssot_lint.lifetime import die_with_parent
+
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
@@ -69,14 +71,24 @@ def start_method() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
-def _worker_main(conn: Connection, job: Callable[[Any, Any], Any], state: Any, running: Any) -> None:
+def _worker_main(conn: Connection, job: Callable[[Any, Any], Any], state: Any, running: Any, parent_end: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    die_with_parent()  # Linux: a killed run takes its workers with it, even mid-task
+    # A forked worker inherits the parent's end of its own pipe: closed here, so that the pipe
+    # reads as closed (EOF, or a reset when batches were left unread) when the parent dies (a kill,
+    # a crash) and the worker exits quietly instead of waiting forever. A worker forked later holds
+    # earlier workers' parent ends, but it sees its own pipe close first, and exits, releasing them.
+    parent_end.close()
+    try:
+        _serve(conn, job, state, running)
+    except (EOFError, OSError):
+        return  # the parent is gone
+
+
+def _serve(conn: Connection, job: Callable[[Any, Any], Any], state: Any, running: Any) -> None:
     conn.send(("ready", None))
     while True:
-        try:
-            batch = conn.recv()
-        except EOFError:
-            return
+        batch = conn.recv()
         if batch is None:
             return
         answers = []
@@ -105,7 +117,7 @@ class _Worker:
         self.conn, child = context.Pipe(duplex=True)
         # [number of the task running, when it started (monotonic; 0: idle)], shared with the child
         self.running = context.RawArray("d", 2)
-        self.process = context.Process(target=_worker_main, args=(child, job, state, self.running), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child, job, state, self.running, self.conn), daemon=True)
         # A forked child that runs the garbage collector over the parent's objects writes to
         # (and so copies) every page holding them; frozen objects are never scanned.
         gc.freeze()

@@ -29,7 +29,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import signal
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -168,7 +171,7 @@ class SsotServer(LanguageServer):
             job.again = False
             buffers = {d.path: d.source for d in self.open_documents() if self.project_of(d.path) is not None}
             config = str(project.config.path) if project.config.path else None
-            request: dict[str, Any] = {"root": str(project.root), "config": config, "buffers": buffers, "baseline": self.baseline}
+            request: dict[str, Any] = {"root": str(project.root), "config": config, "buffers": buffers, "baseline": self.baseline, "server": os.getpid()}
             try:
                 answer = await self._run_job(request, job)
             except Exception as exc:  # a crashed or killed child: keep the last results
@@ -200,6 +203,7 @@ class SsotServer(LanguageServer):
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             cwd=request["root"],
+            start_new_session=KILL_GROUP,  # its own process group: the job and the workers it forks end together
         )
         job.process = process
         out, err = await process.communicate(json.dumps(request, ensure_ascii=True).encode("ascii"))
@@ -209,10 +213,12 @@ class SsotServer(LanguageServer):
         return json.loads(out)
 
     def stop_jobs(self) -> None:
+        """End every running project job and the worker processes it forked (on shutdown, on
+        exit, when the client goes away): killing the job alone would leave its workers behind."""
         for job in self.jobs.values():
             job.again = False
             if job.process is not None and job.process.returncode is None:
-                job.process.kill()
+                kill_job(job.process.pid)
 
     # -- code actions and hover ----------------------------------------------------------------
     def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
@@ -258,6 +264,20 @@ class SsotServer(LanguageServer):
             explanation = PARSE_ERROR_HELP if finding.rule_id == PARSE_ERROR_ID else _explain(project, finding.rule_id)
             parts.append(f"**{finding.rule_id}** {finding.message}\n\n```text\n{explanation.rstrip()}\n```")
         return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, "\n\n---\n\n".join(parts)), range=finding_range(hits[0], lines, self.encoding))
+
+
+KILL_GROUP = hasattr(os, "killpg")
+
+
+def kill_job(pid: int) -> None:
+    """Kill a project job's process group (it leads one: ``start_new_session``), else the job."""
+    try:
+        if KILL_GROUP:
+            os.killpg(pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows: no process groups to kill
+            os.kill(pid, signal.SIGTERM)
+    except OSError:
+        pass  # already gone
 
 
 def _explain(project: api.Project, rule_id: str) -> str:
@@ -340,7 +360,17 @@ def serve(stdin: Any = None, stdout: Any = None) -> None:
     stdin = stdin or sys.__stdin__.buffer  # type: ignore[union-attr]
     stdout = stdout or sys.__stdout__.buffer  # type: ignore[union-attr]
     sys.stdout = sys.stderr
-    build().start_io(stdin, stdout)
+    server = build()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _exit_on_signal)  # editors end servers this way: end the jobs too
+    try:
+        server.start_io(stdin, stdout)  # returns on `exit`, at the end of stdin, on a lost client
+    finally:
+        server.stop_jobs()
+
+
+def _exit_on_signal(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 
 __all__ = ["SOURCE", "SsotServer", "build", "serve"]

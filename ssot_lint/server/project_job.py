@@ -19,6 +19,7 @@ from typing import Any
 
 from ssot_lint import api
 from ssot_lint.errors import EXIT_USAGE, ConfigError
+from ssot_lint.lifetime import die_with_parent
 
 
 def run(request: dict[str, Any]) -> dict[str, Any]:
@@ -32,8 +33,11 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> int:
+    die_with_parent()  # the server: killed or crashed, it leaves no check running for nobody
     try:
         request = json.loads(sys.stdin.buffer.read().decode("utf-8", "surrogateescape"))
+        if request.get("server", os.getppid()) != os.getppid():
+            return 1  # the server died before this process could ask to die with it
         answer = run(request)
     except ConfigError as exc:
         answer, code = {"error": str(exc)}, EXIT_USAGE
