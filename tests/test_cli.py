@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,39 @@ def test_nothing_in_scope_is_said_not_silent(tmp_path: Path, monkeypatch: pytest
         result = run_cli(["check", "--no-cache", *args], project, monkeypatch)
         assert (result.exit_code, result.stderr.splitlines()) == (0, [warning.format(where)])
         assert result.stdout.splitlines()[-1] == "0 files scanned, 0 parse errors, 0 findings"
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symlinks")
+def test_nothing_in_scope_but_symlinked_directories_says_they_are_not_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = write_project(tmp_path / "project", {}, RULES)
+    write_project(tmp_path / "elsewhere", {"pkg/a.py": "import legacy\n", "lib/b.py": "import legacy\n"})
+    for name in ("pkg", "lib", "zlib"):
+        os.symlink(tmp_path / "elsewhere" / name.lstrip("z"), project / name)
+    os.symlink(tmp_path / "elsewhere" / "pkg", project / "build")  # excluded by default: not mentioned
+    result = run_cli(["check", "--no-cache"], project, monkeypatch)
+    assert (result.exit_code, result.stderr) == (
+        0,
+        "ssot-lint: warning: no files to check in .: none is in scope (config keys 'include', 'exclude', 'extend-exclude'; .gitignore);"
+        " symlinked directories are not followed: lib/, pkg/, zlib/\n",
+    )
+    (project / "zz").mkdir()
+    os.symlink(tmp_path / "elsewhere" / "pkg", project / "zz" / "p4")
+    result = run_cli(["check", "--no-cache"], project, monkeypatch)
+    assert result.stderr.endswith("; symlinked directories are not followed: lib/, pkg/, zlib/, … (4 in all)\n"), result.stderr
+
+
+def test_a_rule_whose_paths_match_no_file_is_a_warning(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not an error (the rule may be written ahead of its code, as a rule-files glob may not),
+    but said once per run, at the line of its ``paths``."""
+    rules = (
+        project / "rules.toml"
+    ).read_text() + '\n[[rule]]\nid = "X1"\nkind = "deprecated-import"\nreplace = { "a" = "b" }\npaths = ["zzz/", "lib/", "!lib/c.py", "ap/"]\n'
+    (project / "rules.toml").write_text(rules)
+    result = run_cli(["check", "--no-cache"], project, monkeypatch)
+    assert (result.exit_code, result.stderr) == (1, "ssot-lint: warning: rules.toml:27: X1 paths match no file in scope: zzz/, ap/\n")
+    assert rules.splitlines()[26] == 'paths = ["zzz/", "lib/", "!lib/c.py", "ap/"]'
+    # A run over some paths does not know: no warning.
+    assert run_cli(["check", "--no-cache", "lib"], project, monkeypatch).stderr == ""
 
 
 def test_per_file_quiet_prints_findings_only(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -157,7 +157,33 @@ def test_unreadable_rule_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_no_rules_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_project(tmp_path, {"a.py": ""})
     result = run_cli(["check"], tmp_path, monkeypatch)
-    assert result.exit_code == 2 and "no rules loaded" in result.stderr
+    assert (result.exit_code, result.stderr) == (2, "ssot-lint: error: no rules loaded: set 'rule-files' in the config or pass --rules FILE\n")
+
+
+TWO_RULES = GOOD_RULE + GOOD_RULE.replace('"D1"', '"D2"')
+PARSE_NOTE = "; SSOT000, a file that does not parse, is reported by the rules that run, not a rule of its own"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["check", "--select", "SSOT000"], f"--select SSOT000 leaves no rule to run (loaded: D1, D2{PARSE_NOTE})"),
+        (["check", "--select", "SSOT"], f"--select SSOT leaves no rule to run (loaded: D1, D2{PARSE_NOTE})"),
+        (["check", "--ignore", "D", "--select", "D"], "--select D --ignore D leaves no rule to run (loaded: D1, D2)"),
+        (["check", "--select", "D1,D2", "--ignore", "D"], "--select D1,D2 --ignore D leaves no rule to run (loaded: D1, D2)"),
+        (["fix", "--ignore", "D1,D2"], "--ignore D1,D2 leaves no rule to run (loaded: D1, D2)"),
+        (["history", "--select", "SSOT000"], f"--select SSOT000 leaves no rule to run (loaded: D1, D2{PARSE_NOTE})"),
+    ],
+)
+def test_a_selection_that_leaves_no_rule_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], expected: str) -> None:
+    """Rules were loaded: "no rules loaded: set 'rule-files'" would send the user to the wrong place."""
+    assert check_error(tmp_path, monkeypatch, TWO_RULES, args=args) == f"ssot-lint: error: {expected}"
+
+
+def test_a_long_list_of_loaded_rules_is_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = "".join(GOOD_RULE.replace('"D1"', f'"D{n:02}"') for n in range(12))
+    line = check_error(tmp_path, monkeypatch, rules, args=["check", "--select", "SSOT000"])
+    assert "(loaded: D00, D01, D02, D03, D04, D05, D06, D07, … (12 in all); SSOT000" in line
 
 
 KNOWN_KINDS = "declared-deprecation, deprecated-import, duplicate-definition, event-schema, import-cycle, required-events, shim-module, single-implementation, unresolved-import"

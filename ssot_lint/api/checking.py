@@ -25,6 +25,7 @@ from ssot_lint.ci import baseline as baselines
 from ssot_lint.ci import suppressions
 from ssot_lint.ci.coverage import Coverage, project_wide
 from ssot_lint.ci.fingerprint import with_fingerprints
+from ssot_lint.config.globs import unmatched
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
 from ssot_lint.config.tomlfile import shown_path
@@ -192,7 +193,10 @@ def check(
     )
     if not report.scanned:  # as ruff does: a warning, not an error (a hook may pass only excluded files)
         where = ", ".join(os.fspath(p) for p in paths) or shown_path(project.root)
-        warn(f"no files to check in {where}: none is in scope (config keys 'include', 'exclude', 'extend-exclude'; .gitignore)")
+        warn(f"no files to check in {where}: none is in scope (config keys 'include', 'exclude', 'extend-exclude'; .gitignore){_links_note(project, paths)}")
+    elif coverage.whole_project:
+        for message in _paths_matching_nothing(project, report.scanned):
+            warn(message)
     if report_unused_suppressions:
         known_ids = [r.id for r in project.rules.known]
         from ssot_lint.run.engine import with_own_rows
@@ -215,6 +219,32 @@ def check(
     stale = strict and summary is not None and summary.stale > 0
     failing = failing_findings(report, fail_on) or bool(summary and summary.breaches) or stale
     return CheckResult(report, counted, coverage, project, fail_on, EXIT_FINDINGS if failing else EXIT_OK, stale, collected)
+
+
+def _links_note(project: Project, paths: Sequence[PathLike]) -> str:
+    """What a run that found no file passed over: symlinked directories, which are not followed."""
+    from ssot_lint.run.discovery import discover
+
+    links: list[str] = []
+    try:
+        discover([os.fspath(p) for p in paths] or [str(project.root)], project.config, links)
+    except ConfigError:
+        return ""
+    if not links:
+        return ""
+    shown = ", ".join(links[:3]) + (f", … ({len(links)} in all)" if len(links) > 3 else "")
+    return f"; symlinked directories are not followed: {shown}"
+
+
+def _paths_matching_nothing(project: Project, scanned: Sequence[str]) -> list[str]:
+    """A rule's ``paths`` globs that no file in scope matches: a warning, not an error (the rule
+    may be written ahead of its code), but a typo would otherwise go unnoticed forever."""
+    messages = []
+    for rule in project.rules.rules:
+        if rule.meta.paths and (missing := unmatched(rule.meta.paths, scanned)):
+            where = f"{rule.meta.origin}:{rule.meta.paths_line or rule.meta.line}: " if rule.meta.origin != "<builtin>" else ""
+            messages.append(f"{where}{rule.id} paths match no file in scope: {', '.join(missing)}")
+    return messages
 
 
 def failing_findings(report: Report, fail_on: str) -> bool:

@@ -131,7 +131,7 @@ def resolve_project(
 def require_rules(ruleset: RuleSet) -> None:
     """A run without rules is a usage error, not an empty pass."""
     if not ruleset.rules:
-        raise ConfigError("no rules loaded: set 'rule-files' in the config or pass --rules FILE")
+        raise ConfigError(ruleset.empty_message())
 
 
 def cache_directory(config: Config, cache_dir: PathLike | None = None) -> Path:

@@ -33,3 +33,14 @@ class GlobSet:
         if self._combined is not None:
             return self._combined.match(path) is not None
         return self.spec.match_file(path)
+
+
+def unmatched(patterns: Iterable[str], paths: Iterable[str]) -> list[str]:
+    """The patterns (negations and blank lines aside) that match none of ``paths``."""
+    left = {p: GlobSet([p]) for p in patterns if p.strip() and not p.startswith(("!", "#"))}
+    for path in paths:
+        for pattern in [p for p, globs in left.items() if globs.match_file(path)]:
+            del left[pattern]
+        if not left:
+            break
+    return list(left)

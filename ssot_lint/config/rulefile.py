@@ -31,6 +31,8 @@ NOT_COUNTING = ("description", "message", "severity", "example")
 class RuleSet:
     rules: list[Rule]
     loaded: list[Rule] | None = None  # every rule the files define, before --select/--ignore
+    selected: tuple[str, ...] = ()  # the --select/--ignore codes that narrowed ``loaded`` to ``rules``
+    ignored: tuple[str, ...] = ()
 
     @property
     def known(self) -> list[Rule]:
@@ -52,7 +54,19 @@ class RuleSet:
             if not any(i.startswith(code) for i in ids):
                 raise ConfigError(f"--select/--ignore: no loaded rule matches {code!r}")
         kept = [r for r in self.rules if (not select or any(r.id.startswith(s) for s in select)) and not any(r.id.startswith(i) for i in ignore)]
-        return RuleSet(kept, self.known)
+        return RuleSet(kept, self.known, (*self.selected, *select), (*self.ignored, *ignore))
+
+    def empty_message(self) -> str:
+        """Why this rule set is empty: no rule loaded, or a selection that matched none of them
+        (``--select SSOT000``, ``--select WS --ignore WS``)."""
+        if not self.known:
+            return "no rules loaded: set 'rule-files' in the config or pass --rules FILE"
+        typed = [f"--{flag} {','.join(codes)}" for flag, codes in (("select", self.selected), ("ignore", self.ignored)) if codes]
+        ids = sorted(r.id for r in self.known)
+        loaded = ", ".join(ids) if len(ids) <= 8 else ", ".join(ids[:8]) + f", … ({len(ids)} in all)"
+        parse_errors = any(PARSE_ERROR_ID.startswith(code) for code in self.selected)
+        note = f"; {PARSE_ERROR_ID}, a file that does not parse, is reported by the rules that run, not a rule of its own" if parse_errors else ""
+        return f"{' '.join(typed) or 'the selection'} leaves no rule to run (loaded: {loaded}{note})"
 
 
 @dataclass(frozen=True)
@@ -201,6 +215,7 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Obser
         digest,
         doc.report_path,
         counts_digest,
+        paths_line=doc.line_of(name, "paths", index) if scope["paths"] else 0,
     )
     try:
         return kind(meta, options)

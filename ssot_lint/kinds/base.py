@@ -80,6 +80,7 @@ class RuleMeta:
     # Hash of what decides the rule's counts: the table without its description, message,
     # severity and examples (history keys snapshots by it, so editing those keeps the trend).
     counts_digest: str = ""
+    paths_line: int = 0  # the line of ``paths`` in the rule file (0: not written there)
 
 
 class OptionError(ValueError):

@@ -153,8 +153,9 @@ class Scope:
         return not self.excluded(relpath) and self.included(relpath)
 
 
-def discover(paths: list[str], config: Config) -> list[SourceFile]:
-    """Every file in scope under ``paths`` (files given explicitly are kept unless excluded)."""
+def discover(paths: list[str], config: Config, symlinked_dirs: list[str] | None = None) -> list[SourceFile]:
+    """Every file in scope under ``paths`` (files given explicitly are kept unless excluded).
+    ``symlinked_dirs``, if given, receives the symlinks to directories passed over (not excluded)."""
     root = str(config.root)
     scope = Scope(config)
     observer = config.observer
@@ -197,6 +198,8 @@ def discover(paths: list[str], config: Config) -> list[SourceFile]:
                     stack.append(entry.path)  # symlinked directories are not followed: no loops
                 elif scope.included(relpath):
                     add(entry.path)
+                elif symlinked_dirs is not None and entry.is_symlink() and entry.is_dir() and not scope.excluded(relpath + "/"):
+                    symlinked_dirs.append(display_path(relpath) + "/")
     return sorted(found.values(), key=lambda f: f.ref.path)
 
 
