@@ -294,7 +294,7 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
     """Turn per-file results into the project's report: paths filled in, project-wide rules run,
     suppression comments applied, fingerprints assigned. ``within``: report only what lies in
     these paths (a partial run; ``results`` are the whole project's), plus findings about a rule's
-    whole scope (located at the rule) when the paths hold some of it: each rule counts its
+    whole scope (located at the rule) when the paths hold all of it: each rule counts its
     findings there, except that a rule with a ceiling keeps the count its ``max`` bounds."""
     rules = list(rules)
     findings: list[Finding] = []
@@ -310,11 +310,13 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
         findings.extend(extra)
     if within is not None:
         sources = {ref.path for ref, _ in results}
-        results = [(ref, result) for ref, result in results if ref.path in within]
         # A finding about a rule's whole scope sits at the rule (required-events: "never
-        # emitted"), in no source file: every run that judges part of that scope reports it.
-        judged = {rule.id for rule in rules if any(rule.in_scope(ref.path) for ref, _ in results)}
-        findings = [f for f in findings if f.path in within or (f.path not in sources and f.rule_id in judged)]
+        # emitted"), in no source file: a run reports it when its paths hold the rule file, or
+        # all of the rule's scope. Checking one file (an editor's buffer, a pre-commit batch)
+        # must not fail on what the rest of the project lacks.
+        whole = {rule.id for rule in rules if all(ref.path in within for ref, _ in results if rule.in_scope(ref.path))}
+        results = [(ref, result) for ref, result in results if ref.path in within]
+        findings = [f for f in findings if f.path in within or (f.path not in sources and f.rule_id in whole)]
         counts = {rule.id: counts[rule.id] if rule.ceiling is not None else None for rule in rules}
     comments = {ref.path: result.suppressions for ref, result in results if result.suppressions}
     findings, suppressed = suppressions.apply(findings, comments)
