@@ -50,7 +50,7 @@ def check_source(
     comments apply; a text that does not parse is one ``SSOT000`` finding. ``baseline``: leave
     out the findings the configured baseline file records for this path, as ``check`` does."""
     from ssot_lint.analysis.analyze import analyze_source
-    from ssot_lint.run.engine import aggregate
+    from ssot_lint.run.aggregation import aggregate
 
     project = resolve_project(config, rules if rules is not None else None, (), (), NULL_OBSERVER)
     _, ref = buffer_ref(project, path)
