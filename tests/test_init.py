@@ -179,3 +179,47 @@ def test_modules_no_import_can_name_are_not_used_in_examples(tmp_path: Path, mon
     assert "0001_initial" not in rules and '"app/models.py" = "class Real: ...\\n"' in rules
     assert run_cli(["test-rules"], project, monkeypatch).exit_code == 0
     assert run_cli(["check", "--no-cache"], project, monkeypatch).exit_code == 0
+
+
+def test_a_family_whose_canonical_lives_in_a_package_init_with_namesakes_passes_its_own_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found on Django 5.2.8 (`init` refused its own starter): the example cut for a family is the
+    # canonical's file; alone, `pkg/fields/__init__.py` is named `fields`, so the canonical
+    # `pkg.fields:IntegerField` was missing from it and every member, the canonical included, was
+    # a finding. The example now carries the canonical's packages.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/fields/__init__.py": "class Field: ...\nclass IntegerField(Field): ...\nclass BigIntegerField(IntegerField): ...\nclass SmallIntegerField(IntegerField): ...\n",
+        "pkg/forms/__init__.py": "class IntegerField: ...\nclass PositiveIntegerField: ...\n",
+        "use.py": "from pkg.fields import IntegerField\nfrom pkg.fields import IntegerField as I2\nfrom pkg.fields import BigIntegerField\n",
+    }
+    project = write_project(tmp_path / "p", files)
+    result = run_cli(["init", "--no-cache"], project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    starter = (project / "ssot-rules.toml").read_text()
+    assert 'canonical = ["pkg.fields:IntegerField"]' in starter and "max = 5" in starter
+    assert '"pkg/__init__.py" = "", "pkg/fields/__init__.py" = "class IntegerField: ...\\nclass BigIntegerField: ...' in starter
+    tested = run_cli(["test-rules"], project, monkeypatch)
+    assert (tested.exit_code, tested.stdout.splitlines()[-1]) == (0, "12 passed, 0 failed")
+
+
+def test_a_renamed_replacement_is_not_made_a_mapping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found on Django 5.2.8: "DjangoDivFormRenderer is deprecated. Use DjangoTemplates instead."
+    # became `"...:DjangoDivFormRenderer" = "...:DjangoTemplates"` in a deprecated-import rule, a
+    # *safe* fix (a mapping is its author's promise), while the declaration promises no drop-in.
+    # The starter leaves renamed members to declared-deprecation, whose fix is unsafe for them.
+    warn = "import warnings\n\n\ndef {old}():\n    warnings.warn('{old} is deprecated. Use {new} instead.', DeprecationWarning, stacklevel=2)\n    return {new}()\n\n\ndef {new}():\n    return 1\n"
+    files = {
+        "lib/__init__.py": "",
+        "lib/calc.py": warn.format(old="old_total", new="total"),
+        "app.py": "from lib.calc import old_total\n\nprint(old_total())\n",
+    }
+    project = write_project(tmp_path / "p", files)
+    result = run_cli(["init", "--no-cache"], project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    rules = (project / "ssot-rules.toml").read_text()
+    assert 'kind = "deprecated-import"' not in rules
+    renamed = "renamed: the declaration says what to use instead, not that it takes the same arguments (declared-deprecation's fix applies it as unsafe)"
+    assert f"#   lib.calc:old_total -> lib.calc:total: {renamed}" in rules
+    fixed = run_cli(["fix", "--no-cache"], project, monkeypatch)
+    assert (project / "app.py").read_text() == files["app.py"]  # nothing safe to apply
+    assert "app.py:1:22: DD1 unsafe fix not applied: lib.calc:old_total is replaced by lib.calc:total, under another name" in fixed.stderr

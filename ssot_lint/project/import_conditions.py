@@ -1,11 +1,18 @@
 """When an import runs, read from the statements around it: under ``if TYPE_CHECKING`` (never),
-under ``if __name__ == "__main__"`` (only as a script), or where its failure is expected."""
+under ``if __name__ == "__main__"`` (only as a script), where its failure is expected, or where
+a test expects it to warn."""
 
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ssot_lint.analysis.imports import dotted_name
+from ssot_lint.analysis.syntax import statements
+
+if TYPE_CHECKING:
+    from ssot_lint.analysis.file_context import FileContext
 
 _TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))  # `except*`: Python 3.11+
 
@@ -89,3 +96,65 @@ def guards_import_error(node: ast.AST) -> bool:
     if not isinstance(node, _TRY):
         return False
     return any(handler.type is None or _names_import_error(handler.type, _IMPORT_ERRORS + _BROADER) for handler in node.handlers)
+
+
+# Context managers in whose body a test expects a warning: pytest.warns, pytest.deprecated_call,
+# unittest's assertWarns / assertWarnsRegex, Django's assertWarnsMessage.
+EXPECTING_WARNINGS = ("warns", "deprecated_call", "assertWarns", "assertWarnsRegex", "assertWarnsMessage")
+
+
+def expects_warning(node: ast.AST) -> bool:
+    """Whether ``node`` is a ``with`` whose body a test expects to warn (``with
+    pytest.warns(DeprecationWarning): import old``): code that uses a deprecated module or name on
+    purpose, to test its deprecation. Such a use is no debt, and rewriting it breaks the test."""
+    if not isinstance(node, (ast.With, ast.AsyncWith)):
+        return False
+    for item in node.items:
+        call = item.context_expr
+        name = dotted_name(call.func) if isinstance(call, ast.Call) else None
+        if name is not None and name.rsplit(".", 1)[-1] in EXPECTING_WARNINGS:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class TestedDeprecations:
+    """What a file's tests use on purpose to test a deprecation: the ``with`` blocks that expect
+    a warning (first and last lines), and the names whose every use is inside one of them
+    (``from old import X`` at the top of a test module, ``X()`` only under ``pytest.warns``)."""
+
+    blocks: tuple[tuple[int, int], ...] = ()
+    names: frozenset[str] = frozenset()
+
+    def covers(self, line: int, bound: str | None = None) -> bool:
+        """Whether an import (or use) at ``line`` binding ``bound`` is such a deliberate use."""
+        return any(first <= line <= last for first, last in self.blocks) or (bound is not None and bound in self.names)
+
+
+NOTHING_TESTED = TestedDeprecations()
+_MEMO_KEY = "tested-deprecations"
+_CALLS = tuple(f"{name}(" for name in EXPECTING_WARNINGS)  # what such a block spells ("warns" alone is in prose too)
+
+
+def tested_deprecations(ctx: FileContext) -> TestedDeprecations:
+    """The file's ``TestedDeprecations``, computed once per file (the summary and the kinds ask).
+    Only a file that calls one of ``EXPECTING_WARNINGS`` is read further; the names need every
+    use in the file, so a file with such a block is parsed whole."""
+    found = ctx.memo.get(_MEMO_KEY)
+    if found is None:
+        found = ctx.memo[_MEMO_KEY] = _tested(ctx) if ctx.lines_with(_CALLS) else NOTHING_TESTED
+    return found
+
+
+def _tested(ctx: FileContext) -> TestedDeprecations:
+    blocks = tuple((node.lineno, node.end_lineno or node.lineno) for node, _ in statements(ctx.statements_near(_CALLS), True) if expects_warning(node))
+    if not blocks:
+        return NOTHING_TESTED
+    inside: set[str] = set()
+    outside: set[str] = set()
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            (inside if any(first <= node.lineno <= last for first, last in blocks) else outside).add(node.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            outside.update(node.names)  # rebound elsewhere: not provably a test's own name
+    return TestedDeprecations(blocks, frozenset(inside - outside))

@@ -24,7 +24,7 @@ from ssot_lint.analysis.imports import dotted_name, import_refs
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
 from ssot_lint.model import cache_value
-from ssot_lint.project.import_conditions import expects_import_error, guards_import_error, is_main_test, string_value, type_checking_test
+from ssot_lint.project.import_conditions import expects_import_error, guards_import_error, is_main_test, string_value, tested_deprecations, type_checking_test
 from ssot_lint.project.reexports import alias_of, is_string_statement, reexport_only
 
 if TYPE_CHECKING:  # the kinds package imports this module: importing it back would be a cycle
@@ -53,7 +53,8 @@ class ImportFact:
     ``main_block``: under a module-level ``if __name__ == "__main__":``, so it runs only when the
     file is executed as a script, never when it is imported. ``expected_to_fail``: the code says
     the import fails (see ``expects_import_error``). ``guarded``: in the body of a ``try`` whose
-    handlers catch an ImportError (see ``guards_import_error``).
+    handlers catch an ImportError (see ``guards_import_error``). ``expects_warning``: what a test uses on
+    purpose to test a deprecation (see ``import_conditions.TestedDeprecations``).
     """
 
     module: str | None
@@ -67,6 +68,7 @@ class ImportFact:
     main_block: bool = False
     expected_to_fail: bool = False
     guarded: bool = False
+    expects_warning: bool = False
 
     @property
     def star(self) -> bool:
@@ -336,12 +338,14 @@ class _Summariser:
     def _record(self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool, flags: tuple[bool, bool, bool]) -> None:
         """One ImportFact per imported name; ``flags``: main block, expected to fail, guarded."""
         statement = self.lines.span(node)
+        tested = tested_deprecations(self.ctx)
         module_span = self.lines.module_span(statement) if isinstance(node, ast.ImportFrom) else None
         for ref in import_refs(node, self.ctx.ref.module, self.ctx.ref.is_package):
             span = self.lines.span(ref.node)
             bound = ref.bound if module_level else None
             self.has_getattr |= bound == "__getattr__"  # `from .lazy import __getattr__`
-            self.imports.append(ImportFact(ref.module, ref.name, bound, span, module_span or span, statement, in_function, checking, *flags))
+            warned = tested.covers(node.lineno, ref.bound)
+            self.imports.append(ImportFact(ref.module, ref.name, bound, span, module_span or span, statement, in_function, checking, *flags, warned))
 
     def _aliases(self, body: list[ast.stmt]) -> list[AliasFact]:
         found = []

@@ -164,6 +164,13 @@ def survey(
     for dep in deprecations:
         if dep.what in ("module", "package") and dep.replacement and dep.replacement_is_module:
             dep.unsafe = mapping_problem(index, dep.target, dep.replacement, imported_from.get(dep.target, set()))
+        elif dep.replacement and not dep.replacement_is_module and dep.target.rpartition(":")[2] != dep.replacement.rpartition(":")[2]:
+            # A mapping in a rule is its author's promise that the replacement is a drop-in; a
+            # sentence in a warning ("Use Jinja2 instead") is not, so the starter does not make
+            # one of it (declared-deprecation's own fix applies it, as an unsafe fix).
+            dep.unsafe = (
+                "renamed: the declaration says what to use instead, not that it takes the same arguments (declared-deprecation's fix applies it as unsafe)"
+            )
     deprecations.sort(key=lambda d: (-d.imports, d.target))
 
     collected = _facts(results, collector)

@@ -9,6 +9,7 @@ import json
 import keyword
 from collections.abc import Iterator
 
+from ssot_lint.project.module_index import parents
 from ssot_lint.survey import Deprecation, Survey
 from ssot_lint.survey.families import EXCLUDE_NAMES, Family
 
@@ -163,12 +164,16 @@ def _family(n: int, family: Family) -> Iterator[str]:
     canonical_name = canonical.partition(":")[2]  # a nested canonical (Outer.Inner) is no top-level class here
     others = [name for name in names if name != canonical_name] or names
     keeper = next(m for m in family.members if m.target == canonical)
-    path = module_path(canonical.partition(":")[0], keeper.ref.is_package)
+    module = canonical.partition(":")[0]
+    path = module_path(module, keeper.ref.is_package)
+    # The canonical's packages as regular packages, so that the example's file gets the dotted
+    # name the canonical is written with (a lone ``a/b/m.py`` would be named ``m``).
+    packages = {module_path(package, True): "" for package in parents(module)}
     body = "".join(f"class {name}: ...\n" for name in names)
     grown = [*names, others[0]]
     lines: list[str] = []
-    _example(lines, 0, code=body, path=path)
-    _example(lines, sum(1 for name in grown if name != canonical_name), code=body + f"class {others[0]}: ...\n", path=path)
+    _example(lines, 0, files={**packages, path: body})
+    _example(lines, sum(1 for name in grown if name != canonical_name), files={**packages, path: body + f"class {others[0]}: ...\n"})
     yield from lines
 
 

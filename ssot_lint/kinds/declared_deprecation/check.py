@@ -28,7 +28,11 @@ path) that brings it in:
   exports it.
 
 Imports everywhere count (functions, ``try``, ``if TYPE_CHECKING``: the message says when the
-import never runs); imports inside the deprecated module or package itself do not. The message
+import never runs); imports inside the deprecated module or package itself do not, nor do those
+in a block where a test expects a warning (``with pytest.warns(...)``, ``pytest.deprecated_call()``,
+``self.assertWarns``, ``assertWarnsRegex``, ``assertWarnsMessage``), or whose every use is in
+one: the test of the deprecation uses it on purpose (``warnings.catch_warnings()`` only silences
+it, so counts). The message
 quotes the declaration's own text and its ``file:line``.
 
 Replacement: when the declaration's text names one (``Use X instead``, ``from A import B``,

@@ -18,7 +18,11 @@ and imports nested in functions, ``try`` and ``if TYPE_CHECKING`` blocks. One fi
 deprecated target per statement. A reference through an import of a package above the target
 is a finding too, one per reference: ``import collections`` then ``collections.OrderedDict``
 for a rule on ``collections:OrderedDict`` (as ruff's banned-api). Strings, comments and
-docstrings never match: only the syntax tree is read.
+docstrings never match: only the syntax tree is read. Not matched: what a test uses inside a
+block that expects a warning (``with pytest.warns(...)``, ``pytest.deprecated_call()``,
+``self.assertWarns`` / ``assertWarnsRegex``, Django's ``assertWarnsMessage``), and an import
+whose every use is inside such a block: a test of the deprecation uses it on purpose, and
+rewriting it would make that test fail.
 
 Message fields: ``{target}`` (the deprecated path), ``{replacement}``, ``{imported}`` (what the
 statement names), ``{what}`` (``module``, ``member``, ``attribute`` or ``call``).
@@ -56,6 +60,7 @@ from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, O
 from ssot_lint.kinds.deprecated_import.references import plan_references
 from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, under
 from ssot_lint.model import UNSAFE, FileRef, Finding
+from ssot_lint.project.import_conditions import tested_deprecations
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -132,6 +137,7 @@ class DeprecatedImport(Rule):
         Example.of("import new.pkg\nfrom new.pkg import thing\n", 0),
         Example.of('"""Do not use old.pkg any more."""\n# from old.pkg import x\ns = "import old.pkg"\n', 0),
         Example.of("from shop.core import Other\nimport old_pkg\nimport old.pkgs\n", 0),
+        Example.of("import pytest\n\n\ndef test_old_pkg_warns():\n    with pytest.warns(DeprecationWarning):\n        import old.pkg\n", 0),
     ]
     INVALID = [
         Example.of("import old.pkg\n", 1, lines=[1]),
@@ -223,9 +229,10 @@ class DeprecatedImport(Rule):
         facts: list[RewriteFact] = []
         refs = ctx.imports()
         groups: dict[tuple[int, str], tuple[tuple[Target, Target], list[ImportRef]]] = {}
+        tested = tested_deprecations(ctx)
         for ref in refs:  # one finding per deprecated target per statement
             hit = self.match(ref)
-            if hit is not None:
+            if hit is not None and not tested.covers(ref.statement.lineno, ref.bound):
                 groups.setdefault((id(ref.statement), str(hit[0])), (hit, []))[1].append(ref)
         for (old, new), members in groups.values():
             ref = members[0]
@@ -252,6 +259,9 @@ class DeprecatedImport(Rule):
         for call, target, replacement, stmt_line in self.deprecated_calls(ctx, bindings(refs)):
             message = self.format(target=str(target), replacement=replacement or "(no replacement)", imported=dotted_name(call.func), what="call")
             findings.append(self.finding(ctx, call, message, stmt_line=stmt_line))
+        if tested.blocks:  # references and calls a test makes on purpose
+            findings = [f for f in findings if not tested.covers(f.line)]
+            facts = [f for f in facts if not tested.covers(f.line)]
         return findings, tuple(facts) or None
 
     def rewrite_needs(self, ctx: FileContext, members: list[ImportRef], old: Target, new: Target) -> tuple[Need, ...] | None:

@@ -31,6 +31,7 @@ from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportR
 from ssot_lint.fix.verify import UNVERIFIED, Need, Verdict, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
 from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under
+from ssot_lint.project.import_conditions import tested_deprecations
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
@@ -141,7 +142,8 @@ class ImportFixPlan:
                 statement.refs.append(len(self.refs))
                 self.refs.append(ref)
                 self.owner.append(statement)
-        self.hits = [rule.match(ref) for ref in self.refs]
+        tested = tested_deprecations(ctx)  # what a test uses on purpose stays, as in check
+        self.hits = [None if tested.covers(self.line(self.owner[i].node), ref.bound) else rule.match(ref) for i, ref in enumerate(self.refs)]
         self.decisions: list[Decision] = [STAY] * len(self.refs)
         self.reasons: dict[int, str] = {}  # why a name stays, for its whole finding (and unit)
         # Names held back by verification: refused (the replacement lacks them, or is another
