@@ -138,3 +138,66 @@ def test_a_replacement_outside_the_project_is_an_unsafe_rewrite(tmp_path: Path, 
         "1 file changed, 1 finding fixed (1 by unsafe fixes), 0 findings left:",
         f"  app.py:3:5: D1 unsafe fix applied: {why}",
     ]
+
+
+# Issue #18 item 6, every form of module-attribute reference, with a module mapping and with a
+# member mapping: what the file reads through the module it binds is verified and rewritten.
+FORMS = {"old/__init__.py": "", "old/mod.py": "class X: ...\nclass Z: ...\n", "new/__init__.py": "", "new/mod.py": "class X: ...\nclass Y: ...\n"}
+MODULE_RULE = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "old.mod" = "new.mod" }\n'
+MEMBER_RULE = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "old.mod:X" = "new.mod:Y" }\n'
+
+
+@pytest.mark.parametrize(
+    ("rules", "app", "fixed"),
+    [
+        (MODULE_RULE, "import old.mod\nold.mod.X()\n", "import new.mod\nnew.mod.X()\n"),
+        (MODULE_RULE, "import old\nold.mod.X()\n", "import new.mod\nnew.mod.X()\n"),
+        (MODULE_RULE, "from old import mod\nmod.X()\n", "from new import mod\nmod.X()\n"),
+        (MODULE_RULE, "import old.mod as m\nm.X()\n", "import new.mod as m\nm.X()\n"),
+        (MEMBER_RULE, "import old.mod\nold.mod.X()\n", "import new.mod\nnew.mod.Y()\n"),
+        (MEMBER_RULE, "import old\nold.mod.X()\n", "import new.mod\nnew.mod.Y()\n"),
+        (MEMBER_RULE, "from old import mod\nmod.X()\n", "import new.mod\nnew.mod.Y()\n"),
+        (MEMBER_RULE, "import old.mod as m\nm.X()\n", "import new.mod\nnew.mod.Y()\n"),
+        (MEMBER_RULE, "import old.mod as m\nm.X()\nm.Z()\n", "import old.mod as m\nimport new.mod\nnew.mod.Y()\nm.Z()\n"),
+    ],
+)
+def test_every_form_of_module_attribute_reference_is_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, app: str, fixed: str) -> None:
+    write_project(tmp_path, {**FORMS, "app.py": app}, rules)
+    assert [a for _, _, a in applicability(tmp_path, monkeypatch)] == ["safe"]
+    result = fix(tmp_path, monkeypatch)
+    assert (result.exit_code, result.stderr) == (0, "1 file changed, 1 finding fixed, 0 findings left.\n")
+    assert (tmp_path / "app.py").read_text() == fixed
+
+
+WHOLE = "the file uses the module as a value (assigned or passed around), so what it reads from new.mod cannot be verified"
+
+
+@pytest.mark.parametrize(
+    ("app", "left"),
+    [
+        ("import old.mod\nx = old.mod\nx.Z()\n", "app.py:1:8"),
+        ("import old.mod\nf(old.mod)\n", "app.py:1:8"),
+        ("import old.mod as m\nx = m\nx.Z()\n", "app.py:1:8"),
+        ("from old import mod\ng(mod)\n", "app.py:1:17"),
+        ('import old.mod as m\ngetattr(m, "Z")\n', "app.py:1:8"),
+    ],
+)
+def test_a_module_used_as_a_value_is_an_unsafe_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app: str, left: str) -> None:
+    # `x = old.mod; x.Z()` would become `x = new.mod; x.Z()`, and new.mod has no Z: what is read
+    # through a module passed around cannot be verified, so the rewrite is unsafe.
+    write_project(tmp_path, {**FORMS, "app.py": app}, MODULE_RULE)
+    assert [a for _, _, a in applicability(tmp_path, monkeypatch)] == ["unsafe"]
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "app.py").read_text() == app
+    assert result.stderr.splitlines()[1] == f"  {left}: D1 unsafe fix not applied: {WHOLE}"
+    applied = fix(tmp_path, monkeypatch, "--unsafe-fixes")
+    assert applied.exit_code == 0 and (tmp_path / "app.py").read_text() == app.replace("old.mod", "new.mod").replace("from old import", "from new import")
+
+
+def test_a_reference_to_a_module_used_as_a_value_through_a_package_is_unsafe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = "import old\nold.mod.X()\nx = old.mod\nx.Z\n"
+    write_project(tmp_path, {**FORMS, "app.py": app}, MODULE_RULE)
+    assert applicability(tmp_path, monkeypatch) == [(2, 1, "safe"), (3, 5, "unsafe")]
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "app.py").read_text() == "import old\nimport new.mod\nnew.mod.X()\nx = old.mod\nx.Z\n"
+    assert result.stderr.splitlines()[1] == f"  app.py:4:5: D1 unsafe fix not applied: {WHOLE}"

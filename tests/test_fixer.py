@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from ssot_lint.cli import main
 from ssot_lint.fix import engine as fixer
-from ssot_lint.fix.engine import FileChanged, write_atomic
+from ssot_lint.fix.apply import FileChanged, write_atomic
 
 RULES = """
 [[rule]]

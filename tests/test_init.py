@@ -223,3 +223,21 @@ def test_a_renamed_replacement_is_not_made_a_mapping(tmp_path: Path, monkeypatch
     fixed = run_cli(["fix", "--no-cache"], project, monkeypatch)
     assert (project / "app.py").read_text() == files["app.py"]  # nothing safe to apply
     assert "app.py:1:22: DD1 unsafe fix not applied: lib.calc:old_total is replaced by lib.calc:total, under another name" in fixed.stderr
+
+
+def test_the_warning_helper_a_deprecated_module_imports_is_not_a_name_it_provides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # SymPy: `from sympy.utilities.exceptions import sympy_deprecation_warning` in a deprecated
+    # module made every mapping of it "break" importers of sympy_deprecation_warning.
+    files = {
+        "lib/__init__.py": "",
+        "lib/exceptions.py": "import warnings\n\n\ndef lib_deprecation_warning(message):\n    warnings.warn(message, DeprecationWarning, stacklevel=3)\n",
+        "lib/oldmod.py": 'from lib.exceptions import lib_deprecation_warning\n\nlib_deprecation_warning("lib.oldmod is deprecated. Use lib.newmod instead.")\n\nfrom lib.newmod import *  # noqa\n',
+        "lib/newmod.py": "def f():\n    return 1\n",
+        "app.py": "from lib.oldmod import f\n",
+    }
+    project = write_project(tmp_path / "p", files)
+    result = run_cli(["init", "--no-cache"], project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    assert '[rule.replace]\n"lib.oldmod" = "lib.newmod"\n' in (project / "ssot-rules.toml").read_text()
+    fixed = run_cli(["fix", "--select", "DD2", "--no-cache"], project, monkeypatch)
+    assert (fixed.exit_code, (project / "app.py").read_text()) == (0, "from lib.newmod import f\n")

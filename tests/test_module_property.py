@@ -23,7 +23,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.config.rulefile import load_rule_files
-from ssot_lint.fix.engine import FixRefused, fix_source
+from ssot_lint.fix.apply import FixRefused, fix_source
 from ssot_lint.kinds.base import FixContext
 from ssot_lint.model import FileRef
 from ssot_lint.run.aggregation import aggregate

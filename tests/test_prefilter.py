@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.analysis.prefilter import Literals, Words, required_literals
 from ssot_lint.config.rulefile import load_rule_files
-from ssot_lint.kinds.base import _CLASS_NAME, _keyword_names, names_in_text
+from ssot_lint.kinds.text import _CLASS_NAME, _keyword_names, names_in_text
 from ssot_lint.model import FileRef
 
 REPO = Path(__file__).resolve().parent.parent

@@ -174,3 +174,27 @@ def test_the_docs_three_line_test_runs_against_the_api(pytester: pytest.Pytester
     (pytester.path / "netra_backend/app/websocket_core/handlers.py").write_text("")
     (pytester.path / "netra_backend/app/websocket_core/unified_manager.py").write_text("")
     assert outcomes(pytester.runpytest("tests", "-p", "no:cacheprovider")) == {"passed": 1}
+
+
+def test_check_source_and_the_plugin_report_the_applicability_check_does(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssot_lint import api
+    from tests.test_fix_safety import EVENT_RULES, PROJECT, rules
+
+    # One file: a verified import rewrite (safe), one the replacement lacks the name for (no
+    # fix), and an event whose reshaping is unsafe.
+    app = 'from old.mod import A\nfrom old.mod import Factory\nEVENT = {"type": "agent_started", "user_id": 1, "agent": "x"}\n'
+    root = write_project(pytester.path, {**PROJECT, "app.py": app}, rules('"old.mod" = "new.mod"') + EVENT_RULES)
+    report = run_cli(["check", "--no-cache", "-o", "json", "app.py"], root, monkeypatch).json()
+    expected = [(1, 6, "D1", "safe"), (2, 6, "D1", None), (3, 9, "EV1", "unsafe")]
+    assert [(f["line"], f["col"], f["rule"], f["applicability"]) for f in report["findings"]] == expected
+    buffer = api.check_source("app.py", app, config=root / "ssot-lint.toml")
+    assert [(f.line, f.col, f.rule_id, f.applicability or None) for f in buffer] == expected
+    text = run_cli(["check", "--no-cache", "app.py"], root, monkeypatch).stdout.splitlines()
+    assert text[:3] == [
+        "app.py:1:6: D1 [*] error: old.mod is deprecated; import new.mod",
+        "app.py:2:6: D1 error: old.mod is deprecated; import new.mod",
+        "app.py:3:9: EV1 error: non-canonical event dict: legacy key 'type' (use 'event_type'); 'agent' is not allowed at top level (move it into 'data')",
+    ]
+    result = pytester.runpytest("--ssot", "-p", "no:cacheprovider")
+    assert section(result.stdout.str(), "ssot-lint D1") == ["D1 (deprecated-import, error): count 2, max -", *text[:2]]
+    assert section(result.stdout.str(), "ssot-lint EV1") == ["EV1 (event-schema, error): count 1, max -", text[2]]

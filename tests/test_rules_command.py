@@ -91,4 +91,4 @@ def test_explain_what_is_neither(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_kinds_and_explain_together_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = run_cli(["rules", "--kinds", "--explain", "import-cycle"], tmp_path, monkeypatch)
-    assert result.exit_code == 2 and "--kinds and --explain cannot be combined" in result.stderr
+    assert result.exit_code == 2 and "--kinds, --explain and --check cannot be combined" in result.stderr

@@ -236,3 +236,105 @@ def test_without_the_server_extra_the_command_says_how_to_get_it(tmp_path: Path,
     result = run_cli(["server"], tmp_path, monkeypatch)
     assert result.exit_code == 2
     assert result.stderr == "ssot-lint: error: ssot-lint server needs pygls and lsprotocol: pip install 'ssot-lint[server]'\n"
+
+
+# One safe fix (a verified import rewrite) and one unsafe fix (an event reshaped) in one buffer.
+EVENT = 'EVENT = {"event_type": "tool_executing", "timestamp": 1.0, "user_id": "u", "thread_id": "t", "tool": "search", "data": {}}\n'
+EVENT_FIXED = 'EVENT = {"event_type": "tool_executing", "timestamp": 1.0, "user_id": "u", "thread_id": "t", "data": {"tool": "search"}}\n'
+MIXED = DEPRECATED + "\n" + EVENT
+
+
+def titles_by_code(client: Client, uri: str, params: lsp.PublishDiagnosticsParams) -> Awaitable[dict[str, list[str]]]:
+    """The code action titles offered on each diagnostic's range (by its code), and on the whole
+    buffer for ``source.fixAll`` (under ``fixAll``)."""
+
+    async def ask() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for diagnostic in params.diagnostics:
+            context = lsp.CodeActionContext(diagnostics=[diagnostic], only=[lsp.CodeActionKind.QuickFix])
+            actions = await client.client.text_document_code_action_async(lsp.CodeActionParams(lsp.TextDocumentIdentifier(uri), diagnostic.range, context))
+            found[str(diagnostic.code)] = sorted(a.title for a in actions or [] if isinstance(a, lsp.CodeAction))
+        whole = lsp.Range(lsp.Position(0, 0), lsp.Position(3, 0))
+        only = lsp.CodeActionContext(diagnostics=[], only=[lsp.CodeActionKind.SourceFixAll])
+        actions = await client.client.text_document_code_action_async(lsp.CodeActionParams(lsp.TextDocumentIdentifier(uri), whole, only))
+        found["fixAll"] = [a.title for a in actions or [] if isinstance(a, lsp.CodeAction)]
+        return found
+
+    return ask()
+
+
+async def action(client: Client, uri: str, title: str, kind: str = lsp.CodeActionKind.QuickFix) -> lsp.CodeAction:
+    whole = lsp.Range(lsp.Position(0, 0), lsp.Position(3, 0))
+    context = lsp.CodeActionContext(diagnostics=[], only=[kind])
+    actions = await client.client.text_document_code_action_async(lsp.CodeActionParams(lsp.TextDocumentIdentifier(uri), whole, context))
+    return next(a for a in actions or [] if isinstance(a, lsp.CodeAction) and a.title == title)
+
+
+def applied(text: str, action: lsp.CodeAction) -> str:
+    assert action.edit is not None and action.edit.document_changes is not None
+    (change,) = action.edit.document_changes
+    assert isinstance(change, lsp.TextDocumentEdit)
+    return apply_edits(text, list(change.edits))  # type: ignore[arg-type]
+
+
+SUPPRESS = "ssot-lint: suppress {0} on this line (# ssot: ignore[{0}])"
+
+
+def test_code_actions_offer_only_safe_fixes_by_default(tmp_path: Path) -> None:
+    project = sample_project(tmp_path)
+
+    async def scenario(client: Client) -> None:
+        uri = client.open(NEW, MIXED)
+        opened = await client.wait(uri, 0)
+        assert codes(opened) == ["WS002", "WS003"]
+        assert await titles_by_code(client, uri, opened) == {
+            "WS002": ["ssot-lint: fix WS002", SUPPRESS.format("WS002")],
+            "WS003": [SUPPRESS.format("WS003")],  # its fix is unsafe: not offered
+            "fixAll": ["ssot-lint: fix all (1 finding)"],
+        }
+        fix_all = await action(client, uri, "ssot-lint: fix all (1 finding)", lsp.CodeActionKind.SourceFixAll)
+        assert applied(MIXED, fix_all) == FIXED + "\n" + EVENT
+
+    run(project, scenario)
+
+
+def test_unsafe_fixes_are_offered_and_titled_as_such_when_the_client_opts_in(tmp_path: Path) -> None:
+    project = sample_project(tmp_path)
+
+    async def scenario(client: Client) -> None:
+        uri = client.open(NEW, MIXED)
+        opened = await client.wait(uri, 0)
+        assert await titles_by_code(client, uri, opened) == {
+            "WS002": ["ssot-lint: fix WS002", SUPPRESS.format("WS002")],
+            "WS003": ["ssot-lint: fix WS003 (unsafe)", SUPPRESS.format("WS003")],
+            "fixAll": ["ssot-lint: fix all (2 findings, 1 unsafe)"],
+        }
+        unsafe = await action(client, uri, "ssot-lint: fix WS003 (unsafe)")
+        assert not unsafe.is_preferred
+        assert applied(MIXED, unsafe) == DEPRECATED + "\n" + EVENT_FIXED
+        fix_all = await action(client, uri, "ssot-lint: fix all (2 findings, 1 unsafe)", lsp.CodeActionKind.SourceFixAll)
+        assert applied(MIXED, fix_all) == FIXED + "\n" + EVENT_FIXED
+
+    run(project, scenario, initialization_options={"unsafeFixes": True})
+
+
+def test_the_unsafe_fixes_setting_follows_did_change_configuration(tmp_path: Path) -> None:
+    project = sample_project(tmp_path)
+
+    async def titles(client: Client, uri: str) -> list[str]:
+        context = lsp.CodeActionContext(diagnostics=[])
+        whole = lsp.Range(lsp.Position(0, 0), lsp.Position(3, 0))
+        actions = await client.client.text_document_code_action_async(lsp.CodeActionParams(lsp.TextDocumentIdentifier(uri), whole, context))
+        return sorted(a.title for a in actions or [] if isinstance(a, lsp.CodeAction) and "suppress" not in a.title)
+
+    async def scenario(client: Client) -> None:
+        uri = client.open(NEW, MIXED)
+        await client.wait(uri, 0)
+        assert await titles(client, uri) == ["ssot-lint: fix WS002", "ssot-lint: fix all (1 finding)"]
+        # Neovim's `settings = { ["ssot-lint"] = { unsafeFixes = true } }`: under the server's section.
+        client.client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings={"ssot-lint": {"unsafeFixes": True}}))
+        assert await titles(client, uri) == ["ssot-lint: fix WS002", "ssot-lint: fix WS003 (unsafe)", "ssot-lint: fix all (2 findings, 1 unsafe)"]
+        client.client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings={"unsafeFixes": False}))
+        assert await titles(client, uri) == ["ssot-lint: fix WS002", "ssot-lint: fix all (1 finding)"]
+
+    run(project, scenario)

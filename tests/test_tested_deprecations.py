@@ -1,6 +1,7 @@
 """A test that expects a deprecation warning uses the deprecated module on purpose: an import (or
 attribute, or call) inside ``with pytest.warns(...)``, ``pytest.deprecated_call()``,
-``self.assertWarns(...)``, ``assertWarnsRegex`` or Django's ``assertWarnsMessage`` is no debt,
+``self.assertWarns(...)``, ``assertWarnsRegex``, Django's ``assertWarnsMessage`` or any context
+manager named for it (SymPy's ``warns_deprecated_sympy``) is no debt,
 nor is an import whose every use is inside such a block (Django's test_renderers imports
 ``DjangoDivFormRenderer`` at the top to instantiate it under ``assertWarnsMessage``), and
 rewriting either would make the test fail (the warning it expects is gone). Neither
@@ -46,6 +47,11 @@ def test_silenced():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from lib.old import f
+
+
+def test_project_helper():  # SymPy's own context manager
+    with warns_deprecated_sympy():
+        import lib.old  # noqa: F401
 """
 FILES = {
     "lib/__init__.py": "",

@@ -13,7 +13,7 @@ suppressions, the baseline ratchet and the exit status. One module per concept:
 - ``checking``: ``check``, ``analyze`` and ``CheckResult`` (a run over the project or some of
   its paths, then unused suppressions, the baseline and the exit status);
 - ``source``: one file's text on no disk: ``check_source``, ``fix_source``, ``suppress_source``;
-- ``fixing``: ``fix``;
+- ``fixing``: ``fix``, ``check_mappings``;
 - ``starter``: ``init`` and ``survey``.
 
 (The modules are not named after the functions they hold, so ``ssot_lint.api.check`` is always
@@ -25,7 +25,7 @@ Every public name is importable from here (and the main ones from ``ssot_lint``)
 from __future__ import annotations
 
 from ssot_lint.api.checking import CheckResult, analyze, check, failing_findings
-from ssot_lint.api.fixing import fix
+from ssot_lint.api.fixing import check_mappings, fix
 from ssot_lint.api.project import PathLike, Project, Warn, baseline_file, cache_directory, load_baseline, load_project, load_rules, open_cache
 from ssot_lint.api.source import SourceFixed, check_source, fix_source, source_bytes, suppress_source
 from ssot_lint.api.starter import InitResult, init, survey
@@ -44,6 +44,7 @@ __all__ = [
     "baseline_file",
     "cache_directory",
     "check",
+    "check_mappings",
     "check_source",
     "failing_findings",
     "fix",

@@ -1,5 +1,6 @@
 """``fix``: the safe fixes over the project or some of its paths, what is left judged as ``check``
-judges it."""
+judges it; ``check_mappings``: the rules' import mappings verified against the project, as ``fix``
+will verify each rewrite."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ssot_lint.observer import NULL_OBSERVER, Observer
 
 if TYPE_CHECKING:  # fixing imports libcst: only when something is fixed
     from ssot_lint.fix.engine import FixResult
+    from ssot_lint.fix.mappings import MappingsChecked
 
 
 def fix(
@@ -51,3 +53,31 @@ def fix(
     for warning in result.warnings:
         warn(warning)
     return result
+
+
+def check_mappings(
+    *,
+    config: PathLike | Config | Project | None = None,
+    rules: Sequence[PathLike] | RuleSet | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    jobs: int | None = None,
+    cache: bool = True,
+    cache_dir: PathLike | None = None,
+    on_warning: Warn | None = None,
+    observer: Observer = NULL_OBSERVER,
+) -> MappingsChecked:
+    """Verify each import mapping of the rules (``deprecated-import``'s ``replace``) against the
+    project, as ``fix`` verifies each rewrite: a replacement that does not exist, one of another
+    kind than its target (unless allowed), a module lacking names of the one it replaces. Reads
+    only the modules the mappings name, through the cached per-file analysis (``fix.mappings``)."""
+    from ssot_lint.fix.mappings import check_mappings as check
+    from ssot_lint.run.engine import RunOptions, fix_context
+
+    project = resolve_project(config, rules, select, ignore, observer)
+    require_rules(project.rules)
+    warn = on_warning or (lambda message: None)
+    with open_cache(project.config, cache, cache_dir, warn, observer) as result_cache:
+        verifier = fix_context(project.config, RunOptions(cache=result_cache, jobs=jobs), None).verifier
+        assert verifier is not None
+        return check(project.rules.rules, verifier)

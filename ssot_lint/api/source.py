@@ -48,9 +48,12 @@ def check_source(
     with the per-file rules (project-wide rules need the other files: use ``check``). Findings
     carry ``path`` as given (relative to the project root when it lies inside it); suppression
     comments apply; a text that does not parse is one ``SSOT000`` finding. ``baseline``: leave
-    out the findings the configured baseline file records for this path, as ``check`` does."""
+    out the findings the configured baseline file records for this path, as ``check`` does.
+    Each finding's ``applicability`` is what ``check`` gives it: an import rewrite is verified
+    against the project's files on disk (``safe``, ``unsafe`` or not fixable)."""
     from ssot_lint.analysis.analyze import analyze_source
-    from ssot_lint.run.aggregation import aggregate
+    from ssot_lint.run.aggregation import aggregate, annotate
+    from ssot_lint.run.engine import RunOptions, fix_context
 
     project = resolve_project(config, rules if rules is not None else None, (), (), NULL_OBSERVER)
     _, ref = buffer_ref(project, path)
@@ -58,6 +61,7 @@ def check_source(
     fail_on = project.config.get("fail-on")
     result = analyze_source(source_bytes(code), ref, selected)
     report = aggregate(selected, [(ref, result)], fail_on)
+    annotate(report, selected, [(ref, result)], fix_context(project.config, RunOptions(), None))
     baseline_path, shown = baseline_file(project.config)
     if baseline and baseline_path.is_file():
         coverage = Coverage.of([ref.path], selected, False, project.rules.known)
@@ -104,8 +108,8 @@ def fix_source(
     compiles, keeps every comment and is a fixed point) or refused as a whole."""
     from ssot_lint.analysis.analyze import analyze_source
     from ssot_lint.analysis.parsing import decode_source, on_analysis_thread
-    from ssot_lint.fix.engine import FixRefused
-    from ssot_lint.fix.engine import fix_source as fix_bytes
+    from ssot_lint.fix.apply import FixRefused
+    from ssot_lint.fix.apply import fix_source as fix_bytes
 
     project = resolve_project(config, rules if rules is not None else None, select, (), NULL_OBSERVER)
     _, ref = buffer_ref(project, path)

@@ -1,4 +1,5 @@
-"""``ssot-lint rules`` and ``ssot-lint test-rules``: show the loaded rules, run their examples."""
+"""``ssot-lint rules`` and ``ssot-lint test-rules``: show the loaded rules (and check their import
+mappings against the project), run their examples."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from ssot_lint.cli.common import load_project, observer, rule_options, shown_path, use_color, warn
+from ssot_lint import api
+from ssot_lint.cli.common import cache_options, jobs_option, load_project, observer, rule_options, shown_path, split_ids, use_color, warn
 from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.config.settings import load_config
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
@@ -17,15 +19,36 @@ from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
 @rule_options
 @click.option("--explain", metavar="ID|KIND", help="Show one loaded rule in full, or a rule kind's documentation with a [[rule]] to paste.")
 @click.option("--kinds", "list_kinds", is_flag=True, help="List the rule kinds (built-in and plugins); reads no config.")
+@click.option(
+    "--check",
+    "check_mappings",
+    is_flag=True,
+    help="Verify the rules' import mappings against the project: warn where a replacement does not exist or is another kind of thing (exit 1).",
+)
+@jobs_option
+@cache_options
 def rules_command(
-    config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], explain: str | None, list_kinds: bool
+    config_path: Path | None,
+    rule_files: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    explain: str | None,
+    list_kinds: bool,
+    check_mappings: bool,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
-    """List the loaded rules, explain one rule or kind, or list the kinds."""
+    """List the loaded rules, explain one rule or kind, list the kinds, or (--check) verify the
+    rules' import mappings against the project as `ssot-lint fix` will verify each rewrite."""
     from ssot_lint.kinds import available_kinds, find_kind, kind_names
     from ssot_lint.report.rules import explain_kind, explain_rule, kinds_table, rules_table
 
-    if list_kinds and explain:
-        raise click.UsageError("--kinds and --explain cannot be combined")
+    if sum((list_kinds, explain is not None, check_mappings)) > 1:
+        raise click.UsageError("--kinds, --explain and --check cannot be combined")
+    if check_mappings:
+        _check_mappings(config_path, rule_files, select, ignore, jobs, no_cache, cache_dir)
+        return
     if list_kinds:
         click.echo(kinds_table(list(available_kinds().values()), use_color(False)), nl=False)
         return
@@ -42,6 +65,27 @@ def rules_command(
         click.echo(explain_rule(matches[0]), nl=False)
     else:
         click.echo(rules_table(ruleset.rules, use_color(False)), nl=False)
+
+
+def _check_mappings(
+    config_path: Path | None,
+    rule_files: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+) -> None:
+    """One line per mapping a fix will refuse (``file:line: ID message``), then the count;
+    exit 1 when there is any."""
+    from ssot_lint.report import plural
+
+    project = api.load_project(config_path, rules=rule_files, select=split_ids(select), ignore=split_ids(ignore), observer=observer())
+    checked = api.check_mappings(config=project, jobs=jobs, cache=not no_cache, cache_dir=cache_dir, on_warning=warn, observer=observer())
+    for warning in checked.warnings:
+        click.echo(str(warning))
+    click.echo(f"{plural(checked.checked, 'mapping')} checked, {plural(len(checked.warnings), 'warning')}")
+    sys.exit(EXIT_FINDINGS if checked.warnings else EXIT_OK)
 
 
 @click.command("test-rules")

@@ -101,6 +101,16 @@ class TomlDoc:
                 found.setdefault(m.group(1) or m.group(2) or m.group(3), i + 1)
         return found
 
+    def table_at(self, line: int) -> tuple[str, int | None]:
+        """The table whose header is on 1-based ``line``, and its index among the headers of
+        that name (for arrays of tables); ("", None) when no header is there."""
+        header = _HEADER.match(self.lines[line - 1]) if 0 < line <= len(self.lines) else None
+        if header is None:
+            return "", None
+        name = _normalise(header.group(2))
+        before = [i for i in range(line - 1) if (m := _HEADER.match(self.lines[i])) and _normalise(m.group(2)) == name]
+        return name, len(before) if header.group(1) == "[[" else None
+
     def error(self, message: str, table: str, key: str | None = None, index: int | None = None) -> ConfigError:
         return ConfigError(message, self.path, self.line_of(table, key, index))
 

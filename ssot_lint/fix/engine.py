@@ -1,10 +1,11 @@
-"""``ssot-lint fix``: apply the fixable rules' fixes to files, safely.
+"""``ssot-lint fix``: apply the fixable rules' fixes to files, safely, on the worker pool.
 
-A file is fixed only when a fixable rule has a finding in it. Its new text must re-parse, compile,
-keep every comment, and be a fixed point (fixing it again changes nothing); otherwise the file is
-left as it is, with a warning. It is written atomically (a temporary file in the same directory,
-then a rename; the file mode kept), in its own encoding, BOM and newlines, and only if its bytes
-on disk are still the ones that were fixed.
+A file is fixed only when a fixable rule has a finding in it. Each file is fixed in a worker
+(``fix_task``): read, analyzed, fixed and checked by ``fix.apply`` (the new text must re-parse,
+compile, keep every comment and be a fixed point, else the file is left as it is, with a
+warning), then written atomically here, only if its bytes on disk are still the ones that were
+fixed. This module is the orchestration: the project analyzed and verified against once, the
+files fixed in crash-isolated workers, the written files analyzed again.
 
 Afterwards every finding that remains, from any rule, is listed with the reason it was not fixed;
 locations refer to the files as fixed (with ``--diff``: as they would be).
@@ -13,22 +14,14 @@ locations refer to the files as fixed (with ``--diff``: as they would be).
 from __future__ import annotations
 
 import dataclasses
-import io
-import os
-import re
-import stat
-import tempfile
-import tokenize
-import warnings
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from ssot_lint.analysis.analyze import analyze_source
-from ssot_lint.analysis.parsing import SourceError, decode_source, on_analysis_thread, parse
+from ssot_lint.analysis.parsing import on_analysis_thread
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
+from ssot_lint.fix.apply import FileChanged, FixRefused, SourceFix, fix_source, write_atomic
 from ssot_lint.kinds.base import FixContext, ProjectFix, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report
 from ssot_lint.run.aggregation import aggregate, rule_facts
@@ -38,166 +31,7 @@ from ssot_lint.run.engine import FILE_TIME_LIMIT, RunOptions, analyze_files, cov
 from ssot_lint.run.parallel import Crashed, WorkerPool
 from ssot_lint.run.partial import Within
 
-if TYPE_CHECKING:  # libcst is imported when a file is fixed, not when the command starts
-    import libcst as cst
-
-Location = tuple[str, int, int]  # rule id, line, col
-SAFE_ONLY = FixContext()  # safe fixes only, and no project: no import rewrite is verified
 FIX_TIME_LIMIT = 5 * FILE_TIME_LIMIT  # libcst parses a file ~10x slower than CPython
-_LINE_BREAK = re.compile(r"\r\n?|\n")
-
-
-class FixRefused(Exception):
-    """The fixed text failed a safety check; the file is left as it is."""
-
-
-class FileChanged(Exception):
-    """The file on disk is no longer the one that was fixed."""
-
-
-@dataclass(frozen=True)
-class SourceFix:
-    """The fixed bytes of one file, how many findings went away (``unsafe_fixed`` of them by
-    unsafe fixes), why each other finding of the fixing rules stays (keyed by location in the
-    fixed text; ``unsafe``: those only an unsafe fix would remove), and notes on the unsafe fixes
-    applied (keyed by location in the text before fixing)."""
-
-    data: bytes
-    fixed: int
-    reasons: dict[Location, str]
-    unsafe: frozenset[Location] = frozenset()
-    unsafe_fixed: int = 0
-    notes: tuple[tuple[Location, str], ...] = ()
-
-
-def source_encoding(data: bytes) -> str:
-    """The encoding Python reads ``data`` in (``utf-8-sig`` when it starts with a BOM)."""
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    return encoding
-
-
-def _first_difference(a: str, b: str) -> int:
-    """The 1-based line of the first character where ``a`` and ``b`` differ."""
-    index = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-    return len(_LINE_BREAK.split(a[:index]))
-
-
-def _compile_error(data: bytes, ref: FileRef) -> str | None:
-    """Why ``data`` does not compile (None when it does). CPython's warnings (``SyntaxWarning``
-    for ``"\\d"``, ``assert (x, y)`` ...) are the file's own business, not this check's: they are
-    neither printed nor, under ``PYTHONWARNINGS=error``, turned into a refusal."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(data, ref.path or "<fixed>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        return str(exc)
-    return None
-
-
-def _encoded(text: str, encoding: str) -> bytes | None:
-    try:
-        return text.encode(encoding)
-    except UnicodeError:
-        return None
-
-
-@dataclass
-class _Applied:
-    module: cst.Module
-    fixed: int = 0
-    unsafe_fixed: int = 0
-    reasons: dict[Location, str] = field(default_factory=dict)
-    unsafe: set[Location] = field(default_factory=set)
-    notes: list[tuple[Location, str]] = field(default_factory=list)
-
-
-def _apply(module: cst.Module, ref: FileRef, rules: Sequence[Rule], context: FixContext) -> _Applied:
-    applied = _Applied(module)
-    for rule in rules:
-        try:
-            outcome = rule.fix(applied.module, ref, context)
-        except RecursionError:
-            raise FixRefused("too deeply nested to fix (RecursionError)") from None
-        except Exception as exc:  # a bug in one kind's fix must not stop the other files
-            raise FixRefused(f"{rule.id}'s fix failed ({type(exc).__name__}: {exc}); this is a bug in its rule kind") from None
-        applied.module = outcome.module
-        applied.fixed += outcome.fixed
-        applied.unsafe_fixed += outcome.unsafe
-        applied.reasons.update({(rule.id, u.line, u.col): u.reason for u in outcome.unfixed})
-        applied.unsafe.update((rule.id, u.line, u.col) for u in outcome.unfixed if u.unsafe)
-        applied.notes.extend(((rule.id, n.line, n.col), n.note) for n in outcome.notes)
-    return applied
-
-
-def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixContext = SAFE_ONLY) -> SourceFix:
-    """Fix one file's bytes with ``rules`` (all fixable): safe fixes, and unsafe ones too with
-    ``context.unsafe``. Pure given ``context``; raises FixRefused."""
-    from ssot_lint.fix.cstedit import comments_in
-
-    try:
-        text = decode_source(data)
-        module = parse(text)
-    except SourceError as error:
-        raise FixRefused(error.reason) from None
-    # Every byte outside the edited nodes is written back as libcst prints it and re-encoded:
-    # both must reproduce the file exactly, or the fix would touch lines it never meant to.
-    encoding = source_encoding(data)
-    if _encoded(text, encoding) != data:
-        raise FixRefused(f"its text does not re-encode to the same bytes in {encoding}")
-    if module.code != text:  # libcst 1.9 drops a final lone CR, and a form feed that starts a statement's line
-        raise FixRefused(f"libcst would not write line {_first_difference(text, module.code)} back byte for byte")
-    first = _apply(module, ref, rules, context)
-    new_text = first.module.code
-    if new_text == text:
-        return SourceFix(data, 0, first.reasons, frozenset(first.unsafe))
-    new_data = _encoded(new_text, encoding)
-    if new_data is None:
-        raise FixRefused(f"the fixed text cannot be encoded as {encoding}")
-    try:
-        reparsed = parse(new_text)
-    except SourceError as error:
-        raise FixRefused(f"the fixed text does not parse ({error.reason}); this is a bug in ssot-lint") from None
-    problem = _compile_error(new_data, ref)
-    if problem is not None:
-        if _compile_error(data, ref) is not None:  # libcst parses more than CPython compiles
-            raise FixRefused(f"the file does not compile, before the fix either: {problem}")
-        raise FixRefused(f"the fixed text does not compile: {problem}; this is a bug in ssot-lint")
-    if Counter(comments_in(module)) != Counter(comments_in(reparsed)):
-        raise FixRefused("the fix would drop a comment; this is a bug in ssot-lint")
-    # A second pass must change nothing; its reasons are positioned in the fixed text.
-    again = _apply(reparsed, ref, rules, context)
-    if again.module.code != new_text:
-        raise FixRefused("fixing the fixed text changes it again; this is a bug in ssot-lint")
-    return SourceFix(new_data, first.fixed, again.reasons, frozenset(again.unsafe), first.unsafe_fixed, tuple(first.notes))
-
-
-def write_atomic(path: str, expected: bytes, data: bytes) -> None:
-    """Replace the file at ``path`` (through symlinks) with ``data`` if it still holds ``expected``."""
-    real = os.path.realpath(path)
-    before = os.stat(real)
-    with open(real, "rb") as handle:
-        if handle.read() != expected:
-            raise FileChanged()
-    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(real), prefix=f".{os.path.basename(real)}.", suffix=".ssot-lint")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, stat.S_IMODE(before.st_mode))
-        try:
-            os.chown(temporary, before.st_uid, before.st_gid)
-        except (PermissionError, AttributeError):
-            pass  # only the owner (or root) may; the mode is what matters
-        with open(real, "rb") as handle:  # again, as late as possible: someone may be editing
-            if handle.read() != expected:
-                raise FileChanged()
-        os.replace(temporary, real)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 @dataclass

@@ -41,6 +41,10 @@ from ssot_lint.project.module_index import MODULE_DUNDERS
 from ssot_lint.project.module_summary import ModuleSummary
 
 VERIFIED, UNVERIFIED, REFUSED = "verified", "unverified", "refused"
+# The attribute a need names when the file uses the imported thing itself as a value: ``Need(
+# "old.mod.*", "new.mod.*")`` is unverified when ``new.mod`` is a module (every attribute of it may
+# be read), and asks nothing more of a class or function (their attributes are never checked).
+WHOLE = "*"
 _STRENGTH = {VERIFIED: 0, UNVERIFIED: 1, REFUSED: 2}  # the worst verdict of several decides
 
 
@@ -189,7 +193,11 @@ class ImportVerifier:
         return self.name(prefix, parts[end])
 
     def name(self, module: str, name: str) -> Verdict:
-        """Whether ``from module import name`` finds something (``module`` exists)."""
+        """Whether ``from module import name`` finds something (``module`` exists). ``WHOLE``
+        asks about the module used as a value (``x = m``, ``f(m)``): whatever is read through it
+        then cannot be verified."""
+        if name == WHOLE:
+            return Verdict(UNVERIFIED, f"the file uses the module as a value (assigned or passed around), so what it reads from {module} cannot be verified")
         if name in MODULE_DUNDERS:
             return Verdict(VERIFIED)
         if self.source.exists(f"{module}.{name}"):

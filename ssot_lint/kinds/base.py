@@ -4,7 +4,9 @@ A rule kind is one class in one module of this package. It declares its options 
 when a rule file loads), a text prefilter that is a provable superset of what it can match,
 a per-file ``check`` that returns plain picklable values, and optionally an ``aggregate``
 step over all files' facts for project-wide counts. A kind that can repair its findings sets
-``fixable`` and implements ``fix`` (the engine that applies fixes safely is ``ssot_lint.fix.engine``).
+``fixable`` and implements ``fix`` (the engine that applies fixes safely is ``ssot_lint.fix.engine``,
+each file's step ``ssot_lint.fix.apply``); what a fix gets and returns is defined in ``fixes``
+and importable from here, as everything a plugin implementing a kind needs (``__all__``).
 """
 
 from __future__ import annotations
@@ -12,20 +14,20 @@ from __future__ import annotations
 import ast
 import re
 import string
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ssot_lint.analysis.file_context import FileContext
-from ssot_lint.analysis.prefilter import TextPattern, Words
+from ssot_lint.analysis.prefilter import TextPattern
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.config.globs import GlobSet
+from ssot_lint.kinds.fixes import FixContext, FixNote, FixOutcome, ProjectFix, Unfixed
+from ssot_lint.kinds.text import names_in_text, normalise_code, word_pattern
 from ssot_lint.model import FileRef, Finding
 
 if TYPE_CHECKING:  # libcst is imported only when a fix (or a kind's check) needs a libcst tree
     import libcst as cst
-
-    from ssot_lint.fix.verify import ImportVerifier
 
 DOTTED = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
 
@@ -167,83 +169,17 @@ class Target:
         return f"{self.module}:{self.member}" if self.member else self.module
 
 
-def word_pattern(tokens: Iterable[str]) -> Words | None:
-    """A pattern matching any of ``tokens`` as a whole identifier; None when there are none."""
-    unique = set(tokens)
-    return Words(unique) if unique else None
-
-
-_WS = re.compile(r"\s+")
-
-
-def normalise_code(code: str) -> str:
-    return _WS.sub(" ", code).strip()
-
-
 @dataclass(frozen=True)
-class Unfixed:
-    """A finding a fix left in place: where ``check`` reports it (1-based) and why it stays.
-    ``unsafe``: only because its fix is unsafe and unsafe fixes were not asked for (the reason
-    says why it is unsafe); ``--unsafe-fixes`` would apply it."""
+class ImportMapping:
+    """One mapping a rule's import fix applies: ``old`` -> ``new`` (the final replacement, after
+    chains), written as entry ``entry`` of option ``option``; ``allow_kind_change``: the rule lets
+    the replacement be another kind of thing."""
 
-    line: int
-    col: int
-    reason: str
-    unsafe: bool = False
-
-
-@dataclass(frozen=True)
-class FixNote:
-    """Something to know about a fix that was applied (an unsafe one: what it may break), at
-    the finding's position in the module ``fix`` was given."""
-
-    line: int
-    col: int
-    note: str
-
-
-@dataclass
-class FixOutcome:
-    """What ``Rule.fix`` did to one module.
-
-    ``fixed`` counts the findings ``check`` reported that are gone from ``module`` (``unsafe``
-    of them by unsafe fixes); every finding still there is in ``unfixed``, positioned as in the
-    module ``fix`` was given. ``notes`` are remarks on applied fixes, e.g. the places that still
-    read an event key an unsafe fix renamed.
-    """
-
-    module: cst.Module
-    fixed: int = 0
-    unfixed: list[Unfixed] = field(default_factory=list)
-    unsafe: int = 0
-    notes: list[FixNote] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ProjectFix:
-    """What a project-wide kind's fix knows of the whole project (``Rule.fix_project``): the files
-    its fixes may change (``paths``), why each finding it cannot fix stays (``reasons``, by path,
-    line and column: findings in files it does not change get their reason here) and whatever
-    its ``fix`` reads (``data``)."""
-
-    paths: frozenset[str]
-    reasons: dict[tuple[str, int, int], str] = field(default_factory=dict)
-    data: Any = None
-
-
-@dataclass(frozen=True)
-class FixContext:
-    """What a fix may use beyond the file it rewrites (ruff's safe/unsafe convention).
-
-    ``unsafe``: apply unsafe fixes too (``--unsafe-fixes``). ``verifier``: answers, from the
-    project's modules, whether a rewritten import finds what it names (``fix.verify.ImportVerifier``);
-    None when there is no project to verify against, so that every import rewrite is unverified,
-    hence unsafe. ``projects``: what each project-wide kind with a fix knows of the whole project,
-    by rule id (``Rule.fix_project``; empty when a single file is fixed)."""
-
-    unsafe: bool = False
-    verifier: ImportVerifier | None = None
-    projects: Mapping[str, ProjectFix] = field(default_factory=dict)
+    option: str
+    entry: str
+    old: Target
+    new: Target
+    allow_kind_change: bool = False
 
 
 # What a finding is about, in the words of GitLab Code Quality (and usable by any report).
@@ -327,6 +263,11 @@ class Rule:
         with only this step is not project-wide (``--per-file`` runs keep it). By default the
         applicability ``check`` set stands."""
         return findings
+
+    def mappings(self) -> list[ImportMapping]:
+        """The import mappings this rule's fix applies, as its options write them (``ssot-lint
+        rules --check`` verifies them against the project); none by default."""
+        return []
 
     def fix_project(self, facts: list[tuple[FileRef, Any]]) -> ProjectFix | None:
         """For a project-wide kind with a fix: what ``fix`` needs to know of the whole project
@@ -416,44 +357,27 @@ def option_attribute(name: str) -> str:
     return attribute + "_" if attribute in ("max", "type") else attribute
 
 
-# `class` / `def` followed by the name, allowing backslash continuations in between: every
-# ClassDef / FunctionDef in the source is spelled this way, so the names found are a superset.
-# The keyword must not end a longer word; that is checked after the match (see _keyword_names)
-# because a leading look-behind would stop `re` from scanning for the literal keyword quickly.
-_CLASS_NAME = re.compile(r"class[\s\\]+([^\W\d]\w*)")
-_DEF_NAME = re.compile(r"def[\s\\]+([^\W\d]\w*)")
-# Any `NAME =` (not `==`): a superset of the targets of plain assignments.
-_ASSIGNED_NAME = re.compile(r"(?<![\w.])([^\W\d]\w*)[\s\\]*=(?!=)")
-# A module-level statement starts a line (form feeds are allowed before it), or follows a `;` or
-# a backslash continuation: a superset of the targets of module-level plain assignments. Lines
-# start after "\n" (the text gets one in front), not at `^`: a pattern that begins with one of a
-# few characters lets `re` skip ahead to them, 2.7x faster.
-_TOP_LEVEL_ASSIGNED_NAME = re.compile(r"(?:\n\f*|;[\s\\]*|\\\n[\s\\]*)([^\W\d]\w*)[\s\\]*=(?!=)")
-
-
-def names_in_text(text: str, classes: bool = True, functions: bool = False, assignments: bool = False, top_level_assignments: bool = False) -> set[str]:
-    """Names that may be defined in ``text`` (a superset; strings and comments included).
-    ``top_level_assignments`` is ``assignments`` restricted to where module-level ones can be."""
-    found: set[str] = set()
-    if top_level_assignments and not assignments:
-        found.update(_TOP_LEVEL_ASSIGNED_NAME.findall("\n" + text))
-    if classes:
-        found.update(_keyword_names(_CLASS_NAME, text))
-    if functions:
-        found.update(_keyword_names(_DEF_NAME, text))
-    if assignments:
-        found.update(_ASSIGNED_NAME.findall(text))
-    return found
-
-
-def _keyword_names(pattern: re.Pattern[str], text: str) -> Iterator[str]:
-    """What ``(?<!\\w)`` + ``pattern`` would find: a match right after a word character is
-    skipped and the search resumes one character later, exactly as the look-behind would."""
-    pos = 0
-    while (match := pattern.search(text, pos)) is not None:
-        start = match.start()
-        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            pos = start + 1
-            continue
-        yield match.group(1)
-        pos = match.end()
+# The contract a plugin implements, all importable from here (``fixes`` defines the fix types,
+# ``text`` the helpers for prefilters).
+__all__ = [
+    "CATEGORIES",
+    "DOTTED",
+    "OPTION_TYPES",
+    "Example",
+    "FileContext",
+    "FixContext",
+    "FixNote",
+    "FixOutcome",
+    "ImportMapping",
+    "Option",
+    "OptionError",
+    "ProjectFix",
+    "Rule",
+    "RuleMeta",
+    "Target",
+    "Unfixed",
+    "names_in_text",
+    "normalise_code",
+    "option_attribute",
+    "word_pattern",
+]

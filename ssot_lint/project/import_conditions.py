@@ -5,6 +5,7 @@ a test expects it to warn."""
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -98,9 +99,15 @@ def guards_import_error(node: ast.AST) -> bool:
     return any(handler.type is None or _names_import_error(handler.type, _IMPORT_ERRORS + _BROADER) for handler in node.handlers)
 
 
-# Context managers in whose body a test expects a warning: pytest.warns, pytest.deprecated_call,
-# unittest's assertWarns / assertWarnsRegex, Django's assertWarnsMessage.
-EXPECTING_WARNINGS = ("warns", "deprecated_call", "assertWarns", "assertWarnsRegex", "assertWarnsMessage")
+# Context managers in whose body a test expects a warning: any whose name says it "warns"
+# (pytest.warns, unittest's assertWarns / assertWarnsRegex, Django's assertWarnsMessage, SymPy's
+# warns_deprecated_sympy), and pytest.deprecated_call. A name that only silences warnings
+# (catch_warnings, ignore_warnings) does not say "warns".
+_EXPECTS = re.compile(r"warns|deprecated_call", re.IGNORECASE)
+# What the text of such a block spells: one of the words (found fast), then, in the name, the
+# call's parenthesis (prose says "warns" too).
+_EXPECTS_WORDS = ("warns", "Warns", "deprecated_call")
+_EXPECTS_CALL = re.compile(r"(?:warns|deprecated_call)\w*\(", re.IGNORECASE)
 
 
 def expects_warning(node: ast.AST) -> bool:
@@ -112,7 +119,7 @@ def expects_warning(node: ast.AST) -> bool:
     for item in node.items:
         call = item.context_expr
         name = dotted_name(call.func) if isinstance(call, ast.Call) else None
-        if name is not None and name.rsplit(".", 1)[-1] in EXPECTING_WARNINGS:
+        if name is not None and _EXPECTS.search(name.rsplit(".", 1)[-1]):
             return True
     return False
 
@@ -133,21 +140,24 @@ class TestedDeprecations:
 
 NOTHING_TESTED = TestedDeprecations()
 _MEMO_KEY = "tested-deprecations"
-_CALLS = tuple(f"{name}(" for name in EXPECTING_WARNINGS)  # what such a block spells ("warns" alone is in prose too)
 
 
 def tested_deprecations(ctx: FileContext) -> TestedDeprecations:
     """The file's ``TestedDeprecations``, computed once per file (the summary and the kinds ask).
-    Only a file that calls one of ``EXPECTING_WARNINGS`` is read further; the names need every
-    use in the file, so a file with such a block is parsed whole."""
+    Only a file whose text calls something named so is read further; the names need every use in
+    the file, so a file with such a block is parsed whole."""
     found = ctx.memo.get(_MEMO_KEY)
     if found is None:
-        found = ctx.memo[_MEMO_KEY] = _tested(ctx) if ctx.lines_with(_CALLS) else NOTHING_TESTED
+        found = ctx.memo[_MEMO_KEY] = _tested(ctx) if _calls_expecting(ctx.text) else NOTHING_TESTED
     return found
 
 
+def _calls_expecting(text: str) -> bool:
+    return any(word in text for word in _EXPECTS_WORDS) and _EXPECTS_CALL.search(text) is not None
+
+
 def _tested(ctx: FileContext) -> TestedDeprecations:
-    blocks = tuple((node.lineno, node.end_lineno or node.lineno) for node, _ in statements(ctx.statements_near(_CALLS), True) if expects_warning(node))
+    blocks = tuple((node.lineno, node.end_lineno or node.lineno) for node, _ in statements(ctx.statements_near(_EXPECTS_WORDS), True) if expects_warning(node))
     if not blocks:
         return NOTHING_TESTED
     inside: set[str] = set()

@@ -7,9 +7,13 @@
   the whole project with the open buffers in place of their files, in a child process
   (``project_job``); unchanged files come from the result cache. Their findings stay on the
   documents until the next save.
-- **Code actions**: for a fixable finding, its rule's fix over the file (the checks
-  ``ssot-lint fix`` makes, or no action); for every finding, a ``# ssot: ignore[ID]`` comment
-  that is checked to leave the syntax tree as it was; ``source.fixAll.ssot-lint`` for the file.
+- **Code actions** (``actions``): for a finding with a safe fix, its rule's fix over the file
+  (the checks ``ssot-lint fix`` makes, or no action), for one with an unsafe fix the same only
+  when the client sets ``unsafeFixes`` (titled ``(unsafe)``); for every finding, a
+  ``# ssot: ignore[ID]`` comment that is checked to leave the syntax tree as it was;
+  ``source.fixAll.ssot-lint`` for the file (safe fixes, unless ``unsafeFixes``).
+- **Settings**: ``baseline``, ``projectWide``, ``unsafeFixes``, from ``initializationOptions``
+  and ``workspace/didChangeConfiguration`` (top level or under ``ssot-lint``).
 - **Hover** on a finding: the rule's explanation (``ssot-lint rules --explain ID``).
 - **Config and rule files are watched** (``workspace/didChangeWatchedFiles`` where the client
   supports it, else checked on every save) and reloaded; a broken one is one diagnostic at its
@@ -35,16 +39,14 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path
 
 from ssot_lint import __version__, api
-from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.errors import ConfigError
 from ssot_lint.model import PARSE_ERROR_ID, Finding
-from ssot_lint.report import plural
-from ssot_lint.server.edits import SOURCE, diagnostic, finding_range, line_diagnostic, text_edit
+from ssot_lint.server.actions import KINDS, Buffer, code_actions
+from ssot_lint.server.edits import SOURCE, diagnostic, finding_range, line_diagnostic
 from ssot_lint.server.positions import UTF16, Lines
 from ssot_lint.server.projects import Projects, error_location, project_key
 
 log = logging.getLogger("ssot_lint.server")
-FIX_ALL = "source.fixAll.ssot-lint"
 WATCHED = ("**/*.toml", "**/.ssot-baseline.json")
 PARSE_ERROR_HELP = "SSOT000: the file could not be analyzed (it does not decode or parse, or its analysis crashed); no rule has judged it."
 
@@ -64,6 +66,7 @@ class SsotServer(LanguageServer):
         self.projects = Projects()
         self.baseline = True
         self.project_wide = True
+        self.unsafe_fixes = False  # offer unsafe fixes as code actions (the client's "unsafeFixes")
         self.per_file: dict[str, list[Finding]] = {}  # uri -> findings from the buffer
         self.wide: dict[str, dict[str, list[Finding]]] = {}  # project key -> display path -> findings
         self.jobs: dict[str, Job] = {}
@@ -213,49 +216,32 @@ class SsotServer(LanguageServer):
 
     # -- code actions and hover ----------------------------------------------------------------
     def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        uri = params.text_document.uri
-        document = self.workspace.get_text_document(uri)
+        document = self.workspace.get_text_document(params.text_document.uri)
         project = self.project_of(document.path)
         if project is None:
             return []
-        text, lines, encoding = document.source, Lines(document.source), self.encoding
+        lines, encoding = Lines(document.source), self.encoding
         first = lines.to_finding(params.range.start.line, params.range.start.character, encoding)
         last = lines.to_finding(params.range.end.line, params.range.end.character, encoding)
-        only = params.context.only
-        wanted = lambda kind: only is None or any(kind == k or kind.startswith(f"{k}.") for k in only)  # noqa: E731
-        findings = self.findings_of(uri)
-        fixable = {r.id: r for r in project.rules.rules if r.fixable and r.id not in project.project_wide_ids}
-        actions: list[lsp.CodeAction] = []
+        buffer = Buffer(document.path, document.source, document.uri, document.version)
+        findings = self.findings_of(document.uri)
+        return code_actions(project, buffer, findings, (first, last), params.context.only, encoding, self.unsafe_fixes, self.log)
 
-        def edit(new: str) -> lsp.WorkspaceEdit:
-            change = lsp.TextDocumentEdit(lsp.OptionalVersionedTextDocumentIdentifier(uri=uri, version=document.version), [text_edit(text, new, encoding)])
-            return lsp.WorkspaceEdit(document_changes=[change])
-
-        fixes: dict[str, api.SourceFixed] = {}
-        for finding in findings:
-            if (finding.end_line, finding.end_col) < first or (finding.line, finding.col) > last or not wanted(lsp.CodeActionKind.QuickFix):
-                continue
-            diag = [diagnostic(finding, lines, encoding)]
-            rule = fixable.get(finding.rule_id)
-            if rule is not None:
-                if rule.id not in fixes:
-                    fixes[rule.id] = api.fix_source(document.path, text, config=api.Project(project.config, RuleSet([rule], project.rules.known)))
-                fixed = fixes[rule.id]
-                if fixed.fixed and isinstance(fixed.code, str):
-                    title = f"ssot-lint: fix {rule.id}" + (f" ({fixed.fixed} findings in this file)" if fixed.fixed > 1 else "")
-                    actions.append(lsp.CodeAction(title, kind=lsp.CodeActionKind.QuickFix, diagnostics=diag, edit=edit(fixed.code), is_preferred=True))
-                elif fixed.refused:
-                    self.log(f"{document.path}: {rule.id} not fixed: {fixed.refused}")
-            suppressed = api.suppress_source(text, finding)
-            if suppressed is not None:
-                title = f"ssot-lint: suppress {finding.rule_id} on this line (# ssot: ignore[{finding.rule_id}])"
-                actions.append(lsp.CodeAction(title, kind=lsp.CodeActionKind.QuickFix, diagnostics=diag, edit=edit(suppressed)))
-        if wanted(FIX_ALL) and any(f.rule_id in fixable for f in findings):
-            everything = api.fix_source(document.path, text, config=api.Project(project.config, RuleSet(list(fixable.values()), project.rules.known)))
-            if everything.fixed and isinstance(everything.code, str):
-                title = f"ssot-lint: fix all ({plural(everything.fixed, 'finding')})"
-                actions.append(lsp.CodeAction(title, kind=FIX_ALL, edit=edit(everything.code)))
-        return actions
+    def configure(self, settings: Any, initial: bool = False) -> None:
+        """Apply the client's settings (``initializationOptions``, or ``workspace/didChangeConfiguration``'s
+        ``settings``): the keys at the top level or under an ``ssot-lint`` section. A key not
+        given keeps its value; a changed ``baseline`` checks the open documents again."""
+        if not isinstance(settings, dict):
+            return
+        section = settings.get("ssot-lint")
+        options = {**settings, **section} if isinstance(section, dict) else settings
+        baseline = self.baseline
+        self.baseline = bool(options.get("baseline", self.baseline))
+        self.project_wide = bool(options.get("projectWide", self.project_wide))
+        self.unsafe_fixes = bool(options.get("unsafeFixes", self.unsafe_fixes))
+        if not initial and baseline != self.baseline:
+            for document in self.open_documents():
+                self.lint(document.uri)
 
     def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
         document = self.workspace.get_text_document(params.text_document.uri)
@@ -286,9 +272,7 @@ def build() -> SsotServer:
 
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: SsotServer, params: lsp.InitializeParams) -> None:
-        options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
-        ls.baseline = bool(options.get("baseline", True))
-        ls.project_wide = bool(options.get("projectWide", True))
+        ls.configure(params.initialization_options, initial=True)
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: SsotServer, params: lsp.InitializedParams) -> None:
@@ -331,7 +315,11 @@ def build() -> SsotServer:
             for document in ls.open_documents():
                 ls.lint(document.uri)
 
-    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]))
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def did_change_configuration(ls: SsotServer, params: lsp.DidChangeConfigurationParams) -> None:
+        ls.configure(params.settings)
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=KINDS))
     def code_action(ls: SsotServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         return ls.code_actions(params)
 

@@ -161,9 +161,12 @@ def survey(
         )
         for d in project.declared()
     ]
+    # The warning helper each declaration calls (SymPy's sympy_deprecation_warning): a deprecated
+    # module imports it to warn, not to provide it.
+    warners = {d.target: d.declaration.category.removeprefix("helper:") for d in project.declared() if d.declaration.category.startswith("helper:")}
     for dep in deprecations:
         if dep.what in ("module", "package") and dep.replacement and dep.replacement_is_module:
-            dep.unsafe = mapping_problem(index, dep.target, dep.replacement, imported_from.get(dep.target, set()))
+            dep.unsafe = mapping_problem(index, dep.target, dep.replacement, imported_from.get(dep.target, set()), warners.get(dep.target))
         elif dep.replacement and not dep.replacement_is_module and dep.target.rpartition(":")[2] != dep.replacement.rpartition(":")[2]:
             # A mapping in a rule is its author's promise that the replacement is a drop-in; a
             # sentence in a warning ("Use Jinja2 instead") is not, so the starter does not make
@@ -202,16 +205,21 @@ def survey(
     )
 
 
-def mapping_problem(index: ModuleIndex, old: str, new: str, imported: set[str]) -> str:
+def mapping_problem(index: ModuleIndex, old: str, new: str, imported: set[str], warner: str | None = None) -> str:
     """Why rewriting every import of module ``old`` to ``new`` would break code ("" when it
-    would not): a public name ``old`` provides (defines, or imports from the project), or a name
-    the project imports from it, that ``new`` does not provide."""
+    would not): a public name ``old`` provides (defines, or imports from the project, except the
+    ``warner`` it imports to declare its deprecation with), or a name the project imports from
+    it, that ``new`` does not provide."""
     provided = set(imported)
     for summary in index.summaries(old):
         if summary is None:
             return f"{old} could not be analyzed"
         provided |= {n for n in summary.defined if not n.startswith("_")}
-        provided |= {n for n, f in index.bindings(summary).items() if not n.startswith("_") and f.module and index.in_project(f.module)}
+        provided |= {
+            n
+            for n, f in index.bindings(summary).items()
+            if not n.startswith("_") and f.module and index.in_project(f.module) and f"{f.module}.{f.name}" != warner
+        }
     missing = sorted(n for n in provided if not index.resolves(new, n))
     if not missing:
         return ""

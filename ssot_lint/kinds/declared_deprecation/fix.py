@@ -15,7 +15,8 @@ from ssot_lint.fix.verify import UNVERIFIED, Verdict
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
 from ssot_lint.kinds.declared_deprecation.project import Hit, Project, hits
 from ssot_lint.kinds.declared_deprecation.rewrite import Mapping, covers, derive, mapping, renamed
-from ssot_lint.kinds.deprecated_import.fix import ImportFixPlan, Statement
+from ssot_lint.kinds.deprecated_import.fix import ImportFixPlan
+from ssot_lint.kinds.deprecated_import.survey import Statement
 from ssot_lint.model import FileRef
 from ssot_lint.project.module_summary import summarise
 

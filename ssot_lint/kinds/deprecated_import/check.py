@@ -11,6 +11,8 @@ Options
 - ``allow-kind-change`` (list): keys of ``replace`` whose replacement may be another kind of thing
   than the target (a class for a function, a class for a module): their import rewrites are not
   refused for that reason. A module key allows it for every name under the module.
+  ``ssot-lint rules --check`` lists the mappings the fix will refuse (another kind of thing, or
+  a replacement that does not exist), each at its line in the rule file.
 
 Matched: ``import a.b``, ``import a.b as x``, ``from a.b import c``, ``from a import b`` (b a
 submodule or member), ``from a import *``, relative imports resolved against the file's package,
@@ -38,7 +40,8 @@ module) unless ``allow-kind-change`` says otherwise. A verified rewrite is a *sa
 the replacement lacks is not rewritten, with the reason (``X is not defined in new.mod``); the
 statement is split, so the names that exist move. A replacement outside the project (standard
 library, third-party) cannot be verified: the rewrite is *unsafe*, applied only with
-``--unsafe-fixes``, as is narrowing nothing in ``from old import *``. A reference through an
+``--unsafe-fixes``, as is narrowing nothing in ``from old import *`` and rewriting a module
+the file uses as a value (``x = old.mod``, ``f(m)``: what is read through it is unknown). A reference through an
 import of a package above the target (``collections.OrderedDict``) becomes one through the
 replacement's module (``compat.odict.OrderedDict``), verified the same way; ``import
 compat.odict`` is added right after the import it came through, which goes once nothing else in
@@ -55,10 +58,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
-from ssot_lint.fix.verify import Need, RewriteFact, applicability, worst
-from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, Option, OptionError, Rule, Target, word_pattern
+from ssot_lint.fix.verify import WHOLE, Need, RewriteFact, applicability, worst
+from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target, word_pattern
 from ssot_lint.kinds.deprecated_import.references import plan_references
-from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, under
+from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, resolve_chains, under
 from ssot_lint.model import UNSAFE, FileRef, Finding
 from ssot_lint.project.import_conditions import tested_deprecations
 
@@ -66,45 +69,6 @@ if TYPE_CHECKING:
     import libcst as cst
 
 _STAR_IMPORT = re.compile(r"import[\s\\]*\*")
-
-
-def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
-    """Each deprecated target mapped to its *final* replacement (#18 item 13): ``a:X -> b:X``
-    with ``b:X -> c:X`` is ``a:X -> c:X``; a member moved into a module that is itself replaced
-    follows the module (``a:X -> b:X`` with ``b -> c`` is ``a:X -> c:X``); and a member or
-    submodule of a module's replacement that has a replacement of its own gets one under the
-    old module too (``a -> b`` with ``b:X -> c:Y`` adds ``a:X -> c:Y``), so that a fix never
-    writes an import that is deprecated again. A cycle is refused."""
-    pairs = dict(mapping)
-    for old, new in mapping.items():  # `a -> b` and `b...[:X] -> t`: `a...[:X] -> t`
-        if old.member is not None or new.member is not None:
-            continue
-        for other, target in mapping.items():
-            if other != old and under(other.module, new.module):
-                pairs.setdefault(Target(old.module + other.module[len(new.module) :], other.member), target)
-
-    def step(target: Target) -> tuple[Target, Target] | None:
-        """The mapping that applies to ``target`` (the most specific one), and where it leads."""
-        best: tuple[Target, Target] | None = None
-        for old, new in pairs.items():
-            if old.member is not None:
-                if (old.module, old.member) == (target.module, target.member):
-                    return old, new
-            elif under(target.module, old.module) and new.member is None and (best is None or len(old.module) > len(best[0].module)):
-                best = (old, Target(new.module + target.module[len(old.module) :], target.member))
-        return best
-
-    resolved: dict[Target, Target] = {}
-    for old, new in pairs.items():
-        chain, used, current = [old, new], {old}, new
-        while (found := step(current)) is not None:
-            applied, current = found
-            if applied in used:
-                raise OptionError(f"replace: the chain {' -> '.join(map(str, chain))} comes back under {applied} (a cycle)")
-            chain.append(current)
-            used.add(applied)
-        resolved[old] = current
-    return resolved
 
 
 class DeprecatedImport(Rule):
@@ -272,6 +236,10 @@ class DeprecatedImport(Rule):
             assert ref.module is not None
             asname = ref.node.asname if isinstance(ref.node, ast.alias) else None
             chains = self._chains(ctx, ref.bound or "")
+            if ref.plain:  # `old.mod` itself as a value (`x = old.mod`): what is read through it is unknown
+                chains |= {f"{w}.{WHOLE}" for w in self._whole_chains(ctx, ref.bound or "") if ref.module == w or ref.module.startswith(w + ".")}
+            elif self._used_whole(ctx, ref.bound or ""):
+                chains.add(f"{ref.bound}.{WHOLE}")
             needed = ref_needs(isinstance(ref.statement, ast.Import), ref.plain, ref.module, ref.name, asname, chains, ctx.ref.module, old, new)
             if not needed:
                 return needed
@@ -284,6 +252,31 @@ class DeprecatedImport(Rule):
             return set()
         written = (dotted_name(node) for node, _ in ctx.nodes_near(ast.Attribute, [name]))
         return {w for w in written if w is not None and w.split(".")[0] == name}
+
+    def _whole_chains(self, ctx: FileContext, name: str) -> set[str]:
+        """The dotted chains ``name.a.b`` written in the file that are not read further (no
+        ``.c`` after them): ``old.mod`` in ``x = old.mod``, not in ``old.mod.X``."""
+        if not name:
+            return set()
+        nodes = [node for node, _ in ctx.nodes_near(ast.Attribute, [name])]
+        inner = {id(node.value) for node in nodes}
+        written = (dotted_name(node) for node in nodes if id(node) not in inner)
+        return {w for w in written if w is not None and w.split(".")[0] == name}
+
+    def _used_whole(self, ctx: FileContext, name: str) -> bool:
+        """Whether ``name`` is written other than as the head of ``name.attr`` (as a value, a
+        call, a target, a parameter, a def), as the fix's survey of the file sees it."""
+        if not name:
+            return False
+        heads = {id(node.value) for node, _ in ctx.nodes_near(ast.Attribute, [name])}
+        for node, _ in ctx.nodes_near((ast.Name, ast.arg), [name]):
+            if (isinstance(node, ast.Name) and node.id == name and id(node) not in heads) or (isinstance(node, ast.arg) and node.arg == name):
+                return True
+        defined: list[tuple[ast.AST, int]] = [*ctx.nodes_near(ast.FunctionDef, [name]), *ctx.nodes_near(ast.AsyncFunctionDef, [name])]
+        defined += [*ctx.nodes_near(ast.ClassDef, [name]), *ctx.nodes_near(ast.ExceptHandler, [name])]
+        if any(getattr(node, "name", None) == name for node, _ in defined):
+            return True
+        return any(name in node.names for node, _ in ctx.nodes_near((ast.Global, ast.Nonlocal), [name]))
 
     def moved(self, module: str, name: str | None) -> str | None:
         """Where this rule's fix sends ``from module import name`` (``import module`` when
@@ -305,6 +298,11 @@ class DeprecatedImport(Rule):
         """Whether ``allow-kind-change`` lets ``target``'s replacement be another kind of thing."""
         parsed = Target.parse(target)
         return any(t == parsed or (t.member is None and under(parsed.dotted, t.module)) for t in self._kind_changes)
+
+    def mappings(self) -> list[ImportMapping]:
+        """Each ``replace`` entry with its final replacement (chains resolved)."""
+        final = dict(self.targets)
+        return [ImportMapping("replace", old, Target.parse(old), final[Target.parse(old)], self.allows_kind_change(old)) for old in self.replace]
 
     def annotate(self, findings: list[Finding], facts: dict[str, Any], context: FixContext) -> list[Finding]:
         """Import rewrites verified against the project are safe, refused ones are not fixable,

@@ -19,18 +19,18 @@ Principles (each one is a test in tests/test_fix_imports.py):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from ssot_lint.analysis.imports import ImportRef, bindings
-from ssot_lint.fix.cst_imports import dotted_name, import_refs
+from ssot_lint.fix.cst_imports import import_refs
 from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
-from ssot_lint.fix.verify import UNVERIFIED, Need, Verdict, worst
+from ssot_lint.fix.verify import UNVERIFIED, WHOLE, Need, Verdict, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
 from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under
+from ssot_lint.kinds.deprecated_import.survey import Statement, Survey
 from ssot_lint.project.import_conditions import tested_deprecations
 
 if TYPE_CHECKING:
@@ -40,90 +40,6 @@ if TYPE_CHECKING:
 
 def top(dotted: str) -> str:
     return dotted.split(".", 1)[0]
-
-
-@dataclass
-class Statement:
-    """One import statement, the line (or one-line suite) holding it and the block it is in."""
-
-    node: cst.Import | cst.ImportFrom
-    container: cst.SimpleStatementLine | cst.SimpleStatementSuite
-    block: cst.CSTNode
-    refs: list[int] = field(default_factory=list)
-
-
-class Survey(cst.CSTVisitor):
-    """One walk over the module: import statements, dotted name chains, and every other use of
-    a name (assignment, parameter, bare reference...), which is what makes a rename unsafe."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.statements: list[Statement] = []
-        self.chains: list[tuple[cst.Attribute, str]] = []
-        self.names: dict[str, list[cst.Name]] = {}
-        self.annotation_strings: list[cst.SimpleString] = []
-        self.star_import = False
-        self._blocks: list[cst.CSTNode] = []
-        self._container: cst.SimpleStatementLine | cst.SimpleStatementSuite | None = None
-        self._skip: set[cst.CSTNode] = set()
-        self._annotations = 0
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._blocks.append(node)
-
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self._blocks.append(node)
-
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
-        self._blocks.pop()
-
-    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
-        self._blocks.append(node)
-        self._container = node
-
-    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
-        self._blocks.pop()
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        self._container = node
-
-    def _statement(self, node: cst.Import | cst.ImportFrom) -> bool:
-        assert self._container is not None
-        self.statements.append(Statement(node, self._container, self._blocks[-1]))
-        return False
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return self._statement(node)
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        self.star_import = self.star_import or isinstance(node.names, cst.ImportStar)
-        return self._statement(node)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        written = dotted_name(node)
-        if written is not None:
-            self.chains.append((node, written))
-            return False
-        self._skip.add(node.attr)
-        return True
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None:
-            self._skip.add(node.keyword)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if node not in self._skip:
-            self.names.setdefault(node.value, []).append(node)
-
-    def visit_Annotation(self, node: cst.Annotation) -> None:
-        self._annotations += 1
-
-    def leave_Annotation(self, original_node: cst.Annotation) -> None:
-        self._annotations -= 1
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if self._annotations:
-            self.annotation_strings.append(node)
 
 
 class ImportFixPlan:
@@ -230,6 +146,8 @@ class ImportFixPlan:
                 self.hold(index, worst([self.verify(Need(ref.module, decision.module, module=True), hit), star]))
                 continue
             attributes = [w.split(".")[1] for _, w in self.survey.chains if w.split(".")[0] == ref.bound]
+            if self.survey.names.get(ref.bound or ""):  # the name used as a value: a module's reads are unknown
+                attributes.append(WHOLE)
             old = ref.module if isinstance(decision, ModDest) else ref.dotted or ""
             self.hold(index, worst(self.verify(need, hit) for need in needs(old, decision, attributes)))
         for name, members in self.units.items():
@@ -311,7 +229,11 @@ class ImportFixPlan:
             for _ in range(len(written.split(".")) - len(old.module.split("."))):
                 prefix = prefix.value  # type: ignore[attr-defined]
             edits[prefix] = dotted_expr(new.module)
-            self.unit_chains.setdefault(name, []).append((written, new.module + written[len(old.module) :], hit))
+            rewritten = new.module + written[len(old.module) :]
+            self.unit_chains.setdefault(name, []).append((written, rewritten, hit))
+            if any(self.refs[i].module == written or (self.refs[i].module or "").startswith(written + ".") for i in members):
+                # `x = old.mod`: the module itself as a value, so what is read through it is unknown
+                self.unit_chains[name].append((f"{written}.{WHOLE}", f"{rewritten}.{WHOLE}", hit))
         return None
 
     def _new_top_problem(self, tops: set[str]) -> str | None:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from ssot_lint.analysis.imports import dotted_name
 from ssot_lint.analysis.source_lines import Span
-from ssot_lint.fix.verify import Need
+from ssot_lint.fix.verify import WHOLE, Need
 from ssot_lint.kinds.base import FileContext, Target
 
 Reference = tuple[ast.Attribute, Target, Target, int]  # node, deprecated target, replacement, statement line
@@ -212,7 +212,9 @@ def _plan(ctx: FileContext, bindings: FileBindings, node: ast.Attribute, plan: R
     if new.member is not None:
         needs: tuple[Need, ...] = (Need(old.dotted, new.dotted),)
     else:
-        needs = (Need(old.module, new.module, module=True),) + ((Need(f"{old.module}.{attribute}", f"{new.module}.{attribute}"),) if attribute else ())
+        # `x = pkg.mod` (nothing read from it here): the module as a value, what is read through it is unknown
+        read = attribute or WHOLE
+        needs = (Need(old.module, new.module, module=True), Need(f"{old.module}.{read}", f"{new.module}.{read}"))
     start = ctx.span(anchor)
     return ReferencePlan(plan.span, old, new, written, head, new.dotted, (start[0], start[1]), None if imported else new.module, needs)
 

@@ -1,6 +1,7 @@
-"""Where a deprecated import's rewrite sends each imported name, and what that rewrite needs
-verified. The check (on CPython's tree) and the fix (on libcst's) both decide with these
-functions, so the applicability ``check`` reports is the one ``fix`` acts on."""
+"""Where a deprecated import's rewrite sends each imported name (the rule's mapping with its
+chains resolved, then per name), and what that rewrite needs verified. The check (on CPython's
+tree) and the fix (on libcst's) both decide with these functions, so the applicability ``check``
+reports is the one ``fix`` acts on."""
 
 from __future__ import annotations
 
@@ -8,11 +9,50 @@ from collections.abc import Iterable
 
 from ssot_lint.fix.destinations import FromDest, ModDest
 from ssot_lint.fix.verify import Need
-from ssot_lint.kinds.base import Target
+from ssot_lint.kinds.base import OptionError, Target
 
 
 def under(dotted: str, module: str) -> bool:
     return dotted == module or dotted.startswith(module + ".")
+
+
+def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
+    """Each deprecated target mapped to its *final* replacement (#18 item 13): ``a:X -> b:X``
+    with ``b:X -> c:X`` is ``a:X -> c:X``; a member moved into a module that is itself replaced
+    follows the module (``a:X -> b:X`` with ``b -> c`` is ``a:X -> c:X``); and a member or
+    submodule of a module's replacement that has a replacement of its own gets one under the
+    old module too (``a -> b`` with ``b:X -> c:Y`` adds ``a:X -> c:Y``), so that a fix never
+    writes an import that is deprecated again. A cycle is refused."""
+    pairs = dict(mapping)
+    for old, new in mapping.items():  # `a -> b` and `b...[:X] -> t`: `a...[:X] -> t`
+        if old.member is not None or new.member is not None:
+            continue
+        for other, target in mapping.items():
+            if other != old and under(other.module, new.module):
+                pairs.setdefault(Target(old.module + other.module[len(new.module) :], other.member), target)
+
+    def step(target: Target) -> tuple[Target, Target] | None:
+        """The mapping that applies to ``target`` (the most specific one), and where it leads."""
+        best: tuple[Target, Target] | None = None
+        for old, new in pairs.items():
+            if old.member is not None:
+                if (old.module, old.member) == (target.module, target.member):
+                    return old, new
+            elif under(target.module, old.module) and new.member is None and (best is None or len(old.module) > len(best[0].module)):
+                best = (old, Target(new.module + target.module[len(old.module) :], target.member))
+        return best
+
+    resolved: dict[Target, Target] = {}
+    for old, new in pairs.items():
+        chain, used, current = [old, new], {old}, new
+        while (found := step(current)) is not None:
+            applied, current = found
+            if applied in used:
+                raise OptionError(f"replace: the chain {' -> '.join(map(str, chain))} comes back under {applied} (a cycle)")
+            chain.append(current)
+            used.add(applied)
+        resolved[old] = current
+    return resolved
 
 
 def destination(is_import: bool, module: str, name: str | None, asname: str | None, old: Target, new: Target) -> FromDest | ModDest | str:

@@ -1,0 +1,133 @@
+"""A rule file's import mappings checked against the project (``ssot-lint rules --check``).
+
+A ``deprecated-import`` rule maps deprecated targets to replacements; ``fix`` verifies each import
+it rewrites (``fix.verify``) and refuses one whose replacement lacks the name or is another kind
+of thing. This checks the mappings themselves, once, with the same verifier, so the rule's author
+hears of a mapping the fix will refuse before anyone runs it (issue #13), one warning per mapping
+at its line in the rule file:
+
+- the replacement does not exist in the project (``new.mod:Manager``: ``Manager is not defined in
+  new.mod``): every message of the rule recommends an import that fails, and no import of the
+  target is rewritten;
+- target and replacement are both in the project and of different kinds (a function mapped to a
+  class, a module to a class): the fix refuses every import of it unless ``allow-kind-change``
+  lists the target;
+- a module mapped to a module that lacks some of the public names the deprecated module defines:
+  imports of those names are not rewritten (the statement is split, the rest moves).
+
+A mapping with an end outside the project (the standard library, a third-party package) says
+nothing that can be verified, so nothing is said about it here (its fixes are unsafe).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+from ssot_lint.config.tomlfile import TomlDoc, load_toml
+from ssot_lint.errors import ConfigError
+from ssot_lint.fix.verify import REFUSED, ImportVerifier, Mover, Need, Verdict
+from ssot_lint.kinds.base import ImportMapping, Rule, Target
+
+_SHOWN = 5  # names listed in a warning about a module mapping; the rest are counted
+
+
+@dataclass(frozen=True)
+class MappingWarning:
+    """One mapping a fix will refuse (in part), at ``path:line`` of its rule file."""
+
+    path: str
+    line: int
+    rule_id: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.rule_id} {self.message}"
+
+
+@dataclass(frozen=True)
+class MappingsChecked:
+    """How many mappings were checked, and the warnings about them (in rule-file order)."""
+
+    checked: int
+    warnings: tuple[MappingWarning, ...]
+
+
+def check_mappings(rules: Iterable[Rule], verifier: ImportVerifier) -> MappingsChecked:
+    """Check every import mapping of ``rules`` (``Rule.mappings``) with ``verifier``."""
+    checked = 0
+    warnings: list[MappingWarning] = []
+    lines = _EntryLines()
+    for rule in rules:
+        mappings = rule.mappings()
+        verifier.prefetch(Need(m.old.dotted, m.new.dotted) for m in mappings)
+        mover = cast(Mover, rule) if callable(getattr(rule, "moved", None)) else None  # where the fix sends imports
+        for mapping in mappings:
+            checked += 1
+            message = _problem(mapping, verifier, mover)
+            if message is not None:
+                path, line = lines.of(rule, mapping)
+                warnings.append(MappingWarning(path, line, rule.id, message))
+    return MappingsChecked(checked, tuple(warnings))
+
+
+def _problem(mapping: ImportMapping, verifier: ImportVerifier, mover: Mover | None) -> str | None:
+    old, new = mapping.old, mapping.new
+    source = verifier.source
+    if not source.in_project(new.dotted):
+        return None
+    as_module = new.member is None
+    found = verifier.verify(Need(old.dotted, new.dotted, module=as_module), True, mover)  # existence alone
+    if found.status == REFUSED:
+        return f"maps {old} to {new}, which does not exist: {found.reason}; no import of {old} is rewritten"
+    if not found.verified or not source.in_project(old.dotted) or mapping.allow_kind_change:
+        return None
+    was = verifier.kind(old.dotted)
+    if was is not None and found.kind is not None and was != found.kind:
+        return f"maps {old} ({was}) to {new} ({found.kind}); fix refuses it unless allow-kind-change lists it"
+    if old.member is None and new.member is None and was == "module":
+        return _lacking(old, new, verifier, mover)
+    return None
+
+
+def _lacking(old: Target, new: Target, verifier: ImportVerifier, mover: Mover | None) -> str | None:
+    """For a module mapped to a module: the public names the old one defines that the fix
+    cannot move (the new one lacks them, or has them as another kind of thing)."""
+    names = sorted({n for summary in verifier.source.summaries(old.module) if summary is not None for n in summary.defined if not n.startswith("_")})
+    refused: list[tuple[str, Verdict]] = []
+    for name in names:
+        moved = mover.moved(old.module, name) if mover is not None else None
+        if moved is not None and moved != f"{new.module}.{name}":
+            continue  # a mapping of its own sends it elsewhere (and is checked as such)
+        verdict = verifier.verify(Need(f"{old.module}.{name}", f"{new.module}.{name}"), False, mover)
+        if verdict.status == REFUSED:
+            refused.append((name, verdict))
+    if not refused:
+        return None
+    shown = ", ".join(name for name, _ in refused[:_SHOWN]) + (f" and {len(refused) - _SHOWN} more" if len(refused) > _SHOWN else "")
+    first = refused[0][1].reason
+    return (
+        f"maps {old} to {new}, which lacks {len(refused)} of the {len(names)} public names {old} defines ({shown}; {first}); imports of them are not rewritten"
+    )
+
+
+class _EntryLines:
+    """Where a mapping is written: its rule file (as shown in messages) and the line of its
+    entry (the rule's ``[[rule]]`` line when the file cannot be read again)."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, TomlDoc] = {}
+
+    def of(self, rule: Rule, mapping: ImportMapping) -> tuple[str, int]:
+        origin = rule.meta.origin
+        try:
+            doc = self._docs.get(origin) or load_toml(Path(origin), origin)
+        except ConfigError:
+            return origin, rule.meta.line
+        self._docs[origin] = doc
+        table, index = doc.table_at(rule.meta.line)
+        if not table:
+            return origin, rule.meta.line
+        return origin, doc.entry_line(table, index, mapping.option, mapping.entry)

@@ -1,0 +1,97 @@
+"""What the deprecated-import fix reads of a file before it decides anything: one walk over
+libcst's tree (``Survey``) for the import statements (each with the line or one-line suite
+holding it and its block), the dotted name chains (``old.mod.X``), every other use of a name
+(assignment, parameter, bare reference: what makes a rename unsafe, or a module a value) and
+the strings inside annotations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from ssot_lint.fix.cst_imports import dotted_name
+
+
+@dataclass
+class Statement:
+    """One import statement, the line (or one-line suite) holding it and the block it is in."""
+
+    node: cst.Import | cst.ImportFrom
+    container: cst.SimpleStatementLine | cst.SimpleStatementSuite
+    block: cst.CSTNode
+    refs: list[int] = field(default_factory=list)
+
+
+class Survey(cst.CSTVisitor):
+    """One walk over the module: import statements, dotted name chains, and every other use of
+    a name (assignment, parameter, bare reference...), which is what makes a rename unsafe."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.statements: list[Statement] = []
+        self.chains: list[tuple[cst.Attribute, str]] = []
+        self.names: dict[str, list[cst.Name]] = {}
+        self.annotation_strings: list[cst.SimpleString] = []
+        self.star_import = False
+        self._blocks: list[cst.CSTNode] = []
+        self._container: cst.SimpleStatementLine | cst.SimpleStatementSuite | None = None
+        self._skip: set[cst.CSTNode] = set()
+        self._annotations = 0
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._blocks.append(node)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._blocks.append(node)
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self._blocks.pop()
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._blocks.append(node)
+        self._container = node
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        self._blocks.pop()
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._container = node
+
+    def _statement(self, node: cst.Import | cst.ImportFrom) -> bool:
+        assert self._container is not None
+        self.statements.append(Statement(node, self._container, self._blocks[-1]))
+        return False
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return self._statement(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        self.star_import = self.star_import or isinstance(node.names, cst.ImportStar)
+        return self._statement(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        written = dotted_name(node)
+        if written is not None:
+            self.chains.append((node, written))
+            return False
+        self._skip.add(node.attr)
+        return True
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._skip.add(node.keyword)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node not in self._skip:
+            self.names.setdefault(node.value, []).append(node)
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._annotations += 1
+
+    def leave_Annotation(self, original_node: cst.Annotation) -> None:
+        self._annotations -= 1
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if self._annotations:
+            self.annotation_strings.append(node)
