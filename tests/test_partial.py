@@ -283,7 +283,7 @@ def test_fix_path_fixes_only_path_and_reports_what_is_left_there(project: Path, 
     assert result.exit_code == 1
     assert result.stderr == (
         "1 file changed, 1 finding fixed, 1 finding left:\n"
-        "  app/user.py:1:31: U1 no autofix for unresolved-import rules: unresolved import: Missing is not defined in app.core\n"
+        "  U1: 1 finding left, no autofix for unresolved-import rules (`ssot-lint check --select U1` lists them)\n"
     )
     diff = run_cli(["fix", "--no-cache", "--diff", "app"], project, monkeypatch)
     assert "lib/legacy.py" not in diff.stdout and diff.stdout == ""

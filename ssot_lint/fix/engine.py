@@ -51,11 +51,13 @@ class FileFix:
 @dataclass(frozen=True)
 class Left:
     """A finding left after fixing, with the reason; ``unsafe``: only an unsafe fix would
-    remove it (``--unsafe-fixes``)."""
+    remove it (``--unsafe-fixes``); ``no_autofix``: its rule's kind never fixes (the summary
+    counts such findings per rule instead of listing them)."""
 
     finding: Finding
     reason: str
     unsafe: bool = False
+    no_autofix: str = ""  # the rule's kind, when the kind has no autofix at all
 
 
 @dataclass
@@ -260,5 +262,6 @@ def _left(
     if finding.rule_id == PARSE_ERROR_ID:
         return Left(finding, f"not fixable: {finding.message}")
     if finding.rule_id not in fixable:
-        return Left(finding, f"no autofix for {kinds.get(finding.rule_id, 'this')} rules: {finding.message}")
+        kind = kinds.get(finding.rule_id, "this")
+        return Left(finding, f"no autofix for {kind} rules: {finding.message}", no_autofix=kind)
     return Left(finding, f"left by the fix without a reason (please report it): {finding.message}")
