@@ -97,7 +97,7 @@ def test_exit_1_and_reasons_when_findings_remain(tmp_path: Path, monkeypatch: py
         "1 file changed, 1 finding fixed, 3 findings left:",
         "  a.py:4:1: DI1 not fixable: a deprecated call; no replacement is configured",
         "  b.py:1:5: EV1 not fixable: missing 'data' (a value is never invented)",
-        "  t2.py:1:7: DUP no autofix for duplicate-definition rules: Twin defined twice",
+        "  DUP: 1 finding left, no autofix for duplicate-definition rules (`ssot-lint check --select DUP` lists them)",
     ]
     # a second run: nothing changes, the same findings are left
     again = run(tmp_path, monkeypatch, "fix", "--no-cache")

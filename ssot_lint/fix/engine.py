@@ -24,9 +24,10 @@ from ssot_lint.config.settings import Config
 from ssot_lint.fix.apply import FileChanged, FixRefused, SourceFix, fix_source, write_atomic
 from ssot_lint.kinds.base import FixContext, ProjectFix, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report
+from ssot_lint.run.aggregation import aggregate, rule_facts
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover
-from ssot_lint.run.engine import FILE_TIME_LIMIT, RunOptions, aggregate, analyze_files, covers_project, fix_context, read_file, rule_facts, worker_count
+from ssot_lint.run.engine import FILE_TIME_LIMIT, RunOptions, analyze_files, covers_project, fix_context, read_file, worker_count
 from ssot_lint.run.parallel import Crashed, WorkerPool
 from ssot_lint.run.partial import Within
 
@@ -50,11 +51,13 @@ class FileFix:
 @dataclass(frozen=True)
 class Left:
     """A finding left after fixing, with the reason; ``unsafe``: only an unsafe fix would
-    remove it (``--unsafe-fixes``)."""
+    remove it (``--unsafe-fixes``); ``no_autofix``: its rule's kind never fixes (the summary
+    counts such findings per rule instead of listing them)."""
 
     finding: Finding
     reason: str
     unsafe: bool = False
+    no_autofix: str = ""  # the rule's kind, when the kind has no autofix at all
 
 
 @dataclass
@@ -259,5 +262,6 @@ def _left(
     if finding.rule_id == PARSE_ERROR_ID:
         return Left(finding, f"not fixable: {finding.message}")
     if finding.rule_id not in fixable:
-        return Left(finding, f"no autofix for {kinds.get(finding.rule_id, 'this')} rules: {finding.message}")
+        kind = kinds.get(finding.rule_id, "this")
+        return Left(finding, f"no autofix for {kind} rules: {finding.message}", no_autofix=kind)
     return Left(finding, f"left by the fix without a reason (please report it): {finding.message}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ssot_lint.analysis.parsing import decode_source
 from ssot_lint.fix.engine import FileFix, FixResult
 from ssot_lint.fix.textdiff import unified_diff
-from ssot_lint.run.engine import failing
+from ssot_lint.run.aggregation import failing
 
 
 def exit_status(result: FixResult, fail_on: str) -> bool:
@@ -60,13 +60,22 @@ def unsafe_hint(count: int) -> str:
 
 
 def render_summary(result: FixResult) -> str:
-    """The headline; every finding left with the reason it was not fixed; what to know about
+    """The headline; every finding left with the reason it was not fixed (per rule, for kinds
+    that never fix); what to know about
     the unsafe fixes applied (code that still reads what they changed); how many unsafe fixes
     ``--unsafe-fixes`` would apply."""
     lines = [headline(result) + (":" if result.left or result.notes else ".")]
+    unfixable: dict[str, tuple[str, int]] = {}  # rule -> (kind, findings): kinds that never fix
     for item in result.left:
         f = item.finding
-        lines.append(f"  {f.path}:{f.line}:{f.col}: {f.rule_id} {item.reason}")
+        if item.no_autofix:
+            unfixable[f.rule_id] = (item.no_autofix, unfixable.get(f.rule_id, ("", 0))[1] + 1)
+        else:
+            lines.append(f"  {f.path}:{f.line}:{f.col}: {f.rule_id} {item.reason}")
+    # One line per rule of a kind that never fixes: listing each of its findings (945 duplicate
+    # definitions on Django) would bury the few a fix could not apply; `check` lists them.
+    for rule_id, (kind, count) in sorted(unfixable.items()):
+        lines.append(f"  {rule_id}: {_plural(count, 'finding')} left, no autofix for {kind} rules (`ssot-lint check --select {rule_id}` lists them)")
     lines += [f"  {note}" for note in result.notes]
     if result.unsafe_left:
         lines.append(unsafe_hint(result.unsafe_left))

@@ -79,6 +79,7 @@ def _worker_main(conn: Connection, job: Callable[[Any, Any], Any], state: Any, r
     # a crash) and the worker exits quietly instead of waiting forever. A worker forked later holds
     # earlier workers' parent ends, but it sees its own pipe close first, and exits, releasing them.
     parent_end.close()
+    gc.enable()  # a forked worker inherits the parent's setting; the parent may pause it while results arrive
     try:
         _serve(conn, job, state, running)
     except (EOFError, OSError):
