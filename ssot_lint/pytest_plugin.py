@@ -182,12 +182,13 @@ class RuleItem(_SsotItem):
 class ParseErrorItem(_SsotItem):
     def runtest(self) -> None:
         from ssot_lint.model import PARSE_ERROR_ID
+        from ssot_lint.report import plural
         from ssot_lint.report.text import finding_line
 
         result = self.state().check()
         unreadable = [f for f in result.findings if f.rule_id == PARSE_ERROR_ID]
         if unreadable:
-            lines = [f"{PARSE_ERROR_ID}: {len(unreadable)} file(s) could not be analyzed"] + [finding_line(f) for f in unreadable]
+            lines = [f"{PARSE_ERROR_ID}: {plural(len(unreadable), 'file')} could not be analyzed"] + [finding_line(f) for f in unreadable]
             raise SsotFailure("\n".join(lines))
 
     def reportinfo(self) -> tuple[Path, int, str]:
@@ -222,10 +223,12 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     state = config.stash.get(_STATE, None)
     if state is None or state.result is None:
         return
+    from ssot_lint.report import plural
+
     report = state.result.report
     stats = state.result.counted.stats
-    line = f"ssot-lint: {stats.get('files', report.files_scanned + report.parse_errors)} files, {stats.get('from_cache', 0)} from the result cache, "
-    line += f"{stats.get('analyzed', 0)} analyzed; {len(report.findings)} {'new ' if report.baseline else ''}findings"
+    line = f"ssot-lint: {plural(stats.get('files', report.files_scanned + report.parse_errors), 'file')}, {stats.get('from_cache', 0)} from the result cache, "
+    line += f"{stats.get('analyzed', 0)} analyzed; {plural(len(report.findings), 'new finding' if report.baseline else 'finding')}"
     if report.baseline:
         line += f", {report.baseline.baselined} baselined"
     terminalreporter.write_line(line)

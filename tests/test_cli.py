@@ -205,3 +205,25 @@ def test_per_file_quiet_prints_findings_only(project: Path, monkeypatch: pytest.
         assert (result.stderr, result.stdout.splitlines()) == ("", lines)
     loud = run_cli(["check", "--no-cache", "--per-file", "app/a.py"], project, monkeypatch)
     assert loud.stderr == "ssot-lint: --per-file: skipped project-wide rules S1 (run the whole project for them)\n"
+
+
+def test_tables_have_no_trailing_spaces(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """rich pads a table's last column to its width: every row but the widest ended in spaces."""
+    import re
+
+    from ssot_lint import api
+    from ssot_lint.report import FormatOptions
+    from ssot_lint.report.text import render
+
+    checked = run_cli(["check", "--no-cache"], project, monkeypatch)
+    assert checked.stdout.splitlines()[-5:-2] == [
+        "rule  kind               severity  count  max  status",
+        "D1    deprecated-import  warning       1    -  FAIL",
+        "D2    deprecated-import  error         2    -  FAIL",
+    ]
+    for args in (["check", "--no-cache"], ["rules"], ["rules", "--kinds"]):
+        lines = run_cli(args, project, monkeypatch).stdout.splitlines()
+        assert len(lines) > 2 and [line for line in lines if line != line.rstrip()] == [], args
+    monkeypatch.chdir(project)
+    coloured = render(api.check().report, FormatOptions(color=True))
+    assert "\x1b[" in coloured and not re.search(r"[ \t]+(?:\x1b\[[0-9;]*m)*$", coloured, re.M)

@@ -62,7 +62,7 @@ def test_the_starter_passes_test_rules_and_with_baseline_check_passes_at_once(sa
     result = run_cli(["init", "--baseline", "--no-cache"], sample, monkeypatch)
     assert result.exit_code == 0, result.stderr
     assert "ssot-lint: init: recorded 11 findings in .ssot-baseline.json" in result.stderr
-    assert result.stdout.startswith("SSOT debt survey: 20 files, 20 modules, 1 parse errors\n")
+    assert result.stdout.startswith("SSOT debt survey: 20 files, 20 modules, 1 parse error\n")
     tested = run_cli(["test-rules"], sample, monkeypatch)
     assert (tested.exit_code, tested.stdout.splitlines()[-1]) == (0, "12 passed, 0 failed")
     checked = run_cli(["check", "--no-cache"], sample, monkeypatch)
@@ -241,3 +241,20 @@ def test_the_warning_helper_a_deprecated_module_imports_is_not_a_name_it_provide
     assert '[rule.replace]\n"lib.oldmod" = "lib.newmod"\n' in (project / "ssot-rules.toml").read_text()
     fixed = run_cli(["fix", "--select", "DD2", "--no-cache"], project, monkeypatch)
     assert (fixed.exit_code, (project / "app.py").read_text()) == (0, "from lib.newmod import f\n")
+
+
+def test_the_next_step_hint_starts_in_the_project_surveyed(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From elsewhere, 'ssot-lint test-rules' would test the working directory's rules, not the
+    ones just written."""
+    tail = " (add --baseline to 'init', or run 'ssot-lint baseline', to fail only on new findings)"
+    away = run_cli(["init", "--no-cache", "sample"], sample.parent, monkeypatch)
+    assert away.exit_code == 0, away.stderr
+    assert away.stderr.splitlines() == [
+        "ssot-lint: init: wrote sample/ssot-rules.toml (6 rules)",
+        "ssot-lint: init: wrote sample/ssot-lint.toml",
+        "ssot-lint: init: next: 'cd sample && ssot-lint test-rules' runs the rules' examples; 'cd sample && ssot-lint check' runs them" + tail,
+    ]
+    (sample / "ssot-rules.toml").unlink()
+    (sample / "ssot-lint.toml").unlink()
+    here = run_cli(["init", "--no-cache"], sample, monkeypatch)
+    assert here.stderr.splitlines()[-1] == "ssot-lint: init: next: 'ssot-lint test-rules' runs the rules' examples; 'ssot-lint check' runs them" + tail

@@ -81,7 +81,7 @@ def test_one_failing_item_per_violated_rule_with_exact_counts(pytester: pytest.P
         "app/users.py:3:6: IMP001 error: app.legacy is deprecated; import app.core",
     ]
     assert section(text, "ssot-lint SSOT000 (files that could not be analyzed)") == [
-        "SSOT000: 1 file(s) could not be analyzed",
+        "SSOT000: 1 file could not be analyzed",
         "app/broken.py:2:7: SSOT000 error: syntax error: invalid syntax",
     ]
     result.stdout.fnmatch_lines(["ssot-lint: 7 files, 0 from the result cache, 7 analyzed; 5 findings"])
@@ -135,6 +135,10 @@ def test_the_second_run_reads_the_result_cache(pytester: pytest.Pytester, projec
     (project / "app/users.py").write_text("import os\n")
     third = pytester.runpytest("--ssot", "-p", "no:cacheprovider")
     third.stdout.fnmatch_lines(["ssot-lint: 7 files, 6 from the result cache, 1 analyzed; 3 findings"])
+    for name in ("legacy", "other"):
+        (project / f"app/{name}.py").write_text("x = 1\n")
+    fourth = pytester.runpytest("--ssot", "-p", "no:cacheprovider")
+    fourth.stdout.fnmatch_lines(["ssot-lint: 7 files, 5 from the result cache, 2 analyzed; 1 finding"])
 
 
 def test_a_broken_rule_file_is_one_failing_item_and_the_tests_still_run(pytester: pytest.Pytester, project: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shlex
 from pathlib import Path
 
 import click
@@ -43,15 +44,18 @@ def init_command(path: Path, output: Path | None, output_format: str, record_bas
         click.echo(to_text(result.survey), nl=False)
     if written is None:
         return
-    lines = [f"wrote {written.rules} ({written.rule_count} rules)"]
+    lines = [f"wrote {written.rules} ({plural(written.rule_count, 'rule')})"]
     if written.config:
         lines.append(f"wrote {written.config}")
     if written.baseline:
         lines.append(f"recorded {plural(written.baselined, 'finding')} in {written.baseline}")
     if written.config_hint:
         lines.append(written.config_hint)
+    # Both commands find the config from the working directory: from elsewhere they would test
+    # and run some other project's rules, so the hint starts in the project surveyed.
+    there = "" if path.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(path))} && "
     lines.append(
-        "next: 'ssot-lint test-rules' runs the rules' examples; 'ssot-lint check' runs them"
+        f"next: '{there}ssot-lint test-rules' runs the rules' examples; '{there}ssot-lint check' runs them"
         + ("" if written.baseline else " (add --baseline to 'init', or run 'ssot-lint baseline', to fail only on new findings)")
     )
     for line in lines:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,6 +42,15 @@ Formatter = Callable[[Report, FormatOptions], str]
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """``1 finding``, ``2 findings``: ``noun`` is the singular, ``nouns`` the plural (default: + ``s``)."""
     return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
+
+
+_LINE_END_PADDING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.M)
+
+
+def without_trailing_spaces(text: str) -> str:
+    """``text`` with the padding rich puts after a table's last column removed from every line
+    (also before the colour codes that end a line)."""
+    return _LINE_END_PADDING.sub(r"\1", text)
 
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "markdown")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ssot_lint.model import Report
-from ssot_lint.report import FormatOptions
+from ssot_lint.report import FormatOptions, plural
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 SHOWN_PER_TYPE = 10  # GitHub shows at most this many error and warning annotations per step
@@ -35,6 +35,6 @@ def render(report: Report, options: FormatOptions) -> str:
     per_type = Counter(f.severity for f in report.findings)
     if per_type["error"] > SHOWN_PER_TYPE or per_type["warning"] > SHOWN_PER_TYPE:
         lines.append(
-            f"ssot-lint: {len(report.findings)} findings; GitHub shows at most {SHOWN_PER_TYPE} error and {SHOWN_PER_TYPE} warning annotations per step (use SARIF for all)"
+            f"ssot-lint: {plural(len(report.findings), 'finding')}; GitHub shows at most {SHOWN_PER_TYPE} error and {SHOWN_PER_TYPE} warning annotations per step (use SARIF for all)"
         )
     return "".join(line + "\n" for line in lines)

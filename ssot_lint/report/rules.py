@@ -13,7 +13,7 @@ from rich.table import Table
 from ssot_lint.config.tomlfile import toml_string, toml_value
 from ssot_lint.kinds.base import Example, Option, Rule, option_attribute
 from ssot_lint.model import SEVERITIES
-from ssot_lint.report import plural
+from ssot_lint.report import plural, without_trailing_spaces
 
 
 def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], color: bool) -> str:
@@ -25,7 +25,7 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], color: bool) -
     for row in rows:
         table.add_row(*row)
     console.print(table)
-    return buffer.getvalue()
+    return without_trailing_spaces(buffer.getvalue())
 
 
 def rules_table(rules: list[Rule], color: bool) -> str:

@@ -6,7 +6,7 @@ import io
 from typing import TYPE_CHECKING
 
 from ssot_lint.model import SAFE, UNSAFE, Finding, Report
-from ssot_lint.report import FormatOptions, plural
+from ssot_lint.report import FormatOptions, plural, without_trailing_spaces
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -60,7 +60,7 @@ def render(report: Report, options: FormatOptions) -> str:
     if hint is not None:
         console.print(hint)
     console.print(totals(report))  # the last line, as tools reading the summary expect
-    return buffer.getvalue()
+    return without_trailing_spaces(buffer.getvalue())
 
 
 def _marker(f: Finding) -> str:

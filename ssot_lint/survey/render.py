@@ -57,7 +57,7 @@ def to_json(survey: Survey, written: dict[str, Any] | None = None) -> str:
 
 
 def to_text(survey: Survey) -> str:
-    out = [f"SSOT debt survey: {survey.files} files, {survey.modules} modules, {survey.parse_errors} parse errors", ""]
+    out = [f"SSOT debt survey: {plural(survey.files, 'file')}, {plural(survey.modules, 'module')}, {plural(survey.parse_errors, 'parse error')}", ""]
     ranked = survey.ranked()
     out.append("Ranked by sites to change:" if ranked else "No SSOT debt found.")
     for n, kind, what in ranked[:_SHOWN]:
@@ -75,7 +75,9 @@ def to_text(survey: Survey) -> str:
     if survey.families:
         out += ["", "Class families (single-implementation candidates):"]
         for f in survey.families:
-            out.append(f"  {f.stem}: {len(f.members)} classes in {f.modules} modules; most imported: {f.canonical} ({f.imports.get(f.canonical, 0)} imports)")
+            out.append(
+                f"  {f.stem}: {plural(len(f.members), 'class', 'classes')} in {plural(f.modules, 'module')}; most imported: {f.canonical} ({f.imports.get(f.canonical, 0)} imports)"
+            )
             names = ", ".join(m.qualname for m in f.members[:8]) + (", ..." if len(f.members) > 8 else "")
             out.append(f"          {names}")
     if survey.duplicates:

@@ -10,6 +10,7 @@ import keyword
 from collections.abc import Iterator
 
 from ssot_lint.project.module_index import parents
+from ssot_lint.report import plural
 from ssot_lint.survey import Deprecation, Survey
 from ssot_lint.survey.families import EXCLUDE_NAMES, Family
 
@@ -79,9 +80,8 @@ def _declared(survey: Survey) -> Iterator[str]:
     yield "[[rule]]"
     yield 'id = "DD1"'
     yield 'kind = "declared-deprecation"'
-    yield (
-        f"description = {q(f'Imports of what the code declares deprecated itself: {len(survey.deprecations)} declarations found by the survey, {counted} imports still run or name them.')}"
-    )
+    found, used = plural(len(survey.deprecations), "declaration"), plural(counted, "import")
+    yield f"description = {q(f'Imports of what the code declares deprecated itself: {found} found by the survey, {used} still run or name them.')}"
     lines: list[str] = []
     module = next((d for d in survey.deprecations if d.what in ("module", "package") and importable(d.target)), None)
     if module is not None:
@@ -149,8 +149,8 @@ def _family(n: int, family: Family) -> Iterator[str]:
     yield f'id = "FAM{n}"'
     yield 'kind = "single-implementation"'
     description = (
-        f"Classes named {family.stem}: {count} in {family.modules} modules today (max = today's count, a ratchet). "
-        f"Suggested canonical: the most-imported member ({top} imports); confirm it or pick the one to keep."
+        f"Classes named {family.stem}: {count} in {plural(family.modules, 'module')} today (max = today's count, a ratchet). "
+        f"Suggested canonical: the most-imported member ({plural(top, 'import')}); confirm it or pick the one to keep."
     )
     yield f"description = {q(description)}"
     yield f"name = {q(family.name)}"
@@ -182,7 +182,8 @@ def _duplicates(survey: Survey) -> Iterator[str]:
     yield 'id = "DUP1"'
     yield 'kind = "duplicate-definition"'
     shown = ", ".join(f"{d.name} ({len(d.places)})" for d in survey.duplicates[:5]) or "none today"
-    yield f"description = {q(f'Top-level classes defined in 3 or more modules: {survey.duplicate_names} names today (most: {shown}).')}"
+    names = plural(survey.duplicate_names, "name")
+    yield f"description = {q(f'Top-level classes defined in 3 or more modules: {names} today (most: {shown}).')}"
     yield "min-count = 3"
     name = survey.duplicates[0].name if survey.duplicates else "Settings"
     lines: list[str] = []
