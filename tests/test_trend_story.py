@@ -113,3 +113,13 @@ def test_the_date_axis_stays_readable_from_a_day_to_two_years():
     assert any(":" in label for label in day_labels)  # hours within a day
     year_labels = _xticks(render_html(build_trend(years), 5, "t"), "total")
     assert year_labels[:4] == ["2026", "May", "Sep", "2027"]  # years named where they begin, months between
+
+
+def test_all_findings_count_the_files_that_do_not_parse_as_check_does():
+    # check's total counts one SSOT000 finding per file that does not parse; the trend's did not
+    # (22 against check's 23 on the checkout).
+    broken = [snap(0, {"MOVE": 5}), snap(1, {"MOVE": 4})]
+    broken[0].parse_errors = 1
+    trend = build_trend(broken)
+    assert trend.totals == [6, 4]
+    assert "**All findings: 6 → 4 (−2)**" in markdown(trend, 5)

@@ -75,8 +75,9 @@ class Trend:
 
     @property
     def totals(self) -> list[int | None]:
-        """Findings over all rules at each snapshot (None where nothing was computed)."""
-        return [sum(r.findings for r in s.rules) if s.complete and s.rules else None for s in self.snapshots]
+        """Findings at each snapshot, as ``check`` counts them: every rule's, and one per file that
+        does not parse (SSOT000); None where nothing was computed."""
+        return [sum(r.findings for r in s.rules) + s.parse_errors if s.complete and s.rules else None for s in self.snapshots]
 
     @property
     def flat(self) -> list[RuleSeries]:
