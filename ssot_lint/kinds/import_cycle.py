@@ -62,7 +62,8 @@ from typing import Any
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.graph import Breaks, Budget, breaks, shortest_cycle, strongly_connected_components
-from ssot_lint.project.module_index import ModuleIndex, location, parents
+from ssot_lint.project.import_graph import import_targets, runs_on_import
+from ssot_lint.project.module_index import ModuleIndex, location
 from ssot_lint.project.module_summary import ImportFact, summarise
 
 # Millions of search steps for all cycle counting of one rule: about 1.5 s of CPU on these
@@ -124,9 +125,7 @@ class ImportCycle(Rule):
         return [], summarise(ctx).imports
 
     def follows(self, fact: ImportFact) -> bool:
-        if fact.main_block or (fact.in_function and not self.include_function_imports):
-            return False
-        return not (fact.type_checking and self.ignore_type_checking)
+        return runs_on_import(fact, self.include_function_imports, self.ignore_type_checking)
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
         index = ModuleIndex((ref, None) for ref, _ in facts)
@@ -227,14 +226,4 @@ class ImportCycle(Rule):
         """The modules an import runs (and so waits on), other than the importer itself."""
         if fact.module is None or not index.in_project(fact.module, importer):
             return []
-        module = importer.module
-        submodule = f"{fact.module}.{fact.name}"
-        if fact.name not in (None, "*") and submodule in index.entries:
-            explicit: str | None = submodule
-        else:
-            explicit = fact.module if fact.module in index.entries else None  # missing, or a namespace: nothing runs
-        targets = [explicit] if explicit is not None and explicit != module else []
-        if self.follow_package_init:
-            own = {module, *parents(module)}
-            targets += [p for p in (*parents(fact.module), fact.module) if p in index.entries and p not in own and p not in targets]
-        return targets
+        return import_targets(importer.module, fact.module, fact.name, index.entries.__contains__, self.follow_package_init)
