@@ -25,7 +25,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import BIN, Sample, measure  # noqa: E402  (the benchmark harness next to this file)
+from measure import Run  # noqa: E402  (the measuring core next to this file)
+from run import BIN, measure  # noqa: E402  (the benchmark harness next to this file)
 
 REPO = HERE.parent
 DD_RULE = '\n[[rule]]\nid = "DD1"\nkind = "declared-deprecation"\n'
@@ -85,7 +86,7 @@ def main() -> None:
         for tree in args.trees:
             tree = tree.resolve()
             cmds = commands(tree, plain, with_dd, ssot)
-            samples: dict[str, list[Sample]] = {name: [] for name in cmds}
+            samples: dict[str, list[Run]] = {name: [] for name in cmds}
             for _ in range(args.repeat):
                 for name, command in cmds.items():  # interleaved: noise hits every command alike
                     samples[name].append(measure(command, tree))

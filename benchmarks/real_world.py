@@ -344,8 +344,8 @@ def main(argv: list[str] | None = None) -> int:
         f"- Python for ssot-lint: {version_of([str(Path(args.ssot_lint).parent / 'python'), '--version'])}; for Home Assistant: {version_of([str(Path(args.ssot_lint_313).parent / 'python'), '--version'])}",
         f"- wall: median of {args.repeat}; 'vs ruff X' = the median of run-by-run ratios ssot-lint / ruff X, same tree, same mode"
         " (cold vs cold, warm vs warm, 1 edited vs 1 edited), the tools' runs alternating so each pair sees the same load from"
-        " other jobs. ruff `default` is `ruff check --isolated` (its default rules, E4/E7/E9/F: every file parsed, and pyflakes'"
-        " bindings and imports resolved per file, the same work as ssot-lint's summaries): the peer the targets are measured"
+        " other jobs. ruff `default` is `ruff check --isolated` (the installed ruff's default rule set, which the findings list: every"
+        " file parsed, and pyflakes' bindings and imports resolved per file, the same work as ssot-lint's summaries): the peer the targets are measured"
         " against. ruff `I` (import sorting) and `banned-api` (TID251 with the rule file's deprecated paths) for comparison;"
         " ruff does not cache files with fixable diagnostics, so its warm `I` run is only faster where the tree is isort-clean."
         " '1 edited' appends a comment to the largest module and runs the warm command once.",

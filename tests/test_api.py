@@ -17,10 +17,13 @@ def test_check_on_the_sample_returns_the_clis_findings(monkeypatch: pytest.Monke
     monkeypatch.chdir(REPO)
     result = ssot_lint.check(["fixtures"], cache=False)
     assert result.exit_status == 1
-    # A partial run: PI004's finding is about its whole scope (at its rule, in rules/), which fixtures/ is part of.
+    # A partial run: PI004's finding is about its whole scope (at its rule, in rules/), which is
+    # fixtures/ (its `paths`): all of it is in PATH, so it is reported; one file of it is not.
     assert len(result.findings) == 22
     assert result.counts() == {"PI001": 2, "PI002": 3, "PI003": 1, "PI004": 1, "WS001": 3, "WS002": 7, "WS003": 4, "WS004": 1, "SELF001": 0, "SSOT000": 1}
     assert [(f.path, f.line, f.rule_id) for f in result.findings if f.rule_id == "PI004"] == [("rules/project-integrity.toml", 52, "PI004")]
+    one = ssot_lint.check(["fixtures/netra_backend/app/services/notifier.py"], cache=False)
+    assert [f.rule_id for f in one.findings] == ["WS002", "WS002", "WS002", "WS003"]
     first = result.findings[0]
     assert (first.path, first.line, first.col, first.rule_id) == ("fixtures/netra_backend/app/routes/broken.py", 5, 11, "SSOT000")
     cli = run_cli(["check", "fixtures", "--no-cache", "-o", "json"], REPO, monkeypatch).json()

@@ -100,3 +100,63 @@ def test_merge_refuses_missing_stores_and_itself(repo, tmp_path, monkeypatch):
     HistoryStore(store).close()
     code, _, err = invoke(path, monkeypatch, "history", "merge", str(store), "--into", str(store))
     assert code == 2 and "cannot merge a store into itself" in err
+
+
+# `history` in a child process whose stderr is a terminal (a pty) and stdout a pipe, the bar's
+# one-second delay set to 0 so that the short history of the test repository draws it.
+HISTORY_ON_A_TERMINAL = """
+import sys
+import ssot_lint.run.progress as progress
+progress._DELAY = 0.0
+from ssot_lint.cli import main
+main(sys.argv[1:])
+"""
+
+
+def _history_with_stderr_on_a_pty(repo: Path, store: Path, *args: str) -> tuple[int, str, str]:
+    import pty
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_COLOR")}
+    env["TERM"] = "xterm"
+    leader, follower = pty.openpty()
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-c", HISTORY_ON_A_TERMINAL, "history", "--no-cache", "--no-color", "-j", "1", "--store", str(store), *args],
+            cwd=repo,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            stdin=subprocess.DEVNULL,
+        )
+        os.close(follower)
+        drawn = bytearray()
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        out = child.stdout.read() if child.stdout else b""
+        code = child.wait(timeout=120)
+    finally:
+        os.close(leader)
+    return code, out.decode(), drawn.decode(errors="replace")
+
+
+def test_history_draws_a_progress_bar_on_a_terminal_only(repo, tmp_path, monkeypatch):
+    path, shas = repo
+    code, out, terminal = _history_with_stderr_on_a_pty(path, tmp_path / "tty.db")
+    assert code == 0, terminal
+    n = len(STEPS)
+    # The bar counts commits (rich's "done/total" column) and is erased when the run ends.
+    assert "history" in terminal and f"0/{n}" in terminal, terminal
+    assert f"ssot-lint: {n} commits: {n} snapshots computed" in terminal
+    assert f"{n}/{n}" not in out and "━" not in out  # nothing of it on stdout
+    # The same run with stderr captured (not a terminal): no bar, only the summary.
+    code, _, err = invoke(path, monkeypatch, "history", "--no-cache", "--no-color", "-j", "1", "--store", str(tmp_path / "pipe.db"))
+    assert code == 0 and "━" not in err and f"0/{n}" not in err
+    assert err.startswith(f"ssot-lint: {n} commits: {n} snapshots computed, 0 reused; analyzed ") and err.count("\n") == 1, err

@@ -16,7 +16,7 @@ from ssot_lint.kinds import import_cycle as import_cycle_module
 from ssot_lint.kinds.examples import example_refs
 from ssot_lint.kinds.import_cycle import ImportCycle
 from ssot_lint.project.graph import Budget, breaks, cycles_per_edge, shortest_cycle, strongly_connected_components
-from ssot_lint.run.engine import aggregate
+from ssot_lint.run.aggregation import aggregate
 from tests.helpers import write_project
 from tests.integrity_helpers import build, cli_json, findings, places
 

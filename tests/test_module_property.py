@@ -26,7 +26,7 @@ from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.fix.apply import FixRefused, fix_source
 from ssot_lint.kinds.base import FixContext
 from ssot_lint.model import FileRef
-from ssot_lint.run.engine import aggregate
+from ssot_lint.run.aggregation import aggregate
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("SSOT_LINT_PROPERTY_EXAMPLES", "60"))

@@ -106,7 +106,7 @@ def test_the_whole_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> No
         # The cycle through app/a.py is reported where it closes, in app/b.py.
         (["app/b.py"], [WHOLE[1]]),
         # E1's finding is about its whole scope (app/emitter.py emits 'failed' nowhere), so it sits
-        # at its rule: every run that checks some of that scope reports it, no other run does.
+        # at its rule: a run that checks all of that scope reports it, no other run does.
         (["app/emitter.py"], [WHOLE[6]]),
         (["app/core.py"], []),
         (["app"], WHOLE[:5] + [WHOLE[6]]),
@@ -126,6 +126,20 @@ def test_a_finding_at_a_rule_file_is_in_path_when_its_directory_is(project: Path
     (project / "ssot-lint.toml").write_text('rule-files = ["app/rules.toml"]\n')
     assert ("app/rules.toml", 22, 1, "E1", "required event failed is never emitted") in found(cli(project, monkeypatch, "-o", "json", "app").json())
     assert [f[3] for f in found(cli(project, monkeypatch, "-o", "json", "app/emitter.py").json())] == ["E1"]
+
+
+def test_a_finding_at_a_rule_needs_the_rules_whole_scope_in_path(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # E1 over all of app/: one file of it, or an editor's buffer, is part of the scope, and must
+    # not fail on an event the rest of the project does not emit; app/ (or the rule file) is all.
+    (project / "rules.toml").write_text((project / "rules.toml").read_text().replace('paths = ["app/emitter.py"]', 'paths = ["app/"]'))
+    e1 = ("rules.toml", 22, 1, "E1", "required event failed is never emitted")
+    assert e1 in found(cli(project, monkeypatch, "-o", "json").json())
+    assert e1 in found(cli(project, monkeypatch, "-o", "json", "app").json())
+    assert e1 in found(cli(project, monkeypatch, "-o", "json", "rules.toml", "lib").json())
+    assert [f[3] for f in found(cli(project, monkeypatch, "-o", "json", "app/emitter.py").json())] == []
+    monkeypatch.chdir(project)
+    stdin = CliRunner().invoke(main, ["check", "--no-cache", "-q", "--stdin-filename", "app/clean.py", "-"], input="x = 1\n")
+    assert (stdin.exit_code, stdin.stdout) == (0, "")
 
 
 def test_every_path_gives_the_whole_runs_findings_there(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -302,12 +316,13 @@ def test_the_samples_agent_service_gives_exactly_the_whole_runs_findings_there(m
     path = "fixtures/netra_backend/app/services/agent_service.py"
     whole = ssot_lint.check(cache=False)
     part = ssot_lint.check([path], cache=False)
-    at_rules = [f for f in whole.findings if f.path.startswith("rules/")]  # about a rule's whole scope, which holds this file
-    expected = [(f.path, f.line, f.col, f.rule_id, f.message, f.fingerprint) for f in whole.findings if f.path == path or f in at_rules]
+    expected = [(f.path, f.line, f.col, f.rule_id, f.message, f.fingerprint) for f in whole.findings if f.path == path]
     assert [(f.path, f.line, f.col, f.rule_id, f.message, f.fingerprint) for f in part.findings] == expected
-    assert [(f.line, f.col, f.rule_id) for f in part.findings] == [(13, 66, "WS002"), (29, 12, "WS003"), (38, 12, "WS003"), (42, 12, "WS003"), (52, 1, "PI004")]
-    # Only the event the whole project never emits, not the five this one file does not emit.
-    assert [f.message for f in part.findings if f.rule_id == "PI004"] == ["required event agent_failed is never emitted"]
+    assert [(f.line, f.col, f.rule_id) for f in part.findings] == [(13, 66, "WS002"), (29, 12, "WS003"), (38, 12, "WS003"), (42, 12, "WS003")]
+    # Not the event the project never emits (at PI004's rule): one file is part of its scope, and
+    # an editor or pre-commit run on it must not fail on what the rest of the project lacks. Nor
+    # the five events this one file does not emit.
+    assert [f.message for f in whole.findings if f.rule_id == "PI004"] == ["required event agent_failed is never emitted"]
 
 
 def test_files_not_parsed_in_full_are_counted_in_path(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_right
 from itertools import accumulate
 
 Span = tuple[int, int, int, int]  # line, col, end_line, end_col (1-based, end exclusive)
@@ -55,14 +56,8 @@ class SourceLines:
 
     def position(self, offset: int) -> tuple[int, int]:
         """The 1-based (line, column) of a character offset."""
-        lo, hi = 0, len(self.starts) - 1
-        while lo < hi:  # the last line start at or before offset
-            mid = (lo + hi + 1) // 2
-            if self.starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1, offset - self.starts[lo] + 1
+        line = bisect_right(self.starts, offset) or 1  # the last line start at or before offset (the first, before it)
+        return line, offset - self.starts[line - 1] + 1
 
     def segment(self, span: Span) -> str:
         return self.text[self.offset(span[0], span[1]) : self.offset(span[2], span[3])]

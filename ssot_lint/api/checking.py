@@ -195,7 +195,7 @@ def check(
         warn(f"no files to check in {where}: none is in scope (config keys 'include', 'exclude', 'extend-exclude'; .gitignore)")
     if report_unused_suppressions:
         known_ids = [r.id for r in project.rules.known]
-        from ssot_lint.run.engine import with_own_rows
+        from ssot_lint.run.aggregation import with_own_rows
 
         unused = with_fingerprints(suppressions.unused(report.suppressions, report.suppressed, known_ids, coverage.judges))
         report.findings = sorted(report.findings + unused, key=Finding.sort_key)

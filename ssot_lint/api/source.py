@@ -52,7 +52,8 @@ def check_source(
     Each finding's ``applicability`` is what ``check`` gives it: an import rewrite is verified
     against the project's files on disk (``safe``, ``unsafe`` or not fixable)."""
     from ssot_lint.analysis.analyze import analyze_source
-    from ssot_lint.run.engine import RunOptions, aggregate, annotate, fix_context
+    from ssot_lint.run.aggregation import aggregate, annotate
+    from ssot_lint.run.engine import RunOptions, fix_context
 
     project = resolve_project(config, rules if rules is not None else None, (), (), NULL_OBSERVER)
     _, ref = buffer_ref(project, path)

@@ -3,7 +3,6 @@ and ``check --record``'s snapshot of the working tree."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,8 +30,6 @@ from ssot_lint.model import Report
 from ssot_lint.report import plural
 
 if TYPE_CHECKING:  # history's modules (rich, matplotlib, git) load when a history command runs
-    from rich.console import Console
-
     from ssot_lint.history.walk import HistoryOptions
     from ssot_lint.run.cache import ResultCache
 
@@ -190,20 +187,18 @@ def run_history(
     from ssot_lint.history.store import HistoryStore
     from ssot_lint.history.trend import build_trend
     from ssot_lint.history.walk import HistoryRun
+    from ssot_lint.run.progress import ProgressBar, terminal_stderr
 
     repo = Repository(config.root)
     with HistoryStore(store_path) as store:
         adopt(store, config, None if options.rules_at_commit else ruleset, options.select, options.ignore)  # a schema-1 store's commits are reused
-        run = HistoryRun(repo, config, ruleset, store, cache, options)
-        if sys.stderr.isatty() and not quiet:
-            from rich.progress import Progress
-
-            with Progress(transient=True, console=_stderr_console()) as progress:
-                task = progress.add_task("history", total=None)
-                run.on_progress = lambda done, total: progress.update(task, completed=done, total=total)
-                snapshots = run.run()
-        else:
+        # check's bar (no redraw thread: the run forks workers), counting commits, on stderr when it is a terminal.
+        progress = ProgressBar(not quiet and terminal_stderr(), label="history")
+        run = HistoryRun(repo, config, ruleset, store, cache, options, on_progress=progress)
+        try:
             snapshots = run.run()
+        finally:
+            progress.close()
     counters = run.counters
     if not quiet:
         click.echo(commits_table(snapshots, color), nl=False)
@@ -215,12 +210,6 @@ def run_history(
         click.echo(f"ssot-lint: {counters.summary()}", err=True)
     if show_timings:
         click.echo("ssot-lint: timings: " + ", ".join(f"{k} {v:.3f}s" for k, v in counters.timings.items()), err=True)
-
-
-def _stderr_console() -> Console:
-    from rich.console import Console
-
-    return Console(file=sys.stderr)
 
 
 def record_working_tree(config: Config, ruleset: RuleSet, report: Report) -> None:

@@ -24,9 +24,10 @@ from ssot_lint.config.settings import Config
 from ssot_lint.fix.apply import FileChanged, FixRefused, SourceFix, fix_source, write_atomic
 from ssot_lint.kinds.base import FixContext, ProjectFix, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report
+from ssot_lint.run.aggregation import aggregate, rule_facts
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover
-from ssot_lint.run.engine import FILE_TIME_LIMIT, RunOptions, aggregate, analyze_files, covers_project, fix_context, read_file, rule_facts, worker_count
+from ssot_lint.run.engine import FILE_TIME_LIMIT, RunOptions, analyze_files, covers_project, fix_context, read_file, worker_count
 from ssot_lint.run.parallel import Crashed, WorkerPool
 from ssot_lint.run.partial import Within
 

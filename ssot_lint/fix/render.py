@@ -6,7 +6,7 @@ from __future__ import annotations
 from ssot_lint.analysis.parsing import decode_source
 from ssot_lint.fix.engine import FileFix, FixResult
 from ssot_lint.fix.textdiff import unified_diff
-from ssot_lint.run.engine import failing
+from ssot_lint.run.aggregation import failing
 
 
 def exit_status(result: FixResult, fail_on: str) -> bool:

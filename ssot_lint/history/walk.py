@@ -33,9 +33,10 @@ from ssot_lint.history.model import Snapshot, at_commit_series, current_series, 
 from ssot_lint.history.store import HistoryStore
 from ssot_lint.model import FileRef, FileResult
 from ssot_lint.report import plural
+from ssot_lint.run.aggregation import aggregate
 from ssot_lint.run.cache import ResultCache, result_key
 from ssot_lint.run.discovery import ModuleNamer, Scope, display_path
-from ssot_lint.run.engine import CRASH_ANCHOR, aggregate, analyze_data
+from ssot_lint.run.engine import CRASH_ANCHOR, analyze_data
 
 _CHUNK = 512  # blobs read and analyzed at once: bounds memory on a commit that changes many files
 _WINDOW = 32  # commits computed together: their distinct files are analyzed in one pool run
@@ -134,6 +135,7 @@ class HistoryRun:
         self.repo, self.config, self.ruleset, self.store, self.cache = repo, config, ruleset, store, cache
         self.options = options
         self.on_progress = on_progress
+        self._done = (0, 0)  # (commits done, commits): what on_progress was last told
         self.counters = Counters()
         self.scope = Scope(config)
         self._results: dict[str, FileResult] = {}  # this run's results by cache key, across commits
@@ -177,15 +179,16 @@ class HistoryRun:
                     done += 1
                 else:
                     pending.append((position, found))
-            if self.on_progress and done:
-                self.on_progress(done, len(commits))
+            self._done = (done, len(commits))
+            if done:
+                self._progress()
             for start in range(0, len(pending), _WINDOW):
                 window = pending[start : start + _WINDOW]
                 for (position, _), snapshot in zip(window, self._compute(w for _, w in window)):
                     snapshots[position] = snapshot
                 done += len(window)
-                if self.on_progress:
-                    self.on_progress(done, len(commits))
+                self._done = (done, len(commits))
+                self._progress()
         finally:
             self._blobs.close()
             if self.cache is not None:
@@ -193,6 +196,12 @@ class HistoryRun:
         self.counters.blobs_read = self._blobs.count
         self.counters.timings["total"] = time.perf_counter() - started
         return [snapshot for snapshot in snapshots if snapshot is not None]
+
+    def _progress(self) -> None:
+        """Tell ``on_progress`` the commits done; also called as each file of a window is analyzed,
+        so a progress bar appears (and its clock runs) within a long window."""
+        if self.on_progress is not None:
+            self.on_progress(*self._done)
 
     def _window_text(self) -> str:
         parts = [f"since {self.options.since}" if self.options.since else "", f"until {self.options.until}" if self.options.until else ""]
@@ -374,6 +383,7 @@ class HistoryRun:
                     crashed = result.parse_error is not None and result.parse_error.anchor == CRASH_ANCHOR
                     if self.cache is not None and not crashed:  # a crash is retried by the next run
                         self.cache.put(key, result)
+                    self._progress()
                 self.counters.files_analyzed += len(chunk)
         return missing
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.kinds.base import Example, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, Finding
+from ssot_lint.run.aggregation import aggregate
 from ssot_lint.run.discovery import ModuleNamer
-from ssot_lint.run.engine import aggregate
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,8 @@ from typing import Any
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.graph import Breaks, Budget, breaks, shortest_cycle, strongly_connected_components
-from ssot_lint.project.import_graph import import_targets, runs_on_import
-from ssot_lint.project.module_index import ModuleIndex, location
+from ssot_lint.project.import_graph import named_targets, own_targets, runs_on_import
+from ssot_lint.project.module_index import ModuleIndex, location, parents
 from ssot_lint.project.module_summary import ImportFact, summarise
 
 # Millions of search steps for all cycle counting of one rule: about 1.5 s of CPU on these
@@ -134,19 +134,23 @@ class ImportCycle(Rule):
         # (importer, imported) -> the first import making that edge: where a finding about it goes.
         where: dict[tuple[str, str], tuple[FileRef, ImportFact]] = {}
         ambiguous: set[tuple[str, str]] = set()  # (importer, module): no edge, either copy may be loaded
+        # What an import names depends on the imported module and name only; thousands of files
+        # import the same few modules, so each is worked out once (see ``_Edges``).
+        edges = _Edges(index, self.follow_package_init, nodes)
         for ref, imports in sorted(facts, key=lambda f: f[0].path):
             source = nodes.get(ref.path)
             if source is None:
                 continue
+            own = {ref.module, *parents(ref.module)}
             for fact in imports or ():
                 if not self.follows(fact):
                     continue
-                for target in self.edge_targets(index, fact, ref):
-                    files = {location(r): r for r, _ in index.candidates(target, ref) if r.path in nodes}
+                for target in edges.targets(fact, ref, own):
+                    files = edges.loaded(target, ref)
                     if len(files) > 1:
                         ambiguous.add((source, target))
                         continue
-                    for other in files.values():
+                    for other in files:
                         node = nodes[other.path]
                         if node != source:
                             graph[source].add(node)
@@ -222,8 +226,33 @@ class ImportCycle(Rule):
         anchor = f"import cycle {chain}" if not advice else f"import cycle break {cycle[-1]} -> {cycle[0]}"
         return Finding(self.id, *fact.statement, message, self.severity, ref.path, anchor, fact.statement[0])
 
-    def edge_targets(self, index: ModuleIndex, fact: ImportFact, importer: FileRef) -> list[str]:
-        """The modules an import runs (and so waits on), other than the importer itself."""
+
+class _Edges:
+    """The modules an import runs (and so waits on), other than the importer itself: the module
+    it names (the submodule, for ``from pkg import sub``) and, with ``follow_package_init``, the
+    packages above it. What depends on the import alone is worked out once per (module, name)."""
+
+    def __init__(self, index: ModuleIndex, follow_package_init: bool, nodes: dict[str, str]) -> None:
+        self.index, self.follow_package_init, self.nodes = index, follow_package_init, nodes
+        self._named: dict[tuple[str, str | None], tuple[str | None, list[str]]] = {}
+        self._loaded: dict[str, list[FileRef]] = {}
+
+    def targets(self, fact: ImportFact, importer: FileRef, own: set[str]) -> list[str]:
+        """``own``: the importer's module and the packages above it."""
+        index = self.index
         if fact.module is None or not index.in_project(fact.module, importer):
             return []
-        return import_targets(importer.module, fact.module, fact.name, index.entries.__contains__, self.follow_package_init)
+        named = self._named.get((fact.module, fact.name))
+        if named is None:
+            named = self._named[(fact.module, fact.name)] = named_targets(fact.module, fact.name, index.entries.__contains__, self.follow_package_init)
+        return own_targets(named, importer.module, own)
+
+    def loaded(self, target: str, importer: FileRef) -> list[FileRef]:
+        """The files of the graph ``import target`` may load from ``importer``, one per place
+        (several: the import is ambiguous)."""
+        found = self._loaded.get(target)
+        if found is None:
+            found = list({location(r): r for r, _ in self.index.candidates(target, importer) if r.path in self.nodes}.values())
+            if len(self.index.entries.get(target, ())) < 2:  # then every importer gets the same files
+                self._loaded[target] = found
+        return found

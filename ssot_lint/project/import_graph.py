@@ -13,7 +13,7 @@ started when it runs (an explicit ``from pkg import X`` in ``pkg.mod`` still wai
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Protocol
 
 from ssot_lint.project.graph import shortest_path
@@ -33,21 +33,34 @@ def runs_on_import(fact: ImportFact, include_function_imports: bool = False, ign
     return not (fact.type_checking and ignore_type_checking)
 
 
-def import_targets(importer: str, module: str, name: str | None, has_code: Callable[[str], bool], follow_package_init: bool = True) -> list[str]:
-    """The modules ``from module import name`` (``import module`` when ``name`` is None) in the
-    module ``importer`` runs, other than ``importer`` itself: ``module.name`` when that is a
-    module, else ``module`` (``name`` is then an attribute of it), and with ``follow_package_init``
-    the packages above, except the importer's own. ``has_code``: whether a module has a file."""
+def named_targets(module: str, name: str | None, has_code: Callable[[str], bool], follow_package_init: bool = True) -> tuple[str | None, list[str]]:
+    """What ``from module import name`` (``import module`` when ``name`` is None) runs, whoever
+    imports: the module it names (``module.name`` when that is a module, else ``module``: ``name``
+    is then an attribute of it; None when missing, or a namespace with no code) and, with
+    ``follow_package_init``, the packages from the top down to ``module``. ``has_code``: whether a
+    module has a file."""
     submodule = f"{module}.{name}"
     if name not in (None, "*") and has_code(submodule):
         explicit: str | None = submodule
     else:
-        explicit = module if has_code(module) else None  # missing, or a namespace: nothing runs
+        explicit = module if has_code(module) else None
+    packages = [p for p in (*parents(module), module) if has_code(p)] if follow_package_init else []
+    return explicit, packages
+
+
+def own_targets(named: tuple[str | None, list[str]], importer: str, own: Collection[str]) -> list[str]:
+    """The modules an import (``named_targets``) in ``importer`` runs and so waits on: not the
+    importer itself, and no package in ``own`` (the importer and the packages above it), whose
+    code has already started when the importer runs; the module it names explicitly still counts."""
+    explicit, packages = named
     targets = [explicit] if explicit is not None and explicit != importer else []
-    if follow_package_init:
-        own = {importer, *parents(importer)}
-        targets += [p for p in (*parents(module), module) if has_code(p) and p not in own and p not in targets]
+    targets += [p for p in packages if p not in own and p not in targets]
     return targets
+
+
+def import_targets(importer: str, module: str, name: str | None, has_code: Callable[[str], bool], follow_package_init: bool = True) -> list[str]:
+    """The modules ``from module import name`` in the module ``importer`` runs (see above)."""
+    return own_targets(named_targets(module, name, has_code, follow_package_init), importer, {importer, *parents(importer)})
 
 
 class Modules(Protocol):

@@ -218,6 +218,9 @@ class _Summariser:
                 self._bind_statement(node)
                 if self.walrus:
                     self._walrus(node)
+            fields = NESTED.get(type(node))
+            if fields is None:  # most statements: nothing nested
+                continue
             body_checking = else_checking = checking
             body_main = main
             if isinstance(node, ast.If):
@@ -237,7 +240,7 @@ class _Summariser:
                     body_expected if field == "body" else expected,
                     body_guarded if field == "body" else guarded,
                 )
-                for field in NESTED.get(type(node), ())
+                for field in fields
                 for child in getattr(node, field)
             ]
             stack += reversed(nested)

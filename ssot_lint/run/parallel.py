@@ -71,6 +71,7 @@ def start_method() -> str:
 
 def _worker_main(conn: Connection, job: Callable[[Any, Any], Any], state: Any, running: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    gc.enable()  # a forked worker inherits the parent's setting; the parent may pause it while results arrive
     conn.send(("ready", None))
     while True:
         try:

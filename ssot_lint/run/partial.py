@@ -10,8 +10,9 @@ suppressed findings, suppression comments, scanned files and each rule's count o
 
 A finding's location is in PATH when it is in a file given, or anywhere under a directory given.
 A finding about a rule's whole scope sits at the rule itself, in no source file (``required-events``:
-"agent_failed is never emitted"): it is reported by every run whose PATH holds a file in that
-rule's scope, since the absence it reports is as true of the part as of the whole. ``Within``
+"agent_failed is never emitted"): it is reported when PATH holds the rule file, or every file in
+that rule's scope; never by a run over part of the scope (one file in an editor or a pre-commit
+batch must not fail on what the rest of the project lacks). ``Within``
 tells, from the paths as findings spell them (root-relative, ``/``-separated), without walking
 anything.
 """

@@ -17,12 +17,20 @@ _REFRESH = 0.1  # seconds between redraws
 
 def interactive(stdout: TextIO | None = None, stderr: TextIO | None = None) -> bool:
     """Both streams are terminals and this is not a CI job or a dumb terminal."""
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
+    return _terminal(stdout or sys.stdout) and terminal_stderr(stderr)
+
+
+def terminal_stderr(stderr: TextIO | None = None) -> bool:
+    """stderr (where a bar is drawn) is a terminal and this is not a CI job or a dumb terminal:
+    for commands whose stdout is often a file (``history`` writing a report)."""
     if os.environ.get("CI") or os.environ.get("TERM") == "dumb":
         return False
+    return _terminal(stderr or sys.stderr)
+
+
+def _terminal(stream: TextIO) -> bool:
     try:
-        return stdout.isatty() and stderr.isatty()
+        return stream.isatty()
     except (AttributeError, ValueError):
         return False
 
@@ -34,8 +42,9 @@ class ProgressBar:
     during the run, and forking a process that has other threads can deadlock the child.
     """
 
-    def __init__(self, enabled: bool, stream: TextIO | None = None, observer: Observer = NULL_OBSERVER) -> None:
+    def __init__(self, enabled: bool, stream: TextIO | None = None, observer: Observer = NULL_OBSERVER, label: str = "checking") -> None:
         self.enabled = enabled
+        self.label = label
         self.observer = observer
         self.stream = stream or sys.stderr
         self.started = time.monotonic()
@@ -63,7 +72,7 @@ class ProgressBar:
 
         console = Console(file=self.stream)
         self._progress = Progress(
-            TextColumn("checking"),
+            TextColumn(self.label),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),

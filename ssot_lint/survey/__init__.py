@@ -26,9 +26,10 @@ from ssot_lint.kinds.base import DOTTED, Rule, RuleMeta
 from ssot_lint.model import FileRef, FileResult, Report
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.project.module_index import ModuleIndex
+from ssot_lint.run.aggregation import aggregate
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover
-from ssot_lint.run.engine import RunOptions, aggregate, analyze_files
+from ssot_lint.run.engine import RunOptions, analyze_files
 from ssot_lint.survey.collect import SurveyFacts
 from ssot_lint.survey.families import Duplicate, EventShape, Family, duplicates, event_shapes, families, is_test_path
 

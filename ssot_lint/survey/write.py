@@ -13,8 +13,9 @@ from ssot_lint.ci.coverage import Coverage
 from ssot_lint.config.rulefile import RuleSet, load_rule_docs
 from ssot_lint.config.tomlfile import parse_toml, shown_path
 from ssot_lint.errors import ConfigError
+from ssot_lint.run.aggregation import aggregate
 from ssot_lint.run.cache import ResultCache
-from ssot_lint.run.engine import RunOptions, aggregate, analyze_files
+from ssot_lint.run.engine import RunOptions, analyze_files
 from ssot_lint.survey import Survey
 from ssot_lint.survey.starter import starter_rules
 
