@@ -4,15 +4,31 @@ and proof that it changed no behaviour it could see.
     python benchmarks/fix_safety.py                 # Django 5.2.8 (downloaded once, pinned by sha256)
     python benchmarks/fix_safety.py --jobs 1 --json out.json
 
-The rule file maps a heavily imported module to one that lacks some of its names
-(``django.utils.functional`` -> ``django.utils.text``, which imports ``cached_property``, ``lazy``
-and ``keep_lazy`` from it but defines no ``SimpleLazyObject`` ...) and a function to a class
-(``django.shortcuts:get_object_or_404`` -> ``django.http:Http404``). On a copy of the release:
+Two scenarios, each on a fresh copy of the release:
+
+- ``functional``: a heavily imported module mapped to one that lacks some of its names
+  (``django.utils.functional`` -> ``django.utils.text``, which imports ``cached_property``,
+  ``lazy`` and ``keep_lazy`` from it but defines no ``SimpleLazyObject`` ..., and which imports
+  ``django.utils.regex_helper``, an importer of ``functional``: a rewrite there closes a cycle)
+  and a function mapped to a class (``django.shortcuts:get_object_or_404`` ->
+  ``django.http:Http404``);
+- ``dj002``: ``benchmarks/rules/django.toml``'s DJ002, a package mapped to its parent
+  (``django.db.models.fields`` -> ``django.db.models``, as Django's documentation names where
+  the field classes live), whose ``__init__`` imports the modules inside it that would import
+  from it.
 
 1. ``check`` with an ``unresolved-import`` rule counts the imports that do not resolve;
 2. ``fix`` (safe fixes only) rewrites what it can verify;
 3. every changed file still compiles; ``unresolved-import`` reports no more findings than before;
-4. a second ``fix`` changes nothing; ``fix --diff`` with ``--jobs 1`` and ``--jobs 2`` agree.
+4. **the tree still imports**: each changed production module (under ``django/``), each module
+   the rules name as a replacement, and ``django`` itself is imported first thing in a fresh
+   interpreter (``DJANGO_SETTINGS_MODULE`` unset), on the tree before the fix and after it; a
+   module that imported before and fails after is a failure (``--all-modules``: every module
+   under ``django/``);
+5. a second ``fix`` changes nothing; ``fix --diff`` with ``--jobs 1`` and ``--jobs 2`` agree.
+
+Importing the tree needs Django's own dependencies (``asgiref``, ``sqlparse``: the ``bench``
+extra).
 
 Prints the counts (and writes them with ``--json``); exit 1 when a check fails. The release comes
 from ``benchmarks/corpora.py`` when it is there, else from the pinned URL below, verified by sha256
@@ -34,6 +50,7 @@ import tempfile
 import time
 import urllib.request
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -114,31 +131,75 @@ def compiles(path: Path) -> bool:
         return False
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", default=None, help="worker processes for fix (default: one per CPU)")
-    parser.add_argument("--json", type=Path, help="write the counts here")
-    args = parser.parse_args()
-    jobs = ["--jobs", args.jobs] if args.jobs else []
+# Each scenario: the rule it fixes with, and the modules its rules name as replacements.
+SCENARIOS = {
+    "functional": ("MOVE001", ("django.utils.text", "django.http")),
+    "dj002": ("DJ002", ("django.db.models",)),
+}
+
+# Imports one module first thing, as a program would; prints nothing, exits non-zero on failure.
+PROBE = "import importlib, sys\nimportlib.import_module(sys.argv[1])\n"
+
+
+def module_name(root: Path, path: Path) -> str | None:
+    """The dotted name of a production module (under ``django/``), None for anything else."""
+    parts = path.relative_to(root).with_suffix("").parts
+    if parts[0] != "django" or not all(part.isidentifier() for part in parts):
+        return None
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def importable(root: Path, modules: list[str]) -> dict[str, str]:
+    """Each module imported first thing in a fresh interpreter on the tree at ``root``: 'ok', or
+    the last line of the error."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
+    env["PYTHONPATH"] = str(root)
+
+    def probe(module: str) -> tuple[str, str]:
+        done = subprocess.run([sys.executable, "-c", PROBE, module], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+        lines = done.stderr.strip().splitlines()
+        return module, "ok" if done.returncode == 0 else (lines[-1] if lines else f"exit {done.returncode}")
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return dict(pool.map(probe, modules))
+
+
+def run_scenario(name: str, jobs: list[str], all_modules: bool) -> dict:
+    rule, replacements = SCENARIOS[name]
     with tempfile.TemporaryDirectory() as tmp:
         root = django_tree(Path(tmp) / "django")
         (root / "fix-safety-rules.toml").write_text(RULES)
-        (root / "ssot-lint.toml").write_text('rule-files = ["fix-safety-rules.toml"]\ncache-dir = "../cache"\n')
+        shutil.copy(REPO / "benchmarks" / "rules" / "django.toml", root / "django-rules.toml")
+        (root / "ssot-lint.toml").write_text('rule-files = ["fix-safety-rules.toml", "django-rules.toml"]\ncache-dir = "../cache"\n')
         files = {p: p.read_bytes() for p in root.rglob("*.py")}
-        moves = findings(root, "MOVE001")
+        moves = findings(root, rule)
         unresolved_before = findings(root, "UNRES001")
-        diffs = [ssot_lint(["fix", "--diff", "--select", "MOVE001", "--jobs", n], root) for n in ("1", "2")]
+        diffs = [ssot_lint(["fix", "--diff", "--select", rule, "--jobs", n], root) for n in ("1", "2")]
         started = time.perf_counter()
-        fixed = ssot_lint(["fix", "--select", "MOVE001", *jobs], root)
+        fixed = ssot_lint(["fix", "--select", rule, *jobs], root)
         fix_seconds = time.perf_counter() - started
         changed = [p for p, data in files.items() if p.read_bytes() != data]
         broken = [str(p.relative_to(root)) for p in changed if not compiles(p)]
         unresolved_after = findings(root, "UNRES001")
-        again = ssot_lint(["fix", "--select", "MOVE001"], root)
-        reasons = re.findall(r" MOVE001 (not fixable|unsafe fix not applied): (.*)$", fixed.stderr, re.M)
+        again = ssot_lint(["fix", "--select", rule], root)
+        # The tree imports as before: the changed modules, the replacements, django; imported
+        # on the tree as it was (the fixed bytes put aside), then as fixed.
+        names = {module_name(root, p) for p in (files if all_modules else changed)} - {None}
+        probed = sorted({*names, *replacements, "django"})  # type: ignore[misc]
+        after_bytes = {p: p.read_bytes() for p in changed}
+        for p in changed:
+            p.write_bytes(files[p])
+        imports_before = importable(root, probed)
+        for p in changed:
+            p.write_bytes(after_bytes[p])
+        imports_after = importable(root, probed)
+        regressions = {m: imports_after[m] for m in probed if imports_before[m] == "ok" and imports_after[m] != "ok"}
+        reasons = re.findall(rf" {rule} (not fixable|unsafe fix not applied): (.*)$", fixed.stderr, re.M)
         not_defined = sum(1 for _, why in reasons if " is not defined in " in why)
         kind_changes = sum(1 for _, why in reasons if " is a function but " in why)
+        cycles = re.findall(rf"^  (\S+) {rule} unsafe fix not applied: rewriting this import makes (.*) an import cycle$", fixed.stderr, re.M)
         counts = {
+            "scenario": name,
             "django": VERSION,
             "python_files": len(files),
             "findings": len(moves),
@@ -149,25 +210,52 @@ def main() -> int:
             "files_changed": len(changed),
             "left_not_defined": not_defined,
             "left_kind_change": kind_changes,
+            "left_new_import_cycle": len(cycles),
+            "new_import_cycles": [f"{where}: {chain}" for where, chain in cycles],
             "changed_files_not_compiling": broken,
+            "changed_production_modules": sum(1 for p in changed if module_name(root, p) is not None),
+            "modules_imported": len(probed),
+            "modules_importing_before": sum(1 for m in probed if imports_before[m] == "ok"),
+            "modules_importing_after": sum(1 for m in probed if imports_after[m] == "ok"),
+            "import_regressions": regressions,
             "unresolved_before": len(unresolved_before),
             "unresolved_after": len(unresolved_after),
             "second_fix": again.stderr.splitlines()[0] if again.stderr else "",
             "diff_jobs_1_equals_2": diffs[0].stdout == diffs[1].stdout and diffs[0].stderr == diffs[1].stderr,
             "fix_seconds": round(fix_seconds, 1),
         }
-    for key, value in counts.items():
-        print(f"{key}: {value}")
-    if args.json:
-        args.json.write_text(json.dumps(counts, indent=2) + "\n")
-    ok = (
-        not broken
+    return counts
+
+
+def passed(counts: dict) -> bool:
+    return (
+        not counts["changed_files_not_compiling"]
+        and not counts["import_regressions"]
         and counts["unresolved_after"] <= counts["unresolved_before"]
         and counts["second_fix"].startswith("0 files changed")
         and counts["diff_jobs_1_equals_2"]
         and counts["files_changed"] > 0
     )
-    return 0 if ok else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", default=None, help="worker processes for fix (default: one per CPU)")
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), action="append", help="run only this one (repeatable; default: all)")
+    parser.add_argument("--all-modules", action="store_true", help="import every module under django/, not only the changed ones")
+    parser.add_argument("--json", type=Path, help="write the counts here")
+    args = parser.parse_args()
+    jobs = ["--jobs", args.jobs] if args.jobs else []
+    results = []
+    for name in args.scenario or list(SCENARIOS):
+        counts = run_scenario(name, jobs, args.all_modules)
+        results.append(counts)
+        for key, value in counts.items():
+            print(f"{key}: {value}")
+        print()
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    return 0 if all(passed(c) for c in results) else 1
 
 
 if __name__ == "__main__":

@@ -135,23 +135,26 @@ def _paths(context: FixContext, rule: Rule) -> frozenset[str]:
     return project.paths if project is not None else frozenset()
 
 
-def _prewarm(context: FixContext, results: Sequence[tuple[FileRef, FileResult]]) -> None:
+def _prewarm(context: FixContext, rules: Sequence[Rule], results: Sequence[tuple[FileRef, FileResult]]) -> None:
     """Summarise, here and in one batch (cached, on the worker pool), the modules that verifying
-    every import rewrite ``check`` recorded reads first; workers inherit them (and summarise any
-    other module they need in-process)."""
-    from ssot_lint.fix.verify import RewriteFact
+    every import rewrite ``check`` recorded reads first, and the import graph its cycle checks
+    walk (each rule's, as its fix leaves it); workers inherit them (and summarise any other
+    module they need in-process)."""
+    from ssot_lint.fix.verify import Mover, RewriteFact
 
-    needs = [
-        need
-        for _, result in results
-        for facts in result.facts.values()
-        if isinstance(facts, tuple)
-        for fact in facts
-        if isinstance(fact, RewriteFact)
-        for need in fact.needs
-    ]
-    if context.verifier is not None and needs:
-        context.verifier.prefetch(needs)
+    if context.verifier is None:
+        return
+    for rule in rules:
+        needs = [
+            need
+            for _, result in results
+            if isinstance(facts := result.facts.get(rule.id), tuple)
+            for fact in facts
+            if isinstance(fact, RewriteFact)
+            for need in fact.needs
+        ]
+        if needs:
+            context.verifier.prefetch(needs, rule if isinstance(rule, Mover) else None)
 
 
 def _run_tasks(tasks: list[tuple[str, FileRef, tuple[int, ...]]], rules: Sequence[Rule], context: FixContext, jobs: int | None) -> list[_Task | Crashed]:
@@ -189,7 +192,7 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
         if prepared is not None:
             projects[rule.id] = prepared
     context = dataclasses.replace(context, projects=projects)
-    _prewarm(context, results)
+    _prewarm(context, rules, results)
     sources = {source.ref.path: source for source in files}
     index = {id(rule): i for i, rule in enumerate(rules)}
     wide = frozenset(path for project in projects.values() for path in project.paths)

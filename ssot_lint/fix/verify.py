@@ -34,9 +34,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from ssot_lint.model import SAFE, UNSAFE, cache_value
+from ssot_lint.project.import_graph import LazyImportGraph, import_targets, runs_on_import
 from ssot_lint.project.module_index import MODULE_DUNDERS
 from ssot_lint.project.module_summary import ModuleSummary
 
@@ -48,6 +49,7 @@ WHOLE = "*"
 _STRENGTH = {VERIFIED: 0, UNVERIFIED: 1, REFUSED: 2}  # the worst verdict of several decides
 
 
+@runtime_checkable
 class Mover(Protocol):
     """The fix being verified: where it sends the imports it rewrites. A name the replacement
     binds by an import that the same fix rewrites is judged as the fix leaves it: rewritten, or
@@ -76,11 +78,18 @@ class ModuleSource(Protocol):
 @dataclass(frozen=True, slots=True)
 class Need:
     """One thing a rewrite must keep true: the file refers to ``old`` (a dotted name) and will
-    refer to ``new`` instead, which must exist (as a module when ``module``: ``import new``)."""
+    refer to ``new`` instead, which must exist (as a module when ``module``: ``import new``).
+
+    ``importer`` and ``line``, on the need of an import statement itself (not on those of the
+    attributes read through it): the module the statement is in and its first line. The rewrite
+    then also must not close a new import cycle, if the statement runs on import (see
+    ``ImportVerifier.cycle``)."""
 
     old: str
     new: str
     module: bool = False
+    importer: str = ""
+    line: int = 0
 
 
 @cache_value
@@ -125,13 +134,19 @@ class ImportVerifier:
         self._memo: dict[tuple[str, bool, int], Verdict] = {}
         self._mover: Mover | None = None
         self._active: set[tuple[str, str]] = set()  # (module, name) being resolved: star cycles
+        # The import graph each fix (mover) leaves, walked lazily: found by the mover's identity,
+        # which a key of id() would not survive pickling to a worker with.
+        self._graphs: list[tuple[Mover | None, LazyImportGraph]] = []
 
-    def prefetch(self, needs: Iterable[Need]) -> None:
+    def prefetch(self, needs: Iterable[Need], mover: Mover | None = None) -> None:
         """Summarise in one batch the modules that verifying ``needs`` reads first (when the
-        source can batch): the replacement modules, and the deprecated ones for kinds."""
+        source can batch): the replacement modules, the deprecated ones for kinds, and the
+        importers; then walk the import graph the cycle checks read (``mover``: the fix they
+        are part of), so that fix workers inherit it summarised."""
         fetch = getattr(self.source, "prefetch", None)
         if fetch is None:
             return
+        needs = list(needs)
         modules: set[str] = set()
         for dotted in {d for need in needs for d in (need.new, need.old)}:
             if self.source.in_project(dotted):
@@ -140,6 +155,13 @@ class ImportVerifier:
                 if found is not None:
                     modules.add(found)
         fetch(modules)
+        outer, self._mover = self._mover, mover
+        try:
+            for need in needs:
+                if need.importer:
+                    self.cycle(need)
+        finally:
+            self._mover = outer
 
     def verify(self, need: Need, allow_kind_change: bool = False, mover: Mover | None = None) -> Verdict:
         """Whether the rewrite from ``need.old`` to ``need.new`` is verified, refused or
@@ -152,6 +174,13 @@ class ImportVerifier:
             self._mover = outer
 
     def _verify(self, need: Need, allow_kind_change: bool) -> Verdict:
+        found = self._names(need, allow_kind_change)
+        if found.status == REFUSED or not need.importer:
+            return found
+        cycle = self.cycle(need)
+        return found if cycle is None else worst([cycle, found])
+
+    def _names(self, need: Need, allow_kind_change: bool) -> Verdict:
         found = self.resolve(need.new, module=need.module)
         if not found.verified or allow_kind_change:
             return found
@@ -161,6 +190,63 @@ class ImportVerifier:
         if found.kind is None:  # a value, or bound from outside the project: cannot tell
             return Verdict(UNVERIFIED, f"{need.new} exists, but whether it is a {old_kind} as {need.old} is cannot be verified")
         return Verdict(REFUSED, f"{need.old} is a {old_kind} but {need.new} is a {found.kind}", found.kind)
+
+    def cycle(self, need: Need) -> Verdict | None:
+        """Why rewriting the import statement of ``need`` (in ``need.importer``) closes a new
+        import cycle (an unverified verdict: the program may still import, in another order),
+        None when it does not.
+
+        It does when the statement runs on import and makes the importer read a module T (the
+        replacement, or a package above it: importing ``a.b.c`` runs ``a`` and ``a.b`` first)
+        that imports the importer back at import time. Importing T first then runs the importer
+        while T is half initialized: Django's ``regex_helper`` would import ``SimpleLazyObject``
+        from ``django.utils.text`` while ``text`` waits on ``regex_helper``, and a module inside
+        a package reads the package while its ``__init__`` is still importing that module. The
+        cycle is no new one when the import as written read T as directly: the deprecated
+        target is T, or imports from T itself (a shim re-exporting T's names). That the old
+        target merely *reaches* T, or the importer, does not excuse it: it may reach T while T
+        is half initialized and read nothing from it (Django's ``django.db.models.fields``
+        reaches ``django.db.models`` only as the package of modules it imports). The graph is
+        the fixed project's as well as the project's (``LazyImportGraph``): a cycle closed by
+        two rewrites together counts too."""
+        importer = need.importer
+        graph = self._graph()
+        closing = [target for target in self._edges(importer, need.new) if importer in graph.reachable([target])]
+        if not closing:
+            return None
+        old = self._edges(importer, need.old, packages=False)
+        before = {*old, *(t for module in old for t in graph.direct(module))}
+        for target in closing:
+            if target in before or not self._runs_on_import(importer, need.line):
+                continue
+            chain = graph.path(target, importer)
+            assert chain is not None
+            return Verdict(UNVERIFIED, f"rewriting this import makes {' -> '.join([importer, *chain])} an import cycle")
+        return None
+
+    def _edges(self, importer: str, dotted: str, packages: bool = True) -> list[str]:
+        """The project modules an import of ``dotted`` (a module, or ``module.Name``) in
+        ``importer`` runs (see ``project.import_graph.import_targets``); the one it reads from
+        alone without ``packages``."""
+        if not self.source.in_project(dotted):
+            return []
+        parts = dotted.split(".")
+        module = next((".".join(parts[:end]) for end in range(len(parts), 0, -1) if self.source.exists(".".join(parts[:end]))), None)
+        return import_targets(importer, module, None, self.source.exists, packages) if module is not None else []
+
+    def _runs_on_import(self, importer: str, line: int) -> bool:
+        """Whether the import statement at ``line`` of ``importer`` runs when it is imported
+        (its summary says where each import is); when unknown, it is taken to."""
+        facts = [f for s in self.source.summaries(importer) if s is not None for f in s.imports if f.statement[0] == line]
+        return not facts or any(runs_on_import(fact) for fact in facts)
+
+    def _graph(self) -> LazyImportGraph:
+        mover = self._mover
+        graph = next((g for m, g in self._graphs if m is mover), None)
+        if graph is None:
+            graph = LazyImportGraph(self.source, mover.moved if mover is not None else None)
+            self._graphs.append((mover, graph))
+        return graph
 
     def kind(self, dotted: str) -> str | None:
         """What ``dotted`` is in the project (class, function, module), None when unknown."""

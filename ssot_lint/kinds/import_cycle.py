@@ -62,6 +62,7 @@ from typing import Any
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.graph import Breaks, Budget, breaks, shortest_cycle, strongly_connected_components
+from ssot_lint.project.import_graph import named_targets, own_targets, runs_on_import
 from ssot_lint.project.module_index import ModuleIndex, location, parents
 from ssot_lint.project.module_summary import ImportFact, summarise
 
@@ -124,9 +125,7 @@ class ImportCycle(Rule):
         return [], summarise(ctx).imports
 
     def follows(self, fact: ImportFact) -> bool:
-        if fact.main_block or (fact.in_function and not self.include_function_imports):
-            return False
-        return not (fact.type_checking and self.ignore_type_checking)
+        return runs_on_import(fact, self.include_function_imports, self.ignore_type_checking)
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
         index = ModuleIndex((ref, None) for ref, _ in facts)
@@ -245,17 +244,8 @@ class _Edges:
             return []
         named = self._named.get((fact.module, fact.name))
         if named is None:
-            submodule = f"{fact.module}.{fact.name}"
-            if fact.name not in (None, "*") and submodule in index.entries:
-                explicit: str | None = submodule
-            else:
-                explicit = fact.module if fact.module in index.entries else None  # missing, or a namespace: nothing runs
-            packages = [p for p in (*parents(fact.module), fact.module) if p in index.entries] if self.follow_package_init else []
-            named = self._named[(fact.module, fact.name)] = (explicit, packages)
-        explicit, packages = named
-        targets = [explicit] if explicit is not None and explicit != importer.module else []
-        targets += [p for p in packages if p not in own and p not in targets]
-        return targets
+            named = self._named[(fact.module, fact.name)] = named_targets(fact.module, fact.name, index.entries.__contains__, self.follow_package_init)
+        return own_targets(named, importer.module, own)
 
     def loaded(self, target: str, importer: FileRef) -> list[FileRef]:
         """The files of the graph ``import target`` may load from ``importer``, one per place

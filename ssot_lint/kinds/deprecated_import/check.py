@@ -36,7 +36,12 @@ has every such reference rewritten. Every rewrite is verified against the projec
 (``fix.verify``): each name the new import names must exist in the replacement (defined there,
 bound by an import, star-exported, or a submodule), as must each attribute the file reads
 through a module it binds, and must be the same kind of thing as before (class, function,
-module) unless ``allow-kind-change`` says otherwise. A verified rewrite is a *safe* fix. A name
+module) unless ``allow-kind-change`` says otherwise. A rewrite of an import that runs on import
+(not inside a function, not under ``if TYPE_CHECKING``) must also close no new import cycle: when
+the module it now imports (or a package above it) imports this module back at import time, and
+the deprecated target did not read from that module already (a shim re-exporting it), the
+rewrite is *unsafe*, with the cycle (``rewriting this import makes pkg.expr -> pkg -> pkg.expr an
+import cycle``). A verified rewrite is a *safe* fix. A name
 the replacement lacks is not rewritten, with the reason (``X is not defined in new.mod``); the
 statement is split, so the names that exist move. A replacement outside the project (standard
 library, third-party) cannot be verified: the rewrite is *unsafe*, applied only with
@@ -240,7 +245,8 @@ class DeprecatedImport(Rule):
                 chains |= {f"{w}.{WHOLE}" for w in self._whole_chains(ctx, ref.bound or "") if ref.module == w or ref.module.startswith(w + ".")}
             elif self._used_whole(ctx, ref.bound or ""):
                 chains.add(f"{ref.bound}.{WHOLE}")
-            needed = ref_needs(isinstance(ref.statement, ast.Import), ref.plain, ref.module, ref.name, asname, chains, ctx.ref.module, old, new)
+            is_import = isinstance(ref.statement, ast.Import)
+            needed = ref_needs(is_import, ref.plain, ref.module, ref.name, asname, chains, ctx.ref.module, old, new, ref.statement.lineno)
             if not needed:
                 return needed
             found.extend(needed)

@@ -143,17 +143,23 @@ class ImportFixPlan:
             assert ref.module is not None
             if isinstance(decision, FromDest) and decision.name == "*":
                 star = Verdict(UNVERIFIED, f"a star import binds whatever {decision.module} exports, so the names this file uses cannot be verified")
-                self.hold(index, worst([self.verify(Need(ref.module, decision.module, module=True), hit), star]))
+                need = Need(ref.module, decision.module, True, self.ctx.ref.module, self.line(self.owner[index].node))
+                self.hold(index, worst([self.verify(need, hit), star]))
                 continue
             attributes = [w.split(".")[1] for _, w in self.survey.chains if w.split(".")[0] == ref.bound]
             if self.survey.names.get(ref.bound or ""):  # the name used as a value: a module's reads are unknown
                 attributes.append(WHOLE)
             old = ref.module if isinstance(decision, ModDest) else ref.dotted or ""
-            self.hold(index, worst(self.verify(need, hit) for need in needs(old, decision, attributes)))
+            line = self.line(self.owner[index].node)
+            self.hold(index, worst(self.verify(need, hit) for need in needs(old, decision, attributes, self.ctx.ref.module, line)))
         for name, members in self.units.items():
             if name not in self.unit_edits:
                 continue  # refused already
-            verdicts = [self.verify(Need(self.refs[i].module or "", self.decisions[i].module, module=True), self.hits[i]) for i in members]  # type: ignore[union-attr]
+            importer = self.ctx.ref.module
+            verdicts = [
+                self.verify(Need(self.refs[i].module or "", self.decisions[i].module, True, importer, self.line(self.owner[i].node)), self.hits[i])  # type: ignore[union-attr]
+                for i in members
+            ]
             verdicts += [self.verify(Need(written, rewritten), mapping) for written, rewritten, mapping in self.unit_chains.get(name, [])]
             verdict = worst(verdicts)
             for index in members:

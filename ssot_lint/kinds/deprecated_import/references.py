@@ -209,12 +209,14 @@ def _plan(ctx: FileContext, bindings: FileBindings, node: ast.Attribute, plan: R
     if not tops and bindings.loads[top]:
         return _refuse(plan, f"`{top}` is already used in this file (as a name that no import binds)")
     imported = any(b.dotted == new.module and b.line <= anchor.lineno for b in tops)
+    # `import new.module`, added after the anchor, runs where it does: it must close no new cycle.
+    importer, line = ("", 0) if imported else (ctx.ref.module, anchor.lineno)
     if new.member is not None:
-        needs: tuple[Need, ...] = (Need(old.dotted, new.dotted),)
+        needs: tuple[Need, ...] = (Need(old.dotted, new.dotted, False, importer, line),)
     else:
         # `x = pkg.mod` (nothing read from it here): the module as a value, what is read through it is unknown
         read = attribute or WHOLE
-        needs = (Need(old.module, new.module, module=True), Need(f"{old.module}.{read}", f"{new.module}.{read}"))
+        needs = (Need(old.module, new.module, True, importer, line), Need(f"{old.module}.{read}", f"{new.module}.{read}"))
     start = ctx.span(anchor)
     return ReferencePlan(plan.span, old, new, written, head, new.dotted, (start[0], start[1]), None if imported else new.module, needs)
 

@@ -85,43 +85,55 @@ def destination(is_import: bool, module: str, name: str | None, asname: str | No
     return ModDest(new.module, bound if bound != new.module else None)
 
 
-def needs(old_dotted: str, decision: FromDest | ModDest, attributes: Iterable[str]) -> tuple[Need, ...]:
+def needs(old_dotted: str, decision: FromDest | ModDest, attributes: Iterable[str], importer: str = "", line: int = 0) -> tuple[Need, ...]:
     """What the rewrite of one imported name (``old_dotted``, the thing it imports now) to
     ``decision`` must keep true: the new import finds something of the same kind, and so does
-    each attribute the file reads through the name it binds (``m.attr``)."""
+    each attribute the file reads through the name it binds (``m.attr``); and, for the statement
+    at ``line`` of the module ``importer``, closes no new import cycle (see ``Need``)."""
     if isinstance(decision, ModDest):
-        new, first = decision.module, Need(old_dotted, decision.module, module=True)
+        new, first = decision.module, Need(old_dotted, decision.module, True, importer, line)
     else:
         new = f"{decision.module}.{decision.name}"
-        first = Need(old_dotted, new)
+        first = Need(old_dotted, new, False, importer, line)
     return (first, *(Need(f"{old_dotted}.{a}", f"{new}.{a}") for a in sorted(set(attributes))))
 
 
-def unit_needs(modules: Iterable[tuple[str, str]], chains: Iterable[tuple[str, str]]) -> tuple[Need, ...]:
+def unit_needs(modules: Iterable[tuple[str, str, int]], chains: Iterable[tuple[str, str]], importer: str = "") -> tuple[Need, ...]:
     """What rewriting ``import old.x`` statements with their ``old.x.Y`` references needs:
-    each new module exists (``modules``: old, new), and each reference finds its attribute
-    (``chains``: old written, new written)."""
-    found = [Need(old, new, module=True) for old, new in modules]
+    each new module exists and closes no new import cycle (``modules``: old, new, the line of
+    the statement in ``importer``), and each reference finds its attribute (``chains``: old
+    written, new written)."""
+    found = [Need(old, new, True, importer, line) for old, new, line in modules]
     found += [Need(old, new) for old, new in chains]
     return tuple(dict.fromkeys(found))
 
 
 def ref_needs(
-    is_import: bool, plain: bool, module: str, name: str | None, asname: str | None, chains: Iterable[str], file_module: str, old: Target, new: Target
+    is_import: bool,
+    plain: bool,
+    module: str,
+    name: str | None,
+    asname: str | None,
+    chains: Iterable[str],
+    file_module: str,
+    old: Target,
+    new: Target,
+    line: int = 0,
 ) -> tuple[Need, ...] | None:
     """What rewriting one imported name under ``old -> new`` needs verified: ``import module``
     (``is_import``; ``plain`` without ``as``) or ``from module import name [as asname]`` in the
-    module ``file_module``, which writes the dotted ``chains`` through the name it binds. None
-    when the fix has no rewrite for it; () when nothing can be verified (a star import: unsafe)."""
+    statement at ``line`` of the module ``file_module``, which writes the dotted ``chains``
+    through the name it binds. None when the fix has no rewrite for it; () when nothing can be
+    verified (a star import: unsafe)."""
     if plain:  # `import old.x`, used as `old.x.Y`: rewritten with its references
         if new.member is not None:
             return None
         moved = [(w, new.module + w[len(old.module) :]) for w in chains if under(w, old.module)]
-        return unit_needs([(module, new.module + module[len(old.module) :])], moved)
+        return unit_needs([(module, new.module + module[len(old.module) :], line)], moved, file_module)
     decision = destination(is_import, module, name, asname, old, new)
     if isinstance(decision, str) or decision.module == file_module:  # never an import of the file from itself
         return None
     if isinstance(decision, FromDest) and decision.name == "*":
         return ()
     attributes = [w.split(".")[1] for w in chains]
-    return needs(module if isinstance(decision, ModDest) else f"{module}.{name}", decision, attributes)
+    return needs(module if isinstance(decision, ModDest) else f"{module}.{name}", decision, attributes, file_module, line)

@@ -1,0 +1,157 @@
+"""The project's import graph at import time, drawn from module summaries: which modules an
+import runs (and so waits on), and a graph walked lazily from the modules a question is about.
+
+One definition of an edge for every user: the ``import-cycle`` kind builds the whole graph from
+every module's summary, and fix verification (``fix.verify``) walks it from a rewrite's
+replacement to ask whether the rewrite closes a new cycle. An import counts when it runs on
+import (module level, class bodies, ``try`` / ``if`` blocks; not inside a function, not under
+``if TYPE_CHECKING``, not under ``if __name__ == "__main__"``). ``import a.b.c`` runs ``a.b.c`` and,
+first, the packages ``a`` and ``a.b``, except the importer's own packages, whose code has already
+started when it runs (an explicit ``from pkg import X`` in ``pkg.mod`` still waits on ``pkg``).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Collection, Iterable
+from typing import Protocol
+
+from ssot_lint.project.graph import shortest_path
+from ssot_lint.project.module_index import parents
+from ssot_lint.project.module_summary import ImportFact, ModuleSummary
+
+# Where a fix sends ``from module import name`` (``import module`` when name is None): a dotted
+# name, or None when it leaves the import alone (``fix.verify.Mover.moved``).
+Moved = Callable[[str, "str | None"], "str | None"]
+
+
+def runs_on_import(fact: ImportFact, include_function_imports: bool = False, ignore_type_checking: bool = True) -> bool:
+    """Whether the import runs when its module is imported (with the ``import-cycle`` kind's
+    options: imports inside functions counted too, ``if TYPE_CHECKING`` blocks not skipped)."""
+    if fact.main_block or (fact.in_function and not include_function_imports):
+        return False
+    return not (fact.type_checking and ignore_type_checking)
+
+
+def named_targets(module: str, name: str | None, has_code: Callable[[str], bool], follow_package_init: bool = True) -> tuple[str | None, list[str]]:
+    """What ``from module import name`` (``import module`` when ``name`` is None) runs, whoever
+    imports: the module it names (``module.name`` when that is a module, else ``module``: ``name``
+    is then an attribute of it; None when missing, or a namespace with no code) and, with
+    ``follow_package_init``, the packages from the top down to ``module``. ``has_code``: whether a
+    module has a file."""
+    submodule = f"{module}.{name}"
+    if name not in (None, "*") and has_code(submodule):
+        explicit: str | None = submodule
+    else:
+        explicit = module if has_code(module) else None
+    packages = [p for p in (*parents(module), module) if has_code(p)] if follow_package_init else []
+    return explicit, packages
+
+
+def own_targets(named: tuple[str | None, list[str]], importer: str, own: Collection[str]) -> list[str]:
+    """The modules an import (``named_targets``) in ``importer`` runs and so waits on: not the
+    importer itself, and no package in ``own`` (the importer and the packages above it), whose
+    code has already started when the importer runs; the module it names explicitly still counts."""
+    explicit, packages = named
+    targets = [explicit] if explicit is not None and explicit != importer else []
+    targets += [p for p in packages if p not in own and p not in targets]
+    return targets
+
+
+def import_targets(importer: str, module: str, name: str | None, has_code: Callable[[str], bool], follow_package_init: bool = True) -> list[str]:
+    """The modules ``from module import name`` in the module ``importer`` runs (see above)."""
+    return own_targets(named_targets(module, name, has_code, follow_package_init), importer, {importer, *parents(importer)})
+
+
+class Modules(Protocol):
+    """The project's modules as a lazy graph reads them (``run.modules.ProjectModules`` is one);
+    a ``prefetch(modules)`` method, when there is one, summarises a batch at once."""
+
+    def in_project(self, dotted: str) -> bool: ...
+    def exists(self, module: str) -> bool: ...
+    def summaries(self, module: str) -> list[ModuleSummary | None]: ...
+
+
+class LazyImportGraph:
+    """Import-time edges among the project's modules, read from a module's summary only when a
+    walk reaches it, and the modules each walk reaches, memoized.
+
+    With ``moved`` (a fix that rewrites imports across the project), ``after`` holds every import
+    both as written and as the fix rewrites it: whichever rewrites end up applied, a walk over it
+    reaches at least what the fixed project imports. ``direct`` holds, per module, the modules
+    it imports names from itself (``from T import X``, ``import T``: no packages above them)
+    among the imports the fix leaves alone. A module that could not be analyzed has no edges (it
+    does not import either)."""
+
+    def __init__(self, modules: Modules, moved: Moved | None = None) -> None:
+        self.modules = modules
+        self.moved = moved
+        self.after: dict[str, set[str]] = {}
+        self._direct: dict[str, set[str]] = {}
+        self._reached: dict[str, frozenset[str]] = {}
+
+    def reachable(self, starts: Iterable[str]) -> frozenset[str]:
+        """The modules imported at import time from any of ``starts`` (themselves included)."""
+        found: set[str] = set()
+        for start in starts:
+            if start not in self._reached:
+                self._reached[start] = self._walk(start)
+            found |= self._reached[start]
+        return frozenset(found)
+
+    def direct(self, module: str) -> set[str]:
+        """The modules ``module`` imports from itself at import time, the fix aside."""
+        self._load([module])
+        return self._direct[module]
+
+    def path(self, start: str, end: str) -> list[str] | None:
+        """A shortest chain of imports ``start`` ... ``end`` over ``after`` edges."""
+        reached = self.reachable([start])
+        return shortest_path(self.after, start, end, set(reached)) if end in reached else None
+
+    def _walk(self, start: str) -> frozenset[str]:
+        """Breadth first, one batch of summaries per level."""
+        edges = self.after
+        seen = {start}
+        level = [start]
+        while level:
+            self._load(level)
+            level = sorted({t for m in level for t in edges[m]} - seen)
+            seen.update(level)
+        return frozenset(seen)
+
+    def _load(self, modules: list[str]) -> None:
+        todo = [m for m in modules if m not in self.after]
+        prefetch = getattr(self.modules, "prefetch", None)
+        if todo and prefetch is not None:
+            prefetch(todo)
+        queue = deque(todo)
+        while queue:
+            module = queue.popleft()
+            after, direct = self.after.setdefault(module, set()), self._direct.setdefault(module, set())
+            for summary in self.modules.summaries(module) if self.modules.exists(module) else ():
+                for fact in summary.imports if summary is not None else ():
+                    if fact.module is None or not runs_on_import(fact) or not self.modules.in_project(fact.module):
+                        continue
+                    targets = import_targets(module, fact.module, fact.name, self.modules.exists)
+                    after.update(targets)
+                    rewritten = self._rewritten(module, fact)
+                    if rewritten is None:
+                        direct.update(import_targets(module, fact.module, fact.name, self.modules.exists, follow_package_init=False))
+                    elif self.modules.in_project(rewritten[0]):
+                        after.update(import_targets(module, *rewritten, self.modules.exists))
+
+    def _rewritten(self, module: str, fact: ImportFact) -> tuple[str, str | None] | None:
+        """What the import ``fact`` of ``module`` becomes under ``moved``: (module, name) as in
+        ``import_targets``; None when it stays, as when the fix would make the module import
+        from itself (fixes refuse that)."""
+        assert fact.module is not None
+        after = self.moved(fact.module, fact.name) if self.moved is not None else None
+        if after is None:
+            return None
+        head, _, last = after.rpartition(".")
+        if fact.name is not None and fact.name != "*" and head:
+            rewritten: tuple[str, str | None] = (head, last)
+        else:
+            rewritten = (after, fact.name if fact.name == "*" else None)
+        return None if module in (after, head) else rewritten
