@@ -132,6 +132,7 @@ class ImportVerifier:
     def __init__(self, source: ModuleSource) -> None:
         self.source = source
         self._memo: dict[tuple[str, bool, int], Verdict] = {}
+        self._keys_alive: dict[int, Mover | None] = {}
         self._mover: Mover | None = None
         self._active: set[tuple[str, str]] = set()  # (module, name) being resolved: star cycles
         # The import graph each fix (mover) leaves, walked lazily: found by the mover's identity,
@@ -257,6 +258,9 @@ class ImportVerifier:
         """Whether ``dotted`` (``pkg.mod`` or ``pkg.mod.Name``, maybe followed by attributes of
         ``Name``, which are not checked) exists; a module when ``module``."""
         key = (dotted, module, id(self._mover))
+        # Keep each mover a key names alive: a freed one's id could be given to the next
+        # (declared-deprecation makes one per file) and be served the other fix's verdicts.
+        self._keys_alive.setdefault(key[2], self._mover)
         found = self._memo.get(key)
         if found is None:
             found = self._memo[key] = self._resolve(dotted, module)
