@@ -97,11 +97,10 @@ def test_a_rewrite_to_a_sibling_that_imports_the_module_back_is_unsafe(tmp_path:
 @pytest.mark.parametrize(
     ("expr", "line"),
     [
-        ("class Expr: ...\n\n\ndef output():\n    from pkg.fields import IntegerField\n\n    return IntegerField\n", 5),  # runs when called
         ("from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from pkg.fields import IntegerField\n\n\nclass Expr: ...\n", 4),  # never runs
         ('if __name__ == "__main__":\n    from pkg.fields import IntegerField\n\n\nclass Expr: ...\n', 2),  # only as a script
     ],
-    ids=["in-a-function", "type-checking", "main-block"],
+    ids=["type-checking", "main-block"],
 )
 def test_an_import_that_does_not_run_on_import_closes_no_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, expr: str, line: int) -> None:
     # When it runs, pkg has long finished importing: the rewrite stays a safe fix.
@@ -111,6 +110,19 @@ def test_an_import_that_does_not_run_on_import_closes_no_cycle(tmp_path: Path, m
     assert result.stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 1 finding left:"
     assert (tmp_path / "pkg/expr.py").read_text() == expr.replace("from pkg.fields import", "from pkg import")
     assert imports(tmp_path, "pkg") == "ok"
+
+
+def test_an_import_in_a_function_may_run_on_import_so_its_cycle_is_unsafe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found on SymPy: threaded_factory imports MatrixBase in its body, and @xthreaded calls it
+    # while sympy imports; `from sympy import MatrixBase` there broke `import sympy`. A decorator
+    # or a module-level call may run any function on import, so the cycle counts.
+    expr = "def deco(fn):\n    from pkg.fields import IntegerField\n\n    return fn\n\n\n@deco\nclass Expr: ...\n"
+    write_project(tmp_path, {**PKG, "pkg/expr.py": expr}, rules('"pkg.fields" = "pkg"'))
+    assert findings(tmp_path, monkeypatch) == [("pkg/__init__.py", 2, 6, False, None), ("pkg/expr.py", 2, 10, True, "unsafe")]
+    assert (tmp_path / "pkg/expr.py").read_text() == expr and fix(tmp_path, monkeypatch).exit_code == 1
+    assert imports(tmp_path, "pkg") == "ok"
+    assert fix(tmp_path, monkeypatch, "--unsafe-fixes").exit_code == 1  # __init__'s own finding stays
+    assert imports(tmp_path, "pkg").startswith("ImportError: cannot import name 'IntegerField' from partially initialized module 'pkg'")
 
 
 # A deprecated shim (app.old re-exports app.new's X) whose replacement already imports app.a:
@@ -123,19 +135,34 @@ SHIM = {
 }
 
 
-def test_a_cycle_the_import_as_written_already_closed_is_not_new(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The import as written already runs app.new (through the shim) before app.a goes on: the
-    # rewrite adds no module to the cycle, so app.a -> app.new -> app.a is no new one and the
-    # rewrite stays safe.
-    # (Importing app.old or app.new first finds a module half done, before as after: the cycle is
-    # as fragile as it was, no more.)
+def test_a_cycle_through_a_shim_is_taken_as_new(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The import as written already runs app.new through the shim. Whether the shim reads the
+    # name from app.new (as here) or only imports it (Django's query_utils: `from django.db
+    # import models`, which a safe rewrite to `from django.db.models import Q` broke) is not
+    # told apart: only the old target being the replacement itself excuses a cycle, so this
+    # conservative verdict is unsafe, and --unsafe-fixes applies it.
     write_project(tmp_path, SHIM, rules('"app.old" = "app.new"'))
     before = [imports(tmp_path, m) == "ok" for m in ("app.a", "app.old", "app.new")]
     assert before == [True, False, False]
-    assert findings(tmp_path, monkeypatch) == [("app/a.py", 1, 6, True, "safe")]
-    assert fix(tmp_path, monkeypatch).exit_code == 0
-    assert (tmp_path / "app/a.py").read_text() == SHIM["app/a.py"].replace("app.old", "app.new")
+    assert findings(tmp_path, monkeypatch) == [("app/a.py", 1, 6, True, "unsafe")]
+    assert fix(tmp_path, monkeypatch).exit_code == 1
+    assert (tmp_path / "app/a.py").read_text() == SHIM["app/a.py"]
+    assert fix(tmp_path, monkeypatch, "--unsafe-fixes").exit_code == 0
     assert [imports(tmp_path, m) == "ok" for m in ("app.a", "app.old", "app.new")] == before
+
+
+def test_a_shim_that_only_imports_the_package_does_not_excuse_the_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Django: `"django.db.models.query_utils:Q" = "django.db.models:Q"`; query_utils imports the
+    # package as a module object, and expressions.py's `from django.db.models import Q` then
+    # reads the package while its __init__ is still importing expressions.
+    files = {
+        "pkg/__init__.py": "from pkg.a import A\nfrom pkg.util import Q\n",
+        "pkg/util.py": "import pkg\n\n\nclass Q: ...\n",
+        "pkg/a.py": "from pkg.util import Q\n\n\nclass A: ...\n",
+    }
+    write_project(tmp_path, files, rules('"pkg.util:Q" = "pkg:Q"'))
+    assert findings(tmp_path, monkeypatch) == [("pkg/__init__.py", 2, 22, False, None), ("pkg/a.py", 1, 22, True, "unsafe")]
+    assert fix(tmp_path, monkeypatch).exit_code == 1 and imports(tmp_path, "pkg") == "ok"
 
 
 def test_a_cycle_through_the_old_target_does_not_excuse_another_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

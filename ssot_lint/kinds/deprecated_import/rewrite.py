@@ -95,6 +95,10 @@ def needs(old_dotted: str, decision: FromDest | ModDest, attributes: Iterable[st
     else:
         new = f"{decision.module}.{decision.name}"
         first = Need(old_dotted, new, False, importer, line)
+        # `from M import name` needs M to be a module: `sympy.fu` names sympy's function fu, and
+        # `from sympy.fu import FU` fails although `sympy.fu.FU` would look like an attribute.
+        first_module = Need(old_dotted.rpartition(".")[0] or old_dotted, decision.module, True)
+        return (first, first_module, *(Need(f"{old_dotted}.{a}", f"{new}.{a}") for a in sorted(set(attributes))))
     return (first, *(Need(f"{old_dotted}.{a}", f"{new}.{a}") for a in sorted(set(attributes))))
 
 
