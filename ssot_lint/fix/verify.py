@@ -189,7 +189,7 @@ class ImportVerifier:
         if old_kind is None or old_kind == found.kind:
             return found
         if found.kind is None:  # a value, or bound from outside the project: cannot tell
-            return Verdict(UNVERIFIED, f"{need.new} exists, but whether it is a {old_kind} as {need.old} is cannot be verified")
+            return Verdict(UNVERIFIED, f"{need.new} exists, but that it is a {old_kind}, as {need.old} is, cannot be verified")
         return Verdict(REFUSED, f"{need.old} is a {old_kind} but {need.new} is a {found.kind}", found.kind)
 
     def cycle(self, need: Need) -> Verdict | None:
