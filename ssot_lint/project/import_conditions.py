@@ -160,11 +160,12 @@ def _tested(ctx: FileContext) -> TestedDeprecations:
     blocks = tuple((node.lineno, node.end_lineno or node.lineno) for node, _ in statements(ctx.statements_near(_EXPECTS_WORDS), True) if expects_warning(node))
     if not blocks:
         return NOTHING_TESTED
+    in_blocks = TestedDeprecations(blocks)
     inside: set[str] = set()
     outside: set[str] = set()
     for node in ast.walk(ctx.tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            (inside if any(first <= node.lineno <= last for first, last in blocks) else outside).add(node.id)
+            (inside if in_blocks.covers(node.lineno) else outside).add(node.id)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             outside.update(node.names)  # rebound elsewhere: not provably a test's own name
     return TestedDeprecations(blocks, frozenset(inside - outside))
