@@ -245,7 +245,7 @@ class ImportVerifier:
         graph = self._graph(None)  # the project as written: what importing the importer runs now
         ran = (self._edges(importer, need.old), parents(importer), [importer])
         for starts in ran:
-            new = [target for target in new if target not in graph.reachable(starts)]
+            new = [target for target in new if not any(graph.reaches(start, target) for start in starts)]
             if not new:
                 return None
         return Verdict(UNVERIFIED, f"{importer} did not import {new[0]} before, and importing it runs code that may change what the program does")
