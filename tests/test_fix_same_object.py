@@ -42,7 +42,8 @@ def test_a_same_named_class_defined_elsewhere_is_an_unsafe_rewrite(tmp_path: Pat
     assert ((tmp_path / "app.py").read_text(), result.exit_code) == (files["app.py"], 1)
     assert result.stderr.splitlines() == [
         "0 files changed, 0 findings fixed, 1 finding left:",
-        "  app.py:1:6: D1 unsafe fix not applied: models.fields.CharField is another definition than forms.fields.CharField, so the rewrite changes what runs",
+        "  app.py:1:6: D1 unsafe fix not applied: models.fields.CharField is another definition than forms.fields.CharField, so the rewrite changes what runs;"
+        " app did not import models.fields before, and importing it runs code that may change what the program does",
         "1 unsafe fix not applied: `--unsafe-fixes` applies it",
     ]
     assert fix(tmp_path, monkeypatch, "--unsafe-fixes").exit_code == 0
@@ -120,7 +121,8 @@ def test_an_import_that_fails_as_written_is_not_made_to_work_by_a_safe_fix(tmp_p
     assert applicability(tmp_path, monkeypatch) == [("app.py", 1, 6, "unsafe")]
     result = fix(tmp_path, monkeypatch)
     assert result.stderr.splitlines()[1] == (
-        "  app.py:1:6: D1 unsafe fix not applied: api is not defined in old, so the import fails as written, and the rewrite would change that"
+        "  app.py:1:6: D1 unsafe fix not applied: api is not defined in old, so the import fails as written, and the rewrite would change that;"
+        " app did not import new.api before, and importing it runs code that may change what the program does"
     )
 
 
@@ -136,3 +138,37 @@ def test_an_alias_in_the_replacement_is_the_object_it_names(tmp_path: Path, monk
     assert applicability(tmp_path, monkeypatch) == [("app.py", 2, 17, "safe")]
     assert fix(tmp_path, monkeypatch).exit_code == 0
     assert (tmp_path / "app.py").read_text() == "import api\nfrom api import Manager as OldManager\n"
+
+
+def test_dropping_a_shim_whose_import_patches_the_class_is_an_unsafe_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The deprecated module re-exports the same class but patches it on import: after the rewrite
+    # nothing imports it, and `X().legacy()` fails (a new-user trial's reproduction).
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/core.py": "class X:\n    pass\n",
+        "pkg/compat.py": 'from pkg.core import X\n\nX.legacy = lambda self: "legacy"\n',
+        "pkg/app.py": "from pkg.compat import X\n\nprint(X().legacy())\n",
+    }
+    write_project(tmp_path, files, rules('"pkg.compat" = "pkg.core"'))
+    report = run_cli(["check", "--no-cache", "-o", "json"], tmp_path, monkeypatch).json()
+    assert [(f["path"], f["applicability"]) for f in report["findings"]] == [("pkg/app.py", "unsafe")]
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "pkg/app.py").read_text() == files["pkg/app.py"]
+    assert result.stderr.splitlines()[1] == (
+        "  pkg/app.py:1:6: D1 unsafe fix not applied: pkg.app would no longer import pkg.compat, whose import-time code does more than define names"
+    )
+
+
+def test_a_name_the_replacement_deletes_is_not_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # SymPy's `del Symbol` in sympy/abc.py: bound by an import, then unbound.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/canon.py": "class Y: ...\n",
+        "pkg/new.py": "from pkg.canon import Y\ndel Y\n",
+        "pkg/old.py": "from pkg.canon import Y\nimport pkg.new\n",
+        "pkg/app.py": "from pkg.old import Y\n",
+    }
+    write_project(tmp_path, files, rules('"pkg.old" = "pkg.new"'))
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "pkg/app.py").read_text() == files["pkg/app.py"]
+    assert result.stderr.splitlines()[1] == "  pkg/app.py:1:6: D1 unsafe fix not applied: pkg.new deletes Y (a module-level del), so Y may not be there"

@@ -116,6 +116,7 @@ class Verdict:
     # ``pkg.Manager`` when ``pkg`` imports it from ``pkg.core``): two names are the same object
     # when their origins are equal. None when unknown.
     origin: str | None = None
+    attributes: int = 0  # how many of the dotted name's last parts are attributes of the definition
 
     @property
     def verified(self) -> bool:
@@ -123,8 +124,13 @@ class Verdict:
 
 
 def worst(verdicts: Iterable[Verdict]) -> Verdict:
-    """The verdict that decides for several needs together (verified when there are none)."""
-    return max(verdicts, key=lambda v: _STRENGTH[v.status], default=Verdict(VERIFIED))
+    """The verdict that decides for several needs together (verified when there are none), with
+    every distinct reason of its status: a reviewer deciding on an unsafe fix must see them all
+    (a lazy import's "new cycle" may be harmless while "another definition" is not)."""
+    verdicts = list(verdicts)
+    top = max(verdicts, key=lambda v: _STRENGTH[v.status], default=Verdict(VERIFIED))
+    reasons = list(dict.fromkeys(part for v in verdicts if v.status == top.status and v.reason for part in v.reason.split("; ")))
+    return replace(top, reason="; ".join(reasons)) if len(reasons) > 1 else top
 
 
 def _defined_as(name: str, origin: str) -> str:
@@ -184,9 +190,15 @@ class ImportVerifier:
 
     def _verify(self, need: Need, allow_kind_change: bool) -> Verdict:
         found = self._names(need, allow_kind_change)
+        if need.module and not need.importer and found.status == UNVERIFIED:
+            # `from M import x` needs M to be a module; whatever else is unknown about M, the
+            # need of x itself says (twice would be noise).
+            return Verdict(VERIFIED)
         if found.status == REFUSED or not need.importer:
             return found
-        return worst(v for v in (self.cycle(need), found, self.imports_more(need)) if v is not None)
+        # A new cycle says more than that the importer imports something new: one or the other.
+        runs = self.cycle(need) or self.imports_more(need)
+        return worst(v for v in (found, self.imports_less(need), runs) if v is not None)
 
     def found(self, dotted: str, module: bool = False, mover: Mover | None = None) -> Verdict:
         """Whether ``dotted`` exists (a module when ``module``) once ``mover`` has fixed the
@@ -224,9 +236,14 @@ class ImportVerifier:
             why = old.reason if not old.verified else f"where {need.old if old.origin is None else need.new} is defined cannot be told"
             return Verdict(UNVERIFIED, f"that {need.new} is the same object as {need.old} cannot be verified: {why}")
         if old.origin != found.origin:
+            # Said of the definitions, not of an attribute read through them: one reason per name.
+            names = [need.new, need.old, found.origin, old.origin]
+            depth = found.attributes if found.attributes == old.attributes else 0
+            if depth and not all(n.split(".")[-depth:] == need.new.split(".")[-depth:] for n in names):
+                depth = 0
+            new, old_name, new_origin, old_origin = (n.rsplit(".", depth)[0] if depth else n for n in names)
             return Verdict(
-                UNVERIFIED,
-                f"{_defined_as(need.new, found.origin)} is another definition than {_defined_as(need.old, old.origin)}, so the rewrite changes what runs",
+                UNVERIFIED, f"{_defined_as(new, new_origin)} is another definition than {_defined_as(old_name, old_origin)}, so the rewrite changes what runs"
             )
         return found
 
@@ -303,6 +320,36 @@ class ImportVerifier:
         facts = [f for s in self.source.summaries(importer) if s is not None for f in s.imports if f.statement[0] == line]
         return not facts or any(runs_on_import(fact, include_function_imports=True) for fact in facts)
 
+    def imports_less(self, need: Need) -> Verdict | None:
+        """Why the rewritten statement of ``need`` may stop code from running that runs now,
+        None when it cannot: the old import runs project modules (the deprecated one and what it
+        imports) that neither the replacement, nor the packages above the importer, nor the
+        importer's other import-time imports run, and one of them does more than bind its own
+        names (``ModuleSummary.effects``: a shim that patches the class it re-exports, a
+        registration call). A shim of imports, re-exports and ``warnings.warn`` passes: that
+        its warning no longer shows is what the fix is for."""
+        importer = need.importer
+        old = self._edges(importer, need.old)
+        if not old or not self._runs_on_import(importer, need.line):
+            return None
+        graph = self._graph(None)
+        kept = (self._edges(importer, need.new), parents(importer), self._other_imports(importer, need.line))
+        for module in sorted(graph.reachable(old)):
+            if module == importer or any(graph.reaches(start, module) for starts in kept for start in starts):
+                continue
+            if any(summary is None or summary.effects for summary in self.source.summaries(module)):
+                return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, whose import-time code does more than define names")
+        return None
+
+    def _other_imports(self, importer: str, line: int) -> list[str]:
+        """The project modules the importer's import-time imports run, but the statement at ``line``."""
+        targets: list[str] = []
+        for summary in self.source.summaries(importer):
+            for fact in summary.imports if summary is not None else ():
+                if fact.statement[0] != line and fact.module is not None and runs_on_import(fact) and self.source.in_project(fact.module):
+                    targets += import_targets(importer, fact.module, fact.name, self.source.exists)
+        return targets
+
     def _graph(self, mover: Mover | None) -> LazyImportGraph:
         graph = next((g for m, g in self._graphs if m is mover), None)
         if graph is None:
@@ -338,12 +385,16 @@ class ImportVerifier:
         else:
             return Verdict(REFUSED, f"{parts[0]} does not exist in the project")
         if end == len(parts):
-            return Verdict(VERIFIED, kind="module", origin=dotted)
+            parent, _, last = dotted.rpartition(".")
+            if module or not parent or not self._binds(parent, last):  # `import a.b` finds the module all the same
+                return Verdict(VERIFIED, kind="module", origin=dotted)
+            return self.name(parent, last)
         if module:
             return Verdict(REFUSED, f"module {dotted} does not exist ({parts[end]} is not a module of {prefix})")
         found = self.name(prefix, parts[end])
-        if found.origin is not None and end + 1 < len(parts):  # attributes of the name, unchecked
-            return replace(found, origin=".".join([found.origin, *parts[end + 1 :]]))
+        if found.verified and end + 1 < len(parts):  # attributes of the name: unchecked, of no known kind
+            origin = ".".join([found.origin, *parts[end + 1 :]]) if found.origin is not None else None
+            return replace(found, kind=None, origin=origin, attributes=len(parts) - end - 1)
         return found
 
     def name(self, module: str, name: str) -> Verdict:
@@ -354,7 +405,7 @@ class ImportVerifier:
             return Verdict(UNVERIFIED, f"the file uses the module as a value (assigned or passed around), so what it reads from {module} cannot be verified")
         if name in MODULE_DUNDERS:
             return Verdict(VERIFIED)  # every module has them, each its own
-        if self.source.exists(f"{module}.{name}"):
+        if self.source.exists(f"{module}.{name}") and not self._binds(module, name):
             return Verdict(VERIFIED, kind="module", origin=f"{module}.{name}")
         if (module, name) in self._active:
             return Verdict(REFUSED, f"{name} is not defined in {module}")  # a star cycle adds nothing
@@ -364,11 +415,26 @@ class ImportVerifier:
         finally:
             self._active.discard((module, name))
 
+    def _binds(self, module: str, name: str) -> bool:
+        """Whether ``module`` binds ``name`` itself, over its submodule of that name: SymPy's
+        ``from .trigsimp import trigsimp`` in ``sympy/simplify/__init__.py`` makes
+        ``sympy.simplify.trigsimp`` the function (importing the submodule binds the attribute
+        first; the statement binds it again). ``from . import name`` binds the submodule."""
+        for summary in self.source.summaries(module):
+            if summary is not None and (
+                name in summary.defined or any(f.bound == name and not f.type_checking and (f.module, f.name) != (module, name) for f in summary.imports)
+            ):
+                return True
+        return False
+
     def _name(self, module: str, name: str) -> Verdict:
         unknown: list[str] = []
         for summary in self.source.summaries(module):
             if summary is None:
                 unknown.append(f"{module} could not be analyzed, so {name} cannot be verified there")
+                continue
+            if name in summary.deleted:  # bound, then maybe unbound: which one holds cannot be told
+                unknown.append(f"{module} deletes {name} (a module-level del), so {name} may not be there")
                 continue
             if name in summary.defined:
                 return self._defined(module, summary, name)
