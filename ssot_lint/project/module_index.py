@@ -154,8 +154,9 @@ _shared: list[tuple[list[Entry], ModuleIndex]] | None = None  # within ``sharing
 @contextmanager
 def sharing() -> Iterator[None]:
     """Within this block, ``ModuleIndex.of`` the same entries (the same objects) is built once:
-    the project-wide kinds aggregating one run's summaries (unresolved-import, shim-module) read
-    the same index, which on Home Assistant takes ~0.15 s to build."""
+    the project-wide kinds aggregating one run's summaries (unresolved-import, shim-module, and
+    import-cycle, which reads only the files' refs) read the same index, which on Home Assistant
+    takes ~0.15 s to build."""
     global _shared
     outer, _shared = _shared, []
     try:
@@ -166,14 +167,16 @@ def sharing() -> Iterator[None]:
 
 class ModuleIndex:
     @classmethod
-    def of(cls, facts: list[Entry]) -> ModuleIndex:
-        """``ModuleIndex(facts)``, shared within ``sharing()`` with an index of the same entries."""
+    def of(cls, facts: list[Entry], refs_only: bool = False) -> ModuleIndex:
+        """``ModuleIndex(facts)``, shared within ``sharing()`` with an index of the same entries.
+        ``refs_only``: the caller asks only what the files' refs decide (which modules exist, where,
+        which files an import loads), never their summaries, so an index of the same refs serves."""
         if _shared is None:
             return cls(facts)
         for entries, index in _shared:
-            if len(entries) == len(facts) and all(a[0] is b[0] and a[1] is b[1] for a, b in zip(entries, facts)):
+            if len(entries) == len(facts) and all(a[0] is b[0] and (refs_only or a[1] is b[1]) for a, b in zip(entries, facts)):
                 return index
-        index = cls(facts)
+        index = cls([(ref, None) for ref, _ in facts] if refs_only else facts)
         _shared.append((facts, index))  # the entries kept alive: compared by identity
         return index
 
