@@ -176,8 +176,9 @@ class ModuleIndex:
         for entries, index in _shared:
             if len(entries) == len(facts) and all(a[0] is b[0] and (refs_only or a[1] is b[1]) for a, b in zip(entries, facts)):
                 return index
-        index = cls([(ref, None) for ref, _ in facts] if refs_only else facts)
-        _shared.append((facts, index))  # the entries kept alive: compared by identity
+        entries = [(ref, None) for ref, _ in facts] if refs_only else facts  # what the index holds
+        index = cls(entries)
+        _shared.append((entries, index))  # kept alive: compared by identity
         return index
 
     def __init__(self, facts: Iterable[Entry]) -> None:
