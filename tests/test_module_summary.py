@@ -284,3 +284,27 @@ def test_import_facts_pickle_through_the_result_caches_unpickler() -> None:
         ("pkg.x", "*", None, True, False),
         ("y", "z", None, False, True),
     ]
+
+
+def test_walrus_targets_wherever_the_colon_equals_is_written() -> None:
+    """``:=`` is looked for only in statements on whose lines one is written: on a continuation
+    line, in an ``elif`` test, a ``match`` subject or a case guard, it still binds."""
+    summary = summary_of(
+        textwrap.dedent(
+            """
+            x = [
+                1,
+                (later := 2),
+            ]
+            if a:
+                pass
+            elif (in_elif := 3):
+                pass
+            match (subject := 4):
+                case 5 if (guard := 6):
+                    pass
+            s = ":= in a string only"
+            """
+        )
+    )
+    assert {"later", "in_elif", "subject", "guard"} <= summary.defined
