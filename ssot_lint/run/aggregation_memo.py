@@ -52,6 +52,7 @@ class AggregationMemo:
         self.after: dict[str, tuple[str, bytes]] = {}
         self.reused: list[str] = []  # rule ids, for --show-timings
         self.computed: list[str] = []
+        self._digests: dict[str, str] = {}  # rule id -> this run's input digest, once per rule
         row = cache.get_aggregate(self.row)
         stored = load_restricted(row) if row is not None else None
         if isinstance(stored, tuple) and len(stored) == 4 and stored[0] == _FORMAT and stored[1] == self.context:
@@ -61,7 +62,7 @@ class AggregationMemo:
         """The stored output of ``rule.aggregate(facts)``, when its input is the stored one."""
         if not facts or not type(rule).__module__.startswith("ssot_lint."):
             return None
-        digest = _digest(facts, self.keys)
+        digest = self._digests[rule.id] = _digest(facts, self.keys)
         stored = self.before.get(rule.id)
         if stored is None:
             return None
@@ -82,7 +83,8 @@ class AggregationMemo:
             value = pickle.dumps(output, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # an output that does not pickle is aggregated every time
             return
-        self.after[rule.id] = (_digest(facts, self.keys), value)
+        digest = self._digests.get(rule.id) or _digest(facts, self.keys)
+        self.after[rule.id] = (digest, value)
 
     def save(self) -> None:
         """Write this run's row when anything in it changed."""
