@@ -172,3 +172,30 @@ def test_a_name_the_replacement_deletes_is_not_verified(tmp_path: Path, monkeypa
     result = fix(tmp_path, monkeypatch)
     assert (tmp_path / "pkg/app.py").read_text() == files["pkg/app.py"]
     assert result.stderr.splitlines()[1] == "  pkg/app.py:1:6: D1 unsafe fix not applied: pkg.new deletes Y (a module-level del), so Y may not be there"
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        'if sys.platform == "win32":\n    import pkg.heavy\n',
+        "try:\n    pass\nexcept ImportError:\n    import pkg.heavy\n",
+        "for _ in ():\n    import pkg.heavy\n",
+    ],
+    ids=["if", "except-handler", "loop"],
+)
+def test_an_import_that_may_not_run_does_not_count_as_imported_already(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, condition: str) -> None:
+    # The old module imports pkg.heavy only on some platforms: rewriting to pkg.heavy runs its
+    # code everywhere (a new-user trial's reproduction).
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/canon.py": "class X: ...\n",
+        "pkg/heavy.py": 'from pkg.canon import X\n\nX.mode = "heavy"\n',
+        "pkg/old.py": "import sys\nfrom pkg.canon import X\n" + condition,
+        "pkg/app.py": "from pkg.old import X\n",
+    }
+    write_project(tmp_path, files, rules('"pkg.old:X" = "pkg.heavy:X"'))
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "pkg/app.py").read_text() == files["pkg/app.py"]
+    assert result.stderr.splitlines()[1] == (
+        "  pkg/app.py:1:21: D1 unsafe fix not applied: pkg.app did not import pkg.heavy before, and importing it runs code that may change what the program does"
+    )

@@ -152,6 +152,7 @@ class ImportVerifier:
         # The import graph each fix (mover) leaves, walked lazily: found by the mover's identity,
         # which a key of id() would not survive pickling to a worker with.
         self._graphs: list[tuple[Mover | None, LazyImportGraph]] = []
+        self._sure: LazyImportGraph | None = None
 
     def prefetch(self, needs: Iterable[Need], mover: Mover | None = None) -> None:
         """Summarise in one batch the modules that verifying ``needs`` reads first (when the
@@ -259,7 +260,7 @@ class ImportVerifier:
         new = self._edges(importer, need.new)
         if not new or not self._runs_on_import(importer, need.line):
             return None
-        graph = self._graph(None)  # the project as written: what importing the importer runs now
+        graph = self._sure_graph()  # the project as written: what importing the importer runs now, for sure
         ran = (self._edges(importer, need.old), parents(importer), [importer])
         for starts in ran:
             new = [target for target in new if not any(graph.reaches(start, target) for start in starts)]
@@ -332,10 +333,10 @@ class ImportVerifier:
         old = self._edges(importer, need.old)
         if not old or not self._runs_on_import(importer, need.line):
             return None
-        graph = self._graph(None)
+        graph, sure = self._graph(None), self._sure_graph()  # what the old import may run; what runs for sure
         kept = (self._edges(importer, need.new), parents(importer), self._other_imports(importer, need.line))
         for module in sorted(graph.reachable(old)):
-            if module == importer or any(graph.reaches(start, module) for starts in kept for start in starts):
+            if module == importer or any(sure.reaches(start, module) for starts in kept for start in starts):
                 continue
             if any(summary is None or summary.effects for summary in self.source.summaries(module)):
                 return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, whose import-time code does more than define names")
@@ -346,9 +347,21 @@ class ImportVerifier:
         targets: list[str] = []
         for summary in self.source.summaries(importer):
             for fact in summary.imports if summary is not None else ():
-                if fact.statement[0] != line and fact.module is not None and runs_on_import(fact) and self.source.in_project(fact.module):
+                if (
+                    fact.statement[0] != line
+                    and fact.module is not None
+                    and runs_on_import(fact)
+                    and not fact.conditional
+                    and self.source.in_project(fact.module)
+                ):
                     targets += import_targets(importer, fact.module, fact.name, self.source.exists)
         return targets
+
+    def _sure_graph(self) -> LazyImportGraph:
+        """The project as written, with only the imports that run on every import of a module."""
+        if self._sure is None:
+            self._sure = LazyImportGraph(self.source, surely=True)
+        return self._sure
 
     def _graph(self, mover: Mover | None) -> LazyImportGraph:
         graph = next((g for m, g in self._graphs if m is mover), None)

@@ -81,11 +81,14 @@ class LazyImportGraph:
     reaches at least what the fixed project imports. ``direct`` holds, per module, the modules
     it imports names from itself (``from T import X``, ``import T``: no packages above them)
     among the imports the fix leaves alone. A module that could not be analyzed has no edges (it
-    does not import either)."""
+    does not import either). With ``surely``, an import in a branch that may not run (under an
+    ``if``, in a loop or an ``except`` handler) is no edge: the graph then holds what importing a
+    module runs for sure, not what it may run."""
 
-    def __init__(self, modules: Modules, moved: Moved | None = None) -> None:
+    def __init__(self, modules: Modules, moved: Moved | None = None, surely: bool = False) -> None:
         self.modules = modules
         self.moved = moved
+        self.surely = surely  # only the imports that run on every import (``ImportFact.conditional``)
         self.after: dict[str, set[str]] = {}
         self._direct: dict[str, set[str]] = {}
         self._reached: dict[str, frozenset[str]] = {}
@@ -139,6 +142,8 @@ class LazyImportGraph:
             for summary in self.modules.summaries(module) if self.modules.exists(module) else ():
                 for fact in summary.imports if summary is not None else ():
                     if fact.module is None or not runs_on_import(fact) or not self.modules.in_project(fact.module):
+                        continue
+                    if self.surely and fact.conditional:
                         continue
                     targets = import_targets(module, fact.module, fact.name, self.modules.exists)
                     after.update(targets)

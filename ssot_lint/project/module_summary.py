@@ -64,7 +64,9 @@ class ImportFact(NamedTuple):
     file is executed as a script, never when it is imported. ``expected_to_fail``: the code says
     the import fails (see ``expects_import_error``). ``guarded``: in the body of a ``try`` whose
     handlers catch an ImportError (see ``guards_import_error``). ``expects_warning``: what a test uses on
-    purpose to test a deprecation (see ``import_conditions.TestedDeprecations``).
+    purpose to test a deprecation (see ``import_conditions.TestedDeprecations``). ``conditional``:
+    in a branch that may not run on import (an ``if``, a loop, an ``except`` handler, a ``match``
+    case): fix verification does not count it as imported for sure.
 
     A named tuple rather than a frozen dataclass: a summary holds one per imported name (125,810
     on Home Assistant), and a tuple is built (and unpickled, in the parent and from the cache)
@@ -83,6 +85,7 @@ class ImportFact(NamedTuple):
     expected_to_fail: bool = False
     guarded: bool = False
     expects_warning: bool = False
+    conditional: bool = False
 
     @property
     def star(self) -> bool:
@@ -225,12 +228,12 @@ class _Summariser:
         """Every statement in source order, knowing whether it runs in a def, in a class body,
         under ``if TYPE_CHECKING``, under ``if __name__ == "__main__"``, where an import error is
         expected. Iterative: blocks nest as deep as the file likes."""
-        stack: list[tuple[ast.AST, bool, bool, bool, bool, bool, bool]] = [(s, False, False, False, False, False, False) for s in reversed(body)]
+        stack: list[tuple[ast.AST, bool, bool, bool, bool, bool, bool, bool]] = [(s, False, False, False, False, False, False, False) for s in reversed(body)]
         while stack:
-            node, in_function, in_class, checking, main, expected, guarded = stack.pop()
+            node, in_function, in_class, checking, main, expected, guarded, conditional = stack.pop()
             module_level = not (in_function or in_class)
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                self._record(node, in_function, checking, module_level, (main, expected, guarded))
+                self._record(node, in_function, checking, module_level, (main, expected, guarded), conditional)
                 continue
             if isinstance(node, ast.Global):
                 self.defined.update(node.names)
@@ -255,6 +258,7 @@ class _Summariser:
                     body_checking |= not negated
                     else_checking |= negated
                 body_main |= module_level and is_main_test(node.test)
+            branches = isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Match))  # their blocks may not run
             body_expected = expected or expects_import_error(node)
             body_guarded = guarded or guards_import_error(node)
             nested = [
@@ -266,6 +270,7 @@ class _Summariser:
                     body_main if field == "body" else main,
                     body_expected if field == "body" else expected,
                     body_guarded if field == "body" else guarded,
+                    conditional or branches or field == "handlers",
                 )
                 for field in fields
                 for child in getattr(node, field)
@@ -372,7 +377,9 @@ class _Summariser:
         self.all_names.extend(n for n in names if n not in self.all_names)
 
     # -- imports, aliases, spans --------------------------------------------------------------
-    def _record(self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool, flags: tuple[bool, bool, bool]) -> None:
+    def _record(
+        self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool, flags: tuple[bool, bool, bool], conditional: bool
+    ) -> None:
         """One ImportFact per imported name; ``flags``: main block, expected to fail, guarded."""
         if self.tested is None:  # asked only once there is an import (it may parse the whole file)
             self.tested = tested_deprecations(self.ctx)
@@ -385,7 +392,7 @@ class _Summariser:
             if not module_level:
                 bound = None
             self.has_getattr |= bound == "__getattr__"  # `from .lazy import __getattr__`
-            self.imports.append(ImportFact(module, name, bound, where, module_span or where, statement, in_function, checking, *flags, warned))
+            self.imports.append(ImportFact(module, name, bound, where, module_span or where, statement, in_function, checking, *flags, warned, conditional))
 
     def _aliases(self, body: list[ast.stmt]) -> list[AliasFact]:
         found = []
