@@ -327,7 +327,10 @@ class ImportVerifier:
                         return found
                     if found.status == UNVERIFIED:
                         unknown.append(found.reason)
-                    continue
+                        continue
+                    # Refused: the fix leaves that import as written (SymPy's sympy.simplify
+                    # imports nsimplify from sympy.simplify.simplify; moved to `from sympy
+                    # import nsimplify`, it would read sympy while sympy reads it), so judge it so.
                 if fact.name is None:  # `import a.b as name`
                     return Verdict(VERIFIED, kind="module")
                 return Verdict(VERIFIED, kind=self.kind(f"{fact.module}.{fact.name}"))

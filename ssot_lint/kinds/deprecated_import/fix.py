@@ -29,7 +29,7 @@ from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
 from ssot_lint.fix.verify import UNVERIFIED, WHOLE, Need, Verdict, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
-from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under
+from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, settle, settled_path, under
 from ssot_lint.kinds.deprecated_import.survey import Statement, Survey
 from ssot_lint.project.import_conditions import tested_deprecations
 
@@ -100,7 +100,7 @@ class ImportFixPlan:
         alias = ref.node.asname if isinstance(ref.node, cst.ImportAlias) else None
         asname = alias.name.value if alias is not None and isinstance(alias.name, cst.Name) else None
         is_import = isinstance(ref.statement, cst.Import)
-        decision = destination(is_import, ref.module, ref.name, asname, old, new)
+        decision = destination(is_import, ref.module, ref.name, asname, old, new, self.rule.targets)
         if not isinstance(decision, str) and decision.module == self.ctx.ref.module:
             return f"not fixable: the rewritten import would import from {decision.module}, the module itself"
         if isinstance(decision, str) or ref.name == "*":
@@ -186,19 +186,31 @@ class ImportFixPlan:
     def _decide_unit(self, name: str, members: list[int]) -> None:
         pairs = {self.hits[i] for i in members}
         edits: dict[cst.CSTNode, cst.BaseExpression] = {}
-        reason = self._unit_problem(name, members, pairs, edits)  # type: ignore[arg-type]
+        paths: list[str] = []
+        for index in members:  # where each import finally goes (see rewrite.settle)
+            old, new = self.hits[index]  # type: ignore[misc]
+            path = settled_path(self.rule.targets, old, new, self.refs[index].module or "")
+            if path is None:
+                break
+            paths.append(path)
+        if len(paths) < len(members):
+            reason: str | None = "not fixable: the rule's mappings never settle on a final place for the module"
+        else:
+            reason = self._unit_problem(name, members, pairs, {top(p) for p in paths}, edits)  # type: ignore[arg-type]
         if reason is not None:
             for index in members:
                 self.reasons[index] = reason
             return
         self.unit_edits[name] = edits
-        for index in members:
-            old, new = self.hits[index]  # type: ignore[misc]
-            self.decisions[index] = ModDest(new.module + self.refs[index].module[len(old.module) :], None)  # type: ignore[index]
+        for index, path in zip(members, paths):
+            self.decisions[index] = ModDest(path, None)
 
-    def _unit_problem(self, name: str, members: list[int], pairs: set[tuple[Target, Target]], edits: dict[cst.CSTNode, cst.BaseExpression]) -> str | None:
-        """Why ``import old.x`` (binding ``name``) cannot be rewritten with its references; fills
-        ``edits`` with the reference rewrites when it can."""
+    def _unit_problem(
+        self, name: str, members: list[int], pairs: set[tuple[Target, Target]], moved_tops: set[str], edits: dict[cst.CSTNode, cst.BaseExpression]
+    ) -> str | None:
+        """Why ``import old.x`` (binding ``name``) cannot be rewritten with its references (to
+        modules in the top-level packages ``moved_tops``); fills ``edits`` with the reference
+        rewrites when it can."""
         if any(new.member is not None for _, new in pairs):
             return "not fixable: the replacement is a member, not a module"
         uses = self.survey.names.get(name, [])
@@ -211,7 +223,6 @@ class ImportFixPlan:
         for string in self.survey.annotation_strings:
             if word.search(string.value):
                 return f"not fixable: `{name}` appears in a string annotation at line {self.line(string)}"
-        moved_tops = {top(new.module) for _, new in pairs}
         renamed = moved_tops != {name}
         if renamed:
             problem = self._new_top_problem(moved_tops)
@@ -230,7 +241,10 @@ class ImportFixPlan:
                 return f"not fixable: `{written}` (line {self.line(node)}) {problem}"
             if hit not in pairs:
                 return f"not fixable: `{written}` (line {self.line(node)}) is reached without an import of it in this file"
-            old, new = hit
+            final = settle(self.rule.targets, *hit, written)  # the prefix that maps to its final place
+            if final is None:
+                return f"not fixable: the rule's mappings never settle on a final place for `{written}` (line {self.line(node)})"
+            old, new = final
             prefix: cst.BaseExpression = node
             for _ in range(len(written.split(".")) - len(old.module.split("."))):
                 prefix = prefix.value  # type: ignore[attr-defined]
