@@ -27,7 +27,7 @@ from ssot_lint.analysis.imports import ImportRef, bindings
 from ssot_lint.fix.cst_imports import import_refs
 from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
-from ssot_lint.fix.verify import UNVERIFIED, WHOLE, Need, Verdict, worst
+from ssot_lint.fix.verify import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
 from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, settle, settled_path, under
 from ssot_lint.kinds.deprecated_import.survey import Statement, Survey
@@ -69,6 +69,7 @@ class ImportFixPlan:
         self.units: dict[str, list[int]] = {}  # binding name -> unaliased `import old.x` refs
         self.unit_edits: dict[str, dict[cst.CSTNode, cst.BaseExpression]] = {}  # their `old.x.Y` rewrites
         self.unit_chains: dict[str, list[tuple[str, str, tuple[Target, Target]]]] = {}  # (written, rewritten, mapping)
+        self.whole_lines: dict[str, int] = {}  # `old.mod.*` -> a line where `old.mod` is used on its own
 
     # -- per name ------------------------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
@@ -147,11 +148,21 @@ class ImportFixPlan:
                 self.hold(index, worst([self.verify(need, hit), star]))
                 continue
             attributes = [w.split(".")[1] for _, w in self.survey.chains if w.split(".")[0] == ref.bound]
-            if self.survey.names.get(ref.bound or ""):  # the name used as a value: a module's reads are unknown
+            uses = self.survey.names.get(ref.bound or "")
+            if uses:  # the name used as a value: a module's reads are unknown
                 attributes.append(WHOLE)
             old = ref.module if isinstance(decision, ModDest) else ref.dotted or ""
             line = self.line(self.owner[index].node)
-            self.hold(index, worst(self.verify(need, hit) for need in needs(old, decision, attributes, self.ctx.ref.module, line)))
+            verdicts: list[Verdict] = []
+            for need in needs(old, decision, attributes, self.ctx.ref.module, line):
+                verdict = self.verify(need, hit)
+                if need.module and verdict.status == REFUSED:  # `from M import x` where M is no module: that first
+                    verdicts.insert(0, verdict)
+                    continue
+                if uses and need.new.endswith(f".{WHOLE}"):
+                    verdict = self.located(verdict, ref.bound or "", self.line(uses[0]), need.new)
+                verdicts.append(verdict)
+            self.hold(index, worst(verdicts))
         for name, members in self.units.items():
             if name not in self.unit_edits:
                 continue  # refused already
@@ -160,10 +171,22 @@ class ImportFixPlan:
                 self.verify(Need(self.refs[i].module or "", self.decisions[i].module, True, importer, self.line(self.owner[i].node)), self.hits[i])  # type: ignore[union-attr]
                 for i in members
             ]
-            verdicts += [self.verify(Need(written, rewritten), mapping) for written, rewritten, mapping in self.unit_chains.get(name, [])]
+            for written, rewritten, mapping in self.unit_chains.get(name, []):
+                verdict = self.verify(Need(written, rewritten), mapping)
+                where = self.whole_lines.get(written)
+                verdicts.append(verdict if where is None else self.located(verdict, written[: -len(WHOLE) - 1], where, rewritten))
             verdict = worst(verdicts)
             for index in members:
                 self.hold(index, verdict)
+
+    def located(self, verdict: Verdict, written: str, line: int, whole: str) -> Verdict:
+        """``verdict`` on reading through ``written`` (a module binding) used on its own at
+        ``line``, saying where when that is what cannot be verified (``whole``: ``new.mod.*``)."""
+        if verdict.status != UNVERIFIED:
+            return verdict
+        module = whole[: -len(WHOLE) - 1]
+        reason = f"`{written}` is also used on its own at line {line} (a value, or another binding of the name), so what the file reads through it from {module} cannot be verified"
+        return Verdict(UNVERIFIED, reason)
 
     def verify(self, need: Need, hit: tuple[Target, Target] | None) -> Verdict:
         verifier = self.context.verifier
@@ -254,6 +277,7 @@ class ImportFixPlan:
             if any(self.refs[i].module == written or (self.refs[i].module or "").startswith(written + ".") for i in members):
                 # `x = old.mod`: the module itself as a value, so what is read through it is unknown
                 self.unit_chains[name].append((f"{written}.{WHOLE}", f"{rewritten}.{WHOLE}", hit))
+                self.whole_lines.setdefault(f"{written}.{WHOLE}", self.line(node))
         return None
 
     def _new_top_problem(self, tops: set[str]) -> str | None:
@@ -349,6 +373,7 @@ class ImportFixPlan:
             return None, False, list(dict.fromkeys(self.unsafe[i] for i in members if i in self.unsafe))
         if reason is None:
             only_unsafe = all(is_unsafe for _, is_unsafe in held)
+            held.sort(key=lambda pair: pair[1])  # what the project shows fails before what it cannot tell
             return ("unsafe fix not applied: " if only_unsafe else "not fixable: ") + "; ".join(dict.fromkeys(r for r, _ in held)), only_unsafe, []
         return reason, False, []
 
