@@ -377,6 +377,14 @@ class ImportFixPlan:
             return ("unsafe fix not applied: " if only_unsafe else "not fixable: ") + "; ".join(dict.fromkeys(r for r, _ in held)), only_unsafe, []
         return reason, False, []
 
+    def partial(self, members: list[int], line: int, col: int) -> tuple[bool, FixNote | None]:
+        """Whether the finding behind ``members`` (left, at ``line``, ``col``) was fixed in part:
+        some of its names moved (the statement is split) while the rest stay; and a note when
+        an unsafe rewrite moved some of them."""
+        moved = [i for i in members if self.decisions[i] != STAY]
+        why = list(dict.fromkeys(self.unsafe[i] for i in moved if i in self.unsafe))
+        return bool(moved), FixNote(line, col, "unsafe fix applied to some of its names: " + "; ".join(why)) if why else None
+
     def rewrite(self, references: ReferenceEdits | None = None) -> cst.Module:
         """The module with every decided edit applied (and ``references``' rewrites)."""
         edits: dict[cst.CSTNode, StatementEdit] = {}
@@ -407,7 +415,7 @@ class ImportFixPlan:
 
         references = reference_edits(self)
         module = self.rewrite(references)
-        fixed, unsafe = references.fixed, references.unsafe
+        fixed, unsafe, partly = references.fixed, references.unsafe, 0
         unfixed, notes = list(references.unfixed), list(references.notes)
         for members in self.groups().values():
             ref = self.refs[members[0]]
@@ -420,6 +428,9 @@ class ImportFixPlan:
             reason, only_unsafe, why = self.status(members)
             if reason is not None:
                 unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe))
+                moved, note = self.partial(members, line, col)
+                partly += moved
+                notes += [note] if note is not None else []
                 continue
             fixed += 1
             if why:
@@ -432,7 +443,7 @@ class ImportFixPlan:
                 line, col, _, _ = text.span(call)
                 advice = f"replace it with {new} by hand (its arguments may differ)" if new else "no replacement is configured"
                 unfixed.append(Unfixed(line, col, f"not fixable: a deprecated call; {advice}"))
-        return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)), unsafe, sorted(notes, key=lambda n: (n.line, n.col)))
+        return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)), unsafe, sorted(notes, key=lambda n: (n.line, n.col)), partly)
 
 
 def fix_imports(rule: DeprecatedImport, module: cst.Module, ctx: FileContext, context: FixContext) -> FixOutcome:
