@@ -12,8 +12,9 @@ import ssot_lint
 from ssot_lint.api import absolute_path, source_bytes
 from tests.helpers import run_cli, sample_project
 
-DEPRECATED = "from netra_backend.app.websocket_core.unified_manager import UnifiedWebSocketManager\n"
-CANONICAL = "from netra_backend.app.websocket_core.websocket_manager import WebSocketManager as UnifiedWebSocketManager\n"
+# The package re-exports websocket_manager's class: its rewrite is a safe fix.
+DEPRECATED = "from netra_backend.app.websocket_core import WebSocketManager\n"
+CANONICAL = "from netra_backend.app.websocket_core.websocket_manager import WebSocketManager\n"
 SERVICE = "netra_backend/app/services/agent_service.py"
 
 
@@ -34,7 +35,7 @@ def test_buffers_replace_the_files_on_disk_and_add_unsaved_ones(tmp_path: Path) 
     buffers = {project / SERVICE: edited, project / "netra_backend/app/services/new.py": "\n" + DEPRECATED}
     result = ssot_lint.check(config=config, cache=False, buffers=buffers)
     assert (SERVICE, 13, 66) not in ws_findings(result, "WS002")
-    assert ("netra_backend/app/services/new.py", 2, 62) in ws_findings(result, "WS002")
+    assert ("netra_backend/app/services/new.py", 2, 46) in ws_findings(result, "WS002")
     assert result.counts()["WS002"] == 7  # one gone, one new
     assert result.report.stats["buffers"] == 2
     assert (project / SERVICE).read_bytes() == before  # nothing written

@@ -133,15 +133,16 @@ def _statistics(r: Result, root: Path) -> None:
 
 
 def _fix_diff(r: Result, root: Path) -> None:
-    assert _lines(r.stdout)[:2] == ["--- a/fixtures/netra_backend/app/services/agent_service.py", "+++ b/fixtures/netra_backend/app/services/agent_service.py"]
-    assert _lines(r.stderr)[0] == "3 files would change, 3 findings would be fixed, 19 findings would be left:"  # the event fix is unsafe
-    assert _lines(r.stderr)[-1] == "1 unsafe fix not applied: `--unsafe-fixes` applies it"
+    assert _lines(r.stdout)[:2] == ["--- a/fixtures/netra_backend/app/services/notifier.py", "+++ b/fixtures/netra_backend/app/services/notifier.py"]
+    # The event fix is unsafe, and so are the two rewrites of UnifiedWebSocketManager to another class.
+    assert _lines(r.stderr)[0] == "1 file would change, 1 finding would be fixed, 21 findings would be left:"
+    assert _lines(r.stderr)[-1] == "3 unsafe fixes not applied: `--unsafe-fixes` applies them"
     assert (root / "fixtures/netra_backend/app/services/notifier.py").read_bytes() == (REPO / "fixtures/netra_backend/app/services/notifier.py").read_bytes()
 
 
 def _fix_diff_unsafe(r: Result, root: Path) -> None:
     assert '+    yield {"event_type": "tool_executing"' in r.stdout  # the event moved into data
-    assert _lines(r.stderr)[0] == "3 files would change, 4 findings would be fixed (1 by unsafe fixes), 18 findings would be left:"
+    assert _lines(r.stderr)[0] == "3 files would change, 4 findings would be fixed (3 by unsafe fixes), 18 findings would be left:"
     assert (root / "fixtures/netra_backend/app/services/notifier.py").read_bytes() == (REPO / "fixtures/netra_backend/app/services/notifier.py").read_bytes()
 
 

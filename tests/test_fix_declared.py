@@ -15,7 +15,8 @@ from tests.helpers import run_cli, write_project
 WARN = "import warnings\nwarnings.warn({text!r}, DeprecationWarning, stacklevel=2)\n"
 PROJECT = {
     "old/__init__.py": "",
-    "old/mod.py": WARN.format(text="old.mod is deprecated. Use new.mod instead") + "class A: ...\nclass Gone: ...\ndef make(): ...\n",
+    # A deprecated shim: A and make are new.mod's (a rewrite names the same objects), Gone its own.
+    "old/mod.py": WARN.format(text="old.mod is deprecated. Use new.mod instead") + "from new.mod import A, make\nclass Gone: ...\n",
     "new/__init__.py": "",
     "new/mod.py": "class A: ...\ndef make(): ...\nclass Manager: ...\n",
     "new/other.py": "Value = 1\n",

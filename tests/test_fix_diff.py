@@ -79,7 +79,9 @@ WARNS = "import old.pkg\nassert (old.pkg.X, 'always true')\nok = 1 is 1\n"
 
 @pytest.mark.parametrize("warnings", ["default", "error"])
 def test_fix_neither_prints_compile_warnings_nor_refuses_over_them(tmp_path: Path, warnings: str) -> None:
-    project = write_project(tmp_path, {"new/__init__.py": "", "new/pkg.py": "X = 1\n", "old/__init__.py": "", "old/pkg.py": "X = 1\n", "mod.py": WARNS}, RULES)
+    project = write_project(
+        tmp_path, {"new/__init__.py": "", "new/pkg.py": "X = 1\n", "old/__init__.py": "", "old/pkg.py": "from new.pkg import X\n", "mod.py": WARNS}, RULES
+    )
     env = {**os.environ, "PYTHONWARNINGS": warnings, "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-m", "ssot_lint", "fix", "--no-cache"], cwd=project, env=env, capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stderr) == (0, "1 file changed, 1 finding fixed, 0 findings left.\n")

@@ -33,7 +33,7 @@ def test_a_star_import_of_a_module_with_a_literal_all_binds_only_those_names(tmp
     # nothing else, so `composite` is known not to come from it (it was "which names
     # django.db.models.enums exports cannot be known, so composite cannot be verified").
     files = {
-        "old/__init__.py": "def helper(): ...\nclass Choices: ...\n",
+        "old/__init__.py": "from new.enums import Choices\n\ndef helper(): ...\n",  # Choices: the same class
         "new/__init__.py": "from new.enums import *\n",
         "new/enums.py": '__all__ = ["Choices"]\n\nclass Choices: ...\n\ndef __getattr__(name):\n    raise AttributeError(name)\n',
         "app.py": "from old import helper, Choices\n",
@@ -50,7 +50,8 @@ def test_a_module_name_used_on_its_own_says_where(tmp_path: Path, monkeypatch: p
     # Django's tests/admin_docs/test_views.py: `from django.db.models import fields`, and a
     # function's local `fields = ...` at line 420.
     app = "from old import mod\n\n\ndef f(response):\n    mod = response.get('mod')\n    return mod\n\n\nmod.X()\n"
-    files = {"old/__init__.py": "", "old/mod.py": "def X(): ...\n", "new/__init__.py": "", "new/mod.py": "def X(): ...\n", "app.py": app}
+    # old.mod is a shim of new.mod: the same X, and importing new.mod runs nothing new.
+    files = {"old/__init__.py": "", "old/mod.py": "from new.mod import X\n", "new/__init__.py": "", "new/mod.py": "def X(): ...\n", "app.py": app}
     write_project(tmp_path, files, RULES)
     assert left(tmp_path, monkeypatch) == [
         "  app.py:1:6: D1 unsafe fix not applied: `mod` is also used on its own at line 5 (a value, or another binding of the name),"
@@ -63,7 +64,7 @@ def test_a_refusal_comes_before_what_cannot_be_verified(tmp_path: Path, monkeypa
     # A (a class in old, a value of unknown kind in new) cannot be verified; Gone is refused:
     # the finding is not fixable, and the refusal says so first.
     files = {
-        "old/__init__.py": "class A: ...\nclass Gone: ...\n",
+        "old/__init__.py": "import new\n\nclass A: ...\nclass Gone: ...\n",
         "new/__init__.py": "A = type('A', (), {})\n",
         "app.py": "from old import A, Gone\n",
     }

@@ -15,7 +15,9 @@ from tests.helpers import run_cli, write_project
 
 PROJECT = {
     "old/__init__.py": "",
-    "old/mod.py": "class A: ...\ndef make(): ...\nclass B: ...\n",
+    # A deprecated shim: its A is new.mod's (a rewrite names the same object and imports nothing
+    # new); make and B are its own.
+    "old/mod.py": "from new.mod import A\ndef make(): ...\nclass B: ...\n",
     "new/__init__.py": "",
     "new/mod.py": "class A: ...\nclass Manager: ...\n",
     "compat/__init__.py": "",
@@ -68,8 +70,9 @@ def test_a_standard_library_reference_moves_to_a_project_replacement(tmp_path: P
     # replacement's module is imported right after it; parentheses and layout are kept.
     app = "import collections\nimport sys\n\nd = (\n    collections.OrderedDict\n)()\nc = collections.Counter()\n\n\ndef f(x):\n    return isinstance(x, collections.OrderedDict)\n"
     write_project(tmp_path, {**PROJECT, "app.py": app}, RULES)
-    assert applicability(tmp_path, monkeypatch) == [(5, 5, "safe"), (11, 26, "safe")]
-    assert fix(tmp_path, monkeypatch).exit_code == 0
+    # compat.odict's OrderedDict is another class than the standard library's: an unsafe fix.
+    assert applicability(tmp_path, monkeypatch) == [(5, 5, "unsafe"), (11, 26, "unsafe")]
+    assert fix(tmp_path, monkeypatch, "--unsafe-fixes").exit_code == 0
     assert (tmp_path / "app.py").read_text() == (
         "import collections\nimport compat.odict\nimport sys\n\nd = (\n    compat.odict.OrderedDict\n)()\nc = collections.Counter()\n\n\n"
         "def f(x):\n    return isinstance(x, compat.odict.OrderedDict)\n"
@@ -79,14 +82,14 @@ def test_a_standard_library_reference_moves_to_a_project_replacement(tmp_path: P
 def test_an_import_already_there_is_used_not_repeated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = "import compat.odict\nimport collections\n\nd = collections.OrderedDict()\ncompat.odict.OrderedDict\n"
     write_project(tmp_path, {**PROJECT, "app.py": app}, RULES)
-    fix(tmp_path, monkeypatch)
+    fix(tmp_path, monkeypatch, "--unsafe-fixes")
     assert (tmp_path / "app.py").read_text() == "import compat.odict\n\nd = compat.odict.OrderedDict()\ncompat.odict.OrderedDict\n"
 
 
 def test_a_packages_init_keeps_the_import_others_may_import_from_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = {**PROJECT, "app/__init__.py": "import collections\n\nD = collections.OrderedDict\n"}
     write_project(tmp_path, files, RULES)
-    fix(tmp_path, monkeypatch)
+    fix(tmp_path, monkeypatch, "--unsafe-fixes")
     assert (tmp_path / "app/__init__.py").read_text() == "import collections\nimport compat.odict\n\nD = compat.odict.OrderedDict\n"
 
 
@@ -142,7 +145,8 @@ def test_a_replacement_outside_the_project_is_an_unsafe_rewrite(tmp_path: Path, 
 
 # Issue #18 item 6, every form of module-attribute reference, with a module mapping and with a
 # member mapping: what the file reads through the module it binds is verified and rewritten.
-FORMS = {"old/__init__.py": "", "old/mod.py": "class X: ...\nclass Z: ...\n", "new/__init__.py": "", "new/mod.py": "class X: ...\nclass Y: ...\n"}
+# old.mod is a shim of new.mod: its X is new.mod's X, or, for the member rule, new.mod's Y.
+FORMS = {"old/__init__.py": "", "old/mod.py": "from new.mod import X\nclass Z: ...\n", "new/__init__.py": "", "new/mod.py": "class X: ...\nclass Y: ...\n"}
 MODULE_RULE = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "old.mod" = "new.mod" }\n'
 MEMBER_RULE = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "old.mod:X" = "new.mod:Y" }\n'
 
@@ -162,7 +166,8 @@ MEMBER_RULE = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "old
     ],
 )
 def test_every_form_of_module_attribute_reference_is_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, app: str, fixed: str) -> None:
-    write_project(tmp_path, {**FORMS, "app.py": app}, rules)
+    shim = {"old/mod.py": "from new.mod import Y as X\nclass Z: ...\n"} if rules == MEMBER_RULE else {}
+    write_project(tmp_path, {**FORMS, **shim, "app.py": app}, rules)
     assert [a for _, _, a in applicability(tmp_path, monkeypatch)] == ["safe"]
     result = fix(tmp_path, monkeypatch)
     assert (result.exit_code, result.stderr) == (0, "1 file changed, 1 finding fixed, 0 findings left.\n")

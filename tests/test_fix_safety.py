@@ -13,7 +13,9 @@ import pytest
 
 from tests.helpers import run_cli, write_project
 
-OLD_MOD = "class A: ...\nclass B: ...\nclass Factory: ...\ndef create_manager(): ...\n"
+# old.mod is a deprecated shim: it re-exports new.mod's A and new.impl's B (so that a rewrite to
+# them names the same objects and imports nothing new), and has a Factory and a function of its own.
+OLD_MOD = "from new.mod import A\nfrom new.impl import B\nclass Factory: ...\ndef create_manager(): ...\n"
 NEW_MOD = "from new.impl import *\nclass A: ...\n"
 IMPL = "__all__ = ['B']\nclass B: ...\nclass Hidden: ...\n"
 PROJECT = {
@@ -69,7 +71,7 @@ def test_star_exports_follow_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert result.stderr.splitlines()[1].startswith(f"  app.py:1:6: D1 not fixable: {why}")
 
 
-def test_a_function_mapped_to_a_class_is_refused_unless_allowed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_function_mapped_to_a_class_is_refused_unless_allowed_and_then_unsafe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = "from old.mod import create_manager\n\nmanager = create_manager()\n"
     mapping = '"old.mod:create_manager" = "new.mod:Manager"'
     write_project(tmp_path, {**PROJECT, "app.py": app}, rules(mapping))
@@ -78,8 +80,14 @@ def test_a_function_mapped_to_a_class_is_refused_unless_allowed(tmp_path: Path, 
     assert (result.exit_code, (tmp_path / "app.py").read_text()) == (1, app)
     assert result.stderr.splitlines()[1] == "  app.py:1:21: D1 not fixable: old.mod.create_manager is a function but new.mod.Manager is a class"
     write_project(tmp_path, {}, rules(mapping, 'allow-kind-change = ["old.mod:create_manager"]\n'))
-    assert findings(tmp_path, monkeypatch) == [("app.py", 1, 21, True, "safe")]
-    assert fix(tmp_path, monkeypatch).exit_code == 0
+    # Allowed, the change of kind is still a change of what runs: an unsafe fix.
+    assert findings(tmp_path, monkeypatch) == [("app.py", 1, 21, True, "unsafe")]
+    result = fix(tmp_path, monkeypatch)
+    assert (result.exit_code, (tmp_path / "app.py").read_text()) == (1, app)
+    assert result.stderr.splitlines()[1] == (
+        "  app.py:1:21: D1 unsafe fix not applied: new.mod.Manager is another definition than old.mod.create_manager, so the rewrite changes what runs"
+    )
+    assert fix(tmp_path, monkeypatch, "--unsafe-fixes").exit_code == 0
     assert (tmp_path / "app.py").read_text() == "from new.mod import Manager as create_manager\n\nmanager = create_manager()\n"
 
 
@@ -238,16 +246,22 @@ def test_the_replacements_own_import_from_the_deprecated_module_stays_and_vouche
     # new.mod re-exports A from old.mod (as Django's django.utils.text does cached_property from
     # django.utils.functional): rewriting that import would make new.mod import from itself, so it
     # stays, and A exists in new.mod for everyone else.
-    files = {**PROJECT, "new/mod.py": "from old.mod import A\nfrom new.impl import B\n", "app.py": "from old.mod import A, B, Factory\n"}
+    # (old.mod defines A here; app.py imports new.mod already, so the rewrite imports nothing new.)
+    files = {
+        **PROJECT,
+        "old/mod.py": "from new.impl import B\nclass A: ...\nclass Factory: ...\n",
+        "new/mod.py": "from old.mod import A\nfrom new.impl import B\n",
+        "app.py": "import new.mod\nfrom old.mod import A, B, Factory\n",
+    }
     write_project(tmp_path, files, rules('"old.mod" = "new.mod"'))
     assert [f[3:] for f in findings(tmp_path, monkeypatch)] == [(False, None), (False, None)]
     result = fix(tmp_path, monkeypatch)
     assert ((tmp_path / "new/mod.py").read_text(), (tmp_path / "app.py").read_text()) == (
         files["new/mod.py"],
-        "from old.mod import Factory\nfrom new.mod import A, B\n",
+        "import new.mod\nfrom old.mod import Factory\nfrom new.mod import A, B\n",
     )
     assert result.stderr.splitlines()[1:] == [
-        "  app.py:1:6: D1 not fixable: Factory is not defined in new.mod",
+        "  app.py:2:6: D1 not fixable: Factory is not defined in new.mod",
         "  new/mod.py:1:6: D1 not fixable: the rewritten import would import from new.mod, the module itself",
     ]
 
@@ -278,13 +292,14 @@ def test_work_started_on_the_analysis_thread_can_analyze_another_file() -> None:
 
 def test_a_replacement_whose_kind_cannot_be_told_is_unsafe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # old.mod.A is a class; new.mod's A is a value (it may be anything): unverified, so unsafe.
-    files = {**PROJECT, "new/mod.py": "A = make_a()\n", "app.py": "from old.mod import A\n"}
+    files = {**PROJECT, "old/mod.py": "class A: ...\n", "new/mod.py": "A = make_a()\n", "app.py": "from old.mod import A\n"}
     write_project(tmp_path, files, rules('"old.mod" = "new.mod"'))
     assert [f[3:] for f in findings(tmp_path, monkeypatch)] == [(True, "unsafe")]
     result = fix(tmp_path, monkeypatch)
     assert (
         result.stderr.splitlines()[1]
-        == "  app.py:1:6: D1 unsafe fix not applied: new.mod.A exists, but that it is a class, as old.mod.A is, cannot be verified"
+        == "  app.py:1:6: D1 unsafe fix not applied: new.mod.A exists, but that it is a class, as old.mod.A is, cannot be verified;"
+        " app did not import new.mod before, and importing it runs code that may change what the program does"
     )
 
 

@@ -15,7 +15,7 @@ from tests.helpers import run_cli, write_project
 
 RULES = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "old" = "new" }\n'
 FILES = {
-    "old/__init__.py": "class A: ...\nclass B: ...\nclass Gone: ...\n",
+    "old/__init__.py": "from new import A, B\n\nclass Gone: ...\n",  # a shim: the same A and B
     "new/__init__.py": "class A: ...\nclass B: ...\n",
     "app.py": "from old import A, Gone\nfrom old import B\n",
 }
@@ -41,7 +41,12 @@ def test_a_split_statement_counts_as_partly_fixed(tmp_path: Path, monkeypatch: p
 
 def test_an_unsafe_rewrite_of_some_names_is_noted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A's kind in new cannot be told (unsafe, applied with --unsafe-fixes); Gone is refused.
-    files = {**FILES, "new/__init__.py": "A = type('A', (), {})\n", "app.py": "from old import A, Gone\n"}
+    files = {
+        **FILES,
+        "old/__init__.py": "import new\n\nclass A: ...\nclass Gone: ...\n",
+        "new/__init__.py": "A = type('A', (), {})\n",
+        "app.py": "from old import A, Gone\n",
+    }
     write_project(tmp_path, files, RULES)
     result = run_cli(["fix", "--no-cache", "--unsafe-fixes"], tmp_path, monkeypatch)
     assert (tmp_path / "app.py").read_text() == "from old import Gone\nfrom new import A\n"

@@ -325,7 +325,8 @@ def test_fix_keeps_every_byte_outside_the_edited_statements(tmp_path: Path, monk
         b"z = old.pkg.thing",  # no final newline
     ]
     before = b"".join(lines)
-    write_project(tmp_path, {"new/__init__.py": "", "new/pkg.py": "thing = 1\n"}, FIX_RULE)  # verified: a safe fix
+    shim = {"old/__init__.py": "", "old/pkg.py": "from new.pkg import thing\n"}  # the same thing: a safe fix
+    write_project(tmp_path, {"new/__init__.py": "", "new/pkg.py": "thing = 1\n", **shim}, FIX_RULE)
     (tmp_path / "mod.py").write_bytes(before)
     result = run_cli(["fix", "--no-cache"], tmp_path, monkeypatch)
     assert (result.exit_code, result.stderr) == (0, "1 file changed, 2 findings fixed, 0 findings left.\n")

@@ -290,10 +290,10 @@ def test_unused_suppressions_of_project_wide_rules_are_judged_in_path(project: P
 
 
 def test_fix_path_fixes_only_path_and_reports_what_is_left_there(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (project / "lib" / "legacy.py").write_text("import app.old\n")
+    (project / "lib" / "legacy.py").write_text("from app.core import Manager\nimport app.old\n")  # imports app.core already
     result = run_cli(["fix", "--no-cache", "app/user.py"], project, monkeypatch)
     assert (project / "app" / "user.py").read_text() == "from app.core import Manager, Missing\nimport app.core\n"
-    assert (project / "lib" / "legacy.py").read_text() == "import app.old\n"  # outside PATH: untouched
+    assert (project / "lib" / "legacy.py").read_text() == "from app.core import Manager\nimport app.old\n"  # outside PATH: untouched
     assert result.exit_code == 1
     assert result.stderr == (
         "1 file changed, 1 finding fixed, 1 finding left:\n"
@@ -305,7 +305,7 @@ def test_fix_path_fixes_only_path_and_reports_what_is_left_there(project: Path, 
         run_cli(["check", "--fix", "--no-cache", "-q", "lib"], project, monkeypatch).stdout
         == "lib/new.py:1:7: F1 error: NewManager is one of 3 managers (max 1)\n"
     )
-    assert (project / "lib" / "legacy.py").read_text() == "import app.core\n"
+    assert (project / "lib" / "legacy.py").read_text() == "from app.core import Manager\nimport app.core\n"
 
 
 # -- the sample ---------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ def test_files_not_parsed_in_full_are_counted_in_path(project: Path, monkeypatch
 
 
 def test_fix_path_verifies_its_rewrites_against_modules_outside_path(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (project / "app" / "old.py").write_text("class Helper: ...\ndef gone(): ...\n")
+    (project / "app" / "old.py").write_text("from app.core import Helper\ndef gone(): ...\n")
     (project / "app" / "uses.py").write_text("from app.old import Helper\n")  # app.core, outside PATH, defines Helper
     (project / "app" / "lost.py").write_text("from app.old import gone\n")  # and not gone
     result = run_cli(["fix", "--no-cache", "--diff", "app/uses.py", "app/lost.py"], project, monkeypatch)

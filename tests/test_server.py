@@ -16,8 +16,9 @@ from tests.lsp_client import Client, apply_edits
 NEW = "netra_backend/app/services/new.py"
 # An astral character (two UTF-16 units, four UTF-8 bytes) and an accented one before the finding.
 PREFIX = "x = '𝒳é'; "
-DEPRECATED = "from netra_backend.app.websocket_core.unified_manager import UnifiedWebSocketManager"
-FIXED = "from netra_backend.app.websocket_core.websocket_manager import WebSocketManager as UnifiedWebSocketManager"
+# The package re-exports websocket_manager's class: its rewrite is a safe fix.
+DEPRECATED = "from netra_backend.app.websocket_core import WebSocketManager"
+FIXED = "from netra_backend.app.websocket_core.websocket_manager import WebSocketManager"
 
 
 def run(project: Path, scenario: Callable[[Client], Awaitable[None]], **options: object) -> Client:
@@ -48,10 +49,10 @@ def test_diagnostics_on_open_and_change_with_exact_utf16_ranges(tmp_path: Path) 
         uri = client.open(NEW, "import os\n" + PREFIX + DEPRECATED + "\n")
         opened = await client.wait(uri, 0)
         # 'from' starts after 10 characters, 11 UTF-16 units (𝒳 is two); the name 61 characters on.
-        assert ranges(opened) == [("WS002", 1, 11 + 5 + 48 + 8, 1, 11 + 5 + 48 + 8 + 23)]
+        assert ranges(opened) == [("WS002", 1, 11 + 5 + 32 + 8, 1, 11 + 5 + 32 + 8 + 16)]
         diagnostic = opened.diagnostics[0]
         assert (diagnostic.source, diagnostic.severity) == ("ssot-lint", lsp.DiagnosticSeverity.Error)
-        assert diagnostic.message.startswith("netra_backend.app.websocket_core.unified_manager:UnifiedWebSocketManager is deprecated; import ")
+        assert diagnostic.message.startswith("netra_backend.app.websocket_core:WebSocketManager is deprecated; import ")
         seen = client.count(uri)
         client.change(uri, "import os\n" + PREFIX + FIXED + "\n")
         changed = await client.current(uri, seen)
@@ -67,8 +68,8 @@ def test_positions_follow_the_encoding_the_client_offers(tmp_path: Path) -> None
     async def scenario(client: Client) -> None:
         uri = client.open(NEW, PREFIX + DEPRECATED + "\n")
         opened = await client.wait(uri, 0)
-        start = len(PREFIX.encode()) + 5 + 48 + 8  # UTF-8: 𝒳 is 4 bytes, é 2
-        assert ranges(opened) == [("WS002", 0, start, 0, start + 23)]
+        start = len(PREFIX.encode()) + 5 + 32 + 8  # UTF-8: 𝒳 is 4 bytes, é 2
+        assert ranges(opened) == [("WS002", 0, start, 0, start + 16)]
 
     run(project, scenario, encodings=["utf-8"])
 
@@ -173,7 +174,7 @@ def test_a_broken_rule_file_is_one_diagnostic_and_the_server_keeps_working(tmp_p
         # The last good rules go on working.
         seen = client.count(uri)
         client.change(uri, "import os\n" + DEPRECATED + "\n")
-        assert ranges(await client.current(uri, seen)) == [("WS002", 1, 61, 1, 84)]
+        assert ranges(await client.current(uri, seen)) == [("WS002", 1, 45, 1, 61)]
         rules.write_text(good)
         client.client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams([event]))
         assert not (await client.wait(client.uri("rules.toml"), 1)).diagnostics

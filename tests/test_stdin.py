@@ -39,7 +39,7 @@ replace = { "json" = "pkg.jsonlib" }
 FILES = {
     "pkg/__init__.py": "",
     "pkg/core.py": "class Manager: ...\n",
-    "pkg/old.py": "",
+    "pkg/old.py": "from pkg.core import *\n",  # deprecated: a shim of pkg.core
     "pkg/scoped/__init__.py": "",
     "pkg/service.py": "import pkg.core\n",  # on disk: clean
     "build/gen.py": "",

@@ -79,7 +79,7 @@ def _problem(mapping: ImportMapping, verifier: ImportVerifier, mover: Mover | No
     if not source.in_project(new.dotted):
         return None
     as_module = new.member is None
-    found = verifier.verify(Need(old.dotted, new.dotted, module=as_module), True, mover)  # existence alone
+    found = verifier.found(new.dotted, as_module, mover)
     if found.status == REFUSED:
         return f"maps {old} to {new}, which does not exist: {found.reason}; no import of {old} is rewritten"
     if not found.verified or not source.in_project(old.dotted) or mapping.allow_kind_change:

@@ -33,12 +33,12 @@ For ``check``'s applicability, a kind records its ``Need`` values per finding in
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
 from ssot_lint.model import SAFE, UNSAFE, cache_value
 from ssot_lint.project.import_graph import LazyImportGraph, import_targets, runs_on_import
-from ssot_lint.project.module_index import MODULE_DUNDERS
+from ssot_lint.project.module_index import MODULE_DUNDERS, parents
 from ssot_lint.project.module_summary import ModuleSummary
 
 VERIFIED, UNVERIFIED, REFUSED = "verified", "unverified", "refused"
@@ -112,15 +112,34 @@ class Verdict:
     status: str
     reason: str = ""
     kind: str | None = None  # class, function or module, when known
+    # Where what the name refers to is defined, re-exports followed (``pkg.core.Manager`` for
+    # ``pkg.Manager`` when ``pkg`` imports it from ``pkg.core``): two names are the same object
+    # when their origins are equal. None when unknown.
+    origin: str | None = None
+    attributes: int = 0  # how many of the dotted name's last parts are attributes of the definition
 
     @property
     def verified(self) -> bool:
         return self.status == VERIFIED
 
 
+def used_whole(module: str) -> str:
+    """Why reading through a binding of ``module`` used as a value (``WHOLE``) is unverified."""
+    return f"the file uses the module as a value (assigned or passed around), so what it reads from {module} cannot be verified"
+
+
 def worst(verdicts: Iterable[Verdict]) -> Verdict:
-    """The verdict that decides for several needs together (verified when there are none)."""
-    return max(verdicts, key=lambda v: _STRENGTH[v.status], default=Verdict(VERIFIED))
+    """The verdict that decides for several needs together (verified when there are none), with
+    every distinct reason of its status: a reviewer deciding on an unsafe fix must see them all
+    (a lazy import's "new cycle" may be harmless while "another definition" is not)."""
+    verdicts = list(verdicts)
+    top = max(verdicts, key=lambda v: _STRENGTH[v.status], default=Verdict(VERIFIED))
+    reasons = list(dict.fromkeys(part for v in verdicts if v.status == top.status and v.reason for part in v.reason.split("; ")))
+    return replace(top, reason="; ".join(reasons)) if len(reasons) > 1 else top
+
+
+def _defined_as(name: str, origin: str) -> str:
+    return name if name == origin else f"{name} (defined as {origin})"
 
 
 def applicability(verdict: Verdict) -> str:
@@ -176,21 +195,82 @@ class ImportVerifier:
 
     def _verify(self, need: Need, allow_kind_change: bool) -> Verdict:
         found = self._names(need, allow_kind_change)
+        if need.module and not need.importer and found.status == UNVERIFIED:
+            # `from M import x` needs M to be a module; whatever else is unknown about M, the
+            # need of x itself says (twice would be noise).
+            return Verdict(VERIFIED)
         if found.status == REFUSED or not need.importer:
             return found
-        cycle = self.cycle(need)
-        return found if cycle is None else worst([cycle, found])
+        # A new cycle says more than that the importer imports something new: one or the other.
+        runs = self.cycle(need) or self.imports_more(need)
+        return worst(v for v in (found, self.imports_less(need), runs) if v is not None)
+
+    def found(self, dotted: str, module: bool = False, mover: Mover | None = None) -> Verdict:
+        """Whether ``dotted`` exists (a module when ``module``) once ``mover`` has fixed the
+        project: existence alone, what ``rules --check`` asks of a mapping's replacement."""
+        outer, self._mover = self._mover, mover
+        try:
+            return self.resolve(dotted, module)
+        finally:
+            self._mover = outer
 
     def _names(self, need: Need, allow_kind_change: bool) -> Verdict:
         found = self.resolve(need.new, module=need.module)
-        if not found.verified or allow_kind_change:
+        if not found.verified:
             return found
         old_kind = self.kind(need.old)
-        if old_kind is None or old_kind == found.kind:
+        if not allow_kind_change and old_kind is not None and old_kind != found.kind:
+            if found.kind is None:  # a value, or bound from outside the project: cannot tell
+                return Verdict(UNVERIFIED, f"{need.new} exists, but that it is a {old_kind}, as {need.old} is, cannot be verified")
+            return Verdict(REFUSED, f"{need.old} is a {old_kind} but {need.new} is a {found.kind}", found.kind)
+        return self.same(need, found)
+
+    def same(self, need: Need, found: Verdict) -> Verdict:
+        """``found`` (the replacement's verdict) when ``need.new`` is the very object
+        ``need.old`` is (a re-export of it, or the module it is re-exported from), else why not
+        (unverified: the rewrite changes what the name refers to, or may). Two modules need not
+        be one: what the file reads through them is verified name by name."""
+        if need.module or found.kind == "module" and self.kind(need.old) == "module":
             return found
-        if found.kind is None:  # a value, or bound from outside the project: cannot tell
-            return Verdict(UNVERIFIED, f"{need.new} exists, but that it is a {old_kind}, as {need.old} is, cannot be verified")
-        return Verdict(REFUSED, f"{need.old} is a {old_kind} but {need.new} is a {found.kind}", found.kind)
+        old = self.found(need.old)  # what the file refers to now, before any fix
+        if not self.source.in_project(need.old):  # a name outside is its own origin (see _bound)
+            old = Verdict(VERIFIED, origin=need.old)
+        if old.status == REFUSED:
+            return Verdict(UNVERIFIED, f"{old.reason}, so the import fails as written, and the rewrite would change that")
+        if not old.verified or old.origin is None or found.origin is None:
+            why = old.reason if not old.verified else f"where {need.old if old.origin is None else need.new} is defined cannot be told"
+            return Verdict(UNVERIFIED, f"that {need.new} is the same object as {need.old} cannot be verified: {why}")
+        if old.origin != found.origin:
+            # Said of the definitions, not of an attribute read through them: one reason per name.
+            names = [need.new, need.old, found.origin, old.origin]
+            depth = found.attributes if found.attributes == old.attributes else 0
+            if depth and not all(n.split(".")[-depth:] == need.new.split(".")[-depth:] for n in names):
+                depth = 0
+            new, old_name, new_origin, old_origin = (n.rsplit(".", depth)[0] if depth else n for n in names)
+            return Verdict(
+                UNVERIFIED, f"{_defined_as(new, new_origin)} is another definition than {_defined_as(old_name, old_origin)}, so the rewrite changes what runs"
+            )
+        return found
+
+    def imports_more(self, need: Need) -> Verdict | None:
+        """Why the rewritten statement of ``need`` (in ``need.importer``) may change what
+        importing the importer does, None when it cannot: the statement runs on import (or in a
+        function, when called) and makes the importer import a project module it did not import
+        before, through the old import, the packages above the importer, or its other
+        import-time imports. Importing a module runs its code: Django's ``auth.models`` re-exports
+        ``base_user``'s class, and importing it fails unless ``django.contrib.auth`` is an
+        installed app. A deprecated shim that imports its replacement passes."""
+        importer = need.importer
+        new = self._edges(importer, need.new)
+        if not new or not self._runs_on_import(importer, need.line):
+            return None
+        graph = self._graph(None)  # the project as written: what importing the importer runs now
+        ran = (self._edges(importer, need.old), parents(importer), [importer])
+        for starts in ran:
+            new = [target for target in new if not any(graph.reaches(start, target) for start in starts)]
+            if not new:
+                return None
+        return Verdict(UNVERIFIED, f"{importer} did not import {new[0]} before, and importing it runs code that may change what the program does")
 
     def cycle(self, need: Need) -> Verdict | None:
         """Why rewriting the import statement of ``need`` (in ``need.importer``) closes a new
@@ -211,7 +291,7 @@ class ImportVerifier:
         the fixed project's as well as the project's (``LazyImportGraph``): a cycle closed by
         two rewrites together counts too."""
         importer = need.importer
-        graph = self._graph()
+        graph = self._graph(self._mover)
         closing = [target for target in self._edges(importer, need.new) if importer in graph.reachable([target])]
         if not closing:
             return None
@@ -245,8 +325,37 @@ class ImportVerifier:
         facts = [f for s in self.source.summaries(importer) if s is not None for f in s.imports if f.statement[0] == line]
         return not facts or any(runs_on_import(fact, include_function_imports=True) for fact in facts)
 
-    def _graph(self) -> LazyImportGraph:
-        mover = self._mover
+    def imports_less(self, need: Need) -> Verdict | None:
+        """Why the rewritten statement of ``need`` may stop code from running that runs now,
+        None when it cannot: the old import runs project modules (the deprecated one and what it
+        imports) that neither the replacement, nor the packages above the importer, nor the
+        importer's other import-time imports run, and one of them does more than bind its own
+        names (``ModuleSummary.effects``: a shim that patches the class it re-exports, a
+        registration call). A shim of imports, re-exports and ``warnings.warn`` passes: that
+        its warning no longer shows is what the fix is for."""
+        importer = need.importer
+        old = self._edges(importer, need.old)
+        if not old or not self._runs_on_import(importer, need.line):
+            return None
+        graph = self._graph(None)
+        kept = (self._edges(importer, need.new), parents(importer), self._other_imports(importer, need.line))
+        for module in sorted(graph.reachable(old)):
+            if module == importer or any(graph.reaches(start, module) for starts in kept for start in starts):
+                continue
+            if any(summary is None or summary.effects for summary in self.source.summaries(module)):
+                return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, whose import-time code does more than define names")
+        return None
+
+    def _other_imports(self, importer: str, line: int) -> list[str]:
+        """The project modules the importer's import-time imports run, but the statement at ``line``."""
+        targets: list[str] = []
+        for summary in self.source.summaries(importer):
+            for fact in summary.imports if summary is not None else ():
+                if fact.statement[0] != line and fact.module is not None and runs_on_import(fact) and self.source.in_project(fact.module):
+                    targets += import_targets(importer, fact.module, fact.name, self.source.exists)
+        return targets
+
+    def _graph(self, mover: Mover | None) -> LazyImportGraph:
         graph = next((g for m, g in self._graphs if m is mover), None)
         if graph is None:
             graph = LazyImportGraph(self.source, mover.moved if mover is not None else None)
@@ -281,21 +390,28 @@ class ImportVerifier:
         else:
             return Verdict(REFUSED, f"{parts[0]} does not exist in the project")
         if end == len(parts):
-            return Verdict(VERIFIED, kind="module")
+            parent, _, last = dotted.rpartition(".")
+            if module or not parent or not self._binds(parent, last):  # `import a.b` finds the module all the same
+                return Verdict(VERIFIED, kind="module", origin=dotted)
+            return self.name(parent, last)
         if module:
             return Verdict(REFUSED, f"module {dotted} does not exist ({parts[end]} is not a module of {prefix})")
-        return self.name(prefix, parts[end])
+        found = self.name(prefix, parts[end])
+        if found.verified and end + 1 < len(parts):  # attributes of the name: unchecked, of no known kind
+            origin = ".".join([found.origin, *parts[end + 1 :]]) if found.origin is not None else None
+            return replace(found, kind=None, origin=origin, attributes=len(parts) - end - 1)
+        return found
 
     def name(self, module: str, name: str) -> Verdict:
         """Whether ``from module import name`` finds something (``module`` exists). ``WHOLE``
         asks about the module used as a value (``x = m``, ``f(m)``): whatever is read through it
         then cannot be verified."""
         if name == WHOLE:
-            return Verdict(UNVERIFIED, f"the file uses the module as a value (assigned or passed around), so what it reads from {module} cannot be verified")
+            return Verdict(UNVERIFIED, used_whole(module))
         if name in MODULE_DUNDERS:
-            return Verdict(VERIFIED)
-        if self.source.exists(f"{module}.{name}"):
-            return Verdict(VERIFIED, kind="module")
+            return Verdict(VERIFIED)  # every module has them, each its own
+        if self.source.exists(f"{module}.{name}") and not self._binds(module, name):
+            return Verdict(VERIFIED, kind="module", origin=f"{module}.{name}")
         if (module, name) in self._active:
             return Verdict(REFUSED, f"{name} is not defined in {module}")  # a star cycle adds nothing
         self._active.add((module, name))
@@ -304,14 +420,29 @@ class ImportVerifier:
         finally:
             self._active.discard((module, name))
 
+    def _binds(self, module: str, name: str) -> bool:
+        """Whether ``module`` binds ``name`` itself, over its submodule of that name: SymPy's
+        ``from .trigsimp import trigsimp`` in ``sympy/simplify/__init__.py`` makes
+        ``sympy.simplify.trigsimp`` the function (importing the submodule binds the attribute
+        first; the statement binds it again). ``from . import name`` binds the submodule."""
+        for summary in self.source.summaries(module):
+            if summary is not None and (
+                name in summary.defined or any(f.bound == name and not f.type_checking and (f.module, f.name) != (module, name) for f in summary.imports)
+            ):
+                return True
+        return False
+
     def _name(self, module: str, name: str) -> Verdict:
         unknown: list[str] = []
         for summary in self.source.summaries(module):
             if summary is None:
                 unknown.append(f"{module} could not be analyzed, so {name} cannot be verified there")
                 continue
+            if name in summary.deleted:  # bound, then maybe unbound: which one holds cannot be told
+                unknown.append(f"{module} deletes {name} (a module-level del), so {name} may not be there")
+                continue
             if name in summary.defined:
-                return Verdict(VERIFIED, kind=self._defined_kind(module, summary, name))
+                return self._defined(module, summary, name)
             for fact in summary.imports:
                 if fact.bound != name or fact.type_checking or (fact.module, fact.name) == (module, name):
                     continue  # `from . import x` in pkg/__init__ is the submodule, checked above
@@ -332,8 +463,8 @@ class ImportVerifier:
                     # imports nsimplify from sympy.simplify.simplify; moved to `from sympy
                     # import nsimplify`, it would read sympy while sympy reads it), so judge it so.
                 if fact.name is None:  # `import a.b as name`
-                    return Verdict(VERIFIED, kind="module")
-                return Verdict(VERIFIED, kind=self.kind(f"{fact.module}.{fact.name}"))
+                    return Verdict(VERIFIED, kind="module", origin=fact.module)
+                return self._bound(f"{fact.module}.{fact.name}")
             if summary.has_getattr:
                 unknown.append(f"{module} defines __getattr__, so {name} cannot be verified there")
             for star in summary.imports:
@@ -369,16 +500,28 @@ class ImportVerifier:
                 return found
         return Verdict(REFUSED)
 
-    def _defined_kind(self, module: str, summary: ModuleSummary, name: str) -> str | None:
+    def _bound(self, dotted: str) -> Verdict:
+        """The verdict for a name a module binds by importing ``dotted``: verified, of the kind
+        and origin ``dotted`` has (outside the project, ``dotted`` is its own origin: two modules
+        importing ``typing.Any`` bind one object)."""
+        found = self.resolve(dotted)
+        if found.verified:
+            return Verdict(VERIFIED, kind=found.kind, origin=found.origin)
+        return Verdict(VERIFIED, origin=None if self.source.in_project(dotted) else dotted)
+
+    def _defined(self, module: str, summary: ModuleSummary, name: str) -> Verdict:
+        """The verdict for a name ``module`` binds itself: its kind, and its origin (here, unless
+        it is an alias ``name = other``, which is ``other``'s)."""
         is_class, is_function = name in summary.classes, name in summary.functions
         alias = next((a.target for a in summary.aliases if a.name == name), None)
-        if alias is None:
-            return "class" if is_class and not is_function else "function" if is_function and not is_class else None
-        if is_class or is_function:
-            return None  # bound several ways
+        if alias is None or is_class or is_function:
+            kind = None if alias is not None else "class" if is_class and not is_function else "function" if is_function and not is_class else None
+            return Verdict(VERIFIED, kind=kind, origin=f"{module}.{name}")  # bound several ways: no kind
         head, _, rest = alias.partition(".")
         for fact in summary.imports:
             if fact.bound == head and not fact.type_checking and fact.module is not None:
                 base = f"{fact.module}.{fact.name}" if fact.name is not None else head if fact.module.split(".")[0] == head else fact.module
-                return self.kind(f"{base}.{rest}" if rest else base)
-        return self.kind(f"{module}.{alias}") if head in summary.defined and head != name else None
+                return self._bound(f"{base}.{rest}" if rest else base)
+        if head in summary.defined and head != name:
+            return self._bound(f"{module}.{alias}")
+        return Verdict(VERIFIED, origin=f"{module}.{name}")

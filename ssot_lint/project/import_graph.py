@@ -99,6 +99,13 @@ class LazyImportGraph:
             found |= self._reached[start]
         return frozenset(found)
 
+    def reaches(self, start: str, module: str) -> bool:
+        """Whether importing ``start`` imports ``module`` at import time (without copying the
+        memoized set ``reachable`` would union)."""
+        if start not in self._reached:
+            self._reached[start] = self._walk(start)
+        return module in self._reached[start]
+
     def direct(self, module: str) -> set[str]:
         """The modules ``module`` imports from itself at import time, the fix aside."""
         self._load([module])

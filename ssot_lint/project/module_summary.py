@@ -110,6 +110,12 @@ class ModuleSummary:
     aliases: tuple[AliasFact, ...]
     first_span: Span
     functions: frozenset[str] = frozenset()  # module-level defs (a name may also be a class)
+    # Importing the module does more than bind its own names: a module-level call (other than a
+    # docstring, a warning, ``__all__`` bookkeeping) or an assignment to an attribute or
+    # item (``X.legacy = ...``, monkeypatching). Decorators and calls on the right of ``name =``
+    # are not counted: they build the module's own values.
+    effects: bool = False
+    deleted: frozenset[str] = frozenset()  # names a module-level `del` unbinds (SymPy's `del Symbol`)
 
     def bindings(self) -> dict[str, ImportFact]:
         """Module-level names bound by imports -> the (last) import binding them."""
@@ -149,6 +155,42 @@ def _literal_strings(node: ast.expr) -> list[str] | None:
     return names
 
 
+_QUIET_CALLS = frozenset(("__all__.extend", "__all__.append", "__all__.remove"))
+
+
+def _quiet_call(func: str | None) -> bool:
+    """A module-level call that only warns or keeps ``__all__``: ``warnings.warn``, and a
+    project's own deprecation helper named for it (SymPy's ``sympy_deprecation_warning``)."""
+    if func is None:
+        return False
+    last = func.rpartition(".")[2].lower()
+    return func in _QUIET_CALLS or "warn" in last or "deprecat" in last
+
+
+def _has_effects(node: ast.AST) -> bool:
+    """Whether a module-level statement (not a block: its children are walked on their own)
+    does more than bind names of its own module (see ``ModuleSummary.effects``)."""
+    if isinstance(node, ast.Expr):
+        value = node.value
+        if isinstance(value, ast.Constant):
+            return False  # a docstring, or a string standing alone
+        return not (isinstance(value, ast.Call) and _quiet_call(dotted_name(value.func)))
+    targets: list[ast.expr] = []
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        targets = list(node.targets)
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and (not isinstance(node, ast.AnnAssign) or node.value is not None):
+        targets = [node.target]
+    while targets:
+        target = targets.pop()
+        if isinstance(target, (ast.Attribute, ast.Subscript)):
+            return True
+        if isinstance(target, (ast.Tuple, ast.List)):
+            targets += target.elts
+        elif isinstance(target, ast.Starred):
+            targets.append(target.value)
+    return False
+
+
 def _last_simple(statement: ast.stmt) -> ast.stmt:
     """The simple statement a compound statement ends with. Summary spans of compound statements
     end there (as libcst's positions do), not where CPython ends them: CPython takes in a trailing
@@ -175,6 +217,8 @@ class _Summariser:
         self.all_dynamic = False
         self.imports: list[ImportFact] = []
         self.has_getattr = False
+        self.effects = False
+        self.deleted: set[str] = set()
         # Only `:=` binds module-level names inside expressions: without one in the text, no
         # expression needs reading at all.
         self.walrus = ":=" in ctx.text
@@ -194,6 +238,8 @@ class _Summariser:
             aliases=tuple(self._aliases(body)),
             first_span=self._line_span(body, start) if len(body) > start else (1, 1, 1, 1),
             functions=frozenset(self.functions),
+            effects=self.effects,
+            deleted=frozenset(self.deleted),
         )
 
     def _walk(self, body: list[ast.stmt]) -> None:
@@ -218,6 +264,8 @@ class _Summariser:
                 self._bind_statement(node)
                 if self.walrus:
                     self._walrus(node)
+                if not (checking or main or self.effects):
+                    self.effects = _has_effects(node)
             fields = NESTED.get(type(node))
             if fields is None:  # most statements: nothing nested
                 continue
@@ -282,6 +330,8 @@ class _Summariser:
             self.defined.add(node.name.id)
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             self._all_call(node.value)
+        elif isinstance(node, ast.Delete):
+            self.deleted.update(t.id for t in node.targets if isinstance(t, ast.Name))
 
     def _walrus(self, statement: ast.AST) -> None:
         """Names ``:=`` binds in a module-level statement's own expressions (not in lambdas, which

@@ -20,7 +20,8 @@ from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
 from ssot_lint.model import FileRef, FileResult
 from ssot_lint.project.module_index import ModuleIndex
 from ssot_lint.project.module_summary import ModuleSummary, summarise
-from ssot_lint.run.discovery import SourceFile, discover
+from ssot_lint.run.discovery import SourceFile
+from ssot_lint.run.project_files import project_files
 
 # Analyzes files with a rule (SUMMARY_RULE unless given): (files, in this process?[, rule]) ->
 # (ref, result) per file. The engine's (``run.engine._SummariseFiles``): cached, in workers
@@ -63,13 +64,15 @@ class ProjectModules:
     def index(self) -> ModuleIndex:
         """Which modules exist: a ``ModuleIndex`` over every file's name (no summaries)."""
         if self._index is None:
+            walked = None
             if self._files is None:
                 assert self._config is not None
-                self._files = discover([str(self._config.root)], self._config)
+                walked = project_files(self._config)
+                self._files = walked.files
             for source in self._files:
                 if source.ref.module:
                     self._by_module.setdefault(source.ref.module, []).append(source)
-            self._index = ModuleIndex((source.ref, None) for source in self._files)
+            self._index = walked.index if walked is not None else ModuleIndex((source.ref, None) for source in self._files)
         return self._index
 
     def in_project(self, dotted: str) -> bool:

@@ -226,7 +226,7 @@ class DeclaredDeprecation(Rule):
                 hit, (_, new) = pending[(finding.path, finding.line, finding.col)]
                 why = renamed(hit, new)  # unsafe however well it verifies
                 verdicts = [context.verifier.verify(need, False, rules[finding.path]) for need in needs]
-                verdict = worst([*verdicts, Verdict(UNVERIFIED if why else VERIFIED, why)])
+                verdict = worst([Verdict(UNVERIFIED if why else VERIFIED, why), *verdicts])  # the rename says it best
                 annotated[index] = dataclasses.replace(finding, applicability=applicability(verdict))
         return annotated
 

@@ -51,6 +51,11 @@ def fix_declared(rule: DeclaredDeprecation, module: cst.Module, ref: FileRef, co
             for index in members[hit] if why else ():
                 if isinstance(plan.decisions[index], (FromDest, ModDest)):
                     plan.hold(index, Verdict(UNVERIFIED, why))
+                # The rename is the decisive reason, over the verifier's (another definition).
+                if plan.held.get(index, (None, False))[1]:
+                    plan.held[index] = (why, True)
+                if index in plan.unsafe:
+                    plan.unsafe[index] = why
         plan.resolve()
         outcome.module = plan.rewrite()
         for hit, _ in fixable:

@@ -18,6 +18,7 @@ Principles (each one is a test in tests/test_fix_imports.py):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ from ssot_lint.analysis.imports import ImportRef, bindings
 from ssot_lint.fix.cst_imports import import_refs
 from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
-from ssot_lint.fix.verify import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, worst
+from ssot_lint.fix.verify import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, used_whole, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
 from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, settle, settled_path, under
 from ssot_lint.kinds.deprecated_import.survey import Statement, Survey
@@ -156,9 +157,9 @@ class ImportFixPlan:
             verdicts: list[Verdict] = []
             for need in needs(old, decision, attributes, self.ctx.ref.module, line):
                 verdict = self.verify(need, hit)
-                if need.module and verdict.status == REFUSED:  # `from M import x` where M is no module: that first
-                    verdicts.insert(0, verdict)
-                    continue
+                if need.module and verdict.status == REFUSED:  # `from M import x` where M is no module: that says it all
+                    verdicts = [verdict]
+                    break
                 if uses and need.new.endswith(f".{WHOLE}"):
                     verdict = self.located(verdict, ref.bound or "", self.line(uses[0]), need.new)
                 verdicts.append(verdict)
@@ -182,11 +183,9 @@ class ImportFixPlan:
     def located(self, verdict: Verdict, written: str, line: int, whole: str) -> Verdict:
         """``verdict`` on reading through ``written`` (a module binding) used on its own at
         ``line``, saying where when that is what cannot be verified (``whole``: ``new.mod.*``)."""
-        if verdict.status != UNVERIFIED:
-            return verdict
         module = whole[: -len(WHOLE) - 1]
-        reason = f"`{written}` is also used on its own at line {line} (a value, or another binding of the name), so what the file reads through it from {module} cannot be verified"
-        return Verdict(UNVERIFIED, reason)
+        said = f"`{written}` is also used on its own at line {line} (a value, or another binding of the name), so what the file reads through it from {module} cannot be verified"
+        return dataclasses.replace(verdict, reason=verdict.reason.replace(used_whole(module), said))
 
     def verify(self, need: Need, hit: tuple[Target, Target] | None) -> Verdict:
         verifier = self.context.verifier

@@ -1,0 +1,174 @@
+"""Issue #13: a safe import rewrite names the very object the old import named, and importing the
+replacement runs nothing the importer did not run already. A user's mapping to a same-named but
+different definition (Django: ``"django.forms.fields" = "django.db.models.fields"`` rewrote form
+fields to model fields and broke 13 tests) is unsafe, and so is a rewrite that imports a module
+with code of its own (Django's ``auth.models`` re-exports ``base_user``'s class, and importing it
+needs ``django.contrib.auth`` installed). ``check`` and ``fix`` say the same, with the reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli, write_project
+
+
+def rules(replace: str) -> str:
+    return f'[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = {{ {replace} }}\n'
+
+
+def applicability(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, int, str | None]]:
+    """app.py's findings (the replacement's own import of the old module is one too: not fixable)."""
+    report = run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).json()
+    return [(f["path"], f["line"], f["col"], f["applicability"]) for f in report["findings"] if f["path"] == "app.py"]
+
+
+def fix(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str):  # type: ignore[no-untyped-def]
+    return run_cli(["fix", "--no-cache", *args], root, monkeypatch)
+
+
+def test_a_same_named_class_defined_elsewhere_is_an_unsafe_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "forms/__init__.py": "",
+        "forms/fields.py": "class CharField:\n    widget = 'text'\n",
+        "models/__init__.py": "",
+        "models/fields.py": "class CharField:\n    max_length = 255\n",
+        "app.py": "from forms.fields import CharField\n",
+    }
+    write_project(tmp_path, files, rules('"forms.fields" = "models.fields"'))
+    assert applicability(tmp_path, monkeypatch) == [("app.py", 1, 6, "unsafe")]
+    result = fix(tmp_path, monkeypatch)
+    assert ((tmp_path / "app.py").read_text(), result.exit_code) == (files["app.py"], 1)
+    assert result.stderr.splitlines() == [
+        "0 files changed, 0 findings fixed, 1 finding left:",
+        "  app.py:1:6: D1 unsafe fix not applied: models.fields.CharField is another definition than forms.fields.CharField, so the rewrite changes what runs;"
+        " app did not import models.fields before, and importing it runs code that may change what the program does",
+        "1 unsafe fix not applied: `--unsafe-fixes` applies it",
+    ]
+    assert fix(tmp_path, monkeypatch, "--unsafe-fixes").exit_code == 0
+    assert (tmp_path / "app.py").read_text() == "from models.fields import CharField\n"
+
+
+def test_a_shim_that_re_exports_its_replacement_is_a_safe_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The deprecated module imports the canonical one: the same class, and nothing new runs.
+    files = {
+        "ws/__init__.py": "",
+        "ws/manager.py": "class Manager: ...\n",
+        "ws/legacy.py": "import warnings\nfrom ws.manager import Manager as LegacyManager\nwarnings.warn('use ws.manager', DeprecationWarning)\n",
+        "app.py": "from ws.legacy import LegacyManager\n",
+    }
+    write_project(tmp_path, files, rules('"ws.legacy:LegacyManager" = "ws.manager:Manager"'))
+    assert applicability(tmp_path, monkeypatch) == [("app.py", 1, 23, "safe")]
+    result = fix(tmp_path, monkeypatch)
+    assert (result.exit_code, result.stderr) == (0, "1 file changed, 1 finding fixed, 0 findings left.\n")
+    assert (tmp_path / "app.py").read_text() == "from ws.manager import Manager as LegacyManager\n"
+
+
+def test_a_package_that_re_exports_its_private_module_is_a_safe_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Importing pkg._impl runs pkg first: rewriting to `from pkg import Thing` runs nothing new.
+    files = {
+        "pkg/__init__.py": "from pkg._impl import Thing\nimport pkg.registry\n",
+        "pkg/_impl.py": "class Thing: ...\n",
+        "pkg/registry.py": "REGISTERED = []\n",
+        "app.py": "from pkg._impl import Thing\n",
+    }
+    write_project(tmp_path, files, rules('"pkg._impl" = "pkg"'))
+    assert applicability(tmp_path, monkeypatch) == [("app.py", 1, 6, "safe")]
+    assert fix(tmp_path, monkeypatch).stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 1 finding left:"  # pkg's own import stays
+    assert (tmp_path / "app.py").read_text() == "from pkg import Thing\n"
+
+
+BASE_USER = {
+    "auth/__init__.py": "",
+    "auth/base_user.py": "class AbstractBaseUser: ...\n",
+    # Re-exports the same class, but importing it runs the app registry's check.
+    "auth/models.py": "from auth.base_user import AbstractBaseUser\nimport auth.apps\n",
+    "auth/apps.py": "raise RuntimeError('auth is not an installed app')\n",
+}
+
+
+def test_the_same_object_through_a_module_that_runs_more_code_is_an_unsafe_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {**BASE_USER, "app.py": "from auth.base_user import AbstractBaseUser\n"}
+    write_project(tmp_path, files, rules('"auth.base_user" = "auth.models"'))
+    assert applicability(tmp_path, monkeypatch) == [("app.py", 1, 6, "unsafe")]
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "app.py").read_text() == files["app.py"]
+    assert result.stderr.splitlines()[1] == (
+        "  app.py:1:6: D1 unsafe fix not applied: app did not import auth.models before, and importing it runs code that may change what the program does"
+    )
+
+
+@pytest.mark.parametrize(
+    "app",
+    [
+        "import auth.models\nfrom auth.base_user import AbstractBaseUser\n",  # the importer imports it already
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from auth.base_user import AbstractBaseUser\n",  # never runs
+    ],
+    ids=["imported-already", "type-checking"],
+)
+def test_the_same_object_is_a_safe_rewrite_when_nothing_new_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app: str) -> None:
+    write_project(tmp_path, {**BASE_USER, "app.py": app}, rules('"auth.base_user" = "auth.models"'))
+    assert [a for _, _, _, a in applicability(tmp_path, monkeypatch)] == ["safe"]
+    assert fix(tmp_path, monkeypatch).stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 1 finding left:"  # auth.models' own import stays
+    assert (tmp_path / "app.py").read_text() == app.replace("auth.base_user", "auth.models")
+
+
+def test_an_import_that_fails_as_written_is_not_made_to_work_by_a_safe_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests import on purpose what fails; a rewrite would change what they test.
+    files = {"new/__init__.py": "", "new/api.py": "class Client: ...\n", "old/__init__.py": "", "app.py": "from old.api import Client\n"}
+    write_project(tmp_path, files, rules('"old.api" = "new.api"'))
+    assert applicability(tmp_path, monkeypatch) == [("app.py", 1, 6, "unsafe")]
+    result = fix(tmp_path, monkeypatch)
+    assert result.stderr.splitlines()[1] == (
+        "  app.py:1:6: D1 unsafe fix not applied: api is not defined in old, so the import fails as written, and the rewrite would change that;"
+        " app did not import new.api before, and importing it runs code that may change what the program does"
+    )
+
+
+def test_an_alias_in_the_replacement_is_the_object_it_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `Manager = core.Manager` in the replacement and a re-export in the old module: one object.
+    files = {
+        "core.py": "class Manager: ...\n",
+        "api.py": "import core\nManager = core.Manager\n",
+        "old.py": "from core import Manager as OldManager\n",
+        "app.py": "import api\nfrom old import OldManager\n",
+    }
+    write_project(tmp_path, files, rules('"old:OldManager" = "api:Manager"'))
+    assert applicability(tmp_path, monkeypatch) == [("app.py", 2, 17, "safe")]
+    assert fix(tmp_path, monkeypatch).exit_code == 0
+    assert (tmp_path / "app.py").read_text() == "import api\nfrom api import Manager as OldManager\n"
+
+
+def test_dropping_a_shim_whose_import_patches_the_class_is_an_unsafe_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The deprecated module re-exports the same class but patches it on import: after the rewrite
+    # nothing imports it, and `X().legacy()` fails (a new-user trial's reproduction).
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/core.py": "class X:\n    pass\n",
+        "pkg/compat.py": 'from pkg.core import X\n\nX.legacy = lambda self: "legacy"\n',
+        "pkg/app.py": "from pkg.compat import X\n\nprint(X().legacy())\n",
+    }
+    write_project(tmp_path, files, rules('"pkg.compat" = "pkg.core"'))
+    report = run_cli(["check", "--no-cache", "-o", "json"], tmp_path, monkeypatch).json()
+    assert [(f["path"], f["applicability"]) for f in report["findings"]] == [("pkg/app.py", "unsafe")]
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "pkg/app.py").read_text() == files["pkg/app.py"]
+    assert result.stderr.splitlines()[1] == (
+        "  pkg/app.py:1:6: D1 unsafe fix not applied: pkg.app would no longer import pkg.compat, whose import-time code does more than define names"
+    )
+
+
+def test_a_name_the_replacement_deletes_is_not_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # SymPy's `del Symbol` in sympy/abc.py: bound by an import, then unbound.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/canon.py": "class Y: ...\n",
+        "pkg/new.py": "from pkg.canon import Y\ndel Y\n",
+        "pkg/old.py": "from pkg.canon import Y\nimport pkg.new\n",
+        "pkg/app.py": "from pkg.old import Y\n",
+    }
+    write_project(tmp_path, files, rules('"pkg.old" = "pkg.new"'))
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "pkg/app.py").read_text() == files["pkg/app.py"]
+    assert result.stderr.splitlines()[1] == "  pkg/app.py:1:6: D1 unsafe fix not applied: pkg.new deletes Y (a module-level del), so Y may not be there"
