@@ -21,8 +21,12 @@ def cache_value(cls: _T) -> _T:
     """Register a class whose instances may appear in cached per-file results (facts included).
 
     Instances pickle as ``(class, field values)``: the ``__setstate__`` dataclasses give slotted
-    classes looks the fields up per object, a sixth of reading a large cached run."""
+    classes looks the fields up per object, a sixth of reading a large cached run. A named tuple
+    (a value made by the hundred thousand) pickles as its class and itself."""
     CACHE_VALUE_TYPES[(cls.__module__, cls.__qualname__)] = cls
+    if tuple in cls.__mro__:
+        cls.__reduce__ = _reduce_tuple  # type: ignore[method-assign, assignment]
+        return cls
     names = tuple(f.name for f in dataclasses.fields(cls))
     values = operator.attrgetter(*names) if len(names) > 1 else (lambda self: (getattr(self, names[0]),))  # one C call per object
 
@@ -31,6 +35,10 @@ def cache_value(cls: _T) -> _T:
 
     cls.__reduce__ = reduce  # type: ignore[method-assign, assignment]  # replacing the method (not type's) is the point
     return cls
+
+
+def _reduce_tuple(self: tuple[Any, ...]) -> tuple[type, tuple[Any, ...]]:
+    return type(self), tuple(self)
 
 
 SEVERITIES = ("info", "warning", "error")

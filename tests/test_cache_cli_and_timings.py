@@ -59,7 +59,10 @@ def test_show_timings_counts_and_phases(tmp_path: Path) -> None:
     cold = _invoke(project, "check", ".", "-q", "--show-timings", "-j", "1")
     first, second = cold.stderr.splitlines()
     # 20 files: broken.py does not parse; 12 are parsed; 7 have nothing any rule could match.
-    assert first == ("ssot-lint: files: 20 found, 0 from cache, 20 analyzed (12 parsed, 7 prefiltered out), 1 parse error, 0 crashed; 1 worker process")
+    assert first == (
+        "ssot-lint: files: 20 found, 0 from cache, 20 analyzed (12 parsed, 7 prefiltered out), 1 parse error, 0 crashed; 1 worker process;"
+        " project-wide aggregations: 0 reused, 3 run"  # the rules with facts: WS001 (family), WS002 (for its fixes), WS004
+    )
     assert re.fullmatch(
         r"ssot-lint: seconds: discover \d+\.\d{3}, read/hash \d+\.\d{3}, analyze \d+\.\d{3}, "
         r"aggregate \d+\.\d{3}, report \d+\.\d{3}, total \d+\.\d{3}",
@@ -67,7 +70,8 @@ def test_show_timings_counts_and_phases(tmp_path: Path) -> None:
     )
     warm = _invoke(project, "check", ".", "-q", "--show-timings")
     assert warm.stderr.splitlines()[0] == (
-        "ssot-lint: files: 20 found, 20 from cache, 0 analyzed (0 parsed, 0 prefiltered out), 1 parse error, 0 crashed; no worker processes"
+        "ssot-lint: files: 20 found, 20 from cache, 0 analyzed (0 parsed, 0 prefiltered out), 1 parse error, 0 crashed; no worker processes;"
+        " project-wide aggregations: 3 reused, 0 run"
     )
     assert warm.stdout == cold.stdout
 

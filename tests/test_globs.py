@@ -31,6 +31,12 @@ PATHS = [
     "pkg/keep.py",
     "weird [x].py",
     "dir/",
+    "a/.venv",  # a file named like an excluded directory
+    "a/venv.py/b.py",
+    "x/site-packages/y/z.py",
+    "dist",
+    "a/..build/b.py",
+    ".tox/",
 ]
 SPECS = [
     list(DEFAULT_EXCLUDE),
@@ -38,6 +44,7 @@ SPECS = [
     ["tests/", "docs/**", "/build"],
     ["*.py", "!keep.py"],  # a negation: pathspec decides
     ["pkg/", "!pkg/keep.py", "*.pyc"],
+    ["dir/", "a/b/", " build/", "venv.py/", "*.pyi", "./", "../"],  # directory names beside other patterns
     [],
 ]
 
@@ -51,4 +58,6 @@ def test_the_verdict_is_pathspecs(lines: list[str]) -> None:
 
 def test_the_shortcut_is_taken_only_without_negations() -> None:
     assert GlobSet(DEFAULT_EXCLUDE)._combined is not None
+    assert GlobSet(DEFAULT_EXCLUDE)._directories == {line[:-1] for line in DEFAULT_EXCLUDE}  # each a set lookup
+    assert GlobSet(["dir/", "a/b/", " build/"])._directories == {"dir"}
     assert GlobSet(["*.py", "!keep.py"])._combined is None

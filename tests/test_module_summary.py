@@ -244,3 +244,67 @@ def test_lambdas_and_nested_scopes_do_not_unbalance_the_walk() -> None:
         """
     )
     assert summary.defined == frozenset({"first", "K", "handler", "last", "LAST"})
+
+
+FROM_IMPORTS = [
+    "from a.b import c",
+    "from\t..a import (b,\n  c)",
+    "from . import x",
+    "from ...pkg.sub   import y as z",
+    "from a import b  # import c",
+    "from a \\\n    import b",  # a continuation: the general search
+    "from (a) import b",  # not Python: no plain match, the general search finds what it finds
+    "x = 'é'; from é.f import g",
+]
+
+
+@pytest.mark.parametrize("code", FROM_IMPORTS)
+def test_module_span_of_a_plain_from_import_is_the_general_searchs(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssot_lint.analysis import source_lines
+
+    lines = source_lines.SourceLines(code + "\n")
+    start = code.index("from")
+    statement = (*lines.position(start), *lines.position(len(code)))
+    fast = lines.module_span(statement)
+    monkeypatch.setattr(source_lines, "_PLAIN_FROM", source_lines.re.compile(r"(?!)"))  # never matches
+    assert fast == lines.module_span(statement)
+
+
+def test_import_facts_pickle_through_the_result_caches_unpickler() -> None:
+    from ssot_lint.model import FileResult
+    from ssot_lint.run.cache import load_value
+
+    summary = summary_of("import os.path as p\nfrom .x import *\ndef f():\n    from y import z\n", module="pkg.mod")
+    result = FileResult(facts={"U1": summary, "C1": summary.imports})
+    loaded = load_value(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    assert loaded == result and type(loaded.facts["C1"][0]).__name__ == "ImportFact"  # type: ignore[union-attr]
+    assert loaded.facts["C1"] is loaded.facts["U1"].imports  # type: ignore[union-attr]  # one object, as sent
+    assert [(i.module, i.name, i.bound, i.star, i.in_function) for i in summary.imports] == [
+        ("os.path", None, "p", False, False),
+        ("pkg.x", "*", None, True, False),
+        ("y", "z", None, False, True),
+    ]
+
+
+def test_walrus_targets_wherever_the_colon_equals_is_written() -> None:
+    """``:=`` is looked for only in statements on whose lines one is written: on a continuation
+    line, in an ``elif`` test, a ``match`` subject or a case guard, it still binds."""
+    summary = summary_of(
+        textwrap.dedent(
+            """
+            x = [
+                1,
+                (later := 2),
+            ]
+            if a:
+                pass
+            elif (in_elif := 3):
+                pass
+            match (subject := 4):
+                case 5 if (guard := 6):
+                    pass
+            s = ":= in a string only"
+            """
+        )
+    )
+    assert {"later", "in_elif", "subject", "guard"} <= summary.defined

@@ -41,6 +41,8 @@ _STRING = re.compile(_STRINGS)
 # a string whose prefix holds one of these letters is followed field by field.
 _NESTABLE = sys.version_info >= (3, 12)
 _FIELD_LETTERS = "fFtT" if sys.version_info >= (3, 14) else "fF"
+_PREFIX_LETTERS = _FIELD_LETTERS + "rR"  # the last letter of a prefix that may hold one (`rf"`)
+_PREFIXED_QUOTE = re.compile(f"[{_PREFIX_LETTERS}][\"']")  # one pass, not one substring search per letter and quote
 # In an f-string's literal part: what can end it or open a field. In a field: what nests.
 _LITERAL_STOP = {q: re.compile(r"[\\{}\r\n" + q + "]") for q in "\"'"}
 _FIELD_STOP = re.compile(r"[()\[\]{}'\"#:!\r\n]")
@@ -90,13 +92,13 @@ def _blank_match(match: re.Match[str]) -> str:
 def blank(text: str) -> str | None:
     """``text`` with its strings and comments blanked (see the module docstring); None when an
     f-string is not followed to its end (unterminated, or a shape the scan does not know)."""
-    if not _NESTABLE or not any(letter + quote in text for letter in _FIELD_LETTERS + "rR" for quote in "\"'"):
+    if not _NESTABLE or _PREFIXED_QUOTE.search(text) is None:
         return _SKIPPED.sub(_blank_match, text)
     parts: list[str] = []
     position = 0
     while (match := _SKIPPED.search(text, position)) is not None:
         start, end = match.start(), match.end()
-        if start and text[start - 1] in _FIELD_LETTERS + "rR" and text[start] != "#":
+        if start and text[start - 1] in _PREFIX_LETTERS and text[start] != "#":
             prefix = _prefix_before(text, start)
             if any(letter in prefix for letter in _FIELD_LETTERS):
                 quote = text[start] * 3 if text.startswith(text[start] * 3, start) else text[start]

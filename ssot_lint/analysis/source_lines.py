@@ -16,6 +16,9 @@ Span = tuple[int, int, int, int]  # line, col, end_line, end_col (1-based, end e
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _IMPORT_KEYWORD = re.compile(r"\bimport\b")
+# `from ..a.b import`, written on one line with spaces only: the module is the group, as the
+# general search below finds it (the first `import` word after `from` ends it).
+_PLAIN_FROM = re.compile(r"from[ \t]+(\.*[\w.]*)[ \t]+import\b")
 # What stands between the start of a class/def statement and its name: every ClassDef and
 # (Async)FunctionDef is spelled this way (a backslash continuation is the only thing allowed
 # between the words).
@@ -71,7 +74,11 @@ class SourceLines:
 
     def module_span(self, statement: Span) -> Span:
         """Where ``..pkg.mod`` sits in ``from ..pkg.mod import x``: after ``from``, before ``import``."""
-        start = self.offset(statement[0], statement[1]) + len("from")
+        begin = self.offset(statement[0], statement[1])
+        plain = _PLAIN_FROM.match(self.text, begin)
+        if plain is not None:
+            return statement[0], statement[1] + plain.start(1) - begin, statement[0], statement[1] + plain.end(1) - begin
+        start = begin + len("from")
         end = self.offset(statement[2], statement[3])
         keyword = _IMPORT_KEYWORD.search(self.text, start, end)
         stop = keyword.start() if keyword else end

@@ -3,7 +3,8 @@
 pathspec tries a spec's patterns one by one; with the default excludes that is ten regex calls
 per file, a third of discovering a large tree. When no pattern negates (``!``), a path is matched
 exactly when some pattern matches it, so one alternation of the patterns' own regexes gives the
-same verdict in one call. Anything else (negations, a pattern type without a regex) is left to
+same verdict in one call, and a plain ``name/`` pattern (every default exclude) is a set lookup
+of the path's directories. Anything else (negations, a pattern type without a regex) is left to
 pathspec.
 """
 
@@ -15,23 +16,32 @@ from collections.abc import Iterable
 import pathspec
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")  # pathspec names its groups alike; an alternation cannot repeat a name
+# A plain directory name and a slash: no glob characters, no other slash, no escape, no negation.
+_DIRECTORY_NAME = re.compile(r"(?!\.+/)[A-Za-z0-9_.\-]+/")
 
 
 class GlobSet:
     def __init__(self, lines: Iterable[str]) -> None:
         self.spec = pathspec.GitIgnoreSpec.from_lines(list(lines))
         self._combined: re.Pattern[str] | None = None
+        self._directories: frozenset[str] = frozenset()
         patterns = [p for p in self.spec.patterns if p.include is not None]
         regexes = [getattr(p, "regex", None) for p in patterns]
         if patterns and all(p.include for p in patterns) and all(isinstance(r, re.Pattern) for r in regexes):
+            # `name/` (every default exclude) matches a path with a directory `name` anywhere in it:
+            # a set lookup of its directories, not a regex that backtracks to every `/`.
+            sources = [p.pattern if isinstance(p.pattern, str) else "" for p in patterns]
+            plain = [_DIRECTORY_NAME.fullmatch(source) is not None for source in sources]
+            rest = [r for r, is_name in zip(regexes, plain) if not is_name]
+            self._directories = frozenset(source[:-1] for source, is_name in zip(sources, plain) if is_name)
             try:
-                self._combined = re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', r.pattern)})" for r in regexes))  # type: ignore[union-attr]
+                self._combined = re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', r.pattern)})" for r in rest) if rest else "(?!)")  # type: ignore[union-attr]
             except re.error:
-                self._combined = None
+                self._combined, self._directories = None, frozenset()
 
     def match_file(self, path: str) -> bool:
         if self._combined is not None:
-            return self._combined.match(path) is not None
+            return not self._directories.isdisjoint(path.split("/")[:-1]) or self._combined.match(path) is not None
         return self.spec.match_file(path)
 
 

@@ -128,7 +128,7 @@ class ImportCycle(Rule):
         return runs_on_import(fact, self.include_function_imports, self.ignore_type_checking)
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
-        index = ModuleIndex((ref, None) for ref, _ in facts)
+        index = ModuleIndex.of(facts, refs_only=True)
         nodes = {ref.path: self.node(index, ref) for ref, _ in facts if ref.module and not ref.path.endswith(".pyi") and ref.path not in index.shadowed}
         graph: dict[str, set[str]] = {node: set() for node in nodes.values()}
         # (importer, imported) -> the first import making that edge: where a finding about it goes.

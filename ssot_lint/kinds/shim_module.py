@@ -85,7 +85,7 @@ class ShimModule(Rule):
         return any(fnmatchcase(module, pattern) for pattern in self.allow)
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
-        index = ModuleIndex(facts)
+        index = ModuleIndex.of(facts)
         findings: list[Finding] = []
         shims: dict[str, list[str]] = {}
         for ref, summary in sorted(facts, key=lambda f: f[0].path):

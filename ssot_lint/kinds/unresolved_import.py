@@ -132,7 +132,7 @@ class UnresolvedImport(Rule):
         return [], summarise(ctx)
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
-        index = ModuleIndex(facts)
+        index = ModuleIndex.of(facts)
         findings: list[Finding] = []
         for ref, summary in sorted(facts, key=lambda f: f[0].path):
             if summary is None:

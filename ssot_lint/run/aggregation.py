@@ -15,15 +15,20 @@ from ssot_lint.ci import suppressions
 from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import OWN_KINDS, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
+from ssot_lint.project import module_index
+from ssot_lint.run.aggregation_memo import AggregationMemo
 from ssot_lint.run.partial import Within
 
 
-def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], fail_on: str, within: Within | None = None) -> Report:
+def aggregate(
+    rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], fail_on: str, within: Within | None = None, memo: AggregationMemo | None = None
+) -> Report:
     """Turn per-file results into the project's report: paths filled in, project-wide rules run,
     suppression comments applied, fingerprints assigned. ``within``: report only what lies in
     these paths (a partial run; ``results`` are the whole project's), plus findings about a rule's
     whole scope (located at the rule) when the paths hold all of it: each rule counts its
-    findings there, except that a rule with a ceiling keeps the count its ``max`` bounds."""
+    findings there, except that a rule with a ceiling keeps the count its ``max`` bounds.
+    ``memo``: the previous run's aggregations, reused where a rule's input is the same."""
     rules = list(rules)
     findings: list[Finding] = []
     for ref, result in results:
@@ -32,10 +37,19 @@ def aggregate(rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult
             findings.append(dataclasses.replace(result.parse_error, path=ref.path))
     counts: dict[str, int | None] = {}
     details: dict[str, dict] = {}
-    for rule in rules:
-        rule.see_rules(rules)
-        extra, counts[rule.id], details[rule.id] = rule.aggregate(rule_facts(rule, results))
-        findings.extend(extra)
+    with module_index.sharing():
+        for rule in rules:
+            rule.see_rules(rules)
+            facts = rule_facts(rule, results)
+            output = memo.reuse(rule, facts) if memo is not None else None
+            if output is None:
+                output = rule.aggregate(facts)
+                if memo is not None:
+                    memo.store(rule, facts, output)
+            extra, counts[rule.id], details[rule.id] = output
+            findings.extend(extra)
+    if memo is not None:
+        memo.save()
     if within is not None:
         sources = {ref.path for ref, _ in results}
         # A finding about a rule's whole scope sits at the rule (required-events: "never

@@ -40,6 +40,7 @@ _FLUSH_EVERY = 1000  # results buffered before a write: an interrupted run keeps
 _LOOKUP_CHUNK = 500  # keys per SELECT: under SQLite's bound-parameter limit
 _OPEN_ATTEMPTS = 20  # ~10 s in all: another run creating the cache takes milliseconds
 _OUR_TABLES = frozenset({"meta", "results", "files"})
+_WITH_AGGREGATES = _OUR_TABLES | {"aggregates"}  # added in schema 3 without a rebuild: older caches lack it
 
 
 Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -164,7 +165,7 @@ class ResultCache:
             tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             # A run creating the cache concurrently can show its tables (all three: they are made in
             # one transaction) before the application id; that file is ours and must not be deleted.
-            if app_id != APPLICATION_ID and (app_id != 0 or tables not in (set(), _OUR_TABLES)):
+            if app_id != APPLICATION_ID and (app_id != 0 or tables not in (set(), _OUR_TABLES, _WITH_AGGREGATES)):
                 raise sqlite3.DatabaseError("not an ssot-lint cache")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("BEGIN IMMEDIATE")
@@ -175,6 +176,7 @@ class ResultCache:
                 "CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
                 " ctime_ns INTEGER, inode INTEGER, blob TEXT NOT NULL) WITHOUT ROWID"
             )
+            db.execute("CREATE TABLE IF NOT EXISTS aggregates (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID")
             db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
             db.execute("COMMIT")
             (schema,) = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
@@ -263,6 +265,20 @@ class ResultCache:
             except sqlite3.Error:
                 pass
 
+    def get_aggregate(self, key: str) -> bytes | None:
+        """The stored aggregation memo ``key`` (see ``run.aggregation_memo``), as written."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM aggregates WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._warn(f"cache read failed ({exc}); analyzing without it")
+            return None
+        return row[0] if row is not None else None
+
+    def put_aggregate(self, key: str, value: bytes) -> None:
+        self._write("INSERT OR REPLACE INTO aggregates VALUES (?, ?)", [(key, value)])
+
     def put(self, key: str, result: FileResult) -> None:
         if self._db is not None:
             self._pending.append((key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
@@ -291,6 +307,7 @@ class ResultCache:
         (entries,) = self._db.execute("SELECT count(*) FROM results").fetchone()
         self._db.execute("DELETE FROM results")
         self._db.execute("DELETE FROM files")
+        self._db.execute("DELETE FROM aggregates")
         self._db.execute("COMMIT")
         self._db.execute("VACUUM")
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -314,9 +331,14 @@ class _ResultUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"{module}.{name} is not a cache value type") from None
 
 
-def load_value(value: bytes) -> FileResult | None:
+def load_restricted(value: bytes) -> Any:
+    """A value pickled from cache value types and builtins; None when it does not load."""
     try:
-        result = _ResultUnpickler(io.BytesIO(value)).load()
+        return _ResultUnpickler(io.BytesIO(value)).load()
     except Exception:  # a damaged or foreign row is a miss
         return None
+
+
+def load_value(value: bytes) -> FileResult | None:
+    result = load_restricted(value)
     return result if isinstance(result, FileResult) else None

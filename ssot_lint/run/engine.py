@@ -21,6 +21,7 @@ from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.aggregation import aggregate, annotate
+from ssot_lint.run.aggregation_memo import AggregationMemo
 from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
 from ssot_lint.run.discovery import ModuleNamer, SourceFile, discover, display_path, in_project
 from ssot_lint.run.parallel import Crashed, WorkerPool, default_jobs, start_method
@@ -85,7 +86,12 @@ def analyze_task(rules: Sequence[Rule], task: tuple[str, FileRef, tuple[int, ...
     if isinstance(read, Finding):
         return None, None, FileResult(parse_error=read)
     data, sig = read
-    return blob_id(data), sig, analyze_source(data, ref, [rules[i] for i in scope])
+    # The syntax trees of one file hold no reference cycles, yet building them triggers the
+    # collector every few hundred nodes: paused for the file (any cycle is collected after it),
+    # the analysis takes ~8% less CPU (Django, Home Assistant).
+    with collector_paused():
+        result = analyze_source(data, ref, [rules[i] for i in scope])
+    return blob_id(data), sig, result
 
 
 def _blob_of(source: SourceFile, known: dict[str, tuple[Signature, str]], now_ns: int, learned: list[tuple[str, Signature, str]]) -> str | Finding:
@@ -110,7 +116,8 @@ def _blob_of(source: SourceFile, known: dict[str, tuple[Signature, str]], now_ns
 def analyze_data_task(rules: Sequence[Rule], task: tuple[bytes, FileRef, tuple[int, ...]]) -> FileResult:
     """One file whose bytes the parent already holds (a git blob, an editor's buffer)."""
     data, ref, scope = task
-    return analyze_source(data, ref, [rules[i] for i in scope])
+    with collector_paused():  # as in analyze_task
+        return analyze_source(data, ref, [rules[i] for i in scope])
 
 
 def analyze_data(items: Sequence[tuple[bytes, FileRef, tuple[int, ...]]], rules: Sequence[Rule], jobs: int | None = None) -> Iterator[tuple[int, FileResult]]:
@@ -134,10 +141,11 @@ def crashed_result(reason: str) -> FileResult:
 
 
 def analyze_files(
-    files: Sequence[SourceFile], rules: Sequence[Rule], options: RunOptions, stats: dict[str, Any] | None = None
+    files: Sequence[SourceFile], rules: Sequence[Rule], options: RunOptions, stats: dict[str, Any] | None = None, keys: dict[str, str] | None = None
 ) -> list[tuple[FileRef, FileResult]]:
     """Analyze each file with the rules whose scope covers it, reusing cached results.
-    ``stats`` (if given) receives the counts and seconds that ``--show-timings`` prints."""
+    ``stats`` (if given) receives the counts and seconds that ``--show-timings`` prints;
+    ``keys`` (if given, with the cache on) each file's result key, by path."""
     if options.buffers:
         return _with_buffers(files, rules, options, stats)
     started = time.perf_counter()
@@ -146,10 +154,10 @@ def analyze_files(
     if options.cache is None:
         todo, unreadable = list(range(len(files))), 0  # the workers read the files; nothing to hash here
     else:
-        todo, unreadable = _from_cache(files, rules, scopes, results, options)
+        todo, unreadable = _from_cache(files, rules, scopes, results, options, keys)
     looked_up = time.perf_counter()
     workers = _workers(options.jobs, len(todo))
-    crashed = _analyze(files, rules, scopes, todo, results, options, workers)
+    crashed = _analyze(files, rules, scopes, todo, results, options, workers, keys)
     analyzed = [r for r in (results[i] for i in todo) if r is not None]
     if stats is not None:
         stats.update(
@@ -196,7 +204,12 @@ def _with_buffers(files: Sequence[SourceFile], rules: Sequence[Rule], options: R
 
 
 def _from_cache(
-    files: Sequence[SourceFile], rules: Sequence[Rule], scopes: list[tuple[int, ...]], results: list[FileResult | None], options: RunOptions
+    files: Sequence[SourceFile],
+    rules: Sequence[Rule],
+    scopes: list[tuple[int, ...]],
+    results: list[FileResult | None],
+    options: RunOptions,
+    found_keys: dict[str, str] | None = None,
 ) -> tuple[list[int], int]:
     """Fill ``results`` from the cache; return the indices still to analyze and the number of
     unreadable files (their results are the read errors)."""
@@ -222,6 +235,8 @@ def _from_cache(
         for i, key in keys.items():
             if key in cached:
                 results[i] = cached[key]
+                if found_keys is not None:
+                    found_keys[files[i].ref.path] = key
             else:
                 todo.append(i)
         if options.on_progress:
@@ -238,6 +253,7 @@ def _analyze(
     results: list[FileResult | None],
     options: RunOptions,
     workers: int,
+    keys: dict[str, str] | None = None,
 ) -> int:
     """Analyze the files at ``todo`` into ``results`` (and the cache); return how many crashed."""
     started_ns = time.time_ns()  # before any file is read: younger signatures are not kept
@@ -262,7 +278,10 @@ def _analyze(
             blob, sig, result = outcome
             results[i] = result
             if cache is not None and blob is not None:
-                cache.put(result_key(blob, files[i].ref, [rules[k] for k in scopes[i]]), result)
+                key = result_key(blob, files[i].ref, [rules[k] for k in scopes[i]])
+                cache.put(key, result)
+                if keys is not None:
+                    keys[files[i].ref.path] = key
                 if sig is not None and trustworthy(sig, started_ns):
                     learned.append((files[i].abspath, sig, blob))
         done += 1
@@ -344,10 +363,14 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
         from ssot_lint.run.check_syntax import syntax_rule
 
         analyzed_with.append(syntax_rule())  # analyzed, never aggregated: it finds nothing itself
+    keys: dict[str, str] | None = {} if options.cache is not None and not buffers else None
     with collector_paused():
-        results = analyze_files(files, analyzed_with, options, stats)
+        results = analyze_files(files, analyzed_with, options, stats, keys)
         analyzed = time.perf_counter()
-        report = aggregate(ruleset.rules, results, options.fail_on, options.within)
+        memo = AggregationMemo(options.cache, str(config.root), ruleset.rules, keys) if options.cache is not None and keys is not None else None
+        report = aggregate(ruleset.rules, results, options.fail_on, options.within, memo)
+        if memo is not None:
+            stats.update(aggregations_reused=len(memo.reused), aggregations_run=len(memo.computed))
         project_files = files if options.within is not None or covers_project(paths, config) else None  # a partial run walked the root too
         annotate(report, ruleset.rules, results, fix_context(config, options, project_files))
     parse_errors = sum(1 for _, result in results if result.parse_error is not None)  # of every file analyzed

@@ -98,6 +98,8 @@ def format_timings(stats: dict[str, Any]) -> str:
         f"{stats.get('prefiltered', 0)} prefiltered out), {plural(stats.get('parse_errors', 0), 'parse error')}, "
         f"{stats.get('crashed', 0)} crashed; " + (plural(workers, "worker process", "worker processes") if workers else "no worker processes")
     )
+    if "aggregations_reused" in stats:  # the result cache is on: project-wide aggregations may come from the last run
+        files += f"; project-wide aggregations: {stats['aggregations_reused']} reused, {stats['aggregations_run']} run"
     phases = [
         ("discover", "discover_seconds"),
         ("read/hash", "read_seconds"),

@@ -1,0 +1,44 @@
+"""Whether a module-level statement does more, when the module is imported, than bind names of
+its own module: what fix verification asks of a module a rewrite would stop importing
+(``ModuleSummary.effects``, ``fix.verify.ImportVerifier.imports_less``)."""
+
+from __future__ import annotations
+
+import ast
+
+from ssot_lint.analysis.imports import dotted_name
+
+_QUIET_CALLS = frozenset(("__all__.extend", "__all__.append", "__all__.remove"))
+
+
+def _quiet_call(func: str | None) -> bool:
+    """A module-level call that only warns or keeps ``__all__``: ``warnings.warn``, and a
+    project's own deprecation helper named for it (SymPy's ``sympy_deprecation_warning``)."""
+    if func is None:
+        return False
+    last = func.rpartition(".")[2].lower()
+    return func in _QUIET_CALLS or "warn" in last or "deprecat" in last
+
+
+def has_effects(node: ast.AST) -> bool:
+    """Whether a module-level statement (not a block: its children are walked on their own)
+    does more than bind names of its own module (see ``ModuleSummary.effects``)."""
+    if isinstance(node, ast.Expr):
+        value = node.value
+        if isinstance(value, ast.Constant):
+            return False  # a docstring, or a string standing alone
+        return not (isinstance(value, ast.Call) and _quiet_call(dotted_name(value.func)))
+    targets: list[ast.expr] = []
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        targets = list(node.targets)
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and (not isinstance(node, ast.AnnAssign) or node.value is not None):
+        targets = [node.target]
+    while targets:
+        target = targets.pop()
+        if isinstance(target, (ast.Attribute, ast.Subscript)):
+            return True
+        if isinstance(target, (ast.Tuple, ast.List)):
+            targets += target.elts
+        elif isinstance(target, ast.Starred):
+            targets.append(target.value)
+    return False
