@@ -70,7 +70,7 @@ def test_a_name_the_replacement_lacks_stays_with_the_reason(tmp_path: Path, monk
     # The statement is split: A moves (as B), Gone stays; `import old.mod` is used for Gone too.
     assert (tmp_path / "app.py").read_text() == "from old.mod import Gone\nfrom new.mod import A as B\nimport old.mod\n\nold.mod.A()\nold.mod.Gone()\n"
     assert result.stderr.splitlines() == [
-        "1 file changed, 0 findings fixed, 2 findings left:",
+        "1 file changed, 0 findings fixed, 2 findings left (1 partly fixed):",
         "  app.py:1:6: DD1 not fixable: Gone is not defined in new.mod",
         "  app.py:3:8: DD1 not fixable: Gone is not defined in new.mod",
     ]
@@ -132,4 +132,4 @@ def test_the_diff_and_the_fix_agree_for_any_number_of_jobs(tmp_path: Path, monke
     runs = [fix(tmp_path, monkeypatch, "--diff", "--jobs", jobs) for jobs in ("1", "2")]
     assert runs[0].stdout == runs[1].stdout and runs[0].stderr == runs[1].stderr
     assert runs[0].stdout.count("+from new.mod import A\n") == 20
-    assert runs[0].stderr.splitlines()[0] == "20 files would change, 0 findings would be fixed, 40 findings would be left:"
+    assert runs[0].stderr.splitlines()[0] == "20 files would change, 0 findings would be fixed, 40 findings would be left (20 partly fixed):"

@@ -48,7 +48,7 @@ def test_only_the_names_the_replacement_defines_move(tmp_path: Path, monkeypatch
     assert (tmp_path / "app.py").read_text() == "from old.mod import Factory\nfrom new.mod import A, B\n"
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "1 file changed, 0 findings fixed, 1 finding left:",
+        "1 file changed, 0 findings fixed, 1 finding left (1 partly fixed):",
         "  app.py:1:6: D1 not fixable: Factory is not defined in new.mod",
     ]
     again = fix(tmp_path, monkeypatch)
@@ -219,7 +219,9 @@ def test_fixes_are_the_same_bytes_for_any_number_of_jobs(tmp_path: Path, monkeyp
     runs = [fix(tmp_path, monkeypatch, "--diff", "--unsafe-fixes", "--jobs", jobs) for jobs in ("1", "2")]
     assert runs[0].stdout == runs[1].stdout and runs[0].stderr == runs[1].stderr
     assert runs[0].stdout.count("+++ b/") == 41
-    assert runs[0].stderr.splitlines()[0] == "41 files would change, 41 findings would be fixed (1 by unsafe fixes), 40 findings would be left:"
+    assert (
+        runs[0].stderr.splitlines()[0] == "41 files would change, 41 findings would be fixed (1 by unsafe fixes), 40 findings would be left (40 partly fixed):"
+    )
     before = {name: (tmp_path / name).read_bytes() for name in apps}
     fix(tmp_path, monkeypatch, "--jobs", "2")
     after = {name: (tmp_path / name).read_bytes() for name in apps}

@@ -82,14 +82,16 @@ def suppress_source(code: str, finding: Finding) -> str | None:
 class SourceFixed:
     """What fixing one text gave: ``code`` (the same type as given; unchanged when nothing was
     fixed), how many findings the fixes removed (``unsafe_fixed`` of them by unsafe fixes), why
-    the text was left alone if it was, and on each unsafe fix applied (rule id, line, column in
-    the text given, what to know: why it is unsafe)."""
+    the text was left alone if it was, on each unsafe fix applied (rule id, line, column in
+    the text given, what to know: why it is unsafe), and how many findings left the fixes
+    changed in part (``partly``: some of a statement's names moved, the rest stay)."""
 
     code: str | bytes
     fixed: int
     refused: str = ""
     unsafe_fixed: int = 0
     notes: tuple[tuple[str, int, int, str], ...] = ()
+    partly: int = 0
 
 
 def fix_source(
@@ -129,4 +131,4 @@ def fix_source(
     if outcome.data == data:
         return SourceFixed(code, 0)
     notes = tuple((rule_id, line, col, note) for (rule_id, line, col), note in outcome.notes)
-    return SourceFixed(outcome.data if isinstance(code, bytes) else decode_source(outcome.data), outcome.fixed, "", outcome.unsafe_fixed, notes)
+    return SourceFixed(outcome.data if isinstance(code, bytes) else decode_source(outcome.data), outcome.fixed, "", outcome.unsafe_fixed, notes, outcome.partly)

@@ -137,7 +137,9 @@ def fix_stdin(
         (path,), config=project, buffers={path: after}, cache=not no_cache, cache_dir=cache_dir, fail_on=fail_on, on_warning=warn, observer=observer()
     )
     if diff:
-        change = FileFix(FileRef(project.shown(path), "", False), data, after, fixed.fixed, unsafe_fixed=fixed.unsafe_fixed, notes=fixed.notes)
+        change = FileFix(
+            FileRef(project.shown(path), "", False), data, after, fixed.fixed, unsafe_fixed=fixed.unsafe_fixed, notes=fixed.notes, partly=fixed.partly
+        )
         click.echo(render_diff(FixResult([change] if after != data else [], left.report, [])), nl=False)
     else:
         sys.stdout.buffer.write(after)
@@ -145,5 +147,6 @@ def fix_stdin(
     would = "would be " if diff else ""
     findings = left.report.findings
     summary = f"{fixed.fixed} finding{'s' * (fixed.fixed != 1)} {would}fixed, {len(findings)} finding{'s' * (len(findings) != 1)} {would}left"
+    summary += f" ({fixed.partly} partly fixed)" if fixed.partly else ""
     click.echo("\n".join([summary + (":" if findings else "."), *(f"  {finding_line(f)}" for f in findings)]), err=True)
     sys.exit(EXIT_FINDINGS if left.exit_status or (diff and after != data) else EXIT_OK)

@@ -46,8 +46,9 @@ class FileChanged(Exception):
 class SourceFix:
     """The fixed bytes of one file, how many findings went away (``unsafe_fixed`` of them by
     unsafe fixes), why each other finding of the fixing rules stays (keyed by location in the
-    fixed text; ``unsafe``: those only an unsafe fix would remove), and notes on the unsafe fixes
-    applied (keyed by location in the text before fixing)."""
+    fixed text; ``unsafe``: those only an unsafe fix would remove; ``partly``: how many of them
+    the fix changed in part), and notes on the unsafe fixes applied (keyed by location in the
+    text before fixing)."""
 
     data: bytes
     fixed: int
@@ -55,6 +56,7 @@ class SourceFix:
     unsafe: frozenset[Location] = frozenset()
     unsafe_fixed: int = 0
     notes: tuple[tuple[Location, str], ...] = ()
+    partly: int = 0
 
 
 def source_encoding(data: bytes) -> str:
@@ -97,6 +99,7 @@ class _Applied:
     reasons: dict[Location, str] = field(default_factory=dict)
     unsafe: set[Location] = field(default_factory=set)
     notes: list[tuple[Location, str]] = field(default_factory=list)
+    partly: int = 0
 
 
 def _apply(module: cst.Module, ref: FileRef, rules: Sequence[Rule], context: FixContext) -> _Applied:
@@ -111,6 +114,7 @@ def _apply(module: cst.Module, ref: FileRef, rules: Sequence[Rule], context: Fix
         applied.module = outcome.module
         applied.fixed += outcome.fixed
         applied.unsafe_fixed += outcome.unsafe
+        applied.partly += outcome.partly
         applied.reasons.update({(rule.id, u.line, u.col): u.reason for u in outcome.unfixed})
         applied.unsafe.update((rule.id, u.line, u.col) for u in outcome.unfixed if u.unsafe)
         applied.notes.extend(((rule.id, n.line, n.col), n.note) for n in outcome.notes)
@@ -156,7 +160,7 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
     again = _apply(reparsed, ref, rules, context)
     if again.module.code != new_text:
         raise FixRefused("fixing the fixed text changes it again; this is a bug in ssot-lint")
-    return SourceFix(new_data, first.fixed, again.reasons, frozenset(again.unsafe), first.unsafe_fixed, tuple(first.notes))
+    return SourceFix(new_data, first.fixed, again.reasons, frozenset(again.unsafe), first.unsafe_fixed, tuple(first.notes), first.partly)
 
 
 def write_atomic(path: str, expected: bytes, data: bytes) -> None:

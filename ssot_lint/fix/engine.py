@@ -37,7 +37,8 @@ FIX_TIME_LIMIT = 5 * FILE_TIME_LIMIT  # libcst parses a file ~10x slower than CP
 @dataclass
 class FileFix:
     """One file the fixer changed (or would change, with ``write`` off); ``notes``: on each unsafe
-    fix in it, (rule id, line, column before the fix, what to know)."""
+    fix in it, (rule id, line, column before the fix, what to know); ``partly``: how many findings
+    left in it the fix changed in part (some of a statement's names moved)."""
 
     ref: FileRef
     before: bytes
@@ -46,6 +47,7 @@ class FileFix:
     written: bool = False
     unsafe_fixed: int = 0
     notes: tuple[tuple[str, int, int, str], ...] = ()
+    partly: int = 0
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,11 @@ class FixResult:
     @property
     def unsafe_fixed(self) -> int:
         return sum(f.unsafe_fixed for f in self.files)
+
+    @property
+    def partly(self) -> int:
+        """Findings left that the fix changed in part (counted among ``left`` too)."""
+        return sum(f.partly for f in self.files)
 
     @property
     def unsafe_left(self) -> int:
@@ -234,7 +241,7 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
         if fix.data == outcome.data:
             continue
         file_notes = tuple((rule_id, line, col, note) for (rule_id, line, col), note in fix.notes)
-        written = FileFix(ref, outcome.data, fix.data, fix.fixed, unsafe_fixed=fix.unsafe_fixed, notes=file_notes)
+        written = FileFix(ref, outcome.data, fix.data, fix.fixed, unsafe_fixed=fix.unsafe_fixed, notes=file_notes, partly=fix.partly)
         if options.write:
             try:
                 write_atomic(sources[ref.path].abspath, outcome.data, fix.data)

@@ -47,11 +47,15 @@ def _plural(count: int, word: str) -> str:
 
 
 def headline(result: FixResult) -> str:
+    """``3 files changed, 2 findings fixed, 4 findings left (1 partly fixed)``: a finding left
+    whose statement the fix split (the names that exist in the replacement moved) is partly
+    fixed, so a file changes even when no finding is gone."""
     files, fixed, left = _plural(len(result.files), "file"), _plural(result.fixed, "finding"), _plural(len(result.left), "finding")
     unsafe = f" ({result.unsafe_fixed} by unsafe fixes)" if result.unsafe_fixed else ""
+    partly = f" ({result.partly} partly fixed)" if result.partly else ""
     if result.write:
-        return f"{files} changed, {fixed} fixed{unsafe}, {left} left"
-    return f"{files} would change, {fixed} would be fixed{unsafe}, {left} would be left"
+        return f"{files} changed, {fixed} fixed{unsafe}, {left} left{partly}"
+    return f"{files} would change, {fixed} would be fixed{unsafe}, {left} would be left{partly}"
 
 
 def unsafe_hint(count: int) -> str:

@@ -123,6 +123,11 @@ class Verdict:
         return self.status == VERIFIED
 
 
+def used_whole(module: str) -> str:
+    """Why reading through a binding of ``module`` used as a value (``WHOLE``) is unverified."""
+    return f"the file uses the module as a value (assigned or passed around), so what it reads from {module} cannot be verified"
+
+
 def worst(verdicts: Iterable[Verdict]) -> Verdict:
     """The verdict that decides for several needs together (verified when there are none), with
     every distinct reason of its status: a reviewer deciding on an unsafe fix must see them all
@@ -415,7 +420,7 @@ class ImportVerifier:
         asks about the module used as a value (``x = m``, ``f(m)``): whatever is read through it
         then cannot be verified."""
         if name == WHOLE:
-            return Verdict(UNVERIFIED, f"the file uses the module as a value (assigned or passed around), so what it reads from {module} cannot be verified")
+            return Verdict(UNVERIFIED, used_whole(module))
         if name in MODULE_DUNDERS:
             return Verdict(VERIFIED)  # every module has them, each its own
         if self.source.exists(f"{module}.{name}") and not self._binds(module, name):
@@ -466,7 +471,10 @@ class ImportVerifier:
                         return found
                     if found.status == UNVERIFIED:
                         unknown.append(found.reason)
-                    continue
+                        continue
+                    # Refused: the fix leaves that import as written (SymPy's sympy.simplify
+                    # imports nsimplify from sympy.simplify.simplify; moved to `from sympy
+                    # import nsimplify`, it would read sympy while sympy reads it), so judge it so.
                 if fact.name is None:  # `import a.b as name`
                     return Verdict(VERIFIED, kind="module", origin=fact.module)
                 return self._bound(f"{fact.module}.{fact.name}")
@@ -492,7 +500,9 @@ class ImportVerifier:
         if not self.source.exists(source):
             return Verdict(REFUSED)
         for summary in self.source.summaries(source):
-            if summary is None or summary.all_dynamic or summary.has_getattr:
+            # A module __getattr__ adds no name to a star import: it binds the names of __all__
+            # (looked up, so through __getattr__, below), or else the public names defined.
+            if summary is None or summary.all_dynamic:
                 return Verdict(UNVERIFIED, f"which names {source} exports cannot be known, so {name} cannot be verified")
             if summary.all_names is not None and name not in summary.all_names:
                 continue

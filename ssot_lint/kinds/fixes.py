@@ -44,7 +44,8 @@ class FixOutcome:
 
     ``fixed`` counts the findings ``check`` reported that are gone from ``module`` (``unsafe``
     of them by unsafe fixes); every finding still there is in ``unfixed``, positioned as in the
-    module ``fix`` was given. ``notes`` are remarks on applied fixes, e.g. the places that still
+    module ``fix`` was given, and ``partly`` counts those of them the fix changed in part (some
+    of a statement's names moved, the rest stay). ``notes`` are remarks on applied fixes, e.g. the places that still
     read an event key an unsafe fix renamed.
     """
 
@@ -53,6 +54,7 @@ class FixOutcome:
     unfixed: list[Unfixed] = field(default_factory=list)
     unsafe: int = 0
     notes: list[FixNote] = field(default_factory=list)
+    partly: int = 0
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,9 @@ def _judge(outcome: FixOutcome, plan: ImportFixPlan, hit: Hit, members: list[int
         reason = "not fixable: the import has no rewrite"
     if reason is not None:
         outcome.unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe))
+        moved, note = plan.partial(members, line, col)
+        outcome.partly += moved
+        outcome.notes += [note] if note is not None else []
         return
     outcome.fixed += 1
     if why:

@@ -152,7 +152,7 @@ def use_needs(uses: Iterable[ImportUse], old: Target, rule: DeprecatedImport, fi
         hit = rule.match(ImportRef(use.module, use.name, None, None, None))
         if hit is None:
             return None
-        needs = ref_needs(use.is_import, use.plain, use.module or "", use.name, use.asname, use.chains, file_module, *hit, use.statement[0])
+        needs = ref_needs(use.is_import, use.plain, use.module or "", use.name, use.asname, use.chains, file_module, *hit, use.statement[0], rule.targets)
         if not needs:
             return needs
         found.extend(needs)

@@ -63,10 +63,11 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
+from ssot_lint.fix.destinations import ModDest
 from ssot_lint.fix.verify import WHOLE, Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target, word_pattern
 from ssot_lint.kinds.deprecated_import.references import plan_references
-from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, resolve_chains, under
+from ssot_lint.kinds.deprecated_import.rewrite import destination, match_target, ref_needs, resolve_chains, under
 from ssot_lint.model import UNSAFE, FileRef, Finding
 from ssot_lint.project.import_conditions import tested_deprecations
 
@@ -177,16 +178,7 @@ class DeprecatedImport(Rule):
 
     def match(self, ref: ImportRef) -> tuple[Target, Target] | None:
         """The deprecated target an imported name falls under (None when canonical)."""
-        dotted = ref.dotted
-        if dotted is None:
-            return None
-        for old, new in self.targets:
-            if old.member is None:
-                if dotted == old.module or dotted.startswith(old.module + "."):
-                    return old, new
-            elif ref.module == old.module and ref.name in (old.member, "*"):
-                return old, new
-        return None
+        return None if ref.module is None else match_target(self.targets, ref.module, ref.name)
 
     def reports_module_part(self, ref: ImportRef, old: Target) -> bool:
         """Whether a deprecated import is reported at the module path of its ``from`` statement
@@ -246,7 +238,7 @@ class DeprecatedImport(Rule):
             elif self._used_whole(ctx, ref.bound or ""):
                 chains.add(f"{ref.bound}.{WHOLE}")
             is_import = isinstance(ref.statement, ast.Import)
-            needed = ref_needs(is_import, ref.plain, ref.module, ref.name, asname, chains, ctx.ref.module, old, new, ref.statement.lineno)
+            needed = ref_needs(is_import, ref.plain, ref.module, ref.name, asname, chains, ctx.ref.module, old, new, ref.statement.lineno, self.targets)
             if not needed:
                 return needed
             found.extend(needed)
@@ -287,18 +279,13 @@ class DeprecatedImport(Rule):
     def moved(self, module: str, name: str | None) -> str | None:
         """Where this rule's fix sends ``from module import name`` (``import module`` when
         ``name`` is None), as a dotted name; None when it is not deprecated (``fix.verify.Mover``)."""
-        hit = self.match(ImportRef(module, name, None, None, None))
+        hit = match_target(self.targets, module, name)
         if hit is None:
             return None
-        old, new = hit
-        if old.member is not None:
-            return new.dotted if new.member is not None else None
-        if new.member is not None:
+        decision = destination(name is None, module, name, None, *hit, self.targets)
+        if isinstance(decision, str):
             return None
-        if name is None or under(module, old.module):
-            rest = module[len(old.module) :]
-            return new.module + rest + (f".{name}" if name not in (None, "*") else "")
-        return new.module  # `from parent import old`: the module itself
+        return decision.module if isinstance(decision, ModDest) or decision.name == "*" else f"{decision.module}.{decision.name}"
 
     def allows_kind_change(self, target: str) -> bool:
         """Whether ``allow-kind-change`` lets ``target``'s replacement be another kind of thing."""

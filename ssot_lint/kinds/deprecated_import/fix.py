@@ -18,6 +18,7 @@ Principles (each one is a test in tests/test_fix_imports.py):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING
 
@@ -27,9 +28,9 @@ from ssot_lint.analysis.imports import ImportRef, bindings
 from ssot_lint.fix.cst_imports import import_refs
 from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
-from ssot_lint.fix.verify import UNVERIFIED, WHOLE, Need, Verdict, worst
+from ssot_lint.fix.verify import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, used_whole, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
-from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under
+from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, settle, settled_path, under
 from ssot_lint.kinds.deprecated_import.survey import Statement, Survey
 from ssot_lint.project.import_conditions import tested_deprecations
 
@@ -69,6 +70,7 @@ class ImportFixPlan:
         self.units: dict[str, list[int]] = {}  # binding name -> unaliased `import old.x` refs
         self.unit_edits: dict[str, dict[cst.CSTNode, cst.BaseExpression]] = {}  # their `old.x.Y` rewrites
         self.unit_chains: dict[str, list[tuple[str, str, tuple[Target, Target]]]] = {}  # (written, rewritten, mapping)
+        self.whole_lines: dict[str, int] = {}  # `old.mod.*` -> a line where `old.mod` is used on its own
 
     # -- per name ------------------------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
@@ -100,7 +102,7 @@ class ImportFixPlan:
         alias = ref.node.asname if isinstance(ref.node, cst.ImportAlias) else None
         asname = alias.name.value if alias is not None and isinstance(alias.name, cst.Name) else None
         is_import = isinstance(ref.statement, cst.Import)
-        decision = destination(is_import, ref.module, ref.name, asname, old, new)
+        decision = destination(is_import, ref.module, ref.name, asname, old, new, self.rule.targets)
         if not isinstance(decision, str) and decision.module == self.ctx.ref.module:
             return f"not fixable: the rewritten import would import from {decision.module}, the module itself"
         if isinstance(decision, str) or ref.name == "*":
@@ -147,11 +149,21 @@ class ImportFixPlan:
                 self.hold(index, worst([self.verify(need, hit), star]))
                 continue
             attributes = [w.split(".")[1] for _, w in self.survey.chains if w.split(".")[0] == ref.bound]
-            if self.survey.names.get(ref.bound or ""):  # the name used as a value: a module's reads are unknown
+            uses = self.survey.names.get(ref.bound or "")
+            if uses:  # the name used as a value: a module's reads are unknown
                 attributes.append(WHOLE)
             old = ref.module if isinstance(decision, ModDest) else ref.dotted or ""
             line = self.line(self.owner[index].node)
-            self.hold(index, worst(self.verify(need, hit) for need in needs(old, decision, attributes, self.ctx.ref.module, line)))
+            verdicts: list[Verdict] = []
+            for need in needs(old, decision, attributes, self.ctx.ref.module, line):
+                verdict = self.verify(need, hit)
+                if need.module and verdict.status == REFUSED:  # `from M import x` where M is no module: that says it all
+                    verdicts = [verdict]
+                    break
+                if uses and need.new.endswith(f".{WHOLE}"):
+                    verdict = self.located(verdict, ref.bound or "", self.line(uses[0]), need.new)
+                verdicts.append(verdict)
+            self.hold(index, worst(verdicts))
         for name, members in self.units.items():
             if name not in self.unit_edits:
                 continue  # refused already
@@ -160,10 +172,20 @@ class ImportFixPlan:
                 self.verify(Need(self.refs[i].module or "", self.decisions[i].module, True, importer, self.line(self.owner[i].node)), self.hits[i])  # type: ignore[union-attr]
                 for i in members
             ]
-            verdicts += [self.verify(Need(written, rewritten), mapping) for written, rewritten, mapping in self.unit_chains.get(name, [])]
+            for written, rewritten, mapping in self.unit_chains.get(name, []):
+                verdict = self.verify(Need(written, rewritten), mapping)
+                where = self.whole_lines.get(written)
+                verdicts.append(verdict if where is None else self.located(verdict, written[: -len(WHOLE) - 1], where, rewritten))
             verdict = worst(verdicts)
             for index in members:
                 self.hold(index, verdict)
+
+    def located(self, verdict: Verdict, written: str, line: int, whole: str) -> Verdict:
+        """``verdict`` on reading through ``written`` (a module binding) used on its own at
+        ``line``, saying where when that is what cannot be verified (``whole``: ``new.mod.*``)."""
+        module = whole[: -len(WHOLE) - 1]
+        said = f"`{written}` is also used on its own at line {line} (a value, or another binding of the name), so what the file reads through it from {module} cannot be verified"
+        return dataclasses.replace(verdict, reason=verdict.reason.replace(used_whole(module), said))
 
     def verify(self, need: Need, hit: tuple[Target, Target] | None) -> Verdict:
         verifier = self.context.verifier
@@ -186,19 +208,31 @@ class ImportFixPlan:
     def _decide_unit(self, name: str, members: list[int]) -> None:
         pairs = {self.hits[i] for i in members}
         edits: dict[cst.CSTNode, cst.BaseExpression] = {}
-        reason = self._unit_problem(name, members, pairs, edits)  # type: ignore[arg-type]
+        paths: list[str] = []
+        for index in members:  # where each import finally goes (see rewrite.settle)
+            old, new = self.hits[index]  # type: ignore[misc]
+            path = settled_path(self.rule.targets, old, new, self.refs[index].module or "")
+            if path is None:
+                break
+            paths.append(path)
+        if len(paths) < len(members):
+            reason: str | None = "not fixable: the rule's mappings never settle on a final place for the module"
+        else:
+            reason = self._unit_problem(name, members, pairs, {top(p) for p in paths}, edits)  # type: ignore[arg-type]
         if reason is not None:
             for index in members:
                 self.reasons[index] = reason
             return
         self.unit_edits[name] = edits
-        for index in members:
-            old, new = self.hits[index]  # type: ignore[misc]
-            self.decisions[index] = ModDest(new.module + self.refs[index].module[len(old.module) :], None)  # type: ignore[index]
+        for index, path in zip(members, paths):
+            self.decisions[index] = ModDest(path, None)
 
-    def _unit_problem(self, name: str, members: list[int], pairs: set[tuple[Target, Target]], edits: dict[cst.CSTNode, cst.BaseExpression]) -> str | None:
-        """Why ``import old.x`` (binding ``name``) cannot be rewritten with its references; fills
-        ``edits`` with the reference rewrites when it can."""
+    def _unit_problem(
+        self, name: str, members: list[int], pairs: set[tuple[Target, Target]], moved_tops: set[str], edits: dict[cst.CSTNode, cst.BaseExpression]
+    ) -> str | None:
+        """Why ``import old.x`` (binding ``name``) cannot be rewritten with its references (to
+        modules in the top-level packages ``moved_tops``); fills ``edits`` with the reference
+        rewrites when it can."""
         if any(new.member is not None for _, new in pairs):
             return "not fixable: the replacement is a member, not a module"
         uses = self.survey.names.get(name, [])
@@ -211,7 +245,6 @@ class ImportFixPlan:
         for string in self.survey.annotation_strings:
             if word.search(string.value):
                 return f"not fixable: `{name}` appears in a string annotation at line {self.line(string)}"
-        moved_tops = {top(new.module) for _, new in pairs}
         renamed = moved_tops != {name}
         if renamed:
             problem = self._new_top_problem(moved_tops)
@@ -230,7 +263,10 @@ class ImportFixPlan:
                 return f"not fixable: `{written}` (line {self.line(node)}) {problem}"
             if hit not in pairs:
                 return f"not fixable: `{written}` (line {self.line(node)}) is reached without an import of it in this file"
-            old, new = hit
+            final = settle(self.rule.targets, *hit, written)  # the prefix that maps to its final place
+            if final is None:
+                return f"not fixable: the rule's mappings never settle on a final place for `{written}` (line {self.line(node)})"
+            old, new = final
             prefix: cst.BaseExpression = node
             for _ in range(len(written.split(".")) - len(old.module.split("."))):
                 prefix = prefix.value  # type: ignore[attr-defined]
@@ -240,6 +276,7 @@ class ImportFixPlan:
             if any(self.refs[i].module == written or (self.refs[i].module or "").startswith(written + ".") for i in members):
                 # `x = old.mod`: the module itself as a value, so what is read through it is unknown
                 self.unit_chains[name].append((f"{written}.{WHOLE}", f"{rewritten}.{WHOLE}", hit))
+                self.whole_lines.setdefault(f"{written}.{WHOLE}", self.line(node))
         return None
 
     def _new_top_problem(self, tops: set[str]) -> str | None:
@@ -335,8 +372,17 @@ class ImportFixPlan:
             return None, False, list(dict.fromkeys(self.unsafe[i] for i in members if i in self.unsafe))
         if reason is None:
             only_unsafe = all(is_unsafe for _, is_unsafe in held)
+            held.sort(key=lambda pair: pair[1])  # what the project shows fails before what it cannot tell
             return ("unsafe fix not applied: " if only_unsafe else "not fixable: ") + "; ".join(dict.fromkeys(r for r, _ in held)), only_unsafe, []
         return reason, False, []
+
+    def partial(self, members: list[int], line: int, col: int) -> tuple[bool, FixNote | None]:
+        """Whether the finding behind ``members`` (left, at ``line``, ``col``) was fixed in part:
+        some of its names moved (the statement is split) while the rest stay; and a note when
+        an unsafe rewrite moved some of them."""
+        moved = [i for i in members if self.decisions[i] != STAY]
+        why = list(dict.fromkeys(self.unsafe[i] for i in moved if i in self.unsafe))
+        return bool(moved), FixNote(line, col, "unsafe fix applied to some of its names: " + "; ".join(why)) if why else None
 
     def rewrite(self, references: ReferenceEdits | None = None) -> cst.Module:
         """The module with every decided edit applied (and ``references``' rewrites)."""
@@ -368,7 +414,7 @@ class ImportFixPlan:
 
         references = reference_edits(self)
         module = self.rewrite(references)
-        fixed, unsafe = references.fixed, references.unsafe
+        fixed, unsafe, partly = references.fixed, references.unsafe, 0
         unfixed, notes = list(references.unfixed), list(references.notes)
         for members in self.groups().values():
             ref = self.refs[members[0]]
@@ -381,6 +427,9 @@ class ImportFixPlan:
             reason, only_unsafe, why = self.status(members)
             if reason is not None:
                 unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe))
+                moved, note = self.partial(members, line, col)
+                partly += moved
+                notes += [note] if note is not None else []
                 continue
             fixed += 1
             if why:
@@ -393,7 +442,7 @@ class ImportFixPlan:
                 line, col, _, _ = text.span(call)
                 advice = f"replace it with {new} by hand (its arguments may differ)" if new else "no replacement is configured"
                 unfixed.append(Unfixed(line, col, f"not fixable: a deprecated call; {advice}"))
-        return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)), unsafe, sorted(notes, key=lambda n: (n.line, n.col)))
+        return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)), unsafe, sorted(notes, key=lambda n: (n.line, n.col)), partly)
 
 
 def fix_imports(rule: DeprecatedImport, module: cst.Module, ctx: FileContext, context: FixContext) -> FixOutcome:

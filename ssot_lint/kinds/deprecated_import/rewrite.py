@@ -5,7 +5,7 @@ reports is the one ``fix`` acts on."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ssot_lint.fix.destinations import FromDest, ModDest
 from ssot_lint.fix.verify import Need
@@ -55,9 +55,70 @@ def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
     return resolved
 
 
-def destination(is_import: bool, module: str, name: str | None, asname: str | None, old: Target, new: Target) -> FromDest | ModDest | str:
+Pairs = Sequence[tuple[Target, Target]]
+
+
+def match_target(targets: Pairs, module: str, name: str | None) -> tuple[Target, Target] | None:
+    """The mapping of ``targets`` (most specific first) that ``from module import name`` (``import
+    module`` when ``name`` is None) falls under; None when it names nothing deprecated."""
+    dotted = module if name in (None, "*") else f"{module}.{name}"
+    for old, new in targets:
+        if old.member is None:
+            if under(dotted, old.module):
+                return old, new
+        elif module == old.module and name in (old.member, "*"):
+            return old, new
+    return None
+
+
+def settle(targets: Pairs, old: Target, new: Target, dotted: str) -> tuple[Target, Target] | None:
+    """The module mapping that takes ``dotted`` (under ``old.module``) to its final place in one
+    step. Mapping a module to a package above it (``sympy.simplify -> sympy``) sends a submodule
+    of the same name under the deprecated module again (``sympy.simplify.simplify`` becomes
+    ``sympy.simplify``): the next fix would move it once more, so the prefix that maps there is
+    taken whole (``sympy.simplify.simplify -> sympy``). None when the mappings never settle."""
+    for _ in range(len(targets) + 1):
+        derived = new.module + dotted[len(old.module) :]
+        hit = match_target(targets, derived, None)
+        if hit is None or hit[1].member is not None or len(hit[0].module) < len(new.module):
+            return old, new
+        old, new = Target(dotted[: len(old.module) + len(hit[0].module) - len(new.module)]), hit[1]
+    return None
+
+
+def settled_path(targets: Pairs, old: Target, new: Target, dotted: str) -> str | None:
+    """Where the module mapping ``old -> new`` finally sends ``dotted`` (under ``old.module``)."""
+    pair = settle(targets, old, new, dotted)
+    return None if pair is None else pair[1].module + dotted[len(pair[0].module) :]
+
+
+def destination(is_import: bool, module: str, name: str | None, asname: str | None, old: Target, new: Target, targets: Pairs = ()) -> FromDest | ModDest | str:
     """What ``import module [as asname]`` (``is_import``) or ``from module import name [as asname]``
-    becomes under the mapping ``old -> new``; a string says why it cannot be rewritten."""
+    becomes under the mapping ``old -> new``; a string says why it cannot be rewritten. With the
+    rule's ``targets``, the import it becomes is deprecated by none of them: when it is (a module
+    mapped to a package above it, ``sympy.simplify -> sympy``, turns ``from
+    sympy.simplify.simplify import x`` into ``from sympy.simplify import x``), it is rewritten
+    again, as a second fix would, so one fix is complete and fixing its output changes nothing."""
+    decision = _destination(is_import, module, name, asname, old, new)
+    for _ in range(len(targets)):
+        if isinstance(decision, str) or (isinstance(decision, ModDest) and decision.asname is None):
+            return decision  # a plain `import new` names a final replacement (resolve_chains)
+        is_mod = isinstance(decision, ModDest)
+        then_name = None if isinstance(decision, ModDest) else decision.name
+        hit = match_target(targets, decision.module, then_name)
+        if hit is None:
+            return decision
+        again = _destination(is_mod, decision.module, then_name, decision.asname, *hit)
+        if isinstance(again, str):
+            return decision  # the next fix would leave it as it is (with this reason)
+        decision = again
+    if targets and not isinstance(decision, str) and match_target(targets, decision.module, decision.name if isinstance(decision, FromDest) else None):
+        return f"not fixable: the rule's mappings never settle on a final place for {module if name is None else f'{module}.{name}'}"
+    return decision
+
+
+def _destination(is_import: bool, module: str, name: str | None, asname: str | None, old: Target, new: Target) -> FromDest | ModDest | str:
+    """``destination`` under the mapping ``old -> new`` alone."""
     if is_import:  # `import old.x as m`: the binding stays m
         if new.member is not None:
             return f"not fixable: the replacement {new} is a member, not a module"
@@ -123,18 +184,23 @@ def ref_needs(
     old: Target,
     new: Target,
     line: int = 0,
+    targets: Pairs = (),
 ) -> tuple[Need, ...] | None:
     """What rewriting one imported name under ``old -> new`` needs verified: ``import module``
     (``is_import``; ``plain`` without ``as``) or ``from module import name [as asname]`` in the
     statement at ``line`` of the module ``file_module``, which writes the dotted ``chains``
     through the name it binds. None when the fix has no rewrite for it; () when nothing can be
-    verified (a star import: unsafe)."""
+    verified (a star import: unsafe). ``targets``: the rule's mappings, each rewrite taken to
+    its final place (see ``destination`` and ``settle``)."""
     if plain:  # `import old.x`, used as `old.x.Y`: rewritten with its references
         if new.member is not None:
             return None
-        moved = [(w, new.module + w[len(old.module) :]) for w in chains if under(w, old.module)]
-        return unit_needs([(module, new.module + module[len(old.module) :], line)], moved, file_module)
-    decision = destination(is_import, module, name, asname, old, new)
+        moved = [(w, settled_path(targets, old, new, w)) for w in chains if under(w, old.module)]
+        path = settled_path(targets, old, new, module)
+        if path is None or any(n is None for _, n in moved):
+            return None
+        return unit_needs([(module, path, line)], [(w, n) for w, n in moved if n is not None], file_module)
+    decision = destination(is_import, module, name, asname, old, new, targets)
     if isinstance(decision, str) or decision.module == file_module:  # never an import of the file from itself
         return None
     if isinstance(decision, FromDest) and decision.name == "*":
