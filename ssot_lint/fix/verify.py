@@ -33,118 +33,43 @@ For ``check``'s applicability, a kind records its ``Need`` values per finding in
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from typing import Protocol, runtime_checkable
+from dataclasses import replace
 
-from ssot_lint.model import SAFE, UNSAFE, cache_value
-from ssot_lint.project.import_graph import LazyImportGraph, import_targets, runs_on_import
-from ssot_lint.project.module_index import MODULE_DUNDERS, parents
+from ssot_lint.fix.import_runs import ImportRuns
+from ssot_lint.fix.verdicts import (
+    REFUSED,
+    UNVERIFIED,
+    VERIFIED,
+    WHOLE,
+    ModuleSource,
+    Mover,
+    Need,
+    RewriteFact,
+    Verdict,
+    applicability,
+    defined_as,
+    used_whole,
+    worst,
+)
+from ssot_lint.project.module_index import MODULE_DUNDERS
 from ssot_lint.project.module_summary import ModuleSummary
 
-VERIFIED, UNVERIFIED, REFUSED = "verified", "unverified", "refused"
-# The attribute a need names when the file uses the imported thing itself as a value: ``Need(
-# "old.mod.*", "new.mod.*")`` is unverified when ``new.mod`` is a module (every attribute of it may
-# be read), and asks nothing more of a class or function (their attributes are never checked).
-WHOLE = "*"
-_STRENGTH = {VERIFIED: 0, UNVERIFIED: 1, REFUSED: 2}  # the worst verdict of several decides
-
-
-@runtime_checkable
-class Mover(Protocol):
-    """The fix being verified: where it sends the imports it rewrites. A name the replacement
-    binds by an import that the same fix rewrites is judged as the fix leaves it: rewritten, or
-    as written when the rewrite would make the module import from itself (fixes refuse that)."""
-
-    def moved(self, module: str, name: str | None) -> str | None:
-        """Where ``from module import name`` (``import module`` when ``name`` is None) points
-        after the fix: a dotted name, or None when the fix leaves it alone."""
-
-
-class ModuleSource(Protocol):
-    """The project's modules as the verifier sees them (see ``run.modules.ProjectModules``)."""
-
-    def in_project(self, dotted: str) -> bool:
-        """Whether the top-level package of ``dotted`` is one of the project's."""
-
-    def exists(self, module: str) -> bool:
-        """Whether ``module`` is a module or a namespace package of the project."""
-
-    def summaries(self, module: str) -> list[ModuleSummary | None]:
-        """The summaries of the files ``module`` runs from (None: not analyzable); [] for a
-        namespace package."""
-
-
-@cache_value
-@dataclass(frozen=True, slots=True)
-class Need:
-    """One thing a rewrite must keep true: the file refers to ``old`` (a dotted name) and will
-    refer to ``new`` instead, which must exist (as a module when ``module``: ``import new``).
-
-    ``importer`` and ``line``, on the need of an import statement itself (not on those of the
-    attributes read through it): the module the statement is in and its first line. The rewrite
-    then also must not close a new import cycle, if the statement runs on import (see
-    ``ImportVerifier.cycle``)."""
-
-    old: str
-    new: str
-    module: bool = False
-    importer: str = ""
-    line: int = 0
-
-
-@cache_value
-@dataclass(frozen=True, slots=True)
-class RewriteFact:
-    """What fixing the finding at (``line``, ``col``) of a file needs verified, recorded by
-    ``check`` for ``Rule.annotate``: the deprecated ``target`` (as written in the rule) and the
-    ``needs`` of its rewrite."""
-
-    line: int
-    col: int
-    target: str
-    needs: tuple[Need, ...]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """``status``: verified, unverified or refused; ``reason`` says why when not verified."""
-
-    status: str
-    reason: str = ""
-    kind: str | None = None  # class, function or module, when known
-    # Where what the name refers to is defined, re-exports followed (``pkg.core.Manager`` for
-    # ``pkg.Manager`` when ``pkg`` imports it from ``pkg.core``): two names are the same object
-    # when their origins are equal. None when unknown.
-    origin: str | None = None
-    attributes: int = 0  # how many of the dotted name's last parts are attributes of the definition
-
-    @property
-    def verified(self) -> bool:
-        return self.status == VERIFIED
-
-
-def used_whole(module: str) -> str:
-    """Why reading through a binding of ``module`` used as a value (``WHOLE``) is unverified."""
-    return f"the file uses the module as a value (assigned or passed around), so what it reads from {module} cannot be verified"
-
-
-def worst(verdicts: Iterable[Verdict]) -> Verdict:
-    """The verdict that decides for several needs together (verified when there are none), with
-    every distinct reason of its status: a reviewer deciding on an unsafe fix must see them all
-    (a lazy import's "new cycle" may be harmless while "another definition" is not)."""
-    verdicts = list(verdicts)
-    top = max(verdicts, key=lambda v: _STRENGTH[v.status], default=Verdict(VERIFIED))
-    reasons = list(dict.fromkeys(part for v in verdicts if v.status == top.status and v.reason for part in v.reason.split("; ")))
-    return replace(top, reason="; ".join(reasons)) if len(reasons) > 1 else top
-
-
-def _defined_as(name: str, origin: str) -> str:
-    return name if name == origin else f"{name} (defined as {origin})"
-
-
-def applicability(verdict: Verdict) -> str:
-    """A finding's applicability when its rewrite has ``verdict``: safe, unsafe, or none."""
-    return {VERIFIED: SAFE, UNVERIFIED: UNSAFE}.get(verdict.status, "")
+# The vocabulary lives in fix.verdicts; kinds import it from here, with the verifier.
+__all__ = [
+    "REFUSED",
+    "UNVERIFIED",
+    "VERIFIED",
+    "WHOLE",
+    "ImportVerifier",
+    "ModuleSource",
+    "Mover",
+    "Need",
+    "RewriteFact",
+    "Verdict",
+    "applicability",
+    "used_whole",
+    "worst",
+]
 
 
 class ImportVerifier:
@@ -154,10 +79,7 @@ class ImportVerifier:
         self._keys_alive: dict[int, Mover | None] = {}
         self._mover: Mover | None = None
         self._active: set[tuple[str, str]] = set()  # (module, name) being resolved: star cycles
-        # The import graph each fix (mover) leaves, walked lazily: found by the mover's identity,
-        # which a key of id() would not survive pickling to a worker with.
-        self._graphs: list[tuple[Mover | None, LazyImportGraph]] = []
-        self._sure: LazyImportGraph | None = None
+        self.runs = ImportRuns(source)  # what a rewritten statement runs: cycles, modules gained or lost
 
     def prefetch(self, needs: Iterable[Need], mover: Mover | None = None) -> None:
         """Summarise in one batch the modules that verifying ``needs`` reads first (when the
@@ -180,7 +102,7 @@ class ImportVerifier:
         try:
             for need in needs:
                 if need.importer:
-                    self.cycle(need)
+                    self.runs.cycle(need, mover)
         finally:
             self._mover = outer
 
@@ -203,8 +125,8 @@ class ImportVerifier:
         if found.status == REFUSED or not need.importer:
             return found
         # A new cycle says more than that the importer imports something new: one or the other.
-        runs = self.cycle(need) or self.imports_more(need)
-        return worst(v for v in (found, self.imports_less(need), runs) if v is not None)
+        runs = self.runs.cycle(need, self._mover) or self.runs.imports_more(need)
+        return worst(v for v in (found, self.runs.imports_less(need), runs) if v is not None)
 
     def found(self, dotted: str, module: bool = False, mover: Mover | None = None) -> Verdict:
         """Whether ``dotted`` exists (a module when ``module``) once ``mover`` has fixed the
@@ -249,131 +171,9 @@ class ImportVerifier:
                 depth = 0
             new, old_name, new_origin, old_origin = (n.rsplit(".", depth)[0] if depth else n for n in names)
             return Verdict(
-                UNVERIFIED, f"{_defined_as(new, new_origin)} is another definition than {_defined_as(old_name, old_origin)}, so the rewrite changes what runs"
+                UNVERIFIED, f"{defined_as(new, new_origin)} is another definition than {defined_as(old_name, old_origin)}, so the rewrite changes what runs"
             )
         return found
-
-    def imports_more(self, need: Need) -> Verdict | None:
-        """Why the rewritten statement of ``need`` (in ``need.importer``) may change what
-        importing the importer does, None when it cannot: the statement runs on import (or in a
-        function, when called) and makes the importer import a project module it did not import
-        before, through the old import, the packages above the importer, or its other
-        import-time imports. Importing a module runs its code: Django's ``auth.models`` re-exports
-        ``base_user``'s class, and importing it fails unless ``django.contrib.auth`` is an
-        installed app. A deprecated shim that imports its replacement passes."""
-        importer = need.importer
-        new = self._edges(importer, need.new)
-        if not new or not self._runs_on_import(importer, need.line):
-            return None
-        graph = self._sure_graph()  # the project as written: what importing the importer runs now, for sure
-        ran = (self._edges(importer, need.old), parents(importer), [importer])
-        for starts in ran:
-            new = [target for target in new if not any(graph.reaches(start, target) for start in starts)]
-            if not new:
-                return None
-        return Verdict(UNVERIFIED, f"{importer} did not import {new[0]} before, and importing it runs code that may change what the program does")
-
-    def cycle(self, need: Need) -> Verdict | None:
-        """Why rewriting the import statement of ``need`` (in ``need.importer``) closes a new
-        import cycle (an unverified verdict: the program may still import, in another order),
-        None when it does not.
-
-        It does when the statement runs on import and makes the importer read a module T (the
-        replacement, or a package above it: importing ``a.b.c`` runs ``a`` and ``a.b`` first)
-        that imports the importer back at import time. Importing T first then runs the importer
-        while T is half initialized: Django's ``regex_helper`` would import ``SimpleLazyObject``
-        from ``django.utils.text`` while ``text`` waits on ``regex_helper``, and a module inside
-        a package reads the package while its ``__init__`` is still importing that module. The
-        cycle is no new one when the import as written read T as directly: the deprecated
-        target is T, or imports from T itself (a shim re-exporting T's names). That the old
-        target merely *reaches* T, or the importer, does not excuse it: it may reach T while T
-        is half initialized and read nothing from it (Django's ``django.db.models.fields``
-        reaches ``django.db.models`` only as the package of modules it imports). The graph is
-        the fixed project's as well as the project's (``LazyImportGraph``): a cycle closed by
-        two rewrites together counts too."""
-        importer = need.importer
-        graph = self._graph(self._mover)
-        closing = [target for target in self._edges(importer, need.new) if importer in graph.reachable([target])]
-        if not closing:
-            return None
-        # Only the module the import as written read from excuses the cycle: a shim that merely
-        # imports T (Django's query_utils does `from django.db import models`) may do so while T
-        # is half initialized and never read the name from it.
-        before = set(self._edges(importer, need.old, packages=False))
-        for target in closing:
-            if target in before or not self._runs_on_import(importer, need.line):
-                continue
-            chain = graph.path(target, importer)
-            assert chain is not None
-            return Verdict(UNVERIFIED, f"rewriting this import makes {' -> '.join([importer, *chain])} an import cycle")
-        return None
-
-    def _edges(self, importer: str, dotted: str, packages: bool = True) -> list[str]:
-        """The project modules an import of ``dotted`` (a module, or ``module.Name``) in
-        ``importer`` runs (see ``project.import_graph.import_targets``); the one it reads from
-        alone without ``packages``."""
-        if not self.source.in_project(dotted):
-            return []
-        parts = dotted.split(".")
-        module = next((".".join(parts[:end]) for end in range(len(parts), 0, -1) if self.source.exists(".".join(parts[:end]))), None)
-        return import_targets(importer, module, None, self.source.exists, packages) if module is not None else []
-
-    def _runs_on_import(self, importer: str, line: int) -> bool:
-        """Whether the import statement at ``line`` of ``importer`` may run when it is imported
-        (its summary says where each import is); when unknown, it is taken to. An import in a
-        function counts: a decorator or a module-level call may run the function on import
-        (SymPy's ``threaded_factory``, called by ``@xthreaded`` while ``sympy`` imports)."""
-        facts = [f for s in self.source.summaries(importer) if s is not None for f in s.imports if f.statement[0] == line]
-        return not facts or any(runs_on_import(fact, include_function_imports=True) for fact in facts)
-
-    def imports_less(self, need: Need) -> Verdict | None:
-        """Why the rewritten statement of ``need`` may stop code from running that runs now,
-        None when it cannot: the old import runs project modules (the deprecated one and what it
-        imports) that neither the replacement, nor the packages above the importer, nor the
-        importer's other import-time imports run, and one of them does more than bind its own
-        names (``ModuleSummary.effects``: a shim that patches the class it re-exports, a
-        registration call). A shim of imports, re-exports and ``warnings.warn`` passes: that
-        its warning no longer shows is what the fix is for."""
-        importer = need.importer
-        old = self._edges(importer, need.old)
-        if not old or not self._runs_on_import(importer, need.line):
-            return None
-        graph, sure = self._graph(None), self._sure_graph()  # what the old import may run; what runs for sure
-        kept = (self._edges(importer, need.new), parents(importer), self._other_imports(importer, need.line))
-        for module in sorted(graph.reachable(old)):
-            if module == importer or any(sure.reaches(start, module) for starts in kept for start in starts):
-                continue
-            if any(summary is None or summary.effects for summary in self.source.summaries(module)):
-                return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, whose import-time code does more than define names")
-        return None
-
-    def _other_imports(self, importer: str, line: int) -> list[str]:
-        """The project modules the importer's import-time imports run, but the statement at ``line``."""
-        targets: list[str] = []
-        for summary in self.source.summaries(importer):
-            for fact in summary.imports if summary is not None else ():
-                if (
-                    fact.statement[0] != line
-                    and fact.module is not None
-                    and runs_on_import(fact)
-                    and not fact.conditional
-                    and self.source.in_project(fact.module)
-                ):
-                    targets += import_targets(importer, fact.module, fact.name, self.source.exists)
-        return targets
-
-    def _sure_graph(self) -> LazyImportGraph:
-        """The project as written, with only the imports that run on every import of a module."""
-        if self._sure is None:
-            self._sure = LazyImportGraph(self.source, surely=True)
-        return self._sure
-
-    def _graph(self, mover: Mover | None) -> LazyImportGraph:
-        graph = next((g for m, g in self._graphs if m is mover), None)
-        if graph is None:
-            graph = LazyImportGraph(self.source, mover.moved if mover is not None else None)
-            self._graphs.append((mover, graph))
-        return graph
 
     def kind(self, dotted: str) -> str | None:
         """What ``dotted`` is in the project (class, function, module), None when unknown."""

@@ -1,6 +1,6 @@
 """Whether a module-level statement does more, when the module is imported, than bind names of
 its own module: what fix verification asks of a module a rewrite would stop importing
-(``ModuleSummary.effects``, ``fix.verify.ImportVerifier.imports_less``)."""
+(``ModuleSummary.effects``, ``fix.import_runs.ImportRuns.imports_less``)."""
 
 from __future__ import annotations
 

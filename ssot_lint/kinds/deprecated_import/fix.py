@@ -19,7 +19,6 @@ Principles (each one is a test in tests/test_fix_imports.py):
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -30,17 +29,14 @@ from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
 from ssot_lint.fix.verify import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, used_whole, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
-from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, settle, settled_path, under
+from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under
 from ssot_lint.kinds.deprecated_import.survey import Statement, Survey
+from ssot_lint.kinds.deprecated_import.unit import decide_unit
 from ssot_lint.project.import_conditions import tested_deprecations
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
     from ssot_lint.kinds.deprecated_import.fix_references import ReferenceEdits
-
-
-def top(dotted: str) -> str:
-    return dotted.split(".", 1)[0]
 
 
 class ImportFixPlan:
@@ -89,7 +85,7 @@ class ImportFixPlan:
             else:
                 self.decisions[index] = outcome
         for name, members in self.units.items():
-            self._decide_unit(name, members)
+            decide_unit(self, name, members)
         self._verify()
         for index, decision in enumerate(self.decisions):
             statement = self.owner[index]
@@ -203,94 +199,6 @@ class ImportFixPlan:
             return
         self.held[index] = (verdict.reason, verdict.status == UNVERIFIED)
         self.decisions[index] = STAY
-
-    # -- `import old.mod` used as `old.mod.X` --------------------------------------------------
-    def _decide_unit(self, name: str, members: list[int]) -> None:
-        pairs = {self.hits[i] for i in members}
-        edits: dict[cst.CSTNode, cst.BaseExpression] = {}
-        paths: list[str] = []
-        for index in members:  # where each import finally goes (see rewrite.settle)
-            old, new = self.hits[index]  # type: ignore[misc]
-            path = settled_path(self.rule.targets, old, new, self.refs[index].module or "")
-            if path is None:
-                break
-            paths.append(path)
-        if len(paths) < len(members):
-            reason: str | None = "not fixable: the rule's mappings never settle on a final place for the module"
-        else:
-            reason = self._unit_problem(name, members, pairs, {top(p) for p in paths}, edits)  # type: ignore[arg-type]
-        if reason is not None:
-            for index in members:
-                self.reasons[index] = reason
-            return
-        self.unit_edits[name] = edits
-        for index, path in zip(members, paths):
-            self.decisions[index] = ModDest(path, None)
-
-    def _unit_problem(
-        self, name: str, members: list[int], pairs: set[tuple[Target, Target]], moved_tops: set[str], edits: dict[cst.CSTNode, cst.BaseExpression]
-    ) -> str | None:
-        """Why ``import old.x`` (binding ``name``) cannot be rewritten with its references (to
-        modules in the top-level packages ``moved_tops``); fills ``edits`` with the reference
-        rewrites when it can."""
-        if any(new.member is not None for _, new in pairs):
-            return "not fixable: the replacement is a member, not a module"
-        uses = self.survey.names.get(name, [])
-        if uses:
-            return f"not fixable: `{name}` is also used on its own at line {self.line(uses[0])} (rebound or passed around)"
-        for index, ref in enumerate(self.refs):
-            if ref.bound == name and index not in members and not ref.plain:
-                return f"not fixable: `{name}` is also bound by the import at line {self.line(ref.statement)}"
-        word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
-        for string in self.survey.annotation_strings:
-            if word.search(string.value):
-                return f"not fixable: `{name}` appears in a string annotation at line {self.line(string)}"
-        renamed = moved_tops != {name}
-        if renamed:
-            problem = self._new_top_problem(moved_tops)
-            if problem:
-                return problem
-        for node, written in self.survey.chains:
-            if top(written) != name:
-                continue
-            hit = next(((o, n) for o, n in self.rule.targets if o.member is None and under(written, o.module)), None)
-            if hit is None:
-                if renamed:
-                    return f"not fixable: `{name}` is also used for `{written}` (line {self.line(node)}), which the new import would not bind"
-                continue  # untouched by the rewrite
-            problem = self._special(written, hit)
-            if problem:
-                return f"not fixable: `{written}` (line {self.line(node)}) {problem}"
-            if hit not in pairs:
-                return f"not fixable: `{written}` (line {self.line(node)}) is reached without an import of it in this file"
-            final = settle(self.rule.targets, *hit, written)  # the prefix that maps to its final place
-            if final is None:
-                return f"not fixable: the rule's mappings never settle on a final place for `{written}` (line {self.line(node)})"
-            old, new = final
-            prefix: cst.BaseExpression = node
-            for _ in range(len(written.split(".")) - len(old.module.split("."))):
-                prefix = prefix.value  # type: ignore[attr-defined]
-            edits[prefix] = dotted_expr(new.module)
-            rewritten = new.module + written[len(old.module) :]
-            self.unit_chains.setdefault(name, []).append((written, rewritten, hit))
-            if any(self.refs[i].module == written or (self.refs[i].module or "").startswith(written + ".") for i in members):
-                # `x = old.mod`: the module itself as a value, so what is read through it is unknown
-                self.unit_chains[name].append((f"{written}.{WHOLE}", f"{rewritten}.{WHOLE}", hit))
-                self.whole_lines.setdefault(f"{written}.{WHOLE}", self.line(node))
-        return None
-
-    def _new_top_problem(self, tops: set[str]) -> str | None:
-        if len(tops) > 1:
-            return "not fixable: the replacements lie in several top-level packages"
-        (new_top,) = tops
-        if self.survey.star_import:
-            return f"not fixable: a star import might bind `{new_top}`"
-        if self.survey.names.get(new_top):
-            return f"not fixable: `{new_top}` is already used in this file (line {self.line(self.survey.names[new_top][0])})"
-        for ref in self.refs:
-            if ref.bound == new_top and not ref.plain:
-                return f"not fixable: `{new_top}` is already bound by the import at line {self.line(ref.statement)}"
-        return None
 
     # -- whole findings, duplicates ------------------------------------------------------------
     def groups(self) -> dict[tuple[int, str], list[int]]:

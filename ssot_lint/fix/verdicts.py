@@ -1,0 +1,117 @@
+"""The vocabulary of fix verification (``fix.verify``): what a rewrite needs (``Need``), what
+``check`` records of it (``RewriteFact``), the verdicts (verified, unverified, refused) and how
+several combine, and the two protocols the verifier reads the project and the fix through."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Protocol, runtime_checkable
+
+from ssot_lint.model import SAFE, UNSAFE, cache_value
+from ssot_lint.project.module_summary import ModuleSummary
+
+VERIFIED, UNVERIFIED, REFUSED = "verified", "unverified", "refused"
+# The attribute a need names when the file uses the imported thing itself as a value: ``Need(
+# "old.mod.*", "new.mod.*")`` is unverified when ``new.mod`` is a module (every attribute of it may
+# be read), and asks nothing more of a class or function (their attributes are never checked).
+WHOLE = "*"
+_STRENGTH = {VERIFIED: 0, UNVERIFIED: 1, REFUSED: 2}  # the worst verdict of several decides
+
+
+@runtime_checkable
+class Mover(Protocol):
+    """The fix being verified: where it sends the imports it rewrites. A name the replacement
+    binds by an import that the same fix rewrites is judged as the fix leaves it: rewritten, or
+    as written when the rewrite would make the module import from itself (fixes refuse that)."""
+
+    def moved(self, module: str, name: str | None) -> str | None:
+        """Where ``from module import name`` (``import module`` when ``name`` is None) points
+        after the fix: a dotted name, or None when the fix leaves it alone."""
+
+
+class ModuleSource(Protocol):
+    """The project's modules as the verifier sees them (see ``run.modules.ProjectModules``)."""
+
+    def in_project(self, dotted: str) -> bool:
+        """Whether the top-level package of ``dotted`` is one of the project's."""
+
+    def exists(self, module: str) -> bool:
+        """Whether ``module`` is a module or a namespace package of the project."""
+
+    def summaries(self, module: str) -> list[ModuleSummary | None]:
+        """The summaries of the files ``module`` runs from (None: not analyzable); [] for a
+        namespace package."""
+
+
+@cache_value
+@dataclass(frozen=True, slots=True)
+class Need:
+    """One thing a rewrite must keep true: the file refers to ``old`` (a dotted name) and will
+    refer to ``new`` instead, which must exist (as a module when ``module``: ``import new``).
+
+    ``importer`` and ``line``, on the need of an import statement itself (not on those of the
+    attributes read through it): the module the statement is in and its first line. The rewrite
+    then also must not close a new import cycle, if the statement runs on import (see
+    ``fix.import_runs.ImportRuns.cycle``)."""
+
+    old: str
+    new: str
+    module: bool = False
+    importer: str = ""
+    line: int = 0
+
+
+@cache_value
+@dataclass(frozen=True, slots=True)
+class RewriteFact:
+    """What fixing the finding at (``line``, ``col``) of a file needs verified, recorded by
+    ``check`` for ``Rule.annotate``: the deprecated ``target`` (as written in the rule) and the
+    ``needs`` of its rewrite."""
+
+    line: int
+    col: int
+    target: str
+    needs: tuple[Need, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``status``: verified, unverified or refused; ``reason`` says why when not verified."""
+
+    status: str
+    reason: str = ""
+    kind: str | None = None  # class, function or module, when known
+    # Where what the name refers to is defined, re-exports followed (``pkg.core.Manager`` for
+    # ``pkg.Manager`` when ``pkg`` imports it from ``pkg.core``): two names are the same object
+    # when their origins are equal. None when unknown.
+    origin: str | None = None
+    attributes: int = 0  # how many of the dotted name's last parts are attributes of the definition
+
+    @property
+    def verified(self) -> bool:
+        return self.status == VERIFIED
+
+
+def used_whole(module: str) -> str:
+    """Why reading through a binding of ``module`` used as a value (``WHOLE``) is unverified."""
+    return f"the file uses the module as a value (assigned or passed around), so what it reads from {module} cannot be verified"
+
+
+def worst(verdicts: Iterable[Verdict]) -> Verdict:
+    """The verdict that decides for several needs together (verified when there are none), with
+    every distinct reason of its status: a reviewer deciding on an unsafe fix must see them all
+    (a lazy import's "new cycle" may be harmless while "another definition" is not)."""
+    verdicts = list(verdicts)
+    top = max(verdicts, key=lambda v: _STRENGTH[v.status], default=Verdict(VERIFIED))
+    reasons = list(dict.fromkeys(part for v in verdicts if v.status == top.status and v.reason for part in v.reason.split("; ")))
+    return replace(top, reason="; ".join(reasons)) if len(reasons) > 1 else top
+
+
+def defined_as(name: str, origin: str) -> str:
+    return name if name == origin else f"{name} (defined as {origin})"
+
+
+def applicability(verdict: Verdict) -> str:
+    """A finding's applicability when its rewrite has ``verdict``: safe, unsafe, or none."""
+    return {VERIFIED: SAFE, UNVERIFIED: UNSAFE}.get(verdict.status, "")
