@@ -199,3 +199,29 @@ def test_an_import_that_may_not_run_does_not_count_as_imported_already(tmp_path:
     assert result.stderr.splitlines()[1] == (
         "  pkg/app.py:1:21: D1 unsafe fix not applied: pkg.app did not import pkg.heavy before, and importing it runs code that may change what the program does"
     )
+
+
+@pytest.mark.parametrize(
+    ("legacy", "applies"),
+    [
+        ("from plug.core import Plugin, register\n\n\n@register\nclass Legacy(Plugin): ...\n", False),  # registers Legacy on import
+        ("import dataclasses\nfrom plug.core import Plugin\n\n\n@dataclasses.dataclass\nclass Legacy(Plugin): ...\n", True),
+        ("from plug.core import Plugin, Meta\n\n\nclass Legacy(Plugin, metaclass=Meta): ...\n", False),
+    ],
+    ids=["registering-decorator", "dataclass", "metaclass"],
+)
+def test_dropping_a_module_whose_decorators_may_register_is_unsafe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, legacy: str, applies: bool) -> None:
+    files = {
+        "plug/__init__.py": "",
+        "plug/core.py": "REGISTRY = []\n\n\ndef register(cls):\n    REGISTRY.append(cls)\n    return cls\n\n\nclass Meta(type): ...\n\n\nclass Plugin: ...\n",
+        "plug/legacy.py": legacy,
+        "app.py": "from plug.legacy import Plugin\n",
+    }
+    write_project(tmp_path, files, rules('"plug.legacy:Plugin" = "plug.core:Plugin"'))
+    assert [a for _, _, _, a in applicability(tmp_path, monkeypatch)] == ["safe" if applies else "unsafe"]
+    result = fix(tmp_path, monkeypatch)
+    assert ((tmp_path / "app.py").read_text() != files["app.py"]) is applies
+    if not applies:
+        assert result.stderr.splitlines()[1] == (
+            "  app.py:1:25: D1 unsafe fix not applied: app would no longer import plug.legacy, whose import-time code does more than define names"
+        )

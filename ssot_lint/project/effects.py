@@ -20,9 +20,29 @@ def _quiet_call(func: str | None) -> bool:
     return func in _QUIET_CALLS or "warn" in last or "deprecat" in last
 
 
+# Decorators that only build the thing they decorate: anything else may register it somewhere
+# (a plugin table, a URL map, a signal), which stops happening when the module is not imported.
+_PURE_DECORATORS = frozenset(
+    ("dataclass", "property", "staticmethod", "classmethod", "cached_property", "cache", "lru_cache", "wraps", "total_ordering", "overload", "final")
+    + ("override", "deprecated", "unique", "runtime_checkable", "contextmanager", "asynccontextmanager", "singledispatch", "abstractmethod")
+)
+
+
+def _pure_decorator(decorator: ast.expr) -> bool:
+    func = decorator.func if isinstance(decorator, ast.Call) else decorator
+    name = dotted_name(func)
+    return name is not None and name.rpartition(".")[2] in _PURE_DECORATORS
+
+
 def has_effects(node: ast.AST) -> bool:
     """Whether a module-level statement (not a block: its children are walked on their own)
-    does more than bind names of its own module (see ``ModuleSummary.effects``)."""
+    does more than bind names of its own module (see ``ModuleSummary.effects``): a call that is
+    no warning, an assignment to an attribute or item, a decorator that may register what it
+    decorates, a class with a metaclass (its ``__init__`` may register the class)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        if not all(_pure_decorator(d) for d in node.decorator_list):
+            return True
+        return isinstance(node, ast.ClassDef) and any(k.arg == "metaclass" for k in node.keywords)
     if isinstance(node, ast.Expr):
         value = node.value
         if isinstance(value, ast.Constant):

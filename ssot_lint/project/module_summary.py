@@ -128,9 +128,9 @@ class ModuleSummary:
     first_span: Span
     functions: frozenset[str] = frozenset()  # module-level defs (a name may also be a class)
     # Importing the module does more than bind its own names: a module-level call (other than a
-    # docstring, a warning, ``__all__`` bookkeeping) or an assignment to an attribute or
-    # item (``X.legacy = ...``, monkeypatching). Decorators and calls on the right of ``name =``
-    # are not counted: they build the module's own values.
+    # docstring, a warning, ``__all__`` bookkeeping), an assignment to an attribute or item
+    # (``X.legacy = ...``, monkeypatching), a decorator that may register what it decorates, or
+    # a metaclass (see ``project.effects``). Calls on the right of ``name =`` are not counted.
     effects: bool = False
     deleted: frozenset[str] = frozenset()  # names a module-level `del` unbinds (SymPy's `del Symbol`)
 
@@ -240,6 +240,8 @@ class _Summariser:
             elif isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
                 if module_level:
                     self._define(node)
+                    if not (checking or main or self.effects):
+                        self.effects = has_effects(node)
                 in_function |= isinstance(node, _FUNCTIONS)
                 in_class |= isinstance(node, ast.ClassDef)
             elif module_level:
