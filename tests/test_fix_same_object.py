@@ -225,3 +225,64 @@ def test_dropping_a_module_whose_decorators_may_register_is_unsafe(tmp_path: Pat
         assert result.stderr.splitlines()[1] == (
             "  app.py:1:25: D1 unsafe fix not applied: app would no longer import plug.legacy, whose import-time code does more than define names"
         )
+
+
+def test_a_package_importing_the_importer_does_not_keep_the_dropped_shim_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pkg/__init__ imports pkg.app, whose rewritten statement is what imports pkg.compat: the
+    # chain back through the importer must not count as keeping pkg.compat imported (a review's
+    # reproduction: the patched attribute was lost after a "safe" fix).
+    files = {
+        "pkg/__init__.py": "from pkg import app\n",
+        "pkg/core.py": "class Manager:\n    legacy = False\n",
+        "pkg/compat.py": "from pkg.core import Manager\n\nManager.legacy = True\n",
+        "pkg/app.py": "from pkg.compat import Manager\n",
+    }
+    write_project(tmp_path, files, rules('"pkg.compat:Manager" = "pkg.core:Manager"'))
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "pkg/app.py").read_text() == files["pkg/app.py"]
+    assert result.stderr.splitlines()[1] == (
+        "  pkg/app.py:1:24: D1 unsafe fix not applied: pkg.app would no longer import pkg.compat, whose import-time code does more than define names"
+    )
+
+
+@pytest.mark.parametrize(
+    "facade",
+    [
+        "from pkg.core import Manager\nfrom pkg.other import Manager\n",
+        "from pkg.core import Manager\nfrom pkg.other import *\n",
+        "import os\nif os.environ.get('LEGACY'):\n    from pkg.core import Manager\nelse:\n    from pkg.other import Manager\n",
+    ],
+    ids=["two-imports", "later-star", "conditional"],
+)
+def test_a_name_bound_more_than_once_is_no_known_object(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, facade: str) -> None:
+    # Python keeps the last binding that ran; the first is not the object `from pkg.facade import
+    # Manager` gets.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/core.py": "class Manager:\n    kind = 'core'\n",
+        "pkg/other.py": "class Manager:\n    kind = 'other'\n",
+        "pkg/facade.py": facade,
+        "app.py": "import pkg.facade\nfrom pkg.core import Manager\n",
+    }
+    write_project(tmp_path, files, rules('"pkg.core:Manager" = "pkg.facade:Manager"'))
+    assert [a for _, _, _, a in applicability(tmp_path, monkeypatch)] == ["unsafe"]
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "app.py").read_text() == files["app.py"]
+    assert (
+        "  app.py:2:22: D1 unsafe fix not applied: pkg.facade binds Manager more than once, or only under a condition, so which object it is cannot be told"
+        in result.stderr.splitlines()
+    )
+
+
+@pytest.mark.parametrize("statement", ["raise ImportError('use pkg.core')\n", "import warnings\nwarnings.filterwarnings('error')\n"])
+def test_a_shim_that_raises_or_changes_warning_filters_has_effects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, statement: str) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/core.py": "class X: ...\n",
+        "pkg/compat.py": "from pkg.core import X\n" + statement,
+        "pkg/app.py": "from pkg.compat import X\n",
+    }
+    write_project(tmp_path, files, rules('"pkg.compat" = "pkg.core"'))
+    assert [a for _, _, _, a in applicability(tmp_path, monkeypatch)] == []  # app.py is pkg/app.py here
+    report = run_cli(["check", "--no-cache", "-o", "json"], tmp_path, monkeypatch).json()
+    assert [(f["path"], f["applicability"]) for f in report["findings"]] == [("pkg/app.py", "unsafe")]

@@ -59,3 +59,12 @@ def test_check_source_sees_a_replacement_created_between_two_calls(tmp_path: Pat
     (tmp_path / "old" / "mod.py").write_text("from new.mod import X\n")
     [after] = ssot_lint.check_source(tmp_path / "app.py", buffer, config=project)
     assert after.applicability == "safe"
+
+
+def test_a_config_changed_in_place_walks_again(tmp_path: Path) -> None:
+    write_project(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": ""}, RULES)
+    settle()
+    config = load_config(tmp_path / "ssot-lint.toml")
+    assert modules(config) == ["pkg", "pkg.a"]
+    config.values["extend-exclude"] = ["pkg/a.py"]  # an API caller's Config is mutable
+    assert modules(config) == ["pkg"]

@@ -106,9 +106,14 @@ class ImportRuns:
         if not old or not self._runs_on_import(importer, need.line):
             return None
         graph, sure = self._graph(None), self._sure_graph()  # what the old import may run; what runs for sure
-        kept = (self._edges(importer, need.new), parents(importer), self._other_imports(importer, need.line))
-        for module in sorted(graph.reachable(old)):
-            if module == importer or any(sure.reaches(start, module) for starts in kept for start in starts):
+        dropped = sorted(graph.reachable(old) - {importer})
+        if not dropped:
+            return None
+        # Not through the importer: its package may import it, and the chain would come back
+        # through the very statement the fix rewrites.
+        kept = sure.reachable_avoiding([*self._edges(importer, need.new), *parents(importer), *self._other_imports(importer, need.line)], importer)
+        for module in dropped:
+            if module in kept:
                 continue
             if any(summary is None or summary.effects for summary in self.source.summaries(module)):
                 return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, whose import-time code does more than define names")

@@ -256,6 +256,13 @@ class ImportVerifier:
                 continue
             if name in summary.defined:
                 return self._defined(module, summary, name)
+            binders = [f for f in summary.imports if f.bound == name and not f.type_checking and (f.module, f.name) != (module, name)]
+            later_stars = [f for f in summary.imports if f.star and not f.type_checking and binders and f.statement[0] > binders[0].statement[0]]
+            rebound = any(self._star_exports(f.module, name).status != REFUSED for f in later_stars)
+            if len(binders) > 1 or (binders and binders[0].conditional) or rebound:
+                # Python keeps the last binding that ran: which one that is, is not static.
+                unknown.append(f"{module} binds {name} more than once, or only under a condition, so which object it is cannot be told")
+                continue
             for fact in summary.imports:
                 if fact.bound != name or fact.type_checking or (fact.module, fact.name) == (module, name):
                     continue  # `from . import x` in pkg/__init__ is the submodule, checked above

@@ -17,7 +17,8 @@ def _quiet_call(func: str | None) -> bool:
     if func is None:
         return False
     last = func.rpartition(".")[2].lower()
-    return func in _QUIET_CALLS or "warn" in last or "deprecat" in last
+    # `filterwarnings` and `simplefilter` change how every later warning is handled: not quiet.
+    return func in _QUIET_CALLS or last == "warn" or last.endswith("warning") or ("deprecat" in last and "filter" not in last)
 
 
 # Decorators that only build the thing they decorate: anything else may register it somewhere
@@ -43,6 +44,8 @@ def has_effects(node: ast.AST) -> bool:
         if not all(_pure_decorator(d) for d in node.decorator_list):
             return True
         return isinstance(node, ast.ClassDef) and any(k.arg == "metaclass" for k in node.keywords)
+    if isinstance(node, ast.Raise):
+        return True  # importing the module fails, or fails on some path
     if isinstance(node, ast.Expr):
         value = node.value
         if isinstance(value, ast.Constant):

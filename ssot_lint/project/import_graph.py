@@ -109,6 +109,17 @@ class LazyImportGraph:
             self._reached[start] = self._walk(start)
         return module in self._reached[start]
 
+    def reachable_avoiding(self, starts: Iterable[str], avoid: str) -> set[str]:
+        """The modules imported at import time from ``starts`` by chains that do not pass
+        through ``avoid`` (not memoized: a question about one importer's statement)."""
+        seen = {s for s in starts if s != avoid}
+        level = sorted(seen)
+        while level:
+            self._load(level)
+            level = sorted({t for m in level for t in self.after[m]} - seen - {avoid})
+            seen.update(level)
+        return seen
+
     def direct(self, module: str) -> set[str]:
         """The modules ``module`` imports from itself at import time, the fix aside."""
         self._load([module])

@@ -54,11 +54,11 @@ class _Noting(Observer):
         self.inner.refuse()
 
 
-# id(config) -> (the config, the signatures the walk depended on, its files and their module
-# index): one entry per live
+# id(config) -> (the config, its settings then, the signatures the walk depended on, its files and
+# their module index): one entry per live
 # Config (dropped with it), so a project loaded once by a language server walks its root once
 # per change, not once per buffer. By identity: a Config compares by value and is unhashable.
-_walks: dict[int, tuple[weakref.ref[Config], dict[str, Signature], ProjectFiles]] = {}
+_walks: dict[int, tuple[weakref.ref[Config], str, dict[str, Signature], ProjectFiles]] = {}
 _lock = threading.Lock()
 
 
@@ -70,13 +70,20 @@ class ProjectFiles:
     index: ModuleIndex
 
 
+def _settings(config: Config) -> str:
+    """What of ``config`` a walk depends on, as it is now: a Config is mutable, and an API
+    caller may change its excludes between two calls."""
+    return repr((str(config.root), config.src_roots, config.values))
+
+
 def project_files(config: Config) -> ProjectFiles:
     """Every file a walk of ``config``'s root covers (``discover``), from the last walk while
     nothing it looked at has changed."""
     with _lock:
         kept = _walks.get(id(config))
-    if kept is not None and kept[0]() is config:
-        _, seen, files = kept
+    settings = _settings(config)
+    if kept is not None and kept[0]() is config and kept[1] == settings:
+        _, _, seen, files = kept
         if all(signature(path) == sig for path, sig in seen.items()):
             for path in seen:  # the run's own observer learns what the result depends on
                 config.observer.note(path)
@@ -88,5 +95,5 @@ def project_files(config: Config) -> ProjectFiles:
         with _lock:
             if id(config) not in _walks:
                 weakref.finalize(config, _walks.pop, id(config), None)
-            _walks[id(config)] = (weakref.ref(config), noting.seen, files)
+            _walks[id(config)] = (weakref.ref(config), settings, noting.seen, files)
     return files

@@ -36,12 +36,15 @@ has every such reference rewritten. Every rewrite is verified against the projec
 (``fix.verify``): each name the new import names must exist in the replacement (defined there,
 bound by an import, star-exported, or a submodule), as must each attribute the file reads
 through a module it binds, and must be the same kind of thing as before (class, function,
-module) unless ``allow-kind-change`` says otherwise. A rewrite of an import that runs on import
-(not inside a function, not under ``if TYPE_CHECKING``) must also close no new import cycle: when
-the module it now imports (or a package above it) imports this module back at import time, and
-the deprecated target did not read from that module already (a shim re-exporting it), the
-rewrite is *unsafe*, with the cycle (``rewriting this import makes pkg.expr -> pkg -> pkg.expr an
-import cycle``). A verified rewrite is a *safe* fix. A name
+module) unless ``allow-kind-change`` says otherwise. It must be the very object the old import
+named (a re-export of it), or the rewrite is *unsafe* (``new.mod.A is another definition than
+old.mod.A``). A rewrite of an import that may run on import (anywhere but under ``if
+TYPE_CHECKING``; a function may be called on import) must also import no project module the
+importer did not import for sure already, stop no module with import-time effects from running,
+and close no new import cycle: when the module it now imports (or a package above it) imports
+this module back at import time, and the deprecated target did not read from that module
+already, the rewrite is *unsafe*, with the cycle (``rewriting this import makes pkg.expr -> pkg
+-> pkg.expr an import cycle``). See docs/fixing.md. A verified rewrite is a *safe* fix. A name
 the replacement lacks is not rewritten, with the reason (``X is not defined in new.mod``); the
 statement is split, so the names that exist move. A replacement outside the project (standard
 library, third-party) cannot be verified: the rewrite is *unsafe*, applied only with
