@@ -205,12 +205,15 @@ def test_an_import_that_may_not_run_does_not_count_as_imported_already(tmp_path:
     ("legacy", "applies"),
     [
         ("from plug.core import Plugin, register\n\n\n@register\nclass Legacy(Plugin): ...\n", False),  # registers Legacy on import
-        ("import dataclasses\nfrom plug.core import Plugin\n\n\n@dataclasses.dataclass\nclass Legacy(Plugin): ...\n", True),
+        ("import dataclasses\nfrom plug.core import Plugin\n\n\n@dataclasses.dataclass\nclass Legacy: ...\n", True),
         ("from plug.core import Plugin, Meta\n\n\nclass Legacy(Plugin, metaclass=Meta): ...\n", False),
+        ("from plug.core import Plugin\n\n\nclass Legacy(Plugin): ...\n", False),  # Plugin.__init_subclass__ may register it
+        ("from plug.core import REGISTRY, Plugin\n\n_ = REGISTRY.append('legacy')\n", False),  # a call on the right of `=`
+        ("from plug.core import Plugin\n\n__all__ = ['Plugin']\n", True),  # __all__ is bookkeeping
     ],
-    ids=["registering-decorator", "dataclass", "metaclass"],
+    ids=["registering-decorator", "dataclass", "metaclass", "subclass", "assigned-call", "dunder-all"],
 )
-def test_dropping_a_module_whose_decorators_may_register_is_unsafe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, legacy: str, applies: bool) -> None:
+def test_dropping_a_module_that_may_register_or_call_is_unsafe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, legacy: str, applies: bool) -> None:
     files = {
         "plug/__init__.py": "",
         "plug/core.py": "REGISTRY = []\n\n\ndef register(cls):\n    REGISTRY.append(cls)\n    return cls\n\n\nclass Meta(type): ...\n\n\nclass Plugin: ...\n",

@@ -35,15 +35,30 @@ def _pure_decorator(decorator: ast.expr) -> bool:
     return name is not None and name.rpartition(".")[2] in _PURE_DECORATORS
 
 
+_BUILT = (ast.Call, ast.List, ast.Dict, ast.Set, ast.Subscript, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)
+
+
+def _builds(value: ast.expr) -> bool:
+    """Whether a value may run code: it holds a call, a display or a subscript, or is ``...``,
+    which is what the outline leaves of such a value (``analysis.outline``), so that the
+    outline's summary and the whole tree's agree."""
+    if isinstance(value, ast.Constant) and value.value is Ellipsis:
+        return True
+    return any(isinstance(node, _BUILT) for node in ast.walk(value))
+
+
 def has_effects(node: ast.AST) -> bool:
     """Whether a module-level statement (not a block: its children are walked on their own)
     does more than bind names of its own module (see ``ModuleSummary.effects``): a call that is
-    no warning, an assignment to an attribute or item, a decorator that may register what it
-    decorates, a class with a metaclass (its ``__init__`` may register the class)."""
+    no warning, an assignment to an attribute or item, a value built by a call or a display (but
+    a dunder's, such as ``__all__``), a decorator that may register what it decorates, a class
+    with a base or a metaclass (``__init_subclass__`` may register it)."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         if not all(_pure_decorator(d) for d in node.decorator_list):
             return True
-        return isinstance(node, ast.ClassDef) and any(k.arg == "metaclass" for k in node.keywords)
+        # A base class's __init_subclass__ or metaclass may register the class; its body (which
+        # the outline leaves out) may call anything.
+        return isinstance(node, ast.ClassDef) and bool(node.bases or node.keywords)
     if isinstance(node, ast.Raise):
         return True  # importing the module fails, or fails on some path
     if isinstance(node, ast.Expr):
@@ -51,6 +66,10 @@ def has_effects(node: ast.AST) -> bool:
         if isinstance(value, ast.Constant):
             return False  # a docstring, or a string standing alone
         return not (isinstance(value, ast.Call) and _quiet_call(dotted_name(value.func)))
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and _builds(node.value):
+        bound = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if not all(isinstance(t, ast.Name) and t.id.startswith("__") and t.id.endswith("__") for t in bound):
+            return True
     targets: list[ast.expr] = []
     if isinstance(node, (ast.Assign, ast.Delete)):
         targets = list(node.targets)
