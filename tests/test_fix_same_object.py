@@ -289,3 +289,25 @@ def test_a_shim_that_raises_or_changes_warning_filters_has_effects(tmp_path: Pat
     assert [a for _, _, _, a in applicability(tmp_path, monkeypatch)] == []  # app.py is pkg/app.py here
     report = run_cli(["check", "--no-cache", "-o", "json"], tmp_path, monkeypatch).json()
     assert [(f["path"], f["applicability"]) for f in report["findings"]] == [("pkg/app.py", "unsafe")]
+
+
+def test_a_replacement_whose_binding_the_same_fix_rewrites_unsafely_is_no_known_object(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pkg.api binds X from pkg.legacy, another class than pkg.canon's; the rule moves that import
+    # to pkg.canon too, but as an unsafe fix. In a safe-only run pkg.api.X stays pkg.legacy's, so
+    # rewriting app's import of pkg.old.X (pkg.canon's) to pkg.api would change the class.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/canon.py": "class X: ...\n",
+        "pkg/legacy.py": "class X: ...\n",
+        "pkg/old.py": "from pkg.canon import X\n",
+        "pkg/api.py": "from pkg.legacy import X\n",
+        "app.py": "import pkg.api\nfrom pkg.old import X\n",
+    }
+    write_project(tmp_path, files, rules('"pkg.old:X" = "pkg.api:X", "pkg.legacy:X" = "pkg.canon:X"'))
+    assert [a for _, _, _, a in applicability(tmp_path, monkeypatch)] == ["unsafe"]
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "app.py").read_text() == files["app.py"]
+    assert (
+        "  app.py:2:21: D1 unsafe fix not applied: the same fix rewrites pkg.api's import of X, and which object X is there depends on whether it applies"
+        in result.stderr.splitlines()
+    )

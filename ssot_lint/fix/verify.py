@@ -275,7 +275,13 @@ class ImportVerifier:
                 if after is not None and module not in (after, after.rpartition(".")[0]):
                     found = self.resolve(after, module=fact.name is None)
                     if found.verified:
-                        return found
+                        # That rewrite may be unsafe, and applied only with --unsafe-fixes: the
+                        # name must be the same object either way.
+                        written = self.found(fact.module if fact.name is None else f"{fact.module}.{fact.name}", fact.name is None)
+                        if written.verified and written.origin == found.origin:
+                            return found
+                        unknown.append(f"the same fix rewrites {module}'s import of {name}, and which object {name} is there depends on whether it applies")
+                        continue
                     if found.status == UNVERIFIED:
                         unknown.append(found.reason)
                         continue
