@@ -4,6 +4,7 @@ edited, makes the next call walk again, so a buffer is never judged against a st
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -44,6 +45,9 @@ def test_the_walk_is_reused_until_a_file_is_added_removed_or_ignored(tmp_path: P
 
 def test_a_walk_of_files_changed_just_now_is_not_kept(tmp_path: Path) -> None:
     write_project(tmp_path, {"pkg/__init__.py": ""}, RULES)
+    # Stamped later than the walk starts, whatever the machine's load: always "just now".
+    future = time.time_ns() + 60_000_000_000
+    os.utime(tmp_path / "pkg", ns=(future, future))
     config = load_config(tmp_path / "ssot-lint.toml")
     assert project_files(config) is not project_files(config)  # too recent to trust a timestamp
 

@@ -106,18 +106,18 @@ class ImportRuns:
         if not old or not self._runs_on_import(importer, need.line):
             return None
         graph, sure = self._graph(None), self._sure_graph()  # what the old import may run; what runs for sure
-        dropped = sorted(graph.reachable(old) - {importer})
-        if not dropped:
+        # Only modules with import-time effects matter: ask what still runs (a walk of the
+        # importer's packages' imports, which may be most of the project) only for them.
+        effectful = [m for m in sorted(graph.reachable(old) - {importer}) if any(s is None or s.effects for s in self.source.summaries(m))]
+        if not effectful:
             return None
         # Not through the importer: its package may import it, and the chain would come back
         # through the very statement the fix rewrites.
         kept = sure.reachable_avoiding([*self._edges(importer, need.new), *parents(importer), *self._other_imports(importer, need.line)], importer)
-        for module in dropped:
-            if module in kept:
-                continue
-            if any(summary is None or summary.effects for summary in self.source.summaries(module)):
-                return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, whose import-time code does more than define names")
-        return None
+        lost = next((m for m in effectful if m not in kept), None)
+        if lost is None:
+            return None
+        return Verdict(UNVERIFIED, f"{importer} would no longer import {lost}, whose import-time code does more than define names")
 
     def _other_imports(self, importer: str, line: int) -> list[str]:
         """The project modules the importer's import-time imports run, but the statement at ``line``."""

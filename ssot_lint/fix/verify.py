@@ -32,7 +32,8 @@ For ``check``'s applicability, a kind records its ``Need`` values per finding in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 from ssot_lint.fix.import_runs import ImportRuns
@@ -52,7 +53,7 @@ from ssot_lint.fix.verdicts import (
     worst,
 )
 from ssot_lint.project.module_index import MODULE_DUNDERS
-from ssot_lint.project.module_summary import ModuleSummary
+from ssot_lint.project.module_summary import ImportFact, ModuleSummary
 
 # The vocabulary lives in fix.verdicts; kinds import it from here, with the verifier.
 __all__ = [
@@ -98,23 +99,16 @@ class ImportVerifier:
                 if found is not None:
                     modules.add(found)
         fetch(modules)
-        outer, self._mover = self._mover, mover
-        try:
-            for need in needs:
-                if need.importer:
-                    self.runs.cycle(need, mover)
-        finally:
-            self._mover = outer
+        for need in needs:
+            if need.importer:
+                self.runs.cycle(need, mover)
 
     def verify(self, need: Need, allow_kind_change: bool = False, mover: Mover | None = None) -> Verdict:
         """Whether the rewrite from ``need.old`` to ``need.new`` is verified, refused or
         unverified; refused too when the two are of different kinds, unless allowed.
         ``mover``: the fix this rewrite is part of (see ``Mover``)."""
-        outer, self._mover = self._mover, mover
-        try:
+        with self._moving(mover):
             return self._verify(need, allow_kind_change)
-        finally:
-            self._mover = outer
 
     def _verify(self, need: Need, allow_kind_change: bool) -> Verdict:
         found = self._names(need, allow_kind_change)
@@ -131,9 +125,15 @@ class ImportVerifier:
     def found(self, dotted: str, module: bool = False, mover: Mover | None = None) -> Verdict:
         """Whether ``dotted`` exists (a module when ``module``) once ``mover`` has fixed the
         project: existence alone, what ``rules --check`` asks of a mapping's replacement."""
+        with self._moving(mover):
+            return self.resolve(dotted, module)
+
+    @contextmanager
+    def _moving(self, mover: Mover | None) -> Iterator[None]:
+        """Resolve as ``mover`` leaves the project (``Mover``) while the block runs."""
         outer, self._mover = self._mover, mover
         try:
-            return self.resolve(dotted, module)
+            yield
         finally:
             self._mover = outer
 
@@ -238,12 +238,7 @@ class ImportVerifier:
         ``from .trigsimp import trigsimp`` in ``sympy/simplify/__init__.py`` makes
         ``sympy.simplify.trigsimp`` the function (importing the submodule binds the attribute
         first; the statement binds it again). ``from . import name`` binds the submodule."""
-        for summary in self.source.summaries(module):
-            if summary is not None and (
-                name in summary.defined or any(f.bound == name and not f.type_checking and (f.module, f.name) != (module, name) for f in summary.imports)
-            ):
-                return True
-        return False
+        return any(summary is not None and (name in summary.defined or _binders(summary, module, name)) for summary in self.source.summaries(module))
 
     def _name(self, module: str, name: str) -> Verdict:
         unknown: list[str] = []
@@ -256,16 +251,14 @@ class ImportVerifier:
                 continue
             if name in summary.defined:
                 return self._defined(module, summary, name)
-            binders = [f for f in summary.imports if f.bound == name and not f.type_checking and (f.module, f.name) != (module, name)]
+            binders = _binders(summary, module, name)
             later_stars = [f for f in summary.imports if f.star and not f.type_checking and binders and f.statement[0] > binders[0].statement[0]]
             rebound = any(self._star_exports(f.module, name).status != REFUSED for f in later_stars)
             if len(binders) > 1 or (binders and binders[0].conditional) or rebound:
                 # Python keeps the last binding that ran: which one that is, is not static.
                 unknown.append(f"{module} binds {name} more than once, or only under a condition, so which object it is cannot be told")
                 continue
-            for fact in summary.imports:
-                if fact.bound != name or fact.type_checking or (fact.module, fact.name) == (module, name):
-                    continue  # `from . import x` in pkg/__init__ is the submodule, checked above
+            for fact in binders:  # one, or none
                 if fact.module is None:
                     unknown.append(f"{module} binds {name} by a relative import that cannot be resolved")
                     continue
@@ -351,3 +344,9 @@ class ImportVerifier:
         if head in summary.defined and head != name:
             return self._bound(f"{module}.{alias}")
         return Verdict(VERIFIED, origin=f"{module}.{name}")
+
+
+def _binders(summary: ModuleSummary, module: str, name: str) -> list[ImportFact]:
+    """The run-time imports by which ``module`` binds ``name`` (``from . import name`` in a
+    package's ``__init__`` binds the submodule, which is no binding of its own)."""
+    return [f for f in summary.imports if f.bound == name and not f.type_checking and (f.module, f.name) != (module, name)]
