@@ -25,7 +25,7 @@ class ImportRuns:
         importing the importer does, None when it cannot: the statement runs on import (or in a
         function, when called) and makes the importer import a project module it did not import
         before, through the old import, the packages above the importer, or its other
-        import-time imports. Importing a module runs its code: Django's ``auth.models`` re-exports
+        import-time imports that run no later (see ``_other_imports``). Importing a module runs its code: Django's ``auth.models`` re-exports
         ``base_user``'s class, and importing it fails unless ``django.contrib.auth`` is an
         installed app. A deprecated shim that imports its replacement passes."""
         importer = need.importer
@@ -33,7 +33,7 @@ class ImportRuns:
         if not new or not self._runs_on_import(importer, need.line):
             return None
         graph = self._sure_graph()  # the project as written: what importing the importer runs now, for sure
-        ran = (self._edges(importer, need.old), parents(importer), [importer])
+        ran = (self._edges(importer, need.old), parents(importer), self._other_imports(importer, need.line))
         for starts in ran:
             new = [target for target in new if not any(graph.reaches(start, target) for start in starts)]
             if not new:
@@ -120,12 +120,18 @@ class ImportRuns:
         return Verdict(UNVERIFIED, f"{importer} would no longer import {lost}, whose import-time code does more than define names")
 
     def _other_imports(self, importer: str, line: int) -> list[str]:
-        """The project modules the importer's import-time imports run, but the statement at ``line``."""
+        """The project modules the importer's other import-time imports run, on every import, no
+        later than they would once the statement at ``line`` runs them instead: the imports
+        before it, and those after it that come before the importer's first statement with
+        import-time effects (``ModuleSummary.effects``). Moving a module's import above
+        ``django.setup()`` changes what it sees; above another import, as isort does, it does not."""
         targets: list[str] = []
         for summary in self.source.summaries(importer):
+            first_effect = summary.effects if summary is not None else 0
             for fact in summary.imports if summary is not None else ():
                 if (
                     fact.statement[0] != line
+                    and (fact.statement[0] < line or not first_effect or fact.statement[0] < first_effect)
                     and fact.module is not None
                     and runs_on_import(fact)
                     and not fact.conditional
