@@ -382,3 +382,29 @@ def test_a_dropped_module_that_a_later_import_runs_after_a_call_stops_running_wh
         assert result.stderr.splitlines()[1] == (
             "  app.py:1:24: D1 unsafe fix not applied: app would no longer import pkg.compat, whose import-time code does more than define names"
         )
+
+
+def test_two_statements_importing_one_shim_do_not_keep_it_running_for_each_other(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each statement alone leaves the other importing pkg.compat; the fix rewrites both, and the
+    # patch pkg.compat makes would be lost. What still runs is what runs whichever rewrites apply.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/core.py": "class X: ...\n\n\nclass Y: ...\n",
+        "pkg/compat.py": "from pkg.core import X, Y\n\nX.legacy = True\n",
+        "pkg/app.py": "from pkg.compat import X\nfrom pkg.compat import Y\n",
+        "pkg/other.py": "import pkg.compat\nfrom pkg.compat import X\n",  # `import pkg.compat` stays: it keeps the shim running
+    }
+    write_project(tmp_path, files, rules('"pkg.compat:X" = "pkg.core:X", "pkg.compat:Y" = "pkg.core:Y"'))
+    report = run_cli(["check", "--no-cache", "-o", "json"], tmp_path, monkeypatch).json()
+    assert [(f["path"], f["line"], f["applicability"]) for f in report["findings"]] == [
+        ("pkg/app.py", 1, "unsafe"),
+        ("pkg/app.py", 2, "unsafe"),
+        ("pkg/other.py", 2, "safe"),
+    ]
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "pkg/app.py").read_text() == files["pkg/app.py"]
+    assert (tmp_path / "pkg/other.py").read_text() == "import pkg.compat\nfrom pkg.core import X\n"
+    assert result.stderr.splitlines()[1:3] == [
+        "  pkg/app.py:1:24: D1 unsafe fix not applied: pkg.app would no longer import pkg.compat, whose import-time code does more than define names",
+        "  pkg/app.py:2:24: D1 unsafe fix not applied: pkg.app would no longer import pkg.compat, whose import-time code does more than define names",
+    ]

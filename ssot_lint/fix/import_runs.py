@@ -19,6 +19,7 @@ class ImportRuns:
         # which a key of id() would not survive pickling to a worker with.
         self._graphs: list[tuple[Mover | None, LazyImportGraph]] = []
         self._sure: LazyImportGraph | None = None
+        self._kept: list[tuple[Mover | None, LazyImportGraph]] = []
 
     def imports_more(self, need: Need) -> Verdict | None:
         """Why the rewritten statement of ``need`` (in ``need.importer``) may change what
@@ -93,19 +94,21 @@ class ImportRuns:
         facts = [f for s in self.source.summaries(importer) if s is not None for f in s.imports if f.statement[0] == line]
         return not facts or any(runs_on_import(fact, include_function_imports=True) for fact in facts)
 
-    def imports_less(self, need: Need) -> Verdict | None:
+    def imports_less(self, need: Need, mover: Mover | None) -> Verdict | None:
         """Why the rewritten statement of ``need`` may stop code from running that runs now,
         None when it cannot: the old import runs project modules (the deprecated one and what it
         imports) that neither the replacement, nor the packages above the importer, nor the
         importer's other import-time imports run, and one of them does more than bind its own
         names (``ModuleSummary.effects``: a shim that patches the class it re-exports, a
         registration call). A shim of imports, re-exports and ``warnings.warn`` passes: that
-        its warning no longer shows is what the fix is for."""
+        its warning no longer shows is what the fix is for. What still runs is what runs whichever
+        of ``mover``'s other rewrites apply: two statements importing one shim each keep it
+        running only while the other stays."""
         importer = need.importer
         old = self._edges(importer, need.old)
         if not old or not self._runs_on_import(importer, need.line):
             return None
-        graph, sure = self._graph(None), self._sure_graph()  # what the old import may run; what runs for sure
+        graph, kept = self._graph(None), self._kept_graph(mover)  # what the old import may run; what runs for sure once fixed
         # Only modules with import-time effects matter: ask what still runs (a walk of the
         # importer's packages' imports, which may be most of the project) only for them.
         effectful = [m for m in sorted(graph.reachable(old) - {importer}) if any(s is None or s.effects for s in self.source.summaries(m))]
@@ -113,18 +116,19 @@ class ImportRuns:
             return None
         # Not through the importer: its package may import it, and the chain would come back
         # through the very statement the fix rewrites.
-        kept = sure.reachable_avoiding([*self._edges(importer, need.new), *parents(importer), *self._other_imports(importer, need.line)], importer)
-        lost = next((m for m in effectful if m not in kept), None)
+        still = kept.reachable_avoiding([*self._edges(importer, need.new), *parents(importer), *self._other_imports(importer, need.line, kept)], importer)
+        lost = next((m for m in effectful if m not in still), None)
         if lost is None:
             return None
         return Verdict(UNVERIFIED, f"{importer} would no longer import {lost}, whose import-time code does more than define names")
 
-    def _other_imports(self, importer: str, line: int) -> list[str]:
+    def _other_imports(self, importer: str, line: int, graph: LazyImportGraph | None = None) -> list[str]:
         """The project modules the importer's other import-time imports run, on every import, no
         later than they would once the statement at ``line`` runs them instead: the imports
         before it, and those after it that come before the importer's first statement with
         import-time effects (``ModuleSummary.effects``). Moving a module's import above
-        ``django.setup()`` changes what it sees; above another import, as isort does, it does not."""
+        ``django.setup()`` changes what it sees; above another import, as isort does, it does not.
+        ``graph``: whose rewrites of those imports count (see ``LazyImportGraph.targets``)."""
         targets: list[str] = []
         for summary in self.source.summaries(importer):
             first_effect = summary.effects if summary is not None else 0
@@ -137,7 +141,7 @@ class ImportRuns:
                     and not fact.conditional
                     and self.source.in_project(fact.module)
                 ):
-                    targets += import_targets(importer, fact.module, fact.name, self.source.exists)
+                    targets += graph.targets(importer, fact) if graph is not None else import_targets(importer, fact.module, fact.name, self.source.exists)
         return targets
 
     def _sure_graph(self) -> LazyImportGraph:
@@ -145,6 +149,15 @@ class ImportRuns:
         if self._sure is None:
             self._sure = LazyImportGraph(self.source, surely=True)
         return self._sure
+
+    def _kept_graph(self, mover: Mover | None) -> LazyImportGraph:
+        """What runs on every import once ``mover`` has fixed the project, whichever of its
+        rewrites apply."""
+        graph = next((g for m, g in self._kept if m is mover), None)
+        if graph is None:
+            graph = LazyImportGraph(self.source, mover.moved if mover is not None else None, surely=True, whichever=True)
+            self._kept.append((mover, graph))
+        return graph
 
     def _graph(self, mover: Mover | None) -> LazyImportGraph:
         graph = next((g for m, g in self._graphs if m is mover), None)
