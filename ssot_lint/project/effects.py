@@ -33,9 +33,36 @@ _PURE_DECORATORS = frozenset(
 
 
 def _pure_decorator(decorator: ast.expr) -> bool:
-    func = decorator.func if isinstance(decorator, ast.Call) else decorator
-    name = dotted_name(func)
+    """A decorator that only builds what it decorates, and whose arguments call nothing."""
+    if isinstance(decorator, ast.Call):
+        name = dotted_name(decorator.func)
+        if any(_calls(argument) for argument in (*decorator.args, *(k.value for k in decorator.keywords))):
+            return False
+    else:
+        name = dotted_name(decorator)
     return name is not None and name.rpartition(".")[2] in _PURE_DECORATORS
+
+
+def _signature_calls(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a def's defaults or annotations call anything: both run when the def does (the
+    annotations unless ``from __future__ import annotations``; read as if they ran)."""
+    arguments = node.args
+    annotated = [a.annotation for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg) if a is not None]
+    return any(_calls(part) for part in (*arguments.defaults, *arguments.kw_defaults, *annotated, node.returns))
+
+
+# What a dunder's value may call and still only build it: HA's `__getattr__ = partial(...)`,
+# `__all__ = sorted(globals())`; warnings and deprecation helpers are quiet anywhere.
+_DUNDER_CALLS = frozenset(("partial", "globals", "dir", "sorted", "list", "tuple", "set", "frozenset"))
+
+
+def _dunder_value_effects(value: ast.expr) -> bool:
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call):
+            name = dotted_name(node.func)
+            if not (_quiet_call(name) or (name is not None and name.rpartition(".")[2] in _DUNDER_CALLS)):
+                return True
+    return False
 
 
 _BUILT = (ast.Call, ast.List, ast.Dict, ast.Set, ast.Subscript, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)
@@ -99,10 +126,7 @@ def _class_body_effects(body: list[ast.stmt]) -> bool:
         if isinstance(statement, (ast.Import, ast.ImportFrom, ast.Pass)):
             continue  # what an import runs is the import graph's to say
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            arguments = statement.args
-            if not all(_pure_decorator(d) for d in statement.decorator_list) or any(
-                _calls(default) for default in (*arguments.defaults, *arguments.kw_defaults)
-            ):
+            if not all(_pure_decorator(d) for d in statement.decorator_list) or _signature_calls(statement):
                 return True
         elif isinstance(statement, ast.ClassDef):
             if has_effects(statement):
@@ -115,6 +139,8 @@ def _class_body_effects(body: list[ast.stmt]) -> bool:
             value = statement.value
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
             if any(isinstance(t, (ast.Attribute, ast.Subscript)) for target in targets for t in ast.walk(target)):
+                return True
+            if isinstance(statement, ast.AnnAssign) and _calls(statement.annotation):
                 return True
             if isinstance(value, ast.Call) and (dotted_name(value.func) or "").rpartition(".")[2] in _QUIET_CLASS_CALLS:
                 value = ast.Tuple([*value.args, *(k.value for k in value.keywords)])  # its arguments may still call
@@ -130,17 +156,18 @@ def has_effects(node: ast.AST) -> bool:
     on their own) does more than bind names of its own module (see ``ModuleSummary.effects``):
     a call that is no warning, an assignment to an attribute or item, an augmented assignment
     (``REGISTRY += [X]`` may change an imported list in place), a value built by a call or a
-    display (but a dunder's, such as ``__all__``), a decorator that may register what it
-    decorates, a class with a base or a metaclass (``__init_subclass__`` may register it) or
-    whose body calls anything, a call in a block's header, a ``with``."""
+    display (but a dunder's, such as ``__all__``, unless it calls more than ``partial``,
+    ``sorted`` and the like), a call in an annotation, a default or a decorator's arguments, a
+    decorator that may register what it decorates, a class with a base or a metaclass
+    (``__init_subclass__`` may register it) or whose body calls anything, a call in a block's
+    header, a ``with``."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         if not all(_pure_decorator(d) for d in node.decorator_list):
             return True
         if isinstance(node, ast.ClassDef):
             # A base class's __init_subclass__ or metaclass may register the class.
             return bool(node.bases or node.keywords) or _class_body_effects(node.body)
-        arguments = node.args
-        return any(_calls(default) for default in (*arguments.defaults, *arguments.kw_defaults))
+        return _signature_calls(node)
     if isinstance(node, ast.Raise):
         return True  # importing the module fails, or fails on some path
     if isinstance(node, ast.AugAssign):
@@ -152,10 +179,14 @@ def has_effects(node: ast.AST) -> bool:
         if isinstance(value, ast.Constant):
             return False  # a docstring, or a string standing alone
         return not (isinstance(value, ast.Call) and _quiet_call(dotted_name(value.func)))
+    if isinstance(node, ast.AnnAssign) and _calls(node.annotation):
+        return True  # a module-level annotation runs (into __annotations__)
     if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and _builds(node.value):
         bound = node.targets if isinstance(node, ast.Assign) else [node.target]
         if not all(isinstance(t, ast.Name) and t.id.startswith("__") and t.id.endswith("__") for t in bound):
             return True
+        if _dunder_value_effects(node.value):
+            return True  # `__version__ = register(...)`: a dunder's value, but it calls
     targets: list[ast.expr] = []
     if isinstance(node, (ast.Assign, ast.Delete)):
         targets = list(node.targets)
