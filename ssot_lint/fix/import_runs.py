@@ -37,11 +37,15 @@ class ImportRuns:
         if not new or not self._runs_on_import(importer, need.line, script=True):
             return None
         graph = self._sure_graph()  # the project as written: what importing the importer runs now, for sure
-        starts = [*self._edges(importer, need.old), *self._parents_split(importer, need.line, self._graph(None))[0], *self._other_imports(importer, need.line)]
-        # Not through the importer: a chain back through it reaches its imports after effects too.
-        through = [start for start in starts if start != importer and graph.reaches(start, importer)]
-        avoiding = graph.reachable_avoiding(through, importer) if through else set()
-        new = [t for t in new if t not in avoiding and not any(graph.reaches(start, t) for start in starts if start not in through)]
+        # The old import first (memoized walks): a shim that imports its replacement ends it here.
+        new = [t for t in new if not any(graph.reaches(start, t) for start in self._edges(importer, need.old))]
+        if not new:
+            return None
+        # Then what ran before the statement, in one walk that does not come back through the
+        # importer (that would reach its imports after code with effects too).
+        starts = [*self._parents_before(importer, need.line, self._graph(None)), *self._other_imports(importer, need.line)]
+        reached = graph.reachable_avoiding(starts, importer)
+        new = [t for t in new if t not in reached]
         if new:
             return Verdict(UNVERIFIED, f"{importer} did not import {new[0]} before, and importing it runs code that may change what the program does")
         return None
@@ -122,15 +126,21 @@ class ImportRuns:
         if not old or not self._runs_on_import(importer, need.line, script=True):
             return None
         graph, kept = self._graph(None), self._kept_graph(mover)  # what the old import may run; what runs for sure once fixed
-        ran = sorted(graph.reachable(old) - {importer})
-        before, after = self._parents_split(importer, need.line, self._graph(mover), kept)
-        late = [*after, *self._other_imports(importer, need.line, kept, late=True)]
+        # What the new import runs (memoized walks) cannot be lost nor run later.
+        ran = sorted(graph.reachable(old) - kept.reachable(self._edges(importer, need.new)) - {importer})
+        if not ran:
+            return None
+        # The importer's own imports after code with effects run late. (A package's imports
+        # after the importer's are not asked about: that walk may cover most of the project for
+        # every rewritten statement; the package's are then just not counted as running.)
+        late = self._other_imports(importer, need.line, kept, late=True)
         # Only modules with import-time effects matter, and when some import runs late, all:
         # ask what still runs (a walk of the importer's packages' imports, which may be most of
         # the project) only then.
         effectful = {m: why for m in ran if (why := self._effects(m)) is not None}
         if not effectful and not late:
             return None
+        before = self._parents_before(importer, need.line, self._graph(mover), kept)
         # Not through the importer: its package may import it, and the chain would come back
         # through the very statement the fix rewrites.
         still = kept.reachable_avoiding([*self._edges(importer, need.new), *before, *self._other_imports(importer, need.line, kept)], importer)
@@ -142,7 +152,7 @@ class ImportRuns:
         if lost is None:
             return None
         if mover is not None and lost in self._sure_graph().reachable_avoiding(
-            [*self._edges(importer, need.new), *self._parents_split(importer, need.line, self._graph(None))[0], *self._other_imports(importer, need.line)],
+            [*self._edges(importer, need.new), *self._parents_before(importer, need.line, self._graph(None)), *self._other_imports(importer, need.line)],
             importer,
         ):
             # Kept running only by imports the same fix rewrites, safe or not: say so.
@@ -165,30 +175,28 @@ class ImportRuns:
                         return f"which imports {fact.module}, from outside the project: importing it may fail or run code"
         return None
 
-    def _parents_split(self, importer: str, line: int, may: LazyImportGraph, graph: LazyImportGraph | None = None) -> tuple[list[str], list[str]]:
-        """The packages above the importer, as what they run before the importer does (a whole
-        package that cannot import the importer, since it has finished first; else the targets
-        of its import-time imports before the first that may: ``may`` holds every edge there
-        may be) and what they run after it: ``pkg/__init__.py`` doing ``from . import app,
-        shim`` runs ``shim`` after ``app``. ``graph``: whose rewrites of those imports count
-        (see ``LazyImportGraph.targets``). For a statement under ``if __name__ == "__main__":``
-        the packages have all finished: a script's packages are imported before it runs."""
-        before: list[str] = []
-        after: list[str] = []
+    def _parents_before(self, importer: str, line: int, may: LazyImportGraph, graph: LazyImportGraph | None = None) -> list[str]:
+        """The packages above the importer, as what they run before the importer does: a whole
+        package that cannot import the importer (it has finished first), else the targets of its
+        import-time imports before the first that may (``may`` holds every edge there may be):
+        ``pkg/__init__.py`` doing ``from . import app, shim`` runs ``shim`` only after ``app``.
+        ``graph``: whose rewrites of those imports count (see ``LazyImportGraph.targets``). For a
+        statement under ``if __name__ == "__main__":`` the packages have all finished: a
+        script's packages are imported before it runs."""
         facts = self._facts_at(importer, line)
         if facts and all(fact.main_block for fact in facts):
-            return list(parents(importer)), after
+            return list(parents(importer))
+        before: list[str] = []
         for package in parents(importer):
             if not may.reaches(package, importer):
                 before.append(package)
                 continue
-            into = before
             for fact, _ in self._import_time_facts(package):
                 targets = self._targets(package, fact, graph)
-                if into is before and any(target == importer or may.reaches(target, importer) for target in targets):
-                    into = after
-                into += [target for target in targets if target != importer]
-        return before, after
+                if any(target == importer or may.reaches(target, importer) for target in targets):
+                    break
+                before += targets
+        return before
 
     def _import_time_facts(self, module: str) -> list[tuple[ImportFact, int]]:
         """The imports of project modules that run on every import of ``module``, in order,
