@@ -135,6 +135,11 @@ class ImportRuns:
         lost = next((m for m in effectful if m not in still), None)
         if lost is None:
             return None
+        if mover is not None and lost in self._sure_graph().reachable_avoiding(
+            [*self._edges(importer, need.new), *self._parents_split(importer, self._graph(None))[0], *self._other_imports(importer, need.line)], importer
+        ):
+            # Kept running only by imports the same fix rewrites, safe or not: say so.
+            return Verdict(UNVERIFIED, f"{importer} would no longer import {lost} once the fix's other rewrites apply, {effectful[lost]}")
         return Verdict(UNVERIFIED, f"{importer} would no longer import {lost}, {effectful[lost]}")
 
     def _effects(self, module: str) -> str | None:
