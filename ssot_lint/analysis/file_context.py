@@ -10,10 +10,13 @@ from __future__ import annotations
 import ast
 import functools
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ssot_lint.analysis.chunks import Chunks, Scan, scan
+from ssot_lint.analysis.cst_positions import LazyPositions
 from ssot_lint.analysis.imports import ImportRef, collect_imports
 from ssot_lint.analysis.outline import outline
 from ssot_lint.analysis.source_lines import SourceLines, Span
@@ -43,13 +46,19 @@ class FileContext:
         self._outline: list[ast.stmt] | None = None
         self._parsed: dict[int, list[ast.stmt]] = {}  # chunk index -> its top-level statements
         self._positions: Any = None
+        self._parsed_tree = False  # the libcst tree was parsed from the text (``known_code``)
         # Per-file values several rules derive the same way (e.g. the module summary): computed
         # by the first rule that needs one, reused by the others, gone with the context.
         self.memo: dict[str, Any] = {}
 
     @classmethod
     def of_module(cls, module: cst.Module, ref: FileRef) -> FileContext:
-        return cls(ref, module.code, module=module)
+        known = _known_code.get()
+        if known is None or known[0] is not module:
+            return cls(ref, module.code, module=module)
+        found = cls(ref, known[1], module=module)
+        found._parsed_tree = True  # a tree parsed from its text: positions may be computed lazily
+        return found
 
     @property
     def tree(self) -> ast.Module:
@@ -199,15 +208,35 @@ class FileContext:
     # -- the libcst tree (fixes) ----------------------------------------------------------------
     def position(self, node: cst.CSTNode) -> Span:
         if self._positions is None:
-            from libcst.metadata import PositionProvider
-
-            # unsafe_skip_copy keeps node identity, so nodes found in a plain visit can be looked up.
-            self._positions = _positions_only(self.module).resolve(PositionProvider)
+            self._positions = LazyPositions(self.module, self._all_positions) if self._parsed_tree else self._all_positions()
         rng = self._positions[node]
         return rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1
 
+    def _all_positions(self) -> Any:
+        from libcst.metadata import PositionProvider
+
+        # unsafe_skip_copy keeps node identity, so nodes found in a plain visit can be looked up.
+        return _positions_only(self.module).resolve(PositionProvider)
+
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+
+# The text of a libcst tree, known to whoever parsed it (``fix.apply``): printing a large tree
+# again costs about as much as parsing it.
+_known_code: ContextVar[tuple[cst.Module, str] | None] = ContextVar("known_code", default=None)
+
+
+@contextmanager
+def known_code(module: cst.Module, text: str) -> Iterator[None]:
+    """While the block runs, ``FileContext.of_module(module, ...)`` takes ``text`` (which must be
+    ``module.code``, and ``module`` a tree parsed from text) as the module's text instead of
+    printing the tree, and positions its nodes lazily (``LazyPositions``)."""
+    token = _known_code.set((module, text))
+    try:
+        yield
+    finally:
+        _known_code.reset(token)
 
 
 def _positions_only(module: cst.Module) -> Any:

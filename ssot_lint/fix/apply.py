@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ssot_lint.analysis.file_context import known_code
 from ssot_lint.analysis.parsing import SourceError, decode_source, parse
 from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import FileRef
@@ -121,11 +122,26 @@ def _apply(module: cst.Module, ref: FileRef, rules: Sequence[Rule], context: Fix
     return applied
 
 
+def comments(text: str, module: cst.Module) -> Counter[str]:
+    """Every comment of ``text`` (which ``module`` is the tree of), counted: read by Python's
+    tokenizer, several times faster than a walk of libcst's tree, which says the same of any
+    text both parse (a comment token is a ``Comment`` node), and that walk when the tokenizer
+    fails."""
+    try:
+        return Counter(token.string for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline) if token.type == tokenize.COMMENT)
+    except (tokenize.TokenError, SyntaxError):  # IndentationError is one
+        from ssot_lint.fix.cstedit import comments_in
+
+        return Counter(comments_in(module))
+
+
 def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixContext = SAFE_ONLY) -> SourceFix:
     """Fix one file's bytes with ``rules`` (all fixable): safe fixes, and unsafe ones too with
-    ``context.unsafe``. Pure given ``context``; raises FixRefused."""
-    from ssot_lint.fix.cstedit import comments_in
+    ``context.unsafe``. Pure given ``context``; raises FixRefused.
 
+    Each whole-tree step of libcst costs about as much as a parse on a large file, so none is
+    done twice: the text of a tree whose text is known is not printed again (``known_code``),
+    and a fix that edits nothing returns the tree it was given."""
     try:
         text = decode_source(data)
         module = parse(text)
@@ -138,8 +154,9 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
         raise FixRefused(f"its text does not re-encode to the same bytes in {encoding}")
     if module.code != text:  # libcst 1.9 drops a final lone CR, and a form feed that starts a statement's line
         raise FixRefused(f"libcst would not write line {_first_difference(text, module.code)} back byte for byte")
-    first = _apply(module, ref, rules, context)
-    new_text = first.module.code
+    with known_code(module, text):
+        first = _apply(module, ref, rules, context)
+    new_text = text if first.module is module else first.module.code
     if new_text == text:
         return SourceFix(data, 0, first.reasons, frozenset(first.unsafe))
     new_data = _encoded(new_text, encoding)
@@ -154,11 +171,13 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
         if _compile_error(data, ref) is not None:  # libcst parses more than CPython compiles
             raise FixRefused(f"the file does not compile, before the fix either: {problem}")
         raise FixRefused(f"the fixed text does not compile: {problem}; this is a bug in ssot-lint")
-    if Counter(comments_in(module)) != Counter(comments_in(reparsed)):
+    if comments(text, module) != comments(new_text, reparsed):
         raise FixRefused("the fix would drop a comment; this is a bug in ssot-lint")
     # A second pass must change nothing; its reasons are positioned in the fixed text.
-    again = _apply(reparsed, ref, rules, context)
-    if again.module.code != new_text:
+    reparsed_text = reparsed.code
+    with known_code(reparsed, reparsed_text):
+        again = _apply(reparsed, ref, rules, context)
+    if (reparsed_text if again.module is reparsed else again.module.code) != new_text:
         raise FixRefused("fixing the fixed text changes it again; this is a bug in ssot-lint")
     return SourceFix(new_data, first.fixed, again.reasons, frozenset(again.unsafe), first.unsafe_fixed, tuple(first.notes), first.partly)
 

@@ -146,6 +146,14 @@ class ImportRewriter(cst.CSTTransformer):
         self.expressions = expressions
         self._emptied: set[cst.CSTNode] = set()  # lines whose statements all went away
 
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # Import statements are edited whole where their line is left, so without expression
+        # replacements nothing inside an expression or a small statement needs a visit: skipping
+        # them spares rebuilding most of the tree (an unvisited node is kept as it is).
+        if not self.expressions and isinstance(node, (cst.BaseExpression, cst.BaseSmallStatement)):
+            return False
+        return super().on_visit(node)
+
     # libcst declares on_leave to return the node's own type; a replacement may be another
     # expression type (`old.mod` -> `new`, an Attribute becoming a Name), hence the override.
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:  # type: ignore[override]

@@ -32,7 +32,7 @@ from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, T
 from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under
 from ssot_lint.kinds.deprecated_import.survey import Statement, Survey
 from ssot_lint.kinds.deprecated_import.unit import decide_unit
-from ssot_lint.project.import_conditions import tested_deprecations
+from ssot_lint.project.import_conditions import TestedDeprecations, tested_deprecations
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
@@ -56,7 +56,7 @@ class ImportFixPlan:
                 self.refs.append(ref)
                 self.owner.append(statement)
         tested = tested_deprecations(ctx)  # what a test uses on purpose stays, as in check
-        self.hits = [None if tested.covers(self.line(self.owner[i].node), ref.bound) else rule.match(ref) for i, ref in enumerate(self.refs)]
+        self.hits = [self._untested(rule.match(ref), tested, i) for i, ref in enumerate(self.refs)]
         self.decisions: list[Decision] = [STAY] * len(self.refs)
         self.reasons: dict[int, str] = {}  # why a name stays, for its whole finding (and unit)
         # Names held back by verification: refused (the replacement lacks them, or is another
@@ -67,6 +67,14 @@ class ImportFixPlan:
         self.unit_edits: dict[str, dict[cst.CSTNode, cst.BaseExpression]] = {}  # their `old.x.Y` rewrites
         self.unit_chains: dict[str, list[tuple[str, str, tuple[Target, Target]]]] = {}  # (written, rewritten, mapping)
         self.whole_lines: dict[str, int] = {}  # `old.mod.*` -> a line where `old.mod` is used on its own
+
+    def _untested(self, hit: tuple[Target, Target] | None, tested: TestedDeprecations, index: int) -> tuple[Target, Target] | None:
+        """``hit`` (name ``index``'s match), unless a test uses the name on purpose. The line is
+        asked only when it decides: positions are computed as far into the file as it lies."""
+        if hit is None:
+            return None
+        line = self.line(self.owner[index].node) if tested.blocks else 0  # no block: only the name decides
+        return None if tested.covers(line, self.refs[index].bound) else hit
 
     # -- per name ------------------------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
@@ -328,6 +336,8 @@ class ImportFixPlan:
                 expressions.update(self.unit_edits.get(name, {}))
         if references is not None:
             expressions.update(references.expressions)
+        if not edits and not expressions:
+            return self.ctx.module  # nothing to edit: a transform would only copy the whole tree
         return self.ctx.module.visit(ImportRewriter(edits, expressions))
 
     def outcome(self) -> FixOutcome:
