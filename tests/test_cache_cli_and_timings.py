@@ -36,12 +36,12 @@ def test_cache_info_and_clear(tmp_path: Path) -> None:
     assert _invoke(project, "check", ".", "-q").exit_code == 1
     result = _invoke(project, "cache", "info")
     lines = result.stdout.splitlines()
-    # 20 files' results, and the summaries of the 9 modules that verify the WS002 rewrites
-    assert lines[:2] == [f"location: {location}", "entries:  29"]
+    # 20 files' results, and the summaries of the 10 modules that verify the WS002 rewrites
+    assert lines[:2] == [f"location: {location}", "entries:  30"]
     assert re.fullmatch(r"size:     \d+\.\d KiB", lines[2])
 
     result = _invoke(project, "cache", "clear")
-    assert (result.exit_code, result.stdout) == (0, f"cleared 29 entries from {location}\n")
+    assert (result.exit_code, result.stdout) == (0, f"cleared 30 entries from {location}\n")
     assert _invoke(project, "cache", "info").stdout.splitlines()[1] == "entries:  0"
     timings = _invoke(project, "check", ".", "-q", "--show-timings").stderr
     assert "20 found, 0 from cache, 20 analyzed" in timings

@@ -215,8 +215,20 @@ def test_an_import_that_may_not_run_does_not_count_as_imported_already(tmp_path:
         ("from plug.core import Plugin\n\n\nclass Legacy(Plugin): ...\n", False),  # Plugin.__init_subclass__ may register it
         ("from plug.core import REGISTRY, Plugin\n\n_ = REGISTRY.append('legacy')\n", False),  # a call on the right of `=`
         ("from plug.core import Plugin\n\n__all__ = ['Plugin']\n", True),  # __all__ is bookkeeping
+        # A class without bases: its body runs on import, and the outline leaves it out.
+        ("from plug.core import REGISTRY, Plugin\n\n\nclass Legacy:\n    token = REGISTRY.append('legacy')\n", False),
+        (
+            "from dataclasses import dataclass, field\nfrom plug.core import Plugin\n\n\n@dataclass\nclass Legacy:\n    tags: list = field(default_factory=list)\n\n    def names(self):\n        return sorted(self.tags)\n",
+            True,
+        ),
+        # A block's header runs too; a `with suppress(...)` only catches.
+        ("from plug.core import REGISTRY, Plugin\n\nif REGISTRY.append('legacy') is None:\n    pass\n", False),
+        ("from plug.core import REGISTRY, Plugin\n\nfor _ in REGISTRY.copy():\n    pass\n", False),
+        ("from plug.core import REGISTRY, Plugin\n\nREGISTRY += ['legacy']\n", False),  # changes plug.core's list in place
+        ("from contextlib import suppress\nfrom plug.core import Plugin\n\nwith suppress(ImportError):\n    import plug.extra\n", True),
     ],
-    ids=["registering-decorator", "dataclass", "metaclass", "subclass", "assigned-call", "dunder-all"],
+    ids=["registering-decorator", "dataclass", "metaclass", "subclass", "assigned-call", "dunder-all"]
+    + ["class-body-call", "dataclass-fields", "if-header-call", "for-header-call", "augmented-assignment", "with-suppress"],
 )
 def test_dropping_a_module_that_may_register_or_call_is_unsafe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, legacy: str, applies: bool) -> None:
     files = {
@@ -320,3 +332,79 @@ def test_a_replacement_whose_binding_the_same_fix_rewrites_unsafely_is_no_known_
         "  app.py:2:21: D1 unsafe fix not applied: the same fix rewrites pkg.api's import of X, and which object X is there depends on whether it applies"
         in result.stderr.splitlines()
     )
+
+
+ORDER = {
+    "pkg/__init__.py": "",
+    "pkg/_impl.py": "class X: ...\n",
+    "pkg/core.py": "from pkg._impl import X\n\nX.checked = True\n",  # code of its own: importing it earlier is a change
+    "pkg/compat.py": "from pkg._impl import X\n",
+    "pkg/settings.py": "def configure(): ...\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("app", "applies"),
+    [
+        ("from pkg.compat import X\nimport pkg.settings\nimport pkg.core\n\npkg.settings.configure()\n", True),  # imports only between
+        ("from pkg.compat import X\nimport pkg.settings\n\npkg.settings.configure()\nimport pkg.core\n", False),
+        ("import pkg.settings\n\npkg.settings.configure()\nimport pkg.core\nfrom pkg.compat import X\n", True),  # imported before it
+    ],
+    ids=["later-import-before-any-effect", "later-import-after-a-call", "earlier-import"],
+)
+def test_a_later_import_counts_as_imported_already_only_when_nothing_runs_between(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app: str, applies: bool
+) -> None:
+    # Moving an import above another import changes nothing (isort does it); moving it above a
+    # call (Django's `setup()`, MySQL's backend checking that MySQLdb is installed before it
+    # imports the modules that need it) runs the module before what it may depend on.
+    write_project(tmp_path, {**ORDER, "app.py": app}, rules('"pkg.compat" = "pkg.core"'))
+    [(_, line, col, found)] = applicability(tmp_path, monkeypatch)
+    assert found == ("safe" if applies else "unsafe")
+    result = fix(tmp_path, monkeypatch)
+    assert ((tmp_path / "app.py").read_text() == app.replace("pkg.compat", "pkg.core")) is applies
+    if not applies:
+        assert result.stderr.splitlines()[1] == (
+            f"  app.py:{line}:{col}: D1 unsafe fix not applied: app did not import pkg.core before, and importing it runs code that may change what the program does"
+        )
+
+
+@pytest.mark.parametrize(("between", "applies"), [("import pkg.settings\n", True), ("import pkg.settings\npkg.settings.configure()\n", False)])
+def test_a_dropped_module_that_a_later_import_runs_after_a_call_stops_running_where_it_did(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, between: str, applies: bool
+) -> None:
+    files = {**ORDER, "pkg/compat.py": "from pkg.core import X\n\nX.legacy = True\n", "pkg/core.py": "from pkg._impl import X\n"}
+    app = "from pkg.compat import X\n" + between + "import pkg.compat\n"
+    write_project(tmp_path, {**files, "app.py": app}, rules('"pkg.compat:X" = "pkg.core:X"'))
+    result = fix(tmp_path, monkeypatch)
+    assert ((tmp_path / "app.py").read_text() != app) is applies
+    if not applies:
+        assert result.stderr.splitlines()[1] == (
+            "  app.py:1:24: D1 unsafe fix not applied: app would import pkg.compat only later, after code that may change what it does or reads"
+        )
+
+
+def test_two_statements_importing_one_shim_do_not_keep_it_running_for_each_other(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each statement alone leaves the other importing pkg.compat; the fix rewrites both, and the
+    # patch pkg.compat makes would be lost. What still runs is what runs whichever rewrites apply.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/core.py": "class X: ...\n\n\nclass Y: ...\n",
+        "pkg/compat.py": "from pkg.core import X, Y\n\nX.legacy = True\n",
+        "pkg/app.py": "from pkg.compat import X\nfrom pkg.compat import Y\n",
+        "pkg/other.py": "import pkg.compat\nfrom pkg.compat import X\n",  # `import pkg.compat` stays: it keeps the shim running
+    }
+    write_project(tmp_path, files, rules('"pkg.compat:X" = "pkg.core:X", "pkg.compat:Y" = "pkg.core:Y"'))
+    report = run_cli(["check", "--no-cache", "-o", "json"], tmp_path, monkeypatch).json()
+    assert [(f["path"], f["line"], f["applicability"]) for f in report["findings"]] == [
+        ("pkg/app.py", 1, "unsafe"),
+        ("pkg/app.py", 2, "unsafe"),
+        ("pkg/other.py", 2, "safe"),
+    ]
+    result = fix(tmp_path, monkeypatch)
+    assert (tmp_path / "pkg/app.py").read_text() == files["pkg/app.py"]
+    assert (tmp_path / "pkg/other.py").read_text() == "import pkg.compat\nfrom pkg.core import X\n"
+    assert result.stderr.splitlines()[1:3] == [
+        "  pkg/app.py:1:24: D1 unsafe fix not applied: pkg.app would no longer import pkg.compat, whose import-time code does more than define names",
+        "  pkg/app.py:2:24: D1 unsafe fix not applied: pkg.app would no longer import pkg.compat, whose import-time code does more than define names",
+    ]

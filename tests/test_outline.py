@@ -142,6 +142,10 @@ PIECES = [
     "V = f'{X!r:>{10}}' + call()\n",
     "# a comment\n",
     "\n",
+    "class E:\n    x = register()\n",  # a class without bases whose body calls: read from the text
+    "@dataclass\nclass F:\n    y: int = field(default=0)\n    def m(self, z=()):\n        return call()\n",
+    "with suppress(ImportError):\n    import fast\n",
+    "for n in range(2):\n    pass\n",
 ]
 if sys.version_info >= (3, 12):  # PEP 701: a field may reuse the string's quotes and span lines
     PIECES += ['W = f"{X["a"]}" + call()\n', 'def k():\n    return f"{\n  1 + 1\n}"\n', 'Q = f"{f"{1}"}"[0]\n']

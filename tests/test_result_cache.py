@@ -282,6 +282,7 @@ def test_a_first_run_reads_each_file_once_and_learns_every_signature(tmp_path: P
     assert sorted(looked_up) == [
         "netra_backend/__init__.py",
         "netra_backend/app/__init__.py",
+        "netra_backend/app/services/__init__.py",
         "netra_backend/app/services/agent_service.py",
         "netra_backend/app/services/notifier.py",
         *(websocket_core + name for name in ("__init__.py", "handlers.py", "unified_manager.py", "websocket_manager.py", "websocket_manager_factory.py")),

@@ -5,9 +5,12 @@ the project's module summaries draw (``project.import_graph``), walked lazily an
 
 from __future__ import annotations
 
+import sys
+
 from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Mover, Need, Verdict
 from ssot_lint.project.import_graph import LazyImportGraph, import_targets, runs_on_import
 from ssot_lint.project.module_index import parents
+from ssot_lint.project.module_summary import ImportFact
 
 
 class ImportRuns:
@@ -19,13 +22,14 @@ class ImportRuns:
         # which a key of id() would not survive pickling to a worker with.
         self._graphs: list[tuple[Mover | None, LazyImportGraph]] = []
         self._sure: LazyImportGraph | None = None
+        self._kept: list[tuple[Mover | None, LazyImportGraph]] = []
 
     def imports_more(self, need: Need) -> Verdict | None:
         """Why the rewritten statement of ``need`` (in ``need.importer``) may change what
         importing the importer does, None when it cannot: the statement runs on import (or in a
         function, when called) and makes the importer import a project module it did not import
         before, through the old import, the packages above the importer, or its other
-        import-time imports. Importing a module runs its code: Django's ``auth.models`` re-exports
+        import-time imports that run no later (see ``_other_imports``). Importing a module runs its code: Django's ``auth.models`` re-exports
         ``base_user``'s class, and importing it fails unless ``django.contrib.auth`` is an
         installed app. A deprecated shim that imports its replacement passes."""
         importer = need.importer
@@ -33,12 +37,14 @@ class ImportRuns:
         if not new or not self._runs_on_import(importer, need.line):
             return None
         graph = self._sure_graph()  # the project as written: what importing the importer runs now, for sure
-        ran = (self._edges(importer, need.old), parents(importer), [importer])
-        for starts in ran:
-            new = [target for target in new if not any(graph.reaches(start, target) for start in starts)]
-            if not new:
-                return None
-        return Verdict(UNVERIFIED, f"{importer} did not import {new[0]} before, and importing it runs code that may change what the program does")
+        starts = [*self._edges(importer, need.old), *self._parents_split(importer, self._graph(None))[0], *self._other_imports(importer, need.line)]
+        # Not through the importer: a chain back through it reaches its imports after effects too.
+        through = [start for start in starts if start != importer and graph.reaches(start, importer)]
+        avoiding = graph.reachable_avoiding(through, importer) if through else set()
+        new = [t for t in new if t not in avoiding and not any(graph.reaches(start, t) for start in starts if start not in through)]
+        if new:
+            return Verdict(UNVERIFIED, f"{importer} did not import {new[0]} before, and importing it runs code that may change what the program does")
+        return None
 
     def cycle(self, need: Need, mover: Mover | None) -> Verdict | None:
         """Why rewriting the import statement of ``need`` (in ``need.importer``) closes a new
@@ -93,45 +99,110 @@ class ImportRuns:
         facts = [f for s in self.source.summaries(importer) if s is not None for f in s.imports if f.statement[0] == line]
         return not facts or any(runs_on_import(fact, include_function_imports=True) for fact in facts)
 
-    def imports_less(self, need: Need) -> Verdict | None:
+    def imports_less(self, need: Need, mover: Mover | None) -> Verdict | None:
         """Why the rewritten statement of ``need`` may stop code from running that runs now,
         None when it cannot: the old import runs project modules (the deprecated one and what it
         imports) that neither the replacement, nor the packages above the importer, nor the
         importer's other import-time imports run, and one of them does more than bind its own
         names (``ModuleSummary.effects``: a shim that patches the class it re-exports, a
         registration call). A shim of imports, re-exports and ``warnings.warn`` passes: that
-        its warning no longer shows is what the fix is for."""
+        its warning no longer shows is what the fix is for. What still runs is what runs whichever
+        of ``mover``'s other rewrites apply: two statements importing one shim each keep it
+        running only while the other stays. A module that would run only later, after code with
+        effects (``from pkg.config import MODE`` after ``pkg.config.MODE = "prod"``), may read
+        another state: that counts too, effects or not."""
         importer = need.importer
         old = self._edges(importer, need.old)
         if not old or not self._runs_on_import(importer, need.line):
             return None
-        graph, sure = self._graph(None), self._sure_graph()  # what the old import may run; what runs for sure
-        # Only modules with import-time effects matter: ask what still runs (a walk of the
-        # importer's packages' imports, which may be most of the project) only for them.
-        effectful = [m for m in sorted(graph.reachable(old) - {importer}) if any(s is None or s.effects for s in self.source.summaries(m))]
-        if not effectful:
+        graph, kept = self._graph(None), self._kept_graph(mover)  # what the old import may run; what runs for sure once fixed
+        ran = sorted(graph.reachable(old) - {importer})
+        before, after = self._parents_split(importer, self._graph(mover), kept)
+        late = [*after, *self._other_imports(importer, need.line, kept, late=True)]
+        # Only modules with import-time effects matter, and when some import runs late, all:
+        # ask what still runs (a walk of the importer's packages' imports, which may be most of
+        # the project) only then.
+        effectful = {m: why for m in ran if (why := self._effects(m)) is not None}
+        if not effectful and not late:
             return None
         # Not through the importer: its package may import it, and the chain would come back
         # through the very statement the fix rewrites.
-        kept = sure.reachable_avoiding([*self._edges(importer, need.new), *parents(importer), *self._other_imports(importer, need.line)], importer)
-        lost = next((m for m in effectful if m not in kept), None)
+        still = kept.reachable_avoiding([*self._edges(importer, need.new), *before, *self._other_imports(importer, need.line, kept)], importer)
+        later = kept.reachable_avoiding(late, importer) - still if late else set()
+        moved = next((m for m in ran if m not in still and m in later), None)
+        if moved is not None:
+            return Verdict(UNVERIFIED, f"{importer} would import {moved} only later, after code that may change what it does or reads")
+        lost = next((m for m in effectful if m not in still), None)
         if lost is None:
             return None
-        return Verdict(UNVERIFIED, f"{importer} would no longer import {lost}, whose import-time code does more than define names")
+        return Verdict(UNVERIFIED, f"{importer} would no longer import {lost}, {effectful[lost]}")
 
-    def _other_imports(self, importer: str, line: int) -> list[str]:
-        """The project modules the importer's import-time imports run, but the statement at ``line``."""
-        targets: list[str] = []
-        for summary in self.source.summaries(importer):
+    def _effects(self, module: str) -> str | None:
+        """What ``module`` does on import beyond defining names, as a reason's end; None when
+        nothing: statements with effects (``ModuleSummary.effects``), or an import from outside
+        the project and the standard library, which may fail (an optional accelerator behind a
+        caller's ``except ImportError``) or register something (a codec, a plugin)."""
+        summaries = self.source.summaries(module)
+        if any(s is None or s.effects for s in summaries):
+            return "whose import-time code does more than define names"
+        for summary in summaries:
             for fact in summary.imports if summary is not None else ():
-                if (
-                    fact.statement[0] != line
-                    and fact.module is not None
-                    and runs_on_import(fact)
-                    and not fact.conditional
-                    and self.source.in_project(fact.module)
-                ):
-                    targets += import_targets(importer, fact.module, fact.name, self.source.exists)
+                if fact.module is not None and runs_on_import(fact) and not self.source.in_project(fact.module):
+                    top = fact.module.partition(".")[0]
+                    if top not in sys.stdlib_module_names and top != "__future__":
+                        return f"which imports {fact.module}, from outside the project: importing it may fail or run code"
+        return None
+
+    def _parents_split(self, importer: str, may: LazyImportGraph, graph: LazyImportGraph | None = None) -> tuple[list[str], list[str]]:
+        """The packages above the importer, as what they run before the importer does (a whole
+        package that cannot import the importer, since it has finished first; else the targets
+        of its import-time imports before the first that may: ``may`` holds every edge there
+        may be) and what they run after it: ``pkg/__init__.py`` doing ``from . import app,
+        shim`` runs ``shim`` after ``app``. ``graph``: whose rewrites of those imports count
+        (see ``LazyImportGraph.targets``)."""
+        before: list[str] = []
+        after: list[str] = []
+        for package in parents(importer):
+            if not may.reaches(package, importer):
+                before.append(package)
+                continue
+            into = before
+            for fact, _ in self._import_time_facts(package):
+                targets = self._targets(package, fact, graph)
+                if into is before and any(target == importer or may.reaches(target, importer) for target in targets):
+                    into = after
+                into += [target for target in targets if target != importer]
+        return before, after
+
+    def _import_time_facts(self, module: str) -> list[tuple[ImportFact, int]]:
+        """The imports of project modules that run on every import of ``module``, in order,
+        each with the first line of its file's statements with effects (0: none)."""
+        return [
+            (fact, summary.effects)
+            for summary in self.source.summaries(module)
+            if summary is not None
+            for fact in summary.imports
+            if fact.module is not None and runs_on_import(fact) and not fact.conditional and self.source.in_project(fact.module)
+        ]
+
+    def _targets(self, module: str, fact: ImportFact, graph: LazyImportGraph | None) -> list[str]:
+        """What the import ``fact`` of ``module`` runs: as written, or as ``graph`` counts a rewrite."""
+        assert fact.module is not None
+        return graph.targets(module, fact) if graph is not None else import_targets(module, fact.module, fact.name, self.source.exists)
+
+    def _other_imports(self, importer: str, line: int, graph: LazyImportGraph | None = None, late: bool = False) -> list[str]:
+        """The project modules the importer's other import-time imports run, on every import, no
+        later than they would once the statement at ``line`` runs them instead: the imports
+        before it, and those after it that come before the importer's first statement with
+        import-time effects (``ModuleSummary.effects``). Moving a module's import above
+        ``django.setup()`` changes what it sees; above another import, as isort does, it does not.
+        ``graph``: whose rewrites of those imports count (see ``LazyImportGraph.targets``);
+        ``late``: the others instead, after the statement and after an effect."""
+        targets: list[str] = []
+        for fact, first_effect in self._import_time_facts(importer):
+            at = fact.statement[0]
+            if at != line and (at < line or not first_effect or at < first_effect) != late:
+                targets += self._targets(importer, fact, graph)
         return targets
 
     def _sure_graph(self) -> LazyImportGraph:
@@ -139,6 +210,15 @@ class ImportRuns:
         if self._sure is None:
             self._sure = LazyImportGraph(self.source, surely=True)
         return self._sure
+
+    def _kept_graph(self, mover: Mover | None) -> LazyImportGraph:
+        """What runs on every import once ``mover`` has fixed the project, whichever of its
+        rewrites apply."""
+        graph = next((g for m, g in self._kept if m is mover), None)
+        if graph is None:
+            graph = LazyImportGraph(self.source, mover.moved if mover is not None else None, surely=True, whichever=True)
+            self._kept.append((mover, graph))
+        return graph
 
     def _graph(self, mover: Mover | None) -> LazyImportGraph:
         graph = next((g for m, g in self._graphs if m is mover), None)

@@ -120,7 +120,7 @@ class ImportVerifier:
             return found
         # A new cycle says more than that the importer imports something new: one or the other.
         runs = self.runs.cycle(need, self._mover) or self.runs.imports_more(need)
-        return worst(v for v in (found, self.runs.imports_less(need), runs) if v is not None)
+        return worst(v for v in (found, self.runs.imports_less(need, self._mover), runs) if v is not None)
 
     def found(self, dotted: str, module: bool = False, mover: Mover | None = None) -> Verdict:
         """Whether ``dotted`` exists (a module when ``module``) once ``mover`` has fixed the

@@ -5,8 +5,11 @@ its own module: what fix verification asks of a module a rewrite would stop impo
 from __future__ import annotations
 
 import ast
+from bisect import bisect_right
+from typing import TypeGuard
 
 from ssot_lint.analysis.imports import dotted_name
+from ssot_lint.analysis.syntax import cpython_parse
 
 _QUIET_CALLS = frozenset(("__all__.extend", "__all__.append", "__all__.remove"))
 
@@ -30,9 +33,36 @@ _PURE_DECORATORS = frozenset(
 
 
 def _pure_decorator(decorator: ast.expr) -> bool:
-    func = decorator.func if isinstance(decorator, ast.Call) else decorator
-    name = dotted_name(func)
+    """A decorator that only builds what it decorates, and whose arguments call nothing."""
+    if isinstance(decorator, ast.Call):
+        name = dotted_name(decorator.func)
+        if any(_calls(argument) for argument in (*decorator.args, *(k.value for k in decorator.keywords))):
+            return False
+    else:
+        name = dotted_name(decorator)
     return name is not None and name.rpartition(".")[2] in _PURE_DECORATORS
+
+
+def _signature_calls(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a def's defaults or annotations call anything: both run when the def does (the
+    annotations unless ``from __future__ import annotations``; read as if they ran)."""
+    arguments = node.args
+    annotated = [a.annotation for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg) if a is not None]
+    return any(_calls(part) for part in (*arguments.defaults, *arguments.kw_defaults, *annotated, node.returns))
+
+
+# What a dunder's value may call and still only build it: HA's `__getattr__ = partial(...)`,
+# `__all__ = sorted(globals())`; warnings and deprecation helpers are quiet anywhere.
+_DUNDER_CALLS = frozenset(("partial", "globals", "dir", "sorted", "list", "tuple", "set", "frozenset"))
+
+
+def _dunder_value_effects(value: ast.expr) -> bool:
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call):
+            name = dotted_name(node.func)
+            if not (_quiet_call(name) or (name is not None and name.rpartition(".")[2] in _DUNDER_CALLS)):
+                return True
+    return False
 
 
 _BUILT = (ast.Call, ast.List, ast.Dict, ast.Set, ast.Subscript, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)
@@ -47,33 +77,120 @@ def _builds(value: ast.expr) -> bool:
     return any(isinstance(node, _BUILT) for node in ast.walk(value))
 
 
+def _calls(node: ast.AST | None) -> bool:
+    """Whether an expression holds a call (not in a lambda's body, which runs only when called)."""
+    pending = [node] if node is not None else []
+    while pending:
+        part = pending.pop()
+        if isinstance(part, ast.Call):
+            return True
+        pending += (child for child in ast.iter_child_nodes(part) if not isinstance(child, ast.Lambda))
+    return False
+
+
+# The expressions a block's header evaluates when the module runs it (its blocks are walked as
+# statements of their own).
+_HEADERS: dict[type, tuple[str, ...]] = {ast.If: ("test",), ast.While: ("test",), ast.For: ("iter", "target"), ast.AsyncFor: ("iter", "target")}
+_HEADERS |= {ast.Match: ("subject",), ast.Assert: ("test", "msg")}
+# Context managers that only catch exceptions or save warning filters (a shim's `with suppress(ImportError):`).
+_QUIET_CONTEXTS = frozenset(("suppress", "catch_warnings"))
+
+
+def _header_effects(node: ast.AST) -> bool:
+    """Whether a block's header, or an ``assert``, calls anything or stores into an attribute or
+    item (``for REGISTRY[name] in ...``); a ``with`` runs its context manager's code unless it
+    is one that only catches exceptions or saves warning filters."""
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return not all(
+            isinstance(item.context_expr, ast.Call)
+            and (dotted_name(item.context_expr.func) or "").rpartition(".")[2] in _QUIET_CONTEXTS
+            and item.optional_vars is None
+            for item in node.items
+        )
+    fields = _HEADERS.get(type(node), ())
+    return any(_calls(getattr(node, field)) for field in fields) or (
+        isinstance(node, (ast.For, ast.AsyncFor)) and any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in ast.walk(node.target))
+    )
+
+
+# Calls a class body makes that only build the class (a dataclass's fields).
+_QUIET_CLASS_CALLS = frozenset(("field", "Field"))
+
+
+def _class_body_effects(body: list[ast.stmt]) -> bool:
+    """Whether running a class body (of a class without bases: with one, ``has_effects`` says
+    yes already) does more than bind the class's own attributes: a call (but a warning or a
+    dataclass ``field``) in a statement, a default or a decorator; a store into an attribute or
+    an item; anything but definitions, assignments, imports and docstrings."""
+    for statement in body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom, ast.Pass)):
+            continue  # what an import runs is the import graph's to say
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if not all(_pure_decorator(d) for d in statement.decorator_list) or _signature_calls(statement):
+                return True
+        elif isinstance(statement, ast.ClassDef):
+            if has_effects(statement):
+                return True
+        elif isinstance(statement, ast.Expr):
+            said = statement.value
+            if not isinstance(said, ast.Constant) and not (isinstance(said, ast.Call) and _quiet_call(dotted_name(said.func))):
+                return True
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            value = statement.value
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if any(isinstance(t, (ast.Attribute, ast.Subscript)) for target in targets for t in ast.walk(target)):
+                return True
+            if isinstance(statement, ast.AnnAssign) and _calls(statement.annotation):
+                return True
+            if isinstance(value, ast.Call) and (dotted_name(value.func) or "").rpartition(".")[2] in _QUIET_CLASS_CALLS:
+                value = ast.Tuple([*value.args, *(k.value for k in value.keywords)])  # its arguments may still call
+            if _calls(value):
+                return True
+        else:
+            return True  # a block, a raise, an augmented assignment...: may run anything
+    return False
+
+
 def has_effects(node: ast.AST) -> bool:
-    """Whether a module-level statement (not a block: its children are walked on their own)
-    does more than bind names of its own module (see ``ModuleSummary.effects``): a call that is
-    no warning, an assignment to an attribute or item, a value built by a call or a display (but
-    a dunder's, such as ``__all__``), a decorator that may register what it decorates, a class
-    with a base or a metaclass (``__init_subclass__`` may register it)."""
+    """Whether a module-level statement (for a block, only its header: its children are walked
+    on their own) does more than bind names of its own module (see ``ModuleSummary.effects``):
+    a call that is no warning, an assignment to an attribute or item, an augmented assignment
+    (``REGISTRY += [X]`` may change an imported list in place), a value built by a call or a
+    display (but a dunder's, such as ``__all__``, unless it calls more than ``partial``,
+    ``sorted`` and the like), a call in an annotation, a default or a decorator's arguments, a
+    decorator that may register what it decorates, a class with a base or a metaclass
+    (``__init_subclass__`` may register it) or whose body calls anything, a call in a block's
+    header, a ``with``."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         if not all(_pure_decorator(d) for d in node.decorator_list):
             return True
-        # A base class's __init_subclass__ or metaclass may register the class; its body (which
-        # the outline leaves out) may call anything.
-        return isinstance(node, ast.ClassDef) and bool(node.bases or node.keywords)
+        if isinstance(node, ast.ClassDef):
+            # A base class's __init_subclass__ or metaclass may register the class.
+            return bool(node.bases or node.keywords) or _class_body_effects(node.body)
+        return _signature_calls(node)
     if isinstance(node, ast.Raise):
         return True  # importing the module fails, or fails on some path
+    if isinstance(node, ast.AugAssign):
+        return not (isinstance(node.target, ast.Name) and node.target.id.startswith("__") and node.target.id.endswith("__"))
+    if type(node) in _HEADERS or isinstance(node, (ast.With, ast.AsyncWith)):
+        return _header_effects(node)
     if isinstance(node, ast.Expr):
         value = node.value
         if isinstance(value, ast.Constant):
             return False  # a docstring, or a string standing alone
         return not (isinstance(value, ast.Call) and _quiet_call(dotted_name(value.func)))
+    if isinstance(node, ast.AnnAssign) and _calls(node.annotation):
+        return True  # a module-level annotation runs (into __annotations__)
     if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and _builds(node.value):
         bound = node.targets if isinstance(node, ast.Assign) else [node.target]
         if not all(isinstance(t, ast.Name) and t.id.startswith("__") and t.id.endswith("__") for t in bound):
             return True
+        if _dunder_value_effects(node.value):
+            return True  # `__version__ = register(...)`: a dunder's value, but it calls
     targets: list[ast.expr] = []
     if isinstance(node, (ast.Assign, ast.Delete)):
         targets = list(node.targets)
-    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and (not isinstance(node, ast.AnnAssign) or node.value is not None):
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
         targets = [node.target]
     while targets:
         target = targets.pop()
@@ -84,3 +201,37 @@ def has_effects(node: ast.AST) -> bool:
         elif isinstance(target, ast.Starred):
             targets.append(target.value)
     return False
+
+
+def first_line(node: ast.AST) -> int:
+    """A statement's first line: its first decorator's, if it has one."""
+    decorators = getattr(node, "decorator_list", None)
+    return decorators[0].lineno if decorators else node.lineno  # type: ignore[attr-defined]
+
+
+def may_be_left_out(node: ast.AST) -> TypeGuard[ast.ClassDef]:
+    """Whether a module-level statement is a top-level class whose body may be the outline's
+    ``...`` (``analysis.outline`` leaves out the bodies of top-level classes)."""
+    if not (isinstance(node, ast.ClassDef) and node.col_offset == 0 and len(node.body) == 1):
+        return False
+    only = node.body[0]
+    return isinstance(only, ast.Expr) and isinstance(only.value, ast.Constant) and only.value.value is Ellipsis
+
+
+def first_class_with_effects(classes: list[ast.ClassDef], body: list[ast.stmt], text: str, line_starts: list[int]) -> int:
+    """The first line of the first of ``classes`` (top-level classes of the module ``body``,
+    whose body the outline may have left out) whose body, read from ``text``, has effects; 0
+    when none has. A class's text runs up to the next top-level statement; a class that does
+    not parse alone counts as having them."""
+    starts = sorted(first_line(statement) for statement in body)
+    for node in classes:
+        first = first_line(node)
+        following = bisect_right(starts, first)
+        end = line_starts[starts[following] - 1] if following < len(starts) else len(text)
+        try:
+            tree = cpython_parse(text[line_starts[first - 1] : end])
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return first
+        if not tree.body or has_effects(tree.body[0]):
+            return first
+    return 0

@@ -85,10 +85,13 @@ class LazyImportGraph:
     ``if``, in a loop or an ``except`` handler) is no edge: the graph then holds what importing a
     module runs for sure, not what it may run."""
 
-    def __init__(self, modules: Modules, moved: Moved | None = None, surely: bool = False) -> None:
+    def __init__(self, modules: Modules, moved: Moved | None = None, surely: bool = False, whichever: bool = False) -> None:
         self.modules = modules
         self.moved = moved
         self.surely = surely  # only the imports that run on every import (``ImportFact.conditional``)
+        # With ``moved``: a rewritten import's edges are those it has as written and rewritten
+        # alike (what runs whichever rewrites apply), not those it has either way.
+        self.whichever = whichever
         self.after: dict[str, set[str]] = {}
         self._direct: dict[str, set[str]] = {}
         self._reached: dict[str, frozenset[str]] = {}
@@ -156,13 +159,21 @@ class LazyImportGraph:
                         continue
                     if self.surely and fact.conditional:
                         continue
-                    targets = import_targets(module, fact.module, fact.name, self.modules.exists)
-                    after.update(targets)
-                    rewritten = self._rewritten(module, fact)
-                    if rewritten is None:
+                    after.update(self.targets(module, fact))
+                    if self._rewritten(module, fact) is None:
                         direct.update(import_targets(module, fact.module, fact.name, self.modules.exists, follow_package_init=False))
-                    elif self.modules.in_project(rewritten[0]):
-                        after.update(import_targets(module, *rewritten, self.modules.exists))
+
+    def targets(self, module: str, fact: ImportFact) -> list[str]:
+        """The project modules the import ``fact`` (of a project module) in ``module`` runs: as
+        written, and as ``moved`` rewrites it, either (a walk then reaches at least what the
+        fixed project imports) or, with ``whichever``, both (at most what it imports)."""
+        assert fact.module is not None
+        targets = import_targets(module, fact.module, fact.name, self.modules.exists)
+        rewritten = self._rewritten(module, fact)
+        if rewritten is None:
+            return targets
+        moved = import_targets(module, *rewritten, self.modules.exists) if self.modules.in_project(rewritten[0]) else []
+        return [t for t in targets if t in moved] if self.whichever else [*targets, *moved]
 
     def _rewritten(self, module: str, fact: ImportFact) -> tuple[str, str | None] | None:
         """What the import ``fact`` of ``module`` becomes under ``moved``: (module, name) as in

@@ -25,7 +25,7 @@ from ssot_lint.analysis.imports import dotted_name, imported_names
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
 from ssot_lint.model import cache_value
-from ssot_lint.project.effects import has_effects
+from ssot_lint.project.effects import first_class_with_effects, first_line, has_effects, may_be_left_out
 from ssot_lint.project.import_conditions import (
     NOTHING_TESTED,
     TestedDeprecations,
@@ -127,11 +127,11 @@ class ModuleSummary:
     aliases: tuple[AliasFact, ...]
     first_span: Span
     functions: frozenset[str] = frozenset()  # module-level defs (a name may also be a class)
-    # Importing the module does more than bind its own names: a module-level call (other than a
-    # docstring, a warning, ``__all__`` bookkeeping), an assignment to an attribute or item
-    # (``X.legacy = ...``, monkeypatching), a decorator that may register what it decorates, or
-    # a metaclass (see ``project.effects``). Calls on the right of ``name =`` are not counted.
-    effects: bool = False
+    # The first line of a module-level statement that does more, when the module is imported,
+    # than bind its own names (0: none): a call other than a warning or ``__all__`` bookkeeping,
+    # an assignment to an attribute or item (``X.legacy = ...``), a decorator that may register
+    # what it decorates, a class with a base or whose body calls anything (see ``project.effects``).
+    effects: int = 0
     deleted: frozenset[str] = frozenset()  # names a module-level `del` unbinds (SymPy's `del Symbol`)
 
     def bindings(self) -> dict[str, ImportFact]:
@@ -198,7 +198,10 @@ class _Summariser:
         self.all_dynamic = False
         self.imports: list[ImportFact] = []
         self.has_getattr = False
-        self.effects = False
+        self.effects = 0
+        # Top-level classes whose body may be the outline's `...`, before the first statement
+        # found to have effects: read from the text once the walk is done.
+        self.bare_classes: list[ast.ClassDef] = []
         self.deleted: set[str] = set()
         self.tested: TestedDeprecations | None = None
         # Only `:=` binds module-level names inside expressions: only the statements on whose
@@ -208,6 +211,9 @@ class _Summariser:
     def run(self) -> ModuleSummary:
         body = self.ctx.outline()  # every statement the summary reads; see analysis/outline.py
         self._walk(body)
+        # Every bare class comes before the first statement found to have effects.
+        if self.bare_classes:
+            self.effects = first_class_with_effects(self.bare_classes, body, self.ctx.text, self.lines.starts) or self.effects
         start = 1 if body and is_string_statement(body[0]) and self._line_end(body, 0) == 0 else 0
         return ModuleSummary(
             defined=frozenset(self.defined),
@@ -241,7 +247,7 @@ class _Summariser:
                 if module_level:
                     self._define(node)
                     if not (checking or main or self.effects):
-                        self.effects = has_effects(node)
+                        self._effects(node)
                 in_function |= isinstance(node, _FUNCTIONS)
                 in_class |= isinstance(node, ast.ClassDef)
             elif module_level:
@@ -249,7 +255,7 @@ class _Summariser:
                 if self.walrus and self._may_hold_walrus(node):
                     self._walrus(node)
                 if not (checking or main or self.effects):
-                    self.effects = has_effects(node)
+                    self._effects(node)
             fields = NESTED.get(type(node))
             if fields is None:  # most statements: nothing nested
                 continue
@@ -278,6 +284,12 @@ class _Summariser:
                 for child in getattr(node, field)
             ]
             stack += reversed(nested)
+
+    def _effects(self, node: ast.AST) -> None:
+        if has_effects(node):
+            self.effects = first_line(node)
+        elif may_be_left_out(node):
+            self.bare_classes.append(node)
 
     def _define(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         self.defined.add(node.name)
