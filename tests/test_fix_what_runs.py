@@ -95,11 +95,79 @@ CASES = {
         "pkg/app.py:1:22",
         NO_LONGER,
     ),
+    # A second review's: a script's main block runs what it imports.
+    "main-block": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/core.py": "class Thing:\n    pass\n",
+            "pkg/shim.py": "from pkg.core import Thing\n\nThing.legacy = True\n",
+            "pkg/app.py": "if __name__ == '__main__':\n    from pkg.shim import Thing\n\n    print('legacy =', getattr(Thing, 'legacy', None))\n",
+        },
+        '"pkg.shim:Thing" = "pkg.core:Thing"',
+        "pkg/app.py:2:26",
+        "pkg.app would no longer import pkg.shim, whose import-time code does more than define names",
+    ),
+    # An import in a `try` body after one that may fail is not imported for sure.
+    "try-body": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/base.py": "class Thing:\n    pass\n",
+            "pkg/shim.py": "from pkg.base import Thing\n",
+            "pkg/extras.py": "from pkg.base import Thing\n\nprint('extras loaded')\n",
+            "pkg/app.py": "try:\n    import accelerator_not_installed\n    import pkg.extras\nexcept ImportError:\n    pass\nfrom pkg.shim import Thing\n",
+        },
+        '"pkg.shim:Thing" = "pkg.extras:Thing"',
+        "pkg/app.py:6:22",
+        "pkg.app did not import pkg.extras before, and importing it runs code that may change what the program does",
+    ),
+    "helper-named-for-deprecation": (
+        {**REG, "pkg/shim.py": "from pkg.core import Thing, reg as register_deprecated_alias\n\nregister_deprecated_alias('legacy')\n"},
+        '"pkg.shim:Thing" = "pkg.core:Thing"',
+        "pkg/app.py:1:22",
+        NO_LONGER,
+    ),
+    "assert": (
+        {**REG, "pkg/shim.py": "import sys\n\nfrom pkg.core import Thing\n\nassert sys.version_info >= (9, 0), 'needs Python 9'\n"},
+        '"pkg.shim:Thing" = "pkg.core:Thing"',
+        "pkg/app.py:1:22",
+        NO_LONGER,
+    ),
+    # An alias, then an accelerator's import of the same name: the last binding that ran holds.
+    "alias-then-import": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/base.py": "class Thing:\n    pass\n",
+            "pkg/fast.py": "class Thing:\n    fast = True\n",
+            "pkg/new.py": "import pkg.base\n\nThing = pkg.base.Thing\ntry:\n    from pkg.fast import Thing\nexcept ImportError:\n    pass\n",
+            "pkg/old.py": "import pkg.new\nfrom pkg.base import Thing\n",
+            "pkg/app.py": "from pkg.old import Thing\n\nprint(Thing.__module__)\n",
+        },
+        '"pkg.old:Thing" = "pkg.new:Thing"',
+        "pkg/app.py:1:21",
+        "pkg.new binds Thing more than once, or only under a condition, so which object it is cannot be told",
+    ),
+    # A store through the old module's binding would land in the other module.
+    **{
+        f"store-through-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/settings.py": "DEBUG = False\n\n\ndef debug():\n    return DEBUG\n",
+                "pkg/old_settings.py": "from pkg.settings import DEBUG, debug\n",
+                "pkg/app.py": f"{statement}\n\n{binding}.DEBUG = True\nprint('debug() =', {binding}.debug())\n",
+            },
+            '"pkg.old_settings" = "pkg.settings"',
+            "pkg/app.py:1:8",
+            f"line 3 assigns to or deletes {binding}.DEBUG, which would then change another module",
+        )
+        for name, statement, binding in [("alias", "import pkg.old_settings as cfg", "cfg"), ("dotted-name", "import pkg.old_settings", "pkg.old_settings")]
+    },
 }
 
 
 def run(root: Path) -> str:
-    done = subprocess.run([sys.executable, "-c", "import pkg.app"], cwd=root, capture_output=True, text=True, timeout=60, check=False)
+    script = "__main__" in (root / "pkg/app.py").read_text()
+    command = ["-m", "pkg.app"] if script else ["-c", "import pkg.app"]
+    done = subprocess.run([sys.executable, *command], cwd=root, capture_output=True, text=True, timeout=60, check=False)
     return done.stdout + done.stderr.splitlines()[-1:][0] if done.returncode else done.stdout
 
 

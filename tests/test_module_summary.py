@@ -76,6 +76,9 @@ def test_all_literals_extensions_and_dynamic_all() -> None:
     dynamic = summary_of("from .x import __all__ as _x\n__all__ = ['A'] + _x\n")
     assert dynamic.all_dynamic and dynamic.all_names is None
     assert summary_of("X = 1\n").all_names is None
+    # A removed name is no longer star-exported (a fix must not count on it); an unknown one makes __all__ unknown.
+    assert summary_of('__all__ = ["A", "B"]\n__all__.remove("A")\n').all_names == ("B",)
+    assert summary_of('__all__ = ["A", "B"]\n__all__.remove(NAME)\n').all_dynamic
 
 
 def test_type_checking_negated_and_attribute_forms() -> None:

@@ -34,10 +34,10 @@ class ImportRuns:
         installed app. A deprecated shim that imports its replacement passes."""
         importer = need.importer
         new = self._edges(importer, need.new)
-        if not new or not self._runs_on_import(importer, need.line):
+        if not new or not self._runs_on_import(importer, need.line, script=True):
             return None
         graph = self._sure_graph()  # the project as written: what importing the importer runs now, for sure
-        starts = [*self._edges(importer, need.old), *self._parents_split(importer, self._graph(None))[0], *self._other_imports(importer, need.line)]
+        starts = [*self._edges(importer, need.old), *self._parents_split(importer, need.line, self._graph(None))[0], *self._other_imports(importer, need.line)]
         # Not through the importer: a chain back through it reaches its imports after effects too.
         through = [start for start in starts if start != importer and graph.reaches(start, importer)]
         avoiding = graph.reachable_avoiding(through, importer) if through else set()
@@ -91,13 +91,19 @@ class ImportRuns:
         module = next((".".join(parts[:end]) for end in range(len(parts), 0, -1) if self.source.exists(".".join(parts[:end]))), None)
         return import_targets(importer, module, None, self.source.exists, packages) if module is not None else []
 
-    def _runs_on_import(self, importer: str, line: int) -> bool:
+    def _facts_at(self, importer: str, line: int) -> list[ImportFact]:
+        """The imports of the statement at ``line`` of ``importer``."""
+        return [f for s in self.source.summaries(importer) if s is not None for f in s.imports if f.statement[0] == line]
+
+    def _runs_on_import(self, importer: str, line: int, script: bool = False) -> bool:
         """Whether the import statement at ``line`` of ``importer`` may run when it is imported
         (its summary says where each import is); when unknown, it is taken to. An import in a
         function counts: a decorator or a module-level call may run the function on import
-        (SymPy's ``threaded_factory``, called by ``@xthreaded`` while ``sympy`` imports)."""
-        facts = [f for s in self.source.summaries(importer) if s is not None for f in s.imports if f.statement[0] == line]
-        return not facts or any(runs_on_import(fact, include_function_imports=True) for fact in facts)
+        (SymPy's ``threaded_factory``, called by ``@xthreaded`` while ``sympy`` imports). With
+        ``script``, one under ``if __name__ == "__main__"`` counts too: it runs when the module
+        is run as a script (no import cycle can pass through it, but what it runs may change)."""
+        facts = self._facts_at(importer, line)
+        return not facts or any((script and fact.main_block) or runs_on_import(fact, include_function_imports=True) for fact in facts)
 
     def imports_less(self, need: Need, mover: Mover | None) -> Verdict | None:
         """Why the rewritten statement of ``need`` may stop code from running that runs now,
@@ -113,11 +119,11 @@ class ImportRuns:
         another state: that counts too, effects or not."""
         importer = need.importer
         old = self._edges(importer, need.old)
-        if not old or not self._runs_on_import(importer, need.line):
+        if not old or not self._runs_on_import(importer, need.line, script=True):
             return None
         graph, kept = self._graph(None), self._kept_graph(mover)  # what the old import may run; what runs for sure once fixed
         ran = sorted(graph.reachable(old) - {importer})
-        before, after = self._parents_split(importer, self._graph(mover), kept)
+        before, after = self._parents_split(importer, need.line, self._graph(mover), kept)
         late = [*after, *self._other_imports(importer, need.line, kept, late=True)]
         # Only modules with import-time effects matter, and when some import runs late, all:
         # ask what still runs (a walk of the importer's packages' imports, which may be most of
@@ -135,6 +141,12 @@ class ImportRuns:
         lost = next((m for m in effectful if m not in still), None)
         if lost is None:
             return None
+        if mover is not None and lost in self._sure_graph().reachable_avoiding(
+            [*self._edges(importer, need.new), *self._parents_split(importer, need.line, self._graph(None))[0], *self._other_imports(importer, need.line)],
+            importer,
+        ):
+            # Kept running only by imports the same fix rewrites, safe or not: say so.
+            return Verdict(UNVERIFIED, f"{importer} would no longer import {lost} once the fix's other rewrites apply, {effectful[lost]}")
         return Verdict(UNVERIFIED, f"{importer} would no longer import {lost}, {effectful[lost]}")
 
     def _effects(self, module: str) -> str | None:
@@ -153,15 +165,19 @@ class ImportRuns:
                         return f"which imports {fact.module}, from outside the project: importing it may fail or run code"
         return None
 
-    def _parents_split(self, importer: str, may: LazyImportGraph, graph: LazyImportGraph | None = None) -> tuple[list[str], list[str]]:
+    def _parents_split(self, importer: str, line: int, may: LazyImportGraph, graph: LazyImportGraph | None = None) -> tuple[list[str], list[str]]:
         """The packages above the importer, as what they run before the importer does (a whole
         package that cannot import the importer, since it has finished first; else the targets
         of its import-time imports before the first that may: ``may`` holds every edge there
         may be) and what they run after it: ``pkg/__init__.py`` doing ``from . import app,
         shim`` runs ``shim`` after ``app``. ``graph``: whose rewrites of those imports count
-        (see ``LazyImportGraph.targets``)."""
+        (see ``LazyImportGraph.targets``). For a statement under ``if __name__ == "__main__":``
+        the packages have all finished: a script's packages are imported before it runs."""
         before: list[str] = []
         after: list[str] = []
+        facts = self._facts_at(importer, line)
+        if facts and all(fact.main_block for fact in facts):
+            return list(parents(importer)), after
         for package in parents(importer):
             if not may.reaches(package, importer):
                 before.append(package)

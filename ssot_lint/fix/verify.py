@@ -249,9 +249,13 @@ class ImportVerifier:
             if name in summary.deleted:  # bound, then maybe unbound: which one holds cannot be told
                 unknown.append(f"{module} deletes {name} (a module-level del), so {name} may not be there")
                 continue
-            if name in summary.defined:
-                return self._defined(module, summary, name)
             binders = _binders(summary, module, name)
+            if name in summary.defined:
+                if binders and any(a.name == name for a in summary.aliases):
+                    # `X = base.X` and then `from fast import X` (an accelerator's fallback): the last that ran holds.
+                    unknown.append(f"{module} binds {name} more than once, or only under a condition, so which object it is cannot be told")
+                    continue
+                return self._defined(module, summary, name)
             later_stars = [f for f in summary.imports if f.star and not f.type_checking and binders and f.statement[0] > binders[0].statement[0]]
             rebound = any(self._star_exports(f.module, name).status != REFUSED for f in later_stars)
             if len(binders) > 1 or (binders and binders[0].conditional) or rebound:

@@ -16,12 +16,13 @@ _QUIET_CALLS = frozenset(("__all__.extend", "__all__.append", "__all__.remove"))
 
 def _quiet_call(func: str | None) -> bool:
     """A module-level call that only warns or keeps ``__all__``: ``warnings.warn``, and a
-    project's own deprecation helper named for it (SymPy's ``sympy_deprecation_warning``)."""
+    project's own warning helper named for it (SymPy's ``sympy_deprecation_warning``). A
+    helper named for deprecation alone (``register_deprecated_alias``) may do anything."""
     if func is None:
         return False
     last = func.rpartition(".")[2].lower()
     # `filterwarnings` and `simplefilter` change how every later warning is handled: not quiet.
-    return func in _QUIET_CALLS or last == "warn" or last.endswith("warning") or ("deprecat" in last and "filter" not in last)
+    return func in _QUIET_CALLS or last in ("warn", "warn_deprecated") or last.endswith("warning")
 
 
 # Decorators that only build the thing they decorate: anything else may register it somewhere
@@ -59,8 +60,9 @@ _DUNDER_CALLS = frozenset(("partial", "globals", "dir", "sorted", "list", "tuple
 def _dunder_value_effects(value: ast.expr) -> bool:
     for node in ast.walk(value):
         if isinstance(node, ast.Call):
-            name = dotted_name(node.func)
-            if not (_quiet_call(name) or (name is not None and name.rpartition(".")[2] in _DUNDER_CALLS)):
+            last = (dotted_name(node.func) or "").rpartition(".")[2]
+            # HA's `__all__ = all_with_deprecated_constants(globals())`: helpers that build the dunder.
+            if not (_quiet_call(last) or last in _DUNDER_CALLS or "deprecated_constant" in last):
                 return True
     return False
 
@@ -91,7 +93,7 @@ def _calls(node: ast.AST | None) -> bool:
 # The expressions a block's header evaluates when the module runs it (its blocks are walked as
 # statements of their own).
 _HEADERS: dict[type, tuple[str, ...]] = {ast.If: ("test",), ast.While: ("test",), ast.For: ("iter", "target"), ast.AsyncFor: ("iter", "target")}
-_HEADERS |= {ast.Match: ("subject",), ast.Assert: ("test", "msg")}
+_HEADERS |= {ast.Match: ("subject",)}
 # Context managers that only catch exceptions or save warning filters (a shim's `with suppress(ImportError):`).
 _QUIET_CONTEXTS = frozenset(("suppress", "catch_warnings"))
 
@@ -168,7 +170,7 @@ def has_effects(node: ast.AST) -> bool:
             # A base class's __init_subclass__ or metaclass may register the class.
             return bool(node.bases or node.keywords) or _class_body_effects(node.body)
         return _signature_calls(node)
-    if isinstance(node, ast.Raise):
+    if isinstance(node, (ast.Raise, ast.Assert)):
         return True  # importing the module fails, or fails on some path
     if isinstance(node, ast.AugAssign):
         return not (isinstance(node.target, ast.Name) and node.target.id.startswith("__") and node.target.id.endswith("__"))

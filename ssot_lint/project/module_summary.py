@@ -45,6 +45,7 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Children the walk reaches as statements of their own, not as parts of their parent's expressions.
 _NESTED = (ast.stmt, ast.excepthandler, ast.match_case)
 _TYPE_ALIAS = getattr(ast, "TypeAlias", ())  # `type X = ...`: Python 3.12+
+_TRY_STAR = getattr(ast, "TryStar", ast.Try)  # `except*`: Python 3.11+
 # What may stand between two simple statements written on one line: a `;`, spaces, continuations.
 _BLANK = r"(?:[ \t\f]|\\(?:\r\n|\r|\n))*"
 _SEMICOLON = re.compile(_BLANK + ";" + _BLANK)
@@ -66,7 +67,8 @@ class ImportFact(NamedTuple):
     handlers catch an ImportError (see ``guards_import_error``). ``expects_warning``: what a test uses on
     purpose to test a deprecation (see ``import_conditions.TestedDeprecations``). ``conditional``:
     in a branch that may not run on import (an ``if``, a loop, an ``except`` handler, a ``match``
-    case): fix verification does not count it as imported for sure.
+    case, or a ``try`` or ``with`` block, where a statement before it may raise and be caught):
+    fix verification does not count it as imported for sure.
 
     A named tuple rather than a frozen dataclass: a summary holds one per imported name (125,810
     on Home Assistant), and a tuple is built (and unpickled, in the parent and from the cache)
@@ -267,6 +269,8 @@ class _Summariser:
                     else_checking |= negated
                 body_main |= module_level and is_main_test(node.test)
             branches = isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Match))  # their blocks may not run
+            # A statement before it in a `try` or `with` block may raise, and be caught or suppressed.
+            catches = isinstance(node, (ast.Try, _TRY_STAR, ast.With, ast.AsyncWith))
             body_expected = expected or expects_import_error(node)
             body_guarded = guarded or guards_import_error(node)
             nested = [
@@ -278,7 +282,7 @@ class _Summariser:
                     body_main if field == "body" else main,
                     body_expected if field == "body" else expected,
                     body_guarded if field == "body" else guarded,
-                    conditional or branches or field == "handlers",
+                    conditional or branches or field == "handlers" or (catches and field != "finalbody"),
                 )
                 for field in fields
                 for child in getattr(node, field)
@@ -373,7 +377,10 @@ class _Summariser:
             self._add_all([name])
         elif func == "__all__.extend" and len(args) == 1:
             self._set_all(args[0], extend=True)
-        elif func != "__all__.remove":  # removing only narrows the exports: keeping the name is safe
+        elif func == "__all__.remove" and len(args) == 1 and (name := string_value(args[0])) is not None and self.all_names is not None:
+            # A star import then no longer binds it: a fix must not count on it being there.
+            self.all_names = [n for n in self.all_names if n != name]
+        else:
             self.all_dynamic = True
 
     def _set_all(self, value: ast.expr, extend: bool) -> None:

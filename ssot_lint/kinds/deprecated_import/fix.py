@@ -151,6 +151,8 @@ class ImportFixPlan:
             old = ref.module if isinstance(decision, ModDest) else ref.dotted or ""
             line = self.line(self.owner[index].node)
             verdicts: list[Verdict] = []
+            if isinstance(decision, ModDest) and (store := self.stored(ref.bound or "")) is not None:
+                verdicts.append(store)
             for need in needs(old, decision, attributes, self.ctx.ref.module, line):
                 verdict = self.verify(need, hit)
                 if need.module and verdict.status == REFUSED:  # `from M import x` where M is no module: that says it all
@@ -168,6 +170,7 @@ class ImportFixPlan:
                 self.verify(Need(self.refs[i].module or "", self.decisions[i].module, True, importer, self.line(self.owner[i].node)), self.hits[i])  # type: ignore[union-attr]
                 for i in members
             ]
+            verdicts += [store for i in members if (store := self.stored(self.refs[i].module or "")) is not None]
             for written, rewritten, mapping in self.unit_chains.get(name, []):
                 verdict = self.verify(Need(written, rewritten), mapping)
                 where = self.whole_lines.get(written)
@@ -175,6 +178,16 @@ class ImportFixPlan:
             verdict = worst(verdicts)
             for index in members:
                 self.hold(index, verdict)
+
+    def stored(self, root: str) -> Verdict | None:
+        """Why rewriting the import that binds the module ``root`` changes what the file's
+        stores into it do: an attribute of it assigned to or deleted (a test's
+        ``settings.DEBUG = True``) would change the other module instead, while the old one,
+        which only copied the name, keeps reading its own. None when nothing is stored."""
+        for node, written in self.survey.chains:
+            if node in self.survey.stored and written.startswith(root + "."):
+                return Verdict(UNVERIFIED, f"line {self.line(node)} assigns to or deletes {written}, which would then change another module")
+        return None
 
     def located(self, verdict: Verdict, written: str, line: int, whole: str) -> Verdict:
         """``verdict`` on reading through ``written`` (a module binding) used on its own at

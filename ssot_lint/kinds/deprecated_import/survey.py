@@ -33,6 +33,7 @@ class Survey(cst.CSTVisitor):
         self.chains: list[tuple[cst.Attribute, str]] = []
         self.names: dict[str, list[cst.Name]] = {}
         self.annotation_strings: list[cst.SimpleString] = []
+        self.stored: set[cst.CSTNode] = set()  # attribute chains assigned to or deleted (`old.mod.X = 1`)
         self.star_import = False
         self._blocks: list[cst.CSTNode] = []
         self._container: cst.SimpleStatementLine | cst.SimpleStatementSuite | None = None
@@ -77,6 +78,30 @@ class Survey(cst.CSTVisitor):
             return False
         self._skip.add(node.attr)
         return True
+
+    def _store(self, target: cst.BaseExpression) -> None:
+        pending = [target]
+        while pending:
+            part = pending.pop()
+            if isinstance(part, cst.Attribute):
+                self.stored.add(part)
+            elif isinstance(part, (cst.Tuple, cst.List)):
+                pending += (element.value for element in part.elements)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._store(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._store(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._store(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._store(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._store(node.target)
 
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None:
