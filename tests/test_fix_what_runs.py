@@ -146,6 +146,24 @@ CASES = {
         "pkg/app.py:1:21",
         "pkg.new binds Thing more than once, or only under a condition, so which object it is cannot be told",
     ),
+    # `import pkg.new as m` and `pkg.new.f` read the package's attribute, which it rebinds.
+    **{
+        f"package-rebinds-the-submodule-name-{name}": (
+            {
+                "pkg/__init__.py": "from .new import new\n",
+                "pkg/new.py": "def new():\n    pass\n\n\ndef f():\n    return 'f from new'\n",
+                "pkg/old.py": "from pkg.new import f\n",
+                "pkg/app.py": app,
+            },
+            replace,
+            where,
+            "pkg binds new itself, so pkg.new read as an attribute is that object, not the module",
+        )
+        for name, app, replace, where in [
+            ("alias", "import pkg.old as m\n\nprint(m.f())\n", '"pkg.old" = "pkg.new"', "pkg/app.py:1:8"),
+            ("chain", "import pkg.old\n\nprint(pkg.old.f())\n", '"pkg.old:f" = "pkg.new:f"', "pkg/app.py:3:7"),
+        ]
+    },
     # A store through the old module's binding would land in the other module.
     **{
         f"store-through-{name}": (

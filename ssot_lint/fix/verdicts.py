@@ -60,6 +60,9 @@ class Need:
     module: bool = False
     importer: str = ""
     line: int = 0
+    # ``new`` is read through package attributes (``pkg.new.f`` in code, ``import pkg.new as m``),
+    # which a package may rebind (SymPy's ``from .simplify import simplify``), not from ``sys.modules``.
+    chain: bool = False
 
 
 @cache_value

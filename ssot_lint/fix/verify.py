@@ -112,6 +112,8 @@ class ImportVerifier:
 
     def _verify(self, need: Need, allow_kind_change: bool) -> Verdict:
         found = self._names(need, allow_kind_change)
+        if need.chain and found.status != REFUSED and self.source.in_project(need.new):
+            found = worst([found, *self._shadowed(need.new)])
         if need.module and not need.importer and found.status == UNVERIFIED:
             # `from M import x` needs M to be a module; whatever else is unknown about M, the
             # need of x itself says (twice would be noise).
@@ -121,6 +123,17 @@ class ImportVerifier:
         # A new cycle says more than that the importer imports something new: one or the other.
         runs = self.runs.cycle(need, self._mover) or self.runs.imports_more(need)
         return worst(v for v in (found, self.runs.imports_less(need, self._mover), runs) if v is not None)
+
+    def _shadowed(self, dotted: str) -> list[Verdict]:
+        """Why reading ``dotted`` through package attributes (``import a.b as m``, ``a.b.x``:
+        Python 3.7+ takes the package's attribute ``b``) does not reach the module: a package
+        that binds a submodule's name itself."""
+        parts = dotted.split(".")
+        for end in range(2, len(parts) + 1):
+            parent, last = ".".join(parts[: end - 1]), parts[end - 1]
+            if self.source.exists(f"{parent}.{last}") and self._binds(parent, last):
+                return [Verdict(UNVERIFIED, f"{parent} binds {last} itself, so {parent}.{last} read as an attribute is that object, not the module")]
+        return []
 
     def found(self, dotted: str, module: bool = False, mover: Mover | None = None) -> Verdict:
         """Whether ``dotted`` exists (a module when ``module``) once ``mover`` has fixed the

@@ -172,7 +172,7 @@ class ImportFixPlan:
             ]
             verdicts += [store for i in members if (store := self.stored(self.refs[i].module or "")) is not None]
             for written, rewritten, mapping in self.unit_chains.get(name, []):
-                verdict = self.verify(Need(written, rewritten), mapping)
+                verdict = self.verify(Need(written, rewritten, chain=True), mapping)
                 where = self.whole_lines.get(written)
                 verdicts.append(verdict if where is None else self.located(verdict, written[: -len(WHOLE) - 1], where, rewritten))
             verdict = worst(verdicts)

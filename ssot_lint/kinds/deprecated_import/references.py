@@ -212,11 +212,11 @@ def _plan(ctx: FileContext, bindings: FileBindings, node: ast.Attribute, plan: R
     # `import new.module`, added after the anchor, runs where it does: it must close no new cycle.
     importer, line = ("", 0) if imported else (ctx.ref.module, anchor.lineno)
     if new.member is not None:
-        needs: tuple[Need, ...] = (Need(old.dotted, new.dotted, False, importer, line),)
+        needs: tuple[Need, ...] = (Need(old.dotted, new.dotted, False, importer, line, chain=True),)
     else:
         # `x = pkg.mod` (nothing read from it here): the module as a value, what is read through it is unknown
         read = attribute or WHOLE
-        needs = (Need(old.module, new.module, True, importer, line), Need(f"{old.module}.{read}", f"{new.module}.{read}"))
+        needs = (Need(old.module, new.module, True, importer, line, chain=True), Need(f"{old.module}.{read}", f"{new.module}.{read}", chain=True))
     start = ctx.span(anchor)
     return ReferencePlan(plan.span, old, new, written, head, new.dotted, (start[0], start[1]), None if imported else new.module, needs)
 

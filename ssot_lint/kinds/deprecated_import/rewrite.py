@@ -152,7 +152,7 @@ def needs(old_dotted: str, decision: FromDest | ModDest, attributes: Iterable[st
     each attribute the file reads through the name it binds (``m.attr``); and, for the statement
     at ``line`` of the module ``importer``, closes no new import cycle (see ``Need``)."""
     if isinstance(decision, ModDest):
-        new, first = decision.module, Need(old_dotted, decision.module, True, importer, line)
+        new, first = decision.module, Need(old_dotted, decision.module, True, importer, line, chain=True)
     else:
         new = f"{decision.module}.{decision.name}"
         first = Need(old_dotted, new, False, importer, line)
@@ -160,7 +160,7 @@ def needs(old_dotted: str, decision: FromDest | ModDest, attributes: Iterable[st
         # `from sympy.fu import FU` fails although `sympy.fu.FU` would look like an attribute.
         first_module = Need(old_dotted.rpartition(".")[0] or old_dotted, decision.module, True)
         return (first, first_module, *(Need(f"{old_dotted}.{a}", f"{new}.{a}") for a in sorted(set(attributes))))
-    return (first, *(Need(f"{old_dotted}.{a}", f"{new}.{a}") for a in sorted(set(attributes))))
+    return (first, *(Need(f"{old_dotted}.{a}", f"{new}.{a}", chain=True) for a in sorted(set(attributes))))
 
 
 def unit_needs(modules: Iterable[tuple[str, str, int]], chains: Iterable[tuple[str, str]], importer: str = "") -> tuple[Need, ...]:
