@@ -87,7 +87,10 @@ def test_files_no_rule_could_match_are_counted_but_not_parsed(tmp_path: Path, mo
     write_project(tmp_path, {}, RULE)
     rules = load_rule_files([tmp_path / "rules.toml"]).rules
     assert not analyze_source(b"import os\n", FileRef("a.py", "a"), rules).parsed
-    assert analyze_source(b"import pkg\n", FileRef("a.py", "a"), rules).parsed  # 'pkg' may be old.pkg
+    assert analyze_source(b"from old import pkg\n", FileRef("a.py", "a"), rules).parsed
+    # The word alone is not enough: `import pkg` cannot import old.pkg (nor can `from x import pkg`).
+    assert not analyze_source(b"import pkg\nfrom x import pkg\n", FileRef("a.py", "a"), rules).parsed
+    assert analyze_source(b"from . import pkg\n", FileRef("old/a.py", "old.a"), rules).parsed
     report = report_for(tmp_path, monkeypatch, {"a.py": b"import os\n", "b.py": b"x = (\n"})
     assert report["files"] == {"scanned": 2, "parse_errors": 0, "not_parsed": 2}
 

@@ -238,10 +238,15 @@ def scan(text: str) -> Scan | None:
     starts, offsets, heads = [1], [0], [0 if _DEFINITION.match(code) else -1]
     depth, position, line = 0, 0, 1
     in_decorator = code.startswith("@")
+    plain = "\r" not in code  # only `\n` breaks lines
     for match in _LINE_START.finditer(code):
         offset = match.start() + 1
         depth += _depth(code, position, offset)
-        line += code.count("\n", position, offset) + code.count("\r", position, offset) - code.count("\r\n", position, offset)
+        line += (
+            code.count("\n", position, offset)
+            if plain
+            else code.count("\n", position, offset) + code.count("\r", position, offset) - code.count("\r\n", position, offset)
+        )
         position = offset
         if depth != 0 or _continued(code, offset) or _CLAUSE.match(code, offset):
             continue

@@ -62,13 +62,13 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import re
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
 from ssot_lint.fix.destinations import ModDest
 from ssot_lint.fix.verify import WHOLE, Need, RewriteFact, applicability, worst
-from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target, word_pattern
+from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
+from ssot_lint.kinds.deprecated_import.prefilter import Prefilter
 from ssot_lint.kinds.deprecated_import.references import plan_references
 from ssot_lint.kinds.deprecated_import.rewrite import destination, match_target, ref_needs, resolve_chains, under
 from ssot_lint.model import UNSAFE, FileRef, Finding
@@ -76,8 +76,6 @@ from ssot_lint.project.import_conditions import tested_deprecations
 
 if TYPE_CHECKING:
     import libcst as cst
-
-_STAR_IMPORT = re.compile(r"import[\s\\]*\*")
 
 
 class DeprecatedImport(Rule):
@@ -145,39 +143,10 @@ class DeprecatedImport(Rule):
             self.call_targets[target.dotted] = (target, new)
         # Longest first, so the most specific deprecated path wins when several cover an import.
         self.targets.sort(key=lambda pair: -len(pair[0].dotted))
-        self._target_modules = sorted({t.module for t, _ in self.targets})
-        members = [t for t, _ in self.targets if t.member is not None]
-        # `from <...>mod import` (the module clause ends with the module's last component)
-        # Each module name leads, its look-behind after it, so the regex engine can skip ahead to
-        # the names' first characters (a leading look-behind made this scan every position: 4x slower).
-        last_parts = sorted({re.escape(t.module.rsplit(".", 1)[-1]) for t in members})
-        self._member_froms = re.compile("(?:" + "|".join(f"{m}(?<!\\w{m})" for m in last_parts) + r")[\s\\]+import(?!\w)") if members else None
-        self._member_words = word_pattern(t.module.rsplit(".", 1)[-1] for t in members)
-        self._members = word_pattern(t.member for t in members if t.member)
-        # A reference `pkg.mod.Member` spells `.Member` (a line break, backslash or comment may
-        # sit after the dot inside brackets).
-        names = sorted({re.escape(t.member) for t in members if t.member})
-        self._member_attributes = re.compile(r"\.(?:\s|\\|#[^\n]*)*(?:" + "|".join(names) + r")(?!\w)") if names else None
-        self._module_and_call_words = word_pattern(
-            [t.module.rsplit(".", 1)[-1] for t, _ in self.targets if t.member is None] + [t.member for t, _ in self.call_targets.values() if t.member]
-        )
+        self._prefilter = Prefilter([t for t, _ in self.targets], [t for t, _ in self.call_targets.values()])
 
     def needs_parse(self, text: str, ref: FileRef) -> bool:
-        # Relative imports inside a target's own package need not spell it (`from . import x`,
-        # `from .. import *`), so files there are always parsed.
-        if any(ref.module == m or ref.module.startswith(m + ".") for m in self._target_modules):
-            return True
-        if self._member_words is not None and self._member_froms is not None and self._members is not None:
-            # Elsewhere an import of `pkg.mod:Member` is `from <...>mod import` followed by
-            # `Member` or `*`. Module targets and calls need their word.
-            # A reference `collections.OrderedDict` spells the module's word and `.OrderedDict`.
-            if self._member_words.search(text) is not None:
-                if self._member_froms.search(text) is not None and (self._members.search(text) is not None or _STAR_IMPORT.search(text)):
-                    return True
-                if self._member_attributes is not None and self._members.search(text) is not None and self._member_attributes.search(text) is not None:
-                    return True
-        modules_and_calls = self._module_and_call_words
-        return modules_and_calls is not None and modules_and_calls.search(text) is not None
+        return self._prefilter.could_match(text, ref)
 
     def match(self, ref: ImportRef) -> tuple[Target, Target] | None:
         """The deprecated target an imported name falls under (None when canonical)."""
