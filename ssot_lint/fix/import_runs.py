@@ -126,8 +126,11 @@ class ImportRuns:
         if not old or not self._runs_on_import(importer, need.line, script=True):
             return None
         graph, kept = self._graph(None), self._kept_graph(mover)  # what the old import may run; what runs for sure once fixed
-        # What the new import runs (memoized walks) cannot be lost nor run later.
-        ran = sorted(graph.reachable(old) - kept.reachable(self._edges(importer, need.new)) - {importer})
+        # What the new import runs (memoized walks) cannot be lost nor run later, unless the
+        # walk comes back through the importer (whose later imports may run late).
+        new = self._edges(importer, need.new)
+        runs_new = kept.reachable(new) if not any(kept.reaches(edge, importer) for edge in new) else frozenset()
+        ran = sorted(graph.reachable(old) - runs_new - {importer})
         if not ran:
             return None
         # The importer's own imports after code with effects run late. (A package's imports
@@ -143,7 +146,7 @@ class ImportRuns:
         before = self._parents_before(importer, need.line, self._graph(mover), kept)
         # Not through the importer: its package may import it, and the chain would come back
         # through the very statement the fix rewrites.
-        still = kept.reachable_avoiding([*self._edges(importer, need.new), *before, *self._other_imports(importer, need.line, kept)], importer)
+        still = kept.reachable_avoiding([*new, *before, *self._other_imports(importer, need.line, kept)], importer)
         later = kept.reachable_avoiding(late, importer) - still if late else set()
         moved = next((m for m in ran if m not in still and m in later), None)
         if moved is not None:
@@ -152,7 +155,7 @@ class ImportRuns:
         if lost is None:
             return None
         if mover is not None and lost in self._sure_graph().reachable_avoiding(
-            [*self._edges(importer, need.new), *self._parents_before(importer, need.line, self._graph(None)), *self._other_imports(importer, need.line)],
+            [*new, *self._parents_before(importer, need.line, self._graph(None)), *self._other_imports(importer, need.line)],
             importer,
         ):
             # Kept running only by imports the same fix rewrites, safe or not: say so.
