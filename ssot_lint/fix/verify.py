@@ -266,14 +266,14 @@ class ImportVerifier:
             if name in summary.defined:
                 if binders and any(a.name == name for a in summary.aliases):
                     # `X = base.X` and then `from fast import X` (an accelerator's fallback): the last that ran holds.
-                    unknown.append(f"{module} binds {name} more than once, or only under a condition, so which object it is cannot be told")
+                    unknown.append(_bound_more_than_once(module, name))
                     continue
                 return self._defined(module, summary, name)
             later_stars = [f for f in summary.imports if f.star and not f.type_checking and binders and f.statement[0] > binders[0].statement[0]]
             rebound = any(self._star_exports(f.module, name).status != REFUSED for f in later_stars)
             if len(binders) > 1 or (binders and binders[0].conditional) or rebound:
                 # Python keeps the last binding that ran: which one that is, is not static.
-                unknown.append(f"{module} binds {name} more than once, or only under a condition, so which object it is cannot be told")
+                unknown.append(_bound_more_than_once(module, name))
                 continue
             for fact in binders:  # one, or none
                 if fact.module is None:
@@ -361,6 +361,10 @@ class ImportVerifier:
         if head in summary.defined and head != name:
             return self._bound(f"{module}.{alias}")
         return Verdict(VERIFIED, origin=f"{module}.{name}")
+
+
+def _bound_more_than_once(module: str, name: str) -> str:
+    return f"{module} binds {name} more than once, or only under a condition, so which object it is cannot be told"
 
 
 def _binders(summary: ModuleSummary, module: str, name: str) -> list[ImportFact]:

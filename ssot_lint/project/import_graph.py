@@ -159,17 +159,20 @@ class LazyImportGraph:
                         continue
                     if self.surely and fact.conditional:
                         continue
-                    after.update(self.targets(module, fact))
-                    if self._rewritten(module, fact) is None:
+                    rewritten = self._rewritten(module, fact)
+                    after.update(self._targets(module, fact, rewritten))
+                    if rewritten is None:
                         direct.update(import_targets(module, fact.module, fact.name, self.modules.exists, follow_package_init=False))
 
     def targets(self, module: str, fact: ImportFact) -> list[str]:
         """The project modules the import ``fact`` (of a project module) in ``module`` runs: as
         written, and as ``moved`` rewrites it, either (a walk then reaches at least what the
         fixed project imports) or, with ``whichever``, both (at most what it imports)."""
+        return self._targets(module, fact, self._rewritten(module, fact))
+
+    def _targets(self, module: str, fact: ImportFact, rewritten: tuple[str, str | None] | None) -> list[str]:
         assert fact.module is not None
         targets = import_targets(module, fact.module, fact.name, self.modules.exists)
-        rewritten = self._rewritten(module, fact)
         if rewritten is None:
             return targets
         moved = import_targets(module, *rewritten, self.modules.exists) if self.modules.in_project(rewritten[0]) else []
