@@ -99,6 +99,45 @@ def test_a_cycle_is_refused_at_load_with_its_location(tmp_path: Path, monkeypatc
     assert "rules.toml:5" in result.stderr and f"rule D1: replace: the chain {cycle} (a cycle)" in result.stderr  # at the replace key
 
 
+SHIMS = {"pkg/__init__.py": "", "pkg/old.py": "from pkg.mid import f\n", "pkg/mid.py": "from pkg.new import f\n", "pkg/new.py": "def f():\n    return 1\n"}
+TWO_RULES = (
+    '[[rule]]\nid = "MOVE001"\nkind = "deprecated-import"\nreplace = { "pkg.old" = "pkg.mid" }\n\n'
+    '[[rule]]\nid = "MOVE002"\nkind = "deprecated-import"\n{scope}replace = { "pkg.mid" = "pkg.new" }\n'
+)
+
+
+def test_a_replacement_another_rule_deprecates_is_followed_to_its_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {**SHIMS, "app.py": "from pkg.old import f\nprint(f())\n"}, TWO_RULES.replace("{scope}", ""))
+    checked = run_cli(["check", "--no-cache", "--select", "MOVE001"], tmp_path, monkeypatch)  # followed whether MOVE002 runs or not
+    assert "app.py:1:6: MOVE001 [*] error: pkg.old is deprecated; import pkg.new\n" in checked.stdout
+    fixed = run_cli(["fix", "--no-cache"], tmp_path, monkeypatch)
+    assert (fixed.exit_code, fixed.stderr) == (0, "2 files changed, 2 findings fixed, 0 findings left.\n")
+    assert (tmp_path / "app.py").read_text() == "from pkg.new import f\nprint(f())\n"
+
+
+def test_a_rule_limited_to_some_paths_is_not_followed_and_what_its_fix_writes_says_why_it_is_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {**SHIMS, "app.py": "from pkg.old import f\nprint(f())\n"}, TWO_RULES.replace("{scope}", 'paths = ["app.py"]\n'))
+    fixed = run_cli(["fix", "--no-cache"], tmp_path, monkeypatch)
+    assert (tmp_path / "app.py").read_text() == "from pkg.mid import f\nprint(f())\n"
+    assert fixed.stderr == (
+        "1 file changed, 1 finding fixed, 1 finding left:\n"
+        "  app.py:1:6: MOVE002 written by this file's fix of another finding; `ssot-lint fix` again fixes it or says why not: "
+        "pkg.mid is deprecated; import pkg.new\n"
+    )
+    again = run_cli(["fix", "--no-cache"], tmp_path, monkeypatch)
+    assert (again.exit_code, again.stderr) == (0, "1 file changed, 1 finding fixed, 0 findings left.\n")
+    assert (tmp_path / "app.py").read_text() == "from pkg.new import f\nprint(f())\n"
+
+
+def test_a_cycle_through_other_rules_is_refused_at_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    back = '\n[[rule]]\nid = "MOVE003"\nkind = "deprecated-import"\nreplace = { "pkg.new" = "pkg.old" }\n'
+    write_project(tmp_path, {"app.py": ""}, TWO_RULES.replace("{scope}", "") + back)
+    result = run_cli(["check", "--no-cache"], tmp_path, monkeypatch)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("ssot-lint: error: ") and "rules.toml:1: rule MOVE001: replace: the chain " in result.stderr
+    assert result.stderr.rstrip().endswith("(a cycle), through the other deprecated-import rules")
+
+
 # -- the verifier ----------------------------------------------------------------------------------
 LIBRARY = {
     "lib/__init__.py": "",

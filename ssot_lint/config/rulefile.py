@@ -122,6 +122,11 @@ def load_rule_docs(docs: Iterable[TomlDoc], observer: Observer = NULL_OBSERVER, 
                 raise ConfigError(f"duplicate rule id {rule.id!r} (first defined at {seen[rule.id]})", doc.path, rule.meta.line)
             seen[rule.id] = f"{doc.path}:{rule.meta.line}"
             rules.append(rule)
+    for rule in rules:
+        try:
+            rule.link(rules)
+        except OptionError as exc:
+            raise ConfigError(f"rule {rule.id}: {exc}", rule.meta.origin, rule.meta.line) from None
     return RuleSet(rules)
 
 

@@ -257,12 +257,18 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
             results[position] = (ref, outcome.after)
     report = aggregate(rules, results, options.fail_on, within)
     kinds = {rule.id: rule.kind for rule in rules}
-    left = [_left(f, reasons, fixable, kinds, refused if f.rule_id in projects else {}) for f in report.findings]
+    touched = {fix.ref.path for fix in changed}
+    left = [_left(f, reasons, fixable, kinds, refused if f.rule_id in projects else {}, touched) for f in report.findings]
     return FixResult(changed, report, left, warnings, options.write, notes, options.unsafe)
 
 
 def _left(
-    finding: Finding, reasons: dict[tuple[str, str, int, int], tuple[str, bool]], fixable: set[str], kinds: dict[str, str], refused: dict[str, str]
+    finding: Finding,
+    reasons: dict[tuple[str, str, int, int], tuple[str, bool]],
+    fixable: set[str],
+    kinds: dict[str, str],
+    refused: dict[str, str],
+    touched: set[str],
 ) -> Left:
     known = reasons.get((finding.path, finding.rule_id, finding.line, finding.col))
     if known is not None:
@@ -274,4 +280,8 @@ def _left(
     if finding.rule_id not in fixable:
         kind = kinds.get(finding.rule_id, "this")
         return Left(finding, f"no autofix for {kind} rules: {finding.message}", no_autofix=kind)
+    if finding.path in touched:
+        # Another rule's fix wrote it (a replacement that a rule limited to some paths flags):
+        # only the rules with findings in a file fix it, so the next run is the one that can.
+        return Left(finding, f"written by this file's fix of another finding; `ssot-lint fix` again fixes it or says why not: {finding.message}")
     return Left(finding, f"left by the fix without a reason (please report it): {finding.message}")

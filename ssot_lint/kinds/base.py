@@ -276,6 +276,12 @@ class Rule:
         once, before any file is fixed; None (the default): the kind's fixes need no project."""
         return None
 
+    def link(self, rules: list[Rule]) -> None:
+        """Called once the rule files are loaded, with every rule they define (selected or not):
+        a kind whose options lean on other rules' (a replacement another rule deprecates)
+        resolves them here, raising ``OptionError``, and folds what it resolved into
+        ``meta.digest`` and ``meta.counts_digest`` (results cached under the old ones are stale)."""
+
     def see_rules(self, rules: list[Rule]) -> None:
         """Called before ``aggregate`` with every rule of the run (a kind that judges other
         rules' options, e.g. their canonical targets, keeps what it needs)."""

@@ -5,7 +5,10 @@ Options
   or ``package.module:Member``. A deprecated module also covers its submodules. Chains resolve to
   their final target (``a:X -> b:X`` with ``b:X -> c:X``, or with ``b -> c``, is ``a:X -> c:X``),
   so a message never recommends a deprecated path; a chain that comes back on itself is an error
-  when the rule file loads.
+  when the rule file loads. Chains run through the other ``deprecated-import`` rules too
+  (``pkg.old -> pkg.mid`` in one, ``pkg.mid -> pkg.new`` in another: ``pkg.old -> pkg.new``), but
+  not through a rule limited by ``paths`` or ``exclude``: what its fix then writes is left, with
+  that reason, for the next ``ssot-lint fix``.
 - ``calls`` (table or list): deprecated callables ``module:function``, flagged at every call site
   reached through an import (``f()``, ``m.f()``), mapped to a replacement or to ``""``.
 - ``allow-kind-change`` (list): keys of ``replace`` whose replacement may be another kind of thing
@@ -62,6 +65,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
@@ -144,6 +148,33 @@ class DeprecatedImport(Rule):
         # Longest first, so the most specific deprecated path wins when several cover an import.
         self.targets.sort(key=lambda pair: -len(pair[0].dotted))
         self._prefilter = Prefilter([t for t, _ in self.targets], [t for t, _ in self.call_targets.values()])
+
+    def link(self, rules: list[Rule]) -> None:
+        """Follow this rule's replacements through the other deprecated-import rules that apply
+        everywhere (``pkg.old -> pkg.mid`` here, ``pkg.mid -> pkg.new`` there: ``pkg.old ->
+        pkg.new``), as one rule's own chains are, so that neither its message nor its fix leads
+        to a path another rule flags. A rule limited by ``paths`` or ``exclude`` is not followed:
+        its replacement is meant for part of the project only."""
+        others = {
+            Target.parse(old): Target.parse(new)
+            for rule in rules
+            if isinstance(rule, DeprecatedImport) and rule is not self and not rule.meta.paths and not rule.meta.exclude
+            for old, new in rule.replace.items()
+        }
+        if not others:
+            return
+        own = {Target.parse(old): Target.parse(new) for old, new in self.replace.items()}
+        try:
+            resolved = resolve_chains({**others, **own})
+        except OptionError as exc:
+            raise OptionError(f"{exc}, through the other deprecated-import rules") from None
+        linked = sorted(((old, new) for old, new in resolved.items() if _owned(old, own, others)), key=lambda pair: -len(pair[0].dotted))
+        if dict(linked) == dict(self.targets):
+            return
+        self.targets = linked
+        self._prefilter = Prefilter([t for t, _ in self.targets], [t for t, _ in self.call_targets.values()])
+        followed = ";".join(f"{old}>{new}" for old, new in linked)
+        self.meta = dataclasses.replace(self.meta, digest=_rehash(self.meta.digest, followed), counts_digest=_rehash(self.meta.counts_digest, followed))
 
     def needs_parse(self, text: str, ref: FileRef) -> bool:
         return self._prefilter.could_match(text, ref)
@@ -332,3 +363,17 @@ class DeprecatedImport(Rule):
         from ssot_lint.kinds.deprecated_import.fix import fix_imports  # it builds on this module
 
         return fix_imports(self, module, FileContext.of_module(module, ref), context)
+
+
+def _owned(key: Target, own: dict[Target, Target], others: dict[Target, Target]) -> bool:
+    """Whether ``key`` of chains resolved over this rule's mappings (``own``) and other rules'
+    is this rule's: one of its own keys, or a key derived under the module one of them names
+    (the most specific one, when a key of another rule names a module above or below it)."""
+    if key in own or key in others:
+        return key in own
+    bases = [base for base in (*own, *others) if base.member is None and under(key.module, base.module)]
+    return max(bases, key=lambda base: len(base.module)) in own if bases else False
+
+
+def _rehash(digest: str, followed: str) -> str:
+    return hashlib.sha256(f"{digest}|{followed}".encode()).hexdigest()[:16]
