@@ -4,6 +4,7 @@ needs; and ``check`` verifies many rewrites in a few batches of summaries, not o
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -126,3 +127,4 @@ def test_check_verifies_many_rewrites_in_a_few_batches_of_summaries(tmp_path: Pa
     result = check(config=tmp_path / "ssot-lint.toml", cache=False)
     assert [(f.rule_id, f.applicability) for f in result.report.findings] == [("MOVE1", "safe")] * 40
     assert len(batches) <= 3, batches
+    assert multiprocessing.active_children() == []  # the workers kept for those rounds are stopped
