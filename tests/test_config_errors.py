@@ -157,7 +157,10 @@ def test_unreadable_rule_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_no_rules_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_project(tmp_path, {"a.py": ""})
     result = run_cli(["check"], tmp_path, monkeypatch)
-    assert (result.exit_code, result.stderr) == (2, "ssot-lint: error: no rules loaded: set 'rule-files' in the config or pass --rules FILE\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "ssot-lint: error: no rules loaded: set 'rule-files' in the config or pass --rules FILE (`ssot-lint init` proposes rules from the code)\n",
+    )
 
 
 TWO_RULES = GOOD_RULE + GOOD_RULE.replace('"D1"', '"D2"')
