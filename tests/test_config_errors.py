@@ -47,6 +47,7 @@ def check_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, con
             "rules.toml:5: rule D1: replace: expected a table of strings ('a' is int)",
         ),
         ('x = 1\n[[rule]\nid = "x"\n', "rules.toml:2: invalid TOML: Expected ']]'"),
+        ('[[rule]]\nid = "x"\npaths = ["a",\n', "rules.toml:3: invalid TOML: Invalid value (at the end of the file)"),
         ("rule = 3\n", "rules.toml:1: 'rule' must be an array of tables"),
         ("[settings]\nx = 1\n", "rules.toml:1: unknown top-level key 'settings'"),
         (GOOD_RULE + '[[rule.example]]\ncode = "import old.pkg"\n', "rules.toml:6: rule D1: example: 'expect' must be the number of findings"),
