@@ -8,7 +8,7 @@ to a new one-line statement right after it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -138,12 +138,14 @@ Container = cst.SimpleStatementLine | cst.SimpleStatementSuite
 
 class ImportRewriter(cst.CSTTransformer):
     """Applies statement edits (keyed by the original statement) and expression replacements
-    (keyed by the original node: the ``old.mod`` prefix of ``old.mod.X`` chains)."""
+    (keyed by the original node: the ``old.mod`` prefix of ``old.mod.X`` chains). The nodes in
+    ``skip`` (top-level statements holding no edited node) are kept as they are, unvisited."""
 
-    def __init__(self, edits: dict[cst.CSTNode, StatementEdit], expressions: dict[cst.CSTNode, cst.BaseExpression]) -> None:
+    def __init__(self, edits: dict[cst.CSTNode, StatementEdit], expressions: dict[cst.CSTNode, cst.BaseExpression], skip: Collection[cst.CSTNode] = ()) -> None:
         super().__init__()
         self.edits = edits
         self.expressions = expressions
+        self.skip = skip
         self._emptied: set[cst.CSTNode] = set()  # lines whose statements all went away
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -151,6 +153,8 @@ class ImportRewriter(cst.CSTTransformer):
         # replacements nothing inside an expression or a small statement needs a visit: skipping
         # them spares rebuilding most of the tree (an unvisited node is kept as it is).
         if not self.expressions and isinstance(node, (cst.BaseExpression, cst.BaseSmallStatement)):
+            return False
+        if self.skip and node in self.skip:
             return False
         return super().on_visit(node)
 

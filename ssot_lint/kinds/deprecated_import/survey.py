@@ -2,7 +2,14 @@
 libcst's tree (``Survey``) for the import statements (each with the line or one-line suite
 holding it and its block), the dotted name chains (``old.mod.X``), every other use of a name
 (assignment, parameter, bare reference: what makes a rename unsafe, or a module a value) and
-the strings inside annotations."""
+the strings inside annotations.
+
+``survey`` walks only the statements (at any depth) whose lines spell a word the plan reads
+(``analysis.cst_parts.StatementOrder`` pairs libcst's statements with CPython's, whose lines are
+known): a statement that spells none holds nothing the plan reads, and libcst then neither
+walks nor rebuilds it. Each node recorded is mapped to the top-level
+statement holding it (``tops``), so that the rewrite enters only those and positions start there.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ssot_lint.analysis.cst_parts import StatementOrder
 from ssot_lint.fix.cst_imports import dotted_name
 
 
@@ -29,6 +37,13 @@ class Survey(cst.CSTVisitor):
 
     def __init__(self) -> None:
         super().__init__()
+        self.pruned = False  # some statements were not walked (``survey``)
+        self.mismatched = False  # libcst's statements and CPython's did not pair up
+        self._order: StatementOrder | None = None
+        self._keep: list[bool] = []
+        self._at = 0  # the index in ``_order`` of the next statement met
+        self.tops: dict[cst.CSTNode, cst.CSTNode] = {}  # node recorded -> the top-level statement holding it
+        self._top: cst.CSTNode | None = None
         self.statements: list[Statement] = []
         self.chains: list[tuple[cst.Attribute, str]] = []
         self.names: dict[str, list[cst.Name]] = {}
@@ -39,6 +54,20 @@ class Survey(cst.CSTVisitor):
         self._container: cst.SimpleStatementLine | cst.SimpleStatementSuite | None = None
         self._skip: set[cst.CSTNode] = set()
         self._annotations = 0
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._order is not None and isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+            at = self._at
+            if at >= len(self._order.statements) or not self._order.pair(node, self._order.statements[at]):
+                self.mismatched = True
+                self._order = None  # walk everything from here on; the caller surveys again
+            elif not self._keep[at]:  # its lines spell no word the plan reads
+                self._at = self._order.ends[at]
+                self.pruned = True
+                return False
+            else:
+                self._at = at + 1
+        return super().on_visit(node)
 
     def visit_Module(self, node: cst.Module) -> None:
         self._blocks.append(node)
@@ -62,7 +91,12 @@ class Survey(cst.CSTVisitor):
     def _statement(self, node: cst.Import | cst.ImportFrom) -> bool:
         assert self._container is not None
         self.statements.append(Statement(node, self._container, self._blocks[-1]))
+        self._mark(node)
         return False
+
+    def _mark(self, node: cst.CSTNode) -> None:
+        if self._top is not None:
+            self.tops[node] = self._top
 
     def visit_Import(self, node: cst.Import) -> bool:
         return self._statement(node)
@@ -75,6 +109,11 @@ class Survey(cst.CSTVisitor):
         written = dotted_name(node)
         if written is not None:
             self.chains.append((node, written))
+            if self._top is not None:
+                inner: cst.BaseExpression = node
+                while isinstance(inner, cst.Attribute):  # its prefixes are what a rewrite replaces
+                    self.tops[inner] = self._top
+                    inner = inner.value
             return False
         self._skip.add(node.attr)
         return True
@@ -110,6 +149,7 @@ class Survey(cst.CSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         if node not in self._skip:
             self.names.setdefault(node.value, []).append(node)
+            self._mark(node)
 
     def visit_Annotation(self, node: cst.Annotation) -> None:
         self._annotations += 1
@@ -120,3 +160,21 @@ class Survey(cst.CSTVisitor):
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if self._annotations:
             self.annotation_strings.append(node)
+            self._mark(node)
+
+
+def survey(module: cst.Module, order: StatementOrder | None = None, keep: list[bool] | None = None) -> Survey:
+    """The survey of ``module``, each top-level statement walked on its own (the module node is
+    not rebuilt). With ``order`` (CPython's statements of the same text) and ``keep`` (which of
+    them to walk), a statement not kept is skipped whole, nested ones too; ``mismatched`` is set
+    when libcst's statements did not pair up with CPython's (the survey is then incomplete)."""
+    found = Survey()
+    if order is not None and keep is not None:
+        found._order, found._keep = order, keep
+    found.visit_Module(module)
+    for part in module.body:
+        found._top = part
+        part.visit(found)
+    if found._order is not None and found._at != len(found._order.statements):
+        found.mismatched = True
+    return found

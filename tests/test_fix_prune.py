@@ -1,0 +1,209 @@
+"""What the deprecated-import fix walks of libcst's tree (``fixspeed2``): only the top-level
+statements whose lines spell a word the plan reads (``import``, a name a deprecated import
+binds, the head of a flagged reference, a replacement's top-level package) are surveyed, and the
+rewrite enters only those holding an edit. A statement that spells none of them holds nothing
+the plan reads; the plan, and so the fixed text, is the one a whole-tree survey gives."""
+
+from __future__ import annotations
+
+import ast
+import sysconfig
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ssot_lint.analysis.cst_parts import StatementOrder, part_spans
+from ssot_lint.analysis.file_context import FileContext, known_code
+from ssot_lint.fix.apply import fix_source
+from ssot_lint.kinds.deprecated_import import fix as import_fix
+from ssot_lint.model import FileRef
+from tests.helpers import write_project
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCES = [
+    "# c\n\n@d\n# x\n@e(\n  1)\ndef f():\n    pass\n\n# y\nx = 1; y = (2,\n 3)  # t\nif x: pass\n",
+    "import a\nclass A:\n    '''doc\n    '''\n\n\n\x0c\nasync def g(): ...\n",
+    "try:\n    import a\nexcept ImportError:\n    a = None\nelse:\n    pass\n# footer\n",
+    "x = 1 \\\n  + 2\nmatch x:\n    case 1:\n        pass\n",
+    "",
+]
+
+
+def real_files() -> list[Path]:
+    """Real code: ssot-lint's own fix and analysis packages, and a sample of the standard library."""
+    stdlib = sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))
+    return sorted((REPO / "ssot_lint" / "fix").glob("*.py")) + stdlib[::25]
+
+
+def _expected_spans(source: str) -> list[tuple[int, int]]:
+    module = cst.parse_module(source)
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    spans = []
+    for part in module.body:
+        decorators = getattr(part, "decorators", ())
+        first = positions[decorators[0]] if decorators else positions[part]
+        spans.append((first.start.line, positions[part].end.line))
+    return spans
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_part_spans_are_the_lines_libcst_positions_each_statement_on(source: str) -> None:
+    assert part_spans(cst.parse_module(source), ast.parse(source)) == _expected_spans(source)
+
+
+def test_part_spans_on_real_code() -> None:
+    checked = 0
+    for path in real_files():
+        source = path.read_text(encoding="utf-8")
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        assert part_spans(cst.parse_module(source), tree) == _expected_spans(source), path
+        checked += 1
+    assert checked >= 20
+
+
+def test_statement_order_is_the_order_libcst_meets_statements_in() -> None:
+    # Every statement at any depth, nested blocks of every kind, each paired with its kind.
+    source = SOURCES[0] + SOURCES[2] + "for a in b:\n    x\nelse:\n    y\nwhile c: d; e\nwith f: g\n" + SOURCES[3]
+    module = cst.parse_module(source)
+    met: list[cst.CSTNode] = []
+
+    class Statements(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+                met.append(node)
+            return True
+
+    module.visit(Statements())
+    order = StatementOrder(ast.parse(source))
+    assert len(met) == len(order.statements) == 21
+    assert all(order.pair(node, statement) for node, statement in zip(met, order.statements))
+    assert [type(s).__name__ for s in order.statements[:4]] == ["FunctionDef", "Pass", "Assign", "Assign"]
+    assert order.ends[:4] == [2, 2, 3, 4]
+    assert order.spelling([4, 8]) == [True, True] + [False] * 19  # a line between its decorators, its body line
+    assert not order.pair(met[0], order.statements[1])
+
+
+RULE = """
+[[rule]]
+id = "D1"
+kind = "deprecated-import"
+replace = { "old" = "new", "collections:OrderedDict" = "newdicts:OrderedDict" }
+"""
+
+APP = """\
+import collections
+from old import f, g as h
+
+
+class Unrelated:
+    def method(self):
+        return other()
+
+
+def uses():
+    return f(), h
+
+
+def annotated(x: "f") -> None:
+    return collections.OrderedDict()
+
+
+def other():
+    return 1
+"""
+
+FILES = {"new.py": "def f(): ...\ndef g(): ...\n", "old.py": "from new import f, g\n", "newdicts.py": "class OrderedDict(dict): ...\n", "app.py": APP}
+
+
+def _plan(tmp_path: Path, unsafe: bool = False) -> tuple[import_fix.ImportFixPlan, cst.Module]:
+    from ssot_lint.api import load_project
+    from ssot_lint.run.engine import RunOptions, fix_context
+
+    write_project(tmp_path, FILES, RULE)
+    project = load_project(tmp_path / "ssot-lint.toml")
+    context = fix_context(project.config, RunOptions(), None, unsafe)
+    module = cst.parse_module(APP)
+    with known_code(module, APP):
+        ctx = FileContext.of_module(module, FileRef("app.py", "app", False))
+        return import_fix.ImportFixPlan(project.rules.rules[0], ctx, context), module
+
+
+def test_only_the_statements_spelling_a_read_word_are_surveyed(tmp_path: Path) -> None:
+    plan, module = _plan(tmp_path)
+    # `Unrelated` and `other` spell neither `import`, `f`, `h`, `collections` nor `new`/`newdicts`.
+    assert plan.survey.pruned
+    assert set(plan.survey.tops.values()) == {module.body[0], module.body[1], module.body[3], module.body[4]}
+    assert sorted(plan.survey.names) == ["None", "annotated", "f", "h", "uses", "x"]
+    assert [written for _, written in plan.survey.chains] == ["collections.OrderedDict"]
+    assert [s.value for s in plan.survey.annotation_strings] == ['"f"']
+
+
+def test_nested_statements_spelling_no_read_word_are_not_surveyed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plan, module = _plan(tmp_path)
+    uses = module.body[3]
+    assert isinstance(uses, cst.FunctionDef)
+    # In `Unrelated`, nothing; in `uses`, its one statement spells `f` and `h`.
+    assert [node.value for node in plan.survey.names["f"]] == ["f"]
+    assert "other" not in plan.survey.names and "self" not in plan.survey.names
+
+
+def test_a_survey_whose_statements_do_not_pair_up_is_done_again_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # CPython's statements of another text: libcst's do not pair up with them, so the pruned
+    # survey is not trusted.
+    monkeypatch.setattr(import_fix, "StatementOrder", lambda tree: StatementOrder(ast.parse("x = 1\n")))
+    plan, module = _plan(tmp_path)
+    assert not plan.survey.pruned and not plan.survey.mismatched
+    assert "other" in plan.survey.names and "self" in plan.survey.names
+
+
+def test_a_survey_missing_a_deprecated_binding_is_done_again_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pruned by words that miss `f` and `h` (which CPython's tree says a deprecated import
+    # binds), the survey is not trusted: the whole module is surveyed instead.
+    monkeypatch.setattr(import_fix, "read_words", lambda rule, imports: {"import"})
+    plan, module = _plan(tmp_path)
+    assert not plan.survey.pruned
+    assert set(plan.survey.tops.values()) == set(module.body)
+    assert "other" in plan.survey.names
+
+
+def test_the_rewrite_enters_only_the_statements_holding_an_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    entered: list[cst.CSTNode] = []
+    original = import_fix.ImportRewriter.on_visit
+
+    def on_visit(self: import_fix.ImportRewriter, node: cst.CSTNode) -> bool:
+        entered.append(node)
+        return original(self, node)
+
+    monkeypatch.setattr(import_fix.ImportRewriter, "on_visit", on_visit)
+    plan, module = _plan(tmp_path, unsafe=True)
+    plan.decide()
+    plan.resolve()
+    with known_code(module, APP):
+        outcome = plan.outcome()
+    fixed = outcome.module.code
+    assert fixed == APP.replace("import collections\n", "import newdicts\n").replace("from old import f, g as h", "from new import f, g as h").replace(
+        "collections.OrderedDict()", "newdicts.OrderedDict()"
+    )
+    inside = [node for node in entered if node in (module.body[2], module.body[3], module.body[5])]
+    assert inside == [module.body[2], module.body[3], module.body[5]]  # visited (kept whole), not entered
+    assert sum(isinstance(node, cst.IndentedBlock) for node in entered) == 1  # annotated's body only
+
+
+def test_fixing_with_and_without_pruning_writes_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssot_lint.api import load_project
+    from ssot_lint.run.engine import RunOptions, fix_context
+
+    write_project(tmp_path, FILES, RULE)
+    project = load_project(tmp_path / "ssot-lint.toml")
+    context = fix_context(project.config, RunOptions(), None, True)
+    ref = FileRef("app.py", "app", False)
+    pruned = fix_source(APP.encode(), ref, project.rules.rules, context)
+    monkeypatch.setattr(import_fix, "lines_naming", lambda text, starts, words: None)
+    whole = fix_source(APP.encode(), ref, project.rules.rules, context)
+    assert pruned == whole
+    assert pruned.fixed == 2 and b"newdicts.OrderedDict()" in pruned.data
