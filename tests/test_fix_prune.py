@@ -12,10 +12,13 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
+from libcst._position import CodeRange
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ssot_lint.analysis.cst_parts import StatementOrder, part_spans
+from ssot_lint.analysis.cst_positions import LazyPositions
 from ssot_lint.analysis.file_context import FileContext, known_code
+from ssot_lint.analysis.source_lines import SourceLines
 from ssot_lint.fix.apply import fix_source
 from ssot_lint.kinds.deprecated_import import fix as import_fix
 from ssot_lint.model import FileRef
@@ -207,3 +210,88 @@ def test_fixing_with_and_without_pruning_writes_the_same_bytes(tmp_path: Path, m
     whole = fix_source(APP.encode(), ref, project.rules.rules, context)
     assert pruned == whole
     assert pruned.fixed == 2 and b"newdicts.OrderedDict()" in pruned.data
+
+
+# -- positions: a placed node's top-level statement printed alone ----------------------------------
+
+POSITION_SOURCES = [
+    *SOURCES,
+    "x = 1\r\n\r\n# c\r\ndef f():\r\n    return 2\r\n",
+    "a = 1\n\x0c\n# after a form feed line\nb = 2\n",
+    "@\\\n  d\ndef f(): ...\nx = 1\n",  # the decorator's name on the next line: not where CPython says
+    "import a\n\n\n# comment\n\n@d\n\n# between\n@e\nclass C:\n    x = 1\n# footer\n",
+    'x = """\nline\n"""\ny = 2  # end',
+]
+
+
+def _placed(source: str) -> tuple[cst.Module, dict[cst.CSTNode, CodeRange], dict[cst.CSTNode, cst.CSTNode], list[cst.CSTNode]]:
+    module = cst.parse_module(source)
+    whole = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    tops: dict[cst.CSTNode, cst.CSTNode] = {}
+    nodes: list[cst.CSTNode] = []
+
+    class Every(cst.CSTVisitor):
+        def __init__(self, top: cst.CSTNode) -> None:
+            super().__init__()
+            self.top = top
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            tops[node] = self.top
+            nodes.append(node)
+            return True
+
+    for part in module.body:
+        part.visit(Every(part))
+    return module, whole, tops, nodes
+
+
+def _lazy(module: cst.Module, source: str, whole: object) -> LazyPositions:
+    return LazyPositions(module, lambda: whole, source, lambda: ast.parse(source), SourceLines(source).starts)
+
+
+@pytest.mark.parametrize("source", POSITION_SOURCES)
+def test_positions_of_a_statement_printed_alone_are_libcst_positions(source: str) -> None:
+    module, whole, tops, nodes = _placed(source)
+    for order in (nodes[::-1], nodes, nodes[1::2] + nodes[::2]):
+        lazy = _lazy(module, source, whole)
+        lazy.place(tops)
+        assert [lazy[node] for node in order] == [whole[node] for node in order]
+
+
+def test_positions_of_statements_printed_alone_on_real_code() -> None:
+    checked = 0
+    for path in real_files():
+        source = path.read_text(encoding="utf-8")
+        try:
+            ast.parse(source)
+        except SyntaxError:
+            continue
+        module, whole, tops, nodes = _placed(source)
+        lazy = _lazy(module, source, whole)
+        lazy.place(tops)
+        assert [lazy[node] for node in nodes[::-1]] == [whole[node] for node in nodes[::-1]], path
+        assert sum(lazy._alone.values()) == len(module.body), path  # each printed alone, from CPython's line
+        checked += 1
+    assert checked >= 20
+
+
+def test_a_placed_node_prints_only_its_own_statement() -> None:
+    source = POSITION_SOURCES[-2]
+    module, whole, tops, _ = _placed(source)
+    lazy = _lazy(module, source, whole)
+    lazy.place(tops)
+    assert (lazy[module.body[-1]].start.line, lazy[module.body[-1]].end.line) == (10, 11)  # the class, from its decorators' lines
+    assert module.body[0] not in lazy._computed  # the import before it was not printed
+    assert lazy[module.body[0]].start.line == 1
+
+
+def test_a_statement_not_where_cpython_says_is_positioned_by_printing_what_comes_before() -> None:
+    # `@\` puts the decorator's name a line below its `@`: printed alone from CPython's line, the
+    # text would not be the file's there, so the parts before it are printed instead.
+    source = POSITION_SOURCES[-3]
+    module, whole, tops, _ = _placed(source)
+    lazy = _lazy(module, source, whole)
+    lazy.place(tops)
+    assert lazy[module.body[0]] == whole[module.body[0]]
+    assert lazy[module.body[1]] == whole[module.body[1]]
+    assert lazy._alone == {module.body[0]: False, module.body[1]: True}

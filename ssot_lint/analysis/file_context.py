@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import functools
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -46,6 +46,7 @@ class FileContext:
         self._outline: list[ast.stmt] | None = None
         self._parsed: dict[int, list[ast.stmt]] = {}  # chunk index -> its top-level statements
         self._positions: Any = None
+        self._tops: Mapping[cst.CSTNode, cst.CSTNode] = {}
         self._parsed_tree = False  # the libcst tree was parsed from the text (``known_code``)
         # Per-file values several rules derive the same way (e.g. the module summary): computed
         # by the first rule that needs one, reused by the others, gone with the context.
@@ -208,9 +209,20 @@ class FileContext:
     # -- the libcst tree (fixes) ----------------------------------------------------------------
     def position(self, node: cst.CSTNode) -> Span:
         if self._positions is None:
-            self._positions = LazyPositions(self.module, self._all_positions) if self._parsed_tree else self._all_positions()
+            if self._parsed_tree:
+                self._positions = LazyPositions(self.module, self._all_positions, self.text, lambda: self.tree, self.lines.starts)
+                self._positions.place(self._tops)
+            else:
+                self._positions = self._all_positions()
         rng = self._positions[node]
         return rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1
+
+    def place(self, tops: Mapping[cst.CSTNode, cst.CSTNode]) -> None:
+        """Say which top-level statement of the libcst tree holds each node of ``tops`` (a walk
+        that met them knows): such a node is positioned by printing that statement alone."""
+        self._tops = tops
+        if isinstance(self._positions, LazyPositions):
+            self._positions.place(tops)
 
     def _all_positions(self) -> Any:
         from libcst.metadata import PositionProvider

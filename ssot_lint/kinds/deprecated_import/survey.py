@@ -92,10 +92,14 @@ class Survey(cst.CSTVisitor):
         assert self._container is not None
         self.statements.append(Statement(node, self._container, self._blocks[-1]))
         self._mark(node)
+        if isinstance(node, cst.ImportFrom):  # where a finding may be reported: the module part
+            self._mark(node.relative[0] if node.relative else node.module)
+        for alias in node.names if not isinstance(node.names, cst.ImportStar) else ():
+            self._mark(alias)  # or the name
         return False
 
-    def _mark(self, node: cst.CSTNode) -> None:
-        if self._top is not None:
+    def _mark(self, node: cst.CSTNode | None) -> None:
+        if self._top is not None and node is not None:
             self.tops[node] = self._top
 
     def visit_Import(self, node: cst.Import) -> bool:
