@@ -21,6 +21,7 @@ from ssot_lint.analysis.file_context import FileContext, known_code
 from ssot_lint.analysis.source_lines import SourceLines
 from ssot_lint.fix.apply import fix_source
 from ssot_lint.kinds.deprecated_import import fix as import_fix
+from ssot_lint.kinds.deprecated_import.survey import survey
 from ssot_lint.model import FileRef
 from tests.helpers import write_project
 
@@ -295,3 +296,60 @@ def test_a_statement_not_where_cpython_says_is_positioned_by_printing_what_comes
     assert lazy[module.body[0]] == whole[module.body[0]]
     assert lazy[module.body[1]] == whole[module.body[1]]
     assert lazy._alone == {module.body[0]: False, module.body[1]: True}
+
+
+def test_nested_statements_printed_alone_give_libcst_positions_on_real_code() -> None:
+    # The survey (every statement kept) says, for each node it records, the innermost statement
+    # holding it, CPython's line for it and the indentation there: printed alone from there,
+    # every such node's range is libcst's.
+    alone = 0
+    for path in [*real_files(), None]:
+        source = path.read_text(encoding="utf-8") if path is not None else NESTED_SOURCE
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        module = cst.parse_module(source)
+        whole = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        order = StatementOrder(tree)
+        found = survey(module, order, [True] * len(order.statements))
+        assert not found.mismatched and len(found.units) == len(found.tops)
+        lazy = _lazy(module, source, whole)
+        lazy.place(found.tops, found.units)
+        marked = list(found.tops)[::-1]
+        assert [lazy[node] for node in marked] == [whole[node] for node in marked], path
+        alone += sum(lazy._alone.values())
+        assert all(isinstance(part, cst.If) for part, printed in lazy._alone.items() if not printed), path  # an `elif`
+    assert alone > 1000
+
+
+NESTED_SOURCE = """\
+class A:
+\tdef f(self):
+\t\t# a comment
+\t\timport a.b
+
+\t\t@d
+\t\tdef g(): return a.b.c
+\t\tif x:
+\t\t\tpass
+\t\telif a.b:
+\t\t\tfrom . import (
+\t\t\t  e)
+\t\treturn g
+"""
+
+
+def test_a_nested_import_is_positioned_by_printing_its_line_alone() -> None:
+    module = cst.parse_module(NESTED_SOURCE)
+    order = StatementOrder(ast.parse(NESTED_SOURCE))
+    found = survey(module, order, [True] * len(order.statements))
+    (first, second) = found.statements
+    lazy = _lazy(module, NESTED_SOURCE, None)
+    lazy.place(found.tops, found.units)
+    start = lazy[first.node].start
+    assert (start.line, start.column) == (4, 2)
+    assert lazy._alone == {first.container: True}  # neither the class nor the method was printed
+    assert module.body[0] not in lazy._computed
+    assert (lazy[second.node].start.line, lazy[second.node].end.line) == (11, 12)
+    assert lazy._alone[second.container] is True

@@ -90,6 +90,12 @@ class StatementOrder:
             found.append(index < len(lines) and lines[index] <= (statement.end_lineno or statement.lineno))
         return found
 
+    def first_line(self, index: int) -> int:
+        """The first line of statement ``index``'s code (its first decorator's)."""
+        statement = self.statements[index]
+        decorators: list[ast.expr] = getattr(statement, "decorator_list", [])
+        return min([statement.lineno, *(d.lineno for d in decorators)])
+
     @staticmethod
     def pair(node: cst.CSTNode, statement: ast.stmt) -> bool:
         kinds = _COMPOUND.get(type(node).__name__)

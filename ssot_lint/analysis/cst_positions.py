@@ -49,33 +49,38 @@ class LazyPositions:
         self._all: Any = None
         self._text, self._tree, self._starts = text, tree, starts
         self._tops: Mapping[cst.CSTNode, cst.CSTNode] = {}
-        self._alone: dict[cst.CSTNode, bool] = {}  # part printed on its own -> whether its text was the file's there
-        self._lines: dict[cst.CSTNode, int] | None = None  # part -> the line its text starts on
+        self._units: Mapping[cst.CSTNode, tuple[cst.CSTNode, int, tuple[str, ...]]] = {}
+        self._alone: dict[cst.CSTNode, bool] = {}  # statement printed on its own -> whether its text was the file's there
+        self._lines: dict[cst.CSTNode, int] | None = None  # top-level statement -> the first line of its code
 
-    def place(self, tops: Mapping[cst.CSTNode, cst.CSTNode]) -> None:
-        """Say which top-level statement holds each node of ``tops`` (to position it alone)."""
+    def place(self, tops: Mapping[cst.CSTNode, cst.CSTNode], units: Mapping[cst.CSTNode, tuple[cst.CSTNode, int, tuple[str, ...]]] | None = None) -> None:
+        """Say which top-level statement holds each node of ``tops``, and (``units``) the
+        innermost statement holding a node, the first line of that statement's code and the
+        indentation there: such a statement is printed alone to position the node."""
         self._tops = tops
+        self._units = units or {}
 
     def _first_lines(self) -> dict[cst.CSTNode, int]:
         if self._lines is None:
-            self._lines = {}
             spans = part_spans(self._module, self._tree()) if self._tree is not None else None
-            for part, (first, _) in zip(self._module.body, spans or ()):
-                decorators = getattr(part, "decorators", ())
-                self._lines[part] = first - len(part.leading_lines) - (len(decorators[0].leading_lines) if decorators else 0)
+            self._lines = {part: first for part, (first, _) in zip(self._module.body, spans or ())}
         return self._lines
 
-    def _print_alone(self, part: cst.CSTNode) -> None:
-        """Position ``part``'s nodes by printing it alone, if its text there is the file's."""
+    def _print_alone(self, part: cst.CSTNode, first: int | None, indents: tuple[str, ...] = ()) -> None:
+        """Position the nodes of ``part`` (a statement whose code starts on line ``first``,
+        indented by ``indents``) by printing it alone, if its text there is the file's."""
         from libcst.metadata.position_provider import PositionProvider, PositionProvidingCodegenState
 
         self._alone[part] = False
-        line = self._first_lines().get(part)
-        if line is None or not 1 <= line <= len(self._starts) or self._text is None:
+        if first is None or self._text is None:
+            return
+        decorators = getattr(part, "decorators", ())
+        line = first - len(getattr(part, "leading_lines", ())) - (len(decorators[0].leading_lines) if decorators else 0)
+        if not 1 <= line <= len(self._starts):
             return
         provider = PositionProvider()
         state = PositionProvidingCodegenState(
-            default_indent=self._module.default_indent, default_newline=self._module.default_newline, provider=provider, line=line
+            default_indent=self._module.default_indent, default_newline=self._module.default_newline, provider=provider, line=line, indent_tokens=list(indents)
         )
         part._codegen(state)
         if self._text.startswith("".join(state.tokens), self._starts[line - 1]):
@@ -84,10 +89,14 @@ class LazyPositions:
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         found = self._computed.get(node)
+        unit = self._units.get(node) if found is None else None
+        if unit is not None and unit[0] not in self._alone:
+            self._print_alone(*unit)
+            found = self._computed.get(node)
         if found is None:
             part = self._tops.get(node)
             if part is not None and part not in self._alone:
-                self._print_alone(part)
+                self._print_alone(part, self._first_lines().get(part))
                 found = self._computed.get(node)
         while found is None:
             part = next(self._parts, None)

@@ -46,7 +46,7 @@ class FileContext:
         self._outline: list[ast.stmt] | None = None
         self._parsed: dict[int, list[ast.stmt]] = {}  # chunk index -> its top-level statements
         self._positions: Any = None
-        self._tops: Mapping[cst.CSTNode, cst.CSTNode] = {}
+        self._places: tuple[Mapping[cst.CSTNode, cst.CSTNode], Mapping[cst.CSTNode, tuple[cst.CSTNode, int, tuple[str, ...]]] | None] = ({}, None)
         self._parsed_tree = False  # the libcst tree was parsed from the text (``known_code``)
         # Per-file values several rules derive the same way (e.g. the module summary): computed
         # by the first rule that needs one, reused by the others, gone with the context.
@@ -211,18 +211,18 @@ class FileContext:
         if self._positions is None:
             if self._parsed_tree:
                 self._positions = LazyPositions(self.module, self._all_positions, self.text, lambda: self.tree, self.lines.starts)
-                self._positions.place(self._tops)
+                self._positions.place(*self._places)
             else:
                 self._positions = self._all_positions()
         rng = self._positions[node]
         return rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1
 
-    def place(self, tops: Mapping[cst.CSTNode, cst.CSTNode]) -> None:
-        """Say which top-level statement of the libcst tree holds each node of ``tops`` (a walk
-        that met them knows): such a node is positioned by printing that statement alone."""
-        self._tops = tops
+    def place(self, tops: Mapping[cst.CSTNode, cst.CSTNode], units: Mapping[cst.CSTNode, tuple[cst.CSTNode, int, tuple[str, ...]]] | None = None) -> None:
+        """Say which statements of the libcst tree hold the nodes a walk met (see
+        ``LazyPositions.place``): such a node is positioned by printing that statement alone."""
+        self._places = (tops, units)
         if isinstance(self._positions, LazyPositions):
-            self._positions.place(tops)
+            self._positions.place(tops, units)
 
     def _all_positions(self) -> Any:
         from libcst.metadata import PositionProvider

@@ -69,7 +69,7 @@ class ImportFixPlan:
         self.survey, self.refs, self.owner = self._survey(read_words(rule, ctx.imports()))
         if self.survey.mismatched or (self.survey.pruned and not self._survey_covers(ctx.imports())):
             self.survey, self.refs, self.owner = self._survey(None)
-        ctx.place(self.survey.tops)
+        ctx.place(self.survey.tops, self.survey.units)
         tested = tested_deprecations(ctx)  # what a test uses on purpose stays, as in check
         self.hits = [self._untested(rule.match(ref), tested, i) for i, ref in enumerate(self.refs)]
         self.decisions: list[Decision] = [STAY] * len(self.refs)

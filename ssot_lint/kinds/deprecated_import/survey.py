@@ -20,6 +20,8 @@ import libcst as cst
 from ssot_lint.analysis.cst_parts import StatementOrder
 from ssot_lint.fix.cst_imports import dotted_name
 
+Unit = tuple[cst.CSTNode, int, tuple[str, ...]]  # a statement, the first line of its code, the indentation there
+
 
 @dataclass
 class Statement:
@@ -43,6 +45,12 @@ class Survey(cst.CSTVisitor):
         self._keep: list[bool] = []
         self._at = 0  # the index in ``_order`` of the next statement met
         self.tops: dict[cst.CSTNode, cst.CSTNode] = {}  # node recorded -> the top-level statement holding it
+        # node recorded -> the innermost statement holding it whose line CPython's tree gives (a
+        # pruned survey's), that line and the indentation there (``LazyPositions.place``)
+        self.units: dict[cst.CSTNode, Unit] = {}
+        self._units: list[Unit] = []
+        self._indents: list[str] = []
+        self.default_indent = "    "
         self._top: cst.CSTNode | None = None
         self.statements: list[Statement] = []
         self.chains: list[tuple[cst.Attribute, str]] = []
@@ -56,27 +64,39 @@ class Survey(cst.CSTVisitor):
         self._annotations = 0
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if self._order is not None and isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+        order = self._order
+        if order is not None and isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
             at = self._at
-            if at >= len(self._order.statements) or not self._order.pair(node, self._order.statements[at]):
+            if at >= len(order.statements) or not order.pair(node, order.statements[at]):
                 self.mismatched = True
                 self._order = None  # walk everything from here on; the caller surveys again
             elif not self._keep[at]:  # its lines spell no word the plan reads
-                self._at = self._order.ends[at]
+                self._at = order.ends[at]
                 self.pruned = True
                 return False
             else:
                 self._at = at + 1
+                if isinstance(node, cst.BaseCompoundStatement):
+                    self._units.append((node, order.first_line(at), tuple(self._indents)))
+        elif order is not None and isinstance(node, cst.SimpleStatementLine) and self._at < len(order.statements):
+            self._units.append((node, order.first_line(self._at), tuple(self._indents)))  # its first small statement's line
         return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        super().on_leave(original_node)
+        if self._units and self._units[-1][0] is original_node:
+            self._units.pop()
 
     def visit_Module(self, node: cst.Module) -> None:
         self._blocks.append(node)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._blocks.append(node)
+        self._indents.append(self.default_indent if node.indent is None else node.indent)
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
         self._blocks.pop()
+        self._indents.pop()
 
     def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
         self._blocks.append(node)
@@ -101,6 +121,8 @@ class Survey(cst.CSTVisitor):
     def _mark(self, node: cst.CSTNode | None) -> None:
         if self._top is not None and node is not None:
             self.tops[node] = self._top
+            if self._units:
+                self.units[node] = self._units[-1]
 
     def visit_Import(self, node: cst.Import) -> bool:
         return self._statement(node)
@@ -116,7 +138,7 @@ class Survey(cst.CSTVisitor):
             if self._top is not None:
                 inner: cst.BaseExpression = node
                 while isinstance(inner, cst.Attribute):  # its prefixes are what a rewrite replaces
-                    self.tops[inner] = self._top
+                    self._mark(inner)
                     inner = inner.value
             return False
         self._skip.add(node.attr)
@@ -173,6 +195,7 @@ def survey(module: cst.Module, order: StatementOrder | None = None, keep: list[b
     them to walk), a statement not kept is skipped whole, nested ones too; ``mismatched`` is set
     when libcst's statements did not pair up with CPython's (the survey is then incomplete)."""
     found = Survey()
+    found.default_indent = module.default_indent
     if order is not None and keep is not None:
         found._order, found._keep = order, keep
     found.visit_Module(module)
