@@ -146,6 +146,48 @@ CASES = {
         "pkg/app.py:1:21",
         "pkg.new binds Thing more than once, or only under a condition, so which object it is cannot be told",
     ),
+    # An alias, then an assignment under a condition (an accelerator switched on by a flag).
+    **{
+        f"alias-then-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/base.py": "class Thing:\n    pass\n",
+                "pkg/fast.py": "class Thing:\n    fast = True\n",
+                "pkg/new.py": f"import pkg.base\nimport pkg.fast\n\nFAST = True\nThing = pkg.base.Thing\n{block}",
+                "pkg/old.py": "import pkg.new\nfrom pkg.base import Thing\n",
+                "pkg/app.py": "from pkg.old import Thing\n\nprint(Thing.__module__)\n",
+            },
+            '"pkg.old:Thing" = "pkg.new:Thing"',
+            "pkg/app.py:1:21",
+            f"pkg.new rebinds Thing at line 7, {how}, so which object it is cannot be told",
+        )
+        for name, block, how in [
+            ("if", "if FAST:\n    Thing = pkg.fast.Thing\n", "under a condition"),
+            ("try", "try:\n    Thing = pkg.fast.Thing\nexcept AttributeError:\n    pass\n", "under a condition"),
+        ]
+    },
+    # A function rebinds the name through `global` after import: a copy imported earlier keeps the old one.
+    **{
+        f"global-in-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/settings.py": f"DEBUG = False\n\n\n{configure}",
+                "pkg/old.py": "from pkg.settings import DEBUG\n",
+                "pkg/app.py": "import pkg.old\nimport pkg.settings\n\npkg.settings.configure()\nfrom pkg.old import DEBUG\n\nprint('DEBUG =', DEBUG)\n",
+            },
+            '"pkg.old:DEBUG" = "pkg.settings:DEBUG"',
+            "pkg/app.py:5:21",
+            f"pkg.settings rebinds DEBUG in {where} (global), so a copy of it bound by an import earlier keeps the old object",
+        )
+        for name, configure, where in [
+            ("function", "def configure():\n    global DEBUG\n    DEBUG = True\n", "configure()"),
+            (
+                "method",
+                "class Settings:\n    @staticmethod\n    def configure():\n        if True:\n            global DEBUG\n            DEBUG = True\n\n\nconfigure = Settings.configure\n",
+                "Settings.configure()",
+            ),
+        ]
+    },
     # `import pkg.new as m` and `pkg.new.f` read the package's attribute, which it rebinds.
     **{
         f"package-rebinds-the-submodule-name-{name}": (
