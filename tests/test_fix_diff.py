@@ -22,7 +22,7 @@ from tests.helpers import REPO, write_project
 
 def diff_of(before: str, after: str) -> str:
     fix = FileFix(FileRef("big.py", "big"), before.encode(), after.encode(), 2)
-    return render_diff(FixResult([fix], Report("0", 1, 0, [], []), [], write=False))
+    return render_diff(FixResult([fix], Report("0", 1, 0, [], []), [], write=False)).decode()
 
 
 def test_two_edits_in_a_200000_line_file_of_repeated_lines_give_two_small_hunks() -> None:
@@ -120,3 +120,26 @@ def test_the_diff_names_each_unsafe_fix_above_its_file_and_still_applies(tmp_pat
     applied = {name: (project / name).read_text() for name in ("ev.py", "ext.py", "safe.py")}
     assert applied["ext.py"] == "from requests import Session as A\n" and applied["safe.py"] == "from new.mod import B\n"
     assert ssot("fix", "--no-cache", "--diff", "--unsafe-fixes").stdout == ""  # what git applied is the whole fix
+
+
+def test_the_diff_of_a_file_with_a_bom_or_in_latin_1_applies_byte_for_byte(tmp_path: Path) -> None:
+    # The diff holds each file's lines as they are on disk (git diff's way): decoded, a BOM
+    # went missing and latin-1 text came out as UTF-8, and `git apply` refused both hunks.
+    files = {"pkg/__init__.py": "", "pkg/old.py": "X = 1\n", "pkg/new.py": "from pkg.old import X\n"}
+    project = write_project(tmp_path / "p", files, '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "pkg.old:X" = "pkg.new:X" }\n')
+    bom = b"\xef\xbb\xbffrom pkg.old import X\nprint(X)\n"
+    latin = b'# -*- coding: latin-1 -*-\nfrom pkg.old import X\ns = "caf\xe9"\x0c\nprint(X, s)\n'  # and a form feed, no line break
+    (project / "bom.py").write_bytes(bom)
+    (project / "latin.py").write_bytes(latin)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "ssot_lint", "fix", "--no-cache", "--unsafe-fixes"]
+    diff = subprocess.run([*command, "--diff"], cwd=project, env=env, capture_output=True, timeout=120).stdout
+    assert b"\n-\xef\xbb\xbffrom pkg.old import X\n+\xef\xbb\xbffrom pkg.new import X\n" in diff
+    assert b'\n s = "caf\xe9"\x0c\n' in diff
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    checked = subprocess.run(["git", "apply", "--check", "-"], cwd=project, input=diff, capture_output=True, timeout=60)
+    assert (checked.returncode, checked.stderr) == (0, b"")
+    subprocess.run(["git", "apply", "-"], cwd=project, input=diff, check=True, timeout=60)
+    assert (project / "bom.py").read_bytes() == bom.replace(b"pkg.old", b"pkg.new")
+    assert (project / "latin.py").read_bytes() == latin.replace(b"pkg.old", b"pkg.new")
+    assert subprocess.run([*command, "--diff"], cwd=project, env=env, capture_output=True, timeout=120).stdout == b""

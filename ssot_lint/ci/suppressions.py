@@ -89,9 +89,15 @@ def parse_directive(directive: str, rest: str) -> tuple[tuple[str, ...], str]:
 
 
 def covers(comment: Suppression, finding: Finding) -> bool:
-    if comment.problem or comment.line not in (finding.line, finding.stmt_line):
+    return covers_at(comment, finding.rule_id, finding.line, finding.stmt_line)
+
+
+def covers_at(comment: Suppression, rule_id: str, line: int, stmt_line: int) -> bool:
+    """Whether ``comment`` silences a finding of ``rule_id`` on ``line`` whose statement starts
+    on ``stmt_line``."""
+    if comment.problem or comment.line not in (line, stmt_line):
         return False
-    return not comment.rule_ids or finding.rule_id in comment.rule_ids
+    return not comment.rule_ids or rule_id in comment.rule_ids
 
 
 def apply(findings: Iterable[Finding], comments: dict[str, tuple[Suppression, ...]]) -> tuple[list[Finding], list[Finding]]:

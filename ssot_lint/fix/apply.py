@@ -1,8 +1,11 @@
 """One file's fixes, applied and checked, and its atomic write: the step ``fix`` runs per file
 (in a worker, see ``engine``) and ``api.fix_source`` runs on a buffer.
 
-The fixed text must re-parse, compile, keep every comment, and be a fixed point (fixing it again
-changes nothing); otherwise ``FixRefused`` says why and the file is left as it is. A file is
+Findings a ``# ssot: ignore`` comment silences are left as they are (each kind's fix asks
+``FixContext.suppresses``). Where one fix enables another in the same file, the fixed text is
+fixed again, a few rounds at most. The result must re-parse, compile, keep every comment, and be
+a fixed point (fixing it again changes nothing); otherwise ``FixRefused`` says why and the file
+is left as it is. A file is
 written atomically (a temporary file in the same directory, then a rename; the file mode kept),
 in its own encoding, BOM and newlines, and only if its bytes on disk are still the ones that were
 fixed (``FileChanged`` otherwise).
@@ -10,6 +13,7 @@ fixed (``FileChanged`` otherwise).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -24,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from ssot_lint.analysis.file_context import known_code
 from ssot_lint.analysis.parsing import SourceError, decode_source, parse
+from ssot_lint.ci.suppressions import scan as scan_suppressions
 from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import FileRef
 
@@ -31,7 +36,8 @@ if TYPE_CHECKING:  # libcst is imported when a file is fixed, not when the comma
     import libcst as cst
 
 Location = tuple[str, int, int]  # rule id, line, col
-SAFE_ONLY = FixContext()  # safe fixes only, and no project: no import rewrite is verified
+SAFE_ONLY = FixContext()
+MAX_ROUNDS = 4  # of fixing the fixed text again, before a fix that does not settle is refused  # safe fixes only, and no project: no import rewrite is verified
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
@@ -103,8 +109,9 @@ class _Applied:
     partly: int = 0
 
 
-def _apply(module: cst.Module, ref: FileRef, rules: Sequence[Rule], context: FixContext) -> _Applied:
+def _apply(module: cst.Module, text: str, ref: FileRef, rules: Sequence[Rule], context: FixContext) -> _Applied:
     applied = _Applied(module)
+    context = dataclasses.replace(context, suppressions=scan_suppressions(text))
     for rule in rules:
         try:
             outcome = rule.fix(applied.module, ref, context)
@@ -122,17 +129,32 @@ def _apply(module: cst.Module, ref: FileRef, rules: Sequence[Rule], context: Fix
     return applied
 
 
-def comments(text: str, module: cst.Module) -> Counter[str]:
-    """Every comment of ``text`` (which ``module`` is the tree of), counted: read by Python's
-    tokenizer, several times faster than a walk of libcst's tree, which says the same of any
-    text both parse (a comment token is a ``Comment`` node), and that walk when the tokenizer
-    fails."""
+def comments(text: str, module: cst.Module | None = None) -> Counter[str]:
+    """Every comment of ``text`` (which ``module``, when given, is the tree of), counted: read by
+    Python's tokenizer, several times faster than a walk of libcst's tree, which says the same of
+    any text both parse (a comment token is a ``Comment`` node), and that walk when the
+    tokenizer fails."""
     try:
         return Counter(token.string for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline) if token.type == tokenize.COMMENT)
     except (tokenize.TokenError, SyntaxError):  # IndentationError is one
         from ssot_lint.fix.cstedit import comments_in
 
-        return Counter(comments_in(module))
+        return Counter(comments_in(module if module is not None else parse(text)))
+
+
+def _check_written(data: bytes, text: str, module: cst.Module, new_text: str, encoding: str, ref: FileRef) -> None:
+    """Raise FixRefused unless ``new_text`` (the fix of ``text``, the tree ``module``) encodes,
+    compiles and keeps every comment."""
+    new_data = _encoded(new_text, encoding)
+    if new_data is None:
+        raise FixRefused(f"the fixed text cannot be encoded as {encoding}")
+    problem = _compile_error(new_data, ref)
+    if problem is not None:
+        if _compile_error(data, ref) is not None:  # libcst parses more than CPython compiles
+            raise FixRefused(f"the file does not compile, before the fix either: {problem}")
+        raise FixRefused(f"the fixed text does not compile: {problem}; this is a bug in ssot-lint")
+    if comments(text, module) != comments(new_text):
+        raise FixRefused("the fix would drop a comment; this is a bug in ssot-lint")
 
 
 def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixContext = SAFE_ONLY) -> SourceFix:
@@ -155,31 +177,37 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
     if module.code != text:  # libcst 1.9 drops a final lone CR, and a form feed that starts a statement's line
         raise FixRefused(f"libcst would not write line {_first_difference(text, module.code)} back byte for byte")
     with known_code(module, text):
-        first = _apply(module, ref, rules, context)
-    new_text = text if first.module is module else first.module.code
+        applied = _apply(module, text, ref, rules, context)
+    new_text = text if applied.module is module else applied.module.code
     if new_text == text:
-        return SourceFix(data, 0, first.reasons, frozenset(first.unsafe))
-    new_data = _encoded(new_text, encoding)
-    if new_data is None:
-        raise FixRefused(f"the fixed text cannot be encoded as {encoding}")
-    try:
-        reparsed = parse(new_text)
-    except SourceError as error:
-        raise FixRefused(f"the fixed text does not parse ({error.reason}); this is a bug in ssot-lint") from None
-    problem = _compile_error(new_data, ref)
-    if problem is not None:
-        if _compile_error(data, ref) is not None:  # libcst parses more than CPython compiles
-            raise FixRefused(f"the file does not compile, before the fix either: {problem}")
-        raise FixRefused(f"the fixed text does not compile: {problem}; this is a bug in ssot-lint")
-    if comments(text, module) != comments(new_text, reparsed):
-        raise FixRefused("the fix would drop a comment; this is a bug in ssot-lint")
-    # A second pass must change nothing; its reasons are positioned in the fixed text.
-    reparsed_text = reparsed.code
-    with known_code(reparsed, reparsed_text):
-        again = _apply(reparsed, ref, rules, context)
-    if (reparsed_text if again.module is reparsed else again.module.code) != new_text:
-        raise FixRefused("fixing the fixed text changes it again; this is a bug in ssot-lint")
-    return SourceFix(new_data, first.fixed, again.reasons, frozenset(again.unsafe), first.unsafe_fixed, tuple(first.notes), first.partly)
+        return SourceFix(data, 0, applied.reasons, frozenset(applied.unsafe))
+    _check_written(data, text, module, new_text, encoding, ref)
+    # Fixing the fixed text again must change nothing. One fix may enable another in the same
+    # file (a reference rewritten leaves an import that now moves as a whole): each round's
+    # edits are verified as the first round's are, so the rounds settle in a few; one that does
+    # not is a bug. The last round's reasons are positioned in the fixed text.
+    fixed, unsafe_fixed, partly, notes = applied.fixed, applied.unsafe_fixed, applied.partly, list(applied.notes)
+    first_text = new_text
+    for _ in range(MAX_ROUNDS):
+        try:
+            reparsed = parse(new_text)
+        except SourceError as error:
+            raise FixRefused(f"the fixed text does not parse ({error.reason}); this is a bug in ssot-lint") from None
+        reparsed_text = reparsed.code
+        with known_code(reparsed, reparsed_text):
+            again = _apply(reparsed, reparsed_text, ref, rules, context)
+        again_text = reparsed_text if again.module is reparsed else again.module.code
+        if again_text == new_text:
+            break
+        new_text = again_text
+        fixed, unsafe_fixed, partly = fixed + again.fixed, unsafe_fixed + again.unsafe_fixed, partly + again.partly
+        notes.extend(again.notes)
+    else:
+        raise FixRefused(f"fixing the fixed text still changes it after {MAX_ROUNDS} rounds; this is a bug in ssot-lint")
+    if new_text != first_text:
+        _check_written(data, text, module, new_text, encoding, ref)
+    new_data = new_text.encode(encoding)
+    return SourceFix(new_data, fixed, again.reasons, frozenset(again.unsafe), unsafe_fixed, tuple(notes), partly)
 
 
 def write_atomic(path: str, expected: bytes, data: bytes) -> None:

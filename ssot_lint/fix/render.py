@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from ssot_lint.analysis.parsing import decode_source
 from ssot_lint.fix.engine import FileFix, FixResult
 from ssot_lint.fix.textdiff import unified_diff
 from ssot_lint.run.aggregation import failing
@@ -30,16 +29,22 @@ def unsafe_headers(fix: FileFix) -> list[str]:
     return headers
 
 
-def render_diff(result: FixResult) -> str:
-    """A unified diff of every file changed, each file's unsafe fixes named above it."""
-    chunks: list[str] = []
+def render_diff(result: FixResult) -> bytes:
+    """A unified diff of every file changed, each file's unsafe fixes named above it.
+
+    Bytes, as ``git diff`` writes them: each file's lines exactly as they are on disk (its
+    encoding, a BOM, a form feed, which ``str.splitlines`` would take for a line break), so that
+    ``git apply`` and ``patch`` apply the diff to a latin-1 file or one with a BOM too; the
+    headers and paths in UTF-8."""
+    chunks: list[bytes] = []
     for fix in sorted(result.files, key=lambda f: f.ref.path):
-        chunks.extend(unsafe_headers(fix))
-        before = decode_source(fix.before).splitlines(keepends=True)
-        after = decode_source(fix.after).splitlines(keepends=True)
-        for line in unified_diff(before, after, f"a/{fix.ref.path}", f"b/{fix.ref.path}"):
-            chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(chunks)
+        chunks.extend(header.encode() for header in unsafe_headers(fix))
+        path = fix.ref.path.encode().decode("latin-1")  # latin-1 maps bytes to text one to one
+        before = [line.decode("latin-1") for line in fix.before.splitlines(keepends=True)]
+        after = [line.decode("latin-1") for line in fix.after.splitlines(keepends=True)]
+        for line in unified_diff(before, after, f"a/{path}", f"b/{path}"):
+            chunks.append((line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n").encode("latin-1"))
+    return b"".join(chunks)
 
 
 def _plural(count: int, word: str) -> str:

@@ -10,10 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ssot_lint.ci.suppressions import covers_at
+
 if TYPE_CHECKING:  # libcst is imported only when a fix needs a libcst tree
     import libcst as cst
 
     from ssot_lint.fix.verify import ImportVerifier
+    from ssot_lint.model import Suppression
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ class FixOutcome:
     ``fixed`` counts the findings ``check`` reported that are gone from ``module`` (``unsafe``
     of them by unsafe fixes); every finding still there is in ``unfixed``, positioned as in the
     module ``fix`` was given, and ``partly`` counts those of them the fix changed in part (some
-    of a statement's names moved, the rest stay). ``notes`` are remarks on applied fixes, e.g. the places that still
+    of a statement's names moved, the rest stay; an event's legacy keys renamed while a required
+    one is still missing). ``notes`` are remarks on applied fixes, e.g. the places that still
     read an event key an unsafe fix renamed.
     """
 
@@ -77,8 +81,16 @@ class FixContext:
     project's modules, whether a rewritten import finds what it names (``fix.verify.ImportVerifier``);
     None when there is no project to verify against, so that every import rewrite is unverified,
     hence unsafe. ``projects``: what each project-wide kind with a fix knows of the whole project,
-    by rule id (``Rule.fix_project``; empty when a single file is fixed)."""
+    by rule id (``Rule.fix_project``; empty when a single file is fixed). ``suppressions``: the
+    ``# ssot: ignore`` comments of the file being fixed (set per file by ``fix.apply``): a
+    finding one of them silences is one the user chose to keep, so no fix touches it."""
 
     unsafe: bool = False
     verifier: ImportVerifier | None = None
     projects: Mapping[str, ProjectFix] = field(default_factory=dict)
+    suppressions: tuple[Suppression, ...] = ()
+
+    def suppresses(self, rule_id: str, line: int, stmt_line: int) -> bool:
+        """Whether a comment silences a finding of ``rule_id`` on ``line`` (its statement
+        starting on ``stmt_line``), as ``check`` judges it."""
+        return any(covers_at(comment, rule_id, line, stmt_line) for comment in self.suppressions)

@@ -32,7 +32,7 @@ def fix_declared(rule: DeclaredDeprecation, module: cst.Module, ref: FileRef, co
         return FixOutcome(module)
     project: Project = prepared.data
     ctx = FileContext.of_module(module, ref)
-    found = list(hits(project, ref, summarise(ctx)))
+    found = [hit for hit in hits(project, ref, summarise(ctx)) if not context.suppresses(rule.id, hit.span[0], hit.fact.statement[0])]
     outcome = FixOutcome(module)
     fixable: list[tuple[Hit, Mapping]] = []
     for hit in found:

@@ -69,16 +69,31 @@ class ImportFixPlan:
         self.whole_lines: dict[str, int] = {}  # `old.mod.*` -> a line where `old.mod` is used on its own
 
     def _untested(self, hit: tuple[Target, Target] | None, tested: TestedDeprecations, index: int) -> tuple[Target, Target] | None:
-        """``hit`` (name ``index``'s match), unless a test uses the name on purpose. The line is
-        asked only when it decides: positions are computed as far into the file as it lies."""
+        """``hit`` (name ``index``'s match), unless a test uses the name on purpose or a
+        suppression comment keeps its finding. The line is asked only when it decides:
+        positions are computed as far into the file as it lies."""
         if hit is None:
             return None
-        line = self.line(self.owner[index].node) if tested.blocks else 0  # no block: only the name decides
-        return None if tested.covers(line, self.refs[index].bound) else hit
+        line = self.line(self.owner[index].node) if tested.blocks or self.context.suppressions else 0  # no block: only the name decides
+        if tested.covers(line, self.refs[index].bound):
+            return None
+        if self.context.suppressions and self.context.suppresses(self.rule.id, self.line(self.reported(index, hit[0])), line):
+            return None
+        return hit
 
     # -- per name ------------------------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
         return self.ctx.position(node)[0]
+
+    def reported(self, index: int, old: Target) -> cst.CSTNode:
+        """Where ``check`` reports the finding name ``index`` belongs to (deprecated ``old``): the
+        module path of a ``from`` statement when the module is what is deprecated (``.mod``),
+        else the name."""
+        ref = self.refs[index]
+        statement = ref.statement
+        if self.rule.reports_module_part(ref, old) and isinstance(statement, cst.ImportFrom) and statement.module is not None:
+            return statement.relative[0] if statement.relative else statement.module
+        return ref.node
 
     def decide(self) -> None:
         for index, (ref, hit) in enumerate(zip(self.refs, self.hits)):
@@ -348,13 +363,8 @@ class ImportFixPlan:
         fixed, unsafe, partly = references.fixed, references.unsafe, 0
         unfixed, notes = list(references.unfixed), list(references.notes)
         for members in self.groups().values():
-            ref = self.refs[members[0]]
-            statement = ref.statement
             old = self.hits[members[0]][0]  # type: ignore[index]
-            reported: cst.CSTNode | None = None
-            if self.rule.reports_module_part(ref, old) and isinstance(statement, cst.ImportFrom) and statement.module is not None:
-                reported = statement.relative[0] if statement.relative else statement.module  # where check reports it: `.mod`
-            line, col, _, _ = self.ctx.position(reported if reported is not None else ref.node)
+            line, col, _, _ = self.ctx.position(self.reported(members[0], old))
             reason, only_unsafe, why = self.status(members)
             if reason is not None:
                 unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe))

@@ -41,7 +41,8 @@ def reference_edits(plan: ImportFixPlan) -> ReferenceEdits:
     the head imports that can go are marked ``DROP`` in ``plan``."""
     edits = ReferenceEdits()
     text = FileContext(plan.ctx.ref, plan.ctx.text)
-    plans = plan_references(text, plan.rule.deprecated_references(text, text.imports()))
+    found = plan.rule.deprecated_references(text, text.imports())
+    plans = plan_references(text, found)
     if not plans:
         return edits
     attributes: dict[Span, cst.Attribute] = {}
@@ -52,8 +53,10 @@ def reference_edits(plan: ImportFixPlan) -> ReferenceEdits:
             inner = inner.value
     statements = {plan.ctx.position(s.node)[:2]: s for s in plan.survey.statements}
     applied: list[ReferencePlan] = []
-    for reference in plans:
+    for reference, (_, _, _, stmt_line) in zip(plans, found):
         line, col = reference.span[:2]
+        if plan.context.suppressions and plan.context.suppresses(plan.rule.id, line, stmt_line):
+            continue  # kept on purpose: its head import stays too, since it still reads it
         node = attributes.get(reference.span)
         statement = statements.get(reference.anchor) if reference.anchor is not None else None
         if reference.reason:

@@ -1,11 +1,14 @@
 """The event-schema fix: rename legacy keys, move keys that are not allowed at top level into
 ``data``. Values are never invented (missing keys stay findings) and never converted (type
 problems stay findings); a dict whose shape cannot be known (``**`` spread, computed key) is
-left alone. Each problem that stays is reported with the reason it could not be fixed.
+left alone, and so is one whose finding a suppression comment keeps. Each problem that stays is
+reported with the reason it could not be fixed; a dict reshaped in part (its legacy keys renamed
+while a required key is still missing) is such a finding, with a note on the unsafe fix applied.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import keyword
 from dataclasses import dataclass, field
@@ -13,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from ssot_lint.analysis.syntax import nodes_near
 from ssot_lint.fix.cstedit import append_items, comments_in, drop_items
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Unfixed
 from ssot_lint.kinds.event_schema.readers import key_readers
@@ -106,10 +110,11 @@ def string_key(template: cst.BaseExpression | None, text: str) -> cst.SimpleStri
 
 
 class EventFixer(cst.CSTTransformer):
-    def __init__(self, rule: EventSchema, ctx: FileContext) -> None:
+    def __init__(self, rule: EventSchema, ctx: FileContext, kept: frozenset[tuple[int, int]] = frozenset()) -> None:
         super().__init__()
         self.rule = rule
         self.ctx = ctx
+        self.kept = kept  # where a suppression comment keeps the finding: left as it is
         self.unfixed: list[Unfixed] = []
         # every event the fix reshapes: its position, the top-level keys that go away, and
         # whether its finding is gone afterwards
@@ -154,6 +159,8 @@ class EventFixer(cst.CSTTransformer):
         if rule.event_name(judged(entries)) is None:
             return None
         line, col, _, _ = self.ctx.position(original)
+        if (line, col) in self.kept:
+            return None
         if spread:
             self.unfixed.append(Unfixed(line, col, "not fixable: a ** spread or computed key hides the dict's shape"))
             return None
@@ -324,17 +331,20 @@ UNSAFE_WHY = "reshaping an event changes the data the program sends and reads"
 def fix_events(rule: EventSchema, module: cst.Module, ctx: FileContext, context: FixContext) -> FixOutcome:
     """Every event fix is unsafe: applied only with ``context.unsafe``; either way each says
     where the file still reads a key it renames or moves (``readers``)."""
-    fixer = EventFixer(rule, ctx)
+    fixer = EventFixer(rule, ctx, _kept(rule, ctx, context))
     result = module.visit(fixer)
     changed = {position: keys for position, keys, _ in fixer.events}
     readers = key_readers(ctx.tree, {k for keys in changed.values() for k in keys}, changed) if changed else {}
     unfixed = list(fixer.unfixed)
     notes: list[FixNote] = []
-    fixed = 0
+    fixed = partly = 0
     for (line, col), keys, gone in fixer.events:
         reads = [f"'{key}' at {ctx.ref.path}:{at}" for key in sorted(keys) for at, _ in readers.get(key, [])]
         why = UNSAFE_WHY + (f"; the file still reads {', '.join(reads)}" if reads else "")
-        if not gone:
+        if not gone:  # reshaped in part: left (``fixer.unfixed`` says why), and applied only as asked
+            if context.unsafe:
+                partly += 1
+                notes.append(FixNote(line, col, f"unsafe fix applied in part: {why}"))
             continue
         if context.unsafe:
             fixed += 1
@@ -344,4 +354,18 @@ def fix_events(rule: EventSchema, module: cst.Module, ctx: FileContext, context:
     unfixed.sort(key=lambda u: (u.line, u.col))
     if not context.unsafe:
         return FixOutcome(module, 0, unfixed)
-    return FixOutcome(result, fixed, unfixed, fixed, notes)
+    return FixOutcome(result, fixed, unfixed, fixed, notes, partly)
+
+
+def _kept(rule: EventSchema, ctx: FileContext, context: FixContext) -> frozenset[tuple[int, int]]:
+    """The dicts and ``dict(...)`` calls (by line and column) whose finding a suppression comment
+    keeps: on the node's line or its statement's first line, as ``check`` judges it."""
+    if not context.suppressions:
+        return frozenset()
+    lines = sorted({comment.line for comment in context.suppressions})
+    kept = set()
+    for node, stmt_line in nodes_near(ctx.tree, (ast.Dict, ast.Call), lines):
+        line, col, _, _ = ctx.span(node)
+        if context.suppresses(rule.id, line, stmt_line):
+            kept.add((line, col))
+    return frozenset(kept)
