@@ -188,6 +188,25 @@ CASES = {
             ),
         ]
     },
+    # A module read as an attribute of its package, which only the rewritten import made it.
+    **{
+        f"dropped-submodule-read-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/new.py": "def f():\n    return 'f'\n",
+                "pkg/old.py": "from pkg.new import f\n\n\ndef helper():\n    return 'helper from old'\n",
+                "pkg/user.py": user,
+                "pkg/app.py": "from pkg.old import f\nimport pkg.user\n\nprint(f(), pkg.user.g())\n",
+            },
+            '"pkg.old:f" = "pkg.new:f"',
+            "pkg/app.py:1:21",
+            f"pkg.app would no longer import pkg.old, which pkg.user reads as an attribute of {package} without importing it",
+        )
+        for name, user, package in [
+            ("through-the-package", "import pkg\n\n\ndef g():\n    return pkg.old.helper()\n", "pkg"),
+            ("through-an-alias", "import pkg as p\n\n\ndef g():\n    return p.old.helper()\n", "pkg"),
+        ]
+    },
     # `import pkg.new as m` and `pkg.new.f` read the package's attribute, which it rebinds.
     **{
         f"package-rebinds-the-submodule-name-{name}": (
@@ -243,3 +262,23 @@ def test_a_rewrite_that_changes_what_runs_is_unsafe(tmp_path: Path, monkeypatch:
     run_cli(["fix", "--no-cache", "--unsafe-fixes"], unsafe, monkeypatch)
     assert (unsafe / "pkg/app.py").read_text() != files["pkg/app.py"]
     assert run(unsafe) != before  # the rewrite does change what the program does
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"pkg/__init__.py": "from . import old\n"},  # the package imports it: an attribute for every importer of pkg
+        {"pkg/user.py": "import pkg\n\n\ndef g():\n    import pkg.old\n\n    return pkg.old.helper()\n"},  # the reader imports it itself
+        {"pkg/user.py": "import pkg\n\n\ndef g():\n    return pkg.new.f()\n"},  # it reads another submodule, which runs still
+    ],
+    ids=["package-imports-it", "reader-imports-it", "reads-another"],
+)
+def test_a_submodule_read_as_an_attribute_that_still_runs_keeps_the_fix_safe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: dict[str, str]) -> None:
+    files = {**CASES["dropped-submodule-read-through-the-package"][0], **changed}
+    rules = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "pkg.old:f" = "pkg.new:f" }\n'
+    root = write_project(tmp_path, files, rules)
+    before = run(root)
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert result.stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 0 findings left."
+    assert (root / "pkg/app.py").read_text() == files["pkg/app.py"].replace("from pkg.old import f", "from pkg.new import f")
+    assert run(root) == before
