@@ -146,6 +146,24 @@ CASES = {
         "pkg/app.py:1:21",
         "pkg.new binds Thing more than once, or only under a condition, so which object it is cannot be told",
     ),
+    # A decorator named like a pure one that the project defines itself, and that registers.
+    **{
+        f"project-decorator-{name}": (
+            {**REG, "pkg/core.py": REG["pkg/core.py"] + "\n\ndef cache(f):\n    REG.append(f.__name__)\n    return f\n", "pkg/shim.py": shim},
+            '"pkg.shim:Thing" = "pkg.core:Thing"',
+            "pkg/app.py:1:22",
+            NO_LONGER,
+        )
+        for name, shim in [
+            ("imported", "from pkg.core import Thing, cache\n\n\n@cache\ndef legacy():\n    pass\n"),
+            ("dotted", "import pkg.core\nfrom pkg.core import Thing\n\n\n@pkg.core.cache\ndef legacy():\n    pass\n"),
+            ("method", "from pkg.core import Thing, cache\n\n\nclass Legacy:\n    @cache\n    def legacy(self):\n        pass\n"),
+            (
+                "local-def",
+                "from pkg.core import REG, Thing\n\n\ndef deprecated(f):\n    REG.append(f.__name__)\n    return f\n\n\n@deprecated\ndef legacy():\n    pass\n",
+            ),
+        ]
+    },
     # An alias, then an assignment under a condition (an accelerator switched on by a flag).
     **{
         f"alias-then-{name}": (

@@ -211,9 +211,13 @@ class _Summariser:
         self.effects = 0
         # Top-level classes whose body may be the outline's `...`, before the first statement
         # found to have effects: read from the text once the walk is done.
-        self.bare_classes: list[ast.ClassDef] = []
+        self.bare_classes: list[tuple[ast.ClassDef, frozenset[str]]] = []  # each with `own` as it stood there
         self.deleted: set[str] = set()
         self.rebinds: dict[str, str] = {}
+        # Module-level names bound by a def or a class, or by an import from the module's own
+        # project (relative, or of its top-level package): a decorator through one is no known pure one.
+        self.own: set[str] = set()
+        self.top = ctx.ref.module.partition(".")[0] if ctx.ref.module else None
         self.bound_at: set[str] = set()  # names a module-level statement other than an import binds
         self.at: tuple[ast.AST, bool] = (ast.Pass(), False)  # the statement being read, and whether it is conditional
         self.tested: TestedDeprecations | None = None
@@ -305,13 +309,14 @@ class _Summariser:
             stack += reversed(nested)
 
     def _effects(self, node: ast.AST) -> None:
-        if has_effects(node):
+        if has_effects(node, self.own):
             self.effects = first_line(node)
         elif may_be_left_out(node):
-            self.bare_classes.append(node)
+            self.bare_classes.append((node, frozenset(self.own)))
 
     def _define(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         self._add(node.name)
+        self.own.add(node.name)
         if isinstance(node, ast.ClassDef):
             self.classes.add(node.name)
         else:
@@ -437,6 +442,8 @@ class _Summariser:
             warned = self.tested is not NOTHING_TESTED and self.tested.covers(node.lineno, bound)
             if not module_level:
                 bound = None
+            elif bound is not None and module is not None and ((isinstance(node, ast.ImportFrom) and node.level > 0) or module.partition(".")[0] == self.top):
+                self.own.add(bound)
             self.has_getattr |= bound == "__getattr__"  # `from .lazy import __getattr__`
             self.imports.append(ImportFact(module, name, bound, where, module_span or where, statement, in_function, checking, *flags, warned, conditional))
 
