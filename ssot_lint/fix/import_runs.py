@@ -72,7 +72,7 @@ class ImportRuns:
         # Then what ran before the statement, in one walk that does not come back through the
         # importer (that would reach its imports after code with effects too).
         starts = [*self._parents_before(importer, need.line, self._graph(None)), *self._other_imports(importer, need.line)]
-        reached = graph.reachable_avoiding(starts, importer)
+        reached = graph.reached_avoiding(starts, importer, new)
         new = [t for t in new if t not in reached]
         if new:
             return Verdict(UNVERIFIED, f"{importer} did not import {new[0]} before, and importing it runs code that may change what the program does")
@@ -98,7 +98,7 @@ class ImportRuns:
         two rewrites together counts too."""
         importer = need.importer
         graph = self._graph(mover)
-        closing = [target for target in self._edges(importer, need.new) if importer in graph.reachable([target])]
+        closing = [target for target in self._edges(importer, need.new) if graph.reaches(target, importer)]
         if not closing:
             return None
         # Only the module the import as written read from excuses the cycle: a shim that merely
@@ -179,31 +179,37 @@ class ImportRuns:
         effectful = {m: why for m in ran if (why := self._effects(m)) is not None}
         if not effectful and not late:
             return None
-        still = self._still(need, mover, new)
-        later = kept.reachable_avoiding(late, importer) - still if late else set()
+        # Whether a module runs is asked only of those that ran and that a late import runs, or
+        # with effects: each walk stops once it has found the modules asked about.
+        later = kept.reached_avoiding(late, importer, ran)
+        still = self._still(need, mover, new, [*later, *effectful])
         moved = next((m for m in ran if m not in still and m in later), None)
         if moved is not None:
             return Verdict(UNVERIFIED, f"{importer} would import {moved} only later, after code that may change what it does or reads")
         lost = next((m for m in effectful if m not in still), None)
         if lost is None:
             return None
-        if mover is not None and lost in self._sure_graph().reachable_avoiding(
+        if mover is not None and self._sure_graph().reached_avoiding(
             [*new, *self._parents_before(importer, need.line, self._graph(None)), *self._other_imports(importer, need.line)],
             importer,
+            [lost],
         ):
             # Kept running only by imports the same fix rewrites, safe or not: say so.
             return Verdict(UNVERIFIED, f"{importer} would no longer import {lost} once the fix's other rewrites apply, {effectful[lost]}")
         return Verdict(UNVERIFIED, f"{importer} would no longer import {lost}, {effectful[lost]}")
 
-    def _still(self, need: Need, mover: Mover | None, new: list[str]) -> frozenset[str] | set[str]:
-        """What importing the importer still runs, for sure and in time, once ``mover`` has
-        fixed the project: the new import's modules (``new``), the packages above it and its
-        other imports, as far as they run before the rewritten statement would."""
+    def _still(self, need: Need, mover: Mover | None, new: list[str], wanted: list[str]) -> set[str]:
+        """The modules of ``wanted`` that importing the importer still runs, for sure and in
+        time, once ``mover`` has fixed the project: through the new import's modules (``new``),
+        the packages above it and its other imports, as far as they run before the rewritten
+        statement would (a walk that stops once it has found them all)."""
+        if not wanted:
+            return set()
         importer, kept = need.importer, self._kept_graph(mover)
         before = self._parents_before(importer, need.line, self._graph(mover), kept)
         # Not through the importer: its package may import it, and the chain would come back
         # through the very statement the fix rewrites.
-        return kept.reachable_avoiding([*new, *before, *self._other_imports(importer, need.line, kept)], importer)
+        return kept.reached_avoiding([*new, *before, *self._other_imports(importer, need.line, kept)], importer, wanted)
 
     def _read_as_attribute(self, need: Need, mover: Mover | None, ran: list[str], new: list[str]) -> Verdict | None:
         """Why the modules in ``ran`` (run by the old import, not by the new one) may be missed:
@@ -239,7 +245,7 @@ class ImportRuns:
         candidates = {m: [c for c in attributes[m.rpartition(".")[2]] if c not in lost] for m in submodules}
         submodules = [m for m in submodules if candidates[m]]
         if submodules:
-            still = self._still(need, mover, new)
+            still = self._still(need, mover, new, submodules)
             submodules = [m for m in submodules if m not in still]
         for module in submodules:
             readers = self._readers(module, candidates[module], rewritten)

@@ -114,6 +114,12 @@ class ProjectModules:
             else:
                 self._summaries[module] = [results.get(source.abspath) for source in runtime[module]]
 
+    def close(self) -> None:
+        """Stop the workers kept for the rounds of summaries, if the analysis keeps any."""
+        close = getattr(self._summarise, "close", None)
+        if close is not None:
+            close()
+
     def file_facts(self, paths: Iterable[str], rule: Rule) -> dict[str, Any]:
         """``rule``'s facts for the project's files at ``paths`` (as findings name them), through
         the same cached, crash-isolated per-file analysis as the summaries."""
@@ -143,10 +149,10 @@ class ProjectModules:
     def spelling(self, words: Iterable[str], attribute: bool = False) -> dict[str, list[str]]:
         """For each of ``words`` (identifiers), the modules whose text spells it as a whole word
         (with ``attribute``: after a ``.``, outside comments and strings, on a line that does
-        not start an import statement: as an attribute read in code), sorted: a text test over every runtime file of the
-        project, done only when asked (the attribute words of every file in one pass, kept for
-        the run; each other word in a pass of its own). A file that cannot be read spells
-        every word."""
+        not start an import statement: as an attribute read in code), sorted: a text test over
+        every runtime file of the project, done only when asked (the attribute words of every
+        file in one pass, kept for the run; each other word in a pass of its own). A file that
+        cannot be read spells every word."""
         words = set(words)
         found: dict[str, list[str]] = {}
         if attribute:
