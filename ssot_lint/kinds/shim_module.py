@@ -7,11 +7,20 @@ Two kinds of finding, each naming where the real thing lives:
   module-level ``if`` / ``try`` blocks), and it imports something. One finding per module, at its
   first statement after the docstring; the target is the list of modules it re-exports from
   (standard-library modules such as ``sys`` and ``warnings`` are left out of the list when
-  there are others; ``__future__`` always is). Empty modules
-  are not shims (there is nothing to re-export), and neither, by default, is an ``__init__.py``
-  that only re-exports its own submodules: that is how a package declares its public API. Set
-  ``include-init`` to true to report those too (an ``__init__.py`` re-exporting from other packages
-  is always a shim).
+  there are others; ``__future__`` always is). What the kind means to catch is a module left
+  behind after a move that only forwards to the new place. So these are not shims:
+
+  - an empty module (there is nothing to re-export);
+  - by default, a package's ``__init__.py`` that re-exports from any of its own submodules: that
+    is how a package declares its public API (a façade), even when it gathers names from other
+    packages beside its own (``django.db.models`` re-exports ``django.core.exceptions``'
+    ``ObjectDoesNotExist`` with its own fields; ``django.contrib.gis.forms`` star-imports
+    ``django.forms`` beside its own). Set ``include-init`` to true to report those too; an
+    ``__init__.py`` whose every re-export comes from outside its package is always a shim;
+  - a module that forwards nothing: only plain ``import x`` statements (they bind ``x`` for the
+    module's own use), or imports that do not resolve in the project or that the code expects to
+    fail (a test fixture such as ``import DoesNotExist`` or ``from django.db import modelz``:
+    ``unresolved-import`` is the kind that reports a broken import).
 - a **class alias**: a statement ``A = B`` / ``A = m.B`` / ``A: T = B`` directly in a module body
   (not in an ``if`` / ``try``, where it is usually a compatibility fallback) whose right-hand side
   is a class defined in the project (followed through imports, re-exports and other aliases). One
@@ -47,7 +56,7 @@ class ShimModule(Rule):
     category = "Duplication"
     options = {
         "allow": Option("str-list", "modules that are compatibility layers on purpose (names or patterns)", default=()),
-        "include-init": Option("bool", "also report __init__.py files that only re-export their own submodules", default=False),
+        "include-init": Option("bool", "also report __init__.py files that re-export their own submodules (a package's public API)", default=False),
         "aliases": Option("bool", "report class aliases A = B", default=True),
     }
     # The options, as Rule.__init__ sets them (option_attribute names them).
@@ -63,6 +72,21 @@ class ShimModule(Rule):
         Example({"pkg/__init__.py": "", "pkg/empty.py": '"""Nothing here."""\n'}, 0),
         Example({"legacy/__init__.py": "", "legacy/compat.py": "from pkg.core import Manager\nOld = Manager\n", "pkg/core.py": "class Manager: ...\n"}, 0),
         Example({"m.py": "import os\n\ndef f(): ...\nhandler = f\nsep = os.sep\nclass A: ...\ntry:\n    from x import B\nexcept ImportError:\n    B = A\n"}, 0),
+        # A façade: the package's API, from its own submodule and another package's.
+        Example(
+            {
+                "gis/__init__.py": "",
+                "gis/forms/__init__.py": "from forms import *\nfrom .fields import PointField\n",
+                "gis/forms/fields.py": "class PointField: ...\n",
+                "forms.py": "class Field: ...\n",
+            },
+            0,
+        ),
+        # Test fixtures that fail to import on purpose forward nothing.
+        Example(
+            {"fixtures/__init__.py": "", "fixtures/broken_tags.py": "import DoesNotExist  # noqa\n", "fixtures/broken_app.py": "from fixtures import modelz\n"},
+            0,
+        ),
     ]
     INVALID = [
         Example(
@@ -76,6 +100,8 @@ class ShimModule(Rule):
         ),
         Example({"pkg/__init__.py": "from other.thing import Thing\n", "other/thing.py": "class Thing: ...\n"}, 1, (1,)),
         Example({"m.py": "class Manager: ...\n\nConnectionManager = Manager\n"}, 1, (3,)),
+        # Left behind after a move: re-exports the new place, and `import sys` does not hide it.
+        Example({"pkg/__init__.py": "", "pkg/old.py": "import sys\nfrom pkg.new import Thing\n", "pkg/new.py": "class Thing: ...\n"}, 1, (1,)),
     ]
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
@@ -114,22 +140,29 @@ class ShimModule(Rule):
         if not summary.reexport_only:
             return []
         targets: set[str] = set()
+        forwards = False  # whether anything is re-exported at all (not only `import sys`)
         for fact in summary.imports:
-            if fact.module is None or fact.module == "__future__":
+            if fact.module is None or fact.module == "__future__" or fact.expected_to_fail:
                 continue
+            if fact.name not in (None, "*") and index.in_project(fact.module, ref) and not index.resolves(fact.module, fact.name, near=ref):
+                continue  # a broken import (unresolved-import reports it) re-exports nothing
+            forwards = forwards or not (fact.name is None and fact.bound == fact.module.split(".")[0])  # `import a.b` binds `a` for own use
             submodule = f"{fact.module}.{fact.name}"
             targets.add(submodule if fact.name not in (None, "*") and index.exists(submodule) else fact.module)
         for alias in summary.aliases:
             qualified = index.qualify(ref.module, alias.target)
             if qualified is not None:
+                forwards = True
                 targets.add(index.file_module(qualified) or qualified.rpartition(".")[0] or qualified)
         targets.discard(ref.module)
+        if not forwards:
+            return []  # only `import x` statements: they bind x for the module's own use, re-export nothing
         # `import sys` for a version check, `import warnings` for a deprecation: not what is re-exported.
         project = {t for t in targets if t.split(".")[0] not in sys.stdlib_module_names}
         targets = project or targets
         own = ref.module + "."
-        if ref.is_package and not self.include_init and all(t.startswith(own) for t in targets):
-            return []
+        if ref.is_package and not self.include_init and any(t.startswith(own) for t in targets):
+            return []  # a façade: the package's public API, gathered from its own submodules (and maybe others')
         return sorted(targets)
 
     @staticmethod
