@@ -106,6 +106,17 @@ def test_test_rules_reports_failing_examples(project: Path, monkeypatch: pytest.
     ]
 
 
+def test_an_example_that_does_not_parse_fails_even_where_the_rule_reads_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The rule parses only statements that spell `import`: alone, it would see no syntax error.
+    (project / "rules.toml").write_text(RULES.replace('code = "import legacy_not"', 'code = "def f(:\\n    return 1\\n"'))
+    result = run_cli(["test-rules"], project, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "FAIL rules.toml:19: D2: expected 0 findings; got 1: example.py:1:7 SSOT000 syntax error: invalid syntax",
+        "1 passed, 1 failed",
+    ]
+
+
 def test_unwritable_output_is_a_usage_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (project / "blocker").write_text("a file, not a directory")
     result = run_cli(["check", "--no-cache", "-o", "json:blocker/report.json"], project, monkeypatch)

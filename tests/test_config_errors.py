@@ -47,6 +47,7 @@ def check_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, con
             "rules.toml:5: rule D1: replace: expected a table of strings ('a' is int)",
         ),
         ('x = 1\n[[rule]\nid = "x"\n', "rules.toml:2: invalid TOML: Expected ']]'"),
+        ('[[rule]]\nid = "x"\npaths = ["a",\n', "rules.toml:3: invalid TOML: Invalid value (at the end of the file)"),
         ("rule = 3\n", "rules.toml:1: 'rule' must be an array of tables"),
         ("[settings]\nx = 1\n", "rules.toml:1: unknown top-level key 'settings'"),
         (GOOD_RULE + '[[rule.example]]\ncode = "import old.pkg"\n', "rules.toml:6: rule D1: example: 'expect' must be the number of findings"),
@@ -157,7 +158,10 @@ def test_unreadable_rule_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_no_rules_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_project(tmp_path, {"a.py": ""})
     result = run_cli(["check"], tmp_path, monkeypatch)
-    assert (result.exit_code, result.stderr) == (2, "ssot-lint: error: no rules loaded: set 'rule-files' in the config or pass --rules FILE\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "ssot-lint: error: no rules loaded: set 'rule-files' in the config or pass --rules FILE (`ssot-lint init` proposes rules from the code)\n",
+    )
 
 
 TWO_RULES = GOOD_RULE + GOOD_RULE.replace('"D1"', '"D2"')

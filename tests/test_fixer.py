@@ -227,7 +227,10 @@ def test_fix_without_rules_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.
     (tmp_path / "ssot-lint.toml").write_text("")
     result = CliRunner().invoke(main, ["fix"])
     assert result.exit_code == 2
-    assert result.stderr == "ssot-lint: error: no rules loaded: set 'rule-files' in the config or pass --rules FILE\n"
+    assert (
+        result.stderr
+        == "ssot-lint: error: no rules loaded: set 'rule-files' in the config or pass --rules FILE (`ssot-lint init` proposes rules from the code)\n"
+    )
 
 
 def test_a_failing_kind_fix_refuses_the_file_not_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

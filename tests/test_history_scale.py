@@ -68,6 +68,13 @@ def test_shards_merge_into_what_one_run_computes(repo, tmp_path, monkeypatch):
     assert code == 0, err
     assert err.strip() == f"ssot-lint: merged 3 stores into {os.path.relpath(merged, path)}: 12 snapshots added"
     assert contents(merged) == contents(single)
+    # The merged store is read where it is: the same trend as the single run's store.
+    trends = [invoke(path, monkeypatch, "trend", "--format", "csv", "--store", str(store)) for store in (merged, single)]
+    assert [code for code, _, _ in trends] == [0, 0]
+    rows = [[line.split(",")[:4] + line.split(",")[5:] for line in out.splitlines()] for _, out, _ in trends]  # recorded_at apart
+    assert rows[0] == rows[1] and len(rows[0]) == 1 + 12 * 3  # a header, then 12 commits of 3 rules
+    missing = invoke(path, monkeypatch, "trend", "--store", str(tmp_path / "none.db"))
+    assert missing[0] == 2 and f"no history at {tmp_path / 'none.db'}" in missing[2]
     # Merging again adds nothing: a snapshot already there is kept.
     code, _, err = invoke(path, monkeypatch, "history", "merge", str(shards[0]), "--into", str(merged))
     assert code == 0 and "0 snapshots added" in err

@@ -82,6 +82,67 @@ def test_pool_raises_a_job_exception() -> None:
         list(WorkerPool(2, _fail, None).run(list(range(6)), batch_size=2))
 
 
+def _pid(state: Any, task: int) -> tuple[int, int]:
+    return task, os.getpid()
+
+
+def test_a_kept_pool_runs_each_round_in_the_same_workers_until_closed() -> None:
+    pool = WorkerPool(2, _pid, None, keep=True)
+    try:
+        first = dict(pool.run(list(range(8)), batch_size=2))
+        assert {n: v[0] for n, v in first.items()} == {n: n for n in range(8)}
+        pids = {pid for _, pid in first.values()}
+        assert len(pids) == 2 and os.getpid() not in pids
+        for size in (1, 3, 8):  # rounds smaller than the pool use some of its workers
+            again = dict(pool.run(list(range(size)), batch_size=1, workers=1 if size == 1 else None))
+            assert {n: v[0] for n, v in again.items()} == {n: n for n in range(size)}
+            assert {pid for _, pid in again.values()} <= pids
+        kept = list(pool._kept)
+        assert len(kept) == 2 and all(w.process.is_alive() for w in kept)
+    finally:
+        pool.close()
+    assert pool._kept == [] and not any(w.process.is_alive() for w in kept)
+
+
+def test_a_kept_worker_that_died_idle_costs_no_task(monkeypatch: pytest.MonkeyPatch) -> None:
+    pool = WorkerPool(2, _square, 0, keep=True)
+    try:
+        assert dict(pool.run(list(range(6)), batch_size=1)) == {n: n * n for n in range(6)}
+        victim = pool._kept[0]
+        os.kill(victim.process.pid, signal.SIGKILL)
+        victim.process.join(5)
+        assert dict(pool.run(list(range(6)), batch_size=1)) == {n: n * n for n in range(6)}  # none Crashed
+        assert victim not in pool._kept
+    finally:
+        pool.close()
+
+
+def test_a_kept_pool_still_reports_a_crash_and_lets_no_worker_of_an_unfinished_run_stay(monkeypatch: pytest.MonkeyPatch) -> None:
+    def hook(task: int) -> None:
+        if task == 2:
+            os._exit(3)
+
+    monkeypatch.setattr(parallel, "_crash_hook", hook)
+    pool = WorkerPool(2, _square, 0, keep=True)
+    try:
+        results = dict(pool.run(list(range(6)), batch_size=1))
+        assert results.pop(2) == Crashed("exited with code 3")
+        assert results == {n: n * n for n in range(6) if n != 2}
+        assert len(pool._kept) == 2 and all(w.process.is_alive() for w in pool._kept)  # the dead one replaced
+    finally:
+        pool.close()
+    pool = WorkerPool(2, _pid, None, keep=True)
+    try:
+        list(pool.run(list(range(4)), batch_size=1))
+        kept = list(pool._kept)
+        rounds = pool.run(list(range(6)), batch_size=1)
+        next(rounds)
+        rounds.close()  # left unfinished: its workers may hold unread answers, so they stop
+        assert pool._kept == [] and not any(w.process.is_alive() for w in kept)
+    finally:
+        pool.close()
+
+
 def _check(project: Path, *args: str) -> Any:
     cwd = os.getcwd()
     os.chdir(project)

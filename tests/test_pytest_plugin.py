@@ -123,7 +123,10 @@ def test_off_unless_asked_on_by_ini_and_disabled_by_no_ssot(pytester: pytest.Pyt
     assert outcomes(pytester.runpytest("-p", "no:cacheprovider", "-m", "not ssot")) == {"passed": 1, "deselected": 4}
     disabled = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:ssot")
     assert outcomes(disabled) == {"passed": 1}
-    assert "ssot-lint" not in disabled.stdout.str().replace("ssot-lint.toml", "")
+    # (pytest's warning about the ini's `ssot` key names where pytest is installed: in a clone
+    # named ssot-lint, that path says ssot-lint too)
+    shown = [line for line in disabled.stdout.lines if "ssot-lint" in line.replace("ssot-lint.toml", "") and "_pytest" not in line]
+    assert shown == []
 
 
 def test_the_second_run_reads_the_result_cache(pytester: pytest.Pytester, project: Path) -> None:

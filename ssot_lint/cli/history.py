@@ -137,6 +137,7 @@ def history_merge(stores: tuple[Path, ...], into: Path | None, config_path: Path
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
 @click.option("--rules-at-commit", is_flag=True, help="Show the snapshots computed with `history --rules-at-commit`.")
 @click.option("--top", type=click.IntRange(min=0), default=20, show_default=True, help="Files listed with the most findings.")
+@click.option("--store", type=click.Path(dir_okay=False, path_type=Path), help="Snapshot store to read (default: .ssot-lint/history.db in the project).")
 @no_color_option
 def trend(
     config_path: Path | None,
@@ -147,11 +148,12 @@ def trend(
     output: Path | None,
     rules_at_commit: bool,
     top: int,
+    store: Path | None,
     no_color: bool,
 ) -> None:
     """Report the stored history of the current rules: HTML, Markdown, CSV, JSON or a terminal view."""
     config, ruleset = _trend_rules(config_path, rule_files, select, ignore, rules_at_commit)
-    run_trend(config, None if rules_at_commit else ruleset, split_ids(select), split_ids(ignore), fmt, output, top, use_color(no_color))
+    run_trend(config, None if rules_at_commit else ruleset, split_ids(select), split_ids(ignore), fmt, output, top, use_color(no_color), store)
 
 
 def _trend_rules(
@@ -226,15 +228,26 @@ def record_working_tree(config: Config, ruleset: RuleSet, report: Report) -> Non
     click.echo(f"ssot-lint: recorded the working tree in {shown_path(default_path(config.root))}", err=True)
 
 
-def run_trend(config: Config, ruleset: RuleSet | None, select: list[str], ignore: list[str], fmt: str, output: Path | None, top: int, color: bool) -> None:
-    """The trend of today's rules (``ruleset``), or with None of the rules at each commit."""
+def run_trend(
+    config: Config,
+    ruleset: RuleSet | None,
+    select: list[str],
+    ignore: list[str],
+    fmt: str,
+    output: Path | None,
+    top: int,
+    color: bool,
+    store_path: Path | None = None,
+) -> None:
+    """The trend of today's rules (``ruleset``), or with None of the rules at each commit, from
+    the project's store or ``store_path``."""
     from ssot_lint.history.formats import markdown, terminal, to_csv, to_json
     from ssot_lint.history.keys import adopt, for_rules
     from ssot_lint.history.model import at_commit_series, current_series, rule_keys
     from ssot_lint.history.store import HistoryStore, default_path
     from ssot_lint.history.trend import build_trend
 
-    path = default_path(config.root)
+    path = store_path or default_path(config.root)
     missing = ConfigError(f"no history at {path}: run `ssot-lint history` (or `ssot-lint check --record`) first")
     if not path.is_file():
         raise missing

@@ -60,7 +60,7 @@ class RuleSet:
         """Why this rule set is empty: no rule loaded, or a selection that matched none of them
         (``--select SSOT000``, ``--select WS --ignore WS``)."""
         if not self.known:
-            return "no rules loaded: set 'rule-files' in the config or pass --rules FILE"
+            return "no rules loaded: set 'rule-files' in the config or pass --rules FILE (`ssot-lint init` proposes rules from the code)"
         typed = [f"--{flag} {','.join(codes)}" for flag, codes in (("select", self.selected), ("ignore", self.ignored)) if codes]
         ids = sorted(r.id for r in self.known)
         loaded = ", ".join(ids) if len(ids) <= 8 else ", ".join(ids[:8]) + f", … ({len(ids)} in all)"

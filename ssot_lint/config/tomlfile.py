@@ -152,6 +152,9 @@ def parse_toml(raw: bytes, shown: str) -> TomlDoc:
         message = str(exc)
         m = _SYNTAX_POS.search(message)
         line = int(m.group(1)) if m else None
+        if line is None and message.endswith("(at end of document)"):  # an array or string left open
+            line = max(1, len(text.splitlines()))
+            message = message.removesuffix("(at end of document)") + "(at the end of the file)"
         raise ConfigError("invalid TOML: " + _SYNTAX_POS.sub("", message).strip(), shown, line) from None
     return TomlDoc(shown, data, tuple(text.splitlines()))
 

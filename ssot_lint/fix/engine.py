@@ -27,7 +27,7 @@ from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report
 from ssot_lint.run.aggregation import aggregate, rule_facts
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover
-from ssot_lint.run.engine import FILE_TIME_LIMIT, RunOptions, analyze_files, covers_project, fix_context, read_file, worker_count
+from ssot_lint.run.engine import FILE_TIME_LIMIT, RunOptions, analyze_files, close_summaries, covers_project, fix_context, read_file, worker_count
 from ssot_lint.run.parallel import Crashed, WorkerPool
 from ssot_lint.run.partial import Within
 
@@ -200,6 +200,7 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
             projects[rule.id] = prepared
     context = dataclasses.replace(context, projects=projects)
     _prewarm(context, rules, results)
+    close_summaries(context)  # no idle workers beside the fix's own
     sources = {source.ref.path: source for source in files}
     index = {id(rule): i for i, rule in enumerate(rules)}
     wide = frozenset(path for project in projects.values() for path in project.paths)

@@ -44,7 +44,7 @@ class ImportRuns:
         # Then what ran before the statement, in one walk that does not come back through the
         # importer (that would reach its imports after code with effects too).
         starts = [*self._parents_before(importer, need.line, self._graph(None)), *self._other_imports(importer, need.line)]
-        reached = graph.reachable_avoiding(starts, importer)
+        reached = graph.reached_avoiding(starts, importer, new)
         new = [t for t in new if t not in reached]
         if new:
             return Verdict(UNVERIFIED, f"{importer} did not import {new[0]} before, and importing it runs code that may change what the program does")
@@ -70,7 +70,7 @@ class ImportRuns:
         two rewrites together counts too."""
         importer = need.importer
         graph = self._graph(mover)
-        closing = [target for target in self._edges(importer, need.new) if importer in graph.reachable([target])]
+        closing = [target for target in self._edges(importer, need.new) if graph.reaches(target, importer)]
         if not closing:
             return None
         # Only the module the import as written read from excuses the cycle: a shim that merely
@@ -143,20 +143,23 @@ class ImportRuns:
         effectful = {m: why for m in ran if (why := self._effects(m)) is not None}
         if not effectful and not late:
             return None
-        before = self._parents_before(importer, need.line, self._graph(mover), kept)
-        # Not through the importer: its package may import it, and the chain would come back
-        # through the very statement the fix rewrites.
-        still = kept.reachable_avoiding([*new, *before, *self._other_imports(importer, need.line, kept)], importer)
-        later = kept.reachable_avoiding(late, importer) - still if late else set()
+        # Whether a module runs is asked only of those that ran and that a late import runs, or
+        # with effects: each walk stops once it has found the modules asked about. Not through
+        # the importer: its package may import it, and the chain would come back through the
+        # very statement the fix rewrites.
+        later = kept.reached_avoiding(late, importer, ran)
+        before = self._parents_before(importer, need.line, self._graph(mover), kept) if later or effectful else []
+        still = kept.reached_avoiding([*new, *before, *self._other_imports(importer, need.line, kept)], importer, [*later, *effectful])
         moved = next((m for m in ran if m not in still and m in later), None)
         if moved is not None:
             return Verdict(UNVERIFIED, f"{importer} would import {moved} only later, after code that may change what it does or reads")
         lost = next((m for m in effectful if m not in still), None)
         if lost is None:
             return None
-        if mover is not None and lost in self._sure_graph().reachable_avoiding(
+        if mover is not None and self._sure_graph().reached_avoiding(
             [*new, *self._parents_before(importer, need.line, self._graph(None)), *self._other_imports(importer, need.line)],
             importer,
+            [lost],
         ):
             # Kept running only by imports the same fix rewrites, safe or not: say so.
             return Verdict(UNVERIFIED, f"{importer} would no longer import {lost} once the fix's other rewrites apply, {effectful[lost]}")

@@ -10,6 +10,7 @@ from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.kinds.base import Example, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, Finding
 from ssot_lint.run.aggregation import aggregate
+from ssot_lint.run.check_syntax import syntax_rule
 from ssot_lint.run.discovery import ModuleNamer
 
 
@@ -53,11 +54,14 @@ def example_ref(path: str) -> FileRef:
 
 
 def run_example(rule: Rule, example: Example) -> ExampleOutcome:
+    """``rule``'s findings in ``example``, and a syntax error anywhere in its files (SSOT000,
+    as ``check --check-syntax`` reports it): an example that does not parse shows nothing."""
     results = []
     refs = example_refs(example.files)
+    whole = syntax_rule()
     for path, code in sorted(example.files.items()):
         ref = refs[path]
-        rules = [rule] if rule.in_scope(path) else []
+        rules = [rule, whole] if rule.in_scope(path) else [whole]
         results.append((ref, analyze_source(code.encode("utf-8"), ref, rules)))
     report = aggregate([rule], results, "info")
     relevant = tuple(f for f in report.findings if f.rule_id in (rule.id, PARSE_ERROR_ID))

@@ -94,34 +94,49 @@ class LazyImportGraph:
         self.whichever = whichever
         self.after: dict[str, set[str]] = {}
         self._direct: dict[str, set[str]] = {}
-        self._reached: dict[str, frozenset[str]] = {}
+        self._reached: dict[str, frozenset[str]] = {}  # complete walks
+        self._walks: dict[str, _Walk] = {}  # walks from one module, as far as a question needed
 
     def reachable(self, starts: Iterable[str]) -> frozenset[str]:
         """The modules imported at import time from any of ``starts`` (themselves included)."""
         found: set[str] = set()
         for start in starts:
-            if start not in self._reached:
-                self._reached[start] = self._walk(start)
-            found |= self._reached[start]
+            reached = self._reached.get(start)
+            if reached is None:
+                walk = self._walk_from(start)
+                self._advance(walk)
+                reached = self._reached[start] = frozenset(walk.seen)
+                del self._walks[start]
+            found |= reached
         return frozenset(found)
 
     def reaches(self, start: str, module: str) -> bool:
-        """Whether importing ``start`` imports ``module`` at import time (without copying the
-        memoized set ``reachable`` would union)."""
-        if start not in self._reached:
-            self._reached[start] = self._walk(start)
-        return module in self._reached[start]
+        """Whether importing ``start`` imports ``module`` at import time: the walk from
+        ``start`` goes on (memoized) only until it finds ``module``."""
+        reached = self._reached.get(start)
+        if reached is not None:
+            return module in reached
+        walk = self._walk_from(start)
+        self._advance(walk, {module})
+        return module in walk.seen
 
     def reachable_avoiding(self, starts: Iterable[str], avoid: str) -> set[str]:
         """The modules imported at import time from ``starts`` by chains that do not pass
         through ``avoid`` (not memoized: a question about one importer's statement)."""
-        seen = {s for s in starts if s != avoid}
-        level = sorted(seen)
-        while level:
-            self._load(level)
-            level = sorted({t for m in level for t in self.after[m]} - seen - {avoid})
-            seen.update(level)
-        return seen
+        walk = _Walk(starts, avoid)
+        self._advance(walk)
+        return walk.seen
+
+    def reached_avoiding(self, starts: Iterable[str], avoid: str, targets: Iterable[str]) -> set[str]:
+        """The modules of ``targets`` that ``reachable_avoiding(starts, avoid)`` holds, from a
+        walk that stops once it has found them all (most questions are about a few modules that
+        the first levels reach; only a module not reached makes the walk cover everything)."""
+        wanted = set(targets)
+        if not wanted:
+            return set()
+        walk = _Walk(starts, avoid)
+        self._advance(walk, wanted)
+        return wanted & walk.seen
 
     def direct(self, module: str) -> set[str]:
         """The modules ``module`` imports from itself at import time, the fix aside."""
@@ -133,16 +148,22 @@ class LazyImportGraph:
         reached = self.reachable([start])
         return shortest_path(self.after, start, end, set(reached)) if end in reached else None
 
-    def _walk(self, start: str) -> frozenset[str]:
-        """Breadth first, one batch of summaries per level."""
+    def _walk_from(self, start: str) -> _Walk:
+        walk = self._walks.get(start)
+        if walk is None:
+            walk = self._walks[start] = _Walk([start])
+        return walk
+
+    def _advance(self, walk: _Walk, until: set[str] | None = None) -> None:
+        """Walk on breadth first, one batch of summaries per level, until every module of
+        ``until`` is seen (to the end without)."""
         edges = self.after
-        seen = {start}
-        level = [start]
-        while level:
-            self._load(level)
-            level = sorted({t for m in level for t in edges[m]} - seen)
-            seen.update(level)
-        return frozenset(seen)
+        while walk.level and (until is None or not until <= walk.seen):
+            self._load(walk.level)
+            level = {t for m in walk.level for t in edges[m]} - walk.seen
+            level.discard(walk.avoid)
+            walk.level = sorted(level)
+            walk.seen.update(level)
 
     def _load(self, modules: list[str]) -> None:
         todo = [m for m in modules if m not in self.after]
@@ -192,3 +213,15 @@ class LazyImportGraph:
         else:
             rewritten = (after, fact.name if fact.name == "*" else None)
         return None if module in (after, head) else rewritten
+
+
+class _Walk:
+    """A breadth-first walk over import-time edges, resumable: what it has seen (its starts
+    included, ``avoid`` never) and the level it goes on from."""
+
+    __slots__ = ("avoid", "level", "seen")
+
+    def __init__(self, starts: Iterable[str], avoid: str | None = None) -> None:
+        self.avoid = avoid
+        self.seen = {s for s in starts if s != avoid}
+        self.level = sorted(self.seen)

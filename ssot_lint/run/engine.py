@@ -8,6 +8,7 @@ import gc
 import os
 import stat
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -141,11 +142,17 @@ def crashed_result(reason: str) -> FileResult:
 
 
 def analyze_files(
-    files: Sequence[SourceFile], rules: Sequence[Rule], options: RunOptions, stats: dict[str, Any] | None = None, keys: dict[str, str] | None = None
+    files: Sequence[SourceFile],
+    rules: Sequence[Rule],
+    options: RunOptions,
+    stats: dict[str, Any] | None = None,
+    keys: dict[str, str] | None = None,
+    pool: WorkerPool[Any, Any] | None = None,
 ) -> list[tuple[FileRef, FileResult]]:
     """Analyze each file with the rules whose scope covers it, reusing cached results.
     ``stats`` (if given) receives the counts and seconds that ``--show-timings`` prints;
-    ``keys`` (if given, with the cache on) each file's result key, by path."""
+    ``keys`` (if given, with the cache on) each file's result key, by path; ``pool``: the
+    workers to analyze in (``analyze_task`` over ``rules``), kept by the caller across calls."""
     if options.buffers:
         return _with_buffers(files, rules, options, stats)
     started = time.perf_counter()
@@ -157,7 +164,7 @@ def analyze_files(
         todo, unreadable = _from_cache(files, rules, scopes, results, options, keys)
     looked_up = time.perf_counter()
     workers = _workers(options.jobs, len(todo))
-    crashed = _analyze(files, rules, scopes, todo, results, options, workers, keys)
+    crashed = _analyze(files, rules, scopes, todo, results, options, workers, keys, pool)
     analyzed = [r for r in (results[i] for i in todo) if r is not None]
     if stats is not None:
         stats.update(
@@ -254,6 +261,7 @@ def _analyze(
     options: RunOptions,
     workers: int,
     keys: dict[str, str] | None = None,
+    pool: WorkerPool[Any, Any] | None = None,
 ) -> int:
     """Analyze the files at ``todo`` into ``results`` (and the cache); return how many crashed."""
     started_ns = time.time_ns()  # before any file is read: younger signatures are not kept
@@ -261,8 +269,8 @@ def _analyze(
     tasks = [(files[i].abspath, files[i].ref, scopes[i]) for i in todo]
     outcomes: Iterable[tuple[int, Any]]
     if workers:
-        pool = WorkerPool(workers, analyze_task, list(rules), time_limit=FILE_TIME_LIMIT)
-        outcomes = pool.run(tasks, _batch_size(len(tasks), workers))
+        pool = pool or WorkerPool(workers, analyze_task, list(rules), time_limit=FILE_TIME_LIMIT)
+        outcomes = pool.run(tasks, _batch_size(len(tasks), workers), workers)
     else:
         outcomes = ((n, analyze_task(rules, task)) for n, task in enumerate(tasks))
     crashed = 0
@@ -311,19 +319,31 @@ def _batch_size(count: int, workers: int) -> int:
 
 
 class _SummariseFiles:
-    """``run.modules.Summarise``: module summaries through the cached, crash-isolated analysis."""
+    """``run.modules.Summarise``: module summaries through the cached, crash-isolated analysis.
+    Verification asks in many small rounds (a level of an import-graph walk, one module): the
+    summaries' workers are kept from one round to the next until ``close``."""
 
     def __init__(self, cache: ResultCache | None, jobs: int | None) -> None:
         self.cache, self.jobs = cache, jobs
+        self._pool: WorkerPool[Any, Any] | None = None
 
     def __call__(self, files: list[SourceFile], here: bool, rule: Rule | None = None) -> list[tuple[FileRef, FileResult]]:
         """``files`` analyzed with ``rule`` (default: the module summary), here or in workers."""
         from ssot_lint.run.modules import SUMMARY_RULE
 
-        rule = rule or SUMMARY_RULE
         if here:
-            return [(source.ref, analyze_task([rule], (source.abspath, source.ref, (0,)))[2]) for source in files]
-        return analyze_files(files, [rule], RunOptions(cache=self.cache, jobs=self.jobs))
+            return [(source.ref, analyze_task([rule or SUMMARY_RULE], (source.abspath, source.ref, (0,)))[2]) for source in files]
+        if rule is not None:
+            return analyze_files(files, [rule], RunOptions(cache=self.cache, jobs=self.jobs))
+        if self._pool is None:
+            self._pool = WorkerPool(self.jobs or default_jobs(), analyze_task, [SUMMARY_RULE], time_limit=FILE_TIME_LIMIT, keep=True)
+            weakref.finalize(self, self._pool.close)  # closed here at the latest
+        return analyze_files(files, [SUMMARY_RULE], RunOptions(cache=self.cache, jobs=self.jobs), pool=self._pool)
+
+    def close(self) -> None:
+        """Stop the kept workers (the next round starts new ones)."""
+        if self._pool is not None:
+            self._pool.close()
 
     def portable(self) -> _SummariseFiles:
         """The same without the cache (a database connection), for a spawned worker."""
@@ -337,6 +357,14 @@ def fix_context(config: Config, options: RunOptions, files: Sequence[SourceFile]
     from ssot_lint.run.modules import ProjectModules
 
     return FixContext(unsafe, ImportVerifier(ProjectModules(config, _SummariseFiles(options.cache, options.jobs), files)))
+
+
+def close_summaries(context: FixContext) -> None:
+    """Stop the workers ``context``'s verifier kept for its rounds of summaries (a later round
+    starts new ones)."""
+    close = getattr(context.verifier.source, "close", None) if context.verifier is not None else None
+    if close is not None:
+        close()
 
 
 def covers_project(paths: Sequence[str], config: Config) -> bool:
@@ -372,7 +400,9 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
         if memo is not None:
             stats.update(aggregations_reused=len(memo.reused), aggregations_run=len(memo.computed))
         project_files = files if options.within is not None or covers_project(paths, config) else None  # a partial run walked the root too
-        annotate(report, ruleset.rules, results, fix_context(config, options, project_files))
+        context = fix_context(config, options, project_files)
+        annotate(report, ruleset.rules, results, context)
+        close_summaries(context)
     parse_errors = sum(1 for _, result in results if result.parse_error is not None)  # of every file analyzed
     stats.update(parse_errors=parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
     report.stats.update(stats)

@@ -100,6 +100,12 @@ class ProjectModules:
             else:
                 self._summaries[module] = [results.get(source.abspath) for source in runtime[module]]
 
+    def close(self) -> None:
+        """Stop the workers kept for the rounds of summaries, if the analysis keeps any."""
+        close = getattr(self._summarise, "close", None)
+        if close is not None:
+            close()
+
     def file_facts(self, paths: Iterable[str], rule: Rule) -> dict[str, Any]:
         """``rule``'s facts for the project's files at ``paths`` (as findings name them), through
         the same cached, crash-isolated per-file analysis as the summaries."""

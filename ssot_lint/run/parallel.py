@@ -196,15 +196,22 @@ class _Worker:
 
 class WorkerPool(Generic[T, R]):
     """Run ``job(state, task)`` for each task in ``workers`` processes; yield ``(index, result)``
-    as results arrive (in no particular order), ``Crashed`` for a task whose worker died."""
+    as results arrive (in no particular order), ``Crashed`` for a task whose worker died.
 
-    def __init__(self, workers: int, job: Callable[[Any, T], R], state: Any, method: str | None = None, time_limit: float | None = None) -> None:
+    With ``keep``, the workers of a run that finished stay for the next run (many small runs, as
+    fix verification's rounds of summaries, then cost no process start each) until ``close``."""
+
+    def __init__(
+        self, workers: int, job: Callable[[Any, T], R], state: Any, method: str | None = None, time_limit: float | None = None, keep: bool = False
+    ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.workers = workers
         self.time_limit = time_limit  # seconds one task may run; None: no limit
         self.job = job
         self.state = state
+        self.keep = keep
+        self._kept: list[_Worker] = []  # idle workers of the last run (keep)
         import multiprocessing  # here, not at the top: runs that analyze nothing never need it
 
         self.context = multiprocessing.get_context(method or start_method())
@@ -213,17 +220,21 @@ class WorkerPool(Generic[T, R]):
         """How long to wait for answers before looking at the running tasks' clocks again."""
         return None if self.time_limit is None else min(1.0, self.time_limit / 4)
 
-    def run(self, tasks: Sequence[T], batch_size: int = 16) -> Iterator[tuple[int, R | Crashed]]:
+    def run(self, tasks: Sequence[T], batch_size: int = 16, workers: int | None = None) -> Iterator[tuple[int, R | Crashed]]:
         """``batch_size`` is the largest batch; batches shrink as the queue drains (guided
-        scheduling), so no worker is left with a long tail while the others idle."""
+        scheduling), so no worker is left with a long tail while the others idle. ``workers``:
+        at most this many (default: the pool's)."""
         from multiprocessing.connection import wait
 
         queue: deque[int] = deque(range(len(tasks)))
         live: list[_Worker] = []
         start_failures = 0
         remaining = len(tasks)
+        finished = False
         try:
-            live = [_Worker(self.context, self.job, self.state) for _ in range(min(self.workers, len(tasks)))]
+            wanted = min(workers or self.workers, self.workers, len(tasks))
+            live = self._take_kept(wanted)
+            live += [_Worker(self.context, self.job, self.state) for _ in range(wanted - len(live))]
             while remaining:
                 for worker in live:
                     while queue and worker.batches < _WINDOW:
@@ -261,6 +272,27 @@ class WorkerPool(Generic[T, R]):
                     queue.extendleft(reversed(worker.pending))
                     if queue:
                         live.append(_Worker(self.context, self.job, self.state))
+            finished = True
         finally:
-            for worker in live:
+            if self.keep and finished:  # every task answered: the workers are idle, their pipes empty
+                self._kept += live
+            else:
+                for worker in live:
+                    worker.stop()
+
+    def _take_kept(self, count: int) -> list[_Worker]:
+        """Up to ``count`` kept workers still alive (one that died idle is let go: it ran nothing)."""
+        alive = []
+        for worker in self._kept:
+            if worker.process.is_alive():
+                alive.append(worker)
+            else:
                 worker.stop()
+        taken, self._kept = alive[:count], alive[count:]
+        return taken
+
+    def close(self) -> None:
+        """Stop the kept workers (``keep``)."""
+        kept, self._kept = self._kept, []
+        for worker in kept:
+            worker.stop()
