@@ -154,3 +154,49 @@ def test_package_facades_and_modules_that_forward_nothing_are_not_shims() -> Non
         ("dj/sessions_serializers.py", 1, 1),
         ("dj/sessions_serializers.py", 3, 1),
     ]
+
+
+def test_short_names_beside_the_class_they_abbreviate_are_not_reported_unless_asked() -> None:
+    # SymPy's relational.py and permutations.py, Django's gis/measure.py; and what stays reported.
+    files = {
+        "sym/__init__.py": "",
+        "sym/relational.py": "class Equality: ...\nclass GreaterThan: ...\nclass Unequality: ...\n\nEq = Equality\nGe = GreaterThan\nNe = Unequality\n",
+        "sym/permutations.py": "class Permutation: ...\n\nPerm = Permutation\n",
+        "sym/units.py": "class Quantity: ...\n\nUnit = Quantity\n",  # a rename's leftover, though its letters are in order
+        "sym/matrices.py": "class MutableSparseMatrix: ...\n\nSparseMatrix = MutableSparseMatrix\n",
+        "sym/compat.py": "from sym.permutations import Permutation\n\nclass Cycle: ...\nPerm = Permutation\n",
+    }
+    assert places(RULE, files) == [("sym/compat.py", 4, 1), ("sym/matrices.py", 3, 1), ("sym/relational.py", 7, 1), ("sym/units.py", 3, 1)]
+    assert places(build(ShimModule, abbreviations=True), files) == [
+        ("sym/compat.py", 4, 1),
+        ("sym/matrices.py", 3, 1),
+        ("sym/permutations.py", 3, 1),
+        ("sym/relational.py", 5, 1),
+        ("sym/relational.py", 6, 1),
+        ("sym/relational.py", 7, 1),
+        ("sym/units.py", 3, 1),
+    ]
+
+
+def test_a_facades_aliases_name_its_public_api() -> None:
+    files = {
+        "sym/__init__.py": "",
+        "sym/matrices/__init__.py": "from .dense import MutableDenseMatrix\n\nMatrix = MutableDenseMatrix\n",
+        "sym/matrices/dense.py": "class MutableDenseMatrix: ...\n",
+        "sym/legacy/__init__.py": "from sym.matrices.dense import MutableDenseMatrix\n\nDenseMatrix = MutableDenseMatrix\n",
+    }
+    assert findings(RULE, files) == [
+        ("sym/legacy/__init__.py", 1, 1, "module sym.legacy is a shim for sym.matrices.dense; use sym.matrices.dense directly"),
+        (
+            "sym/legacy/__init__.py",
+            3,
+            1,
+            "alias DenseMatrix is a shim for sym.matrices.dense:MutableDenseMatrix; use sym.matrices.dense:MutableDenseMatrix directly",
+        ),
+    ]
+    assert places(build(ShimModule, include_init=True), files) == [
+        ("sym/legacy/__init__.py", 1, 1),
+        ("sym/legacy/__init__.py", 3, 1),
+        ("sym/matrices/__init__.py", 1, 1),
+        ("sym/matrices/__init__.py", 3, 1),
+    ]

@@ -33,7 +33,7 @@ from ssot_lint.run.discovery import SourceFile, discover
 from ssot_lint.run.engine import RunOptions, analyze_files
 from ssot_lint.survey.collect import SurveyFacts
 from ssot_lint.survey.conventions import Convention, Layout
-from ssot_lint.survey.families import Duplicate, Duplicates, EventShape, Family, duplicates, event_shapes, families, is_test_path
+from ssot_lint.survey.families import TEST_EXCLUDE, Duplicate, Duplicates, EventShape, Family, duplicates, event_shapes, families, is_test_path
 
 PROJECT_WIDE = ("unresolved-import", "shim-module", "import-cycle")
 _IDS = {"declared-deprecation": "DD", "unresolved-import": "PI1", "shim-module": "PI2", "import-cycle": "PI3"}
@@ -95,11 +95,11 @@ class Survey:
         return sorted(items, key=lambda item: (-item[0], item[1], item[2]))
 
 
-def make_rule(kind: str, rule_id: str, **options: Any) -> Rule:
+def make_rule(kind: str, rule_id: str, exclude: tuple[str, ...] = (), **options: Any) -> Rule:
     """A rule built in code, as a rule file would build it (its digest keys the result cache)."""
     cls = builtin_kind(kind) if kind != "survey-facts" else SurveyFacts
-    digest = hashlib.sha256(repr((kind, sorted(options.items()))).encode()).hexdigest()[:16]
-    return cls(RuleMeta(rule_id, cls.default_message, digest=digest, origin="<ssot-lint init>"), options)
+    digest = hashlib.sha256(repr((kind, sorted(options.items()), exclude)).encode()).hexdigest()[:16]
+    return cls(RuleMeta(rule_id, cls.default_message, exclude=exclude, digest=digest, origin="<ssot-lint init>"), options)
 
 
 def project_config(root: Path, observer: Observer = NULL_OBSERVER) -> Config:
@@ -133,7 +133,8 @@ def survey(
     dd = make_rule("declared-deprecation", "DD")
     collector = make_rule("survey-facts", "SURVEY")
     dup = make_rule("duplicate-definition", "DUP", **{"min-count": 3})  # counts as the starter's DUP1 will
-    wide = [make_rule(kind, _IDS[kind]) for kind in PROJECT_WIDE]
+    # shim-module outside tests, as the starter's PI2 (a test's re-export or alias is a fixture).
+    wide = [make_rule(kind, _IDS[kind], exclude=TEST_EXCLUDE if kind == "shim-module" else ()) for kind in PROJECT_WIDE]
     rules = [dd, collector, dup, *wide]
     sources = discover([str(config.root)], config)
     results = analyze_files(sources, rules, RunOptions(cache=cache, on_progress=on_progress, jobs=jobs, observer=observer))

@@ -15,11 +15,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
+from ssot_lint.kinds.text import camel_tokens
 from ssot_lint.model import FileRef
 from ssot_lint.survey.collect import ClassFact, ShapeFact
 from ssot_lint.survey.conventions import Convention, Layout, looked_up
 
-_TOKEN = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z][a-z]+|[A-Z]+|[a-z]+|\d+")
 # Test doubles and names that are roles by construction: not implementations of a concept.
 EXCLUDE_NAMES = r"^(Test|Mock|Fake|Stub|Dummy)|(Test|Tests|TestCase|Factory|Protocol|Mixin|Error|Exception|Warning)$"
 _EXCLUDE = re.compile(EXCLUDE_NAMES)
@@ -33,8 +33,7 @@ MAX_FAMILIES = 5
 MAX_FAMILY_SIZE = 60  # a larger "family" is a naming convention (every *Config), not one concept
 
 
-def tokens(name: str) -> list[str]:
-    return _TOKEN.findall(name)
+tokens = camel_tokens
 
 
 # What `is_test_path` calls test code, as a rule's `exclude` (gitignore patterns) says it.

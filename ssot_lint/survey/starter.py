@@ -240,7 +240,8 @@ def _project_wide(survey: Survey) -> Iterator[str]:
     yield "[[rule]]"
     yield 'id = "PI2"'
     yield 'kind = "shim-module"'
-    yield f"description = {q(f'Modules that only re-export, and class aliases A = B: {shims} today.')}"
+    yield f"description = {q(f'Modules that only re-export, and class aliases A = B, outside tests: {shims} today.')}"
+    yield f"exclude = {_list(list(TEST_EXCLUDE))}"
     lines = []
     _example(lines, 1, files={path: "class Real: ...\n", f"{top}_shim.py": f"from {module} import Real\n"})
     _example(lines, 0, files={path: "class Real: ...\n", f"{top}_user.py": f"from {module} import Real\n\nuser = Real()\n"})
