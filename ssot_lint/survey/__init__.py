@@ -95,8 +95,9 @@ class Survey:
         return sorted(items, key=lambda item: (-item[0], item[1], item[2]))
 
 
-def make_rule(kind: str, rule_id: str, exclude: tuple[str, ...] = (), **options: Any) -> Rule:
+def make_rule(kind: str, rule_id: str, options: dict[str, Any] | None = None, exclude: tuple[str, ...] = ()) -> Rule:
     """A rule built in code, as a rule file would build it (its digest keys the result cache)."""
+    options = options or {}
     cls = builtin_kind(kind) if kind != "survey-facts" else SurveyFacts
     digest = hashlib.sha256(repr((kind, sorted(options.items()), exclude)).encode()).hexdigest()[:16]
     return cls(RuleMeta(rule_id, cls.default_message, exclude=exclude, digest=digest, origin="<ssot-lint init>"), options)
@@ -132,7 +133,7 @@ def survey(
     config = project_config(root, observer)
     dd = make_rule("declared-deprecation", "DD")
     collector = make_rule("survey-facts", "SURVEY")
-    dup = make_rule("duplicate-definition", "DUP", **{"min-count": 3})  # counts as the starter's DUP1 will
+    dup = make_rule("duplicate-definition", "DUP", {"min-count": 3})  # counts as the starter's DUP1 will
     # shim-module outside tests, as the starter's PI2 (a test's re-export or alias is a fixture).
     wide = [make_rule(kind, _IDS[kind], exclude=TEST_EXCLUDE if kind == "shim-module" else ()) for kind in PROJECT_WIDE]
     rules = [dd, collector, dup, *wide]

@@ -119,12 +119,10 @@ def families(
         if not MIN_FAMILY <= len(selected) <= MAX_FAMILY_SIZE:
             continue
         taken |= {(m.ref.path, m.qualname) for m in selected}
-        pattern = layout.convention({m.ref.path for m in selected}) if layout is not None else None
-        if pattern is not None and not looked_up([(m.ref.path, m.qualname) for m in selected], imported):
-            pattern = None
-        if pattern is not None:
+        where = layout.convention({m.ref.path for m in selected}) if layout is not None else None
+        if where is not None and looked_up([(m.ref.path, m.qualname) for m in selected], imported):
             if set_aside is not None:
-                set_aside.append(Convention(f"*{core}*{role}", len(selected), pattern))
+                set_aside.append(Convention(f"*{core}*{role}", len(selected), where))
             continue
         chosen.append(Family(f"*{core}*{role}", regex, selected))
         if len(chosen) == MAX_FAMILIES:
