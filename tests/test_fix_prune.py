@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import sysconfig
+from collections.abc import Mapping
 from pathlib import Path
 
 import libcst as cst
@@ -21,6 +22,8 @@ from ssot_lint.analysis.file_context import FileContext, known_code
 from ssot_lint.analysis.source_lines import SourceLines
 from ssot_lint.fix.apply import fix_source
 from ssot_lint.kinds.deprecated_import import fix as import_fix
+from ssot_lint.kinds.deprecated_import import survey as import_survey
+from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 from ssot_lint.kinds.deprecated_import.survey import survey
 from ssot_lint.model import FileRef
 from tests.helpers import write_project
@@ -134,7 +137,9 @@ def _plan(tmp_path: Path, unsafe: bool = False) -> tuple[import_fix.ImportFixPla
     module = cst.parse_module(APP)
     with known_code(module, APP):
         ctx = FileContext.of_module(module, FileRef("app.py", "app", False))
-        return import_fix.ImportFixPlan(project.rules.rules[0], ctx, context), module
+        rule = project.rules.rules[0]
+        assert isinstance(rule, DeprecatedImport)
+        return import_fix.ImportFixPlan(rule, ctx, context), module
 
 
 def test_only_the_statements_spelling_a_read_word_are_surveyed(tmp_path: Path) -> None:
@@ -159,7 +164,7 @@ def test_nested_statements_spelling_no_read_word_are_not_surveyed(tmp_path: Path
 def test_a_survey_whose_statements_do_not_pair_up_is_done_again_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # CPython's statements of another text: libcst's do not pair up with them, so the pruned
     # survey is not trusted.
-    monkeypatch.setattr(import_fix, "StatementOrder", lambda tree: StatementOrder(ast.parse("x = 1\n")))
+    monkeypatch.setattr(import_survey, "StatementOrder", lambda tree: StatementOrder(ast.parse("x = 1\n")))
     plan, module = _plan(tmp_path)
     assert not plan.survey.pruned and not plan.survey.mismatched
     assert "other" in plan.survey.names and "self" in plan.survey.names
@@ -168,7 +173,7 @@ def test_a_survey_whose_statements_do_not_pair_up_is_done_again_whole(tmp_path: 
 def test_a_survey_missing_a_deprecated_binding_is_done_again_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Pruned by words that miss `f` and `h` (which CPython's tree says a deprecated import
     # binds), the survey is not trusted: the whole module is surveyed instead.
-    monkeypatch.setattr(import_fix, "read_words", lambda rule, imports: {"import"})
+    monkeypatch.setattr(import_survey, "read_words", lambda rule, imports: {"import"})
     plan, module = _plan(tmp_path)
     assert not plan.survey.pruned
     assert set(plan.survey.tops.values()) == set(module.body)
@@ -207,7 +212,7 @@ def test_fixing_with_and_without_pruning_writes_the_same_bytes(tmp_path: Path, m
     context = fix_context(project.config, RunOptions(), None, True)
     ref = FileRef("app.py", "app", False)
     pruned = fix_source(APP.encode(), ref, project.rules.rules, context)
-    monkeypatch.setattr(import_fix, "lines_naming", lambda text, starts, words: None)
+    monkeypatch.setattr(import_survey, "lines_naming", lambda text, starts, words: None)
     whole = fix_source(APP.encode(), ref, project.rules.rules, context)
     assert pruned == whole
     assert pruned.fixed == 2 and b"newdicts.OrderedDict()" in pruned.data
@@ -225,7 +230,7 @@ POSITION_SOURCES = [
 ]
 
 
-def _placed(source: str) -> tuple[cst.Module, dict[cst.CSTNode, CodeRange], dict[cst.CSTNode, cst.CSTNode], list[cst.CSTNode]]:
+def _placed(source: str) -> tuple[cst.Module, Mapping[cst.CSTNode, CodeRange], dict[cst.CSTNode, cst.CSTNode], list[cst.CSTNode]]:
     module = cst.parse_module(source)
     whole = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     tops: dict[cst.CSTNode, cst.CSTNode] = {}

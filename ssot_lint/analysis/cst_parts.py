@@ -6,7 +6,7 @@ statements; any other top-level statement is one. A statement's lines run from i
 decorator (or its first line) to the last line of its last ``ast`` statement; the comment and
 blank lines libcst keeps before a statement (``leading_lines``) hold no code, so they are not
 counted. When the two trees do not pair up (they always should), nothing is returned and callers
-do the whole-tree work they would have done anyway.
+do the whole-tree work they would have done anyway. ``StatementOrder`` pairs them at any depth.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class StatementOrder:
             self.ends.append(0)
             for name in ("body", "handlers", "orelse", "finalbody", "cases"):
                 for child in getattr(statement, name, ()):
-                    self._add(child.body if isinstance(child, (ast.excepthandler, ast.match_case)) else [child])
+                    self._add(child.body if isinstance(child, (ast.ExceptHandler, ast.match_case)) else [child])
             self.ends[index] = len(self.statements)
 
     def spelling(self, lines: Sequence[int]) -> list[bool]:
@@ -102,20 +102,6 @@ class StatementOrder:
         if kinds is not None:
             return isinstance(statement, kinds)
         return not isinstance(statement, _COMPOUND_AST)
-
-
-def parts_spelling(module: cst.Module, tree: ast.Module, lines: Sequence[int]) -> set[cst.CSTNode] | None:
-    """The top-level statements of ``module`` whose code spans one of ``lines`` (sorted: the
-    lines a word the caller reads is spelled on); None when the trees do not pair up."""
-    spans = part_spans(module, tree)
-    if spans is None:
-        return None
-    found: set[cst.CSTNode] = set()
-    for part, (first, last) in zip(module.body, spans):
-        index = bisect_left(lines, first)
-        if index < len(lines) and lines[index] <= last:
-            found.add(part)
-    return found
 
 
 def lines_naming(text: str, starts: Sequence[int], words: Iterable[str]) -> list[int] | None:

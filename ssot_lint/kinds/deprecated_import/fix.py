@@ -23,40 +23,19 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from ssot_lint.analysis.cst_parts import StatementOrder, lines_naming
 from ssot_lint.analysis.imports import ImportRef, bindings
-from ssot_lint.fix.cst_imports import import_refs
 from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
 from ssot_lint.fix.verify import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, used_whole, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
 from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under
-from ssot_lint.kinds.deprecated_import.survey import Statement, Survey, survey
+from ssot_lint.kinds.deprecated_import.survey import survey_file
 from ssot_lint.kinds.deprecated_import.unit import decide_unit
 from ssot_lint.project.import_conditions import TestedDeprecations, tested_deprecations
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
     from ssot_lint.kinds.deprecated_import.fix_references import ReferenceEdits
-
-
-def read_words(rule: DeprecatedImport, imports: list[ImportRef]) -> set[str]:
-    """Every word a node the plan reads spells (``imports``: the file's, from CPython's tree):
-    ``import`` (every import statement), each name a deprecated import binds (its uses, chains
-    and string annotations), each name bound to a package above a deprecated target (the heads
-    of the references ``deprecated_references`` flags), and the top-level package of each
-    replacement (whether the file already uses it, for ``import old.x`` rewritten with its
-    references). A top-level statement whose lines spell none of them is not surveyed."""
-    words = {"import"}
-    deprecated = [old.dotted for old, _ in rule.targets]
-    words.update(new.module.split(".")[0] for _, new in rule.targets)
-    for ref in imports:
-        if ref.bound is None or ref.module is None:
-            continue
-        value = ref.bound if ref.plain else ref.dotted or ""
-        if rule.match(ref) is not None or any(target.startswith(value + ".") for target in deprecated):
-            words.add(ref.bound)
-    return words
 
 
 class ImportFixPlan:
@@ -66,9 +45,7 @@ class ImportFixPlan:
         self.rule = rule
         self.ctx = ctx
         self.context = context
-        self.survey, self.refs, self.owner = self._survey(read_words(rule, ctx.imports()))
-        if self.survey.mismatched or (self.survey.pruned and not self._survey_covers(ctx.imports())):
-            self.survey, self.refs, self.owner = self._survey(None)
+        self.survey, self.refs, self.owner = survey_file(rule, ctx)
         ctx.place(self.survey.tops, self.survey.units)
         tested = tested_deprecations(ctx)  # what a test uses on purpose stays, as in check
         self.hits = [self._untested(rule.match(ref), tested, i) for i, ref in enumerate(self.refs)]
@@ -82,31 +59,6 @@ class ImportFixPlan:
         self.unit_edits: dict[str, dict[cst.CSTNode, cst.BaseExpression]] = {}  # their `old.x.Y` rewrites
         self.unit_chains: dict[str, list[tuple[str, str, tuple[Target, Target]]]] = {}  # (written, rewritten, mapping)
         self.whole_lines: dict[str, int] = {}  # `old.mod.*` -> a line where `old.mod` is used on its own
-
-    def _survey(self, words: set[str] | None) -> tuple[Survey, list[ImportRef], list[Statement]]:
-        """The survey (of the top-level statements that spell one of ``words``, or of all), the
-        names the file imports and the statement of each."""
-        module = self.ctx.module
-        lines = None if words is None else lines_naming(self.ctx.text, self.ctx.lines.starts, words)
-        order = None if lines is None else StatementOrder(self.ctx.tree)
-        found = survey(module, order, None if order is None or lines is None else order.spelling(lines))
-        refs: list[ImportRef] = []
-        owner: list[Statement] = []
-        for statement in found.statements:
-            for ref in import_refs(statement.node, self.ctx.ref.module, self.ctx.ref.is_package):
-                statement.refs.append(len(refs))
-                refs.append(ref)
-                owner.append(statement)
-        return found, refs, owner
-
-    def _survey_covers(self, imports: list[ImportRef]) -> bool:
-        """Whether a pruned survey found what CPython's tree says it must: every imported name,
-        and the binding of each deprecated one among the words it was pruned by (else the whole
-        module is surveyed: the plan is the same, only slower)."""
-        if len(self.refs) != len(imports):
-            return False
-        words = read_words(self.rule, imports)
-        return all(ref.bound is None or ref.bound in words or self.rule.match(ref) is None for ref in self.refs)
 
     def _untested(self, hit: tuple[Target, Target] | None, tested: TestedDeprecations, index: int) -> tuple[Target, Target] | None:
         """``hit`` (name ``index``'s match), unless a test uses the name on purpose or a

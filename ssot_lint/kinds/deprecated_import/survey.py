@@ -14,11 +14,17 @@ statement holding it (``tops``), so that the rewrite enters only those and posit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from ssot_lint.analysis.cst_parts import StatementOrder
-from ssot_lint.fix.cst_imports import dotted_name
+from ssot_lint.analysis.cst_parts import StatementOrder, lines_naming
+from ssot_lint.analysis.imports import ImportRef
+from ssot_lint.fix.cst_imports import dotted_name, import_refs
+
+if TYPE_CHECKING:
+    from ssot_lint.kinds.base import FileContext
+    from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 
 Unit = tuple[cst.CSTNode, int, tuple[str, ...]]  # a statement, the first line of its code, the indentation there
 
@@ -205,3 +211,52 @@ def survey(module: cst.Module, order: StatementOrder | None = None, keep: list[b
     if found._order is not None and found._at != len(found._order.statements):
         found.mismatched = True
     return found
+
+
+def read_words(rule: DeprecatedImport, imports: list[ImportRef]) -> set[str]:
+    """Every word a node the plan reads spells (``imports``: the file's, from CPython's tree):
+    ``import`` (every import statement), each name a deprecated import binds (its uses, chains
+    and string annotations), each name bound to a package above a deprecated target (the heads
+    of the references ``deprecated_references`` flags), and the top-level package of each
+    replacement (whether the file already uses it, for ``import old.x`` rewritten with its
+    references). A statement whose lines spell none of them is not surveyed."""
+    words = {"import"}
+    deprecated = [old.dotted for old, _ in rule.targets]
+    words.update(new.module.split(".")[0] for _, new in rule.targets)
+    for ref in imports:
+        if ref.bound is None or ref.module is None:
+            continue
+        value = ref.bound if ref.plain else ref.dotted or ""
+        if rule.match(ref) is not None or any(target.startswith(value + ".") for target in deprecated):
+            words.add(ref.bound)
+    return words
+
+
+def survey_file(rule: DeprecatedImport, ctx: FileContext) -> tuple[Survey, list[ImportRef], list[Statement]]:
+    """The survey of the file ``ctx`` for ``rule``'s fix (of the statements spelling a word it
+    reads), the names the file imports and the statement of each. A pruned survey that misses
+    what CPython's tree shows it must find (every imported name, the binding of each deprecated
+    one among the words) is done again whole: the plan is the same, only slower."""
+    imports = ctx.imports()
+    found = _survey_with(ctx, read_words(rule, imports))
+    if found[0].mismatched or (found[0].pruned and (len(found[1]) != len(imports) or not _covers(rule, found[1], read_words(rule, imports)))):
+        found = _survey_with(ctx, None)
+    return found
+
+
+def _covers(rule: DeprecatedImport, refs: list[ImportRef], words: set[str]) -> bool:
+    return all(ref.bound is None or ref.bound in words or rule.match(ref) is None for ref in refs)
+
+
+def _survey_with(ctx: FileContext, words: set[str] | None) -> tuple[Survey, list[ImportRef], list[Statement]]:
+    lines = None if words is None else lines_naming(ctx.text, ctx.lines.starts, words)
+    order = None if lines is None else StatementOrder(ctx.tree)
+    found = survey(ctx.module, order, None if order is None or lines is None else order.spelling(lines))
+    refs: list[ImportRef] = []
+    owner: list[Statement] = []
+    for statement in found.statements:
+        for ref in import_refs(statement.node, ctx.ref.module, ctx.ref.is_package):
+            statement.refs.append(len(refs))
+            refs.append(ref)
+            owner.append(statement)
+    return found, refs, owner
