@@ -28,7 +28,9 @@ VERIFIED_WITH = sorted(
 )
 
 
-def _summarised_by_verification(project: Path, monkeypatch: pytest.MonkeyPatch, reuse: bool = True) -> tuple[list[str], list[Any]]:
+def _summarised_by_verification(
+    project: Path, monkeypatch: pytest.MonkeyPatch, reuse: bool = True, buffers: dict[Path, str] | None = None
+) -> tuple[list[str], list[Any]]:
     from ssot_lint.api import check
 
     summarised: list[str] = []
@@ -43,7 +45,7 @@ def _summarised_by_verification(project: Path, monkeypatch: pytest.MonkeyPatch, 
         if not reuse:
             patched.setattr(run_modules, "run_summaries", lambda *args: {})
             patched.setattr("ssot_lint.run.engine.run_summaries", lambda *args: {})
-        result = check(config=project / "ssot-lint.toml", cache=False, jobs=1)
+        result = check(config=project / "ssot-lint.toml", cache=False, jobs=1, buffers=buffers)
     findings = [(f.rule_id, f.path, f.line, f.col, f.message, f.applicability) for f in result.report.findings]
     return sorted(summarised), findings
 
@@ -74,6 +76,15 @@ def test_only_the_files_outside_the_kinds_paths_are_summarised_again(tmp_path: P
     summarised, findings = _summarised_by_verification(project, monkeypatch)
     assert summarised == [path for path in VERIFIED_WITH if not path.startswith("netra_backend/app/services/")]
     assert findings == _summarised_by_verification(project, monkeypatch, reuse=False)[1]
+
+
+def test_an_editors_buffer_is_summarised_from_disk_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The run analyzed the buffer's bytes; verification reads the project on disk, as it did
+    # before the reuse: only that file is summarised again.
+    project = sample_project(tmp_path, extra_rules='\n[[rule]]\nid = "WIDE1"\nkind = "unresolved-import"\n')
+    notifier = project / "netra_backend" / "app" / "services" / "notifier.py"
+    summarised, _ = _summarised_by_verification(project, monkeypatch, buffers={notifier: notifier.read_text() + "\nEDITED = 1\n"})
+    assert summarised == ["netra_backend/app/services/notifier.py"]
 
 
 def test_a_run_without_a_project_wide_kind_summarises_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
