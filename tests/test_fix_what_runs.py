@@ -146,6 +146,85 @@ CASES = {
         "pkg/app.py:1:21",
         "pkg.new binds Thing more than once, or only under a condition, so which object it is cannot be told",
     ),
+    # A decorator named like a pure one that the project defines itself, and that registers.
+    **{
+        f"project-decorator-{name}": (
+            {**REG, "pkg/core.py": REG["pkg/core.py"] + "\n\ndef cache(f):\n    REG.append(f.__name__)\n    return f\n", "pkg/shim.py": shim},
+            '"pkg.shim:Thing" = "pkg.core:Thing"',
+            "pkg/app.py:1:22",
+            NO_LONGER,
+        )
+        for name, shim in [
+            ("imported", "from pkg.core import Thing, cache\n\n\n@cache\ndef legacy():\n    pass\n"),
+            ("dotted", "import pkg.core\nfrom pkg.core import Thing\n\n\n@pkg.core.cache\ndef legacy():\n    pass\n"),
+            ("method", "from pkg.core import Thing, cache\n\n\nclass Legacy:\n    @cache\n    def legacy(self):\n        pass\n"),
+            (
+                "local-def",
+                "from pkg.core import REG, Thing\n\n\ndef deprecated(f):\n    REG.append(f.__name__)\n    return f\n\n\n@deprecated\ndef legacy():\n    pass\n",
+            ),
+        ]
+    },
+    # An alias, then an assignment under a condition (an accelerator switched on by a flag).
+    **{
+        f"alias-then-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/base.py": "class Thing:\n    pass\n",
+                "pkg/fast.py": "class Thing:\n    fast = True\n",
+                "pkg/new.py": f"import pkg.base\nimport pkg.fast\n\nFAST = True\nThing = pkg.base.Thing\n{block}",
+                "pkg/old.py": "import pkg.new\nfrom pkg.base import Thing\n",
+                "pkg/app.py": "from pkg.old import Thing\n\nprint(Thing.__module__)\n",
+            },
+            '"pkg.old:Thing" = "pkg.new:Thing"',
+            "pkg/app.py:1:21",
+            f"pkg.new rebinds Thing at line 7, {how}, so which object it is cannot be told",
+        )
+        for name, block, how in [
+            ("if", "if FAST:\n    Thing = pkg.fast.Thing\n", "under a condition"),
+            ("try", "try:\n    Thing = pkg.fast.Thing\nexcept AttributeError:\n    pass\n", "under a condition"),
+        ]
+    },
+    # A function rebinds the name through `global` after import: a copy imported earlier keeps the old one.
+    **{
+        f"global-in-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/settings.py": f"DEBUG = False\n\n\n{configure}",
+                "pkg/old.py": "from pkg.settings import DEBUG\n",
+                "pkg/app.py": "import pkg.old\nimport pkg.settings\n\npkg.settings.configure()\nfrom pkg.old import DEBUG\n\nprint('DEBUG =', DEBUG)\n",
+            },
+            '"pkg.old:DEBUG" = "pkg.settings:DEBUG"',
+            "pkg/app.py:5:21",
+            f"pkg.settings rebinds DEBUG in {where} (global), so a copy of it bound by an import earlier keeps the old object",
+        )
+        for name, configure, where in [
+            ("function", "def configure():\n    global DEBUG\n    DEBUG = True\n", "configure()"),
+            (
+                "method",
+                "class Settings:\n    @staticmethod\n    def configure():\n        if True:\n            global DEBUG\n            DEBUG = True\n\n\nconfigure = Settings.configure\n",
+                "Settings.configure()",
+            ),
+        ]
+    },
+    # A module read as an attribute of its package, which only the rewritten import made it.
+    **{
+        f"dropped-submodule-read-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/new.py": "def f():\n    return 'f'\n",
+                "pkg/old.py": "from pkg.new import f\n\n\ndef helper():\n    return 'helper from old'\n",
+                "pkg/user.py": user,
+                "pkg/app.py": "from pkg.old import f\nimport pkg.user\n\nprint(f(), pkg.user.g())\n",
+            },
+            '"pkg.old:f" = "pkg.new:f"',
+            "pkg/app.py:1:21",
+            f"pkg.app would no longer import pkg.old, which pkg.user reads as an attribute of {package} without importing it",
+        )
+        for name, user, package in [
+            ("through-the-package", "import pkg\n\n\ndef g():\n    return pkg.old.helper()\n", "pkg"),
+            ("through-an-alias", "import pkg as p\n\n\ndef g():\n    return p.old.helper()\n", "pkg"),
+        ]
+    },
     # `import pkg.new as m` and `pkg.new.f` read the package's attribute, which it rebinds.
     **{
         f"package-rebinds-the-submodule-name-{name}": (
@@ -201,3 +280,23 @@ def test_a_rewrite_that_changes_what_runs_is_unsafe(tmp_path: Path, monkeypatch:
     run_cli(["fix", "--no-cache", "--unsafe-fixes"], unsafe, monkeypatch)
     assert (unsafe / "pkg/app.py").read_text() != files["pkg/app.py"]
     assert run(unsafe) != before  # the rewrite does change what the program does
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"pkg/__init__.py": "from . import old\n"},  # the package imports it: an attribute for every importer of pkg
+        {"pkg/user.py": "import pkg\n\n\ndef g():\n    import pkg.old\n\n    return pkg.old.helper()\n"},  # the reader imports it itself
+        {"pkg/user.py": "import pkg\n\n\ndef g():\n    return pkg.new.f()\n"},  # it reads another submodule, which runs still
+    ],
+    ids=["package-imports-it", "reader-imports-it", "reads-another"],
+)
+def test_a_submodule_read_as_an_attribute_that_still_runs_keeps_the_fix_safe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: dict[str, str]) -> None:
+    files = {**CASES["dropped-submodule-read-through-the-package"][0], **changed}
+    rules = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "pkg.old:f" = "pkg.new:f" }\n'
+    root = write_project(tmp_path, files, rules)
+    before = run(root)
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert result.stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 0 findings left."
+    assert (root / "pkg/app.py").read_text() == files["pkg/app.py"].replace("from pkg.old import f", "from pkg.new import f")
+    assert run(root) == before

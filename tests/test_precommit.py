@@ -89,7 +89,7 @@ def test_both_hooks_through_real_pre_commit(tmp_path: Path, monkeypatch: pytest.
     findings = [line for line in ratchet.splitlines() if re.match(r"^\S+\.py:\d+:\d+: ", line)]
     assert findings == [
         "c.py:1:8: D1 error: old.pkg is deprecated; import new.pkg",
-        "svc3.py:1:7: S1 error: CService duplicates one implementation (3 implementations, max 1)",
+        "svc3.py:1:7: S1 error: CService is one of 3 implementations (max 1); none is canonical: name the one to keep in `canonical`",
     ]
     assert "S1: 3 found, more than the 2 that .ssot-baseline.json allows (max 1); counts may only go down" in ratchet
     assert "5 files scanned, 0 parse errors, 2 new findings, 3 baselined, 0 fixed since the baseline" in ratchet

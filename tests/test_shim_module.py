@@ -114,3 +114,89 @@ def test_a_name_assigned_to_itself_is_no_alias() -> None:
         ("pkg/api.py", 1, 1, "module pkg.api is a shim for pkg.core; use pkg.core directly"),
         ("pkg/api.py", 5, 1, "alias Y is a shim for pkg.core:Y; use pkg.core:Y directly"),
     ]
+
+
+def test_package_facades_and_modules_that_forward_nothing_are_not_shims() -> None:
+    # Shapes from Django 5.2.8, where these were reported: django.db.models (its own submodules and
+    # django.core.exceptions), django.contrib.gis.forms (a star import of django.forms beside its
+    # own fields), and test fixtures that fail to import on purpose.
+    files = {
+        "dj/__init__.py": "",
+        "dj/core/__init__.py": "",
+        "dj/core/exceptions.py": "class ObjectDoesNotExist(Exception): ...\n",
+        "dj/forms/__init__.py": "from dj.core.exceptions import ValidationError\nfrom .fields import *\n",
+        "dj/forms/fields.py": "class Field: ...\n",
+        "dj/core/validation.py": "class ValidationError(Exception): ...\n",
+        "dj/models/__init__.py": "from dj.core.exceptions import ObjectDoesNotExist\nfrom dj.models.base import Model\n\n__all__ = ['ObjectDoesNotExist', 'Model']\n",
+        "dj/models/base.py": "class Model: ...\n",
+        "dj/gis/__init__.py": "",
+        "dj/gis/forms/__init__.py": "from dj.forms import *  # NOQA\n\nfrom .fields import PointField  # NOQA\n",
+        "dj/gis/forms/fields.py": "class PointField: ...\n",
+        "tests/broken_tags.py": "import DoesNotExist  # noqa\n",
+        "tests/broken_app/models.py": "from dj.models import modelz  # NOQA\n",
+        "tests/broken_tag.py": "from dj import Xtemplate  # NOQA\n",
+        "tests/uses_os.py": "import os\nimport dj.models\n",
+        # Still shims: a package __init__ forwarding only to another package, a module left behind.
+        "dj/compat/__init__.py": "from dj.models.base import Model\n",
+        "dj/sessions_serializers.py": "from dj.models.base import Model as BaseModel\n\nModel = BaseModel\n",
+    }
+    assert findings(RULE, files) == [
+        ("dj/compat/__init__.py", 1, 1, "module dj.compat is a shim for dj.models.base; use dj.models.base directly"),
+        ("dj/sessions_serializers.py", 1, 1, "module dj.sessions_serializers is a shim for dj.models.base; use dj.models.base directly"),
+        ("dj/sessions_serializers.py", 3, 1, "alias Model is a shim for dj.models.base:Model; use dj.models.base:Model directly"),
+    ]
+    # include-init reports the façades too (a broken star export is nothing to forward to).
+    assert places(build(ShimModule, include_init=True), files) == [
+        ("dj/compat/__init__.py", 1, 1),
+        ("dj/forms/__init__.py", 1, 1),
+        ("dj/gis/forms/__init__.py", 1, 1),
+        ("dj/models/__init__.py", 1, 1),
+        ("dj/sessions_serializers.py", 1, 1),
+        ("dj/sessions_serializers.py", 3, 1),
+    ]
+
+
+def test_short_names_beside_the_class_they_abbreviate_are_not_reported_unless_asked() -> None:
+    # SymPy's relational.py and permutations.py, Django's gis/measure.py; and what stays reported.
+    files = {
+        "sym/__init__.py": "",
+        "sym/relational.py": "class Equality: ...\nclass GreaterThan: ...\nclass Unequality: ...\n\nEq = Equality\nGe = GreaterThan\nNe = Unequality\n",
+        "sym/permutations.py": "class Permutation: ...\n\nPerm = Permutation\n",
+        "sym/units.py": "class Quantity: ...\n\nUnit = Quantity\n",  # a rename's leftover, though its letters are in order
+        "sym/matrices.py": "class MutableSparseMatrix: ...\n\nSparseMatrix = MutableSparseMatrix\n",
+        "sym/compat.py": "from sym.permutations import Permutation\n\nclass Cycle: ...\nPerm = Permutation\n",
+    }
+    assert places(RULE, files) == [("sym/compat.py", 4, 1), ("sym/matrices.py", 3, 1), ("sym/relational.py", 7, 1), ("sym/units.py", 3, 1)]
+    assert places(build(ShimModule, abbreviations=True), files) == [
+        ("sym/compat.py", 4, 1),
+        ("sym/matrices.py", 3, 1),
+        ("sym/permutations.py", 3, 1),
+        ("sym/relational.py", 5, 1),
+        ("sym/relational.py", 6, 1),
+        ("sym/relational.py", 7, 1),
+        ("sym/units.py", 3, 1),
+    ]
+
+
+def test_a_facades_aliases_name_its_public_api() -> None:
+    files = {
+        "sym/__init__.py": "",
+        "sym/matrices/__init__.py": "from .dense import MutableDenseMatrix\n\nMatrix = MutableDenseMatrix\n",
+        "sym/matrices/dense.py": "class MutableDenseMatrix: ...\n",
+        "sym/legacy/__init__.py": "from sym.matrices.dense import MutableDenseMatrix\n\nDenseMatrix = MutableDenseMatrix\n",
+    }
+    assert findings(RULE, files) == [
+        ("sym/legacy/__init__.py", 1, 1, "module sym.legacy is a shim for sym.matrices.dense; use sym.matrices.dense directly"),
+        (
+            "sym/legacy/__init__.py",
+            3,
+            1,
+            "alias DenseMatrix is a shim for sym.matrices.dense:MutableDenseMatrix; use sym.matrices.dense:MutableDenseMatrix directly",
+        ),
+    ]
+    assert places(build(ShimModule, include_init=True), files) == [
+        ("sym/legacy/__init__.py", 1, 1),
+        ("sym/legacy/__init__.py", 3, 1),
+        ("sym/matrices/__init__.py", 1, 1),
+        ("sym/matrices/__init__.py", 3, 1),
+    ]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding
+from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Suppression
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.run import modules as run_modules
 from ssot_lint.run.discovery import SourceFile
@@ -123,7 +123,7 @@ def test_run_summaries_takes_each_files_summary_from_a_carrier_and_skips_failed_
         (d, FileResult(facts={"C1": ("decls", _summary("d"))})),
     ]
     known = run_modules.run_summaries([Plain(), Carrier()], results, skip=["d.py"])
-    assert {path: (ref.module, sorted(summary.defined)) for path, (ref, summary) in known.items()} == {"a.py": ("a", ["X_a"])}
+    assert {path: (ref.module, sorted(summary.defined), comments) for path, (ref, summary, comments) in known.items()} == {"a.py": ("a", ["X_a"], ())}
     assert run_modules.run_summaries([Plain()], results) == {}
 
 
@@ -138,17 +138,19 @@ def test_prefetch_reuses_a_known_summary_only_for_the_same_file_under_the_same_m
         return [(s.ref, FileResult(facts={"SSOT-modules": _summary(s.ref.module + "_disk")})) for s in sources]
 
     known_calls: list[int] = []
+    comment = Suppression(1, 10, 30, ("MOVE1",), text="# ssot: ignore[MOVE1]")
 
-    def known() -> dict[str, tuple[FileRef, ModuleSummary]]:
+    def known() -> dict[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]]:
         known_calls.append(1)
         # a.py as the run named it; b.py under another module name (another src root, say)
-        return {"a.py": (FileRef("a.py", "a"), _summary("a")), "b.py": (FileRef("b.py", "pkg.b"), _summary("b"))}
+        return {"a.py": (FileRef("a.py", "a"), _summary("a"), (comment,)), "b.py": (FileRef("b.py", "pkg.b"), _summary("b"), ())}
 
     source = run_modules.ProjectModules(None, summarise_files, files, known)
     source.prefetch(["a", "b"])
     assert asked == ["b.py"]
     assert [sorted(s.defined) if s else None for s in source.summaries("a")] == [["X_a"]]
     assert [sorted(s.defined) if s else None for s in source.summaries("b")] == [["X_b_disk"]]
+    assert source.suppressions("a") == [comment]  # a finding it silences is never fixed: kept with the summary
     source.prefetch(["a", "b"])
     assert known_calls == [1]  # asked once, at the first prefetch
     assert "_known" not in {k for k, v in source.__getstate__().items() if v is not None}  # not sent to fix workers

@@ -6,11 +6,38 @@ the project's module summaries draw (``project.import_graph``), walked lazily an
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 
+from ssot_lint.ci.suppressions import covers_at
 from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Mover, Need, Verdict
+from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
 from ssot_lint.project.import_graph import LazyImportGraph, import_targets, runs_on_import
 from ssot_lint.project.module_index import parents
 from ssot_lint.project.module_summary import ImportFact
+
+# Whether the import of ``module`` (``name``) in the module ``where`` at line ``at`` is one the fix rewrites.
+Rewritten = Callable[[str | None, str | None, str, int], bool]
+
+
+def _under(dotted: str, module: str) -> bool:
+    return dotted == module or dotted.startswith(module + ".")
+
+
+def _bound_module(use: ImportUse) -> str | None:
+    """The module (or attribute) the name ``use`` binds stands for: ``a`` for ``import a.b``,
+    ``a.b`` for ``import a.b as m``, ``a.b`` for ``from a import b``."""
+    if use.module is None:
+        return None
+    if use.is_import:
+        return use.module.partition(".")[0] if use.plain else use.module
+    return f"{use.module}.{use.name}" if use.name not in (None, "*") else None
+
+
+def _runs(use: ImportUse, module: str) -> bool:
+    """Whether the import ``use`` runs ``module``: it names it, or a module inside it."""
+    if use.module is None:
+        return False
+    return _under(use.module, module) or (use.name not in (None, "*") and _under(f"{use.module}.{use.name}", module))
 
 
 class ImportRuns:
@@ -23,6 +50,7 @@ class ImportRuns:
         self._graphs: list[tuple[Mover | None, LazyImportGraph]] = []
         self._sure: LazyImportGraph | None = None
         self._kept: list[tuple[Mover | None, LazyImportGraph]] = []
+        self._uses: dict[str, list[ImportUse]] = {}  # a module's imports and what it reads through them
 
     def imports_more(self, need: Need) -> Verdict | None:
         """Why the rewritten statement of ``need`` (in ``need.importer``) may change what
@@ -120,7 +148,8 @@ class ImportRuns:
         of ``mover``'s other rewrites apply: two statements importing one shim each keep it
         running only while the other stays. A module that would run only later, after code with
         effects (``from pkg.config import MODE`` after ``pkg.config.MODE = "prod"``), may read
-        another state: that counts too, effects or not."""
+        another state: that counts too, effects or not. And a module no import would run any
+        more may be read as an attribute of its package elsewhere (``_read_as_attribute``)."""
         importer = need.importer
         old = self._edges(importer, need.old)
         if not old or not self._runs_on_import(importer, need.line, script=True):
@@ -133,6 +162,13 @@ class ImportRuns:
         ran = sorted(graph.reachable(old) - runs_new - {importer})
         if not ran:
             return None
+        return self._lost_effects(need, mover, ran, new) or self._read_as_attribute(need, mover, ran, new)
+
+    def _lost_effects(self, need: Need, mover: Mover | None, ran: list[str], new: list[str]) -> Verdict | None:
+        """Why the modules in ``ran`` (run by the old import, not by the new one) that the
+        importer would no longer run, or run only later, change what the program does."""
+        importer = need.importer
+        kept = self._kept_graph(mover)
         # The importer's own imports after code with effects run late. (A package's imports
         # after the importer's are not asked about: that walk may cover most of the project for
         # every rewritten statement; the package's are then just not counted as running.)
@@ -144,12 +180,9 @@ class ImportRuns:
         if not effectful and not late:
             return None
         # Whether a module runs is asked only of those that ran and that a late import runs, or
-        # with effects: each walk stops once it has found the modules asked about. Not through
-        # the importer: its package may import it, and the chain would come back through the
-        # very statement the fix rewrites.
+        # with effects: each walk stops once it has found the modules asked about.
         later = kept.reached_avoiding(late, importer, ran)
-        before = self._parents_before(importer, need.line, self._graph(mover), kept) if later or effectful else []
-        still = kept.reached_avoiding([*new, *before, *self._other_imports(importer, need.line, kept)], importer, [*later, *effectful])
+        still = self._still(need, mover, new, [*later, *effectful])
         moved = next((m for m in ran if m not in still and m in later), None)
         if moved is not None:
             return Verdict(UNVERIFIED, f"{importer} would import {moved} only later, after code that may change what it does or reads")
@@ -164,6 +197,130 @@ class ImportRuns:
             # Kept running only by imports the same fix rewrites, safe or not: say so.
             return Verdict(UNVERIFIED, f"{importer} would no longer import {lost} once the fix's other rewrites apply, {effectful[lost]}")
         return Verdict(UNVERIFIED, f"{importer} would no longer import {lost}, {effectful[lost]}")
+
+    def _still(self, need: Need, mover: Mover | None, new: list[str], wanted: list[str]) -> set[str]:
+        """The modules of ``wanted`` that importing the importer still runs, for sure and in
+        time, once ``mover`` has fixed the project: through the new import's modules (``new``),
+        the packages above it and its other imports, as far as they run before the rewritten
+        statement would (a walk that stops once it has found them all)."""
+        if not wanted:
+            return set()
+        importer, kept = need.importer, self._kept_graph(mover)
+        before = self._parents_before(importer, need.line, self._graph(mover), kept)
+        # Not through the importer: its package may import it, and the chain would come back
+        # through the very statement the fix rewrites.
+        return kept.reached_avoiding([*new, *before, *self._other_imports(importer, need.line, kept)], importer, wanted)
+
+    def _read_as_attribute(self, need: Need, mover: Mover | None, ran: list[str], new: list[str]) -> Verdict | None:
+        """Why the modules in ``ran`` (run by the old import, not by the new one) may be missed:
+        importing ``pkg.old`` makes it the attribute ``old`` of ``pkg``, and a module that reads
+        ``pkg.old.f()`` after ``import pkg`` alone, without importing ``pkg.old`` itself, relies
+        on someone having imported it. Judged so when, besides, no import-time import in the
+        project runs ``pkg.old``: none in a module of ``ran``, nor one the same fix rewrites
+        (whichever of its rewrites apply), counts. The readers are looked for among the modules
+        whose text spells ``.old``, the importers among those that spell ``old`` (through the
+        source's ``spelling``; a source without it is not asked)."""
+        spelling = getattr(self.source, "spelling", None)
+        if spelling is None:
+            return None
+        importer, line = need.importer, need.line
+
+        rule_id, comments = getattr(mover, "id", None), getattr(self.source, "suppressions", None)
+
+        def rewritten(module: str | None, name: str | None, where: str, at: int) -> bool:
+            # The statement being judged, or one the same fix may rewrite: not one a comment
+            # silences (a suppressed finding is never fixed).
+            if where == importer and at == line:
+                return True
+            if mover is None or module is None or mover.moved(module, name) is None:
+                return False
+            return not (rule_id and comments is not None and any(covers_at(c, rule_id, at, at) for c in comments(where)))
+
+        lost = set(ran)
+        # The packages above a module first: they often import it, and are summarised already;
+        # then whether any other module spells it as an attribute; then what the importer still
+        # runs (a walk, memoized per fix); the readers' imports only then.
+        submodules = [m for m in ran if "." in m and not self._imports_it(m, parents(m), lost, rewritten)]
+        attributes = spelling({m.rpartition(".")[2] for m in submodules}, attribute=True) if submodules else {}
+        candidates = {m: [c for c in attributes[m.rpartition(".")[2]] if c not in lost] for m in submodules}
+        submodules = [m for m in submodules if candidates[m]]
+        if submodules:
+            still = self._still(need, mover, new, submodules)
+            submodules = [m for m in submodules if m not in still]
+        for module in submodules:
+            readers = self._readers(module, candidates[module], rewritten)
+            found = next(
+                (
+                    (reader, package)
+                    for reader, package in readers
+                    if all(rewritten(u.module, u.name, reader, u.statement[0]) for u in self._import_uses(reader) if _runs(u, module))
+                ),
+                None,
+            )
+            if found is not None and not self._imported_elsewhere(module, lost, rewritten):
+                reader, package = found
+                return Verdict(
+                    UNVERIFIED, f"{importer} would no longer import {module}, which {reader} reads as an attribute of {package} without importing it"
+                )
+        return None
+
+    def _readers(self, module: str, candidates: list[str], rewritten: Rewritten) -> list[tuple[str, str]]:
+        """The ``candidates`` that read ``module`` as an attribute of a package above it, each
+        with that package (``import pkg`` ... ``pkg.old.f``; ``import pkg as p`` ... ``p.old``;
+        ``from pkg import sub`` ... ``sub.old``), through an import that is not ``rewritten``
+        (what the fix rewrites, it rewrites with the references read through it)."""
+        self._fetch_uses(candidates)
+        found = []
+        for reader in candidates:
+            for use in self._import_uses(reader):
+                base = _bound_module(use)
+                if (
+                    base is not None
+                    and not rewritten(use.module, use.name, reader, use.statement[0])
+                    and module.startswith(base + ".")
+                    and any(_under(f"{base}.{chain.partition('.')[2]}", module) for chain in use.chains if "." in chain)
+                ):
+                    found.append((reader, base))
+                    break
+        return found
+
+    def _import_uses(self, module: str) -> list[ImportUse]:
+        """``module``'s imports and what it reads through them (``kinds.import_uses``), memoized."""
+        self._fetch_uses([module])
+        return self._uses[module]
+
+    def _fetch_uses(self, modules: list[str]) -> None:
+        """Analyze the modules of ``modules`` whose ``ImportUse`` facts are not known yet, in one batch."""
+        wanted = [m for m in dict.fromkeys(modules) if m not in self._uses]
+        if not wanted:
+            return
+        facts = getattr(self.source, "module_facts", None)
+        found = facts(wanted, IMPORT_USES) if facts is not None else {}
+        for module in wanted:
+            self._uses[module] = [use for uses in found.get(module, []) if uses is not None for use in uses]
+
+    def _imported_elsewhere(self, module: str, lost: set[str], rewritten: Rewritten) -> bool:
+        """Whether an import-time import in a project module outside ``lost`` runs ``module`` (or
+        a submodule of it, which runs it first), and is not ``rewritten``: among the modules
+        whose text spells its name (every import of it does)."""
+        spelling = getattr(self.source, "spelling", None)
+        word = module.rpartition(".")[2]
+        return spelling is not None and self._imports_it(module, spelling([word])[word], lost, rewritten)
+
+    def _imports_it(self, module: str, candidates: Iterable[str], lost: set[str], rewritten: Rewritten) -> bool:
+        """Whether one of ``candidates`` (outside ``lost``) runs ``module``, or a submodule of it,
+        by an import-time import that is not ``rewritten``."""
+        candidates = [c for c in candidates if c not in lost and c != module]
+        fetch = getattr(self.source, "prefetch", None)
+        if fetch is not None:
+            fetch(candidates)
+        for candidate in candidates:
+            for fact, _ in self._import_time_facts(candidate):
+                assert fact.module is not None
+                targets = import_targets(candidate, fact.module, fact.name, self.source.exists)
+                if any(_under(t, module) for t in targets) and not rewritten(fact.module, fact.name, candidate, fact.statement[0]):
+                    return True
+        return False
 
     def _effects(self, module: str) -> str | None:
         """What ``module`` does on import beyond defining names, as a reason's end; None when

@@ -266,10 +266,16 @@ class ImportVerifier:
                 unknown.append(f"{module} deletes {name} (a module-level del), so {name} may not be there")
                 continue
             binders = _binders(summary, module, name)
+            again = {n: (where, later) for n, where, later in summary.rebinds if n == name}
+            if name in again and again[name][1]:
+                # A function rebinds it after import: a copy another module imported keeps the old object.
+                unknown.append(f"{module} rebinds {name} {again[name][0]}, so a copy of it bound by an import earlier keeps the old object")
+                continue
             if name in summary.defined:
-                if binders and any(a.name == name for a in summary.aliases):
-                    # `X = base.X` and then `from fast import X` (an accelerator's fallback): the last that ran holds.
-                    unknown.append(_bound_more_than_once(module, name))
+                if (binders or name in again) and any(a.name == name for a in summary.aliases):
+                    # `X = base.X` and then `from fast import X` (an accelerator's fallback), or
+                    # `if FAST: X = fast.X`: the last that ran holds.
+                    unknown.append(f"{module} rebinds {name} {again[name][0]}, {_WHICH}" if name in again else _bound_more_than_once(module, name))
                     continue
                 return self._defined(module, summary, name)
             later_stars = [f for f in summary.imports if f.star and not f.type_checking and binders and f.statement[0] > binders[0].statement[0]]
@@ -366,8 +372,11 @@ class ImportVerifier:
         return Verdict(VERIFIED, origin=f"{module}.{name}")
 
 
+_WHICH = "so which object it is cannot be told"
+
+
 def _bound_more_than_once(module: str, name: str) -> str:
-    return f"{module} binds {name} more than once, or only under a condition, so which object it is cannot be told"
+    return f"{module} binds {name} more than once, or only under a condition, {_WHICH}"
 
 
 def _binders(summary: ModuleSummary, module: str, name: str) -> list[ImportFact]:

@@ -94,13 +94,7 @@ class DuplicateDefinition(Rule):
         return [], (tuple(sorted(found.items())) or None)
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
-        by_name: dict[str, list[tuple[FileRef, tuple[int, int, int, int, str]]]] = defaultdict(list)
-        for ref, fact in facts:
-            for name, where in fact:
-                by_name[name].append((ref, where))
-        for name, places in by_name.items():
-            implemented = {os.path.splitext(r.path)[0] for r, _ in places if r.path.endswith(".py")}
-            by_name[name] = [(r, w) for r, w in places if not (r.path.endswith(".pyi") and os.path.splitext(r.path)[0] in implemented)]
+        by_name = definitions(facts)
         findings: list[Finding] = []
         duplicated: dict[str, int] = {}
         for name, places in sorted(by_name.items()):
@@ -114,3 +108,19 @@ class DuplicateDefinition(Rule):
                 message = self.format(name=name, count=len(places), others=shown)
                 findings.append(Finding(self.id, line, col, end_line, end_col, message, self.severity, ref.path, f"{kind} {name}", line))
         return findings, None, {"duplicated_names": duplicated}
+
+
+Place = tuple[FileRef, tuple[int, int, int, int, str]]  # (file, (line, col, end line, end col, "class" or "def"))
+
+
+def definitions(facts: list[tuple[FileRef, Any]]) -> dict[str, list[Place]]:
+    """Each name's definitions, one per module (the kind's per-file facts), a stub's left out
+    where the module beside it has the name. ``ssot-lint init`` counts with this too."""
+    by_name: dict[str, list[Place]] = defaultdict(list)
+    for ref, fact in facts:
+        for name, where in fact:
+            by_name[name].append((ref, where))
+    for name, places in by_name.items():
+        implemented = {os.path.splitext(r.path)[0] for r, _ in places if r.path.endswith(".py")}
+        by_name[name] = [(r, w) for r, w in places if not (r.path.endswith(".pyi") and os.path.splitext(r.path)[0] in implemented)]
+    return by_name

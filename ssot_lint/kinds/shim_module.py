@@ -7,18 +7,36 @@ Two kinds of finding, each naming where the real thing lives:
   module-level ``if`` / ``try`` blocks), and it imports something. One finding per module, at its
   first statement after the docstring; the target is the list of modules it re-exports from
   (standard-library modules such as ``sys`` and ``warnings`` are left out of the list when
-  there are others; ``__future__`` always is). Empty modules
-  are not shims (there is nothing to re-export), and neither, by default, is an ``__init__.py``
-  that only re-exports its own submodules: that is how a package declares its public API. Set
-  ``include-init`` to true to report those too (an ``__init__.py`` re-exporting from other packages
-  is always a shim).
+  there are others; ``__future__`` always is). What the kind means to catch is a module left
+  behind after a move that only forwards to the new place. So these are not shims:
+
+  - an empty module (there is nothing to re-export);
+  - by default, a package's ``__init__.py`` that re-exports from any of its own submodules: that
+    is how a package declares its public API (a façade), even when it gathers names from other
+    packages beside its own (``django.db.models`` re-exports ``django.core.exceptions``'
+    ``ObjectDoesNotExist`` with its own fields; ``django.contrib.gis.forms`` star-imports
+    ``django.forms`` beside its own). Set ``include-init`` to true to report those too; an
+    ``__init__.py`` whose every re-export comes from outside its package is always a shim;
+  - a module that forwards nothing: only plain ``import x`` statements (they bind ``x`` for the
+    module's own use), or imports that do not resolve in the project or that the code expects to
+    fail (a test fixture such as ``import DoesNotExist`` or ``from django.db import modelz``:
+    ``unresolved-import`` is the kind that reports a broken import).
 - a **class alias**: a statement ``A = B`` / ``A = m.B`` / ``A: T = B`` directly in a module body
   (not in an ``if`` / ``try``, where it is usually a compatibility fallback) whose right-hand side
   is a class defined in the project (followed through imports, re-exports and other aliases). One
   finding per alias, at the alias name. An alias inside a shim module is reported as well: both its
   importers and its module need to go. Aliases of classes from outside the project
   (``Space = libcst.BaseParenthesizableWhitespace``) are local abbreviations, not a second home
-  of a project concept, and are not reported.
+  of a project concept, and are not reported. Neither, by default, is a short name defined beside
+  the class it abbreviates (``Eq = Equality``, ``Perm = Permutation`` in SymPy, ``D = Distance``
+  in Django's ``measure.py``): a library's public short name, offered by design. An abbreviation
+  starts with the class name's letter, keeps its letters in order, and is not a run of its whole
+  words: ``Manager = WebSocketManager`` and ``SparseMatrix = MutableSparseMatrix`` name a class
+  by part of its name, as a rename leaves behind, and are reported; so is any alias in another
+  module than the class (``WsManager = WebSocketManager`` elsewhere). ``abbreviations`` set to
+  true reports the short names too. The aliases in a package's façade ``__init__.py`` (one that
+  imports from its own submodules) name its public API (SymPy's ``Matrix = MutableDenseMatrix``
+  in ``sympy/matrices/__init__.py``): reported only with ``include-init``.
 
 ``allow`` lists modules that are compatibility layers on purpose (exact names or shell-style
 patterns like ``pkg.compat.*``): neither kind of finding is reported in them. ``aliases``
@@ -36,6 +54,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from ssot_lint.kinds.base import Example, FileContext, Option, Rule
+from ssot_lint.kinds.text import abbreviates
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.module_index import ModuleIndex
 from ssot_lint.project.module_summary import ModuleSummary, summarise
@@ -47,13 +66,17 @@ class ShimModule(Rule):
     category = "Duplication"
     options = {
         "allow": Option("str-list", "modules that are compatibility layers on purpose (names or patterns)", default=()),
-        "include-init": Option("bool", "also report __init__.py files that only re-export their own submodules", default=False),
+        "include-init": Option(
+            "bool", "also report __init__.py files that re-export their own submodules, and their aliases (a package's public API)", default=False
+        ),
         "aliases": Option("bool", "report class aliases A = B", default=True),
+        "abbreviations": Option("bool", "also report a short name defined beside the class it abbreviates (Eq = Equality)", default=False),
     }
     # The options, as Rule.__init__ sets them (option_attribute names them).
     allow: tuple[str, ...]
     include_init: bool
     aliases: bool
+    abbreviations: bool
     message_fields = ("what", "name", "target", "module")
     default_message = "{what} {name} is a shim for {target}; use {target} directly"
     EXAMPLE_OPTIONS = {"allow": ["legacy.compat"]}
@@ -63,6 +86,23 @@ class ShimModule(Rule):
         Example({"pkg/__init__.py": "", "pkg/empty.py": '"""Nothing here."""\n'}, 0),
         Example({"legacy/__init__.py": "", "legacy/compat.py": "from pkg.core import Manager\nOld = Manager\n", "pkg/core.py": "class Manager: ...\n"}, 0),
         Example({"m.py": "import os\n\ndef f(): ...\nhandler = f\nsep = os.sep\nclass A: ...\ntry:\n    from x import B\nexcept ImportError:\n    B = A\n"}, 0),
+        # A façade: the package's API, from its own submodule and another package's.
+        Example(
+            {
+                "gis/__init__.py": "",
+                "gis/forms/__init__.py": "from forms import *\nfrom .fields import PointField\n",
+                "gis/forms/fields.py": "class PointField: ...\n",
+                "forms.py": "class Field: ...\n",
+            },
+            0,
+        ),
+        # A library's short names for its own classes, defined beside them.
+        Example({"relational.py": "class Equality: ...\nclass GreaterThan: ...\n\nEq = Equality\nGe = GreaterThan\n"}, 0),
+        # Test fixtures that fail to import on purpose forward nothing.
+        Example(
+            {"fixtures/__init__.py": "", "fixtures/broken_tags.py": "import DoesNotExist  # noqa\n", "fixtures/broken_app.py": "from fixtures import modelz\n"},
+            0,
+        ),
     ]
     INVALID = [
         Example(
@@ -76,6 +116,17 @@ class ShimModule(Rule):
         ),
         Example({"pkg/__init__.py": "from other.thing import Thing\n", "other/thing.py": "class Thing: ...\n"}, 1, (1,)),
         Example({"m.py": "class Manager: ...\n\nConnectionManager = Manager\n"}, 1, (3,)),
+        # Part of the class's name (a rename's leftover), and an abbreviation in another module.
+        Example(
+            {
+                "ws.py": "class WebSocketManager: ...\n\nManager = WebSocketManager\n",
+                "compat.py": "from ws import WebSocketManager\n\nclass Local: ...\nWsManager = WebSocketManager\n",
+            },
+            2,
+            (3, 4),
+        ),
+        # Left behind after a move: re-exports the new place, and `import sys` does not hide it.
+        Example({"pkg/__init__.py": "", "pkg/old.py": "import sys\nfrom pkg.new import Thing\n", "pkg/new.py": "class Thing: ...\n"}, 1, (1,)),
     ]
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
@@ -101,11 +152,11 @@ class ShimModule(Rule):
                 message = self.format(what="module", name=ref.module, target=shown, module=ref.module)
                 line, col, end_line, end_col = summary.first_span
                 findings.append(Finding(self.id, line, col, end_line, end_col, message, self.severity, ref.path, f"shim module {ref.module}", line))
-            if not self.aliases:
-                continue
+            if not self.aliases or (ref.is_package and not self.include_init and self.facade(ref, summary)):
+                continue  # a façade's aliases name its public API (SymPy's `Matrix = MutableDenseMatrix`)
             for alias in summary.aliases:
                 target = self.alias_target(index, ref.module, alias.target)
-                if target is None:
+                if target is None or (not self.abbreviations and self.short_name(ref.module, alias.name, target)):
                     continue
                 message = self.format(what="alias", name=alias.name, target=target, module=ref.module)
                 line, col, end_line, end_col = alias.span
@@ -117,23 +168,43 @@ class ShimModule(Rule):
         if not summary.reexport_only:
             return []
         targets: set[str] = set()
+        forwards = False  # whether anything is re-exported at all (not only `import sys`)
         for fact in summary.imports:
-            if fact.module is None or fact.module == "__future__":
+            if fact.module is None or fact.module == "__future__" or fact.expected_to_fail:
                 continue
+            if fact.name not in (None, "*") and index.in_project(fact.module, ref) and not index.resolves(fact.module, fact.name, near=ref):
+                continue  # a broken import (unresolved-import reports it) re-exports nothing
+            forwards = forwards or not (fact.name is None and fact.bound == fact.module.split(".")[0])  # `import a.b` binds `a` for own use
             submodule = f"{fact.module}.{fact.name}"
             targets.add(submodule if fact.name not in (None, "*") and index.exists(submodule) else fact.module)
         for alias in summary.aliases:
             qualified = index.qualify(ref.module, alias.target)
             if qualified is not None:
+                forwards = True
                 targets.add(index.file_module(qualified) or qualified.rpartition(".")[0] or qualified)
         targets.discard(ref.module)
+        if not forwards:
+            return []  # only `import x` statements: they bind x for the module's own use, re-export nothing
         # `import sys` for a version check, `import warnings` for a deprecation: not what is re-exported.
         project = {t for t in targets if t.split(".")[0] not in sys.stdlib_module_names}
         targets = project or targets
         own = ref.module + "."
-        if ref.is_package and not self.include_init and all(t.startswith(own) for t in targets):
-            return []
+        if ref.is_package and not self.include_init and any(t.startswith(own) for t in targets):
+            return []  # a façade: the package's public API, gathered from its own submodules (and maybe others')
         return sorted(targets)
+
+    @staticmethod
+    def facade(ref: FileRef, summary: ModuleSummary) -> bool:
+        """Whether the package ``__init__`` ``ref`` gathers names from its own submodules."""
+        own = ref.module + "."
+        return any(f.module is not None and f.module.startswith(own) and not f.in_function for f in summary.imports)
+
+    @staticmethod
+    def short_name(module: str, alias: str, target: str) -> bool:
+        """Whether ``alias``, in ``module``, is a short name for the class ``target``
+        (``module:Class``) defined beside it."""
+        defined_in, _, qualname = target.partition(":")
+        return defined_in == module and abbreviates(alias, qualname.rsplit(".", 1)[-1])
 
     @staticmethod
     def alias_target(index: ModuleIndex, module: str, written: str) -> str | None:

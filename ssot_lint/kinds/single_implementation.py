@@ -25,6 +25,9 @@ lives in the package. ``details``: ``canonical_found`` (the canonical members fo
 stands for) and ``aliases``.
 
 Message fields: ``{name}`` (the class), ``{canonical}``, ``{count}`` (family size), ``{max}``.
+Without ``canonical`` (and with the default message), every member is a finding and the message
+says so: ``Printer is one of 54 implementations (max 5); none is canonical: name the one to keep
+in `canonical```.
 """
 
 from __future__ import annotations
@@ -62,6 +65,9 @@ class SingleImplementation(Rule):
     max_: int
     message_fields = ("name", "canonical", "count", "max")
     default_message = "{name} duplicates {canonical} ({count} implementations, max {max})"
+    # The default message when no implementation is canonical: every member is a finding, and
+    # none of them "duplicates one implementation" (as the default read with no `canonical`).
+    NO_CANONICAL_MESSAGE = "{name} is one of {count} implementations (max {max}); none is canonical: name the one to keep in `canonical`"
     EXAMPLE_OPTIONS = {"name": "(?i)websocket.*manager", "exclude-names": "^Test", "canonical": ["core.manager:WebSocketManager"]}
     VALID = [
         Example({"core/manager.py": "class WebSocketManager:\n    pass\n"}, 0),
@@ -187,10 +193,12 @@ class SingleImplementation(Rule):
         findings: list[Finding] = []
         if count > self.max_:
             shown = ", ".join(self.canonical) or "one implementation"
+            unnamed = not self.canonical and self.message == self.default_message
             for ref, (qualname, line, col, end_line, end_col, stmt_line) in members:
                 if f"{ref.module}:{qualname}" in canonical:
                     continue
-                message = self.format(name=qualname, canonical=shown, count=count, max=self.max_)
+                fields = {"name": qualname, "canonical": shown, "count": count, "max": self.max_}
+                message = self.NO_CANONICAL_MESSAGE.format(**fields) if unnamed else self.format(**fields)
                 findings.append(Finding(self.id, line, col, end_line, end_col, message, self.severity, ref.path, f"class {qualname}", stmt_line))
         aliases = [{"path": ref.path, "line": line, "name": name, "target": target} for ref, fact in facts for name, target, line in fact[1]]
         details = {"canonical_found": canonical_found, "canonical_aliases": canonical_aliases, "aliases": sorted(aliases, key=lambda a: (a["path"], a["line"]))}

@@ -1,7 +1,8 @@
 """What a rule kind reads of a file's text before anything is parsed: the words its prefilter
 looks for (``word_pattern``), the names a file may define (``names_in_text``, a superset found by
 regular expressions), and code with its whitespace normalised (anchors). Plugins import them
-from ``kinds.base``."""
+from ``kinds.base``. And the CamelCase tokens of a name (``camel_tokens``), with what they
+tell: whether one name abbreviates another (``abbreviates``)."""
 
 from __future__ import annotations
 
@@ -65,3 +66,26 @@ def _keyword_names(pattern: re.Pattern[str], text: str) -> Iterator[str]:
             continue
         yield match.group(1)
         pos = match.end()
+
+
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z][a-z]+|[A-Z]+|[a-z]+|\d+")
+
+
+def camel_tokens(name: str) -> list[str]:
+    """``UnifiedWebSocketManager`` -> Unified, Web, Socket, Manager (``HTTPServer``: HTTP, Server)."""
+    return _CAMEL.findall(name)
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """Whether ``short`` is an abbreviation of ``long``: shorter, starting with the same letter,
+    its letters in ``long`` in order (case aside), and not a run of ``long``'s whole tokens
+    (``Eq``/``Equality``, ``Perm``/``Permutation``, ``CNOT``/``CNotGate``, ``D``/``Distance``;
+    not ``Manager``/``WebSocketManager`` nor ``SparseMatrix``/``MutableSparseMatrix``, which
+    name the class by part of its name, as a rename leaves behind)."""
+    if not short or len(short) >= len(long) or short[0].lower() != long[0].lower():
+        return False
+    rest = iter(long.lower())
+    if not all(letter in rest for letter in short.lower()):
+        return False
+    part, whole = camel_tokens(short), camel_tokens(long)
+    return not any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))

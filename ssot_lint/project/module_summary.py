@@ -36,6 +36,7 @@ from ssot_lint.project.import_conditions import (
     tested_deprecations,
     type_checking_test,
 )
+from ssot_lint.project.rebinds import global_rebinds
 from ssot_lint.project.reexports import alias_of, is_string_statement, reexport_only
 
 if TYPE_CHECKING:  # the kinds package imports this module: importing it back would be a cycle
@@ -135,6 +136,13 @@ class ModuleSummary:
     # what it decorates, a class with a base or whose body calls anything (see ``project.effects``).
     effects: int = 0
     deleted: frozenset[str] = frozenset()  # names a module-level `del` unbinds (SymPy's `del Symbol`)
+    # Names bound again after the module's first binding of them: (name, where, as a reason's end,
+    # after import). A second module-level binding statement (not an import: ``imports`` has
+    # those), or one under a condition (``"at line 7, under a condition"``); or, after import,
+    # an assignment in a function or class body that declares the name ``global`` (``"in
+    # configure() (global)"``, see ``project.rebinds``): a copy bound elsewhere by an import
+    # earlier keeps the old object. Dunders are left out.
+    rebinds: tuple[tuple[str, str, bool], ...] = ()
 
     def bindings(self) -> dict[str, ImportFact]:
         """Module-level names bound by imports -> the (last) import binding them."""
@@ -203,8 +211,15 @@ class _Summariser:
         self.effects = 0
         # Top-level classes whose body may be the outline's `...`, before the first statement
         # found to have effects: read from the text once the walk is done.
-        self.bare_classes: list[ast.ClassDef] = []
+        self.bare_classes: list[tuple[ast.ClassDef, frozenset[str]]] = []  # each with `own` as it stood there
         self.deleted: set[str] = set()
+        self.rebinds: dict[str, str] = {}
+        # Module-level names bound by a def or a class, or by an import from the module's own
+        # project (relative, or of its top-level package): a decorator through one is no known pure one.
+        self.own: set[str] = set()
+        self.top = ctx.ref.module.partition(".")[0] if ctx.ref.module else None
+        self.bound_at: set[str] = set()  # names a module-level statement other than an import binds
+        self.at: tuple[ast.AST, bool] = (ast.Pass(), False)  # the statement being read, and whether it is conditional
         self.tested: TestedDeprecations | None = None
         # Only `:=` binds module-level names inside expressions: only the statements on whose
         # lines one is written need their expressions read (the lines, sorted).
@@ -230,6 +245,8 @@ class _Summariser:
             functions=frozenset(self.functions),
             effects=self.effects,
             deleted=frozenset(self.deleted),
+            rebinds=tuple((name, where, False) for name, where in self.rebinds.items())
+            + (global_rebinds(body, self.ctx.text, self.lines.starts) if "global" in self.ctx.text else ()),
         )
 
     def _walk(self, body: list[ast.stmt]) -> None:
@@ -247,12 +264,14 @@ class _Summariser:
                 self.defined.update(node.names)
             elif isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
                 if module_level:
+                    self.at = (node, conditional)
                     self._define(node)
                     if not (checking or main or self.effects):
                         self._effects(node)
                 in_function |= isinstance(node, _FUNCTIONS)
                 in_class |= isinstance(node, ast.ClassDef)
             elif module_level:
+                self.at = (node, conditional)
                 self._bind_statement(node)
                 if self.walrus and self._may_hold_walrus(node):
                     self._walrus(node)
@@ -290,13 +309,14 @@ class _Summariser:
             stack += reversed(nested)
 
     def _effects(self, node: ast.AST) -> None:
-        if has_effects(node):
+        if has_effects(node, self.own):
             self.effects = first_line(node)
         elif may_be_left_out(node):
-            self.bare_classes.append(node)
+            self.bare_classes.append((node, frozenset(self.own)))
 
     def _define(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
-        self.defined.add(node.name)
+        self._add(node.name)
+        self.own.add(node.name)
         if isinstance(node, ast.ClassDef):
             self.classes.add(node.name)
         else:
@@ -327,9 +347,9 @@ class _Summariser:
         elif isinstance(node, ast.match_case):
             for pattern in ast.walk(node.pattern):
                 if isinstance(pattern, (ast.MatchAs, ast.MatchStar)) and pattern.name is not None:
-                    self.defined.add(pattern.name)
+                    self._add(pattern.name)
         elif isinstance(node, _TYPE_ALIAS):
-            self.defined.add(node.name.id)
+            self._add(node.name.id)
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             self._all_call(node.value)
         elif isinstance(node, ast.Delete):
@@ -359,11 +379,21 @@ class _Summariser:
         while pending:
             node = pending.pop()
             if isinstance(node, ast.Name):
-                self.defined.add(node.id)
+                self._add(node.id)
             elif isinstance(node, (ast.Tuple, ast.List)):
                 pending += node.elts
             elif isinstance(node, ast.Starred):
                 pending.append(node.value)
+
+    def _add(self, name: str) -> None:
+        """A module-level statement (``self.at``) binds ``name``: a rebinding when another did
+        before, or when it may not run."""
+        self.defined.add(name)
+        node, conditional = self.at
+        if (name in self.bound_at or conditional) and name not in self.rebinds and not (name.startswith("__") and name.endswith("__")):
+            line = first_line(node.pattern if isinstance(node, ast.match_case) else node)  # a match case has no line of its own
+            self.rebinds[name] = f"at line {line}, under a condition" if conditional else f"at line {line}"
+        self.bound_at.add(name)
 
     def _all_call(self, call: ast.Call) -> None:
         """``__all__.extend([...])`` / ``__all__.append("x")`` / ``__all__.remove(...)``."""
@@ -412,6 +442,8 @@ class _Summariser:
             warned = self.tested is not NOTHING_TESTED and self.tested.covers(node.lineno, bound)
             if not module_level:
                 bound = None
+            elif bound is not None and module is not None and ((isinstance(node, ast.ImportFrom) and node.level > 0) or module.partition(".")[0] == self.top):
+                self.own.add(bound)
             self.has_getattr |= bound == "__getattr__"  # `from .lazy import __getattr__`
             self.imports.append(ImportFact(module, name, bound, where, module_span or where, statement, in_function, checking, *flags, warned, conditional))
 

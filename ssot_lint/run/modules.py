@@ -17,12 +17,13 @@ other files are summarised again.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
-from ssot_lint.model import FileRef, FileResult
+from ssot_lint.model import FileRef, FileResult, Suppression
 from ssot_lint.project.module_index import ModuleIndex
 from ssot_lint.project.module_summary import ModuleSummary, summarise
 from ssot_lint.run.discovery import SourceFile
@@ -34,9 +35,20 @@ from ssot_lint.run.project_files import project_files
 Summarise = Callable[..., list[tuple[FileRef, FileResult]]]
 
 _SUMMARY_ID = "SSOT-modules"
+# A word read as an attribute (``.word``), or (no group) what spells dotted names that are no
+# attribute reads: a line that starts an import statement, a comment, a string (the fields of
+# f-strings too). One pass over a file finds the one and skips the others.
+_STRINGS = (
+    rb'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""',
+    rb"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''",
+    rb'"[^"\\\n]*(?:\\.[^"\\\n]*)*"',
+    rb"'[^'\\\n]*(?:\\.[^'\\\n]*)*'",
+)
+_ATTRIBUTES = re.compile(b"|".join((rb"(?m)^[ \t]*(?:from|import)\b[^\n]*", rb"#[^\n]*", *_STRINGS, rb"\.[ \t]*([A-Za-z_]\w*)")))
 
-# Project-relative path -> the file (as the run named it) and its summary: what a run computed.
-Known = Mapping[str, tuple[FileRef, ModuleSummary]]
+# Project-relative path -> the file (as the run named it), its summary and its suppression
+# comments: what a run computed.
+Known = Mapping[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]]
 
 
 class _Summaries(Rule):
@@ -69,6 +81,9 @@ class ProjectModules:
         self._index: ModuleIndex | None = None
         self._by_module: dict[str, list[SourceFile]] = {}
         self._summaries: dict[str, list[ModuleSummary | None]] = {}
+        self._attributes: dict[str | None, list[str]] | None = None  # see spelling
+        self._spelling: dict[str, list[str]] = {}
+        self._comments: dict[str, list[Suppression]] = {}  # a summarised module's `# ssot: ignore` comments
 
     def __getstate__(self) -> dict[str, Any]:  # for spawned fix workers: the data, not the cache
         self.index()
@@ -113,6 +128,7 @@ class ProjectModules:
             found = known.get(source.ref.path)
             if found is not None and found[0] == source.ref:  # the same file under the same module name
                 results[source.abspath] = found[1]
+                self._comments.setdefault(source.ref.module or "", []).extend(found[2])
             else:
                 files.append(source)
         if files:
@@ -141,6 +157,64 @@ class ProjectModules:
         here = multiprocessing.current_process().daemon  # a worker cannot start workers
         return {ref.path: result.facts.get(rule.id) for ref, result in self._summarise(files, here, rule)}
 
+    def suppressions(self, module: str) -> list[Suppression]:
+        """The ``# ssot: ignore`` comments of ``module``'s files: a finding one of them silences
+        is never fixed, so an import it silences stays as written."""
+        self.summaries(module)
+        return self._comments.get(module, [])
+
+    def module_facts(self, modules: Iterable[str], rule: Rule) -> dict[str, list[Any]]:
+        """``rule``'s facts for the runtime files of ``modules`` (see ``file_facts``), by module."""
+        self.index()
+        paths = {source.ref.path: module for module in set(modules) for source in self._runtime_files(module)}
+        found: dict[str, list[Any]] = {}
+        for path, facts in self.file_facts(paths, rule).items():
+            found.setdefault(paths[path], []).append(facts)
+        return found
+
+    def spelling(self, words: Iterable[str], attribute: bool = False) -> dict[str, list[str]]:
+        """For each of ``words`` (identifiers), the modules whose text spells it as a whole word
+        (with ``attribute``: after a ``.``, outside comments and strings, on a line that does
+        not start an import statement: as an attribute read in code), sorted: a text test over
+        every runtime file of the project, done only when asked (the attribute words of every
+        file in one pass, kept for the run; each other word in a pass of its own). A file that
+        cannot be read spells every word."""
+        words = set(words)
+        found: dict[str, list[str]] = {}
+        if attribute:
+            if self._attributes is None:
+                self._attributes = self._attribute_index()
+            unread = self._attributes.get(None, [])
+            # The index holds ASCII words; another is looked for as a whole word (a superset).
+            found = {w: sorted({*self._attributes.get(w, ()), *unread}) for w in words if w.isascii()}
+            words -= found.keys()
+        for word in words - self._spelling.keys():
+            spelt = word.encode()
+            pattern = re.compile(rb"(?<![\w\x80-\xff])" + re.escape(spelt) + rb"(?![\w\x80-\xff])")
+            self._spelling[word] = sorted({module for module, data in self._read_texts() if data is None or (spelt in data and pattern.search(data))})
+        return found | {w: self._spelling[w] for w in words}
+
+    def _attribute_index(self) -> dict[str | None, list[str]]:
+        """Each word the project's files spell as an attribute (see ``spelling``) -> the modules
+        that do; None -> the modules whose file cannot be read."""
+        index: dict[str | None, list[str]] = {}
+        for module, data in self._read_texts():
+            spelt = {word.decode() for word in _ATTRIBUTES.findall(data) if word} if data is not None else {None}
+            for word in spelt:
+                index.setdefault(word, []).append(module)
+        return index
+
+    def _read_texts(self) -> Iterator[tuple[str, bytes | None]]:
+        """(module, bytes) of every runtime file, read now (None: it cannot be read)."""
+        self.index()
+        for module in self._by_module:
+            for source in self._runtime_files(module):
+                try:
+                    with open(source.abspath, "rb") as handle:
+                        yield module, handle.read()
+                except OSError:
+                    yield module, None
+
     def _run_known(self) -> Known:
         if self._known is None:
             self._known = self._known_from() if self._known_from is not None else {}
@@ -152,18 +226,25 @@ class ProjectModules:
 
     def _analyze(self, files: list[SourceFile]) -> dict[str, ModuleSummary | None]:
         here = multiprocessing.current_process().daemon  # a worker cannot start workers
-        by_ref = {ref.path: result.facts.get(_SUMMARY_ID) for ref, result in self._summarise(files, here)}
-        return {source.abspath: by_ref.get(source.ref.path) for source in files}
+        results = dict(self._summarise(files, here))
+        by_ref = {ref.path: result for ref, result in results.items()}
+        for source in files:
+            if source.ref.path in by_ref:
+                self._comments.setdefault(source.ref.module or "", []).extend(by_ref[source.ref.path].suppressions)
+        return {source.abspath: by_ref[source.ref.path].facts.get(_SUMMARY_ID) if source.ref.path in by_ref else None for source in files}
 
 
-def run_summaries(rules: Sequence[Rule], results: Iterable[tuple[FileRef, FileResult]], skip: Iterable[str] = ()) -> dict[str, tuple[FileRef, ModuleSummary]]:
-    """The module summaries ``results`` (a run's per-file analysis with ``rules``) carry, by path:
-    those of the files a rule that keeps the summary in its facts analyzed (``Rule.module_summary``),
-    except the paths in ``skip`` (files analyzed from other bytes than the file's, an editor's
-    buffers). A file whose analysis failed carries none, and is summarised on its own if asked."""
+def run_summaries(
+    rules: Sequence[Rule], results: Iterable[tuple[FileRef, FileResult]], skip: Iterable[str] = ()
+) -> dict[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]]:
+    """The module summaries ``results`` (a run's per-file analysis with ``rules``) carry, by path,
+    with each file's suppression comments: those of the files a rule that keeps the summary in
+    its facts analyzed (``Rule.module_summary``), except the paths in ``skip`` (files analyzed
+    from other bytes than the file's, an editor's buffers). A file whose analysis failed carries
+    none, and is summarised on its own if asked."""
     carriers = [rule for rule in rules if type(rule).module_summary is not Rule.module_summary]
     skipped = set(skip)
-    known: dict[str, tuple[FileRef, ModuleSummary]] = {}
+    known: dict[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]] = {}
     if not carriers:
         return known
     for ref, result in results:
@@ -173,6 +254,6 @@ def run_summaries(rules: Sequence[Rule], results: Iterable[tuple[FileRef, FileRe
             fact = result.facts.get(rule.id)
             summary = rule.module_summary(fact) if fact is not None else None
             if summary is not None:
-                known[ref.path] = (ref, summary)
+                known[ref.path] = (ref, summary, result.suppressions)
                 break
     return known

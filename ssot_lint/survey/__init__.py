@@ -13,8 +13,9 @@ from __future__ import annotations
 import hashlib
 import keyword
 import os
+import posixpath
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,8 @@ from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover
 from ssot_lint.run.engine import RunOptions, analyze_files
 from ssot_lint.survey.collect import SurveyFacts
-from ssot_lint.survey.families import Duplicate, EventShape, Family, duplicates, event_shapes, families, is_test_path
+from ssot_lint.survey.conventions import Convention, Layout
+from ssot_lint.survey.families import TEST_EXCLUDE, Duplicate, Duplicates, EventShape, Family, duplicates, event_shapes, families, is_test_path
 
 PROJECT_WIDE = ("unresolved-import", "shim-module", "import-cycle")
 _IDS = {"declared-deprecation": "DD", "unresolved-import": "PI1", "shim-module": "PI2", "import-cycle": "PI3"}
@@ -64,13 +66,24 @@ class Survey:
     modules: int
     deprecations: list[Deprecation]
     families: list[Family]
-    duplicates: list[Duplicate]
+    duplicates: list[Duplicate]  # outside test code, not conventions: the most duplicated
     duplicate_names: int
     events: list[EventShape]
     project_wide: dict[str, int]
     examples: dict[str, Any] = field(default_factory=dict)  # project code the starter's examples are cut from
     sources: list[SourceFile] = field(default_factory=list, repr=False)  # discovered once; the baseline reuses them
     config: Config | None = field(default=None, repr=False)
+    # Set aside from the ranking and the starter: class names and families a framework's loader
+    # looks up by convention (see ``conventions``), and names defined in 3+ modules only when
+    # test code counts (the most duplicated of ``test_duplicate_names``).
+    conventions: list[Convention] = field(default_factory=list)
+    test_duplicates: list[Duplicate] = field(default_factory=list)
+    test_duplicate_names: int = 0
+
+    @property
+    def scanned(self) -> int:
+        """Files analyzed, as ``check`` counts them ("N files scanned, M parse errors")."""
+        return self.files - self.parse_errors
 
     def ranked(self) -> list[tuple[int, str, str]]:
         """(sites to change, kind of debt, what) for the report's ranking, most sites first."""
@@ -82,11 +95,12 @@ class Survey:
         return sorted(items, key=lambda item: (-item[0], item[1], item[2]))
 
 
-def make_rule(kind: str, rule_id: str, **options: Any) -> Rule:
+def make_rule(kind: str, rule_id: str, options: dict[str, Any] | None = None, exclude: tuple[str, ...] = ()) -> Rule:
     """A rule built in code, as a rule file would build it (its digest keys the result cache)."""
+    options = options or {}
     cls = builtin_kind(kind) if kind != "survey-facts" else SurveyFacts
-    digest = hashlib.sha256(repr((kind, sorted(options.items()))).encode()).hexdigest()[:16]
-    return cls(RuleMeta(rule_id, cls.default_message, digest=digest, origin="<ssot-lint init>"), options)
+    digest = hashlib.sha256(repr((kind, sorted(options.items()), exclude)).encode()).hexdigest()[:16]
+    return cls(RuleMeta(rule_id, cls.default_message, exclude=exclude, digest=digest, origin="<ssot-lint init>"), options)
 
 
 def project_config(root: Path, observer: Observer = NULL_OBSERVER) -> Config:
@@ -113,13 +127,16 @@ def survey(
 ) -> Survey:
     """Survey the project at ``path`` (see the module docstring)."""
     from ssot_lint.kinds.declared_deprecation.project import build, definition, hits
+    from ssot_lint.kinds.duplicate_definition import definitions
 
     root = Path(path)
     config = project_config(root, observer)
     dd = make_rule("declared-deprecation", "DD")
     collector = make_rule("survey-facts", "SURVEY")
-    wide = [make_rule(kind, _IDS[kind]) for kind in PROJECT_WIDE]
-    rules = [dd, collector, *wide]
+    dup = make_rule("duplicate-definition", "DUP", {"min-count": 3})  # counts as the starter's DUP1 will
+    # shim-module outside tests, as the starter's PI2 (a test's re-export or alias is a fixture).
+    wide = [make_rule(kind, _IDS[kind], exclude=TEST_EXCLUDE if kind == "shim-module" else ()) for kind in PROJECT_WIDE]
+    rules = [dd, collector, dup, *wide]
     sources = discover([str(config.root)], config)
     results = analyze_files(sources, rules, RunOptions(cache=cache, on_progress=on_progress, jobs=jobs, observer=observer))
     report = aggregate(rules, results, "info")
@@ -128,6 +145,7 @@ def survey(
     index = project.index
 
     imported: Counter[str] = Counter()  # module:Name (where defined) -> imports naming it
+    importers: dict[str, set[str]] = {}  # module:Name -> the files outside tests that import it
     imported_from: dict[str, set[str]] = {}  # module -> the names imported from it
     hit_counts: Counter[str] = Counter()
     for ref, fact in dd_facts:
@@ -135,7 +153,10 @@ def survey(
             continue
         for imp in fact[0].imports:
             if imp.module is not None and imp.name is not None and imp.name != "*":
-                imported["{}:{}".format(*definition(index, imp.module, imp.name))] += 1
+                target = "{}:{}".format(*definition(index, imp.module, imp.name))
+                imported[target] += 1
+                if not is_test_path(ref.path):
+                    importers.setdefault(target, set()).add(ref.path)
                 imported_from.setdefault(imp.module, set()).add(imp.name)
         for hit in hits(project, ref, fact[0]):
             hit_counts[hit.declared.target] += 1
@@ -178,30 +199,49 @@ def survey(
 
     collected = _facts(results, collector)
     classes = [(ref, c) for ref, fact in collected if fact for c in fact[0]]
-    found = families(classes)
+    layout = Layout(ref.path for ref, _ in results)
+    module_of = {ref.path: ref.module for ref, _ in results}
+
+    def is_imported(path: str, name: str, among: Collection[str] = ()) -> bool:
+        """Whether a file imports it by name that is outside tests (tests import what they
+        test), outside the definition's own folder (a backend's base.py wiring its own
+        features.py) and not ``among`` the definitions (another backend subclassing it)."""
+        folder = posixpath.dirname(path)
+        return any(posixpath.dirname(i) != folder and i not in among for i in importers.get(f"{module_of.get(path)}:{name}", ()))
+
+    conventions: list[Convention] = []
+    found = families(classes, layout, conventions, is_imported)
     for family in found:
         family.imports = {m.target: imported[m.target] for m in family.members}
         writable = [m for m in family.members if DOTTED.match(m.ref.module) and not keyword_in(m.ref.module)] or family.members
         family.canonical = max(writable, key=lambda m: (imported[m.target], -len(m.qualname), m.target)).target
     found = [f for f in found if DOTTED.match(f.canonical.partition(":")[0])]  # a rule must be able to name it
-    top_level = [(ref, c.qualname, c.line) for ref, c in classes if "." not in c.qualname]
-    dups, dup_count = duplicates(top_level)
+    defined = definitions(_facts(results, dup))
+    dups: Duplicates = duplicates(
+        {name: [(ref.path, where[0]) for ref, where in places] for name, places in defined.items()},
+        layout,
+        [(ref.path, c.qualname) for ref, c in classes if "." not in c.qualname],
+        is_imported,
+    )
     shapes = event_shapes((ref, s) for ref, fact in collected if fact for s in fact[1])
     counts = {rule.kind: next(s.count for s in report.rules if s.id == rule.id) for rule in wide}
     return Survey(
         config.root,
         report.files_scanned + report.parse_errors,
         report.parse_errors,
-        len(index.entries),
+        len(index.entries.keys() - index.aliases),  # one name per module (not the project root's aliases)
         deprecations,
         found,
-        dups,
-        dup_count,
+        dups.top,
+        dups.count,
         shapes,
         counts,
         _examples(report, results),
         list(sources),
         config,
+        dups.conventions + conventions,
+        dups.in_tests,
+        dups.in_tests_count,
     )
 
 

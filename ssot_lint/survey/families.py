@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
+from ssot_lint.kinds.text import camel_tokens
 from ssot_lint.model import FileRef
 from ssot_lint.survey.collect import ClassFact, ShapeFact
+from ssot_lint.survey.conventions import Convention, Layout, looked_up
 
-_TOKEN = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z][a-z]+|[A-Z]+|[a-z]+|\d+")
 # Test doubles and names that are roles by construction: not implementations of a concept.
 EXCLUDE_NAMES = r"^(Test|Mock|Fake|Stub|Dummy)|(Test|Tests|TestCase|Factory|Protocol|Mixin|Error|Exception|Warning)$"
 _EXCLUDE = re.compile(EXCLUDE_NAMES)
@@ -32,8 +33,11 @@ MAX_FAMILIES = 5
 MAX_FAMILY_SIZE = 60  # a larger "family" is a naming convention (every *Config), not one concept
 
 
-def tokens(name: str) -> list[str]:
-    return _TOKEN.findall(name)
+tokens = camel_tokens
+
+
+# What `is_test_path` calls test code, as a rule's `exclude` (gitignore patterns) says it.
+TEST_EXCLUDE = ("tests/", "test/", "testing/", "test_*.py", "*_test.py", "*_tests.py", "conftest.py")
 
 
 def is_test_path(path: str) -> bool:
@@ -71,8 +75,16 @@ class Family:
         return len({m.ref.module for m in self.members})
 
 
-def families(classes: Iterable[tuple[FileRef, ClassFact]]) -> list[Family]:
-    """The largest class families by stem (at most ``MAX_FAMILIES``), largest first."""
+def families(
+    classes: Iterable[tuple[FileRef, ClassFact]],
+    layout: Layout | None = None,
+    set_aside: list[Convention] | None = None,
+    imported: Callable[[str, str, Collection[str]], bool] = lambda path, name, among: False,
+) -> list[Family]:
+    """The largest class families by stem (at most ``MAX_FAMILIES``), largest first. With a
+    ``layout``, a family whose members' modules follow a convention (one class per backend's
+    ``base.py``) and that are mostly not imported by name (see ``conventions.looked_up``) is not
+    proposed but added to ``set_aside``."""
     pool = [(ref, c) for ref, c in classes if not is_test_path(ref.path) and not _EXCLUDE.search(c.qualname.rsplit(".", 1)[-1])]
     stems: dict[tuple[str, str], list[tuple[FileRef, ClassFact]]] = defaultdict(list)
     for ref, cls in pool:
@@ -107,6 +119,11 @@ def families(classes: Iterable[tuple[FileRef, ClassFact]]) -> list[Family]:
         if not MIN_FAMILY <= len(selected) <= MAX_FAMILY_SIZE:
             continue
         taken |= {(m.ref.path, m.qualname) for m in selected}
+        where = layout.convention({m.ref.path for m in selected}) if layout is not None else None
+        if where is not None and looked_up([(m.ref.path, m.qualname) for m in selected], imported):
+            if set_aside is not None:
+                set_aside.append(Convention(f"*{core}*{role}", len(selected), where))
+            continue
         chosen.append(Family(f"*{core}*{role}", regex, selected))
         if len(chosen) == MAX_FAMILIES:
             break
@@ -116,18 +133,65 @@ def families(classes: Iterable[tuple[FileRef, ClassFact]]) -> list[Family]:
 @dataclass
 class Duplicate:
     name: str
-    places: list[tuple[str, int]]  # (path, line)
+    places: list[tuple[str, int]]  # (path, line), one per module
 
 
-def duplicates(classes: Iterable[tuple[FileRef, str, int]], min_count: int = 3, limit: int = 10) -> tuple[list[Duplicate], int]:
-    """Top-level class names defined in ``min_count`` or more modules (the ``limit`` most
-    duplicated), and how many such names there are."""
-    by_name: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for ref, name, line in classes:
-        by_name[name].append((ref.path, line))
-    found = [Duplicate(name, sorted(places)) for name, places in by_name.items() if len({p for p, _ in places}) >= min_count]
-    found.sort(key=lambda d: (-len(d.places), d.name))
-    return found[:limit], len(found)
+@dataclass
+class Duplicates:
+    """Top-level class names defined in 3+ modules, split three ways: names that reach 3 modules
+    only with test code (``in_tests``, the most duplicated of ``in_tests_count``); of the others,
+    judged on their modules outside tests, framework conventions (``conventions``: name, modules
+    counting tests, where) and the debt (``top``, the most duplicated of ``count``, counted
+    outside tests as the starter's DUP1 counts them)."""
+
+    top: list[Duplicate]
+    count: int
+    conventions: list[Convention]
+    in_tests: list[Duplicate]
+    in_tests_count: int
+
+
+def duplicates(
+    by_name: dict[str, list[tuple[str, int]]],
+    layout: Layout,
+    classes: Iterable[tuple[str, str]] = (),
+    imported: Callable[[str, str, Collection[str]], bool] = lambda path, name, among: False,
+    min_count: int = 3,
+    limit: int = 10,
+) -> Duplicates:
+    """``by_name``: each class name's definitions, one (path, line) per module, as
+    ``duplicate-definition`` counts them (so the survey and a check agree). ``classes``: every
+    top-level class as (path, name); a class whose name ends with a duplicated name
+    (``BaseDatabaseFeatures``) follows that name's convention, if it has one. ``imported``: see
+    ``conventions.looked_up`` (a convention is looked up by a loader, mostly not imported)."""
+    by_role: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for path, cls in classes:
+        parts = tokens(cls)
+        if parts:
+            by_role[parts[-1]].add((path, cls))
+    debt: list[Duplicate] = []
+    conventions: list[Convention] = []
+    in_tests: list[Duplicate] = []
+    for name, places in by_name.items():
+        if len(places) < min_count:
+            continue
+        outside = [place for place in places if not is_test_path(place[0])]
+        if len(outside) < min_count:
+            in_tests.append(Duplicate(name, sorted(places)))
+            continue
+        # Judged outside tests: a test's own EmailBackend, for the setting to name, is no outlier.
+        parts = tokens(name)
+        # (A one-word name, `Loader`, would take in every `*Loader`: only its own spelling counts.)
+        conforming = {path for path, cls in by_role.get(parts[-1], ()) if cls.endswith(name) and not is_test_path(path)} if len(parts) > 1 else set()
+        pattern = layout.convention((path for path, _ in outside), conforming)
+        if pattern is not None and looked_up([(path, name) for path, _ in outside], imported):
+            conventions.append(Convention(name, len(places), pattern))
+        else:
+            debt.append(Duplicate(name, sorted(outside)))
+    for found in (debt, in_tests):
+        found.sort(key=lambda d: (-len(d.places), d.name))
+    conventions.sort(key=lambda c: (-c.count, c.what))
+    return Duplicates(debt[:limit], len(debt), conventions, in_tests[:limit], len(in_tests))
 
 
 @dataclass

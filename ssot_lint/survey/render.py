@@ -16,6 +16,7 @@ def as_dict(survey: Survey) -> dict[str, Any]:
     return {
         "root": str(survey.root),
         "files": survey.files,
+        "scanned": survey.scanned,
         "parse_errors": survey.parse_errors,
         "modules": survey.modules,
         "ranked": [{"sites": n, "debt": kind, "what": what} for n, kind, what in survey.ranked()],
@@ -34,7 +35,10 @@ def as_dict(survey: Survey) -> dict[str, Any]:
         "duplicates": {
             "names": survey.duplicate_names,
             "top": [{"name": d.name, "places": [f"{p}:{line}" for p, line in d.places]} for d in survey.duplicates],
+            "in_tests": survey.test_duplicate_names,
+            "in_tests_top": [{"name": d.name, "places": [f"{p}:{line}" for p, line in d.places]} for d in survey.test_duplicates],
         },
+        "conventions": [{"what": c.what, "modules": c.count, "where": c.pattern} for c in survey.conventions],
         "events": [
             {
                 "key": e.key,
@@ -57,7 +61,8 @@ def to_json(survey: Survey, written: dict[str, Any] | None = None) -> str:
 
 
 def to_text(survey: Survey) -> str:
-    out = [f"SSOT debt survey: {plural(survey.files, 'file')}, {plural(survey.modules, 'module')}, {plural(survey.parse_errors, 'parse error')}", ""]
+    # Counted as `check` counts them: a file that does not parse is not one of those scanned.
+    out = [f"SSOT debt survey: {plural(survey.scanned, 'file')} scanned, {plural(survey.parse_errors, 'parse error')}", ""]
     ranked = survey.ranked()
     out.append("Ranked by sites to change:" if ranked else "No SSOT debt found.")
     for n, kind, what in ranked[:_SHOWN]:
@@ -81,8 +86,16 @@ def to_text(survey: Survey) -> str:
             names = ", ".join(m.qualname for m in f.members[:8]) + (", ..." if len(f.members) > 8 else "")
             out.append(f"          {names}")
     if survey.duplicates:
-        out += ["", f"Class names defined in 3+ modules: {survey.duplicate_names}; most duplicated:"]
+        out += ["", f"Class names defined in 3+ modules outside tests: {survey.duplicate_names}; most duplicated:"]
         out += [f"  {len(d.places):>6}  {d.name}" for d in survey.duplicates[:_SHOWN]]
+    if survey.conventions:
+        out += ["", f"Set aside as conventions (defined by nearly every module of the folders they are in, for a loader to find): {len(survey.conventions)}"]
+        out += [f"  {c.count:>6}  {c.what} ({c.pattern})" for c in survey.conventions[:_SHOWN]]
+        if len(survey.conventions) > _SHOWN:
+            out.append(f"  ... and {len(survey.conventions) - _SHOWN} more")
+    if survey.test_duplicate_names:
+        most = ", ".join(f"{d.name} ({len(d.places)})" for d in survey.test_duplicates[:5])
+        out += ["", f"Set aside as test code (class names in 3+ modules only when tests count): {survey.test_duplicate_names}; most: {most}"]
     if survey.events:
         out += ["", "Event-like dict shapes (by discriminator value; key sets seen):"]
         for e in survey.events[:_SHOWN]:

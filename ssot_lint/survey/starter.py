@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from ssot_lint.project.module_index import parents
 from ssot_lint.report import plural
 from ssot_lint.survey import Deprecation, Survey
-from ssot_lint.survey.families import EXCLUDE_NAMES, Family
+from ssot_lint.survey.families import EXCLUDE_NAMES, TEST_EXCLUDE, Family
 
 HEADER = """\
 # Starter rules written by `ssot-lint init` from a survey of this project. Review them: each
@@ -155,7 +155,7 @@ def _family(n: int, family: Family) -> Iterator[str]:
     yield f"description = {q(description)}"
     yield f"name = {q(family.name)}"
     yield f"exclude-names = {q(EXCLUDE_NAMES)}"
-    yield 'exclude = ["tests/", "test/", "testing/", "test_*.py", "*_test.py", "*_tests.py", "conftest.py"]'
+    yield f"exclude = {_list(list(TEST_EXCLUDE))}"
     yield f"canonical = {_list([canonical])}"
     yield f"max = {count}"
     # The family as one file at the canonical's path: today's count passes, one more class fails,
@@ -183,8 +183,15 @@ def _duplicates(survey: Survey) -> Iterator[str]:
     yield 'kind = "duplicate-definition"'
     shown = ", ".join(f"{d.name} ({len(d.places)})" for d in survey.duplicates[:5]) or "none today"
     names = plural(survey.duplicate_names, "name")
-    yield f"description = {q(f'Top-level classes defined in 3 or more modules: {names} today (most: {shown}).')}"
+    description = f"Top-level classes defined in 3 or more modules outside tests: {names} today (most: {shown})."
+    conventions = sorted({c.what for c in survey.conventions if c.what.isidentifier()})
+    if conventions:
+        description += f" Not counted: {plural(len(conventions), 'name')} a framework looks up by convention in every module of a kind of folder ({', '.join(conventions[:5])}{', ...' if len(conventions) > 5 else ''})."
+    yield f"description = {q(description)}"
     yield "min-count = 3"
+    yield f"exclude = {_list(list(TEST_EXCLUDE))}"
+    if conventions:
+        yield f"exclude-names = {q('^(?:' + '|'.join(conventions) + ')$')}"
     name = survey.duplicates[0].name if survey.duplicates else "Settings"
     lines: list[str] = []
     _example(lines, 2, files={f"dup_a/m{i}.py": f"class {name}: ...\n" for i in range(3)})
@@ -233,7 +240,8 @@ def _project_wide(survey: Survey) -> Iterator[str]:
     yield "[[rule]]"
     yield 'id = "PI2"'
     yield 'kind = "shim-module"'
-    yield f"description = {q(f'Modules that only re-export, and class aliases A = B: {shims} today.')}"
+    yield f"description = {q(f'Modules that only re-export, and class aliases A = B, outside tests: {shims} today.')}"
+    yield f"exclude = {_list(list(TEST_EXCLUDE))}"
     lines = []
     _example(lines, 1, files={path: "class Real: ...\n", f"{top}_shim.py": f"from {module} import Real\n"})
     _example(lines, 0, files={path: "class Real: ...\n", f"{top}_user.py": f"from {module} import Real\n\nuser = Real()\n"})

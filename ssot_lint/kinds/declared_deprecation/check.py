@@ -77,7 +77,8 @@ from ssot_lint.fix.verify import UNVERIFIED, VERIFIED, Need, Verdict, applicabil
 from ssot_lint.kinds.base import DOTTED, Example, FileContext, FixContext, FixOutcome, Option, OptionError, ProjectFix, Rule
 from ssot_lint.kinds.declared_deprecation.declarations import DECORATORS, may_declare, module_bindings, read_declarations
 from ssot_lint.kinds.declared_deprecation.project import Declared, Hit, Project, build, hits
-from ssot_lint.kinds.declared_deprecation.rewrite import IMPORT_USES, Mapping, derive, mapping, renamed, use_needs
+from ssot_lint.kinds.declared_deprecation.rewrite import Mapping, derive, mapping, renamed, use_needs
+from ssot_lint.kinds.import_uses import IMPORT_USES
 from ssot_lint.model import UNSAFE, FileRef, Finding
 from ssot_lint.project.module_index import parents
 from ssot_lint.project.module_summary import ModuleSummary, summarise

@@ -12,17 +12,15 @@ re-export ``from pkg import old`` maps ``pkg:old``)."""
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-from ssot_lint.analysis.imports import ImportRef, dotted_name
+from ssot_lint.analysis.imports import ImportRef
 from ssot_lint.fix.verify import Need
-from ssot_lint.kinds.base import FileContext, Rule, RuleMeta, Target
+from ssot_lint.kinds.base import RuleMeta, Target
 from ssot_lint.kinds.declared_deprecation.project import Hit, Project, definition
 from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, under
-from ssot_lint.model import cache_value
+from ssot_lint.kinds.import_uses import ImportUse
 from ssot_lint.project.module_index import parents
 
 Mapping = tuple[Target, Target]
@@ -87,58 +85,6 @@ def covers(old: Target, module: str | None, name: str | None) -> bool:
     if old.member is None:
         return under(module, old.module) or (name not in (None, "*") and under(f"{module}.{name}", old.module))
     return module == old.module and name in (old.member, "*")
-
-
-@cache_value
-@dataclass(frozen=True, slots=True)
-class ImportUse:
-    """One imported name and what the file reads through the name it binds (the dotted chains
-    ``bound.a.b`` written in it): what a rewrite of it needs verified depends on both."""
-
-    statement: tuple[int, int]  # where the statement starts
-    is_import: bool  # `import a.b` rather than `from a import b`
-    plain: bool  # `import a.b` without `as`
-    module: str | None
-    name: str | None
-    asname: str | None
-    chains: tuple[str, ...]
-
-
-class ImportUses(Rule):
-    """Not a rule users write: the per-file step that records ``ImportUse`` for every import of a
-    file, run (cached, through ``run.modules``) only for files with findings to fix."""
-
-    kind = "import-uses"
-    summary = "Every import of a file and the attributes read through the names it binds."
-    default_message = ""
-
-    def check(self, ctx: FileContext) -> tuple[list, tuple[ImportUse, ...]]:
-        return [], tuple(import_uses(ctx))
-
-
-IMPORT_USES = ImportUses(RuleMeta("SSOT-import-uses", "", digest="import-uses-1"), {})
-
-
-def import_uses(ctx: FileContext) -> Iterator[ImportUse]:
-    refs = ctx.imports()
-    names = {ref.bound for ref in refs if ref.bound}
-    written = (dotted_name(node) for node, _ in ctx.nodes_near(ast.Attribute, names))
-    chains: dict[str, set[str]] = {}
-    for chain in written:
-        if chain is not None and chain.split(".")[0] in names:
-            chains.setdefault(chain.split(".")[0], set()).add(chain)
-    for ref in refs:
-        start = ctx.span(ref.statement)
-        asname = ref.node.asname if isinstance(ref.node, ast.alias) else None
-        yield ImportUse(
-            (start[0], start[1]),
-            isinstance(ref.statement, ast.Import),
-            ref.plain,
-            ref.module,
-            ref.name,
-            asname,
-            tuple(sorted(chains.get(ref.bound or "", ()))),
-        )
 
 
 def use_needs(uses: Iterable[ImportUse], old: Target, rule: DeprecatedImport, file_module: str) -> tuple[Need, ...] | None:

@@ -1,0 +1,68 @@
+"""What a file imports and reads through the names its imports bind (``ImportUse``): the
+per-file step behind two questions of fix verification, run (cached, through ``run.modules``)
+only for the files a question is about: what a ``declared-deprecation`` rewrite needs verified
+(``kinds.declared_deprecation.rewrite``), and which modules read a submodule as an attribute of
+its package (``pkg.old.f()`` after ``import pkg``) that a rewrite would stop importing
+(``fix.import_runs``)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ssot_lint.analysis.imports import dotted_name
+from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
+from ssot_lint.model import cache_value
+
+
+@cache_value
+@dataclass(frozen=True, slots=True)
+class ImportUse:
+    """One imported name and what the file reads through the name it binds (the dotted chains
+    ``bound.a.b`` written in it): what a rewrite of it needs verified depends on both."""
+
+    statement: tuple[int, int]  # where the statement starts
+    is_import: bool  # `import a.b` rather than `from a import b`
+    plain: bool  # `import a.b` without `as`
+    module: str | None
+    name: str | None
+    asname: str | None
+    chains: tuple[str, ...]
+
+
+class ImportUses(Rule):
+    """Not a rule users write: the per-file step that records ``ImportUse`` for every import of a
+    file, run (cached, through ``run.modules``) only for files with findings to fix."""
+
+    kind = "import-uses"
+    summary = "Every import of a file and the attributes read through the names it binds."
+    default_message = ""
+
+    def check(self, ctx: FileContext) -> tuple[list, tuple[ImportUse, ...]]:
+        return [], tuple(import_uses(ctx))
+
+
+IMPORT_USES = ImportUses(RuleMeta("SSOT-import-uses", "", digest="import-uses-1"), {})
+
+
+def import_uses(ctx: FileContext) -> Iterator[ImportUse]:
+    refs = ctx.imports()
+    names = {ref.bound for ref in refs if ref.bound}
+    written = (dotted_name(node) for node, _ in ctx.nodes_near(ast.Attribute, names))
+    chains: dict[str, set[str]] = {}
+    for chain in written:
+        if chain is not None and chain.split(".")[0] in names:
+            chains.setdefault(chain.split(".")[0], set()).add(chain)
+    for ref in refs:
+        start = ctx.span(ref.statement)
+        asname = ref.node.asname if isinstance(ref.node, ast.alias) else None
+        yield ImportUse(
+            (start[0], start[1]),
+            isinstance(ref.statement, ast.Import),
+            ref.plain,
+            ref.module,
+            ref.name,
+            asname,
+            tuple(sorted(chains.get(ref.bound or "", ()))),
+        )
