@@ -29,6 +29,8 @@ from ssot_lint.model import FileRef, Finding
 if TYPE_CHECKING:  # libcst is imported only when a fix (or a kind's check) needs a libcst tree
     import libcst as cst
 
+    from ssot_lint.project.module_summary import ModuleSummary
+
 DOTTED = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
 
 
@@ -243,6 +245,12 @@ class Rule:
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
         """Per-file findings and the facts ``aggregate`` needs (None when it needs none)."""
         raise NotImplementedError
+
+    def module_summary(self, fact: Any) -> ModuleSummary | None:
+        """The file's ``project.module_summary.summarise(ctx)`` when this kind's ``check`` facts
+        carry it (None by default): fix verification then reuses it instead of summarising the
+        module again (it depends only on the bytes and the module name, as the facts do)."""
+        return None
 
     def fix(self, module: cst.Module, ref: FileRef, context: FixContext) -> FixOutcome:
         """Rewrite ``module`` so this rule's findings go away; report the rest with the reason.

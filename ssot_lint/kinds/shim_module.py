@@ -132,6 +132,9 @@ class ShimModule(Rule):
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
         return [], summarise(ctx)
 
+    def module_summary(self, fact: Any) -> ModuleSummary | None:
+        return fact
+
     def allowed(self, module: str) -> bool:
         return any(fnmatchcase(module, pattern) for pattern in self.allow)
 

@@ -61,7 +61,7 @@ from typing import Any
 from ssot_lint.kinds.base import Example, FileContext, Rule
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.module_index import Clash, ModuleIndex, location
-from ssot_lint.project.module_summary import ImportFact, Span, summarise
+from ssot_lint.project.module_summary import ImportFact, ModuleSummary, Span, summarise
 
 
 class UnresolvedImport(Rule):
@@ -130,6 +130,9 @@ class UnresolvedImport(Rule):
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
         return [], summarise(ctx)
+
+    def module_summary(self, fact: Any) -> ModuleSummary | None:
+        return fact
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
         index = ModuleIndex.of(facts)

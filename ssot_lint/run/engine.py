@@ -25,6 +25,7 @@ from ssot_lint.run.aggregation import aggregate, annotate
 from ssot_lint.run.aggregation_memo import AggregationMemo
 from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
 from ssot_lint.run.discovery import ModuleNamer, SourceFile, discover, display_path, in_project
+from ssot_lint.run.modules import Known, run_summaries
 from ssot_lint.run.parallel import Crashed, WorkerPool, default_jobs, start_method
 from ssot_lint.run.partial import Within
 
@@ -350,13 +351,16 @@ class _SummariseFiles:
         return _SummariseFiles(None, self.jobs)
 
 
-def fix_context(config: Config, options: RunOptions, files: Sequence[SourceFile] | None, unsafe: bool = False) -> FixContext:
+def fix_context(
+    config: Config, options: RunOptions, files: Sequence[SourceFile] | None, unsafe: bool = False, known: Callable[[], Known] | None = None
+) -> FixContext:
     """What fixes (and the applicability ``check`` reports) are verified against: the project
-    discovered from ``config`` (``files`` when the run already discovered all of it)."""
+    discovered from ``config`` (``files`` when the run already discovered all of it; ``known``:
+    the module summaries the run already computed, see ``run.modules.run_summaries``)."""
     from ssot_lint.fix.verify import ImportVerifier
     from ssot_lint.run.modules import ProjectModules
 
-    return FixContext(unsafe, ImportVerifier(ProjectModules(config, _SummariseFiles(options.cache, options.jobs), files)))
+    return FixContext(unsafe, ImportVerifier(ProjectModules(config, _SummariseFiles(options.cache, options.jobs), files, known)))
 
 
 def close_summaries(context: FixContext) -> None:
@@ -400,7 +404,9 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
         if memo is not None:
             stats.update(aggregations_reused=len(memo.reused), aggregations_run=len(memo.computed))
         project_files = files if options.within is not None or covers_project(paths, config) else None  # a partial run walked the root too
-        context = fix_context(config, options, project_files)
+        # Verification reuses the summaries the project-wide kinds computed (not a buffer's).
+        buffered = [source.ref.path for source in files if source.abspath in buffers]
+        context = fix_context(config, options, project_files, known=lambda: run_summaries(ruleset.rules, results, buffered))
         annotate(report, ruleset.rules, results, context)
         close_summaries(context)
     parse_errors = sum(1 for _, result in results if result.parse_error is not None)  # of every file analyzed

@@ -7,13 +7,18 @@ a module defines comes from its ``ModuleSummary``, computed only for the modules
 asks about (the replacements, the modules they re-export from), through the same per-file
 analysis as ``check``: cached by content, crash-isolated in worker processes. Inside a worker
 (fixing files in parallel) a module the parent did not summarise is summarised in-process.
+
+A run whose rules summarise every module already (the project-wide kinds: ``Rule.module_summary``)
+hands those summaries over (``run_summaries``): a summary depends only on the file's bytes and
+module name, so the one the run computed is the one verification would compute, and only the
+other files are summarised again.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ssot_lint.config.settings import Config
@@ -41,6 +46,10 @@ _STRINGS = (
 )
 _ATTRIBUTES = re.compile(b"|".join((rb"(?m)^[ \t]*(?:from|import)\b[^\n]*", rb"#[^\n]*", *_STRINGS, rb"\.[ \t]*([A-Za-z_]\w*)")))
 
+# Project-relative path -> the file (as the run named it), its summary and its suppression
+# comments: what a run computed.
+Known = Mapping[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]]
+
 
 class _Summaries(Rule):
     """Not a rule users write: the per-file analysis step that yields a module's summary."""
@@ -59,10 +68,16 @@ SUMMARY_RULE = _Summaries(RuleMeta(_SUMMARY_ID, "", digest="module-summary-1"), 
 class ProjectModules:
     """``fix.verify.ModuleSource`` over the project discovered from ``config``."""
 
-    def __init__(self, config: Config | None, summarise_files: Summarise, files: Sequence[SourceFile] | None = None) -> None:
+    def __init__(
+        self, config: Config | None, summarise_files: Summarise, files: Sequence[SourceFile] | None = None, known: Callable[[], Known] | None = None
+    ) -> None:
+        """``known``: the summaries the run already has (``run_summaries``), asked for once, at
+        the first verification that needs summaries."""
         self._config = config
         self._summarise = summarise_files
         self._files = list(files) if files is not None else None
+        self._known_from = known
+        self._known: Known | None = None
         self._index: ModuleIndex | None = None
         self._by_module: dict[str, list[SourceFile]] = {}
         self._summaries: dict[str, list[ModuleSummary | None]] = {}
@@ -73,7 +88,8 @@ class ProjectModules:
     def __getstate__(self) -> dict[str, Any]:  # for spawned fix workers: the data, not the cache
         self.index()
         unpickled = getattr(self._summarise, "portable", None)  # the same analysis without the cache
-        return {**self.__dict__, "_config": None, "_summarise": unpickled() if unpickled else self._summarise}
+        state = {**self.__dict__, "_config": None, "_summarise": unpickled() if unpickled else self._summarise}
+        return {**state, "_known_from": None, "_known": None}  # the run's results stay in the parent
 
     def index(self) -> ModuleIndex:
         """Which modules exist: a ``ModuleIndex`` over every file's name (no summaries)."""
@@ -105,8 +121,18 @@ class ProjectModules:
         self.index()
         wanted = sorted({m for m in modules if m not in self._summaries})
         runtime = {m: self._runtime_files(m) for m in wanted}
-        files = [source for sources in runtime.values() for source in sources]
-        results = self._analyze(files) if files else {}
+        results: dict[str, ModuleSummary | None] = {}
+        files: list[SourceFile] = []
+        known = self._run_known()
+        for source in (source for sources in runtime.values() for source in sources):
+            found = known.get(source.ref.path)
+            if found is not None and found[0] == source.ref:  # the same file under the same module name
+                results[source.abspath] = found[1]
+                self._comments.setdefault(source.ref.module or "", []).extend(found[2])
+            else:
+                files.append(source)
+        if files:
+            results.update(self._analyze(files))
         for module in wanted:
             sources = self._by_module.get(module, [])
             if sources and not runtime[module]:  # only a stub (.pyi): says nothing of run time
@@ -189,6 +215,12 @@ class ProjectModules:
                 except OSError:
                     yield module, None
 
+    def _run_known(self) -> Known:
+        if self._known is None:
+            self._known = self._known_from() if self._known_from is not None else {}
+            self._known_from = None
+        return self._known
+
     def _runtime_files(self, module: str) -> list[SourceFile]:
         return [s for s in self._by_module.get(module, []) if not s.ref.path.endswith(".pyi")]
 
@@ -200,3 +232,28 @@ class ProjectModules:
             if source.ref.path in by_ref:
                 self._comments.setdefault(source.ref.module or "", []).extend(by_ref[source.ref.path].suppressions)
         return {source.abspath: by_ref[source.ref.path].facts.get(_SUMMARY_ID) if source.ref.path in by_ref else None for source in files}
+
+
+def run_summaries(
+    rules: Sequence[Rule], results: Iterable[tuple[FileRef, FileResult]], skip: Iterable[str] = ()
+) -> dict[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]]:
+    """The module summaries ``results`` (a run's per-file analysis with ``rules``) carry, by path,
+    with each file's suppression comments: those of the files a rule that keeps the summary in
+    its facts analyzed (``Rule.module_summary``), except the paths in ``skip`` (files analyzed
+    from other bytes than the file's, an editor's buffers). A file whose analysis failed carries
+    none, and is summarised on its own if asked."""
+    carriers = [rule for rule in rules if type(rule).module_summary is not Rule.module_summary]
+    skipped = set(skip)
+    known: dict[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]] = {}
+    if not carriers:
+        return known
+    for ref, result in results:
+        if result.parse_error is not None or ref.path in skipped:
+            continue
+        for rule in carriers:
+            fact = result.facts.get(rule.id)
+            summary = rule.module_summary(fact) if fact is not None else None
+            if summary is not None:
+                known[ref.path] = (ref, summary, result.suppressions)
+                break
+    return known

@@ -81,7 +81,7 @@ from ssot_lint.kinds.declared_deprecation.rewrite import Mapping, derive, mappin
 from ssot_lint.kinds.import_uses import IMPORT_USES
 from ssot_lint.model import UNSAFE, FileRef, Finding
 from ssot_lint.project.module_index import parents
-from ssot_lint.project.module_summary import summarise
+from ssot_lint.project.module_summary import ModuleSummary, summarise
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -164,6 +164,9 @@ class DeclaredDeprecation(Rule):
         bound = bindings(ctx.imports()) if declares else module_bindings(summary)
         declarations, classes = read_declarations(ctx.tree, ctx.ref.module, bound, declares, self._decorators)
         return [], (summary, declarations, classes)
+
+    def module_summary(self, fact: Any) -> ModuleSummary | None:
+        return fact[0]
 
     def see_rules(self, rules: list[Rule]) -> None:
         self._peers = [r for r in rules if r.kind == "deprecated-import"]
