@@ -358,3 +358,18 @@ def test_a_nested_import_is_positioned_by_printing_its_line_alone() -> None:
     assert module.body[0] not in lazy._computed
     assert (lazy[second.node].start.line, lazy[second.node].end.line) == (11, 12)
     assert lazy._alone[second.container] is True
+
+
+def test_a_text_cpython_rejects_is_positioned_by_printing_what_comes_before() -> None:
+    source = "import a\ntry:\n    pass\nexcept A, e:\n    pass\nimport b\n"  # libcst takes it, CPython does not
+    module, whole, tops, _ = _placed(source)
+
+    def rejected() -> ast.Module:
+        from ssot_lint.analysis.parsing import parse_tree
+
+        return parse_tree(source)
+
+    lazy = LazyPositions(module, lambda: whole, source, rejected, SourceLines(source).starts)
+    lazy.place(tops)
+    assert lazy[module.body[2]] == whole[module.body[2]]
+    assert lazy._alone == {module.body[2]: False}

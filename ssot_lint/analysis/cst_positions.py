@@ -62,7 +62,12 @@ class LazyPositions:
 
     def _first_lines(self) -> dict[cst.CSTNode, int]:
         if self._lines is None:
-            spans = part_spans(self._module, self._tree()) if self._tree is not None else None
+            from ssot_lint.analysis.parsing import SourceError
+
+            try:
+                spans = part_spans(self._module, self._tree()) if self._tree is not None else None
+            except SourceError:  # CPython rejects what libcst parsed: print what comes before instead
+                spans = None
             self._lines = {part: first for part, (first, _) in zip(self._module.body, spans or ())}
         return self._lines
 
