@@ -12,15 +12,11 @@ from ssot_lint.ci.suppressions import covers_at
 from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Mover, Need, Verdict
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
 from ssot_lint.project.import_graph import LazyImportGraph, import_targets, runs_on_import
-from ssot_lint.project.module_index import parents
+from ssot_lint.project.module_index import parents, within
 from ssot_lint.project.module_summary import ImportFact
 
 # Whether the import of ``module`` (``name``) in the module ``where`` at line ``at`` is one the fix rewrites.
 Rewritten = Callable[[str | None, str | None, str, int], bool]
-
-
-def _under(dotted: str, module: str) -> bool:
-    return dotted == module or dotted.startswith(module + ".")
 
 
 def _bound_module(use: ImportUse) -> str | None:
@@ -37,7 +33,7 @@ def _runs(use: ImportUse, module: str) -> bool:
     """Whether the import ``use`` runs ``module``: it names it, or a module inside it."""
     if use.module is None:
         return False
-    return _under(use.module, module) or (use.name not in (None, "*") and _under(f"{use.module}.{use.name}", module))
+    return within(use.module, module) or (use.name not in (None, "*") and within(f"{use.module}.{use.name}", module))
 
 
 class ImportRuns:
@@ -278,7 +274,7 @@ class ImportRuns:
                     base is not None
                     and not rewritten(use.module, use.name, reader, use.statement[0])
                     and module.startswith(base + ".")
-                    and any(_under(f"{base}.{chain.partition('.')[2]}", module) for chain in use.chains if "." in chain)
+                    and any(within(f"{base}.{chain.partition('.')[2]}", module) for chain in use.chains if "." in chain)
                 ):
                     found.append((reader, base))
                     break
@@ -318,7 +314,7 @@ class ImportRuns:
             for fact, _ in self._import_time_facts(candidate):
                 assert fact.module is not None
                 targets = import_targets(candidate, fact.module, fact.name, self.source.exists)
-                if any(_under(t, module) for t in targets) and not rewritten(fact.module, fact.name, candidate, fact.statement[0]):
+                if any(within(t, module) for t in targets) and not rewritten(fact.module, fact.name, candidate, fact.statement[0]):
                     return True
         return False
 

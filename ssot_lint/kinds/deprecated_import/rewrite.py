@@ -10,10 +10,9 @@ from collections.abc import Iterable, Sequence
 from ssot_lint.fix.destinations import FromDest, ModDest
 from ssot_lint.fix.verify import Need
 from ssot_lint.kinds.base import OptionError, Target
+from ssot_lint.project.module_index import within
 
-
-def under(dotted: str, module: str) -> bool:
-    return dotted == module or dotted.startswith(module + ".")
+under = within  # ``a.b`` is under ``a``; ``ab`` is not
 
 
 def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
