@@ -164,6 +164,32 @@ CASES = {
             ),
         ]
     },
+    # A decorator named like a pure one, from another top-level package of the project (not the
+    # standard library's), or bound otherwise than by an import from one: it may register.
+    **{
+        f"other-package-decorator-{name}": (
+            {
+                **REG,
+                "mylib/__init__.py": "",
+                "mylib/utils.py": "from pkg.core import REG\n\n\ndef cache(f):\n    REG.append(f.__name__)\n    return f\n",
+                "pkg/shim.py": shim,
+            },
+            '"pkg.shim:Thing" = "pkg.core:Thing"',
+            "pkg/app.py:1:22",
+            NO_LONGER,
+        )
+        for name, shim in [
+            ("imported", "from mylib.utils import cache\nfrom pkg.core import Thing\n\n\n@cache\ndef legacy():\n    pass\n"),
+            ("dotted", "import mylib.utils\nfrom pkg.core import Thing\n\n\n@mylib.utils.cache\ndef legacy():\n    pass\n"),
+            ("star", "from mylib.utils import *\nfrom pkg.core import Thing\n\n\n@cache\ndef legacy():\n    pass\n"),
+            ("rebound", "from functools import cache\n\nfrom mylib.utils import cache\nfrom pkg.core import Thing\n\n\n@cache\ndef legacy():\n    pass\n"),
+            ("assigned", "import mylib.utils\nfrom pkg.core import Thing\n\ncache = mylib.utils.cache\n\n\n@cache\ndef legacy():\n    pass\n"),
+            (
+                "builtin-shadowed",
+                "from mylib.utils import cache as property\nfrom pkg.core import Thing\n\n\nclass Legacy:\n    @property\n    def legacy(self):\n        pass\n",
+            ),
+        ]
+    },
     # An alias, then an assignment under a condition (an accelerator switched on by a flag).
     **{
         f"alias-then-{name}": (
@@ -300,3 +326,22 @@ def test_a_submodule_read_as_an_attribute_that_still_runs_keeps_the_fix_safe(tmp
     assert result.stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 0 findings left."
     assert (root / "pkg/app.py").read_text() == files["pkg/app.py"].replace("from pkg.old import f", "from pkg.new import f")
     assert run(root) == before
+
+
+@pytest.mark.parametrize(
+    "shim",
+    [
+        "from functools import cache\nfrom pkg.core import Thing\n\n\n@cache\ndef legacy():\n    pass\n",
+        "import functools as ft\nfrom pkg.core import Thing\n\n\n@ft.lru_cache(maxsize=8)\ndef legacy():\n    pass\n",
+        "from contextlib import contextmanager\nfrom pkg.core import Thing\n\n\n@contextmanager\ndef legacy():\n    yield\n",
+        "from pkg.core import Thing\n\n\nclass Legacy:\n    @property\n    def legacy(self):\n        pass\n",
+    ],
+    ids=["stdlib", "stdlib-module-alias", "stdlib-contextmanager", "builtin"],
+)
+def test_a_pure_decorator_from_the_standard_library_keeps_the_fix_safe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shim: str) -> None:
+    files = {**REG, "pkg/shim.py": shim}
+    rules = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "pkg.shim:Thing" = "pkg.core:Thing" }\n'
+    root = write_project(tmp_path, files, rules)
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert result.stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 0 findings left."
+    assert (root / "pkg/app.py").read_text() == REG["pkg/app.py"].replace("from pkg.shim import Thing", "from pkg.core import Thing")

@@ -5,6 +5,7 @@ its own module: what fix verification asks of a module a rewrite would stop impo
 from __future__ import annotations
 
 import ast
+import sys
 from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from typing import TypeGuard
@@ -32,20 +33,34 @@ _PURE_DECORATORS = frozenset(
     ("dataclass", "property", "staticmethod", "classmethod", "cached_property", "cache", "lru_cache", "wraps", "total_ordering", "overload", "final")
     + ("override", "deprecated", "unique", "runtime_checkable", "contextmanager", "asynccontextmanager", "singledispatch", "abstractmethod")
 )
+# The builtins among them: pure until the module binds the name itself.
+BUILTIN_DECORATORS = frozenset(("property", "staticmethod", "classmethod"))
 
 
-def _pure_decorator(decorator: ast.expr, own: Collection[str]) -> bool:
+def pure_source(module: str) -> bool:
+    """Whether a decorator named like a pure one (``_PURE_DECORATORS``) that a module imports
+    from ``module`` (absolute) is the pure one: ``module`` is the standard library's. One from a
+    project's package, the module's own or another top-level one (``from mylib.utils import
+    cache`` in ``myapp/``), may register what it decorates; a third-party one is not told apart
+    (importing a module from outside the project and the standard library counts as an effect
+    of its own: ``fix.import_runs``)."""
+    top = module.partition(".")[0]
+    return top in sys.stdlib_module_names and top != "__main__"
+
+
+def _pure_decorator(decorator: ast.expr, pure: Collection[str]) -> bool:
     """A decorator that only builds what it decorates, and whose arguments call nothing: named
-    like one of ``_PURE_DECORATORS``, and not through a name in ``own`` (what the module binds
-    itself, by a def or a class, or by an import from its own project: a project's ``deprecated``
-    or ``cache`` may register what it decorates)."""
+    like one of ``_PURE_DECORATORS``, through a name in ``pure`` (a builtin the module does not
+    bind, or a name it imports from a ``pure_source``: ``@functools.cache``, ``@dataclass``
+    after ``from dataclasses import dataclass``). A project's own ``deprecated`` or ``cache``, a
+    name bound by a star import or an assignment, may register what it decorates."""
     if isinstance(decorator, ast.Call):
         name = dotted_name(decorator.func)
         if any(_calls(argument) for argument in (*decorator.args, *(k.value for k in decorator.keywords))):
             return False
     else:
         name = dotted_name(decorator)
-    return name is not None and name.rpartition(".")[2] in _PURE_DECORATORS and name.partition(".")[0] not in own
+    return name is not None and name.rpartition(".")[2] in _PURE_DECORATORS and name.partition(".")[0] in pure
 
 
 def _signature_calls(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -123,7 +138,7 @@ def _header_effects(node: ast.AST) -> bool:
 _QUIET_CLASS_CALLS = frozenset(("field", "Field"))
 
 
-def _class_body_effects(body: list[ast.stmt], own: Collection[str]) -> bool:
+def _class_body_effects(body: list[ast.stmt], pure: Collection[str]) -> bool:
     """Whether running a class body (of a class without bases: with one, ``has_effects`` says
     yes already) does more than bind the class's own attributes: a call (but a warning or a
     dataclass ``field``) in a statement, a default or a decorator; a store into an attribute or
@@ -132,10 +147,10 @@ def _class_body_effects(body: list[ast.stmt], own: Collection[str]) -> bool:
         if isinstance(statement, (ast.Import, ast.ImportFrom, ast.Pass)):
             continue  # what an import runs is the import graph's to say
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if not all(_pure_decorator(d, own) for d in statement.decorator_list) or _signature_calls(statement):
+            if not all(_pure_decorator(d, pure) for d in statement.decorator_list) or _signature_calls(statement):
                 return True
         elif isinstance(statement, ast.ClassDef):
-            if has_effects(statement, own):
+            if has_effects(statement, pure):
                 return True
         elif isinstance(statement, ast.Expr):
             said = statement.value
@@ -157,7 +172,7 @@ def _class_body_effects(body: list[ast.stmt], own: Collection[str]) -> bool:
     return False
 
 
-def has_effects(node: ast.AST, own: Collection[str] = ()) -> bool:
+def has_effects(node: ast.AST, pure: Collection[str] = ()) -> bool:
     """Whether a module-level statement (for a block, only its header: its children are walked
     on their own) does more than bind names of its own module (see ``ModuleSummary.effects``):
     a call that is no warning, an assignment to an attribute or item, an augmented assignment
@@ -166,14 +181,14 @@ def has_effects(node: ast.AST, own: Collection[str] = ()) -> bool:
     ``sorted`` and the like), a call in an annotation, a default or a decorator's arguments, a
     decorator that may register what it decorates, a class with a base or a metaclass
     (``__init_subclass__`` may register it) or whose body calls anything, a call in a block's
-    header, a ``with``. ``own``: the names the module binds itself by a def or a class, or by an
-    import from its own project: a decorator named like a pure one through them may register."""
+    header, a ``with``. ``pure``: the names through which a decorator named like a pure one is
+    one (see ``_pure_decorator``); through any other it may register."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        if not all(_pure_decorator(d, own) for d in node.decorator_list):
+        if not all(_pure_decorator(d, pure) for d in node.decorator_list):
             return True
         if isinstance(node, ast.ClassDef):
             # A base class's __init_subclass__ or metaclass may register the class.
-            return bool(node.bases or node.keywords) or _class_body_effects(node.body, own)
+            return bool(node.bases or node.keywords) or _class_body_effects(node.body, pure)
         return _signature_calls(node)
     if isinstance(node, (ast.Raise, ast.Assert)):
         return True  # importing the module fails, or fails on some path
@@ -228,11 +243,11 @@ def may_be_left_out(node: ast.AST) -> TypeGuard[ast.ClassDef]:
 def first_class_with_effects(classes: Sequence[tuple[ast.ClassDef, Collection[str]]], body: list[ast.stmt], text: str, line_starts: list[int]) -> int:
     """The first line of the first of ``classes`` (top-level classes of the module ``body``,
     whose body the outline may have left out) whose body, read from ``text``, has effects; 0
-    when none has (each with the ``own`` names bound before it: see ``has_effects``). A class's
+    when none has (each with the ``pure`` names as they stood before it: see ``has_effects``). A class's
     text runs up to the next top-level statement; a class that does not parse alone counts as
     having them."""
     starts = sorted(first_line(statement) for statement in body)
-    for node, own in classes:
+    for node, pure in classes:
         first = first_line(node)
         following = bisect_right(starts, first)
         end = line_starts[starts[following] - 1] if following < len(starts) else len(text)
@@ -240,6 +255,6 @@ def first_class_with_effects(classes: Sequence[tuple[ast.ClassDef, Collection[st
             tree = cpython_parse(text[line_starts[first - 1] : end])
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             return first
-        if not tree.body or has_effects(tree.body[0], own):
+        if not tree.body or has_effects(tree.body[0], pure):
             return first
     return 0

@@ -25,7 +25,7 @@ from ssot_lint.analysis.imports import dotted_name, imported_names
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
 from ssot_lint.model import cache_value
-from ssot_lint.project.effects import first_class_with_effects, first_line, has_effects, may_be_left_out
+from ssot_lint.project.effects import BUILTIN_DECORATORS, first_class_with_effects, first_line, has_effects, may_be_left_out, pure_source
 from ssot_lint.project.import_conditions import (
     NOTHING_TESTED,
     TestedDeprecations,
@@ -211,13 +211,14 @@ class _Summariser:
         self.effects = 0
         # Top-level classes whose body may be the outline's `...`, before the first statement
         # found to have effects: read from the text once the walk is done.
-        self.bare_classes: list[tuple[ast.ClassDef, frozenset[str]]] = []  # each with `own` as it stood there
+        self.bare_classes: list[tuple[ast.ClassDef, frozenset[str]]] = []  # each with `pure` as it stood there
         self.deleted: set[str] = set()
         self.rebinds: dict[str, str] = {}
-        # Module-level names bound by a def or a class, or by an import from the module's own
-        # project (relative, or of its top-level package): a decorator through one is no known pure one.
-        self.own: set[str] = set()
-        self.top = ctx.ref.module.partition(".")[0] if ctx.ref.module else None
+        # The names through which a decorator named like a pure one is one (``effects.pure_source``):
+        # builtins the module has not bound, and names it imported from the standard library or a
+        # known third-party module and has not bound otherwise since.
+        self.pure: set[str] = set(BUILTIN_DECORATORS)
+        self.top = ctx.ref.module.partition(".")[0] if ctx.ref.module else None  # a project module named like the stdlib's
         self.bound_at: set[str] = set()  # names a module-level statement other than an import binds
         self.at: tuple[ast.AST, bool] = (ast.Pass(), False)  # the statement being read, and whether it is conditional
         self.tested: TestedDeprecations | None = None
@@ -309,14 +310,13 @@ class _Summariser:
             stack += reversed(nested)
 
     def _effects(self, node: ast.AST) -> None:
-        if has_effects(node, self.own):
+        if has_effects(node, self.pure):
             self.effects = first_line(node)
         elif may_be_left_out(node):
-            self.bare_classes.append((node, frozenset(self.own)))
+            self.bare_classes.append((node, frozenset(self.pure)))
 
     def _define(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         self._add(node.name)
-        self.own.add(node.name)
         if isinstance(node, ast.ClassDef):
             self.classes.add(node.name)
         else:
@@ -389,6 +389,7 @@ class _Summariser:
         """A module-level statement (``self.at``) binds ``name``: a rebinding when another did
         before, or when it may not run."""
         self.defined.add(name)
+        self.pure.discard(name)
         node, conditional = self.at
         if (name in self.bound_at or conditional) and name not in self.rebinds and not (name.startswith("__") and name.endswith("__")):
             line = first_line(node.pattern if isinstance(node, ast.match_case) else node)  # a match case has no line of its own
@@ -442,8 +443,12 @@ class _Summariser:
             warned = self.tested is not NOTHING_TESTED and self.tested.covers(node.lineno, bound)
             if not module_level:
                 bound = None
-            elif bound is not None and module is not None and ((isinstance(node, ast.ImportFrom) and node.level > 0) or module.partition(".")[0] == self.top):
-                self.own.add(bound)
+            elif bound is not None:
+                relative = isinstance(node, ast.ImportFrom) and node.level > 0
+                if module is not None and not (checking or relative) and module.partition(".")[0] != self.top and pure_source(module):
+                    self.pure.add(bound)
+                else:
+                    self.pure.discard(bound)
             self.has_getattr |= bound == "__getattr__"  # `from .lazy import __getattr__`
             self.imports.append(ImportFact(module, name, bound, where, module_span or where, statement, in_function, checking, *flags, warned, conditional))
 
