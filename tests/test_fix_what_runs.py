@@ -232,6 +232,34 @@ CASES = {
             ),
         ]
     },
+    # A module between the old name and the new one (a re-exporter) rebinds it: the reason says where.
+    "reexporter-rebinds-in-a-function": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/base.py": "X = 1\n",
+            "pkg/mid.py": "from pkg.base import X\n\n\ndef configure():\n    global X\n    X = 2\n",
+            "pkg/old.py": "from pkg.mid import X\n",
+            "pkg/app.py": "import pkg.base\nimport pkg.mid\n\npkg.mid.configure()\nfrom pkg.old import X\n\nprint('X =', X)\n",
+        },
+        '"pkg.old:X" = "pkg.base:X"',
+        "pkg/app.py:5:21",
+        "that pkg.base.X is the same object as pkg.old.X cannot be verified: pkg.old imports X from pkg.mid at line 1, "
+        "and pkg.mid rebinds X in configure() (global), so a copy of it bound by an import earlier keeps the old object",
+    ),
+    "reexporter-rebinds-under-a-condition": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/base.py": "class Thing:\n    pass\n",
+            "pkg/fast.py": "class Thing:\n    fast = True\n",
+            "pkg/mid.py": "import pkg.base\nimport pkg.fast\n\nFAST = True\nThing = pkg.base.Thing\nif FAST:\n    Thing = pkg.fast.Thing\n",
+            "pkg/old.py": "from pkg.mid import Thing\n",
+            "pkg/app.py": "from pkg.old import Thing\n\nprint(Thing.__module__)\n",
+        },
+        '"pkg.old:Thing" = "pkg.base:Thing"',
+        "pkg/app.py:1:21",
+        "that pkg.base.Thing is the same object as pkg.old.Thing cannot be verified: pkg.old imports Thing from pkg.mid at line 1, "
+        "and pkg.mid rebinds Thing at line 7, under a condition, so which object it is cannot be told",
+    ),
     # A module read as an attribute of its package, which only the rewritten import made it.
     **{
         f"dropped-submodule-read-{name}": (
@@ -249,8 +277,42 @@ CASES = {
         for name, user, package in [
             ("through-the-package", "import pkg\n\n\ndef g():\n    return pkg.old.helper()\n", "pkg"),
             ("through-an-alias", "import pkg as p\n\n\ndef g():\n    return p.old.helper()\n", "pkg"),
+            ("through-getattr", "import pkg\n\n\ndef g():\n    return getattr(pkg, 'old').helper()\n", "pkg"),
         ]
     },
+    # ... or read from sys.modules by its name.
+    **{
+        f"dropped-submodule-read-from-sys-modules-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/new.py": "def f():\n    return 'f'\n",
+                "pkg/old.py": "from pkg.new import f\n\n\ndef helper():\n    return 'helper from old'\n",
+                "pkg/user.py": user,
+                "pkg/app.py": "from pkg.old import f\nimport pkg.user\n\nprint(f(), pkg.user.g())\n",
+            },
+            '"pkg.old:f" = "pkg.new:f"',
+            "pkg/app.py:1:21",
+            "pkg.app would no longer import pkg.old, which pkg.user reads from sys.modules without importing it",
+        )
+        for name, user in [
+            ("subscript", "import sys\n\n\ndef g():\n    return sys.modules['pkg.old'].helper()\n"),
+            ("get", "from sys import modules\n\n\ndef g():\n    return modules.get('pkg.old').helper()\n"),
+        ]
+    },
+    # Another module imports it (another entry point's), but nothing makes that one run before the read.
+    "dropped-submodule-imported-by-a-module-that-may-run-later": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/new.py": "def f():\n    return 'f'\n",
+            "pkg/old.py": "from pkg.new import f\n\n\ndef helper():\n    return 'helper from old'\n",
+            "pkg/user.py": "import pkg\n\n\ndef g():\n    return pkg.old.helper()\n",
+            "pkg/cli.py": "import pkg.old\n",
+            "pkg/app.py": "from pkg.old import f\nimport pkg.user\n\nprint(f(), pkg.user.g())\n",
+        },
+        '"pkg.old:f" = "pkg.new:f"',
+        "pkg/app.py:1:21",
+        "pkg.app would no longer import pkg.old, which pkg.user reads as an attribute of pkg without importing it",
+    ),
     # `import pkg.new as m` and `pkg.new.f` read the package's attribute, which it rebinds.
     **{
         f"package-rebinds-the-submodule-name-{name}": (
@@ -314,8 +376,16 @@ def test_a_rewrite_that_changes_what_runs_is_unsafe(tmp_path: Path, monkeypatch:
         {"pkg/__init__.py": "from . import old\n"},  # the package imports it: an attribute for every importer of pkg
         {"pkg/user.py": "import pkg\n\n\ndef g():\n    import pkg.old\n\n    return pkg.old.helper()\n"},  # the reader imports it itself
         {"pkg/user.py": "import pkg\n\n\ndef g():\n    return pkg.new.f()\n"},  # it reads another submodule, which runs still
+        # what the reader imports at import time imports it, before the read for sure
+        {"pkg/user.py": "import pkg\nimport pkg.first\n\n\ndef g():\n    return pkg.old.helper()\n", "pkg/first.py": "import pkg.old\n"},
+        # the package above the reader imports it before the reader runs
+        {
+            "pkg/user.py": "from pkg.sub.user import g\n",
+            "pkg/sub/__init__.py": "import pkg.old\n",
+            "pkg/sub/user.py": "import pkg\n\n\ndef g():\n    return getattr(pkg, 'old').helper()\n",
+        },
     ],
-    ids=["package-imports-it", "reader-imports-it", "reads-another"],
+    ids=["package-imports-it", "reader-imports-it", "reads-another", "reader-imports-an-importer", "readers-package-imports-it"],
 )
 def test_a_submodule_read_as_an_attribute_that_still_runs_keeps_the_fix_safe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: dict[str, str]) -> None:
     files = {**CASES["dropped-submodule-read-through-the-package"][0], **changed}

@@ -209,13 +209,17 @@ class ImportRuns:
 
     def _read_as_attribute(self, need: Need, mover: Mover | None, ran: list[str], new: list[str]) -> Verdict | None:
         """Why the modules in ``ran`` (run by the old import, not by the new one) may be missed:
-        importing ``pkg.old`` makes it the attribute ``old`` of ``pkg``, and a module that reads
-        ``pkg.old.f()`` after ``import pkg`` alone, without importing ``pkg.old`` itself, relies
-        on someone having imported it. Judged so when, besides, no import-time import in the
-        project runs ``pkg.old``: none in a module of ``ran``, nor one the same fix rewrites
-        (whichever of its rewrites apply), counts. The readers are looked for among the modules
-        whose text spells ``.old``, the importers among those that spell ``old`` (through the
-        source's ``spelling``; a source without it is not asked)."""
+        importing ``pkg.old`` makes it the attribute ``old`` of ``pkg`` (and an entry of
+        ``sys.modules``), and a module that reads ``pkg.old.f()`` after ``import pkg`` alone
+        (or ``getattr(pkg, "old")``, ``sys.modules["pkg.old"]``), without importing ``pkg.old``
+        itself, relies on someone having imported it. Judged so unless an import that runs
+        before the read, for sure, runs ``pkg.old``: one of the packages above it, the reader's
+        own import-time imports (transitively), or its packages (see ``_loaded_first``); another
+        module's import of it, which may run after the read, does not count. None in a module
+        of ``ran`` counts, nor one the same fix rewrites (whichever of its rewrites apply). The
+        readers are looked for among the modules whose text spells ``.old`` in code, or ``old``
+        and ``getattr``, or ``sys`` and ``modules`` (through the source's ``spelling``; a source without it
+        is not asked)."""
         spelling = getattr(self.source, "spelling", None)
         if spelling is None:
             return None
@@ -234,49 +238,86 @@ class ImportRuns:
 
         lost = set(ran)
         # The packages above a module first: they often import it, and are summarised already;
-        # then whether any other module spells it as an attribute; then what the importer still
-        # runs (a walk, memoized per fix); the readers' imports only then.
+        # then whether any other module spells it as an attribute (or as a word, where it also
+        # spells `getattr` or `modules`); then what the importer still runs (a walk, memoized
+        # per fix); the readers' imports only then.
         submodules = [m for m in ran if "." in m and not self._imports_it(m, parents(m), lost, rewritten)]
-        attributes = spelling({m.rpartition(".")[2] for m in submodules}, attribute=True) if submodules else {}
-        candidates = {m: [c for c in attributes[m.rpartition(".")[2]] if c not in lost] for m in submodules}
+        candidates = self._candidates(submodules, lost, spelling)
         submodules = [m for m in submodules if candidates[m]]
         if submodules:
             still = self._still(need, mover, new, submodules)
-            submodules = [m for m in submodules if m not in still]
+            submodules = [m for m in submodules if m not in still and not self._imported_before(importer, line, m, rewritten)]
         for module in submodules:
-            readers = self._readers(module, candidates[module], rewritten)
-            found = next(
-                (
-                    (reader, package)
-                    for reader, package in readers
-                    if all(rewritten(u.module, u.name, reader, u.statement[0]) for u in self._import_uses(reader) if _runs(u, module))
-                ),
-                None,
-            )
-            if found is not None and not self._imported_elsewhere(module, lost, rewritten):
-                reader, package = found
-                return Verdict(
-                    UNVERIFIED, f"{importer} would no longer import {module}, which {reader} reads as an attribute of {package} without importing it"
-                )
+            for reader, how in self._readers(module, candidates[module], rewritten):
+                uses = self._import_uses(reader)
+                if all(rewritten(u.module, u.name, reader, u.statement[0]) for u in uses if _runs(u, module)) and not self._loaded_first(
+                    reader, module, importer, mover
+                ):
+                    return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, which {reader} reads {how} without importing it")
         return None
 
+    def _candidates(self, modules: list[str], lost: set[str], spelling: Callable[..., dict[str, list[str]]]) -> dict[str, list[str]]:
+        """For each of ``modules``, the modules outside ``lost`` that may read it without
+        importing it: those that spell its last part as an attribute in code (``pkg.old``), or
+        as a word and ``getattr``, or ``sys`` and ``modules``, too (``getattr(pkg, "old")``,
+        ``sys.modules["pkg.old"]``)."""
+        if not modules:
+            return {}
+        words = {m.rpartition(".")[2] for m in modules}
+        attributes = spelling(words, attribute=True)
+        dynamic = spelling(["getattr", "modules", "sys"])
+        readers = {*dynamic["getattr"], *(set(dynamic["modules"]) & set(dynamic["sys"]))}
+        spelt = spelling(words) if readers else {}
+        found = {}
+        for module in modules:
+            word = module.rpartition(".")[2]
+            either = {*attributes[word], *(c for c in spelt.get(word, ()) if c in readers)}
+            found[module] = sorted(c for c in either if c not in lost)
+        return found
+
+    def _imported_before(self, importer: str, line: int, module: str, rewritten: Rewritten) -> bool:
+        """Whether an import-time import of ``importer`` before ``line`` that the fix leaves as
+        written (one a ``# ssot: ignore`` comment keeps) runs ``module``: it then still runs,
+        and no later than the statement at ``line`` ran it."""
+        for fact, _ in self._import_time_facts(importer):
+            assert fact.module is not None
+            if fact.statement[0] < line and not rewritten(fact.module, fact.name, importer, fact.statement[0]):
+                if any(within(t, module) for t in import_targets(importer, fact.module, fact.name, self.source.exists)):
+                    return True
+        return False
+
+    def _loaded_first(self, reader: str, module: str, importer: str, mover: Mover | None) -> bool:
+        """Whether ``module`` is imported, for sure, before ``reader`` reads it, once ``mover``
+        has fixed the project (whichever of its rewrites apply): by the reader's own import-time
+        imports, transitively (its ``import pkg`` runs ``pkg``), by the packages above
+        ``module``, or by the packages above the reader that do not import the reader (they
+        have finished before it runs). Not through ``importer``, whose rewritten statement is
+        the question."""
+        may = self._graph(mover)
+        packages = [p for p in parents(reader) if not may.reaches(p, reader)]
+        return bool(self._kept_graph(mover).reached_avoiding([reader, *packages, *parents(module)], importer, [module]))
+
     def _readers(self, module: str, candidates: list[str], rewritten: Rewritten) -> list[tuple[str, str]]:
-        """The ``candidates`` that read ``module`` as an attribute of a package above it, each
-        with that package (``import pkg`` ... ``pkg.old.f``; ``import pkg as p`` ... ``p.old``;
-        ``from pkg import sub`` ... ``sub.old``), through an import that is not ``rewritten``
-        (what the fix rewrites, it rewrites with the references read through it)."""
+        """The ``candidates`` that read ``module`` without importing it, each with how (``as an
+        attribute of pkg``: ``import pkg`` ... ``pkg.old.f`` or ``getattr(pkg, "old")``;
+        ``import pkg as p`` ... ``p.old``; ``from pkg import sub`` ... ``sub.old``; ``from
+        sys.modules``), through an import that is not ``rewritten`` (what the fix rewrites, it
+        rewrites with the references read through it)."""
         self._fetch_uses(candidates)
         found = []
         for reader in candidates:
             for use in self._import_uses(reader):
                 base = _bound_module(use)
+                if use.module == "sys" and use.name in (None, "modules") and any(within(key, module) for key in use.dynamic):
+                    found.append((reader, "from sys.modules"))
+                    break
                 if (
                     base is not None
                     and not rewritten(use.module, use.name, reader, use.statement[0])
                     and module.startswith(base + ".")
-                    and any(within(f"{base}.{chain.partition('.')[2]}", module) for chain in use.chains if "." in chain)
+                    and any(within(f"{base}.{chain.partition('.')[2]}", module) for chain in (*use.chains, *use.dynamic) if "." in chain)
                 ):
-                    found.append((reader, base))
+                    found.append((reader, f"as an attribute of {base}"))
                     break
         return found
 
@@ -294,14 +335,6 @@ class ImportRuns:
         found = facts(wanted, IMPORT_USES) if facts is not None else {}
         for module in wanted:
             self._uses[module] = [use for uses in found.get(module, []) if uses is not None for use in uses]
-
-    def _imported_elsewhere(self, module: str, lost: set[str], rewritten: Rewritten) -> bool:
-        """Whether an import-time import in a project module outside ``lost`` runs ``module`` (or
-        a submodule of it, which runs it first), and is not ``rewritten``: among the modules
-        whose text spells its name (every import of it does)."""
-        spelling = getattr(self.source, "spelling", None)
-        word = module.rpartition(".")[2]
-        return spelling is not None and self._imports_it(module, spelling([word])[word], lost, rewritten)
 
     def _imports_it(self, module: str, candidates: Iterable[str], lost: set[str], rewritten: Rewritten) -> bool:
         """Whether one of ``candidates`` (outside ``lost``) runs ``module``, or a submodule of it,

@@ -90,6 +90,9 @@ class Verdict:
     # when their origins are equal. None when unknown.
     origin: str | None = None
     attributes: int = 0  # how many of the dotted name's last parts are attributes of the definition
+    # Why the origin of a verified name is unknown, when a module it is bound through says so
+    # (``pkg.old imports X from pkg.mid at line 1, and pkg.mid rebinds X ...``).
+    untold: str = ""
 
     @property
     def verified(self) -> bool:

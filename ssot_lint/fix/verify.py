@@ -177,8 +177,15 @@ class ImportVerifier:
         if old.status == REFUSED:
             return Verdict(UNVERIFIED, f"{old.reason}, so the import fails as written, and the rewrite would change that")
         if not old.verified or old.origin is None or found.origin is None:
-            why = old.reason if not old.verified else f"where {need.old if old.origin is None else need.new} is defined cannot be told"
-            return Verdict(UNVERIFIED, f"that {need.new} is the same object as {need.old} cannot be verified: {why}")
+            untold = old.untold if old.origin is None else found.untold
+            # Said of the names, not of an attribute read through them (``X.attr``, ``X.*`` for
+            # the name used whole): one reason per name.
+            new_name, old_name = need.new, need.old
+            depth = old.attributes if old.attributes == found.attributes else 0
+            if depth and new_name.split(".")[-depth:] == old_name.split(".")[-depth:]:
+                new_name, old_name = new_name.rsplit(".", depth)[0], old_name.rsplit(".", depth)[0]
+            why = old.reason if not old.verified else untold or f"where {old_name if old.origin is None else new_name} is defined cannot be told"
+            return Verdict(UNVERIFIED, f"that {new_name} is the same object as {old_name} cannot be verified: {why}")
         if old.origin != found.origin:
             # Said of the definitions, not of an attribute read through them: one reason per name.
             names = [need.new, need.old, found.origin, old.origin]
@@ -309,7 +316,7 @@ class ImportVerifier:
                     # import nsimplify`, it would read sympy while sympy reads it), so judge it so.
                 if fact.name is None:  # `import a.b as name`
                     return Verdict(VERIFIED, kind="module", origin=fact.module)
-                return self._bound(f"{fact.module}.{fact.name}")
+                return self._bound(f"{fact.module}.{fact.name}", f"{module} imports {name} from {fact.module} at line {fact.statement[0]}")
             if summary.has_getattr:
                 unknown.append(f"{module} defines __getattr__, so {name} cannot be verified there")
             for star in summary.imports:
@@ -345,14 +352,18 @@ class ImportVerifier:
                 return found
         return Verdict(REFUSED)
 
-    def _bound(self, dotted: str) -> Verdict:
+    def _bound(self, dotted: str, how: str = "") -> Verdict:
         """The verdict for a name a module binds by importing ``dotted``: verified, of the kind
         and origin ``dotted`` has (outside the project, ``dotted`` is its own origin: two modules
-        importing ``typing.Any`` bind one object)."""
+        importing ``typing.Any`` bind one object). When ``dotted``'s origin cannot be told, why:
+        ``how`` the module binds it (``pkg.old imports X from pkg.mid at line 1``), and what
+        ``dotted``'s module says (it rebinds the name), or what a module further on said."""
         found = self.resolve(dotted)
         if found.verified:
-            return Verdict(VERIFIED, kind=found.kind, origin=found.origin)
-        return Verdict(VERIFIED, origin=None if self.source.in_project(dotted) else dotted)
+            return Verdict(VERIFIED, kind=found.kind, origin=found.origin, untold=found.untold)
+        if not self.source.in_project(dotted):
+            return Verdict(VERIFIED, origin=dotted)
+        return Verdict(VERIFIED, untold=f"{how}, and {found.reason}" if how and found.reason else found.reason)
 
     def _defined(self, module: str, summary: ModuleSummary, name: str) -> Verdict:
         """The verdict for a name ``module`` binds itself: its kind, and its origin (here, unless

@@ -11,7 +11,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ssot_lint.analysis.imports import dotted_name
+from ssot_lint.analysis.imports import ImportRef, dotted_name
 from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
 from ssot_lint.model import cache_value
 
@@ -29,6 +29,10 @@ class ImportUse:
     name: str | None
     asname: str | None
     chains: tuple[str, ...]
+    # ``bound.x`` for each ``getattr(bound, "x")``; and, for a binding of ``sys`` or
+    # ``sys.modules``, the module names read from ``sys.modules`` by a literal key
+    # (``sys.modules["pkg.old"]``, ``.get("pkg.old")``): reads of a module that spell no attribute.
+    dynamic: tuple[str, ...] = ()
 
 
 class ImportUses(Rule):
@@ -43,7 +47,7 @@ class ImportUses(Rule):
         return [], tuple(import_uses(ctx))
 
 
-IMPORT_USES = ImportUses(RuleMeta("SSOT-import-uses", "", digest="import-uses-1"), {})
+IMPORT_USES = ImportUses(RuleMeta("SSOT-import-uses", "", digest="import-uses-2"), {})
 
 
 def import_uses(ctx: FileContext) -> Iterator[ImportUse]:
@@ -54,6 +58,7 @@ def import_uses(ctx: FileContext) -> Iterator[ImportUse]:
     for chain in written:
         if chain is not None and chain.split(".")[0] in names:
             chains.setdefault(chain.split(".")[0], set()).add(chain)
+    dynamic = _dynamic_reads(ctx, refs, names)
     for ref in refs:
         start = ctx.span(ref.statement)
         asname = ref.node.asname if isinstance(ref.node, ast.alias) else None
@@ -65,4 +70,31 @@ def import_uses(ctx: FileContext) -> Iterator[ImportUse]:
             ref.name,
             asname,
             tuple(sorted(chains.get(ref.bound or "", ()))),
+            tuple(sorted(dynamic.get(ref.bound or "", ()))),
         )
+
+
+def _dynamic_reads(ctx: FileContext, refs: list[ImportRef], names: set[str]) -> dict[str, set[str]]:
+    """What the file reads through a bound name without spelling an attribute (see
+    ``ImportUse.dynamic``), per bound name: ``getattr(pkg, "old")``, ``sys.modules["pkg.old"]``."""
+    found: dict[str, set[str]] = {}
+    if "getattr" in ctx.text:
+        for call, _ in ctx.nodes_near(ast.Call, ["getattr"]):
+            args = call.args
+            if isinstance(call.func, ast.Name) and call.func.id == "getattr" and len(args) >= 2 and isinstance(args[0], ast.Name) and args[0].id in names:
+                if isinstance(args[1], ast.Constant) and isinstance(args[1].value, str):
+                    found.setdefault(args[0].id, set()).add(f"{args[0].id}.{args[1].value}")
+    # `import sys` binds `sys` (read as `sys.modules`); `from sys import modules`, `modules`.
+    tables = {f"{r.bound}.modules": r.bound for r in refs if r.bound and r.module == "sys" and r.name is None}
+    tables |= {r.bound: r.bound for r in refs if r.bound and r.module == "sys" and r.name == "modules"}
+    if tables and "modules" in ctx.text:
+        for node, _ in ctx.nodes_near((ast.Subscript, ast.Call), ["modules"]):
+            if isinstance(node, ast.Subscript):
+                table, key = dotted_name(node.value), node.slice
+            elif isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+                table, key = dotted_name(node.func.value), node.args[0]
+            else:
+                continue
+            if table in tables and isinstance(key, ast.Constant) and isinstance(key.value, str):
+                found.setdefault(tables[table], set()).add(key.value)
+    return found
