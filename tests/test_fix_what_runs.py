@@ -18,6 +18,12 @@ REG = {
     "pkg/app.py": "from pkg.shim import Thing\nimport pkg.core\n\nprint('REG:', pkg.core.REG)\n",
 }
 NO_LONGER = "pkg.app would no longer import pkg.shim, whose import-time code does more than define names"
+# A settings object that reads the environment on its first attribute read (as Django's does).
+LAZY_SETTINGS = (
+    "import os\n\n\nclass LazySettings:\n    _read = None\n\n    def __getattr__(self, name):\n"
+    "        if LazySettings._read is None:\n            LazySettings._read = {'MODE': os.environ.get('MODE', 'dev')}\n"
+    "        return LazySettings._read[name]\n\n\nsettings = LazySettings()\n"
+)
 
 CASES = {
     # An optional dependency behind the caller's `except ImportError`: the import fails as written.
@@ -232,6 +238,47 @@ CASES = {
             ),
         ]
     },
+    # A lazy object's attribute read at import time runs its setup: with the shim gone, it runs later.
+    **{
+        f"lazy-object-attribute-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/conf.py": LAZY_SETTINGS,
+                "pkg/base.py": "class Thing:\n    pass\n",
+                "pkg/shim.py": f"from pkg.base import Thing\nfrom pkg.conf import settings\n\n{read}",
+                "pkg/app.py": "import os\n\nimport pkg.conf\nfrom pkg.shim import Thing\n\nos.environ['MODE'] = 'prod'\nprint('MODE:', pkg.conf.settings.MODE)\n",
+            },
+            '"pkg.shim:Thing" = "pkg.base:Thing"',
+            "pkg/app.py:4:22",
+            "pkg.app would no longer import pkg.shim, whose import-time code does more than define names",
+        )
+        for name, read in [
+            ("assigned", "MODE = settings.MODE\n"),
+            ("if-header", "if settings.MODE == 'dev':\n    pass\n"),
+            ("class-body", "class Legacy:\n    mode = settings.MODE\n"),
+        ]
+    },
+    # Two modules that register, in an order a rewrite above the importer's other imports changes.
+    **{
+        f"registration-order-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/registry.py": "ORDER = []\n",
+                "pkg/base.py": "class Thing:\n    pass\n",
+                "pkg/a.py": "import pkg.registry\n\npkg.registry.ORDER.append('a')\n",
+                "pkg/b.py": "import pkg.registry\nfrom pkg.base import Thing\n\npkg.registry.ORDER.append('b')\n",
+                "pkg/old.py": old,
+                "pkg/app.py": "from pkg.old import Thing\nimport pkg.a\nimport pkg.b\nimport pkg.registry\n\nprint(pkg.registry.ORDER)\n",
+            },
+            replace,
+            "pkg/app.py:1:21",
+            f"pkg.app would import {first} before {second}, not after, and both run code on import: the order they run in changes",
+        )
+        for name, old, replace, first, second in [
+            ("moved-earlier", "from pkg.base import Thing\n", '"pkg.old:Thing" = "pkg.b:Thing"', "pkg.b", "pkg.a"),
+            ("moved-later", "from pkg.b import Thing\n", '"pkg.old:Thing" = "pkg.base:Thing"', "pkg.a", "pkg.b"),
+        ]
+    },
     # A module between the old name and the new one (a re-exporter) rebinds it: the reason says where.
     "reexporter-rebinds-in-a-function": (
         {
@@ -415,3 +462,14 @@ def test_a_pure_decorator_from_the_standard_library_keeps_the_fix_safe(tmp_path:
     result = run_cli(["fix", "--no-cache"], root, monkeypatch)
     assert result.stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 0 findings left."
     assert (root / "pkg/app.py").read_text() == REG["pkg/app.py"].replace("from pkg.shim import Thing", "from pkg.core import Thing")
+
+
+def test_a_rewrite_that_moves_a_module_past_modules_without_effects_stays_safe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As isort moves imports: pkg.a defines names only, so running pkg.b before it changes nothing.
+    files = {**CASES["registration-order-moved-earlier"][0], "pkg/a.py": "import pkg.registry\n\nNAME = 'a'\n"}
+    rules = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "pkg.old:Thing" = "pkg.b:Thing" }\n'
+    root = write_project(tmp_path, files, rules)
+    before = run(root)
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert result.stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 0 findings left."
+    assert run(root) == before

@@ -36,6 +36,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
+from ssot_lint.fix.import_order import order_changes
 from ssot_lint.fix.import_runs import ImportRuns
 from ssot_lint.fix.verdicts import (
     REFUSED,
@@ -125,7 +126,10 @@ class ImportVerifier:
             return found
         # A new cycle says more than that the importer imports something new: one or the other.
         runs = self.runs.cycle(need, self._mover) or self.runs.imports_more(need)
-        return worst(v for v in (found, self.runs.imports_less(need, self._mover), runs) if v is not None)
+        less = self.runs.imports_less(need, self._mover)
+        # The order among what runs both before and after, only when neither says more.
+        order = order_changes(self.runs, need, self._mover) if runs is None and less is None else None
+        return worst(v for v in (found, less, runs, order) if v is not None)
 
     def _shadowed(self, dotted: str) -> list[Verdict]:
         """Why reading ``dotted`` through package attributes (``import a.b as m``, ``a.b.x``:

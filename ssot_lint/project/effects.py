@@ -109,6 +109,24 @@ def _calls(node: ast.AST | None) -> bool:
     return False
 
 
+def _reads_object(node: ast.AST | None, objects: Collection[str]) -> bool:
+    """Whether an expression reads an attribute of a name in ``objects`` (bound by ``from m
+    import n``: maybe an object whose attribute runs code, as Django's lazy ``settings`` does
+    on its first read), not in a lambda's body. Through a module bound by ``import m``, a def or
+    a class, an attribute read is taken to run nothing."""
+    pending = [node] if node is not None and objects else []
+    while pending:
+        part = pending.pop()
+        if isinstance(part, ast.Attribute):
+            root = part.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in objects:
+                return True
+        pending += (child for child in ast.iter_child_nodes(part) if not isinstance(child, ast.Lambda))
+    return False
+
+
 # The expressions a block's header evaluates when the module runs it (its blocks are walked as
 # statements of their own).
 _HEADERS: dict[type, tuple[str, ...]] = {ast.If: ("test",), ast.While: ("test",), ast.For: ("iter", "target"), ast.AsyncFor: ("iter", "target")}
@@ -117,7 +135,7 @@ _HEADERS |= {ast.Match: ("subject",)}
 _QUIET_CONTEXTS = frozenset(("suppress", "catch_warnings"))
 
 
-def _header_effects(node: ast.AST) -> bool:
+def _header_effects(node: ast.AST, objects: Collection[str]) -> bool:
     """Whether a block's header, or an ``assert``, calls anything or stores into an attribute or
     item (``for REGISTRY[name] in ...``); a ``with`` runs its context manager's code unless it
     is one that only catches exceptions or saves warning filters."""
@@ -129,7 +147,7 @@ def _header_effects(node: ast.AST) -> bool:
             for item in node.items
         )
     fields = _HEADERS.get(type(node), ())
-    return any(_calls(getattr(node, field)) for field in fields) or (
+    return any(_calls(getattr(node, field)) or _reads_object(getattr(node, field), objects) for field in fields) or (
         isinstance(node, (ast.For, ast.AsyncFor)) and any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in ast.walk(node.target))
     )
 
@@ -138,7 +156,7 @@ def _header_effects(node: ast.AST) -> bool:
 _QUIET_CLASS_CALLS = frozenset(("field", "Field"))
 
 
-def _class_body_effects(body: list[ast.stmt], pure: Collection[str]) -> bool:
+def _class_body_effects(body: list[ast.stmt], pure: Collection[str], objects: Collection[str]) -> bool:
     """Whether running a class body (of a class without bases: with one, ``has_effects`` says
     yes already) does more than bind the class's own attributes: a call (but a warning or a
     dataclass ``field``) in a statement, a default or a decorator; a store into an attribute or
@@ -150,7 +168,7 @@ def _class_body_effects(body: list[ast.stmt], pure: Collection[str]) -> bool:
             if not all(_pure_decorator(d, pure) for d in statement.decorator_list) or _signature_calls(statement):
                 return True
         elif isinstance(statement, ast.ClassDef):
-            if has_effects(statement, pure):
+            if has_effects(statement, pure, objects):
                 return True
         elif isinstance(statement, ast.Expr):
             said = statement.value
@@ -165,14 +183,14 @@ def _class_body_effects(body: list[ast.stmt], pure: Collection[str]) -> bool:
                 return True
             if isinstance(value, ast.Call) and (dotted_name(value.func) or "").rpartition(".")[2] in _QUIET_CLASS_CALLS:
                 value = ast.Tuple([*value.args, *(k.value for k in value.keywords)])  # its arguments may still call
-            if _calls(value):
+            if _calls(value) or _reads_object(value, objects):
                 return True
         else:
             return True  # a block, a raise, an augmented assignment...: may run anything
     return False
 
 
-def has_effects(node: ast.AST, pure: Collection[str] = ()) -> bool:
+def has_effects(node: ast.AST, pure: Collection[str] = BUILTIN_DECORATORS, objects: Collection[str] = ()) -> bool:
     """Whether a module-level statement (for a block, only its header: its children are walked
     on their own) does more than bind names of its own module (see ``ModuleSummary.effects``):
     a call that is no warning, an assignment to an attribute or item, an augmented assignment
@@ -182,20 +200,22 @@ def has_effects(node: ast.AST, pure: Collection[str] = ()) -> bool:
     decorator that may register what it decorates, a class with a base or a metaclass
     (``__init_subclass__`` may register it) or whose body calls anything, a call in a block's
     header, a ``with``. ``pure``: the names through which a decorator named like a pure one is
-    one (see ``_pure_decorator``); through any other it may register."""
+    one (see ``_pure_decorator``); through any other it may register. ``objects``: the names
+    bound by ``from m import n``, whose attribute read in a value or a header may run code
+    (``DEBUG = settings.DEBUG`` of a lazy settings object: see ``_reads_object``)."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         if not all(_pure_decorator(d, pure) for d in node.decorator_list):
             return True
         if isinstance(node, ast.ClassDef):
             # A base class's __init_subclass__ or metaclass may register the class.
-            return bool(node.bases or node.keywords) or _class_body_effects(node.body, pure)
+            return bool(node.bases or node.keywords) or _class_body_effects(node.body, pure, objects)
         return _signature_calls(node)
     if isinstance(node, (ast.Raise, ast.Assert)):
         return True  # importing the module fails, or fails on some path
     if isinstance(node, ast.AugAssign):
         return not (isinstance(node.target, ast.Name) and node.target.id.startswith("__") and node.target.id.endswith("__"))
     if type(node) in _HEADERS or isinstance(node, (ast.With, ast.AsyncWith)):
-        return _header_effects(node)
+        return _header_effects(node, objects)
     if isinstance(node, ast.Expr):
         value = node.value
         if isinstance(value, ast.Constant):
@@ -203,6 +223,8 @@ def has_effects(node: ast.AST, pure: Collection[str] = ()) -> bool:
         return not (isinstance(value, ast.Call) and _quiet_call(dotted_name(value.func)))
     if isinstance(node, ast.AnnAssign) and _calls(node.annotation):
         return True  # a module-level annotation runs (into __annotations__)
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and _reads_object(node.value, objects):
+        return True  # `DEBUG = settings.DEBUG`: a lazy object's attribute may run code
     if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and _builds(node.value):
         bound = node.targets if isinstance(node, ast.Assign) else [node.target]
         if not all(isinstance(t, ast.Name) and t.id.startswith("__") and t.id.endswith("__") for t in bound):
@@ -240,14 +262,17 @@ def may_be_left_out(node: ast.AST) -> TypeGuard[ast.ClassDef]:
     return isinstance(only, ast.Expr) and isinstance(only.value, ast.Constant) and only.value.value is Ellipsis
 
 
-def first_class_with_effects(classes: Sequence[tuple[ast.ClassDef, Collection[str]]], body: list[ast.stmt], text: str, line_starts: list[int]) -> int:
+def first_class_with_effects(
+    classes: Sequence[tuple[ast.ClassDef, Collection[str], Collection[str]]], body: list[ast.stmt], text: str, line_starts: list[int]
+) -> int:
     """The first line of the first of ``classes`` (top-level classes of the module ``body``,
     whose body the outline may have left out) whose body, read from ``text``, has effects; 0
-    when none has (each with the ``pure`` names as they stood before it: see ``has_effects``). A class's
+    when none has (each with the ``pure`` and ``objects`` names as they stood before it: see
+    ``has_effects``). A class's
     text runs up to the next top-level statement; a class that does not parse alone counts as
     having them."""
     starts = sorted(first_line(statement) for statement in body)
-    for node, pure in classes:
+    for node, pure, objects in classes:
         first = first_line(node)
         following = bisect_right(starts, first)
         end = line_starts[starts[following] - 1] if following < len(starts) else len(text)
@@ -255,6 +280,6 @@ def first_class_with_effects(classes: Sequence[tuple[ast.ClassDef, Collection[st
             tree = cpython_parse(text[line_starts[first - 1] : end])
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             return first
-        if not tree.body or has_effects(tree.body[0], pure):
+        if not tree.body or has_effects(tree.body[0], pure, objects):
             return first
     return 0

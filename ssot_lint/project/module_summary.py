@@ -211,13 +211,15 @@ class _Summariser:
         self.effects = 0
         # Top-level classes whose body may be the outline's `...`, before the first statement
         # found to have effects: read from the text once the walk is done.
-        self.bare_classes: list[tuple[ast.ClassDef, frozenset[str]]] = []  # each with `pure` as it stood there
+        self.bare_classes: list[tuple[ast.ClassDef, frozenset[str], frozenset[str]]] = []  # with `pure`, `objects` as they stood
         self.deleted: set[str] = set()
         self.rebinds: dict[str, str] = {}
         # The names through which a decorator named like a pure one is one (``effects.pure_source``):
         # builtins the module has not bound, and names it imported from the standard library or a
         # known third-party module and has not bound otherwise since.
         self.pure: set[str] = set(BUILTIN_DECORATORS)
+        # Module-level names last bound by `from m import n`: maybe an object whose attribute read runs code.
+        self.objects: set[str] = set()
         self.top = ctx.ref.module.partition(".")[0] if ctx.ref.module else None  # a project module named like the stdlib's
         self.bound_at: set[str] = set()  # names a module-level statement other than an import binds
         self.at: tuple[ast.AST, bool] = (ast.Pass(), False)  # the statement being read, and whether it is conditional
@@ -310,10 +312,10 @@ class _Summariser:
             stack += reversed(nested)
 
     def _effects(self, node: ast.AST) -> None:
-        if has_effects(node, self.pure):
+        if has_effects(node, self.pure, self.objects):
             self.effects = first_line(node)
         elif may_be_left_out(node):
-            self.bare_classes.append((node, frozenset(self.pure)))
+            self.bare_classes.append((node, frozenset(self.pure), frozenset(self.objects)))
 
     def _define(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         self._add(node.name)
@@ -390,6 +392,7 @@ class _Summariser:
         before, or when it may not run."""
         self.defined.add(name)
         self.pure.discard(name)
+        self.objects.discard(name)
         node, conditional = self.at
         if (name in self.bound_at or conditional) and name not in self.rebinds and not (name.startswith("__") and name.endswith("__")):
             line = first_line(node.pattern if isinstance(node, ast.match_case) else node)  # a match case has no line of its own
@@ -445,10 +448,15 @@ class _Summariser:
                 bound = None
             elif bound is not None:
                 relative = isinstance(node, ast.ImportFrom) and node.level > 0
-                if module is not None and not (checking or relative) and module.partition(".")[0] != self.top and pure_source(module):
+                stdlib = module is not None and not relative and module.partition(".")[0] != self.top and pure_source(module)
+                if stdlib and not checking:
                     self.pure.add(bound)
                 else:
                     self.pure.discard(bound)
+                if name is not None and not (stdlib or checking):
+                    self.objects.add(bound)
+                else:
+                    self.objects.discard(bound)
             self.has_getattr |= bound == "__getattr__"  # `from .lazy import __getattr__`
             self.imports.append(ImportFact(module, name, bound, where, module_span or where, statement, in_function, checking, *flags, warned, conditional))
 
