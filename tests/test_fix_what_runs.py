@@ -279,6 +279,13 @@ CASES = {
             ("moved-later", "from pkg.b import Thing\n", '"pkg.old:Thing" = "pkg.base:Thing"', "pkg.a", "pkg.b"),
         ]
     },
+    # A standard-library module that does more on import than define names.
+    "stdlib-import-with-effects": (
+        {**REG, "pkg/shim.py": "import this\nfrom pkg.core import Thing\n"},
+        '"pkg.shim:Thing" = "pkg.core:Thing"',
+        "pkg/app.py:1:22",
+        "pkg.app would no longer import pkg.shim, which imports this, a standard-library module not known to only define names",
+    ),
     # A module between the old name and the new one (a re-exporter) rebinds it: the reason says where.
     "reexporter-rebinds-in-a-function": (
         {

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from ssot_lint.ci.suppressions import covers_at
 from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Mover, Need, Verdict
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
+from ssot_lint.project.effects import defines_only
 from ssot_lint.project.import_graph import LazyImportGraph, import_targets, runs_on_import
 from ssot_lint.project.module_index import parents, within
 from ssot_lint.project.module_summary import ImportFact
@@ -355,7 +356,8 @@ class ImportRuns:
         """What ``module`` does on import beyond defining names, as a reason's end; None when
         nothing: statements with effects (``ModuleSummary.effects``), or an import from outside
         the project and the standard library, which may fail (an optional accelerator behind a
-        caller's ``except ImportError``) or register something (a codec, a plugin)."""
+        caller's ``except ImportError``) or register something (a codec, a plugin), or of a
+        standard-library module not known to only define names (``effects.defines_only``)."""
         summaries = self.source.summaries(module)
         if any(s is None or s.effects for s in summaries):
             return "whose import-time code does more than define names"
@@ -365,6 +367,8 @@ class ImportRuns:
                     top = fact.module.partition(".")[0]
                     if top not in sys.stdlib_module_names and top != "__future__":
                         return f"which imports {fact.module}, from outside the project: importing it may fail or run code"
+                    if not defines_only(fact.module):
+                        return f"which imports {fact.module}, a standard-library module not known to only define names"
         return None
 
     def _parents_before(self, importer: str, line: int, may: LazyImportGraph, graph: LazyImportGraph | None = None) -> list[str]:

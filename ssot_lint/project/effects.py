@@ -48,6 +48,25 @@ def pure_source(module: str) -> bool:
     return top in sys.stdlib_module_names and top != "__main__"
 
 
+# Standard-library modules whose import does no more than define names (top-level names: their
+# submodules too). Any other one may do more on import (``this`` prints, ``multiprocessing`` and
+# ``concurrent.futures`` register exit handlers, ``encodings.*`` register codecs, ``readline``
+# changes the terminal): a rewrite that stops running a module importing one is unsafe.
+_DEFINING_STDLIB = frozenset(
+    ("__future__", "abc", "argparse", "array", "ast", "base64", "binascii", "bisect", "builtins", "calendar", "collections", "contextlib")
+    + ("contextvars", "copy", "dataclasses", "datetime", "decimal", "difflib", "enum", "errno", "fnmatch", "fractions", "functools", "glob")
+    + ("hashlib", "heapq", "hmac", "html", "importlib", "inspect", "io", "ipaddress", "itertools", "json", "keyword", "logging", "math")
+    + ("numbers", "operator", "os", "pathlib", "posixpath", "pprint", "re", "shlex", "shutil", "stat", "string", "struct", "sys")
+    + ("tempfile", "textwrap", "threading", "time", "traceback", "types", "typing", "unicodedata", "urllib", "uuid", "warnings", "weakref", "zoneinfo")
+)
+
+
+def defines_only(module: str) -> bool:
+    """Whether importing the standard-library module ``module`` (absolute) is known to do no
+    more than define names (``_DEFINING_STDLIB``)."""
+    return module.partition(".")[0] in _DEFINING_STDLIB
+
+
 def _pure_decorator(decorator: ast.expr, pure: Collection[str]) -> bool:
     """A decorator that only builds what it decorates, and whose arguments call nothing: named
     like one of ``_PURE_DECORATORS``, through a name in ``pure`` (a builtin the module does not
