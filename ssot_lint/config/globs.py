@@ -20,6 +20,39 @@ _NAMED_GROUP = re.compile(r"\(\?P<\w+>")  # pathspec names its groups alike; an 
 _DIRECTORY_NAME = re.compile(r"(?!\.+/)[A-Za-z0-9_.\-]+/")
 
 
+def pattern_error(pattern: str) -> str | None:
+    """Why a gitignore-style pattern written in a config or rule file can never do what it says
+    (None when it can). Git skips such lines in a ``.gitignore``; in a config they are mistakes."""
+    if not pattern.strip():
+        return "an empty pattern matches nothing"
+    if pattern.startswith("#"):
+        return "a pattern starting with '#' is a comment in gitignore syntax and matches nothing (write '\\#' for a literal '#')"
+    try:
+        compiled = pathspec.GitIgnoreSpec.from_lines([pattern]).patterns
+    except ValueError as exc:  # pathspec's GitIgnorePatternError (a trailing backslash) is one
+        return str(exc.__cause__ or exc)
+    if all(p.include is None for p in compiled):
+        return "an unclosed '[' makes the pattern match nothing" if "[" in pattern else "the pattern matches nothing"
+    return None
+
+
+def gitignore_spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    """A ``.gitignore`` file's patterns as git reads them: a line git cannot use (a trailing
+    backslash) is skipped, as git skips it, instead of failing the run."""
+    lines = list(lines)
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:
+        usable = []
+        for line in lines:
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line])
+            except ValueError:
+                continue
+            usable.append(line)
+        return pathspec.GitIgnoreSpec.from_lines(usable)
+
+
 class GlobSet:
     def __init__(self, lines: Iterable[str]) -> None:
         self.spec = pathspec.GitIgnoreSpec.from_lines(list(lines))
