@@ -248,9 +248,14 @@ class Rule:
 
     def in_scope(self, path: str) -> bool:
         """Whether the rule applies to ``path`` (project-relative; gitignore-style globs)."""
+        return self.out_of_scope(path) is None
+
+    def out_of_scope(self, path: str) -> str | None:
+        """Why the rule does not apply to ``path``: ``"paths"`` (none of them matches it) or
+        ``"exclude"`` (one of them does); None when it applies."""
         if self._paths is not None and not self._paths.match_file(path):
-            return False
-        return not (self._exclude is not None and self._exclude.match_file(path))
+            return "paths"
+        return "exclude" if self._exclude is not None and self._exclude.match_file(path) else None
 
     # -- hooks for subclasses ---------------------------------------------------------------
     def configure(self) -> None:
