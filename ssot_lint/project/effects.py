@@ -242,14 +242,15 @@ def has_effects(node: ast.AST, pure: Collection[str] = BUILTIN_DECORATORS, objec
         return not (isinstance(value, ast.Call) and _quiet_call(dotted_name(value.func)))
     if isinstance(node, ast.AnnAssign) and _calls(node.annotation):
         return True  # a module-level annotation runs (into __annotations__)
-    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and _reads_object(node.value, objects):
-        return True  # `DEBUG = settings.DEBUG`: a lazy object's attribute may run code
     if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and _builds(node.value):
         bound = node.targets if isinstance(node, ast.Assign) else [node.target]
         if not all(isinstance(t, ast.Name) and t.id.startswith("__") and t.id.endswith("__") for t in bound):
             return True
         if _dunder_value_effects(node.value):
             return True  # `__version__ = register(...)`: a dunder's value, but it calls
+    if objects and isinstance(node, (ast.Assign, ast.AnnAssign)) and not isinstance(node.value, (ast.Constant, ast.Name)):
+        if _reads_object(node.value, objects):
+            return True  # `DEBUG = settings.DEBUG`: a lazy object's attribute may run code
     targets: list[ast.expr] = []
     if isinstance(node, (ast.Assign, ast.Delete)):
         targets = list(node.targets)

@@ -441,22 +441,31 @@ class _Summariser:
         span = self.lines.span
         statement = span(node)
         module_span = self.lines.module_span(statement) if isinstance(node, ast.ImportFrom) else None
+        stdlib_of: dict[str | None, bool] = {}
         for module, name, bound, alias in imported_names(node, self.ctx.ref.module, self.ctx.ref.is_package):
             where = span(alias)
             warned = self.tested is not NOTHING_TESTED and self.tested.covers(node.lineno, bound)
             if not module_level:
                 bound = None
             elif bound is not None:
-                relative = isinstance(node, ast.ImportFrom) and node.level > 0
-                stdlib = module is not None and not relative and module.partition(".")[0] != self.top and pure_source(module)
-                if stdlib and not checking:
+                # From the standard library: a pure-named decorator is the pure one, and an
+                # attribute read runs nothing; else the name may be a project's own object.
+                stdlib = stdlib_of.get(module)
+                if stdlib is None:
+                    relative = isinstance(node, ast.ImportFrom) and node.level > 0
+                    stdlib = stdlib_of[module] = module is not None and not relative and module.partition(".")[0] != self.top and pure_source(module)
+                if checking:
+                    self.pure.discard(bound)
+                    self.objects.discard(bound)
+                elif stdlib:
                     self.pure.add(bound)
+                    self.objects.discard(bound)
                 else:
                     self.pure.discard(bound)
-                if name is not None and not (stdlib or checking):
-                    self.objects.add(bound)
-                else:
-                    self.objects.discard(bound)
+                    if name is not None:
+                        self.objects.add(bound)
+                    else:
+                        self.objects.discard(bound)
             self.has_getattr |= bound == "__getattr__"  # `from .lazy import __getattr__`
             self.imports.append(ImportFact(module, name, bound, where, module_span or where, statement, in_function, checking, *flags, warned, conditional))
 
