@@ -208,7 +208,7 @@ def _init(r: Result, root: Path) -> None:
 
 
 def _test_starter(r: Result, root: Path) -> None:
-    assert _lines(r.stdout)[-1] == "12 passed, 0 failed"
+    assert _lines(r.stdout)[-1] == "13 passed, 0 failed"
 
 
 TOUR: dict[str, tuple[int, Callable[[Result, Path], None]]] = {

@@ -246,6 +246,7 @@ SEMANTIC = {
     ("deprecated-import", "calls", "{'t': 'number'}"),  # each key must be 'module:function'
     ("deprecated-import", "allow-kind-change", "'a.b:C'"),  # each entry must be a key of 'replace'
     ("deprecated-import", "allow-kind-change", "['a.b:C']"),
+    ("duplicate-definition", "functions", "True"),  # min-similarity compares class bodies only
 }
 
 

@@ -117,6 +117,11 @@ class FileContext:
         substrings), in source order; only those are parsed when the file splits safely."""
         return self._statements_on(self.lines_with(words))
 
+    def statements_on(self, lines: list[int]) -> list[ast.stmt]:
+        """At least the top-level statements spanning one of ``lines`` (sorted), in source order;
+        only those are parsed when the file splits safely."""
+        return self._statements_on(lines)
+
     def lines_with(self, words: Iterable[str]) -> list[int]:
         """The lines (sorted) on which any of ``words`` occurs, as a substring."""
         found: set[int] = set()
