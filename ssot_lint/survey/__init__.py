@@ -82,6 +82,9 @@ class Survey:
     # Names in 3+ modules outside tests, no convention, whose bodies are not copies (homonyms).
     homonyms: list[Duplicate] = field(default_factory=list)
     homonym_names: int = 0
+    # The rules the project's config already loads: the starter leaves out what they check, and
+    # the report does not call the project free of debt they may report (``check`` counts it).
+    configured: list[Rule] = field(default_factory=list, repr=False)
 
     @property
     def scanned(self) -> int:
@@ -134,6 +137,7 @@ def survey(
 
     root = Path(path)
     config = project_config(root, observer)
+    configured = configured_rules(config, observer)
     dd = make_rule("declared-deprecation", "DD")
     collector = make_rule("survey-facts", "SURVEY")
     dup = make_rule("duplicate-definition", "DUP", {"min-count": 3, "min-similarity": MIN_SIMILARITY})  # counts as the starter's DUP1 will
@@ -253,7 +257,22 @@ def survey(
         dups.in_tests_count,
         dups.homonyms,
         dups.homonyms_count,
+        configured,
     )
+
+
+def configured_rules(config: Config, observer: Observer = NULL_OBSERVER) -> list[Rule]:
+    """The rules the project's config loads (its rule files, then its inline rules); none
+    without a config. A rule file that does not load is the config error ``check`` gives."""
+    from ssot_lint.config.rulefile import load_rule_files
+    from ssot_lint.config.tomlfile import shown_path
+
+    if config.path is None:
+        return []
+    files, inline = config.rule_files, config.inline_rules
+    if not files and inline is None:
+        return []
+    return load_rule_files(files, {f: shown_path(f) for f in files}, observer, inline, config.root).rules
 
 
 def mapping_problem(index: ModuleIndex, old: str, new: str, imported: set[str], warner: str | None = None) -> str:
