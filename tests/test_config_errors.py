@@ -53,6 +53,7 @@ def check_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, con
         (GOOD_RULE + '[[rule.example]]\ncode = "import old.pkg"\n', "rules.toml:6: rule D1: example: 'expect' must be the number of findings"),
         (GOOD_RULE + '[[rule.example]]\ncode = "import old.pkg"\nexpect = "1"\n', "rules.toml:8: rule D1: example: 'expect' must be the number of findings"),
         (GOOD_RULE + "[[rule.example]]\nexpect = 1\n", "rules.toml:6: rule D1: example: needs 'code'"),
+        (GOOD_RULE + 'paths = ["src/[x"]\n', "rules.toml:6: rule D1: paths: 'src/[x': an unclosed '[' makes the pattern match nothing"),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
@@ -74,6 +75,19 @@ def test_rule_file_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules
             "ssot-lint.toml:3: src: 'lib' does not exist (entries are source roots, relative to ssot-lint.toml's directory)",
         ),
         ('rule-files = ["rules.toml"]\nsrc = ["a.py"]\n', "ssot-lint.toml:2: src: 'a.py' is not a directory"),
+        # A pattern that can never match is a mistake in a config (git skips it in a .gitignore).
+        ('rule-files = ["rules.toml"]\nexclude = ["build/", "[bad"]\n', "ssot-lint.toml:2: exclude: '[bad': an unclosed '[' makes the pattern match nothing"),
+        (
+            'rule-files = ["rules.toml"]\nextend-exclude = ["a\\\\"]\n',
+            "ssot-lint.toml:2: extend-exclude: 'a\\\\': Escape character found with no next character to escape",
+        ),
+        (
+            'rule-files = ["rules.toml"]\ninclude = ["*.py", "#x"]\n',
+            "ssot-lint.toml:2: include: '#x': a pattern starting with '#' is a comment in gitignore syntax",
+        ),
+        ('rule-files = ["rules.toml"]\nexclude = [""]\n', "ssot-lint.toml:2: exclude: '': an empty pattern matches nothing"),
+        ('rule-files = ["rules.toml"]\nexclude = ["[z-a]"]\n', "ssot-lint.toml:2: exclude: '[z-a]': invalid '[...]': bad character range z-a"),
+        ('rule-files = ["rules.toml"]\nexclude = ["[[:alpha:]]x"]\n', "ssot-lint.toml:2: exclude: '[[:alpha:]]x': a '[' inside '[...]' (a POSIX class such as"),
     ],
 )
 def test_config_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, expected: str) -> None:

@@ -111,6 +111,17 @@ def test_discovery_respects_gitignore_include_and_exclude(tmp_path: Path) -> Non
     assert found == ["a.py", "b.pyi", "dir.py/inner.py", "gen/x.py", "sub/skip.py", "sub/y.py"]
 
 
+def test_a_gitignore_line_git_cannot_use_is_skipped_as_git_skips_it(tmp_path: Path) -> None:
+    # `git check-ignore` ignores a pattern ending in a lone backslash; pathspec raises on it (and
+    # `re` on an empty range), which was an internal error ending the run; a POSIX class made
+    # `re` warn on stderr. Such lines are skipped; the file's other lines still apply.
+    for name in ("a.py", "gen/x.py", "b\\"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    (tmp_path / ".gitignore").write_text("b\\\n[z-a]\n[[:alpha:]]\ngen/\n")
+    assert [f.ref.path for f in discover([str(tmp_path)], _config(tmp_path))] == ["a.py"]
+
+
 def test_git_info_exclude_is_honoured_like_gitignore(tmp_path: Path) -> None:
     # The repository's own exclude file: patterns relative to the work tree's top, below every
     # .gitignore (a .gitignore can re-include what it excludes), and off with respect-gitignore.

@@ -50,6 +50,7 @@ def test_every_kind_is_registered_documents_itself_and_has_both_kinds_of_example
 OPTION_ANNOTATIONS: dict[str, object] = {
     "str": str,
     "str-list": tuple[str, ...],
+    "glob-list": tuple[str, ...],
     "regex": re.Pattern[str],
     "int": int,
     "bool": bool,

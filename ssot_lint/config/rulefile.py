@@ -181,7 +181,7 @@ def _build_rule(doc: TomlDoc, index: int, table: dict[str, Any], observer: Obser
     scope: dict[str, tuple[str, ...]] = {}
     for key in ("paths", "exclude"):
         try:
-            scope[key] = OPTION_TYPES["str-list"](table.get(key, []))
+            scope[key] = OPTION_TYPES["glob-list"](table.get(key, []))
         except OptionError as exc:
             raise fail(f"rule {rule_id}: {key}: {exc}", key) from None
     description = table.get("description", "")

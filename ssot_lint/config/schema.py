@@ -38,6 +38,7 @@ _STRING_LIST = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type"
 TYPE_SCHEMAS: dict[str, dict[str, Any]] = {
     "str": {"type": "string"},
     "str-list": _STRING_LIST,
+    "glob-list": _STRING_LIST,
     # Not "format": "regex": that means ECMA-262, and Python's (?i) is not one.
     "regex": {"type": "string"},
     "int": {"type": "integer", "minimum": 0},
@@ -49,6 +50,7 @@ TYPE_SCHEMAS: dict[str, dict[str, Any]] = {
 _TYPE_WORDS = {
     "str": "a string",
     "str-list": "a list of strings (or one string)",
+    "glob-list": "a list of gitignore-style globs (or one)",
     "regex": "a Python regular expression, searched",
     "int": "a non-negative integer",
     "bool": "true or false",

@@ -50,9 +50,9 @@ def _severity(value: Any) -> str:
 CONFIG_TYPES: dict[str, Callable[[Any], Any]] = {**OPTION_TYPES, "severity": _severity}
 CONFIG_KEYS: dict[str, Option] = {
     "rule-files": Option("str-list", "globs of rule files to load; a glob that matches no file is an error", default=()),
-    "include": Option("str-list", "files to analyze (gitignore-style globs)", default=("*.py", "*.pyi")),
-    "exclude": Option("str-list", "replaces the default exclusions (gitignore-style globs)", default=DEFAULT_EXCLUDE),
-    "extend-exclude": Option("str-list", "adds to the exclusions", default=()),
+    "include": Option("glob-list", "files to analyze (gitignore-style globs)", default=("*.py", "*.pyi")),
+    "exclude": Option("glob-list", "replaces the default exclusions (gitignore-style globs)", default=DEFAULT_EXCLUDE),
+    "extend-exclude": Option("glob-list", "adds to the exclusions", default=()),
     "respect-gitignore": Option("bool", "honour .gitignore files (nested ones too)", default=True),
     "src": Option("str-list", "source roots for module names; without it, names follow __init__.py chains", default=()),
     "fail-on": Option("severity", "lowest severity that makes the exit code 1", default="warning"),

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.analysis.prefilter import TextPattern
 from ssot_lint.analysis.source_lines import Span
-from ssot_lint.config.globs import GlobSet
+from ssot_lint.config.globs import GlobSet, pattern_error
 from ssot_lint.kinds.fixes import FixContext, FixNote, FixOutcome, ProjectFix, Unfixed
 from ssot_lint.kinds.text import names_in_text, normalise_code, word_pattern
 from ssot_lint.model import FileRef, Finding
@@ -111,6 +111,15 @@ def _as_str_list(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _as_glob_list(value: Any) -> tuple[str, ...]:
+    patterns = _as_str_list(value)
+    for pattern in patterns:
+        error = pattern_error(pattern)
+        if error is not None:
+            raise OptionError(f"{pattern!r}: {error}")
+    return patterns
+
+
 def _as_regex(value: Any) -> re.Pattern[str]:
     try:
         return re.compile(_as_str(value))
@@ -142,6 +151,7 @@ def _as_str_map(value: Any) -> dict[str, str]:
 OPTION_TYPES: dict[str, Callable[[Any], Any]] = {
     "str": _as_str,
     "str-list": _as_str_list,
+    "glob-list": _as_glob_list,
     "regex": _as_regex,
     "int": _as_int,
     "bool": _as_bool,

@@ -103,7 +103,7 @@ def _requirement(option: Option) -> str:
     return "optional" if option.default is None else f"default {toml_value(option.default)}"
 
 
-_PLACEHOLDERS = {"str": '"..."', "regex": '"..."', "str-list": '["..."]', "int": "0", "bool": "false", "str-map": '{ "..." = "..." }'}
+_PLACEHOLDERS = {"str": '"..."', "regex": '"..."', "str-list": '["..."]', "glob-list": '["..."]', "int": "0", "bool": "false", "str-map": '{ "..." = "..." }'}
 
 
 def rule_skeleton(kind: type[Rule], rule_id: str = "X001") -> str:

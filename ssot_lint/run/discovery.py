@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pathspec
 
-from ssot_lint.config.globs import GlobSet
+from ssot_lint.config.globs import GlobSet, gitignore_spec
 from ssot_lint.config.settings import Config
 from ssot_lint.errors import ConfigError
 from ssot_lint.model import FileRef
@@ -53,7 +53,7 @@ class _Ignores:
             self.observer.note(path)
             try:
                 with open(path, encoding="utf-8", errors="replace") as handle:
-                    spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+                    spec = gitignore_spec(handle.read().splitlines())
             except OSError:
                 pass
             self._specs[directory] = spec
@@ -122,7 +122,7 @@ def git_info_exclude(root: str, observer: Observer = NULL_OBSERVER) -> tuple[str
     observer.note(path)
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
-            spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+            spec = gitignore_spec(handle.read().splitlines())
     except OSError:
         return None
     return (directory, spec) if any(p.include is not None for p in spec.patterns) else None
@@ -188,7 +188,10 @@ def discover(paths: list[str], config: Config, symlinked_dirs: list[str] | None 
             try:
                 entries = sorted(os.scandir(directory), key=lambda e: e.name)
             except OSError as exc:
-                raise ConfigError(f"{display_path(rel(directory, True))}: cannot list directory: {exc.strerror}") from None
+                # Not a finding like an unreadable file: the files it holds are unknown, so every
+                # count would be wrong. The run stops and says how to leave the directory out.
+                shown = display_path(rel(directory, True))
+                raise ConfigError(f'{shown}: cannot list directory: {exc.strerror} (leave it out with extend-exclude = ["{shown}"])') from None
             for entry in entries:
                 is_dir = entry.is_dir(follow_symlinks=False)
                 relpath = rel(entry.path, is_dir)
