@@ -82,3 +82,16 @@ def test_imports_are_read_from_the_outline_once_it_is_parsed() -> None:
     assert ctx._parsed == {} and not ctx.parsed_whole  # no chunk parsed again, nor the whole file
     fresh = FileContext(REF, text)
     assert [(r.module, r.name, r.statement.lineno) for r in fresh.imports()] == [("os", None, 1), ("pkg", "late", 5)]
+
+
+def test_a_file_whose_outline_does_not_parse_is_read_as_before() -> None:
+    # A broken header far from the class: the outline does not parse, so the rule reads the
+    # statements around its words, as without the outline, and the file yields its member.
+    text = COORDINATOR.replace("        return 1 +\n", "        return 1\n") + "\n\ndef filler():\n" + "    x = 1\n" * 40 + "\n\ndef broken(:\n    pass\n"
+    ctx = FileContext(REF, text)
+    assert ctx.outline_near(["Coordinator", "import"], "class") is None
+    assert not ctx.parsed_whole
+    only = [rule for rule in rules() if rule.id == "C1"]
+    result = analyze_source(text.encode(), REF, only)
+    assert result.parse_error is None
+    assert [member[0] for member in result.facts["C1"][0]] == ["Mine", "Other"]

@@ -46,6 +46,7 @@ class FileContext:
         self._chunks: Chunks | None = None
         self._outline: list[ast.stmt] | None = None
         self._cuts: list[tuple[int, int]] = []  # the (start, end) offsets of what the outline leaves out
+        self._outline_failed = False  # the text cannot be split, or its outline does not parse
         self._parsed: dict[int, list[ast.stmt]] = {}  # chunk index -> its top-level statements
         self._positions: Any = None
         self._places: tuple[Mapping[cst.CSTNode, cst.CSTNode], Mapping[cst.CSTNode, tuple[cst.CSTNode, int, tuple[str, ...]]] | None] = ({}, None)
@@ -153,29 +154,36 @@ class FileContext:
         whole tree's statements when the file is parsed whole anyway."""
         if self._tree is not None:
             return self._tree.body
-        if self._outline is None:
+        body = self._parsed_outline()
+        return body if body is not None else self.tree.body  # parsed whole: a syntax error is reported from there
+
+    def _parsed_outline(self) -> list[ast.stmt] | None:
+        """The outline's statements; None when the text cannot be split or the outline does not parse."""
+        if self._outline is None and not self._outline_failed:
             found = self._scanned()
-            if found is None:
-                return self.tree.body
             cuts: list[tuple[int, int]] = []
             try:
-                self._outline = cpython_parse(outline(self.text, found, self.lines.starts, cuts)).body
+                if found is not None:
+                    self._outline = cpython_parse(outline(self.text, found, self.lines.starts, cuts)).body
             except (SyntaxError, ValueError, MemoryError, RecursionError):
-                return self.tree.body  # parsed whole: a syntax error is reported from there
+                pass
+            self._outline_failed = self._outline is None
             self._cuts = cuts
         return self._outline
 
     def outline_near(self, words: Iterable[str], keyword: str) -> list[ast.stmt] | None:
         """The top-level statements ``statements_near(words)`` gives, read from the outline (with
-        the bodies and values it leaves out left out, see ``outline``); None when ``keyword`` (a
-        statement's keyword, such as ``class``) is written in code the outline leaves out. Every
+        the bodies and values it leaves out left out, see ``outline``); None when there is no
+        outline, or when ``keyword`` (a statement's keyword, such as ``class``) is written in code
+        the outline leaves out. Every
         statement ``keyword`` starts is then in the outline, and its header whole: a rule that
         reads only those headers needs no parse of its own."""
-        body = self.outline()
         if self._tree is not None:
             return self._tree.body  # parsed whole, as statements_near gives
+        body = self._parsed_outline()
         found = self._scanned()
-        assert found is not None  # the outline was built from it
+        if body is None or found is None:
+            return None  # the caller reads its statements as before (the whole file when the outline does not parse)
         if self._cuts:
             pattern = _keyword_pattern(keyword)
             if any(pattern.search(found.code, start, end) for start, end in self._cuts):
