@@ -14,8 +14,8 @@ the two modes differ on purpose (see docs/performance.md, "What is parsed").
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import ast
+import dataclasses
 import sys
 import time
 from pathlib import Path

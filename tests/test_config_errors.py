@@ -86,6 +86,8 @@ def test_rule_file_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules
             "ssot-lint.toml:2: include: '#x': a pattern starting with '#' is a comment in gitignore syntax",
         ),
         ('rule-files = ["rules.toml"]\nexclude = [""]\n', "ssot-lint.toml:2: exclude: '': an empty pattern matches nothing"),
+        ('rule-files = ["rules.toml"]\nexclude = ["[z-a]"]\n', "ssot-lint.toml:2: exclude: '[z-a]': invalid '[...]': bad character range z-a"),
+        ('rule-files = ["rules.toml"]\nexclude = ["[[:alpha:]]x"]\n', "ssot-lint.toml:2: exclude: '[[:alpha:]]x': a '[' inside '[...]' (a POSIX class such as"),
     ],
 )
 def test_config_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, expected: str) -> None:

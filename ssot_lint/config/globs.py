@@ -11,6 +11,7 @@ pathspec.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable
 
 import pathspec
@@ -18,6 +19,14 @@ import pathspec
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")  # pathspec names its groups alike; an alternation cannot repeat a name
 # A plain directory name and a slash: no glob characters, no other slash, no escape, no negation.
 _DIRECTORY_NAME = re.compile(r"(?!\.+/)[A-Za-z0-9_.\-]+/")
+
+
+def _compile(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    # pathspec hands a bracket expression to ``re`` as written: ``[[:alpha:]]`` (a POSIX class,
+    # which it does not translate) makes ``re`` warn of a nested set. Raised here as an error.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def pattern_error(pattern: str) -> str | None:
@@ -28,7 +37,11 @@ def pattern_error(pattern: str) -> str | None:
     if pattern.startswith("#"):
         return "a pattern starting with '#' is a comment in gitignore syntax and matches nothing (write '\\#' for a literal '#')"
     try:
-        compiled = pathspec.GitIgnoreSpec.from_lines([pattern]).patterns
+        compiled = _compile([pattern]).patterns
+    except FutureWarning:
+        return "a '[' inside '[...]' (a POSIX class such as '[[:alpha:]]') is not supported: list the characters ('[a-zA-Z]')"
+    except re.error as exc:
+        return f"invalid '[...]': {exc.msg}"
     except ValueError as exc:  # pathspec's GitIgnorePatternError (a trailing backslash) is one
         return str(exc.__cause__ or exc)
     if all(p.include is None for p in compiled):
@@ -37,20 +50,14 @@ def pattern_error(pattern: str) -> str | None:
 
 
 def gitignore_spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
-    """A ``.gitignore`` file's patterns as git reads them: a line git cannot use (a trailing
-    backslash) is skipped, as git skips it, instead of failing the run."""
+    """A ``.gitignore`` file's patterns as git reads them: a line ssot-lint cannot use (a
+    trailing backslash, a bad or POSIX-class bracket expression) is skipped, as git skips the
+    ones it cannot use, instead of failing the run."""
     lines = list(lines)
     try:
-        return pathspec.GitIgnoreSpec.from_lines(lines)
-    except ValueError:
-        usable = []
-        for line in lines:
-            try:
-                pathspec.GitIgnoreSpec.from_lines([line])
-            except ValueError:
-                continue
-            usable.append(line)
-        return pathspec.GitIgnoreSpec.from_lines(usable)
+        return _compile(lines)
+    except (ValueError, re.error, FutureWarning):
+        return _compile([line for line in lines if pattern_error(line) is None or not line.strip() or line.startswith("#")])
 
 
 class GlobSet:
