@@ -106,6 +106,48 @@ def test_test_rules_reports_failing_examples(project: Path, monkeypatch: pytest.
     ]
 
 
+SCOPED = """
+[[rule]]
+id = "EV001"
+kind = "deprecated-import"
+paths = ["django/"]
+replace = { "old" = "new" }
+
+[[rule.example]]
+code = "import old"
+expect = 1
+
+[[rule]]
+id = "EV002"
+kind = "deprecated-import"
+exclude = ["tests/", "*_test.py"]
+replace = { "old" = "new" }
+
+[[rule.example]]
+files = { "tests/a_test.py" = "import old", "b_test.py" = "import old", "app.py" = "x = 1" }
+expect = 1
+
+[[rule.example]]
+path = "django/x.py"
+code = "import old"
+expect = 1
+"""
+
+
+def test_an_example_outside_the_rules_paths_or_excluded_says_so(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "rules.toml").write_text(SCOPED)
+    result = run_cli(["test-rules"], project, monkeypatch)
+    assert (result.exit_code, result.stdout.splitlines()) == (
+        1,
+        [
+            "FAIL rules.toml:8: EV001: expected 1 finding; got 0: none (the example's path example.py is outside the rule's paths; give the example a path = \"django/…\")",
+            "FAIL rules.toml:18: EV002: expected 1 finding; got 0: none (the example's paths b_test.py, tests/a_test.py are excluded by the rule's exclude; "
+            "give the example a path it does not match)",
+            "1 passed, 2 failed",
+        ],
+    )
+
+
 def test_an_example_that_does_not_parse_fails_even_where_the_rule_reads_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The rule parses only statements that spell `import`: alone, it would see no syntax error.
     (project / "rules.toml").write_text(RULES.replace('code = "import legacy_not"', 'code = "def f(:\\n    return 1\\n"'))

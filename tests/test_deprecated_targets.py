@@ -134,8 +134,97 @@ def test_a_cycle_through_other_rules_is_refused_at_load(tmp_path: Path, monkeypa
     write_project(tmp_path, {"app.py": ""}, TWO_RULES.replace("{scope}", "") + back)
     result = run_cli(["check", "--no-cache"], tmp_path, monkeypatch)
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.startswith("ssot-lint: error: ") and "rules.toml:1: rule MOVE001: replace: the chain " in result.stderr
-    assert result.stderr.rstrip().endswith("(a cycle), through the other deprecated-import rules")
+    # named at the mapping that closes the loop (the rule loaded last), the others with theirs
+    assert result.stderr == (
+        "ssot-lint: error: rules.toml:14: rule MOVE003: replace: the chain pkg.mid -> pkg.new -> pkg.old -> pkg.mid comes back under pkg.mid (a cycle), "
+        "through rules MOVE001, MOVE002 (rules.toml:4, rules.toml:9)\n"
+    )
+
+
+def test_a_cycle_closed_by_a_rule_file_loaded_later_is_named_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {"app.py": ""}, '[[rule]]\nid = "R1"\nkind = "deprecated-import"\nreplace = { "a.x" = "b.x" }\n')
+    (tmp_path / "r3.toml").write_text('# more\n\n[[rule]]\nid = "X1"\nkind = "deprecated-import"\nreplace = { "b.x" = "a.x" }\n')
+    result = run_cli(["check", "--no-cache", "--rules", "r3.toml"], tmp_path, monkeypatch)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "ssot-lint: error: r3.toml:6: rule X1: replace: the chain b.x -> a.x -> b.x comes back under b.x (a cycle), through rule R1 (rules.toml:4)\n"
+    )
+    # a scoped first rule is still part of the loop (it follows X1), and X1 still closes it
+    (tmp_path / "rules.toml").write_text('[[rule]]\nid = "R1"\nkind = "deprecated-import"\npaths = ["app.py"]\nreplace = { "a.x" = "b.x" }\n')
+    scoped = run_cli(["check", "--no-cache", "--rules", "r3.toml"], tmp_path, monkeypatch)
+    assert (scoped.exit_code, scoped.stderr) == (2, result.stderr.replace("rules.toml:4", "rules.toml:5"))
+
+
+CONFLICT_FILES = {
+    "old/__init__.py": "",
+    "old/mod.py": "def f():\n    return 1\n",
+    "new/__init__.py": "",
+    "new/mod.py": "def f():\n    return 1\n",
+    "other/__init__.py": "",
+    "other/mod.py": "def f():\n    return 1\n",
+    "app.py": "from old.mod import f\n",
+}
+APP001 = '[[rule]]\nid = "APP001"\nkind = "deprecated-import"\nreplace = { "old.mod" = "new.mod" }\n'
+
+
+@pytest.mark.parametrize("command", [["check"], ["fix", "--unsafe-fixes"], ["rules", "--check"]])
+def test_one_target_mapped_to_two_replacements_by_rules_that_apply_everywhere_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    write_project(tmp_path, CONFLICT_FILES, APP001)
+    (tmp_path / "r2.toml").write_text('# moved again\n[[rule]]\nid = "X1"\nkind = "deprecated-import"\nreplace = { "old.mod" = "other.mod" }\n')
+    result = run_cli([*command, "--no-cache", "--rules", "r2.toml"], tmp_path, monkeypatch)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "ssot-lint: error: r2.toml:5: rule X1: 'old.mod' is already mapped to 'new.mod' by rule APP001 (rules.toml:4)\n"
+    assert (tmp_path / "app.py").read_text() == "from old.mod import f\n"
+
+
+def test_a_conflict_a_scope_limits_is_a_warning_of_rules_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, CONFLICT_FILES, APP001)
+    (tmp_path / "r2.toml").write_text('[[rule]]\nid = "X1"\nkind = "deprecated-import"\npaths = ["legacy/"]\nreplace = { "old.mod" = "other.mod" }\n')
+    checked = run_cli(["check", "--no-cache", "-q", "--rules", "r2.toml"], tmp_path, monkeypatch)
+    assert (checked.exit_code, checked.stdout) == (1, "app.py:1:6: APP001 error: old.mod is deprecated; import new.mod\n")
+    result = run_cli(["rules", "--check", "--no-cache", "--rules", "r2.toml"], tmp_path, monkeypatch)
+    assert (result.exit_code, result.stdout) == (
+        1,
+        "r2.toml:5: X1 maps old.mod to other.mod, but rule APP001 (rules.toml:4) maps it to new.mod; "
+        "in a file both rules apply to (their paths and exclude), check gives both advices and fix applies one\n"
+        "2 mappings checked, 1 warning\n",
+    )
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one-rule", "two-rules"])
+def test_a_member_mapping_under_a_module_mapping_refines_it_in_one_rule_or_across_two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: bool) -> None:
+    files = {
+        "old/__init__.py": "",
+        "old/mod.py": "class X: ...\nclass Y: ...\n",
+        "a/__init__.py": "",
+        "a/mod.py": "from old.mod import Y\n",
+        "b/__init__.py": "",
+        "b/mod.py": "from old.mod import X\n",
+        "app.py": "from old.mod import X, Y\n",
+    }
+    if split:
+        rules = (
+            '[[rule]]\nid = "APP001"\nkind = "deprecated-import"\nreplace = { "old.mod" = "a.mod" }\n'
+            '[[rule]]\nid = "APP002"\nkind = "deprecated-import"\nreplace = { "old.mod:X" = "b.mod:X" }\n'
+        )
+    else:
+        rules = '[[rule]]\nid = "APP001"\nkind = "deprecated-import"\nreplace = { "old.mod" = "a.mod", "old.mod:X" = "b.mod:X" }\n'
+    write_project(tmp_path, files, rules)
+    member = "APP002" if split else "APP001"
+    checked = run_cli(["check", "--no-cache", "-q"], tmp_path, monkeypatch)
+    assert checked.stdout == (
+        "a/mod.py:1:6: APP001 error: old.mod is deprecated; import a.mod\n"
+        "app.py:1:6: APP001 error: old.mod is deprecated; import a.mod\n"
+        f"app.py:1:21: {member} error: old.mod:X is deprecated; import b.mod:X\n"
+        f"b/mod.py:1:21: {member} error: old.mod:X is deprecated; import b.mod:X\n"
+    )
+    mappings = run_cli(["rules", "--check", "--no-cache"], tmp_path, monkeypatch)
+    assert (mappings.exit_code, mappings.stdout) == (0, "2 mappings checked, 0 warnings\n")
+    fixed = run_cli(["fix", "--no-cache", "--unsafe-fixes"], tmp_path, monkeypatch)
+    assert fixed.exit_code == 1  # the shims' own imports are left
+    assert (tmp_path / "app.py").read_text() == "from b.mod import X\nfrom a.mod import Y\n"
 
 
 # -- the verifier ----------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ calls = { "old.factory:make" = "" }
 id = "EV1"
 kind = "event-schema"
 message = "bad event: {problems}"
+discriminator = ["event_type"]
 events = ["agent_started"]
 required = ["event_type", "user_id", "data"]
 allowed = ["event_type", "user_id", "data"]

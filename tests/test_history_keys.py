@@ -153,7 +153,7 @@ def test_a_store_of_schema_1_is_migrated_and_stays_readable(repo: Path, copy: Pa
         "ssot-lint: note: 1 snapshot written by an earlier ssot-lint was computed with other rules and cannot be matched to today's: "
         "`ssot-lint history` recomputes the commits; 1 working-tree record (it stays in the store) cannot be recomputed\n"
     )
-    assert sqlite3.connect(path).execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+    assert sqlite3.connect(path).execute("SELECT version FROM schema_version").fetchall() == [(3,)]
     # The adopted commits are not recomputed (same tool version, same rules).
     code, _, err = run(copy, "history", "--no-color")
     assert code == 0 and "12 commits: 0 snapshots computed, 12 reused" in err

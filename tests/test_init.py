@@ -258,3 +258,42 @@ def test_the_next_step_hint_starts_in_the_project_surveyed(sample: Path, monkeyp
     (sample / "ssot-lint.toml").unlink()
     here = run_cli(["init", "--no-cache"], sample, monkeypatch)
     assert here.stderr.splitlines()[-1] == "ssot-lint: init: next: 'ssot-lint test-rules' runs the rules' examples; 'ssot-lint check' runs them" + tail
+
+
+def test_init_in_a_configured_project_leaves_out_what_its_rules_cover(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Twin is in every module of app/ (a convention to the survey); the configured rule counts it.
+    files = {"app/__init__.py": "", **{f"app/{m}.py": "class Twin: ...\n" for m in "abcd"}}
+    project = write_project(tmp_path / "p", files, '[[rule]]\nid = "PI1"\nkind = "duplicate-definition"\nname = "^Twin$"\n')
+    assert run_cli(["check", "--no-cache", "-q"], project, monkeypatch).exit_code == 1  # 3 findings
+    result = run_cli(["init", "--no-cache"], project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout.splitlines()
+    assert out[2] == "No SSOT debt found beyond what the configured rules check (`ssot-lint check` reports their findings)."
+    assert out[-1] == "Configured rules (1; the starter leaves out what they check): PI1 (duplicate-definition)"
+    assert result.stderr.splitlines()[:3] == [
+        "ssot-lint: init: wrote ssot-rules.toml (4 rules)",
+        "ssot-lint: init: left out DUP1 (duplicate-definition): rule PI1 (rules.toml:1) already checks it",
+        "ssot-lint: init: add 'ssot-rules.toml' to rule-files in ssot-lint.toml",
+    ]
+    starter = (project / "ssot-rules.toml").read_text()
+    assert "#   DUP1 (duplicate-definition): rule PI1 (rules.toml:1) already checks it\n" in starter
+    # no second duplicate-definition rule; ids numbered past the configured PI1, so both files load
+    assert [line for line in starter.splitlines() if line.startswith(("id =", "kind ="))] == [
+        'id = "DD1"',
+        'kind = "declared-deprecation"',
+        'id = "PI2"',
+        'kind = "unresolved-import"',
+        'id = "PI3"',
+        'kind = "shim-module"',
+        'id = "PI4"',
+        'kind = "import-cycle"',
+    ]
+    (project / "ssot-lint.toml").write_text('rule-files = ["rules.toml", "ssot-rules.toml"]\n')
+    assert run_cli(["test-rules"], project, monkeypatch).stdout.splitlines()[-1] == "8 passed, 0 failed"
+    # Once the starter is configured too, a second init has nothing to add, and writes nothing.
+    again = run_cli(["init", "--no-cache", "--output", "more.toml"], project, monkeypatch)
+    assert (again.exit_code, again.stderr.splitlines()[-1]) == (
+        0,
+        "ssot-lint: init: nothing written: the rules the config loads already cover every rule the starter would propose",
+    )
+    assert len(again.stderr.splitlines()) == 6 and not (project / "more.toml").exists()

@@ -44,7 +44,12 @@ def init_command(path: Path, output: Path | None, output_format: str, record_bas
         click.echo(to_text(result.survey), nl=False)
     if written is None:
         return
-    lines = [f"wrote {written.rules} ({plural(written.rule_count, 'rule')})"]
+    left_out = [f"left out {item}" for item in written.left_out]
+    if not written.rule_count:
+        for line in [*left_out, "nothing written: the rules the config loads already cover every rule the starter would propose"]:
+            click.echo(f"ssot-lint: init: {line}", err=True)
+        return
+    lines = [f"wrote {written.rules} ({plural(written.rule_count, 'rule')})", *left_out]
     if written.config:
         lines.append(f"wrote {written.config}")
     if written.baseline:

@@ -116,18 +116,32 @@ def load_rule_docs(docs: Iterable[TomlDoc], observer: Observer = NULL_OBSERVER, 
     config's inline rules; ids are unique across all of them."""
     rules: list[Rule] = []
     seen: dict[str, str] = {}
+    written: dict[str, TomlDoc] = {}  # rule id -> its file, for the lines of errors in link()
     for doc, found in _sources(docs, inline, observer):
         for rule in found:
             if rule.id in seen:
                 raise ConfigError(f"duplicate rule id {rule.id!r} (first defined at {seen[rule.id]})", doc.path, rule.meta.line)
             seen[rule.id] = f"{doc.path}:{rule.meta.line}"
+            written[rule.id] = doc
             rules.append(rule)
     for rule in rules:
         try:
             rule.link(rules)
         except OptionError as exc:
-            raise ConfigError(f"rule {rule.id}: {exc}", rule.meta.origin, rule.meta.line) from None
+            at = exc.rule or rule
+            places = ", ".join(f"{other.meta.origin}:{_option_line(written[other.id], other, key, entry)}" for other, key, entry in exc.refers)
+            message = f"rule {at.id}: {exc}" + (f" ({places})" if places else "")
+            raise ConfigError(message, at.meta.origin, _option_line(written[at.id], at, exc.key, exc.entry)) from None
     return RuleSet(rules)
+
+
+def _option_line(doc: TomlDoc, rule: Rule, key: str | None, entry: str | None) -> int:
+    """The line of option ``key`` (entry ``entry`` of a table option) of ``rule`` in ``doc``;
+    the rule's ``[[rule]]`` line when ``key`` is None."""
+    table, index = doc.table_at(rule.meta.line)
+    if key is None or not table:
+        return rule.meta.line
+    return doc.entry_line(table, index, key, entry) if entry is not None else doc.line_of(table, key, index)
 
 
 def _sources(docs: Iterable[TomlDoc], inline: InlineRules | None, observer: Observer) -> Iterator[tuple[TomlDoc, list[Rule]]]:

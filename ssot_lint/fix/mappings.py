@@ -60,17 +60,32 @@ def check_mappings(rules: Iterable[Rule], verifier: ImportVerifier) -> MappingsC
     checked = 0
     warnings: list[MappingWarning] = []
     lines = _EntryLines()
+    first: dict[Target, tuple[Rule, ImportMapping]] = {}  # each target's first mapping, for conflicts
     for rule in rules:
         mappings = rule.mappings()
         verifier.prefetch(Need(m.old.dotted, m.new.dotted) for m in mappings)
         mover = cast(Mover, rule) if callable(getattr(rule, "moved", None)) else None  # where the fix sends imports
         for mapping in mappings:
             checked += 1
-            message = _problem(mapping, verifier, mover)
-            if message is not None:
-                path, line = lines.of(rule, mapping)
-                warnings.append(MappingWarning(path, line, rule.id, message))
+            earlier = first.setdefault(mapping.old, (rule, mapping))
+            for message in (_conflict(mapping, *earlier, lines), _problem(mapping, verifier, mover)):
+                if message is not None:
+                    path, line = lines.of(rule, mapping)
+                    warnings.append(MappingWarning(path, line, rule.id, message))
     return MappingsChecked(checked, tuple(warnings))
+
+
+def _conflict(mapping: ImportMapping, rule: Rule, earlier: ImportMapping, lines: _EntryLines) -> str | None:
+    """A target an earlier rule maps to another final replacement (two rules that both apply
+    everywhere are refused when they load; this is the case of rules limited by ``paths`` or
+    ``exclude``, which may be meant for disjoint parts of the project)."""
+    if earlier is mapping or earlier.new == mapping.new:
+        return None
+    path, line = lines.of(rule, earlier)
+    return (
+        f"maps {mapping.old} to {mapping.new}, but rule {rule.id} ({path}:{line}) maps it to {earlier.new}; "
+        "in a file both rules apply to (their paths and exclude), check gives both advices and fix applies one"
+    )
 
 
 def _problem(mapping: ImportMapping, verifier: ImportVerifier, mover: Mover | None) -> str | None:

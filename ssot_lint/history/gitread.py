@@ -67,8 +67,10 @@ class Repository:
         self.toplevel = Path(lines[0])
         self.prefix = lines[1] if len(lines) > 1 else ""
 
-    def _run(self, *args: str, cwd: Path | None = None) -> bytes:
-        proc = subprocess.run(["git", *args], cwd=cwd or self.toplevel, env=_ENV, stdin=subprocess.DEVNULL, capture_output=True)
+    def _run(self, *args: str, cwd: Path | None = None, stdin: bytes | None = None) -> bytes:
+        proc = subprocess.run(
+            ["git", *args], cwd=cwd or self.toplevel, env=_ENV, input=stdin, stdin=subprocess.DEVNULL if stdin is None else None, capture_output=True
+        )
         if proc.returncode != 0:
             lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             first = lines[0].removeprefix("fatal: ") if lines else f"exit status {proc.returncode}"
@@ -111,6 +113,20 @@ class Repository:
                 sha, commit_time, author_time, subject = line.split("\0", 3)
                 commits.append(Commit(sha, int(commit_time), int(author_time), subject))
         return commits
+
+    def generations(self, shas: list[str]) -> dict[str, int]:
+        """Each commit's generation: 1 for a root (or a shallow clone's boundary), else one more
+        than its highest parent's. An ancestor's is always lower, whatever the commit dates say,
+        so it orders commits as history made them, comparably across runs and shards."""
+        if not shas:
+            return {}
+        out = self._run("rev-list", "--topo-order", "--reverse", "--parents", "--stdin", stdin="\n".join(shas).encode() + b"\n")
+        generation: dict[str, int] = {}
+        for line in out.decode("ascii", "replace").split("\n"):
+            sha, *parents = line.split() or [""]
+            if sha:
+                generation[sha] = 1 + max((generation.get(p, 0) for p in parents), default=0)
+        return {sha: generation[sha] for sha in shas if sha in generation}
 
     def _explain_bad_revision(self, rev_range: str, message: str) -> str:
         text = f"unknown revision or range {rev_range!r} ({message})"

@@ -154,7 +154,7 @@ def _chart_svg(name: str, headline: str, values: list[int | None], maxes: list[i
         from matplotlib.ticker import MaxNLocator
     except ImportError:
         raise ConfigError("the HTML report draws its charts with matplotlib: pip install 'ssot-lint[report]'") from None
-    times = [datetime.fromtimestamp(s.time, tz=timezone.utc) for s in trend.snapshots]
+    times = [datetime.fromtimestamp(t, tz=timezone.utc) for t in trend.axis_times]
     counts = [math.nan if c is None else c for c in values]
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "ssot-lint", "font.size": 9, "path.simplify": True, "timezone": "UTC"}):
         fig = Figure(figsize=(9, 2.6))

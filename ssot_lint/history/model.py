@@ -50,6 +50,7 @@ class Snapshot:
     note: str = ""
     complete: bool = True
     id: int | None = None
+    generation: int | None = None  # the commit's place in the commit graph (``GitRepo.generations``)
 
     @property
     def time(self) -> int:

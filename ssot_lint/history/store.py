@@ -9,7 +9,9 @@ in place, a newer one refused with a clear error rather than misread):
   scope and the tool version; ``(commit_sha, ruleset_digest)`` is unique, so a stored commit is
   never recomputed), ``commit_time``/``author_time`` (epoch seconds), ``subject``,
   ``recorded_at``, ``tool_version``, ``files``, ``parse_errors``, ``note``, ``complete`` (0 when
-  the note says why there are no counts).
+  the note says why there are no counts), ``generation`` (the commit's place in the commit graph,
+  ``GitRepo.generations``: ``trend`` draws commits in this order; NULL for the working tree and
+  for commits stored before version 3 until ``history`` reuses them).
 - ``rule_counts``: ``(snapshot_id, rule_id)`` -> ``kind``, ``severity``, ``count``, ``findings``,
   ``max``, ``rule_key`` (what decides the rule's counts: its kind, options and scope; a trend
   shows a count where it equals the rule's key today). Version 1 had no ``rule_key`` (it is '':
@@ -27,7 +29,7 @@ from pathlib import Path
 from ssot_lint.errors import ConfigError
 from ssot_lint.history.model import RuleCount, Snapshot
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -45,7 +47,8 @@ CREATE TABLE IF NOT EXISTS snapshots (
     files INTEGER NOT NULL,
     parse_errors INTEGER NOT NULL,
     note TEXT NOT NULL DEFAULT '',
-    complete INTEGER NOT NULL
+    complete INTEGER NOT NULL,
+    generation INTEGER
 );
 CREATE UNIQUE INDEX IF NOT EXISTS snapshots_commit ON snapshots (commit_sha, ruleset_digest) WHERE commit_sha IS NOT NULL;
 CREATE INDEX IF NOT EXISTS snapshots_series ON snapshots (series);
@@ -69,6 +72,12 @@ CREATE TABLE IF NOT EXISTS file_counts (
 );
 """
 
+# What makes a store of an earlier version this one: version 1 had no rule keys ('' until
+# adopted), version 2 no generations (NULL until ``history`` reuses the snapshot).
+_ADD_KEYS = "ALTER TABLE rule_counts ADD COLUMN rule_key TEXT NOT NULL DEFAULT '';"
+_ADD_GENERATIONS = "ALTER TABLE snapshots ADD COLUMN generation INTEGER;"
+_MIGRATIONS = {1: (_ADD_KEYS, _ADD_GENERATIONS), 2: (_ADD_GENERATIONS,)}
+
 _COLUMNS = (
     "id",
     "commit_sha",
@@ -84,6 +93,7 @@ _COLUMNS = (
     "parse_errors",
     "note",
     "complete",
+    "generation",
 )
 
 
@@ -110,10 +120,8 @@ class HistoryStore:
             row = self._db.execute("SELECT version FROM schema_version").fetchone()
             if row is None:
                 self._db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-            elif row[0] == 1:  # written by an earlier ssot-lint: add the rule keys ('' until adopted)
-                self._db.executescript(
-                    "BEGIN IMMEDIATE; ALTER TABLE rule_counts ADD COLUMN rule_key TEXT NOT NULL DEFAULT ''; UPDATE schema_version SET version = 2; COMMIT;"
-                )
+            elif row[0] in _MIGRATIONS:  # written by an earlier ssot-lint
+                self._db.executescript(f"BEGIN IMMEDIATE; {''.join(_MIGRATIONS[row[0]])} UPDATE schema_version SET version = {SCHEMA_VERSION}; COMMIT;")
             elif row[0] != SCHEMA_VERSION:
                 raise ConfigError(
                     f"history store has schema version {row[0]}, this ssot-lint reads {SCHEMA_VERSION}; move it aside to start a new one", str(path)
@@ -131,6 +139,11 @@ class HistoryStore:
             f"SELECT {', '.join(_COLUMNS)} FROM snapshots WHERE series = ? ORDER BY coalesce(commit_time, recorded_at), id", (series,)
         ).fetchall()
         return self._load(rows)
+
+    def set_generations(self, generations: dict[int, int]) -> None:
+        """Record the generation of stored snapshots (snapshot id -> generation) that lack one."""
+        if generations:
+            self._db.executemany("UPDATE snapshots SET generation = ? WHERE id = ? AND generation IS NULL", [(g, i) for i, g in generations.items()])
 
     def is_empty(self) -> bool:
         return self._db.execute("SELECT 1 FROM snapshots LIMIT 1").fetchone() is None
@@ -158,6 +171,7 @@ class HistoryStore:
                     snapshot.parse_errors,
                     snapshot.note,
                     int(snapshot.complete),
+                    snapshot.generation,
                 ),
             )
             snapshot.id = cursor.lastrowid

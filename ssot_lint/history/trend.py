@@ -114,6 +114,16 @@ class Trend:
         return rows
 
     @property
+    def axis_times(self) -> list[int]:
+        """Where each snapshot sits on a time axis: its date, or its predecessor's place when it
+        is dated earlier (a skewed clock), so that a line along the snapshots in order never
+        runs backwards; the snapshot's own date is what its hover title says."""
+        out: list[int] = []
+        for snapshot in self.snapshots:
+            out.append(max(snapshot.time, out[-1]) if out else snapshot.time)
+        return out
+
+    @property
     def latest(self) -> Snapshot | None:
         complete = [s for s in self.snapshots if s.complete]
         return complete[-1] if complete else None
@@ -129,10 +139,17 @@ class Trend:
 def build_trend(snapshots: list[Snapshot]) -> Trend:
     """Rules in the order the latest snapshot lists them, then rules only older snapshots had.
 
-    Working-tree snapshots (``check --record``) are stamped with the time they were recorded, not
-    a commit date: interleaved with commits they would draw states no commit had. Only the newest
-    one is shown, and only when it is newer than every commit snapshot (the state after them)."""
+    Commits are in the order of the commit graph, as ``history`` walks them (``generation``; by
+    commit date, then as stored, among commits of the same generation): a commit whose clock was
+    skewed (dated before its parent) keeps its place, and only its date says otherwise. A store
+    with commits of unknown generation (written before ssot-lint stored it, until ``history``
+    reuses them) orders them all by date. Working-tree snapshots (``check --record``) are stamped
+    with the time they were recorded, not a commit date: interleaved with commits they would
+    draw states no commit had. Only the newest one is shown, and only when it is newer than every
+    commit snapshot (the state after them)."""
     commits = [s for s in snapshots if s.commit is not None]
+    if all(s.generation is not None for s in commits):
+        commits.sort(key=lambda s: (s.generation or 0, s.time))  # stable: stored order among equals
     records = [s for s in snapshots if s.commit is None]
     newest_commit = max((s.time for s in commits), default=None)
     shown_record = [records[-1]] if records and (newest_commit is None or records[-1].time >= newest_commit) else []

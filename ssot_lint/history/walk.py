@@ -133,6 +133,7 @@ class HistoryRun:
         on_progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.repo, self.config, self.ruleset, self.store, self.cache = repo, config, ruleset, store, cache
+        self._generations: dict[str, int] = {}  # commit -> generation, for the selected commits
         self.options = options
         self.on_progress = on_progress
         self._done = (0, 0)  # (commits done, commits): what on_progress was last told
@@ -167,6 +168,7 @@ class HistoryRun:
             raise ConfigError(f"no commits in {opts.rev_range or 'HEAD'}" + self._window_text())
         self._shallow_note(listed)
         self.counters.commits = len(commits)
+        self._generations = self.repo.generations([c.sha for c in commits])
         self.counters.timings["list_commits"] = time.perf_counter() - started
         snapshots: list[Snapshot | None] = [None] * len(commits)
         pending: list[tuple[int, _Pending]] = []
@@ -217,7 +219,13 @@ class HistoryRun:
 
     def _stored_or_pending(self, commit: Commit) -> Snapshot | _Pending:
         fields: dict[str, Any] = dict(
-            commit=commit.sha, label=commit.short, series=self.series, commit_time=commit.commit_time, author_time=commit.author_time, subject=commit.subject
+            commit=commit.sha,
+            label=commit.short,
+            series=self.series,
+            commit_time=commit.commit_time,
+            author_time=commit.author_time,
+            subject=commit.subject,
+            generation=self._generations.get(commit.sha),
         )
         tree: list[TreeEntry] | None = None
         rule_entries: list[TreeEntry] = []
@@ -230,6 +238,9 @@ class HistoryRun:
         stored = self.store.find(commit.sha, digest)
         if stored is not None:
             self.counters.snapshots_reused += 1
+            if stored.generation is None and stored.id is not None and fields["generation"] is not None:  # stored before generations were
+                stored.generation = fields["generation"]
+                self.store.set_generations({stored.id: stored.generation})
             return stored
         return _Pending(commit, digest, fields, tree, rule_entries)
 

@@ -89,12 +89,27 @@ class OptionError(ValueError):
     """An option value is malformed; the loader attaches the file and line.
 
     ``key`` names the option at fault (and ``entry`` the key inside a table option) when the
-    message alone does not: the error then points at that line of the rule file."""
+    message alone does not: the error then points at that line of the rule file.
 
-    def __init__(self, message: str, key: str | None = None, entry: str | None = None) -> None:
+    Raised by ``Rule.link`` (rules judged together), ``rule`` names the rule at fault when it is
+    another one than the rule being linked (the rule whose mapping closes a cycle), and
+    ``refers`` the other rules' options the message names, as ``(rule, key, entry)``: the loader
+    appends where each is written (``... by rule APP001 (rules.toml:4)``)."""
+
+    def __init__(
+        self,
+        message: str,
+        key: str | None = None,
+        entry: str | None = None,
+        *,
+        rule: Rule | None = None,
+        refers: tuple[tuple[Rule, str | None, str | None], ...] = (),
+    ) -> None:
         super().__init__(message)
         self.key = key
         self.entry = entry
+        self.rule = rule
+        self.refers = refers
 
 
 def _as_str(value: Any) -> str:
@@ -233,9 +248,14 @@ class Rule:
 
     def in_scope(self, path: str) -> bool:
         """Whether the rule applies to ``path`` (project-relative; gitignore-style globs)."""
+        return self.out_of_scope(path) is None
+
+    def out_of_scope(self, path: str) -> str | None:
+        """Why the rule does not apply to ``path``: ``"paths"`` (none of them matches it) or
+        ``"exclude"`` (one of them does); None when it applies."""
         if self._paths is not None and not self._paths.match_file(path):
-            return False
-        return not (self._exclude is not None and self._exclude.match_file(path))
+            return "paths"
+        return "exclude" if self._exclude is not None and self._exclude.match_file(path) else None
 
     # -- hooks for subclasses ---------------------------------------------------------------
     def configure(self) -> None:

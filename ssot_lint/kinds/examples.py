@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -33,7 +34,26 @@ class ExampleOutcome:
             + ("" if self.example.expect == 1 else "s")
             + (f" on lines {list(self.example.lines)}" if self.example.lines is not None else "")
         )
-        return f"expected {want}; got {len(self.findings)}: {got}"
+        return f"expected {want}; got {len(self.findings)}: {got}{self.scope_hint()}"
+
+    def scope_hint(self) -> str:
+        """Why the rule did not look at some of the example's files: outside its ``paths``, or
+        matched by its ``exclude`` (an example's path is ``example.py`` unless it gives one)."""
+        misses = {path: self.rule.out_of_scope(path) for path in sorted(self.example.files)}
+        hints = []
+        outside = [path for path, why in misses.items() if why == "paths"]
+        if outside:
+            prefix = re.split(r"[*?\[!]", self.rule.meta.paths[0], maxsplit=1)[0].lstrip("/")
+            where = f'give the example a path = "{prefix}…"' if prefix else f"give the example a path they match ({', '.join(self.rule.meta.paths)})"
+            hints.append(f"the example's {_paths(outside)} outside the rule's paths; {where}")
+        excluded = [path for path, why in misses.items() if why == "exclude"]
+        if excluded:
+            hints.append(f"the example's {_paths(excluded)} excluded by the rule's exclude; give the example a path it does not match")
+        return f" ({'; '.join(hints)})" if hints else ""
+
+
+def _paths(paths: list[str]) -> str:
+    return f"path {paths[0]} is" if len(paths) == 1 else f"paths {', '.join(paths)} are"
 
 
 _EXAMPLE_ROOT = os.path.join(os.sep, "example")

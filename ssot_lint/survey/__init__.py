@@ -79,6 +79,9 @@ class Survey:
     conventions: list[Convention] = field(default_factory=list)
     test_duplicates: list[Duplicate] = field(default_factory=list)
     test_duplicate_names: int = 0
+    # The rules the project's config already loads: the starter leaves out what they check, and
+    # the report does not call the project free of debt they may report (``check`` counts it).
+    configured: list[Rule] = field(default_factory=list, repr=False)
 
     @property
     def scanned(self) -> int:
@@ -131,6 +134,7 @@ def survey(
 
     root = Path(path)
     config = project_config(root, observer)
+    configured = configured_rules(config, observer)
     dd = make_rule("declared-deprecation", "DD")
     collector = make_rule("survey-facts", "SURVEY")
     dup = make_rule("duplicate-definition", "DUP", {"min-count": 3})  # counts as the starter's DUP1 will
@@ -242,7 +246,22 @@ def survey(
         dups.conventions + conventions,
         dups.in_tests,
         dups.in_tests_count,
+        configured,
     )
+
+
+def configured_rules(config: Config, observer: Observer = NULL_OBSERVER) -> list[Rule]:
+    """The rules the project's config loads (its rule files, then its inline rules); none
+    without a config. A rule file that does not load is the config error ``check`` gives."""
+    from ssot_lint.config.rulefile import load_rule_files
+    from ssot_lint.config.tomlfile import shown_path
+
+    if config.path is None:
+        return []
+    files, inline = config.rule_files, config.inline_rules
+    if not files and inline is None:
+        return []
+    return load_rule_files(files, {f: shown_path(f) for f in files}, observer, inline, config.root).rules
 
 
 def mapping_problem(index: ModuleIndex, old: str, new: str, imported: set[str], warner: str | None = None) -> str:

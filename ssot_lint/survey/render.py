@@ -50,6 +50,7 @@ def as_dict(survey: Survey) -> dict[str, Any]:
             for e in survey.events
         ],
         "project_wide": survey.project_wide,
+        "configured": [{"id": r.id, "kind": r.kind, "at": f"{r.meta.origin}:{r.meta.line}"} for r in survey.configured],
     }
 
 
@@ -64,7 +65,12 @@ def to_text(survey: Survey) -> str:
     # Counted as `check` counts them: a file that does not parse is not one of those scanned.
     out = [f"SSOT debt survey: {plural(survey.scanned, 'file')} scanned, {plural(survey.parse_errors, 'parse error')}", ""]
     ranked = survey.ranked()
-    out.append("Ranked by sites to change:" if ranked else "No SSOT debt found.")
+    if ranked:
+        out.append("Ranked by sites to change:")
+    elif survey.configured:  # the survey looks for new debt; what the rules check, `check` counts
+        out.append("No SSOT debt found beyond what the configured rules check (`ssot-lint check` reports their findings).")
+    else:
+        out.append("No SSOT debt found.")
     for n, kind, what in ranked[:_SHOWN]:
         out.append(f"  {n:>6}  {kind:<21} {what}")
     if len(ranked) > _SHOWN:
@@ -102,4 +108,7 @@ def to_text(survey: Survey) -> str:
             out.append(f"  {e.count:>6}  {e.key}={e.value!r}: {plural(len(e.variants), 'key set')}")
     wide = ", ".join(f"{kind} {n}" for kind, n in survey.project_wide.items())
     out += ["", f"Project-wide: {wide}"]
+    if survey.configured:
+        shown = ", ".join(f"{r.id} ({r.kind})" for r in survey.configured[:_SHOWN]) + (", ..." if len(survey.configured) > _SHOWN else "")
+        out += ["", f"Configured rules ({len(survey.configured)}; the starter leaves out what they check): {shown}"]
     return "\n".join(out) + "\n"

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import keyword
+import re
 from collections.abc import Iterator
 
+from ssot_lint.kinds.base import Rule
 from ssot_lint.project.module_index import parents
 from ssot_lint.report import plural
 from ssot_lint.survey import Deprecation, Survey
@@ -61,18 +63,86 @@ def _warns(text: str) -> str:
     return f"import warnings\nwarnings.warn({q(text)}, DeprecationWarning, stacklevel=2)\n"
 
 
-def starter_rules(survey: Survey) -> str:
-    """The rule file's text."""
-    sections = [HEADER]
-    sections.append("\n".join(_declared(survey)))
-    moved = [d for d in survey.deprecations if _fixable(d, survey)]
-    sections.append("\n".join(_deprecated_imports(moved, survey) if moved else _no_mapping(survey)))
-    for n, family in enumerate(survey.families, 1):
-        sections.append("\n".join(_family(n, family)))
-    sections.append("\n".join(_duplicates(survey)))
-    sections.append("\n".join(_events(survey)))
-    sections.append("\n".join(_project_wide(survey)))
-    return "\n\n".join(s.rstrip("\n") for s in sections) + "\n"
+class Covered:
+    """What the project's configured rules already check (``Survey.configured``): the starter
+    leaves it out, rather than propose a second rule that reports the same code."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        self.left_out: list[str] = []  # one line per rule (or mapping) left out, and why
+
+    def by_kind(self, kind: str, proposed: str) -> Rule | None:
+        """The first configured rule of ``kind``, noting that ``proposed`` is left out for it."""
+        rule = next((r for r in self.rules if r.kind == kind), None)
+        if rule is not None:
+            self.left_out.append(f"{proposed} ({kind}): rule {rule.id} ({_at(rule)}) already checks it")
+        return rule
+
+    def mapping(self, target: str) -> Rule | None:
+        """A configured deprecated-import rule that maps ``target`` already."""
+        rule = next((r for r in self.rules if r.kind == "deprecated-import" and target in getattr(r, "replace", {})), None)
+        if rule is not None:
+            self.left_out.append(f"{target} (deprecated-import mapping): rule {rule.id} ({_at(rule)}) maps it already")
+        return rule
+
+    def family(self, proposed: str, family: Family) -> Rule | None:
+        """A configured single-implementation rule that counts ``family``'s canonical class
+        (its ``name`` matches it, or it lists it as canonical)."""
+        name = family.canonical.partition(":")[2].rsplit(".", 1)[-1]
+        for rule in self.rules:
+            pattern = getattr(rule, "name", None)
+            if rule.kind == "single-implementation" and (family.canonical in getattr(rule, "canonical", ()) or (pattern is not None and pattern.search(name))):
+                self.left_out.append(f"{proposed} (single-implementation, {family.stem}): rule {rule.id} ({_at(rule)}) already counts {name}")
+                return rule
+        return None
+
+
+def _at(rule: Rule) -> str:
+    return f"{rule.meta.origin}:{rule.meta.line}"
+
+
+def starter_rules(survey: Survey, covered: Covered | None = None) -> str:
+    """The rule file's text, leaving out what the configured rules cover (``covered`` then
+    lists it; by default a ``Covered`` of ``survey.configured``)."""
+    covered = covered if covered is not None else Covered(survey.configured)
+    sections: list[str] = []
+    if not covered.by_kind("declared-deprecation", "DD1"):
+        sections.append("\n".join(_declared(survey)))
+    moved = [d for d in survey.deprecations if _fixable(d, survey) and not covered.mapping(d.target)]
+    if moved or not any(_fixable(d, survey) for d in survey.deprecations):
+        sections.append("\n".join(_deprecated_imports(moved, survey) if moved else _no_mapping(survey)))
+    n = 0
+    for family in survey.families:
+        if not covered.family(f"FAM{n + 1}", family):
+            n += 1
+            sections.append("\n".join(_family(n, family)))
+    if not covered.by_kind("duplicate-definition", "DUP1"):
+        sections.append("\n".join(_duplicates(survey)))
+    if not (survey.events and covered.by_kind("event-schema", "EV1 (commented out)")):
+        sections.append("\n".join(_events(survey)))
+    sections.append("\n".join(_project_wide(survey, covered)))
+    header = HEADER
+    if covered.left_out:
+        header += "#\n# Left out, as the rules the project's config loads already cover it:\n" + "".join(f"#   {line}\n" for line in covered.left_out)
+    text = "\n\n".join(s.rstrip("\n") for s in [header, *sections] if s.strip()) + "\n"
+    return _fresh_ids(text, {rule.id for rule in covered.rules})
+
+
+def _fresh_ids(text: str, taken: set[str]) -> str:
+    """The starter's rule ids, each numbered past the ids the configured rules already use
+    (``FAM1`` becomes ``FAM2`` when a configured rule is ``FAM1``): both load together."""
+    if not taken:
+        return text
+    used = set(taken)
+
+    def fresh(match: re.Match[str]) -> str:
+        stem, n = match.group(2), int(match.group(3))
+        while f"{stem}{n}" in used:
+            n += 1
+        used.add(f"{stem}{n}")
+        return f'{match.group(1) or ""}id = "{stem}{n}"'
+
+    return re.sub(r'^(# )?id = "([A-Z]+)(\d+)"$', fresh, text, flags=re.MULTILINE)
 
 
 def _declared(survey: Survey) -> Iterator[str]:
@@ -221,41 +291,35 @@ def _events(survey: Survey) -> Iterator[str]:
     yield f"# allowed = {_list(union)}"
 
 
-def _project_wide(survey: Survey) -> Iterator[str]:
+def _project_wide(survey: Survey, covered: Covered) -> Iterator[str]:
     modules = survey.examples.get("modules") or ["app.core"]
     module = modules[0]
     path = module_path(module)
     top = module.split(".")[0]
     counts = survey.project_wide
     unresolved, shims, cycles = (counts.get(kind, 0) for kind in ("unresolved-import", "shim-module", "import-cycle"))
-    yield "[[rule]]"
-    yield 'id = "PI1"'
-    yield 'kind = "unresolved-import"'
-    yield f"description = {q(f'Imports of project modules or names that do not exist: {unresolved} today.')}"
-    lines: list[str] = []
-    _example(lines, 1, files={path: "class Real: ...\n", "example_user.py": f"from {module} import Real, Phantom\n"})
-    _example(lines, 0, files={path: "class Real: ...\n", "example_user.py": f"from {module} import Real\n"})
-    yield from lines
-    yield ""
-    yield "[[rule]]"
-    yield 'id = "PI2"'
-    yield 'kind = "shim-module"'
-    yield f"description = {q(f'Modules that only re-export, and class aliases A = B, outside tests: {shims} today.')}"
-    yield f"exclude = {_list(list(TEST_EXCLUDE))}"
-    lines = []
-    _example(lines, 1, files={path: "class Real: ...\n", f"{top}_shim.py": f"from {module} import Real\n"})
-    _example(lines, 0, files={path: "class Real: ...\n", f"{top}_user.py": f"from {module} import Real\n\nuser = Real()\n"})
-    yield from lines
-    yield ""
-    yield "[[rule]]"
-    yield 'id = "PI3"'
-    yield 'kind = "import-cycle"'
-    yield f"description = {q(f'Cycles among modules through imports that run at import time: {cycles} today.')}"
-    lines = []
-    _example(lines, 1, files={f"{top}_cycle/__init__.py": "", f"{top}_cycle/a.py": "from .b import B\n", f"{top}_cycle/b.py": f"from {top}_cycle.a import A\n"})
-    _example(
-        lines,
-        0,
-        files={f"{top}_cycle/__init__.py": "", f"{top}_cycle/a.py": "from .b import B\n", f"{top}_cycle/b.py": f"def f():\n    from {top}_cycle.a import A\n"},
-    )
-    yield from lines
+    blocks: list[list[str]] = []
+    if not covered.by_kind("unresolved-import", "PI1"):
+        lines = ["[[rule]]", 'id = "PI1"', 'kind = "unresolved-import"']
+        lines.append(f"description = {q(f'Imports of project modules or names that do not exist: {unresolved} today.')}")
+        _example(lines, 1, files={path: "class Real: ...\n", "example_user.py": f"from {module} import Real, Phantom\n"})
+        _example(lines, 0, files={path: "class Real: ...\n", "example_user.py": f"from {module} import Real\n"})
+        blocks.append(lines)
+    if not covered.by_kind("shim-module", "PI2"):
+        lines = ["[[rule]]", 'id = "PI2"', 'kind = "shim-module"']
+        lines.append(f"description = {q(f'Modules that only re-export, and class aliases A = B, outside tests: {shims} today.')}")
+        lines.append(f"exclude = {_list(list(TEST_EXCLUDE))}")
+        _example(lines, 1, files={path: "class Real: ...\n", f"{top}_shim.py": f"from {module} import Real\n"})
+        _example(lines, 0, files={path: "class Real: ...\n", f"{top}_user.py": f"from {module} import Real\n\nuser = Real()\n"})
+        blocks.append(lines)
+    if not covered.by_kind("import-cycle", "PI3"):
+        lines = ["[[rule]]", 'id = "PI3"', 'kind = "import-cycle"']
+        lines.append(f"description = {q(f'Cycles among modules through imports that run at import time: {cycles} today.')}")
+        cycle = {f"{top}_cycle/__init__.py": "", f"{top}_cycle/a.py": "from .b import B\n"}
+        _example(lines, 1, files={**cycle, f"{top}_cycle/b.py": f"from {top}_cycle.a import A\n"})
+        _example(lines, 0, files={**cycle, f"{top}_cycle/b.py": f"def f():\n    from {top}_cycle.a import A\n"})
+        blocks.append(lines)
+    for n, lines in enumerate(blocks):
+        if n:
+            yield ""
+        yield from lines

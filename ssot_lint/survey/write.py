@@ -5,7 +5,7 @@ config pointing at it when the project has none, and with ``baseline`` today's f
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ssot_lint.ci import baseline as baselines
@@ -17,7 +17,7 @@ from ssot_lint.run.aggregation import aggregate
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.engine import RunOptions, analyze_files
 from ssot_lint.survey import Survey
-from ssot_lint.survey.starter import starter_rules
+from ssot_lint.survey.starter import Covered, starter_rules
 
 CONFIG_NAME = "ssot-lint.toml"
 
@@ -30,6 +30,7 @@ class Written:
     config_hint: str = ""  # what to add to an existing config
     baseline: str | None = None
     baselined: int = 0
+    left_out: list[str] = field(default_factory=list)  # what the configured rules cover already
 
 
 def _create(path: Path, text: str) -> None:
@@ -66,13 +67,16 @@ def write_starter(survey: Survey, output: Path | None = None, *, baseline: bool 
     for path in (rules_path, *([root / CONFIG_NAME] if new_config else [])):
         if path.exists():
             raise ConfigError(f"{shown_path(path)} already exists; not overwritten (choose another file with --output)")
-    text = starter_rules(survey)
+    covered = Covered(survey.configured)
+    text = starter_rules(survey, covered)
     ruleset = checked_ruleset(text, shown)
+    if not ruleset.rules:  # the configured rules cover everything the starter would propose
+        return Written("", 0, left_out=covered.left_out)
     baseline_path = root / (config.get("baseline") if config is not None else ".ssot-baseline.json")
     if baseline and baseline_path.exists():
         raise ConfigError(f"{shown_path(baseline_path)} already exists; not overwritten (run 'ssot-lint baseline' to update it)")
     _create(rules_path, text)
-    written = Written(shown, len(ruleset.rules))
+    written = Written(shown, len(ruleset.rules), left_out=covered.left_out)
     relative = os.path.relpath(rules_path, root).replace(os.sep, "/")
     if new_config:
         config_path = root / CONFIG_NAME

@@ -8,7 +8,15 @@ Options
   when the rule file loads. Chains run through the other ``deprecated-import`` rules too
   (``pkg.old -> pkg.mid`` in one, ``pkg.mid -> pkg.new`` in another: ``pkg.old -> pkg.new``), but
   not through a rule limited by ``paths`` or ``exclude``: what its fix then writes is left, with
-  that reason, for the next ``ssot-lint fix``.
+  that reason, for the next ``ssot-lint fix``. A cycle through several rules is an error at the
+  mapping of the rule loaded last among them (the one that closes it). One target mapped to two
+  different replacements by two rules is an error at the second one's mapping, naming the first
+  (``r2.toml:5: rule X1: 'old.mod' is already mapped to 'new.mod' by rule APP001
+  (rules.toml:4)``), when neither rule is limited by ``paths``/``exclude``; when one is (a
+  migration per directory), ``ssot-lint rules --check`` warns of it, as where both rules apply a
+  file would get both advices. A more specific target under a module another rule maps
+  (``old.mod:X -> b.mod:X`` in one rule, ``old.mod -> a.mod`` in another) refines it, as in one
+  table: ``from old.mod import X`` is that rule's alone.
 - ``calls`` (table or list): deprecated callables ``module:function``, flagged at every call site
   reached through an import (``f()``, ``m.f()``), mapped to a replacement or to ``""``.
 - ``allow-kind-change`` (list): keys of ``replace`` whose replacement may be another kind of thing
@@ -65,16 +73,16 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify, relative_failure
 from ssot_lint.fix.destinations import ModDest
 from ssot_lint.fix.verify import WHOLE, Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
+from ssot_lint.kinds.deprecated_import.linking import cycle_error, owned, rehash
 from ssot_lint.kinds.deprecated_import.prefilter import Prefilter
 from ssot_lint.kinds.deprecated_import.references import plan_references
-from ssot_lint.kinds.deprecated_import.rewrite import destination, match_target, ref_needs, resolve_chains, under
+from ssot_lint.kinds.deprecated_import.rewrite import ChainCycle, destination, match_target, ref_needs, resolve_chains, under
 from ssot_lint.model import UNSAFE, FileRef, Finding
 from ssot_lint.project.import_conditions import tested_deprecations
 
@@ -148,40 +156,78 @@ class DeprecatedImport(Rule):
         # Longest first, so the most specific deprecated path wins when several cover an import.
         self.targets.sort(key=lambda pair: -len(pair[0].dotted))
         self._prefilter = Prefilter([t for t, _ in self.targets], [t for t, _ in self.call_targets.values()])
+        self._ceded: set[Target] = set()  # other rules' targets under this rule's modules (``link``)
+        self._matched = self.targets
 
     def link(self, rules: list[Rule]) -> None:
         """Follow this rule's replacements through the other deprecated-import rules that apply
         everywhere (``pkg.old -> pkg.mid`` here, ``pkg.mid -> pkg.new`` there: ``pkg.old ->
         pkg.new``), as one rule's own chains are, so that neither its message nor its fix leads
         to a path another rule flags. A rule limited by ``paths`` or ``exclude`` is not followed:
-        its replacement is meant for part of the project only."""
-        others = {
-            Target.parse(old): Target.parse(new)
-            for rule in rules
-            if isinstance(rule, DeprecatedImport) and rule is not self and not rule.meta.paths and not rule.meta.exclude
-            for old, new in rule.replace.items()
-        }
+        its replacement is meant for part of the project only.
+
+        Refused, as they would be in one rule's table: a chain that comes back on itself (named
+        at the mapping of the rule loaded last among those it runs through, the one that closes
+        it), and a target an earlier rule maps elsewhere (both apply everywhere: ``check`` would
+        give both advices, ``fix`` apply one). A more specific target of another rule under one
+        of this rule's modules (``old.mod:X`` there, ``old.mod`` here) refines it, as in one
+        table: that rule alone reports it."""
+        own = {Target.parse(old): Target.parse(new) for old, new in self.replace.items()}
+        owners: dict[Target, DeprecatedImport] = {}
+        others: dict[Target, Target] = {}
+        for rule in rules:
+            if isinstance(rule, DeprecatedImport) and rule is not self and not rule.meta.paths and not rule.meta.exclude:
+                for old, new in rule.replace.items():
+                    others[Target.parse(old)] = Target.parse(new)
+                    owners.setdefault(Target.parse(old), rule)
         if not others:
             return
-        own = {Target.parse(old): Target.parse(new) for old, new in self.replace.items()}
         try:
             resolved = resolve_chains({**others, **own})
-        except OptionError as exc:
-            raise OptionError(f"{exc}, through the other deprecated-import rules") from None
-        linked = sorted(((old, new) for old, new in resolved.items() if _owned(old, own, others)), key=lambda pair: -len(pair[0].dotted))
-        if dict(linked) == dict(self.targets):
+        except ChainCycle as exc:
+            raise cycle_error(self, exc, own, owners, rules) from None
+        if not self.meta.paths and not self.meta.exclude:
+            self._refuse_conflicts(resolved, own, rules)
+        linked = sorted(((old, new) for old, new in resolved.items() if owned(old, own, others)), key=lambda pair: -len(pair[0].dotted))
+        self._ceded = {old for old in others if old not in own and any(o.member is None and under(old.dotted, o.module) for o in own)}
+        # What match() reads: this rule's targets and the ones it leaves, most specific first.
+        self._matched = sorted([*linked, *((old, resolved[old]) for old in self._ceded)], key=lambda pair: -len(pair[0].dotted))
+        if dict(linked) == dict(self.targets) and not self._ceded:
             return
         self.targets = linked
         self._prefilter = Prefilter([t for t, _ in self.targets], [t for t, _ in self.call_targets.values()])
-        followed = ";".join(f"{old}>{new}" for old, new in linked)
-        self.meta = dataclasses.replace(self.meta, digest=_rehash(self.meta.digest, followed), counts_digest=_rehash(self.meta.counts_digest, followed))
+        followed = ";".join(f"{old}>{new}" for old, new in linked) + "".join(f";-{old}" for old in sorted(map(str, self._ceded)))
+        self.meta = dataclasses.replace(self.meta, digest=rehash(self.meta.digest, followed), counts_digest=rehash(self.meta.counts_digest, followed))
+
+    def _refuse_conflicts(self, resolved: dict[Target, Target], own: dict[Target, Target], rules: list[Rule]) -> None:
+        """Refuse a target of this rule that an earlier rule applying everywhere maps to
+        another final replacement."""
+        for rule in rules:
+            if rule is self:
+                return
+            if not isinstance(rule, DeprecatedImport) or rule.meta.paths or rule.meta.exclude:
+                continue
+            theirs = dict(rule.targets)
+            for old in own:
+                if old in theirs and str(old) in rule.replace and theirs[old] != resolved[old]:
+                    raise OptionError(
+                        f"{str(old)!r} is already mapped to {rule.replace[str(old)]!r} by rule {rule.id}",
+                        "replace",
+                        str(old),
+                        refers=((rule, "replace", str(old)),),
+                    )
 
     def needs_parse(self, text: str, ref: FileRef) -> bool:
         return self._prefilter.could_match(text, ref)
 
     def match(self, ref: ImportRef) -> tuple[Target, Target] | None:
         """The deprecated target an imported name falls under (None when canonical)."""
-        return None if ref.module is None else match_target(self.targets, ref.module, ref.name)
+        if ref.module is None:
+            return None
+        if not self._ceded:
+            return match_target(self.targets, ref.module, ref.name)
+        hit = match_target(self._matched, ref.module, ref.name)
+        return None if hit is None or hit[0] in self._ceded else hit
 
     def reports_module_part(self, ref: ImportRef, old: Target) -> bool:
         """Whether a deprecated import is reported at the module path of its ``from`` statement
@@ -283,11 +329,12 @@ class DeprecatedImport(Rule):
 
     def moved(self, module: str, name: str | None) -> str | None:
         """Where this rule's fix sends ``from module import name`` (``import module`` when
-        ``name`` is None), as a dotted name; None when it is not deprecated (``fix.verify.Mover``)."""
-        hit = match_target(self.targets, module, name)
+        ``name`` is None), as a dotted name; None when it is not deprecated (``fix.verify.Mover``).
+        A target this rule leaves to another rule (``link``) goes where that rule sends it."""
+        hit = match_target(self._matched, module, name)
         if hit is None:
             return None
-        decision = destination(name is None, module, name, None, *hit, self.targets)
+        decision = destination(name is None, module, name, None, *hit, self._matched)
         if isinstance(decision, str):
             return None
         return decision.module if isinstance(decision, ModDest) or decision.name == "*" else f"{decision.module}.{decision.name}"
@@ -365,17 +412,3 @@ class DeprecatedImport(Rule):
         from ssot_lint.kinds.deprecated_import.fix import fix_imports  # it builds on this module
 
         return fix_imports(self, module, FileContext.of_module(module, ref), context)
-
-
-def _owned(key: Target, own: dict[Target, Target], others: dict[Target, Target]) -> bool:
-    """Whether ``key`` of chains resolved over this rule's mappings (``own``) and other rules'
-    is this rule's: one of its own keys, or a key derived under the module one of them names
-    (the most specific one, when a key of another rule names a module above or below it)."""
-    if key in own or key in others:
-        return key in own
-    bases = [base for base in (*own, *others) if base.member is None and under(key.module, base.module)]
-    return max(bases, key=lambda base: len(base.module)) in own if bases else False
-
-
-def _rehash(digest: str, followed: str) -> str:
-    return hashlib.sha256(f"{digest}|{followed}".encode()).hexdigest()[:16]

@@ -15,20 +15,32 @@ from ssot_lint.project.module_index import within
 under = within  # ``a.b`` is under ``a``; ``ab`` is not
 
 
+class ChainCycle(OptionError):
+    """A chain of replacements that comes back on itself; ``keys``: the keys of the mapping
+    it applies, in order (a key derived under a module mapping is that mapping's key)."""
+
+    def __init__(self, message: str, keys: list[Target]) -> None:
+        super().__init__(message)
+        self.keys = list(dict.fromkeys(keys))
+
+
 def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
     """Each deprecated target mapped to its *final* replacement (#18 item 13): ``a:X -> b:X``
     with ``b:X -> c:X`` is ``a:X -> c:X``; a member moved into a module that is itself replaced
     follows the module (``a:X -> b:X`` with ``b -> c`` is ``a:X -> c:X``); and a member or
     submodule of a module's replacement that has a replacement of its own gets one under the
     old module too (``a -> b`` with ``b:X -> c:Y`` adds ``a:X -> c:Y``), so that a fix never
-    writes an import that is deprecated again. A cycle is refused."""
+    writes an import that is deprecated again. A cycle is refused (``ChainCycle``)."""
     pairs = dict(mapping)
+    derived: dict[Target, Target] = {}  # a key added here -> the key of ``mapping`` it extends
     for old, new in mapping.items():  # `a -> b` and `b...[:X] -> t`: `a...[:X] -> t`
         if old.member is not None or new.member is not None:
             continue
         for other, target in mapping.items():
             if other != old and under(other.module, new.module):
-                pairs.setdefault(Target(old.module + other.module[len(new.module) :], other.member), target)
+                key = Target(old.module + other.module[len(new.module) :], other.member)
+                if key not in pairs:
+                    pairs[key], derived[key] = target, old
 
     def step(target: Target) -> tuple[Target, Target] | None:
         """The mapping that applies to ``target`` (the most specific one), and where it leads."""
@@ -43,13 +55,16 @@ def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
 
     resolved: dict[Target, Target] = {}
     for old, new in pairs.items():
-        chain, used, current = [old, new], {old}, new
+        chain, used, current = [old, new], [old], new
         while (found := step(current)) is not None:
             applied, current = found
             if applied in used:
-                raise OptionError(f"replace: the chain {' -> '.join(map(str, chain))} comes back under {applied} (a cycle)")
+                raise ChainCycle(
+                    f"replace: the chain {' -> '.join(map(str, chain))} comes back under {applied} (a cycle)",
+                    [derived.get(k, k) for k in used[used.index(applied) :]],
+                )
             chain.append(current)
-            used.add(applied)
+            used.append(applied)
         resolved[old] = current
     return resolved
 

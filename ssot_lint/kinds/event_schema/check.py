@@ -12,6 +12,13 @@ when ``events`` is omitted). One finding per event dict, listing every problem:
   ``bool``), judged only for literals: a string literal where a number is required is wrong,
   a variable is not judged.
 
+Options no event could satisfy are config errors at their line: a ``rename`` whose result is
+renamed again (a chain ``a -> b``, ``b -> c``: write ``a -> c``; or a cycle ``c -> d``, ``d -> c``,
+which the fix could never settle), a ``required`` key that ``allowed`` (when given) leaves out or
+that ``rename`` renames away, and a ``discriminator`` key (``event_type`` and ``type`` by
+default) that ``allowed`` leaves out and that is not renamed to a key it allows (every event
+named by it would be flagged).
+
 A dict with a ``**spread`` or a computed key cannot be verified: it is reported once at ``info``
 severity, never guessed. Keys and discriminator values are recognised when written as plain string
 literals (no escape sequences, no implicit concatenation): they then appear verbatim in the source,
@@ -149,10 +156,52 @@ class EventSchema(Rule):
         for key, kind in self.value_types.items():
             if kind not in VALUE_KINDS:
                 raise OptionError(f"value-types.{key}: unknown kind {kind!r} (expected one of {', '.join(VALUE_KINDS)})")
+        self._check_satisfiable()
         self._events = frozenset(self.events) if self.events is not None else None
         # A listed event name is a plain string literal, so it sits between quotes in the source.
         self._quoted = tuple(q + e + q for e in sorted(self._events) for q in "\"'") if self._events is not None else None
         self._allowed = frozenset(self.allowed) if self.allowed is not None else None
+
+    def _check_satisfiable(self) -> None:
+        """Refuse options no event can satisfy: a rename that renames its result again (the
+        fix would never settle; every event would be flagged), a required key that is not
+        allowed or is renamed away, a discriminator key that is not allowed at top level."""
+        for old, new in self.rename.items():
+            if old == new:
+                raise OptionError(f"rename: '{old}' is renamed to itself (a key can never be in the canonical shape)", "rename", old)
+            chain = [old, new]
+            while chain[-1] in self.rename and chain[-1] not in chain[:-1]:
+                chain.append(self.rename[chain[-1]])
+            if chain[-1] in chain[:-1]:
+                raise OptionError(
+                    f"rename: {' -> '.join(repr(k) for k in chain)} is a cycle (a key renamed to '{new}' is renamed again, so no event ever has the canonical keys)",
+                    "rename",
+                    old,
+                )
+            if len(chain) > 2:
+                raise OptionError(
+                    f"rename: '{old}' is renamed to '{new}', which is itself renamed to '{chain[2]}' (rename '{old}' to '{chain[-1]}' directly)", "rename", old
+                )
+        for key in self.required:
+            if key in self.rename:
+                raise OptionError(
+                    f"required: '{key}' is renamed to '{self.rename[key]}' by 'rename', so no event can have it (require '{self.rename[key]}')", "required"
+                )
+            if self.allowed is not None and key not in self.allowed:
+                raise OptionError(
+                    f"required: '{key}' is not in 'allowed', so no event can pass (with it, it is not allowed at top level; without it, it is missing)",
+                    "required",
+                )
+        if self.allowed is not None:
+            for key in self.discriminator:
+                if key not in self.allowed and self.rename.get(key) not in self.allowed:
+                    default = self.discriminator == self.options["discriminator"].default
+                    which = f"the discriminator key '{key}'" + (f" (by default, 'discriminator' is {list(self.discriminator)})" if default else "")
+                    raise OptionError(
+                        f"allowed: leaves out {which}, so every event named by it is flagged "
+                        f"\"'{key}' is not allowed at top level\" (add it to 'allowed', rename it, or set 'discriminator')",
+                        "allowed",
+                    )
 
     def prefilter(self) -> TextPattern | None:
         # An event dict spells its discriminator key verbatim: as a quoted key or a dict() keyword.
