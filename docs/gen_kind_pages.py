@@ -48,6 +48,7 @@ OPTION_TYPES = {
     "str-list": "a list of strings (a single string counts as a list of one)",
     "regex": "a Python regular expression, as a string; searched, not matched whole",
     "int": "a non-negative integer",
+    "fraction": "a number above 0 and at most 1 (`0.5`)",
     "bool": "`true` or `false`",
     "str-map": 'a table of strings (`{ key = "value" }`, or a `[rule.NAME]` sub-table)',
     "any": "a value whose shape the kind checks itself (its description says which)",

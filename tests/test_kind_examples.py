@@ -53,6 +53,7 @@ OPTION_ANNOTATIONS: dict[str, object] = {
     "glob-list": tuple[str, ...],
     "regex": re.Pattern[str],
     "int": int,
+    "fraction": float,
     "bool": bool,
     "str-map": dict[str, str],
 }

@@ -246,6 +246,7 @@ SEMANTIC = {
     ("deprecated-import", "calls", "{'t': 'number'}"),  # each key must be 'module:function'
     ("deprecated-import", "allow-kind-change", "'a.b:C'"),  # each entry must be a key of 'replace'
     ("deprecated-import", "allow-kind-change", "['a.b:C']"),
+    ("duplicate-definition", "functions", "True"),  # min-similarity compares class bodies only
     # event-schema options no event can satisfy together (the kind's example options allow
     # event_type, timestamp, user_id, data, require them all, and rename type -> event_type):
     # a discriminator key or a required key not allowed, or the discriminator 'type' no longer

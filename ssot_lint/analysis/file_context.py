@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -44,6 +45,8 @@ class FileContext:
         self._scan: Scan | None | bool = False  # False: not scanned yet; None: cannot be split
         self._chunks: Chunks | None = None
         self._outline: list[ast.stmt] | None = None
+        self._cuts: list[tuple[int, int]] = []  # the (start, end) offsets of what the outline leaves out
+        self._outline_failed = False  # the text cannot be split, or its outline does not parse
         self._parsed: dict[int, list[ast.stmt]] = {}  # chunk index -> its top-level statements
         self._positions: Any = None
         self._places: tuple[Mapping[cst.CSTNode, cst.CSTNode], Mapping[cst.CSTNode, tuple[cst.CSTNode, int, tuple[str, ...]]] | None] = ({}, None)
@@ -117,25 +120,35 @@ class FileContext:
         substrings), in source order; only those are parsed when the file splits safely."""
         return self._statements_on(self.lines_with(words))
 
+    def statements_on(self, lines: list[int]) -> list[ast.stmt]:
+        """At least the top-level statements spanning one of ``lines`` (sorted), in source order;
+        only those are parsed when the file splits safely."""
+        return self._statements_on(lines)
+
     def lines_with(self, words: Iterable[str]) -> list[int]:
         """The lines (sorted) on which any of ``words`` occurs, as a substring."""
-        found: set[int] = set()
-        text, starts = self.text, self.lines.starts
+        starts = self.lines.starts
+        return sorted({bisect_right(starts, at) for at in self._offsets_of(words)})
+
+    def _offsets_of(self, words: Iterable[str]) -> Iterator[int]:
+        """Where each of ``words`` occurs in the text, as a substring."""
+        text = self.text
         for word in words:
             if not word:
                 continue  # would match everywhere (and never advance)
             at = text.find(word)
             while at != -1:
-                found.add(bisect_right(starts, at))
+                yield at
                 at = text.find(word, at + len(word))
-        return sorted(found)
 
     def imports(self) -> list[ImportRef]:
         """Every name imported anywhere in the file (functions, ``try``, ``if`` ...), in source order."""
         if self._imports is None:
             # Every import statement spells `import`; imports are statements, so walking
             # statement bodies finds them all without entering a single expression.
-            body = self.statements_near(["import"])
+            # The outline holds every one of them too (it keeps each body that spells `import`):
+            # once it is parsed, no chunk is parsed for them again.
+            body = self._outline if self._outline is not None else self.statements_near(["import"])
             found = [n for n, _ in statements(body, into_definitions=True) if isinstance(n, (ast.Import, ast.ImportFrom))]
             self._imports = collect_imports(found, self.ref.module, self.ref.is_package)
         return self._imports
@@ -146,15 +159,48 @@ class FileContext:
         whole tree's statements when the file is parsed whole anyway."""
         if self._tree is not None:
             return self._tree.body
-        if self._outline is None:
+        body = self._parsed_outline()
+        return body if body is not None else self.tree.body  # parsed whole: a syntax error is reported from there
+
+    def _parsed_outline(self) -> list[ast.stmt] | None:
+        """The outline's statements; None when the text cannot be split or the outline does not parse."""
+        if self._outline is None and not self._outline_failed:
             found = self._scanned()
-            if found is None:
-                return self.tree.body
+            cuts: list[tuple[int, int]] = []
             try:
-                self._outline = cpython_parse(outline(self.text, found, self.lines.starts)).body
+                if found is not None:
+                    self._outline = cpython_parse(outline(self.text, found, self.lines.starts, cuts)).body
             except (SyntaxError, ValueError, MemoryError, RecursionError):
-                return self.tree.body  # parsed whole: a syntax error is reported from there
+                pass
+            self._outline_failed = self._outline is None
+            self._cuts = cuts
         return self._outline
+
+    def outline_near(self, words: Iterable[str], keyword: str) -> list[ast.stmt] | None:
+        """The top-level statements ``statements_near(words)`` gives, read from the outline (with
+        the bodies and values it leaves out left out, see ``outline``); None when there is no
+        outline, or when ``keyword`` (a statement's keyword, such as ``class``) is written in code
+        the outline leaves out. Every
+        statement ``keyword`` starts is then in the outline, and its header whole: a rule that
+        reads only those headers needs no parse of its own."""
+        if self._tree is not None:
+            return self._tree.body  # parsed whole, as statements_near gives
+        body = self._parsed_outline()
+        found = self._scanned()
+        if body is None or found is None:
+            return None  # the caller reads its statements as before (the whole file when the outline does not parse)
+        if self._cuts:
+            pattern = _keyword_pattern(keyword)
+            if any(pattern.search(found.code, start, end) for start, end in self._cuts):
+                return None
+        lines = self.lines_with(words)
+        if not lines:
+            return []
+        if self._chunks is None:
+            self._chunks = Chunks(found.starts)
+        chunks = self._chunks
+        indices = {chunks.index_of(line) for line in lines}
+        return [statement for statement in body if chunks.index_of(statement.lineno) in indices]
 
     def _scanned(self) -> Scan | None:
         if self._scan is False:
@@ -249,6 +295,12 @@ def known_code(module: cst.Module, text: str) -> Iterator[None]:
         yield
     finally:
         _known_code.reset(token)
+
+
+@functools.cache
+def _keyword_pattern(keyword: str) -> re.Pattern[str]:
+    # The word leads (whole by the look-arounds after it): the regex engine skips ahead to it.
+    return re.compile(f"{keyword}(?<!\\w{keyword})(?!\\w)")
 
 
 def _positions_only(module: cst.Module) -> Any:

@@ -39,8 +39,9 @@ _NOT_A_NAME = re.compile(r"[\[{]|[\w)\]}\"][ \t\f]*\(")
 _KEPT_WHOLE = 2  # the docstring and the statement after it (ModuleSummary.first_span)
 
 
-def outline(text: str, found: Scan, line_starts: list[int]) -> str:
-    """The outline of ``text`` (see the module docstring), with the text's line numbers."""
+def outline(text: str, found: Scan, line_starts: list[int], cuts: list[tuple[int, int]] | None = None) -> str:
+    """The outline of ``text`` (see the module docstring), with the text's line numbers.
+    ``cuts`` (if given) receives the ``(start, end)`` offsets of each part left out."""
     code, offsets, heads = found.code, found.offsets, found.heads
     pieces: list[str] = []
     # Line 1 always starts a chunk; when it holds only comments and blank lines, it is no statement.
@@ -55,6 +56,8 @@ def outline(text: str, found: Scan, line_starts: list[int]) -> str:
         if cut is None:
             continue
         pieces += (text[copied:cut], " ...")
+        if cuts is not None:
+            cuts.append((cut, end))
         # The line breaks left out, so that what follows keeps its line numbers.
         pieces.append("\n" * (bisect_right(line_starts, end) - bisect_right(line_starts, cut)))
         copied = end

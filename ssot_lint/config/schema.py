@@ -42,6 +42,7 @@ TYPE_SCHEMAS: dict[str, dict[str, Any]] = {
     # Not "format": "regex": that means ECMA-262, and Python's (?i) is not one.
     "regex": {"type": "string"},
     "int": {"type": "integer", "minimum": 0},
+    "fraction": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
     "bool": {"type": "boolean"},
     "str-map": {"type": "object", "additionalProperties": {"type": "string"}},
     "any": {},
@@ -53,6 +54,7 @@ _TYPE_WORDS = {
     "glob-list": "a list of gitignore-style globs (or one)",
     "regex": "a Python regular expression, searched",
     "int": "a non-negative integer",
+    "fraction": "a number above 0 and at most 1",
     "bool": "true or false",
     "str-map": "a table of strings",
     "any": "a value the kind checks itself",

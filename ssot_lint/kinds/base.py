@@ -148,6 +148,12 @@ def _as_int(value: Any) -> int:
     return value
 
 
+def _as_fraction(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        raise OptionError("expected a number above 0 and at most 1 (a fraction, e.g. 0.5)")
+    return float(value)
+
+
 def _as_bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise OptionError("expected true or false")
@@ -169,6 +175,7 @@ OPTION_TYPES: dict[str, Callable[[Any], Any]] = {
     "glob-list": _as_glob_list,
     "regex": _as_regex,
     "int": _as_int,
+    "fraction": _as_fraction,
     "bool": _as_bool,
     "str-map": _as_str_map,
     "any": lambda value: value,  # the kind's configure() validates the shape

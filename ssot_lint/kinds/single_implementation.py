@@ -143,13 +143,20 @@ class SingleImplementation(Rule):
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
         canonical_names = self._canonical_names.get(ctx.ref.module, set())
+        # With `bases` alone, only class headers are read: the outline holds every one of them
+        # (and every import) unless a class is defined in a body it leaves out. No class body
+        # is parsed then.
+        headers = bool(self.bases) and not self.methods and self.name is None and not canonical_names
+        words = self.parse_words(ctx.text)
+        body = ctx.outline_near(words, "class") if headers else None  # first: the imports are then read from the outline too
         bound = bindings(ctx.imports()) if self.bases or canonical_names else {}
         members: list[tuple[Any, ...]] = []
         aliases: list[tuple[Any, ...]] = []
         canonical_aliases: list[tuple[str, str]] = []  # in a canonical module: (alias, the absolute dotted name it stands for)
-        # A canonical module is read whole: the alias chain from its canonical name may pass
-        # through any module-level name.
-        body = ctx.tree.body if canonical_names else ctx.statements_near(self.parse_words(ctx.text))
+        if body is None:
+            # A canonical module is read whole: the alias chain from its canonical name may pass
+            # through any module-level name.
+            body = ctx.tree.body if canonical_names else ctx.statements_near(words)
         for node, scope in statements(body, into_definitions=True):
             if not isinstance(node, ast.ClassDef) or not self.selects(node.name):
                 continue

@@ -33,7 +33,7 @@ from ssot_lint.run.discovery import SourceFile, discover
 from ssot_lint.run.engine import RunOptions, analyze_files
 from ssot_lint.survey.collect import SurveyFacts
 from ssot_lint.survey.conventions import Convention, Layout
-from ssot_lint.survey.families import TEST_EXCLUDE, Duplicate, Duplicates, EventShape, Family, duplicates, event_shapes, families, is_test_path
+from ssot_lint.survey.families import MIN_SIMILARITY, TEST_EXCLUDE, Duplicate, Duplicates, EventShape, Family, duplicates, event_shapes, families, is_test_path
 
 PROJECT_WIDE = ("unresolved-import", "shim-module", "import-cycle")
 _IDS = {"declared-deprecation": "DD", "unresolved-import": "PI1", "shim-module": "PI2", "import-cycle": "PI3"}
@@ -79,6 +79,9 @@ class Survey:
     conventions: list[Convention] = field(default_factory=list)
     test_duplicates: list[Duplicate] = field(default_factory=list)
     test_duplicate_names: int = 0
+    # Names in 3+ modules outside tests, no convention, whose bodies are not copies (homonyms).
+    homonyms: list[Duplicate] = field(default_factory=list)
+    homonym_names: int = 0
     # The rules the project's config already loads: the starter leaves out what they check, and
     # the report does not call the project free of debt they may report (``check`` counts it).
     configured: list[Rule] = field(default_factory=list, repr=False)
@@ -130,14 +133,14 @@ def survey(
 ) -> Survey:
     """Survey the project at ``path`` (see the module docstring)."""
     from ssot_lint.kinds.declared_deprecation.project import build, definition, hits
-    from ssot_lint.kinds.duplicate_definition import definitions
+    from ssot_lint.kinds.duplicate_definition import copies, definitions
 
     root = Path(path)
     config = project_config(root, observer)
     configured = configured_rules(config, observer)
     dd = make_rule("declared-deprecation", "DD")
     collector = make_rule("survey-facts", "SURVEY")
-    dup = make_rule("duplicate-definition", "DUP", {"min-count": 3})  # counts as the starter's DUP1 will
+    dup = make_rule("duplicate-definition", "DUP", {"min-count": 3, "min-similarity": MIN_SIMILARITY})  # counts as the starter's DUP1 will
     # shim-module outside tests, as the starter's PI2 (a test's re-export or alias is a fixture).
     wide = [make_rule(kind, _IDS[kind], exclude=TEST_EXCLUDE if kind == "shim-module" else ()) for kind in PROJECT_WIDE]
     rules = [dd, collector, dup, *wide]
@@ -221,11 +224,17 @@ def survey(
         family.canonical = max(writable, key=lambda m: (imported[m.target], -len(m.qualname), m.target)).target
     found = [f for f in found if DOTTED.match(f.canonical.partition(":")[0])]  # a rule must be able to name it
     defined = definitions(_facts(results, dup))
+    similar: dict[str, list[tuple[str, int]]] = {}  # name -> its copies outside tests, as DUP1 clusters them
+    for name, places in defined.items():
+        outside = sorted(((r, w) for r, w in places if not is_test_path(r.path)), key=lambda p: (p[0].path, p[1][0]))
+        if len(outside) >= 3:
+            similar[name] = [(r.path, w[0]) for group in copies(outside, MIN_SIMILARITY) if len(group) >= 3 for r, w in group]
     dups: Duplicates = duplicates(
         {name: [(ref.path, where[0]) for ref, where in places] for name, places in defined.items()},
         layout,
         [(ref.path, c.qualname) for ref, c in classes if "." not in c.qualname],
         is_imported,
+        similar=similar,
     )
     shapes = event_shapes((ref, s) for ref, fact in collected if fact for s in fact[1])
     counts = {rule.kind: next(s.count for s in report.rules if s.id == rule.id) for rule in wide}
@@ -246,6 +255,8 @@ def survey(
         dups.conventions + conventions,
         dups.in_tests,
         dups.in_tests_count,
+        dups.homonyms,
+        dups.homonyms_count,
         configured,
     )
 

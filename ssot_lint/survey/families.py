@@ -37,6 +37,9 @@ tokens = camel_tokens
 
 
 # What `is_test_path` calls test code, as a rule's `exclude` (gitignore patterns) says it.
+# How similar same-named classes' member names must be to count as copies (duplicate-definition's
+# ``min-similarity``; measured in docs/discovery.md: homonyms score at most 0.33, copies 0.6 and more).
+MIN_SIMILARITY = 0.5
 TEST_EXCLUDE = ("tests/", "test/", "testing/", "test_*.py", "*_test.py", "*_tests.py", "conftest.py")
 
 
@@ -149,6 +152,10 @@ class Duplicates:
     conventions: list[Convention]
     in_tests: list[Duplicate]
     in_tests_count: int
+    # Names in 3+ modules outside tests whose bodies are not copies of each other (no cluster
+    # of similar bodies in 3 modules): one name for different concepts, set apart.
+    homonyms: list[Duplicate] = field(default_factory=list)
+    homonyms_count: int = 0
 
 
 def duplicates(
@@ -158,12 +165,16 @@ def duplicates(
     imported: Callable[[str, str, Collection[str]], bool] = lambda path, name, among: False,
     min_count: int = 3,
     limit: int = 10,
+    similar: dict[str, list[tuple[str, int]]] | None = None,
 ) -> Duplicates:
     """``by_name``: each class name's definitions, one (path, line) per module, as
     ``duplicate-definition`` counts them (so the survey and a check agree). ``classes``: every
     top-level class as (path, name); a class whose name ends with a duplicated name
     (``BaseDatabaseFeatures``) follows that name's convention, if it has one. ``imported``: see
-    ``conventions.looked_up`` (a convention is looked up by a loader, mostly not imported)."""
+    ``conventions.looked_up`` (a convention is looked up by a loader, mostly not imported).
+    ``similar``: each name's definitions outside tests that are copies (in a cluster of
+    ``min_count`` similar bodies, as ``duplicate-definition``'s ``min-similarity`` clusters
+    them); a name that is no convention and has fewer is a homonym, not debt."""
     by_role: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for path, cls in classes:
         parts = tokens(cls)
@@ -172,6 +183,7 @@ def duplicates(
     debt: list[Duplicate] = []
     conventions: list[Convention] = []
     in_tests: list[Duplicate] = []
+    homonyms: list[Duplicate] = []
     for name, places in by_name.items():
         if len(places) < min_count:
             continue
@@ -186,12 +198,14 @@ def duplicates(
         pattern = layout.convention((path for path, _ in outside), conforming)
         if pattern is not None and looked_up([(path, name) for path, _ in outside], imported):
             conventions.append(Convention(name, len(places), pattern))
+        elif similar is not None and len(similar.get(name, ())) < min_count:
+            homonyms.append(Duplicate(name, sorted(outside)))
         else:
-            debt.append(Duplicate(name, sorted(outside)))
-    for found in (debt, in_tests):
+            debt.append(Duplicate(name, sorted(similar[name] if similar is not None else outside)))
+    for found in (debt, in_tests, homonyms):
         found.sort(key=lambda d: (-len(d.places), d.name))
     conventions.sort(key=lambda c: (-c.count, c.what))
-    return Duplicates(debt[:limit], len(debt), conventions, in_tests[:limit], len(in_tests))
+    return Duplicates(debt[:limit], len(debt), conventions, in_tests[:limit], len(in_tests), homonyms[:limit], len(homonyms))
 
 
 @dataclass

@@ -37,6 +37,8 @@ def as_dict(survey: Survey) -> dict[str, Any]:
             "top": [{"name": d.name, "places": [f"{p}:{line}" for p, line in d.places]} for d in survey.duplicates],
             "in_tests": survey.test_duplicate_names,
             "in_tests_top": [{"name": d.name, "places": [f"{p}:{line}" for p, line in d.places]} for d in survey.test_duplicates],
+            "homonyms": survey.homonym_names,
+            "homonyms_top": [{"name": d.name, "places": [f"{p}:{line}" for p, line in d.places]} for d in survey.homonyms],
         },
         "conventions": [{"what": c.what, "modules": c.count, "where": c.pattern} for c in survey.conventions],
         "events": [
@@ -102,6 +104,12 @@ def to_text(survey: Survey) -> str:
     if survey.test_duplicate_names:
         most = ", ".join(f"{d.name} ({len(d.places)})" for d in survey.test_duplicates[:5])
         out += ["", f"Set aside as test code (class names in 3+ modules only when tests count): {survey.test_duplicate_names}; most: {most}"]
+    if survey.homonym_names:
+        most = ", ".join(f"{d.name} ({len(d.places)})" for d in survey.homonyms[:5])
+        out += [
+            "",
+            f"Set aside as homonyms (class names in 3+ modules outside tests whose bodies are not copies of each other): {survey.homonym_names}; most: {most}",
+        ]
     if survey.events:
         out += ["", "Event-like dict shapes (by discriminator value; key sets seen):"]
         for e in survey.events[:_SHOWN]:

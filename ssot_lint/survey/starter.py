@@ -14,7 +14,7 @@ from ssot_lint.kinds.base import Rule
 from ssot_lint.project.module_index import parents
 from ssot_lint.report import plural
 from ssot_lint.survey import Deprecation, Survey
-from ssot_lint.survey.families import EXCLUDE_NAMES, TEST_EXCLUDE, Family
+from ssot_lint.survey.families import EXCLUDE_NAMES, MIN_SIMILARITY, TEST_EXCLUDE, Family
 
 HEADER = """\
 # Starter rules written by `ssot-lint init` from a survey of this project. Review them: each
@@ -253,19 +253,33 @@ def _duplicates(survey: Survey) -> Iterator[str]:
     yield 'kind = "duplicate-definition"'
     shown = ", ".join(f"{d.name} ({len(d.places)})" for d in survey.duplicates[:5]) or "none today"
     names = plural(survey.duplicate_names, "name")
-    description = f"Top-level classes defined in 3 or more modules outside tests: {names} today (most: {shown})."
+    description = (
+        f"Copies of one class: top-level classes of one name defined in 3 or more modules outside tests whose member names overlap "
+        f"(min-similarity: shared names / all names): {names} today (most: {shown})."
+    )
+    if survey.homonym_names:
+        description += f" Not counted: {plural(survey.homonym_names, 'name')} whose bodies differ (one name for different concepts)."
     conventions = sorted({c.what for c in survey.conventions if c.what.isidentifier()})
     if conventions:
         description += f" Not counted: {plural(len(conventions), 'name')} a framework looks up by convention in every module of a kind of folder ({', '.join(conventions[:5])}{', ...' if len(conventions) > 5 else ''})."
+    description += (
+        " Severity info: a list for a reviewer, not a CI failure; measured on Django and SymPy, what is left are mostly sibling implementations "
+        "of one interface (one class per database backend), which member names cannot tell from copies."
+    )
     yield f"description = {q(description)}"
+    yield 'severity = "info"'
     yield "min-count = 3"
+    yield f"min-similarity = {MIN_SIMILARITY}"
     yield f"exclude = {_list(list(TEST_EXCLUDE))}"
     if conventions:
         yield f"exclude-names = {q('^(?:' + '|'.join(conventions) + ')$')}"
     name = survey.duplicates[0].name if survey.duplicates else "Settings"
     lines: list[str] = []
-    _example(lines, 2, files={f"dup_a/m{i}.py": f"class {name}: ...\n" for i in range(3)})
-    _example(lines, 0, files={f"dup_a/m{i}.py": f"class {name}: ...\n" for i in range(2)})
+    copy = f"class {name}:\n    def load(self): ...\n    def save(self): ...\n"
+    _example(lines, 2, files={f"dup_a/m{i}.py": copy for i in range(3)})
+    _example(lines, 0, files={f"dup_a/m{i}.py": copy for i in range(2)})
+    # Homonyms: one name, bodies with nothing in common.
+    _example(lines, 0, files={f"dup_a/m{i}.py": f"class {name}:\n    def member_{i}(self): ...\n" for i in range(3)})
     yield from lines
 
 
@@ -307,7 +321,12 @@ def _project_wide(survey: Survey, covered: Covered) -> Iterator[str]:
         blocks.append(lines)
     if not covered.by_kind("shim-module", "PI2"):
         lines = ["[[rule]]", 'id = "PI2"', 'kind = "shim-module"']
-        lines.append(f"description = {q(f'Modules that only re-export, and class aliases A = B, outside tests: {shims} today.')}")
+        shim_text = (
+            f"Modules that only re-export, and class aliases A = B, outside tests: {shims} today. Severity info: candidates for a reviewer "
+            "(on Django and SymPy 9 of 29 were debt; the others a library's notation, such as SymPy's Eq = Equality's siblings, or pointers by design)."
+        )
+        lines.append(f"description = {q(shim_text)}")
+        lines.append('severity = "info"')
         lines.append(f"exclude = {_list(list(TEST_EXCLUDE))}")
         _example(lines, 1, files={path: "class Real: ...\n", f"{top}_shim.py": f"from {module} import Real\n"})
         _example(lines, 0, files={path: "class Real: ...\n", f"{top}_user.py": f"from {module} import Real\n\nuser = Real()\n"})
