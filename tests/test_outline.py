@@ -146,6 +146,10 @@ PIECES = [
     "@dataclass\nclass F:\n    y: int = field(default=0)\n    def m(self, z=()):\n        return call()\n",
     "with suppress(ImportError):\n    import fast\n",
     "for n in range(2):\n    pass\n",
+    "globals()['Z'] = 1\n",  # a namespace write (project.rebinds.namespace_writes), and reads
+    "def setup():\n    globals().update(Z=2)\n    return vars().get('Z')\n",
+    "N = globals().get('X', 0)\n",
+    "import sys\nsetattr(sys.modules[__name__], 'Z', 3)\n",
 ]
 if sys.version_info >= (3, 12):  # PEP 701: a field may reuse the string's quotes and span lines
     PIECES += ['W = f"{X["a"]}" + call()\n', 'def k():\n    return f"{\n  1 + 1\n}"\n', 'Q = f"{f"{1}"}"[0]\n']

@@ -55,6 +55,20 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str | No
     return ".".join(base) if base else None
 
 
+def relative_failure(module: str, is_package: bool, level: int) -> str | None:
+    """Why a relative import of ``level`` dots written in ``module`` fails as Python runs it
+    (None when it does not): a module in no package has no parent to be relative to ("attempted
+    relative import with no known parent package"), and no import climbs above the top-level
+    package. ``resolve_relative`` still names the module such an import spells, so that a rule
+    sees what it was meant to import; a fix must not make it work (``fix.verify``)."""
+    depth = len(module.split(".")) - (0 if is_package else 1) if module else 0
+    if level == 0 or level <= depth:
+        return None
+    if depth == 0:
+        return f"the relative import fails as written ({module} is in no package), and the rewrite would make it work"
+    return f"the relative import fails as written (it climbs above {module.partition('.')[0]}, the top-level package), and the rewrite would make it work"
+
+
 def bindings(refs: list[ImportRef]) -> dict[str, str]:
     """Local name -> the absolute dotted name it refers to (later imports win, as at run time)."""
     bound: dict[str, str] = {}

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from ssot_lint.analysis.file_context import known_code
 from ssot_lint.analysis.parsing import SourceError, decode_source, parse
 from ssot_lint.ci.suppressions import scan as scan_suppressions
+from ssot_lint.fix.fixed_text import verifier_for
 from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import FileRef
 
@@ -184,8 +185,9 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
     _check_written(data, text, module, new_text, encoding, ref)
     # Fixing the fixed text again must change nothing. One fix may enable another in the same
     # file (a reference rewritten leaves an import that now moves as a whole): each round's
-    # edits are verified as the first round's are, so the rounds settle in a few; one that does
-    # not is a bug. The last round's reasons are positioned in the fixed text.
+    # edits are verified as the first round's are, against the text it fixes (``fixed_text``:
+    # its own summary, its own lines), so the rounds settle in a few; one that does not is a
+    # bug. The last round's reasons are positioned in the fixed text.
     fixed, unsafe_fixed, partly, notes = applied.fixed, applied.unsafe_fixed, applied.partly, list(applied.notes)
     first_text = new_text
     for _ in range(MAX_ROUNDS):
@@ -194,8 +196,10 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
         except SourceError as error:
             raise FixRefused(f"the fixed text does not parse ({error.reason}); this is a bug in ssot-lint") from None
         reparsed_text = reparsed.code
+        verifier = context.verifier
+        round_context = context if verifier is None else dataclasses.replace(context, verifier=verifier_for(verifier, ref, reparsed_text))
         with known_code(reparsed, reparsed_text):
-            again = _apply(reparsed, reparsed_text, ref, rules, context)
+            again = _apply(reparsed, reparsed_text, ref, rules, round_context)
         again_text = reparsed_text if again.module is reparsed else again.module.code
         if again_text == new_text:
             break

@@ -55,6 +55,7 @@ from ssot_lint.fix.verdicts import (
 )
 from ssot_lint.project.module_index import MODULE_DUNDERS
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
+from ssot_lint.project.rebinds import ANY_NAME
 
 # The vocabulary lives in fix.verdicts; kinds import it from here, with the verifier.
 __all__ = [
@@ -277,7 +278,10 @@ class ImportVerifier:
                 unknown.append(f"{module} deletes {name} (a module-level del), so {name} may not be there")
                 continue
             binders = _binders(summary, module, name)
-            again = {n: (where, later) for n, where, later in summary.rebinds if n == name}
+            again = {n: (where, later) for n, where, later in summary.rebinds if n in (name, ANY_NAME)}
+            if ANY_NAME in again:  # `globals()[...] = ...`: any of its names may be another object
+                unknown.append(f"{module} {again[ANY_NAME][0]}, so which object {name} is there cannot be told")
+                continue
             if name in again and again[name][1]:
                 # A function rebinds it after import: a copy another module imported keeps the old object.
                 unknown.append(f"{module} rebinds {name} {again[name][0]}, so a copy of it bound by an import earlier keeps the old object")

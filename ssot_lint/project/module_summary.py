@@ -36,7 +36,7 @@ from ssot_lint.project.import_conditions import (
     tested_deprecations,
     type_checking_test,
 )
-from ssot_lint.project.rebinds import global_rebinds
+from ssot_lint.project.rebinds import WORDS, global_rebinds, namespace_writes
 from ssot_lint.project.reexports import alias_of, is_string_statement, reexport_only
 
 if TYPE_CHECKING:  # the kinds package imports this module: importing it back would be a cycle
@@ -235,6 +235,11 @@ class _Summariser:
         if self.bare_classes:
             self.effects = first_class_with_effects(self.bare_classes, body, self.ctx.text, self.lines.starts) or self.effects
         start = 1 if body and is_string_statement(body[0]) and self._line_end(body, 0) == 0 else 0
+        text = self.ctx.text
+        spells_global = "global" in text
+        # What a write to the module's own namespace spells (see project.rebinds), tested cheaply
+        # first: `globals(` spells `global`, `sys.modules[` needs sys imported.
+        writes = (spells_global and "globals(" in text) or "vars(" in text or (any(f.module == "sys" for f in self.imports) and "modules[" in text)
         return ModuleSummary(
             defined=frozenset(self.defined),
             classes=frozenset(self.classes),
@@ -249,7 +254,8 @@ class _Summariser:
             effects=self.effects,
             deleted=frozenset(self.deleted),
             rebinds=tuple((name, where, False) for name, where in self.rebinds.items())
-            + (global_rebinds(body, self.ctx.text, self.lines.starts) if "global" in self.ctx.text else ()),
+            + (global_rebinds(body, text, self.lines.starts) if spells_global else ())
+            + (namespace_writes(self.ctx.statements_near(WORDS), self.ctx.lines_with(WORDS)) if writes else ()),
         )
 
     def _walk(self, body: list[ast.stmt]) -> None:

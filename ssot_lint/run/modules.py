@@ -99,10 +99,12 @@ class ProjectModules:
                 assert self._config is not None
                 walked = project_files(self._config)
                 self._files = walked.files
-            for source in self._files:
-                if source.ref.module:
-                    self._by_module.setdefault(source.ref.module, []).append(source)
             self._index = walked.index if walked is not None else ModuleIndex((source.ref, None) for source in self._files)
+            # A file no import reaches is no module's: `pkg/new.py` beside `pkg/new/__init__.py`
+            # (the package is found first) says nothing of what `pkg.new` binds.
+            for source in self._files:
+                if source.ref.module and source.ref.path not in self._index.shadowed:
+                    self._by_module.setdefault(source.ref.module, []).append(source)
         return self._index
 
     def in_project(self, dotted: str) -> bool:

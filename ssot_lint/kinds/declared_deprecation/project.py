@@ -76,8 +76,8 @@ def build(
     judge = _Categories(index, classes, frozenset(categories), helpers)
     project = Project(index)
     for ref, fact in sorted(facts, key=lambda f: f[0].path):
-        if fact is None or not fact[1] or any(fnmatchcase(ref.module, p) for p in ignore_modules):
-            continue
+        if fact is None or not fact[1] or ref.path in index.shadowed or any(fnmatchcase(ref.module, p) for p in ignore_modules):
+            continue  # (a file no import reaches declares nothing of its module: it never runs)
         for declaration in fact[1]:
             if declaration.what == "helper":
                 continue

@@ -75,7 +75,7 @@ import ast
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
+from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify, relative_failure
 from ssot_lint.fix.destinations import ModDest
 from ssot_lint.fix.verify import WHOLE, Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
@@ -280,6 +280,8 @@ class DeprecatedImport(Rule):
         found: list[Need] = []
         for ref in members:
             assert ref.module is not None
+            if isinstance(ref.statement, ast.ImportFrom) and relative_failure(ctx.ref.module, ctx.ref.is_package, ref.statement.level):
+                return ()  # it fails as written: rewritten, it would work (the fix says so; unsafe)
             asname = ref.node.asname if isinstance(ref.node, ast.alias) else None
             chains = self._chains(ctx, ref.bound or "")
             if ref.plain:  # `old.mod` itself as a value (`x = old.mod`): what is read through it is unknown

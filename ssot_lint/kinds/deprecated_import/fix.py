@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from ssot_lint.analysis.imports import ImportRef, bindings
+from ssot_lint.analysis.imports import ImportRef, bindings, relative_failure
 from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
 from ssot_lint.fix.verify import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, used_whole, worst
@@ -154,6 +154,11 @@ class ImportFixPlan:
             if not isinstance(decision, (FromDest, ModDest)) or ref.plain or hit is None:
                 continue
             assert ref.module is not None
+            statement = ref.statement
+            failure = relative_failure(self.ctx.ref.module, self.ctx.ref.is_package, len(statement.relative)) if isinstance(statement, cst.ImportFrom) else None
+            if failure is not None:  # an import that fails as written is no safe fix's to make work
+                self.hold(index, Verdict(UNVERIFIED, failure))
+                continue
             if isinstance(decision, FromDest) and decision.name == "*":
                 star = Verdict(UNVERIFIED, f"a star import binds whatever {decision.module} exports, so the names this file uses cannot be verified")
                 need = Need(ref.module, decision.module, True, self.ctx.ref.module, self.line(self.owner[index].node))

@@ -53,6 +53,9 @@ def reference_edits(plan: ImportFixPlan) -> ReferenceEdits:
             inner = inner.value
     statements = {plan.ctx.position(s.node)[:2]: s for s in plan.survey.statements}
     applied: list[ReferencePlan] = []
+    # Each module imported once, after the first anchor that needs it: the references come
+    # after their anchors, so all after the first (a fix never adds an import twice).
+    adds: dict[str, tuple[tuple[int, int], cst.CSTNode]] = {}
     for reference, (_, _, _, stmt_line) in zip(plans, found):
         line, col = reference.span[:2]
         if plan.context.suppressions and plan.context.suppresses(plan.rule.id, line, stmt_line):
@@ -73,15 +76,17 @@ def reference_edits(plan: ImportFixPlan) -> ReferenceEdits:
             edits.unfixed.append(Unfixed(line, col, f"unsafe fix not applied: {verdict.reason}", unsafe=True))
             continue
         edits.expressions[node] = dotted_expr(reference.expression)
-        if reference.adds is not None:
-            modules = edits.adds.setdefault(statement.node, [])
-            if reference.adds not in modules:
-                modules.append(reference.adds)
+        if reference.adds is not None and reference.anchor is not None:
+            first = adds.get(reference.adds)
+            if first is None or reference.anchor < first[0]:
+                adds[reference.adds] = (reference.anchor, statement.node)
         edits.fixed += 1
         if verdict.status == UNVERIFIED:
             edits.unsafe += 1
             edits.notes.append(FixNote(line, col, f"unsafe fix applied: {verdict.reason}"))
         applied.append(reference)
+    for module, (_, anchor) in adds.items():
+        edits.adds.setdefault(anchor, []).append(module)
     gone = removable(text, applied)
     for reference in applied:
         statement = statements[reference.anchor] if reference.head in gone and reference.anchor is not None else None

@@ -1,0 +1,66 @@
+"""The project as a later round of ``fix_source`` sees it: the file being fixed is its fixed text.
+
+``fix.apply.fix_source`` fixes the fixed text again when one fix enables another (a reference
+rewritten leaves an import that now moves as a whole). What the verifier reads of the file itself
+(where each import statement is, what runs before it, which statements have effects, which
+``# ssot: ignore`` comments hold) must then be read from that text: the summary of the file on
+disk places round 1's inserted and rewritten imports at other lines, so an import on disk line 5
+would count as running before the round-2 statement now at line 6. ``verifier_for`` gives each
+later round a verifier of its own over ``FixedText``: the project's modules as the run's source
+has them, but the file's module summarised from the text being fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ssot_lint.analysis.file_context import FileContext
+from ssot_lint.ci.suppressions import scan as scan_suppressions
+from ssot_lint.fix.verify import ImportVerifier, ModuleSource
+from ssot_lint.model import FileRef, Suppression
+from ssot_lint.project.module_summary import ModuleSummary, summarise
+
+
+class FixedText:
+    """``fix.verify.ModuleSource`` over ``source``, with ``module`` read from ``summary`` (and its
+    suppression comments from ``comments``): every other question goes to ``source``."""
+
+    def __init__(self, source: ModuleSource, module: str, summary: ModuleSummary, comments: list[Suppression]) -> None:
+        self._source = source
+        self._module = module
+        self._summary = summary
+        self._comments = comments
+
+    def in_project(self, dotted: str) -> bool:
+        return self._source.in_project(dotted)
+
+    def exists(self, module: str) -> bool:
+        return self._source.exists(module)
+
+    def summaries(self, module: str) -> list[ModuleSummary | None]:
+        return [self._summary] if module == self._module else self._source.summaries(module)
+
+    def suppressions(self, module: str) -> list[Suppression]:
+        if module == self._module:
+            return self._comments
+        found = getattr(self._source, "suppressions", None)
+        return found(module) if found is not None else []
+
+    def prefetch(self, modules: Iterable[str]) -> None:
+        fetch = getattr(self._source, "prefetch", None)
+        if fetch is not None:
+            fetch([m for m in modules if m != self._module])
+
+    def __getattr__(self, name: str) -> Any:  # spelling, module_facts ...: the project's, as read
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._source, name)
+
+
+def verifier_for(verifier: ImportVerifier, ref: FileRef, text: str) -> ImportVerifier:
+    """A verifier over the project with ``ref``'s module as ``text`` (a fixed text) has it."""
+    if not ref.module or not verifier.source.exists(ref.module):
+        return verifier  # not a module of the project: no verification reads its summary
+    summary = summarise(FileContext(ref, text))
+    return ImportVerifier(FixedText(verifier.source, ref.module, summary, list(scan_suppressions(text))))
