@@ -125,6 +125,24 @@ CASES = {
             ("vars()", 'vars().update(X=type("X", (X,), {}))'),
         ]
     },
+    # reader.py reads pkg.old through the `pkg` that `import pkg.old2` binds: a rewrite of that
+    # import (the rule maps it too) carries only the references into pkg.old2, so once app's
+    # import is rewritten nothing imports pkg.old and reader's read (a suppressed line, left as
+    # written) fails. It was safe: the mapped `import pkg.old2` counted as carrying every read.
+    "a-reader-through-another-mapped-import": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/new.py": "def f():\n    return 'f'\n",
+            "pkg/old.py": "from pkg.new import f\n",
+            "pkg/new2.py": "def g():\n    return 'g'\n",
+            "pkg/old2.py": "from pkg.new2 import g\n",
+            "app.py": "from pkg.old import f\n",
+            "reader.py": "import app\nimport pkg.old2\nprint(pkg.old.f(), pkg.old2.g())  # ssot: ignore[D1]\n",
+        },
+        '"pkg.old" = "pkg.new", "pkg.old2" = "pkg.new2"',
+        "reader",
+        "app.py:1:6: D1 unsafe fix not applied: app would no longer import pkg.old, which reader reads as an attribute of pkg without importing it",
+    ),
     # The same of the replacement: pkg.new.X is not the class pkg.old re-exports.
     "the-replacement-writes-to-its-namespace": (
         {
@@ -208,3 +226,23 @@ def test_a_module_two_references_need_is_imported_once_before_both(tmp_path: Pat
     run_cli(["fix", "--no-cache"], root, monkeypatch)
     assert (root / "app.py").read_text() == ("def late():\n    return pkg.z.Z\n\n\nimport pkg.z\nprint(pkg.z.Z)\nprint(pkg.z.Z, late())\n")
     assert run(root, "app") == before
+
+
+def test_a_rewrite_carries_its_own_references_read_through_another_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pkg.old.X` is read through the `pkg` that `import pkg.a` binds as well: the rewrite of
+    `import pkg.old` rewrites it, so the file is no reader of pkg.old left without an import
+    (this was unsafe: "app would no longer import pkg.old, which app reads as an attribute of
+    pkg without importing it")."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/a.py": "A = 1\n",
+        "pkg/new.py": "class X:\n    pass\n",
+        "pkg/old.py": "from pkg.new import X\n",
+        "app.py": "import pkg.a\nimport pkg.old\nprint(pkg.old.X)\n",
+    }
+    root = write_project(tmp_path, files, '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "pkg.old" = "pkg.new" }\n')
+    before = run(root, "app")
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert "1 finding fixed, 0 findings left" in result.stderr, result.stderr
+    assert (root / "app.py").read_text() == "import pkg.a\nimport pkg.new\nprint(pkg.new.X)\n"
+    assert run(root, "app") == before == "<class 'pkg.new.X'>\n"

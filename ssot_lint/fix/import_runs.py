@@ -30,6 +30,14 @@ def _bound_module(use: ImportUse) -> str | None:
     return f"{use.module}.{use.name}" if use.name not in (None, "*") else None
 
 
+def _named(use: ImportUse) -> str | None:
+    """The module (or member) the import ``use`` names: ``a.b`` for ``import a.b`` (as
+    anything), ``a.b`` for ``from a import b``; None for a star import."""
+    if use.module is None or use.is_import:
+        return use.module
+    return f"{use.module}.{use.name}" if use.name not in (None, "*") else None
+
+
 def _runs(use: ImportUse, module: str) -> bool:
     """Whether the import ``use`` runs ``module``: it names it, or a module inside it."""
     if use.module is None:
@@ -249,7 +257,7 @@ class ImportRuns:
             still = self._still(need, mover, new, submodules)
             submodules = [m for m in submodules if m not in still and not self._imported_before(importer, line, m, rewritten)]
         for module in submodules:
-            for reader, how in self._readers(module, candidates[module], rewritten):
+            for reader, how in self._readers(module, candidates[module], rewritten, (importer, need.old)):
                 uses = self._import_uses(reader)
                 if all(rewritten(u.module, u.name, reader, u.statement[0]) for u in uses if _runs(u, module)) and not self._loaded_first(
                     reader, module, importer, mover
@@ -298,26 +306,32 @@ class ImportRuns:
         packages = [p for p in parents(reader) if not may.reaches(p, reader)]
         return bool(self._kept_graph(mover).reached_avoiding([reader, *packages, *parents(module)], importer, [module]))
 
-    def _readers(self, module: str, candidates: list[str], rewritten: Rewritten) -> list[tuple[str, str]]:
+    def _readers(self, module: str, candidates: list[str], rewritten: Rewritten, judged: tuple[str, str]) -> list[tuple[str, str]]:
         """The ``candidates`` that read ``module`` without importing it, each with how (``as an
         attribute of pkg``: ``import pkg`` ... ``pkg.old.f`` or ``getattr(pkg, "old")``;
         ``import pkg as p`` ... ``p.old``; ``from pkg import sub`` ... ``sub.old``; ``from
-        sys.modules``), through an import that is not ``rewritten`` (what the fix rewrites, it
-        rewrites with the references read through it)."""
+        sys.modules``). A read is left out only when a rewrite carries it: the rewrite of an
+        import carries the references into the module that import names, through whichever
+        import binds their first name (``pkg.old.Y`` beside a rewritten ``import pkg.old``), not
+        others (``pkg.old.f`` beside a rewritten ``import pkg.old2``); and ``judged`` (the
+        module the rewrite in question is in, and the dotted name it rewrites) carries what is
+        within that name."""
         self._fetch_uses(candidates)
         found = []
         for reader in candidates:
-            for use in self._import_uses(reader):
+            uses = self._import_uses(reader)
+            carriers = [_named(use) for use in uses if rewritten(use.module, use.name, reader, use.statement[0])]
+            if reader == judged[0]:
+                carriers.append(judged[1])
+            for use in uses:
                 base = _bound_module(use)
                 if use.module == "sys" and use.name in (None, "modules") and any(within(key, module) for key in use.dynamic):
                     found.append((reader, "from sys.modules"))
                     break
-                if (
-                    base is not None
-                    and not rewritten(use.module, use.name, reader, use.statement[0])
-                    and module.startswith(base + ".")
-                    and any(within(f"{base}.{chain.partition('.')[2]}", module) for chain in (*use.chains, *use.dynamic) if "." in chain)
-                ):
+                if base is None or not module.startswith(base + "."):
+                    continue
+                reads = [full for chain in (*use.chains, *use.dynamic) if "." in chain and within(full := f"{base}.{chain.partition('.')[2]}", module)]
+                if reads and not all(any(c is not None and within(r, c) for c in carriers) for r in reads):
                     found.append((reader, f"as an attribute of {base}"))
                     break
         return found
