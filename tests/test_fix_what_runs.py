@@ -25,6 +25,18 @@ LAZY_SETTINGS = (
     "        return LazySettings._read[name]\n\n\nsettings = LazySettings()\n"
 )
 
+
+def dropped_submodule(user: str) -> dict[str, str]:
+    """pkg.app imports f from pkg.old, which the rewrite drops; ``user`` is pkg.user's text."""
+    return {
+        "pkg/__init__.py": "",
+        "pkg/new.py": "def f():\n    return 'f'\n",
+        "pkg/old.py": "from pkg.new import f\n\n\ndef helper():\n    return 'helper from old'\n",
+        "pkg/user.py": user,
+        "pkg/app.py": "from pkg.old import f\nimport pkg.user\n\nprint(f(), pkg.user.g())\n",
+    }
+
+
 CASES = {
     # An optional dependency behind the caller's `except ImportError`: the import fails as written.
     "outside-import": (
@@ -317,13 +329,7 @@ CASES = {
     # A module read as an attribute of its package, which only the rewritten import made it.
     **{
         f"dropped-submodule-read-{name}": (
-            {
-                "pkg/__init__.py": "",
-                "pkg/new.py": "def f():\n    return 'f'\n",
-                "pkg/old.py": "from pkg.new import f\n\n\ndef helper():\n    return 'helper from old'\n",
-                "pkg/user.py": user,
-                "pkg/app.py": "from pkg.old import f\nimport pkg.user\n\nprint(f(), pkg.user.g())\n",
-            },
+            dropped_submodule(user),
             '"pkg.old:f" = "pkg.new:f"',
             "pkg/app.py:1:21",
             f"pkg.app would no longer import pkg.old, which pkg.user reads as an attribute of {package} without importing it",
@@ -337,13 +343,7 @@ CASES = {
     # ... or read from sys.modules by its name.
     **{
         f"dropped-submodule-read-from-sys-modules-{name}": (
-            {
-                "pkg/__init__.py": "",
-                "pkg/new.py": "def f():\n    return 'f'\n",
-                "pkg/old.py": "from pkg.new import f\n\n\ndef helper():\n    return 'helper from old'\n",
-                "pkg/user.py": user,
-                "pkg/app.py": "from pkg.old import f\nimport pkg.user\n\nprint(f(), pkg.user.g())\n",
-            },
+            dropped_submodule(user),
             '"pkg.old:f" = "pkg.new:f"',
             "pkg/app.py:1:21",
             "pkg.app would no longer import pkg.old, which pkg.user reads from sys.modules without importing it",
