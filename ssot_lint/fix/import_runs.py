@@ -6,43 +6,14 @@ the project's module summaries draw (``project.import_graph``), walked lazily an
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
 
-from ssot_lint.ci.suppressions import covers_at
+from ssot_lint.fix.attribute_reads import read_as_attribute
 from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Mover, Need, Verdict
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
 from ssot_lint.project.effects import defines_only
 from ssot_lint.project.import_graph import LazyImportGraph, import_targets, runs_on_import
-from ssot_lint.project.module_index import parents, within
+from ssot_lint.project.module_index import parents
 from ssot_lint.project.module_summary import ImportFact
-
-# Whether the import of ``module`` (``name``) in the module ``where`` at line ``at`` is one the fix rewrites.
-Rewritten = Callable[[str | None, str | None, str, int], bool]
-
-
-def _bound_module(use: ImportUse) -> str | None:
-    """The module (or attribute) the name ``use`` binds stands for: ``a`` for ``import a.b``,
-    ``a.b`` for ``import a.b as m``, ``a.b`` for ``from a import b``."""
-    if use.module is None:
-        return None
-    if use.is_import:
-        return use.module.partition(".")[0] if use.plain else use.module
-    return f"{use.module}.{use.name}" if use.name not in (None, "*") else None
-
-
-def _named(use: ImportUse) -> str | None:
-    """The module (or member) the import ``use`` names: ``a.b`` for ``import a.b`` (as
-    anything), ``a.b`` for ``from a import b``; None for a star import."""
-    if use.module is None or use.is_import:
-        return use.module
-    return f"{use.module}.{use.name}" if use.name not in (None, "*") else None
-
-
-def _runs(use: ImportUse, module: str) -> bool:
-    """Whether the import ``use`` runs ``module``: it names it, or a module inside it."""
-    if use.module is None:
-        return False
-    return within(use.module, module) or (use.name not in (None, "*") and within(f"{use.module}.{use.name}", module))
 
 
 class ImportRuns:
@@ -154,7 +125,7 @@ class ImportRuns:
         running only while the other stays. A module that would run only later, after code with
         effects (``from pkg.config import MODE`` after ``pkg.config.MODE = "prod"``), may read
         another state: that counts too, effects or not. And a module no import would run any
-        more may be read as an attribute of its package elsewhere (``_read_as_attribute``)."""
+        more may be read as an attribute of its package elsewhere (``fix.attribute_reads``)."""
         importer = need.importer
         old = self._edges(importer, need.old)
         if not old or not self._runs_on_import(importer, need.line, script=True):
@@ -167,7 +138,7 @@ class ImportRuns:
         ran = sorted(graph.reachable(old) - runs_new - {importer})
         if not ran:
             return None
-        return self._lost_effects(need, mover, ran, new) or self._read_as_attribute(need, mover, ran, new)
+        return self._lost_effects(need, mover, ran, new) or read_as_attribute(self, need, mover, ran, new)
 
     def _lost_effects(self, need: Need, mover: Mover | None, ran: list[str], new: list[str]) -> Verdict | None:
         """Why the modules in ``ran`` (run by the old import, not by the new one) that the
@@ -216,126 +187,6 @@ class ImportRuns:
         # through the very statement the fix rewrites.
         return kept.reached_avoiding([*new, *before, *self._other_imports(importer, need.line, kept)], importer, wanted)
 
-    def _read_as_attribute(self, need: Need, mover: Mover | None, ran: list[str], new: list[str]) -> Verdict | None:
-        """Why the modules in ``ran`` (run by the old import, not by the new one) may be missed:
-        importing ``pkg.old`` makes it the attribute ``old`` of ``pkg`` (and an entry of
-        ``sys.modules``), and a module that reads ``pkg.old.f()`` after ``import pkg`` alone
-        (or ``getattr(pkg, "old")``, ``sys.modules["pkg.old"]``), without importing ``pkg.old``
-        itself, relies on someone having imported it. Judged so unless an import that runs
-        before the read, for sure, runs ``pkg.old``: one of the packages above it, the reader's
-        own import-time imports (transitively), or its packages (see ``_loaded_first``); another
-        module's import of it, which may run after the read, does not count. None in a module
-        of ``ran`` counts, nor one the same fix rewrites (whichever of its rewrites apply). The
-        readers are looked for among the modules whose text spells ``.old`` in code, or ``old``
-        and ``getattr``, or ``sys`` and ``modules`` (through the source's ``spelling``; a source without it
-        is not asked)."""
-        spelling = getattr(self.source, "spelling", None)
-        if spelling is None:
-            return None
-        importer, line = need.importer, need.line
-
-        rule_id, comments = getattr(mover, "id", None), getattr(self.source, "suppressions", None)
-
-        def rewritten(module: str | None, name: str | None, where: str, at: int) -> bool:
-            # The statement being judged, or one the same fix may rewrite: not one a comment
-            # silences (a suppressed finding is never fixed).
-            if where == importer and at == line:
-                return True
-            if mover is None or module is None or mover.moved(module, name) is None:
-                return False
-            return not (rule_id and comments is not None and any(covers_at(c, rule_id, at, at) for c in comments(where)))
-
-        lost = set(ran)
-        # The packages above a module first: they often import it, and are summarised already;
-        # then whether any other module spells it as an attribute (or as a word, where it also
-        # spells `getattr` or `modules`); then what the importer still runs (a walk, memoized
-        # per fix); the readers' imports only then.
-        submodules = [m for m in ran if "." in m and not self._imports_it(m, parents(m), lost, rewritten)]
-        candidates = self._candidates(submodules, lost, spelling)
-        submodules = [m for m in submodules if candidates[m]]
-        if submodules:
-            still = self._still(need, mover, new, submodules)
-            submodules = [m for m in submodules if m not in still and not self._imported_before(importer, line, m, rewritten)]
-        for module in submodules:
-            for reader, how in self._readers(module, candidates[module], rewritten, (importer, need.old)):
-                uses = self._import_uses(reader)
-                if all(rewritten(u.module, u.name, reader, u.statement[0]) for u in uses if _runs(u, module)) and not self._loaded_first(
-                    reader, module, importer, mover
-                ):
-                    return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, which {reader} reads {how} without importing it")
-        return None
-
-    def _candidates(self, modules: list[str], lost: set[str], spelling: Callable[..., dict[str, list[str]]]) -> dict[str, list[str]]:
-        """For each of ``modules``, the modules outside ``lost`` that may read it without
-        importing it: those that spell its last part as an attribute in code (``pkg.old``), or
-        as a word and ``getattr``, or ``sys`` and ``modules``, too (``getattr(pkg, "old")``,
-        ``sys.modules["pkg.old"]``)."""
-        if not modules:
-            return {}
-        words = {m.rpartition(".")[2] for m in modules}
-        attributes = spelling(words, attribute=True)
-        dynamic = spelling(["getattr", "modules", "sys"])
-        readers = {*dynamic["getattr"], *(set(dynamic["modules"]) & set(dynamic["sys"]))}
-        spelt = spelling(words) if readers else {}
-        found = {}
-        for module in modules:
-            word = module.rpartition(".")[2]
-            either = {*attributes[word], *(c for c in spelt.get(word, ()) if c in readers)}
-            found[module] = sorted(c for c in either if c not in lost)
-        return found
-
-    def _imported_before(self, importer: str, line: int, module: str, rewritten: Rewritten) -> bool:
-        """Whether an import-time import of ``importer`` before ``line`` that the fix leaves as
-        written (one a ``# ssot: ignore`` comment keeps) runs ``module``: it then still runs,
-        and no later than the statement at ``line`` ran it."""
-        for fact, _ in self._import_time_facts(importer):
-            assert fact.module is not None
-            if fact.statement[0] < line and not rewritten(fact.module, fact.name, importer, fact.statement[0]):
-                if any(within(t, module) for t in import_targets(importer, fact.module, fact.name, self.source.exists)):
-                    return True
-        return False
-
-    def _loaded_first(self, reader: str, module: str, importer: str, mover: Mover | None) -> bool:
-        """Whether ``module`` is imported, for sure, before ``reader`` reads it, once ``mover``
-        has fixed the project (whichever of its rewrites apply): by the reader's own import-time
-        imports, transitively (its ``import pkg`` runs ``pkg``), by the packages above
-        ``module``, or by the packages above the reader that do not import the reader (they
-        have finished before it runs). Not through ``importer``, whose rewritten statement is
-        the question."""
-        may = self._graph(mover)
-        packages = [p for p in parents(reader) if not may.reaches(p, reader)]
-        return bool(self._kept_graph(mover).reached_avoiding([reader, *packages, *parents(module)], importer, [module]))
-
-    def _readers(self, module: str, candidates: list[str], rewritten: Rewritten, judged: tuple[str, str]) -> list[tuple[str, str]]:
-        """The ``candidates`` that read ``module`` without importing it, each with how (``as an
-        attribute of pkg``: ``import pkg`` ... ``pkg.old.f`` or ``getattr(pkg, "old")``;
-        ``import pkg as p`` ... ``p.old``; ``from pkg import sub`` ... ``sub.old``; ``from
-        sys.modules``). A read is left out only when a rewrite carries it: the rewrite of an
-        import carries the references into the module that import names, through whichever
-        import binds their first name (``pkg.old.Y`` beside a rewritten ``import pkg.old``), not
-        others (``pkg.old.f`` beside a rewritten ``import pkg.old2``); and ``judged`` (the
-        module the rewrite in question is in, and the dotted name it rewrites) carries what is
-        within that name."""
-        self._fetch_uses(candidates)
-        found = []
-        for reader in candidates:
-            uses = self._import_uses(reader)
-            carriers = [_named(use) for use in uses if rewritten(use.module, use.name, reader, use.statement[0])]
-            if reader == judged[0]:
-                carriers.append(judged[1])
-            for use in uses:
-                base = _bound_module(use)
-                if use.module == "sys" and use.name in (None, "modules") and any(within(key, module) for key in use.dynamic):
-                    found.append((reader, "from sys.modules"))
-                    break
-                if base is None or not module.startswith(base + "."):
-                    continue
-                reads = [full for chain in (*use.chains, *use.dynamic) if "." in chain and within(full := f"{base}.{chain.partition('.')[2]}", module)]
-                if reads and not all(any(c is not None and within(r, c) for c in carriers) for r in reads):
-                    found.append((reader, f"as an attribute of {base}"))
-                    break
-        return found
-
     def _import_uses(self, module: str) -> list[ImportUse]:
         """``module``'s imports and what it reads through them (``kinds.import_uses``), memoized."""
         self._fetch_uses([module])
@@ -350,21 +201,6 @@ class ImportRuns:
         found = facts(wanted, IMPORT_USES) if facts is not None else {}
         for module in wanted:
             self._uses[module] = [use for uses in found.get(module, []) if uses is not None for use in uses]
-
-    def _imports_it(self, module: str, candidates: Iterable[str], lost: set[str], rewritten: Rewritten) -> bool:
-        """Whether one of ``candidates`` (outside ``lost``) runs ``module``, or a submodule of it,
-        by an import-time import that is not ``rewritten``."""
-        candidates = [c for c in candidates if c not in lost and c != module]
-        fetch = getattr(self.source, "prefetch", None)
-        if fetch is not None:
-            fetch(candidates)
-        for candidate in candidates:
-            for fact, _ in self._import_time_facts(candidate):
-                assert fact.module is not None
-                targets = import_targets(candidate, fact.module, fact.name, self.source.exists)
-                if any(within(t, module) for t in targets) and not rewritten(fact.module, fact.name, candidate, fact.statement[0]):
-                    return True
-        return False
 
     def _effects(self, module: str) -> str | None:
         """What ``module`` does on import beyond defining names, as a reason's end; None when
