@@ -13,7 +13,7 @@ import pytest
 
 from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.model import FileRef
-from ssot_lint.project.module_summary import _Summariser
+from ssot_lint.project.summary_walk import _Summariser
 from tests.helpers import run_cli, write_project
 
 # name -> (files, replace, the module the program imports, what `fix` leaves: "path:line:col: reason")

@@ -7,7 +7,7 @@ from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.model import FileRef
 from ssot_lint.project import module_index
 from ssot_lint.project.module_index import ModuleIndex
-from ssot_lint.project.module_summary import summarise
+from ssot_lint.project.summary_walk import summarise
 
 FILES = {
     "pkg/__init__.py": ("pkg", True, "from pkg.a import A\n"),

@@ -14,7 +14,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.analysis.parsing import SourceError
 from ssot_lint.model import FileRef
-from ssot_lint.project.module_summary import ModuleSummary, summarise
+from ssot_lint.project.module_summary import ModuleSummary
+from ssot_lint.project.summary_walk import summarise
 
 
 def summary_of(code: str, module: str = "pkg.mod", is_package: bool = False) -> ModuleSummary:

@@ -19,7 +19,7 @@ from ssot_lint.analysis.source_lines import SourceLines
 from ssot_lint.config.rulefile import load_rule_docs
 from ssot_lint.config.tomlfile import parse_toml
 from ssot_lint.model import FileRef
-from ssot_lint.project.module_summary import _Summariser
+from ssot_lint.project.summary_walk import _Summariser
 
 EXAMPLES = int(os.environ.get("SSOT_LINT_PROPERTY_EXAMPLES", "60"))
 REF = FileRef("pkg/mod.py", "pkg.mod")

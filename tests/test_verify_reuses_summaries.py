@@ -95,7 +95,7 @@ def test_a_run_without_a_project_wide_kind_summarises_as_before(tmp_path: Path, 
 # -- run_summaries and ProjectModules.prefetch, without a run ---------------------------------------
 def _summary(name: str) -> ModuleSummary:
     from ssot_lint.analysis.file_context import FileContext
-    from ssot_lint.project.module_summary import summarise
+    from ssot_lint.project.summary_walk import summarise
 
     return summarise(FileContext(FileRef(f"{name}.py", name), f"X_{name} = 1\n"))
 

@@ -19,7 +19,8 @@ from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.ci.suppressions import scan as scan_suppressions
 from ssot_lint.fix.verify import ImportVerifier, ModuleSource
 from ssot_lint.model import FileRef, Suppression
-from ssot_lint.project.module_summary import ModuleSummary, summarise
+from ssot_lint.project.module_summary import ModuleSummary
+from ssot_lint.project.summary_walk import summarise
 
 
 class FixedText:

@@ -284,7 +284,7 @@ class Rule:
         raise NotImplementedError
 
     def module_summary(self, fact: Any) -> ModuleSummary | None:
-        """The file's ``project.module_summary.summarise(ctx)`` when this kind's ``check`` facts
+        """The file's ``project.summary_walk.summarise(ctx)`` when this kind's ``check`` facts
         carry it (None by default): fix verification then reuses it instead of summarising the
         module again (it depends only on the bytes and the module name, as the facts do)."""
         return None

@@ -64,7 +64,8 @@ from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.graph import Breaks, Budget, breaks, shortest_cycle, strongly_connected_components
 from ssot_lint.project.import_graph import named_targets, own_targets, runs_on_import
 from ssot_lint.project.module_index import ModuleIndex, location, parents
-from ssot_lint.project.module_summary import ImportFact, summarise
+from ssot_lint.project.module_summary import ImportFact
+from ssot_lint.project.summary_walk import summarise
 
 # Millions of search steps for all cycle counting of one rule: about 1.5 s of CPU on these
 # machines; Django's 20,199 cycles take 0.7 s (see docs/performance.md).

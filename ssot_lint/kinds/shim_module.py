@@ -57,7 +57,8 @@ from ssot_lint.kinds.base import Example, FileContext, Option, Rule
 from ssot_lint.kinds.text import abbreviates
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.module_index import ModuleIndex
-from ssot_lint.project.module_summary import ModuleSummary, summarise
+from ssot_lint.project.module_summary import ModuleSummary
+from ssot_lint.project.summary_walk import summarise
 
 
 class ShimModule(Rule):

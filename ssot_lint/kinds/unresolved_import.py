@@ -58,10 +58,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ssot_lint.analysis.source_lines import Span
 from ssot_lint.kinds.base import Example, FileContext, Rule
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.module_index import Clash, ModuleIndex, location
-from ssot_lint.project.module_summary import ImportFact, ModuleSummary, Span, summarise
+from ssot_lint.project.module_summary import ImportFact, ModuleSummary
+from ssot_lint.project.summary_walk import summarise
 
 
 class UnresolvedImport(Rule):

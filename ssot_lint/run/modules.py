@@ -25,7 +25,8 @@ from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
 from ssot_lint.model import FileRef, FileResult, Suppression
 from ssot_lint.project.module_index import ModuleIndex
-from ssot_lint.project.module_summary import ModuleSummary, summarise
+from ssot_lint.project.module_summary import ModuleSummary
+from ssot_lint.project.summary_walk import summarise
 from ssot_lint.run.discovery import SourceFile
 from ssot_lint.run.project_files import project_files
 

@@ -81,7 +81,8 @@ from ssot_lint.kinds.declared_deprecation.rewrite import Mapping, derive, mappin
 from ssot_lint.kinds.import_uses import IMPORT_USES
 from ssot_lint.model import UNSAFE, FileRef, Finding
 from ssot_lint.project.module_index import parents
-from ssot_lint.project.module_summary import ModuleSummary, summarise
+from ssot_lint.project.module_summary import ModuleSummary
+from ssot_lint.project.summary_walk import summarise
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -18,7 +18,7 @@ from ssot_lint.kinds.declared_deprecation.rewrite import Mapping, covers, derive
 from ssot_lint.kinds.deprecated_import.fix import ImportFixPlan
 from ssot_lint.kinds.deprecated_import.survey import Statement
 from ssot_lint.model import FileRef
-from ssot_lint.project.module_summary import summarise
+from ssot_lint.project.summary_walk import summarise
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -1,0 +1,401 @@
+"""How a file becomes its ``ModuleSummary`` (``project.module_summary``): one walk of CPython's
+syntax tree of the module body (never libcst's: the project-wide kinds look at nearly every file),
+reading only what the outline keeps, so it is as cacheable as any other per-file result.
+
+Module-level definitions are every name a module binds outside function and class bodies: classes,
+functions, assignment targets (tuples and lists unpacked, annotated declarations, augmented
+assignments, ``for`` / ``with`` / walrus / ``match`` capture targets, ``type`` aliases), names a
+function declares ``global``, and names bound by imports. Definitions inside module-level ``if``,
+``try`` (e.g. ``except ImportError`` fallbacks), ``with`` and loops count: they are definitions on some
+path, and a linter that cannot run the code must not call them missing.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from bisect import bisect_left
+from typing import TYPE_CHECKING
+
+from ssot_lint.analysis.imports import dotted_name, imported_names
+from ssot_lint.analysis.source_lines import Span
+from ssot_lint.analysis.syntax import NESTED
+from ssot_lint.project.effects import BUILTIN_DECORATORS, first_class_with_effects, first_line, has_effects, may_be_left_out, pure_source
+from ssot_lint.project.import_conditions import (
+    NOTHING_TESTED,
+    TestedDeprecations,
+    expects_import_error,
+    guards_import_error,
+    is_main_test,
+    string_value,
+    tested_deprecations,
+    type_checking_test,
+)
+from ssot_lint.project.rebinds import WORDS, global_rebinds, namespace_writes
+from ssot_lint.project.reexports import alias_of, is_string_statement, reexport_only
+
+if TYPE_CHECKING:  # the kinds package imports this module: importing it back would be a cycle
+    from ssot_lint.kinds.base import FileContext
+
+from ssot_lint.project.module_summary import AliasFact, ImportFact, ModuleSummary
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Children the walk reaches as statements of their own, not as parts of their parent's expressions.
+_NESTED = (ast.stmt, ast.excepthandler, ast.match_case)
+_TYPE_ALIAS = getattr(ast, "TypeAlias", ())  # `type X = ...`: Python 3.12+
+_TRY_STAR = getattr(ast, "TryStar", ast.Try)  # `except*`: Python 3.11+
+# What may stand between two simple statements written on one line: a `;`, spaces, continuations.
+_BLANK = r"(?:[ \t\f]|\\(?:\r\n|\r|\n))*"
+_SEMICOLON = re.compile(_BLANK + ";" + _BLANK)
+
+
+_MEMO_KEY = "module_summary"
+
+
+def summarise(ctx: FileContext) -> ModuleSummary:
+    """The file's summary, computed once per file however many rules ask for it."""
+    summary = ctx.memo.get(_MEMO_KEY)
+    if summary is None:
+        summary = ctx.memo[_MEMO_KEY] = _Summariser(ctx).run()
+    return summary
+
+
+def _is_all(target: ast.expr) -> bool:
+    return isinstance(target, ast.Name) and target.id == "__all__"
+
+
+def _literal_strings(node: ast.expr) -> list[str] | None:
+    """The strings of ``["a"]``, ``("a",) + ["b"]`` ...; None when any part is not a literal."""
+    names: list[str] = []
+    pending = [node]
+    while pending:  # iterative: a `+` chain nests as deep as it is long
+        part = pending.pop()
+        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
+            pending += (part.right, part.left)
+        elif isinstance(part, (ast.List, ast.Tuple, ast.Set)):
+            strings = [string_value(element) for element in part.elts]
+            if None in strings:
+                return None
+            names += strings  # type: ignore[arg-type]
+        else:
+            return None
+    return names
+
+
+def _last_simple(statement: ast.stmt) -> ast.stmt:
+    """The simple statement a compound statement ends with. Summary spans of compound statements
+    end there (as libcst's positions do), not where CPython ends them: CPython takes in a trailing
+    ``;`` on that last line."""
+    node: ast.AST = statement
+    while True:
+        for field in ("finalbody", "orelse", "handlers", "cases", "body"):  # the last block first
+            block = getattr(node, field, None)
+            if block:
+                node = block[-1]
+                break
+        else:
+            return node  # type: ignore[return-value]
+
+
+class _Summariser:
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.lines = ctx.lines
+        self.defined: set[str] = set()
+        self.classes: set[str] = set()
+        self.functions: set[str] = set()
+        self.all_names: list[str] | None = None
+        self.all_dynamic = False
+        self.imports: list[ImportFact] = []
+        self.has_getattr = False
+        self.effects = 0
+        # Top-level classes whose body may be the outline's `...`, before the first statement
+        # found to have effects: read from the text once the walk is done.
+        self.bare_classes: list[tuple[ast.ClassDef, frozenset[str], frozenset[str]]] = []  # with `pure`, `objects` as they stood
+        self.deleted: set[str] = set()
+        self.rebinds: dict[str, str] = {}
+        # The names through which a decorator named like a pure one is one (``effects.pure_source``):
+        # builtins the module has not bound, and names it imported from the standard library or a
+        # known third-party module and has not bound otherwise since.
+        self.pure: set[str] = set(BUILTIN_DECORATORS)
+        # Module-level names last bound by `from m import n`: maybe an object whose attribute read runs code.
+        self.objects: set[str] = set()
+        self.top = ctx.ref.module.partition(".")[0] if ctx.ref.module else None  # a project module named like the stdlib's
+        self.bound_at: set[str] = set()  # names a module-level statement other than an import binds
+        self.at: tuple[ast.AST, bool] = (ast.Pass(), False)  # the statement being read, and whether it is conditional
+        self.tested: TestedDeprecations | None = None
+        # Only `:=` binds module-level names inside expressions: only the statements on whose
+        # lines one is written need their expressions read (the lines, sorted).
+        self.walrus = ctx.lines_with([":="]) if ":=" in ctx.text else []
+
+    def run(self) -> ModuleSummary:
+        body = self.ctx.outline()  # every statement the summary reads; see analysis/outline.py
+        self._walk(body)
+        # Every bare class comes before the first statement found to have effects.
+        if self.bare_classes:
+            self.effects = first_class_with_effects(self.bare_classes, body, self.ctx.text, self.lines.starts) or self.effects
+        start = 1 if body and is_string_statement(body[0]) and self._line_end(body, 0) == 0 else 0
+        text = self.ctx.text
+        spells_global = "global" in text
+        # What a write to the module's own namespace spells (see project.rebinds), tested cheaply
+        # first: `globals(` spells `global`, `sys.modules[` needs sys imported.
+        writes = (spells_global and "globals(" in text) or "vars(" in text or (any(f.module == "sys" for f in self.imports) and "modules[" in text)
+        return ModuleSummary(
+            defined=frozenset(self.defined),
+            classes=frozenset(self.classes),
+            all_names=tuple(self.all_names) if self.all_names is not None else None,
+            all_dynamic=self.all_dynamic,
+            imports=tuple(self.imports),
+            has_getattr=self.has_getattr,
+            reexport_only=reexport_only(body),
+            aliases=tuple(self._aliases(body)),
+            first_span=self._line_span(body, start) if len(body) > start else (1, 1, 1, 1),
+            functions=frozenset(self.functions),
+            effects=self.effects,
+            deleted=frozenset(self.deleted),
+            rebinds=tuple((name, where, False) for name, where in self.rebinds.items())
+            + (global_rebinds(body, text, self.lines.starts) if spells_global else ())
+            + (namespace_writes(self.ctx.statements_near(WORDS), self.ctx.lines_with(WORDS)) if writes else ()),
+        )
+
+    def _walk(self, body: list[ast.stmt]) -> None:
+        """Every statement in source order, knowing whether it runs in a def, in a class body,
+        under ``if TYPE_CHECKING``, under ``if __name__ == "__main__"``, where an import error is
+        expected. Iterative: blocks nest as deep as the file likes."""
+        stack: list[tuple[ast.AST, bool, bool, bool, bool, bool, bool, bool]] = [(s, False, False, False, False, False, False, False) for s in reversed(body)]
+        while stack:
+            node, in_function, in_class, checking, main, expected, guarded, conditional = stack.pop()
+            module_level = not (in_function or in_class)
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._record(node, in_function, checking, module_level, (main, expected, guarded), conditional)
+                continue
+            if isinstance(node, ast.Global):
+                self.defined.update(node.names)
+            elif isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+                if module_level:
+                    self.at = (node, conditional)
+                    self._define(node)
+                    if not (checking or main or self.effects):
+                        self._effects(node)
+                in_function |= isinstance(node, _FUNCTIONS)
+                in_class |= isinstance(node, ast.ClassDef)
+            elif module_level:
+                self.at = (node, conditional)
+                self._bind_statement(node)
+                if self.walrus and self._may_hold_walrus(node):
+                    self._walrus(node)
+                if not (checking or main or self.effects):
+                    self._effects(node)
+            fields = NESTED.get(type(node))
+            if fields is None:  # most statements: nothing nested
+                continue
+            body_checking = else_checking = checking
+            body_main = main
+            if isinstance(node, ast.If):
+                if (negated := type_checking_test(node.test)) is not None:
+                    body_checking |= not negated
+                    else_checking |= negated
+                body_main |= module_level and is_main_test(node.test)
+            branches = isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Match))  # their blocks may not run
+            # A statement before it in a `try` or `with` block may raise, and be caught or suppressed.
+            catches = isinstance(node, (ast.Try, _TRY_STAR, ast.With, ast.AsyncWith))
+            body_expected = expected or expects_import_error(node)
+            body_guarded = guarded or guards_import_error(node)
+            nested = [
+                (
+                    child,
+                    in_function,
+                    in_class,
+                    else_checking if field == "orelse" else body_checking,
+                    body_main if field == "body" else main,
+                    body_expected if field == "body" else expected,
+                    body_guarded if field == "body" else guarded,
+                    conditional or branches or field == "handlers" or (catches and field != "finalbody"),
+                )
+                for field in fields
+                for child in getattr(node, field)
+            ]
+            stack += reversed(nested)
+
+    def _effects(self, node: ast.AST) -> None:
+        if has_effects(node, self.pure, self.objects):
+            self.effects = first_line(node)
+        elif may_be_left_out(node):
+            self.bare_classes.append((node, frozenset(self.pure), frozenset(self.objects)))
+
+    def _define(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        self._add(node.name)
+        if isinstance(node, ast.ClassDef):
+            self.classes.add(node.name)
+        else:
+            self.functions.add(node.name)
+            self.has_getattr |= node.name == "__getattr__"
+
+    # -- bindings ---------------------------------------------------------------------------
+    def _bind_statement(self, node: ast.AST) -> None:
+        """What a module-level statement (or ``match`` case) binds and does to ``__all__``."""
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                self._bind(target)
+            # `__getattr__ = partial(...)` (Home Assistant's deprecation helper): PEP 562, however bound.
+            self.has_getattr |= any(isinstance(t, ast.Name) and t.id == "__getattr__" for t in node.targets)
+            if any(_is_all(t) for t in node.targets):
+                self._set_all(node.value, extend=False)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            self._bind(node.target)
+            self.has_getattr |= isinstance(node.target, ast.Name) and node.target.id == "__getattr__" and node.value is not None
+            if _is_all(node.target) and node.value is not None:
+                self._set_all(node.value, extend=isinstance(node, ast.AugAssign))
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            self._bind(node.target)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self._bind(item.optional_vars)
+        elif isinstance(node, ast.match_case):
+            for pattern in ast.walk(node.pattern):
+                if isinstance(pattern, (ast.MatchAs, ast.MatchStar)) and pattern.name is not None:
+                    self._add(pattern.name)
+        elif isinstance(node, _TYPE_ALIAS):
+            self._add(node.name.id)
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            self._all_call(node.value)
+        elif isinstance(node, ast.Delete):
+            self.deleted.update(t.id for t in node.targets if isinstance(t, ast.Name))
+
+    def _may_hold_walrus(self, node: ast.AST) -> bool:
+        """Whether a ``:=`` is written on a line of ``node`` (a ``match`` case: always)."""
+        first = getattr(node, "lineno", None)
+        if first is None:
+            return True
+        found = bisect_left(self.walrus, first)
+        return found < len(self.walrus) and self.walrus[found] <= node.end_lineno  # type: ignore[attr-defined]
+
+    def _walrus(self, statement: ast.AST) -> None:
+        """Names ``:=`` binds in a module-level statement's own expressions (not in lambdas, which
+        are function scopes; the decorators, defaults and bases of defs and classes are not read)."""
+        pending = [child for child in ast.iter_child_nodes(statement) if not isinstance(child, _NESTED)]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.NamedExpr):
+                self._bind(node.target)
+            if not isinstance(node, ast.Lambda):
+                pending += ast.iter_child_nodes(node)
+
+    def _bind(self, target: ast.expr) -> None:
+        pending = [target]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.Name):
+                self._add(node.id)
+            elif isinstance(node, (ast.Tuple, ast.List)):
+                pending += node.elts
+            elif isinstance(node, ast.Starred):
+                pending.append(node.value)
+
+    def _add(self, name: str) -> None:
+        """A module-level statement (``self.at``) binds ``name``: a rebinding when another did
+        before, or when it may not run."""
+        self.defined.add(name)
+        self.pure.discard(name)
+        self.objects.discard(name)
+        node, conditional = self.at
+        if (name in self.bound_at or conditional) and name not in self.rebinds and not (name.startswith("__") and name.endswith("__")):
+            line = first_line(node.pattern if isinstance(node, ast.match_case) else node)  # a match case has no line of its own
+            self.rebinds[name] = f"at line {line}, under a condition" if conditional else f"at line {line}"
+        self.bound_at.add(name)
+
+    def _all_call(self, call: ast.Call) -> None:
+        """``__all__.extend([...])`` / ``__all__.append("x")`` / ``__all__.remove(...)``."""
+        func = dotted_name(call.func)
+        if func not in ("__all__.extend", "__all__.append", "__all__.remove"):
+            return
+        # An argument counts by its value whatever `*` or `name=` precedes it, as libcst's
+        # Arg.value did: `__all__` reads the same as before the move to ast.
+        args = [a.value if isinstance(a, ast.Starred) else a for a in call.args] + [k.value for k in call.keywords]
+        if func == "__all__.append" and len(args) == 1 and (name := string_value(args[0])) is not None:
+            self._add_all([name])
+        elif func == "__all__.extend" and len(args) == 1:
+            self._set_all(args[0], extend=True)
+        elif func == "__all__.remove" and len(args) == 1 and (name := string_value(args[0])) is not None and self.all_names is not None:
+            # A star import then no longer binds it: a fix must not count on it being there.
+            self.all_names = [n for n in self.all_names if n != name]
+        else:
+            self.all_dynamic = True
+
+    def _set_all(self, value: ast.expr, extend: bool) -> None:
+        names = _literal_strings(value)
+        if names is None:
+            self.all_dynamic = True
+            return
+        if not extend:
+            self.all_names = []
+        self._add_all(names)
+
+    def _add_all(self, names: list[str]) -> None:
+        if self.all_names is None:
+            self.all_names = []
+        self.all_names.extend(n for n in names if n not in self.all_names)
+
+    # -- imports, aliases, spans --------------------------------------------------------------
+    def _record(
+        self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool, flags: tuple[bool, bool, bool], conditional: bool
+    ) -> None:
+        """One ImportFact per imported name; ``flags``: main block, expected to fail, guarded."""
+        if self.tested is None:  # asked only once there is an import (it may parse the whole file)
+            self.tested = tested_deprecations(self.ctx)
+        span = self.lines.span
+        statement = span(node)
+        module_span = self.lines.module_span(statement) if isinstance(node, ast.ImportFrom) else None
+        stdlib_of: dict[str | None, bool] = {}
+        for module, name, bound, alias in imported_names(node, self.ctx.ref.module, self.ctx.ref.is_package):
+            where = span(alias)
+            warned = self.tested is not NOTHING_TESTED and self.tested.covers(node.lineno, bound)
+            if not module_level:
+                bound = None
+            elif bound is not None:
+                # From the standard library: a pure-named decorator is the pure one, and an
+                # attribute read runs nothing; else the name may be a project's own object.
+                stdlib = stdlib_of.get(module)
+                if stdlib is None:
+                    relative = isinstance(node, ast.ImportFrom) and node.level > 0
+                    stdlib = stdlib_of[module] = module is not None and not relative and module.partition(".")[0] != self.top and pure_source(module)
+                if checking:
+                    self.pure.discard(bound)
+                    self.objects.discard(bound)
+                elif stdlib:
+                    self.pure.add(bound)
+                    self.objects.discard(bound)
+                else:
+                    self.pure.discard(bound)
+                    if name is not None:
+                        self.objects.add(bound)
+                    else:
+                        self.objects.discard(bound)
+            self.has_getattr |= bound == "__getattr__"  # `from .lazy import __getattr__`
+            self.imports.append(ImportFact(module, name, bound, where, module_span or where, statement, in_function, checking, *flags, warned, conditional))
+
+    def _aliases(self, body: list[ast.stmt]) -> list[AliasFact]:
+        found = []
+        for statement in body:
+            alias = alias_of(statement)
+            if alias is not None:
+                name, target = alias
+                found.append(AliasFact(name.id, target, self.lines.span(name)))
+        return found
+
+    def _line_end(self, body: list[ast.stmt], start: int) -> int:
+        """The index of the last statement written on ``body[start]``'s line, joined by ``;``."""
+        end = start
+        while end + 1 < len(body):
+            before, after = self.lines.span(body[end]), self.lines.span(body[end + 1])
+            gap = self.lines.offset(before[2], before[3]), self.lines.offset(after[0], after[1])
+            if _SEMICOLON.fullmatch(self.lines.text, *gap) is None:
+                break
+            end += 1
+        return end
+
+    def _line_span(self, body: list[ast.stmt], start: int) -> Span:
+        """From ``body[start]`` to the end of the last statement on its line (or of its block)."""
+        first, last = self.lines.span(body[start]), self.lines.span(_last_simple(body[self._line_end(body, start)]))
+        return first[0], first[1], last[2], last[3]
