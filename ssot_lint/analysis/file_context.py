@@ -112,34 +112,26 @@ class FileContext:
         """The nodes of type ``kind`` (or of one of several) whose lines hold one of ``words`` (as substrings), with the
         first line of their statement: for rules whose every match spells one of the words."""
         lines = self.lines_with(words)
-        body = self._statements_on(lines)
+        body = self.statements_on(lines)
         return nodes_near(ast.Module(body=body, type_ignores=[]), kind, lines)
 
     def statements_near(self, words: Iterable[str]) -> list[ast.stmt]:
         """At least the top-level statements spanning a line that holds one of ``words`` (as
         substrings), in source order; only those are parsed when the file splits safely."""
-        return self._statements_on(self.lines_with(words))
-
-    def statements_on(self, lines: list[int]) -> list[ast.stmt]:
-        """At least the top-level statements spanning one of ``lines`` (sorted), in source order;
-        only those are parsed when the file splits safely."""
-        return self._statements_on(lines)
+        return self.statements_on(self.lines_with(words))
 
     def lines_with(self, words: Iterable[str]) -> list[int]:
         """The lines (sorted) on which any of ``words`` occurs, as a substring."""
-        starts = self.lines.starts
-        return sorted({bisect_right(starts, at) for at in self._offsets_of(words)})
-
-    def _offsets_of(self, words: Iterable[str]) -> Iterator[int]:
-        """Where each of ``words`` occurs in the text, as a substring."""
-        text = self.text
+        found: set[int] = set()
+        text, starts = self.text, self.lines.starts
         for word in words:
             if not word:
                 continue  # would match everywhere (and never advance)
             at = text.find(word)
             while at != -1:
-                yield at
+                found.add(bisect_right(starts, at))
                 at = text.find(word, at + len(word))
+        return sorted(found)
 
     def imports(self) -> list[ImportRef]:
         """Every name imported anywhere in the file (functions, ``try``, ``if`` ...), in source order."""
@@ -208,7 +200,9 @@ class FileContext:
         assert self._scan is not True
         return self._scan
 
-    def _statements_on(self, lines: list[int]) -> list[ast.stmt]:
+    def statements_on(self, lines: list[int]) -> list[ast.stmt]:
+        """At least the top-level statements spanning one of ``lines`` (sorted), in source order;
+        only those are parsed when the file splits safely."""
         if self._tree is not None:
             return self._tree.body
         if not lines:
