@@ -51,14 +51,10 @@ _STRING_PREFIX = re.compile(r"[rRbBuUfFtT]{1,2}\Z")
 # A line break and the first character of a line that can start a statement (a lone CR breaks
 # lines too). Starting with a character set lets the regex engine skip ahead: 4x faster than `^`.
 _LINE_START = re.compile(r"[\r\n][^\s#)\]}]")
+_LF_LINE_START = re.compile(r"\n[^\s#)\]}]")  # without CRs: a literal first character, 2x faster still
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]+")
 _CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
 _DEFINITION = re.compile(r"(?:def|class|async)\b")
-
-
-def _depth(code: str, start: int, end: int) -> int:
-    opened = code.count("(", start, end) + code.count("[", start, end) + code.count("{", start, end)
-    return opened - code.count(")", start, end) - code.count("]", start, end) - code.count("}", start, end)
 
 
 def _continued(code: str, offset: int) -> bool:
@@ -239,26 +235,31 @@ def scan(text: str) -> Scan | None:
     depth, position, line = 0, 0, 1
     in_decorator = code.startswith("@")
     plain = "\r" not in code  # only `\n` breaks lines
-    for match in _LINE_START.finditer(code):
+    count, clause, definition = code.count, _CLAUSE.match, _DEFINITION.match
+    # One step per line at column 0, so each is inlined: ~30% of the loop is function calls.
+    for match in (_LF_LINE_START if plain else _LINE_START).finditer(code):
         offset = match.start() + 1
-        depth += _depth(code, position, offset)
-        line += (
-            code.count("\n", position, offset)
-            if plain
-            else code.count("\n", position, offset) + code.count("\r", position, offset) - code.count("\r\n", position, offset)
+        depth += (
+            count("(", position, offset)
+            - count(")", position, offset)
+            + count("[", position, offset)
+            - count("]", position, offset)
+            + count("{", position, offset)
+            - count("}", position, offset)
         )
+        line += count("\n", position, offset) if plain else count("\n", position, offset) + count("\r", position, offset) - count("\r\n", position, offset)
         position = offset
-        if depth != 0 or _continued(code, offset) or _CLAUSE.match(code, offset):
+        if depth != 0 or (offset > 1 and code[offset - 2] == "\\" if plain else _continued(code, offset)) or clause(code, offset):
             continue
         if in_decorator:
-            if _DEFINITION.match(code, offset):
+            if definition(code, offset):
                 in_decorator = False
                 heads[-1] = offset
             continue  # a decorated statement starts at its first decorator
         in_decorator = code[offset] == "@"
         starts.append(line)
         offsets.append(offset)
-        heads.append(offset if _DEFINITION.match(code, offset) else -1)
+        heads.append(offset if definition(code, offset) else -1)
     return Scan(code, starts, offsets, heads)
 
 

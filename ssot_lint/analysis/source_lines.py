@@ -10,11 +10,12 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_right
-from itertools import accumulate
 
 Span = tuple[int, int, int, int]  # line, col, end_line, end_col (1-based, end exclusive)
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_LF = re.compile("\n")
+_END = re.Match.end
 _IMPORT_KEYWORD = re.compile(r"\bimport\b")
 # `from ..a.b import`, written on one line with spaces only: the module is the group, as the
 # general search below finds it (the first `import` word after `from` ends it).
@@ -28,10 +29,9 @@ _BEFORE_NAME = re.compile(r"(?:async[ \t\f\\\r\n]+)?(?:class|def)[ \t\f\\\r\n]+"
 class SourceLines:
     def __init__(self, text: str) -> None:
         self.text = text
-        if "\r" in text:
-            self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
-        else:  # the common case, without a Python-level step per line
-            self.starts = [0, *accumulate(map((1).__add__, map(len, text.split("\n")[:-1])))]
+        # Without a Python-level step per line: ``map`` calls ``Match.end`` from C (a third
+        # faster than summing the lengths of ``split``'s lines, which are built only to be counted).
+        self.starts = [0, *map(_END, (_NEWLINE if "\r" in text else _LF).finditer(text))]
         self.ascii = text.isascii()  # then byte columns are character columns everywhere
 
     def line(self, lineno: int) -> str:
