@@ -42,9 +42,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from ssot_lint.model import FileRef
+from ssot_lint.project.imported import Imported, imported_from
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
 
 # Attributes every module has without defining them.
@@ -149,28 +149,6 @@ def _shadowing(groups: dict[str, list[Entry]]) -> tuple[set[str], list[Clash]]:
     return hidden, clashes
 
 
-class Imported(NamedTuple):
-    """What ``from module import name`` (``import module``: ``name`` None) finds in the project,
-    as one importing file sees it (``ModuleIndex.imported``).
-
-    ``in_project``: the module's top-level package is one of the project's (nothing else is
-    asked otherwise); ``missing``: the first module along ``module`` that provably does not exist;
-    ``exists``, ``has_file``: the module exists (a file or a namespace directory), has a file;
-    ``resolves``: ``name`` is found in the module (``resolves``; False for ``*`` and None); ``submodule``: ``module.name`` exists. ``fine``: no import of it can
-    be unresolved, whatever the statement (a star import of a module with a file is never fine:
-    its phantoms are asked per statement)."""
-
-    in_project: bool
-    missing: str | None
-    exists: bool
-    has_file: bool
-    resolves: bool
-    submodule: bool
-    fine: bool
-
-
-_NOT_IN_PROJECT = Imported(False, None, False, False, False, False, True)
-
 _shared: list[tuple[list[Entry], ModuleIndex]] | None = None  # within ``sharing()``: the indexes built
 
 
@@ -272,31 +250,12 @@ class ModuleIndex:
             return found
         outer, self._near_used = self._near_used, False
         try:
-            found = self._imported_from(module, name, near)
+            found = imported_from(self, module, name, near)
         finally:
             depends, self._near_used = self._near_used, outer or self._near_used
         if not depends:
             self._imported[(module, name)] = found
         return found
-
-    def _imported_from(self, module: str, name: str | None, near: FileRef | None) -> Imported:
-        if not self.in_project(module, near):
-            return _NOT_IN_PROJECT
-        missing = self.missing_module(module)
-        exists = missing is None and self.exists(module)
-        has_file = exists and module in self.entries
-        named = name is not None and name != "*"
-        resolves = named and self.resolves(module, name, near=near)  # type: ignore[arg-type]
-        submodule = named and exists and not has_file and self.exists(f"{module}.{name}")
-        if missing is not None:
-            fine = False
-        elif name is None or not exists:
-            fine = True
-        elif has_file:
-            fine = resolves
-        else:  # a namespace package: only its submodules can be imported from it
-            fine = name == "*" or submodule or not self.knows_children_of(module)
-        return Imported(True, missing, exists, has_file, resolves, submodule, fine)
 
     # -- existence --------------------------------------------------------------------------
     def exists(self, module: str) -> bool:

@@ -4,13 +4,11 @@ result cache), then aggregate project-wide into the Report (``run.aggregation``)
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import stat
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +22,7 @@ from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.aggregation import aggregate, annotate
 from ssot_lint.run.aggregation_memo import AggregationMemo
 from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
+from ssot_lint.run.collector import collector_paused
 from ssot_lint.run.discovery import ModuleNamer, SourceFile, discover, display_path, in_project
 from ssot_lint.run.modules import Known, run_summaries
 from ssot_lint.run.parallel import Crashed, WorkerPool, default_jobs, start_method
@@ -413,31 +412,6 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
     stats.update(parse_errors=parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
     report.stats.update(stats)
     return report
-
-
-@contextmanager
-def collector_paused(promote: bool = False) -> Iterator[None]:
-    """The cyclic garbage collector off while results pile up and are aggregated. Results hold
-    no reference cycles (frozen values, tuples, dicts), so it would find nothing, yet each of its
-    passes walks every result received so far: on Home Assistant's 7,981 files that was ~0.5 s
-    of the parent's CPU. Workers turn it back on (``run.parallel``); it is restored here after.
-
-    ``promote``: the objects that survive the block are moved to the collector's oldest
-    generation when it ends (``gc.freeze`` then ``gc.unfreeze``: two list splices). Otherwise
-    they are all still "young", and the first collection after the block walks every one of
-    them: ~0.3 s of the parent's CPU after a run over Home Assistant. Not done when something
-    else froze objects (``gc.unfreeze`` would thaw those too)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        if promote and gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        gc.enable()
 
 
 def with_buffer_files(files: list[SourceFile], paths: Sequence[str], config: Config, buffers: Mapping[str, bytes]) -> list[SourceFile]:
