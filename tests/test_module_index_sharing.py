@@ -44,3 +44,38 @@ def test_a_refs_only_index_answers_as_one_built_from_refs() -> None:
     for module in ("pkg", "pkg.a", "pkg.b", "pkg.c"):
         assert [r for r, _ in shared.candidates(module)] == [r for r, _ in own.candidates(module)]
         assert shared.exists(module) == own.exists(module) and shared.in_project(module) == own.in_project(module)
+
+
+def test_refs_only_outside_the_block_holds_no_summaries() -> None:
+    """import-cycle passes its facts (imports, not summaries): an index of refs must not read them."""
+    facts = [(ref, summary.imports) for ref, summary in _facts()]  # type: ignore[attr-defined]
+    index = ModuleIndex.of(facts, refs_only=True)
+    assert all(summary is None for entries in index.entries.values() for _, summary in entries)
+    assert index.imported("pkg.a", "Missing").in_project  # asks resolves(): a summary would be read
+
+
+def test_what_an_import_finds_is_kept_only_when_no_importer_changes_it() -> None:
+    """``ModuleIndex.imported`` is asked once per (module, name), except where the importing file
+    decides: ``tests/sphinx`` is ``sphinx`` only for files below ``tests/``, and a module two
+    files define is the importer's own copy."""
+    code = {
+        "tests/sphinx/__init__.py": ("sphinx", True, "X = 1\n", True),
+        "tests/runtests.py": ("runtests", False, "import sphinx\n", False),
+        "docs/conf.py": ("conf", False, "import sphinx\n", False),
+        "one/lib/__init__.py": ("lib", True, "A = 1\n", False),
+        "one/lib/user.py": ("lib.user", False, "from lib import A\n", False),
+        "two/lib/__init__.py": ("lib", True, "B = 1\n", False),
+        "two/lib/user.py": ("lib.user", False, "from lib import A\n", False),
+    }
+    refs = {path: FileRef(path, module, package, implied) for path, (module, package, _, implied) in code.items()}
+    index = ModuleIndex([(ref, summarise(FileContext(ref, code[path][2]))) for path, ref in refs.items()])
+    # Asked first from below tests/ (in the project), then from docs/ (not): both answers hold.
+    assert index.imported("sphinx", None, refs["tests/runtests.py"]).in_project
+    assert not index.imported("sphinx", None, refs["docs/conf.py"]).in_project
+    assert index.imported("sphinx", None, refs["tests/runtests.py"]).in_project
+    # lib.A resolves in one/lib only: each copy's user gets its own answer, in either order.
+    assert index.imported("lib", "A", refs["one/lib/user.py"]).fine
+    assert not index.imported("lib", "A", refs["two/lib/user.py"]).fine
+    assert index.imported("lib", "A", refs["one/lib/user.py"]).fine
+    # An answer no importer changes is kept, and asked again it is the same object.
+    assert index.imported("runtests", None, refs["docs/conf.py"]) is index.imported("runtests", None, None)

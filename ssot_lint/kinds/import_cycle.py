@@ -57,15 +57,17 @@ import removes), ``{breaks}`` (imports chosen in the group).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.graph import Breaks, Budget, breaks, shortest_cycle, strongly_connected_components
-from ssot_lint.project.import_graph import named_targets, own_targets, runs_on_import
 from ssot_lint.project.module_index import ModuleIndex, location, parents
 from ssot_lint.project.module_summary import ImportFact
 from ssot_lint.project.summary_walk import summarise
+
+# The graph's nodes an import of a module loads, whoever imports it; None: that depends on the importer.
+Loaded: TypeAlias = "tuple[str, ...] | None"
 
 # Millions of search steps for all cycle counting of one rule: about 1.5 s of CPU on these
 # machines; Django's 20,199 cycles take 0.7 s (see docs/performance.md).
@@ -125,9 +127,6 @@ class ImportCycle(Rule):
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
         return [], summarise(ctx).imports
 
-    def follows(self, fact: ImportFact) -> bool:
-        return runs_on_import(fact, self.include_function_imports, self.ignore_type_checking)
-
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
         index = ModuleIndex.of(facts, refs_only=True)
         nodes = {ref.path: self.node(index, ref) for ref, _ in facts if ref.module and not ref.path.endswith(".pyi") and ref.path not in index.shadowed}
@@ -138,24 +137,54 @@ class ImportCycle(Rule):
         # What an import names depends on the imported module and name only; thousands of files
         # import the same few modules, so each is worked out once (see ``_Edges``).
         edges = _Edges(index, self.follow_package_init, nodes)
+        imported = index.imported
+        with_functions, skip_type_checking = self.include_function_imports, self.ignore_type_checking
         for ref, imports in sorted(facts, key=lambda f: f[0].path):
             source = nodes.get(ref.path)
-            if source is None:
+            if source is None or not imports:
                 continue
-            own = {ref.module, *parents(ref.module)}
-            for fact in imports or ():
-                if not self.follows(fact):
+            importer = ref.module
+            own = {importer, *parents(importer)}
+            out = graph[source]
+
+            def add_edge(target: str, loaded: tuple[str, ...] | None, fact: ImportFact) -> None:
+                if loaded is None:
+                    loaded = edges.loaded_nodes(target, ref)  # noqa: B023 - called within the iteration
+                if len(loaded) > 1:
+                    ambiguous.add((source, target))  # noqa: B023
+                    return
+                for node in loaded:
+                    if node != source and node not in out:  # noqa: B023
+                        out.add(node)  # noqa: B023
+                        where[(source, node)] = (ref, fact)  # noqa: B023 - the first: files in path order, imports in source order
+
+            # An import adds nothing its file's earlier imports added: the packages above a module
+            # are followed at the file's first import from it, each explicit target once.
+            in_project: dict[str, bool] = {}
+            explicit_done: set[str] = set()
+            for fact in imports:
+                # ``import_graph.runs_on_import``, inline: once per imported name (125,197 on Home Assistant)
+                if fact.main_block or (fact.in_function and not with_functions) or (fact.type_checking and skip_type_checking):
                     continue
-                for target in edges.targets(fact, ref, own):
-                    files = edges.loaded(target, ref)
-                    if len(files) > 1:
-                        ambiguous.add((source, target))
-                        continue
-                    for other in files:
-                        node = nodes[other.path]
-                        if node != source:
-                            graph[source].add(node)
-                            where.setdefault((source, node), (ref, fact))  # files in path order, imports in source order
+                module = fact.module
+                if module is None:
+                    continue
+                first = module not in in_project
+                if first:
+                    in_project[module] = imported(module, fact.name, ref).in_project
+                if not in_project[module]:
+                    continue
+                packages, step, children = edges.of_module(module)
+                if children and fact.name is not None and fact.name != "*":
+                    step = edges.submodule(module, fact.name) or step
+                if step is not None and step[0] not in explicit_done:
+                    explicit_done.add(step[0])
+                    if step[0] != importer:  # the module named explicitly counts, even a package above the importer
+                        add_edge(*step, fact)
+                if first:
+                    for target, loaded in packages:
+                        if target not in own:  # a package above the importer has already started running
+                            add_edge(target, loaded, fact)
         findings: list[Finding] = []
         two_cycles = sorted((a, b) for a in graph for b in graph[a] if a < b and a in graph[b])
         components = [c for c in strongly_connected_components(graph) if len(c) > 1]
@@ -229,31 +258,47 @@ class ImportCycle(Rule):
 
 
 class _Edges:
-    """The modules an import runs (and so waits on), other than the importer itself: the module
-    it names (the submodule, for ``from pkg import sub``) and, with ``follow_package_init``, the
-    packages above it. What depends on the import alone is worked out once per (module, name)."""
+    """The modules an import runs (and so waits on), each with the graph's nodes importing it
+    loads: the module it names (the submodule, for ``from pkg import sub``) and, with
+    ``follow_package_init``, the packages above it (``import_graph.named_targets``). What depends
+    on the imported module alone is worked out once per module; which of them the importer
+    itself is, or is inside, per import."""
 
     def __init__(self, index: ModuleIndex, follow_package_init: bool, nodes: dict[str, str]) -> None:
         self.index, self.follow_package_init, self.nodes = index, follow_package_init, nodes
-        self._named: dict[tuple[str, str | None], tuple[str | None, list[str]]] = {}
-        self._loaded: dict[str, list[FileRef]] = {}
+        self._modules: dict[str, tuple[list[tuple[str, Loaded]], tuple[str, Loaded] | None, bool]] = {}
+        self._submodules: dict[str, tuple[str, Loaded] | None] = {}
+        self._loaded: dict[str, Loaded] = {}
+        self._parents = {m.rpartition(".")[0] for m in index.entries if "." in m}  # modules with a child module
 
-    def targets(self, fact: ImportFact, importer: FileRef, own: set[str]) -> list[str]:
-        """``own``: the importer's module and the packages above it."""
-        index = self.index
-        if fact.module is None or not index.in_project(fact.module, importer):
-            return []
-        named = self._named.get((fact.module, fact.name))
-        if named is None:
-            named = self._named[(fact.module, fact.name)] = named_targets(fact.module, fact.name, index.entries.__contains__, self.follow_package_init)
-        return own_targets(named, importer.module, own)
-
-    def loaded(self, target: str, importer: FileRef) -> list[FileRef]:
-        """The files of the graph ``import target`` may load from ``importer``, one per place
-        (several: the import is ambiguous)."""
-        found = self._loaded.get(target)
+    def of_module(self, module: str) -> tuple[list[tuple[str, Loaded]], tuple[str, Loaded] | None, bool]:
+        """For an import of ``module``: the packages from the top down to ``module`` that have
+        code (with ``follow_package_init``), ``module`` itself when it has code (what ``from
+        module import name`` names when ``name`` is no submodule), and whether it has submodules."""
+        found = self._modules.get(module)
         if found is None:
-            found = list({location(r): r for r, _ in self.index.candidates(target, importer) if r.path in self.nodes}.values())
-            if len(self.index.entries.get(target, ())) < 2:  # then every importer gets the same files
-                self._loaded[target] = found
+            has_code = self.index.entries.__contains__
+            packages = [(p, self.loaded(p)) for p in (*parents(module), module) if has_code(p)] if self.follow_package_init else []
+            found = self._modules[module] = (packages, (module, self.loaded(module)) if has_code(module) else None, module in self._parents)
         return found
+
+    def submodule(self, module: str, name: str) -> tuple[str, Loaded] | None:
+        """``module.name`` when it is a module with code (``from module import name`` names it)."""
+        dotted = f"{module}.{name}"
+        if dotted not in self._submodules:
+            self._submodules[dotted] = (dotted, self.loaded(dotted)) if dotted in self.index.entries else None
+        return self._submodules[dotted]
+
+    def loaded(self, target: str) -> Loaded:
+        """The graph's nodes ``import target`` loads, whoever imports it; None when that depends
+        on the importer (a module two files define: see ``loaded_nodes``)."""
+        if target not in self._loaded:
+            entries = self.index.entries.get(target, ())
+            self._loaded[target] = None if len(entries) > 1 else tuple(self.nodes[r.path] for r, _ in entries if r.path in self.nodes)
+        return self._loaded[target]
+
+    def loaded_nodes(self, target: str, importer: FileRef) -> tuple[str, ...]:
+        """The graph's nodes ``import target`` may load from ``importer``, one per place
+        (several: the import is ambiguous)."""
+        files = {location(r): r for r, _ in self.index.candidates(target, importer) if r.path in self.nodes}
+        return tuple(self.nodes[r.path] for r in files.values())

@@ -173,7 +173,8 @@ class ShimModule(Rule):
         for fact in summary.imports:
             if fact.module is None or fact.module == "__future__" or fact.expected_to_fail:
                 continue
-            if fact.name not in (None, "*") and index.in_project(fact.module, ref) and not index.resolves(fact.module, fact.name, near=ref):
+            found = index.imported(fact.module, fact.name, ref)
+            if fact.name not in (None, "*") and found.in_project and not found.resolves:
                 continue  # a broken import (unresolved-import reports it) re-exports nothing
             forwards = forwards or not (fact.name is None and fact.bound == fact.module.split(".")[0])  # `import a.b` binds `a` for own use
             submodule = f"{fact.module}.{fact.name}"

@@ -139,11 +139,15 @@ class UnresolvedImport(Rule):
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
         index = ModuleIndex.of(facts)
         findings: list[Finding] = []
+        imported = index.imported
         for ref, summary in sorted(facts, key=lambda f: f[0].path):
             if summary is None:
                 continue
             seen: set[tuple[Span, str]] = set()
             for fact in summary.imports:
+                module = fact.module
+                if module is None or imported(module, fact.name, ref).fine:
+                    continue  # what nearly every import is: asked once per (module, name)
                 problem = self.judge(index, fact, ref)
                 if problem is None:
                     continue
@@ -182,30 +186,28 @@ class UnresolvedImport(Rule):
     def judge(index: ModuleIndex, fact: ImportFact, importer: FileRef | None = None) -> tuple[Span, str, str, str, str] | None:
         """(where, problem, module, name, anchor) when the import cannot resolve."""
         module = fact.module
-        if module is None or fact.expected_to_fail or not index.in_project(module, importer):
+        if module is None or fact.expected_to_fail:
             return None
-        missing = index.missing_module(module)
+        found = index.imported(module, fact.name, importer)
+        if found.fine:
+            return None
+        missing = found.missing
         if missing is not None:
             if fact.guarded:
                 return None  # an optional module by design (compiled, or left out of the repository)
             span = fact.span if fact.name is None else fact.module_span
             return span, f"no module named {missing}", missing, "", missing
-        if fact.name is None or not index.exists(module):
-            return None
         name = fact.name
-        if module in index.entries:
+        assert name is not None  # an import of the module itself is fine once it is not missing
+        if found.has_file:
             if fact.star:
                 phantoms = sorted({n for s in index.summaries(module, importer) if s is not None for n in index.phantom_exports(module, s)})
                 if not phantoms:
                     return None
                 shown = ", ".join(phantoms)
                 return fact.span, f"{module}.__all__ lists {shown}, which {module} does not define", module, shown, f"{module}:*"
-            if index.resolves(module, name, near=importer):
-                return None
             listed = any(s is not None and s.all_names is not None and name in s.all_names for s in index.summaries(module, importer))
             problem = f"{name} is not defined in {module}" + (" (it is only listed in its __all__)" if listed else "")
             return fact.span, problem, module, name, f"{module}:{name}"
         # A namespace package has no code: only its submodules can be imported from it.
-        if fact.star or index.exists(f"{module}.{name}") or not index.knows_children_of(module):
-            return None
         return fact.span, f"no module named {module}.{name} (namespace package {module} has no such submodule)", module, name, f"{module}:{name}"

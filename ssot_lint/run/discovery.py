@@ -195,14 +195,25 @@ def discover(paths: list[str], config: Config, symlinked_dirs: list[str] | None 
             for entry in entries:
                 is_dir = entry.is_dir(follow_symlinks=False)
                 relpath = rel(entry.path, is_dir)
+                if not is_dir and not scope.included(relpath):
+                    # Most entries of a real tree (Home Assistant: 34,000 of 44,700) are files no
+                    # `include` pattern takes: asked first, before the excludes and .gitignore.
+                    if (
+                        symlinked_dirs is not None
+                        and entry.is_symlink()
+                        and entry.is_dir()
+                        and not scope.excluded(relpath)
+                        and not ignores.ignored(entry.path, False, root)
+                        and not scope.excluded(relpath + "/")
+                    ):
+                        symlinked_dirs.append(display_path(relpath) + "/")
+                    continue
                 if scope.excluded(relpath) or ignores.ignored(entry.path, is_dir, root):
                     continue
                 if is_dir:
                     stack.append(entry.path)  # symlinked directories are not followed: no loops
-                elif scope.included(relpath):
+                else:
                     add(entry.path)
-                elif symlinked_dirs is not None and entry.is_symlink() and entry.is_dir() and not scope.excluded(relpath + "/"):
-                    symlinked_dirs.append(display_path(relpath) + "/")
     return sorted(found.values(), key=lambda f: f.ref.path)
 
 

@@ -4,13 +4,11 @@ result cache), then aggregate project-wide into the Report (``run.aggregation``)
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import stat
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +22,7 @@ from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.aggregation import aggregate, annotate
 from ssot_lint.run.aggregation_memo import AggregationMemo
 from ssot_lint.run.cache import ResultCache, Signature, blob_id, result_key, signature, trustworthy
+from ssot_lint.run.collector import collector_paused
 from ssot_lint.run.discovery import ModuleNamer, SourceFile, discover, display_path, in_project
 from ssot_lint.run.modules import Known, run_summaries
 from ssot_lint.run.parallel import Crashed, WorkerPool, default_jobs, start_method
@@ -396,7 +395,7 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
 
         analyzed_with.append(syntax_rule())  # analyzed, never aggregated: it finds nothing itself
     keys: dict[str, str] | None = {} if options.cache is not None and not buffers else None
-    with collector_paused():
+    with collector_paused(promote=True):
         results = analyze_files(files, analyzed_with, options, stats, keys)
         analyzed = time.perf_counter()
         memo = AggregationMemo(options.cache, str(config.root), ruleset.rules, keys) if options.cache is not None and keys is not None else None
@@ -413,22 +412,6 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
     stats.update(parse_errors=parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
     report.stats.update(stats)
     return report
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while results pile up and are aggregated. Results hold
-    no reference cycles (frozen values, tuples, dicts), so it would find nothing, yet each of its
-    passes walks every result received so far: on Home Assistant's 7,981 files that was ~0.5 s
-    of the parent's CPU. Workers turn it back on (``run.parallel``); it is restored here after."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def with_buffer_files(files: list[SourceFile], paths: Sequence[str], config: Config, buffers: Mapping[str, bytes]) -> list[SourceFile]:

@@ -71,7 +71,9 @@ def start_method() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
-def _worker_main(conn: Connection, job: Callable[[Any, Any], Any], state: Any, running: Any, parent_end: Connection) -> None:
+def _worker_main(
+    conn: Connection, job: Callable[[Any, Any], Any], state: Any, running: Any, parent_end: Connection, tasks: Sequence[Any] | None = None
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     die_with_parent()  # Linux: a killed run takes its workers with it, even mid-task
     # A forked worker inherits the parent's end of its own pipe: closed here, so that the pipe
@@ -81,19 +83,21 @@ def _worker_main(conn: Connection, job: Callable[[Any, Any], Any], state: Any, r
     parent_end.close()
     gc.enable()  # a forked worker inherits the parent's setting; the parent may pause it while results arrive
     try:
-        _serve(conn, job, state, running)
+        _serve(conn, job, state, running, tasks)
     except (EOFError, OSError):
         return  # the parent is gone
 
 
-def _serve(conn: Connection, job: Callable[[Any, Any], Any], state: Any, running: Any) -> None:
+def _serve(conn: Connection, job: Callable[[Any, Any], Any], state: Any, running: Any, tasks: Sequence[Any] | None = None) -> None:
+    """``tasks``: the run's tasks, inherited at the fork; a batch then names them by number."""
     conn.send(("ready", None))
     while True:
         batch = conn.recv()
         if batch is None:
             return
         answers = []
-        for number, task in batch:
+        for item in batch:
+            number, task = (item, tasks[item]) if tasks is not None and type(item) is int else item
             running[0], running[1] = number, time.monotonic()
             if _crash_hook is not None:
                 _crash_hook(task)
@@ -114,11 +118,14 @@ def _portable(exc: BaseException) -> BaseException:
 
 
 class _Worker:
-    def __init__(self, context: Any, job: Callable[[Any, Any], Any], state: Any) -> None:
+    def __init__(self, context: Any, job: Callable[[Any, Any], Any], state: Any, tasks: Sequence[Any] | None = None) -> None:
+        # A forked worker inherits the run's tasks: the parent sends their numbers, not the tasks
+        # pickled (Home Assistant: 7,981 paths and FileRefs, pickled here and unpickled there).
+        self.tasks = tasks if tasks is not None and context.get_start_method() == "fork" else None
         self.conn, child = context.Pipe(duplex=True)
         # [number of the task running, when it started (monotonic; 0: idle)], shared with the child
         self.running = context.RawArray("d", 2)
-        self.process = context.Process(target=_worker_main, args=(child, job, state, self.running, self.conn), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child, job, state, self.running, self.conn, self.tasks), daemon=True)
         # A forked child that runs the garbage collector over the parent's objects writes to
         # (and so copies) every page holding them; frozen objects are never scanned.
         gc.freeze()
@@ -132,11 +139,11 @@ class _Worker:
         self.ready = False
         self.timed_out: float | None = None
 
-    def send(self, batch: list[tuple[int, Any]]) -> None:
-        self.pending.extend(number for number, _ in batch)
+    def send(self, numbers: list[int], tasks: Sequence[Any]) -> None:
+        self.pending.extend(numbers)
         self.batches += 1
         try:
-            self.conn.send(batch)
+            self.conn.send(numbers if tasks is self.tasks else [(n, tasks[n]) for n in numbers])
         except OSError:
             pass  # the worker died since the last look; its sentinel says so and the batch is requeued
 
@@ -234,12 +241,12 @@ class WorkerPool(Generic[T, R]):
         try:
             wanted = min(workers or self.workers, self.workers, len(tasks))
             live = self._take_kept(wanted)
-            live += [_Worker(self.context, self.job, self.state) for _ in range(wanted - len(live))]
+            live += [_Worker(self.context, self.job, self.state, tasks) for _ in range(wanted - len(live))]
             while remaining:
                 for worker in live:
                     while queue and worker.batches < _WINDOW:
                         count = max(1, min(batch_size, len(queue) // (len(live) * 2 * _WINDOW)))
-                        worker.send([(n, tasks[n]) for n in (queue.popleft() for _ in range(count))])
+                        worker.send([queue.popleft() for _ in range(count)], tasks)
                 ready = wait([w.conn for w in live] + [w.process.sentinel for w in live], timeout=self._tick())
                 now = time.monotonic()
                 for worker in list(live):
@@ -271,10 +278,12 @@ class WorkerPool(Generic[T, R]):
                             yield culprit, Crashed(reason)
                     queue.extendleft(reversed(worker.pending))
                     if queue:
-                        live.append(_Worker(self.context, self.job, self.state))
+                        live.append(_Worker(self.context, self.job, self.state, tasks))
             finished = True
         finally:
             if self.keep and finished:  # every task answered: the workers are idle, their pipes empty
+                for worker in live:
+                    worker.tasks = None  # a later run's tasks are sent to it whole
                 self._kept += live
             else:
                 for worker in live:
