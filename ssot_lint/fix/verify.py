@@ -38,6 +38,7 @@ from dataclasses import replace
 
 from ssot_lint.fix.import_order import order_changes
 from ssot_lint.fix.import_runs import ImportRuns
+from ssot_lint.fix.submodule_names import replaced_by_submodule
 from ssot_lint.fix.verdicts import (
     REFUSED,
     UNVERIFIED,
@@ -291,6 +292,9 @@ class ImportVerifier:
                     # `X = base.X` and then `from fast import X` (an accelerator's fallback), or
                     # `if FAST: X = fast.X`: the last that ran holds.
                     unknown.append(f"{module} rebinds {name} {again[name][0]}, {_WHICH}" if name in again else _bound_more_than_once(module, name))
+                    continue
+                if (replaced := replaced_by_submodule(self.source, module, name)) is not None:
+                    unknown.append(replaced)
                     continue
                 return self._defined(module, summary, name)
             later_stars = [f for f in summary.imports if f.star and not f.type_checking and binders and f.statement[0] > binders[0].statement[0]]
