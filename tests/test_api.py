@@ -100,7 +100,7 @@ def test_importing_the_config_loads_no_rule_kind() -> None:
     )
     loaded = [line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if "ssot_lint" in line]
     assert "ssot_lint.config.settings" in loaded
-    contract = ("ssot_lint.kinds.base", "ssot_lint.kinds.fixes", "ssot_lint.kinds.text")  # base and what it is made of: no kind
+    contract = ("ssot_lint.kinds.base", "ssot_lint.kinds.fixes", "ssot_lint.kinds.options", "ssot_lint.kinds.text")  # base and what it is made of: no kind
     kinds = [m for m in loaded if m.startswith("ssot_lint.kinds.") and m not in contract]
     assert kinds == []
 

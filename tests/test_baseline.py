@@ -236,3 +236,17 @@ def test_baseline_path_is_configurable(tmp_path: Path, monkeypatch: pytest.Monke
     assert not (root / ".ssot-baseline.json").exists()
     (root / "sub").mkdir()
     assert run_cli(["check", "--no-cache"], root / "sub", monkeypatch).exit_code == 0  # found from a subdirectory too
+
+
+def test_fix_exits_as_check_would_after_it_baselined_findings_do_not_fail(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # new.pkg is not in the project: D1's rewrites are unverified (unsafe), so `fix` leaves all 3.
+    fixed = run_cli(["fix", "--no-cache"], project, monkeypatch)
+    assert (fixed.exit_code, check(project, monkeypatch).exit_code) == (0, 0)
+    assert fixed.stderr.splitlines()[0] == "0 files changed, 0 findings fixed, 3 findings left:"
+    assert "3 findings left are in the baseline (.ssot-baseline.json): `check` does not fail on them" in fixed.stderr.splitlines()
+    # A third Service: a count above what the baseline allows fails `fix` as it fails `check`.
+    (project / "svc2.py").write_text("class ThirdService: ...\n")
+    fixed = run_cli(["fix", "--no-cache"], project, monkeypatch)
+    assert (fixed.exit_code, check(project, monkeypatch).exit_code) == (1, 1)
+    without = run_cli(["fix", "--no-cache", "--diff"], project, monkeypatch)
+    assert "in the baseline" in without.stderr and without.exit_code == 1

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from ssot_lint.history.gitread import Commit
+from ssot_lint.history.selection import select_commits
 from ssot_lint.history.store import HistoryStore, default_path
-from ssot_lint.history.walk import glob_match, select_commits
+from ssot_lint.history.walk import glob_match
 from tests.git_history_repo import DAY, START, STEPS, apply, build_repo, counters, distinct_versions, export_commit, git, git_env, invoke
 
 

@@ -30,7 +30,7 @@ from ssot_lint.model import Report
 from ssot_lint.report import plural
 
 if TYPE_CHECKING:  # history's modules (rich, matplotlib, git) load when a history command runs
-    from ssot_lint.history.walk import HistoryOptions
+    from ssot_lint.history.selection import HistoryOptions
     from ssot_lint.run.cache import ResultCache
 
 TREND_FORMATS = ("terminal", "html", "markdown", "csv", "json")  # `trend --format`
@@ -86,8 +86,8 @@ def history(
     without a checkout and stored in .ssot-lint/history.db.
 
     `ssot-lint history merge STORE...` combines the stores of --shard runs."""
+    from ssot_lint.history.selection import HistoryOptions
     from ssot_lint.history.store import default_path
-    from ssot_lint.history.walk import HistoryOptions
 
     if every and by:
         raise click.UsageError("--every and --by cannot be combined")

@@ -83,8 +83,8 @@ def fix_command(
     the unsafe ones (imports whose replacement cannot be verified, event dicts reshaped). The
     diff goes to stdout, the summary (files changed, findings fixed, findings left with the
     reason each was not fixed) to stderr. Exit 1 when a finding at or above --fail-on is left
-    (fixable or not: the verdict `check` would now give) or, with --diff, when a file would
-    change; 0 otherwise. With '-' as the path and --stdin-filename PATH, the text on stdin is
+    that the baseline does not hold (fixable or not: the verdict `check` would now give) or,
+    with --diff, when a file would change; 0 otherwise. With '-' as the path and --stdin-filename PATH, the text on stdin is
     fixed as the file at PATH and printed (or its diff), and nothing is written.
     """
     stdin = stdin_path(paths, stdin_filename)

@@ -11,7 +11,7 @@ from typing import Any
 from ssot_lint.config.rulefile import InlineRules, inline_rules_of
 from ssot_lint.config.tomlfile import TomlDoc, load_toml, shown_path
 from ssot_lint.errors import ConfigError
-from ssot_lint.kinds.base import OPTION_TYPES, Option, OptionError
+from ssot_lint.kinds.options import OPTION_TYPES, Option, OptionError
 from ssot_lint.model import SEVERITIES
 from ssot_lint.observer import NULL_OBSERVER, Observer
 

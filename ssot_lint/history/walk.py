@@ -20,7 +20,6 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
 from ssot_lint import __version__
@@ -30,6 +29,7 @@ from ssot_lint.config.tomlfile import parse_toml
 from ssot_lint.errors import ConfigError
 from ssot_lint.history.gitread import Commit, Repository, TreeEntry
 from ssot_lint.history.model import Snapshot, at_commit_series, current_series, rule_keys, ruleset_digest, snapshot_of_report
+from ssot_lint.history.selection import HistoryOptions, select_commits, shard_of
 from ssot_lint.history.store import HistoryStore
 from ssot_lint.model import FileRef, FileResult
 from ssot_lint.report import plural
@@ -40,23 +40,6 @@ from ssot_lint.run.engine import CRASH_ANCHOR, analyze_data
 
 _CHUNK = 512  # blobs read and analyzed at once: bounds memory on a commit that changes many files
 _WINDOW = 32  # commits computed together: their distinct files are analyzed in one pool run
-
-
-@dataclass
-class HistoryOptions:
-    rev_range: str | None = None
-    every: int | None = None
-    by: str | None = None  # "day" or "week"
-    first_parent: bool = False
-    max_commits: int | None = 500
-    rules_at_commit: bool = False
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    fail_on: str = "warning"
-    since: str | None = None  # anything `git rev-list --since` takes ("2026-01-01", "3 months ago")
-    until: str | None = None
-    shard: tuple[int, int] | None = None  # (K, N): compute only every Nth selected commit, from the Kth
-    jobs: int | None = None  # worker processes; None: one per CPU
 
 
 @dataclass
@@ -78,33 +61,6 @@ class Counters:
             f"analyzed {plural(self.files_analyzed, 'file')}, {plural(self.blobs_read, 'blob')} read, "
             f"{plural(self.cache_hits, 'result')} from the cache"
         )
-
-
-def select_commits(commits: list[Commit], every: int | None, by: str | None, max_commits: int | None) -> list[Commit]:
-    """Sample ``commits`` (newest first): every Nth, or the newest of each UTC day / ISO week;
-    then keep the newest ``max_commits``. The newest commit is always kept."""
-    chosen = commits
-    if every:
-        chosen = commits[::every]
-    elif by:
-        seen: set[tuple[int, ...]] = set()
-        chosen = []
-        for commit in commits:
-            day = datetime.fromtimestamp(commit.commit_time, tz=timezone.utc).date()
-            bucket = (day.toordinal(),) if by == "day" else tuple(day.isocalendar()[:2])
-            if bucket not in seen:
-                seen.add(bucket)
-                chosen.append(commit)
-    return chosen[:max_commits] if max_commits else chosen
-
-
-def shard_of(commits: list[Commit], shard: tuple[int, int] | None) -> list[Commit]:
-    """Shard ``K/N`` of ``commits``: the Kth, the K+Nth, ... (1-based). Shards of one selection
-    are disjoint and together are the selection, so their stores merge into one run's."""
-    if shard is None:
-        return commits
-    k, n = shard
-    return commits[k - 1 :: n]
 
 
 def glob_match(path: str, pattern: str) -> bool:
