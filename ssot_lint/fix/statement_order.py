@@ -9,7 +9,8 @@ run have import-time effects (both register something), the order they register 
 
 Read as Python runs imports: depth first, each module's import-time imports in order, a module
 already run (by the importer's earlier imports, its packages, or earlier in the walk) never
-again; a module is placed where it starts. Compared only when two or more modules that both
+again; a module is placed where it starts; the importer's other statements and the rest of the
+project as written (each rewrite of theirs is judged on its own). Compared only when two or more modules that both
 statements run first have effects (``ImportRuns._effects``), so most rewrites cost no walk."""
 
 from __future__ import annotations
@@ -42,7 +43,10 @@ def order_within(runs: ImportRuns, need: Need, mover: Mover | None, before: list
     if len(effectful) < 2:
         return None
     old = [m for m in _first_runs(runs, old_edges, {*ran, importer}, None) if m in effectful]
-    new = [m for m in _first_runs(runs, new_edges, {*ran, importer}, kept) if m in effectful]
+    # The rest of the project as written on both sides: another statement the fix rewrites is
+    # judged on its own (the walk over `kept`, what runs whichever rewrites apply, drops the
+    # modules such a rewrite may stop running, and would misplace them).
+    new = [m for m in _first_runs(runs, new_edges, {*ran, importer}, None) if m in effectful]
     if old == new:
         return None
     at = next(i for i, (a, b) in enumerate(zip(old, new)) if a != b)
@@ -57,13 +61,19 @@ def _first_runs(runs: ImportRuns, starts: list[str], seen: set[str], graph: Lazy
     none of ``seen`` (run already). ``graph``: whose rewrites of the imports count."""
     seen = set(seen)
     order: list[str] = []
-    stack = list(reversed(starts))
+    stack = list(reversed(_as_run(starts)))
     while stack:
         module = stack.pop()
         if module in seen:
             continue
         seen.add(module)
         order.append(module)
-        children = [t for fact, _ in runs._import_time_facts(module) for t in runs._targets(module, fact, graph)]
+        children = [t for fact, _ in runs._import_time_facts(module) for t in _as_run(runs._targets(module, fact, graph))]
         stack += reversed(children)
     return order
+
+
+def _as_run(targets: list[str]) -> list[str]:
+    """One statement's targets (``import_targets``: the module it names, then the packages above
+    it) in the order Python runs them: the packages from the top down, then the module."""
+    return sorted(targets, key=lambda module: module.count("."))

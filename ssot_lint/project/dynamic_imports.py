@@ -6,7 +6,9 @@ verification cannot take it to have finished first (``fix.import_runs``).
 
 A text test, so the fact stays exact without reading function bodies (which the outline leaves
 out): the first line spelling ``import_module(`` or ``__import__(`` anywhere, in a comment or a
-string too (conservative: only a verdict's safety rests on it)."""
+string too (conservative: only a verdict's safety rests on it). Read for packages only (the
+question is about the packages above a module): on Home Assistant's 7,978 files, two passes over
+every text cost 50 ms of the summary walk's ~10 s of CPU; over its 1,359 ``__init__`` files, 9 ms."""
 
 from __future__ import annotations
 

@@ -104,8 +104,9 @@ class ModuleSummary:
     # configure() (global)"``, see ``project.rebinds``): a copy bound elsewhere by an import
     # earlier keeps the old object. Dunders are left out.
     rebinds: tuple[tuple[str, str, bool], ...] = ()
-    # The first line spelling an import by name (``importlib.import_module(``, ``__import__(``;
-    # 0: none): the module may import any module, see ``project.dynamic_imports``.
+    # In a package's ``__init__``, the first line spelling an import by name
+    # (``importlib.import_module(``, ``__import__(``; 0: none, or not a package): it may import any
+    # module, its own submodules included, see ``project.dynamic_imports``.
     dynamic_imports: int = 0
 
     def bindings(self) -> dict[str, ImportFact]:

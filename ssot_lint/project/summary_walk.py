@@ -157,7 +157,7 @@ class _Summariser:
             rebinds=tuple((name, where, False) for name, where in self.rebinds.items())
             + (global_rebinds(body, text, self.lines.starts) if spells_global else ())
             + (namespace_writes(self.ctx.statements_near(WORDS), self.ctx.lines_with(WORDS)) if writes else ()),
-            dynamic_imports=dynamic_import_line(text, self.lines.starts),
+            dynamic_imports=dynamic_import_line(text, self.lines.starts) if self.ctx.ref.is_package else 0,
         )
 
     def _walk(self, body: list[ast.stmt]) -> None:
