@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -48,7 +49,9 @@ def baseline_command(
     write_output(path, baseline.render(written))
     total = sum(written.entries.values())
     ceilings = "".join(f", {rule} ceiling {count}" for rule, count in sorted(written.ceilings.items()))
-    click.echo(f"ssot-lint: {message}; {shown} holds {total} finding{'s' * (total != 1)}{ceilings}")
+    families = Counter(rule for (_, rule, _), count in written.members.items() for _ in range(count))
+    known = "".join(f", {rule} family of {count} (at or under its max)" for rule, count in sorted(families.items()))
+    click.echo(f"ssot-lint: {message}; {shown} holds {total} finding{'s' * (total != 1)}{ceilings}{known}")
 
 
 @click.command("fix")
