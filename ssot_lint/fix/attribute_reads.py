@@ -84,16 +84,17 @@ def read_as_attribute(runs: ImportRuns, need: Need, mover: Mover | None, ran: li
 
     lost = set(ran)
     # The packages above a module first: they often import it, and are summarised already;
-    # then what the importer still runs (a walk, memoized per fix); then whether any other
-    # module spells it as an attribute (or as a word, where it also spells `getattr` or
-    # `modules`), or binds a package above it (which it may use as a value); the readers'
+    # then whether any other module spells it as an attribute (or as a word, where it also
+    # spells `getattr` or `modules`), or binds a package above it (which it may use as a
+    # value); then what the importer still runs (a walk, memoized per fix); the readers'
     # imports only then.
     submodules = [m for m in ran if "." in m and not _imports_it(runs, m, parents(m), lost, rewritten)]
+    candidates = _candidates(submodules, lost, spelling)
+    binders = _binders(runs, submodules, lost, spelling)
+    submodules = [m for m in submodules if candidates[m] or binders[m]]
     if submodules:
         still = runs._still(need, mover, new, submodules)
         submodules = [m for m in submodules if m not in still and not _imported_before(runs, importer, line, m, rewritten)]
-    candidates = _candidates(submodules, lost, spelling)
-    binders = _binders(runs, submodules, lost, spelling)
     for module in submodules:
         for reader, how in _readers(runs, module, sorted({*candidates[module], *binders[module]}), rewritten, (importer, need.old)):
             uses = runs._import_uses(reader)

@@ -54,7 +54,7 @@ from ssot_lint.fix.verdicts import (
     used_whole,
     worst,
 )
-from ssot_lint.project.module_index import MODULE_DUNDERS
+from ssot_lint.project.module_index import MODULE_DUNDERS, parents
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
 from ssot_lint.project.rebinds import ANY_NAME
 
@@ -103,7 +103,7 @@ class ImportVerifier:
                     modules.add(found)
         # The importers: what the import-order checks read first (one batch instead of a round
         # of summaries per rewritten statement).
-        modules.update(need.importer for need in needs if need.importer and self.source.exists(need.importer))
+        modules.update(m for need in needs if need.importer for m in (need.importer, *parents(need.importer)) if self.source.exists(m))
         fetch(modules)
         for need in needs:
             if need.importer:
