@@ -338,6 +338,29 @@ CASES = {
             ("through-the-package", "import pkg\n\n\ndef g():\n    return pkg.old.helper()\n", "pkg"),
             ("through-an-alias", "import pkg as p\n\n\ndef g():\n    return p.old.helper()\n", "pkg"),
             ("through-getattr", "import pkg\n\n\ndef g():\n    return getattr(pkg, 'old').helper()\n", "pkg"),
+            ("through-hasattr", "import pkg\n\n\ndef g():\n    return str(hasattr(pkg, 'old'))\n", "pkg"),
+            # Code the attribute scan once skipped: an f-string's field, a read split by a comment or a continuation.
+            ("in-an-f-string", "import pkg\n\n\ndef g():\n    return f'{pkg.old.helper()}'\n", "pkg"),
+            ("split-by-a-comment", "import pkg\n\n\ndef g():\n    return (pkg.  # the old one\n            old.helper())\n", "pkg"),
+            ("split-by-a-continuation", "import pkg\n\n\ndef g():\n    return pkg.\\\n        old.helper()\n", "pkg"),
+        ]
+    },
+    # ... or through a package above it used as a value, through which anything may read it.
+    **{
+        f"dropped-submodule-read-through-a-value-{name}": (
+            dropped_submodule(user),
+            '"pkg.old:f" = "pkg.new:f"',
+            "pkg/app.py:1:21",
+            f"pkg.app would no longer import pkg.old, which pkg.user may read through {chain}, used as a value at line {line} "
+            "(what is read through it cannot be told)",
+        )
+        for name, user, chain, line in [
+            ("assigned", "import pkg\n\n\ndef g():\n    p = pkg\n    return p.old.helper()\n", "pkg", 5),
+            ("a-default", "import pkg\n\n\ndef g(m=pkg):\n    return m.old.helper()\n", "pkg", 4),
+            ("getattr-with-a-name", "import pkg\n\nNAME = 'old'\n\n\ndef g():\n    return getattr(pkg, NAME).helper()\n", "pkg", 7),
+            ("vars", "import pkg\n\n\ndef g():\n    return vars(pkg)['old'].helper()\n", "pkg", 5),
+            ("dunder-dict", "import pkg\n\n\ndef g():\n    return pkg.__dict__['old'].helper()\n", "pkg", 5),
+            ("returned", "import pkg\n\n\ndef top():\n    return pkg\n\n\ndef g():\n    return top().old.helper()\n", "pkg", 5),
         ]
     },
     # ... or read from sys.modules by its name.
@@ -385,6 +408,102 @@ CASES = {
             ("chain", "import pkg.old\n\nprint(pkg.old.f())\n", '"pkg.old:f" = "pkg.new:f"', "pkg/app.py:3:7"),
         ]
     },
+    # review7: the old statement ran pkg.old first; rewritten, pkg.old first runs at a later
+    # statement (its own, or pkg.user's), after pkg.settings stored into what it copies.
+    **{
+        f"a-module-moved-past-another-modules-effects-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/config.py": "MODE = 'dev'\n",
+                "pkg/settings.py": "import pkg.config\n\npkg.config.MODE = 'prod'\n",
+                "pkg/new.py": "def f():\n    return 1\n",
+                "pkg/old.py": "from pkg.config import MODE\nfrom pkg.new import f\n",
+                "pkg/user.py": "from pkg.old import MODE  # ssot: ignore[D1]\n",
+                "pkg/app.py": app,
+            },
+            '"pkg.old" = "pkg.new"',
+            "pkg/app.py:1:8",
+            "pkg.app would import pkg.old after pkg.settings, not before, and pkg.settings runs code on import that may change what pkg.old does or reads",
+        )
+        for name, app in [
+            ("its-own-statement", "import pkg.old\nimport pkg.settings\nfrom pkg.old import MODE\n\nprint(MODE)\n"),
+            ("another-modules", "import pkg.old\nimport pkg.settings\nimport pkg.user\n\nprint(pkg.user.MODE)\n"),
+        ]
+    },
+    # review7: the package imports its submodules with importlib, pkg.app among them, before it
+    # binds CONFIG: pkg.new, reading CONFIG from the half-initialized package, fails.
+    "a-package-imports-the-importer-with-importlib": (
+        {
+            "pkg/__init__.py": "import importlib\n\nfor _name in ('app',):\n    importlib.import_module('pkg.' + _name)\n\nCONFIG = {'mode': 'prod'}\n\nfrom pkg import new\n",
+            "pkg/app.py": "print('pkg.app starts')\nfrom pkg.old import X\nprint('pkg.app ends')\n",
+            "pkg/base.py": "class X:\n    pass\n",
+            "pkg/new.py": "from pkg import CONFIG\nfrom pkg.base import X\n",
+            "pkg/old.py": "from pkg.base import X\n",
+        },
+        '"pkg.old" = "pkg.new"',
+        "pkg/app.py:2:6",
+        "rewriting this import makes pkg.app -> pkg.new -> pkg -> pkg.app an import cycle (pkg imports modules by name at line 4)",
+    ),
+    # The shim reads an attribute through `import pkg.lazy`, whose module-level __getattr__
+    # runs code: dropping the shim drops that run.
+    **{
+        f"a-dropped-shim-calls-a-module-getattr-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/base.py": "class X:\n    pass\n",
+                "pkg/lazy.py": "def __getattr__(name):\n    print('lazy computes', name)\n    return name.upper()\n",
+                "pkg/old.py": shim,
+                "pkg/app.py": "from pkg.old import X\n\nprint(X.__name__)\n",
+            },
+            '"pkg.old:X" = "pkg.base:X"',
+            "pkg/app.py:1:21",
+            f"pkg.app would no longer import pkg.old, {reason}",
+        )
+        for name, shim, reason in [
+            (
+                "through-import",
+                "import pkg.lazy\nfrom pkg.base import X\n\nVALUE = pkg.lazy.value\n",
+                "which imports pkg.lazy, whose module-level __getattr__ may run code when an attribute is read",
+            ),
+            (
+                "through-from-import",
+                "from pkg.base import X\nfrom pkg.lazy import value\n",
+                "which imports value from pkg.lazy, whose module-level __getattr__ runs to give it",
+            ),
+        ]
+    },
+    # Both statements run pkg.a and pkg.b, which register; pkg.old ran pkg.a first, pkg.b runs
+    # itself first (it imports pkg.a after registering): the order inside the statement changes.
+    "the-order-among-the-modules-one-statement-runs": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/registry.py": "ORDER = []\n",
+            "pkg/a.py": "import pkg.registry\n\npkg.registry.ORDER.append('a')\n",
+            "pkg/b.py": "import pkg.registry\n\n\nclass X:\n    pass\n\n\npkg.registry.ORDER.append('b')\nimport pkg.a\n",
+            "pkg/old.py": "import pkg.a\nfrom pkg.b import X\n",
+            "pkg/app.py": "from pkg.old import X\nimport pkg.registry\n\nprint(pkg.registry.ORDER)\n",
+        },
+        '"pkg.old:X" = "pkg.b:X"',
+        "pkg/app.py:1:21",
+        "pkg.app would run pkg.b before pkg.a, not after (both run by this statement), and both run code on import: the order they run in changes",
+    ),
+    # review7: pkg.tools defines helper, and pkg.plugin's import of the submodule pkg.tools.helper
+    # replaces it: read after that, pkg.tools.helper is the module, where pkg.old copied the function.
+    "a-submodule-replaces-the-name-its-package-defines": (
+        {
+            "pkg/__init__.py": "from . import old\n",
+            "pkg/old.py": "from pkg.tools import helper\n",
+            "pkg/plugin.py": "import pkg.tools.helper\n\nPLUGIN = pkg.tools.helper.VALUE\n",
+            "pkg/tools/__init__.py": "def helper():\n    return 'function'\n",
+            "pkg/tools/helper.py": "VALUE = 'submodule'\n",
+            "pkg/app.py": "import pkg.plugin\nfrom pkg.old import helper\n\nprint(helper())\n",
+        },
+        '"pkg.old" = "pkg.tools"',
+        "pkg/app.py:2:6",
+        "pkg.tools defines helper and has a submodule pkg.tools.helper, which replaces it once imported, so which object helper is there "
+        "cannot be told; `helper` is also used on its own at line 4 (a value, or another binding of the name), so what the file reads "
+        "through it from pkg.tools.helper cannot be verified",
+    ),
     # A store through the old module's binding would land in the other module.
     **{
         f"store-through-{name}": (
@@ -480,3 +599,35 @@ def test_a_rewrite_that_moves_a_module_past_modules_without_effects_stays_safe(t
     result = run_cli(["fix", "--no-cache"], root, monkeypatch)
     assert result.stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 0 findings left."
     assert run(root) == before
+
+
+# Round 1 rewrites `pkg.old.X` and inserts `import pkg.other` above line 3: in round 2, the ignore
+# comment of line 3 is on line 4, where the file on disk had `from pkg.sub import T`; read from
+# disk, that import seemed kept by the comment, hence to import pkg.sub itself, and its rewrite safe.
+LATER_ROUND = {
+    "pkg/__init__.py": "",
+    "pkg/a.py": "W = 1\n",
+    "pkg/base.py": "class T:\n    pass\n",
+    "pkg/new.py": "class Y:\n    pass\n",
+    "pkg/other.py": "class X:\n    pass\n",
+    "pkg/old.py": "from pkg.other import X\nfrom pkg.new import Y\nimport pkg.sub\n",
+    "pkg/sub.py": "from pkg.base import T\n\n\ndef g():\n    return 'g from sub'\n",
+    "pkg/app.py": "import pkg\nimport pkg.old\nfrom pkg.a import W  # ssot: ignore[D1]\nfrom pkg.sub import T\n\nprint(pkg.old.X, pkg.old.Y, T, W, pkg.sub.g())\n",
+}
+
+
+def test_a_later_round_reads_the_files_own_imports_and_words_from_its_fixed_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "pkg.old" = "pkg.new", "pkg.old:X" = "pkg.other:X", "pkg.sub:T" = "pkg.base:T" }\n'
+    safe, unsafe = write_project(tmp_path / "safe", LATER_ROUND, rules), write_project(tmp_path / "unsafe", LATER_ROUND, rules)
+    before = run(safe)
+    result = run_cli(["fix", "--no-cache"], safe, monkeypatch)
+    reason = "D1 unsafe fix not applied: pkg.app would no longer import pkg.sub, which pkg.app reads as an attribute of pkg without importing it"
+    assert result.stderr.splitlines()[1:3] == [f"  pkg/app.py:3:8: {reason}", f"  pkg/app.py:5:21: {reason}"]
+    assert (safe / "pkg/app.py").read_text() == (
+        "import pkg\nimport pkg.other\nimport pkg.old\nfrom pkg.a import W  # ssot: ignore[D1]\nfrom pkg.sub import T\n\n"
+        "print(pkg.other.X, pkg.old.Y, T, W, pkg.sub.g())\n"
+    )
+    assert run(safe) == before
+    run_cli(["fix", "--no-cache", "--unsafe-fixes"], unsafe, monkeypatch)
+    assert "from pkg.base import T" in (unsafe / "pkg/app.py").read_text()
+    assert run(unsafe) == "AttributeError: module 'pkg' has no attribute 'sub'"  # the rewrite does change what the program does

@@ -31,6 +31,12 @@ def _bound_module(use: ImportUse) -> str | None:
     return f"{use.module}.{use.name}" if use.name not in (None, "*") else None
 
 
+def _full(base: str, chain: str) -> str:
+    """The dotted name ``chain`` (written through the name an import binds to ``base``) stands for."""
+    rest = chain.partition(".")[2]
+    return f"{base}.{rest}" if rest else base
+
+
 def _named(use: ImportUse) -> str | None:
     """The module (or member) the import ``use`` names: ``a.b`` for ``import a.b`` (as
     anything), ``a.b`` for ``from a import b``; None for a star import."""
@@ -56,9 +62,10 @@ def read_as_attribute(runs: ImportRuns, need: Need, mover: Mover | None, ran: li
     own import-time imports (transitively), or its packages (see ``_loaded_first``); another
     module's import of it, which may run after the read, does not count. None in a module
     of ``ran`` counts, nor one the same fix rewrites (whichever of its rewrites apply). The
-    readers are looked for among the modules whose text spells ``.old`` in code, or ``old``
-    and ``getattr``, or ``sys`` and ``modules`` (through the source's ``spelling``; a source without it
-    is not asked)."""
+    readers are looked for among the modules whose text spells ``.old`` in code (an f-string's
+    fields too, and split by a comment or a continuation), or ``old`` and ``getattr``, or ``sys``
+    and ``modules`` (through the source's ``spelling``; a source without it is not asked); and
+    among those binding a package above it, which they may use as a value (``_binders``)."""
     spelling = getattr(runs.source, "spelling", None)
     if spelling is None:
         return None
@@ -78,22 +85,52 @@ def read_as_attribute(runs: ImportRuns, need: Need, mover: Mover | None, ran: li
     lost = set(ran)
     # The packages above a module first: they often import it, and are summarised already;
     # then whether any other module spells it as an attribute (or as a word, where it also
-    # spells `getattr` or `modules`); then what the importer still runs (a walk, memoized
-    # per fix); the readers' imports only then.
+    # spells `getattr` or `modules`), or binds a package above it (which it may use as a
+    # value); then what the importer still runs (a walk, memoized per fix); the readers'
+    # imports only then.
     submodules = [m for m in ran if "." in m and not _imports_it(runs, m, parents(m), lost, rewritten)]
     candidates = _candidates(submodules, lost, spelling)
-    submodules = [m for m in submodules if candidates[m]]
+    binders = _binders(runs, submodules, lost, spelling)
+    submodules = [m for m in submodules if candidates[m] or binders[m]]
     if submodules:
         still = runs._still(need, mover, new, submodules)
         submodules = [m for m in submodules if m not in still and not _imported_before(runs, importer, line, m, rewritten)]
     for module in submodules:
-        for reader, how in _readers(runs, module, candidates[module], rewritten, (importer, need.old)):
+        for reader, how in _readers(runs, module, sorted({*candidates[module], *binders[module]}), rewritten, (importer, need.old)):
             uses = runs._import_uses(reader)
             if all(rewritten(u.module, u.name, reader, u.statement[0]) for u in uses if _runs(u, module)) and not _loaded_first(
                 runs, reader, module, importer, mover
             ):
-                return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, which {reader} reads {how} without importing it")
+                return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, which {reader} {how}")
     return None
+
+
+def _binders(runs: ImportRuns, modules: list[str], lost: set[str], spelling: Callable[..., dict[str, list[str]]]) -> dict[str, list[str]]:
+    """For each of ``modules``, the modules outside ``lost`` that bind a package above it by an
+    import (``import pkg``, ``from pkg import sub``, ``import pkg.sub as s``): those that may use
+    it as a value (``p = pkg``, ``f(pkg)``, ``getattr(pkg, name)``, ``vars(pkg)``), through which
+    anything may read the module. Looked for among the modules whose text spells the last part
+    of one of its packages as a word (every such import does), by their summaries' imports."""
+    if not modules:
+        return {}
+    above = {m: set(parents(m)) for m in modules}
+    spelt = spelling({p.rpartition(".")[2] for packages in above.values() for p in packages})
+    words = sorted({c for found in spelt.values() for c in found if c not in lost})
+    fetch = getattr(runs.source, "prefetch", None)
+    if fetch is not None:
+        fetch(words)
+    bound = {c: {b for s in runs.source.summaries(c) if s is not None for fact in s.imports for b in _binds(fact.module, fact.name)} for c in words}
+    return {m: [c for c in words if bound[c] & above[m]] for m in modules}
+
+
+def _binds(module: str | None, name: str | None) -> tuple[str, ...]:
+    """What an import of ``name`` from ``module`` (``import module`` when None) may bind: the
+    top-level package and the module itself for ``import a.b`` (as written, or ``as`` a name)."""
+    if module is None or name == "*":
+        return ()
+    if name is None:
+        return (module.partition(".")[0], module)
+    return (f"{module}.{name}",)
 
 
 def _candidates(modules: list[str], lost: set[str], spelling: Callable[..., dict[str, list[str]]]) -> dict[str, list[str]]:
@@ -105,8 +142,8 @@ def _candidates(modules: list[str], lost: set[str], spelling: Callable[..., dict
         return {}
     words = {m.rpartition(".")[2] for m in modules}
     attributes = spelling(words, attribute=True)
-    dynamic = spelling(["getattr", "modules", "sys"])
-    readers = {*dynamic["getattr"], *(set(dynamic["modules"]) & set(dynamic["sys"]))}
+    dynamic = spelling(["getattr", "hasattr", "modules", "sys"])
+    readers = {*dynamic["getattr"], *dynamic["hasattr"], *(set(dynamic["modules"]) & set(dynamic["sys"]))}
     spelt = spelling(words) if readers else {}
     found = {}
     for module in modules:
@@ -136,15 +173,18 @@ def _loaded_first(runs: ImportRuns, reader: str, module: str, importer: str, mov
     have finished before it runs). Not through ``importer``, whose rewritten statement is
     the question."""
     may = runs._graph(mover)
-    packages = [p for p in parents(reader) if not may.reaches(p, reader)]
+    packages = [p for p in parents(reader) if not may.reaches(p, reader) and not runs._by_name(p)]
     return bool(runs._kept_graph(mover).reached_avoiding([reader, *packages, *parents(module)], importer, [module]))
 
 
 def _readers(runs: ImportRuns, module: str, candidates: list[str], rewritten: Rewritten, judged: tuple[str, str]) -> list[tuple[str, str]]:
-    """The ``candidates`` that read ``module`` without importing it, each with how (``as an
-    attribute of pkg``: ``import pkg`` ... ``pkg.old.f`` or ``getattr(pkg, "old")``;
-    ``import pkg as p`` ... ``p.old``; ``from pkg import sub`` ... ``sub.old``; ``from
-    sys.modules``). A read is left out only when a rewrite carries it: the rewrite of an
+    """The ``candidates`` that read ``module`` without importing it, each with how, as a
+    reason's end (``reads as an attribute of pkg ...``: ``import pkg`` ... ``pkg.old.f``,
+    ``getattr(pkg, "old")`` or ``hasattr``; ``import pkg as p`` ... ``p.old``; ``from pkg import
+    sub`` ... ``sub.old``; ``reads from sys.modules ...``), or may read it through a package
+    above it used as a value (``may read through pkg ...``: ``p = pkg``, ``f(pkg)``, a default,
+    ``getattr(pkg, name)``, ``vars(pkg)``, ``pkg.__dict__``; ``ImportUse.values``), which no
+    rewrite carries. A read is left out only when a rewrite carries it: the rewrite of an
     import carries the references into the module that import names, through whichever
     import binds their first name (``pkg.old.Y`` beside a rewritten ``import pkg.old``), not
     others (``pkg.old.f`` beside a rewritten ``import pkg.old2``); and ``judged`` (the
@@ -160,13 +200,18 @@ def _readers(runs: ImportRuns, module: str, candidates: list[str], rewritten: Re
         for use in uses:
             base = _bound_module(use)
             if use.module == "sys" and use.name in (None, "modules") and any(within(key, module) for key in use.dynamic):
-                found.append((reader, "from sys.modules"))
+                found.append((reader, "reads from sys.modules without importing it"))
                 break
             if base is None or not module.startswith(base + "."):
                 continue
             reads = [full for chain in (*use.chains, *use.dynamic) if "." in chain and within(full := f"{base}.{chain.partition('.')[2]}", module)]
             if reads and not all(any(c is not None and within(r, c) for c in carriers) for r in reads):
-                found.append((reader, f"as an attribute of {base}"))
+                found.append((reader, f"reads as an attribute of {base} without importing it"))
+                break
+            # A package above it used as a value: what is read through it cannot be told.
+            value = next(((chain, at) for chain, at in use.values if module.startswith(_full(base, chain) + ".")), None)
+            if value is not None:
+                found.append((reader, f"may read through {value[0]}, used as a value at line {value[1]} (what is read through it cannot be told)"))
                 break
     return found
 

@@ -8,8 +8,10 @@ signal receiver) register in the order they first run. ``from pkg.old import X``
 ``from pkg.b import X``, above the importer's ``import pkg.a``, runs ``pkg.b`` before ``pkg.a``
 where it ran after it; rewritten to ``from pkg.base import X`` while ``pkg.old`` ran ``pkg.b``,
 it runs ``pkg.b`` after ``pkg.a`` where it ran before. A module whose first run moves so, past
-another module that runs code on import, makes the rewrite unsafe: both sides have effects
-(``ModuleSummary.effects``, or an import from outside the project and the standard library).
+another module that runs code on import (``ModuleSummary.effects``, or an import from outside the
+project and the standard library), makes the rewrite unsafe, whether it has effects itself (the
+order they register in changes) or not: a module that only copies a name (``from pkg.config
+import MODE``) copies another value once it runs after one that stores it (review7).
 
 Read from the import graph the importer's statements draw (``project.import_graph``): what the
 statement runs as written and as rewritten, what the importer's imports before it ran already
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ssot_lint.fix.statement_order import order_within
 from ssot_lint.fix.verdicts import UNVERIFIED, Mover, Need, Verdict
 
 if TYPE_CHECKING:
@@ -28,19 +31,31 @@ if TYPE_CHECKING:
 
 def order_changes(runs: ImportRuns, need: Need, mover: Mover | None) -> Verdict | None:
     """Why the rewritten statement of ``need`` changes the order in which two modules with
-    import-time effects first run, None when it does not (see the module docstring)."""
+    import-time effects first run, None when it does not (see the module docstring): among the
+    importer's statements, or among the modules the one statement runs (``statement_order``)."""
     importer, line = need.importer, need.line
     old_edges, new_edges = runs._edges(importer, need.old), runs._edges(importer, need.new)
     if not (old_edges or new_edges) or not runs._runs_on_import(importer, line, script=True):
         return None
+    between = _between_statements(runs, need, mover, old_edges, new_edges)
+    if between is not None:
+        return between
+    before = [*runs._parents_before(importer, line, runs._graph(None)), *_statements(runs, importer, line, after=False)[0]]
+    return order_within(runs, need, mover, before)
+
+
+def _between_statements(runs: ImportRuns, need: Need, mover: Mover | None, old_edges: list[str], new_edges: list[str]) -> Verdict | None:
+    """Why the rewritten statement moves a module's first run past another statement's modules."""
+    importer, line = need.importer, need.line
     later = _statements(runs, importer, line, after=True)
     if not later:
         return None  # nothing runs after the statement that it could move past
     graph, kept = runs._sure_graph(), runs._kept_graph(mover)
     old_runs = graph.reachable(old_edges) - {importer}
     new_runs = kept.reachable(new_edges) - {importer}
-    earlier = [m for m in sorted(new_runs - old_runs) if runs._effects(m) is not None]
-    moved_later = [m for m in sorted(old_runs - new_runs) if runs._effects(m) is not None]
+    # Every module whose first run moves, effects or not: one that only copies a name (`from
+    # pkg.config import MODE`) copies another value once it runs after a module that stores it.
+    earlier, moved_later = sorted(new_runs - old_runs), sorted(old_runs - new_runs)
     if not earlier and not moved_later:
         return None
     before = [*runs._parents_before(importer, line, runs._graph(None)), *_statements(runs, importer, line, after=False)[0]]
@@ -58,9 +73,16 @@ def order_changes(runs: ImportRuns, need: Need, mover: Mover | None) -> Verdict 
         effectful = sorted(set(effectful) - graph.reached_avoiding(before, importer, effectful))
         if effectful:
             first, second = (module, effectful[0]) if now is new_runs else (effectful[0], module)
+            if runs._effects(module) is not None:
+                return Verdict(
+                    UNVERIFIED,
+                    f"{importer} would import {first} before {second}, not after, and both run code on import: the order they run in changes",
+                )
+            before_after = "before" if now is new_runs else "after"
             return Verdict(
                 UNVERIFIED,
-                f"{importer} would import {first} before {second}, not after, and both run code on import: the order they run in changes",
+                f"{importer} would import {module} {before_after} {effectful[0]}, not {'after' if now is new_runs else 'before'}, "
+                f"and {effectful[0]} runs code on import that may change what {module} does or reads",
             )
     return None
 

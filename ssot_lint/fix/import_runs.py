@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from ssot_lint.fix.attribute_reads import read_as_attribute
+from ssot_lint.fix.lazy_attributes import lazy_reads
 from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Mover, Need, Verdict
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
 from ssot_lint.project.effects import defines_only
@@ -76,7 +77,7 @@ class ImportRuns:
         graph = self._graph(mover)
         closing = [target for target in self._edges(importer, need.new) if graph.reaches(target, importer)]
         if not closing:
-            return None
+            return self._by_name_cycle(need, graph)
         # Only the module the import as written read from excuses the cycle: a shim that merely
         # imports T (Django's query_utils does `from django.db import models`) may do so while T
         # is half initialized and never read the name from it.
@@ -88,6 +89,32 @@ class ImportRuns:
             assert chain is not None
             return Verdict(UNVERIFIED, f"rewriting this import makes {' -> '.join([importer, *chain])} an import cycle")
         return None
+
+    def _by_name_cycle(self, need: Need, graph: LazyImportGraph) -> Verdict | None:
+        """The cycle a package above the importer that imports modules by name may close
+        (``ModuleSummary.dynamic_imports``: it may be importing the importer, review7's
+        ``importlib.import_module("pkg." + name)``): the rewritten statement makes the importer
+        import a module that imports the package, half initialized."""
+        importer = need.importer
+        dynamic = [(p, line) for p in parents(importer) if (line := self._by_name(p))]
+        if not dynamic or not self._runs_on_import(importer, need.line):
+            return None
+        before = set(self._edges(importer, need.old, packages=False))
+        for target in self._edges(importer, need.new):
+            for package, line in dynamic:
+                if target != package and target not in before and graph.reaches(target, package):
+                    chain = graph.path(target, package)
+                    assert chain is not None
+                    return Verdict(
+                        UNVERIFIED,
+                        f"rewriting this import makes {' -> '.join([importer, *chain, importer])} an import cycle "
+                        f"({package} imports modules by name at line {line})",
+                    )
+        return None
+
+    def _by_name(self, module: str) -> int:
+        """The first line where ``module`` may import a module by name (0: none, or unknown)."""
+        return min((s.dynamic_imports for s in self.source.summaries(module) if s is not None and s.dynamic_imports), default=0)
 
     def _edges(self, importer: str, dotted: str, packages: bool = True) -> list[str]:
         """The project modules an import of ``dotted`` (a module, or ``module.Name``) in
@@ -211,6 +238,9 @@ class ImportRuns:
         summaries = self.source.summaries(module)
         if any(s is None or s.effects for s in summaries):
             return "whose import-time code does more than define names"
+        lazy = next((why for s in summaries if s is not None and (why := lazy_reads(self.source, s)) is not None), None)
+        if lazy is not None:
+            return lazy
         for summary in summaries:
             for fact in summary.imports if summary is not None else ():
                 if fact.module is not None and runs_on_import(fact) and not self.source.in_project(fact.module):
@@ -234,10 +264,13 @@ class ImportRuns:
             return list(parents(importer))
         before: list[str] = []
         for package in parents(importer):
-            if not may.reaches(package, importer):
+            by_name = self._by_name(package)  # it may import the importer by name, there
+            if not by_name and not may.reaches(package, importer):
                 before.append(package)
                 continue
             for fact, _ in self._import_time_facts(package):
+                if by_name and fact.statement[0] >= by_name:
+                    break
                 targets = self._targets(package, fact, graph)
                 if any(target == importer or may.reaches(target, importer) for target in targets):
                     break

@@ -38,6 +38,7 @@ from dataclasses import replace
 
 from ssot_lint.fix.import_order import order_changes
 from ssot_lint.fix.import_runs import ImportRuns
+from ssot_lint.fix.submodule_names import replaced_by_submodule
 from ssot_lint.fix.verdicts import (
     REFUSED,
     UNVERIFIED,
@@ -53,7 +54,7 @@ from ssot_lint.fix.verdicts import (
     used_whole,
     worst,
 )
-from ssot_lint.project.module_index import MODULE_DUNDERS
+from ssot_lint.project.module_index import MODULE_DUNDERS, parents
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
 from ssot_lint.project.rebinds import ANY_NAME
 
@@ -102,7 +103,7 @@ class ImportVerifier:
                     modules.add(found)
         # The importers: what the import-order checks read first (one batch instead of a round
         # of summaries per rewritten statement).
-        modules.update(need.importer for need in needs if need.importer and self.source.exists(need.importer))
+        modules.update(m for need in needs if need.importer for m in (need.importer, *parents(need.importer)) if self.source.exists(m))
         fetch(modules)
         for need in needs:
             if need.importer:
@@ -291,6 +292,9 @@ class ImportVerifier:
                     # `X = base.X` and then `from fast import X` (an accelerator's fallback), or
                     # `if FAST: X = fast.X`: the last that ran holds.
                     unknown.append(f"{module} rebinds {name} {again[name][0]}, {_WHICH}" if name in again else _bound_more_than_once(module, name))
+                    continue
+                if (replaced := replaced_by_submodule(self.source, module, name)) is not None:
+                    unknown.append(replaced)
                     continue
                 return self._defined(module, summary, name)
             later_stars = [f for f in summary.imports if f.star and not f.type_checking and binders and f.statement[0] > binders[0].statement[0]]

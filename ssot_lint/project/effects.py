@@ -51,7 +51,11 @@ def pure_source(module: str) -> bool:
 # Standard-library modules whose import does no more than define names (top-level names: their
 # submodules too). Any other one may do more on import (``this`` prints, ``multiprocessing`` and
 # ``concurrent.futures`` register exit handlers, ``encodings.*`` register codecs, ``readline``
-# changes the terminal): a rewrite that stops running a module importing one is unsafe.
+# changes the terminal): a rewrite that stops running a module importing one is unsafe. Kept
+# for shims (`import warnings`, `typing`); trusting none changes no verdict on Django 5.2.8 or
+# /tmp/djf. Checked once (3.11): 11 of these import modules off the list (gettext, locale, dis,
+# tokenize, linecache, atexit, bz2, lzma, zlib, random, platform, sysconfig), none with an effect
+# that depends on when it runs (logging's exit handler flushes; random seeds from the system).
 _DEFINING_STDLIB = frozenset(
     ("__future__", "abc", "argparse", "array", "ast", "base64", "binascii", "bisect", "builtins", "calendar", "collections", "contextlib")
     + ("contextvars", "copy", "dataclasses", "datetime", "decimal", "difflib", "enum", "errno", "fnmatch", "fractions", "functools", "glob")

@@ -104,6 +104,10 @@ class ModuleSummary:
     # configure() (global)"``, see ``project.rebinds``): a copy bound elsewhere by an import
     # earlier keeps the old object. Dunders are left out.
     rebinds: tuple[tuple[str, str, bool], ...] = ()
+    # In a package's ``__init__``, the first line spelling an import by name
+    # (``importlib.import_module(``, ``__import__(``; 0: none, or not a package): it may import any
+    # module, its own submodules included, see ``project.dynamic_imports``.
+    dynamic_imports: int = 0
 
     def bindings(self) -> dict[str, ImportFact]:
         """Module-level names bound by imports -> the (last) import binding them."""

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ssot_lint.analysis.imports import dotted_name, imported_names
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
+from ssot_lint.project.dynamic_imports import dynamic_import_line
 from ssot_lint.project.effects import BUILTIN_DECORATORS, first_class_with_effects, first_line, has_effects, may_be_left_out, pure_source
 from ssot_lint.project.import_conditions import (
     NOTHING_TESTED,
@@ -156,6 +157,7 @@ class _Summariser:
             rebinds=tuple((name, where, False) for name, where in self.rebinds.items())
             + (global_rebinds(body, text, self.lines.starts) if spells_global else ())
             + (namespace_writes(self.ctx.statements_near(WORDS), self.ctx.lines_with(WORDS)) if writes else ()),
+            dynamic_imports=dynamic_import_line(text, self.lines.starts) if self.ctx.ref.is_package else 0,
         )
 
     def _walk(self, body: list[ast.stmt]) -> None:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from ssot_lint.analysis.chunks import _fstring_end
 from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
 from ssot_lint.model import FileRef, FileResult, Suppression
@@ -38,14 +39,54 @@ Summarise = Callable[..., list[tuple[FileRef, FileResult]]]
 _SUMMARY_ID = "SSOT-modules"
 # A word read as an attribute (``.word``), or (no group) what spells dotted names that are no
 # attribute reads: a line that starts an import statement, a comment, a string (the fields of
-# f-strings too). One pass over a file finds the one and skips the others.
+# f-strings too: ``_fstring_attributes`` reads those). One pass over a file finds the one and
+# skips the others. Between the `.` and the word may stand spaces, a line continuation, and in
+# brackets a line break and a comment (``(pkg.  # why`` ... ``old)``).
 _STRINGS = (
     rb'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""',
     rb"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''",
     rb'"[^"\\\n]*(?:\\.[^"\\\n]*)*"',
     rb"'[^'\\\n]*(?:\\.[^'\\\n]*)*'",
 )
-_ATTRIBUTES = re.compile(b"|".join((rb"(?m)^[ \t]*(?:from|import)\b[^\n]*", rb"#[^\n]*", *_STRINGS, rb"\.[ \t]*([A-Za-z_]\w*)")))
+_SPLIT = rb"(?:[ \t\f]|\\\r?\n|\r?\n|#[^\n]*)*"
+_ATTRIBUTES = re.compile(b"|".join((rb"(?m)^[ \t]*(?:from|import)\b[^\n]*", rb"#[^\n]*", *_STRINGS, rb"\." + _SPLIT + rb"([A-Za-z_]\w*)")))
+# An f-string's opening (prefix and quote), and an attribute read anywhere in its text.
+_FSTRING = re.compile(r"(?<![\w\x80-\xff])(?:[fF][rR]?|[rR][fF])(\"\"\"|'''|\"|')")
+_LOOSE_ATTRIBUTE = re.compile(r"\." + _SPLIT.decode() + r"([A-Za-z_]\w*)")
+
+
+def spells(data: bytes | None, word: str) -> bool:
+    """Whether ``data`` (a file's bytes; None: unreadable, which spells every word) spells
+    ``word`` as a whole word (see ``ProjectModules.spelling``)."""
+    if data is None:
+        return True
+    spelt = word.encode()
+    return spelt in data and re.search(rb"(?<![\w\x80-\xff])" + re.escape(spelt) + rb"(?![\w\x80-\xff])", data) is not None
+
+
+def attribute_words(data: bytes | None) -> set[str | None]:
+    """The words ``data`` (a file's bytes) spells as attributes (see ``ProjectModules.spelling``);
+    {None} when it cannot be read."""
+    if data is None:
+        return {None}
+    found: set[str | None] = {word.decode() for word in _ATTRIBUTES.findall(data) if word}
+    if b'f"' in data or b"f'" in data or b'F"' in data or b"F'" in data:
+        found |= _fstring_attributes(data.decode("latin-1"))  # one byte, one character: offsets kept
+    return found
+
+
+def _fstring_attributes(text: str) -> set[str | None]:
+    """The words the f-strings of ``text`` spell as attributes (``f"{pkg.old.X}"``), read loosely:
+    anywhere in each (its literal parts too), and to the end of the text when its end is not found
+    (a superset, as ``spelling`` may give)."""
+    found: set[str | None] = set()
+    position = 0
+    while (start := _FSTRING.search(text, position)) is not None:
+        end = _fstring_end(text, start.end(), start.group(1), "r" in start.group().lower()) or len(text)
+        found.update(_LOOSE_ATTRIBUTE.findall(text, start.end(), end))
+        position = max(end, start.end())
+    return found
+
 
 # Project-relative path -> the file (as the run named it), its summary and its suppression
 # comments: what a run computed.
@@ -192,9 +233,7 @@ class ProjectModules:
             found = {w: sorted({*self._attributes.get(w, ()), *unread}) for w in words if w.isascii()}
             words -= found.keys()
         for word in words - self._spelling.keys():
-            spelt = word.encode()
-            pattern = re.compile(rb"(?<![\w\x80-\xff])" + re.escape(spelt) + rb"(?![\w\x80-\xff])")
-            self._spelling[word] = sorted({module for module, data in self._read_texts() if data is None or (spelt in data and pattern.search(data))})
+            self._spelling[word] = sorted({module for module, data in self._read_texts() if spells(data, word)})
         return found | {w: self._spelling[w] for w in words}
 
     def _attribute_index(self) -> dict[str | None, list[str]]:
@@ -202,8 +241,7 @@ class ProjectModules:
         that do; None -> the modules whose file cannot be read."""
         index: dict[str | None, list[str]] = {}
         for module, data in self._read_texts():
-            spelt = {word.decode() for word in _ATTRIBUTES.findall(data) if word} if data is not None else {None}
-            for word in spelt:
+            for word in attribute_words(data):
                 index.setdefault(word, []).append(module)
         return index
 
