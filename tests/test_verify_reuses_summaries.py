@@ -21,6 +21,7 @@ VERIFIED_WITH = sorted(
     [
         "netra_backend/__init__.py",
         "netra_backend/app/__init__.py",
+        "netra_backend/app/services/__init__.py",
         "netra_backend/app/services/agent_service.py",
         "netra_backend/app/services/notifier.py",
         *(CORE + name for name in ("__init__.py", "handlers.py", "unified_manager.py", "websocket_manager.py", "websocket_manager_factory.py")),

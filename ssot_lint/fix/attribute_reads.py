@@ -109,12 +109,13 @@ def _binders(runs: ImportRuns, modules: list[str], lost: set[str], spelling: Cal
     """For each of ``modules``, the modules outside ``lost`` that bind a package above it by an
     import (``import pkg``, ``from pkg import sub``, ``import pkg.sub as s``): those that may use
     it as a value (``p = pkg``, ``f(pkg)``, ``getattr(pkg, name)``, ``vars(pkg)``), through which
-    anything may read the module. Looked for among the modules whose text spells the last part
-    of one of its packages as a word (every such import does), by their summaries' imports."""
+    anything may read the module. Looked for among the modules whose text may bind the last part
+    of one of its packages by an import (``spelling(bound=True)``: every such import spells it
+    there), by their summaries' imports."""
     if not modules:
         return {}
     above = {m: set(parents(m)) for m in modules}
-    spelt = spelling({p.rpartition(".")[2] for packages in above.values() for p in packages})
+    spelt = spelling({p.rpartition(".")[2] for packages in above.values() for p in packages}, bound=True)
     words = sorted({c for found in spelt.values() for c in found if c not in lost})
     fetch = getattr(runs.source, "prefetch", None)
     if fetch is not None:

@@ -55,6 +55,26 @@ _FSTRING = re.compile(r"(?<![\w\x80-\xff])(?:[fF][rR]?|[rR][fF])(\"\"\"|'''|\"|'
 _LOOSE_ATTRIBUTE = re.compile(r"\." + _SPLIT.decode() + r"([A-Za-z_]\w*)")
 
 
+# What follows an `import` keyword to the end of its statement: a parenthesized list (comments in
+# it may hold a `)`), or the rest of the line with its backslash continuations.
+_IMPORT_LIST = re.compile(rb"(?<![\w.])import\b((?:[ \t]*\((?:[^)#]|#[^\n]*)*\)?)|(?:[^\n;#\\]|\\\r?\n)*)")
+
+
+def binds_by_import(data: bytes | None, word: str) -> bool:
+    """Whether ``data`` (a file's bytes; None: unreadable, which binds every word) may bind
+    ``word`` by an import: it stands in what follows an ``import`` keyword not after a ``.``
+    (``import pkg``, ``import pkg.sub``, ``from a import pkg``) or before ``as`` (``import a.pkg as
+    p``). A text test, a superset of what the file's imports bind (in strings and comments too)."""
+    if data is None:
+        return True
+    spelt = word.encode()
+    if spelt not in data:
+        return False
+    word_re = re.escape(spelt)
+    bound = re.compile(rb"(?<![\w\x80-\xff.])" + word_re + rb"(?![\w\x80-\xff])|(?<![\w\x80-\xff])" + word_re + rb"(?:[ \t]|\\\r?\n)+as\b")
+    return any(spelt in found and bound.search(found) for found in _IMPORT_LIST.findall(data))
+
+
 def spells(data: bytes | None, word: str) -> bool:
     """Whether ``data`` (a file's bytes; None: unreadable, which spells every word) spells
     ``word`` as a whole word (see ``ProjectModules.spelling``)."""
@@ -125,6 +145,7 @@ class ProjectModules:
         self._summaries: dict[str, list[ModuleSummary | None]] = {}
         self._attributes: dict[str | None, list[str]] | None = None  # see spelling
         self._spelling: dict[str, list[str]] = {}
+        self._bound: dict[str, list[str]] = {}
         self._comments: dict[str, list[Suppression]] = {}  # a summarised module's `# ssot: ignore` comments
 
     def __getstate__(self) -> dict[str, Any]:  # for spawned fix workers: the data, not the cache
@@ -216,15 +237,20 @@ class ProjectModules:
             found.setdefault(paths[path], []).append(facts)
         return found
 
-    def spelling(self, words: Iterable[str], attribute: bool = False) -> dict[str, list[str]]:
+    def spelling(self, words: Iterable[str], attribute: bool = False, bound: bool = False) -> dict[str, list[str]]:
         """For each of ``words`` (identifiers), the modules whose text spells it as a whole word
         (with ``attribute``: after a ``.``, outside comments and strings, on a line that does
-        not start an import statement: as an attribute read in code), sorted: a text test over
-        every runtime file of the project, done only when asked (the attribute words of every
-        file in one pass, kept for the run; each other word in a pass of its own). A file that
-        cannot be read spells every word."""
+        not start an import statement: as an attribute read in code; with ``bound``: where an
+        import may bind it, ``binds_by_import``), sorted: a text test over every runtime file of
+        the project, done only when asked (the attribute words of every file in one pass, kept
+        for the run; each other word in a pass of its own). A file that cannot be read spells
+        every word."""
         words = set(words)
         found: dict[str, list[str]] = {}
+        if bound:
+            for word in words - self._bound.keys():
+                self._bound[word] = sorted({module for module, data in self._read_texts() if binds_by_import(data, word)})
+            return {w: self._bound[w] for w in words}
         if attribute:
             if self._attributes is None:
                 self._attributes = self._attribute_index()
