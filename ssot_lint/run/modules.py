@@ -17,7 +17,9 @@ other files are summarised again.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -166,6 +168,12 @@ class ProjectModules:
         self.summaries(module)
         return self._comments.get(module, [])
 
+    def path_of(self, module: str) -> str | None:
+        """The project-relative path of ``module``'s (first runtime) file, for a reason to name."""
+        self.index()
+        files = self._runtime_files(module) if module in self._by_module else []
+        return files[0].ref.path if files else None
+
     def module_facts(self, modules: Iterable[str], rule: Rule) -> dict[str, list[Any]]:
         """``rule``'s facts for the runtime files of ``modules`` (see ``file_facts``), by module."""
         self.index()
@@ -208,13 +216,14 @@ class ProjectModules:
         return index
 
     def _read_texts(self) -> Iterator[tuple[str, bytes | None]]:
-        """(module, bytes) of every runtime file, read now (None: it cannot be read)."""
+        """(module, bytes) of every runtime file, read now (None: it cannot be read, or is no
+        regular file: a FIFO named ``*.py`` would block, a link to ``/dev/zero`` never end)."""
         self.index()
         for module in self._by_module:
             for source in self._runtime_files(module):
-                try:
-                    with open(source.abspath, "rb") as handle:
-                        yield module, handle.read()
+                try:  # as run.engine.read_signed reads (which imports this module): without blocking
+                    with open(os.open(source.abspath, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+                        yield module, handle.read() if stat.S_ISREG(os.fstat(handle.fileno()).st_mode) else None
                 except OSError:
                     yield module, None
 
