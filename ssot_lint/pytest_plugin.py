@@ -46,6 +46,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "ssot: an ssot-lint rule checked over the whole project (pytest --ssot)")
+    given = config.getoption("ssot_config")
+    # A path typed on the command line that is not there is a usage error, as pytest's own `-c`;
+    # a broken config file is a failing item instead, so that the other tests still run.
+    if given and _enabled(config) and not Path(config.invocation_params.dir, given).is_file():
+        raise pytest.UsageError(f"--ssot-config {given}: no such file")
 
 
 def _enabled(config: pytest.Config) -> bool:

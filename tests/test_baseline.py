@@ -236,3 +236,66 @@ def test_baseline_path_is_configurable(tmp_path: Path, monkeypatch: pytest.Monke
     assert not (root / ".ssot-baseline.json").exists()
     (root / "sub").mkdir()
     assert run_cli(["check", "--no-cache"], root / "sub", monkeypatch).exit_code == 0  # found from a subdirectory too
+
+
+def test_fix_exits_as_check_would_after_it_baselined_findings_do_not_fail(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # new.pkg is not in the project: D1's rewrites are unverified (unsafe), so `fix` leaves all 3.
+    fixed = run_cli(["fix", "--no-cache"], project, monkeypatch)
+    assert (fixed.exit_code, check(project, monkeypatch).exit_code) == (0, 0)
+    assert fixed.stderr.splitlines()[0] == "0 files changed, 0 findings fixed, 3 findings left:"
+    assert "3 findings left are in the baseline (.ssot-baseline.json): `check` does not fail on them" in fixed.stderr.splitlines()
+    # A third Service: a count above what the baseline allows fails `fix` as it fails `check`.
+    (project / "svc2.py").write_text("class ThirdService: ...\n")
+    fixed = run_cli(["fix", "--no-cache"], project, monkeypatch)
+    assert (fixed.exit_code, check(project, monkeypatch).exit_code) == (1, 1)
+    without = run_cli(["fix", "--no-cache", "--diff"], project, monkeypatch)
+    assert "in the baseline" in without.stderr and without.exit_code == 1
+
+
+FAMILY = """
+[[rule]]
+id = "F1"
+kind = "single-implementation"
+name = "Manager$"
+max = 3
+"""
+
+
+def test_a_family_at_its_ceiling_is_recorded_and_only_a_new_member_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `init` proposes max = today's count: the family has no findings when the baseline is written.
+    root = write_project(tmp_path, {f"m{i}.py": f"class M{i}Manager: ...\n" for i in (1, 2, 3)}, FAMILY)
+    written = run_cli(["baseline", "--no-cache"], root, monkeypatch)
+    assert written.stdout == "ssot-lint: recorded 0 findings; .ssot-baseline.json holds 0 findings, F1 family of 3 (at or under its max)\n"
+    assert entry_lines(root) == [
+        '    {"path": "m1.py", "rule": "F1", "anchor": "class M1Manager", "member": true},',
+        '    {"path": "m2.py", "rule": "F1", "anchor": "class M2Manager", "member": true},',
+        '    {"path": "m3.py", "rule": "F1", "anchor": "class M3Manager", "member": true}',
+    ]
+    # Members are no findings: nothing counts as fixed, no ceiling is stale.
+    quiet = check(root, monkeypatch, "-o", "json")
+    assert quiet.exit_code == 0 and quiet.json()["baseline"]["fixed"] == 0 and quiet.json()["baseline"]["stale_ceilings"] == []
+    # One more: only it is new, and the family is over what the baseline allows.
+    (root / "m4.py").write_text("class M4Manager: ...\n")
+    grown = check(root, monkeypatch, "-o", "json")
+    assert grown.exit_code == 1
+    assert locations(grown.json()) == [("m4.py", 1, 7)]
+    assert grown.json()["baseline"]["baselined"] == 3
+    assert grown.json()["baseline"]["breaches"] == [{"rule": "F1", "count": 4, "allowed": 3, "max": 3}]
+    members = next(r for r in grown.json()["rules"] if r["id"] == "F1")["details"]["members"]
+    assert [(m["path"], m["line"], m["anchor"]) for m in members] == [(f"m{i}.py", 1, f"class M{i}Manager") for i in (1, 2, 3, 4)]
+    # A member gone: tighten drops it and keeps the rest.
+    (root / "m4.py").unlink()
+    (root / "m3.py").unlink()
+    tightened = run_cli(["baseline", "--tighten", "--no-cache"], root, monkeypatch)
+    assert tightened.stdout == "ssot-lint: removed 0 fixed findings; .ssot-baseline.json holds 0 findings, F1 family of 2 (at or under its max)\n"
+    assert [line.split('"anchor": ')[1] for line in entry_lines(root)] == ['"class M1Manager", "member": true},', '"class M2Manager", "member": true}']
+
+
+def test_a_member_entry_must_say_true(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path, {"m1.py": "class M1Manager: ...\n"}, FAMILY)
+    assert run_cli(["baseline", "--no-cache"], root, monkeypatch).exit_code == 0
+    path = root / ".ssot-baseline.json"
+    path.write_text(path.read_text().replace('"member": true', '"member": 1'))
+    result = check(root, monkeypatch)
+    assert result.exit_code == 2
+    assert "malformed baseline: entries[0]: 'member' must be true (or left out)" in result.stderr

@@ -57,13 +57,15 @@ def test_both_hooks_through_real_pre_commit(tmp_path: Path, monkeypatch: pytest.
     # After the baseline: a new deprecated import, and a third member of the S1 family.
     (repo / "c.py").write_text("import old.pkg.sub\n")
     (repo / "svc3.py").write_text("class CService: ...\n")
+    # A file no rule reads (no deprecated word, no family name) that does not parse.
+    (repo / "broken.py").write_text("import os\n\ndef f(:\n    pass\n")
     git(repo, "init", "-q")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "add", "-A")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init")
 
     env = clean_env() | {"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
     proc = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "--files", "a.py", "c.py", "svc1.py", "svc3.py", "--color", "never"],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "--files", "a.py", "broken.py", "c.py", "svc1.py", "svc3.py", "--color", "never"],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -78,10 +80,11 @@ def test_both_hooks_through_real_pre_commit(tmp_path: Path, monkeypatch: pytest.
     # Per file: only the given files, no project-wide judgement. a.py's finding is baselined,
     # c.py's is new; S1 (a family count, now over its ceiling) is skipped, not half-judged.
     # --quiet: each batch prints its findings and nothing else (no table, totals or notes per batch).
+    # --check-syntax: broken.py, which no rule reads, is parsed whole and blocked.
     status, per_file = sections["ssot-lint (changed files)"]
     assert status == "Failed"
     printed = [line for line in per_file.splitlines() if line.strip() and not line.startswith(("- hook id:", "- exit code:"))]
-    assert printed == ["c.py:1:8: D1 error: old.pkg is deprecated; import new.pkg"]
+    assert printed == ["broken.py:3:7: SSOT000 error: syntax error: invalid syntax", "c.py:1:8: D1 error: old.pkg is deprecated; import new.pkg"]
 
     # Whole project: every new finding, and the family count above what the baseline allows.
     status, ratchet = sections["ssot-lint ratchet (whole project)"]
@@ -92,14 +95,14 @@ def test_both_hooks_through_real_pre_commit(tmp_path: Path, monkeypatch: pytest.
         "svc3.py:1:7: S1 error: CService is one of 3 implementations (max 1); none is canonical: name the one to keep in `canonical`",
     ]
     assert "S1: 3 found, more than the 2 that .ssot-baseline.json allows (max 1); counts may only go down" in ratchet
-    assert "5 files scanned, 0 parse errors, 2 new findings, 3 baselined, 0 fixed since the baseline" in ratchet
+    assert "6 files scanned, 0 parse errors, 2 new findings, 3 baselined, 0 fixed since the baseline" in ratchet
 
 
 def test_hook_manifest_declares_what_pre_commit_needs() -> None:
     from pre_commit.clientlib import load_manifest
 
     hooks = {hook["id"]: hook for hook in load_manifest(str(REPO / ".pre-commit-hooks.yaml"))}
-    assert hooks["ssot-lint"]["entry"] == "ssot-lint check --per-file --quiet"
+    assert hooks["ssot-lint"]["entry"] == "ssot-lint check --per-file --check-syntax --quiet"
     assert hooks["ssot-lint"]["types"] == ["python"] and hooks["ssot-lint"]["pass_filenames"] is True
     ratchet = hooks["ssot-lint-ratchet"]
     assert (ratchet["entry"], ratchet["pass_filenames"], ratchet["always_run"], ratchet["require_serial"]) == ("ssot-lint check", False, True, True)

@@ -160,6 +160,10 @@ def test_a_config_given_on_the_command_line_or_in_the_ini_file(pytester: pytest.
     assert outcomes(missing) == {"passed": 1, "failed": 1}
     assert section(missing.stdout.str(), "ssot-lint config")[0].endswith("no rules loaded: set 'rule-files' in the ssot-lint config")
     assert outcomes(pytester.runpytest("--ssot", "--ssot-config", "lint.toml", "-p", "no:cacheprovider")) == {"passed": 2, "failed": 3}
+    # A path typed on the command line that is not there: a usage error, as pytest's own `-c`.
+    typo = pytester.runpytest("--ssot", "--ssot-config", "lint.tmol", "-p", "no:cacheprovider")
+    assert typo.ret == pytest.ExitCode.USAGE_ERROR
+    assert "ERROR: --ssot-config lint.tmol: no such file" in typo.stderr.lines and "Traceback" not in typo.stderr.str()
     (project / "pytest.ini").write_text("[pytest]\ntestpaths = tests\nssot = true\nssot_config = lint.toml\n")
     assert outcomes(pytester.runpytest("-p", "no:cacheprovider")) == {"passed": 2, "failed": 3}
 

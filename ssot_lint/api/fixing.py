@@ -7,7 +7,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ssot_lint.api.project import PathLike, Project, Warn, judged_against_project, open_cache, partial_run, require_rules, resolve_project
+from ssot_lint.api.project import (
+    PathLike,
+    Project,
+    Warn,
+    baseline_file,
+    judged_against_project,
+    load_baseline,
+    open_cache,
+    partial_run,
+    require_rules,
+    resolve_project,
+)
+from ssot_lint.ci import baseline as baselines
+from ssot_lint.ci.coverage import Coverage
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
 from ssot_lint.observer import NULL_OBSERVER, Observer
@@ -39,7 +52,8 @@ def fix(
     same result for any number. The result lists every finding left with the reason it was not
     fixed, and the report as the files are (or would be) after fixing. Only files in ``paths``
     are fixed; what is left there is judged against the whole project, as ``check`` judges a
-    partial run, and so is every fix (``ssot_lint.fix.verify``)."""
+    partial run, and so is every fix (``ssot_lint.fix.verify``). With a baseline file configured,
+    ``FixResult.judged`` is that report with the baseline applied (``check``'s verdict)."""
     from ssot_lint.fix.engine import FixOptions, fix_paths
 
     project = resolve_project(config, rules, select, ignore, observer)
@@ -50,6 +64,11 @@ def fix(
     with open_cache(project.config, cache, cache_dir, warn, observer) as result_cache:
         options = FixOptions(write, fail_on, result_cache, unsafe_fixes, jobs, within=judged_against_project(within, project.rules.rules))
         result = fix_paths(given or [str(project.root)], project.config, project.rules, options)
+    # What is left is judged as `check` would now judge it: against the configured baseline too.
+    path, shown = baseline_file(project.config)
+    if path.is_file():
+        coverage = Coverage.of(result.report.scanned, project.rules.rules, within is None, project.rules.known, within)
+        result.judged = baselines.apply(result.report, load_baseline(path, shown), shown, project.rules.known, coverage, fail_on)
     for warning in result.warnings:
         warn(warning)
     return result

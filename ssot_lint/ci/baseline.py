@@ -5,6 +5,9 @@ identical findings — never line numbers, so moving code keeps a finding baseli
 sorted with one entry per line, so concurrent branches merge cleanly. It records the tool
 version, a hash of the rule set and each rule's digest (to name rules changed since), and for
 rules with a ceiling (``max``) that were over it, the count then: that count may only go down.
+For a family at or under its ceiling it records the members (entries marked ``"member": true``,
+from the rule's ``details``): they are no findings then, but when the family later grows past
+its ``max``, the members recorded are baselined and only the new ones are reported.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 
 from ssot_lint import __version__
 from ssot_lint.ci.coverage import Coverage
-from ssot_lint.ci.fingerprint import identity, in_file_order
+from ssot_lint.ci.fingerprint import anchor_key, identity, in_file_order
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.errors import ConfigError
 from ssot_lint.kinds.base import Rule
@@ -35,6 +38,7 @@ class Baseline:
     rules: dict[str, str] = field(default_factory=dict)  # rule id -> RuleMeta.digest
     ceilings: dict[str, int] = field(default_factory=dict)  # rule id -> count allowed
     entries: Counter[Key] = field(default_factory=Counter)
+    members: Counter[Key] = field(default_factory=Counter)  # of families at or under their ceiling
 
 
 # -- reading and writing ---------------------------------------------------------------------
@@ -74,6 +78,7 @@ def load(path: Path, shown: str) -> Baseline:
         raise fail("'ceilings' must map rule ids to non-negative integers")
     entry_lines = _entry_lines(text, len(data["entries"]))
     entries: Counter[Key] = Counter()
+    members: Counter[Key] = Counter()
     for index, entry in enumerate(data["entries"]):
         where = f"entries[{index}]"
         line = entry_lines[index] if entry_lines else None
@@ -85,11 +90,13 @@ def load(path: Path, shown: str) -> Baseline:
         count = entry.get("count", 1)
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise fail(f"{where}: 'count' must be a positive integer", line)
-        unknown = sorted(set(entry) - {"path", "rule", "anchor", "count"})
+        unknown = sorted(set(entry) - {"path", "rule", "anchor", "count", "member"})
         if unknown:
             raise fail(f"{where}: unknown key {unknown[0]!r}", line)
-        entries[(entry["path"], entry["rule"], entry["anchor"])] += count
-    return Baseline(data["tool_version"], data["ruleset"], dict(data["rules"]), dict(data["ceilings"]), entries)
+        if entry.get("member", True) is not True:
+            raise fail(f"{where}: 'member' must be true (or left out)", line)
+        (members if "member" in entry else entries)[(entry["path"], entry["rule"], entry["anchor"])] += count
+    return Baseline(data["tool_version"], data["ruleset"], dict(data["rules"]), dict(data["ceilings"]), entries, members)
 
 
 _TYPE_NAMES = {int: "integer", str: "string", dict: "object", list: "array"}
@@ -117,9 +124,10 @@ def render(baseline: Baseline) -> str:
     rules = [f"{dump(k)}: {dump(v)}" for k, v in sorted(baseline.rules.items())]
     ceilings = [f"{dump(k)}: {v}" for k, v in sorted(baseline.ceilings.items())]
     entries = []
-    for (path, rule, anchor), count in sorted(baseline.entries.items()):
+    marked = [(key, count, False) for key, count in baseline.entries.items()] + [(key, count, True) for key, count in baseline.members.items()]
+    for (path, rule, anchor), count, member in sorted(marked):
         if count > 0:
-            entry = {"path": path, "rule": rule, "anchor": anchor, **({"count": count} if count > 1 else {})}
+            entry = {"path": path, "rule": rule, "anchor": anchor, **({"count": count} if count > 1 else {}), **({"member": True} if member else {})}
             entries.append(dump(entry))
     return (
         "{\n"
@@ -144,11 +152,24 @@ def over_ceiling(report: Report) -> dict[str, int]:
     return {r.id: r.count for r in report.rules if r.max is not None and r.count > r.max}
 
 
+def family_members(report: Report, within_ceiling: bool) -> Counter[Key]:
+    """The members a ceiling rule's ``details`` lists (of the families at or under their
+    ``max`` only, with ``within_ceiling``), as baseline identities."""
+    members: Counter[Key] = Counter()
+    for rule in report.rules:
+        if rule.max is None or (within_ceiling and rule.count > rule.max):
+            continue
+        for member in (rule.details or {}).get("members", ()):
+            members[(member["path"], rule.id, anchor_key(member["anchor"]))] += 1
+    return members
+
+
 def build(report: Report, ruleset: RuleSet, coverage: Coverage, previous: Baseline | None) -> Baseline:
     """A baseline of today's findings. Entries and ceilings this run could not judge (other
     rules, other paths, project-wide rules in a partial run) are kept from ``previous``."""
     entries = current_counts(report.findings)
     ceilings = {rule: count for rule, count in over_ceiling(report).items() if coverage.judges_rule(rule)}
+    members = Counter({key: count for key, count in family_members(report, within_ceiling=True).items() if coverage.judges_rule(key[1])})
     if previous is not None:
         for (path, rule, anchor), count in previous.entries.items():
             if not coverage.judges(rule, path):
@@ -156,7 +177,10 @@ def build(report: Report, ruleset: RuleSet, coverage: Coverage, previous: Baseli
         for rule, count in previous.ceilings.items():
             if not coverage.judges_rule(rule):
                 ceilings[rule] = count
-    return Baseline(__version__, ruleset_hash(ruleset.known), rule_digests(ruleset.known), ceilings, entries)
+        for key, count in previous.members.items():
+            if not coverage.judges_rule(key[1]):
+                members[key] = count
+    return Baseline(__version__, ruleset_hash(ruleset.known), rule_digests(ruleset.known), ceilings, entries, members)
 
 
 def tighten(previous: Baseline, report: Report, coverage: Coverage) -> tuple[Baseline, int]:
@@ -179,7 +203,9 @@ def tighten(previous: Baseline, report: Report, coverage: Coverage) -> tuple[Bas
             ceilings[rule] = allowed
         elif summary is not None and summary.max is not None and min(allowed, summary.count) > summary.max:
             ceilings[rule] = min(allowed, summary.count)  # at or under the max (or rule gone): none needed
-    return dataclasses.replace(previous, entries=entries, ceilings=ceilings), removed
+    present = family_members(report, within_ceiling=False)
+    members = Counter({key: count if not coverage.judges_rule(key[1]) else min(count, present[key]) for key, count in previous.members.items()})
+    return dataclasses.replace(previous, entries=entries, ceilings=ceilings, members=+members), removed
 
 
 def ruleset_hash(rules: Sequence[Rule]) -> str:
@@ -206,6 +232,7 @@ def apply(report: Report, baseline: Baseline, shown: str, known: Sequence[Rule],
     """The report with baselined findings taken out, what the baseline says about it attached,
     and each rule's status judged on its new findings and its ceiling."""
     remaining = Counter(baseline.entries)
+    members = Counter(baseline.members)  # a family's members when it was at or under its max
     new: list[Finding] = []
     baselined: Counter[str] = Counter()
     for finding in in_file_order(report.findings):
@@ -213,18 +240,24 @@ def apply(report: Report, baseline: Baseline, shown: str, known: Sequence[Rule],
         if remaining[key] > 0:
             remaining[key] -= 1
             baselined[finding.rule_id] += 1
+        elif members[key] > 0:
+            members[key] -= 1
+            baselined[finding.rule_id] += 1
         else:
             new.append(finding)
+    # A family recorded at or under its max may grow to its max again, no further.
+    recorded = {rule for (_, rule, _), count in baseline.members.items() if count > 0}
     fixed = sum(count for (path, rule, _), count in remaining.items() if count > 0 and coverage.judges(rule, path))
     summary = BaselineSummary(shown, sum(baselined.values()), fixed, changed_rules=changed_rules(baseline, known))
     threshold = severity_rank(fail_on)
     rules = []
     for rule in report.rules:
         allowed = baseline.ceilings.get(rule.id)
+        limit = rule.max if allowed is None and rule.id in recorded else allowed
         # A partial run shows the project's count but judges only its paths: no ceiling verdict.
-        breach = rule.max is not None and rule.count > rule.max and allowed is not None and rule.count > allowed and coverage.judges_rule(rule.id)
-        if breach and allowed is not None and rule.max is not None:  # (breach implies both: said for mypy)
-            summary.breaches.append((rule.id, rule.count, allowed, rule.max))
+        breach = rule.max is not None and rule.count > rule.max and limit is not None and rule.count > limit and coverage.judges_rule(rule.id)
+        if breach and limit is not None and rule.max is not None:  # (breach implies both: said for mypy)
+            summary.breaches.append((rule.id, rule.count, limit, rule.max))
         elif allowed is not None and rule.max is not None and coverage.judges_rule(rule.id) and (rule.count < allowed or allowed <= rule.max):
             summary.stale_ceilings.append(rule.id)  # tighten would lower (or drop) the ceiling
         failing = breach or any(f.rule_id == rule.id and severity_rank(f.severity) >= threshold for f in new)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -48,7 +49,9 @@ def baseline_command(
     write_output(path, baseline.render(written))
     total = sum(written.entries.values())
     ceilings = "".join(f", {rule} ceiling {count}" for rule, count in sorted(written.ceilings.items()))
-    click.echo(f"ssot-lint: {message}; {shown} holds {total} finding{'s' * (total != 1)}{ceilings}")
+    families = Counter(rule for (_, rule, _), count in written.members.items() for _ in range(count))
+    known = "".join(f", {rule} family of {count} (at or under its max)" for rule, count in sorted(families.items()))
+    click.echo(f"ssot-lint: {message}; {shown} holds {total} finding{'s' * (total != 1)}{ceilings}{known}")
 
 
 @click.command("fix")
@@ -83,8 +86,8 @@ def fix_command(
     the unsafe ones (imports whose replacement cannot be verified, event dicts reshaped). The
     diff goes to stdout, the summary (files changed, findings fixed, findings left with the
     reason each was not fixed) to stderr. Exit 1 when a finding at or above --fail-on is left
-    (fixable or not: the verdict `check` would now give) or, with --diff, when a file would
-    change; 0 otherwise. With '-' as the path and --stdin-filename PATH, the text on stdin is
+    that the baseline does not hold (fixable or not: the verdict `check` would now give) or,
+    with --diff, when a file would change; 0 otherwise. With '-' as the path and --stdin-filename PATH, the text on stdin is
     fixed as the file at PATH and printed (or its diff), and nothing is written.
     """
     stdin = stdin_path(paths, stdin_filename)

@@ -71,6 +71,7 @@ class FixResult:
     write: bool = True
     notes: list[str] = field(default_factory=list)  # on unsafe fixes applied: "path:line:col: ID note"
     unsafe: bool = False  # unsafe fixes were applied too
+    judged: Report | None = None  # ``report`` with the configured baseline applied, when there is one
 
     @property
     def fixed(self) -> int:

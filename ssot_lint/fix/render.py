@@ -10,9 +10,11 @@ from ssot_lint.run.aggregation import failing
 
 def exit_status(result: FixResult, fail_on: str) -> bool:
     """Whether ``fix`` fails: a finding at or above ``fail_on`` remains after fixing (whether
-    a fix exists for it or not: the verdict ``check`` would now give), or, with ``--diff``,
-    a file would change."""
-    return failing(result.report, fail_on) or (not result.write and bool(result.files))
+    a fix exists for it or not, and not in the baseline: the verdict ``check`` would now give),
+    or, with ``--diff``, a file would change."""
+    judged = result.judged if result.judged is not None else result.report
+    breached = bool(judged.baseline and judged.baseline.breaches)
+    return failing(judged, fail_on) or breached or (not result.write and bool(result.files))
 
 
 UNSAFE_HEADER = "# ssot-lint: unsafe fix at "
@@ -86,6 +88,12 @@ def render_summary(result: FixResult) -> str:
     for rule_id, (kind, count) in sorted(unfixable.items()):
         lines.append(f"  {rule_id}: {_plural(count, 'finding')} left, no autofix for {kind} rules (`ssot-lint check --select {rule_id}` lists them)")
     lines += [f"  {note}" for note in result.notes]
+    if result.judged is not None and result.judged.baseline is not None and result.judged.baseline.baselined:
+        count = result.judged.baseline.baselined
+        one = count == 1
+        lines.append(
+            f"{_plural(count, 'finding')} left {'is' if one else 'are'} in the baseline ({result.judged.baseline.path}): `check` does not fail on {'it' if one else 'them'}"
+        )
     if result.unsafe_left:
         lines.append(unsafe_hint(result.unsafe_left))
     return "\n".join(lines) + "\n"

@@ -22,7 +22,9 @@ implementation. The alias is followed through the module's imports and further a
 import from a package that re-exports the class resolves when exactly one member of that name
 lives in the package. ``details``: ``canonical_found`` (the canonical members found, as
 ``module:Class``), ``canonical_aliases`` (each canonical entry that is an alias -> the class it
-stands for) and ``aliases``.
+stands for), ``aliases`` and ``members`` (every member that is not canonical, as ``path``, ``line``
+and ``anchor``: over the ceiling, the findings; at or under it, what ``ssot-lint baseline``
+records, so that a family growing past its ``max`` later reports only its new members).
 
 Message fields: ``{name}`` (the class), ``{canonical}``, ``{count}`` (family size), ``{max}``.
 Without ``canonical`` (and with the default message), every member is a finding and the message
@@ -198,17 +200,23 @@ class SingleImplementation(Rule):
         canonical = (self._canonical & keys) | set(canonical_aliases.values())
         canonical_found = sorted(key for key in keys if key in canonical)
         findings: list[Finding] = []
+        others = [(ref, member) for ref, member in members if f"{ref.module}:{member[0]}" not in canonical]
         if count > self.max_:
             shown = ", ".join(self.canonical) or "one implementation"
             unnamed = not self.canonical and self.message == self.default_message
-            for ref, (qualname, line, col, end_line, end_col, stmt_line) in members:
-                if f"{ref.module}:{qualname}" in canonical:
-                    continue
+            for ref, (qualname, line, col, end_line, end_col, stmt_line) in others:
                 fields = {"name": qualname, "canonical": shown, "count": count, "max": self.max_}
                 message = self.NO_CANONICAL_MESSAGE.format(**fields) if unnamed else self.format(**fields)
                 findings.append(Finding(self.id, line, col, end_line, end_col, message, self.severity, ref.path, f"class {qualname}", stmt_line))
         aliases = [{"path": ref.path, "line": line, "name": name, "target": target} for ref, fact in facts for name, target, line in fact[1]]
-        details = {"canonical_found": canonical_found, "canonical_aliases": canonical_aliases, "aliases": sorted(aliases, key=lambda a: (a["path"], a["line"]))}
+        details = {
+            "canonical_found": canonical_found,
+            "canonical_aliases": canonical_aliases,
+            "aliases": sorted(aliases, key=lambda a: (a["path"], a["line"])),
+            "members": sorted(
+                ({"path": ref.path, "line": m[1], "anchor": f"class {m[0]}"} for ref, m in others), key=lambda m: (m["path"], m["line"], m["anchor"])
+            ),
+        }
         return findings, count, details
 
 
