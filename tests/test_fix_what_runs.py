@@ -515,7 +515,9 @@ CASES = {
             },
             '"pkg.old_settings" = "pkg.settings"',
             "pkg/app.py:1:8",
-            f"line 3 assigns to or deletes {binding}.DEBUG, which would then change another module",
+            f"line 3 assigns to or deletes {binding}.DEBUG, which would then change another module; that pkg.settings.DEBUG is the same "
+            "object as pkg.old_settings.DEBUG cannot be verified: pkg.old_settings.DEBUG is a copy of pkg.settings.DEBUG, and pkg.app "
+            "stores into pkg.old_settings.DEBUG at pkg/app.py:3",
         )
         for name, statement, binding in [("alias", "import pkg.old_settings as cfg", "cfg"), ("dotted-name", "import pkg.old_settings", "pkg.old_settings")]
     },

@@ -150,6 +150,7 @@ PIECES = [
     "def setup():\n    globals().update(Z=2)\n    return vars().get('Z')\n",
     "N = globals().get('X', 0)\n",
     "import sys\nsetattr(sys.modules[__name__], 'Z', 3)\n",
+    "TYPE_CHECKING = True\nif TYPE_CHECKING:\n    import fast\n",  # no typing.TYPE_CHECKING: it runs
 ]
 if sys.version_info >= (3, 12):  # PEP 701: a field may reuse the string's quotes and span lines
     PIECES += ['W = f"{X["a"]}" + call()\n', 'def k():\n    return f"{\n  1 + 1\n}"\n', 'Q = f"{f"{1}"}"[0]\n']

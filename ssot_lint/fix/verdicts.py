@@ -63,6 +63,10 @@ class Need:
     # ``new`` is read through package attributes (``pkg.new.f`` in code, ``import pkg.new as m``),
     # which a package may rebind (SymPy's ``from .simplify import simplify``), not from ``sys.modules``.
     chain: bool = False
+    # Module-level names (``module.name``) the rewrite leaves unbound: another project module
+    # may read them from there (see ``fix.binding_reads``). Those an import rewrite binds to
+    # another module (``import old.x as m`` -> ``import new.x as m``) are read off the statement.
+    unbinds: tuple[str, ...] = ()
 
 
 @cache_value

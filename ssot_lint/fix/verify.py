@@ -35,7 +35,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import Any
 
+from ssot_lint.fix.binding_reads import read_elsewhere
+from ssot_lint.fix.copied_values import stored_copy
 from ssot_lint.fix.import_order import order_changes
 from ssot_lint.fix.import_runs import ImportRuns
 from ssot_lint.fix.submodule_names import replaced_by_submodule
@@ -84,6 +87,7 @@ class ImportVerifier:
         self._mover: Mover | None = None
         self._active: set[tuple[str, str]] = set()  # (module, name) being resolved: star cycles
         self.runs = ImportRuns(source)  # what a rewritten statement runs: cycles, modules gained or lost
+        self._stores: dict[str, list[Any]] = {}  # the modules' stores read so far (fix.copied_values)
 
     def prefetch(self, needs: Iterable[Need], mover: Mover | None = None) -> None:
         """Summarise in one batch the modules that verifying ``needs`` reads first (when the
@@ -123,7 +127,9 @@ class ImportVerifier:
         if need.module and not need.importer and found.status == UNVERIFIED:
             # `from M import x` needs M to be a module; whatever else is unknown about M, the
             # need of x itself says (twice would be noise).
-            return Verdict(VERIFIED)
+            found = Verdict(VERIFIED)
+        if found.status != REFUSED and (read := read_elsewhere(self.source, need, found)) is not None:
+            found = worst([found, read])  # a name of the importer another module reads, unbound or rebound
         if found.status == REFUSED or not need.importer:
             return found
         # A new cycle says more than that the importer imports something new: one or the other.
@@ -202,7 +208,7 @@ class ImportVerifier:
             return Verdict(
                 UNVERIFIED, f"{defined_as(new, new_origin)} is another definition than {defined_as(old_name, old_origin)}, so the rewrite changes what runs"
             )
-        return found
+        return stored_copy(self.source, need, old.origin, self._stores) or found  # one object, unless a store makes it two
 
     def kind(self, dotted: str) -> str | None:
         """What ``dotted`` is in the project (class, function, module), None when unknown."""

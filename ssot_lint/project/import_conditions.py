@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,12 +24,30 @@ def string_value(node: ast.expr) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def type_checking_test(test: ast.expr) -> bool | None:
-    """For ``TYPE_CHECKING`` (any ``x.TYPE_CHECKING``) or its negation: whether it is negated.
-    None for any other test."""
+def type_checking_test(test: ast.expr, never_true: Collection[str]) -> bool | None:
+    """For ``TYPE_CHECKING`` or its negation, spelt as one of ``never_true`` (the spellings of
+    ``typing.TYPE_CHECKING`` the module has bound, see ``typing_spellings``): whether it is
+    negated. None for any other test: a ``TYPE_CHECKING = True`` of the module's own runs."""
     negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
     name = dotted_name(test.operand if negated else test)  # type: ignore[attr-defined]
-    return negated if name is not None and name.rsplit(".", 1)[-1] == "TYPE_CHECKING" else None
+    return negated if name is not None and name in never_true else None
+
+
+def typing_spellings(never_true: set[str], bound: str, module: str | None = None, name: str | None = None) -> None:
+    """Update ``never_true``, the spellings of a ``TYPE_CHECKING`` that is false when the module
+    runs, as a module-level binding of ``bound`` leaves them: ``from typing import
+    TYPE_CHECKING [as X]`` (or ``typing_extensions``) adds it, ``import typing [as t]`` adds
+    ``typing.TYPE_CHECKING`` (``t.TYPE_CHECKING``); any other binding of the name (or of the
+    first part of a spelling) drops them. ``TYPE_CHECKING = False`` is added by the caller."""
+    if never_true:
+        never_true.difference_update([s for s in never_true if s.partition(".")[0] == bound])
+    if module in _TYPING and name == "TYPE_CHECKING":
+        never_true.add(bound)
+    elif module in _TYPING and name is None:
+        never_true.add(f"{bound}.TYPE_CHECKING")
+
+
+_TYPING = ("typing", "typing_extensions")
 
 
 def is_main_test(test: ast.expr) -> bool:

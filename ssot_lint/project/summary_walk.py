@@ -31,6 +31,7 @@ from ssot_lint.project.import_conditions import (
     string_value,
     tested_deprecations,
     type_checking_test,
+    typing_spellings,
 )
 from ssot_lint.project.rebinds import WORDS, global_rebinds, namespace_writes
 from ssot_lint.project.reexports import alias_of, is_string_statement, reexport_only
@@ -128,6 +129,7 @@ class _Summariser:
         # Only `:=` binds module-level names inside expressions: only the statements on whose
         # lines one is written need their expressions read (the lines, sorted).
         self.walrus = ctx.lines_with([":="]) if ":=" in ctx.text else []
+        self.never_true: set[str] = set()  # the spellings of typing.TYPE_CHECKING bound (import_conditions)
 
     def run(self) -> ModuleSummary:
         body = self.ctx.outline()  # every statement the summary reads; see analysis/outline.py
@@ -194,7 +196,7 @@ class _Summariser:
             body_checking = else_checking = checking
             body_main = main
             if isinstance(node, ast.If):
-                if (negated := type_checking_test(node.test)) is not None:
+                if (negated := type_checking_test(node.test, self.never_true)) is not None:
                     body_checking |= not negated
                     else_checking |= negated
                 body_main |= module_level and is_main_test(node.test)
@@ -239,6 +241,8 @@ class _Summariser:
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 self._bind(target)
+            if isinstance(node.value, ast.Constant) and node.value.value is False:  # `TYPE_CHECKING = False`
+                self.never_true.update(t.id for t in node.targets if isinstance(t, ast.Name) and t.id == "TYPE_CHECKING")
             # `__getattr__ = partial(...)` (Home Assistant's deprecation helper): PEP 562, however bound.
             self.has_getattr |= any(isinstance(t, ast.Name) and t.id == "__getattr__" for t in node.targets)
             if any(_is_all(t) for t in node.targets):
@@ -299,6 +303,8 @@ class _Summariser:
         """A module-level statement (``self.at``) binds ``name``: a rebinding when another did
         before, or when it may not run."""
         self.defined.add(name)
+        if self.never_true:
+            typing_spellings(self.never_true, name)
         self.pure.discard(name)
         self.objects.discard(name)
         node, conditional = self.at
@@ -356,6 +362,7 @@ class _Summariser:
             if not module_level:
                 bound = None
             elif bound is not None:
+                typing_spellings(self.never_true, bound, module, name)
                 # From the standard library: a pure-named decorator is the pure one, and an
                 # attribute read runs nothing; else the name may be a project's own object.
                 stdlib = stdlib_of.get(module)

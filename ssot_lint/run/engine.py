@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import stat
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -13,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ssot_lint.analysis.analyze import analyze_source
-from ssot_lint.analysis.parsing import SourceError
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import FixContext, Rule
@@ -27,6 +25,7 @@ from ssot_lint.run.discovery import ModuleNamer, SourceFile, discover, display_p
 from ssot_lint.run.modules import Known, run_summaries
 from ssot_lint.run.parallel import Crashed, WorkerPool, default_jobs, start_method
 from ssot_lint.run.partial import Within
+from ssot_lint.run.reading import read_file, read_signed
 
 
 @dataclass
@@ -54,29 +53,6 @@ CRASH_ANCHOR = "analysis crashed"
 # Seconds one file's analysis may take in a worker before the worker is killed and the file
 # reported (ast parsing runs at megabytes per second: only a bug or a plugin's loop takes this).
 FILE_TIME_LIMIT = 60.0
-
-
-_NOT_REGULAR = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
-
-
-def read_signed(source: SourceFile) -> tuple[bytes, Signature] | Finding:
-    """The file's bytes and its stat signature taken before reading them. Only regular files
-    are read: a FIFO or a device named ``*.py`` (or a symlink to one) would block forever or never
-    end, so it is opened without blocking and refused."""
-    try:
-        with open(os.open(source.abspath, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                kind = next((name for test, name in _NOT_REGULAR if test(info.st_mode)), "a special file")
-                return SourceError(f"cannot read file: not a regular file ({kind})").finding()
-            return handle.read(), signature(info)
-    except OSError as exc:
-        return SourceError(f"cannot read file: {exc.strerror or exc}").finding()
-
-
-def read_file(source: SourceFile) -> bytes | Finding:
-    read = read_signed(source)
-    return read if isinstance(read, Finding) else read[0]
 
 
 def analyze_task(rules: Sequence[Rule], task: tuple[str, FileRef, tuple[int, ...]]) -> tuple[str | None, Signature | None, FileResult]:

@@ -24,12 +24,13 @@ from typing import Any
 from ssot_lint.analysis.chunks import _fstring_end
 from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
-from ssot_lint.model import FileRef, FileResult, Suppression
+from ssot_lint.model import FileRef, FileResult, Finding, Suppression
 from ssot_lint.project.module_index import ModuleIndex
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.project.summary_walk import summarise
 from ssot_lint.run.discovery import SourceFile
 from ssot_lint.run.project_files import project_files
+from ssot_lint.run.reading import read_file
 
 # Analyzes files with a rule (SUMMARY_RULE unless given): (files, in this process?[, rule]) ->
 # (ref, result) per file. The engine's (``run.engine._SummariseFiles``): cached, in workers
@@ -228,6 +229,12 @@ class ProjectModules:
         self.summaries(module)
         return self._comments.get(module, [])
 
+    def path_of(self, module: str) -> str | None:
+        """The project-relative path of ``module``'s (first runtime) file, for a reason to name."""
+        self.index()
+        files = self._runtime_files(module) if module in self._by_module else []
+        return files[0].ref.path if files else None
+
     def module_facts(self, modules: Iterable[str], rule: Rule) -> dict[str, list[Any]]:
         """``rule``'s facts for the runtime files of ``modules`` (see ``file_facts``), by module."""
         self.index()
@@ -272,15 +279,13 @@ class ProjectModules:
         return index
 
     def _read_texts(self) -> Iterator[tuple[str, bytes | None]]:
-        """(module, bytes) of every runtime file, read now (None: it cannot be read)."""
+        """(module, bytes) of every runtime file, read now (None: it cannot be read, or is no
+        regular file: a FIFO named ``*.py`` would block, a link to ``/dev/zero`` never end)."""
         self.index()
         for module in self._by_module:
             for source in self._runtime_files(module):
-                try:
-                    with open(source.abspath, "rb") as handle:
-                        yield module, handle.read()
-                except OSError:
-                    yield module, None
+                data = read_file(source)
+                yield module, None if isinstance(data, Finding) else data
 
     def _run_known(self) -> Known:
         if self._known is None:

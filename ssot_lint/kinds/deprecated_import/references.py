@@ -31,7 +31,7 @@ from __future__ import annotations
 import ast
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ssot_lint.analysis.imports import dotted_name
 from ssot_lint.analysis.source_lines import Span
@@ -166,7 +166,14 @@ def plan_references(ctx: FileContext, references: list[Reference]) -> list[Refer
             plans.append(_refuse(base, f"`{written}` is part of `{dotted_name(outer[0])}`, which is rewritten as a whole"))
             continue
         plans.append(_plan(ctx, bindings, node, base, read_through.get(span)))
-    return plans
+    # The head imports the rewrites may drop: another module may read those names from this one.
+    gone = removable(ctx, [plan for plan in plans if not plan.reason])
+    return [
+        replace(plan, needs=(replace(plan.needs[0], unbinds=(f"{ctx.ref.module}.{plan.head}",)), *plan.needs[1:]))
+        if plan.head in gone and plan.needs and ctx.ref.module
+        else plan
+        for plan in plans
+    ]
 
 
 def _within(inner: Span, outer: Span) -> bool:

@@ -1,0 +1,117 @@
+"""A rewrite that changes a module-level binding of the file another project module reads.
+
+A module's names are its interface, imports included: ``compat.py`` doing ``from legacy import
+tools`` lets ``user.py`` do ``from compat import tools``. A rewrite that drops that import (the
+references ``tools.X`` became ``modern.tools.X``, so nothing in compat reads ``tools`` any more),
+binds another top-level name (``import legacy.tools`` -> ``import modern.tools``: ``legacy`` is
+gone), or binds the name to another module (``import legacy.tools as t`` -> ``import
+modern.tools as t``) breaks such a reader, or changes what it reads. It is unsafe when some
+project module may read the name from the file's module: ``from compat import tools``, a star
+import of compat that exports it (compat without ``__all__``, or with one naming it), or
+``compat.tools`` (``getattr(compat, "tools")``) through an import binding compat or a package
+above it (``kinds.import_uses``). Imports under ``if TYPE_CHECKING`` never run, and do not count.
+
+The readers are looked for among the modules whose text spells the name as a whole word (every
+one of those reads does; ``ModuleSource.spelling``, a text test done once per name). Reads the
+project cannot show (``importlib.import_module("compat").tools``, a module handed around as a
+value and read elsewhere) are not found: a documented gap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ssot_lint.fix.attribute_reads import _bound_module
+from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Need, Verdict
+from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
+from ssot_lint.project.module_index import within
+from ssot_lint.project.module_summary import ModuleSummary
+
+DROPPED, REBOUND = "leaves {module} without it", "binds it to another module"
+
+
+def changed_bindings(source: ModuleSource, need: Need, found: Verdict) -> list[tuple[str, str]]:
+    """The module-level names (``module.name``) the rewrite of ``need`` changes, each with how:
+    those it leaves unbound (``need.unbinds``), and those the rewritten import statement (at
+    ``need.line`` of ``need.importer``) binds to another module: ``import old.x as m``, ``from
+    old import x`` of a module ``x``, or ``import old.x`` when the new module's top-level name
+    is another (the old one is then unbound)."""
+    changed = [(dotted, DROPPED) for dotted in need.unbinds]
+    if not (need.importer and need.line and need.old != need.new and (need.module or found.kind == "module")):
+        return changed
+    for summary in source.summaries(need.importer):
+        for fact in summary.imports if summary is not None else ():
+            if fact.statement[0] != need.line or fact.bound is None or fact.module is None:
+                continue
+            if (fact.module if fact.name is None else f"{fact.module}.{fact.name}") != need.old:
+                continue
+            if fact.name is None and fact.bound == fact.module.partition(".")[0]:  # `import a.b` binds `a`
+                if need.new.partition(".")[0] != fact.bound:
+                    changed.append((f"{need.importer}.{fact.bound}", DROPPED))
+            else:
+                changed.append((f"{need.importer}.{fact.bound}", REBOUND))
+    return list(dict.fromkeys(changed))
+
+
+def read_elsewhere(source: ModuleSource, need: Need, found: Verdict) -> Verdict | None:
+    """Why the rewrite of ``need`` may break a module that reads one of the names it changes
+    (see the module docstring), None when no project module can be seen to read them."""
+    changed = changed_bindings(source, need, found)
+    spelling = getattr(source, "spelling", None)
+    if not changed or spelling is None:
+        return None
+    for dotted, how in changed:
+        module, _, name = dotted.rpartition(".")
+        reader = _reader(source, module, name, spelling([name])[name])
+        if reader is not None:
+            path = getattr(source, "path_of", lambda _: None)(reader[0]) or reader[0]
+            return Verdict(UNVERIFIED, f"{dotted} is read by {path}:{reader[1]}, and the rewrite {how.format(module=module)}")
+    return None
+
+
+def _reader(source: ModuleSource, module: str, name: str, candidates: list[str]) -> tuple[str, int] | None:
+    """The first of ``candidates`` (modules spelling ``name``) that reads ``name`` from
+    ``module``, with the line of the import it reads through (0: it could not be analyzed)."""
+    candidates = [c for c in candidates if c != module]
+    fetch = getattr(source, "prefetch", None)
+    if fetch is not None:
+        fetch([module, *candidates])
+    exporters = source.summaries(module)
+    through: list[str] = []  # readers that import the module, or a package above it
+    for reader in candidates:
+        for summary in source.summaries(reader):
+            if summary is None:
+                return reader, 0
+            for fact in summary.imports:
+                if fact.type_checking or fact.module is None:
+                    continue
+                if fact.module == module and (fact.name == name or (fact.star and _exports(exporters, name))):
+                    return reader, fact.statement[0]
+                if within(module, fact.module if fact.name is None else f"{fact.module}.{fact.name}"):
+                    through.append(reader)
+    if not through:
+        return None
+    uses: dict[str, list[Any]] = getattr(source, "module_facts", lambda *_: {})(list(dict.fromkeys(through)), IMPORT_USES)
+    for reader in dict.fromkeys(through):
+        for use in (u for found in uses.get(reader, []) if found is not None for u in found):
+            if _reads(use, f"{module}.{name}"):
+                return reader, use.statement[0]
+    return None
+
+
+def _reads(use: ImportUse, dotted: str) -> bool:
+    """Whether the file reads ``dotted`` (or within it) through the name ``use`` binds."""
+    base = _bound_module(use)
+    if base is None:
+        return False
+    return any("." in chain and within(f"{base}.{chain.partition('.')[2]}", dotted) for chain in (*use.chains, *use.dynamic))
+
+
+def _exports(summaries: list[ModuleSummary | None], name: str) -> bool:
+    """Whether a star import of the module (its ``summaries``) may bind ``name``."""
+    for summary in summaries:
+        if summary is None or summary.all_dynamic:
+            return True
+        if name in summary.all_names if summary.all_names is not None else not name.startswith("_"):
+            return True
+    return False

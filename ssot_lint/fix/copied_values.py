@@ -1,0 +1,100 @@
+"""A copy and its source, once something stores into either: the "same object" argument of fix
+verification (``fix.verify.ImportVerifier.same``) rests on ``pkg.old.MODE`` being bound by
+``from pkg.config import MODE``, so that reading it from ``pkg.config`` instead reads the same
+object. That holds only while nobody rebinds the one or the other: ``config.MODE = "prod"``
+(or ``setattr``, ``del``, ``+=``) in any project module, through any import binding
+``pkg.config``, at module level or in a function, changes ``pkg.config.MODE`` and leaves the
+copy as it was (review 7, finding 2; the fact is ``ModuleSummary.stores``, see
+``project.attribute_stores``).
+
+Every ``(module, name)`` on the way from the old name and from the new one to the definition
+(each import that binds the name a copy of the next) is asked about. The modules that may store
+into one of them are those whose text spells the name as an attribute (``ModuleSource.spelling``,
+one pass over the project for every word), or ``setattr``/``delattr``: only their stores are
+read (``AttributeStores``, a per-file step run for them alone).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Need, Verdict
+from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
+from ssot_lint.project.attribute_stores import ANY_ATTRIBUTE, attribute_stores
+
+
+class AttributeStores(Rule):
+    """Not a rule users write: the per-file step that records a file's stores into attributes of
+    what it imports (``project.attribute_stores``), run (cached, through ``run.modules``) only
+    for the files a same-object verdict asks about."""
+
+    kind = "attribute-stores"
+    summary = "Stores into attributes of what a file imports."
+    default_message = ""
+
+    def check(self, ctx: FileContext) -> tuple[list[Any], tuple[tuple[str, str, int], ...]]:
+        return [], attribute_stores(ctx)
+
+
+ATTRIBUTE_STORES = AttributeStores(RuleMeta("SSOT-attribute-stores", "", digest="attribute-stores-1"), {})
+
+_DEPTH = 20  # re-exports followed, at most (a cycle of them ends there)
+
+
+def stored_copy(source: ModuleSource, need: Need, origin: str, known: dict[str, list[Any]]) -> Verdict | None:
+    """Why ``need.new`` and ``need.old`` (both found to be ``origin``'s object) may be two
+    objects: a project module stores into a name on the way from one of them to ``origin``.
+    ``known``: the stores of the modules read so far, by module (filled here: one batch of
+    new modules per question)."""
+    spelling = getattr(source, "spelling", None)
+    if spelling is None or need.old == need.new:
+        return None
+    chains = {dotted: _chain(source, dotted) for dotted in (need.old, need.new)}
+    pairs = {pair for chain in chains.values() for pair in chain}
+    if len(pairs) < 2:
+        return None  # no copy on the way
+    names = {name for _, name in pairs}
+    attribute = spelling(names, attribute=True)
+    calls = spelling(["setattr", "delattr"])
+    candidates = sorted({*(m for name in names for m in attribute[name]), *calls["setattr"], *calls["delattr"]})
+    facts = getattr(source, "module_facts", None)
+    unknown = [c for c in candidates if c not in known]
+    if facts is not None and unknown:
+        found_now = facts(unknown, ATTRIBUTE_STORES)
+        known.update({module: found_now.get(module, []) for module in unknown})
+    for storer in candidates:
+        for found in known.get(storer, []):
+            for obj, attribute_name, line in found or ():
+                hit = next(((m, n) for m, n in pairs if m == obj and attribute_name in (n, ANY_ATTRIBUTE)), None)
+                if hit is None:
+                    continue
+                copy = next((d for d, chain in chains.items() if len(chain) > 1), need.old)
+                path = getattr(source, "path_of", lambda _: None)(storer) or storer
+                return Verdict(
+                    UNVERIFIED,
+                    f"that {need.new} is the same object as {need.old} cannot be verified: {copy} is a copy of {origin}, "
+                    f"and {storer} stores into {'.'.join(hit)} at {path}:{line}",
+                )
+    return None
+
+
+def _chain(source: ModuleSource, dotted: str) -> list[tuple[str, str]]:
+    """``(module, name)`` pairs from ``dotted`` to where it is defined, each bound by importing
+    the next (``from pkg.config import MODE`` in ``pkg.old``: ``pkg.old, MODE`` then
+    ``pkg.config, MODE``); it ends where the module binds the name otherwise, or cannot be told."""
+    parts = dotted.split(".")
+    end = next((end for end in range(len(parts) - 1, 0, -1) if source.exists(".".join(parts[:end]))), None)
+    if end is None or end != len(parts) - 1:
+        return []  # not a module's name (an attribute of one: those are not followed)
+    pair = (".".join(parts[:end]), parts[end])
+    chain: list[tuple[str, str]] = []
+    while pair not in chain and len(chain) < _DEPTH:
+        chain.append(pair)
+        module, name = pair
+        binders = [
+            f for s in source.summaries(module) if s is not None for f in s.imports if f.bound == name and not f.type_checking and f.name not in (None, "*")
+        ]
+        if len(binders) != 1 or binders[0].module is None or not source.exists(binders[0].module):
+            break
+        pair = (binders[0].module, binders[0].name)  # type: ignore[assignment]
+    return chain

@@ -1,0 +1,170 @@
+"""Issue #13, from the seventh adversarial review (findings 1, 2 and 5): safe import rewrites that
+changed what a program does. Each case runs the program before the fix and after ``fix
+--unsafe-fixes`` (proof that the rewrite it holds back does change behaviour), and checks that
+``fix`` alone keeps the program's behaviour and says why it left the rewrite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ssot_lint.analysis.file_context import FileContext
+from ssot_lint.model import FileRef
+from ssot_lint.project.attribute_stores import attribute_stores
+from ssot_lint.project.summary_walk import _Summariser
+from tests.helpers import run_cli, write_project
+from tests.test_fix_review6 import run, texts
+
+LEGACY = {
+    "legacy/__init__.py": "",
+    "legacy/tools.py": "from modern.tools import X\n\nY = 'only in legacy.tools'\n",
+    "modern/__init__.py": "",
+    "modern/tools.py": "def X():\n    return 'x'\n",
+}
+COMPAT_PLAIN = "import legacy.tools\n\n\ndef helper():\n    return legacy.tools.X()\n"
+CONFIG = {"pkg/__init__.py": "from pkg import old\n", "pkg/config.py": 'MODE = "dev"\n', "pkg/old.py": "from pkg.config import MODE\n"}
+COPY = "that pkg.config.MODE is the same object as pkg.old.MODE cannot be verified: pkg.old.MODE is a copy of pkg.config.MODE, "
+
+
+def stores(how: str) -> dict[str, str]:
+    """rv7-12: settings stores into pkg.config.MODE (``how``) after pkg.old copied it."""
+    return {**CONFIG, "settings.py": how, "app.py": "import settings\nfrom pkg.old import MODE\n\nprint(MODE)\n"}
+
+
+# name -> (files, replace, the module the program imports, what `fix` leaves: "path:line:col: reason")
+CASES = {
+    # rv7-9: `from legacy import tools` ... `tools.X()` becomes `import modern.tools` ...
+    # `modern.tools.X()`; user.py's `from compat import helper, tools` then fails.
+    "a-dropped-binding-imported-by-name": (
+        {
+            **LEGACY,
+            "compat.py": "from legacy import tools\n\n\ndef helper():\n    return tools.X()\n",
+            "user.py": "from compat import helper, tools\n\nprint(helper(), tools.X())\n",
+        },
+        '"legacy.tools:X" = "modern.tools:X"',
+        "user",
+        "compat.py:5:12: D1 unsafe fix not applied: compat.tools is read by user.py:1, and the rewrite leaves compat without it",
+    ),
+    # The module mapping: `import legacy.tools` becomes `import modern.tools`, compat no longer binds legacy.
+    "a-dropped-binding-read-as-an-attribute": (
+        {**LEGACY, "compat.py": COMPAT_PLAIN, "user.py": "import compat\n\nprint(compat.helper(), compat.legacy.tools.X())\n"},
+        '"legacy" = "modern"',
+        "user",
+        "compat.py:1:8: D1 unsafe fix not applied: compat.legacy is read by user.py:1, and the rewrite leaves compat without it",
+    ),
+    "a-dropped-binding-read-through-a-star-import": (
+        {**LEGACY, "compat.py": COMPAT_PLAIN, "user.py": "from compat import *\n\nprint(helper(), legacy.tools.X())\n"},
+        '"legacy" = "modern"',
+        "user",
+        "compat.py:1:8: D1 unsafe fix not applied: compat.legacy is read by user.py:1, and the rewrite leaves compat without it",
+    ),
+    # `import legacy.tools as t` becomes `import modern.tools as t`: the name stays, another module.
+    "a-binding-rebound-to-another-module": (
+        {**LEGACY, "compat.py": "import legacy.tools as t\n\n\ndef helper():\n    return t.X()\n", "user.py": "from compat import t\n\nprint(t.Y)\n"},
+        '"legacy" = "modern"',
+        "user",
+        "compat.py:1:8: D1 unsafe fix not applied: compat.t is read by user.py:1, and the rewrite binds it to another module",
+    ),
+    # rv7-12: a value the shim copied, and a third module stores into its source.
+    **{
+        f"a-copy-whose-source-is-stored-into-{name}": (stores(how), '"pkg.old" = "pkg.config"', "app", f"app.py:2:6: D1 unsafe fix not applied: {COPY}{reason}")
+        for name, how, reason in [
+            ("by-assignment", 'from pkg import config\n\nconfig.MODE = "prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+            ("by-setattr", 'from pkg import config\n\nsetattr(config, "MODE", "prod")\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+            ("by-del", "from pkg import config\n\ndel config.MODE\n", "and settings stores into pkg.config.MODE at settings.py:3"),
+            ("by-augmented-assignment", 'import pkg.config\n\npkg.config.MODE += "-prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+            (
+                "in-a-function",
+                'from pkg import config as c\n\n\ndef configure():\n    c.MODE = "prod"\n\n\nconfigure()\n',
+                "and settings stores into pkg.config.MODE at settings.py:5",
+            ),
+            (
+                "through-a-function-import",
+                'def configure():\n    from pkg import config\n\n    config.MODE = "prod"\n\n\nconfigure()\n',
+                "and settings stores into pkg.config.MODE at settings.py:4",
+            ),
+        ]
+    },
+    # rv7-6: a local `TYPE_CHECKING = True` is no typing.TYPE_CHECKING: the import runs.
+    "a-local-type-checking-that-is-true": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/base.py": "class X:\n    pass\n",
+            "pkg/new.py": 'from pkg.base import X\n\nprint("pkg.new runs")\n',
+            "pkg/old.py": "from pkg.base import X\n",
+            "app.py": "TYPE_CHECKING = True\n\nif TYPE_CHECKING:\n    from pkg.old import X\n",
+        },
+        '"pkg.old" = "pkg.new"',
+        "app",
+        "app.py:4:10: D1 unsafe fix not applied: app did not import pkg.new before, and importing it runs code that may change what the program does",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_safe_fix_keeps_what_the_program_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    files, replace, module, left = CASES[case]
+    rules = f'[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = {{ {replace} }}\n'
+    safe, unsafe = write_project(tmp_path / "safe", files, rules), write_project(tmp_path / "unsafe", files, rules)
+    before = run(safe, module)
+    result = run_cli(["fix", "--no-cache"], safe, monkeypatch)
+    assert any(line.startswith(f"  {left}") for line in result.stderr.splitlines()), result.stderr
+    assert run(safe, module) == before
+    assert texts(safe) == files
+    run_cli(["fix", "--no-cache", "--unsafe-fixes"], unsafe, monkeypatch)
+    assert texts(unsafe) != texts(safe)
+    assert run(unsafe, module) != before  # the rewrite held back does change what the program does
+
+
+@pytest.mark.parametrize(
+    ("text", "stores"),
+    [
+        ('from pkg import config\n\nconfig.MODE = "prod"\n', [("pkg.config", "MODE", 3)]),
+        ("import pkg.config\npkg.config.MODE += 1\npkg.config.SUB.X = 2\n", [("pkg.config", "MODE", 2), ("pkg.config.SUB", "X", 3)]),
+        (
+            "import pkg.config as c\n\n\ndef f(name):\n    del c.MODE\n    setattr(c, name, 1)\n    delattr(c, 'X')\n",
+            [("pkg.config", "MODE", 5), ("pkg.config", "*", 6), ("pkg.config", "X", 7)],
+        ),
+        ("class K:\n    def f(self):\n        from . import config\n        config.MODE: str = 'x'\n", [("pkg.config", "MODE", 4)]),
+        ("from pkg import config\nconfig . MODE = 1\nif True: config.MODE = 2\n", [("pkg.config", "MODE", 2)]),  # not at a line start: a documented gap
+        # reads, comparisons, item stores, other names' attributes: none
+        (
+            "from pkg import config\nimport os\n\nX = config.MODE == 1\nY = {config.MODE: 1}\nconfig.ITEMS[0] = 1\n"
+            "class C:\n    def f(self):\n        self.MODE = 1\n        os.environ['A'] = 'b'\n# config.MODE = 2\nS = 'config.MODE = 3'\n",
+            [],
+        ),
+    ],
+)
+def test_a_module_records_the_stores_into_attributes_of_what_it_imports(text: str, stores: list[tuple[str, str, int]]) -> None:
+    """``project.attribute_stores``: the same whether the file was parsed whole or not."""
+    for parsed_whole in (False, True):
+        ctx = FileContext(FileRef("pkg/mod.py", "pkg.mod"), text)
+        if parsed_whole:
+            _ = ctx.tree
+        assert list(attribute_stores(ctx)) == stores
+
+
+@pytest.mark.parametrize(
+    ("text", "type_checking"),
+    [
+        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\n", True),
+        ("from typing_extensions import TYPE_CHECKING as TC\nif not TC:\n    pass\nelse:\n    import a\n", True),
+        ("import typing\nif typing.TYPE_CHECKING:\n    import a\n", True),
+        ("import typing as t\nif t.TYPE_CHECKING:\n    import a\n", True),
+        ("TYPE_CHECKING = False\nif TYPE_CHECKING:\n    import a\n", True),
+        # a TYPE_CHECKING of the module's own, or bound from elsewhere, may be true: the import runs
+        ("TYPE_CHECKING = True\nif TYPE_CHECKING:\n    import a\n", False),
+        ("from typing import TYPE_CHECKING\nTYPE_CHECKING = True\nif TYPE_CHECKING:\n    import a\n", False),
+        ("from compat import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\n", False),
+        ("import typing as t\nif typing.TYPE_CHECKING:\n    import a\n", False),
+        ("if TYPE_CHECKING:\n    import a\n", False),
+        ("import typing\ntyping = object()\nif typing.TYPE_CHECKING:\n    import a\n", False),
+    ],
+)
+def test_type_checking_is_never_true_only_as_typing_binds_it(text: str, type_checking: bool) -> None:
+    for parsed_whole in (False, True):
+        ctx = FileContext(FileRef("pkg/mod.py", "pkg.mod"), text)
+        if parsed_whole:
+            _ = ctx.tree
+        assert [f.type_checking for f in _Summariser(ctx).run().imports if f.module == "a"] == [type_checking]
