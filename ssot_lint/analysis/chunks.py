@@ -98,7 +98,7 @@ def blank(text: str) -> str | None:
             prefix = _prefix_before(text, start)
             if any(letter in prefix for letter in _FIELD_LETTERS):
                 quote = text[start] * 3 if text.startswith(text[start] * 3, start) else text[start]
-                found = _fstring_end(text, start + len(quote), quote, "r" in prefix.lower())
+                found = fstring_end(text, start + len(quote), quote, "r" in prefix.lower())
                 if found is None:
                     return None
                 start, end = start - len(prefix), found
@@ -117,8 +117,11 @@ def _prefix_before(text: str, quote: int) -> str:
     return found.group()
 
 
-def _fstring_end(text: str, at: int, quote: str, raw: bool) -> int | None:
-    """The offset after the f-string whose literal part starts at ``at``."""
+def fstring_end(text: str, at: int, quote: str, raw: bool) -> int | None:
+    """The offset after the f-string whose literal part starts at ``at`` (``quote``: its quote,
+    one character or three; ``raw``: an ``rf`` string), read field by field as the tokenizer
+    does; None when it does not end or has a shape this does not follow. Fix verification reads
+    f-string fields with it too (``run.modules``)."""
     q, triple = quote[0], len(quote) == 3
     stop = _LITERAL_STOP[q]
     while (match := stop.search(text, at)) is not None:
@@ -176,7 +179,7 @@ def _field_end(text: str, at: int) -> int | None:
             letters = _prefix_before(text, i)
             if any(letter in letters for letter in _FIELD_LETTERS):
                 triple = text.startswith(c * 3, i)
-                end = _fstring_end(text, i + (3 if triple else 1), c * 3 if triple else c, "r" in letters.lower())
+                end = fstring_end(text, i + (3 if triple else 1), c * 3 if triple else c, "r" in letters.lower())
             else:
                 literal = _STRING.match(text, i)
                 end = literal.end() if literal is not None and literal.end() - i >= 2 and text[literal.end() - 1] == c else None

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ssot_lint.analysis.chunks import _fstring_end
+from ssot_lint.analysis.chunks import fstring_end
 from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
 from ssot_lint.model import FileRef, FileResult, Finding, Suppression
@@ -103,7 +103,7 @@ def _fstring_attributes(text: str) -> set[str | None]:
     found: set[str | None] = set()
     position = 0
     while (start := _FSTRING.search(text, position)) is not None:
-        end = _fstring_end(text, start.end(), start.group(1), "r" in start.group().lower()) or len(text)
+        end = fstring_end(text, start.end(), start.group(1), "r" in start.group().lower()) or len(text)
         found.update(_LOOSE_ATTRIBUTE.findall(text, start.end(), end))
         position = max(end, start.end())
     return found
