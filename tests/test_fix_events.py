@@ -81,6 +81,14 @@ GOLDEN = [
     pytest.param(
         'x = {"type": "heartbeat", "time": "now", "junk": 1}\n', 'x = {"type": "heartbeat", "time": "now", "junk": 1}\n', 0, id="not-an-event-untouched"
     ),
+    # A key written with an escape or as concatenated literals is read by its value (tester7:
+    # it was "a ** spread or computed key"): moved into data as written.
+    pytest.param(
+        'e = {"event_type": "tool_executing", "timestamp": 1, "user_id": u, "data": {}, "to\\x6fl": "s", "r" "un": 2}\n',
+        'e = {"event_type": "tool_executing", "timestamp": 1, "user_id": u, "data": {"to\\x6fl": "s", "r" "un": 2}}\n',
+        1,
+        id="escaped-and-concatenated-keys-move",
+    ),
 ]
 
 
@@ -195,3 +203,11 @@ def test_default_data_key_is_data() -> None:
     rule = EventSchema(RuleMeta("EV", "{problems}"), OPTIONS)
     (finding,) = analyze_source(b'e = {"event_type": "agent_started", "timestamp": 1, "user_id": u, "data": {}, "payload": {}}\n', REF, [rule]).findings
     assert finding.message == "'payload' is not allowed at top level (move it into 'data')"
+
+
+def test_a_key_spelling_the_discriminator_with_an_escape_cannot_be_verified() -> None:
+    # Only a discriminator key must be written verbatim (the text prefilter reads it).
+    source = 'e = {"event_type": "tool_executing", "timestamp": 1, "user_id": u, "data": {}, "event_typ\\x65": "x"}\n'
+    result = analyze_source(source.encode(), REF, [EventSchema(RuleMeta("EV", "{problems}"), OPTIONS)])
+    assert [(f.line, f.severity, f.message) for f in result.findings] == [(1, "info", "cannot be verified (** spread or computed key)")]
+    assert fix(source) == (source, 0, [(1, 5, "not fixable: a ** spread or computed key hides the dict's shape")])

@@ -20,9 +20,11 @@ default) that ``allowed`` leaves out and that is not renamed to a key it allows 
 named by it would be flagged).
 
 A dict with a ``**spread`` or a computed key cannot be verified: it is reported once at ``info``
-severity, never guessed. Keys and discriminator values are recognised when written as plain string
+severity, never guessed. Discriminator keys and values are recognised when written as plain string
 literals (no escape sequences, no implicit concatenation): they then appear verbatim in the source,
-which is what makes the text prefilter a provable superset.
+which is what makes the text prefilter a provable superset. Other keys are read by their value
+however written (``"a\\nb"``, ``"a" "b"``); a key written so whose value is a discriminator key
+makes the dict one that cannot be verified.
 
 Message fields: ``{problems}`` (all problems joined by ``; ``), ``{event}``.
 
@@ -39,6 +41,7 @@ name bound to the event).
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.prefilter import TextPattern
@@ -59,6 +62,16 @@ def literal_text(ctx: FileContext, node: ast.expr | None) -> str | None:
         if len(body) >= 2 * len(quote) and body.startswith(quote) and body.endswith(quote):
             return node.value if body[len(quote) : -len(quote)] == node.value else None
     return None
+
+
+def key_text(ctx: FileContext, node: ast.expr | None, discriminator: Collection[str]) -> str | None:
+    """A dict key's name: a plain verbatim string literal's value, or one written with escapes or
+    as concatenated literals when it names no ``discriminator`` key (its value is exact; only a
+    discriminator must appear verbatim, as the text prefilter reads it); None for anything else."""
+    verbatim = literal_text(ctx, node)
+    if verbatim is None and isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value not in discriminator:
+        return node.value
+    return verbatim
 
 
 def value_kind(node: ast.expr) -> str | None:
@@ -228,7 +241,7 @@ class EventSchema(Rule):
                 continue
             entries: Entries = []
             for key, value in pairs:
-                name = key if isinstance(key, str) else literal_text(ctx, key)  # None: a `**` spread
+                name = key if isinstance(key, str) else key_text(ctx, key, self.discriminator)  # None: a `**` spread or computed key
                 if name is None:
                     spread = True
                 else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import keyword
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,20 @@ def literal_str(node: cst.BaseExpression | None) -> str | None:
     return value if body == value else None
 
 
+def key_str(node: cst.BaseExpression | None, discriminator: Collection[str]) -> str | None:
+    """A dict key's name, as ``check.key_text`` reads it: a plain verbatim string literal's
+    value, or one written with escapes or as concatenated literals when it names no
+    ``discriminator`` key; None for anything else."""
+    verbatim = literal_str(node)
+    if verbatim is not None:
+        return verbatim
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        if isinstance(value, str) and value not in discriminator:
+            return value
+    return None
+
+
 def value_kind(node: cst.BaseExpression) -> str | None:
     """``event_schema.value_kind`` for libcst nodes: the two must agree, or a fix would count a
     finding as fixed that check still reports."""
@@ -60,12 +75,12 @@ def value_kind(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def dict_entries(node: cst.Dict) -> tuple[list[tuple[str, cst.BaseExpression]], bool]:
+def dict_entries(node: cst.Dict, discriminator: Collection[str]) -> tuple[list[tuple[str, cst.BaseExpression]], bool]:
     """The literal-keyed entries of a dict display, and whether it has a spread or computed key."""
     entries: list[tuple[str, cst.BaseExpression]] = []
     spread = False
     for element in node.elements:
-        key = literal_str(element.key) if isinstance(element, cst.DictElement) else None
+        key = key_str(element.key, discriminator) if isinstance(element, cst.DictElement) else None
         if key is None:
             spread = True
         else:
@@ -122,8 +137,8 @@ class EventFixer(cst.CSTTransformer):
 
     # -- dict displays and dict(...) calls -----------------------------------------------------
     def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
-        entries, spread = dict_entries(updated_node)
-        keyed = [i for i, e in enumerate(updated_node.elements) if isinstance(e, cst.DictElement) and literal_str(e.key) is not None]
+        entries, spread = dict_entries(updated_node, self.rule.discriminator)
+        keyed = [i for i, e in enumerate(updated_node.elements) if isinstance(e, cst.DictElement) and key_str(e.key, self.rule.discriminator) is not None]
         plan = self._plan(original_node, entries, keyed, spread, is_call=False, node=updated_node)
         if plan is None:
             return updated_node
@@ -219,7 +234,7 @@ class EventFixer(cst.CSTTransformer):
             if not isinstance(value, cst.Dict):
                 reasons.append(f"'{data}' is not a dict literal, so keys cannot be merged into it")
             else:
-                found, spread = dict_entries(value)
+                found, spread = dict_entries(value, self.rule.discriminator)
                 if spread:
                     reasons.append(f"'{data}' has a ** spread or computed key, so keys cannot be merged into it")
                 inner = {key for key, _ in found}
@@ -241,7 +256,7 @@ class EventFixer(cst.CSTTransformer):
                 inner.add(key)
 
     def _judge(self, original: cst.CSTNode, plan: _Plan, result: cst.Dict | cst.Call, keys: list[str]) -> None:
-        entries, _ = call_entries(result) if isinstance(result, cst.Call) else dict_entries(result)
+        entries, _ = call_entries(result) if isinstance(result, cst.Call) else dict_entries(result, self.rule.discriminator)
         remaining = self.rule.problem_list(judged(entries))
         line, col, _, _ = self.ctx.position(original)
         gone = {keys[i] for i in [*plan.renames, *plan.moves]}
@@ -262,7 +277,7 @@ class EventFixer(cst.CSTTransformer):
     # -- applying ------------------------------------------------------------------------------
     def _apply_dict(self, node: cst.Dict, plan: _Plan) -> cst.Dict:
         elements = list(node.elements)
-        keyed = [i for i, e in enumerate(elements) if isinstance(e, cst.DictElement) and literal_str(e.key) is not None]
+        keyed = [i for i, e in enumerate(elements) if isinstance(e, cst.DictElement) and key_str(e.key, self.rule.discriminator) is not None]
         for entry, name in plan.renames.items():
             element = elements[keyed[entry]]
             # (keyed: the positions of DictElements, which BaseDictElement does not tell mypy)
