@@ -432,18 +432,44 @@ CASES = {
     },
     # review7: the package imports its submodules with importlib, pkg.app among them, before it
     # binds CONFIG: pkg.new, reading CONFIG from the half-initialized package, fails.
-    "a-package-imports-the-importer-with-importlib": (
-        {
-            "pkg/__init__.py": "import importlib\n\nfor _name in ('app',):\n    importlib.import_module('pkg.' + _name)\n\nCONFIG = {'mode': 'prod'}\n\nfrom pkg import new\n",
-            "pkg/app.py": "print('pkg.app starts')\nfrom pkg.old import X\nprint('pkg.app ends')\n",
-            "pkg/base.py": "class X:\n    pass\n",
-            "pkg/new.py": "from pkg import CONFIG\nfrom pkg.base import X\n",
-            "pkg/old.py": "from pkg.base import X\n",
-        },
-        '"pkg.old" = "pkg.new"',
-        "pkg/app.py:2:6",
-        "rewriting this import makes pkg.app -> pkg.new -> pkg -> pkg.app an import cycle (pkg imports modules by name at line 4)",
-    ),
+    # review8: the shim runs pkg.a only maybe (under `try`), then pkg.new; the replacement runs
+    # pkg.new, which runs pkg.a after its own registration: the order of the two changes.
+    **{
+        f"a-conditional-import-in-the-shim-changes-the-order-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/registry.py": "ORDER = []\n",
+                "pkg/a.py": "from pkg.registry import ORDER\n\nORDER.append('a')\n",
+                "pkg/new.py": "from pkg.registry import ORDER\n\nORDER.append('new')\nimport pkg.a\n\nX = 1\n",
+                "pkg/old.py": f"{guard}\n    import pkg.a\n{after}from pkg.new import X\n",
+                "pkg/app.py": "from pkg.old import X\nfrom pkg.registry import ORDER\n\nprint(ORDER)\n",
+            },
+            '"pkg.old" = "pkg.new"',
+            "pkg/app.py:1:6",
+            "pkg.app would run pkg.new before pkg.a, not after (both run by this statement), and both run code on import: the order they run in changes",
+        )
+        for name, guard, after in [("try", "try:", "except ImportError:\n    pass\n"), ("if", "import sys\n\nif sys.version_info >= (3,):", "")]
+    },
+    # review8: other spellings of an import by name (an alias of import_module, exec).
+    **{
+        f"a-package-imports-the-importer-{name}": (
+            {
+                "pkg/__init__.py": f"{prelude}\n\nfor _name in ('app',):\n    {call}\n\nCONFIG = {{'mode': 'prod'}}\n\nfrom pkg import new\n",
+                "pkg/app.py": "print('pkg.app starts')\nfrom pkg.old import X\nprint('pkg.app ends')\n",
+                "pkg/base.py": "class X:\n    pass\n",
+                "pkg/new.py": "from pkg import CONFIG\nfrom pkg.base import X\n",
+                "pkg/old.py": "from pkg.base import X\n",
+            },
+            '"pkg.old" = "pkg.new"',
+            "pkg/app.py:2:6",
+            f"rewriting this import makes pkg.app -> pkg.new -> pkg -> pkg.app an import cycle (pkg imports modules by name at line {line})",
+        )
+        for name, prelude, call, line in [
+            ("with-importlib", "import importlib", "importlib.import_module('pkg.' + _name)", 1),
+            ("through-an-alias", "import os\nfrom importlib import import_module as load", "load('pkg.' + _name)", 2),
+            ("with-exec", "import os", "exec('import pkg.' + _name)", 4),
+        ]
+    },
     # The shim reads an attribute through `import pkg.lazy`, whose module-level __getattr__
     # runs code: dropping the shim drops that run.
     **{

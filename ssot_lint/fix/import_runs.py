@@ -277,15 +277,16 @@ class ImportRuns:
                 before += targets
         return before
 
-    def _import_time_facts(self, module: str) -> list[tuple[ImportFact, int]]:
-        """The imports of project modules that run on every import of ``module``, in order,
-        each with the first line of its file's statements with effects (0: none)."""
+    def _import_time_facts(self, module: str, maybe: bool = False) -> list[tuple[ImportFact, int]]:
+        """The imports of project modules that run on every import of ``module`` (with
+        ``maybe``: or may run, under `try` or `if`), in order, each with the first line of its
+        file's statements with effects (0: none)."""
         return [
             (fact, summary.effects)
             for summary in self.source.summaries(module)
             if summary is not None
             for fact in summary.imports
-            if fact.module is not None and runs_on_import(fact) and not fact.conditional and self.source.in_project(fact.module)
+            if fact.module is not None and runs_on_import(fact) and (maybe or not fact.conditional) and self.source.in_project(fact.module)
         ]
 
     def _targets(self, module: str, fact: ImportFact, graph: LazyImportGraph | None) -> list[str]:

@@ -34,7 +34,9 @@ def order_within(runs: ImportRuns, need: Need, mover: Mover | None, before: list
     if not old_edges or not new_edges:
         return None
     graph, kept = runs._sure_graph(), runs._kept_graph(mover)
-    both = (graph.reachable(old_edges) & kept.reachable(new_edges)) - {importer}
+    # The old side as it may run (an import under `try` or `if` runs, where it is written): the
+    # order compared is the one its imports give when they run (review8).
+    both = (runs._graph(None).reachable(old_edges) & kept.reachable(new_edges)) - {importer}
     effectful = {m for m in both if runs._effects(m) is not None}
     if len(effectful) < 2:
         return None
@@ -42,7 +44,7 @@ def order_within(runs: ImportRuns, need: Need, mover: Mover | None, before: list
     effectful -= ran
     if len(effectful) < 2:
         return None
-    old = [m for m in _first_runs(runs, old_edges, {*ran, importer}, None) if m in effectful]
+    old = [m for m in _first_runs(runs, old_edges, {*ran, importer}, None, maybe=True) if m in effectful]
     # The rest of the project as written on both sides: another statement the fix rewrites is
     # judged on its own (the walk over `kept`, what runs whichever rewrites apply, drops the
     # modules such a rewrite may stop running, and would misplace them).
@@ -56,9 +58,10 @@ def order_within(runs: ImportRuns, need: Need, mover: Mover | None, before: list
     )
 
 
-def _first_runs(runs: ImportRuns, starts: list[str], seen: set[str], graph: LazyImportGraph | None) -> list[str]:
+def _first_runs(runs: ImportRuns, starts: list[str], seen: set[str], graph: LazyImportGraph | None, maybe: bool = False) -> list[str]:
     """The modules importing ``starts`` (in order) runs, in the order they start, depth first;
-    none of ``seen`` (run already). ``graph``: whose rewrites of the imports count."""
+    none of ``seen`` (run already). ``graph``: whose rewrites of the imports count; ``maybe``:
+    the imports under `try` or `if` run too."""
     seen = set(seen)
     order: list[str] = []
     stack = list(reversed(_as_run(starts)))
@@ -68,7 +71,7 @@ def _first_runs(runs: ImportRuns, starts: list[str], seen: set[str], graph: Lazy
             continue
         seen.add(module)
         order.append(module)
-        children = [t for fact, _ in runs._import_time_facts(module) for t in _as_run(runs._targets(module, fact, graph))]
+        children = [t for fact, _ in runs._import_time_facts(module, maybe) for t in _as_run(runs._targets(module, fact, graph))]
         stack += reversed(children)
     return order
 
