@@ -281,6 +281,7 @@ def test_a_family_at_its_ceiling_is_recorded_and_only_a_new_member_fails(tmp_pat
     assert locations(grown.json()) == [("m4.py", 1, 7)]
     assert grown.json()["baseline"]["baselined"] == 3
     assert grown.json()["baseline"]["breaches"] == [{"rule": "F1", "count": 4, "allowed": 3, "max": 3}]
+    assert "F1: 4 found, more than its max 3; counts may only go down" in check(root, monkeypatch).stdout.splitlines()
     members = next(r for r in grown.json()["rules"] if r["id"] == "F1")["details"]["members"]
     assert [(m["path"], m["line"], m["anchor"]) for m in members] == [(f"m{i}.py", 1, f"class M{i}Manager") for i in (1, 2, 3, 4)]
     # A member gone: tighten drops it and keeps the rest.
