@@ -72,6 +72,9 @@ CASES = {
             ("by-assignment", 'from pkg import config\n\nconfig.MODE = "prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
             ("by-setattr", 'from pkg import config\n\nsetattr(config, "MODE", "prod")\n', "and settings stores into pkg.config.MODE at settings.py:3"),
             ("by-del", "from pkg import config\n\ndel config.MODE\n", "and settings stores into pkg.config.MODE at settings.py:3"),
+            # review8: through the module's namespace
+            ("through-its-dict", 'from pkg import config\n\nconfig.__dict__["MODE"] = "prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+            ("through-vars", 'from pkg import config\n\nvars(config).update(MODE="prod")\n', "and settings stores into pkg.config.MODE at settings.py:3"),
             ("by-augmented-assignment", 'import pkg.config\n\npkg.config.MODE += "-prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
             (
                 "in-a-function",

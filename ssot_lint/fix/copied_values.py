@@ -10,7 +10,7 @@ copy as it was (review 7, finding 2; the fact is ``ModuleSummary.stores``, see
 Every ``(module, name)`` on the way from the old name and from the new one to the definition
 (each import that binds the name a copy of the next) is asked about. The modules that may store
 into one of them are those whose text spells the name as an attribute (``ModuleSource.spelling``,
-one pass over the project for every word), or ``setattr``/``delattr``: only their stores are
+one pass over the project for every word), or ``setattr``/``delattr``/``vars``/``__dict__``: only their stores are
 read (``AttributeStores``, a per-file step run for them alone).
 """
 
@@ -55,8 +55,8 @@ def stored_copy(source: ModuleSource, need: Need, origin: str, known: dict[str, 
         return None  # no copy on the way
     names = {name for _, name in pairs}
     attribute = spelling(names, attribute=True)
-    calls = spelling(["setattr", "delattr"])
-    candidates = sorted({*(m for name in names for m in attribute[name]), *calls["setattr"], *calls["delattr"]})
+    calls = spelling(["setattr", "delattr", "vars", "__dict__"])
+    candidates = sorted({*(m for name in names for m in attribute[name]), *(m for found in calls.values() for m in found)})
     facts = getattr(source, "module_facts", None)
     unknown = [c for c in candidates if c not in known]
     if facts is not None and unknown:

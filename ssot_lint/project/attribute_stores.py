@@ -10,13 +10,15 @@ store is recorded as ``(object, attribute, line)``, the object named through the
 binds the store's first name (``pkg.config`` for ``config.MODE`` after ``from pkg import
 config``, or for ``pkg.config.MODE`` after ``import pkg.config``): ``X.a = ...``, ``X.a += ...``,
 ``X.a: T = ...``, ``del X.a``, ``setattr(X, "a", ...)``, ``delattr(X, "a")`` (``"*"`` for an
-attribute named by anything but a string literal), at module level or in a function, through an
+attribute named by anything but a string literal), and any use of the module's namespace
+``vars(X)`` or ``X.__dict__`` (``"*"``: ``X.__dict__["a"] = ...``, ``vars(X).update(...)``; a read
+too, a store too many, never one too few), at module level or in a function, through an
 import anywhere in the file (a name a def binds otherwise, a parameter say, is still taken for the
 import's: a store too many, never one too few).
 
 Stores are looked for by text first: a line that starts with such a statement whose first name
 an import binds (one regular expression over the file), or that spells ``setattr(`` /
-``delattr(`` with an imported name first; only the top-level statements spanning those lines are
+``delattr(`` / ``vars(`` with an imported name first, or an imported name's ``.__dict__``; only the top-level statements spanning those lines are
 parsed (``FileContext.statements_on``), and only nodes starting on them are read (the same
 whether the file was parsed whole or not); a file with no such line (most files: ``self.x = ...``
 is no imported name's) costs that one pass. A store the text test does not see is not recorded,
@@ -46,6 +48,8 @@ _STORE = re.compile(
     re.MULTILINE,
 )
 _CALL = re.compile(r"(?<![\w.])(?:set|del)attr\([ \t]*([A-Za-z_]\w*)")
+# The module's namespace itself (review8): `vars(config)`, `config.__dict__` (or `pkg.config.__dict__`).
+_NAMESPACE = re.compile(r"(?<![\w.])vars\([ \t]*([A-Za-z_]\w*)|(?<![\w.])([A-Za-z_]\w*)(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)*[ \t]*\.[ \t]*__dict__\b")
 
 
 def attribute_stores(ctx: FileContext) -> tuple[tuple[str, str, int], ...]:
@@ -73,6 +77,11 @@ def attribute_stores(ctx: FileContext) -> tuple[tuple[str, str, int], ...]:
                 name = node.args[1] if len(node.args) > 1 else None
                 attribute = name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else ANY_ATTRIBUTE
                 found += ((obj, attribute, node.lineno) for obj in _objects(node.args[0], imported))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "vars" and len(node.args) == 1:
+            if node.func.lineno in lines:
+                found += ((obj, ANY_ATTRIBUTE, node.lineno) for obj in _objects(node.args[0], imported))
+        elif isinstance(node, ast.Attribute) and node.attr == "__dict__" and node.lineno in lines:
+            found += ((obj, ANY_ATTRIBUTE, node.lineno) for obj in _objects(node.value, imported))
     return tuple(sorted(set(found), key=lambda store: (store[2], store[0], store[1])))
 
 
@@ -82,6 +91,8 @@ def _store_lines(ctx: FileContext, imported: dict[str, set[str]]) -> set[int]:
     lines = {bisect_right(starts, m.start()) for m in _STORE.finditer(text) if (m.group(1) or m.group(2)) in imported}
     if "attr(" in text:
         lines.update(bisect_right(starts, m.start()) for m in _CALL.finditer(text) if m.group(1) in imported)
+    if "vars(" in text or "__dict__" in text:
+        lines.update(bisect_right(starts, m.start()) for m in _NAMESPACE.finditer(text) if (m.group(1) or m.group(2)) in imported)
     return lines
 
 
