@@ -58,6 +58,19 @@ CASES = {
         "user",
         "compat.py:1:8: D1 unsafe fix not applied: compat.legacy is read by user.py:1, and the rewrite leaves compat without it",
     ),
+    # review8 (rv8-70): the package star-imports compat, so `pkg.tools` reaches its readers
+    # through a module that does not spell `tools`.
+    "a-dropped-binding-passed-on-by-a-star-import": (
+        {
+            **LEGACY,
+            "pkg/__init__.py": "from pkg.compat import *\n",
+            "pkg/compat.py": "from legacy import tools\n\n\ndef helper():\n    return tools.X()\n",
+            "user.py": "import pkg\n\nprint(pkg.helper(), pkg.tools.Y)\n",
+        },
+        '"legacy.tools:X" = "modern.tools:X"',
+        "user",
+        "pkg/compat.py:5:12: D1 unsafe fix not applied: pkg.compat.tools is read by pkg/__init__.py:1, and the rewrite leaves pkg.compat without it",
+    ),
     # `import legacy.tools as t` becomes `import modern.tools as t`: the name stays, another module.
     "a-binding-rebound-to-another-module": (
         {**LEGACY, "compat.py": "import legacy.tools as t\n\n\ndef helper():\n    return t.X()\n", "user.py": "from compat import t\n\nprint(t.Y)\n"},
