@@ -160,7 +160,9 @@ def family_members(report: Report, within_ceiling: bool) -> Counter[Key]:
         if rule.max is None or (within_ceiling and rule.count > rule.max):
             continue
         for member in (rule.details or {}).get("members", ()):
-            members[(member["path"], rule.id, anchor_key(member["anchor"]))] += 1
+            # (a plugin kind's details may use the key for something else: only this shape counts)
+            if isinstance(member, dict) and isinstance(member.get("path"), str) and isinstance(member.get("anchor"), str):
+                members[(member["path"], rule.id, anchor_key(member["anchor"]))] += 1
     return members
 
 
