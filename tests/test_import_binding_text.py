@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ssot_lint.run.modules import binds_by_import
+from ssot_lint.run.modules import binds_by_import, star_imports
 
 BINDS = [
     b"import pkg\n",
@@ -43,3 +43,20 @@ def test_mentions_that_bind_nothing_do_not(text: bytes) -> None:
 
 def test_an_unreadable_file_binds_every_word() -> None:
     assert binds_by_import(None, "pkg")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b"from pkg.compat import *\n", True),
+        (b"from .compat import *\n", True),
+        (b"from compat import *\n", True),
+        (b"from compat import x\n", False),
+        (b"from pkg.compat2 import *\n", False),
+        (b"from mycompat import *\n", False),
+        (b"import compat\nx = 2 * 3\n", False),
+        (None, True),  # unreadable: star-imports everything
+    ],
+)
+def test_star_imports_of_a_module_by_its_last_name(text: bytes | None, expected: bool) -> None:
+    assert star_imports(text, "compat") is expected

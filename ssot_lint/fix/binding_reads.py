@@ -62,10 +62,11 @@ def read_elsewhere(source: ModuleSource, need: Need, found: Verdict) -> Verdict 
         return None
     for dotted, how in changed:
         module, _, name = dotted.rpartition(".")
-        # Those spelling the name read it; those spelling the module's own name may star-import
-        # it, passing the name on to readers of their own (review8): they count as readers.
-        spelt = spelling([name, module.rpartition(".")[2]])
-        reader = _reader(source, module, name, sorted({m for found in spelt.values() for m in found}))
+        # Those spelling the name read it; those star-importing the module pass the name on to
+        # readers of their own (review8): they count as readers.
+        last = module.rpartition(".")[2]
+        candidates = {*spelling([name])[name], *spelling([last], star=True)[last]}
+        reader = _reader(source, module, name, sorted(candidates))
         if reader is not None:
             path = getattr(source, "path_of", lambda _: None)(reader[0]) or reader[0]
             return Verdict(UNVERIFIED, f"{dotted} is read by {path}:{reader[1]}, and the rewrite {how.format(module=module)}")

@@ -76,6 +76,18 @@ def binds_by_import(data: bytes | None, word: str) -> bool:
     return any(spelt in found and bound.search(found) for found in _IMPORT_LIST.findall(data))
 
 
+def star_imports(data: bytes | None, word: str) -> bool:
+    """Whether ``data`` (a file's bytes; None: unreadable, which star-imports everything) may
+    star-import a module whose last name is ``word``: ``from ...word import *``. A text test,
+    a superset (in strings and comments too)."""
+    if data is None:
+        return True
+    spelt = word.encode()
+    if spelt not in data or b"*" not in data:
+        return False
+    return re.search(rb"(?<![\w.])from[ \t]+[\w. \t]*?(?<![\w\x80-\xff])" + re.escape(spelt) + rb"[ \t]+import[ \t]*\(?[ \t]*\*", data) is not None
+
+
 def spells(data: bytes | None, word: str) -> bool:
     """Whether ``data`` (a file's bytes; None: unreadable, which spells every word) spells
     ``word`` as a whole word (see ``ProjectModules.spelling``)."""
@@ -147,6 +159,7 @@ class ProjectModules:
         self._attributes: dict[str | None, list[str]] | None = None  # see spelling
         self._spelling: dict[str, list[str]] = {}
         self._bound: dict[str, list[str]] = {}
+        self._star: dict[str, list[str]] = {}
         self._comments: dict[str, list[Suppression]] = {}  # a summarised module's `# ssot: ignore` comments
 
     def __getstate__(self) -> dict[str, Any]:  # for spawned fix workers: the data, not the cache
@@ -244,20 +257,22 @@ class ProjectModules:
             found.setdefault(paths[path], []).append(facts)
         return found
 
-    def spelling(self, words: Iterable[str], attribute: bool = False, bound: bool = False) -> dict[str, list[str]]:
+    def spelling(self, words: Iterable[str], attribute: bool = False, bound: bool = False, star: bool = False) -> dict[str, list[str]]:
         """For each of ``words`` (identifiers), the modules whose text spells it as a whole word
         (with ``attribute``: after a ``.``, outside comments and strings, on a line that does
         not start an import statement: as an attribute read in code; with ``bound``: where an
-        import may bind it, ``binds_by_import``), sorted: a text test over every runtime file of
+        import may bind it, ``binds_by_import``; with ``star``: the last name of a module the
+        file may star-import, ``star_imports``), sorted: a text test over every runtime file of
         the project, done only when asked (the attribute words of every file in one pass, kept
         for the run; each other word in a pass of its own). A file that cannot be read spells
         every word."""
         words = set(words)
         found: dict[str, list[str]] = {}
-        if bound:
-            for word in words - self._bound.keys():
-                self._bound[word] = sorted({module for module, data in self._read_texts() if binds_by_import(data, word)})
-            return {w: self._bound[w] for w in words}
+        if bound or star:
+            test, memo = (binds_by_import, self._bound) if bound else (star_imports, self._star)
+            for word in words - memo.keys():
+                memo[word] = sorted({module for module, data in self._read_texts() if test(data, word)})
+            return {w: memo[w] for w in words}
         if attribute:
             if self._attributes is None:
                 self._attributes = self._attribute_index()
