@@ -217,7 +217,9 @@ def check(
             )
     summary = report.baseline
     stale = strict and summary is not None and summary.stale > 0
-    failing = failing_findings(report, fail_on) or bool(summary and summary.breaches) or stale
+    from ssot_lint.run.aggregation import fails_check
+
+    failing = fails_check(report, fail_on) or stale
     return CheckResult(report, counted, coverage, project, fail_on, EXIT_FINDINGS if failing else EXIT_OK, stale, collected)
 
 
@@ -249,7 +251,6 @@ def _paths_matching_nothing(project: Project, scanned: Sequence[str]) -> list[st
 
 def failing_findings(report: Report, fail_on: str) -> bool:
     """Whether a finding at or above ``fail_on`` is in the report."""
-    from ssot_lint.model import severity_rank
+    from ssot_lint.run.aggregation import failing
 
-    threshold = severity_rank(fail_on)
-    return any(severity_rank(f.severity) >= threshold for f in report.findings)
+    return failing(report, fail_on)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ssot_lint.fix.engine import FileFix, FixResult
 from ssot_lint.fix.textdiff import unified_diff
-from ssot_lint.run.aggregation import failing
+from ssot_lint.run.aggregation import fails_check
 
 
 def exit_status(result: FixResult, fail_on: str) -> bool:
@@ -13,8 +13,7 @@ def exit_status(result: FixResult, fail_on: str) -> bool:
     a fix exists for it or not, and not in the baseline: the verdict ``check`` would now give),
     or, with ``--diff``, a file would change."""
     judged = result.judged if result.judged is not None else result.report
-    breached = bool(judged.baseline and judged.baseline.breaches)
-    return failing(judged, fail_on) or breached or (not result.write and bool(result.files))
+    return fails_check(judged, fail_on) or (not result.write and bool(result.files))
 
 
 UNSAFE_HEADER = "# ssot-lint: unsafe fix at "

@@ -139,5 +139,12 @@ def annotate(report: Report, rules: Iterable[Rule], results: Sequence[tuple[File
 
 
 def failing(report: Report, fail_on: str) -> bool:
+    """Whether a finding at or above ``fail_on`` is in the report."""
     threshold = severity_rank(fail_on)
     return any(severity_rank(f.severity) >= threshold for f in report.findings)
+
+
+def fails_check(report: Report, fail_on: str) -> bool:
+    """What ``check`` fails on (``--strict`` aside): a finding at or above ``fail_on``, or, with
+    a baseline applied, a count above what it allows. ``fix`` judges what it leaves by it too."""
+    return failing(report, fail_on) or bool(report.baseline and report.baseline.breaches)
