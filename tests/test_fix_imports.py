@@ -170,21 +170,17 @@ def test_golden(before: str, after: str, fixed: int) -> None:
 
 
 RELATIVE = [
-    pytest.param(
-        "shop.core", True, "from . import Manager, Other\n", "from . import Other\nfrom shop.core.manager import Manager\n", id="package-relative-member-move"
-    ),
+    pytest.param("shop.core", True, "from . import Manager, Other\n", "from . import Other\nfrom .manager import Manager\n", id="package-relative-member-move"),
     pytest.param("old.pkg.x", False, "from .sub import y\n", "from new.pkg.sub import y\n", id="relative-module"),
     pytest.param("old.pkg.x", False, "from . import thing\n", "from new.pkg import thing\n", id="relative-dot-only"),
     pytest.param("old.pkg.x", False, "from .. import pkg\n", "from new import pkg\n", id="relative-parent-names-module"),
     pytest.param("old.mod", False, "from old import (pkg as P,)\n", "from new import (pkg as P,)\n", id="module-from-parent-aliased"),
-    pytest.param(
-        "a.b.x", False, "from . import legacy\nlegacy.go()\n", "from a.b import modern as legacy\nlegacy.go()\n", id="renamed-module-keeps-local-name"
-    ),
+    pytest.param("a.b.x", False, "from . import legacy\nlegacy.go()\n", "from . import modern as legacy\nlegacy.go()\n", id="renamed-module-keeps-local-name"),
 ]
 
 
 @pytest.mark.parametrize("module, is_package, before, after", RELATIVE)
-def test_relative_imports_become_absolute(module: str, is_package: bool, before: str, after: str) -> None:
+def test_relative_imports_stay_relative_inside_their_top_level_package_else_become_absolute(module: str, is_package: bool, before: str, after: str) -> None:
     assert fix(before, module, is_package) == (after, 1, [])
 
 

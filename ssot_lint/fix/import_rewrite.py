@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ssot_lint.analysis.imports import relative_spelling
 from ssot_lint.fix.cst_imports import dotted_name
 from ssot_lint.fix.cstedit import comment_lines, comments_in, dotted_expr, drop_items
 from ssot_lint.fix.destinations import DROP, STAY, Decision, FromDest, ModDest
@@ -33,8 +34,23 @@ class StatementEdit:
         return [c for _, comments in self.outputs for c in comments] + self.carried
 
 
-def _from_statement(module: str, aliases: list[cst.ImportAlias]) -> cst.ImportFrom:
-    return cst.ImportFrom(module=dotted_expr(module), names=aliases)
+Importer = tuple[str, bool]  # the module a statement is written in, and whether it is a package
+
+
+def _spelling(module: str, relative: bool, importer: Importer | None) -> tuple[list[cst.Dot], cst.Attribute | cst.Name | None]:
+    """How a ``from`` statement names ``module``: relative when the statement it replaces was
+    (``relative``) and ``module`` lies in the importer's top-level package (the fix's verdict
+    refuses or marks unsafe a relative import it must make absolute), else absolute."""
+    spelled = relative_spelling(*importer, module) if relative and importer is not None else None
+    if spelled is None:
+        return [], dotted_expr(module)
+    dots, rest = spelled
+    return [cst.Dot()] * dots, dotted_expr(rest) if rest else None
+
+
+def _from_statement(module: str, aliases: list[cst.ImportAlias], relative: bool = False, importer: Importer | None = None) -> cst.ImportFrom:
+    dots, name = _spelling(module, relative, importer)
+    return cst.ImportFrom(module=name, names=aliases, relative=dots)
 
 
 def _alias(name: str, asname: str | None) -> cst.ImportAlias:
@@ -51,23 +67,25 @@ def _renamed(alias: cst.ImportAlias, dest: FromDest) -> cst.ImportAlias:
     return alias.with_changes(name=cst.Name(dest.name), asname=asname)
 
 
-def _absolute(node: cst.ImportFrom, module: str) -> cst.ImportFrom:
-    """``node`` importing from ``module`` (absolute), whatever it was written as."""
+def _retargeted(node: cst.ImportFrom, module: str, importer: Importer | None) -> cst.ImportFrom:
+    """``node`` importing from ``module``: relative when it was and can stay so, else absolute."""
+    dots, name = _spelling(module, bool(node.relative), importer)
     space = node.whitespace_after_from
-    if isinstance(space, cst.SimpleWhitespace) and not space.value:
+    if not dots and isinstance(space, cst.SimpleWhitespace) and not space.value:
         space = cst.SimpleWhitespace(" ")  # `from.x import y` needs a space once the dot is gone
     before = node.whitespace_before_import
-    if isinstance(before, cst.SimpleWhitespace) and not before.value:
-        before = cst.SimpleWhitespace(" ")
-    return node.with_changes(module=dotted_expr(module), relative=[], whitespace_after_from=space, whitespace_before_import=before)
+    if name is not None and isinstance(before, cst.SimpleWhitespace) and not before.value:
+        before = cst.SimpleWhitespace(" ")  # `from . import y` written `from .import y`
+    return node.with_changes(module=name, relative=dots, whitespace_after_from=space, whitespace_before_import=before)
 
 
-def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequence[Decision]) -> StatementEdit:
-    """Apply per-name decisions to a ``from`` import (``resolved``: its absolute module)."""
+def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequence[Decision], importer: Importer | None = None) -> StatementEdit:
+    """Apply per-name decisions to a ``from`` import (``resolved``: its absolute module) written
+    in ``importer`` (a relative import stays relative where it can)."""
     if isinstance(node.names, cst.ImportStar):
         (dest,) = decisions
         assert isinstance(dest, FromDest)
-        return StatementEdit([(_absolute(node, dest.module), [])])
+        return StatementEdit([(_retargeted(node, dest.module, importer), [])])
     aliases = list(node.names)
     stays = [i for i, d in enumerate(decisions) if d == STAY]
     groups: dict[tuple[str, str], list[int]] = {}
@@ -94,13 +112,13 @@ def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequ
         rpar = node.rpar
         kept, closing = drop_items(renamed, set(range(len(aliases))) - set(in_place), rpar.whitespace_before if rpar else None)
         statement = node.with_changes(names=kept, rpar=rpar.with_changes(whitespace_before=closing) if rpar else None)
-        edit.outputs.append((_absolute(statement, module) if module else statement, dropped))
+        edit.outputs.append((_retargeted(statement, module, importer) if module else statement, dropped))
         dropped = []
     for (kind, target), members in groups.items():
         comments = [c for i in members for c in comments_in(aliases[i])]
         if kind == "from":
             fresh = [_alias(decisions[i].name, decisions[i].asname) for i in members]  # type: ignore[union-attr]
-            edit.outputs.append((_from_statement(target, fresh), dropped + comments))
+            edit.outputs.append((_from_statement(target, fresh, bool(node.relative), importer), dropped + comments))
         else:
             fresh = [_alias(decisions[i].module, decisions[i].asname) for i in members]  # type: ignore[union-attr]
             edit.outputs.append((cst.Import(names=fresh), dropped + comments))

@@ -28,7 +28,7 @@ from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
 from ssot_lint.fix.verify import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, used_whole, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
-from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under
+from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, needs, under
 from ssot_lint.kinds.deprecated_import.survey import survey_file
 from ssot_lint.kinds.deprecated_import.unit import decide_unit
 from ssot_lint.project.import_conditions import TestedDeprecations, tested_deprecations
@@ -158,6 +158,9 @@ class ImportFixPlan:
             failure = relative_failure(self.ctx.ref.module, self.ctx.ref.is_package, len(statement.relative)) if isinstance(statement, cst.ImportFrom) else None
             if failure is not None:  # an import that fails as written is no safe fix's to make work
                 self.hold(index, Verdict(UNVERIFIED, failure))
+                continue
+            if isinstance(statement, cst.ImportFrom) and (made := made_absolute(self.ctx.ref, len(statement.relative), decision)) is not None:
+                self.hold(index, Verdict(UNVERIFIED, made))
                 continue
             if isinstance(decision, FromDest) and decision.name == "*":
                 star = Verdict(UNVERIFIED, f"a star import binds whatever {decision.module} exports, so the names this file uses cannot be verified")
@@ -337,7 +340,7 @@ class ImportFixPlan:
             if isinstance(statement.node, cst.Import):
                 edit = edit_import(statement.node, decisions)
             else:
-                edit = edit_import_from(statement.node, self.refs[statement.refs[0]].module, decisions)
+                edit = edit_import_from(statement.node, self.refs[statement.refs[0]].module, decisions, (self.ctx.ref.module, self.ctx.ref.is_package))
             for module in adds:  # `import new.mod` for rewritten references, right after
                 comments, edit.carried = (edit.carried, []) if not edit.outputs else ([], edit.carried)
                 edit.outputs.append((cst.Import(names=[cst.ImportAlias(name=dotted_expr(module))]), comments))
