@@ -49,9 +49,34 @@ GOLDEN = [
     ),
     pytest.param(
         "from shop.core import (\n    Other,  # stays\n    Manager,  # moves\n)\n",
-        "from shop.core import (\n    Other,  # stays\n)\n# moves\nfrom shop.core.manager import Manager\n",
+        "from shop.core import (\n    Other,  # stays\n)\nfrom shop.core.manager import Manager  # moves\n",
         1,
         id="partial-move-split-multiline",
+    ),
+    # review9 (/tmp/rv9-6/a1.py): a name's comments move with it, the next name's stay with that one
+    pytest.param(
+        "from shop.core import (  # c1\n    Manager,  # c2\n    # c3\n    Other,  # c4\n)  # c5\n",
+        "from shop.core import (  # c1\n    # c3\n    Other,  # c4\n)  # c5\nfrom shop.core.manager import Manager  # c2\n",
+        1,
+        id="moved-name-takes-its-line-comment-the-next-keeps-its-own",
+    ),
+    pytest.param(
+        "from shop.core import (\n    Other,\n    # why M\n    Manager,  # type: ignore[attr-defined]\n    # before )\n)\n",
+        "from shop.core import (\n    Other,\n    # before )\n)\n# why M\nfrom shop.core.manager import Manager  # type: ignore[attr-defined]\n",
+        1,
+        id="comment-lines-above-a-moved-last-name-go-above-its-statement",
+    ),
+    pytest.param(
+        "from shop.core import (\n    Other,  # o\n    # why M\n    Manager  # m\n)\n",
+        "from shop.core import (\n    Other  # o\n)\n# why M\nfrom shop.core.manager import Manager  # m\n",
+        1,
+        id="moved-last-name-without-comma",
+    ),
+    pytest.param(
+        "from shop.core import (Other, Manager,  # m\n    # z\n    OldName)\n",
+        "from shop.core import (Other)\n# z\nfrom shop.core.manager import Manager, NewName as OldName  # m\n",
+        2,
+        id="comments-of-names-moving-together",
     ),
     pytest.param(
         "from shop.core import (\n    Other,  # stays\n    Manager\n)\n",

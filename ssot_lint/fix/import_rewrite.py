@@ -17,6 +17,7 @@ from ssot_lint.analysis.imports import relative_spelling
 from ssot_lint.fix.cst_imports import dotted_name
 from ssot_lint.fix.cstedit import comment_lines, comments_in, dotted_expr, drop_items
 from ssot_lint.fix.destinations import DROP, STAY, Decision, FromDest, ModDest
+from ssot_lint.fix.import_comments import detach
 
 __all__ = ["DROP", "STAY", "Decision", "FromDest", "ModDest", "ImportRewriter", "StatementEdit", "edit_import", "edit_import_from"]
 
@@ -24,14 +25,17 @@ __all__ = ["DROP", "STAY", "Decision", "FromDest", "ModDest", "ImportRewriter", 
 @dataclass
 class StatementEdit:
     """What replaces one import statement: ``outputs`` (statement, comment lines to put above
-    it) in order, and, when nothing is left, the comments to keep above the next statement."""
+    it) in order, the comment at the end of an output's line (by its index; never the first,
+    which takes the old statement's line), and, when nothing is left, the comments to keep above
+    the next statement."""
 
     outputs: list[tuple[cst.BaseSmallStatement, list[str]]] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)
+    trailing: dict[int, str] = field(default_factory=dict)
 
     @property
     def comments(self) -> list[str]:
-        return [c for _, comments in self.outputs for c in comments] + self.carried
+        return [c for _, comments in self.outputs for c in comments] + list(self.trailing.values()) + self.carried
 
 
 Importer = tuple[str, bool]  # the module a statement is written in, and whether it is a package
@@ -86,7 +90,6 @@ def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequ
         (dest,) = decisions
         assert isinstance(dest, FromDest)
         return StatementEdit([(_retargeted(node, dest.module, importer), [])])
-    aliases = list(node.names)
     stays = [i for i, d in enumerate(decisions) if d == STAY]
     groups: dict[tuple[str, str], list[int]] = {}
     for index, decision in enumerate(decisions):
@@ -103,32 +106,43 @@ def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequ
         first = next((key for key in groups if key[0] == "from"), None)
         if first is not None:
             in_place, module = groups.pop(first), first[1]
+    # Each name leaving the statement takes its own comments along (the lines above it, the one
+    # at the end of its line); a dropped name's go above the statement that stays.
+    detached = detach(node, set(range(len(decisions))) - set(in_place))
+    aliases = detached.aliases
     edit = StatementEdit()
-    dropped = [c for i, d in enumerate(decisions) if d == DROP for c in comments_in(aliases[i])]
+    dropped = [c for i, d in enumerate(decisions) if d == DROP for c in detached.own(i)]
     if not in_place:  # the statement itself goes: so do comments outside its names (before `)`)
-        dropped += _outside_names(node)
+        dropped += _outside_names(node, [c for i in range(len(decisions)) for c in detached.own(i)])
     if in_place:
         renamed = [_renamed(a, decisions[i]) if isinstance(decisions[i], FromDest) else a for i, a in enumerate(aliases)]  # type: ignore[arg-type]
-        rpar = node.rpar
+        rpar = detached.rpar
         kept, closing = drop_items(renamed, set(range(len(aliases))) - set(in_place), rpar.whitespace_before if rpar else None)
-        statement = node.with_changes(names=kept, rpar=rpar.with_changes(whitespace_before=closing) if rpar else None)
+        statement = node.with_changes(names=kept, lpar=detached.lpar, rpar=rpar.with_changes(whitespace_before=closing) if rpar else None)
         edit.outputs.append((_retargeted(statement, module, importer) if module else statement, dropped))
         dropped = []
     for (kind, target), members in groups.items():
-        comments = [c for i in members for c in comments_in(aliases[i])]
+        above = [c for i in members for c in detached.above.get(i, [])]
+        trailing = [detached.trailing[i] for i in members if i in detached.trailing]
         if kind == "from":
             fresh = [_alias(decisions[i].name, decisions[i].asname) for i in members]  # type: ignore[union-attr]
-            edit.outputs.append((_from_statement(target, fresh, bool(node.relative), importer), dropped + comments))
+            statement = _from_statement(target, fresh, bool(node.relative), importer)
         else:
             fresh = [_alias(decisions[i].module, decisions[i].asname) for i in members]  # type: ignore[union-attr]
-            edit.outputs.append((cst.Import(names=fresh), dropped + comments))
+            statement = cst.Import(names=fresh)
+        if trailing and edit.outputs:  # on the new statement's own line, where it still applies
+            edit.trailing[len(edit.outputs)] = "  ".join(trailing)
+        else:  # the first output takes the old statement's line, whose end may hold a comment
+            above += trailing
+        edit.outputs.append((statement, dropped + above))
         dropped = []
     edit.carried = dropped
     return edit
 
 
-def _outside_names(node: cst.ImportFrom) -> list[str]:
-    inside = [c for alias in node.names for c in comments_in(alias)]  # type: ignore[union-attr]
+def _outside_names(node: cst.ImportFrom, inside: list[str]) -> list[str]:
+    """The comments of ``node`` that are not its names' own (``inside``)."""
+    inside = list(inside)
     outside = []
     for comment in comments_in(node):
         if comment in inside:
@@ -152,6 +166,12 @@ def edit_import(node: cst.Import, decisions: Sequence[Decision]) -> StatementEdi
 
 
 Container = cst.SimpleStatementLine | cst.SimpleStatementSuite
+
+
+def _ending(comment: str | None) -> cst.TrailingWhitespace:
+    if comment is None:
+        return cst.TrailingWhitespace()
+    return cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comment))
 
 
 class ImportRewriter(cst.CSTTransformer):
@@ -196,6 +216,7 @@ class ImportRewriter(cst.CSTTransformer):
                 last = index == len(edit.outputs) - 1
                 body.append(statement.with_changes(semicolon=old.semicolon if last else cst.MaybeSentinel.DEFAULT))
                 comments.extend(above)
+                comments.extend([edit.trailing[index]] if index in edit.trailing else [])  # the line has other statements
             comments.extend(edit.carried)
         return body, comments
 
@@ -209,7 +230,10 @@ class ImportRewriter(cst.CSTTransformer):
             if edit.outputs:
                 (first, above), *rest = edit.outputs
                 lines = [updated_node.with_changes(body=[first], leading_lines=[*updated_node.leading_lines, *comment_lines(above)])]
-                lines += [cst.SimpleStatementLine(body=[s], leading_lines=comment_lines(c)) for s, c in rest]
+                lines += [
+                    cst.SimpleStatementLine(body=[s], leading_lines=comment_lines(c), trailing_whitespace=_ending(edit.trailing.get(index)))
+                    for index, (s, c) in enumerate(rest, 1)
+                ]
                 return cst.FlattenSentinel(lines)
             body: list[cst.BaseSmallStatement] = []
             comments = edit.carried
