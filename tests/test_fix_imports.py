@@ -186,6 +186,53 @@ GOLDEN = [
         1,
         id="other-block-is-not-a-duplicate",
     ),
+    # review9 (/tmp/rv9-9): a module-level import earlier has run before a nested block outside
+    # any function or class, so the block's rewritten copy of it is dropped (not inside a def:
+    # there it binds a local name)
+    pytest.param(
+        "from new.pkg import a\ntry:\n    from old.pkg import a\nexcept ImportError:\n    pass\nprint(a)\n",
+        "from new.pkg import a\ntry:\n    pass\nexcept ImportError:\n    pass\nprint(a)\n",
+        1,
+        id="duplicate-of-an-earlier-module-level-import-dropped-in-a-nested-block",
+    ),
+    pytest.param(
+        "import new.pkg\nif x:\n    import old.pkg\nprint(new.pkg.a)\n",
+        "import new.pkg\nif x:\n    pass\nprint(new.pkg.a)\n",
+        1,
+        id="duplicate-module-import-dropped-in-a-nested-block",
+    ),
+    pytest.param(
+        "if x:\n    from old.pkg import a\nfrom new.pkg import a\n",
+        "if x:\n    from new.pkg import a\nfrom new.pkg import a\n",
+        1,
+        id="a-later-module-level-import-is-no-reason-to-drop",
+    ),
+    pytest.param(
+        "class C:\n    from old.pkg import a\nfrom new.pkg import a\n",
+        "class C:\n    from new.pkg import a\nfrom new.pkg import a\n",
+        1,
+        id="class-body-binds-an-attribute-not-a-duplicate",
+    ),
+    # ... unless the name is bound otherwise in between: the repeated import rebinds it
+    pytest.param(
+        "from new.pkg import a\na = 5\nfrom old.pkg import a\nprint(a)\n",
+        "from new.pkg import a\na = 5\nfrom new.pkg import a\nprint(a)\n",
+        1,
+        id="rebound-name-keeps-the-repeated-import",
+    ),
+    pytest.param(
+        "from new.pkg import a\nwith f() as a:\n    pass\nif x:\n    from old.pkg import a\n",
+        "from new.pkg import a\nwith f() as a:\n    pass\nif x:\n    from new.pkg import a\n",
+        1,
+        id="name-rebound-by-with-keeps-the-repeated-import",
+    ),
+    # a reference rewrite adds no import its block already has (/tmp/rv9-9/b4.py)
+    pytest.param(
+        "import shop.core.manager\nimport shop.core\nprint(shop.core.Manager, shop.core.manager.X)\n",
+        "import shop.core.manager\nimport shop.core\nprint(shop.core.manager.Manager, shop.core.manager.X)\n",
+        1,
+        id="reference-rewrite-adds-no-import-the-block-has",
+    ),
 ]
 
 

@@ -77,3 +77,38 @@ def test_with_src_the_absolute_rewrite_of_a_relative_import_is_safe(tmp_path: Pa
     assert result.stderr.splitlines()[0] == "2 files changed, 2 findings fixed, 0 findings left."
     assert (root / "ns/foo/app.py").read_text() == "from ..bar.new import X\n\nprint(X.__module__)\n"
     assert run_module(root, "ns.foo.app") == "ns.bar.new\n"
+
+
+# /tmp/rv9-9: pkg.legacy is mapped to pkg.new, pkg.old:X to pkg.new:Y.
+TWICE = {
+    "pkg/__init__.py": "",
+    "pkg/new.py": "class Y:\n    pass\n\n\nclass Z:\n    pass\n",
+    "pkg/legacy.py": "from pkg.new import *\n",
+    "pkg/old.py": "from pkg.new import Y as X\n",
+}
+TWICE_RULE = RULE.format('"pkg.legacy" = "pkg.new", "pkg.old:X" = "pkg.new:Y"')
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        (
+            "import pkg.legacy\nimport pkg.old\nprint(pkg.legacy.Z.__name__, pkg.old.X.__name__)\n",
+            "import pkg.new\nimport pkg.old\nprint(pkg.new.Z.__name__, pkg.new.Y.__name__)\n",
+        ),
+        (
+            "import pkg.new\ntry:\n    import pkg.legacy\nexcept ImportError:\n    pass\nprint(pkg.legacy.Y.__name__)\n",
+            "import pkg.new\ntry:\n    pass\nexcept ImportError:\n    pass\nprint(pkg.new.Y.__name__)\n",
+        ),
+        ("import pkg.new\nif True:\n    import pkg.legacy\nprint(pkg.new.Z.__name__)\n", "import pkg.new\nif True:\n    pass\nprint(pkg.new.Z.__name__)\n"),
+    ],
+    ids=["reference-rewrite-beside-a-module-rewrite", "in-try", "in-if"],
+)
+def test_a_fix_writes_no_import_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, before: str, after: str) -> None:
+    root = write_project(tmp_path, {**TWICE, "pkg/app.py": before}, TWICE_RULE)
+    printed = run_module(root, "pkg.app")
+    run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert (root / "pkg/app.py").read_text() == after
+    assert run_module(root, "pkg.app") == printed
+    again = run_cli(["fix", "--no-cache", "--diff"], root, monkeypatch)
+    assert again.stdout == ""

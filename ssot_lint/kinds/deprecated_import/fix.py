@@ -11,9 +11,12 @@ Principles (each one is a test in tests/test_fix_imports.py):
 - A module binding whose references reach a deprecated call (or a member with a replacement of
   its own) is left alone: rewriting the import would silently redirect that reference.
 - No import is duplicated in a block: a name the block already imports (earlier) the same way is
-  dropped instead of added; if the same import comes later in the block, the finding stays.
-- Comments survive: those inside moved or dropped names become comment lines above the
-  statement that now holds the name (or the next statement).
+  dropped instead of added, and so is one a module-level import earlier has bound when the
+  block is nested outside any function or class, unless the file binds the name otherwise too;
+  if the same import comes later in the block, the finding stays.
+- Comments survive and stay with their names: a moved name's end-of-line comment ends its new
+  statement's line, the comment lines above it go above that statement (``fix.import_comments``);
+  a dropped name's become comment lines above the statement that stays (or the next one).
 """
 
 from __future__ import annotations
@@ -277,22 +280,31 @@ class ImportFixPlan:
         return ("from", ref.module, ref.name or "", ref.bound or "")
 
     def _deduplicate(self) -> bool:
-        """Drop a rewritten name that its block already imports the same way earlier; refuse one
-        that the block imports again later. Returns whether a new refusal was made."""
+        """Drop a rewritten name that its block already imports the same way earlier, or that a
+        module-level import earlier in the file (which has certainly run) binds the same way
+        when it is in a nested block outside any function or class; refuse one that the block
+        imports again later. Returns whether a new refusal was made."""
         order: dict[int, list[tuple[int, tuple[str, ...], int]]] = {}  # block -> (position, signature, ref)
+        top: dict[tuple[str, ...], int] = {}  # signature -> the first position the module's own block imports it at
+        nested: set[int] = set()  # refs in a block nested at module level (not in a def or class)
         for position, statement in enumerate(self.survey.statements):
             for index in statement.refs:
                 decision = self.decisions[index]
                 signature = decision.signature if isinstance(decision, (FromDest, ModDest)) else self._stay_signature(self.refs[index])
                 if signature is not None:
                     order.setdefault(id(statement.block), []).append((position, signature, index))
+                    if isinstance(statement.block, cst.Module) and decision != DROP:
+                        top.setdefault(signature, position)
+                    elif not statement.scoped and not isinstance(statement.block, cst.Module):
+                        nested.add(index)
         refused = False
         for entries in order.values():
             seen: set[tuple[str, ...]] = set()
             for position, signature, index in entries:
                 decision = self.decisions[index]
                 moving = isinstance(decision, (FromDest, ModDest))
-                if moving and signature in seen:
+                earlier = signature in seen or (index in nested and top.get(signature, position) < position)
+                if moving and earlier and not self._rebound(self.refs[index].bound):
                     self.decisions[index] = DROP
                     continue
                 if moving:
@@ -331,7 +343,7 @@ class ImportFixPlan:
     def rewrite(self, references: ReferenceEdits | None = None) -> cst.Module:
         """The module with every decided edit applied (and ``references``' rewrites)."""
         edits: dict[cst.CSTNode, StatementEdit] = {}
-        added = references.adds if references is not None else {}
+        added = self._new_adds(references.adds) if references is not None else {}
         for statement in self.survey.statements:
             decisions = [self.decisions[i] for i in statement.refs]
             adds = added.get(statement.node, [])
@@ -354,6 +366,48 @@ class ImportFixPlan:
         if not edits and not expressions:
             return self.ctx.module  # nothing to edit: a transform would only copy the whole tree
         return self.ctx.module.visit(ImportRewriter(edits, expressions, self._untouched([*edits, *expressions])))
+
+    def _rebound(self, name: str | None) -> bool:
+        """Whether the file binds ``name`` other than by the one import a duplicate repeats (an
+        assignment, a definition, another import of something else): then the repeated import
+        rebinds it, and dropping it would change what the name holds afterwards."""
+        if name is None or name in self.survey.rebound:
+            return True
+        values = set()  # what each import binding the name binds it to
+        for index, ref in enumerate(self.refs):
+            if ref.bound == name:
+                decision = self.decisions[index]
+                signature = decision.signature if isinstance(decision, (FromDest, ModDest)) else self._stay_signature(ref)
+                if signature is not None and signature[0] == "import" and not signature[2]:
+                    signature = ("import", signature[1].partition(".")[0], "")  # `import a.b` and `import a.c` both bind a
+                values.add(signature)
+        return len(values - {None}) > 1
+
+    def _new_adds(self, adds: dict[cst.CSTNode, list[str]]) -> dict[cst.CSTNode, list[str]]:
+        """``adds`` (``import new.mod`` after a statement, for rewritten references) without those
+        the block already has at or before that statement once rewritten, or a module-level
+        import before it has bound when the block is nested outside any function or class."""
+        if not adds:
+            return adds
+        kept: dict[cst.CSTNode, list[str]] = {}
+        seen: dict[int, set[tuple[str, ...]]] = {}
+        top: set[tuple[str, ...]] = set()
+        for statement in self.survey.statements:
+            block = seen.setdefault(id(statement.block), set())
+            for index in statement.refs:
+                decision = self.decisions[index]
+                signature = decision.signature if isinstance(decision, (FromDest, ModDest)) else self._stay_signature(self.refs[index])
+                if signature is not None and decision != DROP:
+                    block.add(signature)
+            for module in adds.get(statement.node, []):
+                signature = ("import", module, "")
+                known = (signature in block or (not statement.scoped and signature in top)) and not self._rebound(module.partition(".")[0])
+                if not known:
+                    kept.setdefault(statement.node, []).append(module)
+                    block.add(signature)
+            if isinstance(statement.block, cst.Module):
+                top |= block
+        return kept
 
     def _untouched(self, edited: list[cst.CSTNode]) -> set[cst.CSTNode]:
         """The top-level statements holding none of the ``edited`` nodes (none when one of them
