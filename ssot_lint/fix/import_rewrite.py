@@ -126,15 +126,15 @@ def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequ
         trailing = [detached.trailing[i] for i in members if i in detached.trailing]
         if kind == "from":
             fresh = [_alias(decisions[i].name, decisions[i].asname) for i in members]  # type: ignore[union-attr]
-            statement = _from_statement(target, fresh, bool(node.relative), importer)
+            new: cst.ImportFrom | cst.Import = _from_statement(target, fresh, bool(node.relative), importer)
         else:
             fresh = [_alias(decisions[i].module, decisions[i].asname) for i in members]  # type: ignore[union-attr]
-            statement = cst.Import(names=fresh)
+            new = cst.Import(names=fresh)
         if trailing and edit.outputs:  # on the new statement's own line, where it still applies
             edit.trailing[len(edit.outputs)] = "  ".join(trailing)
         else:  # the first output takes the old statement's line, whose end may hold a comment
             above += trailing
-        edit.outputs.append((statement, dropped + above))
+        edit.outputs.append((new, dropped + above))
         dropped = []
     edit.carried = dropped
     return edit

@@ -28,9 +28,10 @@ import libcst as cst
 
 from ssot_lint.analysis.imports import ImportRef, bindings, relative_failure
 from ssot_lint.fix.cstedit import comments_in, dotted_expr
-from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
+from ssot_lint.fix.import_rewrite import STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
 from ssot_lint.fix.verify import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, used_whole, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
+from ssot_lint.kinds.deprecated_import.duplicates import deduplicate, new_adds
 from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, needs, under
 from ssot_lint.kinds.deprecated_import.survey import survey_file
 from ssot_lint.kinds.deprecated_import.unit import decide_unit
@@ -271,51 +272,8 @@ class ImportFixPlan:
             if not changed:
                 return
 
-    def _stay_signature(self, ref: ImportRef) -> tuple[str, ...] | None:
-        if ref.module is None:
-            return None
-        if isinstance(ref.statement, cst.Import):
-            asname = ref.node.asname
-            return ("import", ref.module, asname.name.value if asname else "")
-        return ("from", ref.module, ref.name or "", ref.bound or "")
-
     def _deduplicate(self) -> bool:
-        """Drop a rewritten name that its block already imports the same way earlier, or that a
-        module-level import earlier in the file (which has certainly run) binds the same way
-        when it is in a nested block outside any function or class; refuse one that the block
-        imports again later. Returns whether a new refusal was made."""
-        order: dict[int, list[tuple[int, tuple[str, ...], int]]] = {}  # block -> (position, signature, ref)
-        top: dict[tuple[str, ...], int] = {}  # signature -> the first position the module's own block imports it at
-        nested: set[int] = set()  # refs in a block nested at module level (not in a def or class)
-        for position, statement in enumerate(self.survey.statements):
-            for index in statement.refs:
-                decision = self.decisions[index]
-                signature = decision.signature if isinstance(decision, (FromDest, ModDest)) else self._stay_signature(self.refs[index])
-                if signature is not None:
-                    order.setdefault(id(statement.block), []).append((position, signature, index))
-                    if isinstance(statement.block, cst.Module) and decision != DROP:
-                        top.setdefault(signature, position)
-                    elif not statement.scoped and not isinstance(statement.block, cst.Module):
-                        nested.add(index)
-        refused = False
-        for entries in order.values():
-            seen: set[tuple[str, ...]] = set()
-            for position, signature, index in entries:
-                decision = self.decisions[index]
-                moving = isinstance(decision, (FromDest, ModDest))
-                earlier = signature in seen or (index in nested and top.get(signature, position) < position)
-                if moving and earlier and not self._rebound(self.refs[index].bound):
-                    self.decisions[index] = DROP
-                    continue
-                if moving:
-                    later = next((i for p, sig, i in entries if p > position and sig == signature and self.decisions[i] == STAY), None)
-                    if later is not None:
-                        line = self.line(self.refs[later].statement)
-                        self.reasons[index] = f"not fixable: the rewritten import would duplicate the one at line {line}; remove one by hand"
-                        refused = True
-                        continue
-                seen.add(signature)
-        return refused
+        return deduplicate(self)
 
     # -- result --------------------------------------------------------------------------------
     def status(self, members: list[int]) -> tuple[str | None, bool, list[str]]:
@@ -343,7 +301,7 @@ class ImportFixPlan:
     def rewrite(self, references: ReferenceEdits | None = None) -> cst.Module:
         """The module with every decided edit applied (and ``references``' rewrites)."""
         edits: dict[cst.CSTNode, StatementEdit] = {}
-        added = self._new_adds(references.adds) if references is not None else {}
+        added = new_adds(self, references.adds) if references is not None else {}
         for statement in self.survey.statements:
             decisions = [self.decisions[i] for i in statement.refs]
             adds = added.get(statement.node, [])
@@ -366,48 +324,6 @@ class ImportFixPlan:
         if not edits and not expressions:
             return self.ctx.module  # nothing to edit: a transform would only copy the whole tree
         return self.ctx.module.visit(ImportRewriter(edits, expressions, self._untouched([*edits, *expressions])))
-
-    def _rebound(self, name: str | None) -> bool:
-        """Whether the file binds ``name`` other than by the one import a duplicate repeats (an
-        assignment, a definition, another import of something else): then the repeated import
-        rebinds it, and dropping it would change what the name holds afterwards."""
-        if name is None or name in self.survey.rebound:
-            return True
-        values = set()  # what each import binding the name binds it to
-        for index, ref in enumerate(self.refs):
-            if ref.bound == name:
-                decision = self.decisions[index]
-                signature = decision.signature if isinstance(decision, (FromDest, ModDest)) else self._stay_signature(ref)
-                if signature is not None and signature[0] == "import" and not signature[2]:
-                    signature = ("import", signature[1].partition(".")[0], "")  # `import a.b` and `import a.c` both bind a
-                values.add(signature)
-        return len(values - {None}) > 1
-
-    def _new_adds(self, adds: dict[cst.CSTNode, list[str]]) -> dict[cst.CSTNode, list[str]]:
-        """``adds`` (``import new.mod`` after a statement, for rewritten references) without those
-        the block already has at or before that statement once rewritten, or a module-level
-        import before it has bound when the block is nested outside any function or class."""
-        if not adds:
-            return adds
-        kept: dict[cst.CSTNode, list[str]] = {}
-        seen: dict[int, set[tuple[str, ...]]] = {}
-        top: set[tuple[str, ...]] = set()
-        for statement in self.survey.statements:
-            block = seen.setdefault(id(statement.block), set())
-            for index in statement.refs:
-                decision = self.decisions[index]
-                signature = decision.signature if isinstance(decision, (FromDest, ModDest)) else self._stay_signature(self.refs[index])
-                if signature is not None and decision != DROP:
-                    block.add(signature)
-            for module in adds.get(statement.node, []):
-                signature = ("import", module, "")
-                known = (signature in block or (not statement.scoped and signature in top)) and not self._rebound(module.partition(".")[0])
-                if not known:
-                    kept.setdefault(statement.node, []).append(module)
-                    block.add(signature)
-            if isinstance(statement.block, cst.Module):
-                top |= block
-        return kept
 
     def _untouched(self, edited: list[cst.CSTNode]) -> set[cst.CSTNode]:
         """The top-level statements holding none of the ``edited`` nodes (none when one of them

@@ -121,7 +121,7 @@ class Survey(cst.CSTVisitor):
         self.rebound.add(node.name.value)
 
     def visit_AsName(self, node: cst.AsName) -> None:  # `with x as a`, `except E as a` (imports are not entered)
-        self._store(node.name)  # type: ignore[arg-type]
+        self._store(node.name)
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._store(node.target)
