@@ -79,6 +79,12 @@ GOLDEN = [
         id="comments-of-names-moving-together",
     ),
     pytest.param(
+        "from shop.core import (\n    Manager,  # m\n    Other,\n    OldName  # o\n)\n",
+        "from shop.core import (\n    Other\n)\nfrom shop.core.manager import (\n    Manager,  # m\n    NewName as OldName,  # o\n)\n",
+        2,
+        id="names-moving-together-each-keep-their-line-comment",
+    ),
+    pytest.param(
         "from shop.core import (\n    Other,  # stays\n    Manager\n)\n",
         "from shop.core import (\n    Other  # stays\n)\nfrom shop.core.manager import Manager\n",
         1,

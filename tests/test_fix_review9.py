@@ -112,3 +112,44 @@ def test_a_fix_writes_no_import_twice(tmp_path: Path, monkeypatch: pytest.Monkey
     assert run_module(root, "pkg.app") == printed
     again = run_cli(["fix", "--no-cache", "--diff"], root, monkeypatch)
     assert again.stdout == ""
+
+
+EVENT_RULE = """\
+[[rule]]
+id = "EV1"
+kind = "event-schema"
+events = ["agent_started"]
+allowed = ["event_type", "timestamp", "user_id", "data"]
+rename = { type = "event_type", time = "timestamp", user = "user_id" }
+"""
+# /tmp/rv9-7: an event inside another event's data; reads through names bound to other events.
+EVENTS = """\
+def reader(e):
+    return e["type"]
+
+e1 = {"type": "agent_started", "agent": 1}
+e2 = {"type": "agent_started", "agent": 2}
+e6 = {"event_type": "agent_started", "data": {"type": "agent_started", "user": 1}, "agent": 6}
+print(reader({"type": "agent_started", "agent": 0}))
+print(e1.pop("type"), "agent" in e2, e6)
+"""
+
+
+def test_a_nested_event_is_reshaped_on_its_own_and_no_key_moves_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path, {"app.py": EVENTS}, EVENT_RULE)
+    result = run_cli(["fix", "--no-cache", "--unsafe-fixes"], root, monkeypatch)
+    why = "reshaping an event changes the data the program sends and reads"
+    assert result.stderr.splitlines() == [
+        "1 file changed, 4 findings fixed (4 by unsafe fixes), 1 finding left:",
+        "  app.py:6:6: EV1 not fixable: keys cannot move into 'data': it holds an event of its own, whose keys are checked again",
+        # bound to e1 and e2: only the reads through that name; passed on as it is: every read in the file
+        f"  app.py:4:6: EV1 unsafe fix applied: {why}; the file still reads 'type' at app.py:8",
+        f"  app.py:5:6: EV1 unsafe fix applied: {why}; the file still reads 'agent' at app.py:8",
+        f"  app.py:6:46: EV1 unsafe fix applied: {why}; the file still reads 'type' at app.py:2, 'type' at app.py:8",
+        f"  app.py:7:14: EV1 unsafe fix applied: {why}; the file still reads 'agent' at app.py:8, 'type' at app.py:2, 'type' at app.py:8",
+    ]
+    assert (root / "app.py").read_text().splitlines()[5] == (
+        'e6 = {"event_type": "agent_started", "data": {"event_type": "agent_started", "user_id": 1}, "agent": 6}'
+    )
+    again = run_cli(["fix", "--no-cache", "--unsafe-fixes", "--diff"], root, monkeypatch)
+    assert again.stdout == ""

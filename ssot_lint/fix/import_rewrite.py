@@ -130,14 +130,30 @@ def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequ
         else:
             fresh = [_alias(decisions[i].module, decisions[i].asname) for i in members]  # type: ignore[union-attr]
             new = cst.Import(names=fresh)
-        if trailing and edit.outputs:  # on the new statement's own line, where it still applies
-            edit.trailing[len(edit.outputs)] = "  ".join(trailing)
-        else:  # the first output takes the old statement's line, whose end may hold a comment
+        if len(trailing) > 1 and isinstance(new, cst.ImportFrom):  # one name a line, each with its comment
+            new = _one_a_line(new, [detached.trailing.get(i) for i in members])
+        elif len(trailing) == 1 and edit.outputs:  # on the new statement's own line, where it still applies
+            edit.trailing[len(edit.outputs)] = trailing[0]
+        else:  # the first output takes the old statement's line (whose end may hold a comment); `import a, b`
             above += trailing
         edit.outputs.append((new, dropped + above))
         dropped = []
     edit.carried = dropped
     return edit
+
+
+def _one_a_line(node: cst.ImportFrom, comments: list[str | None]) -> cst.ImportFrom:
+    """``node`` written ``from m import (`` with one name a line, each ending with its comment."""
+    aliases = list(node.names)  # type: ignore[arg-type]
+    indent = cst.SimpleWhitespace("    ")
+
+    def after(comment: str | None, last: bool) -> cst.ParenthesizedWhitespace:
+        first = cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comment)) if comment else cst.TrailingWhitespace()
+        return cst.ParenthesizedWhitespace(first_line=first, indent=True, last_line=cst.SimpleWhitespace("") if last else indent)
+
+    laid = [alias.with_changes(comma=cst.Comma(whitespace_after=after(c, i == len(aliases) - 1))) for i, (alias, c) in enumerate(zip(aliases, comments))]
+    opening = cst.ParenthesizedWhitespace(indent=True, last_line=indent)
+    return node.with_changes(names=laid, lpar=cst.LeftParen(whitespace_after=opening), rpar=cst.RightParen())
 
 
 def _outside_names(node: cst.ImportFrom, inside: list[str]) -> list[str]:
