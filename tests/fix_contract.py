@@ -10,7 +10,9 @@ from collections import Counter
 import libcst as cst
 
 from ssot_lint.analysis.analyze import analyze_source
+from ssot_lint.fix.apply import comments_kept
 from ssot_lint.fix.cstedit import comments_in
+from ssot_lint.fix.import_comments import is_pragma
 from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import FileRef
 
@@ -29,7 +31,7 @@ def fix_checked(rule: Rule, before: str, ref: FileRef = REF, context: FixContext
     outcome = rule.fix(cst.parse_module(before), ref, context)
     after = outcome.module.code
     compile(after, "<fixed>", "exec")
-    assert Counter(comments_in(cst.parse_module(after))) == Counter(comments_in(cst.parse_module(before)))
+    assert comments_kept(Counter(comments_in(cst.parse_module(before))), Counter(comments_in(cst.parse_module(after))))
     assert_comments_stay_with_their_names(before, after)
     assert outcome.fixed + len(outcome.unfixed) == len(findings_before)
     again = rule.fix(cst.parse_module(after), ref, context)
@@ -52,17 +54,22 @@ def _import_line_comments(code: str) -> tuple[dict[str, set[str]], Counter[str]]
         if token.type == tokenize.NAME and token.string not in ("from", "import", "as"):
             names.setdefault(token.start[0], set()).add(token.string)
         elif token.type == tokenize.COMMENT and any(n.lineno <= token.start[0] <= (n.end_lineno or 0) for n in imports):
-            comments[token.string] = names.get(token.start[0], set())
+            comments.setdefault(token.string, set()).update(names.get(token.start[0], set()))  # a pragma's copies: every line
     return comments, bound
 
 
 def assert_comments_stay_with_their_names(before: str, after: str) -> None:
     """A comment at the end of an import line naming something (``X,  # noqa``) still ends a line
-    naming one of the same things: a ``# noqa`` or ``# type: ignore`` applies to its line only.
-    Skipped for comments written twice and names imported twice (a duplicate the fix drops)."""
+    binding one of the same names; a pragma (``# noqa``, ``# type: ignore``: it applies to its line
+    only) ends a line binding each of them. Skipped for comments written twice and names
+    imported twice (a duplicate the fix drops)."""
     found, bound = _import_line_comments(before)
-    placed, _ = _import_line_comments(after)
+    placed, bound_after = _import_line_comments(after)
     repeated = {c for c, n in Counter(comments_in(cst.parse_module(before))).items() if n > 1}
     for comment, names in found.items():
+        names = names & set(bound)
         if names and comment not in repeated and all(bound[n] <= 1 for n in names):
             assert placed.get(comment, set()) & names, f"{comment!r} no longer ends a line naming {sorted(names)}"
+            if is_pragma(comment):
+                missing = {n for n in names if bound_after[n]} - placed[comment]
+                assert not missing, f"{comment!r} no longer ends the lines binding {sorted(missing)}"

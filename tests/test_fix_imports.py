@@ -74,7 +74,8 @@ GOLDEN = [
     ),
     pytest.param(
         "from shop.core import (Other, Manager,  # m\n    # z\n    OldName)\n",
-        "from shop.core import (Other)\n# z\nfrom shop.core.manager import Manager, NewName as OldName  # m\n",
+        # `# m` ends the line of Other and Manager: it stays where it was, with Other (no pragma)
+        "from shop.core import (Other  # m\n)\n# z\nfrom shop.core.manager import Manager, NewName as OldName\n",
         2,
         id="comments-of-names-moving-together",
     ),

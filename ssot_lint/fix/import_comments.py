@@ -6,16 +6,47 @@ the comment at the end of its line (``# on X``: often a ``# noqa`` or ``# type: 
 applies to that line only) and the comment lines just above it (``# about X``); the comment
 after ``(`` and the lines before ``)`` belong to the statement. libcst keeps the lines above a
 name in the whitespace after the previous comma (or after ``(``), so removing a name with its
-comma would otherwise take the next name's lines along and leave its own behind."""
+comma would otherwise take the next name's lines along and leave its own behind.
+
+A comment ending a line with several names (``A, B, C,  # noqa: F401``) sits after the last
+one's comma; it applies to the whole line. When that last name leaves while another name of the
+line stays, the comment stays at the end of the line (after the staying name). A *pragma*
+(``PRAGMA``: a ``noqa``, ``type: ignore``… that a tool reads on its line only) is also copied,
+by ``fix.import_rewrite``, to each new statement holding a name of its line (``line_names``).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 Space = cst.BaseParenthesizableWhitespace
+
+# Comments a tool reads on their own line only: a copy goes with every name of the line.
+PRAGMA = re.compile(r"#\s*(noqa\b|type:\s*ignore|pyright:|pylint:|mypy:|ruff:|fmt:|isort:|nosec\b|pragma:|flake8:|ssot:)", re.IGNORECASE)
+
+
+def is_pragma(comment: str) -> bool:
+    return PRAGMA.search(comment) is not None
+
+
+def line_names(node: cst.ImportFrom) -> tuple[list[int], int]:
+    """The line (counted from the statement's first) each of ``node``'s names starts on, and the
+    statement's last line (the one a comment after it ends)."""
+    assert not isinstance(node.names, cst.ImportStar)
+    code = cst.Module([]).code_for_node
+    full = code(node.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
+    names = [code(alias) for alias in node.names]
+    closing = code(node.rpar) if node.rpar is not None else ""
+    line = full[: len(full) - sum(map(len, names)) - len(closing)].count("\n")
+    lines = []
+    for text in names:
+        lines.append(line)
+        line += text.count("\n")
+    return lines, full.count("\n")
 
 
 @dataclass
@@ -78,9 +109,17 @@ def detach(node: cst.ImportFrom, leaving: Collection[int]) -> Detached:
             slots.append(node.rpar.whitespace_before if index == count - 1 and node.rpar else None)
     original = list(slots)
     found = Detached(aliases, node.lpar, node.rpar)
+    lines, _ = line_names(node)
     for index in leaving:
         found.above[index] = _lines(original[index])
-        if (comment := _trailing(original[index + 1])) is not None:
+        comment = _trailing(original[index + 1])
+        # the last staying name before it on its line, which then ends the line
+        staying = next((i for i in range(index - 1, -1, -1) if lines[i] == lines[index] and i not in leaving), None)
+        if comment is not None and staying is not None:
+            if not isinstance(aliases[index].comma, cst.Comma):
+                continue  # before `)`: the comment stays there, after the staying name
+            slots[staying + 1] = original[index + 1]  # the line's end (and its comment) stays
+        elif comment is not None:
             found.trailing[index] = comment
         slots[index + 1] = _cleared(slots[index + 1])
     if not leaving:

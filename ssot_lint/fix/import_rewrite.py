@@ -17,7 +17,7 @@ from ssot_lint.analysis.imports import relative_spelling
 from ssot_lint.fix.cst_imports import dotted_name
 from ssot_lint.fix.cstedit import comment_lines, comments_in, dotted_expr, drop_items
 from ssot_lint.fix.destinations import DROP, STAY, Decision, FromDest, ModDest
-from ssot_lint.fix.import_comments import detach
+from ssot_lint.fix.import_comments import detach, is_pragma, line_names
 
 __all__ = ["DROP", "STAY", "Decision", "FromDest", "ModDest", "ImportRewriter", "StatementEdit", "edit_import", "edit_import_from"]
 
@@ -32,6 +32,7 @@ class StatementEdit:
     outputs: list[tuple[cst.BaseSmallStatement, list[str]]] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)
     trailing: dict[int, str] = field(default_factory=dict)
+    moved_line_comment: bool = False  # the comment after the old statement now ends another output's line
 
     @property
     def comments(self) -> list[str]:
@@ -83,9 +84,16 @@ def _retargeted(node: cst.ImportFrom, module: str, importer: Importer | None) ->
     return node.with_changes(module=name, relative=dots, whitespace_after_from=space, whitespace_before_import=before)
 
 
-def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequence[Decision], importer: Importer | None = None) -> StatementEdit:
+def edit_import_from(
+    node: cst.ImportFrom, resolved: str | None, decisions: Sequence[Decision], importer: Importer | None = None, line_comment: str | None = None
+) -> StatementEdit:
     """Apply per-name decisions to a ``from`` import (``resolved``: its absolute module) written
-    in ``importer`` (a relative import stays relative where it can)."""
+    in ``importer`` (a relative import stays relative where it can); ``line_comment``: the
+    comment after the statement, at the end of its line (the statement alone on it).
+
+    A comment ending a line goes with the names of that line: a pragma (``fix.import_comments``)
+    to each statement that holds one of them, another one to the first (it stays where it was
+    when that statement still holds one)."""
     if isinstance(node.names, cst.ImportStar):
         (dest,) = decisions
         assert isinstance(dest, FromDest)
@@ -121,9 +129,12 @@ def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequ
         statement = node.with_changes(names=kept, lpar=detached.lpar, rpar=rpar.with_changes(whitespace_before=closing) if rpar else None)
         edit.outputs.append((_retargeted(statement, module, importer) if module else statement, dropped))
         dropped = []
+    ends = _line_ends(node, detached.trailing, line_comment, in_place, list(groups.values()))
+    if line_comment is not None and ends.get(-1) is not None:
+        edit.moved_line_comment = True
     for (kind, target), members in groups.items():
         above = [c for i in members for c in detached.above.get(i, [])]
-        trailing = [detached.trailing[i] for i in members if i in detached.trailing]
+        trailing = list(dict.fromkeys(c for i in members if (c := ends.get(i)) is not None))
         if kind == "from":
             fresh = [_alias(decisions[i].name, decisions[i].asname) for i in members]  # type: ignore[union-attr]
             new: cst.ImportFrom | cst.Import = _from_statement(target, fresh, bool(node.relative), importer)
@@ -131,7 +142,7 @@ def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequ
             fresh = [_alias(decisions[i].module, decisions[i].asname) for i in members]  # type: ignore[union-attr]
             new = cst.Import(names=fresh)
         if len(trailing) > 1 and isinstance(new, cst.ImportFrom):  # one name a line, each with its comment
-            new = _one_a_line(new, [detached.trailing.get(i) for i in members])
+            new = _one_a_line(new, [ends.get(i) for i in members])
         elif len(trailing) == 1 and edit.outputs:  # on the new statement's own line, where it still applies
             edit.trailing[len(edit.outputs)] = trailing[0]
         else:  # the first output takes the old statement's line (whose end may hold a comment); `import a, b`
@@ -140,6 +151,40 @@ def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequ
         dropped = []
     edit.carried = dropped
     return edit
+
+
+def _line_ends(node: cst.ImportFrom, taken: dict[int, str], line_comment: str | None, in_place: list[int], groups: list[list[int]]) -> dict[int, str]:
+    """The comment each leaving name's new statement ends with (by name index; -1: the comment
+    after the statement left its first output, which holds no name of its line). ``taken``:
+    the comments leaving names took along (``detach``); the statement keeps the others."""
+    lines, last = line_names(node)
+    ends = dict(taken)
+    found: dict[int, str] = {}  # line -> the comment ending it
+    for index, comment in taken.items():
+        found[lines[index]] = comment
+    for index, alias in enumerate(node.names):  # type: ignore[arg-type]
+        space = (
+            alias.comma.whitespace_after
+            if isinstance(alias.comma, cst.Comma)
+            else (node.rpar.whitespace_before if node.rpar and index == len(lines) - 1 else None)
+        )
+        if isinstance(space, cst.ParenthesizedWhitespace) and space.first_line.comment is not None:
+            found.setdefault(lines[index], space.first_line.comment.value)
+    holder: int | None = None  # the first output that holds a name of the statement's last line
+    if line_comment is not None and last in lines:
+        found[last] = line_comment
+        outputs = ([in_place] if in_place else []) + groups
+        holder = next((n for n, members in enumerate(outputs) if any(lines[i] == last for i in members)), None)
+        if holder not in (None, 0):
+            ends[-1] = line_comment
+            first = outputs[holder][[lines[i] for i in outputs[holder]].index(last)]
+            ends[first] = line_comment
+    for members in groups:
+        for index in members:
+            comment = found.get(lines[index])
+            if comment is not None and index not in ends and is_pragma(comment):
+                ends[index] = comment
+    return ends
 
 
 def _one_a_line(node: cst.ImportFrom, comments: list[str | None]) -> cst.ImportFrom:
@@ -245,7 +290,12 @@ class ImportRewriter(cst.CSTTransformer):
             edit = self.edits[original_node.body[0]]
             if edit.outputs:
                 (first, above), *rest = edit.outputs
-                lines = [updated_node.with_changes(body=[first], leading_lines=[*updated_node.leading_lines, *comment_lines(above)])]
+                ending = (
+                    cst.TrailingWhitespace(newline=updated_node.trailing_whitespace.newline) if edit.moved_line_comment else updated_node.trailing_whitespace
+                )
+                lines = [
+                    updated_node.with_changes(body=[first], leading_lines=[*updated_node.leading_lines, *comment_lines(above)], trailing_whitespace=ending)
+                ]
                 lines += [
                     cst.SimpleStatementLine(body=[s], leading_lines=comment_lines(c), trailing_whitespace=_ending(edit.trailing.get(index)))
                     for index, (s, c) in enumerate(rest, 1)

@@ -310,7 +310,10 @@ class ImportFixPlan:
             if isinstance(statement.node, cst.Import):
                 edit = edit_import(statement.node, decisions)
             else:
-                edit = edit_import_from(statement.node, self.refs[statement.refs[0]].module, decisions, (self.ctx.ref.module, self.ctx.ref.is_package))
+                container = statement.container
+                alone = isinstance(container, cst.SimpleStatementLine) and len(container.body) == 1 and container.trailing_whitespace.comment is not None
+                ending = container.trailing_whitespace.comment.value if alone and container.trailing_whitespace.comment else None  # type: ignore[union-attr]
+                edit = edit_import_from(statement.node, self.refs[statement.refs[0]].module, decisions, (self.ctx.ref.module, self.ctx.ref.is_package), ending)
             for module in adds:  # `import new.mod` for rewritten references, right after
                 comments, edit.carried = (edit.carried, []) if not edit.outputs else ([], edit.carried)
                 edit.outputs.append((cst.Import(names=[cst.ImportAlias(name=dotted_expr(module))]), comments))
