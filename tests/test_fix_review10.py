@@ -47,7 +47,7 @@ def fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app: str, files: dict
         ),
         pytest.param(
             "from pkg.old import (A,\n    B)  # pyright: ignore[reportUnusedImport]\n",
-            "from pkg.a import (A)\nfrom pkg.b import B  # pyright: ignore[reportUnusedImport]\n",
+            "from pkg.a import A\nfrom pkg.b import B  # pyright: ignore[reportUnusedImport]\n",
             id="after-closing-parenthesis",
         ),
         pytest.param(
@@ -60,3 +60,17 @@ def fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app: str, files: dict
 )
 def test_a_pragma_ending_a_line_goes_with_every_name_of_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, before: str, after: str) -> None:
     assert fixed(tmp_path, monkeypatch, before) == after
+
+
+def test_an_explicit_re_export_is_no_duplicate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `B as B` re-exports B for mypy --no-implicit-reexport and pyright: dropping it as a copy of
+    # `from pkg.b import B` would break `from pkg.app import B` under them. Both stay; the
+    # parentheses left around one name go.
+    before = "from pkg.a import A\nfrom pkg.old import (A,\n    B)  # noqa: F401\nfrom pkg.old import B as B\n"
+    after = "from pkg.a import A\nfrom pkg.b import B  # noqa: F401\nfrom pkg.b import B as B\n"
+    assert fixed(tmp_path, monkeypatch, before) == after
+
+
+def test_a_plain_duplicate_still_goes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = "from pkg.b import B as B\nfrom pkg.old import B as B, C\nfrom pkg.old import (B)\n"
+    assert fixed(tmp_path, monkeypatch, before) == "from pkg.b import B as B\nfrom pkg.old import C\nfrom pkg.b import (B)\n"  # as written

@@ -16,7 +16,8 @@ class FromDest:
 
     @property
     def signature(self) -> tuple[str, ...]:
-        return ("from", self.module, self.name, self.asname or self.name)
+        # `B as B` is an explicit re-export (mypy --no-implicit-reexport, pyright): not `B`'s duplicate
+        return ("from", self.module, self.name, self.asname or self.name, "as" if self.asname == self.name else "")
 
 
 @dataclass(frozen=True)

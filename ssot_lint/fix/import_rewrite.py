@@ -127,6 +127,8 @@ def edit_import_from(
         rpar = detached.rpar
         kept, closing = drop_items(renamed, set(range(len(aliases))) - set(in_place), rpar.whitespace_before if rpar else None)
         statement = node.with_changes(names=kept, lpar=detached.lpar, rpar=rpar.with_changes(whitespace_before=closing) if rpar else None)
+        if len(kept) < len(aliases):
+            statement = _unbracketed(statement)
         edit.outputs.append((_retargeted(statement, module, importer) if module else statement, dropped))
         dropped = []
     ends = _line_ends(node, detached.trailing, line_comment, in_place, list(groups.values()))
@@ -151,6 +153,19 @@ def edit_import_from(
         dropped = []
     edit.carried = dropped
     return edit
+
+
+def _unbracketed(node: cst.ImportFrom) -> cst.ImportFrom:
+    """``from m import (X)`` (one name left, on one line, no comment) without its parentheses."""
+    names = node.names
+    if node.lpar is None or isinstance(names, cst.ImportStar) or len(names) != 1:
+        return node
+    bare = node.with_changes(names=[names[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)], lpar=None, rpar=None)
+    code = cst.Module([]).code_for_node(node)
+    if "\n" in code or "#" in code:
+        return node
+    space = bare.whitespace_after_import
+    return bare.with_changes(whitespace_after_import=space if isinstance(space, cst.SimpleWhitespace) and space.value else cst.SimpleWhitespace(" "))
 
 
 def _line_ends(node: cst.ImportFrom, taken: dict[int, str], line_comment: str | None, in_place: list[int], groups: list[list[int]]) -> dict[int, str]:

@@ -23,7 +23,8 @@ def stay_signature(ref: ImportRef) -> tuple[str, ...] | None:
     if isinstance(ref.statement, cst.Import):
         asname = ref.node.asname
         return ("import", ref.module, asname.name.value if asname else "")
-    return ("from", ref.module, ref.name or "", ref.bound or "")
+    explicit = isinstance(ref.node, cst.ImportAlias) and ref.node.asname is not None and ref.bound == ref.name
+    return ("from", ref.module, ref.name or "", ref.bound or "", "as" if explicit else "")
 
 
 def deduplicate(plan: ImportFixPlan) -> bool:
@@ -78,6 +79,8 @@ def rebound(plan: ImportFixPlan, name: str | None) -> bool:
             signature = decision.signature if isinstance(decision, (FromDest, ModDest)) else stay_signature(ref)
             if signature is not None and signature[0] == "import" and not signature[2]:
                 signature = ("import", signature[1].partition(".")[0], "")  # `import a.b` and `import a.c` both bind a
+            elif signature is not None and signature[0] == "from":
+                signature = signature[:4]  # `B as B` binds what `B` does
             values.add(signature)
     return len(values - {None}) > 1
 
