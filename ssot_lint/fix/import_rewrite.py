@@ -196,9 +196,9 @@ def _line_ends(node: cst.ImportFrom, taken: dict[int, str], line_comment: str | 
             ends[first] = line_comment
     for members in groups:
         for index in members:
-            comment = found.get(lines[index])
-            if comment is not None and index not in ends and is_pragma(comment):
-                ends[index] = comment
+            ending = found.get(lines[index])
+            if ending is not None and index not in ends and is_pragma(ending):
+                ends[index] = ending
     return ends
 
 

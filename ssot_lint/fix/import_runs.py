@@ -29,26 +29,29 @@ class ImportRuns:
         self._kept: list[tuple[Mover | None, LazyImportGraph]] = []
         self._uses: dict[str, list[ImportUse]] = {}  # a module's imports and what it reads through them
 
-    def imports_more(self, need: Need) -> Verdict | None:
+    def imports_more(self, need: Need, mover: Mover | None = None) -> Verdict | None:
         """Why the rewritten statement of ``need`` (in ``need.importer``) may change what
         importing the importer does, None when it cannot: the statement runs on import (or in a
         function, when called) and makes the importer import a project module it did not import
         before, through the old import, the packages above the importer, or its other
-        import-time imports that run no later (see ``_other_imports``). Importing a module runs its code: Django's ``auth.models`` re-exports
+        import-time imports that run no later (see ``_other_imports``), as they run for sure once
+        the run has fixed the project: not through an import that ``mover`` or another rule of
+        the run may rewrite (``pkg/__init__.py``'s ``from pkg.legacy import Z`` ran ``pkg.new``
+        through ``pkg.legacy`` only until the same run points it at ``pkg.new2``). Importing a module runs its code: Django's ``auth.models`` re-exports
         ``base_user``'s class, and importing it fails unless ``django.contrib.auth`` is an
         installed app. A deprecated shim that imports its replacement passes."""
         importer = need.importer
         new = self._edges(importer, need.new)
         if not new or not self._runs_on_import(importer, need.line, script=True):
             return None
-        graph = self._sure_graph()  # the project as written: what importing the importer runs now, for sure
+        graph = self._kept_graph(mover)  # what importing the importer runs for sure, whichever rewrites of the run apply
         # The old import first (memoized walks): a shim that imports its replacement ends it here.
         new = [t for t in new if not any(graph.reaches(start, t) for start in self._edges(importer, need.old))]
         if not new:
             return None
         # Then what ran before the statement, in one walk that does not come back through the
         # importer (that would reach its imports after code with effects too).
-        starts = [*self._parents_before(importer, need.line, self._graph(None)), *self._other_imports(importer, need.line)]
+        starts = [*self._parents_before(importer, need.line, self._graph(None), graph), *self._other_imports(importer, need.line, graph)]
         reached = graph.reached_avoiding(starts, importer, new)
         new = [t for t in new if t not in reached]
         if new:
@@ -320,7 +323,7 @@ class ImportRuns:
         rewrites apply."""
         graph = next((g for m, g in self._kept if m is mover), None)
         if graph is None:
-            graph = LazyImportGraph(self.source, mover.moved if mover is not None else None, surely=True, whichever=True)
+            graph = LazyImportGraph(self.source, _Rewrites(mover, self.source) if mover is not None else None, surely=True, whichever=True)
             self._kept.append((mover, graph))
         return graph
 
@@ -330,3 +333,25 @@ class ImportRuns:
             graph = LazyImportGraph(self.source, mover.moved if mover is not None else None)
             self._graphs.append((mover, graph))
         return graph
+
+
+class _Rewrites:
+    """Where ``mover`` sends an import, or else another rule of the run (``others_moved``, when
+    the mover knows them): what runs for sure once fixed is what runs whichever rewrite of the
+    run applies. Another rule's rewrite into a project module that does not exist is none: its
+    verification refuses it. (A class, not a closure: the graph may be pickled to a worker.)"""
+
+    def __init__(self, mover: Mover, source: ModuleSource) -> None:
+        self.mover = mover
+        self.source = source
+
+    def __call__(self, module: str, name: str | None) -> str | None:
+        moved = self.mover.moved(module, name)
+        others = getattr(self.mover, "others_moved", None)
+        if moved is not None or others is None:
+            return moved
+        after = others(module, name)
+        target = after.rpartition(".")[0] if after is not None and name is not None and name != "*" else after
+        if after is None or target is None or (self.source.in_project(target) and not self.source.exists(target)):
+            return None
+        return after

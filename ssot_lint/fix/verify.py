@@ -133,7 +133,7 @@ class ImportVerifier:
         if found.status == REFUSED or not need.importer:
             return found
         # A new cycle says more than that the importer imports something new: one or the other.
-        runs = self.runs.cycle(need, self._mover) or self.runs.imports_more(need)
+        runs = self.runs.cycle(need, self._mover) or self.runs.imports_more(need, self._mover)
         less = self.runs.imports_less(need, self._mover)
         # The order among what runs both before and after, only when neither says more.
         order = order_changes(self.runs, need, self._mover) if runs is None and less is None else None

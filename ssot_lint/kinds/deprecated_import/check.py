@@ -158,6 +158,7 @@ class DeprecatedImport(Rule):
         self._prefilter = Prefilter([t for t, _ in self.targets], [t for t, _ in self.call_targets.values()])
         self._ceded: set[Target] = set()  # other rules' targets under this rule's modules (``link``)
         self._matched = self.targets
+        self._rewritable: list[tuple[Target, Target]] = []  # what the run's other rules may rewrite (``link``)
 
     def link(self, rules: list[Rule]) -> None:
         """Follow this rule's replacements through the other deprecated-import rules that apply
@@ -172,6 +173,14 @@ class DeprecatedImport(Rule):
         give both advices, ``fix`` apply one). A more specific target of another rule under one
         of this rule's modules (``old.mod:X`` there, ``old.mod`` here) refines it, as in one
         table: that rule alone reports it."""
+        # Every import another deprecated-import rule of the run may rewrite (``may_rewrite``).
+        every = {
+            Target.parse(old): Target.parse(new)
+            for rule in rules
+            if isinstance(rule, DeprecatedImport) and rule is not self
+            for old, new in rule.replace.items()
+        }
+        self._rewritable = sorted(every.items(), key=lambda pair: -len(pair[0].dotted))
         own = {Target.parse(old): Target.parse(new) for old, new in self.replace.items()}
         owners: dict[Target, DeprecatedImport] = {}
         others: dict[Target, Target] = {}
@@ -335,13 +344,13 @@ class DeprecatedImport(Rule):
         """Where this rule's fix sends ``from module import name`` (``import module`` when
         ``name`` is None), as a dotted name; None when it is not deprecated (``fix.verify.Mover``).
         A target this rule leaves to another rule (``link``) goes where that rule sends it."""
-        hit = match_target(self._matched, module, name)
-        if hit is None:
-            return None
-        decision = destination(name is None, module, name, None, *hit, self._matched)
-        if isinstance(decision, str):
-            return None
-        return decision.module if isinstance(decision, ModDest) or decision.name == "*" else f"{decision.module}.{decision.name}"
+        return _moved(self._matched, module, name)
+
+    def others_moved(self, module: str, name: str | None) -> str | None:
+        """Where another deprecated-import rule of the run (of the rule files loaded, ``--select``
+        or not) sends ``from module import name`` (``import module`` when ``name`` is None), as
+        ``moved`` says it: an import it may stop running once fixed (``fix.import_runs``)."""
+        return _moved(self._rewritable, module, name)
 
     def allows_kind_change(self, target: str) -> bool:
         """Whether ``allow-kind-change`` lets ``target``'s replacement be another kind of thing."""
@@ -416,3 +425,14 @@ class DeprecatedImport(Rule):
         from ssot_lint.kinds.deprecated_import.fix import fix_imports  # it builds on this module
 
         return fix_imports(self, module, FileContext.of_module(module, ref), context)
+
+
+def _moved(targets: list[tuple[Target, Target]], module: str, name: str | None) -> str | None:
+    """Where the mappings ``targets`` (most specific first) send ``from module import name``."""
+    hit = match_target(targets, module, name)
+    if hit is None:
+        return None
+    decision = destination(name is None, module, name, None, *hit, targets)
+    if isinstance(decision, str):
+        return None
+    return decision.module if isinstance(decision, ModDest) or decision.name == "*" else f"{decision.module}.{decision.name}"

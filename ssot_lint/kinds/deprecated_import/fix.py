@@ -311,8 +311,8 @@ class ImportFixPlan:
                 edit = edit_import(statement.node, decisions)
             else:
                 container = statement.container
-                alone = isinstance(container, cst.SimpleStatementLine) and len(container.body) == 1 and container.trailing_whitespace.comment is not None
-                ending = container.trailing_whitespace.comment.value if alone and container.trailing_whitespace.comment else None  # type: ignore[union-attr]
+                comment = container.trailing_whitespace.comment if isinstance(container, cst.SimpleStatementLine) and len(container.body) == 1 else None
+                ending = comment.value if comment is not None else None  # the comment ending the statement's line
                 edit = edit_import_from(statement.node, self.refs[statement.refs[0]].module, decisions, (self.ctx.ref.module, self.ctx.ref.is_package), ending)
             for module in adds:  # `import new.mod` for rewritten references, right after
                 comments, edit.carried = (edit.carried, []) if not edit.outputs else ([], edit.carried)

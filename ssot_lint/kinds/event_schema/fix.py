@@ -20,6 +20,7 @@ import libcst as cst
 from ssot_lint.analysis.syntax import nodes_near
 from ssot_lint.fix.cstedit import append_items, comments_in, drop_items
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Unfixed
+from ssot_lint.kinds.event_schema.order import comment_on_last, inert
 from ssot_lint.kinds.event_schema.readers import bound_names, key_readers
 from ssot_lint.kinds.event_schema.shape import Entries, Value
 
@@ -256,6 +257,30 @@ class EventFixer(cst.CSTTransformer):
             else:
                 plan.moves.append(i)
                 inner.add(key)
+        self._keep_order(plan, entries)
+
+    def _keep_order(self, plan: _Plan, entries: list[tuple[str, cst.BaseExpression]]) -> None:
+        """Refuse each move that would change the order of evaluations that may matter: a moved
+        value is evaluated where ``data`` is (after the values already in it), or where the
+        first moved key was; it then comes before or after the values in between. Only values
+        that have no effect and read no effect (``order.inert``) may change places: in
+        ``{"agent": x if (x := 4) else 0, "data": {"x": x}}`` moving ``agent`` reads ``x`` first."""
+        data = self.rule.data_key
+        inner = [v for _, v in dict_entries(entries[plan.data][1], self.rule.discriminator)[0]] if plan.data is not None else []  # type: ignore[arg-type]
+        while plan.moves:
+            target = plan.data if plan.data is not None else plan.moves[0]
+            for i in plan.moves:
+                low, high = min(i, target), max(i, target)
+                crossed = [v for j, (_, v) in enumerate(entries) if low <= j <= high and j != plan.data and j not in plan.moves]
+                crossed += inner if plan.data is not None and i < plan.data else []
+                if crossed and not all(inert(v) for v in [entries[i][1], *crossed]):
+                    plan.moves.remove(i)
+                    plan.blocked.append(
+                        f"'{entries[i][0]}' cannot move into '{data}': its value would be evaluated in another order among values that may have effects"
+                    )
+                    break
+            else:
+                return
 
     def _judge(self, original: cst.CSTNode, plan: _Plan, result: cst.Dict | cst.Call, keys: list[str]) -> None:
         entries, _ = call_entries(result) if isinstance(result, cst.Call) else dict_entries(result, self.rule.discriminator)
@@ -293,7 +318,7 @@ class EventFixer(cst.CSTTransformer):
             if plan.data is not None:
                 slot = keyed[plan.data]
                 data = elements[slot]
-                inner: cst.Dict = data.value  # type: ignore[assignment]  # _plan_moves moves keys only into a dict literal
+                inner: cst.Dict = comment_on_last(data.value)  # type: ignore[arg-type]  # _plan_moves moves keys only into a dict literal
                 merged = inner.with_changes(elements=append_items(inner.elements, moved, inner.lbrace.whitespace_after))
                 elements[slot] = data.with_changes(value=merged)
                 drop = {keyed[i] for i in plan.moves}
@@ -321,7 +346,7 @@ class EventFixer(cst.CSTTransformer):
         if moved:
             if plan.data is not None:
                 slot = keyed[plan.data]
-                inner: cst.Dict = args[slot].value  # type: ignore[assignment]
+                inner: cst.Dict = comment_on_last(args[slot].value)  # type: ignore[arg-type]
                 args[slot] = args[slot].with_changes(value=inner.with_changes(elements=append_items(inner.elements, moved, inner.lbrace.whitespace_after)))
                 drop = {keyed[i] for i in plan.moves}
             else:
