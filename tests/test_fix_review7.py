@@ -13,7 +13,8 @@ from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.model import FileRef
 from ssot_lint.project.attribute_stores import attribute_stores
 from ssot_lint.project.summary_walk import _Summariser
-from tests.test_fix_review6 import keeps_what_the_program_does, texts
+from tests.helpers import run_cli, write_project
+from tests.test_fix_review6 import keeps_what_the_program_does, run, texts
 
 LEGACY = {
     "legacy/__init__.py": "",
@@ -99,8 +100,57 @@ CASES = {
                 'def configure():\n    from pkg import config\n\n    config.MODE = "prod"\n\n\nconfigure()\n',
                 "and settings stores into pkg.config.MODE at settings.py:4",
             ),
+            # safety8: every syntactic form of a store, read from the tree (a line-start text test missed them)
+            ("under-an-if", 'from pkg import config\n\nif True: config.MODE = "prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+            ("after-a-semicolon", 'from pkg import config\n\nx = 1; config.MODE = "prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+            ("in-a-chained-assignment", 'from pkg import config\n\nx = config.MODE = "prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+            ("in-a-tuple-target", 'from pkg import config\n\nconfig.MODE, x = "prod", 1\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+            (
+                "as-a-for-target",
+                'from pkg import config\n\nfor config.MODE in ["prod"]:\n    pass\n',
+                "and settings stores into pkg.config.MODE at settings.py:3",
+            ),
+            (
+                "as-a-with-target",
+                'import contextlib\nfrom pkg import config\n\nwith contextlib.nullcontext("prod") as config.MODE:\n    pass\n',
+                "and settings stores into pkg.config.MODE at settings.py:4",
+            ),
+            ("spelt-apart", 'from pkg import config\n\n(config).MODE = "prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+            (
+                "through-a-name-bound-to-an-import",
+                'import pkg.config as c\n\nc2 = c\nc2.MODE = "prod"\n',
+                "and settings stores into pkg.config.MODE at settings.py:4",
+            ),
+            (
+                "through-import-module",
+                'import importlib\n\nm = importlib.import_module("pkg.config")\nm.MODE = "prod"\n',
+                "and settings stores into pkg.config.MODE at settings.py:4",
+            ),
+            ("through-a-star-import", 'from pkg import *\n\nconfig.MODE = "prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
         ]
     },
+    # safety8: the copy is an alias statement (`MODE = pkg.config.MODE`), not an import
+    "a-copy-by-an-alias-whose-source-is-stored-into": (
+        {**stores('from pkg import config\n\nconfig.MODE = "prod"\n'), "pkg/old.py": "import pkg.config\n\nMODE = pkg.config.MODE\n"},
+        '"pkg.old" = "pkg.config"',
+        "app",
+        "app.py:2:6: D1 unsafe fix not applied: that pkg.config.MODE is the same object as pkg.old.MODE cannot be verified: "
+        "pkg.old.MODE is a copy of pkg.config.MODE, and settings stores into pkg.config.MODE at settings.py:3",
+    ),
+    # safety8 (review8's hole A): the package stops importing its submodule, which a star import of
+    # it (no `__all__`) bound.
+    "a-submodule-bound-by-a-star-import-of-its-package": (
+        {
+            "pkg/__init__.py": "from pkg.old import f\n",
+            "pkg/new.py": "def f():\n    return 'f'\n",
+            "pkg/old.py": "from pkg.new import f\n\n\ndef helper():\n    return 'helper from old'\n",
+            "user.py": "from pkg import *\n\nprint(f(), old.helper())\n",
+        },
+        '"pkg.old:f" = "pkg.new:f"',
+        "user",
+        "pkg/__init__.py:1:21: D1 unsafe fix not applied: pkg would no longer import pkg.old, which user may read as old, "
+        "which its star import of pkg at line 1 binds, without importing it",
+    ),
     # rv7-6: a local `TYPE_CHECKING = True` is no typing.TYPE_CHECKING: the import runs.
     "a-local-type-checking-that-is-true": (
         {
@@ -134,7 +184,27 @@ def test_a_safe_fix_keeps_what_the_program_does(tmp_path: Path, monkeypatch: pyt
             [("pkg.config", "MODE", 5), ("pkg.config", "*", 6), ("pkg.config", "X", 7)],
         ),
         ("class K:\n    def f(self):\n        from . import config\n        config.MODE: str = 'x'\n", [("pkg.config", "MODE", 4)]),
-        ("from pkg import config\nconfig . MODE = 1\nif True: config.MODE = 2\n", [("pkg.config", "MODE", 2)]),  # not at a line start: a documented gap
+        # every syntactic form of a store, read from the tree (safety8): not only at a line start
+        ("from pkg import config\nconfig . MODE = 1\nif True: config.MODE = 2\n", [("pkg.config", "MODE", 2), ("pkg.config", "MODE", 3)]),
+        (
+            "from pkg import config\nx = 1; config.A = 1\nb = config.B = 1\nconfig.C, d = 1, 2\nfor config.D in []: pass\n"
+            "with open('f') as config.E: pass\n(config).F = 1\n[*config.G] = [1]\n",
+            [("pkg.config", a, n) for n, a in enumerate("ABCDEFG", 2)],
+        ),
+        # through a name assigned from an import, import_module, __import__, sys.modules, a star import
+        (
+            "import pkg.config as c\nimport importlib, sys\nc2 = c\nc3 = c2\nc3.A = 1\nm = importlib.import_module('pkg.config')\nm.B = 1\n"
+            "r = importlib.import_module('.config', __package__)\nr.C = 1\nsys.modules['pkg.config'].D = 1\nt = __import__('pkg.config')\nt.config.E = 1\n",
+            [
+                ("pkg.config", "A", 5),
+                ("pkg.config", "B", 7),
+                ("pkg.config", "C", 9),
+                ("pkg.config", "D", 10),
+                ("pkg.config", "E", 12),
+                ("pkg.config.config", "E", 12),
+            ],
+        ),
+        ("from pkg import *\n\nconfig.MODE = 1\n", [("pkg.config", "MODE", 3)]),
         # reads, comparisons, item stores, other names' attributes: none
         (
             "from pkg import config\nimport os\n\nX = config.MODE == 1\nY = {config.MODE: 1}\nconfig.ITEMS[0] = 1\n"
@@ -175,3 +245,19 @@ def test_type_checking_is_never_true_only_as_typing_binds_it(text: str, type_che
         if parsed_whole:
             _ = ctx.tree
         assert [f.type_checking for f in _Summariser(ctx).run().imports if f.module == "a"] == [type_checking]
+
+
+def test_a_star_import_of_a_package_whose_all_names_the_submodule_imports_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``from pkg import *`` imports the submodules ``__all__`` names: the rewrite stays safe."""
+    files = {
+        "pkg/__init__.py": "from pkg.old import f\n\n__all__ = ['f', 'old']\n",
+        "pkg/new.py": "def f():\n    return 'f'\n",
+        "pkg/old.py": "from pkg.new import f\n\n\ndef helper():\n    return 'helper from old'\n",
+        "user.py": "from pkg import *\n\nprint(f(), old.helper())\n",
+    }
+    root = write_project(tmp_path, files, '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "pkg.old:f" = "pkg.new:f" }\n')
+    before = run(root, "user")
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert result.stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 0 findings left."
+    assert texts(root) == {**files, "pkg/__init__.py": files["pkg/__init__.py"].replace("pkg.old", "pkg.new")}
+    assert run(root, "user") == before == "f helper from old\n"

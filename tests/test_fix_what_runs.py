@@ -376,6 +376,19 @@ CASES = {
             ("get", "from sys import modules\n\n\ndef g():\n    return modules.get('pkg.old').helper()\n"),
         ]
     },
+    # safety8 (review8's hole A): a star import of the package binds the submodule imported by then.
+    **{
+        f"dropped-submodule-bound-by-a-star-import-{name}": (
+            dropped_submodule(user),
+            '"pkg.old:f" = "pkg.new:f"',
+            "pkg/app.py:1:21",
+            "pkg.app would no longer import pkg.old, which pkg.user may read as old, which its star import of pkg at line 1 binds, without importing it",
+        )
+        for name, user in [
+            ("read", "from pkg import *\n\n\ndef g():\n    return old.helper()\n"),
+            ("used-as-a-value", "from pkg import *\n\n\ndef g():\n    m = old\n    return m.helper()\n"),
+        ]
+    },
     # Another module imports it (another entry point's), but nothing makes that one run before the read.
     "dropped-submodule-imported-by-a-module-that-may-run-later": (
         {

@@ -9,9 +9,12 @@ copy as it was (review 7, finding 2; the fact is ``ModuleSummary.stores``, see
 
 Every ``(module, name)`` on the way from the old name and from the new one to the definition
 (each import that binds the name a copy of the next) is asked about. The modules that may store
-into one of them are those whose text spells the name as an attribute (``ModuleSource.spelling``,
-one pass over the project for every word), or ``setattr``/``delattr``/``vars``/``__dict__``: only their stores are
-read (``AttributeStores``, a per-file step run for them alone).
+into one of them are those whose text may store into an attribute of that name (``.MODE``
+followed by ``=``, ``op=``, ``in``, ``,`` or ``:``, or after ``del``: ``ModuleSource.spelling``'s
+``store``, one pass over the project for every word), or ``setattr``/``delattr``/``vars``/``__dict__``, and
+the module's last name as a word (every way of naming the module that ``attribute_stores``
+follows spells it): only their stores are read (``AttributeStores``, a per-file step run for
+them alone, which parses each of them whole).
 """
 
 from __future__ import annotations
@@ -54,9 +57,13 @@ def stored_copy(source: ModuleSource, need: Need, origin: str, known: dict[str, 
     if len(pairs) < 2:
         return None  # no copy on the way
     names = {name for _, name in pairs}
-    attribute = spelling(names, attribute=True)
+    attribute = spelling(names, store=True)
     calls = spelling(["setattr", "delattr", "vars", "__dict__"])
-    candidates = sorted({*(m for name in names for m in attribute[name]), *(m for found in calls.values() for m in found)})
+    # Every way ``attribute_stores`` names the object a store goes into spells the module's last
+    # name (``import pkg.config as c``, ``from pkg import config``, ``import_module("pkg.config")``).
+    spelt = spelling({module.rpartition(".")[2] for module, _ in pairs})
+    named = {m for found in spelt.values() for m in found}
+    candidates = sorted({*(m for name in names for m in attribute[name]), *(m for found in calls.values() for m in found)} & named)
     facts = getattr(source, "module_facts", None)
     unknown = [c for c in candidates if c not in known]
     if facts is not None and unknown:
