@@ -151,6 +151,34 @@ CASES = {
         "pkg/__init__.py:1:21: D1 unsafe fix not applied: pkg would no longer import pkg.old, which user may read as old, "
         "which its star import of pkg at line 1 binds, without importing it",
     ),
+    # safety8: a TYPE_CHECKING bound after typing's by a star import, or in the class body itself, may be true.
+    **{
+        f"a-type-checking-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/base.py": "class X:\n    pass\n",
+                "pkg/new.py": 'from pkg.base import X\n\nprint("pkg.new runs")\n',
+                "pkg/old.py": "from pkg.base import X\n",
+                "helpers.py": "TYPE_CHECKING = True\n",
+                "app.py": app,
+            },
+            '"pkg.old" = "pkg.new"',
+            "app",
+            f"app.py:{line}: D1 unsafe fix not applied: app did not import pkg.new before, and importing it runs code that may change what the program does",
+        )
+        for name, app, line in [
+            (
+                "bound-by-a-later-star-import",
+                "from typing import TYPE_CHECKING\nfrom helpers import *\n\nif TYPE_CHECKING:\n    from pkg.old import X\n",
+                "5:10",
+            ),
+            (
+                "bound-in-the-class-body",
+                "from typing import TYPE_CHECKING\n\n\nclass K:\n    TYPE_CHECKING = True\n    if TYPE_CHECKING:\n        from pkg.old import X\n",
+                "7:14",
+            ),
+        ]
+    },
     # rv7-6: a local `TYPE_CHECKING = True` is no typing.TYPE_CHECKING: the import runs.
     "a-local-type-checking-that-is-true": (
         {
@@ -261,3 +289,28 @@ def test_a_star_import_of_a_package_whose_all_names_the_submodule_imports_it(tmp
     assert result.stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 0 findings left."
     assert texts(root) == {**files, "pkg/__init__.py": files["pkg/__init__.py"].replace("pkg.old", "pkg.new")}
     assert run(root, "user") == before == "f helper from old\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "type_checking"),
+    [
+        # safety8: a later star import may bind TYPE_CHECKING (or typing) to anything
+        ("from typing import TYPE_CHECKING\nfrom helpers import *\nif TYPE_CHECKING:\n    import a\n", False),
+        ("import typing\nfrom helpers import *\nif typing.TYPE_CHECKING:\n    import a\n", False),
+        ("from helpers import *\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\n", True),  # bound after it
+        ("from typing import TYPE_CHECKING\nfrom typing import *\nif TYPE_CHECKING:\n    import a\n", True),  # typing's own
+        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from helpers import *\nif TYPE_CHECKING:\n    import a\n", True),  # never runs
+        # a class body's own TYPE_CHECKING
+        ("from typing import TYPE_CHECKING\nclass K:\n    TYPE_CHECKING = True\n    if TYPE_CHECKING:\n        import a\n", False),
+        ("from typing import TYPE_CHECKING\nclass K:\n    for TYPE_CHECKING in [1]:\n        pass\n    if TYPE_CHECKING:\n        import a\n", False),
+        # ... not another class's, nor a method's local
+        ("from typing import TYPE_CHECKING\nclass J:\n    TYPE_CHECKING = True\nclass K:\n    if TYPE_CHECKING:\n        import a\n", True),
+        ("from typing import TYPE_CHECKING\nclass K:\n    def f(self):\n        TYPE_CHECKING = 1\n    if TYPE_CHECKING:\n        import a\n", True),
+    ],
+)
+def test_type_checking_bound_by_a_star_import_or_in_a_class_body_may_be_true(text: str, type_checking: bool) -> None:
+    for parsed_whole in (False, True):
+        ctx = FileContext(FileRef("pkg/mod.py", "pkg.mod"), text)
+        if parsed_whole:
+            _ = ctx.tree
+        assert [f.type_checking for f in _Summariser(ctx).run().imports if f.module == "a"] == [type_checking]

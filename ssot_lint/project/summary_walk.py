@@ -25,9 +25,11 @@ from ssot_lint.project.effects import BUILTIN_DECORATORS, first_class_with_effec
 from ssot_lint.project.import_conditions import (
     NOTHING_TESTED,
     TestedDeprecations,
+    class_shadows,
     expects_import_error,
     guards_import_error,
     is_main_test,
+    star_rebinds,
     string_value,
     tested_deprecations,
     type_checking_test,
@@ -130,6 +132,7 @@ class _Summariser:
         # lines one is written need their expressions read (the lines, sorted).
         self.walrus = ctx.lines_with([":="]) if ":=" in ctx.text else []
         self.never_true: set[str] = set()  # the spellings of typing.TYPE_CHECKING bound (import_conditions)
+        self.maybe_true: set[int] = set()  # the `if TYPE_CHECKING:` in a class body binding the name (by id)
 
     def run(self) -> ModuleSummary:
         body = self.ctx.outline()  # every statement the summary reads; see analysis/outline.py
@@ -183,6 +186,8 @@ class _Summariser:
                         self._effects(node)
                 in_function |= isinstance(node, _FUNCTIONS)
                 in_class |= isinstance(node, ast.ClassDef)
+                if self.never_true and isinstance(node, ast.ClassDef):  # a class's own TYPE_CHECKING
+                    self.maybe_true.update(map(id, class_shadows(node.body, self.never_true)))
             elif module_level:
                 self.at = (node, conditional)
                 self._bind_statement(node)
@@ -196,7 +201,7 @@ class _Summariser:
             body_checking = else_checking = checking
             body_main = main
             if isinstance(node, ast.If):
-                if (negated := type_checking_test(node.test, self.never_true)) is not None:
+                if (negated := type_checking_test(node.test, self.never_true)) is not None and id(node) not in self.maybe_true:
                     body_checking |= not negated
                     else_checking |= negated
                 body_main |= module_level and is_main_test(node.test)
@@ -361,6 +366,8 @@ class _Summariser:
             warned = self.tested is not NOTHING_TESTED and self.tested.covers(node.lineno, bound)
             if not module_level:
                 bound = None
+            elif name == "*" and not checking:
+                star_rebinds(self.never_true, module)  # it may bind TYPE_CHECKING
             elif bound is not None:
                 typing_spellings(self.never_true, bound, module, name)
                 # From the standard library: a pure-named decorator is the pure one, and an
