@@ -483,6 +483,27 @@ CASES = {
             ("with-exec", "import os", "exec('import pkg.' + _name)", 4),
         ]
     },
+    # safety8 (review8's hole B): the package imports its submodules through a helper of another module.
+    **{
+        f"a-package-imports-the-importer-through-a-helper-{name}": (
+            {
+                "pkg/__init__.py": f"{prelude}\n\n{call}\n\nCONFIG = {{'mode': 'prod'}}\n\nfrom pkg import new\n",
+                "pkg/loader.py": "import importlib\n\n\ndef load_all(names=('app',)):\n    for name in names:\n        importlib.import_module('pkg.' + name)\n",
+                "pkg/app.py": "print('pkg.app starts')\nfrom pkg.old import X\nprint('pkg.app ends')\n",
+                "pkg/base.py": "class X:\n    pass\n",
+                "pkg/new.py": "from pkg import CONFIG\nfrom pkg.base import X\n",
+                "pkg/old.py": "from pkg.base import X\n",
+            },
+            '"pkg.old" = "pkg.new"',
+            "pkg/app.py:2:6",
+            f"rewriting this import makes pkg.app -> pkg.new -> pkg -> pkg.app an import cycle (pkg imports modules by name at line {line})",
+        )
+        for name, prelude, call, line in [
+            ("imported-by-name", "from pkg.loader import load_all", "load_all()", 3),
+            ("through-the-module", "import pkg.loader as loader", "loader.load_all()", 3),
+            ("in-a-value", "from pkg import loader", "LOADED = loader.load_all()", 3),
+        ]
+    },
     # The shim reads an attribute through `import pkg.lazy`, whose module-level __getattr__
     # runs code: dropping the shim drops that run.
     **{
