@@ -137,6 +137,21 @@ CASES = {
         "app.py:2:6: D1 unsafe fix not applied: that pkg.config.MODE is the same object as pkg.old.MODE cannot be verified: "
         "pkg.old.MODE is a copy of pkg.config.MODE, and settings stores into pkg.config.MODE at settings.py:3",
     ),
+    # safety8: both are copies by an alias statement (`MODE = pkg.config.MODE`), made before and
+    # after settings stores into pkg.config: the one the rewrite reads from holds the new value.
+    "two-copies-by-alias-statements-of-a-source-stored-into-between": (
+        {
+            **CONFIG,
+            "pkg/old.py": "import pkg.config\n\nMODE = pkg.config.MODE\n",
+            "pkg/new.py": "import pkg.config\n\nMODE = pkg.config.MODE\n",
+            "settings.py": 'from pkg import config\n\nconfig.MODE = "prod"\n',
+            "app.py": "import settings\nimport pkg.new\nfrom pkg.old import MODE\n\nprint(MODE)\n",
+        },
+        '"pkg.old" = "pkg.new"',
+        "app",
+        "app.py:3:6: D1 unsafe fix not applied: that pkg.new.MODE is the same object as pkg.old.MODE cannot be verified: "
+        "pkg.old.MODE is a copy of pkg.config.MODE, and settings stores into pkg.config.MODE at settings.py:3",
+    ),
     # safety8 (review8's hole A): the package stops importing its submodule, which a star import of
     # it (no `__all__`) bound.
     "a-submodule-bound-by-a-star-import-of-its-package": (
