@@ -13,6 +13,7 @@ from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.model import FileRef
 from ssot_lint.project.attribute_stores import attribute_stores
 from ssot_lint.project.summary_walk import _Summariser
+from ssot_lint.run.modules import stores_into
 from tests.helpers import run_cli, write_project
 from tests.test_fix_review6 import keeps_what_the_program_does, run, texts
 
@@ -329,3 +330,31 @@ def test_type_checking_bound_by_a_star_import_or_in_a_class_body_may_be_true(tex
         if parsed_whole:
             _ = ctx.tree
         assert [f.type_checking for f in _Summariser(ctx).run().imports if f.module == "a"] == [type_checking]
+
+
+@pytest.mark.parametrize(
+    ("text", "may_store"),
+    [
+        (b"x.A = 1", True),
+        (b"(c).A, b = 1, 2", True),
+        (b"for c.A in x: pass", True),
+        (b"with f() as c.A:", True),
+        (b"c . \\\n A += 1", True),
+        (b"del x, c.A", True),
+        (b"del (\n    x,\n    c.A,\n)", True),
+        (b"[c.A] = [1]", True),
+        (b"x = c.A = 1", True),
+        (b"c.A: int = 1", True),
+        (b"c.A >>= 1", True),
+        # reads, comparisons, another name, an import list: none
+        (b"y = c.A\nf(c.A)\n", False),
+        (b"c.A == 1", False),
+        (b"c.AB = 1", False),
+        (b"from . import A, B", False),
+        (b"A = 1", False),
+        (b"del x\ny = c.A\n", False),
+    ],
+)
+def test_the_text_test_for_a_store_into_an_attribute_passes_every_form_of_one(text: bytes, may_store: bool) -> None:
+    """``run.modules.stores_into``: which files ``fix.copied_values`` asks for their stores (a superset)."""
+    assert stores_into(text, "A") is may_store

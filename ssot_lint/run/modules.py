@@ -112,7 +112,8 @@ def stores_into(data: bytes | None, word: str) -> bool:
             at -= 1
         if at >= 0 and data[at] == 46 and (at == 0 or data[at - 1] != 46):  # `.`, not `..` (`from .. import`)
             return True
-    dele = re.compile(rb"(?<![\w\x80-\xff.])del(?![\w\x80-\xff])[^\n;]*\.(?:\s|\\)*" + word_re + rb"(?![\w\x80-\xff])")
+    # `del x, c.word` on its line, or in brackets over several (`del (\n    c.word\n)`).
+    dele = re.compile(rb"(?<![\w\x80-\xff.])del(?![\w\x80-\xff])(?:[^\n;]*|[ \t]*[(\[][^)\]]*)\.(?:\s|\\)*" + word_re + rb"(?![\w\x80-\xff])")
     return b"del" in data and dele.search(data) is not None
 
 
