@@ -693,3 +693,23 @@ def test_a_later_round_reads_the_files_own_imports_and_words_from_its_fixed_text
     run_cli(["fix", "--no-cache", "--unsafe-fixes"], unsafe, monkeypatch)
     assert "from pkg.base import T" in (unsafe / "pkg/app.py").read_text()
     assert run(unsafe) == "AttributeError: module 'pkg' has no attribute 'sub'"  # the rewrite does change what the program does
+
+
+def test_a_package_calling_a_helper_that_does_not_import_by_name_has_finished_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """safety8: the helper's module imports by name in another function (as Django's
+    ``django.db.utils`` does in ``load_backend``, beside the ``ConnectionHandler`` that
+    ``django.db`` calls): the package cannot import the importer, and the rewrite stays safe."""
+    files = {
+        "pkg/__init__.py": "from pkg.loader import load_all\n\nload_all()\n\nCONFIG = {'mode': 'prod'}\n\nfrom pkg import new\n",
+        "pkg/loader.py": "import importlib\n\n\ndef load_all(names=()):\n    return list(names)\n\n\ndef load(name):\n    return importlib.import_module(name)\n",
+        "pkg/app.py": "print('pkg.app starts')\nfrom pkg.old import X\nprint('pkg.app ends')\n",
+        "pkg/base.py": "class X:\n    pass\n",
+        "pkg/new.py": "from pkg import CONFIG\nfrom pkg.base import X\n",
+        "pkg/old.py": "from pkg.base import X\n",
+    }
+    root = write_project(tmp_path, files, '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "pkg.old" = "pkg.new" }\n')
+    before = run(root)
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert result.stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 0 findings left."
+    assert (root / "pkg/app.py").read_text() == files["pkg/app.py"].replace("pkg.old", "pkg.new")
+    assert run(root) == before == "pkg.app starts\npkg.app ends\n"
