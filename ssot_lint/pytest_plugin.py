@@ -224,10 +224,9 @@ def _failure_text(summary: RuleSummary, findings: list[Finding], result: CheckRe
     return "\n".join(lines)
 
 
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    state = config.stash.get(_STATE, None)
-    if state is None or state.result is None:
-        return
+def _summary_line(state: _State) -> str | None:
+    if state.result is None:
+        return None
     from ssot_lint.report import plural
 
     report = state.result.report
@@ -236,4 +235,34 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     line += f"{stats.get('analyzed', 0)} analyzed; {plural(len(report.findings), 'new finding' if report.baseline else 'finding')}"
     if report.baseline:
         line += f", {report.baseline.baselined} baselined"
-    terminalreporter.write_line(line)
+    return line
+
+
+_WORKER_LINES = pytest.StashKey[dict[str, list[str]]]()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Under pytest-xdist the check runs in the workers that got an ssot item; each hands its
+    # summary line to the controller, which prints the terminal summary.
+    output = getattr(session.config, "workeroutput", None)
+    state = session.config.stash.get(_STATE, None)
+    line = None if state is None else _summary_line(state)
+    if output is not None and line is not None:
+        output["ssot_summary"] = line
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: only called when xdist is installed
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    line = getattr(node, "workeroutput", {}).get("ssot_summary")
+    if line is not None:
+        worker = getattr(node, "workerinput", {}).get("workerid", "?")
+        node.config.stash.setdefault(_WORKER_LINES, {}).setdefault(line, []).append(worker)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    state = config.stash.get(_STATE, None)
+    line = None if state is None else _summary_line(state)
+    if line is not None:
+        terminalreporter.write_line(line)
+    for shown, workers in config.stash.get(_WORKER_LINES, {}).items():
+        terminalreporter.write_line(f"{shown} (xdist {', '.join(sorted(workers))})")

@@ -211,3 +211,16 @@ def test_a_key_spelling_the_discriminator_with_an_escape_cannot_be_verified() ->
     result = analyze_source(source.encode(), REF, [EventSchema(RuleMeta("EV", "{problems}"), OPTIONS)])
     assert [(f.line, f.severity, f.message) for f in result.findings] == [(1, "info", "cannot be verified (** spread or computed key)")]
     assert fix(source) == (source, 0, [(1, 5, "not fixable: a ** spread or computed key hides the dict's shape")])
+
+
+def test_an_event_the_fix_reshapes_in_part_is_reported_with_an_unsafe_fix() -> None:
+    # The fix renames a legacy key even when a missing key stays a finding, so check must not
+    # call such an event unfixable; one with only a missing key has no fix.
+    rule = EventSchema(RuleMeta("EV", "{problems}"), OPTIONS)
+    partly = 'e = {"type": "agent_started", "timestamp": 1, "user_id": u}\n'
+    (finding,) = analyze_source(partly.encode(), REF, [rule]).findings
+    assert (finding.message, finding.applicability) == ("legacy key 'type' (use 'event_type'); missing 'data'", "unsafe")
+    after = partly.replace('"type"', '"event_type"')
+    assert fix(partly) == (after, 0, [(1, 5, "not fixable: missing 'data' (a value is never invented)")])
+    (left,) = analyze_source(after.encode(), REF, [rule]).findings
+    assert (left.message, left.applicability) == ("missing 'data'", "")

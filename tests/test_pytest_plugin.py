@@ -209,3 +209,17 @@ def test_check_source_and_the_plugin_report_the_applicability_check_does(pyteste
     result = pytester.runpytest("--ssot", "-p", "no:cacheprovider")
     assert section(result.stdout.str(), "ssot-lint D1") == ["D1 (deprecated-import, error): count 2, max -", *text[:2]]
     assert section(result.stdout.str(), "ssot-lint EV1") == ["EV1 (event-schema, error): count 1, max -", text[2]]
+
+
+def test_under_xdist_each_worker_that_checked_reports_its_summary_line(pytester: pytest.Pytester, project: Path) -> None:
+    # The check runs in the workers; the controller, which prints the terminal summary, did not
+    # run it and had nothing to say. (pytest-xdist is in the test extras; a venv made before
+    # it was added skips this.)
+    pytest.importorskip("xdist")
+    result = pytester.runpytest("--ssot", "-p", "no:cacheprovider", "-n", "2")
+    assert outcomes(result) == {"passed": 2, "failed": 3}
+    # Each worker that got an ssot item checked (the two may read each other's results from the
+    # cache, or not, by timing): one line per distinct summary, naming its workers.
+    shown = [line for line in result.stdout.lines if line.startswith("ssot-lint: ")]
+    pattern = re.compile(r"ssot-lint: 7 files, [0-7] from the result cache, [0-7] analyzed; 5 findings \(xdist (gw0|gw1|gw0, gw1)\)")
+    assert shown and all(pattern.fullmatch(line) for line in shown), result.stdout.str()

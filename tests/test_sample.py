@@ -108,7 +108,7 @@ def test_text_output_lines_and_summary(monkeypatch: pytest.MonkeyPatch) -> None:
         lines[-1]
         == "19 files scanned, 1 parse error, 15 findings; 11 files not parsed in full, as no rule reads all of them (--check-syntax parses every file)"
     )
-    assert lines[-2] == "[*] 1 fixable with `ssot-lint fix` (3 more with `ssot-lint fix --unsafe-fixes`)"
+    assert lines[-2] == "[*] 1 fixable with `ssot-lint fix` (4 more with `ssot-lint fix --unsafe-fixes`)"
     assert lines[-3].split() == ["SSOT000", "parse-error", "error", "1", "-", "FAIL"]
     assert any(line.split()[:2] == ["WS001", "single-implementation"] and line.split()[-1] == "FAIL" for line in lines)
 

@@ -123,3 +123,16 @@ def test_all_findings_count_the_files_that_do_not_parse_as_check_does():
     trend = build_trend(broken)
     assert trend.totals == [6, 4]
     assert "**All findings: 6 → 4 (−2)**" in markdown(trend, 5)
+
+
+def test_the_legend_sits_above_the_plot_where_it_covers_no_point():
+    # A count near its max at the latest snapshot is drawn top right, where the legend was.
+    capped = [Snapshot(**{**s.__dict__, "rules": [RuleCount("CAP", "single-implementation", "error", n, n, 9)]}) for s, n in zip(STORY, [3, 5, 8, 9, 9])]
+    html = render_html(build_trend(capped), top=5, title="t")
+    chart = html[html.index('id="rule-CAP"') :]
+    chart = chart[: chart.index("</figure>")]
+    plot_top = min(float(y) for y in re.findall(r"[ML] [\d.]+ ([\d.]+)", chart[chart.index('<g id="patch_2">') : chart.index('<g id="matplotlib.axis_1">')]))
+    start = chart.index('<g id="legend_1">')
+    legend = chart[start : chart.index(">max</text>", start)]  # its two entries: count, then max
+    legend_ys = [float(y) for y in re.findall(r' y="([\d.]+)"', legend)] + [float(y) for y in re.findall(r"[ML] [\d.]+ ([\d.]+)", legend)]
+    assert len(legend_ys) >= 4 and max(legend_ys) < plot_top, (legend_ys, plot_top)

@@ -165,7 +165,8 @@ def _chart_svg(name: str, headline: str, values: list[int | None], maxes: list[i
         if any(m is not None for m in maxes):
             ceiling = [math.nan if m is None else m for m in maxes]
             ax.step(times, ceiling, where="post", color=CEILING_COLOR, linestyle="--", linewidth=1.3, label="max")  # type: ignore[arg-type]
-            ax.legend(loc="upper right", frameon=False)
+            # Above the plot, right: inside it, the legend covered the latest points.
+            ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False, borderaxespad=0.1)
         highest = max([c for c in values if c is not None] + [m for m in maxes if m is not None] + [1])
         ax.set_ylim(0, highest * 1.1)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))

@@ -257,8 +257,10 @@ class EventSchema(Rule):
             if problems:
                 message = self.format(problems="; ".join(text for _, text in problems), event=event)
                 # The fix renames and moves keys (never invents or converts a value): unsafe,
-                # since the program's readers of the event see other keys afterwards.
-                fixable = all(kind in ("legacy", "placement") for kind, _ in problems)
+                # since the program's readers of the event see other keys afterwards. It does
+                # so even when a missing key or a wrong type stays a finding, so an event with
+                # any legacy or misplaced key has a fix.
+                fixable = any(kind in ("legacy", "placement") for kind, _ in problems)
                 findings.append(self.finding(ctx, node, message, stmt_line=stmt_line, applicability=UNSAFE if fixable else ""))
         return findings, None
 
