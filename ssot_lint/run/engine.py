@@ -393,9 +393,11 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
         project_files = files if options.within is not None or covers_project(paths, config) else None  # a partial run walked the root too
         # Verification reuses the summaries the project-wide kinds computed (not a buffer's).
         buffered = [source.ref.path for source in files if source.abspath in buffers]
-        context = fix_context(config, options, project_files, known=lambda: run_summaries(ruleset.rules, results, buffered))
-        annotate(report, ruleset.rules, results, context)
-        close_summaries(context)
+        context = annotate(
+            report, ruleset.rules, results, lambda: fix_context(config, options, project_files, known=lambda: run_summaries(ruleset.rules, results, buffered))
+        )
+        if context is not None:
+            close_summaries(context)
     parse_errors = sum(1 for _, result in results if result.parse_error is not None)  # of every file analyzed
     stats.update(parse_errors=parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
     report.stats.update(stats)
