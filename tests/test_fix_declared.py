@@ -111,7 +111,7 @@ def test_a_declared_class_moves_safely_a_renamed_function_only_unsafely_and_a_ch
     applied = fix(tmp_path, monkeypatch, "--unsafe-fixes")
     # Through its re-export too: the package's own import is rewritten (it names the declared function).
     assert (tmp_path / "app.py").read_text() == "from lib.api import new_call as old_call\nfrom lib.api import Factory\nfrom new.mod import A as Thing\n"
-    assert (tmp_path / "lib/__init__.py").read_text() == "from lib.api import new_call as old_call\n"
+    assert (tmp_path / "lib/__init__.py").read_text() == "from .api import new_call as old_call\n"  # relative, as written
     assert applied.stderr.splitlines()[0] == "2 files changed, 3 findings fixed (3 by unsafe fixes), 1 finding left:"
 
 

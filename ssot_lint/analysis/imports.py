@@ -55,6 +55,23 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str | No
     return ".".join(base) if base else None
 
 
+def relative_spelling(module: str, is_package: bool, target: str) -> tuple[int, str | None] | None:
+    """``target`` (absolute) as a relative import written in ``module``: the number of dots and
+    the rest (None: the package itself), as in ``from ..x.new import X``. None when ``target``
+    lies outside ``module``'s top-level package, where no relative import reaches. A relative
+    import resolves the same whatever the top-level package is really named (a name inferred
+    from a namespace folder may be wrong), which is why a fix keeps relative imports relative."""
+    parts = module.split(".") if module else []
+    package = parts if is_package else parts[:-1]
+    wanted = target.split(".")
+    if not package or wanted[0] != package[0]:
+        return None
+    common = 0
+    while common < min(len(package), len(wanted)) and package[common] == wanted[common]:
+        common += 1
+    return len(package) - common + 1, ".".join(wanted[common:]) or None
+
+
 def relative_failure(module: str, is_package: bool, level: int) -> str | None:
     """Why a relative import of ``level`` dots written in ``module`` fails as Python runs it
     (None when it does not): a module in no package has no parent to be relative to ("attempted

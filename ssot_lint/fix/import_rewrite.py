@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ssot_lint.analysis.imports import relative_spelling
 from ssot_lint.fix.cst_imports import dotted_name
 from ssot_lint.fix.cstedit import comment_lines, comments_in, dotted_expr, drop_items
 from ssot_lint.fix.destinations import DROP, STAY, Decision, FromDest, ModDest
+from ssot_lint.fix.import_comments import detach
 
 __all__ = ["DROP", "STAY", "Decision", "FromDest", "ModDest", "ImportRewriter", "StatementEdit", "edit_import", "edit_import_from"]
 
@@ -23,18 +25,36 @@ __all__ = ["DROP", "STAY", "Decision", "FromDest", "ModDest", "ImportRewriter", 
 @dataclass
 class StatementEdit:
     """What replaces one import statement: ``outputs`` (statement, comment lines to put above
-    it) in order, and, when nothing is left, the comments to keep above the next statement."""
+    it) in order, the comment at the end of an output's line (by its index; never the first,
+    which takes the old statement's line), and, when nothing is left, the comments to keep above
+    the next statement."""
 
     outputs: list[tuple[cst.BaseSmallStatement, list[str]]] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)
+    trailing: dict[int, str] = field(default_factory=dict)
 
     @property
     def comments(self) -> list[str]:
-        return [c for _, comments in self.outputs for c in comments] + self.carried
+        return [c for _, comments in self.outputs for c in comments] + list(self.trailing.values()) + self.carried
 
 
-def _from_statement(module: str, aliases: list[cst.ImportAlias]) -> cst.ImportFrom:
-    return cst.ImportFrom(module=dotted_expr(module), names=aliases)
+Importer = tuple[str, bool]  # the module a statement is written in, and whether it is a package
+
+
+def _spelling(module: str, relative: bool, importer: Importer | None) -> tuple[list[cst.Dot], cst.Attribute | cst.Name | None]:
+    """How a ``from`` statement names ``module``: relative when the statement it replaces was
+    (``relative``) and ``module`` lies in the importer's top-level package (the fix's verdict
+    refuses or marks unsafe a relative import it must make absolute), else absolute."""
+    spelled = relative_spelling(*importer, module) if relative and importer is not None else None
+    if spelled is None:
+        return [], dotted_expr(module)
+    dots, rest = spelled
+    return [cst.Dot()] * dots, dotted_expr(rest) if rest else None
+
+
+def _from_statement(module: str, aliases: list[cst.ImportAlias], relative: bool = False, importer: Importer | None = None) -> cst.ImportFrom:
+    dots, name = _spelling(module, relative, importer)
+    return cst.ImportFrom(module=name, names=aliases, relative=dots)
 
 
 def _alias(name: str, asname: str | None) -> cst.ImportAlias:
@@ -51,24 +71,25 @@ def _renamed(alias: cst.ImportAlias, dest: FromDest) -> cst.ImportAlias:
     return alias.with_changes(name=cst.Name(dest.name), asname=asname)
 
 
-def _absolute(node: cst.ImportFrom, module: str) -> cst.ImportFrom:
-    """``node`` importing from ``module`` (absolute), whatever it was written as."""
+def _retargeted(node: cst.ImportFrom, module: str, importer: Importer | None) -> cst.ImportFrom:
+    """``node`` importing from ``module``: relative when it was and can stay so, else absolute."""
+    dots, name = _spelling(module, bool(node.relative), importer)
     space = node.whitespace_after_from
-    if isinstance(space, cst.SimpleWhitespace) and not space.value:
+    if not dots and isinstance(space, cst.SimpleWhitespace) and not space.value:
         space = cst.SimpleWhitespace(" ")  # `from.x import y` needs a space once the dot is gone
     before = node.whitespace_before_import
-    if isinstance(before, cst.SimpleWhitespace) and not before.value:
-        before = cst.SimpleWhitespace(" ")
-    return node.with_changes(module=dotted_expr(module), relative=[], whitespace_after_from=space, whitespace_before_import=before)
+    if name is not None and isinstance(before, cst.SimpleWhitespace) and not before.value:
+        before = cst.SimpleWhitespace(" ")  # `from . import y` written `from .import y`
+    return node.with_changes(module=name, relative=dots, whitespace_after_from=space, whitespace_before_import=before)
 
 
-def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequence[Decision]) -> StatementEdit:
-    """Apply per-name decisions to a ``from`` import (``resolved``: its absolute module)."""
+def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequence[Decision], importer: Importer | None = None) -> StatementEdit:
+    """Apply per-name decisions to a ``from`` import (``resolved``: its absolute module) written
+    in ``importer`` (a relative import stays relative where it can)."""
     if isinstance(node.names, cst.ImportStar):
         (dest,) = decisions
         assert isinstance(dest, FromDest)
-        return StatementEdit([(_absolute(node, dest.module), [])])
-    aliases = list(node.names)
+        return StatementEdit([(_retargeted(node, dest.module, importer), [])])
     stays = [i for i, d in enumerate(decisions) if d == STAY]
     groups: dict[tuple[str, str], list[int]] = {}
     for index, decision in enumerate(decisions):
@@ -85,32 +106,59 @@ def edit_import_from(node: cst.ImportFrom, resolved: str | None, decisions: Sequ
         first = next((key for key in groups if key[0] == "from"), None)
         if first is not None:
             in_place, module = groups.pop(first), first[1]
+    # Each name leaving the statement takes its own comments along (the lines above it, the one
+    # at the end of its line); a dropped name's go above the statement that stays.
+    detached = detach(node, set(range(len(decisions))) - set(in_place))
+    aliases = detached.aliases
     edit = StatementEdit()
-    dropped = [c for i, d in enumerate(decisions) if d == DROP for c in comments_in(aliases[i])]
+    dropped = [c for i, d in enumerate(decisions) if d == DROP for c in detached.own(i)]
     if not in_place:  # the statement itself goes: so do comments outside its names (before `)`)
-        dropped += _outside_names(node)
+        dropped += _outside_names(node, [c for i in range(len(decisions)) for c in detached.own(i)])
     if in_place:
         renamed = [_renamed(a, decisions[i]) if isinstance(decisions[i], FromDest) else a for i, a in enumerate(aliases)]  # type: ignore[arg-type]
-        rpar = node.rpar
+        rpar = detached.rpar
         kept, closing = drop_items(renamed, set(range(len(aliases))) - set(in_place), rpar.whitespace_before if rpar else None)
-        statement = node.with_changes(names=kept, rpar=rpar.with_changes(whitespace_before=closing) if rpar else None)
-        edit.outputs.append((_absolute(statement, module) if module else statement, dropped))
+        statement = node.with_changes(names=kept, lpar=detached.lpar, rpar=rpar.with_changes(whitespace_before=closing) if rpar else None)
+        edit.outputs.append((_retargeted(statement, module, importer) if module else statement, dropped))
         dropped = []
     for (kind, target), members in groups.items():
-        comments = [c for i in members for c in comments_in(aliases[i])]
+        above = [c for i in members for c in detached.above.get(i, [])]
+        trailing = [detached.trailing[i] for i in members if i in detached.trailing]
         if kind == "from":
             fresh = [_alias(decisions[i].name, decisions[i].asname) for i in members]  # type: ignore[union-attr]
-            edit.outputs.append((_from_statement(target, fresh), dropped + comments))
+            new: cst.ImportFrom | cst.Import = _from_statement(target, fresh, bool(node.relative), importer)
         else:
             fresh = [_alias(decisions[i].module, decisions[i].asname) for i in members]  # type: ignore[union-attr]
-            edit.outputs.append((cst.Import(names=fresh), dropped + comments))
+            new = cst.Import(names=fresh)
+        if len(trailing) > 1 and isinstance(new, cst.ImportFrom):  # one name a line, each with its comment
+            new = _one_a_line(new, [detached.trailing.get(i) for i in members])
+        elif len(trailing) == 1 and edit.outputs:  # on the new statement's own line, where it still applies
+            edit.trailing[len(edit.outputs)] = trailing[0]
+        else:  # the first output takes the old statement's line (whose end may hold a comment); `import a, b`
+            above += trailing
+        edit.outputs.append((new, dropped + above))
         dropped = []
     edit.carried = dropped
     return edit
 
 
-def _outside_names(node: cst.ImportFrom) -> list[str]:
-    inside = [c for alias in node.names for c in comments_in(alias)]  # type: ignore[union-attr]
+def _one_a_line(node: cst.ImportFrom, comments: list[str | None]) -> cst.ImportFrom:
+    """``node`` written ``from m import (`` with one name a line, each ending with its comment."""
+    aliases = list(node.names)  # type: ignore[arg-type]
+    indent = cst.SimpleWhitespace("    ")
+
+    def after(comment: str | None, last: bool) -> cst.ParenthesizedWhitespace:
+        first = cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comment)) if comment else cst.TrailingWhitespace()
+        return cst.ParenthesizedWhitespace(first_line=first, indent=True, last_line=cst.SimpleWhitespace("") if last else indent)
+
+    laid = [alias.with_changes(comma=cst.Comma(whitespace_after=after(c, i == len(aliases) - 1))) for i, (alias, c) in enumerate(zip(aliases, comments))]
+    opening = cst.ParenthesizedWhitespace(indent=True, last_line=indent)
+    return node.with_changes(names=laid, lpar=cst.LeftParen(whitespace_after=opening), rpar=cst.RightParen())
+
+
+def _outside_names(node: cst.ImportFrom, inside: list[str]) -> list[str]:
+    """The comments of ``node`` that are not its names' own (``inside``)."""
+    inside = list(inside)
     outside = []
     for comment in comments_in(node):
         if comment in inside:
@@ -134,6 +182,12 @@ def edit_import(node: cst.Import, decisions: Sequence[Decision]) -> StatementEdi
 
 
 Container = cst.SimpleStatementLine | cst.SimpleStatementSuite
+
+
+def _ending(comment: str | None) -> cst.TrailingWhitespace:
+    if comment is None:
+        return cst.TrailingWhitespace()
+    return cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comment))
 
 
 class ImportRewriter(cst.CSTTransformer):
@@ -178,6 +232,7 @@ class ImportRewriter(cst.CSTTransformer):
                 last = index == len(edit.outputs) - 1
                 body.append(statement.with_changes(semicolon=old.semicolon if last else cst.MaybeSentinel.DEFAULT))
                 comments.extend(above)
+                comments.extend([edit.trailing[index]] if index in edit.trailing else [])  # the line has other statements
             comments.extend(edit.carried)
         return body, comments
 
@@ -191,7 +246,10 @@ class ImportRewriter(cst.CSTTransformer):
             if edit.outputs:
                 (first, above), *rest = edit.outputs
                 lines = [updated_node.with_changes(body=[first], leading_lines=[*updated_node.leading_lines, *comment_lines(above)])]
-                lines += [cst.SimpleStatementLine(body=[s], leading_lines=comment_lines(c)) for s, c in rest]
+                lines += [
+                    cst.SimpleStatementLine(body=[s], leading_lines=comment_lines(c), trailing_whitespace=_ending(edit.trailing.get(index)))
+                    for index, (s, c) in enumerate(rest, 1)
+                ]
                 return cst.FlattenSentinel(lines)
             body: list[cst.BaseSmallStatement] = []
             comments = edit.carried

@@ -115,7 +115,7 @@ def context_digest(rules: Sequence[Rule]) -> bytes:
 
 def result_key(blob: str, ref: FileRef, rules: Sequence[Rule]) -> str:
     h = hashlib.sha256(context_digest(rules))
-    for part in (blob, ref.module, str(ref.is_package)):
+    for part in (blob, ref.module, str(ref.is_package), str(ref.implied)):
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     return h.hexdigest()
 

@@ -82,7 +82,7 @@ from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, I
 from ssot_lint.kinds.deprecated_import.linking import cycle_error, owned, rehash
 from ssot_lint.kinds.deprecated_import.prefilter import Prefilter
 from ssot_lint.kinds.deprecated_import.references import plan_references
-from ssot_lint.kinds.deprecated_import.rewrite import ChainCycle, destination, match_target, ref_needs, resolve_chains, under
+from ssot_lint.kinds.deprecated_import.rewrite import ChainCycle, destination, made_absolute, match_target, ref_needs, resolve_chains, under
 from ssot_lint.model import UNSAFE, FileRef, Finding
 from ssot_lint.project.import_conditions import tested_deprecations
 
@@ -283,6 +283,10 @@ class DeprecatedImport(Rule):
             if isinstance(ref.statement, ast.ImportFrom) and relative_failure(ctx.ref.module, ctx.ref.is_package, ref.statement.level):
                 return ()  # it fails as written: rewritten, it would work (the fix says so; unsafe)
             asname = ref.node.asname if isinstance(ref.node, ast.alias) else None
+            if isinstance(ref.statement, ast.ImportFrom) and ref.statement.level and ctx.ref.implied:
+                decision = destination(False, ref.module, ref.name, asname, old, new, self.targets)
+                if not isinstance(decision, str) and made_absolute(ctx.ref, ref.statement.level, decision):
+                    return ()  # written absolute under an inferred name: unsafe (the fix says why)
             chains = self._chains(ctx, ref.bound or "")
             if ref.plain:  # `old.mod` itself as a value (`x = old.mod`): what is read through it is unknown
                 chains |= {f"{w}.{WHOLE}" for w in self._whole_chains(ctx, ref.bound or "") if ref.module == w or ref.module.startswith(w + ".")}

@@ -11,9 +11,12 @@ Principles (each one is a test in tests/test_fix_imports.py):
 - A module binding whose references reach a deprecated call (or a member with a replacement of
   its own) is left alone: rewriting the import would silently redirect that reference.
 - No import is duplicated in a block: a name the block already imports (earlier) the same way is
-  dropped instead of added; if the same import comes later in the block, the finding stays.
-- Comments survive: those inside moved or dropped names become comment lines above the
-  statement that now holds the name (or the next statement).
+  dropped instead of added, and so is one a module-level import earlier has bound when the
+  block is nested outside any function or class, unless the file binds the name otherwise too;
+  if the same import comes later in the block, the finding stays.
+- Comments survive and stay with their names: a moved name's end-of-line comment ends its new
+  statement's line, the comment lines above it go above that statement (``fix.import_comments``);
+  a dropped name's become comment lines above the statement that stays (or the next one).
 """
 
 from __future__ import annotations
@@ -25,10 +28,11 @@ import libcst as cst
 
 from ssot_lint.analysis.imports import ImportRef, bindings, relative_failure
 from ssot_lint.fix.cstedit import comments_in, dotted_expr
-from ssot_lint.fix.import_rewrite import DROP, STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
+from ssot_lint.fix.import_rewrite import STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
 from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, used_whole, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
-from ssot_lint.kinds.deprecated_import.rewrite import destination, needs, under
+from ssot_lint.kinds.deprecated_import.duplicates import deduplicate, new_adds
+from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, needs, under
 from ssot_lint.kinds.deprecated_import.survey import survey_file
 from ssot_lint.kinds.deprecated_import.unit import decide_unit
 from ssot_lint.project.import_conditions import TestedDeprecations, tested_deprecations
@@ -159,6 +163,9 @@ class ImportFixPlan:
             if failure is not None:  # an import that fails as written is no safe fix's to make work
                 self.hold(index, Verdict(UNVERIFIED, failure))
                 continue
+            if isinstance(statement, cst.ImportFrom) and (made := made_absolute(self.ctx.ref, len(statement.relative), decision)) is not None:
+                self.hold(index, Verdict(UNVERIFIED, made))
+                continue
             if isinstance(decision, FromDest) and decision.name == "*":
                 star = Verdict(UNVERIFIED, f"a star import binds whatever {decision.module} exports, so the names this file uses cannot be verified")
                 need = Need(ref.module, decision.module, True, self.ctx.ref.module, self.line(self.owner[index].node))
@@ -265,42 +272,8 @@ class ImportFixPlan:
             if not changed:
                 return
 
-    def _stay_signature(self, ref: ImportRef) -> tuple[str, ...] | None:
-        if ref.module is None:
-            return None
-        if isinstance(ref.statement, cst.Import):
-            asname = ref.node.asname
-            return ("import", ref.module, asname.name.value if asname else "")
-        return ("from", ref.module, ref.name or "", ref.bound or "")
-
     def _deduplicate(self) -> bool:
-        """Drop a rewritten name that its block already imports the same way earlier; refuse one
-        that the block imports again later. Returns whether a new refusal was made."""
-        order: dict[int, list[tuple[int, tuple[str, ...], int]]] = {}  # block -> (position, signature, ref)
-        for position, statement in enumerate(self.survey.statements):
-            for index in statement.refs:
-                decision = self.decisions[index]
-                signature = decision.signature if isinstance(decision, (FromDest, ModDest)) else self._stay_signature(self.refs[index])
-                if signature is not None:
-                    order.setdefault(id(statement.block), []).append((position, signature, index))
-        refused = False
-        for entries in order.values():
-            seen: set[tuple[str, ...]] = set()
-            for position, signature, index in entries:
-                decision = self.decisions[index]
-                moving = isinstance(decision, (FromDest, ModDest))
-                if moving and signature in seen:
-                    self.decisions[index] = DROP
-                    continue
-                if moving:
-                    later = next((i for p, sig, i in entries if p > position and sig == signature and self.decisions[i] == STAY), None)
-                    if later is not None:
-                        line = self.line(self.refs[later].statement)
-                        self.reasons[index] = f"not fixable: the rewritten import would duplicate the one at line {line}; remove one by hand"
-                        refused = True
-                        continue
-                seen.add(signature)
-        return refused
+        return deduplicate(self)
 
     # -- result --------------------------------------------------------------------------------
     def status(self, members: list[int]) -> tuple[str | None, bool, list[str]]:
@@ -328,7 +301,7 @@ class ImportFixPlan:
     def rewrite(self, references: ReferenceEdits | None = None) -> cst.Module:
         """The module with every decided edit applied (and ``references``' rewrites)."""
         edits: dict[cst.CSTNode, StatementEdit] = {}
-        added = references.adds if references is not None else {}
+        added = new_adds(self, references.adds) if references is not None else {}
         for statement in self.survey.statements:
             decisions = [self.decisions[i] for i in statement.refs]
             adds = added.get(statement.node, [])
@@ -337,7 +310,7 @@ class ImportFixPlan:
             if isinstance(statement.node, cst.Import):
                 edit = edit_import(statement.node, decisions)
             else:
-                edit = edit_import_from(statement.node, self.refs[statement.refs[0]].module, decisions)
+                edit = edit_import_from(statement.node, self.refs[statement.refs[0]].module, decisions, (self.ctx.ref.module, self.ctx.ref.is_package))
             for module in adds:  # `import new.mod` for rewritten references, right after
                 comments, edit.carried = (edit.carried, []) if not edit.outputs else ([], edit.carried)
                 edit.outputs.append((cst.Import(names=[cst.ImportAlias(name=dotted_expr(module))]), comments))

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from ssot_lint.analysis.imports import relative_spelling
 from ssot_lint.fix.destinations import FromDest, ModDest
 from ssot_lint.fix.verdicts import Need
 from ssot_lint.kinds.base import OptionError, Target
+from ssot_lint.model import FileRef
 from ssot_lint.project.module_index import within
 
 under = within  # ``a.b`` is under ``a``; ``ab`` is not
@@ -221,3 +223,22 @@ def ref_needs(
         return ()
     attributes = [w.split(".")[1] for w in chains]
     return needs(module if isinstance(decision, ModDest) else f"{module}.{name}", decision, attributes, file_module, line)
+
+
+def made_absolute(importer: FileRef, level: int, decision: FromDest | ModDest) -> str | None:
+    """Why rewriting a relative import (``level`` dots) in ``importer`` to ``decision`` is not
+    safe: it stays relative when the new module lies in the importer's top-level package
+    (``from .new import X``), which resolves the same however that package is really named; a
+    module elsewhere must be written absolute, and the absolute name is only as good as the
+    importer's: when the name is inferred (``FileRef.implied``: a regular package below a
+    folder without ``__init__.py`` that no ``src`` root names), the real top-level package may
+    be another one, and the absolute import fail or find another copy. None when safe."""
+    if level == 0 or not importer.implied:
+        return None
+    if isinstance(decision, FromDest) and relative_spelling(importer.module, importer.is_package, decision.module) is not None:
+        return None
+    top = importer.module.partition(".")[0]
+    return (
+        f"the relative import would become the absolute `{decision.module}`, outside {top}, whose name is only inferred "
+        f"(a package below a folder without __init__.py): the absolute name may not import; configure `src` to name it"
+    )

@@ -31,12 +31,14 @@ Unit = tuple[cst.CSTNode, int, tuple[str, ...]]  # a statement, the first line o
 
 @dataclass
 class Statement:
-    """One import statement, the line (or one-line suite) holding it and the block it is in."""
+    """One import statement, the line (or one-line suite) holding it and the block it is in;
+    ``scoped``: inside a function or class body (where an import binds a local or an attribute)."""
 
     node: cst.Import | cst.ImportFrom
     container: cst.SimpleStatementLine | cst.SimpleStatementSuite
     block: cst.CSTNode
     refs: list[int] = field(default_factory=list)
+    scoped: bool = False
 
 
 class Survey(cst.CSTVisitor):
@@ -63,8 +65,10 @@ class Survey(cst.CSTVisitor):
         self.names: dict[str, list[cst.Name]] = {}
         self.annotation_strings: list[cst.SimpleString] = []
         self.stored: set[cst.CSTNode] = set()  # attribute chains assigned to or deleted (`old.mod.X = 1`)
+        self.rebound: set[str] = set()  # names bound other than by an import (`a = 1`, `def a`, `with x as a`)
         self.star_import = False
         self._blocks: list[cst.CSTNode] = []
+        self._scopes: list[cst.CSTNode] = []  # the function and class definitions being walked
         self._container: cst.SimpleStatementLine | cst.SimpleStatementSuite | None = None
         self._skip: set[cst.CSTNode] = set()
         self._annotations = 0
@@ -104,6 +108,28 @@ class Survey(cst.CSTVisitor):
         self._blocks.pop()
         self._indents.pop()
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append(node)
+        self.rebound.add(node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        if self._scopes and self._scopes[-1] is original_node:  # a pruned one was never entered
+            self._scopes.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._scopes.append(node)
+        self.rebound.add(node.name.value)
+
+    def visit_AsName(self, node: cst.AsName) -> None:  # `with x as a`, `except E as a` (imports are not entered)
+        self._store(node.name)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._store(node.target)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        if self._scopes and self._scopes[-1] is original_node:
+            self._scopes.pop()
+
     def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
         self._blocks.append(node)
         self._container = node
@@ -116,7 +142,7 @@ class Survey(cst.CSTVisitor):
 
     def _statement(self, node: cst.Import | cst.ImportFrom) -> bool:
         assert self._container is not None
-        self.statements.append(Statement(node, self._container, self._blocks[-1]))
+        self.statements.append(Statement(node, self._container, self._blocks[-1], scoped=bool(self._scopes)))
         self._mark(node)
         if isinstance(node, cst.ImportFrom):  # where a finding may be reported: the module part
             self._mark(node.relative[0] if node.relative else node.module)
@@ -156,6 +182,10 @@ class Survey(cst.CSTVisitor):
             part = pending.pop()
             if isinstance(part, cst.Attribute):
                 self.stored.add(part)
+            elif isinstance(part, cst.Name):
+                self.rebound.add(part.value)
+            elif isinstance(part, cst.StarredElement):
+                pending.append(part.value)
             elif isinstance(part, (cst.Tuple, cst.List)):
                 pending += (element.value for element in part.elements)
 

@@ -20,7 +20,7 @@ import libcst as cst
 from ssot_lint.analysis.syntax import nodes_near
 from ssot_lint.fix.cstedit import append_items, comments_in, drop_items
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Unfixed
-from ssot_lint.kinds.event_schema.readers import key_readers
+from ssot_lint.kinds.event_schema.readers import bound_names, key_readers
 from ssot_lint.kinds.event_schema.shape import Entries, Value
 
 if TYPE_CHECKING:
@@ -237,6 +237,8 @@ class EventFixer(cst.CSTTransformer):
                 found, spread = dict_entries(value, self.rule.discriminator)
                 if spread:
                     reasons.append(f"'{data}' has a ** spread or computed key, so keys cannot be merged into it")
+                elif self.rule.event_name(judged(found)) is not None:  # reshaped on its own: a key moved in would move again
+                    reasons.append(f"keys cannot move into '{data}': it holds an event of its own, whose keys are checked again")
                 inner = {key for key, _ in found}
         if is_call and any(attached):
             reasons.append("a comment sits inside the dict(...) call's arguments")
@@ -350,11 +352,14 @@ def fix_events(rule: EventSchema, module: cst.Module, ctx: FileContext, context:
     result = module.visit(fixer)
     changed = {position: keys for position, keys, _ in fixer.events}
     readers = key_readers(ctx.tree, {k for keys in changed.values() for k in keys}, changed) if changed else {}
+    names = bound_names(ctx.tree, changed) if readers else {}
     unfixed = list(fixer.unfixed)
     notes: list[FixNote] = []
     fixed = partly = 0
     for (line, col), keys, gone in fixer.events:
-        reads = [f"'{key}' at {ctx.ref.path}:{at}" for key in sorted(keys) for at, _ in readers.get(key, [])]
+        # an event bound to a name is read through that name; one passed on as it is, by anything
+        through = names.get((line, col))
+        reads = [f"'{key}' at {ctx.ref.path}:{at[0]}" for key in sorted(keys) for at, via in readers.get(key, []) if not through or via in through]
         why = UNSAFE_WHY + (f"; the file still reads {', '.join(reads)}" if reads else "")
         if not gone:  # reshaped in part: left (``fixer.unfixed`` says why), and applied only as asked
             if context.unsafe:
