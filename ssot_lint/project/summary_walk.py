@@ -47,7 +47,8 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Children the walk reaches as statements of their own, not as parts of their parent's expressions.
 _NESTED = (ast.stmt, ast.excepthandler, ast.match_case)
 _TYPE_ALIAS = getattr(ast, "TypeAlias", ())  # `type X = ...`: Python 3.12+
-_TRY_STAR = getattr(ast, "TryStar", ast.Try)  # `except*`: Python 3.11+
+_TRY_STAR = getattr(ast, "TryStar", ast.Try)
+_TYPING = ("typing", "typing_extensions")  # as ``import_conditions.typing_spellings`` reads them  # `except*`: Python 3.11+
 # What may stand between two simple statements written on one line: a `;`, spaces, continuations.
 _BLANK = r"(?:[ \t\f]|\\(?:\r\n|\r|\n))*"
 _SEMICOLON = re.compile(_BLANK + ";" + _BLANK)
@@ -361,15 +362,17 @@ class _Summariser:
         statement = span(node)
         module_span = self.lines.module_span(statement) if isinstance(node, ast.ImportFrom) else None
         stdlib_of: dict[str | None, bool] = {}
+        ascii_text = self.lines.ascii  # then a column is the byte offset + 1 (``SourceLines.column``), inline: once per name
         for module, name, bound, alias in imported_names(node, self.ctx.ref.module, self.ctx.ref.is_package):
-            where = span(alias)
+            where = (alias.lineno, alias.col_offset + 1, alias.end_lineno, alias.end_col_offset + 1) if ascii_text else span(alias)
             warned = self.tested is not NOTHING_TESTED and self.tested.covers(node.lineno, bound)
             if not module_level:
                 bound = None
             elif name == "*" and not checking:
                 star_rebinds(self.never_true, module)  # it may bind TYPE_CHECKING
             elif bound is not None:
-                typing_spellings(self.never_true, bound, module, name)
+                if self.never_true or module in _TYPING:  # else typing_spellings has nothing to do
+                    typing_spellings(self.never_true, bound, module, name)
                 # From the standard library: a pure-named decorator is the pure one, and an
                 # attribute read runs nothing; else the name may be a project's own object.
                 stdlib = stdlib_of.get(module)
