@@ -80,7 +80,7 @@ def class_shadows(body: list[ast.stmt], never_true: Collection[str]) -> list[ast
         if isinstance(node, ast.If) and type_checking_test(node.test, never_true) is not None:
             tests.append(node)
         # A block's header: a `for` or `with` target, an `except ... as` name, a `case` pattern.
-        header = [node.target] if isinstance(node, (ast.For, ast.AsyncFor)) else []
+        header: list[ast.AST] = [node.target] if isinstance(node, (ast.For, ast.AsyncFor)) else []
         header += [i.optional_vars for i in getattr(node, "items", ()) if i.optional_vars is not None]
         header += [node.pattern] if isinstance(node, ast.match_case) else []
         bound |= any(_binds(child, heads) for part in header for child in ast.walk(part))

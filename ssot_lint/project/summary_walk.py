@@ -364,7 +364,8 @@ class _Summariser:
         stdlib_of: dict[str | None, bool] = {}
         ascii_text = self.lines.ascii  # then a column is the byte offset + 1 (``SourceLines.column``), inline: once per name
         for module, name, bound, alias in imported_names(node, self.ctx.ref.module, self.ctx.ref.is_package):
-            where = (alias.lineno, alias.col_offset + 1, alias.end_lineno, alias.end_col_offset + 1) if ascii_text else span(alias)
+            # (a parsed node always has its end: no check per name)
+            where: Span = (alias.lineno, alias.col_offset + 1, alias.end_lineno, alias.end_col_offset + 1) if ascii_text else span(alias)  # type: ignore[assignment, operator]
             warned = self.tested is not NOTHING_TESTED and self.tested.covers(node.lineno, bound)
             if not module_level:
                 bound = None
