@@ -13,7 +13,9 @@ from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.model import FileRef
 from ssot_lint.project.attribute_stores import attribute_stores
 from ssot_lint.project.summary_walk import _Summariser
-from tests.test_fix_review6 import keeps_what_the_program_does, texts
+from ssot_lint.run.modules import stores_into
+from tests.helpers import run_cli, write_project
+from tests.test_fix_review6 import keeps_what_the_program_does, run, texts
 
 LEGACY = {
     "legacy/__init__.py": "",
@@ -99,6 +101,98 @@ CASES = {
                 'def configure():\n    from pkg import config\n\n    config.MODE = "prod"\n\n\nconfigure()\n',
                 "and settings stores into pkg.config.MODE at settings.py:4",
             ),
+            # safety8: every syntactic form of a store, read from the tree (a line-start text test missed them)
+            ("under-an-if", 'from pkg import config\n\nif True: config.MODE = "prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+            ("after-a-semicolon", 'from pkg import config\n\nx = 1; config.MODE = "prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+            ("in-a-chained-assignment", 'from pkg import config\n\nx = config.MODE = "prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+            ("in-a-tuple-target", 'from pkg import config\n\nconfig.MODE, x = "prod", 1\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+            (
+                "as-a-for-target",
+                'from pkg import config\n\nfor config.MODE in ["prod"]:\n    pass\n',
+                "and settings stores into pkg.config.MODE at settings.py:3",
+            ),
+            (
+                "as-a-with-target",
+                'import contextlib\nfrom pkg import config\n\nwith contextlib.nullcontext("prod") as config.MODE:\n    pass\n',
+                "and settings stores into pkg.config.MODE at settings.py:4",
+            ),
+            ("spelt-apart", 'from pkg import config\n\n(config).MODE = "prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+            (
+                "through-a-name-bound-to-an-import",
+                'import pkg.config as c\n\nc2 = c\nc2.MODE = "prod"\n',
+                "and settings stores into pkg.config.MODE at settings.py:4",
+            ),
+            (
+                "through-import-module",
+                'import importlib\n\nm = importlib.import_module("pkg.config")\nm.MODE = "prod"\n',
+                "and settings stores into pkg.config.MODE at settings.py:4",
+            ),
+            ("through-a-star-import", 'from pkg import *\n\nconfig.MODE = "prod"\n', "and settings stores into pkg.config.MODE at settings.py:3"),
+        ]
+    },
+    # safety8: the copy is an alias statement (`MODE = pkg.config.MODE`), not an import
+    "a-copy-by-an-alias-whose-source-is-stored-into": (
+        {**stores('from pkg import config\n\nconfig.MODE = "prod"\n'), "pkg/old.py": "import pkg.config\n\nMODE = pkg.config.MODE\n"},
+        '"pkg.old" = "pkg.config"',
+        "app",
+        "app.py:2:6: D1 unsafe fix not applied: that pkg.config.MODE is the same object as pkg.old.MODE cannot be verified: "
+        "pkg.old.MODE is a copy of pkg.config.MODE, and settings stores into pkg.config.MODE at settings.py:3",
+    ),
+    # safety8: both are copies by an alias statement (`MODE = pkg.config.MODE`), made before and
+    # after settings stores into pkg.config: the one the rewrite reads from holds the new value.
+    "two-copies-by-alias-statements-of-a-source-stored-into-between": (
+        {
+            **CONFIG,
+            "pkg/old.py": "import pkg.config\n\nMODE = pkg.config.MODE\n",
+            "pkg/new.py": "import pkg.config\n\nMODE = pkg.config.MODE\n",
+            "settings.py": 'from pkg import config\n\nconfig.MODE = "prod"\n',
+            "app.py": "import settings\nimport pkg.new\nfrom pkg.old import MODE\n\nprint(MODE)\n",
+        },
+        '"pkg.old" = "pkg.new"',
+        "app",
+        "app.py:3:6: D1 unsafe fix not applied: that pkg.new.MODE is the same object as pkg.old.MODE cannot be verified: "
+        "pkg.old.MODE is a copy of pkg.config.MODE, and settings stores into pkg.config.MODE at settings.py:3",
+    ),
+    # safety8 (review8's hole A): the package stops importing its submodule, which a star import of
+    # it (no `__all__`) bound.
+    "a-submodule-bound-by-a-star-import-of-its-package": (
+        {
+            "pkg/__init__.py": "from pkg.old import f\n",
+            "pkg/new.py": "def f():\n    return 'f'\n",
+            "pkg/old.py": "from pkg.new import f\n\n\ndef helper():\n    return 'helper from old'\n",
+            "user.py": "from pkg import *\n\nprint(f(), old.helper())\n",
+        },
+        '"pkg.old:f" = "pkg.new:f"',
+        "user",
+        "pkg/__init__.py:1:21: D1 unsafe fix not applied: pkg would no longer import pkg.old, which user may read as old, "
+        "which its star import of pkg at line 1 binds, without importing it",
+    ),
+    # safety8: a TYPE_CHECKING bound after typing's by a star import, or in the class body itself, may be true.
+    **{
+        f"a-type-checking-{name}": (
+            {
+                "pkg/__init__.py": "",
+                "pkg/base.py": "class X:\n    pass\n",
+                "pkg/new.py": 'from pkg.base import X\n\nprint("pkg.new runs")\n',
+                "pkg/old.py": "from pkg.base import X\n",
+                "helpers.py": "TYPE_CHECKING = True\n",
+                "app.py": app,
+            },
+            '"pkg.old" = "pkg.new"',
+            "app",
+            f"app.py:{line}: D1 unsafe fix not applied: app did not import pkg.new before, and importing it runs code that may change what the program does",
+        )
+        for name, app, line in [
+            (
+                "bound-by-a-later-star-import",
+                "from typing import TYPE_CHECKING\nfrom helpers import *\n\nif TYPE_CHECKING:\n    from pkg.old import X\n",
+                "5:10",
+            ),
+            (
+                "bound-in-the-class-body",
+                "from typing import TYPE_CHECKING\n\n\nclass K:\n    TYPE_CHECKING = True\n    if TYPE_CHECKING:\n        from pkg.old import X\n",
+                "7:14",
+            ),
         ]
     },
     # rv7-6: a local `TYPE_CHECKING = True` is no typing.TYPE_CHECKING: the import runs.
@@ -134,7 +228,27 @@ def test_a_safe_fix_keeps_what_the_program_does(tmp_path: Path, monkeypatch: pyt
             [("pkg.config", "MODE", 5), ("pkg.config", "*", 6), ("pkg.config", "X", 7)],
         ),
         ("class K:\n    def f(self):\n        from . import config\n        config.MODE: str = 'x'\n", [("pkg.config", "MODE", 4)]),
-        ("from pkg import config\nconfig . MODE = 1\nif True: config.MODE = 2\n", [("pkg.config", "MODE", 2)]),  # not at a line start: a documented gap
+        # every syntactic form of a store, read from the tree (safety8): not only at a line start
+        ("from pkg import config\nconfig . MODE = 1\nif True: config.MODE = 2\n", [("pkg.config", "MODE", 2), ("pkg.config", "MODE", 3)]),
+        (
+            "from pkg import config\nx = 1; config.A = 1\nb = config.B = 1\nconfig.C, d = 1, 2\nfor config.D in []: pass\n"
+            "with open('f') as config.E: pass\n(config).F = 1\n[*config.G] = [1]\n",
+            [("pkg.config", a, n) for n, a in enumerate("ABCDEFG", 2)],
+        ),
+        # through a name assigned from an import, import_module, __import__, sys.modules, a star import
+        (
+            "import pkg.config as c\nimport importlib, sys\nc2 = c\nc3 = c2\nc3.A = 1\nm = importlib.import_module('pkg.config')\nm.B = 1\n"
+            "r = importlib.import_module('.config', __package__)\nr.C = 1\nsys.modules['pkg.config'].D = 1\nt = __import__('pkg.config')\nt.config.E = 1\n",
+            [
+                ("pkg.config", "A", 5),
+                ("pkg.config", "B", 7),
+                ("pkg.config", "C", 9),
+                ("pkg.config", "D", 10),
+                ("pkg.config", "E", 12),
+                ("pkg.config.config", "E", 12),
+            ],
+        ),
+        ("from pkg import *\n\nconfig.MODE = 1\n", [("pkg.config", "MODE", 3)]),
         # reads, comparisons, item stores, other names' attributes: none
         (
             "from pkg import config\nimport os\n\nX = config.MODE == 1\nY = {config.MODE: 1}\nconfig.ITEMS[0] = 1\n"
@@ -175,3 +289,72 @@ def test_type_checking_is_never_true_only_as_typing_binds_it(text: str, type_che
         if parsed_whole:
             _ = ctx.tree
         assert [f.type_checking for f in _Summariser(ctx).run().imports if f.module == "a"] == [type_checking]
+
+
+def test_a_star_import_of_a_package_whose_all_names_the_submodule_imports_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``from pkg import *`` imports the submodules ``__all__`` names: the rewrite stays safe."""
+    files = {
+        "pkg/__init__.py": "from pkg.old import f\n\n__all__ = ['f', 'old']\n",
+        "pkg/new.py": "def f():\n    return 'f'\n",
+        "pkg/old.py": "from pkg.new import f\n\n\ndef helper():\n    return 'helper from old'\n",
+        "user.py": "from pkg import *\n\nprint(f(), old.helper())\n",
+    }
+    root = write_project(tmp_path, files, '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "pkg.old:f" = "pkg.new:f" }\n')
+    before = run(root, "user")
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert result.stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 0 findings left."
+    assert texts(root) == {**files, "pkg/__init__.py": files["pkg/__init__.py"].replace("pkg.old", "pkg.new")}
+    assert run(root, "user") == before == "f helper from old\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "type_checking"),
+    [
+        # safety8: a later star import may bind TYPE_CHECKING (or typing) to anything
+        ("from typing import TYPE_CHECKING\nfrom helpers import *\nif TYPE_CHECKING:\n    import a\n", False),
+        ("import typing\nfrom helpers import *\nif typing.TYPE_CHECKING:\n    import a\n", False),
+        ("from helpers import *\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\n", True),  # bound after it
+        ("from typing import TYPE_CHECKING\nfrom typing import *\nif TYPE_CHECKING:\n    import a\n", True),  # typing's own
+        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from helpers import *\nif TYPE_CHECKING:\n    import a\n", True),  # never runs
+        # a class body's own TYPE_CHECKING
+        ("from typing import TYPE_CHECKING\nclass K:\n    TYPE_CHECKING = True\n    if TYPE_CHECKING:\n        import a\n", False),
+        ("from typing import TYPE_CHECKING\nclass K:\n    for TYPE_CHECKING in [1]:\n        pass\n    if TYPE_CHECKING:\n        import a\n", False),
+        # ... not another class's, nor a method's local
+        ("from typing import TYPE_CHECKING\nclass J:\n    TYPE_CHECKING = True\nclass K:\n    if TYPE_CHECKING:\n        import a\n", True),
+        ("from typing import TYPE_CHECKING\nclass K:\n    def f(self):\n        TYPE_CHECKING = 1\n    if TYPE_CHECKING:\n        import a\n", True),
+    ],
+)
+def test_type_checking_bound_by_a_star_import_or_in_a_class_body_may_be_true(text: str, type_checking: bool) -> None:
+    for parsed_whole in (False, True):
+        ctx = FileContext(FileRef("pkg/mod.py", "pkg.mod"), text)
+        if parsed_whole:
+            _ = ctx.tree
+        assert [f.type_checking for f in _Summariser(ctx).run().imports if f.module == "a"] == [type_checking]
+
+
+@pytest.mark.parametrize(
+    ("text", "may_store"),
+    [
+        (b"x.A = 1", True),
+        (b"(c).A, b = 1, 2", True),
+        (b"for c.A in x: pass", True),
+        (b"with f() as c.A:", True),
+        (b"c . \\\n A += 1", True),
+        (b"del x, c.A", True),
+        (b"del (\n    x,\n    c.A,\n)", True),
+        (b"[c.A] = [1]", True),
+        (b"x = c.A = 1", True),
+        (b"c.A: int = 1", True),
+        (b"c.A >>= 1", True),
+        # reads, comparisons, another name, an import list: none
+        (b"y = c.A\nf(c.A)\n", False),
+        (b"c.A == 1", False),
+        (b"c.AB = 1", False),
+        (b"from . import A, B", False),
+        (b"A = 1", False),
+        (b"del x\ny = c.A\n", False),
+    ],
+)
+def test_the_text_test_for_a_store_into_an_attribute_passes_every_form_of_one(text: bytes, may_store: bool) -> None:
+    """``run.modules.stores_into``: which files ``fix.copied_values`` asks for their stores (a superset)."""
+    assert stores_into(text, "A") is may_store

@@ -376,6 +376,19 @@ CASES = {
             ("get", "from sys import modules\n\n\ndef g():\n    return modules.get('pkg.old').helper()\n"),
         ]
     },
+    # safety8 (review8's hole A): a star import of the package binds the submodule imported by then.
+    **{
+        f"dropped-submodule-bound-by-a-star-import-{name}": (
+            dropped_submodule(user),
+            '"pkg.old:f" = "pkg.new:f"',
+            "pkg/app.py:1:21",
+            "pkg.app would no longer import pkg.old, which pkg.user may read as old, which its star import of pkg at line 1 binds, without importing it",
+        )
+        for name, user in [
+            ("read", "from pkg import *\n\n\ndef g():\n    return old.helper()\n"),
+            ("used-as-a-value", "from pkg import *\n\n\ndef g():\n    m = old\n    return m.helper()\n"),
+        ]
+    },
     # Another module imports it (another entry point's), but nothing makes that one run before the read.
     "dropped-submodule-imported-by-a-module-that-may-run-later": (
         {
@@ -468,6 +481,27 @@ CASES = {
             ("with-importlib", "import importlib", "importlib.import_module('pkg.' + _name)", 1),
             ("through-an-alias", "import os\nfrom importlib import import_module as load", "load('pkg.' + _name)", 2),
             ("with-exec", "import os", "exec('import pkg.' + _name)", 4),
+        ]
+    },
+    # safety8 (review8's hole B): the package imports its submodules through a helper of another module.
+    **{
+        f"a-package-imports-the-importer-through-a-helper-{name}": (
+            {
+                "pkg/__init__.py": f"{prelude}\n\n{call}\n\nCONFIG = {{'mode': 'prod'}}\n\nfrom pkg import new\n",
+                "pkg/loader.py": "import importlib\n\n\ndef load_all(names=('app',)):\n    for name in names:\n        importlib.import_module('pkg.' + name)\n",
+                "pkg/app.py": "print('pkg.app starts')\nfrom pkg.old import X\nprint('pkg.app ends')\n",
+                "pkg/base.py": "class X:\n    pass\n",
+                "pkg/new.py": "from pkg import CONFIG\nfrom pkg.base import X\n",
+                "pkg/old.py": "from pkg.base import X\n",
+            },
+            '"pkg.old" = "pkg.new"',
+            "pkg/app.py:2:6",
+            f"rewriting this import makes pkg.app -> pkg.new -> pkg -> pkg.app an import cycle (pkg imports modules by name at line {line})",
+        )
+        for name, prelude, call, line in [
+            ("imported-by-name", "from pkg.loader import load_all", "load_all()", 3),
+            ("through-the-module", "import pkg.loader as loader", "loader.load_all()", 3),
+            ("in-a-value", "from pkg import loader", "LOADED = loader.load_all()", 3),
         ]
     },
     # The shim reads an attribute through `import pkg.lazy`, whose module-level __getattr__
@@ -659,3 +693,23 @@ def test_a_later_round_reads_the_files_own_imports_and_words_from_its_fixed_text
     run_cli(["fix", "--no-cache", "--unsafe-fixes"], unsafe, monkeypatch)
     assert "from pkg.base import T" in (unsafe / "pkg/app.py").read_text()
     assert run(unsafe) == "AttributeError: module 'pkg' has no attribute 'sub'"  # the rewrite does change what the program does
+
+
+def test_a_package_calling_a_helper_that_does_not_import_by_name_has_finished_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """safety8: the helper's module imports by name in another function (as Django's
+    ``django.db.utils`` does in ``load_backend``, beside the ``ConnectionHandler`` that
+    ``django.db`` calls): the package cannot import the importer, and the rewrite stays safe."""
+    files = {
+        "pkg/__init__.py": "from pkg.loader import load_all\n\nload_all()\n\nCONFIG = {'mode': 'prod'}\n\nfrom pkg import new\n",
+        "pkg/loader.py": "import importlib\n\n\ndef load_all(names=()):\n    return list(names)\n\n\ndef load(name):\n    return importlib.import_module(name)\n",
+        "pkg/app.py": "print('pkg.app starts')\nfrom pkg.old import X\nprint('pkg.app ends')\n",
+        "pkg/base.py": "class X:\n    pass\n",
+        "pkg/new.py": "from pkg import CONFIG\nfrom pkg.base import X\n",
+        "pkg/old.py": "from pkg.base import X\n",
+    }
+    root = write_project(tmp_path, files, '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "pkg.old" = "pkg.new" }\n')
+    before = run(root)
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert result.stderr.splitlines()[0] == "1 file changed, 1 finding fixed, 0 findings left."
+    assert (root / "pkg/app.py").read_text() == files["pkg/app.py"].replace("pkg.old", "pkg.new")
+    assert run(root) == before == "pkg.app starts\npkg.app ends\n"

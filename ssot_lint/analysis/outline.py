@@ -25,11 +25,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from ssot_lint.analysis.chunks import Scan
+from ssot_lint.analysis.chunks import Scan, _word
 
-# The words lead (whole words by the look-arounds after them), so the regex engine skips ahead to
-# an `i` or a `g` instead of testing a word boundary at every position: 4x faster over a body.
-_KEEP_BODY = re.compile(r"(?:import|global)(?<!\wimport)(?<!\wglobal)(?!\w)")
 _HEADER = re.compile(r"(?:async[ \t\f]+)?def\b|class\b")
 _HEADER_TOKENS = re.compile(r"[()\[\]{}:;]")
 _TARGET = re.compile(r"(?!__)[^\W\d]\w*[ \t\f]*(?=[:=])")
@@ -69,7 +66,7 @@ def outline(text: str, found: Scan, line_starts: list[int], cuts: list[tuple[int
 
 def _header_end(code: str, keyword: int, end: int) -> int | None:
     """The offset after the ``:`` ending a def's or class's header, when its body may be left out."""
-    if _HEADER.match(code, keyword) is None or _KEEP_BODY.search(code, keyword, end):
+    if _HEADER.match(code, keyword) is None or _spells_import_or_global(code, keyword, end):
         return None
     depth = 0
     for match in _HEADER_TOKENS.finditer(code, keyword, end):
@@ -82,6 +79,21 @@ def _header_end(code: str, keyword: int, end: int) -> int | None:
             colon = match.end()
             return colon if token == ":" and not code.startswith("=", colon) else None
     return None
+
+
+def _spells_import_or_global(code: str, start: int, end: int) -> bool:
+    """Whether ``code[start:end]`` holds ``import`` or ``global`` as a whole word. Each word is
+    looked for by ``str.find`` (a C-level search that skips ahead), the characters around a
+    match tested after: a regex led by the words stopped at every ``i`` and ``g`` of the body, and
+    took three times as long (Home Assistant, Django, SymPy: 0.45 -> 0.15 s over 98,077 bodies)."""
+    for word in ("import", "global"):
+        at = code.find(word, start, end)
+        while at >= 0:
+            after = at + 6
+            if (after == end or not _word(code[after])) and not (at and _word(code[at - 1])):
+                return True
+            at = code.find(word, at + 1, end)
+    return False
 
 
 def _value_start(text: str, code: str, start: int, end: int) -> int | None:

@@ -13,6 +13,7 @@ from ssot_lint.fix.verdicts import UNVERIFIED, Mover, Need, Verdict
 from ssot_lint.kinds.import_uses import ImportUse
 from ssot_lint.project.import_graph import import_targets
 from ssot_lint.project.module_index import parents, within
+from ssot_lint.project.module_summary import ModuleSummary, star_may_bind
 
 if TYPE_CHECKING:
     from ssot_lint.fix.import_runs import ImportRuns
@@ -138,18 +139,23 @@ def _candidates(modules: list[str], lost: set[str], spelling: Callable[..., dict
     """For each of ``modules``, the modules outside ``lost`` that may read it without
     importing it: those that spell its last part as an attribute in code (``pkg.old``), or
     as a word and ``getattr``, or ``sys`` and ``modules``, too (``getattr(pkg, "old")``,
-    ``sys.modules["pkg.old"]``)."""
+    ``sys.modules["pkg.old"]``), or as a word and may star-import its package (``from pkg
+    import *`` ... ``old.f()``)."""
     if not modules:
         return {}
     words = {m.rpartition(".")[2] for m in modules}
     attributes = spelling(words, attribute=True)
     dynamic = spelling(["getattr", "hasattr", "modules", "sys"])
     readers = {*dynamic["getattr"], *dynamic["hasattr"], *(set(dynamic["modules"]) & set(dynamic["sys"]))}
-    spelt = spelling(words) if readers else {}
+    # `from pkg import *` binds the submodules imported by then (review8): `old.helper()`.
+    stars = spelling({m.rpartition(".")[0].rpartition(".")[2] for m in modules}, star=True)
+    starred = {c for found in stars.values() for c in found}
+    spelt = spelling(words) if readers or starred else {}
     found = {}
     for module in modules:
-        word = module.rpartition(".")[2]
-        either = {*attributes[word], *(c for c in spelt.get(word, ()) if c in readers)}
+        word, package = module.rpartition(".")[2], module.rpartition(".")[0].rpartition(".")[2]
+        star_readers = set(stars[package]) & set(spelt.get(word, ()))
+        either = {*attributes[word], *(c for c in spelt.get(word, ()) if c in readers), *star_readers}
         found[module] = sorted(c for c in either if c not in lost)
     return found
 
@@ -185,13 +191,15 @@ def _readers(runs: ImportRuns, module: str, candidates: list[str], rewritten: Re
     sub`` ... ``sub.old``; ``reads from sys.modules ...``), or may read it through a package
     above it used as a value (``may read through pkg ...``: ``p = pkg``, ``f(pkg)``, a default,
     ``getattr(pkg, name)``, ``vars(pkg)``, ``pkg.__dict__``; ``ImportUse.values``), which no
-    rewrite carries. A read is left out only when a rewrite carries it: the rewrite of an
+    rewrite carries; or spell its name after a star import of its package that may bind it
+    (``from pkg import *`` ... ``old.f()``: the candidates spell ``old``). A read is left out only when a rewrite carries it: the rewrite of an
     import carries the references into the module that import names, through whichever
     import binds their first name (``pkg.old.Y`` beside a rewritten ``import pkg.old``), not
     others (``pkg.old.f`` beside a rewritten ``import pkg.old2``); and ``judged`` (the
     module the rewrite in question is in, and the dotted name it rewrites) carries what is
     within that name."""
     runs._fetch_uses(candidates)
+    package, _, word = module.rpartition(".")
     found = []
     for reader in candidates:
         uses = runs._import_uses(reader)
@@ -202,6 +210,10 @@ def _readers(runs: ImportRuns, module: str, candidates: list[str], rewritten: Re
             base = _bound_module(use)
             if use.module == "sys" and use.name in (None, "modules") and any(within(key, module) for key in use.dynamic):
                 found.append((reader, "reads from sys.modules without importing it"))
+                break
+            if use.name == "*" and use.module == package and _star_binds_loaded(runs.source.summaries(package), word):
+                # The star import binds it (when imported by then): counted as read, or used as a value.
+                found.append((reader, f"may read as {word}, which its star import of {package} at line {use.statement[0]} binds, without importing it"))
                 break
             if base is None or not module.startswith(base + "."):
                 continue
@@ -231,3 +243,12 @@ def _imports_it(runs: ImportRuns, module: str, candidates: Iterable[str], lost: 
             if any(within(t, module) for t in targets) and not rewritten(fact.module, fact.name, candidate, fact.statement[0]):
                 return True
     return False
+
+
+def _star_binds_loaded(summaries: list[ModuleSummary | None], word: str) -> bool:
+    """Whether ``from package import *`` (the package's ``summaries``) may bind its submodule
+    ``word`` only if something imported it before: the package has no ``__all__`` (the star
+    import binds the submodules loaded by then), or one that cannot be read. An ``__all__``
+    naming the submodule makes the star import import it (it then runs for the reader); one
+    that does not name it never binds it."""
+    return star_may_bind(summaries, word) and all(s is None or s.all_dynamic or s.all_names is None for s in summaries)

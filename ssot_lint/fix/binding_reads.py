@@ -25,7 +25,7 @@ from ssot_lint.fix.attribute_reads import _bound_module
 from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Need, Verdict
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
 from ssot_lint.project.module_index import within
-from ssot_lint.project.module_summary import ModuleSummary
+from ssot_lint.project.module_summary import star_may_bind
 
 DROPPED, REBOUND = "leaves {module} without it", "binds it to another module"
 
@@ -89,7 +89,7 @@ def _reader(source: ModuleSource, module: str, name: str, candidates: list[str])
             for fact in summary.imports:
                 if fact.type_checking or fact.module is None:
                     continue
-                if fact.module == module and (fact.name == name or (fact.star and _exports(exporters, name))):
+                if fact.module == module and (fact.name == name or (fact.star and star_may_bind(exporters, name))):
                     return reader, fact.statement[0]
                 if within(module, fact.module if fact.name is None else f"{fact.module}.{fact.name}"):
                     through.append(reader)
@@ -109,13 +109,3 @@ def _reads(use: ImportUse, dotted: str) -> bool:
     if base is None:
         return False
     return any("." in chain and within(f"{base}.{chain.partition('.')[2]}", dotted) for chain in (*use.chains, *use.dynamic))
-
-
-def _exports(summaries: list[ModuleSummary | None], name: str) -> bool:
-    """Whether a star import of the module (its ``summaries``) may bind ``name``."""
-    for summary in summaries:
-        if summary is None or summary.all_dynamic:
-            return True
-        if name in summary.all_names if summary.all_names is not None else not name.startswith("_"):
-            return True
-    return False

@@ -8,10 +8,14 @@ copy as it was (review 7, finding 2; the fact is ``ModuleSummary.stores``, see
 ``project.attribute_stores``).
 
 Every ``(module, name)`` on the way from the old name and from the new one to the definition
-(each import that binds the name a copy of the next) is asked about. The modules that may store
-into one of them are those whose text spells the name as an attribute (``ModuleSource.spelling``,
-one pass over the project for every word), or ``setattr``/``delattr``/``vars``/``__dict__``: only their stores are
-read (``AttributeStores``, a per-file step run for them alone).
+(each import, or alias statement ``MODE = pkg.config.MODE``, that binds the name a copy of the
+next) is asked about. The modules that may store
+into one of them are those whose text may store into an attribute of that name (``.MODE``
+followed by ``=``, ``op=``, ``in``, ``,`` or ``:``, or after ``del``: ``ModuleSource.spelling``'s
+``store``, one pass over the project for every word), or ``setattr``/``delattr``/``vars``/``__dict__``, and
+the module's last name as a word (every way of naming the module that ``attribute_stores``
+follows spells it): only their stores are read (``AttributeStores``, a per-file step run for
+them alone, which parses each of them whole).
 """
 
 from __future__ import annotations
@@ -54,9 +58,13 @@ def stored_copy(source: ModuleSource, need: Need, origin: str, known: dict[str, 
     if len(pairs) < 2:
         return None  # no copy on the way
     names = {name for _, name in pairs}
-    attribute = spelling(names, attribute=True)
+    attribute = spelling(names, store=True)
     calls = spelling(["setattr", "delattr", "vars", "__dict__"])
-    candidates = sorted({*(m for name in names for m in attribute[name]), *(m for found in calls.values() for m in found)})
+    # Every way ``attribute_stores`` names the object a store goes into spells the module's last
+    # name (``import pkg.config as c``, ``from pkg import config``, ``import_module("pkg.config")``).
+    spelt = spelling({module.rpartition(".")[2] for module, _ in pairs})
+    named = {m for found in spelt.values() for m in found}
+    candidates = sorted({*(m for name in names for m in attribute[name]), *(m for found in calls.values() for m in found)} & named)
     facts = getattr(source, "module_facts", None)
     unknown = [c for c in candidates if c not in known]
     if facts is not None and unknown:
@@ -91,10 +99,31 @@ def _chain(source: ModuleSource, dotted: str) -> list[tuple[str, str]]:
     while pair not in chain and len(chain) < _DEPTH:
         chain.append(pair)
         module, name = pair
-        binders = [
-            f for s in source.summaries(module) if s is not None for f in s.imports if f.bound == name and not f.type_checking and f.name not in (None, "*")
-        ]
+        summaries = [s for s in source.summaries(module) if s is not None]
+        binders = [f for s in summaries for f in s.imports if f.bound == name and not f.type_checking and f.name not in (None, "*")]
+        if not binders:  # an alias statement, `MODE = pkg.config.MODE`: a copy of what it names
+            following = _aliased(source, summaries, name)
+            if following is None:
+                break
+            pair = following
+            continue
         if len(binders) != 1 or binders[0].module is None or not source.exists(binders[0].module):
             break
         pair = (binders[0].module, binders[0].name)  # type: ignore[assignment]
     return chain
+
+
+def _aliased(source: ModuleSource, summaries: list[Any], name: str) -> tuple[str, str] | None:
+    """``(module, name)`` a module-level alias ``name = m.X`` (``m`` bound by an import) copies,
+    None when the module binds ``name`` otherwise, or the alias names no module's name."""
+    targets = [a.target for s in summaries for a in s.aliases if a.name == name]
+    if len(targets) != 1 or "." not in targets[0]:
+        return None
+    head, _, rest = targets[0].partition(".")
+    imports = [f for s in summaries for f in s.imports if f.bound == head and not f.type_checking and f.module is not None and f.name != "*"]
+    if len(imports) != 1:
+        return None
+    fact = imports[0]
+    base = f"{fact.module}.{fact.name}" if fact.name is not None else head if fact.module.partition(".")[0] == head else fact.module
+    module, _, attribute = f"{base}.{rest}".rpartition(".")
+    return (module, attribute) if source.exists(module) else None

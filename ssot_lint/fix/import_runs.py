@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from ssot_lint.fix.attribute_reads import read_as_attribute
+from ssot_lint.fix.by_name_helpers import helper_by_name
 from ssot_lint.fix.lazy_attributes import lazy_reads
 from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Mover, Need, Verdict
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
@@ -28,6 +29,7 @@ class ImportRuns:
         self._sure: LazyImportGraph | None = None
         self._kept: list[tuple[Mover | None, LazyImportGraph]] = []
         self._uses: dict[str, list[ImportUse]] = {}  # a module's imports and what it reads through them
+        self._helpers: dict[str, int] = {}  # a package -> where it calls a helper importing by name (0: none)
 
     def imports_more(self, need: Need, mover: Mover | None = None) -> Verdict | None:
         """Why the rewritten statement of ``need`` (in ``need.importer``) may change what
@@ -116,8 +118,15 @@ class ImportRuns:
         return None
 
     def _by_name(self, module: str) -> int:
-        """The first line where ``module`` may import a module by name (0: none, or unknown)."""
-        return min((s.dynamic_imports for s in self.source.summaries(module) if s is not None and s.dynamic_imports), default=0)
+        """The first line where ``module`` may import a module by name (0: none, or unknown):
+        its own text spells it, or it calls a helper that does at import time
+        (``fix.by_name_helpers``; memoized per run)."""
+        own = min((s.dynamic_imports for s in self.source.summaries(module) if s is not None and s.dynamic_imports), default=0)
+        if own:
+            return own
+        if module not in self._helpers:
+            self._helpers[module] = helper_by_name(self.source, module)
+        return self._helpers[module]
 
     def _edges(self, importer: str, dotted: str, packages: bool = True) -> list[str]:
         """The project modules an import of ``dotted`` (a module, or ``module.Name``) in

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ssot_lint.analysis.imports import dotted_name
-from ssot_lint.analysis.syntax import statements
+from ssot_lint.analysis.syntax import NESTED, statements
 
 if TYPE_CHECKING:
     from ssot_lint.analysis.file_context import FileContext
@@ -48,6 +48,58 @@ def typing_spellings(never_true: set[str], bound: str, module: str | None = None
 
 
 _TYPING = ("typing", "typing_extensions")
+
+
+def star_rebinds(never_true: set[str], module: str | None) -> None:
+    """Update ``never_true`` for ``from module import *`` at module level: it may bind any
+    public name (the module's ``__all__`` or names are not known here), ``TYPE_CHECKING`` and
+    ``typing`` among them, so every spelling whose first name is public is dropped; a star
+    import of ``typing`` (or ``typing_extensions``) binds its own ``TYPE_CHECKING``, never true."""
+    if never_true and module not in _TYPING:
+        never_true.difference_update([s for s in never_true if not s.startswith("_")])
+
+
+def class_shadows(body: list[ast.stmt], never_true: Collection[str]) -> list[ast.If]:
+    """The ``if`` statements of a class body (``body``; in its blocks, not in its defs or nested
+    classes) testing one of ``never_true``'s spellings, when the class body binds that
+    spelling's first name anywhere (``TYPE_CHECKING = True`` in the class): the test reads the
+    class's name, which may be true. Any binding counts, before or after the test."""
+    heads = {s.partition(".")[0] for s in never_true}
+    tests: list[ast.If] = []
+    bound = False
+    pending: list[ast.AST] = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound |= node.name in heads
+            continue
+        fields = NESTED.get(type(node))
+        if fields is None:  # a simple statement: every name it binds
+            bound |= any(_binds(child, heads) for child in ast.walk(node))
+            continue
+        if isinstance(node, ast.If) and type_checking_test(node.test, never_true) is not None:
+            tests.append(node)
+        # A block's header: a `for` or `with` target, an `except ... as` name, a `case` pattern.
+        header: list[ast.AST] = [node.target] if isinstance(node, (ast.For, ast.AsyncFor)) else []
+        header += [i.optional_vars for i in getattr(node, "items", ()) if i.optional_vars is not None]
+        header += [node.pattern] if isinstance(node, ast.match_case) else []
+        bound |= any(_binds(child, heads) for part in header for child in ast.walk(part))
+        bound |= isinstance(node, ast.ExceptHandler) and node.name in heads
+        for field in fields:
+            pending += getattr(node, field)
+    return tests if bound else []
+
+
+def _binds(node: ast.AST, heads: set[str]) -> bool:
+    """Whether ``node`` binds one of ``heads`` (an import, a star import, a name stored, a
+    pattern's capture)."""
+    if isinstance(node, ast.Name):
+        return not isinstance(node.ctx, ast.Load) and node.id in heads
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return any(a.name == "*" or (a.asname or a.name.partition(".")[0]) in heads for a in node.names)
+    if isinstance(node, (ast.MatchAs, ast.MatchStar)):
+        return node.name in heads
+    return False
 
 
 def is_main_test(test: ast.expr) -> bool:

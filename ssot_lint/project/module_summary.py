@@ -112,3 +112,15 @@ class ModuleSummary:
     def bindings(self) -> dict[str, ImportFact]:
         """Module-level names bound by imports -> the (last) import binding them."""
         return {i.bound: i for i in self.imports if i.bound is not None}
+
+
+def star_may_bind(summaries: list[ModuleSummary | None], name: str) -> bool:
+    """Whether a star import of a module (its ``summaries``; None: not analyzed) may bind
+    ``name``: it has no ``__all__`` and the name is public, or its ``__all__`` names it, or
+    cannot be read."""
+    for summary in summaries:
+        if summary is None or summary.all_dynamic:
+            return True
+        if name in summary.all_names if summary.all_names is not None else not name.startswith("_"):
+            return True
+    return False

@@ -25,9 +25,11 @@ from ssot_lint.project.effects import BUILTIN_DECORATORS, first_class_with_effec
 from ssot_lint.project.import_conditions import (
     NOTHING_TESTED,
     TestedDeprecations,
+    class_shadows,
     expects_import_error,
     guards_import_error,
     is_main_test,
+    star_rebinds,
     string_value,
     tested_deprecations,
     type_checking_test,
@@ -45,7 +47,8 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Children the walk reaches as statements of their own, not as parts of their parent's expressions.
 _NESTED = (ast.stmt, ast.excepthandler, ast.match_case)
 _TYPE_ALIAS = getattr(ast, "TypeAlias", ())  # `type X = ...`: Python 3.12+
-_TRY_STAR = getattr(ast, "TryStar", ast.Try)  # `except*`: Python 3.11+
+_TRY_STAR = getattr(ast, "TryStar", ast.Try)
+_TYPING = ("typing", "typing_extensions")  # as ``import_conditions.typing_spellings`` reads them  # `except*`: Python 3.11+
 # What may stand between two simple statements written on one line: a `;`, spaces, continuations.
 _BLANK = r"(?:[ \t\f]|\\(?:\r\n|\r|\n))*"
 _SEMICOLON = re.compile(_BLANK + ";" + _BLANK)
@@ -130,6 +133,7 @@ class _Summariser:
         # lines one is written need their expressions read (the lines, sorted).
         self.walrus = ctx.lines_with([":="]) if ":=" in ctx.text else []
         self.never_true: set[str] = set()  # the spellings of typing.TYPE_CHECKING bound (import_conditions)
+        self.maybe_true: set[int] = set()  # the `if TYPE_CHECKING:` in a class body binding the name (by id)
 
     def run(self) -> ModuleSummary:
         body = self.ctx.outline()  # every statement the summary reads; see analysis/outline.py
@@ -183,6 +187,8 @@ class _Summariser:
                         self._effects(node)
                 in_function |= isinstance(node, _FUNCTIONS)
                 in_class |= isinstance(node, ast.ClassDef)
+                if self.never_true and isinstance(node, ast.ClassDef):  # a class's own TYPE_CHECKING
+                    self.maybe_true.update(map(id, class_shadows(node.body, self.never_true)))
             elif module_level:
                 self.at = (node, conditional)
                 self._bind_statement(node)
@@ -196,7 +202,7 @@ class _Summariser:
             body_checking = else_checking = checking
             body_main = main
             if isinstance(node, ast.If):
-                if (negated := type_checking_test(node.test, self.never_true)) is not None:
+                if (negated := type_checking_test(node.test, self.never_true)) is not None and id(node) not in self.maybe_true:
                     body_checking |= not negated
                     else_checking |= negated
                 body_main |= module_level and is_main_test(node.test)
@@ -356,13 +362,18 @@ class _Summariser:
         statement = span(node)
         module_span = self.lines.module_span(statement) if isinstance(node, ast.ImportFrom) else None
         stdlib_of: dict[str | None, bool] = {}
+        ascii_text = self.lines.ascii  # then a column is the byte offset + 1 (``SourceLines.column``), inline: once per name
         for module, name, bound, alias in imported_names(node, self.ctx.ref.module, self.ctx.ref.is_package):
-            where = span(alias)
+            # (a parsed node always has its end: no check per name)
+            where: Span = (alias.lineno, alias.col_offset + 1, alias.end_lineno, alias.end_col_offset + 1) if ascii_text else span(alias)  # type: ignore[assignment, operator]
             warned = self.tested is not NOTHING_TESTED and self.tested.covers(node.lineno, bound)
             if not module_level:
                 bound = None
+            elif name == "*" and not checking:
+                star_rebinds(self.never_true, module)  # it may bind TYPE_CHECKING
             elif bound is not None:
-                typing_spellings(self.never_true, bound, module, name)
+                if self.never_true or module in _TYPING:  # else typing_spellings has nothing to do
+                    typing_spellings(self.never_true, bound, module, name)
                 # From the standard library: a pure-named decorator is the pure one, and an
                 # attribute read runs nothing; else the name may be a project's own object.
                 stdlib = stdlib_of.get(module)

@@ -7,7 +7,7 @@ the survey share it."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ssot_lint import __version__
@@ -124,18 +124,26 @@ def with_own_rows(report: Report, fail_on: str) -> Report:
     return report
 
 
-def annotate(report: Report, rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], context: FixContext) -> None:
+def annotate(
+    report: Report, rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], context: FixContext | Callable[[], FixContext]
+) -> FixContext | None:
     """Decide the applicability of fixes that depends on other files (``Rule.annotate``), after
-    aggregation and apart from it, so a kind with this step is not project-wide."""
+    aggregation and apart from it, so a kind with this step is not project-wide. ``context``
+    may be a function making it, called only when a rule has findings to annotate (a context
+    imports fix verification: 23 ms of a run that has none). Returns the context used, if any."""
+    made = context if isinstance(context, FixContext) else None
     for rule in rules:
         if type(rule).annotate is Rule.annotate:
             continue
         own = [f for f in report.findings if f.rule_id == rule.id and f.applicability]
         if not own:
             continue
+        if made is None:
+            made = context() if callable(context) else context
         facts = {ref.path: result.facts[rule.id] for ref, result in results if rule.id in result.facts}
-        decided = {id(before): after for before, after in zip(own, rule.annotate(own, facts, context))}
+        decided = {id(before): after for before, after in zip(own, rule.annotate(own, facts, made))}
         report.findings = [decided.get(id(f), f) for f in report.findings]
+    return made
 
 
 def failing(report: Report, fail_on: str) -> bool:

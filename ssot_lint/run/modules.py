@@ -88,6 +88,35 @@ def star_imports(data: bytes | None, word: str) -> bool:
     return re.search(rb"(?<![\w.])from[ \t]+[\w. \t]*?(?<![\w\x80-\xff])" + re.escape(spelt) + rb"[ \t]+import[ \t]*\(?[ \t]*\*", data) is not None
 
 
+_BLANK = frozenset(b" \t\r\n\\")
+
+
+def stores_into(data: bytes | None, word: str) -> bool:
+    """Whether ``data`` (a file's bytes; None: unreadable, which stores everywhere) may store
+    into an attribute named ``word``: ``.word`` followed, past closing brackets, by ``=`` or an
+    augmented ``op=``, ``in``, ``,`` or ``:`` (``x.word = ``, ``(x).word, y = ``, ``for x.word
+    in``, ``with f() as x.word:``, ``x.word: T = ``), or after a ``del`` on its line. A text
+    test, a superset (in strings and comments too) of the stores a tree shows."""
+    if data is None:
+        return True
+    spelt = word.encode()
+    if spelt not in data:
+        return False
+    word_re = re.escape(spelt)
+    # The word first (a literal: fast), then what stands before it (a `.`, past spaces and line
+    # continuations) by hand: a pattern starting at the `.` is tried at every `.` of the file.
+    after = re.compile(word_re + rb"(?![\w\x80-\xff])(?:\s|\\|[)\]])*(?:(?:[-+*/%@&|^]|//|\*\*|<<|>>)?=(?!=)|in(?![\w\x80-\xff])|[,:])")
+    for found in after.finditer(data):
+        at = found.start() - 1
+        while at >= 0 and data[at] in _BLANK:
+            at -= 1
+        if at >= 0 and data[at] == 46 and (at == 0 or data[at - 1] != 46):  # `.`, not `..` (`from .. import`)
+            return True
+    # `del x, c.word` on its line, or in brackets over several (`del (\n    c.word\n)`).
+    dele = re.compile(rb"(?<![\w\x80-\xff.])del(?![\w\x80-\xff])(?:[^\n;]*|[ \t]*[(\[][^)\]]*)\.(?:\s|\\)*" + word_re + rb"(?![\w\x80-\xff])")
+    return b"del" in data and dele.search(data) is not None
+
+
 def spells(data: bytes | None, word: str) -> bool:
     """Whether ``data`` (a file's bytes; None: unreadable, which spells every word) spells
     ``word`` as a whole word (see ``ProjectModules.spelling``)."""
@@ -160,6 +189,7 @@ class ProjectModules:
         self._spelling: dict[str, list[str]] = {}
         self._bound: dict[str, list[str]] = {}
         self._star: dict[str, list[str]] = {}
+        self._stores: dict[str, list[str]] = {}
         self._comments: dict[str, list[Suppression]] = {}  # a summarised module's `# ssot: ignore` comments
 
     def __getstate__(self) -> dict[str, Any]:  # for spawned fix workers: the data, not the cache
@@ -257,17 +287,23 @@ class ProjectModules:
             found.setdefault(paths[path], []).append(facts)
         return found
 
-    def spelling(self, words: Iterable[str], attribute: bool = False, bound: bool = False, star: bool = False) -> dict[str, list[str]]:
+    def spelling(self, words: Iterable[str], attribute: bool = False, bound: bool = False, star: bool = False, store: bool = False) -> dict[str, list[str]]:
         """For each of ``words`` (identifiers), the modules whose text spells it as a whole word
         (with ``attribute``: after a ``.``, outside comments and strings, on a line that does
         not start an import statement: as an attribute read in code; with ``bound``: where an
         import may bind it, ``binds_by_import``; with ``star``: the last name of a module the
-        file may star-import, ``star_imports``), sorted: a text test over every runtime file of
-        the project, done only when asked (the attribute words of every file in one pass, kept
+        file may star-import, ``star_imports``; with ``store``: where a store into an attribute
+        of that name may be written, ``stores_into``, among those spelling it as an attribute), sorted:
+        a text test over every runtime file of the project, done only when asked (the attribute words of every file in one pass, kept
         for the run; each other word in a pass of its own). A file that cannot be read spells
         every word."""
         words = set(words)
         found: dict[str, list[str]] = {}
+        if store:  # among the files spelling the word as an attribute (the index): a store does
+            spelt = self.spelling(words - self._stores.keys(), attribute=True)
+            for word, modules in spelt.items():
+                self._stores[word] = [m for m in modules if any(stores_into(self._read(s), word) for s in self._runtime_files(m))]
+            return {w: self._stores[w] for w in words}
         if bound or star:
             test, memo = (binds_by_import, self._bound) if bound else (star_imports, self._star)
             for word in words - memo.keys():
@@ -293,14 +329,18 @@ class ProjectModules:
                 index.setdefault(word, []).append(module)
         return index
 
+    @staticmethod
+    def _read(source: SourceFile) -> bytes | None:
+        data = read_file(source)
+        return None if isinstance(data, Finding) else data
+
     def _read_texts(self) -> Iterator[tuple[str, bytes | None]]:
         """(module, bytes) of every runtime file, read now (None: it cannot be read, or is no
         regular file: a FIFO named ``*.py`` would block, a link to ``/dev/zero`` never end)."""
         self.index()
         for module in self._by_module:
             for source in self._runtime_files(module):
-                data = read_file(source)
-                yield module, None if isinstance(data, Finding) else data
+                yield module, self._read(source)
 
     def _run_known(self) -> Known:
         if self._known is None:

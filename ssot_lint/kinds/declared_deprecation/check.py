@@ -73,7 +73,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import bindings
-from ssot_lint.fix.verify import UNVERIFIED, VERIFIED, Need, Verdict, applicability, worst
+from ssot_lint.fix.verdicts import UNVERIFIED, VERIFIED, Need, Verdict, applicability, worst
 from ssot_lint.kinds.base import DOTTED, Example, FileContext, FixContext, FixOutcome, Option, OptionError, ProjectFix, Rule
 from ssot_lint.kinds.declared_deprecation.declarations import DECORATORS, may_declare, module_bindings, read_declarations
 from ssot_lint.kinds.declared_deprecation.project import Declared, Hit, Project, build, hits

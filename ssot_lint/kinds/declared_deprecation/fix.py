@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ssot_lint.fix.destinations import STAY, FromDest, ModDest
-from ssot_lint.fix.verify import UNVERIFIED, Verdict
+from ssot_lint.fix.verdicts import UNVERIFIED, Verdict
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
 from ssot_lint.kinds.declared_deprecation.project import Hit, Project, hits
 from ssot_lint.kinds.declared_deprecation.rewrite import Mapping, covers, derive, mapping, renamed

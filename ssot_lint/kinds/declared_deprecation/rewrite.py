@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ssot_lint.analysis.imports import ImportRef
-from ssot_lint.fix.verify import Need
+from ssot_lint.fix.verdicts import Need
 from ssot_lint.kinds.base import RuleMeta, Target
 from ssot_lint.kinds.declared_deprecation.project import Hit, Project, definition
 from ssot_lint.kinds.deprecated_import.check import DeprecatedImport

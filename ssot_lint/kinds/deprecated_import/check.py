@@ -77,7 +77,7 @@ from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify, relative_failure
 from ssot_lint.fix.destinations import ModDest
-from ssot_lint.fix.verify import WHOLE, Need, RewriteFact, applicability, worst
+from ssot_lint.fix.verdicts import WHOLE, Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
 from ssot_lint.kinds.deprecated_import.linking import cycle_error, owned, rehash
 from ssot_lint.kinds.deprecated_import.prefilter import Prefilter

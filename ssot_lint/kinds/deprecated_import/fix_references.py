@@ -14,7 +14,7 @@ import libcst as cst
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.fix.cstedit import dotted_expr
 from ssot_lint.fix.destinations import DROP, STAY
-from ssot_lint.fix.verify import REFUSED, UNVERIFIED, worst
+from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, worst
 from ssot_lint.kinds.base import FileContext, FixNote, Unfixed
 from ssot_lint.kinds.deprecated_import.references import ReferencePlan, plan_references, removable
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 
 from ssot_lint.analysis.imports import dotted_name
 from ssot_lint.analysis.source_lines import Span
-from ssot_lint.fix.verify import WHOLE, Need
+from ssot_lint.fix.verdicts import WHOLE, Need
 from ssot_lint.kinds.base import FileContext, Target
 
 Reference = tuple[ast.Attribute, Target, Target, int]  # node, deprecated target, replacement, statement line

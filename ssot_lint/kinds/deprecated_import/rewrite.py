@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from ssot_lint.analysis.imports import relative_spelling
 from ssot_lint.fix.destinations import FromDest, ModDest
-from ssot_lint.fix.verify import Need
+from ssot_lint.fix.verdicts import Need
 from ssot_lint.kinds.base import OptionError, Target
 from ssot_lint.model import FileRef
 from ssot_lint.project.module_index import within

@@ -12,7 +12,7 @@ import libcst as cst
 
 from ssot_lint.fix.cstedit import dotted_expr
 from ssot_lint.fix.import_rewrite import ModDest
-from ssot_lint.fix.verify import WHOLE
+from ssot_lint.fix.verdicts import WHOLE
 from ssot_lint.kinds.base import Target
 from ssot_lint.kinds.deprecated_import.rewrite import settle, settled_path, under
 
