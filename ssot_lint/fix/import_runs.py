@@ -46,13 +46,17 @@ class ImportRuns:
         new = self._edges(importer, need.new)
         if not new or not self._runs_on_import(importer, need.line, script=True):
             return None
-        graph = self._kept_graph(mover)  # what importing the importer runs for sure, whichever rewrites of the run apply
-        # The old import first (memoized walks): a shim that imports its replacement ends it here.
-        new = [t for t in new if not any(graph.reaches(start, t) for start in self._edges(importer, need.old))]
+        # The old import first (memoized walks), as written: the rewritten statement runs where
+        # it ran, so what it ran there before is no new import. A shim that imports its
+        # replacement ends it here.
+        sure = self._sure_graph()
+        new = [t for t in new if not any(sure.reaches(start, t) for start in self._edges(importer, need.old))]
         if not new:
             return None
         # Then what ran before the statement, in one walk that does not come back through the
-        # importer (that would reach its imports after code with effects too).
+        # importer (that would reach its imports after code with effects too), through imports
+        # that still run once the run's rewrites apply, whichever of them do.
+        graph = self._kept_graph(mover)
         starts = [*self._parents_before(importer, need.line, self._graph(None), graph), *self._other_imports(importer, need.line, graph)]
         reached = graph.reached_avoiding(starts, importer, new)
         new = [t for t in new if t not in reached]
