@@ -55,6 +55,11 @@ def test_an_unsafe_rewrite_of_some_names_is_noted(tmp_path: Path, monkeypatch: p
         "  app.py:1:6: D1 not fixable: Gone is not defined in new",
         "  app.py:1:6: D1 unsafe fix applied to some of its names: new.A exists, but that it is a class, as old.A is, cannot be verified",
     ]
+    # The same from stdin (an editor's buffer): the reason and the note, as for the file.
+    (tmp_path / "app.py").write_text(files["app.py"])
+    unsafe = CliRunner().invoke(main, ["fix", "--no-cache", "--unsafe-fixes", "--stdin-filename", "app.py", "-"], input=files["app.py"].encode())
+    assert unsafe.stdout == "from old import Gone\nfrom new import A\n"
+    assert unsafe.stderr.splitlines() == ["0 findings fixed, 1 finding left (1 partly fixed):", *result.stderr.splitlines()[1:]]
 
 
 def test_stdin_and_the_api_count_it_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -64,4 +69,6 @@ def test_stdin_and_the_api_count_it_too(tmp_path: Path, monkeypatch: pytest.Monk
     assert (fixed.code, fixed.fixed, fixed.partly) == ("from old import Gone\nfrom new import A\n", 0, 1)
     outcome = CliRunner().invoke(main, ["fix", "--no-cache", "--stdin-filename", "app.py", "-"], input=b"from old import A, Gone\n")
     assert outcome.stdout == "from old import Gone\nfrom new import A\n"
-    assert outcome.stderr == "0 findings fixed, 1 finding left (1 partly fixed):\n  app.py:1:6: D1 error: old is deprecated; import new\n"
+    # each finding left with its reason, as `fix` on files gives it (it gave the finding's message)
+    assert outcome.stderr == "0 findings fixed, 1 finding left (1 partly fixed):\n  app.py:1:6: D1 not fixable: Gone is not defined in new\n"
+    assert fixed.reasons == (("D1", 1, 6, "not fixable: Gone is not defined in new", False),)

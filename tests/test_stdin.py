@@ -144,7 +144,10 @@ def test_fix_prints_the_fixed_text_and_writes_nothing(project: Path, monkeypatch
     result = run(["fix", "--no-cache", "--stdin-filename", "pkg/service.py", "-"], text, project, monkeypatch)
     assert result.stdout == "import os\nimport pkg.core  # keep me\nclass ServiceManager: ...\n"
     assert result.exit_code == 1  # the manager is left (no fix for single-implementation)
-    assert result.stderr == "1 finding fixed, 1 finding left:\n  pkg/service.py:3:7: WS001 error: ServiceManager is one of 2 managers (max 1)\n"
+    assert (
+        result.stderr
+        == "1 finding fixed, 1 finding left:\n  pkg/service.py:3:7: WS001 no autofix for single-implementation rules: ServiceManager is one of 2 managers (max 1)\n"
+    )
     assert (project / "pkg" / "service.py").read_text() == "import pkg.core\n"
 
 

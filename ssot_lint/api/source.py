@@ -84,7 +84,9 @@ class SourceFixed:
     fixed), how many findings the fixes removed (``unsafe_fixed`` of them by unsafe fixes), why
     the text was left alone if it was, on each unsafe fix applied (rule id, line, column in
     the text given, what to know: why it is unsafe), and how many findings left the fixes
-    changed in part (``partly``: some of a statement's names moved, the rest stay)."""
+    changed in part (``partly``: some of a statement's names moved, the rest stay), and why each
+    finding a fix did not remove was left (``reasons``: rule id, line, column in the fixed text,
+    the reason, whether only ``unsafe_fixes`` would fix it)."""
 
     code: str | bytes
     fixed: int
@@ -92,6 +94,7 @@ class SourceFixed:
     unsafe_fixed: int = 0
     notes: tuple[tuple[str, int, int, str], ...] = ()
     partly: int = 0
+    reasons: tuple[tuple[str, int, int, str, bool], ...] = ()
 
 
 def fix_source(
@@ -128,7 +131,9 @@ def fix_source(
         outcome = on_analysis_thread(fix_bytes, data, ref, wanted, context)
     except FixRefused as refusal:
         return SourceFixed(code, 0, str(refusal))
+    reasons = tuple((rule_id, line, col, reason, (rule_id, line, col) in outcome.unsafe) for (rule_id, line, col), reason in outcome.reasons.items())
     if outcome.data == data:
-        return SourceFixed(code, 0)
+        return SourceFixed(code, 0, reasons=reasons)
     notes = tuple((rule_id, line, col, note) for (rule_id, line, col), note in outcome.notes)
-    return SourceFixed(outcome.data if isinstance(code, bytes) else decode_source(outcome.data), outcome.fixed, "", outcome.unsafe_fixed, notes, outcome.partly)
+    fixed_code = outcome.data if isinstance(code, bytes) else decode_source(outcome.data)
+    return SourceFixed(fixed_code, outcome.fixed, "", outcome.unsafe_fixed, notes, outcome.partly, reasons)

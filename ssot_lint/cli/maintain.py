@@ -121,10 +121,9 @@ def fix_stdin(
 ) -> None:
     """``fix --stdin-filename PATH -``: the fixed text (or its diff) on stdout; what is left, as
     ``check --stdin-filename`` would now report it, on stderr; exit as ``fix`` does."""
-    from ssot_lint.fix.engine import FileFix, FixResult
+    from ssot_lint.fix.engine import FileFix, FixResult, left_with_reason
     from ssot_lint.fix.render import render_diff
     from ssot_lint.model import FileRef
-    from ssot_lint.report.text import finding_line
 
     data = read_stdin(shown)
     if not project.includes(path):
@@ -151,5 +150,14 @@ def fix_stdin(
     findings = left.report.findings
     summary = f"{fixed.fixed} finding{'s' * (fixed.fixed != 1)} {would}fixed, {len(findings)} finding{'s' * (len(findings) != 1)} {would}left"
     summary += f" ({fixed.partly} partly fixed)" if fixed.partly else ""
-    click.echo("\n".join([summary + (":" if findings else "."), *(f"  {finding_line(f)}" for f in findings)]), err=True)
+    # Each finding left with the reason its fix gave, as `fix` on files lists them.
+    paths = {f.path for f in findings}  # the one file, as check names it
+    reasons = {(path, rule_id, line, col): (reason, unsafe) for path in paths for rule_id, line, col, reason, unsafe in fixed.reasons}
+    fixable = {rule.id for rule in project.rules.rules if rule.fixable}
+    kinds = {rule.id: rule.kind for rule in project.rules.rules}
+    refusal = {f.path: f"not fixed: {fixed.refused}" for f in findings} if fixed.refused else {}
+    touched = {f.path for f in findings} if after != data else set()
+    lines = [f"  {f.path}:{f.line}:{f.col}: {f.rule_id} {left_with_reason(f, reasons, fixable, kinds, refusal, touched).reason}" for f in findings]
+    lines += [f"  {project.shown(path)}:{line}:{col}: {rule_id} {note}" for rule_id, line, col, note in fixed.notes]  # on the unsafe fixes applied
+    click.echo("\n".join([summary + (":" if findings or fixed.notes else "."), *lines]), err=True)
     sys.exit(EXIT_FINDINGS if left.exit_status or (diff and after != data) else EXIT_OK)

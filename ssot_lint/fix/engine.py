@@ -261,11 +261,11 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
     report = aggregate(rules, results, options.fail_on, within)
     kinds = {rule.id: rule.kind for rule in rules}
     touched = {fix.ref.path for fix in changed}
-    left = [_left(f, reasons, fixable, kinds, refused if f.rule_id in projects else {}, touched) for f in report.findings]
+    left = [left_with_reason(f, reasons, fixable, kinds, refused if f.rule_id in projects else {}, touched) for f in report.findings]
     return FixResult(changed, report, left, warnings, options.write, notes, options.unsafe)
 
 
-def _left(
+def left_with_reason(
     finding: Finding,
     reasons: dict[tuple[str, str, int, int], tuple[str, bool]],
     fixable: set[str],
@@ -273,6 +273,8 @@ def _left(
     refused: dict[str, str],
     touched: set[str],
 ) -> Left:
+    """``finding``, left after fixing, with why: the reason its rule's fix gave, the file's
+    refusal, or what kind of rule it is (``reasons``: by path, rule, line and column)."""
     known = reasons.get((finding.path, finding.rule_id, finding.line, finding.col))
     if known is not None:
         return Left(finding, *known)
