@@ -9,7 +9,8 @@ modern.tools as t``) breaks such a reader, or changes what it reads. It is unsaf
 project module may read the name from the file's module: ``from compat import tools``, a star
 import of compat that exports it (compat without ``__all__``, or with one naming it), or
 ``compat.tools`` (``getattr(compat, "tools")``) through an import binding compat or a package
-above it (``kinds.import_uses``). Imports under ``if TYPE_CHECKING`` never run, and do not count.
+above it (``kinds.import_uses``); and whether or not a project module reads it, when the module's
+literal ``__all__`` lists the name (a star import outside the project reads it). Imports under ``if TYPE_CHECKING`` never run, and do not count.
 
 The readers are looked for among the modules whose text spells the name as a whole word (every
 one of those reads does; ``ModuleSource.spelling``, a text test done once per name). Reads the
@@ -57,6 +58,9 @@ def read_elsewhere(source: ModuleSource, need: Need, found: Verdict) -> Verdict 
     """Why the rewrite of ``need`` may break a module that reads one of the names it changes
     (see the module docstring), None when no project module can be seen to read them."""
     changed = changed_bindings(source, need, found)
+    exported = _exported(source, changed)
+    if exported is not None:
+        return exported
     spelling = getattr(source, "spelling", None)
     if not changed or spelling is None:
         return None
@@ -70,6 +74,17 @@ def read_elsewhere(source: ModuleSource, need: Need, found: Verdict) -> Verdict 
         if reader is not None:
             path = getattr(source, "path_of", lambda _: None)(reader[0]) or reader[0]
             return Verdict(UNVERIFIED, f"{dotted} is read by {path}:{reader[1]}, and the rewrite {how.format(module=module)}")
+    return None
+
+
+def _exported(source: ModuleSource, changed: list[tuple[str, str]]) -> Verdict | None:
+    """Why a changed name breaks the module's own interface: its ``__all__`` lists it, so a star
+    import of the module outside the project (a library's users) reads it (review11)."""
+    for dotted, how in changed:
+        module, _, name = dotted.rpartition(".")
+        if any(summary is not None and name in (summary.all_names or ()) for summary in source.summaries(module)):
+            what = "removes" if how == DROPPED else "binds to another module"
+            return Verdict(UNVERIFIED, f"{module}.__all__ exports {name}, which the rewrite {what}")
     return None
 
 

@@ -79,6 +79,7 @@ from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
 from ssot_lint.fix.destinations import ModDest
 from ssot_lint.fix.verdicts import WHOLE, Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
+from ssot_lint.kinds.deprecated_import.doctests import doctest_line
 from ssot_lint.kinds.deprecated_import.linking import cycle_error, owned, rehash
 from ssot_lint.kinds.deprecated_import.prefilter import Prefilter
 from ssot_lint.kinds.deprecated_import.references import plan_references
@@ -296,6 +297,8 @@ class DeprecatedImport(Rule):
                 decision = destination(False, ref.module, ref.name, asname, old, new, self.targets)
                 if not isinstance(decision, str) and made_absolute(ctx.ref, ref.statement.level, decision):
                     return ()  # written absolute under an inferred name: unsafe (the fix says why)
+            if self._doctest_reads(ctx, ref.bound or "", attribute=isinstance(ref.statement, ast.ImportFrom)):
+                return None  # the fix refuses it (``doctests``): a doctest reads the binding it drops or rebinds
             chains = self._chains(ctx, ref.bound or "")
             if ref.plain:  # `old.mod` itself as a value (`x = old.mod`): what is read through it is unknown
                 chains |= {f"{w}.{WHOLE}" for w in self._whole_chains(ctx, ref.bound or "") if ref.module == w or ref.module.startswith(w + ".")}
@@ -307,6 +310,14 @@ class DeprecatedImport(Rule):
                 return needed
             found.extend(needed)
         return tuple(dict.fromkeys(found))
+
+    def _doctest_reads(self, ctx: FileContext, name: str, *, attribute: bool) -> bool:
+        """Whether a doctest in the file reads ``name`` (through it, when ``attribute``), as the
+        fix's ``doctests.plan_doctest_line`` decides on libcst's strings."""
+        if not name:
+            return False
+        strings = ((node.value, node.lineno) for node, _ in ctx.nodes_near(ast.Constant, [name]))
+        return any(isinstance(text, str) and doctest_line(text, line, name, attribute=attribute) is not None for text, line in strings)
 
     def _chains(self, ctx: FileContext, name: str) -> set[str]:
         """The dotted chains ``name.a.b`` written in the file."""

@@ -31,6 +31,7 @@ from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
 from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, used_whole, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
+from ssot_lint.kinds.deprecated_import.doctests import plan_doctest_line
 from ssot_lint.kinds.deprecated_import.duplicates import deduplicate, new_adds
 from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, needs, under
 from ssot_lint.kinds.deprecated_import.survey import survey_file
@@ -122,7 +123,19 @@ class ImportFixPlan:
             return f"not fixable: the rewritten import would import from {decision.module}, the module itself"
         if isinstance(decision, str) or ref.name == "*":
             return decision
-        return self._binding_check(ref, ref.module if is_import else ref.dotted or "") or decision
+        return self._binding_check(ref, ref.module if is_import else ref.dotted or "") or self._doctest_check(ref, decision) or decision
+
+    def _doctest_check(self, ref: ImportRef, decision: FromDest | ModDest) -> str | None:
+        """A reason not to rebind ``ref.bound`` that a doctest reads (``doctests``): its text is not
+        rewritten, and what it reads through the name is not what the rewrite verifies. An
+        ``import old.mod as m`` binds another module; a ``from old import x`` counts when the
+        doctest reads through ``x`` (``x.Y``: a module's reads), since ``x`` itself is verified
+        to be the same object."""
+        bound = ref.bound or ""
+        at = plan_doctest_line(self, bound, attribute=isinstance(decision, FromDest))
+        if at is None:
+            return None
+        return f"not fixable: `{bound}` is read by a doctest at line {at}, which the rewrite leaves as it is"
 
     def _binding_check(self, ref: ImportRef, target: str) -> str | None:
         """A reason not to retarget the local name ``ref.bound`` (bound to ``target``): one of its

@@ -23,7 +23,8 @@ The planned rewrite then needs what an import rewrite needs (``fix.verify``): th
 exists and is the same kind of thing (safe), or cannot be verified, lying outside the project
 (unsafe). Once every read of ``h`` in the file is rewritten, the import binding it goes, as
 ruff's unused-import fix removes an import, unless the file is a package's ``__init__`` (other
-modules may import ``h`` from it) or ``h`` is named in ``__all__`` or in a string annotation.
+modules may import ``h`` from it) or ``h`` is named in ``__all__``, in a string annotation or in
+a doctest (whose text is not rewritten: it would read ``h`` unbound).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ssot_lint.analysis.imports import dotted_name
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.fix.verdicts import WHOLE, Need
 from ssot_lint.kinds.base import FileContext, Target
+from ssot_lint.kinds.deprecated_import.doctests import doctest_line
 
 Reference = tuple[ast.Attribute, Target, Target, int]  # node, deprecated target, replacement, statement line
 _PLAIN, _IMPORT = "a plain import", "an import"  # `import a.b` (binds a); any other import
@@ -82,6 +84,7 @@ class FileBindings:
         self.star: ast.ImportFrom | None = None
         self.annotation_strings: list[str] = []
         self.all_names: set[str] = set()
+        self.doctest_strings: list[tuple[str, int]] = []  # strings holding a doctest line, where each starts
         for node in ast.walk(tree):
             self._see(node)
         for binding in self.names.values():
@@ -124,6 +127,8 @@ class FileBindings:
             self._annotations([node.annotation])
         elif isinstance(node, (ast.Assign, ast.AugAssign)):
             self._all(node)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and (">>> " in node.value or "... " in node.value):
+            self.doctest_strings.append((node.value, node.lineno))
         elif type(node).__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):  # Python 3.12's type parameters
             self._bind(getattr(node, "name", None), "a type parameter", node)
 
@@ -138,8 +143,8 @@ class FileBindings:
             self.all_names.update(n.value for n in ast.walk(node.value) if isinstance(n, ast.Constant) and isinstance(n.value, str))
 
     def named_in_strings(self, name: str) -> bool:
-        """Whether ``__all__`` or a string annotation names ``name`` (``"collections.X"``)."""
-        if name in self.all_names:
+        """Whether ``__all__``, a string annotation or a doctest names ``name`` (``"collections.X"``)."""
+        if name in self.all_names or any(doctest_line(text, line, name) is not None for text, line in self.doctest_strings):
             return True
         return any(name in text.replace("[", " ").replace(".", " ").replace(",", " ").split() for text in self.annotation_strings)
 

@@ -2,7 +2,7 @@
 libcst's tree (``Survey``) for the import statements (each with the line or one-line suite
 holding it and its block), the dotted name chains (``old.mod.X``), every other use of a name
 (assignment, parameter, bare reference: what makes a rename unsafe, or a module a value) and
-the strings inside annotations.
+the strings inside annotations and those holding doctests.
 
 ``survey`` walks only the statements (at any depth) whose lines spell a word the plan reads
 (``analysis.cst_parts.StatementOrder`` pairs libcst's statements with CPython's, whose lines are
@@ -64,6 +64,7 @@ class Survey(cst.CSTVisitor):
         self.chains: list[tuple[cst.Attribute, str]] = []
         self.names: dict[str, list[cst.Name]] = {}
         self.annotation_strings: list[cst.SimpleString] = []
+        self.doctest_strings: list[cst.SimpleString] = []  # any string holding a doctest line (`doctests`)
         self.stored: set[cst.CSTNode] = set()  # attribute chains assigned to or deleted (`old.mod.X = 1`)
         self.rebound: set[str] = set()  # names bound other than by an import (`a = 1`, `def a`, `with x as a`)
         self.star_import = False
@@ -222,6 +223,9 @@ class Survey(cst.CSTVisitor):
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if self._annotations:
             self.annotation_strings.append(node)
+            self._mark(node)
+        elif ">>> " in node.value or "... " in node.value:
+            self.doctest_strings.append(node)
             self._mark(node)
 
 

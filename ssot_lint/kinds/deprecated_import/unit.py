@@ -1,6 +1,6 @@
 """The deprecated-import fix for ``import old.mod`` used as ``old.mod.X``: the import and every
 such reference are rewritten together, or, when that is not provably safe (the name is rebound,
-used on its own, named in a string annotation, or the new top-level name is taken), nothing.
+used on its own, named in a string annotation or read by a doctest, or the new top-level name is taken), nothing.
 Decided for ``ImportFixPlan`` (``deprecated_import.fix``), whose state it reads and fills."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from ssot_lint.fix.cstedit import dotted_expr
 from ssot_lint.fix.import_rewrite import ModDest
 from ssot_lint.fix.verdicts import WHOLE
 from ssot_lint.kinds.base import Target
+from ssot_lint.kinds.deprecated_import.doctests import plan_doctest_line
 from ssot_lint.kinds.deprecated_import.rewrite import settle, settled_path, under
 
 if TYPE_CHECKING:
@@ -65,6 +66,9 @@ def _unit_problem(
     for string in plan.survey.annotation_strings:
         if word.search(string.value):
             return f"not fixable: `{name}` appears in a string annotation at line {plan.line(string)}"
+    at = plan_doctest_line(plan, name)  # the doctest's text is not rewritten: it would read `name` unbound
+    if at is not None:
+        return f"not fixable: `{name}` is read by a doctest at line {at}"
     renamed = moved_tops != {name}
     if renamed:
         problem = _new_top_problem(plan, moved_tops)

@@ -1,0 +1,153 @@
+"""Issue #13, review11: two safe rewrites that changed what a program does (/tmp/rv11-5): a
+doctest reading the binding the rewrite drops, and a dropped binding its module's ``__all__``
+exports. Program tests run the project before and after the fix."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli, write_project
+
+RULE = '[[rule]]\nid = "X001"\nkind = "deprecated-import"\nreplace = {{ {} }}\n'
+MODULE_RULE = RULE.format('"old.mod" = "new.mod"')
+PACKAGES = {
+    "new/__init__.py": "",
+    "new/mod.py": "X = 1\n",
+    "old/__init__.py": "",
+    "old/mod.py": "from new.mod import X\nZ = 2\n",
+}
+DOCTEST = '''\
+import old.mod
+
+def f():
+    """
+    >>> old.mod.X
+    1
+    """
+    return old.mod.X
+'''
+
+
+def run(root: Path, code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60, check=False)
+    return done.stdout.strip() + (done.stderr.strip().splitlines()[-1] if done.returncode else "")
+
+
+def doctests(root: Path, module: str) -> str:
+    return run(root, f"import doctest, {module}; print(doctest.testmod({module}))")
+
+
+def applicability(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, bool, str | None]]:
+    report = json.loads(run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).stdout)
+    return [(f["path"], f["line"], f["fixable"], f["applicability"]) for f in report["findings"]]
+
+
+def test_a_doctest_reading_the_binding_keeps_the_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The rewrite to `import new.mod` / `new.mod.X` left the docstring, so the doctest failed with
+    # NameError: name 'old' is not defined (pytest --doctest-modules broke).
+    root = write_project(tmp_path, {**PACKAGES, "a_doctest.py": DOCTEST}, MODULE_RULE)
+    assert doctests(root, "a_doctest") == "TestResults(failed=0, attempted=1)"
+    assert applicability(root, monkeypatch) == [("a_doctest.py", 1, False, None)]
+    for args in (["fix", "--no-cache"], ["fix", "--no-cache", "--unsafe-fixes"]):
+        result = run_cli(args, root, monkeypatch)
+        assert "a_doctest.py:1:8: X001 not fixable: `old` is read by a doctest at line 5" in result.stderr, result.stderr
+    assert (root / "a_doctest.py").read_text() == DOCTEST
+    assert doctests(root, "a_doctest") == "TestResults(failed=0, attempted=1)"
+
+
+@pytest.mark.parametrize(
+    "source, line",
+    [
+        # the rewrite binds `m` to new.mod, which has no Z: the doctest's `m.Z` is not what it verifies
+        pytest.param('import old.mod as m\n\n\ndef f():\n    """\n    >>> m.Z\n    2\n    """\n    return m.X\n', 6, id="import-as"),
+        pytest.param('from old import mod\n\n\ndef f():\n    """\n    >>> mod.Z\n    2\n    """\n    return mod.X\n', 6, id="from-import-module"),
+        # a continuation line counts too
+        pytest.param(
+            'from old import mod\n\n\ndef f():\n    """\n    >>> print(\n    ...     mod.Z)\n    2\n    """\n    return mod.X\n', 7, id="continuation"
+        ),
+    ],
+)
+def test_a_doctest_reading_through_a_rebound_module_is_not_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, line: int) -> None:
+    root = write_project(tmp_path, {**PACKAGES, "b.py": source}, MODULE_RULE)
+    assert doctests(root, "b") == "TestResults(failed=0, attempted=1)"
+    name = "mod" if source.startswith("from") else "m"
+    assert applicability(root, monkeypatch) == [("b.py", 1, False, None)]
+    result = run_cli(["fix", "--no-cache", "--unsafe-fixes"], root, monkeypatch)
+    assert f"X001 not fixable: `{name}` is read by a doctest at line {line}, which the rewrite leaves as it is" in result.stderr, result.stderr
+    assert (root / "b.py").read_text() == source
+    assert doctests(root, "b") == "TestResults(failed=0, attempted=1)"
+
+
+@pytest.mark.parametrize(
+    "docstring",
+    [
+        pytest.param('"""\n    >>> 1 + 1\n    2\n    """', id="doctest-not-reading-it"),
+        pytest.param('"""The old module is gone... old news."""', id="prose"),
+    ],
+)
+def test_a_string_that_is_no_doctest_reading_the_name_does_not_refuse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docstring: str) -> None:
+    source = f"import old.mod\n\ndef f():\n    {docstring}\n    return old.mod.X\n"
+    root = write_project(tmp_path, {**PACKAGES, "a.py": source}, MODULE_RULE)
+    assert applicability(root, monkeypatch) == [("a.py", 1, True, "safe")]
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert "left:" not in result.stderr, result.stderr
+    assert (root / "a.py").read_text() == source.replace("old.mod", "new.mod")
+
+
+def test_a_reference_rewrite_keeps_the_import_a_doctest_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `old.mod.X` for a member rule is rewritten to `new.mod.X`; `import old.mod` would go once no
+    # code reads it, but the doctest still does: it stays.
+    source = DOCTEST.replace("return old.mod.X", "return old.mod.X + 0")
+    root = write_project(tmp_path, {**PACKAGES, "a.py": source}, RULE.format('"old.mod:X" = "new.mod:X"'))
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert "left:" not in result.stderr, result.stderr
+    expected = source.replace("import old.mod\n", "import old.mod\nimport new.mod\n").replace("return old.mod.X", "return new.mod.X")
+    assert (root / "a.py").read_text() == expected
+    assert doctests(root, "a") == "TestResults(failed=0, attempted=1)"
+
+
+ALL_DROPPED = 'import old.mod\n__all__ = ["old", "Y"]\nY = old.mod.X\n'
+ALL_REBOUND = 'import old.mod as m\n__all__ = ["m", "Y"]\nY = m.X\n'
+
+
+@pytest.mark.parametrize(
+    "source, reason, downstream, after",
+    [
+        pytest.param(
+            ALL_DROPPED,
+            "b_all.__all__ exports old, which the rewrite removes",
+            "print(Y, old.mod.X)",
+            "AttributeError: module 'b_all' has no attribute 'old'",
+            id="dropped",
+        ),
+        pytest.param(
+            ALL_REBOUND,
+            "b_all.__all__ exports m, which the rewrite binds to another module",
+            "print(Y, m.Z)",
+            "AttributeError: module 'new.mod' has no attribute 'Z'",
+            id="rebound",
+        ),
+    ],
+)
+def test_a_binding_all_exports_is_kept_by_a_safe_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, reason: str, downstream: str, after: str
+) -> None:
+    # A library: nothing in the project imports b_all, but `from b_all import *` downstream reads
+    # every name its __all__ lists.
+    root = write_project(tmp_path, {**PACKAGES, "b_all.py": source}, MODULE_RULE)
+    user = f"from b_all import *\n{downstream}"
+    assert run(root, user) == ("1 1" if "old" in downstream else "1 2")
+    assert applicability(root, monkeypatch) == [("b_all.py", 1, True, "unsafe")]
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert f"b_all.py:1:8: X001 unsafe fix not applied: {reason}" in result.stderr, result.stderr
+    assert (root / "b_all.py").read_text() == source
+    assert run(root, user) == ("1 1" if "old" in downstream else "1 2")
+    # asked for, the unsafe fix is applied, and says why it is one; the downstream user breaks
+    result = run_cli(["fix", "--no-cache", "--unsafe-fixes"], root, monkeypatch)
+    assert f"b_all.py:1:8: X001 unsafe fix applied: {reason}" in result.stderr, result.stderr
+    assert run(root, user).endswith(after)
