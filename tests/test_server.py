@@ -156,6 +156,36 @@ def test_project_wide_rules_on_open_and_save_from_the_buffers(tmp_path: Path) ->
     run(project, scenario)
 
 
+def test_no_edit_is_offered_at_a_project_wide_finding_the_buffer_has_moved_away_from(tmp_path: Path) -> None:
+    # Project-wide findings stay where the last check (on save) put them; after an unsaved edit
+    # above one, a suppression at its old line would land on other code (review11).
+    project = sample_project(tmp_path)
+    manager = "class ExtraWebSocketManager:\n    pass\n"
+
+    async def scenario(client: Client) -> None:
+        uri = client.open(NEW, manager)
+        wide = await client.wait(uri, 0, lambda p: codes(p) == ["WS001"])
+        (diagnostic,) = wide.diagnostics
+        context = lsp.CodeActionContext(diagnostics=[diagnostic])
+        asked = lsp.CodeActionParams(lsp.TextDocumentIdentifier(uri), diagnostic.range, context)
+        fresh = await client.client.text_document_code_action_async(asked)
+        assert [a.title for a in fresh or [] if isinstance(a, lsp.CodeAction)] == ["ssot-lint: suppress WS001 on this line (# ssot: ignore[WS001])"]
+        seen = client.count(uri)
+        client.change(uri, "SETTING = 1\n" + manager)
+        stale = await client.current(uri, seen)
+        assert ranges(stale) == [("WS001", 0, 6, 0, 11)]  # still shown where it was, until the save
+        moved = await client.client.text_document_code_action_async(asked)
+        assert [a.title for a in moved or [] if isinstance(a, lsp.CodeAction)] == []
+        seen = client.count(uri)
+        client.save(uri)
+        saved = await client.wait(uri, seen, lambda p: ranges(p) == [("WS001", 1, 6, 1, 27)])
+        again = lsp.CodeActionParams(lsp.TextDocumentIdentifier(uri), saved.diagnostics[0].range, lsp.CodeActionContext(diagnostics=list(saved.diagnostics)))
+        offered = await client.client.text_document_code_action_async(again)
+        assert [a.title for a in offered or [] if isinstance(a, lsp.CodeAction)] == ["ssot-lint: suppress WS001 on this line (# ssot: ignore[WS001])"]
+
+    run(project, scenario)
+
+
 def test_a_broken_rule_file_is_one_diagnostic_and_the_server_keeps_working(tmp_path: Path) -> None:
     project = sample_project(tmp_path)
     rules = project / "rules.toml"

@@ -72,6 +72,11 @@ class SsotServer(LanguageServer):
         self.unsafe_fixes = False  # offer unsafe fixes as code actions (the client's "unsafeFixes")
         self.per_file: dict[str, list[Finding]] = {}  # uri -> findings from the buffer
         self.wide: dict[str, dict[str, list[Finding]]] = {}  # project key -> display path -> findings
+        # What each project-wide check read of the open documents (uri -> version), and the
+        # version each document opened at: a wide finding is where the buffer now is only while
+        # the buffer is the text that check read.
+        self.wide_versions: dict[str, dict[str, int | None]] = {}  # project key -> uri -> version
+        self.opened_at: dict[str, int | None] = {}
         self.jobs: dict[str, Job] = {}
         self.error_uris: set[str] = set()
 
@@ -93,10 +98,19 @@ class SsotServer(LanguageServer):
             return None
         return project
 
-    def findings_of(self, uri: str) -> list[Finding]:
+    def findings_of(self, uri: str, current: bool = False) -> list[Finding]:
+        """The buffer's findings: its per-file ones and its project-wide ones from the last
+        project-wide check, which stay where they were until the next (on save); ``current``:
+        only those at the buffer's positions now (the project-wide ones only while the buffer is
+        the text that check read), for edits made at them."""
         document = self.workspace.get_text_document(uri)
         project = self.project_of(document.path)
         wide = self.wide.get(project_key(project), {}).get(project.shown(document.path), []) if project else []
+        if current and wide and project is not None:
+            seen = self.wide_versions.get(project_key(project), {})
+            read = seen[uri] if uri in seen else self.opened_at.get(uri)  # not open then: it read the file as opened
+            if read != document.version:
+                wide = []
         return self.per_file.get(uri, []) + wide
 
     # -- diagnostics -------------------------------------------------------------------------
@@ -169,7 +183,9 @@ class SsotServer(LanguageServer):
         key = project_key(project)
         while True:
             job.again = False
-            buffers = {d.path: d.source for d in self.open_documents() if self.project_of(d.path) is not None}
+            documents = [d for d in self.open_documents() if self.project_of(d.path) is not None]
+            buffers = {d.path: d.source for d in documents}
+            versions = {d.uri: d.version for d in documents}
             config = str(project.config.path) if project.config.path else None
             request: dict[str, Any] = {"root": str(project.root), "config": config, "buffers": buffers, "baseline": self.baseline, "server": os.getpid()}
             try:
@@ -188,6 +204,7 @@ class SsotServer(LanguageServer):
                         finding = Finding(**item)
                         grouped.setdefault(finding.path, []).append(finding)
                     self.wide[key] = grouped
+                    self.wide_versions[key] = versions
                     for document in self.open_documents():
                         if (p := self.project_of(document.path)) is not None and project_key(p) == key:
                             self.publish(document.uri)
@@ -230,7 +247,7 @@ class SsotServer(LanguageServer):
         first = lines.to_finding(params.range.start.line, params.range.start.character, encoding)
         last = lines.to_finding(params.range.end.line, params.range.end.character, encoding)
         buffer = Buffer(document.path, document.source, document.uri, document.version)
-        findings = self.findings_of(document.uri)
+        findings = self.findings_of(document.uri, current=True)  # an edit at a stale position would land on other code
         return code_actions(project, buffer, findings, (first, last), params.context.only, encoding, self.unsafe_fixes, self.log)
 
     def configure(self, settings: Any, initial: bool = False) -> None:
@@ -304,6 +321,7 @@ def build() -> SsotServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SsotServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        ls.opened_at[params.text_document.uri] = params.text_document.version
         ls.reload(force=False)
         ls.lint(params.text_document.uri)
         project = ls.project_of(ls.workspace.get_text_document(params.text_document.uri).path)
@@ -325,6 +343,10 @@ def build() -> SsotServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SsotServer, params: lsp.DidCloseTextDocumentParams) -> None:
         ls.per_file.pop(params.text_document.uri, None)
+        ls.opened_at.pop(params.text_document.uri, None)
+        for versions in ls.wide_versions.values():  # reopened, it may hold other text than that check read
+            if params.text_document.uri in versions:
+                versions[params.text_document.uri] = None
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
