@@ -151,3 +151,24 @@ def test_a_binding_all_exports_is_kept_by_a_safe_fix(
     result = run_cli(["fix", "--no-cache", "--unsafe-fixes"], root, monkeypatch)
     assert f"b_all.py:1:8: X001 unsafe fix applied: {reason}" in result.stderr, result.stderr
     assert run(root, user).endswith(after)
+
+
+@pytest.mark.parametrize(
+    "annotation",
+    [
+        pytest.param('def h(x: "old.mod.X") -> None:\n    pass\n', id="parameter"),
+        pytest.param('def h() -> "old.mod.X":\n    pass\n', id="return"),
+        pytest.param('y: "list[old.mod.X]" = []\n', id="annotated-assignment"),
+    ],
+)
+def test_check_agrees_with_fix_on_a_string_annotation_naming_the_binding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, annotation: str) -> None:
+    # check said safe ([*]) while fix refused: the annotation's text is not rewritten, so the
+    # import it names cannot go (review11, noticed by safety11).
+    source = "import old.mod\n" + annotation + "\n\ndef k():\n    return old.mod.X\n"
+    root = write_project(tmp_path, {**PACKAGES, "f_tc.py": source}, MODULE_RULE)
+    assert applicability(root, monkeypatch) == [("f_tc.py", 1, False, None)]
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert "f_tc.py:1:8: X001 not fixable: `old` appears in a string annotation at line 2" in result.stderr, result.stderr
+    assert (root / "f_tc.py").read_text() == source
+    plain = write_project(tmp_path / "plain", {**PACKAGES, "f_tc.py": "import old.mod\ny: 'int' = 1\n\n\ndef k():\n    return old.mod.X\n"}, MODULE_RULE)
+    assert applicability(plain, monkeypatch) == [("f_tc.py", 1, True, "safe")]

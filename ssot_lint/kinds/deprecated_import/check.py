@@ -73,6 +73,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify, relative_failure
@@ -299,6 +300,8 @@ class DeprecatedImport(Rule):
                     return ()  # written absolute under an inferred name: unsafe (the fix says why)
             if self._doctest_reads(ctx, ref.bound or "", attribute=isinstance(ref.statement, ast.ImportFrom)):
                 return None  # the fix refuses it (``doctests``): a doctest reads the binding it drops or rebinds
+            if ref.plain and self._annotation_reads(ctx, ref.bound or ""):
+                return None  # the fix refuses it (``unit``): a string annotation names the binding it drops
             chains = self._chains(ctx, ref.bound or "")
             if ref.plain:  # `old.mod` itself as a value (`x = old.mod`): what is read through it is unknown
                 chains |= {f"{w}.{WHOLE}" for w in self._whole_chains(ctx, ref.bound or "") if ref.module == w or ref.module.startswith(w + ".")}
@@ -318,6 +321,26 @@ class DeprecatedImport(Rule):
             return False
         strings = ((node.value, node.lineno) for node, _ in ctx.nodes_near(ast.Constant, [name]))
         return any(isinstance(text, str) and doctest_line(text, line, name, attribute=attribute) is not None for text, line in strings)
+
+    def _annotation_reads(self, ctx: FileContext, name: str) -> bool:
+        """Whether a string inside an annotation (of a parameter, a return, an annotated
+        assignment) spells ``name`` as a word, as the fix's ``unit.decide_unit`` refuses for."""
+        if not name:
+            return False
+        word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
+        for statement in ctx.statements_near([name]):
+            for node in ast.walk(statement):
+                if isinstance(node, (ast.arg, ast.AnnAssign)):
+                    annotation = node.annotation
+                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    annotation = node.returns
+                else:
+                    continue
+                if annotation is not None and any(
+                    isinstance(c, ast.Constant) and isinstance(c.value, str) and word.search(c.value) for c in ast.walk(annotation)
+                ):
+                    return True
+        return False
 
     def _chains(self, ctx: FileContext, name: str) -> set[str]:
         """The dotted chains ``name.a.b`` written in the file."""
