@@ -73,18 +73,17 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import re
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify, relative_failure
 from ssot_lint.fix.destinations import ModDest
 from ssot_lint.fix.verdicts import WHOLE, Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
-from ssot_lint.kinds.deprecated_import.doctests import doctest_line
 from ssot_lint.kinds.deprecated_import.linking import cycle_error, owned, rehash
 from ssot_lint.kinds.deprecated_import.prefilter import Prefilter
 from ssot_lint.kinds.deprecated_import.references import plan_references
 from ssot_lint.kinds.deprecated_import.rewrite import ChainCycle, destination, made_absolute, match_target, ref_needs, resolve_chains, under
+from ssot_lint.kinds.deprecated_import.string_reads import annotation_reads, doctest_reads
 from ssot_lint.model import UNSAFE, FileRef, Finding
 from ssot_lint.project.import_conditions import tested_deprecations
 
@@ -298,9 +297,9 @@ class DeprecatedImport(Rule):
                 decision = destination(False, ref.module, ref.name, asname, old, new, self.targets)
                 if not isinstance(decision, str) and made_absolute(ctx.ref, ref.statement.level, decision):
                     return ()  # written absolute under an inferred name: unsafe (the fix says why)
-            if self._doctest_reads(ctx, ref.bound or "", attribute=isinstance(ref.statement, ast.ImportFrom)):
+            if doctest_reads(ctx, ref.bound or "", attribute=isinstance(ref.statement, ast.ImportFrom)):
                 return None  # the fix refuses it (``doctests``): a doctest reads the binding it drops or rebinds
-            if ref.plain and self._annotation_reads(ctx, ref.bound or ""):
+            if ref.plain and annotation_reads(ctx, ref.bound or ""):
                 return None  # the fix refuses it (``unit``): a string annotation names the binding it drops
             chains = self._chains(ctx, ref.bound or "")
             if ref.plain:  # `old.mod` itself as a value (`x = old.mod`): what is read through it is unknown
@@ -313,34 +312,6 @@ class DeprecatedImport(Rule):
                 return needed
             found.extend(needed)
         return tuple(dict.fromkeys(found))
-
-    def _doctest_reads(self, ctx: FileContext, name: str, *, attribute: bool) -> bool:
-        """Whether a doctest in the file reads ``name`` (through it, when ``attribute``), as the
-        fix's ``doctests.plan_doctest_line`` decides on libcst's strings."""
-        if not name:
-            return False
-        strings = ((node.value, node.lineno) for node, _ in ctx.nodes_near(ast.Constant, [name]))
-        return any(isinstance(text, str) and doctest_line(text, line, name, attribute=attribute) is not None for text, line in strings)
-
-    def _annotation_reads(self, ctx: FileContext, name: str) -> bool:
-        """Whether a string inside an annotation (of a parameter, a return, an annotated
-        assignment) spells ``name`` as a word, as the fix's ``unit.decide_unit`` refuses for."""
-        if not name:
-            return False
-        word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
-        for statement in ctx.statements_near([name]):
-            for node in ast.walk(statement):
-                if isinstance(node, (ast.arg, ast.AnnAssign)):
-                    annotation = node.annotation
-                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    annotation = node.returns
-                else:
-                    continue
-                if annotation is not None and any(
-                    isinstance(c, ast.Constant) and isinstance(c.value, str) and word.search(c.value) for c in ast.walk(annotation)
-                ):
-                    return True
-        return False
 
     def _chains(self, ctx: FileContext, name: str) -> set[str]:
         """The dotted chains ``name.a.b`` written in the file."""
