@@ -37,6 +37,15 @@ def dropped_submodule(user: str) -> dict[str, str]:
     }
 
 
+# A package that imports pkg.app by name while pkg.app's rewritten import makes it import pkg.new,
+# which reads pkg.CONFIG: the cases below differ in how the package spells the import by name.
+IMPORTER_BY_NAME = {
+    "pkg/app.py": "print('pkg.app starts')\nfrom pkg.old import X\nprint('pkg.app ends')\n",
+    "pkg/base.py": "class X:\n    pass\n",
+    "pkg/new.py": "from pkg import CONFIG\nfrom pkg.base import X\n",
+    "pkg/old.py": "from pkg.base import X\n",
+}
+
 CASES = {
     # An optional dependency behind the caller's `except ImportError`: the import fails as written.
     "outside-import": (
@@ -468,10 +477,7 @@ CASES = {
         f"a-package-imports-the-importer-{name}": (
             {
                 "pkg/__init__.py": f"{prelude}\n\nfor _name in ('app',):\n    {call}\n\nCONFIG = {{'mode': 'prod'}}\n\nfrom pkg import new\n",
-                "pkg/app.py": "print('pkg.app starts')\nfrom pkg.old import X\nprint('pkg.app ends')\n",
-                "pkg/base.py": "class X:\n    pass\n",
-                "pkg/new.py": "from pkg import CONFIG\nfrom pkg.base import X\n",
-                "pkg/old.py": "from pkg.base import X\n",
+                **IMPORTER_BY_NAME,
             },
             '"pkg.old" = "pkg.new"',
             "pkg/app.py:2:6",
@@ -489,10 +495,7 @@ CASES = {
             {
                 "pkg/__init__.py": f"{prelude}\n\n{call}\n\nCONFIG = {{'mode': 'prod'}}\n\nfrom pkg import new\n",
                 "pkg/loader.py": "import importlib\n\n\ndef load_all(names=('app',)):\n    for name in names:\n        importlib.import_module('pkg.' + name)\n",
-                "pkg/app.py": "print('pkg.app starts')\nfrom pkg.old import X\nprint('pkg.app ends')\n",
-                "pkg/base.py": "class X:\n    pass\n",
-                "pkg/new.py": "from pkg import CONFIG\nfrom pkg.base import X\n",
-                "pkg/old.py": "from pkg.base import X\n",
+                **IMPORTER_BY_NAME,
             },
             '"pkg.old" = "pkg.new"',
             "pkg/app.py:2:6",
