@@ -13,7 +13,8 @@ from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.config.settings import load_config
 from ssot_lint.model import Report
 from ssot_lint.run.cache import ResultCache
-from ssot_lint.run.engine import RunOptions, run
+from ssot_lint.run.engine import run
+from ssot_lint.run.options import RunOptions
 from ssot_lint.run.progress import format_timings
 from tests.helpers import REPO, sample_project
 

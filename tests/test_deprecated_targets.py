@@ -14,8 +14,8 @@ from ssot_lint.kinds.base import RuleMeta
 from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 from ssot_lint.model import FileRef
 from ssot_lint.run.discovery import ModuleNamer, SourceFile
-from ssot_lint.run.engine import _SummariseFiles
 from ssot_lint.run.modules import ProjectModules
+from ssot_lint.run.verification import SummariseFiles
 from tests.helpers import run_cli, write_project
 
 REF = FileRef("app.py", "app")
@@ -253,7 +253,7 @@ def verifier(tmp_path: Path) -> ImportVerifier:
     write_project(tmp_path, LIBRARY)
     namer = ModuleNamer([])
     files = [SourceFile(str(tmp_path / name), namer.ref(str(tmp_path / name), name)) for name in sorted(LIBRARY)]
-    return ImportVerifier(ProjectModules(None, _SummariseFiles(None, 1), files))
+    return ImportVerifier(ProjectModules(None, SummariseFiles(None, 1), files))
 
 
 @pytest.mark.parametrize(

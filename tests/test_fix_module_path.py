@@ -43,7 +43,8 @@ def test_a_package_that_binds_a_submodules_name_to_a_function_gives_the_function
     assert result.stderr.splitlines()[1] == "  user.py:1:6: R2 not fixable: module pkg.fu does not exist (fu is not a module of pkg)"
     from ssot_lint.config.settings import load_config
     from ssot_lint.fix.verify import ImportVerifier
-    from ssot_lint.run.engine import RunOptions, fix_context
+    from ssot_lint.run.options import RunOptions
+    from ssot_lint.run.verification import fix_context
 
     verifier = fix_context(load_config(project / "ssot-lint.toml"), RunOptions(), None).verifier
     assert isinstance(verifier, ImportVerifier)

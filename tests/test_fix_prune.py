@@ -129,7 +129,8 @@ FILES = {"new.py": "def f(): ...\ndef g(): ...\n", "old.py": "from new import f,
 
 def _plan(tmp_path: Path, unsafe: bool = False) -> tuple[import_fix.ImportFixPlan, cst.Module]:
     from ssot_lint.api import load_project
-    from ssot_lint.run.engine import RunOptions, fix_context
+    from ssot_lint.run.options import RunOptions
+    from ssot_lint.run.verification import fix_context
 
     write_project(tmp_path, FILES, RULE)
     project = load_project(tmp_path / "ssot-lint.toml")
@@ -205,7 +206,8 @@ def test_the_rewrite_enters_only_the_statements_holding_an_edit(tmp_path: Path, 
 
 def test_fixing_with_and_without_pruning_writes_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ssot_lint.api import load_project
-    from ssot_lint.run.engine import RunOptions, fix_context
+    from ssot_lint.run.options import RunOptions
+    from ssot_lint.run.verification import fix_context
 
     write_project(tmp_path, FILES, RULE)
     project = load_project(tmp_path / "ssot-lint.toml")

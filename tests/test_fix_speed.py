@@ -143,7 +143,8 @@ def test_a_fix_that_edits_nothing_returns_the_tree_it_was_given(tmp_path: Path, 
     data = b"from old import Gone  # why\n"
     ref = FileRef("app.py", "app", False)
     from ssot_lint.api import load_project
-    from ssot_lint.run.engine import RunOptions, fix_context
+    from ssot_lint.run.options import RunOptions
+    from ssot_lint.run.verification import fix_context
 
     project = load_project(tmp_path / "ssot-lint.toml")
     context = fix_context(project.config, RunOptions(), None, False)

@@ -360,7 +360,8 @@ def test_a_50_mb_file_is_reported_or_scanned_without_being_parsed(tmp_path: Path
 
     from ssot_lint.config.rulefile import load_rule_files
     from ssot_lint.config.settings import load_config
-    from ssot_lint.run.engine import RunOptions, run
+    from ssot_lint.run.engine import run
+    from ssot_lint.run.options import RunOptions
 
     write_project(tmp_path, {}, RULES)
     row = b"print('a line of generated data, repeated until the file is fifty megabytes', 12345)\n"

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from ssot_lint.cli import main
 from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.model import FileRef
-from ssot_lint.run import engine, parallel
-from ssot_lint.run.engine import analyze_task
+from ssot_lint.run import parallel, per_file
 from ssot_lint.run.parallel import Crashed, WorkerPool
+from ssot_lint.run.per_file import analyze_task
 from tests.helpers import REPO, sample_project
 
 VICTIM = "netra_backend/app/services/notifier.py"
@@ -209,7 +209,7 @@ def test_a_file_whose_analysis_hangs_becomes_ssot000(tmp_path: Path, monkeypatch
             time.sleep(60)
 
     monkeypatch.setattr(parallel, "_crash_hook", hook)
-    monkeypatch.setattr(engine, "FILE_TIME_LIMIT", 0.5)
+    monkeypatch.setattr(per_file, "FILE_TIME_LIMIT", 0.5)
     report = json.loads(_check(project, "--no-cache").stdout)
     hung = [(f["rule"], f["message"]) for f in report["findings"] if f["path"] == VICTIM]
     assert hung == [("SSOT000", "analysis timed out after 0.5 s; the file was not analyzed")]

@@ -9,7 +9,8 @@ import pytest
 from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.config.settings import load_config
 from ssot_lint.run.cache import ResultCache
-from ssot_lint.run.engine import RunOptions, run
+from ssot_lint.run.engine import run
+from ssot_lint.run.options import RunOptions
 from tests.integrity_helpers import REPO, cli, cli_json
 
 WS = "netra_backend.app.websocket_core"

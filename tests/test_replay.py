@@ -127,7 +127,7 @@ def test_a_replay_does_not_import_the_linter(project: Path, monkeypatch: pytest.
     first, last = runs[0], runs[-1]
     imported = {line.split("|")[-1].strip() for line in last.stderr.decode().splitlines() if line.startswith("import time:")}
     assert "ssot_lint.replay.play" in imported
-    assert not imported & {"click", "ssot_lint.cli", "ssot_lint.api", "ssot_lint.run.engine", "ssot_lint.kinds", "libcst"}
+    assert not imported & {"click", "ssot_lint.cli", "ssot_lint.api", "ssot_lint.run.engine", "ssot_lint.run.per_file", "ssot_lint.kinds", "libcst"}
     assert (last.returncode, last.stdout) == (first.returncode, first.stdout) == (1, run_cli(ARGV, project, monkeypatch).stdout.encode())
 
 

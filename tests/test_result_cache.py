@@ -20,9 +20,10 @@ from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.config.settings import load_config
 from ssot_lint.model import FileResult
 from ssot_lint.run import cache as cache_module
-from ssot_lint.run import engine
+from ssot_lint.run import per_file
 from ssot_lint.run.cache import ResultCache, load_value
-from ssot_lint.run.engine import RunOptions, run
+from ssot_lint.run.engine import run
+from ssot_lint.run.options import RunOptions
 from tests.helpers import REPO, sample_project
 
 SCOPED_RULE = """
@@ -267,13 +268,13 @@ def test_a_first_run_reads_each_file_once_and_learns_every_signature(tmp_path: P
     monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)  # the files were written just now
 
     looked_up: list[str] = []
-    real_blob_of = engine._blob_of
+    real_blob_of = per_file._blob_of
 
     def no_lookups(source: object, *args: object) -> object:
         looked_up.append(source.ref.path)  # type: ignore[attr-defined]
         return real_blob_of(source, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "_blob_of", no_lookups)
+    monkeypatch.setattr(per_file, "_blob_of", no_lookups)
     stats, findings = api_run(project)
     # Only the modules that verify the fixes of WS002 are looked up, after the run filled the cache:
     # the deprecated and replacement modules, and the importers with the packages above them

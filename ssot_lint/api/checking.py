@@ -99,7 +99,8 @@ def analyze(
     reports in ``paths``: with a project-wide rule selected, the rest of the project is analyzed
     too (from the cache) and aggregated over (``ssot_lint.run.partial``). ``per_file``: skip the
     project-wide rules and analyze only ``paths``. ``buffers``, ``check_syntax``: see ``check``."""
-    from ssot_lint.run.engine import RunOptions, run
+    from ssot_lint.run.engine import run
+    from ssot_lint.run.options import RunOptions
 
     require_rules(project.rules)
     warn = on_warning or (lambda message: None)

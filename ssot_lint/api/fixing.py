@@ -91,7 +91,8 @@ def check_mappings(
     kind than its target (unless allowed), a module lacking names of the one it replaces. Reads
     only the modules the mappings name, through the cached per-file analysis (``fix.mappings``)."""
     from ssot_lint.fix.mappings import check_mappings as check
-    from ssot_lint.run.engine import RunOptions, fix_context
+    from ssot_lint.run.options import RunOptions
+    from ssot_lint.run.verification import fix_context
 
     project = resolve_project(config, rules, select, ignore, observer)
     require_rules(project.rules)

@@ -53,7 +53,8 @@ def check_source(
     against the project's files on disk (``safe``, ``unsafe`` or not fixable)."""
     from ssot_lint.analysis.analyze import analyze_source
     from ssot_lint.run.aggregation import aggregate, annotate
-    from ssot_lint.run.engine import RunOptions, fix_context
+    from ssot_lint.run.options import RunOptions
+    from ssot_lint.run.verification import fix_context
 
     project = resolve_project(config, rules if rules is not None else None, (), (), NULL_OBSERVER)
     _, ref = buffer_ref(project, path)
@@ -124,7 +125,8 @@ def fix_source(
     wanted = [r for r in applicable if r.fixable and r.id in found]
     if not wanted:
         return SourceFixed(code, 0)
-    from ssot_lint.run.engine import RunOptions, fix_context
+    from ssot_lint.run.options import RunOptions
+    from ssot_lint.run.verification import fix_context
 
     context = fix_context(project.config, RunOptions(), None, unsafe_fixes)
     try:

@@ -27,10 +27,13 @@ from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report
 from ssot_lint.run.aggregation import aggregate, rule_facts
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover
-from ssot_lint.run.engine import FILE_TIME_LIMIT, RunOptions, analyze_files, close_summaries, covers_project, fix_context, worker_count
+from ssot_lint.run.engine import covers_project
+from ssot_lint.run.options import RunOptions
 from ssot_lint.run.parallel import Crashed, WorkerPool
 from ssot_lint.run.partial import Within
+from ssot_lint.run.per_file import FILE_TIME_LIMIT, analyze_files, worker_count
 from ssot_lint.run.reading import read_file
+from ssot_lint.run.verification import close_summaries, fix_context
 
 FIX_TIME_LIMIT = 5 * FILE_TIME_LIMIT  # libcst parses a file ~10x slower than CPython
 

@@ -1,7 +1,7 @@
 """From per-file results to the project's report: the project-wide rules' aggregation,
 suppression comments, fingerprints, the per-rule summary rows, and the applicability of fixes
 that depends on other files (``annotate``). Everything here runs in one process after the
-per-file analysis (``run.engine``), on results alone: ``check``, ``history``, the examples and
+per-file analysis (``run.per_file``), on results alone: ``check``, ``history``, the examples and
 the survey share it."""
 
 from __future__ import annotations

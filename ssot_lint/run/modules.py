@@ -33,7 +33,7 @@ from ssot_lint.run.project_files import project_files
 from ssot_lint.run.reading import read_file
 
 # Analyzes files with a rule (SUMMARY_RULE unless given): (files, in this process?[, rule]) ->
-# (ref, result) per file. The engine's (``run.engine._SummariseFiles``): cached, in workers
+# (ref, result) per file. The engine's (``run.verification.SummariseFiles``): cached, in workers
 # unless asked to stay here.
 Summarise = Callable[..., list[tuple[FileRef, FileResult]]]
 

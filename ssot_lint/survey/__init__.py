@@ -30,7 +30,8 @@ from ssot_lint.project.module_index import ModuleIndex
 from ssot_lint.run.aggregation import aggregate
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover
-from ssot_lint.run.engine import RunOptions, analyze_files
+from ssot_lint.run.options import RunOptions
+from ssot_lint.run.per_file import analyze_files
 from ssot_lint.survey.collect import SurveyFacts
 from ssot_lint.survey.conventions import Convention, Layout
 from ssot_lint.survey.families import MIN_SIMILARITY, TEST_EXCLUDE, Duplicate, Duplicates, EventShape, Family, duplicates, event_shapes, families, is_test_path

@@ -15,7 +15,8 @@ from ssot_lint.config.tomlfile import parse_toml, shown_path
 from ssot_lint.errors import ConfigError
 from ssot_lint.run.aggregation import aggregate
 from ssot_lint.run.cache import ResultCache
-from ssot_lint.run.engine import RunOptions, analyze_files
+from ssot_lint.run.options import RunOptions
+from ssot_lint.run.per_file import analyze_files
 from ssot_lint.survey import Survey
 from ssot_lint.survey.starter import Covered, starter_rules
 

@@ -79,10 +79,10 @@ from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify
 from ssot_lint.fix.destinations import ModDest
 from ssot_lint.fix.verdicts import WHOLE, Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
-from ssot_lint.kinds.deprecated_import.linking import cycle_error, owned, rehash
+from ssot_lint.kinds.deprecated_import.linking import follow, rehash
 from ssot_lint.kinds.deprecated_import.prefilter import Prefilter
 from ssot_lint.kinds.deprecated_import.references import plan_references
-from ssot_lint.kinds.deprecated_import.rewrite import ChainCycle, destination, made_absolute, match_target, ref_needs, resolve_chains, under
+from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, match_target, ref_needs, resolve_chains, under
 from ssot_lint.kinds.deprecated_import.string_reads import annotation_reads, doctest_reads
 from ssot_lint.model import UNSAFE, FileRef, Finding
 from ssot_lint.project.import_conditions import tested_deprecations
@@ -162,70 +162,24 @@ class DeprecatedImport(Rule):
         self._rewritable: list[tuple[Target, Target]] = []  # what the run's other rules may rewrite (``link``)
 
     def link(self, rules: list[Rule]) -> None:
-        """Follow this rule's replacements through the other deprecated-import rules that apply
-        everywhere (``pkg.old -> pkg.mid`` here, ``pkg.mid -> pkg.new`` there: ``pkg.old ->
-        pkg.new``), as one rule's own chains are, so that neither its message nor its fix leads
-        to a path another rule flags. A rule limited by ``paths`` or ``exclude`` is not followed:
-        its replacement is meant for part of the project only.
-
-        Refused, as they would be in one rule's table: a chain that comes back on itself (named
-        at the mapping of the rule loaded last among those it runs through, the one that closes
-        it), and a target an earlier rule maps elsewhere (both apply everywhere: ``check`` would
-        give both advices, ``fix`` apply one). A more specific target of another rule under one
-        of this rule's modules (``old.mod:X`` there, ``old.mod`` here) refines it, as in one
-        table: that rule alone reports it."""
+        """Follow this rule's replacements through the other deprecated-import rules of the run
+        (``linking.follow``); refuse, as in one table, a chain that comes back on itself and a
+        target an earlier rule maps elsewhere."""
+        peers = [rule for rule in rules if isinstance(rule, DeprecatedImport) and rule is not self]
         # Every import another deprecated-import rule of the run may rewrite (``may_rewrite``).
-        every = {
-            Target.parse(old): Target.parse(new)
-            for rule in rules
-            if isinstance(rule, DeprecatedImport) and rule is not self
-            for old, new in rule.replace.items()
-        }
+        every = {Target.parse(old): Target.parse(new) for rule in peers for old, new in rule.replace.items()}
         self._rewritable = sorted(every.items(), key=lambda pair: -len(pair[0].dotted))
-        own = {Target.parse(old): Target.parse(new) for old, new in self.replace.items()}
-        owners: dict[Target, DeprecatedImport] = {}
-        others: dict[Target, Target] = {}
-        for rule in rules:
-            if isinstance(rule, DeprecatedImport) and rule is not self and not rule.meta.paths and not rule.meta.exclude:
-                for old, new in rule.replace.items():
-                    others[Target.parse(old)] = Target.parse(new)
-                    owners.setdefault(Target.parse(old), rule)
-        if not others:
+        followed = follow(self, [rule for rule in peers if not rule.meta.paths and not rule.meta.exclude], rules)
+        if followed is None:
             return
-        try:
-            resolved = resolve_chains({**others, **own})
-        except ChainCycle as exc:
-            raise cycle_error(self, exc, own, owners, rules) from None
-        if not self.meta.paths and not self.meta.exclude:
-            self._refuse_conflicts(resolved, own, rules)
-        linked = sorted(((old, new) for old, new in resolved.items() if owned(old, own, others)), key=lambda pair: -len(pair[0].dotted))
-        self._ceded = {old for old in others if old not in own and any(o.member is None and under(old.dotted, o.module) for o in own)}
-        # What match() reads: this rule's targets and the ones it leaves, most specific first.
-        self._matched = sorted([*linked, *((old, resolved[old]) for old in self._ceded)], key=lambda pair: -len(pair[0].dotted))
-        if dict(linked) == dict(self.targets) and not self._ceded:
+        self._matched, self._ceded = followed.matched, followed.ceded
+        if dict(followed.targets) == dict(self.targets) and not self._ceded:
             return
-        self.targets = linked
+        self.targets = followed.targets
         self._prefilter = Prefilter([t for t, _ in self.targets], [t for t, _ in self.call_targets.values()])
-        followed = ";".join(f"{old}>{new}" for old, new in linked) + "".join(f";-{old}" for old in sorted(map(str, self._ceded)))
-        self.meta = dataclasses.replace(self.meta, digest=rehash(self.meta.digest, followed), counts_digest=rehash(self.meta.counts_digest, followed))
-
-    def _refuse_conflicts(self, resolved: dict[Target, Target], own: dict[Target, Target], rules: list[Rule]) -> None:
-        """Refuse a target of this rule that an earlier rule applying everywhere maps to
-        another final replacement."""
-        for rule in rules:
-            if rule is self:
-                return
-            if not isinstance(rule, DeprecatedImport) or rule.meta.paths or rule.meta.exclude:
-                continue
-            theirs = dict(rule.targets)
-            for old in own:
-                if old in theirs and str(old) in rule.replace and theirs[old] != resolved[old]:
-                    raise OptionError(
-                        f"{str(old)!r} is already mapped to {rule.replace[str(old)]!r} by rule {rule.id}",
-                        "replace",
-                        str(old),
-                        refers=((rule, "replace", str(old)),),
-                    )
+        self.meta = dataclasses.replace(
+            self.meta, digest=rehash(self.meta.digest, followed.spelled), counts_digest=rehash(self.meta.counts_digest, followed.spelled)
+        )
 
     def needs_parse(self, text: str, ref: FileRef) -> bool:
         return self._prefilter.could_match(text, ref)
