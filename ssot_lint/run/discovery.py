@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -347,3 +347,20 @@ class ModuleNamer:
         if is_package:
             parts = parts[:-1]
         return FileRef(shown, display_path(".".join(parts)), is_package, implied)
+
+
+def with_buffer_files(files: list[SourceFile], paths: Sequence[str], config: Config, buffers: Mapping[str, bytes]) -> list[SourceFile]:
+    """``files`` plus the buffers that exist only in an editor (not saved yet), where a walk of
+    ``paths`` would have found them on disk."""
+    known = {source.abspath for source in files}
+    given = [os.path.abspath(p) for p in paths]
+    added = [
+        path
+        for path in buffers
+        if path not in known and any(path == g or path.startswith(g.rstrip(os.sep) + os.sep) for g in given) and in_project(path, config)
+    ]
+    if not added:
+        return files
+    namer = ModuleNamer(config.src_roots, root=config.root)
+    extra = [SourceFile(path, namer.ref(path, display_path(os.path.relpath(path, config.root)))) for path in added]
+    return sorted(files + extra, key=lambda f: f.ref.path)

@@ -98,6 +98,16 @@ class SsotServer(LanguageServer):
             return None
         return project
 
+    def other_buffers(self, uri: str, project: api.Project) -> dict[api.PathLike, str | bytes]:
+        """The open documents of ``project`` but ``uri``, by path: what a fix offered in the
+        editor is verified against in place of their files (the project as the editor shows it)."""
+        key = project_key(project)
+        others: dict[api.PathLike, str | bytes] = {}
+        for document in self.open_documents():
+            if document.uri != uri and (their := self.project_of(document.path)) is not None and project_key(their) == key:
+                others[document.path] = document.source
+        return others
+
     def findings_of(self, uri: str, current: bool = False) -> list[Finding]:
         """The buffer's findings: its per-file ones and its project-wide ones from the last
         project-wide check, which stay where they were until the next (on save); ``current``:
@@ -120,7 +130,7 @@ class SsotServer(LanguageServer):
         findings: list[Finding] = []
         if project is not None:
             try:
-                findings = api.check_source(document.path, document.source, config=project, baseline=self.baseline)
+                findings = api.check_source(document.path, document.source, config=project, baseline=self.baseline, buffers=self.other_buffers(uri, project))
             except ConfigError as error:  # a malformed baseline file
                 self.log(str(error), lsp.MessageType.Error)
         self.per_file[uri] = findings
@@ -248,7 +258,8 @@ class SsotServer(LanguageServer):
         last = lines.to_finding(params.range.end.line, params.range.end.character, encoding)
         buffer = Buffer(document.path, document.source, document.uri, document.version)
         findings = self.findings_of(document.uri, current=True)  # an edit at a stale position would land on other code
-        return code_actions(project, buffer, findings, (first, last), params.context.only, encoding, self.unsafe_fixes, self.log)
+        others = self.other_buffers(document.uri, project)
+        return code_actions(project, buffer, findings, (first, last), params.context.only, encoding, self.unsafe_fixes, self.log, others)
 
     def configure(self, settings: Any, initial: bool = False) -> None:
         """Apply the client's settings (``initializationOptions``, or ``workspace/didChangeConfiguration``'s
