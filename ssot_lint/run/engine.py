@@ -4,6 +4,7 @@ workers, through the result cache), then aggregate project-wide into the Report
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from ssot_lint.model import Report
 from ssot_lint.run.aggregation import aggregate, annotate
 from ssot_lint.run.aggregation_memo import AggregationMemo
 from ssot_lint.run.collector import collector_paused
-from ssot_lint.run.discovery import discover, with_buffer_files
+from ssot_lint.run.discovery import SourceFile, discover, link_outside, with_buffer_files
 from ssot_lint.run.modules import run_summaries
 from ssot_lint.run.options import RunOptions
 from ssot_lint.run.per_file import analyze_files
@@ -62,7 +63,19 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
         )
         if context is not None:
             close_summaries(context)
+        _outside_links_not_fixable(report, files, config)
     parse_errors = sum(1 for _, result in results if result.parse_error is not None)  # of every file analyzed
     stats.update(parse_errors=parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
     report.stats.update(stats)
     return report
+
+
+def _outside_links_not_fixable(report: Report, files: Sequence[SourceFile], config: Config) -> None:
+    """A finding in a symlink to a file outside the project is not fixable: ``fix`` never writes
+    through one (``link_outside``), so ``check`` does not mark it ``[*]``."""
+    fixable = {f.path for f in report.findings if f.applicability}
+    if not fixable:
+        return
+    outside = {s.ref.path for s in files if s.ref.path in fixable and link_outside(s.abspath, config) is not None}
+    if outside:
+        report.findings = [dataclasses.replace(f, applicability="") if f.path in outside else f for f in report.findings]
