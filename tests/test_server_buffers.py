@@ -98,3 +98,26 @@ def test_a_run_with_buffers_verifies_against_them(tmp_path: Path) -> None:
     edited = ssot_lint.check(config=config, cache=False, jobs=1, buffers={project / name: text for name, text in RENAMED.items()})
     assert [(f.path, f.line, f.applicability) for f in saved.findings] == [("app.py", 1, "safe")]
     assert [(f.path, f.line, f.applicability) for f in edited.findings] == [("app.py", 1, "")]
+
+
+def test_an_untitled_document_is_not_checked_and_the_log_says_so(tmp_path: Path) -> None:
+    # Its path (pygls: "app.py", relative) would otherwise be read in the server's directory.
+    project = renamed_project(tmp_path)
+    untitled = "untitled:app.py"
+    seen: dict[str, object] = {}
+
+    async def scenario(client: Client) -> None:
+        client.versions[untitled] = 1
+        client.client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(untitled, "python", 1, APP)))
+        client.change(untitled, APP)
+        app = client.open("app.py", APP)  # answered after the untitled document's messages
+        await client.current(app)
+        whole = lsp.Range(lsp.Position(0, 0), lsp.Position(2, 0))
+        context = lsp.CodeActionContext(diagnostics=[])
+        seen["actions"] = await client.client.text_document_code_action_async(lsp.CodeActionParams(lsp.TextDocumentIdentifier(untitled), whole, context))
+        seen["hover"] = await client.client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(untitled), lsp.Position(0, 6)))
+
+    client = run(project, scenario)
+    assert untitled not in client.published
+    assert list(seen["actions"] or []) == [] and seen["hover"] is None  # type: ignore[call-overload]
+    assert [m for m in client.logs if "untitled" in m] == ["ssot-lint: untitled:app.py: not checked: only files are (save it into a project to check it)"]

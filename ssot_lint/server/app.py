@@ -14,6 +14,7 @@
   ``source.fixAll.ssot-lint`` for the file (safe fixes, unless ``unsafeFixes``).
 - **Settings**: ``baseline``, ``projectWide``, ``unsafeFixes``, from ``initializationOptions``
   and ``workspace/didChangeConfiguration`` (top level or under ``ssot-lint``).
+- **Only files** (``file:`` URIs): an ``untitled:`` document is not checked (one log line says so).
 - **Hover** on a finding: the rule's explanation (``ssot-lint rules --explain ID``).
 - **Config and rule files are watched** (``workspace/didChangeWatchedFiles`` where the client
   supports it, else checked on every save) and reloaded; a broken one is one diagnostic at its
@@ -90,7 +91,8 @@ class SsotServer(LanguageServer):
         self.window_log_message(lsp.LogMessageParams(type=kind, message=f"ssot-lint: {message}"))
 
     def open_documents(self) -> list[Any]:
-        return list(self.workspace.text_documents.values())
+        """The open documents that are files (``file:`` URIs): only those are checked."""
+        return [d for d in self.workspace.text_documents.values() if on_disk(d.uri)]
 
     def project_of(self, path: str) -> api.Project | None:
         project = self.projects.for_file(path).project
@@ -114,7 +116,7 @@ class SsotServer(LanguageServer):
         only those at the buffer's positions now (the project-wide ones only while the buffer is
         the text that check read), for edits made at them."""
         document = self.workspace.get_text_document(uri)
-        project = self.project_of(document.path)
+        project = self.project_of(document.path) if on_disk(uri) else None
         wide = self.wide.get(project_key(project), {}).get(project.shown(document.path), []) if project else []
         if current and wide and project is not None:
             seen = self.wide_versions.get(project_key(project), {})
@@ -126,6 +128,8 @@ class SsotServer(LanguageServer):
     # -- diagnostics -------------------------------------------------------------------------
     def lint(self, uri: str) -> None:
         document = self.workspace.get_text_document(uri)
+        if not on_disk(uri):
+            return
         project = self.project_of(document.path)
         findings: list[Finding] = []
         if project is not None:
@@ -250,7 +254,7 @@ class SsotServer(LanguageServer):
     # -- code actions and hover ----------------------------------------------------------------
     def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         document = self.workspace.get_text_document(params.text_document.uri)
-        project = self.project_of(document.path)
+        project = self.project_of(document.path) if on_disk(document.uri) else None
         if project is None:
             return []
         lines, encoding = Lines(document.source), self.encoding
@@ -279,7 +283,7 @@ class SsotServer(LanguageServer):
 
     def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
         document = self.workspace.get_text_document(params.text_document.uri)
-        project = self.project_of(document.path)
+        project = self.project_of(document.path) if on_disk(document.uri) else None
         if project is None:
             return None
         lines = Lines(document.source)
@@ -295,6 +299,12 @@ class SsotServer(LanguageServer):
 
 
 KILL_GROUP = hasattr(os, "killpg")
+
+
+def on_disk(uri: str) -> bool:
+    """Whether the document at ``uri`` is a file (``file:``), not an editor's ``untitled:``
+    document (whose path pygls makes relative: ``Untitled-1``) or another scheme's."""
+    return uri.startswith("file:")
 
 
 def kill_job(pid: int) -> None:
@@ -332,6 +342,9 @@ def build() -> SsotServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SsotServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        if not on_disk(params.text_document.uri):  # an unsaved new document has no project to check it with
+            ls.log(f"{params.text_document.uri}: not checked: only files are (save it into a project to check it)")
+            return
         ls.opened_at[params.text_document.uri] = params.text_document.version
         ls.reload(force=False)
         ls.lint(params.text_document.uri)
@@ -347,7 +360,8 @@ def build() -> SsotServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: SsotServer, params: lsp.DidSaveTextDocumentParams) -> None:
         ls.reload(force=params.text_document.uri.endswith(".toml"))
-        project = ls.project_of(ls.workspace.get_text_document(params.text_document.uri).path)
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        project = ls.project_of(document.path) if on_disk(document.uri) else None
         if project is not None:
             ls.schedule_project_wide(project)
 
