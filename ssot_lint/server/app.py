@@ -48,7 +48,8 @@ from ssot_lint.model import PARSE_ERROR_ID, Finding
 from ssot_lint.server.actions import KINDS, Buffer, code_actions
 from ssot_lint.server.edits import SOURCE, diagnostic, finding_range, line_diagnostic
 from ssot_lint.server.positions import UTF16, Lines
-from ssot_lint.server.projects import Projects, error_location, project_key
+from ssot_lint.server.project_job import KILL_GROUP, kill_job
+from ssot_lint.server.projects import Projects, error_location, on_disk, project_key
 
 log = logging.getLogger("ssot_lint.server")
 WATCHED = ("**/*.toml", "**/.ssot-baseline.json")
@@ -296,26 +297,6 @@ class SsotServer(LanguageServer):
             explanation = PARSE_ERROR_HELP if finding.rule_id == PARSE_ERROR_ID else _explain(project, finding.rule_id)
             parts.append(f"**{finding.rule_id}** {finding.message}\n\n```text\n{explanation.rstrip()}\n```")
         return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, "\n\n---\n\n".join(parts)), range=finding_range(hits[0], lines, self.encoding))
-
-
-KILL_GROUP = hasattr(os, "killpg")
-
-
-def on_disk(uri: str) -> bool:
-    """Whether the document at ``uri`` is a file (``file:``), not an editor's ``untitled:``
-    document (whose path pygls makes relative: ``Untitled-1``) or another scheme's."""
-    return uri.startswith("file:")
-
-
-def kill_job(pid: int) -> None:
-    """Kill a project job's process group (it leads one: ``start_new_session``), else the job."""
-    try:
-        if KILL_GROUP:
-            os.killpg(pid, signal.SIGKILL)
-        else:  # pragma: no cover - Windows: no process groups to kill
-            os.kill(pid, signal.SIGTERM)
-    except OSError:
-        pass  # already gone
 
 
 def _explain(project: api.Project, rule_id: str) -> str:
