@@ -130,3 +130,107 @@ def test_a_name_used_only_in_a_recwarn_test_is_a_tested_use(tmp_path: Path, monk
     used_outside = source.replace("    pass\n", "    assert X\n")
     (root / "tests/test_a.py").write_text(used_outside)
     assert findings(root, monkeypatch) == [("tests/test_a.py", 1, 6, "D2"), ("tests/test_a.py", 1, 6, "DD1")]
+
+
+# -- event-schema's "still reads" note (/tmp/rv12b-4): reads through helpers and copies, and
+# where the event escapes. The fix is unsafe either way; the note is what a user reads first.
+EVENT_RULE = (
+    '[[rule]]\nid = "EV1"\nkind = "event-schema"\nevents = ["agent_started"]\n'
+    'allowed = ["event_type", "timestamp", "user_id", "data"]\nrename = { type = "event_type", time = "timestamp", user = "user_id" }\n'
+)
+WHY = "EV1 unsafe fix not applied: reshaping an event changes the data the program sends and reads"
+APP = """\
+import json
+from typing import TypedDict
+
+
+class AgentStarted(TypedDict):
+    type: str
+    time: float
+    agent: str
+
+
+def kind_of(e):
+    return e["type"]
+
+
+def agent_of(e):
+    return e.get("agent")
+
+
+def make():
+    ev = {"type": "agent_started", "time": 1.5, "user": "u", "agent": "a1"}
+    copy = dict(**ev)
+    merged = ev | {"extra": 1}
+    print(kind_of(ev), agent_of(ev), copy["type"], merged["agent"])
+    print(json.dumps(ev, sort_keys=True) == '{"agent": "a1", "time": 1.5, "type": "agent_started", "user": "u"}')
+    typed: AgentStarted = ev
+    print(typed["agent"])
+    t, a = ev["type"], ev["agent"]
+    for k, v in ev.items():
+        if k == "agent":
+            print("agent", v)
+    match ev:
+        case {"type": who}:
+            print("matched", who)
+    getter = lambda d: d["time"]
+    print(getter(ev))
+    return ev
+
+
+make()
+"""
+
+
+def event_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str) -> str:
+    write_project(tmp_path, {"app.py": code}, EVENT_RULE)
+    result = run_cli(["fix", "--no-cache"], tmp_path, monkeypatch)
+    assert (tmp_path / "app.py").read_text() == code  # unsafe: not applied
+    (note,) = [line.strip() for line in result.stderr.splitlines() if "EV1 unsafe" in line]
+    return note
+
+
+def test_the_reviewed_note_names_every_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # before: 'type' at 21, 23 (the `dict(**ev)` copy and ev["type"]), 'agent' at 21, 27 ... and
+    # not kind_of's e["type"] at line 12, where the fixed program raised KeyError: 'type'
+    assert event_note(tmp_path, monkeypatch, APP) == (
+        f"app.py:20:10: {WHY}; the file still reads "
+        "'agent' at app.py:16 (agent_of, called with ev at line 23), 'agent' at app.py:23, 'agent' at app.py:26, 'agent' at app.py:27, "
+        "'time' at app.py:34 (getter, called with ev at line 35), "
+        "'type' at app.py:12 (kind_of, called with ev at line 23), 'type' at app.py:23, 'type' at app.py:27, 'type' at app.py:32; "
+        "ev is passed to json.dumps at line 24, ev is iterated at line 28, ev is returned at line 36: its reads are not known"
+    )
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "c = ev",
+        "c = dict(ev)",
+        "c = dict(**ev)",
+        "c = {**ev, 'x': 1}",
+        "c = ev | {'x': 1}",
+        "c = ev.copy()",
+        "c = copy.copy(ev)",
+        "c: dict = copy.deepcopy(ev)",
+    ],
+)
+def test_a_copy_is_read_as_the_event(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copy: str) -> None:
+    code = f"import copy\n\nev = {{'type': 'agent_started', 'agent': 'a'}}\n{copy}\nd = c\nprint(d['type'], 'type' in c)\n"
+    assert event_note(tmp_path, monkeypatch, code) == f"app.py:3:6: {WHY}; the file still reads 'type' at app.py:6, 'type' at app.py:6"
+
+
+def test_a_helper_called_by_keyword_and_one_level_deep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code = (
+        "def inner(x):\n    return x['time']\n\n\n"
+        "def helper(a, *, event):\n    a.get('type')\n    inner(event)\n    return event.get('user')\n\n\n"
+        "ev = {'type': 'agent_started', 'time': 1, 'user': 'u'}\n"
+        "helper(None, event=ev)\n"
+    )
+    # inner is two levels down: not followed; helper's `a` is not the event
+    assert event_note(tmp_path, monkeypatch, code) == f"app.py:11:6: {WHY}; the file still reads 'user' at app.py:8 (helper, called with ev at line 12)"
+
+
+def test_an_event_bound_to_no_name_and_reads_through_other_names_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code = "ev = {'type': 'agent_started'}\nother = {'type': 1}\nprint(other['type'])\nsend = print\nsend(ev)\n"
+    assert event_note(tmp_path, monkeypatch, code) == f"app.py:1:6: {WHY}; ev is passed to send at line 5: its reads are not known"
