@@ -180,11 +180,16 @@ _EXPECTS = re.compile(r"warns|deprecated_call", re.IGNORECASE)
 _RAISES = ("raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp", "assertRaisesMessage", "failUnlessRaises")
 # pytest's fixture that records the warnings of the test taking it (``recwarn.pop(Warning)``).
 _RECWARN = "recwarn"
-# What the text of such a block spells: one of the words (found fast), then the call's
-# parenthesis (prose says "warns" too), ``catch_warnings(record=...)``, ``raises(...Warning``
-# or the fixture's name as a word. A superset of what ``expects_warning`` accepts.
-_EXPECTS_WORDS = ("warns", "Warns", "deprecated_call", "catch_warnings", "raises", "Raises", _RECWARN)
-_EXPECTS_CALL = re.compile(r"(?:warns|deprecated_call)\w*\(|catch_warnings\([^)]*record|[Rr]aises\w*\([^)]*Warning|\brecwarn\b", re.IGNORECASE)
+# What the text of such code spells: one of the words (found fast), then its pattern (the call's
+# parenthesis: prose says "warns" too; ``catch_warnings(record``; ``raises(...Warning``; the
+# fixture's name as a word). Each pattern starts with a literal, so searching it is fast. A
+# superset of what ``expects_warning`` accepts.
+_EXPECTS_SPELLINGS = (
+    (("arns", "deprecated_call"), re.compile(r"(?:warns|deprecated_call)\w*\(", re.IGNORECASE)),
+    (("warn",), re.compile(r"catch_warnings\([^)]*record|recwarn\b")),
+    (("aises",), re.compile(r"aises\w*\([^)]*Warning")),
+)
+_EXPECTS_WORDS = tuple(word for words, _ in _EXPECTS_SPELLINGS for word in words)
 
 
 def expects_warning(node: ast.AST) -> bool:
@@ -257,7 +262,7 @@ _MEMO_KEY = "tested-deprecations"
 
 def tested_deprecations(ctx: FileContext) -> TestedDeprecations:
     """The file's ``TestedDeprecations``, computed once per file (the summary and the kinds ask).
-    Only a file whose text spells such code (``_EXPECTS_CALL``: a call named for warnings,
+    Only a file whose text spells such code (``_EXPECTS_SPELLINGS``: a call named for warnings,
     ``catch_warnings(record``, ``raises(...Warning``, ``recwarn``) is read further; the names need
     every use in the file, so a file with such a block is parsed whole."""
     found = ctx.memo.get(_MEMO_KEY)
@@ -267,7 +272,7 @@ def tested_deprecations(ctx: FileContext) -> TestedDeprecations:
 
 
 def _calls_expecting(text: str) -> bool:
-    return any(word in text for word in _EXPECTS_WORDS) and _EXPECTS_CALL.search(text) is not None
+    return any(any(word in text for word in words) and pattern.search(text) is not None for words, pattern in _EXPECTS_SPELLINGS)
 
 
 def _tested(ctx: FileContext) -> TestedDeprecations:
