@@ -294,6 +294,8 @@ def suite_row(label: str, run_before: dict, run_after: dict | None, files_change
     else:
         row = compare(run_before["outcomes"], run_after["outcomes"])
         row["seconds_after"] = run_after["seconds"]
+        if not run_after["outcomes"]:
+            row["nothing_ran_after"] = run_after["tail"]
     row = {"fix": label, "files_changed": files_changed, **row, "seconds_before": run_before["seconds"]}
     if not run_before["outcomes"]:
         row["nothing_ran"] = run_before["tail"]
@@ -335,8 +337,8 @@ def compare_fixes(root: Path, pristine: dict[Path, bytes], fixes: dict[str, dict
     return rows
 
 
-def print_rows(rows: list[dict]) -> None:
-    """The rows as a reader wants them: counts, then every changed outcome."""
+def print_rows(rows: list[dict], shown: int = 50) -> None:
+    """The rows as a reader wants them: counts, then the first ``shown`` changed outcomes."""
     for row in rows:
         print(
             f"  {row['fix']}: {row['files_changed']} files changed; tests {row['tests_before']} -> {row['tests_after']};"
@@ -345,6 +347,11 @@ def print_rows(rows: list[dict]) -> None:
         )
         if "nothing_ran" in row:
             print(f"    NO TEST RAN before the fix:\n{row['nothing_ran']}")
-        for test, change in row["changed"].items():
+        if "nothing_ran_after" in row:
+            print(f"    NO TEST RAN after the fix (every test below is missing):\n{row['nothing_ran_after']}")
+        for n, (test, change) in enumerate(row["changed"].items()):
+            if n == shown:
+                print(f"    ... and {len(row['changed']) - shown} more (all in --json)")
+                break
             why = row["regressions"].get(test, "")
             print(f"    {test}: {change}" + (f" [{why}]" if why else ""))
