@@ -6,7 +6,9 @@ nor is an import whose every use is inside such a block (Django's test_renderers
 ``DjangoDivFormRenderer`` at the top to instantiate it under ``assertWarnsMessage``), and
 rewriting either would make the test fail (the warning it expects is gone). Neither
 ``deprecated-import`` nor ``declared-deprecation`` reports or rewrites it; silencing the warning
-(``warnings.catch_warnings()``) is still a use of the deprecated code, and stays a finding."""
+(``warnings.catch_warnings()`` without ``record``) is still a use of the deprecated code, and
+stays a finding. The other ways a test asserts the warning (``pytest.raises(DeprecationWarning)``,
+``catch_warnings(record=True)``, ``recwarn``) are in ``test_fix_review12.py``."""
 
 from __future__ import annotations
 

@@ -79,13 +79,18 @@ def test_only_the_files_outside_the_kinds_paths_are_summarised_again(tmp_path: P
     assert findings == _summarised_by_verification(project, monkeypatch, reuse=False)[1]
 
 
-def test_an_editors_buffer_is_summarised_from_disk_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The run analyzed the buffer's bytes; verification reads the project on disk, as it did
-    # before the reuse: only that file is summarised again.
+def test_an_editors_buffer_is_verified_against_as_the_run_read_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The run analyzed the buffer's bytes, and verification reads the buffer in place of the
+    # file too: the run's summary of the buffer is the one verification needs, nothing is
+    # summarised again, and the verdicts are those of a verification that summarises it anew.
     project = sample_project(tmp_path, extra_rules='\n[[rule]]\nid = "WIDE1"\nkind = "unresolved-import"\n')
     notifier = project / "netra_backend" / "app" / "services" / "notifier.py"
-    summarised, _ = _summarised_by_verification(project, monkeypatch, buffers={notifier: notifier.read_text() + "\nEDITED = 1\n"})
-    assert summarised == ["netra_backend/app/services/notifier.py"]
+    buffers = {notifier: notifier.read_text() + "\nEDITED = 1\n"}
+    summarised, findings = _summarised_by_verification(project, monkeypatch, buffers=buffers)
+    again, without_reuse = _summarised_by_verification(project, monkeypatch, reuse=False, buffers=buffers)
+    assert summarised == []
+    assert "netra_backend/app/services/notifier.py" in again
+    assert findings == without_reuse
 
 
 def test_a_run_without_a_project_wide_kind_summarises_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -101,7 +106,7 @@ def _summary(name: str) -> ModuleSummary:
     return summarise(FileContext(FileRef(f"{name}.py", name), f"X_{name} = 1\n"))
 
 
-def test_run_summaries_takes_each_files_summary_from_a_carrier_and_skips_failed_and_buffered_files() -> None:
+def test_run_summaries_takes_each_files_summary_from_a_carrier_and_skips_failed_files() -> None:
     from ssot_lint.kinds.base import Rule
 
     class Carrier(Rule):  # its facts carry the summary second in a tuple (declared-deprecation: first)
@@ -123,8 +128,9 @@ def test_run_summaries_takes_each_files_summary_from_a_carrier_and_skips_failed_
         (c, FileResult(parse_error=error)),
         (d, FileResult(facts={"C1": ("decls", _summary("d"))})),
     ]
-    known = run_modules.run_summaries([Plain(), Carrier()], results, skip=["d.py"])
-    assert {path: (ref.module, sorted(summary.defined), comments) for path, (ref, summary, comments) in known.items()} == {"a.py": ("a", ["X_a"], ())}
+    known = run_modules.run_summaries([Plain(), Carrier()], results)
+    shown = {path: (ref.module, sorted(summary.defined), comments) for path, (ref, summary, comments) in known.items()}
+    assert shown == {"a.py": ("a", ["X_a"], ()), "d.py": ("d", ["X_d"], ())}
     assert run_modules.run_summaries([Plain()], results) == {}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ssot_lint.api.project import PathLike, Project, baseline_file, buffer_ref, load_baseline, resolve_project
@@ -36,6 +36,14 @@ def source_bytes(code: str | bytes) -> bytes:
         return data
 
 
+def _editor_buffers(buffers: Mapping[PathLike, str | bytes] | None, path: str, data: bytes) -> dict[str, bytes]:
+    """``buffers`` by absolute path, as the bytes their files would hold, with ``data`` at ``path``
+    (the text checked or fixed)."""
+    from ssot_lint.run.partial import absolute_path
+
+    return {**{absolute_path(p): source_bytes(text) for p, text in (buffers or {}).items()}, path: data}
+
+
 def check_source(
     path: PathLike,
     code: str | bytes,
@@ -43,6 +51,7 @@ def check_source(
     *,
     config: PathLike | Config | Project | None = None,
     baseline: bool = False,
+    buffers: Mapping[PathLike, str | bytes] | None = None,
 ) -> list[Finding]:
     """Check one file's text (an editor's buffer, a generated file) as if it were at ``path``,
     with the per-file rules (project-wide rules need the other files: use ``check``). Findings
@@ -50,19 +59,21 @@ def check_source(
     comments apply; a text that does not parse is one ``SSOT000`` finding. ``baseline``: leave
     out the findings the configured baseline file records for this path, as ``check`` does.
     Each finding's ``applicability`` is what ``check`` gives it: an import rewrite is verified
-    against the project's files on disk (``safe``, ``unsafe`` or not fixable)."""
+    against the project's files (``safe``, ``unsafe`` or not fixable), with ``buffers`` (path ->
+    text: an editor's other unsaved buffers) and this text in place of their files."""
     from ssot_lint.analysis.analyze import analyze_source
     from ssot_lint.run.aggregation import aggregate, annotate
     from ssot_lint.run.options import RunOptions
     from ssot_lint.run.verification import fix_context
 
     project = resolve_project(config, rules if rules is not None else None, (), (), NULL_OBSERVER)
-    _, ref = buffer_ref(project, path)
+    absolute, ref = buffer_ref(project, path)
+    data = source_bytes(code)
     selected = [r for r in project.rules.rules if not project_wide(r) and r.in_scope(ref.path)]
     fail_on = project.config.get("fail-on")
-    result = analyze_source(source_bytes(code), ref, selected)
+    result = analyze_source(data, ref, selected)
     report = aggregate(selected, [(ref, result)], fail_on)
-    annotate(report, selected, [(ref, result)], fix_context(project.config, RunOptions(), None))
+    annotate(report, selected, [(ref, result)], lambda: fix_context(project.config, RunOptions(buffers=_editor_buffers(buffers, absolute, data)), None))
     baseline_path, shown = baseline_file(project.config)
     if baseline and baseline_path.is_file():
         coverage = Coverage.of([ref.path], selected, False, project.rules.known)
@@ -106,19 +117,22 @@ def fix_source(
     config: PathLike | Config | Project | None = None,
     select: Sequence[str] = (),
     unsafe_fixes: bool = False,
+    buffers: Mapping[PathLike, str | bytes] | None = None,
 ) -> SourceFixed:
     """Fix one file's text as ``ssot-lint fix`` would fix the file at ``path``, writing nothing:
     the fixes of the fixable per-file rules (``select``: only rules with these id prefixes) that
     have a finding in it, the safe ones (import rewrites verified against the project's files)
     and with ``unsafe_fixes`` the unsafe ones too, checked the same way (the result parses,
-    compiles, keeps every comment and is a fixed point) or refused as a whole."""
+    compiles, keeps every comment and is a fixed point) or refused as a whole. Verified against
+    the project as an editor shows it: ``buffers`` (path -> text: the other unsaved buffers) and
+    this text in place of their files."""
     from ssot_lint.analysis.analyze import analyze_source
     from ssot_lint.analysis.parsing import decode_source, on_analysis_thread
     from ssot_lint.fix.apply import FixRefused
     from ssot_lint.fix.apply import fix_source as fix_bytes
 
     project = resolve_project(config, rules if rules is not None else None, select, (), NULL_OBSERVER)
-    _, ref = buffer_ref(project, path)
+    absolute, ref = buffer_ref(project, path)
     data = source_bytes(code)
     applicable = [r for r in project.rules.rules if r.in_scope(ref.path) and not project_wide(r)]
     found = {f.rule_id for f in analyze_source(data, ref, applicable).findings}
@@ -128,7 +142,7 @@ def fix_source(
     from ssot_lint.run.options import RunOptions
     from ssot_lint.run.verification import fix_context
 
-    context = fix_context(project.config, RunOptions(), None, unsafe_fixes)
+    context = fix_context(project.config, RunOptions(buffers=_editor_buffers(buffers, absolute, data)), None, unsafe_fixes)
     try:
         outcome = on_analysis_thread(fix_bytes, data, ref, wanted, context)
     except FixRefused as refusal:

@@ -8,7 +8,7 @@ a fixed point (fixing it again changes nothing); otherwise ``FixRefused`` says w
 is left as it is. A file is
 written atomically (a temporary file in the same directory, then a rename; the file mode kept),
 in its own encoding, BOM and newlines, and only if its bytes on disk are still the ones that were
-fixed (``FileChanged`` otherwise).
+fixed (``FileChanged`` otherwise) and it is writable and no hard link (``NotWritable``).
 """
 
 from __future__ import annotations
@@ -48,6 +48,27 @@ class FixRefused(Exception):
 
 class FileChanged(Exception):
     """The file on disk is no longer the one that was fixed."""
+
+
+class NotWritable(Exception):
+    """The file is one ``fix`` does not write (``unwritable`` says why)."""
+
+
+def unwritable(path: str) -> str | None:
+    """Why ``fix`` leaves the file at ``path`` (through symlinks) unwritten, if it does: one the
+    user cannot write (no write bit in its mode, which root's access bypass does not change, or
+    ``os.access`` says no), or one with more than one hard link: writing it in place would change
+    every linked copy (a package manager's store, a backup made with ``cp -al``), replacing it
+    would split it from them."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None  # reading it says why
+    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        return "cannot write it: read-only"
+    if info.st_nlink > 1:
+        return f"it has {info.st_nlink} hard links (writing it in place would change every linked copy, replacing it would split them)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -224,8 +245,12 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
 
 
 def write_atomic(path: str, expected: bytes, data: bytes) -> None:
-    """Replace the file at ``path`` (through symlinks) with ``data`` if it still holds ``expected``."""
+    """Replace the file at ``path`` (through symlinks) with ``data`` if it still holds ``expected``
+    and ``unwritable`` has no objection (``NotWritable``)."""
     real = os.path.realpath(path)
+    why = unwritable(real)
+    if why is not None:
+        raise NotWritable(why)
     before = os.stat(real)
     with open(real, "rb") as handle:
         if handle.read() != expected:

@@ -21,12 +21,12 @@ from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.analysis.parsing import on_analysis_thread
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
-from ssot_lint.fix.apply import FileChanged, FixRefused, SourceFix, fix_source, write_atomic
+from ssot_lint.fix.apply import FileChanged, FixRefused, NotWritable, SourceFix, fix_source, unwritable, write_atomic
 from ssot_lint.kinds.base import FixContext, ProjectFix, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report
 from ssot_lint.run.aggregation import aggregate, rule_facts
 from ssot_lint.run.cache import ResultCache
-from ssot_lint.run.discovery import SourceFile, discover
+from ssot_lint.run.discovery import SourceFile, discover, link_outside
 from ssot_lint.run.engine import covers_project
 from ssot_lint.run.options import RunOptions
 from ssot_lint.run.parallel import Crashed, WorkerPool
@@ -214,7 +214,6 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
         for position, (ref, result) in enumerate(results)
         if (ref.path in wide or any(f.rule_id in fixable for f in result.findings)) and (within is None or ref.path in within)
     ]
-    tasks = [(sources[results[p][0].path].abspath, results[p][0], tuple(index[id(r)] for r in rules if r.in_scope(results[p][0].path))) for p in todo]
     changed: list[FileFix] = []
     warnings: list[str] = []
     notes: list[str] = []
@@ -229,6 +228,11 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
         findings = current.findings if current is not None else results[position][1].findings
         reasons.update({(ref.path, f.rule_id, f.line, f.col): (why, False) for f in findings if f.rule_id in fixable})
 
+    unwritten = {p: why for p in todo if (why := _not_written(sources[results[p][0].path].abspath, config)) is not None}
+    for position, why in unwritten.items():
+        refuse(results[position][0], results[position][1], why)
+    todo = [p for p in todo if p not in unwritten]
+    tasks = [(sources[results[p][0].path].abspath, results[p][0], tuple(index[id(r)] for r in rules if r.in_scope(results[p][0].path))) for p in todo]
     for position, outcome in zip(todo, _run_tasks(tasks, rules, context, options.jobs)):
         ref = results[position][0]
         if isinstance(outcome, Crashed):
@@ -252,10 +256,15 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
             try:
                 write_atomic(sources[ref.path].abspath, outcome.data, fix.data)
                 written.written = True
-            except (FileChanged, OSError) as exc:
-                refuse(
-                    ref, outcome.current, "skipped: " + ("it changed on disk while being fixed" if isinstance(exc, FileChanged) else f"cannot write it: {exc}")
+            except (FileChanged, NotWritable, OSError) as exc:
+                why = (
+                    "it changed on disk while being fixed"
+                    if isinstance(exc, FileChanged)
+                    else str(exc)
+                    if isinstance(exc, NotWritable)
+                    else f"cannot write it: {exc}"
                 )
+                refuse(ref, outcome.current, "skipped: " + why)
                 continue
         changed.append(written)
         notes.extend(f"{ref.path}:{line}:{col}: {rule_id} {note}" for rule_id, line, col, note in file_notes)
@@ -266,6 +275,17 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
     touched = {fix.ref.path for fix in changed}
     left = [left_with_reason(f, reasons, fixable, kinds, refused if f.rule_id in projects else {}, touched) for f in report.findings]
     return FixResult(changed, report, left, warnings, options.write, notes, options.unsafe)
+
+
+def _not_written(path: str, config: Config) -> str | None:
+    """Why the file at ``path`` is left unfixed before it is fixed (``--diff`` shows what ``fix``
+    writes): a symlink to a file outside the project root (``fix`` never writes outside the
+    project; ``check`` reads the link as Python imports it), or one ``unwritable`` refuses."""
+    target = link_outside(path, config)
+    if target is not None:
+        return f"skipped: it is a symlink to a file outside the project ({target}); fix that file where it lies"
+    why = unwritable(path)
+    return None if why is None else f"skipped: {why}"
 
 
 def left_with_reason(

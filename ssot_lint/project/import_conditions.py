@@ -175,30 +175,77 @@ def guards_import_error(node: ast.AST) -> bool:
 # warns_deprecated_sympy), and pytest.deprecated_call. A name that only silences warnings
 # (catch_warnings, ignore_warnings) does not say "warns".
 _EXPECTS = re.compile(r"warns|deprecated_call", re.IGNORECASE)
-# What the text of such a block spells: one of the words (found fast), then, in the name, the
-# call's parenthesis (prose says "warns" too).
-_EXPECTS_WORDS = ("warns", "Warns", "deprecated_call")
-_EXPECTS_CALL = re.compile(r"(?:warns|deprecated_call)\w*\(", re.IGNORECASE)
+# Context managers that expect the exception given first: with a warning category there (under
+# ``simplefilter("error")``), the test asserts the warning is raised.
+_RAISES = ("raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp", "assertRaisesMessage", "failUnlessRaises")
+# pytest's fixture that records the warnings of the test taking it (``recwarn.pop(Warning)``).
+_RECWARN = "recwarn"
+# What the text of such code spells: one of the words (found fast), then its pattern (the call's
+# parenthesis: prose says "warns" too; ``catch_warnings(record``; ``raises(...Warning``; the
+# fixture's name as a word). Each pattern starts with a literal, so searching it is fast. A
+# superset of what ``expects_warning`` accepts.
+_EXPECTS_SPELLINGS = (
+    (("arns", "deprecated_call"), re.compile(r"(?:warns|deprecated_call)\w*\(", re.IGNORECASE)),
+    (("warn",), re.compile(r"catch_warnings\([^)]*record|recwarn\b")),
+    (("aises",), re.compile(r"aises\w*\([^)]*Warning")),
+)
+_EXPECTS_WORDS = tuple(word for words, _ in _EXPECTS_SPELLINGS for word in words)
 
 
 def expects_warning(node: ast.AST) -> bool:
-    """Whether ``node`` is a ``with`` whose body a test expects to warn (``with
-    pytest.warns(DeprecationWarning): import old``): code that uses a deprecated module or name on
-    purpose, to test its deprecation. Such a use is no debt, and rewriting it breaks the test."""
+    """Whether ``node`` is code that a test expects to warn, so what it uses of a deprecated
+    module or name it uses on purpose, to test the deprecation (``with
+    pytest.warns(DeprecationWarning): import old``). Such a use is no debt, and rewriting it
+    breaks the test. ``node`` is: a ``with`` whose context manager says it warns (see
+    ``_EXPECTS``); a ``with pytest.raises(W)`` / ``self.assertRaises(W)`` /
+    ``assertRaisesRegex(W, ...)`` where ``W`` is a warning category (a name ending in
+    ``Warning``, or a tuple holding one: the test turned warnings into errors); a ``with
+    warnings.catch_warnings(record=True)`` (the test records the warnings of its body: whatever
+    it imports there may be what it asserts on); or a function taking pytest's ``recwarn``
+    fixture (its whole body)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        arguments = node.args
+        return any(a.arg == _RECWARN for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs))
     if not isinstance(node, (ast.With, ast.AsyncWith)):
         return False
     for item in node.items:
         call = item.context_expr
         name = dotted_name(call.func) if isinstance(call, ast.Call) else None
-        if name is not None and _EXPECTS.search(name.rsplit(".", 1)[-1]):
+        if name is None:
+            continue
+        last = name.rsplit(".", 1)[-1]
+        if _EXPECTS.search(last):
+            return True
+        assert isinstance(call, ast.Call)
+        if last in _RAISES and _names_warning(call.args[0] if call.args else _keyword(call, "expected_exception")):
+            return True
+        if last == "catch_warnings" and _records(_keyword(call, "record")):
             return True
     return False
 
 
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _names_warning(node: ast.expr | None) -> bool:
+    """``DeprecationWarning``, ``django.utils.deprecation.RemovedInDjango60Warning``, or a
+    tuple holding one."""
+    if isinstance(node, ast.Tuple):
+        return any(_names_warning(element) for element in node.elts)
+    name = dotted_name(node) if node is not None else None
+    return name is not None and name.endswith("Warning")
+
+
+def _records(value: ast.expr | None) -> bool:
+    """Whether ``catch_warnings``'s ``record=`` may be true (anything but a literal false)."""
+    return value is not None and not (isinstance(value, ast.Constant) and not value.value)
+
+
 @dataclass(frozen=True)
 class TestedDeprecations:
-    """What a file's tests use on purpose to test a deprecation: the ``with`` blocks that expect
-    a warning (first and last lines), and the names whose every use is inside one of them
+    """What a file's tests use on purpose to test a deprecation: the blocks that expect a warning
+    (first and last lines; see ``expects_warning``), and the names whose every use is inside one of them
     (``from old import X`` at the top of a test module, ``X()`` only under ``pytest.warns``)."""
 
     blocks: tuple[tuple[int, int], ...] = ()
@@ -215,8 +262,9 @@ _MEMO_KEY = "tested-deprecations"
 
 def tested_deprecations(ctx: FileContext) -> TestedDeprecations:
     """The file's ``TestedDeprecations``, computed once per file (the summary and the kinds ask).
-    Only a file whose text calls something named so is read further; the names need every use in
-    the file, so a file with such a block is parsed whole."""
+    Only a file whose text spells such code (``_EXPECTS_SPELLINGS``: a call named for warnings,
+    ``catch_warnings(record``, ``raises(...Warning``, ``recwarn``) is read further; the names need
+    every use in the file, so a file with such a block is parsed whole."""
     found = ctx.memo.get(_MEMO_KEY)
     if found is None:
         found = ctx.memo[_MEMO_KEY] = _tested(ctx) if _calls_expecting(ctx.text) else NOTHING_TESTED
@@ -224,7 +272,7 @@ def tested_deprecations(ctx: FileContext) -> TestedDeprecations:
 
 
 def _calls_expecting(text: str) -> bool:
-    return any(word in text for word in _EXPECTS_WORDS) and _EXPECTS_CALL.search(text) is not None
+    return any(any(word in text for word in words) and pattern.search(text) is not None for words, pattern in _EXPECTS_SPELLINGS)
 
 
 def _tested(ctx: FileContext) -> TestedDeprecations:

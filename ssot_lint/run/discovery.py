@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,6 +162,9 @@ def discover(paths: list[str], config: Config, symlinked_dirs: list[str] | None 
     ignores = _Ignores(config.get("respect-gitignore"), observer, root)
     namer = ModuleNamer(config.src_roots, observer=observer, root=root)
     found: dict[str, SourceFile] = {}
+    links: list[str] = []  # the file symlinks found: one to another file of the run is that file
+    walked: list[str] = []
+    given_files: list[str] = []
 
     def rel(path: str, is_dir: bool) -> str:
         return _relative(path, root) + ("/" if is_dir else "")
@@ -180,7 +183,11 @@ def discover(paths: list[str], config: Config, symlinked_dirs: list[str] | None 
         if not os.path.isdir(path):
             if not scope.excluded(rel(path, False)):
                 add(path)
+                given_files.append(path)
+                if os.path.islink(path):
+                    links.append(path)
             continue
+        walked.append(path)
         stack = [path]
         while stack:
             directory = stack.pop()
@@ -214,7 +221,37 @@ def discover(paths: list[str], config: Config, symlinked_dirs: list[str] | None 
                     stack.append(entry.path)  # symlinked directories are not followed: no loops
                 else:
                     add(entry.path)
+                    if entry.is_symlink():
+                        links.append(entry.path)
+    # A link given by name is dropped only for a target given by name too: `fix link.py` (whose
+    # partial run walks the root as well) fixes the file it names.
+    for link in dict.fromkeys(links):
+        if _linked_file(link, walked, given_files, found if link not in given_files else dict.fromkeys(given_files), links) is not None:
+            del found[link]
     return sorted(found.values(), key=lambda f: f.ref.path)
+
+
+def _linked_file(link: str, walked: list[str], given: list[str], found: Mapping[str, object], links: list[str]) -> str | None:
+    """The file of the run (no symlink itself) that the symlink ``link`` resolves to, if any: as
+    git stores a link, not a second copy, the run analyzes (and ``fix`` writes) that file once.
+    The target is looked for as the walk of each directory in ``walked`` spells it, and among
+    the ``given`` files."""
+    target = os.path.realpath(link)
+    candidates = [target, *(path for path in given if os.path.realpath(path) == target)]
+    for directory in walked:
+        real = os.path.realpath(directory).rstrip(os.sep)
+        if target.startswith(real + os.sep):
+            candidates.append(directory.rstrip(os.sep) + target[len(real) :])
+    return next((c for c in candidates if c != link and c in found and c not in links), None)
+
+
+def link_outside(path: str, config: Config) -> str | None:
+    """The target (shown) of the file symlink at ``path`` when it lies outside the project root:
+    ``check`` reads such a link as Python imports it, ``fix`` never writes through it."""
+    if not os.path.islink(path):
+        return None
+    target, root = os.path.realpath(path), os.path.realpath(config.root)
+    return None if target.startswith(root.rstrip(os.sep) + os.sep) else display_path(target)
 
 
 def in_project(path: str, config: Config) -> bool:
@@ -347,3 +384,20 @@ class ModuleNamer:
         if is_package:
             parts = parts[:-1]
         return FileRef(shown, display_path(".".join(parts)), is_package, implied)
+
+
+def with_buffer_files(files: list[SourceFile], paths: Sequence[str], config: Config, buffers: Mapping[str, bytes]) -> list[SourceFile]:
+    """``files`` plus the buffers that exist only in an editor (not saved yet), where a walk of
+    ``paths`` would have found them on disk."""
+    known = {source.abspath for source in files}
+    given = [os.path.abspath(p) for p in paths]
+    added = [
+        path
+        for path in buffers
+        if path not in known and any(path == g or path.startswith(g.rstrip(os.sep) + os.sep) for g in given) and in_project(path, config)
+    ]
+    if not added:
+        return files
+    namer = ModuleNamer(config.src_roots, root=config.root)
+    extra = [SourceFile(path, namer.ref(path, display_path(os.path.relpath(path, config.root)))) for path in added]
+    return sorted(files + extra, key=lambda f: f.ref.path)

@@ -4,9 +4,10 @@ workers, through the result cache), then aggregate project-wide into the Report
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from ssot_lint.config.rulefile import RuleSet
@@ -15,7 +16,7 @@ from ssot_lint.model import Report
 from ssot_lint.run.aggregation import aggregate, annotate
 from ssot_lint.run.aggregation_memo import AggregationMemo
 from ssot_lint.run.collector import collector_paused
-from ssot_lint.run.discovery import ModuleNamer, SourceFile, discover, display_path, in_project
+from ssot_lint.run.discovery import SourceFile, discover, link_outside, with_buffer_files
 from ssot_lint.run.modules import run_summaries
 from ssot_lint.run.options import RunOptions
 from ssot_lint.run.per_file import analyze_files
@@ -55,31 +56,26 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
         if memo is not None:
             stats.update(aggregations_reused=len(memo.reused), aggregations_run=len(memo.computed))
         project_files = files if options.within is not None or covers_project(paths, config) else None  # a partial run walked the root too
-        # Verification reuses the summaries the project-wide kinds computed (not a buffer's).
-        buffered = [source.ref.path for source in files if source.abspath in buffers]
+        # Verification reuses the summaries the project-wide kinds computed, a buffer's too: it
+        # reads the buffers (options.buffers) in place of their files, as the run did.
         context = annotate(
-            report, ruleset.rules, results, lambda: fix_context(config, options, project_files, known=lambda: run_summaries(ruleset.rules, results, buffered))
+            report, ruleset.rules, results, lambda: fix_context(config, options, project_files, known=lambda: run_summaries(ruleset.rules, results))
         )
         if context is not None:
             close_summaries(context)
+        _outside_links_not_fixable(report, files, config)
     parse_errors = sum(1 for _, result in results if result.parse_error is not None)  # of every file analyzed
     stats.update(parse_errors=parse_errors, aggregate_seconds=time.perf_counter() - analyzed)
     report.stats.update(stats)
     return report
 
 
-def with_buffer_files(files: list[SourceFile], paths: Sequence[str], config: Config, buffers: Mapping[str, bytes]) -> list[SourceFile]:
-    """``files`` plus the buffers that exist only in an editor (not saved yet), where a walk of
-    ``paths`` would have found them on disk."""
-    known = {source.abspath for source in files}
-    given = [os.path.abspath(p) for p in paths]
-    added = [
-        path
-        for path in buffers
-        if path not in known and any(path == g or path.startswith(g.rstrip(os.sep) + os.sep) for g in given) and in_project(path, config)
-    ]
-    if not added:
-        return files
-    namer = ModuleNamer(config.src_roots, root=config.root)
-    extra = [SourceFile(path, namer.ref(path, display_path(os.path.relpath(path, config.root)))) for path in added]
-    return sorted(files + extra, key=lambda f: f.ref.path)
+def _outside_links_not_fixable(report: Report, files: Sequence[SourceFile], config: Config) -> None:
+    """A finding in a symlink to a file outside the project is not fixable: ``fix`` never writes
+    through one (``link_outside``), so ``check`` does not mark it ``[*]``."""
+    fixable = {f.path for f in report.findings if f.applicability}
+    if not fixable:
+        return
+    outside = {s.ref.path for s in files if s.ref.path in fixable and link_outside(s.abspath, config) is not None}
+    if outside:
+        report.findings = [dataclasses.replace(f, applicability="") if f.path in outside else f for f in report.findings]

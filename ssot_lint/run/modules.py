@@ -8,6 +8,10 @@ asks about (the replacements, the modules they re-export from), through the same
 analysis as ``check``: cached by content, crash-isolated in worker processes. Inside a worker
 (fixing files in parallel) a module the parent did not summarise is summarised in-process.
 
+An editor's unsaved buffers (``buffers``: absolute path -> bytes) stand in place of their files:
+a fix offered in the editor is verified against the project as the editor shows it, and a
+buffer that is on no disk yet is a module too.
+
 A run whose rules summarise every module already (the project-wide kinds: ``Rule.module_summary``)
 hands those summaries over (``run_summaries``): a summary depends only on the file's bytes and
 module name, so the one the run computed is the one verification would compute, and only the
@@ -28,7 +32,7 @@ from ssot_lint.model import FileRef, FileResult, Finding, Suppression
 from ssot_lint.project.module_index import ModuleIndex
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.project.summary_walk import summarise
-from ssot_lint.run.discovery import SourceFile
+from ssot_lint.run.discovery import SourceFile, with_buffer_files
 from ssot_lint.run.project_files import project_files
 from ssot_lint.run.reading import read_file
 
@@ -173,11 +177,18 @@ class ProjectModules:
     """``fix.verify.ModuleSource`` over the project discovered from ``config``."""
 
     def __init__(
-        self, config: Config | None, summarise_files: Summarise, files: Sequence[SourceFile] | None = None, known: Callable[[], Known] | None = None
+        self,
+        config: Config | None,
+        summarise_files: Summarise,
+        files: Sequence[SourceFile] | None = None,
+        known: Callable[[], Known] | None = None,
+        buffers: Mapping[str, bytes] | None = None,
     ) -> None:
         """``known``: the summaries the run already has (``run_summaries``), asked for once, at
-        the first verification that needs summaries."""
+        the first verification that needs summaries; ``buffers``: absolute path -> the bytes to
+        read instead of the file's (a walk's files gain the buffers on no disk yet)."""
         self._config = config
+        self._buffers = dict(buffers or {})
         self._summarise = summarise_files
         self._files = list(files) if files is not None else None
         self._known_from = known
@@ -206,7 +217,10 @@ class ProjectModules:
                 assert self._config is not None
                 walked = project_files(self._config)
                 self._files = walked.files
-            self._index = walked.index if walked is not None else ModuleIndex((source.ref, None) for source in self._files)
+                if self._buffers:
+                    self._files = with_buffer_files(walked.files, [str(self._config.root)], self._config, self._buffers)
+            fresh = walked is None or self._files is not walked.files  # given, or gained buffers
+            self._index = walked.index if walked is not None and not fresh else ModuleIndex((source.ref, None) for source in self._files)
             # A file no import reaches is no module's: `pkg/new.py` beside `pkg/new/__init__.py`
             # (the package is found first) says nothing of what `pkg.new` binds.
             for source in self._files:
@@ -263,8 +277,7 @@ class ProjectModules:
         files = [source for source in self._files or () if source.ref.path in wanted]
         if not files:
             return {}
-        here = multiprocessing.current_process().daemon  # a worker cannot start workers
-        return {ref.path: result.facts.get(rule.id) for ref, result in self._summarise(files, here, rule)}
+        return {ref.path: result.facts.get(rule.id) for ref, result in self._analyzed(files, rule)}
 
     def suppressions(self, module: str) -> list[Suppression]:
         """The ``# ssot: ignore`` comments of ``module``'s files: a finding one of them silences
@@ -329,8 +342,9 @@ class ProjectModules:
                 index.setdefault(word, []).append(module)
         return index
 
-    @staticmethod
-    def _read(source: SourceFile) -> bytes | None:
+    def _read(self, source: SourceFile) -> bytes | None:
+        if source.abspath in self._buffers:
+            return self._buffers[source.abspath]
         data = read_file(source)
         return None if isinstance(data, Finding) else data
 
@@ -351,9 +365,19 @@ class ProjectModules:
     def _runtime_files(self, module: str) -> list[SourceFile]:
         return [s for s in self._by_module.get(module, []) if not s.ref.path.endswith(".pyi")]
 
-    def _analyze(self, files: list[SourceFile]) -> dict[str, ModuleSummary | None]:
+    def _analyzed(self, files: list[SourceFile], rule: Rule | None = None) -> list[tuple[FileRef, FileResult]]:
+        """``files`` analyzed with ``rule`` (default: the module summary): a buffer's bytes here
+        (an editor holds a few), the files through ``summarise_files``."""
+        from ssot_lint.analysis.analyze import analyze_source
+
+        on_disk = [source for source in files if source.abspath not in self._buffers]
         here = multiprocessing.current_process().daemon  # a worker cannot start workers
-        results = dict(self._summarise(files, here))
+        found = (self._summarise(on_disk, here, rule) if rule is not None else self._summarise(on_disk, here)) if on_disk else []
+        buffered = [source for source in files if source.abspath in self._buffers]
+        return found + [(s.ref, analyze_source(self._buffers[s.abspath], s.ref, [rule or SUMMARY_RULE])) for s in buffered]
+
+    def _analyze(self, files: list[SourceFile]) -> dict[str, ModuleSummary | None]:
+        results = dict(self._analyzed(files))
         by_ref = {ref.path: result for ref, result in results.items()}
         for source in files:
             if source.ref.path in by_ref:
@@ -361,21 +385,18 @@ class ProjectModules:
         return {source.abspath: by_ref[source.ref.path].facts.get(_SUMMARY_ID) if source.ref.path in by_ref else None for source in files}
 
 
-def run_summaries(
-    rules: Sequence[Rule], results: Iterable[tuple[FileRef, FileResult]], skip: Iterable[str] = ()
-) -> dict[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]]:
+def run_summaries(rules: Sequence[Rule], results: Iterable[tuple[FileRef, FileResult]]) -> dict[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]]:
     """The module summaries ``results`` (a run's per-file analysis with ``rules``) carry, by path,
     with each file's suppression comments: those of the files a rule that keeps the summary in
-    its facts analyzed (``Rule.module_summary``), except the paths in ``skip`` (files analyzed
-    from other bytes than the file's, an editor's buffers). A file whose analysis failed carries
-    none, and is summarised on its own if asked."""
+    its facts analyzed (``Rule.module_summary``); an editor's buffer's are its buffer's, which
+    verification reads in place of the file (``ProjectModules``'s ``buffers``). A file whose
+    analysis failed carries none, and is summarised on its own if asked."""
     carriers = [rule for rule in rules if type(rule).module_summary is not Rule.module_summary]
-    skipped = set(skip)
     known: dict[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]] = {}
     if not carriers:
         return known
     for ref, result in results:
-        if result.parse_error is not None or ref.path in skipped:
+        if result.parse_error is not None:
             continue
         for rule in carriers:
             fact = result.facts.get(rule.id)

@@ -56,11 +56,12 @@ def fix_context(
 ) -> FixContext:
     """What fixes (and the applicability ``check`` reports) are verified against: the project
     discovered from ``config`` (``files`` when the run already discovered all of it; ``known``:
-    the module summaries the run already computed, see ``run.modules.run_summaries``)."""
+    the module summaries the run already computed, see ``run.modules.run_summaries``), with
+    ``options.buffers`` (an editor's unsaved buffers) in place of their files."""
     from ssot_lint.fix.verify import ImportVerifier
     from ssot_lint.run.modules import ProjectModules
 
-    return FixContext(unsafe, ImportVerifier(ProjectModules(config, SummariseFiles(options.cache, options.jobs), files, known)))
+    return FixContext(unsafe, ImportVerifier(ProjectModules(config, SummariseFiles(options.cache, options.jobs), files, known, options.buffers)))
 
 
 def close_summaries(context: FixContext) -> None:

@@ -7,13 +7,14 @@ against the project) gets a fix action; one whose fix is *unsafe* (an event resh
 rewrite that cannot be verified) gets one only when the client opts in (the ``unsafeFixes``
 setting), titled ``... (unsafe)``; a finding with no fix gets none. ``source.fixAll`` applies the
 safe fixes, and the unsafe ones too only when opted in. Every fix is computed by
-``api.fix_source`` over the buffer, checked as ``ssot-lint fix`` checks a file (it parses,
+``api.fix_source`` over the buffer, verified against the project as the editor shows it (the
+other open buffers in place of their files), checked as ``ssot-lint fix`` checks a file (it parses,
 compiles, keeps every comment, is a fixed point), or not offered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lsprotocol import types as lsp
@@ -61,16 +62,20 @@ def code_actions(
     encoding: str,
     unsafe_fixes: bool,
     log: Callable[[str], None],
+    others: Mapping[api.PathLike, str | bytes] | None = None,
 ) -> list[lsp.CodeAction]:
     """The actions for the findings that overlap ``span`` (finding coordinates, first and last),
-    of the kinds ``only`` asks for (all when None)."""
+    of the kinds ``only`` asks for (all when None); each fix verified against the project with
+    the ``others`` open buffers (path -> text) in place of their files, as the editor shows it."""
     first, last = span
     lines = Lines(buffer.text)
     wanted = lambda kind: only is None or any(kind == k or kind.startswith(f"{k}.") for k in only)  # noqa: E731
     fixable = {r.id: r for r in project.rules.rules if r.fixable and r.id not in project.project_wide_ids}
 
     def fix(rules: list[Rule], unsafe: bool) -> api.SourceFixed:
-        return api.fix_source(buffer.path, buffer.text, config=api.Project(project.config, RuleSet(rules, project.rules.known)), unsafe_fixes=unsafe)
+        return api.fix_source(
+            buffer.path, buffer.text, config=api.Project(project.config, RuleSet(rules, project.rules.known)), unsafe_fixes=unsafe, buffers=others
+        )
 
     def edit(new: str) -> lsp.WorkspaceEdit:
         identifier = lsp.OptionalVersionedTextDocumentIdentifier(uri=buffer.uri, version=buffer.version)

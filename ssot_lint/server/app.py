@@ -14,6 +14,7 @@
   ``source.fixAll.ssot-lint`` for the file (safe fixes, unless ``unsafeFixes``).
 - **Settings**: ``baseline``, ``projectWide``, ``unsafeFixes``, from ``initializationOptions``
   and ``workspace/didChangeConfiguration`` (top level or under ``ssot-lint``).
+- **Only files** (``file:`` URIs): an ``untitled:`` document is not checked (one log line says so).
 - **Hover** on a finding: the rule's explanation (``ssot-lint rules --explain ID``).
 - **Config and rule files are watched** (``workspace/didChangeWatchedFiles`` where the client
   supports it, else checked on every save) and reloaded; a broken one is one diagnostic at its
@@ -47,7 +48,8 @@ from ssot_lint.model import PARSE_ERROR_ID, Finding
 from ssot_lint.server.actions import KINDS, Buffer, code_actions
 from ssot_lint.server.edits import SOURCE, diagnostic, finding_range, line_diagnostic
 from ssot_lint.server.positions import UTF16, Lines
-from ssot_lint.server.projects import Projects, error_location, project_key
+from ssot_lint.server.project_job import KILL_GROUP, kill_job
+from ssot_lint.server.projects import Projects, error_location, on_disk, project_key
 
 log = logging.getLogger("ssot_lint.server")
 WATCHED = ("**/*.toml", "**/.ssot-baseline.json")
@@ -90,7 +92,8 @@ class SsotServer(LanguageServer):
         self.window_log_message(lsp.LogMessageParams(type=kind, message=f"ssot-lint: {message}"))
 
     def open_documents(self) -> list[Any]:
-        return list(self.workspace.text_documents.values())
+        """The open documents that are files (``file:`` URIs): only those are checked."""
+        return [d for d in self.workspace.text_documents.values() if on_disk(d.uri)]
 
     def project_of(self, path: str) -> api.Project | None:
         project = self.projects.for_file(path).project
@@ -98,13 +101,23 @@ class SsotServer(LanguageServer):
             return None
         return project
 
+    def other_buffers(self, uri: str, project: api.Project) -> dict[api.PathLike, str | bytes]:
+        """The open documents of ``project`` but ``uri``, by path: what a fix offered in the
+        editor is verified against in place of their files (the project as the editor shows it)."""
+        key = project_key(project)
+        others: dict[api.PathLike, str | bytes] = {}
+        for document in self.open_documents():
+            if document.uri != uri and (their := self.project_of(document.path)) is not None and project_key(their) == key:
+                others[document.path] = document.source
+        return others
+
     def findings_of(self, uri: str, current: bool = False) -> list[Finding]:
         """The buffer's findings: its per-file ones and its project-wide ones from the last
         project-wide check, which stay where they were until the next (on save); ``current``:
         only those at the buffer's positions now (the project-wide ones only while the buffer is
         the text that check read), for edits made at them."""
         document = self.workspace.get_text_document(uri)
-        project = self.project_of(document.path)
+        project = self.project_of(document.path) if on_disk(uri) else None
         wide = self.wide.get(project_key(project), {}).get(project.shown(document.path), []) if project else []
         if current and wide and project is not None:
             seen = self.wide_versions.get(project_key(project), {})
@@ -116,11 +129,13 @@ class SsotServer(LanguageServer):
     # -- diagnostics -------------------------------------------------------------------------
     def lint(self, uri: str) -> None:
         document = self.workspace.get_text_document(uri)
+        if not on_disk(uri):
+            return
         project = self.project_of(document.path)
         findings: list[Finding] = []
         if project is not None:
             try:
-                findings = api.check_source(document.path, document.source, config=project, baseline=self.baseline)
+                findings = api.check_source(document.path, document.source, config=project, baseline=self.baseline, buffers=self.other_buffers(uri, project))
             except ConfigError as error:  # a malformed baseline file
                 self.log(str(error), lsp.MessageType.Error)
         self.per_file[uri] = findings
@@ -240,7 +255,7 @@ class SsotServer(LanguageServer):
     # -- code actions and hover ----------------------------------------------------------------
     def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         document = self.workspace.get_text_document(params.text_document.uri)
-        project = self.project_of(document.path)
+        project = self.project_of(document.path) if on_disk(document.uri) else None
         if project is None:
             return []
         lines, encoding = Lines(document.source), self.encoding
@@ -248,7 +263,8 @@ class SsotServer(LanguageServer):
         last = lines.to_finding(params.range.end.line, params.range.end.character, encoding)
         buffer = Buffer(document.path, document.source, document.uri, document.version)
         findings = self.findings_of(document.uri, current=True)  # an edit at a stale position would land on other code
-        return code_actions(project, buffer, findings, (first, last), params.context.only, encoding, self.unsafe_fixes, self.log)
+        others = self.other_buffers(document.uri, project)
+        return code_actions(project, buffer, findings, (first, last), params.context.only, encoding, self.unsafe_fixes, self.log, others)
 
     def configure(self, settings: Any, initial: bool = False) -> None:
         """Apply the client's settings (``initializationOptions``, or ``workspace/didChangeConfiguration``'s
@@ -268,7 +284,7 @@ class SsotServer(LanguageServer):
 
     def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
         document = self.workspace.get_text_document(params.text_document.uri)
-        project = self.project_of(document.path)
+        project = self.project_of(document.path) if on_disk(document.uri) else None
         if project is None:
             return None
         lines = Lines(document.source)
@@ -281,20 +297,6 @@ class SsotServer(LanguageServer):
             explanation = PARSE_ERROR_HELP if finding.rule_id == PARSE_ERROR_ID else _explain(project, finding.rule_id)
             parts.append(f"**{finding.rule_id}** {finding.message}\n\n```text\n{explanation.rstrip()}\n```")
         return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, "\n\n---\n\n".join(parts)), range=finding_range(hits[0], lines, self.encoding))
-
-
-KILL_GROUP = hasattr(os, "killpg")
-
-
-def kill_job(pid: int) -> None:
-    """Kill a project job's process group (it leads one: ``start_new_session``), else the job."""
-    try:
-        if KILL_GROUP:
-            os.killpg(pid, signal.SIGKILL)
-        else:  # pragma: no cover - Windows: no process groups to kill
-            os.kill(pid, signal.SIGTERM)
-    except OSError:
-        pass  # already gone
 
 
 def _explain(project: api.Project, rule_id: str) -> str:
@@ -321,6 +323,9 @@ def build() -> SsotServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SsotServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        if not on_disk(params.text_document.uri):  # an unsaved new document has no project to check it with
+            ls.log(f"{params.text_document.uri}: not checked: only files are (save it into a project to check it)")
+            return
         ls.opened_at[params.text_document.uri] = params.text_document.version
         ls.reload(force=False)
         ls.lint(params.text_document.uri)
@@ -336,7 +341,8 @@ def build() -> SsotServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: SsotServer, params: lsp.DidSaveTextDocumentParams) -> None:
         ls.reload(force=params.text_document.uri.endswith(".toml"))
-        project = ls.project_of(ls.workspace.get_text_document(params.text_document.uri).path)
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        project = ls.project_of(document.path) if on_disk(document.uri) else None
         if project is not None:
             ls.schedule_project_wide(project)
 

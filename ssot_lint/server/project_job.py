@@ -14,12 +14,26 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
 import sys
 from typing import Any
 
 from ssot_lint import api
 from ssot_lint.errors import EXIT_USAGE, ConfigError
 from ssot_lint.lifetime import die_with_parent
+
+KILL_GROUP = hasattr(os, "killpg")
+
+
+def kill_job(pid: int) -> None:
+    """Kill a project job's process group (it leads one: ``start_new_session``), else the job."""
+    try:
+        if KILL_GROUP:
+            os.killpg(pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows: no process groups to kill
+            os.kill(pid, signal.SIGTERM)
+    except OSError:
+        pass  # already gone
 
 
 def run(request: dict[str, Any]) -> dict[str, Any]:

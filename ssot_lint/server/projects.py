@@ -110,3 +110,9 @@ def _same(a: api.Project, b: api.Project) -> bool:
 
 def project_key(project: api.Project) -> str:
     return str(project.config.path or Path(project.root))
+
+
+def on_disk(uri: str) -> bool:
+    """Whether the document at ``uri`` is a file (``file:``), not an editor's ``untitled:``
+    document (whose path pygls makes relative: ``Untitled-1``) or another scheme's."""
+    return uri.startswith("file:")

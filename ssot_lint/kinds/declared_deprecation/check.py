@@ -29,10 +29,16 @@ path) that brings it in:
 
 Imports everywhere count (functions, ``try``, ``if TYPE_CHECKING``: the message says when the
 import never runs); imports inside the deprecated module or package itself do not, nor do those
-in a block where a test expects a warning (``with pytest.warns(...)``, ``pytest.deprecated_call()``,
-``self.assertWarns``, ``assertWarnsRegex``, ``assertWarnsMessage``), or whose every use is in
-one: the test of the deprecation uses it on purpose (``warnings.catch_warnings()`` only silences
-it, so counts). The message
+in code where a test expects a warning, or whose every use is in such code: the test of the
+deprecation uses it on purpose. That code is a ``with pytest.warns(...)``,
+``pytest.deprecated_call()``, ``self.assertWarns``, ``assertWarnsRegex`` or
+``assertWarnsMessage`` block; a ``pytest.raises(W)`` / ``assertRaises(W)`` /
+``assertRaisesRegex(W, ...)`` block where ``W`` is a warning category (a name ending in
+``Warning``, or a tuple holding one: the test made warnings errors); a
+``warnings.catch_warnings(record=True)`` block (the test records the warnings of its body);
+the body of a function taking pytest's ``recwarn`` fixture. ``warnings.catch_warnings()``
+without ``record`` only silences the warning, so an import in it counts, as does one in
+``pytest.raises(ValueError)``. The message
 quotes the declaration's own text and its ``file:line``.
 
 Replacement: when the declaration's text names one (``Use X instead``, ``from A import B``,

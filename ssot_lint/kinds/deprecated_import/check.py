@@ -31,11 +31,16 @@ and imports nested in functions, ``try`` and ``if TYPE_CHECKING`` blocks. One fi
 deprecated target per statement. A reference through an import of a package above the target
 is a finding too, one per reference: ``import collections`` then ``collections.OrderedDict``
 for a rule on ``collections:OrderedDict`` (as ruff's banned-api). Strings, comments and
-docstrings never match: only the syntax tree is read. Not matched: what a test uses inside a
-block that expects a warning (``with pytest.warns(...)``, ``pytest.deprecated_call()``,
-``self.assertWarns`` / ``assertWarnsRegex``, Django's ``assertWarnsMessage``), and an import
-whose every use is inside such a block: a test of the deprecation uses it on purpose, and
-rewriting it would make that test fail.
+docstrings never match: only the syntax tree is read. Not matched: what a test uses inside
+code that expects a warning, and an import whose every use is inside such code: a test of the
+deprecation uses it on purpose, and rewriting it would make that test fail. That code is a
+block of ``with pytest.warns(...)``, ``pytest.deprecated_call()``, ``self.assertWarns`` /
+``assertWarnsRegex``, Django's ``assertWarnsMessage``; of ``pytest.raises(W)`` /
+``assertRaises(W)`` / ``assertRaisesRegex(W, ...)`` with ``W`` a warning category (a name
+ending in ``Warning``, or a tuple holding one); of ``warnings.catch_warnings(record=True)``;
+or the body of a function taking pytest's ``recwarn`` fixture. A plain
+``catch_warnings()`` only silences the warning and ``pytest.raises(ValueError)`` expects no
+warning: imports in them are matched.
 
 Message fields: ``{target}`` (the deprecated path), ``{replacement}``, ``{imported}`` (what the
 statement names), ``{what}`` (``module``, ``member``, ``attribute`` or ``call``).

@@ -35,7 +35,9 @@ alone. The fix is *unsafe*: it changes the data the program sends, and whoever r
 (here or in another file, or a frontend) sees other keys, so it is applied only with
 ``--unsafe-fixes``; the summary lists where the same file still reads a key it renames or moves
 (``x["type"]``, ``x.get("type")``, ``"type" in x``, a ``match`` mapping pattern, ``f(**x)`` of a
-name bound to the event).
+name bound to the event), through its copies (``dict(x)``, ``{**x}``, ``x | {...}``,
+``x.copy()``, ``c: T = x`` ...) and in the functions of the same file it is passed to (one
+level deep), and where it escapes out of sight (passed to another call, iterated, returned).
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, U
 from ssot_lint.kinds.event_schema.order import comment_on_last, inert
 from ssot_lint.kinds.event_schema.readers import bound_names, key_readers
 from ssot_lint.kinds.event_schema.shape import Entries, Value
+from ssot_lint.kinds.event_schema.uses import copies, still_reads
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.event_schema.check import EventSchema
@@ -376,16 +377,16 @@ def fix_events(rule: EventSchema, module: cst.Module, ctx: FileContext, context:
     fixer = EventFixer(rule, ctx, _kept(rule, ctx, context))
     result = module.visit(fixer)
     changed = {position: keys for position, keys, _ in fixer.events}
-    readers = key_readers(ctx.tree, {k for keys in changed.values() for k in keys}, changed) if changed else {}
-    names = bound_names(ctx.tree, changed) if readers else {}
+    bound = bound_names(ctx.tree, changed) if changed else {}
+    names = {at: copies(ctx.tree, bound_to) for at, bound_to in bound.items()}  # a copy is read as the event
+    readers = key_readers(ctx.tree, {k for keys in changed.values() for k in keys}, changed, names) if changed else {}
     unfixed = list(fixer.unfixed)
     notes: list[FixNote] = []
     fixed = partly = 0
     for (line, col), keys, gone in fixer.events:
         # an event bound to a name is read through that name; one passed on as it is, by anything
         through = names.get((line, col))
-        reads = [f"'{key}' at {ctx.ref.path}:{at[0]}" for key in sorted(keys) for at, via in readers.get(key, []) if not through or via in through]
-        why = UNSAFE_WHY + (f"; the file still reads {', '.join(reads)}" if reads else "")
+        why = UNSAFE_WHY + still_reads(ctx.tree, ctx.ref.path, keys, readers, through)
         if not gone:  # reshaped in part: left (``fixer.unfixed`` says why), and applied only as asked
             if context.unsafe:
                 partly += 1

@@ -39,10 +39,13 @@ def bound_names(tree: ast.AST, events: Iterable[Position]) -> dict[Position, set
     return found
 
 
-def key_readers(tree: ast.AST, keys: Iterable[str], events: dict[Position, set[str]]) -> dict[str, list[tuple[Position, str | None]]]:
+def key_readers(
+    tree: ast.AST, keys: Iterable[str], events: dict[Position, set[str]], names: dict[Position, set[str]] | None = None
+) -> dict[str, list[tuple[Position, str | None]]]:
     """key -> where the file reads it and through which name (sorted); ``events``: the position
     of each dict being fixed -> the keys its fix renames or moves (for ``**`` unpacking of a
-    name bound to it)."""
+    name bound to it); ``names``: the names bound to each (``bound_names`` when not given). A
+    ``dict(**event)`` is a copy, not a read (``uses`` follows the copy)."""
     wanted = set(keys)
     found: dict[str, set[tuple[Position, str | None]]] = {}
 
@@ -51,8 +54,8 @@ def key_readers(tree: ast.AST, keys: Iterable[str], events: dict[Position, set[s
             found.setdefault(key, set()).add(((node.lineno, node.col_offset + 1), through))  # type: ignore[attr-defined]
 
     bound: dict[str, set[str]] = {}  # name -> the changed keys of the event dict assigned to it
-    for at, names in bound_names(tree, events).items():
-        for name in names:
+    for at, bound_to in (bound_names(tree, events) if names is None else names).items():
+        for name in bound_to:
             bound.setdefault(name, set()).update(events[at])
     for node in ast.walk(tree):
         if isinstance(node, ast.Subscript):
@@ -61,8 +64,9 @@ def key_readers(tree: ast.AST, keys: Iterable[str], events: dict[Position, set[s
             func = node.func
             if isinstance(func, ast.Attribute) and func.attr in _KEY_METHODS and node.args:
                 read(_text(node.args[0]), node, _name(func.value))
+            copy = isinstance(func, ast.Name) and func.id == "dict"
             for keyword in node.keywords:
-                if keyword.arg is None and isinstance(keyword.value, ast.Name):
+                if keyword.arg is None and not copy and isinstance(keyword.value, ast.Name):
                     for key in bound.get(keyword.value.id, ()):
                         read(key, keyword.value, keyword.value.id)
         elif isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.In, ast.NotIn)):
