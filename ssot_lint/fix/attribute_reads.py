@@ -12,7 +12,7 @@ from ssot_lint.ci.suppressions import covers_at
 from ssot_lint.fix.verdicts import UNVERIFIED, Mover, Need, Verdict
 from ssot_lint.kinds.import_uses import ImportUse
 from ssot_lint.project.import_graph import import_targets
-from ssot_lint.project.module_index import parents, within
+from ssot_lint.project.module_paths import parents, within
 from ssot_lint.project.module_summary import ModuleSummary, star_may_bind
 
 if TYPE_CHECKING:

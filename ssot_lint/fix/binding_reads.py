@@ -25,7 +25,7 @@ from typing import Any
 from ssot_lint.fix.attribute_reads import _bound_module
 from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Need, Verdict
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
-from ssot_lint.project.module_index import within
+from ssot_lint.project.module_paths import within
 from ssot_lint.project.module_summary import star_may_bind
 
 DROPPED, REBOUND = "leaves {module} without it", "binds it to another module"

@@ -14,7 +14,7 @@ from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Mover, Need, Verdic
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
 from ssot_lint.project.effects import defines_only
 from ssot_lint.project.import_graph import LazyImportGraph, import_targets, runs_on_import
-from ssot_lint.project.module_index import parents
+from ssot_lint.project.module_paths import parents
 from ssot_lint.project.module_summary import ImportFact
 
 

@@ -57,7 +57,8 @@ from ssot_lint.fix.verdicts import (
     used_whole,
     worst,
 )
-from ssot_lint.project.module_index import MODULE_DUNDERS, parents
+from ssot_lint.project.module_index import MODULE_DUNDERS
+from ssot_lint.project.module_paths import parents
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
 from ssot_lint.project.rebinds import ANY_NAME
 

@@ -62,7 +62,8 @@ from typing import Any, TypeAlias
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.graph import Breaks, Budget, breaks, shortest_cycle, strongly_connected_components
-from ssot_lint.project.module_index import ModuleIndex, location, parents
+from ssot_lint.project.module_index import ModuleIndex
+from ssot_lint.project.module_paths import location, parents
 from ssot_lint.project.module_summary import ImportFact
 from ssot_lint.project.summary_walk import summarise
 

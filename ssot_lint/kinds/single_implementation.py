@@ -43,7 +43,7 @@ from ssot_lint.analysis.prefilter import Literals
 from ssot_lint.analysis.syntax import statements
 from ssot_lint.kinds.base import Example, FileContext, Option, OptionError, Rule, Target, names_in_text, word_pattern
 from ssot_lint.model import FileRef, Finding
-from ssot_lint.project.module_index import within
+from ssot_lint.project.module_paths import within
 
 
 class SingleImplementation(Rule):

@@ -61,8 +61,10 @@ from typing import Any
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.kinds.base import Example, FileContext, Rule
 from ssot_lint.model import FileRef, Finding
-from ssot_lint.project.module_index import Clash, ModuleIndex, location
+from ssot_lint.project.module_index import ModuleIndex
+from ssot_lint.project.module_paths import location
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
+from ssot_lint.project.shadowing import Clash
 from ssot_lint.project.summary_walk import summarise
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable
 from typing import Protocol
 
 from ssot_lint.project.graph import shortest_path
-from ssot_lint.project.module_index import parents
+from ssot_lint.project.module_paths import parents
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
 
 # Where a fix sends ``from module import name`` (``import module`` when name is None): a dotted

@@ -41,12 +41,13 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from ssot_lint.model import FileRef
 from ssot_lint.project.imported import Imported, imported_from
+from ssot_lint.project.module_paths import anchor, location, parents, root_relative_name
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
+from ssot_lint.project.shadowing import Clash, shadowing
 
 # Attributes every module has without defining them.
 MODULE_DUNDERS = frozenset(
@@ -56,98 +57,9 @@ MODULE_DUNDERS = frozenset(
 Entry = tuple[FileRef, "ModuleSummary | None"]  # None: the file is in scope but could not be analyzed
 
 
-def parents(module: str) -> Iterator[str]:
-    """``a.b.c`` -> ``a``, ``a.b`` (the packages that contain it)."""
-    parts = module.split(".")
-    for i in range(1, len(parts)):
-        yield ".".join(parts[:i])
-
-
-def within(module: str, package: str) -> bool:
-    """``module`` is ``package`` or inside it (``a.b`` is within ``a``; ``ab`` is not)."""
-    return module == package or module.startswith(package + ".")
-
-
-def location(ref: FileRef) -> str:
-    """Where a module lives, whatever its file: ``pkg/mod`` for ``pkg/mod.py``, ``pkg/mod.pyi``
-    and ``pkg/mod/__init__.py`` alike."""
-    path = ref.path.removesuffix(".pyi").removesuffix(".py")
-    return path.removesuffix("/__init__") if path.endswith("/__init__") or path == "__init__" else path
-
-
-def anchor(ref: FileRef) -> str | None:
-    """The directory ``ref``'s module name is relative to (its ``sys.path`` entry), root-relative;
-    None when the path does not end with the module's parts."""
-    parts = location(ref).split("/")
-    names = ref.module.split(".")
-    if len(parts) < len(names) or parts[len(parts) - len(names) :] != names:
-        return None
-    return "/".join(parts[: len(parts) - len(names)])
-
-
-def root_relative_name(ref: FileRef) -> str | None:
-    """The module name of ``ref`` with the project root on the path (None: not importable so)."""
-    parts = location(ref).split("/")
-    if parts == ["__init__"] or not all(part.isidentifier() for part in parts):
-        return None  # also paths outside the root ("..") and names with escapes
-    return ".".join(parts)
-
-
 def _below(ref: FileRef, directory: str) -> bool:
     """Whether ``ref``'s file lies below ``directory`` (root-relative, ``""``: the root)."""
     return ref.path.startswith(directory + "/") if directory else not ref.path.startswith("../")
-
-
-@dataclass(frozen=True)
-class Clash:
-    """Files the interpreter cannot all import by their names.
-
-    ``shadowed``: ``refs[0]`` can never be imported, because ``refs[1]`` (a package of the same
-    name, or a plain module named like a directory above it) is found first. ``ambiguous``:
-    ``refs`` (one per place, in path order) all name ``module``.
-    """
-
-    kind: str
-    module: str
-    refs: tuple[FileRef, ...]
-
-
-def _shadowing(groups: dict[str, list[Entry]]) -> tuple[set[str], list[Clash]]:
-    """The paths of files no import can reach, and one clash per shadowing."""
-    hidden: set[str] = set()
-    clashes: list[Clash] = []
-    for module, entries in groups.items():
-        packages = {location(ref): ref for ref, _ in entries if ref.is_package}
-        for ref, _ in entries:
-            winner = packages.get(location(ref))
-            if not ref.is_package and winner is not None:
-                hidden.add(ref.path)
-                if not ref.path.endswith(".pyi"):
-                    clashes.append(Clash("shadowed", module, (ref, winner)))
-    # A plain module hides a directory of the same name beside it: `core/database.py` makes
-    # `core/database/x.py` (no `__init__.py` in between) unreachable. One clash per directory.
-    plain = {
-        (module, location(ref)): ref
-        for module, entries in groups.items()
-        for ref, _ in entries
-        if not ref.is_package and ref.path not in hidden and ref.path.endswith(".py")
-    }
-    if plain:
-        reported: set[str] = set()
-        for module, entries in groups.items():
-            for ref, _ in entries:
-                for parent in parents(module):
-                    here = location(ref)
-                    depth = module.count(".") - parent.count(".")
-                    directory = "/".join(here.split("/")[:-depth])
-                    winner = plain.get((parent, directory))
-                    if winner is not None and ref.path not in hidden:
-                        hidden.add(ref.path)
-                        if directory not in reported:
-                            reported.add(directory)
-                            clashes.append(Clash("shadowed", module, (ref, winner)))
-                        break
-    return hidden, clashes
 
 
 _shared: list[tuple[list[Entry], ModuleIndex]] | None = None  # within ``sharing()``: the indexes built
@@ -189,7 +101,7 @@ class ModuleIndex:
         for ref, summary in sorted(facts, key=lambda entry: entry[0].path):
             if ref.module:
                 groups[ref.module].append((ref, summary))
-        hidden, self.clashes = _shadowing(groups)
+        hidden, self.clashes = shadowing(groups)
         self.shadowed = hidden  # paths of files no import reaches
         entries: dict[str, list[Entry]] = {}
         self.ambiguous: dict[str, list[str]] = {}  # module -> its places (locations), when several

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from ssot_lint.kinds.base import Rule
-from ssot_lint.project.module_index import parents
+from ssot_lint.project.module_paths import parents
 from ssot_lint.report import plural
 from ssot_lint.survey import Deprecation, Survey
 from ssot_lint.survey.families import EXCLUDE_NAMES, MIN_SIMILARITY, TEST_EXCLUDE, Family

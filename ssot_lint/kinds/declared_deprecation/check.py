@@ -86,7 +86,7 @@ from ssot_lint.kinds.declared_deprecation.project import Declared, Hit, Project,
 from ssot_lint.kinds.declared_deprecation.rewrite import Mapping, derive, mapping, renamed, use_needs
 from ssot_lint.kinds.import_uses import IMPORT_USES
 from ssot_lint.model import UNSAFE, FileRef, Finding
-from ssot_lint.project.module_index import parents
+from ssot_lint.project.module_paths import parents
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.project.summary_walk import summarise
 

@@ -11,7 +11,8 @@ from ssot_lint.analysis.source_lines import Span
 from ssot_lint.kinds.declared_deprecation.declarations import BUILTIN_CATEGORIES, ClassBases, Declaration
 from ssot_lint.kinds.declared_deprecation.replacement import Replacement, resolve
 from ssot_lint.model import FileRef
-from ssot_lint.project.module_index import ModuleIndex, parents, within
+from ssot_lint.project.module_index import ModuleIndex
+from ssot_lint.project.module_paths import parents, within
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
 
 

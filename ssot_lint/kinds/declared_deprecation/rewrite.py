@@ -21,7 +21,7 @@ from ssot_lint.kinds.declared_deprecation.project import Hit, Project, definitio
 from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, under
 from ssot_lint.kinds.import_uses import ImportUse
-from ssot_lint.project.module_index import parents
+from ssot_lint.project.module_paths import parents
 
 Mapping = tuple[Target, Target]
 

@@ -12,7 +12,7 @@ from ssot_lint.fix.destinations import FromDest, ModDest
 from ssot_lint.fix.verdicts import Need
 from ssot_lint.kinds.base import OptionError, Target
 from ssot_lint.model import FileRef
-from ssot_lint.project.module_index import within
+from ssot_lint.project.module_paths import within
 
 under = within  # ``a.b`` is under ``a``; ``ab`` is not
 
