@@ -3,6 +3,7 @@ and proof that it changed no behaviour it could see.
 
     python benchmarks/fix_safety.py                 # Django 5.2.8 (downloaded once, pinned by sha256)
     python benchmarks/fix_safety.py --jobs 1 --json out.json
+    python benchmarks/fix_safety.py --run-tests     # and Django's own tests, before and after
 
 Two scenarios, each on a fresh copy of the release:
 
@@ -25,7 +26,17 @@ Two scenarios, each on a fresh copy of the release:
    interpreter (``DJANGO_SETTINGS_MODULE`` unset), on the tree before the fix and after it; a
    module that imported before and fails after is a failure (``--all-modules``: every module
    under ``django/``);
-5. a second ``fix`` changes nothing; ``fix --diff`` with ``--jobs 1`` and ``--jobs 2`` agree.
+5. a second ``fix`` changes nothing; ``fix --diff`` with ``--jobs 1`` and ``--jobs 2`` agree;
+6. with ``--run-tests``, **Django's own tests still pass**: ``tests/runtests.py --parallel 1``
+   on the test apps that import a changed module (or that the fix changed; at most
+   ``--max-labels``, the most affected first) plus a core set, in a fresh interpreter on the
+   tree before the fix, after the safe fix and after ``fix --unsafe-fixes``, compared test by
+   test (``benchmarks/suite_runs.py``). A test that passes before and not after the *safe* fix
+   is a failure; the unsafe row is reported only.
+
+``--run-tests`` also runs the zero-config scenario ``init``: ``ssot-lint init`` on a fresh copy
+writes a starter rule file from what Django declares deprecated, then ``fix`` (safe, and as a
+second row unsafe) and the same test comparison (``--scenario init``).
 
 Importing the tree needs Django's own dependencies (``asgiref``, ``sqlparse``: the ``bench``
 extra).
@@ -54,6 +65,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import suite_runs  # noqa: E402  # the shared before/after test runs
+
 VERSION = "5.2.8"
 FILENAME = f"django-{VERSION}.tar.gz"
 SHA256 = "23254866a5bb9a2cfa6004e8b809ec6246eba4b58a7589bc2772f1bcc8456c7f"
@@ -164,7 +179,47 @@ def importable(root: Path, modules: list[str]) -> dict[str, str]:
         return dict(pool.map(probe, modules))
 
 
-def run_scenario(name: str, jobs: list[str], all_modules: bool) -> dict:
+def django_tests(root: Path, files: dict[Path, bytes], fixes: dict[str, dict[Path, bytes]], max_labels: int) -> dict:
+    """Django's own tests for the files ``fixes`` changed, before and after each fix."""
+    changed = [p for fix in fixes.values() for p in fix]
+    modules = {module_name(root, p) for p in changed} - {None}
+    labels, left_out = suite_runs.django_labels(root / "tests", modules, changed, max_labels)  # type: ignore[arg-type]
+    rows = suite_runs.compare_fixes(root, files, fixes, labels, suite_runs.run_django)
+    return {"labels": labels, "labels_left_out": left_out, "rows": rows}
+
+
+def fix_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "ssot_lint", "fix", *args]
+
+
+def run_init(jobs: list[str], max_labels: int) -> dict:
+    """The zero-config path: ``init`` on a fresh copy, then ``fix`` safe and unsafe, then tests."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = django_tree(Path(tmp) / "django")
+        started = ssot_lint(["init", "--no-cache"], root)
+        if started.returncode != 0:
+            raise SystemExit(f"ssot-lint init failed:\n{started.stderr}")
+        files = suite_runs.snapshot(root)
+        safe, safe_headline = suite_runs.fixed_files(root, files, fix_command("--no-cache", *jobs), env)
+        unsafe, unsafe_headline = suite_runs.fixed_files(root, files, fix_command("--no-cache", "--unsafe-fixes", *jobs), env)
+        counts = {
+            "scenario": "init",
+            "django": VERSION,
+            "python_files": len(files),
+            "init": started.stderr.strip().splitlines()[-3:-1],
+            "fix_headline": safe_headline,
+            "unsafe_fix_headline": unsafe_headline,
+            "files_changed": len(safe),
+            "unsafe_files_changed": len(unsafe),
+            "changed_files_not_compiling": [],
+            "import_regressions": {},
+            "tests": django_tests(root, files, {"safe": safe, "unsafe": unsafe}, max_labels),
+        }
+    return counts
+
+
+def run_scenario(name: str, jobs: list[str], all_modules: bool, run_tests: bool = False, max_labels: int = 0) -> dict:
     rule, replacements = SCENARIOS[name]
     with tempfile.TemporaryDirectory() as tmp:
         root = django_tree(Path(tmp) / "django")
@@ -224,12 +279,35 @@ def run_scenario(name: str, jobs: list[str], all_modules: bool) -> dict:
             "diff_jobs_1_equals_2": diffs[0].stdout == diffs[1].stdout and diffs[0].stderr == diffs[1].stderr,
             "fix_seconds": round(fix_seconds, 1),
         }
+        if run_tests:
+            for p in changed:
+                p.write_bytes(files[p])
+            env = {**os.environ, "PYTHONPATH": str(REPO)}
+            safe = {p: after_bytes[p] for p in changed}
+            unsafe, counts["unsafe_fix_headline"] = suite_runs.fixed_files(root, files, fix_command("--select", rule, "--unsafe-fixes", *jobs), env)
+            counts["unsafe_files_changed"] = len(unsafe)
+            counts["tests"] = django_tests(root, files, {"safe": safe, "unsafe": unsafe}, max_labels)
     return counts
 
 
+def tests_failed(counts: dict) -> list[str]:
+    """Why the test comparison fails the benchmark: a test the safe fix broke, or no test ran."""
+    tests = counts.get("tests")
+    if tests is None:
+        return []
+    reasons = [f"no Django test ran before the fix: {row['nothing_ran']}" for row in tests["rows"][:1] if "nothing_ran" in row]
+    for row in tests["rows"]:
+        if row["fix"] == "safe":
+            reasons += [f"safe fix broke {test}: {why}" for test, why in row["regressions"].items()]
+    return reasons
+
+
 def passed(counts: dict) -> bool:
+    if counts["scenario"] == "init":
+        return not tests_failed(counts)
     return (
-        not counts["changed_files_not_compiling"]
+        not tests_failed(counts)
+        and not counts["changed_files_not_compiling"]
         and not counts["import_regressions"]
         and counts["unresolved_after"] <= counts["unresolved_before"]
         and counts["second_fix"].startswith("0 files changed")
@@ -241,17 +319,37 @@ def passed(counts: dict) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", default=None, help="worker processes for fix (default: one per CPU)")
-    parser.add_argument("--scenario", choices=sorted(SCENARIOS), action="append", help="run only this one (repeatable; default: all)")
+    parser.add_argument(
+        "--scenario", choices=sorted([*SCENARIOS, "init"]), action="append", help="run only this one (repeatable; default: all; init only with --run-tests)"
+    )
     parser.add_argument("--all-modules", action="store_true", help="import every module under django/, not only the changed ones")
     parser.add_argument("--json", type=Path, help="write the counts here")
+    parser.add_argument("--run-tests", action="store_true", help="also run Django's own tests before and after each fix, and compare them test by test")
+    parser.add_argument(
+        "--max-labels", type=int, default=12, help="with --run-tests: test apps chosen from the changed files, besides the core set (default: 12)"
+    )
     args = parser.parse_args()
     jobs = ["--jobs", args.jobs] if args.jobs else []
     results = []
-    for name in args.scenario or list(SCENARIOS):
-        counts = run_scenario(name, jobs, args.all_modules)
+    if "init" in (args.scenario or []) and not args.run_tests:
+        parser.error("--scenario init needs --run-tests")
+    for name in args.scenario or [*SCENARIOS, *(["init"] if args.run_tests else [])]:
+        if name == "init":
+            counts = run_init(jobs, args.max_labels)
+        else:
+            counts = run_scenario(name, jobs, args.all_modules, args.run_tests, args.max_labels)
         results.append(counts)
         for key, value in counts.items():
-            print(f"{key}: {value}")
+            if key != "tests":
+                print(f"{key}: {value}")
+        if "tests" in counts:
+            tests = counts["tests"]
+            print(f"test labels ({len(tests['labels'])}): {' '.join(tests['labels'])}")
+            if tests["labels_left_out"]:
+                print(f"test labels left out ({len(tests['labels_left_out'])}): {' '.join(tests['labels_left_out'])}")
+            suite_runs.print_rows(tests["rows"])
+        for reason in tests_failed(counts):
+            print(f"FAILED: {reason}")
         print()
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")

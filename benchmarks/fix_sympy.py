@@ -3,6 +3,7 @@ would write it, beside ``ruff check`` of the same tree in the same run.
 
     python benchmarks/fix_sympy.py                    # this checkout
     python benchmarks/fix_sympy.py --compare 84c089c  # and an older commit, alternately; outputs must agree
+    python benchmarks/fix_sympy.py --run-tests        # SymPy's own tests before and after the fix
 
 Each version runs, on its own fresh copy of the release and its own empty result cache:
 
@@ -15,6 +16,14 @@ and the JSON report, the diff and the summary must be byte for byte the same as 
 a speed-up may not change a single verdict. ruff runs cold (``--no-cache``) with its default
 rules and with ``I`` (import sorting) on the same tree. Times are wall seconds and the CPU
 seconds of the process and its workers. Exit 1 when the outputs differ.
+
+With ``--run-tests`` it times nothing: on a fresh copy, ``fix`` (safe fixes only) and, as a
+second row, ``fix --unsafe-fixes``, then SymPy's own tests (``python -m pytest -q -p
+no:cacheprovider``; SymPy's default ``not slow`` marker; needs ``mpmath``) in the ``tests/``
+directories of the packages the fixes changed (at most ``--max-dirs``, the most changed first),
+run in a fresh interpreter on the tree before the fix and after each, and compared test by test
+(``benchmarks/suite_runs.py``). Exit 1 when a test that passed before fails after the *safe*
+fix, or when no test ran; the unsafe row is reported only.
 """
 
 from __future__ import annotations
@@ -32,6 +41,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import suite_runs  # noqa: E402  # the shared before/after test runs
 
 RULES = """
 [[rule]]
@@ -95,11 +107,42 @@ def run_version(label: str, code: Path, release: Path, work: Path, jobs: list[st
     }
 
 
+def run_tests(jobs: list[str], max_dirs: int) -> int:
+    """The fixes' effect on SymPy's own tests (see the module docstring)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "sympy"
+        shutil.copytree(sympy_release(), root, symlinks=True)
+        (root / "rules.toml").write_text(RULES)
+        (root / "ssot-lint.toml").write_text(f'rule-files = ["rules.toml"]\ncache-dir = "{Path(tmp) / "cache"}"\n')
+        files = suite_runs.snapshot(root)
+        fix = [sys.executable, "-m", "ssot_lint", "fix", *jobs]
+        safe, safe_headline = suite_runs.fixed_files(root, files, fix, env)
+        unsafe, unsafe_headline = suite_runs.fixed_files(root, files, [*fix, "--unsafe-fixes"], env)
+        dirs, left_out = suite_runs.sympy_test_dirs(root, [*safe, *unsafe], max_dirs)
+        print(f"SymPy 1.14.0: fix: {safe_headline}")
+        print(f"fix --unsafe-fixes: {unsafe_headline}")
+        print(f"test directories ({len(dirs)}): {' '.join(dirs)}")
+        if left_out:
+            print(f"test directories left out ({len(left_out)}): {' '.join(left_out)}")
+        rows = suite_runs.compare_fixes(root, files, {"safe": safe, "unsafe": unsafe}, dirs, suite_runs.run_pytest)
+    suite_runs.print_rows(rows)
+    failures = [f"no SymPy test ran before the fix: {row['nothing_ran']}" for row in rows[:1] if "nothing_ran" in row]
+    failures += [f"safe fix broke {test}: {why}" for row in rows if row["fix"] == "safe" for test, why in row["regressions"].items()]
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    return 1 if failures else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compare", metavar="REV", help="also time REV's ssot_lint, and require the same outputs")
     parser.add_argument("--jobs", help="worker processes (default: one per CPU)")
+    parser.add_argument("--run-tests", action="store_true", help="run SymPy's own tests before and after the fix instead of timing it")
+    parser.add_argument("--max-dirs", type=int, default=12, help="with --run-tests: tests/ directories chosen from the changed files (default: 12)")
     args = parser.parse_args()
+    if args.run_tests:
+        return run_tests(["--jobs", args.jobs] if args.jobs else [], args.max_dirs)
     if shutil.which("ruff") is None:
         parser.error("ruff is not installed (pip install -e '.[bench]')")
     jobs = ["--jobs", args.jobs] if args.jobs else []

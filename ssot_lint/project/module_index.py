@@ -42,6 +42,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from ssot_lint.model import FileRef
 from ssot_lint.project.imported import Imported, imported_from
@@ -168,10 +169,11 @@ def sharing() -> Iterator[None]:
 
 class ModuleIndex:
     @classmethod
-    def of(cls, facts: list[Entry], refs_only: bool = False) -> ModuleIndex:
+    def of(cls, facts: list[tuple[FileRef, Any]], refs_only: bool = False) -> ModuleIndex:
         """``ModuleIndex(facts)``, shared within ``sharing()`` with an index of the same entries.
         ``refs_only``: the caller asks only what the files' refs decide (which modules exist, where,
-        which files an import loads), never their summaries, so an index of the same refs serves."""
+        which files an import loads), never their summaries, so an index of the same refs serves
+        and the facts may be any rule's (import-cycle's are the imports alone)."""
         if _shared is None:
             return cls([(ref, None) for ref, _ in facts] if refs_only else facts)
         for entries, index in _shared:
