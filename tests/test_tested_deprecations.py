@@ -97,9 +97,21 @@ def test_only_the_uses_no_test_expects_to_warn_are_findings(project: Path, monke
 
 
 def test_fix_leaves_the_tested_imports_alone(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The untested imports of the two test files stop lib.old's import-time warning, which a test
+    # that names warnings may check in ways not listed here (``test_fix_review13.py``): unsafe.
     result = run_cli(["fix", "--no-cache"], project, monkeypatch)
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1, result.stderr
     assert (project / "app.py").read_text() == "from lib.new import f\n"
+    assert (project / "tests/test_old.py").read_text() == TESTS
+    assert (project / "tests/test_top.py").read_text() == FILES["tests/test_top.py"]
+    why = "lib.old warns when imported (lib/old.py:3) and {} is a test that reads warnings: the rewrite would stop a warning it may check"
+    assert result.stderr.splitlines()[1:5] == [
+        f"  {where} {rule} unsafe fix not applied: {why.format(where.split(':')[0])}"
+        for where in ("tests/test_old.py:29:14:", "tests/test_top.py:4:6:")
+        for rule in ("D2", "DD1")
+    ]
+    result = run_cli(["fix", "--no-cache", "--unsafe-fixes"], project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
     assert (project / "tests/test_old.py").read_text() == TESTS.replace("        from lib.old import f\n", "        from lib.new import f\n").replace(
         "with pytest.warns(DeprecationWarning):\n        from lib.new import f", "with pytest.warns(DeprecationWarning):\n        from lib.old import f"
     )

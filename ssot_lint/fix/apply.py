@@ -128,7 +128,7 @@ class _Applied:
     reasons: dict[Location, str] = field(default_factory=dict)
     unsafe: set[Location] = field(default_factory=set)
     notes: list[tuple[Location, str]] = field(default_factory=list)
-    partly: int = 0
+    partly: list[tuple[str, str]] = field(default_factory=list)  # (rule id, reason) of each finding fixed in part
 
 
 def _apply(module: cst.Module, text: str, ref: FileRef, rules: Sequence[Rule], context: FixContext) -> _Applied:
@@ -144,7 +144,7 @@ def _apply(module: cst.Module, text: str, ref: FileRef, rules: Sequence[Rule], c
         applied.module = outcome.module
         applied.fixed += outcome.fixed
         applied.unsafe_fixed += outcome.unsafe
-        applied.partly += outcome.partly
+        applied.partly.extend((rule.id, u.reason) for u in outcome.unfixed if u.partly)
         applied.reasons.update({(rule.id, u.line, u.col): u.reason for u in outcome.unfixed})
         applied.unsafe.update((rule.id, u.line, u.col) for u in outcome.unfixed if u.unsafe)
         applied.notes.extend(((rule.id, n.line, n.col), n.note) for n in outcome.notes)
@@ -218,7 +218,7 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
     # edits are verified as the first round's are, against the text it fixes (``fixed_text``:
     # its own summary, its own lines), so the rounds settle in a few; one that does not is a
     # bug. The last round's reasons are positioned in the fixed text.
-    fixed, unsafe_fixed, partly, notes = applied.fixed, applied.unsafe_fixed, applied.partly, list(applied.notes)
+    fixed, unsafe_fixed, partly, notes = applied.fixed, applied.unsafe_fixed, Counter(applied.partly), list(applied.notes)
     first_text = new_text
     for _ in range(MAX_ROUNDS):
         try:
@@ -234,14 +234,18 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
         if again_text == new_text:
             break
         new_text = again_text
-        fixed, unsafe_fixed, partly = fixed + again.fixed, unsafe_fixed + again.unsafe_fixed, partly + again.partly
+        fixed, unsafe_fixed, partly = fixed + again.fixed, unsafe_fixed + again.unsafe_fixed, partly + Counter(again.partly)
         notes.extend(again.notes)
     else:
         raise FixRefused(f"fixing the fixed text still changes it after {MAX_ROUNDS} rounds; this is a bug in ssot-lint")
     if new_text != first_text:
         _check_written(data, text, module, new_text, encoding, ref)
     new_data = new_text.encode(encoding)
-    return SourceFix(new_data, fixed, again.reasons, frozenset(again.unsafe), unsafe_fixed, tuple(notes), partly)
+    # A finding fixed in part in one round may be fixed whole in the next: partly fixed are
+    # those of the findings left (the last round's reasons) that some round changed in part,
+    # told by rule and reason (their positions move as statements split).
+    left = Counter((rule_id, reason) for (rule_id, _, _), reason in again.reasons.items())
+    return SourceFix(new_data, fixed, again.reasons, frozenset(again.unsafe), unsafe_fixed, tuple(notes), (partly & left).total())
 
 
 def write_atomic(path: str, expected: bytes, data: bytes) -> None:

@@ -57,6 +57,7 @@ from ssot_lint.fix.verdicts import (
     used_whole,
     worst,
 )
+from ssot_lint.fix.warning_tests import stops_warning
 from ssot_lint.project.module_index import MODULE_DUNDERS
 from ssot_lint.project.module_paths import parents
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
@@ -89,6 +90,7 @@ class ImportVerifier:
         self._active: set[tuple[str, str]] = set()  # (module, name) being resolved: star cycles
         self.runs = ImportRuns(source)  # what a rewritten statement runs: cycles, modules gained or lost
         self._stores: dict[str, list[Any]] = {}  # the modules' stores read so far (fix.copied_values)
+        self._tests: dict[str, str | None] = {}  # importer -> its test file reading warnings (fix.warning_tests)
 
     def prefetch(self, needs: Iterable[Need], mover: Mover | None = None) -> None:
         """Summarise in one batch the modules that verifying ``needs`` reads first (when the
@@ -131,6 +133,8 @@ class ImportVerifier:
             found = Verdict(VERIFIED)
         if found.status != REFUSED and (read := read_elsewhere(self.source, need, found)) is not None:
             found = worst([found, read])  # a name of the importer another module reads, unbound or rebound
+        if found.status != REFUSED and (stops := stops_warning(self.source, need, self._tests)) is not None:
+            found = worst([found, stops])  # a test may check the warning the old import gives
         if found.status == REFUSED or not need.importer:
             return found
         # A new cycle says more than that the importer imports something new: one or the other.

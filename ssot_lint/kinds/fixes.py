@@ -23,12 +23,15 @@ if TYPE_CHECKING:  # libcst is imported only when a fix needs a libcst tree
 class Unfixed:
     """A finding a fix left in place: where ``check`` reports it (1-based) and why it stays.
     ``unsafe``: only because its fix is unsafe and unsafe fixes were not asked for (the reason
-    says why it is unsafe); ``--unsafe-fixes`` would apply it."""
+    says why it is unsafe); ``--unsafe-fixes`` would apply it. ``partly``: the fix changed it in
+    part (some of a statement's names moved, the rest stay; an event's legacy keys renamed while
+    a required one is still missing)."""
 
     line: int
     col: int
     reason: str
     unsafe: bool = False
+    partly: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,8 @@ class FixOutcome:
 
     ``fixed`` counts the findings ``check`` reported that are gone from ``module`` (``unsafe``
     of them by unsafe fixes); every finding still there is in ``unfixed``, positioned as in the
-    module ``fix`` was given, and ``partly`` counts those of them the fix changed in part (some
-    of a statement's names moved, the rest stay; an event's legacy keys renamed while a required
-    one is still missing). ``notes`` are remarks on applied fixes, e.g. the places that still
+    module ``fix`` was given (``Unfixed.partly``: those the fix changed in part). ``notes`` are
+    remarks on applied fixes, e.g. the places that still
     read an event key an unsafe fix renamed.
     """
 
@@ -58,7 +60,6 @@ class FixOutcome:
     unfixed: list[Unfixed] = field(default_factory=list)
     unsafe: int = 0
     notes: list[FixNote] = field(default_factory=list)
-    partly: int = 0
 
 
 @dataclass(frozen=True)

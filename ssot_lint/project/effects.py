@@ -27,6 +27,21 @@ def _quiet_call(func: str | None) -> bool:
     return func in _QUIET_CALLS or last in ("warn", "warn_deprecated") or last.endswith("warning")
 
 
+def warns(node: ast.AST) -> bool:
+    """Whether a statement is a call that issues a warning: ``warnings.warn(...)`` or ``warn(...)``
+    (``warn_explicit`` too), or a project's deprecation helper named for it (SymPy's
+    ``sympy_deprecation_warning``, ``warn_deprecated``). ``logger.warning(...)`` logs; it does not count."""
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return False
+    func = dotted_name(node.value.func)
+    if func is None:
+        return False
+    head, _, last = func.rpartition(".")
+    if last in ("warn", "warn_explicit"):
+        return head in ("", "warnings", "_warnings")
+    return last == "warn_deprecated" or last.lower().endswith("deprecation_warning")
+
+
 # Decorators that only build the thing they decorate: anything else may register it somewhere
 # (a plugin table, a URL map, a signal), which stops happening when the module is not imported.
 _PURE_DECORATORS = frozenset(

@@ -108,6 +108,10 @@ class ModuleSummary:
     # (``importlib.import_module(``, ``__import__(``; 0: none, or not a package): it may import any
     # module, its own submodules included, see ``project.dynamic_imports``.
     dynamic_imports: int = 0
+    # The first line of a module-level warning call (``warnings.warn(...)``, ``warn(...)``, also
+    # inside a module-level ``if`` / ``try``; see ``effects.warns``), 0 for none: the module warns
+    # when imported, which a test may check (``fix.warning_tests``).
+    warns: int = 0
 
     def bindings(self) -> dict[str, ImportFact]:
         """Module-level names bound by imports -> the (last) import binding them."""

@@ -21,7 +21,7 @@ from ssot_lint.analysis.imports import dotted_name, imported_names
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
 from ssot_lint.project.dynamic_imports import dynamic_import_line
-from ssot_lint.project.effects import BUILTIN_DECORATORS, first_class_with_effects, first_line, has_effects, may_be_left_out, pure_source
+from ssot_lint.project.effects import BUILTIN_DECORATORS, first_class_with_effects, first_line, has_effects, may_be_left_out, pure_source, warns
 from ssot_lint.project.import_conditions import (
     NOTHING_TESTED,
     TestedDeprecations,
@@ -114,6 +114,7 @@ class _Summariser:
         self.imports: list[ImportFact] = []
         self.has_getattr = False
         self.effects = 0
+        self.warns = 0  # the first line of a module-level warning call (ModuleSummary.warns)
         # Top-level classes whose body may be the outline's `...`, before the first statement
         # found to have effects: read from the text once the walk is done.
         self.bare_classes: list[tuple[ast.ClassDef, frozenset[str], frozenset[str]]] = []  # with `pure`, `objects` as they stood
@@ -164,6 +165,7 @@ class _Summariser:
             + (global_rebinds(body, text, self.lines.starts) if spells_global else ())
             + (namespace_writes(self.ctx.statements_near(WORDS), self.ctx.lines_with(WORDS)) if writes else ()),
             dynamic_imports=dynamic_import_line(text, self.lines.starts) if self.ctx.ref.is_package else 0,
+            warns=self.warns,
         )
 
     def _walk(self, body: list[ast.stmt]) -> None:
@@ -196,6 +198,8 @@ class _Summariser:
                     self._walrus(node)
                 if not (checking or main or self.effects):
                     self._effects(node)
+                if not (checking or main or self.warns) and warns(node):
+                    self.warns = first_line(node)
             fields = NESTED.get(type(node))
             if fields is None:  # most statements: nothing nested
                 continue

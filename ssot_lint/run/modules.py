@@ -291,6 +291,12 @@ class ProjectModules:
         files = self._runtime_files(module) if module in self._by_module else []
         return files[0].ref.path if files else None
 
+    def texts(self, module: str) -> list[tuple[str, bytes | None]]:
+        """The project-relative path and bytes of each of ``module``'s runtime files (None: it
+        cannot be read), read now: what a verification that asks about a file's text reads."""
+        self.index()
+        return [(source.ref.path, self._read(source)) for source in self._runtime_files(module)]
+
     def module_facts(self, modules: Iterable[str], rule: Rule) -> dict[str, list[Any]]:
         """``rule``'s facts for the runtime files of ``modules`` (see ``file_facts``), by module."""
         self.index()

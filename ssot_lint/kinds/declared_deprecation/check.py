@@ -39,7 +39,10 @@ deprecation uses it on purpose. That code is a ``with pytest.warns(...)``,
 the body of a function taking pytest's ``recwarn`` fixture. ``warnings.catch_warnings()``
 without ``record`` only silences the warning, so an import in it counts, as does one in
 ``pytest.raises(ValueError)``. The message
-quotes the declaration's own text and its ``file:line``.
+quotes the declaration's own text and its ``file:line``. Any other rewrite in a test file (``test_*.py``, ``*_test.py``,
+``conftest.py``, or under a ``tests`` / ``test`` / ``testing`` directory) whose text mentions
+warnings, away from a module that warns when imported, is an unsafe fix: the test may check
+that warning in a way no name shows (``fix.warning_tests``).
 
 Replacement: when the declaration's text names one (``Use X instead``, ``from A import B``,
 ``moved to A.B``, ...) and it resolves to exactly one project module or name (see

@@ -81,9 +81,8 @@ def _judge(outcome: FixOutcome, plan: ImportFixPlan, hit: Hit, members: list[int
     if reason is None and any(plan.decisions[i] == STAY for i in members):
         reason = "not fixable: the import has no rewrite"
     if reason is not None:
-        outcome.unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe))
         moved, note = plan.partial(members, line, col)
-        outcome.partly += moved
+        outcome.unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe, partly=moved))
         outcome.notes += [note] if note is not None else []
         return
     outcome.fixed += 1

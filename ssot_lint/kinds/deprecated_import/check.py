@@ -40,7 +40,10 @@ block of ``with pytest.warns(...)``, ``pytest.deprecated_call()``, ``self.assert
 ending in ``Warning``, or a tuple holding one); of ``warnings.catch_warnings(record=True)``;
 or the body of a function taking pytest's ``recwarn`` fixture. A plain
 ``catch_warnings()`` only silences the warning and ``pytest.raises(ValueError)`` expects no
-warning: imports in them are matched.
+warning: imports in them are matched. Any other rewrite in a test file (``test_*.py``, ``*_test.py``,
+``conftest.py``, or under a ``tests`` / ``test`` / ``testing`` directory) whose text mentions
+warnings, away from a module that warns when imported, is an unsafe fix: the test may check
+that warning in a way no name shows (``fix.warning_tests``).
 
 Message fields: ``{target}`` (the deprecated path), ``{replacement}``, ``{imported}`` (what the
 statement names), ``{what}`` (``module``, ``member``, ``attribute`` or ``call``).

@@ -355,16 +355,15 @@ class ImportFixPlan:
 
         references = reference_edits(self)
         module = self.rewrite(references)
-        fixed, unsafe, partly = references.fixed, references.unsafe, 0
+        fixed, unsafe = references.fixed, references.unsafe
         unfixed, notes = list(references.unfixed), list(references.notes)
         for members in self.groups().values():
             old = self.hits[members[0]][0]  # type: ignore[index]
             line, col, _, _ = self.ctx.position(self.reported(members[0], old))
             reason, only_unsafe, why = self.status(members)
             if reason is not None:
-                unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe))
                 moved, note = self.partial(members, line, col)
-                partly += moved
+                unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe, partly=moved))
                 notes += [note] if note is not None else []
                 continue
             fixed += 1
@@ -378,7 +377,7 @@ class ImportFixPlan:
                 line, col, _, _ = text.span(call)
                 advice = f"replace it with {new} by hand (its arguments may differ)" if new else "no replacement is configured"
                 unfixed.append(Unfixed(line, col, f"not fixable: a deprecated call; {advice}"))
-        return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)), unsafe, sorted(notes, key=lambda n: (n.line, n.col)), partly)
+        return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)), unsafe, sorted(notes, key=lambda n: (n.line, n.col)))
 
 
 def fix_imports(rule: DeprecatedImport, module: cst.Module, ctx: FileContext, context: FixContext) -> FixOutcome:

@@ -9,6 +9,7 @@ while a required key is still missing) is such a finding, with a note on the uns
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import keyword
 from collections.abc import Collection
@@ -382,14 +383,15 @@ def fix_events(rule: EventSchema, module: cst.Module, ctx: FileContext, context:
     readers = key_readers(ctx.tree, {k for keys in changed.values() for k in keys}, changed, names) if changed else {}
     unfixed = list(fixer.unfixed)
     notes: list[FixNote] = []
-    fixed = partly = 0
+    fixed = 0
+    partly: set[tuple[int, int]] = set()
     for (line, col), keys, gone in fixer.events:
         # an event bound to a name is read through that name; one passed on as it is, by anything
         through = names.get((line, col))
         why = UNSAFE_WHY + still_reads(ctx.tree, ctx.ref.path, keys, readers, through)
         if not gone:  # reshaped in part: left (``fixer.unfixed`` says why), and applied only as asked
             if context.unsafe:
-                partly += 1
+                partly.add((line, col))
                 notes.append(FixNote(line, col, f"unsafe fix applied in part: {why}"))
             continue
         if context.unsafe:
@@ -400,7 +402,8 @@ def fix_events(rule: EventSchema, module: cst.Module, ctx: FileContext, context:
     unfixed.sort(key=lambda u: (u.line, u.col))
     if not context.unsafe:
         return FixOutcome(module, 0, unfixed)
-    return FixOutcome(result, fixed, unfixed, fixed, notes, partly)
+    unfixed = [dataclasses.replace(u, partly=True) if (u.line, u.col) in partly else u for u in unfixed]
+    return FixOutcome(result, fixed, unfixed, fixed, notes)
 
 
 def _kept(rule: EventSchema, ctx: FileContext, context: FixContext) -> frozenset[tuple[int, int]]:
