@@ -16,30 +16,34 @@ from ssot_lint.analysis.syntax import cpython_parse
 _QUIET_CALLS = frozenset(("__all__.extend", "__all__.append", "__all__.remove"))
 
 
-def _quiet_call(func: str | None) -> bool:
-    """A module-level call that only warns or keeps ``__all__``: ``warnings.warn``, and a
-    project's own warning helper named for it (SymPy's ``sympy_deprecation_warning``). A
-    helper named for deprecation alone (``register_deprecated_alias``) may do anything."""
-    if func is None:
-        return False
-    last = func.rpartition(".")[2].lower()
-    # `filterwarnings` and `simplefilter` change how every later warning is handled: not quiet.
-    return func in _QUIET_CALLS or last in ("warn", "warn_deprecated") or last.endswith("warning")
-
-
-def warns(node: ast.AST) -> bool:
-    """Whether a statement is a call that issues a warning: ``warnings.warn(...)`` or ``warn(...)``
-    (``warn_explicit`` too), or a project's deprecation helper named for it (SymPy's
-    ``sympy_deprecation_warning``, ``warn_deprecated``). ``logger.warning(...)`` logs; it does not count."""
-    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
-        return False
-    func = dotted_name(node.value.func)
+def warning_call(func: str | None) -> bool:
+    """Whether a call of ``func`` (dotted) issues a warning: ``warnings.warn(...)``,
+    ``warn(...)``, ``warn_explicit``, through any module alias (``import warnings as _w;
+    _w.warn(...)``), or a project's helper named for it (SymPy's ``sympy_deprecation_warning``,
+    ``warn_deprecated``, any name ending in ``warning`` but ``warning`` itself). A logging call is
+    none: ``logging.warning``, ``logger.warn``, ``_LOGGER.warning`` (a head named for logging)
+    and a bare ``warning(...)`` log, and ``logging.warning`` configures the root logger. The one
+    predicate for both "quiet" (``_quiet_call``) and "warns" (``warns``): a call that is quiet
+    because it warns is counted as a warning, by construction."""
     if func is None:
         return False
     head, _, last = func.rpartition(".")
-    if last in ("warn", "warn_explicit"):
-        return head in ("", "warnings", "_warnings")
-    return last == "warn_deprecated" or last.lower().endswith("deprecation_warning")
+    if "log" in head.rpartition(".")[2].lower():
+        return False  # logging.*, logger.*, _LOGGER.*, log.*: a logging call, an effect
+    last = last.lower()
+    return last in ("warn", "warn_explicit", "warn_deprecated") or (last.endswith("warning") and last != "warning")
+
+
+def _quiet_call(func: str | None) -> bool:
+    """A module-level call that only warns (``warning_call``) or keeps ``__all__``. A helper
+    named for deprecation alone (``register_deprecated_alias``) may do anything, and so may
+    ``filterwarnings`` and ``simplefilter``, which change how every later warning is handled."""
+    return func in _QUIET_CALLS or warning_call(func)
+
+
+def warns(node: ast.AST) -> bool:
+    """Whether a statement is a call that issues a warning (``warning_call``)."""
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and warning_call(dotted_name(node.value.func))
 
 
 # Decorators that only build the thing they decorate: anything else may register it somewhere
