@@ -169,19 +169,29 @@ class ImportRuns:
         effects (``from pkg.config import MODE`` after ``pkg.config.MODE = "prod"``), may read
         another state: that counts too, effects or not. And a module no import would run any
         more may be read as an attribute of its package elsewhere (``fix.attribute_reads``)."""
-        importer = need.importer
-        old = self._edges(importer, need.old)
-        if not old or not self._runs_on_import(importer, need.line, script=True):
+        if not self._runs_on_import(need.importer, need.line, script=True):
             return None
-        graph, kept = self._graph(None), self._kept_graph(mover)  # what the old import may run; what runs for sure once fixed
-        # What the new import runs (memoized walks) cannot be lost nor run later, unless the
-        # walk comes back through the importer (whose later imports may run late).
-        new = self._edges(importer, need.new)
-        runs_new = kept.reachable(new) if not any(kept.reaches(edge, importer) for edge in new) else frozenset()
-        ran = sorted(graph.reachable(old) - runs_new - {importer})
+        ran = self.stops_running(need, mover)
         if not ran:
             return None
+        new = self._edges(need.importer, need.new)
         return self._lost_effects(need, mover, ran, new) or read_as_attribute(self, need, mover, ran, new)
+
+    def stops_running(self, need: Need, mover: Mover | None) -> list[str]:
+        """The project modules the old import of ``need`` may run (the deprecated one and what
+        it imports) that the new import does not run for sure once ``mover`` has fixed the
+        project, sorted: what ``imports_less`` asks about, and whose import-time warnings
+        ``fix.warning_tests`` does. What the new import runs (memoized walks) cannot be lost
+        nor run later, unless the walk comes back through the importer (whose later imports
+        may run late)."""
+        importer = need.importer
+        old = self._edges(importer, need.old)
+        if not old:
+            return []
+        graph, kept = self._graph(None), self._kept_graph(mover)  # what the old import may run; what runs for sure once fixed
+        new = self._edges(importer, need.new)
+        runs_new = kept.reachable(new) if not any(kept.reaches(edge, importer) for edge in new) else frozenset()
+        return sorted(graph.reachable(old) - runs_new - {importer})
 
     def _lost_effects(self, need: Need, mover: Mover | None, ran: list[str], new: list[str]) -> Verdict | None:
         """Why the modules in ``ran`` (run by the old import, not by the new one) that the

@@ -133,7 +133,7 @@ class ImportVerifier:
             found = Verdict(VERIFIED)
         if found.status != REFUSED and (read := read_elsewhere(self.source, need, found)) is not None:
             found = worst([found, read])  # a name of the importer another module reads, unbound or rebound
-        if found.status != REFUSED and (stops := stops_warning(self.source, need, self._tests)) is not None:
+        if found.status != REFUSED and (stops := stops_warning(self.source, need, self._tests, self.runs, self._mover)) is not None:
             found = worst([found, stops])  # a test may check the warning the old import gives
         if found.status == REFUSED or not need.importer:
             return found
