@@ -12,7 +12,10 @@ import stat
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from ssot_lint import api
+from ssot_lint.cli import main
 from ssot_lint.fix.apply import NotWritable, write_atomic
 from tests.helpers import run_cli, write_project
 
@@ -109,3 +112,81 @@ def test_write_atomic_refuses_a_read_only_or_hard_linked_file_even_when_it_becam
     with pytest.raises(NotWritable, match="^it has 2 hard links"):
         write_atomic(str(path), b"before\n", b"after\n")
     assert path.read_bytes() == b"before\n" and sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "b.py"]
+
+
+def vendored(tmp_path: Path) -> tuple[Path, Path]:
+    """A project with ``vendlink`` -> a directory outside it holding ``mod.py`` (a deprecated import),
+    and ``single.py`` -> a file in that directory."""
+    project = write_project(tmp_path / "project", FILES, RULES)
+    vend = tmp_path / "out" / "vend"
+    vend.mkdir(parents=True)
+    (vend / "mod.py").write_text(BEFORE)
+    (vend / "single.py").write_text(BEFORE)
+    os.symlink(vend, project / "vendlink")
+    os.symlink(vend / "single.py", project / "single.py")
+    return project, vend
+
+
+def test_fix_never_writes_a_file_given_through_a_symlinked_directory_outside_the_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project, vend = vendored(tmp_path)
+    why = f"skipped: it lies outside the project ({vend / 'mod.py'}); fix that file where it lies"
+    shown = os.path.relpath(vend / "mod.py", project)
+    check = run_cli(["check", "--no-cache", "-q", "vendlink/mod.py"], project, monkeypatch)
+    assert (check.exit_code, check.stdout) == (1, f"{shown}:1:6: D1 error: old is deprecated; import new\n")  # read, but no [*]
+    for args in (["--diff"], []):
+        result = run_cli(["fix", "--no-cache", *args, "vendlink/mod.py"], project, monkeypatch)
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == (
+            f"ssot-lint: warning: {shown}: {why}\n"
+            f"{'0 files would change, 0 findings would be fixed, 1 finding would be left' if args else '0 files changed, 0 findings fixed, 1 finding left'}:\n"
+            f"  {shown}:1:6: D1 {why}\n"
+        )
+    assert (vend / "mod.py").read_text() == BEFORE
+
+
+def test_a_symlinked_directory_given_on_the_command_line_is_not_followed_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project, vend = vendored(tmp_path)
+    note = f"ssot-lint: warning: vendlink: a symlink to a directory outside the project ({vend}); symlinked directories are not followed: run ssot-lint in that directory's project\n"
+    check = run_cli(["check", "--no-cache", "-q", "vendlink"], project, monkeypatch)
+    assert (check.exit_code, check.stdout) == (0, "")
+    assert check.stderr.startswith(note) and check.stderr.count("\n") == 2  # then: no files to check
+    both = run_cli(["check", "--no-cache", "-q", "vendlink", "real.py"], project, monkeypatch)
+    assert (both.exit_code, both.stdout, both.stderr) == (1, f"real.py:1:6: {D1}\n", note)
+    fixed = run_cli(["fix", "--no-cache", "vendlink/", "real.py"], project, monkeypatch)
+    assert (fixed.exit_code, fixed.stderr) == (0, note.replace("vendlink:", "vendlink/:") + "1 file changed, 1 finding fixed, 0 findings left.\n")
+    assert ((vend / "mod.py").read_text(), (project / "real.py").read_text()) == (BEFORE, AFTER)
+    # a symlinked directory inside the project is the directory it names: checked, no note
+    os.symlink("sub", project / "sublink")
+    (project / "sub").mkdir()
+    (project / "sub" / "a.py").write_text(BEFORE)
+    inside = run_cli(["check", "--no-cache", "-q", "sublink"], project, monkeypatch)
+    assert (inside.exit_code, inside.stdout, inside.stderr) == (1, f"sub/a.py:1:6: {D1}\n", "")
+
+
+def test_stdin_refuses_what_fix_refuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project, vend = vendored(tmp_path)
+    (project / "ro.py").write_text(BEFORE)
+    os.chmod(project / "ro.py", 0o444)
+    (project / "hl.py").write_text(BEFORE)
+    os.link(project / "hl.py", tmp_path / "store.py")
+    reasons = {
+        "single.py": f"it is a symlink to a file outside the project ({vend / 'single.py'}); fix that file where it lies",
+        "vendlink/mod.py": f"it lies outside the project ({vend / 'mod.py'}); fix that file where it lies",
+        "ro.py": "cannot write it: read-only",
+        "hl.py": "it has 2 hard links (writing it in place would change every linked copy, replacing it would split them)",
+    }
+    monkeypatch.chdir(project)
+    for name, why in reasons.items():
+        outcome = CliRunner().invoke(main, ["fix", "--no-cache", "--stdin-filename", name, "-"], input=BEFORE.encode())
+        if name.startswith("vendlink"):  # not a file of the project: given back as it came
+            assert (outcome.exit_code, outcome.stdout) == (0, BEFORE)
+            assert outcome.stderr.startswith(f"ssot-lint: note: {name} is not one of the project's files")
+        else:
+            assert (outcome.exit_code, outcome.stdout) == (1, BEFORE), name  # the text back unchanged
+            assert outcome.stderr == (
+                f"ssot-lint: warning: {name}: not fixed: {why}\n0 findings fixed, 1 finding left:\n  {name}:1:6: D1 not fixed: {why}\n"
+            ), name
+        # the language server's fixes go through the same function
+        assert api.fix_source(name, BEFORE, config=project / "ssot-lint.toml") == api.SourceFixed(BEFORE, 0, why), name
+    fixed = api.fix_source("real.py", BEFORE, config=project / "ssot-lint.toml")
+    assert (fixed.code, fixed.fixed, fixed.refused) == (AFTER, 1, "")

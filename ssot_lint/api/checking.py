@@ -99,6 +99,7 @@ def analyze(
     reports in ``paths``: with a project-wide rule selected, the rest of the project is analyzed
     too (from the cache) and aggregated over (``ssot_lint.run.partial``). ``per_file``: skip the
     project-wide rules and analyze only ``paths``. ``buffers``, ``check_syntax``: see ``check``."""
+    from ssot_lint.run.discovery import unfollowed_links
     from ssot_lint.run.engine import run
     from ssot_lint.run.options import RunOptions
 
@@ -108,6 +109,8 @@ def analyze(
     rules = project.rules.rules
     contents = {absolute_path(path): source_bytes(code) for path, code in (buffers or {}).items()}
     given, within = partial_run(config, paths, contents)
+    for note in unfollowed_links(paths, config):
+        warn(note)
     if per_file:
         if not given:
             raise ConfigError("--per-file needs the files to check")

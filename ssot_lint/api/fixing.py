@@ -55,12 +55,15 @@ def fix(
     partial run, and so is every fix (``ssot_lint.fix.verify``). With a baseline file configured,
     ``FixResult.judged`` is that report with the baseline applied (``check``'s verdict)."""
     from ssot_lint.fix.engine import FixOptions, fix_paths
+    from ssot_lint.run.discovery import unfollowed_links
 
     project = resolve_project(config, rules, select, ignore, observer)
     require_rules(project.rules)
     warn = on_warning or (lambda message: None)
     fail_on = fail_on or project.config.get("fail-on")
     given, within = partial_run(project.config, paths)
+    for note in unfollowed_links(paths, project.config):
+        warn(note)
     with open_cache(project.config, cache, cache_dir, warn, observer) as result_cache:
         options = FixOptions(write, fail_on, result_cache, unsafe_fixes, jobs, within=judged_against_project(within, project.rules.rules))
         result = fix_paths(given or [str(project.root)], project.config, project.rules, options)

@@ -139,6 +139,11 @@ def fix_source(
     wanted = [r for r in applicable if r.fixable and r.id in found]
     if not wanted:
         return SourceFixed(code, 0)
+    from ssot_lint.fix.engine import not_written
+
+    why = not_written(absolute, project.config)  # the editor writes the text where fix would not
+    if why is not None:
+        return SourceFixed(code, 0, why)
     from ssot_lint.run.options import RunOptions
     from ssot_lint.run.verification import fix_context
 

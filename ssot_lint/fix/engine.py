@@ -14,6 +14,7 @@ locations refer to the files as fixed (with ``--diff``: as they would be).
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -278,14 +279,22 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
 
 
 def _not_written(path: str, config: Config) -> str | None:
+    why = not_written(path, config)
+    return None if why is None else f"skipped: {why}"
+
+
+def not_written(path: str, config: Config) -> str | None:
     """Why the file at ``path`` is left unfixed before it is fixed (``--diff`` shows what ``fix``
-    writes): a symlink to a file outside the project root (``fix`` never writes outside the
-    project; ``check`` reads the link as Python imports it), or one ``unwritable`` refuses."""
+    writes; ``fix --stdin-filename`` and the language server refuse the same): a file whose real
+    path lies outside the project root, as a symlink or through a symlinked directory (``fix``
+    never writes outside the project; ``check`` reads it as Python imports it), or one
+    ``unwritable`` refuses."""
     target = link_outside(path, config)
     if target is not None:
-        return f"skipped: it is a symlink to a file outside the project ({target}); fix that file where it lies"
-    why = unwritable(path)
-    return None if why is None else f"skipped: {why}"
+        if os.path.islink(path):
+            return f"it is a symlink to a file outside the project ({target}); fix that file where it lies"
+        return f"it lies outside the project ({target}); fix that file where it lies"
+    return unwritable(path)
 
 
 def left_with_reason(

@@ -246,12 +246,28 @@ def _linked_file(link: str, walked: list[str], given: list[str], found: Mapping[
 
 
 def link_outside(path: str, config: Config) -> str | None:
-    """The target (shown) of the file symlink at ``path`` when it lies outside the project root:
-    ``check`` reads such a link as Python imports it, ``fix`` never writes through it."""
-    if not os.path.islink(path):
-        return None
+    """The real path (shown) of the file at ``path`` when it lies outside the project root (a
+    symlink to a file elsewhere, or a file given through a symlinked directory): ``check`` reads
+    such a file as Python imports it, ``fix`` never writes it."""
     target, root = os.path.realpath(path), os.path.realpath(config.root)
     return None if target.startswith(root.rstrip(os.sep) + os.sep) else display_path(target)
+
+
+def unfollowed_links(paths: Sequence[str | os.PathLike[str]], config: Config) -> list[str]:
+    """A note for each path given that names a directory through a symlink (itself or one above
+    it) whose real path lies outside the project root: its files are not the project's, and as a
+    walk does not follow symlinked directories, none of them is checked or fixed."""
+    root = os.path.realpath(config.root).rstrip(os.sep) + os.sep
+    notes = []
+    for given in paths:
+        path = os.path.abspath(given)
+        real = os.path.realpath(path)
+        if os.path.isdir(path) and real != os.path.normpath(path) and not (real + os.sep).startswith(root):
+            notes.append(
+                f"{display_path(os.fspath(given))}: a symlink to a directory outside the project ({display_path(real)}); "
+                "symlinked directories are not followed: run ssot-lint in that directory's project"
+            )
+    return notes
 
 
 def in_project(path: str, config: Config) -> bool:
