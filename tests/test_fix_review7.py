@@ -13,7 +13,7 @@ from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.model import FileRef
 from ssot_lint.project.attribute_stores import attribute_stores
 from ssot_lint.project.summary_walk import _Summariser
-from ssot_lint.run.modules import stores_into
+from ssot_lint.run.word_tests import stores_into
 from tests.helpers import run_cli, write_project
 from tests.test_fix_review6 import keeps_what_the_program_does, run, texts
 
@@ -356,5 +356,5 @@ def test_type_checking_bound_by_a_star_import_or_in_a_class_body_may_be_true(tex
     ],
 )
 def test_the_text_test_for_a_store_into_an_attribute_passes_every_form_of_one(text: bytes, may_store: bool) -> None:
-    """``run.modules.stores_into``: which files ``fix.copied_values`` asks for their stores (a superset)."""
+    """``run.word_tests.stores_into``: which files ``fix.copied_values`` asks for their stores (a superset)."""
     assert stores_into(text, "A") is may_store

@@ -1,4 +1,4 @@
-"""``run.modules.binds_by_import``: the text test that picks which modules' imports verification
+"""``run.word_tests.binds_by_import``: the text test that picks which modules' imports verification
 reads when a package above a dropped module may be used as a value. A superset: every import
 that binds the word passes it (a miss would let an unsafe rewrite through); most other
 mentions of a package name do not (each one costs a summary)."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ssot_lint.run.modules import binds_by_import, star_imports
+from ssot_lint.run.word_tests import binds_by_import, star_imports
 
 BINDS = [
     b"import pkg\n",

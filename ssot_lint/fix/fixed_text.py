@@ -25,7 +25,7 @@ from ssot_lint.kinds.base import Rule
 from ssot_lint.model import FileRef, Suppression
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.project.summary_walk import summarise
-from ssot_lint.run.modules import attribute_words, binds_by_import, spells, star_imports, stores_into
+from ssot_lint.run.word_tests import attribute_words, binds_by_import, spells, star_imports, stores_into
 
 
 class FixedText:

@@ -27,7 +27,7 @@ where a line-start text test missed a store after ``if c:``, a ``;``, in a chain
 target, or spelt apart. The text tests are the callers': ``fix.copied_values`` asks only about
 the files that may store into an attribute of the name in question (``.MODE`` followed by ``=``,
 ``op=``, ``in``, ``,`` or ``:``, or after ``del``) or spell ``setattr``/``delattr``/``vars``/``__dict__``,
-and spell the module's last name (``run.modules.stores_into``); a regular expression that told
+and spell the module's last name (``run.word_tests.stores_into``); a regular expression that told
 stores here cost more than the parse (3.6 s against 2.7 s for Django's 512 such files). Not
 followed: a parameter or a value handed around (``def f(m): m.MODE = 1`` called with
 ``config``), a module bound by ``import_module`` of a computed name.

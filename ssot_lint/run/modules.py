@@ -21,11 +21,9 @@ other files are summarised again.
 from __future__ import annotations
 
 import multiprocessing
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ssot_lint.analysis.chunks import fstring_end
 from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
 from ssot_lint.model import FileRef, FileResult, Finding, Suppression
@@ -35,6 +33,7 @@ from ssot_lint.project.summary_walk import summarise
 from ssot_lint.run.discovery import SourceFile, with_buffer_files
 from ssot_lint.run.project_files import project_files
 from ssot_lint.run.reading import read_file
+from ssot_lint.run.word_tests import attribute_words, binds_by_import, spells, star_imports, stores_into
 
 # Analyzes files with a rule (SUMMARY_RULE unless given): (files, in this process?[, rule]) ->
 # (ref, result) per file. The engine's (``run.verification.SummariseFiles``): cached, in workers
@@ -42,118 +41,6 @@ from ssot_lint.run.reading import read_file
 Summarise = Callable[..., list[tuple[FileRef, FileResult]]]
 
 _SUMMARY_ID = "SSOT-modules"
-# A word read as an attribute (``.word``), or (no group) what spells dotted names that are no
-# attribute reads: a line that starts an import statement, a comment, a string (the fields of
-# f-strings too: ``_fstring_attributes`` reads those). One pass over a file finds the one and
-# skips the others. Between the `.` and the word may stand spaces, a line continuation, and in
-# brackets a line break and a comment (``(pkg.  # why`` ... ``old)``).
-_STRINGS = (
-    rb'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""',
-    rb"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''",
-    rb'"[^"\\\n]*(?:\\.[^"\\\n]*)*"',
-    rb"'[^'\\\n]*(?:\\.[^'\\\n]*)*'",
-)
-_SPLIT = rb"(?:[ \t\f]|\\\r?\n|\r?\n|#[^\n]*)*"
-_ATTRIBUTES = re.compile(b"|".join((rb"(?m)^[ \t]*(?:from|import)\b[^\n]*", rb"#[^\n]*", *_STRINGS, rb"\." + _SPLIT + rb"([A-Za-z_]\w*)")))
-# An f-string's opening (prefix and quote), and an attribute read anywhere in its text.
-_FSTRING = re.compile(r"(?<![\w\x80-\xff])(?:[fF][rR]?|[rR][fF])(\"\"\"|'''|\"|')")
-_LOOSE_ATTRIBUTE = re.compile(r"\." + _SPLIT.decode() + r"([A-Za-z_]\w*)")
-
-
-# What follows an `import` keyword to the end of its statement: a parenthesized list (comments in
-# it may hold a `)`), or the rest of the line with its backslash continuations.
-_IMPORT_LIST = re.compile(rb"(?<![\w.])import\b((?:[ \t]*\((?:[^)#]|#[^\n]*)*\)?)|(?:[^\n;#\\]|\\\r?\n)*)")
-
-
-def binds_by_import(data: bytes | None, word: str) -> bool:
-    """Whether ``data`` (a file's bytes; None: unreadable, which binds every word) may bind
-    ``word`` by an import: it stands in what follows an ``import`` keyword not after a ``.``
-    (``import pkg``, ``import pkg.sub``, ``from a import pkg``) or before ``as`` (``import a.pkg as
-    p``). A text test, a superset of what the file's imports bind (in strings and comments too)."""
-    if data is None:
-        return True
-    spelt = word.encode()
-    if spelt not in data:
-        return False
-    word_re = re.escape(spelt)
-    bound = re.compile(rb"(?<![\w\x80-\xff.])" + word_re + rb"(?![\w\x80-\xff])|(?<![\w\x80-\xff])" + word_re + rb"(?:[ \t]|\\\r?\n)+as\b")
-    return any(spelt in found and bound.search(found) for found in _IMPORT_LIST.findall(data))
-
-
-def star_imports(data: bytes | None, word: str) -> bool:
-    """Whether ``data`` (a file's bytes; None: unreadable, which star-imports everything) may
-    star-import a module whose last name is ``word``: ``from ...word import *``. A text test,
-    a superset (in strings and comments too)."""
-    if data is None:
-        return True
-    spelt = word.encode()
-    if spelt not in data or b"*" not in data:
-        return False
-    return re.search(rb"(?<![\w.])from[ \t]+[\w. \t]*?(?<![\w\x80-\xff])" + re.escape(spelt) + rb"[ \t]+import[ \t]*\(?[ \t]*\*", data) is not None
-
-
-_BLANK = frozenset(b" \t\r\n\\")
-
-
-def stores_into(data: bytes | None, word: str) -> bool:
-    """Whether ``data`` (a file's bytes; None: unreadable, which stores everywhere) may store
-    into an attribute named ``word``: ``.word`` followed, past closing brackets, by ``=`` or an
-    augmented ``op=``, ``in``, ``,`` or ``:`` (``x.word = ``, ``(x).word, y = ``, ``for x.word
-    in``, ``with f() as x.word:``, ``x.word: T = ``), or after a ``del`` on its line. A text
-    test, a superset (in strings and comments too) of the stores a tree shows."""
-    if data is None:
-        return True
-    spelt = word.encode()
-    if spelt not in data:
-        return False
-    word_re = re.escape(spelt)
-    # The word first (a literal: fast), then what stands before it (a `.`, past spaces and line
-    # continuations) by hand: a pattern starting at the `.` is tried at every `.` of the file.
-    after = re.compile(word_re + rb"(?![\w\x80-\xff])(?:\s|\\|[)\]])*(?:(?:[-+*/%@&|^]|//|\*\*|<<|>>)?=(?!=)|in(?![\w\x80-\xff])|[,:])")
-    for found in after.finditer(data):
-        at = found.start() - 1
-        while at >= 0 and data[at] in _BLANK:
-            at -= 1
-        if at >= 0 and data[at] == 46 and (at == 0 or data[at - 1] != 46):  # `.`, not `..` (`from .. import`)
-            return True
-    # `del x, c.word` on its line, or in brackets over several (`del (\n    c.word\n)`).
-    dele = re.compile(rb"(?<![\w\x80-\xff.])del(?![\w\x80-\xff])(?:[^\n;]*|[ \t]*[(\[][^)\]]*)\.(?:\s|\\)*" + word_re + rb"(?![\w\x80-\xff])")
-    return b"del" in data and dele.search(data) is not None
-
-
-def spells(data: bytes | None, word: str) -> bool:
-    """Whether ``data`` (a file's bytes; None: unreadable, which spells every word) spells
-    ``word`` as a whole word (see ``ProjectModules.spelling``)."""
-    if data is None:
-        return True
-    spelt = word.encode()
-    return spelt in data and re.search(rb"(?<![\w\x80-\xff])" + re.escape(spelt) + rb"(?![\w\x80-\xff])", data) is not None
-
-
-def attribute_words(data: bytes | None) -> set[str | None]:
-    """The words ``data`` (a file's bytes) spells as attributes (see ``ProjectModules.spelling``);
-    {None} when it cannot be read."""
-    if data is None:
-        return {None}
-    found: set[str | None] = {word.decode() for word in _ATTRIBUTES.findall(data) if word}
-    if b'f"' in data or b"f'" in data or b'F"' in data or b"F'" in data:
-        found |= _fstring_attributes(data.decode("latin-1"))  # one byte, one character: offsets kept
-    return found
-
-
-def _fstring_attributes(text: str) -> set[str | None]:
-    """The words the f-strings of ``text`` spell as attributes (``f"{pkg.old.X}"``), read loosely:
-    anywhere in each (its literal parts too), and to the end of the text when its end is not found
-    (a superset, as ``spelling`` may give)."""
-    found: set[str | None] = set()
-    position = 0
-    while (start := _FSTRING.search(text, position)) is not None:
-        end = fstring_end(text, start.end(), start.group(1), "r" in start.group().lower()) or len(text)
-        found.update(_LOOSE_ATTRIBUTE.findall(text, start.end(), end))
-        position = max(end, start.end())
-    return found
-
-
 # Project-relative path -> the file (as the run named it), its summary and its suppression
 # comments: what a run computed.
 Known = Mapping[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]]
