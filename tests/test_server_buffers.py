@@ -121,3 +121,29 @@ def test_an_untitled_document_is_not_checked_and_the_log_says_so(tmp_path: Path)
     assert untitled not in client.published
     assert list(seen["actions"] or []) == [] and seen["hover"] is None  # type: ignore[call-overload]
     assert [m for m in client.logs if "untitled" in m] == ["ssot-lint: untitled:app.py: not checked: only files are (save it into a project to check it)"]
+
+
+def test_the_other_open_buffers_are_checked_again_when_one_changes_opens_or_closes(tmp_path: Path) -> None:
+    # app.py is never edited: which fixes it is offered follows the other buffers by itself.
+    project = renamed_project(tmp_path)
+    seen: dict[str, dict[str, list[str]]] = {}
+
+    async def scenario(client: Client) -> None:
+        app = client.open("app.py", APP)
+        seen["saved"] = await titles_by_code(client, app, await client.current(app))
+        mod = client.open("new/mod.py", "X = 1\n")
+        await client.current(mod)
+        before = client.count(app)
+        client.change(mod, RENAMED["new/mod.py"])  # X renamed, unsaved
+        seen["renamed"] = await titles_by_code(client, app, await client.wait(app, before))
+        before = client.count(app)
+        client.client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(mod)))  # unsaved: the file is the project again
+        seen["closed"] = await titles_by_code(client, app, await client.wait(app, before))
+        before = client.count(app)
+        client.open("new/mod.py", RENAMED["new/mod.py"])  # reopened with the unsaved text
+        seen["reopened"] = await titles_by_code(client, app, await client.wait(app, before))
+
+    run(project, scenario)
+    offered = {"DI1": ["ssot-lint: fix DI1", SUPPRESS.format("DI1")], "fixAll": ["ssot-lint: fix all (1 finding)"]}
+    refused = {"DI1": [SUPPRESS.format("DI1")], "fixAll": []}
+    assert seen == {"saved": offered, "renamed": refused, "closed": offered, "reopened": refused}

@@ -192,8 +192,8 @@ def partial_run(config: Config, paths: Sequence[PathLike], buffers: Mapping[str,
     for path in paths:
         if not os.path.lexists(path) and absolute_path(path) not in (buffers or {}):
             raise ConfigError(f"{os.fspath(path)}: no such file or directory")
-    given = given_paths(paths)
     root = str(config.root)
+    given = given_paths(paths, root)
     return given, None if not given or root in given else Within.of(given, root)
 
 

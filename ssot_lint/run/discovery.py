@@ -180,6 +180,8 @@ def discover(paths: list[str], config: Config, symlinked_dirs: list[str] | None 
         observer.note(path)
         if not os.path.lexists(path):
             raise ConfigError(f"{given}: no such file or directory")
+        if linked_outside(path, root):
+            continue  # not the project's: `unfollowed_links` says so
         if not os.path.isdir(path):
             if not scope.excluded(rel(path, False)):
                 add(path)
@@ -253,21 +255,26 @@ def link_outside(path: str, config: Config) -> str | None:
     return None if target.startswith(root.rstrip(os.sep) + os.sep) else display_path(target)
 
 
+def linked_outside(path: str | os.PathLike[str], root: str) -> bool:
+    """Whether ``path`` names a directory through a symlink (itself or one above it) whose real
+    path lies outside ``root``: not the project's files, and not walked, as a walk follows no
+    symlinked directory."""
+    absolute = os.path.abspath(path)
+    real = os.path.realpath(absolute)
+    inside = os.path.realpath(root).rstrip(os.sep) + os.sep
+    return os.path.isdir(absolute) and real != os.path.normpath(absolute) and not (real + os.sep).startswith(inside)
+
+
 def unfollowed_links(paths: Sequence[str | os.PathLike[str]], config: Config) -> list[str]:
     """A note for each path given that names a directory through a symlink (itself or one above
     it) whose real path lies outside the project root: its files are not the project's, and as a
     walk does not follow symlinked directories, none of them is checked or fixed."""
-    root = os.path.realpath(config.root).rstrip(os.sep) + os.sep
-    notes = []
-    for given in paths:
-        path = os.path.abspath(given)
-        real = os.path.realpath(path)
-        if os.path.isdir(path) and real != os.path.normpath(path) and not (real + os.sep).startswith(root):
-            notes.append(
-                f"{display_path(os.fspath(given))}: a symlink to a directory outside the project ({display_path(real)}); "
-                "symlinked directories are not followed: run ssot-lint in that directory's project"
-            )
-    return notes
+    return [
+        f"{display_path(os.fspath(given))}: a symlink to a directory outside the project ({display_path(os.path.realpath(given))}); "
+        "symlinked directories are not followed: run ssot-lint in that directory's project"
+        for given in paths
+        if linked_outside(given, str(config.root))
+    ]
 
 
 def in_project(path: str, config: Config) -> bool:

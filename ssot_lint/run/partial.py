@@ -31,11 +31,14 @@ def absolute_path(path: str | os.PathLike[str]) -> str:
     return os.path.join(os.path.realpath(directory), name)
 
 
-def given_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+def given_paths(paths: Iterable[str | os.PathLike[str]], root: str) -> list[str]:
     """The paths of a partial run spelled as a walk of the project root spells the same files
     (``absolute_path``; a directory given is resolved whole), so a file given by name and found
-    by that walk is one file, not two."""
-    return [os.path.realpath(p) if os.path.isdir(p) else absolute_path(p) for p in paths]
+    by that walk is one file, not two. A directory reached through a symlink to outside
+    ``root`` keeps its spelling: the walk does not follow it (``discovery.linked_outside``)."""
+    from ssot_lint.run.discovery import linked_outside
+
+    return [(os.path.abspath(p) if linked_outside(p, root) else os.path.realpath(p)) if os.path.isdir(p) else absolute_path(p) for p in paths]
 
 
 @dataclass(frozen=True)

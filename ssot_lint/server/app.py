@@ -40,7 +40,7 @@ from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
-from pygls.uris import from_fs_path
+from pygls.uris import from_fs_path, to_fs_path
 
 from ssot_lint import __version__, api
 from ssot_lint.errors import ConfigError
@@ -53,6 +53,9 @@ from ssot_lint.server.projects import Projects, error_location, on_disk, project
 
 log = logging.getLogger("ssot_lint.server")
 WATCHED = ("**/*.toml", "**/.ssot-baseline.json")
+# Seconds of quiet after an edit before the project's other open buffers are checked again:
+# typing stays as fast as one buffer's check, and their diagnostics follow within a moment.
+RECHECK_OTHERS_AFTER = 0.3
 PARSE_ERROR_HELP = "SSOT000: the file could not be analyzed (it does not decode or parse, or its analysis crashed); no rule has judged it."
 
 
@@ -80,6 +83,7 @@ class SsotServer(LanguageServer):
         self.wide_versions: dict[str, dict[str, int | None]] = {}  # project key -> uri -> version
         self.opened_at: dict[str, int | None] = {}
         self.jobs: dict[str, Job] = {}
+        self.pending_rechecks: dict[str, asyncio.TimerHandle] = {}  # project key -> the other buffers' next check
         self.error_uris: set[str] = set()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -140,6 +144,31 @@ class SsotServer(LanguageServer):
                 self.log(str(error), lsp.MessageType.Error)
         self.per_file[uri] = findings
         self.publish(uri)
+
+    def recheck_others(self, uri: str, path: str) -> None:
+        """Check the other open buffers of ``path``'s project again once edits pause: whether
+        their import fixes verify (a diagnostic's fixability, the fixes offered) depends on what
+        this buffer (or, once closed, its file) defines and imports."""
+        project = self.project_of(path)
+        if project is None:
+            return
+        key = project_key(project)
+        fixable = {r.id for r in project.rules.rules if r.fixable}
+
+        def recheck() -> None:
+            self.pending_rechecks.pop(key, None)
+            for document in self.open_documents():
+                if document.uri == uri or not any(f.rule_id in fixable for f in self.per_file.get(document.uri, [])):
+                    continue
+                if (theirs := self.project_of(document.path)) is not None and project_key(theirs) == key:
+                    self.lint(document.uri)
+
+        if (pending := self.pending_rechecks.pop(key, None)) is not None:
+            pending.cancel()
+        try:
+            self.pending_rechecks[key] = asyncio.get_running_loop().call_later(RECHECK_OTHERS_AFTER, recheck)
+        except RuntimeError:  # no event loop (called outside the server's loop): now
+            recheck()
 
     def publish(self, uri: str) -> None:
         if uri not in self.workspace.text_documents:
@@ -247,6 +276,8 @@ class SsotServer(LanguageServer):
     def stop_jobs(self) -> None:
         """End every running project job and the worker processes it forked (on shutdown, on
         exit, when the client goes away): killing the job alone would leave its workers behind."""
+        for pending in self.pending_rechecks.values():
+            pending.cancel()
         for job in self.jobs.values():
             job.again = False
             if job.process is not None and job.process.returncode is None:
@@ -332,11 +363,14 @@ def build() -> SsotServer:
         project = ls.project_of(ls.workspace.get_text_document(params.text_document.uri).path)
         if project is not None and project_key(project) not in ls.jobs:
             ls.schedule_project_wide(project)  # the first document of a project: its project-wide findings too
+        ls.recheck_others(params.text_document.uri, ls.workspace.get_text_document(params.text_document.uri).path)  # it may open unsaved
         ls.publish_config_errors()
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: SsotServer, params: lsp.DidChangeTextDocumentParams) -> None:
         ls.lint(params.text_document.uri)
+        if on_disk(params.text_document.uri):
+            ls.recheck_others(params.text_document.uri, ls.workspace.get_text_document(params.text_document.uri).path)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: SsotServer, params: lsp.DidSaveTextDocumentParams) -> None:
@@ -354,6 +388,8 @@ def build() -> SsotServer:
             if params.text_document.uri in versions:
                 versions[params.text_document.uri] = None
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+        if on_disk(params.text_document.uri) and (path := to_fs_path(params.text_document.uri)) is not None:
+            ls.recheck_others(params.text_document.uri, path)  # its file, not its unsaved text, is the project again
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: SsotServer, params: lsp.DidChangeWatchedFilesParams) -> None:
@@ -388,6 +424,10 @@ def serve(stdin: Any = None, stdout: Any = None) -> None:
     stdin = stdin or sys.__stdin__.buffer  # type: ignore[union-attr]
     stdout = stdout or sys.__stdout__.buffer  # type: ignore[union-attr]
     sys.stdout = sys.stderr
+    # The protocol is read from sys.__stdin__ by a thread that blocks holding its lock; a worker
+    # process forked meanwhile (verifying a fix summarises files in workers) closes sys.stdin
+    # first thing and would wait on that lock forever. It gets a stdin of its own to close.
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the server's lifetime
     server = build()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _exit_on_signal)  # editors end servers this way: end the jobs too
