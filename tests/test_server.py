@@ -367,6 +367,13 @@ def test_the_unsafe_fixes_setting_follows_did_change_configuration(tmp_path: Pat
         assert await titles(client, uri) == ["ssot-lint: fix WS002", "ssot-lint: fix WS003 (unsafe)", "ssot-lint: fix all (2 findings, 1 unsafe)"]
         client.client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings={"unsafeFixes": False}))
         assert await titles(client, uri) == ["ssot-lint: fix WS002", "ssot-lint: fix all (1 finding)"]
+        # Only JSON booleans: the string "false" is truthy, and must not turn unsafe fixes on.
+        client.client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings={"unsafeFixes": "false", "baseline": 0}))
+        assert await titles(client, uri) == ["ssot-lint: fix WS002", "ssot-lint: fix all (1 finding)"]
+        assert [m for m in client.logs if "must be true or false" in m] == [
+            "ssot-lint: setting 'baseline' must be true or false, not 0: kept true",
+            'ssot-lint: setting \'unsafeFixes\' must be true or false, not "false": kept false',
+        ]
 
     run(project, scenario)
 

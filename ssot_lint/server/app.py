@@ -306,12 +306,22 @@ class SsotServer(LanguageServer):
         section = settings.get("ssot-lint")
         options = {**settings, **section} if isinstance(section, dict) else settings
         baseline = self.baseline
-        self.baseline = bool(options.get("baseline", self.baseline))
-        self.project_wide = bool(options.get("projectWide", self.project_wide))
-        self.unsafe_fixes = bool(options.get("unsafeFixes", self.unsafe_fixes))
+        self.baseline = self._flag(options, "baseline", self.baseline)
+        self.project_wide = self._flag(options, "projectWide", self.project_wide)
+        self.unsafe_fixes = self._flag(options, "unsafeFixes", self.unsafe_fixes)
         if not initial and baseline != self.baseline:
             for document in self.open_documents():
                 self.lint(document.uri)
+
+    def _flag(self, options: dict[str, Any], key: str, current: bool) -> bool:
+        """A boolean setting: only JSON's true and false. Anything else (the string "false"
+        would be truthy) keeps the current value, and the log says so: a setting that turns
+        unsafe fixes on must not be turned on by a typo."""
+        value = options.get(key, current)
+        if isinstance(value, bool):
+            return value
+        self.log(f"setting {key!r} must be true or false, not {json.dumps(value)}: kept {json.dumps(current)}", lsp.MessageType.Warning)
+        return current
 
     def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
         document = self.workspace.get_text_document(params.text_document.uri)
