@@ -280,3 +280,16 @@ def test_tables_have_no_trailing_spaces(project: Path, monkeypatch: pytest.Monke
     monkeypatch.chdir(project)
     coloured = render(api.check().report, FormatOptions(color=True))
     assert "\x1b[" in coloured and not re.search(r"[ \t]+(?:\x1b\[[0-9;]*m)*$", coloured, re.M)
+
+
+@pytest.mark.parametrize("command", [["check", "--no-cache"], ["rules"]])
+def test_a_reader_that_goes_away_ends_the_run_quietly_with_sigpipes_status(project: Path, command: list[str]) -> None:
+    # `ssot-lint ... | head -1`: head exits, the next write fails. Not an "internal error".
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-m", "ssot_lint", *command], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # before anything is written: the first write is the broken one
+    stderr = child.stderr.read().decode()
+    assert (child.wait(timeout=120), stderr) == (141, "")

@@ -372,7 +372,7 @@ def test_the_unsafe_fixes_setting_follows_did_change_configuration(tmp_path: Pat
         assert await titles(client, uri) == ["ssot-lint: fix WS002", "ssot-lint: fix all (1 finding)"]
         assert [m for m in client.logs if "must be true or false" in m] == [
             "ssot-lint: setting 'baseline' must be true or false, not 0: kept true",
-            'ssot-lint: setting \'unsafeFixes\' must be true or false, not "false": kept false',
+            "ssot-lint: setting 'unsafeFixes' must be true or false, not \"false\": kept false",
         ]
 
     run(project, scenario)

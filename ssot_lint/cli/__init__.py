@@ -3,6 +3,9 @@ its own module of ``ssot_lint.cli``; they parse arguments, call ``ssot_lint.api`
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from typing import Any
 
 import click
@@ -42,6 +45,17 @@ class Main(click.Group):
         except KeyboardInterrupt:
             click.echo("ssot-lint: interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`ssot-lint history | head -1`): end quietly with the status
+            # a process killed by SIGPIPE has, as `yes | head` does. A cut output is not replayed,
+            # and stdout goes to /dev/null so the flush at exit cannot fail again.
+            if hasattr(ctx.obj, "refuse"):
+                ctx.obj.refuse()
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
+            ctx.exit(128 + signal.SIGPIPE)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             click.echo(f"ssot-lint: internal error: {type(exc).__name__}: {exc} (please report it at {ISSUES_URL})", err=True)
             ctx.exit(EXIT_USAGE)
