@@ -118,6 +118,9 @@ def test_survey_from_python_and_no_write(sample: Path, monkeypatch: pytest.Monke
     printed = run_cli(["init", "--no-write", "--no-cache"], sample, monkeypatch)
     assert printed.exit_code == 0 and printed.stderr == ""
     assert sorted(p.name for p in sample.iterdir()) == ["netra_backend"]
+    # Nothing at all, the result cache included (a .ssot-lint/ left in the surveyed tree).
+    assert run_cli(["init", "--no-write"], sample, monkeypatch).stdout == printed.stdout
+    assert sorted(p.name for p in sample.iterdir()) == ["netra_backend"]
 
 
 def test_families_pick_the_distinctive_stem_and_leave_test_doubles_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

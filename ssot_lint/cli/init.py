@@ -19,7 +19,7 @@ from ssot_lint.run.progress import ProgressBar, interactive
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Rule file to write (default: ssot-rules.toml in PATH); never overwritten.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="How to print the survey.")
 @click.option("--baseline", "record_baseline", is_flag=True, help="Also record today's findings of the new rules, so 'ssot-lint check' passes right after.")
-@click.option("--no-write", is_flag=True, help="Print the survey only; write nothing.")
+@click.option("--no-write", is_flag=True, help="Print the survey only; write nothing (no rule file, config, baseline or result cache).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @jobs_option
 def init_command(path: Path, output: Path | None, output_format: str, record_baseline: bool, no_write: bool, no_cache: bool, jobs: int | None) -> None:
@@ -34,7 +34,7 @@ def init_command(path: Path, output: Path | None, output_format: str, record_bas
 
     progress = ProgressBar(interactive(), observer=observer())
     try:
-        result = api.init(path, output=output, write=not no_write, baseline=record_baseline, cache=not no_cache, jobs=jobs, on_progress=progress)
+        result = api.init(path, output=output, write=not no_write, baseline=record_baseline, cache=not (no_cache or no_write), jobs=jobs, on_progress=progress)
     finally:
         progress.close()
     written = result.written
