@@ -300,3 +300,17 @@ def test_a_member_entry_must_say_true(tmp_path: Path, monkeypatch: pytest.Monkey
     result = check(root, monkeypatch)
     assert result.exit_code == 2
     assert "malformed baseline: entries[0]: 'member' must be true (or left out)" in result.stderr
+
+
+@pytest.mark.parametrize("what", ["a directory", "not a regular file", "a dangling symlink"])
+def test_a_baseline_path_that_is_no_file_is_a_usage_error_not_no_baseline(project: Path, monkeypatch: pytest.MonkeyPatch, what: str) -> None:
+    import os
+
+    path = project / ".ssot-baseline.json"
+    path.unlink()
+    {"a directory": path.mkdir, "not a regular file": lambda: os.mkfifo(path), "a dangling symlink": lambda: path.symlink_to(project / "gone.json")}[what]()
+    error = f"ssot-lint: error: .ssot-baseline.json: cannot read the baseline: it is {what} (config key 'baseline')\n"
+    for command in (["check", "--no-cache"], ["baseline", "--no-cache"], ["fix", "--no-cache", "--diff"]):
+        result = run_cli(command, project, monkeypatch)
+        assert (result.exit_code, result.stderr) == (2, error), command
+    assert check(project, monkeypatch, "--no-baseline").exit_code == 1  # --no-baseline does not read it

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from ssot_lint.api.checking import CheckResult, analyze, check, failing_findings
 from ssot_lint.api.fixing import check_mappings, fix
-from ssot_lint.api.project import PathLike, Project, Warn, baseline_file, cache_directory, load_baseline, load_project, load_rules, open_cache
+from ssot_lint.api.project import PathLike, Project, Warn, baseline_file, cache_directory, has_baseline, load_baseline, load_project, load_rules, open_cache
 from ssot_lint.api.source import SourceFixed, check_source, fix_source, source_bytes, suppress_source
 from ssot_lint.api.starter import InitResult, init, survey
 from ssot_lint.config.tomlfile import shown_path
@@ -42,6 +42,7 @@ __all__ = [
     "absolute_path",
     "analyze",
     "baseline_file",
+    "has_baseline",
     "cache_directory",
     "check",
     "check_mappings",

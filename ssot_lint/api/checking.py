@@ -13,6 +13,7 @@ from ssot_lint.api.project import (
     Project,
     Warn,
     baseline_file,
+    has_baseline,
     judged_against_project,
     load_baseline,
     open_cache,
@@ -212,7 +213,7 @@ def check(
     path, shown = baseline_file(project.config)
     if baseline:
         observer.note(path)
-    if baseline and path.is_file():
+    if baseline and has_baseline(path, shown):
         report = baselines.apply(report, load_baseline(path, shown), shown, project.rules.known, coverage, fail_on)
         if report.baseline and report.baseline.changed_rules:
             warn(

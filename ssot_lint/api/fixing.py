@@ -12,6 +12,7 @@ from ssot_lint.api.project import (
     Project,
     Warn,
     baseline_file,
+    has_baseline,
     judged_against_project,
     load_baseline,
     open_cache,
@@ -69,7 +70,7 @@ def fix(
         result = fix_paths(given or [str(project.root)], project.config, project.rules, options)
     # What is left is judged as `check` would now judge it: against the configured baseline too.
     path, shown = baseline_file(project.config)
-    if path.is_file():
+    if has_baseline(path, shown):
         coverage = Coverage.of(result.report.scanned, project.rules.rules, within is None, project.rules.known, within)
         result.judged = baselines.apply(result.report, load_baseline(path, shown), shown, project.rules.known, coverage, fail_on)
     for warning in result.warnings:

@@ -170,6 +170,16 @@ def baseline_file(config: Config) -> tuple[Path, str]:
     return path, shown_path(path)
 
 
+def has_baseline(path: Path, shown: str) -> bool:
+    """Whether there is a baseline file at ``path``. Something else there (a directory, a FIFO,
+    a dangling symlink) is an error: taken for "no baseline", every baselined finding would come
+    back as new with no word why."""
+    if os.path.lexists(path) and not path.is_file():
+        what = "a directory" if path.is_dir() else "a dangling symlink" if not path.exists() else "not a regular file"
+        raise ConfigError(f"{shown}: cannot read the baseline: it is {what} (config key 'baseline')")
+    return path.is_file()
+
+
 _baselines: dict[tuple[str, int, int, int], baselines.Baseline] = {}
 
 

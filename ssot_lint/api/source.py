@@ -9,7 +9,7 @@ import tokenize
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ssot_lint.api.project import PathLike, Project, baseline_file, buffer_ref, load_baseline, resolve_project
+from ssot_lint.api.project import PathLike, Project, baseline_file, buffer_ref, has_baseline, load_baseline, resolve_project
 from ssot_lint.ci import baseline as baselines
 from ssot_lint.ci.coverage import Coverage, project_wide
 from ssot_lint.config.rulefile import RuleSet
@@ -75,7 +75,7 @@ def check_source(
     report = aggregate(selected, [(ref, result)], fail_on)
     annotate(report, selected, [(ref, result)], lambda: fix_context(project.config, RunOptions(buffers=_editor_buffers(buffers, absolute, data)), None))
     baseline_path, shown = baseline_file(project.config)
-    if baseline and baseline_path.is_file():
+    if baseline and has_baseline(baseline_path, shown):
         coverage = Coverage.of([ref.path], selected, False, project.rules.known)
         report = baselines.apply(report, load_baseline(baseline_path, shown), shown, project.rules.known, coverage, fail_on)
     return report.findings

@@ -37,7 +37,7 @@ def baseline_command(
     config, ruleset = load_project(config_path, rule_files, select, ignore)
     report, coverage = api.analyze(api.Project(config, ruleset), paths, cache=not no_cache, cache_dir=cache_dir, on_warning=warn, observer=observer())
     path, shown = api.baseline_file(config)
-    previous = baseline.load(path, shown) if path.is_file() else None
+    previous = baseline.load(path, shown) if api.has_baseline(path, shown) else None
     if tighten:
         if previous is None:
             raise ConfigError(f"{shown}: no baseline to tighten; run 'ssot-lint baseline' first")
