@@ -8,6 +8,10 @@ Declarations (read from each module's syntax tree):
   ``warnings``, any alias) with category ``DeprecationWarning``, ``PendingDeprecationWarning``,
   ``FutureWarning`` or a project class derived from one of them (directly or through other project
   classes, in any module; positional or ``category=``; ``warn(DeprecationWarning("..."))`` too).
+  ``FutureWarning`` is no deprecation category by definition (IPython warns with one that an API
+  is *provisional*): with it or a class derived only from it, the warning declares when its text,
+  or a project class's name or docstring on the way, says deprecated, removed, renamed, moved or
+  "use X instead", and never when one says provisional or experimental.
   ``warnings.filterwarnings`` / ``simplefilter`` and ``pytest.warns`` declare nothing;
 - a **function or class** is deprecated when decorated with ``warnings.deprecated``,
   ``typing_extensions.deprecated`` or the ``deprecated`` package's ``deprecated`` (bare or called,
@@ -15,7 +19,15 @@ Declarations (read from each module's syntax tree):
   category: among a function's first statements (after its docstring, before any compound
   statement), or in a class's ``__init__`` / ``__new__`` / ``__init_subclass__``;
 - a **name** is deprecated when a module-level ``__getattr__`` (PEP 562) warns for it under
-  ``if name == "X"``, ``if name in ("X", ...)`` or ``if name in MOVED`` (a module-level literal).
+  ``if name == "X"``, ``if name in ("X", ...)`` or ``if name in MOVED`` (a module-level literal),
+  or after a guard that turns every other name away first (``if name not in MOVED: raise
+  AttributeError(...)``, or a ``return``; ``if name != "X": raise ...``): every name of ``MOVED``.
+  A project warning helper's call warns too; when it is passed a dotted string from ``MOVED``'s
+  value for the name (Sphinx: ``_DEPRECATED_OBJECTS = {"old": (obj, "pkg.new.old", (9, 0))}``,
+  ``_deprecation_warning(__name__, name, canonical_name, remove=remove)``), that is the replacement.
+- a **warning helper** is a project function that warns with the message it is given, or one named
+  for warning (``deprecate_call``, ``_deprecation_warning``) that warns anywhere in its body (with
+  a category chosen in an ``if``, the first assigned): its calls declare where a warn would.
 
 Findings: one per import statement per declared thing it runs or names, at the name (or module
 path) that brings it in:
@@ -45,7 +57,8 @@ warnings, away from a module that warns when imported, is an unsafe fix: the tes
 that warning in a way no name shows (``fix.warning_tests``).
 
 Replacement: when the declaration's text names one (``Use X instead``, ``from A import B``,
-``moved to A.B``, ...) and it resolves to exactly one project module or name (see
+``moved to A.B``, ``import it from A``: ``A`` under the same name, ...; a word marked or spelled
+as code, not a prose word like ``use literal values``) and it resolves to exactly one project module or name (see
 ``replacement``), the finding carries it as ``{replacement}``. An unresolvable or ambiguous text
 gives none, and the rule's details (``-o json``) list why.
 
@@ -136,6 +149,21 @@ class DeclaredDeprecation(Rule):
     ]
     INVALID = [
         Example({"old/__init__.py": "", "old/mod.py": _WARNS, "new/__init__.py": "", "new/mod.py": "X = 1\n", "app.py": "import old.mod\n"}, 1, (1,)),
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/errors.py": "class ExtensionError(Exception): ...\n",
+                "pkg/util.py": (
+                    "import warnings\nfrom pkg.errors import ExtensionError\n\nMOVED = {'ExtensionError': ExtensionError}\n\n\n"
+                    "def __getattr__(name):\n    if name not in MOVED:\n        raise AttributeError(name)\n"
+                    "    warnings.warn(f'pkg.util.{name} is deprecated; import it from pkg.errors', DeprecationWarning)\n"
+                    "    return MOVED[name]\n"
+                ),
+                "app.py": "from pkg.util import ExtensionError\n",
+            },
+            1,
+            (1,),
+        ),
         Example(
             {
                 "legacy/__init__.py": "import warnings\nwarnings.warn('legacy is deprecated', DeprecationWarning)\n",

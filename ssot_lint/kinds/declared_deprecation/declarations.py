@@ -12,12 +12,16 @@ included):
 - a def whose first statements (after its docstring, before any compound statement) warn, or a
   class whose ``__init__`` / ``__new__`` / ``__init_subclass__`` does;
 - a module-level ``__getattr__`` (PEP 562) that warns under ``if name == "X"`` /
-  ``if name in ("X", ...)`` / ``if name in MOVED`` (a module-level dict or tuple literal);
+  ``if name in ("X", ...)`` / ``if name in MOVED`` (a module-level dict or tuple literal), or
+  after a guard that turns every other name away (``if name not in MOVED: raise ...``; read in
+  ``getattr_hooks``);
+- a def named for warning (``_deprecation_warning``) that warns anywhere in its body: a helper;
 - every module-level class with bases, as qualified names: whether a project class is a
   deprecation category is decided project-wide, where its bases can be followed across files.
 
 A category is recorded as the qualified dotted name it refers to through the file's imports
-(``DeprecationWarning`` for the built-in); which categories count is decided in aggregation.
+(``DeprecationWarning`` for the built-in); which categories count is decided in aggregation, with
+what each class's name and docstring say (``wording``: a ``FutureWarning`` subclass must say it).
 """
 
 from __future__ import annotations
@@ -28,10 +32,17 @@ from dataclasses import dataclass
 
 from ssot_lint.analysis.imports import dotted_name, qualify
 from ssot_lint.analysis.syntax import NESTED, statements
+from ssot_lint.kinds.declared_deprecation.getattr_hooks import GetattrHooks
+from ssot_lint.kinds.declared_deprecation.texts import clip, message_text
+from ssot_lint.kinds.declared_deprecation.wording import class_says
 from ssot_lint.model import cache_value
 from ssot_lint.project.module_summary import ModuleSummary
 
+__all__ = ["BUILTIN_CATEGORIES", "DECORATORS", "ClassBases", "Declaration", "may_declare", "message_text", "module_bindings", "read_declarations"]
+
 BUILTIN_CATEGORIES = frozenset({"DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"})
+# Not a deprecation category by definition: a declaration with it counts when its words say so (``wording``).
+FUTURE_WARNING = "FutureWarning"
 # Built-in warning categories that are not deprecations: a warn with one of them declares nothing.
 OTHER_BUILTIN_WARNINGS = frozenset(
     {"Warning", "UserWarning", "RuntimeWarning", "SyntaxWarning", "ImportWarning", "UnicodeWarning", "BytesWarning", "ResourceWarning", "EncodingWarning"}
@@ -45,7 +56,6 @@ _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, 
 _HELPER_NAME = re.compile(r"(?i)warn|deprecat")
 # A function named for warning (deprecate_call, _warn_removed, emit_deprecation): a helper.
 _HELPER_FUNCTION = re.compile(r"(?i)^_*(warn|deprecat)|(warning|deprecation)$")
-_MAX_TEXT = 400  # characters of a declaration's text kept (messages quote it)
 
 
 @cache_value
@@ -54,7 +64,8 @@ class Declaration:
     """One declared deprecation. ``what``: ``module``, ``function``, ``class`` or ``name`` (a
     name a PEP 562 ``__getattr__`` warns for); ``name`` is None for the module. ``category``:
     the qualified category ("" for a decorator, which declares whatever its category).
-    ``how``: how it is declared, for messages."""
+    ``how``: how it is declared, for messages. ``replacement``: a dotted name the code passes
+    (a ``__getattr__`` table's, given to a warning helper), else "" (the text names it)."""
 
     what: str  # or ``helper``: a function that warns with the message it is given
     name: str | None
@@ -62,15 +73,18 @@ class Declaration:
     line: int
     category: str
     how: str
+    replacement: str = ""
 
 
 @cache_value
 @dataclass(frozen=True, slots=True)
 class ClassBases:
-    """A module-level class and its bases as qualified dotted names."""
+    """A module-level class and its bases as qualified dotted names; ``says``: what its name and
+    docstring say (``wording.class_says``: a ``FutureWarning`` subclass may say deprecation)."""
 
     name: str
     bases: tuple[str, ...]
+    says: str = ""
 
 
 def may_declare(text: str, decorators: frozenset[str] = DECORATORS) -> bool:
@@ -121,47 +135,7 @@ def _in_handlers(body: list[ast.stmt]) -> set[int]:
     return found
 
 
-def _string(node: ast.expr | None) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
-def message_text(node: ast.expr | None, env: dict[str, ast.expr] | None = None, subst: dict[str, str] | None = None) -> str | None:
-    """The text of a warning message as far as it is literal: f-string fields are shown as
-    ``{expr}`` (or replaced from ``subst``), ``%`` / ``.format`` arguments are left out, names
-    bound earlier to a literal (``env``) are followed. None when nothing of it is literal."""
-    if node is None:
-        return None
-    if isinstance(node, ast.Constant):
-        return node.value if isinstance(node.value, str) else None
-    if isinstance(node, ast.JoinedStr):
-        parts = []
-        for value in node.values:
-            if isinstance(value, ast.Constant):
-                parts.append(str(value.value))
-            elif isinstance(value, ast.FormattedValue):
-                shown = ast.unparse(value.value)
-                parts.append(subst[shown] if subst and shown in subst else "{" + shown + "}")
-        return "".join(parts)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = message_text(node.left, env, subst), message_text(node.right, env, subst)
-        if left is None and right is None:
-            return None
-        return (left or "{...}") + (right or "{...}")
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-        return message_text(node.left, env, subst)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
-        return message_text(node.func.value, env, subst)
-    if isinstance(node, ast.Name) and env and node.id in env:
-        return message_text(env[node.id], None, subst)
-    return None
-
-
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 3] + "..."
-
-
-class _Reader:
+class _Reader(GetattrHooks):
     def __init__(self, module: str, bound: dict[str, str], decorators: frozenset[str]) -> None:
         self.module = module
         self.bound = bound
@@ -193,11 +167,19 @@ class _Reader:
         ``warn`` or ``deprecat`` and it passes a literal message (judged in aggregation)."""
         if self.is_warn(call):
             return True
-        name = self.qualified(call.func)  # through an import alias: ``ldw`` is lib.lib_deprecation_warning
-        if name is None or not _HELPER_NAME.search(name.rsplit(".", 1)[-1]):
+        if not self.names_helper(call):
             return False
         first = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("message", "msg", "reason")), None)
         return message_text(first) is not None
+
+    def names_helper(self, call: ast.Call) -> bool:
+        """Whether the call's name says ``warn`` or ``deprecat`` (through an import alias: ``ldw``
+        is lib.lib_deprecation_warning): it may be of a project warning helper."""
+        name = self.qualified(call.func)
+        return name is not None and bool(_HELPER_NAME.search(name.rsplit(".", 1)[-1]))
+
+    def declare_name(self, name: str, text: str, line: int, category: str, replacement: str) -> None:
+        self.declarations.append(Declaration("name", name, text, line, category, "warns in __getattr__", replacement))
 
     def category(self, call: ast.Call, env: dict[str, ast.expr] | None = None) -> str | None:
         """The qualified category of a warn call when it may be a deprecation (None: it is not:
@@ -215,6 +197,8 @@ class _Reader:
             first = env[first.id]  # w = Category("text"); warn(w)
         if node is None and isinstance(first, ast.Call):
             node = first.func  # warn(DeprecationWarning("text")): the instance's class
+        if isinstance(node, ast.Name) and env and isinstance(env.get(node.id), (ast.Name, ast.Attribute)):
+            node = env[node.id]  # warning_class = RemovedInV9Warning; warn(message, warning_class)
         if node is None:
             return None
         name = self.qualified(node)
@@ -236,7 +220,7 @@ class _Reader:
         if isinstance(message, ast.Call) and self.qualified(message.func) not in (None, "str"):
             message = message.args[0] if message.args else None  # warn(Category("text"))
         text = message_text(message, env, subst)
-        return _clip(text) if text else "(no literal message)"
+        return clip(text) if text else "(no literal message)"
 
     # -- the walk ---------------------------------------------------------------------------
     def run(self, body: list[ast.stmt], declares: bool) -> None:
@@ -255,6 +239,8 @@ class _Reader:
                 self.local_classes.add(node.name)
             elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 self.literals[node.targets[0].id] = node.value
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                self.literals[node.target.id] = node.value  # Sphinx: _DEPRECATED_OBJECTS: dict[...] = {...}
         for node in module_level:
             if isinstance(node, ast.ClassDef):
                 self.class_def(node)
@@ -288,7 +274,7 @@ class _Reader:
                 for argument in [*call.args[:1], *(k.value for k in call.keywords if k.arg in ("reason", "message", "msg"))]:
                     text = message_text(argument) or text
             shown = f"@{name.rsplit('.', 1)[-1] if name else 'deprecated'}"
-            self.declarations.append(Declaration(what, node.name, _clip(text) if text else "(no message)", node.lineno, "", shown))
+            self.declarations.append(Declaration(what, node.name, clip(text) if text else "(no message)", node.lineno, "", shown))
             return True
         return False
 
@@ -299,6 +285,8 @@ class _Reader:
             self.getattr_hook(node)
             return
         warned = self.unconditional_warn(node.body)
+        if warned is None and _HELPER_FUNCTION.search(node.name):
+            warned = self.warns_anywhere(node.body)  # Sphinx's _deprecation_warning picks its category first
         if warned is not None:
             call, category, env = warned
             message = self.message_node(call, env)
@@ -315,7 +303,7 @@ class _Reader:
     def record_bases(self, node: ast.ClassDef) -> None:
         bases = tuple(b for b in (self.qualified(base) for base in node.bases) if b is not None and b != "object")
         if bases:
-            self.classes.append(ClassBases(node.name, bases))
+            self.classes.append(ClassBases(node.name, bases, class_says(node.name, ast.get_docstring(node))))
 
     def class_def(self, node: ast.ClassDef) -> None:
         self.record_bases(node)
@@ -346,64 +334,20 @@ class _Reader:
                     return call, category, env
         return None
 
-    def getattr_hook(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        """Names a PEP 562 ``__getattr__`` warns for: ``if name == "X"``, ``if name in (...)``,
-        ``if name in TABLE`` (a module-level literal dict, list, tuple or set of strings)."""
-        if not node.args.args:
-            return
-        param = node.args.args[0].arg
-        for statement, _ in statements(node.body, into_definitions=False):
-            if not isinstance(statement, ast.If):
-                continue
-            names, table = self.names_tested(statement.test, param)
-            if not names:
-                continue
-            for name in names:
-                subst = {param: name}
-                if table is not None:
-                    value = table.get(name)
-                    if value is not None:
-                        subst.update({f"{table_name}[{param}]": value for table_name in self.table_names(statement.test)})
-                warned = self.warn_in(statement.body, subst)
-                if warned is not None:
-                    call, category, text = warned
-                    self.declarations.append(Declaration("name", name, text, call.lineno, category, "warns in __getattr__"))
-
-    def table_names(self, test: ast.expr) -> list[str]:
-        return [c.id for c in ast.walk(test) if isinstance(c, ast.Name) and c.id in self.literals]
-
-    def names_tested(self, test: ast.expr, param: str) -> tuple[list[str], dict[str, str] | None]:
-        """The names ``test`` selects (``name == "X"``, ``name in (...)`` / ``in TABLE``) and, for
-        a dict table, its string values (for f-string messages that quote them)."""
-        if not (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == param and len(test.ops) == 1):
-            return [], None
-        op, right = test.ops[0], test.comparators[0]
-        if isinstance(op, ast.Eq):
-            value = _string(right)
-            return ([value], None) if value is not None else ([], None)
-        if not isinstance(op, ast.In):
-            return [], None
-        if isinstance(right, ast.Name) and right.id in self.literals:
-            right = self.literals[right.id]
-        if isinstance(right, ast.Dict):
-            keys = [_string(k) if k is not None else None for k in right.keys]
-            values = {k: (message_text(v) or "") for k, v in zip(keys, right.values) if k is not None}
-            return [k for k in keys if k is not None], values
-        if isinstance(right, (ast.Tuple, ast.List, ast.Set)):
-            return [s for s in (_string(e) for e in right.elts) if s is not None], None
-        return [], None
-
-    def warn_in(self, body: list[ast.stmt], subst: dict[str, str]) -> tuple[ast.Call, str, str] | None:
+    def warns_anywhere(self, body: list[ast.stmt]) -> tuple[ast.Call, str, dict[str, ast.expr]] | None:
+        """The first deprecation warn anywhere in a body (not in nested defs), names bound to
+        their first assignment (``warning_class = RemovedInV9Warning`` in an ``if``)."""
         env: dict[str, ast.expr] = {}
         for statement, _ in statements(body, into_definitions=False):
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-                env[statement.targets[0].id] = statement.value
-                written = ast.unparse(statement.value)
-                if written in subst:  # new = MOVED[name]: f"... use {new}" quotes the table's value
-                    subst[statement.targets[0].id] = subst[written]
-            for call in (c for c in ast.walk(statement) if isinstance(c, ast.Call)) if not isinstance(statement, _COMPOUND) else ():
+                env.setdefault(statement.targets[0].id, statement.value)
+            elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and statement.value is not None:
+                env.setdefault(statement.target.id, statement.value)
+            if isinstance(statement, _COMPOUND):
+                continue
+            for call in (c for c in ast.walk(statement) if isinstance(c, ast.Call)):
                 if self.is_warn(call):
-                    category = self.category(call)
+                    category = self.category(call, env)
                     if category is not None:
-                        return call, category, self.warn_text(call, env, subst)
+                        return call, category, env
         return None

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from ssot_lint.analysis.source_lines import Span
-from ssot_lint.kinds.declared_deprecation.declarations import BUILTIN_CATEGORIES, ClassBases, Declaration
+from ssot_lint.kinds.declared_deprecation.declarations import BUILTIN_CATEGORIES, FUTURE_WARNING, ClassBases, Declaration
 from ssot_lint.kinds.declared_deprecation.replacement import Replacement, resolve
+from ssot_lint.kinds.declared_deprecation.wording import DEPRECATION, PROVISIONAL, says, strongest
 from ssot_lint.model import FileRef
 from ssot_lint.project.module_index import ModuleIndex
 from ssot_lint.project.module_paths import parents, within
@@ -66,11 +67,11 @@ def build(
     ignore_modules: tuple[str, ...] = (),
 ) -> Project:
     index = ModuleIndex([(ref, fact[0] if fact is not None else None) for ref, fact in facts])
-    classes: dict[str, dict[str, tuple[str, ...]]] = {}
+    classes: dict[str, dict[str, ClassBases]] = {}
     for ref, fact in facts:
         if fact is not None:
             for cls in fact[2]:
-                classes.setdefault(ref.module, {})[cls.name] = cls.bases
+                classes.setdefault(ref.module, {})[cls.name] = cls
     helpers: dict[tuple[str, str], str] = {
         (ref.module, d.name): d.category for ref, fact in facts if fact is not None for d in fact[1] if d.what == "helper" and d.name
     }
@@ -84,12 +85,13 @@ def build(
                 continue
             if declaration.category.startswith("helper:") and not judge.is_helper(declaration.category):
                 continue  # a call of something named like a warning helper that is none
-            if declaration.category and not judge.is_deprecation(declaration.category):
+            why = judge.not_declared(declaration) if declaration.category else ""
+            if why:
                 shown = declaration.category.removeprefix("helper:")
-                project.ignored.append(f"{ref.path}:{declaration.line}: category {shown} is not a deprecation warning")
+                project.ignored.append(f"{ref.path}:{declaration.line}: category {shown} {why}")
                 continue
             target = ref.module if declaration.name is None else f"{ref.module}:{declaration.name}"
-            replacement = resolve(index, declaration.text, ref.module, ref.is_package, target)
+            replacement = resolve(index, declaration.text, ref.module, ref.is_package, target, declaration.replacement)
             declared = Declared(target, declaration, ref, replacement)
             if declaration.name is None:
                 project.modules.setdefault(ref.module, declared)
@@ -100,11 +102,13 @@ def build(
 
 class _Categories:
     """Whether a qualified category derives from a deprecation warning, following project
-    classes (through imports, re-exports and aliases) across files."""
+    classes (through imports, re-exports and aliases) across files: ``deprecation`` (from
+    ``DeprecationWarning`` / ``PendingDeprecationWarning`` or a ``categories`` option), ``future``
+    (from ``FutureWarning`` only: its words must say deprecation, ``wording``) or ``""``."""
 
-    def __init__(self, index: ModuleIndex, classes: dict[str, dict[str, tuple[str, ...]]], extra: frozenset[str], helpers: dict[tuple[str, str], str]) -> None:
+    def __init__(self, index: ModuleIndex, classes: dict[str, dict[str, ClassBases]], extra: frozenset[str], helpers: dict[tuple[str, str], str]) -> None:
         self.index, self.classes, self.extra, self.helpers = index, classes, extra, helpers
-        self.memo: dict[str, bool] = {}
+        self.memo: dict[str, tuple[str, str]] = {}
 
     def helper(self, category: str) -> str | None:
         """The category of the project warning helper ``helper:<dotted>`` calls (None: no helper)."""
@@ -117,30 +121,56 @@ class _Categories:
     def is_helper(self, category: str) -> bool:
         return self.helper(category) is not None
 
-    def is_deprecation(self, dotted: str, seen: frozenset[str] = frozenset()) -> bool:
-        if dotted in BUILTIN_CATEGORIES or dotted in self.extra:
-            return True
+    def not_declared(self, declaration: Declaration) -> str:
+        """Why a declaration with this category declares nothing ("" when it declares)."""
+        kind, class_said = self.kind(declaration.category)
+        if not kind:
+            return "is not a deprecation warning"
+        if kind == DEPRECATION:
+            return ""
+        text_said = says(declaration.text)
+        if PROVISIONAL in (text_said, class_said):
+            where = "the text says" if text_said == PROVISIONAL else "its class says"
+            return f"is a FutureWarning and {where} the API is provisional or experimental"
+        if DEPRECATION not in (text_said, class_said):
+            return "is a FutureWarning and the text says nothing of a deprecation"
+        return ""
+
+    def kind(self, dotted: str, seen: frozenset[str] = frozenset()) -> tuple[str, str]:
+        """(``deprecation`` / ``future`` / ``""``, what the project classes on the way say)."""
+        if dotted in self.extra or (dotted in BUILTIN_CATEGORIES and dotted != FUTURE_WARNING):
+            return DEPRECATION, ""
+        if dotted == FUTURE_WARNING:
+            return "future", ""
         if dotted in self.memo:
             return self.memo[dotted]
         if dotted in seen:
-            return False
+            return "", ""
+        found: tuple[str, str] = ("", "")
         if dotted.startswith("helper:"):
             inner = self.helper(dotted)
-            found = inner is not None and self.is_deprecation(inner, seen | {dotted})
-            self.memo[dotted] = found
-            return found
-        if not self.index.in_project(dotted):
-            return False
-        found = False
-        owner = self.index.file_module(dotted)
-        if owner is not None and owner != dotted and "." not in dotted[len(owner) + 1 :]:
-            module, name = definition(self.index, owner, dotted[len(owner) + 1 :])
-            bases = self.classes.get(module, {}).get(name, ())
-            found = any(self.is_deprecation(base, seen | {dotted}) for base in bases)
-            if not found and (module, name) != (owner, dotted[len(owner) + 1 :]):
-                found = any(self.is_deprecation(alias, seen | {dotted}) for alias in _aliases(self.index, module, name))
+            found = self.kind(inner, seen | {dotted}) if inner is not None else found
+        elif self.index.in_project(dotted):
+            owner = self.index.file_module(dotted)
+            if owner is not None and owner != dotted and "." not in dotted[len(owner) + 1 :]:
+                module, name = definition(self.index, owner, dotted[len(owner) + 1 :])
+                cls = self.classes.get(module, {}).get(name)
+                found = _best([self.kind(base, seen | {dotted}) for base in (cls.bases if cls else ())])
+                if cls is not None and found[0]:
+                    found = (found[0], strongest(found[1], cls.says))
+                if not found[0] and (module, name) != (owner, dotted[len(owner) + 1 :]):
+                    found = _best([self.kind(alias, seen | {dotted}) for alias in _aliases(self.index, module, name)])
         self.memo[dotted] = found
         return found
+
+
+def _best(kinds: list[tuple[str, str]]) -> tuple[str, str]:
+    """A deprecation base wins over a FutureWarning one (a class may derive from both)."""
+    for wanted in (DEPRECATION, "future"):
+        said = [s for k, s in kinds if k == wanted]
+        if said:
+            return wanted, strongest(*said)
+    return "", ""
 
 
 def _aliases(index: ModuleIndex, module: str, name: str) -> Iterator[str]:
