@@ -316,10 +316,19 @@ def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any, name: str = "rul
         expect = example.get("expect")
         if isinstance(expect, bool) or not isinstance(expect, int) or expect < 0:
             raise fail("'expect' must be the number of findings (0 for a valid example)", "expect")
+        # One of `code` (with `path`, its file's path) and `files`: given both, one would be dropped.
+        if "code" in example and "files" in example:
+            raise fail("give 'code' or 'files', not both")
+        if "path" in example and "files" in example:
+            raise fail("'path' names the file of 'code'; with 'files', each key is a path", "path")
+        if "path" in example and not isinstance(example["path"], str):
+            raise fail("'path' must be a string (the file's path)", "path")
         if "code" in example and isinstance(example["code"], str):
             files = {example.get("path", "example.py"): example["code"]}
         elif isinstance(example.get("files"), dict) and all(isinstance(v, str) for v in example["files"].values()):
             files = dict(example["files"])
+            if not files:
+                raise fail("'files' is empty: give at least one path = code", "files")
         else:
             raise fail("needs 'code' (a string) or 'files' (a table of path = code)", "code")
         lines = example.get("lines")
