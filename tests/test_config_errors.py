@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -150,6 +152,18 @@ def test_pyproject_tool_table_is_used(tmp_path: Path, monkeypatch: pytest.Monkey
         (["check", "--select", "ZZ"], "--select/--ignore: no loaded rule matches 'ZZ'"),
         (["check", "--config", "missing.toml"], "config file not found: missing.toml"),
         (["rules", "--explain", "NOPE"], "--explain: no loaded rule has id 'NOPE'"),
+        # review15c 07-minor-cli-errors: --ignore SSOT000 was accepted and ignored nothing; two
+        # formats to one file were accepted, the second overwriting the first.
+        (
+            ["check", "--ignore", "SSOT000"],
+            "--ignore SSOT000: parse errors cannot be ignored: SSOT000, a file that does not parse, is reported by the rules that run, "
+            "not a rule of its own (fix the file, or leave it out with the config's 'extend-exclude')",
+        ),
+        (["check", "--ignore", "SSOT"], "--ignore SSOT: parse errors cannot be ignored: SSOT000"),
+        (
+            ["check", "-o", "json:out.json", "-o", "sarif:./out.json"],
+            "--output-format: json:out.json and sarif:./out.json write one file; give each format its own path",
+        ),
     ],
 )
 def test_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], expected: str) -> None:
@@ -331,3 +345,27 @@ C1 = '[[rule]]\nid = "C1"\nkind = "import-cycle"\n\n[[rule.example]]\n'
 def test_options_and_examples_that_select_everything_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, expected: str) -> None:
     for command in (["check"], ["rules"], ["test-rules"]):
         assert check_error(tmp_path, monkeypatch, rules, args=command) == "ssot-lint: error: " + expected
+
+
+def test_a_rule_file_or_config_that_is_no_regular_file_says_what_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # review15c 07-minor-cli-errors 3: a directory or a FIFO was "not found".
+    (tmp_path / "more.toml").mkdir()
+    os.mkfifo(tmp_path / "fifo.toml")
+    for args, expected in [
+        (["check", "--rules", "more.toml"], "--rules: rule file is a directory: more.toml"),
+        (["check", "--rules", "fifo.toml"], "--rules: rule file is not a regular file: fifo.toml"),
+        (["test-rules", "more.toml"], "rule file is a directory: more.toml"),
+        (["test-rules", "fifo.toml"], "rule file is not a regular file: fifo.toml"),
+        (["rules", "--config", "fifo.toml"], "config file is not a regular file: fifo.toml"),
+        (["check", "--config", "more.toml"], "config file is a directory: more.toml"),
+    ]:
+        assert check_error(tmp_path, monkeypatch, GOOD_RULE, args=args) == f"ssot-lint: error: {expected}"
+    config = 'rule-files = ["more.toml"]\n'
+    assert check_error(tmp_path, monkeypatch, GOOD_RULE, config) == "ssot-lint: error: ssot-lint.toml:1: rule-files: 'more.toml' is a directory"
+
+
+def test_two_outputs_of_one_format_to_one_file_are_one_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {"a.py": "import old.pkg\n"}, GOOD_RULE)
+    result = run_cli(["check", "--no-cache", "-q", "-o", "json:out.json", "-o", "json:./out.json"], tmp_path, monkeypatch)
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert len(json.loads((tmp_path / "out.json").read_text())["findings"]) == 1

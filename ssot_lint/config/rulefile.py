@@ -53,6 +53,12 @@ class RuleSet:
         for code in select + ignore:
             if not any(i.startswith(code) for i in ids):
                 raise ConfigError(f"--select/--ignore: no loaded rule matches {code!r}")
+        for code in ignore:  # it would ignore nothing: a file that does not parse is always reported
+            if PARSE_ERROR_ID.startswith(code) and not any(r.id.startswith(code) for r in self.rules):
+                raise ConfigError(
+                    f"--ignore {code}: parse errors cannot be ignored: {PARSE_ERROR_ID}, a file that does not parse, is reported by the rules "
+                    "that run, not a rule of its own (fix the file, or leave it out with the config's 'extend-exclude')"
+                )
         kept = [r for r in self.rules if (not select or any(r.id.startswith(s) for s in select)) and not any(r.id.startswith(i) for i in ignore)]
         return RuleSet(kept, self.known, (*self.selected, *select), (*self.ignored, *ignore))
 
