@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -25,3 +28,18 @@ class ConfigError(Exception):
         if self.path:
             return f"{self.path}: {self.message}"
         return self.message
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why ``path``, given as a config or rule file, cannot be read as one (``not found``, ``is
+    a directory``, ``is not a regular file``: a FIFO would block the read); None when it is a
+    regular file (or a link to one)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "not found"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    return None if stat.S_ISREG(mode) else "is not a regular file"

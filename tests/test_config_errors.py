@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -150,6 +152,18 @@ def test_pyproject_tool_table_is_used(tmp_path: Path, monkeypatch: pytest.Monkey
         (["check", "--select", "ZZ"], "--select/--ignore: no loaded rule matches 'ZZ'"),
         (["check", "--config", "missing.toml"], "config file not found: missing.toml"),
         (["rules", "--explain", "NOPE"], "--explain: no loaded rule has id 'NOPE'"),
+        # review15c 07-minor-cli-errors: --ignore SSOT000 was accepted and ignored nothing; two
+        # formats to one file were accepted, the second overwriting the first.
+        (
+            ["check", "--ignore", "SSOT000"],
+            "--ignore SSOT000: parse errors cannot be ignored: SSOT000, a file that does not parse, is reported by the rules that run, "
+            "not a rule of its own (fix the file, or leave it out with the config's 'extend-exclude')",
+        ),
+        (["check", "--ignore", "SSOT"], "--ignore SSOT: parse errors cannot be ignored: SSOT000"),
+        (
+            ["check", "-o", "json:out.json", "-o", "sarif:./out.json"],
+            "--output-format: json:out.json and sarif:./out.json write one file; give each format its own path",
+        ),
     ],
 )
 def test_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], expected: str) -> None:
@@ -285,3 +299,73 @@ def test_rule_file_errors_name_the_key_and_line(tmp_path: Path, monkeypatch: pyt
     # `rules` and `test-rules` refuse the same files with the same line.
     for command in (["rules"], ["test-rules"]):
         assert check_error(tmp_path, monkeypatch, rules, args=command) == line
+
+
+SI = '[[rule]]\nid = "WS1"\nkind = "single-implementation"\n'
+DD = '[[rule]]\nid = "DD1"\nkind = "duplicate-definition"\n'
+C1 = '[[rule]]\nid = "C1"\nkind = "import-cycle"\n\n[[rule.example]]\n'
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        # review15c 03-empty-regex: `exclude-names = ""` excluded every class (a family of 2 over max 1
+        # passed), `name = ""` counted every class, `replace = {}` loaded a rule that finds nothing.
+        (SI + 'name = "WebSocketManager"\nexclude-names = ""\nmax = 1\n', "rules.toml:5: rule WS1: exclude-names: an empty regex matches every name"),
+        (SI + 'name = ""\nmax = 1\n', "rules.toml:4: rule WS1: name: an empty regex matches every name"),
+        (DD + 'name = ""\n', "rules.toml:4: rule DD1: name: an empty regex matches every name"),
+        (DD + 'exclude-names = ""\n', "rules.toml:4: rule DD1: exclude-names: an empty regex matches every name"),
+        # A regex that matches the empty string is searched into every name as well: a stray `|`.
+        (
+            SI + 'name = "Manager"\nexclude-names = "^Test|"\n',
+            "rules.toml:5: rule WS1: exclude-names: '^Test|' matches every name (it matches the empty string)",
+        ),
+        (DD + 'name = "x*"\n', "rules.toml:4: rule DD1: name: 'x*' matches every name (it matches the empty string)"),
+        ('[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = {}\n', "rules.toml:4: rule D1: replace: an empty table maps nothing"),
+        ('[[rule]]\nid = "E1"\nkind = "event-schema"\nevents = ["x"]\nrename = {}\n', "rules.toml:5: rule E1: rename: an empty table maps nothing"),
+        (
+            '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "a" = "b" }\ncalls = {}\n',
+            "rules.toml:5: rule D1: calls: an empty table maps nothing",
+        ),
+        # review15c 08-example-code-and-files: `files` beside `code` was dropped; `files = {}` and
+        # `path` beside `files` were accepted.
+        (
+            C1 + 'code = "x = 1\\n"\nfiles = { "p/__init__.py" = "", "p/a.py" = "from p import b\\n" }\nexpect = 1\n',
+            "rules.toml:5: rule C1: example: give 'code' or 'files', not both",
+        ),
+        (C1 + "files = {}\nexpect = 0\n", "rules.toml:6: rule C1: example: 'files' is empty: give at least one path = code"),
+        (
+            C1 + 'files = { "p/a.py" = "" }\npath = "p/x.py"\nexpect = 0\n',
+            "rules.toml:7: rule C1: example: 'path' names the file of 'code'; with 'files', each key is a path",
+        ),
+        (C1 + 'code = "x = 1"\npath = 3\nexpect = 0\n', "rules.toml:7: rule C1: example: 'path' must be a string (the file's path)"),
+    ],
+    ids=lambda v: v[:40] if isinstance(v, str) else None,
+)
+def test_options_and_examples_that_select_everything_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, expected: str) -> None:
+    for command in (["check"], ["rules"], ["test-rules"]):
+        assert check_error(tmp_path, monkeypatch, rules, args=command) == "ssot-lint: error: " + expected
+
+
+def test_a_rule_file_or_config_that_is_no_regular_file_says_what_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # review15c 07-minor-cli-errors 3: a directory or a FIFO was "not found".
+    (tmp_path / "more.toml").mkdir()
+    os.mkfifo(tmp_path / "fifo.toml")
+    for args, expected in [
+        (["check", "--rules", "more.toml"], "--rules: rule file is a directory: more.toml"),
+        (["check", "--rules", "fifo.toml"], "--rules: rule file is not a regular file: fifo.toml"),
+        (["test-rules", "more.toml"], "rule file is a directory: more.toml"),
+        (["test-rules", "fifo.toml"], "rule file is not a regular file: fifo.toml"),
+        (["rules", "--config", "fifo.toml"], "config file is not a regular file: fifo.toml"),
+        (["check", "--config", "more.toml"], "config file is a directory: more.toml"),
+    ]:
+        assert check_error(tmp_path, monkeypatch, GOOD_RULE, args=args) == f"ssot-lint: error: {expected}"
+    config = 'rule-files = ["more.toml"]\n'
+    assert check_error(tmp_path, monkeypatch, GOOD_RULE, config) == "ssot-lint: error: ssot-lint.toml:1: rule-files: 'more.toml' is a directory"
+
+
+def test_two_outputs_of_one_format_to_one_file_are_one_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {"a.py": "import old.pkg\n"}, GOOD_RULE)
+    result = run_cli(["check", "--no-cache", "-q", "-o", "json:out.json", "-o", "json:./out.json"], tmp_path, monkeypatch)
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert len(json.loads((tmp_path / "out.json").read_text())["findings"]) == 1

@@ -300,3 +300,15 @@ def test_init_in_a_configured_project_leaves_out_what_its_rules_cover(tmp_path: 
         "ssot-lint: init: nothing written: the rules the config loads already cover every rule the starter would propose",
     )
     assert len(again.stderr.splitlines()) == 6 and not (project / "more.toml").exists()
+
+
+def test_init_where_no_python_file_is_in_scope_says_so_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # review15c 07-minor-cli-errors 4: it printed "No SSOT debt found." and wrote a config and rules.
+    write_project(tmp_path, {"docs/index.md": "notes\n"})
+    warning = "ssot-lint: warning: no files to survey in docs: none is in scope (config keys 'include', 'exclude', 'extend-exclude'; .gitignore)"
+    result = run_cli(["init", "docs", "--no-cache"], tmp_path, monkeypatch)
+    assert (result.exit_code, result.stderr) == (0, warning + "; nothing written\n")  # as `check` warns "no files to check", exit 0
+    assert result.stdout.splitlines()[:3] == ["SSOT debt survey: 0 files scanned, 0 parse errors", "", "Nothing to survey: no Python file is in scope."]
+    assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == ["index.md"]
+    result = run_cli(["init", "docs", "--no-cache", "--no-write", "--format", "json"], tmp_path, monkeypatch)
+    assert (result.exit_code, result.stderr, result.json()["files"]) == (0, warning + "\n", 0)

@@ -205,11 +205,21 @@ GOOD = {"id": "S1", "kind": "single-implementation", "name": "Manager$", "max": 
         ({**GOOD, "id": "SSOT000"}, ["rule", 0, "id"], "should not be valid under {'enum': ['SSOT000', 'SSOT001']}"),
         ({**GOOD, "id": "1abc"}, ["rule", 0, "id"], "'1abc' does not match"),
         ({"id": "D1", "kind": "deprecated-import"}, ["rule", 0], "'replace' is a required property"),
-        ({"kind": "deprecated-import", "replace": {}}, ["rule", 0], "'id' is a required property"),
+        ({"kind": "deprecated-import", "replace": {"a": "b"}}, ["rule", 0], "'id' is a required property"),
         ({**GOOD, "example": [{"code": "x = 1"}]}, ["rule", 0, "example", 0], "'expect' is a required property"),
         ({**GOOD, "example": [{"expect": 1}]}, ["rule", 0, "example", 0], "is not valid under any of the given schemas"),
+        # review15c: `files` beside `code` was dropped; an empty `files`, and `path` beside `files`, accepted.
+        ({**GOOD, "example": [{"code": "", "files": {"a.py": ""}, "expect": 0}]}, ["rule", 0, "example", 0], "is valid under each of"),
+        ({**GOOD, "example": [{"files": {}, "expect": 0}]}, ["rule", 0, "example", 0, "files"], "{} should be non-empty"),
+        ({**GOOD, "example": [{"files": {"a.py": ""}, "path": "b.py", "expect": 0}]}, ["rule", 0, "example", 0], "'code' is a dependency of 'path'"),
+        ({**GOOD, "exclude-names": ""}, ["rule", 0, "exclude-names"], "'' should be non-empty"),
+        ({"id": "D1", "kind": "deprecated-import", "replace": {}}, ["rule", 0, "replace"], "{} should be non-empty"),
         ({"id": "E1", "kind": "event-schema", "value-types": {"t": "float"}}, ["rule", 0, "value-types", "t"], "'float' is not one of ['number',"),
-        ({"id": "D1", "kind": "deprecated-import", "replace": {}, "calls": "a:f"}, ["rule", 0, "calls"], "'a:f' is not valid under any of the given schemas"),
+        (
+            {"id": "D1", "kind": "deprecated-import", "replace": {"a": "b"}, "calls": "a:f"},
+            ["rule", 0, "calls"],
+            "'a:f' is not valid under any of the given schemas",
+        ),
     ],
     ids=lambda v: None,
 )
@@ -260,7 +270,6 @@ SEMANTIC = {
     ("event-schema", "allowed", "[]"),
     ("event-schema", "rename", "{'a.b:C': 'c.d:E'}"),
     ("event-schema", "rename", "{'t': 'number'}"),
-    ("event-schema", "rename", "{}"),
 }
 
 

@@ -200,3 +200,40 @@ def test_a_facades_aliases_name_its_public_api() -> None:
         ("sym/matrices/__init__.py", 1, 1),
         ("sym/matrices/__init__.py", 3, 1),
     ]
+
+
+def test_a_shim_of_a_shim_names_the_end_of_the_chain() -> None:
+    # review15c 06-shim-chain-target: legacy_manager's finding said "use pkg.old_manager directly",
+    # a module the same run flags as a shim for pkg.manager.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/manager.py": "class Manager:\n    pass\n",
+        "pkg/old_manager.py": '"""Moved to pkg.manager."""\nfrom pkg.manager import Manager\n',
+        "pkg/legacy_manager.py": '"""Moved to pkg.old_manager."""\nfrom pkg.old_manager import Manager\nfrom pkg.extra import helper\n',
+        "pkg/extra.py": "def helper(): ...\n",
+        "pkg/app.py": "from pkg.legacy_manager import Manager\nManager()\n",
+    }
+    assert findings(RULE, files) == [
+        ("pkg/legacy_manager.py", 2, 1, "module pkg.legacy_manager is a shim for pkg.extra, pkg.manager; use pkg.extra, pkg.manager directly"),
+        ("pkg/old_manager.py", 2, 1, "module pkg.old_manager is a shim for pkg.manager; use pkg.manager directly"),
+    ]
+    # A compatibility layer kept on purpose is not reported, and the chain passes through it.
+    assert findings(build(ShimModule, allow=["pkg.old_manager"]), files) == [
+        ("pkg/legacy_manager.py", 2, 1, "module pkg.legacy_manager is a shim for pkg.extra, pkg.manager; use pkg.extra, pkg.manager directly"),
+    ]
+
+
+def test_a_cycle_of_shims_ends_the_walk() -> None:
+    # A cycle on the way is passed (the walk ends), and only the real module is named.
+    real = {"pkg/__init__.py": "", "pkg/real.py": "class A: ...\nclass B: ...\n"}
+    files = {**real, "pkg/a.py": "from pkg.b import B\nfrom pkg.real import A\n", "pkg/b.py": "from pkg.a import A\nfrom pkg.real import B\n"}
+    assert findings(RULE, files) == [
+        ("pkg/a.py", 1, 1, "module pkg.a is a shim for pkg.real; use pkg.real directly"),
+        ("pkg/b.py", 1, 1, "module pkg.b is a shim for pkg.real; use pkg.real directly"),
+    ]
+    # Shims forwarding only to each other have no end: each names the one it forwards to.
+    files = {**real, "pkg/a.py": "from pkg.b import *\n", "pkg/b.py": "from pkg.a import *\n"}
+    assert findings(RULE, files) == [
+        ("pkg/a.py", 1, 1, "module pkg.a is a shim for pkg.b; use pkg.b directly"),
+        ("pkg/b.py", 1, 1, "module pkg.b is a shim for pkg.a; use pkg.a directly"),
+    ]

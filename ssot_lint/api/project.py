@@ -17,7 +17,7 @@ from ssot_lint.ci.coverage import project_wide
 from ssot_lint.config.rulefile import RuleSet, load_rule_files
 from ssot_lint.config.settings import Config, load_config
 from ssot_lint.config.tomlfile import shown_path
-from ssot_lint.errors import ConfigError
+from ssot_lint.errors import ConfigError, not_a_file
 from ssot_lint.model import FileRef
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.run.cache import ResultCache
@@ -86,8 +86,9 @@ def load_rules(paths: Sequence[PathLike], *, select: Sequence[str] = (), ignore:
     """Rules from rule files; ``select``/``ignore`` keep rules by id prefix, as on the command line."""
     files = [Path(p).resolve() for p in paths]
     for given, path in zip(paths, files):
-        if not path.is_file():
-            raise ConfigError(f"rule file not found: {given}")
+        problem = not_a_file(path)
+        if problem is not None:
+            raise ConfigError(f"rule file {problem}: {given}")
     return load_rule_files(files, {f: shown_path(f) for f in files}, observer).select(select, ignore)
 
 
@@ -111,8 +112,9 @@ def load_project(
         return Project(settings, rules.select(select, ignore))
     extra = [Path(p) for p in rules or ()]
     for path in extra:
-        if not path.is_file():
-            raise ConfigError(f"--rules: rule file not found: {path}")
+        problem = not_a_file(path)
+        if problem is not None:
+            raise ConfigError(f"--rules: rule file {problem}: {path}")
     files = settings.rule_files + [p.resolve() for p in extra]
     ruleset = load_rule_files(files, {f: shown_path(f) for f in files}, observer, settings.inline_rules, settings.root).select(select, ignore)
     return Project(settings, ruleset)

@@ -3,6 +3,7 @@ rule file, config and baseline written from it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,5 +55,11 @@ def init(
     config = project_config(Path(path), observer)
     with open_cache(config, cache, cache_dir, warn, observer) as result_cache:
         found = run_survey(path, cache=result_cache, jobs=jobs, on_progress=on_progress, observer=observer)
+        if not found.files:  # as `check` says "no files to check": rules derived from nothing would check nothing
+            warn(
+                f"no files to survey in {os.fspath(path)}: none is in scope (config keys 'include', 'exclude', 'extend-exclude'; .gitignore)"
+                + ("; nothing written" if write else "")
+            )
+            return InitResult(found, None)
         written = write_starter(found, Path(output) if output is not None else None, baseline=baseline, cache=result_cache, jobs=jobs) if write else None
     return InitResult(found, written)

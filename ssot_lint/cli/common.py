@@ -89,6 +89,13 @@ def parse_outputs(values: tuple[str, ...]) -> list[tuple[str, str | None]]:
         outputs.append((name, target or None))
     if sum(1 for _, target in outputs if target is None) > 1:
         raise click.BadParameter("only one format can go to stdout; give the others a path (FORMAT:PATH)", param_hint="--output-format")
+    # Two formats to one file: the second would overwrite the first without a word.
+    seen: dict[str, tuple[str, str]] = {}
+    for name, path in outputs:
+        if path is not None:
+            first = seen.setdefault(os.path.realpath(path), (name, path))
+            if first[0] != name:
+                raise ConfigError(f"--output-format: {first[0]}:{first[1]} and {name}:{path} write one file; give each format its own path")
     return outputs
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ssot_lint import api
-from ssot_lint.cli.common import jobs_option, observer
+from ssot_lint.cli.common import jobs_option, observer, warn
 from ssot_lint.report import plural
 from ssot_lint.run.progress import ProgressBar, interactive
 
@@ -34,7 +34,16 @@ def init_command(path: Path, output: Path | None, output_format: str, record_bas
 
     progress = ProgressBar(interactive(), observer=observer())
     try:
-        result = api.init(path, output=output, write=not no_write, baseline=record_baseline, cache=not (no_cache or no_write), jobs=jobs, on_progress=progress)
+        result = api.init(
+            path,
+            output=output,
+            write=not no_write,
+            baseline=record_baseline,
+            cache=not (no_cache or no_write),
+            jobs=jobs,
+            on_progress=progress,
+            on_warning=warn,
+        )
     finally:
         progress.close()
     written = result.written

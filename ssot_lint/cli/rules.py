@@ -12,7 +12,7 @@ from ssot_lint import api
 from ssot_lint.cli.common import cache_options, jobs_option, load_project, observer, rule_options, shown_path, split_ids, use_color, warn
 from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.config.settings import load_config
-from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
+from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError, not_a_file
 
 
 @click.command("rules")
@@ -97,8 +97,9 @@ def test_rules(rule_files: tuple[Path, ...], config_path: Path | None) -> None:
     from ssot_lint.kinds.examples import run_example
 
     for path in rule_files:
-        if not path.is_file():
-            raise ConfigError(f"rule file not found: {path}")
+        problem = not_a_file(path)
+        if problem is not None:
+            raise ConfigError(f"rule file {problem}: {path}")
     files = [p.resolve() for p in rule_files]
     inline = None
     if not files:

@@ -53,6 +53,12 @@ class RuleSet:
         for code in select + ignore:
             if not any(i.startswith(code) for i in ids):
                 raise ConfigError(f"--select/--ignore: no loaded rule matches {code!r}")
+        for code in ignore:  # it would ignore nothing: a file that does not parse is always reported
+            if PARSE_ERROR_ID.startswith(code) and not any(r.id.startswith(code) for r in self.rules):
+                raise ConfigError(
+                    f"--ignore {code}: parse errors cannot be ignored: {PARSE_ERROR_ID}, a file that does not parse, is reported by the rules "
+                    "that run, not a rule of its own (fix the file, or leave it out with the config's 'extend-exclude')"
+                )
         kept = [r for r in self.rules if (not select or any(r.id.startswith(s) for s in select)) and not any(r.id.startswith(i) for i in ignore)]
         return RuleSet(kept, self.known, (*self.selected, *select), (*self.ignored, *ignore))
 
@@ -316,10 +322,19 @@ def _examples(doc: TomlDoc, index: int, rule_id: str, raw: Any, name: str = "rul
         expect = example.get("expect")
         if isinstance(expect, bool) or not isinstance(expect, int) or expect < 0:
             raise fail("'expect' must be the number of findings (0 for a valid example)", "expect")
+        # One of `code` (with `path`, its file's path) and `files`: given both, one would be dropped.
+        if "code" in example and "files" in example:
+            raise fail("give 'code' or 'files', not both")
+        if "path" in example and "files" in example:
+            raise fail("'path' names the file of 'code'; with 'files', each key is a path", "path")
+        if "path" in example and not isinstance(example["path"], str):
+            raise fail("'path' must be a string (the file's path)", "path")
         if "code" in example and isinstance(example["code"], str):
             files = {example.get("path", "example.py"): example["code"]}
         elif isinstance(example.get("files"), dict) and all(isinstance(v, str) for v in example["files"].values()):
             files = dict(example["files"])
+            if not files:
+                raise fail("'files' is empty: give at least one path = code", "files")
         else:
             raise fail("needs 'code' (a string) or 'files' (a table of path = code)", "code")
         lines = example.get("lines")

@@ -40,11 +40,11 @@ TYPE_SCHEMAS: dict[str, dict[str, Any]] = {
     "str-list": _STRING_LIST,
     "glob-list": _STRING_LIST,
     # Not "format": "regex": that means ECMA-262, and Python's (?i) is not one.
-    "regex": {"type": "string"},
+    "regex": {"type": "string", "minLength": 1},  # one that matches the empty string: only the loader tells
     "int": {"type": "integer", "minimum": 0},
     "fraction": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
     "bool": {"type": "boolean"},
-    "str-map": {"type": "object", "additionalProperties": {"type": "string"}},
+    "str-map": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1},
     "any": {},
     "severity": {"enum": list(SEVERITIES)},
 }
@@ -87,13 +87,23 @@ EXAMPLE_SCHEMA: dict[str, Any] = {
     "description": "A rule's own test: analyzing the code must yield exactly `expect` findings.",
     "properties": {
         "code": {"type": "string", "description": "The source of one file."},
-        "files": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Instead of `code`: several files, path = code."},
-        "path": {"type": "string", "default": "example.py", "description": "Where `code` pretends to live: its module name, and whether paths/exclude apply."},
+        "files": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "minProperties": 1,
+            "description": "Instead of `code`: several files, path = code.",
+        },
+        "path": {
+            "type": "string",
+            "default": "example.py",
+            "description": "Where `code` pretends to live (with `code` only): its module name, and whether paths/exclude apply.",
+        },
         "expect": {"type": "integer", "minimum": 0, "description": "The number of findings (0 for a valid example)."},
         "lines": {"type": "array", "items": {"type": "integer"}, "description": "The lines the findings must be on."},
     },
     "required": ["expect"],
-    "anyOf": [{"required": ["code"]}, {"required": ["files"]}],
+    "oneOf": [{"required": ["code"]}, {"required": ["files"]}],  # not both: one would be dropped
+    "dependencies": {"path": ["code"]},
     "additionalProperties": False,
 }
 

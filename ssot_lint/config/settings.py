@@ -10,7 +10,7 @@ from typing import Any
 
 from ssot_lint.config.rulefile import InlineRules, inline_rules_of
 from ssot_lint.config.tomlfile import TomlDoc, load_toml, shown_path
-from ssot_lint.errors import ConfigError
+from ssot_lint.errors import ConfigError, not_a_file
 from ssot_lint.kinds.options import OPTION_TYPES, Option, OptionError
 from ssot_lint.model import SEVERITIES
 from ssot_lint.observer import NULL_OBSERVER, Observer
@@ -91,6 +91,9 @@ class Config:
                 matches = sorted(self.root.glob(pattern))
             else:
                 matches = [self.root / pattern]
+                problem = not_a_file(matches[0])
+                if problem not in (None, "not found"):
+                    raise ConfigError(f"rule-files: {pattern!r} {problem}", self.display_path, self._line("rule-files"))
             if not matches or not all(m.is_file() for m in matches):
                 raise ConfigError(f"rule-files: {pattern!r} matches no file", self.display_path, self._line("rule-files"))
             found.extend(matches)
@@ -140,8 +143,9 @@ def load_config(path: Path | None = None, cwd: Path | None = None, observer: Obs
     cwd = (cwd or Path.cwd()).resolve()
     if path is not None:
         observer.note(path)
-    if path is not None and not path.is_file():
-        raise ConfigError(f"config file not found: {path}")
+    problem = not_a_file(path) if path is not None else None
+    if problem is not None:
+        raise ConfigError(f"config file {problem}: {path}")
     path = path or find_config(cwd, observer)
     if path is None:
         return Config(root=cwd, observer=observer)

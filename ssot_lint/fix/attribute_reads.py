@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ssot_lint.ci.suppressions import covers_at
-from ssot_lint.fix.verdicts import UNVERIFIED, Mover, Need, Verdict
+from ssot_lint.fix.verdicts import UNVERIFIED, Mover, Need, Verdict, analyzed, not_analyzed
 from ssot_lint.kinds.import_uses import ImportUse
 from ssot_lint.project.import_graph import import_targets
 from ssot_lint.project.module_paths import parents, within
@@ -102,6 +102,8 @@ def read_as_attribute(runs: ImportRuns, need: Need, mover: Mover | None, ran: li
             if all(rewritten(u.module, u.name, reader, u.statement[0]) for u in uses if _runs(u, module)) and not _loaded_first(
                 runs, reader, module, importer, mover
             ):
+                if how is None:
+                    return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, and {not_analyzed(runs.source, reader, f'reads {module}')}")
                 return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, which {reader} {how}")
     return None
 
@@ -184,7 +186,7 @@ def _loaded_first(runs: ImportRuns, reader: str, module: str, importer: str, mov
     return bool(runs._kept_graph(mover).reached_avoiding([reader, *packages, *parents(module)], importer, [module]))
 
 
-def _readers(runs: ImportRuns, module: str, candidates: list[str], rewritten: Rewritten, judged: tuple[str, str]) -> list[tuple[str, str]]:
+def _readers(runs: ImportRuns, module: str, candidates: list[str], rewritten: Rewritten, judged: tuple[str, str]) -> list[tuple[str, str | None]]:
     """The ``candidates`` that read ``module`` without importing it, each with how, as a
     reason's end (``reads as an attribute of pkg ...``: ``import pkg`` ... ``pkg.old.f``,
     ``getattr(pkg, "old")`` or ``hasattr``; ``import pkg as p`` ... ``p.old``; ``from pkg import
@@ -197,11 +199,18 @@ def _readers(runs: ImportRuns, module: str, candidates: list[str], rewritten: Re
     import binds their first name (``pkg.old.Y`` beside a rewritten ``import pkg.old``), not
     others (``pkg.old.f`` beside a rewritten ``import pkg.old2``); and ``judged`` (the
     module the rewrite in question is in, and the dotted name it rewrites) carries what is
-    within that name."""
+    within that name. A candidate that could not be analyzed comes with None: whether it reads
+    the module is not known."""
     runs._fetch_uses(candidates)
+    fetch = getattr(runs.source, "prefetch", None)
+    if fetch is not None:
+        fetch(candidates)
     package, _, word = module.rpartition(".")
-    found = []
+    found: list[tuple[str, str | None]] = []
     for reader in candidates:
+        if not analyzed(runs.source, reader):
+            found.append((reader, None))
+            continue
         uses = runs._import_uses(reader)
         carriers = [_named(use) for use in uses if rewritten(use.module, use.name, reader, use.statement[0])]
         if reader == judged[0]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from ssot_lint.fix.attribute_reads import _bound_module
-from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Need, Verdict
+from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Need, Verdict, not_analyzed
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
 from ssot_lint.project.module_paths import within
 from ssot_lint.project.module_summary import star_may_bind
@@ -71,9 +71,13 @@ def read_elsewhere(source: ModuleSource, need: Need, found: Verdict) -> Verdict 
         last = module.rpartition(".")[2]
         candidates = {*spelling([name])[name], *spelling([last], star=True)[last]}
         reader = _reader(source, module, name, sorted(candidates))
-        if reader is not None:
-            path = getattr(source, "path_of", lambda _: None)(reader[0]) or reader[0]
-            return Verdict(UNVERIFIED, f"{dotted} is read by {path}:{reader[1]}, and the rewrite {how.format(module=module)}")
+        if reader is None:
+            continue
+        rewrite = f"the rewrite {how.format(module=module)}"
+        if reader[1] is None:
+            return Verdict(UNVERIFIED, f"{not_analyzed(source, reader[0], f'reads {dotted}')}, and {rewrite}")
+        path = getattr(source, "path_of", lambda _: None)(reader[0]) or reader[0]
+        return Verdict(UNVERIFIED, f"{dotted} is read by {path}:{reader[1]}, and {rewrite}")
     return None
 
 
@@ -88,9 +92,10 @@ def _exported(source: ModuleSource, changed: list[tuple[str, str]]) -> Verdict |
     return None
 
 
-def _reader(source: ModuleSource, module: str, name: str, candidates: list[str]) -> tuple[str, int] | None:
+def _reader(source: ModuleSource, module: str, name: str, candidates: list[str]) -> tuple[str, int | None] | None:
     """The first of ``candidates`` (modules spelling ``name``) that reads ``name`` from
-    ``module``, with the line of the import it reads through (0: it could not be analyzed)."""
+    ``module``, with the line of the import it reads through; or that could not be analyzed,
+    with None (whether it reads the name is not known)."""
     candidates = [c for c in candidates if c != module]
     fetch = getattr(source, "prefetch", None)
     if fetch is not None:
@@ -100,7 +105,7 @@ def _reader(source: ModuleSource, module: str, name: str, candidates: list[str])
     for reader in candidates:
         for summary in source.summaries(reader):
             if summary is None:
-                return reader, 0
+                return reader, None
             for fact in summary.imports:
                 if fact.type_checking or fact.module is None:
                     continue

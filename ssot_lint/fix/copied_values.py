@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Need, Verdict
+from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Need, Verdict, analyzed, not_analyzed
 from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
 from ssot_lint.project.attribute_stores import ANY_ATTRIBUTE, attribute_stores
 
@@ -70,19 +70,18 @@ def stored_copy(source: ModuleSource, need: Need, origin: str, known: dict[str, 
     if facts is not None and unknown:
         found_now = facts(unknown, ATTRIBUTE_STORES)
         known.update({module: found_now.get(module, []) for module in unknown})
+    copy = next((d for d, chain in chains.items() if len(chain) > 1), need.old)
+    unknown_same = f"that {need.new} is the same object as {need.old} cannot be verified: {copy} is a copy of {origin}"
     for storer in candidates:
+        if not analyzed(source, storer):
+            return Verdict(UNVERIFIED, f"{unknown_same}, and {not_analyzed(source, storer, 'stores into it')}")
         for found in known.get(storer, []):
             for obj, attribute_name, line in found or ():
                 hit = next(((m, n) for m, n in pairs if m == obj and attribute_name in (n, ANY_ATTRIBUTE)), None)
                 if hit is None:
                     continue
-                copy = next((d for d, chain in chains.items() if len(chain) > 1), need.old)
                 path = getattr(source, "path_of", lambda _: None)(storer) or storer
-                return Verdict(
-                    UNVERIFIED,
-                    f"that {need.new} is the same object as {need.old} cannot be verified: {copy} is a copy of {origin}, "
-                    f"and {storer} stores into {'.'.join(hit)} at {path}:{line}",
-                )
+                return Verdict(UNVERIFIED, f"{unknown_same}, and {storer} stores into {'.'.join(hit)} at {path}:{line}")
     return None
 
 

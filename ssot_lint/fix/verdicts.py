@@ -118,6 +118,19 @@ def worst(verdicts: Iterable[Verdict]) -> Verdict:
     return replace(top, reason="; ".join(reasons)) if len(reasons) > 1 else top
 
 
+def not_analyzed(source: ModuleSource, module: str, what: str) -> str:
+    """Why a module that could not be analyzed (a syntax error, an unreadable file: ``SSOT000``;
+    its summary is None) leaves a question open, as a reason's part: it may ``what`` (``reads
+    pkg.old``), or not; nothing about it is known, so it is never named as doing it, nor at a line."""
+    path = getattr(source, "path_of", lambda _: None)(module) or module
+    return f"{path} could not be analyzed (SSOT000), so whether it {what} is not known"
+
+
+def analyzed(source: ModuleSource, module: str) -> bool:
+    """Whether every runtime file of ``module`` could be analyzed (see ``not_analyzed``)."""
+    return all(summary is not None for summary in source.summaries(module))
+
+
 def defined_as(name: str, origin: str) -> str:
     return name if name == origin else f"{name} (defined as {origin})"
 

@@ -81,10 +81,17 @@ def _as_glob_list(value: Any) -> tuple[str, ...]:
 
 
 def _as_regex(value: Any) -> re.Pattern[str]:
+    """A regex searched in names: one that matches the empty string (``""``, a stray ``|``,
+    ``x*``) is found in every name, which as a filter selects or drops everything silently."""
+    if _as_str(value) == "":
+        raise OptionError("an empty regex matches every name")
     try:
-        return re.compile(_as_str(value))
+        pattern = re.compile(value)
     except re.error as exc:
         raise OptionError(f"invalid regex {value!r}: {exc}") from None
+    if all(pattern.search(probe) for probe in ("", "x", "Manager")):
+        raise OptionError(f"{value!r} matches every name (it matches the empty string)")
+    return pattern
 
 
 def _as_int(value: Any) -> int:
@@ -108,6 +115,8 @@ def _as_bool(value: Any) -> bool:
 def _as_str_map(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise OptionError("expected a table of strings")
+    if not value:  # a required one loads a rule that finds nothing; an optional one, leave it out
+        raise OptionError("an empty table maps nothing")
     for key, item in value.items():
         if not isinstance(item, str):
             raise OptionError(f"expected a table of strings ({key!r} is {'a table' if isinstance(item, dict) else type(item).__name__})", entry=key)

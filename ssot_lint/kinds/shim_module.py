@@ -7,7 +7,10 @@ Two kinds of finding, each naming where the real thing lives:
   module-level ``if`` / ``try`` blocks), and it imports something. One finding per module, at its
   first statement after the docstring; the target is the list of modules it re-exports from
   (standard-library modules such as ``sys`` and ``warnings`` are left out of the list when
-  there are others; ``__future__`` always is). What the kind means to catch is a module left
+  there are others; ``__future__`` always is). A target that is itself a shim is followed to the
+  modules it forwards to, through any number of shims (those in ``allow`` too), so a shim of a
+  shim names the real module, not the next shim; shims that only forward to each other name the
+  module they forward to. What the kind means to catch is a module left
   behind after a move that only forwards to the new place. So these are not shims:
 
   - an empty module (there is nothing to re-export);
@@ -142,13 +145,15 @@ class ShimModule(Rule):
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
         index = ModuleIndex.of(facts)
         findings: list[Finding] = []
+        ordered = [(ref, summary) for ref, summary in sorted(facts, key=lambda f: f[0].path) if summary is not None]
+        # A compatibility layer kept on purpose (`allow`) is not reported, but a chain passes through it.
+        forwards = {ref.module: targets for ref, summary in ordered if (targets := self.shim_targets(index, ref, summary))}
         shims: dict[str, list[str]] = {}
-        for ref, summary in sorted(facts, key=lambda f: f[0].path):
-            if summary is None or self.allowed(ref.module):
+        for ref, summary in ordered:
+            if self.allowed(ref.module):
                 continue
-            targets = self.shim_targets(index, ref, summary)
-            if targets:
-                shims[ref.module] = targets
+            if ref.module in forwards:
+                targets = shims[ref.module] = self.chain_ends(forwards, ref.module)
                 shown = ", ".join(targets)
                 message = self.format(what="module", name=ref.module, target=shown, module=ref.module)
                 line, col, end_line, end_col = summary.first_span
@@ -194,6 +199,21 @@ class ShimModule(Rule):
         if ref.is_package and not self.include_init and any(t.startswith(own) for t in targets):
             return []  # a façade: the package's public API, gathered from its own submodules (and maybe others')
         return sorted(targets)
+
+    @staticmethod
+    def chain_ends(forwards: dict[str, list[str]], module: str) -> list[str]:
+        """Where the shim ``module`` forwards to, through other shims (``forwards``: each shim's
+        own targets): the modules reached that are no shims. A shim of a shim names the real
+        module, as ``alias_target`` follows aliases, not the next shim (whose own finding would
+        move its users again). Shims that only forward to each other (a cycle, no end) keep
+        their own targets."""
+        reached, pending = {module}, list(forwards[module])
+        while pending:
+            target = pending.pop()
+            if target not in reached:
+                reached.add(target)
+                pending.extend(forwards.get(target, ()))
+        return sorted(t for t in reached if t not in forwards) or forwards[module]
 
     @staticmethod
     def facade(ref: FileRef, summary: ModuleSummary) -> bool:

@@ -69,6 +69,8 @@ def to_text(survey: Survey) -> str:
     ranked = survey.ranked()
     if ranked:
         out.append("Ranked by sites to change:")
+    elif not survey.files:
+        out.append("Nothing to survey: no Python file is in scope.")
     elif survey.configured:  # the survey looks for new debt; what the rules check, `check` counts
         out.append("No SSOT debt found beyond what the configured rules check (`ssot-lint check` reports their findings).")
     else:

@@ -86,7 +86,7 @@ from typing import TYPE_CHECKING, Any
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify, relative_failure
 from ssot_lint.fix.destinations import ModDest
 from ssot_lint.fix.verdicts import WHOLE, Need, RewriteFact, applicability, worst
-from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
+from ssot_lint.kinds.base import OPTION_TYPES, Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
 from ssot_lint.kinds.deprecated_import.linking import follow, rehash
 from ssot_lint.kinds.deprecated_import.prefilter import Prefilter
 from ssot_lint.kinds.deprecated_import.references import plan_references
@@ -108,7 +108,9 @@ class DeprecatedImport(Rule):
         "calls": Option(
             "any",
             "deprecated callables 'module:function' (list, or table to replacements)",
-            schema={"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object", "additionalProperties": {"type": "string"}}]},
+            schema={
+                "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1}]
+            },
         ),
         "allow-kind-change": Option("str-list", "keys of 'replace' whose replacement may be another kind of thing (a class for a function)", default=()),
     }
@@ -150,6 +152,11 @@ class DeprecatedImport(Rule):
             if str(target) not in self.replace:
                 raise OptionError(f"allow-kind-change: {str(target)!r} is not a key of 'replace'")
         calls: object = self.calls if self.calls is not None else {}
+        if isinstance(self.calls, dict):  # a table goes through the checks of every table option
+            try:
+                OPTION_TYPES["str-map"](calls)
+            except OptionError as exc:
+                raise OptionError(f"calls: {exc}", key="calls", entry=exc.entry) from None
         if isinstance(calls, list) and all(isinstance(c, str) for c in calls):  # a list inside it would not hash: refused below
             calls = {c: "" for c in calls}
         if not isinstance(calls, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in calls.items()):

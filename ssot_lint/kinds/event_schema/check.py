@@ -128,7 +128,10 @@ class EventSchema(Rule):
         "allowed": Option("str-list", "keys allowed at top level (default: any)"),
         "rename": Option("str-map", "legacy key -> canonical key", default={}),
         "value-types": Option(
-            "str-map", "key -> number | string | dict | list | bool", default={}, schema={"type": "object", "additionalProperties": {"enum": list(VALUE_KINDS)}}
+            "str-map",
+            "key -> number | string | dict | list | bool",
+            default={},
+            schema={"type": "object", "additionalProperties": {"enum": list(VALUE_KINDS)}, "minProperties": 1},
         ),
         "data-key": Option("str", "the nested dict that keys not allowed at top level belong in", default="data"),
     }
