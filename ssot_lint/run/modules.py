@@ -28,6 +28,7 @@ from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
 from ssot_lint.model import FileRef, FileResult, Finding, Suppression
 from ssot_lint.project.module_index import ModuleIndex
+from ssot_lint.project.module_paths import location
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.project.summary_walk import summarise
 from ssot_lint.run.discovery import SourceFile, with_buffer_files
@@ -177,6 +178,22 @@ class ProjectModules:
         self.index()
         files = self._runtime_files(module) if module in self._by_module else []
         return files[0].ref.path if files else None
+
+    def clash(self, dotted: str) -> str | None:
+        """Why which file ``dotted`` (a module, or a name in one) runs from cannot be told: it, or
+        a package above it, is given by files in several places (``ModuleIndex.ambiguous``),
+        and which one an import finds depends on ``sys.path`` (``fix.module_clashes``)."""
+        index = self.index()
+        parts = dotted.split(".")
+        for end in range(len(parts), 0, -1):
+            module = ".".join(parts[:end])
+            if module in index.ambiguous:
+                first: dict[str, str] = {}
+                for source in self._runtime_files(module) or self._by_module.get(module, []):
+                    first.setdefault(location(source.ref), source.ref.path)
+                paths = sorted(first.values())
+                return f"{module} is given by {len(paths)} files ({', '.join(paths)}): which one an importer gets depends on sys.path"
+        return None
 
     def texts(self, module: str) -> list[tuple[str, bytes | None]]:
         """The project-relative path and bytes of each of ``module``'s runtime files (None: it

@@ -1,0 +1,70 @@
+"""Issue #13 (``fix`` never changes behaviour), review15a and review15b: a safe fix that changed
+what runs, or a fix summary that said the wrong thing.
+
+1. two top-level packages of one name (``services/api/app``, ``services/worker/app``): the
+   verifier read the first file binding the name, and a safe rewrite swapped in another class;
+2. a file named on the command line that git ignores was fixed with no module index entry of
+   its own, so no check keyed on it (its readers) ran; ``api.fix_source`` / ``check_source`` on
+   a path the project does not check judged it anyway;
+3. declared-deprecation findings in ``fix --stdin-filename`` and the editor;
+5. two findings at one star import got one reason (keyed by position)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli, write_project
+
+
+def applicability(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> dict[tuple[str, int, int, str], str]:
+    report = json.loads(run_cli(["check", "--no-cache", "-o", "json", *args], root, monkeypatch).stdout)
+    return {(f["path"], f["line"], f["col"], f["rule"]): f["applicability"] for f in report["findings"]}
+
+
+def python(cwd: Path, code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=60, check=False)
+    return (done.stdout + done.stderr).strip().splitlines()[-1]
+
+
+# -- 1. one module name given by files in two places ----------------------------------------------
+
+TWO_APPS_RULES = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\n[rule.replace]\n"app.old" = "app.new"\n'
+MAIN = "from app.old import Client\n\nprint(Client.__module__, Client.__doc__)\n"
+TWO_APPS = {
+    **{f"services/{s}/app/__init__.py": "" for s in ("api", "worker")},
+    **{f"services/{s}/app/main.py": MAIN for s in ("api", "worker")},
+    "services/api/app/new.py": 'class Client:\n    """canonical"""\n',
+    "services/api/app/old.py": "from app.new import Client\n",
+    "services/worker/app/old.py": 'class Client:\n    """worker legacy client"""\n',
+    "services/worker/app/new.py": 'class Client:\n    """worker NEW client, another class"""\n',
+}
+CLASH = "app.old is given by 2 files (services/api/app/old.py, services/worker/app/old.py): which one an importer gets depends on sys.path"
+
+
+def test_a_module_name_two_places_give_is_no_safe_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """review15a 01: the worker's ``app.old.Client`` is its own class; ``app.new.Client`` another."""
+    root = write_project(tmp_path / "p", TWO_APPS, TWO_APPS_RULES)
+    worker = root / "services/worker"
+    assert python(worker, "import app.main") == "app.old worker legacy client"
+    assert applicability(root, monkeypatch) == {("services/api/app/main.py", 1, 6, "D1"): "unsafe", ("services/worker/app/main.py", 1, 6, "D1"): "unsafe"}
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:3] == [f"  services/{s}/app/main.py:1:6: D1 unsafe fix not applied: {CLASH}" for s in ("api", "worker")]
+    assert (worker / "app/main.py").read_text() == MAIN
+    assert python(worker, "import app.main") == "app.old worker legacy client"
+
+
+def test_a_package_above_given_twice_names_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``app.old`` only in the worker's copy, but ``app`` itself in both: which ``app`` is found
+    decides whether ``app.old`` is there at all."""
+    files = {k: v for k, v in TWO_APPS.items() if k != "services/api/app/old.py"}
+    root = write_project(tmp_path / "p", files, TWO_APPS_RULES)
+    result = run_cli(["fix", "--no-cache", "--diff", "services/worker"], root, monkeypatch)
+    why = "app is given by 2 files (services/api/app/__init__.py, services/worker/app/__init__.py): which one an importer gets depends on sys.path"
+    other = "app.new.Client is another definition than app.old.Client, so the rewrite changes what runs"
+    assert result.stderr.splitlines()[1] == f"  services/worker/app/main.py:1:6: D1 unsafe fix not applied: {why}; {other}"
