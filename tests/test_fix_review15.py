@@ -68,3 +68,46 @@ def test_a_package_above_given_twice_names_the_package(tmp_path: Path, monkeypat
     why = "app is given by 2 files (services/api/app/__init__.py, services/worker/app/__init__.py): which one an importer gets depends on sys.path"
     other = "app.new.Client is another definition than app.old.Client, so the rewrite changes what runs"
     assert result.stderr.splitlines()[1] == f"  services/worker/app/main.py:1:6: D1 unsafe fix not applied: {why}; {other}"
+
+
+# -- 2. a file named on the command line that the walk skips --------------------------------------
+
+OLD_NEW_RULES = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\n[rule.replace]\n"pkg.old" = "pkg.new"\n'
+APP = "import pkg.old as t\n\nprint(t.X)\n"
+READ_BY_USER = {
+    "pkg/__init__.py": "",
+    "pkg/new.py": "class X:\n    pass\n",
+    "pkg/old.py": 'from pkg.new import X\n\n\ndef g():\n    return "g from pkg.old"\n',
+    "pkg/app.py": APP,
+    "pkg/user.py": "from pkg.app import t\n\nprint(t.g())\n",
+}
+READ = "  pkg/app.py:1:8: D1 unsafe fix not applied: pkg.app.t is read by pkg/user.py:1, and the rewrite binds it to another module"
+
+
+def test_a_named_file_git_ignores_is_verified_with_its_readers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """review15a 03: ``fix pkg/app.py`` with pkg/app.py ignored by git, and no project-wide rule."""
+    root = write_project(tmp_path / "p", {**READ_BY_USER, ".gitignore": "pkg/app.py\n"}, OLD_NEW_RULES)
+    subprocess.run(["git", "init", "-q", "."], cwd=root, check=True)
+    assert python(root, "import pkg.user") == "g from pkg.old"
+    assert applicability(root, monkeypatch, "pkg/app.py") == {("pkg/app.py", 1, 8, "D1"): "unsafe"}
+    result = run_cli(["fix", "--no-cache", "pkg/app.py"], root, monkeypatch)
+    assert (result.exit_code, result.stderr.splitlines()[1]) == (1, READ)
+    assert (root / "pkg/app.py").read_text() == APP
+    assert python(root, "import pkg.user") == "g from pkg.old"
+
+
+@pytest.mark.parametrize("where", ["excluded", "outside"])
+def test_source_calls_on_a_path_the_project_does_not_check(tmp_path: Path, where: str) -> None:
+    """review15a 03: ``fix_source`` rewrote an excluded file's text, and ``check_source`` on a
+    path outside the root judged it against another project; both now do as ``--stdin-filename``."""
+    from ssot_lint import api
+
+    config = 'rule-files = ["rules.toml"]\nextend-exclude = ["pkg/app.py"]\n' if where == "excluded" else None
+    root = write_project(tmp_path / "p", READ_BY_USER, OLD_NEW_RULES, config)
+    path = root / "pkg/app.py" if where == "excluded" else tmp_path / "elsewhere/pkg/app.py"
+    fixed = api.fix_source(path, APP, config=root / "ssot-lint.toml")
+    why = "not one of the project's files (outside its root, not included, excluded or ignored by git): not checked"
+    assert (fixed.code, fixed.fixed, fixed.refused) == (APP, 0, why)
+    assert api.check_source(path, APP, config=root / "ssot-lint.toml") == []
+    assert api.check_source(root / "pkg/user.py", READ_BY_USER["pkg/user.py"], config=root / "ssot-lint.toml") == []  # in the project, no finding
+    assert [f.rule_id for f in api.check_source(root / "pkg/app.py", APP, config=root / "ssot-lint.toml")] == ([] if where == "excluded" else ["D1"])

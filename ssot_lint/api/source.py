@@ -17,6 +17,11 @@ from ssot_lint.config.settings import Config
 from ssot_lint.model import Finding
 from ssot_lint.observer import NULL_OBSERVER
 
+# Why a text at a path `check` does not walk is neither checked nor fixed: ``check`` of the project
+# would not read the file, so its findings (and what fixing them would be verified against) are
+# none of the project's (`check`/`fix --stdin-filename` say the same).
+NOT_CHECKED = "not one of the project's files (outside its root, not included, excluded or ignored by git): not checked"
+
 
 def source_bytes(code: str | bytes) -> bytes:
     """An editor's text as the bytes of the file it would save: encoded as its PEP 263 coding
@@ -60,7 +65,9 @@ def check_source(
     out the findings the configured baseline file records for this path, as ``check`` does.
     Each finding's ``applicability`` is what ``check`` gives it: an import rewrite is verified
     against the project's files (``safe``, ``unsafe`` or not fixable), with ``buffers`` (path ->
-    text: an editor's other unsaved buffers) and this text in place of their files."""
+    text: an editor's other unsaved buffers) and this text in place of their files. A path
+    ``check`` does not walk (outside the root, not included, excluded, ignored by git) has no
+    findings, as ``check --stdin-filename`` says."""
     from ssot_lint.analysis.analyze import analyze_source
     from ssot_lint.run.aggregation import aggregate, annotate
     from ssot_lint.run.options import RunOptions
@@ -68,6 +75,8 @@ def check_source(
 
     project = resolve_project(config, rules if rules is not None else None, (), (), NULL_OBSERVER)
     absolute, ref = buffer_ref(project, path)
+    if not project.includes(absolute):
+        return []  # as `check --stdin-filename` says: not checked
     data = source_bytes(code)
     selected = [r for r in project.rules.rules if not project_wide(r) and r.in_scope(ref.path)]
     fail_on = project.config.get("fail-on")
@@ -125,7 +134,8 @@ def fix_source(
     and with ``unsafe_fixes`` the unsafe ones too, checked the same way (the result parses,
     compiles, keeps every comment and is a fixed point) or refused as a whole. Verified against
     the project as an editor shows it: ``buffers`` (path -> text: the other unsaved buffers) and
-    this text in place of their files."""
+    this text in place of their files. The text at a path ``check`` does not walk is left
+    alone (``refused``: ``NOT_CHECKED``), as ``fix --stdin-filename`` leaves it."""
     from ssot_lint.analysis.analyze import analyze_source
     from ssot_lint.analysis.parsing import decode_source, on_analysis_thread
     from ssot_lint.fix.apply import FixRefused
@@ -133,6 +143,8 @@ def fix_source(
 
     project = resolve_project(config, rules if rules is not None else None, select, (), NULL_OBSERVER)
     absolute, ref = buffer_ref(project, path)
+    if not project.includes(absolute):
+        return SourceFixed(code, 0, NOT_CHECKED)  # as `fix --stdin-filename` leaves it
     data = source_bytes(code)
     applicable = [r for r in project.rules.rules if r.in_scope(ref.path) and not project_wide(r)]
     found = {f.rule_id for f in analyze_source(data, ref, applicable).findings}

@@ -197,7 +197,8 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
     files = discover(paths if within is None else [str(config.root), *paths], config)
     run_options = RunOptions(cache=options.cache, jobs=options.jobs)
     results = analyze_files(files, rules, run_options)
-    context = fix_context(config, run_options, files if within is not None or covers_project(paths, config) else None, options.unsafe)
+    whole = within is not None or covers_project(paths, config)  # a partial run walked the root too
+    context = fix_context(config, run_options, files if whole else None, options.unsafe, named=files)
     projects: dict[str, ProjectFix] = {}
     for rule in rules:  # the project-wide kinds' view of the project, before any file changes
         rule.see_rules(rules)
