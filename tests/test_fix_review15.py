@@ -111,3 +111,46 @@ def test_source_calls_on_a_path_the_project_does_not_check(tmp_path: Path, where
     assert api.check_source(path, APP, config=root / "ssot-lint.toml") == []
     assert api.check_source(root / "pkg/user.py", READ_BY_USER["pkg/user.py"], config=root / "ssot-lint.toml") == []  # in the project, no finding
     assert [f.rule_id for f in api.check_source(root / "pkg/app.py", APP, config=root / "ssot-lint.toml")] == ([] if where == "excluded" else ["D1"])
+
+
+# -- 5. findings that share a position keep their own reasons -------------------------------------
+
+DD_RULES = '[[rule]]\nid = "DD1"\nkind = "declared-deprecation"\n'
+TRIADS = """\
+import warnings
+__all__ = ["all_triplets", "random_triad"]
+
+def all_triplets(G):
+    warnings.warn("all_triplets is deprecated. Use `itertools.combinations(G, 3)` instead.", DeprecationWarning)
+
+def random_triad(G):
+    warnings.warn("random_triad is deprecated. Use {use} instead", DeprecationWarning)
+"""
+
+
+def test_two_findings_at_one_star_import_keep_their_reasons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """review15b 01 (networkx's ``from networkx.algorithms.triads import *``): both were given
+    the last one's reason."""
+    files = {"pkg/triads.py": TRIADS.format(use="random.sample"), "pkg/__init__.py": "from pkg.triads import *\n"}
+    root = write_project(tmp_path / "p", files, DD_RULES)
+    result = run_cli(["fix", "--no-cache", "--diff"], root, monkeypatch)
+    assert [line for line in result.stderr.splitlines() if "DD1" in line] == [
+        "  pkg/__init__.py:1:24: DD1 not fixable: itertools.combinations is not a project module or name",
+        "  pkg/__init__.py:1:24: DD1 not fixable: random.sample is not a project module or name",
+    ]
+
+
+def test_shared_position_in_a_file_the_fix_rewrites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same in a file the fix works on (one of the names has a project replacement): the
+    reasons come from the file's fix, not from the project-wide view."""
+    files = {
+        "pkg/triads.py": TRIADS.format(use="pkg.fresh.random_triad"),
+        "pkg/fresh.py": "def random_triad(G):\n    return G\n",
+        "pkg/__init__.py": "from pkg.triads import *\n",
+    }
+    root = write_project(tmp_path / "p", files, DD_RULES)
+    result = run_cli(["fix", "--no-cache", "--diff"], root, monkeypatch)
+    assert [line for line in result.stderr.splitlines() if "DD1" in line] == [
+        "  pkg/__init__.py:1:24: DD1 not fixable: itertools.combinations is not a project module or name",
+        "  pkg/__init__.py:1:24: DD1 not fixable: `from pkg.triads import *` cannot be narrowed to random_triad; import names explicitly",
+    ]

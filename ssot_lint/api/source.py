@@ -107,7 +107,8 @@ class SourceFixed:
     the text given, what to know: why it is unsafe), and how many findings left the fixes
     changed in part (``partly``: some of a statement's names moved, the rest stay), and why each
     finding a fix did not remove was left (``reasons``: rule id, line, column in the fixed text,
-    the reason, whether only ``unsafe_fixes`` would fix it)."""
+    the reason, whether only ``unsafe_fixes`` would fix it; ``anchored``: the same with the
+    finding's anchor after the column, for findings that share a position, each its own)."""
 
     code: str | bytes
     fixed: int
@@ -116,6 +117,7 @@ class SourceFixed:
     notes: tuple[tuple[str, int, int, str], ...] = ()
     partly: int = 0
     reasons: tuple[tuple[str, int, int, str, bool], ...] = ()
+    anchored: tuple[tuple[str, int, int, str, str, bool], ...] = ()
 
 
 def fix_source(
@@ -165,8 +167,9 @@ def fix_source(
     except FixRefused as refusal:
         return SourceFixed(code, 0, str(refusal))
     reasons = tuple((rule_id, line, col, reason, (rule_id, line, col) in outcome.unsafe) for (rule_id, line, col), reason in outcome.reasons.items())
+    anchored = tuple((rule_id, line, col, anchor, reason, unsafe) for (rule_id, line, col, anchor), (reason, unsafe) in outcome.anchored.items())
     if outcome.data == data:
-        return SourceFixed(code, 0, reasons=reasons)
+        return SourceFixed(code, 0, reasons=reasons, anchored=anchored)
     notes = tuple((rule_id, line, col, note) for (rule_id, line, col), note in outcome.notes)
     fixed_code = outcome.data if isinstance(code, bytes) else decode_source(outcome.data)
-    return SourceFixed(fixed_code, outcome.fixed, "", outcome.unsafe_fixed, notes, outcome.partly, reasons)
+    return SourceFixed(fixed_code, outcome.fixed, "", outcome.unsafe_fixed, notes, outcome.partly, reasons, anchored)
