@@ -154,3 +154,44 @@ def test_shared_position_in_a_file_the_fix_rewrites(tmp_path: Path, monkeypatch:
         "  pkg/__init__.py:1:24: DD1 not fixable: itertools.combinations is not a project module or name",
         "  pkg/__init__.py:1:24: DD1 not fixable: `from pkg.triads import *` cannot be narrowed to random_triad; import names explicitly",
     ]
+
+
+# -- 3. declared-deprecation findings in one text (stdin, the editor) ----------------------------
+
+DD_APP = "from pkg.old import X\n\nprint(X)\n"
+DD_PROJECT = {
+    "pkg/__init__.py": "",
+    "pkg/new.py": "class X:\n    pass\n",
+    "pkg/old.py": 'import warnings\nfrom pkg.new import X\nwarnings.warn("pkg.old is deprecated; use pkg.new instead", DeprecationWarning)\n',
+    "pkg/app.py": DD_APP,
+}
+DD_MESSAGE = 'module pkg.old is deprecated (pkg/old.py:3: "pkg.old is deprecated; use pkg.new instead"); use pkg.new'
+
+
+def stdin(args: list[str], text: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from ssot_lint.cli import main
+
+    monkeypatch.chdir(root)
+    outcome = CliRunner().invoke(main, args, input=text.encode(), catch_exceptions=False)
+    return outcome.exit_code, outcome.stdout, outcome.stderr
+
+
+def test_declared_deprecation_in_one_text_says_where_it_is_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """review15a 02: ``fix --stdin-filename`` left the finding "without a reason (please report
+    it)", and ``check --stdin-filename`` marked it ``[*]``; ``fix`` on the file fixes it."""
+    root = write_project(tmp_path / "p", DD_PROJECT, '[[rule]]\nid = "DD"\nkind = "declared-deprecation"\n')
+    code, out, err = stdin(["fix", "--no-cache", "--stdin-filename", "pkg/app.py", "-"], DD_APP, root, monkeypatch)
+    why = (
+        "not fixed in one text: a declared-deprecation fix reads every module's declarations, so `ssot-lint fix` on the file applies it"
+        " (`fix --stdin-filename` and the editor apply the per-file rules' fixes)"
+    )
+    assert (code, out, err.splitlines()) == (1, DD_APP, ["0 findings fixed, 1 finding left:", f"  pkg/app.py:1:6: DD {why}"])
+    code, out, _ = stdin(["check", "--no-cache", "-q", "--stdin-filename", "pkg/app.py", "-"], DD_APP, root, monkeypatch)
+    assert (code, out.splitlines()) == (1, [f"pkg/app.py:1:6: DD error: {DD_MESSAGE}"])
+    _, out, _ = stdin(["check", "--no-cache", "--stdin-filename", "pkg/app.py", "-"], DD_APP, root, monkeypatch)
+    assert "fixable" not in out
+    assert applicability(root, monkeypatch, "pkg/app.py") == {("pkg/app.py", 1, 6, "DD"): "safe"}  # the file on disk: fix fixes it
+    assert run_cli(["fix", "--no-cache", "pkg/app.py"], root, monkeypatch).exit_code == 0
+    assert (root / "pkg/app.py").read_text() == DD_APP.replace("pkg.old", "pkg.new")

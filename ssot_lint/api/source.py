@@ -23,6 +23,29 @@ from ssot_lint.observer import NULL_OBSERVER
 NOT_CHECKED = "not one of the project's files (outside its root, not included, excluded or ignored by git): not checked"
 
 
+def whole_project_fixes(project: Project) -> dict[str, str]:
+    """The fixable rules whose fix needs the whole project (a project-wide kind's
+    ``fix_project``: declared-deprecation reads every module's declarations), by id, each with
+    why one text (``fix_source``, ``fix --stdin-filename``, an editor) is not fixed by it: such a
+    finding is not marked fixable there, and is left with this reason."""
+    return {
+        rule.id: (
+            f"not fixed in one text: a {rule.kind} fix reads every module's declarations, so `ssot-lint fix` on the file applies it"
+            " (`fix --stdin-filename` and the editor apply the per-file rules' fixes)"
+        )
+        for rule in project.rules.rules
+        if rule.fixable and project_wide(rule)
+    }
+
+
+def one_text_findings(findings: Sequence[Finding], project: Project) -> list[Finding]:
+    """``findings`` of one text as its fixes see them: none of ``whole_project_fixes`` is fixable."""
+    import dataclasses
+
+    wide = whole_project_fixes(project)
+    return [dataclasses.replace(f, applicability="") if f.rule_id in wide and f.applicability else f for f in findings]
+
+
 def source_bytes(code: str | bytes) -> bytes:
     """An editor's text as the bytes of the file it would save: encoded as its PEP 263 coding
     cookie says (UTF-8 when there is none, or when the text cannot be encoded that way)."""
