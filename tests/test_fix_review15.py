@@ -1,74 +1,197 @@
-"""review15c (a new user's first hour), finding 1: a file that could not be analyzed (SSOT000) was
-named in a fix's refusal as a reader "at line 0" (``pkg/legacy.py:0``), a claim that it reads the
-name; and a reader or storer that could not be analyzed was taken to read or store nothing. The
-refusal now says the file could not be analyzed, so whether it reads (or stores) is not known."""
+"""Issue #13 (``fix`` never changes behaviour), review15a and review15b: a safe fix that changed
+what runs, or a fix summary that said the wrong thing.
+
+1. two top-level packages of one name (``services/api/app``, ``services/worker/app``): the
+   verifier read the first file binding the name, and a safe rewrite swapped in another class;
+2. a file named on the command line that git ignores was fixed with no module index entry of
+   its own, so no check keyed on it (its readers) ran; ``api.fix_source`` / ``check_source`` on
+   a path the project does not check judged it anyway;
+3. declared-deprecation findings in ``fix --stdin-filename`` and the editor;
+5. two findings at one star import got one reason (keyed by position)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import run_cli, write_project
 
-PY2 = 'print "py2"\n'
-NEW = "def helper():\n    return 1\n"
+
+def applicability(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> dict[tuple[str, int, int, str], str]:
+    report = json.loads(run_cli(["check", "--no-cache", "-o", "json", *args], root, monkeypatch).stdout)
+    return {(f["path"], f["line"], f["col"], f["rule"]): f["applicability"] for f in report["findings"]}
 
 
-def left(root: Path, monkeypatch: pytest.MonkeyPatch, path: str = "") -> list[str]:
-    """The lines of ``fix --diff`` about findings left (unsafe or not fixable)."""
-    result = run_cli(["fix", "--no-cache", "--diff", *([path] if path else [])], root, monkeypatch)
-    return [line for line in result.stderr.splitlines() if line.startswith("  ")]
+def python(cwd: Path, code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=60, check=False)
+    return (done.stdout + done.stderr).strip().splitlines()[-1]
 
 
-def test_an_unparsed_module_spelling_a_rebound_name_is_not_called_its_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # /tmp/review15c/repro/02-unparsed-reader-line0
-    files = {
-        "pkg/__init__.py": "",
-        "pkg/core/__init__.py": "",
-        "pkg/core/new.py": NEW,
-        "pkg/old.py": "from pkg.core.new import helper\n",
-        "pkg/c.py": "from pkg import old\nprint(old.helper())\n",
-        "pkg/legacy.py": "# mentions old\n" + PY2,
-    }
-    root = write_project(tmp_path, files, '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "pkg.old" = "pkg.core.new" }\n')
-    assert left(root, monkeypatch, "pkg/c.py") == [
-        "  pkg/c.py:1:17: D1 unsafe fix not applied: pkg/legacy.py could not be analyzed (SSOT000), "
-        "so whether it reads pkg.c.old is not known, and the rewrite binds it to another module"
+# -- 1. one module name given by files in two places ----------------------------------------------
+
+TWO_APPS_RULES = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\n[rule.replace]\n"app.old" = "app.new"\n'
+MAIN = "from app.old import Client\n\nprint(Client.__module__, Client.__doc__)\n"
+TWO_APPS = {
+    **{f"services/{s}/app/__init__.py": "" for s in ("api", "worker")},
+    **{f"services/{s}/app/main.py": MAIN for s in ("api", "worker")},
+    "services/api/app/new.py": 'class Client:\n    """canonical"""\n',
+    "services/api/app/old.py": "from app.new import Client\n",
+    "services/worker/app/old.py": 'class Client:\n    """worker legacy client"""\n',
+    "services/worker/app/new.py": 'class Client:\n    """worker NEW client, another class"""\n',
+}
+CLASH = "app.old is given by 2 files (services/api/app/old.py, services/worker/app/old.py): which one an importer gets depends on sys.path"
+
+
+def test_a_module_name_two_places_give_is_no_safe_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """review15a 01: the worker's ``app.old.Client`` is its own class; ``app.new.Client`` another."""
+    root = write_project(tmp_path / "p", TWO_APPS, TWO_APPS_RULES)
+    worker = root / "services/worker"
+    assert python(worker, "import app.main") == "app.old worker legacy client"
+    assert applicability(root, monkeypatch) == {("services/api/app/main.py", 1, 6, "D1"): "unsafe", ("services/worker/app/main.py", 1, 6, "D1"): "unsafe"}
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:3] == [f"  services/{s}/app/main.py:1:6: D1 unsafe fix not applied: {CLASH}" for s in ("api", "worker")]
+    assert (worker / "app/main.py").read_text() == MAIN
+    assert python(worker, "import app.main") == "app.old worker legacy client"
+
+
+def test_a_package_above_given_twice_names_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``app.old`` only in the worker's copy, but ``app`` itself in both: which ``app`` is found
+    decides whether ``app.old`` is there at all."""
+    files = {k: v for k, v in TWO_APPS.items() if k != "services/api/app/old.py"}
+    root = write_project(tmp_path / "p", files, TWO_APPS_RULES)
+    result = run_cli(["fix", "--no-cache", "--diff", "services/worker"], root, monkeypatch)
+    why = "app is given by 2 files (services/api/app/__init__.py, services/worker/app/__init__.py): which one an importer gets depends on sys.path"
+    other = "app.new.Client is another definition than app.old.Client, so the rewrite changes what runs"
+    assert result.stderr.splitlines()[1] == f"  services/worker/app/main.py:1:6: D1 unsafe fix not applied: {why}; {other}"
+
+
+# -- 2. a file named on the command line that the walk skips --------------------------------------
+
+OLD_NEW_RULES = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\n[rule.replace]\n"pkg.old" = "pkg.new"\n'
+APP = "import pkg.old as t\n\nprint(t.X)\n"
+READ_BY_USER = {
+    "pkg/__init__.py": "",
+    "pkg/new.py": "class X:\n    pass\n",
+    "pkg/old.py": 'from pkg.new import X\n\n\ndef g():\n    return "g from pkg.old"\n',
+    "pkg/app.py": APP,
+    "pkg/user.py": "from pkg.app import t\n\nprint(t.g())\n",
+}
+READ = "  pkg/app.py:1:8: D1 unsafe fix not applied: pkg.app.t is read by pkg/user.py:1, and the rewrite binds it to another module"
+
+
+def test_a_named_file_git_ignores_is_verified_with_its_readers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """review15a 03: ``fix pkg/app.py`` with pkg/app.py ignored by git, and no project-wide rule."""
+    root = write_project(tmp_path / "p", {**READ_BY_USER, ".gitignore": "pkg/app.py\n"}, OLD_NEW_RULES)
+    subprocess.run(["git", "init", "-q", "."], cwd=root, check=True)
+    assert python(root, "import pkg.user") == "g from pkg.old"
+    assert applicability(root, monkeypatch, "pkg/app.py") == {("pkg/app.py", 1, 8, "D1"): "unsafe"}
+    result = run_cli(["fix", "--no-cache", "pkg/app.py"], root, monkeypatch)
+    assert (result.exit_code, result.stderr.splitlines()[1]) == (1, READ)
+    assert (root / "pkg/app.py").read_text() == APP
+    assert python(root, "import pkg.user") == "g from pkg.old"
+
+
+@pytest.mark.parametrize("where", ["excluded", "outside"])
+def test_source_calls_on_a_path_the_project_does_not_check(tmp_path: Path, where: str) -> None:
+    """review15a 03: ``fix_source`` rewrote an excluded file's text, and ``check_source`` on a
+    path outside the root judged it against another project; both now do as ``--stdin-filename``."""
+    from ssot_lint import api
+
+    config = 'rule-files = ["rules.toml"]\nextend-exclude = ["pkg/app.py"]\n' if where == "excluded" else None
+    root = write_project(tmp_path / "p", READ_BY_USER, OLD_NEW_RULES, config)
+    path = root / "pkg/app.py" if where == "excluded" else tmp_path / "elsewhere/pkg/app.py"
+    fixed = api.fix_source(path, APP, config=root / "ssot-lint.toml")
+    why = "not one of the project's files (outside its root, not included, excluded or ignored by git): not checked"
+    assert (fixed.code, fixed.fixed, fixed.refused) == (APP, 0, why)
+    assert api.check_source(path, APP, config=root / "ssot-lint.toml") == []
+    assert api.check_source(root / "pkg/user.py", READ_BY_USER["pkg/user.py"], config=root / "ssot-lint.toml") == []  # in the project, no finding
+    assert [f.rule_id for f in api.check_source(root / "pkg/app.py", APP, config=root / "ssot-lint.toml")] == ([] if where == "excluded" else ["D1"])
+
+
+# -- 5. findings that share a position keep their own reasons -------------------------------------
+
+DD_RULES = '[[rule]]\nid = "DD1"\nkind = "declared-deprecation"\n'
+TRIADS = """\
+import warnings
+__all__ = ["all_triplets", "random_triad"]
+
+def all_triplets(G):
+    warnings.warn("all_triplets is deprecated. Use `itertools.combinations(G, 3)` instead.", DeprecationWarning)
+
+def random_triad(G):
+    warnings.warn("random_triad is deprecated. Use {use} instead", DeprecationWarning)
+"""
+
+
+def test_two_findings_at_one_star_import_keep_their_reasons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """review15b 01 (networkx's ``from networkx.algorithms.triads import *``): both were given
+    the last one's reason."""
+    files = {"pkg/triads.py": TRIADS.format(use="random.sample"), "pkg/__init__.py": "from pkg.triads import *\n"}
+    root = write_project(tmp_path / "p", files, DD_RULES)
+    result = run_cli(["fix", "--no-cache", "--diff"], root, monkeypatch)
+    assert [line for line in result.stderr.splitlines() if "DD1" in line] == [
+        "  pkg/__init__.py:1:24: DD1 not fixable: itertools.combinations is not a project module or name",
+        "  pkg/__init__.py:1:24: DD1 not fixable: random.sample is not a project module or name",
     ]
 
 
-def test_an_unparsed_module_spelling_a_module_no_longer_run_is_not_taken_to_leave_it_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Parsed, reader.py reads pkg.old as an attribute of pkg (the rewrite of a.py would stop running
-    # pkg.old: unsafe); unparsed, it was taken to read nothing and the rewrite was safe.
+def test_shared_position_in_a_file_the_fix_rewrites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same in a file the fix works on (one of the names has a project replacement): the
+    reasons come from the file's fix, not from the project-wide view."""
     files = {
-        "pkg/__init__.py": "",
-        "pkg/new.py": NEW,
-        "pkg/old.py": "from pkg.new import helper\n",
-        "a.py": "from pkg.old import helper\nprint(helper())\n",
-        "reader.py": "import a\nimport pkg\nprint pkg.old.helper()\n",
+        "pkg/triads.py": TRIADS.format(use="pkg.fresh.random_triad"),
+        "pkg/fresh.py": "def random_triad(G):\n    return G\n",
+        "pkg/__init__.py": "from pkg.triads import *\n",
     }
-    root = write_project(tmp_path, files, '[[rule]]\nid = "X1"\nkind = "deprecated-import"\nreplace = { "pkg.old" = "pkg.new" }\n')
-    assert left(root, monkeypatch, "a.py") == [
-        "  a.py:1:6: X1 unsafe fix not applied: a would no longer import pkg.old, "
-        "and reader.py could not be analyzed (SSOT000), so whether it reads pkg.old is not known"
+    root = write_project(tmp_path / "p", files, DD_RULES)
+    result = run_cli(["fix", "--no-cache", "--diff"], root, monkeypatch)
+    assert [line for line in result.stderr.splitlines() if "DD1" in line] == [
+        "  pkg/__init__.py:1:24: DD1 not fixable: itertools.combinations is not a project module or name",
+        "  pkg/__init__.py:1:24: DD1 not fixable: `from pkg.triads import *` cannot be narrowed to random_triad; import names explicitly",
     ]
-    assert (root / "a.py").read_text() == files["a.py"]
 
 
-def test_an_unparsed_module_that_may_store_into_a_copy_is_not_taken_to_store_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Parsed, tweak.py's `pkg.old.MODE = "prod"` makes pkg.old.MODE another object than
-    # pkg.config.MODE (unsafe); unparsed, it was taken to store nothing.
-    files = {
-        "pkg/__init__.py": "",
-        "pkg/config.py": 'MODE = "dev"\n',
-        "pkg/old.py": "from pkg.config import MODE\n",
-        "a.py": "from pkg.old import MODE\nprint(MODE)\n",
-        "tweak.py": 'import pkg.old\npkg.old.MODE = "prod"\nprint "py2"\n',
-    }
-    rules = '[[rule]]\nid = "X1"\nkind = "deprecated-import"\nreplace = { "pkg.old.MODE" = "pkg.config.MODE" }\n'
-    root = write_project(tmp_path, files, rules)
-    assert left(root, monkeypatch, "a.py") == [
-        "  a.py:1:21: X1 unsafe fix not applied: that pkg.config.MODE is the same object as pkg.old.MODE cannot be verified: "
-        "pkg.old.MODE is a copy of pkg.config.MODE, and tweak.py could not be analyzed (SSOT000), so whether it stores into it is not known"
-    ]
+# -- 3. declared-deprecation findings in one text (stdin, the editor) ----------------------------
+
+DD_APP = "from pkg.old import X\n\nprint(X)\n"
+DD_PROJECT = {
+    "pkg/__init__.py": "",
+    "pkg/new.py": "class X:\n    pass\n",
+    "pkg/old.py": 'import warnings\nfrom pkg.new import X\nwarnings.warn("pkg.old is deprecated; use pkg.new instead", DeprecationWarning)\n',
+    "pkg/app.py": DD_APP,
+}
+DD_MESSAGE = 'module pkg.old is deprecated (pkg/old.py:3: "pkg.old is deprecated; use pkg.new instead"); use pkg.new'
+
+
+def stdin(args: list[str], text: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from ssot_lint.cli import main
+
+    monkeypatch.chdir(root)
+    outcome = CliRunner().invoke(main, args, input=text.encode(), catch_exceptions=False)
+    return outcome.exit_code, outcome.stdout, outcome.stderr
+
+
+def test_declared_deprecation_in_one_text_says_where_it_is_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """review15a 02: ``fix --stdin-filename`` left the finding "without a reason (please report
+    it)", and ``check --stdin-filename`` marked it ``[*]``; ``fix`` on the file fixes it."""
+    root = write_project(tmp_path / "p", DD_PROJECT, '[[rule]]\nid = "DD"\nkind = "declared-deprecation"\n')
+    code, out, err = stdin(["fix", "--no-cache", "--stdin-filename", "pkg/app.py", "-"], DD_APP, root, monkeypatch)
+    why = (
+        "not fixed in one text: a declared-deprecation fix reads every module's declarations, so `ssot-lint fix` on the file applies it"
+        " (`fix --stdin-filename` and the editor apply the per-file rules' fixes)"
+    )
+    assert (code, out, err.splitlines()) == (1, DD_APP, ["0 findings fixed, 1 finding left:", f"  pkg/app.py:1:6: DD {why}"])
+    code, out, _ = stdin(["check", "--no-cache", "-q", "--stdin-filename", "pkg/app.py", "-"], DD_APP, root, monkeypatch)
+    assert (code, out.splitlines()) == (1, [f"pkg/app.py:1:6: DD error: {DD_MESSAGE}"])
+    _, out, _ = stdin(["check", "--no-cache", "--stdin-filename", "pkg/app.py", "-"], DD_APP, root, monkeypatch)
+    assert "fixable" not in out
+    assert applicability(root, monkeypatch, "pkg/app.py") == {("pkg/app.py", 1, 6, "DD"): "safe"}  # the file on disk: fix fixes it
+    assert run_cli(["fix", "--no-cache", "pkg/app.py"], root, monkeypatch).exit_code == 0
+    assert (root / "pkg/app.py").read_text() == DD_APP.replace("pkg.old", "pkg.new")

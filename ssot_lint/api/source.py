@@ -17,6 +17,34 @@ from ssot_lint.config.settings import Config
 from ssot_lint.model import Finding
 from ssot_lint.observer import NULL_OBSERVER
 
+# Why a text at a path `check` does not walk is neither checked nor fixed: ``check`` of the project
+# would not read the file, so its findings (and what fixing them would be verified against) are
+# none of the project's (`check`/`fix --stdin-filename` say the same).
+NOT_CHECKED = "not one of the project's files (outside its root, not included, excluded or ignored by git): not checked"
+
+
+def whole_project_fixes(project: Project) -> dict[str, str]:
+    """The fixable rules whose fix needs the whole project (a project-wide kind's
+    ``fix_project``: declared-deprecation reads every module's declarations), by id, each with
+    why one text (``fix_source``, ``fix --stdin-filename``, an editor) is not fixed by it: such a
+    finding is not marked fixable there, and is left with this reason."""
+    return {
+        rule.id: (
+            f"not fixed in one text: a {rule.kind} fix reads every module's declarations, so `ssot-lint fix` on the file applies it"
+            " (`fix --stdin-filename` and the editor apply the per-file rules' fixes)"
+        )
+        for rule in project.rules.rules
+        if rule.fixable and project_wide(rule)
+    }
+
+
+def one_text_findings(findings: Sequence[Finding], project: Project) -> list[Finding]:
+    """``findings`` of one text as its fixes see them: none of ``whole_project_fixes`` is fixable."""
+    import dataclasses
+
+    wide = whole_project_fixes(project)
+    return [dataclasses.replace(f, applicability="") if f.rule_id in wide and f.applicability else f for f in findings]
+
 
 def source_bytes(code: str | bytes) -> bytes:
     """An editor's text as the bytes of the file it would save: encoded as its PEP 263 coding
@@ -60,7 +88,9 @@ def check_source(
     out the findings the configured baseline file records for this path, as ``check`` does.
     Each finding's ``applicability`` is what ``check`` gives it: an import rewrite is verified
     against the project's files (``safe``, ``unsafe`` or not fixable), with ``buffers`` (path ->
-    text: an editor's other unsaved buffers) and this text in place of their files."""
+    text: an editor's other unsaved buffers) and this text in place of their files. A path
+    ``check`` does not walk (outside the root, not included, excluded, ignored by git) has no
+    findings, as ``check --stdin-filename`` says."""
     from ssot_lint.analysis.analyze import analyze_source
     from ssot_lint.run.aggregation import aggregate, annotate
     from ssot_lint.run.options import RunOptions
@@ -68,6 +98,8 @@ def check_source(
 
     project = resolve_project(config, rules if rules is not None else None, (), (), NULL_OBSERVER)
     absolute, ref = buffer_ref(project, path)
+    if not project.includes(absolute):
+        return []  # as `check --stdin-filename` says: not checked
     data = source_bytes(code)
     selected = [r for r in project.rules.rules if not project_wide(r) and r.in_scope(ref.path)]
     fail_on = project.config.get("fail-on")
@@ -98,7 +130,8 @@ class SourceFixed:
     the text given, what to know: why it is unsafe), and how many findings left the fixes
     changed in part (``partly``: some of a statement's names moved, the rest stay), and why each
     finding a fix did not remove was left (``reasons``: rule id, line, column in the fixed text,
-    the reason, whether only ``unsafe_fixes`` would fix it)."""
+    the reason, whether only ``unsafe_fixes`` would fix it; ``anchored``: the same with the
+    finding's anchor after the column, for findings that share a position, each its own)."""
 
     code: str | bytes
     fixed: int
@@ -107,6 +140,7 @@ class SourceFixed:
     notes: tuple[tuple[str, int, int, str], ...] = ()
     partly: int = 0
     reasons: tuple[tuple[str, int, int, str, bool], ...] = ()
+    anchored: tuple[tuple[str, int, int, str, str, bool], ...] = ()
 
 
 def fix_source(
@@ -125,7 +159,8 @@ def fix_source(
     and with ``unsafe_fixes`` the unsafe ones too, checked the same way (the result parses,
     compiles, keeps every comment and is a fixed point) or refused as a whole. Verified against
     the project as an editor shows it: ``buffers`` (path -> text: the other unsaved buffers) and
-    this text in place of their files."""
+    this text in place of their files. The text at a path ``check`` does not walk is left
+    alone (``refused``: ``NOT_CHECKED``), as ``fix --stdin-filename`` leaves it."""
     from ssot_lint.analysis.analyze import analyze_source
     from ssot_lint.analysis.parsing import decode_source, on_analysis_thread
     from ssot_lint.fix.apply import FixRefused
@@ -133,6 +168,8 @@ def fix_source(
 
     project = resolve_project(config, rules if rules is not None else None, select, (), NULL_OBSERVER)
     absolute, ref = buffer_ref(project, path)
+    if not project.includes(absolute):
+        return SourceFixed(code, 0, NOT_CHECKED)  # as `fix --stdin-filename` leaves it
     data = source_bytes(code)
     applicable = [r for r in project.rules.rules if r.in_scope(ref.path) and not project_wide(r)]
     found = {f.rule_id for f in analyze_source(data, ref, applicable).findings}
@@ -153,8 +190,9 @@ def fix_source(
     except FixRefused as refusal:
         return SourceFixed(code, 0, str(refusal))
     reasons = tuple((rule_id, line, col, reason, (rule_id, line, col) in outcome.unsafe) for (rule_id, line, col), reason in outcome.reasons.items())
+    anchored = tuple((rule_id, line, col, anchor, reason, unsafe) for (rule_id, line, col, anchor), (reason, unsafe) in outcome.anchored.items())
     if outcome.data == data:
-        return SourceFixed(code, 0, reasons=reasons)
+        return SourceFixed(code, 0, reasons=reasons, anchored=anchored)
     notes = tuple((rule_id, line, col, note) for (rule_id, line, col), note in outcome.notes)
     fixed_code = outcome.data if isinstance(code, bytes) else decode_source(outcome.data)
-    return SourceFixed(fixed_code, outcome.fixed, "", outcome.unsafe_fixed, notes, outcome.partly, reasons)
+    return SourceFixed(fixed_code, outcome.fixed, "", outcome.unsafe_fixed, notes, outcome.partly, reasons, anchored)

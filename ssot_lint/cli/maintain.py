@@ -121,7 +121,7 @@ def fix_stdin(
 ) -> None:
     """``fix --stdin-filename PATH -``: the fixed text (or its diff) on stdout; what is left, as
     ``check --stdin-filename`` would now report it, on stderr; exit as ``fix`` does."""
-    from ssot_lint.fix.engine import FileFix, FixResult, left_with_reason
+    from ssot_lint.fix.engine import FileFix, FixResult, Reasons, left_with_reason
     from ssot_lint.fix.render import render_diff
     from ssot_lint.model import FileRef
 
@@ -152,7 +152,10 @@ def fix_stdin(
     summary += f" ({fixed.partly} partly fixed)" if fixed.partly else ""
     # Each finding left with the reason its fix gave, as `fix` on files lists them.
     paths = {f.path for f in findings}  # the one file, as check names it
-    reasons = {(path, rule_id, line, col): (reason, unsafe) for path in paths for rule_id, line, col, reason, unsafe in fixed.reasons}
+    reasons: Reasons = {(path, rule_id, line, col, ""): (reason, unsafe) for path in paths for rule_id, line, col, reason, unsafe in fixed.reasons}
+    reasons.update({(path, rule_id, line, col, anchor): (why, unsafe) for path in paths for rule_id, line, col, anchor, why, unsafe in fixed.anchored})
+    wide = api.whole_project_fixes(project)
+    reasons.update({(f.path, f.rule_id, f.line, f.col, ""): (wide[f.rule_id], False) for f in findings if f.rule_id in wide})
     fixable = {rule.id for rule in project.rules.rules if rule.fixable}
     kinds = {rule.id: rule.kind for rule in project.rules.rules}
     refusal = {f.path: f"not fixed: {fixed.refused}" for f in findings} if fixed.refused else {}

@@ -52,6 +52,6 @@ def read_stdin(shown: str) -> bytes:
 
 
 def not_in_project(shown: str) -> None:
-    click.echo(
-        f"ssot-lint: note: {shown} is not one of the project's files (outside its root, not included, excluded or ignored by git): not checked", err=True
-    )
+    from ssot_lint.api.source import NOT_CHECKED
+
+    click.echo(f"ssot-lint: note: {shown} is {NOT_CHECKED}", err=True)

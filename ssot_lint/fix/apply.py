@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # libcst is imported when a file is fixed, not when the comma
     import libcst as cst
 
 Location = tuple[str, int, int]  # rule id, line, col
+Anchored = tuple[str, int, int, str]  # rule id, line, col, the finding's anchor (``Unfixed.anchor``)
 SAFE_ONLY = FixContext()
 MAX_ROUNDS = 4  # of fixing the fixed text again, before a fix that does not settle is refused  # safe fixes only, and no project: no import rewrite is verified
 _LINE_BREAK = re.compile(r"\r\n?|\n")
@@ -77,7 +78,8 @@ class SourceFix:
     unsafe fixes), why each other finding of the fixing rules stays (keyed by location in the
     fixed text; ``unsafe``: those only an unsafe fix would remove; ``partly``: how many of them
     the fix changed in part), and notes on the unsafe fixes applied (keyed by location in the
-    text before fixing)."""
+    text before fixing). ``anchored``: the reasons (and whether only unsafe) of findings that
+    share a location, each by its anchor too."""
 
     data: bytes
     fixed: int
@@ -86,6 +88,7 @@ class SourceFix:
     unsafe_fixed: int = 0
     notes: tuple[tuple[Location, str], ...] = ()
     partly: int = 0
+    anchored: dict[Anchored, tuple[str, bool]] = field(default_factory=dict)
 
 
 def source_encoding(data: bytes) -> str:
@@ -128,6 +131,7 @@ class _Applied:
     reasons: dict[Location, str] = field(default_factory=dict)
     unsafe: set[Location] = field(default_factory=set)
     notes: list[tuple[Location, str]] = field(default_factory=list)
+    anchored: dict[Anchored, tuple[str, bool]] = field(default_factory=dict)
     partly: list[tuple[str, str]] = field(default_factory=list)  # (rule id, reason) of each finding fixed in part
 
 
@@ -147,6 +151,7 @@ def _apply(module: cst.Module, text: str, ref: FileRef, rules: Sequence[Rule], c
         applied.partly.extend((rule.id, u.reason) for u in outcome.unfixed if u.partly)
         applied.reasons.update({(rule.id, u.line, u.col): u.reason for u in outcome.unfixed})
         applied.unsafe.update((rule.id, u.line, u.col) for u in outcome.unfixed if u.unsafe)
+        applied.anchored.update({(rule.id, u.line, u.col, u.anchor): (u.reason, u.unsafe) for u in outcome.unfixed if u.anchor})
         applied.notes.extend(((rule.id, n.line, n.col), n.note) for n in outcome.notes)
     return applied
 
@@ -211,7 +216,7 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
         applied = _apply(module, text, ref, rules, context)
     new_text = text if applied.module is module else applied.module.code
     if new_text == text:
-        return SourceFix(data, 0, applied.reasons, frozenset(applied.unsafe))
+        return SourceFix(data, 0, applied.reasons, frozenset(applied.unsafe), anchored=applied.anchored)
     _check_written(data, text, module, new_text, encoding, ref)
     # Fixing the fixed text again must change nothing. One fix may enable another in the same
     # file (a reference rewritten leaves an import that now moves as a whole): each round's
@@ -245,7 +250,7 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
     # those of the findings left (the last round's reasons) that some round changed in part,
     # told by rule and reason (their positions move as statements split).
     left = Counter((rule_id, reason) for (rule_id, _, _), reason in again.reasons.items())
-    return SourceFix(new_data, fixed, again.reasons, frozenset(again.unsafe), unsafe_fixed, tuple(notes), (partly & left).total())
+    return SourceFix(new_data, fixed, again.reasons, frozenset(again.unsafe), unsafe_fixed, tuple(notes), (partly & left).total(), again.anchored)
 
 
 def write_atomic(path: str, expected: bytes, data: bytes) -> None:

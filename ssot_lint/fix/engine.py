@@ -37,6 +37,9 @@ from ssot_lint.run.reading import read_file
 from ssot_lint.run.verification import close_summaries, fix_context
 
 FIX_TIME_LIMIT = 5 * FILE_TIME_LIMIT  # libcst parses a file ~10x slower than CPython
+# Why each finding left stays, and whether only an unsafe fix would remove it: by path, rule id,
+# line, column and anchor (``Finding.anchor`` where findings share a position, else "").
+Reasons = dict[tuple[str, str, int, int, str], tuple[str, bool]]
 
 
 @dataclass
@@ -197,7 +200,8 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
     files = discover(paths if within is None else [str(config.root), *paths], config)
     run_options = RunOptions(cache=options.cache, jobs=options.jobs)
     results = analyze_files(files, rules, run_options)
-    context = fix_context(config, run_options, files if within is not None or covers_project(paths, config) else None, options.unsafe)
+    whole = within is not None or covers_project(paths, config)  # a partial run walked the root too
+    context = fix_context(config, run_options, files if whole else None, options.unsafe, named=files)
     projects: dict[str, ProjectFix] = {}
     for rule in rules:  # the project-wide kinds' view of the project, before any file changes
         rule.see_rules(rules)
@@ -218,16 +222,23 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
     changed: list[FileFix] = []
     warnings: list[str] = []
     notes: list[str] = []
-    reasons: dict[tuple[str, str, int, int], tuple[str, bool]] = {
-        (path, rule_id, line, col): (why, False) for rule_id, project in projects.items() for (path, line, col), why in project.reasons.items()
+    reasons: Reasons = {
+        (path, rule_id, line, col, ""): (why, False) for rule_id, project in projects.items() for (path, line, col), why in project.reasons.items()
     }
+    reasons.update(
+        {
+            (path, rule_id, line, col, anchor): (why, False)
+            for rule_id, project in projects.items()
+            for (path, line, col, anchor), why in project.anchored.items()
+        }
+    )
     refused: dict[str, str] = {}  # path -> why the file was not fixed (for project-wide findings)
 
     def refuse(ref: FileRef, current: FileResult | None, why: str) -> None:
         warnings.append(f"{ref.path}: {why}")
         refused[ref.path] = why
         findings = current.findings if current is not None else results[position][1].findings
-        reasons.update({(ref.path, f.rule_id, f.line, f.col): (why, False) for f in findings if f.rule_id in fixable})
+        reasons.update({(ref.path, f.rule_id, f.line, f.col, ""): (why, False) for f in findings if f.rule_id in fixable})
 
     unwritten = {p: why for p in todo if (why := _not_written(sources[results[p][0].path].abspath, config)) is not None}
     for position, why in unwritten.items():
@@ -248,7 +259,8 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
         fix = outcome.fix
         if fix is None:
             continue
-        reasons.update({(ref.path, *location): (reason, location in fix.unsafe) for location, reason in fix.reasons.items()})
+        reasons.update({(ref.path, *location, ""): (reason, location in fix.unsafe) for location, reason in fix.reasons.items()})
+        reasons.update({(ref.path, *location): known for location, known in fix.anchored.items()})
         if fix.data == outcome.data:
             continue
         file_notes = tuple((rule_id, line, col, note) for (rule_id, line, col), note in fix.notes)
@@ -299,15 +311,17 @@ def not_written(path: str, config: Config) -> str | None:
 
 def left_with_reason(
     finding: Finding,
-    reasons: dict[tuple[str, str, int, int], tuple[str, bool]],
+    reasons: Reasons,
     fixable: set[str],
     kinds: dict[str, str],
     refused: dict[str, str],
     touched: set[str],
 ) -> Left:
     """``finding``, left after fixing, with why: the reason its rule's fix gave, the file's
-    refusal, or what kind of rule it is (``reasons``: by path, rule, line and column)."""
-    known = reasons.get((finding.path, finding.rule_id, finding.line, finding.col))
+    refusal, or what kind of rule it is (``reasons``: by path, rule, line and column, and the
+    finding's anchor where findings share a position, else "")."""
+    at = (finding.path, finding.rule_id, finding.line, finding.col)
+    known = reasons.get((*at, finding.anchor)) or reasons.get((*at, ""))
     if known is not None:
         return Left(finding, *known)
     if finding.path in refused:

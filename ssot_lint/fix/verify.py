@@ -41,6 +41,7 @@ from ssot_lint.fix.binding_reads import read_elsewhere
 from ssot_lint.fix.copied_values import stored_copy
 from ssot_lint.fix.import_order import order_changes
 from ssot_lint.fix.import_runs import ImportRuns
+from ssot_lint.fix.module_clashes import clashing
 from ssot_lint.fix.submodule_names import replaced_by_submodule
 from ssot_lint.fix.verdicts import (
     REFUSED,
@@ -125,6 +126,8 @@ class ImportVerifier:
 
     def _verify(self, need: Need, allow_kind_change: bool) -> Verdict:
         found = self._names(need, allow_kind_change)
+        if found.status != REFUSED and (clash := clashing(self.source, need)) is not None:
+            return worst([clash, found])  # what the other checks read may be either copy's
         if need.chain and found.status != REFUSED and self.source.in_project(need.new):
             found = worst([found, *self._shadowed(need.new)])
         if need.module and not need.importer and found.status == UNVERIFIED:

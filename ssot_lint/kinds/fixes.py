@@ -32,6 +32,9 @@ class Unfixed:
     reason: str
     unsafe: bool = False
     partly: bool = False
+    # The finding's ``Finding.anchor`` when findings share a position (a star import reaching
+    # several deprecated names, one finding each): the summary gives each its own reason.
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,11 +70,13 @@ class ProjectFix:
     """What a project-wide kind's fix knows of the whole project (``Rule.fix_project``): the files
     its fixes may change (``paths``), why each finding it cannot fix stays (``reasons``, by path,
     line and column: findings in files it does not change get their reason here) and whatever
-    its ``fix`` reads (``data``)."""
+    its ``fix`` reads (``data``); ``anchored``: the reasons of findings that share a position,
+    by path, line, column and the finding's anchor (see ``Unfixed.anchor``)."""
 
     paths: frozenset[str]
     reasons: dict[tuple[str, int, int], str] = field(default_factory=dict)
     data: Any = None
+    anchored: dict[tuple[str, int, int, str], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,10 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
         # Verification reuses the summaries the project-wide kinds computed, a buffer's too: it
         # reads the buffers (options.buffers) in place of their files, as the run did.
         context = annotate(
-            report, ruleset.rules, results, lambda: fix_context(config, options, project_files, known=lambda: run_summaries(ruleset.rules, results))
+            report,
+            ruleset.rules,
+            results,
+            lambda: fix_context(config, options, project_files, known=lambda: run_summaries(ruleset.rules, results), named=files),
         )
         if context is not None:
             close_summaries(context)

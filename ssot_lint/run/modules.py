@@ -21,6 +21,7 @@ other files are summarised again.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
 from ssot_lint.model import FileRef, FileResult, Finding, Suppression
 from ssot_lint.project.module_index import ModuleIndex
+from ssot_lint.project.module_paths import location
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.project.summary_walk import summarise
 from ssot_lint.run.discovery import SourceFile, with_buffer_files
@@ -70,11 +72,16 @@ class ProjectModules:
         files: Sequence[SourceFile] | None = None,
         known: Callable[[], Known] | None = None,
         buffers: Mapping[str, bytes] | None = None,
+        named: Sequence[SourceFile] = (),
     ) -> None:
         """``known``: the summaries the run already has (``run_summaries``), asked for once, at
         the first verification that needs summaries; ``buffers``: absolute path -> the bytes to
-        read instead of the file's (a walk's files gain the buffers on no disk yet)."""
+        read instead of the file's (a walk's files gain the buffers on no disk yet); ``named``:
+        the files a run over some paths discovered, which a walk's files gain where it skipped
+        them (a file git ignores, named on the command line, is checked and fixed: what reads
+        its names must be looked for as for any other module's)."""
         self._config = config
+        self._named = list(named)
         self._buffers = dict(buffers or {})
         self._summarise = summarise_files
         self._files = list(files) if files is not None else None
@@ -106,6 +113,7 @@ class ProjectModules:
                 self._files = walked.files
                 if self._buffers:
                     self._files = with_buffer_files(walked.files, [str(self._config.root)], self._config, self._buffers)
+                self._files = _with_named(self._files, self._named, str(self._config.root))
             fresh = walked is None or self._files is not walked.files  # given, or gained buffers
             self._index = walked.index if walked is not None and not fresh else ModuleIndex((source.ref, None) for source in self._files)
             # A file no import reaches is no module's: `pkg/new.py` beside `pkg/new/__init__.py`
@@ -177,6 +185,22 @@ class ProjectModules:
         self.index()
         files = self._runtime_files(module) if module in self._by_module else []
         return files[0].ref.path if files else None
+
+    def clash(self, dotted: str) -> str | None:
+        """Why which file ``dotted`` (a module, or a name in one) runs from cannot be told: it, or
+        a package above it, is given by files in several places (``ModuleIndex.ambiguous``),
+        and which one an import finds depends on ``sys.path`` (``fix.module_clashes``)."""
+        index = self.index()
+        parts = dotted.split(".")
+        for end in range(len(parts), 0, -1):
+            module = ".".join(parts[:end])
+            if module in index.ambiguous:
+                first: dict[str, str] = {}
+                for source in self._runtime_files(module) or self._by_module.get(module, []):
+                    first.setdefault(location(source.ref), source.ref.path)
+                paths = sorted(first.values())
+                return f"{module} is given by {len(paths)} files ({', '.join(paths)}): which one an importer gets depends on sys.path"
+        return None
 
     def texts(self, module: str) -> list[tuple[str, bytes | None]]:
         """The project-relative path and bytes of each of ``module``'s runtime files (None: it
@@ -276,6 +300,14 @@ class ProjectModules:
             if source.ref.path in by_ref:
                 self._comments.setdefault(source.ref.module or "", []).extend(by_ref[source.ref.path].suppressions)
         return {source.abspath: by_ref[source.ref.path].facts.get(_SUMMARY_ID) if source.ref.path in by_ref else None for source in files}
+
+
+def _with_named(files: list[SourceFile], named: Sequence[SourceFile], root: str) -> list[SourceFile]:
+    """``files`` (a walk of ``root``) plus those of ``named`` inside ``root`` that the walk skipped."""
+    known = {source.abspath for source in files}
+    inside = root.rstrip(os.sep) + os.sep
+    added = [source for source in named if source.abspath not in known and source.abspath.startswith(inside)]
+    return sorted(files + added, key=lambda f: f.ref.path) if added else files
 
 
 def run_summaries(rules: Sequence[Rule], results: Iterable[tuple[FileRef, FileResult]]) -> dict[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]]:

@@ -52,16 +52,24 @@ class SummariseFiles:
 
 
 def fix_context(
-    config: Config, options: RunOptions, files: Sequence[SourceFile] | None, unsafe: bool = False, known: Callable[[], Known] | None = None
+    config: Config,
+    options: RunOptions,
+    files: Sequence[SourceFile] | None,
+    unsafe: bool = False,
+    known: Callable[[], Known] | None = None,
+    named: Sequence[SourceFile] = (),
 ) -> FixContext:
     """What fixes (and the applicability ``check`` reports) are verified against: the project
-    discovered from ``config`` (``files`` when the run already discovered all of it; ``known``:
-    the module summaries the run already computed, see ``run.modules.run_summaries``), with
-    ``options.buffers`` (an editor's unsaved buffers) in place of their files."""
+    discovered from ``config`` (``files`` when the run already discovered all of it, else a walk
+    of the root and the files of ``named``, those a run over some paths discovered, that it
+    skips; ``known``: the module summaries the run already computed, see
+    ``run.modules.run_summaries``), with ``options.buffers`` (an editor's unsaved buffers) in
+    place of their files."""
     from ssot_lint.fix.verify import ImportVerifier
     from ssot_lint.run.modules import ProjectModules
 
-    return FixContext(unsafe, ImportVerifier(ProjectModules(config, SummariseFiles(options.cache, options.jobs), files, known, options.buffers)))
+    modules = ProjectModules(config, SummariseFiles(options.cache, options.jobs), files, known, options.buffers, named)
+    return FixContext(unsafe, ImportVerifier(modules))
 
 
 def close_summaries(context: FixContext) -> None:

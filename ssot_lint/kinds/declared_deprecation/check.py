@@ -216,12 +216,12 @@ class DeclaredDeprecation(Rule):
         project = self.project(facts)
         findings: list[Finding] = []
         # Each finding with a rewrite, for ``annotate`` (the next step of the same run) to verify.
-        self._pending: dict[tuple[str, int, int], tuple[Hit, Mapping]] = {}
+        self._pending: dict[tuple[str, int, int, str], tuple[Hit, Mapping]] = {}  # by position and anchor
         for hit, found in self.fixes(project, facts):
             finding = self.hit_finding(hit, "" if isinstance(found, str) else UNSAFE)
             findings.append(finding)
             if not isinstance(found, str):
-                self._pending[(finding.path, finding.line, finding.col)] = (hit, found)
+                self._pending[(finding.path, finding.line, finding.col, finding.anchor)] = (hit, found)
         findings.extend(self.conflicts(project))
         details = {
             "declarations": [_describe(d) for d in project.declared()],
@@ -246,13 +246,13 @@ class DeclaredDeprecation(Rule):
             return findings
         assert context.verifier is not None
         by_path: dict[str, dict[str, str]] = {}
-        for (path, _, _), (_, (old, new)) in pending.items():
+        for (path, *_), (_, (old, new)) in pending.items():
             by_path.setdefault(path, {})[str(old)] = str(new)
         uses = file_facts(by_path, IMPORT_USES)
         rules = {path: derive(self.id, pairs) for path, pairs in by_path.items()}
         needed: dict[int, tuple[Need, ...] | None] = {}
         for index, finding in enumerate(findings):
-            item = pending.get((finding.path, finding.line, finding.col))
+            item = pending.get((finding.path, finding.line, finding.col, finding.anchor))
             if item is None or finding.applicability != UNSAFE or uses.get(finding.path) is None:
                 continue
             hit, (old, _) = item
@@ -265,7 +265,7 @@ class DeclaredDeprecation(Rule):
             if needs is None:
                 annotated[index] = dataclasses.replace(finding, applicability="")
             elif needs:
-                hit, (_, new) = pending[(finding.path, finding.line, finding.col)]
+                hit, (_, new) = pending[(finding.path, finding.line, finding.col, finding.anchor)]
                 why = renamed(hit, new)  # unsafe however well it verifies
                 verdicts = [context.verifier.verify(need, False, rules[finding.path]) for need in needs]
                 verdict = worst([Verdict(UNVERIFIED if why else VERIFIED, why), *verdicts])  # the rename says it best
@@ -276,15 +276,17 @@ class DeclaredDeprecation(Rule):
         """The files with a finding to fix, why each other finding stays, and the project."""
         project = self.project(facts)
         paths: set[str] = set()
-        reasons: dict[tuple[str, int, int], str] = {}
+        # By anchor too: a star import's findings share its position, each with its own reason.
+        reasons: dict[tuple[str, int, int, str], str] = {}
         for hit, found in self.fixes(project, facts):
             if isinstance(found, str):
-                reasons[(hit.ref.path, hit.span[0], hit.span[1])] = found
+                reasons[(hit.ref.path, hit.span[0], hit.span[1], hit.anchor)] = found
             else:
                 paths.add(hit.ref.path)
         for conflict in self.conflicts(project):
-            reasons[(conflict.path, conflict.line, conflict.col)] = "not fixable: the rule file names a deprecated canonical target; change the rule"
-        return ProjectFix(frozenset(paths), reasons, project)
+            why = "not fixable: the rule file names a deprecated canonical target; change the rule"
+            reasons[(conflict.path, conflict.line, conflict.col, conflict.anchor)] = why
+        return ProjectFix(frozenset(paths), data=project, anchored=reasons)
 
     def fix(self, module: cst.Module, ref: FileRef, context: FixContext) -> FixOutcome:
         """Rewrites the imports whose declaration names a replacement; see ``declared_deprecation.fix``."""
@@ -301,8 +303,7 @@ class DeclaredDeprecation(Rule):
         if replacement:
             notes.append(f"use {replacement}")
         message = self.message_for(declared, imported or "", notes)
-        anchor = f"import {imported} -> {declared.target}"
-        return Finding(self.id, *hit.span, message, self.severity, hit.ref.path, anchor, fact.statement[0], applicability=applicability)
+        return Finding(self.id, *hit.span, message, self.severity, hit.ref.path, hit.anchor, fact.statement[0], applicability=applicability)
 
     def message_for(self, declared: Declared, imported: str, notes: list[str]) -> str:
         d = declared.declaration

@@ -38,7 +38,7 @@ def fix_declared(rule: DeclaredDeprecation, module: cst.Module, ref: FileRef, co
     for hit in found:
         found_mapping = mapping(project, hit)
         if isinstance(found_mapping, str):
-            outcome.unfixed.append(Unfixed(hit.span[0], hit.span[1], found_mapping))
+            outcome.unfixed.append(Unfixed(hit.span[0], hit.span[1], found_mapping, anchor=hit.anchor))
         else:
             fixable.append((hit, found_mapping))
     if fixable:
@@ -75,14 +75,14 @@ def _judge(outcome: FixOutcome, plan: ImportFixPlan, hit: Hit, members: list[int
     """Count ``hit``'s finding fixed when every name it is about moved; else leave it, with why."""
     line, col = hit.span[:2]
     if not members:
-        outcome.unfixed.append(Unfixed(line, col, "not fixable: the import could not be located for rewriting"))
+        outcome.unfixed.append(Unfixed(line, col, "not fixable: the import could not be located for rewriting", anchor=hit.anchor))
         return
     reason, only_unsafe, why = plan.status(members)
     if reason is None and any(plan.decisions[i] == STAY for i in members):
         reason = "not fixable: the import has no rewrite"
     if reason is not None:
         moved, note = plan.partial(members, line, col)
-        outcome.unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe, partly=moved))
+        outcome.unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe, partly=moved, anchor=hit.anchor))
         outcome.notes += [note] if note is not None else []
         return
     outcome.fixed += 1

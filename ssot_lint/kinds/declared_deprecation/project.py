@@ -47,6 +47,13 @@ class Hit:
     span: Span
     context: tuple[str, ...] = ()
 
+    @property
+    def anchor(self) -> str:
+        """Its finding's ``Finding.anchor``: what tells apart the findings of one star import
+        (one per deprecated name it reaches, all at one position)."""
+        imported = self.fact.module if self.fact.name is None else f"{self.fact.module}.{self.fact.name}"
+        return f"import {imported} -> {self.declared.target}"
+
 
 @dataclass
 class Project:
