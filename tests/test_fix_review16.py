@@ -148,3 +148,67 @@ def test_a_module_of_the_importers_package_in_its_own_copy_is_determined(tmp_pat
     }
     root = write_project(tmp_path / "p", files, rules("app.old", "app.new"))
     assert applicability(root, monkeypatch) == {("services/worker/app/main.py", 1, 6, "D1"): "safe"}
+
+
+# -- 4. notes from a later rule's round, positioned as before the fix -----------------------------
+
+TWO_RULES = """
+[[rule]]
+id = "R1"
+kind = "deprecated-import"
+[rule.replace]
+"pkg.m:A" = "pkg.n:A"
+[[rule]]
+id = "R2"
+kind = "deprecated-import"
+[rule.replace]
+"pkg.m:B" = "pkg.k:B"
+"pkg.m:C" = "pkg.k:C"
+"""
+
+
+def test_notes_of_a_later_rule_carry_the_positions_check_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """review16b 04: R1 splits the statements R2 then rewrites; R2's notes were placed in R1's text."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/n.py": "class A: pass\nclass B: pass\nclass C: pass\n",
+        "pkg/k.py": "class B: pass\n",
+        "pkg/m.py": "from pkg.n import A, B, C\n",
+        "pkg/app.py": "from pkg.m import A, B, C\nprint(A, B, C)\n",
+        "pkg/app2.py": "import pkg.m\nprint(pkg.m.A, pkg.m.B, pkg.m.C)\n",
+    }
+    root = write_project(tmp_path / "p", files, TWO_RULES)
+    report = json.loads(run_cli(["check", "--no-cache", "-o", "json", "--select", "R2"], root, monkeypatch).stdout)
+    assert [(f["path"], f["line"], f["col"]) for f in report["findings"]][::2] == [("pkg/app.py", 1, 22), ("pkg/app2.py", 2, 16)]
+    result = run_cli(["fix", "--no-cache", "--diff", "--unsafe-fixes"], root, monkeypatch)
+    headers = [line.split(" (R2)")[0] for line in result.stdout.splitlines() if line.startswith("# ssot-lint: unsafe fix at")]
+    assert headers == ["# ssot-lint: unsafe fix at pkg/app.py:1:22", "# ssot-lint: unsafe fix at pkg/app2.py:2:16"]
+    notes = [line.split(": R2")[0] for line in result.stderr.splitlines() if "unsafe fix applied" in line]
+    assert notes == ["  pkg/app.py:1:22", "  pkg/app2.py:2:16"]
+
+
+def test_positions_back_through_a_split_statement() -> None:
+    from ssot_lint.fix.positions_back import PositionsBack
+
+    before = "import os\nfrom pkg.m import A, B, C\nprint(A, B, C)\n"
+    after = "import os\nfrom pkg.n import A\nfrom pkg.m import B, C\nprint(A, B, C)\n"
+    back = PositionsBack(before, after)
+    assert [back.back(*at) for at in ((1, 8), (3, 19), (3, 22), (4, 7))] == [(1, 8), (2, 22), (2, 25), (3, 7)]
+
+
+# -- 5. a module nobody could read ---------------------------------------------------------------
+
+
+def test_a_module_that_could_not_be_analyzed_is_not_said_to_do_more_than_define_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """review16b 05: the rewrite stops running ``pkg.reg``, which does not parse."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/impl.py": "class X:\n    pass\n",
+        "pkg/old.py": "from pkg.impl import X\nimport pkg.reg\n",
+        "pkg/reg.py": "Alias = (int\n",
+        "pkg/app.py": "from pkg.old import X\nprint(X)\n",
+    }
+    root = write_project(tmp_path / "p", files, rules("pkg.old", "pkg.impl"))
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    why = "pkg.app would no longer import pkg.reg, and pkg/reg.py could not be analyzed (SSOT000), so whether it does more than define names on import is not known"
+    assert result.stderr.splitlines()[1] == f"  pkg/app.py:1:6: D1 unsafe fix not applied: {why}"
