@@ -212,3 +212,18 @@ def test_a_module_that_could_not_be_analyzed_is_not_said_to_do_more_than_define_
     result = run_cli(["fix", "--no-cache"], root, monkeypatch)
     why = "pkg.app would no longer import pkg.reg, and pkg/reg.py could not be analyzed (SSOT000), so whether it does more than define names on import is not known"
     assert result.stderr.splitlines()[1] == f"  pkg/app.py:1:6: D1 unsafe fix not applied: {why}"
+
+
+def test_a_name_read_from_the_importers_package_itself_stays_a_clash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``app.X`` is read from ``app/__init__.py``, and the verifier reads both copies of it."""
+    files = {
+        "services/api/app/__init__.py": "from app.core import X\n",
+        "services/api/app/core.py": "class X:\n    pass\n",
+        "services/worker/app/__init__.py": "class X:\n    pass\n",
+        "services/worker/app/old.py": "from app import X\n",
+        "services/worker/app/main.py": "from app.old import X\n",
+    }
+    root = write_project(tmp_path / "p", files, rules("app.old", "app"))
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    why = "app is given by 2 files (services/api/app/__init__.py, services/worker/app/__init__.py): which one an importer gets depends on sys.path"
+    assert result.stderr.splitlines()[1] == f"  services/worker/app/main.py:1:6: D1 unsafe fix not applied: {why}"

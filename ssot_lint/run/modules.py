@@ -222,13 +222,16 @@ class ProjectModules:
         return anchor(next(iter(places.values())).ref) if len(places) == 1 else None
 
     def _in_copy(self, parts: list[str], end: int, home: str) -> bool:
-        """Whether every module below ``parts[:end]`` on the way to ``parts`` that has files has
-        them in one place, below ``home`` (the importer's copy)."""
+        """Whether ``parts`` names a module below ``parts[:end]`` (not a name read from that
+        package itself, whose every copy the verifier reads) and every module on the way that
+        has files has them in one place, below ``home`` (the importer's copy)."""
+        found = False
         for deeper in range(end + 1, len(parts) + 1):
             sources = self._by_module.get(".".join(parts[:deeper]), [])
             if len({location(s.ref) for s in sources}) > 1 or any(anchor(s.ref) != home for s in sources):
                 return False
-        return True
+            found = found or bool(sources)
+        return found
 
     def beside(self, importer: str, top: str) -> str | None:
         """The path of a module file in ``importer``'s folder, when that folder has no
