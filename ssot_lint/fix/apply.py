@@ -30,6 +30,7 @@ from ssot_lint.analysis.file_context import known_code
 from ssot_lint.analysis.parsing import SourceError, decode_source, parse
 from ssot_lint.ci.suppressions import scan as scan_suppressions
 from ssot_lint.fix.fixed_text import verifier_for
+from ssot_lint.fix.positions_back import PositionsBack
 from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import FileRef
 
@@ -145,6 +146,7 @@ def _apply(module: cst.Module, text: str, ref: FileRef, rules: Sequence[Rule], c
             raise FixRefused("too deeply nested to fix (RecursionError)") from None
         except Exception as exc:  # a bug in one kind's fix must not stop the other files
             raise FixRefused(f"{rule.id}'s fix failed ({type(exc).__name__}: {exc}); this is a bug in its rule kind") from None
+        given = applied.module
         applied.module = outcome.module
         applied.fixed += outcome.fixed
         applied.unsafe_fixed += outcome.unsafe
@@ -152,7 +154,10 @@ def _apply(module: cst.Module, text: str, ref: FileRef, rules: Sequence[Rule], c
         applied.reasons.update({(rule.id, u.line, u.col): u.reason for u in outcome.unfixed})
         applied.unsafe.update((rule.id, u.line, u.col) for u in outcome.unfixed if u.unsafe)
         applied.anchored.update({(rule.id, u.line, u.col, u.anchor): (u.reason, u.unsafe) for u in outcome.unfixed if u.anchor})
-        applied.notes.extend(((rule.id, n.line, n.col), n.note) for n in outcome.notes)
+        # A note is placed in the text the rule was given: carried back to the round's.
+        back = PositionsBack(text, given.code) if outcome.notes and given is not module else None
+        notes = [(n.line, n.col, n.note) for n in outcome.notes]
+        applied.notes.extend(((rule.id, *(back.back(line, col) if back else (line, col))), note) for line, col, note in notes)
     return applied
 
 
@@ -240,7 +245,8 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
             break
         new_text = again_text
         fixed, unsafe_fixed, partly = fixed + again.fixed, unsafe_fixed + again.unsafe_fixed, partly + Counter(again.partly)
-        notes.extend(again.notes)
+        back = PositionsBack(text, reparsed_text) if again.notes else None  # the round's text -> the file's
+        notes.extend(((rule_id, *back.back(line, col)), note) for (rule_id, line, col), note in again.notes if back is not None)
     else:
         raise FixRefused(f"fixing the fixed text still changes it after {MAX_ROUNDS} rounds; this is a bug in ssot-lint")
     if new_text != first_text:

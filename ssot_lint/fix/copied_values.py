@@ -53,7 +53,7 @@ def stored_copy(source: ModuleSource, need: Need, origin: str, known: dict[str, 
     spelling = getattr(source, "spelling", None)
     if spelling is None or need.old == need.new:
         return None
-    chains = {dotted: _chain(source, dotted) for dotted in (need.old, need.new)}
+    chains = {dotted: same_object_chain(source, dotted) for dotted in (need.old, need.new)}
     pairs = {pair for chain in chains.values() for pair in chain}
     if len(pairs) < 2:
         return None  # no copy on the way
@@ -85,7 +85,7 @@ def stored_copy(source: ModuleSource, need: Need, origin: str, known: dict[str, 
     return None
 
 
-def _chain(source: ModuleSource, dotted: str) -> list[tuple[str, str]]:
+def same_object_chain(source: ModuleSource, dotted: str) -> list[tuple[str, str]]:
     """``(module, name)`` pairs from ``dotted`` to where it is defined, each bound by importing
     the next (``from pkg.config import MODE`` in ``pkg.old``: ``pkg.old, MODE`` then
     ``pkg.config, MODE``); it ends where the module binds the name otherwise, or cannot be told."""

@@ -50,9 +50,9 @@ class FixedText:
     def summaries(self, module: str) -> list[ModuleSummary | None]:
         return [self._summary] if module == self._module else self._source.summaries(module)
 
-    def clash(self, dotted: str) -> str | None:
+    def clash(self, dotted: str, importer: str = "") -> str | None:
         clash = getattr(self._source, "clash", None)
-        return clash(dotted) if clash is not None else None
+        return clash(dotted, importer) if clash is not None else None
 
     def suppressions(self, module: str) -> list[Suppression]:
         if module == self._module:

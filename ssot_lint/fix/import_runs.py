@@ -10,7 +10,7 @@ import sys
 from ssot_lint.fix.attribute_reads import read_as_attribute
 from ssot_lint.fix.by_name_helpers import helper_by_name
 from ssot_lint.fix.lazy_attributes import lazy_reads
-from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Mover, Need, Verdict
+from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Mover, Need, Verdict, not_analyzed
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
 from ssot_lint.project.effects import defines_only
 from ssot_lint.project.import_graph import LazyImportGraph, import_targets, runs_on_import
@@ -262,7 +262,9 @@ class ImportRuns:
         caller's ``except ImportError``) or register something (a codec, a plugin), or of a
         standard-library module not known to only define names (``effects.defines_only``)."""
         summaries = self.source.summaries(module)
-        if any(s is None or s.effects for s in summaries):
+        if any(s is None for s in summaries):  # nobody read it: what it runs is not known
+            return f"and {not_analyzed(self.source, module, 'does more than define names on import')}"
+        if any(s.effects for s in summaries if s is not None):
             return "whose import-time code does more than define names"
         lazy = next((why for s in summaries if s is not None and (why := lazy_reads(self.source, s)) is not None), None)
         if lazy is not None:

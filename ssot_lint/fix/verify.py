@@ -117,16 +117,17 @@ class ImportVerifier:
             if need.importer:
                 self.runs.cycle(need, mover)
 
-    def verify(self, need: Need, allow_kind_change: bool = False, mover: Mover | None = None) -> Verdict:
+    def verify(self, need: Need, allow_kind_change: bool = False, mover: Mover | None = None, near: str = "") -> Verdict:
         """Whether the rewrite from ``need.old`` to ``need.new`` is verified, refused or
         unverified; refused too when the two are of different kinds, unless allowed.
-        ``mover``: the fix this rewrite is part of (see ``Mover``)."""
+        ``mover``: the fix this rewrite is part of (see ``Mover``); ``near``: the module of the
+        file the rewrite is in, when ``need.importer`` does not say (where its names resolve)."""
         with self._moving(mover):
-            return self._verify(need, allow_kind_change)
+            return self._verify(need, allow_kind_change, near)
 
-    def _verify(self, need: Need, allow_kind_change: bool) -> Verdict:
+    def _verify(self, need: Need, allow_kind_change: bool, near: str = "") -> Verdict:
         found = self._names(need, allow_kind_change)
-        if found.status != REFUSED and (clash := clashing(self.source, need)) is not None:
+        if found.status != REFUSED and (clash := clashing(self.source, need, need.importer or near)) is not None:
             return worst([clash, found])  # what the other checks read may be either copy's
         if need.chain and found.status != REFUSED and self.source.in_project(need.new):
             found = worst([found, *self._shadowed(need.new)])

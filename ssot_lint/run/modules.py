@@ -29,7 +29,7 @@ from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
 from ssot_lint.model import FileRef, FileResult, Finding, Suppression
 from ssot_lint.project.module_index import ModuleIndex
-from ssot_lint.project.module_paths import location
+from ssot_lint.project.module_paths import anchor, location, within
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.project.summary_walk import summarise
 from ssot_lint.run.discovery import SourceFile, with_buffer_files
@@ -89,6 +89,7 @@ class ProjectModules:
         self._known: Known | None = None
         self._index: ModuleIndex | None = None
         self._by_module: dict[str, list[SourceFile]] = {}
+        self._paths: dict[str, SourceFile] | None = None  # path -> file, for ``beside``
         self._summaries: dict[str, list[ModuleSummary | None]] = {}
         self._attributes: dict[str | None, list[str]] | None = None  # see spelling
         self._spelling: dict[str, list[str]] = {}
@@ -186,20 +187,73 @@ class ProjectModules:
         files = self._runtime_files(module) if module in self._by_module else []
         return files[0].ref.path if files else None
 
-    def clash(self, dotted: str) -> str | None:
+    def clash(self, dotted: str, importer: str = "") -> str | None:
         """Why which file ``dotted`` (a module, or a name in one) runs from cannot be told: it, or
         a package above it, is given by files in several places (``ModuleIndex.ambiguous``),
-        and which one an import finds depends on ``sys.path`` (``fix.module_clashes``)."""
+        and which one an import finds depends on ``sys.path`` (``fix.module_clashes``).
+
+        A package ``importer`` (a module given by one file) was itself imported through is that
+        file's copy, whatever ``sys.path`` says; a module inside it is determined too when its
+        file lies in that copy (``ModuleIndex.candidates`` resolves so for unresolved-import).
+        A module given twice itself stays a clash: the verifier reads every copy's summary."""
         index = self.index()
+        home = self._home(importer)
         parts = dotted.split(".")
         for end in range(len(parts), 0, -1):
             module = ".".join(parts[:end])
-            if module in index.ambiguous:
-                first: dict[str, str] = {}
-                for source in self._runtime_files(module) or self._by_module.get(module, []):
-                    first.setdefault(location(source.ref), source.ref.path)
-                paths = sorted(first.values())
-                return f"{module} is given by {len(paths)} files ({', '.join(paths)}): which one an importer gets depends on sys.path"
+            if module not in index.ambiguous:
+                continue
+            if home is not None and module != dotted and within(importer, module) and self._in_copy(parts, end, home):
+                continue  # the importer's own copy of the package, and dotted's modules in it
+            first: dict[str, str] = {}
+            for source in self._runtime_files(module) or self._by_module.get(module, []):
+                first.setdefault(location(source.ref), source.ref.path)
+            paths = sorted(first.values())
+            return f"{module} is given by {len(paths)} files ({', '.join(paths)}): which one an importer gets depends on sys.path"
+        return None
+
+    def has_clashes(self) -> bool:
+        """Whether any module is given by files in several places."""
+        return bool(self.index().ambiguous)
+
+    def _home(self, importer: str) -> str | None:
+        """The ``sys.path`` entry ``importer``'s one file runs from (None: not one file)."""
+        places = {location(source.ref): source for source in self._by_module.get(importer, [])}
+        return anchor(next(iter(places.values())).ref) if len(places) == 1 else None
+
+    def _in_copy(self, parts: list[str], end: int, home: str) -> bool:
+        """Whether ``parts`` names a module below ``parts[:end]`` (not a name read from that
+        package itself, whose every copy the verifier reads) and every module on the way that
+        has files has them in one place, below ``home`` (the importer's copy)."""
+        found = False
+        for deeper in range(end + 1, len(parts) + 1):
+            sources = self._by_module.get(".".join(parts[:deeper]), [])
+            if len({location(s.ref) for s in sources}) > 1 or any(anchor(s.ref) != home for s in sources):
+                return False
+            found = found or bool(sources)
+        return found
+
+    def beside(self, importer: str, top: str) -> str | None:
+        """The path of a module file in ``importer``'s folder, when that folder has no
+        ``__init__.py``, that answers the bare name ``top`` there but is not ``top``'s: pytest
+        (its default import mode) and ``python folder/script.py`` put the folder first on
+        ``sys.path``. None when there is none, or ``importer`` is not one file."""
+        self.index()
+        sources = self._by_module.get(importer, [])
+        if len({location(s.ref) for s in sources}) != 1 or sources[0].ref.is_package:
+            return None
+        folder = sources[0].ref.path.rpartition("/")[0]
+        if not folder:
+            return None  # the project root: its modules are named from it already
+        if self._paths is None:
+            self._paths = {s.ref.path: s for s in self._files or ()}
+        paths = self._paths
+        if f"{folder}/__init__.py" in paths:
+            return None
+        for path in (f"{folder}/{top}.py", f"{folder}/{top}/__init__.py"):
+            found = paths.get(path)
+            if found is not None and found.ref.module != top and path not in self.index().shadowed:
+                return path
         return None
 
     def texts(self, module: str) -> list[tuple[str, bytes | None]]:

@@ -349,7 +349,8 @@ class DeprecatedImport(Rule):
         for finding, fact in zip(findings, pending):
             if fact is not None and finding.applicability == UNSAFE:
                 allowed = self.allows_kind_change(fact.target)
-                verdict = worst(verifier.verify(need, allowed, self) for need in fact.needs)
+                near = next((need.importer for need in fact.needs if need.importer), "")  # the file's module
+                verdict = worst(verifier.verify(need, allowed, self, near) for need in fact.needs)
                 finding = dataclasses.replace(finding, applicability=applicability(verdict))
             annotated.append(finding)
         return annotated
