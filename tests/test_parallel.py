@@ -274,3 +274,18 @@ def test_workers_exit_when_the_pool_process_is_killed(tmp_path: Path) -> None:
         for pid in workers:
             if process_alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_process_that_forbids_workers_analyzes_everything_itself() -> None:
+    # The language server forbids them: a fork beside its protocol threads hung on sys.stdin's lock.
+    import subprocess
+    import sys
+
+    code = (
+        "from ssot_lint.run import parallel, per_file\n"
+        "print(per_file._workers(2, 1000), parallel.may_start_workers())\n"
+        "parallel.forbid_workers()\n"
+        "print(per_file._workers(2, 1000), parallel.may_start_workers())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["2 True", "0 False"]

@@ -20,7 +20,6 @@ other files are summarised again.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -33,6 +32,7 @@ from ssot_lint.project.module_paths import anchor, location, within
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.project.summary_walk import summarise
 from ssot_lint.run.discovery import SourceFile, with_buffer_files
+from ssot_lint.run.parallel import may_start_workers
 from ssot_lint.run.project_files import project_files
 from ssot_lint.run.reading import read_file
 from ssot_lint.run.word_tests import attribute_words, binds_by_import, spells, star_imports, stores_into
@@ -342,7 +342,7 @@ class ProjectModules:
         from ssot_lint.analysis.analyze import analyze_source
 
         on_disk = [source for source in files if source.abspath not in self._buffers]
-        here = multiprocessing.current_process().daemon  # a worker cannot start workers
+        here = not may_start_workers()  # in a worker, or in the language server
         found = (self._summarise(on_disk, here, rule) if rule is not None else self._summarise(on_disk, here)) if on_disk else []
         buffered = [source for source in files if source.abspath in self._buffers]
         return found + [(s.ref, analyze_source(self._buffers[s.abspath], s.ref, [rule or SUMMARY_RULE])) for s in buffered]

@@ -40,6 +40,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _crash_hook: Callable[[Any], None] | None = None  # tests only; see the module docstring
+_workers_forbidden = False  # see forbid_workers
 
 _WINDOW = 2  # batches queued per worker, so it never waits for the parent between batches
 _MAX_START_FAILURES = 3
@@ -54,6 +55,22 @@ class Crashed:
 
 class WorkerStartError(RuntimeError):
     """Workers die before they are ready: a broken installation, not a broken input file."""
+
+
+def forbid_workers() -> None:
+    """From now on this process analyzes everything itself. For the language server: a fork
+    beside its protocol threads copies whatever lock one of them holds at that moment, and the
+    child waits on it forever (sys.stdin's, for one)."""
+    global _workers_forbidden
+    _workers_forbidden = True
+
+
+def may_start_workers() -> bool:
+    """Whether this process may start worker processes: not a worker itself (a daemon cannot
+    have children), and not one that forbade them (``forbid_workers``)."""
+    import multiprocessing
+
+    return not _workers_forbidden and not multiprocessing.current_process().daemon
 
 
 def default_jobs() -> int:

@@ -17,7 +17,7 @@ from ssot_lint.run.cache import Signature, blob_id, result_key, signature, trust
 from ssot_lint.run.collector import collector_paused
 from ssot_lint.run.discovery import SourceFile
 from ssot_lint.run.options import RunOptions
-from ssot_lint.run.parallel import Crashed, WorkerPool, default_jobs, start_method
+from ssot_lint.run.parallel import Crashed, WorkerPool, default_jobs, may_start_workers, start_method
 from ssot_lint.run.reading import read_file, read_signed
 
 _CHUNK = 256  # files looked up in the cache at once: bounds memory, amortises SQLite round trips
@@ -268,7 +268,7 @@ def _analyze(
 
 def _workers(jobs: int | None, count: int) -> int:
     """How many worker processes to start for ``count`` files (0: analyze in this process)."""
-    if count == 0:
+    if count == 0 or not may_start_workers():
         return 0
     if start_method() != "fork" and count < _SPAWN_MIN:
         return 0

@@ -45,6 +45,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from ssot_lint import __version__, api
 from ssot_lint.errors import ConfigError
 from ssot_lint.model import PARSE_ERROR_ID, Finding
+from ssot_lint.run.parallel import forbid_workers
 from ssot_lint.server.actions import KINDS, Buffer, code_actions
 from ssot_lint.server.edits import SOURCE, diagnostic, finding_range, line_diagnostic
 from ssot_lint.server.positions import UTF16, Lines
@@ -438,6 +439,7 @@ def serve(stdin: Any = None, stdout: Any = None) -> None:
     # process forked meanwhile (verifying a fix summarises files in workers) closes sys.stdin
     # first thing and would wait on that lock forever. It gets a stdin of its own to close.
     sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the server's lifetime
+    forbid_workers()  # and no fork at all beside the protocol's threads: the project job forks, in its own process
     server = build()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _exit_on_signal)  # editors end servers this way: end the jobs too
