@@ -34,7 +34,6 @@ import os
 import signal
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +48,7 @@ from ssot_lint.run.parallel import forbid_workers
 from ssot_lint.server.actions import KINDS, Buffer, code_actions
 from ssot_lint.server.edits import SOURCE, diagnostic, finding_range, line_diagnostic
 from ssot_lint.server.positions import UTF16, Lines
-from ssot_lint.server.project_job import KILL_GROUP, kill_job
+from ssot_lint.server.project_job import Job, kill_job, run_job
 from ssot_lint.server.projects import Projects, error_location, on_disk, project_key
 
 log = logging.getLogger("ssot_lint.server")
@@ -58,15 +57,6 @@ WATCHED = ("**/*.toml", "**/.ssot-baseline.json")
 # typing stays as fast as one buffer's check, and their diagnostics follow within a moment.
 RECHECK_OTHERS_AFTER = 0.3
 PARSE_ERROR_HELP = "SSOT000: the file could not be analyzed (it does not decode or parse, or its analysis crashed); no rule has judged it."
-
-
-@dataclass
-class Job:
-    """The project-wide check of one project: at most one runs; a save during it asks for one more."""
-
-    task: asyncio.Task[None] | None = None
-    process: asyncio.subprocess.Process | None = None
-    again: bool = False
 
 
 class SsotServer(LanguageServer):
@@ -234,7 +224,7 @@ class SsotServer(LanguageServer):
             config = str(project.config.path) if project.config.path else None
             request: dict[str, Any] = {"root": str(project.root), "config": config, "buffers": buffers, "baseline": self.baseline, "server": os.getpid()}
             try:
-                answer = await self._run_job(request, job)
+                answer = await run_job(request, job)
             except Exception as exc:  # a crashed or killed child: keep the last results
                 self.log(f"project-wide check failed: {exc}", lsp.MessageType.Error)
                 answer = None
@@ -255,24 +245,6 @@ class SsotServer(LanguageServer):
                             self.publish(document.uri)
             if not job.again:
                 return
-
-    async def _run_job(self, request: dict[str, Any], job: Job) -> dict[str, Any] | None:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "ssot_lint.server.project_job",
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            cwd=request["root"],
-            start_new_session=KILL_GROUP,  # its own process group: the job and the workers it forks end together
-        )
-        job.process = process
-        out, err = await process.communicate(json.dumps(request, ensure_ascii=True).encode("ascii"))
-        job.process = None
-        if process.returncode not in (0, 2):
-            raise RuntimeError(f"exit code {process.returncode}: {err.decode(errors='replace').strip()[-2000:]}")
-        return json.loads(out)
 
     def stop_jobs(self) -> None:
         """End every running project job and the worker processes it forked (on shutdown, on

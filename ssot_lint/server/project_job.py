@@ -1,4 +1,5 @@
-"""The language server's project-wide check, run in a child process.
+"""The language server's project-wide check, run in a child process: ``run_job`` is the
+server's side (it starts this module with ``-m``), ``main`` the child's.
 
 The server sends one JSON request on stdin: the project's root and config file, the open
 buffers (path -> text), and whether the baseline applies. This process runs ``ssot_lint.check``
@@ -11,11 +12,13 @@ not take the editor's diagnostics down with it.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import os
 import signal
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from ssot_lint import api
@@ -34,6 +37,37 @@ def kill_job(pid: int) -> None:
             os.kill(pid, signal.SIGTERM)
     except OSError:
         pass  # already gone
+
+
+@dataclass
+class Job:
+    """The project-wide check of one project, seen from the server: at most one runs; a save
+    during it asks for one more."""
+
+    task: asyncio.Task[None] | None = None
+    process: asyncio.subprocess.Process | None = None
+    again: bool = False
+
+
+async def run_job(request: dict[str, Any], job: Job) -> dict[str, Any] | None:
+    """Run one project-wide check in a child process (this module, ``-m``): the request in, the
+    answer out; the child leads its own process group, so ``kill_job`` ends its workers too."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "ssot_lint.server.project_job",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=request["root"],
+        start_new_session=KILL_GROUP,  # its own process group: the job and the workers it forks end together
+    )
+    job.process = process
+    out, err = await process.communicate(json.dumps(request, ensure_ascii=True).encode("ascii"))
+    job.process = None
+    if process.returncode not in (0, 2):
+        raise RuntimeError(f"exit code {process.returncode}: {err.decode(errors='replace').strip()[-2000:]}")
+    return json.loads(out)
 
 
 def run(request: dict[str, Any]) -> dict[str, Any]:
