@@ -73,7 +73,7 @@ import of a package above the target (``collections.OrderedDict``) becomes one t
 replacement's module (``compat.odict.OrderedDict``), verified the same way; ``import
 compat.odict`` is added right after the import it came through, which goes once nothing else in
 the file uses it (``deprecated_import.references`` lists when a reference is left instead: it is
-assigned to, its name is rebound or imported inside a function, the new top-level name is taken
+assigned to, or a chain read through it is, its name is rebound or imported inside a function, the new top-level name is taken
 ...). Calls are left for a human (the replacement may take other arguments).
 """
 
