@@ -83,3 +83,29 @@ def test_a_copy_through_a_star_import_is_named_as_the_copy(tmp_path: Path, monke
         "that pkg.utils.config is the same object as pkg.utils.configs.config cannot be verified: pkg.utils.config is a copy of pkg.utils.configs.config, "
         "and pkg stores into pkg.utils.configs.config at pkg/__init__.py:3"
     ]
+
+
+# -- a star import and another rule's member mapping (repro 05) --------------------------------------------
+def test_a_star_import_is_not_narrowed_to_a_member_only_the_replacement_is_mapped_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # /tmp/review16a/repro/05-star-narrowed-to-unrelated-name (networkx/utils/__init__.py): R2's
+    # `pkg:pairwise` under R1's `pkg.configs -> pkg` derives `pkg.configs:pairwise`, which said
+    # nothing about what pkg.configs binds; the star import was "cannot be narrowed to pairwise".
+    files = {
+        "pkg/__init__.py": "from pkg.misc import *\nfrom pkg.configs import *\n",
+        "pkg/misc.py": '__all__ = ["pairwise"]\n\n\ndef pairwise(x):\n    return x\n',
+        "pkg/configs.py": '__all__ = ["Config"]\n\n\nclass Config:\n    pass\n',
+        "app.py": "from pkg import Config\n",
+    }
+    rules = (
+        '[[rule]]\nid = "R1"\nkind = "deprecated-import"\nreplace = { "pkg.configs" = "pkg" }\n\n'
+        '[[rule]]\nid = "R2"\nkind = "deprecated-import"\nreplace = { "pkg:pairwise" = "itertools:pairwise" }\n'
+    )
+    root = write_project(tmp_path, files, rules)
+    assert left(root, monkeypatch) == ["  pkg/__init__.py:2:6: R1 not fixable: the rewritten import would import from pkg, the module itself"]
+
+
+def test_a_star_import_is_still_not_narrowed_to_a_member_the_rule_maps_on_its_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The rule's own `old:X` says old has X: a star import of old may bind it.
+    files = {"old.py": "X = 1\nY = 2\n", "new.py": "X = 1\n", "app.py": "from old import *\n"}
+    root = write_project(tmp_path, files, '[[rule]]\nid = "R1"\nkind = "deprecated-import"\nreplace = { "old:X" = "new:X" }\n')
+    assert left(root, monkeypatch) == ["  app.py:1:17: R1 not fixable: `from old import *` cannot be narrowed to X; import names explicitly"]
