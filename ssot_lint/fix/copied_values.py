@@ -70,7 +70,9 @@ def stored_copy(source: ModuleSource, need: Need, origin: str, known: dict[str, 
     if facts is not None and unknown:
         found_now = facts(unknown, ATTRIBUTE_STORES)
         known.update({module: found_now.get(module, []) for module in unknown})
-    copy = next((d for d, chain in chains.items() if len(chain) > 1), need.old)
+    # The copy is the name reached through a re-export; one bound by a star import (which the
+    # chain does not follow) is the name that is not the origin itself.
+    copy = next((d for d, chain in chains.items() if len(chain) > 1), need.new if need.old == origin else need.old)
     unknown_same = f"that {need.new} is the same object as {need.old} cannot be verified: {copy} is a copy of {origin}"
     for storer in candidates:
         if not analyzed(source, storer):

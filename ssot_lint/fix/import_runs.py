@@ -28,6 +28,7 @@ class ImportRuns:
         self._graphs: list[tuple[Mover | None, LazyImportGraph]] = []
         self._sure: LazyImportGraph | None = None
         self._kept: list[tuple[Mover | None, LazyImportGraph]] = []
+        self._may: list[tuple[Mover | None, LazyImportGraph]] = []
         self._uses: dict[str, list[ImportUse]] = {}  # a module's imports and what it reads through them
         self._helpers: dict[str, int] = {}  # a package -> where it calls a helper importing by name (0: none)
 
@@ -183,15 +184,23 @@ class ImportRuns:
         project, sorted: what ``imports_less`` asks about, and whose import-time warnings
         ``fix.warning_tests`` does. What the new import runs (memoized walks) cannot be lost
         nor run later, unless the walk comes back through the importer (whose later imports
-        may run late)."""
+        may run late).
+
+        Whichever of the run's other rewrites apply, a chain from the old import that enters a
+        module the new import runs for sure reaches nothing the new import does not reach in
+        that same project: the old import's walk stops there. So ``from pkg.old import f`` ->
+        ``from pkg.new import f`` loses nothing ``pkg`` runs, even where another (unsafe)
+        rewrite stops ``pkg`` from running it: both statements run ``pkg`` first, and the
+        module is lost, or not, the same with this rewrite and without it (review16a). The walk
+        takes every edge any such project may have, so what only the old import runs counts."""
         importer = need.importer
         old = self._edges(importer, need.old)
         if not old:
             return []
-        graph, kept = self._graph(None), self._kept_graph(mover)  # what the old import may run; what runs for sure once fixed
+        kept = self._kept_graph(mover)  # what runs for sure once fixed
         new = self._edges(importer, need.new)
         runs_new = kept.reachable(new) if not any(kept.reaches(edge, importer) for edge in new) else frozenset()
-        return sorted(graph.reachable(old) - runs_new - {importer})
+        return sorted(self._may_graph(mover).reachable_outside(old, runs_new) - {importer})
 
     def _lost_effects(self, need: Need, mover: Mover | None, ran: list[str], new: list[str]) -> Verdict | None:
         """Why the modules in ``ran`` (run by the old import, not by the new one) that the
@@ -350,6 +359,17 @@ class ImportRuns:
         if graph is None:
             graph = LazyImportGraph(self.source, _Rewrites(mover, self.source) if mover is not None else None, surely=True, whichever=True)
             self._kept.append((mover, graph))
+        return graph
+
+    def _may_graph(self, mover: Mover | None) -> LazyImportGraph:
+        """Every import that may run once ``mover`` and the run's other rules have fixed the
+        project, whichever of their rewrites apply: as written and as rewritten."""
+        if mover is None:
+            return self._graph(None)
+        graph = next((g for m, g in self._may if m is mover), None)
+        if graph is None:
+            graph = LazyImportGraph(self.source, _Rewrites(mover, self.source))
+            self._may.append((mover, graph))
         return graph
 
     def _graph(self, mover: Mover | None) -> LazyImportGraph:

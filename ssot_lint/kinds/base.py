@@ -16,7 +16,7 @@ import ast
 import re
 import string
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ssot_lint.analysis.file_context import FileContext
@@ -80,6 +80,10 @@ class Target:
 
     module: str
     member: str | None = None
+    # A member derived under a module mapping from a member mapping of its replacement (``a -> b``
+    # with ``b:X -> c:Y`` gives ``a:X``): it does not say that ``a`` binds X, so a star import of
+    # ``a`` is not taken to bind it. Not part of the target's identity.
+    derived: bool = field(default=False, compare=False, repr=False)
 
     @classmethod
     def parse(cls, text: str) -> Target:

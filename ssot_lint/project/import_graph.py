@@ -127,6 +127,20 @@ class LazyImportGraph:
         self._advance(walk)
         return walk.seen
 
+    def reachable_outside(self, starts: Iterable[str], known: frozenset[str]) -> set[str]:
+        """The modules imported at import time from ``starts`` by chains that enter no module of
+        ``known`` (what another walk reaches: past one of them, a chain reaches only what that walk
+        does), ``known`` left out (not memoized: a question about one importer's statement)."""
+        if not known:
+            return set(self.reachable(starts))
+        walk = _Walk(s for s in starts if s not in known)
+        while walk.level:
+            self._load(walk.level)
+            level = {t for m in walk.level for t in self.after[m]} - walk.seen - known
+            walk.level = sorted(level)
+            walk.seen.update(level)
+        return walk.seen
+
     def reached_avoiding(self, starts: Iterable[str], avoid: str, targets: Iterable[str]) -> set[str]:
         """The modules of ``targets`` that ``reachable_avoiding(starts, avoid)`` holds, from a
         walk that stops once it has found them all (most questions are about a few modules that

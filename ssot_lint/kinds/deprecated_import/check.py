@@ -26,7 +26,9 @@ Options
   a replacement that does not exist), each at its line in the rule file.
 
 Matched: ``import a.b``, ``import a.b as x``, ``from a.b import c``, ``from a import b`` (b a
-submodule or member), ``from a import *``, relative imports resolved against the file's package,
+submodule or member), ``from a import *`` (under a mapping of ``a``, or of ``a:X``, which says
+``a`` has X; not under one a mapping of the replacement implies, ``a -> b`` with ``b:X -> c:Y``,
+which says nothing of what ``a`` binds), relative imports resolved against the file's package,
 and imports nested in functions, ``try`` and ``if TYPE_CHECKING`` blocks. One finding per
 deprecated target per statement. A reference through an import of a package above the target
 is a finding too, one per reference: ``import collections`` then ``collections.OrderedDict``
@@ -73,7 +75,7 @@ import of a package above the target (``collections.OrderedDict``) becomes one t
 replacement's module (``compat.odict.OrderedDict``), verified the same way; ``import
 compat.odict`` is added right after the import it came through, which goes once nothing else in
 the file uses it (``deprecated_import.references`` lists when a reference is left instead: it is
-assigned to, its name is rebound or imported inside a function, the new top-level name is taken
+assigned to, or a chain read through it is, its name is rebound or imported inside a function, the new top-level name is taken
 ...). Calls are left for a human (the replacement may take other arguments).
 """
 

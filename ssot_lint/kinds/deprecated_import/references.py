@@ -10,7 +10,8 @@ planned only when it provably changes nothing but what the reference names:
 
 - the replacement has the same shape (a member for a member, a module for a module) and lies in
   another module than this one;
-- the reference is read, never assigned to or deleted (that would patch another module);
+- the reference is read, never assigned to or deleted, nor any chain of attributes read through
+  it (``mod.X = 1`` for the reference ``mod``: that would patch another module);
 - it holds no comment (a rewritten reference is written anew);
 - ``h`` is bound only by imports in the module body itself (no assignment, parameter,
   ``global`` or import inside a block or function anywhere in the file), so every reference
@@ -157,11 +158,14 @@ def plan_references(ctx: FileContext, references: list[Reference]) -> list[Refer
     bindings = FileBindings(tree)
     spans = [ctx.span(node) for node, _, _, _ in references]
     read_through: dict[Span, str] = {}  # reference -> the attribute read from it (`mod.X`: X)
-    if any(old.member is None for _, old, _, _ in references):
-        wanted = set(spans)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute) and ctx.span(node.value) in wanted:
-                read_through[ctx.span(node.value)] = node.attr
+    read_from: dict[int, ast.Attribute] = {}  # an attribute's value -> the attribute read from it
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            read_from[id(node.value)] = node
+    wanted = set(spans)
+    for value, node in ((node.value, node) for node in read_from.values()):
+        if isinstance(value, ast.Attribute) and ctx.span(value) in wanted:
+            read_through[ctx.span(value)] = node.attr
     plans = []
     for (node, old, new, _), span in zip(references, spans):
         written = dotted_name(node) or ""
@@ -170,7 +174,7 @@ def plan_references(ctx: FileContext, references: list[Reference]) -> list[Refer
         if outer is not None:
             plans.append(_refuse(base, f"`{written}` is part of `{dotted_name(outer[0])}`, which is rewritten as a whole"))
             continue
-        plans.append(_plan(ctx, bindings, node, base, read_through.get(span)))
+        plans.append(_plan(ctx, bindings, node, base, read_through.get(span), _stored_through(node, read_from)))
     # The head imports the rewrites may drop: another module may read those names from this one.
     gone = removable(ctx, [plan for plan in plans if not plan.reason])
     return [
@@ -181,6 +185,16 @@ def plan_references(ctx: FileContext, references: list[Reference]) -> list[Refer
     ]
 
 
+def _stored_through(node: ast.Attribute, read_from: dict[int, ast.Attribute]) -> ast.Attribute | None:
+    """The chain of attributes read through ``node`` that is assigned to or deleted (``mod.X = 1``,
+    ``del mod.X.y`` for the reference ``mod``), None when the chain is only read. Rewritten, the
+    store would go into the replacement instead, while the old module keeps its own value."""
+    chain = node
+    while id(chain) in read_from:
+        chain = read_from[id(chain)]
+    return chain if chain is not node and not isinstance(chain.ctx, ast.Load) else None
+
+
 def _within(inner: Span, outer: Span) -> bool:
     return (outer[0], outer[1]) <= (inner[0], inner[1]) and (inner[2], inner[3]) <= (outer[2], outer[3])
 
@@ -189,12 +203,16 @@ def _refuse(plan: ReferencePlan, why: str) -> ReferencePlan:
     return ReferencePlan(plan.span, plan.old, plan.new, plan.written, plan.head, reason=f"not fixable: {why}")
 
 
-def _plan(ctx: FileContext, bindings: FileBindings, node: ast.Attribute, plan: ReferencePlan, attribute: str | None) -> ReferencePlan:
+def _plan(
+    ctx: FileContext, bindings: FileBindings, node: ast.Attribute, plan: ReferencePlan, attribute: str | None, stored: ast.Attribute | None
+) -> ReferencePlan:
+    """``stored``: the chain read through the reference that is assigned to or deleted."""
     old, new, head, written = plan.old, plan.new, plan.head, plan.written
     if (old.member is None) != (new.member is None):
         return _refuse(plan, f"the replacement {new} is a {'module' if new.member is None else 'member'}, not a {'member' if old.member else 'module'}")
-    if not isinstance(node.ctx, ast.Load):
-        return _refuse(plan, f"`{written}` is assigned to or deleted here: rewriting it would change another module")
+    if not isinstance(node.ctx, ast.Load) or stored is not None:
+        assigned = written if stored is None else dotted_name(stored) or written
+        return _refuse(plan, f"`{assigned}` is assigned to or deleted here: rewriting it would change another module")
     if new.module == ctx.ref.module:
         return _refuse(plan, f"the replacement {new} is in this module itself")
     if "#" in ctx.segment(plan.span):

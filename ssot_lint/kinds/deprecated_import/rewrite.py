@@ -40,7 +40,7 @@ def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
             continue
         for other, target in mapping.items():
             if other != old and under(other.module, new.module):
-                key = Target(old.module + other.module[len(new.module) :], other.member)
+                key = Target(old.module + other.module[len(new.module) :], other.member, derived=other.member is not None)
                 if key not in pairs:
                     pairs[key], derived[key] = target, old
 
@@ -76,13 +76,15 @@ Pairs = Sequence[tuple[Target, Target]]
 
 def match_target(targets: Pairs, module: str, name: str | None) -> tuple[Target, Target] | None:
     """The mapping of ``targets`` (most specific first) that ``from module import name`` (``import
-    module`` when ``name`` is None) falls under; None when it names nothing deprecated."""
+    module`` when ``name`` is None) falls under; None when it names nothing deprecated. A star
+    import falls under a member mapping of its module, unless that mapping is ``derived`` (only
+    the replacement is said to have the member)."""
     dotted = module if name in (None, "*") else f"{module}.{name}"
     for old, new in targets:
         if old.member is None:
             if under(dotted, old.module):
                 return old, new
-        elif module == old.module and name in (old.member, "*"):
+        elif module == old.module and (name == old.member or (name == "*" and not old.derived)):
             return old, new
     return None
 
