@@ -40,21 +40,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="ssot-lint config file (default: the ini option ssot_config, else the nearest ssot-lint.toml or pyproject.toml above the rootdir).",
     )
-    parser.addini("ssot", type="bool", default=False, help="Check the project with ssot-lint on every run (as --ssot).")
+    # Read as a string: pytest's own bool reading fails with "invalid truth value", naming no option.
+    parser.addini("ssot", default="false", help="Check the project with ssot-lint on every run (as --ssot): true or false.")
     parser.addini("ssot_config", default="", help="ssot-lint config file, relative to the ini file's directory.")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "ssot: an ssot-lint rule checked over the whole project (pytest --ssot)")
     given = config.getoption("ssot_config")
-    # A path typed on the command line that is not there is a usage error, as pytest's own `-c`;
-    # a broken config file is a failing item instead, so that the other tests still run.
-    if given and _enabled(config) and not Path(config.invocation_params.dir, given).is_file():
-        raise pytest.UsageError(f"--ssot-config {given}: no such file")
+    # A path that is not there, typed on the command line or in the ini file, is a usage error,
+    # as pytest's own `-c`; a broken config file is a failing item instead, so that the other
+    # tests still run.
+    if _enabled(config) and (path := _config_path(config)) is not None and not path.is_file():
+        where = f"--ssot-config {given}" if given else f"ini option ssot_config = {config.getini('ssot_config')} (relative to the ini file's directory)"
+        raise pytest.UsageError(f"{where}: no such file")
+
+
+_TRUTH = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False, "": False}
 
 
 def _enabled(config: pytest.Config) -> bool:
-    return bool(config.getoption("ssot") or config.getini("ssot"))
+    if config.getoption("ssot"):
+        return True
+    value = str(config.getini("ssot")).strip().lower()
+    if value not in _TRUTH:
+        raise pytest.UsageError(f"ini option ssot = {config.getini('ssot')}: must be true or false")
+    return _TRUTH[value]
 
 
 def _config_path(config: pytest.Config) -> Path | None:

@@ -166,6 +166,14 @@ def test_a_config_given_on_the_command_line_or_in_the_ini_file(pytester: pytest.
     assert "ERROR: --ssot-config lint.tmol: no such file" in typo.stderr.lines and "Traceback" not in typo.stderr.str()
     (project / "pytest.ini").write_text("[pytest]\ntestpaths = tests\nssot = true\nssot_config = lint.toml\n")
     assert outcomes(pytester.runpytest("-p", "no:cacheprovider")) == {"passed": 2, "failed": 3}
+    # The same in the ini file, and an ini value that is no boolean: one line naming the option.
+    for ini, error in (
+        ("ssot = true\nssot_config = lint.tmol", "ERROR: ini option ssot_config = lint.tmol (relative to the ini file's directory): no such file"),
+        ("ssot = maybe", "ERROR: ini option ssot = maybe: must be true or false"),
+    ):
+        (project / "pytest.ini").write_text(f"[pytest]\ntestpaths = tests\n{ini}\n")
+        wrong = pytester.runpytest("-p", "no:cacheprovider")
+        assert wrong.ret == pytest.ExitCode.USAGE_ERROR and error in wrong.stderr.lines and "Traceback" not in wrong.stderr.str()
 
 
 def test_the_docs_three_line_test_runs_against_the_api(pytester: pytest.Pytester) -> None:
