@@ -216,10 +216,15 @@ class ProjectModules:
         """Whether any module is given by files in several places."""
         return bool(self.index().ambiguous)
 
+    def _one_file(self, module: str) -> SourceFile | None:
+        """``module``'s file when one place gives it (a ``.py`` and its ``.pyi`` are one place)."""
+        places = {location(source.ref): source for source in self._by_module.get(module, [])}
+        return next(iter(places.values())) if len(places) == 1 else None
+
     def _home(self, importer: str) -> str | None:
         """The ``sys.path`` entry ``importer``'s one file runs from (None: not one file)."""
-        places = {location(source.ref): source for source in self._by_module.get(importer, [])}
-        return anchor(next(iter(places.values())).ref) if len(places) == 1 else None
+        source = self._one_file(importer)
+        return anchor(source.ref) if source is not None else None
 
     def _in_copy(self, parts: list[str], end: int, home: str) -> bool:
         """Whether ``parts`` names a module below ``parts[:end]`` (not a name read from that
@@ -239,10 +244,10 @@ class ProjectModules:
         (its default import mode) and ``python folder/script.py`` put the folder first on
         ``sys.path``. None when there is none, or ``importer`` is not one file."""
         self.index()
-        sources = self._by_module.get(importer, [])
-        if len({location(s.ref) for s in sources}) != 1 or sources[0].ref.is_package:
+        source = self._one_file(importer)
+        if source is None or source.ref.is_package:
             return None
-        folder = sources[0].ref.path.rpartition("/")[0]
+        folder = source.ref.path.rpartition("/")[0]
         if not folder:
             return None  # the project root: its modules are named from it already
         if self._paths is None:
