@@ -358,6 +358,7 @@ def test_a_rule_file_or_config_that_is_no_regular_file_says_what_it_is(tmp_path:
         (["test-rules", "fifo.toml"], "rule file is not a regular file: fifo.toml"),
         (["rules", "--config", "fifo.toml"], "config file is not a regular file: fifo.toml"),
         (["check", "--config", "more.toml"], "config file is a directory: more.toml"),
+        (["test-rules", "--config", "more.toml"], "config file is a directory: more.toml"),
     ]:
         assert check_error(tmp_path, monkeypatch, GOOD_RULE, args=args) == f"ssot-lint: error: {expected}"
     config = 'rule-files = ["more.toml"]\n'
@@ -369,3 +370,18 @@ def test_two_outputs_of_one_format_to_one_file_are_one_output(tmp_path: Path, mo
     result = run_cli(["check", "--no-cache", "-q", "-o", "json:out.json", "-o", "json:./out.json"], tmp_path, monkeypatch)
     assert (result.exit_code, result.stderr) == (1, "")
     assert len(json.loads((tmp_path / "out.json").read_text())["findings"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["check", "--select", ""], "--select '': empty rule id (give rule ids or prefixes, comma-separated)"),
+        (["check", "--select", "D1,"], "--select 'D1,': empty rule id (give rule ids or prefixes, comma-separated)"),
+        (["check", "--ignore", ",D1"], "--ignore ',D1': empty rule id (give rule ids or prefixes, comma-separated)"),
+        (["rules", "--select", " "], "--select ' ': empty rule id (give rule ids or prefixes, comma-separated)"),
+        (["history", "--ignore", ""], "--ignore '': empty rule id (give rule ids or prefixes, comma-separated)"),
+    ],
+)
+def test_an_empty_rule_id_is_a_usage_error_not_every_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], expected: str) -> None:
+    # An empty --select (`--select "$RULES"` with the variable unset) was dropped, so every rule ran.
+    assert check_error(tmp_path, monkeypatch, GOOD_RULE, args=args) == f"ssot-lint: error: {expected}"

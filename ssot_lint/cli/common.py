@@ -23,8 +23,14 @@ from ssot_lint.run.cache import ResultCache
 shown_path = api.shown_path
 
 
-def split_ids(values: tuple[str, ...]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+def split_ids(values: tuple[str, ...], option: str) -> list[str]:
+    """``--select A,B --select C`` as ``[A, B, C]``; an empty id (``--select ""``, ``--select A,``)
+    is a usage error, as in ruff: left out, it would silently widen ``--select`` to every rule."""
+    ids = [part.strip() for value in values for part in value.split(",")]
+    if "" in ids:
+        shown = ",".join(values)
+        raise ConfigError(f"{option} {shown!r}: empty rule id (give rule ids or prefixes, comma-separated)")
+    return ids
 
 
 def observer() -> Observer:
@@ -75,7 +81,7 @@ def cache_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load_project(config_path: Path | None, rule_files: tuple[Path, ...], select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> tuple[Config, RuleSet]:
-    project = api.load_project(config_path, rules=rule_files, select=split_ids(select), ignore=split_ids(ignore), observer=observer())
+    project = api.load_project(config_path, rules=rule_files, select=split_ids(select, "--select"), ignore=split_ids(ignore, "--ignore"), observer=observer())
     return project.config, project.rules
 
 

@@ -93,7 +93,19 @@ def history(
         raise click.UsageError("--every and --by cannot be combined")
     config, ruleset = _trend_rules(config_path, rule_files, select, ignore, rules_at_commit)
     options = HistoryOptions(
-        rev_range, every, by, first_parent, max_commits, rules_at_commit, split_ids(select), split_ids(ignore), config.get("fail-on"), since, until, shard, jobs
+        rev_range,
+        every,
+        by,
+        first_parent,
+        max_commits,
+        rules_at_commit,
+        split_ids(select, "--select"),
+        split_ids(ignore, "--ignore"),
+        config.get("fail-on"),
+        since,
+        until,
+        shard,
+        jobs,
     )
     with project_cache(config, no_cache, cache_dir) as cache:
         run_history(config, ruleset, options, cache, use_color(no_color), show_timings, top, store or default_path(config.root), quiet)
@@ -153,7 +165,9 @@ def trend(
 ) -> None:
     """Report the stored history of the current rules: HTML, Markdown, CSV, JSON or a terminal view."""
     config, ruleset = _trend_rules(config_path, rule_files, select, ignore, rules_at_commit)
-    run_trend(config, None if rules_at_commit else ruleset, split_ids(select), split_ids(ignore), fmt, output, top, use_color(no_color), store)
+    run_trend(
+        config, None if rules_at_commit else ruleset, split_ids(select, "--select"), split_ids(ignore, "--ignore"), fmt, output, top, use_color(no_color), store
+    )
 
 
 def _trend_rules(

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ssot_lint import api
-from ssot_lint.cli.common import cache_options, jobs_option, load_project, observer, rule_options, shown_path, split_ids, use_color, warn
+from ssot_lint.cli.common import cache_options, config_option, jobs_option, load_project, observer, rule_options, shown_path, split_ids, use_color, warn
 from ssot_lint.config.rulefile import load_rule_files
 from ssot_lint.config.settings import load_config
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError, not_a_file
@@ -80,7 +80,7 @@ def _check_mappings(
     exit 1 when there is any."""
     from ssot_lint.report import plural
 
-    project = api.load_project(config_path, rules=rule_files, select=split_ids(select), ignore=split_ids(ignore), observer=observer())
+    project = api.load_project(config_path, rules=rule_files, select=split_ids(select, "--select"), ignore=split_ids(ignore, "--ignore"), observer=observer())
     checked = api.check_mappings(config=project, jobs=jobs, cache=not no_cache, cache_dir=cache_dir, on_warning=warn, observer=observer())
     for warning in checked.warnings:
         click.echo(str(warning))
@@ -90,7 +90,7 @@ def _check_mappings(
 
 @click.command("test-rules")
 @click.argument("rule_files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config whose rule files to test when none are given.")
+@config_option
 def test_rules(rule_files: tuple[Path, ...], config_path: Path | None) -> None:
     """Run the examples embedded in RULE_FILES (default: the configured rule files and the
     config's own [[rule]] tables)."""
