@@ -103,6 +103,54 @@ def test_a_buffer_is_encoded_as_its_coding_cookie_says() -> None:
     assert source_bytes(b"\xff") == b"\xff"
 
 
+LATIN = "# -*- coding: latin-1 -*-\n"
+
+
+def test_a_text_its_coding_cookie_cannot_encode_is_one_parse_error_and_never_fixed(tmp_path: Path) -> None:
+    # review17a 05: the text was encoded as UTF-8 and read back as latin-1, so the fix of the
+    # import also rewrote '€' into three characters (and the finding's column was off by two).
+    project = sample_project(tmp_path)
+    loaded = ssot_lint.load_project(project / "ssot-lint.toml")
+    path = project / "netra_backend/app/services/new.py"
+    text = LATIN + "s = '€'\n" + DEPRECATED
+    found = ssot_lint.check_source(path, text, config=loaded)
+    assert [(f.rule_id, f.line, f.col, f.message) for f in found] == [
+        ("SSOT000", 2, 6, "cannot encode as iso-8859-1, as its coding cookie declares: '€' (U+20AC)")
+    ]
+    fixed = ssot_lint.fix_source(path, text, config=loaded)
+    assert (fixed.code, fixed.fixed, fixed.refused) == (text, 0, "line 2: cannot encode as iso-8859-1, as its coding cookie declares: '€' (U+20AC)")
+    # What latin-1 can encode is checked and fixed as before, only the import changing.
+    fine = LATIN + "s = 'café'\n" + DEPRECATED
+    assert [(f.rule_id, f.line, f.col) for f in ssot_lint.check_source(path, fine, config=loaded)] == [("WS002", 3, 46)]
+    assert ssot_lint.fix_source(path, fine, config=loaded).code == LATIN + "s = 'café'\n" + CANONICAL
+
+
+def test_a_lone_surrogate_is_its_buffer_s_parse_error_and_spoils_no_other_check(tmp_path: Path) -> None:
+    # review17a 04: a pasted half of a surrogate pair raised UnicodeEncodeError in every check of
+    # the project while the buffer was open (it is one of the others' `buffers`).
+    project = sample_project(tmp_path)
+    loaded = ssot_lint.load_project(project / "ssot-lint.toml")
+    bad = project / "netra_backend/app/services/bad.py"
+    path = project / "netra_backend/app/services/new.py"
+    surrogate = "x = 1\ns = '\ud800'\n"
+    found = ssot_lint.check_source(bad, surrogate, config=loaded)
+    assert [(f.rule_id, f.line, f.col, f.message) for f in found] == [("SSOT000", 2, 6, "cannot encode as utf-8: a lone surrogate (U+D800)")]
+    assert ssot_lint.fix_source(bad, surrogate + DEPRECATED, config=loaded).refused == "line 2: cannot encode as utf-8: a lone surrogate (U+D800)"
+    others = {bad: surrogate}
+    assert [(f.rule_id, f.line, f.applicability) for f in ssot_lint.check_source(path, DEPRECATED, config=loaded, buffers=others)] == [("WS002", 1, "safe")]
+    assert ssot_lint.fix_source(path, DEPRECATED, config=loaded, buffers=others).code == CANONICAL
+    with_it = ssot_lint.check(config=loaded, cache=False, buffers=others)
+    assert [(f.line, f.message) for f in with_it.findings if f.path.endswith("bad.py")] == [(2, "cannot decode as utf-8: invalid byte 0xed")]
+
+
+def test_a_fixed_text_keeps_its_byte_order_mark(tmp_path: Path) -> None:
+    # review17a 07: the fixed text lost a leading U+FEFF, which `fix` on the file keeps.
+    project = sample_project(tmp_path)
+    loaded = ssot_lint.load_project(project / "ssot-lint.toml")
+    path = project / "netra_backend/app/services/new.py"
+    assert ssot_lint.fix_source(path, "\ufeff" + DEPRECATED, config=loaded).code == "\ufeff" + CANONICAL
+
+
 def test_project_includes_what_a_walk_of_the_root_covers(tmp_path: Path) -> None:
     project = sample_project(tmp_path, extra_config='extend-exclude = ["netra_backend/tests/"]\n')
     (project / ".gitignore").write_text("generated/\n")

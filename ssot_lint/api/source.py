@@ -9,12 +9,13 @@ import tokenize
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ssot_lint.analysis.parsing import SourceError
 from ssot_lint.api.project import PathLike, Project, baseline_file, buffer_ref, has_baseline, load_baseline, resolve_project
 from ssot_lint.ci import baseline as baselines
 from ssot_lint.ci.coverage import Coverage, project_wide
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
-from ssot_lint.model import Finding
+from ssot_lint.model import FileResult, Finding
 from ssot_lint.observer import NULL_OBSERVER
 
 # Why a text at a path `check` does not walk is neither checked nor fixed: ``check`` of the project
@@ -48,20 +49,56 @@ def one_text_findings(findings: Sequence[Finding], project: Project) -> list[Fin
 
 def source_bytes(code: str | bytes) -> bytes:
     """An editor's text as the bytes of the file it would save: encoded as its PEP 263 coding
-    cookie says (UTF-8 when there is none, or when the text cannot be encoded that way)."""
+    cookie says (UTF-8 when there is none, or when the text cannot be encoded that way; then
+    ``unencodable`` says why the text is no file's). A lone surrogate (half of a pair, pasted)
+    becomes bytes no UTF-8 decoder accepts, so the text reads as a file that does not decode."""
     if isinstance(code, bytes):
         return code
-    data = code.encode("utf-8", "surrogateescape")
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError:
-        return data
-    if encoding in ("utf-8", "utf-8-sig"):
+        data = code.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        data = code.encode("utf-8", "surrogatepass")
+    encoding = _cookie_encoding(data)
+    if encoding in (None, "utf-8", "utf-8-sig"):
         return data
     try:
         return code.encode(encoding)
     except (UnicodeError, LookupError):
         return data
+
+
+def unencodable(code: str | bytes) -> SourceError | None:
+    """Why ``code`` cannot be saved as the file Python would read back as this text (a
+    character its coding cookie's codec lacks, a lone surrogate), as a ``SSOT000`` error at its
+    line; None when it can. Encoded anyway (``source_bytes``), the text would be checked and
+    fixed as other text than the editor shows: a latin-1 cookie over UTF-8 bytes turns every
+    non-ASCII character into two, and a fix would write them back."""
+    if isinstance(code, bytes):
+        return None
+    data = source_bytes(code)
+    encoding = _cookie_encoding(data) or "utf-8"
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    try:
+        code.encode(codec, "surrogateescape")  # what surrogateescape stands for is a byte of the file
+    except UnicodeEncodeError as exc:
+        line = code.count("\n", 0, exc.start) + 1
+        col = exc.start - (code.rfind("\n", 0, exc.start) + 1) + 1
+        char = code[exc.start]
+        what = f"a lone surrogate (U+{ord(char):04X})" if 0xD800 <= ord(char) <= 0xDFFF else f"{char!r} (U+{ord(char):04X})"
+        declared = "" if codec == "utf-8" else ", as its coding cookie declares"
+        return SourceError(f"cannot encode as {encoding}{declared}: {what}", line, col)
+    except LookupError:
+        return None  # an unknown codec: the analysis of the bytes reports it
+    return None
+
+
+def _cookie_encoding(data: bytes) -> str | None:
+    """The encoding the file's BOM or PEP 263 cookie gives (None when it names none Python accepts)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        return None
+    return encoding
 
 
 def _editor_buffers(buffers: Mapping[PathLike, str | bytes] | None, path: str, data: bytes) -> dict[str, bytes]:
@@ -103,7 +140,8 @@ def check_source(
     data = source_bytes(code)
     selected = [r for r in project.rules.rules if not project_wide(r) and r.in_scope(ref.path)]
     fail_on = project.config.get("fail-on")
-    result = analyze_source(data, ref, selected)
+    problem = unencodable(code)
+    result = FileResult(parse_error=problem.finding()) if problem is not None else analyze_source(data, ref, selected)
     report = aggregate(selected, [(ref, result)], fail_on)
     annotate(report, selected, [(ref, result)], lambda: fix_context(project.config, RunOptions(buffers=_editor_buffers(buffers, absolute, data)), None))
     baseline_path, shown = baseline_file(project.config)
@@ -170,6 +208,9 @@ def fix_source(
     absolute, ref = buffer_ref(project, path)
     if not project.includes(absolute):
         return SourceFixed(code, 0, NOT_CHECKED)  # as `fix --stdin-filename` leaves it
+    problem = unencodable(code)
+    if problem is not None:
+        return SourceFixed(code, 0, f"line {problem.line}: {problem.reason}")
     data = source_bytes(code)
     applicable = [r for r in project.rules.rules if r.in_scope(ref.path) and not project_wide(r)]
     found = {f.rule_id for f in analyze_source(data, ref, applicable).findings}
@@ -194,5 +235,6 @@ def fix_source(
     if outcome.data == data:
         return SourceFixed(code, 0, reasons=reasons, anchored=anchored)
     notes = tuple((rule_id, line, col, note) for (rule_id, line, col), note in outcome.notes)
-    fixed_code = outcome.data if isinstance(code, bytes) else decode_source(outcome.data)
+    # decode_source drops a BOM, as Python does; the editor's text keeps what it had
+    fixed_code = outcome.data if isinstance(code, bytes) else code[: code.startswith("\ufeff")] + decode_source(outcome.data)
     return SourceFixed(fixed_code, outcome.fixed, "", outcome.unsafe_fixed, notes, outcome.partly, reasons, anchored)
