@@ -178,20 +178,17 @@ def stdin(args: list[str], text: str, root: Path, monkeypatch: pytest.MonkeyPatc
     return outcome.exit_code, outcome.stdout, outcome.stderr
 
 
-def test_declared_deprecation_in_one_text_says_where_it_is_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_declared_deprecation_in_one_text_is_fixed_as_on_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """review15a 02: ``fix --stdin-filename`` left the finding "without a reason (please report
-    it)", and ``check --stdin-filename`` marked it ``[*]``; ``fix`` on the file fixes it."""
+    it)", and ``check --stdin-filename`` marked it ``[*]``; ``fix`` on the file fixes it. Since
+    decl20, one text is fixed as the file is (``tests/test_fix_decl20.py``), and marked ``[*]``
+    as ``check`` marks the file."""
     root = write_project(tmp_path / "p", DD_PROJECT, '[[rule]]\nid = "DD"\nkind = "declared-deprecation"\n')
+    fixed = DD_APP.replace("pkg.old", "pkg.new")
     code, out, err = stdin(["fix", "--no-cache", "--stdin-filename", "pkg/app.py", "-"], DD_APP, root, monkeypatch)
-    why = (
-        "not fixed in one text: a declared-deprecation fix reads every module's declarations, so `ssot-lint fix` on the file applies it"
-        " (`fix --stdin-filename` and the editor apply the per-file rules' fixes)"
-    )
-    assert (code, out, err.splitlines()) == (1, DD_APP, ["0 findings fixed, 1 finding left:", f"  pkg/app.py:1:6: DD {why}"])
+    assert (code, out, err.splitlines()) == (0, fixed, ["1 finding fixed, 0 findings left."])
     code, out, _ = stdin(["check", "--no-cache", "-q", "--stdin-filename", "pkg/app.py", "-"], DD_APP, root, monkeypatch)
-    assert (code, out.splitlines()) == (1, [f"pkg/app.py:1:6: DD error: {DD_MESSAGE}"])
-    _, out, _ = stdin(["check", "--no-cache", "--stdin-filename", "pkg/app.py", "-"], DD_APP, root, monkeypatch)
-    assert "fixable" not in out
+    assert (code, out.splitlines()) == (1, [f"pkg/app.py:1:6: DD [*] error: {DD_MESSAGE}"])
     assert applicability(root, monkeypatch, "pkg/app.py") == {("pkg/app.py", 1, 6, "DD"): "safe"}  # the file on disk: fix fixes it
     assert run_cli(["fix", "--no-cache", "pkg/app.py"], root, monkeypatch).exit_code == 0
-    assert (root / "pkg/app.py").read_text() == DD_APP.replace("pkg.old", "pkg.new")
+    assert (root / "pkg/app.py").read_text() == fixed

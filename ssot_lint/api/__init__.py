@@ -13,8 +13,7 @@ suppressions, the baseline ratchet and the exit status. One module per concept:
 - ``checking``: ``check``, ``analyze`` and ``CheckResult`` (a run over the project or some of
   its paths, then unused suppressions, the baseline and the exit status);
 - ``source``: one file's text on no disk: ``check_source``, ``fix_source``, ``suppress_source``
-  (and which fixes one text cannot get: ``whole_project_fixes``, ``one_text_findings``; which
-  text no file can hold: ``unencodable``);
+  (and which text no file can hold: ``unencodable``);
 - ``fixing``: ``fix``, ``check_mappings``;
 - ``starter``: ``init`` and ``survey``.
 
@@ -29,7 +28,7 @@ from __future__ import annotations
 from ssot_lint.api.checking import CheckResult, analyze, check, failing_findings
 from ssot_lint.api.fixing import check_mappings, fix
 from ssot_lint.api.project import PathLike, Project, Warn, baseline_file, cache_directory, has_baseline, load_baseline, load_project, load_rules, open_cache
-from ssot_lint.api.source import SourceFixed, check_source, fix_source, one_text_findings, source_bytes, suppress_source, unencodable, whole_project_fixes
+from ssot_lint.api.source import ProjectView, SourceFixed, check_source, fix_source, source_bytes, suppress_source, unencodable
 from ssot_lint.api.starter import InitResult, init, survey
 from ssot_lint.config.tomlfile import shown_path
 from ssot_lint.run.partial import absolute_path
@@ -39,6 +38,7 @@ __all__ = [
     "InitResult",
     "PathLike",
     "Project",
+    "ProjectView",
     "SourceFixed",
     "Warn",
     "absolute_path",
@@ -56,12 +56,10 @@ __all__ = [
     "load_baseline",
     "load_project",
     "load_rules",
-    "one_text_findings",
     "open_cache",
     "shown_path",
     "source_bytes",
     "unencodable",
     "suppress_source",
     "survey",
-    "whole_project_fixes",
 ]

@@ -1,50 +1,33 @@
-"""One file's text, on no disk (an editor's buffer, stdin, a generated file): checked, fixed or
-given a suppression comment with the per-file rules, as ``check``/``fix`` would treat the file at
-its path."""
+"""One file's text, on no disk (an editor's buffer, stdin, a generated file): checked with the
+per-file rules, fixed (by every fixable rule, a project-wide one's fix reading the rest of the
+project) or given a suppression comment, as ``check``/``fix`` would treat the file at its path."""
 
 from __future__ import annotations
 
 import io
 import tokenize
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.parsing import SourceError
-from ssot_lint.api.project import PathLike, Project, baseline_file, buffer_ref, has_baseline, load_baseline, resolve_project
+from ssot_lint.api.project import PathLike, Project, Warn, baseline_file, buffer_ref, has_baseline, load_baseline, open_cache, resolve_project
 from ssot_lint.ci import baseline as baselines
 from ssot_lint.ci.coverage import Coverage, project_wide
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
-from ssot_lint.model import FileResult, Finding
+from ssot_lint.model import FileRef, FileResult, Finding
 from ssot_lint.observer import NULL_OBSERVER
+
+if TYPE_CHECKING:
+    from ssot_lint.fix.project_fixes import ProjectRead
+    from ssot_lint.kinds.base import Rule
+    from ssot_lint.run.cache import ResultCache
 
 # Why a text at a path `check` does not walk is neither checked nor fixed: ``check`` of the project
 # would not read the file, so its findings (and what fixing them would be verified against) are
 # none of the project's (`check`/`fix --stdin-filename` say the same).
 NOT_CHECKED = "not one of the project's files (outside its root, not included, excluded or ignored by git): not checked"
-
-
-def whole_project_fixes(project: Project) -> dict[str, str]:
-    """The fixable rules whose fix needs the whole project (a project-wide kind's
-    ``fix_project``: declared-deprecation reads every module's declarations), by id, each with
-    why one text (``fix_source``, ``fix --stdin-filename``, an editor) is not fixed by it: such a
-    finding is not marked fixable there, and is left with this reason."""
-    return {
-        rule.id: (
-            f"not fixed in one text: a {rule.kind} fix reads every module's declarations, so `ssot-lint fix` on the file applies it"
-            " (`fix --stdin-filename` and the editor apply the per-file rules' fixes)"
-        )
-        for rule in project.rules.rules
-        if rule.fixable and project_wide(rule)
-    }
-
-
-def one_text_findings(findings: Sequence[Finding], project: Project) -> list[Finding]:
-    """``findings`` of one text as its fixes see them: none of ``whole_project_fixes`` is fixable."""
-    import dataclasses
-
-    wide = whole_project_fixes(project)
-    return [dataclasses.replace(f, applicability="") if f.rule_id in wide and f.applicability else f for f in findings]
 
 
 def source_bytes(code: str | bytes) -> bytes:
@@ -160,6 +143,29 @@ def suppress_source(code: str, finding: Finding) -> str | None:
     return add_suppression(code, finding)
 
 
+class ProjectView:
+    """What ``fix_source``'s project-wide fixes read of the whole project (every module's
+    declarations, for ``declared-deprecation``, and the module summaries its rewrites are
+    verified against), kept from one call to the next that reads it the same way: the same
+    rules and the same buffers, the text fixed among them. The language server keeps one per
+    project, so a code action does not read every file again while nothing it knows of has
+    changed; ``forget`` when files on disk may have (a save, reloaded rules)."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, ...] | None = None
+        self._kept: ProjectRead | None = None
+
+    def get(self, key: tuple[object, ...], read_now: Callable[[], ProjectRead]) -> ProjectRead:
+        if key != self._key or self._kept is None:
+            self.forget()  # a read that fails leaves nothing kept
+            self._kept = read_now()
+            self._key = key
+        return self._kept
+
+    def forget(self) -> None:
+        self._key, self._kept = None, None
+
+
 @dataclass(frozen=True)
 class SourceFixed:
     """What fixing one text gave: ``code`` (the same type as given; unchanged when nothing was
@@ -190,19 +196,29 @@ def fix_source(
     select: Sequence[str] = (),
     unsafe_fixes: bool = False,
     buffers: Mapping[PathLike, str | bytes] | None = None,
+    cache: bool = True,
+    cache_dir: PathLike | None = None,
+    on_warning: Warn | None = None,
+    only: Collection[str] = (),
+    view: ProjectView | None = None,
 ) -> SourceFixed:
     """Fix one file's text as ``ssot-lint fix`` would fix the file at ``path``, writing nothing:
-    the fixes of the fixable per-file rules (``select``: only rules with these id prefixes) that
-    have a finding in it, the safe ones (import rewrites verified against the project's files)
-    and with ``unsafe_fixes`` the unsafe ones too, checked the same way (the result parses,
+    the fixes of the fixable rules (``select``: only rules with these id prefixes) that have a
+    finding in it, the safe ones (import rewrites verified against the project's files) and
+    with ``unsafe_fixes`` the unsafe ones too, checked the same way (the result parses,
     compiles, keeps every comment and is a fixed point) or refused as a whole. Verified against
     the project as an editor shows it: ``buffers`` (path -> text: the other unsaved buffers) and
-    this text in place of their files. The text at a path ``check`` does not walk is left
-    alone (``refused``: ``NOT_CHECKED``), as ``fix --stdin-filename`` leaves it."""
+    this text in place of their files. A rule whose fix reads the whole project
+    (``declared-deprecation``: every module's declarations) reads it the same way, each file's
+    result from the result cache (``cache``, ``cache_dir``, as ``check`` takes them; its
+    warnings go to ``on_warning``) unless the file changed. ``only``: fix with the rules of these
+    ids alone (an editor's quick fix for one finding), the project still read with every rule, as
+    ``check`` reads it (so from the cache it filled); ``view``: what the last call given it read
+    of the project, reused while the rules and buffers are the same (``ProjectView``). The text
+    at a path ``check`` does not walk is left alone (``refused``: ``NOT_CHECKED``), as
+    ``fix --stdin-filename`` leaves it."""
     from ssot_lint.analysis.analyze import analyze_source
-    from ssot_lint.analysis.parsing import decode_source, on_analysis_thread
-    from ssot_lint.fix.apply import FixRefused
-    from ssot_lint.fix.apply import fix_source as fix_bytes
+    from ssot_lint.fix.project_fixes import needs_project
 
     project = resolve_project(config, rules if rules is not None else None, select, (), NULL_OBSERVER)
     absolute, ref = buffer_ref(project, path)
@@ -212,29 +228,89 @@ def fix_source(
     if problem is not None:
         return SourceFixed(code, 0, f"line {problem.line}: {problem.reason}")
     data = source_bytes(code)
-    applicable = [r for r in project.rules.rules if r.in_scope(ref.path) and not project_wide(r)]
-    found = {f.rule_id for f in analyze_source(data, ref, applicable).findings}
-    wanted = [r for r in applicable if r.fixable and r.id in found]
-    if not wanted:
-        return SourceFixed(code, 0)
-    from ssot_lint.fix.engine import not_written
+    applicable = [r for r in project.rules.rules if r.in_scope(ref.path)]
+    fixing = [r for r in applicable if r.fixable and (not only or r.id in only)]
+    if not any(needs_project(r) for r in fixing):  # the per-file rules' findings alone say whether there is work
+        found = {f.rule_id for f in analyze_source(data, ref, applicable).findings}
+        if not any(r.id in found for r in fixing):
+            return SourceFixed(code, 0)
+    with open_cache(project.config, cache, cache_dir, on_warning or (lambda message: None)) as result_cache:
+        return _fix_text(project, ref, (absolute, code, data), fixing, buffers, unsafe_fixes, result_cache, view)
 
+
+def _fix_text(
+    project: Project,
+    ref: FileRef,
+    text: tuple[str, str | bytes, bytes],
+    fixing: list[Rule],
+    buffers: Mapping[PathLike, str | bytes] | None,
+    unsafe_fixes: bool,
+    result_cache: ResultCache | None,
+    view: ProjectView | None,
+) -> SourceFixed:
+    """``fix_source`` past its checks, for ``text`` (its absolute path, the code as given, its
+    bytes) and the rules ``fixing`` it: as ``fix``'s ``fix_task`` fixes the file, with the
+    project-wide rules' view of the project prepared from it, this text and ``buffers``."""
+    import dataclasses
+
+    from ssot_lint.analysis.analyze import analyze_source
+    from ssot_lint.analysis.parsing import decode_source, on_analysis_thread
+    from ssot_lint.fix.apply import FixRefused
+    from ssot_lint.fix.apply import fix_source as fix_bytes
+    from ssot_lint.fix.engine import not_written
+    from ssot_lint.fix.project_fixes import for_one_text, paths_of, reasons_at
+    from ssot_lint.run.options import RunOptions
+    from ssot_lint.run.verification import close_summaries, fix_context
+
+    absolute, code, data = text
+    options = RunOptions(cache=result_cache, buffers=_editor_buffers(buffers, absolute, data))
+    rules = project.rules.rules
+    read = for_one_text(project.config, rules, fixing, ref, options, view)
+    projects = read.projects if read is not None else {}
+    # Why each finding a project-wide fix leaves stays: the file's fix below says it for the
+    # findings in a text it rewrites, the project-wide view for the rest (as `fix` reports them).
+    plain, anchored = reasons_at(projects, ref.path)
+    left = {(*at, ""): (why, False) for at, why in plain.items()} | {at: (why, False) for at, why in anchored.items()}
+    applicable = [r for r in rules if r.in_scope(ref.path)]
+    found = {f.rule_id for f in analyze_source(data, ref, applicable).findings}
+    wanted = [r for r in fixing if r.id in found or ref.path in paths_of(projects, r)]
+    if not wanted:
+        return SourceFixed(code, 0, **_reasons(left))
     why = not_written(absolute, project.config)  # the editor writes the text where fix would not
     if why is not None:
         return SourceFixed(code, 0, why)
-    from ssot_lint.run.options import RunOptions
-    from ssot_lint.run.verification import fix_context
-
-    context = fix_context(project.config, RunOptions(buffers=_editor_buffers(buffers, absolute, data)), None, unsafe_fixes)
+    # The verifier summarises modules on the analysis thread, where the cache's connection (this
+    # thread's) cannot go: it reads their files, unless the project read for a project-wide
+    # fix already holds their summaries (as `check` verifies from its run's).
+    verified = dataclasses.replace(options, cache=None)
+    if read is None:
+        context = fix_context(project.config, verified, None, unsafe_fixes)
+    else:
+        if read.verifier is None:
+            summaries = read.summaries
+            read.verifier = fix_context(project.config, verified, read.files, known=lambda: summaries, named=read.files)
+        context = dataclasses.replace(read.verifier, unsafe=unsafe_fixes)
+    context = dataclasses.replace(context, projects=projects)
     try:
         outcome = on_analysis_thread(fix_bytes, data, ref, wanted, context)
     except FixRefused as refusal:
         return SourceFixed(code, 0, str(refusal))
-    reasons = tuple((rule_id, line, col, reason, (rule_id, line, col) in outcome.unsafe) for (rule_id, line, col), reason in outcome.reasons.items())
-    anchored = tuple((rule_id, line, col, anchor, reason, unsafe) for (rule_id, line, col, anchor), (reason, unsafe) in outcome.anchored.items())
+    finally:
+        close_summaries(context)
+    left |= {(*at, ""): (reason, at in outcome.unsafe) for at, reason in outcome.reasons.items()}
+    left |= dict(outcome.anchored.items())
     if outcome.data == data:
-        return SourceFixed(code, 0, reasons=reasons, anchored=anchored)
+        return SourceFixed(code, 0, **_reasons(left))
     notes = tuple((rule_id, line, col, note) for (rule_id, line, col), note in outcome.notes)
     # decode_source drops a BOM, as Python does; the editor's text keeps what it had
     fixed_code = outcome.data if isinstance(code, bytes) else code[: code.startswith("\ufeff")] + decode_source(outcome.data)
-    return SourceFixed(fixed_code, outcome.fixed, "", outcome.unsafe_fixed, notes, outcome.partly, reasons, anchored)
+    return SourceFixed(fixed_code, outcome.fixed, "", outcome.unsafe_fixed, notes, outcome.partly, **_reasons(left))
+
+
+def _reasons(left: dict[tuple[str, int, int, str], tuple[str, bool]]) -> dict[str, Any]:
+    """``SourceFixed``'s ``reasons`` (no anchor) and ``anchored`` from the reasons by (rule id,
+    line, column, anchor)."""
+    return {
+        "reasons": tuple((rule_id, line, col, why, unsafe) for (rule_id, line, col, anchor), (why, unsafe) in left.items() if not anchor),
+        "anchored": tuple((rule_id, line, col, anchor, why, unsafe) for (rule_id, line, col, anchor), (why, unsafe) in left.items() if anchor),
+    }

@@ -136,8 +136,6 @@ def check(
         progress.close()
     reported = time.perf_counter()
     report = result.report
-    if stdin is not None:  # `fix --stdin-filename` applies the per-file rules' fixes only
-        report.findings = api.one_text_findings(report.findings, project)
     for name, target in outputs:
         options = FormatOptions(color=target is None and use_color(no_color), statistics=statistics, quiet=quiet, cwd=(str(config.root), os.getcwd()))
         text = formatter(name)(report, options)

@@ -131,7 +131,7 @@ def fix_stdin(
         if not diff:
             sys.stdout.buffer.write(data)  # an editor that pipes its buffer through gets it back whole
         sys.exit(EXIT_OK)
-    fixed = api.fix_source(path, data, config=project, unsafe_fixes=unsafe_fixes)
+    fixed = api.fix_source(path, data, config=project, unsafe_fixes=unsafe_fixes, cache=not no_cache, cache_dir=cache_dir, on_warning=warn)
     if fixed.refused:
         warn(f"{shown}: not fixed: {fixed.refused}")
     after = fixed.code if isinstance(fixed.code, bytes) else data
@@ -154,8 +154,6 @@ def fix_stdin(
     paths = {f.path for f in findings}  # the one file, as check names it
     reasons: Reasons = {(path, rule_id, line, col, ""): (reason, unsafe) for path in paths for rule_id, line, col, reason, unsafe in fixed.reasons}
     reasons.update({(path, rule_id, line, col, anchor): (why, unsafe) for path in paths for rule_id, line, col, anchor, why, unsafe in fixed.anchored})
-    wide = api.whole_project_fixes(project)
-    reasons.update({(f.path, f.rule_id, f.line, f.col, ""): (wide[f.rule_id], False) for f in findings if f.rule_id in wide})
     fixable = {rule.id for rule in project.rules.rules if rule.fixable}
     kinds = {rule.id: rule.kind for rule in project.rules.rules}
     refusal = {f.path: f"not fixed: {fixed.refused}" for f in findings} if fixed.refused else {}

@@ -23,9 +23,10 @@ from ssot_lint.analysis.parsing import on_analysis_thread
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
 from ssot_lint.fix.apply import FileChanged, FixRefused, NotWritable, SourceFix, fix_source, unwritable, write_atomic
-from ssot_lint.kinds.base import FixContext, ProjectFix, Rule
+from ssot_lint.fix.project_fixes import paths_of, prepare
+from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report
-from ssot_lint.run.aggregation import aggregate, rule_facts
+from ssot_lint.run.aggregation import aggregate
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover, link_outside
 from ssot_lint.run.engine import covers_project
@@ -135,7 +136,7 @@ def fix_task(state: tuple[list[Rule], FixContext], task: tuple[str, FileRef, tup
     applicable = [rules[i] for i in scope]
     current = analyze_source(data, ref, applicable)
     found = {f.rule_id for f in current.findings}
-    wanted = [rule for rule in applicable if rule.fixable and (rule.id in found or ref.path in _paths(context, rule))]
+    wanted = [rule for rule in applicable if rule.fixable and (rule.id in found or ref.path in paths_of(context.projects, rule))]
     if not wanted:
         return _Task(data, current)
     try:
@@ -143,12 +144,6 @@ def fix_task(state: tuple[list[Rule], FixContext], task: tuple[str, FileRef, tup
     except FixRefused as refusal:
         return _Task(data, current, refusal=str(refusal))
     return _Task(data, current, fixed, after=analyze_source(fixed.data, ref, applicable) if fixed.data != data else None)
-
-
-def _paths(context: FixContext, rule: Rule) -> frozenset[str]:
-    """The files a project-wide kind's fix may change (none for the other kinds)."""
-    project = context.projects.get(rule.id)
-    return project.paths if project is not None else frozenset()
 
 
 def _prewarm(context: FixContext, rules: Sequence[Rule], results: Sequence[tuple[FileRef, FileResult]]) -> None:
@@ -202,12 +197,7 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
     results = analyze_files(files, rules, run_options)
     whole = within is not None or covers_project(paths, config)  # a partial run walked the root too
     context = fix_context(config, run_options, files if whole else None, options.unsafe, named=files)
-    projects: dict[str, ProjectFix] = {}
-    for rule in rules:  # the project-wide kinds' view of the project, before any file changes
-        rule.see_rules(rules)
-        prepared = rule.fix_project(rule_facts(rule, results)) if rule.fixable else None
-        if prepared is not None:
-            projects[rule.id] = prepared
+    projects = prepare(rules, results)  # the project-wide kinds' view of the project, before any file changes
     context = dataclasses.replace(context, projects=projects)
     _prewarm(context, rules, results)
     close_summaries(context)  # no idle workers beside the fix's own

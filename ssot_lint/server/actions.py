@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from lsprotocol import types as lsp
 
 from ssot_lint import api
-from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.kinds.base import Rule
 from ssot_lint.model import SAFE, UNSAFE, Finding
 from ssot_lint.report import plural
@@ -63,19 +62,21 @@ def code_actions(
     unsafe_fixes: bool,
     log: Callable[[str], None],
     others: Mapping[api.PathLike, str | bytes] | None = None,
+    view: api.ProjectView | None = None,
 ) -> list[lsp.CodeAction]:
     """The actions for the findings that overlap ``span`` (finding coordinates, first and last),
     of the kinds ``only`` asks for (all when None); each fix verified against the project with
-    the ``others`` open buffers (path -> text) in place of their files, as the editor shows it."""
+    the ``others`` open buffers (path -> text) in place of their files, as the editor shows it;
+    ``view``: what the last actions read of the whole project, for a project-wide rule's fix."""
     first, last = span
     lines = Lines(buffer.text)
     wanted = lambda kind: only is None or any(kind == k or kind.startswith(f"{k}.") for k in only)  # noqa: E731
-    fixable = {r.id: r for r in project.rules.rules if r.fixable and r.id not in project.project_wide_ids}
+    fixable = {r.id: r for r in project.rules.rules if r.fixable}
 
     def fix(rules: list[Rule], unsafe: bool) -> api.SourceFixed:
-        return api.fix_source(
-            buffer.path, buffer.text, config=api.Project(project.config, RuleSet(rules, project.rules.known)), unsafe_fixes=unsafe, buffers=others
-        )
+        # Only these rules fix; the project is read with all of them, as its check read it (a
+        # project-wide rule's fix reads every file: the check's results, from the cache).
+        return api.fix_source(buffer.path, buffer.text, config=project, unsafe_fixes=unsafe, buffers=others, only=[r.id for r in rules], view=view)
 
     def edit(new: str) -> lsp.WorkspaceEdit:
         identifier = lsp.OptionalVersionedTextDocumentIdentifier(uri=buffer.uri, version=buffer.version)

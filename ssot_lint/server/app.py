@@ -76,6 +76,9 @@ class SsotServer(LanguageServer):
         self.jobs: dict[str, Job] = {}
         self.pending_rechecks: dict[str, asyncio.TimerHandle] = {}  # project key -> the other buffers' next check
         self.error_uris: set[str] = set()
+        # What each project's code actions read of the whole project (a declared-deprecation
+        # fix reads every module's declarations), kept until a project-wide check has run again.
+        self.views: dict[str, api.ProjectView] = {}
 
     # -- helpers -----------------------------------------------------------------------------
     @property
@@ -199,6 +202,7 @@ class SsotServer(LanguageServer):
         self.publish_config_errors()
         if not changed:
             return
+        self.views.clear()
         for document in self.open_documents():
             self.lint(document.uri)
         for project in {project_key(p): p for p in (self.project_of(d.path) for d in self.open_documents()) if p is not None}.values():
@@ -239,6 +243,7 @@ class SsotServer(LanguageServer):
                         finding = Finding(**item)
                         grouped.setdefault(finding.path, []).append(finding)
                     self.wide[key] = grouped
+                    self.views.pop(key, None)  # files may have changed on disk since it was read
                     self.wide_versions[key] = versions
                     for document in self.open_documents():
                         if (p := self.project_of(document.path)) is not None and project_key(p) == key:
@@ -268,7 +273,8 @@ class SsotServer(LanguageServer):
         buffer = Buffer(document.path, document.source, document.uri, document.version)
         findings = self.findings_of(document.uri, current=True)  # an edit at a stale position would land on other code
         others = self.other_buffers(document.uri, project)
-        return code_actions(project, buffer, findings, (first, last), params.context.only, encoding, self.unsafe_fixes, self.log, others)
+        view = self.views.setdefault(project_key(project), api.ProjectView())
+        return code_actions(project, buffer, findings, (first, last), params.context.only, encoding, self.unsafe_fixes, self.log, others, view)
 
     def configure(self, settings: Any, initial: bool = False) -> None:
         """Apply the client's settings (``initializationOptions``, or ``workspace/didChangeConfiguration``'s

@@ -71,6 +71,9 @@ move); *unsafe* when the project cannot tell, and when a function, class or name
 one of another name (the declaration says what to use instead, not that it takes the same
 arguments). No replacement, an ambiguous one, or one that is deprecated itself: no fix, and the
 summary says why. The declaring module's own imports are never findings, so never rewritten.
+One text (``fix --stdin-filename``, ``api.fix_source``, the editor's code actions) is fixed as
+its file would be: the declarations are read from the project (the result cache) with the text,
+and the editor's other unsaved buffers, in place of their files.
 
 Conflict: a canonical target (a right-hand side of ``replace``) of a loaded ``deprecated-import``
 rule that runs a deprecated module, or is a declared name, is a finding at that rule's line in its
