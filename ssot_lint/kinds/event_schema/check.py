@@ -182,8 +182,10 @@ class EventSchema(Rule):
 
     def _check_satisfiable(self) -> None:
         """Refuse options no event can satisfy: a rename that renames its result again (the
-        fix would never settle; every event would be flagged), a required key that is not
-        allowed or is renamed away, a discriminator key that is not allowed at top level."""
+        fix would never settle; every event would be flagged), a discriminator key renamed to a
+        key that is no discriminator (a fixed event would be no event: the fix refused every
+        one), a required key that is not allowed or is renamed away, a discriminator key that is
+        not allowed at top level."""
         for old, new in self.rename.items():
             if old == new:
                 raise OptionError(f"rename: '{old}' is renamed to itself (a key can never be in the canonical shape)", "rename", old)
@@ -200,6 +202,18 @@ class EventSchema(Rule):
                 raise OptionError(
                     f"rename: '{old}' is renamed to '{new}', which is itself renamed to '{chain[2]}' (rename '{old}' to '{chain[-1]}' directly)", "rename", old
                 )
+        default = self.discriminator == self.options["discriminator"].default
+        by_default = f" (by default, 'discriminator' is {list(self.discriminator)})" if default else ""
+        for key in self.discriminator:
+            renamed = self.rename.get(key)
+            if renamed is not None and renamed not in self.discriminator:
+                # the fixed dict would name no event: the rule would no longer see it at all
+                raise OptionError(
+                    f"rename: the discriminator key '{key}'{by_default} is renamed to '{renamed}', which is no discriminator, "
+                    f"so an event fixed would no longer be one (add '{renamed}' to 'discriminator')",
+                    "rename",
+                    key,
+                )
         for key in self.required:
             if key in self.rename:
                 raise OptionError(
@@ -213,8 +227,7 @@ class EventSchema(Rule):
         if self.allowed is not None:
             for key in self.discriminator:
                 if key not in self.allowed and self.rename.get(key) not in self.allowed:
-                    default = self.discriminator == self.options["discriminator"].default
-                    which = f"the discriminator key '{key}'" + (f" (by default, 'discriminator' is {list(self.discriminator)})" if default else "")
+                    which = f"the discriminator key '{key}'{by_default}"
                     raise OptionError(
                         f"allowed: leaves out {which}, so every event named by it is flagged "
                         f"\"'{key}' is not allowed at top level\" (add it to 'allowed', rename it, or set 'discriminator')",
