@@ -329,3 +329,44 @@ def test_reads_through_the_same_name_bound_in_another_scope_are_not_the_events(t
         "app/mod.py:1:6 ~; the file still reads 'type' at app/mod.py:5",
         "app/mod.py:18:10 ~; the file still reads 'type' at app/mod.py:21",
     ]
+
+
+NONLOCAL_GLOBAL_CLASS = """\
+EV = None
+
+
+def setup():
+    global EV
+    EV = {"type": "result", "success": True}
+
+
+def use():
+    return EV["type"]
+
+
+def make():
+    ev = {"type": "result", "success": True}
+
+    def later():
+        nonlocal ev
+        print(ev["type"])
+        ev = {}
+
+    class Box:
+        ev = None
+        kind = ev  # the class's ev
+
+        def read(self):
+            return ev["type"]  # the function's: a class body's names are not seen from its methods
+
+    return [x for x in ev["type"]], [ev for _ in range(1)]
+"""
+
+
+def test_global_nonlocal_class_bodies_and_comprehensions_are_scoped_as_python_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert notes(tmp_path, monkeypatch, NONLOCAL_GLOBAL_CLASS) == [
+        "app/mod.py:6:10 ~; the file still reads 'type' at app/mod.py:10",
+        # a comprehension's first iterable is evaluated in the function; its element is not
+        "app/mod.py:14:10 ~; the file still reads 'type' at app/mod.py:18, 'type' at app/mod.py:26, 'type' at app/mod.py:28; "
+        "ev escapes at line 28: its reads are not known",
+    ]

@@ -14,27 +14,14 @@ from ssot_lint.kinds.event_schema.uses import FileUses, follow
 _VERBS = ("reads", "writes", "replaces", "deletes")
 
 
-def bound_names(tree: ast.AST, events: Iterable[Position]) -> dict[Position, list[ast.Name]]:
-    """The names each event dict (by position) is assigned to (``e = {...}``, ``e: T = {...}``)."""
-    wanted = set(events)
-    found: dict[Position, list[ast.Name]] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            at = (node.value.lineno, node.value.col_offset + 1)
-            if at in wanted:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                found.setdefault(at, []).extend(t for t in targets if isinstance(t, ast.Name))
-    return {at: names for at, names in found.items() if names}
-
-
 class FileNotes:
     """The notes of the events reshaped in one file (``tree``, at ``path``)."""
 
     def __init__(self, tree: ast.Module, path: str, events: Iterable[Position]) -> None:
         self.tree = tree
         self.path = path
-        self.names = bound_names(tree, events)
         self.file = FileUses(tree)
+        self.names = {at: self.file.assigned[at] for at in events if self.file.assigned.get(at)}
         self._everywhere: list[Access] | None = None
 
     def tail(self, position: Position, gone: set[str], destinations: set[str]) -> str:

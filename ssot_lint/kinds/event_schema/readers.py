@@ -16,7 +16,6 @@ reason alone).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
 from typing import NamedTuple
 
 _KEY_METHODS = ("get", "pop", "setdefault")
@@ -32,41 +31,18 @@ class Access(NamedTuple):
     verb: str
 
 
-def constant_keys(tree: ast.Module) -> dict[str, str]:
-    """The names bound once in the file, by a module-level ``NAME = "text"``, to their text: a
-    name bound anywhere else too (a parameter, a local variable, a second assignment) may hold
-    another value where it is read."""
-    candidates: dict[str, str] = {}
+def constant_keys(tree: ast.Module, bindings: dict[str, int]) -> dict[str, str]:
+    """The names bound once in the file (``bindings``: how often each name is bound, anywhere),
+    by a module-level ``NAME = "text"``, to their text: a name bound anywhere else too (a
+    parameter, a local variable, a second assignment, a ``global`` declaration) may hold another
+    value where it is read."""
+    found: dict[str, str] = {}
     for statement in tree.body:
         if isinstance(statement, (ast.Assign, ast.AnnAssign)) and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, str):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            if len(targets) == 1 and isinstance(targets[0], ast.Name):
-                candidates[targets[0].id] = statement.value.value
-    if not candidates:
-        return {}
-    bindings: dict[str, int] = {}
-    for node in ast.walk(tree):
-        for name in _bound_by(node):
-            bindings[name] = bindings.get(name, 0) + 1
-    return {name: text for name, text in candidates.items() if bindings.get(name) == 1}
-
-
-def _bound_by(node: ast.AST) -> Iterable[str]:
-    if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-        return (node.id,)
-    if isinstance(node, ast.arg):
-        return (node.arg,)
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return (node.name,)
-    if isinstance(node, ast.alias):
-        return ((node.asname or node.name).split(".")[0],)
-    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-        return (node.name,)
-    if isinstance(node, ast.MatchMapping) and node.rest:
-        return (node.rest,)
-    if isinstance(node, (ast.Global, ast.Nonlocal)):
-        return node.names  # bound in another function: counted as a binding of its own
-    return ()
+            if len(targets) == 1 and isinstance(targets[0], ast.Name) and bindings.get(targets[0].id) == 1:
+                found[targets[0].id] = statement.value.value
+    return found
 
 
 def keys_of(node: ast.AST | None, constants: dict[str, str]) -> list[str | None]:

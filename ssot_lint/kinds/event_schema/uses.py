@@ -22,31 +22,18 @@ the same name is another value), is one of:
 from __future__ import annotations
 
 import ast
+from collections import deque
 from dataclasses import dataclass, field
 
 from ssot_lint.analysis.imports import dotted_name
 from ssot_lint.kinds.event_schema.readers import Access, Position, accesses_of, constant_keys
-from ssot_lint.kinds.event_schema.scopes import Scopes, parents
+from ssot_lint.kinds.event_schema.scopes import Scopes, bound_by
 
 _ITERATING = ("items", "keys", "values")
 _COPY_CALLS = ("dict", "copy", "deepcopy", "copy.copy", "copy.deepcopy")
 _HARMLESS = (ast.If, ast.While, ast.Assert, ast.Expr)
 Function = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 Binding = tuple[ast.AST, str]  # the scope that binds a name, and the name
-
-
-def local_functions(tree: ast.AST) -> dict[str, Function]:
-    """The functions the file defines, by name: ``def``s and lambdas assigned to a name. A name
-    defined twice is left out (which one runs is not known)."""
-    found: dict[str, Function | None] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            found[node.name] = None if node.name in found else node
-        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    found[target.id] = None if target.id in found else node.value
-    return {name: function for name, function in found.items() if function is not None}
 
 
 def _parameter(function: Function, call: ast.Call, argument: ast.AST) -> str | None:
@@ -68,17 +55,36 @@ def _parameter(function: Function, call: ast.Call, argument: ast.AST) -> str | N
 
 
 class FileUses:
-    """What every event of one file is followed through, computed once per file."""
+    """What every event of one file is followed through, read in one walk of the tree."""
 
     def __init__(self, tree: ast.Module) -> None:
-        self.parent = parents(tree)
-        self.scopes = Scopes(tree, self.parent)
-        self.constants = constant_keys(tree)
-        self.functions = local_functions(tree)
+        self.parent: dict[ast.AST, ast.AST] = {}
+        self.assigned: dict[Position, list[ast.Name]] = {}  # the position of an assigned value -> the names it is assigned to
         self._names: dict[str, list[ast.Name]] = {}  # each use of a name (an augmented assignment's target too)
-        for node in ast.walk(tree):
+        bindings: dict[str, int] = {}
+        functions: dict[str, Function | None] = {}
+        pending: deque[ast.AST] = deque([tree])
+        while pending:
+            node = pending.popleft()
+            children = list(ast.iter_child_nodes(node))
+            self.parent.update((child, node) for child in children)
+            pending.extend(children)
             if isinstance(node, ast.Name) and (isinstance(node.ctx, ast.Load) or isinstance(self.parent.get(node), ast.AugAssign)):
                 self._names.setdefault(node.id, []).append(node)
+            for name in (*bound_by(node), *(node.names if isinstance(node, (ast.Global, ast.Nonlocal)) else ())):
+                bindings[name] = bindings.get(name, 0) + 1
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions[node.name] = None if node.name in functions else node
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                value = node.value
+                targets = [t for t in (node.targets if isinstance(node, ast.Assign) else [node.target]) if isinstance(t, ast.Name)]
+                self.assigned.setdefault((value.lineno, value.col_offset + 1), []).extend(targets)
+                if isinstance(value, ast.Lambda):
+                    functions.update((t.id, None if t.id in functions else value) for t in targets)
+        self.scopes = Scopes(tree, self.parent)
+        self.constants = constant_keys(tree, bindings)
+        # the functions the file defines, by name; a name defined twice is left out (which one runs is not known)
+        self.functions = {name: function for name, function in functions.items() if function is not None}
         self._uses: dict[Binding, list[ast.Name]] = {}
         self._resolved: set[str] = set()
 
