@@ -181,6 +181,7 @@ def test_the_reviewed_escapes_are_listed(tmp_path: Path, monkeypatch: pytest.Mon
         ("for k in dict(ev):\n        pass", "; ev is iterated at line 3"),
         ("match ev:\n        case {**rest}:\n            pass", "; ev escapes at line 3"),
         ("ev.clear()", "; ev escapes at line 3"),
+        ("class K(flag=ev):\n        pass", "; ev escapes at line 3"),  # a class keyword is no call's argument
     ],
 )
 def test_any_use_not_understood_is_an_escape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, statements: str, tail: str) -> None:

@@ -187,8 +187,10 @@ class _Follower:
                 at = (value.lineno, value.col_offset + 1)  # type: ignore[attr-defined]
                 self.result.accesses += [(Access(at, key, "reads"), via.note) for key in sorted(self.spread_keys)]
                 return None
-            elif isinstance(above, ast.keyword) or (isinstance(above, ast.Call) and value is not above.func):
-                return self.call(node, via, parent[above] if isinstance(above, ast.keyword) else above, value)  # type: ignore[arg-type]
+            elif isinstance(above, ast.Call) and value is not above.func:
+                return self.call(node, via, above, value)
+            elif isinstance(above, ast.keyword) and isinstance(parent[above], ast.Call):  # (not a class's keyword)
+                return self.call(node, via, parent[above], value)  # type: ignore[arg-type]
             elif isinstance(above, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and above.value is value:
                 targets = above.targets if isinstance(above, ast.Assign) else [above.target]
                 if not all(isinstance(target, ast.Name) for target in targets):
