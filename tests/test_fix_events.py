@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ssot_lint.analysis.analyze import analyze_source
-from ssot_lint.kinds.base import RuleMeta
+from ssot_lint.kinds.base import OptionError, RuleMeta
 from ssot_lint.kinds.event_schema.check import EventSchema
 from tests.fix_contract import REF, fix_checked
 
@@ -161,9 +161,10 @@ def test_left_with_reason(before: str, after: str, reason: str) -> None:
 
 
 def test_discriminator_is_never_renamed_away() -> None:
+    # a rule-file error since event20: the fix refused every event the rule flagged
     options = {**OPTIONS, "discriminator": ["type"], "rename": {"type": "kind"}, "allowed": None, "required": ["timestamp"]}
-    before = 'e = {"type": "agent_started", "timestamp": 1, "user_id": u, "data": {}}\n'
-    assert fix(before, options) == (before, 0, [(1, 5, "not fixable: renaming 'type' to 'kind' would hide the event ('kind' is no discriminator)")])
+    with pytest.raises(OptionError, match=r"^rename: the discriminator key 'type' is renamed to 'kind', which is no discriminator"):
+        EventSchema(RuleMeta("EV", "{problems}"), options)
 
 
 def test_crlf_and_fix_positions_of_several_events() -> None:

@@ -91,7 +91,9 @@ def test_an_event_reshaped_in_part_is_counted_and_noted_as_an_unsafe_fix_applied
         "1 file changed, 0 findings fixed, 1 finding left (1 partly fixed):",
         "  app.py:5:5: EV1 not fixable: missing 'user_id' (a value is never invented)",
         "  app.py:5:5: EV1 unsafe fix applied in part: reshaping an event changes the data the program sends and reads; "
-        "the file still reads 'time' at app.py:2, 'type' at app.py:2, 'user' at app.py:2",
+        # handle's parameter `e` is another variable than the module's `e`: read as the helper's (event20)
+        "the file still reads 'time' at app.py:2 (handle, called with e at line 6), 'type' at app.py:2 (handle, called with e at line 6), "
+        "'user' at app.py:2 (handle, called with e at line 6)",
     ]
     assert run(tmp_path, "import app") == "None None None\n|"  # what the note warns of: asked for with --unsafe-fixes
 

@@ -143,6 +143,9 @@ BEYOND_A_SCHEMA = (
     "needs at least one selector",
     "unknown placeholder",
     "duplicate rule id",
+    # a discriminator key renamed to a key 'discriminator' does not list: draft 7 cannot compare a
+    # value with another option's values (no $data), and the default discriminator alone is no rule
+    "which is no discriminator",
 )
 
 

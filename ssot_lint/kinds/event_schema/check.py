@@ -14,10 +14,12 @@ when ``events`` is omitted). One finding per event dict, listing every problem:
 
 Options no event could satisfy are config errors at their line: a ``rename`` whose result is
 renamed again (a chain ``a -> b``, ``b -> c``: write ``a -> c``; or a cycle ``c -> d``, ``d -> c``,
-which the fix could never settle), a ``required`` key that ``allowed`` (when given) leaves out or
-that ``rename`` renames away, and a ``discriminator`` key (``event_type`` and ``type`` by
-default) that ``allowed`` leaves out and that is not renamed to a key it allows (every event
-named by it would be flagged).
+which the fix could never settle), a ``discriminator`` key renamed to a key that is no
+discriminator (``discriminator = ["type"]`` with ``rename = { type = "event_type" }``: a fixed
+event would no longer be an event; add ``event_type`` to ``discriminator``), a ``required`` key
+that ``allowed`` (when given) leaves out or that ``rename`` renames away, and a
+``discriminator`` key (``event_type`` and ``type`` by default) that ``allowed`` leaves out and
+that is not renamed to a key it allows (every event named by it would be flagged).
 
 A dict with a ``**spread`` or a computed key cannot be verified: it is reported once at ``info``
 severity, never guessed. Discriminator keys and values are recognised when written as plain string
@@ -33,11 +35,15 @@ the ``data-key`` dict (merged into its dict literal, or a new one). Missing keys
 types stay findings: a fix never invents or converts a value. Dicts with a ``**`` spread are left
 alone. The fix is *unsafe*: it changes the data the program sends, and whoever reads the event
 (here or in another file, or a frontend) sees other keys, so it is applied only with
-``--unsafe-fixes``; the summary lists where the same file still reads a key it renames or moves
-(``x["type"]``, ``x.get("type")``, ``"type" in x``, a ``match`` mapping pattern, ``f(**x)`` of a
-name bound to the event), through its copies (``dict(x)``, ``{**x}``, ``x | {...}``,
-``x.copy()``, ``c: T = x`` ...) and in the functions of the same file it is passed to (one
-level deep), and where it escapes out of sight (passed to another call, iterated, returned).
+``--unsafe-fixes``; the summary lists where the same file still reads or writes a key it renames
+or moves, or a key it renames to or moves keys into (``x["type"]``, ``x.get("type")``, ``"type"
+in x``, a ``match`` mapping pattern, ``f(**x)``, ``x["data"] = ...`` which replaces the keys
+moved into ``data``; a key given by a module-level constant, ``x[TYPE]``, is resolved, any other
+is a computed key). For an event bound to a name, the uses of that name in its own scope are
+followed through its copies (``dict(x)``, ``{**x}``, ``x | {...}``, ``x.copy()``, ``c: T = x``
+...) and into the functions of the same file it is passed to (one level deep; what such a
+function passes on is named), and every other use is named as where it escapes out of sight
+(passed to another call, iterated, returned, stored, put in a tuple or list ...).
 """
 
 from __future__ import annotations
@@ -182,8 +188,10 @@ class EventSchema(Rule):
 
     def _check_satisfiable(self) -> None:
         """Refuse options no event can satisfy: a rename that renames its result again (the
-        fix would never settle; every event would be flagged), a required key that is not
-        allowed or is renamed away, a discriminator key that is not allowed at top level."""
+        fix would never settle; every event would be flagged), a discriminator key renamed to a
+        key that is no discriminator (a fixed event would be no event: the fix refused every
+        one), a required key that is not allowed or is renamed away, a discriminator key that is
+        not allowed at top level."""
         for old, new in self.rename.items():
             if old == new:
                 raise OptionError(f"rename: '{old}' is renamed to itself (a key can never be in the canonical shape)", "rename", old)
@@ -200,6 +208,18 @@ class EventSchema(Rule):
                 raise OptionError(
                     f"rename: '{old}' is renamed to '{new}', which is itself renamed to '{chain[2]}' (rename '{old}' to '{chain[-1]}' directly)", "rename", old
                 )
+        default = self.discriminator == self.options["discriminator"].default
+        by_default = f" (by default, 'discriminator' is {list(self.discriminator)})" if default else ""
+        for key in self.discriminator:
+            renamed = self.rename.get(key)
+            if renamed is not None and renamed not in self.discriminator:
+                # the fixed dict would name no event: the rule would no longer see it at all
+                raise OptionError(
+                    f"rename: the discriminator key '{key}'{by_default} is renamed to '{renamed}', which is no discriminator, "
+                    f"so an event fixed would no longer be one (add '{renamed}' to 'discriminator')",
+                    "rename",
+                    key,
+                )
         for key in self.required:
             if key in self.rename:
                 raise OptionError(
@@ -213,8 +233,7 @@ class EventSchema(Rule):
         if self.allowed is not None:
             for key in self.discriminator:
                 if key not in self.allowed and self.rename.get(key) not in self.allowed:
-                    default = self.discriminator == self.options["discriminator"].default
-                    which = f"the discriminator key '{key}'" + (f" (by default, 'discriminator' is {list(self.discriminator)})" if default else "")
+                    which = f"the discriminator key '{key}'{by_default}"
                     raise OptionError(
                         f"allowed: leaves out {which}, so every event named by it is flagged "
                         f"\"'{key}' is not allowed at top level\" (add it to 'allowed', rename it, or set 'discriminator')",

@@ -21,10 +21,9 @@ import libcst as cst
 from ssot_lint.analysis.syntax import nodes_near
 from ssot_lint.fix.cstedit import append_items, comments_in, drop_items
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Unfixed
+from ssot_lint.kinds.event_schema.notes import FileNotes
 from ssot_lint.kinds.event_schema.order import comment_on_last, inert
-from ssot_lint.kinds.event_schema.readers import bound_names, key_readers
 from ssot_lint.kinds.event_schema.shape import Entries, Value
-from ssot_lint.kinds.event_schema.uses import copies, still_reads
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.event_schema.check import EventSchema
@@ -134,9 +133,9 @@ class EventFixer(cst.CSTTransformer):
         self.ctx = ctx
         self.kept = kept  # where a suppression comment keeps the finding: left as it is
         self.unfixed: list[Unfixed] = []
-        # every event the fix reshapes: its position, the top-level keys that go away, and
-        # whether its finding is gone afterwards
-        self.events: list[tuple[tuple[int, int], set[str], bool]] = []
+        # every event the fix reshapes: its position, the top-level keys that go away, the keys
+        # they become or move into, and whether its finding is gone afterwards
+        self.events: list[tuple[tuple[int, int], set[str], set[str], bool]] = []
 
     # -- dict displays and dict(...) calls -----------------------------------------------------
     def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
@@ -197,8 +196,6 @@ class EventFixer(cst.CSTTransformer):
                 continue
             if target in keys or sum(1 for k in keys if rule.rename.get(k) == target) > 1:
                 plan.blocked.append(f"'{key}' cannot become '{target}': both are present")
-            elif key in rule.discriminator and target not in rule.discriminator:
-                plan.blocked.append(f"renaming '{key}' to '{target}' would hide the event ('{target}' is no discriminator)")
             elif is_call and not (target.isidentifier() and not keyword.iskeyword(target)):
                 plan.blocked.append(f"'{target}' is not a valid keyword argument name")
             elif not is_call and string_key(items[positions[index]].key, target) is None:  # type: ignore[union-attr]
@@ -289,8 +286,9 @@ class EventFixer(cst.CSTTransformer):
         remaining = self.rule.problem_list(judged(entries))
         line, col, _, _ = self.ctx.position(original)
         gone = {keys[i] for i in [*plan.renames, *plan.moves]}
+        destinations = {*plan.renames.values(), *([self.rule.data_key] if plan.moves else [])}
         if gone or not remaining:
-            self.events.append(((line, col), gone, not remaining))
+            self.events.append(((line, col), gone, destinations, not remaining))
         if not remaining:
             return
         reasons = list(plan.blocked)
@@ -374,21 +372,16 @@ UNSAFE_WHY = "reshaping an event changes the data the program sends and reads"
 
 def fix_events(rule: EventSchema, module: cst.Module, ctx: FileContext, context: FixContext) -> FixOutcome:
     """Every event fix is unsafe: applied only with ``context.unsafe``; either way each says
-    where the file still reads a key it renames or moves (``readers``)."""
+    where the file still reads or writes a key it changes, and where the event escapes (``notes``)."""
     fixer = EventFixer(rule, ctx, _kept(rule, ctx, context))
     result = module.visit(fixer)
-    changed = {position: keys for position, keys, _ in fixer.events}
-    bound = bound_names(ctx.tree, changed) if changed else {}
-    names = {at: copies(ctx.tree, bound_to) for at, bound_to in bound.items()}  # a copy is read as the event
-    readers = key_readers(ctx.tree, {k for keys in changed.values() for k in keys}, changed, names) if changed else {}
+    described = FileNotes(ctx.tree, ctx.ref.path, [position for position, *_ in fixer.events]) if fixer.events else None
     unfixed = list(fixer.unfixed)
     notes: list[FixNote] = []
     fixed = 0
     partly: set[tuple[int, int]] = set()
-    for (line, col), keys, gone in fixer.events:
-        # an event bound to a name is read through that name; one passed on as it is, by anything
-        through = names.get((line, col))
-        why = UNSAFE_WHY + still_reads(ctx.tree, ctx.ref.path, keys, readers, through)
+    for (line, col), keys, destinations, gone in fixer.events:
+        why = UNSAFE_WHY + (described.tail((line, col), keys, destinations) if described is not None else "")
         if not gone:  # reshaped in part: left (``fixer.unfixed`` says why), and applied only as asked
             if context.unsafe:
                 partly.add((line, col))
