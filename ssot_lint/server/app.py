@@ -22,6 +22,7 @@ and a buffer out of step with the editor would put fixes in the wrong place.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -53,6 +54,9 @@ WATCHED = ("**/*.toml", "**/.ssot-baseline.json")
 # Seconds of quiet after an edit before the project's other open buffers are checked again:
 # typing stays as fast as one buffer's check, and their diagnostics follow within a moment.
 RECHECK_OTHERS_AFTER = 0.3
+# Seconds of quiet after a buffer's check before why its unsafe fixes are unsafe is worked out:
+# that fixes the whole text (several times a check), and the next keystroke's check would wait for it.
+NOTES_AFTER = 1.0
 
 
 class SsotServer(LanguageServer):
@@ -135,10 +139,14 @@ class SsotServer(LanguageServer):
                 findings = await self.checks.run(uri, ticket, lambda: api.check_source(path, text, config=project, baseline=baseline, buffers=others))
                 if findings is None:
                     return  # superseded: a newer version, or other settings, is checked instead
-                checked = Checked(version, text, findings)
-                if any(f.applicability == UNSAFE for f in findings):  # shown now; why each fix is unsafe follows
-                    self.per_file[uri] = checked
+                checked = Checked(version, text, findings, {})
+                unsafe = any(f.applicability == UNSAFE for f in findings)
+                if unsafe and (known := self.per_file.get(uri)) is not None and known.notes is not None and (known.text, known.findings) == (text, findings):
+                    checked = Checked(version, text, findings, known.notes)  # checked again unchanged (another buffer changed)
+                elif unsafe:  # shown now; why each fix is unsafe (a fix of the whole text: seconds) once typing pauses
+                    self.per_file[uri] = Checked(version, text, findings)
                     self.publish(uri)
+                    await asyncio.sleep(NOTES_AFTER)
                     notes = await self.checks.run(uri, ticket, lambda: unsafe_notes(project, path, text, findings, others))
                     if notes is None:
                         return
