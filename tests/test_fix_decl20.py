@@ -303,6 +303,11 @@ def test_the_server_offers_the_declared_deprecation_fix(tmp_path: Path) -> None:
     asyncio.run(main())
 
 
+DD_UNSAFE = (
+    "ssot-lint: fix DD (unsafe: lib.api:old_call is replaced by lib.api:new_call, under another name: the declaration does not say it takes the same arguments)"
+)
+
+
 def test_the_server_offers_an_unsafe_declared_deprecation_fix_only_when_asked(tmp_path: Path) -> None:
     from tests.lsp_client import Client
     from tests.test_server import SUPPRESS, action, applied, codes, titles_by_code
@@ -318,7 +323,7 @@ def test_the_server_offers_an_unsafe_declared_deprecation_fix_only_when_asked(tm
             wide = await client.wait(uri, 0, lambda p: codes(p) == ["DD"])
             titles = await titles_by_code(client, uri, wide)
             if unsafe:
-                fix = await action(client, uri, "ssot-lint: fix DD (unsafe)")
+                fix = await action(client, uri, DD_UNSAFE)
                 assert not fix.is_preferred
                 assert applied(text, fix) == "from lib.api import new_call as old_call\n\nold_call()\n"
             return titles
@@ -327,6 +332,6 @@ def test_the_server_offers_an_unsafe_declared_deprecation_fix_only_when_asked(tm
 
     assert asyncio.run(offered(False)) == {"DD": [SUPPRESS.format("DD")], "fixAll": []}
     assert asyncio.run(offered(True)) == {
-        "DD": ["ssot-lint: fix DD (unsafe)", SUPPRESS.format("DD")],
+        "DD": [DD_UNSAFE, SUPPRESS.format("DD")],
         "fixAll": ["ssot-lint: fix all (1 finding, 1 unsafe)"],
     }

@@ -309,6 +309,8 @@ def applied(text: str, action: lsp.CodeAction) -> str:
 
 
 SUPPRESS = "ssot-lint: suppress {0} on this line (# ssot: ignore[{0}])"
+# An unsafe fix says why it is unsafe (the event-schema fix note, as `fix --unsafe-fixes` prints it).
+UNSAFE_WS003 = "ssot-lint: fix WS003 (unsafe: reshaping an event changes the data the program sends and reads)"
 
 
 def test_code_actions_offer_only_safe_fixes_by_default(tmp_path: Path) -> None:
@@ -337,10 +339,10 @@ def test_unsafe_fixes_are_offered_and_titled_as_such_when_the_client_opts_in(tmp
         opened = await client.wait(uri, 0)
         assert await titles_by_code(client, uri, opened) == {
             "WS002": ["ssot-lint: fix WS002", SUPPRESS.format("WS002")],
-            "WS003": ["ssot-lint: fix WS003 (unsafe)", SUPPRESS.format("WS003")],
+            "WS003": [UNSAFE_WS003, SUPPRESS.format("WS003")],
             "fixAll": ["ssot-lint: fix all (2 findings, 1 unsafe)"],
         }
-        unsafe = await action(client, uri, "ssot-lint: fix WS003 (unsafe)")
+        unsafe = await action(client, uri, UNSAFE_WS003)
         assert not unsafe.is_preferred
         assert applied(MIXED, unsafe) == DEPRECATED + "\n" + EVENT_FIXED
         fix_all = await action(client, uri, "ssot-lint: fix all (2 findings, 1 unsafe)", lsp.CodeActionKind.SourceFixAll)
@@ -364,7 +366,7 @@ def test_the_unsafe_fixes_setting_follows_did_change_configuration(tmp_path: Pat
         assert await titles(client, uri) == ["ssot-lint: fix WS002", "ssot-lint: fix all (1 finding)"]
         # Neovim's `settings = { ["ssot-lint"] = { unsafeFixes = true } }`: under the server's section.
         client.client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings={"ssot-lint": {"unsafeFixes": True}}))
-        assert await titles(client, uri) == ["ssot-lint: fix WS002", "ssot-lint: fix WS003 (unsafe)", "ssot-lint: fix all (2 findings, 1 unsafe)"]
+        assert await titles(client, uri) == ["ssot-lint: fix WS002", UNSAFE_WS003, "ssot-lint: fix all (2 findings, 1 unsafe)"]
         client.client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings={"unsafeFixes": False}))
         assert await titles(client, uri) == ["ssot-lint: fix WS002", "ssot-lint: fix all (1 finding)"]
         # Only JSON booleans: the string "false" is truthy, and must not turn unsafe fixes on.

@@ -5,7 +5,7 @@ Fixes follow ``ssot-lint fix``'s contract (ruff's convention): a finding whose f
 (``Finding.applicability``, decided as ``ssot-lint check`` decides it: an import rewrite verified
 against the project) gets a fix action; one whose fix is *unsafe* (an event reshaped, an import
 rewrite that cannot be verified) gets one only when the client opts in (the ``unsafeFixes``
-setting), titled ``... (unsafe)``; a finding with no fix gets none. ``source.fixAll`` applies the
+setting), titled ``... (unsafe: why)`` with why it is unsafe (``notes``); a finding with no fix gets none. ``source.fixAll`` applies the
 safe fixes, and the unsafe ones too only when opted in. Every fix is computed by
 ``api.fix_source`` over the buffer, verified against the project as the editor shows it (the
 other open buffers in place of their files), checked as ``ssot-lint fix`` checks a file (it parses,
@@ -24,6 +24,7 @@ from ssot_lint.kinds.base import Rule
 from ssot_lint.model import SAFE, UNSAFE, Finding
 from ssot_lint.report import plural
 from ssot_lint.server.edits import diagnostic, text_edit
+from ssot_lint.server.notes import noted, notes_of, title_tail
 from ssot_lint.server.positions import Lines
 
 FIX_ALL = "source.fixAll.ssot-lint"
@@ -45,11 +46,11 @@ def offered(finding: Finding, unsafe_fixes: bool) -> bool:
     return finding.applicability == SAFE or (unsafe_fixes and finding.applicability == UNSAFE)
 
 
-def fix_title(what: str, fixed: api.SourceFixed) -> str:
+def fix_title(what: str, fixed: api.SourceFixed, why: str | None = None) -> str:
     """``ssot-lint: fix WS002``, with how many findings the fix removes when more than one, and
-    ``(unsafe)`` when any of them is an unsafe fix."""
+    ``(unsafe: why)`` when any of them is an unsafe fix (``why``: the finding's note)."""
     title = f"ssot-lint: fix {what}" + (f" ({fixed.fixed} findings in this file)" if fixed.fixed > 1 else "")
-    return title + (" (unsafe)" if fixed.unsafe_fixed else "")
+    return title + (title_tail(why) if fixed.unsafe_fixed else "")
 
 
 def code_actions(
@@ -96,9 +97,11 @@ def code_actions(
             fixed = fixes[key]
             if fixed.fixed and isinstance(fixed.code, str):
                 safe = not fixed.unsafe_fixed
-                actions.append(
-                    lsp.CodeAction(fix_title(rule.id, fixed), kind=lsp.CodeActionKind.QuickFix, diagnostics=diag, edit=edit(fixed.code), is_preferred=safe)
-                )
+                why = notes_of(fixed).get((finding.rule_id, finding.line, finding.col))
+                if finding.applicability == UNSAFE:  # why, as on the diagnostic shown
+                    diag = [noted(diag[0], why, True, buffer.uri, lines, project.shown(buffer.path), encoding)]
+                title = fix_title(rule.id, fixed, why)
+                actions.append(lsp.CodeAction(title, kind=lsp.CodeActionKind.QuickFix, diagnostics=diag, edit=edit(fixed.code), is_preferred=safe))
             elif fixed.refused:
                 log(f"{buffer.path}: {rule.id} not fixed: {fixed.refused}")
         suppressed = api.suppress_source(buffer.text, finding)

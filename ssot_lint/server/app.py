@@ -1,21 +1,16 @@
 """``ssot-lint server``: the language server (LSP over stdin/stdout, built on pygls).
 
 - **Per-file rules on open and change**, from the editor's buffer (``api.check_source``), with
-  the baseline applied as ``ssot-lint check`` applies it (initialization option
-  ``{"baseline": false}`` shows every finding).
-- **Project-wide rules on save** (and when a project's first document opens): ``api.check`` over
-  the whole project with the open buffers in place of their files, in a child process
-  (``project_job``); unchanged files come from the result cache. Their findings stay on the
-  documents until the next save.
-- **Code actions** (``actions``): for a finding with a safe fix, its rule's fix over the file
-  (the checks ``ssot-lint fix`` makes, or no action), for one with an unsafe fix the same only
-  when the client sets ``unsafeFixes`` (titled ``(unsafe)``); for every finding, a
-  ``# ssot: ignore[ID]`` comment that is checked to leave the syntax tree as it was;
-  ``source.fixAll.ssot-lint`` for the file (safe fixes, unless ``unsafeFixes``).
+  the baseline applied as ``ssot-lint check`` applies it; only the newest version of a buffer
+  (``newest``); an unsafe fix's diagnostic says why it is unsafe (``notes``).
+- **Project-wide rules on save** (and when a project's first document opens, its rules, the
+  baseline or a setting changes): ``wide``, in a child process (``project_job``).
+- **Code actions** (``actions``): a finding's fix (an unsafe one only with ``unsafeFixes``), its
+  ``# ssot: ignore[ID]`` comment, and ``source.fixAll.ssot-lint``.
 - **Settings**: ``baseline``, ``projectWide``, ``unsafeFixes``, from ``initializationOptions``
   and ``workspace/didChangeConfiguration`` (top level or under ``ssot-lint``).
 - **Only files** (``file:`` URIs): an ``untitled:`` document is not checked (one log line says so).
-- **Hover** on a finding: the rule's explanation (``ssot-lint rules --explain ID``).
+- **Hover** on a finding: the rule's explanation (``hover``).
 - **Config and rule files are watched** (``workspace/didChangeWatchedFiles`` where the client
   supports it, else checked on every save) and reloaded; a broken one is one diagnostic at its
   ``file:line`` while the last good rules keep working.
@@ -43,20 +38,25 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from ssot_lint import __version__, api
 from ssot_lint.errors import ConfigError
-from ssot_lint.model import PARSE_ERROR_ID, Finding
+from ssot_lint.model import UNSAFE, Finding
 from ssot_lint.run.parallel import forbid_workers
 from ssot_lint.server.actions import KINDS, Buffer, code_actions
-from ssot_lint.server.edits import SOURCE, diagnostic, finding_range, line_diagnostic
+from ssot_lint.server.edits import SOURCE, diagnostic, line_diagnostic
+from ssot_lint.server.hover import hover as explain_at
+from ssot_lint.server.newest import DEBOUNCE, Checked, Newest
+from ssot_lint.server.notes import noted, unsafe_notes
 from ssot_lint.server.positions import UTF16, Lines
-from ssot_lint.server.project_job import Job, kill_job, run_job
 from ssot_lint.server.projects import Projects, error_location, on_disk, project_key
+from ssot_lint.server.wide import ProjectWide
 
 log = logging.getLogger("ssot_lint.server")
 WATCHED = ("**/*.toml", "**/.ssot-baseline.json")
 # Seconds of quiet after an edit before the project's other open buffers are checked again:
 # typing stays as fast as one buffer's check, and their diagnostics follow within a moment.
 RECHECK_OTHERS_AFTER = 0.3
-PARSE_ERROR_HELP = "SSOT000: the file could not be analyzed (it does not decode or parse, or its analysis crashed); no rule has judged it."
+# Seconds of quiet after a buffer's check before why its unsafe fixes are unsafe is worked out:
+# that fixes the whole text (several times a check), and the next keystroke's check would wait for it.
+NOTES_AFTER = 1.0
 
 
 class SsotServer(LanguageServer):
@@ -66,15 +66,10 @@ class SsotServer(LanguageServer):
         self.baseline = True
         self.project_wide = True
         self.unsafe_fixes = False  # offer unsafe fixes as code actions (the client's "unsafeFixes")
-        self.per_file: dict[str, list[Finding]] = {}  # uri -> findings from the buffer
-        self.wide: dict[str, dict[str, list[Finding]]] = {}  # project key -> display path -> findings
-        # What each project-wide check read of the open documents (uri -> version), and the
-        # version each document opened at: a wide finding is where the buffer now is only while
-        # the buffer is the text that check read.
-        self.wide_versions: dict[str, dict[str, int | None]] = {}  # project key -> uri -> version
-        self.opened_at: dict[str, int | None] = {}
-        self.jobs: dict[str, Job] = {}
-        self.pending_rechecks: dict[str, asyncio.TimerHandle] = {}  # project key -> the other buffers' next check
+        self.per_file: dict[str, Checked] = {}  # uri -> findings from the buffer
+        self.checks = Newest()
+        self.wide = ProjectWide(self.log, self.publish_project)
+        self.opened_at: dict[str, int | None] = {}  # the version each document opened at
         self.error_uris: set[str] = set()
         # What each project's code actions read of the whole project (a declared-deprecation
         # fix reads every module's declarations), kept until a project-wide check has run again.
@@ -109,35 +104,64 @@ class SsotServer(LanguageServer):
                 others[document.path] = document.source
         return others
 
-    def findings_of(self, uri: str, current: bool = False) -> list[Finding]:
-        """The buffer's findings: its per-file ones and its project-wide ones from the last
-        project-wide check, which stay where they were until the next (on save); ``current``:
-        only those at the buffer's positions now (the project-wide ones only while the buffer is
-        the text that check read), for edits made at them."""
+    def wide_of(self, uri: str, current: bool = False) -> list[Finding]:
+        """The buffer's project-wide findings from the last project-wide check, which stay where
+        they were until the next (on save); ``current``: only while the buffer is the text that
+        check read (their positions are the buffer's now), for edits made at them."""
         document = self.workspace.get_text_document(uri)
         project = self.project_of(document.path) if on_disk(uri) else None
-        wide = self.wide.get(project_key(project), {}).get(project.shown(document.path), []) if project else []
+        wide = self.wide.findings(project_key(project), project.shown(document.path)) if project else []
         if current and wide and project is not None:
-            seen = self.wide_versions.get(project_key(project), {})
+            seen = self.wide.read.get(project_key(project), {})
             read = seen[uri] if uri in seen else self.opened_at.get(uri)  # not open then: it read the file as opened
             if read != document.version:
                 wide = []
-        return self.per_file.get(uri, []) + wide
+        return wide
+
+    def findings_of(self, uri: str) -> list[Finding]:
+        """The buffer's findings as shown: its per-file ones (from its last check) and its project-wide ones."""
+        checked = self.per_file.get(uri)
+        return (checked.findings if checked else []) + self.wide_of(uri)
 
     # -- diagnostics -------------------------------------------------------------------------
-    def lint(self, uri: str) -> None:
-        document = self.workspace.get_text_document(uri)
-        if not on_disk(uri):
+    def lint(self, uri: str, delay: float = 0.0) -> None:
+        """Check the buffer at ``uri`` again, once: its newest version, after ``delay`` s of quiet."""
+        if on_disk(uri):
+            self.checks.request(uri, lambda ticket: self._lint(uri, ticket), delay)
+
+    async def _lint(self, uri: str, ticket: int) -> None:
+        if uri not in self.workspace.text_documents:
             return
-        project = self.project_of(document.path)
-        findings: list[Finding] = []
-        if project is not None:
-            try:
-                findings = api.check_source(document.path, document.source, config=project, baseline=self.baseline, buffers=self.other_buffers(uri, project))
-            except ConfigError as error:  # a malformed baseline file
-                self.log(str(error), lsp.MessageType.Error)
-        self.per_file[uri] = findings
-        self.publish(uri)
+        document = self.workspace.get_text_document(uri)
+        version, text, path = document.version, document.source, document.path
+        project = self.project_of(path)
+        checked = Checked(version, text, [], {})
+        try:
+            if project is not None:
+                others, baseline = self.other_buffers(uri, project), self.baseline
+                findings = await self.checks.run(uri, ticket, lambda: api.check_source(path, text, config=project, baseline=baseline, buffers=others))
+                if findings is None:
+                    return  # superseded: a newer version, or other settings, is checked instead
+                checked = Checked(version, text, findings, {})
+                unsafe = any(f.applicability == UNSAFE for f in findings)
+                if unsafe and (known := self.per_file.get(uri)) is not None and known.notes is not None and (known.text, known.findings) == (text, findings):
+                    checked = Checked(version, text, findings, known.notes)  # checked again unchanged (another buffer changed)
+                elif unsafe:  # shown now; why each fix is unsafe (a fix of the whole text: seconds) once typing pauses
+                    self.per_file[uri] = Checked(version, text, findings)
+                    self.publish(uri)
+                    await asyncio.sleep(NOTES_AFTER)
+                    notes = await self.checks.run(uri, ticket, lambda: unsafe_notes(project, path, text, findings, others))
+                    if notes is None:
+                        return
+                    checked = Checked(version, text, findings, notes)
+        except ConfigError as error:  # a malformed baseline file
+            self.log(str(error), lsp.MessageType.Error)
+        except Exception as exc:  # the last diagnostics stay; the log says why none follow
+            self.log(f"{path}: check failed: {type(exc).__name__}: {exc}", lsp.MessageType.Error)
+            return
+        if self.checks.newest(uri, ticket):
+            self.per_file[uri] = checked
+            self.publish(uri)
 
     def recheck_others(self, uri: str, path: str) -> None:
         """Check the other open buffers of ``path``'s project again once edits pause: whether
@@ -148,29 +172,30 @@ class SsotServer(LanguageServer):
             return
         key = project_key(project)
         fixable = {r.id for r in project.rules.rules if r.fixable}
-
-        def recheck() -> None:
-            self.pending_rechecks.pop(key, None)
-            for document in self.open_documents():
-                if document.uri == uri or not any(f.rule_id in fixable for f in self.per_file.get(document.uri, [])):
-                    continue
-                if (theirs := self.project_of(document.path)) is not None and project_key(theirs) == key:
-                    self.lint(document.uri)
-
-        if (pending := self.pending_rechecks.pop(key, None)) is not None:
-            pending.cancel()
-        try:
-            self.pending_rechecks[key] = asyncio.get_running_loop().call_later(RECHECK_OTHERS_AFTER, recheck)
-        except RuntimeError:  # no event loop (called outside the server's loop): now
-            recheck()
+        for document in self.open_documents():
+            checked = self.per_file.get(document.uri)
+            if document.uri == uri or checked is None or not any(f.rule_id in fixable for f in checked.findings):
+                continue
+            if (theirs := self.project_of(document.path)) is not None and project_key(theirs) == key:
+                self.lint(document.uri, RECHECK_OTHERS_AFTER)
 
     def publish(self, uri: str) -> None:
-        if uri not in self.workspace.text_documents:
+        """The buffer's diagnostics, for the version its per-file findings were found in (none
+        before its first check: that check publishes them)."""
+        checked = self.per_file.get(uri)
+        if uri not in self.workspace.text_documents or checked is None:
             return
         document = self.workspace.get_text_document(uri)
-        lines = Lines(document.source)
-        diagnostics = [diagnostic(f, lines, self.encoding) for f in self.findings_of(uri)]
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version))
+        project = self.project_of(document.path)
+        lines, encoding = Lines(checked.text), self.encoding
+        diagnostics = [diagnostic(f, lines, encoding) for f in self.findings_of(uri)]
+        if checked.notes is not None and project is not None:
+            shown = project.shown(document.path)
+            for index, finding in enumerate(checked.findings):
+                if finding.applicability == UNSAFE:
+                    why = checked.notes.get((finding.rule_id, finding.line, finding.col))
+                    diagnostics[index] = noted(diagnostics[index], why, self.unsafe_fixes, uri, lines, shown, encoding)
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=checked.version))
 
     def publish_config_errors(self) -> None:
         """One diagnostic per broken config or rule file, at its line; cleared once it loads."""
@@ -197,6 +222,10 @@ class SsotServer(LanguageServer):
             self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
         self.error_uris = set(now)
 
+    def open_projects(self) -> dict[str, api.Project]:
+        """The projects of the open documents, by key."""
+        return {project_key(p): p for p in (self.project_of(d.path) for d in self.open_documents()) if p is not None}
+
     def reload(self, force: bool) -> None:
         changed = self.projects.refresh(force)
         self.publish_config_errors()
@@ -205,92 +234,83 @@ class SsotServer(LanguageServer):
         self.views.clear()
         for document in self.open_documents():
             self.lint(document.uri)
-        for project in {project_key(p): p for p in (self.project_of(d.path) for d in self.open_documents()) if p is not None}.values():
-            self.schedule_project_wide(project)
+        for project in self.open_projects().values():
+            self.schedule_project_wide(project, stale=True)
 
     # -- project-wide rules ------------------------------------------------------------------
-    def schedule_project_wide(self, project: api.Project) -> None:
-        if not self.project_wide or not project.project_wide_ids:
-            return
-        job = self.jobs.setdefault(project_key(project), Job())
-        if job.task is not None and not job.task.done():
-            job.again = True
-            return
-        job.task = asyncio.ensure_future(self._project_wide(project, job))
+    def schedule_project_wide(self, project: api.Project, stale: bool = False) -> None:
+        self.wide.schedule(project, self.project_wide, self.snapshot, stale)
 
-    async def _project_wide(self, project: api.Project, job: Job) -> None:
-        key = project_key(project)
-        while True:
-            job.again = False
-            documents = [d for d in self.open_documents() if self.project_of(d.path) is not None]
-            buffers = {d.path: d.source for d in documents}
-            versions = {d.uri: d.version for d in documents}
-            config = str(project.config.path) if project.config.path else None
-            request: dict[str, Any] = {"root": str(project.root), "config": config, "buffers": buffers, "baseline": self.baseline, "server": os.getpid()}
-            try:
-                answer = await run_job(request, job)
-            except Exception as exc:  # a crashed or killed child: keep the last results
-                self.log(f"project-wide check failed: {exc}", lsp.MessageType.Error)
-                answer = None
-            if answer is not None:
-                if "error" in answer:
-                    self.log(answer["error"], lsp.MessageType.Error)
-                else:
-                    for warning in answer.get("warnings", []):
-                        self.log(f"warning: {warning}", lsp.MessageType.Warning)
-                    grouped: dict[str, list[Finding]] = {}
-                    for item in answer["findings"]:
-                        finding = Finding(**item)
-                        grouped.setdefault(finding.path, []).append(finding)
-                    self.wide[key] = grouped
-                    self.views.pop(key, None)  # files may have changed on disk since it was read
-                    self.wide_versions[key] = versions
-                    for document in self.open_documents():
-                        if (p := self.project_of(document.path)) is not None and project_key(p) == key:
-                            self.publish(document.uri)
-            if not job.again:
-                return
+    def snapshot(self) -> tuple[dict[str, str], dict[str, int | None], bool]:
+        """What a project-wide check runs with: the open buffers, their versions, the baseline setting."""
+        documents = [d for d in self.open_documents() if self.project_of(d.path) is not None]
+        return {d.path: d.source for d in documents}, {d.uri: d.version for d in documents}, self.baseline
+
+    def publish_project(self, key: str) -> None:
+        self.views.pop(key, None)  # files may have changed on disk since the actions read them
+        for document in self.open_documents():
+            if (p := self.project_of(document.path)) is not None and project_key(p) == key:
+                self.publish(document.uri)
 
     def stop_jobs(self) -> None:
-        """End every running project job and the worker processes it forked (on shutdown, on
-        exit, when the client goes away): killing the job alone would leave its workers behind."""
-        for pending in self.pending_rechecks.values():
-            pending.cancel()
-        for job in self.jobs.values():
-            job.again = False
-            if job.process is not None and job.process.returncode is None:
-                kill_job(job.process.pid)
+        """End the buffer checks and every project-wide check (on shutdown, on exit, when the client goes away)."""
+        self.checks.close()
+        self.wide.stop()
 
     # -- code actions and hover ----------------------------------------------------------------
-    def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    async def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        """The actions for the version of the buffer the client has: from its last check when that
+        was of this version, else from a check of it now (an edit made at positions found in an
+        earlier version would land on other code)."""
         document = self.workspace.get_text_document(params.text_document.uri)
         project = self.project_of(document.path) if on_disk(document.uri) else None
         if project is None:
             return []
-        lines, encoding = Lines(document.source), self.encoding
+        buffer = Buffer(document.path, document.source, document.uri, document.version)
+        lines, encoding = Lines(buffer.text), self.encoding
         first = lines.to_finding(params.range.start.line, params.range.start.character, encoding)
         last = lines.to_finding(params.range.end.line, params.range.end.character, encoding)
-        buffer = Buffer(document.path, document.source, document.uri, document.version)
-        findings = self.findings_of(document.uri, current=True)  # an edit at a stale position would land on other code
-        others = self.other_buffers(document.uri, project)
+        checked, wide = self.per_file.get(buffer.uri), self.wide_of(buffer.uri, current=True)
+        others, baseline, unsafe = self.other_buffers(buffer.uri, project), self.baseline, self.unsafe_fixes
         view = self.views.setdefault(project_key(project), api.ProjectView())
-        return code_actions(project, buffer, findings, (first, last), params.context.only, encoding, self.unsafe_fixes, self.log, others, view)
+        refused: list[str] = []
+
+        def actions() -> list[lsp.CodeAction]:
+            if checked is not None and (checked.version, checked.text) == (buffer.version, buffer.text):
+                findings = checked.findings
+            else:
+                findings = api.check_source(buffer.path, buffer.text, config=project, baseline=baseline, buffers=others)
+            return code_actions(project, buffer, findings + wide, (first, last), params.context.only, encoding, unsafe, refused.append, others, view)
+
+        offered = await self.checks.call(actions)
+        for message in refused:  # logged from the event loop: the protocol is written from there
+            self.log(message)
+        return offered
 
     def configure(self, settings: Any, initial: bool = False) -> None:
         """Apply the client's settings (``initializationOptions``, or ``workspace/didChangeConfiguration``'s
         ``settings``): the keys at the top level or under an ``ssot-lint`` section. A key not
-        given keeps its value; a changed ``baseline`` checks the open documents again."""
+        given keeps its value; a changed ``baseline`` checks the open documents and their
+        projects again, a changed ``projectWide`` checks the projects or drops their findings."""
         if not isinstance(settings, dict):
             return
         section = settings.get("ssot-lint")
         options = {**settings, **section} if isinstance(section, dict) else settings
-        baseline = self.baseline
+        before = (self.baseline, self.project_wide, self.unsafe_fixes)
         self.baseline = self._flag(options, "baseline", self.baseline)
         self.project_wide = self._flag(options, "projectWide", self.project_wide)
         self.unsafe_fixes = self._flag(options, "unsafeFixes", self.unsafe_fixes)
-        if not initial and baseline != self.baseline:
+        if initial:
+            return
+        if before[0] != self.baseline:
             for document in self.open_documents():
                 self.lint(document.uri)
+        if before[:2] != (self.baseline, self.project_wide):
+            for project in self.open_projects().values():
+                self.schedule_project_wide(project, stale=True)
+        if before[2] != self.unsafe_fixes:  # the diagnostics say whether an unsafe fix is offered
+            for document in self.open_documents():
+                self.publish(document.uri)
 
     def _flag(self, options: dict[str, Any], key: str, current: bool) -> bool:
         """A boolean setting: only JSON's true and false. Anything else (the string "false"
@@ -307,23 +327,7 @@ class SsotServer(LanguageServer):
         project = self.project_of(document.path) if on_disk(document.uri) else None
         if project is None:
             return None
-        lines = Lines(document.source)
-        at = lines.to_finding(params.position.line, params.position.character, self.encoding)
-        hits = [f for f in self.findings_of(document.uri) if (f.line, f.col) <= at <= (f.end_line, f.end_col)]
-        if not hits:
-            return None
-        parts = []
-        for finding in hits:
-            explanation = PARSE_ERROR_HELP if finding.rule_id == PARSE_ERROR_ID else _explain(project, finding.rule_id)
-            parts.append(f"**{finding.rule_id}** {finding.message}\n\n```text\n{explanation.rstrip()}\n```")
-        return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, "\n\n---\n\n".join(parts)), range=finding_range(hits[0], lines, self.encoding))
-
-
-def _explain(project: api.Project, rule_id: str) -> str:
-    try:
-        return project.explain(rule_id)
-    except ConfigError as error:
-        return str(error)
+        return explain_at(project, self.findings_of(document.uri), Lines(document.source), params.position, self.encoding)
 
 
 def build() -> SsotServer:
@@ -350,14 +354,14 @@ def build() -> SsotServer:
         ls.reload(force=False)
         ls.lint(params.text_document.uri)
         project = ls.project_of(ls.workspace.get_text_document(params.text_document.uri).path)
-        if project is not None and project_key(project) not in ls.jobs:
+        if project is not None and project_key(project) not in ls.wide.jobs:
             ls.schedule_project_wide(project)  # the first document of a project: its project-wide findings too
         ls.recheck_others(params.text_document.uri, ls.workspace.get_text_document(params.text_document.uri).path)  # it may open unsaved
         ls.publish_config_errors()
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: SsotServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        ls.lint(params.text_document.uri)
+        ls.lint(params.text_document.uri, DEBOUNCE)
         if on_disk(params.text_document.uri):
             ls.recheck_others(params.text_document.uri, ls.workspace.get_text_document(params.text_document.uri).path)
 
@@ -372,10 +376,9 @@ def build() -> SsotServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SsotServer, params: lsp.DidCloseTextDocumentParams) -> None:
         ls.per_file.pop(params.text_document.uri, None)
+        ls.checks.forget(params.text_document.uri)
         ls.opened_at.pop(params.text_document.uri, None)
-        for versions in ls.wide_versions.values():  # reopened, it may hold other text than that check read
-            if params.text_document.uri in versions:
-                versions[params.text_document.uri] = None
+        ls.wide.closed(params.text_document.uri)
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
         if on_disk(params.text_document.uri) and (path := to_fs_path(params.text_document.uri)) is not None:
             ls.recheck_others(params.text_document.uri, path)  # its file, not its unsaved text, is the project again
@@ -384,17 +387,19 @@ def build() -> SsotServer:
     def did_change_watched_files(ls: SsotServer, params: lsp.DidChangeWatchedFilesParams) -> None:
         if any(change.uri.endswith(".toml") for change in params.changes):
             ls.reload(force=True)
-        else:  # the baseline: read again by the next check of each buffer
+        else:  # the baseline: read again by the next check of each buffer and of each project
             for document in ls.open_documents():
                 ls.lint(document.uri)
+            for project in ls.open_projects().values():
+                ls.schedule_project_wide(project, stale=True)
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: SsotServer, params: lsp.DidChangeConfigurationParams) -> None:
         ls.configure(params.settings)
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=KINDS))
-    def code_action(ls: SsotServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        return ls.code_actions(params)
+    async def code_action(ls: SsotServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        return await ls.code_actions(params)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: SsotServer, params: lsp.HoverParams) -> lsp.Hover | None:

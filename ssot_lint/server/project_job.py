@@ -42,11 +42,13 @@ def kill_job(pid: int) -> None:
 @dataclass
 class Job:
     """The project-wide check of one project, seen from the server: at most one runs; a save
-    during it asks for one more."""
+    during it asks for one more. ``generation`` counts the changes (rules, baseline, settings)
+    that make what a running check finds out of date: its findings are shown only if none came."""
 
     task: asyncio.Task[None] | None = None
     process: asyncio.subprocess.Process | None = None
     again: bool = False
+    generation: int = 0
 
 
 async def run_job(request: dict[str, Any], job: Job) -> dict[str, Any] | None:
