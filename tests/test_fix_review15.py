@@ -43,31 +43,42 @@ TWO_APPS = {
     "services/worker/app/old.py": 'class Client:\n    """worker legacy client"""\n',
     "services/worker/app/new.py": 'class Client:\n    """worker NEW client, another class"""\n',
 }
-CLASH = "app.old is given by 2 files (services/api/app/old.py, services/worker/app/old.py): which one an importer gets depends on sys.path"
+# Judged against the importer's own copy of ``app`` (safety20): the worker's rewrite swaps its class.
+WORKER_WHY = (
+    "app.new.Client is another definition than app.old.Client, so the rewrite changes what runs"
+    " (judged against the importer's copy: services/worker/app/new.py, services/worker/app/old.py);"
+    " app.main did not import app.new before, and importing it runs code that may change what the program does"
+    " (judged against the importer's copy: services/worker/app/main.py, services/worker/app/new.py)"
+)
 
 
 def test_a_module_name_two_places_give_is_no_safe_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """review15a 01: the worker's ``app.old.Client`` is its own class; ``app.new.Client`` another."""
+    """review15a 01: the worker's ``app.old.Client`` is its own class; ``app.new.Client`` another.
+    Each ``main`` is judged in the copy of ``app`` it runs through (safety20): the api's rewrite
+    keeps its class, the worker's would swap it."""
     root = write_project(tmp_path / "p", TWO_APPS, TWO_APPS_RULES)
-    worker = root / "services/worker"
+    worker, api = root / "services/worker", root / "services/api"
     assert python(worker, "import app.main") == "app.old worker legacy client"
-    assert applicability(root, monkeypatch) == {("services/api/app/main.py", 1, 6, "D1"): "unsafe", ("services/worker/app/main.py", 1, 6, "D1"): "unsafe"}
+    assert python(api, "import app.main") == "app.new canonical"
+    assert applicability(root, monkeypatch) == {("services/api/app/main.py", 1, 6, "D1"): "safe", ("services/worker/app/main.py", 1, 6, "D1"): "unsafe"}
     result = run_cli(["fix", "--no-cache"], root, monkeypatch)
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[1:3] == [f"  services/{s}/app/main.py:1:6: D1 unsafe fix not applied: {CLASH}" for s in ("api", "worker")]
+    assert result.stderr.splitlines()[:2] == [
+        "1 file changed, 1 finding fixed, 1 finding left:",
+        f"  services/worker/app/main.py:1:6: D1 unsafe fix not applied: {WORKER_WHY}",
+    ]
     assert (worker / "app/main.py").read_text() == MAIN
     assert python(worker, "import app.main") == "app.old worker legacy client"
+    assert python(api, "import app.main") == "app.new canonical"
 
 
-def test_a_package_above_given_twice_names_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``app.old`` only in the worker's copy, but ``app`` itself in both: which ``app`` is found
-    decides whether ``app.old`` is there at all."""
+def test_a_package_above_given_twice_is_the_importers_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``app.old`` only in the worker's copy, but ``app`` itself in both: the worker's ``main``
+    runs through the worker's ``app`` (a clash of ``app`` until safety20), and is judged there."""
     files = {k: v for k, v in TWO_APPS.items() if k != "services/api/app/old.py"}
     root = write_project(tmp_path / "p", files, TWO_APPS_RULES)
     result = run_cli(["fix", "--no-cache", "--diff", "services/worker"], root, monkeypatch)
-    why = "app is given by 2 files (services/api/app/__init__.py, services/worker/app/__init__.py): which one an importer gets depends on sys.path"
-    other = "app.new.Client is another definition than app.old.Client, so the rewrite changes what runs"
-    assert result.stderr.splitlines()[1] == f"  services/worker/app/main.py:1:6: D1 unsafe fix not applied: {why}; {other}"
+    assert result.stderr.splitlines()[1] == f"  services/worker/app/main.py:1:6: D1 unsafe fix not applied: {WORKER_WHY}"
 
 
 # -- 2. a file named on the command line that the walk skips --------------------------------------

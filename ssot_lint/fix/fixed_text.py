@@ -15,6 +15,7 @@ from the file on disk, as round 1 found it.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -53,6 +54,17 @@ class FixedText:
     def clash(self, dotted: str, importer: str = "") -> str | None:
         clash = getattr(self._source, "clash", None)
         return clash(dotted, importer) if clash is not None else None
+
+    def own_copy(self, importer: str, path: str = "") -> FixedText | None:
+        """This text over the view from ``importer``'s copy of its package, when the project gives
+        one (``run.modules.ProjectModules.own_copy``): the copy's modules, this file's as fixed."""
+        pin = getattr(self._source, "own_copy", None)
+        pinned = pin(importer, path) if pin is not None else None
+        if pinned is None:
+            return None
+        view = copy.copy(self)
+        view._source = pinned
+        return view
 
     def suppressions(self, module: str) -> list[Suppression]:
         if module == self._module:

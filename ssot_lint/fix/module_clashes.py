@@ -12,7 +12,10 @@ deprecated module, its replacement, every module on the way from either name to 
 import X`` with two ``mid``), and the importer's own module (whose names other modules read;
 those readers are found by a text test over every copy, so their own copies need no check of
 this kind). A package the importer was itself imported through is the importer's copy, not a
-question of ``sys.path`` (``run.modules.ProjectModules.clash``).
+question of ``sys.path``: a regular one is the copy for every module under it, and the verifier
+judges such a rewrite against that copy alone (``run.own_copy``, whose view has no clash under
+the package); a namespace one only for the modules that copy alone gives
+(``run.modules.ProjectModules.clash``).
 
 The importer's folder is a second source of modules: pytest's default import mode (prepend)
 and ``python tests/script.py`` put it first on ``sys.path`` when it has no ``__init__.py``, so

@@ -92,6 +92,8 @@ class ImportVerifier:
         self.runs = ImportRuns(source)  # what a rewritten statement runs: cycles, modules gained or lost
         self._stores: dict[str, list[Any]] = {}  # the modules' stores read so far (fix.copied_values)
         self._tests: dict[str, str | None] = {}  # importer -> its test file reading warnings (fix.warning_tests)
+        self._own: dict[tuple[str, str], ImportVerifier | None] = {}  # (importer, path) -> see _own_copy
+        self._copies: dict[tuple[str, str], ImportVerifier] = {}  # (package, its copy's sys.path entry) -> its verifier
 
     def prefetch(self, needs: Iterable[Need], mover: Mover | None = None) -> None:
         """Summarise in one batch the modules that verifying ``needs`` reads first (when the
@@ -115,15 +117,29 @@ class ImportVerifier:
         fetch(modules)
         for need in needs:
             if need.importer:
-                self.runs.cycle(need, mover)
+                (self._own_copy(need.importer, "") or self).runs.cycle(need, mover)
 
-    def verify(self, need: Need, allow_kind_change: bool = False, mover: Mover | None = None, near: str = "") -> Verdict:
+    def verify(self, need: Need, allow_kind_change: bool = False, mover: Mover | None = None, near: str = "", path: str = "") -> Verdict:
         """Whether the rewrite from ``need.old`` to ``need.new`` is verified, refused or
         unverified; refused too when the two are of different kinds, unless allowed.
         ``mover``: the fix this rewrite is part of (see ``Mover``); ``near``: the module of the
-        file the rewrite is in, when ``need.importer`` does not say (where its names resolve)."""
+        file the rewrite is in, when ``need.importer`` does not say (where its names resolve);
+        ``path``: that file's project-relative path (which copy it is, when several give its module)."""
+        own = self._own_copy(need.importer or near, path)
+        if own is not None:  # judged against the importer's own copy of its package, naming its files
+            return own.source.judged(own.verify(need, allow_kind_change, mover, near))  # type: ignore[attr-defined]
         with self._moving(mover):
             return self._verify(need, allow_kind_change, near)
+
+    def _own_copy(self, importer: str, path: str) -> ImportVerifier | None:
+        """A verifier over the project as the process ``importer`` runs in sees it, when it was
+        imported through its copy of a top-level package several places give (``run.own_copy``)."""
+        key = (importer, path)
+        if key not in self._own:
+            pin = getattr(self.source, "own_copy", None)
+            copy = pin(importer, path) if pin is not None and importer else None
+            self._own[key] = None if copy is None else self._copies.setdefault((copy.top, copy.home), ImportVerifier(copy))
+        return self._own[key]
 
     def _verify(self, need: Need, allow_kind_change: bool, near: str = "") -> Verdict:
         found = self._names(need, allow_kind_change)

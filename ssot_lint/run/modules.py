@@ -32,6 +32,7 @@ from ssot_lint.project.module_paths import anchor, location, within
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.project.summary_walk import summarise
 from ssot_lint.run.discovery import SourceFile, with_buffer_files
+from ssot_lint.run.own_copy import OwnCopy, own_copy
 from ssot_lint.run.parallel import may_start_workers
 from ssot_lint.run.project_files import project_files
 from ssot_lint.run.reading import read_file
@@ -96,7 +97,7 @@ class ProjectModules:
         self._bound: dict[str, list[str]] = {}
         self._star: dict[str, list[str]] = {}
         self._stores: dict[str, list[str]] = {}
-        self._comments: dict[str, list[Suppression]] = {}  # a summarised module's `# ssot: ignore` comments
+        self._comments: dict[str, list[Suppression]] = {}  # a summarised file's `# ssot: ignore` comments, by path
 
     def __getstate__(self) -> dict[str, Any]:  # for spawned fix workers: the data, not the cache
         self.index()
@@ -147,7 +148,7 @@ class ProjectModules:
             found = known.get(source.ref.path)
             if found is not None and found[0] == source.ref:  # the same file under the same module name
                 results[source.abspath] = found[1]
-                self._comments.setdefault(source.ref.module or "", []).extend(found[2])
+                self._comments.setdefault(source.ref.path, []).extend(found[2])
             else:
                 files.append(source)
         if files:
@@ -179,7 +180,32 @@ class ProjectModules:
         """The ``# ssot: ignore`` comments of ``module``'s files: a finding one of them silences
         is never fixed, so an import it silences stays as written."""
         self.summaries(module)
-        return self._comments.get(module, [])
+        return [comment for source in self._runtime_files(module) for comment in self._comments.get(source.ref.path, [])]
+
+    def file_comments(self, path: str) -> list[Suppression]:
+        """The ``# ssot: ignore`` comments of the summarised file at ``path`` (see ``suppressions``)."""
+        return self._comments.get(path, [])
+
+    def files(self, module: str) -> list[SourceFile]:
+        """The files that give ``module`` (stubs too), in path order; none for a file no import reaches."""
+        self.index()
+        return list(self._by_module.get(module, []))
+
+    def file_at(self, path: str) -> SourceFile | None:
+        """The file at ``path`` (project-relative, as findings name it), unless no import reaches it."""
+        found = self._path_map().get(path)
+        return found if found is not None and path not in self.index().shadowed else None
+
+    def _path_map(self) -> dict[str, SourceFile]:
+        self.index()
+        if self._paths is None:
+            self._paths = {s.ref.path: s for s in self._files or ()}
+        return self._paths
+
+    def own_copy(self, importer: str, path: str = "") -> OwnCopy | None:
+        """The project as ``importer`` (its file at ``path``, else its one file) sees it when it was
+        imported through its copy of a top-level package several places give (``run.own_copy``)."""
+        return own_copy(self, importer, path)
 
     def path_of(self, module: str) -> str | None:
         """The project-relative path of ``module``'s (first runtime) file, for a reason to name."""
@@ -195,7 +221,8 @@ class ProjectModules:
         A package ``importer`` (a module given by one file) was itself imported through is that
         file's copy, whatever ``sys.path`` says; a module inside it is determined too when its
         file lies in that copy (``ModuleIndex.candidates`` resolves so for unresolved-import).
-        A module given twice itself stays a clash: the verifier reads every copy's summary."""
+        A module given twice itself stays a clash here: the verifier reads every copy's summary
+        (judged from the importer's copy, it reads that copy's alone: ``own_copy``)."""
         index = self.index()
         home = self._home(importer)
         parts = dotted.split(".")
@@ -216,14 +243,14 @@ class ProjectModules:
         """Whether any module is given by files in several places."""
         return bool(self.index().ambiguous)
 
-    def _one_file(self, module: str) -> SourceFile | None:
+    def one_file(self, module: str) -> SourceFile | None:
         """``module``'s file when one place gives it (a ``.py`` and its ``.pyi`` are one place)."""
         places = {location(source.ref): source for source in self._by_module.get(module, [])}
         return next(iter(places.values())) if len(places) == 1 else None
 
     def _home(self, importer: str) -> str | None:
         """The ``sys.path`` entry ``importer``'s one file runs from (None: not one file)."""
-        source = self._one_file(importer)
+        source = self.one_file(importer)
         return anchor(source.ref) if source is not None else None
 
     def _in_copy(self, parts: list[str], end: int, home: str) -> bool:
@@ -244,20 +271,17 @@ class ProjectModules:
         (its default import mode) and ``python folder/script.py`` put the folder first on
         ``sys.path``. None when there is none, or ``importer`` is not one file."""
         self.index()
-        source = self._one_file(importer)
+        source = self.one_file(importer)
         if source is None or source.ref.is_package:
             return None
         folder = source.ref.path.rpartition("/")[0]
         if not folder:
             return None  # the project root: its modules are named from it already
-        if self._paths is None:
-            self._paths = {s.ref.path: s for s in self._files or ()}
-        paths = self._paths
-        if f"{folder}/__init__.py" in paths:
+        if f"{folder}/__init__.py" in self._path_map():
             return None
         for path in (f"{folder}/{top}.py", f"{folder}/{top}/__init__.py"):
-            found = paths.get(path)
-            if found is not None and found.ref.module != top and path not in self.index().shadowed:
+            found = self.file_at(path)
+            if found is not None and found.ref.module != top:
                 return path
         return None
 
@@ -357,7 +381,7 @@ class ProjectModules:
         by_ref = {ref.path: result for ref, result in results.items()}
         for source in files:
             if source.ref.path in by_ref:
-                self._comments.setdefault(source.ref.module or "", []).extend(by_ref[source.ref.path].suppressions)
+                self._comments.setdefault(source.ref.path, []).extend(by_ref[source.ref.path].suppressions)
         return {source.abspath: by_ref[source.ref.path].facts.get(_SUMMARY_ID) if source.ref.path in by_ref else None for source in files}
 
 

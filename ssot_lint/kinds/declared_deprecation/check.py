@@ -270,7 +270,7 @@ class DeclaredDeprecation(Rule):
             elif needs:
                 hit, (_, new) = pending[(finding.path, finding.line, finding.col, finding.anchor)]
                 why = renamed(hit, new)  # unsafe however well it verifies
-                verdicts = [context.verifier.verify(need, False, rules[finding.path], hit.ref.module or "") for need in needs]
+                verdicts = [context.verifier.verify(need, False, rules[finding.path], hit.ref.module or "", finding.path) for need in needs]
                 verdict = worst([Verdict(UNVERIFIED if why else VERIFIED, why), *verdicts])  # the rename says it best
                 annotated[index] = dataclasses.replace(finding, applicability=applicability(verdict))
         return annotated

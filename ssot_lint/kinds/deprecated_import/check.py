@@ -352,7 +352,7 @@ class DeprecatedImport(Rule):
             if fact is not None and finding.applicability == UNSAFE:
                 allowed = self.allows_kind_change(fact.target)
                 near = next((need.importer for need in fact.needs if need.importer), "")  # the file's module
-                verdict = worst(verifier.verify(need, allowed, self, near) for need in fact.needs)
+                verdict = worst(verifier.verify(need, allowed, self, near, finding.path) for need in fact.needs)
                 finding = dataclasses.replace(finding, applicability=applicability(verdict))
             annotated.append(finding)
         return annotated

@@ -240,7 +240,7 @@ class ImportFixPlan:
         verifier = self.context.verifier
         if verifier is None:
             return Verdict(UNVERIFIED, "there is no project to verify the rewrite against")
-        return verifier.verify(need, hit is not None and self.rule.allows_kind_change(str(hit[0])), self.rule, self.ctx.ref.module or "")
+        return verifier.verify(need, hit is not None and self.rule.allows_kind_change(str(hit[0])), self.rule, self.ctx.ref.module or "", self.ctx.ref.path)
 
     def hold(self, index: int, verdict: Verdict) -> None:
         """Hold back the rewrite of name ``index`` unless ``verdict`` is verified: always when it
