@@ -154,6 +154,25 @@ def test_a_binding_all_exports_is_kept_by_a_safe_fix(
 
 
 @pytest.mark.parametrize(
+    ("use", "line"),
+    [
+        pytest.param("print(old)\n", 2, id="passed-around"),
+        pytest.param("old = None\n", 2, id="rebound"),
+        pytest.param("def f(old):\n    return old\n", 2, id="parameter"),
+    ],
+)
+def test_check_agrees_with_fix_on_the_binding_used_on_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use: str, line: int) -> None:
+    # check said "fixable with --unsafe-fixes" (the replacement unverified) while fix refused it
+    # as not fixable, so the count of fixable findings was wrong (found by editor20).
+    source = "import old.mod\n" + use + "\n\ndef k():\n    return old.mod.X\n"
+    root = write_project(tmp_path, {**PACKAGES, "f_own.py": source}, MODULE_RULE)
+    assert applicability(root, monkeypatch) == [("f_own.py", 1, False, None)]
+    result = run_cli(["fix", "--no-cache", "--unsafe-fixes"], root, monkeypatch)
+    assert f"f_own.py:1:8: X001 not fixable: `old` is also used on its own at line {line} (rebound or passed around)" in result.stderr, result.stderr
+    assert (root / "f_own.py").read_text() == source
+
+
+@pytest.mark.parametrize(
     "annotation",
     [
         pytest.param('def h(x: "old.mod.X") -> None:\n    pass\n', id="parameter"),

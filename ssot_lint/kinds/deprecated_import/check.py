@@ -272,6 +272,8 @@ class DeprecatedImport(Rule):
                 return None  # the fix refuses it (``doctests``): a doctest reads the binding it drops or rebinds
             if ref.plain and annotation_reads(ctx, ref.bound or ""):
                 return None  # the fix refuses it (``unit``): a string annotation names the binding it drops
+            if ref.plain and self._used_whole(ctx, ref.bound or ""):
+                return None  # the fix refuses it (``unit``): the binding is also used on its own
             chains = self._chains(ctx, ref.bound or "")
             if ref.plain:  # `old.mod` itself as a value (`x = old.mod`): what is read through it is unknown
                 chains |= {f"{w}.{WHOLE}" for w in self._whole_chains(ctx, ref.bound or "") if ref.module == w or ref.module.startswith(w + ".")}
