@@ -96,14 +96,15 @@ class ProjectModules:
         # Each file read at most once in this verifier's life, and what is derived from its text
         # kept between calls while it is unchanged (run.file_memo).
         self._texts = FileTexts(self._buffers)
-        self._spellings = Spellings(self._texts, lambda: self._by_module, self._runtime_files)
+        self._spellings: Spellings | None = None  # made when first asked
         self._comments: dict[str, list[Suppression]] = {}  # a summarised module's `# ssot: ignore` comments
 
     def __getstate__(self) -> dict[str, Any]:  # for spawned fix workers: the data, not the cache
         self.index()
         unpickled = getattr(self._summarise, "portable", None)  # the same analysis without the cache
         state = {**self.__dict__, "_config": None, "_summarise": unpickled() if unpickled else self._summarise}
-        return {**state, "_known_from": None, "_known": None}  # the run's results stay in the parent
+        # The run's results stay in the parent, and the texts it read (the worker reads its own).
+        return {**state, "_known_from": None, "_known": None, "_spellings": None}
 
     def index(self) -> ModuleIndex:
         """Which modules exist: a ``ModuleIndex`` over every file's name (no summaries)."""
@@ -287,6 +288,8 @@ class ProjectModules:
         for the run; each other word in a pass of its own over the texts read). A file that cannot be read spells
         every word. Each file is read once for all words (``run.spelling``)."""
         self.index()
+        if self._spellings is None:
+            self._spellings = Spellings(self._texts, self._by_module.keys, self._runtime_files)
         return self._spellings.spelling(words, attribute, bound, star, store)
 
     def _read(self, source: SourceFile) -> bytes | None:
