@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from ssot_lint import api
+from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.analysis.syntax import nodes_near
 from ssot_lint.fix.import_statements import ImporterStatements
@@ -226,3 +227,26 @@ def test_an_importers_statements_by_line_answer_as_going_through_them_did() -> N
         assert set(statements.others(line)) == early and len(statements.others(line)) == len(early)
         assert set(statements.others(line, late=True)) == late
         assert statements.later_statements(line) == after
+
+
+def test_what_a_file_reads_through_a_name_is_worked_out_once_for_every_import_binding_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, others=0)
+    loaded = api.load_project(root / "ssot-lint.toml")
+    asked: list[tuple[Any, ...]] = []
+    near = FileContext.nodes_near
+
+    def counting(self: FileContext, kind: Any, words: Any) -> Any:
+        asked.append((kind, tuple(words)))
+        return near(self, kind, words)
+
+    monkeypatch.setattr(FileContext, "nodes_near", counting)
+    rule = loaded.rules.rules[0]
+    counts = {}
+    for n in (10, 20):
+        # Each `import pkg.old` binds pkg: where the file reads pkg was walked once per import.
+        text = "".join(f"import pkg.old\nprint(pkg.old.X, {i})\n" for i in range(n))
+        asked.clear()
+        result = analyze_source(text.encode(), FileRef("pkg/app.py", "pkg.app"), [rule])
+        assert [(f.line, f.applicability) for f in result.findings] == [(2 * i + 1, "unsafe") for i in range(n)]
+        counts[n] = len(asked)
+    assert counts[10] == counts[20] == 4
