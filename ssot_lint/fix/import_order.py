@@ -90,10 +90,6 @@ def _between_statements(runs: ImportRuns, need: Need, mover: Mover | None, old_e
 def _statements(runs: ImportRuns, importer: str, line: int, after: bool) -> list[list[str]]:
     """The project modules each import-time import statement of ``importer`` runs, in order:
     those before ``line`` (all in one list), or after it up to its first statement with effects
-    (``ModuleSummary.effects``), one list per statement."""
-    statements: dict[int, list[str]] = {}
-    for fact, first_effect in runs._import_time_facts(importer):
-        at = fact.statement[0]
-        if (at > line and (not first_effect or at < first_effect)) if after else at < line:
-            statements.setdefault(at if after else 0, []).extend(runs._targets(importer, fact, None))
-    return [statements[at] for at in sorted(statements)] or ([] if after else [[]])
+    (``ModuleSummary.effects``), one list per statement; each module once in a list."""
+    statements = runs.statements(importer)
+    return statements.later_statements(line) if after else [statements.before(line)]

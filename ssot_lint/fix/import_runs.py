@@ -9,11 +9,12 @@ import sys
 
 from ssot_lint.fix.attribute_reads import read_as_attribute
 from ssot_lint.fix.by_name_helpers import helper_by_name
+from ssot_lint.fix.import_statements import ImporterStatements, ModuleStatements
 from ssot_lint.fix.lazy_attributes import lazy_reads
 from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Mover, Need, Verdict, not_analyzed
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
 from ssot_lint.project.effects import defines_only
-from ssot_lint.project.import_graph import LazyImportGraph, import_targets, runs_on_import
+from ssot_lint.project.import_graph import LazyImportGraph, runs_on_import
 from ssot_lint.project.module_paths import parents
 from ssot_lint.project.module_summary import ImportFact
 
@@ -31,6 +32,9 @@ class ImportRuns:
         self._may: list[tuple[Mover | None, LazyImportGraph]] = []
         self._uses: dict[str, list[ImportUse]] = {}  # a module's imports and what it reads through them
         self._helpers: dict[str, int] = {}  # a package -> where it calls a helper importing by name (0: none)
+        # What each question reads of a module's statements, worked out once: verifying N
+        # rewrites in one file asks about its N statements N times.
+        self._read = ModuleStatements(source)
 
     def imports_more(self, need: Need, mover: Mover | None = None) -> Verdict | None:
         """Why the rewritten statement of ``need`` (in ``need.importer``) may change what
@@ -136,16 +140,12 @@ class ImportRuns:
     def _edges(self, importer: str, dotted: str, packages: bool = True) -> list[str]:
         """The project modules an import of ``dotted`` (a module, or ``module.Name``) in
         ``importer`` runs (see ``project.import_graph.import_targets``); the one it reads from
-        alone without ``packages``."""
-        if not self.source.in_project(dotted):
-            return []
-        parts = dotted.split(".")
-        module = next((".".join(parts[:end]) for end in range(len(parts), 0, -1) if self.source.exists(".".join(parts[:end]))), None)
-        return import_targets(importer, module, None, self.source.exists, packages) if module is not None else []
+        alone without ``packages``. Not to be changed by the caller (it is kept)."""
+        return self._read.edges(importer, dotted, packages)
 
     def _facts_at(self, importer: str, line: int) -> list[ImportFact]:
         """The imports of the statement at ``line`` of ``importer``."""
-        return [f for s in self.source.summaries(importer) if s is not None for f in s.imports if f.statement[0] == line]
+        return self._read.at_line(importer, line)
 
     def _runs_on_import(self, importer: str, line: int, script: bool = False) -> bool:
         """Whether the import statement at ``line`` of ``importer`` may run when it is imported
@@ -318,18 +318,16 @@ class ImportRuns:
         """The imports of project modules that run on every import of ``module`` (with
         ``maybe``: or may run, under `try` or `if`), in order, each with the first line of its
         file's statements with effects (0: none)."""
-        return [
-            (fact, summary.effects)
-            for summary in self.source.summaries(module)
-            if summary is not None
-            for fact in summary.imports
-            if fact.module is not None and runs_on_import(fact) and (maybe or not fact.conditional) and self.source.in_project(fact.module)
-        ]
+        return self._read.time_facts(module, maybe)
+
+    def statements(self, module: str, graph: LazyImportGraph | None = None) -> ImporterStatements:
+        """``module``'s import-time statements indexed by line (``_import_time_facts``, each
+        running ``_targets`` with ``graph``), worked out once."""
+        return self._read.indexed(module, graph, lambda fact: self._targets(module, fact, graph))
 
     def _targets(self, module: str, fact: ImportFact, graph: LazyImportGraph | None) -> list[str]:
         """What the import ``fact`` of ``module`` runs: as written, or as ``graph`` counts a rewrite."""
-        assert fact.module is not None
-        return graph.targets(module, fact) if graph is not None else import_targets(module, fact.module, fact.name, self.source.exists)
+        return graph.targets(module, fact) if graph is not None else self._read.written(module, fact)
 
     def _other_imports(self, importer: str, line: int, graph: LazyImportGraph | None = None, late: bool = False) -> list[str]:
         """The project modules the importer's other import-time imports run, on every import, no
@@ -338,13 +336,8 @@ class ImportRuns:
         import-time effects (``ModuleSummary.effects``). Moving a module's import above
         ``django.setup()`` changes what it sees; above another import, as isort does, it does not.
         ``graph``: whose rewrites of those imports count (see ``LazyImportGraph.targets``);
-        ``late``: the others instead, after the statement and after an effect."""
-        targets: list[str] = []
-        for fact, first_effect in self._import_time_facts(importer):
-            at = fact.statement[0]
-            if at != line and (at < line or not first_effect or at < first_effect) != late:
-                targets += self._targets(importer, fact, graph)
-        return targets
+        ``late``: the others instead, after the statement and after an effect. Each module once."""
+        return self.statements(importer, graph).others(line, late)
 
     def _sure_graph(self) -> LazyImportGraph:
         """The project as written, with only the imports that run on every import of a module."""

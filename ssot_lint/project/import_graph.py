@@ -96,6 +96,7 @@ class LazyImportGraph:
         self._direct: dict[str, set[str]] = {}
         self._reached: dict[str, frozenset[str]] = {}  # complete walks
         self._walks: dict[str, _Walk] = {}  # walks from one module, as far as a question needed
+        self._fact_targets: dict[tuple[str, str | None, str | None], list[str]] = {}  # see targets
 
     def reachable(self, starts: Iterable[str]) -> frozenset[str]:
         """The modules imported at import time from any of ``starts`` (themselves included)."""
@@ -202,8 +203,13 @@ class LazyImportGraph:
     def targets(self, module: str, fact: ImportFact) -> list[str]:
         """The project modules the import ``fact`` (of a project module) in ``module`` runs: as
         written, and as ``moved`` rewrites it, either (a walk then reaches at least what the
-        fixed project imports) or, with ``whichever``, both (at most what it imports)."""
-        return self._targets(module, fact, self._rewritten(module, fact))
+        fixed project imports) or, with ``whichever``, both (at most what it imports). Worked out
+        once per import: fix verification asks of the same statements for every rewrite."""
+        key = (module, fact.module, fact.name)
+        found = self._fact_targets.get(key)
+        if found is None:
+            found = self._fact_targets[key] = self._targets(module, fact, self._rewritten(module, fact))
+        return found
 
     def _targets(self, module: str, fact: ImportFact, rewritten: tuple[str, str | None] | None) -> list[str]:
         assert fact.module is not None

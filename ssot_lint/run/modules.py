@@ -21,7 +21,7 @@ other files are summarised again.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ssot_lint.config.settings import Config
@@ -31,12 +31,14 @@ from ssot_lint.project.module_index import ModuleIndex
 from ssot_lint.project.module_paths import anchor, location, within
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.project.summary_walk import summarise
-from ssot_lint.run.discovery import SourceFile, with_buffer_files
+from ssot_lint.run.cache import context_digest
+from ssot_lint.run.discovery import SourceFile
+from ssot_lint.run.file_memo import MISSING, FileTexts
 from ssot_lint.run.own_copy import OwnCopy, own_copy
 from ssot_lint.run.parallel import may_start_workers
-from ssot_lint.run.project_files import project_files
-from ssot_lint.run.reading import read_file
-from ssot_lint.run.word_tests import attribute_words, binds_by_import, spells, star_imports, stores_into
+from ssot_lint.run.per_file import CRASH_ANCHOR
+from ssot_lint.run.project_files import project_files, with_buffers
+from ssot_lint.run.spelling import Spellings
 
 # Analyzes files with a rule (SUMMARY_RULE unless given): (files, in this process?[, rule]) ->
 # (ref, result) per file. The engine's (``run.verification.SummariseFiles``): cached, in workers
@@ -92,18 +94,18 @@ class ProjectModules:
         self._by_module: dict[str, list[SourceFile]] = {}
         self._paths: dict[str, SourceFile] | None = None  # path -> file, for ``beside``
         self._summaries: dict[str, list[ModuleSummary | None]] = {}
-        self._attributes: dict[str | None, list[str]] | None = None  # see spelling
-        self._spelling: dict[str, list[str]] = {}
-        self._bound: dict[str, list[str]] = {}
-        self._star: dict[str, list[str]] = {}
-        self._stores: dict[str, list[str]] = {}
+        # Each file read at most once in this verifier's life, and what is derived from its text
+        # kept between calls while it is unchanged (run.file_memo).
+        self._texts = FileTexts(self._buffers)
+        self._spellings: Spellings | None = None  # made when first asked
         self._comments: dict[str, list[Suppression]] = {}  # a summarised file's `# ssot: ignore` comments, by path
 
     def __getstate__(self) -> dict[str, Any]:  # for spawned fix workers: the data, not the cache
         self.index()
         unpickled = getattr(self._summarise, "portable", None)  # the same analysis without the cache
         state = {**self.__dict__, "_config": None, "_summarise": unpickled() if unpickled else self._summarise}
-        return {**state, "_known_from": None, "_known": None}  # the run's results stay in the parent
+        # The run's results stay in the parent, and the texts it read (the worker reads its own).
+        return {**state, "_known_from": None, "_known": None, "_spellings": None}
 
     def index(self) -> ModuleIndex:
         """Which modules exist: a ``ModuleIndex`` over every file's name (no summaries)."""
@@ -112,11 +114,10 @@ class ProjectModules:
             if self._files is None:
                 assert self._config is not None
                 walked = project_files(self._config)
-                self._files = walked.files
                 if self._buffers:
-                    self._files = with_buffer_files(walked.files, [str(self._config.root)], self._config, self._buffers)
-                self._files = _with_named(self._files, self._named, str(self._config.root))
-            fresh = walked is None or self._files is not walked.files  # given, or gained buffers
+                    walked = with_buffers(walked, self._config, self._buffers)  # the same while they are
+                self._files = _with_named(walked.files, self._named, str(self._config.root))
+            fresh = walked is None or self._files is not walked.files  # given, or gained named files
             self._index = walked.index if walked is not None and not fresh else ModuleIndex((source.ref, None) for source in self._files)
             # A file no import reaches is no module's: `pkg/new.py` beside `pkg/new/__init__.py`
             # (the package is found first) says nothing of what `pkg.new` binds.
@@ -308,53 +309,17 @@ class ProjectModules:
         file may star-import, ``star_imports``; with ``store``: where a store into an attribute
         of that name may be written, ``stores_into``, among those spelling it as an attribute), sorted:
         a text test over every runtime file of the project, done only when asked (the attribute words of every file in one pass, kept
-        for the run; each other word in a pass of its own). A file that cannot be read spells
-        every word."""
-        words = set(words)
-        found: dict[str, list[str]] = {}
-        if store:  # among the files spelling the word as an attribute (the index): a store does
-            spelt = self.spelling(words - self._stores.keys(), attribute=True)
-            for word, modules in spelt.items():
-                self._stores[word] = [m for m in modules if any(stores_into(self._read(s), word) for s in self._runtime_files(m))]
-            return {w: self._stores[w] for w in words}
-        if bound or star:
-            test, memo = (binds_by_import, self._bound) if bound else (star_imports, self._star)
-            for word in words - memo.keys():
-                memo[word] = sorted({module for module, data in self._read_texts() if test(data, word)})
-            return {w: memo[w] for w in words}
-        if attribute:
-            if self._attributes is None:
-                self._attributes = self._attribute_index()
-            unread = self._attributes.get(None, [])
-            # The index holds ASCII words; another is looked for as a whole word (a superset).
-            found = {w: sorted({*self._attributes.get(w, ()), *unread}) for w in words if w.isascii()}
-            words -= found.keys()
-        for word in words - self._spelling.keys():
-            self._spelling[word] = sorted({module for module, data in self._read_texts() if spells(data, word)})
-        return found | {w: self._spelling[w] for w in words}
-
-    def _attribute_index(self) -> dict[str | None, list[str]]:
-        """Each word the project's files spell as an attribute (see ``spelling``) -> the modules
-        that do; None -> the modules whose file cannot be read."""
-        index: dict[str | None, list[str]] = {}
-        for module, data in self._read_texts():
-            for word in attribute_words(data):
-                index.setdefault(word, []).append(module)
-        return index
+        for the run; each other word in a pass of its own over the texts read). A file that cannot be read spells
+        every word. Each file is read once for all words (``run.spelling``)."""
+        self.index()
+        if self._spellings is None:
+            self._spellings = Spellings(self._texts, self._by_module.keys, self._runtime_files)
+        return self._spellings.spelling(words, attribute, bound, star, store)
 
     def _read(self, source: SourceFile) -> bytes | None:
-        if source.abspath in self._buffers:
-            return self._buffers[source.abspath]
-        data = read_file(source)
-        return None if isinstance(data, Finding) else data
-
-    def _read_texts(self) -> Iterator[tuple[str, bytes | None]]:
-        """(module, bytes) of every runtime file, read now (None: it cannot be read, or is no
-        regular file: a FIFO named ``*.py`` would block, a link to ``/dev/zero`` never end)."""
-        self.index()
-        for module in self._by_module:
-            for source in self._runtime_files(module):
-                yield module, self._read(source)
+        """The file's bytes, read once (None: it cannot be read, or is no regular file: a FIFO
+        named ``*.py`` would block, a link to ``/dev/zero`` never end)."""
+        return self._texts.read(source)
 
     def _run_known(self) -> Known:
         if self._known is None:
@@ -367,14 +332,51 @@ class ProjectModules:
 
     def _analyzed(self, files: list[SourceFile], rule: Rule | None = None) -> list[tuple[FileRef, FileResult]]:
         """``files`` analyzed with ``rule`` (default: the module summary): a buffer's bytes here
-        (an editor holds a few), the files through ``summarise_files``."""
+        (an editor holds a few), the files through ``summarise_files``; a file's result kept with
+        its version (``run.file_memo``: the stat signature this verifier first saw, taken before
+        the analysis reads it), so the next call with the file unchanged does not analyze it."""
         from ssot_lint.analysis.analyze import analyze_source
 
-        on_disk = [source for source in files if source.abspath not in self._buffers]
-        here = not may_start_workers()  # in a worker, or in the language server
-        found = (self._summarise(on_disk, here, rule) if rule is not None else self._summarise(on_disk, here)) if on_disk else []
-        buffered = [source for source in files if source.abspath in self._buffers]
-        return found + [(s.ref, analyze_source(self._buffers[s.abspath], s.ref, [rule or SUMMARY_RULE])) for s in buffered]
+        key = ("analysis", context_digest([rule or SUMMARY_RULE]))
+        found: list[tuple[FileRef, FileResult]] = []
+        todo: list[SourceFile] = []
+        for source in files:
+            kept = self._texts.known(source, (key, source.ref))
+            if kept is MISSING:
+                todo.append(source)
+            else:
+                found.append((source.ref, kept))
+        on_disk = [source for source in todo if source.abspath not in self._buffers]
+        if on_disk:
+            by_path = {source.ref.path: source for source in on_disk}
+            for source in on_disk:
+                self._texts.look(source)
+            if may_start_workers():  # crash-isolated, through the result cache
+                analyzed = self._summarise(on_disk, False, rule) if rule is not None else self._summarise(on_disk, False)
+            else:  # in a worker, or in the language server: here, from the texts read once
+                analyzed = [(source.ref, self._analyze_text(source, rule or SUMMARY_RULE)) for source in on_disk]
+            for ref, result in analyzed:
+                crashed = result.parse_error is not None and result.parse_error.anchor == CRASH_ANCHOR  # the next call tries again
+                if ref.path in by_path and not crashed:
+                    self._texts.keep(by_path[ref.path], (key, ref), result)
+            found += analyzed
+        for source in todo:
+            if source.abspath in self._buffers:
+                result = analyze_source(self._buffers[source.abspath], source.ref, [rule or SUMMARY_RULE])
+                self._texts.keep(source, (key, source.ref), result)
+                found.append((source.ref, result))
+        return found
+
+    def _analyze_text(self, source: SourceFile, rule: Rule) -> FileResult:
+        """The file's bytes (as the call read them) analyzed with ``rule``, here."""
+        from ssot_lint.analysis.analyze import analyze_source
+        from ssot_lint.run.collector import collector_paused
+
+        data = self._texts.read_or_error(source)
+        if isinstance(data, Finding):
+            return FileResult(parse_error=data)
+        with collector_paused():  # as run.per_file analyzes a file
+            return analyze_source(data, source.ref, [rule])
 
     def _analyze(self, files: list[SourceFile]) -> dict[str, ModuleSummary | None]:
         results = dict(self._analyzed(files))

@@ -19,6 +19,7 @@ import os
 import threading
 import time
 import weakref
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ssot_lint.config.settings import Config
@@ -26,7 +27,7 @@ from ssot_lint.observer import Observer
 from ssot_lint.project.module_index import ModuleIndex
 from ssot_lint.replay.play import signature
 from ssot_lint.replay.record import racy
-from ssot_lint.run.discovery import SourceFile, discover
+from ssot_lint.run.discovery import SourceFile, discover, with_buffer_files
 
 if TYPE_CHECKING:
     from ssot_lint.replay.play import Signature
@@ -68,6 +69,8 @@ class ProjectFiles:
 
     files: list[SourceFile]
     index: ModuleIndex
+    # The buffers on no disk yet (their paths) -> this walk with them (``with_buffers``).
+    with_buffers: dict[tuple[str, ...], ProjectFiles] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
 
 def _settings(config: Config) -> str:
@@ -97,3 +100,21 @@ def project_files(config: Config) -> ProjectFiles:
                 weakref.finalize(config, _walks.pop, id(config), None)
             _walks[id(config)] = (weakref.ref(config), settings, noting.seen, files)
     return files
+
+
+def with_buffers(walked: ProjectFiles, config: Config, buffers: Mapping[str, bytes]) -> ProjectFiles:
+    """``walked`` with the editor's buffers that are on no disk yet where the walk would have found
+    them (``with_buffer_files``), and their module index: built once for a walk and the paths of
+    such buffers (an index of Django's 2,800 files takes 0.1 s; a keystroke changes no path)."""
+    known = {source.abspath for source in walked.files}
+    new = tuple(sorted(path for path in buffers if path not in known))
+    if not new:
+        return walked
+    found = walked.with_buffers.get(new)
+    if found is None:
+        files = with_buffer_files(walked.files, [str(config.root)], config, buffers)
+        found = walked if files is walked.files else ProjectFiles(files, ModuleIndex((source.ref, None) for source in files))
+        if len(walked.with_buffers) >= 8:  # editors hold a few new files at a time
+            walked.with_buffers.clear()
+        walked.with_buffers[new] = found
+    return found

@@ -90,6 +90,8 @@ from ssot_lint.fix.destinations import ModDest
 from ssot_lint.fix.verdicts import WHOLE, Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import OPTION_TYPES, Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
 from ssot_lint.kinds.deprecated_import.linking import follow, rehash
+from ssot_lint.kinds.deprecated_import.name_reads import chains as name_chains
+from ssot_lint.kinds.deprecated_import.name_reads import used_whole, whole_chains
 from ssot_lint.kinds.deprecated_import.prefilter import Prefilter
 from ssot_lint.kinds.deprecated_import.references import plan_references
 from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, match_target, ref_needs, resolve_chains, under
@@ -272,12 +274,12 @@ class DeprecatedImport(Rule):
                 return None  # the fix refuses it (``doctests``): a doctest reads the binding it drops or rebinds
             if ref.plain and annotation_reads(ctx, ref.bound or ""):
                 return None  # the fix refuses it (``unit``): a string annotation names the binding it drops
-            if ref.plain and self._used_whole(ctx, ref.bound or ""):
+            if ref.plain and used_whole(ctx, ref.bound or ""):
                 return None  # the fix refuses it (``unit``): the binding is also used on its own
-            chains = self._chains(ctx, ref.bound or "")
+            chains = set(name_chains(ctx, ref.bound or ""))
             if ref.plain:  # `old.mod` itself as a value (`x = old.mod`): what is read through it is unknown
-                chains |= {f"{w}.{WHOLE}" for w in self._whole_chains(ctx, ref.bound or "") if ref.module == w or ref.module.startswith(w + ".")}
-            elif self._used_whole(ctx, ref.bound or ""):
+                chains |= {f"{w}.{WHOLE}" for w in whole_chains(ctx, ref.bound or "") if ref.module == w or ref.module.startswith(w + ".")}
+            elif used_whole(ctx, ref.bound or ""):
                 chains.add(f"{ref.bound}.{WHOLE}")
             is_import = isinstance(ref.statement, ast.Import)
             needed = ref_needs(is_import, ref.plain, ref.module, ref.name, asname, chains, ctx.ref.module, old, new, ref.statement.lineno, self.targets)
@@ -285,38 +287,6 @@ class DeprecatedImport(Rule):
                 return needed
             found.extend(needed)
         return tuple(dict.fromkeys(found))
-
-    def _chains(self, ctx: FileContext, name: str) -> set[str]:
-        """The dotted chains ``name.a.b`` written in the file."""
-        if not name:
-            return set()
-        written = (dotted_name(node) for node, _ in ctx.nodes_near(ast.Attribute, [name]))
-        return {w for w in written if w is not None and w.split(".")[0] == name}
-
-    def _whole_chains(self, ctx: FileContext, name: str) -> set[str]:
-        """The dotted chains ``name.a.b`` written in the file that are not read further (no
-        ``.c`` after them): ``old.mod`` in ``x = old.mod``, not in ``old.mod.X``."""
-        if not name:
-            return set()
-        nodes = [node for node, _ in ctx.nodes_near(ast.Attribute, [name])]
-        inner = {id(node.value) for node in nodes}
-        written = (dotted_name(node) for node in nodes if id(node) not in inner)
-        return {w for w in written if w is not None and w.split(".")[0] == name}
-
-    def _used_whole(self, ctx: FileContext, name: str) -> bool:
-        """Whether ``name`` is written other than as the head of ``name.attr`` (as a value, a
-        call, a target, a parameter, a def), as the fix's survey of the file sees it."""
-        if not name:
-            return False
-        heads = {id(node.value) for node, _ in ctx.nodes_near(ast.Attribute, [name])}
-        for node, _ in ctx.nodes_near((ast.Name, ast.arg), [name]):
-            if (isinstance(node, ast.Name) and node.id == name and id(node) not in heads) or (isinstance(node, ast.arg) and node.arg == name):
-                return True
-        defined: list[tuple[ast.AST, int]] = [*ctx.nodes_near(ast.FunctionDef, [name]), *ctx.nodes_near(ast.AsyncFunctionDef, [name])]
-        defined += [*ctx.nodes_near(ast.ClassDef, [name]), *ctx.nodes_near(ast.ExceptHandler, [name])]
-        if any(getattr(node, "name", None) == name for node, _ in defined):
-            return True
-        return any(name in node.names for node, _ in ctx.nodes_near((ast.Global, ast.Nonlocal), [name]))
 
     def moved(self, module: str, name: str | None) -> str | None:
         """Where this rule's fix sends ``from module import name`` (``import module`` when

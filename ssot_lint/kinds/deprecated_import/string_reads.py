@@ -10,11 +10,16 @@ import re
 
 from ssot_lint.kinds.base import FileContext
 from ssot_lint.kinds.deprecated_import.doctests import doctest_line
+from ssot_lint.kinds.deprecated_import.name_reads import per_name
 
 
 def doctest_reads(ctx: FileContext, name: str, *, attribute: bool) -> bool:
     """Whether a doctest in the file reads ``name`` (through it, when ``attribute``), as the
-    fix's ``doctests.plan_doctest_line`` decides on libcst's strings."""
+    fix's ``doctests.plan_doctest_line`` decides on libcst's strings. Once per file and name."""
+    return per_name(ctx, f"doctest reads {attribute}", name, lambda: _doctest_reads(ctx, name, attribute))
+
+
+def _doctest_reads(ctx: FileContext, name: str, attribute: bool) -> bool:
     if not name:
         return False
     strings = ((node.value, node.lineno) for node, _ in ctx.nodes_near(ast.Constant, [name]))
@@ -23,7 +28,12 @@ def doctest_reads(ctx: FileContext, name: str, *, attribute: bool) -> bool:
 
 def annotation_reads(ctx: FileContext, name: str) -> bool:
     """Whether a string inside an annotation (of a parameter, a return, an annotated
-    assignment) spells ``name`` as a word, as the fix's ``unit.decide_unit`` refuses for."""
+    assignment) spells ``name`` as a word, as the fix's ``unit.decide_unit`` refuses for. Once
+    per file and name."""
+    return per_name(ctx, "annotation reads", name, lambda: _annotation_reads(ctx, name))
+
+
+def _annotation_reads(ctx: FileContext, name: str) -> bool:
     if not name:
         return False
     word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
