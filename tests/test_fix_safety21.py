@@ -57,6 +57,16 @@ def test_a_new_module_that_only_binds_names_is_a_safe_rewrite(tmp_path: Path, mo
     assert fixed(tmp_path, monkeypatch) == "0 files changed, 0 findings fixed, 0 findings left."  # a second fix changes nothing
 
 
+def test_a_failing_import_the_new_module_catches_keeps_the_rewrite_safe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An optional project module it does without: its `except ImportError` is the designed path.
+    new = "from pkg.core import Widget\n\ntry:\n    from pkg.speedups import fast\nexcept ImportError:\n    fast = None\n"
+    files = {**REEXPORT, "pkg/new.py": new, "main.py": "import pkg.app, pkg.core\nprint(pkg.app.Widget is pkg.core.Widget)\n"}
+    write_project(tmp_path, files, OLD_TO_NEW)
+    assert left(tmp_path, monkeypatch) == []
+    assert fixed(tmp_path, monkeypatch) == "1 file changed, 1 finding fixed, 0 findings left."
+    assert runs(tmp_path) == "True\n"
+
+
 # Each case: what pkg.new (or pkg) does besides, what main.py prints, the reason, and how the
 # program's output changes once the unsafe fix applies.
 HAZARDS = {

@@ -69,7 +69,11 @@ def _reason(runs: ImportRuns, need: Need, target: str, module: str, why: str) ->
         return f"that {importer} imported {module} before cannot be verified ({who}){runs_it}, {why}"
     if module == target:
         return f"{importer} did not import {target} before, {why}"
-    return f"{importer} did not import {target} before, and importing it {_runs_or_may(runs, target, module)} {module}, {why}"
+    runs_it = f"and importing it {_runs_or_may(runs, target, module)} {module}, {why}"
+    who = _may_have_run(runs, need, target)  # what may have run the target, if not the module
+    if who is not None:
+        return f"that {importer} imported {target} before cannot be verified ({who}), {runs_it}"
+    return f"{importer} did not import {target} before, {runs_it}"
 
 
 def _runs_or_may(runs: ImportRuns, target: str, module: str) -> str:
@@ -110,13 +114,14 @@ def _changes(runs: ImportRuns, module: str, fresh: set[str], may: LazyImportGrap
 
 def _failing_import(runs: ImportRuns, module: str) -> str | None:
     """Why an import-time import of ``module`` from the project fails, or may: a name its module
-    does not bind, a module that does not exist, a relative import above the top-level package.
-    (Imports from outside the project are ``_effects``'.)"""
+    does not bind, a module that does not exist, a relative import above the top-level package;
+    not one in a ``try`` whose handler catches the ImportError. (Imports from outside the
+    project are ``_effects``': they may fail, caught or not.)"""
     source = runs.source
     for summary in source.summaries(module):
         for fact in summary.imports if summary is not None else ():
-            if not runs_on_import(fact):
-                continue
+            if not runs_on_import(fact) or fact.guarded:
+                continue  # an ImportError the module catches is its way to do without
             at = fact.statement[0]
             if fact.module is None:
                 return f"whose relative import at line {at} climbs above its top-level package: the import fails"
