@@ -216,10 +216,10 @@ def test_a_member_mapping_under_a_module_mapping_refines_it_in_one_rule_or_acros
     checked = run_cli(["check", "--no-cache", "-q"], tmp_path, monkeypatch)
     assert checked.stdout == (
         "a/mod.py:1:6: APP001 error: old.mod is deprecated; import a.mod\n"
-        "app.py:1:6: APP001 error: old.mod is deprecated; import a.mod\n"
-        f"app.py:1:21: {member} error: old.mod:X is deprecated; import b.mod:X\n"
+        "app.py:1:6: APP001 [*] error: old.mod is deprecated; import a.mod\n"
+        f"app.py:1:21: {member} [*] error: old.mod:X is deprecated; import b.mod:X\n"
         f"b/mod.py:1:21: {member} error: old.mod:X is deprecated; import b.mod:X\n"
-    )
+    )  # app's rewrites are safe: a.mod and b.mod, which it runs anew, only bind names (safety21)
     mappings = run_cli(["rules", "--check", "--no-cache"], tmp_path, monkeypatch)
     assert (mappings.exit_code, mappings.stdout) == (0, "2 mappings checked, 0 warnings\n")
     fixed = run_cli(["fix", "--no-cache", "--unsafe-fixes"], tmp_path, monkeypatch)

@@ -31,7 +31,7 @@ ROUNDS = {
     'config.MODE = "prod"; from pkg import new as _new\nprint(pkg.old.X, pkg.old.Y, a.Z, a.W, b.Z, b.W)\n',
 }
 ROUNDS_RULE = '"pkg.old" = "pkg.new", "pkg.old:X" = "pkg.other:X", "pkg.a:Z" = "pkg.z:Z", "pkg.b:Z" = "pkg.z:Z"'
-NEW_RUNS = "app did not import pkg.new before, and importing it runs code that may change what the program does"
+NEW_RUNS = "app did not import pkg.new before, whose import-time code does more than define names"
 
 CASES = {
     # Round 1 rewrites the references and inserts `import pkg.z`, `import pkg.other`: round 2's

@@ -180,7 +180,7 @@ CASES = {
             },
             '"pkg.old" = "pkg.new"',
             "app",
-            f"app.py:{line}: D1 unsafe fix not applied: app did not import pkg.new before, and importing it runs code that may change what the program does",
+            f"app.py:{line}: D1 unsafe fix not applied: app did not import pkg.new before, whose import-time code does more than define names",
         )
         for name, app, line in [
             (
@@ -206,7 +206,7 @@ CASES = {
         },
         '"pkg.old" = "pkg.new"',
         "app",
-        "app.py:4:10: D1 unsafe fix not applied: app did not import pkg.new before, and importing it runs code that may change what the program does",
+        "app.py:4:10: D1 unsafe fix not applied: app did not import pkg.new before, whose import-time code does more than define names",
     ),
 }
 

@@ -299,7 +299,7 @@ def test_a_replacement_whose_kind_cannot_be_told_is_unsafe(tmp_path: Path, monke
     assert (
         result.stderr.splitlines()[1]
         == "  app.py:1:6: D1 unsafe fix not applied: new.mod.A exists, but that it is a class, as old.mod.A is, cannot be verified;"
-        " app did not import new.mod before, and importing it runs code that may change what the program does"
+        " app did not import new.mod before, whose import-time code does more than define names"
     )
 
 

@@ -42,8 +42,7 @@ def test_a_same_named_class_defined_elsewhere_is_an_unsafe_rewrite(tmp_path: Pat
     assert ((tmp_path / "app.py").read_text(), result.exit_code) == (files["app.py"], 1)
     assert result.stderr.splitlines() == [
         "0 files changed, 0 findings fixed, 1 finding left:",
-        "  app.py:1:6: D1 unsafe fix not applied: models.fields.CharField is another definition than forms.fields.CharField, so the rewrite changes what runs;"
-        " app did not import models.fields before, and importing it runs code that may change what the program does",
+        "  app.py:1:6: D1 unsafe fix not applied: models.fields.CharField is another definition than forms.fields.CharField, so the rewrite changes what runs",
         "1 unsafe fix not applied: `--unsafe-fixes` applies it",
     ]
     assert fix(tmp_path, monkeypatch, "--unsafe-fixes").exit_code == 0
@@ -95,7 +94,7 @@ def test_the_same_object_through_a_module_that_runs_more_code_is_an_unsafe_rewri
     result = fix(tmp_path, monkeypatch)
     assert (tmp_path / "app.py").read_text() == files["app.py"]
     assert result.stderr.splitlines()[1] == (
-        "  app.py:1:6: D1 unsafe fix not applied: app did not import auth.models before, and importing it runs code that may change what the program does"
+        "  app.py:1:6: D1 unsafe fix not applied: app did not import auth.models before, and importing it runs auth.apps, whose import-time code does more than define names"
     )
 
 
@@ -121,8 +120,7 @@ def test_an_import_that_fails_as_written_is_not_made_to_work_by_a_safe_fix(tmp_p
     assert applicability(tmp_path, monkeypatch) == [("app.py", 1, 6, "unsafe")]
     result = fix(tmp_path, monkeypatch)
     assert result.stderr.splitlines()[1] == (
-        "  app.py:1:6: D1 unsafe fix not applied: api is not defined in old, so the import fails as written, and the rewrite would change that;"
-        " app did not import new.api before, and importing it runs code that may change what the program does"
+        "  app.py:1:6: D1 unsafe fix not applied: api is not defined in old, so the import fails as written, and the rewrite would change that"
     )
 
 
@@ -202,7 +200,7 @@ def test_an_import_that_may_not_run_does_not_count_as_imported_already(tmp_path:
     result = fix(tmp_path, monkeypatch)
     assert (tmp_path / "pkg/app.py").read_text() == files["pkg/app.py"]
     assert result.stderr.splitlines()[1] == (
-        "  pkg/app.py:1:21: D1 unsafe fix not applied: pkg.app did not import pkg.heavy before, and importing it runs code that may change what the program does"
+        "  pkg/app.py:1:21: D1 unsafe fix not applied: that pkg.app imported pkg.heavy before cannot be verified (the import as written may import it, not for sure), whose import-time code does more than define names"
     )
 
 
@@ -365,7 +363,7 @@ def test_a_later_import_counts_as_imported_already_only_when_nothing_runs_betwee
     assert ((tmp_path / "app.py").read_text() == app.replace("pkg.compat", "pkg.core")) is applies
     if not applies:
         assert result.stderr.splitlines()[1] == (
-            f"  app.py:{line}:{col}: D1 unsafe fix not applied: app did not import pkg.core before, and importing it runs code that may change what the program does"
+            f"  app.py:{line}:{col}: D1 unsafe fix not applied: app did not import pkg.core before, whose import-time code does more than define names"
         )
 
 

@@ -1,6 +1,7 @@
 """What rewriting an import changes about what runs when a module is imported, for fix
-verification (``fix.verify``): a new import cycle, a project module the importer did not import
-before, a module with import-time effects it would no longer import. Read from the import graph
+verification (``fix.verify``): a new import cycle, project modules the importer did not import
+before that do more than bind names (``fix.new_runs``), a module with import-time effects it
+would no longer import. Read from the import graph
 the project's module summaries draw (``project.import_graph``), walked lazily and memoized."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from ssot_lint.fix.attribute_reads import read_as_attribute
 from ssot_lint.fix.by_name_helpers import helper_by_name
 from ssot_lint.fix.import_statements import ImporterStatements, ModuleStatements
 from ssot_lint.fix.lazy_attributes import lazy_reads
+from ssot_lint.fix.new_runs import runs_anew
+from ssot_lint.fix.runs_before import parents_before
 from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Mover, Need, Verdict, not_analyzed
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
 from ssot_lint.project.effects import defines_only
@@ -39,14 +42,17 @@ class ImportRuns:
     def imports_more(self, need: Need, mover: Mover | None = None) -> Verdict | None:
         """Why the rewritten statement of ``need`` (in ``need.importer``) may change what
         importing the importer does, None when it cannot: the statement runs on import (or in a
-        function, when called) and makes the importer import a project module it did not import
-        before, through the old import, the packages above the importer, or its other
-        import-time imports that run no later (see ``_other_imports``), as they run for sure once
-        the run has fixed the project: not through an import that ``mover`` or another rule of
-        the run may rewrite (``pkg/__init__.py``'s ``from pkg.legacy import Z`` ran ``pkg.new``
-        through ``pkg.legacy`` only until the same run points it at ``pkg.new2``). Importing a module runs its code: Django's ``auth.models`` re-exports
-        ``base_user``'s class, and importing it fails unless ``django.contrib.auth`` is an
-        installed app. A deprecated shim that imports its replacement passes."""
+        function, when called) and makes the importer import project modules it did not import
+        before, through the old import, the packages above the importer (the depth-first prefix
+        of their imports, ``fix.runs_before``), or its other import-time imports that run no
+        later (see ``_other_imports``), as they run for sure once the run has fixed the project:
+        not through an import that ``mover`` or another rule of the run may rewrite
+        (``pkg/__init__.py``'s ``from pkg.legacy import Z`` ran ``pkg.new`` through ``pkg.legacy``
+        only until the same run points it at ``pkg.new2``); and one of the modules it runs anew
+        does more than bind its own names (``fix.new_runs``). Importing a module runs its code:
+        Django's ``auth.models`` re-exports ``base_user``'s class, and importing it fails unless
+        ``django.contrib.auth`` is an installed app. A deprecated shim that imports its
+        replacement passes, and so does a replacement that only re-exports."""
         importer = need.importer
         new = self._edges(importer, need.new)
         if not new or not self._runs_on_import(importer, need.line, script=True):
@@ -65,9 +71,8 @@ class ImportRuns:
         starts = [*self._parents_before(importer, need.line, self._graph(None), graph), *self._other_imports(importer, need.line, graph)]
         reached = graph.reached_avoiding(starts, importer, new)
         new = [t for t in new if t not in reached]
-        if new:
-            return Verdict(UNVERIFIED, f"{importer} did not import {new[0]} before, and importing it runs code that may change what the program does")
-        return None
+        # What runs anew matters only when it does more than bind its own names (fix.new_runs).
+        return runs_anew(self, need, mover, new, starts) if new else None
 
     def cycle(self, need: Need, mover: Mover | None) -> Verdict | None:
         """Why rewriting the import statement of ``need`` (in ``need.importer``) closes a new
@@ -289,30 +294,9 @@ class ImportRuns:
         return None
 
     def _parents_before(self, importer: str, line: int, may: LazyImportGraph, graph: LazyImportGraph | None = None) -> list[str]:
-        """The packages above the importer, as what they run before the importer does: a whole
-        package that cannot import the importer (it has finished first), else the targets of its
-        import-time imports before the first that may (``may`` holds every edge there may be):
-        ``pkg/__init__.py`` doing ``from . import app, shim`` runs ``shim`` only after ``app``.
-        ``graph``: whose rewrites of those imports count (see ``LazyImportGraph.targets``). For a
-        statement under ``if __name__ == "__main__":`` the packages have all finished: a
-        script's packages are imported before it runs."""
-        facts = self._facts_at(importer, line)
-        if facts and all(fact.main_block for fact in facts):
-            return list(parents(importer))
-        before: list[str] = []
-        for package in parents(importer):
-            by_name = self._by_name(package)  # it may import the importer by name, there
-            if not by_name and not may.reaches(package, importer):
-                before.append(package)
-                continue
-            for fact, _ in self._import_time_facts(package):
-                if by_name and fact.statement[0] >= by_name:
-                    break
-                targets = self._targets(package, fact, graph)
-                if any(target == importer or may.reaches(target, importer) for target in targets):
-                    break
-                before += targets
-        return before
+        """What the packages above the importer have run, whole, before it starts
+        (``fix.runs_before``: the depth-first prefix of their imports)."""
+        return parents_before(self, importer, line, may, graph)
 
     def _import_time_facts(self, module: str, maybe: bool = False) -> list[tuple[ImportFact, int]]:
         """The imports of project modules that run on every import of ``module`` (with

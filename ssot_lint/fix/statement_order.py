@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ssot_lint.fix.runs_before import as_run
 from ssot_lint.fix.verdicts import UNVERIFIED, Mover, Need, Verdict
 
 if TYPE_CHECKING:
@@ -64,19 +65,13 @@ def _first_runs(runs: ImportRuns, starts: list[str], seen: set[str], graph: Lazy
     the imports under `try` or `if` run too."""
     seen = set(seen)
     order: list[str] = []
-    stack = list(reversed(_as_run(starts)))
+    stack = list(reversed(as_run(starts)))
     while stack:
         module = stack.pop()
         if module in seen:
             continue
         seen.add(module)
         order.append(module)
-        children = [t for fact, _ in runs._import_time_facts(module, maybe) for t in _as_run(runs._targets(module, fact, graph))]
+        children = [t for fact, _ in runs._import_time_facts(module, maybe) for t in as_run(runs._targets(module, fact, graph))]
         stack += reversed(children)
     return order
-
-
-def _as_run(targets: list[str]) -> list[str]:
-    """One statement's targets (``import_targets``: the module it names, then the packages above
-    it) in the order Python runs them: the packages from the top down, then the module."""
-    return sorted(targets, key=lambda module: module.count("."))

@@ -153,6 +153,11 @@ class LazyImportGraph:
         self._advance(walk, wanted)
         return wanted & walk.seen
 
+    def edges(self, module: str) -> set[str]:
+        """The modules ``module`` imports at import time (``after``)."""
+        self._load([module])
+        return self.after[module]
+
     def direct(self, module: str) -> set[str]:
         """The modules ``module`` imports from itself at import time, the fix aside."""
         self._load([module])

@@ -60,8 +60,9 @@ through a module it binds, and must be the same kind of thing as before (class, 
 module) unless ``allow-kind-change`` says otherwise. It must be the very object the old import
 named (a re-export of it), or the rewrite is *unsafe* (``new.mod.A is another definition than
 old.mod.A``). A rewrite of an import that may run on import (anywhere but under ``if
-TYPE_CHECKING``; a function may be called on import) must also import no project module the
-importer did not import for sure already, stop no module with import-time effects from running,
+TYPE_CHECKING``; a function may be called on import) must also run anew (import where the
+importer did not for sure already) no project module that does more than bind its names, stop no
+module with import-time effects from running,
 and close no new import cycle: when the module it now imports (or a package above it) imports
 this module back at import time, and the deprecated target did not read from that module
 already, the rewrite is *unsafe*, with the cycle (``rewriting this import makes pkg.expr -> pkg
