@@ -43,12 +43,11 @@ TWO_APPS = {
     "services/worker/app/old.py": 'class Client:\n    """worker legacy client"""\n',
     "services/worker/app/new.py": 'class Client:\n    """worker NEW client, another class"""\n',
 }
-# Judged against the importer's own copy of ``app`` (safety20): the worker's rewrite swaps its class.
+# Judged against the importer's own copy of ``app`` (safety20): the worker's rewrite swaps its
+# class. (Running the worker's app.new anew is no reason of its own: it only defines a class, safety21.)
 WORKER_WHY = (
     "app.new.Client is another definition than app.old.Client, so the rewrite changes what runs"
-    " (judged against the importer's copy: services/worker/app/new.py, services/worker/app/old.py);"
-    " app.main did not import app.new before, and importing it runs code that may change what the program does"
-    " (judged against the importer's copy: services/worker/app/main.py, services/worker/app/new.py)"
+    " (judged against the importer's copy: services/worker/app/new.py, services/worker/app/old.py)"
 )
 
 
