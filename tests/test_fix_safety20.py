@@ -17,29 +17,12 @@ services' folder on ``sys.path``, as the service would run)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import run_cli, write_project
-
-
-def applicability(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, int, int, str], str]:
-    report = json.loads(run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).stdout)
-    return {(f["path"], f["line"], f["col"], f["rule"]): f["applicability"] for f in report["findings"]}
-
-
-def python(cwd: Path, code: str, path: str) -> str:
-    env = {"PYTHONPATH": path, "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=60, check=False, env=env)
-    return (done.stdout + done.stderr).strip().splitlines()[-1]
-
-
-def rules(old: str, new: str) -> str:
-    return f'[[rule]]\nid = "D1"\nkind = "deprecated-import"\n[rule.replace]\n"{old}" = "{new}"\n'
+from tests.test_fix_review16 import applicability, python, rules
 
 
 def fix_lines(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> list[str]:
