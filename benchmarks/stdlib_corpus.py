@@ -164,7 +164,7 @@ def prefilter_selects(files: list[str], config: Path) -> set[str]:
     from ssot_lint.analysis.parsing import SourceError, decode_source
     from ssot_lint.config.rulefile import load_rule_files
     from ssot_lint.config.settings import load_config
-    from ssot_lint.run.discovery import ModuleNamer
+    from ssot_lint.run.module_names import ModuleNamer
 
     cfg = load_config(config)
     rules = load_rule_files(cfg.rule_files).rules

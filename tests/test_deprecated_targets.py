@@ -13,7 +13,8 @@ from ssot_lint.fix.verify import REFUSED, UNVERIFIED, VERIFIED, ImportVerifier, 
 from ssot_lint.kinds.base import RuleMeta
 from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 from ssot_lint.model import FileRef
-from ssot_lint.run.discovery import ModuleNamer, SourceFile
+from ssot_lint.run.discovery import SourceFile
+from ssot_lint.run.module_names import ModuleNamer
 from ssot_lint.run.modules import ProjectModules
 from ssot_lint.run.verification import SummariseFiles
 from tests.helpers import run_cli, write_project

@@ -72,7 +72,7 @@ class Project:
 def buffer_ref(project: Project, path: PathLike) -> tuple[str, FileRef]:
     """The absolute path and the ``FileRef`` (display path, module) of a file that may exist
     only in an editor: relative to the project root when it lies inside it, else as given."""
-    from ssot_lint.run.discovery import ModuleNamer, display_path
+    from ssot_lint.run.module_names import ModuleNamer, display_path
 
     absolute = absolute_path(path)
     try:

@@ -35,7 +35,8 @@ from ssot_lint.model import FileRef, FileResult
 from ssot_lint.report import plural
 from ssot_lint.run.aggregation import aggregate
 from ssot_lint.run.cache import ResultCache, result_key
-from ssot_lint.run.discovery import ModuleNamer, Scope, display_path
+from ssot_lint.run.discovery import Scope
+from ssot_lint.run.module_names import ModuleNamer, display_path
 from ssot_lint.run.per_file import CRASH_ANCHOR, analyze_data
 
 _CHUNK = 512  # blobs read and analyzed at once: bounds memory on a commit that changes many files

@@ -12,7 +12,7 @@ from ssot_lint.kinds.base import Example, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, Finding
 from ssot_lint.run.aggregation import aggregate
 from ssot_lint.run.check_syntax import syntax_rule
-from ssot_lint.run.discovery import ModuleNamer
+from ssot_lint.run.module_names import ModuleNamer
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The project's modules, built from per-file summaries in the aggregation step.
 
-Module names come from discovery (``run.discovery.ModuleNamer``: ``src`` roots, the outermost
+Module names come from discovery (``run.module_names.ModuleNamer``: ``src`` roots, the outermost
 regular package, else the project root), packages from ``FileRef.is_package``. A directory
 holding modules but no ``__init__.py`` is a namespace package: it exists, but has no code and no
 attributes other than its submodules.

@@ -56,7 +56,7 @@ class Within:
     def of(cls, paths: Iterable[str], root: str) -> Within:
         """``paths`` (absolute, as given: files, directories, or buffers on no disk yet) spelled
         as the findings in them are: relative to ``root``."""
-        from ssot_lint.run.discovery import display_path
+        from ssot_lint.run.module_names import display_path
 
         files: set[str] = set()
         directories: set[str] = set()
