@@ -17,9 +17,10 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from ssot_lint.analysis.imports import dotted_name, imported_names
+from ssot_lint.analysis.imports import imported_names
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
+from ssot_lint.project.dunder_all import DunderAll, is_all
 from ssot_lint.project.dynamic_imports import dynamic_import_line
 from ssot_lint.project.effects import BUILTIN_DECORATORS, first_class_with_effects, first_line, has_effects, may_be_left_out, pure_source, warns
 from ssot_lint.project.import_conditions import (
@@ -30,7 +31,6 @@ from ssot_lint.project.import_conditions import (
     guards_import_error,
     is_main_test,
     star_rebinds,
-    string_value,
     tested_deprecations,
     type_checking_test,
     typing_spellings,
@@ -65,28 +65,6 @@ def summarise(ctx: FileContext) -> ModuleSummary:
     return summary
 
 
-def _is_all(target: ast.expr) -> bool:
-    return isinstance(target, ast.Name) and target.id == "__all__"
-
-
-def _literal_strings(node: ast.expr) -> list[str] | None:
-    """The strings of ``["a"]``, ``("a",) + ["b"]`` ...; None when any part is not a literal."""
-    names: list[str] = []
-    pending = [node]
-    while pending:  # iterative: a `+` chain nests as deep as it is long
-        part = pending.pop()
-        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
-            pending += (part.right, part.left)
-        elif isinstance(part, (ast.List, ast.Tuple, ast.Set)):
-            strings = [string_value(element) for element in part.elts]
-            if None in strings:
-                return None
-            names += strings  # type: ignore[arg-type]
-        else:
-            return None
-    return names
-
-
 def _last_simple(statement: ast.stmt) -> ast.stmt:
     """The simple statement a compound statement ends with. Summary spans of compound statements
     end there (as libcst's positions do), not where CPython ends them: CPython takes in a trailing
@@ -109,8 +87,7 @@ class _Summariser:
         self.defined: set[str] = set()
         self.classes: set[str] = set()
         self.functions: set[str] = set()
-        self.all_names: list[str] | None = None
-        self.all_dynamic = False
+        self.dunder_all = DunderAll()
         self.imports: list[ImportFact] = []
         self.has_getattr = False
         self.effects = 0
@@ -151,8 +128,8 @@ class _Summariser:
         return ModuleSummary(
             defined=frozenset(self.defined),
             classes=frozenset(self.classes),
-            all_names=tuple(self.all_names) if self.all_names is not None else None,
-            all_dynamic=self.all_dynamic,
+            all_names=tuple(self.dunder_all.names) if self.dunder_all.names is not None else None,
+            all_dynamic=self.dunder_all.dynamic,
             imports=tuple(self.imports),
             has_getattr=self.has_getattr,
             reexport_only=reexport_only(body),
@@ -255,13 +232,13 @@ class _Summariser:
                 self.never_true.update(t.id for t in node.targets if isinstance(t, ast.Name) and t.id == "TYPE_CHECKING")
             # `__getattr__ = partial(...)` (Home Assistant's deprecation helper): PEP 562, however bound.
             self.has_getattr |= any(isinstance(t, ast.Name) and t.id == "__getattr__" for t in node.targets)
-            if any(_is_all(t) for t in node.targets):
-                self._set_all(node.value, extend=False)
+            if any(is_all(t) for t in node.targets):
+                self.dunder_all.assign(node.value, extend=False)
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
             self._bind(node.target)
             self.has_getattr |= isinstance(node.target, ast.Name) and node.target.id == "__getattr__" and node.value is not None
-            if _is_all(node.target) and node.value is not None:
-                self._set_all(node.value, extend=isinstance(node, ast.AugAssign))
+            if is_all(node.target) and node.value is not None:
+                self.dunder_all.assign(node.value, extend=isinstance(node, ast.AugAssign))
         elif isinstance(node, (ast.For, ast.AsyncFor)):
             self._bind(node.target)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
@@ -275,7 +252,7 @@ class _Summariser:
         elif isinstance(node, _TYPE_ALIAS):
             self._add(node.name.id)
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            self._all_call(node.value)
+            self.dunder_all.call(node.value)
         elif isinstance(node, ast.Delete):
             self.deleted.update(t.id for t in node.targets if isinstance(t, ast.Name))
 
@@ -322,38 +299,6 @@ class _Summariser:
             line = first_line(node.pattern if isinstance(node, ast.match_case) else node)  # a match case has no line of its own
             self.rebinds[name] = f"at line {line}, under a condition" if conditional else f"at line {line}"
         self.bound_at.add(name)
-
-    def _all_call(self, call: ast.Call) -> None:
-        """``__all__.extend([...])`` / ``__all__.append("x")`` / ``__all__.remove(...)``."""
-        func = dotted_name(call.func)
-        if func not in ("__all__.extend", "__all__.append", "__all__.remove"):
-            return
-        # An argument counts by its value whatever `*` or `name=` precedes it, as libcst's
-        # Arg.value did: `__all__` reads the same as before the move to ast.
-        args = [a.value if isinstance(a, ast.Starred) else a for a in call.args] + [k.value for k in call.keywords]
-        if func == "__all__.append" and len(args) == 1 and (name := string_value(args[0])) is not None:
-            self._add_all([name])
-        elif func == "__all__.extend" and len(args) == 1:
-            self._set_all(args[0], extend=True)
-        elif func == "__all__.remove" and len(args) == 1 and (name := string_value(args[0])) is not None and self.all_names is not None:
-            # A star import then no longer binds it: a fix must not count on it being there.
-            self.all_names = [n for n in self.all_names if n != name]
-        else:
-            self.all_dynamic = True
-
-    def _set_all(self, value: ast.expr, extend: bool) -> None:
-        names = _literal_strings(value)
-        if names is None:
-            self.all_dynamic = True
-            return
-        if not extend:
-            self.all_names = []
-        self._add_all(names)
-
-    def _add_all(self, names: list[str]) -> None:
-        if self.all_names is None:
-            self.all_names = []
-        self.all_names.extend(n for n in names if n not in self.all_names)
 
     # -- imports, aliases, spans --------------------------------------------------------------
     def _record(
