@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
+from ssot_lint.fix import project_fixes
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Suppression
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.run import modules as run_modules
 from ssot_lint.run.discovery import SourceFile
+from ssot_lint.run.module_summaries import run_summaries
 from tests.helpers import sample_project
 
 # The modules that verify the sample's WS002 rewrites (the deprecated and replacement modules,
@@ -44,7 +46,7 @@ def _summarised_by_verification(
     with monkeypatch.context() as patched:
         patched.setattr(run_modules.ProjectModules, "_analyze", counted)
         if not reuse:
-            patched.setattr(run_modules, "run_summaries", lambda *args: {})
+            patched.setattr(project_fixes, "run_summaries", lambda *args: {})
             patched.setattr("ssot_lint.run.engine.run_summaries", lambda *args: {})
         result = check(config=project / "ssot-lint.toml", cache=False, jobs=1, buffers=buffers)
     findings = [(f.rule_id, f.path, f.line, f.col, f.message, f.applicability) for f in result.report.findings]
@@ -128,10 +130,10 @@ def test_run_summaries_takes_each_files_summary_from_a_carrier_and_skips_failed_
         (c, FileResult(parse_error=error)),
         (d, FileResult(facts={"C1": ("decls", _summary("d"))})),
     ]
-    known = run_modules.run_summaries([Plain(), Carrier()], results)
+    known = run_summaries([Plain(), Carrier()], results)
     shown = {path: (ref.module, sorted(summary.defined), comments) for path, (ref, summary, comments) in known.items()}
     assert shown == {"a.py": ("a", ["X_a"], ()), "d.py": ("d", ["X_d"], ())}
-    assert run_modules.run_summaries([Plain()], results) == {}
+    assert run_summaries([Plain()], results) == {}
 
 
 def test_prefetch_reuses_a_known_summary_only_for_the_same_file_under_the_same_module_name(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from ssot_lint.model import FileRef, FileResult
 from ssot_lint.run.aggregation import rule_facts
 from ssot_lint.run.cache import context_digest
 from ssot_lint.run.discovery import SourceFile, discover, with_buffer_files
-from ssot_lint.run.modules import Known, run_summaries
+from ssot_lint.run.module_summaries import Known, run_summaries
 from ssot_lint.run.options import RunOptions
 from ssot_lint.run.per_file import analyze_files
 

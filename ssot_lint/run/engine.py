@@ -17,7 +17,7 @@ from ssot_lint.run.aggregation import aggregate, annotate
 from ssot_lint.run.aggregation_memo import AggregationMemo
 from ssot_lint.run.collector import collector_paused
 from ssot_lint.run.discovery import SourceFile, discover, link_outside, with_buffer_files
-from ssot_lint.run.modules import run_summaries
+from ssot_lint.run.module_summaries import run_summaries
 from ssot_lint.run.options import RunOptions
 from ssot_lint.run.per_file import analyze_files
 from ssot_lint.run.verification import close_summaries, fix_context

@@ -25,15 +25,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ssot_lint.config.settings import Config
-from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
+from ssot_lint.kinds.base import Rule
 from ssot_lint.model import FileRef, FileResult, Finding, Suppression
 from ssot_lint.project.module_index import ModuleIndex
 from ssot_lint.project.module_paths import anchor, location, within
 from ssot_lint.project.module_summary import ModuleSummary
-from ssot_lint.project.summary_walk import summarise
 from ssot_lint.run.cache import context_digest
 from ssot_lint.run.discovery import SourceFile
 from ssot_lint.run.file_memo import MISSING, FileTexts
+from ssot_lint.run.module_summaries import SUMMARY_ID, SUMMARY_RULE, Known
 from ssot_lint.run.own_copy import OwnCopy, own_copy
 from ssot_lint.run.parallel import may_start_workers
 from ssot_lint.run.per_file import CRASH_ANCHOR
@@ -44,25 +44,6 @@ from ssot_lint.run.spelling import Spellings
 # (ref, result) per file. The engine's (``run.verification.SummariseFiles``): cached, in workers
 # unless asked to stay here.
 Summarise = Callable[..., list[tuple[FileRef, FileResult]]]
-
-_SUMMARY_ID = "SSOT-modules"
-# Project-relative path -> the file (as the run named it), its summary and its suppression
-# comments: what a run computed.
-Known = Mapping[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]]
-
-
-class _Summaries(Rule):
-    """Not a rule users write: the per-file analysis step that yields a module's summary."""
-
-    kind = "module-summary"
-    summary = "What a module defines, exports and imports (for fix verification)."
-    default_message = ""
-
-    def check(self, ctx: FileContext) -> tuple[list[Any], Any]:
-        return [], summarise(ctx)
-
-
-SUMMARY_RULE = _Summaries(RuleMeta(_SUMMARY_ID, "", digest="module-summary-1"), {})
 
 
 class ProjectModules:
@@ -384,7 +365,7 @@ class ProjectModules:
         for source in files:
             if source.ref.path in by_ref:
                 self._comments.setdefault(source.ref.path, []).extend(by_ref[source.ref.path].suppressions)
-        return {source.abspath: by_ref[source.ref.path].facts.get(_SUMMARY_ID) if source.ref.path in by_ref else None for source in files}
+        return {source.abspath: by_ref[source.ref.path].facts.get(SUMMARY_ID) if source.ref.path in by_ref else None for source in files}
 
 
 def _with_named(files: list[SourceFile], named: Sequence[SourceFile], root: str) -> list[SourceFile]:
@@ -393,25 +374,3 @@ def _with_named(files: list[SourceFile], named: Sequence[SourceFile], root: str)
     inside = root.rstrip(os.sep) + os.sep
     added = [source for source in named if source.abspath not in known and source.abspath.startswith(inside)]
     return sorted(files + added, key=lambda f: f.ref.path) if added else files
-
-
-def run_summaries(rules: Sequence[Rule], results: Iterable[tuple[FileRef, FileResult]]) -> dict[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]]:
-    """The module summaries ``results`` (a run's per-file analysis with ``rules``) carry, by path,
-    with each file's suppression comments: those of the files a rule that keeps the summary in
-    its facts analyzed (``Rule.module_summary``); an editor's buffer's are its buffer's, which
-    verification reads in place of the file (``ProjectModules``'s ``buffers``). A file whose
-    analysis failed carries none, and is summarised on its own if asked."""
-    carriers = [rule for rule in rules if type(rule).module_summary is not Rule.module_summary]
-    known: dict[str, tuple[FileRef, ModuleSummary, tuple[Suppression, ...]]] = {}
-    if not carriers:
-        return known
-    for ref, result in results:
-        if result.parse_error is not None:
-            continue
-        for rule in carriers:
-            fact = result.facts.get(rule.id)
-            summary = rule.module_summary(fact) if fact is not None else None
-            if summary is not None:
-                known[ref.path] = (ref, summary, result.suppressions)
-                break
-    return known

@@ -13,7 +13,7 @@ from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import FileRef, FileResult
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile
-from ssot_lint.run.modules import Known
+from ssot_lint.run.module_summaries import Known
 from ssot_lint.run.options import RunOptions
 from ssot_lint.run.parallel import WorkerPool, default_jobs
 from ssot_lint.run.per_file import FILE_TIME_LIMIT, analyze_files, analyze_task
@@ -30,7 +30,7 @@ class SummariseFiles:
 
     def __call__(self, files: list[SourceFile], here: bool, rule: Rule | None = None) -> list[tuple[FileRef, FileResult]]:
         """``files`` analyzed with ``rule`` (default: the module summary), here or in workers."""
-        from ssot_lint.run.modules import SUMMARY_RULE
+        from ssot_lint.run.module_summaries import SUMMARY_RULE
 
         if here:
             return [(source.ref, analyze_task([rule or SUMMARY_RULE], (source.abspath, source.ref, (0,)))[2]) for source in files]
