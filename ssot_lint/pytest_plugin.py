@@ -10,6 +10,8 @@ configured project as ``ssot-lint check`` without paths does, and reports it as 
   per session (on the first item), and a second session reads every unchanged file's result.
 - The items carry the ``ssot`` marker (``-m "not ssot"`` deselects them) and run first, since
   they are quick and cover the whole project. ``-p no:ssot`` disables the plugin.
+- Items another plugin drops from the collection without deselecting them (SQLAlchemy's keeps
+  only tests inside classes) are put back, with a warning: ``--ssot`` asked for the check.
 - A broken config or rule file is one failing item (``ssot-lint::config``) with its
   ``file:line: message``, never a traceback; the rest of the test run goes on.
 
@@ -19,6 +21,7 @@ pytest run that does not use it nothing.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +86,7 @@ def _config_path(config: pytest.Config) -> Path | None:
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     if _enabled(config):
         ours = _collect(session)
+        config.stash[_OURS] = ours
         items[:0] = ours
         # Tell the reporters, so "collected N items" counts these too (they are made after the
         # directory walk that pytest reports on).
@@ -90,6 +94,60 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             assert parent is not None
             children: list[pytest.Item | pytest.Collector] = [item for item in ours if item.parent is parent]
             config.hook.pytest_collectreport(report=pytest.CollectReport(parent.nodeid, "passed", None, children))
+
+
+_OURS = pytest.StashKey[list[pytest.Item]]()
+_DESELECTED = pytest.StashKey[set[str]]()
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    if items and _OURS in items[0].config.stash:
+        items[0].config.stash.setdefault(_DESELECTED, set()).update(item.nodeid for item in items)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Put back the items another plugin's ``pytest_collection_modifyitems`` dropped without
+    deselecting them (SQLAlchemy's keeps only tests inside classes): ``--ssot`` asked for the
+    check, and a silent exit 0 would say the project passed it. ``-k``, ``-m`` and ``--lf`` report
+    what they deselect, and are obeyed."""
+    ours = session.config.stash.get(_OURS, [])
+    if not ours:
+        return
+    present = {id(item) for item in session.items}
+    deselected = session.config.stash.get(_DESELECTED, set())
+    dropped = [item for item in ours if id(item) not in present and item.nodeid not in deselected]
+    if dropped:
+        _select(dropped, session.config)
+    if dropped:
+        session.items[:0] = dropped
+        names = ", ".join(item.nodeid for item in dropped)
+        message = (
+            f"ssot-lint: another plugin removed {len(dropped)} ssot item(s) from the collection without deselecting them ({names}); "
+            "they run anyway (-m 'not ssot' deselects them, -p no:ssot turns the plugin off)"
+        )
+        # Shown at the config file the items come from, not at this line of the plugin.
+        warnings.warn_explicit(pytest.PytestWarning(message), pytest.PytestWarning, str(dropped[-1].path), 1)
+
+
+def _select(items: list[pytest.Item], config: pytest.Config) -> None:
+    """Deselect from ``items`` what ``-k``, ``-m`` and ``--deselect`` leave out: a plugin that
+    dropped them may have run before pytest's own selection saw them."""
+    try:
+        from _pytest.mark import deselect_by_keyword, deselect_by_mark
+    except ImportError:  # pytest's own selection, not a public API: obey at least -m 'not ssot'
+        if "not ssot" in (config.option.markexpr or ""):
+            config.hook.pytest_deselected(items=list(items))
+            items.clear()
+    else:
+        deselect_by_keyword(items, config)
+        deselect_by_mark(items, config)
+    prefixes = tuple(config.getoption("deselect", None) or ())
+    if prefixes:
+        gone = [item for item in items if item.nodeid.startswith(prefixes)]
+        if gone:
+            config.hook.pytest_deselected(items=gone)
+            items[:] = [item for item in items if item not in gone]
 
 
 class _State:

@@ -231,3 +231,22 @@ def test_under_xdist_each_worker_that_checked_reports_its_summary_line(pytester:
     shown = [line for line in result.stdout.lines if line.startswith("ssot-lint: ")]
     pattern = re.compile(r"ssot-lint: 7 files, [0-7] from the result cache, [0-7] analyzed; 5 findings \(xdist (gw0|gw1|gw0, gw1)\)")
     assert shown and all(pattern.fullmatch(line) for line in shown), result.stdout.str()
+
+
+def test_items_another_plugin_drops_without_deselecting_them_run_anyway_with_a_warning(pytester: pytest.Pytester, project: Path) -> None:
+    # As SQLAlchemy's pytest plugin does: keep only the tests inside classes (review18b 07).
+    (project / "tests/conftest.py").write_text(
+        "import pytest\n\ndef pytest_collection_modifyitems(session, config, items):\n    items[:] = [i for i in items if i.getparent(pytest.Class) is not None]\n"
+    )
+    result = pytester.runpytest("--ssot", "-p", "no:cacheprovider")
+    assert outcomes(result) == {"passed": 1, "failed": 3}
+    result.stdout.fnmatch_lines(
+        [
+            "*PytestWarning: ssot-lint: another plugin removed 4 ssot item(s) from the collection without deselecting them "
+            "(rules.toml::MGR001, rules.toml::IMP001, rules.toml::IMP002, ssot-lint.toml::SSOT000); they run anyway (-m 'not ssot' deselects them, -p no:ssot turns the plugin off)"
+        ]
+    )
+    # What -m deselects stays deselected, and nothing is said.
+    deselected = pytester.runpytest("--ssot", "-p", "no:cacheprovider", "-m", "not ssot")
+    assert outcomes(deselected) == {"deselected": 4}
+    assert "another plugin removed" not in deselected.stdout.str()
