@@ -65,11 +65,12 @@ def configure(client: Client, settings: dict[str, object]) -> None:
 
 async def quiet(client: Client, uri: str, seconds: float = 1.5) -> list[str]:
     """The codes of the last diagnostics for ``uri`` once nothing has been published for it for
-    ``seconds``: what the editor shows when the server is done."""
+    ``seconds``: what the editor shows when the server is done (once it has shown anything: a
+    first check can take longer than ``seconds`` on a loaded machine)."""
     while True:
         seen = client.count(uri)
         await asyncio.sleep(seconds)
-        if client.count(uri) == seen:
+        if client.count(uri) == seen and seen:
             return codes(client.published[uri][-1])
 
 

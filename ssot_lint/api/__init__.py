@@ -28,7 +28,7 @@ from __future__ import annotations
 from ssot_lint.api.checking import CheckResult, analyze, check, failing_findings
 from ssot_lint.api.fixing import check_mappings, fix
 from ssot_lint.api.project import PathLike, Project, Warn, baseline_file, cache_directory, has_baseline, load_baseline, load_project, load_rules, open_cache
-from ssot_lint.api.source import ProjectView, SourceFixed, check_source, fix_source, source_bytes, suppress_source, unencodable
+from ssot_lint.api.source import ProjectView, SourceFixed, check_source, fix_source, forget_files, source_bytes, suppress_source, unencodable
 from ssot_lint.api.starter import InitResult, init, survey
 from ssot_lint.config.tomlfile import shown_path
 from ssot_lint.run.partial import absolute_path
@@ -52,6 +52,7 @@ __all__ = [
     "failing_findings",
     "fix",
     "fix_source",
+    "forget_files",
     "init",
     "load_baseline",
     "load_project",

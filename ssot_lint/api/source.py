@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import tokenize
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -164,6 +164,17 @@ class ProjectView:
 
     def forget(self) -> None:
         self._key, self._kept = None, None
+
+
+def forget_files(paths: Iterable[PathLike]) -> None:
+    """Drop what this process keeps between calls of the files at ``paths`` (``check_source``
+    and ``fix_source`` keep each file's bytes, and what they derived from them, while its stat
+    signature stays the same): a program told that files changed on disk (an editor's file
+    watcher) frees what it kept of the deleted ones at once. Results never depend on it."""
+    from ssot_lint.run.file_memo import MEMO
+    from ssot_lint.run.partial import absolute_path
+
+    MEMO.forget(absolute_path(path) for path in paths)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ def server_command() -> None:
     rule explanations on hover. See docs/editors.md for VS Code, Neovim and Helix."""
     if importlib.util.find_spec("pygls") is None or importlib.util.find_spec("lsprotocol") is None:
         raise ConfigError("ssot-lint server needs pygls and lsprotocol: pip install 'ssot-lint[server]'")
-    from ssot_lint.server.app import serve
+    from ssot_lint.server.handlers import serve
 
     observer().refuse()  # a session with an editor is never replayed
     serve()

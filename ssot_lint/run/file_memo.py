@@ -23,7 +23,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from ssot_lint.model import Finding
@@ -85,6 +85,16 @@ class _Memo:
             if self._entries.get(path) is entry:
                 self._bytes += _size(entry)
                 self._trim()
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Drop what is kept of the files at ``paths`` (absolute; not their buffers'): files
+        changed or deleted on disk would be read again anyway (their signature changed), but
+        a deleted one's bytes would stay until pushed out."""
+        with self._lock:
+            for path in paths:
+                old = self._entries.pop(path, None)
+                if old is not None:
+                    self._bytes -= _size(old)
 
     def clear(self) -> None:
         with self._lock:

@@ -1,6 +1,8 @@
 """The language server (``ssot-lint server``): a thin shell over ``ssot_lint.api`` speaking LSP
-through pygls (the ``server`` extra). ``app`` holds the protocol handlers, ``projects`` which
-project a document belongs to, ``positions`` and ``edits`` the conversions between findings and
-LSP positions, ``project_job`` the child process that checks a whole project, ``wide`` the
-project-wide findings it gives, ``newest`` which buffer checks run (the newest version only),
-``notes`` why an unsafe fix is unsafe, ``hover`` a finding's explanation."""
+through pygls (the ``server`` extra). ``handlers`` holds the protocol handlers, ``app`` the
+server's state and what it publishes, ``projects`` which project a document belongs to,
+``positions`` and ``edits`` the conversions between findings and LSP positions, ``project_job``
+the child process that checks a whole project, ``wide`` the project-wide findings it gives,
+``disk`` the Python files changed on disk, ``newest`` which buffer checks run (the newest version
+only), ``notes`` why an unsafe fix is unsafe, ``prepared`` what is read once a project-wide check
+publishes, ``hover`` a finding's explanation."""

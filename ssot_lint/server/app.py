@@ -1,62 +1,45 @@
-"""``ssot-lint server``: the language server (LSP over stdin/stdout, built on pygls).
-
-- **Per-file rules on open and change**, from the editor's buffer (``api.check_source``), with
-  the baseline applied as ``ssot-lint check`` applies it; only the newest version of a buffer
-  (``newest``); an unsafe fix's diagnostic says why it is unsafe (``notes``).
-- **Project-wide rules on save** (and when a project's first document opens, its rules, the
-  baseline or a setting changes): ``wide``, in a child process (``project_job``).
-- **Code actions** (``actions``): a finding's fix (an unsafe one only with ``unsafeFixes``), its
-  ``# ssot: ignore[ID]`` comment, and ``source.fixAll.ssot-lint``.
-- **Settings**: ``baseline``, ``projectWide``, ``unsafeFixes``, from ``initializationOptions``
-  and ``workspace/didChangeConfiguration`` (top level or under ``ssot-lint``).
-- **Only files** (``file:`` URIs): an ``untitled:`` document is not checked (one log line says so).
-- **Hover** on a finding: the rule's explanation (``hover``).
-- **Config and rule files are watched** (``workspace/didChangeWatchedFiles`` where the client
-  supports it, else checked on every save) and reloaded; a broken one is one diagnostic at its
-  ``file:line`` while the last good rules keep working.
-
-Documents are synchronised whole (``TextDocumentSyncKind.Full``): pygls applies incremental
-edits by ``str.splitlines``, which breaks lines at characters LSP does not (U+2028, form feed),
-and a buffer out of step with the editor would put fixes in the wrong place.
+"""The language server's state and what it publishes (``SsotServer``): each open buffer's
+per-file findings (checked from the buffer, only its newest version: ``newest``), each project's
+project-wide findings (``wide``) followed from the disk (``disk``), the diagnostics of both (an
+unsafe fix's saying why it is unsafe: ``notes``, ``prepared``), a broken config or rule file's
+diagnostic, the settings, and the code actions and hover over them. The protocol's handlers,
+thin over these, are ``handlers``'.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import logging
-import os
-import signal
-import sys
-import threading
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
-from pygls.uris import from_fs_path, to_fs_path
+from pygls.uris import from_fs_path
 
 from ssot_lint import __version__, api
 from ssot_lint.errors import ConfigError
 from ssot_lint.model import UNSAFE, Finding
-from ssot_lint.run.parallel import forbid_workers
-from ssot_lint.server.actions import KINDS, Buffer, code_actions
-from ssot_lint.server.edits import SOURCE, diagnostic, line_diagnostic
+from ssot_lint.report import plural
+from ssot_lint.server.actions import Buffer, code_actions
+from ssot_lint.server.disk import Changes, affected
+from ssot_lint.server.edits import diagnostic, line_diagnostic
 from ssot_lint.server.hover import hover as explain_at
-from ssot_lint.server.newest import DEBOUNCE, Checked, Newest
-from ssot_lint.server.notes import noted, unsafe_notes
+from ssot_lint.server.newest import Checked, Newest
+from ssot_lint.server.notes import Notes, noted, unsafe_notes
 from ssot_lint.server.positions import UTF16, Lines
+from ssot_lint.server.prepared import Shown, prepare, reading_rules
 from ssot_lint.server.projects import Projects, error_location, on_disk, project_key
 from ssot_lint.server.wide import ProjectWide
 
-log = logging.getLogger("ssot_lint.server")
-WATCHED = ("**/*.toml", "**/.ssot-baseline.json")
 # Seconds of quiet after an edit before the project's other open buffers are checked again:
 # typing stays as fast as one buffer's check, and their diagnostics follow within a moment.
 RECHECK_OTHERS_AFTER = 0.3
 # Seconds of quiet after a buffer's check before why its unsafe fixes are unsafe is worked out:
 # that fixes the whole text (several times a check), and the next keystroke's check would wait for it.
 NOTES_AFTER = 1.0
+# What the worker's queue calls a project's preparation (``prepared``): no URI starts so.
+PREPARING = "\0prepare:"
 
 
 class SsotServer(LanguageServer):
@@ -74,6 +57,11 @@ class SsotServer(LanguageServer):
         # What each project's code actions read of the whole project (a declared-deprecation
         # fix reads every module's declarations), kept until a project-wide check has run again.
         self.views: dict[str, api.ProjectView] = {}
+        # Why each project-wide finding's unsafe fix is unsafe (``prepared``), by URI, with the
+        # version of the buffer the check that found them read.
+        self.wide_notes: dict[str, tuple[int | None, Notes]] = {}
+        self.disk = Changes(self.follow_disk)
+        self.notes_stale: set[str] = set()  # URIs whose notes may depend on files changed on disk
 
     # -- helpers -----------------------------------------------------------------------------
     @property
@@ -111,12 +99,14 @@ class SsotServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         project = self.project_of(document.path) if on_disk(uri) else None
         wide = self.wide.findings(project_key(project), project.shown(document.path)) if project else []
-        if current and wide and project is not None:
-            seen = self.wide.read.get(project_key(project), {})
-            read = seen[uri] if uri in seen else self.opened_at.get(uri)  # not open then: it read the file as opened
-            if read != document.version:
-                wide = []
+        if current and wide and project is not None and self.read_version(uri, project_key(project)) != document.version:
+            wide = []
         return wide
+
+    def read_version(self, uri: str, key: str) -> int | None:
+        """The version of the buffer the last project-wide check of project ``key`` read."""
+        seen = self.wide.read.get(key, {})
+        return seen[uri] if uri in seen else self.opened_at.get(uri)  # not open then: it read the file as opened
 
     def findings_of(self, uri: str) -> list[Finding]:
         """The buffer's findings as shown: its per-file ones (from its last check) and its project-wide ones."""
@@ -144,7 +134,8 @@ class SsotServer(LanguageServer):
                     return  # superseded: a newer version, or other settings, is checked instead
                 checked = Checked(version, text, findings, {})
                 unsafe = any(f.applicability == UNSAFE for f in findings)
-                if unsafe and (known := self.per_file.get(uri)) is not None and known.notes is not None and (known.text, known.findings) == (text, findings):
+                known = self.per_file.get(uri) if uri not in self.notes_stale else None
+                if unsafe and known is not None and known.notes is not None and (known.text, known.findings) == (text, findings):
                     checked = Checked(version, text, findings, known.notes)  # checked again unchanged (another buffer changed)
                 elif unsafe:  # shown now; why each fix is unsafe (a fix of the whole text: seconds) once typing pauses
                     self.per_file[uri] = Checked(version, text, findings)
@@ -161,6 +152,8 @@ class SsotServer(LanguageServer):
             return
         if self.checks.newest(uri, ticket):
             self.per_file[uri] = checked
+            if checked.notes is not None:
+                self.notes_stale.discard(uri)
             self.publish(uri)
 
     def recheck_others(self, uri: str, path: str) -> None:
@@ -168,15 +161,22 @@ class SsotServer(LanguageServer):
         their import fixes verify (a diagnostic's fixability, the fixes offered) depends on what
         this buffer (or, once closed, its file) defines and imports."""
         project = self.project_of(path)
-        if project is None:
-            return
+        if project is not None:
+            self.recheck(project, but=uri)
+
+    def recheck(self, project: api.Project, but: str | None = None, disk: bool = False) -> None:
+        """Check the open buffers of ``project`` with a fixable finding again (but ``but``) once
+        edits pause; ``disk``: files changed on disk, so why their unsafe fixes are unsafe is
+        worked out again too."""
         key = project_key(project)
         fixable = {r.id for r in project.rules.rules if r.fixable}
         for document in self.open_documents():
             checked = self.per_file.get(document.uri)
-            if document.uri == uri or checked is None or not any(f.rule_id in fixable for f in checked.findings):
+            if document.uri == but or checked is None or not any(f.rule_id in fixable for f in checked.findings):
                 continue
             if (theirs := self.project_of(document.path)) is not None and project_key(theirs) == key:
+                if disk:
+                    self.notes_stale.add(document.uri)
                 self.lint(document.uri, RECHECK_OTHERS_AFTER)
 
     def publish(self, uri: str) -> None:
@@ -188,14 +188,27 @@ class SsotServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         project = self.project_of(document.path)
         lines, encoding = Lines(checked.text), self.encoding
-        diagnostics = [diagnostic(f, lines, encoding) for f in self.findings_of(uri)]
-        if checked.notes is not None and project is not None:
+        wide = self.wide_of(uri)
+        diagnostics = [diagnostic(f, lines, encoding) for f in checked.findings + wide]
+        if project is not None:
             shown = project.shown(document.path)
-            for index, finding in enumerate(checked.findings):
-                if finding.applicability == UNSAFE:
-                    why = checked.notes.get((finding.rule_id, finding.line, finding.col))
+            known = self.wide_notes.get(uri)
+            wide_notes = known[1] if known is not None and known[0] == self.read_version(uri, project_key(project)) else None
+            # Each finding with an unsafe fix says why, once known: per-file ones, then project-wide ones.
+            for index, (finding, notes) in enumerate([(f, checked.notes) for f in checked.findings] + [(f, wide_notes) for f in wide]):
+                if finding.applicability == UNSAFE and notes is not None:
+                    why = notes.get((finding.rule_id, finding.line, finding.col))
                     diagnostics[index] = noted(diagnostics[index], why, self.unsafe_fixes, uri, lines, shown, encoding)
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=checked.version))
+
+    def closed(self, uri: str) -> None:
+        """Forget what was known of a closed document, and clear its diagnostics."""
+        for known in (self.per_file, self.opened_at, self.wide_notes):
+            known.pop(uri, None)
+        self.notes_stale.discard(uri)
+        self.checks.forget(uri)
+        self.wide.closed(uri)
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def publish_config_errors(self) -> None:
         """One diagnostic per broken config or rule file, at its line; cleared once it loads."""
@@ -246,15 +259,64 @@ class SsotServer(LanguageServer):
         documents = [d for d in self.open_documents() if self.project_of(d.path) is not None]
         return {d.path: d.source for d in documents}, {d.uri: d.version for d in documents}, self.baseline
 
+    def documents_of(self, key: str) -> list[Any]:
+        """The open documents of the project ``key``."""
+        return [d for d in self.open_documents() if (p := self.project_of(d.path)) is not None and project_key(p) == key]
+
     def publish_project(self, key: str) -> None:
-        self.views.pop(key, None)  # files may have changed on disk since the actions read them
-        for document in self.open_documents():
-            if (p := self.project_of(document.path)) is not None and project_key(p) == key:
+        """A project-wide check has published: its documents show what it found; what the code
+        actions read of the project is read again (files may have changed on disk since), in
+        the background with why its unsafe fixes are unsafe (``prepared``)."""
+        self.views.pop(key, None)
+        for document in self.documents_of(key):
+            self.wide_notes.pop(document.uri, None)
+            self.publish(document.uri)
+        self.checks.request(PREPARING + key, lambda ticket: self._prepare(key, ticket), 0.0)
+
+    async def _prepare(self, key: str, ticket: int) -> None:
+        project = self.open_projects().get(key)
+        if project is None:
+            return
+        documents: list[Shown] = []
+        for document in self.documents_of(key):
+            rules, unsafe = reading_rules(project, self.wide_of(document.uri, current=True))
+            if rules:
+                others = self.other_buffers(document.uri, project)
+                documents.append(Shown(document.uri, document.version, document.path, document.source, others, rules, unsafe))
+        if not documents:
+            return  # no code action reads the project: nothing to prepare
+        view = self.views.setdefault(key, api.ProjectView())
+        try:
+            found = await self.checks.run(PREPARING + key, ticket, lambda: prepare(project, documents, view))
+        except Exception as exc:  # a code action reads it again, and says why it cannot
+            self.log(f"{key}: reading the project for its fixes failed: {type(exc).__name__}: {exc}", lsp.MessageType.Error)
+            return
+        for document in documents:
+            if found is not None and document.uri in found:
+                self.wide_notes[document.uri] = (document.version, found[document.uri])
                 self.publish(document.uri)
+
+    async def follow_disk(self, paths: set[str]) -> None:
+        """Files changed on disk (``disk``): the projects whose check reads one of them are
+        checked again (their project-wide findings, and the open buffers whose fixes are verified
+        against other files), what their code actions read of them is read again."""
+        open_paths = {api.absolute_path(d.path) for d in self.open_documents()}
+        paths = {path for path in paths if api.absolute_path(path) not in open_paths}  # the buffer is the editor's truth
+        if not paths:
+            return
+        api.forget_files(paths)
+        projects = self.open_projects()
+        for key in await asyncio.to_thread(affected, projects, paths):
+            self.views.pop(key, None)
+            if self.project_wide and projects[key].project_wide_ids:
+                self.log(f"{plural(len(paths), 'file')} changed on disk: checking the project-wide rules of {key} again", lsp.MessageType.Log)
+            self.schedule_project_wide(projects[key], stale=True)
+            self.recheck(projects[key], disk=True)
 
     def stop_jobs(self) -> None:
         """End the buffer checks and every project-wide check (on shutdown, on exit, when the client goes away)."""
         self.checks.close()
+        self.disk.close()
         self.wide.stop()
 
     # -- code actions and hover ----------------------------------------------------------------
@@ -328,112 +390,3 @@ class SsotServer(LanguageServer):
         if project is None:
             return None
         return explain_at(project, self.findings_of(document.uri), Lines(document.source), params.position, self.encoding)
-
-
-def build() -> SsotServer:
-    server = SsotServer()
-
-    @server.feature(lsp.INITIALIZE)
-    def initialize(ls: SsotServer, params: lsp.InitializeParams) -> None:
-        ls.configure(params.initialization_options, initial=True)
-
-    @server.feature(lsp.INITIALIZED)
-    async def initialized(ls: SsotServer, params: lsp.InitializedParams) -> None:
-        watched = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
-        if watched and watched.dynamic_registration:
-            options = lsp.DidChangeWatchedFilesRegistrationOptions(watchers=[lsp.FileSystemWatcher(glob_pattern=g) for g in WATCHED])
-            registration = lsp.Registration(id="ssot-lint-config", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)
-            await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[registration]))
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: SsotServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        if not on_disk(params.text_document.uri):  # an unsaved new document has no project to check it with
-            ls.log(f"{params.text_document.uri}: not checked: only files are (save it into a project to check it)")
-            return
-        ls.opened_at[params.text_document.uri] = params.text_document.version
-        ls.reload(force=False)
-        ls.lint(params.text_document.uri)
-        project = ls.project_of(ls.workspace.get_text_document(params.text_document.uri).path)
-        if project is not None and project_key(project) not in ls.wide.jobs:
-            ls.schedule_project_wide(project)  # the first document of a project: its project-wide findings too
-        ls.recheck_others(params.text_document.uri, ls.workspace.get_text_document(params.text_document.uri).path)  # it may open unsaved
-        ls.publish_config_errors()
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: SsotServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        ls.lint(params.text_document.uri, DEBOUNCE)
-        if on_disk(params.text_document.uri):
-            ls.recheck_others(params.text_document.uri, ls.workspace.get_text_document(params.text_document.uri).path)
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: SsotServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        ls.reload(force=params.text_document.uri.endswith(".toml"))
-        document = ls.workspace.get_text_document(params.text_document.uri)
-        project = ls.project_of(document.path) if on_disk(document.uri) else None
-        if project is not None:
-            ls.schedule_project_wide(project)
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: SsotServer, params: lsp.DidCloseTextDocumentParams) -> None:
-        ls.per_file.pop(params.text_document.uri, None)
-        ls.checks.forget(params.text_document.uri)
-        ls.opened_at.pop(params.text_document.uri, None)
-        ls.wide.closed(params.text_document.uri)
-        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
-        if on_disk(params.text_document.uri) and (path := to_fs_path(params.text_document.uri)) is not None:
-            ls.recheck_others(params.text_document.uri, path)  # its file, not its unsaved text, is the project again
-
-    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched_files(ls: SsotServer, params: lsp.DidChangeWatchedFilesParams) -> None:
-        if any(change.uri.endswith(".toml") for change in params.changes):
-            ls.reload(force=True)
-        else:  # the baseline: read again by the next check of each buffer and of each project
-            for document in ls.open_documents():
-                ls.lint(document.uri)
-            for project in ls.open_projects().values():
-                ls.schedule_project_wide(project, stale=True)
-
-    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    def did_change_configuration(ls: SsotServer, params: lsp.DidChangeConfigurationParams) -> None:
-        ls.configure(params.settings)
-
-    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=KINDS))
-    async def code_action(ls: SsotServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        return await ls.code_actions(params)
-
-    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-    def hover(ls: SsotServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        return ls.hover(params)
-
-    @server.feature(lsp.SHUTDOWN)
-    def shutdown(ls: SsotServer, params: Any) -> None:
-        ls.stop_jobs()
-
-    return server
-
-
-def serve(stdin: Any = None, stdout: Any = None) -> None:
-    """Speak LSP on the given binary streams (default: this process's real stdin and stdout;
-    anything else printed goes to stderr, so a stray print cannot corrupt the protocol)."""
-    stdin = stdin or sys.__stdin__.buffer  # type: ignore[union-attr]
-    stdout = stdout or sys.__stdout__.buffer  # type: ignore[union-attr]
-    sys.stdout = sys.stderr
-    # The protocol is read from sys.__stdin__ by a thread that blocks holding its lock; a worker
-    # process forked meanwhile (verifying a fix summarises files in workers) closes sys.stdin
-    # first thing and would wait on that lock forever. It gets a stdin of its own to close.
-    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the server's lifetime
-    forbid_workers()  # and no fork at all beside the protocol's threads: the project job forks, in its own process
-    server = build()
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _exit_on_signal)  # editors end servers this way: end the jobs too
-    try:
-        server.start_io(stdin, stdout)  # returns on `exit`, at the end of stdin, on a lost client
-    finally:
-        server.stop_jobs()
-
-
-def _exit_on_signal(signum: int, frame: Any) -> None:
-    raise SystemExit(128 + signum)
-
-
-__all__ = ["SOURCE", "SsotServer", "build", "serve"]
