@@ -47,7 +47,7 @@ from ssot_lint.server.newest import DEBOUNCE, Checked, Newest
 from ssot_lint.server.notes import noted, unsafe_notes
 from ssot_lint.server.positions import UTF16, Lines
 from ssot_lint.server.projects import Projects, error_location, on_disk, project_key
-from ssot_lint.server.wide import ProjectWide
+from ssot_lint.server.wide import ProjectWide, Snapshot
 
 log = logging.getLogger("ssot_lint.server")
 WATCHED = ("**/*.toml", "**/.ssot-baseline.json")
@@ -69,7 +69,6 @@ class SsotServer(LanguageServer):
         self.per_file: dict[str, Checked] = {}  # uri -> findings from the buffer
         self.checks = Newest()
         self.wide = ProjectWide(self.log, self.publish_project)
-        self.opened_at: dict[str, int | None] = {}  # the version each document opened at
         self.error_uris: set[str] = set()
         # What each project's code actions read of the whole project (a declared-deprecation
         # fix reads every module's declarations), kept until a project-wide check has run again.
@@ -111,11 +110,8 @@ class SsotServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         project = self.project_of(document.path) if on_disk(uri) else None
         wide = self.wide.findings(project_key(project), project.shown(document.path)) if project else []
-        if current and wide and project is not None:
-            seen = self.wide.read.get(project_key(project), {})
-            read = seen[uri] if uri in seen else self.opened_at.get(uri)  # not open then: it read the file as opened
-            if read != document.version:
-                wide = []
+        if current and wide and project is not None and not self.wide.current(project_key(project), uri, document.source):
+            wide = []
         return wide
 
     def findings_of(self, uri: str) -> list[Finding]:
@@ -241,10 +237,10 @@ class SsotServer(LanguageServer):
     def schedule_project_wide(self, project: api.Project, stale: bool = False) -> None:
         self.wide.schedule(project, self.project_wide, self.snapshot, stale)
 
-    def snapshot(self) -> tuple[dict[str, str], dict[str, int | None], bool]:
-        """What a project-wide check runs with: the open buffers, their versions, the baseline setting."""
+    def snapshot(self) -> Snapshot:
+        """What a project-wide check runs with: the open buffers by path and by URI, the baseline setting."""
         documents = [d for d in self.open_documents() if self.project_of(d.path) is not None]
-        return {d.path: d.source for d in documents}, {d.uri: d.version for d in documents}, self.baseline
+        return {d.path: d.source for d in documents}, {d.uri: d.source for d in documents}, self.baseline
 
     def publish_project(self, key: str) -> None:
         self.views.pop(key, None)  # files may have changed on disk since the actions read them
@@ -350,7 +346,7 @@ def build() -> SsotServer:
         if not on_disk(params.text_document.uri):  # an unsaved new document has no project to check it with
             ls.log(f"{params.text_document.uri}: not checked: only files are (save it into a project to check it)")
             return
-        ls.opened_at[params.text_document.uri] = params.text_document.version
+        ls.wide.opened(params.text_document.uri, ls.workspace.get_text_document(params.text_document.uri).source)
         ls.reload(force=False)
         ls.lint(params.text_document.uri)
         project = ls.project_of(ls.workspace.get_text_document(params.text_document.uri).path)
@@ -377,7 +373,6 @@ def build() -> SsotServer:
     def did_close(ls: SsotServer, params: lsp.DidCloseTextDocumentParams) -> None:
         ls.per_file.pop(params.text_document.uri, None)
         ls.checks.forget(params.text_document.uri)
-        ls.opened_at.pop(params.text_document.uri, None)
         ls.wide.closed(params.text_document.uri)
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
         if on_disk(params.text_document.uri) and (path := to_fs_path(params.text_document.uri)) is not None:
