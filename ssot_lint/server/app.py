@@ -46,7 +46,7 @@ from ssot_lint.server.hover import hover as explain_at
 from ssot_lint.server.newest import DEBOUNCE, Checked, Newest
 from ssot_lint.server.notes import noted, unsafe_notes
 from ssot_lint.server.positions import UTF16, Lines
-from ssot_lint.server.projects import Projects, error_location, on_disk, project_key
+from ssot_lint.server.projects import Projects, error_location, on_disk, project_key, python_file
 from ssot_lint.server.wide import ProjectWide, Snapshot
 
 log = logging.getLogger("ssot_lint.server")
@@ -121,8 +121,11 @@ class SsotServer(LanguageServer):
 
     # -- diagnostics -------------------------------------------------------------------------
     def lint(self, uri: str, delay: float = 0.0) -> None:
-        """Check the buffer at ``uri`` again, once: its newest version, after ``delay`` s of quiet."""
-        if on_disk(uri):
+        """Check the buffer at ``uri`` again, once: its newest version, after ``delay`` s of quiet.
+        Only a Python file: the diagnostics of another (a config or rule file) are its config
+        errors (``publish_config_errors``), which a check of it would replace with none."""
+        path = to_fs_path(uri) if on_disk(uri) else None
+        if path is not None and uri not in self.error_uris and (python_file(path) or self.project_of(path) is not None):
             self.checks.request(uri, lambda ticket: self._lint(uri, ticket), delay)
 
     async def _lint(self, uri: str, ticket: int) -> None:
@@ -374,7 +377,10 @@ def build() -> SsotServer:
         ls.per_file.pop(params.text_document.uri, None)
         ls.checks.forget(params.text_document.uri)
         ls.wide.closed(params.text_document.uri)
-        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+        if params.text_document.uri in ls.error_uris:
+            ls.publish_config_errors()  # closed, a broken config file is still broken
+        else:
+            ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
         if on_disk(params.text_document.uri) and (path := to_fs_path(params.text_document.uri)) is not None:
             ls.recheck_others(params.text_document.uri, path)  # its file, not its unsaved text, is the project again
 

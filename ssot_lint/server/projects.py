@@ -112,6 +112,11 @@ def project_key(project: api.Project) -> str:
     return str(project.config.path or Path(project.root))
 
 
+def python_file(path: str) -> bool:
+    """Whether the file at ``path`` is Python by its name (a project's ``include`` may add others)."""
+    return path.endswith((".py", ".pyi"))
+
+
 def on_disk(uri: str) -> bool:
     """Whether the document at ``uri`` is a file (``file:``), not an editor's ``untitled:``
     document (whose path pygls makes relative: ``Untitled-1``) or another scheme's."""
