@@ -41,6 +41,7 @@ from ssot_lint.errors import ConfigError
 from ssot_lint.model import UNSAFE, Finding
 from ssot_lint.run.parallel import forbid_workers
 from ssot_lint.server.actions import KINDS, Buffer, code_actions
+from ssot_lint.server.digests import buffers_digest
 from ssot_lint.server.edits import SOURCE, diagnostic, line_diagnostic
 from ssot_lint.server.hover import hover as explain_at
 from ssot_lint.server.newest import DEBOUNCE, Checked, Newest
@@ -143,16 +144,20 @@ class SsotServer(LanguageServer):
                     return  # superseded: a newer version, or other settings, is checked instead
                 checked = Checked(version, text, findings, {})
                 unsafe = any(f.applicability == UNSAFE for f in findings)
-                if unsafe and (known := self.per_file.get(uri)) is not None and known.notes is not None and (known.text, known.findings) == (text, findings):
-                    checked = Checked(version, text, findings, known.notes)  # checked again unchanged (another buffer changed)
+                read = buffers_digest(others) if unsafe else b""
+                known = self.per_file.get(uri)
+                if unsafe and known is not None and (notes := known.notes_for(text, findings, read)) is not None:
+                    checked = Checked(version, text, findings, notes, read)  # checked again, nothing they depend on changed
                 elif unsafe:  # shown now; why each fix is unsafe (a fix of the whole text: seconds) once typing pauses
-                    self.per_file[uri] = Checked(version, text, findings)
+                    # Only other buffers changed: the last notes stay shown meanwhile, not a note gone and back.
+                    kept = known if known is not None and known.notes is not None and (known.text, known.findings) == (text, findings) else None
+                    self.per_file[uri] = Checked(version, text, findings, kept.notes, kept.others) if kept else Checked(version, text, findings)
                     self.publish(uri)
                     await asyncio.sleep(NOTES_AFTER)
                     notes = await self.checks.run(uri, ticket, lambda: unsafe_notes(project, path, text, findings, others))
                     if notes is None:
                         return
-                    checked = Checked(version, text, findings, notes)
+                    checked = Checked(version, text, findings, notes, read)
         except ConfigError as error:  # a malformed baseline file
             self.log(str(error), lsp.MessageType.Error)
         except Exception as exc:  # the last diagnostics stay; the log says why none follow
