@@ -431,15 +431,26 @@ def serve(stdin: Any = None, stdout: Any = None) -> None:
     forbid_workers()  # and no fork at all beside the protocol's threads: the project job forks, in its own process
     server = build()
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _exit_on_signal)  # editors end servers this way: end the jobs too
+        signal.signal(signal.SIGTERM, lambda signum, frame: _exit_on_signal(server, signum))  # editors end servers this way
     try:
         server.start_io(stdin, stdout)  # returns on `exit`, at the end of stdin, on a lost client
     finally:
         server.stop_jobs()
 
 
-def _exit_on_signal(signum: int, frame: Any) -> None:
-    raise SystemExit(128 + signum)
+def _exit_on_signal(server: SsotServer, signum: int) -> None:
+    """End the project-wide checks and the process, at once. Not by raising SystemExit: pygls
+    swallows it and then waits for its stdin reader thread, blocked reading while the client
+    keeps the pipe open. Not ``stop_jobs``: the buffer checks' thread ends with the process, and
+    shutting its pool down here could wait on a lock the interrupted code holds."""
+    server.wide.stop()
+    for stream in (sys.__stdout__, sys.__stderr__):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, RuntimeError, ValueError):  # closed, or interrupted mid-write (a reentrant flush)
+            pass
+    os._exit(128 + signum)
 
 
 __all__ = ["SOURCE", "SsotServer", "build", "serve"]
