@@ -336,6 +336,9 @@ class SsotServer(LanguageServer):
 
 def build() -> SsotServer:
     server = SsotServer()
+    # The server has no commands: pygls's handler would answer any with an error raised through
+    # its logger (a traceback on stderr per request); unhandled, it is "method not found", one line.
+    server.protocol.fm.builtin_features.pop(lsp.WORKSPACE_EXECUTE_COMMAND, None)
 
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: SsotServer, params: lsp.InitializeParams) -> None:
