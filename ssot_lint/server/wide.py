@@ -122,5 +122,6 @@ class ProjectWide:
         would leave its workers behind."""
         for job in self.jobs.values():
             job.again = False
+            job.generation += 1  # ended on purpose: not a check that failed
             if job.process is not None and job.process.returncode is None:
                 kill_job(job.process.pid)
