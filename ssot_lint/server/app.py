@@ -374,7 +374,7 @@ def build() -> SsotServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: SsotServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        ls.reload(force=params.text_document.uri.endswith(".toml"))
+        ls.reload(force=ls.projects.reads([params.text_document.uri]))  # a config file: look for new projects too
         document = ls.workspace.get_text_document(params.text_document.uri)
         project = ls.project_of(document.path) if on_disk(document.uri) else None
         if project is not None:
@@ -395,7 +395,7 @@ def build() -> SsotServer:
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: SsotServer, params: lsp.DidChangeWatchedFilesParams) -> None:
         if any(change.uri.endswith(".toml") for change in params.changes):
-            ls.reload(force=True)
+            ls.reload(force=ls.projects.reads(change.uri for change in params.changes))
         else:  # the baseline: read again by the next check of each buffer and of each project
             for document in ls.open_documents():
                 ls.lint(document.uri)
