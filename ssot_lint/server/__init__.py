@@ -3,4 +3,5 @@ through pygls (the ``server`` extra). ``app`` holds the protocol handlers, ``pro
 project a document belongs to, ``positions`` and ``edits`` the conversions between findings and
 LSP positions, ``project_job`` the child process that checks a whole project, ``wide`` the
 project-wide findings it gives, ``newest`` which buffer checks run (the newest version only),
-``notes`` why an unsafe fix is unsafe, ``hover`` a finding's explanation."""
+``notes`` why an unsafe fix is unsafe, ``digests`` the buffer texts a result was worked out
+from, ``hover`` a finding's explanation."""
