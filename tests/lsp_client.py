@@ -115,6 +115,9 @@ class Client:
     def save(self, uri: str) -> None:
         self.client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(uri=uri)))
 
+    def close(self, uri: str) -> None:
+        self.client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri=uri)))
+
 
 def apply_edits(text: str, edits: list[lsp.TextEdit], encoding: str = "utf-16") -> str:
     """``text`` with non-overlapping ``edits`` applied, as an editor applies them: what the tests

@@ -15,13 +15,14 @@ from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
-from pygls.uris import from_fs_path
+from pygls.uris import from_fs_path, to_fs_path
 
 from ssot_lint import __version__, api
 from ssot_lint.errors import ConfigError
 from ssot_lint.model import UNSAFE, Finding
 from ssot_lint.report import plural
 from ssot_lint.server.actions import Buffer, code_actions
+from ssot_lint.server.digests import buffers_digest, text_digest
 from ssot_lint.server.disk import Changes, affected
 from ssot_lint.server.edits import diagnostic, line_diagnostic
 from ssot_lint.server.hover import hover as explain_at
@@ -29,8 +30,8 @@ from ssot_lint.server.newest import Checked, Newest
 from ssot_lint.server.notes import Notes, noted, unsafe_notes
 from ssot_lint.server.positions import UTF16, Lines
 from ssot_lint.server.prepared import Shown, prepare, reading_rules
-from ssot_lint.server.projects import Projects, error_location, on_disk, project_key
-from ssot_lint.server.wide import ProjectWide
+from ssot_lint.server.projects import Projects, error_location, on_disk, project_key, python_file
+from ssot_lint.server.wide import ProjectWide, Snapshot
 
 # Seconds of quiet after an edit before the project's other open buffers are checked again:
 # typing stays as fast as one buffer's check, and their diagnostics follow within a moment.
@@ -52,14 +53,13 @@ class SsotServer(LanguageServer):
         self.per_file: dict[str, Checked] = {}  # uri -> findings from the buffer
         self.checks = Newest()
         self.wide = ProjectWide(self.log, self.publish_project)
-        self.opened_at: dict[str, int | None] = {}  # the version each document opened at
         self.error_uris: set[str] = set()
         # What each project's code actions read of the whole project (a declared-deprecation
         # fix reads every module's declarations), kept until a project-wide check has run again.
         self.views: dict[str, api.ProjectView] = {}
         # Why each project-wide finding's unsafe fix is unsafe (``prepared``), by URI, with the
-        # version of the buffer the check that found them read.
-        self.wide_notes: dict[str, tuple[int | None, Notes]] = {}
+        # digest of the buffer text they were worked out for.
+        self.wide_notes: dict[str, tuple[bytes, Notes]] = {}
         self.disk = Changes(self.follow_disk)
         self.notes_stale: set[str] = set()  # URIs whose notes may depend on files changed on disk
 
@@ -99,14 +99,9 @@ class SsotServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         project = self.project_of(document.path) if on_disk(uri) else None
         wide = self.wide.findings(project_key(project), project.shown(document.path)) if project else []
-        if current and wide and project is not None and self.read_version(uri, project_key(project)) != document.version:
+        if current and wide and project is not None and not self.wide.current(project_key(project), uri, document.source):
             wide = []
         return wide
-
-    def read_version(self, uri: str, key: str) -> int | None:
-        """The version of the buffer the last project-wide check of project ``key`` read."""
-        seen = self.wide.read.get(key, {})
-        return seen[uri] if uri in seen else self.opened_at.get(uri)  # not open then: it read the file as opened
 
     def findings_of(self, uri: str) -> list[Finding]:
         """The buffer's findings as shown: its per-file ones (from its last check) and its project-wide ones."""
@@ -115,8 +110,11 @@ class SsotServer(LanguageServer):
 
     # -- diagnostics -------------------------------------------------------------------------
     def lint(self, uri: str, delay: float = 0.0) -> None:
-        """Check the buffer at ``uri`` again, once: its newest version, after ``delay`` s of quiet."""
-        if on_disk(uri):
+        """Check the buffer at ``uri`` again, once: its newest version, after ``delay`` s of quiet.
+        Only a Python file: the diagnostics of another (a config or rule file) are its config
+        errors (``publish_config_errors``), which a check of it would replace with none."""
+        path = to_fs_path(uri) if on_disk(uri) else None
+        if path is not None and uri not in self.error_uris and (python_file(path) or self.project_of(path) is not None):
             self.checks.request(uri, lambda ticket: self._lint(uri, ticket), delay)
 
     async def _lint(self, uri: str, ticket: int) -> None:
@@ -134,17 +132,20 @@ class SsotServer(LanguageServer):
                     return  # superseded: a newer version, or other settings, is checked instead
                 checked = Checked(version, text, findings, {})
                 unsafe = any(f.applicability == UNSAFE for f in findings)
+                read = buffers_digest(others) if unsafe else b""
                 known = self.per_file.get(uri) if uri not in self.notes_stale else None
-                if unsafe and known is not None and known.notes is not None and (known.text, known.findings) == (text, findings):
-                    checked = Checked(version, text, findings, known.notes)  # checked again unchanged (another buffer changed)
+                if unsafe and known is not None and (notes := known.notes_for(text, findings, read)) is not None:
+                    checked = Checked(version, text, findings, notes, read)  # checked again, nothing they depend on changed
                 elif unsafe:  # shown now; why each fix is unsafe (a fix of the whole text: seconds) once typing pauses
-                    self.per_file[uri] = Checked(version, text, findings)
+                    # Only other buffers changed: the last notes stay shown meanwhile, not a note gone and back.
+                    kept = known if known is not None and known.notes is not None and (known.text, known.findings) == (text, findings) else None
+                    self.per_file[uri] = Checked(version, text, findings, kept.notes, kept.others) if kept else Checked(version, text, findings)
                     self.publish(uri)
                     await asyncio.sleep(NOTES_AFTER)
                     notes = await self.checks.run(uri, ticket, lambda: unsafe_notes(project, path, text, findings, others))
                     if notes is None:
                         return
-                    checked = Checked(version, text, findings, notes)
+                    checked = Checked(version, text, findings, notes, read)
         except ConfigError as error:  # a malformed baseline file
             self.log(str(error), lsp.MessageType.Error)
         except Exception as exc:  # the last diagnostics stay; the log says why none follow
@@ -193,7 +194,8 @@ class SsotServer(LanguageServer):
         if project is not None:
             shown = project.shown(document.path)
             known = self.wide_notes.get(uri)
-            wide_notes = known[1] if known is not None and known[0] == self.read_version(uri, project_key(project)) else None
+            current = known is not None and known[0] == text_digest(document.source) and self.wide.current(project_key(project), uri, document.source)
+            wide_notes = known[1] if known is not None and current else None
             # Each finding with an unsafe fix says why, once known: per-file ones, then project-wide ones.
             for index, (finding, notes) in enumerate([(f, checked.notes) for f in checked.findings] + [(f, wide_notes) for f in wide]):
                 if finding.applicability == UNSAFE and notes is not None:
@@ -203,12 +205,15 @@ class SsotServer(LanguageServer):
 
     def closed(self, uri: str) -> None:
         """Forget what was known of a closed document, and clear its diagnostics."""
-        for known in (self.per_file, self.opened_at, self.wide_notes):
+        for known in (self.per_file, self.wide_notes):
             known.pop(uri, None)
         self.notes_stale.discard(uri)
         self.checks.forget(uri)
         self.wide.closed(uri)
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        if uri in self.error_uris:
+            self.publish_config_errors()  # closed, a broken config file is still broken
+        else:
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def publish_config_errors(self) -> None:
         """One diagnostic per broken config or rule file, at its line; cleared once it loads."""
@@ -254,10 +259,10 @@ class SsotServer(LanguageServer):
     def schedule_project_wide(self, project: api.Project, stale: bool = False) -> None:
         self.wide.schedule(project, self.project_wide, self.snapshot, stale)
 
-    def snapshot(self) -> tuple[dict[str, str], dict[str, int | None], bool]:
-        """What a project-wide check runs with: the open buffers, their versions, the baseline setting."""
+    def snapshot(self) -> Snapshot:
+        """What a project-wide check runs with: the open buffers by path and by URI, the baseline setting."""
         documents = [d for d in self.open_documents() if self.project_of(d.path) is not None]
-        return {d.path: d.source for d in documents}, {d.uri: d.version for d in documents}, self.baseline
+        return {d.path: d.source for d in documents}, {d.uri: d.source for d in documents}, self.baseline
 
     def documents_of(self, key: str) -> list[Any]:
         """The open documents of the project ``key``."""
@@ -293,7 +298,7 @@ class SsotServer(LanguageServer):
             return
         for document in documents:
             if found is not None and document.uri in found:
-                self.wide_notes[document.uri] = (document.version, found[document.uri])
+                self.wide_notes[document.uri] = (text_digest(document.text), found[document.uri])
                 self.publish(document.uri)
 
     async def follow_disk(self, paths: set[str]) -> None:

@@ -46,6 +46,9 @@ WATCHED = ("**/*.toml", "**/.ssot-baseline.json", "**/*.py")
 
 def build() -> SsotServer:
     server = SsotServer()
+    # The server has no commands: pygls's handler would answer any with an error raised through
+    # its logger (a traceback on stderr per request); unhandled, it is "method not found", one line.
+    server.protocol.fm.builtin_features.pop(lsp.WORKSPACE_EXECUTE_COMMAND, None)
 
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: SsotServer, params: lsp.InitializeParams) -> None:
@@ -64,7 +67,7 @@ def build() -> SsotServer:
         if not on_disk(params.text_document.uri):  # an unsaved new document has no project to check it with
             ls.log(f"{params.text_document.uri}: not checked: only files are (save it into a project to check it)")
             return
-        ls.opened_at[params.text_document.uri] = params.text_document.version
+        ls.wide.opened(params.text_document.uri, ls.workspace.get_text_document(params.text_document.uri).source)
         ls.reload(force=False)
         ls.lint(params.text_document.uri)
         project = ls.project_of(ls.workspace.get_text_document(params.text_document.uri).path)
@@ -81,7 +84,7 @@ def build() -> SsotServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: SsotServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        ls.reload(force=params.text_document.uri.endswith(".toml"))
+        ls.reload(force=ls.projects.reads([params.text_document.uri]))  # a config file: look for new projects too
         document = ls.workspace.get_text_document(params.text_document.uri)
         project = ls.project_of(document.path) if on_disk(document.uri) else None
         if project is not None:
@@ -100,7 +103,7 @@ def build() -> SsotServer:
             ls.disk.add(python)  # followed once the reports pause
         rest = [change.uri for change in params.changes if not change.uri.endswith(".py")]
         if any(uri.endswith(".toml") for uri in rest):
-            ls.reload(force=True)
+            ls.reload(force=ls.projects.reads(rest))
         elif rest:  # the baseline: read again by the next check of each buffer and of each project
             for document in ls.open_documents():
                 ls.lint(document.uri)
@@ -139,15 +142,26 @@ def serve(stdin: Any = None, stdout: Any = None) -> None:
     forbid_workers()  # and no fork at all beside the protocol's threads: the project job forks, in its own process
     server = build()
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _exit_on_signal)  # editors end servers this way: end the jobs too
+        signal.signal(signal.SIGTERM, lambda signum, frame: _exit_on_signal(server, signum))  # editors end servers this way
     try:
         server.start_io(stdin, stdout)  # returns on `exit`, at the end of stdin, on a lost client
     finally:
         server.stop_jobs()
 
 
-def _exit_on_signal(signum: int, frame: Any) -> None:
-    raise SystemExit(128 + signum)
+def _exit_on_signal(server: SsotServer, signum: int) -> None:
+    """End the project-wide checks and the process, at once. Not by raising SystemExit: pygls
+    swallows it and then waits for its stdin reader thread, blocked reading while the client
+    keeps the pipe open. Not ``stop_jobs``: the buffer checks' thread ends with the process, and
+    shutting its pool down here could wait on a lock the interrupted code holds."""
+    server.wide.stop()
+    for stream in (sys.__stdout__, sys.__stderr__):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, RuntimeError, ValueError):  # closed, or interrupted mid-write (a reentrant flush)
+            pass
+    os._exit(128 + signum)
 
 
 __all__ = ["build", "serve"]

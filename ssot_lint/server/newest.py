@@ -30,12 +30,19 @@ DEBOUNCE = 0.05
 @dataclass(frozen=True)
 class Checked:
     """What a check of a buffer found: its per-file findings, with the version and text they
-    were found in, and why each unsafe fix among them is unsafe (``notes``; None until known)."""
+    were found in, and why each unsafe fix among them is unsafe (``notes``; None until known),
+    worked out with the other open buffers whose digest is ``others``."""
 
     version: int | None
     text: str
     findings: list[Finding]
     notes: Notes | None = None
+    others: bytes = b""
+
+    def notes_for(self, text: str, findings: list[Finding], others: bytes) -> Notes | None:
+        """The notes, if they hold for ``findings`` in ``text`` with the other buffers ``others``:
+        why a fix is unsafe depends on the other files too (which of them read what it changes)."""
+        return self.notes if (self.text, self.findings, self.others) == (text, findings, others) else None
 
 
 class Newest:

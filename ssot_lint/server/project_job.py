@@ -13,6 +13,7 @@ not take the editor's diagnostics down with it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import os
@@ -26,6 +27,8 @@ from ssot_lint.errors import EXIT_USAGE, ConfigError
 from ssot_lint.lifetime import die_with_parent
 
 KILL_GROUP = hasattr(os, "killpg")
+# Seconds a killed job is waited for when the server ends (its pipes close as it dies).
+CLOSE_WAIT = 5.0
 
 
 def kill_job(pid: int) -> None:
@@ -65,8 +68,18 @@ async def run_job(request: dict[str, Any], job: Job) -> dict[str, Any] | None:
         start_new_session=KILL_GROUP,  # its own process group: the job and the workers it forks end together
     )
     job.process = process
-    out, err = await process.communicate(json.dumps(request, ensure_ascii=True).encode("ascii"))
-    job.process = None
+    try:
+        out, err = await process.communicate(json.dumps(request, ensure_ascii=True).encode("ascii"))
+    except asyncio.CancelledError:
+        # The event loop is ending (exit, the end of stdin): end the job, and wait while the loop
+        # still runs for its transport to close; left to the garbage collector, it would close
+        # on a closed loop ("RuntimeError: Event loop is closed" on stderr).
+        kill_job(process.pid)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(process.wait(), CLOSE_WAIT)
+        raise
+    finally:
+        job.process = None
     if process.returncode not in (0, 2):
         raise RuntimeError(f"exit code {process.returncode}: {err.decode(errors='replace').strip()[-2000:]}")
     return json.loads(out)

@@ -10,11 +10,15 @@ is reported; when it succeeds, the error goes away.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pygls.uris import to_fs_path
+
 from ssot_lint import api
 from ssot_lint.errors import ConfigError
+from ssot_lint.observer import Observer
 
 Signature = tuple[tuple[str, int, int], ...]
 
@@ -27,6 +31,26 @@ def _stat(path: str) -> tuple[str, int, int]:
     return (path, info.st_size, info.st_mtime_ns)
 
 
+class Looked(Observer):
+    """The paths loading a project looked at: the config files looked for on the way up from a
+    directory (``ssot-lint.toml``, ``pyproject.toml``), the one found, its rule files and the
+    directories its rule-file globs list; ``anywhere`` when a glob spans directories."""
+
+    def __init__(self) -> None:
+        self.paths: set[str] = set()
+        self.anywhere = False
+
+    def note(self, path: str | os.PathLike[str]) -> None:
+        self.paths.add(os.path.abspath(path))
+
+    def refuse(self) -> None:
+        self.anywhere = True
+
+    def covers(self, path: str) -> bool:
+        """Whether a change to the file at ``path`` (absolute) may change what loading found."""
+        return self.anywhere or path in self.paths or os.path.dirname(path) in self.paths
+
+
 @dataclass
 class Entry:
     """What loading the config for some directories gave: a project (the last good one) and the
@@ -36,6 +60,7 @@ class Entry:
     error: ConfigError | None = None
     signature: Signature = ()
     directories: set[str] = field(default_factory=set)
+    looked: dict[str, Looked] = field(default_factory=dict)  # directory -> what loading it looked at
 
 
 def error_location(error: ConfigError) -> tuple[str, int] | None:
@@ -49,20 +74,26 @@ def error_location(error: ConfigError) -> tuple[str, int] | None:
 class Projects:
     def __init__(self) -> None:
         self._by_directory: dict[str, Entry] = {}
+        # The directories of the Python files asked about: the config files looked for from another
+        # directory (a TOML file's own, opened to edit it) decide no checked file's project.
+        self._python_directories: set[str] = set()
 
     def entries(self) -> list[Entry]:
         return list({id(e): e for e in self._by_directory.values()}.values())
 
     def for_file(self, path: str) -> Entry:
         directory = os.path.dirname(api.absolute_path(path))
+        if python_file(path):
+            self._python_directories.add(directory)
         entry = self._by_directory.get(directory)
         if entry is None:
             entry = self._load(directory, None)
         return entry
 
     def _load(self, directory: str, previous: api.Project | None) -> Entry:
+        looked = Looked()
         try:
-            project = api.load_project(cwd=directory)
+            project = api.load_project(cwd=directory, observer=looked)
         except ConfigError as error:
             entry = Entry(previous, error, self._error_signature(error))
         else:
@@ -71,6 +102,7 @@ class Projects:
                 if other.project is not None and other.error is None and _same(other.project, project):
                     entry = other
                     break
+        entry.looked[directory] = looked
         entry.directories.add(directory)
         self._by_directory[directory] = entry
         return entry
@@ -85,6 +117,15 @@ class Projects:
     def _error_signature(error: ConfigError) -> Signature:
         location = error_location(error)
         return (_stat(location[0]),) if location else ()
+
+    def reads(self, uris: Iterable[str]) -> bool:
+        """Whether a file at one of ``uris`` is one the projects' configs read, or looked for:
+        saved or changed, it may change a project, or make a new one. Another file (an unrelated
+        ``pyproject.toml``) cannot, and reloading every project for it would restart their
+        project-wide checks for nothing."""
+        paths = [os.path.abspath(path) for uri in uris if on_disk(uri) and (path := to_fs_path(uri))]
+        looked = [seen for entry in self.entries() for directory, seen in entry.looked.items() if directory in self._python_directories]
+        return any(seen.covers(path) for seen in looked for path in paths)
 
     def refresh(self, force: bool = False) -> list[Entry]:
         """Reload the projects whose files changed (all of them with ``force``, and every one in
@@ -110,6 +151,11 @@ def _same(a: api.Project, b: api.Project) -> bool:
 
 def project_key(project: api.Project) -> str:
     return str(project.config.path or Path(project.root))
+
+
+def python_file(path: str) -> bool:
+    """Whether the file at ``path`` is Python by its name (a project's ``include`` may add others)."""
+    return path.endswith((".py", ".pyi"))
 
 
 def on_disk(uri: str) -> bool:
