@@ -24,7 +24,8 @@ from typing import Any
 
 from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Need, Verdict, analyzed, not_analyzed
 from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
-from ssot_lint.project.attribute_stores import ANY_ATTRIBUTE, attribute_stores
+from ssot_lint.project.attribute_stores import attribute_stores
+from ssot_lint.project.namespace_uses import ANY_ATTRIBUTE, described
 
 
 class AttributeStores(Rule):
@@ -40,7 +41,7 @@ class AttributeStores(Rule):
         return [], attribute_stores(ctx)
 
 
-ATTRIBUTE_STORES = AttributeStores(RuleMeta("SSOT-attribute-stores", "", digest="attribute-stores-1"), {})
+ATTRIBUTE_STORES = AttributeStores(RuleMeta("SSOT-attribute-stores", "", digest="attribute-stores-2"), {})
 
 _DEPTH = 20  # re-exports followed, at most (a cycle of them ends there)
 
@@ -79,10 +80,14 @@ def stored_copy(source: ModuleSource, need: Need, origin: str, known: dict[str, 
             return Verdict(UNVERIFIED, f"{unknown_same}, and {not_analyzed(source, storer, 'stores into it')}")
         for found in known.get(storer, []):
             for obj, attribute_name, line in found or ():
-                hit = next(((m, n) for m, n in pairs if m == obj and attribute_name in (n, ANY_ATTRIBUTE)), None)
+                # A namespace passed to a call or handed on (``described``) may change any name.
+                how = described(obj, attribute_name)
+                hit = next(((m, n) for m, n in pairs if m == obj and (attribute_name in (n, ANY_ATTRIBUTE) or how is not None)), None)
                 if hit is None:
                     continue
                 path = getattr(source, "path_of", lambda _: None)(storer) or storer
+                if how is not None:
+                    return Verdict(UNVERIFIED, f"{unknown_same}, and {storer} {how} at {path}:{line}, which may change {'.'.join(hit)}")
                 return Verdict(UNVERIFIED, f"{unknown_same}, and {storer} stores into {'.'.join(hit)} at {path}:{line}")
     return None
 

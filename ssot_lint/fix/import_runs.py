@@ -205,7 +205,10 @@ class ImportRuns:
         kept = self._kept_graph(mover)  # what runs for sure once fixed
         new = self._edges(importer, need.new)
         runs_new = kept.reachable(new) if not any(kept.reaches(edge, importer) for edge in new) else frozenset()
-        return sorted(self._may_graph(mover).reachable_outside(old, runs_new) - {importer})
+        # A module both statements import is the same module run at the same place, whatever
+        # it reaches (back through the importer too): nothing past it is lost. `from .cursor
+        # import Old as Old` -> `from .cursor import New as Old` loses nothing (review18b).
+        return sorted(self._may_graph(mover).reachable_outside(old, runs_new | frozenset(new)) - {importer})
 
     def _lost_effects(self, need: Need, mover: Mover | None, ran: list[str], new: list[str]) -> Verdict | None:
         """Why the modules in ``ran`` (run by the old import, not by the new one) that the

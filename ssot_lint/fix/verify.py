@@ -191,7 +191,10 @@ class ImportVerifier(NameLookup):
         found = self.resolve(need.new, module=need.module)
         if not found.verified:
             return found
-        old_kind = self.kind(need.old)
+        # `from pkg.sub import X` finds the submodule in sys.modules, whatever `pkg` binds as
+        # `sub` (SQLAlchemy's orm binds the function `mapped_collection` over its submodule);
+        # `import pkg.sub as m` and `pkg.sub.X` read the attribute (``chain``), maybe that function.
+        old_kind = self.kind(need.old, module=need.module and not need.chain)
         if not allow_kind_change and old_kind is not None and old_kind != found.kind:
             if found.kind is None:  # a value, or bound from outside the project: cannot tell
                 return Verdict(UNVERIFIED, f"{need.new} exists, but that it is a {old_kind}, as {need.old} is, cannot be verified")
@@ -232,9 +235,10 @@ class ImportVerifier(NameLookup):
             )
         return stored_copy(self.source, need, old.origin, self._stores) or found  # one object, unless a store makes it two
 
-    def kind(self, dotted: str) -> str | None:
-        """What ``dotted`` is in the project (class, function, module), None when unknown."""
-        found = self.resolve(dotted)
+    def kind(self, dotted: str, module: bool = False) -> str | None:
+        """What ``dotted`` is in the project (class, function, module), None when unknown; with
+        ``module``, what an import of the module ``dotted`` finds (see ``resolve``)."""
+        found = self.resolve(dotted, module)
         return found.kind if found.verified else None
 
     def resolve(self, dotted: str, module: bool = False) -> Verdict:

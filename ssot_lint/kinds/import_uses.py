@@ -36,7 +36,8 @@ class ImportUse:
     # Where the bound name, or a chain through it, is used as a value rather than read through
     # (``bound``, ``bound.a``), each with its line: assigned (``p = pkg``), passed (``f(pkg)``,
     # ``vars(pkg)``, ``getattr(pkg, name)`` with a name that is no literal), returned, a
-    # default, ``bound.a.__dict__``. What is read through it there cannot be told.
+    # default, ``bound.a.__dict__`` (also read through: ``bound.__dict__.get(name)``). What is read
+    # through it there cannot be told.
     values: tuple[tuple[str, int], ...] = ()
 
 
@@ -52,7 +53,7 @@ class ImportUses(Rule):
         return [], tuple(import_uses(ctx))
 
 
-IMPORT_USES = ImportUses(RuleMeta("SSOT-import-uses", "", digest="import-uses-3"), {})
+IMPORT_USES = ImportUses(RuleMeta("SSOT-import-uses", "", digest="import-uses-4"), {})
 
 
 def import_uses(ctx: FileContext) -> Iterator[ImportUse]:
@@ -127,7 +128,9 @@ def _values(ctx: FileContext, names: set[str]) -> dict[str, set[tuple[str, int]]
     through: set[int] = set()  # the nodes something is read through, or called
     for node in nodes:
         if isinstance(node, ast.Attribute):
-            through.add(id(node.value))
+            # `pkg.__dict__.get(name)`, `.items()`: the namespace itself, as `pkg.__dict__[name]` is
+            if not (isinstance(node.value, ast.Attribute) and node.value.attr == "__dict__"):
+                through.add(id(node.value))
         elif isinstance(node, ast.Call):
             through.add(id(node.func))
             if _literal_lookup(node):

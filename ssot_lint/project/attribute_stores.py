@@ -13,8 +13,9 @@ assignment, however written (``X.a = ...``, ``X.a += ...``, ``X.a: T = ...``, ``
 = X.a = ...``, ``X.a, b = ...``, ``for X.a in ...``, ``with f() as X.a``, ``(X).a = ...``, after
 ``if c:`` or ``;``), ``setattr(X, "a", ...)``, ``delattr(X, "a")`` (``"*"`` for an attribute
 named by anything but a string literal), and any use of the module's namespace ``vars(X)`` or
-``X.__dict__`` (``"*"``: ``X.__dict__["a"] = ...``, ``vars(X).update(...)``; a read too, a store
-too many, never one too few), at module level or in a function, through an import anywhere in
+``X.__dict__`` that may change it (``project.namespace_uses``: ``X.__dict__["a"] = ...``,
+``vars(X).update(...)`` store; passed to a call or handed on, it is recorded as such, never as a
+store the line makes; a read is none), at module level or in a function, through an import anywhere in
 the file (a name a def binds otherwise, a parameter say, is still taken for the import's: a
 store too many, never one too few). ``X`` is a name an import binds, or one the file assigns
 from such a name anywhere (``c2 = c``, ``m = pkg.config``), or from
@@ -42,11 +43,11 @@ from typing import TYPE_CHECKING
 
 from ssot_lint.analysis.imports import dotted_name, resolve_relative
 from ssot_lint.project.import_conditions import string_value
+from ssot_lint.project.namespace_uses import ANY_ATTRIBUTE, namespace_use
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.base import FileContext
 
-ANY_ATTRIBUTE = "*"  # `setattr(X, name, ...)`: which attribute cannot be told
 _BY_NAME = re.compile(r"import_module|__import__|\bmodules[ \t]*\[")
 _ALIAS_ROUNDS = 5  # `c2 = c`, `c3 = c2`, ...: followed this deep
 
@@ -69,10 +70,11 @@ def attribute_stores(ctx: FileContext) -> tuple[tuple[str, str, int], ...]:
     # an alias may come from; what each expression stands for is worked out after.
     stores: list[tuple[ast.expr, str, int]] = []
     assigned: list[tuple[str, ast.expr]] = []
+    namespaces: list[tuple[ast.expr, ast.expr]] = []  # `X.__dict__` / `vars(X)`, and X
     for node in ast.walk(ctx.tree):
         if isinstance(node, ast.Attribute):
             if node.attr == "__dict__":
-                stores.append((node.value, ANY_ATTRIBUTE, node.lineno))
+                namespaces.append((node, node.value))
             elif not isinstance(node.ctx, ast.Load):
                 stores.append((node.value, node.attr, node.lineno))
         elif isinstance(node, ast.Call):
@@ -82,15 +84,27 @@ def attribute_stores(ctx: FileContext) -> tuple[tuple[str, str, int], ...]:
                     attribute = name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else ANY_ATTRIBUTE
                     stores.append((node.args[0], attribute, node.lineno))
                 elif node.func.id == "vars" and len(node.args) == 1:
-                    stores.append((node.args[0], ANY_ATTRIBUTE, node.lineno))
+                    namespaces.append((node, node.args[0]))
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             assigned += ((t.id, node.value) for t in targets if isinstance(t, ast.Name))
+    if namespaces:
+        stores += _namespace_stores(ctx.tree, namespaces)
     if not stores:
         return ()
     bound = _aliases(assigned, imported, ctx)
     found = {(obj, attribute, line) for value, attribute, line in stores for obj in _objects(value, bound, stars)}
     return tuple(sorted(found, key=lambda store: (store[2], store[0], store[1])))
+
+
+def _namespace_stores(tree: ast.Module, namespaces: list[tuple[ast.expr, ast.expr]]) -> list[tuple[ast.expr, str, int]]:
+    """What each use of a namespace may change (``project.namespace_uses``), as stores of the
+    object it is the namespace of; a read is none."""
+    parents = {id(child): parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
+    rebound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    rebound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    rebound |= {(a.asname or a.name).partition(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    return [(obj, attribute, use.lineno) for use, obj in namespaces for attribute in namespace_use(use, parents, rebound)]
 
 
 def _aliases(assigned: list[tuple[str, ast.expr]], imported: dict[str, set[str]], ctx: FileContext) -> dict[str, set[str]]:

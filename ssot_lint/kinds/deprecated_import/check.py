@@ -248,7 +248,7 @@ class DeprecatedImport(Rule):
             message = self.format(target=str(old), replacement=str(new), imported=dotted_name(node), what="attribute")
             finding = self.finding(ctx, node, message, stmt_line=stmt_line, applicability="" if plan.reason else UNSAFE)
             findings.append(finding)
-            if not plan.reason:  # unsafe until ``annotate`` verifies the replacement
+            if not plan.reason and not plan.unsafe:  # unsafe until ``annotate`` verifies the replacement
                 facts.append(RewriteFact(finding.line, finding.col, str(old), plan.needs))
         for call, target, replacement, stmt_line in self.deprecated_calls(ctx, bindings(refs)):
             message = self.format(target=str(target), replacement=replacement or "(no replacement)", imported=dotted_name(call.func), what="call")

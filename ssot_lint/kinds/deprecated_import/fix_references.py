@@ -14,7 +14,7 @@ import libcst as cst
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.fix.cstedit import dotted_expr
 from ssot_lint.fix.destinations import DROP, STAY
-from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, worst
+from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, Verdict, worst
 from ssot_lint.kinds.base import FileContext, FixNote, Unfixed
 from ssot_lint.kinds.deprecated_import.references import ReferencePlan, plan_references, removable
 
@@ -69,6 +69,8 @@ def reference_edits(plan: ImportFixPlan) -> ReferenceEdits:
             edits.unfixed.append(Unfixed(line, col, f"not fixable: `{reference.written}` could not be located for rewriting"))
             continue
         verdict = worst(plan.verify(need, (reference.old, reference.new)) for need in reference.needs)
+        if reference.unsafe:  # the file shows it (a read at import time, an inferred name): unsafe unless refused
+            verdict = worst([verdict, Verdict(UNVERIFIED, reference.unsafe)])
         if verdict.status == REFUSED:
             edits.unfixed.append(Unfixed(line, col, f"not fixable: {verdict.reason}"))
             continue

@@ -20,6 +20,16 @@ planned only when it provably changes nothing but what the reference names:
   statements in the module body, not read unbound (a builtin, say), and no star import could
   bind it.
 
+A member renamed within its module (``pkg.vis:Old`` -> ``pkg.vis:New``) is read through the
+very binding the reference reads: ``vis.Old`` becomes ``vis.New``, and no import is added or
+dropped (review18b: an absolute ``pkg.sub.vis.New`` read at import time, in a module that
+``pkg.sub`` imports while it initialises, fails, ``pkg.sub`` not yet being an attribute of
+``pkg``). Elsewhere the absolute dotted read is unsafe, with the reason, when it reads a package
+above this module (or this module) as an attribute at import time (module level, a class body,
+a decorator: outside any function body) that the reference as written did not read: that
+package may still be importing this module; and when ``h`` was imported relatively in a module
+whose name is only inferred, as a relative import made absolute is (``rewrite.made_absolute``).
+
 The planned rewrite then needs what an import rewrite needs (``fix.verify``): the replacement
 exists and is the same kind of thing (safe), or cannot be verified, lying outside the project
 (unsafe). Once every read of ``h`` in the file is rewritten, the import binding it goes, as
@@ -64,6 +74,8 @@ class ReferencePlan:
     adds: str | None = None
     needs: tuple[Need, ...] = ()
     reason: str = ""
+    unsafe: str = ""  # why the rewrite is unsafe whatever verification finds
+    keeps_head: bool = False  # the rewritten reference still reads ``head`` (`vis.Old` -> `vis.New`)
 
 
 @dataclass
@@ -166,6 +178,7 @@ def plan_references(ctx: FileContext, references: list[Reference]) -> list[Refer
     for value, node in ((node.value, node) for node in read_from.values()):
         if isinstance(value, ast.Attribute) and ctx.span(value) in wanted:
             read_through[ctx.span(value)] = node.attr
+    deferred = _in_function_bodies(tree)
     plans = []
     for (node, old, new, _), span in zip(references, spans):
         written = dotted_name(node) or ""
@@ -174,7 +187,8 @@ def plan_references(ctx: FileContext, references: list[Reference]) -> list[Refer
         if outer is not None:
             plans.append(_refuse(base, f"`{written}` is part of `{dotted_name(outer[0])}`, which is rewritten as a whole"))
             continue
-        plans.append(_plan(ctx, bindings, node, base, read_through.get(span), _stored_through(node, read_from)))
+        plan = _plan(ctx, bindings, node, base, read_through.get(span), _stored_through(node, read_from))
+        plans.append(plan if id(node) in deferred or plan.reason or plan.keeps_head else _read_at_import(ctx, plan, node))
     # The head imports the rewrites may drop: another module may read those names from this one.
     gone = removable(ctx, [plan for plan in plans if not plan.reason])
     return [
@@ -193,6 +207,45 @@ def _stored_through(node: ast.Attribute, read_from: dict[int, ast.Attribute]) ->
     while id(chain) in read_from:
         chain = read_from[id(chain)]
     return chain if chain is not node and not isinstance(chain.ctx, ast.Load) else None
+
+
+def _in_function_bodies(tree: ast.Module) -> set[int]:
+    """The nodes inside a function's or lambda's body: read when it is called, not at import
+    (its decorators, defaults and annotations are read where the ``def`` runs)."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            body = [node.body] if isinstance(node, ast.Lambda) else node.body
+            inside.update(id(n) for statement in body for n in ast.walk(statement))
+    return inside
+
+
+def _read_at_import(ctx: FileContext, plan: ReferencePlan, node: ast.Attribute) -> ReferencePlan:
+    """``plan`` made unsafe when its absolute expression, read at import time, reads as an
+    attribute a package above this module (or this module itself) that the reference as written
+    did not read: while that package imports this module, it is not yet an attribute of its own
+    package (``pkg.sub`` of ``pkg`` until ``pkg/sub/__init__.py`` has finished), and the read
+    fails. A package that is no parent of this module but imports it is the added import's new
+    cycle (``fix.import_runs.ImportRuns.cycle``)."""
+    importer = ctx.ref.module
+    if not importer or not plan.expression:
+        return plan
+    parts = plan.new.module.split(".")
+    # `h.path.Old` read through the module `h` binds: the packages after it were read already.
+    old_parts = plan.old.module.split(".")
+    bound_depth = len(plan.old.dotted.split(".")) - (len(plan.written.split(".")) - 1)
+    read_before = {".".join(old_parts[:end]) for end in range(bound_depth + 1, len(old_parts) + 1)}
+    for end in range(2, len(parts) + 1):
+        package = ".".join(parts[:end])
+        if package in read_before or not (importer == package or importer.startswith(package + ".")):
+            continue
+        which = "this module" if importer == package else "a package above this module"
+        return replace(
+            plan,
+            unsafe=f"`{plan.expression}` would read {package} as an attribute of {'.'.join(parts[: end - 1])} at import time (line {node.lineno}), "
+            f"and {package} is {which}, which may still be importing then: it becomes that attribute only once it has finished",
+        )
+    return plan
 
 
 def _within(inner: Span, outer: Span) -> bool:
@@ -229,6 +282,11 @@ def _plan(
         return _refuse(plan, f"`{head}` is imported inside a block or function at line {nested.line}; rewrite the reference by hand")
     anchor = imports[0].statement
     assert anchor is not None  # deprecated_references found the reference through an import
+    start = ctx.span(anchor)
+    if old.module == new.module and new.member is not None:
+        # Renamed within its module: read through the same binding, `vis.Old` -> `vis.New`.
+        expression = f"{written.rpartition('.')[0]}.{new.member}"
+        return replace(plan, expression=expression, anchor=(start[0], start[1]), needs=(Need(old.dotted, new.dotted),), keeps_head=True)
     top = new.module.split(".")[0]
     if bindings.star is not None:
         return _refuse(plan, f"the star import at line {bindings.star.lineno} might bind `{top}`")
@@ -247,8 +305,14 @@ def _plan(
         # `x = pkg.mod` (nothing read from it here): the module as a value, what is read through it is unknown
         read = attribute or WHOLE
         needs = (Need(old.module, new.module, True, importer, line, chain=True), Need(f"{old.module}.{read}", f"{new.module}.{read}", chain=True))
-    start = ctx.span(anchor)
-    return ReferencePlan(plan.span, old, new, written, head, new.dotted, (start[0], start[1]), None if imported else new.module, needs)
+    unsafe = ""
+    if not imported and ctx.ref.implied and isinstance(anchor, ast.ImportFrom) and anchor.level:
+        unsafe = (
+            f"`{new.dotted}` would be read through a new absolute `import {new.module}` where `{head}` was imported relatively, "
+            f"and this module's name is only inferred (a package below a folder without __init__.py): the absolute name may not import; configure `src` to name it"
+        )
+    adds = None if imported else new.module
+    return ReferencePlan(plan.span, old, new, written, head, new.dotted, (start[0], start[1]), adds, needs, unsafe=unsafe)
 
 
 def removable(ctx: FileContext, plans: list[ReferencePlan]) -> set[str]:
@@ -257,7 +321,7 @@ def removable(ctx: FileContext, plans: list[ReferencePlan]) -> set[str]:
     if ctx.ref.is_package or not plans:
         return set()
     bindings = FileBindings(ctx.tree)
-    rewritten = Counter(plan.head for plan in plans)
+    rewritten = Counter(plan.head for plan in plans if not plan.keeps_head)
     return {
         head
         for head, count in rewritten.items()
