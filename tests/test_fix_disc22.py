@@ -1,0 +1,103 @@
+"""disc22: the SQLAlchemy 2.0.36 review's discovery findings (``/tmp/review18b/repro``).
+
+1. A compiled extension module (``.pyx``, ``.so``, ``.pyd``: SQLAlchemy's ``cyextension``) is a
+   module whose names are unknown: imports of it resolve, no file of it is read or parsed, and a
+   fix never counts a name there as verified. Before, all 25 of SQLAlchemy's PI1 findings were
+   imports of such modules.
+2. A warning helper that warns through other helpers (SQLAlchemy's ``warn_deprecated`` ->
+   ``_warn_with_version(msg, ..., exc.SADeprecationWarning)`` -> ``_warnings_warn(instance)`` ->
+   ``warnings.warn``) declares as one that warns itself. Before, ``init`` found none of them.
+3. ``decorators`` matches a decorator through re-exports, whichever path names it; one that
+   matches nothing is reported by ``rules --check``.
+4. Sphinx roles name a replacement; DUP1's "also at" leaves out the file it was compared with.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ssot_lint import api
+from tests.helpers import run_cli, write_project
+
+ELF = b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe\x00binary"
+PI1 = '[[rule]]\nid = "PI1"\nkind = "unresolved-import"\n'
+
+
+def compiled_project(root: Path, rules: str = PI1) -> Path:
+    write_project(
+        root,
+        {
+            "pkg/__init__.py": "",
+            "pkg/cyext/__init__.py": "",
+            # Cython, not Python: never parsed (it would be a syntax error)
+            "pkg/cyext/util.pyx": "cdef int f(int x):\n    return x\n",
+            "pkg/cyext/util.pxd": "cdef int f(int x)\n",
+            # a .pxd alone is a Cython header (cimport), no module Python imports
+            "pkg/cyext/header.pxd": "cdef int g()\n",
+            "pkg/_py_util.py": "def f(x):\n    return x\n",
+            "pkg/_has_cy.py": (
+                "def _import_cy_extensions():\n    from .cyext import util\n\n    return (util,)\n\n\n"
+                "try:\n    _import_cy_extensions()\nexcept ImportError:\n    HAS_CYEXTENSION = False\nelse:\n    HAS_CYEXTENSION = True\n"
+            ),
+            "pkg/mod.py": (
+                "from ._has_cy import HAS_CYEXTENSION\n\nif not HAS_CYEXTENSION:\n    from ._py_util import f as f\nelse:\n"
+                "    from pkg.cyext.util import f as f\n"
+                "from pkg.cyext.speed import anything\nimport pkg.cyext.winspeed\nfrom pkg.cyext import header\n"
+            ),
+            # a stub without source: the names a type checker finds are the stub's
+            "pkg/stubbed.pyi": "def g() -> int: ...\n",
+            "app.py": "from pkg.stubbed import g, missing\n",
+        },
+        rules,
+    )
+    (root / "pkg/cyext/speed.cpython-311-x86_64-linux-gnu.so").write_bytes(ELF)
+    (root / "pkg/cyext/winspeed.cp311-win_amd64.pyd").write_bytes(ELF)
+    return root
+
+
+def test_compiled_extension_modules_resolve_and_are_never_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = compiled_project(tmp_path / "p")
+    result = run_cli(["check", "--no-cache", "-q"], root, monkeypatch)
+    assert (result.exit_code, result.stdout.splitlines()) == (
+        1,
+        [
+            "app.py:1:28: PI1 error: unresolved import: missing is not defined in pkg.stubbed",
+            "pkg/mod.py:9:23: PI1 error: unresolved import: header is not defined in pkg.cyext",
+        ],
+    )
+    report = run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).json()
+    # Only Python source is scanned: the extension files are modules, not files to analyze.
+    assert report["files"] == {"scanned": 7, "parse_errors": 0, "not_parsed": 7}
+
+
+def test_compiled_modules_with_the_cache_and_in_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = compiled_project(tmp_path / "p")
+    for _ in range(2):  # cold, then from the cache
+        result = run_cli(["check", "-q", "--jobs", "2"], root, monkeypatch)
+        assert (result.exit_code, len(result.stdout.splitlines())) == (1, 2)
+
+
+def test_a_rewrite_to_a_name_in_a_compiled_module_is_unsafe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = '[[rule]]\nid = "DI"\nkind = "deprecated-import"\n[rule.replace]\n"pkg.old:f" = "pkg.cyext.util:f"\n'
+    root = compiled_project(tmp_path / "p", rules)
+    (root / "pkg/old.py").write_text("def f(x):\n    return x\n")
+    (root / "use.py").write_text("from pkg.old import f\n\nf(1)\n")
+    report = run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).json()
+    assert [(f["path"], f["line"], f["applicability"]) for f in report["findings"]] == [("use.py", 1, "unsafe")]
+    checked = run_cli(["rules", "--check", "--no-cache"], root, monkeypatch)
+    assert (checked.exit_code, checked.stdout) == (0, "1 mapping checked, 0 warnings\n")
+    fixed = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert (root / "use.py").read_text() == "from pkg.old import f\n\nf(1)\n"  # unsafe: not applied
+    assert fixed.exit_code == 1
+    run_cli(["fix", "--no-cache", "--unsafe-fixes"], root, monkeypatch)
+    assert (root / "use.py").read_text() == "from pkg.cyext.util import f\n\nf(1)\n"
+
+
+def test_init_writes_no_unresolved_import_for_compiled_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = compiled_project(tmp_path / "p", rules=None)  # type: ignore[arg-type]
+    (root / "app.py").unlink()
+    survey = api.survey(root)
+    # the .pxd alone (header) is the one unresolved import; 6 files of Python source
+    assert (survey.files, survey.parse_errors, survey.project_wide["unresolved-import"]) == (6, 0, 1)
