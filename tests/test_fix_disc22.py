@@ -101,3 +101,67 @@ def test_init_writes_no_unresolved_import_for_compiled_modules(tmp_path: Path, m
     survey = api.survey(root)
     # the .pxd alone (header) is the one unresolved import; 6 files of Python source
     assert (survey.files, survey.parse_errors, survey.project_wide["unresolved-import"]) == (6, 0, 1)
+
+
+# -- 2. helper chains ---------------------------------------------------------------------------------
+
+DD = '[[rule]]\nid = "DD"\nkind = "declared-deprecation"\n'
+CHAIN = {
+    "pkg/exc.py": "class SADeprecationWarning(DeprecationWarning):\n    pass\n\n\nclass SAWarning(RuntimeWarning):\n    pass\n",
+    "pkg/util/__init__.py": "from .deprecations import warn_deprecated as warn_deprecated\nfrom .deprecations import warn_runtime as warn_runtime\n",
+    "pkg/util/deprecations.py": (
+        "from pkg import exc\nfrom pkg.util.langhelpers import _warnings_warn\n\n\n"
+        "def _warn_with_version(msg, version, type_, stacklevel, code=None):\n"
+        "    warn = type_(msg, code=code)\n    warn.deprecated_since = version\n    _warnings_warn(warn, stacklevel=stacklevel + 1)\n\n\n"
+        "def warn_deprecated(msg, version, stacklevel=3, code=None):\n    _warn_with_version(msg, version, exc.SADeprecationWarning, stacklevel, code=code)\n\n\n"
+        "def warn_runtime(msg):\n    _warnings_warn(msg, exc.SAWarning)\n\n\n"
+        "def warn_loop(msg):\n    warn_loop_back(msg)\n\n\n"
+        "def warn_loop_back(msg):\n    warn_loop(msg)\n"
+    ),
+    "pkg/util/langhelpers.py": (
+        "import warnings\n\n\ndef _warnings_warn(message, category=None, stacklevel=2):\n"
+        "    if category is not None:\n        warnings.warn(message, category, stacklevel=stacklevel + 1)\n"
+        "    else:\n        warnings.warn(message, stacklevel=stacklevel + 1)\n"
+    ),
+    "pkg/pool.py": "class SingletonThreadPool:\n    pass\n",
+    "pkg/__init__.py": (
+        "from . import util as _util\nfrom .pool import SingletonThreadPool\n\n\n"
+        "def __getattr__(name):\n    if name == 'SingleonThreadPool':\n"
+        "        _util.warn_deprecated('SingleonThreadPool was a typo in the v2 series. Please use the correct SingletonThreadPool name.', '2.0.24')\n"
+        "        return SingletonThreadPool\n    raise AttributeError(name)\n"
+    ),
+    "pkg/engine.py": (
+        "from pkg import util\n\n\ndef old_connect():\n    util.warn_deprecated('old_connect() is deprecated; use connect()', '1.4')\n    return 1\n\n\n"
+        "def connect():\n    return 1\n\n\n"
+        "def slow():\n    util.warn_runtime('slow() is slow')\n\n\n"
+        "def looped():\n    util.deprecations.warn_loop('looped() is deprecated')\n"
+    ),
+    "app.py": "from pkg import SingleonThreadPool\nfrom pkg.engine import old_connect, slow, looped\n",
+}
+
+
+def test_a_helper_chain_with_the_category_passed_down_declares(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path / "p", CHAIN, DD)
+    result = run_cli(["check", "--no-cache", "-q"], root, monkeypatch)
+    assert (result.exit_code, result.stdout.splitlines()) == (
+        1,
+        [
+            'app.py:1:17: DD error: name pkg:SingleonThreadPool is deprecated (pkg/__init__.py:7: "SingleonThreadPool was a typo in the v2'
+            ' series. Please use the correct SingletonThreadPool name.")',
+            'app.py:2:24: DD error: function pkg.engine:old_connect is deprecated (pkg/engine.py:5: "old_connect() is deprecated; use'
+            ' connect()"); use pkg.engine:connect',
+        ],
+    )
+    # a chain to a RuntimeWarning subclass declares nothing; a chain that loops ends nowhere
+    report = run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).json()
+    declared = [(d["target"], d["declared"], d["how"]) for d in report["rules"][0]["details"]["declarations"]]
+    assert declared == [
+        ("pkg:SingleonThreadPool", "pkg/__init__.py:7", "warns in __getattr__"),
+        ("pkg.engine:old_connect", "pkg/engine.py:5", "warns when called"),
+    ]
+
+
+def test_init_finds_the_declarations_of_a_helper_chain(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", CHAIN)
+    survey = api.survey(root)
+    assert sorted((d.target, d.imports) for d in survey.deprecations) == [("pkg.engine:old_connect", 1), ("pkg:SingleonThreadPool", 1)]

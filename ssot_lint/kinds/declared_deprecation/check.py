@@ -27,7 +27,12 @@ Declarations (read from each module's syntax tree):
   ``_deprecation_warning(__name__, name, canonical_name, remove=remove)``), that is the replacement.
 - a **warning helper** is a project function that warns with the message it is given, or one named
   for warning (``deprecate_call``, ``_deprecation_warning``) that warns anywhere in its body (with
-  a category chosen in an ``if``, the first assigned): its calls declare where a warn would.
+  a category chosen in an ``if``, the first assigned), or one named for warning that calls such
+  functions down to ``warnings.warn``, across modules, with the category fixed on the way or
+  passed down as an argument or as the class of the instance warned with (SQLAlchemy's
+  ``warn_deprecated(msg, version)`` -> ``_warn_with_version(msg, version,
+  exc.SADeprecationWarning, ...)`` -> ``_warnings_warn(type_(msg))`` -> ``warnings.warn``;
+  ``relays``): its calls declare where a warn would.
 
 Findings: one per import statement per declared thing it runs or names, at the name (or module
 path) that brings it in:
@@ -203,8 +208,8 @@ class DeclaredDeprecation(Rule):
         # Declarations may use names imported anywhere (a def's own `from warnings import warn`);
         # module-level class bases only module-level ones, which the summary already holds.
         bound = bindings(ctx.imports()) if declares else module_bindings(summary)
-        declarations, classes = read_declarations(ctx.tree, ctx.ref.module, bound, declares, self._decorators)
-        return [], (summary, declarations, classes)
+        declarations, classes, relays = read_declarations(ctx.tree, ctx.ref.module, bound, declares, self._decorators)
+        return [], (summary, declarations, classes, relays)
 
     def module_summary(self, fact: Any) -> ModuleSummary | None:
         return fact[0]

@@ -9,6 +9,7 @@ from fnmatch import fnmatchcase
 
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.kinds.declared_deprecation.declarations import BUILTIN_CATEGORIES, FUTURE_WARNING, ClassBases, Declaration
+from ssot_lint.kinds.declared_deprecation.relays import Relay, helper_categories
 from ssot_lint.kinds.declared_deprecation.replacement import Replacement, resolve
 from ssot_lint.kinds.declared_deprecation.wording import DEPRECATION, PROVISIONAL, says, strongest
 from ssot_lint.model import FileRef
@@ -69,7 +70,7 @@ class Project:
 
 
 def build(
-    facts: list[tuple[FileRef, tuple[ModuleSummary, tuple[Declaration, ...], tuple[ClassBases, ...]] | None]],
+    facts: list[tuple[FileRef, tuple[ModuleSummary, tuple[Declaration, ...], tuple[ClassBases, ...], tuple[Relay, ...]] | None]],
     categories: tuple[str, ...] = (),
     ignore_modules: tuple[str, ...] = (),
 ) -> Project:
@@ -82,6 +83,15 @@ def build(
     helpers: dict[tuple[str, str], str] = {
         (ref.module, d.name): d.category for ref, fact in facts if fact is not None for d in fact[1] if d.what == "helper" and d.name
     }
+    relays: dict[tuple[str, str], list[Relay]] = {}
+    for ref, fact in facts:
+        for relay in fact[3] if fact is not None else ():
+            relays.setdefault((ref.module, relay.function), []).append(relay)
+    if relays:  # helpers that warn through other helpers (SQLAlchemy's warn_deprecated)
+        chained = helper_categories(relays, helpers, lambda dotted: _defined(index, dotted))
+        # A helper that warns itself keeps its category, unless that is only its own parameter
+        # (``_warnings_warn(message, category)``: whatever its callers pass).
+        helpers.update({key: found for key, found in chained.items() if helpers.get(key, "") in ("", *relays[key][0].parameters)})
     judge = _Categories(index, classes, frozenset(categories), helpers)
     project = Project(index)
     for ref, fact in sorted(facts, key=lambda f: f[0].path):
@@ -169,6 +179,14 @@ class _Categories:
                     found = _best([self.kind(alias, seen | {dotted}) for alias in _aliases(self.index, module, name)])
         self.memo[dotted] = found
         return found
+
+
+def _defined(index: ModuleIndex, dotted: str) -> tuple[str, str] | None:
+    """Where the project function ``dotted`` (``pkg.mod.name``) is defined, re-exports followed."""
+    owner = index.file_module(dotted)
+    if owner is None or owner == dotted or "." in dotted[len(owner) + 1 :]:
+        return None
+    return definition(index, owner, dotted[len(owner) + 1 :])
 
 
 def _best(kinds: list[tuple[str, str]]) -> tuple[str, str]:
