@@ -165,3 +165,51 @@ def test_init_finds_the_declarations_of_a_helper_chain(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", CHAIN)
     survey = api.survey(root)
     assert sorted((d.target, d.imports) for d in survey.deprecations) == [("pkg.engine:old_connect", 1), ("pkg:SingleonThreadPool", 1)]
+
+
+# -- 3. decorators through re-exports -----------------------------------------------------------------
+
+DECORATED = {
+    "pkg/__init__.py": "",
+    "pkg/util/__init__.py": "from .deprecations import moved_20 as moved_20\n",
+    "pkg/util/deprecations.py": (
+        "import functools\nimport warnings\n\n\ndef moved_20(message):\n    def decorate(fn):\n        @functools.wraps(fn)\n"
+        "        def warned(*args, **kw):\n            warnings.warn(message, DeprecationWarning, stacklevel=2)\n"
+        "            return fn(*args, **kw)\n\n        return warned\n\n    return decorate\n"
+    ),
+    "pkg/ext/__init__.py": "from .. import util\n\n\n@util.moved_20('declarative_base() is now available as pkg.orm.declarative_base')\ndef declarative_base():\n    return 1\n",
+    "pkg/ext/direct.py": "from pkg.util.deprecations import moved_20\n\n\n@moved_20('old_direct() is deprecated')\ndef old_direct():\n    return 1\n",
+    "app.py": "from pkg.ext import declarative_base\nfrom pkg.ext.direct import old_direct\n",
+}
+
+
+@pytest.mark.parametrize("listed", ["pkg.util.deprecations.moved_20", "pkg.util.moved_20"])
+def test_a_listed_decorator_matches_through_re_exports_either_way(listed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = f'[[rule]]\nid = "DD1"\nkind = "declared-deprecation"\ndecorators = ["{listed}"]\n'
+    root = write_project(tmp_path / "p", DECORATED, rules)
+    result = run_cli(["check", "--no-cache", "-q"], root, monkeypatch)
+    assert (result.exit_code, result.stdout.splitlines()) == (
+        1,
+        [
+            'app.py:1:21: DD1 error: function pkg.ext:declarative_base is deprecated (pkg/ext/__init__.py:5: "declarative_base() is now'
+            ' available as pkg.orm.declarative_base")',
+            'app.py:2:28: DD1 error: function pkg.ext.direct:old_direct is deprecated (pkg/ext/direct.py:5: "old_direct() is deprecated")',
+        ],
+    )
+    checked = run_cli(["rules", "--check", "--no-cache"], root, monkeypatch)
+    assert (checked.exit_code, checked.stdout) == (0, "0 mappings checked, 0 warnings\n")
+
+
+def test_rules_check_says_when_a_listed_decorator_marks_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = '[[rule]]\nid = "DD1"\nkind = "declared-deprecation"\ndecorators = ["pkg.util.moved_20", "pkg.util.deprecations.moved_30"]\n'
+    root = write_project(tmp_path / "p", DECORATED, rules)
+    checked = run_cli(["rules", "--check", "--no-cache"], root, monkeypatch)
+    assert (checked.exit_code, checked.stdout.splitlines()) == (
+        1,
+        [
+            "rules.toml:1: DD1 decorator pkg.util.deprecations.moved_30 marks no function or class in the project (option decorators)",
+            "0 mappings checked, 1 warning",
+        ],
+    )
+    details = run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).json()["rules"][0]["details"]
+    assert details["unused_decorators"] == ["pkg.util.deprecations.moved_30"]

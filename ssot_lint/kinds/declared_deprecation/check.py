@@ -85,7 +85,11 @@ rule that runs a deprecated module, or is a declared name, is a finding at that 
 rule file: following the rule would trade one deprecated import for another.
 
 Options: ``categories`` (more warning classes, dotted, that declare a deprecation, e.g. a
-third-party ``sqlalchemy.exc.SADeprecationWarning``), ``decorators`` (more dotted decorator names),
+third-party ``sqlalchemy.exc.SADeprecationWarning``), ``decorators`` (more dotted decorator names:
+where one is defined or a re-export of it, ``pkg.util.deprecations.moved_20`` or ``pkg.util.moved_20``;
+either matches the decorated code's spelling, as both name the same function; one that marks
+nothing in the rule's scope is listed in the details as ``unused_decorators`` and reported by
+``ssot-lint rules --check``),
 ``ignore-modules`` (modules whose declarations do not count: names or patterns like
 ``pkg.compat.*``). The rule sees the files in its scope: give it the whole project.
 
@@ -218,7 +222,7 @@ class DeclaredDeprecation(Rule):
         self._peers = [r for r in rules if r.kind == "deprecated-import"]
 
     def project(self, facts: list[tuple[FileRef, Any]]) -> Project:
-        return build(facts, self.categories, self.ignore_modules)
+        return build(facts, self.categories, self.ignore_modules, self._decorators)
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
         project = self.project(facts)
@@ -234,6 +238,8 @@ class DeclaredDeprecation(Rule):
         details = {
             "declarations": [_describe(d) for d in project.declared()],
             "not_deprecations": project.ignored,
+            # listed in ``decorators`` and marking nothing in the rule's scope (``rules --check`` says so)
+            "unused_decorators": sorted(set(self.decorators) - project.decorators_used),
         }
         return findings, None, details
 

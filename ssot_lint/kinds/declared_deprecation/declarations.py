@@ -64,7 +64,8 @@ _HELPER_FUNCTION = re.compile(r"(?i)^_*(warn|deprecat)|(warning|deprecation)$")
 class Declaration:
     """One declared deprecation. ``what``: ``module``, ``function``, ``class`` or ``name`` (a
     name a PEP 562 ``__getattr__`` warns for); ``name`` is None for the module. ``category``:
-    the qualified category ("" for a decorator, which declares whatever its category).
+    the qualified category (``decorator:<as written>`` for a decorator, which declares whatever
+    its category).
     ``how``: how it is declared, for messages. ``replacement``: a dotted name the code passes
     (a ``__getattr__`` table's, given to a warning helper), else "" (the text names it)."""
 
@@ -142,6 +143,7 @@ class _Reader(GetattrHooks):
         self.module = module
         self.bound = bound
         self.decorators = decorators
+        self.decorator_names = {d.rsplit(".", 1)[-1] for d in decorators}
         self.declarations: list[Declaration] = []
         self.classes: list[ClassBases] = []
         self.local_classes: set[str] = set()
@@ -272,18 +274,23 @@ class _Reader(GetattrHooks):
             pending.extend(ast.iter_child_nodes(child))
 
     def decorated(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, what: str) -> bool:
+        """Whether a deprecation decorator marks ``node`` (as written: its declaration is recorded).
+        A decorator only named like one (``util.moved_20`` for ``pkg.util.deprecations.moved_20``)
+        is recorded as a candidate, ``decorator:<as written>``, that aggregation keeps when the
+        name leads, through re-exports, to where a listed decorator is defined."""
         for decorator in node.decorator_list:
             call = decorator if isinstance(decorator, ast.Call) else None
             name = self.qualified(call.func if call is not None else decorator)
-            if name not in self.decorators:
+            if name is None or (name not in self.decorators and name.rsplit(".", 1)[-1] not in self.decorator_names):
                 continue
             text: str | None = None
             if call is not None:
                 for argument in [*call.args[:1], *(k.value for k in call.keywords if k.arg in ("reason", "message", "msg"))]:
                     text = message_text(argument) or text
-            shown = f"@{name.rsplit('.', 1)[-1] if name else 'deprecated'}"
-            self.declarations.append(Declaration(what, node.name, clip(text) if text else "(no message)", node.lineno, "", shown))
-            return True
+            shown = f"@{name.rsplit('.', 1)[-1]}"
+            self.declarations.append(Declaration(what, node.name, clip(text) if text else "(no message)", node.lineno, f"decorator:{name}", shown))
+            if name in self.decorators:
+                return True
         return False
 
     def function_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
