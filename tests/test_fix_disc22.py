@@ -213,3 +213,38 @@ def test_rules_check_says_when_a_listed_decorator_marks_nothing(tmp_path: Path, 
     )
     details = run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).json()["rules"][0]["details"]
     assert details["unused_decorators"] == ["pkg.util.deprecations.moved_30"]
+
+
+# -- 4. Sphinx roles; DUP1's "also at" ----------------------------------------------------------------
+
+
+def test_a_sphinx_role_names_the_replacement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        **DECORATED,
+        "pkg/ext/__init__.py": DECORATED["pkg/ext/__init__.py"].replace("as pkg.orm.declarative_base", "as :func:`~pkg.orm.declarative_base`"),
+        "pkg/orm/__init__.py": "def declarative_base():\n    return 2\n",
+    }
+    rules = '[[rule]]\nid = "DD1"\nkind = "declared-deprecation"\ndecorators = ["pkg.util.moved_20"]\n'
+    root = write_project(tmp_path / "p", files, rules)
+    report = run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).json()
+    assert [(f["path"], f["line"], f["message"], f["applicability"]) for f in report["findings"]][0] == (
+        "app.py",
+        1,
+        'function pkg.ext:declarative_base is deprecated (pkg/ext/__init__.py:5: "declarative_base() is now available as'
+        ' :func:`~pkg.orm.declarative_base`"); use pkg.orm:declarative_base',
+        "unsafe",  # another definition than the deprecated one: the rewrite changes what runs
+    )
+
+
+def test_the_similar_copies_message_names_each_place_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = "class Client:\n    def get(self): ...\n    def post(self): ...\n"
+    rules = '[[rule]]\nid = "DUP1"\nkind = "duplicate-definition"\nmin-count = 2\nmin-similarity = 0.5\n'
+    root = write_project(tmp_path / "p", {"a.py": body, "b.py": body, "c.py": body}, rules)
+    messages = [f["message"] for f in run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).json()["findings"]]
+    assert messages == [
+        "Client is defined in 3 modules with similar bodies (shares get, post with a.py:1, 100% of their members; also at c.py:1)",
+        "Client is defined in 3 modules with similar bodies (shares get, post with a.py:1, 100% of their members; also at b.py:1)",
+    ]
+    (root / "c.py").unlink()  # two copies: the one compared with is the only other place
+    messages = [f["message"] for f in run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).json()["findings"]]
+    assert messages == ["Client is defined in 2 modules with similar bodies (shares get, post with a.py:1, 100% of their members)"]
