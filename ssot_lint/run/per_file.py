@@ -162,6 +162,9 @@ def _with_buffers(files: Sequence[SourceFile], rules: Sequence[Rule], options: R
     for source in files:
         if source.abspath not in buffers:
             continue
+        if is_compiled(source.ref):  # an editor's buffer of a .pyx: a module still, no Python text
+            results[source.abspath] = FileResult()
+            continue
         data = buffers[source.abspath]
         applied = [rule for rule in rules if rule.in_scope(source.ref.path)]
         key = result_key(blob_id(data), source.ref, applied)
