@@ -4,6 +4,7 @@ will verify each rewrite."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,7 @@ from ssot_lint.observer import NULL_OBSERVER, Observer
 
 if TYPE_CHECKING:  # fixing imports libcst: only when something is fixed
     from ssot_lint.fix.engine import FixResult
-    from ssot_lint.fix.mappings import MappingsChecked
+    from ssot_lint.fix.mappings import MappingsChecked, MappingWarning
 
 
 def fix(
@@ -104,4 +105,26 @@ def check_mappings(
     with open_cache(project.config, cache, cache_dir, warn, observer) as result_cache:
         verifier = fix_context(project.config, RunOptions(cache=result_cache, jobs=jobs), None).verifier
         assert verifier is not None
-        return check(project.rules.rules, verifier)
+        checked = check(project.rules.rules, verifier)
+    unused = _unused_decorators(project, jobs, cache, cache_dir, observer)
+    return dataclasses.replace(checked, warnings=checked.warnings + unused) if unused else checked
+
+
+def _unused_decorators(project: Project, jobs: int | None, cache: bool, cache_dir: PathLike | None, observer: Observer) -> tuple[MappingWarning, ...]:
+    """A warning for each decorator a ``declared-deprecation`` rule lists (``decorators``) that
+    marks nothing in the rule's scope, whether it is spelled as defined or through a re-export: a
+    misspelt name would otherwise find nothing, silently. One run of those rules over the project."""
+    from ssot_lint.api.checking import check
+    from ssot_lint.fix.mappings import MappingWarning
+
+    listing = [rule for rule in project.rules.rules if rule.kind == "declared-deprecation" and getattr(rule, "decorators", None)]
+    if not listing:
+        return ()
+    ran = check(config=project, select=[rule.id for rule in listing], baseline=False, cache=cache, cache_dir=cache_dir, jobs=jobs, observer=observer)
+    rows = {row.id: row for row in ran.report.rules}
+    return tuple(
+        MappingWarning(rule.meta.origin, rule.meta.line, rule.id, f"decorator {name} marks no function or class in the project (option decorators)")
+        for rule in listing
+        for name in rows[rule.id].details.get("unused_decorators", ())
+        if rule.id in rows
+    )

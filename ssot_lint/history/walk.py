@@ -32,6 +32,7 @@ from ssot_lint.history.model import Snapshot, at_commit_series, current_series, 
 from ssot_lint.history.selection import HistoryOptions, select_commits, shard_of
 from ssot_lint.history.store import HistoryStore
 from ssot_lint.model import FileRef, FileResult
+from ssot_lint.project.module_paths import is_compiled
 from ssot_lint.report import plural
 from ssot_lint.run.aggregation import aggregate
 from ssot_lint.run.cache import ResultCache, result_key
@@ -339,6 +340,9 @@ class HistoryRun:
             for start in range(0, len(misses), _CHUNK):
                 chunk = []
                 for k in misses[start : start + _CHUNK]:
+                    if is_compiled(k.ref):  # a compiled extension module: a module, no text to read
+                        self._results[k.key] = FileResult()
+                        continue
                     data = self._blobs.read(k.blob)
                     if data is None:
                         missing.add(k.blob)

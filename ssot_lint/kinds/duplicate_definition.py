@@ -32,7 +32,9 @@ Options: ``name`` (regex the name must match), ``exclude-names``, ``min-count``,
 
 Message fields: ``{name}``, ``{count}`` (modules defining it; with ``min-similarity``, the
 cluster's), ``{others}`` (the other locations), ``{shared}`` (with ``min-similarity``: the
-members shared with the most similar other definition, or "empty bodies"; else "").
+members shared with the most similar other definition, and where it is, or "empty bodies"; else
+""), ``{also}`` (``; also at`` the other locations but the one ``{shared}`` names, "" when none:
+the default message with ``min-similarity`` names each location once).
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from ssot_lint.model import FileRef, Finding
 _SHOWN_OTHERS = 5
 _CLASS_LINE = re.compile(r"^[ \t\f]*class\b", re.MULTILINE)
 _SHOWN_SHARED = 5
-SIMILAR_MESSAGE = "{name} is defined in {count} modules with similar bodies ({shared}; also at {others})"
+SIMILAR_MESSAGE = "{name} is defined in {count} modules with similar bodies ({shared}{also})"
 
 
 class DuplicateDefinition(Rule):
@@ -77,7 +79,7 @@ class DuplicateDefinition(Rule):
     min_count: int
     functions: bool
     min_similarity: float | None
-    message_fields = ("name", "count", "others", "shared")
+    message_fields = ("name", "count", "others", "shared", "also")
     default_message = "{name} is defined in {count} modules (also at {others})"
     EXAMPLE_OPTIONS = {"name": "Manager$", "min-similarity": 0.5}
     VALID = [
@@ -176,9 +178,10 @@ class DuplicateDefinition(Rule):
                 for ref, where in group[1:]:
                     line, col, end_line, end_col, kind = where[:5]
                     others = [f"{r.path}:{w[0]}" for r, w in group if r is not ref]
-                    shown = ", ".join(others[:_SHOWN_OTHERS]) + (f" and {len(others) - _SHOWN_OTHERS} more" if len(others) > _SHOWN_OTHERS else "")
-                    shared = "" if self.min_similarity is None else describe_shared(where[5], group, ref)
-                    message = self.format(name=name, count=len(group), others=shown, shared=shared)
+                    shared, compared = ("", "") if self.min_similarity is None else describe_shared(where[5], group, ref)
+                    rest = _shown([other for other in others if other != compared])  # the compared one is named once
+                    also = f"; also at {rest}" if rest else ""
+                    message = self.format(name=name, count=len(group), others=_shown(others), shared=shared, also=also)
                     findings.append(Finding(self.id, line, col, end_line, end_col, message, self.severity, ref.path, f"{kind} {name}", line))
         return findings, None, {"duplicated_names": duplicated}
 
@@ -259,8 +262,13 @@ def copies(places: list[Place], min_similarity: float) -> list[list[Place]]:
     return sorted(groups.values(), key=lambda g: places.index(g[0]))
 
 
-def describe_shared(mine: Collection[str], group: list[Place], ref: FileRef) -> str:
-    """The members a definition shares with its most similar other definition in ``group``."""
+def _shown(places: list[str]) -> str:
+    return ", ".join(places[:_SHOWN_OTHERS]) + (f" and {len(places) - _SHOWN_OTHERS} more" if len(places) > _SHOWN_OTHERS else "")
+
+
+def describe_shared(mine: Collection[str], group: list[Place], ref: FileRef) -> tuple[str, str]:
+    """The members a definition shares with its most similar other definition in ``group``, and
+    that definition's place (``path:line``)."""
     best: tuple[float, str, tuple[str, ...]] | None = None
     for r, w in group:
         if r is ref:
@@ -271,6 +279,6 @@ def describe_shared(mine: Collection[str], group: list[Place], ref: FileRef) -> 
     assert best is not None
     score, where, shared = best
     if not shared:
-        return f"empty bodies, as {where}"
+        return f"empty bodies, as {where}", where
     names = ", ".join(shared[:_SHOWN_SHARED]) + (f" and {len(shared) - _SHOWN_SHARED} more" if len(shared) > _SHOWN_SHARED else "")
-    return f"shares {names} with {where}, {score:.0%} of their members"
+    return f"shares {names} with {where}, {score:.0%} of their members", where

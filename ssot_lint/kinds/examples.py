@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.kinds.base import Example, Rule
-from ssot_lint.model import PARSE_ERROR_ID, FileRef, Finding
+from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding
+from ssot_lint.project.module_paths import is_compiled
 from ssot_lint.run.aggregation import aggregate
 from ssot_lint.run.check_syntax import syntax_rule
 from ssot_lint.run.module_names import ModuleNamer
@@ -81,6 +82,9 @@ def run_example(rule: Rule, example: Example) -> ExampleOutcome:
     whole = syntax_rule()
     for path, code in sorted(example.files.items()):
         ref = refs[path]
+        if is_compiled(ref):  # a compiled extension module (util.pyx): a module, no text to analyze
+            results.append((ref, FileResult()))
+            continue
         rules = [rule, whole] if rule.in_scope(path) else [whole]
         results.append((ref, analyze_source(code.encode("utf-8"), ref, rules)))
     report = aggregate([rule], results, "info")

@@ -40,7 +40,16 @@ a fallback hiding a broken project import is what this rule is for.
 Unknown territory resolves, never guessed: a module-level ``__getattr__`` (PEP 562: defined,
 assigned as in ``__getattr__ = partial(...)``, or imported) makes every name importable from that
 module; so do a star import from outside the project, a dynamically
-built ``__all__`` in a star source, and a file that could not be parsed. Names bound by
+built ``__all__`` in a star source, a file that could not be parsed, and a **compiled extension
+module**: a Cython source ``mod.pyx`` (compiled when the package is built; SQLAlchemy's
+``cyextension``) or a built ``mod.so`` / ``mod.pyd`` with any ABI tag
+(``mod.cpython-311-x86_64-linux-gnu.so``), inside the project where its ``mod.py`` would be in
+scope. Such a module exists and every name imported from it resolves; its file is never read
+(it is not Python source: no parse error, not counted as scanned), and a fix never counts a name
+there as verified (unsafe). A ``.pxd`` is Cython's header for a ``.pyx`` or a ``.py``, not a
+module. A stub ``mod.pyi`` with no ``mod.py`` is a module too, as a type checker finds it, and
+its names are the ones the stub declares (what a type checker reports missing is reported here);
+as it says nothing of what runs, a fix never counts a name there as verified either. Names bound by
 ``globals()`` or ``setattr`` are not seen. A relative import climbing above the top-level package
 is not reported. The rule sees the files in its scope only (a run over some paths still gives it
 every file of the project): give it the whole project, or modules outside its scope are treated
@@ -95,6 +104,7 @@ class UnresolvedImport(Rule):
             0,
         ),
         Example({"pkg/__init__.py": "def __getattr__(name): ...\n", "app.py": "from pkg import anything\n"}, 0),
+        Example({"pkg/__init__.py": "", "pkg/speed.pyx": "cdef int f():\n    return 1\n", "app.py": "from pkg.speed import f\nimport pkg.speed\n"}, 0),
         Example({"pkg/__init__.py": "from . import sub\n", "pkg/sub.py": ""}, 0),
         Example(
             {

@@ -1,5 +1,5 @@
 """Module names and the paths of their files: the packages above a module, where a module's file
-lives, and the directory its name is relative to."""
+lives, the directory its name is relative to, and which files are compiled extension modules."""
 
 from __future__ import annotations
 
@@ -20,10 +20,34 @@ def within(module: str, package: str) -> bool:
     return module == package or module.startswith(package + ".")
 
 
+# A compiled extension module: its Cython source (compiled when the package is built or
+# installed), or the built file itself, whatever its ABI tag (``util.cpython-311-x86_64-linux-gnu.so``,
+# ``util.abi3.so``, ``util.cp311-win_amd64.pyd``). A ``.pxd`` is no module: it is Cython's header for
+# a ``.pyx`` or a ``.py`` (pure-Python mode), which Python never imports.
+COMPILED_SUFFIXES = (".pyx", ".so", ".pyd")
+
+
+def compiled_stem(filename: str) -> str | None:
+    """The module name a compiled extension module's file gives (``util`` for ``util.pyx`` and
+    ``util.cpython-311-x86_64-linux-gnu.so``); None for any other file (``libfoo.so.1`` too)."""
+    if not filename.endswith(COMPILED_SUFFIXES):
+        return None
+    stem = filename.partition(".")[0]
+    return stem if stem.isidentifier() else None
+
+
+def is_compiled(ref: FileRef) -> bool:
+    """Whether ``ref`` is a compiled extension module's file: a module whose names are unknown,
+    never read as text (see ``compiled_stem``)."""
+    return compiled_stem(ref.path.rpartition("/")[2]) is not None
+
+
 def location(ref: FileRef) -> str:
-    """Where a module lives, whatever its file: ``pkg/mod`` for ``pkg/mod.py``, ``pkg/mod.pyi``
-    and ``pkg/mod/__init__.py`` alike."""
-    path = ref.path.removesuffix(".pyi").removesuffix(".py")
+    """Where a module lives, whatever its file: ``pkg/mod`` for ``pkg/mod.py``, ``pkg/mod.pyi``,
+    ``pkg/mod.pyx``, ``pkg/mod.cpython-311-x86_64-linux-gnu.so`` and ``pkg/mod/__init__.py`` alike."""
+    directory, _, filename = ref.path.rpartition("/")
+    stem = compiled_stem(filename)
+    path = (f"{directory}/{stem}" if directory else stem) if stem is not None else ref.path.removesuffix(".pyi").removesuffix(".py")
     return path.removesuffix("/__init__") if path.endswith("/__init__") or path == "__init__" else path
 
 

@@ -16,6 +16,7 @@ from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import OWN_KINDS, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
 from ssot_lint.project import module_index
+from ssot_lint.project.module_paths import is_compiled
 from ssot_lint.run.aggregation_memo import AggregationMemo
 from ssot_lint.run.partial import Within
 
@@ -30,6 +31,11 @@ def aggregate(
     findings there, except that a rule with a ceiling keeps the count its ``max`` bounds.
     ``memo``: the previous run's aggregations, reused where a rule's input is the same."""
     rules = list(rules)
+    # Compiled extension modules are modules the project-wide kinds know of (``rule_facts``),
+    # not files scanned.
+    compiled = [(ref, result) for ref, result in results if is_compiled(ref)]
+    if compiled:
+        results = [(ref, result) for ref, result in results if not is_compiled(ref)]
     findings: list[Finding] = []
     for ref, result in results:
         findings.extend(dataclasses.replace(f, path=ref.path) for f in result.findings)
@@ -40,7 +46,7 @@ def aggregate(
     with module_index.sharing():
         for rule in rules:
             rule.see_rules(rules)
-            facts = rule_facts(rule, results)
+            facts = rule_facts(rule, [*results, *compiled] if compiled else results)
             output = memo.reuse(rule, facts) if memo is not None else None
             if output is None:
                 output = rule.aggregate(facts)
@@ -101,10 +107,12 @@ def aggregate(
 
 def rule_facts(rule: Rule, results: Sequence[tuple[FileRef, FileResult]]) -> list[tuple[FileRef, Any]]:
     """What ``rule.aggregate`` (and ``rule.fix_project``) gets: each file's facts for the rule,
-    and with ``sees_unparsed`` ``(ref, None)`` for the files in scope that were not analyzed."""
+    and with ``sees_unparsed`` ``(ref, None)`` for the files in scope that were not analyzed and
+    the compiled extension modules in scope (modules whose names are unknown: an import of one
+    resolves, and no fix counts a name there as verified)."""
     facts = [(ref, result.facts[rule.id]) for ref, result in results if rule.id in result.facts]
     if rule.sees_unparsed:
-        facts += [(ref, None) for ref, result in results if result.parse_error is not None and rule.in_scope(ref.path)]
+        facts += [(ref, None) for ref, result in results if (result.parse_error is not None or is_compiled(ref)) and rule.in_scope(ref.path)]
     return facts
 
 

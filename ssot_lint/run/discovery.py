@@ -13,6 +13,7 @@ from ssot_lint.config.settings import Config
 from ssot_lint.errors import ConfigError
 from ssot_lint.model import FileRef
 from ssot_lint.observer import NULL_OBSERVER, Observer
+from ssot_lint.project.module_paths import compiled_stem
 from ssot_lint.run.module_names import ModuleNamer, display_path
 
 
@@ -129,7 +130,14 @@ class Scope:
         return self.exclude.match_file(relpath)
 
     def included(self, relpath: str) -> bool:
-        return self.include.match_file(relpath)
+        """Whether ``include`` takes the file; a compiled extension module's file (``util.pyx``,
+        ``util.cpython-311-x86_64-linux-gnu.so``) is taken when its module's ``.py`` would be: it
+        is a module of the project (whose names are unknown), never a file to read."""
+        if self.include.match_file(relpath):
+            return True
+        directory, _, filename = relpath.rpartition("/")
+        stem = compiled_stem(filename)
+        return stem is not None and self.include.match_file(f"{directory}/{stem}.py" if directory else f"{stem}.py")
 
     def contains(self, relpath: str) -> bool:
         """Whether a file the walk in ``discover`` would reach is in scope: no excluded parent

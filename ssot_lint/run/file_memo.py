@@ -26,7 +26,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from ssot_lint.analysis.parsing import SourceError
 from ssot_lint.model import Finding
+from ssot_lint.project.module_paths import is_compiled
 from ssot_lint.run.cache import Signature, signature, trustworthy
 from ssot_lint.run.discovery import SourceFile
 from ssot_lint.run.reading import read_signed
@@ -140,7 +142,10 @@ class FileTexts:
         return None if isinstance(found, Finding) else found
 
     def read_or_error(self, source: SourceFile) -> bytes | Finding:
-        """``read``, with why a file cannot be read (an ``SSOT000`` finding) instead of None."""
+        """``read``, with why a file cannot be read (an ``SSOT000`` finding) instead of None. A
+        compiled extension module's file is never read: it is no text (its names are unknown)."""
+        if is_compiled(source.ref):
+            return SourceError("not read: a compiled extension module").finding()
         entry = self._entry(source)
         if entry.data is _UNREAD:
             read = read_signed(source)

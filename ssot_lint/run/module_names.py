@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ssot_lint.model import FileRef
 from ssot_lint.observer import NULL_OBSERVER, Observer
+from ssot_lint.project.module_paths import compiled_stem
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -114,7 +115,7 @@ class ModuleNamer:
 
     def ref(self, path: str, shown: str) -> FileRef:
         directory, name = os.path.split(path)
-        stem = name.rsplit(".", 1)[0] if name.endswith((".py", ".pyi")) else name
+        stem = name.rsplit(".", 1)[0] if name.endswith((".py", ".pyi")) else compiled_stem(name) or name
         package, implied = self.package_parts(directory)
         parts = [*package, stem]
         is_package = parts[-1] == "__init__"

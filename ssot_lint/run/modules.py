@@ -28,7 +28,7 @@ from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import Rule
 from ssot_lint.model import FileRef, FileResult, Finding, Suppression
 from ssot_lint.project.module_index import ModuleIndex
-from ssot_lint.project.module_paths import anchor, location, within
+from ssot_lint.project.module_paths import anchor, is_compiled, location, within
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.run.cache import context_digest
 from ssot_lint.run.discovery import SourceFile
@@ -128,7 +128,9 @@ class ProjectModules:
         known = self._run_known()
         for source in (source for sources in runtime.values() for source in sources):
             found = known.get(source.ref.path)
-            if found is not None and found[0] == source.ref:  # the same file under the same module name
+            if is_compiled(source.ref):
+                results[source.abspath] = None  # a compiled extension module: its names are unknown
+            elif found is not None and found[0] == source.ref:  # the same file under the same module name
                 results[source.abspath] = found[1]
                 self._comments.setdefault(source.ref.path, []).extend(found[2])
             else:

@@ -13,6 +13,7 @@ from typing import Any
 from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.kinds.base import Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding
+from ssot_lint.project.module_paths import is_compiled
 from ssot_lint.run.cache import Signature, blob_id, result_key, signature, trustworthy
 from ssot_lint.run.collector import collector_paused
 from ssot_lint.run.discovery import SourceFile
@@ -119,6 +120,12 @@ def analyze_files(
     workers to analyze in (``analyze_task`` over ``rules``), kept by the caller across calls."""
     if options.buffers:
         return _with_buffers(files, rules, options, stats)
+    if any(is_compiled(source.ref) for source in files):
+        # A compiled extension module is no text to read: its result is empty, and the
+        # project-wide kinds see it as a module whose names are unknown (``aggregation.rule_facts``).
+        sources = [source for source in files if not is_compiled(source.ref)]
+        done = iter(analyze_files(sources, rules, options, stats, keys, pool))
+        return [(source.ref, FileResult()) if is_compiled(source.ref) else next(done) for source in files]
     started = time.perf_counter()
     scopes = [tuple(i for i, rule in enumerate(rules) if rule.in_scope(source.ref.path)) for source in files]
     results: list[FileResult | None] = [None] * len(files)
@@ -154,6 +161,9 @@ def _with_buffers(files: Sequence[SourceFile], rules: Sequence[Rule], options: R
     hits = 0
     for source in files:
         if source.abspath not in buffers:
+            continue
+        if is_compiled(source.ref):  # an editor's buffer of a .pyx: a module still, no Python text
+            results[source.abspath] = FileResult()
             continue
         data = buffers[source.abspath]
         applied = [rule for rule in rules if rule.in_scope(source.ref.path)]

@@ -27,6 +27,7 @@ from ssot_lint.kinds.base import DOTTED, Rule, RuleMeta
 from ssot_lint.model import FileRef, FileResult, Report
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.project.module_index import ModuleIndex
+from ssot_lint.project.module_paths import is_compiled
 from ssot_lint.run.aggregation import aggregate
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover
@@ -301,7 +302,7 @@ def mapping_problem(index: ModuleIndex, old: str, new: str, imported: set[str], 
 def _facts(results: list[tuple[FileRef, FileResult]], rule: Rule, include_unparsed: bool = False) -> list[tuple[FileRef, Any]]:
     found = [(ref, result.facts[rule.id]) for ref, result in results if rule.id in result.facts]
     if include_unparsed:
-        found += [(ref, None) for ref, result in results if result.parse_error is not None]
+        found += [(ref, None) for ref, result in results if result.parse_error is not None or is_compiled(ref)]
     return found
 
 

@@ -27,7 +27,12 @@ Declarations (read from each module's syntax tree):
   ``_deprecation_warning(__name__, name, canonical_name, remove=remove)``), that is the replacement.
 - a **warning helper** is a project function that warns with the message it is given, or one named
   for warning (``deprecate_call``, ``_deprecation_warning``) that warns anywhere in its body (with
-  a category chosen in an ``if``, the first assigned): its calls declare where a warn would.
+  a category chosen in an ``if``, the first assigned), or one named for warning that calls such
+  functions down to ``warnings.warn``, across modules, with the category fixed on the way or
+  passed down as an argument or as the class of the instance warned with (SQLAlchemy's
+  ``warn_deprecated(msg, version)`` -> ``_warn_with_version(msg, version,
+  exc.SADeprecationWarning, ...)`` -> ``_warnings_warn(type_(msg))`` -> ``warnings.warn``;
+  ``relays``): its calls declare where a warn would.
 
 Findings: one per import statement per declared thing it runs or names, at the name (or module
 path) that brings it in:
@@ -80,7 +85,11 @@ rule that runs a deprecated module, or is a declared name, is a finding at that 
 rule file: following the rule would trade one deprecated import for another.
 
 Options: ``categories`` (more warning classes, dotted, that declare a deprecation, e.g. a
-third-party ``sqlalchemy.exc.SADeprecationWarning``), ``decorators`` (more dotted decorator names),
+third-party ``sqlalchemy.exc.SADeprecationWarning``), ``decorators`` (more dotted decorator names:
+where one is defined or a re-export of it, ``pkg.util.deprecations.moved_20`` or ``pkg.util.moved_20``;
+either matches the decorated code's spelling, as both name the same function; one that marks
+nothing in the rule's scope is listed in the details as ``unused_decorators`` and reported by
+``ssot-lint rules --check``),
 ``ignore-modules`` (modules whose declarations do not count: names or patterns like
 ``pkg.compat.*``). The rule sees the files in its scope: give it the whole project.
 
@@ -203,8 +212,8 @@ class DeclaredDeprecation(Rule):
         # Declarations may use names imported anywhere (a def's own `from warnings import warn`);
         # module-level class bases only module-level ones, which the summary already holds.
         bound = bindings(ctx.imports()) if declares else module_bindings(summary)
-        declarations, classes = read_declarations(ctx.tree, ctx.ref.module, bound, declares, self._decorators)
-        return [], (summary, declarations, classes)
+        declarations, classes, relays = read_declarations(ctx.tree, ctx.ref.module, bound, declares, self._decorators)
+        return [], (summary, declarations, classes, relays)
 
     def module_summary(self, fact: Any) -> ModuleSummary | None:
         return fact[0]
@@ -213,7 +222,7 @@ class DeclaredDeprecation(Rule):
         self._peers = [r for r in rules if r.kind == "deprecated-import"]
 
     def project(self, facts: list[tuple[FileRef, Any]]) -> Project:
-        return build(facts, self.categories, self.ignore_modules)
+        return build(facts, self.categories, self.ignore_modules, self._decorators)
 
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
         project = self.project(facts)
@@ -229,6 +238,8 @@ class DeclaredDeprecation(Rule):
         details = {
             "declarations": [_describe(d) for d in project.declared()],
             "not_deprecations": project.ignored,
+            # listed in ``decorators`` and marking nothing in the rule's scope (``rules --check`` says so)
+            "unused_decorators": sorted(set(self.decorators) - project.decorators_used),
         }
         return findings, None, details
 

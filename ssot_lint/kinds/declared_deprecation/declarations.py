@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from ssot_lint.analysis.imports import dotted_name, qualify
 from ssot_lint.analysis.syntax import NESTED, statements
 from ssot_lint.kinds.declared_deprecation.getattr_hooks import GetattrHooks
+from ssot_lint.kinds.declared_deprecation.relays import HELPER_NAME, Relay, read_relays
 from ssot_lint.kinds.declared_deprecation.texts import clip, message_text
 from ssot_lint.kinds.declared_deprecation.wording import class_says
 from ssot_lint.model import cache_value
@@ -53,7 +54,7 @@ DECORATORS = frozenset(
 WARN_FUNCTIONS = frozenset({"warnings.warn", "warnings.warn_explicit"})
 _WARNING_METHODS = ("__init__", "__new__", "__init_subclass__")
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match)
-_HELPER_NAME = re.compile(r"(?i)warn|deprecat")
+_HELPER_NAME = HELPER_NAME
 # A function named for warning (deprecate_call, _warn_removed, emit_deprecation): a helper.
 _HELPER_FUNCTION = re.compile(r"(?i)^_*(warn|deprecat)|(warning|deprecation)$")
 
@@ -63,7 +64,8 @@ _HELPER_FUNCTION = re.compile(r"(?i)^_*(warn|deprecat)|(warning|deprecation)$")
 class Declaration:
     """One declared deprecation. ``what``: ``module``, ``function``, ``class`` or ``name`` (a
     name a PEP 562 ``__getattr__`` warns for); ``name`` is None for the module. ``category``:
-    the qualified category ("" for a decorator, which declares whatever its category).
+    the qualified category (``decorator:<as written>`` for a decorator, which declares whatever
+    its category).
     ``how``: how it is declared, for messages. ``replacement``: a dotted name the code passes
     (a ``__getattr__`` table's, given to a warning helper), else "" (the text names it)."""
 
@@ -95,13 +97,14 @@ def may_declare(text: str, decorators: frozenset[str] = DECORATORS) -> bool:
 
 def read_declarations(
     tree: ast.Module, module: str, bound: dict[str, str], declares: bool, decorators: frozenset[str] = DECORATORS
-) -> tuple[tuple[Declaration, ...], tuple[ClassBases, ...]]:
-    """The declarations and module-level classes (with bases) of one parsed module; ``bound``:
-    local name -> the dotted name an import binds it to. Classes are read in every module;
-    declarations only when ``declares`` (the text may hold one: ``may_declare``)."""
+) -> tuple[tuple[Declaration, ...], tuple[ClassBases, ...], tuple[Relay, ...]]:
+    """The declarations, module-level classes (with bases) and warning relays (``relays``) of
+    one parsed module; ``bound``: local name -> the dotted name an import binds it to. Classes
+    are read in every module; declarations and relays only when ``declares`` (the text may hold
+    one: ``may_declare``)."""
     reader = _Reader(module, bound, decorators)
     reader.run(tree.body, declares)
-    return tuple(reader.declarations), tuple(reader.classes)
+    return tuple(reader.declarations), tuple(reader.classes), tuple(reader.relays)
 
 
 def module_bindings(summary: ModuleSummary) -> dict[str, str]:
@@ -140,9 +143,12 @@ class _Reader(GetattrHooks):
         self.module = module
         self.bound = bound
         self.decorators = decorators
+        self.decorator_names = {d.rsplit(".", 1)[-1] for d in decorators}
         self.declarations: list[Declaration] = []
         self.classes: list[ClassBases] = []
         self.local_classes: set[str] = set()
+        self.local_functions: set[str] = set()
+        self.relays: list[Relay] = []
         self.literals: dict[str, ast.expr] = {}  # module-level NAME = <literal>, for __getattr__ tables
 
     # -- names ------------------------------------------------------------------------------
@@ -155,7 +161,7 @@ class _Reader(GetattrHooks):
         written = dotted_name(node)
         if written is None:
             return None
-        if written.split(".")[0] in self.local_classes:
+        if written.split(".")[0] in self.local_classes or written in self.local_functions:
             return f"{self.module}.{written}"
         return written.removeprefix("builtins.").removeprefix("exceptions.")
 
@@ -237,6 +243,8 @@ class _Reader(GetattrHooks):
         for node in module_level:
             if isinstance(node, ast.ClassDef):
                 self.local_classes.add(node.name)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.local_functions.add(node.name)
             elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 self.literals[node.targets[0].id] = node.value
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
@@ -246,6 +254,8 @@ class _Reader(GetattrHooks):
                 self.class_def(node)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.function_def(node)
+                if _HELPER_NAME.search(node.name):
+                    self.relays.extend(read_relays(node, self.qualified))
             elif id(node) not in fallbacks:
                 self.module_statement(node)
 
@@ -264,18 +274,23 @@ class _Reader(GetattrHooks):
             pending.extend(ast.iter_child_nodes(child))
 
     def decorated(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, what: str) -> bool:
+        """Whether a deprecation decorator marks ``node`` (as written: its declaration is recorded).
+        A decorator only named like one (``util.moved_20`` for ``pkg.util.deprecations.moved_20``)
+        is recorded as a candidate, ``decorator:<as written>``, that aggregation keeps when the
+        name leads, through re-exports, to where a listed decorator is defined."""
         for decorator in node.decorator_list:
             call = decorator if isinstance(decorator, ast.Call) else None
             name = self.qualified(call.func if call is not None else decorator)
-            if name not in self.decorators:
+            if name is None or (name not in self.decorators and name.rsplit(".", 1)[-1] not in self.decorator_names):
                 continue
             text: str | None = None
             if call is not None:
                 for argument in [*call.args[:1], *(k.value for k in call.keywords if k.arg in ("reason", "message", "msg"))]:
                     text = message_text(argument) or text
-            shown = f"@{name.rsplit('.', 1)[-1] if name else 'deprecated'}"
-            self.declarations.append(Declaration(what, node.name, clip(text) if text else "(no message)", node.lineno, "", shown))
-            return True
+            shown = f"@{name.rsplit('.', 1)[-1]}"
+            self.declarations.append(Declaration(what, node.name, clip(text) if text else "(no message)", node.lineno, f"decorator:{name}", shown))
+            if name in self.decorators:
+                return True
         return False
 
     def function_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:

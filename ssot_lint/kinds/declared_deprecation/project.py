@@ -3,12 +3,14 @@ derives from a deprecation warning), and which imports run or name a declared th
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from ssot_lint.analysis.source_lines import Span
-from ssot_lint.kinds.declared_deprecation.declarations import BUILTIN_CATEGORIES, FUTURE_WARNING, ClassBases, Declaration
+from ssot_lint.kinds.declared_deprecation.declarations import BUILTIN_CATEGORIES, DECORATORS, FUTURE_WARNING, ClassBases, Declaration
+from ssot_lint.kinds.declared_deprecation.relays import Relay, helper_categories
 from ssot_lint.kinds.declared_deprecation.replacement import Replacement, resolve
 from ssot_lint.kinds.declared_deprecation.wording import DEPRECATION, PROVISIONAL, says, strongest
 from ssot_lint.model import FileRef
@@ -63,15 +65,17 @@ class Project:
     modules: dict[str, Declared] = field(default_factory=dict)
     names: dict[tuple[str, str], Declared] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)  # declarations whose category is no deprecation
+    decorators_used: set[str] = field(default_factory=set)  # the listed decorators some declaration uses
 
     def declared(self) -> list[Declared]:
         return sorted([*self.modules.values(), *self.names.values()], key=lambda d: (d.ref.path, d.declaration.line))
 
 
 def build(
-    facts: list[tuple[FileRef, tuple[ModuleSummary, tuple[Declaration, ...], tuple[ClassBases, ...]] | None]],
+    facts: list[tuple[FileRef, tuple[ModuleSummary, tuple[Declaration, ...], tuple[ClassBases, ...], tuple[Relay, ...]] | None]],
     categories: tuple[str, ...] = (),
     ignore_modules: tuple[str, ...] = (),
+    decorators: frozenset[str] = DECORATORS,
 ) -> Project:
     index = ModuleIndex([(ref, fact[0] if fact is not None else None) for ref, fact in facts])
     classes: dict[str, dict[str, ClassBases]] = {}
@@ -82,14 +86,33 @@ def build(
     helpers: dict[tuple[str, str], str] = {
         (ref.module, d.name): d.category for ref, fact in facts if fact is not None for d in fact[1] if d.what == "helper" and d.name
     }
+    relays: dict[tuple[str, str], list[Relay]] = {}
+    for ref, fact in facts:
+        for relay in fact[3] if fact is not None else ():
+            relays.setdefault((ref.module, relay.function), []).append(relay)
+    if relays:  # helpers that warn through other helpers (SQLAlchemy's warn_deprecated)
+        chained = helper_categories(relays, helpers, lambda dotted: _defined(index, dotted))
+        # A helper that warns itself keeps its category, unless that is only its own parameter
+        # (``_warnings_warn(message, category)``: whatever its callers pass).
+        helpers.update({key: found for key, found in chained.items() if helpers.get(key, "") in ("", *relays[key][0].parameters)})
     judge = _Categories(index, classes, frozenset(categories), helpers)
     project = Project(index)
+    # A listed decorator as defined, whichever re-export names it (pkg.util.moved_20, defined in
+    # pkg.util.deprecations): decorated code may spell either.
+    listed = {_defined_as(index, name): name for name in sorted(decorators)}
     for ref, fact in sorted(facts, key=lambda f: f[0].path):
         if fact is None or not fact[1] or ref.path in index.shadowed or any(fnmatchcase(ref.module, p) for p in ignore_modules):
             continue  # (a file no import reaches declares nothing of its module: it never runs)
         for declaration in fact[1]:
             if declaration.what == "helper":
                 continue
+            if declaration.category.startswith("decorator:"):
+                written = declaration.category.removeprefix("decorator:")
+                name = written if written in decorators else listed.get(_defined_as(index, written))
+                if name is None:
+                    continue  # only named like a listed decorator
+                project.decorators_used.add(name)
+                declaration = dataclasses.replace(declaration, category="")
             if declaration.category.startswith("helper:") and not judge.is_helper(declaration.category):
                 continue  # a call of something named like a warning helper that is none
             why = judge.not_declared(declaration) if declaration.category else ""
@@ -169,6 +192,20 @@ class _Categories:
                     found = _best([self.kind(alias, seen | {dotted}) for alias in _aliases(self.index, module, name)])
         self.memo[dotted] = found
         return found
+
+
+def _defined(index: ModuleIndex, dotted: str) -> tuple[str, str] | None:
+    """Where the project function ``dotted`` (``pkg.mod.name``) is defined, re-exports followed."""
+    owner = index.file_module(dotted)
+    if owner is None or owner == dotted or "." in dotted[len(owner) + 1 :]:
+        return None
+    return definition(index, owner, dotted[len(owner) + 1 :])
+
+
+def _defined_as(index: ModuleIndex, dotted: str) -> str:
+    """``dotted`` as where it is defined in the project (itself when not a project name)."""
+    found = _defined(index, dotted) if index.in_project(dotted) else None
+    return ".".join(found) if found is not None else dotted
 
 
 def _best(kinds: list[tuple[str, str]]) -> tuple[str, str]:

@@ -5,9 +5,12 @@ gives no replacement and says why.
 Recognised phrasings (case-insensitive; the reference may be quoted or in backticks):
 ``use X instead`` / ``use X``, ``from A import B``, ``import X instead``, ``moved to X``,
 ``renamed to X``, ``replaced by|with X``, ``in favo(u)r of X``, ``superseded by X``,
-``switch|migrate to X``, ``NEW: from A import B``, and ``import it|them|B from A`` /
+``switch|migrate to X``, ``available as X``, ``NEW: from A import B``, and ``import it|them|B from A`` /
 ``please import from A`` (a move under the same name: ``A:Name`` for the deprecated ``Name``,
 ``A`` for a deprecated module).
+
+A Sphinx role is the name it holds: ``:func:`~pkg.mod.name``` is ``pkg.mod.name`` (``:class:``,
+``:meth:``, ``:mod:``, ``:attr:``, ``:exc:`` ... alike; ``~``, ``!`` and a title ``<...>`` read through).
 
 Prose is not a reference: a word the text marks as code (quotes, backticks, a call ``name(``, a
 dotted path) or that is spelled as one (CamelCase, an underscore, a digit) is a candidate; a plain
@@ -51,8 +54,13 @@ _PHRASES = [
         r"\bin\s+favou?r\s+of\s+",
         r"\bsuperseded\s+by\s+",
         r"\b(?:switch|migrate)\s+to\s+",
+        r"\bavailable\s+as\s+",
     )
 ]
+# A Sphinx cross-reference (``:func:`~pkg.mod.name```, ``:class:`Title <pkg.Cls>```, ``:py:meth:``)
+# names the object it holds: read as that name in backticks (``~`` and ``!`` only change how
+# Sphinx shows it; a leading ``.`` asks Sphinx to search for it).
+_SPHINX_ROLE = re.compile(r":(?:py:)?(?:func|class|meth|mod|attr|data|obj|exc|const):`[~!]?\.?(?:[^`<]*<[~!]?\.?(?P<titled>[^`>]+)>|(?P<plain>[^`]+))`")
 # Words a phrase may capture that are never a reference ("use the new API", "moved to a module").
 _STOP = frozenset(
     """a an the it its this that these those them instead of in to from with and or by for new old any another
@@ -84,6 +92,7 @@ def candidates(text: str, name: str | None = None) -> list[Candidate]:
     """The references the text names as a replacement, in order, without duplicates; ``name``:
     the deprecated name (None for a module), which ``import it from A`` moves to ``A``."""
     found: list[Candidate] = []
+    text = _SPHINX_ROLE.sub(lambda m: f"`{(m['titled'] or m['plain']).strip()}`", text)
     for match in _FROM.finditer(text):  # several names: several candidates (so: ambiguous)
         found += [Candidate(f"{match['module']}:{n.strip()}", True) for n in match["names"].split(",")]
     for match in _IMPORT_FROM.finditer(text):
