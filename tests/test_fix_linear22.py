@@ -1,15 +1,27 @@
-"""Many plain imports of a deprecated module in one text are verified in time linear in their
-number (issue #13's note): each rewrite's question whether another statement reads the module
-as an attribute (``fix.attribute_reads``) went through every other import of the text, asking
-the rule where it sends it and whether a comment silences it, so 400 of them took 2.7 s."""
+"""Many plain imports of a deprecated module in one text are checked and fixed in time linear
+in their number (issue #13's note): each rewrite's question whether another statement reads the
+module as an attribute (``fix.attribute_reads``) went through every other import of the text,
+asking the rule where it sends it and whether a comment silences it (400 of them: 2.7 s), and
+the fix's plan went through every chain and import binding the name for each of them."""
 
 from __future__ import annotations
 
+import re
+import sys
+from bisect import bisect_right
 from pathlib import Path
+from typing import Any
+
+import libcst as cst
 
 from ssot_lint import api
+from ssot_lint.analysis.cst_parts import lines_naming
+from ssot_lint.analysis.file_context import FileContext
+from ssot_lint.analysis.parsing import on_analysis_thread
+from ssot_lint.kinds.deprecated_import.fix import fix_imports
+from ssot_lint.kinds.fixes import FixContext, FixOutcome
+from ssot_lint.model import FileRef
 from tests.helpers import write_project
-from tests.test_fix_latency20 import calls
 
 RULES = """
 [[rule]]
@@ -46,6 +58,26 @@ def test_plain_imports_of_a_deprecated_module_are_each_fixed_safely(tmp_path: Pa
     assert (result.code, result.fixed, result.reasons) == (fixed(40), 40, ())
 
 
+def calls(work: Any) -> int:
+    """The Python function calls ``work()`` makes, on this thread and on the analysis thread
+    (where libcst parses and the fix runs): a measure of its cost that no load changes."""
+    count = 0
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        nonlocal count
+        if event == "call":
+            count += 1
+
+    sys.setprofile(profile)
+    on_analysis_thread(sys.setprofile, profile)
+    try:
+        work()
+    finally:
+        sys.setprofile(None)
+        on_analysis_thread(sys.setprofile, None)
+    return count
+
+
 def test_n_plain_imports_in_one_text_cost_about_n_times_one(tmp_path: Path) -> None:
     root = project(tmp_path)
     loaded = api.load_project(root / "ssot-lint.toml")
@@ -56,3 +88,33 @@ def test_n_plain_imports_in_one_text_cost_about_n_times_one(tmp_path: Path) -> N
     assert cost[200] < 2.3 * cost[100], cost
     fixes = {n: calls(lambda n=n: api.fix_source(root / "pkg/app.py", plain(n), config=loaded)) for n in (100, 200)}
     assert fixes[200] < 2.3 * fixes[100], fixes
+
+
+def test_the_lines_naming_many_words_are_those_one_expression_of_them_finds() -> None:
+    # Past 32 words the text's words are looked up one by one instead of trying each word at
+    # each place (N imports binding N names: N times N).
+    text = "import a1 as a10\nx = a10.a1 + a100; _a1 = 'a1'\n# a2\nb.c\n\ndef a1x(): ...\n" * 3
+    starts = [0, *(at + 1 for at, char in enumerate(text) if char == "\n")]
+    few = ["a1", "b", "x", "import"]
+    many = [*few, *(f"w{i}" for i in range(40))]
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, many), key=len, reverse=True)) + r")(?!\w)")
+    expected = sorted({bisect_right(starts, m.start()) for m in pattern.finditer(text)})
+    assert lines_naming(text, starts, many) == expected == [1, 2, 4, 7, 8, 10, 13, 14, 16]
+    assert lines_naming(text, starts, few) == expected
+    assert lines_naming(text, starts, [*many, "a.b"]) == expected  # a word no run of word characters is: one expression
+
+
+def test_the_plan_for_n_plain_imports_costs_about_n_times_one(tmp_path: Path) -> None:
+    # What the fix decides before it verifies (no project here): each import binding `pkg` was
+    # checked against every chain, every stored chain, every import binding the name and
+    # every later import of the block: four times the imports cost 5.5 times as much.
+    rule = api.load_project(project(tmp_path) / "ssot-lint.toml").rules.rules[0]
+    cost = {}
+    for n in (200, 800):
+        text = plain(n)
+        module = cst.parse_module(text)
+        ctx = FileContext(FileRef("pkg/app.py", "pkg.app"), text, module=module)
+        outcome: list[FixOutcome] = []
+        cost[n] = calls(lambda ctx=ctx, module=module: outcome.append(fix_imports(rule, module, ctx, FixContext(unsafe=True))))
+        assert (outcome[0].module.code, outcome[0].fixed, outcome[0].unsafe) == (fixed(n), n, n)
+    assert cost[800] < 4.4 * cost[200], cost
