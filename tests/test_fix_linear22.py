@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import libcst as cst
+import pytest
 
 from ssot_lint import api
 from ssot_lint.analysis.cst_parts import lines_naming
 from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.analysis.parsing import on_analysis_thread
+from ssot_lint.api import source as source_module
+from ssot_lint.api.source import _cookie_encoding, encoded, source_bytes, unencodable
 from ssot_lint.kinds.deprecated_import.fix import fix_imports
 from ssot_lint.kinds.fixes import FixContext, FixOutcome
 from ssot_lint.model import FileRef
@@ -118,3 +121,72 @@ def test_the_plan_for_n_plain_imports_costs_about_n_times_one(tmp_path: Path) ->
         cost[n] = calls(lambda ctx=ctx, module=module: outcome.append(fix_imports(rule, module, ctx, FixContext(unsafe=True))))
         assert (outcome[0].module.code, outcome[0].fixed, outcome[0].unsafe) == (fixed(n), n, n)
     assert cost[800] < 4.4 * cost[200], cost
+
+
+def _old_source_bytes(code: str) -> bytes:
+    """``api.source_bytes`` as it was, before ``encoded``."""
+    try:
+        data = code.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        data = code.encode("utf-8", "surrogatepass")
+    encoding = _cookie_encoding(data)
+    if encoding in (None, "utf-8", "utf-8-sig"):
+        return data
+    try:
+        return code.encode(encoding)
+    except (UnicodeError, LookupError):
+        return data
+
+
+def _old_unencodable(code: str) -> tuple[str, int, int] | None:
+    """``api.unencodable`` as it was (reason, line, column)."""
+    encoding = _cookie_encoding(_old_source_bytes(code)) or "utf-8"
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    try:
+        code.encode(codec, "surrogateescape")
+    except UnicodeEncodeError as exc:
+        char = code[exc.start]
+        what = f"a lone surrogate (U+{ord(char):04X})" if 0xD800 <= ord(char) <= 0xDFFF else f"{char!r} (U+{ord(char):04X})"
+        declared = "" if codec == "utf-8" else ", as its coding cookie declares"
+        col = exc.start - (code.rfind("\n", 0, exc.start) + 1) + 1
+        return f"cannot encode as {encoding}{declared}: {what}", code.count("\n", 0, exc.start) + 1, col
+    except LookupError:
+        return None
+    return None
+
+
+TEXTS = [
+    "",
+    "s = 'café'\n",
+    "x = 1\ns = '\ud800'\n",  # a lone surrogate
+    "s = '\udc80'\n",  # one surrogateescape stands for
+    "\ufeffs = 'café'\n",  # a byte order mark
+    "# coding: utf-8\ns = '\ud83d'\n",
+    "# -*- coding: latin-1 -*-\ns = 'café'\n",
+    "# -*- coding: latin-1 -*-\ns = '€'\n",  # latin-1 lacks it
+    "# -*- coding: latin-1 -*-\ns = '\udce9'\n",
+    "# coding: ascii\ns = 'café'\n",
+    "# coding: no-such-codec\ns = 'café'\n",
+    "# coding: utf-16\ns = 'x'\n",
+]
+
+
+def test_a_buffer_is_encoded_once_and_as_before(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for text in TEXTS:
+        data, problem = encoded(text)
+        assert data == _old_source_bytes(text) == source_bytes(text), text
+        assert (None if problem is None else (problem.reason, problem.line, problem.col)) == _old_unencodable(text), text
+        assert (unencodable(text) is None) == (problem is None)
+    assert encoded(b"\xff") == (b"\xff", None)
+    # A UTF-8 buffer's coding cookie is looked for once (it was twice, and the text encoded
+    # three times: as the file's bytes, then again to find whether it can be).
+    root = project(tmp_path)
+    loaded = api.load_project(root / "ssot-lint.toml")
+    looked: list[bytes] = []
+    real = source_module._cookie_encoding
+    monkeypatch.setattr(source_module, "_cookie_encoding", lambda data: looked.append(data) or real(data))
+    assert [f.line for f in api.check_source(root / "pkg/app.py", plain(2), config=loaded)] == [1, 3]
+    assert looked == [plain(2).encode()]
+    looked.clear()
+    assert api.fix_source(root / "pkg/app.py", plain(2), config=loaded).code == fixed(2)
+    assert looked == [plain(2).encode()]
