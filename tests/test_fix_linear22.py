@@ -24,6 +24,7 @@ from ssot_lint.api.source import _cookie_encoding, encoded, source_bytes, unenco
 from ssot_lint.kinds.deprecated_import.fix import fix_imports
 from ssot_lint.kinds.fixes import FixContext, FixOutcome
 from ssot_lint.model import FileRef
+from ssot_lint.run.word_tests import one_whole_word, spells, whole_words
 from tests.helpers import write_project
 
 RULES = """
@@ -190,3 +191,15 @@ def test_a_buffer_is_encoded_once_and_as_before(monkeypatch: pytest.MonkeyPatch,
     looked.clear()
     assert api.fix_source(root / "pkg/app.py", plain(2), config=loaded).code == fixed(2)
     assert looked == [plain(2).encode()]
+
+
+def test_whether_a_file_spells_a_word_is_the_same_from_its_whole_words() -> None:
+    # Past 32 words asked of one file (run.spelling), its whole words are gathered once instead
+    # of searching it once for each word.
+    data = "import pkg.old as o1\nx = o10.o1 + _o1 # o1x\ns = 'café o1é' ; ö1 = d1_\n".encode()
+    words = whole_words(data)
+    assert words == {b"import", b"pkg", b"old", b"as", b"o1", b"x", b"o10", b"_o1", b"o1x", b"s", b"caf\xc3\xa9", b"o1\xc3\xa9", b"\xc3\xb61", b"d1_"}
+    singles = ["o1", "o10", "o", "1", "_o1", "o1x", "café", "caf", "o1é", "ö1", "d1_", "d1", "pkg"]
+    assert [w for w in singles if w.encode() in words] == ["o1", "o10", "_o1", "o1x", "café", "o1é", "ö1", "d1_", "pkg"]
+    assert all(one_whole_word(w) and (w.encode() in words) == spells(data, w) for w in singles)
+    assert not any(one_whole_word(w) for w in ["pkg.old", "old ", "", "o-1"])  # asked of the file itself, as before
