@@ -20,7 +20,7 @@ from ssot_lint.analysis.cst_parts import lines_naming
 from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.analysis.parsing import on_analysis_thread
 from ssot_lint.api import source as source_module
-from ssot_lint.api.source import _cookie_encoding, encoded, source_bytes, unencodable
+from ssot_lint.api.source import _cookie_encoding, _encoded, source_bytes, unencodable
 from ssot_lint.kinds.deprecated_import.fix import fix_imports
 from ssot_lint.kinds.fixes import FixContext, FixOutcome
 from ssot_lint.model import FileRef
@@ -125,7 +125,7 @@ def test_the_plan_for_n_plain_imports_costs_about_n_times_one(tmp_path: Path) ->
 
 
 def _old_source_bytes(code: str) -> bytes:
-    """``api.source_bytes`` as it was, before ``encoded``."""
+    """``api.source_bytes`` as it was, before ``_encoded``."""
     try:
         data = code.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
@@ -174,11 +174,11 @@ TEXTS = [
 
 def test_a_buffer_is_encoded_once_and_as_before(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for text in TEXTS:
-        data, problem = encoded(text)
+        data, problem = _encoded(text)
         assert data == _old_source_bytes(text) == source_bytes(text), text
         assert (None if problem is None else (problem.reason, problem.line, problem.col)) == _old_unencodable(text), text
         assert (unencodable(text) is None) == (problem is None)
-    assert encoded(b"\xff") == (b"\xff", None)
+    assert _encoded(b"\xff") == (b"\xff", None)
     # A UTF-8 buffer's coding cookie is looked for once (it was twice, and the text encoded
     # three times: as the file's bytes, then again to find whether it can be).
     root = project(tmp_path)

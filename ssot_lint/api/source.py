@@ -35,7 +35,7 @@ def source_bytes(code: str | bytes) -> bytes:
     cookie says (UTF-8 when there is none, or when the text cannot be encoded that way; then
     ``unencodable`` says why the text is no file's). A lone surrogate (half of a pair, pasted)
     becomes bytes no UTF-8 decoder accepts, so the text reads as a file that does not decode."""
-    return encoded(code)[0]
+    return _encoded(code)[0]
 
 
 def unencodable(code: str | bytes) -> SourceError | None:
@@ -44,10 +44,10 @@ def unencodable(code: str | bytes) -> SourceError | None:
     line; None when it can. Encoded anyway (``source_bytes``), the text would be checked and
     fixed as other text than the editor shows: a latin-1 cookie over UTF-8 bytes turns every
     non-ASCII character into two, and a fix would write them back."""
-    return encoded(code)[1]
+    return _encoded(code)[1]
 
 
-def encoded(code: str | bytes) -> tuple[bytes, SourceError | None]:
+def _encoded(code: str | bytes) -> tuple[bytes, SourceError | None]:
     """``source_bytes(code)`` and ``unencodable(code)`` at once: a UTF-8 text (no cookie, or one
     naming UTF-8) is encoded once, where asking each encoded it two or three times (a buffer is
     checked on every change)."""
@@ -132,7 +132,7 @@ def check_source(
     absolute, ref = buffer_ref(project, path)
     if not project.includes(absolute):
         return []  # as `check --stdin-filename` says: not checked
-    data, problem = encoded(code)
+    data, problem = _encoded(code)
     selected = [r for r in project.rules.rules if not project_wide(r) and r.in_scope(ref.path)]
     fail_on = project.config.get("fail-on")
     result = FileResult(parse_error=problem.finding()) if problem is not None else analyze_source(data, ref, selected)
@@ -235,7 +235,7 @@ def fix_source(
     absolute, ref = buffer_ref(project, path)
     if not project.includes(absolute):
         return SourceFixed(code, 0, NOT_CHECKED)  # as `fix --stdin-filename` leaves it
-    data, problem = encoded(code)
+    data, problem = _encoded(code)
     if problem is not None:
         return SourceFixed(code, 0, f"line {problem.line}: {problem.reason}")
     applicable = [r for r in project.rules.rules if r.in_scope(ref.path)]
