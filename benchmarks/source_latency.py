@@ -5,6 +5,7 @@ the same text (``ruff check --stdin-filename``) in the same run as the peer.
     python benchmarks/source_latency.py                      # every case, 5 calls each
     python benchmarks/source_latency.py --case django --calls 3
     python benchmarks/source_latency.py --case many --findings 50 200 800
+    python benchmarks/source_latency.py --case plain --findings 100 400 1600 --calls 3
     python benchmarks/source_latency.py --case generated --profile /tmp/prof   # cProfile per call
 
 Cases (each a project made in a temporary directory with one ``deprecated-import`` rule):
@@ -16,7 +17,13 @@ Cases (each a project made in a temporary directory with one ``deprecated-import
   buffer (``django/contrib/flatpages/urls.py`` with ``from django.conf.urls import include`` in
   place of its ``django.urls`` import);
 - ``many``: a 5-file project and a buffer of N deprecated imports, one statement each
-  (``--findings``): the cost of verifying N findings of one text.
+  (``--findings``): the cost of verifying N findings of one text;
+- ``plain``: the same project and a buffer of N plain imports of the deprecated module, one
+  statement each, ``import pkg.old`` and ``import pkg.old as oI`` in turn, each followed by an
+  attribute read through the name it binds (``pkg.old.X``, ``oI.X``): each rewrite's check of
+  who reads ``pkg.old`` as an attribute meets every other statement of the buffer. Besides the
+  two functions, ``ssot-lint fix --no-cache -j 1`` on the file (its text written to the file
+  before each run) is timed, as a process.
 
 The project is older than the racy window when the first call starts (a file changed within the
 last two seconds is not kept between calls), as an editor's is. Each call is timed alone
@@ -87,6 +94,12 @@ def many(root: Path, findings: int) -> tuple[str, str]:
     return "pkg/app.py", "".join(f"from pkg.old import X as X{i}\n" for i in range(findings))
 
 
+def plain(root: Path, imports: int) -> tuple[str, str]:
+    small_project(root)
+    lines = ("import pkg.old\nprint(pkg.old.X)\n" if i % 2 == 0 else f"import pkg.old as o{i}\nprint(o{i}.X)\n" for i in range(imports))
+    return "pkg/app.py", "".join(lines)
+
+
 def timed(call: Callable[[], Any], profile: Path | None) -> tuple[float, float, Any]:
     """Seconds of wall-clock time and of this process's CPU time ``call`` took, and its result."""
     profiler = cProfile.Profile(time.process_time) if profile is not None else None  # CPU time: the machine may be busy
@@ -115,11 +128,30 @@ def ruff_seconds(root: Path, path: str, text: str, calls: int) -> float | None:
     return statistics.median(times)
 
 
+def cli_fix_seconds(root: Path, path: str, text: str, calls: int) -> tuple[float, str]:
+    """The median of ``calls`` runs of ``ssot-lint fix`` on the file at ``path`` holding
+    ``text`` (written again before each run), and the fixed text (the same every run)."""
+    ssot_lint = shutil.which("ssot-lint", path=str(Path(sys.executable).parent)) or "ssot-lint"
+    times, fixed = [], None
+    for i in range(calls):
+        (root / path).write_text(text)
+        started = time.perf_counter()
+        subprocess.run([ssot_lint, "fix", "--no-cache", "-j", "1", path], cwd=root, capture_output=True, check=False)
+        times.append(time.perf_counter() - started)
+        after = (root / path).read_text()
+        if fixed is not None and after != fixed:
+            raise SystemExit(f"ssot-lint fix: run {i + 1} wrote a different text from the first")
+        fixed = after
+    (root / path).unlink()
+    assert fixed is not None
+    return statistics.median(times), fixed
+
+
 def summary(findings: list[Any]) -> list[tuple[Any, ...]]:
     return [(f.rule_id, f.line, f.col, f.applicability, f.message) for f in findings]
 
 
-def measure(name: str, root: Path, path: str, text: str, calls: int, profile: Path | None) -> list[str]:
+def measure(name: str, root: Path, path: str, text: str, calls: int, profile: Path | None, cli: bool = False, keep: Path | None = None) -> list[str]:
     from ssot_lint import api
     from ssot_lint.run.parallel import forbid_workers
 
@@ -142,6 +174,14 @@ def measure(name: str, root: Path, path: str, text: str, calls: int, profile: Pa
         later, later_cpu = (statistics.median(times[1:]), statistics.median(cpus[1:])) if len(times) > 1 else (float("nan"), float("nan"))
         detail = f"{len(first)} findings" if label == "check_source" and isinstance(first, list) else f"{first[1]} fixed" if isinstance(first, tuple) else ""
         rows.append(f"| {name} | {label} | {times[0]:.3f} s ({cpus[0]:.3f}) | {later:.3f} s ({later_cpu:.3f}) | {detail} |")
+        if keep is not None and label == "fix_source":
+            assert isinstance(first, tuple)
+            (keep / f"{name.replace(' ', '-')}.fix_source.py").write_text(first[0])
+    if cli:
+        seconds, fixed = cli_fix_seconds(root, path, text, calls)
+        rows.append(f"| {name} | ssot-lint fix (process) | {seconds:.3f} s | | |")
+        if keep is not None:
+            (keep / f"{name.replace(' ', '-')}.fix.py").write_text(fixed)
     peer = ruff_seconds(root, path, text, calls)
     rows.append(f"| {name} | ruff check --stdin-filename | {peer:.3f} s | | |" if peer is not None else f"| {name} | ruff: not installed | | | |")
     return rows
@@ -149,10 +189,18 @@ def measure(name: str, root: Path, path: str, text: str, calls: int, profile: Pa
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--case", choices=["generated", "django", "many"], action="append", help="default: all three")
+    parser.add_argument("--case", choices=["generated", "django", "many", "plain"], action="append", help="default: all four")
     parser.add_argument("--calls", type=int, default=5, help="calls of each function per case (the first, then the later ones)")
     parser.add_argument("--files", type=int, default=3000, help="modules of the generated project")
-    parser.add_argument("--findings", type=int, nargs="+", default=[50, 200, 800], help="deprecated imports in the buffer of the many case")
+    parser.add_argument(
+        "--findings",
+        type=int,
+        nargs="+",
+        help="deprecated imports in the buffer of the many case (default 50 200 800) or the plain case (default 100 200 400 800 1600)",
+    )
+    parser.add_argument(
+        "--keep", type=Path, help="write the fixed texts (fix_source's, and ssot-lint fix's in the plain case) into this directory, to compare runs"
+    )
     parser.add_argument("--profile", type=Path, help="write a cProfile file per call into this directory")
     args = parser.parse_args()
     if args.profile is not None:
@@ -162,9 +210,12 @@ def main() -> int:
         # fix_source fixes on a thread of its own (deep trees need its stack); cProfile sees only
         # this one, so fix here while profiling (the cases' texts are shallow).
         parsing.on_analysis_thread = lambda call, *args: call(*args)  # type: ignore[assignment]
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
     rows = ["| case | call | first call (CPU) | later calls, median (CPU) | result |", "| --- | --- | ---: | ---: | --- |"]
-    for case in args.case or ["generated", "django", "many"]:
-        for findings in args.findings if case == "many" else [0]:
+    for case in args.case or ["generated", "django", "many", "plain"]:
+        sizes = {"many": [50, 200, 800], "plain": [100, 200, 400, 800, 1600]}
+        for findings in (args.findings or sizes[case]) if case in sizes else [0]:
             with tempfile.TemporaryDirectory(prefix="ssot-lint-source-bench-") as work:
                 root = Path(work)
                 if case == "generated":
@@ -173,14 +224,18 @@ def main() -> int:
                 elif case == "django":
                     path, text = django(root)
                     name = "Django 5.2.8"
-                else:
+                elif case == "many":
                     path, text = many(root, findings)
                     name = f"{findings} findings, 5 files"
+                else:
+                    path, text = plain(root, findings)
+                    name = f"{findings} plain imports, 5 files"
                 # A file younger than the racy window is not kept between calls (it may change
                 # again within its timestamp's tick): an editor's project is older than that.
                 time.sleep(RACY_SECONDS + 0.5)
-                rows += measure(name.replace(" ", "-") if args.profile else name, root, path, text, args.calls, args.profile)
-                print(rows[-3], rows[-2], rows[-1], sep="\n", file=sys.stderr, flush=True)
+                before = len(rows)
+                rows += measure(name.replace(" ", "-") if args.profile else name, root, path, text, args.calls, args.profile, case == "plain", args.keep)
+                print(*rows[before:], sep="\n", file=sys.stderr, flush=True)
     print("\n".join(rows))
     print(f"\n{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load {os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d')}")
     return 0

@@ -111,10 +111,20 @@ def lines_naming(text: str, starts: Sequence[int], words: Iterable[str]) -> list
     is the name ``f``), libcst keeps them as written."""
     if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
         return None
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?!\w)")
+    words = set(words)
     found: list[int] = []
-    for match in pattern.finditer(text):
+    if len(words) > _ALTERNATIVES and all(_WORD.fullmatch(word) for word in words):
+        # Every whole word of the text, looked up: the regular expression below tries each of
+        # the words at each place, and a file binding thousands of names took N times N.
+        matches: Iterable[re.Match[str]] = (match for match in _WORD.finditer(text) if match.group() in words)
+    else:
+        matches = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?!\w)").finditer(text)
+    for match in matches:
         line = bisect_right(starts, match.start())
         if not found or found[-1] != line:
             found.append(line)
     return found
+
+
+_WORD = re.compile(r"\w+")
+_ALTERNATIVES = 32  # words up to which one regular expression of them all finds them faster

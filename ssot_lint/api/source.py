@@ -35,19 +35,7 @@ def source_bytes(code: str | bytes) -> bytes:
     cookie says (UTF-8 when there is none, or when the text cannot be encoded that way; then
     ``unencodable`` says why the text is no file's). A lone surrogate (half of a pair, pasted)
     becomes bytes no UTF-8 decoder accepts, so the text reads as a file that does not decode."""
-    if isinstance(code, bytes):
-        return code
-    try:
-        data = code.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        data = code.encode("utf-8", "surrogatepass")
-    encoding = _cookie_encoding(data)
-    if encoding in (None, "utf-8", "utf-8-sig"):
-        return data
-    try:
-        return code.encode(encoding)
-    except (UnicodeError, LookupError):
-        return data
+    return _encoded(code)[0]
 
 
 def unencodable(code: str | bytes) -> SourceError | None:
@@ -56,23 +44,47 @@ def unencodable(code: str | bytes) -> SourceError | None:
     line; None when it can. Encoded anyway (``source_bytes``), the text would be checked and
     fixed as other text than the editor shows: a latin-1 cookie over UTF-8 bytes turns every
     non-ASCII character into two, and a fix would write them back."""
+    return _encoded(code)[1]
+
+
+def _encoded(code: str | bytes) -> tuple[bytes, SourceError | None]:
+    """``source_bytes(code)`` and ``unencodable(code)`` at once: a UTF-8 text (no cookie, or one
+    naming UTF-8) is encoded once, where asking each encoded it two or three times (a buffer is
+    checked on every change)."""
     if isinstance(code, bytes):
-        return None
-    data = source_bytes(code)
-    encoding = _cookie_encoding(data) or "utf-8"
+        return code, None
+    escaped: UnicodeEncodeError | None = None  # why UTF-8 with surrogateescape fails, if it does
+    try:
+        data = code.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError as exc:
+        escaped = exc
+        data = code.encode("utf-8", "surrogatepass")
+    encoding = _cookie_encoding(data)
+    if encoding not in (None, "utf-8", "utf-8-sig"):
+        try:
+            saved = code.encode(encoding)
+        except (UnicodeError, LookupError):
+            saved = data
+        if saved is not data:
+            encoding = _cookie_encoding(saved)  # the cookie as the file read back gives it
+        data = saved
+    encoding = encoding or "utf-8"
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     try:
-        code.encode(codec, "surrogateescape")  # what surrogateescape stands for is a byte of the file
+        if codec != "utf-8":
+            code.encode(codec, "surrogateescape")  # what surrogateescape stands for is a byte of the file
+        elif escaped is not None:
+            raise escaped
     except UnicodeEncodeError as exc:
         line = code.count("\n", 0, exc.start) + 1
         col = exc.start - (code.rfind("\n", 0, exc.start) + 1) + 1
         char = code[exc.start]
         what = f"a lone surrogate (U+{ord(char):04X})" if 0xD800 <= ord(char) <= 0xDFFF else f"{char!r} (U+{ord(char):04X})"
         declared = "" if codec == "utf-8" else ", as its coding cookie declares"
-        return SourceError(f"cannot encode as {encoding}{declared}: {what}", line, col)
+        return data, SourceError(f"cannot encode as {encoding}{declared}: {what}", line, col)
     except LookupError:
-        return None  # an unknown codec: the analysis of the bytes reports it
-    return None
+        pass  # an unknown codec: the analysis of the bytes reports it
+    return data, None
 
 
 def _cookie_encoding(data: bytes) -> str | None:
@@ -120,10 +132,9 @@ def check_source(
     absolute, ref = buffer_ref(project, path)
     if not project.includes(absolute):
         return []  # as `check --stdin-filename` says: not checked
-    data = source_bytes(code)
+    data, problem = _encoded(code)
     selected = [r for r in project.rules.rules if not project_wide(r) and r.in_scope(ref.path)]
     fail_on = project.config.get("fail-on")
-    problem = unencodable(code)
     result = FileResult(parse_error=problem.finding()) if problem is not None else analyze_source(data, ref, selected)
     report = aggregate(selected, [(ref, result)], fail_on)
     annotate(report, selected, [(ref, result)], lambda: fix_context(project.config, RunOptions(buffers=_editor_buffers(buffers, absolute, data)), None))
@@ -235,10 +246,9 @@ def fix_source(
     absolute, ref = buffer_ref(project, path)
     if not project.includes(absolute):
         return SourceFixed(code, 0, NOT_CHECKED)  # as `fix --stdin-filename` leaves it
-    problem = unencodable(code)
+    data, problem = _encoded(code)
     if problem is not None:
         return SourceFixed(code, 0, f"line {problem.line}: {problem.reason}")
-    data = source_bytes(code)
     applicable = [r for r in project.rules.rules if r.in_scope(ref.path)]
     fixing = [r for r in applicable if r.fixable and (not only or r.id in only)]
     if not any(needs_project(r) for r in fixing):  # the per-file rules' findings alone say whether there is work

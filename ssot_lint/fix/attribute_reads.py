@@ -8,18 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from ssot_lint.ci.suppressions import covers_at
+from ssot_lint.ci.suppressions import Suppression, covers_at
 from ssot_lint.fix.verdicts import UNVERIFIED, Mover, Need, Verdict, analyzed, not_analyzed
 from ssot_lint.kinds.import_uses import ImportUse
-from ssot_lint.project.import_graph import import_targets
 from ssot_lint.project.module_paths import parents, within
 from ssot_lint.project.module_summary import ModuleSummary, star_may_bind
 
 if TYPE_CHECKING:
     from ssot_lint.fix.import_runs import ImportRuns
-
-# Whether the import of ``module`` (``name``) in the module ``where`` at line ``at`` is one the fix rewrites.
-Rewritten = Callable[[str | None, str | None, str, int], bool]
 
 
 def _bound_module(use: ImportUse) -> str | None:
@@ -71,60 +67,49 @@ def read_as_attribute(runs: ImportRuns, need: Need, mover: Mover | None, ran: li
     if spelling is None:
         return None
     importer, line = need.importer, need.line
-
-    rule_id, comments = getattr(mover, "id", None), getattr(runs.source, "suppressions", None)
-
-    def rewritten(module: str | None, name: str | None, where: str, at: int) -> bool:
-        # The statement being judged, or one the same fix may rewrite: not one a comment
-        # silences (a suppressed finding is never fixed).
-        if where == importer and at == line:
-            return True
-        if mover is None or module is None or mover.moved(module, name) is None:
-            return False
-        return not (rule_id and comments is not None and any(covers_at(c, rule_id, at, at) for c in comments(where)))
-
+    fix = runs.rewrites(mover)
     lost = set(ran)
     # The packages above a module first: they often import it, and are summarised already;
     # then whether any other module spells it as an attribute (or as a word, where it also
     # spells `getattr` or `modules`), or binds a package above it (which it may use as a
     # value); then what the importer still runs (a walk, memoized per fix); the readers'
     # imports only then.
-    submodules = [m for m in ran if "." in m and not _imports_it(runs, m, parents(m), lost, rewritten)]
+    submodules = [m for m in ran if "." in m and not _imports_it(fix, m, parents(m), lost, (importer, line))]
     candidates = _candidates(submodules, lost, spelling)
-    binders = _binders(runs, submodules, lost, spelling)
+    binders = _binders(fix, submodules, lost, spelling)
     submodules = [m for m in submodules if candidates[m] or binders[m]]
     if submodules:
         still = runs._still(need, mover, new, submodules)
-        submodules = [m for m in submodules if m not in still and not _imported_before(runs, importer, line, m, rewritten)]
+        submodules = [m for m in submodules if m not in still and not _imported_before(fix, importer, line, m)]
     for module in submodules:
-        for reader, how in _readers(runs, module, sorted({*candidates[module], *binders[module]}), rewritten, (importer, need.old)):
-            uses = runs._import_uses(reader)
-            if all(rewritten(u.module, u.name, reader, u.statement[0]) for u in uses if _runs(u, module)) and not _loaded_first(
-                runs, reader, module, importer, mover
-            ):
-                if how is None:
-                    return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, and {not_analyzed(runs.source, reader, f'reads {module}')}")
-                return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, which {reader} {how}")
+        for reader, how in _readers(runs, fix, module, sorted({*candidates[module], *binders[module]}), (importer, line, need.old)):
+            # Its imports that run the module, as the fix leaves them: none but the one judged.
+            if any(not (reader == importer and at == line) for at in fix.importing(reader, module)):
+                continue
+            if _loaded_first(runs, reader, module, importer, mover):
+                continue
+            if how is None:
+                return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, and {not_analyzed(runs.source, reader, f'reads {module}')}")
+            return Verdict(UNVERIFIED, f"{importer} would no longer import {module}, which {reader} {how}")
     return None
 
 
-def _binders(runs: ImportRuns, modules: list[str], lost: set[str], spelling: Callable[..., dict[str, list[str]]]) -> dict[str, list[str]]:
+def _binders(fix: FixRewrites, modules: list[str], lost: set[str], spelling: Callable[..., dict[str, list[str]]]) -> dict[str, list[str]]:
     """For each of ``modules``, the modules outside ``lost`` that bind a package above it by an
     import (``import pkg``, ``from pkg import sub``, ``import pkg.sub as s``): those that may use
     it as a value (``p = pkg``, ``f(pkg)``, ``getattr(pkg, name)``, ``vars(pkg)``), through which
     anything may read the module. Looked for among the modules whose text may bind the last part
     of one of its packages by an import (``spelling(bound=True)``: every such import spells it
-    there), by their summaries' imports."""
+    there), by their summaries' imports (``FixRewrites.binds``)."""
     if not modules:
         return {}
     above = {m: set(parents(m)) for m in modules}
     spelt = spelling({p.rpartition(".")[2] for packages in above.values() for p in packages}, bound=True)
     words = sorted({c for found in spelt.values() for c in found if c not in lost})
-    fetch = getattr(runs.source, "prefetch", None)
+    fetch = getattr(fix.runs.source, "prefetch", None)
     if fetch is not None:
         fetch(words)
-    bound = {c: {b for s in runs.source.summaries(c) if s is not None for fact in s.imports for b in _binds(fact.module, fact.name)} for c in words}
-    return {m: [c for c in words if bound[c] & above[m]] for m in modules}
+    return {m: [c for c in words if not fix.binds(c).isdisjoint(above[m])] for m in modules}
 
 
 def _binds(module: str | None, name: str | None) -> tuple[str, ...]:
@@ -162,16 +147,12 @@ def _candidates(modules: list[str], lost: set[str], spelling: Callable[..., dict
     return found
 
 
-def _imported_before(runs: ImportRuns, importer: str, line: int, module: str, rewritten: Rewritten) -> bool:
+def _imported_before(fix: FixRewrites, importer: str, line: int, module: str) -> bool:
     """Whether an import-time import of ``importer`` before ``line`` that the fix leaves as
     written (one a ``# ssot: ignore`` comment keeps) runs ``module``: it then still runs,
     and no later than the statement at ``line`` ran it."""
-    for fact, _ in runs._import_time_facts(importer):
-        assert fact.module is not None
-        if fact.statement[0] < line and not rewritten(fact.module, fact.name, importer, fact.statement[0]):
-            if any(within(t, module) for t in import_targets(importer, fact.module, fact.name, runs.source.exists)):
-                return True
-    return False
+    kept = fix.running(importer, module)
+    return bool(kept) and kept[0] < line
 
 
 def _loaded_first(runs: ImportRuns, reader: str, module: str, importer: str, mover: Mover | None) -> bool:
@@ -186,7 +167,7 @@ def _loaded_first(runs: ImportRuns, reader: str, module: str, importer: str, mov
     return bool(runs._kept_graph(mover).reached_avoiding([reader, *packages, *parents(module)], importer, [module]))
 
 
-def _readers(runs: ImportRuns, module: str, candidates: list[str], rewritten: Rewritten, judged: tuple[str, str]) -> list[tuple[str, str | None]]:
+def _readers(runs: ImportRuns, fix: FixRewrites, module: str, candidates: list[str], judged: tuple[str, int, str]) -> list[tuple[str, str | None]]:
     """The ``candidates`` that read ``module`` without importing it, each with how, as a
     reason's end (``reads as an attribute of pkg ...``: ``import pkg`` ... ``pkg.old.f``,
     ``getattr(pkg, "old")`` or ``hasattr``; ``import pkg as p`` ... ``p.old``; ``from pkg import
@@ -198,60 +179,47 @@ def _readers(runs: ImportRuns, module: str, candidates: list[str], rewritten: Re
     import carries the references into the module that import names, through whichever
     import binds their first name (``pkg.old.Y`` beside a rewritten ``import pkg.old``), not
     others (``pkg.old.f`` beside a rewritten ``import pkg.old2``); and ``judged`` (the
-    module the rewrite in question is in, and the dotted name it rewrites) carries what is
-    within that name. A candidate that could not be analyzed comes with None: whether it reads
-    the module is not known."""
+    module the rewrite in question is in, its line, and the dotted name it rewrites) carries
+    what is within that name, as does every import of its line. What the reads of each
+    candidate are, and which of them the fix's other rewrites carry, is worked out once
+    (``FixRewrites.suspects``). A candidate that could not be analyzed comes with None:
+    whether it reads the module is not known."""
     runs._fetch_uses(candidates)
     fetch = getattr(runs.source, "prefetch", None)
     if fetch is not None:
         fetch(candidates)
-    package, _, word = module.rpartition(".")
     found: list[tuple[str, str | None]] = []
     for reader in candidates:
         if not analyzed(runs.source, reader):
             found.append((reader, None))
             continue
-        uses = runs._import_uses(reader)
-        carriers = [_named(use) for use in uses if rewritten(use.module, use.name, reader, use.statement[0])]
-        if reader == judged[0]:
-            carriers.append(judged[1])
-        for use in uses:
-            base = _bound_module(use)
-            if use.module == "sys" and use.name in (None, "modules") and any(within(key, module) for key in use.dynamic):
-                found.append((reader, "reads from sys.modules without importing it"))
+        # The statement judged is rewritten, whether or not a comment silences it.
+        carriers = {*(_named(use) for use in fix.uses_at(reader, judged[1])), judged[2]} if reader == judged[0] else set()
+        for uncarried, how, otherwise in fix.suspects(reader, module):
+            if uncarried is None or not all(_carried(read, carriers) for read in uncarried):
+                found.append((reader, how))
                 break
-            if use.name == "*" and use.module == package and _star_binds_loaded(runs.source.summaries(package), word):
-                # The star import binds it (when imported by then): counted as read, or used as a value.
-                found.append((reader, f"may read as {word}, which its star import of {package} at line {use.statement[0]} binds, without importing it"))
-                break
-            if base is None or not module.startswith(base + "."):
-                continue
-            reads = [full for chain in (*use.chains, *use.dynamic) if "." in chain and within(full := f"{base}.{chain.partition('.')[2]}", module)]
-            if reads and not all(any(c is not None and within(r, c) for c in carriers) for r in reads):
-                found.append((reader, f"reads as an attribute of {base} without importing it"))
-                break
-            # A package above it used as a value: what is read through it cannot be told.
-            value = next(((chain, at) for chain, at in use.values if module.startswith(_full(base, chain) + ".")), None)
-            if value is not None:
-                found.append((reader, f"may read through {value[0]}, used as a value at line {value[1]} (what is read through it cannot be told)"))
+            if otherwise is not None:
+                found.append((reader, otherwise))
                 break
     return found
 
 
-def _imports_it(runs: ImportRuns, module: str, candidates: Iterable[str], lost: set[str], rewritten: Rewritten) -> bool:
+def _carried(read: str, carriers: set[str | None]) -> bool:
+    """Whether ``read`` (a dotted name) is within one of ``carriers`` (``within``), looked up by
+    its prefixes: a file's rewrites may be thousands."""
+    return read in carriers or any(read[:at] in carriers for at, char in enumerate(read) if char == ".")
+
+
+def _imports_it(fix: FixRewrites, module: str, candidates: Iterable[str], lost: set[str], judged: tuple[str, int]) -> bool:
     """Whether one of ``candidates`` (outside ``lost``) runs ``module``, or a submodule of it,
-    by an import-time import that is not ``rewritten``."""
+    by an import-time import that is not rewritten: that the fix leaves as written, other than
+    the statement ``judged`` (its module and line)."""
     candidates = [c for c in candidates if c not in lost and c != module]
-    fetch = getattr(runs.source, "prefetch", None)
+    fetch = getattr(fix.runs.source, "prefetch", None)
     if fetch is not None:
         fetch(candidates)
-    for candidate in candidates:
-        for fact, _ in runs._import_time_facts(candidate):
-            assert fact.module is not None
-            targets = import_targets(candidate, fact.module, fact.name, runs.source.exists)
-            if any(within(t, module) for t in targets) and not rewritten(fact.module, fact.name, candidate, fact.statement[0]):
-                return True
-    return False
+    return any(any((candidate, at) != judged for at in fix.running(candidate, module)) for candidate in candidates)
 
 
 def _star_binds_loaded(summaries: list[ModuleSummary | None], word: str) -> bool:
@@ -261,3 +229,135 @@ def _star_binds_loaded(summaries: list[ModuleSummary | None], word: str) -> bool
     naming the submodule makes the star import import it (it then runs for the reader); one
     that does not name it never binds it."""
     return star_may_bind(summaries, word) and all(s is None or s.all_dynamic or s.all_names is None for s in summaries)
+
+
+# One of a reader's imports that may read a module without importing it (``FixRewrites.suspects``):
+# the reads through it that no other rewrite of the fix carries (None: it reads the module
+# whatever is rewritten), how it reads it, and how it may read it otherwise (a package used as a
+# value), when the statement judged carries those reads.
+Suspect = tuple[tuple[str, ...] | None, str, str | None]
+
+
+class FixRewrites:
+    """Which import statements a fix (``mover``) rewrites, and what follows for the questions
+    ``read_as_attribute`` asks, worked out once per statement, or module, and kept for the fix
+    (``ImportRuns.rewrites``): the rewrite of each of N imports of one file asks about the
+    file's every other import (whether it runs the module, whether it carries its reads), and
+    asking anew each time made N plain ``import pkg.old`` statements cost N times N (400: 2.7 s).
+    The statement being judged is rewritten, whatever a comment says: that is the caller's to add."""
+
+    def __init__(self, runs: ImportRuns, mover: Mover | None) -> None:
+        self.runs = runs
+        self.mover = mover
+        self._rule_id: str | None = getattr(mover, "id", None)
+        self._comments: Callable[[str], list[Suppression]] | None = getattr(runs.source, "suppressions", None)
+        self._rewritten: dict[tuple[str, str | None, str, int], bool] = {}
+        self._silencing: dict[str, dict[int, list[Suppression]]] = {}
+        self._running: dict[tuple[str, str], list[int]] = {}
+        self._importing: dict[tuple[str, str], list[int]] = {}
+        self._uses_at: dict[str, dict[int, list[ImportUse]]] = {}
+        self._suspects: dict[tuple[str, str], list[Suspect]] = {}
+        self._binds: dict[str, frozenset[str]] = {}
+
+    def rewritten(self, module: str | None, name: str | None, where: str, at: int) -> bool:
+        """Whether the fix may rewrite the import of ``name`` from ``module`` (``import module``
+        when None) at line ``at`` of ``where``: it moves it, and no comment silences it (a
+        suppressed finding is never fixed)."""
+        if self.mover is None or module is None:
+            return False
+        key = (module, name, where, at)
+        found = self._rewritten.get(key)
+        if found is None:
+            found = self._rewritten[key] = self.mover.moved(module, name) is not None and not self._silenced(where, at)
+        return found
+
+    def _silenced(self, where: str, at: int) -> bool:
+        """Whether a ``# ssot: ignore`` comment of ``where`` silences the fix's rule at line ``at``."""
+        if not self._rule_id or self._comments is None:
+            return False
+        by_line = self._silencing.get(where)
+        if by_line is None:
+            by_line = self._silencing[where] = {}
+            for comment in self._comments(where):
+                by_line.setdefault(comment.line, []).append(comment)
+        return any(covers_at(comment, self._rule_id, at, at) for comment in by_line.get(at, ()))
+
+    def running(self, module: str, target: str) -> list[int]:
+        """The lines, in order, of ``module``'s import-time imports that run ``target`` (or a
+        module inside it) and that the fix leaves as written."""
+        key = (module, target)
+        found = self._running.get(key)
+        if found is None:
+            facts = self.runs._import_time_facts(module)
+            found = self._running[key] = sorted(
+                fact.statement[0]
+                for fact, _ in facts
+                if any(within(t, target) for t in self.runs._targets(module, fact, None))
+                and not self.rewritten(fact.module, fact.name, module, fact.statement[0])
+            )
+        return found
+
+    def importing(self, reader: str, module: str) -> list[int]:
+        """The lines of ``reader``'s imports (``ImportUse``) that run ``module`` (``_runs``) and
+        that the fix leaves as written."""
+        key = (reader, module)
+        found = self._importing.get(key)
+        if found is None:
+            uses = self.runs._import_uses(reader)
+            found = self._importing[key] = [u.statement[0] for u in uses if _runs(u, module) and not self.rewritten(u.module, u.name, reader, u.statement[0])]
+        return found
+
+    def uses_at(self, reader: str, line: int) -> list[ImportUse]:
+        """``reader``'s imports (``ImportUse``) of the statement at ``line``."""
+        by_line = self._uses_at.get(reader)
+        if by_line is None:
+            by_line = self._uses_at[reader] = {}
+            for use in self.runs._import_uses(reader):
+                by_line.setdefault(use.statement[0], []).append(use)
+        return by_line.get(line, [])
+
+    def binds(self, module: str) -> frozenset[str]:
+        """What ``module``'s imports may bind (``_binds``), whatever the fix rewrites."""
+        found = self._binds.get(module)
+        if found is None:
+            summaries = self.runs.source.summaries(module)
+            found = self._binds[module] = frozenset(b for s in summaries if s is not None for fact in s.imports for b in _binds(fact.module, fact.name))
+        return found
+
+    def suspects(self, reader: str, module: str) -> list[Suspect]:
+        """``reader``'s imports that may read ``module`` without importing it, in order, up to
+        the first that does whatever is rewritten (see ``_readers``)."""
+        key = (reader, module)
+        found = self._suspects.get(key)
+        if found is None:
+            found = self._suspects[key] = _suspects(self, reader, module)
+        return found
+
+
+def _suspects(fix: FixRewrites, reader: str, module: str) -> list[Suspect]:
+    source, uses = fix.runs.source, fix.runs._import_uses(reader)
+    package, _, word = module.rpartition(".")
+    carriers = {_named(use) for use in uses if fix.rewritten(use.module, use.name, reader, use.statement[0])}
+    found: list[Suspect] = []
+    for use in uses:
+        base = _bound_module(use)
+        if use.module == "sys" and use.name in (None, "modules") and any(within(key, module) for key in use.dynamic):
+            found.append((None, "reads from sys.modules without importing it", None))
+            break
+        if use.name == "*" and use.module == package and _star_binds_loaded(source.summaries(package), word):
+            # The star import binds it (when imported by then): counted as read, or used as a value.
+            found.append((None, f"may read as {word}, which its star import of {package} at line {use.statement[0]} binds, without importing it", None))
+            break
+        if base is None or not module.startswith(base + "."):
+            continue
+        reads = [full for chain in (*use.chains, *use.dynamic) if "." in chain and within(full := f"{base}.{chain.partition('.')[2]}", module)]
+        uncarried = tuple(read for read in reads if not _carried(read, carriers))
+        # A package above it used as a value: what is read through it cannot be told.
+        value = next(((chain, at) for chain, at in use.values if module.startswith(_full(base, chain) + ".")), None)
+        otherwise = f"may read through {value[0]}, used as a value at line {value[1]} (what is read through it cannot be told)" if value is not None else None
+        if uncarried:
+            found.append((uncarried, f"reads as an attribute of {base} without importing it", otherwise))
+        elif otherwise is not None:
+            found.append((None, otherwise, None))
+            break
+    return found

@@ -20,44 +20,50 @@ value and read elsewhere) are not found: a documented gap.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ssot_lint.fix.attribute_reads import _bound_module
 from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Need, Verdict, not_analyzed
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
 from ssot_lint.project.module_paths import within
-from ssot_lint.project.module_summary import star_may_bind
+from ssot_lint.project.module_summary import ImportFact, star_may_bind
 
 DROPPED, REBOUND = "leaves {module} without it", "binds it to another module"
 
+# The imports of ``module``'s statement at ``line``, in the order of its summaries (``ImportRuns._facts_at``).
+StatementImports = Callable[[str, int], list[ImportFact]]
 
-def changed_bindings(source: ModuleSource, need: Need, found: Verdict) -> list[tuple[str, str]]:
+
+def changed_bindings(need: Need, found: Verdict, at_line: StatementImports) -> list[tuple[str, str]]:
     """The module-level names (``module.name``) the rewrite of ``need`` changes, each with how:
     those it leaves unbound (``need.unbinds``), and those the rewritten import statement (at
-    ``need.line`` of ``need.importer``) binds to another module: ``import old.x as m``, ``from
-    old import x`` of a module ``x``, or ``import old.x`` when the new module's top-level name
-    is another (the old one is then unbound)."""
+    ``need.line`` of ``need.importer``, its imports as ``at_line`` gives them) binds to another
+    module: ``import old.x as m``, ``from old import x`` of a module ``x``, or ``import old.x``
+    when the new module's top-level name is another (the old one is then unbound)."""
     changed = [(dotted, DROPPED) for dotted in need.unbinds]
     if not (need.importer and need.line and need.old != need.new and (need.module or found.kind == "module")):
         return changed
-    for summary in source.summaries(need.importer):
-        for fact in summary.imports if summary is not None else ():
-            if fact.statement[0] != need.line or fact.bound is None or fact.module is None:
-                continue
-            if (fact.module if fact.name is None else f"{fact.module}.{fact.name}") != need.old:
-                continue
-            if fact.name is None and fact.bound == fact.module.partition(".")[0]:  # `import a.b` binds `a`
-                if need.new.partition(".")[0] != fact.bound:
-                    changed.append((f"{need.importer}.{fact.bound}", DROPPED))
-            else:
-                changed.append((f"{need.importer}.{fact.bound}", REBOUND))
+    for fact in at_line(need.importer, need.line):
+        if fact.bound is None or fact.module is None:
+            continue
+        if (fact.module if fact.name is None else f"{fact.module}.{fact.name}") != need.old:
+            continue
+        if fact.name is None and fact.bound == fact.module.partition(".")[0]:  # `import a.b` binds `a`
+            if need.new.partition(".")[0] != fact.bound:
+                changed.append((f"{need.importer}.{fact.bound}", DROPPED))
+        else:
+            changed.append((f"{need.importer}.{fact.bound}", REBOUND))
     return list(dict.fromkeys(changed))
 
 
-def read_elsewhere(source: ModuleSource, need: Need, found: Verdict) -> Verdict | None:
+def read_elsewhere(source: ModuleSource, need: Need, found: Verdict, at_line: StatementImports) -> Verdict | None:
     """Why the rewrite of ``need`` may break a module that reads one of the names it changes
-    (see the module docstring), None when no project module can be seen to read them."""
-    changed = changed_bindings(source, need, found)
+    (see the module docstring), None when no project module can be seen to read them.
+    ``at_line``: the imports of a module's statement at a line, from ``source``'s summaries (an
+    index: going through every import of the importer for each rewrite made N rewrites of one
+    file cost N times N)."""
+    changed = changed_bindings(need, found, at_line)
     exported = _exported(source, changed)
     if exported is not None:
         return exported

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from ssot_lint.fix.attribute_reads import read_as_attribute
+from ssot_lint.fix.attribute_reads import FixRewrites, read_as_attribute
 from ssot_lint.fix.by_name_helpers import helper_by_name
 from ssot_lint.fix.import_statements import ImporterStatements, ModuleStatements
 from ssot_lint.fix.lazy_attributes import lazy_reads
@@ -35,6 +35,7 @@ class ImportRuns:
         self._may: list[tuple[Mover | None, LazyImportGraph]] = []
         self._uses: dict[str, list[ImportUse]] = {}  # a module's imports and what it reads through them
         self._helpers: dict[str, int] = {}  # a package -> where it calls a helper importing by name (0: none)
+        self._rewrites: list[tuple[Mover | None, FixRewrites]] = []  # by the mover's identity, as the graphs
         # What each question reads of a module's statements, worked out once: verifying N
         # rewrites in one file asks about its N statements N times.
         self._read = ModuleStatements(source)
@@ -256,6 +257,15 @@ class ImportRuns:
         # Not through the importer: its package may import it, and the chain would come back
         # through the very statement the fix rewrites.
         return kept.reached_avoiding([*new, *before, *self._other_imports(importer, need.line, kept)], importer, wanted)
+
+    def rewrites(self, mover: Mover | None) -> FixRewrites:
+        """Which statements ``mover`` rewrites, and what follows for the attribute reads of the
+        modules a rewrite stops running (``fix.attribute_reads``), worked out once per fix."""
+        found = next((r for m, r in self._rewrites if m is mover), None)
+        if found is None:
+            found = FixRewrites(self, mover)
+            self._rewrites.append((mover, found))
+        return found
 
     def _import_uses(self, module: str) -> list[ImportUse]:
         """``module``'s imports and what it reads through them (``kinds.import_uses``), memoized."""

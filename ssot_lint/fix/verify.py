@@ -148,7 +148,7 @@ class ImportVerifier(NameLookup):
             # `from M import x` needs M to be a module; whatever else is unknown about M, the
             # need of x itself says (twice would be noise).
             found = Verdict(VERIFIED)
-        if found.status != REFUSED and (read := read_elsewhere(self.source, need, found)) is not None:
+        if found.status != REFUSED and (read := read_elsewhere(self.source, need, found, self.runs._facts_at)) is not None:
             found = worst([found, read])  # a name of the importer another module reads, unbound or rebound
         if found.status != REFUSED and (stops := stops_warning(self.source, need, self._tests, self.runs, self._mover)) is not None:
             found = worst([found, stops])  # a test may check the warning the old import gives

@@ -9,8 +9,11 @@ from collections.abc import Callable, Iterable, Iterator
 
 from ssot_lint.run.discovery import SourceFile
 from ssot_lint.run.file_memo import FileTexts
-from ssot_lint.run.word_tests import attribute_words, binds_by_import, spells, star_imports, stores_into
+from ssot_lint.run.word_tests import attribute_words, binds_by_import, one_whole_word, spells, star_imports, stores_into, whole_words
 
+# Words asked of one file in a call past which its whole words are gathered once (``whole_words``)
+# to answer whether it spells each: searching the file once per word costs more from then on.
+_MANY_WORDS = 32
 _TESTS: dict[str, Callable[[bytes | None, str], bool]] = {
     "spells": spells,
     "bound": binds_by_import,
@@ -29,6 +32,7 @@ class Spellings:
         self._files_of = files_of
         self._attributes: dict[str | None, list[str]] | None = None
         self._found: dict[str, dict[str, list[str]]] = {test: {} for test in _TESTS}
+        self._asked: dict[str, int] = {}  # a file -> how many words were asked whether it spells
 
     def spelling(self, words: Iterable[str], attribute: bool = False, bound: bool = False, star: bool = False, store: bool = False) -> dict[str, list[str]]:
         """See ``run.modules.ProjectModules.spelling``."""
@@ -60,7 +64,14 @@ class Spellings:
 
     def _test(self, test: str, source: SourceFile, word: str) -> bool:
         function = _TESTS[test]
+        if test == "spells":
+            asked = self._asked[source.abspath] = self._asked.get(source.abspath, 0) + 1
+            if asked > _MANY_WORDS and one_whole_word(word):
+                return self._texts.derived(source, (test, word), lambda data: data is None or word.encode() in self._whole_words(source))
         return self._texts.derived(source, (test, word), lambda data: function(data, word))
+
+    def _whole_words(self, source: SourceFile) -> frozenset[bytes]:
+        return self._texts.derived(source, "whole words", whole_words)
 
     def _attribute_index(self) -> dict[str | None, list[str]]:
         """Each word the project's files spell as an attribute -> the modules that do; None ->

@@ -6,12 +6,14 @@ for rewritten references is added only where nothing before it imports that modu
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from ssot_lint.analysis.imports import ImportRef
-from ssot_lint.fix.destinations import DROP, STAY, FromDest, ModDest
+from ssot_lint.fix.destinations import DROP, STAY, Decision, FromDest, ModDest
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.deprecated_import.fix import ImportFixPlan
@@ -46,17 +48,26 @@ def deduplicate(plan: ImportFixPlan) -> bool:
                 elif not statement.scoped and not isinstance(statement.block, cst.Module):
                     nested.add(index)
     refused = False
+    bindings = Bindings(plan)
     for entries in order.values():
+        # The names that stay, by signature, in order (dropping names leaves them as they are):
+        # looking through every later entry for each rewritten name made N of them cost N times N.
+        staying: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+        for position, signature, index in entries:
+            if plan.decisions[index] == STAY:
+                staying.setdefault(signature, []).append((position, index))
         seen: set[tuple[str, ...]] = set()
         for position, signature, index in entries:
             decision = plan.decisions[index]
             moving = isinstance(decision, (FromDest, ModDest))
             earlier = signature in seen or (index in nested and top.get(signature, position) < position)
-            if moving and earlier and not rebound(plan, plan.refs[index].bound):
-                plan.decisions[index] = DROP
+            if moving and earlier and not bindings.rebound(plan.refs[index].bound):
+                bindings.decide(index, DROP)
                 continue
             if moving:
-                later = next((i for p, sig, i in entries if p > position and sig == signature and plan.decisions[i] == STAY), None)
+                same = staying.get(signature, [])
+                at = bisect_right(same, position, key=lambda entry: entry[0])
+                later = same[at][1] if at < len(same) else None
                 if later is not None:
                     line = plan.line(plan.refs[later].statement)
                     plan.reasons[index] = f"not fixable: the rewritten import would duplicate the one at line {line}; remove one by hand"
@@ -66,23 +77,50 @@ def deduplicate(plan: ImportFixPlan) -> bool:
     return refused
 
 
-def rebound(plan: ImportFixPlan, name: str | None) -> bool:
-    """Whether the file binds ``name`` other than by the one import a duplicate repeats (an
-    assignment, a definition, another import of something else): then the repeated import
-    rebinds it, and dropping it would change what the name holds afterwards."""
-    if name is None or name in plan.survey.rebound:
-        return True
-    values = set()  # what each import binding the name binds it to
-    for index, ref in enumerate(plan.refs):
-        if ref.bound == name:
-            decision = plan.decisions[index]
-            signature = decision.signature if isinstance(decision, (FromDest, ModDest)) else stay_signature(ref)
-            if signature is not None and signature[0] == "import" and not signature[2]:
-                signature = ("import", signature[1].partition(".")[0], "")  # `import a.b` and `import a.c` both bind a
-            elif signature is not None and signature[0] == "from":
-                signature = signature[:4]  # `B as B` binds what `B` does
-            values.add(signature)
-    return len(values - {None}) > 1
+class Bindings:
+    """What the file's imports bind each name to, kept as ``deduplicate`` drops names: whether
+    the file binds a name other than by the one import a duplicate repeats (an assignment, a
+    definition, another import of something else), when the repeated import rebinds it and
+    dropping it would change what the name holds afterwards. Counted once per name and kept up
+    to date: going through every import of the file for each name dropped made N repeated
+    imports cost N times N."""
+
+    def __init__(self, plan: ImportFixPlan) -> None:
+        self.plan = plan
+        self._values: dict[str, Counter[tuple[str, ...]]] = {}  # name -> what its imports bind it to
+        for index, ref in enumerate(plan.refs):
+            value = self._value(index)
+            if ref.bound is not None and value is not None:
+                self._values.setdefault(ref.bound, Counter())[value] += 1
+
+    def rebound(self, name: str | None) -> bool:
+        """Whether the file binds ``name`` other than by the one import a duplicate repeats."""
+        return name is None or name in self.plan.survey.rebound or len(self._values.get(name, ())) > 1
+
+    def decide(self, index: int, decision: Decision) -> None:
+        """Make ``decision`` the plan's for name ``index``."""
+        bound, before = self.plan.refs[index].bound, self._value(index)
+        self.plan.decisions[index] = decision
+        after = self._value(index)
+        if bound is None or before == after:
+            return
+        values = self._values.setdefault(bound, Counter())
+        if before is not None:
+            values[before] -= 1
+            if not values[before]:
+                del values[before]
+        if after is not None:
+            values[after] += 1
+
+    def _value(self, index: int) -> tuple[str, ...] | None:
+        """What the import of name ``index`` binds its name to, as the plan decides it."""
+        decision = self.plan.decisions[index]
+        signature = decision.signature if isinstance(decision, (FromDest, ModDest)) else stay_signature(self.plan.refs[index])
+        if signature is not None and signature[0] == "import" and not signature[2]:
+            return ("import", signature[1].partition(".")[0], "")  # `import a.b` and `import a.c` both bind a
+        if signature is not None and signature[0] == "from":
+            return signature[:4]  # `B as B` binds what `B` does
+        return signature
 
 
 def new_adds(plan: ImportFixPlan, adds: dict[cst.CSTNode, list[str]]) -> dict[cst.CSTNode, list[str]]:
@@ -92,6 +130,7 @@ def new_adds(plan: ImportFixPlan, adds: dict[cst.CSTNode, list[str]]) -> dict[cs
     if not adds:
         return adds
     kept: dict[cst.CSTNode, list[str]] = {}
+    bindings = Bindings(plan)
     seen: dict[int, set[tuple[str, ...]]] = {}
     top: set[tuple[str, ...]] = set()
     for statement in plan.survey.statements:
@@ -103,7 +142,7 @@ def new_adds(plan: ImportFixPlan, adds: dict[cst.CSTNode, list[str]]) -> dict[cs
                 block.add(signature)
         for module in adds.get(statement.node, []):
             signature = ("import", module, "")
-            known = (signature in block or (not statement.scoped and signature in top)) and not rebound(plan, module.partition(".")[0])
+            known = (signature in block or (not statement.scoped and signature in top)) and not bindings.rebound(module.partition(".")[0])
             if not known:
                 kept.setdefault(statement.node, []).append(module)
                 block.add(signature)

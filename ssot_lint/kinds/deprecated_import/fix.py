@@ -140,11 +140,8 @@ class ImportFixPlan:
     def _binding_check(self, ref: ImportRef, target: str) -> str | None:
         """A reason not to retarget the local name ``ref.bound`` (bound to ``target``): one of its
         references reaches a deprecated call or a member with its own replacement."""
-        bound = ref.bound or ""
-        for node, written in self.survey.chains:
-            head, _, rest = written.partition(".")
-            if head != bound:
-                continue
+        for node, written in self.survey.chains_through(ref.bound or ""):
+            rest = written.partition(".")[2]
             problem = self._special(target + "." + rest, self.rule.match(ref))
             if problem:
                 return f"not fixable: `{written}` (line {self.line(node)}) {problem}"
@@ -184,7 +181,7 @@ class ImportFixPlan:
                 need = Need(ref.module, decision.module, True, self.ctx.ref.module, self.line(self.owner[index].node))
                 self.hold(index, worst([self.verify(need, hit), star]))
                 continue
-            attributes = [w.split(".")[1] for _, w in self.survey.chains if w.split(".")[0] == ref.bound]
+            attributes = [w.split(".")[1] for _, w in self.survey.chains_through(ref.bound)]
             uses = self.survey.names.get(ref.bound or "")
             if uses:  # the name used as a value: a module's reads are unknown
                 attributes.append(WHOLE)
@@ -224,8 +221,8 @@ class ImportFixPlan:
         stores into it do: an attribute of it assigned to or deleted (a test's
         ``settings.DEBUG = True``) would change the other module instead, while the old one,
         which only copied the name, keeps reading its own. None when nothing is stored."""
-        for node, written in self.survey.chains:
-            if node in self.survey.stored and written.startswith(root + "."):
+        for node, written in self.survey.stored_chains():
+            if written.startswith(root + "."):
                 return Verdict(UNVERIFIED, f"line {self.line(node)} assigns to or deletes {written}, which would then change another module")
         return None
 

@@ -3,7 +3,8 @@ dotted chains written through it (``name.a.b``), those read no further, and whet
 whole (as a value, a call, a target, a parameter, a def). Each answer depends only on the file
 and the name, and is worked out once per file (``FileContext.memo``): a file of N imports
 binding one name (``import pkg.a``, ``import pkg.b`` both bind ``pkg``) asks N times, and each
-time the name's every use in the file is walked."""
+time the name's every use in the file is walked. The nodes every question looks at are found
+in one walk per file and name (``near``), doctests' strings too (``string_reads``)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def chains(ctx: FileContext, name: str) -> frozenset[str]:
 def _chains(ctx: FileContext, name: str) -> frozenset[str]:
     if not name:
         return frozenset()
-    written = (dotted_name(node) for node, _ in ctx.nodes_near(ast.Attribute, [name]))
+    written = (dotted_name(node) for node in near(ctx, name) if isinstance(node, ast.Attribute))
     return frozenset(w for w in written if w is not None and w.split(".")[0] == name)
 
 
@@ -47,7 +48,7 @@ def whole_chains(ctx: FileContext, name: str) -> frozenset[str]:
 def _whole_chains(ctx: FileContext, name: str) -> frozenset[str]:
     if not name:
         return frozenset()
-    nodes = [node for node, _ in ctx.nodes_near(ast.Attribute, [name])]
+    nodes = [node for node in near(ctx, name) if isinstance(node, ast.Attribute)]
     inner = {id(node.value) for node in nodes}
     written = (dotted_name(node) for node in nodes if id(node) not in inner)
     return frozenset(w for w in written if w is not None and w.split(".")[0] == name)
@@ -62,12 +63,23 @@ def used_whole(ctx: FileContext, name: str) -> bool:
 def _used_whole(ctx: FileContext, name: str) -> bool:
     if not name:
         return False
-    heads = {id(node.value) for node, _ in ctx.nodes_near(ast.Attribute, [name])}
-    for node, _ in ctx.nodes_near((ast.Name, ast.arg), [name]):
+    nodes = near(ctx, name)
+    heads = {id(node.value) for node in nodes if isinstance(node, ast.Attribute)}
+    for node in nodes:
         if (isinstance(node, ast.Name) and node.id == name and id(node) not in heads) or (isinstance(node, ast.arg) and node.arg == name):
             return True
-    defined: list[tuple[ast.AST, int]] = [*ctx.nodes_near(ast.FunctionDef, [name]), *ctx.nodes_near(ast.AsyncFunctionDef, [name])]
-    defined += [*ctx.nodes_near(ast.ClassDef, [name]), *ctx.nodes_near(ast.ExceptHandler, [name])]
-    if any(getattr(node, "name", None) == name for node, _ in defined):
+    if any(getattr(node, "name", None) == name for node in nodes if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler))):
         return True
-    return any(name in node.names for node, _ in ctx.nodes_near((ast.Global, ast.Nonlocal), [name]))
+    return any(name in node.names for node in nodes if isinstance(node, (ast.Global, ast.Nonlocal)))
+
+
+# The nodes the questions about a name look at: attributes (chains), names, parameters,
+# definitions, ``global`` and ``nonlocal`` (used whole), constants (doctests).
+_NEAR = (ast.Attribute, ast.Name, ast.arg, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.Global, ast.Nonlocal, ast.Constant)
+
+
+def near(ctx: FileContext, name: str) -> list[ast.AST]:
+    """The nodes of the kinds the questions about ``name`` look at in the statements that spell
+    it, in source order: one walk per file and name for all of them (a walk per question and
+    kind of node cost a file of thousands of imports binding one name seconds)."""
+    return per_name(ctx, "nodes near", name, lambda: [node for node, _ in ctx.nodes_near(_NEAR, [name])])

@@ -10,7 +10,7 @@ import re
 
 from ssot_lint.kinds.base import FileContext
 from ssot_lint.kinds.deprecated_import.doctests import doctest_line
-from ssot_lint.kinds.deprecated_import.name_reads import per_name
+from ssot_lint.kinds.deprecated_import.name_reads import near, per_name
 
 
 def doctest_reads(ctx: FileContext, name: str, *, attribute: bool) -> bool:
@@ -22,7 +22,7 @@ def doctest_reads(ctx: FileContext, name: str, *, attribute: bool) -> bool:
 def _doctest_reads(ctx: FileContext, name: str, attribute: bool) -> bool:
     if not name:
         return False
-    strings = ((node.value, node.lineno) for node, _ in ctx.nodes_near(ast.Constant, [name]))
+    strings = ((node.value, node.lineno) for node in near(ctx, name) if isinstance(node, ast.Constant))
     return any(isinstance(text, str) and doctest_line(text, line, name, attribute=attribute) is not None for text, line in strings)
 
 

@@ -73,6 +73,24 @@ class Survey(cst.CSTVisitor):
         self._container: cst.SimpleStatementLine | cst.SimpleStatementSuite | None = None
         self._skip: set[cst.CSTNode] = set()
         self._annotations = 0
+        self._through: dict[str, list[tuple[cst.Attribute, str]]] | None = None
+        self._stored_chains: list[tuple[cst.Attribute, str]] | None = None
+
+    def chains_through(self, name: str | None) -> list[tuple[cst.Attribute, str]]:
+        """The ``chains`` written through ``name`` (``name.a.b``), in order: indexed once, as the
+        plan asks for each import's binding (each asking through every chain made N imports
+        binding one name cost N times N)."""
+        if self._through is None:
+            self._through = {}
+            for node, written in self.chains:
+                self._through.setdefault(written.partition(".")[0], []).append((node, written))
+        return self._through.get(name, []) if name is not None else []
+
+    def stored_chains(self) -> list[tuple[cst.Attribute, str]]:
+        """The ``chains`` assigned to or deleted (``stored``), in order."""
+        if self._stored_chains is None:
+            self._stored_chains = [(node, written) for node, written in self.chains if node in self.stored]
+        return self._stored_chains
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         order = self._order

@@ -59,8 +59,9 @@ def _unit_problem(
     uses = plan.survey.names.get(name, [])
     if uses:
         return f"not fixable: `{name}` is also used on its own at line {plan.line(uses[0])} (rebound or passed around)"
+    unit = set(members)
     for index, ref in enumerate(plan.refs):
-        if ref.bound == name and index not in members and not ref.plain:
+        if ref.bound == name and index not in unit and not ref.plain:
             return f"not fixable: `{name}` is also bound by the import at line {plan.line(ref.statement)}"
     word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
     for string in plan.survey.annotation_strings:
@@ -74,9 +75,12 @@ def _unit_problem(
         problem = _new_top_problem(plan, moved_tops)
         if problem:
             return problem
-    for node, written in plan.survey.chains:
-        if top(written) != name:
-            continue
+    # The members' modules and the packages above them: a chain naming one is the module itself.
+    imported: set[str] = set()
+    for module in (plan.refs[i].module or "" for i in members):
+        imported.add(module)
+        imported.update(module[:at] for at, char in enumerate(module) if char == ".")
+    for node, written in plan.survey.chains_through(name):
         hit = next(((o, n) for o, n in plan.rule.targets if o.member is None and under(written, o.module)), None)
         if hit is None:
             if renamed:
@@ -97,7 +101,7 @@ def _unit_problem(
         edits[prefix] = dotted_expr(new.module)
         rewritten = new.module + written[len(old.module) :]
         plan.unit_chains.setdefault(name, []).append((written, rewritten, hit))
-        if any(plan.refs[i].module == written or (plan.refs[i].module or "").startswith(written + ".") for i in members):
+        if written in imported:
             # `x = old.mod`: the module itself as a value, so what is read through it is unknown
             plan.unit_chains[name].append((f"{written}.{WHOLE}", f"{rewritten}.{WHOLE}", hit))
             plan.whole_lines.setdefault(f"{written}.{WHOLE}", plan.line(node))
