@@ -101,3 +101,27 @@ def wait_until(predicate: Any, timeout: float = 10.0) -> bool:
             return bool(predicate())
         time.sleep(0.05)
     return True
+
+
+def python_calls(work: Any) -> int:
+    """The Python function calls ``work()`` makes, on this thread and on the analysis thread
+    (where libcst parses and fixes run): a measure of its cost that no load changes."""
+    import sys
+
+    from ssot_lint.analysis.parsing import on_analysis_thread
+
+    count = 0
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        nonlocal count
+        if event == "call":
+            count += 1
+
+    sys.setprofile(profile)
+    on_analysis_thread(sys.setprofile, profile)
+    try:
+        work()
+    finally:
+        sys.setprofile(None)
+        on_analysis_thread(sys.setprofile, None)
+    return count

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ast
 import os
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ from ssot_lint.fix.import_statements import ImporterStatements
 from ssot_lint.model import FileRef
 from ssot_lint.project.module_summary import ImportFact
 from ssot_lint.run import cache, parallel
-from tests.helpers import write_project
+from tests.helpers import python_calls, write_project
 
 RULES = """
 [[rule]]
@@ -148,23 +147,6 @@ def test_an_unsaved_module_is_a_module_on_every_call(tmp_path: Path, trusted: No
     assert shown(api.check_source(root / "pkg/app.py", BUFFER, config=loaded))[0][3] == ""
 
 
-def calls(work: Any) -> int:
-    """The Python function calls ``work()`` makes: a measure of its cost that no load changes."""
-    count = 0
-
-    def profile(frame: Any, event: str, arg: Any) -> None:
-        nonlocal count
-        if event == "call":
-            count += 1
-
-    sys.setprofile(profile)
-    try:
-        work()
-    finally:
-        sys.setprofile(None)
-    return count
-
-
 def test_n_findings_in_one_text_cost_about_n_times_one(tmp_path: Path) -> None:
     root = project(tmp_path, others=0)
     loaded = api.load_project(root / "ssot-lint.toml")
@@ -173,11 +155,11 @@ def test_n_findings_in_one_text_cost_about_n_times_one(tmp_path: Path) -> None:
         return "".join(f"from pkg.old import X as X{i}\n" for i in range(n))
 
     assert [f[3] for f in shown(api.check_source(root / "pkg/app.py", text(40), config=loaded))] == ["safe"] * 40
-    cost = {n: calls(lambda n=n: api.check_source(root / "pkg/app.py", text(n), config=loaded)) for n in (100, 200)}
+    cost = {n: python_calls(lambda n=n: api.check_source(root / "pkg/app.py", text(n), config=loaded)) for n in (100, 200)}
     # Each verification walked every import statement of the text, and each finding of check's
     # every top-level statement: twice the findings cost four times as much.
     assert cost[200] < 2.3 * cost[100], cost
-    fixed = {n: calls(lambda n=n: api.fix_source(root / "pkg/app.py", text(n), config=loaded)) for n in (100, 200)}
+    fixed = {n: python_calls(lambda n=n: api.fix_source(root / "pkg/app.py", text(n), config=loaded)) for n in (100, 200)}
     assert fixed[200] < 2.3 * fixed[100], fixed
 
 

@@ -7,10 +7,8 @@ the fix's plan went through every chain and import binding the name for each of 
 from __future__ import annotations
 
 import re
-import sys
 from bisect import bisect_right
 from pathlib import Path
-from typing import Any
 
 import libcst as cst
 import pytest
@@ -18,14 +16,13 @@ import pytest
 from ssot_lint import api
 from ssot_lint.analysis.cst_parts import lines_naming
 from ssot_lint.analysis.file_context import FileContext
-from ssot_lint.analysis.parsing import on_analysis_thread
 from ssot_lint.api import source as source_module
 from ssot_lint.api.source import _cookie_encoding, _encoded, source_bytes, unencodable
 from ssot_lint.kinds.deprecated_import.fix import fix_imports
 from ssot_lint.kinds.fixes import FixContext, FixOutcome
 from ssot_lint.model import FileRef
 from ssot_lint.run.word_tests import one_whole_word, spells, whole_words
-from tests.helpers import write_project
+from tests.helpers import python_calls, write_project
 
 RULES = """
 [[rule]]
@@ -62,35 +59,15 @@ def test_plain_imports_of_a_deprecated_module_are_each_fixed_safely(tmp_path: Pa
     assert (result.code, result.fixed, result.reasons) == (fixed(40), 40, ())
 
 
-def calls(work: Any) -> int:
-    """The Python function calls ``work()`` makes, on this thread and on the analysis thread
-    (where libcst parses and the fix runs): a measure of its cost that no load changes."""
-    count = 0
-
-    def profile(frame: Any, event: str, arg: Any) -> None:
-        nonlocal count
-        if event == "call":
-            count += 1
-
-    sys.setprofile(profile)
-    on_analysis_thread(sys.setprofile, profile)
-    try:
-        work()
-    finally:
-        sys.setprofile(None)
-        on_analysis_thread(sys.setprofile, None)
-    return count
-
-
 def test_n_plain_imports_in_one_text_cost_about_n_times_one(tmp_path: Path) -> None:
     root = project(tmp_path)
     loaded = api.load_project(root / "ssot-lint.toml")
-    cost = {n: calls(lambda n=n: api.check_source(root / "pkg/app.py", plain(n), config=loaded)) for n in (100, 200)}
+    cost = {n: python_calls(lambda n=n: api.check_source(root / "pkg/app.py", plain(n), config=loaded)) for n in (100, 200)}
     # Each rewrite asked of every other import statement whether the fix rewrites it (twice:
     # whether it runs pkg.old before, whether it carries the reads of pkg.old): twice the
     # imports cost 3.5 times as much.
     assert cost[200] < 2.3 * cost[100], cost
-    fixes = {n: calls(lambda n=n: api.fix_source(root / "pkg/app.py", plain(n), config=loaded)) for n in (100, 200)}
+    fixes = {n: python_calls(lambda n=n: api.fix_source(root / "pkg/app.py", plain(n), config=loaded)) for n in (100, 200)}
     assert fixes[200] < 2.3 * fixes[100], fixes
 
 
@@ -119,7 +96,7 @@ def test_the_plan_for_n_plain_imports_costs_about_n_times_one(tmp_path: Path) ->
         module = cst.parse_module(text)
         ctx = FileContext(FileRef("pkg/app.py", "pkg.app"), text, module=module)
         outcome: list[FixOutcome] = []
-        cost[n] = calls(lambda ctx=ctx, module=module: outcome.append(fix_imports(rule, module, ctx, FixContext(unsafe=True))))
+        cost[n] = python_calls(lambda ctx=ctx, module=module: outcome.append(fix_imports(rule, module, ctx, FixContext(unsafe=True))))
         assert (outcome[0].module.code, outcome[0].fixed, outcome[0].unsafe) == (fixed(n), n, n)
     assert cost[800] < 4.4 * cost[200], cost
 
