@@ -191,3 +191,24 @@ def test_check_agrees_with_fix_on_a_string_annotation_naming_the_binding(tmp_pat
     assert (root / "f_tc.py").read_text() == source
     plain = write_project(tmp_path / "plain", {**PACKAGES, "f_tc.py": "import old.mod\ny: 'int' = 1\n\n\ndef k():\n    return old.mod.X\n"}, MODULE_RULE)
     assert applicability(plain, monkeypatch) == [("f_tc.py", 1, True, "safe")]
+
+
+@pytest.mark.parametrize(
+    "doctest_import",
+    [
+        pytest.param("from old.mod import X", id="from-import"),
+        pytest.param("from old import mod as X", id="from-import-module"),
+        pytest.param("import old.mod as X", id="import-as"),
+    ],
+)
+def test_a_doctests_own_import_reads_no_binding_of_the_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, doctest_import: str) -> None:
+    # review18a 04 (SymPy's egyptian_fraction, polyoptions, polytools): the doctest imports what it
+    # uses itself, so the module's `import old.mod` becoming `import new.mod` changes nothing it reads.
+    value = "X.X" if doctest_import.endswith("mod as X") else "X"
+    source = f'import old.mod\n\ndef f():\n    """\n    >>> {doctest_import}\n    >>> {value}\n    1\n    """\n    return old.mod.X\n'
+    root = write_project(tmp_path, {**PACKAGES, "a.py": source}, MODULE_RULE)
+    assert doctests(root, "a") == "TestResults(failed=0, attempted=2)"
+    assert applicability(root, monkeypatch) == [("a.py", 1, True, "safe")]
+    run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert (root / "a.py").read_text() == source.replace("import old.mod\n", "import new.mod\n").replace("return old.mod.X", "return new.mod.X")
+    assert doctests(root, "a") == "TestResults(failed=0, attempted=2)"

@@ -18,6 +18,9 @@ if TYPE_CHECKING:  # `check` imports this module, and libcst is for fixes only
     from ssot_lint.kinds.deprecated_import.fix import ImportFixPlan
 
 PROMPTS = (">>> ", "... ")
+# A doctest line that is one import statement: it binds its own names, through ``sys.modules``,
+# and reads no binding of the module (``>>> from old.mod import X``). A ``;`` may add a read.
+_IMPORT_LINE = re.compile(r"(?:from\s+[\w. ]+\s+import\b|import\s)[^;]*")
 
 
 def doctest_line(text: str, first_line: int, name: str, *, attribute: bool = False) -> int | None:
@@ -30,7 +33,7 @@ def doctest_line(text: str, first_line: int, name: str, *, attribute: bool = Fal
     word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w){after}")
     for offset, line in enumerate(text.split("\n")):
         stripped = line.strip()
-        if stripped.startswith(PROMPTS) and word.search(stripped, 4):
+        if stripped.startswith(PROMPTS) and word.search(stripped, 4) and not _IMPORT_LINE.fullmatch(stripped[4:].strip()):
             return first_line + offset
     return None
 
