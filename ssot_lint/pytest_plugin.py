@@ -117,8 +117,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     present = {id(item) for item in session.items}
     deselected = session.config.stash.get(_DESELECTED, set())
     dropped = [item for item in ours if id(item) not in present and item.nodeid not in deselected]
-    if dropped:
-        _select(dropped, session.config)
+    _select(dropped, session.config)
     if dropped:
         session.items[:0] = dropped
         names = ", ".join(item.nodeid for item in dropped)
