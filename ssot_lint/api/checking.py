@@ -33,6 +33,7 @@ from ssot_lint.config.tomlfile import shown_path
 from ssot_lint.errors import EXIT_FINDINGS, EXIT_OK, ConfigError
 from ssot_lint.model import Finding, Report
 from ssot_lint.observer import NULL_OBSERVER, Observer
+from ssot_lint.project.module_paths import COMPILED_NOT_ANALYZED
 from ssot_lint.run.partial import Within, absolute_path
 
 if TYPE_CHECKING:
@@ -196,12 +197,16 @@ def check(
         buffers=buffers,
         check_syntax=check_syntax,
     )
-    if not report.scanned:  # as ruff does: a warning, not an error (a hook may pass only excluded files)
-        where = ", ".join(os.fspath(p) for p in paths) or shown_path(project.root)
-        warn(f"no files to check in {where}: none is in scope (config keys 'include', 'exclude', 'extend-exclude'; .gitignore){_links_note(project, paths)}")
-    elif coverage.whole_project:
+    compiled = _compiled_named(project, paths)
+    rest = [p for p in paths if os.fspath(p) not in compiled]
+    if not report.scanned and (rest or not paths):  # as ruff does: a warning, not an error (a hook may pass only excluded files)
+        where = ", ".join(os.fspath(p) for p in rest) or shown_path(project.root)
+        warn(f"no files to check in {where}: none is in scope (config keys 'include', 'exclude', 'extend-exclude'; .gitignore){_links_note(project, rest)}")
+    elif report.scanned and coverage.whole_project:
         for message in _paths_matching_nothing(project, report.scanned):
             warn(message)
+    for named in compiled:  # in scope, but no text to read: "none is in scope" would send the user to the config
+        warn(f"{named}: not checked: {COMPILED_NOT_ANALYZED}")
     if report_unused_suppressions:
         known_ids = [r.id for r in project.rules.known]
         from ssot_lint.run.aggregation import with_own_rows
@@ -226,6 +231,19 @@ def check(
 
     failing = fails_check(report, fail_on) or stale
     return CheckResult(report, counted, coverage, project, fail_on, EXIT_FINDINGS if failing else EXIT_OK, stale, collected)
+
+
+def _compiled_named(project: Project, paths: Sequence[PathLike]) -> list[str]:
+    """The files named in ``paths`` that the run took in and are compiled extension modules
+    (``util.pyx``, a built ``.so``): modules of the project whose names are unknown, never read."""
+    from ssot_lint.project.module_paths import compiled_stem
+    from ssot_lint.run.discovery import discover
+
+    named = [os.fspath(p) for p in paths if compiled_stem(os.path.basename(os.fspath(p))) is not None and os.path.isfile(p)]
+    if not named:
+        return []
+    taken = {source.abspath for source in discover(named, project.config)}
+    return [path for path in named if os.path.abspath(path) in taken]
 
 
 def _links_note(project: Project, paths: Sequence[PathLike]) -> str:

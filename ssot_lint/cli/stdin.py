@@ -14,6 +14,7 @@ import click
 
 from ssot_lint import api
 from ssot_lint.errors import ConfigError
+from ssot_lint.project.module_paths import COMPILED_NOT_ANALYZED, compiled_stem
 
 STDIN = "-"
 
@@ -33,6 +34,8 @@ def stdin_path(paths: tuple[str, ...], stdin_filename: str | None) -> str | None
             raise ConfigError("'-' (the file on stdin) cannot be combined with other paths")
         if os.path.isdir(stdin_filename):
             raise ConfigError(f"--stdin-filename {stdin_filename}: is a directory, not a file")
+        if compiled_stem(os.path.basename(stdin_filename)) is not None:  # Cython's text is not Python's: read as Python, it would be findings or a syntax error
+            raise ConfigError(f"--stdin-filename {stdin_filename}: {COMPILED_NOT_ANALYZED}")
         return api.absolute_path(stdin_filename)
     if stdin_filename is not None:
         raise ConfigError("--stdin-filename names the file read from stdin: give '-' as the path to read it")

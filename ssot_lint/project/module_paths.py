@@ -25,6 +25,8 @@ def within(module: str, package: str) -> bool:
 # ``util.abi3.so``, ``util.cp311-win_amd64.pyd``). A ``.pxd`` is no module: it is Cython's header for
 # a ``.pyx`` or a ``.py`` (pure-Python mode), which Python never imports.
 COMPILED_SUFFIXES = (".pyx", ".so", ".pyd")
+# What the command line says of such a file named on it, or as the file on stdin.
+COMPILED_NOT_ANALYZED = "a compiled extension module, which ssot-lint does not analyze (it reads Python source only)"
 
 
 def compiled_stem(filename: str) -> str | None:
