@@ -1,15 +1,25 @@
-"""server24: a compiled extension module's file named on the command line or given as
-``--stdin-filename`` is said not to be analyzed (not "none is in scope", not read as Python)."""
+"""server24: the language server ends promptly at the end of its stdin while a project job
+starts, and on ``exit`` while a buffer check runs; a broken config does not restart the
+project-wide checks on every save. A compiled extension module's file named on the command line
+or given as ``--stdin-filename`` is said not to be analyzed (not "none is in scope", not read as Python)."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from ssot_lint.cli import main
-from tests.helpers import Result, run_cli, write_project
+from tests.helpers import REPO, Result, descendants, run_cli, write_project
+from tests.lsp_client import Client
+from tests.test_server_editor20 import APP, DI1
+from tests.test_server_editor20 import project as editor_project
+from tests.test_server_editor23 import SLOW, SLOW_CLASS
 
 RULES = '[[rule]]\nid = "DI1"\nkind = "deprecated-import"\nreplace = { "pkg.old" = "pkg.new" }\n'
 CYTHON = "from pkg.old import X\ncdef int f():\n    return 1\n"
@@ -54,3 +64,107 @@ def test_stdin_named_as_a_compiled_module_is_refused(project: Path, monkeypatch:
     result = Result(outcome.exit_code, outcome.stdout, outcome.stderr)
     message = f"ssot-lint: error: --stdin-filename {name}: a compiled extension module, which ssot-lint does not analyze (it reads Python source only)\n"
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+
+
+# -- the language server ---------------------------------------------------------------------------
+# A rule-kind plugin whose check of a file that says SLEEP_HERE sleeps: a buffer check that runs
+# for a long time (as verifying a buffer's imports against a huge project does). It says when it
+# starts, in a file named after the process (the server and its project job both check buffers).
+SLEEPY_PLUGIN = """
+import os
+import time
+from pathlib import Path
+
+from ssot_lint.kinds.base import Rule
+
+
+class Sleepy(Rule):
+    kind = "sleepy"
+    summary = "test plugin: sleeps on files that say SLEEP_HERE"
+    default_message = "never reported"
+
+    def needs_parse(self, text, ref):
+        return "SLEEP_HERE" in text
+
+    def check(self, ctx):
+        Path(os.environ["SSOT_SLEEPY_DIR"], f"sleeping-{os.getpid()}").touch()
+        time.sleep(float(os.environ["SSOT_SLEEPY_SECONDS"]))
+        return [], None
+"""
+SLEEPY = '\n[[rule]]\nid = "ZZ1"\nkind = "sleepy"\n'
+
+
+def sleepy_plugin(directory: Path, monkeypatch: pytest.MonkeyPatch, seconds: float) -> Path:
+    """Install the plugin for the server started next (its environment is this process's)."""
+    directory.mkdir()
+    (directory / "ssot_sleepy_plugin.py").write_text(SLEEPY_PLUGIN)
+    info = directory / "ssot_sleepy_plugin-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: ssot-sleepy-plugin\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[ssot_lint.kinds]\nsleepy = ssot_sleepy_plugin:Sleepy\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(directory), str(REPO)]))
+    monkeypatch.setenv("SSOT_SLEEPY_DIR", str(directory))
+    monkeypatch.setenv("SSOT_SLEEPY_SECONDS", str(seconds))
+    return directory
+
+
+async def until(condition: Callable[[], bool], seconds: float = 60.0) -> None:
+    """Poll ``condition`` without blocking the client (which answers the server meanwhile)."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("not reached in time")
+
+
+def test_exit_does_not_wait_for_a_running_buffer_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    marks = sleepy_plugin(tmp_path / "plugin", monkeypatch, seconds=30)
+    root = editor_project(tmp_path / "p", DI1 + SLEEPY)
+
+    async def main() -> tuple[float, int | None, str]:
+        client = Client(root)
+        await client.start(initialization_options={"projectWide": False})  # only the buffer check runs
+        server = client.client._server
+        assert server is not None and server.stderr is not None
+        client.open("pkg/app.py", APP + "# SLEEP_HERE\n")
+        await until(lambda: (marks / f"sleeping-{server.pid}").exists())  # the buffer check sleeps
+        started = time.monotonic()
+        await client.stop()  # shutdown, exit
+        try:
+            await asyncio.wait_for(server.wait(), 20)
+        finally:
+            if server.returncode is None:
+                server.kill()
+        return time.monotonic() - started, server.returncode, (await server.stderr.read()).decode()
+
+    seconds, code, stderr = asyncio.run(main())
+    assert (code, stderr) == (0, "")
+    assert seconds < 3.0, seconds  # not the 30 s the check sleeps
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
+def test_the_end_of_stdin_while_a_project_job_starts_ends_the_server(tmp_path: Path) -> None:
+    """asyncio.run cancels every task at the end of stdin: one cancelled while asyncio connects
+    a new child's pipes waits forever for them (CPython gh-103847), so the server hung."""
+    root = editor_project(tmp_path, DI1 + SLOW)
+    (root / "pkg/slow.py").write_text(SLOW_CLASS)
+
+    async def main() -> tuple[int | None, str, dict[int, str]]:
+        client = Client(root)
+        await client.start()
+        server = client.client._server
+        assert server is not None and server.stderr is not None and server.stdin is not None
+        client.open("pkg/app.py", APP)  # the project's first document: its project-wide job starts
+        server.stdin.close()  # at once: while the job's process is being created
+        try:
+            await asyncio.wait_for(server.wait(), 10)
+        finally:
+            left = descendants(server.pid)
+            if server.returncode is None:
+                server.kill()
+                await server.wait()
+        await client.client.stop()
+        return server.returncode, (await server.stderr.read()).decode(), left
+
+    code, stderr, left = asyncio.run(main())
+    assert (code, stderr, left) == (0, "", {})

@@ -14,11 +14,11 @@ import threading
 import tokenize
 import warnings
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from ssot_lint.analysis.syntax import cpython_parse
+from ssot_lint.lifetime import DaemonWorker
 from ssot_lint.model import PARSE_ERROR_ID, Finding
 
 if TYPE_CHECKING:  # libcst is imported only when a libcst tree is asked for
@@ -243,7 +243,7 @@ def _libcst_parse(text: str) -> cst.Module:
         raise SourceError(f"parser failed: {type(exc).__name__}: {exc}") from None
 
 
-_big_stack: tuple[int, ThreadPoolExecutor] | None = None
+_big_stack: tuple[int, DaemonWorker] | None = None
 
 
 def on_analysis_thread(fn: Callable[..., T], *args: object) -> T:
@@ -257,7 +257,8 @@ def on_analysis_thread(fn: Callable[..., T], *args: object) -> T:
     if _big_stack is None or _big_stack[0] != os.getpid():
         previous = threading.stack_size(ANALYSIS_STACK_BYTES)
         try:
-            executor = ThreadPoolExecutor(1, thread_name_prefix="ssot-analysis")
+            # Not joined at exit: the language server ends without waiting for a check running there.
+            executor = DaemonWorker("ssot-analysis")
             executor.submit(sys.setrecursionlimit, max(sys.getrecursionlimit(), ANALYSIS_RECURSION_LIMIT)).result()
         finally:
             threading.stack_size(previous)

@@ -25,6 +25,8 @@ and a buffer out of step with the editor would put fixes in the wrong place.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -60,7 +62,10 @@ def build() -> SsotServer:
         if watched and watched.dynamic_registration:
             options = lsp.DidChangeWatchedFilesRegistrationOptions(watchers=[lsp.FileSystemWatcher(glob_pattern=g) for g in WATCHED])
             registration = lsp.Registration(id="ssot-lint-files", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)
-            await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[registration]))
+            # The end of stdin before the client answers cancels this (as every task): pygls would
+            # print the cancellation as a traceback on stderr, for a server that is only ending.
+            with contextlib.suppress(asyncio.CancelledError):
+                await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[registration]))
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SsotServer, params: lsp.DidOpenTextDocumentParams) -> None:

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
+from ssot_lint.lifetime import DaemonWorker
 from ssot_lint.model import Finding
 from ssot_lint.server.notes import Notes
 
@@ -49,7 +49,7 @@ class Newest:
     """The checks of each document (by URI): requested, debounced, run on the worker thread."""
 
     def __init__(self) -> None:
-        self._worker = ThreadPoolExecutor(1, thread_name_prefix="ssot-server-check")
+        self._worker = DaemonWorker("ssot-server-check")
         self._tickets: dict[str, int] = {}  # uri -> the newest request's ticket
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._running: set[asyncio.Task[None]] = set()  # kept: the loop holds tasks only weakly

@@ -13,22 +13,23 @@ not take the editor's diagnostics down with it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import json
 import os
 import signal
+import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ssot_lint import api
 from ssot_lint.errors import EXIT_USAGE, ConfigError
 from ssot_lint.lifetime import die_with_parent
 
+T = TypeVar("T")
 KILL_GROUP = hasattr(os, "killpg")
-# Seconds a killed job is waited for when the server ends (its pipes close as it dies).
-CLOSE_WAIT = 5.0
 
 
 def kill_job(pid: int) -> None:
@@ -49,40 +50,64 @@ class Job:
     that make what a running check finds out of date: its findings are shown only if none came."""
 
     task: asyncio.Task[None] | None = None
-    process: asyncio.subprocess.Process | None = None
+    process: subprocess.Popen[bytes] | None = None
     again: bool = False
     generation: int = 0
 
 
 async def run_job(request: dict[str, Any], job: Job) -> dict[str, Any] | None:
     """Run one project-wide check in a child process (this module, ``-m``): the request in, the
-    answer out; the child leads its own process group, so ``kill_job`` ends its workers too."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "ssot_lint.server.project_job",
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    answer out; the child leads its own process group, so ``kill_job`` ends its workers too.
+
+    Not asyncio's subprocess transport: a task cancelled while it connects a new child's pipes
+    waits for them forever (CPython gh-103847), and the end of stdin (or ``exit``) cancels every
+    task, so a server whose stdin closed as a job started never ended. ``Popen`` returns once the
+    child runs (asyncio calls it the same way), and a thread of the job's own talks to it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ssot_lint.server.project_job"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         cwd=request["root"],
         start_new_session=KILL_GROUP,  # its own process group: the job and the workers it forks end together
     )
     job.process = process
+    data = json.dumps(request, ensure_ascii=True).encode("ascii")
     try:
-        out, err = await process.communicate(json.dumps(request, ensure_ascii=True).encode("ascii"))
-    except asyncio.CancelledError:
-        # The event loop is ending (exit, the end of stdin): end the job, and wait while the loop
-        # still runs for its transport to close; left to the garbage collector, it would close
-        # on a closed loop ("RuntimeError: Event loop is closed" on stderr).
+        out, err = await _in_thread(lambda: process.communicate(data))
+    except asyncio.CancelledError:  # the server is ending (exit, the end of stdin): so does the job
         kill_job(process.pid)
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(process.wait(), CLOSE_WAIT)
         raise
     finally:
         job.process = None
     if process.returncode not in (0, 2):
         raise RuntimeError(f"exit code {process.returncode}: {err.decode(errors='replace').strip()[-2000:]}")
     return json.loads(out)
+
+
+def _in_thread(work: Callable[[], T]) -> asyncio.Future[T]:
+    """``work()`` in a daemon thread of its own: nothing waits for it when the server ends (a
+    killed job's pipes close at once; the default executor would be waited for at exit)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def deliver(outcome: Callable[[], None]) -> None:
+        try:
+            loop.call_soon_threadsafe(lambda: None if future.done() else outcome())
+        except RuntimeError:  # the loop is closed: the server ended, nobody waits for the answer
+            pass
+
+    def run() -> None:
+        try:
+            result = work()
+        except BaseException as exc:  # handed to the awaiting task, whatever it is
+            failure = exc
+            deliver(lambda: future.set_exception(failure))
+        else:
+            deliver(lambda: future.set_result(result))
+
+    threading.Thread(target=run, name="ssot-project-job", daemon=True).start()
+    return future
 
 
 def run(request: dict[str, Any]) -> dict[str, Any]:
