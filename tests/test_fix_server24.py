@@ -15,11 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 from ssot_lint.cli import main
-from tests.helpers import REPO, Result, descendants, run_cli, write_project
+from tests.helpers import REPO, Result, descendants, process_alive, run_cli, write_project
 from tests.lsp_client import Client
-from tests.test_server_editor20 import APP, DI1
+from tests.test_server import codes
+from tests.test_server_editor20 import APP, DI1, M1, has, watched
 from tests.test_server_editor20 import project as editor_project
-from tests.test_server_editor23 import SLOW, SLOW_CLASS
+from tests.test_server_editor23 import SLOW, SLOW_CLASS, running_jobs, served, started_jobs
 
 RULES = '[[rule]]\nid = "DI1"\nkind = "deprecated-import"\nreplace = { "pkg.old" = "pkg.new" }\n'
 CYTHON = "from pkg.old import X\ncdef int f():\n    return 1\n"
@@ -168,3 +169,71 @@ def test_the_end_of_stdin_while_a_project_job_starts_ends_the_server(tmp_path: P
 
     code, stderr, left = asyncio.run(main())
     assert (code, stderr, left) == (0, "", {})
+
+
+def checking(pid: int) -> bool:
+    """Whether the project job ``pid`` has the result cache open: it has read the config, and checks."""
+    try:
+        return any(os.readlink(f"/proc/{pid}/fd/{fd}").endswith("results.sqlite") for fd in os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
+def test_a_config_in_error_restarts_no_project_wide_check_on_save(tmp_path: Path) -> None:
+    """A project job loads the config from disk: while it is broken, every job would end with its
+    error. So saves start none (the config's diagnostic says why) and the one running is left
+    alone; once the config loads again, the check runs again."""
+    root = editor_project(tmp_path, DI1 + SLOW)
+    (root / "pkg/slow.py").write_text(SLOW_CLASS)
+    good = (root / "ssot-lint.toml").read_text()
+    error = "invalid TOML: Expected '=' after a key in a key/value pair"
+
+    async def scenario(client: Client) -> None:
+        server = client.client._server
+        assert server is not None
+        config = client.uri("ssot-lint.toml")
+        app = client.open("pkg/app.py", APP)
+        running = await started_jobs(client)
+        await until(lambda: all(checking(pid) for pid in running))  # past reading the config
+        (root / "ssot-lint.toml").write_text(good + "broken\n")
+        watched(client, "ssot-lint.toml")
+        shown = await client.wait(config, 0, lambda p: p.diagnostics)
+        assert [(d.range.start.line, d.message) for d in shown.diagnostics] == [(1, error)]
+        for _ in range(3):
+            client.save(app)
+            await asyncio.sleep(0.5)
+        assert running_jobs(server.pid) == running, client.logs  # the same check, still running: none started, none ended
+        assert [log for log in client.logs if "invalid TOML" in log] == []  # no job ended with the config's error
+        assert [[d.message for d in p.diagnostics] for p in client.published[config]][-1] == [error]
+        (root / "ssot-lint.toml").write_text(good)
+        watched(client, "ssot-lint.toml")
+        await until(lambda: not any(process_alive(pid) for pid in running))  # fixed: the check runs again,
+        assert set(await started_jobs(client)).isdisjoint(running)  # with the config as it is now
+        await client.wait(config, client.count(config) - 1, lambda p: not p.diagnostics)
+
+    served(root, scenario)
+
+
+def test_saves_while_the_config_is_in_error_start_no_project_job(tmp_path: Path) -> None:
+    root = editor_project(tmp_path)  # quick project-wide checks: each save's would end at once
+    good = (root / "ssot-lint.toml").read_text()
+
+    async def scenario(client: Client) -> None:
+        config = client.uri("ssot-lint.toml")
+        app = client.open("pkg/app.py", APP)
+        m1 = client.open("pkg/m1.py", M1)
+        await client.wait(m1, 0, has("FAM1"))  # the first project-wide check has published
+        (root / "ssot-lint.toml").write_text(good + "broken\n")
+        watched(client, "ssot-lint.toml")
+        await client.wait(config, 0, lambda p: p.diagnostics)
+        for _ in range(3):
+            client.save(app)
+            await asyncio.sleep(1.0)
+        assert [log for log in client.logs if "invalid TOML" in log or "project-wide check failed" in log] == []
+        (root / "ssot-lint.toml").write_text(good)
+        watched(client, "ssot-lint.toml")
+        await client.wait(config, client.count(config) - 1, lambda p: not p.diagnostics)
+        assert codes(await client.wait(m1, client.count(m1), has("FAM1"))) == ["FAM1"]  # fixed: checked again
+
+    served(root, scenario)

@@ -257,6 +257,8 @@ class SsotServer(LanguageServer):
 
     # -- project-wide rules ------------------------------------------------------------------
     def schedule_project_wide(self, project: api.Project, stale: bool = False) -> None:
+        if self.project_wide and self.projects.in_error(project_key(project)):
+            return  # the job reads the config from disk, and would end with its error: ``reload`` checks once it loads
         self.wide.schedule(project, self.project_wide, self.snapshot, stale)
 
     def snapshot(self) -> Snapshot:

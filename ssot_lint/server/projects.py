@@ -129,7 +129,9 @@ class Projects:
 
     def refresh(self, force: bool = False) -> list[Entry]:
         """Reload the projects whose files changed (all of them with ``force``, and every one in
-        error: a rule file it needs may have appeared); return the entries that changed."""
+        error: a rule file it needs may have appeared); return the entries whose project changed.
+        One that does not load keeps the last project that did: its rules still apply, so what
+        was checked with them need not be checked again (its error is ``entries``')."""
         changed: list[Entry] = []
         for entry in self.entries():
             if not force and entry.error is None and entry.signature == tuple(_stat(f) for f, _, _ in entry.signature):
@@ -140,9 +142,13 @@ class Projects:
             for directory in directories:
                 if directory not in self._by_directory:
                     fresh = self._load(directory, entry.project)
-                    if fresh not in changed:
+                    if fresh not in changed and not (fresh.error is not None and fresh.project is entry.project):
                         changed.append(fresh)
         return changed
+
+    def in_error(self, key: str) -> bool:
+        """Whether the config (or a rule file) of the project ``key`` does not load now."""
+        return any(e.error is not None and e.project is not None and project_key(e.project) == key for e in self.entries())
 
 
 def _same(a: api.Project, b: api.Project) -> bool:
