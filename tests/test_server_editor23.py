@@ -256,7 +256,7 @@ def test_saving_a_toml_file_the_config_does_not_read_leaves_a_running_check_alon
         watched(client, "docs/pyproject.toml")
         await asyncio.sleep(1.5)
         # (CI saw the job gone here once, not reproduced since: say whether another replaced it)
-        assert all(process_alive(pid) for pid in running), {"watched": running, "running now": running_jobs(server.pid)}
+        assert all(process_alive(pid) for pid in running), {"watched": running, "running now": running_jobs(server.pid), "logs": client.logs}
         # The config itself: the check starts again with it.
         client.save(client.uri("ssot-lint.toml"))
         for _ in range(200):
