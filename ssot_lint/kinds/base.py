@@ -133,6 +133,10 @@ class Rule:
     # Project-wide kinds that must know every file in scope: aggregate() also gets (ref, None)
     # for files that could not be read or parsed, so they still count as existing modules.
     sees_unparsed: ClassVar[bool] = False
+    # Kinds that count definitions: aggregate() gets no facts of a stub (.pyi) beside its
+    # module's source, which describes that module and is no second definition of what it
+    # defines (``project.module_paths.described_stubs``).
+    skips_described_stubs: ClassVar[bool] = False
     # Every file in scope is parsed as a whole, so its syntax error anywhere is SSOT000 (the
     # hidden rule of `check --check-syntax`); otherwise only what a rule reads is parsed.
     whole_file: ClassVar[bool] = False
@@ -231,7 +235,8 @@ class Rule:
         """Project-wide findings (with paths), the rule's count (None: number of findings), details.
 
         ``facts`` holds the files whose ``check`` returned facts (plus, with ``sees_unparsed``,
-        ``(ref, None)`` for in-scope files that could not be analyzed)."""
+        ``(ref, None)`` for in-scope files that could not be analyzed; with
+        ``skips_described_stubs``, no stub beside its module's source)."""
         return [], None, {}
 
     @property

@@ -3,8 +3,10 @@
 Top-level means the module body, including module-level ``if`` / ``try`` / ``with`` blocks (a
 conditional definition is still a definition). A name defined in at least ``min-count`` modules
 (default 2) yields one finding per extra definition: the first definition by path order is left
-alone, every other one is flagged and names the other locations. A stub (``x.pyi``) describes the
-module beside it (``x.py``): its definitions count only where that module has none of the name.
+alone, every other one is flagged and names the other locations. A stub (``x.pyi``) beside its
+module's source (``x.py``, or ``pkg/__init__.py`` for ``pkg/__init__.pyi``) describes that module: none
+of its definitions count, whatever the source defines (a name it imports from a compiled module
+is defined there). A stub alone (beside a compiled module) counts as the module.
 
 **Copies, not homonyms** (``min-similarity``). One name often means different things in one
 project: Django's model ``Field``, form ``Field`` and GDAL ``Field``; SymPy's five ``Point`` classes.
@@ -40,7 +42,6 @@ the default message with ``min-similarity`` names each location once).
 from __future__ import annotations
 
 import ast
-import os
 import re
 from bisect import bisect_right
 from collections import defaultdict
@@ -62,6 +63,7 @@ class DuplicateDefinition(Rule):
     kind = "duplicate-definition"
     summary = "The same top-level class (or function) name defined in more than one module."
     category = "Duplication"
+    skips_described_stubs = True
     options = {
         "name": Option("regex", "regex the defined name must match (default: every name)"),
         "exclude-names": Option("regex", "names matching this are ignored"),
@@ -190,15 +192,13 @@ Place = tuple[FileRef, tuple[Any, ...]]  # (file, (line, col, end line, end col,
 
 
 def definitions(facts: list[tuple[FileRef, Any]]) -> dict[str, list[Place]]:
-    """Each name's definitions, one per module (the kind's per-file facts), a stub's left out
-    where the module beside it has the name. ``ssot-lint init`` counts with this too."""
+    """Each name's definitions, one per module, from the kind's facts as ``aggregate`` gets them
+    (a stub beside its module's source left out: ``Rule.skips_described_stubs``). ``ssot-lint
+    init`` counts with this too."""
     by_name: dict[str, list[Place]] = defaultdict(list)
     for ref, fact in facts:
         for name, where in fact:
             by_name[name].append((ref, where))
-    for name, places in by_name.items():
-        implemented = {os.path.splitext(r.path)[0] for r, _ in places if r.path.endswith(".py")}
-        by_name[name] = [(r, w) for r, w in places if not (r.path.endswith(".pyi") and os.path.splitext(r.path)[0] in implemented)]
     return by_name
 
 

@@ -41,6 +41,9 @@ Two kinds of finding, each naming where the real thing lives:
   imports from its own submodules) name its public API (SymPy's ``Matrix = MutableDenseMatrix``
   in ``sympy/matrices/__init__.py``): reported only with ``include-init``.
 
+A stub (``x.pyi``) beside its module's source (``x.py``, or ``pkg/__init__.py``) describes that
+module: it is not reported (a stub alone, beside a compiled module, is the module and is).
+
 ``allow`` lists modules that are compatibility layers on purpose (exact names or shell-style
 patterns like ``pkg.compat.*``): neither kind of finding is reported in them. ``aliases``
 (default true) set to false reports shim modules only. As for every rule, ``paths`` / ``exclude`` choose the files checked;
@@ -60,6 +63,7 @@ from ssot_lint.kinds.base import Example, FileContext, Option, Rule
 from ssot_lint.kinds.text import abbreviates
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.module_index import ModuleIndex
+from ssot_lint.project.module_paths import described_stubs
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.project.summary_walk import summarise
 
@@ -145,7 +149,10 @@ class ShimModule(Rule):
     def aggregate(self, facts: list[tuple[FileRef, Any]]) -> tuple[list[Finding], int | None, dict[str, Any]]:
         index = ModuleIndex.of(facts)
         findings: list[Finding] = []
-        ordered = [(ref, summary) for ref, summary in sorted(facts, key=lambda f: f[0].path) if summary is not None]
+        # A stub beside its module's source describes that module (the index reads what it
+        # declares): it is no second shim, nor a second home of an alias.
+        stubs = described_stubs(ref.path for ref, _ in facts)
+        ordered = [(ref, summary) for ref, summary in sorted(facts, key=lambda f: f[0].path) if summary is not None and ref.path not in stubs]
         # A compatibility layer kept on purpose (`allow`) is not reported, but a chain passes through it.
         forwards = {ref.module: targets for ref, summary in ordered if (targets := self.shim_targets(index, ref, summary))}
         shims: dict[str, list[str]] = {}

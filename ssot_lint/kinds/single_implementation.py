@@ -13,7 +13,10 @@ required):
 Classes at any depth count (qualified as ``Outer.Inner``). When the family has more than ``max``
 members (default 1), every member not listed in ``canonical`` (``module:Class``) is a finding at its
 class name. Class aliases (``A = B`` at module level, with a name matching ``name``) are not
-implementations: they are listed under the rule's ``aliases`` in JSON output.
+implementations: they are listed under the rule's ``aliases`` in JSON output. A stub (``x.pyi``)
+beside its module's source (``x.py``, or ``pkg/__init__.py`` for ``pkg/__init__.pyi``) describes
+that module: its classes are not counted again (a stub alone, beside a compiled module, is the
+module and counts).
 
 A ``canonical`` entry may name an alias: with ``canonical = ["ws.manager:WebSocketManager"]`` and
 ``WebSocketManager = UnifiedWebSocketManager`` in ``ws/manager.py``, the class the alias stands
@@ -50,6 +53,7 @@ class SingleImplementation(Rule):
     kind = "single-implementation"
     summary = "One implementation of a concept: count the classes that implement it against a ceiling."
     category = "Duplication"
+    skips_described_stubs = True
     options = {
         "name": Option("regex", "regex searched in class names"),
         "bases": Option("str-list", "direct bases (name or dotted qualified name); any one matches"),

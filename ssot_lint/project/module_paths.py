@@ -3,7 +3,7 @@ lives, the directory its name is relative to, and which files are compiled exten
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ssot_lint.model import FileRef
 
@@ -47,10 +47,25 @@ def is_compiled(ref: FileRef) -> bool:
 def location(ref: FileRef) -> str:
     """Where a module lives, whatever its file: ``pkg/mod`` for ``pkg/mod.py``, ``pkg/mod.pyi``,
     ``pkg/mod.pyx``, ``pkg/mod.cpython-311-x86_64-linux-gnu.so`` and ``pkg/mod/__init__.py`` alike."""
-    directory, _, filename = ref.path.rpartition("/")
+    return _place(ref.path)
+
+
+def _place(path: str) -> str:
+    directory, _, filename = path.rpartition("/")
     stem = compiled_stem(filename)
-    path = (f"{directory}/{stem}" if directory else stem) if stem is not None else ref.path.removesuffix(".pyi").removesuffix(".py")
+    path = (f"{directory}/{stem}" if directory else stem) if stem is not None else path.removesuffix(".pyi").removesuffix(".py")
     return path.removesuffix("/__init__") if path.endswith("/__init__") or path == "__init__" else path
+
+
+def described_stubs(paths: Iterable[str]) -> frozenset[str]:
+    """The stubs (``.pyi``) among ``paths`` whose module's source is among them too (``mod.py``
+    for ``mod.pyi``, ``pkg/__init__.py`` for ``pkg/__init__.pyi``): a stub describes that module,
+    so what it declares is no second definition, implementation or shim of it. A stub alone
+    (beside a compiled module, or nothing) is the module as a type checker finds it, and counts.
+    The one rule every kind that counts definitions applies, and ``init``'s survey with them."""
+    paths = list(paths)
+    sources = {_place(path) for path in paths if path.endswith(".py")}
+    return frozenset(path for path in paths if path.endswith(".pyi") and _place(path) in sources)
 
 
 def anchor(ref: FileRef) -> str | None:

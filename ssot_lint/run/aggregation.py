@@ -16,7 +16,7 @@ from ssot_lint.ci.fingerprint import with_fingerprints
 from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import OWN_KINDS, FileRef, FileResult, Finding, Report, RuleSummary, severity_rank
 from ssot_lint.project import module_index
-from ssot_lint.project.module_paths import is_compiled
+from ssot_lint.project.module_paths import described_stubs, is_compiled
 from ssot_lint.run.aggregation_memo import AggregationMemo
 from ssot_lint.run.partial import Within
 
@@ -109,8 +109,13 @@ def rule_facts(rule: Rule, results: Sequence[tuple[FileRef, FileResult]]) -> lis
     """What ``rule.aggregate`` (and ``rule.fix_project``) gets: each file's facts for the rule,
     and with ``sees_unparsed`` ``(ref, None)`` for the files in scope that were not analyzed and
     the compiled extension modules in scope (modules whose names are unknown: an import of one
-    resolves, and no fix counts a name there as verified)."""
+    resolves, and no fix counts a name there as verified); with ``skips_described_stubs``, none
+    of a stub beside its module's source (``results`` must be the whole project's files for that)."""
     facts = [(ref, result.facts[rule.id]) for ref, result in results if rule.id in result.facts]
+    if rule.skips_described_stubs:
+        stubs = described_stubs(ref.path for ref, _ in results)
+        if stubs:
+            facts = [(ref, fact) for ref, fact in facts if ref.path not in stubs]
     if rule.sees_unparsed:
         facts += [(ref, None) for ref, result in results if (result.parse_error is not None or is_compiled(ref)) and rule.in_scope(ref.path)]
     return facts

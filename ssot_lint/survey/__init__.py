@@ -27,8 +27,8 @@ from ssot_lint.kinds.base import DOTTED, Rule, RuleMeta
 from ssot_lint.model import FileRef, FileResult, Report
 from ssot_lint.observer import NULL_OBSERVER, Observer
 from ssot_lint.project.module_index import ModuleIndex
-from ssot_lint.project.module_paths import is_compiled
-from ssot_lint.run.aggregation import aggregate
+from ssot_lint.project.module_paths import described_stubs, is_compiled
+from ssot_lint.run.aggregation import aggregate, rule_facts
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover
 from ssot_lint.run.options import RunOptions
@@ -207,7 +207,9 @@ def survey(
     deprecations.sort(key=lambda d: (-d.imports, d.target))
 
     collected = _facts(results, collector)
-    classes = [(ref, c) for ref, fact in collected if fact for c in fact[0]]
+    # A stub beside its module's source describes that module's classes: no second family member.
+    stubs = described_stubs(ref.path for ref, _ in results)
+    classes = [(ref, c) for ref, fact in collected if fact and ref.path not in stubs for c in fact[0]]
     layout = Layout(ref.path for ref, _ in results)
     module_of = {ref.path: ref.module for ref, _ in results}
 
@@ -225,7 +227,7 @@ def survey(
         writable = [m for m in family.members if DOTTED.match(m.ref.module) and not keyword_in(m.ref.module)] or family.members
         family.canonical = max(writable, key=lambda m: (imported[m.target], -len(m.qualname), m.target)).target
     found = [f for f in found if DOTTED.match(f.canonical.partition(":")[0])]  # a rule must be able to name it
-    defined = definitions(_facts(results, dup))
+    defined = definitions(rule_facts(dup, results))  # as the DUP1 rule counts (stubs beside their source left out)
     similar: dict[str, list[tuple[str, int]]] = {}  # name -> its copies outside tests, as DUP1 clusters them
     for name, places in defined.items():
         outside = sorted(((r, w) for r, w in places if not is_test_path(r.path)), key=lambda p: (p[0].path, p[1][0]))

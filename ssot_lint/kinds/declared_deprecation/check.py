@@ -17,7 +17,13 @@ Declarations (read from each module's syntax tree):
   ``typing_extensions.deprecated`` or the ``deprecated`` package's ``deprecated`` (bare or called,
   any import alias; more with ``decorators``), or when it warns unconditionally with such a
   category: among a function's first statements (after its docstring, before any compound
-  statement), or in a class's ``__init__`` / ``__new__`` / ``__init_subclass__``;
+  statement), or in a class's ``__init__`` / ``__new__`` / ``__init_subclass__``. A decorator's
+  text is its first argument, ``reason``, ``message`` or ``msg``; a first argument that is only a
+  version is none (matplotlib's and astropy's ``@deprecated("3.10", alternative="pkg.new",
+  addendum="...", pending=True)``: ``since``). Without a message, ``alternative`` and ``addendum``
+  make the text as matplotlib words its warning (``Use {alternative} instead. {addendum}``); an
+  ``alternative`` that is a dotted name is the replacement as written; ``pending=True`` shows in
+  ``{how}`` (``@deprecated (pending)``);
 - a **name** is deprecated when a module-level ``__getattr__`` (PEP 562) warns for it under
   ``if name == "X"``, ``if name in ("X", ...)`` or ``if name in MOVED`` (a module-level literal),
   or after a guard that turns every other name away first (``if name not in MOVED: raise
@@ -26,8 +32,10 @@ Declarations (read from each module's syntax tree):
   value for the name (Sphinx: ``_DEPRECATED_OBJECTS = {"old": (obj, "pkg.new.old", (9, 0))}``,
   ``_deprecation_warning(__name__, name, canonical_name, remove=remove)``), that is the replacement.
 - a **warning helper** is a project function that warns with the message it is given, or one named
-  for warning (``deprecate_call``, ``_deprecation_warning``) that warns anywhere in its body (with
-  a category chosen in an ``if``, the first assigned), or one named for warning that calls such
+  for warning (``deprecate_call``, ``_deprecation_warning``, ``_apply_theta_transforms_warn``:
+  ``warn`` or ``deprecat`` first, or ``_warn``, ``warning`` or ``deprecation`` last) that warns
+  anywhere in its body (with a category chosen in an ``if``, the first assigned), or one named
+  for warning that calls such
   functions down to ``warnings.warn``, across modules, with the category fixed on the way or
   passed down as an argument or as the class of the instance warned with (SQLAlchemy's
   ``warn_deprecated(msg, version)`` -> ``_warn_with_version(msg, version,
@@ -65,7 +73,8 @@ Replacement: when the declaration's text names one (``Use X instead``, ``from A 
 ``moved to A.B``, ``import it from A``: ``A`` under the same name, ...; a word marked or spelled
 as code, not a prose word like ``use literal values``) and it resolves to exactly one project module or name (see
 ``replacement``), the finding carries it as ``{replacement}``. An unresolvable or ambiguous text
-gives none, and the rule's details (``-o json``) list why.
+gives none, and the rule's details (``-o json``) list why (``not_deprecations`` lists the
+declarations set aside, each with its category: a warning helper's, not the helper's name).
 
 Fix (``ssot-lint fix``): an import whose declaration names a replacement is rewritten as
 ``deprecated-import`` rewrites it, and verified against the project the same way
@@ -136,6 +145,7 @@ class DeclaredDeprecation(Rule):
     categories: tuple[str, ...]
     decorators: tuple[str, ...]
     ignore_modules: tuple[str, ...]
+    EXAMPLE_OPTIONS = {"decorators": ["lib._api.deprecated"]}
     message_fields = ("what", "target", "text", "declared", "how", "replacement", "imported", "context")
     default_message = '{what} {target} is deprecated ({declared}: "{text}"){context}'
     sees_unparsed = True
@@ -193,6 +203,16 @@ class DeclaredDeprecation(Rule):
             },
             2,
             (1, 1),
+        ),
+        # A listed decorator (matplotlib's form): "3.10" is the version; alternative= the replacement.
+        Example(
+            {
+                "lib/_api.py": "def deprecated(since, *, message='', alternative='', addendum='', pending=False): ...\n",
+                "lib/cbook.py": "from lib import _api\n\n@_api.deprecated('3.10', alternative='lib.cbook.new_call')\ndef old_call(): ...\ndef new_call(): ...\n",
+                "app.py": "from lib.cbook import old_call\n",
+            },
+            1,
+            (1,),
         ),
     ]
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from ssot_lint.analysis.imports import dotted_name, qualify
 from ssot_lint.analysis.syntax import NESTED, statements
+from ssot_lint.kinds.base import DOTTED
 from ssot_lint.kinds.declared_deprecation.getattr_hooks import GetattrHooks
 from ssot_lint.kinds.declared_deprecation.relays import HELPER_NAME, Relay, read_relays
 from ssot_lint.kinds.declared_deprecation.texts import clip, message_text
@@ -55,8 +56,13 @@ WARN_FUNCTIONS = frozenset({"warnings.warn", "warnings.warn_explicit"})
 _WARNING_METHODS = ("__init__", "__new__", "__init_subclass__")
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match)
 _HELPER_NAME = HELPER_NAME
-# A function named for warning (deprecate_call, _warn_removed, emit_deprecation): a helper.
-_HELPER_FUNCTION = re.compile(r"(?i)^_*(warn|deprecat)|(warning|deprecation)$")
+# A function named for warning (deprecate_call, _warn_removed, emit_deprecation,
+# _deprecation_warning; matplotlib's _apply_theta_transforms_warn, which warns about a parameter):
+# a helper. Not ``deprecated`` at the end, which may say the function itself is.
+_HELPER_FUNCTION = re.compile(r"(?i)^_*(warn|deprecat)|(_warn|warning|deprecation)$")
+# A decorator's first argument that is only a version ("3.10", "0.0.0", "v2.1.0rc1"): matplotlib's
+# ``since``, no text.
+_VERSION = re.compile(r"^v?\d+(\.\d+)*([.+-]?[A-Za-z]+\d*)*$")
 
 
 @cache_value
@@ -118,6 +124,30 @@ def module_bindings(summary: ModuleSummary) -> dict[str, str]:
         else:
             bound[fact.bound] = f"{fact.module}.{fact.name}"
     return bound
+
+
+def decorator_arguments(call: ast.Call) -> tuple[str, str, bool]:
+    """What a deprecation decorator's call says: its text, the replacement it passes as a dotted
+    name ("" when none) and whether the deprecation is pending. The text is the first argument,
+    ``reason`` / ``message`` / ``msg`` (the ``deprecated`` package's, ``warnings.deprecated``'s),
+    unless the first argument is only a version (matplotlib's ``@_api.deprecated("3.10", ...)``:
+    ``since``). Without a message, ``alternative`` and ``addendum`` make the text as matplotlib
+    words its warning (``Use {alternative} instead. {addendum}``); an ``alternative`` that is a
+    dotted name is the replacement as written, other text is read as the text is."""
+    keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
+    first = message_text(call.args[0]) if call.args else None
+    if first is not None and _VERSION.match(first.strip()):
+        first = None
+    text = first
+    for key in ("reason", "message", "msg"):
+        text = message_text(keywords.get(key)) or text
+    alternative = (message_text(keywords.get("alternative")) or "").strip()
+    if not text:
+        addendum = message_text(keywords.get("addendum")) or ""
+        text = " ".join(part for part in (f"Use {alternative} instead." if alternative else "", addendum) if part)
+    flag = keywords.get("pending")
+    pending = isinstance(flag, ast.Constant) and flag.value is True
+    return text or "", alternative if DOTTED.match(alternative) else "", pending
 
 
 def _in_handlers(body: list[ast.stmt]) -> set[int]:
@@ -283,12 +313,10 @@ class _Reader(GetattrHooks):
             name = self.qualified(call.func if call is not None else decorator)
             if name is None or (name not in self.decorators and name.rsplit(".", 1)[-1] not in self.decorator_names):
                 continue
-            text: str | None = None
-            if call is not None:
-                for argument in [*call.args[:1], *(k.value for k in call.keywords if k.arg in ("reason", "message", "msg"))]:
-                    text = message_text(argument) or text
-            shown = f"@{name.rsplit('.', 1)[-1]}"
-            self.declarations.append(Declaration(what, node.name, clip(text) if text else "(no message)", node.lineno, f"decorator:{name}", shown))
+            text, replacement, pending = decorator_arguments(call) if call is not None else ("", "", False)
+            shown = f"@{name.rsplit('.', 1)[-1]}" + (" (pending)" if pending else "")
+            declaration = Declaration(what, node.name, clip(text) if text else "(no message)", node.lineno, f"decorator:{name}", shown, replacement)
+            self.declarations.append(declaration)
             if name in self.decorators:
                 return True
         return False

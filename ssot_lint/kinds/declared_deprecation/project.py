@@ -117,8 +117,7 @@ def build(
                 continue  # a call of something named like a warning helper that is none
             why = judge.not_declared(declaration) if declaration.category else ""
             if why:
-                shown = declaration.category.removeprefix("helper:")
-                project.ignored.append(f"{ref.path}:{declaration.line}: category {shown} {why}")
+                project.ignored.append(f"{ref.path}:{declaration.line}: {judge.not_declared_by(declaration.category, why)}")
                 continue
             target = ref.module if declaration.name is None else f"{ref.module}:{declaration.name}"
             replacement = resolve(index, declaration.text, ref.module, ref.is_package, target, declaration.replacement)
@@ -165,6 +164,19 @@ class _Categories:
         if DEPRECATION not in (text_said, class_said):
             return "is a FutureWarning and the text says nothing of a deprecation"
         return ""
+
+    def not_declared_by(self, category: str, why: str) -> str:
+        """Why a declaration with ``category`` declares nothing, as ``not_deprecations`` says it
+        (``why``: ``not_declared``'s words): the category itself, not the warning helper called
+        for it, which is no category."""
+        if not category.startswith("helper:"):
+            return f"category {category} {why}"
+        helper = category.removeprefix("helper:")
+        inner = self.helper(category) or ""
+        if "." not in inner and inner not in BUILTIN_CATEGORIES:
+            # ``warnings.warn(message, category)``: whatever each call passes, which is not read
+            return f"warning helper {helper} warns with the category it is given ({inner}), which is not read from its calls: declares nothing"
+        return f"category {inner} of warning helper {helper} {why}"
 
     def kind(self, dotted: str, seen: frozenset[str] = frozenset()) -> tuple[str, str]:
         """(``deprecation`` / ``future`` / ``""``, what the project classes on the way say)."""

@@ -9,6 +9,9 @@ Recognised phrasings (case-insensitive; the reference may be quoted or in backti
 ``please import from A`` (a move under the same name: ``A:Name`` for the deprecated ``Name``,
 ``A`` for a deprecated module).
 
+A reference the text subscripts (``use matplotlib.colormaps[name]``) names an item of it, no
+module or name to import: no replacement, and the reason says so.
+
 A Sphinx role is the name it holds: ``:func:`~pkg.mod.name``` is ``pkg.mod.name`` (``:class:``,
 ``:meth:``, ``:mod:``, ``:attr:``, ``:exc:`` ... alike; ``~``, ``!`` and a title ``<...>`` read through).
 
@@ -34,7 +37,7 @@ from dataclasses import dataclass
 
 from ssot_lint.project.module_index import ModuleIndex
 
-_REF = r"(?P<quote>[`'\"]{0,2})(?P<ref>[A-Za-z_][\w.:]*\w)(?P<call>\()?"
+_REF = r"(?P<quote>[`'\"]{0,2})(?P<ref>[A-Za-z_][\w.:]*\w)(?:(?P<call>\()|(?P<subscript>\[))?"
 _FROM = re.compile(r"\bfrom\s+(?P<module>[A-Za-z_][\w.]*)\s+import\s+(?P<names>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)")
 # ``import it from A`` / ``import them from A`` / ``please import from A`` / ``import B from A``
 _IMPORT_FROM = re.compile(
@@ -61,6 +64,7 @@ _PHRASES = [
 # names the object it holds: read as that name in backticks (``~`` and ``!`` only change how
 # Sphinx shows it; a leading ``.`` asks Sphinx to search for it).
 _SPHINX_ROLE = re.compile(r":(?:py:)?(?:func|class|meth|mod|attr|data|obj|exc|const):`[~!]?\.?(?:[^`<]*<[~!]?\.?(?P<titled>[^`>]+)>|(?P<plain>[^`]+))`")
+_SUBSCRIPT = "[...]"  # a candidate's suffix: the text subscripts the reference
 # Words a phrase may capture that are never a reference ("use the new API", "moved to a module").
 _STOP = frozenset(
     """a an the it its this that these those them instead of in to from with and or by for new old any another
@@ -107,7 +111,9 @@ def candidates(text: str, name: str | None = None) -> list[Candidate]:
         for phrase in _PHRASES:
             for match in phrase.finditer(text):
                 ref = match["ref"].rstrip(".:")
-                if ref.lower() not in _STOP:
+                if match["subscript"]:  # ``use matplotlib.colormaps[name]``: an item of it, no name to import
+                    found.append(Candidate(ref + _SUBSCRIPT, True))
+                elif ref.lower() not in _STOP:
                     found.append(Candidate(ref, bool(match["quote"] or match["call"]) or _is_code(ref)))
     return list(dict.fromkeys(found))
 
@@ -160,6 +166,8 @@ def _plain_word_counts(index: ModuleIndex, word: str, targets: list[tuple[str, b
 
 def _resolve_one(index: ModuleIndex, ref: str, module: str, is_package: bool, module_deprecated: bool) -> tuple[list[tuple[str, bool]], str]:
     """(targets, problem): the project modules or names ``ref`` may mean."""
+    if ref.endswith(_SUBSCRIPT):
+        return [], f"{ref} is an item of {ref.removesuffix(_SUBSCRIPT)}, not a project module or name"
     if ":" in ref:
         mod, _, name = ref.partition(":")
         if index.exists(mod) and index.resolves(mod, name):
