@@ -2,14 +2,20 @@
 an imported name from the lines that spell it, not from every node of the file: the answers are
 those of a walk over the whole tree (each case below), and the cost of a judgement does not grow
 with the code that never spells the name (issue #17: walking Django's 50 test modules with
-warning blocks whole was ~0.4 s of its summaries)."""
+warning blocks whole was ~0.4 s of its summaries). And the text test before it searches its
+patterns only where their literals are written (``_LOGGER.warning`` is not ``catch_warnings(``:
+0.2-0.3 s of Home Assistant's cold check, where no file has such a block)."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
+
+import pytest
 
 from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.model import FileRef
+from ssot_lint.project import import_conditions
 from ssot_lint.project.import_conditions import NOTHING_TESTED
 from ssot_lint.project.import_conditions import tested_deprecations as deprecations_tested
 from tests.helpers import python_calls
@@ -104,3 +110,31 @@ def test_judging_a_name_does_not_walk_the_code_that_never_spells_it() -> None:
     # calls each); a walk over every node for the loads of every name took ~3 calls per node.
     grown = _calls(_module(450)) - _calls(_module(50))
     assert grown < 400 * 20, grown
+
+
+class _Counted:
+    """A compiled pattern whose searches are counted."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.searches = 0
+
+    def search(self, text: str) -> re.Match[str] | None:
+        self.searches += 1
+        return self.pattern.search(text)
+
+
+def test_the_words_before_each_pattern_spare_its_search_in_a_module_that_only_logs_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    counted = [(words, _Counted(pattern)) for words, pattern in import_conditions._EXPECTS_SPELLINGS]
+    monkeypatch.setattr(import_conditions, "_EXPECTS_SPELLINGS", tuple(counted))
+    logging_module = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef f():\n    _LOGGER.warning("deprecated, use g")\n'
+    assert not import_conditions._calls_expecting(logging_module)
+    assert [pattern.searches for _, pattern in counted] == [0, 0, 0]
+    expecting = {
+        "with warnings.catch_warnings(record=True) as caught:\n    import old\n": True,
+        "def test_it(recwarn):\n    import old\n": True,
+        "with warnings.catch_warnings():\n    import old\n": False,  # silencing is no test of the warning
+        "with pytest.warns(DeprecationWarning):\n    import old\n": True,
+        "with self.assertRaises(DeprecationWarning):\n    import old\n": True,
+    }
+    assert {text: import_conditions._calls_expecting(text) for text in expecting} == expecting
