@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Collection
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING
 
 from ssot_lint.analysis.imports import dotted_name
@@ -15,6 +15,7 @@ from ssot_lint.analysis.syntax import NESTED, statements
 
 if TYPE_CHECKING:
     from ssot_lint.analysis.file_context import FileContext
+    from ssot_lint.analysis.source_lines import SourceLines
 
 _TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))  # `except*`: Python 3.11+
 
@@ -182,14 +183,21 @@ _RAISES = ("raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp", 
 _RECWARN = "recwarn"
 # What the text of such code spells: one of the words (found fast), then its pattern (the call's
 # parenthesis: prose says "warns" too; ``catch_warnings(record``; ``raises(...Warning``; the
-# fixture's name as a word). Each pattern starts with a literal, so searching it is fast. A
-# superset of what ``expects_warning`` accepts.
+# fixture's name as a word). A superset of what ``expects_warning`` accepts. The words are
+# literals that every match of the pattern holds, so they only spare a search: the second
+# pattern, an alternation, has no literal prefix for the regex engine to skip ahead to, and
+# ``warn`` alone let it read ~9% of Home Assistant's files (``_LOGGER.warning``): 0.2-0.3 s.
 _EXPECTS_SPELLINGS = (
     (("arns", "deprecated_call"), re.compile(r"(?:warns|deprecated_call)\w*\(", re.IGNORECASE)),
-    (("warn",), re.compile(r"catch_warnings\([^)]*record|recwarn\b")),
+    (("catch_warnings(", "recwarn"), re.compile(r"catch_warnings\([^)]*record|recwarn\b")),
     (("aises",), re.compile(r"aises\w*\([^)]*Warning")),
 )
-_EXPECTS_WORDS = tuple(word for words, _ in _EXPECTS_SPELLINGS for word in words)
+# The words on the lines whose statements are read for blocks (``catch_warnings`` and
+# ``recwarn`` spell ``warn``).
+_EXPECTS_WORDS = ("arns", "deprecated_call", "warn", "aises")
+
+
+_BLOCKS = (ast.With, ast.AsyncWith, ast.FunctionDef, ast.AsyncFunctionDef)  # what ``expects_warning`` may accept
 
 
 def expects_warning(node: ast.AST) -> bool:
@@ -242,18 +250,32 @@ def _records(value: ast.expr | None) -> bool:
     return value is not None and not (isinstance(value, ast.Constant) and not value.value)
 
 
-@dataclass(frozen=True)
 class TestedDeprecations:
     """What a file's tests use on purpose to test a deprecation: the blocks that expect a warning
-    (first and last lines; see ``expects_warning``), and the names whose every use is inside one of them
-    (``from old import X`` at the top of a test module, ``X()`` only under ``pytest.warns``)."""
+    (first and last lines; see ``expects_warning``), and the names whose every use is inside one
+    of them (``from old import X`` at the top of a test module, ``X()`` only under
+    ``pytest.warns``). A name is judged when first asked about (``covers``), from the loads on
+    the lines that spell it: the callers ask about the names their imports bind, a few per file,
+    and walking every node of a test module for them all was ~0.4 s of Django's summaries."""
 
-    blocks: tuple[tuple[int, int], ...] = ()
-    names: frozenset[str] = frozenset()
+    __slots__ = ("blocks", "_uses", "_judged")
+
+    def __init__(self, blocks: tuple[tuple[int, int], ...] = (), uses: _BlockUses | None = None) -> None:
+        self.blocks = blocks
+        self._uses = uses
+        self._judged: dict[str, bool] = {}
 
     def covers(self, line: int, bound: str | None = None) -> bool:
         """Whether an import (or use) at ``line`` binding ``bound`` is such a deliberate use."""
-        return any(first <= line <= last for first, last in self.blocks) or (bound is not None and bound in self.names)
+        return any(first <= line <= last for first, last in self.blocks) or (bound is not None and self.tested_name(bound))
+
+    def tested_name(self, name: str) -> bool:
+        """Whether the file loads ``name`` inside a block and nowhere else (nor declares it
+        ``global`` or ``nonlocal``: rebound elsewhere, it is not provably a test's own name)."""
+        judged = self._judged.get(name)
+        if judged is None:
+            judged = self._judged[name] = self._uses is not None and self._uses.only_inside(name, self)
+        return judged
 
 
 NOTHING_TESTED = TestedDeprecations()
@@ -276,15 +298,90 @@ def _calls_expecting(text: str) -> bool:
 
 
 def _tested(ctx: FileContext) -> TestedDeprecations:
-    blocks = tuple((node.lineno, node.end_lineno or node.lineno) for node, _ in statements(ctx.statements_near(_EXPECTS_WORDS), True) if expects_warning(node))
+    near = statements(ctx.statements_near(_EXPECTS_WORDS), True)
+    blocks = tuple((node.lineno, node.end_lineno or node.lineno) for node, _ in near if isinstance(node, _BLOCKS) and expects_warning(node))
     if not blocks:
         return NOTHING_TESTED
-    in_blocks = TestedDeprecations(blocks)
-    inside: set[str] = set()
-    outside: set[str] = set()
-    for node in ast.walk(ctx.tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            (inside if in_blocks.covers(node.lineno) else outside).add(node.id)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            outside.update(node.names)  # rebound elsewhere: not provably a test's own name
-    return TestedDeprecations(blocks, frozenset(inside - outside))
+    # Parsed whole here, as the names' judgement may need any line: a syntax error anywhere in
+    # the file is then reported, whichever names are asked about later.
+    return TestedDeprecations(blocks, _BlockUses(ctx.lines, ctx.tree, blocks))
+
+
+class _BlockUses:
+    """The loads of one file's names, inside its blocks and elsewhere, found by walking only the
+    parts of its tree on the lines that matter (``loads_on``). It holds no ``FileContext``: the
+    context's memo holds it, and a cycle would keep every file's tree until a collection."""
+
+    def __init__(self, lines: SourceLines, tree: ast.Module, blocks: tuple[tuple[int, int], ...]) -> None:
+        self.lines = lines
+        self.tree = tree
+        self.blocks = blocks
+        self._inside: set[str] | None = None
+        self._non_ascii: list[int] | None = None
+
+    def only_inside(self, name: str, tested: TestedDeprecations) -> bool:
+        if self._inside is None:
+            lines = sorted({line for first, last in self.blocks for line in range(first, last + 1)})
+            self._inside = {n.id for n in loads_on(self.tree, lines) if isinstance(n, ast.Name) and tested.covers(n.lineno)}
+        if name not in self._inside:
+            return False
+        # A load of ``name`` is written on its line: as ``name`` itself, or with a character
+        # outside ASCII that Python's NFKC normalisation of identifiers may turn into it.
+        lines = sorted({*self._lines_spelling(name), *self._non_ascii_lines()})
+        for node in loads_on(self.tree, lines):
+            if isinstance(node, ast.Name):
+                if node.id == name and not tested.covers(node.lineno):
+                    return False
+            elif name in node.names:
+                return False
+        return True
+
+    def _lines_spelling(self, name: str) -> Iterator[int]:
+        text, starts = self.lines.text, self.lines.starts
+        at = text.find(name)
+        while at != -1:
+            yield bisect_right(starts, at)
+            at = text.find(name, at + len(name))
+
+    def _non_ascii_lines(self) -> list[int]:
+        if self._non_ascii is None:
+            text, starts = self.lines.text, self.lines.starts
+            self._non_ascii = [] if text.isascii() else [bisect_right(starts, match.start()) for match in _NON_ASCII.finditer(text)]
+        return self._non_ascii
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def loads_on(tree: ast.AST, lines: list[int]) -> Iterator[ast.Name | ast.Global | ast.Nonlocal]:
+    """The names loaded (``ast.Name`` nodes in a load) and the ``global`` and ``nonlocal``
+    statements of ``tree`` whose lines hold one of ``lines`` (sorted), and maybe others: only the
+    subtrees spanning one of the lines are entered. A definition spans its decorators too (its
+    own line is the ``def``'s); an f-string is entered whole, whatever its parts' positions say."""
+    if not lines:
+        return
+    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+    while stack:
+        node, whole = stack.pop()
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                yield node
+            continue
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            yield node
+            continue
+        whole = whole or isinstance(node, ast.JoinedStr)
+        for field in node._fields:  # ast.iter_child_nodes, without its two generators
+            value = getattr(node, field, None)
+            for child in value if isinstance(value, list) else (value,):
+                if not isinstance(child, ast.AST):
+                    continue
+                start: int | None = getattr(child, "lineno", None)
+                if start is not None and not whole:
+                    decorators = getattr(child, "decorator_list", None)
+                    if decorators:
+                        start = min(start, *(d.lineno for d in decorators))
+                    nearest = bisect_left(lines, start)
+                    if nearest == len(lines) or lines[nearest] > (child.end_lineno or start):  # type: ignore[attr-defined]
+                        continue
+                stack.append((child, whole))
