@@ -3,6 +3,7 @@ and ``check --record``'s snapshot of the working tree."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -127,19 +128,32 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 def history_merge(stores: tuple[Path, ...], into: Path | None, config_path: Path | None) -> None:
     """Copy the snapshots of STORES (e.g. the stores of `history --shard K/N` runs) into one
     store; a snapshot already there (same commit, same rules) is kept as it is."""
+    from ssot_lint.history.gitread import Repository
     from ssot_lint.history.store import HistoryStore, default_path
 
-    target = into or default_path(load_config(config_path, observer=observer()).root)
+    config = load_config(config_path, observer=observer())
+    target = into or default_path(config.root)
     for path in stores:
         if not path.is_file():
             raise ConfigError(f"history store not found: {path}")
         if path.resolve() == target.resolve():
             raise ConfigError(f"{path}: cannot merge a store into itself")
-    added = 0
-    with HistoryStore(target) as merged:
-        for path in stores:
-            with HistoryStore(path, create=False) as source:
-                added += merged.merge(source)
+    repo = Repository(config.root)
+    with contextlib.ExitStack() as opened:
+        # Every store is read and checked before the target is opened: a bad one merges nothing.
+        sources = [opened.enter_context(HistoryStore(path, create=False)) for path in stores]
+        for path, source in zip(stores, sources):
+            commits = source.commits()
+            missing = repo.missing_commits(commits)
+            if missing:  # a trend would interleave two unrelated histories, and cannot be un-merged
+                raise ConfigError(
+                    f"snapshot of commit {missing[0][:10]} is not in this repository "
+                    f"({len(missing)} of its {plural(len(commits), 'commit')} {'is' if len(missing) == 1 else 'are'} not: a store of another project?); "
+                    "nothing merged",
+                    str(path),
+                )
+        with HistoryStore(target) as merged:
+            added = merged.merge(sources)
     click.echo(f"ssot-lint: merged {plural(len(stores), 'store')} into {shown_path(target)}: {plural(added, 'snapshot')} added", err=True)
 
 
@@ -265,7 +279,7 @@ def run_trend(
     missing = ConfigError(f"no history at {path}: run `ssot-lint history` (or `ssot-lint check --record`) first")
     if not path.is_file():
         raise missing
-    with HistoryStore(path) as store:
+    with HistoryStore(path, create=store_path is None) as store:  # a store named with --store is only read
         if store.is_empty():
             raise missing
         notes = adopt(store, config, ruleset, select, ignore)
