@@ -3,7 +3,10 @@ and ``check --record``'s snapshot of the working tree."""
 
 from __future__ import annotations
 
+import calendar
 import contextlib
+import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,8 +47,10 @@ TREND_FORMATS = ("terminal", "html", "markdown", "csv", "json")  # `trend --form
 @click.option("--by", type=click.Choice(["day", "week"]), help="Keep the newest commit of each day or ISO week (UTC).")
 @click.option("--first-parent", is_flag=True, help="Follow only the first parent of merges.")
 @click.option("--max-commits", type=click.IntRange(min=1), default=500, show_default=True, help="Keep at most the newest N selected commits.")
-@click.option("--since", metavar="DATE", help="Only commits committed after DATE (anything `git log --since` takes).")
-@click.option("--until", metavar="DATE", help="Only commits committed before DATE.")
+@click.option(
+    "--since", metavar="DATE", help="Only commits committed at or after DATE: 2026-01-31 (midnight UTC), 2026-01-31T12:00[+01:00], or '3 months ago'."
+)
+@click.option("--until", metavar="DATE", help="Only commits committed at or before DATE (as --since).")
 @click.option("--rules-at-commit", is_flag=True, help="Use the configured rule files as they were at each commit.")
 @click.option(
     "--shard",
@@ -92,6 +97,7 @@ def history(
 
     if every and by:
         raise click.UsageError("--every and --by cannot be combined")
+    since, until = commit_dates(since, until)
     config, ruleset = _trend_rules(config_path, rule_files, select, ignore, rules_at_commit)
     options = HistoryOptions(
         rev_range,
@@ -110,6 +116,49 @@ def history(
     )
     with project_cache(config, no_cache, cache_dir) as cache:
         run_history(config, ruleset, options, cache, use_color(no_color), show_timings, top, store or default_path(config.root), quiet)
+
+
+def commit_dates(since: str | None, until: str | None, now: datetime | None = None) -> tuple[str | None, str | None]:
+    """``--since``/``--until`` as exact UTC times for ``git rev-list`` (git's own parser takes
+    anything, garbage included, and reads a bare date as that day at the current time of day).
+    Checked here: a one-line error for a date that is not one, or an ``--until`` before ``--since``."""
+    now = now or datetime.now(timezone.utc)
+    times = {option: _commit_date(option, text, now) for option, text in (("--since", since), ("--until", until)) if text is not None}
+    if len(times) == 2 and times["--until"] < times["--since"]:
+        raise ConfigError(f"--until {until} is before --since {since}")
+    shown = {option: when.strftime("%Y-%m-%d %H:%M:%S +0000") for option, when in times.items()}
+    return shown.get("--since"), shown.get("--until")
+
+
+_AGO = re.compile(r"(\d+) +(second|minute|hour|day|week|month|year)s? +ago")
+_OFFSET = re.compile(r" ?([+-]\d\d):?(\d\d)$")
+_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400}
+
+
+def _commit_date(option: str, text: str, now: datetime) -> datetime:
+    """An ISO date (midnight UTC), an ISO date and time (UTC unless it gives an offset), or
+    ``N units ago`` (months and years by the calendar, on the month's last day when it is shorter)."""
+    value = " ".join(text.split()).lower()
+    ago = _AGO.fullmatch(value)
+    if ago:
+        n, unit = int(ago[1]), ago[2]
+        if unit in _SECONDS:
+            return now - timedelta(seconds=n * _SECONDS[unit])
+        months = now.year * 12 + now.month - 1 - n * (12 if unit == "year" else 1)
+        year, month = divmod(months, 12)
+        if year < 1:
+            raise ConfigError(f"{option}: {text!r} is before year 1")
+        return now.replace(year=year, month=month + 1, day=min(now.day, calendar.monthrange(year, month + 1)[1]))
+    iso = value.upper().removesuffix("Z") + ("+00:00" if value.endswith("z") else "")
+    if len(iso) > 10:  # git's "+0000" (Python 3.10 reads only "+00:00")
+        iso = _OFFSET.sub(r"\1:\2", iso)
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        raise ConfigError(
+            f"{option}: not a date: {text!r} (expected an ISO date (2026-01-31), date and time (2026-01-31T12:00, UTC unless it gives an offset) or 'N units ago')"
+        ) from None
+    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:

@@ -22,7 +22,7 @@ class HistoryOptions:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     fail_on: str = "warning"
-    since: str | None = None  # anything `git rev-list --since` takes ("2026-01-01", "3 months ago")
+    since: str | None = None  # for `git rev-list --since`: "2026-01-01 00:00:00 +0000" (``cli.history.commit_dates`` checks and converts)
     until: str | None = None
     shard: tuple[int, int] | None = None  # (K, N): compute only every Nth selected commit, from the Kth
     jobs: int | None = None  # worker processes; None: one per CPU
