@@ -206,7 +206,8 @@ def test_a_record_is_drawn_one_step_after_the_last_commit_with_its_own_date():
     trend = build_trend(commits + [record])
     assert trend.axis_times == [utc("2026-03-01 10:00"), utc("2026-03-01 10:10"), utc("2026-03-01 10:20"), utc("2026-03-01 10:30"), utc("2026-03-01 10:40")]
     labels = axis_labels(render_html(trend, 5, "t"))
-    assert labels == ["10:00", "10:05", "10:10", "10:15", "10:20", "10:25", "10:30", "2026-Mar-01", "working tree", "2026-11-30"]
+    # date ticks up to the last commit, then the record's own date (the commits' date on the left)
+    assert labels == ["10:00", "10:10", "10:20", "10:30", "working tree", "2026-11-30", "2026-Mar-01"]
     # a record shortly after the last commit is drawn at its own time
     soon = build_trend(commits + [snapshot("2026-03-01 10:32", {"R1": 4}, commit=None)])
     assert soon.axis_times[-1] == utc("2026-03-01 10:32")
@@ -218,8 +219,8 @@ def test_one_snapshot_compares_nothing():
     assert "Rules that changed" not in html
     assert 'class="changes"' not in html
     assert html.count('<figure class="rule"') == 1  # the overview's chart only
-    assert "<p>One snapshot: nothing to compare.</p>" in html
-    assert axis_labels(html) == ["03:00", "06:00", "09:00", "12:00", "15:00", "18:00", "21:00", "2026-Mar-01"]
+    assert '<p class="muted">One snapshot: nothing to compare.</p>' in html
+    assert axis_labels(html) == ["Mar-01", "04:00", "08:00", "12:00", "16:00", "20:00", "2026-Mar-01"]  # a day around it
     text = markdown(trend, 5)
     assert "Largest changes" not in text
     assert "| R1 | deprecated-import | 2 → 2 |  |  | ▄ |" in text
@@ -241,14 +242,15 @@ def test_a_rule_without_stored_counts_is_listed_with_a_note(tmp_path, monkeypatc
     code, out, err = invoke(repo, monkeypatch, "trend", "--format", "markdown")
     assert (code, err) == (0, note)
     assert "| R1 | deprecated-import | 1 → 2 | +1 |  | ▁█ |" in out
-    assert "\nUnchanged: R2 (no history yet: run `ssot-lint history`).\n" in out
+    assert "\nNo history yet: R2 (run `ssot-lint history`).\n" in out
     code, out, err = invoke(repo, monkeypatch, "trend", "--select", "R2", "--format", "markdown")
     assert (code, err) == (0, note)
-    assert "\nUnchanged: R2 (no history yet: run `ssot-lint history`).\n" in out
+    assert "\nNo history yet: R2 (run `ssot-lint history`).\n" in out
     code, out, err = invoke(repo, monkeypatch, "trend", "--format", "html")
-    assert '<span id="rule-R2"><b>R2</b> no history yet: run <code>ssot-lint history</code></span>' in out
+    assert '<p class="flat">No history yet (run <code>ssot-lint history</code>): <span id="rule-R2"><b>R2</b></span>.</p>' in out
+    assert '<td class="n">no data</td>' in out
     code, out, err = invoke(repo, monkeypatch, "trend", "--no-color")
-    assert "Unchanged: R2 (no history yet: run `ssot-lint history`)" in out
+    assert "\nNo history yet: R2 (run `ssot-lint history`).\n" in out
 
 
 # -- 08: progress and timings ----------------------------------------------------------------------
@@ -298,7 +300,7 @@ def test_the_unchanged_rules_line_keeps_max_and_over_max():
     )
     trend.rules[1].maxes = [10, 10]  # R2 held at 30 over its max of 10
     assert "\nUnchanged: R1 (2), R2 (30, max 10, over max).\n" in markdown(trend, 5)
-    assert "Unchanged: R1 (2), R2 (30, max 10, over max)" in terminal(trend, 5, color=False)
+    assert "\nUnchanged: R1 (2), R2 (30, max 10, over max).\n" in terminal(trend, 5, color=False)
     html = render_html(trend, 5, "t")
     assert (
         '<p class="flat">Unchanged over these snapshots: <span id="rule-R1"><b>R1</b> 2</span>, '

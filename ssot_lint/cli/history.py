@@ -322,7 +322,7 @@ def run_trend(
     from ssot_lint.history.keys import adopt, for_rules
     from ssot_lint.history.model import at_commit_series, current_series, rule_keys
     from ssot_lint.history.store import HistoryStore, default_path
-    from ssot_lint.history.trend import build_trend
+    from ssot_lint.history.trend import NO_HISTORY, build_trend
 
     path = store_path or default_path(config.root)
     missing = ConfigError(f"no history at {path}: run `ssot-lint history` (or `ssot-lint check --record`) first")
@@ -341,7 +341,9 @@ def run_trend(
     snapshots, earlier = for_rules(stored, rule_keys(ruleset) if ruleset is not None else None)
     for note in notes + earlier:
         click.echo(f"ssot-lint: note: {note}", err=True)
-    trend = build_trend(snapshots)
+    trend = build_trend(snapshots, {rule.id: rule.kind for rule in ruleset.rules} if ruleset is not None else None)
+    for rule in trend.no_history:  # added since `history` ran, or left out by its --select
+        click.echo(f"ssot-lint: note: {rule.rule_id}: no history yet: {NO_HISTORY}", err=True)
     if fmt == "html":
         from ssot_lint.history.html import render_html
 
