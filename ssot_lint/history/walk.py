@@ -13,12 +13,13 @@ when include/exclude say so.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import fnmatch
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,7 @@ from ssot_lint.run.per_file import CRASH_ANCHOR, analyze_data
 
 _CHUNK = 512  # blobs read and analyzed at once: bounds memory on a commit that changes many files
 _WINDOW = 32  # commits computed together: their distinct files are analyzed in one pool run
+PHASES = ("list commits", "ls-tree", "blob reads", "analysis", "aggregation", "store")  # --show-timings, then "total"
 
 
 @dataclass
@@ -88,13 +90,15 @@ class HistoryRun:
         store: HistoryStore,
         cache: ResultCache | None,
         options: HistoryOptions,
-        on_progress: Callable[[int, int], None] | None = None,
+        on_progress: Callable[[float, int], None] | None = None,
     ) -> None:
         self.repo, self.config, self.ruleset, self.store, self.cache = repo, config, ruleset, store, cache
         self._generations: dict[str, int] = {}  # commit -> generation, for the selected commits
         self.options = options
         self.on_progress = on_progress
         self._done = (0, 0)  # (commits done, commits): what on_progress was last told
+        self._window = (0, 0)  # (commits in the window being computed, its file versions to analyze)
+        self._analyzed = 0  # file versions of that window analyzed so far
         self.counters = Counters()
         self.scope = Scope(config)
         self._results: dict[str, FileResult] = {}  # this run's results by cache key, across commits
@@ -117,6 +121,8 @@ class HistoryRun:
         this run nor the result cache knows are analyzed once each on the worker pool, then each
         commit's results are aggregated. So the cost grows with distinct file versions."""
         started = time.perf_counter()
+        for phase in PHASES:  # --show-timings lists them all, in this order
+            self.counters.timings[phase] = 0.0
         opts = self.options
         sampling = bool(opts.every or opts.by)
         listed = self.repo.commits(opts.rev_range, opts.first_parent, None if sampling else opts.max_commits, opts.since, opts.until)
@@ -127,7 +133,7 @@ class HistoryRun:
         self._shallow_note(listed)
         self.counters.commits = len(commits)
         self._generations = self.repo.generations([c.sha for c in commits])
-        self.counters.timings["list_commits"] = time.perf_counter() - started
+        self.counters.timings["list commits"] = time.perf_counter() - started
         snapshots: list[Snapshot | None] = [None] * len(commits)
         pending: list[tuple[int, _Pending]] = []
         done = 0
@@ -144,6 +150,7 @@ class HistoryRun:
                 self._progress()
             for start in range(0, len(pending), _WINDOW):
                 window = pending[start : start + _WINDOW]
+                self._window, self._analyzed = (len(window), 0), 0
                 for (position, _), snapshot in zip(window, self._compute(w for _, w in window)):
                     snapshots[position] = snapshot
                 done += len(window)
@@ -158,10 +165,27 @@ class HistoryRun:
         return [snapshot for snapshot in snapshots if snapshot is not None]
 
     def _progress(self) -> None:
-        """Tell ``on_progress`` the commits done; also called as each file of a window is analyzed,
-        so a progress bar appears (and its clock runs) within a long window."""
+        """Tell ``on_progress`` the commits done."""
         if self.on_progress is not None:
             self.on_progress(*self._done)
+
+    def _file_analyzed(self) -> None:
+        """A window's commits finish together (up to ``_WINDOW`` of them): within it the bar moves
+        by the share of its file versions analyzed, so a history of a few commits does not sit at
+        0/N until the end (its count of commits done stays a whole number)."""
+        self._analyzed += 1
+        commits, versions = self._window
+        if self.on_progress is not None and versions:
+            done, total = self._done
+            self.on_progress(done + commits * min(self._analyzed, versions) / versions, total)
+
+    @contextlib.contextmanager
+    def _timed(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.counters.timings[phase] += time.perf_counter() - started
 
     def _window_text(self) -> str:
         parts = [f"since {self.options.since}" if self.options.since else "", f"until {self.options.until}" if self.options.until else ""]
@@ -188,12 +212,14 @@ class HistoryRun:
         tree: list[TreeEntry] | None = None
         rule_entries: list[TreeEntry] = []
         if self.options.rules_at_commit:
-            tree = self.repo.tree(commit.sha)
+            with self._timed("ls-tree"):
+                tree = self.repo.tree(commit.sha)
             rule_entries = self._rule_files_in(tree)
             digest = self._at_commit_digest(rule_entries)
         else:
             digest = self.digest  # the rules are fixed for the run
-        stored = self.store.find(commit.sha, digest)
+        with self._timed("store"):
+            stored = self.store.find(commit.sha, digest)
         if stored is not None:
             self.counters.snapshots_reused += 1
             if stored.generation is None and stored.id is not None and fields["generation"] is not None:  # stored before generations were
@@ -207,7 +233,8 @@ class HistoryRun:
         prepared: list[tuple[_Pending, RuleSet, list[_Keyed], int] | Snapshot] = []
         for item in window:
             self.counters.snapshots_computed += 1
-            tree = item.tree if item.tree is not None else self.repo.tree(item.commit.sha)
+            with self._timed("ls-tree"):
+                tree = item.tree if item.tree is not None else self.repo.tree(item.commit.sha)
             ruleset = self.ruleset
             if self.options.rules_at_commit:
                 try:
@@ -230,9 +257,11 @@ class HistoryRun:
                 snapshots.append(Snapshot(ruleset_digest=item.digest, note=note, complete=False, **item.fields))
                 continue
             results = sorted(((k.ref, self._results[k.key]) for k in keyed), key=lambda pair: pair[0].path)
-            report = aggregate(ruleset.rules, results, self.options.fail_on)
+            with self._timed("aggregation"):
+                report = aggregate(ruleset.rules, results, self.options.fail_on)
             note = f"{plural(symlinks, 'symlinked file')} in scope not analyzed" if symlinks else ""
-            snapshots.append(self.store.add(snapshot_of_report(report, ruleset_digest=item.digest, keys=rule_keys(ruleset), note=note, **item.fields)))
+            with self._timed("store"):
+                snapshots.append(self.store.add(snapshot_of_report(report, ruleset_digest=item.digest, keys=rule_keys(ruleset), note=note, **item.fields)))
         return snapshots
 
     # -- rules at a commit ------------------------------------------------------------------------
@@ -266,7 +295,8 @@ class HistoryRun:
         inline = None
         config = self._config_entry_path()
         for entry in entries:
-            data = self._blobs.read(entry.blob)
+            with self._timed("blob reads"):
+                data = self._blobs.read(entry.blob)
             if data is None:
                 raise ConfigError(f"git object {entry.blob} is missing", f"{commit.short}:{entry.path}")
             doc = parse_toml(data, f"{commit.short}:{display_path(entry.path)}")
@@ -335,6 +365,7 @@ class HistoryRun:
             for k in keyed:
                 if k.key not in self._results:
                     todo.setdefault(k.key, k)
+        self._window = (self._window[0], sum(len(todo) for _, todo in by_rules.values()))
         for ruleset, todo in by_rules.values():
             misses = list(todo.values())
             for start in range(0, len(misses), _CHUNK):
@@ -343,19 +374,22 @@ class HistoryRun:
                     if is_compiled(k.ref):  # a compiled extension module: a module, no text to read
                         self._results[k.key] = FileResult()
                         continue
-                    data = self._blobs.read(k.blob)
+                    with self._timed("blob reads"):
+                        data = self._blobs.read(k.blob)
                     if data is None:
                         missing.add(k.blob)
                     else:
                         chunk.append((k, data))
                 items = [(data, k.ref, k.scope) for k, data in chunk]
+                analyzing = time.perf_counter()
                 for n, result in analyze_data(items, ruleset.rules, self.options.jobs):
                     key = chunk[n][0].key
                     self._results[key] = result
                     crashed = result.parse_error is not None and result.parse_error.anchor == CRASH_ANCHOR
                     if self.cache is not None and not crashed:  # a crash is retried by the next run
                         self.cache.put(key, result)
-                    self._progress()
+                    self._file_analyzed()
+                self.counters.timings["analysis"] += time.perf_counter() - analyzing
                 self.counters.files_analyzed += len(chunk)
         return missing
 
