@@ -342,8 +342,10 @@ def run_trend(
     for note in notes + earlier:
         click.echo(f"ssot-lint: note: {note}", err=True)
     trend = build_trend(snapshots, {rule.id: rule.kind for rule in ruleset.rules} if ruleset is not None else None)
+    edited = {r.rule_id for s in stored for r in s.rules}  # counted with an earlier definition: noted above
     for rule in trend.no_history:  # added since `history` ran, or left out by its --select
-        click.echo(f"ssot-lint: note: {rule.rule_id}: no history yet: {NO_HISTORY}", err=True)
+        if rule.rule_id not in edited:
+            click.echo(f"ssot-lint: note: {rule.rule_id}: no history yet: {NO_HISTORY}", err=True)
     if fmt == "html":
         from ssot_lint.history.html import render_html
 

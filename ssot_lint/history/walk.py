@@ -13,14 +13,13 @@ when include/exclude say so.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import fnmatch
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ssot_lint import __version__
@@ -30,7 +29,7 @@ from ssot_lint.config.tomlfile import parse_toml
 from ssot_lint.errors import ConfigError
 from ssot_lint.history.gitread import Commit, Repository, TreeEntry
 from ssot_lint.history.model import Snapshot, at_commit_series, current_series, rule_keys, ruleset_digest, snapshot_of_report
-from ssot_lint.history.selection import HistoryOptions, select_commits, shard_of
+from ssot_lint.history.selection import Counters, HistoryOptions, select_commits, shard_of
 from ssot_lint.history.store import HistoryStore
 from ssot_lint.model import FileRef, FileResult
 from ssot_lint.project.module_paths import is_compiled
@@ -43,28 +42,6 @@ from ssot_lint.run.per_file import CRASH_ANCHOR, analyze_data
 
 _CHUNK = 512  # blobs read and analyzed at once: bounds memory on a commit that changes many files
 _WINDOW = 32  # commits computed together: their distinct files are analyzed in one pool run
-PHASES = ("list commits", "ls-tree", "blob reads", "analysis", "aggregation", "store")  # --show-timings, then "total"
-
-
-@dataclass
-class Counters:
-    """What a run did; a second run over the same commits shows 0 files analyzed, 0 blobs read."""
-
-    commits: int = 0
-    snapshots_reused: int = 0
-    snapshots_computed: int = 0
-    files_analyzed: int = 0
-    blobs_read: int = 0
-    cache_hits: int = 0
-    notes: list[str] = field(default_factory=list)  # about the whole run; per-commit notes are on the snapshots
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def summary(self) -> str:
-        return (
-            f"{plural(self.commits, 'commit')}: {plural(self.snapshots_computed, 'snapshot')} computed, {self.snapshots_reused} reused; "
-            f"analyzed {plural(self.files_analyzed, 'file')}, {plural(self.blobs_read, 'blob')} read, "
-            f"{plural(self.cache_hits, 'result')} from the cache"
-        )
 
 
 def glob_match(path: str, pattern: str) -> bool:
@@ -121,8 +98,6 @@ class HistoryRun:
         this run nor the result cache knows are analyzed once each on the worker pool, then each
         commit's results are aggregated. So the cost grows with distinct file versions."""
         started = time.perf_counter()
-        for phase in PHASES:  # --show-timings lists them all, in this order
-            self.counters.timings[phase] = 0.0
         opts = self.options
         sampling = bool(opts.every or opts.by)
         listed = self.repo.commits(opts.rev_range, opts.first_parent, None if sampling else opts.max_commits, opts.since, opts.until)
@@ -179,14 +154,6 @@ class HistoryRun:
             done, total = self._done
             self.on_progress(done + commits * min(self._analyzed, versions) / versions, total)
 
-    @contextlib.contextmanager
-    def _timed(self, phase: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.counters.timings[phase] += time.perf_counter() - started
-
     def _window_text(self) -> str:
         parts = [f"since {self.options.since}" if self.options.since else "", f"until {self.options.until}" if self.options.until else ""]
         shown = " and ".join(p for p in parts if p)
@@ -212,13 +179,13 @@ class HistoryRun:
         tree: list[TreeEntry] | None = None
         rule_entries: list[TreeEntry] = []
         if self.options.rules_at_commit:
-            with self._timed("ls-tree"):
+            with self.counters.timed("ls-tree"):
                 tree = self.repo.tree(commit.sha)
             rule_entries = self._rule_files_in(tree)
             digest = self._at_commit_digest(rule_entries)
         else:
             digest = self.digest  # the rules are fixed for the run
-        with self._timed("store"):
+        with self.counters.timed("store"):
             stored = self.store.find(commit.sha, digest)
         if stored is not None:
             self.counters.snapshots_reused += 1
@@ -233,7 +200,7 @@ class HistoryRun:
         prepared: list[tuple[_Pending, RuleSet, list[_Keyed], int] | Snapshot] = []
         for item in window:
             self.counters.snapshots_computed += 1
-            with self._timed("ls-tree"):
+            with self.counters.timed("ls-tree"):
                 tree = item.tree if item.tree is not None else self.repo.tree(item.commit.sha)
             ruleset = self.ruleset
             if self.options.rules_at_commit:
@@ -257,10 +224,10 @@ class HistoryRun:
                 snapshots.append(Snapshot(ruleset_digest=item.digest, note=note, complete=False, **item.fields))
                 continue
             results = sorted(((k.ref, self._results[k.key]) for k in keyed), key=lambda pair: pair[0].path)
-            with self._timed("aggregation"):
+            with self.counters.timed("aggregation"):
                 report = aggregate(ruleset.rules, results, self.options.fail_on)
             note = f"{plural(symlinks, 'symlinked file')} in scope not analyzed" if symlinks else ""
-            with self._timed("store"):
+            with self.counters.timed("store"):
                 snapshots.append(self.store.add(snapshot_of_report(report, ruleset_digest=item.digest, keys=rule_keys(ruleset), note=note, **item.fields)))
         return snapshots
 
@@ -295,7 +262,7 @@ class HistoryRun:
         inline = None
         config = self._config_entry_path()
         for entry in entries:
-            with self._timed("blob reads"):
+            with self.counters.timed("blob reads"):
                 data = self._blobs.read(entry.blob)
             if data is None:
                 raise ConfigError(f"git object {entry.blob} is missing", f"{commit.short}:{entry.path}")
@@ -374,7 +341,7 @@ class HistoryRun:
                     if is_compiled(k.ref):  # a compiled extension module: a module, no text to read
                         self._results[k.key] = FileResult()
                         continue
-                    with self._timed("blob reads"):
+                    with self.counters.timed("blob reads"):
                         data = self._blobs.read(k.blob)
                     if data is None:
                         missing.add(k.blob)
