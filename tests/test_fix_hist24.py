@@ -223,7 +223,8 @@ def test_one_snapshot_compares_nothing():
     assert axis_labels(html) == ["Mar-01", "04:00", "08:00", "12:00", "16:00", "20:00", "2026-Mar-01"]  # a day around it
     text = markdown(trend, 5)
     assert "Largest changes" not in text
-    assert "| R1 | deprecated-import | 2 → 2 |  |  | ▄ |" in text
+    assert "\n**All findings: 2** ▄\n" in text
+    assert "| R1 | deprecated-import | 2 |  |  | ▄ |" in text
     assert "\nOne snapshot: nothing to compare.\n" in text
     out = terminal(trend, 5, color=False)
     assert "Largest changes" not in out
@@ -246,6 +247,7 @@ def test_a_rule_without_stored_counts_is_listed_with_a_note(tmp_path, monkeypatc
     code, out, err = invoke(repo, monkeypatch, "trend", "--select", "R2", "--format", "markdown")
     assert (code, err) == (0, note)
     assert "\nNo history yet: R2 (run `ssot-lint history`).\n" in out
+    assert "| rule |" not in out  # no table of no rows
     code, out, err = invoke(repo, monkeypatch, "trend", "--format", "html")
     assert '<p class="flat">No history yet (run <code>ssot-lint history</code>): <span id="rule-R2"><b>R2</b></span>.</p>' in out
     assert '<td class="n">no data</td>' in out

@@ -39,12 +39,21 @@ def _by_rule(rules: dict[str, int]) -> str:
 
 def _total(trend: Trend) -> str:
     known = [t for t in trend.totals if t is not None]
-    return "no data" if not known else f"{known[0]:,} → {known[-1]:,} ({signed(known[-1] - known[0])})"
+    if not known or not trend.comparable:
+        return "no data" if not known else f"{known[-1]:,}"
+    return f"{known[0]:,} → {known[-1]:,} ({signed(known[-1] - known[0])})"
 
 
 def _flat_line(trend: Trend) -> str:
     """``R1 (2), R2 (30, max 10, over max)``: each unchanged rule's count, and its ceiling."""
     return ", ".join(f"{r.rule_id} ({', '.join(_held(r))})" for r in trend.flat)
+
+
+def _first_last(trend: Trend, rule: RuleSeries) -> str:
+    """``12 → 3``; with one snapshot, its count."""
+    if rule.first is None or rule.last is None:
+        return "no data"
+    return f"{rule.first:,} → {rule.last:,}" if trend.comparable else f"{rule.last:,}"
 
 
 def _held(rule: RuleSeries) -> list[str]:
@@ -72,9 +81,10 @@ def _step(change: Change | None) -> tuple[str, str]:
 
 def markdown(trend: Trend, top: int) -> str:
     lines = ["## ssot-lint trend", "", _span(trend), "", f"**All findings: {_total(trend)}** {sparkline(trend.totals, 30)}", ""]
-    lines += ["| rule | kind | first → last | change | max | trend |", "| --- | --- | ---: | ---: | ---: | --- |"]
+    if trend.listed:
+        lines += ["| rule | kind | first → last | change | max | trend |", "| --- | --- | ---: | ---: | ---: | --- |"]
     for rule in trend.listed:
-        first_last = "no data" if rule.first is None else f"{rule.first:,} → {rule.last:,}"
+        first_last = _first_last(trend, rule)
         change = "" if rule.delta is None or not trend.comparable else signed(rule.delta)
         ceiling = "" if rule.ceiling is None else f"{rule.ceiling:,}"
         lines.append(f"| {rule.rule_id} | {rule.kind} | {first_last} | {change} | {ceiling} | {sparkline(rule.counts, 30)} |")
@@ -149,11 +159,12 @@ def terminal(trend: Trend, top: int, color: bool, width: int = 120) -> str:
             "" if rule.delta is None or not trend.comparable else signed(rule.delta),
             style="green" if (rule.delta or 0) < 0 else ("red" if (rule.delta or 0) > 0 else ""),
         )
-        first_last = "no data" if rule.first is None else f"{rule.first:,} → {rule.last:,}"
+        first_last = _first_last(trend, rule)
         table.add_row(
             rule.rule_id, rule.kind, first_last, change, "-" if rule.ceiling is None else f"{rule.ceiling:,}", Text(sparkline(rule.counts), style="cyan")
         )
-    console.print(table)
+    if trend.listed:
+        console.print(table)
     for line in _after_table(trend):
         console.print(line, markup=False)
     largest = trend.largest_changes()

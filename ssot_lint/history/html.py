@@ -84,8 +84,8 @@ def _held(rule: RuleSeries) -> str:
 
 def _total_headline(trend: Trend) -> str:
     known = [t for t in trend.totals if t is not None]
-    if not known:
-        return "no data"
+    if not known or not trend.comparable:
+        return "no data" if not known else f"{known[-1]:,} findings"
     return f"{known[0]:,} → {known[-1]:,} findings ({signed(known[-1] - known[0])})"
 
 
@@ -105,7 +105,7 @@ def _summary(trend: Trend) -> str:
     rows = []
     anchored = {r.rule_id for r in trend.moving + trend.flat + trend.no_history}  # a chart or a place on a line
     for rule in trend.rules:
-        first_last = "no data" if rule.first is None else f"{rule.first:,} → {rule.last:,}"
+        first_last = "no data" if rule.first is None else (f"{rule.first:,} → {rule.last:,}" if trend.comparable else f"{rule.last:,}")
         name = f'<a href="#rule-{escape(rule.rule_id)}">{escape(rule.rule_id)}</a>' if rule.rule_id in anchored else escape(rule.rule_id)
         ceiling = "" if rule.ceiling is None else f"{rule.ceiling:,}"
         over = rule.ceiling is not None and rule.last is not None and rule.last > rule.ceiling
