@@ -3,6 +3,10 @@ and ``check --record``'s snapshot of the working tree."""
 
 from __future__ import annotations
 
+import calendar
+import contextlib
+import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,8 +47,10 @@ TREND_FORMATS = ("terminal", "html", "markdown", "csv", "json")  # `trend --form
 @click.option("--by", type=click.Choice(["day", "week"]), help="Keep the newest commit of each day or ISO week (UTC).")
 @click.option("--first-parent", is_flag=True, help="Follow only the first parent of merges.")
 @click.option("--max-commits", type=click.IntRange(min=1), default=500, show_default=True, help="Keep at most the newest N selected commits.")
-@click.option("--since", metavar="DATE", help="Only commits committed after DATE (anything `git log --since` takes).")
-@click.option("--until", metavar="DATE", help="Only commits committed before DATE.")
+@click.option(
+    "--since", metavar="DATE", help="Only commits committed at or after DATE: 2026-01-31 (midnight UTC), 2026-01-31T12:00[+01:00], or '3 months ago'."
+)
+@click.option("--until", metavar="DATE", help="Only commits committed at or before DATE (as --since).")
 @click.option("--rules-at-commit", is_flag=True, help="Use the configured rule files as they were at each commit.")
 @click.option(
     "--shard",
@@ -91,6 +97,7 @@ def history(
 
     if every and by:
         raise click.UsageError("--every and --by cannot be combined")
+    since, until = commit_dates(since, until)
     config, ruleset = _trend_rules(config_path, rule_files, select, ignore, rules_at_commit)
     options = HistoryOptions(
         rev_range,
@@ -111,6 +118,49 @@ def history(
         run_history(config, ruleset, options, cache, use_color(no_color), show_timings, top, store or default_path(config.root), quiet)
 
 
+def commit_dates(since: str | None, until: str | None, now: datetime | None = None) -> tuple[str | None, str | None]:
+    """``--since``/``--until`` as exact UTC times for ``git rev-list`` (git's own parser takes
+    anything, garbage included, and reads a bare date as that day at the current time of day).
+    Checked here: a one-line error for a date that is not one, or an ``--until`` before ``--since``."""
+    now = now or datetime.now(timezone.utc)
+    times = {option: _commit_date(option, text, now) for option, text in (("--since", since), ("--until", until)) if text is not None}
+    if len(times) == 2 and times["--until"] < times["--since"]:
+        raise ConfigError(f"--until {until} is before --since {since}")
+    shown = {option: when.strftime("%Y-%m-%d %H:%M:%S +0000") for option, when in times.items()}
+    return shown.get("--since"), shown.get("--until")
+
+
+_AGO = re.compile(r"(\d+) +(second|minute|hour|day|week|month|year)s? +ago")
+_OFFSET = re.compile(r" ?([+-]\d\d):?(\d\d)$")
+_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400}
+
+
+def _commit_date(option: str, text: str, now: datetime) -> datetime:
+    """An ISO date (midnight UTC), an ISO date and time (UTC unless it gives an offset), or
+    ``N units ago`` (months and years by the calendar, on the month's last day when it is shorter)."""
+    value = " ".join(text.split()).lower()
+    ago = _AGO.fullmatch(value)
+    if ago:
+        n, unit = int(ago[1]), ago[2]
+        if unit in _SECONDS:
+            return now - timedelta(seconds=n * _SECONDS[unit])
+        months = now.year * 12 + now.month - 1 - n * (12 if unit == "year" else 1)
+        year, month = divmod(months, 12)
+        if year < 1:
+            raise ConfigError(f"{option}: {text!r} is before year 1")
+        return now.replace(year=year, month=month + 1, day=min(now.day, calendar.monthrange(year, month + 1)[1]))
+    iso = value.upper().removesuffix("Z") + ("+00:00" if value.endswith("z") else "")
+    if len(iso) > 10:  # git's "+0000" (Python 3.10 reads only "+00:00")
+        iso = _OFFSET.sub(r"\1:\2", iso)
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        raise ConfigError(
+            f"{option}: not a date: {text!r} (expected an ISO date (2026-01-31), date and time (2026-01-31T12:00, UTC unless it gives an offset) or 'N units ago')"
+        ) from None
+    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+
+
 def _shard(value: str | None) -> tuple[int, int] | None:
     if value is None:
         return None
@@ -127,19 +177,32 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 def history_merge(stores: tuple[Path, ...], into: Path | None, config_path: Path | None) -> None:
     """Copy the snapshots of STORES (e.g. the stores of `history --shard K/N` runs) into one
     store; a snapshot already there (same commit, same rules) is kept as it is."""
+    from ssot_lint.history.gitread import Repository
     from ssot_lint.history.store import HistoryStore, default_path
 
-    target = into or default_path(load_config(config_path, observer=observer()).root)
+    config = load_config(config_path, observer=observer())
+    target = into or default_path(config.root)
     for path in stores:
         if not path.is_file():
             raise ConfigError(f"history store not found: {path}")
         if path.resolve() == target.resolve():
             raise ConfigError(f"{path}: cannot merge a store into itself")
-    added = 0
-    with HistoryStore(target) as merged:
-        for path in stores:
-            with HistoryStore(path, create=False) as source:
-                added += merged.merge(source)
+    repo = Repository(config.root)
+    with contextlib.ExitStack() as opened:
+        # Every store is read and checked before the target is opened: a bad one merges nothing.
+        sources = [opened.enter_context(HistoryStore(path, create=False)) for path in stores]
+        for path, source in zip(stores, sources):
+            commits = source.commits()
+            missing = repo.missing_commits(commits)
+            if missing:  # a trend would interleave two unrelated histories, and cannot be un-merged
+                raise ConfigError(
+                    f"snapshot of commit {missing[0][:10]} is not in this repository "
+                    f"({len(missing)} of its {plural(len(commits), 'commit')} {'is' if len(missing) == 1 else 'are'} not: a store of another project?); "
+                    "nothing merged",
+                    str(path),
+                )
+        with HistoryStore(target) as merged:
+            added = merged.merge(sources)
     click.echo(f"ssot-lint: merged {plural(len(stores), 'store')} into {shown_path(target)}: {plural(added, 'snapshot')} added", err=True)
 
 
@@ -259,13 +322,13 @@ def run_trend(
     from ssot_lint.history.keys import adopt, for_rules
     from ssot_lint.history.model import at_commit_series, current_series, rule_keys
     from ssot_lint.history.store import HistoryStore, default_path
-    from ssot_lint.history.trend import build_trend
+    from ssot_lint.history.trend import NO_HISTORY, build_trend
 
     path = store_path or default_path(config.root)
     missing = ConfigError(f"no history at {path}: run `ssot-lint history` (or `ssot-lint check --record`) first")
     if not path.is_file():
         raise missing
-    with HistoryStore(path) as store:
+    with HistoryStore(path, create=store_path is None) as store:  # a store named with --store is only read
         if store.is_empty():
             raise missing
         notes = adopt(store, config, ruleset, select, ignore)
@@ -278,7 +341,11 @@ def run_trend(
     snapshots, earlier = for_rules(stored, rule_keys(ruleset) if ruleset is not None else None)
     for note in notes + earlier:
         click.echo(f"ssot-lint: note: {note}", err=True)
-    trend = build_trend(snapshots)
+    trend = build_trend(snapshots, {rule.id: rule.kind for rule in ruleset.rules} if ruleset is not None else None)
+    edited = {r.rule_id for s in stored for r in s.rules}  # counted with an earlier definition: noted above
+    for rule in trend.no_history:  # added since `history` ran, or left out by its --select
+        if rule.rule_id not in edited:
+            click.echo(f"ssot-lint: note: {rule.rule_id}: no history yet: {NO_HISTORY}", err=True)
     if fmt == "html":
         from ssot_lint.history.html import render_html
 

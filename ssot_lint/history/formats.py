@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ssot_lint import __version__
 from ssot_lint.history.model import Snapshot
-from ssot_lint.history.trend import Change, Trend, signed, sparkline, when
+from ssot_lint.history.trend import NO_HISTORY, NOTHING_TO_COMPARE, Change, RuleSeries, Trend, signed, sparkline, when
 from ssot_lint.report import plural
 
 JSON_SCHEMA_VERSION = 1
@@ -39,11 +39,40 @@ def _by_rule(rules: dict[str, int]) -> str:
 
 def _total(trend: Trend) -> str:
     known = [t for t in trend.totals if t is not None]
-    return "no data" if not known else f"{known[0]:,} → {known[-1]:,} ({signed(known[-1] - known[0])})"
+    if not known or not trend.comparable:
+        return "no data" if not known else f"{known[-1]:,}"
+    return f"{known[0]:,} → {known[-1]:,} ({signed(known[-1] - known[0])})"
 
 
 def _flat_line(trend: Trend) -> str:
-    return ", ".join(f"{r.rule_id} ({'no data' if r.last is None else f'{r.last:,}'})" for r in trend.flat)
+    """``R1 (2), R2 (30, max 10, over max)``: each unchanged rule's count, and its ceiling."""
+    return ", ".join(f"{r.rule_id} ({', '.join(_held(r))})" for r in trend.flat)
+
+
+def _first_last(trend: Trend, rule: RuleSeries) -> str:
+    """``12 → 3``; with one snapshot, its count."""
+    if rule.first is None or rule.last is None:
+        return "no data"
+    return f"{rule.first:,} → {rule.last:,}" if trend.comparable else f"{rule.last:,}"
+
+
+def _held(rule: RuleSeries) -> list[str]:
+    parts = ["no data" if rule.last is None else f"{rule.last:,}"]
+    if rule.ceiling is not None:
+        parts.append(f"max {rule.ceiling:,}")
+        if rule.last is not None and rule.last > rule.ceiling:
+            parts.append("over max")
+    return parts
+
+
+def _after_table(trend: Trend) -> list[str]:
+    """The lines after a summary table: unchanged rules, rules with no stored counts, and with one snapshot why no change is shown."""
+    lines = [f"Unchanged: {_flat_line(trend)}."] if trend.flat else []
+    if trend.no_history:
+        lines.append(f"No history yet: {', '.join(r.rule_id for r in trend.no_history)} ({NO_HISTORY}).")
+    if not trend.comparable:
+        lines.append(NOTHING_TO_COMPARE)
+    return lines
 
 
 def _step(change: Change | None) -> tuple[str, str]:
@@ -52,14 +81,15 @@ def _step(change: Change | None) -> tuple[str, str]:
 
 def markdown(trend: Trend, top: int) -> str:
     lines = ["## ssot-lint trend", "", _span(trend), "", f"**All findings: {_total(trend)}** {sparkline(trend.totals, 30)}", ""]
-    lines += ["| rule | kind | first → last | change | max | trend |", "| --- | --- | ---: | ---: | ---: | --- |"]
-    for rule in trend.moving:
-        first_last = "no data" if rule.first is None else f"{rule.first:,} → {rule.last:,}"
-        change = "" if rule.delta is None else signed(rule.delta)
+    if trend.listed:
+        lines += ["| rule | kind | first → last | change | max | trend |", "| --- | --- | ---: | ---: | ---: | --- |"]
+    for rule in trend.listed:
+        first_last = _first_last(trend, rule)
+        change = "" if rule.delta is None or not trend.comparable else signed(rule.delta)
         ceiling = "" if rule.ceiling is None else f"{rule.ceiling:,}"
         lines.append(f"| {rule.rule_id} | {rule.kind} | {first_last} | {change} | {ceiling} | {sparkline(rule.counts, 30)} |")
-    if trend.flat:
-        lines += ["", f"Unchanged: {_flat_line(trend)}."]
+    for line in _after_table(trend):
+        lines += ["", line]
     largest = trend.largest_changes()
     if largest:
         lines += ["", "### Largest changes", "", "| rule | most added | at | most removed | at |", "| --- | ---: | --- | ---: | --- |"]
@@ -124,15 +154,19 @@ def terminal(trend: Trend, top: int, color: bool, width: int = 120) -> str:
     table = Table(show_edge=False, box=None, pad_edge=False, header_style="bold")
     for column in ("rule", "kind", "first → last", "change", "max", "trend"):
         table.add_column(column, justify="right" if column in ("first → last", "change", "max") else "left")
-    for rule in trend.moving:
-        change = Text("" if rule.delta is None else signed(rule.delta), style="green" if (rule.delta or 0) < 0 else ("red" if (rule.delta or 0) > 0 else ""))
-        first_last = "no data" if rule.first is None else f"{rule.first:,} → {rule.last:,}"
+    for rule in trend.listed:
+        change = Text(
+            "" if rule.delta is None or not trend.comparable else signed(rule.delta),
+            style="green" if (rule.delta or 0) < 0 else ("red" if (rule.delta or 0) > 0 else ""),
+        )
+        first_last = _first_last(trend, rule)
         table.add_row(
             rule.rule_id, rule.kind, first_last, change, "-" if rule.ceiling is None else f"{rule.ceiling:,}", Text(sparkline(rule.counts), style="cyan")
         )
-    console.print(table)
-    if trend.flat:
-        console.print(f"Unchanged: {_flat_line(trend)}")
+    if trend.listed:
+        console.print(table)
+    for line in _after_table(trend):
+        console.print(line, markup=False)
     largest = trend.largest_changes()
     if largest:
         console.print()

@@ -8,6 +8,7 @@ blobs we do need. Nothing is checked out, so a dirty or detached work tree is fi
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ class TreeEntry:
         return self.mode == "120000"
 
 
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256
 _ENV = {**os.environ, "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
 
 
@@ -127,6 +129,17 @@ class Repository:
             if sha:
                 generation[sha] = 1 + max((generation.get(p, 0) for p in parents), default=0)
         return {sha: generation[sha] for sha in shas if sha in generation}
+
+    def missing_commits(self, shas: list[str]) -> list[str]:
+        """Those of ``shas`` that are not commits of this repository, in their order: one
+        ``git cat-file --batch-check`` reads them all. Anything but a hex object id is missing."""
+        valid = [sha for sha in shas if _OBJECT_ID.fullmatch(sha)]
+        missing = {sha for sha in shas if not _OBJECT_ID.fullmatch(sha)}
+        if valid:
+            out = self._run("cat-file", "--batch-check", stdin="".join(f"{sha}^{{commit}}\n" for sha in valid).encode())
+            answers = out.decode("ascii", "replace").split("\n")
+            missing.update(sha for sha, answer in zip(valid, answers) if not answer.startswith(sha + " commit "))
+        return [sha for sha in shas if sha in missing]
 
     def _explain_bad_revision(self, rev_range: str, message: str) -> str:
         text = f"unknown revision or range {rev_range!r} ({message})"

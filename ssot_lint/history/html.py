@@ -13,7 +13,8 @@ from typing import Any
 
 from ssot_lint import __version__
 from ssot_lint.errors import ConfigError
-from ssot_lint.history.trend import Change, RuleSeries, Trend, describe, signed, sparkline, when
+from ssot_lint.history.model import WORKING_TREE, Snapshot
+from ssot_lint.history.trend import NOTHING_TO_COMPARE, Change, RuleSeries, Trend, describe, signed, sparkline, when
 from ssot_lint.report import plural
 
 LINE_COLOR = "#1f77b4"  # a rule's count; the screenshot test looks for this colour
@@ -32,7 +33,7 @@ figure.rule figcaption { display: flex; gap: 1em; align-items: baseline; flex-wr
 .headline { font-size: 1.25em; font-weight: 600; }
 svg.chart { width: 100%; height: auto; display: block; }
 td.spark { font-family: ui-monospace, monospace; color: #555; letter-spacing: -1px; white-space: nowrap; }
-p.flat { padding: .6em 1em; background: #f6f6f6; border-radius: 6px; } p.flat span { margin-right: .8em; }
+p.flat { padding: .6em 1em; background: #f6f6f6; border-radius: 6px; }
 h3 { font-size: 1.05em; margin: 1em 0 0; }
 """
 
@@ -49,8 +50,11 @@ def render_html(trend: Trend, top: int, title: str) -> str:
         body.append('<h2 id="rules">Rules that changed</h2>')
     body += [_chart_figure(rule.rule_id, rule.kind, rule.headline(), rule.counts, rule.maxes, trend, LINE_COLOR, rule.ceiling) for rule in trend.moving]
     if trend.flat:
-        items = ", ".join(f'<span id="rule-{escape(r.rule_id)}"><b>{escape(r.rule_id)}</b> {_value(r.last)}</span>' for r in trend.flat)
+        items = ", ".join(f'<span id="rule-{escape(r.rule_id)}"><b>{escape(r.rule_id)}</b> {_held(r)}</span>' for r in trend.flat)
         body.append(f'<p class="flat">Unchanged over these snapshots: {items}.</p>')
+    if trend.no_history:
+        items = ", ".join(f'<span id="rule-{escape(r.rule_id)}"><b>{escape(r.rule_id)}</b></span>' for r in trend.no_history)
+        body.append(f'<p class="flat">No history yet (run <code>ssot-lint history</code>): {items}.</p>')
     body.append(_files(trend, top))
     notes = [(s.label, note) for s, note in trend.notes]
     if trend.hidden_records:
@@ -68,14 +72,20 @@ def render_html(trend: Trend, top: int, title: str) -> str:
     )
 
 
-def _value(n: int | None) -> str:
-    return "no data" if n is None else f"{n:,}"
+def _held(rule: RuleSeries) -> str:
+    """An unchanged rule's count, its ``max`` and whether it is over it."""
+    text = "no data" if rule.last is None else f"{rule.last:,}"
+    if rule.ceiling is not None:
+        text += f' <span class="muted">max {rule.ceiling:,}</span>'
+        if rule.last is not None and rule.last > rule.ceiling:
+            text += ' <span class="over">over max</span>'
+    return text
 
 
 def _total_headline(trend: Trend) -> str:
     known = [t for t in trend.totals if t is not None]
-    if not known:
-        return "no data"
+    if not known or not trend.comparable:
+        return "no data" if not known else f"{known[-1]:,} findings"
     return f"{known[0]:,} → {known[-1]:,} findings ({signed(known[-1] - known[0])})"
 
 
@@ -93,14 +103,16 @@ def _change(rule: RuleSeries) -> str:
 
 def _summary(trend: Trend) -> str:
     rows = []
+    anchored = {r.rule_id for r in trend.moving + trend.flat + trend.no_history}  # a chart or a place on a line
     for rule in trend.rules:
-        first_last = "no data" if rule.first is None else f"{rule.first:,} → {rule.last:,}"
+        first_last = "no data" if rule.first is None else (f"{rule.first:,} → {rule.last:,}" if trend.comparable else f"{rule.last:,}")
+        name = f'<a href="#rule-{escape(rule.rule_id)}">{escape(rule.rule_id)}</a>' if rule.rule_id in anchored else escape(rule.rule_id)
         ceiling = "" if rule.ceiling is None else f"{rule.ceiling:,}"
         over = rule.ceiling is not None and rule.last is not None and rule.last > rule.ceiling
         status = '<span class="over">over max</span>' if over else ""
         rows.append(
-            f'<tr><td><a href="#rule-{escape(rule.rule_id)}">{escape(rule.rule_id)}</a></td><td>{escape(rule.kind)}</td>'
-            f'<td class="n">{first_last}</td><td class="n">{_change(rule)}</td><td class="n">{ceiling}</td>'
+            f"<tr><td>{name}</td><td>{escape(rule.kind)}</td>"
+            f'<td class="n">{first_last}</td><td class="n">{_change(rule) if trend.comparable else ""}</td><td class="n">{ceiling}</td>'
             f'<td class="spark">{escape(sparkline(rule.counts, 40))}</td><td>{status}</td></tr>'
         )
     return (
@@ -118,6 +130,8 @@ def _step(change: Change | None) -> str:
 
 def _largest_changes(trend: Trend) -> str:
     rows = trend.largest_changes()
+    if not trend.comparable:
+        return f'<p class="muted">{NOTHING_TO_COMPARE}</p>'
     if not rows:
         return '<p class="muted">No rule\'s count changed over these snapshots.</p>'
     body = "".join(f"<tr><td>{escape(rule.rule_id)}</td>{_step(added)}{_step(removed)}</tr>" for rule, added, removed in rows)
@@ -172,13 +186,17 @@ def _chart_svg(name: str, headline: str, values: list[int | None], maxes: list[i
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         # From one day to years: at most ~8 ticks, labelled only with what changes between them.
         locator = mdates.AutoDateLocator(minticks=3, maxticks=8, tz=timezone.utc)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=timezone.utc))
+        formatter = mdates.ConciseDateFormatter(locator, tz=timezone.utc)
+        if trend.record_drawn:
+            _record_ticks(ax, locator, formatter, times, trend.snapshots[-1])
+        else:
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(formatter)
         ax.grid(axis="y", alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)
-        fig.tight_layout()
-        if len(times) > 1 and times[0] == times[-1]:
+        if times[0] == times[-1]:  # one snapshot (or several at one time): a day around it
             ax.set_xlim(times[0] - timedelta(hours=12), times[0] + timedelta(hours=12))  # type: ignore[arg-type]  # (datetimes, as above)
+        fig.tight_layout()
         buffer = io.StringIO()
         with warnings.catch_warnings():  # identical x limits (one snapshot) are widened, with a warning
             warnings.simplefilter("ignore")
@@ -189,6 +207,42 @@ def _chart_svg(name: str, headline: str, values: list[int | None], maxes: list[i
     svg = svg.replace("</svg>", hover + "</svg>")
     label = escape(f"{name}: {headline}", quote=True)
     return svg.replace("<svg ", f'<svg class="chart" role="img" aria-label="{label}" ', 1)
+
+
+def _record_ticks(ax: Any, dates: Any, date_labels: Any, times: list[datetime], record: Snapshot) -> None:
+    """A working-tree record's place on the axis is not its date (``Trend.axis_times``): date
+    ticks stop at the last commit, the record's tick is labelled with its own date, and a dotted
+    line stands for the break in the axis between them."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import Formatter, Locator
+
+    last_commit, at = mdates.date2num(times[-2]), mdates.date2num(times[-1])
+    label = f"{WORKING_TREE}\n{datetime.fromtimestamp(record.time, tz=timezone.utc):%Y-%m-%d}"
+
+    class RecordLocator(Locator):
+        def set_axis(self, axis: Any) -> None:
+            super().set_axis(axis)
+            dates.set_axis(axis)
+
+        def __call__(self) -> list[float]:
+            return [t for t in dates() if t <= last_commit] + [at]
+
+    class RecordFormatter(Formatter):
+        def format_ticks(self, values: Any) -> list[str]:
+            dated = [v for v in values if v != at]
+            return [*date_labels.format_ticks(dated), *([label] if len(dated) < len(values) else [])]
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return label if x == at else str(date_labels(x, pos))
+
+        def get_offset(self) -> str:
+            return str(date_labels.get_offset())
+
+    ax.xaxis.set_major_locator(RecordLocator())
+    ax.xaxis.set_major_formatter(RecordFormatter())
+    ax.axvline((last_commit + at) / 2, color="#999", linestyle=":", linewidth=1)
+    # The commits' date (the formatter's offset) on the left: on the right it read as the record's.
+    ax.xaxis.get_offset_text().set(x=0, horizontalalignment="left")
 
 
 def _hover_targets(fig: Any, ax: Any, times: list[datetime], values: list[int | None], trend: Trend) -> str:

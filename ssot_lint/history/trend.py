@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 from ssot_lint.history.model import Snapshot
 
 SPARKS = "▁▂▃▄▅▆▇█"
+NOTHING_TO_COMPARE = "One snapshot: nothing to compare."
+NO_HISTORY = "run `ssot-lint history`"  # what to do about a rule with no stored counts
 
 
 @dataclass
@@ -80,15 +82,29 @@ class Trend:
         return [sum(r.findings for r in s.rules) + s.parse_errors if s.complete and s.rules else None for s in self.snapshots]
 
     @property
+    def comparable(self) -> bool:
+        """More than one snapshot: with one, nothing has had a chance to change."""
+        return len(self.snapshots) > 1
+
+    @property
+    def no_history(self) -> list[RuleSeries]:
+        """Today's rules with no stored count (added since ``history`` ran, or left out by its ``--select``)."""
+        return [r for r in self.rules if not r.known]
+
+    @property
+    def listed(self) -> list[RuleSeries]:
+        """The rules of a summary table: those whose count moved; with one snapshot, every rule with a count."""
+        return self.moving if self.comparable else [r for r in self.rules if r.known]
+
+    @property
     def flat(self) -> list[RuleSeries]:
-        """Rules whose count never changed, shown on one line (with one snapshot nothing has had a
-        chance to change: every rule gets its row)."""
-        return [r for r in self.rules if r.flat] if len(self.snapshots) > 1 else []
+        """Rules whose count never changed, shown on one line (none with one snapshot: there is
+        nothing to compare, every rule gets its row)."""
+        return [r for r in self.rules if r.known and r.flat] if self.comparable else []
 
     @property
     def moving(self) -> list[RuleSeries]:
-        flat = {r.rule_id for r in self.flat}
-        return [r for r in self.rules if r.rule_id not in flat]
+        return [r for r in self.rules if not r.flat] if self.comparable else []
 
     def changes(self, rule: RuleSeries) -> list[Change]:
         """Every step of the rule's count between consecutive snapshots that computed it."""
@@ -110,18 +126,31 @@ class Trend:
             steps = self.changes(rule)
             added = max((c for c in steps if c.delta > 0), key=lambda c: c.delta, default=None)
             removed = min((c for c in steps if c.delta < 0), key=lambda c: c.delta, default=None)
-            rows.append((rule, added, removed))
+            if added or removed:
+                rows.append((rule, added, removed))
         return rows
 
     @property
     def axis_times(self) -> list[int]:
         """Where each snapshot sits on a time axis: its date, or its predecessor's place when it
         is dated earlier (a skewed clock), so that a line along the snapshots in order never
-        runs backwards; the snapshot's own date is what its hover title says."""
+        runs backwards; the snapshot's own date is what its hover title says. A working-tree
+        record (only ever the last snapshot) sits at most one step after the last commit, the
+        commits' mean spacing (an hour after a lone commit): at its own time, a record taken
+        months after a history of minutes would squeeze every commit against the left edge."""
         out: list[int] = []
         for snapshot in self.snapshots:
             out.append(max(snapshot.time, out[-1]) if out else snapshot.time)
+        if self.record_drawn:
+            commits = out[:-1]
+            step = (commits[-1] - commits[0]) // (len(commits) - 1) if len(commits) > 1 else 0
+            out[-1] = min(out[-1], commits[-1] + (step or 3600))
         return out
+
+    @property
+    def record_drawn(self) -> bool:
+        """A working-tree record is drawn after commits (at ``axis_times[-1]``, labelled with its own date)."""
+        return len(self.snapshots) > 1 and self.snapshots[-1].commit is None
 
     @property
     def latest(self) -> Snapshot | None:
@@ -136,7 +165,7 @@ class Trend:
         return [(s, s.note) for s in self.snapshots if s.note]
 
 
-def build_trend(snapshots: list[Snapshot]) -> Trend:
+def build_trend(snapshots: list[Snapshot], today: dict[str, str] | None = None) -> Trend:
     """Rules in the order the latest snapshot lists them, then rules only older snapshots had.
 
     Commits are in the order of the commit graph, as ``history`` walks them (``generation``; by
@@ -146,7 +175,8 @@ def build_trend(snapshots: list[Snapshot]) -> Trend:
     reuses them) orders them all by date. Working-tree snapshots (``check --record``) are stamped
     with the time they were recorded, not a commit date: interleaved with commits they would
     draw states no commit had. Only the newest one is shown, and only when it is newer than every
-    commit snapshot (the state after them)."""
+    commit snapshot (the state after them). ``today`` (rule id -> kind) adds today's rules that no
+    snapshot counted, last, without counts: a trend lists them rather than leaving them out."""
     commits = [s for s in snapshots if s.commit is not None]
     if all(s.generation is not None for s in commits):
         commits.sort(key=lambda s: (s.generation or 0, s.time))  # stable: stored order among equals
@@ -161,6 +191,10 @@ def build_trend(snapshots: list[Snapshot]) -> Trend:
             order.setdefault(rule.rule_id, rule.kind)
     latest_ids = [r.rule_id for r in next((s.rules for s in reversed(snapshots) if s.rules), [])]
     ids = latest_ids + sorted(i for i in order if i not in latest_ids)
+    for rule_id, kind in (today or {}).items():
+        if rule_id not in order:
+            order[rule_id] = kind
+            ids.append(rule_id)
     series = []
     for rule_id in ids:
         counts: list[int | None] = []

@@ -19,7 +19,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ssot_lint import __version__
@@ -29,7 +29,7 @@ from ssot_lint.config.tomlfile import parse_toml
 from ssot_lint.errors import ConfigError
 from ssot_lint.history.gitread import Commit, Repository, TreeEntry
 from ssot_lint.history.model import Snapshot, at_commit_series, current_series, rule_keys, ruleset_digest, snapshot_of_report
-from ssot_lint.history.selection import HistoryOptions, select_commits, shard_of
+from ssot_lint.history.selection import Counters, HistoryOptions, select_commits, shard_of
 from ssot_lint.history.store import HistoryStore
 from ssot_lint.model import FileRef, FileResult
 from ssot_lint.project.module_paths import is_compiled
@@ -42,27 +42,6 @@ from ssot_lint.run.per_file import CRASH_ANCHOR, analyze_data
 
 _CHUNK = 512  # blobs read and analyzed at once: bounds memory on a commit that changes many files
 _WINDOW = 32  # commits computed together: their distinct files are analyzed in one pool run
-
-
-@dataclass
-class Counters:
-    """What a run did; a second run over the same commits shows 0 files analyzed, 0 blobs read."""
-
-    commits: int = 0
-    snapshots_reused: int = 0
-    snapshots_computed: int = 0
-    files_analyzed: int = 0
-    blobs_read: int = 0
-    cache_hits: int = 0
-    notes: list[str] = field(default_factory=list)  # about the whole run; per-commit notes are on the snapshots
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def summary(self) -> str:
-        return (
-            f"{plural(self.commits, 'commit')}: {plural(self.snapshots_computed, 'snapshot')} computed, {self.snapshots_reused} reused; "
-            f"analyzed {plural(self.files_analyzed, 'file')}, {plural(self.blobs_read, 'blob')} read, "
-            f"{plural(self.cache_hits, 'result')} from the cache"
-        )
 
 
 def glob_match(path: str, pattern: str) -> bool:
@@ -88,13 +67,15 @@ class HistoryRun:
         store: HistoryStore,
         cache: ResultCache | None,
         options: HistoryOptions,
-        on_progress: Callable[[int, int], None] | None = None,
+        on_progress: Callable[[float, int], None] | None = None,
     ) -> None:
         self.repo, self.config, self.ruleset, self.store, self.cache = repo, config, ruleset, store, cache
         self._generations: dict[str, int] = {}  # commit -> generation, for the selected commits
         self.options = options
         self.on_progress = on_progress
         self._done = (0, 0)  # (commits done, commits): what on_progress was last told
+        self._window = (0, 0)  # (commits in the window being computed, its file versions to analyze)
+        self._analyzed = 0  # file versions of that window analyzed so far
         self.counters = Counters()
         self.scope = Scope(config)
         self._results: dict[str, FileResult] = {}  # this run's results by cache key, across commits
@@ -127,7 +108,7 @@ class HistoryRun:
         self._shallow_note(listed)
         self.counters.commits = len(commits)
         self._generations = self.repo.generations([c.sha for c in commits])
-        self.counters.timings["list_commits"] = time.perf_counter() - started
+        self.counters.timings["list commits"] = time.perf_counter() - started
         snapshots: list[Snapshot | None] = [None] * len(commits)
         pending: list[tuple[int, _Pending]] = []
         done = 0
@@ -144,6 +125,7 @@ class HistoryRun:
                 self._progress()
             for start in range(0, len(pending), _WINDOW):
                 window = pending[start : start + _WINDOW]
+                self._window, self._analyzed = (len(window), 0), 0
                 for (position, _), snapshot in zip(window, self._compute(w for _, w in window)):
                     snapshots[position] = snapshot
                 done += len(window)
@@ -158,10 +140,19 @@ class HistoryRun:
         return [snapshot for snapshot in snapshots if snapshot is not None]
 
     def _progress(self) -> None:
-        """Tell ``on_progress`` the commits done; also called as each file of a window is analyzed,
-        so a progress bar appears (and its clock runs) within a long window."""
+        """Tell ``on_progress`` the commits done."""
         if self.on_progress is not None:
             self.on_progress(*self._done)
+
+    def _file_analyzed(self) -> None:
+        """A window's commits finish together (up to ``_WINDOW`` of them): within it the bar moves
+        by the share of its file versions analyzed, so a history of a few commits does not sit at
+        0/N until the end (its count of commits done stays a whole number)."""
+        self._analyzed += 1
+        commits, versions = self._window
+        if self.on_progress is not None and versions:
+            done, total = self._done
+            self.on_progress(done + commits * min(self._analyzed, versions) / versions, total)
 
     def _window_text(self) -> str:
         parts = [f"since {self.options.since}" if self.options.since else "", f"until {self.options.until}" if self.options.until else ""]
@@ -188,12 +179,14 @@ class HistoryRun:
         tree: list[TreeEntry] | None = None
         rule_entries: list[TreeEntry] = []
         if self.options.rules_at_commit:
-            tree = self.repo.tree(commit.sha)
+            with self.counters.timed("ls-tree"):
+                tree = self.repo.tree(commit.sha)
             rule_entries = self._rule_files_in(tree)
             digest = self._at_commit_digest(rule_entries)
         else:
             digest = self.digest  # the rules are fixed for the run
-        stored = self.store.find(commit.sha, digest)
+        with self.counters.timed("store"):
+            stored = self.store.find(commit.sha, digest)
         if stored is not None:
             self.counters.snapshots_reused += 1
             if stored.generation is None and stored.id is not None and fields["generation"] is not None:  # stored before generations were
@@ -207,7 +200,8 @@ class HistoryRun:
         prepared: list[tuple[_Pending, RuleSet, list[_Keyed], int] | Snapshot] = []
         for item in window:
             self.counters.snapshots_computed += 1
-            tree = item.tree if item.tree is not None else self.repo.tree(item.commit.sha)
+            with self.counters.timed("ls-tree"):
+                tree = item.tree if item.tree is not None else self.repo.tree(item.commit.sha)
             ruleset = self.ruleset
             if self.options.rules_at_commit:
                 try:
@@ -230,9 +224,11 @@ class HistoryRun:
                 snapshots.append(Snapshot(ruleset_digest=item.digest, note=note, complete=False, **item.fields))
                 continue
             results = sorted(((k.ref, self._results[k.key]) for k in keyed), key=lambda pair: pair[0].path)
-            report = aggregate(ruleset.rules, results, self.options.fail_on)
+            with self.counters.timed("aggregation"):
+                report = aggregate(ruleset.rules, results, self.options.fail_on)
             note = f"{plural(symlinks, 'symlinked file')} in scope not analyzed" if symlinks else ""
-            snapshots.append(self.store.add(snapshot_of_report(report, ruleset_digest=item.digest, keys=rule_keys(ruleset), note=note, **item.fields)))
+            with self.counters.timed("store"):
+                snapshots.append(self.store.add(snapshot_of_report(report, ruleset_digest=item.digest, keys=rule_keys(ruleset), note=note, **item.fields)))
         return snapshots
 
     # -- rules at a commit ------------------------------------------------------------------------
@@ -266,7 +262,8 @@ class HistoryRun:
         inline = None
         config = self._config_entry_path()
         for entry in entries:
-            data = self._blobs.read(entry.blob)
+            with self.counters.timed("blob reads"):
+                data = self._blobs.read(entry.blob)
             if data is None:
                 raise ConfigError(f"git object {entry.blob} is missing", f"{commit.short}:{entry.path}")
             doc = parse_toml(data, f"{commit.short}:{display_path(entry.path)}")
@@ -335,6 +332,7 @@ class HistoryRun:
             for k in keyed:
                 if k.key not in self._results:
                     todo.setdefault(k.key, k)
+        self._window = (self._window[0], sum(len(todo) for _, todo in by_rules.values()))
         for ruleset, todo in by_rules.values():
             misses = list(todo.values())
             for start in range(0, len(misses), _CHUNK):
@@ -343,19 +341,22 @@ class HistoryRun:
                     if is_compiled(k.ref):  # a compiled extension module: a module, no text to read
                         self._results[k.key] = FileResult()
                         continue
-                    data = self._blobs.read(k.blob)
+                    with self.counters.timed("blob reads"):
+                        data = self._blobs.read(k.blob)
                     if data is None:
                         missing.add(k.blob)
                     else:
                         chunk.append((k, data))
                 items = [(data, k.ref, k.scope) for k, data in chunk]
+                analyzing = time.perf_counter()
                 for n, result in analyze_data(items, ruleset.rules, self.options.jobs):
                     key = chunk[n][0].key
                     self._results[key] = result
                     crashed = result.parse_error is not None and result.parse_error.anchor == CRASH_ANCHOR
                     if self.cache is not None and not crashed:  # a crash is retried by the next run
                         self.cache.put(key, result)
-                    self._progress()
+                    self._file_analyzed()
+                self.counters.timings["analysis"] += time.perf_counter() - analyzing
                 self.counters.files_analyzed += len(chunk)
         return missing
 

@@ -36,7 +36,8 @@ def _terminal(stream: TextIO) -> bool:
 
 
 class ProgressBar:
-    """Call with ``(done, total)``. Draws nothing until the run has taken ``_DELAY`` seconds.
+    """Call with ``(done, total)``; ``done`` may be fractional (``history`` adds the share of a
+    window of commits analyzed). Draws nothing until the run has taken ``_DELAY`` seconds.
 
     Redraws happen in these calls, never in a background thread: worker processes are forked
     during the run, and forking a process that has other threads can deadlock the child.
@@ -52,7 +53,7 @@ class ProgressBar:
         self._progress: Any = None
         self._task: Any = None
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: float, total: int) -> None:
         if not self.enabled:
             return
         now = time.monotonic()
