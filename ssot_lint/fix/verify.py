@@ -299,7 +299,10 @@ class ImportVerifier(NameLookup):
             return None
         found = self.name(parent, last)
         if not found.verified:
-            return found
+            # A name the package defines may be the submodule once that is imported (``fix.submodule_names``):
+            # then it is that module used whole, too.
+            defines = any(summary is not None and last in summary.defined for summary in self.source.summaries(parent))
+            return worst([found, Verdict(UNVERIFIED, used_whole(dotted))]) if defines else found
         if found.kind == "module":
             return Verdict(UNVERIFIED, used_whole(found.origin or dotted))
         return replace(found, kind=None, origin=None if found.origin is None else f"{found.origin}.{WHOLE}", attributes=1)
