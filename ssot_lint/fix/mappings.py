@@ -13,7 +13,9 @@ at its line in the rule file:
   class, a module to a class): the fix refuses every import of it unless ``allow-kind-change``
   lists the target;
 - a module mapped to a module that lacks some of the public names the deprecated module defines:
-  imports of those names are not rewritten (the statement is split, the rest moves).
+  imports of those names are not rewritten (the statement is split, the rest moves);
+- a chain through other mappings that leads to a module the project lacks: it stops at the last
+  replacement the project has, which check advises and fix writes (``index.chain_end``).
 
 A mapping with an end outside the project (the standard library, a third-party package) says
 nothing that can be verified, so nothing is said about it here (its fixes are unsafe).
@@ -22,7 +24,7 @@ nothing that can be verified, so nothing is said about it here (its fixes are un
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import cast
 
@@ -30,6 +32,7 @@ from ssot_lint.config.tomlfile import TomlDoc, load_toml
 from ssot_lint.errors import ConfigError
 from ssot_lint.fix.verify import REFUSED, ImportVerifier, Mover, Need, Verdict
 from ssot_lint.kinds.base import ImportMapping, Rule, Target
+from ssot_lint.kinds.deprecated_import.index import chain_end
 
 _SHOWN = 5  # names listed in a warning about a module mapping; the rest are counted
 
@@ -91,6 +94,11 @@ def _conflict(mapping: ImportMapping, rule: Rule, earlier: ImportMapping, lines:
 def _problem(mapping: ImportMapping, verifier: ImportVerifier, mover: Mover | None) -> str | None:
     old, new = mapping.old, mapping.new
     source = verifier.source
+    stop = chain_end(mapping.path, verifier.absent) if mapping.path else new
+    if stop != new:  # followed through other mappings, the chain leads where the project has no module
+        chain = " -> ".join(map(str, (old, *mapping.path)))
+        stopped = f"maps {old} along {chain}, and the project has no module {new.module}: the chain stops at {stop}, which check advises and fix writes"
+        return "; ".join(filter(None, (stopped, _problem(replace(mapping, new=stop, path=()), verifier, mover))))
     if not source.in_project(new.dotted):
         return None
     as_module = new.member is None

@@ -71,15 +71,32 @@ class Need:
 
 @cache_value
 @dataclass(frozen=True, slots=True)
+class Fork:
+    """One outcome of a rewrite whose destination depends on the project's module index (what a
+    package binds: ``from pkg import name`` is the package's own ``name`` or its submodule; which
+    modules of a chain exist): the answers it ``assumed`` (a question, ``("binds", package,
+    name)`` or ``("absent", module)``, with its answer), the ``needs`` of the rewrite then
+    (None: no rewrite; (): nothing can be verified), and the finding's ``message`` then ("": as
+    ``check`` wrote it)."""
+
+    assumed: tuple[tuple[tuple[str, ...], bool], ...]
+    needs: tuple[Need, ...] | None
+    message: str = ""
+
+
+@cache_value
+@dataclass(frozen=True, slots=True)
 class RewriteFact:
     """What fixing the finding at (``line``, ``col``) of a file needs verified, recorded by
     ``check`` for ``Rule.annotate``: the deprecated ``target`` (as written in the rule) and the
-    ``needs`` of its rewrite."""
+    ``needs`` of its rewrite; or, where the rewrite depends on what packages bind, its ``forks``,
+    of which the project's module index picks one."""
 
     line: int
     col: int
     target: str
     needs: tuple[Need, ...]
+    forks: tuple[Fork, ...] = ()
 
 
 @dataclass(frozen=True)

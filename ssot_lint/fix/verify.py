@@ -161,6 +161,18 @@ class ImportVerifier(NameLookup):
         order = order_changes(self.runs, need, self._mover) if runs is None and less is None else None
         return worst(v for v in (found, less, runs, order) if v is not None)
 
+    def binds_itself(self, module: str, name: str) -> bool:
+        """Whether the project's ``module`` binds ``name`` itself over its submodule of that name,
+        so that ``from module import name`` finds that object, not the submodule
+        (``rewrite.destination``). Where no such submodule exists, a mapping of ``module.name``
+        names the thing ``module`` binds either way."""
+        return self.source.in_project(module) and self.source.exists(f"{module}.{name}") and self._binds(module, name)
+
+    def absent(self, module: str) -> bool:
+        """Whether the project lacks ``module`` although it would hold it (its top-level package
+        is the project's): a chained destination it lacks is not written (``rewrite.chain_end``)."""
+        return self.source.in_project(module) and not self.source.exists(module)
+
     def _shadowed(self, dotted: str) -> list[Verdict]:
         """Why reading ``dotted`` through package attributes (``import a.b as m``, ``a.b.x``:
         Python 3.7+ takes the package's attribute ``b``) does not reach the module: a package
@@ -270,8 +282,27 @@ class ImportVerifier(NameLookup):
             return self.name(parent, last)
         if module:
             return Verdict(REFUSED, f"module {dotted} does not exist ({parts[end]} is not a module of {prefix})")
+        if end == len(parts) - 1 and parts[-1] == WHOLE and (bound := self._bound_over_submodule(prefix)) is not None:
+            return bound
         found = self.name(prefix, parts[end])
         if found.verified and end + 1 < len(parts):  # attributes of the name: unchecked, of no known kind
             origin = ".".join([found.origin, *parts[end + 1 :]]) if found.origin is not None else None
             return replace(found, kind=None, origin=origin, attributes=len(parts) - end - 1)
         return found
+
+    def _bound_over_submodule(self, dotted: str) -> Verdict | None:
+        """``dotted.*`` (``dotted`` used as a value) where ``dotted`` names what its package binds
+        over the submodule of that name (``from pkg import simplify``, pkg's function): that
+        object, as ``resolve(dotted)`` finds it, used whole; None when ``dotted`` is the module."""
+        parent, _, last = dotted.rpartition(".")
+        if not parent or not self._binds(parent, last):
+            return None
+        found = self.name(parent, last)
+        if not found.verified:
+            # A name the package defines may be the submodule once that is imported (``fix.submodule_names``):
+            # then it is that module used whole, too.
+            defines = any(summary is not None and last in summary.defined for summary in self.source.summaries(parent))
+            return worst([found, Verdict(UNVERIFIED, used_whole(dotted))]) if defines else found
+        if found.kind == "module":
+            return Verdict(UNVERIFIED, used_whole(found.origin or dotted))
+        return replace(found, kind=None, origin=None if found.origin is None else f"{found.origin}.{WHOLE}", attributes=1)

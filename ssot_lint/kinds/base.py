@@ -104,13 +104,15 @@ class Target:
 class ImportMapping:
     """One mapping a rule's import fix applies: ``old`` -> ``new`` (the final replacement, after
     chains), written as entry ``entry`` of option ``option``; ``allow_kind_change``: the rule lets
-    the replacement be another kind of thing."""
+    the replacement be another kind of thing; ``path``: the replacements along the chain, ``new``
+    last (where the project lacks ``new``, the chain stops at the last one it has)."""
 
     option: str
     entry: str
     old: Target
     new: Target
     allow_kind_change: bool = False
+    path: tuple[Target, ...] = ()
 
 
 # What a finding is about, in the words of GitLab Code Quality (and usable by any report).

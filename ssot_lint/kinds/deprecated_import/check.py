@@ -8,7 +8,10 @@ Options
   when the rule file loads. Chains run through the other ``deprecated-import`` rules too
   (``pkg.old -> pkg.mid`` in one, ``pkg.mid -> pkg.new`` in another: ``pkg.old -> pkg.new``), but
   not through a rule limited by ``paths`` or ``exclude``: what its fix then writes is left, with
-  that reason, for the next ``ssot-lint fix``. A cycle through several rules is an error at the
+  that reason, for the next ``ssot-lint fix``. A chained replacement the project does not have
+  (``pkg.sub.old -> pkg.sub.mats.dm`` followed through ``pkg.sub -> pkg`` is ``pkg.dm``, which no
+  file gives) stops the chain at the last one it has: the message advises it, ``fix`` writes it,
+  and ``ssot-lint rules --check`` says where the chain stopped. A cycle through several rules is an error at the
   mapping of the rule loaded last among them (the one that closes it). One target mapped to two
   different replacements by two rules is an error at the second one's mapping, naming the first
   (``r2.toml:5: rule X1: 'old.mod' is already mapped to 'new.mod' by rule APP001
@@ -88,14 +91,15 @@ from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify, relative_failure
 from ssot_lint.fix.destinations import ModDest
-from ssot_lint.fix.verdicts import WHOLE, Need, RewriteFact, applicability, worst
+from ssot_lint.fix.verdicts import WHOLE, Need, RewriteFact
 from ssot_lint.kinds.base import OPTION_TYPES, Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
+from ssot_lint.kinds.deprecated_import.index import Index, annotate_rewrites, chain_end, forks, outcome_fact
 from ssot_lint.kinds.deprecated_import.linking import follow, rehash
 from ssot_lint.kinds.deprecated_import.name_reads import chains as name_chains
 from ssot_lint.kinds.deprecated_import.name_reads import used_whole, whole_chains
 from ssot_lint.kinds.deprecated_import.prefilter import Prefilter
 from ssot_lint.kinds.deprecated_import.references import plan_references
-from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, match_target, ref_needs, resolve_chains, under
+from ssot_lint.kinds.deprecated_import.rewrite import chain_paths, destination, made_absolute, match_target, ref_needs, under
 from ssot_lint.kinds.deprecated_import.string_reads import annotation_reads, doctest_reads
 from ssot_lint.model import UNSAFE, FileRef, Finding
 from ssot_lint.project.import_conditions import tested_deprecations
@@ -151,7 +155,9 @@ class DeprecatedImport(Rule):
     ]
 
     def configure(self) -> None:
-        self.targets: list[tuple[Target, Target]] = list(resolve_chains({Target.parse(old): Target.parse(new) for old, new in self.replace.items()}).items())
+        # Each target's replacements along its chain (the final one last), and the final one.
+        self.paths = chain_paths({Target.parse(old): Target.parse(new) for old, new in self.replace.items()})
+        self.targets: list[tuple[Target, Target]] = [(old, path[-1]) for old, path in self.paths.items()]
         self._kind_changes = {Target.parse(t) for t in self.allow_kind_change}
         for target in self._kind_changes:
             if str(target) not in self.replace:
@@ -195,7 +201,7 @@ class DeprecatedImport(Rule):
         self._matched, self._ceded = followed.matched, followed.ceded
         if dict(followed.targets) == dict(self.targets) and not self._ceded:
             return
-        self.targets = followed.targets
+        self.targets, self.paths = followed.targets, followed.paths
         self._prefilter = Prefilter([t for t, _ in self.targets], [t for t, _ in self.call_targets.values()])
         self.meta = dataclasses.replace(
             self.meta, digest=rehash(self.meta.digest, followed.spelled), counts_digest=rehash(self.meta.counts_digest, followed.spelled)
@@ -230,19 +236,31 @@ class DeprecatedImport(Rule):
                 groups.setdefault((id(ref.statement), str(hit[0])), (hit, []))[1].append(ref)
         for (old, new), members in groups.values():
             ref = members[0]
-            message = self.format(target=str(old), replacement=str(new), imported=ref.dotted, what="member" if old.member else "module")
+
+            def advice(end: Target, old: Target = old, ref: ImportRef = ref) -> str:
+                return self.format(target=str(old), replacement=str(end), imported=ref.dotted, what="member" if old.member else "module")
+
+            message = advice(new)
             statement = ctx.span(ref.statement)
             if self.reports_module_part(ref, old) and isinstance(ref.statement, ast.ImportFrom) and ref.statement.module is not None:
                 where = ctx.lines.module_span(statement)
             else:
                 where = ctx.span(ref.node)
-            needs = self.rewrite_needs(ctx, members, old, new)
-            finding = self.finding(
-                ctx, where, message, anchor=ctx.segment(statement), stmt_line=statement[0], applicability=UNSAFE if needs is not None else ""
-            )
+
+            # Where the rewrite goes may depend on the module index (what a package binds, which
+            # modules of a chain exist), which only the project tells: each outcome is recorded,
+            # and ``annotate`` picks the one the project gives.
+            def outcome(index: Index, old: Target = old, new: Target = new, members: list[ImportRef] = members) -> tuple[tuple[Need, ...] | None, str]:
+                end = self.end(old, new, index)
+                return self.rewrite_needs(ctx, members, old, end, index), advice(end) if end != new else ""
+
+            outcomes = forks(outcome)
+            # Unsafe until ``annotate`` verifies it; a fork also when only its advice differs.
+            pending = len(outcomes) > 1 or outcomes[0][1][0] is not None
+            finding = self.finding(ctx, where, message, anchor=ctx.segment(statement), stmt_line=statement[0], applicability=UNSAFE if pending else "")
             findings.append(finding)
-            if needs:  # unsafe until ``annotate`` verifies them against the project
-                facts.append(RewriteFact(finding.line, finding.col, str(old), needs))
+            if (fact := outcome_fact(finding.line, finding.col, str(old), outcomes)) is not None:
+                facts.append(fact)
         references = self.deprecated_references(ctx, refs)
         for (node, old, new, stmt_line), plan in zip(references, plan_references(ctx, references)):
             message = self.format(target=str(old), replacement=str(new), imported=dotted_name(node), what="attribute")
@@ -258,9 +276,10 @@ class DeprecatedImport(Rule):
             facts = [f for f in facts if not tested.covers(f.line)]
         return findings, tuple(facts) or None
 
-    def rewrite_needs(self, ctx: FileContext, members: list[ImportRef], old: Target, new: Target) -> tuple[Need, ...] | None:
+    def rewrite_needs(self, ctx: FileContext, members: list[ImportRef], old: Target, new: Target, index: Index | None = None) -> tuple[Need, ...] | None:
         """What rewriting the imports ``members`` (one finding) needs verified; None when the
-        fix has no rewrite for them; () when nothing can be verified (a star import: unsafe)."""
+        fix has no rewrite for them; () when nothing can be verified (a star import: unsafe).
+        ``index``: the module index, as ``rewrite.destination`` asks it."""
         found: list[Need] = []
         for ref in members:
             assert ref.module is not None
@@ -268,7 +287,7 @@ class DeprecatedImport(Rule):
                 return ()  # it fails as written: rewritten, it would work (the fix says so; unsafe)
             asname = ref.node.asname if isinstance(ref.node, ast.alias) else None
             if isinstance(ref.statement, ast.ImportFrom) and ref.statement.level and ctx.ref.implied:
-                decision = destination(False, ref.module, ref.name, asname, old, new, self.targets)
+                decision = destination(False, ref.module, ref.name, asname, old, new, self.targets, index)
                 if not isinstance(decision, str) and made_absolute(ctx.ref, ref.statement.level, decision):
                     return ()  # written absolute under an inferred name: unsafe (the fix says why)
             if doctest_reads(ctx, ref.bound or "", attribute=isinstance(ref.statement, ast.ImportFrom)):
@@ -283,11 +302,19 @@ class DeprecatedImport(Rule):
             elif used_whole(ctx, ref.bound or ""):
                 chains.add(f"{ref.bound}.{WHOLE}")
             is_import = isinstance(ref.statement, ast.Import)
-            needed = ref_needs(is_import, ref.plain, ref.module, ref.name, asname, chains, ctx.ref.module, old, new, ref.statement.lineno, self.targets)
+            needed = ref_needs(is_import, ref.plain, ref.module, ref.name, asname, chains, ctx.ref.module, old, new, ref.statement.lineno, self.targets, index)
             if not needed:
                 return needed
             found.extend(needed)
         return tuple(dict.fromkeys(found))
+
+    def end(self, old: Target, new: Target, index: Index | None) -> Target:
+        """Where this rule sends ``old`` (mapped to its final replacement ``new``) in a project
+        whose module ``index`` says which modules of the chain exist (``rewrite.chain_end``)."""
+        path = self.paths.get(old)
+        if path is None or path[-1] != new or index is None:
+            return new
+        return chain_end(path, index.absent)
 
     def moved(self, module: str, name: str | None) -> str | None:
         """Where this rule's fix sends ``from module import name`` (``import module`` when
@@ -309,7 +336,10 @@ class DeprecatedImport(Rule):
     def mappings(self) -> list[ImportMapping]:
         """Each ``replace`` entry with its final replacement (chains resolved)."""
         final = dict(self.targets)
-        return [ImportMapping("replace", old, Target.parse(old), final[Target.parse(old)], self.allows_kind_change(old)) for old in self.replace]
+        return [
+            ImportMapping("replace", old, Target.parse(old), final[Target.parse(old)], self.allows_kind_change(old), self.paths.get(Target.parse(old), ()))
+            for old in self.replace
+        ]
 
     def annotate(self, findings: list[Finding], facts: dict[str, Any], context: FixContext) -> list[Finding]:
         """Import rewrites verified against the project are safe, refused ones are not fixable,
@@ -317,18 +347,7 @@ class DeprecatedImport(Rule):
         verifier = context.verifier
         if verifier is None:
             return findings
-        recorded = {(path, fact.line, fact.col): fact for path, file_facts in facts.items() for fact in file_facts}
-        pending = [recorded.get((f.path, f.line, f.col)) for f in findings]
-        verifier.prefetch(need for fact in pending if fact is not None for need in fact.needs)
-        annotated: list[Finding] = []
-        for finding, fact in zip(findings, pending):
-            if fact is not None and finding.applicability == UNSAFE:
-                allowed = self.allows_kind_change(fact.target)
-                near = next((need.importer for need in fact.needs if need.importer), "")  # the file's module
-                verdict = worst(verifier.verify(need, allowed, self, near, finding.path) for need in fact.needs)
-                finding = dataclasses.replace(finding, applicability=applicability(verdict))
-            annotated.append(finding)
-        return annotated
+        return annotate_rewrites(self, findings, facts, verifier)
 
     def deprecated_references(self, ctx: FileContext, refs: list[ImportRef]) -> list[tuple[ast.Attribute, Target, Target, int]]:
         """References ``pkg.mod.Member`` (or ``pkg.mod`` for a module target) through an import of

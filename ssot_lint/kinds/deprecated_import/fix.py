@@ -33,6 +33,7 @@ from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, us
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
 from ssot_lint.kinds.deprecated_import.doctests import plan_doctest_line
 from ssot_lint.kinds.deprecated_import.duplicates import deduplicate, new_adds
+from ssot_lint.kinds.deprecated_import.index import Index
 from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, needs, under
 from ssot_lint.kinds.deprecated_import.survey import survey_file
 from ssot_lint.kinds.deprecated_import.unit import decide_unit
@@ -53,7 +54,10 @@ class ImportFixPlan:
         self.survey, self.refs, self.owner = survey_file(rule, ctx)
         ctx.place(self.survey.tops, self.survey.units)
         tested = tested_deprecations(ctx)  # what a test uses on purpose stays, as in check
-        self.hits = [self._untested(rule.match(ref), tested, i) for i, ref in enumerate(self.refs)]
+        verifier = context.verifier
+        # The module index, for where a rewrite goes (``rewrite.destination``, ``chain_end``).
+        self.index = Index(verifier.binds_itself, verifier.absent) if verifier is not None else None
+        self.hits = [self.ended(self._untested(rule.match(ref), tested, i)) for i, ref in enumerate(self.refs)]
         self.decisions: list[Decision] = [STAY] * len(self.refs)
         self.reasons: dict[int, str] = {}  # why a name stays, for its whole finding (and unit)
         # Names held back by verification: refused (the replacement lacks them, or is another
@@ -77,6 +81,10 @@ class ImportFixPlan:
         if self.context.suppressions and self.context.suppresses(self.rule.id, self.line(self.reported(index, hit[0])), line):
             return None
         return hit
+
+    def ended(self, hit: tuple[Target, Target] | None) -> tuple[Target, Target] | None:
+        """``hit`` with its replacement where the project's chain ends (``DeprecatedImport.end``)."""
+        return None if hit is None else (hit[0], self.rule.end(*hit, self.index))
 
     # -- per name ------------------------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
@@ -118,7 +126,7 @@ class ImportFixPlan:
         alias = ref.node.asname if isinstance(ref.node, cst.ImportAlias) else None
         asname = alias.name.value if alias is not None and isinstance(alias.name, cst.Name) else None
         is_import = isinstance(ref.statement, cst.Import)
-        decision = destination(is_import, ref.module, ref.name, asname, old, new, self.rule.targets)
+        decision = destination(is_import, ref.module, ref.name, asname, old, new, self.rule.targets, self.index)
         if not isinstance(decision, str) and decision.module == self.ctx.ref.module:
             return f"not fixable: the rewritten import would import from {decision.module}, the module itself"
         if isinstance(decision, str) or ref.name == "*":
@@ -156,7 +164,7 @@ class ImportFixPlan:
         for old, new in self.rule.targets:
             covered = under(qualified, old.dotted) if old.member else under(qualified, old.module)
             if covered:
-                return None if (old, new) == hit else f"has a replacement of its own ({new})"
+                return None if hit is not None and old == hit[0] else f"has a replacement of its own ({new})"
         return None
 
     # -- verification against the project ------------------------------------------------------
@@ -185,7 +193,7 @@ class ImportFixPlan:
             uses = self.survey.names.get(ref.bound or "")
             if uses:  # the name used as a value: a module's reads are unknown
                 attributes.append(WHOLE)
-            old = ref.module if isinstance(decision, ModDest) else ref.dotted or ""
+            old = ref.dotted or ""  # what the name is bound to now (`m.x` for `from m import x`, whatever it becomes)
             line = self.line(self.owner[index].node)
             verdicts: list[Verdict] = []
             if isinstance(decision, ModDest) and (store := self.stored(ref.bound or "")) is not None:

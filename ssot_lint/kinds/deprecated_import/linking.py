@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ssot_lint.kinds.base import OptionError, Rule, Target
-from ssot_lint.kinds.deprecated_import.rewrite import ChainCycle, resolve_chains, under
+from ssot_lint.kinds.deprecated_import.rewrite import ChainCycle, chain_paths, under
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
@@ -22,6 +22,7 @@ class Followed:
     """A rule's mappings followed through the other rules that apply everywhere."""
 
     targets: list[tuple[Target, Target]]  # its own targets to their final replacements, most specific first
+    paths: dict[Target, tuple[Target, ...]]  # its own targets' replacements along their chains, the final one last
     matched: list[tuple[Target, Target]]  # what ``match`` reads: those and the ceded ones
     ceded: set[Target]  # other rules' targets under this rule's modules: theirs alone to report
     spelled: str  # what was followed, for the rule's digest
@@ -50,16 +51,17 @@ def follow(rule: DeprecatedImport, everywhere: list[DeprecatedImport], rules: li
     if not others:
         return None
     try:
-        resolved = resolve_chains({**others, **own})
+        paths = chain_paths({**others, **own})
     except ChainCycle as exc:
         raise cycle_error(rule, exc, own, owners, rules) from None
+    resolved = {old: path[-1] for old, path in paths.items()}
     if not rule.meta.paths and not rule.meta.exclude:
         _refuse_conflicts(rule, resolved, own, everywhere, rules)
     linked = sorted(((old, new) for old, new in resolved.items() if owned(old, own, others)), key=lambda pair: -len(pair[0].dotted))
     ceded = {old for old in others if old not in own and any(o.member is None and under(old.dotted, o.module) for o in own)}
     matched = sorted([*linked, *((old, resolved[old]) for old in ceded)], key=lambda pair: -len(pair[0].dotted))
     spelled = ";".join(f"{old}>{new}" for old, new in linked) + "".join(f";-{old}" for old in sorted(map(str, ceded)))
-    return Followed(linked, matched, ceded, spelled)
+    return Followed(linked, {old: paths[old] for old, _ in linked}, matched, ceded, spelled)
 
 
 def _refuse_conflicts(

@@ -11,6 +11,7 @@ from ssot_lint.analysis.imports import relative_spelling
 from ssot_lint.fix.destinations import FromDest, ModDest
 from ssot_lint.fix.verdicts import Need
 from ssot_lint.kinds.base import OptionError, Target
+from ssot_lint.kinds.deprecated_import.index import Binds, Index
 from ssot_lint.model import FileRef
 from ssot_lint.project.module_paths import within
 
@@ -33,6 +34,13 @@ def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
     submodule of a module's replacement that has a replacement of its own gets one under the
     old module too (``a -> b`` with ``b:X -> c:Y`` adds ``a:X -> c:Y``), so that a fix never
     writes an import that is deprecated again. A cycle is refused (``ChainCycle``)."""
+    return {old: path[-1] for old, path in chain_paths(mapping).items()}
+
+
+def chain_paths(mapping: dict[Target, Target]) -> dict[Target, tuple[Target, ...]]:
+    """Each deprecated target's replacements along its chain (``resolve_chains``), the final one
+    last: where a chained destination turns out not to exist, the chain stops at the last one
+    that does (``index.chain_end``)."""
     pairs = dict(mapping)
     derived: dict[Target, Target] = {}  # a key added here -> the key of ``mapping`` it extends
     for old, new in mapping.items():  # `a -> b` and `b...[:X] -> t`: `a...[:X] -> t`
@@ -55,7 +63,7 @@ def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
                 best = (old, Target(new.module + target.module[len(old.module) :], target.member))
         return best
 
-    resolved: dict[Target, Target] = {}
+    resolved: dict[Target, tuple[Target, ...]] = {}
     for old, new in pairs.items():
         chain, used, current = [old, new], [old], new
         while (found := step(current)) is not None:
@@ -67,7 +75,7 @@ def resolve_chains(mapping: dict[Target, Target]) -> dict[Target, Target]:
                 )
             chain.append(current)
             used.append(applied)
-        resolved[old] = current
+        resolved[old] = tuple(chain[1:])
     return resolved
 
 
@@ -110,32 +118,52 @@ def settled_path(targets: Pairs, old: Target, new: Target, dotted: str) -> str |
     return None if pair is None else pair[1].module + dotted[len(pair[0].module) :]
 
 
-def destination(is_import: bool, module: str, name: str | None, asname: str | None, old: Target, new: Target, targets: Pairs = ()) -> FromDest | ModDest | str:
+def destination(
+    is_import: bool, module: str, name: str | None, asname: str | None, old: Target, new: Target, targets: Pairs = (), index: Index | None = None
+) -> FromDest | ModDest | str:
     """What ``import module [as asname]`` (``is_import``) or ``from module import name [as asname]``
     becomes under the mapping ``old -> new``; a string says why it cannot be rewritten. With the
     rule's ``targets``, the import it becomes is deprecated by none of them: when it is (a module
     mapped to a package above it, ``sympy.simplify -> sympy``, turns ``from
     sympy.simplify.simplify import x`` into ``from sympy.simplify import x``), it is rewritten
-    again, as a second fix would, so one fix is complete and fixing its output changes nothing."""
-    decision = _destination(is_import, module, name, asname, old, new)
+    again, as a second fix would, so one fix is complete and fixing its output changes nothing.
+
+    With the project's module ``index``: ``from pkg import name`` names the submodule
+    ``pkg.name`` only where ``pkg`` binds no ``name`` of its own (Python takes the package's
+    attribute first), so where ``pkg`` binds it, that import is no import of a deprecated
+    ``pkg.name``: ``from pkg.simplify import simplify`` under ``pkg.simplify -> pkg``, with the
+    function ``simplify`` bound by both packages (SymPy's shape), becomes ``from pkg import
+    simplify``, not ``import pkg as simplify`` (review18a 03). And a rewrite again that reaches a
+    module the project lacks stops at the last module it has, as ``index.chain_end`` stops a chain.
+    Without it, every such name is read as the submodule, and every module is there."""
+    binds = index.binds if index is not None else None
+    decision = _destination(is_import, module, name, asname, old, new, binds)
+    steps = [decision]
     for _ in range(len(targets)):
         if isinstance(decision, str) or (isinstance(decision, ModDest) and decision.asname is None):
-            return decision  # a plain `import new` names a final replacement (resolve_chains)
+            break  # a plain `import new` names a final replacement (resolve_chains)
         is_mod = isinstance(decision, ModDest)
         then_name = None if isinstance(decision, ModDest) else decision.name
         hit = match_target(targets, decision.module, then_name)
         if hit is None:
-            return decision
-        again = _destination(is_mod, decision.module, then_name, decision.asname, *hit)
+            break
+        again = _destination(is_mod, decision.module, then_name, decision.asname, *hit, binds)
         if isinstance(again, str):
-            return decision  # the next fix would leave it as it is (with this reason)
+            break  # the next fix would leave it as it is (with this reason)
         decision = again
-    if targets and not isinstance(decision, str) and match_target(targets, decision.module, decision.name if isinstance(decision, FromDest) else None):
-        return f"not fixable: the rule's mappings never settle on a final place for {module if name is None else f'{module}.{name}'}"
-    return decision
+        steps.append(decision)
+    else:
+        if targets and not isinstance(decision, str) and match_target(targets, decision.module, decision.name if isinstance(decision, FromDest) else None):
+            return f"not fixable: the rule's mappings never settle on a final place for {module if name is None else f'{module}.{name}'}"
+    absent = index.absent if index is not None else None
+    if isinstance(decision, str) or len(steps) < 2 or absent is None or not absent(decision.module):
+        return decision
+    return next((step for step in reversed(steps[:-1]) if not isinstance(step, str) and not absent(step.module)), decision)
 
 
-def _destination(is_import: bool, module: str, name: str | None, asname: str | None, old: Target, new: Target) -> FromDest | ModDest | str:
+def _destination(
+    is_import: bool, module: str, name: str | None, asname: str | None, old: Target, new: Target, binds: Binds | None = None
+) -> FromDest | ModDest | str:
     """``destination`` under the mapping ``old -> new`` alone."""
     if is_import:  # `import old.x as m`: the binding stays m
         if new.member is not None:
@@ -155,8 +183,11 @@ def _destination(is_import: bool, module: str, name: str | None, asname: str | N
         return f"not fixable: the replacement {new} is a member, not a module"
     if under(module, old.module):
         return FromDest(new.module + module[len(old.module) :], name, asname)
-    # `from parent import old` names the deprecated module itself: import its replacement
-    # under the same local name.
+    # `from parent import old` names the deprecated module itself, unless the parent binds the
+    # name over it (then the import is of that object, which the mapping does not deprecate):
+    # import its replacement under the same local name.
+    if binds is not None and binds(module, name):
+        return f"not fixable: {module} binds {name} itself, so this import binds that, not the module {old.module}"
     bound = asname or name
     parent, _, last = new.module.rpartition(".")
     if parent:
@@ -203,13 +234,14 @@ def ref_needs(
     new: Target,
     line: int = 0,
     targets: Pairs = (),
+    index: Index | None = None,
 ) -> tuple[Need, ...] | None:
     """What rewriting one imported name under ``old -> new`` needs verified: ``import module``
     (``is_import``; ``plain`` without ``as``) or ``from module import name [as asname]`` in the
     statement at ``line`` of the module ``file_module``, which writes the dotted ``chains``
     through the name it binds. None when the fix has no rewrite for it; () when nothing can be
     verified (a star import: unsafe). ``targets``: the rule's mappings, each rewrite taken to
-    its final place (see ``destination`` and ``settle``)."""
+    its final place (see ``destination`` and ``settle``); ``index``: see ``destination``."""
     if plain:  # `import old.x`, used as `old.x.Y`: rewritten with its references
         if new.member is not None:
             return None
@@ -218,13 +250,15 @@ def ref_needs(
         if path is None or any(n is None for _, n in moved):
             return None
         return unit_needs([(module, path, line)], [(w, n) for w, n in moved if n is not None], file_module)
-    decision = destination(is_import, module, name, asname, old, new, targets)
+    decision = destination(is_import, module, name, asname, old, new, targets, index)
     if isinstance(decision, str) or decision.module == file_module:  # never an import of the file from itself
         return None
     if isinstance(decision, FromDest) and decision.name == "*":
         return ()
     attributes = [w.split(".")[1] for w in chains]
-    return needs(module if isinstance(decision, ModDest) else f"{module}.{name}", decision, attributes, file_module, line)
+    # What the name is bound to now: for `from m import x`, `m.x` even when it becomes `import n as
+    # x` (what the file reads through `x` is read in `m.x`, not in `m`).
+    return needs(module if is_import else f"{module}.{name}", decision, attributes, file_module, line)
 
 
 def made_absolute(importer: FileRef, level: int, decision: FromDest | ModDest) -> str | None:

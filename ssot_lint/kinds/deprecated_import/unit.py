@@ -81,7 +81,7 @@ def _unit_problem(
         imported.add(module)
         imported.update(module[:at] for at, char in enumerate(module) if char == ".")
     for node, written in plan.survey.chains_through(name):
-        hit = next(((o, n) for o, n in plan.rule.targets if o.member is None and under(written, o.module)), None)
+        hit = plan.ended(next(((o, n) for o, n in plan.rule.targets if o.member is None and under(written, o.module)), None))
         if hit is None:
             if renamed:
                 return f"not fixable: `{name}` is also used for `{written}` (line {plan.line(node)}), which the new import would not bind"

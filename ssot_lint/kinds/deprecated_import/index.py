@@ -1,0 +1,121 @@
+"""What a deprecated import's rewrite asks the project's module index, which per-file ``check``
+cannot read: what a package binds (``from pkg import simplify`` is the package's own function
+or its submodule) and which modules a chain of replacements reaches exist. ``check`` records the
+rewrite under every answer (``forks``), and ``annotate`` picks the outcome the project gives
+(``chosen``); ``fix`` asks the index itself (``fix.verify.ImportVerifier``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ssot_lint.fix.verdicts import Fork, Need, RewriteFact, applicability, worst
+from ssot_lint.kinds.base import Target
+from ssot_lint.model import UNSAFE, Finding
+
+if TYPE_CHECKING:
+    from ssot_lint.fix.verify import ImportVerifier
+    from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
+
+# Whether a package binds a name itself over its submodule of that name (``binds("pkg",
+# "simplify")``: ``from .simplify import simplify`` in ``pkg/__init__.py``), so that ``from pkg
+# import simplify`` finds that object and not the submodule.
+Binds = Callable[[str, str], bool]
+# Whether the project lacks a module it would hold (its top-level package is the project's):
+# a chained destination it lacks is not written (``chain_end``).
+Absent = Callable[[str], bool]
+Question = tuple[str, ...]  # ("binds", package, name) or ("absent", module)
+Assumed = tuple[tuple[Question, bool], ...]  # questions to the module index, each with its answer
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Index:
+    """What the project's module index answers, as the destination of a rewrite asks it."""
+
+    binds: Binds | None = None
+    absent: Absent | None = None
+
+
+def chain_end(path: Sequence[Target], absent: Absent | None) -> Target:
+    """Where the chain ``path`` (``rewrite.chain_paths``) ends: its final replacement, unless the
+    project lacks that module (``absent``; one outside the project is not absent, only
+    unverified), then the last replacement before it that the project has (review18a 01:
+    ``pkg.sub.old -> pkg.sub.mats.dm`` followed through ``pkg.sub -> pkg`` led to ``pkg.dm``,
+    which no file gives); the final one when the project has none of them."""
+    if len(path) < 2 or absent is None or not absent(path[-1].module):
+        return path[-1]
+    return next((step for step in reversed(path[:-1]) if not absent(step.module)), path[-1])
+
+
+def forks(compute: Callable[[Index], _T], limit: int = 8) -> list[tuple[Assumed, _T]]:
+    """``compute`` under every answer to the questions it asks the module index, each with the
+    answers it assumed; the first assumes what holds without an index (every package binds no
+    name asked of it, every module asked of is there). At most ``limit`` outcomes: answers
+    beyond them match none (``chosen``: the finding stays unsafe)."""
+    found: list[tuple[Assumed, _T]] = []
+    pending: list[dict[Question, bool]] = [{}]
+    while pending and len(found) < limit:
+        answers = pending.pop(0)
+        asked: list[Question] = []
+
+        def ask(question: Question, answers: dict[Question, bool] = answers, asked: list[Question] = asked) -> bool:
+            if question not in answers and question not in asked:
+                asked.append(question)
+            return answers.get(question, False)
+
+        result = compute(Index(lambda module, name: ask(("binds", module, name)), lambda module: ask(("absent", module))))
+        found.append((tuple({**answers, **dict.fromkeys(asked, False)}.items()), result))
+        for at, question in enumerate(asked):  # the earlier questions answered no, this one yes
+            pending.append({**answers, **dict.fromkeys(asked[:at], False), question: True})
+    return found
+
+
+def outcome_fact(line: int, col: int, target: str, outcomes: list[tuple[Assumed, tuple[tuple[Need, ...] | None, str]]]) -> RewriteFact | None:
+    """What ``check`` records of a finding's rewrite (``forks`` of its needs and advice): every
+    outcome when the index decides between them, else the needs (None: nothing to verify)."""
+    if len(outcomes) > 1:
+        return RewriteFact(line, col, target, (), tuple(Fork(assumed, needs, advice) for assumed, (needs, advice) in outcomes))
+    needs = outcomes[0][1][0]
+    return RewriteFact(line, col, target, needs) if needs else None
+
+
+def chosen(fact: RewriteFact, index: Index) -> Fork:
+    """The outcome of ``fact``'s rewrite that the project's module ``index`` gives; one needing
+    nothing verified (unsafe) when no recorded outcome assumed what it answers."""
+    if not fact.forks:
+        return Fork((), fact.needs)
+    return next((fork for fork in fact.forks if all(_answer(q, index) == said for q, said in fork.assumed)), Fork((), ()))
+
+
+def _answer(question: Question, index: Index) -> bool:
+    if question[0] == "binds":
+        return index.binds is not None and index.binds(question[1], question[2])
+    return index.absent is not None and index.absent(question[1])
+
+
+def annotate_rewrites(rule: DeprecatedImport, findings: list[Finding], facts: dict[str, Any], verifier: ImportVerifier) -> list[Finding]:
+    """``rule``'s findings with the outcome of their rewrites the project gives (``chosen``): the
+    advice where a chain stopped short, and the applicability its verification decides."""
+    recorded = {(path, fact.line, fact.col): fact for path, file_facts in facts.items() for fact in file_facts}
+    pending = [recorded.get((f.path, f.line, f.col)) for f in findings]
+    index = Index(verifier.binds_itself, verifier.absent)
+    outcomes = [Fork((), ()) if fact is None else chosen(fact, index) for fact in pending]
+    verifier.prefetch(need for fork in outcomes if fork.needs for need in fork.needs)
+    annotated: list[Finding] = []
+    for finding, fact, fork in zip(findings, pending, outcomes):
+        needs = fork.needs
+        if fork.message:  # the advice as the project has it (a chain stopped short)
+            finding = dataclasses.replace(finding, message=fork.message)
+        if fact is not None and finding.applicability == UNSAFE:
+            if needs is None:  # the project says the fix has no rewrite for it
+                finding = dataclasses.replace(finding, applicability="")
+            elif needs:
+                allowed = rule.allows_kind_change(fact.target)
+                near = next((need.importer for need in needs if need.importer), "")  # the file's module
+                verdict = worst(verifier.verify(need, allowed, rule, near, finding.path) for need in needs)
+                finding = dataclasses.replace(finding, applicability=applicability(verdict))
+        annotated.append(finding)
+    return annotated
