@@ -131,6 +131,14 @@ def analyzed(source: ModuleSource, module: str) -> bool:
     return all(summary is not None for summary in source.summaries(module))
 
 
+def one_module_name(source: ModuleSource, dotted: str) -> str:
+    """``dotted`` under the name its module's file is given (``ModuleIndex.canonical``): a file
+    answers to its root-relative name too, and either spelling names one object. For comparing
+    names only: a reason spells a name as the rule or the file wrote it."""
+    canonical = getattr(source, "canonical", None)
+    return canonical(dotted) if canonical is not None else dotted
+
+
 def defined_as(name: str, origin: str) -> str:
     return name if name == origin else f"{name} (defined as {origin})"
 

@@ -128,6 +128,8 @@ class ModuleIndex:
                 if alias is not None and alias != entry[0].module and alias not in entries:
                     aliases[alias].append(entry)
         self.aliases = set(aliases)
+        # alias -> the name its files are given (a .py and its .pyi, one place, share one)
+        self._named_as = {alias: group[0][0].module for alias, group in aliases.items()}
         entries.update(aliases)
         self.entries = entries
         self.packages = {m for m, entries in self.entries.items() if any(ref.is_package for ref, _ in entries)}
@@ -170,6 +172,20 @@ class ModuleIndex:
         if not depends:
             self._imported[(module, name)] = found
         return found
+
+    def canonical(self, dotted: str) -> str:
+        """``dotted`` (a module, or a name in one) with a root-relative module name replaced by
+        the name its file is given: ``mpl_toolkits.axes_grid1.X`` is ``axes_grid1.X`` when
+        ``mpl_toolkits/`` has no ``__init__.py``. The same file under either name is one module to
+        the index (``resolves``), so whether two names are one object is asked of these."""
+        if not self._named_as:
+            return dotted
+        parts = dotted.split(".")
+        for end in range(len(parts), 0, -1):
+            named = self._named_as.get(".".join(parts[:end]))
+            if named is not None:
+                return ".".join([named, *parts[end:]])
+        return dotted
 
     # -- existence --------------------------------------------------------------------------
     def exists(self, module: str) -> bool:

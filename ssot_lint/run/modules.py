@@ -100,15 +100,37 @@ class ProjectModules:
                 self._files = _with_named(walked.files, self._named, str(self._config.root))
             fresh = walked is None or self._files is not walked.files  # given, or gained named files
             self._index = walked.index if walked is not None and not fresh else ModuleIndex((source.ref, None) for source in self._files)
-            # A file no import reaches is no module's: `pkg/new.py` beside `pkg/new/__init__.py`
-            # (the package is found first) says nothing of what `pkg.new` binds.
-            for source in self._files:
-                if source.ref.module and source.ref.path not in self._index.shadowed:
-                    self._by_module.setdefault(source.ref.module, []).append(source)
+            # The files each module name loads, as the index resolves an import for every other
+            # kind: a file no import reaches is no module's (`pkg/new.py` beside
+            # `pkg/new/__init__.py`: the package is found first), and a file answers to its
+            # root-relative name too (`mpl_toolkits.axes_grid1` for `axes_grid1`, named so as
+            # `mpl_toolkits/` has no `__init__.py`).
+            by_path = {source.ref.path: source for source in self._files}
+            for module, entries in self._index.entries.items():
+                self._by_module[module] = [by_path[ref.path] for ref, _ in entries]
         return self._index
 
     def in_project(self, dotted: str) -> bool:
         return self.index().in_project(dotted)
+
+    def unseen(self, dotted: str, importer: str) -> str | None:
+        """Why ``dotted``, a project name, is none from ``importer``'s file (None: it is, or the
+        importer is not one file): its top-level package is named so only below a folder no
+        setting puts on ``sys.path`` (``FileRef.implied``), as ``unresolved-import`` sees it."""
+        index = self.index()
+        source = self.one_file(importer)
+        if source is None or not index.in_project(dotted) or index.in_project(dotted, source.ref):
+            return None
+        top = dotted.partition(".")[0]
+        folders = sorted({f"{anchor(s.ref)}/" for s in self._by_module.get(top, []) if s.ref.implied and anchor(s.ref)})
+        where = f" only below {', '.join(folders)}" if folders else " only from below the folder above it"
+        # Of the package, not of each name: one reason for every need of the statement.
+        return f"{top} is a project package{where}, named as if that folder were on sys.path, and {importer} is not below it: from there, what {top} holds cannot be verified"
+
+    def canonical(self, dotted: str) -> str:
+        """``dotted`` under the module name its file is given (``ModuleIndex.canonical``): two
+        names of one file's module are one module."""
+        return self.index().canonical(dotted)
 
     def exists(self, module: str) -> bool:
         return self.index().exists(module)
@@ -296,7 +318,8 @@ class ProjectModules:
         every word. Each file is read once for all words (``run.spelling``)."""
         self.index()
         if self._spellings is None:
-            self._spellings = Spellings(self._texts, self._by_module.keys, self._runtime_files)
+            aliases = self.index().aliases  # a file is listed under the name it is given, once
+            self._spellings = Spellings(self._texts, lambda: (m for m in self._by_module if m not in aliases), self._runtime_files)
         return self._spellings.spelling(words, attribute, bound, star, store)
 
     def _read(self, source: SourceFile) -> bytes | None:

@@ -66,6 +66,12 @@ class OwnCopy:
     def in_project(self, dotted: str) -> bool:
         return self._modules.in_project(dotted)
 
+    def unseen(self, dotted: str, importer: str) -> str | None:
+        return self._modules.unseen(dotted, importer)
+
+    def canonical(self, dotted: str) -> str:
+        return self._modules.canonical(dotted)
+
     def exists(self, module: str) -> bool:
         if not within(module, self.top):
             return self._modules.exists(module)
