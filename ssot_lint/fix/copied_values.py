@@ -77,7 +77,8 @@ def stored_copy(source: ModuleSource, need: Need, origin: str, known: dict[str, 
     unknown_same = f"that {need.new} is the same object as {need.old} cannot be verified: {copy} is a copy of {origin}"
     for storer in candidates:
         if not analyzed(source, storer):
-            return Verdict(UNVERIFIED, f"{unknown_same}, and {not_analyzed(source, storer, 'stores into it')}")
+            spelt = next((w for w in sorted(names) if storer in attribute[w]), None) or next((w for w, found in sorted(calls.items()) if storer in found), "")
+            return Verdict(UNVERIFIED, f"{unknown_same}, and {not_analyzed(source, storer, 'stores into it', spelt)}")
         for found in known.get(storer, []):
             for obj, attribute_name, line in found or ():
                 # A namespace passed to a call or handed on (``described``) may change any name.

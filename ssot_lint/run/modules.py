@@ -219,6 +219,11 @@ class ProjectModules:
         files = self._runtime_files(module) if module in self._by_module else []
         return files[0].ref.path if files else None
 
+    def unanalyzed(self, module: str) -> str | None:
+        """The project-relative path of ``module``'s first runtime file that has no summary (a
+        parse error, or a compiled extension module beside its ``.py``), for a reason to name."""
+        return next((source.ref.path for source, summary in zip(self._runtime_files(module), self.summaries(module)) if summary is None), None)
+
     def clash(self, dotted: str, importer: str = "") -> str | None:
         """Why which file ``dotted`` (a module, or a name in one) runs from cannot be told: it, or
         a package above it, is given by files in several places (``ModuleIndex.ambiguous``),

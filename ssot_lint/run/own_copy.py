@@ -95,6 +95,12 @@ class OwnCopy:
         files = self._files(module, runtime=True)
         return files[0].ref.path if files else None
 
+    def unanalyzed(self, module: str) -> str | None:
+        if not within(module, self.top):
+            return self._modules.unanalyzed(module)
+        found = next((s.ref.path for s, summary in zip(self._files(module, runtime=True), self.summaries(module)) if summary is None), None)
+        return found
+
     def texts(self, module: str) -> list[tuple[str, bytes | None]]:
         found = self._modules.texts(module)
         if not within(module, self.top):
