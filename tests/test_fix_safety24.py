@@ -212,3 +212,26 @@ def test_each_unsafe_import_names_only_what_its_own_statement_stops_running(tmp_
         f"  pkg/app.py:{line}:12: R1 unsafe fix not applied: pkg.app would no longer import pkg.old_{n}, whose import-time code does more than define names"
         for line, n in ((2, "a"), (6, "b"), (10, "c"))
     ] + ["3 unsafe fixes not applied: `--unsafe-fixes` applies them"]
+
+
+def test_a_statement_held_back_only_by_the_imports_it_moves_with_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `import pkg.old_a` and `import pkg.old_b` both bind `pkg`: they move as one, so the verdict
+    # is shared (unchanged), but only old_a's statement stops running code with effects.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/registry.py": "REG = []\n",
+        "pkg/new_a.py": "X = 1\n",
+        "pkg/new_b.py": "X = 1\n",
+        "pkg/old_a.py": 'from pkg.registry import REG\nREG.append("a")\nfrom pkg.new_a import X\n',
+        "pkg/old_b.py": "from pkg.new_b import X\n",
+        "pkg/app.py": "def use_a():\n    import pkg.old_a\n\n\ndef use_b():\n    import pkg.old_b\n",
+    }
+    write_project(tmp_path, files, rule('"pkg.old_a" = "pkg.new_a"\n"pkg.old_b" = "pkg.new_b"'))
+    diff, summary = fix_diff(tmp_path, monkeypatch)
+    assert diff == ""
+    own = "pkg.app would no longer import pkg.old_a, whose import-time code does more than define names"
+    assert summary[1:] == [
+        f"  pkg/app.py:2:12: R1 unsafe fix not applied: {own}",
+        f"  pkg/app.py:6:12: R1 unsafe fix not applied: it moves with the other imports binding pkg, and one is held back (line 2: {own})",
+        "2 unsafe fixes not applied: `--unsafe-fixes` applies them",
+    ]

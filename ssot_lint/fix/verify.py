@@ -142,7 +142,9 @@ class ImportVerifier(NameLookup):
     def _verify(self, need: Need, allow_kind_change: bool, near: str = "") -> Verdict:
         unseen = getattr(self.source, "unseen", None)
         if unseen is not None and (why := unseen(need.new, need.importer or near)) is not None:
-            return Verdict(UNVERIFIED, why)  # as unresolved-import sees it: not the project's
+            # As unresolved-import sees it: not the project's. (A name several places give says
+            # more: which file it is depends on sys.path.)
+            return clashing(self.source, need, need.importer or near) or Verdict(UNVERIFIED, why)
         found = self._names(need, allow_kind_change)
         if found.status != REFUSED and (clash := clashing(self.source, need, need.importer or near)) is not None:
             return worst([clash, found])  # what the other checks read may be either copy's

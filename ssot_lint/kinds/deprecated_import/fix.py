@@ -203,18 +203,31 @@ class ImportFixPlan:
             if name not in self.unit_edits:
                 continue  # refused already
             importer = self.ctx.ref.module
-            verdicts = [
-                self.verify(Need(self.refs[i].module or "", self.decisions[i].module, True, importer, self.line(self.owner[i].node)), self.hits[i])  # type: ignore[union-attr]
+            # Each statement's own verdicts (what it stops running, ...), and the reads through
+            # the name they all bind, which move with every one of them.
+            own = {
+                i: [self.verify(Need(self.refs[i].module or "", self.decisions[i].module, True, importer, self.line(self.owner[i].node)), self.hits[i])]  # type: ignore[union-attr]
+                + [store for store in [self.stored(self.refs[i].module or "")] if store is not None]
                 for i in members
-            ]
-            verdicts += [store for i in members if (store := self.stored(self.refs[i].module or "")) is not None]
+            }
+            shared: list[Verdict] = []
             for written, rewritten, mapping in self.unit_chains.get(name, []):
                 verdict = self.verify(Need(written, rewritten, chain=True), mapping)
                 where = self.whole_lines.get(written)
-                verdicts.append(verdict if where is None else self.located(verdict, written[: -len(WHOLE) - 1], where, rewritten))
-            verdict = worst(verdicts)
+                shared.append(verdict if where is None else self.located(verdict, written[: -len(WHOLE) - 1], where, rewritten))
+            verdict = worst([*(v for i in members for v in own[i]), *shared])  # the statements move as one
             for index in members:
-                self.hold(index, verdict)
+                self.hold(index, self._unit_verdict(name, index, verdict, {i: worst([*own[i], *shared]) for i in members}))
+
+    def _unit_verdict(self, name: str, index: int, verdict: Verdict, each: dict[int, Verdict]) -> Verdict:
+        """The verdict of the statements binding ``name`` together (``verdict``) said of the one
+        at ``index``: its own reasons (review19a: ``import pkg.old_a`` was said to stop running
+        ``pkg.old_b``, another statement's module), or, when it alone would fare better, why
+        the statements it moves with hold it back."""
+        if each[index].status == verdict.status:
+            return each[index]
+        others = [f"line {self.line(self.owner[i].node)}: {v.reason}" for i, v in each.items() if i != index and v.status == verdict.status]
+        return dataclasses.replace(verdict, reason=f"it moves with the other imports binding {name}, and one is held back ({', '.join(others)})")
 
     def stored(self, root: str) -> Verdict | None:
         """Why rewriting the import that binds the module ``root`` changes what the file's
