@@ -210,24 +210,25 @@ class ImportFixPlan:
                 + [store for store in [self.stored(self.refs[i].module or "")] if store is not None]
                 for i in members
             }
+            # A read `pkg.old_a.X` is old_a's statement's; one through no member's module, all of theirs.
+            by_module = {self.refs[i].module or "": i for i in members}
             shared: list[Verdict] = []
             for written, rewritten, mapping in self.unit_chains.get(name, []):
                 verdict = self.verify(Need(written, rewritten, chain=True), mapping)
                 where = self.whole_lines.get(written)
-                shared.append(verdict if where is None else self.located(verdict, written[: -len(WHOLE) - 1], where, rewritten))
-            verdict = worst([*(v for i in members for v in own[i]), *shared])  # the statements move as one
+                verdict = verdict if where is None else self.located(verdict, written[: -len(WHOLE) - 1], where, rewritten)
+                parts = written.split(".")
+                owner = next((by_module[m] for end in range(len(parts), 0, -1) if (m := ".".join(parts[:end])) in by_module), None)
+                (shared if owner is None else own[owner]).append(verdict)
+            everyone = worst(shared)
+            verdict = worst([*(v for i in members for v in own[i]), everyone])  # the statements move as one
+            each = {i: worst([*own[i], everyone]) for i in members}
+            held = [f"line {self.line(self.owner[i].node)}: {v.reason}" for i, v in each.items() if v.status == verdict.status]
+            # Each its own reasons (review19a: `import pkg.old_a` was said to stop running pkg.old_b,
+            # another statement's module), or, faring better alone, why the others hold it back.
+            behind = dataclasses.replace(verdict, reason=f"it moves with the other imports binding {name}, and one is held back ({', '.join(held)})")
             for index in members:
-                self.hold(index, self._unit_verdict(name, index, verdict, {i: worst([*own[i], *shared]) for i in members}))
-
-    def _unit_verdict(self, name: str, index: int, verdict: Verdict, each: dict[int, Verdict]) -> Verdict:
-        """The verdict of the statements binding ``name`` together (``verdict``) said of the one
-        at ``index``: its own reasons (review19a: ``import pkg.old_a`` was said to stop running
-        ``pkg.old_b``, another statement's module), or, when it alone would fare better, why
-        the statements it moves with hold it back."""
-        if each[index].status == verdict.status:
-            return each[index]
-        others = [f"line {self.line(self.owner[i].node)}: {v.reason}" for i, v in each.items() if i != index and v.status == verdict.status]
-        return dataclasses.replace(verdict, reason=f"it moves with the other imports binding {name}, and one is held back ({', '.join(others)})")
+                self.hold(index, each[index] if each[index].status == verdict.status else behind)
 
     def stored(self, root: str) -> Verdict | None:
         """Why rewriting the import that binds the module ``root`` changes what the file's
