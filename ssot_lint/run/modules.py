@@ -114,9 +114,10 @@ class ProjectModules:
         return self.index().in_project(dotted)
 
     def unseen(self, dotted: str, importer: str) -> str | None:
-        """Why ``dotted``, a project name, is none from ``importer``'s file (None: it is, or the
-        importer is not one file): its top-level package is named so only below a folder no
-        setting puts on ``sys.path`` (``FileRef.implied``), as ``unresolved-import`` sees it."""
+        """Why ``dotted``, a name in the project, is not the project's as ``importer``'s file sees
+        it (None: it is, or the importer is not one file): its top-level package is named so only
+        below a folder no setting puts on ``sys.path`` (``FileRef.implied``), and the importer
+        lies outside that folder, as ``unresolved-import`` sees it (``ModuleIndex.in_project``)."""
         index = self.index()
         source = self.one_file(importer)
         if source is None or not index.in_project(dotted) or index.in_project(dotted, source.ref):
@@ -320,7 +321,8 @@ class ProjectModules:
         of that name may be written, ``stores_into``, among those spelling it as an attribute), sorted:
         a text test over every runtime file of the project, done only when asked (the attribute words of every file in one pass, kept
         for the run; each other word in a pass of its own over the texts read). A file that cannot be read spells
-        every word. Each file is read once for all words (``run.spelling``)."""
+        every word; a built extension module (``.so``, ``.pyd``) none, as its code is not seen,
+        and a ``.pyx`` is read as text. Each file is read once for all words (``run.spelling``)."""
         self.index()
         if self._spellings is None:
             aliases = self.index().aliases  # a file is listed under the name it is given, once
