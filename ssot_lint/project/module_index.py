@@ -202,6 +202,19 @@ class ModuleIndex:
         self._near_used = True
         return any(_below(near, directory) for directory in self._implied_anchors.get(top, ()))
 
+    def unseen(self, dotted: str, near: FileRef) -> str | None:
+        """Why ``dotted``, a name in the project, is not the project's as the file ``near`` sees
+        it (``in_project``), as a reason (None: it is): its top-level package is named so only
+        below a folder no setting puts on ``sys.path`` (``FileRef.implied``), and ``near`` lies
+        outside it, so an import of it there is not of the project's files."""
+        if not self.in_project(dotted) or self.in_project(dotted, near):
+            return None
+        top = dotted.partition(".")[0]
+        folders = ", ".join(f"{folder}/" for folder in sorted(self._implied_anchors.get(top, ())) if folder)
+        where = f" only below {folders}" if folders else ""
+        # Of the package, not of each name: one reason for every need of a statement.
+        return f"{top} is a project package{where}, named as if that folder were on sys.path, and {near.module} is not below it: from there, what {top} holds cannot be verified"
+
     def is_plain_module(self, module: str) -> bool:
         return module in self.entries and module not in self.packages and module not in self.namespaces
 

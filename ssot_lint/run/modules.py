@@ -114,19 +114,9 @@ class ProjectModules:
         return self.index().in_project(dotted)
 
     def unseen(self, dotted: str, importer: str) -> str | None:
-        """Why ``dotted``, a name in the project, is not the project's as ``importer``'s file sees
-        it (None: it is, or the importer is not one file): its top-level package is named so only
-        below a folder no setting puts on ``sys.path`` (``FileRef.implied``), and the importer
-        lies outside that folder, as ``unresolved-import`` sees it (``ModuleIndex.in_project``)."""
-        index = self.index()
+        """Why ``dotted`` is not the project's as ``importer``'s one file sees it (``ModuleIndex.unseen``)."""
         source = self.one_file(importer)
-        if source is None or not index.in_project(dotted) or index.in_project(dotted, source.ref):
-            return None
-        top = dotted.partition(".")[0]
-        folders = sorted({f"{anchor(s.ref)}/" for s in self._by_module.get(top, []) if s.ref.implied and anchor(s.ref)})
-        where = f" only below {', '.join(folders)}" if folders else " only from below the folder above it"
-        # Of the package, not of each name: one reason for every need of the statement.
-        return f"{top} is a project package{where}, named as if that folder were on sys.path, and {importer} is not below it: from there, what {top} holds cannot be verified"
+        return self.index().unseen(dotted, source.ref) if source is not None else None
 
     def canonical(self, dotted: str) -> str:
         """``dotted`` under the module name its file is given (``ModuleIndex.canonical``): two
