@@ -81,7 +81,8 @@ def read_elsewhere(source: ModuleSource, need: Need, found: Verdict, at_line: St
             continue
         rewrite = f"the rewrite {how.format(module=module)}"
         if reader[1] is None:
-            return Verdict(UNVERIFIED, f"{not_analyzed(source, reader[0], f'reads {dotted}')}, and {rewrite}")
+            spelt = name if reader[0] in spelling([name])[name] else last  # else it star-imports a module named so
+            return Verdict(UNVERIFIED, f"{not_analyzed(source, reader[0], f'reads {dotted}', spelt)}, and {rewrite}")
         path = getattr(source, "path_of", lambda _: None)(reader[0]) or reader[0]
         return Verdict(UNVERIFIED, f"{dotted} is read by {path}:{reader[1]}, and {rewrite}")
     return None

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Need, Verdict, analyzed, not_analyzed
+from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Need, Verdict, analyzed, not_analyzed, one_module_name
 from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
 from ssot_lint.project.attribute_stores import attribute_stores
 from ssot_lint.project.namespace_uses import ANY_ATTRIBUTE, described
@@ -77,12 +77,20 @@ def stored_copy(source: ModuleSource, need: Need, origin: str, known: dict[str, 
     unknown_same = f"that {need.new} is the same object as {need.old} cannot be verified: {copy} is a copy of {origin}"
     for storer in candidates:
         if not analyzed(source, storer):
-            return Verdict(UNVERIFIED, f"{unknown_same}, and {not_analyzed(source, storer, 'stores into it')}")
+            spelt = next((w for w in sorted(names) if storer in attribute[w]), None) or next((w for w, found in sorted(calls.items()) if storer in found), "")
+            return Verdict(UNVERIFIED, f"{unknown_same}, and {not_analyzed(source, storer, 'stores into it', spelt)}")
         for found in known.get(storer, []):
             for obj, attribute_name, line in found or ():
                 # A namespace passed to a call or handed on (``described``) may change any name.
                 how = described(obj, attribute_name)
-                hit = next(((m, n) for m, n in pairs if m == obj and (attribute_name in (n, ANY_ATTRIBUTE) or how is not None)), None)
+                hit = next(
+                    (
+                        (m, n)
+                        for m, n in pairs
+                        if one_module_name(source, m) == one_module_name(source, obj) and (attribute_name in (n, ANY_ATTRIBUTE) or how is not None)
+                    ),
+                    None,
+                )
                 if hit is None:
                     continue
                 path = getattr(source, "path_of", lambda _: None)(storer) or storer

@@ -9,7 +9,7 @@ resolves dotted names and knows how the fix being judged moves other imports (``
 from __future__ import annotations
 
 from ssot_lint.fix.submodule_names import replaced_by_submodule
-from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, VERIFIED, WHOLE, ModuleSource, Mover, Verdict, used_whole
+from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, VERIFIED, WHOLE, ModuleSource, Mover, Verdict, one_module_name, used_whole
 from ssot_lint.project.module_index import MODULE_DUNDERS
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
 from ssot_lint.project.rebinds import ANY_NAME
@@ -98,7 +98,7 @@ class NameLookup:
                         # That rewrite may be unsafe, and applied only with --unsafe-fixes: the
                         # name must be the same object either way.
                         written = self.found(fact.module if fact.name is None else f"{fact.module}.{fact.name}", fact.name is None)
-                        if written.verified and written.origin == found.origin:
+                        if written.verified and _one_origin(self.source, written.origin, found.origin):
                             return found
                         unknown.append(f"the same fix rewrites {module}'s import of {name}, and which object {name} is there depends on whether it applies")
                         continue
@@ -178,6 +178,11 @@ class NameLookup:
 
 
 _WHICH = "so which object it is cannot be told"
+
+
+def _one_origin(source: ModuleSource, one: str | None, other: str | None) -> bool:
+    """Whether two origins name one definition, a module's file under either of its names."""
+    return one == other or (one is not None and other is not None and one_module_name(source, one) == one_module_name(source, other))
 
 
 def _bound_more_than_once(module: str, name: str) -> str:

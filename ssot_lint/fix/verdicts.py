@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
 from ssot_lint.model import SAFE, UNSAFE, cache_value
+from ssot_lint.project.module_paths import COMPILED_SUFFIXES
 from ssot_lint.project.module_summary import ModuleSummary
 
 VERIFIED, UNVERIFIED, REFUSED = "verified", "unverified", "refused"
@@ -135,17 +136,32 @@ def worst(verdicts: Iterable[Verdict]) -> Verdict:
     return replace(top, reason="; ".join(reasons)) if len(reasons) > 1 else top
 
 
-def not_analyzed(source: ModuleSource, module: str, what: str) -> str:
-    """Why a module that could not be analyzed (a syntax error, an unreadable file: ``SSOT000``;
-    its summary is None) leaves a question open, as a reason's part: it may ``what`` (``reads
-    pkg.old``), or not; nothing about it is known, so it is never named as doing it, nor at a line."""
-    path = getattr(source, "path_of", lambda _: None)(module) or module
+def not_analyzed(source: ModuleSource, module: str, what: str, spelt: str = "") -> str:
+    """Why a module whose summary is None leaves a question open, as a reason's part: it may
+    ``what`` (``reads pkg.old``), or not; nothing about it is known, so it is never named as
+    doing it, nor at a line. Its file could not be analyzed (a syntax error, an unreadable
+    file: ``SSOT000``), or is a compiled extension module, said as such: a Cython source, with
+    the word ``spelt`` that made it a candidate, or a built one (``.so``, ``.pyd``)."""
+    unanalyzed = getattr(source, "unanalyzed", None)
+    path = (unanalyzed(module) if unanalyzed is not None else None) or getattr(source, "path_of", lambda _: None)(module) or module
+    if path.endswith(".pyx"):
+        return f"{path} is a Cython module{f' that spells {spelt}' if spelt else ''} (its code is not analysed), so whether it {what} is not known"
+    if path.endswith(COMPILED_SUFFIXES):
+        return f"{path} is a compiled extension module (its code is not read), so whether it {what} is not known"
     return f"{path} could not be analyzed (SSOT000), so whether it {what} is not known"
 
 
 def analyzed(source: ModuleSource, module: str) -> bool:
     """Whether every runtime file of ``module`` could be analyzed (see ``not_analyzed``)."""
     return all(summary is not None for summary in source.summaries(module))
+
+
+def one_module_name(source: ModuleSource, dotted: str) -> str:
+    """``dotted`` under the name its module's file is given (``ModuleIndex.canonical``): a file
+    answers to its root-relative name too, and either spelling names one object. For comparing
+    names only: a reason spells a name as the rule or the file wrote it."""
+    canonical = getattr(source, "canonical", None)
+    return canonical(dotted) if canonical is not None else dotted
 
 
 def defined_as(name: str, origin: str) -> str:

@@ -55,6 +55,7 @@ from ssot_lint.fix.verdicts import (
     Verdict,
     applicability,
     defined_as,
+    one_module_name,
     used_whole,
     worst,
 )
@@ -139,6 +140,11 @@ class ImportVerifier(NameLookup):
         return self._own[key]
 
     def _verify(self, need: Need, allow_kind_change: bool, near: str = "") -> Verdict:
+        unseen = getattr(self.source, "unseen", None)
+        if unseen is not None and (why := unseen(need.new, need.importer or near)) is not None:
+            # As unresolved-import sees it: not the project's. (A name several places give says
+            # more: which file it is depends on sys.path.)
+            return clashing(self.source, need, need.importer or near) or Verdict(UNVERIFIED, why)
         found = self._names(need, allow_kind_change)
         if found.status != REFUSED and (clash := clashing(self.source, need, need.importer or near)) is not None:
             return worst([clash, found])  # what the other checks read may be either copy's
@@ -235,7 +241,7 @@ class ImportVerifier(NameLookup):
                 new_name, old_name = new_name.rsplit(".", depth)[0], old_name.rsplit(".", depth)[0]
             why = old.reason if not old.verified else untold or f"where {old_name if old.origin is None else new_name} is defined cannot be told"
             return Verdict(UNVERIFIED, f"that {new_name} is the same object as {old_name} cannot be verified: {why}")
-        if old.origin != found.origin:
+        if one_module_name(self.source, old.origin) != one_module_name(self.source, found.origin):
             # Said of the definitions, not of an attribute read through them: one reason per name.
             names = [need.new, need.old, found.origin, old.origin]
             depth = found.attributes if found.attributes == old.attributes else 0

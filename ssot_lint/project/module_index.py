@@ -128,6 +128,8 @@ class ModuleIndex:
                 if alias is not None and alias != entry[0].module and alias not in entries:
                     aliases[alias].append(entry)
         self.aliases = set(aliases)
+        # alias -> the name its files are given (a .py and its .pyi, one place, share one)
+        self._named_as = {alias: group[0][0].module for alias, group in aliases.items()}
         entries.update(aliases)
         self.entries = entries
         self.packages = {m for m, entries in self.entries.items() if any(ref.is_package for ref, _ in entries)}
@@ -171,6 +173,20 @@ class ModuleIndex:
             self._imported[(module, name)] = found
         return found
 
+    def canonical(self, dotted: str) -> str:
+        """``dotted`` (a module, or a name in one) with a root-relative module name replaced by
+        the name its file is given: ``mpl_toolkits.axes_grid1.X`` is ``axes_grid1.X`` when
+        ``mpl_toolkits/`` has no ``__init__.py``. The same file under either name is one module to
+        the index (``resolves``), so whether two names are one object is asked of these."""
+        if not self._named_as:
+            return dotted
+        parts = dotted.split(".")
+        for end in range(len(parts), 0, -1):
+            named = self._named_as.get(".".join(parts[:end]))
+            if named is not None:
+                return ".".join([named, *parts[end:]])
+        return dotted
+
     # -- existence --------------------------------------------------------------------------
     def exists(self, module: str) -> bool:
         return module in self.entries or module in self.namespaces
@@ -185,6 +201,19 @@ class ModuleIndex:
             return True
         self._near_used = True
         return any(_below(near, directory) for directory in self._implied_anchors.get(top, ()))
+
+    def unseen(self, dotted: str, near: FileRef) -> str | None:
+        """Why ``dotted``, a name in the project, is not the project's as the file ``near`` sees
+        it (``in_project``), as a reason (None: it is): its top-level package is named so only
+        below a folder no setting puts on ``sys.path`` (``FileRef.implied``), and ``near`` lies
+        outside it, so an import of it there is not of the project's files."""
+        if not self.in_project(dotted) or self.in_project(dotted, near):
+            return None
+        top = dotted.partition(".")[0]
+        folders = ", ".join(f"{folder}/" for folder in sorted(self._implied_anchors.get(top, ())) if folder)
+        where = f" only below {folders}" if folders else ""
+        # Of the package, not of each name: one reason for every need of a statement.
+        return f"{top} is a project package{where}, named as if that folder were on sys.path, and {near.module} is not below it: from there, what {top} holds cannot be verified"
 
     def is_plain_module(self, module: str) -> bool:
         return module in self.entries and module not in self.packages and module not in self.namespaces

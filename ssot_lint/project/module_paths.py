@@ -44,6 +44,13 @@ def is_compiled(ref: FileRef) -> bool:
     return compiled_stem(ref.path.rpartition("/")[2]) is not None
 
 
+def is_binary_extension(ref: FileRef) -> bool:
+    """Whether ``ref`` is a built extension module (``.so``, ``.pyd``): machine code, whose
+    reads and stores are not seen, as a third-party C extension's are not. A ``.pyx`` is Cython
+    source: text, which the text tests that pick the modules a question reads can read."""
+    return is_compiled(ref) and not ref.path.endswith(".pyx")
+
+
 def location(ref: FileRef) -> str:
     """Where a module lives, whatever its file: ``pkg/mod`` for ``pkg/mod.py``, ``pkg/mod.pyi``,
     ``pkg/mod.pyx``, ``pkg/mod.cpython-311-x86_64-linux-gnu.so`` and ``pkg/mod/__init__.py`` alike."""

@@ -141,10 +141,11 @@ class FileTexts:
         found = self.read_or_error(source)
         return None if isinstance(found, Finding) else found
 
-    def read_or_error(self, source: SourceFile) -> bytes | Finding:
+    def read_or_error(self, source: SourceFile, cython: bool = False) -> bytes | Finding:
         """``read``, with why a file cannot be read (an ``SSOT000`` finding) instead of None. A
-        compiled extension module's file is never read: it is no text (its names are unknown)."""
-        if is_compiled(source.ref):
+        compiled extension module's file is never read: it is no Python (its names are unknown);
+        with ``cython``, a ``.pyx`` is read, as text for text tests alone."""
+        if is_compiled(source.ref) and not (cython and source.ref.path.endswith(".pyx")):
             return SourceError("not read: a compiled extension module").finding()
         entry = self._entry(source)
         if entry.data is _UNREAD:
@@ -161,10 +162,12 @@ class FileTexts:
 
     def derived(self, source: SourceFile, key: Hashable, compute: Callable[[bytes | None], T]) -> T:
         """``compute(the file's bytes)``, kept with this version of the file under ``key``: a
-        function of the bytes alone (a text test of one word: ``("spells", word)``)."""
+        function of the bytes alone (a text test of one word: ``("spells", word)``; a ``.pyx``
+        is text to such a test, though no Python)."""
         found = self._entry(source).derived.get(key, MISSING)
         if found is MISSING:
-            data = self.read(source)
+            read = self.read_or_error(source, cython=True)
+            data = None if isinstance(read, Finding) else read
             found = compute(data)
             self._entry(source).derived[key] = found  # the version read (see read)
         result: T = found

@@ -100,15 +100,28 @@ class ProjectModules:
                 self._files = _with_named(walked.files, self._named, str(self._config.root))
             fresh = walked is None or self._files is not walked.files  # given, or gained named files
             self._index = walked.index if walked is not None and not fresh else ModuleIndex((source.ref, None) for source in self._files)
-            # A file no import reaches is no module's: `pkg/new.py` beside `pkg/new/__init__.py`
-            # (the package is found first) says nothing of what `pkg.new` binds.
-            for source in self._files:
-                if source.ref.module and source.ref.path not in self._index.shadowed:
-                    self._by_module.setdefault(source.ref.module, []).append(source)
+            # The files each module name loads, as the index resolves an import for every other
+            # kind: a file no import reaches is no module's (`pkg/new.py` beside
+            # `pkg/new/__init__.py`: the package is found first), and a file answers to its
+            # root-relative name too (`mpl_toolkits.axes_grid1` for `axes_grid1`, named so as
+            # `mpl_toolkits/` has no `__init__.py`).
+            by_path = {source.ref.path: source for source in self._files}
+            for module, entries in self._index.entries.items():
+                self._by_module[module] = [by_path[ref.path] for ref, _ in entries]
         return self._index
 
     def in_project(self, dotted: str) -> bool:
         return self.index().in_project(dotted)
+
+    def unseen(self, dotted: str, importer: str) -> str | None:
+        """Why ``dotted`` is not the project's as ``importer``'s one file sees it (``ModuleIndex.unseen``)."""
+        source = self.one_file(importer)
+        return self.index().unseen(dotted, source.ref) if source is not None else None
+
+    def canonical(self, dotted: str) -> str:
+        """``dotted`` under the module name its file is given (``ModuleIndex.canonical``): two
+        names of one file's module are one module."""
+        return self.index().canonical(dotted)
 
     def exists(self, module: str) -> bool:
         return self.index().exists(module)
@@ -196,6 +209,11 @@ class ProjectModules:
         self.index()
         files = self._runtime_files(module) if module in self._by_module else []
         return files[0].ref.path if files else None
+
+    def unanalyzed(self, module: str) -> str | None:
+        """The project-relative path of ``module``'s first runtime file that has no summary (a
+        parse error, or a compiled extension module beside its ``.py``), for a reason to name."""
+        return next((source.ref.path for source, summary in zip(self._runtime_files(module), self.summaries(module)) if summary is None), None)
 
     def clash(self, dotted: str, importer: str = "") -> str | None:
         """Why which file ``dotted`` (a module, or a name in one) runs from cannot be told: it, or
@@ -293,10 +311,12 @@ class ProjectModules:
         of that name may be written, ``stores_into``, among those spelling it as an attribute), sorted:
         a text test over every runtime file of the project, done only when asked (the attribute words of every file in one pass, kept
         for the run; each other word in a pass of its own over the texts read). A file that cannot be read spells
-        every word. Each file is read once for all words (``run.spelling``)."""
+        every word; a built extension module (``.so``, ``.pyd``) none, as its code is not seen,
+        and a ``.pyx`` is read as text. Each file is read once for all words (``run.spelling``)."""
         self.index()
         if self._spellings is None:
-            self._spellings = Spellings(self._texts, self._by_module.keys, self._runtime_files)
+            aliases = self.index().aliases  # a file is listed under the name it is given, once
+            self._spellings = Spellings(self._texts, lambda: (m for m in self._by_module if m not in aliases), self._runtime_files)
         return self._spellings.spelling(words, attribute, bound, star, store)
 
     def _read(self, source: SourceFile) -> bytes | None:

@@ -66,6 +66,12 @@ class OwnCopy:
     def in_project(self, dotted: str) -> bool:
         return self._modules.in_project(dotted)
 
+    def unseen(self, dotted: str, importer: str) -> str | None:
+        return self._modules.unseen(dotted, importer)
+
+    def canonical(self, dotted: str) -> str:
+        return self._modules.canonical(dotted)
+
     def exists(self, module: str) -> bool:
         if not within(module, self.top):
             return self._modules.exists(module)
@@ -88,6 +94,12 @@ class OwnCopy:
             return self._modules.path_of(module)
         files = self._files(module, runtime=True)
         return files[0].ref.path if files else None
+
+    def unanalyzed(self, module: str) -> str | None:
+        if not within(module, self.top):
+            return self._modules.unanalyzed(module)
+        found = next((s.ref.path for s, summary in zip(self._files(module, runtime=True), self.summaries(module)) if summary is None), None)
+        return found
 
     def texts(self, module: str) -> list[tuple[str, bytes | None]]:
         found = self._modules.texts(module)
