@@ -310,9 +310,10 @@ class ProjectModules:
         file may star-import, ``star_imports``; with ``store``: where a store into an attribute
         of that name may be written, ``stores_into``, among those spelling it as an attribute), sorted:
         a text test over every runtime file of the project, done only when asked (the attribute words of every file in one pass, kept
-        for the run; each other word in a pass of its own over the texts read). A file that cannot be read spells
-        every word; a built extension module (``.so``, ``.pyd``) none, as its code is not seen,
-        and a ``.pyx`` is read as text. Each file is read once for all words (``run.spelling``)."""
+        for the run; what each file's imports may bind, its star-import lines and, past a few words, its whole words, gathered
+        once and every word looked up in them; each other word in a pass of its own over the texts read). A file that cannot be
+        read spells every word; a built extension module (``.so``, ``.pyd``) none, as its code is not seen, and a ``.pyx`` is
+        read as text. Each file is read once for all words (``run.spelling``)."""
         self.index()
         if self._spellings is None:
             aliases = self.index().aliases  # a file is listed under the name it is given, once

@@ -1,7 +1,14 @@
 """Which of the project's modules spell a word (``ProjectModules.spelling``): text tests over every
 runtime file (``run.word_tests``), each file's answer kept with its version of the file
 (``run.file_memo``: read once per call, and kept between calls while the file is unchanged), and
-each word's answer kept for the call."""
+each word's answer kept for the call.
+
+What is gathered of each file once, kept with the file's version, answers each word of a test:
+the words its imports may bind (``word_tests.import_bound_words``), its lines that may
+star-import (``star_import_lines``), and, past ``_MANY_WORDS`` words asked whether files spell
+them (a few are cheaper to look for one by one), its whole words (``whole_words``). Verifying
+Django's 322 deprecated imports asks about 200 words of 2,800 files, and testing each word
+against each file's text again (an import list found anew for each) took a minute."""
 
 from __future__ import annotations
 
@@ -10,10 +17,22 @@ from collections.abc import Callable, Iterable, Iterator
 from ssot_lint.project.module_paths import is_binary_extension
 from ssot_lint.run.discovery import SourceFile
 from ssot_lint.run.file_memo import FileTexts
-from ssot_lint.run.word_tests import attribute_words, binds_by_import, one_whole_word, spells, star_imports, stores_into, whole_words
+from ssot_lint.run.word_tests import (
+    attribute_words,
+    binds_by_import,
+    import_bound_words,
+    one_whole_word,
+    spells,
+    star_import_lines,
+    star_imports,
+    stores_into,
+    whole_words,
+)
 
-# Words asked of one file in a call past which its whole words are gathered once (``whole_words``)
-# to answer whether it spells each: searching the file once per word costs more from then on.
+# Words asked whether files spell them in a call past which each file's whole words are gathered
+# once to answer the rest: testing every file for each word costs more from then on. What an
+# import may bind, and the lines that may star-import, are gathered at the first word: a word's
+# test goes through the import lists of every file spelling it (``django``: nearly all).
 _MANY_WORDS = 32
 _TESTS: dict[str, Callable[[bytes | None, str], bool]] = {
     "spells": spells,
@@ -21,6 +40,15 @@ _TESTS: dict[str, Callable[[bytes | None, str], bool]] = {
     "star": star_imports,
     "store": stores_into,
 }
+# What a test's later words are looked up in: each file's whole words, the words its imports may
+# bind, its lines that may star-import (a word is then tested on those lines alone).
+_GATHER: dict[str, tuple[str, Callable[[bytes | None], frozenset[bytes] | bytes | None]]] = {
+    "spells": ("spelt words", lambda data: None if data is None else whole_words(data)),
+    "bound": ("import-bound words", import_bound_words),
+    "star": ("star-import lines", star_import_lines),
+}
+# A file's gathered words, or lines (star); None: it cannot be read, and matches every word.
+Gathered = frozenset[bytes] | bytes | None
 
 
 class Spellings:
@@ -33,7 +61,8 @@ class Spellings:
         self._files_of = files_of
         self._attributes: dict[str | None, list[str]] | None = None
         self._found: dict[str, dict[str, list[str]]] = {test: {} for test in _TESTS}
-        self._asked: dict[str, int] = {}  # a file -> how many words were asked whether it spells
+        self._all: list[tuple[str, SourceFile]] | None = None  # (module, file) for every runtime file
+        self._gathered: dict[str, list[tuple[str, Gathered]]] = {}  # a test -> (module, each file's words)
 
     def spelling(self, words: Iterable[str], attribute: bool = False, bound: bool = False, star: bool = False, store: bool = False) -> dict[str, list[str]]:
         """See ``run.modules.ProjectModules.spelling``."""
@@ -46,10 +75,8 @@ class Spellings:
             return {w: memo[w] for w in words}
         if bound or star:
             test = "bound" if bound else "star"
-            memo = self._found[test]
-            for word in words - memo.keys():
-                memo[word] = sorted({module for module, source in self._sources() if self._test(test, source, word)})
-            return {w: memo[w] for w in words}
+            self._ask(test, words)
+            return {w: self._found[test][w] for w in words}
         found: dict[str, list[str]] = {}
         if attribute:
             if self._attributes is None:
@@ -58,21 +85,57 @@ class Spellings:
             # The index holds ASCII words; another is looked for as a whole word (a superset).
             found = {w: sorted({*self._attributes.get(w, ()), *unread}) for w in words if w.isascii()}
             words -= found.keys()
-        memo = self._found["spells"]
-        for word in words - memo.keys():
-            memo[word] = sorted({module for module, source in self._sources() if self._test("spells", source, word)})
-        return found | {w: memo[w] for w in words}
+        self._ask("spells", words)
+        return found | {w: self._found["spells"][w] for w in words}
+
+    def _ask(self, test: str, words: set[str]) -> None:
+        """Work out ``test``'s answer for each of ``words`` not asked yet: each file tested for
+        each word, or looked up in what was gathered of each file once many words were asked."""
+        memo = self._found[test]
+        new = words - memo.keys()
+        if not new:
+            return
+        gathered = test != "spells" or len(memo) + len(new) > _MANY_WORDS
+        each = [w for w in new if not gathered or not one_whole_word(w)]
+        for word in each:
+            memo[word] = sorted({module for module, source in self._sources() if self._test(test, source, word)})
+        looked_up = {word.encode(): word for word in new if word not in memo}
+        if looked_up:
+            for word, modules in self._look_up(test, looked_up).items():
+                memo[word] = sorted(modules)
+
+    def _look_up(self, test: str, words: dict[bytes, str]) -> dict[str, set[str]]:
+        """The modules whose gathered words hold each of ``words`` (spelt -> the word; whole words
+        alone): for ``star``, whose lines that may star-import pass the word's test."""
+        found: dict[str, set[str]] = {word: set() for word in words.values()}
+        spelt = set(words)
+        for module, gathered in self._gathering(test):
+            if gathered is None:
+                hits: Iterable[bytes] = spelt
+            elif isinstance(gathered, bytes):
+                hits = [w for w in spelt if star_imports(gathered, words[w])]
+            else:
+                hits = gathered.intersection(spelt)
+            for word in hits:
+                found[words[word]].add(module)
+        return found
+
+    def _gathering(self, test: str) -> list[tuple[str, Gathered]]:
+        """(module, what is gathered of the file for ``test``) for every runtime file, gathered
+        once per call (and kept with the file's version); files that hold nothing left out."""
+        found = self._gathered.get(test)
+        if found is None:
+            key, gather = _GATHER[test]
+            found = self._gathered[test] = []
+            for module, source in self._sources():
+                gathered = self._texts.derived(source, key, gather)
+                if gathered is None or gathered:
+                    found.append((module, gathered))
+        return found
 
     def _test(self, test: str, source: SourceFile, word: str) -> bool:
         function = _TESTS[test]
-        if test == "spells":
-            asked = self._asked[source.abspath] = self._asked.get(source.abspath, 0) + 1
-            if asked > _MANY_WORDS and one_whole_word(word):
-                return self._texts.derived(source, (test, word), lambda data: data is None or word.encode() in self._whole_words(source))
         return self._texts.derived(source, (test, word), lambda data: function(data, word))
-
-    def _whole_words(self, source: SourceFile) -> frozenset[bytes]:
-        return self._texts.derived(source, "whole words", whole_words)
 
     def _attribute_index(self) -> dict[str | None, list[str]]:
         """Each word the project's files spell as an attribute -> the modules that do; None ->
@@ -88,7 +151,6 @@ class Spellings:
         (``.so``, ``.pyd``): what its machine code reads or stores is not seen, as for a
         third-party C extension (docs/fixing.md), rather than taken to spell every word, which
         made every alias rewrite of a project with one unsafe (review19a: matplotlib)."""
-        for module in self._modules():
-            for source in self._files_of(module):
-                if not is_binary_extension(source.ref):
-                    yield module, source
+        if self._all is None:
+            self._all = [(module, source) for module in self._modules() for source in self._files_of(module) if not is_binary_extension(source.ref)]
+        return iter(self._all)

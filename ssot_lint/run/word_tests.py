@@ -48,6 +48,25 @@ def binds_by_import(data: bytes | None, word: str) -> bool:
     return any(spelt in found and bound.search(found) for found in _IMPORT_LIST.findall(data))
 
 
+# Past a word an import may bind: blanks and line continuations, then ``as``.
+_AS = re.compile(rb"(?:[ \t]|\\\r?\n)+as\b")
+
+
+def import_bound_words(data: bytes | None) -> frozenset[bytes] | None:
+    """The whole words (``whole_words``) for which ``binds_by_import`` holds, gathered in one
+    pass over ``data`` (None: unreadable, which binds every word): those in what follows an
+    ``import`` keyword not after a ``.``, or before ``as``."""
+    if data is None:
+        return None
+    found: set[bytes] = set()
+    for listed in _IMPORT_LIST.findall(data):
+        for word in _WHOLE.finditer(listed):
+            at = word.start()
+            if at == 0 or listed[at - 1] != 46 or _AS.match(listed, word.end()):  # 46: `.`
+                found.add(word.group())
+    return frozenset(found)
+
+
 def star_imports(data: bytes | None, word: str) -> bool:
     """Whether ``data`` (a file's bytes; None: unreadable, which star-imports everything) may
     star-import a module whose last name is ``word``: ``from ...word import *``. A text test,
@@ -58,6 +77,17 @@ def star_imports(data: bytes | None, word: str) -> bool:
     if spelt not in data or b"*" not in data:
         return False
     return re.search(rb"(?<![\w.])from[ \t]+[\w. \t]*?(?<![\w\x80-\xff])" + re.escape(spelt) + rb"[ \t]+import[ \t]*\(?[ \t]*\*", data) is not None
+
+
+def star_import_lines(data: bytes | None) -> bytes | None:
+    """The lines of ``data`` (None: unreadable) that may star-import a module, joined: every
+    match of ``star_imports`` lies on one line, holding ``import`` and ``*``, so testing a word
+    on them alone gives the answer testing it on the whole text gives."""
+    if data is None:
+        return None
+    if b"*" not in data:
+        return b""
+    return b"\n".join(line for line in data.split(b"\n") if b"*" in line and b"import" in line)
 
 
 _BLANK = frozenset(b" \t\r\n\\")
