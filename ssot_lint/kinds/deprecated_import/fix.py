@@ -36,7 +36,7 @@ from ssot_lint.kinds.deprecated_import.duplicates import deduplicate, new_adds
 from ssot_lint.kinds.deprecated_import.index import Index
 from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, needs, under
 from ssot_lint.kinds.deprecated_import.survey import survey_file
-from ssot_lint.kinds.deprecated_import.unit import decide_unit
+from ssot_lint.kinds.deprecated_import.unit import decide_unit, verify_unit
 from ssot_lint.project.import_conditions import TestedDeprecations, tested_deprecations
 
 if TYPE_CHECKING:
@@ -208,35 +208,8 @@ class ImportFixPlan:
                 verdicts.append(verdict)
             self.hold(index, worst(verdicts))
         for name, members in self.units.items():
-            if name not in self.unit_edits:
-                continue  # refused already
-            importer = self.ctx.ref.module
-            # Each statement's own verdicts (what it stops running, ...), and the reads through
-            # the name they all bind, which move with every one of them.
-            own = {
-                i: [self.verify(Need(self.refs[i].module or "", self.decisions[i].module, True, importer, self.line(self.owner[i].node)), self.hits[i])]  # type: ignore[union-attr]
-                + [store for store in [self.stored(self.refs[i].module or "")] if store is not None]
-                for i in members
-            }
-            # A read `pkg.old_a.X` is old_a's statement's; one through no member's module, all of theirs.
-            by_module = {self.refs[i].module or "": i for i in members}
-            shared: list[Verdict] = []
-            for written, rewritten, mapping in self.unit_chains.get(name, []):
-                verdict = self.verify(Need(written, rewritten, chain=True), mapping)
-                where = self.whole_lines.get(written)
-                verdict = verdict if where is None else self.located(verdict, written[: -len(WHOLE) - 1], where, rewritten)
-                parts = written.split(".")
-                owner = next((by_module[m] for end in range(len(parts), 0, -1) if (m := ".".join(parts[:end])) in by_module), None)
-                (shared if owner is None else own[owner]).append(verdict)
-            everyone = worst(shared)
-            verdict = worst([*(v for i in members for v in own[i]), everyone])  # the statements move as one
-            each = {i: worst([*own[i], everyone]) for i in members}
-            held = [f"line {self.line(self.owner[i].node)}: {v.reason}" for i, v in each.items() if v.status == verdict.status]
-            # Each its own reasons (review19a: `import pkg.old_a` was said to stop running pkg.old_b,
-            # another statement's module), or, faring better alone, why the others hold it back.
-            behind = dataclasses.replace(verdict, reason=f"it moves with the other imports binding {name}, and one is held back ({', '.join(held)})")
-            for index in members:
-                self.hold(index, each[index] if each[index].status == verdict.status else behind)
+            if name in self.unit_edits:  # not refused already
+                verify_unit(self, name, members)
 
     def stored(self, root: str) -> Verdict | None:
         """Why rewriting the import that binds the module ``root`` changes what the file's

@@ -5,6 +5,7 @@ Decided for ``ImportFixPlan`` (``deprecated_import.fix``), whose state it reads 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ import libcst as cst
 
 from ssot_lint.fix.cstedit import dotted_expr
 from ssot_lint.fix.import_rewrite import ModDest
-from ssot_lint.fix.verdicts import WHOLE
+from ssot_lint.fix.verdicts import WHOLE, Need, Verdict, worst
 from ssot_lint.kinds.base import Target
 from ssot_lint.kinds.deprecated_import.doctests import plan_doctest_line
 from ssot_lint.kinds.deprecated_import.rewrite import settle, settled_path, under
@@ -120,3 +121,35 @@ def _new_top_problem(plan: ImportFixPlan, tops: set[str]) -> str | None:
         if ref.bound == new_top and not ref.plain:
             return f"not fixable: `{new_top}` is already bound by the import at line {plan.line(ref.statement)}"
     return None
+
+
+def verify_unit(plan: ImportFixPlan, name: str, members: list[int]) -> None:
+    """Hold back the ``import old.x`` statements binding ``name`` as one: each with its own
+    verdicts (what it stops running, a store into it) and those of the reads through ``name``."""
+    importer = plan.ctx.ref.module
+    # Each statement's own verdicts (what it stops running, ...), and the reads through
+    # the name they all bind, which move with every one of them.
+    own = {
+        i: [plan.verify(Need(plan.refs[i].module or "", plan.decisions[i].module, True, importer, plan.line(plan.owner[i].node)), plan.hits[i])]  # type: ignore[union-attr]
+        + [store for store in [plan.stored(plan.refs[i].module or "")] if store is not None]
+        for i in members
+    }
+    # A read `pkg.old_a.X` is old_a's statement's; one through no member's module, all of theirs.
+    by_module = {plan.refs[i].module or "": i for i in members}
+    shared: list[Verdict] = []
+    for written, rewritten, mapping in plan.unit_chains.get(name, []):
+        verdict = plan.verify(Need(written, rewritten, chain=True), mapping)
+        where = plan.whole_lines.get(written)
+        verdict = verdict if where is None else plan.located(verdict, written[: -len(WHOLE) - 1], where, rewritten)
+        parts = written.split(".")
+        owner = next((by_module[m] for end in range(len(parts), 0, -1) if (m := ".".join(parts[:end])) in by_module), None)
+        (shared if owner is None else own[owner]).append(verdict)
+    everyone = worst(shared)
+    verdict = worst([*(v for i in members for v in own[i]), everyone])  # the statements move as one
+    each = {i: worst([*own[i], everyone]) for i in members}
+    held = [f"line {plan.line(plan.owner[i].node)}: {v.reason}" for i, v in each.items() if v.status == verdict.status]
+    # Each its own reasons (review19a: `import pkg.old_a` was said to stop running pkg.old_b,
+    # another statement's module), or, faring better alone, why the others hold it back.
+    behind = dataclasses.replace(verdict, reason=f"it moves with the other imports binding {name}, and one is held back ({', '.join(held)})")
+    for index in members:
+        plan.hold(index, each[index] if each[index].status == verdict.status else behind)
