@@ -26,7 +26,7 @@ from ssot_lint.fix.apply import FileChanged, FixRefused, NotWritable, SourceFix,
 from ssot_lint.fix.project_fixes import paths_of, prepare
 from ssot_lint.kinds.base import FixContext, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding, Report
-from ssot_lint.run.aggregation import aggregate
+from ssot_lint.run.aggregation import aggregate, refute
 from ssot_lint.run.cache import ResultCache
 from ssot_lint.run.discovery import SourceFile, discover, link_outside
 from ssot_lint.run.engine import covers_project
@@ -274,6 +274,7 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
         if outcome.after is not None:
             results[position] = (ref, outcome.after)
     report = aggregate(rules, results, options.fail_on, within)
+    refute(report, rules, results, context)  # as check drops them: the project shows they are none
     kinds = {rule.id: rule.kind for rule in rules}
     touched = {fix.ref.path for fix in changed}
     left = [left_with_reason(f, reasons, fixable, kinds, refused if f.rule_id in projects else {}, touched) for f in report.findings]

@@ -110,6 +110,10 @@ class ImportRuns:
             return Verdict(UNVERIFIED, f"rewriting this import makes {' -> '.join([importer, *chain])} an import cycle")
         return None
 
+    def imported_by(self, package: str, module: str) -> bool:
+        """Whether importing ``package`` may run ``module`` (the project as written)."""
+        return module == package or self._graph(None).reaches(package, module)
+
     def _by_name_cycle(self, need: Need, graph: LazyImportGraph) -> Verdict | None:
         """The cycle a package above the importer that imports modules by name may close
         (``ModuleSummary.dynamic_imports``: it may be importing the importer, review7's

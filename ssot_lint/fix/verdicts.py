@@ -91,13 +91,17 @@ class RewriteFact:
     """What fixing the finding at (``line``, ``col``) of a file needs verified, recorded by
     ``check`` for ``Rule.annotate``: the deprecated ``target`` (as written in the rule) and the
     ``needs`` of its rewrite; or, where the rewrite depends on what packages bind, its ``forks``,
-    of which the project's module index picks one."""
+    of which the project's module index picks one. ``read_as``: (importer, package, name) when
+    the finding is ``from package import name`` naming the deprecated module ``package.name``,
+    which Python finds only where the package binds no ``name`` of its own: where the index
+    shows it does, the finding is none (``deprecated_import.index.annotate_rewrites``)."""
 
     line: int
     col: int
     target: str
     needs: tuple[Need, ...]
     forks: tuple[Fork, ...] = ()
+    read_as: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ from ssot_lint.fix.verdicts import (
     worst,
 )
 from ssot_lint.fix.warning_tests import stops_warning
-from ssot_lint.project.module_paths import parents
+from ssot_lint.project.module_paths import parents, within
 
 # The vocabulary lives in fix.verdicts; kinds import it from here, with the verifier.
 __all__ = [
@@ -173,6 +173,28 @@ class ImportVerifier(NameLookup):
         (``rewrite.destination``). Where no such submodule exists, a mapping of ``module.name``
         names the thing ``module`` binds either way."""
         return self.source.in_project(module) and self.source.exists(f"{module}.{name}") and self._binds(module, name)
+
+    def binds_over_submodule(self, importer: str, package: str, name: str) -> bool:
+        """Whether ``from package import name`` in ``importer`` surely finds an object ``package``
+        binds over its submodule ``package.name``, neither that module nor one below it (SymPy's
+        ``from .simplify import simplify``: ``from sympy import simplify`` is the function).
+        Only where the project shows it: ``package`` is the project's and binds ``name`` once,
+        unconditionally, by an import from that submodule or below it (which runs the submodule
+        first: a name bound otherwise is replaced by the submodule's first import, anywhere),
+        and ``importer`` is not run while ``package`` initializes (its attribute may still be
+        the submodule then)."""
+        submodule = f"{package}.{name}"
+        if not self.source.in_project(package) or not self.source.exists(submodule):
+            return False
+        for summary in self.source.summaries(package):
+            binders = [] if summary is None else [f for f in summary.imports if f.bound == name and not f.type_checking]
+            if len(binders) != 1 or binders[0].conditional or binders[0].module is None or not within(binders[0].module, submodule):
+                return False
+        with self._moving(None):  # the project as written: what the import finds today
+            found = self.resolve(submodule)
+        if not found.verified or (found.kind in ("module", None) and (found.origin is None or within(found.origin, submodule))):
+            return False
+        return not self.runs.imported_by(package, importer)
 
     def absent(self, module: str) -> bool:
         """Whether the project lacks ``module`` although it would hold it (its top-level package

@@ -212,6 +212,14 @@ class Rule:
         applicability ``check`` set stands."""
         return findings
 
+    def refuted(self, findings: list[Finding], facts: dict[str, Any], context: FixContext) -> list[bool]:
+        """Whether the project shows each of ``findings`` (this rule's, of the whole run, paths
+        filled in, suppressed ones too) to be no finding at all, which its own file cannot
+        tell: ``from pkg import name`` naming a deprecated submodule ``pkg.name`` where ``pkg``
+        binds a ``name`` of its own, which Python finds first. Such a finding is dropped before
+        ``annotate``, and is not counted (``run.aggregation.refute``). None is by default."""
+        return [False] * len(findings)
+
     def mappings(self) -> list[ImportMapping]:
         """The import mappings this rule's fix applies, as its options write them (``ssot-lint
         rules --check`` verifies them against the project); none by default."""

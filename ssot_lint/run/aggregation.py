@@ -144,7 +144,7 @@ def annotate(
     aggregation and apart from it, so a kind with this step is not project-wide. ``context``
     may be a function making it, called only when a rule has findings to annotate (a context
     imports fix verification: 23 ms of a run that has none). Returns the context used, if any."""
-    made = context if isinstance(context, FixContext) else None
+    made = refute(report, rules, results, context)
     for rule in rules:
         if type(rule).annotate is Rule.annotate:
             continue
@@ -156,6 +156,37 @@ def annotate(
         facts = {ref.path: result.facts[rule.id] for ref, result in results if rule.id in result.facts}
         decided = {id(before): after for before, after in zip(own, rule.annotate(own, facts, made))}
         report.findings = [decided.get(id(f), f) for f in report.findings]
+    return made
+
+
+def refute(
+    report: Report, rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], context: FixContext | Callable[[], FixContext]
+) -> FixContext | None:
+    """Drop the findings, suppressed ones too, that the project shows to be none
+    (``Rule.refuted``), and each rule's count and suppressed count with them; a suppression
+    comment of one silences nothing then. ``context`` as for ``annotate``; returns the one used."""
+    made = context if isinstance(context, FixContext) else None
+    for rule in rules:
+        if type(rule).refuted is Rule.refuted:
+            continue
+        own = [f for f in (*report.findings, *report.suppressed) if f.rule_id == rule.id]
+        facts = {ref.path: result.facts[rule.id] for ref, result in results if rule.id in result.facts}
+        if not own or not facts:
+            continue
+        if made is None:
+            made = context() if callable(context) else context
+        gone = {id(f) for f, no in zip(own, rule.refuted(own, facts, made), strict=True) if no}
+        if not gone:
+            continue
+        dropped = sum(1 for f in report.findings if id(f) in gone)
+        unsuppressed = len(gone) - dropped
+        report.findings = [f for f in report.findings if id(f) not in gone]
+        report.suppressed = [f for f in report.suppressed if id(f) not in gone]
+        for at, row in enumerate(report.rules):
+            if row.id == rule.id:  # a ceiling's count is what ``max`` bounds, not its findings
+                count = row.count if rule.ceiling is not None else row.count - dropped
+                ok = row.ok or not any(f.rule_id == rule.id for f in report.findings)  # all of the rule's severity
+                report.rules[at] = dataclasses.replace(row, count=count, suppressed=row.suppressed - unsuppressed, ok=ok)
     return made
 
 

@@ -50,6 +50,15 @@ warning: imports in them are matched. Any other rewrite in a test file (``test_*
 warnings, away from a module that warns when imported, is an unsafe fix: the test may check
 that warning in a way no name shows (``fix.warning_tests``).
 
+Not matched either: ``from pkg import name`` naming a deprecated submodule ``pkg.name`` where
+``pkg`` binds a ``name`` of its own (SymPy's ``from .simplify import simplify`` in
+``sympy/__init__.py``: ``from sympy import simplify`` is the function, as Python takes the
+package's attribute first). Only where the project shows it, after aggregation (the module
+index): ``pkg`` is the project's and binds ``name`` once, unconditionally, by an import from
+``pkg.name`` or below it, to something other than that module or one below it, and the
+importing module is not run while ``pkg`` initializes. Otherwise (a binding under a condition,
+or from another module, which the submodule's first import replaces) it is reported.
+
 Message fields: ``{target}`` (the deprecated path), ``{replacement}``, ``{imported}`` (what the
 statement names), ``{what}`` (``module``, ``member``, ``attribute`` or ``call``).
 
@@ -90,16 +99,15 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify, relative_failure
-from ssot_lint.fix.destinations import ModDest
 from ssot_lint.fix.verdicts import WHOLE, Need, RewriteFact
 from ssot_lint.kinds.base import OPTION_TYPES, Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
-from ssot_lint.kinds.deprecated_import.index import Index, annotate_rewrites, chain_end, forks, outcome_fact
+from ssot_lint.kinds.deprecated_import.index import Index, annotate_rewrites, chain_end, forks, outcome_fact, package_binding, refuted_imports
 from ssot_lint.kinds.deprecated_import.linking import follow, rehash
 from ssot_lint.kinds.deprecated_import.name_reads import chains as name_chains
 from ssot_lint.kinds.deprecated_import.name_reads import used_whole, whole_chains
 from ssot_lint.kinds.deprecated_import.prefilter import Prefilter
 from ssot_lint.kinds.deprecated_import.references import plan_references
-from ssot_lint.kinds.deprecated_import.rewrite import chain_paths, destination, made_absolute, match_target, ref_needs, under
+from ssot_lint.kinds.deprecated_import.rewrite import chain_paths, destination, made_absolute, match_target, moved_to, ref_needs, under
 from ssot_lint.kinds.deprecated_import.string_reads import annotation_reads, doctest_reads
 from ssot_lint.model import UNSAFE, FileRef, Finding
 from ssot_lint.project.import_conditions import tested_deprecations
@@ -255,11 +263,12 @@ class DeprecatedImport(Rule):
                 return self.rewrite_needs(ctx, members, old, end, index), advice(end) if end != new else ""
 
             outcomes = forks(outcome)
+            read_as = package_binding(ctx.ref.module, ref, old)
             # Unsafe until ``annotate`` verifies it; a fork also when only its advice differs.
             pending = len(outcomes) > 1 or outcomes[0][1][0] is not None
             finding = self.finding(ctx, where, message, anchor=ctx.segment(statement), stmt_line=statement[0], applicability=UNSAFE if pending else "")
             findings.append(finding)
-            if (fact := outcome_fact(finding.line, finding.col, str(old), outcomes)) is not None:
+            if (fact := outcome_fact(finding.line, finding.col, str(old), outcomes, read_as)) is not None:
                 facts.append(fact)
         references = self.deprecated_references(ctx, refs)
         for (node, old, new, stmt_line), plan in zip(references, plan_references(ctx, references)):
@@ -320,13 +329,13 @@ class DeprecatedImport(Rule):
         """Where this rule's fix sends ``from module import name`` (``import module`` when
         ``name`` is None), as a dotted name; None when it is not deprecated (``fix.verify.Mover``).
         A target this rule leaves to another rule (``link``) goes where that rule sends it."""
-        return _moved(self._matched, module, name)
+        return moved_to(self._matched, module, name)
 
     def others_moved(self, module: str, name: str | None) -> str | None:
         """Where another deprecated-import rule of the run (of the rule files loaded, ``--select``
         or not) sends ``from module import name`` (``import module`` when ``name`` is None), as
         ``moved`` says it: an import it may stop running once fixed (``fix.import_runs``)."""
-        return _moved(self._rewritable, module, name)
+        return moved_to(self._rewritable, module, name)
 
     def allows_kind_change(self, target: str) -> bool:
         """Whether ``allow-kind-change`` lets ``target``'s replacement be another kind of thing."""
@@ -348,6 +357,11 @@ class DeprecatedImport(Rule):
         if verifier is None:
             return findings
         return annotate_rewrites(self, findings, facts, verifier)
+
+    def refuted(self, findings: list[Finding], facts: dict[str, Any], context: FixContext) -> list[bool]:
+        """``from pkg import name`` where the project shows that ``pkg`` binds a ``name`` of its
+        own, which Python finds instead of the deprecated submodule (``index.package_binding``)."""
+        return refuted_imports(findings, facts, context.verifier)
 
     def deprecated_references(self, ctx: FileContext, refs: list[ImportRef]) -> list[tuple[ast.Attribute, Target, Target, int]]:
         """References ``pkg.mod.Member`` (or ``pkg.mod`` for a module target) through an import of
@@ -394,14 +408,3 @@ class DeprecatedImport(Rule):
         from ssot_lint.kinds.deprecated_import.fix import fix_imports  # it builds on this module
 
         return fix_imports(self, module, FileContext.of_module(module, ref), context)
-
-
-def _moved(targets: list[tuple[Target, Target]], module: str, name: str | None) -> str | None:
-    """Where the mappings ``targets`` (most specific first) send ``from module import name``."""
-    hit = match_target(targets, module, name)
-    if hit is None:
-        return None
-    decision = destination(name is None, module, name, None, *hit, targets)
-    if isinstance(decision, str):
-        return None
-    return decision.module if isinstance(decision, ModDest) or decision.name == "*" else f"{decision.module}.{decision.name}"

@@ -33,7 +33,7 @@ from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, us
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
 from ssot_lint.kinds.deprecated_import.doctests import plan_doctest_line
 from ssot_lint.kinds.deprecated_import.duplicates import deduplicate, new_adds
-from ssot_lint.kinds.deprecated_import.index import Index
+from ssot_lint.kinds.deprecated_import.index import Index, package_binding
 from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, needs, under
 from ssot_lint.kinds.deprecated_import.survey import survey_file
 from ssot_lint.kinds.deprecated_import.unit import decide_unit, verify_unit
@@ -78,6 +78,9 @@ class ImportFixPlan:
         line = self.line(self.owner[index].node) if tested.blocks or self.context.suppressions else 0  # no block: only the name decides
         if tested.covers(line, self.refs[index].bound):
             return None
+        read_as = package_binding(self.ctx.ref.module, self.refs[index], hit[0])
+        if read_as is not None and self.context.verifier is not None and self.context.verifier.binds_over_submodule(*read_as):
+            return None  # Python finds the package's own object, not the deprecated submodule: no finding
         if self.context.suppressions and self.context.suppresses(self.rule.id, self.line(self.reported(index, hit[0])), line):
             return None
         return hit

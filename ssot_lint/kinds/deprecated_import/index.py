@@ -16,6 +16,7 @@ from ssot_lint.kinds.base import Target
 from ssot_lint.model import UNSAFE, Finding
 
 if TYPE_CHECKING:
+    from ssot_lint.analysis.imports import ImportRef
     from ssot_lint.fix.verify import ImportVerifier
     from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 
@@ -73,13 +74,27 @@ def forks(compute: Callable[[Index], _T], limit: int = 8) -> list[tuple[Assumed,
     return found
 
 
-def outcome_fact(line: int, col: int, target: str, outcomes: list[tuple[Assumed, tuple[tuple[Need, ...] | None, str]]]) -> RewriteFact | None:
+def outcome_fact(
+    line: int, col: int, target: str, outcomes: list[tuple[Assumed, tuple[tuple[Need, ...] | None, str]]], read_as: tuple[str, str, str] | None = None
+) -> RewriteFact | None:
     """What ``check`` records of a finding's rewrite (``forks`` of its needs and advice): every
-    outcome when the index decides between them, else the needs (None: nothing to verify)."""
-    if len(outcomes) > 1:
-        return RewriteFact(line, col, target, (), tuple(Fork(assumed, needs, advice) for assumed, (needs, advice) in outcomes))
+    outcome when the index decides between them (or decides whether the finding is one at all,
+    ``read_as``: see ``package_binding``), else the needs (None: nothing to verify)."""
+    if len(outcomes) > 1 or read_as is not None:
+        return RewriteFact(line, col, target, (), tuple(Fork(assumed, needs, advice) for assumed, (needs, advice) in outcomes), read_as)
     needs = outcomes[0][1][0]
     return RewriteFact(line, col, target, needs) if needs else None
+
+
+def package_binding(importer: str, ref: ImportRef, old: Target) -> tuple[str, str, str] | None:
+    """(``importer``, package, name) when ``ref`` is ``from package import name`` naming the
+    deprecated module ``old`` itself (``from sympy import simplify`` under ``sympy.simplify``):
+    Python takes the package's attribute first, so the import is of that module only where the
+    package binds no ``name`` of its own, which only the module index tells
+    (``ImportVerifier.binds_over_submodule``). None for any other import."""
+    if old.member is not None or ref.module is None or ref.name in (None, "*") or f"{ref.module}.{ref.name}" != old.module:
+        return None
+    return (importer, ref.module, str(ref.name))
 
 
 def chosen(fact: RewriteFact, index: Index) -> Fork:
@@ -94,6 +109,16 @@ def _answer(question: Question, index: Index) -> bool:
     if question[0] == "binds":
         return index.binds is not None and index.binds(question[1], question[2])
     return index.absent is not None and index.absent(question[1])
+
+
+def refuted_imports(findings: list[Finding], facts: dict[str, Any], verifier: ImportVerifier | None) -> list[bool]:
+    """Whether each finding is ``from pkg import name`` (``package_binding``) where the project
+    shows that ``pkg`` binds a ``name`` of its own, which Python finds instead of the deprecated
+    submodule: no finding (``Rule.refuted``)."""
+    recorded = {(path, fact.line, fact.col): fact.read_as for path, file_facts in facts.items() if file_facts for fact in file_facts if fact.read_as}
+    if verifier is None or not recorded:
+        return [False] * len(findings)
+    return [(read_as := recorded.get((f.path, f.line, f.col))) is not None and verifier.binds_over_submodule(*read_as) for f in findings]
 
 
 def annotate_rewrites(rule: DeprecatedImport, findings: list[Finding], facts: dict[str, Any], verifier: ImportVerifier) -> list[Finding]:

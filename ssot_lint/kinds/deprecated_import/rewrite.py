@@ -278,3 +278,14 @@ def made_absolute(importer: FileRef, level: int, decision: FromDest | ModDest) -
         f"the relative import would become the absolute `{decision.module}`, outside {top}, whose name is only inferred "
         f"(a package below a folder without __init__.py): the absolute name may not import; configure `src` to name it"
     )
+
+
+def moved_to(targets: list[tuple[Target, Target]], module: str, name: str | None) -> str | None:
+    """Where the mappings ``targets`` (most specific first) send ``from module import name``."""
+    hit = match_target(targets, module, name)
+    if hit is None:
+        return None
+    decision = destination(name is None, module, name, None, *hit, targets)
+    if isinstance(decision, str):
+        return None
+    return decision.module if isinstance(decision, ModDest) or decision.name == "*" else f"{decision.module}.{decision.name}"
