@@ -99,3 +99,22 @@ def test_fix_leaves_nothing_of_the_import_it_writes(tmp_path: Path, monkeypatch:
     assert (root / "app.py").read_text() == OWN
     assert [line for line in done.stderr.splitlines() if line.startswith("  ")] == []
     assert done.exit_code == 0
+
+
+@pytest.mark.xfail(strict=True, reason="sympy25 item 2, left: DeprecatedImport.moved (rewrite.moved_to) asks no module index")
+def test_a_name_another_module_binds_through_an_import_the_same_fix_rewrites_is_judged_as_that_fix_writes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # fix writes pkg/tools.py's `from pkg.simplify import simplify` as `from pkg import simplify`
+    # (the function: binds_itself); moved_to, without the index, says `import pkg as simplify`
+    # (the package), so app.py's rewrite to pkg.tools is unsafe: "the same fix rewrites
+    # pkg.tools's import of simplify, and which object simplify is there depends on whether it applies".
+    files = {
+        **FUNCTION_OVER_SUBMODULE,
+        "pkg/old.py": "from pkg.simplify import simplify\n",
+        "pkg/tools.py": "from pkg.simplify import simplify\n",
+        "app.py": "from pkg.old import simplify\n\nprint(simplify(1))\n",
+    }
+    root = write_project(tmp_path, files, PKG_RULE + '"pkg.old" = "pkg.tools"\n')
+    report = json.loads(run_cli(["check", "--no-cache", "-o", "json", "app.py"], root, monkeypatch).stdout)
+    assert [(f["line"], f["message"], f["applicability"]) for f in report["findings"]] == [(1, "pkg.old is deprecated; import pkg.tools", "safe")]
