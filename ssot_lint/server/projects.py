@@ -34,17 +34,26 @@ def _stat(path: str) -> tuple[str, int, int]:
 class Looked(Observer):
     """The paths loading a project looked at: the config files looked for on the way up from a
     directory (``ssot-lint.toml``, ``pyproject.toml``), the one found, its rule files and the
-    directories its rule-file globs list; ``anywhere`` when a glob spans directories."""
+    directories its rule-file globs list; ``anywhere`` when a glob spans directories.
+
+    Only while loading (until ``sealed``): the project's config keeps its observer, and every
+    later walk of the project with that config (a buffer check verifying a fix reads every
+    module) tells it each directory it lists. Those are no files loading read: counted, saving
+    any file in the project (a ``docs/pyproject.toml``) reloaded every project and restarted
+    its project-wide check, whenever a buffer check had walked the project first."""
 
     def __init__(self) -> None:
         self.paths: set[str] = set()
         self.anywhere = False
+        self.sealed = False
 
     def note(self, path: str | os.PathLike[str]) -> None:
-        self.paths.add(os.path.abspath(path))
+        if not self.sealed:
+            self.paths.add(os.path.abspath(path))
 
     def refuse(self) -> None:
-        self.anywhere = True
+        if not self.sealed:
+            self.anywhere = True
 
     def covers(self, path: str) -> bool:
         """Whether a change to the file at ``path`` (absolute) may change what loading found."""
@@ -102,6 +111,7 @@ class Projects:
                 if other.project is not None and other.error is None and _same(other.project, project):
                     entry = other
                     break
+        looked.sealed = True  # what the project's later walks list is no file loading read
         entry.looked[directory] = looked
         entry.directories.add(directory)
         self._by_directory[directory] = entry
