@@ -2,6 +2,10 @@
 
 1. ``fix x.pyx`` (and ``.so``/``.pyd``, ``--diff``) says the file is a compiled extension module
    that is not analysed, as ``check x.pyx`` does, and exits as ``check`` does (0: nothing left).
+2. Without ``src``, a relative import in a namespace directory's package (``from .old import X``
+   in ``mpl_toolkits/axes_grid1/x.py``, no ``mpl_toolkits/__init__.py``: the file is named
+   ``axes_grid1.x``) falls under a rule naming the module from the root
+   (``mpl_toolkits.axes_grid1.old``), as under one naming it ``axes_grid1.old``; its fix stays relative.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import run_cli, write_project
+from tests.test_fix_safety24 import rule
 
 RULES = '[[rule]]\nid = "DI1"\nkind = "deprecated-import"\nreplace = { "pkg.old" = "pkg.new" }\n'
 CYTHON = "from pkg.old import X\ncdef int f():\n    return 1\n"
@@ -58,3 +63,45 @@ def test_check_fix_of_a_compiled_module_says_it_once(compiled_project: Path, mon
     result = run_cli(["check", "--fix", "-q", "--no-cache", "pkg/speed.pyx"], compiled_project, monkeypatch)
     checked = COMPILED.format("pkg/speed.pyx").replace("not fixed", "not checked")
     assert (result.exit_code, result.stderr.splitlines()) == (0, ["ssot-lint: fix: 0 files changed, 0 findings fixed, 0 findings left", checked])
+
+
+# -- 2. relative imports in a namespace directory's package, under a rule naming it from the root --
+TOOLKITS = {
+    "mpl_toolkits/axes_grid1/__init__.py": "",
+    "mpl_toolkits/axes_grid1/new.py": "class Grid: ...\n",
+    "mpl_toolkits/axes_grid1/old.py": "from .new import Grid\n",
+    "mpl_toolkits/axes_grid1/user.py": "from .old import Grid\n\nprint(Grid)\n",
+    "mpl_toolkits/axes_grid1/sub/__init__.py": "",
+    "mpl_toolkits/axes_grid1/sub/deep.py": "from ..old import Grid\nfrom .. import old\n",
+    "mpl_toolkits/axes_grid1/sub/only.py": "from .. import old\n",  # spells no `.old`: the prefilter resolves `..` too
+}
+
+
+@pytest.mark.parametrize("old", ["mpl_toolkits.axes_grid1.old", "axes_grid1.old"])
+def test_a_relative_import_in_a_namespace_directory_falls_under_either_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str) -> None:
+    new = old.replace(".old", ".new")
+    write_project(tmp_path, TOOLKITS, rule(f'"{old}" = "{new}"'))
+    result = run_cli(["check", "--no-cache", "-q"], tmp_path, monkeypatch)
+    assert result.stdout.splitlines() == [
+        f"mpl_toolkits/axes_grid1/sub/deep.py:1:6: R1 [*] error: {old} is deprecated; import {new}",
+        f"mpl_toolkits/axes_grid1/sub/deep.py:2:16: R1 [*] error: {old} is deprecated; import {new}",
+        f"mpl_toolkits/axes_grid1/sub/only.py:1:16: R1 [*] error: {old} is deprecated; import {new}",
+        f"mpl_toolkits/axes_grid1/user.py:1:6: R1 [*] error: {old} is deprecated; import {new}",
+    ]
+    result = run_cli(["fix", "--no-cache"], tmp_path, monkeypatch)
+    assert (result.exit_code, result.stderr) == (0, "3 files changed, 4 findings fixed, 0 findings left.\n")
+    assert (tmp_path / "mpl_toolkits/axes_grid1/user.py").read_text() == "from .new import Grid\n\nprint(Grid)\n"
+    assert (tmp_path / "mpl_toolkits/axes_grid1/sub/deep.py").read_text() == "from ..new import Grid\nfrom .. import new as old\n"
+
+
+def test_a_relative_import_whose_replacement_lies_outside_its_package_becomes_absolute_unsafely(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {**TOOLKITS, "mpl_toolkits/other/__init__.py": "", "mpl_toolkits/other/grids.py": "class Grid: ...\n"}
+    write_project(tmp_path, files, rule('"mpl_toolkits.axes_grid1.old:Grid" = "mpl_toolkits.other.grids:Grid"'))
+    result = run_cli(["fix", "--no-cache", "--diff", "mpl_toolkits/axes_grid1/user.py"], tmp_path, monkeypatch)
+    assert result.stderr.splitlines()[1] == (
+        "  mpl_toolkits/axes_grid1/user.py:1:18: R1 unsafe fix not applied: the relative import would become the absolute `mpl_toolkits.other.grids`, "
+        "outside axes_grid1, whose name is only inferred (a package below a folder without __init__.py): the absolute name may not import; configure `src` to name it"
+    )
+    result = run_cli(["fix", "--no-cache", "--unsafe-fixes", "mpl_toolkits/axes_grid1/user.py"], tmp_path, monkeypatch)
+    assert result.exit_code == 0
+    assert (tmp_path / "mpl_toolkits/axes_grid1/user.py").read_text() == "from mpl_toolkits.other.grids import Grid\n\nprint(Grid)\n"
