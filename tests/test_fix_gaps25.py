@@ -74,6 +74,8 @@ TOOLKITS = {
     "mpl_toolkits/axes_grid1/sub/__init__.py": "",
     "mpl_toolkits/axes_grid1/sub/deep.py": "from ..old import Grid\nfrom .. import old\n",
     "mpl_toolkits/axes_grid1/sub/only.py": "from .. import old\n",  # spells no `.old`: the prefilter resolves `..` too
+    # Climbs above axes_grid1: works only if mpl_toolkits/ were a package, which its name says it is not.
+    "mpl_toolkits/axes_grid1/above.py": "from ..axes_grid1.old import Grid\n",
 }
 
 
@@ -82,13 +84,17 @@ def test_a_relative_import_in_a_namespace_directory_falls_under_either_name(tmp_
     new = old.replace(".old", ".new")
     write_project(tmp_path, TOOLKITS, rule(f'"{old}" = "{new}"'))
     result = run_cli(["check", "--no-cache", "-q"], tmp_path, monkeypatch)
+    # One that climbs above the file's top-level package fails as the project names it: it is
+    # matched as it resolves under that name (as before), not reinterpreted from the root.
+    above = [f"mpl_toolkits/axes_grid1/above.py:1:6: R1 error: {old} is deprecated; import {new}"] if old == "axes_grid1.old" else []
     assert result.stdout.splitlines() == [
+        *above,
         f"mpl_toolkits/axes_grid1/sub/deep.py:1:6: R1 [*] error: {old} is deprecated; import {new}",
         f"mpl_toolkits/axes_grid1/sub/deep.py:2:16: R1 [*] error: {old} is deprecated; import {new}",
         f"mpl_toolkits/axes_grid1/sub/only.py:1:16: R1 [*] error: {old} is deprecated; import {new}",
         f"mpl_toolkits/axes_grid1/user.py:1:6: R1 [*] error: {old} is deprecated; import {new}",
     ]
-    result = run_cli(["fix", "--no-cache"], tmp_path, monkeypatch)
+    result = run_cli(["fix", "--no-cache", "mpl_toolkits/axes_grid1/user.py", "mpl_toolkits/axes_grid1/sub"], tmp_path, monkeypatch)
     assert (result.exit_code, result.stderr) == (0, "3 files changed, 4 findings fixed, 0 findings left.\n")
     assert (tmp_path / "mpl_toolkits/axes_grid1/user.py").read_text() == "from .new import Grid\n\nprint(Grid)\n"
     assert (tmp_path / "mpl_toolkits/axes_grid1/sub/deep.py").read_text() == "from ..new import Grid\nfrom .. import new as old\n"

@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from ssot_lint.analysis.imports import ImportRef
+from ssot_lint.analysis.imports import ImportRef, relative_failure
 from ssot_lint.model import FileRef
 from ssot_lint.project.module_paths import root_prefix
 
@@ -18,14 +18,17 @@ from ssot_lint.project.module_paths import root_prefix
 def rooted_refs(refs: list[ImportRef], importer: FileRef, match: Callable[[ImportRef], Any]) -> list[ImportRef]:
     """``refs`` (imported in ``importer``, ast or libcst statements alike), each relative one that
     ``match`` finds nothing for under the file's own name taken under its root-relative one
-    instead when ``match`` finds something there. A relative import never climbs above the
-    top-level package, so its module under that name is the prefix and its own."""
+    instead when ``match`` finds something there. Only one that stays inside the file's
+    top-level package, so resolves the same under both names: its module is the prefix and its
+    own. One that climbs above it (``from ..old`` in ``sub/x.py`` of a folder without
+    ``__init__.py``) works only if the folder is a package, which the name says it is not."""
     prefix = root_prefix(importer)
     if not prefix:
         return refs
     found: list[ImportRef] = []
     for ref in refs:
-        if ref.module is not None and _relative(ref.statement) and match(ref) is None:
+        level = _level(ref.statement)
+        if ref.module is not None and level and relative_failure(importer.module, importer.is_package, level) is None and match(ref) is None:
             rooted = dataclasses.replace(ref, module=prefix + ref.module)
             if match(rooted) is not None:
                 ref = rooted
@@ -33,6 +36,6 @@ def rooted_refs(refs: list[ImportRef], importer: FileRef, match: Callable[[Impor
     return found
 
 
-def _relative(statement: Any) -> bool:
-    """Whether an import statement (``ast`` or libcst) is a relative ``from`` import."""
-    return bool(getattr(statement, "level", 0) or getattr(statement, "relative", ()))
+def _level(statement: Any) -> int:
+    """The dots of a relative ``from`` import (``ast`` or libcst), 0 for any other import."""
+    return getattr(statement, "level", 0) or len(getattr(statement, "relative", ()))
