@@ -55,14 +55,18 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str | No
     return ".".join(base) if base else None
 
 
-def relative_spelling(module: str, is_package: bool, target: str) -> tuple[int, str | None] | None:
+def relative_spelling(module: str, is_package: bool, target: str, prefix: str = "") -> tuple[int, str | None] | None:
     """``target`` (absolute) as a relative import written in ``module``: the number of dots and
     the rest (None: the package itself), as in ``from ..x.new import X``. None when ``target``
     lies outside ``module``'s top-level package, where no relative import reaches. A relative
     import resolves the same whatever the top-level package is really named (a name inferred
-    from a namespace folder may be wrong), which is why a fix keeps relative imports relative."""
+    from a namespace folder may be wrong), which is why a fix keeps relative imports relative.
+    ``prefix``: what the module's name from the project root adds before it (``mpl_toolkits.``
+    for ``axes_grid1.x``, ``module_paths.root_prefix``), so a target named so is spelled too."""
     parts = module.split(".") if module else []
     package = parts if is_package else parts[:-1]
+    if prefix and package and target.startswith(prefix + package[0]) and target[len(prefix) + len(package[0]) :][:1] in ("", "."):
+        target = target[len(prefix) :]
     wanted = target.split(".")
     if not package or wanted[0] != package[0]:
         return None

@@ -13,6 +13,7 @@ from ssot_lint.api.project import (
     Project,
     Warn,
     baseline_file,
+    compiled_named,
     has_baseline,
     judged_against_project,
     load_baseline,
@@ -197,7 +198,7 @@ def check(
         buffers=buffers,
         check_syntax=check_syntax,
     )
-    compiled = _compiled_named(project, paths)
+    compiled = compiled_named(project, paths)
     rest = [p for p in paths if os.fspath(p) not in compiled]
     if not report.scanned and (rest or not paths):  # as ruff does: a warning, not an error (a hook may pass only excluded files)
         where = ", ".join(os.fspath(p) for p in rest) or shown_path(project.root)
@@ -231,19 +232,6 @@ def check(
 
     failing = fails_check(report, fail_on) or stale
     return CheckResult(report, counted, coverage, project, fail_on, EXIT_FINDINGS if failing else EXIT_OK, stale, collected)
-
-
-def _compiled_named(project: Project, paths: Sequence[PathLike]) -> list[str]:
-    """The files named in ``paths`` that the run took in and are compiled extension modules
-    (``util.pyx``, a built ``.so``): modules of the project whose names are unknown, never read."""
-    from ssot_lint.project.module_paths import compiled_stem
-    from ssot_lint.run.discovery import discover
-
-    named = [os.fspath(p) for p in paths if compiled_stem(os.path.basename(os.fspath(p))) is not None and os.path.isfile(p)]
-    if not named:
-        return []
-    taken = {source.abspath for source in discover(named, project.config)}
-    return [path for path in named if os.path.abspath(path) in taken]
 
 
 def _links_note(project: Project, paths: Sequence[PathLike]) -> str:

@@ -13,6 +13,7 @@ from ssot_lint.api.project import (
     Project,
     Warn,
     baseline_file,
+    compiled_named,
     has_baseline,
     judged_against_project,
     load_baseline,
@@ -26,6 +27,7 @@ from ssot_lint.ci.coverage import Coverage
 from ssot_lint.config.rulefile import RuleSet
 from ssot_lint.config.settings import Config
 from ssot_lint.observer import NULL_OBSERVER, Observer
+from ssot_lint.project.module_paths import COMPILED_NOT_ANALYZED
 
 if TYPE_CHECKING:  # fixing imports libcst: only when something is fixed
     from ssot_lint.fix.engine import FixResult
@@ -66,6 +68,8 @@ def fix(
     given, within = partial_run(project.config, paths)
     for note in unfollowed_links(paths, project.config):
         warn(note)
+    for named in compiled_named(project, paths):  # taken in, but no text to fix: say so, not "0 findings left" alone
+        warn(f"{named}: not fixed: {COMPILED_NOT_ANALYZED}")
     with open_cache(project.config, cache, cache_dir, warn, observer) as result_cache:
         options = FixOptions(write, fail_on, result_cache, unsafe_fixes, jobs, within=judged_against_project(within, project.rules.rules))
         result = fix_paths(given or [str(project.root)], project.config, project.rules, options)

@@ -213,3 +213,17 @@ def judged_against_project(within: Within | None, rules: Sequence[Rule]) -> With
     """The ``within`` a run reports in, when it must analyze the whole project for it: only a
     project-wide rule needs files outside the paths given."""
     return within if within is not None and any(project_wide(r) for r in rules) else None
+
+
+def compiled_named(project: Project, paths: Sequence[PathLike]) -> list[str]:
+    """The files named in ``paths`` that a run takes in and are compiled extension modules
+    (``util.pyx``, a built ``.so``): modules of the project whose names are unknown, never read,
+    so ``check`` and ``fix`` say so rather than report nothing of them."""
+    from ssot_lint.project.module_paths import compiled_stem
+    from ssot_lint.run.discovery import discover
+
+    named = [os.fspath(p) for p in paths if compiled_stem(os.path.basename(os.fspath(p))) is not None and os.path.isfile(p)]
+    if not named:
+        return []
+    taken = {source.abspath for source in discover(named, project.config)}
+    return [path for path in named if os.path.abspath(path) in taken]

@@ -14,6 +14,7 @@ from ssot_lint.cli.common import cache_options, jobs_option, load_project, no_co
 from ssot_lint.cli.stdin import not_in_project, read_stdin, stdin_option, stdin_path
 from ssot_lint.errors import ConfigError
 from ssot_lint.model import SEVERITIES
+from ssot_lint.project.module_paths import COMPILED_NOT_ANALYZED
 from ssot_lint.replay.record import Recording
 from ssot_lint.report import FORMATS, FormatOptions, formatter
 from ssot_lint.run.progress import ProgressBar, format_timings, interactive
@@ -106,7 +107,7 @@ def check(
             cache=not no_cache,
             cache_dir=cache_dir,
             fail_on=fail_on,
-            on_warning=warn,
+            on_warning=lambda message: None if message.endswith(COMPILED_NOT_ANALYZED) else warn(message),  # the check below says it once
             observer=observer(),
         )
         click.echo(f"ssot-lint: fix: {headline(fixed)}" + (f"; {unsafe_hint(fixed.unsafe_left)}" if fixed.unsafe_left else ""), err=True)

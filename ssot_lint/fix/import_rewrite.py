@@ -39,14 +39,16 @@ class StatementEdit:
         return [c for _, comments in self.outputs for c in comments] + list(self.trailing.values()) + self.carried
 
 
-Importer = tuple[str, bool]  # the module a statement is written in, and whether it is a package
+# The module a statement is written in, whether it is a package, and what its name from the
+# project root puts before it (``module_paths.root_prefix``).
+Importer = tuple[str, bool, str]
 
 
 def _spelling(module: str, relative: bool, importer: Importer | None) -> tuple[list[cst.Dot], cst.Attribute | cst.Name | None]:
     """How a ``from`` statement names ``module``: relative when the statement it replaces was
     (``relative``) and ``module`` lies in the importer's top-level package (the fix's verdict
     refuses or marks unsafe a relative import it must make absolute), else absolute."""
-    spelled = relative_spelling(*importer, module) if relative and importer is not None else None
+    spelled = relative_spelling(importer[0], importer[1], module, importer[2]) if relative and importer is not None else None
     if spelled is None:
         return [], dotted_expr(module)
     dots, rest = spelled

@@ -115,7 +115,7 @@ class ImportVerifier(NameLookup):
         fetch(modules)
         for need in needs:
             if need.importer:
-                (self._own_copy(need.importer, "") or self).runs.cycle(need, mover)
+                (self._own_copy(need.importer, "") or self).runs.cycle(self._as_named(need), mover)
 
     def verify(self, need: Need, allow_kind_change: bool = False, mover: Mover | None = None, near: str = "", path: str = "") -> Verdict:
         """Whether the rewrite from ``need.old`` to ``need.new`` is verified, refused or
@@ -160,12 +160,22 @@ class ImportVerifier(NameLookup):
             found = worst([found, stops])  # a test may check the warning the old import gives
         if found.status == REFUSED or not need.importer:
             return found
+        need = self._as_named(need)  # the import graph's names are the importer's
         # A new cycle says more than that the importer imports something new: one or the other.
         runs = self.runs.cycle(need, self._mover) or self.runs.imports_more(need, self._mover)
         less = self.runs.imports_less(need, self._mover)
         # The order among what runs both before and after, only when neither says more.
         order = order_changes(self.runs, need, self._mover) if runs is None and less is None else None
         return worst(v for v in (found, less, runs, order) if v is not None)
+
+    def _as_named(self, need: Need) -> Need:
+        """``need`` with its names as the importer's file is named (``one_module_name``): a
+        relative import in ``axes_grid1.x`` (``mpl_toolkits/axes_grid1/``, no ``src``) that a rule
+        names from the root imports ``axes_grid1.old``, and the import graph, read from the
+        files' own imports, knows it so; under the root's name the package would seem to import
+        itself under another name (a cycle that is not one)."""
+        old, new = one_module_name(self.source, need.old), one_module_name(self.source, need.new)
+        return need if (old, new) == (need.old, need.new) else replace(need, old=old, new=new)
 
     def binds_itself(self, module: str, name: str) -> bool:
         """Whether the project's ``module`` binds ``name`` itself over its submodule of that name,

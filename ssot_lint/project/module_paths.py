@@ -91,3 +91,23 @@ def root_relative_name(ref: FileRef) -> str | None:
     if parts == ["__init__"] or not all(part.isidentifier() for part in parts):
         return None  # also paths outside the root ("..") and names with escapes
     return ".".join(parts)
+
+
+def root_named(ref: FileRef) -> FileRef | None:
+    """``ref`` named as with the project root on ``sys.path``, when its own name is only inferred
+    (``FileRef.implied``) and that one differs: ``mpl_toolkits.axes_grid1.x`` for
+    ``mpl_toolkits/axes_grid1/x.py`` (named ``axes_grid1.x``: no ``mpl_toolkits/__init__.py``, no
+    ``src``). A rule may name its modules either way (the module index knows both,
+    ``ModuleIndex.canonical``), and a relative import resolves the same under both. None otherwise."""
+    if not ref.implied:
+        return None
+    name = root_relative_name(ref)
+    if name is None or not name.endswith("." + ref.module):
+        return None
+    return FileRef(ref.path, name, ref.is_package, False)
+
+
+def root_prefix(ref: FileRef) -> str:
+    """What ``root_named`` puts before ``ref``'s module name (``mpl_toolkits.``), or ``""``."""
+    named = root_named(ref)
+    return named.module.removesuffix(ref.module) if named is not None else ""

@@ -31,7 +31,8 @@ Options
 Matched: ``import a.b``, ``import a.b as x``, ``from a.b import c``, ``from a import b`` (b a
 submodule or member), ``from a import *`` (under a mapping of ``a``, or of ``a:X``, which says
 ``a`` has X; not under one a mapping of the replacement implies, ``a -> b`` with ``b:X -> c:Y``,
-which says nothing of what ``a`` binds), relative imports resolved against the file's package,
+which says nothing of what ``a`` binds), relative imports resolved against the file's package
+(under its root-relative name too when its name is inferred: ``rooted``),
 and imports nested in functions, ``try`` and ``if TYPE_CHECKING`` blocks. One finding per
 deprecated target per statement. A reference through an import of a package above the target
 is a finding too, one per reference: ``import collections`` then ``collections.OrderedDict``
@@ -108,9 +109,11 @@ from ssot_lint.kinds.deprecated_import.name_reads import used_whole, whole_chain
 from ssot_lint.kinds.deprecated_import.prefilter import Prefilter
 from ssot_lint.kinds.deprecated_import.references import plan_references
 from ssot_lint.kinds.deprecated_import.rewrite import chain_paths, destination, made_absolute, match_target, moved_to, ref_needs, under
+from ssot_lint.kinds.deprecated_import.rooted import rooted_refs
 from ssot_lint.kinds.deprecated_import.string_reads import annotation_reads, doctest_reads
 from ssot_lint.model import UNSAFE, FileRef, Finding
 from ssot_lint.project.import_conditions import tested_deprecations
+from ssot_lint.project.module_paths import root_named
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -216,7 +219,8 @@ class DeprecatedImport(Rule):
         )
 
     def needs_parse(self, text: str, ref: FileRef) -> bool:
-        return self._prefilter.could_match(text, ref)
+        rooted = root_named(ref)  # a relative import may name the module as a rule names it from the root
+        return self._prefilter.could_match(text, ref) or (rooted is not None and self._prefilter.could_match(text, rooted))
 
     def match(self, ref: ImportRef) -> tuple[Target, Target] | None:
         """The deprecated target an imported name falls under (None when canonical)."""
@@ -235,7 +239,7 @@ class DeprecatedImport(Rule):
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
         findings: list[Finding] = []
         facts: list[RewriteFact] = []
-        refs = ctx.imports()
+        refs = rooted_refs(ctx.imports(), ctx.ref, self.match)
         groups: dict[tuple[int, str], tuple[tuple[Target, Target], list[ImportRef]]] = {}
         tested = tested_deprecations(ctx)
         for ref in refs:  # one finding per deprecated target per statement

@@ -38,6 +38,7 @@ from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute
 from ssot_lint.kinds.deprecated_import.survey import survey_file
 from ssot_lint.kinds.deprecated_import.unit import decide_unit, verify_unit
 from ssot_lint.project.import_conditions import TestedDeprecations, tested_deprecations
+from ssot_lint.project.module_paths import root_prefix
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
@@ -321,7 +322,13 @@ class ImportFixPlan:
                 container = statement.container
                 comment = container.trailing_whitespace.comment if isinstance(container, cst.SimpleStatementLine) and len(container.body) == 1 else None
                 ending = comment.value if comment is not None else None  # the comment ending the statement's line
-                edit = edit_import_from(statement.node, self.refs[statement.refs[0]].module, decisions, (self.ctx.ref.module, self.ctx.ref.is_package), ending)
+                edit = edit_import_from(
+                    statement.node,
+                    self.refs[statement.refs[0]].module,
+                    decisions,
+                    (self.ctx.ref.module, self.ctx.ref.is_package, root_prefix(self.ctx.ref)),
+                    ending,
+                )
             for module in adds:  # `import new.mod` for rewritten references, right after
                 comments, edit.carried = (edit.carried, []) if not edit.outputs else ([], edit.carried)
                 edit.outputs.append((cst.Import(names=[cst.ImportAlias(name=dotted_expr(module))]), comments))

@@ -13,7 +13,7 @@ from ssot_lint.fix.verdicts import Need
 from ssot_lint.kinds.base import OptionError, Target
 from ssot_lint.kinds.deprecated_import.index import Binds, Index
 from ssot_lint.model import FileRef
-from ssot_lint.project.module_paths import within
+from ssot_lint.project.module_paths import root_prefix, within
 
 under = within  # ``a.b`` is under ``a``; ``ab`` is not
 
@@ -271,7 +271,7 @@ def made_absolute(importer: FileRef, level: int, decision: FromDest | ModDest) -
     be another one, and the absolute import fail or find another copy. None when safe."""
     if level == 0 or not importer.implied:
         return None
-    if isinstance(decision, FromDest) and relative_spelling(importer.module, importer.is_package, decision.module) is not None:
+    if isinstance(decision, FromDest) and relative_spelling(importer.module, importer.is_package, decision.module, root_prefix(importer)) is not None:
         return None
     top = importer.module.partition(".")[0]
     return (

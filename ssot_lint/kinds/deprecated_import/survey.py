@@ -21,6 +21,7 @@ import libcst as cst
 from ssot_lint.analysis.cst_parts import StatementOrder, lines_naming
 from ssot_lint.analysis.imports import ImportRef
 from ssot_lint.fix.cst_imports import dotted_name, import_refs
+from ssot_lint.kinds.deprecated_import.rooted import rooted_refs
 
 if TYPE_CHECKING:
     from ssot_lint.kinds.base import FileContext
@@ -289,11 +290,13 @@ def survey_file(rule: DeprecatedImport, ctx: FileContext) -> tuple[Survey, list[
     reads), the names the file imports and the statement of each. A pruned survey that misses
     what CPython's tree shows it must find (every imported name, the binding of each deprecated
     one among the words) is done again whole: the plan is the same, only slower."""
-    imports = ctx.imports()
-    found = _survey_with(ctx, read_words(rule, imports))
-    if found[0].mismatched or (found[0].pruned and (len(found[1]) != len(imports) or not _covers(rule, found[1], read_words(rule, imports)))):
-        found = _survey_with(ctx, None)
-    return found
+    imports = rooted_refs(ctx.imports(), ctx.ref, rule.match)
+    survey, refs, owner = _survey_with(ctx, read_words(rule, imports))
+    refs = rooted_refs(refs, ctx.ref, rule.match)
+    if survey.mismatched or (survey.pruned and (len(refs) != len(imports) or not _covers(rule, refs, read_words(rule, imports)))):
+        survey, refs, owner = _survey_with(ctx, None)
+        refs = rooted_refs(refs, ctx.ref, rule.match)
+    return survey, refs, owner
 
 
 def _covers(rule: DeprecatedImport, refs: list[ImportRef], words: set[str]) -> bool:
