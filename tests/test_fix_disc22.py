@@ -147,7 +147,7 @@ def test_a_helper_chain_with_the_category_passed_down_declares(tmp_path: Path, m
         1,
         [
             'app.py:1:17: DD error: name pkg:SingleonThreadPool is deprecated (pkg/__init__.py:7: "SingleonThreadPool was a typo in the v2'
-            ' series. Please use the correct SingletonThreadPool name.")',
+            ' series. Please use the correct SingletonThreadPool name."); use pkg.pool:SingletonThreadPool',
             'app.py:2:24: DD error: function pkg.engine:old_connect is deprecated (pkg/engine.py:5: "old_connect() is deprecated; use'
             ' connect()"); use pkg.engine:connect',
         ],

@@ -107,7 +107,7 @@ def test_init_counts_a_family_once_and_its_max_passes(tmp_path: Path, monkeypatc
     written = run_cli(["init", ".", "--no-cache"], root, monkeypatch)
     assert written.exit_code == 0, written.stderr
     starter = (root / "ssot-rules.toml").read_text()
-    assert 'name = "Inverted\\\\w*Transform$"' in starter and "max = 3\n" in starter
+    assert 'name = "Inverted(?![a-z])\\\\w*Transform$"' in starter and "max = 3\n" in starter
     report = run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).json()
     family = [r for r in report["rules"] if r["kind"] == "single-implementation"]
     assert [(r["count"], r["max"], r["ok"]) for r in family] == [(3, 3, True)]

@@ -53,11 +53,14 @@ IMPORTED = 0.5  # a convention's definitions are looked up by a loader: at most 
 
 @dataclass
 class Convention:
-    """A class name (or a family's stem) set aside as a convention: in how many modules, where."""
+    """A class name (or a family's stem) set aside as a convention: in how many modules, where;
+    ``example``: every definition outside tests is example code (``examples/``), where each
+    example is a program of its own, rather than a module a loader finds."""
 
     what: str
     count: int
     pattern: str
+    example: bool = False
 
 
 class Layout:
@@ -88,10 +91,7 @@ class Layout:
             if files and len(files & follow) >= COVERAGE * len(files):
                 held[folder] = len(files & paths)
         if held and max(held.values()) >= MIN_SLOT and sum(held.values()) >= COVERAGE * len(paths):
-            names: Counter[str] = Counter()
-            for folder, n in held.items():
-                names[posixpath.basename(folder)] += n
-            return f"*/{_most(names)}/*.py"
+            return _folders(held)
         # Sibling files: each group of them judged on its own (an outlier in django/*/utils.py
         # does not hide the backends' base.py).
         groups = {(posixpath.dirname(posixpath.dirname(p)), posixpath.basename(p)) for p in paths}
@@ -102,6 +102,8 @@ class Layout:
                 siblings[group] = len(files & paths)
         if siblings and sum(siblings.values()) >= COVERAGE * len(paths):
             grandparent, name = _most(siblings)
+            if 2 * siblings[(grandparent, name)] < sum(siblings.values()):
+                return f"{len(siblings)} places"  # no one group holds most of them
             return f"{grandparent}/*/{name}" if grandparent else f"*/{name}"
         return None
 
@@ -115,6 +117,23 @@ def looked_up(definitions: list[tuple[str, str]], imported: Callable[[str, str, 
     they are duplication."""
     among = {path for path, _ in definitions}
     return sum(1 for path, name in definitions if imported(path, name, among)) <= IMPORTED * len(definitions)
+
+
+def _folders(held: Counter[str]) -> str:
+    """The folders holding a convention's definitions, named as a place that holds most of them:
+    a folder name they share (``*/migrations/*.py``), else their common parent
+    (``examples/*/*.py``: SQLAlchemy's examples, each defining its own ``Base``), else how many
+    they are; ``*/asyncio/*.py`` named 4 of SQLAlchemy's 17."""
+    names: Counter[str] = Counter()
+    for folder, n in held.items():
+        names[posixpath.basename(folder)] += n
+    name = _most(names)
+    if 2 * names[name] >= sum(held.values()):
+        return f"*/{name}/*.py"
+    parents = {posixpath.dirname(folder) for folder in held}
+    if len(parents) == 1 and (parent := parents.pop()):
+        return f"{parent}/*/*.py"
+    return f"{len(held)} folders"
 
 
 def _most(counts: Counter[Any]) -> Any:

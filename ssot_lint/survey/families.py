@@ -4,7 +4,8 @@ stem, names defined in several modules, event-like dict shapes.
 A class name splits into CamelCase tokens (``UnifiedWebSocketManager``: Unified, Web, Socket,
 Manager). A *stem* is a run of tokens (the *core*) followed, anywhere later, by the name's last
 token (the *role*): ``WebSocket`` + ``Manager`` is ``*WebSocket*Manager``. A family is every
-class (not a test double, not in a test module) whose name matches the stem's regex; the stems
+class (not a test double, not in a test module) whose name matches the stem's regex, which is
+bounded where tokens are (``stem_regex``: not ``CompilerState`` for ``*Compile*State``); the stems
 with the largest families are proposed, most specific first, each family proposed once.
 """
 
@@ -52,6 +53,36 @@ def is_test_path(path: str) -> bool:
         or name.endswith(("_test.py", "_tests.py"))
         or name == "conftest.py"
     )
+
+
+def stem_regex(core: list[str], role: str) -> str:
+    """The regex of the names whose CamelCase tokens hold the run ``core`` and end with ``role``
+    (``Compile(?![a-z])\\w*State$``): each bounded where ``camel_tokens`` bounds a token, so that
+    ``*Compile*State`` takes in ``ORMCompileState`` but not ``CompilerState`` (Compiler + State)."""
+    text = "".join(core)
+    if text.endswith(role):
+        return f"{_token_start(core[0])}{text}$"
+    return f"{_token_start(core[0])}{text}{_token_end(core[-1])}\\w*{_token_start(role)}{role}$"
+
+
+def _token_start(token: str) -> str:
+    """What must not come before ``token`` for it to start one. A capitalised word always starts
+    one; so does an acronym, as far as a regex can tell: a run of capitals may be several
+    (``_PGJSONIndexType`` is PG + JSON, though ``camel_tokens`` reads ``PGJSON``)."""
+    if token.isdigit():
+        return r"(?<!\d)"
+    return r"(?<![A-Za-z])" if token.islower() else ""
+
+
+def _token_end(token: str) -> str:
+    """What must not come after ``token`` for it to end one: a lower-case letter continues a word
+    (``Compiler``); after an acronym, capitals may be another (``JSONBType``: JSON + B)."""
+    return r"(?!\d)" if token.isdigit() else "(?![a-z])"
+
+
+def is_example_path(path: str) -> bool:
+    """Example code: a module in an ``examples`` (or ``example``) folder, a program of its own."""
+    return any(p in ("examples", "example") for p in path.split("/")[:-1])
 
 
 @dataclass
@@ -115,7 +146,7 @@ def families(
         keys = {(ref.path, cls.qualname) for ref, cls in members}
         if len({ref.module for ref, _ in members}) < 2 or len(keys & taken) * 2 > len(keys):
             continue
-        regex = f"{core}\\w*{role}$" if not core.endswith(role) else f"{core}$"
+        regex = stem_regex(tokens(core), role)
         pattern = re.compile(regex)
         # The family is what the generated rule will count: every pooled class its regex selects.
         selected = [Member(ref, c.qualname, c.line) for ref, c in pool if pattern.search(c.qualname.rsplit(".", 1)[-1])]
@@ -125,7 +156,7 @@ def families(
         where = layout.convention({m.ref.path for m in selected}) if layout is not None else None
         if where is not None and looked_up([(m.ref.path, m.qualname) for m in selected], imported):
             if set_aside is not None:
-                set_aside.append(Convention(f"*{core}*{role}", len(selected), where))
+                set_aside.append(Convention(f"*{core}*{role}", len(selected), where, all(is_example_path(m.ref.path) for m in selected)))
             continue
         chosen.append(Family(f"*{core}*{role}", regex, selected))
         if len(chosen) == MAX_FAMILIES:
@@ -197,7 +228,7 @@ def duplicates(
         conforming = {path for path, cls in by_role.get(parts[-1], ()) if cls.endswith(name) and not is_test_path(path)} if len(parts) > 1 else set()
         pattern = layout.convention((path for path, _ in outside), conforming)
         if pattern is not None and looked_up([(path, name) for path, _ in outside], imported):
-            conventions.append(Convention(name, len(places), pattern))
+            conventions.append(Convention(name, len(places), pattern, all(is_example_path(path) for path, _ in outside)))
         elif similar is not None and len(similar.get(name, ())) < min_count:
             homonyms.append(Duplicate(name, sorted(outside)))
         else:
@@ -218,10 +249,13 @@ class EventShape:
 
 
 def event_shapes(shapes: Iterable[tuple[FileRef, ShapeFact]], limit: int = 15) -> list[EventShape]:
-    """Dicts grouped by discriminator value (only values seen in 2+ dicts), most frequent first."""
+    """Dicts grouped by discriminator value (only values seen in 2+ dicts), most frequent first;
+    outside test code, as families and class names are (SQLAlchemy's ``{"type": "engineer", ...}``
+    rows of a polymorphic column are test fixtures, not events)."""
     groups: dict[str, list[tuple[FileRef, ShapeFact]]] = defaultdict(list)
     for ref, shape in shapes:
-        groups[shape.value].append((ref, shape))
+        if not is_test_path(ref.path):
+            groups[shape.value].append((ref, shape))
     found = []
     for value, items in groups.items():
         if len(items) < 2:

@@ -40,7 +40,7 @@ def as_dict(survey: Survey) -> dict[str, Any]:
             "homonyms": survey.homonym_names,
             "homonyms_top": [{"name": d.name, "places": [f"{p}:{line}" for p, line in d.places]} for d in survey.homonyms],
         },
-        "conventions": [{"what": c.what, "modules": c.count, "where": c.pattern} for c in survey.conventions],
+        "conventions": [{"what": c.what, "modules": c.count, "where": c.pattern, "example_code": c.example} for c in survey.conventions],
         "events": [
             {
                 "key": e.key,
@@ -98,11 +98,16 @@ def to_text(survey: Survey) -> str:
     if survey.duplicates:
         out += ["", f"Class names defined in 3+ modules outside tests: {survey.duplicate_names}; most duplicated:"]
         out += [f"  {len(d.places):>6}  {d.name}" for d in survey.duplicates[:_SHOWN]]
-    if survey.conventions:
-        out += ["", f"Set aside as conventions (defined by nearly every module of the folders they are in, for a loader to find): {len(survey.conventions)}"]
-        out += [f"  {c.count:>6}  {c.what} ({c.pattern})" for c in survey.conventions[:_SHOWN]]
-        if len(survey.conventions) > _SHOWN:
-            out.append(f"  ... and {len(survey.conventions) - _SHOWN} more")
+    for example, why in (
+        (False, "conventions (defined by nearly every module of the folders they are in, for a loader to find)"),
+        (True, "example code (defined by nearly every module of the example folders they are in: each example its own program)"),
+    ):
+        conventions = [c for c in survey.conventions if c.example == example]
+        if conventions:
+            out += ["", f"Set aside as {why}: {len(conventions)}"]
+            out += [f"  {c.count:>6}  {c.what} ({c.pattern})" for c in conventions[:_SHOWN]]
+            if len(conventions) > _SHOWN:
+                out.append(f"  ... and {len(conventions) - _SHOWN} more")
     if survey.test_duplicate_names:
         most = ", ".join(f"{d.name} ({len(d.places)})" for d in survey.test_duplicates[:5])
         out += ["", f"Set aside as test code (class names in 3+ modules only when tests count): {survey.test_duplicate_names}; most: {most}"]

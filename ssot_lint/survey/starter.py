@@ -260,8 +260,13 @@ def _duplicates(survey: Survey) -> Iterator[str]:
     if survey.homonym_names:
         description += f" Not counted: {plural(survey.homonym_names, 'name')} whose bodies differ (one name for different concepts)."
     conventions = sorted({c.what for c in survey.conventions if c.what.isidentifier()})
-    if conventions:
-        description += f" Not counted: {plural(len(conventions), 'name')} a framework looks up by convention in every module of a kind of folder ({', '.join(conventions[:5])}{', ...' if len(conventions) > 5 else ''})."
+    for example, why in (
+        (False, "a framework looks up by convention in every module of a kind of folder"),
+        (True, "each example in an examples folder defines"),
+    ):
+        set_aside = sorted({c.what for c in survey.conventions if c.what.isidentifier() and c.example == example})
+        if set_aside:
+            description += f" Not counted: {plural(len(set_aside), 'name')} {why} ({', '.join(set_aside[:5])}{', ...' if len(set_aside) > 5 else ''})."
     description += (
         " Severity info: a list for a reviewer, not a CI failure; measured on Django and SymPy, what is left are mostly sibling implementations "
         "of one interface (one class per database backend), which member names cannot tell from copies."

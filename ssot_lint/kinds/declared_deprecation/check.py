@@ -20,7 +20,8 @@ Declarations (read from each module's syntax tree):
   statement), or in a class's ``__init__`` / ``__new__`` / ``__init_subclass__``. A decorator's
   text is its first argument, ``reason``, ``message`` or ``msg``; a first argument that is only a
   version is none (matplotlib's and astropy's ``@deprecated("3.10", alternative="pkg.new",
-  addendum="...", pending=True)``: ``since``). Without a message, ``alternative`` and ``addendum``
+  addendum="...", pending=True)``: ``since``), and the second, unless a version too, is the text
+  (SQLAlchemy's ``@deprecated("1.4", "The ... is deprecated")``). Without a message, ``alternative`` and ``addendum``
   make the text as matplotlib words its warning (``Use {alternative} instead. {addendum}``); an
   ``alternative`` that is a dotted name is the replacement as written; ``pending=True`` shows in
   ``{how}`` (``@deprecated (pending)``);
@@ -70,7 +71,7 @@ warnings, away from a module that warns when imported, is an unsafe fix: the tes
 that warning in a way no name shows (``fix.warning_tests``).
 
 Replacement: when the declaration's text names one (``Use X instead``, ``from A import B``,
-``moved to A.B``, ``import it from A``: ``A`` under the same name, ...; a word marked or spelled
+``moved to A.B``, ``import it from A``: ``A`` under the same name, ``use the correct X name``, ...; a word marked or spelled
 as code, not a prose word like ``use literal values``) and it resolves to exactly one project module or name (see
 ``replacement``), the finding carries it as ``{replacement}``. An unresolvable or ambiguous text
 gives none, and the rule's details (``-o json``) list why (``not_deprecations`` lists the

@@ -129,16 +129,16 @@ def module_bindings(summary: ModuleSummary) -> dict[str, str]:
 def decorator_arguments(call: ast.Call) -> tuple[str, str, bool]:
     """What a deprecation decorator's call says: its text, the replacement it passes as a dotted
     name ("" when none) and whether the deprecation is pending. The text is the first argument,
-    ``reason`` / ``message`` / ``msg`` (the ``deprecated`` package's, ``warnings.deprecated``'s),
-    unless the first argument is only a version (matplotlib's ``@_api.deprecated("3.10", ...)``:
-    ``since``). Without a message, ``alternative`` and ``addendum`` make the text as matplotlib
-    words its warning (``Use {alternative} instead. {addendum}``); an ``alternative`` that is a
-    dotted name is the replacement as written, other text is read as the text is."""
+    ``reason`` / ``message`` / ``msg`` (the ``deprecated`` package's, ``warnings.deprecated``'s).
+    A first argument that is only a version (matplotlib's ``@_api.deprecated("3.10", ...)``:
+    ``since``) is no text: the second is (SQLAlchemy's ``deprecated("1.4", "The ... is
+    deprecated")``, astropy's ``deprecated(since, message)``), unless it is a version too.
+    Without a message, ``alternative`` and ``addendum`` make the text as matplotlib words its
+    warning (``Use {alternative} instead. {addendum}``); an ``alternative`` that is a dotted name
+    is the replacement as written, other text is read as the text is."""
     keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
-    first = message_text(call.args[0]) if call.args else None
-    if first is not None and _VERSION.match(first.strip()):
-        first = None
-    text = first
+    positional = [message_text(arg) for arg in call.args[:2]]
+    text = next((t for t in positional if t is None or not _VERSION.match(t.strip())), None) if positional else None
     for key in ("reason", "message", "msg"):
         text = message_text(keywords.get(key)) or text
     alternative = (message_text(keywords.get("alternative")) or "").strip()

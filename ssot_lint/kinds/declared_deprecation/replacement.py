@@ -3,7 +3,7 @@ a text that names no candidate, or candidates that resolve to nothing or to more
 gives no replacement and says why.
 
 Recognised phrasings (case-insensitive; the reference may be quoted or in backticks):
-``use X instead`` / ``use X``, ``from A import B``, ``import X instead``, ``moved to X``,
+``use X instead`` / ``use X``, ``use the correct X name``, ``from A import B``, ``import X instead``, ``moved to X``,
 ``renamed to X``, ``replaced by|with X``, ``in favo(u)r of X``, ``superseded by X``,
 ``switch|migrate to X``, ``available as X``, ``NEW: from A import B``, and ``import it|them|B from A`` /
 ``please import from A`` (a move under the same name: ``A:Name`` for the deprecated ``Name``,
@@ -49,6 +49,8 @@ _CODE_SPELLING = re.compile(r"[a-z][A-Z]|_|[A-Za-z]\d")
 _PHRASES = [
     re.compile(p + _REF, re.IGNORECASE)
     for p in (
+        # "Please use the correct SingletonThreadPool name." (SQLAlchemy's SingleonThreadPool typo)
+        r"\buse\s+the\s+correct\s+",
         r"\buse\s+",
         r"\bimport\s+(?=\S+\s+instead)",
         r"\bmoved\s+(?:in)?to\s+",
