@@ -29,6 +29,7 @@ from ssot_lint.config.tomlfile import parse_toml
 from ssot_lint.errors import ConfigError
 from ssot_lint.history.gitread import Commit, Repository, TreeEntry
 from ssot_lint.history.model import Snapshot, at_commit_series, current_series, rule_keys, ruleset_digest, snapshot_of_report
+from ssot_lint.history.refuting import BlobTexts, refute_commit
 from ssot_lint.history.selection import Counters, HistoryOptions, select_commits, shard_of
 from ssot_lint.history.store import HistoryStore
 from ssot_lint.model import FileRef, FileResult
@@ -84,6 +85,7 @@ class HistoryRun:
         self._scope_memo: dict[str, bool] = {}
         self._prefix = repo.prefix
         self._blobs = repo.blob_reader()
+        self._verified = BlobTexts(self._blobs.read)  # what refuting findings reads (history.refuting)
         if options.rules_at_commit:
             self.series = at_commit_series(config, options.select, options.ignore)
         else:
@@ -226,6 +228,7 @@ class HistoryRun:
             results = sorted(((k.ref, self._results[k.key]) for k in keyed), key=lambda pair: pair[0].path)
             with self.counters.timed("aggregation"):
                 report = aggregate(ruleset.rules, results, self.options.fail_on)
+                refute_commit(report, ruleset.rules, results, {k.ref.path: k.blob for k in keyed}, str(self.config.root), self._verified)
             note = f"{plural(symlinks, 'symlinked file')} in scope not analyzed" if symlinks else ""
             with self.counters.timed("store"):
                 snapshots.append(self.store.add(snapshot_of_report(report, ruleset_digest=item.digest, keys=rule_keys(ruleset), note=note, **item.fields)))

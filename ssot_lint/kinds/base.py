@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import re
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -212,12 +212,14 @@ class Rule:
         applicability ``check`` set stands."""
         return findings
 
-    def refuted(self, findings: list[Finding], facts: dict[str, Any], context: FixContext) -> list[bool]:
+    def refuted(self, findings: list[Finding], facts: dict[str, Any], context: Callable[[], FixContext]) -> list[bool]:
         """Whether the project shows each of ``findings`` (this rule's, of the whole run, paths
         filled in, suppressed ones too) to be no finding at all, which its own file cannot
         tell: ``from pkg import name`` naming a deprecated submodule ``pkg.name`` where ``pkg``
         binds a ``name`` of its own, which Python finds first. Such a finding is dropped before
-        ``annotate``, and is not counted (``run.aggregation.refute``). None is by default."""
+        ``annotate``, and is not counted (``run.aggregation.refute``, for ``check``, ``fix`` and
+        each ``history`` snapshot). ``context`` makes the verification context (once): call it
+        only when a finding may be refuted, as most runs have none. None is by default."""
         return [False] * len(findings)
 
     def mappings(self) -> list[ImportMapping]:

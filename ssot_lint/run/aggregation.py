@@ -165,7 +165,13 @@ def refute(
     """Drop the findings, suppressed ones too, that the project shows to be none
     (``Rule.refuted``), and each rule's count and suppressed count with them; a suppression
     comment of one silences nothing then. ``context`` as for ``annotate``; returns the one used."""
-    made = context if isinstance(context, FixContext) else None
+    made = [context] if isinstance(context, FixContext) else []
+
+    def lazily() -> FixContext:  # made only when a rule has a finding it may refute
+        if not made:
+            made.append(context() if callable(context) else context)
+        return made[0]
+
     for rule in rules:
         if type(rule).refuted is Rule.refuted:
             continue
@@ -173,9 +179,7 @@ def refute(
         facts = {ref.path: result.facts[rule.id] for ref, result in results if rule.id in result.facts}
         if not own or not facts:
             continue
-        if made is None:
-            made = context() if callable(context) else context
-        gone = {id(f) for f, no in zip(own, rule.refuted(own, facts, made), strict=True) if no}
+        gone = {id(f) for f, no in zip(own, rule.refuted(own, facts, lazily), strict=True) if no}
         if not gone:
             continue
         dropped = sum(1 for f in report.findings if id(f) in gone)
@@ -187,7 +191,7 @@ def refute(
                 count = row.count if rule.ceiling is not None else row.count - dropped
                 ok = row.ok or not any(f.rule_id == rule.id for f in report.findings)  # all of the rule's severity
                 report.rules[at] = dataclasses.replace(row, count=count, suppressed=row.suppressed - unsuppressed, ok=ok)
-    return made
+    return made[0] if made else None
 
 
 def failing(report: Report, fail_on: str) -> bool:

@@ -121,7 +121,7 @@ class FileTexts:
     their files; ``memo``: what the process keeps between calls."""
 
     def __init__(self, buffers: Mapping[str, bytes] | None = None, memo: _Memo = MEMO) -> None:
-        self._buffers = dict(buffers or {})
+        self._buffers: Mapping[str, bytes] = buffers if buffers is not None else {}  # read lazily (history's git blobs)
         self._memo = memo
         self._entries: dict[str, _Entry] = {}
         # Signatures younger than the call (and a moment before it) are not trusted: see trustworthy.

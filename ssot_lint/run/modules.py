@@ -66,7 +66,7 @@ class ProjectModules:
         its names must be looked for as for any other module's)."""
         self._config = config
         self._named = list(named)
-        self._buffers = dict(buffers or {})
+        self._buffers: Mapping[str, bytes] = buffers if buffers is not None else {}  # read lazily (history's git blobs)
         self._summarise = summarise_files
         self._files = list(files) if files is not None else None
         self._known_from = known

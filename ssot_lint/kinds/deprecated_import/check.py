@@ -97,6 +97,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify, relative_failure
@@ -362,10 +363,10 @@ class DeprecatedImport(Rule):
             return findings
         return annotate_rewrites(self, findings, facts, verifier)
 
-    def refuted(self, findings: list[Finding], facts: dict[str, Any], context: FixContext) -> list[bool]:
+    def refuted(self, findings: list[Finding], facts: dict[str, Any], context: Callable[[], FixContext]) -> list[bool]:
         """``from pkg import name`` where the project shows that ``pkg`` binds a ``name`` of its
         own, which Python finds instead of the deprecated submodule (``index.package_binding``)."""
-        return refuted_imports(findings, facts, context.verifier)
+        return refuted_imports(findings, facts, lambda: context().verifier)
 
     def deprecated_references(self, ctx: FileContext, refs: list[ImportRef]) -> list[tuple[ast.Attribute, Target, Target, int]]:
         """References ``pkg.mod.Member`` (or ``pkg.mod`` for a module target) through an import of

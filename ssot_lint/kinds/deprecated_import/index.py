@@ -111,12 +111,16 @@ def _answer(question: Question, index: Index) -> bool:
     return index.absent is not None and index.absent(question[1])
 
 
-def refuted_imports(findings: list[Finding], facts: dict[str, Any], verifier: ImportVerifier | None) -> list[bool]:
+def refuted_imports(findings: list[Finding], facts: dict[str, Any], verifier_of: Callable[[], ImportVerifier | None]) -> list[bool]:
     """Whether each finding is ``from pkg import name`` (``package_binding``) where the project
     shows that ``pkg`` binds a ``name`` of its own, which Python finds instead of the deprecated
-    submodule: no finding (``Rule.refuted``)."""
+    submodule: no finding (``Rule.refuted``). The verifier is asked for only when a finding is
+    such an import (most runs have none, and making it imports fix verification)."""
     recorded = {(path, fact.line, fact.col): fact.read_as for path, file_facts in facts.items() if file_facts for fact in file_facts if fact.read_as}
-    if verifier is None or not recorded:
+    if not recorded or not any((f.path, f.line, f.col) in recorded for f in findings):
+        return [False] * len(findings)
+    verifier = verifier_of()
+    if verifier is None:
         return [False] * len(findings)
     return [(read_as := recorded.get((f.path, f.line, f.col))) is not None and verifier.binds_over_submodule(*read_as) for f in findings]
 
