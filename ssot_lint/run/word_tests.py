@@ -119,6 +119,35 @@ def stores_into(data: bytes | None, word: str) -> bool:
     return b"del" in data and dele.search(data) is not None
 
 
+def spells_after_dot(data: bytes | None, word: str) -> bool:
+    """Whether ``data`` (a file's bytes; None: unreadable, which spells every word) may spell
+    ``word`` as a whole word after a ``.``, past blanks, line breaks and continuations, and
+    comments (``x.word``, ``(x.  # why`` ... ``word)``), anywhere: in code, strings (``"pkg.word"``)
+    and comments alike. A superset of what a syntax tree shows read as an attribute of that
+    name (every ``ast.Attribute`` spells its ``.`` and name so), and of the dotted module names
+    spelt in strings (``sys.modules["pkg.word"]``): a word on a line after one holding a ``#``
+    (a comment may stand between) counts too."""
+    if data is None:
+        return True
+    spelt = word.encode()
+    if spelt not in data:
+        return False
+    # The word first (a literal: fast), then what stands before it by hand, as ``stores_into``.
+    for found in re.finditer(rb"(?<![\w\x80-\xff])" + re.escape(spelt) + rb"(?![\w\x80-\xff])", data):
+        at, lines = found.start() - 1, 0
+        while at >= 0 and data[at] in _GAP:
+            lines += data[at] in b"\r\n"
+            at -= 1
+        if at >= 0 and data[at] == 46:  # `.`
+            return True
+        if lines and b"#" in data[data.rfind(b"\n", 0, at + 1) + 1 : at + 1]:
+            return True  # after a comment, which may follow a `.`
+    return False
+
+
+_GAP = frozenset(b" \t\f\r\n\\")  # what may stand between an attribute's `.` and its name, comments aside
+
+
 def spells(data: bytes | None, word: str) -> bool:
     """Whether ``data`` (a file's bytes; None: unreadable, which spells every word) spells
     ``word`` as a whole word (see ``ProjectModules.spelling``)."""
