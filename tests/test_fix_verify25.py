@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ssot_lint.run.modules import ProjectModules
-from ssot_lint.run.word_tests import spells_after_dot
+from ssot_lint.run.word_tests import names_module, spells_after_dot
 from tests.helpers import run_cli, write_project
 
 LEGACY = {
@@ -122,3 +122,93 @@ def test_every_attribute_read_of_the_word_spells_it_after_a_dot(tokens: list[str
     reads = any(isinstance(node, ast.Attribute) and node.attr == "tools" for node in ast.walk(tree))
     if reads:
         assert spells_after_dot(text.encode(), "tools"), text
+
+
+# A copy (pkg.old.MODE of pkg.config.MODE) whose rewrite is safe unless a module stores into the
+# source: verification reads the stores of the modules that may (``fix.copied_values``).
+CONFIG = {
+    "pkg/__init__.py": "",
+    "pkg/config.py": 'MODE = "dev"\n',
+    "pkg/old.py": "from pkg.config import MODE\n",
+    "app.py": "from pkg.old import MODE\n\nprint(MODE)\n",
+}
+COPY_RULES = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "pkg.old" = "pkg.config" }\n'
+COPY = "that pkg.config.MODE is the same object as pkg.old.MODE cannot be verified: pkg.old.MODE is a copy of pkg.config.MODE, "
+# Modules that spell `config` and `setattr`/`vars`/`__dict__` but cannot name pkg.config.
+NOT_STORERS = {
+    "imports_from_it.py": 'from pkg.config import MODE\n\n\nclass A:\n    pass\n\n\nsetattr(A, "MODE", MODE)\n',
+    "a_name_of_its_own.py": 'config = type("C", (), {})\nsetattr(config, "MODE", "prod")\nprint(vars(config), config.__dict__)\n',
+    "imports_it_plainly.py": 'import pkg.config\n\nsetattr(object(), "x", pkg.__name__)\n',
+}
+
+
+def stores_asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths verification analyzes for their stores, recorded as it asks."""
+    asked: list[str] = []
+    file_facts = ProjectModules.file_facts
+
+    def recording(self: ProjectModules, paths: Any, rule: Any) -> dict[str, Any]:
+        paths = list(paths)
+        if rule.id == "SSOT-attribute-stores":
+            asked.extend(paths)
+        return file_facts(self, paths, rule)
+
+    monkeypatch.setattr(ProjectModules, "file_facts", recording)
+    return asked
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "line"),
+    [
+        pytest.param("settings.py", 'import pkg.config\n\nsetattr(pkg.config, "MODE", "prod")\n', 3, id="dotted"),
+        pytest.param("settings.py", 'from pkg import config\n\nsetattr(config, "MODE", "prod")\n', 3, id="bound"),
+        pytest.param("settings.py", 'import pkg.config as c\n\nvars(c).update(MODE="prod")\n', 3, id="bound-as"),
+        pytest.param("settings.py", 'import importlib\n\nm = importlib.import_module("pkg.config")\nm.__dict__["MODE"] = "prod"\n', 4, id="import-module"),
+        pytest.param("settings.py", 'import sys\n\nsetattr(sys.modules["pkg.config"], "MODE", "prod")\n', 3, id="sys-modules"),
+        pytest.param("settings.py", 'from pkg import *\n\nsetattr(config, "MODE", "prod")\n', 3, id="star"),
+        pytest.param("pkg/settings.py", 'from . import *\n\nsetattr(config, "MODE", "prod")\n', 3, id="relative-star"),
+    ],
+)
+def test_only_the_modules_that_may_name_the_source_are_read_for_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str, text: str, line: int
+) -> None:
+    root = write_project(tmp_path, {**CONFIG, **NOT_STORERS, path: text}, COPY_RULES)
+    asked = stores_asked(monkeypatch)
+    report = json.loads(run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).stdout)
+    assert [(f["path"], f["line"], f["applicability"]) for f in report["findings"]] == [("app.py", 1, "unsafe")]
+    assert sorted(set(asked)) == [path]  # before verify25: the three others too
+    storer = path.removesuffix(".py").replace("/", ".")
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert f"app.py:1:6: D1 unsafe fix not applied: {COPY}and {storer} stores into pkg.config.MODE at {path}:{line}" in result.stderr, result.stderr
+
+
+def test_without_a_storer_the_copy_is_the_same_object(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path, {**CONFIG, **NOT_STORERS}, COPY_RULES)
+    asked = stores_asked(monkeypatch)
+    report = json.loads(run_cli(["check", "--no-cache", "-o", "json"], root, monkeypatch).stdout)
+    assert [(f["path"], f["line"], f["applicability"]) for f in report["findings"]] == [("app.py", 1, "safe")]
+    assert asked == []  # before verify25: the three that spell config and setattr/vars/__dict__
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("pkg.config.MODE = 1", True),
+        ('m = import_module("pkg.config")', True),
+        ('m = import_module("config")', True),
+        ('sys.modules["pkg.config"]', True),
+        ("import os; pkg.config.X = 1", True),  # code after an import on its line
+        ("x = (yield\n     from pkg.config)", True),  # a `from` line that is no import
+        ("from . import *\nconfig.X = 1", True),
+        ("from pkg import \\\n    *\nconfig", True),
+        ("(pkg.  # why\n    config)", True),
+        ("from pkg.config import X", False),
+        ("from .config import X", False),
+        ("import pkg.config", False),  # binds pkg: a store spells pkg.config again
+        ("config = {}", False),
+        ("x = myconfig.y; z = a.configs", False),
+    ],
+)
+def test_what_may_name_a_module(text: str, named: bool) -> None:
+    assert names_module(text.encode(), "config") is named
+    assert names_module(None, "config") is True
