@@ -212,3 +212,38 @@ def test_without_a_storer_the_copy_is_the_same_object(tmp_path: Path, monkeypatc
 def test_what_may_name_a_module(text: str, named: bool) -> None:
     assert names_module(text.encode(), "config") is named
     assert names_module(None, "config") is True
+
+
+def test_the_rounds_of_a_per_file_step_share_their_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verification asks a per-file step (a store, an import's uses) of a few files at a time, in
+    many rounds (Django: 30); each round started workers of its own, as the summaries' did
+    before their workers were kept (verify25)."""
+    from ssot_lint.fix.copied_values import ATTRIBUTE_STORES
+    from ssot_lint.kinds.import_uses import IMPORT_USES
+    from ssot_lint.model import FileRef
+    from ssot_lint.run import parallel
+    from ssot_lint.run.discovery import SourceFile
+    from ssot_lint.run.verification import SummariseFiles
+    from tests.helpers import descendants
+
+    texts = {"a.py": "import os\n\nos.sep = '/'\n", "b.py": "import os.path\n\nprint(os.path.sep)\n"}
+    write_project(tmp_path, texts)
+    files = [SourceFile(str(tmp_path / name), FileRef(name, name.removesuffix(".py"))) for name in sorted(texts)]
+    started: list[int] = []
+    worker = parallel._Worker.__init__
+
+    def counting(self: Any, *args: Any) -> None:
+        started.append(1)
+        worker(self, *args)
+
+    monkeypatch.setattr(parallel._Worker, "__init__", counting)
+    summarise = SummariseFiles(None, 1)
+    rounds = [summarise([files[0]], False, IMPORT_USES), summarise([files[1]], False, IMPORT_USES), summarise(files, False, ATTRIBUTE_STORES)]
+    uses = [[(ref.path, [(use.module, use.chains) for use in result.facts[IMPORT_USES.id]]) for ref, result in found] for found in rounds[:2]]
+    assert uses == [[("a.py", [("os", ("os.sep",))])], [("b.py", [("os.path", ("os.path", "os.path.sep"))])]]
+    assert [(ref.path, result.facts[ATTRIBUTE_STORES.id]) for ref, result in rounds[2]] == [("a.py", (("os", "sep", 3),)), ("b.py", ())]
+    assert len(started) == 2  # one worker for each step, kept across its rounds (before: one a round, 3)
+    summarise.close()
+    import os
+
+    assert descendants(os.getpid()) == {}

@@ -1,8 +1,9 @@
 """Text tests on a file's bytes that pick which files a verification question must read: whether
 a file may bind a word by an import, star-import a module of that name, store into an attribute
-of that name, spell it as a word, and which words it spells as attributes. Each is a superset of
-what the file's syntax tree shows (strings and comments match too), and an unreadable file
-(None) matches everything: a file left out by them cannot hold what is asked."""
+of that name, spell it as a word or after a ``.``, name a module of that last name, and which
+words it spells as attributes. Each is a superset of what the file's syntax tree shows (strings
+and comments match too), and an unreadable file (None) matches everything: a file left out by
+them cannot hold what is asked."""
 
 from __future__ import annotations
 
