@@ -26,7 +26,7 @@ from ssot_lint.kinds.base import Rule
 from ssot_lint.model import FileRef, Suppression
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.project.summary_walk import summarise
-from ssot_lint.run.word_tests import attribute_words, binds_by_import, spells, star_imports, stores_into
+from ssot_lint.run.word_tests import attribute_words, binds_by_import, names_module, spells, spells_after_dot, star_imports, stores_into
 
 
 class FixedText:
@@ -95,11 +95,20 @@ class FixedText:
             found[self._ref.path] = self._facts(rule)
         return found
 
-    def spelling(self, words: Iterable[str], attribute: bool = False, bound: bool = False, star: bool = False, store: bool = False) -> dict[str, list[str]]:
+    def spelling(
+        self,
+        words: Iterable[str],
+        attribute: bool = False,
+        bound: bool = False,
+        star: bool = False,
+        store: bool = False,
+        dotted: bool = False,
+        named: bool = False,
+    ) -> dict[str, list[str]]:
         """The project's spelling (see ``run.modules.ProjectModules.spelling``), the fixed module's
         read from its fixed text."""
         words = list(words)
-        found = self._source.spelling(words, attribute=attribute, bound=bound, star=star, store=store)  # type: ignore[attr-defined]
+        found = self._source.spelling(words, attribute=attribute, bound=bound, star=star, store=store, dotted=dotted, named=named)  # type: ignore[attr-defined]
         data = self._text.encode("utf-8", "surrogateescape")
         spelt = attribute_words(data) if attribute else set()
         result = {}
@@ -111,6 +120,10 @@ class FixedText:
                 if star
                 else stores_into(data, word)
                 if store
+                else spells_after_dot(data, word)
+                if dotted
+                else names_module(data, word)
+                if named
                 else word in spelt
                 if attribute and word.isascii()
                 else spells(data, word)

@@ -38,7 +38,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ssot_lint.analysis.imports import dotted_name, resolve_relative
@@ -71,7 +72,20 @@ def attribute_stores(ctx: FileContext) -> tuple[tuple[str, str, int], ...]:
     stores: list[tuple[ast.expr, str, int]] = []
     assigned: list[tuple[str, ast.expr]] = []
     namespaces: list[tuple[ast.expr, ast.expr]] = []  # `X.__dict__` / `vars(X)`, and X
-    for node in ast.walk(ctx.tree):
+    # What ``namespace_use`` reads around a use (each node's parent, the names the file binds: a
+    # builtin it rebinds is no builtin) is gathered in the same walk: four more walks of the tree
+    # cost as much as this one (verify25).
+    parents: dict[int, ast.AST] = {}
+    rebound: set[str] = set()
+    for node in _walk(ctx.tree, parents):
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                rebound.add(node.id)
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            rebound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            rebound.update((a.asname or a.name).partition(".")[0] for a in node.names)
         if isinstance(node, ast.Attribute):
             if node.attr == "__dict__":
                 namespaces.append((node, node.value))
@@ -89,7 +103,7 @@ def attribute_stores(ctx: FileContext) -> tuple[tuple[str, str, int], ...]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             assigned += ((t.id, node.value) for t in targets if isinstance(t, ast.Name))
     if namespaces:
-        stores += _namespace_stores(ctx.tree, namespaces)
+        stores += [(obj, attribute, use.lineno) for use, obj in namespaces for attribute in namespace_use(use, parents, rebound)]
     if not stores:
         return ()
     bound = _aliases(assigned, imported, ctx)
@@ -97,14 +111,24 @@ def attribute_stores(ctx: FileContext) -> tuple[tuple[str, str, int], ...]:
     return tuple(sorted(found, key=lambda store: (store[2], store[0], store[1])))
 
 
-def _namespace_stores(tree: ast.Module, namespaces: list[tuple[ast.expr, ast.expr]]) -> list[tuple[ast.expr, str, int]]:
-    """What each use of a namespace may change (``project.namespace_uses``), as stores of the
-    object it is the namespace of; a read is none."""
-    parents = {id(child): parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
-    rebound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    rebound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-    rebound |= {(a.asname or a.name).partition(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
-    return [(obj, attribute, use.lineno) for use, obj in namespaces for attribute in namespace_use(use, parents, rebound)]
+def _walk(tree: ast.AST, parents: dict[int, ast.AST]) -> Iterator[ast.AST]:
+    """``ast.walk(tree)``, in its order (breadth first), recording each node's parent in
+    ``parents`` (by ``id``) on the way: the children found as ``ast.iter_child_nodes`` finds
+    them, without its two generators per node (the walk was most of this fact's cost)."""
+    todo = deque([tree])
+    while todo:
+        node = todo.popleft()
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                parents[id(value)] = node
+                todo.append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        parents[id(item)] = node
+                        todo.append(item)
+        yield node
 
 
 def _aliases(assigned: list[tuple[str, ast.expr]], imported: dict[str, set[str]], ctx: FileContext) -> dict[str, set[str]]:

@@ -302,13 +302,24 @@ class ProjectModules:
             found.setdefault(paths[path], []).append(facts)
         return found
 
-    def spelling(self, words: Iterable[str], attribute: bool = False, bound: bool = False, star: bool = False, store: bool = False) -> dict[str, list[str]]:
+    def spelling(
+        self,
+        words: Iterable[str],
+        attribute: bool = False,
+        bound: bool = False,
+        star: bool = False,
+        store: bool = False,
+        dotted: bool = False,
+        named: bool = False,
+    ) -> dict[str, list[str]]:
         """For each of ``words`` (identifiers), the modules whose text spells it as a whole word
         (with ``attribute``: after a ``.``, outside comments and strings, on a line that does
         not start an import statement: as an attribute read in code; with ``bound``: where an
         import may bind it, ``binds_by_import``; with ``star``: the last name of a module the
         file may star-import, ``star_imports``; with ``store``: where a store into an attribute
-        of that name may be written, ``stores_into``, among those spelling it as an attribute), sorted:
+        of that name may be written, ``stores_into``, among those spelling it as an attribute; with
+        ``dotted``: after a ``.``, in code, strings or comments alike, ``spells_after_dot``; with
+        ``named``: where it may name a module of that last name, ``names_module``), sorted:
         a text test over every runtime file of the project, done only when asked (the attribute words of every file in one pass, kept
         for the run; what each file's imports may bind, its star-import lines and, past a few words, its whole words, gathered
         once and every word looked up in them; each other word in a pass of its own over the texts read). A file that cannot be
@@ -318,7 +329,7 @@ class ProjectModules:
         if self._spellings is None:
             aliases = self.index().aliases  # a file is listed under the name it is given, once
             self._spellings = Spellings(self._texts, lambda: (m for m in self._by_module if m not in aliases), self._runtime_files)
-        return self._spellings.spelling(words, attribute, bound, star, store)
+        return self._spellings.spelling(words, attribute, bound, star, store, dotted, named)
 
     def _read(self, source: SourceFile) -> bytes | None:
         """The file's bytes, read once (None: it cannot be read, or is no regular file: a FIFO

@@ -21,8 +21,10 @@ from ssot_lint.run.word_tests import (
     attribute_words,
     binds_by_import,
     import_bound_words,
+    names_module,
     one_whole_word,
     spells,
+    spells_after_dot,
     star_import_lines,
     star_imports,
     stores_into,
@@ -39,6 +41,8 @@ _TESTS: dict[str, Callable[[bytes | None, str], bool]] = {
     "bound": binds_by_import,
     "star": star_imports,
     "store": stores_into,
+    "dotted": spells_after_dot,
+    "named": names_module,
 }
 # What a test's later words are looked up in: each file's whole words, the words its imports may
 # bind, its lines that may star-import (a word is then tested on those lines alone).
@@ -64,7 +68,16 @@ class Spellings:
         self._all: list[tuple[str, SourceFile]] | None = None  # (module, file) for every runtime file
         self._gathered: dict[str, list[tuple[str, Gathered]]] = {}  # a test -> (module, each file's words)
 
-    def spelling(self, words: Iterable[str], attribute: bool = False, bound: bool = False, star: bool = False, store: bool = False) -> dict[str, list[str]]:
+    def spelling(
+        self,
+        words: Iterable[str],
+        attribute: bool = False,
+        bound: bool = False,
+        star: bool = False,
+        store: bool = False,
+        dotted: bool = False,
+        named: bool = False,
+    ) -> dict[str, list[str]]:
         """See ``run.modules.ProjectModules.spelling``."""
         words = set(words)
         if store:  # among the files spelling the word as an attribute (the index): a store does
@@ -73,8 +86,8 @@ class Spellings:
             for word, modules in spelt.items():
                 memo[word] = [m for m in modules if any(self._test("store", source, word) for source in self._files_of(m))]
             return {w: memo[w] for w in words}
-        if bound or star:
-            test = "bound" if bound else "star"
+        if bound or star or dotted or named:
+            test = "bound" if bound else "star" if star else "dotted" if dotted else "named"
             self._ask(test, words)
             return {w: self._found[test][w] for w in words}
         found: dict[str, list[str]] = {}
@@ -95,7 +108,8 @@ class Spellings:
         new = words - memo.keys()
         if not new:
             return
-        gathered = test != "spells" or len(memo) + len(new) > _MANY_WORDS
+        # `dotted` and `named` gather nothing: they are asked of few words, each tested file by file.
+        gathered = test in _GATHER and (test != "spells" or len(memo) + len(new) > _MANY_WORDS)
         each = [w for w in new if not gathered or not one_whole_word(w)]
         for word in each:
             memo[word] = sorted({module for module, source in self._sources() if self._test(test, source, word)})

@@ -27,6 +27,9 @@ class SummariseFiles:
     def __init__(self, cache: ResultCache | None, jobs: int | None) -> None:
         self.cache, self.jobs = cache, jobs
         self._pool: WorkerPool[Any, Any] | None = None
+        # The workers of each other per-file step verification asks of files (a store, an
+        # import's uses), kept as well: Django's check asked them in 30 rounds (verify25).
+        self._rule_pools: dict[str, WorkerPool[Any, Any]] = {}
 
     def __call__(self, files: list[SourceFile], here: bool, rule: Rule | None = None) -> list[tuple[FileRef, FileResult]]:
         """``files`` analyzed with ``rule`` (default: the module summary), here or in workers."""
@@ -35,16 +38,24 @@ class SummariseFiles:
         if here:
             return [(source.ref, analyze_task([rule or SUMMARY_RULE], (source.abspath, source.ref, (0,)))[2]) for source in files]
         if rule is not None:
-            return analyze_files(files, [rule], RunOptions(cache=self.cache, jobs=self.jobs))
+            pool = self._rule_pools.get(rule.id)
+            if pool is None:
+                pool = self._rule_pools[rule.id] = self._kept_pool(rule)
+            return analyze_files(files, [rule], RunOptions(cache=self.cache, jobs=self.jobs), pool=pool)
         if self._pool is None:
-            self._pool = WorkerPool(self.jobs or default_jobs(), analyze_task, [SUMMARY_RULE], time_limit=FILE_TIME_LIMIT, keep=True)
-            weakref.finalize(self, self._pool.close)  # closed here at the latest
+            self._pool = self._kept_pool(SUMMARY_RULE)
         return analyze_files(files, [SUMMARY_RULE], RunOptions(cache=self.cache, jobs=self.jobs), pool=self._pool)
+
+    def _kept_pool(self, rule: Rule) -> WorkerPool[Any, Any]:
+        pool: WorkerPool[Any, Any] = WorkerPool(self.jobs or default_jobs(), analyze_task, [rule], time_limit=FILE_TIME_LIMIT, keep=True)
+        weakref.finalize(self, pool.close)  # closed here at the latest
+        return pool
 
     def close(self) -> None:
         """Stop the kept workers (the next round starts new ones)."""
-        if self._pool is not None:
-            self._pool.close()
+        for pool in (self._pool, *self._rule_pools.values()):
+            if pool is not None:
+                pool.close()
 
     def portable(self) -> SummariseFiles:
         """The same without the cache (a database connection), for a spawned worker."""

@@ -1,8 +1,9 @@
 """Text tests on a file's bytes that pick which files a verification question must read: whether
 a file may bind a word by an import, star-import a module of that name, store into an attribute
-of that name, spell it as a word, and which words it spells as attributes. Each is a superset of
-what the file's syntax tree shows (strings and comments match too), and an unreadable file
-(None) matches everything: a file left out by them cannot hold what is asked."""
+of that name, spell it as a word or after a ``.``, name a module of that last name, and which
+words it spells as attributes. Each is a superset of what the file's syntax tree shows (strings
+and comments match too), and an unreadable file (None) matches everything: a file left out by
+them cannot hold what is asked."""
 
 from __future__ import annotations
 
@@ -117,6 +118,87 @@ def stores_into(data: bytes | None, word: str) -> bool:
     # `del x, c.word` on its line, or in brackets over several (`del (\n    c.word\n)`).
     dele = re.compile(rb"(?<![\w\x80-\xff.])del(?![\w\x80-\xff])(?:[^\n;]*|[ \t]*[(\[][^)\]]*)\.(?:\s|\\)*" + word_re + rb"(?![\w\x80-\xff])")
     return b"del" in data and dele.search(data) is not None
+
+
+def spells_after_dot(data: bytes | None, word: str) -> bool:
+    """Whether ``data`` (a file's bytes; None: unreadable, which spells every word) may spell
+    ``word`` as a whole word after a ``.``, past blanks, line breaks and continuations, and
+    comments (``x.word``, ``(x.  # why`` ... ``word)``), anywhere: in code, strings (``"pkg.word"``)
+    and comments alike. A superset of what a syntax tree shows read as an attribute of that
+    name (every ``ast.Attribute`` spells its ``.`` and name so), and of the dotted module names
+    spelt in strings (``sys.modules["pkg.word"]``): a word on a line after one holding a ``#``
+    (a comment may stand between) counts too."""
+    if data is None:
+        return True
+    spelt = word.encode()
+    if spelt not in data:
+        return False
+    # The word first (a pattern starting with a literal is searched for fast), then what stands
+    # before it by hand, as ``stores_into``.
+    for found in re.finditer(re.escape(spelt) + rb"(?![\w\x80-\xff])", data):
+        at, lines = found.start() - 1, 0
+        if at >= 0 and data[at] in _WORD:
+            continue  # inside a longer word
+        while at >= 0 and data[at] in _GAP:
+            lines += data[at] in b"\r\n"
+            at -= 1
+        if at >= 0 and data[at] == 46:  # `.`
+            return True
+        if lines and b"#" in data[data.rfind(b"\n", 0, at + 1) + 1 : at + 1]:
+            return True  # after a comment, which may follow a `.`
+    return False
+
+
+_GAP = frozenset(b" \t\f\r\n\\")  # what may stand between an attribute's `.` and its name, comments aside
+
+
+def names_module(data: bytes | None, word: str) -> bool:
+    """Whether ``data`` (a file's bytes; None: unreadable, which names every module) may name a
+    module whose last name is ``word`` other than in an import that binds it (``binds_by_import``
+    tells those) or through a star import: ``word`` after a ``.`` (as ``spells_after_dot``) in
+    code, strings or comments (``pkg.word.X = 1``, ``import_module("pkg.word")``,
+    ``sys.modules["pkg.word"]``), but not in the module path of a line that is one import
+    statement (``from pkg.word import X``, ``import pkg.word``: neither binds a name to
+    ``pkg.word`` itself); right after a quote (``import_module("word")``); or anywhere in a file
+    that may star-import (``from pkg import *`` may bind ``word``, ``from . import *`` too). A
+    superset of the spellings ``project.attribute_stores`` resolves to that module."""
+    if data is None:
+        return True
+    spelt = word.encode()
+    if spelt not in data:
+        return False
+    if b"*" in data and _STAR_IMPORT.search(data) is not None and spells(data, word):
+        return True
+    # The word first (a pattern starting with a literal is searched for fast), its start by hand.
+    for found in re.finditer(re.escape(spelt) + rb"(?![\w\x80-\xff])", data):
+        at = found.start() - 1
+        if at >= 0 and data[at] in _WORD:
+            continue  # inside a longer word
+        if at >= 0 and data[at] in _QUOTES:
+            return True
+        crossed = False
+        while at >= 0 and data[at] in _GAP:
+            crossed = crossed or data[at] in _BREAKS
+            at -= 1
+        dot = at >= 0 and data[at] == 46  # `.`
+        if not (dot or crossed):
+            continue  # the common case: a name in code
+        ends = [end for end in (data.find(b"\n", at), data.find(b"\r", at)) if end != -1]
+        line = data[max(data.rfind(b"\n", 0, at + 1), data.rfind(b"\r", 0, at + 1)) + 1 : min(ends, default=len(data))]
+        if crossed and b"#" in line:
+            return True  # after a comment, which may follow a `.`
+        if dot and (b";" in line or _IMPORT_LINE.match(line) is None):
+            return True
+    return False
+
+
+_QUOTES, _BREAKS = frozenset(b"\"'"), frozenset(b"\r\n")
+_WORD = frozenset(b"0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") | frozenset(range(0x80, 0x100))
+# A star import (``from pkg import *``, past blanks, a bracket or continuations): a superset.
+_STAR_IMPORT = re.compile(rb"import(?:[ \t\f(]|\\\r?\n|\\\r)*\*")
+# A line that starts an import statement: ``import``, or ``from`` a module path ``import`` (a line
+# starting ``from pkg.word)`` continues a ``yield from`` or ``raise ... from``: code).
+_IMPORT_LINE = re.compile(rb"[ \t\f]*(?:import(?![\w\x80-\xff])|from[ \t\f]+[\w\x80-\xff. \t\f]*(?<![\w\x80-\xff])import(?![\w\x80-\xff]))")
 
 
 def spells(data: bytes | None, word: str) -> bool:
