@@ -1,0 +1,112 @@
+"""review20a on SQLAlchemy 2.0.36: ``init`` on a ``lib/`` layout, tests of a deprecation written
+with the project's own helpers, a name a package stores into its submodule, and ``rules --check``
+with re-exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli, write_project
+
+# -- 1. init writes `src` from the project's declared layout ------------------------------------
+
+_LIB_PROJECT = {
+    "lib/pkg/__init__.py": "",
+    "lib/pkg/new.py": "def f():\n    return 1\n",
+    "lib/pkg/old.py": "from pkg.new import f\n",
+    "tests/test_f.py": "from pkg.old import f\nfrom pkg.new import Missing\n\n\ndef test_f():\n    assert f() == 1\n",
+}
+_SETUP_CFG = "[metadata]\nname = pkg\n\n[options]\npackage_dir =\n    =lib\npackages = find:\n\n[options.packages.find]\nwhere = lib\n"
+
+
+def _written_config(project: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    result = run_cli(["init", "--no-cache"], project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    return (project / "ssot-lint.toml").read_text()
+
+
+def test_init_on_setuptools_lib_layout_writes_src_and_then_check_and_fix_see_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = write_project(tmp_path / "p", {**_LIB_PROJECT, "setup.cfg": _SETUP_CFG})
+    assert _written_config(project, monkeypatch) == (
+        "# Written by `ssot-lint init`.\n"
+        'rule-files = ["ssot-rules.toml"]\n'
+        "# From setup.cfg's [options] package_dir: modules below these folders are named from them.\n"
+        'src = ["lib"]\n'
+    )
+    with (project / "ssot-rules.toml").open("a") as rules:
+        rules.write('\n[[rule]]\nid = "MOVE1"\nkind = "deprecated-import"\n[rule.replace]\n"pkg.old:f" = "pkg.new:f"\n')
+    checked = run_cli(["check", "--no-cache", "-q", "--select", "PI1,MOVE1"], project, monkeypatch)
+    assert checked.stdout.splitlines() == [
+        "tests/test_f.py:1:21: MOVE1 [*] error: pkg.old:f is deprecated; import pkg.new:f",
+        "tests/test_f.py:2:21: PI1 error: unresolved import: Missing is not defined in pkg.new",
+    ]
+    fixed = run_cli(["fix", "--no-cache", "--select", "MOVE1"], project, monkeypatch)
+    assert fixed.exit_code == 0, fixed.stdout + fixed.stderr
+    assert (project / "tests/test_f.py").read_text().startswith("from pkg.new import f\n")
+
+
+@pytest.mark.parametrize(
+    ("files", "origin", "src"),
+    [
+        ({"setup.cfg": "[options]\npackages = find:\n\n[options.packages.find]\nwhere = lib\n"}, "setup.cfg's [options.packages.find] where", '["lib"]'),
+        ({"pyproject.toml": '[tool.setuptools]\npackage-dir = {"" = "lib"}\n'}, "pyproject.toml's [tool.setuptools] package-dir", '["lib"]'),
+        ({"pyproject.toml": '[tool.setuptools.packages.find]\nwhere = ["lib"]\n'}, "pyproject.toml's [tool.setuptools.packages.find] where", '["lib"]'),
+        (
+            {"pyproject.toml": '[tool.hatch.build.targets.wheel]\npackages = ["lib/pkg"]\n'},
+            "pyproject.toml's [tool.hatch.build.targets.wheel] packages",
+            '["lib"]',
+        ),
+        ({"pyproject.toml": '[tool.poetry]\npackages = [{include = "pkg", from = "lib"}]\n'}, "pyproject.toml's [tool.poetry] packages", '["lib"]'),
+        ({"setup.py": 'from setuptools import setup\n\nsetup(name="pkg", package_dir={"": "lib"})\n'}, "setup.py's package_dir", '["lib"]'),
+    ],
+    ids=["setup.cfg-where", "setuptools-package-dir", "setuptools-find-where", "hatch", "poetry", "setup.py"],
+)
+def test_init_reads_the_layout_each_build_tool_declares(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], origin: str, src: str) -> None:
+    project = write_project(tmp_path / "p", {**_LIB_PROJECT, **files})
+    assert _written_config(project, monkeypatch).splitlines()[2:] == [f"# From {origin}: modules below these folders are named from them.", f"src = {src}"]
+
+
+def test_init_takes_a_src_folder_holding_a_package_the_root_lacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {f"src/{name.removeprefix('lib/')}" if name.startswith("lib/") else name: text for name, text in _LIB_PROJECT.items()}
+    project = write_project(tmp_path / "p", files)
+    assert _written_config(project, monkeypatch).splitlines()[2:] == [
+        "# From the src/ folder, which holds the package pkg (the root has none): modules below these folders are named from them.",
+        'src = ["src"]',
+    ]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"app/__init__.py": "", "app/a.py": "X = 1\n", "pyproject.toml": '[tool.setuptools.packages.find]\ninclude = ["app*"]\n'},  # Django's: flat
+        {"app/__init__.py": "", "app/a.py": "X = 1\n", "setup.cfg": "[options.packages.find]\nwhere = .\n"},
+        {"src/app/__init__.py": "", "app/__init__.py": "", "app/a.py": "X = 1\n"},  # the root has the package too
+        {"src/notes.py": "X = 1\n", "app/__init__.py": ""},  # src/ holds no package
+        {"app/__init__.py": "", "setup.cfg": "[options.packages.find]\nwhere = gone\n"},  # not a folder: `src` would be an error
+    ],
+    ids=["flat", "where-dot", "src-and-root", "src-no-package", "missing-folder"],
+)
+def test_init_writes_no_src_when_the_layout_is_flat_or_unknown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]) -> None:
+    project = write_project(tmp_path / "p", files)
+    assert _written_config(project, monkeypatch) == '# Written by `ssot-lint init`.\nrule-files = ["ssot-rules.toml"]\n'
+
+
+def test_init_says_when_setup_cfg_cannot_be_read_and_writes_no_src(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = write_project(tmp_path / "p", {**_LIB_PROJECT, "setup.cfg": "package_dir = =lib\n"})
+    result = run_cli(["init", "--no-cache"], project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    assert "ssot-lint: warning: setup.cfg:1: cannot read the package layout (no section header); `src` not derived\n" in result.stderr
+    assert (project / "ssot-lint.toml").read_text() == '# Written by `ssot-lint init`.\nrule-files = ["ssot-rules.toml"]\n'
+
+
+def test_init_with_a_config_lacking_src_says_what_to_add(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = write_project(tmp_path / "p", {**_LIB_PROJECT, "setup.cfg": _SETUP_CFG}, config='fail-on = "error"\n')
+    result = run_cli(["init", "--no-cache"], project, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    assert (project / "ssot-lint.toml").read_text() == 'fail-on = "error"\n'
+    assert (
+        "ssot-lint: init: add 'ssot-rules.toml' to rule-files in ssot-lint.toml; add src = [\"lib\"] to ssot-lint.toml (from setup.cfg's [options] package_dir)\n"
+        in result.stderr
+    )
