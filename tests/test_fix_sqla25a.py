@@ -110,3 +110,73 @@ def test_init_with_a_config_lacking_src_says_what_to_add(tmp_path: Path, monkeyp
         "ssot-lint: init: add 'ssot-rules.toml' to rule-files in ssot-lint.toml; add src = [\"lib\"] to ssot-lint.toml (from setup.cfg's [options] package_dir)\n"
         in result.stderr
     )
+
+
+# -- 2. a test of a deprecation written with the project's own expectation helpers ---------------
+
+_WARNING_PROJECT = {
+    "pkg/__init__.py": "",
+    "pkg/new.py": "def f():\n    return 1\n",
+    "pkg/old.py": 'import warnings\n\nwarnings.warn("pkg.old is deprecated; use pkg.new instead", DeprecationWarning, stacklevel=2)\nfrom pkg.new import f  # noqa: E402\n',
+    "pkg/testing.py": "import contextlib\n\n\n@contextlib.contextmanager\ndef expect_deprecated(*messages):\n    yield\n",
+}
+_HELPER_RULES = (
+    '[[rule]]\nid = "DD1"\nkind = "declared-deprecation"\n\n[[rule]]\nid = "MOVE1"\nkind = "deprecated-import"\n[rule.replace]\n"pkg.old" = "pkg.new"\n'
+)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        'with expect_deprecated("pkg.old is deprecated"):',
+        "with testing.expect_deprecated_20():",
+        'with expect_warnings("pkg.old"):',
+        "with self._expect_warning():",
+        "with testing._expect_warnings_sqla_only():",
+        "with self.assertWarning(DeprecationWarning):",
+        "with assert_deprecated():",
+        "with self.expectDeprecation():",
+    ],
+)
+def test_a_use_inside_a_projects_own_expectation_helper_is_no_debt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: str) -> None:
+    test = f"from pkg import testing\nfrom pkg.testing import expect_deprecated\n\n\nclass TestOld:\n    def test_old_warns(self):\n        {block}\n            from pkg.old import f\n        assert f() == 1\n"
+    project = write_project(tmp_path / "p", {**_WARNING_PROJECT, "tests/test_helper.py": test}, rules=_HELPER_RULES)
+    checked = run_cli(["check", "--no-cache", "-q"], project, monkeypatch)
+    assert (checked.exit_code, checked.stdout) == (0, "")
+    fixed = run_cli(["fix", "--no-cache", "--unsafe-fixes"], project, monkeypatch)
+    assert fixed.exit_code == 0, fixed.stdout + fixed.stderr
+    assert (project / "tests/test_helper.py").read_text() == test
+
+
+def test_a_name_used_only_inside_the_helpers_block_is_no_debt_and_stays(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    test = (
+        "from pkg.old import f\nfrom pkg.testing import expect_deprecated\n\n\ndef test_old_warns():\n    with expect_deprecated():\n        assert f() == 1\n"
+    )
+    project = write_project(tmp_path / "p", {**_WARNING_PROJECT, "tests/test_helper.py": test}, rules=_HELPER_RULES)
+    assert run_cli(["check", "--no-cache", "-q"], project, monkeypatch).stdout == ""
+
+
+@pytest.mark.parametrize("block", ["with expect_raises(ValueError):", "with expect_no_warnings():", "with self.assert_no_warnings():", "with expectations():"])
+def test_a_helper_that_expects_no_warning_or_another_thing_is_not_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: str) -> None:
+    test = f"def test_old(self):\n    {block}\n        from pkg.old import f\n"
+    project = write_project(tmp_path / "p", {**_WARNING_PROJECT, "tests/test_other.py": test}, rules=_HELPER_RULES)
+    checked = run_cli(["check", "--no-cache", "-q"], project, monkeypatch)
+    # Safe or unsafe (a test whose text says "warn" may read the warning some other way): reported.
+    assert checked.stdout.replace(" [*]", "").splitlines() == [
+        'tests/test_other.py:3:14: DD1 error: module pkg.old is deprecated (pkg/old.py:3: "pkg.old is deprecated; use pkg.new instead"); use pkg.new',
+        "tests/test_other.py:3:14: MOVE1 error: pkg.old is deprecated; import pkg.new",
+    ]
+
+
+def test_the_text_test_passes_every_helper_it_accepts_and_no_other_call() -> None:
+    from ssot_lint.project import import_conditions
+
+    spelled = {
+        "with expect_deprecated('x'):\n    import old\n": True,
+        "with Expect_Warnings():\n    import old\n": True,
+        "with self._expect_warning():\n    import old\n": True,
+        "with self.assertDeprecated():\n    import old\n": True,
+        "with expect_raises(ValueError):\n    import old\n": False,
+        "self.assertEqual(expected, 1)\nassert warned\n": False,  # the words, but no such call
+    }
+    assert {text: import_conditions._calls_expecting(text) for text in spelled} == spelled

@@ -40,7 +40,11 @@ docstrings never match: only the syntax tree is read. Not matched: what a test u
 code that expects a warning, and an import whose every use is inside such code: a test of the
 deprecation uses it on purpose, and rewriting it would make that test fail. That code is a
 block of ``with pytest.warns(...)``, ``pytest.deprecated_call()``, ``self.assertWarns`` /
-``assertWarnsRegex``, Django's ``assertWarnsMessage``; of ``pytest.raises(W)`` /
+``assertWarnsRegex``, Django's ``assertWarnsMessage``, or a project's own helper named for
+expecting or asserting a warning or deprecation (``expect`` or ``assert`` first, after any
+``_``, then ``warn`` or ``deprecat``, ignoring case past the first letter: SQLAlchemy's
+``expect_deprecated``, ``expect_deprecated_20``, ``expect_warnings``, ``self._expect_warning``;
+``assertWarning``; not ``expect_no_warnings``); of ``pytest.raises(W)`` /
 ``assertRaises(W)`` / ``assertRaisesRegex(W, ...)`` with ``W`` a warning category (a name
 ending in ``Warning``, or a tuple holding one); of ``warnings.catch_warnings(record=True)``;
 or the body of a function taking pytest's ``recwarn`` fixture. A plain
