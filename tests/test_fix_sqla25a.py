@@ -180,3 +180,79 @@ def test_the_text_test_passes_every_helper_it_accepts_and_no_other_call() -> Non
         "self.assertEqual(expected, 1)\nassert warned\n": False,  # the words, but no such call
     }
     assert {text: import_conditions._calls_expecting(text) for text in spelled} == spelled
+
+
+# -- 3. a name a package's __init__ stores into its submodule ------------------------------------
+
+_STORING_PACKAGE = {
+    "pkg/__init__.py": "from . import base\nfrom . import impl\n\nbase.dialect = dialect = impl.dialect\n",
+    "pkg/base.py": "class Dialect:\n    pass\n",
+    "pkg/impl.py": "from .base import Dialect\n\n\nclass dialect(Dialect):\n    pass\n",
+}
+_PI1 = '[[rule]]\nid = "PI1"\nkind = "unresolved-import"\n'
+
+
+def test_a_name_the_package_stores_into_its_submodule_resolves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = write_project(tmp_path / "p", {**_STORING_PACKAGE, "app.py": "from pkg.base import dialect\nfrom pkg.base import Missing\n"}, rules=_PI1)
+    checked = run_cli(["check", "--no-cache", "-q"], project, monkeypatch)
+    assert checked.stdout.splitlines() == ["app.py:2:22: PI1 error: unresolved import: Missing is not defined in pkg.base"]
+
+
+@pytest.mark.parametrize(
+    ("init", "sub_import"),
+    [
+        ("import pkg.base\n\npkg.base.dialect = object\n", "from pkg.base import dialect"),  # through the absolute name
+        (
+            "from .base import *\nfrom . import base as b\n\nif True:\n    b.dialect: type = object\n",
+            "from pkg.base import dialect",
+        ),  # an alias, under a condition
+        ("from . import sub\n\nsub.deep.dialect = object\n", "from pkg.sub.deep import dialect"),  # from a package above, two levels down
+    ],
+    ids=["absolute", "alias-conditional", "two-levels"],
+)
+def test_each_way_a_package_names_its_submodule_in_a_store_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, init: str, sub_import: str) -> None:
+    files = {
+        "pkg/__init__.py": init,
+        "pkg/base.py": "X = 1\n",
+        "pkg/sub/__init__.py": "from . import deep\n",
+        "pkg/sub/deep.py": "X = 1\n",
+        "app.py": f"{sub_import}\n",
+    }
+    project = write_project(tmp_path / "p", files, rules=_PI1)
+    assert run_cli(["check", "--no-cache", "-q"], project, monkeypatch).stdout == ""
+
+
+@pytest.mark.parametrize(
+    "init",
+    [
+        "from . import base\n\n\ndef configure():\n    base.dialect = object\n",  # only when called
+        "from . import base\n\nother.dialect = object\n",  # not into the submodule
+    ],
+    ids=["in-a-function", "another-object"],
+)
+def test_a_store_that_does_not_run_at_import_or_goes_elsewhere_binds_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, init: str) -> None:
+    files = {"pkg/__init__.py": init, "pkg/base.py": "X = 1\n", "app.py": "from pkg.base import dialect\n"}
+    project = write_project(tmp_path / "p", files, rules=_PI1)
+    checked = run_cli(["check", "--no-cache", "-q"], project, monkeypatch)
+    assert checked.stdout.splitlines() == ["app.py:1:22: PI1 error: unresolved import: dialect is not defined in pkg.base"]
+
+
+def test_a_module_beside_the_storing_one_is_not_a_package_above(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pkg.other stores into pkg.base, but nothing runs pkg.other before `from pkg.base import x`.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/base.py": "X = 1\n",
+        "pkg/other.py": "from . import base\n\nbase.dialect = object\n",
+        "app.py": "from pkg.base import dialect\n",
+    }
+    project = write_project(tmp_path / "p", files, rules=_PI1)
+    checked = run_cli(["check", "--no-cache", "-q"], project, monkeypatch)
+    assert checked.stdout.splitlines() == ["app.py:1:22: PI1 error: unresolved import: dialect is not defined in pkg.base"]
+
+
+def test_an_importer_inside_the_storing_package_is_judged_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pkg/__init__.py imports pkg.impl before its store: there `from .base import dialect` fails.
+    files = {**_STORING_PACKAGE, "pkg/impl.py": "from .base import Dialect, dialect\n"}
+    project = write_project(tmp_path / "p", files, rules=_PI1)
+    checked = run_cli(["check", "--no-cache", "-q"], project, monkeypatch)
+    assert checked.stdout.splitlines() == ["pkg/impl.py:1:28: PI1 error: unresolved import: dialect is not defined in pkg.base"]

@@ -1,7 +1,9 @@
 """Stores into an attribute of something a module imported: the per-file fact behind "a copied
 value whose source is stored into" of fix verification (``fix.copied_values``), computed (and
 cached, through ``run.modules``) only for the files a verification asks about, never for the
-whole project: no module summary carries it.
+whole project. The module summary carries only a package ``__init__``'s stores made at import
+(``ModuleSummary.stored_into``, read from the statements the summary reads, for
+``unresolved-import``), and only when such a statement assigns to an attribute.
 
 ``settings.py`` doing ``from pkg import config`` and ``config.MODE = "prod"`` changes
 ``pkg.config.MODE``, but not the copy ``pkg.old`` made by ``from pkg.config import MODE``
@@ -52,9 +54,10 @@ _BY_NAME = re.compile(r"import_module|__import__|\bmodules[ \t]*\[")
 _ALIAS_ROUNDS = 5  # `c2 = c`, `c3 = c2`, ...: followed this deep
 
 
-def attribute_stores(ctx: FileContext) -> tuple[tuple[str, str, int], ...]:
+def attribute_stores(ctx: FileContext, body: Sequence[ast.stmt] | None = None) -> tuple[tuple[str, str, int], ...]:
     """``(object, attribute, line)`` for each store into an attribute of something an import of
-    the file binds (see the module docstring)."""
+    the file binds (see the module docstring); in ``body`` only, when given (the statements the
+    module summary reads: ``ModuleSummary.stored_into``), else in the whole file."""
     imported: dict[str, set[str]] = {}  # each name an import binds, anywhere -> what it may stand for
     stars: list[str] = []  # the modules the file star-imports: a name no import binds may come from one
     for ref in ctx.imports():
@@ -71,7 +74,8 @@ def attribute_stores(ctx: FileContext) -> tuple[tuple[str, str, int], ...]:
     stores: list[tuple[ast.expr, str, int]] = []
     assigned: list[tuple[str, ast.expr]] = []
     namespaces: list[tuple[ast.expr, ast.expr]] = []  # `X.__dict__` / `vars(X)`, and X
-    for node in ast.walk(ctx.tree):
+    tree = ctx.tree if body is None else ast.Module(body=list(body), type_ignores=[])
+    for node in ast.walk(tree):
         if isinstance(node, ast.Attribute):
             if node.attr == "__dict__":
                 namespaces.append((node, node.value))
@@ -89,7 +93,7 @@ def attribute_stores(ctx: FileContext) -> tuple[tuple[str, str, int], ...]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             assigned += ((t.id, node.value) for t in targets if isinstance(t, ast.Name))
     if namespaces:
-        stores += _namespace_stores(ctx.tree, namespaces)
+        stores += _namespace_stores(tree, namespaces)
     if not stores:
         return ()
     bound = _aliases(assigned, imported, ctx)
