@@ -27,8 +27,16 @@ def _written_config(project: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return (project / "ssot-lint.toml").read_text()
 
 
-def test_init_on_setuptools_lib_layout_writes_src_and_then_check_and_fix_see_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project = write_project(tmp_path / "p", {**_LIB_PROJECT, "setup.cfg": _SETUP_CFG})
+@pytest.mark.parametrize(
+    "pyproject", [None, '[build-system]\nrequires = ["setuptools>=61.0"]\nbuild-backend = "setuptools.build_meta"\n'], ids=["setup.cfg", "and-pyproject"]
+)
+def test_init_on_setuptools_lib_layout_writes_src_and_then_check_and_fix_see_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pyproject: str | None
+) -> None:
+    # SQLAlchemy 2.0.36: setup.cfg declares the layout, pyproject.toml only the build system.
+    project = write_project(tmp_path / "p", {**_LIB_PROJECT, "setup.cfg": _SETUP_CFG, **({"pyproject.toml": pyproject} if pyproject else {})})
+    surveyed = run_cli(["init", "--no-write", "--no-cache"], project, monkeypatch)
+    assert "Project-wide: unresolved-import 1, shim-module 1, import-cycle 0\n" in surveyed.stdout  # the survey names modules so too
     assert _written_config(project, monkeypatch) == (
         "# Written by `ssot-lint init`.\n"
         'rule-files = ["ssot-rules.toml"]\n'

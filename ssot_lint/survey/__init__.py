@@ -122,7 +122,7 @@ def project_config(root: Path, observer: Observer = NULL_OBSERVER) -> Config:
         candidate = root / name
         if candidate.is_file():
             config = load_config(None, root, observer)
-            if config.root == root.resolve():
+            if config.root == root.resolve() and config.path is not None:  # not a pyproject.toml without the table
                 return config
     roots = declared_layout(root).roots
     return Config(root=root.resolve(), values={"src": list(roots)} if roots else {}, observer=observer)
