@@ -282,11 +282,12 @@ _MOVE = '[[rule]]\nid = "M1"\nkind = "deprecated-import"\n[rule.replace]\n"pkg.o
 def test_rules_check_counts_the_names_the_old_module_imports_as_the_fix_refuses_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = write_project(tmp_path / "p", _REEXPORTING, rules=_MOVE)
     checked = run_cli(["rules", "--check"], project, monkeypatch)
-    # ConcreteBase and declared_attr are imported there, declarative_base defined; `os` is no name it provides.
+    # ConcreteBase and declared_attr are imported and listed in __all__, declarative_base defined;
+    # `os`, imported for its own use, is no name an importer means.
     assert (checked.exit_code, checked.stdout.splitlines()) == (
         1,
         [
-            "rules.toml:5: M1 maps pkg.old to pkg.new, which lacks 1 of the 3 public names pkg.old defines or imports (ConcreteBase; ConcreteBase is not defined in pkg.new); imports of them are not rewritten",
+            "rules.toml:5: M1 maps pkg.old to pkg.new, which lacks 1 of the 3 public names pkg.old defines or re-exports (ConcreteBase; ConcreteBase is not defined in pkg.new); imports of them are not rewritten",
             "1 mapping checked, 1 warning",
         ],
     )
@@ -300,4 +301,18 @@ def test_rules_check_counts_the_names_the_old_module_imports_as_the_fix_refuses_
             "  app.py:1:6: M1 not fixable: ConcreteBase is not defined in pkg.new",
             "  pkg/old/__init__.py:1:6: M1 not fixable: module pkg.new.extensions does not exist (extensions is not a module of pkg.new)",
         ],
+    )
+
+
+def test_without_all_a_re_export_is_an_import_from_its_own_submodules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        **_REEXPORTING,
+        # No __all__: ConcreteBase (from its own submodule) is a re-export; declared_attr, imported
+        # from elsewhere for its own use, is not.
+        "pkg/old/__init__.py": "from .extensions import ConcreteBase\nfrom pkg.core import declared_attr\n\n\ndef declarative_base():\n    return declared_attr\n",
+    }
+    project = write_project(tmp_path / "p", files, rules=_MOVE)
+    checked = run_cli(["rules", "--check"], project, monkeypatch)
+    assert checked.stdout.splitlines()[0] == (
+        "rules.toml:5: M1 maps pkg.old to pkg.new, which lacks 1 of the 2 public names pkg.old defines or re-exports (ConcreteBase; ConcreteBase is not defined in pkg.new); imports of them are not rewritten"
     )

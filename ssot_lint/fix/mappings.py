@@ -13,8 +13,8 @@ at its line in the rule file:
   class, a module to a class): the fix refuses every import of it unless ``allow-kind-change``
   lists the target;
 - a module mapped to a module that lacks some of the public names the deprecated module defines
-  or imports (from the project, or listed in its ``__all__``: a re-export): imports of those
-  names are not rewritten (the statement is split, the rest moves);
+  or re-exports (imports listed in its ``__all__``, or without one, imports from its own
+  submodules): imports of those names are not rewritten (the statement is split, the rest moves);
 - a chain through other mappings that leads to a module the project lacks: it stops at the last
   replacement the project has, which check advises and fix writes (``index.chain_end``).
 
@@ -118,10 +118,10 @@ def _problem(mapping: ImportMapping, verifier: ImportVerifier, mover: Mover | No
 
 
 def _lacking(old: Target, new: Target, verifier: ImportVerifier, mover: Mover | None) -> str | None:
-    """For a module mapped to a module: the public names the old one provides that the fix
+    """For a module mapped to a module: the public names the old one defines or re-exports that the fix
     cannot move (the new one lacks them, or has them as another kind of thing)."""
     names = sorted(
-        {n for summary in verifier.source.summaries(old.module) if summary is not None for n in _provided(summary, verifier) if not n.startswith("_")}
+        {n for summary in verifier.source.summaries(old.module) if summary is not None for n in _provided(summary, old.module) if not n.startswith("_")}
     )
     refused: list[tuple[str, Verdict]] = []
     for name in names:
@@ -135,19 +135,20 @@ def _lacking(old: Target, new: Target, verifier: ImportVerifier, mover: Mover | 
         return None
     shown = ", ".join(name for name, _ in refused[:_SHOWN]) + (f" and {len(refused) - _SHOWN} more" if len(refused) > _SHOWN else "")
     first = refused[0][1].reason
-    return f"maps {old} to {new}, which lacks {len(refused)} of the {len(names)} public names {old} defines or imports ({shown}; {first}); imports of them are not rewritten"
+    return f"maps {old} to {new}, which lacks {len(refused)} of the {len(names)} public names {old} defines or re-exports ({shown}; {first}); imports of them are not rewritten"
 
 
-def _provided(summary: ModuleSummary, verifier: ImportVerifier) -> set[str]:
-    """What ``from old import X`` can import: the names the module defines, and those it binds
-    by importing a name from the project (a re-export, as SQLAlchemy's ``ext.declarative``
-    imports ``ConcreteBase`` from ``.extensions``) or lists in ``__all__``; not a module it
-    imports for its own use (``import os``, ``from typing import Any``)."""
-    listed = set(summary.all_names or ())
+def _provided(summary: ModuleSummary, module: str) -> set[str]:
+    """What ``from old import X`` is meant to import: the names ``module`` defines, and those it
+    re-exports: imports it lists in ``__all__`` (SQLAlchemy's ``ext.declarative``: ``ConcreteBase``
+    from ``.extensions``), or, without a literal ``__all__``, imports from its own submodules.
+    Not what it imports for its own use (``django.test.utils``'s ``Apps``, ``import os``): no
+    importer means those, and listing them would bury the names that matter."""
+    listed = summary.all_names
     reexported = {
         bound
         for bound, fact in summary.bindings().items()
-        if fact.name not in (None, "*") and (bound in listed or (fact.module is not None and verifier.source.in_project(fact.module)))
+        if fact.name not in (None, "*") and (bound in listed if listed is not None else fact.module is not None and fact.module.startswith(module + "."))
     }
     return set(summary.defined) | reexported
 
