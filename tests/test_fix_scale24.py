@@ -129,7 +129,7 @@ def test_the_words_before_each_pattern_spare_its_search_in_a_module_that_only_lo
     monkeypatch.setattr(import_conditions, "_EXPECTS_SPELLINGS", tuple(counted))
     logging_module = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef f():\n    _LOGGER.warning("deprecated, use g")\n'
     assert not import_conditions._calls_expecting(logging_module)
-    assert [pattern.searches for _, pattern in counted] == [0, 0, 0]
+    assert [pattern.searches for _, pattern in counted] == [0] * len(counted)
     expecting = {
         "with warnings.catch_warnings(record=True) as caught:\n    import old\n": True,
         "def test_it(recwarn):\n    import old\n": True,

@@ -46,7 +46,7 @@ def test_one_warning_per_mapping_the_fix_refuses_at_its_line(tmp_path: Path, mon
     result = run_cli(["rules", "--check"], tmp_path, monkeypatch)
     assert (result.exit_code, result.stderr) == (1, "")
     assert result.stdout.splitlines() == [
-        "rules.toml:7: D1 maps old.mod to new.mod, which lacks 1 of the 5 public names old.mod defines (B; B is not defined in new.mod); imports of them are not rewritten",
+        "rules.toml:7: D1 maps old.mod to new.mod, which lacks 1 of the 5 public names old.mod defines or re-exports (B; B is not defined in new.mod); imports of them are not rewritten",
         "rules.toml:8: D1 maps old.mod:make_manager (function) to new.mod:Manager (class); fix refuses it unless allow-kind-change lists it",
         "rules.toml:9: D1 maps old.mod:Factory to new.mod:Gone, which does not exist: Gone is not defined in new.mod; no import of old.mod:Factory is rewritten",
         "rules.toml:17: D2 maps old to new.missing, which does not exist: module new.missing does not exist (missing is not a module of new); no import of old is rewritten",

@@ -53,6 +53,12 @@ def init(
     observer.refuse()  # init writes files: never replayed
     warn = on_warning or (lambda message: None)
     config = project_config(Path(path), observer)
+    if config.path is None and not config.get("src"):
+        from ssot_lint.config.layout import declared_layout
+
+        problem = declared_layout(Path(path)).problem
+        if problem:  # the layout is left unknown, as for a project that declares none: say why
+            warn(f"{problem}; `src` not derived")
     with open_cache(config, cache, cache_dir, warn, observer) as result_cache:
         found = run_survey(path, cache=result_cache, jobs=jobs, on_progress=on_progress, observer=observer)
         if not found.files:  # as `check` says "no files to check": rules derived from nothing would check nothing

@@ -12,8 +12,9 @@ at its line in the rule file:
 - target and replacement are both in the project and of different kinds (a function mapped to a
   class, a module to a class): the fix refuses every import of it unless ``allow-kind-change``
   lists the target;
-- a module mapped to a module that lacks some of the public names the deprecated module defines:
-  imports of those names are not rewritten (the statement is split, the rest moves);
+- a module mapped to a module that lacks some of the public names the deprecated module defines
+  or re-exports (imports listed in its ``__all__``, or without one, imports from its own
+  submodules): imports of those names are not rewritten (the statement is split, the rest moves);
 - a chain through other mappings that leads to a module the project lacks: it stops at the last
   replacement the project has, which check advises and fix writes (``index.chain_end``).
 
@@ -33,6 +34,7 @@ from ssot_lint.errors import ConfigError
 from ssot_lint.fix.verify import REFUSED, ImportVerifier, Mover, Need, Verdict
 from ssot_lint.kinds.base import ImportMapping, Rule, Target
 from ssot_lint.kinds.deprecated_import.index import chain_end
+from ssot_lint.project.module_summary import ModuleSummary
 
 _SHOWN = 5  # names listed in a warning about a module mapping; the rest are counted
 
@@ -116,9 +118,11 @@ def _problem(mapping: ImportMapping, verifier: ImportVerifier, mover: Mover | No
 
 
 def _lacking(old: Target, new: Target, verifier: ImportVerifier, mover: Mover | None) -> str | None:
-    """For a module mapped to a module: the public names the old one defines that the fix
+    """For a module mapped to a module: the public names the old one defines or re-exports that the fix
     cannot move (the new one lacks them, or has them as another kind of thing)."""
-    names = sorted({n for summary in verifier.source.summaries(old.module) if summary is not None for n in summary.defined if not n.startswith("_")})
+    names = sorted(
+        {n for summary in verifier.source.summaries(old.module) if summary is not None for n in _provided(summary, old.module) if not n.startswith("_")}
+    )
     refused: list[tuple[str, Verdict]] = []
     for name in names:
         moved = mover.moved(old.module, name) if mover is not None else None
@@ -131,9 +135,22 @@ def _lacking(old: Target, new: Target, verifier: ImportVerifier, mover: Mover | 
         return None
     shown = ", ".join(name for name, _ in refused[:_SHOWN]) + (f" and {len(refused) - _SHOWN} more" if len(refused) > _SHOWN else "")
     first = refused[0][1].reason
-    return (
-        f"maps {old} to {new}, which lacks {len(refused)} of the {len(names)} public names {old} defines ({shown}; {first}); imports of them are not rewritten"
-    )
+    return f"maps {old} to {new}, which lacks {len(refused)} of the {len(names)} public names {old} defines or re-exports ({shown}; {first}); imports of them are not rewritten"
+
+
+def _provided(summary: ModuleSummary, module: str) -> set[str]:
+    """What ``from old import X`` is meant to import: the names ``module`` defines, and those it
+    re-exports: imports it lists in ``__all__`` (SQLAlchemy's ``ext.declarative``: ``ConcreteBase``
+    from ``.extensions``), or, without a literal ``__all__``, imports from its own submodules.
+    Not what it imports for its own use (``django.test.utils``'s ``Apps``, ``import os``): no
+    importer means those, and listing them would bury the names that matter."""
+    listed = summary.all_names
+    reexported = {
+        bound
+        for bound, fact in summary.bindings().items()
+        if fact.name not in (None, "*") and (bound in listed if listed is not None else fact.module is not None and fact.module.startswith(module + "."))
+    }
+    return set(summary.defined) | reexported
 
 
 class _EntryLines:

@@ -21,8 +21,12 @@ a fallback hiding a broken project import is what this rule is for.
   ``with`` targets, ``global`` declarations; conditional definitions under ``try/except
   ImportError`` or ``if TYPE_CHECKING`` count), bound by an import there (so ``__init__.py``
   re-export chains resolve; each link is checked where it is written), exported by a star
-  import there (followed transitively, honouring the source's ``__all__``), or a submodule
-  ``pkg.mod.Name`` (a file or a namespace directory). ``from . import x`` in a package's own
+  import there (followed transitively, honouring the source's ``__all__``), a submodule
+  ``pkg.mod.Name`` (a file or a namespace directory), or stored into ``pkg.mod`` at module level
+  by a package above it that the importer is outside of (``pkg/__init__.py``: ``from . import
+  mod`` then ``mod.Name = ...``, as SQLAlchemy's ``dialects/sqlite/__init__.py`` does ``base.dialect
+  = dialect = pysqlite.dialect``: Python runs the package first; an importer inside the package
+  may run before the store, and is judged as if there were none). ``from . import x`` in a package's own
   ``__init__.py`` is the same question about ``pkg.x``.
 - **Phantom exports**: a name listed in ``__all__`` but not defined is not importable (``from
   pkg import Name`` raises ImportError, ``from pkg import *`` AttributeError). It is reported at
@@ -106,6 +110,7 @@ class UnresolvedImport(Rule):
         Example({"pkg/__init__.py": "def __getattr__(name): ...\n", "app.py": "from pkg import anything\n"}, 0),
         Example({"pkg/__init__.py": "", "pkg/speed.pyx": "cdef int f():\n    return 1\n", "app.py": "from pkg.speed import f\nimport pkg.speed\n"}, 0),
         Example({"pkg/__init__.py": "from . import sub\n", "pkg/sub.py": ""}, 0),
+        Example({"pkg/__init__.py": "from . import base\n\nbase.dialect = object\n", "pkg/base.py": "", "app.py": "from pkg.base import dialect\n"}, 0),
         Example(
             {
                 "pkg/__init__.py": "",
@@ -218,8 +223,28 @@ class UnresolvedImport(Rule):
                     return None
                 shown = ", ".join(phantoms)
                 return fact.span, f"{module}.__all__ lists {shown}, which {module} does not define", module, shown, f"{module}:*"
+            if stored_by_package_above(index, module, name, importer):
+                return None
             listed = any(s is not None and s.all_names is not None and name in s.all_names for s in index.summaries(module, importer))
             problem = f"{name} is not defined in {module}" + (" (it is only listed in its __all__)" if listed else "")
             return fact.span, problem, module, name, f"{module}:{name}"
         # A namespace package has no code: only its submodules can be imported from it.
         return fact.span, f"no module named {module}.{name} (namespace package {module} has no such submodule)", module, name, f"{module}:{name}"
+
+
+def stored_by_package_above(index: ModuleIndex, module: str, name: str, importer: FileRef | None) -> bool:
+    """Whether a package above ``module`` stores ``name`` into it at import
+    (``ModuleSummary.stored_into``: SQLAlchemy's ``dialects/sqlite/__init__.py`` does
+    ``base.dialect = dialect = pysqlite.dialect``). Python runs the package before an importer
+    outside it can import ``module``; one inside it may run while the package is still being
+    imported, before the store, so it is judged as before."""
+    target = index.canonical(module)
+    parts = module.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        package = ".".join(parts[:end])
+        if importer is not None and importer.module.startswith(package + "."):
+            continue
+        for summary in index.summaries(package, importer):
+            if summary is not None and any(stored == name and index.canonical(obj) == target for obj, stored in summary.stored_into):
+                return True
+    return False

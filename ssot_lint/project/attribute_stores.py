@@ -1,7 +1,9 @@
 """Stores into an attribute of something a module imported: the per-file fact behind "a copied
 value whose source is stored into" of fix verification (``fix.copied_values``), computed (and
 cached, through ``run.modules``) only for the files a verification asks about, never for the
-whole project: no module summary carries it.
+whole project. The module summary carries only a package ``__init__``'s stores made at import
+(``ModuleSummary.stored_into``, read from the statements the summary reads, for
+``unresolved-import``), and only when such a statement assigns to an attribute.
 
 ``settings.py`` doing ``from pkg import config`` and ``config.MODE = "prod"`` changes
 ``pkg.config.MODE``, but not the copy ``pkg.old`` made by ``from pkg.config import MODE``
@@ -53,9 +55,10 @@ _BY_NAME = re.compile(r"import_module|__import__|\bmodules[ \t]*\[")
 _ALIAS_ROUNDS = 5  # `c2 = c`, `c3 = c2`, ...: followed this deep
 
 
-def attribute_stores(ctx: FileContext) -> tuple[tuple[str, str, int], ...]:
+def attribute_stores(ctx: FileContext, body: Sequence[ast.stmt] | None = None) -> tuple[tuple[str, str, int], ...]:
     """``(object, attribute, line)`` for each store into an attribute of something an import of
-    the file binds (see the module docstring)."""
+    the file binds (see the module docstring); in ``body`` only, when given (the statements the
+    module summary reads: ``ModuleSummary.stored_into``), else in the whole file."""
     imported: dict[str, set[str]] = {}  # each name an import binds, anywhere -> what it may stand for
     stars: list[str] = []  # the modules the file star-imports: a name no import binds may come from one
     for ref in ctx.imports():
@@ -77,7 +80,8 @@ def attribute_stores(ctx: FileContext) -> tuple[tuple[str, str, int], ...]:
     # cost as much as this one (verify25).
     parents: dict[int, ast.AST] = {}
     rebound: set[str] = set()
-    for node in _walk(ctx.tree, parents):
+    tree = ctx.tree if body is None else ast.Module(body=list(body), type_ignores=[])
+    for node in _walk(tree, parents):
         if isinstance(node, ast.Name):
             if not isinstance(node.ctx, ast.Load):
                 rebound.add(node.id)

@@ -112,6 +112,12 @@ class ModuleSummary:
     # inside a module-level ``if`` / ``try``; see ``effects.warns``), 0 for none: the module warns
     # when imported, which a test may check (``fix.warning_tests``).
     warns: int = 0
+    # In a package's ``__init__``: ``(module, name)`` for each module-level store into an
+    # attribute of a module it imports (``base.dialect = ...`` after ``from . import base``, read
+    # as ``project.attribute_stores`` reads stores). Python runs the package before any importer
+    # outside it can import ``module``, so such an importer finds the name there
+    # (``unresolved-import``).
+    stored_into: tuple[tuple[str, str], ...] = ()
 
     def bindings(self) -> dict[str, ImportFact]:
         """Module-level names bound by imports -> the (last) import binding them."""

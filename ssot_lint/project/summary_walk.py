@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ssot_lint.analysis.imports import imported_names
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
+from ssot_lint.project.attribute_stores import attribute_stores
 from ssot_lint.project.dunder_all import DunderAll, is_all
 from ssot_lint.project.dynamic_imports import dynamic_import_line
 from ssot_lint.project.effects import BUILTIN_DECORATORS, first_class_with_effects, first_line, has_effects, may_be_left_out, pure_source, warns
@@ -35,6 +36,7 @@ from ssot_lint.project.import_conditions import (
     type_checking_test,
     typing_spellings,
 )
+from ssot_lint.project.namespace_uses import ANY_ATTRIBUTE
 from ssot_lint.project.rebinds import WORDS, global_rebinds, namespace_writes
 from ssot_lint.project.reexports import alias_of, is_string_statement, reexport_only
 
@@ -112,6 +114,7 @@ class _Summariser:
         self.walrus = ctx.lines_with([":="]) if ":=" in ctx.text else []
         self.never_true: set[str] = set()  # the spellings of typing.TYPE_CHECKING bound (import_conditions)
         self.maybe_true: set[int] = set()  # the `if TYPE_CHECKING:` in a class body binding the name (by id)
+        self.attribute_stores: list[tuple[int, int]] = []  # a package's module-level `x.a = ...` statements (lines)
 
     def run(self) -> ModuleSummary:
         body = self.ctx.outline()  # every statement the summary reads; see analysis/outline.py
@@ -143,7 +146,16 @@ class _Summariser:
             + (namespace_writes(self.ctx.statements_near(WORDS), self.ctx.lines_with(WORDS)) if writes else ()),
             dynamic_imports=dynamic_import_line(text, self.lines.starts) if self.ctx.ref.is_package else 0,
             warns=self.warns,
+            stored_into=self._stored_into(body) if self.attribute_stores else (),
         )
+
+    def _stored_into(self, body: list[ast.stmt]) -> tuple[tuple[str, str], ...]:
+        """``ModuleSummary.stored_into``: the stores ``attribute_stores`` finds in the statements
+        read (never the whole file: only those are parsed) on the lines of a module-level
+        assignment to an attribute (not in a function, which runs when called)."""
+        spans = self.attribute_stores
+        found = attribute_stores(self.ctx, body)
+        return tuple(sorted({(obj, name) for obj, name, line in found if name != ANY_ATTRIBUTE and any(a <= line <= b for a, b in spans)}))
 
     def _walk(self, body: list[ast.stmt]) -> None:
         """Every statement in source order, knowing whether it runs in a def, in a class body,
@@ -225,6 +237,10 @@ class _Summariser:
     # -- bindings ---------------------------------------------------------------------------
     def _bind_statement(self, node: ast.AST) -> None:
         """What a module-level statement (or ``match`` case) binds and does to ``__all__``."""
+        if self.ctx.ref.is_package and isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(part, ast.Attribute) for target in targets for part in ast.walk(target)):
+                self.attribute_stores.append((node.lineno, node.end_lineno or node.lineno))
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 self._bind(target)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ssot_lint.config.layout import declared_layout
 from ssot_lint.config.settings import Config, load_config
 from ssot_lint.errors import ConfigError
 from ssot_lint.kinds import builtin_kind
@@ -113,16 +114,18 @@ def make_rule(kind: str, rule_id: str, options: dict[str, Any] | None = None, ex
 
 def project_config(root: Path, observer: Observer = NULL_OBSERVER) -> Config:
     """The config found at ``root`` (its excludes and ``src`` roots apply), else the defaults
-    with ``root`` as the project root; a config above ``root`` belongs to another project."""
+    with ``root`` as the project root and the ``src`` folders its packaging declares (the config
+    ``init`` writes holds them); a config above ``root`` belongs to another project."""
     if not root.is_dir():
         raise ConfigError(f"not a directory: {root}")
     for name in ("ssot-lint.toml", "pyproject.toml"):
         candidate = root / name
         if candidate.is_file():
             config = load_config(None, root, observer)
-            if config.root == root.resolve():
+            if config.root == root.resolve() and config.path is not None:  # not a pyproject.toml without the table
                 return config
-    return Config(root=root.resolve(), observer=observer)
+    roots = declared_layout(root).roots
+    return Config(root=root.resolve(), values={"src": list(roots)} if roots else {}, observer=observer)
 
 
 def survey(

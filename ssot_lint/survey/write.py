@@ -4,13 +4,17 @@ config pointing at it when the project has none, and with ``baseline`` today's f
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ssot_lint.ci import baseline as baselines
 from ssot_lint.ci.coverage import Coverage
+from ssot_lint.config.layout import Layout, declared_layout
 from ssot_lint.config.rulefile import RuleSet, load_rule_docs
+from ssot_lint.config.settings import Config
 from ssot_lint.config.tomlfile import parse_toml, shown_path
 from ssot_lint.errors import ConfigError
 from ssot_lint.run.aggregation import aggregate
@@ -46,6 +50,29 @@ def _create(path: Path, text: str) -> None:
         raise ConfigError(f"cannot write {shown_path(path)}: {exc.strerror or exc}") from None
 
 
+def _toml_list(items: Iterable[str]) -> str:
+    return "[" + ", ".join(json.dumps(item) for item in items) + "]"
+
+
+def _config_text(rules: str, layout: Layout) -> str:
+    """The config ``init`` writes: the starter's rule file, and the ``src`` folders the project's
+    packaging declares, saying where they were read (a reader may not know why they are there)."""
+    text = f"# Written by `ssot-lint init`.\nrule-files = {_toml_list([rules])}\n"
+    if layout.roots:
+        text += f"# From {layout.origin}: modules below these folders are named from them.\nsrc = {_toml_list(layout.roots)}\n"
+    return text
+
+
+def _config_hint(config: Config | None, rules: str, layout: Layout) -> str:
+    """What to add to the project's own config, which ``init`` leaves alone."""
+    if config is None or config.path is None:
+        return ""
+    hints = [f"add {rules!r} to rule-files in {shown_path(config.path)}"] if rules not in config.get("rule-files") else []
+    if layout.roots and not config.get("src"):
+        hints.append(f"add src = {_toml_list(layout.roots)} to {shown_path(config.path)} (from {layout.origin})")
+    return "; ".join(hints)
+
+
 def checked_ruleset(text: str, shown: str) -> RuleSet:
     """The starter's rules, loaded as the rule file will be, with every example run."""
     from ssot_lint.kinds.examples import run_example
@@ -79,12 +106,13 @@ def write_starter(survey: Survey, output: Path | None = None, *, baseline: bool 
     _create(rules_path, text)
     written = Written(shown, len(ruleset.rules), left_out=covered.left_out)
     relative = os.path.relpath(rules_path, root).replace(os.sep, "/")
+    layout = declared_layout(root)
     if new_config:
         config_path = root / CONFIG_NAME
-        _create(config_path, f"# Written by `ssot-lint init`.\nrule-files = [{relative!r}]\n".replace("'", '"'))
+        _create(config_path, _config_text(relative, layout))
         written.config = shown_path(config_path)
-    elif config is not None and config.path is not None and relative not in config.get("rule-files"):
-        written.config_hint = f"add {relative!r} to rule-files in {shown_path(config.path)}"
+    else:
+        written.config_hint = _config_hint(config, relative, layout)
     if baseline:
         rules = ruleset.rules
         results = analyze_files(survey.sources, rules, RunOptions(cache=cache, jobs=jobs))

@@ -58,7 +58,11 @@ import never runs); imports inside the deprecated module or package itself do no
 in code where a test expects a warning, or whose every use is in such code: the test of the
 deprecation uses it on purpose. That code is a ``with pytest.warns(...)``,
 ``pytest.deprecated_call()``, ``self.assertWarns``, ``assertWarnsRegex`` or
-``assertWarnsMessage`` block; a ``pytest.raises(W)`` / ``assertRaises(W)`` /
+``assertWarnsMessage`` block, or that of a project's own helper named for expecting or asserting
+a warning or deprecation (``expect`` or ``assert`` first, after any ``_``, then ``warn`` or
+``deprecat``, ignoring case past the first letter: SQLAlchemy's ``expect_deprecated``,
+``expect_deprecated_20``, ``expect_warnings``, ``self._expect_warning``; ``assertWarning``; not
+``expect_no_warnings``); a ``pytest.raises(W)`` / ``assertRaises(W)`` /
 ``assertRaisesRegex(W, ...)`` block where ``W`` is a warning category (a name ending in
 ``Warning``, or a tuple holding one: the test made warnings errors); a
 ``warnings.catch_warnings(record=True)`` block (the test records the warnings of its body);

@@ -36,12 +36,20 @@ which says nothing of what ``a`` binds), relative imports resolved against the f
 and imports nested in functions, ``try`` and ``if TYPE_CHECKING`` blocks. One finding per
 deprecated target per statement. A reference through an import of a package above the target
 is a finding too, one per reference: ``import collections`` then ``collections.OrderedDict``
-for a rule on ``collections:OrderedDict`` (as ruff's banned-api). Strings, comments and
-docstrings never match: only the syntax tree is read. Not matched: what a test uses inside
+for a rule on ``collections:OrderedDict`` (as ruff's banned-api). The deprecated module's own
+files are matched too (``pkg/old/__init__.py``'s ``from .extensions import X`` under ``pkg.old
+-> pkg.new``), unlike ``declared-deprecation``, which exempts them: a rule names a path, and code
+moved to the replacement takes its imports along (Django's DJ002, ``django.db.models.fields ->
+django.db.models``, reports the fields package's imports of its own modules); the fix refuses
+what the replacement does not give. Strings, comments and docstrings never match: only the syntax tree is read. Not matched: what a test uses inside
 code that expects a warning, and an import whose every use is inside such code: a test of the
 deprecation uses it on purpose, and rewriting it would make that test fail. That code is a
 block of ``with pytest.warns(...)``, ``pytest.deprecated_call()``, ``self.assertWarns`` /
-``assertWarnsRegex``, Django's ``assertWarnsMessage``; of ``pytest.raises(W)`` /
+``assertWarnsRegex``, Django's ``assertWarnsMessage``, or a project's own helper named for
+expecting or asserting a warning or deprecation (``expect`` or ``assert`` first, after any
+``_``, then ``warn`` or ``deprecat``, ignoring case past the first letter: SQLAlchemy's
+``expect_deprecated``, ``expect_deprecated_20``, ``expect_warnings``, ``self._expect_warning``;
+``assertWarning``; not ``expect_no_warnings``); of ``pytest.raises(W)`` /
 ``assertRaises(W)`` / ``assertRaisesRegex(W, ...)`` with ``W`` a warning category (a name
 ending in ``Warning``, or a tuple holding one); of ``warnings.catch_warnings(record=True)``;
 or the body of a function taking pytest's ``recwarn`` fixture. A plain
