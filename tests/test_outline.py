@@ -73,8 +73,8 @@ def test_the_outline_leaves_out_bodies_and_constant_tables_and_keeps_line_number
         "@register(lambda f: f)",  # the decorator's lambda colon is not the header's
         "class A(Base): ...",
         *[""] * 6,
-        "def f(a,",
-        "      b) -> dict[str, int]: ...",
+        "def f(): ...",  # no call in its signature: the parameters go too
+        "",
         "",
         "def g():",  # holds an import: kept whole
         "    import json",
@@ -83,6 +83,25 @@ def test_the_outline_leaves_out_bodies_and_constant_tables_and_keeps_line_number
     by_outline, whole = summaries(SAMPLE)
     assert by_outline == whole
     assert whole.classes == {"A"} and {"X", "Y", "f", "g"} <= whole.defined  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("header", "kept"),
+    [
+        ("def f(a=make()):", "def f(a=make()): ..."),  # a default calls: effects read it
+        ("def f(a: Annotated[int, Gt(0)]) -> int:", "def f(a: Annotated[int, Gt(0)]) -> int: ..."),
+        ("def f(a=(1, 2)):", "def f(a=(1, 2)): ..."),  # any `(` keeps it: it may be a call
+        ('def f(a="("):', "def f(): ..."),  # a string's `(` is no call
+        ("async def f(a: int,\n  b: str) -> None:", "async def f(): ...\n"),
+        ("def \\\n  f(a):", "def \\\n  f(a): ..."),  # a continued header is kept as it is
+        ("class C(Base):", "class C(Base): ..."),
+    ],
+)
+def test_a_def_signature_is_left_out_only_when_nothing_in_it_calls(header: str, kept: str) -> None:
+    text = '"""Doc."""\nimport os\n' + header + "\n    return 1\nZ = 1\n"
+    assert outline_of(text) == '"""Doc."""\nimport os\n' + kept + "\n\nZ = 1\n"  # the body's line kept as a line break
+    by_outline, whole = summaries(text)
+    assert by_outline == whole
 
 
 @pytest.mark.parametrize(

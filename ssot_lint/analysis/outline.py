@@ -6,6 +6,10 @@ what it keeps. Left out:
 
 - the body of a top-level ``def`` or ``class`` (decorated or not) whose code holds neither
   ``import`` nor ``global``: the header, up to its ``:``, is kept and the body becomes ``...``;
+- then also the parameters and return annotation of such a ``def`` when no ``(`` is written in
+  them (so nothing there is called: ``project.effects`` reads a signature only for calls):
+  ``def name(): ...`` stays, with its decorators. Signatures are a fifth of a typical outline
+  (Home Assistant: 1.9 of 9.4 MB);
 - the value of a top-level ``NAME = value`` (or ``NAME: T = value``) that cannot be a name or an
   attribute chain (it holds a ``[``, a ``{`` or a call) and holds no ``:=``, where ``NAME`` is
   no dunder: it becomes ``...``.
@@ -29,6 +33,7 @@ from ssot_lint.analysis.chunks import Scan, _word
 
 _HEADER = re.compile(r"(?:async[ \t\f]+)?def\b|class\b")
 _HEADER_TOKENS = re.compile(r"[()\[\]{}:;]")
+_DEF_NAME = re.compile(r"(?:async[ \t\f]+)?def[ \t\f]+\w+[ \t\f]*\(")
 _TARGET = re.compile(r"(?!__)[^\W\d]\w*[ \t\f]*(?=[:=])")
 _VALUE_TOKENS = re.compile(r"[()\[\]{}:;=]")
 # A value holding a subscript, a display or a call is no name or attribute chain.
@@ -52,7 +57,12 @@ def outline(text: str, found: Scan, line_starts: list[int], cuts: list[tuple[int
         cut = _header_end(code, head, end) if head >= 0 else _value_start(text, code, start, end)
         if cut is None:
             continue
-        pieces += (text[copied:cut], " ...")
+        parameters = _quiet_parameters(code, head, cut) if head >= 0 else None
+        if parameters is not None:
+            pieces += (text[copied:parameters], "(): ...")
+            cut = parameters
+        else:
+            pieces += (text[copied:cut], " ...")
         if cuts is not None:
             cuts.append((cut, end))
         # The line breaks left out, so that what follows keeps its line numbers.
@@ -79,6 +89,15 @@ def _header_end(code: str, keyword: int, end: int) -> int | None:
             colon = match.end()
             return colon if token == ":" and not code.startswith("=", colon) else None
     return None
+
+
+def _quiet_parameters(code: str, keyword: int, colon: int) -> int | None:
+    """The offset of the ``(`` opening a def's parameters when no other ``(`` is written from
+    there to its header's ``:`` (``colon``, just after it): no default or annotation calls."""
+    found = _DEF_NAME.match(code, keyword, colon)
+    if found is None or code.find("(", found.end(), colon) >= 0:
+        return None  # a class, type parameters (`def f[T](...)`), a continued line, or maybe a call
+    return found.end() - 1
 
 
 def _spells_import_or_global(code: str, start: int, end: int) -> bool:
