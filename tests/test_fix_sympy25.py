@@ -101,16 +101,20 @@ def test_fix_leaves_nothing_of_the_import_it_writes(tmp_path: Path, monkeypatch:
     assert done.exit_code == 0
 
 
-@pytest.mark.xfail(strict=True, reason="sympy25 item 2, left: DeprecatedImport.moved (rewrite.moved_to) asks no module index")
 def test_a_name_another_module_binds_through_an_import_the_same_fix_rewrites_is_judged_as_that_fix_writes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # fix writes pkg/tools.py's `from pkg.simplify import simplify` as `from pkg import simplify`
-    # (the function: binds_itself); moved_to, without the index, says `import pkg as simplify`
-    # (the package), so app.py's rewrite to pkg.tools is unsafe: "the same fix rewrites
-    # pkg.tools's import of simplify, and which object simplify is there depends on whether it applies".
+    # (the function: binds_itself); moved_to, without the index, said `import pkg as simplify`
+    # (the package), so app.py's rewrite to pkg.tools was unsafe: "the same fix rewrites
+    # pkg.tools's import of simplify, and which object simplify is there depends on whether it
+    # applies" (moved26: the verifier now asks it with the index). The submodule defines the
+    # function: in SymPy's full shape (FUNCTION_OVER_SUBMODULE) pkg.simplify's own `from
+    # .simplify import simplify` is rewritten too, to `from .. import simplify`, which runs while
+    # pkg initializes and binds the module, so there it stays unsafe (tests/test_fix_moved26.py).
     files = {
-        **FUNCTION_OVER_SUBMODULE,
+        "pkg/__init__.py": "from .simplify import simplify\n",
+        "pkg/simplify/__init__.py": "def simplify(x):\n    return x\n",
         "pkg/old.py": "from pkg.simplify import simplify\n",
         "pkg/tools.py": "from pkg.simplify import simplify\n",
         "app.py": "from pkg.old import simplify\n\nprint(simplify(1))\n",

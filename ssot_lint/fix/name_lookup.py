@@ -9,7 +9,7 @@ resolves dotted names and knows how the fix being judged moves other imports (``
 from __future__ import annotations
 
 from ssot_lint.fix.submodule_names import replaced_by_submodule
-from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, VERIFIED, WHOLE, ModuleSource, Mover, Verdict, one_module_name, used_whole
+from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, VERIFIED, WHOLE, Index, ModuleSource, Mover, Verdict, one_module_name, used_whole
 from ssot_lint.project.module_index import MODULE_DUNDERS
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
 from ssot_lint.project.rebinds import ANY_NAME
@@ -24,6 +24,9 @@ class NameLookup:
         raise NotImplementedError  # ImportVerifier's
 
     def found(self, dotted: str, module: bool = False, mover: Mover | None = None) -> Verdict:
+        raise NotImplementedError  # ImportVerifier's
+
+    def index_at(self, importer: str) -> Index:
         raise NotImplementedError  # ImportVerifier's
 
     def name(self, module: str, name: str) -> Verdict:
@@ -89,7 +92,9 @@ class NameLookup:
                 if fact.module is None:
                     unknown.append(f"{module} binds {name} by a relative import that cannot be resolved")
                     continue
-                after = self._mover.moved(fact.module, fact.name) if self._mover is not None else None
+                # Where the fix sends it, with what the index vouches for in this importer (what
+                # the package binds over its submodule), as the fix decides it there.
+                after = self._mover.moved(fact.module, fact.name, self.index_at(module)) if self._mover is not None else None
                 # The same fix rewrites this import unless that would make the module import from
                 # itself (a rewrite fixes refuse): judge it as the fix leaves it.
                 if after is not None and module not in (after, after.rpartition(".")[0]):

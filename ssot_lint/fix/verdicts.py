@@ -4,7 +4,7 @@ several combine, and the two protocols the verifier reads the project and the fi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
@@ -19,6 +19,24 @@ VERIFIED, UNVERIFIED, REFUSED = "verified", "unverified", "refused"
 WHOLE = "*"
 _STRENGTH = {VERIFIED: 0, UNVERIFIED: 1, REFUSED: 2}  # the worst verdict of several decides
 
+# Whether a package binds a name itself over its submodule of that name (``binds("pkg",
+# "simplify")``: ``from .simplify import simplify`` in ``pkg/__init__.py``), so that ``from pkg
+# import simplify`` finds that object and not the submodule.
+Binds = Callable[[str, str], bool]
+# Whether the project lacks a module it would hold (its top-level package is the project's):
+# a chained destination it lacks is not written (``kinds.deprecated_import.index.chain_end``).
+Absent = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Index:
+    """What the project's module index answers, as the destination of a rewrite asks it
+    (``kinds.deprecated_import.rewrite.destination``): the fix's is the verifier's
+    ``binds_itself`` and ``absent``; a mover is asked with ``ImportVerifier.index_at``."""
+
+    binds: Binds | None = None
+    absent: Absent | None = None
+
 
 @runtime_checkable
 class Mover(Protocol):
@@ -26,9 +44,12 @@ class Mover(Protocol):
     binds by an import that the same fix rewrites is judged as the fix leaves it: rewritten, or
     as written when the rewrite would make the module import from itself (fixes refuse that)."""
 
-    def moved(self, module: str, name: str | None) -> str | None:
+    def moved(self, module: str, name: str | None, index: Index | None = None) -> str | None:
         """Where ``from module import name`` (``import module`` when ``name`` is None) points
-        after the fix: a dotted name, or None when the fix leaves it alone."""
+        after the fix: a dotted name, or None when the fix leaves it alone. ``index``: the
+        project's module index, which the fix asks where a destination depends on it (what a
+        package binds over its submodule); without it, the answer as if every package bound
+        no such name."""
 
 
 class ModuleSource(Protocol):

@@ -48,6 +48,7 @@ from ssot_lint.fix.verdicts import (
     UNVERIFIED,
     VERIFIED,
     WHOLE,
+    Index,
     ModuleSource,
     Mover,
     Need,
@@ -205,6 +206,16 @@ class ImportVerifier(NameLookup):
         if not found.verified or (found.kind in ("module", None) and (found.origin is None or within(found.origin, submodule))):
             return False
         return not self.runs.imported_by(package, importer)
+
+    def index_at(self, importer: str) -> Index:
+        """The module index as a mover is asked it for an import in ``importer`` (``Mover.moved``):
+        ``from pkg import name`` is ``pkg``'s own ``name`` only where ``binds_over_submodule``
+        vouches for it in that importer, not wherever ``pkg`` binds it (``binds_itself``, which
+        the fix writes by). Where they differ (bound twice or under a condition, an importer
+        ``pkg`` runs while it initializes) the answer is the one without an index, the submodule
+        (``import pkg as name``): what depends on that rewrite is then judged unsafe, never
+        safe on a binding the index cannot vouch for."""
+        return Index(lambda package, name: self.binds_over_submodule(importer, package, name), self.absent)
 
     def absent(self, module: str) -> bool:
         """Whether the project lacks ``module`` although it would hold it (its top-level package

@@ -338,11 +338,11 @@ class DeprecatedImport(Rule):
             return new
         return chain_end(path, index.absent)
 
-    def moved(self, module: str, name: str | None) -> str | None:
+    def moved(self, module: str, name: str | None, index: Index | None = None) -> str | None:
         """Where this rule's fix sends ``from module import name`` (``import module`` when
         ``name`` is None), as a dotted name; None when it is not deprecated (``fix.verify.Mover``).
         A target this rule leaves to another rule (``link``) goes where that rule sends it."""
-        return moved_to(self._matched, module, name)
+        return moved_to(self._matched, module, name, index)
 
     def others_moved(self, module: str, name: str | None) -> str | None:
         """Where another deprecated-import rule of the run (of the rule files loaded, ``--select``

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ssot_lint.fix.verdicts import Fork, Need, RewriteFact, applicability, worst
+from ssot_lint.fix.verdicts import Absent, Fork, Index, Need, RewriteFact, applicability, worst
 from ssot_lint.kinds.base import Target
 from ssot_lint.model import UNSAFE, Finding
 
@@ -20,24 +19,9 @@ if TYPE_CHECKING:
     from ssot_lint.fix.verify import ImportVerifier
     from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 
-# Whether a package binds a name itself over its submodule of that name (``binds("pkg",
-# "simplify")``: ``from .simplify import simplify`` in ``pkg/__init__.py``), so that ``from pkg
-# import simplify`` finds that object and not the submodule.
-Binds = Callable[[str, str], bool]
-# Whether the project lacks a module it would hold (its top-level package is the project's):
-# a chained destination it lacks is not written (``chain_end``).
-Absent = Callable[[str], bool]
 Question = tuple[str, ...]  # ("binds", package, name) or ("absent", module)
 Assumed = tuple[tuple[Question, bool], ...]  # questions to the module index, each with its answer
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class Index:
-    """What the project's module index answers, as the destination of a rewrite asks it."""
-
-    binds: Binds | None = None
-    absent: Absent | None = None
 
 
 def chain_end(path: Sequence[Target], absent: Absent | None) -> Target:

@@ -9,9 +9,8 @@ from collections.abc import Iterable, Sequence
 
 from ssot_lint.analysis.imports import relative_spelling
 from ssot_lint.fix.destinations import FromDest, ModDest
-from ssot_lint.fix.verdicts import Need
+from ssot_lint.fix.verdicts import Binds, Index, Need
 from ssot_lint.kinds.base import OptionError, Target
-from ssot_lint.kinds.deprecated_import.index import Binds, Index
 from ssot_lint.model import FileRef
 from ssot_lint.project.module_paths import root_prefix, within
 
@@ -280,12 +279,15 @@ def made_absolute(importer: FileRef, level: int, decision: FromDest | ModDest) -
     )
 
 
-def moved_to(targets: list[tuple[Target, Target]], module: str, name: str | None) -> str | None:
-    """Where the mappings ``targets`` (most specific first) send ``from module import name``."""
+def moved_to(targets: list[tuple[Target, Target]], module: str, name: str | None, index: Index | None = None) -> str | None:
+    """Where the mappings ``targets`` (most specific first) send ``from module import name``:
+    with the project's module ``index``, as the fix decides it (``destination``: ``from
+    pkg.simplify import simplify`` under ``pkg.simplify -> pkg`` is ``from pkg import simplify``
+    where ``pkg`` binds its own ``simplify``); without it, every such name read as the submodule."""
     hit = match_target(targets, module, name)
     if hit is None:
         return None
-    decision = destination(name is None, module, name, None, *hit, targets)
+    decision = destination(name is None, module, name, None, *hit, targets, index)
     if isinstance(decision, str):
         return None
     return decision.module if isinstance(decision, ModDest) or decision.name == "*" else f"{decision.module}.{decision.name}"
