@@ -39,6 +39,7 @@ from ssot_lint.run.parallel import may_start_workers
 from ssot_lint.run.per_file import CRASH_ANCHOR
 from ssot_lint.run.project_files import project_files, with_buffers
 from ssot_lint.run.spelling import Spellings
+from ssot_lint.run.word_tests import WHOLE_WORD, SpellingTest
 
 # Analyzes files with a rule (SUMMARY_RULE unless given): (files, in this process?[, rule]) ->
 # (ref, result) per file. The engine's (``run.verification.SummariseFiles``): cached, in workers
@@ -302,25 +303,10 @@ class ProjectModules:
             found.setdefault(paths[path], []).append(facts)
         return found
 
-    def spelling(
-        self,
-        words: Iterable[str],
-        attribute: bool = False,
-        bound: bool = False,
-        star: bool = False,
-        store: bool = False,
-        dotted: bool = False,
-        named: bool = False,
-    ) -> dict[str, list[str]]:
-        """For each of ``words`` (identifiers), the modules whose text spells it as a whole word
-        (with ``attribute``: after a ``.``, outside comments and strings, on a line that does
-        not start an import statement: as an attribute read in code; with ``bound``: where an
-        import may bind it, ``binds_by_import``; with ``star``: the last name of a module the
-        file may star-import, ``star_imports``; with ``store``: where a store into an attribute
-        of that name may be written, ``stores_into``, among those spelling it as an attribute; with
-        ``dotted``: after a ``.``, in code, strings or comments alike, ``spells_after_dot``; with
-        ``named``: where it may name a module of that last name, ``names_module``), sorted:
-        a text test over every runtime file of the project, done only when asked (the attribute words of every file in one pass, kept
+    def spelling(self, words: Iterable[str], test: SpellingTest = WHOLE_WORD) -> dict[str, list[str]]:
+        """For each of ``words`` (identifiers), the modules whose text passes ``test`` (what each
+        asks: ``run.word_tests.SpellingTest``; by default it spells the word as a whole word),
+        sorted: a text test over every runtime file of the project, done only when asked (the attribute words of every file in one pass, kept
         for the run; what each file's imports may bind, its star-import lines and, past a few words, its whole words, gathered
         once and every word looked up in them; each other word in a pass of its own over the texts read). A file that cannot be
         read spells every word; a built extension module (``.so``, ``.pyd``) none, as its code is not seen, and a ``.pyx`` is
@@ -329,7 +315,7 @@ class ProjectModules:
         if self._spellings is None:
             aliases = self.index().aliases  # a file is listed under the name it is given, once
             self._spellings = Spellings(self._texts, lambda: (m for m in self._by_module if m not in aliases), self._runtime_files)
-        return self._spellings.spelling(words, attribute, bound, star, store, dotted, named)
+        return self._spellings.spelling(words, test)
 
     def _read(self, source: SourceFile) -> bytes | None:
         """The file's bytes, read once (None: it cannot be read, or is no regular file: a FIFO
