@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import pickle
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,43 @@ def test_each_test_is_answered_alike_by_the_project_and_by_a_fixed_text(tmp_path
     ref = modules.files("app.a")[0].ref
     fixed = FixedText(modules, ref, PROJECT["app/a.py"])
     assert fixed.spelling(WORDS, TESTS[name]) == EXPECTED[name]
+
+
+SPLIT = [
+    "ssot_lint/kinds/deprecated_import/check.py",
+    "ssot_lint/kinds/deprecated_import/file_check.py",
+    "ssot_lint/run/modules.py",
+    "ssot_lint/run/module_places.py",
+]
+
+
+@pytest.mark.parametrize("path", SPLIT)
+def test_each_module_of_the_splits_is_at_most_350_lines(path: str) -> None:
+    assert len((Path(__file__).parents[1] / path).read_text().splitlines()) <= 350
+
+
+CLASHING = {
+    "one/pkg/__init__.py": "",
+    "one/pkg/mod.py": "X = 1\n",
+    "two/pkg/__init__.py": "",
+    "two/pkg/mod.py": "X = 2\n",
+    "tests/helper.py": "",
+    "tests/test_it.py": "import helper\n",
+}
+
+
+def test_the_places_of_a_pickled_project_are_made_anew_and_answer_alike(tmp_path: Path) -> None:
+    write_project(tmp_path, CLASHING)
+    namer = ModuleNamer(["one", "two", "tests"])
+    files = [SourceFile(str(tmp_path / name), namer.ref(str(tmp_path / name), name)) for name in sorted(CLASHING)]
+    modules = ProjectModules(None, SummariseFiles(None, 1), files)
+    clash = "pkg.mod is given by 2 files (one/pkg/mod.py, two/pkg/mod.py): which one an importer gets depends on sys.path"
+    assert modules.clash("pkg.mod.X") == clash
+    assert modules.has_clashes()
+    assert modules.file_at("tests/helper.py") is not None
+    assert modules.one_file("pkg") is None
+    state = modules.__getstate__()
+    assert state["_places"] is None  # what it holds is the project's own data, made again where it is asked
+    copied = pickle.loads(pickle.dumps(modules))
+    assert copied.clash("pkg.mod.X") == clash
+    assert copied.file_at("tests/helper.py") == modules.file_at("tests/helper.py")
