@@ -17,7 +17,7 @@ from ssot_lint.model import FileRef
 from ssot_lint.run import file_memo
 from ssot_lint.run.discovery import SourceFile
 from ssot_lint.run.spelling import Spellings
-from ssot_lint.run.word_tests import binds_by_import, import_bound_words, spells, star_import_lines, star_imports
+from ssot_lint.run.word_tests import SpellingTest, binds_by_import, import_bound_words, spells, star_import_lines, star_imports
 from tests.helpers import python_calls
 
 TESTS: dict[str, Callable[[bytes | None, str], bool]] = {"spells": spells, "bound": binds_by_import, "star": star_imports}
@@ -68,7 +68,7 @@ def expected(texts: list[str | None], test: str, words: list[str]) -> dict[str, 
 
 
 def asked(found: Spellings, test: str, words: list[str]) -> dict[str, list[str]]:
-    return found.spelling(words, bound=test == "bound", star=test == "star")
+    return found.spelling(words, SpellingTest(bound=test == "bound", star=test == "star"))
 
 
 CASES = [

@@ -13,6 +13,7 @@ from ssot_lint.fix.verdicts import UNVERIFIED, Mover, Need, Verdict, analyzed, n
 from ssot_lint.kinds.import_uses import ImportUse
 from ssot_lint.project.module_paths import parents, within
 from ssot_lint.project.module_summary import ModuleSummary, star_may_bind
+from ssot_lint.run.word_tests import ATTRIBUTE, BOUND, STAR
 
 if TYPE_CHECKING:
     from ssot_lint.fix.import_runs import ImportRuns
@@ -99,12 +100,12 @@ def _binders(fix: FixRewrites, modules: list[str], lost: set[str], spelling: Cal
     import (``import pkg``, ``from pkg import sub``, ``import pkg.sub as s``): those that may use
     it as a value (``p = pkg``, ``f(pkg)``, ``getattr(pkg, name)``, ``vars(pkg)``), through which
     anything may read the module. Looked for among the modules whose text may bind the last part
-    of one of its packages by an import (``spelling(bound=True)``: every such import spells it
+    of one of its packages by an import (``spelling(BOUND)``: every such import spells it
     there), by their summaries' imports (``FixRewrites.binds``)."""
     if not modules:
         return {}
     above = {m: set(parents(m)) for m in modules}
-    spelt = spelling({p.rpartition(".")[2] for packages in above.values() for p in packages}, bound=True)
+    spelt = spelling({p.rpartition(".")[2] for packages in above.values() for p in packages}, BOUND)
     words = sorted({c for found in spelt.values() for c in found if c not in lost})
     fetch = getattr(fix.runs.source, "prefetch", None)
     if fetch is not None:
@@ -141,11 +142,11 @@ def _candidates(modules: list[str], lost: set[str], spelling: Callable[..., dict
     if not modules:
         return {}
     words = {m.rpartition(".")[2] for m in modules}
-    attributes = spelling(words, attribute=True)
+    attributes = spelling(words, ATTRIBUTE)
     dynamic = spelling(["getattr", "hasattr", "modules", "sys"])
     readers = {*dynamic["getattr"], *dynamic["hasattr"], *(set(dynamic["modules"]) & set(dynamic["sys"]))}
     # `from pkg import *` binds the submodules imported by then (review8): `old.helper()`.
-    stars = spelling({m.rpartition(".")[0].rpartition(".")[2] for m in modules}, star=True)
+    stars = spelling({m.rpartition(".")[0].rpartition(".")[2] for m in modules}, STAR)
     starred = {c for found in stars.values() for c in found}
     spelt = spelling(words) if readers or starred else {}
     found = {}

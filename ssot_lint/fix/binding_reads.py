@@ -28,6 +28,7 @@ from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Need, Verdict, not_
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
 from ssot_lint.project.module_paths import within
 from ssot_lint.project.module_summary import ImportFact, star_may_bind
+from ssot_lint.run.word_tests import BOUND, DOTTED, STAR
 
 DROPPED, REBOUND = "leaves {module} without it", "binds it to another module"
 
@@ -75,7 +76,7 @@ def read_elsewhere(source: ModuleSource, need: Need, found: Verdict, at_line: St
         # Those spelling the name read it; those star-importing the module pass the name on to
         # readers of their own (review8): they count as readers.
         last = module.rpartition(".")[2]
-        candidates = {*spelling([name])[name], *spelling([last], star=True)[last]}
+        candidates = {*spelling([name])[name], *spelling([last], STAR)[last]}
         reader = _reader(source, module, name, sorted(candidates))
         if reader is None:
             continue
@@ -145,8 +146,8 @@ def _may_read_through(source: ModuleSource, module: str, name: str, readers: lis
     if spelling is None or not readers:
         return readers
     last = module.rpartition(".")[2]
-    dotted = spelling([name, last], dotted=True)
-    through_module = {*dotted[last], *spelling([last], bound=True)[last]}
+    dotted = spelling([name, last], DOTTED)
+    through_module = {*dotted[last], *spelling([last], BOUND)[last]}
     reads = {*dotted[name], *(m for found in spelling(["getattr", "hasattr"]).values() for m in found)}
     return [reader for reader in readers if reader in through_module and reader in reads]
 

@@ -26,6 +26,7 @@ from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Need, Verdict, anal
 from ssot_lint.kinds.base import FileContext, Rule, RuleMeta
 from ssot_lint.project.attribute_stores import attribute_stores
 from ssot_lint.project.namespace_uses import ANY_ATTRIBUTE, described
+from ssot_lint.run.word_tests import BOUND, NAMED, STORE
 
 
 class AttributeStores(Rule):
@@ -59,7 +60,7 @@ def stored_copy(source: ModuleSource, need: Need, origin: str, known: dict[str, 
     if len(pairs) < 2:
         return None  # no copy on the way
     names = {name for _, name in pairs}
-    attribute = spelling(names, store=True)
+    attribute = spelling(names, STORE)
     calls = spelling(["setattr", "delattr", "vars", "__dict__"])
     named = _naming(spelling, {module for module, _ in pairs})
     candidates = sorted({*(m for name in names for m in attribute[name]), *(m for found in calls.values() for m in found)} & named)
@@ -107,7 +108,7 @@ def _naming(spelling: Any, modules: set[str]) -> set[str]:
     stores into none of them: on Django, ``utils`` and ``test`` made 108 files read whole for
     the stores into ``django.test.utils`` (verify25)."""
     lasts = {module.rpartition(".")[2] for module in modules}
-    return {m for test in ("named", "bound") for found in spelling(lasts, **{test: True}).values() for m in found}
+    return {m for test in (NAMED, BOUND) for found in spelling(lasts, test).values() for m in found}
 
 
 def same_object_chain(source: ModuleSource, dotted: str) -> list[tuple[str, str]]:

@@ -26,7 +26,17 @@ from ssot_lint.kinds.base import Rule
 from ssot_lint.model import FileRef, Suppression
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.project.summary_walk import summarise
-from ssot_lint.run.word_tests import attribute_words, binds_by_import, names_module, spells, spells_after_dot, star_imports, stores_into
+from ssot_lint.run.word_tests import (
+    WHOLE_WORD,
+    SpellingTest,
+    attribute_words,
+    binds_by_import,
+    names_module,
+    spells,
+    spells_after_dot,
+    star_imports,
+    stores_into,
+)
 
 
 class FixedText:
@@ -95,37 +105,28 @@ class FixedText:
             found[self._ref.path] = self._facts(rule)
         return found
 
-    def spelling(
-        self,
-        words: Iterable[str],
-        attribute: bool = False,
-        bound: bool = False,
-        star: bool = False,
-        store: bool = False,
-        dotted: bool = False,
-        named: bool = False,
-    ) -> dict[str, list[str]]:
+    def spelling(self, words: Iterable[str], test: SpellingTest = WHOLE_WORD) -> dict[str, list[str]]:
         """The project's spelling (see ``run.modules.ProjectModules.spelling``), the fixed module's
         read from its fixed text."""
         words = list(words)
-        found = self._source.spelling(words, attribute=attribute, bound=bound, star=star, store=store, dotted=dotted, named=named)  # type: ignore[attr-defined]
+        found = self._source.spelling(words, test)  # type: ignore[attr-defined]
         data = self._text.encode("utf-8", "surrogateescape")
-        spelt = attribute_words(data) if attribute else set()
+        spelt = attribute_words(data) if test.attribute else set()
         result = {}
         for word, modules in found.items():
             here = (
                 binds_by_import(data, word)
-                if bound
+                if test.bound
                 else star_imports(data, word)
-                if star
+                if test.star
                 else stores_into(data, word)
-                if store
+                if test.store
                 else spells_after_dot(data, word)
-                if dotted
+                if test.dotted
                 else names_module(data, word)
-                if named
+                if test.named
                 else word in spelt
-                if attribute and word.isascii()
+                if test.attribute and word.isascii()
                 else spells(data, word)
             )
             result[word] = sorted({*(m for m in modules if m != self._module), *([self._module] if here else [])})

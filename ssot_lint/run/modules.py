@@ -28,17 +28,19 @@ from ssot_lint.config.settings import Config
 from ssot_lint.kinds.base import Rule
 from ssot_lint.model import FileRef, FileResult, Finding, Suppression
 from ssot_lint.project.module_index import ModuleIndex
-from ssot_lint.project.module_paths import anchor, is_compiled, location, within
+from ssot_lint.project.module_paths import is_compiled
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.run.cache import context_digest
 from ssot_lint.run.discovery import SourceFile
 from ssot_lint.run.file_memo import MISSING, FileTexts
+from ssot_lint.run.module_places import ModulePlaces, runtime_files
 from ssot_lint.run.module_summaries import SUMMARY_ID, SUMMARY_RULE, Known
 from ssot_lint.run.own_copy import OwnCopy, own_copy
 from ssot_lint.run.parallel import may_start_workers
 from ssot_lint.run.per_file import CRASH_ANCHOR
 from ssot_lint.run.project_files import project_files, with_buffers
 from ssot_lint.run.spelling import Spellings
+from ssot_lint.run.word_tests import WHOLE_WORD, SpellingTest
 
 # Analyzes files with a rule (SUMMARY_RULE unless given): (files, in this process?[, rule]) ->
 # (ref, result) per file. The engine's (``run.verification.SummariseFiles``): cached, in workers
@@ -73,7 +75,7 @@ class ProjectModules:
         self._known: Known | None = None
         self._index: ModuleIndex | None = None
         self._by_module: dict[str, list[SourceFile]] = {}
-        self._paths: dict[str, SourceFile] | None = None  # path -> file, for ``beside``
+        self._places: ModulePlaces | None = None  # made when first asked
         self._summaries: dict[str, list[ModuleSummary | None]] = {}
         # Each file read at most once in this verifier's life, and what is derived from its text
         # kept between calls while it is unchanged (run.file_memo).
@@ -86,7 +88,7 @@ class ProjectModules:
         unpickled = getattr(self._summarise, "portable", None)  # the same analysis without the cache
         state = {**self.__dict__, "_config": None, "_summarise": unpickled() if unpickled else self._summarise}
         # The run's results stay in the parent, and the texts it read (the worker reads its own).
-        return {**state, "_known_from": None, "_known": None, "_spellings": None}
+        return {**state, "_known_from": None, "_known": None, "_spellings": None, "_places": None}
 
     def index(self) -> ModuleIndex:
         """Which modules exist: a ``ModuleIndex`` over every file's name (no summaries)."""
@@ -190,14 +192,7 @@ class ProjectModules:
 
     def file_at(self, path: str) -> SourceFile | None:
         """The file at ``path`` (project-relative, as findings name it), unless no import reaches it."""
-        found = self._path_map().get(path)
-        return found if found is not None and path not in self.index().shadowed else None
-
-    def _path_map(self) -> dict[str, SourceFile]:
-        self.index()
-        if self._paths is None:
-            self._paths = {s.ref.path: s for s in self._files or ()}
-        return self._paths
+        return self._placed().file_at(path)
 
     def own_copy(self, importer: str, path: str = "") -> OwnCopy | None:
         """The project as ``importer`` (its file at ``path``, else its one file) sees it when it was
@@ -216,30 +211,8 @@ class ProjectModules:
         return next((source.ref.path for source, summary in zip(self._runtime_files(module), self.summaries(module)) if summary is None), None)
 
     def clash(self, dotted: str, importer: str = "") -> str | None:
-        """Why which file ``dotted`` (a module, or a name in one) runs from cannot be told: it, or
-        a package above it, is given by files in several places (``ModuleIndex.ambiguous``),
-        and which one an import finds depends on ``sys.path`` (``fix.module_clashes``).
-
-        A package ``importer`` (a module given by one file) was itself imported through is that
-        file's copy, whatever ``sys.path`` says; a module inside it is determined too when its
-        file lies in that copy (``ModuleIndex.candidates`` resolves so for unresolved-import).
-        A module given twice itself stays a clash here: the verifier reads every copy's summary
-        (judged from the importer's copy, it reads that copy's alone: ``own_copy``)."""
-        index = self.index()
-        home = self._home(importer)
-        parts = dotted.split(".")
-        for end in range(len(parts), 0, -1):
-            module = ".".join(parts[:end])
-            if module not in index.ambiguous:
-                continue
-            if home is not None and module != dotted and within(importer, module) and self._in_copy(parts, end, home):
-                continue  # the importer's own copy of the package, and dotted's modules in it
-            first: dict[str, str] = {}
-            for source in self._runtime_files(module) or self._by_module.get(module, []):
-                first.setdefault(location(source.ref), source.ref.path)
-            paths = sorted(first.values())
-            return f"{module} is given by {len(paths)} files ({', '.join(paths)}): which one an importer gets depends on sys.path"
-        return None
+        """Why which file ``dotted`` runs from cannot be told (``ModulePlaces.clash``)."""
+        return self._placed().clash(dotted, importer)
 
     def has_clashes(self) -> bool:
         """Whether any module is given by files in several places."""
@@ -247,45 +220,16 @@ class ProjectModules:
 
     def one_file(self, module: str) -> SourceFile | None:
         """``module``'s file when one place gives it (a ``.py`` and its ``.pyi`` are one place)."""
-        places = {location(source.ref): source for source in self._by_module.get(module, [])}
-        return next(iter(places.values())) if len(places) == 1 else None
-
-    def _home(self, importer: str) -> str | None:
-        """The ``sys.path`` entry ``importer``'s one file runs from (None: not one file)."""
-        source = self.one_file(importer)
-        return anchor(source.ref) if source is not None else None
-
-    def _in_copy(self, parts: list[str], end: int, home: str) -> bool:
-        """Whether ``parts`` names a module below ``parts[:end]`` (not a name read from that
-        package itself, whose every copy the verifier reads) and every module on the way that
-        has files has them in one place, below ``home`` (the importer's copy)."""
-        found = False
-        for deeper in range(end + 1, len(parts) + 1):
-            sources = self._by_module.get(".".join(parts[:deeper]), [])
-            if len({location(s.ref) for s in sources}) > 1 or any(anchor(s.ref) != home for s in sources):
-                return False
-            found = found or bool(sources)
-        return found
+        return self._placed().one_file(module)
 
     def beside(self, importer: str, top: str) -> str | None:
-        """The path of a module file in ``importer``'s folder, when that folder has no
-        ``__init__.py``, that answers the bare name ``top`` there but is not ``top``'s: pytest
-        (its default import mode) and ``python folder/script.py`` put the folder first on
-        ``sys.path``. None when there is none, or ``importer`` is not one file."""
-        self.index()
-        source = self.one_file(importer)
-        if source is None or source.ref.is_package:
-            return None
-        folder = source.ref.path.rpartition("/")[0]
-        if not folder:
-            return None  # the project root: its modules are named from it already
-        if f"{folder}/__init__.py" in self._path_map():
-            return None
-        for path in (f"{folder}/{top}.py", f"{folder}/{top}/__init__.py"):
-            found = self.file_at(path)
-            if found is not None and found.ref.module != top:
-                return path
-        return None
+        """A module file beside ``importer`` that the bare name ``top`` finds (``ModulePlaces.beside``)."""
+        return self._placed().beside(importer, top)
+
+    def _placed(self) -> ModulePlaces:
+        if self._places is None:
+            self._places = ModulePlaces(self.index, self._by_module, lambda: self._files or ())
+        return self._places
 
     def texts(self, module: str) -> list[tuple[str, bytes | None]]:
         """The project-relative path and bytes of each of ``module``'s runtime files (None: it
@@ -302,25 +246,10 @@ class ProjectModules:
             found.setdefault(paths[path], []).append(facts)
         return found
 
-    def spelling(
-        self,
-        words: Iterable[str],
-        attribute: bool = False,
-        bound: bool = False,
-        star: bool = False,
-        store: bool = False,
-        dotted: bool = False,
-        named: bool = False,
-    ) -> dict[str, list[str]]:
-        """For each of ``words`` (identifiers), the modules whose text spells it as a whole word
-        (with ``attribute``: after a ``.``, outside comments and strings, on a line that does
-        not start an import statement: as an attribute read in code; with ``bound``: where an
-        import may bind it, ``binds_by_import``; with ``star``: the last name of a module the
-        file may star-import, ``star_imports``; with ``store``: where a store into an attribute
-        of that name may be written, ``stores_into``, among those spelling it as an attribute; with
-        ``dotted``: after a ``.``, in code, strings or comments alike, ``spells_after_dot``; with
-        ``named``: where it may name a module of that last name, ``names_module``), sorted:
-        a text test over every runtime file of the project, done only when asked (the attribute words of every file in one pass, kept
+    def spelling(self, words: Iterable[str], test: SpellingTest = WHOLE_WORD) -> dict[str, list[str]]:
+        """For each of ``words`` (identifiers), the modules whose text passes ``test`` (what each
+        asks: ``run.word_tests.SpellingTest``; by default it spells the word as a whole word),
+        sorted: a text test over every runtime file of the project, done only when asked (the attribute words of every file in one pass, kept
         for the run; what each file's imports may bind, its star-import lines and, past a few words, its whole words, gathered
         once and every word looked up in them; each other word in a pass of its own over the texts read). A file that cannot be
         read spells every word; a built extension module (``.so``, ``.pyd``) none, as its code is not seen, and a ``.pyx`` is
@@ -329,7 +258,7 @@ class ProjectModules:
         if self._spellings is None:
             aliases = self.index().aliases  # a file is listed under the name it is given, once
             self._spellings = Spellings(self._texts, lambda: (m for m in self._by_module if m not in aliases), self._runtime_files)
-        return self._spellings.spelling(words, attribute, bound, star, store, dotted, named)
+        return self._spellings.spelling(words, test)
 
     def _read(self, source: SourceFile) -> bytes | None:
         """The file's bytes, read once (None: it cannot be read, or is no regular file: a FIFO
@@ -343,7 +272,7 @@ class ProjectModules:
         return self._known
 
     def _runtime_files(self, module: str) -> list[SourceFile]:
-        return [s for s in self._by_module.get(module, []) if not s.ref.path.endswith(".pyi")]
+        return runtime_files(self._by_module.get(module, []))
 
     def _analyzed(self, files: list[SourceFile], rule: Rule | None = None) -> list[tuple[FileRef, FileResult]]:
         """``files`` analyzed with ``rule`` (default: the module summary): a buffer's bytes here

@@ -30,6 +30,7 @@ from ssot_lint.model import Suppression
 from ssot_lint.project.module_paths import anchor, parents, within
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.run.discovery import SourceFile
+from ssot_lint.run.word_tests import WHOLE_WORD, SpellingTest
 
 if TYPE_CHECKING:
     from ssot_lint.run.modules import ProjectModules
@@ -126,10 +127,10 @@ class OwnCopy:
     def file_facts(self, paths: Iterable[str], rule: Rule) -> dict[str, Any]:
         return self._modules.file_facts(paths, rule)
 
-    def spelling(self, words: Iterable[str], **kinds: bool) -> dict[str, list[str]]:
+    def spelling(self, words: Iterable[str], test: SpellingTest = WHOLE_WORD) -> dict[str, list[str]]:
         """The project's (a module name is listed when any of its files spells the word: more
         candidates than this copy's, whose facts then decide)."""
-        return self._modules.spelling(words, **kinds)
+        return self._modules.spelling(words, test)
 
     def prefetch(self, modules: Iterable[str]) -> None:
         self._modules.prefetch(modules)

@@ -18,6 +18,9 @@ from ssot_lint.project.module_paths import is_binary_extension
 from ssot_lint.run.discovery import SourceFile
 from ssot_lint.run.file_memo import FileTexts
 from ssot_lint.run.word_tests import (
+    ATTRIBUTE,
+    WHOLE_WORD,
+    SpellingTest,
     attribute_words,
     binds_by_import,
     import_bound_words,
@@ -68,30 +71,21 @@ class Spellings:
         self._all: list[tuple[str, SourceFile]] | None = None  # (module, file) for every runtime file
         self._gathered: dict[str, list[tuple[str, Gathered]]] = {}  # a test -> (module, each file's words)
 
-    def spelling(
-        self,
-        words: Iterable[str],
-        attribute: bool = False,
-        bound: bool = False,
-        star: bool = False,
-        store: bool = False,
-        dotted: bool = False,
-        named: bool = False,
-    ) -> dict[str, list[str]]:
+    def spelling(self, words: Iterable[str], test: SpellingTest = WHOLE_WORD) -> dict[str, list[str]]:
         """See ``run.modules.ProjectModules.spelling``."""
         words = set(words)
-        if store:  # among the files spelling the word as an attribute (the index): a store does
+        if test.store:  # among the files spelling the word as an attribute (the index): a store does
             memo = self._found["store"]
-            spelt = self.spelling(words - memo.keys(), attribute=True)
+            spelt = self.spelling(words - memo.keys(), ATTRIBUTE)
             for word, modules in spelt.items():
                 memo[word] = [m for m in modules if any(self._test("store", source, word) for source in self._files_of(m))]
             return {w: memo[w] for w in words}
-        if bound or star or dotted or named:
-            test = "bound" if bound else "star" if star else "dotted" if dotted else "named"
-            self._ask(test, words)
-            return {w: self._found[test][w] for w in words}
+        if test.bound or test.star or test.dotted or test.named:
+            name = "bound" if test.bound else "star" if test.star else "dotted" if test.dotted else "named"
+            self._ask(name, words)
+            return {w: self._found[name][w] for w in words}
         found: dict[str, list[str]] = {}
-        if attribute:
+        if test.attribute:
             if self._attributes is None:
                 self._attributes = self._attribute_index()
             unread = self._attributes.get(None, [])

@@ -8,8 +8,43 @@ them cannot hold what is asked."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ssot_lint.analysis.chunks import fstring_end
+
+
+@dataclass(frozen=True, slots=True)
+class SpellingTest:
+    """Which of these text tests ``spelling`` asks of each word (``run.modules.ProjectModules``,
+    ``run.spelling.Spellings`` and ``fix.fixed_text.FixedText`` answer it alike): the file passes
+    when its text may spell the word so. One is set at the most; none: as a whole word anywhere,
+    in code, strings or comments (``spells``).
+
+    - ``attribute``: after a ``.``, outside comments and strings, on a line that does not start an
+      import statement: as an attribute read in code (``attribute_words``);
+    - ``bound``: where an import may bind it (``binds_by_import``);
+    - ``star``: as the last name of a module the file may star-import (``star_imports``);
+    - ``store``: where a store into an attribute of that name may be written (``stores_into``),
+      among the files spelling it as an attribute;
+    - ``dotted``: after a ``.``, in code, strings or comments alike (``spells_after_dot``);
+    - ``named``: where it may name a module of that last name (``names_module``)."""
+
+    attribute: bool = False
+    bound: bool = False
+    star: bool = False
+    store: bool = False
+    dotted: bool = False
+    named: bool = False
+
+
+# The tests callers ask for, made once: ``spelling(words, ATTRIBUTE)``.
+WHOLE_WORD = SpellingTest()
+ATTRIBUTE = SpellingTest(attribute=True)
+BOUND = SpellingTest(bound=True)
+STAR = SpellingTest(star=True)
+STORE = SpellingTest(store=True)
+DOTTED = SpellingTest(dotted=True)
+NAMED = SpellingTest(named=True)
 
 # A word read as an attribute (``.word``), or (no group) what spells dotted names that are no
 # attribute reads: a line that starts an import statement, a comment, a string (the fields of

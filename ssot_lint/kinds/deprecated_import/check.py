@@ -103,25 +103,18 @@ assigned to, or a chain read through it is, its name is rebound or imported insi
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify, relative_failure
-from ssot_lint.fix.verdicts import WHOLE, Need, RewriteFact
+from ssot_lint.analysis.imports import ImportRef
 from ssot_lint.kinds.base import OPTION_TYPES, Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
-from ssot_lint.kinds.deprecated_import.index import Index, annotate_rewrites, chain_end, forks, outcome_fact, package_binding, refuted_imports
+from ssot_lint.kinds.deprecated_import.file_check import check_file
+from ssot_lint.kinds.deprecated_import.index import Index, annotate_rewrites, chain_end, refuted_imports
 from ssot_lint.kinds.deprecated_import.linking import follow, rehash
-from ssot_lint.kinds.deprecated_import.name_reads import chains as name_chains
-from ssot_lint.kinds.deprecated_import.name_reads import used_whole, whole_chains
 from ssot_lint.kinds.deprecated_import.prefilter import Prefilter
-from ssot_lint.kinds.deprecated_import.references import plan_references
-from ssot_lint.kinds.deprecated_import.rewrite import chain_paths, destination, made_absolute, match_target, moved_to, ref_needs, under
-from ssot_lint.kinds.deprecated_import.rooted import rooted_refs
-from ssot_lint.kinds.deprecated_import.string_reads import annotation_reads, doctest_reads
-from ssot_lint.model import UNSAFE, FileRef, Finding
-from ssot_lint.project.import_conditions import tested_deprecations
+from ssot_lint.kinds.deprecated_import.rewrite import chain_paths, match_target, moved_to, under
+from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.module_paths import root_named
 
 if TYPE_CHECKING:
@@ -246,89 +239,8 @@ class DeprecatedImport(Rule):
         return old.member is None and ref.module is not None and (ref.module == old.module or ref.module.startswith(old.module + "."))
 
     def check(self, ctx: FileContext) -> tuple[list[Finding], Any]:
-        findings: list[Finding] = []
-        facts: list[RewriteFact] = []
-        refs = rooted_refs(ctx.imports(), ctx.ref, self.match)
-        groups: dict[tuple[int, str], tuple[tuple[Target, Target], list[ImportRef]]] = {}
-        tested = tested_deprecations(ctx)
-        for ref in refs:  # one finding per deprecated target per statement
-            hit = self.match(ref)
-            if hit is not None and not tested.covers(ref.statement.lineno, ref.bound):
-                groups.setdefault((id(ref.statement), str(hit[0])), (hit, []))[1].append(ref)
-        for (old, new), members in groups.values():
-            ref = members[0]
-
-            def advice(end: Target, old: Target = old, ref: ImportRef = ref) -> str:
-                return self.format(target=str(old), replacement=str(end), imported=ref.dotted, what="member" if old.member else "module")
-
-            message = advice(new)
-            statement = ctx.span(ref.statement)
-            if self.reports_module_part(ref, old) and isinstance(ref.statement, ast.ImportFrom) and ref.statement.module is not None:
-                where = ctx.lines.module_span(statement)
-            else:
-                where = ctx.span(ref.node)
-
-            # Where the rewrite goes may depend on the module index (what a package binds, which
-            # modules of a chain exist), which only the project tells: each outcome is recorded,
-            # and ``annotate`` picks the one the project gives.
-            def outcome(index: Index, old: Target = old, new: Target = new, members: list[ImportRef] = members) -> tuple[tuple[Need, ...] | None, str]:
-                end = self.end(old, new, index)
-                return self.rewrite_needs(ctx, members, old, end, index), advice(end) if end != new else ""
-
-            outcomes = forks(outcome)
-            read_as = package_binding(ctx.ref.module, ref, old)
-            # Unsafe until ``annotate`` verifies it; a fork also when only its advice differs.
-            pending = len(outcomes) > 1 or outcomes[0][1][0] is not None
-            finding = self.finding(ctx, where, message, anchor=ctx.segment(statement), stmt_line=statement[0], applicability=UNSAFE if pending else "")
-            findings.append(finding)
-            if (fact := outcome_fact(finding.line, finding.col, str(old), outcomes, read_as)) is not None:
-                facts.append(fact)
-        references = self.deprecated_references(ctx, refs)
-        for (node, old, new, stmt_line), plan in zip(references, plan_references(ctx, references)):
-            message = self.format(target=str(old), replacement=str(new), imported=dotted_name(node), what="attribute")
-            finding = self.finding(ctx, node, message, stmt_line=stmt_line, applicability="" if plan.reason else UNSAFE)
-            findings.append(finding)
-            if not plan.reason and not plan.unsafe:  # unsafe until ``annotate`` verifies the replacement
-                facts.append(RewriteFact(finding.line, finding.col, str(old), plan.needs))
-        for call, target, replacement, stmt_line in self.deprecated_calls(ctx, bindings(refs)):
-            message = self.format(target=str(target), replacement=replacement or "(no replacement)", imported=dotted_name(call.func), what="call")
-            findings.append(self.finding(ctx, call, message, stmt_line=stmt_line))
-        if tested.blocks:  # references and calls a test makes on purpose
-            findings = [f for f in findings if not tested.covers(f.line)]
-            facts = [f for f in facts if not tested.covers(f.line)]
-        return findings, tuple(facts) or None
-
-    def rewrite_needs(self, ctx: FileContext, members: list[ImportRef], old: Target, new: Target, index: Index | None = None) -> tuple[Need, ...] | None:
-        """What rewriting the imports ``members`` (one finding) needs verified; None when the
-        fix has no rewrite for them; () when nothing can be verified (a star import: unsafe).
-        ``index``: the module index, as ``rewrite.destination`` asks it."""
-        found: list[Need] = []
-        for ref in members:
-            assert ref.module is not None
-            if isinstance(ref.statement, ast.ImportFrom) and relative_failure(ctx.ref.module, ctx.ref.is_package, ref.statement.level):
-                return ()  # it fails as written: rewritten, it would work (the fix says so; unsafe)
-            asname = ref.node.asname if isinstance(ref.node, ast.alias) else None
-            if isinstance(ref.statement, ast.ImportFrom) and ref.statement.level and ctx.ref.implied:
-                decision = destination(False, ref.module, ref.name, asname, old, new, self.targets, index)
-                if not isinstance(decision, str) and made_absolute(ctx.ref, ref.statement.level, decision):
-                    return ()  # written absolute under an inferred name: unsafe (the fix says why)
-            if doctest_reads(ctx, ref.bound or "", attribute=isinstance(ref.statement, ast.ImportFrom)):
-                return None  # the fix refuses it (``doctests``): a doctest reads the binding it drops or rebinds
-            if ref.plain and annotation_reads(ctx, ref.bound or ""):
-                return None  # the fix refuses it (``unit``): a string annotation names the binding it drops
-            if ref.plain and used_whole(ctx, ref.bound or ""):
-                return None  # the fix refuses it (``unit``): the binding is also used on its own
-            chains = set(name_chains(ctx, ref.bound or ""))
-            if ref.plain:  # `old.mod` itself as a value (`x = old.mod`): what is read through it is unknown
-                chains |= {f"{w}.{WHOLE}" for w in whole_chains(ctx, ref.bound or "") if ref.module == w or ref.module.startswith(w + ".")}
-            elif used_whole(ctx, ref.bound or ""):
-                chains.add(f"{ref.bound}.{WHOLE}")
-            is_import = isinstance(ref.statement, ast.Import)
-            needed = ref_needs(is_import, ref.plain, ref.module, ref.name, asname, chains, ctx.ref.module, old, new, ref.statement.lineno, self.targets, index)
-            if not needed:
-                return needed
-            found.extend(needed)
-        return tuple(dict.fromkeys(found))
+        """The file's findings and rewrite facts (``deprecated_import.file_check``)."""
+        return check_file(self, ctx)
 
     def end(self, old: Target, new: Target, index: Index | None) -> Target:
         """Where this rule sends ``old`` (mapped to its final replacement ``new``) in a project
@@ -375,46 +287,6 @@ class DeprecatedImport(Rule):
         """``from pkg import name`` where the project shows that ``pkg`` binds a ``name`` of its
         own, which Python finds instead of the deprecated submodule (``index.package_binding``)."""
         return refuted_imports(findings, facts, lambda: context().verifier)
-
-    def deprecated_references(self, ctx: FileContext, refs: list[ImportRef]) -> list[tuple[ast.Attribute, Target, Target, int]]:
-        """References ``pkg.mod.Member`` (or ``pkg.mod`` for a module target) through an import of
-        a package above the target (``import collections`` ... ``collections.OrderedDict``):
-        (node, deprecated target, replacement, first line of the statement). A reference
-        through a binding whose own import is deprecated is that import's finding."""
-        bound = bindings(refs)
-        exact = {old.dotted: (old, new) for old, new in self.targets}
-        if not any(any(t.startswith(value + ".") for t in exact) for value in bound.values()):
-            return []
-        words = {t.member if t.member else t.module.rsplit(".", 1)[-1] for t, _ in self.targets}
-        found: list[tuple[ast.Attribute, Target, Target, int]] = []
-        for node, stmt_line in ctx.nodes_near(ast.Attribute, words):
-            hit = exact.get(qualify(node, bound) or "")
-            if hit is None:
-                continue
-            head = (dotted_name(node) or "").split(".")[0]
-            if any(ref.bound == head and self.match(ref) == hit for ref in refs):
-                continue
-            found.append((node, *hit, stmt_line))
-        return found
-
-    def _reaches_call_target(self, dotted: str) -> bool:
-        return any(target == dotted or target.startswith(dotted + ".") for target in self.call_targets)
-
-    def deprecated_calls(self, ctx: FileContext, bound: dict[str, str]) -> list[tuple[ast.Call, Target, str, int]]:
-        """Calls of deprecated callables reached through the file's imports:
-        (call, deprecated target, replacement, first line of the statement)."""
-        # qualify() resolves a call through a binding, so only bindings that lead to a call
-        # target (the target itself or a package on its path) can yield a finding.
-        reaching = [name for name, value in bound.items() if self._reaches_call_target(value)]
-        if not self.call_targets or not reaching:
-            return []
-        found: list[tuple[ast.Call, Target, str, int]] = []
-        for call, stmt_line in ctx.nodes_near(ast.Call, reaching):  # a call spells its binding's name
-            qualified = qualify(call.func, bound)
-            if qualified in self.call_targets:
-                target, new = self.call_targets[qualified]
-                found.append((call, target, new, stmt_line))
-        return found
 
     def fix(self, module: cst.Module, ref: FileRef, context: FixContext) -> FixOutcome:
         """Rewrites deprecated imports to their replacements; see ``deprecated_import.fix``."""

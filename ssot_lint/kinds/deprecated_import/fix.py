@@ -33,6 +33,7 @@ from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, us
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
 from ssot_lint.kinds.deprecated_import.doctests import plan_doctest_line
 from ssot_lint.kinds.deprecated_import.duplicates import deduplicate, new_adds
+from ssot_lint.kinds.deprecated_import.file_check import deprecated_calls
 from ssot_lint.kinds.deprecated_import.index import Index, package_binding
 from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, needs, under
 from ssot_lint.kinds.deprecated_import.survey import survey_file
@@ -375,7 +376,7 @@ class ImportFixPlan:
         # Calls are never rewritten: they are where check finds them in the text as given.
         if self.rule.call_targets:
             text = FileContext(self.ctx.ref, self.ctx.text)
-            for call, _, new, _ in self.rule.deprecated_calls(text, bindings(text.imports())):
+            for call, _, new, _ in deprecated_calls(self.rule, text, bindings(text.imports())):
                 line, col, _, _ = text.span(call)
                 advice = f"replace it with {new} by hand (its arguments may differ)" if new else "no replacement is configured"
                 unfixed.append(Unfixed(line, col, f"not fixable: a deprecated call; {advice}"))

@@ -16,6 +16,7 @@ from ssot_lint.fix.cstedit import dotted_expr
 from ssot_lint.fix.destinations import DROP, STAY
 from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, Verdict, worst
 from ssot_lint.kinds.base import FileContext, FixNote, Unfixed
+from ssot_lint.kinds.deprecated_import.file_check import deprecated_references
 from ssot_lint.kinds.deprecated_import.references import ReferencePlan, plan_references, removable
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def reference_edits(plan: ImportFixPlan) -> ReferenceEdits:
     the head imports that can go are marked ``DROP`` in ``plan``."""
     edits = ReferenceEdits()
     text = FileContext(plan.ctx.ref, plan.ctx.text)
-    found = plan.rule.deprecated_references(text, text.imports())
+    found = deprecated_references(plan.rule, text, text.imports())
     plans = plan_references(text, found)
     if not plans:
         return edits
