@@ -41,7 +41,8 @@ files are matched too (``pkg/old/__init__.py``'s ``from .extensions import X`` u
 -> pkg.new``), unlike ``declared-deprecation``, which exempts them: a rule names a path, and code
 moved to the replacement takes its imports along (Django's DJ002, ``django.db.models.fields ->
 django.db.models``, reports the fields package's imports of its own modules); the fix refuses
-what the replacement does not give. Strings, comments and docstrings never match: only the syntax tree is read. Not matched: what a test uses inside
+what the replacement does not give. A shim package kept only to forward (NumPy 2's ``numpy/core/``,
+whose files import its own ``_utils``) is left out with the rule's ``exclude = ["numpy/core/**"]``. Strings, comments and docstrings never match: only the syntax tree is read. Not matched: what a test uses inside
 code that expects a warning, and an import whose every use is inside such code: a test of the
 deprecation uses it on purpose, and rewriting it would make that test fail. That code is a
 block of ``with pytest.warns(...)``, ``pytest.deprecated_call()``, ``self.assertWarns`` /
