@@ -1,0 +1,44 @@
+"""review26a, on NumPy 2.2.6: a crash in ``check``, an ``init`` that wrote nothing, and a rule file
+given twice (by the config and by ``--rules``) that failed as a duplicate of itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli, write_project
+
+# numpy/matlib.py's `from numpy import *`, rewritten to an import from a submodule that
+# numpy/__init__.py imports only under `if`/`else`: the package ran before the statement, so the
+# statement as written runs no module itself, and the rewritten one runs two with import-time
+# effects (order_within compared an empty list with a longer one and raised StopIteration).
+SUBMODULE_UNDER_IF = {
+    "pkg/__init__.py": "import sys\n\nif sys.version_info >= (3,):\n    from pkg.b import X\nelse:\n    from pkg.b import X\n",
+    "pkg/registry.py": "ORDER = []\n",
+    "pkg/a.py": "import pkg.registry\n\npkg.registry.ORDER.append('a')\n",
+    "pkg/b.py": "import pkg.registry\n\n\nclass X:\n    pass\n\n\npkg.registry.ORDER.append('b')\nimport pkg.a\n",
+    "pkg/app.py": "from pkg import X\nimport pkg.b\n\nprint(X)\n",
+}
+SUBMODULE_RULES = '[[rule]]\nid = "D1"\nkind = "deprecated-import"\nreplace = { "pkg:X" = "pkg.b:X" }\n'
+RUNS_ANEW = (
+    "pkg.app would run pkg.b in this statement, which as written does not run it there (it may have run before, "
+    "under an `if` or `try`), and pkg.b runs code on import: that the modules run in the same order cannot be verified"
+)
+
+
+def test_a_statement_that_runs_modules_the_import_as_written_does_not_is_unsafe_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path / "p", SUBMODULE_UNDER_IF, SUBMODULE_RULES)
+    checked = run_cli(["check", "--no-cache"], root, monkeypatch)
+    assert (checked.exit_code, checked.stderr) == (1, "")
+    assert checked.stdout.splitlines()[0] == "pkg/app.py:1:17: D1 error: pkg:X is deprecated; import pkg.b:X"
+    fixed = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert fixed.exit_code == 1
+    assert (root / "pkg/app.py").read_text() == SUBMODULE_UNDER_IF["pkg/app.py"]
+    reasons = [line for line in fixed.stderr.splitlines() if line.startswith("  pkg/app.py:1:17: D1 unsafe fix not applied: ")]
+    assert len(reasons) == 1 and RUNS_ANEW in reasons[0]
+    unsafe = run_cli(["fix", "--no-cache", "--unsafe-fixes"], root, monkeypatch)
+    assert unsafe.exit_code == 0
+    assert (root / "pkg/app.py").read_text() == "from pkg.b import X\nimport pkg.b\n\nprint(X)\n"
+    again = run_cli(["fix", "--no-cache", "--unsafe-fixes"], root, monkeypatch)
+    assert (again.exit_code, (root / "pkg/app.py").read_text()) == (0, "from pkg.b import X\nimport pkg.b\n\nprint(X)\n")
