@@ -42,3 +42,41 @@ def test_a_statement_that_runs_modules_the_import_as_written_does_not_is_unsafe_
     assert (root / "pkg/app.py").read_text() == "from pkg.b import X\nimport pkg.b\n\nprint(X)\n"
     again = run_cli(["fix", "--no-cache", "--unsafe-fixes"], root, monkeypatch)
     assert (again.exit_code, (root / "pkg/app.py").read_text()) == (0, "from pkg.b import X\nimport pkg.b\n\nprint(X)\n")
+
+
+def test_init_writes_the_starter_when_the_first_declared_deprecation_is_a_subpackage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # NumPy 2.2.6's first declared deprecation is the package numpy.distutils: its example held
+    # numpy/distutils/__init__.py without numpy/__init__.py, so there it was named `distutils`.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "pkg/__init__.py": "",
+            "pkg/old/__init__.py": 'import warnings\nwarnings.warn("pkg.old is deprecated", DeprecationWarning)\n',
+            "pkg/user.py": "import pkg.old\n",
+        },
+    )
+    result = run_cli(["init", "."], root, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    text = (root / "ssot-rules.toml").read_text()
+    warns = '"import warnings\\nwarnings.warn(\\"pkg.old is deprecated\\", DeprecationWarning, stacklevel=2)\\n"'
+    assert f'files = {{ "pkg/__init__.py" = "", "pkg/old/__init__.py" = {warns}, "example_user.py" = "import pkg.old\\n" }}' in text.splitlines()
+    tested = run_cli(["test-rules"], root, monkeypatch)
+    assert tested.exit_code == 0, tested.stdout + tested.stderr
+
+
+def test_a_starter_that_fails_its_examples_names_the_example_and_what_to_do() -> None:
+    from ssot_lint.errors import ConfigError
+    from ssot_lint.survey.write import checked_ruleset
+
+    text = (
+        '[[rule]]\nid = "DD1"\nkind = "declared-deprecation"\n\n'
+        '[[rule.example]]\nfiles = { "old.py" = "X = 1\\n", "example_user.py" = "import old\\n" }\nexpect = 0\n\n'
+        '[[rule.example]]\nfiles = { "pkg/old/__init__.py" = "import warnings\\nwarnings.warn(\\"gone\\", DeprecationWarning)\\n", "example_user.py" = "import pkg.old\\n" }\nexpect = 1\n'
+    )
+    with pytest.raises(ConfigError) as raised:
+        checked_ruleset(text, "ssot-rules.toml")
+    assert str(raised.value) == (
+        "the starter rules failed their own examples, not written: DD1's example 2 (ssot-rules.toml:9; files example_user.py, pkg/old/__init__.py): "
+        "expected 1 finding; got 0: none. This is a bug in ssot-lint's survey: please report it; "
+        "`ssot-lint init --no-write` shows the rules anyway"
+    )
