@@ -80,3 +80,45 @@ def test_a_starter_that_fails_its_examples_names_the_example_and_what_to_do() ->
         "expected 1 finding; got 0: none. This is a bug in ssot-lint's survey: please report it; "
         "`ssot-lint init --no-write` shows the rules anyway"
     )
+
+
+SAME_FILE = {
+    "pkg/__init__.py": "",
+    "ssot-rules.toml": '[[rule]]\nid = "PI1"\nkind = "unresolved-import"\n\n[[rule.example]]\ncode = "import os\\n"\nexpect = 0\n',
+}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--rules", "ssot-rules.toml"],
+        ["check", "--rules", "./ssot-rules.toml", "--rules", "ssot-rules.toml"],
+        ["fix", "--rules", "ssot-rules.toml"],
+        ["rules", "--rules", "ssot-rules.toml"],
+        ["test-rules", "ssot-rules.toml", "./ssot-rules.toml"],
+        ["test-rules"],
+    ],
+    ids=["check", "check-twice-spelt-otherwise", "fix", "rules", "test-rules", "test-rules-configured"],
+)
+def test_a_rule_file_given_again_is_loaded_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    # What a user does after `init` wrote ssot-lint.toml: pass the rule file it lists with --rules.
+    root = write_project(tmp_path / "p", SAME_FILE, config='rule-files = ["ssot-rules.toml"]\n')
+    result = run_cli(args, root, monkeypatch)
+    assert (result.exit_code, result.stderr) == (0, "0 files changed, 0 findings fixed, 0 findings left.\n" if args[0] == "fix" else "")
+    if args[0] == "rules":
+        assert [line.split()[0] for line in result.stdout.splitlines()[1:] if line.strip()] == ["PI1"]
+
+
+def test_a_rule_file_a_glob_and_a_name_in_the_config_both_match_is_loaded_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"pkg/__init__.py": "", "rules/ssot-rules.toml": SAME_FILE["ssot-rules.toml"]}
+    root = write_project(tmp_path / "p", files, config='rule-files = ["rules/*.toml", "rules/ssot-rules.toml"]\n')
+    result = run_cli(["rules"], root, monkeypatch)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [line.split()[0] for line in result.stdout.splitlines()[1:] if line.strip()] == ["PI1"]
+
+
+def test_a_rule_id_defined_twice_in_two_files_is_still_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path / "p", {**SAME_FILE, "other.toml": SAME_FILE["ssot-rules.toml"]}, config='rule-files = ["ssot-rules.toml"]\n')
+    result = run_cli(["check", "--rules", "other.toml"], root, monkeypatch)
+    assert result.exit_code == 2
+    assert result.stderr == "ssot-lint: error: other.toml:1: duplicate rule id 'PI1' (first defined at ssot-rules.toml:1)\n"
