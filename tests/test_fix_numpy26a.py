@@ -122,3 +122,72 @@ def test_a_rule_id_defined_twice_in_two_files_is_still_an_error(tmp_path: Path, 
     result = run_cli(["check", "--rules", "other.toml"], root, monkeypatch)
     assert result.exit_code == 2
     assert result.stderr == "ssot-lint: error: other.toml:1: duplicate rule id 'PI1' (first defined at ssot-rules.toml:1)\n"
+
+
+class _Graph:
+    """The few walks ``order_within`` asks of an import graph, over fixed edges."""
+
+    def __init__(self, edges: dict[str, list[str]]) -> None:
+        self.edges = edges
+
+    def reachable(self, starts: list[str]) -> set[str]:
+        return self.reachable_avoiding(starts, "")
+
+    def reachable_avoiding(self, starts: list[str], avoided: str) -> set[str]:
+        found: set[str] = set()
+        stack = [s for s in starts if s != avoided]
+        while stack:
+            module = stack.pop()
+            if module not in found:
+                found.add(module)
+                stack += [t for t in self.edges.get(module, []) if t != avoided]
+        return found
+
+
+class _Runs:
+    """What ``order_within`` reads of ``ImportRuns``: ``sure`` the imports that run for sure,
+    ``runs`` every import each module runs (what a statement's walk follows), ``kept`` what
+    runs once fixed; ``effects`` the modules with import-time effects."""
+
+    def __init__(self, sure: dict[str, list[str]], runs: dict[str, list[str]], kept: dict[str, list[str]], effects: set[str]) -> None:
+        self.sure, self.runs, self.kept, self.effects = _Graph(sure), _Graph(runs), _Graph(kept), effects
+
+    def _edges(self, importer: str, module: str) -> list[str]:
+        return [module]
+
+    def _sure_graph(self) -> _Graph:
+        return self.sure
+
+    def _kept_graph(self, mover: object) -> _Graph:
+        return self.kept
+
+    def _graph(self, mover: object) -> _Graph:
+        return self.runs
+
+    def _effects(self, module: str) -> str | None:
+        return "registers" if module in self.effects else None
+
+    def _import_time_facts(self, module: str, maybe: bool) -> list[tuple[str, None]]:
+        return [(target, None) for target in self.runs.edges.get(module, [])]
+
+    def _targets(self, module: str, fact: str, graph: object) -> list[str]:
+        return [fact]
+
+
+def test_a_rewritten_statement_that_runs_fewer_of_the_modules_with_effects_is_unverified() -> None:
+    # The other way round from NumPy's: the old statement runs e1 then e2; the new one runs e1,
+    # and reaches e2 only through x, which ran before the statement (its walk stops there).
+    from ssot_lint.fix.statement_order import order_within
+    from ssot_lint.fix.verdicts import UNVERIFIED, Need
+
+    runs = _Runs(
+        sure={"p": ["x"]},
+        runs={"old": ["e1", "e2"], "new": ["e1", "x"], "x": ["e2"]},
+        kept={"new": ["e1", "x"], "x": ["e2"]},
+        effects={"e1", "e2"},
+    )
+    verdict = order_within(runs, Need("old", "new", importer="app"), None, ["p"])  # type: ignore[arg-type]
+    assert verdict is not None and verdict.status == UNVERIFIED
+    assert verdict.reason == (
+        "app would not run e2 in this statement, which as written runs it there, and e2 runs code on import: that the modules run in the same order cannot be verified"
+    )
