@@ -108,9 +108,24 @@ def load_rule_files(
         doc = load_toml(path, (display or {}).get(path), observer)
         return dataclasses.replace(doc, report_path=_relative(path, root)) if root is not None else doc
 
+    paths = _each_once(paths)
     if inline is not None and root is not None and inline.doc.path:
         inline = dataclasses.replace(inline, doc=dataclasses.replace(inline.doc, report_path=_relative(Path(inline.doc.path).resolve(), root)))
     return load_rule_docs((load(path) for path in paths), observer, inline)
+
+
+def _each_once(paths: Iterable[Path]) -> list[Path]:
+    """``paths`` without those naming, once resolved, a file named before: ``--rules`` for the
+    file the config lists (passed naturally after ``init`` wrote the config), or a glob and a
+    name in ``rule-files`` that match one file, would otherwise define each of its ids twice."""
+    seen: set[Path] = set()
+    kept: list[Path] = []
+    for path in paths:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            kept.append(path)
+    return kept
 
 
 def _relative(path: Path, root: Path) -> str:

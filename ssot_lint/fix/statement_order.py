@@ -52,10 +52,27 @@ def order_within(runs: ImportRuns, need: Need, mover: Mover | None, before: list
     new = [m for m in _first_runs(runs, new_edges, {*ran, importer}, None) if m in effectful]
     if old == new:
         return None
-    at = next(i for i, (a, b) in enumerate(zip(old, new)) if a != b)
+    at = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), None)
+    if at is not None:
+        return Verdict(
+            UNVERIFIED,
+            f"{importer} would run {new[at]} before {old[at]}, not after (both run by this statement), and both run code on import: the order they run in changes",
+        )
+    # One list is the other's beginning: what both run, they run in one order, but one side runs
+    # a module with effects that the other does not run there (NumPy's `from numpy import *` in
+    # numpy.matlib runs nothing, the package ran before it; the rewrite's submodule, imported by
+    # the package only under `if`, may run here). Where it runs among the rest is not known.
+    at = min(len(old), len(new))
+    if len(new) > len(old):
+        return Verdict(
+            UNVERIFIED,
+            f"{importer} would run {new[at]} in this statement, which as written does not run it there (it may have run before, under an `if` or `try`), "
+            f"and {new[at]} runs code on import: that the modules run in the same order cannot be verified",
+        )
     return Verdict(
         UNVERIFIED,
-        f"{importer} would run {new[at]} before {old[at]}, not after (both run by this statement), and both run code on import: the order they run in changes",
+        f"{importer} would not run {old[at]} in this statement, which as written runs it there, "
+        f"and {old[at]} runs code on import: that the modules run in the same order cannot be verified",
     )
 
 

@@ -156,9 +156,12 @@ def _declared(survey: Survey) -> Iterator[str]:
     module = next((d for d in survey.deprecations if d.what in ("module", "package") and importable(d.target)), None)
     if module is not None:
         path = module_path(module.target, module.what == "package")
-        _example(lines, 1, files={path: _warns(module.text), "example_user.py": f"import {module.target}\n"})
+        # Its packages as regular packages, as in the project: a lone `pkg/old/__init__.py`
+        # would be named `old` in the example (NumPy's numpy.distutils, review26a).
+        declared = {**{module_path(package, True): "" for package in parents(module.target)}, path: _warns(module.text)}
+        _example(lines, 1, files={**declared, "example_user.py": f"import {module.target}\n"})
         instead = module.replacement.partition(":")[0] if module.replacement else "json"
-        _example(lines, 0, files={path: _warns(module.text), "example_user.py": f"import {instead}\n"})
+        _example(lines, 0, files={**declared, "example_user.py": f"import {instead}\n"})
     else:
         _example(lines, 1, files={"legacy/__init__.py": "", "legacy/api.py": _warns("legacy.api is deprecated"), "example_user.py": "import legacy.api\n"})
         _example(lines, 0, files={"legacy/__init__.py": "", "legacy/api.py": _warns("legacy.api is deprecated"), "example_user.py": "import legacy\n"})

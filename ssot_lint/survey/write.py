@@ -79,10 +79,16 @@ def checked_ruleset(text: str, shown: str) -> RuleSet:
 
     ruleset = load_rule_docs([parse_toml(text.encode("utf-8"), shown)])
     failures = [
-        f"{rule.id}: {outcome.explain()}" for rule in ruleset.rules for outcome in map(lambda e: run_example(rule, e), rule.meta.examples) if not outcome.passed
+        f"{rule.id}'s example {n} ({shown}:{example.line}; files {', '.join(sorted(example.files))}): {outcome.explain()}"
+        for rule in ruleset.rules
+        for n, example in enumerate(rule.meta.examples, 1)
+        if not (outcome := run_example(rule, example)).passed
     ]
     if failures:  # a bug in the survey: say so rather than write a rule file that fails its own tests
-        raise ConfigError(f"the starter rules failed their own examples, not written: {'; '.join(failures)}")
+        raise ConfigError(
+            f"the starter rules failed their own examples, not written: {'; '.join(failures)}. "
+            "This is a bug in ssot-lint's survey: please report it; `ssot-lint init --no-write` shows the rules anyway"
+        )
     return ruleset
 
 
