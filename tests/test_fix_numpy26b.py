@@ -130,3 +130,60 @@ def test_a_name_followed_by_an_equals_sign_is_a_keyword_not_a_replacement(text: 
 
 def test_a_name_before_an_equals_sign_elsewhere_is_still_a_replacement() -> None:
     assert [c.ref for c in candidates("use `new_shape` instead (x == y)", "reshape")] == ["new_shape"]
+
+
+# -- 2. a deprecation-test helper called with the use in its arguments ----------------------------------
+LEGACY = 'import warnings\ndef old(x=0):\n    warnings.warn("old is deprecated", DeprecationWarning)\n'
+HELPER_CLASS = """\
+import warnings
+class _DeprecationTestCase:
+    def assert_deprecated(self, function):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            function()
+        assert w
+
+"""
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "self.assert_deprecated(lambda: old())",
+        "self.assert_deprecated(old)",
+        "assert_warns(DeprecationWarning, old, 1)",
+        "pytest.deprecated_call(old, 1)",
+    ],
+)
+def test_a_deprecation_test_helper_called_with_the_use_is_a_test_of_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str) -> None:
+    test = HELPER_CLASS + f"class TestOld(_DeprecationTestCase):\n    def test_old(self):\n        from pkg.legacy import old\n        {call}\n"
+    files = {"pkg/__init__.py": "", "pkg/legacy.py": LEGACY, "tests/test_dep.py": test}
+    assert check(write_project(tmp_path, files, DD1), monkeypatch) == (0, [])
+
+
+def test_a_use_outside_the_helper_call_still_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    test = HELPER_CLASS + (
+        "class TestOld(_DeprecationTestCase):\n    def test_old(self):\n        from pkg.legacy import old\n"
+        "        self.assert_deprecated(lambda: old())\n        old()\n"
+    )
+    files = {"pkg/__init__.py": "", "pkg/legacy.py": LEGACY, "tests/test_dep.py": test}
+    assert check(write_project(tmp_path, files, DD1), monkeypatch) == (
+        1,
+        ['tests/test_dep.py:11:32: DD1 error: function pkg.legacy:old is deprecated (pkg/legacy.py:3: "old is deprecated")'],
+    )
+
+
+def test_a_helper_that_expects_no_warning_or_is_not_named_for_it_is_no_test(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    test = "from pkg.legacy import old\n\ndef test_old():\n    assert_no_warnings(old)\n    run_later(lambda: old())\n"
+    files = {"pkg/__init__.py": "", "pkg/legacy.py": LEGACY, "tests/test_dep.py": test}
+    assert check(write_project(tmp_path, files, DD1), monkeypatch) == (
+        1,
+        ['tests/test_dep.py:1:24: DD1 error: function pkg.legacy:old is deprecated (pkg/legacy.py:3: "old is deprecated")'],
+    )
+
+
+def test_a_deprecated_import_used_only_in_a_helper_call_is_no_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    test = "import pytest\nfrom pkg.legacy import old\n\ndef test_old():\n    pytest.deprecated_call(old)\n"
+    files = {"pkg/__init__.py": "", "pkg/legacy.py": "def old(): ...\n", "pkg/modern.py": "def old(): ...\n", "tests/test_dep.py": test}
+    assert check(write_project(tmp_path, files, DI1), monkeypatch) == (0, [])
+    assert (tmp_path / "tests/test_dep.py").read_text() == test

@@ -62,7 +62,9 @@ deprecation uses it on purpose. That code is a ``with pytest.warns(...)``,
 a warning or deprecation (``expect`` or ``assert`` first, after any ``_``, then ``warn`` or
 ``deprecat``, ignoring case past the first letter: SQLAlchemy's ``expect_deprecated``,
 ``expect_deprecated_20``, ``expect_warnings``, ``self._expect_warning``; ``assertWarning``; not
-``expect_no_warnings``); a ``pytest.raises(W)`` / ``assertRaises(W)`` /
+``expect_no_warnings``), or the arguments of such a helper called with the callable that should
+warn (NumPy's ``self.assert_deprecated(lambda: old())``, ``assert_warns(DeprecationWarning, old)``);
+a ``pytest.raises(W)`` / ``assertRaises(W)`` /
 ``assertRaisesRegex(W, ...)`` block where ``W`` is a warning category (a name ending in
 ``Warning``, or a tuple holding one: the test made warnings errors); a
 ``warnings.catch_warnings(record=True)`` block (the test records the warnings of its body);
