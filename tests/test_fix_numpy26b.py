@@ -187,3 +187,21 @@ def test_a_deprecated_import_used_only_in_a_helper_call_is_no_finding(tmp_path: 
     files = {"pkg/__init__.py": "", "pkg/legacy.py": "def old(): ...\n", "pkg/modern.py": "def old(): ...\n", "tests/test_dep.py": test}
     assert check(write_project(tmp_path, files, DI1), monkeypatch) == (0, [])
     assert (tmp_path / "tests/test_dep.py").read_text() == test
+
+
+# -- 3. a stub's import never runs ----------------------------------------------------------------------
+def test_a_stub_re_export_says_it_never_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "pkg/legacy.py": LEGACY,
+        "pkg/legacy.pyi": "def old() -> None: ...\n",
+        "pkg/__init__.py": "from pkg.legacy import old\n",
+        "pkg/__init__.pyi": "from pkg.legacy import old as old\n",
+    }
+    root = write_project(tmp_path, files, DD1)
+    assert check(root, monkeypatch) == (
+        1,
+        [
+            'pkg/__init__.py:1:24: DD1 error: function pkg.legacy:old is deprecated (pkg/legacy.py:3: "old is deprecated")',
+            'pkg/__init__.pyi:1:24: DD1 error: function pkg.legacy:old is deprecated (pkg/legacy.py:3: "old is deprecated"); in a stub: this import never runs',
+        ],
+    )
