@@ -27,18 +27,15 @@ from ssot_lint.project.effects import BUILTIN_DECORATORS, first_class_with_effec
 from ssot_lint.project.import_conditions import (
     NOTHING_TESTED,
     TestedDeprecations,
-    class_shadows,
     expects_import_error,
     guards_import_error,
     is_main_test,
-    star_rebinds,
     tested_deprecations,
-    type_checking_test,
-    typing_spellings,
 )
 from ssot_lint.project.namespace_uses import ANY_ATTRIBUTE
 from ssot_lint.project.rebinds import WORDS, global_rebinds, namespace_writes
 from ssot_lint.project.reexports import alias_of, is_string_statement, reexport_only
+from ssot_lint.project.type_checking import class_shadows, star_rebinds, type_checking_test, typing_spellings
 
 if TYPE_CHECKING:  # the kinds package imports this module: importing it back would be a cycle
     from ssot_lint.kinds.base import FileContext
@@ -50,7 +47,7 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NESTED = (ast.stmt, ast.excepthandler, ast.match_case)
 _TYPE_ALIAS = getattr(ast, "TypeAlias", ())  # `type X = ...`: Python 3.12+
 _TRY_STAR = getattr(ast, "TryStar", ast.Try)
-_TYPING = ("typing", "typing_extensions")  # as ``import_conditions.typing_spellings`` reads them  # `except*`: Python 3.11+
+_TYPING = ("typing", "typing_extensions")  # as ``type_checking.typing_spellings`` reads them  # `except*`: Python 3.11+
 # What may stand between two simple statements written on one line: a `;`, spaces, continuations.
 _BLANK = r"(?:[ \t\f]|\\(?:\r\n|\r|\n))*"
 _SEMICOLON = re.compile(_BLANK + ";" + _BLANK)
@@ -112,7 +109,7 @@ class _Summariser:
         # Only `:=` binds module-level names inside expressions: only the statements on whose
         # lines one is written need their expressions read (the lines, sorted).
         self.walrus = ctx.lines_with([":="]) if ":=" in ctx.text else []
-        self.never_true: set[str] = set()  # the spellings of typing.TYPE_CHECKING bound (import_conditions)
+        self.never_true: set[str] = set()  # the spellings of typing.TYPE_CHECKING bound (type_checking)
         self.maybe_true: set[int] = set()  # the `if TYPE_CHECKING:` in a class body binding the name (by id)
         self.attribute_stores: list[tuple[int, int]] = []  # a package's module-level `x.a = ...` statements (lines)
 

@@ -24,7 +24,11 @@ Declarations (read from each module's syntax tree):
   (SQLAlchemy's ``@deprecated("1.4", "The ... is deprecated")``). Without a message, ``alternative`` and ``addendum``
   make the text as matplotlib words its warning (``Use {alternative} instead. {addendum}``); an
   ``alternative`` that is a dotted name is the replacement as written; ``pending=True`` shows in
-  ``{how}`` (``@deprecated (pending)``);
+  ``{how}`` (``@deprecated (pending)``). A decorator on one ``@overload`` (``typing.overload``)
+  while another overload is not decorated deprecates that signature (a parameter: NumPy's stubs
+  deprecate ``reshape``'s ``newshape=`` keyword so), as one on a def beside same-name defs that
+  are not (one per Python version): it declares nothing; on the implementation of overloads, or
+  on every overload, it declares the function;
 - a **name** is deprecated when a module-level ``__getattr__`` (PEP 562) warns for it under
   ``if name == "X"``, ``if name in ("X", ...)`` or ``if name in MOVED`` (a module-level literal),
   or after a guard that turns every other name away first (``if name not in MOVED: raise
@@ -53,8 +57,8 @@ path) that brings it in:
   (``from pkg import f`` where ``pkg/__init__.py`` imports it), or by a star import that
   exports it.
 
-Imports everywhere count (functions, ``try``, ``if TYPE_CHECKING``: the message says when the
-import never runs); imports inside the deprecated module or package itself do not, nor do those
+Imports everywhere count (functions, ``try``, ``if TYPE_CHECKING``, stubs: the message says when
+the import never runs, ``under TYPE_CHECKING`` or ``in a stub``); imports inside the deprecated module or package itself do not, nor do those
 in code where a test expects a warning, or whose every use is in such code: the test of the
 deprecation uses it on purpose. That code is a ``with pytest.warns(...)``,
 ``pytest.deprecated_call()``, ``self.assertWarns``, ``assertWarnsRegex`` or
@@ -62,7 +66,9 @@ deprecation uses it on purpose. That code is a ``with pytest.warns(...)``,
 a warning or deprecation (``expect`` or ``assert`` first, after any ``_``, then ``warn`` or
 ``deprecat``, ignoring case past the first letter: SQLAlchemy's ``expect_deprecated``,
 ``expect_deprecated_20``, ``expect_warnings``, ``self._expect_warning``; ``assertWarning``; not
-``expect_no_warnings``); a ``pytest.raises(W)`` / ``assertRaises(W)`` /
+``expect_no_warnings``), or the arguments of such a helper called with the callable that should
+warn (NumPy's ``self.assert_deprecated(lambda: old())``, ``assert_warns(DeprecationWarning, old)``);
+a ``pytest.raises(W)`` / ``assertRaises(W)`` /
 ``assertRaisesRegex(W, ...)`` block where ``W`` is a warning category (a name ending in
 ``Warning``, or a tuple holding one: the test made warnings errors); a
 ``warnings.catch_warnings(record=True)`` block (the test records the warnings of its body);
@@ -76,7 +82,7 @@ that warning in a way no name shows (``fix.warning_tests``).
 
 Replacement: when the declaration's text names one (``Use X instead``, ``from A import B``,
 ``moved to A.B``, ``import it from A``: ``A`` under the same name, ``use the correct X name``, ...; a word marked or spelled
-as code, not a prose word like ``use literal values``) and it resolves to exactly one project module or name (see
+as code, not a prose word like ``use literal values``, nor a keyword argument, ``use `shape=...```) and it resolves to exactly one project module or name (see
 ``replacement``), the finding carries it as ``{replacement}``. An unresolvable or ambiguous text
 gives none, and the rule's details (``-o json``) list why (``not_deprecations`` lists the
 declarations set aside, each with its category: a warning helper's, not the helper's name).

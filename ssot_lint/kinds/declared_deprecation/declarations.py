@@ -8,7 +8,11 @@ included):
   may be a deprecation: the module is deprecated (not in an ``except`` handler: a warning there
   says an import fallback is deprecated, not the module);
 - a def or class decorated with a deprecation decorator (``warnings.deprecated``,
-  ``typing_extensions.deprecated``, the ``deprecated`` package's, or the rule's ``decorators``);
+  ``typing_extensions.deprecated``, the ``deprecated`` package's, or the rule's ``decorators``),
+  except a def that deprecates one signature of its name: an ``@overload`` while another overload
+  is not deprecated (NumPy's stubs deprecate ``reshape``'s ``newshape=`` keyword so), or a def
+  beside same-name defs that are not deprecated (one per Python version). That deprecates a
+  parameter, which declares nothing; on the implementation of overloads, it is the function's;
 - a def whose first statements (after its docstring, before any compound statement) warn, or a
   class whose ``__init__`` / ``__new__`` / ``__init_subclass__`` does;
 - a module-level ``__getattr__`` (PEP 562) that warns under ``if name == "X"`` /
@@ -53,6 +57,7 @@ DECORATORS = frozenset(
     {"warnings.deprecated", "typing_extensions.deprecated", "deprecated.deprecated", "deprecated.classic.deprecated", "deprecated.sphinx.deprecated"}
 )
 WARN_FUNCTIONS = frozenset({"warnings.warn", "warnings.warn_explicit"})
+_OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})
 _WARNING_METHODS = ("__init__", "__new__", "__init_subclass__")
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match)
 _HELPER_NAME = HELPER_NAME
@@ -180,6 +185,7 @@ class _Reader(GetattrHooks):
         self.local_functions: set[str] = set()
         self.relays: list[Relay] = []
         self.literals: dict[str, ast.expr] = {}  # module-level NAME = <literal>, for __getattr__ tables
+        self.signatures: set[int] = set()  # ids of the defs whose decorator deprecates one signature only
 
     # -- names ------------------------------------------------------------------------------
     def qualified(self, node: ast.expr) -> str | None:
@@ -279,6 +285,7 @@ class _Reader(GetattrHooks):
                 self.literals[node.targets[0].id] = node.value
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
                 self.literals[node.target.id] = node.value  # Sphinx: _DEPRECATED_OBJECTS: dict[...] = {...}
+        self.signatures = self.deprecated_signatures([n for n in module_level if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))])
         for node in module_level:
             if isinstance(node, ast.ClassDef):
                 self.class_def(node)
@@ -321,7 +328,42 @@ class _Reader(GetattrHooks):
                 return True
         return False
 
+    def marks_deprecated(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
+        """Whether a decorator of ``node`` is (or is named like) a deprecation decorator."""
+        for decorator in node.decorator_list:
+            name = self.qualified(decorator.func if isinstance(decorator, ast.Call) else decorator)
+            if name is not None and (name in self.decorators or name.rsplit(".", 1)[-1] in self.decorator_names):
+                return True
+        return False
+
+    def is_overload(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        return any(self.qualified(d) in _OVERLOAD for d in node.decorator_list)
+
+    def deprecated_signatures(self, defs: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> set[int]:
+        """Ids of the deprecated defs that deprecate one signature of their name, not the function
+        (PEP 702): an ``@overload`` beside an overload that is not deprecated, or a def beside a
+        same-name def that is not. When every overload is, the function is: the first declares.
+        The implementation of overloads (a def not decorated ``@overload``) always speaks for the
+        function."""
+        by_name: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
+        for node in defs:
+            by_name.setdefault(node.name, []).append(node)
+        found: set[int] = set()
+        for group in by_name.values():
+            if len(group) < 2:
+                continue
+            overloads = [node for node in group if self.is_overload(node)]
+            signatures = overloads or group  # with overloads, the implementation is no signature
+            deprecated = [node for node in signatures if self.marks_deprecated(node)]
+            if len(deprecated) < len(signatures):
+                found.update(id(node) for node in deprecated)
+            else:
+                found.update(id(node) for node in deprecated[1:])  # declared once, by the first
+        return found
+
     def function_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if id(node) in self.signatures:
+            return  # a deprecated signature (a parameter): nothing of the function is declared
         if self.decorated(node, "function"):
             return
         if node.name == "__getattr__":

@@ -283,6 +283,11 @@ def hits(project: Project, ref: FileRef, summary: ModuleSummary) -> Iterator[Hit
         if fact.module is None or fact.expects_warning:
             continue  # expects_warning: a test of the deprecation uses it on purpose
         context = ("under TYPE_CHECKING: this import never runs",) if fact.type_checking else ()
+        if not context and ref.path.endswith(".pyi"):
+            # A stub is read by type checkers, never run: its import is no second runtime use,
+            # but it names the deprecated thing, and breaks when that is removed, as a
+            # TYPE_CHECKING import does.
+            context = ("in a stub: this import never runs",)
         submodule = f"{fact.module}.{fact.name}" if fact.name not in (None, "*") else None
         is_submodule = submodule is not None and index.exists(submodule)
         named: str = submodule if submodule is not None and is_submodule else fact.module

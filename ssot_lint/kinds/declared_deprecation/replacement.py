@@ -9,6 +9,8 @@ Recognised phrasings (case-insensitive; the reference may be quoted or in backti
 ``please import from A`` (a move under the same name: ``A:Name`` for the deprecated ``Name``,
 ``A`` for a deprecated module).
 
+A name followed by ``=`` (``use `shape=...` ``) is a keyword argument to pass, not a replacement.
+
 A reference the text subscripts (``use matplotlib.colormaps[name]``) names an item of it, no
 module or name to import: no replacement, and the reason says so.
 
@@ -37,7 +39,9 @@ from dataclasses import dataclass
 
 from ssot_lint.project.module_index import ModuleIndex
 
-_REF = r"(?P<quote>[`'\"]{0,2})(?P<ref>[A-Za-z_][\w.:]*\w)(?:(?P<call>\()|(?P<subscript>\[))?"
+# A name followed by ``=`` is a keyword argument (NumPy's "use `shape=...`"), never a replacement:
+# the lookahead also stops the match from backing off to a shorter name (``shap``) before it.
+_REF = r"(?P<quote>[`'\"]{0,2})(?P<ref>[A-Za-z_][\w.:]*\w)(?![\w.:]*=(?!=))(?:(?P<call>\()|(?P<subscript>\[))?"
 _FROM = re.compile(r"\bfrom\s+(?P<module>[A-Za-z_][\w.]*)\s+import\s+(?P<names>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)")
 # ``import it from A`` / ``import them from A`` / ``please import from A`` / ``import B from A``
 _IMPORT_FROM = re.compile(
