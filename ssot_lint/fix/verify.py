@@ -124,11 +124,18 @@ class ImportVerifier(NameLookup):
         ``mover``: the fix this rewrite is part of (see ``Mover``); ``near``: the module of the
         file the rewrite is in, when ``need.importer`` does not say (where its names resolve);
         ``path``: that file's project-relative path (which copy it is, when several give its module)."""
-        own = self._own_copy(need.importer or near, path)
-        if own is not None:  # judged against the importer's own copy of its package, naming its files
-            return own.source.judged(own.verify(need, allow_kind_change, mover, near))  # type: ignore[attr-defined]
-        with self._moving(mover):
-            return self._verify(need, allow_kind_change, near)
+        try:
+            own = self._own_copy(need.importer or near, path)
+            if own is not None:  # judged against the importer's own copy of its package, naming its files
+                return own.source.judged(own.verify(need, allow_kind_change, mover, near))  # type: ignore[attr-defined]
+            with self._moving(mover):
+                return self._verify(need, allow_kind_change, near)
+        except MemoryError:
+            raise
+        except Exception as exc:  # a bug in verifying one rewrite costs its safety, not the run (nor the file's other fixes)
+            return Verdict(
+                UNVERIFIED, f"not verified: ssot-lint failed while verifying it ({type(exc).__name__}: {exc}); this is a bug in ssot-lint, please report it"
+            )
 
     def _own_copy(self, importer: str, path: str) -> ImportVerifier | None:
         """A verifier over the project as the process ``importer`` runs in sees it, when it was
