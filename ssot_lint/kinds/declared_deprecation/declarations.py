@@ -39,6 +39,7 @@ from ssot_lint.analysis.syntax import NESTED, statements
 from ssot_lint.kinds.base import DOTTED
 from ssot_lint.kinds.declared_deprecation.getattr_hooks import GetattrHooks
 from ssot_lint.kinds.declared_deprecation.relays import HELPER_NAME, Relay, read_relays
+from ssot_lint.kinds.declared_deprecation.signatures import deprecated_signatures
 from ssot_lint.kinds.declared_deprecation.texts import clip, message_text
 from ssot_lint.kinds.declared_deprecation.wording import class_says
 from ssot_lint.model import cache_value
@@ -57,7 +58,6 @@ DECORATORS = frozenset(
     {"warnings.deprecated", "typing_extensions.deprecated", "deprecated.deprecated", "deprecated.classic.deprecated", "deprecated.sphinx.deprecated"}
 )
 WARN_FUNCTIONS = frozenset({"warnings.warn", "warnings.warn_explicit"})
-_OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})
 _WARNING_METHODS = ("__init__", "__new__", "__init_subclass__")
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match)
 _HELPER_NAME = HELPER_NAME
@@ -285,7 +285,7 @@ class _Reader(GetattrHooks):
                 self.literals[node.targets[0].id] = node.value
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
                 self.literals[node.target.id] = node.value  # Sphinx: _DEPRECATED_OBJECTS: dict[...] = {...}
-        self.signatures = self.deprecated_signatures([n for n in module_level if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))])
+        self.signatures = self._signatures([n for n in module_level if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))])
         for node in module_level:
             if isinstance(node, ast.ClassDef):
                 self.class_def(node)
@@ -310,17 +310,23 @@ class _Reader(GetattrHooks):
                     self.declarations.append(Declaration("module", None, self.warn_text(child), child.lineno, category, "warns at import"))
             pending.extend(ast.iter_child_nodes(child))
 
+    def deprecation_decorator(self, decorator: ast.expr) -> str | None:
+        """The qualified name of ``decorator`` when it is (or is named like) a deprecation decorator."""
+        name = self.qualified(decorator.func if isinstance(decorator, ast.Call) else decorator)
+        if name is None or (name not in self.decorators and name.rsplit(".", 1)[-1] not in self.decorator_names):
+            return None
+        return name
+
     def decorated(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, what: str) -> bool:
         """Whether a deprecation decorator marks ``node`` (as written: its declaration is recorded).
         A decorator only named like one (``util.moved_20`` for ``pkg.util.deprecations.moved_20``)
         is recorded as a candidate, ``decorator:<as written>``, that aggregation keeps when the
         name leads, through re-exports, to where a listed decorator is defined."""
         for decorator in node.decorator_list:
-            call = decorator if isinstance(decorator, ast.Call) else None
-            name = self.qualified(call.func if call is not None else decorator)
-            if name is None or (name not in self.decorators and name.rsplit(".", 1)[-1] not in self.decorator_names):
+            name = self.deprecation_decorator(decorator)
+            if name is None:
                 continue
-            text, replacement, pending = decorator_arguments(call) if call is not None else ("", "", False)
+            text, replacement, pending = decorator_arguments(decorator) if isinstance(decorator, ast.Call) else ("", "", False)
             shown = f"@{name.rsplit('.', 1)[-1]}" + (" (pending)" if pending else "")
             declaration = Declaration(what, node.name, clip(text) if text else "(no message)", node.lineno, f"decorator:{name}", shown, replacement)
             self.declarations.append(declaration)
@@ -328,38 +334,12 @@ class _Reader(GetattrHooks):
                 return True
         return False
 
-    def marks_deprecated(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
-        """Whether a decorator of ``node`` is (or is named like) a deprecation decorator."""
-        for decorator in node.decorator_list:
-            name = self.qualified(decorator.func if isinstance(decorator, ast.Call) else decorator)
-            if name is not None and (name in self.decorators or name.rsplit(".", 1)[-1] in self.decorator_names):
-                return True
-        return False
-
-    def is_overload(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-        return any(self.qualified(d) in _OVERLOAD for d in node.decorator_list)
-
-    def deprecated_signatures(self, defs: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> set[int]:
-        """Ids of the deprecated defs that deprecate one signature of their name, not the function
-        (PEP 702): an ``@overload`` beside an overload that is not deprecated, or a def beside a
-        same-name def that is not. When every overload is, the function is: the first declares.
-        The implementation of overloads (a def not decorated ``@overload``) always speaks for the
-        function."""
-        by_name: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
-        for node in defs:
-            by_name.setdefault(node.name, []).append(node)
-        found: set[int] = set()
-        for group in by_name.values():
-            if len(group) < 2:
-                continue
-            overloads = [node for node in group if self.is_overload(node)]
-            signatures = overloads or group  # with overloads, the implementation is no signature
-            deprecated = [node for node in signatures if self.marks_deprecated(node)]
-            if len(deprecated) < len(signatures):
-                found.update(id(node) for node in deprecated)
-            else:
-                found.update(id(node) for node in deprecated[1:])  # declared once, by the first
-        return found
+    def _signatures(self, defs: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> set[int]:
+        return deprecated_signatures(
+            defs,
+            self.qualified,
+            lambda node: any(self.deprecation_decorator(d) is not None for d in node.decorator_list),
+        )
 
     def function_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         if id(node) in self.signatures:
