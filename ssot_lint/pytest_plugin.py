@@ -223,6 +223,12 @@ class SsotFailure(Exception):
 
 
 class _SsotItem(pytest.Item):
+    # pytest-run-parallel (a dev dependency of pydantic, NumPy, SciPy) warns at collection about
+    # every item with no ``obj`` unless it has this attribute; under ``filterwarnings = error``
+    # that warning ends the session before any test runs. The items share one check, so they run
+    # in the main thread, which the plugin does for any item without ``obj``.
+    _parallel_custom_item = True
+
     def state(self) -> _State:
         return self.config.stash[_STATE]
 

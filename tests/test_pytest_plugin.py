@@ -250,3 +250,27 @@ def test_items_another_plugin_drops_without_deselecting_them_run_anyway_with_a_w
     deselected = pytester.runpytest("--ssot", "-p", "no:cacheprovider", "-m", "not ssot")
     assert outcomes(deselected) == {"deselected": 4}
     assert "another plugin removed" not in deselected.stdout.str()
+
+
+# What pytest-run-parallel 0.10 does at collection (its ``_handle_collected_item``): an item with
+# no ``obj`` warns unless it has ``_parallel_custom_item``. pydantic runs it with
+# ``filterwarnings = error``, which turned the warning into an INTERNALERROR (review27a).
+RUN_PARALLEL_LIKE = """
+import warnings
+import pytest
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session):
+    for item in session.items:
+        if getattr(item, "obj", None) is None and not hasattr(item, "_parallel_custom_item"):
+            warnings.warn(f"Encountered pytest item with type {type(item)} with no 'obj' attribute")
+"""
+
+
+def test_the_items_pass_a_thread_pool_plugins_collection_check_under_filterwarnings_error(pytester: pytest.Pytester, project: Path) -> None:
+    (project / "conftest.py").write_text(RUN_PARALLEL_LIKE)
+    (project / "pytest.ini").write_text("[pytest]\ntestpaths = tests\nfilterwarnings = error\n")
+    result = pytester.runpytest("--ssot", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert outcomes(result) == {"passed": 2, "failed": 3}
+    assert "INTERNALERROR" not in result.stdout.str()
