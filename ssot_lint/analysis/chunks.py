@@ -85,11 +85,17 @@ def _blank_match(match: re.Match[str]) -> str:
     return _blanked(match.group())
 
 
-def blank(text: str) -> str | None:
-    """``text`` with its strings and comments blanked (see the module docstring); None when an
-    f-string is not followed to its end (unterminated, or a shape the scan does not know)."""
+def _blank_comment(match: re.Match[str]) -> str:
+    found = match.group()
+    return _blanked(found) if found[0] == "#" else found
+
+
+def blank(text: str, strings: bool = True) -> str | None:
+    """``text`` with its strings and comments blanked (see the module docstring), or its comments
+    alone without ``strings``; None when an f-string is not followed to its end (unterminated, or
+    a shape the scan does not know)."""
     if not _NESTABLE or _PREFIXED_QUOTE.search(text) is None:
-        return _SKIPPED.sub(_blank_match, text)
+        return _SKIPPED.sub(_blank_match if strings else _blank_comment, text)
     parts: list[str] = []
     position = 0
     while (match := _SKIPPED.search(text, position)) is not None:
@@ -102,10 +108,20 @@ def blank(text: str) -> str | None:
                 if found is None:
                     return None
                 start, end = start - len(prefix), found
-        parts += (text[position:start], _blanked(text[start:end]))
+        parts += (text[position:start], _blanked(text[start:end]) if strings or text[start] == "#" else text[start:end])
         position = end
     parts.append(text[position:])
     return "".join(parts)
+
+
+def without_comments(data: bytes) -> bytes:
+    """A Cython source's bytes (``.pyx``, read as text by the text tests: its code is not
+    analysed) with its comments blanked: a word in a comment does nothing. Cython writes comments
+    and strings as Python does. Unchanged when an f-string is not followed (more words, never
+    fewer)."""
+    text = data.decode("utf-8", "surrogateescape")
+    code = blank(text, strings=False)
+    return data if code is None else code.encode("utf-8", "surrogateescape")
 
 
 def _prefix_before(text: str, quote: int) -> str:

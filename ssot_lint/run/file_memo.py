@@ -26,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from ssot_lint.analysis.chunks import without_comments
 from ssot_lint.analysis.parsing import SourceError
 from ssot_lint.model import Finding
 from ssot_lint.project.module_paths import is_compiled
@@ -163,11 +164,13 @@ class FileTexts:
     def derived(self, source: SourceFile, key: Hashable, compute: Callable[[bytes | None], T]) -> T:
         """``compute(the file's bytes)``, kept with this version of the file under ``key``: a
         function of the bytes alone (a text test of one word: ``("spells", word)``; a ``.pyx``
-        is text to such a test, though no Python)."""
+        is text to such a test, though no Python, with its comments blanked)."""
         found = self._entry(source).derived.get(key, MISSING)
         if found is MISSING:
             read = self.read_or_error(source, cython=True)
             data = None if isinstance(read, Finding) else read
+            if data is not None and source.ref.path.endswith(".pyx"):
+                data = without_comments(data)  # scikit-learn's "# ... into easy vars" stores nothing
             found = compute(data)
             self._entry(source).derived[key] = found  # the version read (see read)
         result: T = found

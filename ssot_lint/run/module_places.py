@@ -17,6 +17,14 @@ def runtime_files(sources: Iterable[SourceFile]) -> list[SourceFile]:
     return [s for s in sources if not s.ref.path.endswith(".pyi")]
 
 
+def unanalyzed_path(files: Iterable[SourceFile], summaries: Iterable[object | None]) -> str | None:
+    """The path of the first of ``files`` whose summary is None, a Cython source (``.pyx``) before
+    a built module beside it: the text tests read the ``.pyx`` (a ``.so``'s code, nothing), so a
+    reason names the file whose words made the module a candidate (review27b: scikit-learn)."""
+    missing = [source.ref.path for source, summary in zip(files, summaries) if summary is None]
+    return next((path for path in missing if path.endswith(".pyx")), missing[0] if missing else None)
+
+
 class ModulePlaces:
     """The places of the modules ``by_module`` gives (module -> its files, as ``index()`` fills
     it), the files of the project being ``files()`` once the index is made."""

@@ -33,7 +33,7 @@ from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.run.cache import context_digest
 from ssot_lint.run.discovery import SourceFile
 from ssot_lint.run.file_memo import MISSING, FileTexts
-from ssot_lint.run.module_places import ModulePlaces, runtime_files
+from ssot_lint.run.module_places import ModulePlaces, runtime_files, unanalyzed_path
 from ssot_lint.run.module_summaries import SUMMARY_ID, SUMMARY_RULE, Known
 from ssot_lint.run.own_copy import OwnCopy, own_copy
 from ssot_lint.run.parallel import may_start_workers
@@ -206,9 +206,9 @@ class ProjectModules:
         return files[0].ref.path if files else None
 
     def unanalyzed(self, module: str) -> str | None:
-        """The project-relative path of ``module``'s first runtime file that has no summary (a
-        parse error, or a compiled extension module beside its ``.py``), for a reason to name."""
-        return next((source.ref.path for source, summary in zip(self._runtime_files(module), self.summaries(module)) if summary is None), None)
+        """The project-relative path of ``module``'s runtime file that has no summary (a parse
+        error, or a compiled extension module beside its ``.py``), for a reason to name."""
+        return unanalyzed_path(self._runtime_files(module), self.summaries(module))
 
     def clash(self, dotted: str, importer: str = "") -> str | None:
         """Why which file ``dotted`` runs from cannot be told (``ModulePlaces.clash``)."""

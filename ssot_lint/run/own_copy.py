@@ -30,6 +30,7 @@ from ssot_lint.model import Suppression
 from ssot_lint.project.module_paths import anchor, parents, within
 from ssot_lint.project.module_summary import ModuleSummary
 from ssot_lint.run.discovery import SourceFile
+from ssot_lint.run.module_places import unanalyzed_path
 from ssot_lint.run.word_tests import WHOLE_WORD, SpellingTest
 
 if TYPE_CHECKING:
@@ -99,8 +100,7 @@ class OwnCopy:
     def unanalyzed(self, module: str) -> str | None:
         if not within(module, self.top):
             return self._modules.unanalyzed(module)
-        found = next((s.ref.path for s, summary in zip(self._files(module, runtime=True), self.summaries(module)) if summary is None), None)
-        return found
+        return unanalyzed_path(self._files(module, runtime=True), self.summaries(module))
 
     def texts(self, module: str) -> list[tuple[str, bytes | None]]:
         found = self._modules.texts(module)
