@@ -161,6 +161,7 @@ def test_one_text_is_fixed_by_the_other_rules_and_says_which_rule_failed(tmp_pat
     fixed = api.fix_source(root / "app.py", FILES["app.py"], config=root / "ssot-lint.toml")
     assert (fixed.code, fixed.fixed, fixed.refused) == (MOVED, 1, "")
     assert fixed.failed == (("BRK1", FAILED.format("boom")),)
+    assert fixed.reasons == ()  # BRK1's finding has its reason in `failed`; DI1's was fixed
 
 
 def test_fix_stdin_lists_the_broken_rules_finding_with_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
