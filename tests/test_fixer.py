@@ -234,7 +234,7 @@ def test_fix_without_rules_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.
     )
 
 
-def test_a_failing_kind_fix_refuses_the_file_not_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_kind_fix_costs_its_findings_not_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ssot_lint.kinds.event_schema.check import EventSchema
 
     def broken(self, module, ref, context):  # type: ignore[no-untyped-def]
@@ -245,8 +245,8 @@ def test_a_failing_kind_fix_refuses_the_file_not_the_run(tmp_path: Path, monkeyp
     result = run(tmp_path, monkeypatch, "fix", "--no-cache", "--unsafe-fixes")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "ssot-lint: warning: a.py: not fixed: EV1's fix failed (ValueError: boom); this is a bug in its rule kind",
+        "ssot-lint: warning: a.py: EV1's fix failed (ValueError: boom); this is a bug in its rule kind, please report it",
         "1 file changed, 1 finding fixed, 1 finding left:",
-        "  a.py:1:5: EV1 not fixed: EV1's fix failed (ValueError: boom); this is a bug in its rule kind",
+        "  a.py:1:5: EV1 not fixed: EV1's fix failed (ValueError: boom); this is a bug in its rule kind, please report it",
     ]
     assert (tmp_path / "b.py").read_text() == SPLIT_AFTER

@@ -197,7 +197,10 @@ class SourceFixed:
     changed in part (``partly``: some of a statement's names moved, the rest stay), and why each
     finding a fix did not remove was left (``reasons``: rule id, line, column in the fixed text,
     the reason, whether only ``unsafe_fixes`` would fix it; ``anchored``: the same with the
-    finding's anchor after the column, for findings that share a position, each its own)."""
+    finding's anchor after the column, for findings that share a position, each its own), and
+    the rules whose fix failed on the text (``failed``: rule id, why; a bug in the kind): none
+    of their edits is in ``code``, and each finding of theirs left has that reason, which
+    ``reasons`` does not repeat."""
 
     code: str | bytes
     fixed: int
@@ -207,6 +210,7 @@ class SourceFixed:
     partly: int = 0
     reasons: tuple[tuple[str, int, int, str, bool], ...] = ()
     anchored: tuple[tuple[str, int, int, str, str, bool], ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()
 
 
 def fix_source(
@@ -228,7 +232,8 @@ def fix_source(
     the fixes of the fixable rules (``select``: only rules with these id prefixes) that have a
     finding in it, the safe ones (import rewrites verified against the project's files) and
     with ``unsafe_fixes`` the unsafe ones too, checked the same way (the result parses,
-    compiles, keeps every comment and is a fixed point) or refused as a whole. Verified against
+    compiles, keeps every comment and is a fixed point) or refused as a whole (a rule whose fix
+    fails on it is left out alone: ``SourceFixed.failed``). Verified against
     the project as an editor shows it: ``buffers`` (path -> text: the other unsaved buffers) and
     this text in place of their files. A rule whose fix reads the whole project
     (``declared-deprecation``: every module's declarations) reads it the same way, each file's
@@ -320,12 +325,14 @@ def _fix_text(
         close_summaries(context)
     left |= {(*at, ""): (reason, at in outcome.unsafe) for at, reason in outcome.reasons.items()}
     left |= dict(outcome.anchored.items())
+    left = {at: known for at, known in left.items() if at[0] not in outcome.failed}  # their reason is the failure
+    failed = tuple(outcome.failed.items())
     if outcome.data == data:
-        return SourceFixed(code, 0, **_reasons(left))
+        return SourceFixed(code, 0, **_reasons(left), failed=failed)
     notes = tuple((rule_id, line, col, note) for (rule_id, line, col), note in outcome.notes)
     # decode_source drops a BOM, as Python does; the editor's text keeps what it had
     fixed_code = outcome.data if isinstance(code, bytes) else code[: code.startswith("\ufeff")] + decode_source(outcome.data)
-    return SourceFixed(fixed_code, outcome.fixed, "", outcome.unsafe_fixed, notes, outcome.partly, **_reasons(left))
+    return SourceFixed(fixed_code, outcome.fixed, "", outcome.unsafe_fixed, notes, outcome.partly, **_reasons(left), failed=failed)
 
 
 def _reasons(left: dict[tuple[str, int, int, str], tuple[str, bool]]) -> dict[str, Any]:

@@ -158,7 +158,8 @@ def fix_stdin(
     kinds = {rule.id: rule.kind for rule in project.rules.rules}
     refusal = {f.path: f"not fixed: {fixed.refused}" for f in findings} if fixed.refused else {}
     touched = {f.path for f in findings} if after != data else set()
-    lines = [f"  {f.path}:{f.line}:{f.col}: {f.rule_id} {left_with_reason(f, reasons, fixable, kinds, refusal, touched).reason}" for f in findings]
+    failed = {(f.path, rule_id): f"not fixed: {why}" for f in findings for rule_id, why in fixed.failed}
+    lines = [f"  {f.path}:{f.line}:{f.col}: {f.rule_id} {left_with_reason(f, reasons, fixable, kinds, refusal, touched, failed).reason}" for f in findings]
     lines += [f"  {project.shown(path)}:{line}:{col}: {rule_id} {note}" for rule_id, line, col, note in fixed.notes]  # on the unsafe fixes applied
     click.echo("\n".join([summary + (":" if findings or fixed.notes else "."), *lines]), err=True)
     sys.exit(EXIT_FINDINGS if left.exit_status or (diff and after != data) else EXIT_OK)

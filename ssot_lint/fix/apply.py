@@ -5,7 +5,9 @@ Findings a ``# ssot: ignore`` comment silences are left as they are (each kind's
 ``FixContext.suppresses``). Where one fix enables another in the same file, the fixed text is
 fixed again, a few rounds at most. The result must re-parse, compile, keep every comment, and be
 a fixed point (fixing it again changes nothing); otherwise ``FixRefused`` says why and the file
-is left as it is. A file is
+is left as it is. A rule whose fix raises (a bug in its kind) costs only its own findings, as in
+ruff: it contributes no edit to the file (``SourceFix.failed`` says why), the other rules fix it.
+A file is
 written atomically (a temporary file in the same directory, then a rename; the file mode kept),
 in its own encoding, BOM and newlines, and only if its bytes on disk are still the ones that were
 fixed (``FileChanged`` otherwise) and it is writable and no hard link (``NotWritable``).
@@ -41,6 +43,7 @@ Location = tuple[str, int, int]  # rule id, line, col
 Anchored = tuple[str, int, int, str]  # rule id, line, col, the finding's anchor (``Unfixed.anchor``)
 SAFE_ONLY = FixContext()
 MAX_ROUNDS = 4  # of fixing the fixed text again, before a fix that does not settle is refused  # safe fixes only, and no project: no import rewrite is verified
+FIX_FAILED = "{rule}'s fix failed ({error}); this is a bug in its rule kind, please report it"
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
@@ -80,7 +83,9 @@ class SourceFix:
     fixed text; ``unsafe``: those only an unsafe fix would remove; ``partly``: how many of them
     the fix changed in part), and notes on the unsafe fixes applied (keyed by location in the
     text before fixing). ``anchored``: the reasons (and whether only unsafe) of findings that
-    share a location, each by its anchor too."""
+    share a location, each by its anchor too. ``failed``: the rules whose fix raised on this
+    file (rule id -> ``FIX_FAILED``): none of their edits is in ``data``, and every finding of
+    theirs in it stays for that reason (``reasons`` has none of theirs)."""
 
     data: bytes
     fixed: int
@@ -90,6 +95,7 @@ class SourceFix:
     notes: tuple[tuple[Location, str], ...] = ()
     partly: int = 0
     anchored: dict[Anchored, tuple[str, bool]] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
 
 
 def source_encoding(data: bytes) -> str:
@@ -134,6 +140,8 @@ class _Applied:
     notes: list[tuple[Location, str]] = field(default_factory=list)
     anchored: dict[Anchored, tuple[str, bool]] = field(default_factory=dict)
     partly: list[tuple[str, str]] = field(default_factory=list)  # (rule id, reason) of each finding fixed in part
+    edited: set[str] = field(default_factory=set)  # the rules whose fix changed the tree
+    failed: dict[str, str] = field(default_factory=dict)  # rule id -> why its fix raised (FIX_FAILED)
 
 
 def _apply(module: cst.Module, text: str, ref: FileRef, rules: Sequence[Rule], context: FixContext) -> _Applied:
@@ -142,11 +150,14 @@ def _apply(module: cst.Module, text: str, ref: FileRef, rules: Sequence[Rule], c
     for rule in rules:
         try:
             outcome = rule.fix(applied.module, ref, context)
-        except RecursionError:
+        except RecursionError:  # libcst's recursion on a deeply nested file: about the file, not the rule
             raise FixRefused("too deeply nested to fix (RecursionError)") from None
-        except Exception as exc:  # a bug in one kind's fix must not stop the other files
-            raise FixRefused(f"{rule.id}'s fix failed ({type(exc).__name__}: {exc}); this is a bug in its rule kind") from None
+        except Exception as exc:  # a bug in one kind's fix must stop neither the other files nor the other rules
+            applied.failed[rule.id] = FIX_FAILED.format(rule=rule.id, error=f"{type(exc).__name__}: {exc}")
+            continue  # the tree it was given goes on to the next rule: this one edits nothing
         given = applied.module
+        if outcome.module is not given:  # a fix that edits nothing returns the tree it was given
+            applied.edited.add(rule.id)
         applied.module = outcome.module
         applied.fixed += outcome.fixed
         applied.unsafe_fixed += outcome.unsafe
@@ -202,9 +213,28 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
     """Fix one file's bytes with ``rules`` (all fixable): safe fixes, and unsafe ones too with
     ``context.unsafe``. Pure given ``context``; raises FixRefused.
 
+    A rule whose fix raises is left out from then on (``SourceFix.failed``). Where it raises on
+    a later round's text after an earlier round applied an edit of its, that edit is not kept:
+    a fix that cannot fix its own result again never reaches the fixed point that verifies it,
+    and the other rules' later edits were verified against a text holding it. So the file is
+    fixed again from its own text without that rule: the text returned holds no edit of a rule
+    that failed on the file, and every round that made it was verified (the rounds are done
+    twice only where a kind has a bug).
+
     Each whole-tree step of libcst costs about as much as a parse on a large file, so none is
     done twice: the text of a tree whose text is known is not printed again (``known_code``),
     and a fix that edits nothing returns the tree it was given."""
+    text, module, encoding = _fixable(data, ref)
+    failed: dict[str, str] = {}
+    while True:  # ends: each pass that gives no result has left one more rule out
+        fixed = _fix_rounds(data, (text, module, encoding), ref, [rule for rule in rules if rule.id not in failed], context, failed)
+        if fixed is not None:
+            return fixed
+
+
+def _fixable(data: bytes, ref: FileRef) -> tuple[str, cst.Module, str]:
+    """The text of ``data``, its tree and encoding, or FixRefused when a fix could not write the
+    file back byte for byte."""
     try:
         text = decode_source(data)
         module = parse(text)
@@ -217,11 +247,23 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
         raise FixRefused(f"its text does not re-encode to the same bytes in {encoding}")
     if module.code != text:  # libcst 1.9 drops a final lone CR, and a form feed that starts a statement's line
         raise FixRefused(f"libcst would not write line {_first_difference(text, module.code)} back byte for byte")
+    return text, module, encoding
+
+
+def _fix_rounds(
+    data: bytes, source: tuple[str, cst.Module, str], ref: FileRef, rules: Sequence[Rule], context: FixContext, failed: dict[str, str]
+) -> SourceFix | None:
+    """``fix_source`` with ``rules`` on ``source`` (the text of ``data``, its tree, encoding),
+    each rule whose fix raises added to ``failed`` and left out of the later rounds; None when
+    one raised after an earlier round applied an edit of its (fix again without it)."""
+    text, module, encoding = source
     with known_code(module, text):
         applied = _apply(module, text, ref, rules, context)
+    failed.update(applied.failed)
+    edited = set(applied.edited)
     new_text = text if applied.module is module else applied.module.code
     if new_text == text:
-        return SourceFix(data, 0, applied.reasons, frozenset(applied.unsafe), anchored=applied.anchored)
+        return SourceFix(data, 0, applied.reasons, frozenset(applied.unsafe), anchored=applied.anchored, failed=dict(failed))
     _check_written(data, text, module, new_text, encoding, ref)
     # Fixing the fixed text again must change nothing. One fix may enable another in the same
     # file (a reference rewritten leaves an import that now moves as a whole): each round's
@@ -239,7 +281,11 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
         verifier = context.verifier
         round_context = context if verifier is None else dataclasses.replace(context, verifier=verifier_for(verifier, ref, reparsed_text))
         with known_code(reparsed, reparsed_text):
-            again = _apply(reparsed, reparsed_text, ref, rules, round_context)
+            again = _apply(reparsed, reparsed_text, ref, [rule for rule in rules if rule.id not in failed], round_context)
+        failed.update(again.failed)
+        if again.failed.keys() & edited:
+            return None
+        edited |= again.edited
         again_text = reparsed_text if again.module is reparsed else again.module.code
         if again_text == new_text:
             break
@@ -256,7 +302,7 @@ def fix_source(data: bytes, ref: FileRef, rules: Sequence[Rule], context: FixCon
     # those of the findings left (the last round's reasons) that some round changed in part,
     # told by rule and reason (their positions move as statements split).
     left = Counter((rule_id, reason) for (rule_id, _, _), reason in again.reasons.items())
-    return SourceFix(new_data, fixed, again.reasons, frozenset(again.unsafe), unsafe_fixed, tuple(notes), (partly & left).total(), again.anchored)
+    return SourceFix(new_data, fixed, again.reasons, frozenset(again.unsafe), unsafe_fixed, tuple(notes), (partly & left).total(), again.anchored, dict(failed))
 
 
 def write_atomic(path: str, expected: bytes, data: bytes) -> None:

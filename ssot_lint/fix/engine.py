@@ -8,14 +8,16 @@ fixed. This module is the orchestration: the project analyzed and verified again
 files fixed in crash-isolated workers, the written files analyzed again.
 
 Afterwards every finding that remains, from any rule, is listed with the reason it was not fixed;
-locations refer to the files as fixed (with ``--diff``: as they would be).
+locations refer to the files as fixed (with ``--diff``: as they would be). A rule whose fix
+failed on a file (a bug in its kind) leaves each of its findings there with that reason, and a
+warning, while the file's other rules fix it (``fix.apply``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ssot_lint.analysis.analyze import analyze_source
@@ -41,6 +43,9 @@ FIX_TIME_LIMIT = 5 * FILE_TIME_LIMIT  # libcst parses a file ~10x slower than CP
 # Why each finding left stays, and whether only an unsafe fix would remove it: by path, rule id,
 # line, column and anchor (``Finding.anchor`` where findings share a position, else "").
 Reasons = dict[tuple[str, str, int, int, str], tuple[str, bool]]
+# Why every finding of a rule in a file stays, whatever its position: by path and rule id (the
+# rule's fix failed there, ``SourceFix.failed``).
+Failed = Mapping[tuple[str, str], str]
 
 
 @dataclass
@@ -223,6 +228,7 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
         }
     )
     refused: dict[str, str] = {}  # path -> why the file was not fixed (for project-wide findings)
+    failed: dict[tuple[str, str], str] = {}  # (path, rule id) -> why that rule's fix failed there
 
     def refuse(ref: FileRef, current: FileResult | None, why: str) -> None:
         warnings.append(f"{ref.path}: {why}")
@@ -251,6 +257,9 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
             continue
         reasons.update({(ref.path, *location, ""): (reason, location in fix.unsafe) for location, reason in fix.reasons.items()})
         reasons.update({(ref.path, *location): known for location, known in fix.anchored.items()})
+        for rule_id, why in fix.failed.items():
+            warnings.append(f"{ref.path}: {why}")
+            failed[(ref.path, rule_id)] = f"not fixed: {why}"
         if fix.data == outcome.data:
             continue
         file_notes = tuple((rule_id, line, col, note) for (rule_id, line, col), note in fix.notes)
@@ -277,7 +286,7 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
     refute(report, rules, results, context)  # as check drops them: the project shows they are none
     kinds = {rule.id: rule.kind for rule in rules}
     touched = {fix.ref.path for fix in changed}
-    left = [left_with_reason(f, reasons, fixable, kinds, refused if f.rule_id in projects else {}, touched) for f in report.findings]
+    left = [left_with_reason(f, reasons, fixable, kinds, refused if f.rule_id in projects else {}, touched, failed) for f in report.findings]
     return FixResult(changed, report, left, warnings, options.write, notes, options.unsafe)
 
 
@@ -307,10 +316,14 @@ def left_with_reason(
     kinds: dict[str, str],
     refused: dict[str, str],
     touched: set[str],
+    failed: Failed,
 ) -> Left:
-    """``finding``, left after fixing, with why: the reason its rule's fix gave, the file's
-    refusal, or what kind of rule it is (``reasons``: by path, rule, line and column, and the
-    finding's anchor where findings share a position, else "")."""
+    """``finding``, left after fixing, with why: that its rule's fix failed in its file
+    (``failed``), the reason its rule's fix gave, the file's refusal, or what kind of rule it is
+    (``reasons``: by path, rule, line and column, and the finding's anchor where findings share
+    a position, else "")."""
+    if (finding.path, finding.rule_id) in failed:  # before a project-wide reason: the fix that would act on it failed
+        return Left(finding, failed[(finding.path, finding.rule_id)])
     at = (finding.path, finding.rule_id, finding.line, finding.col)
     known = reasons.get((*at, finding.anchor)) or reasons.get((*at, ""))
     if known is not None:

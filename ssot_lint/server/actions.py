@@ -83,6 +83,10 @@ def code_actions(
         identifier = lsp.OptionalVersionedTextDocumentIdentifier(uri=buffer.uri, version=buffer.version)
         return lsp.WorkspaceEdit(document_changes=[lsp.TextDocumentEdit(identifier, [text_edit(buffer.text, new, encoding)])])
 
+    def log_failed(fixed: api.SourceFixed) -> None:
+        for rule_id, why in fixed.failed:  # a bug in its kind: no action of its, and why
+            log(f"{buffer.path}: {rule_id} not fixed: {why}")
+
     actions: list[lsp.CodeAction] = []
     fixes: dict[tuple[str, bool], api.SourceFixed] = {}  # (rule id, unsafe) -> the rule's fix over the file
     for finding in findings:
@@ -94,6 +98,7 @@ def code_actions(
             key = (rule.id, finding.applicability == UNSAFE)
             if key not in fixes:
                 fixes[key] = fix([rule], key[1])
+                log_failed(fixes[key])  # once per fix, not per finding
             fixed = fixes[key]
             if fixed.fixed and isinstance(fixed.code, str):
                 safe = not fixed.unsafe_fixed
@@ -111,6 +116,8 @@ def code_actions(
     if wanted(FIX_ALL):
         rules = list({f.rule_id: fixable[f.rule_id] for f in findings if f.rule_id in fixable and offered(f, unsafe_fixes)}.values())
         everything = fix(rules, unsafe_fixes) if rules else None
+        if everything is not None:
+            log_failed(everything)  # the action still fixes with the other rules
         if everything is not None and everything.fixed and isinstance(everything.code, str):
             unsafe = f", {everything.unsafe_fixed} unsafe" if everything.unsafe_fixed else ""
             actions.append(lsp.CodeAction(f"ssot-lint: fix all ({plural(everything.fixed, 'finding')}{unsafe})", kind=FIX_ALL, edit=edit(everything.code)))
