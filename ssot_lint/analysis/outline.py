@@ -5,7 +5,8 @@ Built from ``chunks.scan`` (no parsing), the outline keeps every line number and
 what it keeps. Left out:
 
 - the body of a top-level ``def`` or ``class`` (decorated or not) whose code holds neither
-  ``import`` nor ``global``: the header, up to its ``:``, is kept and the body becomes ``...``;
+  ``import`` nor ``global``, other than ``def __getattr__`` (where it forwards names is read,
+  ``analysis.getattr_forward``): the header, up to its ``:``, is kept and the body becomes ``...``;
 - then also the parameters and return annotation of such a ``def`` when no ``(`` is written in
   them (so nothing there is called: ``project.effects`` reads a signature only for calls):
   ``def name(): ...`` stays, with its decorators. Signatures are a fifth of a typical outline
@@ -33,6 +34,7 @@ from ssot_lint.analysis.chunks import Scan, _word
 
 _HEADER = re.compile(r"(?:async[ \t\f]+)?def\b|class\b")
 _HEADER_TOKENS = re.compile(r"[()\[\]{}:;]")
+_GETATTR = re.compile(r"def[ \t\f]+__getattr__\b")
 _DEF_NAME = re.compile(r"(?:async[ \t\f]+)?def[ \t\f]+\w+[ \t\f]*\(")
 _TARGET = re.compile(r"(?!__)[^\W\d]\w*[ \t\f]*(?=[:=])")
 _VALUE_TOKENS = re.compile(r"[()\[\]{}:;=]")
@@ -76,7 +78,7 @@ def outline(text: str, found: Scan, line_starts: list[int], cuts: list[tuple[int
 
 def _header_end(code: str, keyword: int, end: int) -> int | None:
     """The offset after the ``:`` ending a def's or class's header, when its body may be left out."""
-    if _HEADER.match(code, keyword) is None or _spells_import_or_global(code, keyword, end):
+    if _HEADER.match(code, keyword) is None or _spells_import_or_global(code, keyword, end) or _GETATTR.match(code, keyword):
         return None
     depth = 0
     for match in _HEADER_TOKENS.finditer(code, keyword, end):

@@ -116,6 +116,9 @@ class NameLookup:
                 if fact.name is None:  # `import a.b as name`
                     return Verdict(VERIFIED, kind="module", origin=fact.module)
                 return self._bound(f"{fact.module}.{fact.name}", f"{module} imports {name} from {fact.module} at line {fact.statement[0]}")
+            if summary.has_getattr and summary.forwards and not any(f.star for f in summary.imports):
+                # Its __getattr__ returns ``forwards``'s attribute for every name (NumPy's numpy.core shims).
+                return self._bound(f"{summary.forwards}.{name}", f"{module}'s __getattr__ forwards {name} to {summary.forwards}")
             if summary.has_getattr:
                 unknown.append(f"{module} defines __getattr__, so {name} cannot be verified there")
             for star in summary.imports:

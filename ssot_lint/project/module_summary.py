@@ -118,6 +118,10 @@ class ModuleSummary:
     # outside it can import ``module``, so such an importer finds the name there
     # (``unresolved-import``).
     stored_into: tuple[tuple[str, str], ...] = ()
+    # What a module-level ``__getattr__`` returns the attribute of for every name it is asked
+    # ("": none, or not read; see ``analysis.getattr_forward``): NumPy's ``numpy.core.numeric``
+    # forwards to ``numpy._core.numeric``, so its ``X`` is ``numpy._core.numeric.X``.
+    forwards: str = ""
 
     def bindings(self) -> dict[str, ImportFact]:
         """Module-level names bound by imports -> the (last) import binding them."""

@@ -17,6 +17,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
+from ssot_lint.analysis.getattr_forward import forwarded_to
 from ssot_lint.analysis.imports import imported_names
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
@@ -89,6 +90,8 @@ class _Summariser:
         self.dunder_all = DunderAll()
         self.imports: list[ImportFact] = []
         self.has_getattr = False
+        self.getattr_bindings = 0  # module-level statements binding __getattr__: one def is read
+        self.hook: ast.FunctionDef | ast.AsyncFunctionDef | None = None  # the module-level __getattr__ (ModuleSummary.forwards)
         self.effects = 0
         self.warns = 0  # the first line of a module-level warning call (ModuleSummary.warns)
         # Top-level classes whose body may be the outline's `...`, before the first statement
@@ -144,6 +147,10 @@ class _Summariser:
             dynamic_imports=dynamic_import_line(text, self.lines.starts) if self.ctx.ref.is_package else 0,
             warns=self.warns,
             stored_into=self._stored_into(body) if self.attribute_stores else (),
+            # (one unconditional def of it, and no ``exec`` that may bind names besides)
+            forwards=forwarded_to(self.hook, self.ctx.ref, [(f.bound, f.module, f.name) for f in self.imports])
+            if self.hook is not None and self.getattr_bindings == 1 and "exec(" not in text
+            else "",
         )
 
     def _stored_into(self, body: list[ast.stmt]) -> tuple[tuple[str, str], ...]:
@@ -230,6 +237,8 @@ class _Summariser:
         else:
             self.functions.add(node.name)
             self.has_getattr |= node.name == "__getattr__"
+            if node.name == "__getattr__":  # one under a condition is not read
+                self.hook = None if self.at[1] else node
 
     # -- bindings ---------------------------------------------------------------------------
     def _bind_statement(self, node: ast.AST) -> None:
@@ -303,6 +312,7 @@ class _Summariser:
         """A module-level statement (``self.at``) binds ``name``: a rebinding when another did
         before, or when it may not run."""
         self.defined.add(name)
+        self.getattr_bindings += name == "__getattr__"
         if self.never_true:
             typing_spellings(self.never_true, name)
         self.pure.discard(name)
@@ -355,6 +365,7 @@ class _Summariser:
                     else:
                         self.objects.discard(bound)
             self.has_getattr |= bound == "__getattr__"  # `from .lazy import __getattr__`
+            self.getattr_bindings += bound == "__getattr__"
             self.imports.append(ImportFact(module, name, bound, where, module_span or where, statement, in_function, checking, *flags, warned, conditional))
 
     def _aliases(self, body: list[ast.stmt]) -> list[AliasFact]:

@@ -171,7 +171,7 @@ def survey(
                     importers.setdefault(target, set()).add(ref.path)
                 imported_from.setdefault(imp.module, set()).add(imp.name)
         for hit in hits(project, ref, fact[0]):
-            hit_counts[hit.declared.target] += 1
+            hit_counts[hit.declared.via or hit.declared.target] += 1  # a forwarded name counts for its hook
 
     def is_class(target: str) -> bool:
         module, _, name = target.partition(":")

@@ -36,6 +36,15 @@ Declarations (read from each module's syntax tree):
   A project warning helper's call warns too; when it is passed a dotted string from ``MOVED``'s
   value for the name (Sphinx: ``_DEPRECATED_OBJECTS = {"old": (obj, "pkg.new.old", (9, 0))}``,
   ``_deprecation_warning(__name__, name, canonical_name, remove=remove)``), that is the replacement.
+- **every name a module does not define**, when its ``__getattr__`` forwards each to another
+  module and warns (NumPy 2's ``numpy/core/*.py``: ``ret = getattr(new, name, None)``, ``if ret is
+  None: raise AttributeError(...)``, a warning or helper call, ``return ret``; ``new`` bound by an
+  import in the hook or at module level); ``from old import X`` for such an ``X`` names ``new:X``
+  as the replacement. The module's own names (its definitions, imports, submodules, and stores
+  ``for item in ["a", "b"]: globals()[item] = ...``) and those the hook turns away first (``if
+  name in {...}: raise ...``) are not declared; a module whose names cannot be enumerated
+  (``globals()[x] = ...`` over anything else, ``exec``, a star import) declares nothing, and the
+  details say why (``forwards_not_read``).
 - a **warning helper** is a project function that warns with the message it is given, or one named
   for warning (``deprecate_call``, ``_deprecation_warning``, ``_apply_theta_transforms_warn``:
   ``warn`` or ``deprecat`` first, or ``_warn``, ``warning`` or ``deprecation`` last) that warns
@@ -55,7 +64,8 @@ path) that brings it in:
   package (Python runs the package's ``__init__`` first; the message says so);
 - an import of a deprecated function, class or name, from its module or through a re-export
   (``from pkg import f`` where ``pkg/__init__.py`` imports it), or by a star import that
-  exports it.
+  exports it; ``from old import X`` (any alias) of a name a forwarding ``__getattr__`` serves
+  (``import old`` and a star import are not).
 
 Imports everywhere count (functions, ``try``, ``if TYPE_CHECKING``, stubs: the message says when
 the import never runs, ``under TYPE_CHECKING`` or ``in a stub``); imports inside the deprecated module or package itself do not, nor do those
@@ -269,6 +279,7 @@ class DeclaredDeprecation(Rule):
         details = {
             "declarations": [_describe(d) for d in project.declared()],
             "not_deprecations": project.ignored,
+            "forwards_not_read": project.forwards_not_read,  # a forwarding __getattr__ in a module whose names cannot be enumerated
             # listed in ``decorators`` and marking nothing in the rule's scope (``rules --check`` says so)
             "unused_decorators": sorted(set(self.decorators) - project.decorators_used),
         }

@@ -18,7 +18,9 @@ included):
 - a module-level ``__getattr__`` (PEP 562) that warns under ``if name == "X"`` /
   ``if name in ("X", ...)`` / ``if name in MOVED`` (a module-level dict or tuple literal), or
   after a guard that turns every other name away (``if name not in MOVED: raise ...``; read in
-  ``getattr_hooks``);
+  ``getattr_hooks``), or that forwards every name to another module and warns (``forward``:
+  NumPy's ``numpy.core`` shims; with the names the module binds through ``globals()``, or why
+  they cannot be enumerated, ``namespace``);
 - a def named for warning (``_deprecation_warning``) that warns anywhere in its body: a helper;
 - every module-level class with bases, as qualified names: whether a project class is a
   deprecation category is decided project-wide, where its bases can be followed across files.
@@ -38,6 +40,7 @@ from ssot_lint.analysis.imports import dotted_name, qualify
 from ssot_lint.analysis.syntax import NESTED, statements
 from ssot_lint.kinds.base import DOTTED
 from ssot_lint.kinds.declared_deprecation.getattr_hooks import GetattrHooks
+from ssot_lint.kinds.declared_deprecation.namespace import module_names
 from ssot_lint.kinds.declared_deprecation.relays import HELPER_NAME, Relay, read_relays
 from ssot_lint.kinds.declared_deprecation.signatures import deprecated_signatures
 from ssot_lint.kinds.declared_deprecation.texts import clip, message_text
@@ -80,13 +83,19 @@ class Declaration:
     ``how``: how it is declared, for messages. ``replacement``: a dotted name the code passes
     (a ``__getattr__`` table's, given to a warning helper), else "" (the text names it)."""
 
-    what: str  # or ``helper``: a function that warns with the message it is given
+    what: str  # or ``helper``: a function that warns with the message it is given; or ``forward``
     name: str | None
     text: str
     line: int
     category: str
     how: str
     replacement: str = ""
+    # A ``forward`` (a ``__getattr__`` forwarding every name it does not define to the module
+    # ``replacement``): the names it defines that the summary does not read (``globals()[...]``
+    # stores) and those the hook turns away before warning; or why the module's names cannot be
+    # enumerated (``unread``: it then declares nothing).
+    spared: tuple[str, ...] = ()
+    unread: str = ""
 
 
 @cache_value
@@ -186,6 +195,7 @@ class _Reader(GetattrHooks):
         self.relays: list[Relay] = []
         self.literals: dict[str, ast.expr] = {}  # module-level NAME = <literal>, for __getattr__ tables
         self.signatures: set[int] = set()  # ids of the defs whose decorator deprecates one signature only
+        self.body: list[ast.stmt] = []
 
     # -- names ------------------------------------------------------------------------------
     def qualified(self, node: ast.expr) -> str | None:
@@ -222,6 +232,11 @@ class _Reader(GetattrHooks):
 
     def declare_name(self, name: str, text: str, line: int, category: str, replacement: str) -> None:
         self.declarations.append(Declaration("name", name, text, line, category, "warns in __getattr__", replacement))
+
+    def declare_forward(self, new: str, text: str, line: int, category: str, refused: tuple[str, ...]) -> None:
+        defined, unread = module_names(self.body)
+        how = f"forwarded by __getattr__ to {new}"
+        self.declarations.append(Declaration("forward", None, text, line, category, how, new, (*defined, *refused), unread))
 
     def category(self, call: ast.Call, env: dict[str, ast.expr] | None = None) -> str | None:
         """The qualified category of a warn call when it may be a deprecation (None: it is not:
@@ -266,6 +281,7 @@ class _Reader(GetattrHooks):
 
     # -- the walk ---------------------------------------------------------------------------
     def run(self, body: list[ast.stmt], declares: bool) -> None:
+        self.body = body
         module_level = [node for node, _ in statements(body, into_definitions=False)]
         fallbacks = _in_handlers(body)
         if not declares:

@@ -17,6 +17,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from ssot_lint.analysis.getattr_forward import getattr_of, reraises
 from ssot_lint.analysis.syntax import statements
 from ssot_lint.kinds.declared_deprecation.texts import clip, message_text, string
 
@@ -39,6 +40,7 @@ class GetattrHooks:
     """Reads ``__getattr__``; the reader supplies the name lookups and warn recognition."""
 
     literals: dict[str, ast.expr]  # module-level NAME = <literal>
+    bound: dict[str, str]  # local name -> the dotted name an import binds it to
 
     def is_warn(self, call: ast.Call) -> bool:
         raise NotImplementedError
@@ -59,20 +61,24 @@ class GetattrHooks:
         if not node.args.args:
             return
         param = node.args.args[0].arg
+        declared = False
         for statement, _ in statements(node.body, into_definitions=False):
             if isinstance(statement, ast.If):
                 selected = self.names_tested(statement.test, param)
                 if selected is not None and not selected.negated:
-                    self.read_names(selected, statement.body, param, statement.test)
+                    declared |= self.read_names(selected, statement.body, param, statement.test)
         for position, statement in enumerate(node.body):
             if isinstance(statement, ast.If) and not statement.orelse and isinstance(statement.body[-1], (ast.Raise, ast.Return)):
                 selected = self.names_tested(statement.test, param)
                 if selected is not None and selected.negated:  # every other name left: the rest runs for these
                     self.read_names(selected, node.body[position + 1 :], param, statement.test)
                     return
+        if not declared:  # no name of its own warned for: it may forward every name (NumPy's numpy.core shims)
+            self.forwarding_hook(node.body, param)
 
-    def read_names(self, selected: Selected, body: list[ast.stmt], param: str, test: ast.expr) -> None:
+    def read_names(self, selected: Selected, body: list[ast.stmt], param: str, test: ast.expr) -> bool:
         lookups = {f"{name}[{param}]" for name in self.table_names(test)}
+        declared = False
         for name in selected.names:
             subst = {param: name}
             text = (selected.texts or {}).get(name)
@@ -82,6 +88,58 @@ class GetattrHooks:
             if warned is not None:
                 call, category, shown, replacement = warned
                 self.declare_name(name, shown, call.lineno, category, replacement)
+                declared = True
+        return declared
+
+    def forwarding_hook(self, body: list[ast.stmt], param: str) -> None:
+        """A hook that forwards every name to another module and warns for each: its statements,
+        in order, bind ``ret = getattr(new, name[, default])`` (``new`` a module, imported in the
+        hook or at module level), may guard that it was found (``if ret is default: raise ...``,
+        or ``try: ... except AttributeError: raise``) and then warn, before any ``return``. A name
+        test whose block raises first (``if name in {...}: raise ImportError``) turns those names
+        away; any other compound statement (a warning under a condition) ends the reading, and the
+        hook must ``return`` what it read, as it read it."""
+        found: str | None = None  # the variable holding getattr's result
+        new = ""
+        refused: list[str] = []
+        warned: ast.Call | None = None
+        for statement in body:
+            if isinstance(statement, (ast.Import, ast.ImportFrom, ast.Pass)) or (isinstance(statement, ast.Expr) and not isinstance(statement.value, ast.Call)):
+                continue
+            if isinstance(statement, ast.Try) and found is None and reraises(statement):
+                statement = statement.body[0]  # try: ret = getattr(new, name) except AttributeError: raise
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+                if statement.targets[0].id in (found, param):
+                    return  # what it read (or the name) bound again
+                forwarded = self.forwarded_module(statement.value, param) if found is None else None
+                if forwarded:
+                    found, new = statement.targets[0].id, forwarded
+                continue  # sentinel = object(), and other simple bindings
+            if isinstance(statement, ast.If) and not statement.orelse and isinstance(statement.body[-1], ast.Raise):
+                selected = self.names_tested(statement.test, param)
+                if selected is not None and not selected.negated and found is None:
+                    refused += selected.names  # turned away before any warning
+                    continue
+                if found is not None and any(isinstance(n, ast.Name) and n.id == found for n in ast.walk(statement.test)):
+                    continue  # the guard that the name was found
+                return
+            if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) and found is not None:
+                call = statement.value
+                if warned is None and (self.is_warn(call) or self.names_helper(call)) and self.category(call) is not None:
+                    warned = call
+                continue
+            if isinstance(statement, ast.Return) and warned is not None and isinstance(statement.value, ast.Name) and statement.value.id == found:
+                self.declare_forward(new, self.call_text(warned, {}, {}), warned.lineno, str(self.category(warned)), tuple(refused))
+            return
+
+    def forwarded_module(self, value: ast.expr, param: str) -> str | None:
+        """``new`` (qualified) when ``value`` is ``getattr(new, param[, default])`` and ``new`` is
+        bound by an import (in the hook or at module level), not an object of the module's own."""
+        source = getattr_of(value, param)
+        return self.bound.get(source) if source is not None else None
+
+    def declare_forward(self, new: str, text: str, line: int, category: str, refused: tuple[str, ...]) -> None:
+        raise NotImplementedError
 
     def table_names(self, test: ast.expr) -> list[str]:
         return [c.id for c in ast.walk(test) if isinstance(c, ast.Name) and c.id in self.literals]

@@ -14,7 +14,7 @@ from ssot_lint.kinds.declared_deprecation.relays import Relay, helper_categories
 from ssot_lint.kinds.declared_deprecation.replacement import Replacement, resolve
 from ssot_lint.kinds.declared_deprecation.wording import DEPRECATION, PROVISIONAL, says, strongest
 from ssot_lint.model import FileRef
-from ssot_lint.project.module_index import ModuleIndex
+from ssot_lint.project.module_index import MODULE_DUNDERS, ModuleIndex
 from ssot_lint.project.module_paths import parents, within
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
 
@@ -23,16 +23,17 @@ from ssot_lint.project.module_summary import ImportFact, ModuleSummary
 class Declared:
     """A declaration that counts, where it is, and the replacement its text names."""
 
-    target: str  # ``pkg.mod`` or ``pkg.mod:Name``
+    target: str  # ``pkg.mod`` or ``pkg.mod:Name``; ``pkg.mod:*`` for a forwarding ``__getattr__``
     declaration: Declaration
     ref: FileRef
     replacement: Replacement
+    via: str = ""  # a name's: the target of the forwarding ``__getattr__`` that declares it
 
     @property
     def what(self) -> str:
         if self.declaration.what == "module":
             return "package" if self.ref.is_package else "module"
-        return self.declaration.what
+        return "names" if self.declaration.what == "forward" else self.declaration.what
 
     @property
     def where(self) -> str:
@@ -65,10 +66,12 @@ class Project:
     modules: dict[str, Declared] = field(default_factory=dict)
     names: dict[tuple[str, str], Declared] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)  # declarations whose category is no deprecation
+    forwards: dict[str, Declared] = field(default_factory=dict)  # module -> its forwarding __getattr__
+    forwards_not_read: list[str] = field(default_factory=list)  # forwarding modules whose names cannot be enumerated
     decorators_used: set[str] = field(default_factory=set)  # the listed decorators some declaration uses
 
     def declared(self) -> list[Declared]:
-        return sorted([*self.modules.values(), *self.names.values()], key=lambda d: (d.ref.path, d.declaration.line))
+        return sorted([*self.modules.values(), *self.names.values(), *self.forwards.values()], key=lambda d: (d.ref.path, d.declaration.line))
 
 
 def build(
@@ -118,6 +121,9 @@ def build(
             why = judge.not_declared(declaration) if declaration.category else ""
             if why:
                 project.ignored.append(f"{ref.path}:{declaration.line}: {judge.not_declared_by(declaration.category, why)}")
+                continue
+            if declaration.what == "forward":
+                _forward(project, ref, declaration)
                 continue
             target = ref.module if declaration.name is None else f"{ref.module}:{declaration.name}"
             replacement = resolve(index, declaration.text, ref.module, ref.is_package, target, declaration.replacement)
@@ -314,6 +320,10 @@ def hits(project: Project, ref: FileRef, summary: ModuleSummary) -> Iterator[Hit
             via = f"{fact.module}:{fact.name}" if fact.name != "*" else f"{fact.module}:*"
             notes: tuple[str, ...] = () if via == declared.target or fact.star else (f"re-exported as {via}",)
             yield Hit(ref, fact, declared, fact.span, (*notes, *context))
+        forwarded = forwarded_name(project, fact.module, fact.name) if not fact.star else None
+        if forwarded is not None and not within(ref.module, forwarded.ref.module) and (fact.statement, forwarded.target) not in seen:
+            seen.add((fact.statement, forwarded.target))
+            yield Hit(ref, fact, forwarded, fact.span, context)
 
 
 def _named(project: Project, fact: ImportFact) -> Iterator[Declared]:
@@ -344,3 +354,44 @@ def _star_exported(index: ModuleIndex, module: str, name: str) -> bool:
             return name in summary.all_names
         return not name.startswith("_")
     return False
+
+
+def _forward(project: Project, ref: FileRef, declaration: Declaration) -> None:
+    """Records a forwarding ``__getattr__`` (or, when the module's names cannot be enumerated,
+    why it declares nothing: every import of a name it binds dynamically would be reported)."""
+    new = declaration.replacement
+    if declaration.unread:
+        project.forwards_not_read.append(
+            f"{ref.path}:{declaration.line}: __getattr__ forwards every name to {new}, but the module binds names with "
+            f"{declaration.unread}, which cannot be enumerated: declares nothing"
+        )
+        return
+    target = f"{ref.module}:*"
+    replacement = Replacement(f"{new}:*", False, new) if project.index.exists(new) else Replacement(reason=f"{new} is not a project module", written=new)
+    project.forwards.setdefault(ref.module, Declared(target, declaration, ref, replacement))
+
+
+def forwarded_name(project: Project, module: str, name: str) -> Declared | None:
+    """The declaration of ``module:name`` when ``from module import name`` reaches a forwarding
+    ``__getattr__``: ``module`` does not define ``name`` (nor bind it by an import, nor has it as
+    a submodule, nor did the hook turn it away). Its replacement: ``new:name``, when ``new``
+    provides it (else why not, as for any replacement that does not resolve)."""
+    forward = project.forwards.get(module)
+    if forward is None or name in forward.declaration.spared or name in MODULE_DUNDERS:
+        return None
+    index = project.index
+    # The hook's own file only: a stub beside it (NumPy's numpy/linalg/linalg.pyi) describes the
+    # names the hook serves, which it does not bind.
+    for _, summary in (entry for entry in index.entries.get(module, []) if entry[0].path == forward.ref.path):
+        deleted = summary.deleted if summary is not None else frozenset()
+        if summary is None or ((name in summary.defined or name in index.bindings(summary)) and name not in deleted):
+            return None  # defined (or not known: nothing is claimed)
+    if index.exists(f"{module}.{name}"):
+        return None  # a submodule
+    new = forward.declaration.replacement
+    if index.exists(new) and index.resolves(new, name):  # (a submodule of ``new`` too: ``from new import name`` imports it)
+        replacement = Replacement(f"{new}:{name}", False, f"{new}.{name}")
+    else:
+        replacement = Replacement(reason=f"{new}.{name} is not a project module or name", written=f"{new}.{name}")
+    declaration = dataclasses.replace(forward.declaration, what="name", name=name)
+    return Declared(f"{module}:{name}", declaration, forward.ref, replacement, forward.target)

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from ssot_lint.analysis.imports import ImportRef
 from ssot_lint.fix.verdicts import Need
 from ssot_lint.kinds.base import RuleMeta, Target
-from ssot_lint.kinds.declared_deprecation.project import Hit, Project, definition
+from ssot_lint.kinds.declared_deprecation.project import Hit, Project, definition, forwarded_name
 from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, under
 from ssot_lint.kinds.import_uses import ImportUse
@@ -65,7 +65,11 @@ def _deprecated(project: Project, new: Target) -> str:
                 return f"is deprecated too (declared at {found.where})"
             return f"runs {found.what} {module}, which is deprecated too (declared at {found.where})"
     if new.member is not None:
-        found = project.names.get((new.module, new.member)) or project.names.get(definition(project.index, new.module, new.member))
+        found = (
+            project.names.get((new.module, new.member))
+            or project.names.get(definition(project.index, new.module, new.member))
+            or forwarded_name(project, new.module, new.member)
+        )
         if found is not None:
             return f"is deprecated too (declared at {found.where})"
     return ""
