@@ -101,3 +101,88 @@ def test_a_package_star_importing_its_submodule_is_not_run_by_it(tmp_path: Path,
     }
     root = write_project(tmp_path, files, STAR_RULE)
     assert check(root, monkeypatch) == (0, [])
+
+
+# -- 2. the file's own import of the replacement's module, below the import it came through ------
+REF_RULE = '[[rule]]\nid = "MIG1"\nkind = "deprecated-import"\n[rule.replace]\n"pkg:PyObject" = "pkg.types:ImportString"\n'
+PKG_GETATTR = (
+    "def __getattr__(name):\n    if name == 'PyObject':\n        from .types import ImportString\n        return ImportString\n    raise AttributeError(name)\n"
+)
+PLUGIN = "import pkg\nimport pkg.color\nimport pkg.types\n\nSTRATEGIES = {pkg.PyObject: 'dotted', pkg.color.Color: 'css'}\n"
+GETATTR_REASON = (
+    "that pkg.types.ImportString is the same object as pkg.PyObject cannot be verified: pkg defines __getattr__, so PyObject cannot be verified there"
+)
+
+
+def plugin_project(tmp_path: Path, plugin: str = PLUGIN, types: str = "class ImportString: ...\n") -> Path:
+    files = {
+        "pkg/__init__.py": PKG_GETATTR,
+        "pkg/types.py": types,
+        "pkg/color.py": "class Color: ...\n",
+        "pkg/v1/__init__.py": "",
+        "pkg/v1/plugin.py": plugin,
+    }
+    return write_project(tmp_path, files, REF_RULE)
+
+
+def test_the_rewritten_reference_reuses_the_files_import_below_the_one_it_came_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The reviewer's reproduction (pydantic/v1/_hypothesis_plugin.py).
+    root = plugin_project(tmp_path)
+    assert check(root, monkeypatch) == (1, ["pkg/v1/plugin.py:5:15: MIG1 error: pkg:PyObject is deprecated; import pkg.types:ImportString"])
+    fixed = run_cli(["fix", "--no-cache", "--unsafe-fixes", "."], root, monkeypatch)
+    assert (fixed.exit_code, (root / "pkg/v1/plugin.py").read_text()) == (0, PLUGIN.replace("pkg.PyObject", "pkg.types.ImportString"))
+    assert fixed.stderr.splitlines() == [
+        "1 file changed, 1 finding fixed (1 by unsafe fixes), 0 findings left:",
+        f"  pkg/v1/plugin.py:5:15: MIG1 unsafe fix applied: {GETATTR_REASON}",
+    ]
+
+
+def test_the_reused_import_makes_no_new_import_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pkg.types imports the plugin back: the cycle plugin -> pkg.types -> plugin is the file's
+    # own already (its `import pkg.types`), not one the rewrite makes. Still unsafe: __getattr__.
+    root = plugin_project(tmp_path, types="import pkg.v1.plugin\n\n\nclass ImportString: ...\n")
+    assert fix_diff(root, monkeypatch) == (
+        1,
+        [
+            f"# ssot-lint: unsafe fix at pkg/v1/plugin.py:5:15 (MIG1): {GETATTR_REASON}",
+            "--- a/pkg/v1/plugin.py",
+            "+++ b/pkg/v1/plugin.py",
+            "@@ -2,4 +2,4 @@",
+            " import pkg.color",
+            " import pkg.types",
+            " ",
+            "-STRATEGIES = {pkg.PyObject: 'dotted', pkg.color.Color: 'css'}",
+            "+STRATEGIES = {pkg.types.ImportString: 'dotted', pkg.color.Color: 'css'}",
+            "1 file would change, 1 finding would be fixed (1 by unsafe fixes), 0 findings would be left:",
+            f"  pkg/v1/plugin.py:5:15: MIG1 unsafe fix applied: {GETATTR_REASON}",
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("plugin", "fixed"),
+    [
+        # The file's import comes after the use: it has not run there, so the rewrite imports it.
+        (
+            "import pkg\nimport pkg.color\n\nSTRATEGIES = {pkg.PyObject: 'dotted'}\nimport pkg.types\n",
+            "import pkg\nimport pkg.types\nimport pkg.color\n\nSTRATEGIES = {pkg.types.ImportString: 'dotted'}\nimport pkg.types\n",
+        ),
+    ],
+    ids=["after-the-use"],
+)
+def test_an_import_of_the_replacement_after_the_use_is_not_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plugin: str, fixed: str) -> None:
+    root = plugin_project(tmp_path, plugin)
+    result = run_cli(["fix", "--no-cache", "--unsafe-fixes", "."], root, monkeypatch)
+    assert (result.exit_code, (root / "pkg/v1/plugin.py").read_text()) == (0, fixed)
+
+
+def test_an_import_of_the_replacement_under_a_condition_is_not_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plugin = "import pkg\nimport pkg.color\nif pkg.color:\n    import pkg.types\n\nSTRATEGIES = {pkg.PyObject: 'dotted'}\n"
+    root = plugin_project(tmp_path, plugin)
+    assert fix_diff(root, monkeypatch) == (
+        1,
+        [
+            "0 files would change, 0 findings would be fixed, 1 finding would be left:",
+            "  pkg/v1/plugin.py:6:15: MIG1 not fixable: `pkg` is imported inside a block or function at line 4; rewrite the reference by hand",
+        ],
+    )
