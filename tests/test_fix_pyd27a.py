@@ -186,3 +186,59 @@ def test_an_import_of_the_replacement_under_a_condition_is_not_reused(tmp_path: 
             "  pkg/v1/plugin.py:6:15: MIG1 not fixable: `pkg` is imported inside a block or function at line 4; rewrite the reference by hand",
         ],
     )
+
+
+@pytest.mark.parametrize("order", ["before", "after"])
+def test_a_rewritten_statement_names_the_cycle_the_files_own_import_already_makes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: str) -> None:
+    # `from pkg import PyObject` -> `from pkg.types import ImportString as PyObject`, with the
+    # file's own `import pkg.types` (above or below it) already making pkg.v1.plugin -> pkg.types
+    # -> pkg.v1.plugin a cycle: no new one, but the rewritten import reads pkg.types, which may
+    # then be half initialized, where the old one read pkg. Unsafe, saying so.
+    lines = ["import pkg.types\n", "from pkg import PyObject\n"]
+    plugin = "".join(lines if order == "before" else lines[::-1]) + "\nSTRATEGIES = {PyObject: 'dotted'}\n"
+    root = plugin_project(tmp_path, plugin, types="import pkg.v1.plugin\n\n\nclass ImportString: ...\n")
+    at, own = (2, 1) if order == "before" else (1, 2)
+    reason = (
+        f"{GETATTR_REASON}; the rewritten import reads pkg.types, which may be half initialized then: "
+        f"pkg.v1.plugin -> pkg.types -> pkg.v1.plugin is an import cycle the import at line {own} already makes; "
+        "that pkg.types.ImportString.* is the same object as pkg.PyObject.* cannot be verified: pkg defines __getattr__, so PyObject cannot be verified there"
+    )
+    fixed = run_cli(["fix", "--no-cache", "--unsafe-fixes", "."], root, monkeypatch)
+    assert (fixed.exit_code, (root / "pkg/v1/plugin.py").read_text()) == (
+        0,
+        plugin.replace("from pkg import PyObject", "from pkg.types import ImportString as PyObject"),
+    )
+    assert fixed.stderr.splitlines() == [
+        "1 file changed, 1 finding fixed (1 by unsafe fixes), 0 findings left:",
+        f"  pkg/v1/plugin.py:{at}:17: MIG1 unsafe fix applied: {reason}",
+    ]
+
+
+def test_a_rewrite_closing_a_cycle_the_file_does_not_make_still_names_it_new(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plugin = "from pkg import PyObject\n\nSTRATEGIES = {PyObject: 'dotted'}\n"
+    root = plugin_project(tmp_path, plugin, types="import pkg.v1.plugin\n\n\nclass ImportString: ...\n")
+    fixed = run_cli(["fix", "--no-cache", "."], root, monkeypatch)
+    assert fixed.stderr.splitlines()[1] == (
+        f"  pkg/v1/plugin.py:1:17: MIG1 unsafe fix not applied: {GETATTR_REASON}; rewriting this import makes pkg.v1.plugin -> pkg.types -> pkg.v1.plugin an import cycle; "
+        "that pkg.types.ImportString.* is the same object as pkg.PyObject.* cannot be verified: pkg defines __getattr__, so PyObject cannot be verified there"
+    )
+
+
+def test_a_cycle_through_a_package_importing_by_name_that_the_file_already_makes_is_named_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pydantic's own shape: pydantic imports modules by name, and the plugin imports
+    # pydantic.types itself. Here pkg imports pkg.app by name, and pkg.app imports pkg.new.
+    files = {
+        "pkg/__init__.py": "import importlib\n\nfor _name in ('app',):\n    importlib.import_module('pkg.' + _name)\n\nCONFIG = {'mode': 'prod'}\n",
+        "pkg/app.py": "import pkg.new\nfrom pkg.old import X\n",
+        "pkg/base.py": "class X:\n    pass\n",
+        "pkg/new.py": "from pkg import CONFIG\nfrom pkg.base import X\n",
+        "pkg/old.py": "from pkg.base import X\n",
+    }
+    root = write_project(tmp_path, files, '[[rule]]\nid = "MIG1"\nkind = "deprecated-import"\nreplace = { "pkg.old" = "pkg.new" }\n')
+    fixed = run_cli(["fix", "--no-cache", "."], root, monkeypatch)
+    assert fixed.stderr.splitlines() == [
+        "0 files changed, 0 findings fixed, 1 finding left:",
+        "  pkg/app.py:2:6: MIG1 unsafe fix not applied: the rewritten import reads pkg.new, which may be half initialized then: "
+        "pkg.app -> pkg.new -> pkg -> pkg.app is an import cycle (pkg imports modules by name at line 1) the import at line 1 already makes",
+        "1 unsafe fix not applied: `--unsafe-fixes` applies it",
+    ]
