@@ -10,7 +10,7 @@ import sys
 
 from ssot_lint.fix.attribute_reads import FixRewrites, read_as_attribute
 from ssot_lint.fix.by_name_helpers import helper_by_name
-from ssot_lint.fix.import_statements import ImporterStatements, ModuleStatements
+from ssot_lint.fix.import_statements import ImporterStatements, ModuleStatements, cycle_reason
 from ssot_lint.fix.lazy_attributes import lazy_reads
 from ssot_lint.fix.new_runs import runs_anew
 from ssot_lint.fix.runs_before import parents_before
@@ -107,7 +107,7 @@ class ImportRuns:
                 continue
             chain = graph.path(target, importer)
             assert chain is not None
-            return Verdict(UNVERIFIED, f"rewriting this import makes {' -> '.join([importer, *chain])} an import cycle")
+            return Verdict(UNVERIFIED, cycle_reason(self._read, importer, need.line, target, [importer, *chain]))
         return None
 
     def imported_by(self, package: str, module: str) -> bool:
@@ -129,11 +129,8 @@ class ImportRuns:
                 if target != package and target not in before and graph.reaches(target, package):
                     chain = graph.path(target, package)
                     assert chain is not None
-                    return Verdict(
-                        UNVERIFIED,
-                        f"rewriting this import makes {' -> '.join([importer, *chain, importer])} an import cycle "
-                        f"({package} imports modules by name at line {line})",
-                    )
+                    why = f" ({package} imports modules by name at line {line})"
+                    return Verdict(UNVERIFIED, cycle_reason(self._read, importer, need.line, target, [importer, *chain, importer], why))
         return None
 
     def _by_name(self, module: str) -> int:

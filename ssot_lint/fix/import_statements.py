@@ -69,6 +69,12 @@ class ModuleStatements:
             ]
         return found
 
+    def runs_already(self, importer: str, target: str, line: int) -> int:
+        """The first line of another statement of ``importer`` than the one at ``line`` that
+        runs ``target`` on every import of it (0: none)."""
+        facts = self.time_facts(importer, False)
+        return next((fact.statement[0] for fact, _ in facts if fact.statement[0] != line and target in self.written(importer, fact)), 0)
+
     def written(self, module: str, fact: ImportFact) -> list[str]:
         """What the import ``fact`` of ``module`` runs as written (``import_targets``)."""
         assert fact.module is not None
@@ -146,3 +152,16 @@ class _ByLine:
 
     def above(self, line: int) -> list[str]:
         return self._modules[bisect_right(self._lines, line) :]
+
+
+def cycle_reason(statements: ModuleStatements, importer: str, line: int, target: str, cycle: list[str], why: str = "") -> str:
+    """Why rewriting the statement at ``line`` of ``importer`` to read ``target``, which imports
+    it back through ``cycle``, is unsafe: it makes that cycle; or, where another import of the
+    importer runs ``target`` already (review27a: pydantic's ``_hypothesis_plugin`` imports
+    ``pydantic.types`` itself), the cycle is that import's, but the rewritten import now reads
+    ``target``, which the cycle may leave half initialized then. ``why``: what closes the cycle."""
+    path = " -> ".join(cycle)
+    own = statements.runs_already(importer, target, line)
+    if not own:
+        return f"rewriting this import makes {path} an import cycle{why}"
+    return f"the rewritten import reads {target}, which may be half initialized then: {path} is an import cycle{why} the import at line {own} already makes"

@@ -29,10 +29,11 @@ class NameLookup:
     def index_at(self, importer: str) -> Index:
         raise NotImplementedError  # ImportVerifier's
 
-    def name(self, module: str, name: str) -> Verdict:
+    def name(self, module: str, name: str, namespace_only: bool = False) -> Verdict:
         """Whether ``from module import name`` finds something (``module`` exists). ``WHOLE``
         asks about the module used as a value (``x = m``, ``f(m)``): whatever is read through it
-        then cannot be verified."""
+        then cannot be verified. ``namespace_only``: whether the module's namespace holds it, as ``from
+        module import *`` reads a module without ``__all__``, which never calls its ``__getattr__``."""
         if name == WHOLE:
             return Verdict(UNVERIFIED, used_whole(module))
         if name in MODULE_DUNDERS:
@@ -43,7 +44,7 @@ class NameLookup:
             return Verdict(REFUSED, f"{name} is not defined in {module}")  # a star cycle adds nothing
         self._active.add((module, name))
         try:
-            return self._name(module, name)
+            return self._name(module, name, namespace_only)
         finally:
             self._active.discard((module, name))
 
@@ -54,7 +55,7 @@ class NameLookup:
         first; the statement binds it again). ``from . import name`` binds the submodule."""
         return any(summary is not None and (name in summary.defined or _binders(summary, module, name)) for summary in self.source.summaries(module))
 
-    def _name(self, module: str, name: str) -> Verdict:
+    def _name(self, module: str, name: str, namespace_only: bool = False) -> Verdict:
         unknown: list[str] = []
         for summary in self.source.summaries(module):
             if summary is None:
@@ -116,10 +117,10 @@ class NameLookup:
                 if fact.name is None:  # `import a.b as name`
                     return Verdict(VERIFIED, kind="module", origin=fact.module)
                 return self._bound(f"{fact.module}.{fact.name}", f"{module} imports {name} from {fact.module} at line {fact.statement[0]}")
-            if summary.has_getattr and summary.forwards and not any(f.star for f in summary.imports):
+            if summary.has_getattr and summary.forwards and not namespace_only and not any(f.star for f in summary.imports):
                 # Its __getattr__ returns ``forwards``'s attribute for every name (NumPy's numpy.core shims).
                 return self._bound(f"{summary.forwards}.{name}", f"{module}'s __getattr__ forwards {name} to {summary.forwards}")
-            if summary.has_getattr:
+            if summary.has_getattr and not namespace_only:
                 unknown.append(f"{module} defines __getattr__, so {name} cannot be verified there")
             for star in summary.imports:
                 if star.star and not star.type_checking:
@@ -142,14 +143,15 @@ class NameLookup:
             return Verdict(REFUSED)
         for summary in self.source.summaries(source):
             # A module __getattr__ adds no name to a star import: it binds the names of __all__
-            # (looked up, so through __getattr__, below), or else the public names defined.
+            # (looked up, so through __getattr__, below), or else the public names the module's
+            # namespace holds, which __getattr__ never serves (``namespace_only``).
             if summary is None or summary.all_dynamic:
                 return Verdict(UNVERIFIED, f"which names {source} exports cannot be known, so {name} cannot be verified")
             if summary.all_names is not None and name not in summary.all_names:
                 continue
             if summary.all_names is None and name.startswith("_"):
                 continue
-            found = self.name(source, name)
+            found = self.name(source, name, namespace_only=summary.all_names is None)
             if found.status != REFUSED:
                 return found
         return Verdict(REFUSED)

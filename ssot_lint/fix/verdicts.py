@@ -115,7 +115,10 @@ class RewriteFact:
     of which the project's module index picks one. ``read_as``: (importer, package, name) when
     the finding is ``from package import name`` naming the deprecated module ``package.name``,
     which Python finds only where the package binds no ``name`` of its own: where the index
-    shows it does, the finding is none (``deprecated_import.index.annotate_rewrites``)."""
+    shows it does, the finding is none (``deprecated_import.index.refuted_imports``).
+    ``star_of``: (importer, module, member) when the finding is ``from module import *`` under
+    a mapping of ``module:member``, which binds the member only where the star import exports
+    it: where the index shows it does not, the finding is none (the same)."""
 
     line: int
     col: int
@@ -123,6 +126,7 @@ class RewriteFact:
     needs: tuple[Need, ...]
     forks: tuple[Fork, ...] = ()
     read_as: tuple[str, str, str] | None = None
+    star_of: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)

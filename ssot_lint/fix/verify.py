@@ -214,6 +214,22 @@ class ImportVerifier(NameLookup):
             return False
         return not self.runs.imported_by(package, importer)
 
+    def star_lacks(self, importer: str, module: str, name: str) -> bool:
+        """Whether ``from module import *`` in ``importer`` surely binds no ``name`` (pydantic's
+        ``from .types import *``: ``pydantic.types.__all__`` is a literal without ``PyObject``,
+        which only the module's ``__getattr__`` serves). Only where the project shows it:
+        ``module`` is the project's, its ``__all__`` a literal that does not list ``name``, or,
+        without one, its namespace holds no ``name`` (``NameLookup._star_exports``: defined,
+        imported, star-imported from a module that exports it, a submodule; ``import *`` never
+        calls ``__getattr__``); and ``importer`` is not run while ``module`` initializes (a star
+        import of a half-initialized module binds the public names it has so far, ``__all__``
+        or not), which a package above ``module`` never is (it always starts first)."""
+        if importer == module or not self.source.in_project(module) or not self.source.exists(module):
+            return False
+        with self._moving(None):  # the project as written: what the import binds today
+            found = self._star_exports(module, name)
+        return found.status == REFUSED and (within(module, importer) or not self.runs.imported_by(module, importer))
+
     def index_at(self, importer: str) -> Index:
         """The module index as a mover is asked it for an import in ``importer`` (``Mover.moved``):
         ``from pkg import name`` is ``pkg``'s own ``name`` only where ``binds_over_submodule``

@@ -31,7 +31,12 @@ Options
 Matched: ``import a.b``, ``import a.b as x``, ``from a.b import c``, ``from a import b`` (b a
 submodule or member), ``from a import *`` (under a mapping of ``a``, or of ``a:X``, which says
 ``a`` has X; not under one a mapping of the replacement implies, ``a -> b`` with ``b:X -> c:Y``,
-which says nothing of what ``a`` binds), relative imports resolved against the file's package
+which says nothing of what ``a`` binds; nor, after aggregation, where the module index shows the
+star import cannot bind X: ``a`` is the project's and its ``__all__`` a literal without X, or,
+without ``__all__``, ``a`` binds no X (only its ``__getattr__`` serves it, which ``import *``
+never calls: pydantic's ``from .types import *`` under ``pydantic.types:PyObject``), and the
+importer is not run while ``a`` initializes; a dynamic ``__all__``, a module outside the project,
+a star import of ``a``'s from outside it keep the finding), relative imports resolved against the file's package
 (under its root-relative name too when its name is inferred: ``rooted``),
 and imports nested in functions, ``try`` and ``if TYPE_CHECKING`` blocks. One finding per
 deprecated target per statement. A reference through an import of a package above the target

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify, relative_failure
 from ssot_lint.fix.verdicts import WHOLE, Need, RewriteFact
 from ssot_lint.kinds.base import FileContext, Target
-from ssot_lint.kinds.deprecated_import.index import Index, forks, outcome_fact, package_binding
+from ssot_lint.kinds.deprecated_import.index import Index, forks, outcome_fact, package_binding, star_binding
 from ssot_lint.kinds.deprecated_import.name_reads import chains as name_chains
 from ssot_lint.kinds.deprecated_import.name_reads import used_whole, whole_chains
 from ssot_lint.kinds.deprecated_import.references import plan_references
@@ -58,12 +58,14 @@ def check_file(rule: DeprecatedImport, ctx: FileContext) -> tuple[list[Finding],
             return rewrite_needs(rule, ctx, members, old, end, index), advice(end) if end != new else ""
 
         outcomes = forks(outcome)
-        read_as = package_binding(ctx.ref.module, ref, old)
+        # Whether the statement binds the target at all, where only the index tells: a
+        # package's own name over its submodule, a star import that may not export the member.
+        read_as, star_of = package_binding(ctx.ref.module, ref, old), star_binding(ctx.ref.module, ref, old)
         # Unsafe until ``annotate`` verifies it; a fork also when only its advice differs.
         pending = len(outcomes) > 1 or outcomes[0][1][0] is not None
         finding = rule.finding(ctx, where, message, anchor=ctx.segment(statement), stmt_line=statement[0], applicability=UNSAFE if pending else "")
         findings.append(finding)
-        if (fact := outcome_fact(finding.line, finding.col, str(old), outcomes, read_as)) is not None:
+        if (fact := outcome_fact(finding.line, finding.col, str(old), outcomes, read_as, star_of)) is not None:
             facts.append(fact)
     references = deprecated_references(rule, ctx, refs)
     for (node, old, new, stmt_line), plan in zip(references, plan_references(ctx, references)):

@@ -34,7 +34,7 @@ from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, T
 from ssot_lint.kinds.deprecated_import.doctests import plan_doctest_line
 from ssot_lint.kinds.deprecated_import.duplicates import deduplicate, new_adds
 from ssot_lint.kinds.deprecated_import.file_check import deprecated_calls
-from ssot_lint.kinds.deprecated_import.index import Index, package_binding
+from ssot_lint.kinds.deprecated_import.index import Index, package_binding, star_binding
 from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, needs, under
 from ssot_lint.kinds.deprecated_import.survey import survey_file
 from ssot_lint.kinds.deprecated_import.unit import decide_unit, verify_unit
@@ -83,6 +83,9 @@ class ImportFixPlan:
         read_as = package_binding(self.ctx.ref.module, self.refs[index], hit[0])
         if read_as is not None and self.context.verifier is not None and self.context.verifier.binds_over_submodule(*read_as):
             return None  # Python finds the package's own object, not the deprecated submodule: no finding
+        star_of = star_binding(self.ctx.ref.module, self.refs[index], hit[0])
+        if star_of is not None and self.context.verifier is not None and self.context.verifier.star_lacks(*star_of):
+            return None  # the star import cannot bind the deprecated member: no finding
         if self.context.suppressions and self.context.suppresses(self.rule.id, self.line(self.reported(index, hit[0])), line):
             return None
         return hit

@@ -59,13 +59,20 @@ def forks(compute: Callable[[Index], _T], limit: int = 8) -> list[tuple[Assumed,
 
 
 def outcome_fact(
-    line: int, col: int, target: str, outcomes: list[tuple[Assumed, tuple[tuple[Need, ...] | None, str]]], read_as: tuple[str, str, str] | None = None
+    line: int,
+    col: int,
+    target: str,
+    outcomes: list[tuple[Assumed, tuple[tuple[Need, ...] | None, str]]],
+    read_as: tuple[str, str, str] | None = None,
+    star_of: tuple[str, str, str] | None = None,
 ) -> RewriteFact | None:
     """What ``check`` records of a finding's rewrite (``forks`` of its needs and advice): every
     outcome when the index decides between them (or decides whether the finding is one at all,
-    ``read_as``: see ``package_binding``), else the needs (None: nothing to verify)."""
-    if len(outcomes) > 1 or read_as is not None:
-        return RewriteFact(line, col, target, (), tuple(Fork(assumed, needs, advice) for assumed, (needs, advice) in outcomes), read_as)
+    ``read_as``: see ``package_binding``; ``star_of``: see ``star_binding``), else the needs
+    (None: nothing to verify)."""
+    if len(outcomes) > 1 or read_as is not None or star_of is not None:
+        forked = tuple(Fork(assumed, needs, advice) for assumed, (needs, advice) in outcomes)
+        return RewriteFact(line, col, target, (), forked, read_as, star_of)
     needs = outcomes[0][1][0]
     return RewriteFact(line, col, target, needs) if needs else None
 
@@ -79,6 +86,27 @@ def package_binding(importer: str, ref: ImportRef, old: Target) -> tuple[str, st
     if old.member is not None or ref.module is None or ref.name in (None, "*") or f"{ref.module}.{ref.name}" != old.module:
         return None
     return (importer, ref.module, str(ref.name))
+
+
+def star_binding(importer: str, ref: ImportRef, old: Target) -> tuple[str, str, str] | None:
+    """(``importer``, module, member) when ``ref`` is ``from module import *`` under a mapping
+    of ``module:member`` (pydantic's ``from .types import *`` under ``pydantic.types:PyObject``):
+    the statement binds the member only where the star import exports it, which only the module
+    index tells (``ImportVerifier.star_lacks``). None for any other import."""
+    if ref.name != "*" or old.member is None or ref.module != old.module:
+        return None
+    return (importer, ref.module, old.member)
+
+
+def refutes(fact: RewriteFact | None, verifier: ImportVerifier) -> bool:
+    """Whether the project shows that the import of ``fact``'s finding does not bind the
+    deprecated target: a package's own ``name`` over its submodule (``package_binding``), or a
+    star import that cannot bind the member (``star_binding``)."""
+    if fact is None:
+        return False
+    if fact.read_as is not None and verifier.binds_over_submodule(*fact.read_as):
+        return True
+    return fact.star_of is not None and verifier.star_lacks(*fact.star_of)
 
 
 def chosen(fact: RewriteFact, index: Index) -> Fork:
@@ -96,17 +124,24 @@ def _answer(question: Question, index: Index) -> bool:
 
 
 def refuted_imports(findings: list[Finding], facts: dict[str, Any], verifier_of: Callable[[], ImportVerifier | None]) -> list[bool]:
-    """Whether each finding is ``from pkg import name`` (``package_binding``) where the project
-    shows that ``pkg`` binds a ``name`` of its own, which Python finds instead of the deprecated
-    submodule: no finding (``Rule.refuted``). The verifier is asked for only when a finding is
+    """Whether the project shows that each finding's import does not bind the deprecated target
+    (``refutes``): ``from pkg import name`` where ``pkg`` binds a ``name`` of its own, which
+    Python finds instead of the deprecated submodule, or a star import that cannot bind the
+    member: no finding (``Rule.refuted``). The verifier is asked for only when a finding is
     such an import (most runs have none, and making it imports fix verification)."""
-    recorded = {(path, fact.line, fact.col): fact.read_as for path, file_facts in facts.items() if file_facts for fact in file_facts if fact.read_as}
+    recorded = {
+        (path, fact.line, fact.col): fact
+        for path, file_facts in facts.items()
+        if file_facts
+        for fact in file_facts
+        if fact.read_as is not None or fact.star_of is not None
+    }
     if not recorded or not any((f.path, f.line, f.col) in recorded for f in findings):
         return [False] * len(findings)
     verifier = verifier_of()
     if verifier is None:
         return [False] * len(findings)
-    return [(read_as := recorded.get((f.path, f.line, f.col))) is not None and verifier.binds_over_submodule(*read_as) for f in findings]
+    return [refutes(recorded.get((f.path, f.line, f.col)), verifier) for f in findings]
 
 
 def annotate_rewrites(rule: DeprecatedImport, findings: list[Finding], facts: dict[str, Any], verifier: ImportVerifier) -> list[Finding]:

@@ -5,7 +5,9 @@ Whether such a reference can be rewritten is decided here, on CPython's tree of 
 so that ``check`` (the finding's applicability) and ``fix`` (the edit, on libcst's tree) decide
 alike. A reference ``h.path.Member`` (``h`` bound by an import) becomes
 ``new.module.NewMember``, and ``import new.module`` is added right after the import that binds
-``h``, unless the module body imports it so already, at or before that import. The rewrite is
+``h``, unless the module body imports it so already, at or before that import, or after it
+but before the reference (pydantic's ``import pydantic.types`` below ``import pydantic``: reused,
+no statement added, so no new import cycle either). The rewrite is
 planned only when it provably changes nothing but what the reference names:
 
 - the replacement has the same shape (a member for a member, a module for a module) and lies in
@@ -296,7 +298,11 @@ def _plan(
         return _refuse(plan, f"`{top}` is already bound by {clash.kind} at line {clash.line}")
     if not tops and bindings.loads[top]:
         return _refuse(plan, f"`{top}` is already used in this file (as a name that no import binds)")
-    imported = any(b.dotted == new.module and b.line <= anchor.lineno for b in tops)
+    # The module body imports the module already where the reference reads it: at or before the
+    # anchor, or after it but ending before the reference (the body runs in order, and code
+    # after a statement, a function's body too, runs after it). pydantic's `import pydantic.types`
+    # two lines below `import pydantic` was imported again, and its cycle reported as new (review27a).
+    imported = any(b.dotted == new.module and (b.line <= anchor.lineno or _ends_before(b.statement, node)) for b in tops)
     # `import new.module`, added after the anchor, runs where it does: it must close no new cycle.
     importer, line = ("", 0) if imported else (ctx.ref.module, anchor.lineno)
     if new.member is not None:
@@ -313,6 +319,10 @@ def _plan(
         )
     adds = None if imported else new.module
     return ReferencePlan(plan.span, old, new, written, head, new.dotted, (start[0], start[1]), adds, needs, unsafe=unsafe)
+
+
+def _ends_before(statement: ast.stmt | None, node: ast.expr) -> bool:
+    return statement is not None and statement.end_lineno is not None and statement.end_lineno < node.lineno
 
 
 def removable(ctx: FileContext, plans: list[ReferencePlan]) -> set[str]:
