@@ -35,12 +35,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ssot_lint.fix.binding_reads import read_elsewhere
 from ssot_lint.fix.copied_values import stored_copy
 from ssot_lint.fix.import_order import order_changes
 from ssot_lint.fix.import_runs import ImportRuns
+from ssot_lint.fix.initializing import before_binding, while_initializing
 from ssot_lint.fix.module_clashes import clashing
 from ssot_lint.fix.name_lookup import NameLookup
 from ssot_lint.fix.verdicts import (
@@ -62,6 +63,9 @@ from ssot_lint.fix.verdicts import (
 )
 from ssot_lint.fix.warning_tests import stops_warning
 from ssot_lint.project.module_paths import parents, within
+
+if TYPE_CHECKING:
+    from ssot_lint.project.module_summary import ImportFact
 
 # The vocabulary lives in fix.verdicts; kinds import it from here, with the verifier.
 __all__ = [
@@ -153,6 +157,8 @@ class ImportVerifier(NameLookup):
             # As unresolved-import sees it: not the project's. (A name several places give says
             # more: which file it is depends on sys.path.)
             return clashing(self.source, need, need.importer or near) or Verdict(UNVERIFIED, why)
+        if need.importer and not need.module and (early := before_binding(self, need)) is not None:
+            return early  # the rewrite would certainly bind another object: nothing else matters
         found = self._names(need, allow_kind_change)
         if found.status != REFUSED and (clash := clashing(self.source, need, need.importer or near)) is not None:
             return worst([clash, found])  # what the other checks read may be either copy's
@@ -174,7 +180,8 @@ class ImportVerifier(NameLookup):
         less = self.runs.imports_less(need, self._mover)
         # The order among what runs both before and after, only when neither says more.
         order = order_changes(self.runs, need, self._mover) if runs is None and less is None else None
-        return worst(v for v in (found, less, runs, order) if v is not None)
+        early = while_initializing(self, need) if not need.module else None  # `from pkg import name` run too soon
+        return worst(v for v in (early, found, less, runs, order) if v is not None)  # the real risk first
 
     def _as_named(self, need: Need) -> Need:
         """``need`` with its names as the importer's file is named (``one_module_name``): a
@@ -201,18 +208,27 @@ class ImportVerifier(NameLookup):
         first: a name bound otherwise is replaced by the submodule's first import, anywhere),
         and ``importer`` is not run while ``package`` initializes (its attribute may still be
         the submodule then)."""
+        return self.bound_over_submodule(package, name) is not None and not self.runs.imported_by(package, importer)
+
+    def bound_over_submodule(self, package: str, name: str) -> tuple[ImportFact, Verdict] | None:
+        """The import by which ``package`` binds ``name`` over its submodule ``package.name``, and
+        what that name is, where the project shows it (``binds_over_submodule``, whatever the
+        importer): ``package`` is the project's and binds ``name`` once, unconditionally, by an
+        import from that submodule or below it, to neither that module nor one below it."""
         submodule = f"{package}.{name}"
         if not self.source.in_project(package) or not self.source.exists(submodule):
-            return False
+            return None
+        binder: ImportFact | None = None
         for summary in self.source.summaries(package):
             binders = [] if summary is None else [f for f in summary.imports if f.bound == name and not f.type_checking]
             if len(binders) != 1 or binders[0].conditional or binders[0].module is None or not within(binders[0].module, submodule):
-                return False
+                return None
+            binder = binders[0]
         with self._moving(None):  # the project as written: what the import finds today
             found = self.resolve(submodule)
-        if not found.verified or (found.kind in ("module", None) and (found.origin is None or within(found.origin, submodule))):
-            return False
-        return not self.runs.imported_by(package, importer)
+        if binder is None or not found.verified or (found.kind in ("module", None) and (found.origin is None or within(found.origin, submodule))):
+            return None
+        return binder, found
 
     def star_lacks(self, importer: str, module: str, name: str) -> bool:
         """Whether ``from module import *`` in ``importer`` surely binds no ``name`` (pydantic's

@@ -93,7 +93,11 @@ module with import-time effects from running,
 and close no new import cycle: when the module it now imports (or a package above it) imports
 this module back at import time, and the deprecated target did not read from that module
 already, the rewrite is *unsafe*, with the cycle (``rewriting this import makes pkg.expr -> pkg
--> pkg.expr an import cycle``). See docs/fixing.md. A verified rewrite is a *safe* fix. A name
+-> pkg.expr an import cycle``). A rewrite to ``from pkg import name``, where ``pkg`` binds
+``name`` over its submodule, is not fixable where it surely runs before ``pkg`` has bound it
+(SymPy's ``sympy/simplify/__init__.py``: ``from .simplify import simplify`` would become ``from
+.. import simplify`` and bind the module ``sympy.simplify``), and unsafe where it may. See
+docs/fixing.md. A verified rewrite is a *safe* fix. A name
 the replacement lacks is not rewritten, with the reason (``X is not defined in new.mod``); the
 statement is split, so the names that exist move. A replacement outside the project (standard
 library, third-party) cannot be verified: the rewrite is *unsafe*, applied only with
