@@ -28,7 +28,9 @@ Declarations (read from each module's syntax tree):
   while another overload is not decorated deprecates that signature (a parameter: NumPy's stubs
   deprecate ``reshape``'s ``newshape=`` keyword so), as one on a def beside same-name defs that
   are not (one per Python version): it declares nothing; on the implementation of overloads, or
-  on every overload, it declares the function;
+  on every overload, it declares the function. Methods are not read (a def in a class body,
+  decorated or warning: a call through an instance names no import; pydantic 2.11.7's 23
+  ``@deprecated`` methods, ``BaseModel.dict`` among them, declare nothing);
 - a **name** is deprecated when a module-level ``__getattr__`` (PEP 562) warns for it under
   ``if name == "X"``, ``if name in ("X", ...)`` or ``if name in MOVED`` (a module-level literal),
   or after a guard that turns every other name away first (``if name not in MOVED: raise
