@@ -129,6 +129,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import bindings
+from ssot_lint.config.tomlfile import EntryLines
 from ssot_lint.fix.verdicts import UNVERIFIED, VERIFIED, Need, Verdict, applicability, worst
 from ssot_lint.kinds.base import DOTTED, Example, FileContext, FixContext, FixOutcome, Option, OptionError, ProjectFix, Rule
 from ssot_lint.kinds.declared_deprecation.declarations import DECORATORS, may_declare, module_bindings, read_declarations
@@ -368,8 +369,10 @@ class DeclaredDeprecation(Rule):
     def conflicts(self, project: Project) -> list[Finding]:
         """Canonical targets of loaded deprecated-import rules that are deprecated themselves."""
         findings = []
+        lines = EntryLines()  # each finding at the first mapping naming the target, as `rules --check` locates it
         for rule in self._peers:
-            for new in sorted(set(getattr(rule, "replace", {}).values())):
+            replace: dict[str, str] = getattr(rule, "replace", {})
+            for new in sorted(set(replace.values())):
                 module, _, name = new.partition(":")
                 declared = project.names.get((module, name)) if name else None
                 chain = [m for m in (*parents(module), module) if m in project.modules]
@@ -378,7 +381,7 @@ class DeclaredDeprecation(Rule):
                         f"the canonical target {new} of rule {rule.id} runs it" if found.declaration.name is None else f"rule {rule.id} names it as canonical"
                     )
                     message = self.message_for(found, new, [note])
-                    line = rule.meta.line or 1
+                    line = lines.of(rule.meta.origin, rule.meta.line, "replace", next(old for old, to in replace.items() if to == new)) or 1
                     findings.append(
                         Finding(self.id, line, 1, line, 1, message, self.severity, rule.meta.origin, f"{rule.id} canonical {new} -> {found.target}", line)
                     )
