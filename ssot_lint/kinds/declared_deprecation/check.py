@@ -103,8 +103,9 @@ its file would be: the declarations are read from the project (the result cache)
 and the editor's other unsaved buffers, in place of their files.
 
 Conflict: a canonical target (a right-hand side of ``replace``) of a loaded ``deprecated-import``
-rule that runs a deprecated module, or is a declared name, is a finding at that rule's line in its
-rule file: following the rule would trade one deprecated import for another.
+rule that runs a deprecated module, or is a declared name, is a finding in its rule file, at the
+first mapping naming it (as ``rules --check`` locates mappings): following the rule would trade
+one deprecated import for another.
 
 Options: ``categories`` (more warning classes, dotted, that declare a deprecation, e.g. a
 third-party ``sqlalchemy.exc.SADeprecationWarning``), ``decorators`` (more dotted decorator names:
