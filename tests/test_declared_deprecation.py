@@ -283,7 +283,7 @@ def test_canonical_target_of_a_deprecated_import_rule_that_runs_a_deprecated_mod
         ),
         (
             "rules.toml",
-            6,
+            9,  # the mapping's line (`replace = {...}`), as `rules --check` locates it; not the [[rule]] header's
             "DD1",
             'package core is deprecated (core/__init__.py:2: "core is deprecated"); the canonical target core.manager of rule MOVE runs it',
         ),

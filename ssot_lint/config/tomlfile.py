@@ -130,6 +130,26 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
+class EntryLines:
+    """Where an entry of a rule's table-valued option (a ``replace`` mapping) is written: each
+    rule file is read again once, and the line of ``entry`` in the rule whose header is on
+    ``header`` is found; ``header`` itself when the file cannot be read again or has no rule
+    header there (a rule from Python, a file changed since)."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, TomlDoc | None] = {}
+
+    def of(self, origin: str, header: int, option: str, entry: str) -> int:
+        if origin not in self._docs:
+            try:
+                self._docs[origin] = load_toml(Path(origin), origin)
+            except ConfigError:
+                self._docs[origin] = None
+        doc = self._docs[origin]
+        table, index = doc.table_at(header) if doc is not None else ("", None)
+        return doc.entry_line(table, index, option, entry) if doc is not None and table else header
+
+
 def load_toml(path: Path, display: str | None = None, observer: Observer = NULL_OBSERVER) -> TomlDoc:
     shown = display or str(path)
     observer.note(path)

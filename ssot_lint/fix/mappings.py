@@ -26,11 +26,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import cast
 
-from ssot_lint.config.tomlfile import TomlDoc, load_toml
-from ssot_lint.errors import ConfigError
+from ssot_lint.config.tomlfile import EntryLines
 from ssot_lint.fix.verify import REFUSED, ImportVerifier, Mover, Need, Verdict
 from ssot_lint.kinds.base import ImportMapping, Rule, Target
 from ssot_lint.kinds.deprecated_import.index import chain_end
@@ -158,16 +156,7 @@ class _EntryLines:
     entry (the rule's ``[[rule]]`` line when the file cannot be read again)."""
 
     def __init__(self) -> None:
-        self._docs: dict[str, TomlDoc] = {}
+        self._lines = EntryLines()
 
     def of(self, rule: Rule, mapping: ImportMapping) -> tuple[str, int]:
-        origin = rule.meta.origin
-        try:
-            doc = self._docs.get(origin) or load_toml(Path(origin), origin)
-        except ConfigError:
-            return origin, rule.meta.line
-        self._docs[origin] = doc
-        table, index = doc.table_at(rule.meta.line)
-        if not table:
-            return origin, rule.meta.line
-        return origin, doc.entry_line(table, index, mapping.option, mapping.entry)
+        return rule.meta.origin, self._lines.of(rule.meta.origin, rule.meta.line, mapping.option, mapping.entry)

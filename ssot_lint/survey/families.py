@@ -7,6 +7,11 @@ token (the *role*): ``WebSocket`` + ``Manager`` is ``*WebSocket*Manager``. A fam
 class (not a test double, not in a test module) whose name matches the stem's regex, which is
 bounded where tokens are (``stem_regex``: not ``CompilerState`` for ``*Compile*State``); the stems
 with the largest families are proposed, most specific first, each family proposed once.
+
+A type-only class (a ``typing.Protocol``, a structural type; a class under ``if TYPE_CHECKING:``)
+is no implementation: it forms no stem, and it is no member. ``single-implementation`` counts
+classes by name, so the names of the type-only classes a family's regex selects are excluded
+by name (``Family.type_only``), and a class of the project that shares one such name with them.
 """
 
 from __future__ import annotations
@@ -103,6 +108,7 @@ class Family:
     members: list[Member]
     canonical: str = ""
     imports: dict[str, int] = field(default_factory=dict)  # member target -> imports naming it
+    type_only: list[str] = field(default_factory=list)  # names of type-only classes the regex selects: excluded by name
 
     @property
     def modules(self) -> int:
@@ -119,7 +125,9 @@ def families(
     ``layout``, a family whose members' modules follow a convention (one class per backend's
     ``base.py``) and that are mostly not imported by name (see ``conventions.looked_up``) is not
     proposed but added to ``set_aside``."""
-    pool = [(ref, c) for ref, c in classes if not is_test_path(ref.path) and not _EXCLUDE.search(c.qualname.rsplit(".", 1)[-1])]
+    candidates = [(ref, c) for ref, c in classes if not is_test_path(ref.path) and not _EXCLUDE.search(c.qualname.rsplit(".", 1)[-1])]
+    pool = [(ref, c) for ref, c in candidates if not c.type_only]
+    type_only = sorted({c.qualname.rsplit(".", 1)[-1] for _, c in candidates if c.type_only})
     stems: dict[tuple[str, str], list[tuple[FileRef, ClassFact]]] = defaultdict(list)
     for ref, cls in pool:
         parts = tokens(cls.qualname.rsplit(".", 1)[-1])
@@ -148,20 +156,27 @@ def families(
             continue
         regex = stem_regex(tokens(core), role)
         pattern = re.compile(regex)
-        # The family is what the generated rule will count: every pooled class its regex selects.
-        selected = [Member(ref, c.qualname, c.line) for ref, c in pool if pattern.search(c.qualname.rsplit(".", 1)[-1])]
-        if not MIN_FAMILY <= len(selected) <= MAX_FAMILY_SIZE:
-            continue
+        # The family is what the generated rule will count: every pooled class its regex selects,
+        # but for the names of type-only classes, which the rule excludes.
+        hidden = [name for name in type_only if pattern.search(name)]
+        selected = [Member(ref, c.qualname, c.line) for ref, c in pool if _selected(pattern, c.qualname, hidden)]
+        if not MIN_FAMILY <= len(selected) <= MAX_FAMILY_SIZE or len({m.ref.module for m in selected}) < 2:
+            continue  # (fewer modules than the stem's only when type-only names took members out)
         taken |= {(m.ref.path, m.qualname) for m in selected}
         where = layout.convention({m.ref.path for m in selected}) if layout is not None else None
         if where is not None and looked_up([(m.ref.path, m.qualname) for m in selected], imported):
             if set_aside is not None:
                 set_aside.append(Convention(f"*{core}*{role}", len(selected), where, all(is_example_path(m.ref.path) for m in selected)))
             continue
-        chosen.append(Family(f"*{core}*{role}", regex, selected))
+        chosen.append(Family(f"*{core}*{role}", regex, selected, type_only=hidden))
         if len(chosen) == MAX_FAMILIES:
             break
     return chosen
+
+
+def _selected(pattern: re.Pattern[str], qualname: str, hidden: Collection[str]) -> bool:
+    name = qualname.rsplit(".", 1)[-1]
+    return pattern.search(name) is not None and name not in hidden
 
 
 @dataclass

@@ -221,32 +221,44 @@ def _family(n: int, family: Family) -> Iterator[str]:
     yield "[[rule]]"
     yield f'id = "FAM{n}"'
     yield 'kind = "single-implementation"'
+    hidden = family.type_only
+    excluded = (
+        f"; {plural(len(hidden), 'type-only class', 'type-only classes')} (typing Protocols, classes under `if TYPE_CHECKING:`) "
+        f"{'is' if len(hidden) == 1 else 'are'} excluded by name"
+        if hidden
+        else ""
+    )
     description = (
-        f"Classes named {family.stem}: {count} in {plural(family.modules, 'module')} today (max = today's count, a ratchet). "
+        f"Classes named {family.stem}: {count} in {plural(family.modules, 'module')} today (max = today's count, a ratchet){excluded}. "
         f"Suggested canonical: the most-imported member ({plural(top, 'import')}); confirm it or pick the one to keep."
     )
     yield f"description = {q(description)}"
     yield f"name = {q(family.name)}"
-    yield f"exclude-names = {q(EXCLUDE_NAMES)}"
+    exclude_names = EXCLUDE_NAMES + ("|^(?:" + "|".join(map(re.escape, hidden)) + ")$" if hidden else "")
+    yield f"exclude-names = {q(exclude_names)}"
     yield f"exclude = {_list(list(TEST_EXCLUDE))}"
     yield f"canonical = {_list([canonical])}"
     yield f"max = {count}"
-    # The family as one file at the canonical's path: today's count passes, one more class fails,
-    # and then every member but the canonical one is a finding.
+    # The family as the project has it, each member in its module's file: today's count passes,
+    # one more class in the canonical's module fails, and then every member but the canonical one
+    # is a finding.
+    canonical_module, _, canonical_name = canonical.partition(":")  # a nested canonical (Outer.Inner) is no top-level class here
     names = [m.qualname.rsplit(".", 1)[-1] for m in family.members]
-    canonical_name = canonical.partition(":")[2]  # a nested canonical (Outer.Inner) is no top-level class here
     others = [name for name in names if name != canonical_name] or names
     keeper = next(m for m in family.members if m.target == canonical)
-    module = canonical.partition(":")[0]
-    path = module_path(module, keeper.ref.is_package)
-    # The canonical's packages as regular packages, so that the example's file gets the dotted
-    # name the canonical is written with (a lone ``a/b/m.py`` would be named ``m``).
-    packages = {module_path(package, True): "" for package in parents(module)}
-    body = "".join(f"class {name}: ...\n" for name in names)
-    grown = [*names, others[0]]
+    path = module_path(canonical_module, keeper.ref.is_package)
+    # Each module's packages as regular packages, so that each file gets the dotted name its
+    # module is written with (a lone ``a/b/m.py`` would be named ``m``).
+    files = {module_path(package, True): "" for m in family.members for package in parents(m.ref.module)}
+    for m in family.members:
+        member_path = module_path(m.ref.module, m.ref.is_package)
+        files[member_path] = (files.get(member_path) or "") + f"class {m.qualname.rsplit('.', 1)[-1]}: ...\n"
+    grown = [*((m.ref.module, name) for m, name in zip(family.members, names)), (canonical_module, others[0])]
     lines: list[str] = []
-    _example(lines, 0, files={**packages, path: body})
-    _example(lines, sum(1 for name in grown if name != canonical_name), files={**packages, path: body + f"class {others[0]}: ...\n"})
+    _example(lines, 0, files=files)
+    _example(
+        lines, sum(1 for member in grown if member != (canonical_module, canonical_name)), files={**files, path: files[path] + f"class {others[0]}: ...\n"}
+    )
     yield from lines
 
 

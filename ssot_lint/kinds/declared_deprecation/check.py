@@ -28,7 +28,9 @@ Declarations (read from each module's syntax tree):
   while another overload is not decorated deprecates that signature (a parameter: NumPy's stubs
   deprecate ``reshape``'s ``newshape=`` keyword so), as one on a def beside same-name defs that
   are not (one per Python version): it declares nothing; on the implementation of overloads, or
-  on every overload, it declares the function;
+  on every overload, it declares the function. Methods are not read (a def in a class body,
+  decorated or warning: a call through an instance names no import; pydantic 2.11.7's 23
+  ``@deprecated`` methods, ``BaseModel.dict`` among them, declare nothing);
 - a **name** is deprecated when a module-level ``__getattr__`` (PEP 562) warns for it under
   ``if name == "X"``, ``if name in ("X", ...)`` or ``if name in MOVED`` (a module-level literal),
   or after a guard that turns every other name away first (``if name not in MOVED: raise
@@ -111,8 +113,9 @@ its file would be: the declarations are read from the project (the result cache)
 and the editor's other unsaved buffers, in place of their files.
 
 Conflict: a canonical target (a right-hand side of ``replace``) of a loaded ``deprecated-import``
-rule that runs a deprecated module, or is a declared name, is a finding at that rule's line in its
-rule file: following the rule would trade one deprecated import for another.
+rule that runs a deprecated module, or is a declared name, is a finding in its rule file, at the
+first mapping naming it (as ``rules --check`` locates mappings): following the rule would trade
+one deprecated import for another.
 
 Options: ``categories`` (more warning classes, dotted, that declare a deprecation, e.g. a
 third-party ``sqlalchemy.exc.SADeprecationWarning``), ``decorators`` (more dotted decorator names:
@@ -137,6 +140,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import bindings
+from ssot_lint.config.tomlfile import EntryLines
 from ssot_lint.fix.verdicts import UNVERIFIED, VERIFIED, Need, Verdict, applicability, worst
 from ssot_lint.kinds.base import DOTTED, Example, FileContext, FixContext, FixOutcome, Option, OptionError, ProjectFix, Rule
 from ssot_lint.kinds.declared_deprecation.declarations import DECORATORS, may_declare, module_bindings, read_declarations
@@ -377,8 +381,10 @@ class DeclaredDeprecation(Rule):
     def conflicts(self, project: Project) -> list[Finding]:
         """Canonical targets of loaded deprecated-import rules that are deprecated themselves."""
         findings = []
+        lines = EntryLines()  # each finding at the first mapping naming the target, as `rules --check` locates it
         for rule in self._peers:
-            for new in sorted(set(getattr(rule, "replace", {}).values())):
+            replace: dict[str, str] = getattr(rule, "replace", {})
+            for new in sorted(set(replace.values())):
                 module, _, name = new.partition(":")
                 declared = project.names.get((module, name)) if name else None
                 chain = [m for m in (*parents(module), module) if m in project.modules]
@@ -387,7 +393,7 @@ class DeclaredDeprecation(Rule):
                         f"the canonical target {new} of rule {rule.id} runs it" if found.declaration.name is None else f"rule {rule.id} names it as canonical"
                     )
                     message = self.message_for(found, new, [note])
-                    line = rule.meta.line or 1
+                    line = lines.of(rule.meta.origin, rule.meta.line, "replace", next(old for old, to in replace.items() if to == new)) or 1
                     findings.append(
                         Finding(self.id, line, 1, line, 1, message, self.severity, rule.meta.origin, f"{rule.id} canonical {new} -> {found.target}", line)
                     )

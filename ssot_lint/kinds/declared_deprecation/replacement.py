@@ -2,7 +2,8 @@
 a text that names no candidate, or candidates that resolve to nothing or to more than one thing,
 gives no replacement and says why.
 
-Recognised phrasings (case-insensitive; the reference may be quoted or in backticks):
+Recognised phrasings (case-insensitive; the reference may be quoted or in backticks, and an
+article before it is skipped: ``use the `X` instead``):
 ``use X instead`` / ``use X``, ``use the correct X name``, ``from A import B``, ``import X instead``, ``moved to X``,
 ``renamed to X``, ``replaced by|with X``, ``in favo(u)r of X``, ``superseded by X``,
 ``switch|migrate to X``, ``available as X``, ``NEW: from A import B``, and ``import it|them|B from A`` /
@@ -50,8 +51,12 @@ _IMPORT_FROM = re.compile(
 )
 # Spelled as code, whatever the text around it: CamelCase, an underscore, a digit after a letter.
 _CODE_SPELLING = re.compile(r"[a-z][A-Z]|_|[A-Za-z]\d")
+# An article after a phrase is prose ("Use the `pydantic.ConfigDict` instead."): skipped, so that
+# the reference after it is read. When nothing after it reads as a reference, the match falls back
+# to the article itself, which is a stop word.
+_ARTICLE = r"(?:(?:the|an?)\s+)?"
 _PHRASES = [
-    re.compile(p + _REF, re.IGNORECASE)
+    re.compile(p + _ARTICLE + _REF, re.IGNORECASE)
     for p in (
         # "Please use the correct SingletonThreadPool name." (SQLAlchemy's SingleonThreadPool typo)
         r"\buse\s+the\s+correct\s+",
@@ -71,10 +76,11 @@ _PHRASES = [
 # Sphinx shows it; a leading ``.`` asks Sphinx to search for it).
 _SPHINX_ROLE = re.compile(r":(?:py:)?(?:func|class|meth|mod|attr|data|obj|exc|const):`[~!]?\.?(?:[^`<]*<[~!]?\.?(?P<titled>[^`>]+)>|(?P<plain>[^`]+))`")
 _SUBSCRIPT = "[...]"  # a candidate's suffix: the text subscripts the reference
-# Words a phrase may capture that are never a reference ("use the new API", "moved to a module").
+# Words a phrase may capture that are never a reference ("use the new API", "moved to a module";
+# "correct": "use the correct X name" has its own phrase, and ``use`` skips the article).
 _STOP = frozenset(
     """a an the it its this that these those them instead of in to from with and or by for new old any another
-    other which what when where is are be was were not no one either both""".split()
+    other which what when where is are be was were not no one either both correct""".split()
 )
 
 
