@@ -32,6 +32,9 @@ else:
         ("Use an `pkg.Other` instead.", "pkg.Other"),
         ("This class has moved to the `pkg.newmod` module.", "pkg.newmod"),
         ("Deprecated: replaced by the `pkg.Other` class.", "pkg.Other"),
+        # scikit-learn 1.6.1's _safe_tags (review27b): one word between the article and a quoted name.
+        ("Use the public `get_tags` function instead and make sure to implement the `__sklearn_tags__` method.", "get_tags"),
+        ("Deprecated; use the new 'pkg.api.run' instead.", "pkg.api.run"),
         # The article alone still names nothing, and "use the correct X name" keeps its own phrase.
         ("Please use the correct SingletonThreadPool name.", "SingletonThreadPool"),
     ],
@@ -43,6 +46,7 @@ def test_an_article_after_a_replacement_phrase_is_skipped(text: str, expected: s
 def test_an_article_alone_names_no_replacement() -> None:
     assert candidates("Use the other one instead.") == []  # "other": a stop word
     assert candidates("Use the API instead.") == [Candidate("API", False)]
+    assert candidates("Use the public API instead.") == [Candidate("public", False)]  # the word is skipped only before a quoted name
 
 
 def test_use_the_X_instead_resolves_as_use_X_instead_does(tmp_path: Path) -> None:

@@ -3,7 +3,8 @@ a text that names no candidate, or candidates that resolve to nothing or to more
 gives no replacement and says why.
 
 Recognised phrasings (case-insensitive; the reference may be quoted or in backticks, and an
-article before it is skipped: ``use the `X` instead``):
+article before it is skipped: ``use the `X` instead``, with one word after it when the reference
+is quoted: ``use the public `X` function instead``):
 ``use X instead`` / ``use X``, ``use the correct X name``, ``from A import B``, ``import X instead``, ``moved to X``,
 ``renamed to X``, ``replaced by|with X``, ``in favo(u)r of X``, ``superseded by X``,
 ``switch|migrate to X``, ``available as X``, ``NEW: from A import B``, and ``import it|them|B from A`` /
@@ -52,9 +53,10 @@ _IMPORT_FROM = re.compile(
 # Spelled as code, whatever the text around it: CamelCase, an underscore, a digit after a letter.
 _CODE_SPELLING = re.compile(r"[a-z][A-Z]|_|[A-Za-z]\d")
 # An article after a phrase is prose ("Use the `pydantic.ConfigDict` instead."): skipped, so that
-# the reference after it is read. When nothing after it reads as a reference, the match falls back
-# to the article itself, which is a stop word.
-_ARTICLE = r"(?:(?:the|an?)\s+)?"
+# the reference after it is read, and so is one word after the article when a quoted reference
+# follows it (scikit-learn's "Use the public `get_tags` function instead"). When nothing after it
+# reads as a reference, the match falls back to the article itself, which is a stop word.
+_ARTICLE = r"(?:(?:the|an?)\s+(?:[a-z]+\s+(?=[`'\"]))?)?"
 _PHRASES = [
     re.compile(p + _ARTICLE + _REF, re.IGNORECASE)
     for p in (
