@@ -114,3 +114,17 @@ def test_the_tried_module_imported_directly_by_a_module_only_the_old_import_runs
         "2 unsafe fixes not applied: `--unsafe-fixes` applies them",
     ]
     assert (root / "pkg/base.py").read_text() == FILES["pkg/base.py"]
+
+
+def test_a_package_above_the_importer_reached_again_runs_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """sklearn's ``__init__`` may import modules by name (its ``__getattr__`` calls
+    ``importlib.import_module``), so what it has run before the importer is not known; but it
+    has started before any module inside it: an old import that reaches it again (``from ..
+    import __version__``) runs none of its code, and so not ``__check_build`` either."""
+    init = 'import importlib\n\n__version__ = "1"\nfrom . import __check_build  # noqa\n\ndef __getattr__(name):\n    return importlib.import_module("pkg." + name)\n'
+    parallel = "from .. import __version__  # noqa\n\ndef delayed(f):\n    return f\n"
+    root = project(tmp_path, **{"pkg/__init__.py": init, "pkg/utils/parallel.py": parallel})
+    result = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert result.stderr.splitlines() == ["2 files changed, 2 findings fixed, 0 findings left."]
+    assert (root / "pkg/base.py").read_text() == BASE_FIXED
+    assert (root / "pkg/user.py").read_text() == USER_FIXED

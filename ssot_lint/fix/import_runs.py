@@ -212,12 +212,15 @@ class ImportRuns:
         # A module both statements import is the same module run at the same place, whatever
         # it reaches (back through the importer too): nothing past it is lost. `from .cursor
         # import Old as Old` -> `from .cursor import New as Old` loses nothing (review18b).
+        # The packages above the importer have started before it (they are imported first): an
+        # import that reaches one again runs none of its code (sk27a).
+        known = runs_new | frozenset(new) | frozenset(parents(importer))
         may = self._may_graph(mover)
-        ran = may.reachable_outside(old, runs_new | frozenset(new)) - {importer}
+        ran = may.reachable_outside(old, known) - {importer}
         if ran:  # only then: the packages' walk may cover most of the project
             done = finished_before(self, importer, need.line, may, kept)
             if ran & done:
-                ran = may.reachable_outside(old, runs_new | frozenset(new) | done) - {importer}
+                ran = may.reachable_outside(old, known | done) - {importer}
         return sorted(ran)
 
     def _lost_effects(self, need: Need, mover: Mover | None, ran: list[str], new: list[str]) -> Verdict | None:
