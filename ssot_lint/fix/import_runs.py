@@ -13,7 +13,7 @@ from ssot_lint.fix.by_name_helpers import helper_by_name
 from ssot_lint.fix.import_statements import ImporterStatements, ModuleStatements, cycle_reason
 from ssot_lint.fix.lazy_attributes import lazy_reads
 from ssot_lint.fix.new_runs import runs_anew
-from ssot_lint.fix.runs_before import parents_before
+from ssot_lint.fix.runs_before import finished_before, parents_before
 from ssot_lint.fix.verdicts import UNVERIFIED, ModuleSource, Mover, Need, Verdict, not_analyzed
 from ssot_lint.kinds.import_uses import IMPORT_USES, ImportUse
 from ssot_lint.project.effects import defines_only
@@ -199,7 +199,9 @@ class ImportRuns:
         ``from pkg.new import f`` loses nothing ``pkg`` runs, even where another (unsafe)
         rewrite stops ``pkg`` from running it: both statements run ``pkg`` first, and the
         module is lost, or not, the same with this rewrite and without it (review16a). The walk
-        takes every edge any such project may have, so what only the old import runs counts."""
+        takes every edge any such project may have, so what only the old import runs counts.
+        Nor does it pass a module the packages above the importer have run before it starts
+        (``fix.runs_before.finished_before``): what that one tried to import was tried then."""
         importer = need.importer
         old = self._edges(importer, need.old)
         if not old:
@@ -210,7 +212,16 @@ class ImportRuns:
         # A module both statements import is the same module run at the same place, whatever
         # it reaches (back through the importer too): nothing past it is lost. `from .cursor
         # import Old as Old` -> `from .cursor import New as Old` loses nothing (review18b).
-        return sorted(self._may_graph(mover).reachable_outside(old, runs_new | frozenset(new)) - {importer})
+        # The packages above the importer have started before it (they are imported first): an
+        # import that reaches one again runs none of its code (sk27a).
+        known = runs_new | frozenset(new) | frozenset(parents(importer))
+        may = self._may_graph(mover)
+        ran = may.reachable_outside(old, known) - {importer}
+        if ran:  # only then: the packages' walk may cover most of the project
+            done = finished_before(self, importer, need.line, may, kept)
+            if ran & done:
+                ran = may.reachable_outside(old, known | done) - {importer}
+        return sorted(ran)
 
     def _lost_effects(self, need: Need, mover: Mover | None, ran: list[str], new: list[str]) -> Verdict | None:
         """Why the modules in ``ran`` (run by the old import, not by the new one) that the

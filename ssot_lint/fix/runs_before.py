@@ -53,6 +53,17 @@ def parents_before(runs: ImportRuns, importer: str, line: int, may: LazyImportGr
     return before
 
 
+def finished_before(runs: ImportRuns, importer: str, line: int, may: LazyImportGraph, kept: LazyImportGraph) -> frozenset[str]:
+    """The modules that have run to the end before ``importer`` starts: what the packages above
+    it run whole (``parents_before``), and what those import for sure (``kept``: whichever of
+    the run's rewrites apply). None of them can start the importer (``may`` holds every edge
+    there may be), so none is on the way, half run, when it starts. A module runs once: an import
+    that reaches one of them again runs nothing, not even what it imported under ``try`` or
+    ``if``, which was done or attempted then. sklearn's ``__init__`` runs ``__check_build``,
+    which tries ``_check_build``, before any module inside sklearn (sk27a)."""
+    return kept.reachable(parents_before(runs, importer, line, may, kept))
+
+
 def _prefix(runs: ImportRuns, module: str, importer: str, may: LazyImportGraph, graph: LazyImportGraph | None, seen: set[str], before: list[str]) -> None:
     """Add to ``before`` the targets of ``module``'s import-time imports that run for sure and
     cannot start ``importer``, up to the first import that may: then the same inside the module
