@@ -140,7 +140,7 @@ def module_bindings(summary: ModuleSummary) -> dict[str, str]:
     return bound
 
 
-def decorator_arguments(call: ast.Call) -> tuple[str, str, bool]:
+def decorator_arguments(call: ast.Call, env: dict[str, ast.expr] | None = None) -> tuple[str, str, bool]:
     """What a deprecation decorator's call says: its text, the replacement it passes as a dotted
     name ("" when none) and whether the deprecation is pending. The text is the first argument,
     ``reason`` / ``message`` / ``msg`` (the ``deprecated`` package's, ``warnings.deprecated``'s).
@@ -149,19 +149,28 @@ def decorator_arguments(call: ast.Call) -> tuple[str, str, bool]:
     deprecated")``, astropy's ``deprecated(since, message)``), unless it is a version too.
     Without a message, ``alternative`` and ``addendum`` make the text as matplotlib words its
     warning (``Use {alternative} instead. {addendum}``); an ``alternative`` that is a dotted name
-    is the replacement as written, other text is read as the text is."""
+    is the replacement as written, other text is read as the text is. ``env``: the module's
+    names bound to a value, followed as a warning's message is (scikit-learn's ``@deprecated(msg)``
+    with ``msg = "..."`` above it)."""
     keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
-    positional = [message_text(arg) for arg in call.args[:2]]
+    positional = [message_text(arg, env) for arg in call.args[:2]]
     text = next((t for t in positional if t is None or not _VERSION.match(t.strip())), None) if positional else None
     for key in ("reason", "message", "msg"):
-        text = message_text(keywords.get(key)) or text
-    alternative = (message_text(keywords.get("alternative")) or "").strip()
+        text = message_text(keywords.get(key), env) or text
+    alternative = (message_text(keywords.get("alternative"), env) or "").strip()
     if not text:
-        addendum = message_text(keywords.get("addendum")) or ""
+        addendum = message_text(keywords.get("addendum"), env) or ""
         text = " ".join(part for part in (f"Use {alternative} instead." if alternative else "", addendum) if part)
     flag = keywords.get("pending")
     pending = isinstance(flag, ast.Constant) and flag.value is True
     return text or "", alternative if DOTTED.match(alternative) else "", pending
+
+
+def _no_text(decorator: ast.expr, env: dict[str, ast.expr]) -> str:
+    """What a declaration without text says: "(no literal message)" when the decorator is passed
+    a message the reader cannot follow (as for ``warn(msg)``), else "(no message)"."""
+    passed = [*decorator.args[:2], *(k.value for k in decorator.keywords if k.arg in ("reason", "message", "msg"))] if isinstance(decorator, ast.Call) else []
+    return "(no literal message)" if any(message_text(node, env) is None for node in passed) else "(no message)"
 
 
 def _in_handlers(body: list[ast.stmt]) -> set[int]:
@@ -342,9 +351,11 @@ class _Reader(GetattrHooks):
             name = self.deprecation_decorator(decorator)
             if name is None:
                 continue
-            text, replacement, pending = decorator_arguments(decorator) if isinstance(decorator, ast.Call) else ("", "", False)
+            text, replacement, pending = decorator_arguments(decorator, self.literals) if isinstance(decorator, ast.Call) else ("", "", False)
             shown = f"@{name.rsplit('.', 1)[-1]}" + (" (pending)" if pending else "")
-            declaration = Declaration(what, node.name, clip(text) if text else "(no message)", node.lineno, f"decorator:{name}", shown, replacement)
+            declaration = Declaration(
+                what, node.name, clip(text) if text else _no_text(decorator, self.literals), node.lineno, f"decorator:{name}", shown, replacement
+            )
             self.declarations.append(declaration)
             if name in self.decorators:
                 return True
