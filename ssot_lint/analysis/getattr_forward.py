@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from ssot_lint.analysis.imports import imported_names
+from ssot_lint.analysis.imports import binding, imported_names
 from ssot_lint.model import FileRef
 
 
@@ -25,11 +25,7 @@ def forwarded_to(hook: ast.FunctionDef | ast.AsyncFunctionDef, ref: FileRef, imp
         return ""
     param = hook.args.args[0].arg
     module, is_package = ref.module, ref.is_package
-    module_bound: dict[str, str] = {}
-    for bound, imported, name in imports:  # ``import a.b`` binds ``a``
-        if bound is not None and imported is not None and name != "*":
-            plain = bound if bound == imported.split(".")[0] else imported
-            module_bound[bound] = plain if name is None else f"{imported}.{name}"
+    module_bound = {bound: binding(bound, imported, name) for bound, imported, name in imports if bound is not None and imported is not None and name != "*"}
     local: dict[str, str] = {}
     found, source = "", ""
     for statement in hook.body:

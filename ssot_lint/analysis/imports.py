@@ -100,6 +100,14 @@ def bindings(refs: list[ImportRef]) -> dict[str, str]:
     return bound
 
 
+def binding(bound: str, module: str, name: str | None) -> str:
+    """The dotted name a local name refers to after an import bound it: ``import a.b`` binds
+    ``a`` (the package), ``import a.b as c`` binds ``a.b``, ``from a import b`` binds ``a.b``."""
+    if name is None:
+        return bound if bound == module.split(".")[0] else module
+    return f"{module}.{name}"
+
+
 def dotted_name(node: ast.expr) -> str | None:
     """``a.b.c`` for Name/Attribute chains; None for anything else."""
     parts: list[str] = []

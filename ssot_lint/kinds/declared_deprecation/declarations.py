@@ -36,7 +36,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from ssot_lint.analysis.imports import dotted_name, qualify
+from ssot_lint.analysis.imports import binding, dotted_name, qualify
 from ssot_lint.analysis.syntax import NESTED, statements
 from ssot_lint.kinds.declared_deprecation.decorator_text import decorator_arguments, no_text
 from ssot_lint.kinds.declared_deprecation.getattr_hooks import GetattrHooks
@@ -126,15 +126,11 @@ def read_declarations(
 
 def module_bindings(summary: ModuleSummary) -> dict[str, str]:
     """``imports.bindings`` for the module-level imports of a summary: ``import a.b`` binds ``a``."""
-    bound: dict[str, str] = {}
-    for fact in summary.imports:
-        if fact.bound is None or fact.module is None or fact.star:
-            continue
-        if fact.name is None:
-            bound[fact.bound] = fact.bound if fact.bound == fact.module.split(".")[0] else fact.module
-        else:
-            bound[fact.bound] = f"{fact.module}.{fact.name}"
-    return bound
+    return {
+        fact.bound: binding(fact.bound, fact.module, fact.name)
+        for fact in summary.imports
+        if fact.bound is not None and fact.module is not None and not fact.star
+    }
 
 
 def _in_handlers(body: list[ast.stmt]) -> set[int]:
