@@ -10,6 +10,10 @@ quotes, ``#``, brackets and backslashes inside them never count and offsets stay
 From Python 3.12 on, f-string replacement fields may reuse the string's quotes and span lines
 (PEP 701): f-strings are then followed field by field, as the tokenizer does.
 
+The scan is also written in C (``_scan.c``, see ``analysis.native``): ``blank`` and ``scan`` run it
+when it was built, the Python code here otherwise. Both give the same values; the Python code is
+the reference, and the C code names the function of it each part mirrors.
+
 Callers parse each chosen range on its own and fall back to parsing the whole file when a range
 does not parse: a wrong start could only come from code the scanner misreads, and code that does
 not parse alone is exactly what would show it. The scanner errs towards fewer starts (bigger
@@ -22,6 +26,8 @@ import re
 import sys
 from bisect import bisect_right
 from dataclasses import dataclass
+
+from ssot_lint.analysis.native import compiled as _native
 
 # A comment, or a string literal from its opening quote (prefixes do not change where a string
 # ends: a backslash always escapes the next character for the tokenizer, even in raw strings).
@@ -91,6 +97,16 @@ def _blank_comment(match: re.Match[str]) -> str:
 
 
 def blank(text: str, strings: bool = True) -> str | None:
+    """``text`` with its strings and comments blanked, or its comments alone without ``strings``;
+    None when an f-string is not followed to its end (``python_blank``)."""
+    if _native is not None:
+        found = _native.blank(text, strings)
+        if found is not NotImplemented:
+            return found
+    return python_blank(text, strings)
+
+
+def python_blank(text: str, strings: bool = True) -> str | None:
     """``text`` with its strings and comments blanked (see the module docstring), or its comments
     alone without ``strings``; None when an f-string is not followed to its end (unterminated, or
     a shape the scan does not know)."""
@@ -247,7 +263,18 @@ class Scan:
 
 def scan(text: str) -> Scan | None:
     """The top-level statements of ``text``; None when the text cannot be split safely."""
-    code = blank(text)
+    if _native is not None:
+        found = _native.scan(text)
+        if found is None:
+            return None
+        if found is not NotImplemented:
+            return Scan(*found)
+    return python_scan(text)
+
+
+def python_scan(text: str) -> Scan | None:
+    """``scan`` in Python: the reference the C code follows."""
+    code = python_blank(text)
     if code is None:
         return None
     starts, offsets, heads = [1], [0], [0 if _DEFINITION.match(code) else -1]

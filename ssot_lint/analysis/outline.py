@@ -31,6 +31,7 @@ import re
 from bisect import bisect_right
 
 from ssot_lint.analysis.chunks import Scan, _word
+from ssot_lint.analysis.native import compiled as native
 
 _HEADER = re.compile(r"(?:async[ \t\f]+)?def\b|class\b")
 _HEADER_TOKENS = re.compile(r"[()\[\]{}:;]")
@@ -45,7 +46,18 @@ _KEPT_WHOLE = 2  # the docstring and the statement after it (ModuleSummary.first
 
 def outline(text: str, found: Scan, line_starts: list[int], cuts: list[tuple[int, int]] | None = None) -> str:
     """The outline of ``text`` (see the module docstring), with the text's line numbers.
-    ``cuts`` (if given) receives the ``(start, end)`` offsets of each part left out."""
+    ``cuts`` (if given) receives the ``(start, end)`` offsets of each part left out. Built by the
+    C code (``analysis.native``) when it was built, by ``python_outline`` otherwise."""
+    if native is None:
+        return python_outline(text, found, line_starts, cuts)
+    result, found_cuts = native.outline(text, found.code, found.offsets, found.heads)
+    if cuts is not None:
+        cuts += found_cuts
+    return result
+
+
+def python_outline(text: str, found: Scan, line_starts: list[int], cuts: list[tuple[int, int]] | None = None) -> str:
+    """``outline`` in Python: the reference the C code follows."""
     code, offsets, heads = found.code, found.offsets, found.heads
     pieces: list[str] = []
     # Line 1 always starts a chunk; when it holds only comments and blank lines, it is no statement.

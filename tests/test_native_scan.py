@@ -1,0 +1,140 @@
+"""The statement scan in C (``ssot_lint/analysis/_scan.c``) gives exactly what the Python code in
+``chunks.py`` gives: the blanked code, the statement starts, offsets and heads, and None where an
+f-string is not followed; the outline ``outline`` would build from them; and the line starts
+``source_lines`` would find. The Python code is the reference; these tests compare the two over this
+interpreter's standard library (an eighth of it also with CRLF and CR line breaks), hand-picked edge
+cases, and generated texts made of the characters the scan reacts to."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ssot_lint.analysis import chunks
+from ssot_lint.analysis.outline import python_outline
+
+
+def _native():  # type: ignore[no-untyped-def]
+    try:
+        from ssot_lint.analysis import _scan
+    except ImportError:
+        if sysconfig.get_config_var("CC"):
+            pytest.fail("a C compiler is configured for this Python, but ssot_lint.analysis._scan was not built")
+        pytest.skip("no C compiler: the Python scan runs")
+    return _scan
+
+
+def _same(text: str) -> None:
+    native = _native()
+    reference = chunks.python_scan(text)
+    found = native.scan(text)
+    if found is NotImplemented:  # nested too deep for the C code: scan() runs the Python code
+        assert chunks.scan(text) == reference
+    else:
+        assert found == (None if reference is None else (reference.code, reference.starts, reference.offsets, reference.heads))
+    for strings in (True, False):
+        blanked = native.blank(text, strings)
+        if blanked is not NotImplemented:
+            assert blanked == chunks.python_blank(text, strings), (text, strings)
+    if reference is not None:
+        starts = native.line_starts(text)
+        cuts: list[tuple[int, int]] = []
+        assert native.outline(text, reference.code, reference.offsets, reference.heads) == (python_outline(text, reference, starts, cuts), cuts)
+    assert native.line_starts(text) == [0, *(match.end() for match in re.finditer(r"\r\n|\r|\n", text))]
+
+
+def _standard_library() -> list[Path]:
+    root = Path(sysconfig.get_paths()["stdlib"])
+    return sorted(path for path in root.rglob("*.py") if "site-packages" not in path.parts and "dist-packages" not in path.parts)
+
+
+def test_the_c_scan_equals_the_python_scan_over_the_standard_library_with_each_line_break() -> None:
+    _native()
+    files = _standard_library()
+    assert len(files) > 500  # the interpreter's own library, whatever its version
+    for index, path in enumerate(files):
+        text = path.read_bytes().decode("utf-8", "surrogateescape")
+        _same(text)
+        if index % 8 == 0:  # the other line breaks on a sample: the generated texts mix all three
+            _same(text.replace("\n", "\r\n"))
+            _same(text.replace("\n", "\r"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "x",
+        "\n",
+        "@",
+        "def",
+        "class C: pass\n",
+        '"""unterminated\\',  # a triple-quoted body ending at a backslash: the regex falls back to `""`
+        "'''a\\'''\\",
+        '"a\\\r\nb"\nx = 1\n',
+        "x = 1 \\\ny = 2\nz = 3\n",
+        "x = (1,\n2)\ny = [\n]\nz = {}\n",
+        "if x:\n    pass\nelse:\n    pass\nelif_ = 1\nelsewhere = 2\n",
+        "@dec\n@dec2(\n1)\ndef f(): pass\nasync def g(): pass\nclassy = 1\n",
+        "@dec\nx = 1\n",
+        "# comment é\nx = 'é' # ünïcode\ny = 1\n",
+        "x = '😀'\n\u00a0y = 1\n\x0cz = 2\n\x1cw = 3\n\u2028v = 4\n",
+        "é = 1\nélif = 2\n",
+        'f"{x}" f"{"nested"}" rf"{x!r:>{width}}" F"""{\nx\n}""" fr\'\\N{BULLET}\'\n',
+        'f"{x:{"bad"}}"\nx = 1\n',
+        "rf'\\N{{'\n",  # a named escape only where the string is not raw: here a literal `{`
+        "f'\\N{BULLET}' rf'\\N{x}'\n",
+        'f"{x\n}"\n',
+        'f"{x!=y}" f"{a:{b}{c}}" f"{{}}" f"}}" f"}"\n',
+        "bf'x' ub'x' xf'{' rb'''\\'''' elif'x'\n",
+        "t'{x}'\nT'{y!s}'\n",
+        "f\"{'a' # c\n}\"\n",
+        'f"{"""x"""}" f"{\'\'}" f"{"x"\n',
+        "x = 1\r\ny = 2\rz = (\r\n3)\r",
+        'f"{' * 300 + "1" + '}"' * 300 + "\nx = 1\n",  # deeper than the C code follows
+    ],
+)
+def test_the_c_scan_equals_the_python_scan_on_edge_cases(text: str) -> None:
+    _same(text)
+
+
+_PIECES = st.sampled_from(
+    [
+        "\n", "\r\n", "\r", " ", "\t", "\\", "#", "'", '"', "'''", '"""', "f", "rf", "F", "fr", "b", "r", "t", "u",
+        "{", "}", "{{", "}}", "(", ")", "[", "]", ":", "!", "=", "!=", "N{", "@", "def ", "class ", "async ",
+        "else", "elif", "except", "finally", "x", "_", "1", "é", "😀", "\u00a0", "\x0c", "\u2028", ";",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_the_c_scan_equals_the_python_scan_on_generated_texts(text: str) -> None:
+    _same(text)
+
+
+def test_the_c_scan_says_when_it_does_not_follow_a_nesting_that_deep() -> None:
+    native = _native()
+    deep = "x = " + 'f"{' * 300 + "1" + '}"' * 300 + "\n"
+    if sys.version_info >= (3, 12):
+        assert native.scan(deep) is NotImplemented
+        assert chunks.scan(deep) == chunks.python_scan(deep) is not None
+    else:  # before PEP 701 an f-string's fields are not followed: nothing nests
+        assert native.scan(deep) is not NotImplemented
+
+
+def test_ssot_lint_pure_python_turns_the_c_scan_off() -> None:
+    _native()
+    probe = "from ssot_lint.analysis import native; print(native.compiled is None)"
+    environment = {**os.environ, "SSOT_LINT_PURE_PYTHON": "1"}
+    assert subprocess.run([sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True).stdout == "True\n"
+    environment.pop("SSOT_LINT_PURE_PYTHON")
+    assert subprocess.run([sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True).stdout == "False\n"
