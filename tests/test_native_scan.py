@@ -131,6 +131,14 @@ def test_the_c_scan_says_when_it_does_not_follow_a_nesting_that_deep() -> None:
         assert native.scan(deep) is not NotImplemented
 
 
+def test_the_c_outline_refuses_a_scan_of_another_text() -> None:
+    native = _native()
+    with pytest.raises(ValueError, match="the scan does not belong to this text"):
+        native.outline("a = 1\nb = 2\nc = 3\n", "a = 1\nb = 2\nc = 3\n", [0, 6, 12, 99], [-1, -1, -1, -1])
+    with pytest.raises(ValueError, match="the scan does not belong to this text"):
+        native.outline("a = 1\n", "a = 2\n\n", [0], [-1])
+
+
 def test_ssot_lint_pure_python_turns_the_c_scan_off() -> None:
     _native()
     probe = "from ssot_lint.analysis import native; print(native.compiled is None)"

@@ -731,6 +731,10 @@ static PyObject *py_outline(PyObject *self, PyObject *args) {
         Py_ssize_t end = index + 1 < count ? PyLong_AsSsize_t(PyList_GET_ITEM(offsets, index + 1)) : t.n;
         if (PyErr_Occurred())
             goto failed;
+        if (start < copied || end < start || end > t.n || head >= end) { /* not a scan of this text */
+            PyErr_SetString(PyExc_ValueError, "outline: the scan does not belong to this text");
+            goto failed;
+        }
         Py_ssize_t cut = head >= 0 ? header_end(&c, head, end) : value_start(&t, &c, start, end);
         if (cut < 0)
             continue;
