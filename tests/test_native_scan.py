@@ -146,3 +146,18 @@ def test_ssot_lint_pure_python_turns_the_c_scan_off() -> None:
     assert subprocess.run([sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True).stdout == "True\n"
     environment.pop("SSOT_LINT_PURE_PYTHON")
     assert subprocess.run([sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+def test_a_check_gives_the_same_report_with_the_python_scan(tmp_path: Path) -> None:
+    """The fallback's wiring: the shipped sample checked with and without the C code."""
+    _native()
+    root = Path(__file__).resolve().parent.parent
+    command = [sys.executable, "-m", "ssot_lint", "check", "--no-cache", "-o", "json", "fixtures"]
+    reports = []
+    for pure in ("1", ""):
+        environment = {**os.environ, "SSOT_LINT_PURE_PYTHON": pure}
+        done = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True)
+        assert done.returncode == 1, done.stderr  # the sample is full of findings on purpose
+        reports.append(done.stdout)
+    assert reports[0] == reports[1]
+    assert '"id": "PI001"' in reports[0]
