@@ -104,9 +104,37 @@ def test_a_star_import_under_a_member_and_its_module_is_a_finding_for_each_and_n
     expected = [
         "0 files would change, 0 findings would be fixed, 2 findings would be left:",
         "  pkg/__init__.py:1:6: R1 not fixable: `from pkg.dsep import *` cannot be narrowed to old_a; import names explicitly",
-        NARROW_A.replace("pkg.dsep:", "pkg.fresh:"),
+        NARROW_A,
     ]
     assert fix_diff(root, monkeypatch, "--unsafe-fixes") == (1, expected)
+
+
+def test_a_star_import_under_a_member_another_rule_maps_is_decided_as_that_rules_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # R2's member mapping refines R1's module mapping (as in one table: R2 alone reports old_a).
+    # R1's finding for the module is about the same statement: decided under old_a too, it stays
+    # (rewritten by R1 to `from pkg.fresh import *`, it would no longer bind old_a as R2 has it).
+    rules = (
+        '[[rule]]\nid = "R1"\nkind = "deprecated-import"\nreplace = { "pkg.dsep" = "pkg.fresh" }\n\n'
+        '[[rule]]\nid = "R2"\nkind = "deprecated-import"\nreplace = { "pkg.dsep:old_a" = "pkg.fresh:is_sep" }\n'
+    )
+    root = project(tmp_path, rule=rules, pkg__fresh=ALL + DSEP)
+    assert check(root, monkeypatch) == (
+        1,
+        [
+            "pkg/__init__.py:1:6: R1 error: pkg.dsep is deprecated; import pkg.fresh",
+            "pkg/__init__.py:1:22: R2 error: pkg.dsep:old_a is deprecated; import pkg.fresh:is_sep",
+        ],
+    )
+    report = run_cli(["check", "--no-cache", "-o", "json", "."], root, monkeypatch).json()
+    assert [(f["rule"], f["applicability"]) for f in report["findings"]] == [("R1", None), ("R2", None)]
+    expected = [
+        "0 files would change, 0 findings would be fixed, 2 findings would be left:",
+        "  pkg/__init__.py:1:6: R1 not fixable: `from pkg.dsep import *` cannot be narrowed to old_a; import names explicitly",
+        NARROW_A.replace("R1", "R2"),
+    ]
+    assert fix_diff(root, monkeypatch, "--unsafe-fixes") == (1, expected)
+    fixed = run_cli(["fix", "--no-cache", "--unsafe-fixes", "."], root, monkeypatch)
+    assert (fixed.exit_code, (root / "pkg/__init__.py").read_text()) == (1, STAR)
 
 
 # -- 2. declared-deprecation: each reason names its own function ----------------------------------

@@ -45,7 +45,8 @@ deprecated target per statement: a star import under several member mappings of 
 for a module mapping above it too (each refuted on its own where the module index shows the star
 import cannot bind that member). It is one statement, so one fix decision: a star import under a
 member mapping cannot be narrowed, so it stays, and each finding says so of its own target
-(``deprecated_import.stars``). A reference through an import of a package above the target
+(``deprecated_import.stars``); so does a rule's finding for the module where another rule
+reports the member (its mapping refines this one's): two rules never decide one statement apart. A reference through an import of a package above the target
 is a finding too, one per reference: ``import collections`` then ``collections.OrderedDict``
 for a rule on ``collections:OrderedDict`` (as ruff's banned-api). The deprecated module's own
 files are matched too (``pkg/old/__init__.py``'s ``from .extensions import X`` under ``pkg.old
@@ -255,6 +256,16 @@ class DeprecatedImport(Rule):
         if not self._ceded:
             return match_targets(self.targets, ref.module, ref.name)
         return [hit for hit in match_targets(self._matched, ref.module, ref.name) if hit[0] not in self._ceded]
+
+    def decides(self, ref: ImportRef) -> tuple[Target, Target] | None:
+        """The target the rewrite of the statement an imported name is in is decided under: the
+        first of ``matches``, but the first of every rule for a star import whose first target
+        another rule reports (``link``: a member mapping refining this rule's module mapping),
+        which cannot be narrowed either: two rules never decide one statement apart."""
+        if ref.module is None:
+            return None
+        found = match_targets(self._matched if self._ceded else self.targets, ref.module, ref.name)
+        return found[0] if found else None
 
     def reports_module_part(self, ref: ImportRef, old: Target) -> bool:
         """Whether a deprecated import is reported at the module path of its ``from`` statement

@@ -41,8 +41,9 @@ def check_file(rule: DeprecatedImport, ctx: FileContext) -> tuple[list[Finding],
         if hits and not tested.covers(ref.statement.lineno, ref.bound):
             for hit in hits:
                 groups.setdefault((id(ref.statement), str(hit[0])), (hit, []))[1].append(ref)
-            if len(hits) > 1:
-                decided_under[id(ref.statement)] = hits[0]
+            first = rule.decides(ref) or hits[0]
+            if len(hits) > 1 or first != hits[0]:
+                decided_under[id(ref.statement)] = first
     for (old, new), members in groups.values():
         ref = members[0]
         decider = decided_under.get(id(ref.statement))

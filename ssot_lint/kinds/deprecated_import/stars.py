@@ -35,9 +35,9 @@ def star_anchor(statement: str, old: Target, first: Target | None) -> str:
 class NameTargets:
     """The deprecated targets of a file's imported names, by index: ``every`` target each name's
     findings are about (those ``keep`` kept), the one its rewrite is decided under (``hits``:
-    the first it matches, whether or not its own finding is kept, as ``check`` decides without
-    the project; None when no finding is kept), and, for a star import under several, that
-    first target (``first``)."""
+    ``DeprecatedImport.decides``, whether or not its own finding is kept, as ``check`` decides
+    without the project; None when no finding is kept), and, for a star import under several
+    (or decided under another rule's), that first target (``first``)."""
 
     hits: list[Pair | None] = field(default_factory=list)
     every: list[list[Pair]] = field(default_factory=list)
@@ -52,9 +52,10 @@ def name_targets(rule: DeprecatedImport, refs: Sequence[Any], kept: Callable[[Pa
     for at, ref in enumerate(refs):
         matched = rule.matches(ref)
         found.every.append([(old, rule.end(old, new, index)) for old, new in matched if kept((old, new), at)])
-        found.hits.append((matched[0][0], rule.end(*matched[0], index)) if found.every[-1] else None)
-        if len(matched) > 1:
-            found.first[at] = matched[0][0]
+        first = (rule.decides(ref) or matched[0]) if matched else None
+        found.hits.append((first[0], rule.end(*first, index)) if first is not None and found.every[-1] else None)
+        if first is not None and (len(matched) > 1 or first != matched[0]):
+            found.first[at] = first[0]
     return found
 
 
