@@ -118,7 +118,9 @@ class RewriteFact:
     shows it does, the finding is none (``deprecated_import.index.refuted_imports``).
     ``star_of``: (importer, module, member) when the finding is ``from module import *`` under
     a mapping of ``module:member``, which binds the member only where the star import exports
-    it: where the index shows it does not, the finding is none (the same)."""
+    it: where the index shows it does not, the finding is none (the same). ``anchor``: the
+    finding's ``Finding.anchor`` where findings of one statement may share a position (a star
+    import under several targets: each fact is its own finding's), else ""."""
 
     line: int
     col: int
@@ -127,6 +129,7 @@ class RewriteFact:
     forks: tuple[Fork, ...] = ()
     read_as: tuple[str, str, str] | None = None
     star_of: tuple[str, str, str] | None = None
+    anchor: str = ""
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,8 @@ def fix_declared(rule: DeclaredDeprecation, module: cst.Module, ref: FileRef, co
                     plan.unsafe[index] = why
         plan.resolve()
         outcome.module = plan.rewrite()
-        for hit, _ in fixable:
-            _judge(outcome, plan, hit, members[hit])
+        for hit, (old, _) in fixable:
+            _judge(outcome, plan, hit, members[hit], old)
     outcome.unfixed.sort(key=lambda u: (u.line, u.col))
     return outcome
 
@@ -71,13 +71,14 @@ def _members(plan: ImportFixPlan, statement: Statement | None, old: Target) -> l
     return [i for i in statement.refs if covers(old, plan.refs[i].module, plan.refs[i].name)]
 
 
-def _judge(outcome: FixOutcome, plan: ImportFixPlan, hit: Hit, members: list[int]) -> None:
-    """Count ``hit``'s finding fixed when every name it is about moved; else leave it, with why."""
+def _judge(outcome: FixOutcome, plan: ImportFixPlan, hit: Hit, members: list[int], old: Target) -> None:
+    """Count ``hit``'s finding (for the deprecated ``old``) fixed when every name it is about
+    moved; else leave it, with why (of ``old``: a star import reaches several)."""
     line, col = hit.span[:2]
     if not members:
         outcome.unfixed.append(Unfixed(line, col, "not fixable: the import could not be located for rewriting", anchor=hit.anchor))
         return
-    reason, only_unsafe, why = plan.status(members)
+    reason, only_unsafe, why = plan.status(members, old)
     if reason is None and any(plan.decisions[i] == STAY for i in members):
         reason = "not fixable: the import has no rewrite"
     if reason is not None:

@@ -39,7 +39,14 @@ importer is not run while ``a`` initializes; a dynamic ``__all__``, a module out
 a star import of ``a``'s from outside it keep the finding), relative imports resolved against the file's package
 (under its root-relative name too when its name is inferred: ``rooted``),
 and imports nested in functions, ``try`` and ``if TYPE_CHECKING`` blocks. One finding per
-deprecated target per statement. A reference through an import of a package above the target
+deprecated target per statement: a star import under several member mappings of its module
+(networkx's ``from networkx.algorithms.d_separation import *`` under ``d_separated`` and
+``minimal_d_separator``) is a finding for each member, as importing them by name is, and one
+for a module mapping above it too (each refuted on its own where the module index shows the star
+import cannot bind that member). It is one statement, so one fix decision: a star import under a
+member mapping cannot be narrowed, so it stays, and each finding says so of its own target
+(``deprecated_import.stars``); so does a rule's finding for the module where another rule
+reports the member (its mapping refines this one's): two rules never decide one statement apart. A reference through an import of a package above the target
 is a finding too, one per reference: ``import collections`` then ``collections.OrderedDict``
 for a rule on ``collections:OrderedDict`` (as ruff's banned-api). The deprecated module's own
 files are matched too (``pkg/old/__init__.py``'s ``from .extensions import X`` under ``pkg.old
@@ -123,7 +130,7 @@ from ssot_lint.kinds.deprecated_import.file_check import check_file
 from ssot_lint.kinds.deprecated_import.index import Index, annotate_rewrites, chain_end, refuted_imports
 from ssot_lint.kinds.deprecated_import.linking import follow, rehash
 from ssot_lint.kinds.deprecated_import.prefilter import Prefilter
-from ssot_lint.kinds.deprecated_import.rewrite import chain_paths, match_target, moved_to, under
+from ssot_lint.kinds.deprecated_import.rewrite import chain_paths, match_targets, moved_to, under
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.module_paths import root_named
 
@@ -235,13 +242,30 @@ class DeprecatedImport(Rule):
         return self._prefilter.could_match(text, ref) or (rooted is not None and self._prefilter.could_match(text, rooted))
 
     def match(self, ref: ImportRef) -> tuple[Target, Target] | None:
-        """The deprecated target an imported name falls under (None when canonical)."""
+        """The deprecated target an imported name falls under (None when canonical); for a star
+        import, the first of ``matches``, under which the fix decides what the statement becomes."""
+        found = self.matches(ref)
+        return found[0] if found else None
+
+    def matches(self, ref: ImportRef) -> list[tuple[Target, Target]]:
+        """Every deprecated target an imported name falls under, most specific first: one at
+        most, but a star import may fall under several (``rewrite.match_targets``), each a
+        finding of its own."""
+        if ref.module is None:
+            return []
+        if not self._ceded:
+            return match_targets(self.targets, ref.module, ref.name)
+        return [hit for hit in match_targets(self._matched, ref.module, ref.name) if hit[0] not in self._ceded]
+
+    def decides(self, ref: ImportRef) -> tuple[Target, Target] | None:
+        """The target the rewrite of the statement an imported name is in is decided under: the
+        first of ``matches``, but the first of every rule for a star import whose first target
+        another rule reports (``link``: a member mapping refining this rule's module mapping),
+        which cannot be narrowed either: two rules never decide one statement apart."""
         if ref.module is None:
             return None
-        if not self._ceded:
-            return match_target(self.targets, ref.module, ref.name)
-        hit = match_target(self._matched, ref.module, ref.name)
-        return None if hit is None or hit[0] in self._ceded else hit
+        found = match_targets(self._matched if self._ceded else self.targets, ref.module, ref.name)
+        return found[0] if found else None
 
     def reports_module_part(self, ref: ImportRef, old: Target) -> bool:
         """Whether a deprecated import is reported at the module path of its ``from`` statement

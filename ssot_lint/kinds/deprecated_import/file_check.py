@@ -18,6 +18,7 @@ from ssot_lint.kinds.deprecated_import.name_reads import used_whole, whole_chain
 from ssot_lint.kinds.deprecated_import.references import plan_references
 from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, ref_needs
 from ssot_lint.kinds.deprecated_import.rooted import rooted_refs
+from ssot_lint.kinds.deprecated_import.stars import star_anchor
 from ssot_lint.kinds.deprecated_import.string_reads import annotation_reads, doctest_reads
 from ssot_lint.model import UNSAFE, Finding
 from ssot_lint.project.import_conditions import tested_deprecations
@@ -32,13 +33,20 @@ def check_file(rule: DeprecatedImport, ctx: FileContext) -> tuple[list[Finding],
     facts: list[RewriteFact] = []
     refs = rooted_refs(ctx.imports(), ctx.ref, rule.match)
     groups: dict[tuple[int, str], tuple[tuple[Target, Target], list[ImportRef]]] = {}
+    # A star import under several targets -> the first, its rewrite's (``stars``).
+    decided_under: dict[int, tuple[Target, Target]] = {}
     tested = tested_deprecations(ctx)
     for ref in refs:  # one finding per deprecated target per statement
-        hit = rule.match(ref)
-        if hit is not None and not tested.covers(ref.statement.lineno, ref.bound):
-            groups.setdefault((id(ref.statement), str(hit[0])), (hit, []))[1].append(ref)
+        hits = rule.matches(ref)
+        if hits and not tested.covers(ref.statement.lineno, ref.bound):
+            for hit in hits:
+                groups.setdefault((id(ref.statement), str(hit[0])), (hit, []))[1].append(ref)
+            first = rule.decides(ref) or hits[0]
+            if len(hits) > 1 or first != hits[0]:
+                decided_under[id(ref.statement)] = first
     for (old, new), members in groups.values():
         ref = members[0]
+        decider = decided_under.get(id(ref.statement))
 
         def advice(end: Target, old: Target = old, ref: ImportRef = ref) -> str:
             return rule.format(target=str(old), replacement=str(end), imported=ref.dotted, what="member" if old.member else "module")
@@ -53,9 +61,13 @@ def check_file(rule: DeprecatedImport, ctx: FileContext) -> tuple[list[Finding],
         # Where the rewrite goes may depend on the module index (what a package binds, which
         # modules of a chain exist), which only the project tells: each outcome is recorded,
         # and ``annotate`` picks the one the project gives.
-        def outcome(index: Index, old: Target = old, new: Target = new, members: list[ImportRef] = members) -> tuple[tuple[Need, ...] | None, str]:
+        def outcome(
+            index: Index, old: Target = old, new: Target = new, members: list[ImportRef] = members, decider: tuple[Target, Target] | None = decider
+        ) -> tuple[tuple[Need, ...] | None, str]:
             end = rule.end(old, new, index)
-            return rewrite_needs(rule, ctx, members, old, end, index), advice(end) if end != new else ""
+            # One statement, one rewrite: a star import's is decided under its first target.
+            judged = (old, end) if decider is None else (decider[0], rule.end(*decider, index))
+            return rewrite_needs(rule, ctx, members, *judged, index), advice(end) if end != new else ""
 
         outcomes = forks(outcome)
         # Whether the statement binds the target at all, where only the index tells: a
@@ -63,9 +75,10 @@ def check_file(rule: DeprecatedImport, ctx: FileContext) -> tuple[list[Finding],
         read_as, star_of = package_binding(ctx.ref.module, ref, old), star_binding(ctx.ref.module, ref, old)
         # Unsafe until ``annotate`` verifies it; a fork also when only its advice differs.
         pending = len(outcomes) > 1 or outcomes[0][1][0] is not None
-        finding = rule.finding(ctx, where, message, anchor=ctx.segment(statement), stmt_line=statement[0], applicability=UNSAFE if pending else "")
+        anchor = star_anchor(ctx.segment(statement), old, decider[0] if decider else None)
+        finding = rule.finding(ctx, where, message, anchor=anchor, stmt_line=statement[0], applicability=UNSAFE if pending else "")
         findings.append(finding)
-        if (fact := outcome_fact(finding.line, finding.col, str(old), outcomes, read_as, star_of)) is not None:
+        if (fact := outcome_fact(finding.line, finding.col, str(old), outcomes, read_as, star_of, finding.anchor if decider else "")) is not None:
             facts.append(fact)
     references = deprecated_references(rule, ctx, refs)
     for (node, old, new, stmt_line), plan in zip(references, plan_references(ctx, references)):

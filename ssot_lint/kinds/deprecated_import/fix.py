@@ -22,6 +22,7 @@ Principles (each one is a test in tests/test_fix_imports.py):
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -36,6 +37,7 @@ from ssot_lint.kinds.deprecated_import.duplicates import deduplicate, new_adds
 from ssot_lint.kinds.deprecated_import.file_check import deprecated_calls
 from ssot_lint.kinds.deprecated_import.index import Index, package_binding, star_binding
 from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, needs, under
+from ssot_lint.kinds.deprecated_import.stars import fix_anchor, name_targets, own_reasons
 from ssot_lint.kinds.deprecated_import.survey import survey_file
 from ssot_lint.kinds.deprecated_import.unit import decide_unit, verify_unit
 from ssot_lint.project.import_conditions import TestedDeprecations, tested_deprecations
@@ -59,9 +61,12 @@ class ImportFixPlan:
         verifier = context.verifier
         # The module index, for where a rewrite goes (``rewrite.destination``, ``chain_end``).
         self.index = Index(verifier.binds_itself, verifier.absent) if verifier is not None else None
-        self.hits = [self.ended(self._untested(rule.match(ref), tested, i)) for i, ref in enumerate(self.refs)]
+        # Each name's deprecated targets, and the one its rewrite is decided under (``stars``).
+        targets = name_targets(rule, self.refs, lambda hit, i: self._untested(hit, tested, i) is not None, self.index)
+        self.hits, self.every, self.decided_under = targets.hits, targets.every, targets.first
         self.decisions: list[Decision] = [STAY] * len(self.refs)
         self.reasons: dict[int, str] = {}  # why a name stays, for its whole finding (and unit)
+        self.own_reasons: dict[tuple[int, Target], str] = {}  # a star import's reason, said of each other target
         # Names held back by verification: refused (the replacement lacks them, or is another
         # kind of thing) or unsafe and not asked for. Only the name stays: a statement is split.
         self.held: dict[int, tuple[str, bool]] = {}  # index -> (reason, unsafe)
@@ -118,6 +123,8 @@ class ImportFixPlan:
             outcome = self._destination(ref, *hit)
             if isinstance(outcome, str):
                 self.reasons[index] = outcome
+                told = own_reasons(hit, self.every[index], functools.partial(self._destination, ref))
+                self.own_reasons.update({(index, old): why for old, why in told.items()})
             else:
                 self.decisions[index] = outcome
         for name, members in self.units.items():
@@ -254,12 +261,13 @@ class ImportFixPlan:
         self.decisions[index] = STAY
 
     # -- whole findings, duplicates ------------------------------------------------------------
-    def groups(self) -> dict[tuple[int, str], list[int]]:
-        """The names behind each finding: (statement, deprecated target) -> ref indices."""
-        found: dict[tuple[int, str], list[int]] = {}
-        for index, hit in enumerate(self.hits):
-            if hit is not None:
-                found.setdefault((id(self.refs[index].statement), str(hit[0])), []).append(index)
+    def groups(self) -> dict[tuple[int, Target], list[int]]:
+        """The names behind each finding: (statement, deprecated target) -> ref indices (a star
+        import under several targets is behind a finding for each)."""
+        found: dict[tuple[int, Target], list[int]] = {}
+        for index, hits in enumerate(self.every):
+            for old, _ in hits:
+                found.setdefault((id(self.refs[index].statement), old), []).append(index)
         return found
 
     def resolve(self) -> None:
@@ -289,11 +297,12 @@ class ImportFixPlan:
         return deduplicate(self)
 
     # -- result --------------------------------------------------------------------------------
-    def status(self, members: list[int]) -> tuple[str | None, bool, list[str]]:
-        """How the finding behind ``members`` (ref indices) ends: the reason it stays (None when
-        it is fixed), whether only an unsafe fix not asked for keeps it, and, when fixed, why
-        the fixes that moved it are unsafe (none: safe)."""
-        reason = next((self.reasons[i] for i in members if i in self.reasons), None)
+    def status(self, members: list[int], old: Target | None = None) -> tuple[str | None, bool, list[str]]:
+        """How the finding behind ``members`` (ref indices; for deprecated ``old``) ends: the
+        reason it stays (None when it is fixed; a star import's, said of ``old``), whether only
+        an unsafe fix not asked for keeps it, and, when fixed, why the fixes that moved it are
+        unsafe (none: safe)."""
+        reason = next(((old is not None and self.own_reasons.get((i, old))) or self.reasons[i] for i in members if i in self.reasons), None)
         held = [self.held[i] for i in members if i in self.held]
         if reason is None and not held:
             return None, False, list(dict.fromkeys(self.unsafe[i] for i in members if i in self.unsafe))
@@ -363,13 +372,12 @@ class ImportFixPlan:
         module = self.rewrite(references)
         fixed, unsafe = references.fixed, references.unsafe
         unfixed, notes = list(references.unfixed), list(references.notes)
-        for members in self.groups().values():
-            old = self.hits[members[0]][0]  # type: ignore[index]
+        for (_, old), members in self.groups().items():
             line, col, _, _ = self.ctx.position(self.reported(members[0], old))
-            reason, only_unsafe, why = self.status(members)
+            reason, only_unsafe, why = self.status(members, old)
             if reason is not None:
                 moved, note = self.partial(members, line, col)
-                unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe, partly=moved))
+                unfixed.append(Unfixed(line, col, reason, unsafe=only_unsafe, partly=moved, anchor=fix_anchor(self, members[0], old)))
                 notes += [note] if note is not None else []
                 continue
             fixed += 1

@@ -65,16 +65,17 @@ def outcome_fact(
     outcomes: list[tuple[Assumed, tuple[tuple[Need, ...] | None, str]]],
     read_as: tuple[str, str, str] | None = None,
     star_of: tuple[str, str, str] | None = None,
+    anchor: str = "",
 ) -> RewriteFact | None:
     """What ``check`` records of a finding's rewrite (``forks`` of its needs and advice): every
     outcome when the index decides between them (or decides whether the finding is one at all,
     ``read_as``: see ``package_binding``; ``star_of``: see ``star_binding``), else the needs
-    (None: nothing to verify)."""
+    (None: nothing to verify). ``anchor``: see ``RewriteFact.anchor``."""
     if len(outcomes) > 1 or read_as is not None or star_of is not None:
         forked = tuple(Fork(assumed, needs, advice) for assumed, (needs, advice) in outcomes)
-        return RewriteFact(line, col, target, (), forked, read_as, star_of)
+        return RewriteFact(line, col, target, (), forked, read_as, star_of, anchor)
     needs = outcomes[0][1][0]
-    return RewriteFact(line, col, target, needs) if needs else None
+    return RewriteFact(line, col, target, needs, anchor=anchor) if needs else None
 
 
 def package_binding(importer: str, ref: ImportRef, old: Target) -> tuple[str, str, str] | None:
@@ -123,6 +124,19 @@ def _answer(question: Question, index: Index) -> bool:
     return index.absent is not None and index.absent(question[1])
 
 
+Located = tuple[str, int, int, str]  # path, line, column, ``RewriteFact.anchor``
+
+
+def fact_of(recorded: dict[Located, RewriteFact], finding: Finding) -> RewriteFact | None:
+    """The fact ``recorded`` (by ``located``) for ``finding``: by its anchor where findings
+    share a position (a star import under several targets), else by its position alone."""
+    return recorded.get((finding.path, finding.line, finding.col, finding.anchor)) or recorded.get((finding.path, finding.line, finding.col, ""))
+
+
+def located(path: str, fact: RewriteFact) -> Located:
+    return path, fact.line, fact.col, fact.anchor
+
+
 def refuted_imports(findings: list[Finding], facts: dict[str, Any], verifier_of: Callable[[], ImportVerifier | None]) -> list[bool]:
     """Whether the project shows that each finding's import does not bind the deprecated target
     (``refutes``): ``from pkg import name`` where ``pkg`` binds a ``name`` of its own, which
@@ -130,25 +144,25 @@ def refuted_imports(findings: list[Finding], facts: dict[str, Any], verifier_of:
     member: no finding (``Rule.refuted``). The verifier is asked for only when a finding is
     such an import (most runs have none, and making it imports fix verification)."""
     recorded = {
-        (path, fact.line, fact.col): fact
+        located(path, fact): fact
         for path, file_facts in facts.items()
         if file_facts
         for fact in file_facts
         if fact.read_as is not None or fact.star_of is not None
     }
-    if not recorded or not any((f.path, f.line, f.col) in recorded for f in findings):
+    if not recorded or not any(fact_of(recorded, f) is not None for f in findings):
         return [False] * len(findings)
     verifier = verifier_of()
     if verifier is None:
         return [False] * len(findings)
-    return [refutes(recorded.get((f.path, f.line, f.col)), verifier) for f in findings]
+    return [refutes(fact_of(recorded, f), verifier) for f in findings]
 
 
 def annotate_rewrites(rule: DeprecatedImport, findings: list[Finding], facts: dict[str, Any], verifier: ImportVerifier) -> list[Finding]:
     """``rule``'s findings with the outcome of their rewrites the project gives (``chosen``): the
     advice where a chain stopped short, and the applicability its verification decides."""
-    recorded = {(path, fact.line, fact.col): fact for path, file_facts in facts.items() for fact in file_facts}
-    pending = [recorded.get((f.path, f.line, f.col)) for f in findings]
+    recorded = {located(path, fact): fact for path, file_facts in facts.items() for fact in file_facts}
+    pending = [fact_of(recorded, f) for f in findings]
     index = Index(verifier.binds_itself, verifier.absent)
     outcomes = [Fork((), ()) if fact is None else chosen(fact, index) for fact in pending]
     verifier.prefetch(need for fork in outcomes if fork.needs for need in fork.needs)

@@ -96,6 +96,20 @@ def match_target(targets: Pairs, module: str, name: str | None) -> tuple[Target,
     return None
 
 
+def match_targets(targets: Pairs, module: str, name: str | None) -> list[tuple[Target, Target]]:
+    """Every mapping of ``targets`` (most specific first) that ``from module import name`` falls
+    under, ``match_target``'s first. Only a star import falls under several: each member mapping
+    of its module (not ``derived``: see ``match_target``), as importing those members by name
+    would, and the most specific module mapping above it (a member mapping refines a module
+    mapping for that member only; the star binds the module's other names too)."""
+    first = match_target(targets, module, name)
+    if first is None or name != "*":
+        return [] if first is None else [first]
+    members = [pair for pair in targets if pair[0].member is not None and pair[0].module == module and not pair[0].derived]
+    above = next((pair for pair in targets if pair[0].member is None and under(module, pair[0].module)), None)
+    return [first, *(pair for pair in [*members, *([above] if above else [])] if pair != first)]
+
+
 def settle(targets: Pairs, old: Target, new: Target, dotted: str) -> tuple[Target, Target] | None:
     """The module mapping that takes ``dotted`` (under ``old.module``) to its final place in one
     step. Mapping a module to a package above it (``sympy.simplify -> sympy``) sends a submodule
