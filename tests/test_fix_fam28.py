@@ -114,3 +114,25 @@ def test_a_concept_before_the_role_is_no_modifier_and_a_modifier_family_no_conce
         ("*Range*Field", ["DateRangeField", "DecimalRangeField", "FloatRangeField", "IntegerRangeField", "RangeField"]),
         ("*Inverse*Transform", ["InverseLaplaceTransform", "InverseMellinTransform", "InverseSineTransform"]),
     ]
+
+
+# A family named by a modifier waits for the concepts' families that take in its classes, and is
+# proposed when none of them is: *Sms*Client counts PaymentSmsClient, which the larger
+# *Payment*Client counts, so it is not proposed, and *Multi*Client (Multi variants of SmsClient,
+# MailClient, PushClient) then shares no class with a proposed family.
+WAITING = {
+    "svc/__init__.py": "",
+    "svc/pay.py": "class PaymentClient: ...\nclass CardPaymentClient: ...\nclass BankPaymentClient: ...\n",
+    "svc/wallet.py": "class WalletPaymentClient: ...\nclass PaymentSmsClient: ...\n",
+    "svc/sms.py": "class SmsClient: ...\nclass MultiSmsClient: ...\nclass BulkSmsClient: ...\n",
+    "svc/mail.py": "class MailClient: ...\nclass MultiMailClient: ...\nclass PushClient: ...\nclass MultiPushClient: ...\n",
+    **{f"svc/m_{m}.py": "X = 1\n" for m in "abcdefgh"},  # no class in most modules: no convention
+}
+
+
+def test_a_modifier_family_is_proposed_when_the_concept_family_it_waited_for_is_not(tmp_path: Path) -> None:
+    found = api.survey(write_project(tmp_path / "p", WAITING)).families
+    assert [(f.stem, sorted(m.qualname for m in f.members)) for f in found] == [
+        ("*Payment*Client", ["BankPaymentClient", "CardPaymentClient", "PaymentClient", "PaymentSmsClient", "WalletPaymentClient"]),
+        ("*Multi*Client", ["MultiMailClient", "MultiPushClient", "MultiSmsClient"]),
+    ]

@@ -9,8 +9,8 @@ bounded where tokens are (``stem_regex``: not ``CompilerState`` for ``*Compile*S
 with the largest families are proposed, most specific first, each family proposed once. A class
 is counted by one proposed family at most (a family whose regex selects a class an earlier one
 counts is not proposed), and a family named by a modifier (``*Multi*View``: its classes are
-Multi variants of other classes, ``_named_by_modifier``) is not proposed when a family named by
-a concept takes in any of its classes.
+Multi variants of other classes, ``_named_by_modifier``) comes after the families named by the
+concepts whose stems take in its classes, so it is not proposed when one of them is.
 
 A type-only class (a ``typing.Protocol``, a structural type; a class under ``if TYPE_CHECKING:``)
 is no implementation: it forms no stem, and it is no member. ``single-implementation`` counts
@@ -159,14 +159,16 @@ def families(
     names = {cls.qualname.rsplit(".", 1)[-1] for _, cls in pool}
     modifiers = {(core, role) for members, core, role in ranked if _named_by_modifier(tokens(core), [cls.qualname for _, cls in members], names)}
     # The classes some concept family's stem takes in: a family named by a modifier that shares
-    # one of them is not proposed (its classes are variants of concepts that have families).
+    # one of them waits until the concepts' families are proposed (its classes are variants of
+    # those concepts), and is proposed after them only if none of them counts one of its classes.
     in_concepts = {(ref.path, cls.qualname) for members, core, role in ranked if (core, role) not in modifiers for ref, cls in members}
     chosen: list[Family] = []
     taken: set[tuple[str, str]] = set()  # members of the families proposed or set aside so far
     counted: set[tuple[str, str]] = set()  # members of the families proposed so far
-    for members, core, role in ranked:
-        keys = {(ref.path, cls.qualname) for ref, cls in members}
-        if len(keys & taken) * 2 > len(keys) or ((core, role) in modifiers and keys & in_concepts):
+    waits = {(core, role) for members, core, role in ranked if (core, role) in modifiers and _keys(members) & in_concepts}
+    for members, core, role in sorted(ranked, key=lambda item: (item[1], item[2]) in waits):  # (a stable sort)
+        keys = _keys(members)
+        if len(keys & taken) * 2 > len(keys):
             continue
         regex = stem_regex(tokens(core), role)
         pattern = re.compile(regex)
@@ -192,6 +194,10 @@ def families(
         if len(chosen) == MAX_FAMILIES:
             break
     return chosen
+
+
+def _keys(members: Iterable[tuple[FileRef, ClassFact]]) -> set[tuple[str, str]]:
+    return {(ref.path, cls.qualname) for ref, cls in members}
 
 
 def _named_by_modifier(core: list[str], members: Iterable[str], names: Collection[str]) -> bool:
