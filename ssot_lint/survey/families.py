@@ -166,7 +166,8 @@ def families(
     taken: set[tuple[str, str]] = set()  # members of the families proposed or set aside so far
     counted: set[tuple[str, str]] = set()  # members of the families proposed so far
     waits = {(core, role) for members, core, role in ranked if (core, role) in modifiers and _keys(members) & in_concepts}
-    for members, core, role in sorted(ranked, key=lambda item: (item[1], item[2]) in waits):  # (a stable sort)
+    # The waiting families last; within each part, the ranked order (sorted is stable).
+    for members, core, role in sorted(ranked, key=lambda item: (item[1], item[2]) in waits):
         keys = _keys(members)
         if len(keys & taken) * 2 > len(keys):
             continue
@@ -179,9 +180,9 @@ def families(
         if not MIN_FAMILY <= len(selected) <= MAX_FAMILY_SIZE or len({m.ref.module for m in selected}) < 2:
             continue  # (fewer modules than the stem's only when type-only names took members out)
         if any((m.ref.path, m.qualname) in counted for m in selected):
-            # A class counted by two rules trips two ratchets when one is added: the written
-            # rule counts every class its regex selects, so the regex must select none that a
-            # family proposed before counts (networkx's MultiDegreeView, in *Degree*View).
+            # With a class counted by two rules, one new class like it trips two ratchets: the
+            # written rule counts every class its regex selects, so the regex must select none
+            # that a family proposed before counts (networkx's MultiDegreeView, in *Degree*View).
             continue
         taken |= {(m.ref.path, m.qualname) for m in selected}
         where = layout.convention({m.ref.path for m in selected}) if layout is not None else None
@@ -211,8 +212,8 @@ def _named_by_modifier(core: list[str], members: Iterable[str], names: Collectio
     is LaplaceTransform's inverse. A concept token that comes last before the role is the
     concept itself: Django's IntegerRangeField is a RangeField, though IntegerField is a class too,
     and ``*Range*Field`` is no modifier's family. A list of modifier words would miss the next
-    project's (``Di``, ``Inverse``) and take in words that are a concept elsewhere (``Multi`` in
-    ``MultiValueField``); the names the project defines say which it is."""
+    project's (``Di``, ``Inverse``) and take in a word that another project uses for a concept;
+    the names the project defines say which it is."""
     variants = total = 0
     for qualname in members:
         total += 1
