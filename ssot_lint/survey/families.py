@@ -6,7 +6,11 @@ Manager). A *stem* is a run of tokens (the *core*) followed, anywhere later, by 
 token (the *role*): ``WebSocket`` + ``Manager`` is ``*WebSocket*Manager``. A family is every
 class (not a test double, not in a test module) whose name matches the stem's regex, which is
 bounded where tokens are (``stem_regex``: not ``CompilerState`` for ``*Compile*State``); the stems
-with the largest families are proposed, most specific first, each family proposed once.
+with the largest families are proposed, most specific first, each family proposed once. A class
+is counted by one proposed family at most (a family whose regex selects a class an earlier one
+counts is not proposed), and a family named by a modifier (``*Multi*View``: its classes are
+Multi variants of other classes, ``_named_by_modifier``) comes after the families named by the
+concepts whose stems take in its classes, so it is not proposed when one of them is.
 
 A type-only class (a ``typing.Protocol``, a structural type; a class under ``if TYPE_CHECKING:``)
 is no implementation: it forms no stem, and it is no member. ``single-implementation`` counts
@@ -145,14 +149,27 @@ def families(
                 seen.add((core, role))
                 stems[(core, role)].append((ref, cls))
     ranked = sorted(
-        ((members, core, role) for (core, role), members in stems.items() if MIN_FAMILY <= len(members) <= MAX_FAMILY_SIZE),
+        (
+            (members, core, role)
+            for (core, role), members in stems.items()
+            if MIN_FAMILY <= len(members) <= MAX_FAMILY_SIZE and len({ref.module for ref, _ in members}) >= 2
+        ),
         key=lambda item: (-len(item[0]), -len(item[1]), item[1], item[2]),
     )
+    names = {cls.qualname.rsplit(".", 1)[-1] for _, cls in pool}
+    modifiers = {(core, role) for members, core, role in ranked if _named_by_modifier(tokens(core), [cls.qualname for _, cls in members], names)}
+    # The classes some concept family's stem takes in: a family named by a modifier that shares
+    # one of them waits until the concepts' families are proposed (its classes are variants of
+    # those concepts), and is proposed after them only if none of them counts one of its classes.
+    in_concepts = {(ref.path, cls.qualname) for members, core, role in ranked if (core, role) not in modifiers for ref, cls in members}
     chosen: list[Family] = []
-    taken: set[tuple[str, str]] = set()
-    for members, core, role in ranked:
-        keys = {(ref.path, cls.qualname) for ref, cls in members}
-        if len({ref.module for ref, _ in members}) < 2 or len(keys & taken) * 2 > len(keys):
+    taken: set[tuple[str, str]] = set()  # members of the families proposed or set aside so far
+    counted: set[tuple[str, str]] = set()  # members of the families proposed so far
+    waits = {(core, role) for members, core, role in ranked if (core, role) in modifiers and _keys(members) & in_concepts}
+    # The waiting families last; within each part, the ranked order (sorted is stable).
+    for members, core, role in sorted(ranked, key=lambda item: (item[1], item[2]) in waits):
+        keys = _keys(members)
+        if len(keys & taken) * 2 > len(keys):
             continue
         regex = stem_regex(tokens(core), role)
         pattern = re.compile(regex)
@@ -162,16 +179,53 @@ def families(
         selected = [Member(ref, c.qualname, c.line) for ref, c in pool if _selected(pattern, c.qualname, hidden)]
         if not MIN_FAMILY <= len(selected) <= MAX_FAMILY_SIZE or len({m.ref.module for m in selected}) < 2:
             continue  # (fewer modules than the stem's only when type-only names took members out)
+        if any((m.ref.path, m.qualname) in counted for m in selected):
+            # With a class counted by two rules, one new class like it trips two ratchets: the
+            # written rule counts every class its regex selects, so the regex must select none
+            # that a family proposed before counts (networkx's MultiDegreeView, in *Degree*View).
+            continue
         taken |= {(m.ref.path, m.qualname) for m in selected}
         where = layout.convention({m.ref.path for m in selected}) if layout is not None else None
         if where is not None and looked_up([(m.ref.path, m.qualname) for m in selected], imported):
             if set_aside is not None:
                 set_aside.append(Convention(f"*{core}*{role}", len(selected), where, all(is_example_path(m.ref.path) for m in selected)))
             continue
+        counted |= {(m.ref.path, m.qualname) for m in selected}
         chosen.append(Family(f"*{core}*{role}", regex, selected, type_only=hidden))
         if len(chosen) == MAX_FAMILIES:
             break
     return chosen
+
+
+def _keys(members: Iterable[tuple[FileRef, ClassFact]]) -> set[tuple[str, str]]:
+    return {(ref.path, cls.qualname) for ref, cls in members}
+
+
+def _named_by_modifier(core: list[str], members: Iterable[str], names: Collection[str]) -> bool:
+    """Whether the stem ``core`` names variants rather than a concept: in most of ``members``
+    (qualnames), the name without the core is the name of another class of the project (``names``)
+    and keeps a concept token, one that is no generic word, between the core and the role.
+
+    networkx's views are Di/Multi/In/Out variants of three concepts, subclasses of one another:
+    without ``Multi``, MultiDegreeView is DegreeView, MultiAdjacencyView AdjacencyView,
+    InMultiEdgeView InEdgeView; ``*Multi*View`` mixes the three. SymPy's InverseLaplaceTransform
+    is LaplaceTransform's inverse. A concept token that comes last before the role is the
+    concept itself: Django's IntegerRangeField is a RangeField, though IntegerField is a class too,
+    and ``*Range*Field`` is no modifier's family. A list of modifier words would miss the next
+    project's (``Di``, ``Inverse``) and take in a word that another project uses for a concept;
+    the names the project defines say which it is."""
+    variants = total = 0
+    for qualname in members:
+        total += 1
+        parts = tokens(qualname.rsplit(".", 1)[-1])
+        at = next((i for i in range(len(parts) - len(core)) if parts[i : i + len(core)] == core), None)
+        if at is None:
+            continue
+        between = parts[at + len(core) : -1]
+        rest = parts[:at] + parts[at + len(core) :]
+        if any(t not in _GENERIC for t in between) and "".join(rest) in names:
+            variants += 1
+    return variants * 2 > total
 
 
 def _selected(pattern: re.Pattern[str], qualname: str, hidden: Collection[str]) -> bool:
