@@ -83,9 +83,15 @@ class NameLookup:
                     unknown.append(replaced)
                     continue
                 return self._defined(module, summary, name)
-            later_stars = [f for f in summary.imports if f.star and not f.type_checking and binders and f.statement[0] > binders[0].statement[0]]
-            rebound = any(self._star_exports(f.module, name).status != REFUSED for f in later_stars)
-            if len(binders) > 1 or (binders and binders[0].conditional) or rebound:
+            # The star imports that may bind it, each read as the fix leaves it; with an import
+            # binding it, those after that import (one may bind it again).
+            after_line = binders[0].statement[0] if binders else 0
+            stars = [
+                (f, found)
+                for f in summary.imports
+                if f.star and not f.type_checking and f.statement[0] > after_line and (found := self._star_binding(module, f, name)).status != REFUSED
+            ]
+            if len(binders) > 1 or (binders and binders[0].conditional) or (binders and stars):
                 # Python keeps the last binding that ran: which one that is, is not static.
                 unknown.append(_bound_more_than_once(module, name))
                 continue
@@ -122,18 +128,43 @@ class NameLookup:
                 return self._bound(f"{summary.forwards}.{name}", f"{module}'s __getattr__ forwards {name} to {summary.forwards}")
             if summary.has_getattr and not namespace_only:
                 unknown.append(f"{module} defines __getattr__, so {name} cannot be verified there")
-            for star in summary.imports:
-                if star.star and not star.type_checking:
-                    source = star.module
-                    after = self._mover.moved(source, None) if self._mover is not None and source is not None else None
-                    found = self._star_exports(after if after not in (None, module) else source, name)
-                    if found.verified:
-                        return found
-                    if found.status == UNVERIFIED:
-                        unknown.append(found.reason)
+            if stars:
+                # Python binds names in statement order: of the star imports that may bind it, the
+                # last that does wins. It is known only where that last one surely binds it
+                # (every later one surely does not: a refusal needs its namespace known), and
+                # runs on every import.
+                last, found = stars[-1]
+                if found.verified and not last.conditional:
+                    return found
+                if len(stars) > 1:
+                    unknown.append(_bound_by_stars(module, name, [f for f, _ in stars]))
+                elif last.conditional:
+                    unknown.append(_bound_more_than_once(module, name))
+                else:
+                    unknown.append(found.reason)
         if unknown:
             return Verdict(UNVERIFIED, unknown[0])
         return Verdict(REFUSED, f"{name} is not defined in {module}")
+
+    def _star_binding(self, module: str, star: ImportFact, name: str) -> Verdict:
+        """Whether the star import ``star`` in ``module`` binds ``name``, read as the fix being
+        judged leaves it: as written where the fix leaves it alone or refuses its rewrite (into
+        ``module`` itself, or into a module that does not exist: NetworkX's ``from
+        .networksimplex import *`` in ``networkx.algorithms.flow``, under ``flow -> networkx``);
+        where the fix rewrites it (an unsafe rewrite, applied only with --unsafe-fixes), the
+        name must be the same object either way."""
+        written = self._star_exports(star.module, name)
+        after = self._mover.moved(star.module, "*", self.index_at(module)) if self._mover is not None and star.module is not None else None
+        if after is None or after in (module, star.module) or self.resolve(after, module=True).status == REFUSED:
+            return written
+        moved = self._star_exports(after, name)
+        if moved.status == written.status == REFUSED:
+            return written
+        if moved.verified and written.verified and _one_origin(self.source, written.origin, moved.origin):
+            return moved
+        return Verdict(
+            UNVERIFIED, f"the same fix rewrites {module}'s star import of {star.module}, and whether or which {name} it binds depends on whether it applies"
+        )
 
     def _star_exports(self, source: str | None, name: str) -> Verdict:
         """Whether ``from source import *`` binds ``name`` (a refusal: it does not)."""
@@ -197,6 +228,12 @@ def _one_origin(source: ModuleSource, one: str | None, other: str | None) -> boo
 
 def _bound_more_than_once(module: str, name: str) -> str:
     return f"{module} binds {name} more than once, or only under a condition, {_WHICH}"
+
+
+def _bound_by_stars(module: str, name: str, stars: list[ImportFact]) -> str:
+    """Why a name several star imports may bind is no known object (``stars``: in order)."""
+    each = [f"from {f.module or '(above the top-level package)'} import * at line {f.statement[0]}" for f in stars]
+    return f"{module} binds {name} by more than one star import: {', '.join(each[:-1])} and {each[-1]}, {_WHICH}"
 
 
 def _binders(summary: ModuleSummary, module: str, name: str) -> list[ImportFact]:

@@ -352,12 +352,28 @@ class ModuleIndex:
                 return f"{module}:{name}"
             target = self.bindings(summary).get(name)
             alias = next((a for a in summary.aliases if a.name == name), None)
+            # Python binds names in statement order: a star import after the import binding the
+            # name may bind it again, and of several star imports the last that binds it wins.
+            stars = [
+                i
+                for i in summary.imports
+                if i.star and not i.type_checking and (target is None or i.statement[0] > target.statement[0]) and self._star_exports(i, name, set(), None)
+            ]
+            if target is not None and stars:
+                return None  # which binding holds is not known
             if target is not None or alias is not None:
                 qualified = self.qualify(module, name if alias is None else alias.target)
                 if qualified is not None and qualified != dotted:
                     return self.class_definition(qualified, seen)
-            for star in (i for i in summary.imports if i.star and i.module):
-                found = self.class_definition(f"{star.module}.{name}", seen)
+            if stars and stars[-1].module is not None and (len(stars) == 1 or self._surely_exports(stars[-1], name)):
+                found = self.class_definition(f"{stars[-1].module}.{name}", seen)
                 if found is not None:
                     return found
         return None
+
+    def _surely_exports(self, star: ImportFact, name: str) -> bool:
+        """Whether the star import ``star``, which may bind ``name`` (``_star_exports``), surely
+        does: it runs on every import, and the module's exports can be read."""
+        if star.conditional or star.module is None or not self.in_project(star.module):
+            return False
+        return all(s is not None and not s.all_dynamic and not s.has_getattr for s in self.summaries(star.module))
