@@ -5,7 +5,12 @@ configured project as ``ssot-lint check`` without paths does, and reports it as 
   (``rules/websocket-ssot.toml::WS001``), plus ``<config file>::SSOT000`` for files that cannot
   be analyzed. A rule's item fails as ``ssot-lint check`` would fail on it: a new finding at or
   above ``fail-on``, or a count over its ceiling that the baseline does not allow; the failure
-  shows the rule's findings in the command line's text form and its count against ``max``.
+  shows the rule's findings in the command line's text form (paths relative to where pytest
+  runs, as ``ssot-lint check`` prints them there) and its count against ``max``.
+- The items' node ids are relative to pytest's rootdir, as pytest's own, and pytest takes them
+  back: a rule file named on its command line (``rules.toml::R1``) is collected as a test file,
+  and then only the items named run. Otherwise every rule file's items are added, whatever test
+  paths pytest was given (those in a directory pytest walks are collected there, once).
 - The configured baseline applies, and results come from the result cache: the check runs once
   per session (on the first item), and a second session reads every unchanged file's result.
 - The items carry the ``ssot`` marker (``-m "not ssot"`` deselects them) and run first, since
