@@ -5,7 +5,12 @@ configured project as ``ssot-lint check`` without paths does, and reports it as 
   (``rules/websocket-ssot.toml::WS001``), plus ``<config file>::SSOT000`` for files that cannot
   be analyzed. A rule's item fails as ``ssot-lint check`` would fail on it: a new finding at or
   above ``fail-on``, or a count over its ceiling that the baseline does not allow; the failure
-  shows the rule's findings in the command line's text form and its count against ``max``.
+  shows the rule's findings in the command line's text form (paths relative to where pytest
+  runs, as ``ssot-lint check`` prints them there) and its count against ``max``.
+- The items' node ids are relative to pytest's rootdir, as pytest's own, and pytest takes them
+  back: a rule file named on its command line (``rules.toml::R1``) is collected as a test file,
+  and then only the items named run. Otherwise every rule file's items are added, whatever test
+  paths pytest was given (those in a directory pytest walks are collected there, once).
 - The configured baseline applies, and results come from the result cache: the check runs once
   per session (on the first item), and a second session reads every unchanged file's result.
 - The items carry the ``ssot`` marker (``-m "not ssot"`` deselects them) and run first, since
@@ -23,15 +28,11 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
-if TYPE_CHECKING:
-    from ssot_lint.api import CheckResult, Project
-    from ssot_lint.model import Finding, RuleSummary
-
-PARSE_ITEM = "SSOT000"
+from ssot_lint.pytest_items import PLAN, STATE, Plan, SsotFile, SsotItem, State, file_node
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -82,18 +83,45 @@ def _config_path(config: pytest.Config) -> Path | None:
     return None
 
 
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SsotFile | None:
+    """A rule file (or the config file) as pytest meets it, given on the command line
+    (``rules.toml::R1``, as pytest prints the item's node id) or in a directory it walks."""
+    if not _enabled(parent.config):
+        return None
+    plan = _plan(parent.session)
+    key = plan.keys.get(file_path)
+    if key is None:
+        return None
+    if parent.session.isinitpath(file_path):
+        plan.named = True
+    return file_node(parent, file_path, key)
+
+
+def _plan(session: pytest.Session) -> Plan:
+    plan = session.config.stash.get(PLAN, None)
+    if plan is None:
+        plan = session.config.stash[PLAN] = Plan(session, _config_path(session.config))
+    return plan
+
+
 @pytest.hookimpl(tryfirst=True)  # before -k / -m / --lf select from the items
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    if _enabled(config):
-        ours = _collect(session)
-        config.stash[_OURS] = ours
-        items[:0] = ours
-        # Tell the reporters, so "collected N items" counts these too (they are made after the
-        # directory walk that pytest reports on).
-        for parent in dict.fromkeys(item.parent for item in ours):
-            assert parent is not None
-            children: list[pytest.Item | pytest.Collector] = [item for item in ours if item.parent is parent]
-            config.hook.pytest_collectreport(report=pytest.CollectReport(parent.nodeid, "passed", None, children))
+    if not _enabled(config):
+        return
+    plan = _plan(session)
+    present = [item for item in items if isinstance(item, SsotItem)]
+    # The whole project is checked whatever test paths pytest was given: the rule files no path
+    # led to are added, unless the command line named ssot-lint items or rule files itself.
+    added = [] if plan.named else plan.missing(session, {item.parent.key for item in present if isinstance(item.parent, SsotFile)})
+    ours = sorted(present + added, key=plan.rank)
+    config.stash[_OURS] = ours
+    items[:] = ours + [item for item in items if not isinstance(item, SsotItem)]
+    # Tell the reporters, so "collected N items" counts the added ones too (they are made after
+    # the directory walk that pytest reports on).
+    for parent in dict.fromkeys(item.parent for item in added):
+        assert parent is not None
+        children: list[pytest.Item | pytest.Collector] = [item for item in added if item.parent is parent]
+        config.hook.pytest_collectreport(report=pytest.CollectReport(parent.nodeid, "passed", None, children))
 
 
 _OURS = pytest.StashKey[list[pytest.Item]]()
@@ -149,156 +177,7 @@ def _select(items: list[pytest.Item], config: pytest.Config) -> None:
             items[:] = [item for item in items if item not in gone]
 
 
-class _State:
-    """The session's project and, once the first item asks, the check's result."""
-
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self.result: CheckResult | None = None
-        self.error: Exception | None = None
-
-    def check(self) -> CheckResult:
-        if self.result is None and self.error is None:
-            from ssot_lint import api
-            from ssot_lint.errors import ConfigError
-
-            try:
-                self.result = api.check(config=self.project)
-            except ConfigError as exc:
-                self.error = exc
-        if self.error is not None:
-            raise self.error
-        assert self.result is not None
-        return self.result
-
-
-_STATE = pytest.StashKey[_State]()
-
-
-def _collect(session: pytest.Session) -> list[pytest.Item]:
-    from ssot_lint import api
-    from ssot_lint.errors import ConfigError
-
-    config = session.config
-    try:
-        project = api.load_project(_config_path(config), cwd=config.rootpath)
-        if not project.rules.rules:
-            raise ConfigError("no rules loaded: set 'rule-files' in the ssot-lint config", str(project.config.path or project.root))
-    except ConfigError as exc:
-        return [ConfigItem.from_parent(_node(session, config.rootpath / "ssot-lint", "ssot-lint"), name="config", error=exc)]
-    state = _State(project)
-    config.stash[_STATE] = state
-    items: list[pytest.Item] = []
-    files: dict[str, SsotFile] = {}
-    for rule in project.rules.rules:
-        origin = Path(rule.meta.origin)
-        origin = origin if origin.is_absolute() else Path.cwd() / origin  # shown relative to the working directory
-        key = str(origin)
-        if key not in files:
-            files[key] = _node(session, origin.resolve())
-        items.append(RuleItem.from_parent(files[key], name=rule.id, rule_id=rule.id, line=rule.meta.line))
-    config_file = project.config.path or project.root / "ssot-lint"
-    items.append(ParseErrorItem.from_parent(_node(session, config_file.resolve()), name=PARSE_ITEM))
-    for item in items:
-        item.add_marker("ssot")
-    return items
-
-
-def _node(session: pytest.Session, path: Path, name: str | None = None) -> SsotFile:
-    if name:
-        return SsotFile.from_parent(session, path=path, name=name)
-    return SsotFile.from_parent(session, path=path)
-
-
-class SsotFile(pytest.File):
-    """A rule file (or the config file) as the parent of the items it defines; it collects
-    nothing itself: the items are made once per session from the loaded project."""
-
-    def collect(self) -> list[pytest.Item]:
-        return []
-
-
-class SsotFailure(Exception):
-    """A rule that fails: its text is the whole report (no traceback)."""
-
-
-class _SsotItem(pytest.Item):
-    # pytest-run-parallel (a dev dependency of pydantic, NumPy, SciPy) warns at collection about
-    # every item with no ``obj`` unless it has this attribute; under ``filterwarnings = error``
-    # that warning ends the session before any test runs. The items share one check, so they run
-    # in the main thread, which the plugin does for any item without ``obj``.
-    _parallel_custom_item = True
-
-    def state(self) -> _State:
-        return self.config.stash[_STATE]
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        from ssot_lint.errors import ConfigError
-
-        if isinstance(excinfo.value, (SsotFailure, ConfigError)):
-            return str(excinfo.value)
-        return str(super().repr_failure(excinfo, style))
-
-
-class RuleItem(_SsotItem):
-    def __init__(self, *, rule_id: str, line: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.rule_id = rule_id
-        self.line = line
-
-    def runtest(self) -> None:
-        result = self.state().check()
-        summary = next(r for r in result.report.rules if r.id == self.rule_id)
-        breaches = [b for b in (result.report.baseline.breaches if result.report.baseline else []) if b[0] == self.rule_id]
-        if not summary.ok or breaches:
-            findings = [f for f in result.findings if f.rule_id == self.rule_id]
-            raise SsotFailure(_failure_text(summary, findings, result))
-
-    def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, max(self.line - 1, 0), f"ssot-lint {self.rule_id}"
-
-
-class ParseErrorItem(_SsotItem):
-    def runtest(self) -> None:
-        from ssot_lint.model import PARSE_ERROR_ID
-        from ssot_lint.report import plural
-        from ssot_lint.report.text import finding_line
-
-        result = self.state().check()
-        unreadable = [f for f in result.findings if f.rule_id == PARSE_ERROR_ID]
-        if unreadable:
-            lines = [f"{PARSE_ERROR_ID}: {plural(len(unreadable), 'file')} could not be analyzed"] + [finding_line(f) for f in unreadable]
-            raise SsotFailure("\n".join(lines))
-
-    def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, 0, f"ssot-lint {PARSE_ITEM} (files that could not be analyzed)"
-
-
-class ConfigItem(_SsotItem):
-    def __init__(self, *, error: Exception, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.error = error
-
-    def runtest(self) -> None:
-        raise self.error
-
-    def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, 0, "ssot-lint config"
-
-
-def _failure_text(summary: RuleSummary, findings: list[Finding], result: CheckResult) -> str:
-    from ssot_lint.report.text import baseline_notes, finding_line
-
-    ceiling = "-" if summary.max is None else str(summary.max)
-    head = f"{summary.id} ({summary.kind}, {summary.severity}): count {summary.count}, max {ceiling}"
-    if summary.baselined is not None:
-        head += f", {summary.baselined} baselined, {len(findings)} new"
-    lines = [head] + [finding_line(f) for f in findings]
-    lines += [note for note in baseline_notes(result.report) if note.startswith(f"{summary.id}:")]
-    return "\n".join(lines)
-
-
-def _summary_line(state: _State) -> str | None:
+def _summary_line(state: State) -> str | None:
     if state.result is None:
         return None
     from ssot_lint.report import plural
@@ -319,7 +198,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     # Under pytest-xdist the check runs in the workers that got an ssot item; each hands its
     # summary line to the controller, which prints the terminal summary.
     output = getattr(session.config, "workeroutput", None)
-    state = session.config.stash.get(_STATE, None)
+    state = session.config.stash.get(STATE, None)
     line = None if state is None else _summary_line(state)
     if output is not None and line is not None:
         output["ssot_summary"] = line
@@ -334,7 +213,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    state = config.stash.get(_STATE, None)
+    state = config.stash.get(STATE, None)
     line = None if state is None else _summary_line(state)
     if line is not None:
         terminalreporter.write_line(line)
