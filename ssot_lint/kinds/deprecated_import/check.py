@@ -119,6 +119,7 @@ from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef
 from ssot_lint.kinds.base import OPTION_TYPES, Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
+from ssot_lint.kinds.deprecated_import.calls import unconfirmed_calls
 from ssot_lint.kinds.deprecated_import.file_check import check_file
 from ssot_lint.kinds.deprecated_import.index import Index, annotate_rewrites, chain_end, refuted_imports
 from ssot_lint.kinds.deprecated_import.linking import follow, rehash
@@ -278,11 +279,16 @@ class DeprecatedImport(Rule):
         return any(t == parsed or (t.member is None and under(parsed.dotted, t.module)) for t in self._kind_changes)
 
     def mappings(self) -> list[ImportMapping]:
-        """Each ``replace`` entry with its final replacement (chains resolved)."""
+        """Each ``replace`` entry with its final replacement (chains resolved); then each
+        ``calls`` entry, the callable to its replacement (itself when it has none), which no
+        fix applies: ``rules --check`` says whether the callable exists."""
         final = dict(self.targets)
         return [
-            ImportMapping("replace", old, Target.parse(old), final[Target.parse(old)], self.allows_kind_change(old), self.paths.get(Target.parse(old), ()))
-            for old in self.replace
+            *(
+                ImportMapping("replace", old, Target.parse(old), final[Target.parse(old)], self.allows_kind_change(old), self.paths.get(Target.parse(old), ()))
+                for old in self.replace
+            ),
+            *(ImportMapping("calls", str(target), target, Target.parse(new) if new else target) for target, new in self.call_targets.values()),
         ]
 
     def annotate(self, findings: list[Finding], facts: dict[str, Any], context: FixContext) -> list[Finding]:
@@ -295,8 +301,12 @@ class DeprecatedImport(Rule):
 
     def refuted(self, findings: list[Finding], facts: dict[str, Any], context: Callable[[], FixContext]) -> list[bool]:
         """``from pkg import name`` where the project shows that ``pkg`` binds a ``name`` of its
-        own, which Python finds instead of the deprecated submodule (``index.package_binding``)."""
-        return refuted_imports(findings, facts, lambda: context().verifier)
+        own, which Python finds instead of the deprecated submodule (``index.package_binding``);
+        a call through a re-export the project does not surely resolve to the deprecated
+        callable (``calls.unconfirmed_calls``)."""
+        verifier_of = lambda: context().verifier  # noqa: E731 - made once, by ``refute``, if asked for
+        imports, calls = refuted_imports(findings, facts, verifier_of), unconfirmed_calls(findings, facts, verifier_of)
+        return [no_import or no_call for no_import, no_call in zip(imports, calls, strict=True)]
 
     def fix(self, module: cst.Module, ref: FileRef, context: FixContext) -> FixOutcome:
         """Rewrites deprecated imports to their replacements; see ``deprecated_import.fix``."""
