@@ -172,3 +172,48 @@ def test_rules_check_warns_of_a_calls_entry_its_module_does_not_define(tmp_path:
             "1 mapping checked, 1 warning",
         ],
     )
+
+
+def test_rules_check_warns_of_a_calls_replacement_that_does_not_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = RULES.replace('"pkg.dsep:is_sep"', '"pkg.dsep:is_gone"').replace(', "pkg.dsep:no_such_function" = ""', "")
+    root = write_project(tmp_path / "p", FILES, rules)
+    checked = run_cli(["rules", "--check", "--no-cache"], root, monkeypatch)
+    assert (checked.exit_code, checked.stdout.splitlines()) == (
+        1,
+        [
+            "rules.toml:5: R1 maps calls of pkg.dsep:old_a to pkg.dsep:is_gone, which does not exist: is_gone is not defined in pkg.dsep;"
+            " every finding of such a call advises it",
+            "1 mapping checked, 1 warning",
+        ],
+    )
+
+
+def test_fix_leaves_a_call_through_a_reexport_with_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path / "p", FILES, RULES)
+    fixed = run_cli(["fix", "--no-cache"], root, monkeypatch)
+    assert (root / "user.py").read_text() == USER
+    assert fixed.exit_code == 1
+    assert [line.strip() for line in fixed.stderr.splitlines() if line.strip().startswith(("user.py:7", "user.py:8"))] == [
+        "user.py:7:5: R1 not fixable: a deprecated call; replace it with pkg.dsep:is_sep by hand (its arguments may differ)",
+        "user.py:8:5: R1 not fixable: a deprecated call; no replacement is configured",
+    ]
+
+
+def test_of_two_callables_of_one_name_the_call_is_the_one_it_resolves_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = RULES.replace('"pkg.explicit:old_e" = ""', '"pkg.explicit:old_e" = "", "pkg.other:old_a" = ""')
+    files = {**FILES, "pkg/other.py": "def old_a(g): ...\n", "use2.py": "import pkg\nfrom pkg import other\n\npkg.old_a(1)\nother.old_a(1)\n"}
+    root = write_project(tmp_path / "p", files, rules)
+    assert [line for line in findings(root, monkeypatch) if line.startswith("use2.py")] == [
+        f"use2.py:4:1: {OLD_A}",
+        "use2.py:5:1: R1 error: pkg.other:old_a is deprecated; import (no replacement)",
+    ]
+
+
+def test_the_finding_follows_the_reexport_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The file's facts come from the cache unchanged; the resolution reads the package as it is now.
+    root = write_project(tmp_path / "p", FILES, RULES)
+    first = run_cli(["check", "-q"], root, monkeypatch)
+    assert [line.split(":")[1] for line in first.stdout.splitlines() if line.startswith("user.py")] == ["7", "8", "9", "10"]
+    (root / "pkg/__init__.py").write_text("from pkg.dsep import is_sep\nfrom pkg.explicit import old_e\n")
+    second = run_cli(["check", "-q"], root, monkeypatch)
+    assert [line.split(":")[1] for line in second.stdout.splitlines() if line.startswith("user.py")] == ["8", "9", "10"]

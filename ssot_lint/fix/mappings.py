@@ -17,6 +17,9 @@ at its line in the rule file:
   submodules): imports of those names are not rewritten (the statement is split, the rest moves);
 - a chain through other mappings that leads to a module the project lacks: it stops at the last
   replacement the project has, which check advises and fix writes (``index.chain_end``).
+- a ``calls`` entry naming a callable (or a replacement) its module, the project's, does not
+  have: no call of it is ever flagged (or every finding advises what is not there). No fix
+  applies these entries, so they are not counted as mappings checked.
 
 A mapping with an end outside the project (the standard library, a third-party package) says
 nothing that can be verified, so nothing is said about it here (its fixes are unsafe).

@@ -21,7 +21,16 @@ Options
   (``old.mod:X -> b.mod:X`` in one rule, ``old.mod -> a.mod`` in another) refines it, as in one
   table: ``from old.mod import X`` is that rule's alone.
 - ``calls`` (table or list): deprecated callables ``module:function``, flagged at every call site
-  reached through an import (``f()``, ``m.f()``), mapped to a replacement or to ``""``.
+  reached through an import (``f()``, ``m.f()``), mapped to a replacement or to ``""``. Through a
+  module that re-exports the callable too (``pkg.f()`` or ``from pkg import f`` where
+  ``pkg/__init__.py`` has ``from pkg.mod import *`` or ``from pkg.mod import f``; networkx's
+  ``nx.d_separated(g)``): the file records the call's qualified name, and the project's module
+  index resolves it as ``fix`` resolves an import (explicit re-exports, star imports and their
+  ``__all__``, package attributes). A resolution that is not certain is no finding: a name bound
+  twice or under a condition, served by a ``__getattr__``, star-imported from outside the project
+  or through a dynamic ``__all__``, a package binding a submodule's name itself, a module
+  outside the project. ``ssot-lint rules --check`` warns of an entry naming a callable (or a
+  replacement) that the project's module shows it does not have.
 - ``allow-kind-change`` (list): keys of ``replace`` whose replacement may be another kind of thing
   than the target (a class for a function, a class for a module): their import rewrites are not
   refused for that reason. A module key allows it for every name under the module.
@@ -165,6 +174,8 @@ class DeprecatedImport(Rule):
         Example.of('"""Do not use old.pkg any more."""\n# from old.pkg import x\ns = "import old.pkg"\n', 0),
         Example.of("from shop.core import Other\nimport old_pkg\nimport old.pkgs\n", 0),
         Example.of("import pytest\n\n\ndef test_old_pkg_warns():\n    with pytest.warns(DeprecationWarning):\n        import old.pkg\n", 0),
+        # `old` defines a make_manager of its own: not the deprecated one
+        Example({"old/__init__.py": "def make_manager(): ...\n", "app.py": "import old\n\nm = old.make_manager()\n"}, 0),
     ]
     INVALID = [
         Example.of("import old.pkg\n", 1, lines=[1]),
@@ -176,6 +187,16 @@ class DeprecatedImport(Rule):
         Example.of("from . import pkg\n", 1, path="old/__init__.py", lines=[1]),
         Example.of("from .pkg import thing\n", 1, path="old/other.py", lines=[1]),
         Example.of("from old.factory import make_manager as mk\n\nm = mk()\n", 1, lines=[3]),
+        # through a package that re-exports it
+        Example(
+            {
+                "old/__init__.py": "from old.factory import *\n",
+                "old/factory.py": "def make_manager(): ...\n",
+                "app.py": "import old\n\nm = old.make_manager()\n",
+            },
+            1,
+            (3,),
+        ),
     ]
 
     def configure(self) -> None:
