@@ -17,6 +17,9 @@ at its line in the rule file:
   submodules): imports of those names are not rewritten (the statement is split, the rest moves);
 - a chain through other mappings that leads to a module the project lacks: it stops at the last
   replacement the project has, which check advises and fix writes (``index.chain_end``).
+- a ``calls`` entry naming a callable (or a replacement) its module, the project's, does not
+  have: no call of it is ever flagged (or every finding advises what is not there). No fix
+  applies these entries, so they are not counted as mappings checked.
 
 A mapping with an end outside the project (the standard library, a third-party package) says
 nothing that can be verified, so nothing is said about it here (its fixes are unsafe).
@@ -69,6 +72,11 @@ def check_mappings(rules: Iterable[Rule], verifier: ImportVerifier) -> MappingsC
         verifier.prefetch(Need(m.old.dotted, m.new.dotted) for m in mappings)
         mover = cast(Mover, rule) if callable(getattr(rule, "moved", None)) else None  # where the fix sends imports
         for mapping in mappings:
+            if mapping.option == "calls":  # a deprecated callable, flagged where called: never rewritten
+                if (message := _call_problem(mapping, verifier)) is not None:
+                    path, line = lines.of(rule, mapping)
+                    warnings.append(MappingWarning(path, line, rule.id, message))
+                continue
             checked += 1
             earlier = first.setdefault(mapping.old, (rule, mapping))
             for message in (_conflict(mapping, *earlier, lines), _problem(mapping, verifier, mover)):
@@ -89,6 +97,18 @@ def _conflict(mapping: ImportMapping, rule: Rule, earlier: ImportMapping, lines:
         f"maps {mapping.old} to {mapping.new}, but rule {rule.id} ({path}:{line}) maps it to {earlier.new}; "
         "in a file both rules apply to (their paths and exclude), check gives both advices and fix applies one"
     )
+
+
+def _call_problem(mapping: ImportMapping, verifier: ImportVerifier) -> str | None:
+    """A ``calls`` entry naming a callable the project shows it does not have (its module is
+    the project's and neither defines nor imports the name): no call of it can be flagged; or a
+    replacement it does not have, which every finding of the callable advises."""
+    old, new = mapping.old, mapping.new
+    if verifier.source.in_project(old.dotted) and (found := verifier.found(old.dotted)).status == REFUSED:
+        return f"calls {old}, which does not exist: {found.reason}; no call of it is flagged"
+    if new != old and verifier.source.in_project(new.dotted) and (found := verifier.found(new.dotted)).status == REFUSED:
+        return f"maps calls of {old} to {new}, which does not exist: {found.reason}; every finding of such a call advises it"
+    return None
 
 
 def _problem(mapping: ImportMapping, verifier: ImportVerifier, mover: Mover | None) -> str | None:

@@ -163,7 +163,7 @@ class ImportVerifier(NameLookup):
         if found.status != REFUSED and (clash := clashing(self.source, need, need.importer or near)) is not None:
             return worst([clash, found])  # what the other checks read may be either copy's
         if need.chain and found.status != REFUSED and self.source.in_project(need.new):
-            found = worst([found, *self._shadowed(need.new)])
+            found = worst([found, *self.shadowed(need.new)])
         if need.module and not need.importer and found.status == UNVERIFIED:
             # `from M import x` needs M to be a module; whatever else is unknown about M, the
             # need of x itself says (twice would be noise).
@@ -261,7 +261,7 @@ class ImportVerifier(NameLookup):
         is the project's): a chained destination it lacks is not written (``rewrite.chain_end``)."""
         return self.source.in_project(module) and not self.source.exists(module)
 
-    def _shadowed(self, dotted: str) -> list[Verdict]:
+    def shadowed(self, dotted: str) -> list[Verdict]:
         """Why reading ``dotted`` through package attributes (``import a.b as m``, ``a.b.x``:
         Python 3.7+ takes the package's attribute ``b``) does not reach the module: a package
         that binds a submodule's name itself."""

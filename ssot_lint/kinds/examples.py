@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ssot_lint.analysis.analyze import analyze_source
-from ssot_lint.kinds.base import Example, Rule
+from ssot_lint.kinds.base import Example, FixContext, Rule
 from ssot_lint.model import PARSE_ERROR_ID, FileRef, FileResult, Finding
 from ssot_lint.project.module_paths import is_compiled
-from ssot_lint.run.aggregation import aggregate
+from ssot_lint.run.aggregation import aggregate, refute
 from ssot_lint.run.check_syntax import syntax_rule
 from ssot_lint.run.module_names import ModuleNamer
 
@@ -88,5 +88,20 @@ def run_example(rule: Rule, example: Example) -> ExampleOutcome:
         rules = [rule, whole] if rule.in_scope(path) else [whole]
         results.append((ref, analyze_source(code.encode("utf-8"), ref, rules)))
     report = aggregate([rule], results, "info")
+    refute(report, [rule], results, lambda: _example_context(results, example))
     relevant = tuple(f for f in report.findings if f.rule_id in (rule.id, PARSE_ERROR_ID))
     return ExampleOutcome(rule, example, relevant)
+
+
+def _example_context(results: list[tuple[FileRef, FileResult]], example: Example) -> FixContext:
+    """The verification context of an example's files, a project of their own (each file a
+    buffer, as ``history.refuting`` has a commit's): what ``check`` drops as the project shows it
+    to be no finding (``Rule.refuted``) an example drops too, so examples and ``check`` agree."""
+    from ssot_lint.fix.verify import ImportVerifier
+    from ssot_lint.run.discovery import SourceFile
+    from ssot_lint.run.modules import ProjectModules
+
+    files = [SourceFile(os.path.join(_EXAMPLE_ROOT, *ref.path.split("/")), ref) for ref, _ in results]
+    texts = {source.abspath: example.files[source.ref.path].encode("utf-8") for source in files}
+    # Every file is a buffer, so nothing is summarised from disk.
+    return FixContext(False, ImportVerifier(ProjectModules(None, lambda *_: [], files, None, texts)))

@@ -21,7 +21,16 @@ Options
   (``old.mod:X -> b.mod:X`` in one rule, ``old.mod -> a.mod`` in another) refines it, as in one
   table: ``from old.mod import X`` is that rule's alone.
 - ``calls`` (table or list): deprecated callables ``module:function``, flagged at every call site
-  reached through an import (``f()``, ``m.f()``), mapped to a replacement or to ``""``.
+  reached through an import (``f()``, ``m.f()``), mapped to a replacement or to ``""``. Through a
+  module that re-exports the callable too (``pkg.f()`` or ``from pkg import f`` where
+  ``pkg/__init__.py`` has ``from pkg.mod import *`` or ``from pkg.mod import f``; networkx's
+  ``nx.d_separated(g)``): the file records the call's qualified name, and the project's module
+  index resolves it as ``fix`` resolves an import (explicit re-exports, star imports and their
+  ``__all__``, package attributes). A resolution that is not certain is no finding: a name bound
+  twice or under a condition, served by a ``__getattr__``, star-imported from outside the project
+  or through a dynamic ``__all__``, a package binding a submodule's name itself, a module
+  outside the project. ``ssot-lint rules --check`` warns of an entry naming a callable (or a
+  replacement) that the project's module shows it does not have.
 - ``allow-kind-change`` (list): keys of ``replace`` whose replacement may be another kind of thing
   than the target (a class for a function, a class for a module): their import rewrites are not
   refused for that reason. A module key allows it for every name under the module.
@@ -126,6 +135,7 @@ from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef
 from ssot_lint.kinds.base import OPTION_TYPES, Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
+from ssot_lint.kinds.deprecated_import.calls import unconfirmed_calls
 from ssot_lint.kinds.deprecated_import.file_check import check_file
 from ssot_lint.kinds.deprecated_import.index import Index, annotate_rewrites, chain_end, refuted_imports
 from ssot_lint.kinds.deprecated_import.linking import follow, rehash
@@ -171,6 +181,8 @@ class DeprecatedImport(Rule):
         Example.of('"""Do not use old.pkg any more."""\n# from old.pkg import x\ns = "import old.pkg"\n', 0),
         Example.of("from shop.core import Other\nimport old_pkg\nimport old.pkgs\n", 0),
         Example.of("import pytest\n\n\ndef test_old_pkg_warns():\n    with pytest.warns(DeprecationWarning):\n        import old.pkg\n", 0),
+        # `old` defines a make_manager of its own: not the deprecated one
+        Example({"old/__init__.py": "def make_manager(): ...\n", "app.py": "import old\n\nm = old.make_manager()\n"}, 0),
     ]
     INVALID = [
         Example.of("import old.pkg\n", 1, lines=[1]),
@@ -182,6 +194,16 @@ class DeprecatedImport(Rule):
         Example.of("from . import pkg\n", 1, path="old/__init__.py", lines=[1]),
         Example.of("from .pkg import thing\n", 1, path="old/other.py", lines=[1]),
         Example.of("from old.factory import make_manager as mk\n\nm = mk()\n", 1, lines=[3]),
+        # through a package that re-exports it
+        Example(
+            {
+                "old/__init__.py": "from old.factory import *\n",
+                "old/factory.py": "def make_manager(): ...\n",
+                "app.py": "import old\n\nm = old.make_manager()\n",
+            },
+            1,
+            (3,),
+        ),
     ]
 
     def configure(self) -> None:
@@ -302,11 +324,16 @@ class DeprecatedImport(Rule):
         return any(t == parsed or (t.member is None and under(parsed.dotted, t.module)) for t in self._kind_changes)
 
     def mappings(self) -> list[ImportMapping]:
-        """Each ``replace`` entry with its final replacement (chains resolved)."""
+        """Each ``replace`` entry with its final replacement (chains resolved); then each
+        ``calls`` entry, the callable to its replacement (itself when it has none), which no
+        fix applies: ``rules --check`` says whether the callable exists."""
         final = dict(self.targets)
         return [
-            ImportMapping("replace", old, Target.parse(old), final[Target.parse(old)], self.allows_kind_change(old), self.paths.get(Target.parse(old), ()))
-            for old in self.replace
+            *(
+                ImportMapping("replace", old, Target.parse(old), final[Target.parse(old)], self.allows_kind_change(old), self.paths.get(Target.parse(old), ()))
+                for old in self.replace
+            ),
+            *(ImportMapping("calls", str(target), target, Target.parse(new) if new else target) for target, new in self.call_targets.values()),
         ]
 
     def annotate(self, findings: list[Finding], facts: dict[str, Any], context: FixContext) -> list[Finding]:
@@ -319,8 +346,12 @@ class DeprecatedImport(Rule):
 
     def refuted(self, findings: list[Finding], facts: dict[str, Any], context: Callable[[], FixContext]) -> list[bool]:
         """``from pkg import name`` where the project shows that ``pkg`` binds a ``name`` of its
-        own, which Python finds instead of the deprecated submodule (``index.package_binding``)."""
-        return refuted_imports(findings, facts, lambda: context().verifier)
+        own, which Python finds instead of the deprecated submodule (``index.package_binding``);
+        a call through a re-export the project does not surely resolve to the deprecated
+        callable (``calls.unconfirmed_calls``)."""
+        verifier_of = lambda: context().verifier  # noqa: E731 - made once, by ``refute``, if asked for
+        imports, calls = refuted_imports(findings, facts, verifier_of), unconfirmed_calls(findings, facts, verifier_of)
+        return [no_import or no_call for no_import, no_call in zip(imports, calls, strict=True)]
 
     def fix(self, module: cst.Module, ref: FileRef, context: FixContext) -> FixOutcome:
         """Rewrites deprecated imports to their replacements; see ``deprecated_import.fix``."""

@@ -1,7 +1,7 @@
 """deprecated-import's per-file check (``DeprecatedImport.check``): a finding per deprecated
 target per import statement, with the rewrite facts ``annotate`` verifies against the project;
 the references through an import of a package above a target (``deprecated_references``); the
-calls of deprecated callables (``deprecated_calls``). The fix reads the references and calls
+calls of deprecated callables (``calls``: those through a re-export the project confirms). The fix reads the references and calls
 through the same functions, so it rewrites what ``check`` reports."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ssot_lint.analysis.imports import ImportRef, bindings, dotted_name, qualify, relative_failure
 from ssot_lint.fix.verdicts import WHOLE, Need, RewriteFact
 from ssot_lint.kinds.base import FileContext, Target
+from ssot_lint.kinds.deprecated_import.calls import CallFact, deprecated_calls, reexported_calls
 from ssot_lint.kinds.deprecated_import.index import Index, forks, outcome_fact, package_binding, star_binding
 from ssot_lint.kinds.deprecated_import.name_reads import chains as name_chains
 from ssot_lint.kinds.deprecated_import.name_reads import used_whole, whole_chains
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 def check_file(rule: DeprecatedImport, ctx: FileContext) -> tuple[list[Finding], Any]:
     """``rule``'s findings in ``ctx`` and the rewrite facts of those ``annotate`` is to verify."""
     findings: list[Finding] = []
-    facts: list[RewriteFact] = []
+    facts: list[RewriteFact | CallFact] = []
     refs = rooted_refs(ctx.imports(), ctx.ref, rule.match)
     groups: dict[tuple[int, str], tuple[tuple[Target, Target], list[ImportRef]]] = {}
     # A star import under several targets -> the first, its rewrite's (``stars``).
@@ -87,9 +88,14 @@ def check_file(rule: DeprecatedImport, ctx: FileContext) -> tuple[list[Finding],
         findings.append(finding)
         if not plan.reason and not plan.unsafe:  # unsafe until ``annotate`` verifies the replacement
             facts.append(RewriteFact(finding.line, finding.col, str(old), plan.needs))
-    for call, target, replacement, stmt_line in deprecated_calls(rule, ctx, bindings(refs)):
+    bound = bindings(refs)
+    for call, target, replacement, stmt_line in deprecated_calls(rule, ctx, bound):
         message = rule.format(target=str(target), replacement=replacement or "(no replacement)", imported=dotted_name(call.func), what="call")
         findings.append(rule.finding(ctx, call, message, stmt_line=stmt_line))
+    for call, message, called, targets, stmt_line in reexported_calls(rule, ctx, bound):  # the project decides (``calls``)
+        finding = rule.finding(ctx, call, message, stmt_line=stmt_line)
+        findings.append(finding)
+        facts.append(CallFact(finding.line, finding.col, message, called, targets))
     if tested.blocks:  # references and calls a test makes on purpose
         findings = [f for f in findings if not tested.covers(f.line)]
         facts = [f for f in facts if not tested.covers(f.line)]
@@ -150,25 +156,4 @@ def deprecated_references(rule: DeprecatedImport, ctx: FileContext, refs: list[I
         if any(ref.bound == head and rule.match(ref) == hit for ref in refs):
             continue
         found.append((node, *hit, stmt_line))
-    return found
-
-
-def _reaches_call_target(rule: DeprecatedImport, dotted: str) -> bool:
-    return any(target == dotted or target.startswith(dotted + ".") for target in rule.call_targets)
-
-
-def deprecated_calls(rule: DeprecatedImport, ctx: FileContext, bound: dict[str, str]) -> list[tuple[ast.Call, Target, str, int]]:
-    """Calls of deprecated callables reached through the file's imports:
-    (call, deprecated target, replacement, first line of the statement)."""
-    # qualify() resolves a call through a binding, so only bindings that lead to a call
-    # target (the target itself or a package on its path) can yield a finding.
-    reaching = [name for name, value in bound.items() if _reaches_call_target(rule, value)]
-    if not rule.call_targets or not reaching:
-        return []
-    found: list[tuple[ast.Call, Target, str, int]] = []
-    for call, stmt_line in ctx.nodes_near(ast.Call, reaching):  # a call spells its binding's name
-        qualified = qualify(call.func, bound)
-        if qualified in rule.call_targets:
-            target, new = rule.call_targets[qualified]
-            found.append((call, target, new, stmt_line))
     return found

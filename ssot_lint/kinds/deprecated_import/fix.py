@@ -27,14 +27,14 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from ssot_lint.analysis.imports import ImportRef, bindings, relative_failure
+from ssot_lint.analysis.imports import ImportRef, relative_failure
 from ssot_lint.fix.cstedit import comments_in, dotted_expr
 from ssot_lint.fix.import_rewrite import STAY, Decision, FromDest, ImportRewriter, ModDest, StatementEdit, edit_import, edit_import_from
 from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, WHOLE, Need, Verdict, used_whole, worst
 from ssot_lint.kinds.base import FileContext, FixContext, FixNote, FixOutcome, Target, Unfixed
+from ssot_lint.kinds.deprecated_import.calls import calls_left
 from ssot_lint.kinds.deprecated_import.doctests import plan_doctest_line
 from ssot_lint.kinds.deprecated_import.duplicates import deduplicate, new_adds
-from ssot_lint.kinds.deprecated_import.file_check import deprecated_calls
 from ssot_lint.kinds.deprecated_import.index import Index, package_binding, star_binding
 from ssot_lint.kinds.deprecated_import.rewrite import destination, made_absolute, needs, under
 from ssot_lint.kinds.deprecated_import.stars import fix_anchor, name_targets, own_reasons
@@ -385,12 +385,7 @@ class ImportFixPlan:
                 unsafe += 1
                 notes.append(FixNote(line, col, "unsafe fix applied: " + "; ".join(why)))
         # Calls are never rewritten: they are where check finds them in the text as given.
-        if self.rule.call_targets:
-            text = FileContext(self.ctx.ref, self.ctx.text)
-            for call, _, new, _ in deprecated_calls(self.rule, text, bindings(text.imports())):
-                line, col, _, _ = text.span(call)
-                advice = f"replace it with {new} by hand (its arguments may differ)" if new else "no replacement is configured"
-                unfixed.append(Unfixed(line, col, f"not fixable: a deprecated call; {advice}"))
+        unfixed += calls_left(self.rule, FileContext(self.ctx.ref, self.ctx.text))
         return FixOutcome(module, fixed, sorted(unfixed, key=lambda u: (u.line, u.col)), unsafe, sorted(notes, key=lambda n: (n.line, n.col)))
 
 

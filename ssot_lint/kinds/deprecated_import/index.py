@@ -148,7 +148,7 @@ def refuted_imports(findings: list[Finding], facts: dict[str, Any], verifier_of:
         for path, file_facts in facts.items()
         if file_facts
         for fact in file_facts
-        if fact.read_as is not None or fact.star_of is not None
+        if isinstance(fact, RewriteFact) and (fact.read_as is not None or fact.star_of is not None)
     }
     if not recorded or not any(fact_of(recorded, f) is not None for f in findings):
         return [False] * len(findings)
@@ -161,7 +161,7 @@ def refuted_imports(findings: list[Finding], facts: dict[str, Any], verifier_of:
 def annotate_rewrites(rule: DeprecatedImport, findings: list[Finding], facts: dict[str, Any], verifier: ImportVerifier) -> list[Finding]:
     """``rule``'s findings with the outcome of their rewrites the project gives (``chosen``): the
     advice where a chain stopped short, and the applicability its verification decides."""
-    recorded = {located(path, fact): fact for path, file_facts in facts.items() for fact in file_facts}
+    recorded = {located(path, fact): fact for path, file_facts in facts.items() for fact in file_facts if isinstance(fact, RewriteFact)}
     pending = [fact_of(recorded, f) for f in findings]
     index = Index(verifier.binds_itself, verifier.absent)
     outcomes = [Fork((), ()) if fact is None else chosen(fact, index) for fact in pending]
