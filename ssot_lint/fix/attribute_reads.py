@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ssot_lint.ci.suppressions import Suppression, covers_at
+from ssot_lint.fix.fixed_imports import StatementsLeft
 from ssot_lint.fix.verdicts import UNVERIFIED, Mover, Need, Verdict, analyzed, not_analyzed
 from ssot_lint.kinds.import_uses import ImportUse
 from ssot_lint.project.module_paths import parents, within
@@ -264,6 +265,7 @@ class FixRewrites:
         self._comments: Callable[[str], list[Suppression]] | None = getattr(runs.source, "suppressions", None)
         self._rewritten: dict[tuple[str, str | None, str, int], bool] = {}
         self._silencing: dict[str, dict[int, list[Suppression]]] = {}
+        self._left = StatementsLeft(runs.source)
         self._running: dict[tuple[str, str], list[int]] = {}
         self._importing: dict[tuple[str, str], list[int]] = {}
         self._uses_at: dict[str, dict[int, list[ImportUse]]] = {}
@@ -272,14 +274,15 @@ class FixRewrites:
 
     def rewritten(self, module: str | None, name: str | None, where: str, at: int) -> bool:
         """Whether the fix may rewrite the import of ``name`` from ``module`` (``import module``
-        when None) at line ``at`` of ``where``: it moves it, and no comment silences it (a
-        suppressed finding is never fixed)."""
+        when None) at line ``at`` of ``where``: it moves it, no comment silences it (a
+        suppressed finding is never fixed), and ``where`` is in the rule's scope."""
         if self.mover is None or module is None:
             return False
         key = (module, name, where, at)
         found = self._rewritten.get(key)
         if found is None:
-            found = self._rewritten[key] = self.mover.moved(module, name) is not None and not self._silenced(where, at)
+            moved = self.mover.moved(module, name) is not None
+            found = self._rewritten[key] = moved and not self._silenced(where, at) and not self._left.out_of_scope(self.mover, where)
         return found
 
     def _silenced(self, where: str, at: int) -> bool:
