@@ -4,6 +4,7 @@ a loop importing a literal tuple of names by name imports exactly those names.""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,38 @@ def test_any_other_import_by_name_stays_one(tmp_path: Path, monkeypatch: pytest.
         "from outside the project: importing it may fail or run code",
         "1 file would change, 1 finding would be fixed (1 by unsafe fixes), 0 findings would be left:",
     ]
+
+
+# -- what verification looks up once per run (repro 08) -------------------------------------------------------
+def spelling_questions(root: Path, users: int, monkeypatch: pytest.MonkeyPatch) -> int:
+    """How many spelling look-ups ``fix.attribute_reads`` makes in a ``check`` verifying ``users``
+    rewrites of one shim."""
+    from ssot_lint.run.modules import ProjectModules
+
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/old.py": "from pkg.new import f\n",
+        "pkg/new.py": "def f():\n    return 1\n",
+        "pkg/reader.py": "import pkg\n\n\ndef g():\n    return pkg.other\n",
+        **{f"pkg/user{i}.py": "from pkg.old import f\n" for i in range(users)},
+    }
+    write_project(root, files, '[[rule]]\nid = "R1"\nkind = "deprecated-import"\nreplace = { "pkg.old" = "pkg.new" }\n')
+    asked: list[object] = []
+    spelling = ProjectModules.spelling
+
+    def counted(self: ProjectModules, *args: object, **kwargs: object) -> object:
+        if sys._getframe(1).f_code.co_filename.endswith("attribute_reads.py"):  # who may read a module as an attribute
+            asked.append(args)
+        return spelling(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ProjectModules, "spelling", counted)
+        result = run_cli(["check", "--no-cache", "-j", "1"], root, monkeypatch)
+    assert result.stdout.count(": R1 ") == users
+    return len(asked)
+
+
+def test_the_readers_of_a_shim_are_looked_up_once_for_all_its_rewrites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # /tmp/review28a/repro/08-check-time-in-fix-verification: each of pandas' 177 rewrites looked
+    # up who may read the shim as an attribute again (970 spelling look-ups, 23 s of parsing).
+    assert spelling_questions(tmp_path / "two", 2, monkeypatch) == spelling_questions(tmp_path / "six", 6, monkeypatch)

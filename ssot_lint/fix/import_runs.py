@@ -37,6 +37,10 @@ class ImportRuns:
         self._uses: dict[str, list[ImportUse]] = {}  # a module's imports and what it reads through them
         self._helpers: dict[str, int] = {}  # a package -> where it calls a helper importing by name (0: none)
         self._rewrites: list[tuple[Mover | None, FixRewrites]] = []  # by the mover's identity, as the graphs
+        # Per module, whoever fix: the modules that may read it as an attribute, and that bind a
+        # package above it (``fix.attribute_reads``), looked for once.
+        self.spellers: dict[str, list[str]] = {}
+        self.binders: dict[str, list[str]] = {}
         # What each question reads of a module's statements, worked out once: verifying N
         # rewrites in one file asks about its N statements N times.
         self._read = ModuleStatements(source)
