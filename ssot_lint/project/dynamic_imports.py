@@ -20,8 +20,8 @@ list of strings (written there, or bound to a name just before) whose body calls
 hard dependencies so: ``for _dependency in ("numpy", "pytz", "dateutil"): __import__(_dependency)``,
 review28a). When none of the names is of the module's own top-level package, the loop imports
 modules from outside it, which cannot import the importer: it is not read as importing by name
-(``literal_loops``). Nor is a module-level ``import importlib`` (no alias): every use of
-what it binds spells ``importlib`` again."""
+(``literal_loops``). Nor, then, is a module-level ``import importlib`` (no alias): every use
+of what it binds spells ``importlib`` again (``by_name_line``)."""
 
 from __future__ import annotations
 
@@ -58,16 +58,27 @@ def dynamic_import_line(text: str, starts: Sequence[int], skip: Sequence[tuple[i
     return 0
 
 
+def by_name_line(text: str, starts: Sequence[int], body: Sequence[ast.stmt], top: str | None) -> int:
+    """``dynamic_import_line`` for a module whose statements (the outline) are ``body``, in the
+    package ``top``: the loops that import only named modules (``literal_loops``) left out, and
+    then its plain ``import importlib`` statements too, unless something else imports by name
+    (that line is named then, as without such a loop)."""
+    loops = literal_loops(body, top)
+    if not loops:
+        return dynamic_import_line(text, starts)
+    plain = [
+        (s.lineno, s.end_lineno or s.lineno) for s in body if isinstance(s, ast.Import) and all(a.name == "importlib" and a.asname is None for a in s.names)
+    ]
+    return dynamic_import_line(text, starts, loops) if dynamic_import_line(text, starts, [*loops, *plain]) else 0
+
+
 def literal_loops(body: Sequence[ast.stmt], top: str | None) -> list[tuple[int, int]]:
     """The line ranges of the module-level loops of ``body`` that import by name only the
     strings of a literal tuple or list, none of them in the package ``top`` (see the module
-    docstring; any other spelling inside such a loop keeps it out), and of its plain
-    ``import importlib`` statements."""
+    docstring); any other spelling inside such a loop keeps it out."""
     found: list[tuple[int, int]] = []
     literals: dict[str, list[str] | None] = {}  # module-level names bound so far to a literal of strings (None: otherwise)
     for statement in body:
-        if isinstance(statement, ast.Import) and all(alias.name == "importlib" and alias.asname is None for alias in statement.names):
-            found.append((statement.lineno, statement.end_lineno or statement.lineno))
         if isinstance(statement, ast.For) and isinstance(statement.target, ast.Name):
             names = _strings(statement.iter) if not isinstance(statement.iter, ast.Name) else literals.get(statement.iter.id)
             if names and all(name.partition(".")[0] != top for name in names) and _imports_only(statement, statement.target.id):
