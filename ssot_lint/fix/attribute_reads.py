@@ -5,10 +5,11 @@ so (``ImportRuns.imports_less`` asks, for the modules it finds no longer run).""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ssot_lint.ci.suppressions import Suppression, covers_at
+from ssot_lint.fix.fixed_imports import StatementsLeft
 from ssot_lint.fix.verdicts import UNVERIFIED, Mover, Need, Verdict, analyzed, not_analyzed
 from ssot_lint.kinds.import_uses import ImportUse
 from ssot_lint.project.module_paths import parents, within
@@ -76,7 +77,7 @@ def read_as_attribute(runs: ImportRuns, need: Need, mover: Mover | None, ran: li
     # value); then what the importer still runs (a walk, memoized per fix); the readers'
     # imports only then.
     submodules = [m for m in ran if "." in m and not _imports_it(fix, m, parents(m), lost, (importer, line))]
-    candidates = _candidates(submodules, lost, spelling)
+    candidates = _candidates(runs, submodules, lost, spelling)
     binders = _binders(fix, submodules, lost, spelling)
     submodules = [m for m in submodules if candidates[m] or binders[m]]
     if submodules:
@@ -101,12 +102,22 @@ def _binders(fix: FixRewrites, modules: list[str], lost: set[str], spelling: Cal
     it as a value (``p = pkg``, ``f(pkg)``, ``getattr(pkg, name)``, ``vars(pkg)``), through which
     anything may read the module. Looked for among the modules whose text may bind the last part
     of one of its packages by an import (``spelling(BOUND)``: every such import spells it
-    there), by their summaries' imports (``FixRewrites.binds``)."""
+    there), by their summaries' imports (``FixRewrites.binds``); once per module and run
+    (``ImportRuns.binders``)."""
     if not modules:
         return {}
+    runs = fix.runs
+    todo = [m for m in modules if m not in runs.binders]
+    if todo:
+        runs.binders.update(_package_binders(fix, todo, spelling))
+    return {module: [c for c in runs.binders[module] if c not in lost] for module in modules}
+
+
+def _package_binders(fix: FixRewrites, modules: list[str], spelling: Callable[..., dict[str, list[str]]]) -> dict[str, list[str]]:
+    """``_binders`` before the modules that no longer run are left out, in order."""
     above = {m: set(parents(m)) for m in modules}
     spelt = spelling({p.rpartition(".")[2] for packages in above.values() for p in packages}, BOUND)
-    words = sorted({c for found in spelt.values() for c in found if c not in lost})
+    words = sorted({c for found in spelt.values() for c in found})
     fetch = getattr(fix.runs.source, "prefetch", None)
     if fetch is not None:
         fetch(words)
@@ -133,14 +144,21 @@ def _binds(module: str | None, name: str | None) -> tuple[str, ...]:
     return (f"{module}.{name}",)
 
 
-def _candidates(modules: list[str], lost: set[str], spelling: Callable[..., dict[str, list[str]]]) -> dict[str, list[str]]:
+def _candidates(runs: ImportRuns, modules: list[str], lost: set[str], spelling: Callable[..., dict[str, list[str]]]) -> dict[str, list[str]]:
     """For each of ``modules``, the modules outside ``lost`` that may read it without
     importing it: those that spell its last part as an attribute in code (``pkg.old``), or
     as a word and ``getattr``, or ``sys`` and ``modules``, too (``getattr(pkg, "old")``,
     ``sys.modules["pkg.old"]``), or as a word and may star-import its package (``from pkg
-    import *`` ... ``old.f()``)."""
-    if not modules:
-        return {}
+    import *`` ... ``old.f()``). Looked for once per module and run (``ImportRuns.spellers``):
+    every rewrite that stops the same shim asks about the same modules (pandas: 177 rewrites)."""
+    todo = [m for m in modules if m not in runs.spellers]
+    if todo:
+        runs.spellers.update(_spellers(todo, spelling))
+    return {module: [c for c in runs.spellers[module] if c not in lost] for module in modules}
+
+
+def _spellers(modules: list[str], spelling: Callable[..., dict[str, list[str]]]) -> dict[str, list[str]]:
+    """``_candidates`` before the modules that no longer run are left out, sorted."""
     words = {m.rpartition(".")[2] for m in modules}
     attributes = spelling(words, ATTRIBUTE)
     dynamic = spelling(["getattr", "hasattr", "modules", "sys"])
@@ -153,8 +171,7 @@ def _candidates(modules: list[str], lost: set[str], spelling: Callable[..., dict
     for module in modules:
         word, package = module.rpartition(".")[2], module.rpartition(".")[0].rpartition(".")[2]
         star_readers = set(stars[package]) & set(spelt.get(word, ()))
-        either = {*attributes[word], *(c for c in spelt.get(word, ()) if c in readers), *star_readers}
-        found[module] = sorted(c for c in either if c not in lost)
+        found[module] = sorted({*attributes[word], *(c for c in spelt.get(word, ()) if c in readers), *star_readers})
     return found
 
 
@@ -178,7 +195,7 @@ def _loaded_first(runs: ImportRuns, reader: str, module: str, importer: str, mov
     return bool(runs._kept_graph(mover).reached_avoiding([reader, *packages, *parents(module)], importer, [module]))
 
 
-def _readers(runs: ImportRuns, fix: FixRewrites, module: str, candidates: list[str], judged: tuple[str, int, str]) -> list[tuple[str, str | None]]:
+def _readers(runs: ImportRuns, fix: FixRewrites, module: str, candidates: list[str], judged: tuple[str, int, str]) -> Iterator[tuple[str, str | None]]:
     """The ``candidates`` that read ``module`` without importing it, each with how, as a
     reason's end (``reads as an attribute of pkg ...``: ``import pkg`` ... ``pkg.old.f``,
     ``getattr(pkg, "old")`` or ``hasattr``; ``import pkg as p`` ... ``p.old``; ``from pkg import
@@ -194,26 +211,36 @@ def _readers(runs: ImportRuns, fix: FixRewrites, module: str, candidates: list[s
     what is within that name, as does every import of its line. What the reads of each
     candidate are, and which of them the fix's other rewrites carry, is worked out once
     (``FixRewrites.suspects``). A candidate that could not be analyzed comes with None:
-    whether it reads the module is not known."""
-    runs._fetch_uses(candidates)
+    whether it reads the module is not known.
+
+    In order, lazily: the caller stops at the first reader it cannot excuse, and each
+    candidate's imports are read (a parse of the whole file) only when it is reached, in
+    batches growing from ``_FIRST_BATCH`` (pandas: 1,000 modules bind ``pandas``, which may use
+    it as a value; reading all of them for each of 177 rewrites cost 23 s)."""
     fetch = getattr(runs.source, "prefetch", None)
-    if fetch is not None:
-        fetch(candidates)
-    found: list[tuple[str, str | None]] = []
-    for reader in candidates:
-        if not analyzed(runs.source, reader):
-            found.append((reader, None))
-            continue
-        # The statement judged is rewritten, whether or not a comment silences it.
-        carriers = {*(_named(use) for use in fix.uses_at(reader, judged[1])), judged[2]} if reader == judged[0] else set()
-        for uncarried, how, otherwise in fix.suspects(reader, module):
-            if uncarried is None or not all(_carried(read, carriers) for read in uncarried):
-                found.append((reader, how))
-                break
-            if otherwise is not None:
-                found.append((reader, otherwise))
-                break
-    return found
+    start, size = 0, _FIRST_BATCH
+    while start < len(candidates):
+        batch = candidates[start : start + size]
+        start, size = start + size, size * 2
+        runs._fetch_uses(batch)
+        if fetch is not None:
+            fetch(batch)
+        for reader in batch:
+            if not analyzed(runs.source, reader):
+                yield reader, None
+                continue
+            # The statement judged is rewritten, whether or not a comment silences it.
+            carriers = {*(_named(use) for use in fix.uses_at(reader, judged[1])), judged[2]} if reader == judged[0] else set()
+            for uncarried, how, otherwise in fix.suspects(reader, module):
+                if uncarried is None or not all(_carried(read, carriers) for read in uncarried):
+                    yield reader, how
+                    break
+                if otherwise is not None:
+                    yield reader, otherwise
+                    break
+
+
+_FIRST_BATCH = 32  # candidates whose imports ``_readers`` reads at once, at first
 
 
 def _carried(read: str, carriers: set[str | None]) -> bool:
@@ -264,6 +291,7 @@ class FixRewrites:
         self._comments: Callable[[str], list[Suppression]] | None = getattr(runs.source, "suppressions", None)
         self._rewritten: dict[tuple[str, str | None, str, int], bool] = {}
         self._silencing: dict[str, dict[int, list[Suppression]]] = {}
+        self._left = StatementsLeft(runs.source)
         self._running: dict[tuple[str, str], list[int]] = {}
         self._importing: dict[tuple[str, str], list[int]] = {}
         self._uses_at: dict[str, dict[int, list[ImportUse]]] = {}
@@ -272,14 +300,15 @@ class FixRewrites:
 
     def rewritten(self, module: str | None, name: str | None, where: str, at: int) -> bool:
         """Whether the fix may rewrite the import of ``name`` from ``module`` (``import module``
-        when None) at line ``at`` of ``where``: it moves it, and no comment silences it (a
-        suppressed finding is never fixed)."""
+        when None) at line ``at`` of ``where``: it moves it, no comment silences it (a
+        suppressed finding is never fixed), and ``where`` is in the rule's scope."""
         if self.mover is None or module is None:
             return False
         key = (module, name, where, at)
         found = self._rewritten.get(key)
         if found is None:
-            found = self._rewritten[key] = self.mover.moved(module, name) is not None and not self._silenced(where, at)
+            moved = self.mover.moved(module, name) is not None
+            found = self._rewritten[key] = moved and not self._silenced(where, at) and not self._left.out_of_scope(self.mover, where)
         return found
 
     def _silenced(self, where: str, at: int) -> bool:

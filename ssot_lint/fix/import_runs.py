@@ -10,6 +10,7 @@ import sys
 
 from ssot_lint.fix.attribute_reads import FixRewrites, read_as_attribute
 from ssot_lint.fix.by_name_helpers import helper_by_name
+from ssot_lint.fix.fixed_imports import FixedImports
 from ssot_lint.fix.import_statements import ImporterStatements, ModuleStatements, cycle_reason
 from ssot_lint.fix.lazy_attributes import lazy_reads
 from ssot_lint.fix.new_runs import runs_anew
@@ -36,6 +37,10 @@ class ImportRuns:
         self._uses: dict[str, list[ImportUse]] = {}  # a module's imports and what it reads through them
         self._helpers: dict[str, int] = {}  # a package -> where it calls a helper importing by name (0: none)
         self._rewrites: list[tuple[Mover | None, FixRewrites]] = []  # by the mover's identity, as the graphs
+        # Per module, whoever fix: the modules that may read it as an attribute, and that bind a
+        # package above it (``fix.attribute_reads``), looked for once.
+        self.spellers: dict[str, list[str]] = {}
+        self.binders: dict[str, list[str]] = {}
         # What each question reads of a module's statements, worked out once: verifying N
         # rewrites in one file asks about its N statements N times.
         self._read = ModuleStatements(source)
@@ -359,7 +364,7 @@ class ImportRuns:
         rewrites apply."""
         graph = next((g for m, g in self._kept if m is mover), None)
         if graph is None:
-            graph = LazyImportGraph(self.source, _Rewrites(mover, self.source) if mover is not None else None, surely=True, whichever=True)
+            graph = LazyImportGraph(self.source, FixedImports(mover, self.source) if mover is not None else None, surely=True, whichever=True)
             self._kept.append((mover, graph))
         return graph
 
@@ -370,35 +375,13 @@ class ImportRuns:
             return self._graph(None)
         graph = next((g for m, g in self._may if m is mover), None)
         if graph is None:
-            graph = LazyImportGraph(self.source, _Rewrites(mover, self.source))
+            graph = LazyImportGraph(self.source, FixedImports(mover, self.source))
             self._may.append((mover, graph))
         return graph
 
     def _graph(self, mover: Mover | None) -> LazyImportGraph:
         graph = next((g for m, g in self._graphs if m is mover), None)
         if graph is None:
-            graph = LazyImportGraph(self.source, mover.moved if mover is not None else None)
+            graph = LazyImportGraph(self.source, FixedImports(mover, self.source, others=False) if mover is not None else None)
             self._graphs.append((mover, graph))
         return graph
-
-
-class _Rewrites:
-    """Where ``mover`` sends an import, or else another rule of the run (``others_moved``, when
-    the mover knows them): what runs for sure once fixed is what runs whichever rewrite of the
-    run applies. Another rule's rewrite into a project module that does not exist is none: its
-    verification refuses it. (A class, not a closure: the graph may be pickled to a worker.)"""
-
-    def __init__(self, mover: Mover, source: ModuleSource) -> None:
-        self.mover = mover
-        self.source = source
-
-    def __call__(self, module: str, name: str | None) -> str | None:
-        moved = self.mover.moved(module, name)
-        others = getattr(self.mover, "others_moved", None)
-        if moved is not None or others is None:
-            return moved
-        after = others(module, name)
-        target = after.rpartition(".")[0] if after is not None and name is not None and name != "*" else after
-        if after is None or target is None or (self.source.in_project(target) and not self.source.exists(target)):
-            return None
-        return after

@@ -96,7 +96,7 @@ class LazyImportGraph:
         self._direct: dict[str, set[str]] = {}
         self._reached: dict[str, frozenset[str]] = {}  # complete walks
         self._walks: dict[str, _Walk] = {}  # walks from one module, as far as a question needed
-        self._fact_targets: dict[tuple[str, str | None, str | None], list[str]] = {}  # see targets
+        self._fact_targets: dict[tuple[str, str | None, str | None, int], list[str]] = {}  # see targets
 
     def reachable(self, starts: Iterable[str]) -> frozenset[str]:
         """The modules imported at import time from any of ``starts`` (themselves included)."""
@@ -210,7 +210,7 @@ class LazyImportGraph:
         written, and as ``moved`` rewrites it, either (a walk then reaches at least what the
         fixed project imports) or, with ``whichever``, both (at most what it imports). Worked out
         once per import: fix verification asks of the same statements for every rewrite."""
-        key = (module, fact.module, fact.name)
+        key = (module, fact.module, fact.name, fact.span[0])
         found = self._fact_targets.get(key)
         if found is None:
             found = self._fact_targets[key] = self._targets(module, fact, self._rewritten(module, fact))
@@ -229,7 +229,10 @@ class LazyImportGraph:
         ``import_targets``; None when it stays, as when the fix would make the module import
         from itself (fixes refuse that)."""
         assert fact.module is not None
-        after = self.moved(fact.module, fact.name) if self.moved is not None else None
+        # A fix that knows which statements it leaves as written answers per statement
+        # (``fix.fixed_imports``): a suppressed or out-of-scope import stays.
+        statement = getattr(self.moved, "statement", None)
+        after = statement(module, fact) if statement is not None else self.moved(fact.module, fact.name) if self.moved is not None else None
         if after is None:
             return None
         head, _, last = after.rpartition(".")

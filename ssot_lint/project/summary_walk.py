@@ -23,7 +23,7 @@ from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
 from ssot_lint.project.attribute_stores import attribute_stores
 from ssot_lint.project.dunder_all import DunderAll, is_all
-from ssot_lint.project.dynamic_imports import dynamic_import_line
+from ssot_lint.project.dynamic_imports import by_name_line
 from ssot_lint.project.effects import BUILTIN_DECORATORS, first_class_with_effects, first_line, has_effects, may_be_left_out, pure_source, warns
 from ssot_lint.project.import_conditions import (
     NOTHING_TESTED,
@@ -144,7 +144,7 @@ class _Summariser:
             rebinds=tuple((name, where, False) for name, where in self.rebinds.items())
             + (global_rebinds(body, text, self.lines.starts) if spells_global else ())
             + (namespace_writes(self.ctx.statements_near(WORDS), self.ctx.lines_with(WORDS)) if writes else ()),
-            dynamic_imports=dynamic_import_line(text, self.lines.starts) if self.ctx.ref.is_package else 0,
+            dynamic_imports=by_name_line(text, self.lines.starts, body, self.top) if self.ctx.ref.is_package else 0,
             warns=self.warns,
             stored_into=self._stored_into(body) if self.attribute_stores else (),
             # (one unconditional def of it, and no ``exec`` that may bind names besides)

@@ -238,6 +238,7 @@ class DeprecatedImport(Rule):
         self._ceded: set[Target] = set()  # other rules' targets under this rule's modules (``link``)
         self._matched = self.targets
         self._rewritable: list[tuple[Target, Target]] = []  # what the run's other rules may rewrite (``link``)
+        self._rewriters: dict[Target, DeprecatedImport] = {}  # which of them rewrites each
 
     def link(self, rules: list[Rule]) -> None:
         """Follow this rule's replacements through the other deprecated-import rules of the run
@@ -247,6 +248,7 @@ class DeprecatedImport(Rule):
         # Every import another deprecated-import rule of the run may rewrite (``may_rewrite``).
         every = {Target.parse(old): Target.parse(new) for rule in peers for old, new in rule.replace.items()}
         self._rewritable = sorted(every.items(), key=lambda pair: -len(pair[0].dotted))
+        self._rewriters = {Target.parse(old): rule for rule in peers for old in rule.replace}  # the last one wins, as in ``every``
         followed = follow(self, [rule for rule in peers if not rule.meta.paths and not rule.meta.exclude], rules)
         if followed is None:
             return
@@ -317,6 +319,12 @@ class DeprecatedImport(Rule):
         or not) sends ``from module import name`` (``import module`` when ``name`` is None), as
         ``moved`` says it: an import it may stop running once fixed (``fix.import_runs``)."""
         return moved_to(self._rewritable, module, name)
+
+    def other_rule(self, module: str, name: str | None) -> DeprecatedImport | None:
+        """The other rule of the run whose rewrite ``others_moved`` answers with: whether it
+        leaves a statement as written is its scope's and its suppression comments' to say."""
+        hit = match_target(self._rewritable, module, name)
+        return self._rewriters.get(hit[0]) if hit is not None else None
 
     def allows_kind_change(self, target: str) -> bool:
         """Whether ``allow-kind-change`` lets ``target``'s replacement be another kind of thing."""
