@@ -140,7 +140,7 @@ from ssot_lint.kinds.deprecated_import.file_check import check_file
 from ssot_lint.kinds.deprecated_import.index import Index, annotate_rewrites, chain_end, refuted_imports
 from ssot_lint.kinds.deprecated_import.linking import follow, rehash
 from ssot_lint.kinds.deprecated_import.prefilter import Prefilter
-from ssot_lint.kinds.deprecated_import.rewrite import chain_paths, match_targets, moved_to, under
+from ssot_lint.kinds.deprecated_import.rewrite import chain_paths, match_target, match_targets, moved_to, under
 from ssot_lint.model import FileRef, Finding
 from ssot_lint.project.module_paths import root_named
 
