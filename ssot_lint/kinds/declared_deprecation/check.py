@@ -12,6 +12,14 @@ Declarations (read from each module's syntax tree):
   is *provisional*): with it or a class derived only from it, the warning declares when its text,
   or a project class's name or docstring on the way, says deprecated, removed, renamed, moved or
   "use X instead", and never when one says provisional or experimental.
+  A warning that runs only under a condition that can be false at import (an ``if`` branch or
+  its ``else``, a ``try`` body or ``else``, a loop body, a ``match`` case) declares the module
+  only when its text names it (its dotted name or a dotted tail of it, its package's, the last
+  part quoted or followed by "module" / "package", a top-level name as a plain word, "this
+  module"): pandas's ``if "PANDAS_DATA_MANAGER" in os.environ: warnings.warn("... The
+  data_manager option is deprecated ...", FutureWarning)`` deprecates an option, not pandas
+  (``not_deprecations`` lists it with the condition). A truthy constant, ``not TYPE_CHECKING``
+  and a Python version check (``sys.version_info >= (3, 12)``, ``PY3``) are no such condition.
   ``warnings.filterwarnings`` / ``simplefilter`` and ``pytest.warns`` declare nothing;
 - a **function or class** is deprecated when decorated with ``warnings.deprecated``,
   ``typing_extensions.deprecated`` or the ``deprecated`` package's ``deprecated`` (bare or called,
@@ -93,11 +101,12 @@ warnings, away from a module that warns when imported, is an unsafe fix: the tes
 that warning in a way no name shows (``fix.warning_tests``).
 
 Replacement: when the declaration's text names one (``Use X instead``, ``from A import B``,
-``moved to A.B``, ``import it from A``: ``A`` under the same name, ``use the correct X name``, ...; a word marked or spelled
+``moved to A.B``, ``renamed X`` / ``renamed A to X``, ``import it from A``: ``A`` under the same name, ``use the correct X name``, ...; a word marked or spelled
 as code, not a prose word like ``use literal values``, nor a keyword argument, ``use `shape=...```) and it resolves to exactly one project module or name (see
 ``replacement``), the finding carries it as ``{replacement}``. An unresolvable or ambiguous text
 gives none, and the rule's details (``-o json``) list why (``not_deprecations`` lists the
-declarations set aside, each with its category: a warning helper's, not the helper's name).
+declarations set aside, each with its category: a warning helper's, not the helper's name; or
+with the condition a warning about something else runs under).
 
 Fix (``ssot-lint fix``): an import whose declaration names a replacement is rewritten as
 ``deprecated-import`` rewrites it, and verified against the project the same way
@@ -190,6 +199,18 @@ class DeclaredDeprecation(Rule):
                 "legacy/__init__.py": "import warnings\nwarnings.warn('legacy is deprecated', DeprecationWarning)\nfrom . import sub\n",
                 "legacy/sub.py": "from legacy import helpers\n",
                 "legacy/helpers.py": "",
+            },
+            0,
+        ),
+        # pandas's form: a warning under an environment test that does not name the package
+        # deprecates an option, not the package
+        Example(
+            {
+                "pkg/__init__.py": (
+                    "import os\nimport warnings\n\nif 'PKG_DATA_MANAGER' in os.environ:\n"
+                    "    warnings.warn('The data_manager option is deprecated', FutureWarning)\n"
+                ),
+                "app.py": "import pkg\n",
             },
             0,
         ),

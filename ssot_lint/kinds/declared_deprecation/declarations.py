@@ -6,7 +6,9 @@ included):
 
 - a ``warnings.warn(...)`` call (``warn`` imported from ``warnings``, any alias) whose category
   may be a deprecation: the module is deprecated (not in an ``except`` handler: a warning there
-  says an import fallback is deprecated, not the module);
+  says an import fallback is deprecated, not the module; under a condition that can be false at
+  import, only when its text names the module, else it is recorded with the ``condition``, which
+  declares nothing: ``conditional``);
 - a def or class decorated with a deprecation decorator (``warnings.deprecated``,
   ``typing_extensions.deprecated``, the ``deprecated`` package's, or the rule's ``decorators``),
   except a def that deprecates one signature of its name: an ``@overload`` while another overload
@@ -37,7 +39,8 @@ import re
 from dataclasses import dataclass
 
 from ssot_lint.analysis.imports import binding, dotted_name, qualify
-from ssot_lint.analysis.syntax import NESTED, statements
+from ssot_lint.analysis.syntax import statements
+from ssot_lint.kinds.declared_deprecation.conditional import conditions, in_handlers, names_module
 from ssot_lint.kinds.declared_deprecation.decorator_text import decorator_arguments, no_text
 from ssot_lint.kinds.declared_deprecation.getattr_hooks import GetattrHooks
 from ssot_lint.kinds.declared_deprecation.namespace import module_names
@@ -93,6 +96,10 @@ class Declaration:
     # enumerated (``unread``: it then declares nothing).
     spared: tuple[str, ...] = ()
     unread: str = ""
+    # A module's: the condition that can be false at import its warning runs under, when its
+    # text does not name the module (``conditional``): a warning about something else (pandas's
+    # data_manager option), which declares nothing (``not_deprecations`` says why).
+    condition: str = ""
 
 
 @cache_value
@@ -133,24 +140,6 @@ def module_bindings(summary: ModuleSummary) -> dict[str, str]:
     }
 
 
-def _in_handlers(body: list[ast.stmt]) -> set[int]:
-    """Ids of the module-level statements inside ``except`` handlers: a warning there (an import
-    fallback, ``except ImportError: import old_lib; warn(...)``) declares the fallback deprecated,
-    not the module."""
-    found: set[int] = set()
-    pending: list[tuple[ast.AST, bool]] = [(s, False) for s in body]
-    while pending:
-        node, handled = pending.pop()
-        if handled:
-            found.add(id(node))
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        for field in NESTED.get(type(node), ()):
-            for child in getattr(node, field):
-                pending.append((child, handled or isinstance(child, ast.excepthandler)))
-    return found
-
-
 class _Reader(GetattrHooks):
     def __init__(self, module: str, bound: dict[str, str], decorators: frozenset[str]) -> None:
         self.module = module
@@ -165,6 +154,7 @@ class _Reader(GetattrHooks):
         self.literals: dict[str, ast.expr] = {}  # module-level NAME = <literal>, for __getattr__ tables
         self.signatures: set[int] = set()  # ids of the defs whose decorator deprecates one signature only
         self.body: list[ast.stmt] = []
+        self.conditions: dict[int, str] = {}  # ids of module-level statements that may not run at import -> why
 
     # -- names ------------------------------------------------------------------------------
     def qualified(self, node: ast.expr) -> str | None:
@@ -252,7 +242,8 @@ class _Reader(GetattrHooks):
     def run(self, body: list[ast.stmt], declares: bool) -> None:
         self.body = body
         module_level = [node for node, _ in statements(body, into_definitions=False)]
-        fallbacks = _in_handlers(body)
+        fallbacks = in_handlers(body)
+        self.conditions = conditions(body)
         if not declares:
             for node in module_level:
                 if isinstance(node, ast.ClassDef):
@@ -292,7 +283,11 @@ class _Reader(GetattrHooks):
             if isinstance(child, ast.Call) and self.may_warn(child):
                 category = self.category(child)
                 if category is not None:
-                    self.declarations.append(Declaration("module", None, self.warn_text(child), child.lineno, category, "warns at import"))
+                    text = self.warn_text(child)
+                    condition = self.conditions.get(id(node), "")
+                    if condition and names_module(text, self.module):
+                        condition = ""  # "pkg.old is deprecated" under ``if not QUIET``: the module's
+                    self.declarations.append(Declaration("module", None, text, child.lineno, category, "warns at import", condition=condition))
             pending.extend(ast.iter_child_nodes(child))
 
     def deprecation_decorator(self, decorator: ast.expr) -> str | None:

@@ -65,7 +65,7 @@ class Project:
     index: ModuleIndex
     modules: dict[str, Declared] = field(default_factory=dict)
     names: dict[tuple[str, str], Declared] = field(default_factory=dict)
-    ignored: list[str] = field(default_factory=list)  # declarations whose category is no deprecation
+    ignored: list[str] = field(default_factory=list)  # declarations whose category is no deprecation, or conditional ones about something else
     forwards: dict[str, Declared] = field(default_factory=dict)  # module -> its forwarding __getattr__
     forwards_not_read: list[str] = field(default_factory=list)  # forwarding modules whose names cannot be enumerated
     decorators_used: set[str] = field(default_factory=set)  # the listed decorators some declaration uses
@@ -121,6 +121,13 @@ def build(
             why = judge.not_declared(declaration) if declaration.category else ""
             if why:
                 project.ignored.append(f"{ref.path}:{declaration.line}: {judge.not_declared_by(declaration.category, why)}")
+                continue
+            if declaration.condition:
+                what = "package" if ref.is_package else "module"
+                project.ignored.append(
+                    f"{ref.path}:{declaration.line}: warns only under {declaration.condition}, which can be false at import, and its text does "
+                    f"not name {what} {ref.module}: a warning about something else, not a deprecation of the {what}"
+                )
                 continue
             if declaration.what == "forward":
                 _forward(project, ref, declaration)

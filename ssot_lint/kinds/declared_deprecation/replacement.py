@@ -6,7 +6,7 @@ Recognised phrasings (case-insensitive; the reference may be quoted or in backti
 article before it is skipped: ``use the `X` instead``, with one word after it when the reference
 is quoted: ``use the public `X` function instead``):
 ``use X instead`` / ``use X``, ``use the correct X name``, ``from A import B``, ``import X instead``, ``moved to X``,
-``renamed to X``, ``replaced by|with X``, ``in favo(u)r of X``, ``superseded by X``,
+``renamed to X`` / ``renamed X`` / ``renamed A to X`` (never ``A``, the old name), ``replaced by|with X``, ``in favo(u)r of X``, ``superseded by X``,
 ``switch|migrate to X``, ``available as X``, ``NEW: from A import B``, and ``import it|them|B from A`` /
 ``please import from A`` (a move under the same name: ``A:Name`` for the deprecated ``Name``,
 ``A`` for a deprecated module).
@@ -66,6 +66,11 @@ _PHRASES = [
         r"\bimport\s+(?=\S+\s+instead)",
         r"\bmoved\s+(?:in)?to\s+",
         r"\brenamed\s+(?:to|as)\s+",
+        # "renamed `a` to `b`" / "renamed from a to b": the new name, never the old one
+        r"\brenamed\s+(?:from\s+)?(?!(?:to|as)\s)\S+\s+(?:to|as)\s+",
+        # pandas: "PandasArray has been renamed NumpyExtensionArray" (a prose word after it, "renamed
+        # silently", is a candidate only when it resolves, as after "use")
+        r"\brenamed\s+(?!(?:to|as)\s)(?!(?:from\s+)?\S+\s+(?:to|as)\s)",
         r"\breplaced\s+(?:by|with)\s+",
         r"\bin\s+favou?r\s+of\s+",
         r"\bsuperseded\s+by\s+",
