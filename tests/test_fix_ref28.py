@@ -110,3 +110,27 @@ def test_a_decorator_reading_the_module_an_import_stops_running_makes_its_rewrit
             "1 unsafe fix not applied: `--unsafe-fixes` applies it",
         ],
     )
+
+
+# -- 2. a name in a compiled extension module --------------------------------------------------------
+def test_a_name_in_a_compiled_extension_module_is_said_to_be_in_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pandas._libs.tslibs.offsets is a built .so with a stub beside it: nothing failed to be analyzed.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/_libs/__init__.py": "",
+        "pkg/_libs/offsets.cpython-311-x86_64-linux-gnu.so": "\x7fELF not really",
+        "pkg/_libs/offsets.pyi": "class Day: ...\n",
+        "pkg/tseries/__init__.py": "",
+        "pkg/tseries/offsets.py": 'from pkg._libs.offsets import Day\n\n__all__ = ["Day"]\n',
+        "user.py": "from pkg.tseries.offsets import Day\n",
+    }
+    root = write_project(tmp_path, files, '[[rule]]\nid = "MV1"\nkind = "deprecated-import"\n[rule.replace]\n"pkg.tseries.offsets" = "pkg._libs.offsets"\n')
+    reason = "pkg/_libs/offsets.cpython-311-x86_64-linux-gnu.so is a compiled extension module (its code is not read), so Day cannot be verified there"
+    assert lines_of(root, monkeypatch, "fix", "--diff") == (
+        1,
+        [
+            "0 files would change, 0 findings would be fixed, 1 finding would be left:",
+            f"  user.py:1:6: MV1 unsafe fix not applied: {reason}",
+            "1 unsafe fix not applied: `--unsafe-fixes` applies it",
+        ],
+    )
