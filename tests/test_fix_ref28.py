@@ -134,3 +134,54 @@ def test_a_name_in_a_compiled_extension_module_is_said_to_be_in_one(tmp_path: Pa
             "1 unsafe fix not applied: `--unsafe-fixes` applies it",
         ],
     )
+
+
+# -- 3. a public module over private ones ------------------------------------------------------------
+SHIM = '[[rule]]\nid = "PI2"\nkind = "shim-module"\n'
+TESTING = '"""\nPublic testing utility functions.\n"""\n\n\nfrom pkg._testing import assert_frame_equal\n\n__all__ = ["assert_frame_equal"]\n'
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # pandas.testing over pandas._testing (a package).
+        {"pkg/_testing/__init__.py": "def assert_frame_equal(a, b): ...\n", "pkg/testing.py": TESTING},
+        # pandas.api.types over pandas._libs.lib and a public module: still the public way in.
+        {
+            "pkg/_libs/__init__.py": "",
+            "pkg/_libs/lib.py": "def is_scalar(x): ...\n",
+            "pkg/core.py": "def is_list_like(x): ...\n",
+            "pkg/types.py": "from pkg._libs.lib import is_scalar\nfrom pkg.core import is_list_like\n",
+        },
+        # pandas.tseries.offsets over a compiled pandas._libs.tslibs.offsets (its stub beside it).
+        {
+            "pkg/_libs/__init__.py": "",
+            "pkg/_libs/offsets.cpython-311-x86_64-linux-gnu.so": "\x7fELF not really",
+            "pkg/_libs/offsets.pyi": "class Day: ...\n",
+            "pkg/offsets.py": 'from pkg._libs.offsets import Day\n\n__all__ = ["Day"]\n',
+        },
+    ],
+    ids=["private-package", "private-and-public", "compiled"],
+)
+def test_a_public_module_over_a_private_one_is_a_facade_not_a_shim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]) -> None:
+    root = write_project(tmp_path, {"pkg/__init__.py": "", **files}, SHIM)
+    assert lines_of(root, monkeypatch, "check", "-q") == (0, [])
+
+
+def test_a_shim_of_a_facade_names_the_facade_and_a_private_shim_stays_a_shim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/_testing/__init__.py": "def assert_frame_equal(a, b): ...\n",
+        "pkg/testing.py": TESTING,
+        "pkg/util/__init__.py": "",
+        "pkg/util/testing.py": "from pkg.testing import assert_frame_equal\n",  # a move's leftover: use the façade
+        "pkg/_compat.py": "from pkg._testing import assert_frame_equal\n",  # private over private: no public way in
+    }
+    root = write_project(tmp_path, files, SHIM)
+    assert lines_of(root, monkeypatch, "check", "-q") == (
+        1,
+        [
+            "pkg/_compat.py:1:1: PI2 error: module pkg._compat is a shim for pkg._testing; use pkg._testing directly",
+            "pkg/util/testing.py:1:1: PI2 error: module pkg.util.testing is a shim for pkg.testing; use pkg.testing directly",
+        ],
+    )
