@@ -270,8 +270,8 @@ def verifier(tmp_path: Path) -> ImportVerifier:
         ("lib.nothing", REFUSED, "nothing is not defined in lib"),
         ("lib.dynamic.anything", UNVERIFIED, "lib.dynamic defines __getattr__, so anything cannot be verified there"),
         ("lib.starry.join", UNVERIFIED, "join may come from a star import of os.path, outside the project"),
-        ("lib.stub_only.S", UNVERIFIED, "lib.stub_only could not be analyzed, so S cannot be verified there"),
-        ("lib.broken.f", UNVERIFIED, "lib.broken could not be analyzed, so f cannot be verified there"),
+        ("lib.stub_only.S", UNVERIFIED, "lib.stub_only has only a stub (.pyi), which says nothing of run time, so S cannot be verified there"),
+        ("lib.broken.f", UNVERIFIED, "lib/broken.py could not be analyzed (SSOT000), so f cannot be verified there"),
         ("requests.Session", UNVERIFIED, "requests is not part of the project, so requests.Session cannot be verified"),
     ],
 )

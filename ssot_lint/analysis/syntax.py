@@ -63,11 +63,18 @@ def statements(body: list[ast.stmt], into_definitions: bool) -> Iterator[tuple[a
         stack.extend((child, scope) for child in reversed(nested))
 
 
+def first_line(node: ast.AST) -> int:
+    """The first line of ``node``'s code: a decorated def's or class's first decorator (its
+    ``lineno`` is the ``def`` line, below them), else its ``lineno``."""
+    decorators = getattr(node, "decorator_list", None)
+    return decorators[0].lineno if decorators else node.lineno  # type: ignore[attr-defined]
+
+
 def nodes_near(tree: ast.AST, kind: type[N] | tuple[type[N], ...], lines: Sequence[int]) -> list[tuple[N, int]]:
     """The nodes of type ``kind`` (or of one of several types) that span one of ``lines`` (sorted), in source order, each with
-    the first line of its statement. Only subtrees spanning one of the lines are entered, so a
-    rule that knows where its nodes must be (a literal every match spells) walks a sliver of
-    the tree instead of all of it."""
+    the first line of its statement. Only subtrees spanning one of the lines (a def or class from
+    its first decorator) are entered, so a rule that knows where its nodes must be (a literal
+    every match spells) walks a sliver of the tree instead of all of it."""
     found: list[tuple[N, int]] = []
     if not lines:
         return found
@@ -80,8 +87,10 @@ def nodes_near(tree: ast.AST, kind: type[N] | tuple[type[N], ...], lines: Sequen
             found.append((node, line))
         children = []
         for child in ast.iter_child_nodes(node):
-            start = getattr(child, "lineno", None)
-            if start is not None:
+            if getattr(child, "lineno", None) is not None:
+                # From a def's or class's first decorator: a word in one of them
+                # (``@pytest.mark.parametrize("x", [pd.old.Day()])``) is within its span.
+                start = first_line(child)
                 nearest = bisect_left(lines, start)
                 if nearest == len(lines) or lines[nearest] > child.end_lineno:  # type: ignore[attr-defined]
                     continue

@@ -9,7 +9,7 @@ resolves dotted names and knows how the fix being judged moves other imports (``
 from __future__ import annotations
 
 from ssot_lint.fix.submodule_names import replaced_by_submodule
-from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, VERIFIED, WHOLE, Index, ModuleSource, Mover, Verdict, one_module_name, used_whole
+from ssot_lint.fix.verdicts import REFUSED, UNVERIFIED, VERIFIED, WHOLE, Index, ModuleSource, Mover, Verdict, one_module_name, unanalyzed_because, used_whole
 from ssot_lint.project.module_index import MODULE_DUNDERS
 from ssot_lint.project.module_summary import ImportFact, ModuleSummary
 from ssot_lint.project.rebinds import ANY_NAME
@@ -59,7 +59,7 @@ class NameLookup:
         unknown: list[str] = []
         for summary in self.source.summaries(module):
             if summary is None:
-                unknown.append(f"{module} could not be analyzed, so {name} cannot be verified there")
+                unknown.append(f"{unanalyzed_because(self.source, module)}, so {name} cannot be verified there")
                 continue
             if name in summary.deleted:  # bound, then maybe unbound: which one holds cannot be told
                 unknown.append(f"{module} deletes {name} (a module-level del), so {name} may not be there")

@@ -171,16 +171,27 @@ def worst(verdicts: Iterable[Verdict]) -> Verdict:
 def not_analyzed(source: ModuleSource, module: str, what: str, spelt: str = "") -> str:
     """Why a module whose summary is None leaves a question open, as a reason's part: it may
     ``what`` (``reads pkg.old``), or not; nothing about it is known, so it is never named as
-    doing it, nor at a line. Its file could not be analyzed (a syntax error, an unreadable
-    file: ``SSOT000``), or is a compiled extension module, said as such: a Cython source, with
-    the word ``spelt`` that made it a candidate, or a built one (``.so``, ``.pyd``)."""
+    doing it, nor at a line (see ``unanalyzed_because``)."""
+    return f"{unanalyzed_because(source, module, spelt)}, so whether it {what} is not known"
+
+
+def unanalyzed_because(source: ModuleSource, module: str, spelt: str = "") -> str:
+    """Why ``module`` has no summary, in one wording per cause for every reason that says it:
+    its file could not be analyzed (a syntax error, an unreadable file: ``SSOT000``), or is a
+    compiled extension module, said as such (nothing failed): a Cython source, with the word
+    ``spelt`` that made it a candidate, or a built one (``.so``, ``.pyd``); or it has no file
+    that runs, only a stub (``.pyi``)."""
     unanalyzed = getattr(source, "unanalyzed", None)
-    path = (unanalyzed(module) if unanalyzed is not None else None) or getattr(source, "path_of", lambda _: None)(module) or module
+    path_of = getattr(source, "path_of", None)
+    path = (unanalyzed(module) if unanalyzed is not None else None) or (path_of(module) if path_of is not None else None)
+    if path is None:
+        # No file of it runs: a module whose files are stubs alone (a source that knows paths).
+        return f"{module} has only a stub (.pyi), which says nothing of run time" if path_of is not None else f"{module} could not be analyzed (SSOT000)"
     if path.endswith(".pyx"):
-        return f"{path} is a Cython module{f' that spells {spelt}' if spelt else ''} (its code is not analysed), so whether it {what} is not known"
+        return f"{path} is a Cython module{f' that spells {spelt}' if spelt else ''} (its code is not analysed)"
     if path.endswith(COMPILED_SUFFIXES):
-        return f"{path} is a compiled extension module (its code is not read), so whether it {what} is not known"
-    return f"{path} could not be analyzed (SSOT000), so whether it {what} is not known"
+        return f"{path} is a compiled extension module (its code is not read)"
+    return f"{path} could not be analyzed (SSOT000)"
 
 
 def analyzed(source: ModuleSource, module: str) -> bool:

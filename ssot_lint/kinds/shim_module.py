@@ -20,6 +20,12 @@ Two kinds of finding, each naming where the real thing lives:
     ``ObjectDoesNotExist`` with its own fields; ``django.contrib.gis.forms`` star-imports
     ``django.forms`` beside its own). Set ``include-init`` to true to report those too; an
     ``__init__.py`` whose every re-export comes from outside its package is always a shim;
+  - a public module that re-exports a private one (a ``_``-prefixed module or package anywhere
+    in the target's dotted path, where the module's own path has none): a public façade by
+    design, as ``pandas.testing`` re-exports ``pandas._testing`` and ``pandas.api.types``
+    ``pandas._libs.lib``; the finding would advise importing the private module. A shim that
+    forwards to such a façade names the façade; a private module forwarding to another is
+    still a shim;
   - a module that forwards nothing: only plain ``import x`` statements (they bind ``x`` for the
     module's own use), or imports that do not resolve in the project or that the code expects to
     fail (a test fixture such as ``import DoesNotExist`` or ``from django.db import modelz``:
@@ -101,6 +107,15 @@ class ShimModule(Rule):
                 "gis/forms/__init__.py": "from forms import *\nfrom .fields import PointField\n",
                 "gis/forms/fields.py": "class PointField: ...\n",
                 "forms.py": "class Field: ...\n",
+            },
+            0,
+        ),
+        # The public way in to a private module: a façade by design, not a shim (pandas.testing).
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/_testing.py": "def assert_equal(a, b): ...\n",
+                "pkg/testing.py": '"""Public testing API."""\nfrom pkg._testing import assert_equal\n\n__all__ = ["assert_equal"]\n',
             },
             0,
         ),
@@ -205,6 +220,8 @@ class ShimModule(Rule):
         own = ref.module + "."
         if ref.is_package and not self.include_init and any(t.startswith(own) for t in targets):
             return []  # a façade: the package's public API, gathered from its own submodules (and maybe others')
+        if not private(ref.module) and any(private(t) for t in targets):
+            return []  # the public way in to private code (review28a: "use pandas._testing directly")
         return sorted(targets)
 
     @staticmethod
@@ -240,3 +257,9 @@ class ShimModule(Rule):
         """``module:Class`` of the project class the alias stands for; None when it is none."""
         qualified = index.qualify(module, written)
         return index.class_definition(qualified) if qualified is not None else None
+
+
+def private(module: str) -> bool:
+    """Whether ``module`` is private by name: a part of its dotted path starts with ``_``
+    (``pandas._libs.lib``), a dunder (``pkg.__main__``) aside."""
+    return any(part.startswith("_") and not (part.startswith("__") and part.endswith("__")) for part in module.split("."))
