@@ -134,7 +134,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.imports import ImportRef
-from ssot_lint.kinds.base import OPTION_TYPES, Example, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
+from ssot_lint.kinds.base import OPTION_TYPES, FileContext, FixContext, FixOutcome, ImportMapping, Option, OptionError, Rule, Target
+from ssot_lint.kinds.deprecated_import import examples
 from ssot_lint.kinds.deprecated_import.calls import unconfirmed_calls
 from ssot_lint.kinds.deprecated_import.file_check import check_file
 from ssot_lint.kinds.deprecated_import.index import Index, annotate_rewrites, chain_end, refuted_imports
@@ -171,40 +172,10 @@ class DeprecatedImport(Rule):
     message_fields = ("target", "replacement", "imported", "what")
     default_message = "{target} is deprecated; import {replacement}"
     fixable = True
-    EXAMPLE_OPTIONS = {
-        "replace": {"old.pkg": "new.pkg", "shop.core:Manager": "shop.core.manager:Manager"},
-        "calls": ["old.factory:make_manager"],
-    }
-
-    VALID = [
-        Example.of("import new.pkg\nfrom new.pkg import thing\n", 0),
-        Example.of('"""Do not use old.pkg any more."""\n# from old.pkg import x\ns = "import old.pkg"\n', 0),
-        Example.of("from shop.core import Other\nimport old_pkg\nimport old.pkgs\n", 0),
-        Example.of("import pytest\n\n\ndef test_old_pkg_warns():\n    with pytest.warns(DeprecationWarning):\n        import old.pkg\n", 0),
-        # `old` defines a make_manager of its own: not the deprecated one
-        Example({"old/__init__.py": "def make_manager(): ...\n", "app.py": "import old\n\nm = old.make_manager()\n"}, 0),
-    ]
-    INVALID = [
-        Example.of("import old.pkg\n", 1, lines=[1]),
-        Example.of("import old.pkg.sub as s\n", 1, lines=[1]),
-        Example.of("from old.pkg import a, b\n", 1, lines=[1]),
-        Example.of("from old import pkg\n", 1, lines=[1]),
-        Example.of("from shop.core import (\n    Other,\n    Manager,\n)\n", 1, lines=[3]),
-        Example.of("def f():\n    try:\n        from old.pkg.x import y\n    except ImportError:\n        pass\n", 1, lines=[3]),
-        Example.of("from . import pkg\n", 1, path="old/__init__.py", lines=[1]),
-        Example.of("from .pkg import thing\n", 1, path="old/other.py", lines=[1]),
-        Example.of("from old.factory import make_manager as mk\n\nm = mk()\n", 1, lines=[3]),
-        # through a package that re-exports it
-        Example(
-            {
-                "old/__init__.py": "from old.factory import *\n",
-                "old/factory.py": "def make_manager(): ...\n",
-                "app.py": "import old\n\nm = old.make_manager()\n",
-            },
-            1,
-            (3,),
-        ),
-    ]
+    # The examples the kind's page shows and test-rules runs (their own module: they are long).
+    EXAMPLE_OPTIONS = examples.OPTIONS
+    VALID = examples.VALID
+    INVALID = examples.INVALID
 
     def configure(self) -> None:
         # Each target's replacements along its chain (the final one last), and the final one.
