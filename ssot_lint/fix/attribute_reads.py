@@ -106,11 +106,16 @@ def _binders(fix: FixRewrites, modules: list[str], lost: set[str], spelling: Cal
     (``ImportRuns.binders``)."""
     if not modules:
         return {}
-    runs = fix.runs
-    todo = [m for m in modules if m not in runs.binders]
+    return _once_per_run(fix.runs.binders, modules, lambda todo: _package_binders(fix, todo, spelling), lost)
+
+
+def _once_per_run(known: dict[str, list[str]], modules: list[str], find: Callable[[list[str]], dict[str, list[str]]], lost: set[str]) -> dict[str, list[str]]:
+    """``modules``' lists from ``known``, those not in it yet found (``find``) and kept there,
+    each without the modules in ``lost`` (which differ from one rewrite to the next)."""
+    todo = [m for m in modules if m not in known]
     if todo:
-        runs.binders.update(_package_binders(fix, todo, spelling))
-    return {module: [c for c in runs.binders[module] if c not in lost] for module in modules}
+        known.update(find(todo))
+    return {module: [c for c in known[module] if c not in lost] for module in modules}
 
 
 def _package_binders(fix: FixRewrites, modules: list[str], spelling: Callable[..., dict[str, list[str]]]) -> dict[str, list[str]]:
@@ -151,10 +156,7 @@ def _candidates(runs: ImportRuns, modules: list[str], lost: set[str], spelling: 
     ``sys.modules["pkg.old"]``), or as a word and may star-import its package (``from pkg
     import *`` ... ``old.f()``). Looked for once per module and run (``ImportRuns.spellers``):
     every rewrite that stops the same shim asks about the same modules (pandas: 177 rewrites)."""
-    todo = [m for m in modules if m not in runs.spellers]
-    if todo:
-        runs.spellers.update(_spellers(todo, spelling))
-    return {module: [c for c in runs.spellers[module] if c not in lost] for module in modules}
+    return _once_per_run(runs.spellers, modules, lambda todo: _spellers(todo, spelling), lost)
 
 
 def _spellers(modules: list[str], spelling: Callable[..., dict[str, list[str]]]) -> dict[str, list[str]]:
