@@ -6,6 +6,7 @@ import faulthandler
 import json
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,9 @@ def test_pool_reports_the_signal_that_killed_a_worker(monkeypatch: pytest.Monkey
     def hook(task: int) -> None:
         if task in (0, 5):
             faulthandler.disable()  # pytest's fault handler would print the worker's stack
-            os.kill(os.getpid(), signal.SIGSEGV)
+            # To this thread, as a native crash is: a signal to the process reaches another
+            # thread of it, later, while this one goes on (the worker serves on the analysis thread).
+            signal.pthread_kill(threading.get_ident(), signal.SIGSEGV)
 
     monkeypatch.setattr(parallel, "_crash_hook", hook)
     results = dict(WorkerPool(3, _square, 0).run(list(range(9)), batch_size=3))
@@ -160,7 +163,7 @@ def test_a_crashing_file_becomes_ssot000_and_the_run_completes(tmp_path: Path, m
     def hook(task: tuple[str, FileRef, tuple[int, ...]]) -> None:
         if task[1].path == VICTIM:
             faulthandler.disable()
-            os.kill(os.getpid(), signal.SIGSEGV)  # what a native crash in the parser looks like
+            signal.pthread_kill(threading.get_ident(), signal.SIGSEGV)  # what a native crash in the parser looks like
 
     monkeypatch.setattr(parallel, "_crash_hook", hook)
     result = _check(project, "-j", jobs)

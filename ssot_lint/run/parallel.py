@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from ssot_lint.analysis.parsing import on_analysis_thread
 from ssot_lint.lifetime import die_with_parent
 
 if TYPE_CHECKING:
@@ -100,7 +101,10 @@ def _worker_main(
     parent_end.close()
     gc.enable()  # a forked worker inherits the parent's setting; the parent may pause it while results arrive
     try:
-        _serve(conn, job, state, running, tasks)
+        # The whole loop runs on the analysis thread (a large stack): each file's analysis then
+        # runs there directly, instead of a hand-off between two threads per file (Home
+        # Assistant: 7,981 hand-offs, about 5% of a worker's CPU).
+        on_analysis_thread(_serve, conn, job, state, running, tasks)
     except (EOFError, OSError):
         return  # the parent is gone
 
