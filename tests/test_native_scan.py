@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from ssot_lint.analysis import chunks
 from ssot_lint.analysis.outline import python_outline
+from ssot_lint.analysis.prefilter import python_spelled, spelled, spells_any
 
 
 def _native():  # type: ignore[no-untyped-def]
@@ -161,3 +162,42 @@ def test_a_check_gives_the_same_report_with_the_python_scan(tmp_path: Path) -> N
         reports.append(done.stdout)
     assert reports[0] == reports[1]
     assert '"id": "PI001"' in reports[0]
+
+
+_NEEDLE_PIECES = st.sampled_from(["a", "b", "ab", "ba", "aab", "é", "ÿ", "€", "😀", "\n", " ", "import", "imp", "x" * 17, "ax" * 9])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_NEEDLE_PIECES, max_size=40).map("".join), st.lists(st.lists(_NEEDLE_PIECES, max_size=4).map("".join), max_size=12))
+def test_the_c_needle_search_equals_a_substring_test_per_needle(text: str, needles: list[str]) -> None:
+    native = _native()
+    words = tuple(needles)
+    # Texts of each string kind (the C code answers for Latin-1 ones), needles longer than the
+    # text, empty, repeated, overlapping, one character long, matching across a 16-byte block.
+    expected = [index for index, needle in enumerate(needles) if needle in text]
+    assert python_spelled(text, words) == spelled(text, words) == expected
+    assert spells_any(text, words) is bool(expected)
+    found = native.spelled(text, words)
+    if max(text, default="a") <= "\xff":
+        assert found == expected and native.spelled(text, words, True) is bool(expected)
+    else:
+        assert found is NotImplemented
+
+
+def test_the_c_needle_search_over_the_standard_library() -> None:
+    native = _native()
+    words = ("import", "typing", "zeroconf", "__getattr__", "warn", "Warning(", "deprecat", "é", "xpect", "ssert", "a", "\t", "")
+    searched = 0
+    for path in _standard_library()[::3]:
+        text = path.read_bytes().decode("utf-8", "surrogateescape")
+        found = native.spelled(text, words)
+        if found is not NotImplemented:
+            searched += 1
+            assert found == python_spelled(text, words), path
+    assert searched > 100
+
+
+def test_the_c_needle_search_needs_str_needles() -> None:
+    native = _native()
+    with pytest.raises(TypeError, match="the needles must be str"):
+        native.spelled("text", ("a", 1))

@@ -13,12 +13,39 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Protocol
 
+from ssot_lint.analysis.native import compiled as native
+
 try:  # the regex parser is private; without it we just skip the literal shortcut
     from re import _parser as _sre_parse  # type: ignore[attr-defined]  # Python >= 3.11
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse
 
 _CASE_FLAGS = re.IGNORECASE | re.ASCII | re.UNICODE
+
+
+def spelled(text: str, needles: tuple[str, ...]) -> list[int]:
+    """The indices of the ``needles`` written in ``text`` (``needle in text``), ascending, found
+    by the C code (``analysis.native``) where it was built: several times faster than CPython's
+    search for each, which took 20-40 ms a word over Home Assistant."""
+    if native is not None:
+        found = native.spelled(text, needles)
+        if found is not NotImplemented:
+            return found
+    return python_spelled(text, needles)
+
+
+def spells_any(text: str, needles: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds any of the ``needles`` (see ``spelled``)."""
+    if native is not None:
+        found = native.spelled(text, needles, True)
+        if found is not NotImplemented:
+            return found
+    return any(needle in text for needle in needles)
+
+
+def python_spelled(text: str, needles: tuple[str, ...]) -> list[int]:
+    """``spelled`` in Python: the reference the C code follows."""
+    return [index for index, needle in enumerate(needles) if needle in text]
 
 
 class TextPattern(Protocol):
@@ -36,7 +63,7 @@ class Words:
 
     def search(self, text: str) -> re.Match[str] | None:
         # A whole-word occurrence is also a substring occurrence.
-        if not any(token in text for token in self.tokens):
+        if not spells_any(text, self.tokens):
             return None
         return self.pattern.search(text)
 
@@ -51,7 +78,8 @@ class Substrings:
         self.tokens = tuple(sorted(set(tokens)))
 
     def search(self, text: str) -> str | None:
-        return next((token for token in self.tokens if token in text), None)
+        found = spelled(text, self.tokens)
+        return self.tokens[found[0]] if found else None
 
     def __repr__(self) -> str:
         return f"Substrings({list(self.tokens)!r})"

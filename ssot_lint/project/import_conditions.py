@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ssot_lint.analysis.imports import dotted_name
+from ssot_lint.analysis.prefilter import spelled
 from ssot_lint.analysis.syntax import statements
 
 if TYPE_CHECKING:
@@ -125,6 +126,7 @@ _EXPECTS_SPELLINGS = (
     (("catch_warnings(", "recwarn"), re.compile(r"catch_warnings\([^)]*record|recwarn\b")),
     (("aises",), re.compile(r"aises\w*\([^)]*Warning")),
 )
+_SPELLED_WORDS = tuple(word for words, _ in _EXPECTS_SPELLINGS for word in words)
 # The words on the lines whose statements are read for blocks (``catch_warnings`` and
 # ``recwarn`` spell ``warn``; ``expect_deprecated`` and ``assertDeprecated`` spell ``eprecat``,
 # ``assertWarning`` ``Warn``).
@@ -240,7 +242,8 @@ def tested_deprecations(ctx: FileContext) -> TestedDeprecations:
 
 
 def _calls_expecting(text: str) -> bool:
-    return any(any(word in text for word in words) and pattern.search(text) is not None for words, pattern in _EXPECTS_SPELLINGS)
+    written = {_SPELLED_WORDS[index] for index in spelled(text, _SPELLED_WORDS)}  # one call for every spelling's words
+    return bool(written) and any(not written.isdisjoint(words) and pattern.search(text) is not None for words, pattern in _EXPECTS_SPELLINGS)
 
 
 def _tested(ctx: FileContext) -> TestedDeprecations:

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable
 
 from ssot_lint.analysis.imports import resolve_relative
+from ssot_lint.analysis.prefilter import spelled
 from ssot_lint.kinds.base import Target, word_pattern
 from ssot_lint.model import FileRef
 
@@ -113,6 +114,8 @@ class Prefilter:
             assert t.member is not None
             by_last.setdefault(_last(t.module), {}).setdefault(t.module, set()).add(t.member)
         self.by_last = {last: {module: sorted(names) for module, names in found.items()} for last, found in sorted(by_last.items())}
+        self.lasts = tuple(self.by_last)  # searched for in one call (``spelled``)
+        self.last_modules = tuple(self.by_last.values())
         nested = [t for t in modules if "." in t.module]
         self.module_words = word_pattern(_last(t.module) for t in nested)
         self.module_names = {_last(t.module) for t in nested}
@@ -125,8 +128,8 @@ class Prefilter:
         module = ref.module
         if any(module == home or module.startswith(home + ".") for home in self.homes):
             return True
-        spelled = [modules for last, modules in self.by_last.items() if last in text]
-        if spelled and self._imports_member(text, ref, spelled):
+        found = [self.last_modules[index] for index in spelled(text, self.lasts)]
+        if found and self._imports_member(text, ref, found):
             return True
         if self.module_words is not None and self.module_words.search(text) is not None:
             # Inside a parent package `from . import mod` spells no module name.

@@ -52,7 +52,7 @@ import ast
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from ssot_lint.analysis.prefilter import TextPattern
+from ssot_lint.analysis.prefilter import TextPattern, spells_any
 from ssot_lint.kinds.base import Example, FileContext, FixContext, FixOutcome, Option, OptionError, Rule, word_pattern
 from ssot_lint.kinds.event_schema.shape import VALUE_KINDS, Entries, Value
 from ssot_lint.model import UNSAFE, FileRef, Finding
@@ -245,8 +245,7 @@ class EventSchema(Rule):
         return word_pattern(self.discriminator)
 
     def needs_parse(self, text: str, ref: FileRef) -> bool:
-        # (The bare names first: most files spell none, and that takes half the searches.)
-        if self._quoted is not None and not (any(e in text for e in self._events or ()) and any(word in text for word in self._quoted)):
+        if self._quoted is not None and not spells_any(text, self._quoted):
             return False
         return super().needs_parse(text, ref)
 
