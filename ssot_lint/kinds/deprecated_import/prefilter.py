@@ -75,6 +75,10 @@ class FromModules:
         return False
 
 
+def _spelled_words(text: str, words: tuple[str, ...]) -> list[str]:
+    return [words[index] for index in spelled(text, words)]
+
+
 def _attribute(text: str, name: str) -> bool:
     """Whether ``name`` is written after a ``.`` somewhere in ``text``."""
     at = text.find(name)
@@ -108,14 +112,13 @@ class Prefilter:
         self.member_froms = FromModules(t.module for t in members)
         # Each member module's last name, with the members of the modules that end so: a file
         # that never spells `mod` cannot import or reach `pkg.mod:Member`. Substring tests (a
-        # superset of whole words) keep the scans of most files to one per module name.
-        by_last: dict[str, dict[str, set[str]]] = {}
+        # superset of whole words), each list searched for in one call (``spelled``).
+        by_last: dict[str, set[str]] = {}
         for t in members:
             assert t.member is not None
-            by_last.setdefault(_last(t.module), {}).setdefault(t.module, set()).add(t.member)
-        self.by_last = {last: {module: sorted(names) for module, names in found.items()} for last, found in sorted(by_last.items())}
-        self.lasts = tuple(self.by_last)  # searched for in one call (``spelled``)
-        self.last_modules = tuple(self.by_last.values())
+            by_last.setdefault(_last(t.module), set()).add(t.member)
+        self.lasts = tuple(sorted(by_last))
+        self.last_members = tuple(tuple(sorted(by_last[last])) for last in self.lasts)
         nested = [t for t in modules if "." in t.module]
         self.module_words = word_pattern(_last(t.module) for t in nested)
         self.module_names = {_last(t.module) for t in nested}
@@ -128,7 +131,7 @@ class Prefilter:
         module = ref.module
         if any(module == home or module.startswith(home + ".") for home in self.homes):
             return True
-        found = [self.last_modules[index] for index in spelled(text, self.lasts)]
+        found = spelled(text, self.lasts)
         if found and self._imports_member(text, ref, found):
             return True
         if self.module_words is not None and self.module_words.search(text) is not None:
@@ -139,10 +142,11 @@ class Prefilter:
                 return True
         return self.words is not None and self.words.search(text) is not None
 
-    def _imports_member(self, text: str, ref: FileRef, spelled: list[dict[str, list[str]]]) -> bool:
+    def _imports_member(self, text: str, ref: FileRef, lasts: list[int]) -> bool:
         """Whether ``from M import Member`` (or ``*``), or a reference ``<...>mod.Member``, may be
-        written, for the member modules ``spelled`` (by the last name of their module)."""
-        names = [name for modules in spelled for members in modules.values() for name in members if name in text]
+        written, for the member modules whose last name ``text`` spells (``lasts``: their indices
+        in ``self.lasts``)."""
+        names = [name for index in lasts for name in _spelled_words(text, self.last_members[index])]
         if names and any(_attribute(text, name) for name in names):
             return True  # `<...>mod.Member` (or `from M import Member` too: found anyway)
         if not names and _STAR_IMPORT.search(text) is None:
