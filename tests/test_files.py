@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from ssot_lint.analysis.parsing import SourceError, decode_declared, decode_source
 from ssot_lint.config.settings import Config
 from ssot_lint.run.discovery import discover
 from tests.helpers import run_cli, write_project
@@ -200,3 +202,36 @@ def test_check_syntax_parses_every_file_and_the_report_counts_those_not_parsed(t
     assert run_cli(["check", "-o", "json"], tmp_path, monkeypatch).json()["files"]["parse_errors"] == 0
     assert run_cli(["check", "-o", "json", "--check-syntax"], tmp_path, monkeypatch).json()["files"]["parse_errors"] == 2
     assert run_cli(["check", "-o", "json"], tmp_path, monkeypatch).json()["files"]["parse_errors"] == 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"x = 1\n",
+        b"x = '\xc3\xa9'\n",
+        b"\xef\xbb\xbfx = '\xc3\xa9'\n",  # a BOM
+        b"# -*- coding: latin-1 -*-\nx = '\xe9'\n",
+        b"#!/usr/bin/env python\n# coding: cp1252\nx = '\x80'\n",
+        b"x = 1\n# coding: latin-1\nx = '\xe9'\n",  # a cookie on the second line of code: not one
+        b"x = 1\ny = 2\n# coding: latin-1\nz = '\xe9'\n",  # on the third line: not one
+        b"x = '\xe9'\n",  # not UTF-8 on the first line
+        b"x = 1\ny = 2\nz = '\xff'\n",  # not UTF-8 further down
+        b"\xef\xbb\xbf# coding: latin-1\n",  # a BOM and another cookie
+        b"# coding: utf-16\nx = 1\n",
+        b"# coding: rot13\n",
+        b"# coding: no-such-codec\n",
+        b"# coding: unicode_escape\nx = '\\ud800'\n",  # decodes to a lone surrogate
+        b"x = '\xed\xa0\x80'\n",  # an encoded surrogate, which UTF-8 refuses
+        b"",
+        b"no line break",
+        b"\n\n\n",
+    ],
+)
+def test_the_utf8_shortcut_decodes_as_the_declared_encoding_does(data: bytes) -> None:
+    def outcome(decode: Callable[[bytes], str]) -> tuple[str, str | None]:
+        try:
+            return "text", decode(data)
+        except SourceError as error:
+            return "error", f"{error.line}: {error.reason}"
+
+    assert outcome(decode_source) == outcome(decode_declared)

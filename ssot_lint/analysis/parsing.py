@@ -5,6 +5,7 @@ big-stack thread they run on. Every failure is a ``SourceError`` saying exactly 
 from __future__ import annotations
 
 import ast
+import codecs
 import io
 import os
 import re
@@ -44,6 +45,21 @@ def decode_source(data: bytes) -> str:
     """Decode as Python does: BOM, then a PEP 263 coding cookie, else UTF-8."""
     if b"\x00" in data:
         raise SourceError("file contains NUL bytes (binary file?)", data[: data.index(b"\x00")].count(b"\n") + 1)
+    # Most files have neither a BOM nor a cookie on their first two lines (the only places
+    # ``detect_encoding`` looks): UTF-8, whose decoder lets no lone surrogate through. A file
+    # that does not decode so takes the full way below, which says why.
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    if not data.startswith(codecs.BOM_UTF8) and b"coding" not in (data[:second] if second >= 0 else data):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return decode_declared(data)
+
+
+def decode_declared(data: bytes) -> str:
+    """``decode_source`` without its shortcut for plain UTF-8 (what the shortcut must equal)."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
