@@ -47,6 +47,7 @@ def _check(text: str, ref: FileRef, selected: list[Rule], suppressions: tuple[Su
     # what is parsed ends the file's analysis as SSOT000; one elsewhere only when the file yields
     # a finding (see below).
     ctx = FileContext(ref, text)
+    ctx.outline_read = any(rule.reads_outline for rule in selected)
     findings: list[Finding] = []
     facts = {}
     for rule in selected:

@@ -142,6 +142,10 @@ class Rule:
     # Every file in scope is parsed as a whole, so its syntax error anywhere is SSOT000 (the
     # hidden rule of `check --check-syntax`); otherwise only what a rule reads is parsed.
     whole_file: ClassVar[bool] = False
+    # ``check`` reads the module's outline (``FileContext.outline``) of every file it checks, as
+    # the module summary does: the other rules then read the file's imports from there too,
+    # instead of parsing the statements around each `import` a second time.
+    reads_outline: ClassVar[bool] = False
     _prefilter_memo: TextPattern | None  # prefilter(), set on first use by needs_parse
 
     def __init__(self, meta: RuleMeta, options: dict[str, Any]) -> None:

@@ -77,6 +77,7 @@ DEFAULT_SEARCH_BUDGET = 5
 
 class ImportCycle(Rule):
     kind = "import-cycle"
+    reads_outline = True  # summarise(ctx), for every file
     summary = "Cycles among project modules through imports that run at import time."
     category = "Complexity"
     options = {

@@ -76,6 +76,7 @@ from ssot_lint.project.summary_walk import summarise
 
 class ShimModule(Rule):
     kind = "shim-module"
+    reads_outline = True  # summarise(ctx), for every file
     summary = "Modules that only re-export other modules' names, and class aliases A = B."
     category = "Duplication"
     options = {

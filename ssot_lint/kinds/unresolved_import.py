@@ -83,6 +83,7 @@ from ssot_lint.project.summary_walk import summarise
 
 class UnresolvedImport(Rule):
     kind = "unresolved-import"
+    reads_outline = True  # summarise(ctx), for every file
     summary = "Imports of project modules that do not exist, or of names a project module does not define."
     category = "Bug Risk"
     options = {}
