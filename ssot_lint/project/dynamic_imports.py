@@ -63,9 +63,12 @@ def by_name_line(text: str, starts: Sequence[int], body: Sequence[ast.stmt], top
     package ``top``: the loops that import only named modules (``literal_loops``) left out, and
     then its plain ``import importlib`` statements too, unless something else imports by name
     (that line is named then, as without such a loop)."""
-    loops = literal_loops(body, top)
+    first = dynamic_import_line(text, starts)
+    # Leaving lines out finds nothing more: the loops are looked for (a walk of every module-level
+    # statement) only in a module that spells something importing by name, a few in a thousand.
+    loops = literal_loops(body, top) if first else []
     if not loops:
-        return dynamic_import_line(text, starts)
+        return first
     plain = [
         (s.lineno, s.end_lineno or s.lineno) for s in body if isinstance(s, ast.Import) and all(a.name == "importlib" and a.asname is None for a in s.names)
     ]
