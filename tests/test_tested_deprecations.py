@@ -117,3 +117,12 @@ def test_fix_leaves_the_tested_imports_alone(project: Path, monkeypatch: pytest.
     )
     top = FILES["tests/test_top.py"]
     assert (project / "tests/test_top.py").read_text() == top.replace("from lib.old import f as g", "from lib.new import f as g")
+
+
+def test_a_call_expecting_the_warning_in_a_decorator_is_a_tested_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The decorator's line comes before the def's ``lineno``: the call there was once skipped.
+    decorated = '@pytest.mark.parametrize("call", [lambda: pytest.deprecated_call(f)])\ndef test_x(call):\n    call()\n'
+    files = {**FILES, "tests/test_old.py": "", "tests/test_top.py": f"import pytest\n\nfrom lib.old import f\n\n\n{decorated}"}
+    project = write_project(tmp_path / "p", files, RULES)
+    result = run_cli(["check", "--no-cache", "-q"], project, monkeypatch)
+    assert [" ".join(line.split(" ")[:2]) for line in result.stdout.splitlines()] == ["app.py:1:6: D2", "app.py:1:6: DD1"]

@@ -255,7 +255,9 @@ def _tested(ctx: FileContext) -> TestedDeprecations:
     # costs its decorators, its 400 other test methods nothing.
     words = ctx.lines_with(_EXPECTS_WORDS)
     for node, _ in near:
-        at = bisect_left(words, node.lineno)
+        # A def's or class's first line is its first decorator's (``lineno`` is the ``def``'s).
+        decorators = getattr(node, "decorator_list", None)
+        at = bisect_left(words, decorators[0].lineno if decorators else node.lineno)
         if at == len(words) or words[at] > (node.end_lineno or node.lineno):
             continue
         for part in _own_expressions(node):
