@@ -237,3 +237,19 @@ def test_a_cycle_of_shims_ends_the_walk() -> None:
         ("pkg/a.py", 1, 1, "module pkg.a is a shim for pkg.b; use pkg.b directly"),
         ("pkg/b.py", 1, 1, "module pkg.b is a shim for pkg.a; use pkg.a directly"),
     ]
+
+
+def test_a_public_alias_of_a_private_class_is_its_public_name() -> None:
+    # review28: "alias Timer is a shim for pkg.timing:_Timer; use pkg.timing:_Timer directly".
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/_impl.py": "class Reader: ...\nclass Writer: ...\n",
+        "pkg/timing.py": "from pkg._impl import Reader, Writer\n\nclass _Timer:\n    class _Clock: ...\n\nTimer = _Timer\nClock = _Timer._Clock\nReader2 = Reader\n",
+        "pkg/_private.py": "from pkg.timing import _Timer\n\nTimer = _Timer\n",  # private to private: still an alias
+        "pkg/public.py": "from pkg.timing import Timer\n\nclass Meter: ...\n\nGauge = Meter\n",
+    }
+    assert findings(RULE, files) == [
+        ("pkg/_private.py", 1, 1, "module pkg._private is a shim for pkg.timing; use pkg.timing directly"),
+        ("pkg/_private.py", 3, 1, "alias Timer is a shim for pkg.timing:_Timer; use pkg.timing:_Timer directly"),
+        ("pkg/public.py", 5, 1, "alias Gauge is a shim for pkg.public:Meter; use pkg.public:Meter directly"),
+    ]

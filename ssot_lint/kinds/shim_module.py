@@ -38,7 +38,9 @@ Two kinds of finding, each naming where the real thing lives:
   (``Space = libcst.BaseParenthesizableWhitespace``) are local abbreviations, not a second home
   of a project concept, and are not reported. Neither, by default, is a short name defined beside
   the class it abbreviates (``Eq = Equality``, ``Perm = Permutation`` in SymPy, ``D = Distance``
-  in Django's ``measure.py``): a library's public short name, offered by design. An abbreviation
+  in Django's ``measure.py``): a library's public short name, offered by design. Nor is a public
+  alias of a private class (``Timer = _Timer``, ``Reader = pkg._impl.Reader``) in a public module:
+  the public name of private code, which the finding would advise against. An abbreviation
   starts with the class name's letter, keeps its letters in order, and is not a run of its whole
   words: ``Manager = WebSocketManager`` and ``SparseMatrix = MutableSparseMatrix`` name a class
   by part of its name, as a rename leaves behind, and are reported; so is any alias in another
@@ -120,6 +122,15 @@ class ShimModule(Rule):
             },
             0,
         ),
+        # The public names of private classes.
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/_impl.py": "class Reader: ...\n",
+                "pkg/timing.py": "from pkg._impl import Reader as _Reader\n\nclass _Timer: ...\n\nTimer = _Timer\nReader = _Reader\n",
+            },
+            0,
+        ),
         # A library's short names for its own classes, defined beside them.
         Example({"relational.py": "class Equality: ...\nclass GreaterThan: ...\n\nEq = Equality\nGe = GreaterThan\n"}, 0),
         # Test fixtures that fail to import on purpose forward nothing.
@@ -187,6 +198,8 @@ class ShimModule(Rule):
                 target = self.alias_target(index, ref.module, alias.target)
                 if target is None or (not self.abbreviations and self.short_name(ref.module, alias.name, target)):
                     continue
+                if not private(ref.module) and not private(alias.name) and private_class(target):
+                    continue  # the public name of private code (`Timer = _Timer`): its finding would advise the private one
                 message = self.format(what="alias", name=alias.name, target=target, module=ref.module)
                 line, col, end_line, end_col = alias.span
                 findings.append(Finding(self.id, line, col, end_line, end_col, message, self.severity, ref.path, f"{alias.name} = {alias.target}", line))
@@ -264,3 +277,10 @@ def private(module: str) -> bool:
     """Whether ``module`` is private by name: a part of its dotted path starts with ``_``
     (``pandas._libs.lib``), a dunder (``pkg.__main__``) aside."""
     return any(part.startswith("_") and not (part.startswith("__") and part.endswith("__")) for part in module.split("."))
+
+
+def private_class(target: str) -> bool:
+    """Whether the class ``target`` (``module:Qualified.Name``) is private by name: its module,
+    or its name or a class it is nested in, starts with ``_``."""
+    module, _, qualname = target.partition(":")
+    return private(module) or private(qualname)
