@@ -4,11 +4,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ssot_lint.analysis.analyze import analyze_source
 from ssot_lint.analysis.file_context import FileContext
 from ssot_lint.config.rulefile import load_rule_docs
 from ssot_lint.config.tomlfile import parse_toml
+from ssot_lint.kinds import builtin_kinds
+from ssot_lint.kinds.base import Rule
 from ssot_lint.model import FileRef
+from ssot_lint.run.module_summaries import SUMMARY_RULE
+from tests.integrity_helpers import build
 
 REF = FileRef("pkg/coordinator.py", "pkg.coordinator")
 RULES = b"""
@@ -95,3 +101,18 @@ def test_a_file_whose_outline_does_not_parse_is_read_as_before() -> None:
     result = analyze_source(text.encode(), REF, only)
     assert result.parse_error is None
     assert [member[0] for member in result.facts["C1"][0]] == ["Mine", "Other"]
+
+
+def _example_rule(kind: type[Rule]) -> Rule:
+    return build(kind, **{name.replace("-", "_"): value for name, value in kind.EXAMPLE_OPTIONS.items()})
+
+
+@pytest.mark.parametrize("rule", [*(_example_rule(kind) for kind in builtin_kinds()), SUMMARY_RULE], ids=lambda rule: rule.kind)
+def test_a_rule_declares_reading_the_outline_exactly_when_its_check_summarises_the_module(rule: Rule) -> None:
+    # ``Rule.reads_outline`` lets the other rules take the file's imports from the outline the
+    # summary parses: a kind that summarises every file without saying so makes them parse again.
+    text = '"""Doc."""\nimport os\n\n\ndef f():\n    import json\n    return json, os\n'
+    ctx = FileContext(REF, text)
+    if rule.needs_parse(text, REF):
+        rule.check(ctx)
+    assert ("module_summary" in ctx.memo) is rule.reads_outline

@@ -21,6 +21,7 @@ class _Summaries(Rule):
     """Not a rule users write: the per-file analysis step that yields a module's summary."""
 
     kind = "module-summary"
+    reads_outline = True  # summarise(ctx), for every file
     summary = "What a module defines, exports and imports (for fix verification)."
     default_message = ""
 

@@ -168,6 +168,7 @@ if TYPE_CHECKING:
 
 class DeclaredDeprecation(Rule):
     kind = "declared-deprecation"
+    reads_outline = True  # summarise(ctx), for every file
     summary = "Imports of modules, functions, classes and names that the project itself declares deprecated."
     category = "Compatibility"
     options = {
