@@ -137,7 +137,8 @@ def survey(
     observer: Observer = NULL_OBSERVER,
 ) -> Survey:
     """Survey the project at ``path`` (see the module docstring)."""
-    from ssot_lint.kinds.declared_deprecation.project import build, definition, hits
+    from ssot_lint.kinds.declared_deprecation.definitions import definition
+    from ssot_lint.kinds.declared_deprecation.project import build, hits
     from ssot_lint.kinds.duplicate_definition import copies, definitions
 
     root = Path(path)

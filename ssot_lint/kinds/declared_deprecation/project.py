@@ -1,5 +1,6 @@
 """The project-wide half of ``declared-deprecation``: which declarations count (their category
-derives from a deprecation warning), and which imports run or name a declared thing."""
+derives from a deprecation warning: ``categories``), and which imports run or name a declared
+thing (resolved where it is defined: ``definitions``)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from ssot_lint.analysis.source_lines import Span
-from ssot_lint.kinds.declared_deprecation.declarations import BUILTIN_CATEGORIES, DECORATORS, FUTURE_WARNING, ClassBases, Declaration
+from ssot_lint.kinds.declared_deprecation.categories import Categories
+from ssot_lint.kinds.declared_deprecation.declarations import DECORATORS, ClassBases, Declaration
+from ssot_lint.kinds.declared_deprecation.definitions import defined, defined_as, definition
 from ssot_lint.kinds.declared_deprecation.relays import Relay, helper_categories
 from ssot_lint.kinds.declared_deprecation.replacement import Replacement, resolve
-from ssot_lint.kinds.declared_deprecation.wording import DEPRECATION, PROVISIONAL, says, strongest
 from ssot_lint.model import FileRef
 from ssot_lint.project.module_index import MODULE_DUNDERS, ModuleIndex
 from ssot_lint.project.module_paths import parents, within
@@ -94,15 +96,15 @@ def build(
         for relay in fact[3] if fact is not None else ():
             relays.setdefault((ref.module, relay.function), []).append(relay)
     if relays:  # helpers that warn through other helpers (SQLAlchemy's warn_deprecated)
-        chained = helper_categories(relays, helpers, lambda dotted: _defined(index, dotted))
+        chained = helper_categories(relays, helpers, lambda dotted: defined(index, dotted))
         # A helper that warns itself keeps its category, unless that is only its own parameter
         # (``_warnings_warn(message, category)``: whatever its callers pass).
         helpers.update({key: found for key, found in chained.items() if helpers.get(key, "") in ("", *relays[key][0].parameters)})
-    judge = _Categories(index, classes, frozenset(categories), helpers)
+    judge = Categories(index, classes, frozenset(categories), helpers)
     project = Project(index)
     # A listed decorator as defined, whichever re-export names it (pkg.util.moved_20, defined in
     # pkg.util.deprecations): decorated code may spell either.
-    listed = {_defined_as(index, name): name for name in sorted(decorators)}
+    listed = {defined_as(index, name): name for name in sorted(decorators)}
     for ref, fact in sorted(facts, key=lambda f: f[0].path):
         if fact is None or not fact[1] or ref.path in index.shadowed or any(fnmatchcase(ref.module, p) for p in ignore_modules):
             continue  # (a file no import reaches declares nothing of its module: it never runs)
@@ -111,7 +113,7 @@ def build(
                 continue
             if declaration.category.startswith("decorator:"):
                 written = declaration.category.removeprefix("decorator:")
-                name = written if written in decorators else listed.get(_defined_as(index, written))
+                name = written if written in decorators else listed.get(defined_as(index, written))
                 if name is None:
                     continue  # only named like a listed decorator
                 project.decorators_used.add(name)
@@ -140,152 +142,6 @@ def build(
             else:
                 project.names.setdefault((ref.module, declaration.name), declared)
     return project
-
-
-class _Categories:
-    """Whether a qualified category derives from a deprecation warning, following project
-    classes (through imports, re-exports and aliases) across files: ``deprecation`` (from
-    ``DeprecationWarning`` / ``PendingDeprecationWarning`` or a ``categories`` option), ``future``
-    (from ``FutureWarning`` only: its words must say deprecation, ``wording``) or ``""``."""
-
-    def __init__(self, index: ModuleIndex, classes: dict[str, dict[str, ClassBases]], extra: frozenset[str], helpers: dict[tuple[str, str], str]) -> None:
-        self.index, self.classes, self.extra, self.helpers = index, classes, extra, helpers
-        self.memo: dict[str, tuple[str, str]] = {}
-
-    def helper(self, category: str) -> str | None:
-        """The category of the project warning helper ``helper:<dotted>`` calls (None: no helper)."""
-        dotted = category.removeprefix("helper:")
-        owner = self.index.file_module(dotted)
-        if owner is None or owner == dotted or "." in dotted[len(owner) + 1 :]:
-            return None
-        return self.helpers.get(definition(self.index, owner, dotted[len(owner) + 1 :]))
-
-    def is_helper(self, category: str) -> bool:
-        return self.helper(category) is not None
-
-    def not_declared(self, declaration: Declaration) -> str:
-        """Why a declaration with this category declares nothing ("" when it declares)."""
-        kind, class_said = self.kind(declaration.category)
-        if not kind:
-            return "is not a deprecation warning"
-        if kind == DEPRECATION:
-            return ""
-        text_said = says(declaration.text)
-        if PROVISIONAL in (text_said, class_said):
-            where = "the text says" if text_said == PROVISIONAL else "its class says"
-            return f"is a FutureWarning and {where} the API is provisional or experimental"
-        if DEPRECATION not in (text_said, class_said):
-            return "is a FutureWarning and the text says nothing of a deprecation"
-        return ""
-
-    def not_declared_by(self, category: str, why: str) -> str:
-        """Why a declaration with ``category`` declares nothing, as ``not_deprecations`` says it
-        (``why``: ``not_declared``'s words): the category itself, not the warning helper called
-        for it, which is no category."""
-        if not category.startswith("helper:"):
-            return f"category {category} {why}"
-        helper = category.removeprefix("helper:")
-        inner = self.helper(category) or ""
-        if "." not in inner and inner not in BUILTIN_CATEGORIES:
-            # ``warnings.warn(message, category)``: whatever each call passes, which is not read
-            return f"warning helper {helper} warns with the category it is given ({inner}), which is not read from its calls: declares nothing"
-        return f"category {inner} of warning helper {helper} {why}"
-
-    def kind(self, dotted: str, seen: frozenset[str] = frozenset()) -> tuple[str, str]:
-        """(``deprecation`` / ``future`` / ``""``, what the project classes on the way say)."""
-        if dotted in self.extra or (dotted in BUILTIN_CATEGORIES and dotted != FUTURE_WARNING):
-            return DEPRECATION, ""
-        if dotted == FUTURE_WARNING:
-            return "future", ""
-        if dotted in self.memo:
-            return self.memo[dotted]
-        if dotted in seen:
-            return "", ""
-        found: tuple[str, str] = ("", "")
-        if dotted.startswith("helper:"):
-            inner = self.helper(dotted)
-            found = self.kind(inner, seen | {dotted}) if inner is not None else found
-        elif self.index.in_project(dotted):
-            owner = self.index.file_module(dotted)
-            if owner is not None and owner != dotted and "." not in dotted[len(owner) + 1 :]:
-                module, name = definition(self.index, owner, dotted[len(owner) + 1 :])
-                cls = self.classes.get(module, {}).get(name)
-                found = _best([self.kind(base, seen | {dotted}) for base in (cls.bases if cls else ())])
-                if cls is not None and found[0]:
-                    found = (found[0], strongest(found[1], cls.says))
-                if not found[0] and (module, name) != (owner, dotted[len(owner) + 1 :]):
-                    found = _best([self.kind(alias, seen | {dotted}) for alias in _aliases(self.index, module, name)])
-        self.memo[dotted] = found
-        return found
-
-
-def _defined(index: ModuleIndex, dotted: str) -> tuple[str, str] | None:
-    """Where the project function ``dotted`` (``pkg.mod.name``) is defined, re-exports followed."""
-    owner = index.file_module(dotted)
-    if owner is None or owner == dotted or "." in dotted[len(owner) + 1 :]:
-        return None
-    return definition(index, owner, dotted[len(owner) + 1 :])
-
-
-def _defined_as(index: ModuleIndex, dotted: str) -> str:
-    """``dotted`` as where it is defined in the project (itself when not a project name)."""
-    found = _defined(index, dotted) if index.in_project(dotted) else None
-    return ".".join(found) if found is not None else dotted
-
-
-def _best(kinds: list[tuple[str, str]]) -> tuple[str, str]:
-    """A deprecation base wins over a FutureWarning one (a class may derive from both)."""
-    for wanted in (DEPRECATION, "future"):
-        said = [s for k, s in kinds if k == wanted]
-        if said:
-            return wanted, strongest(*said)
-    return "", ""
-
-
-def _aliases(index: ModuleIndex, module: str, name: str) -> Iterator[str]:
-    """``name = Other`` in ``module``: the qualified ``Other``."""
-    for summary in index.summaries(module):
-        for alias in summary.aliases if summary is not None else ():
-            if alias.name == name:
-                qualified = index.qualify(module, alias.target)
-                if qualified is not None:
-                    yield qualified
-
-
-def definition(index: ModuleIndex, module: str, name: str, seen: set[tuple[str, str]] | None = None) -> tuple[str, str]:
-    """Where ``from module import name`` finds a definition: re-exports (imports, star
-    imports, ``A = B`` aliases) are followed; the name itself when nothing is known."""
-    if seen is None:  # the outermost call: memoised on the index, which lives for one aggregation
-        memo: dict[tuple[str, str], tuple[str, str]] = index.__dict__.setdefault("_definitions", {})
-        found = memo.get((module, name))
-        if found is None:
-            found = memo[(module, name)] = definition(index, module, name, set())
-        return found
-    if (module, name) in seen:
-        return module, name
-    seen.add((module, name))
-    for summary in index.summaries(module):
-        if summary is None:
-            continue
-        alias = next((a for a in summary.aliases if a.name == name), None)
-        if name in summary.defined and alias is None:
-            return module, name
-        if alias is not None:
-            qualified = index.qualify(module, alias.target)
-            owner = index.file_module(qualified) if qualified else None
-            if qualified and owner and owner != qualified and "." not in qualified[len(owner) + 1 :]:
-                return definition(index, owner, qualified[len(owner) + 1 :], seen)
-            return module, name
-        bound = index.bindings(summary).get(name)
-        if bound is not None and bound.module is not None and bound.name not in (None, "*"):
-            if index.exists(f"{bound.module}.{bound.name}"):
-                return module, name  # a submodule: modules are judged as modules
-            return definition(index, bound.module, bound.name, seen)
-        for star_module in (i.module for i in summary.imports if i.star and i.module):
-            source_module, source_name = definition(index, star_module, name, seen)
-            if (source_module, source_name) != (star_module, name) or any(s is not None and name in s.defined for s in index.summaries(star_module)):
-                return source_module, source_name
-    return module, name
 
 
 def hits(project: Project, ref: FileRef, summary: ModuleSummary) -> Iterator[Hit]:

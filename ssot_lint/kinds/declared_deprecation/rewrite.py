@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from ssot_lint.analysis.imports import ImportRef
 from ssot_lint.fix.verdicts import Need
 from ssot_lint.kinds.base import RuleMeta, Target
-from ssot_lint.kinds.declared_deprecation.project import Hit, Project, definition, forwarded_name
+from ssot_lint.kinds.declared_deprecation.definitions import definition
+from ssot_lint.kinds.declared_deprecation.project import Hit, Project, forwarded_name
 from ssot_lint.kinds.deprecated_import.check import DeprecatedImport
 from ssot_lint.kinds.deprecated_import.rewrite import ref_needs, under
 from ssot_lint.kinds.import_uses import ImportUse
