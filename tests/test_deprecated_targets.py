@@ -4,6 +4,7 @@ verified, refused or unverified."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -250,11 +251,13 @@ LIBRARY = {
 
 
 @pytest.fixture
-def verifier(tmp_path: Path) -> ImportVerifier:
+def verifier(tmp_path: Path) -> Iterator[ImportVerifier]:
     write_project(tmp_path, LIBRARY)
     namer = ModuleNamer([])
     files = [SourceFile(str(tmp_path / name), namer.ref(str(tmp_path / name), name)) for name in sorted(LIBRARY)]
-    return ImportVerifier(ProjectModules(None, SummariseFiles(None, 1), files))
+    modules = ProjectModules(None, SummariseFiles(None, 1), files)
+    yield ImportVerifier(modules)
+    modules.close()  # its kept worker, not left to garbage collection (a later test counts children)
 
 
 @pytest.mark.parametrize(

@@ -95,3 +95,22 @@ def test_check_with_another_mode_is_a_usage_error(tmp_path: Path, monkeypatch: p
     write_project(tmp_path, PROJECT, RULES)
     result = run_cli(["rules", "--check", "--explain", "D1"], tmp_path, monkeypatch)
     assert result.exit_code == 2 and "--kinds, --explain and --check cannot be combined" in result.stderr
+
+
+def test_the_api_leaves_no_workers_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A language server checks buffer after buffer in one process: the workers the verifier kept
+    # for its rounds of summaries are stopped when a call returns, not at garbage collection.
+    import multiprocessing
+
+    from ssot_lint.run import per_file
+
+    monkeypatch.setattr(per_file, "_FILES_PER_WORKER", 1)  # workers for every round, however small
+    monkeypatch.setattr(per_file, "_SPAWN_MIN", 1)
+    write_project(tmp_path, PROJECT, RULES)
+    before = set(multiprocessing.active_children())
+    checked = api.check_mappings(config=tmp_path / "ssot-lint.toml", select=["D1"], cache=False, jobs=2)
+    assert checked.checked == 6
+    assert set(multiprocessing.active_children()) - before == set()
+    [finding] = api.check_source(tmp_path / "app.py", "from old.mod import VALUE\n", config=tmp_path / "ssot-lint.toml")
+    assert (finding.rule_id, finding.applicability) == ("D1", "safe")
+    assert set(multiprocessing.active_children()) - before == set()

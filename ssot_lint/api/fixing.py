@@ -101,15 +101,18 @@ def check_mappings(
     only the modules the mappings name, through the cached per-file analysis (``fix.mappings``)."""
     from ssot_lint.fix.mappings import check_mappings as check
     from ssot_lint.run.options import RunOptions
-    from ssot_lint.run.verification import fix_context
+    from ssot_lint.run.verification import close_summaries, fix_context
 
     project = resolve_project(config, rules, select, ignore, observer)
     require_rules(project.rules)
     warn = on_warning or (lambda message: None)
     with open_cache(project.config, cache, cache_dir, warn, observer) as result_cache:
-        verifier = fix_context(project.config, RunOptions(cache=result_cache, jobs=jobs), None).verifier
-        assert verifier is not None
-        checked = check(project.rules.rules, verifier)
+        context = fix_context(project.config, RunOptions(cache=result_cache, jobs=jobs), None)
+        assert context.verifier is not None
+        try:
+            checked = check(project.rules.rules, context.verifier)
+        finally:
+            close_summaries(context)  # no idle workers left behind (a caller may check again)
     unused = _unused_decorators(project, jobs, cache, cache_dir, observer)
     return dataclasses.replace(checked, warnings=checked.warnings + unused) if unused else checked
 

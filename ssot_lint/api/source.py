@@ -21,7 +21,7 @@ from ssot_lint.observer import NULL_OBSERVER
 
 if TYPE_CHECKING:
     from ssot_lint.fix.project_fixes import ProjectRead
-    from ssot_lint.kinds.base import Rule
+    from ssot_lint.kinds.base import FixContext, Rule
     from ssot_lint.run.cache import ResultCache
 
 # Why a text at a path `check` does not walk is neither checked nor fixed: ``check`` of the project
@@ -126,7 +126,7 @@ def check_source(
     from ssot_lint.analysis.analyze import analyze_source
     from ssot_lint.run.aggregation import aggregate, annotate
     from ssot_lint.run.options import RunOptions
-    from ssot_lint.run.verification import fix_context
+    from ssot_lint.run.verification import close_summaries, fix_context
 
     project = resolve_project(config, rules if rules is not None else None, (), (), NULL_OBSERVER)
     absolute, ref = buffer_ref(project, path)
@@ -137,7 +137,13 @@ def check_source(
     fail_on = project.config.get("fail-on")
     result = FileResult(parse_error=problem.finding()) if problem is not None else analyze_source(data, ref, selected)
     report = aggregate(selected, [(ref, result)], fail_on)
-    annotate(report, selected, [(ref, result)], lambda: fix_context(project.config, RunOptions(buffers=_editor_buffers(buffers, absolute, data)), None))
+
+    def with_buffers() -> FixContext:  # made only when a finding needs it (the buffers are encoded then)
+        return fix_context(project.config, RunOptions(buffers=_editor_buffers(buffers, absolute, data)), None)
+
+    context = annotate(report, selected, [(ref, result)], with_buffers)
+    if context is not None:
+        close_summaries(context)  # an editor checks buffer after buffer: no idle workers left behind
     baseline_path, shown = baseline_file(project.config)
     if baseline and has_baseline(baseline_path, shown):
         coverage = Coverage.of([ref.path], selected, False, project.rules.known)
