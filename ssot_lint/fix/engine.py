@@ -282,7 +282,7 @@ def fix_paths(paths: list[str], config: Config, ruleset: RuleSet, options: FixOp
         notes.extend(f"{ref.path}:{line}:{col}: {rule_id} {note}" for rule_id, line, col, note in file_notes)
         if outcome.after is not None:
             results[position] = (ref, outcome.after)
-    report = aggregate(rules, results, options.fail_on, within)
+    report = aggregate(rules, results, options.fail_on, within, jobs=options.jobs)
     refute(report, rules, results, context)  # as check drops them: the project shows they are none
     kinds = {rule.id: rule.kind for rule in rules}
     touched = {fix.ref.path for fix in changed}

@@ -146,6 +146,9 @@ class Rule:
     # the module summary does: the other rules then read the file's imports from there too,
     # instead of parsing the statements around each `import` a second time.
     reads_outline: ClassVar[bool] = False
+    # ``aggregate`` takes long on a large project and its result pickles: a run with more than
+    # one job computes it in a forked child beside the other rules' (``run.beside``).
+    aggregates_beside: ClassVar[bool] = False
     _prefilter_memo: TextPattern | None  # prefilter(), set on first use by needs_parse
 
     def __init__(self, meta: RuleMeta, options: dict[str, Any]) -> None:

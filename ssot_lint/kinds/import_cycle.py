@@ -78,6 +78,7 @@ DEFAULT_SEARCH_BUDGET = 5
 class ImportCycle(Rule):
     kind = "import-cycle"
     reads_outline = True  # summarise(ctx), for every file
+    aggregates_beside = True  # Home Assistant: 0.5 s, a third of the aggregation's time
     summary = "Cycles among project modules through imports that run at import time."
     category = "Complexity"
     options = {

@@ -2,11 +2,13 @@
 suppression comments, fingerprints, the per-rule summary rows, and the applicability of fixes
 that depends on other files (``annotate``). Everything here runs in one process after the
 per-file analysis (``run.per_file``), on results alone: ``check``, ``history``, the examples and
-the survey share it."""
+the survey share it. A kind whose aggregation takes long may run in a forked child beside the
+others' (``Rule.aggregates_beside``)."""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -22,14 +24,20 @@ from ssot_lint.run.partial import Within
 
 
 def aggregate(
-    rules: Iterable[Rule], results: Sequence[tuple[FileRef, FileResult]], fail_on: str, within: Within | None = None, memo: AggregationMemo | None = None
+    rules: Iterable[Rule],
+    results: Sequence[tuple[FileRef, FileResult]],
+    fail_on: str,
+    within: Within | None = None,
+    memo: AggregationMemo | None = None,
+    jobs: int | None = 1,
 ) -> Report:
     """Turn per-file results into the project's report: paths filled in, project-wide rules run,
     suppression comments applied, fingerprints assigned. ``within``: report only what lies in
     these paths (a partial run; ``results`` are the whole project's), plus findings about a rule's
     whole scope (located at the rule) when the paths hold all of it: each rule counts its
     findings there, except that a rule with a ceiling keeps the count its ``max`` bounds.
-    ``memo``: the previous run's aggregations, reused where a rule's input is the same."""
+    ``memo``: the previous run's aggregations, reused where a rule's input is the same.
+    ``jobs``: the processes it may use (None: one per CPU), for ``Rule.aggregates_beside``."""
     rules = list(rules)
     # Compiled extension modules are modules the project-wide kinds know of (``rule_facts``),
     # not files scanned.
@@ -44,15 +52,12 @@ def aggregate(
     counts: dict[str, int | None] = {}
     details: dict[str, dict] = {}
     with module_index.sharing():
+        known = [*results, *compiled] if compiled else results
+        # Those computed beside the others start first (each in a child), then the rest here.
+        started = {id(rule): _aggregation(rule, rules, known, memo, jobs) for rule in rules if rule.aggregates_beside}
         for rule in rules:
-            rule.see_rules(rules)
-            facts = rule_facts(rule, [*results, *compiled] if compiled else results)
-            output = memo.reuse(rule, facts) if memo is not None else None
-            if output is None:
-                output = rule.aggregate(facts)
-                if memo is not None:
-                    memo.store(rule, facts, output)
-            extra, counts[rule.id], details[rule.id] = output
+            output = started.pop(id(rule), None) or _aggregation(rule, rules, known, memo, jobs)
+            extra, counts[rule.id], details[rule.id] = output()
             findings.extend(extra)
     if memo is not None:
         memo.save()
@@ -103,6 +108,41 @@ def aggregate(
         unparsed=tuple(ref.path for ref, result in results if result.parse_error is None and not result.syntax_checked),
     )
     return with_own_rows(report, fail_on)
+
+
+Aggregated = tuple[list[Finding], "int | None", dict[str, Any]]
+
+# Fewer files than this, and a child's start (a fork, the result pickled) would take about as long
+# as the aggregation it saves (import-cycle: 30 ms for SymPy's 1,500 files).
+BESIDE_MIN_FILES = 1000
+
+
+def _aggregation(
+    rule: Rule, rules: list[Rule], results: Sequence[tuple[FileRef, FileResult]], memo: AggregationMemo | None, jobs: int | None
+) -> Callable[[], Aggregated]:
+    """``rule``'s aggregation, started (in a child when ``Rule.aggregates_beside`` and the project
+    is large) or reused from ``memo``; call it for its result."""
+    rule.see_rules(rules)
+    facts = rule_facts(rule, results)
+    reused = memo.reuse(rule, facts) if memo is not None else None
+    if reused is not None:
+        return lambda: reused
+    compute: Callable[[], Aggregated] = functools.partial(rule.aggregate, facts)
+    if rule.aggregates_beside and len(facts) >= BESIDE_MIN_FILES:
+        from ssot_lint.run.parallel import default_jobs
+
+        if (jobs or default_jobs()) > 1:
+            from ssot_lint.run.beside import beside
+
+            compute = beside(compute)
+
+    def output() -> Aggregated:
+        made = compute()
+        if memo is not None:
+            memo.store(rule, facts, made)
+        return made
+
+    return output
 
 
 def rule_facts(rule: Rule, results: Sequence[tuple[FileRef, FileResult]]) -> list[tuple[FileRef, Any]]:

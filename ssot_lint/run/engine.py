@@ -52,7 +52,7 @@ def run(paths: list[str], config: Config, ruleset: RuleSet, options: RunOptions)
         results = analyze_files(files, analyzed_with, options, stats, keys)
         analyzed = time.perf_counter()
         memo = AggregationMemo(options.cache, str(config.root), ruleset.rules, keys) if options.cache is not None and keys is not None else None
-        report = aggregate(ruleset.rules, results, options.fail_on, options.within, memo)
+        report = aggregate(ruleset.rules, results, options.fail_on, options.within, memo, options.jobs)
         if memo is not None:
             stats.update(aggregations_reused=len(memo.reused), aggregations_run=len(memo.computed))
         project_files = files if options.within is not None or covers_project(paths, config) else None  # a partial run walked the root too
