@@ -1,5 +1,3 @@
-import sys
+from ssot_lint.entry import script
 
-from ssot_lint.entry import main
-
-sys.exit(main())
+script()

@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
+import threading
 import time
+from typing import NoReturn
 
 from ssot_lint.replay import play as replay
 
@@ -28,3 +32,22 @@ def main(argv: list[str] | None = None) -> int:
     if exit_code is None or isinstance(exit_code, int):
         return exit_code or 0
     raise SystemExit(exit_code)  # a message instead of a number: let Python print it, as before
+
+
+def script() -> NoReturn:
+    """The installed command: ``main``, then an exit that does not free the objects the run left
+    in the process (Home Assistant: 0.2 s of a cold check's wall time, spent unmapping some 60 MB
+    of objects held by module-level caches), as mypy ends its runs. What must happen at an exit
+    still does: the atexit handlers run (kept workers are stopped, temporary directories
+    removed) and the standard streams are flushed. With another thread running, or a stream
+    that cannot be flushed, the exit is Python's own, as before."""
+    code = main()
+    if threading.active_count() > 1:
+        sys.exit(code)  # Python's exit waits for the other threads
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)  # Python reports the failed flush and exits with its own status
+    os._exit(code)
