@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -118,12 +119,26 @@ def git_info_exclude(root: str, observer: Observer = NULL_OBSERVER) -> tuple[str
     return (directory, spec) if any(p.include is not None for p in spec.patterns) else None
 
 
+_PLAIN_SUFFIX = re.compile(r"\*(\.[A-Za-z0-9_]+)")
+
+
 class Scope:
     """The config's include/exclude patterns, for walked files and for flat path lists alike."""
 
     def __init__(self, config: Config) -> None:
         self.include = GlobSet(config.get("include"))
         self.exclude = GlobSet(list(config.get("exclude")) + list(config.get("extend-exclude")))
+        # `*.py`, `*.pyi` (the default): whether a file is included depends on its name alone.
+        plain = [_PLAIN_SUFFIX.fullmatch(pattern) for pattern in config.get("include")]
+        self._suffixes = tuple(m.group(1) for m in plain if m is not None) if plain and all(plain) else None
+
+    def rejects_name(self, filename: str) -> bool:
+        """Whether ``include`` takes no file named ``filename``, in any directory: decided from
+        the name when every pattern is a plain ``*.suffix``, before the path is spelled."""
+        suffixes = self._suffixes
+        if suffixes is None or filename.endswith(suffixes):
+            return False
+        return ".py" not in suffixes or compiled_stem(filename) is None
 
     def excluded(self, relpath: str) -> bool:
         """``relpath`` is root-relative with ``/`` separators; directories end with ``/``."""
@@ -200,6 +215,8 @@ def discover(paths: list[str], config: Config, symlinked_dirs: list[str] | None 
                 raise ConfigError(f'{shown}: cannot list directory: {exc.strerror} (leave it out with extend-exclude = ["{shown}"])') from None
             for entry in entries:
                 is_dir = entry.is_dir(follow_symlinks=False)
+                if not is_dir and scope.rejects_name(entry.name) and (symlinked_dirs is None or not entry.is_symlink()):
+                    continue  # most entries of a real tree: no path to spell and match
                 relpath = rel(entry.path, is_dir)
                 if not is_dir and not scope.included(relpath):
                     # Most entries of a real tree (Home Assistant: 34,000 of 44,700) are files no
