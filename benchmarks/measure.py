@@ -36,7 +36,7 @@ class Failed(Exception):
 class Run:
     wall: float
     max_rss_kib: int  # /usr/bin/time -v: the largest single process (0 without /usr/bin/time)
-    tree_rss_kib: int  # sampled: the process and its descendants, summed (proportional set sizes)
+    tree_rss_kib: int  # sampled: the process and its descendants, summed
     code: int
     stdout: bytes
     stderr: bytes
@@ -44,32 +44,21 @@ class Run:
 
 
 def tree_rss_kib(pid: int) -> int:
-    """Memory of ``pid`` plus all its descendants, from /proc (0 when it is gone): their
-    proportional set sizes summed (``Pss``: a page forked children share with their parent counts
-    once over all of them, where their resident sets would count it in each), or the resident sets
-    where the kernel gives no ``smaps_rollup``."""
+    """Resident set of ``pid`` plus all its descendants, from /proc (0 when it is gone)."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            total += _memory_kib(current)
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
             with open(f"/proc/{current}/task/{current}/children") as children:
                 stack.extend(int(c) for c in children.read().split())
         except (OSError, ValueError):
             continue
     return total
-
-
-def _memory_kib(pid: int) -> int:
-    for name, field in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
-        try:
-            with open(name) as lines:
-                for line in lines:
-                    if line.startswith(field):
-                        return int(line.split()[1])
-        except FileNotFoundError:
-            continue
-    return 0
 
 
 def run(command: Sequence[str], cwd: Path, ok: tuple[int, ...] = (0, 1), env: dict[str, str] | None = None) -> Run:

@@ -13,9 +13,8 @@ benchmarks/rules/<name>.toml:
   ``flake8-tidy-imports.banned-api`` for the rule file's deprecated paths. "vs ruff" divides by
   ruff ``I`` in the same mode. Wall time is the median of ``--repeat`` runs.
 - Peak RSS from ``/usr/bin/time -v`` ("Maximum resident set size": the largest single process),
-  and the peak of the memory of the process and its workers summed (sampled from /proc every 10
-  ms: proportional set sizes, so a page a forked child shares with its parent counts once), since
-  ssot-lint runs worker processes.
+  and the peak of the summed resident sets of the process and its workers (sampled from /proc
+  every 10 ms), since ssot-lint runs worker processes.
 - With a corpus whose rule file has deprecated-import rules and an unresolved-import rule (Django):
   on a copy, ``fix --diff`` and then ``fix`` with the deprecated-import rules, and the
   unresolved-import findings before and after: the imports the fix made that do not resolve.
@@ -351,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         " ruff does not cache files with fixable diagnostics, so its warm `I` run is only faster where the tree is isort-clean."
         " '1 edited' appends a comment to the largest module and runs the warm command once.",
         "- CPU s: user + system seconds (/usr/bin/time -v: the process and its workers), less sensitive to other jobs' load than wall time",
-        "- max RSS: /usr/bin/time -v (largest single process); tree RSS: process + workers summed (proportional set sizes: shared pages once), sampled every 10 ms",
+        "- max RSS: /usr/bin/time -v (largest single process); tree RSS: process + workers summed, sampled every 10 ms",
     ]
     rows: list[Row] = []
     notes: list[str] = []
