@@ -26,7 +26,9 @@ T = TypeVar("T")
 
 def may_fork() -> bool:
     """Whether a child may be forked now: a fork copies only the calling thread, so another
-    thread's held lock (an import, a log handler) would stay held in the child forever."""
+    thread's held lock (an import, a log handler) would stay held in the child forever. A process
+    that analyzed files itself (an API caller, the pytest plugin) keeps its analysis thread
+    (``on_analysis_thread``) and computes here: only the command's own process forks."""
     return start_method() == "fork" and may_start_workers() and threading.active_count() == 1
 
 
@@ -50,6 +52,9 @@ class _Child(Generic[T]):
         self.process = context.Process(target=_compute_and_send, args=(compute, send), daemon=True)
         try:
             self.process.start()
+        except OSError:
+            self.receive.close()
+            raise
         finally:
             send.close()  # the child's end only: the child dying then reads as EOF here
 
