@@ -1,6 +1,6 @@
 """One pure computation in a forked child while this process goes on with its own work, on a
 second core: the project-wide aggregation of a kind that takes long on a large project
-(import-cycle: about a third of Home Assistant's aggregation) beside the other rules'.
+(import-cycle: about 40% of Home Assistant's aggregation, done alone) beside the other rules'.
 
 The computation must depend only on what this process holds at the fork, and its result must
 pickle. Where no child can be started (no ``fork`` on this platform, threads running, a worker's
