@@ -6,7 +6,7 @@ project classes and warning helpers across files."""
 from __future__ import annotations
 
 from ssot_lint.kinds.declared_deprecation.declarations import BUILTIN_CATEGORIES, FUTURE_WARNING, ClassBases, Declaration
-from ssot_lint.kinds.declared_deprecation.definitions import aliases, definition
+from ssot_lint.kinds.declared_deprecation.definitions import aliases, defined, definition
 from ssot_lint.kinds.declared_deprecation.wording import DEPRECATION, PROVISIONAL, says, strongest
 from ssot_lint.project.module_index import ModuleIndex
 
@@ -23,11 +23,8 @@ class Categories:
 
     def helper(self, category: str) -> str | None:
         """The category of the project warning helper ``helper:<dotted>`` calls (None: no helper)."""
-        dotted = category.removeprefix("helper:")
-        owner = self.index.file_module(dotted)
-        if owner is None or owner == dotted or "." in dotted[len(owner) + 1 :]:
-            return None
-        return self.helpers.get(definition(self.index, owner, dotted[len(owner) + 1 :]))
+        found = defined(self.index, category.removeprefix("helper:"))
+        return self.helpers.get(found) if found is not None else None
 
     def is_helper(self, category: str) -> bool:
         return self.helper(category) is not None
