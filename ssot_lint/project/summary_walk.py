@@ -15,10 +15,11 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ssot_lint.analysis.getattr_forward import forwarded_to
-from ssot_lint.analysis.imports import imported_names
+from ssot_lint.analysis.imports import resolve_relative
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
 from ssot_lint.project.attribute_stores import attribute_stores
@@ -55,6 +56,9 @@ _SEMICOLON = re.compile(_BLANK + ";" + _BLANK)
 
 
 _MEMO_KEY = "module_summary"
+# An ImportFact from the tuple of its fields, without the Python frame of the named tuple's own
+# ``__new__`` (a summary builds one per imported name: 125,810 on Home Assistant).
+_fact = partial(tuple.__new__, ImportFact)
 
 
 def summarise(ctx: FileContext) -> ModuleSummary:
@@ -327,46 +331,70 @@ class _Summariser:
     def _record(
         self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool, flags: tuple[bool, bool, bool], conditional: bool
     ) -> None:
-        """One ImportFact per imported name; ``flags``: main block, expected to fail, guarded."""
+        """One ImportFact per imported name; ``flags``: main block, expected to fail, guarded.
+        Once per import statement by the hundred thousand: the names are read from the node here
+        (as ``imports.imported_names`` reads them) and each fact is built as the tuple it is."""
         if self.tested is None:  # asked only once there is an import (it may parse the whole file)
             self.tested = tested_deprecations(self.ctx)
-        span = self.lines.span
+        tested = self.tested if self.tested is not NOTHING_TESTED else None
+        lines = self.lines
+        span = lines.span
         statement = span(node)
-        module_span = self.lines.module_span(statement) if isinstance(node, ast.ImportFrom) else None
+        line = node.lineno
+        plain = isinstance(node, ast.Import)
+        module: str | None = None  # `import a.b`: each name is a module of its own
+        module_span: Span | None = None
+        level = 0
+        if isinstance(node, ast.ImportFrom):
+            level = node.level
+            module_span = lines.module_span(statement)
+            module = resolve_relative(self.ctx.ref.module, self.ctx.ref.is_package, level, node.module)
         stdlib_of: dict[str | None, bool] = {}
-        ascii_text = self.lines.ascii  # then a column is the byte offset + 1 (``SourceLines.column``), inline: once per name
-        for module, name, bound, alias in imported_names(node, self.ctx.ref.module, self.ctx.ref.is_package):
+        ascii_text = lines.ascii  # then a column is the byte offset + 1 (``SourceLines.column``), inline: once per name
+        main, expected, guarded = flags
+        append = self.imports.append
+        for alias in node.names:
+            name: str | None
+            bound: str | None
+            if plain:
+                module = alias.name
+                name, bound = None, alias.asname or module.partition(".")[0]
+            else:
+                name = alias.name
+                bound = None if name == "*" else alias.asname or name
             # (a parsed node always has its end: no check per name)
             where: Span = (alias.lineno, alias.col_offset + 1, alias.end_lineno, alias.end_col_offset + 1) if ascii_text else span(alias)  # type: ignore[assignment, operator]
-            warned = self.tested is not NOTHING_TESTED and self.tested.covers(node.lineno, bound)
+            warned = tested is not None and tested.covers(line, bound)
             if not module_level:
                 bound = None
-            elif name == "*" and not checking:
-                star_rebinds(self.never_true, module)  # it may bind TYPE_CHECKING
-            elif bound is not None:
+            elif bound is None:  # a star import
+                if not checking:
+                    star_rebinds(self.never_true, module)  # it may bind TYPE_CHECKING
+            else:
                 if self.never_true or module in _TYPING:  # else typing_spellings has nothing to do
                     typing_spellings(self.never_true, bound, module, name)
-                # From the standard library: a pure-named decorator is the pure one, and an
-                # attribute read runs nothing; else the name may be a project's own object.
-                stdlib = stdlib_of.get(module)
-                if stdlib is None:
-                    relative = isinstance(node, ast.ImportFrom) and node.level > 0
-                    stdlib = stdlib_of[module] = module is not None and not relative and module.partition(".")[0] != self.top and pure_source(module)
                 if checking:
                     self.pure.discard(bound)
                     self.objects.discard(bound)
-                elif stdlib:
-                    self.pure.add(bound)
-                    self.objects.discard(bound)
                 else:
-                    self.pure.discard(bound)
-                    if name is not None:
-                        self.objects.add(bound)
-                    else:
+                    # From the standard library: a pure-named decorator is the pure one, and an
+                    # attribute read runs nothing; else the name may be a project's own object.
+                    stdlib = stdlib_of.get(module)
+                    if stdlib is None:
+                        stdlib = stdlib_of[module] = module is not None and level == 0 and module.partition(".")[0] != self.top and pure_source(module)
+                    if stdlib:
+                        self.pure.add(bound)
                         self.objects.discard(bound)
-            self.has_getattr |= bound == "__getattr__"  # `from .lazy import __getattr__`
-            self.getattr_bindings += bound == "__getattr__"
-            self.imports.append(ImportFact(module, name, bound, where, module_span or where, statement, in_function, checking, *flags, warned, conditional))
+                    else:
+                        self.pure.discard(bound)
+                        if name is not None:
+                            self.objects.add(bound)
+                        else:
+                            self.objects.discard(bound)
+                if bound == "__getattr__":  # `from .lazy import __getattr__`
+                    self.has_getattr = True
+                    self.getattr_bindings += 1
+            append(_fact((module, name, bound, where, module_span or where, statement, in_function, checking, main, expected, guarded, warned, conditional)))
 
     def _aliases(self, body: list[ast.stmt]) -> list[AliasFact]:
         found = []
