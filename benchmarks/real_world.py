@@ -14,7 +14,8 @@ benchmarks/rules/<name>.toml:
   ruff ``I`` in the same mode. Wall time is the median of ``--repeat`` runs.
 - Peak RSS from ``/usr/bin/time -v`` ("Maximum resident set size": the largest single process),
   and the peak of the summed resident sets of the process and its workers (sampled from /proc
-  every 10 ms), since ssot-lint runs worker processes.
+  every 10 ms), since ssot-lint runs worker processes. The sums come from one more, untimed round
+  of each command: the sampler's own CPU would slow the timed runs (measure.py).
 - With a corpus whose rule file has deprecated-import rules and an unresolved-import rule (Django):
   on a copy, ``fix --diff`` and then ``fix`` with the deprecated-import rules, and the
   unresolved-import findings before and after: the imports the fix made that do not resolve.
@@ -62,6 +63,7 @@ class Row:
     tool: str
     mode: str
     runs: list[Run] = field(default_factory=list)
+    sampled: list[Run] = field(default_factory=list)  # untimed runs whose summed memory was sampled
     findings: str = ""
     note: str = ""
     baselines: dict[str, Row] = field(default_factory=dict)  # the ruff rows this one is compared with, by label
@@ -75,8 +77,8 @@ class Row:
         cpu_ratio = fmt_ratio(ratio(self.runs, self.baselines["default"].runs, cpu=True)) if "default" in self.baselines else ""
         if not self.runs:
             return [self.tree, self.tool, self.mode, "", *[""] * len(LABELS), "", "", "", "", self.note or self.findings]
-        max_rss = max(r.max_rss_kib for r in self.runs) / 1024
-        tree_rss = max(r.tree_rss_kib for r in self.runs) / 1024
+        max_rss = max(r.max_rss_kib for r in (*self.runs, *self.sampled)) / 1024
+        tree_rss = max(r.tree_rss_kib for r in (self.sampled or self.runs)) / 1024
         text = "; ".join(x for x in (self.findings, self.note) if x)
         cpu = statistics.median(r.cpu for r in self.runs)
         return [self.tree, self.tool, self.mode, f"{self.wall:.2f}", *ratios, f"{cpu:.2f}", cpu_ratio, f"{max_rss:.0f}", f"{tree_rss:.0f}", text]
@@ -166,26 +168,35 @@ def check_rows(tree: str, root: Path, exe: str, rules: RuleFile, work: Path, rep
     for label in selections:
         shutil.rmtree(work / f"ruff-cache-{tree}-{label}", ignore_errors=True)
     shutil.rmtree(ssot_cache, ignore_errors=True)
-    for _ in range(repeat):
+
+    # Round 0 of each loop is the memory round: its runs are sampled and not timed (the sampler's
+    # CPU would slow the timed runs); the rounds after it are timed.
+    def take(row: Row, command: list[str], memory_round: bool) -> None:
+        if memory_round:
+            row.sampled.append(run(command, root))
+        else:
+            row.runs.append(run(command, root, sample=False))
+
+    for n in range(repeat + 1):
         for label in selections:
-            ruff_rows[label, "cold"].runs.append(run(ruff(label, cache=False), root))
-        cold.runs.append(run([*ssot, "--no-cache"], root))
+            take(ruff_rows[label, "cold"], ruff(label, cache=False), n == 0)
+        take(cold, [*ssot, "--no-cache"], n == 0)
     for label in selections:
         run(ruff(label, cache=True), root)  # fill the cache
     run(ssot, root)  # fill the result cache and record the replay memo
     try:
-        for n in range(repeat):
+        for n in range(repeat + 1):
             for label in selections:
-                ruff_rows[label, "warm"].runs.append(run(ruff(label, cache=True), root))
-            warm.runs.append(run(ssot, root))
+                take(ruff_rows[label, "warm"], ruff(label, cache=True), n == 0)
+            take(warm, ssot, n == 0)
             shutil.rmtree(ssot_cache / "replay", ignore_errors=True)
-            cache_only.runs.append(run(ssot, root))
+            take(cache_only, ssot, n == 0)
             run(ssot, root)  # record the replay memo again for the next warm run
             # One file edited: each tool sees the edit once (ruff first, then ssot-lint, with the same text).
             edited.write_bytes(original + f"\n# benchmark edit {n} of {tree}\n".encode())
             for label in selections:
-                ruff_rows[label, "1 edited"].runs.append(run(ruff(label, cache=True), root))
-            one_edited.runs.append(run(ssot, root))
+                take(ruff_rows[label, "1 edited"], ruff(label, cache=True), n == 0)
+            take(one_edited, ssot, n == 0)
             edited.write_bytes(original)
             for label in selections:
                 run(ruff(label, cache=True), root)
@@ -350,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         " ruff does not cache files with fixable diagnostics, so its warm `I` run is only faster where the tree is isort-clean."
         " '1 edited' appends a comment to the largest module and runs the warm command once.",
         "- CPU s: user + system seconds (/usr/bin/time -v: the process and its workers), less sensitive to other jobs' load than wall time",
-        "- max RSS: /usr/bin/time -v (largest single process); tree RSS: process + workers summed, sampled every 10 ms",
+        "- max RSS: /usr/bin/time -v (largest single process); tree RSS: process + workers summed, sampled every 10 ms"
+        " in one more run of each command, untimed (the timed runs are not sampled: the sampler's CPU would slow them)",
     ]
     rows: list[Row] = []
     notes: list[str] = []
