@@ -56,6 +56,10 @@ _PURE_DECORATORS = frozenset(
 BUILTIN_DECORATORS = frozenset(("property", "staticmethod", "classmethod"))
 
 
+# The top-level names ``pure_source`` accepts (the summary walk's C code is given them too).
+PURE_TOPS = frozenset(sys.stdlib_module_names - {"__main__"})
+
+
 def pure_source(module: str) -> bool:
     """Whether a decorator named like a pure one (``_PURE_DECORATORS``) that a module imports
     from ``module`` (absolute) is the pure one: ``module`` is the standard library's. One from a
@@ -63,8 +67,7 @@ def pure_source(module: str) -> bool:
     cache`` in ``myapp/``), may register what it decorates; a third-party one is not told apart
     (importing a module from outside the project and the standard library counts as an effect
     of its own: ``fix.import_runs``)."""
-    top = module.partition(".")[0]
-    return top in sys.stdlib_module_names and top != "__main__"
+    return module.partition(".")[0] in PURE_TOPS
 
 
 # Standard-library modules whose import does no more than define names (top-level names: their

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING
 
 from ssot_lint.analysis.getattr_forward import forwarded_to
 from ssot_lint.analysis.imports import resolve_relative
+from ssot_lint.analysis.native import load
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
 from ssot_lint.project.attribute_stores import attribute_stores
 from ssot_lint.project.dunder_all import DunderAll, is_all
 from ssot_lint.project.dynamic_imports import by_name_line
-from ssot_lint.project.effects import BUILTIN_DECORATORS, first_class_with_effects, first_line, has_effects, may_be_left_out, pure_source, warns
+from ssot_lint.project.effects import BUILTIN_DECORATORS, PURE_TOPS, first_class_with_effects, first_line, has_effects, may_be_left_out, pure_source, warns
 from ssot_lint.project.import_conditions import (
     NOTHING_TESTED,
     TestedDeprecations,
@@ -59,6 +60,9 @@ _MEMO_KEY = "module_summary"
 # An ImportFact from the tuple of its fields, without the Python frame of the named tuple's own
 # ``__new__`` (a summary builds one per imported name: 125,810 on Home Assistant).
 _fact = partial(tuple.__new__, ImportFact)
+# ``_record``'s loop over the names in C, for the common case (_import_facts.c); None: not built.
+_native = load("ssot_lint.project._import_facts")
+_NO_SPELLINGS: frozenset[str] = frozenset()
 
 
 def summarise(ctx: FileContext) -> ModuleSummary:
@@ -332,26 +336,35 @@ class _Summariser:
         self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool, flags: tuple[bool, bool, bool], conditional: bool
     ) -> None:
         """One ImportFact per imported name; ``flags``: main block, expected to fail, guarded.
-        Once per import statement by the hundred thousand: the names are read from the node here
-        (as ``imports.imported_names`` reads them) and each fact is built as the tuple it is."""
+        Once per import statement by the hundred thousand: the C code (``_import_facts.c``) does
+        it where it can; it refuses, changing nothing, what the loop here follows through
+        ``typing_spellings``, ``star_rebinds``, a ``__getattr__``, a tested deprecation or a text
+        that is not ASCII. The loop reads the names from the node (as
+        ``imports.imported_names`` reads them) and builds each fact as the tuple it is."""
         if self.tested is None:  # asked only once there is an import (it may parse the whole file)
             self.tested = tested_deprecations(self.ctx)
         tested = self.tested if self.tested is not NOTHING_TESTED else None
+        plain = True
+        module: str | None = None  # `import a.b`: each name is a module of its own
+        level = 0
+        if isinstance(node, ast.ImportFrom):
+            plain = False
+            level = node.level
+            module = resolve_relative(self.ctx.ref.module, self.ctx.ref.is_package, level, node.module)
+        main, expected, guarded = flags
         lines = self.lines
+        ascii_text = lines.ascii  # then a column is the byte offset + 1 (``SourceLines.column``), inline: once per name
+        if _native is not None and ascii_text and tested is None:
+            heads = {s.partition(".")[0] for s in self.never_true} if self.never_true else _NO_SPELLINGS
+            rest = (in_function, checking, main, expected, guarded, False, conditional)
+            state = (self.top, module_level, checking, heads, self.pure, self.objects, PURE_TOPS, ImportFact, rest, self.imports)
+            if _native.import_facts(node, plain, module, level, lines.text, lines.starts, *state):
+                return
         span = lines.span
         statement = span(node)
         line = node.lineno
-        plain = isinstance(node, ast.Import)
-        module: str | None = None  # `import a.b`: each name is a module of its own
-        module_span: Span | None = None
-        level = 0
-        if isinstance(node, ast.ImportFrom):
-            level = node.level
-            module_span = lines.module_span(statement)
-            module = resolve_relative(self.ctx.ref.module, self.ctx.ref.is_package, level, node.module)
+        module_span = None if plain else lines.module_span(statement)
         stdlib_of: dict[str | None, bool] = {}
-        ascii_text = lines.ascii  # then a column is the byte offset + 1 (``SourceLines.column``), inline: once per name
-        main, expected, guarded = flags
         append = self.imports.append
         for alias in node.names:
             name: str | None
