@@ -10,7 +10,7 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=[
-        Extension("ssot_lint.analysis._scan", ["ssot_lint/analysis/_scan.c"], optional=True),
+        Extension("ssot_lint.analysis._scan", ["ssot_lint/analysis/_scan.c", "ssot_lint/analysis/_simple_imports.c"], optional=True),
         Extension("ssot_lint.project._import_facts", ["ssot_lint/project/_import_facts.c"], optional=True),
     ]
 )

@@ -693,12 +693,24 @@ static void write_ascii(Writer *w, const char *piece, Py_ssize_t times) {
             PyUnicode_WRITE(w->kind, w->data, w->length++, (Py_UCS4)(unsigned char)*p);
 }
 
-/* outline(text, code, offsets, heads): (the outline, [(cut, end), ...]). */
+/* _simple_imports.c: 1 and a new reference in *record when text[start:end] is one simple import
+ * statement starting line `line`, 0 when not, -1 on error. */
+int simple_import(const Py_UCS1 *text, const Py_UCS1 *code, Py_ssize_t start, Py_ssize_t end, Py_ssize_t line, PyObject **record);
+
+/* outline(text, code, offsets, heads[, starts, imports]): (the outline, [(cut, end), ...]).
+ * With ``starts`` (the scan's statement lines) and a list ``imports``, the top-level statements
+ * that are one simple import are left out too (their line breaks kept) and read into
+ * ``imports`` (``_simple_imports.c``); the cuts do not list them. */
 static PyObject *py_outline(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *text, *code, *offsets, *heads;
-    if (!PyArg_ParseTuple(args, "UUO!O!:outline", &text, &code, &PyList_Type, &offsets, &PyList_Type, &heads))
+    PyObject *text, *code, *offsets, *heads, *starts = NULL, *imports = NULL;
+    if (!PyArg_ParseTuple(args, "UUO!O!|O!O!:outline", &text, &code, &PyList_Type, &offsets, &PyList_Type, &heads, &PyList_Type,
+                          &starts, &PyList_Type, &imports))
         return NULL;
+    if ((starts == NULL) != (imports == NULL)) {
+        PyErr_SetString(PyExc_TypeError, "outline: starts and imports go together");
+        return NULL;
+    }
     Text t, c;
     read_text(text, &t);
     read_text(code, &c);
@@ -726,7 +738,14 @@ static PyObject *py_outline(PyObject *self, PyObject *args) {
             only_space = Py_UNICODE_ISSPACE(at(&c, i));
         kept += only_space;
     }
-    Py_ssize_t copied = 0;
+    /* Imports are read only from a text of ASCII and Latin-1 (one byte a character), whose
+     * statements of ASCII the reader takes. */
+    int reads_imports = imports != NULL && t.kind == PyUnicode_1BYTE_KIND && c.kind == PyUnicode_1BYTE_KIND;
+    if (imports != NULL && PyList_GET_SIZE(starts) != count) {
+        PyErr_SetString(PyExc_ValueError, "outline: the scan does not belong to this text");
+        goto failed;
+    }
+    Py_ssize_t copied = 0, read = 0;
     for (Py_ssize_t index = kept; index < count; index++) {
         Py_ssize_t start = PyLong_AsSsize_t(PyList_GET_ITEM(offsets, index));
         Py_ssize_t head = PyLong_AsSsize_t(PyList_GET_ITEM(heads, index));
@@ -736,6 +755,24 @@ static PyObject *py_outline(PyObject *self, PyObject *args) {
         if (start < copied || end < start || end > t.n || head >= end) { /* not a scan of this text */
             PyErr_SetString(PyExc_ValueError, "outline: the scan does not belong to this text");
             goto failed;
+        }
+        if (reads_imports && head < 0) {
+            Py_ssize_t line = PyLong_AsSsize_t(PyList_GET_ITEM(starts, index));
+            PyObject *record = NULL;
+            int found = line == -1 && PyErr_Occurred() ? -1 : simple_import(t.data, c.data, start, end, line, &record);
+            if (found < 0)
+                goto failed;
+            if (found) {
+                int appended = PyList_Append(imports, record);
+                Py_DECREF(record);
+                if (appended < 0)
+                    goto failed;
+                write_text(&w, &t, copied, start);
+                write_ascii(&w, "\n", breaks_between(&t, start, end));
+                copied = end;
+                read++;
+                continue;
+            }
         }
         Py_ssize_t cut = head >= 0 ? header_end(&c, head, end) : value_start(&t, &c, start, end);
         if (cut < 0)
@@ -759,7 +796,7 @@ static PyObject *py_outline(PyObject *self, PyObject *args) {
         copied = end;
     }
     PyObject *result;
-    if (PyList_GET_SIZE(cuts) == 0) {
+    if (PyList_GET_SIZE(cuts) == 0 && read == 0) {
         Py_INCREF(text);
         result = text;
     } else {
@@ -905,7 +942,7 @@ static PyObject *py_spelled(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"blank", py_blank, METH_VARARGS, "chunks.blank(text, strings=True), or NotImplemented when nested too deep."},
-    {"outline", py_outline, METH_VARARGS, "outline.outline's text and cuts, from the text and its scan."},
+    {"outline", py_outline, METH_VARARGS, "outline.outline's text and cuts, from the text and its scan; with starts and a list, the simple imports read into it."},
     {"line_starts", py_line_starts, METH_O, "SourceLines' line starts: 0 and the offset after each line break."},
     {"spelled", py_spelled, METH_VARARGS, "prefilter.spelled(text, needles), with any=True prefilter.spells_any; NotImplemented for a text past U+00FF."},
     {"scan", py_scan, METH_O, "chunks.scan's (code, starts, offsets, heads), None, or NotImplemented when nested too deep."},

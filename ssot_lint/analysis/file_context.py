@@ -20,6 +20,7 @@ from ssot_lint.analysis.chunks import Chunks, Scan, scan
 from ssot_lint.analysis.cst_positions import LazyPositions
 from ssot_lint.analysis.imports import ImportRef, collect_imports
 from ssot_lint.analysis.outline import outline
+from ssot_lint.analysis.simple_imports import ImportRecord, import_node, with_imports
 from ssot_lint.analysis.source_lines import SourceLines, Span
 from ssot_lint.analysis.syntax import cpython_parse, nodes_near, statements
 from ssot_lint.model import FileRef
@@ -45,6 +46,8 @@ class FileContext:
         self._scan: Scan | None | bool = False  # False: not scanned yet; None: cannot be split
         self._chunks: Chunks | None = None
         self._outline: list[ast.stmt] | None = None
+        self._read_imports: list[ImportRecord] = []  # the top-level imports the outline left out (simple_imports)
+        self._outline_whole: list[ast.stmt] | None = None  # the outline with their nodes in their places
         self._cuts: list[tuple[int, int]] = []  # the (start, end) offsets of what the outline leaves out
         self._outline_failed = False  # the text cannot be split, or its outline does not parse
         self._parsed: dict[int, list[ast.stmt]] = {}  # chunk index -> its top-level statements
@@ -167,9 +170,13 @@ class FileContext:
             # Assistant: 2.5% of the workers' CPU). Every import statement spells `import`:
             # otherwise the statements near that word hold them all.
             body = self._parsed_outline() if self._tree is None and (self._outline is not None or self.outline_read) else None
+            read: list[ImportRecord] = self._read_imports if body is not None else []
             if body is None:
                 body = self.statements_near(["import"])
             found = [n for n, _ in statements(body, into_definitions=True) if isinstance(n, (ast.Import, ast.ImportFrom))]
+            if read:  # the imports the outline left out, in their places (source order)
+                found += map(import_node, read)
+                found.sort(key=lambda node: (node.lineno, node.col_offset))
             self._imports = collect_imports(found, self.ref.module, self.ref.is_package)
         return self._imports
 
@@ -177,19 +184,34 @@ class FileContext:
         """The module's statements with what no project-wide summary reads left out (see
         ``outline``): the bodies of most top-level defs and classes, most constant tables. The
         whole tree's statements when the file is parsed whole anyway."""
+        body, read = self.outline_parts()
+        if not read:
+            return body
+        if self._outline_whole is None:
+            self._outline_whole = with_imports(body, read)
+        return self._outline_whole
+
+    def outline_parts(self) -> tuple[list[ast.stmt], list[ImportRecord]]:
+        """``outline()`` as the outline holds it: its parsed statements, and the top-level import
+        statements it left out, read from the text instead (``analysis.simple_imports``; none
+        when the file is parsed whole). For the readers that need no node of those imports."""
         if self._tree is not None:
-            return self._tree.body
+            return self._tree.body, []
         body = self._parsed_outline()
-        return body if body is not None else self.tree.body  # parsed whole: a syntax error is reported from there
+        if body is None:
+            return self.tree.body, []  # parsed whole: a syntax error is reported from there
+        return body, self._read_imports
 
     def _parsed_outline(self) -> list[ast.stmt] | None:
         """The outline's statements; None when the text cannot be split or the outline does not parse."""
         if self._outline is None and not self._outline_failed:
             found = self._scanned()
             cuts: list[tuple[int, int]] = []
+            read: list[ImportRecord] = []
             try:
                 if found is not None:
-                    self._outline = cpython_parse(outline(self.text, found, self.lines.starts, cuts)).body
+                    self._outline = cpython_parse(outline(self.text, found, self.lines.starts, cuts, read)).body
+                    self._read_imports = read
             except (SyntaxError, ValueError, MemoryError, RecursionError):
                 pass
             self._outline_failed = self._outline is None
@@ -220,7 +242,9 @@ class FileContext:
             self._chunks = Chunks(found.starts)
         chunks = self._chunks
         indices = {chunks.index_of(line) for line in lines}
-        return [statement for statement in body if chunks.index_of(statement.lineno) in indices]
+        near = [statement for statement in body if chunks.index_of(statement.lineno) in indices]
+        read = [record for record in self._read_imports if chunks.index_of(record[0]) in indices]
+        return with_imports(near, read) if read else near
 
     def _scanned(self) -> Scan | None:
         if self._scan is False:

@@ -15,11 +15,16 @@ what it keeps. Left out:
   attribute chain (it holds a ``[``, a ``{`` or a call) and holds no ``:=``, where ``NAME`` is
   no dunder: it becomes ``...``.
 
+- with the C scan, a top-level statement that is one import written the plain way: it is read
+  from the text instead (``analysis.simple_imports``), imports being half of a typical outline.
+
 The first two statements (a docstring and the first statement after it) are always kept whole.
 What is left out binds no module-level name, imports nothing and declares nothing global, and
 is never an alias, ``__all__`` or a re-export: everything ``project.module_summary`` reads is in
-the outline, as it is in the whole tree. A syntax error in what is left out is not seen (the
-file is then reported only where a rule reads it, or with ``check --check-syntax``).
+the outline (or read from the text, the imports), as it is in the whole tree. A syntax error in
+what is left out is not seen (the file is then reported only where a rule reads it, or with
+``check --check-syntax``); an import is read only when it is one CPython parses, into the node
+CPython makes of it.
 
 An outline that does not parse means the scan misread the text (or the header is broken): the
 caller parses the whole file instead.
@@ -32,6 +37,7 @@ from bisect import bisect_right
 
 from ssot_lint.analysis.chunks import Scan, _word
 from ssot_lint.analysis.native import compiled as native
+from ssot_lint.analysis.simple_imports import ImportRecord
 
 _HEADER = re.compile(r"(?:async[ \t\f]+)?def\b|class\b")
 _HEADER_TOKENS = re.compile(r"[()\[\]{}:;]")
@@ -44,13 +50,18 @@ _NOT_A_NAME = re.compile(r"[\[{]|[\w)\]}\"][ \t\f]*\(")
 _KEPT_WHOLE = 2  # the docstring and the statement after it (ModuleSummary.first_span)
 
 
-def outline(text: str, found: Scan, line_starts: list[int], cuts: list[tuple[int, int]] | None = None) -> str:
+def outline(text: str, found: Scan, line_starts: list[int], cuts: list[tuple[int, int]] | None = None, imports: list[ImportRecord] | None = None) -> str:
     """The outline of ``text`` (see the module docstring), with the text's line numbers.
     ``cuts`` (if given) receives the ``(start, end)`` offsets of each part left out. Built by the
-    C code (``analysis.native``) when it was built, by ``python_outline`` otherwise."""
+    C code (``analysis.native``) when it was built, by ``python_outline`` otherwise. With
+    ``imports`` and the C code, the top-level statements that are one simple import are left out
+    too and read into it (``analysis.simple_imports``; ``cuts`` does not list them)."""
     if native is None:
         return python_outline(text, found, line_starts, cuts)
-    result, found_cuts = native.outline(text, found.code, found.offsets, found.heads)
+    if imports is None:
+        result, found_cuts = native.outline(text, found.code, found.offsets, found.heads)
+    else:
+        result, found_cuts = native.outline(text, found.code, found.offsets, found.heads, found.starts, imports)
     if cuts is not None:
         cuts += found_cuts
     return result

@@ -154,7 +154,7 @@ class DuplicateDefinition(Rule):
             starts = ctx.lines.starts
             body = ctx.statements_on(sorted({bisect_right(starts, m.start()) for m in _CLASS_LINE.finditer(ctx.text)}))
         else:
-            body = ctx.outline()
+            body = ctx.outline_parts()[0]  # (not the top-level imports it read from the text: no definitions)
         for node, _ in statements(body, into_definitions=False):
             if isinstance(node, ast.ClassDef) or (self.functions and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))):
                 if self.selects(node.name) and node.name not in found:

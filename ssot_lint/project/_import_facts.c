@@ -7,8 +7,10 @@
    the rest before it changes anything (it returns False; the Python loop then runs): a name that
    (re)binds a TYPE_CHECKING spelling or `typing` itself, a star import while such a spelling is
    known, a `__getattr__`, a file whose deprecations are tested (`warned` is always False here),
-   and a text that is not ASCII (the caller's test: columns are then bytes + 1).
-   tests/test_import_facts.py compares both over the standard library. */
+   and a text that is not ASCII (columns are then bytes + 1). A statement comes as CPython's node
+   or, for a top-level import the outline left out, as the record read from the text
+   (analysis/simple_imports.py). tests/test_import_facts.py compares both over the standard
+   library. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -40,13 +42,27 @@ static int from_stdlib(PyObject *module, int level, PyObject *top, PyObject *pur
     return found;
 }
 
-/* (lineno, col_offset + 1, end_lineno, end_col_offset + 1) of an ast.alias in an ASCII text. */
+/* Field `index` of an alias: an ast.alias's attribute `name`, or item `index` of an alias read
+   from the text (simple_imports.AliasRecord: name, asname, lineno, col_offset, end_lineno,
+   end_col_offset). A new reference. */
+static PyObject *alias_field(PyObject *alias, Py_ssize_t index, PyObject *name) {
+    if (PyTuple_Check(alias)) {
+        if (PyTuple_GET_SIZE(alias) != 6) {
+            PyErr_SetString(PyExc_TypeError, "import_facts: an alias record has 6 items");
+            return NULL;
+        }
+        return Py_NewRef(PyTuple_GET_ITEM(alias, index));
+    }
+    return PyObject_GetAttr(alias, name);
+}
+
+/* (lineno, col_offset + 1, end_lineno, end_col_offset + 1) of an alias in an ASCII text. */
 static PyObject *span_of(PyObject *alias) {
     PyObject *values[4] = {NULL, NULL, NULL, NULL};
     PyObject *names[4] = {s_lineno, s_col_offset, s_end_lineno, s_end_col_offset};
     PyObject *span = NULL;
     for (int i = 0; i < 4; i++) {
-        PyObject *value = PyObject_GetAttr(alias, names[i]);
+        PyObject *value = alias_field(alias, 2 + i, names[i]);
         if (value == NULL) goto done;
         if (i % 2) {
             long column = PyLong_AsLong(value);
@@ -111,17 +127,17 @@ static PyObject *facts(PyObject *names, int plain, PyObject *module, long level,
                        PyObject *heads, PyObject *pure, PyObject *objects, PyObject *pure_tops, PyTypeObject *fact_type,
                        PyObject *module_span, PyObject *statement, PyObject *rest, PyObject *into) {
     int spellings = PySet_GET_SIZE(heads) > 0;
-    Py_ssize_t n = PyList_GET_SIZE(names);
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(names);
     Binding *bindings = PyMem_Calloc(n ? n : 1, sizeof(Binding));
     if (bindings == NULL) return PyErr_NoMemory();
 
     /* First every name's binding, refusing before anything changes. */
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *alias = PyList_GET_ITEM(names, i);
+        PyObject *alias = PySequence_Fast_GET_ITEM(names, i);
         Binding *b = &bindings[i];
-        PyObject *name = PyObject_GetAttr(alias, s_name);
+        PyObject *name = alias_field(alias, 0, s_name);
         if (name == NULL) goto error;
-        PyObject *asname = PyObject_GetAttr(alias, s_asname);
+        PyObject *asname = alias_field(alias, 1, s_asname);
         if (asname == NULL) {
             Py_DECREF(name);
             goto error;
@@ -174,7 +190,7 @@ static PyObject *facts(PyObject *names, int plain, PyObject *module, long level,
             }
             if (failed) goto error;
         }
-        PyObject *where = span_of(PyList_GET_ITEM(names, i));
+        PyObject *where = span_of(PySequence_Fast_GET_ITEM(names, i));
         if (where == NULL) goto error;
         PyObject *fact = fact_type->tp_alloc(fact_type, 13);
         if (fact == NULL) {
@@ -231,25 +247,49 @@ static PyObject *py_import_facts(PyObject *self, PyObject *const *args, Py_ssize
         return NULL;
     }
     if (!PyUnicode_IS_ASCII(text)) Py_RETURN_FALSE; /* columns are bytes + 1 only in ASCII */
-    long line = attribute_long(node, s_lineno), column = attribute_long(node, s_col_offset);
-    long end_line = attribute_long(node, s_end_lineno), end_column = attribute_long(node, s_end_col_offset);
-    if (PyErr_Occurred()) return NULL;
+    long line, column, end_line, end_column;
+    PyObject *names;
+    if (PyTuple_Check(node)) { /* read from the text: simple_imports.ImportRecord */
+        if (PyTuple_GET_SIZE(node) != 7 || !PyTuple_Check(PyTuple_GET_ITEM(node, 6))) {
+            PyErr_SetString(PyExc_TypeError, "import_facts: an import record has 7 items, its names a tuple");
+            return NULL;
+        }
+        line = PyLong_AsLong(PyTuple_GET_ITEM(node, 0));
+        column = PyLong_AsLong(PyTuple_GET_ITEM(node, 1));
+        end_line = PyLong_AsLong(PyTuple_GET_ITEM(node, 2));
+        end_column = PyLong_AsLong(PyTuple_GET_ITEM(node, 3));
+        names = Py_NewRef(PyTuple_GET_ITEM(node, 6));
+    } else {
+        line = attribute_long(node, s_lineno);
+        column = attribute_long(node, s_col_offset);
+        end_line = attribute_long(node, s_end_lineno);
+        end_column = attribute_long(node, s_end_col_offset);
+        names = PyErr_Occurred() ? NULL : PyObject_GetAttr(node, s_names);
+        if (names != NULL && !PyList_Check(names)) {
+            Py_DECREF(names);
+            PyErr_SetString(PyExc_TypeError, "import_facts: the node's names are not a list");
+            return NULL;
+        }
+    }
+    if (PyErr_Occurred()) {
+        Py_XDECREF(names);
+        return NULL;
+    }
     if (line < 1 || line > PyList_GET_SIZE(starts)) {
+        Py_DECREF(names);
         PyErr_SetString(PyExc_ValueError, "import_facts: a line the text does not have");
         return NULL;
     }
     Py_ssize_t begin = PyLong_AsSsize_t(PyList_GET_ITEM(starts, line - 1));
-    if (begin == -1 && PyErr_Occurred()) return NULL;
+    if (begin == -1 && PyErr_Occurred()) {
+        Py_DECREF(names);
+        return NULL;
+    }
     begin += column;
     Py_ssize_t module_start = 0, module_end = 0;
-    if (!plain && !plain_from(PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text), begin, &module_start, &module_end))
-        Py_RETURN_FALSE; /* SourceLines.module_span's general search */
-    PyObject *names = PyObject_GetAttr(node, s_names);
-    if (names == NULL) return NULL;
-    if (!PyList_Check(names)) {
+    if (!plain && !plain_from(PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text), begin, &module_start, &module_end)) {
         Py_DECREF(names);
-        PyErr_SetString(PyExc_TypeError, "import_facts: the node's names are not a list");
-        return NULL;
+        Py_RETURN_FALSE; /* SourceLines.module_span's general search */
     }
     PyObject *statement = Py_BuildValue("(llll)", line, column + 1, end_line, end_column + 1);
     PyObject *module_span = plain ? Py_NewRef(Py_None)

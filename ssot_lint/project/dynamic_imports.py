@@ -28,7 +28,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 # The words, as whole words not after a ``.`` (``importlib``, ``exec``), or after one (``loader.exec_module``).
 _ANYWHERE = ("importlib", "import_module", "__import__", "load_module", "exec_module", "runpy", "exec")
@@ -58,14 +58,16 @@ def dynamic_import_line(text: str, starts: Sequence[int], skip: Sequence[tuple[i
     return 0
 
 
-def by_name_line(text: str, starts: Sequence[int], body: Sequence[ast.stmt], top: str | None) -> int:
-    """``dynamic_import_line`` for a module whose statements (the outline) are ``body``, in the
-    package ``top``: the loops that import only named modules (``literal_loops``) left out, and
-    then its plain ``import importlib`` statements too, unless something else imports by name
-    (that line is named then, as without such a loop)."""
+def by_name_line(text: str, starts: Sequence[int], statements: Callable[[], Sequence[ast.stmt]], top: str | None) -> int:
+    """``dynamic_import_line`` for a module whose statements are the outline (asked of
+    ``statements`` only when needed), in the package ``top``: the loops that import
+    only named modules (``literal_loops``) left out, and then its plain ``import importlib``
+    statements too, unless something else imports by name (that line is named then, as without
+    such a loop)."""
     first = dynamic_import_line(text, starts)
     # Leaving lines out finds nothing more: the loops are looked for (a walk of every module-level
     # statement) only in a module that spells something importing by name, a few in a thousand.
+    body = statements() if first else []
     loops = literal_loops(body, top) if first else []
     if not loops:
         return first

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from typing import TypeGuard
 
 from ssot_lint.analysis.imports import dotted_name
-from ssot_lint.analysis.syntax import cpython_parse
+from ssot_lint.analysis.syntax import cpython_parse, first_line
 
 _QUIET_CALLS = frozenset(("__all__.extend", "__all__.append", "__all__.remove"))
 
@@ -293,12 +293,6 @@ def has_effects(node: ast.AST, pure: Collection[str] = BUILTIN_DECORATORS, objec
     return False
 
 
-def first_line(node: ast.AST) -> int:
-    """A statement's first line: its first decorator's, if it has one."""
-    decorators = getattr(node, "decorator_list", None)
-    return decorators[0].lineno if decorators else node.lineno  # type: ignore[attr-defined]
-
-
 def may_be_left_out(node: ast.AST) -> TypeGuard[ast.ClassDef]:
     """Whether a module-level statement is a top-level class whose body may be the outline's
     ``...`` (``analysis.outline`` leaves out the bodies of top-level classes)."""
@@ -309,15 +303,16 @@ def may_be_left_out(node: ast.AST) -> TypeGuard[ast.ClassDef]:
 
 
 def first_class_with_effects(
-    classes: Sequence[tuple[ast.ClassDef, Collection[str], Collection[str]]], body: list[ast.stmt], text: str, line_starts: list[int]
+    classes: Sequence[tuple[ast.ClassDef, Collection[str], Collection[str]]], body: list[ast.stmt], text: str, line_starts: list[int], more: Sequence[int] = ()
 ) -> int:
     """The first line of the first of ``classes`` (top-level classes of the module ``body``,
     whose body the outline may have left out) whose body, read from ``text``, has effects; 0
     when none has (each with the ``pure`` and ``objects`` names as they stood before it: see
     ``has_effects``). A class's
     text runs up to the next top-level statement; a class that does not parse alone counts as
-    having them."""
-    starts = sorted(first_line(statement) for statement in body)
+    having them. ``more``: the first lines of top-level statements not in ``body`` (the imports
+    the outline left out)."""
+    starts = sorted([*(first_line(statement) for statement in body), *more])
     for node, pure, objects in classes:
         first = first_line(node)
         following = bisect_right(starts, first)

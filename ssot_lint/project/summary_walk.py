@@ -13,20 +13,22 @@ path, and a linter that cannot run the code must not call them missing.
 from __future__ import annotations
 
 import ast
-import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ssot_lint.analysis.getattr_forward import forwarded_to
 from ssot_lint.analysis.imports import resolve_relative
 from ssot_lint.analysis.native import load
+from ssot_lint.analysis.simple_imports import IMPORT_ONLY, ImportRecord, import_node, in_source_order
 from ssot_lint.analysis.source_lines import Span
 from ssot_lint.analysis.syntax import NESTED
 from ssot_lint.project.attribute_stores import attribute_stores
 from ssot_lint.project.dunder_all import DunderAll, is_all
 from ssot_lint.project.dynamic_imports import by_name_line
 from ssot_lint.project.effects import BUILTIN_DECORATORS, PURE_TOPS, first_class_with_effects, first_line, has_effects, may_be_left_out, pure_source, warns
+from ssot_lint.project.first_span import first_span
 from ssot_lint.project.import_conditions import (
     NOTHING_TESTED,
     TestedDeprecations,
@@ -37,7 +39,7 @@ from ssot_lint.project.import_conditions import (
 )
 from ssot_lint.project.namespace_uses import ANY_ATTRIBUTE
 from ssot_lint.project.rebinds import WORDS, global_rebinds, namespace_writes
-from ssot_lint.project.reexports import alias_of, is_string_statement, reexport_only
+from ssot_lint.project.reexports import alias_of, reexport_only
 from ssot_lint.project.type_checking import class_shadows, star_rebinds, type_checking_test, typing_spellings
 
 if TYPE_CHECKING:  # the kinds package imports this module: importing it back would be a cycle
@@ -51,9 +53,6 @@ _NESTED = (ast.stmt, ast.excepthandler, ast.match_case)
 _TYPE_ALIAS = getattr(ast, "TypeAlias", ())  # `type X = ...`: Python 3.12+
 _TRY_STAR = getattr(ast, "TryStar", ast.Try)
 _TYPING = ("typing", "typing_extensions")  # as ``type_checking.typing_spellings`` reads them  # `except*`: Python 3.11+
-# What may stand between two simple statements written on one line: a `;`, spaces, continuations.
-_BLANK = r"(?:[ \t\f]|\\(?:\r\n|\r|\n))*"
-_SEMICOLON = re.compile(_BLANK + ";" + _BLANK)
 
 
 _MEMO_KEY = "module_summary"
@@ -71,21 +70,6 @@ def summarise(ctx: FileContext) -> ModuleSummary:
     if summary is None:
         summary = ctx.memo[_MEMO_KEY] = _Summariser(ctx).run()
     return summary
-
-
-def _last_simple(statement: ast.stmt) -> ast.stmt:
-    """The simple statement a compound statement ends with. Summary spans of compound statements
-    end there (as libcst's positions do), not where CPython ends them: CPython takes in a trailing
-    ``;`` on that last line."""
-    node: ast.AST = statement
-    while True:
-        for field in ("finalbody", "orelse", "handlers", "cases", "body"):  # the last block first
-            block = getattr(node, field, None)
-            if block:
-                node = block[-1]
-                break
-        else:
-            return node  # type: ignore[return-value]
 
 
 class _Summariser:
@@ -125,12 +109,14 @@ class _Summariser:
         self.attribute_stores: list[tuple[int, int]] = []  # a package's module-level `x.a = ...` statements (lines)
 
     def run(self) -> ModuleSummary:
-        body = self.ctx.outline()  # every statement the summary reads; see analysis/outline.py
-        self._walk(body)
+        # Every statement the summary reads (see analysis/outline.py), the top-level imports the
+        # outline left out read from the text instead (analysis/simple_imports.py).
+        body, read = self.ctx.outline_parts()
+        self._walk(in_source_order(body, read) if read else body)
         # Every bare class comes before the first statement found to have effects.
         if self.bare_classes:
-            self.effects = first_class_with_effects(self.bare_classes, body, self.ctx.text, self.lines.starts) or self.effects
-        start = 1 if body and is_string_statement(body[0]) and self._line_end(body, 0) == 0 else 0
+            more = [record[0] for record in read]  # a class's text ends where the next statement starts
+            self.effects = first_class_with_effects(self.bare_classes, body, self.ctx.text, self.lines.starts, more) or self.effects
         text = self.ctx.text
         spells_global = "global" in text
         # What a write to the module's own namespace spells (see project.rebinds), tested cheaply
@@ -145,14 +131,14 @@ class _Summariser:
             has_getattr=self.has_getattr,
             reexport_only=reexport_only(body),
             aliases=tuple(self._aliases(body)),
-            first_span=self._line_span(body, start) if len(body) > start else (1, 1, 1, 1),
+            first_span=first_span(body, self.lines),
             functions=frozenset(self.functions),
             effects=self.effects,
             deleted=frozenset(self.deleted),
             rebinds=tuple((name, where, False) for name, where in self.rebinds.items())
             + (global_rebinds(body, text, self.lines.starts) if spells_global else ())
             + (namespace_writes(self.ctx.statements_near(WORDS), self.ctx.lines_with(WORDS)) if writes else ()),
-            dynamic_imports=by_name_line(text, self.lines.starts, body, self.top) if self.ctx.ref.is_package else 0,
+            dynamic_imports=by_name_line(text, self.lines.starts, self.ctx.outline, self.top) if self.ctx.ref.is_package else 0,
             warns=self.warns,
             stored_into=self._stored_into(body) if self.attribute_stores else (),
             # (one unconditional def of it, and no ``exec`` that may bind names besides)
@@ -169,15 +155,16 @@ class _Summariser:
         found = attribute_stores(self.ctx, body)
         return tuple(sorted({(obj, name) for obj, name, line in found if name != ANY_ATTRIBUTE and any(a <= line <= b for a, b in spans)}))
 
-    def _walk(self, body: list[ast.stmt]) -> None:
+    def _walk(self, body: Sequence[ast.stmt | ImportRecord]) -> None:
         """Every statement in source order, knowing whether it runs in a def, in a class body,
         under ``if TYPE_CHECKING``, under ``if __name__ == "__main__"``, where an import error is
-        expected. Iterative: blocks nest as deep as the file likes."""
-        stack: list[tuple[ast.AST, bool, bool, bool, bool, bool, bool, bool]] = [(s, False, False, False, False, False, False, False) for s in reversed(body)]
+        expected (a top-level import read from the text: an ``ImportRecord``). Iterative: blocks
+        nest as deep as the file likes."""
+        stack: list[tuple[Any, bool, bool, bool, bool, bool, bool, bool]] = [(s, False, False, False, False, False, False, False) for s in reversed(body)]
         while stack:
             node, in_function, in_class, checking, main, expected, guarded, conditional = stack.pop()
             module_level = not (in_function or in_class)
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if type(node) is tuple or isinstance(node, (ast.Import, ast.ImportFrom)):
                 self._record(node, in_function, checking, module_level, (main, expected, guarded), conditional)
                 continue
             if isinstance(node, ast.Global):
@@ -333,7 +320,13 @@ class _Summariser:
 
     # -- imports, aliases, spans --------------------------------------------------------------
     def _record(
-        self, node: ast.Import | ast.ImportFrom, in_function: bool, checking: bool, module_level: bool, flags: tuple[bool, bool, bool], conditional: bool
+        self,
+        node: ast.Import | ast.ImportFrom | ImportRecord,
+        in_function: bool,
+        checking: bool,
+        module_level: bool,
+        flags: tuple[bool, bool, bool],
+        conditional: bool,
     ) -> None:
         """One ImportFact per imported name; ``flags``: main block, expected to fail, guarded.
         Once per import statement by the hundred thousand: the C code (``_import_facts.c``) does
@@ -347,7 +340,11 @@ class _Summariser:
         plain = True
         module: str | None = None  # `import a.b`: each name is a module of its own
         level = 0
-        if isinstance(node, ast.ImportFrom):
+        if isinstance(node, tuple):  # read from the text (simple_imports)
+            if node[4] != IMPORT_ONLY:
+                plain, level = False, node[4]
+                module = resolve_relative(self.ctx.ref.module, self.ctx.ref.is_package, level, node[5])
+        elif isinstance(node, ast.ImportFrom):
             plain = False
             level = node.level
             module = resolve_relative(self.ctx.ref.module, self.ctx.ref.is_package, level, node.module)
@@ -360,6 +357,8 @@ class _Summariser:
             state = (self.top, module_level, checking, heads, self.pure, self.objects, PURE_TOPS, ImportFact, rest, self.imports)
             if _native.import_facts(node, plain, module, level, lines.text, lines.starts, *state):
                 return
+        if isinstance(node, tuple):
+            node = import_node(node)
         span = lines.span
         statement = span(node)
         line = node.lineno
@@ -417,19 +416,3 @@ class _Summariser:
                 name, target = alias
                 found.append(AliasFact(name.id, target, self.lines.span(name)))
         return found
-
-    def _line_end(self, body: list[ast.stmt], start: int) -> int:
-        """The index of the last statement written on ``body[start]``'s line, joined by ``;``."""
-        end = start
-        while end + 1 < len(body):
-            before, after = self.lines.span(body[end]), self.lines.span(body[end + 1])
-            gap = self.lines.offset(before[2], before[3]), self.lines.offset(after[0], after[1])
-            if _SEMICOLON.fullmatch(self.lines.text, *gap) is None:
-                break
-            end += 1
-        return end
-
-    def _line_span(self, body: list[ast.stmt], start: int) -> Span:
-        """From ``body[start]`` to the end of the last statement on its line (or of its block)."""
-        first, last = self.lines.span(body[start]), self.lines.span(_last_simple(body[self._line_end(body, start)]))
-        return first[0], first[1], last[2], last[3]
