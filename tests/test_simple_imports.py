@@ -45,14 +45,16 @@ def _same_nodes(text: str) -> int:
     """Every record read from ``text`` is CPython's node of its statement; the outline keeps the
     rest of the text, line for line. The number of records."""
     kept, records = _read(text)
-    assert kept.count("\n") == text.count("\n") + text.count("\r") - text.count("\r\n")
+    assert len(SourceLines(kept).starts) == len(SourceLines(text).starts)  # as many line breaks
     tree = cpython_parse(text)
     by_line = {statement.lineno: statement for statement in tree.body}
     for record in records:
         expected = by_line[record[0]]
         assert ast.dump(import_node(record), include_attributes=True) == ast.dump(expected, include_attributes=True)
-    # What the outline holds, with the records' nodes in their places, is every top-level import.
+    # What the outline holds, with the records' nodes in their places, is every top-level
+    # statement on its own line, and every top-level import.
     whole = with_imports(cpython_parse(kept).body, records)
+    assert [(type(s).__name__, s.lineno) for s in whole] == [(type(s).__name__, s.lineno) for s in tree.body]
     imports = [ast.dump(s, include_attributes=True) for s in whole if isinstance(s, (ast.Import, ast.ImportFrom))]
     assert imports == [ast.dump(s, include_attributes=True) for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
     return len(records)
@@ -66,7 +68,7 @@ def _standard_library() -> list[Path]:
 def test_every_import_read_from_the_standard_library_is_the_node_cpython_makes() -> None:
     _native()
     read = 0
-    for path in _standard_library():
+    for index, path in enumerate(_standard_library()):
         text = path.read_bytes().decode("utf-8", "replace")
         try:
             cpython_parse(text)
@@ -74,6 +76,9 @@ def test_every_import_read_from_the_standard_library_is_the_node_cpython_makes()
             continue
         if scan(text) is not None:
             read += _same_nodes(text)
+            if index % 10 == 0:  # the other line breaks on a sample (a lone CR before a read import)
+                _same_nodes(text.replace("\n", "\r"))
+                _same_nodes(text.replace("\n", "\r\n"))
     assert read > 5_000  # 6,750 on 3.11's
 
 
@@ -84,6 +89,8 @@ def test_every_import_read_from_the_standard_library_is_the_node_cpython_makes()
         ("x = 1\ny = 2\nfrom a import (b,  # c\n  d as e,\n)\nfrom .. import *\nfrom .m.n import x as y, z\n", 3),
         ("x = 1\ny = 2\nfrom x import (y)\nfrom x import(y)\nfrom ...pkg import (\n    a\n    as\n    b\n)\n", 3),
         ("x = 1\ny = 2\r\nimport os\r\nfrom a import (b,\r\n c)\rimport d\r", 3),
+        ("x = 1\ry = 2\rimport a\rz = 3\r", 1),  # the lone CR before it stays one line break
+        ("x = 1\ry = 2\rimport a  \n\t\nimport b \r\nz = 3\n", 2),  # blanks left out between a CR and a LF
         ("x = 1\ny = 2\nimport os\n\n\n# a comment\n\nimport sys\n", 2),
         # Left in the outline: what the reader does not follow, each parsed by CPython as before.
         ("x = 1\ny = 2\nfrom __future__ import annotations\n", 0),
@@ -100,7 +107,14 @@ def test_imports_read_from_edge_cases_are_the_nodes_cpython_makes(code: str, rea
 
 
 @pytest.mark.parametrize(
-    "code", ["x = 1\ny = 2\nimport if\n", "x = 1\ny = 2\nfrom m import (a,,)\n", "x = 1\ny = 2\nimport a,\n", "x = 1\ny = 2\nfrom m import ()\n"]
+    "code",
+    [
+        "x = 1\ny = 2\nimport os  # \x00\n",
+        "x = 1\ny = 2\nimport if\n",
+        "x = 1\ny = 2\nfrom m import (a,,)\n",
+        "x = 1\ny = 2\nimport a,\n",
+        "x = 1\ny = 2\nfrom m import ()\n",
+    ],
 )
 def test_a_broken_import_stays_in_the_outline_and_fails_its_parse_there(code: str) -> None:
     _native()
@@ -210,10 +224,19 @@ def test_summaries_and_imports_are_the_same_with_imports_read_from_the_text_over
         import sys
         sys.modules[__name__] = other
         """,
+        # An import that rebinds a builtin an attribute store reads (ModuleSummary.stored_into).
+        """
+        '''doc'''
+        x = 1
+        from helpers import sorted
+        import sys
+        from os import path
+        sys.y = sorted(vars(sys))
+        """,
     ],
 )
 def test_summaries_are_the_same_with_imports_read_from_the_text(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _native()
     for ref in (FileRef("pkg/__init__.py", "pkg", True), FileRef("pkg/mod.py", "pkg.mod")):
         read, whole, count = _summaries_and_imports(textwrap.dedent(code).lstrip("\n"), ref, monkeypatch)
-        assert read == whole and count >= 4
+        assert read == whole and count >= 3

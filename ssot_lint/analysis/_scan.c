@@ -693,6 +693,25 @@ static void write_ascii(Writer *w, const char *piece, Py_ssize_t times) {
             PyUnicode_WRITE(w->kind, w->data, w->length++, (Py_UCS4)(unsigned char)*p);
 }
 
+/* The line breaks of text[start:end], each written as one: as the text writes it, but a `\n`
+ * that would follow a written `\r` (the line before ended with a lone `\r`, or blanks between
+ * the two were left out) as `\r`, so the two do not become one `\r\n`. Never longer than the
+ * text it stands for. */
+static void write_breaks(Writer *w, const Text *t, Py_ssize_t start, Py_ssize_t end) {
+    for (Py_ssize_t p = start; p < end; p++) {
+        Py_UCS4 ch = at(t, p);
+        Py_UCS4 last = w->length ? PyUnicode_READ(w->kind, w->data, w->length - 1) : 0;
+        if (ch == '\r' && p + 1 < end && at(t, p + 1) == '\n') {
+            write_ascii(w, "\r\n", 1);
+            p++;
+        } else if (ch == '\r' || (ch == '\n' && last == '\r')) {
+            write_ascii(w, "\r", 1);
+        } else if (ch == '\n') {
+            write_ascii(w, "\n", 1);
+        }
+    }
+}
+
 /* _simple_imports.c: 1 and a new reference in *record when text[start:end] is one simple import
  * statement starting line `line`, 0 when not, -1 on error. */
 int simple_import(const Py_UCS1 *text, const Py_UCS1 *code, Py_ssize_t start, Py_ssize_t end, Py_ssize_t line, PyObject **record);
@@ -768,7 +787,7 @@ static PyObject *py_outline(PyObject *self, PyObject *args) {
                 if (appended < 0)
                     goto failed;
                 write_text(&w, &t, copied, start);
-                write_ascii(&w, "\n", breaks_between(&t, start, end));
+                write_breaks(&w, &t, start, end);
                 copied = end;
                 read++;
                 continue;

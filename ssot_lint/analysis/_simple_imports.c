@@ -11,7 +11,7 @@
  * ``level`` is -1 for ``import a.b`` (``module`` None), the number of dots for ``from``; each of
  * ``names`` is ``(name, asname, lineno, col_offset, end_lineno, end_col_offset)``. Anything
  * this reader does not follow keeps the statement in the outline, where CPython parses it as
- * before: a character past ASCII, a backslash, a ``;``, spaces inside a dotted name or between
+ * before: a character past ASCII, a NUL, a backslash, a ``;``, spaces inside a dotted name or between
  * the dots, a name that is a keyword, ``__future__`` (it may change how the rest parses), and
  * any other shape than the grammar's:
  *
@@ -178,8 +178,8 @@ static int only_blank_lines_left(const Reader *r) {
  * simple import statement; 0 when it is not; -1 with an exception set. */
 int simple_import(const Py_UCS1 *text, const Py_UCS1 *code, Py_ssize_t start, Py_ssize_t end, Py_ssize_t line,
                   PyObject **record) {
-    for (Py_ssize_t i = start; i < end; i++)
-        if (text[i] >= 0x80 || code[i] == '\\' || code[i] == ';')
+    for (Py_ssize_t i = start; i < end; i++) /* (a NUL, even in a comment, is a syntax error) */
+        if (text[i] >= 0x80 || text[i] == 0 || code[i] == '\\' || code[i] == ';')
             return 0;
     Reader r = {code, start, end, line, start, 0};
     int plain = keyword(&r, "import");

@@ -192,21 +192,28 @@ static PyObject *facts(PyObject *names, int plain, PyObject *module, long level,
         }
         PyObject *where = span_of(PySequence_Fast_GET_ITEM(names, i));
         if (where == NULL) goto error;
-        PyObject *fact = fact_type->tp_alloc(fact_type, 13);
-        if (fact == NULL) {
+        PyObject *fields = PyTuple_New(13);
+        if (fields == NULL) {
             Py_DECREF(where);
             goto error;
         }
         /* (module, name, bound, where, module_span or where, statement, in_function, checking,
            main, expected, guarded, warned, conditional) */
-        PyTuple_SET_ITEM(fact, 0, Py_NewRef(b->module));
-        PyTuple_SET_ITEM(fact, 1, Py_NewRef(b->name));
-        PyTuple_SET_ITEM(fact, 2, Py_NewRef(bound));
-        PyTuple_SET_ITEM(fact, 3, Py_NewRef(where));
-        PyTuple_SET_ITEM(fact, 4, Py_NewRef(module_span != Py_None ? module_span : where));
-        PyTuple_SET_ITEM(fact, 5, Py_NewRef(statement));
-        for (Py_ssize_t k = 0; k < 7; k++) PyTuple_SET_ITEM(fact, 6 + k, Py_NewRef(PyTuple_GET_ITEM(rest, k)));
+        PyTuple_SET_ITEM(fields, 0, Py_NewRef(b->module));
+        PyTuple_SET_ITEM(fields, 1, Py_NewRef(b->name));
+        PyTuple_SET_ITEM(fields, 2, Py_NewRef(bound));
+        PyTuple_SET_ITEM(fields, 3, Py_NewRef(where));
+        PyTuple_SET_ITEM(fields, 4, Py_NewRef(module_span != Py_None ? module_span : where));
+        PyTuple_SET_ITEM(fields, 5, Py_NewRef(statement));
+        for (Py_ssize_t k = 0; k < 7; k++) PyTuple_SET_ITEM(fields, 6 + k, Py_NewRef(PyTuple_GET_ITEM(rest, k)));
         Py_DECREF(where);
+        /* tuple.__new__(ImportFact, fields), as the Python loop builds it: a tuple subtype made
+           any other way may miss what the interpreter's own constructor sets (3.14's hash cache). */
+        PyObject *args = PyTuple_Pack(1, fields);
+        Py_DECREF(fields);
+        PyObject *fact = args == NULL ? NULL : PyTuple_Type.tp_new(fact_type, args, NULL);
+        Py_XDECREF(args);
+        if (fact == NULL) goto error;
         int appended = PyList_Append(into, fact);
         Py_DECREF(fact);
         if (appended < 0) goto error;

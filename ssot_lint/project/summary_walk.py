@@ -140,7 +140,8 @@ class _Summariser:
             + (namespace_writes(self.ctx.statements_near(WORDS), self.ctx.lines_with(WORDS)) if writes else ()),
             dynamic_imports=by_name_line(text, self.lines.starts, self.ctx.outline, self.top) if self.ctx.ref.is_package else 0,
             warns=self.warns,
-            stored_into=self._stored_into(body) if self.attribute_stores else (),
+            # (the whole outline: an import the outline left out may rebind a name the stores read)
+            stored_into=self._stored_into(self.ctx.outline()) if self.attribute_stores else (),
             # (one unconditional def of it, and no ``exec`` that may bind names besides)
             forwards=forwarded_to(self.hook, self.ctx.ref, [(f.bound, f.module, f.name) for f in self.imports])
             if self.hook is not None and self.getattr_bindings == 1 and "exec(" not in text
