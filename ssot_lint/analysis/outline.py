@@ -13,8 +13,7 @@ what it keeps. Left out:
   (Home Assistant: 1.9 of 9.4 MB);
 - the value of a top-level ``NAME = value`` (or ``NAME: T = value``) that cannot be a name or an
   attribute chain (it holds a ``[``, a ``{`` or a call) and holds no ``:=``, where ``NAME`` is
-  no dunder: it becomes ``...``.
-
+  no dunder: it becomes ``...``;
 - with the C scan, a top-level statement that is one import written the plain way: it is read
   from the text instead (``analysis.simple_imports``), imports being half of a typical outline.
 

@@ -2,11 +2,15 @@
 import ast
 from collections.abc import Set
 
+from ssot_lint.analysis.simple_imports import ImportRecord
+
 def import_facts(
-    names: list[ast.alias],
+    node: ast.Import | ast.ImportFrom | ImportRecord,
     plain: bool,
     module: str | None,
     level: int,
+    text: str,
+    starts: list[int],
     top: str | None,
     module_level: bool,
     checking: bool,
@@ -15,7 +19,7 @@ def import_facts(
     objects: set[str],
     pure_tops: frozenset[str],
     fact_type: type[tuple[object, ...]],
-    tail: tuple[object, ...],
+    rest: tuple[bool, bool, bool, bool, bool, bool, bool],
     into: list[object],
     /,
 ) -> bool: ...

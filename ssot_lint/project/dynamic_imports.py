@@ -67,8 +67,10 @@ def by_name_line(text: str, starts: Sequence[int], statements: Callable[[], Sequ
     first = dynamic_import_line(text, starts)
     # Leaving lines out finds nothing more: the loops are looked for (a walk of every module-level
     # statement) only in a module that spells something importing by name, a few in a thousand.
-    body = statements() if first else []
-    loops = literal_loops(body, top) if first else []
+    if not first:
+        return 0
+    body = statements()
+    loops = literal_loops(body, top)
     if not loops:
         return first
     plain = [

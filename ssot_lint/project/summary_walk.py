@@ -51,8 +51,8 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Children the walk reaches as statements of their own, not as parts of their parent's expressions.
 _NESTED = (ast.stmt, ast.excepthandler, ast.match_case)
 _TYPE_ALIAS = getattr(ast, "TypeAlias", ())  # `type X = ...`: Python 3.12+
-_TRY_STAR = getattr(ast, "TryStar", ast.Try)
-_TYPING = ("typing", "typing_extensions")  # as ``type_checking.typing_spellings`` reads them  # `except*`: Python 3.11+
+_TRY_STAR = getattr(ast, "TryStar", ast.Try)  # `except*`: Python 3.11+
+_TYPING = ("typing", "typing_extensions")  # as ``type_checking.typing_spellings`` reads them
 
 
 _MEMO_KEY = "module_summary"
